@@ -1,0 +1,104 @@
+"""The catalog row (`GPU`) and loading the shipped accelerators.csv.
+
+The CSV is transcribed from the project's reference table (datasheets, with a source per row).
+A figure the reference marks "unconfirmed" or "not published" is left EMPTY here and its field
+is listed in the row's `unconfirmed` column (and also in `not_published` when that is the
+reason), so a guess can never pass for a datasheet value. An empty precision that is not listed
+there means the format is not supported (the reference says "n/a").
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+from dataclasses import dataclass
+from importlib import resources
+
+from flopsheet.errors import FlopsheetError
+
+# Precision names users type, in the order error messages list them.
+PRECISIONS = ("bf16", "fp16", "fp8", "fp4", "int8", "tf32", "fp32")
+PRECISION_FIELDS = {p: ("int8_tops" if p == "int8" else f"{p}_tflops") for p in PRECISIONS}
+
+# What GPU_SPEC accepts; the first 15 are fixed by the contract, the rest are additions.
+FIELDS = (
+    "fp32_tflops", "tf32_tflops", "bf16_tflops", "fp16_tflops", "fp8_tflops", "fp4_tflops",
+    "int8_tops", "memory_gb", "bandwidth_tbs", "tdp_w", "interconnect_gbs", "sparsity_factor",
+    "vendor", "year", "source",
+    "fp64_tflops", "full_name", "confidence", "usd_per_gpu_hour",
+)
+
+_FLOAT_COLS = (
+    "memory_gb", "bandwidth_tbs", "fp32_tflops", "tf32_tflops", "bf16_tflops", "fp16_tflops",
+    "fp8_tflops", "fp4_tflops", "int8_tops", "fp64_tflops", "sparsity_factor",
+    "interconnect_gbs", "tdp_w", "usd_per_gpu_hour",
+)
+_TEXT_COLS = ("vendor", "price_source", "source", "confidence", "full_name", "notes")
+_LIST_COLS = ("unconfirmed", "not_published", "aliases")
+
+
+@dataclass(frozen=True)
+class GPU:
+    """One accelerator. Peaks are DENSE (no 2:4 sparsity); None = not in the catalog."""
+
+    name: str
+    vendor: str
+    year: int | None
+    memory_gb: float | None
+    bandwidth_tbs: float | None
+    fp32_tflops: float | None
+    tf32_tflops: float | None
+    bf16_tflops: float | None
+    fp16_tflops: float | None
+    fp8_tflops: float | None
+    fp4_tflops: float | None
+    int8_tops: float | None
+    fp64_tflops: float | None
+    sparsity_factor: float | None  # vendor's with-sparsity headline = dense * this
+    interconnect_gbs: float | None
+    tdp_w: float | None
+    usd_per_gpu_hour: float | None  # an editable assumption, dated; see price_source
+    price_source: str
+    source: str
+    confidence: str
+    unconfirmed: tuple[str, ...]  # fields left empty: reference says unconfirmed/not published
+    not_published: tuple[str, ...]  # the subset the reference says "not published"
+    aliases: tuple[str, ...]
+    full_name: str
+    notes: str
+    selectable: bool  # has a dense bf16 or fp16 peak, so it can stand in for a GPU argument
+
+    def __repr__(self) -> str:  # the full row is long; the name identifies it
+        return f"GPU({self.name!r})"
+
+
+def _parse_row(raw: dict[str, str], line: int) -> GPU:
+    values: dict[str, object] = {"name": raw["name"].strip()}
+    try:
+        for col in _FLOAT_COLS:
+            text = raw[col].strip()
+            values[col] = float(text) if text else None
+        year = raw["year"].strip()
+        values["year"] = int(year) if year else None
+    except ValueError as exc:
+        raise FlopsheetError(f"catalog accelerators.csv line {line}: {exc}") from None
+    for col in _TEXT_COLS:
+        values[col] = raw[col].strip()
+    for col in _LIST_COLS:
+        values[col] = tuple(s.strip() for s in raw[col].split(";") if s.strip())
+    values["selectable"] = values["bf16_tflops"] is not None or values["fp16_tflops"] is not None
+    gpu = GPU(**values)
+    # A field can only be "unconfirmed" if it is empty; catch a hand edit that breaks this.
+    for field in gpu.unconfirmed:
+        if getattr(gpu, field, None) not in (None, ""):
+            raise FlopsheetError(f"catalog row {gpu.name}: {field} is marked unconfirmed but has a value")
+    return gpu
+
+
+@functools.lru_cache(maxsize=1)
+def all_gpus() -> tuple[GPU, ...]:
+    """Every catalog row (selectable or not), in catalog order."""
+    text = resources.files("flopsheet.catalog").joinpath("accelerators.csv").read_text("utf-8")
+    reader = csv.DictReader(io.StringIO(text))
+    return tuple(_parse_row(raw, i) for i, raw in enumerate(reader, start=2))

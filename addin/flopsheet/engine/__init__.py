@@ -1,0 +1,23 @@
+"""The engine: every quantity once, as a pure numpy function of numbers (no Excel, no names).
+
+Scalars in -> float out; arrays of broadcastable shapes in -> the broadcast shape out; bad
+input -> one FlopsheetError naming the argument. Each formula's `.formula` holds its argument
+rules, which the Excel face uses to error per element.
+"""
+
+from flopsheet.engine.inference import decode_ms, infer_flops, infer_seconds, response_seconds, tokens_per_second
+from flopsheet.engine.memory import gpus_to_fit, kv_cache_gb, train_memory_gb, weights_gb
+from flopsheet.engine.tokens import TOKENS_PER_UNIT, image_tokens, text_tokens, tokens_to_words, video_tokens
+from flopsheet.engine.training import (
+    DEFAULT_MFU, DEFAULT_PUE, chinchilla_tokens, gpu_days, gpu_hours, gpu_seconds, gpus_needed, train_cost,
+    train_days, train_energy_mwh, train_flops,
+)
+
+__all__ = [
+    "DEFAULT_MFU", "DEFAULT_PUE", "TOKENS_PER_UNIT",
+    "train_flops", "chinchilla_tokens", "gpu_seconds", "gpu_hours", "gpu_days", "train_days", "gpus_needed",
+    "train_cost", "train_energy_mwh",
+    "infer_flops", "infer_seconds", "decode_ms", "response_seconds", "tokens_per_second",
+    "weights_gb", "train_memory_gb", "kv_cache_gb", "gpus_to_fit",
+    "image_tokens", "video_tokens", "text_tokens", "tokens_to_words",
+]

@@ -1,0 +1,33 @@
+"""The Excel contract (../shared/spec/excel-functions.md) as one registry of `Function`s.
+
+Every face reads this registry: the xlwings functions (udfs), the command line (`calc`), the
+function reference in the docs, the template and the hand-off translator. Each `Function` is
+callable from Python: scalars in -> float, ranges in -> ndarray, bad input -> FlopsheetError
+whose message starts with the function's name.
+"""
+
+from flopsheet.functions import hardware, inference, tokens, training
+from flopsheet.functions._model import Arg, Function, call, evaluate
+
+REGISTRY: dict[str, Function] = {
+    f.name: f for module in (training, inference, tokens, hardware) for f in module.FUNCTIONS
+}
+
+globals().update(REGISTRY)
+
+
+def get(name: str) -> Function:
+    """A function by its Excel name (case-insensitive), or FlopsheetError with the list."""
+    from flopsheet.errors import FlopsheetError
+
+    fn = REGISTRY.get(str(name).strip().upper())
+    if fn is None:
+        import difflib
+
+        close = difflib.get_close_matches(str(name).strip().upper(), list(REGISTRY), n=1)
+        hint = f'; did you mean {close[0]}?' if close else f"; the functions are {', '.join(REGISTRY)}"
+        raise FlopsheetError(f'unknown function "{name}"{hint}', arg="name")
+    return fn
+
+
+__all__ = ["REGISTRY", "Arg", "Function", "call", "evaluate", "get", *REGISTRY]

@@ -1,0 +1,258 @@
+"""How a spec function is declared and evaluated.
+
+A `Function` names its Excel arguments (with unit, default and kind) and binds them to one
+engine formula; `evaluate` converts what the caller passed (cells, ranges, text magnitudes,
+blanks, GPU names), resolves GPUs through the catalog, and runs the formula once over whole
+arrays. Nothing here computes a quantity: the engine does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from flopsheet import catalog
+from flopsheet.engine._checks import Formula, run_masked, run_scalar
+from flopsheet.errors import FlopsheetError
+from flopsheet.functions._inputs import REQUIRED, EXCEL_ERRORS, element_number, merge_errors, numbers, texts
+from flopsheet.magnitudes import parse_num
+
+
+@dataclass(frozen=True)
+class Arg:
+    """One Excel argument: its name, one line of help (unit, default), and what it takes."""
+
+    name: str
+    doc: str
+    kind: str = "number"  # number | gpu | precision | text
+    default: object = REQUIRED
+
+    @property
+    def optional(self) -> bool:
+        return self.default is not REQUIRED
+
+
+@dataclass(frozen=True)
+class Function:
+    """A spec function: the contract (name, arguments, result unit, source) and its binding."""
+
+    name: str
+    summary: str  # first docstring line: what Excel's function wizard shows
+    returns: str  # unit of the result
+    args: tuple[Arg, ...]
+    source: str  # the paper or datasheet behind the formula
+    example: tuple  # arguments of a call a user could type (docs show it with its computed result)
+    formula: Formula | None = None  # the engine formula it runs
+    bind: Callable[["Bound"], dict] | None = None  # Excel arguments -> engine arguments
+    labels: dict[str, str] = field(default_factory=dict)  # engine argument -> Excel argument, for messages
+    impl: Callable[..., object] | None = None  # a function that is not one engine formula (GPU_SPEC...)
+    twin: str | None = None  # native Excel formula template (hand-off copies); None: cannot translate
+
+    def __call__(self, *args, **kwargs):
+        return call(self, *args, **kwargs)
+
+
+def _is_blank(v) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+class Bound:
+    """A call's arguments after conversion; gives the engine arguments to `Function.bind`."""
+
+    def __init__(self, fn: Function, values: dict, scalar: bool):
+        self.fn = fn
+        self.values = values
+        self.scalar = scalar
+        self.errors: list[np.ndarray] = []
+
+    def __getitem__(self, name):
+        return self.values[name]
+
+    def given(self, name) -> bool:
+        return self.values.get(name) is not None
+
+    # -- GPUs: a catalog name, or a number read as peak TFLOPS ------------------------------
+    def _one_gpu(self, g, precision, what: str) -> float:
+        if isinstance(g, (bool, np.bool_)):
+            raise FlopsheetError(f"gpu must be a GPU name or a peak TFLOPS number, not {str(bool(g)).upper()}",
+                                 arg="gpu")
+        if isinstance(precision, str) or precision is None:
+            catalog.precision_field(precision or "bf16")  # validates the name
+        else:
+            raise FlopsheetError(f"precision must be text like \"bf16\" (got {precision!r})", arg="precision")
+        number = None
+        if isinstance(g, (int, float, np.integer, np.floating)):
+            number = float(g)
+        elif isinstance(g, str):
+            text = g.strip()
+            if text.upper() in EXCEL_ERRORS:
+                raise FlopsheetError(f"gpu is {text.upper()} (an error value in the input)", arg="gpu")
+            try:
+                number = parse_num(text, "gpu")
+            except FlopsheetError:
+                number = None
+        else:
+            raise FlopsheetError(f"gpu must be a GPU name or a peak TFLOPS number (got {type(g).__name__})",
+                                 arg="gpu")
+        if number is not None:
+            if what == "peak":
+                return number
+            raise FlopsheetError(
+                f"gpu must be a catalog name such as \"H100\" here, since {what} is needed "
+                f"(a number is read as peak TFLOPS only; got {g!r})", arg="gpu")
+        gpu = catalog.resolve(text)
+        if what == "peak":
+            return catalog.peak_tflops(gpu, precision or "bf16")
+        return catalog.require(gpu, what, self.fn.name)
+
+    def map(self, name: str, convert: Callable[[object], float]):
+        """Per-element conversion of a text argument (e.g. a unit name -> a number), cached."""
+        v = self.values[name]
+        if self.scalar:
+            return convert(v)
+        arr = np.asarray(v, dtype=object)
+        out = np.empty(arr.shape, dtype=float)
+        errors, cache = None, {}
+        for idx, item in np.ndenumerate(arr):
+            try:
+                hit = cache[item]
+            except (KeyError, TypeError):
+                try:
+                    hit = (convert(item), None)
+                except FlopsheetError as e:
+                    hit = (1.0, e.message)
+                try:
+                    cache[item] = hit
+                except TypeError:
+                    pass
+            out[idx] = hit[0]
+            if hit[1] is not None:
+                if errors is None:
+                    errors = np.full(arr.shape, None, dtype=object)
+                errors[idx] = hit[1]
+        if errors is not None:
+            self.errors.append(errors)
+        return out
+
+    def gpu(self, what: str = "peak", gpu: str = "gpu", precision: str = "precision"):
+        """Peak TFLOPS (what="peak") or a catalog field of the `gpu` argument, per element."""
+        g = self.values[gpu]
+        p = self.values.get(precision, "bf16") if precision in self.values else "bf16"
+        if self.scalar:
+            return self._one_gpu(g, p, what)
+        g = np.asarray(g, dtype=object)
+        p = np.asarray(p, dtype=object)
+        shape = np.broadcast_shapes(g.shape, p.shape)
+        gb, pb = np.broadcast_to(g, shape), np.broadcast_to(p, shape)
+        out = np.empty(shape, dtype=float)
+        errors = None
+        cache: dict = {}
+        for idx in np.ndindex(*shape):
+            key = (gb[idx], pb[idx])
+            try:
+                hit = cache.get(key)
+            except TypeError:  # unhashable cell content
+                hit, key = None, None
+            if hit is None:
+                try:
+                    hit = (self._one_gpu(key[0] if key else gb[idx], key[1] if key else pb[idx], what), None)
+                except FlopsheetError as e:
+                    hit = (1.0, e.message)
+                if key is not None:
+                    cache[key] = hit
+            out[idx] = hit[0]
+            if hit[1] is not None:
+                if errors is None:
+                    errors = np.full(shape, None, dtype=object)
+                errors[idx] = hit[1]
+        if errors is not None:
+            self.errors.append(errors)
+        return out
+
+
+def _arguments(fn: Function, args, kwargs) -> dict:
+    if len(args) > len(fn.args):
+        raise FlopsheetError(f"takes at most {len(fn.args)} arguments ({', '.join(a.name for a in fn.args)}); "
+                             f"got {len(args)}")
+    given = {a.name: v for a, v in zip(fn.args, args)}
+    for k, v in kwargs.items():
+        if k not in {a.name for a in fn.args}:
+            raise FlopsheetError(f"has no argument {k!r} (it takes {', '.join(a.name for a in fn.args)})")
+        given[k] = v
+    return given
+
+
+_SCALARS = (float, int, str, type(None), bool)
+
+
+def _scalar_values(fn: Function, given: dict) -> dict:
+    values = {}
+    for a in fn.args:
+        v = given.get(a.name)
+        if a.kind == "number":
+            if a.default is None and _is_blank(v):
+                values[a.name] = None
+                continue
+            x, err = element_number(v, a.name, a.default)
+            if err is not None:
+                raise FlopsheetError(err, arg=a.name)
+            values[a.name] = x
+        else:
+            if _is_blank(v):
+                if a.default is REQUIRED:
+                    raise FlopsheetError(f"{a.name} is required (the cell is blank)", arg=a.name)
+                v = a.default
+            values[a.name] = v
+    return values
+
+
+def evaluate(fn: Function, *args, **kwargs):
+    """Run `fn` on what a caller passed. Returns (result, errors, scalar).
+
+    Scalar call: (float or str, None, True), or a FlopsheetError. Array call: (ndarray,
+    object ndarray of messages or None, False), with one message per bad element.
+    """
+    given = _arguments(fn, args, kwargs)
+    if fn.impl is not None:
+        return fn.impl(**given)
+    scalar = all(type(v) in _SCALARS for v in given.values())
+    if scalar:
+        bound = Bound(fn, _scalar_values(fn, given), True)
+        return run_scalar(fn.formula, fn.bind(bound), fn.labels), None, True
+
+    values, errs = {}, []
+    for a in fn.args:
+        v = given.get(a.name)
+        if a.kind == "number":
+            x, e = numbers(v, a.name, a.default)
+        else:
+            x, e = texts(v, a.name, a.default)
+        values[a.name] = x
+        errs.append(e)
+    shapes = {a.name: np.shape(values[a.name]) for a in fn.args if values[a.name] is not None}
+    try:
+        np.broadcast_shapes(*shapes.values())
+    except ValueError:
+        listed = ", ".join(f"{k} is {'x'.join(map(str, s))}" for k, s in shapes.items() if s)
+        raise FlopsheetError(f"ranges of different shapes cannot be combined ({listed})") from None
+    bound = Bound(fn, values, False)
+    engine_args = fn.bind(bound)
+    errors = merge_errors(*errs, *bound.errors)
+    out, errors = run_masked(fn.formula, {k: (None if v is None else np.asarray(v, dtype=float))
+                                          for k, v in engine_args.items()}, errors, fn.labels)
+    return out, errors, False
+
+
+def call(fn: Function, *args, **kwargs):
+    """The Python API: a float (scalars in) or an ndarray (arrays in), else FlopsheetError
+    whose message starts with the function's name."""
+    try:
+        out, errors, scalar = evaluate(fn, *args, **kwargs)
+    except FlopsheetError as e:
+        raise FlopsheetError(f"{fn.name}: {e.message}", arg=e.arg) from None
+    if errors is not None:
+        first = next(e for e in np.asarray(errors, dtype=object).flat if e is not None)
+        raise FlopsheetError(f"{fn.name}: {first}")
+    return out

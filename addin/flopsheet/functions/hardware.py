@@ -1,0 +1,113 @@
+"""Catalog and utility functions: GPU_SPEC, GPU_NAMES, PARSE_NUM, FLOPSHEET_VERSION.
+
+These look things up rather than compute a formula, so each has its own small implementation
+(`impl`) returning (result, errors, scalar) like `evaluate`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import flopsheet
+from flopsheet import catalog
+from flopsheet.errors import FlopsheetError
+from flopsheet.functions._inputs import EXCEL_ERRORS, texts
+from flopsheet.functions._model import Arg, Function
+from flopsheet.magnitudes import parse_num
+
+
+def _per_element(values: dict, one, out_dtype=object):
+    """Apply `one(**scalars)` over broadcast object arrays; errors per element."""
+    arrays = {k: np.asarray(v, dtype=object) for k, v in values.items()}
+    shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
+    out = np.empty(shape, dtype=out_dtype)
+    errors = None
+    for idx in np.ndindex(*shape):
+        try:
+            out[idx] = one(**{k: np.broadcast_to(a, shape)[idx] for k, a in arrays.items()})
+        except FlopsheetError as e:
+            out[idx] = np.nan if out_dtype is float else None
+            if errors is None:
+                errors = np.full(shape, None, dtype=object)
+            errors[idx] = e.message
+    return out, errors
+
+
+def _gpu_spec_one(gpu, field):
+    if not isinstance(gpu, str):
+        raise FlopsheetError(f"gpu must be a GPU name (got {gpu!r})", arg="gpu")
+    if gpu.strip().upper() in EXCEL_ERRORS:
+        raise FlopsheetError(f"gpu is {gpu.strip().upper()} (an error value in the input)", arg="gpu")
+    if field is not None and not isinstance(field, str):
+        raise FlopsheetError(f"field must be text such as \"memory_gb\" (got {field!r})", arg="field")
+    return catalog.spec(catalog.resolve(gpu, selectable_only=False), field)
+
+
+def _gpu_spec(gpu=None, field=None):
+    g, ge = texts(gpu, "gpu")
+    f, fe = texts(field, "field", "bf16_tflops")
+    if g.ndim == 0 and f.ndim == 0:
+        if ge is not None:
+            raise FlopsheetError(str(ge[()]), arg="gpu")
+        return _gpu_spec_one(g[()], f[()]), None, True
+    from flopsheet.functions._inputs import merge_errors
+    out, errors = _per_element({"gpu": g, "field": f}, _gpu_spec_one)
+    return out, merge_errors(ge, fe, errors), False
+
+
+GPU_SPEC = Function(
+    "GPU_SPEC", "One figure of a GPU from the catalog: a dense peak, memory, bandwidth, TDP, vendor, year or source.",
+    "as the field says",
+    (Arg("gpu", "GPU name from the catalog (\"H100\", \"MI300X\"; see GPU_NAMES)", kind="gpu"),
+     Arg("field", "bf16_tflops (default), fp16/fp8/fp4/tf32/fp32_tflops, int8_tops, memory_gb, bandwidth_tbs, tdp_w, "
+                  "interconnect_gbs, sparsity_factor, vendor, year or source", kind="text", default="bf16_tflops")),
+    "vendor datasheets; each row's URL is its source field", ("H100", "memory_gb"), impl=_gpu_spec,
+)
+
+
+def _gpu_names():
+    names = catalog.gpu_names()
+    return np.array(names, dtype=object).reshape(-1, 1), None, False
+
+
+GPU_NAMES = Function(
+    "GPU_NAMES", "The catalog's GPU names as a column (spills).", "names", (),
+    "the catalog (vendor datasheets)", (), impl=_gpu_names,
+)
+
+
+def _parse_one(text):
+    if isinstance(text, bool):
+        raise FlopsheetError(f"text must be a number or a magnitude, not {str(text).upper()}", arg="text")
+    if text is None:
+        raise FlopsheetError("text is required (the cell is blank)", arg="text")
+    if isinstance(text, str) and text.strip().upper() in EXCEL_ERRORS:
+        raise FlopsheetError(f"text is {text.strip().upper()} (an error value in the input)", arg="text")
+    return parse_num(text, "text")
+
+
+def _parse_num(text=None):
+    if not isinstance(text, (list, tuple, np.ndarray)):
+        return _parse_one(text), None, True
+    arr = np.asarray(text, dtype=object) if not isinstance(text, np.ndarray) else text
+    out, errors = _per_element({"text": arr}, _parse_one, out_dtype=float)
+    return out, errors, False
+
+
+PARSE_NUM = Function(
+    "PARSE_NUM", "The number a human-typed magnitude means: \"175B\" -> 1.75E+11, \"2.53万\" -> 25300, \"46.2%\" -> 0.462.",
+    "number", (Arg("text", "Text such as \"175B\", \"1.4T\", \"7e10\", \"3.5亿\", \"40%\" or \"1,000\""),),
+    "suffixes K M B=G T P E, 万 亿 万亿, %", ("2.53万",), impl=_parse_num,
+)
+
+
+def _version():
+    return flopsheet.__version__, None, True
+
+
+FLOPSHEET_VERSION = Function(
+    "FLOPSHEET_VERSION", "The flopsheet add-in's version; a cell showing it proves the functions are live.", "text", (),
+    "flopsheet", (), impl=_version,
+)
+
+FUNCTIONS = (GPU_SPEC, GPU_NAMES, PARSE_NUM, FLOPSHEET_VERSION)

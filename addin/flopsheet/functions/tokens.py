@@ -1,0 +1,61 @@
+"""Token functions: images, video, text."""
+
+from flopsheet import engine
+from flopsheet.engine import TOKENS_PER_UNIT
+from flopsheet.errors import FlopsheetError
+from flopsheet.functions._model import Arg, Function
+from flopsheet.magnitudes import parse_num
+
+PATCH = Arg("patch", "Patch side in pixels; default 16", default=16.0)
+
+
+def tokens_per_unit(unit) -> float:
+    """A TEXT_TOKENS unit: "word", "en_char", "zh_char", or a number of tokens per unit."""
+    if isinstance(unit, str):
+        key = unit.strip().lower()
+        if key in TOKENS_PER_UNIT:
+            return TOKENS_PER_UNIT[key]
+        try:
+            return parse_num(key, "unit")
+        except FlopsheetError:
+            pass
+    elif isinstance(unit, (int, float)) and not isinstance(unit, bool):
+        return float(unit)
+    raise FlopsheetError(f'unit must be "word", "en_char", "zh_char" or a number of tokens per unit (got {unit!r})',
+                         arg="unit")
+
+
+IMAGE_TOKENS = Function(
+    "IMAGE_TOKENS", "Tokens of an image cut into patch x patch squares; a partial patch still costs a token.", "tokens",
+    (Arg("height", "Image height in pixels"), Arg("width", "Image width in pixels"), PATCH),
+    "Dosovitskiy et al. 2021 (ViT); Bao et al. 2022 (BEiT): 224x224 in 16x16 patches = 196 tokens",
+    (1024, 768), engine.image_tokens.formula, lambda b: {k: b[k] for k in ("height", "width", "patch")},
+)
+
+VIDEO_TOKENS = Function(
+    "VIDEO_TOKENS", "Tokens of a video: frame groups of temporal_patch frames, each cut like an image.", "tokens",
+    (Arg("frames", "Frames"), Arg("height", "Frame height in pixels"), Arg("width", "Frame width in pixels"), PATCH,
+     Arg("temporal_patch", "Frames per token along time; default 1", default=1.0)),
+    "Arnab et al. 2021 (ViViT tubelet embedding)", (94, 1048, 1048), engine.video_tokens.formula,
+    lambda b: {k: b[k] for k in ("frames", "height", "width", "patch", "temporal_patch")},
+)
+
+TEXT_TOKENS = Function(
+    "TEXT_TOKENS", "Tokens in an amount of text: words, English or Chinese characters, or any tokens-per-unit ratio.",
+    "tokens",
+    (Arg("amount", "How much text, in units"),
+     Arg("unit", '"word" (default, 4/3 tokens), "en_char" (0.3), "zh_char" (0.6, DeepSeek) or tokens per unit',
+         kind="text", default="word")),
+    "OpenAI help center (0.75 words per token); DeepSeek API docs (0.3 per English char, 0.6 per Chinese char)",
+    ("2000000", "zh_char"), engine.text_tokens.formula,
+    lambda b: dict(amount=b["amount"], tokens_per_unit=b.map("unit", tokens_per_unit)), {"tokens_per_unit": "unit"},
+)
+
+TOKENS_TO_WORDS = Function(
+    "TOKENS_TO_WORDS", "English words that a number of tokens makes (4/3 tokens per word by default).", "words",
+    (Arg("tokens", "Tokens"), Arg("tokens_per_word", "Tokens per English word; default 4/3", default=4.0 / 3.0)),
+    "OpenAI help center: 1 token ~ 0.75 English words", (196,), engine.tokens_to_words.formula,
+    lambda b: dict(tokens=b["tokens"], tokens_per_word=b["tokens_per_word"]),
+)
+
+FUNCTIONS = (IMAGE_TOKENS, VIDEO_TOKENS, TEXT_TOKENS, TOKENS_TO_WORDS)

@@ -1,0 +1,84 @@
+"""Human-typed magnitudes: "175B", "1.4T", "7e10", "2.53万", "3.5亿", "46.2%", "1,000".
+
+The grammar is the spec's and nothing looser: one number (optional sign, thousands separators
+in groups of three, decimals, an exponent), then at most one suffix, with spaces allowed only
+around the whole. "12 parsecs", "1,00", "5 B" and "" are errors, not guesses.
+
+Parsing builds one decimal string and calls float() once, so "175B" is exactly 175e9 and a
+number formatted by `format_num` parses back to the identical float.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from flopsheet.errors import FlopsheetError
+
+# Suffix -> power of ten. K/M/B/G/T/P/E are the SI-style magnitudes analysts type (B = G =
+# billion); 万 (1e4), 亿 (1e8) and 万亿 (1e12) are how the seed report writes numbers.
+SUFFIX_EXPONENT = {
+    "K": 3, "M": 6, "B": 9, "G": 9, "T": 12, "P": 15, "E": 18,
+    "万": 4, "亿": 8, "万亿": 12, "%": -2,
+}
+
+_NUMBER = re.compile(
+    r"""^\s*
+    (?P<sign>[+-]?)
+    (?P<int>\d{1,3}(?:,\d{3})+|\d+|(?=\.\d))   # 1,000 grouping must be exact; ".5" allowed
+    (?:\.(?P<frac>\d*))?
+    (?:[eE](?P<exp>[+-]?\d+))?
+    (?P<suffix>万亿|[KMBGTPE万亿%])?
+    \s*$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+# The exponent and the "E" (exa) suffix share a letter: "7e10" is an exponent, "7E" is exa.
+_MAX_EXPONENT = 400  # beyond float range either way; keeps Decimal strings short
+
+
+def parse_num(text: str, arg: str = "value") -> float:
+    """The number a human-typed magnitude means. Raises FlopsheetError naming `arg`."""
+    if isinstance(text, bool):
+        raise FlopsheetError(f'{arg} must be a number, not {str(text).upper()}', arg=arg)
+    if isinstance(text, (int, float)):
+        return float(text)
+    if not isinstance(text, str):
+        raise FlopsheetError(f"{arg} must be a number or text like \"175B\" (got {type(text).__name__})", arg=arg)
+    m = _NUMBER.match(text)
+    if not m or (m["int"] == "" and not m["frac"]):
+        shown = text.strip()[:40]
+        raise FlopsheetError(
+            f'{arg} must be a number or a magnitude like "175B", "1.4T", "2.53万", "46.2%" (got "{shown}")',
+            arg=arg,
+        )
+    exponent = int(m["exp"] or 0)
+    if abs(exponent) > _MAX_EXPONENT:
+        exponent = _MAX_EXPONENT if exponent > 0 else -_MAX_EXPONENT
+    suffix = m["suffix"]
+    if suffix:
+        exponent += SUFFIX_EXPONENT[suffix.upper()]
+    digits = (m["int"] or "0").replace(",", "")
+    return float(f"{m['sign']}{digits}.{m['frac'] or '0'}e{exponent}")
+
+
+# Suffixes format_num may use, largest first (Western style: what analysts read in English).
+_FORMAT_SUFFIXES = (("E", 18), ("P", 15), ("T", 12), ("B", 9), ("M", 6), ("K", 3))
+
+
+def format_num(x: float) -> str:
+    """A short human form of x ("1.75e11" -> "175B") that `parse_num` turns back into x exactly."""
+    x = float(x)
+    if x != x or x in (float("inf"), float("-inf")):
+        raise FlopsheetError(f"cannot format {x}", arg="value")
+    if x == 0:
+        return "0"
+    exact = Decimal(repr(x))
+    for suffix, power in _FORMAT_SUFFIXES:
+        if abs(x) >= 10.0**power:
+            mantissa = exact.scaleb(-power).normalize()
+            text = format(mantissa, "f")
+            if len(text) <= 12:
+                return f"{text}{suffix}"
+            break
+    return repr(x)

@@ -1,0 +1,1 @@
+"""Build the flopsheet .xlsm workbook from xlwings' standalone quickstart template."""
