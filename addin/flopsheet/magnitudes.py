@@ -78,7 +78,7 @@ def format_num(x: float) -> str:
         if abs(x) >= 10.0**power:
             mantissa = exact.scaleb(-power).normalize()
             text = format(mantissa, "f")
-            if len(text) <= 12:
+            if abs(mantissa) < 1000 and len(text) <= 12:
                 return f"{text}{suffix}"
             break
-    return repr(x)
+    return repr(x)  # e.g. "3.15e+23", which parse_num reads back exactly

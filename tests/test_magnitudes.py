@@ -1,0 +1,46 @@
+"""Human-typed magnitudes, exactly as the spec lists them, and nothing looser."""
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from flopsheet.errors import FlopsheetError
+from flopsheet.magnitudes import format_num, parse_num
+
+
+@pytest.mark.parametrize("text,value", [
+    ("175B", 175e9), ("300b", 300e9), ("1.4T", 1.4e12), ("7e10", 7e10), ("2.53万", 25300.0),
+    ("3.5亿", 3.5e8), ("1万亿", 1e12), ("46.2%", 0.462), ("40%", 0.4), ("1,000", 1000.0), (" 12 ", 12.0),
+    ("1.5K", 1500.0), ("2M", 2e6), ("1G", 1e9), ("3P", 3e15), ("7E", 7e18), ("7E3", 7e3), ("-5", -5.0),
+    ("1,234,567.5", 1234567.5), (".5", 0.5), ("2.", 2.0), ("1e-3", 1e-3), ("1e", 1e18),  # case-insensitive E is exa, as the spec says
+])
+def test_accepts(text, value):
+    assert parse_num(text) == value  # exact: one decimal-to-float rounding
+
+
+@pytest.mark.parametrize("text", ["12 parsecs", "", " ", "1,00", "1,0000", "5 B", "B", "1BB", "1B%", "abc",
+                                  "1.2.3", "--1", "万", "0x10", "NaN", "inf", "1_000"])
+def test_rejects(text):
+    with pytest.raises(FlopsheetError) as e:
+        parse_num(text, "params")
+    assert "params" in str(e.value) and "\n" not in str(e.value)
+
+
+def test_rejects_bools():
+    with pytest.raises(FlopsheetError):
+        parse_num(True)
+
+
+@given(st.floats(min_value=-1e300, max_value=1e300, allow_nan=False, allow_infinity=False))
+def test_format_round_trips(x):
+    assert parse_num(format_num(x)) == x
+
+
+def test_format_reads_like_a_human():
+    assert format_num(175e9) == "175B"
+    assert format_num(1.4e12) == "1.4T"
+    assert format_num(3.15e23) == "3.15e+23"
+    assert format_num(1500) == "1.5K"
+    assert not math.isnan(parse_num(format_num(0.462)))
