@@ -1,0 +1,181 @@
+"""The function reference (docs/functions.md), generated from the registry so it cannot drift.
+
+Each function's name, syntax, arguments (with unit and default), result unit, source and an
+example call with the result `flopsheet.udfs` actually computes for it. A test compares the
+committed file with `function_reference()`; regenerate with
+
+    python -m flopsheet.docs > docs/functions.md        (or: flopsheet docs -o docs/functions.md --force)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from flopsheet import catalog, udfs
+from flopsheet.functions import REGISTRY, Function, hardware, inference, tokens, training
+from flopsheet.functions._model import Arg
+
+# The spec's four tables (../shared/spec/excel-functions.md), one registry module each.
+SECTIONS = (
+    ("Training", training.FUNCTIONS),
+    ("Inference", inference.FUNCTIONS),
+    ("Tokens: text, images, video", tokens.FUNCTIONS),
+    ("Hardware and utilities", hardware.FUNCTIONS),
+)
+
+INTRO = """\
+# flopsheet function reference
+
+Generated from the function registry by `python -m flopsheet.docs`; do not edit by hand (a
+test fails when this file is stale). Every example below was computed by the add-in.
+
+Conventions for every function:
+
+- **Numbers** may be typed as text magnitudes: `"175B"`, `"1.4T"`, `"7e10"`, `"2.53万"`,
+  `"3.5亿"`, `"40%"`, `"1,000"` (K M B=G T P E, 万 亿 万亿, a trailing % divides by 100).
+- **Ranges** (a row, a column or a block) broadcast against each other like Excel arithmetic;
+  the result spills with the same shape. One bad cell gives an error text in that cell only.
+- **Blank** optional arguments mean their default; a blank required argument is an error.
+- **Errors** are one line starting with the function's name and naming the argument, e.g.
+  `GPU_DAYS: unknown GPU "H10"; did you mean "H100 SXM"?`.
+- **`gpu`** is a catalog name (case-insensitive, aliases such as `"H100"`, `"A100"`; see
+  `GPU_NAMES()`) or, where only the peak is needed, a number read as dense peak TFLOPS.
+  Catalog peaks are dense (no 2:4 sparsity).
+- **`precision`** is one of {precisions}; default bf16.
+"""
+
+
+def syntax(fn: Function) -> str:
+    """`NAME(a, b, [c])`: optional arguments in brackets, as Excel's help writes them."""
+    return f"{fn.name}({', '.join(f'[{a.name}]' if a.optional else a.name for a in fn.args)})"
+
+
+def excel_literal(value) -> str:
+    """A Python argument as a user would type it in a formula."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, str):
+        return '"' + value.replace('"', '""') + '"'
+    x = float(value)
+    if x.is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return repr(x).upper()
+
+
+def show_result(value) -> str:
+    """A result as the reference prints it: 6 significant digits, thousands separated."""
+    if isinstance(value, list):
+        cells = [c for row in value for c in row]
+        shown = ", ".join(show_result(c) for c in cells)
+        return f"a column of {len(cells)}: {shown}"
+    if isinstance(value, str):
+        return f'"{value}"'
+    x = float(value)
+    if x != 0 and (abs(x) >= 1e15 or abs(x) < 1e-3):
+        return f"{x:.6g}".replace("e+", "E+").replace("e-", "E-")
+    y = float(f"{x:.6g}")
+    return f"{int(y):,}" if y.is_integer() else f"{y:,}"
+
+
+def _default(arg: Arg) -> str:
+    if not arg.optional:
+        return "required"
+    if arg.default is None:
+        return "optional"
+    return f"optional, default {excel_literal(arg.default)}"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def function_section(fn: Function) -> str:
+    lines = [f"### {fn.name}", "", fn.summary, "", f"`{syntax(fn)}` → {fn.returns}", ""]
+    if fn.args:
+        lines += ["| Argument | Default | Description |", "|---|---|---|"]
+        lines += [f"| `{a.name}` | {_default(a)} | {_cell(a.doc)} |" for a in fn.args]
+        lines.append("")
+    call = f"={fn.name}({', '.join(excel_literal(v) for v in fn.example)})"
+    result = getattr(udfs, fn.name)(*fn.example)
+    lines += [f"Example: `{call}` → {show_result(result)}", "", f"Source: {fn.source}", ""]
+    return "\n".join(lines)
+
+
+def function_reference() -> str:
+    """The whole reference as markdown, in the registry's order, grouped like the spec."""
+    parts = [INTRO.format(precisions=", ".join(f"`{p}`" for p in catalog.PRECISIONS))]
+    listed = set()
+    for title, fns in SECTIONS:
+        fns = [f for f in fns if REGISTRY.get(f.name) is f]
+        parts.append(f"## {title}\n")
+        parts.append("| Function | Returns |\n|---|---|\n"
+                     + "".join(f"| [`{syntax(f)}`](#{f.name.lower()}) | {f.returns} |\n" for f in fns))
+        parts += [function_section(f) for f in fns]
+        listed.update(f.name for f in fns)
+    rest = [f for f in REGISTRY.values() if f.name not in listed]
+    if rest:
+        parts.append("## Other functions\n")
+        parts += [function_section(f) for f in rest]
+    return "\n".join(parts).rstrip("\n") + "\n"
+
+
+# -- command line: `flopsheet docs` (wired by cli.py) ------------------------------------------
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    p = subparsers.add_parser("docs", help="print or write the Excel function reference (markdown)",
+                              description="The function reference generated from the registry.")
+    p.add_argument("-o", "--output", help="write to this file instead of standard output")
+    p.add_argument("--force", action="store_true", help="overwrite --output if it exists")
+    p.add_argument("--check", metavar="FILE", help="exit 1 if FILE differs from the generated reference")
+    p.set_defaults(func=run)
+    return p
+
+
+def run(args) -> int:
+    text = function_reference()
+    if getattr(args, "check", None):
+        try:
+            with open(args.check, encoding="utf-8") as fh:
+                current = fh.read()
+        except OSError as e:
+            print(f"flopsheet docs: cannot read {args.check}: {e.strerror}", file=sys.stderr)
+            return 1
+        if current != text:
+            print(f"flopsheet docs: {args.check} is stale; regenerate with "
+                  f"`flopsheet docs -o {args.check} --force`", file=sys.stderr)
+            return 1
+        return 0
+    if getattr(args, "output", None):
+        from flopsheet.safefile import atomic_output
+
+        with atomic_output(args.output, force=args.force) as tmp:
+            with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+        return 0
+    out = getattr(sys.stdout, "buffer", None)
+    if out is not None:  # UTF-8 and \n whatever the console's code page (the text has 万 and 亿)
+        sys.stdout.flush()
+        out.write(text.encode("utf-8"))
+        out.flush()
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m flopsheet.docs")
+    sub = parser.add_subparsers(dest="command")
+    add_parser(sub)
+    args = parser.parse_args(["docs", *(sys.argv[1:] if argv is None else argv)])
+    from flopsheet.errors import FlopsheetError
+
+    try:
+        return args.func(args)
+    except FlopsheetError as e:
+        print(f"flopsheet docs: {e.message}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,178 @@
+"""Recalculate workbooks (and export PDFs) with headless LibreOffice.
+
+Every run gets a private, throw-away LibreOffice profile:
+
+* the default profile keeps the cached formula values stored in the file (an openpyxl-written
+  workbook has none, a hand-edited one may have stale ones), so ours sets
+  ``OOXMLRecalcMode``/``ODFRecalcMode`` to 0 = "always recalculate on load";
+* two soffice processes sharing a profile hand the job to each other or fail on its lock,
+  so concurrent runs must never share one;
+* the profile also disables macros and link updates: the input may come from e-mail.
+
+Inputs are vetted with :func:`flopsheet.untrusted.check_workbook` first and copied into the
+run's temp dir, so LibreOffice never writes lock files next to the user's file.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+from flopsheet.errors import FlopsheetError
+from flopsheet.safefile import atomic_output
+from flopsheet.untrusted import check_workbook
+
+LIBREOFFICE_MISSING = (
+    "LibreOffice is needed to recalculate workbooks but soffice was not found: install it with "
+    "`apt-get install -y libreoffice-calc-nogui` (Debian/Ubuntu), `brew install --cask libreoffice` "
+    "(macOS) or the installer from https://www.libreoffice.org/download/, "
+    "or set FLOPSHEET_SOFFICE to the soffice executable"
+)
+
+_FALLBACKS = (
+    "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+    r"C:\Program Files\LibreOffice\program\soffice.exe",
+)
+
+_FILTERS = {".xlsx": "Calc MS Excel 2007 XML", ".xlsm": "Calc MS Excel 2007 VBA XML"}
+
+_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
+xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+{items}
+</oor:items>
+"""
+_SETTINGS = (
+    # 0 = always recalculate on load (default 1 = never: cached values are trusted).
+    ("/org.openoffice.Office.Calc/Formula/Load", "OOXMLRecalcMode", "0"),
+    ("/org.openoffice.Office.Calc/Formula/Load", "ODFRecalcMode", "0"),
+    # Untrusted input: never run macros, never fetch linked data (1 = never update links).
+    ("/org.openoffice.Office.Common/Security/Scripting", "MacroSecurityLevel", "3"),
+    ("/org.openoffice.Office.Common/Security/Scripting", "DisableMacrosExecution", "true"),
+    ("/org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks", "true"),
+    ("/org.openoffice.Office.Calc/Content/Update", "Link", "1"),
+)
+
+
+def find_soffice() -> str | None:
+    """The soffice executable: $FLOPSHEET_SOFFICE, else soffice/libreoffice on PATH, else None."""
+    override = os.environ.get("FLOPSHEET_SOFFICE")
+    if override:
+        found = shutil.which(override)
+        if not found:
+            raise FlopsheetError(f"FLOPSHEET_SOFFICE={override} is not an executable", "FLOPSHEET_SOFFICE")
+        return found
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return next((p for p in _FALLBACKS if os.access(p, os.X_OK)), None)
+
+
+def _write_profile(root: Path) -> None:
+    items = "\n".join(
+        f'<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse"><value>{value}</value></prop></item>'
+        for path, name, value in _SETTINGS
+    )
+    user = root / "user"
+    user.mkdir(parents=True)
+    (user / "registrymodifications.xcu").write_text(_PROFILE.format(items=items), encoding="utf-8")
+
+
+def _last_line(*texts: bytes) -> str:
+    for text in texts:
+        lines = [ln.strip() for ln in text.decode("utf-8", "replace").splitlines() if ln.strip()]
+        if lines:
+            return lines[-1][:300]
+    return "no message"
+
+
+def _convert(src: str | os.PathLike, convert_to: str, out_suffix: str, timeout: float, work: Path) -> Path:
+    """Run one soffice --convert-to in ``work``; return the converted file (still inside ``work``)."""
+    check_workbook(src)
+    soffice = find_soffice()
+    if soffice is None:
+        raise FlopsheetError(LIBREOFFICE_MISSING)
+    src = Path(src)
+    profile, indir, outdir = work / "profile", work / "in", work / "out"
+    _write_profile(profile)
+    indir.mkdir()
+    outdir.mkdir()
+    # A fixed ASCII name: LibreOffice derives the output name from it and mangles some paths.
+    staged = indir / f"input{src.suffix.lower() or '.xlsx'}"
+    shutil.copyfile(src, staged)
+    cmd = [
+        soffice,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless", "--invisible", "--nologo", "--norestore", "--nodefault", "--nolockcheck",
+        "--convert-to", convert_to, "--outdir", str(outdir), str(staged),
+    ]  # fmt: skip
+    proc = subprocess.Popen(
+        cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        cwd=work, start_new_session=True,  # own process group: a timeout kills soffice.bin too
+    )  # fmt: skip
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        proc.communicate()
+        raise FlopsheetError(f"LibreOffice did not finish {src.name} within {timeout:g} s", "timeout") from None
+    except BaseException:  # Ctrl-C: never leave a headless office running
+        _kill_group(proc)
+        proc.wait()
+        raise
+    finally:
+        _kill_group(proc)  # soffice.bin may outlive the wrapper script; the group is ours alone
+    result = outdir / f"input{out_suffix}"
+    # soffice exits 0 even when it could not load or save, so trust only the output file.
+    if proc.returncode != 0 or not result.is_file() or result.stat().st_size == 0:
+        raise FlopsheetError(f"LibreOffice could not convert {src.name}: {_last_line(err, out)}")
+    return result
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    if not hasattr(os, "killpg"):  # Windows: no process groups here; kill what we can
+        if proc.poll() is None:
+            proc.kill()
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass  # the whole group already exited
+
+
+def recalculate(src: str | os.PathLike, dst: str | os.PathLike, *, timeout: float = 600) -> Path:
+    """Recalculate every formula of ``src`` in LibreOffice and save the result as ``dst``.
+
+    ``dst`` is overwritten (callers apply their own --force policy; it is often a temp path
+    from :func:`atomic_output`) but is never ``src`` itself.
+    """
+    dst = Path(dst)
+    suffix = dst.suffix.lower()
+    if suffix not in _FILTERS:
+        raise FlopsheetError(f"output {dst} must end in .xlsx or .xlsm", "dst")
+    with tempfile.TemporaryDirectory(prefix="flopsheet-lo-") as tmp:
+        result = _convert(src, f"{suffix[1:]}:{_FILTERS[suffix]}", suffix, timeout, Path(tmp))
+        if not zipfile.is_zipfile(result):
+            raise FlopsheetError(f"LibreOffice wrote a damaged workbook for {Path(src).name}")
+        with atomic_output(dst, force=True, source=src) as out:
+            shutil.copyfile(result, out)
+    return dst
+
+
+def to_pdf(src: str | os.PathLike, out_dir: str | os.PathLike, *, force: bool = False, timeout: float = 600) -> Path:
+    """Export ``src`` to ``out_dir/<name>.pdf`` with headless LibreOffice (proves it opens)."""
+    out_dir = Path(out_dir)
+    dst = out_dir / f"{Path(src).stem}.pdf"
+    with tempfile.TemporaryDirectory(prefix="flopsheet-lo-") as tmp:
+        result = _convert(src, "pdf:calc_pdf_Export", ".pdf", timeout, Path(tmp))
+        if not result.read_bytes()[:5] == b"%PDF-":
+            raise FlopsheetError(f"LibreOffice wrote a damaged PDF for {Path(src).name}")
+        with atomic_output(dst, force=force, source=src) as out:
+            shutil.copyfile(result, out)
+    return dst

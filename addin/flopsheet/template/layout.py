@@ -1,0 +1,193 @@
+"""Sheet plumbing shared by every sheet: names, the build context, a block writer, page setup.
+
+Formulas are written from templates such as ``"=INFER_FLOPS({params},{prompt},{output})"``
+whose ``{keys}`` are filled with the cells the block writer placed, so no formula carries a
+hand-typed cell address that could drift when a row is added above it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from flopsheet.template import styles as st
+from flopsheet.template.summary import Output
+
+START = "Start"
+GPUS = "GPUs"
+TRAINING = "Training"
+INFERENCE = "Inference"
+MULTIMODAL = "Multimodal"
+SEED_CHECK = "Seed check"
+SOURCES = "Sources"
+SHEET_ORDER = (START, GPUS, TRAINING, INFERENCE, MULTIMODAL, SEED_CHECK, SOURCES)
+
+# Defined names for lists that dropdowns use (see sheets/gpus.py).
+GPU_LIST = "GPUList"
+PRECISION_LIST = "PrecisionList"
+UNIT_LIST = "TextUnitList"
+
+
+def quoted(sheet: str) -> str:
+    """A sheet name as a formula prefix: GPUs!  or  'Seed check'!"""
+    return f"'{sheet}'!" if not sheet.replace("_", "").isalnum() else f"{sheet}!"
+
+
+def absolute(col: int, row: int) -> str:
+    return f"${get_column_letter(col)}${row}"
+
+
+@dataclass
+class Ctx:
+    """What sheets share while the workbook is built."""
+
+    names: dict[str, str] = field(default_factory=dict)  # defined name -> "Start!$C$9"
+    values: dict[str, float] = field(default_factory=dict)  # defined name -> value
+    gpu_cols: dict[str, str] = field(default_factory=dict)  # GPUs key -> column letter
+    gpu_last_col: str = "A"
+    outputs: list[Output] = field(default_factory=list)
+    cells: dict[tuple[str, str], str] = field(default_factory=dict)  # (sheet, key) -> absolute cell
+
+    def ref(self, sheet: str, key: str, from_sheet: str | None = None) -> str:
+        cell = self.cells[(sheet, key)]
+        return cell if from_sheet == sheet else f"{quoted(sheet)}{cell}"
+
+    # -- lookups into the GPUs sheet (whole columns, so rows a user adds below still match) --
+    def gpu_column(self, key: str) -> str:
+        c = self.gpu_cols[key]
+        return f"{quoted(GPUS)}${c}:${c}"
+
+    def gpu_row_match(self, gpu_cell: str) -> str:
+        return f"MATCH({gpu_cell},{self.gpu_column('name')},0)"
+
+    def peak_lookup(self, gpu_cell: str, precision_cell: str) -> str:
+        """INDEX/MATCH of a GPU's dense peak: GPU name down column A, precision along row 3."""
+        g = quoted(GPUS)
+        return (f"INDEX({g}$A:${self.gpu_last_col},{self.gpu_row_match(gpu_cell)},"
+                f"MATCH({precision_cell},{g}$3:$3,0))")
+
+    def field_lookup(self, gpu_cell: str, key: str) -> str:
+        return f"INDEX({self.gpu_column(key)},{self.gpu_row_match(gpu_cell)})"
+
+
+class Block:
+    """Writes label | value | unit | note rows down a sheet and remembers where each key went."""
+
+    def __init__(self, ws: Worksheet, ctx: Ctx, row: int = 1, col: int = 1):
+        self.ws, self.ctx, self.row, self.col = ws, ctx, row, col
+
+    def _key(self, key: str, row: int) -> str:
+        coord = absolute(self.col + 1, row)
+        self.ctx.cells[(self.ws.title, key)] = coord
+        return coord
+
+    def fill(self, template: str) -> str:
+        """A formula template with {key} (this sheet) or {Sheet:key} (another sheet) filled in."""
+        import string
+
+        out = []
+        for literal, name, _spec, _conv in string.Formatter().parse(template):
+            out.append(literal)
+            if name is None:
+                continue
+            sheet, _, key = name.rpartition(":")
+            out.append(self.ctx.ref(sheet or self.ws.title, key, self.ws.title))
+        return "".join(out)
+
+    def title(self, text: str) -> None:
+        st.set_text(self.ws.cell(self.row, self.col), text, st.TITLE)
+        self.ws.row_dimensions[self.row].height = 24
+        self.row += 1
+
+    def section(self, text: str) -> None:
+        self.row += 1
+        for c in range(self.col, self.col + 4):
+            self.ws.cell(self.row, c).style = st.SECTION
+        st.set_text(self.ws.cell(self.row, self.col), text, st.SECTION)
+        self.row += 1
+
+    def note(self, text: str, col_offset: int = 0) -> None:
+        st.set_text(self.ws.cell(self.row, self.col + col_offset), text, st.NOTE)
+        self.row += 1
+
+    def header(self, *labels: str) -> None:
+        for i, label in enumerate(labels):
+            st.set_text(self.ws.cell(self.row, self.col + i), label, st.HEADER)
+        self.row += 1
+
+    def _row(self, label: str, unit: str, note: str) -> None:
+        st.set_text(self.ws.cell(self.row, self.col), label)
+        if unit:
+            st.set_text(self.ws.cell(self.row, self.col + 2), unit)
+        if note:
+            st.set_text(self.ws.cell(self.row, self.col + 3), note, st.NOTE)
+
+    def input(self, key: str, label: str, value, unit: str = "", fmt: str | None = None, note: str = "",
+              style: str = st.INPUT) -> str:
+        self._row(label, unit, note)
+        st.set_value(self.ws.cell(self.row, self.col + 1), value, style, fmt)
+        coord = self._key(key, self.row)
+        self.row += 1
+        return coord
+
+    def calc(self, key: str, label: str, template: str, unit: str = "", fmt: str | None = None,
+             note: str = "", style: str = st.CALC) -> str:
+        self._row(label, unit, note)
+        st.set_formula(self.ws.cell(self.row, self.col + 1), self.fill(template), style, fmt)
+        coord = self._key(key, self.row)
+        self.row += 1
+        return coord
+
+
+def validate_list(ws: Worksheet, source: str, cells: str, prompt: str) -> DataValidation:
+    """A dropdown whose items come from a range or defined name (never a typed-in list)."""
+    dv = DataValidation(type="list", formula1=source, allow_blank=True, showDropDown=False,
+                        showErrorMessage=True, errorTitle="Not in the list", error=prompt,
+                        promptTitle="Choose", prompt=prompt, showInputMessage=True)
+    dv.add(cells)
+    ws.add_data_validation(dv)
+    return dv
+
+
+def validate_number(ws: Worksheet, cells: str, low: str, high: str | None, message: str,
+                    kind: str = "decimal") -> DataValidation:
+    if high is None:
+        dv = DataValidation(type=kind, operator="greaterThan", formula1=low, allow_blank=True)
+    else:
+        dv = DataValidation(type=kind, operator="between", formula1=low, formula2=high, allow_blank=True)
+    dv.showErrorMessage = True
+    dv.errorTitle = "Out of range"
+    dv.error = message
+    dv.add(cells)
+    ws.add_data_validation(dv)
+    return dv
+
+
+def widths(ws: Worksheet, *cols: float, start: int = 1) -> None:
+    for i, w in enumerate(cols, start=start):
+        ws.column_dimensions[get_column_letter(i)].width = w
+
+
+def finish(ws: Worksheet, print_area: str, *, protect: bool = True, landscape: bool = True,
+           freeze: str | None = None) -> None:
+    """Print area, page setup (fit to one page wide), frozen panes, protection without password."""
+    ws.print_area = print_area
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    ws.sheet_view.showGridLines = False
+    if freeze:
+        ws.freeze_panes = freeze
+    if protect:
+        # No password: protection guards formulas against slips, not against their owner.
+        ws.protection.sheet = True
+        ws.protection.formatColumns = False  # False = allowed: users may resize columns and rows
+        ws.protection.formatRows = False
+        ws.protection.selectLockedCells = False
+        ws.protection.selectUnlockedCells = False

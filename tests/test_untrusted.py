@@ -1,0 +1,286 @@
+"""check_workbook refuses hostile workbooks with one clear line; every fixture is built here."""
+
+from __future__ import annotations
+
+import struct
+import time
+import zipfile
+
+import openpyxl
+import pytest
+from openpyxl.comments import Comment
+
+from flopsheet.errors import FlopsheetError
+from flopsheet.untrusted import Limits, check_workbook
+
+SHEET = "xl/worksheets/sheet1.xml"
+NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def _sheet(body: str, dimension: str | None = None) -> bytes:
+    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<worksheet {NS}>{dim}<sheetData>{body}</sheetData></worksheet>'.encode()
+
+
+@pytest.fixture
+def good(tmp_path):
+    """A normal openpyxl workbook: formulas, shared strings, a merge, a hyperlink, a comment (VML)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Inputs"
+    for r in range(1, 50):
+        ws.append([f"name {r}", r, r * 1.5, f"=B{r}*C{r}"])
+    ws.merge_cells("F1:H3")
+    ws["A1"].hyperlink = "https://example.com"
+    ws["B2"].comment = Comment("note", "me")
+    wb.create_sheet("Other")["A1"] = "=SUM(Inputs!B1:B49)"
+    path = tmp_path / "good.xlsx"
+    wb.save(path)
+    return path
+
+
+def _rezip(src, dst, replace=None, add=None):
+    """Copy a workbook, swapping or adding parts (the way an attacker would craft one)."""
+    replace, add = replace or {}, add or {}
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, replace.get(info.filename, zin.read(info)))
+        for name, data in add.items():
+            zout.writestr(zipfile.ZipInfo(name), data, zipfile.ZIP_DEFLATED)
+    return dst
+
+
+def _refused(path, *needles, limits=None) -> str:
+    with pytest.raises(FlopsheetError) as info:
+        check_workbook(path, limits) if limits else check_workbook(path)
+    msg = str(info.value)
+    assert msg and "\n" not in msg
+    for needle in needles:
+        assert needle in msg, msg
+    return msg
+
+
+def test_normal_workbook_passes(good):
+    check_workbook(good)
+    check_workbook(str(good))
+
+
+def test_prefixed_namespace_sheet_passes(good, tmp_path):
+    xml = (
+        '<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<x:dimension ref="A1:B2"/><x:sheetData><x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c>'
+        '<x:c r="B2"><x:v>2</x:v></x:c></x:row></x:sheetData></x:worksheet>'
+    ).encode()
+    check_workbook(_rezip(good, tmp_path / "p.xlsx", {SHEET: xml}))
+
+
+# --- not a workbook ----------------------------------------------------------------------
+
+
+def test_text_file_named_xlsx(tmp_path):
+    path = tmp_path / "notes.xlsx"
+    path.write_text("just some text\n")
+    _refused(path, "is not an Excel workbook", "zip")
+
+
+def test_missing_file_and_directory(tmp_path):
+    _refused(tmp_path / "nope.xlsx", "does not exist")
+    _refused(tmp_path, "is not an Excel workbook")
+
+
+def test_truncated_zip(good, tmp_path):
+    data = good.read_bytes()
+    path = tmp_path / "half.xlsx"
+    path.write_bytes(data[: len(data) // 2])
+    _refused(path, "truncated")
+
+
+def test_zip_without_content_types(tmp_path):
+    path = tmp_path / "plain.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("readme.txt", "hello")
+    _refused(path, "not an Excel workbook")
+
+
+def test_ole_file(tmp_path):
+    path = tmp_path / "locked.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    _refused(path, "password-protected or an old .xls")
+
+
+# --- zip directory -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["../evil.xml", "/etc/evil.xml", "xl/../../evil.xml", "C:/evil.xml", "..\\evil.xml"])
+def test_path_traversal_names(good, tmp_path, name):
+    path = _rezip(good, tmp_path / "trav.xlsx", add={name: b"<a/>"})
+    _refused(path, "path traversal", name.replace("\\", "/"))
+
+
+def test_duplicate_part_names(good, tmp_path):
+    path = _rezip(good, tmp_path / "dup.xlsx", add={SHEET.upper(): _sheet("")})
+    _refused(path, "two parts named")
+
+
+def test_too_many_parts(good, tmp_path):
+    _refused(good, "parts (limit 3)", limits=Limits(max_parts=3))
+
+
+def test_part_size_ratio_and_total_limits(good, tmp_path):
+    path = _rezip(good, tmp_path / "zeros.xlsx", add={"xl/media/zeros.bin": bytes(5 << 20)})
+    _refused(path, "zip bomb", "compressed 1,0")  # zeros compress ~1000:1; the default allows 200:1
+    lenient = dict(max_ratio=5000)
+    check_workbook(path, Limits(**lenient))
+    _refused(path, "zip bomb", "expands to 5.0 MB", limits=Limits(max_part_bytes=1 << 20, **lenient))
+    _refused(path, "zip bomb", "in total", limits=Limits(max_total_bytes=4 << 20, **lenient))
+
+
+def test_realistic_zip_bomb_refused_fast(good, tmp_path):
+    """~1 MB on disk expanding to 1.1 GB: refused from the directory, without inflating it."""
+    path = tmp_path / "bomb.xlsx"
+    _rezip(good, path)
+    zeros = bytes(16 << 20)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf:
+        with zf.open("xl/media/image1.png", "w", force_zip64=True) as fh:
+            for _ in range(70):
+                fh.write(zeros)
+    assert path.stat().st_size < 3 << 20
+    start = time.perf_counter()
+    _refused(path, "zip bomb", "1.1 GB")
+    assert time.perf_counter() - start < 2
+
+
+def test_directory_that_lies_about_size(good, tmp_path):
+    """The central directory claims 1,000 bytes; the data inflates to 50 MB. Reads stay capped."""
+    path = _rezip(good, tmp_path / "liar.xlsx", add={"xl/media/z.bin": bytes(50 << 20)})
+    data = bytearray(path.read_bytes())
+    entry = data.rfind(b"PK\x01\x02", 0, data.rfind(b"xl/media/z.bin"))
+    struct.pack_into("<I", data, entry + 24, 1000)  # uncompressed size in the central directory
+    path.write_bytes(bytes(data))
+    start = time.perf_counter()
+    _refused(path, "damaged")  # zipfile stops at 1,000 bytes and the CRC no longer matches
+    assert time.perf_counter() - start < 2
+
+
+# --- XML ---------------------------------------------------------------------------------
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
+    + "".join(f' <!ENTITY lol{i} "{("&lol" + str(i - 1 if i > 1 else "") + ";") * 10}">\n' for i in range(1, 10))
+    + f"]>\n<worksheet {NS}><sheetData/>&lol9;</worksheet>"
+).encode()
+
+XXE = (
+    f'<?xml version="1.0"?>\n<!DOCTYPE w [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+    f"<worksheet {NS}>&xxe;</worksheet>"
+).encode()
+
+
+def test_billion_laughs(good, tmp_path):
+    path = _rezip(good, tmp_path / "lol.xlsx", {SHEET: BILLION_LAUGHS})
+    _refused(path, SHEET, "entity", "billion laughs")
+
+
+def test_external_entity(good, tmp_path):
+    path = _rezip(good, tmp_path / "xxe.xlsx", {SHEET: XXE})
+    _refused(path, "external", "file:///etc/passwd")
+
+
+def test_external_dtd_in_rels(good, tmp_path):
+    rels = b'<?xml version="1.0"?><!DOCTYPE r SYSTEM "http://evil.example/x.dtd"><Relationships/>'
+    path = _rezip(good, tmp_path / "dtd.xlsx", {"_rels/.rels": rels})
+    _refused(path, "_rels/.rels", "DTD", "http://evil.example/x.dtd")
+
+
+def test_plain_doctype_refused(good, tmp_path):
+    path = _rezip(good, tmp_path / "dt.xlsx", {"xl/styles.xml": b"<!DOCTYPE s><styleSheet/>"})
+    _refused(path, "xl/styles.xml", "DTD")
+
+
+def test_dtd_in_utf16_part_and_in_non_xml_name(good, tmp_path):
+    utf16 = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>'.encode("utf-16")
+    path = _rezip(good, tmp_path / "u16.xlsx", {"xl/styles.xml": utf16})
+    _refused(path, "entity")
+    path = _rezip(good, tmp_path / "dat.xlsx", add={"xl/sheet.dat": XXE})
+    _refused(path, "xl/sheet.dat", "external")
+
+
+def test_malformed_xml(good, tmp_path):
+    path = _rezip(good, tmp_path / "bad.xlsx", {SHEET: b"<worksheet><sheetData>"})
+    _refused(path, SHEET, "not well-formed XML")
+
+
+# --- sheet dimensions --------------------------------------------------------------------
+
+
+def test_dimension_bomb(good, tmp_path):
+    xml = _sheet('<row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2</v></c></row>', "A1:XFD1048576")
+    path = _rezip(good, tmp_path / "dim.xlsx", {SHEET: xml})
+    _refused(path, SHEET, "claims dimension A1:XFD1048576", "17,179,869,184 cells", "dimension bomb")
+
+
+def test_cells_spanning_bomb_without_dimension(good, tmp_path):
+    xml = _sheet('<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>2</v></c></row>')
+    path = _rezip(good, tmp_path / "span.xlsx", {SHEET: xml})
+    _refused(path, "cells spanning A1:XFD1048576")
+
+
+def test_implicit_cell_positions_are_counted(good, tmp_path):
+    # No r on the far cell: it sits in row 1,048,576, column A; with XFD1 the box is the whole sheet.
+    xml = _sheet('<row r="1"><c r="XFD1"><v>1</v></c></row><row r="1048576"><c><v>2</v></c></row>')
+    path = _rezip(good, tmp_path / "implicit.xlsx", {SHEET: xml})
+    _refused(path, "cells spanning A1:XFD1048576")
+
+
+def test_cell_beyond_excel_grid(good, tmp_path):
+    path = _rezip(good, tmp_path / "far.xlsx", {SHEET: _sheet('<row r="1"><c r="ZZZZ1"><v>1</v></c></row>')})
+    _refused(path, "ZZZZ1", "beyond")
+
+
+def test_prefixed_dimension_bomb(good, tmp_path):
+    xml = (
+        '<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
+        '<x:row r="1"><x:c r="A1"/></x:row><x:row r="1048576"><x:c r="XFD1048576"/></x:row>'
+        "</x:sheetData></x:worksheet>"
+    ).encode()
+    _refused(_rezip(good, tmp_path / "px.xlsx", {SHEET: xml}), "cells spanning A1:XFD1048576")
+
+
+@pytest.mark.parametrize("element", ['<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>',
+                                     '<hyperlinks><hyperlink ref="1:1048576" display="x"/></hyperlinks>'])
+def test_range_bombs(good, tmp_path, element):
+    xml = _sheet('<row r="1"><c r="A1"><v>1</v></c></row>').replace(b"</sheetData>", b"</sheetData>" + element.encode())
+    _refused(_rezip(good, tmp_path / "merge.xlsx", {SHEET: xml}), "range bomb")
+
+
+def test_small_limits_on_cells(good):
+    _refused(good, "cells", limits=Limits(max_cells=100))
+
+
+def test_big_sheet_is_fast(good, tmp_path):
+    """A 100k-row x 10-column sheet (~40 MB of XML) is checked in about a second."""
+    rows = "".join(
+        f'<row r="{r}">' + "".join(f'<c r="{c}{r}" s="1"><v>{r}.5</v></c>' for c in "ABCDEFGHIJ") + "</row>"
+        for r in range(1, 100_001)
+    )
+    xml = _sheet(rows, "A1:J100000")
+    path = _rezip(good, tmp_path / "big.xlsx", {SHEET: xml})
+    start = time.perf_counter()
+    check_workbook(path)
+    elapsed = time.perf_counter() - start
+    assert elapsed < 1.5 * len(xml) / 50e6 + 0.5, f"{elapsed:.2f}s for {len(xml) / 1e6:.0f} MB"
+
+
+def test_openpyxl_parses_through_defusedxml(tmp_path):
+    # The second guard behind check_workbook: openpyxl's own parser is defusedxml's.
+    import defusedxml.ElementTree
+    import openpyxl.xml.functions
+
+    from flopsheet.untrusted import load_workbook
+
+    assert openpyxl.xml.functions.fromstring is defusedxml.ElementTree.fromstring
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "=1+1"
+    path = tmp_path / "ok.xlsx"
+    wb.save(path)
+    assert load_workbook(path).active["A1"].value == "=1+1"
