@@ -128,7 +128,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="write to this file instead of standard output")
     p.add_argument("--force", action="store_true", help="overwrite --output if it exists")
     p.add_argument("--check", metavar="FILE", help="exit 1 if FILE differs from the generated reference")
-    p.set_defaults(func=run)
+    p.set_defaults(run=run)  # cli.main calls args.run(args)
     return p
 
 
@@ -171,7 +171,7 @@ def main(argv=None) -> int:
     from flopsheet.errors import FlopsheetError
 
     try:
-        return args.func(args)
+        return args.run(args)
     except FlopsheetError as e:
         print(f"flopsheet docs: {e.message}", file=sys.stderr)
         return 1

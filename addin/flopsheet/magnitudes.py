@@ -10,6 +10,7 @@ number formatted by `format_num` parses back to the identical float.
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal
 
@@ -42,6 +43,8 @@ def parse_num(text: str, arg: str = "value") -> float:
     if isinstance(text, bool):
         raise FlopsheetError(f'{arg} must be a number, not {str(text).upper()}', arg=arg)
     if isinstance(text, (int, float)):
+        if not math.isfinite(text):
+            raise FlopsheetError(f"{arg} must be a finite number (got {text})", arg=arg)
         return float(text)
     if not isinstance(text, str):
         raise FlopsheetError(f"{arg} must be a number or text like \"175B\" (got {type(text).__name__})", arg=arg)
@@ -59,7 +62,10 @@ def parse_num(text: str, arg: str = "value") -> float:
     if suffix:
         exponent += SUFFIX_EXPONENT[suffix.upper()]
     digits = (m["int"] or "0").replace(",", "")
-    return float(f"{m['sign']}{digits}.{m['frac'] or '0'}e{exponent}")
+    value = float(f"{m['sign']}{digits}.{m['frac'] or '0'}e{exponent}")
+    if not math.isfinite(value):
+        raise FlopsheetError(f'{arg} is too large for a number (got "{text.strip()[:40]}")', arg=arg)
+    return value
 
 
 # Suffixes format_num may use, largest first (Western style: what analysts read in English).

@@ -61,7 +61,28 @@ def value(row: SeedRow) -> float:
 def call_text(row: SeedRow) -> str:
     """The row's call as a user would type it in a cell."""
     def arg(a):
-        return f'"{a}"' if isinstance(a, str) else (f"{a:g}" if isinstance(a, float) else str(a))
+        return f'"{a}"' if isinstance(a, str) else (f"{a:G}" if isinstance(a, float) else str(a))
 
     call = f"{row.function}({', '.join(arg(a) for a in row.args)})"
-    return f"{row.scale:g} * {call}" if row.scale != 1 else call
+    return f"{row.scale:G} * {call}" if row.scale != 1 else call
+
+
+def _fmt(x: float) -> str:
+    if x >= 1e7:
+        return f"{x:.4g}".replace("e+", "e")
+    return f"{x:,.0f}" if x >= 100 else f"{x:.3g}"
+
+
+def markdown_table() -> str:
+    """The README's table: the report's figure, flopsheet's, and where the report is wrong."""
+    lines = ["| # | What | Call | Report | flopsheet | Note |", "|---|---|---|---|---|---|"]
+    for row in ROWS:
+        lines.append(f"| {row.number} | {row.what} | `{call_text(row)}` | {row.report} | {_fmt(value(row))} | "
+                     f"{row.note} |")
+    for row in CORRECTIONS:
+        lines.append(f"| {row.number}′ | {row.what} | `{call_text(row)}` | | **{_fmt(value(row))}** | correction |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown_table())

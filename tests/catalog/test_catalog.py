@@ -285,7 +285,7 @@ def test_unknown_precision():
 def test_unsupported_precision_lists_supported_ones():
     with pytest.raises(FlopsheetError) as err:
         peak_tflops(resolve("H100"), "fp4")
-    assert str(err.value) == "H100 SXM has no dense fp4 figure; it supports bf16, fp16, fp8, int8, tf32, fp32"
+    assert str(err.value) == 'precision "fp4": H100 SXM has no dense fp4 figure; it supports bf16, fp16, fp8, int8, tf32, fp32'
     assert err.value.arg == "precision"
     with pytest.raises(FlopsheetError, match=r"TPU v4 has no dense fp16 figure; it supports bf16, int8$"):
         peak_tflops(resolve("TPU v4"), "fp16")

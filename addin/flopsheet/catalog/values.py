@@ -58,8 +58,9 @@ def peak_tflops(gpu: GPU, precision: str | None = "bf16") -> float:
     have = supported_precisions(gpu)
     tail = f"it supports {', '.join(have)}" if have else "pass the peak TFLOPS as a number instead"
     if reason == "format not supported":
-        raise FlopsheetError(f"{gpu.name} has no dense {p} figure; {tail}", arg="precision")
-    raise FlopsheetError(f"{gpu.name} has no dense {p} figure ({reason}); {tail}", arg="precision")
+        raise FlopsheetError(f'precision "{p}": {gpu.name} has no dense {p} figure; {tail}', arg="precision")
+    raise FlopsheetError(f'precision "{p}": {gpu.name} has no dense {p} figure ({reason}); {tail}',
+                         arg="precision")
 
 
 def _field_name(field: str | None) -> str:
@@ -78,7 +79,7 @@ def spec(gpu: GPU, field: str | None = "bf16_tflops") -> float | int | str:
     value = getattr(gpu, name)
     if value is None or value == "":
         raise FlopsheetError(
-            f"{gpu.name} has no {name} in the catalog ({missing_reason(gpu, name)})", arg="field"
+            f'field "{name}": {gpu.name} has no {name} in the catalog ({missing_reason(gpu, name)})', arg="field"
         )
     return value
 

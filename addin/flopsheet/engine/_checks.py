@@ -167,9 +167,10 @@ def run_masked(formula: Formula, values: dict[str, np.ndarray | None], errors: n
     if not finite.all():
         # An overflow (1e308 * 6) must never reach a cell as inf or nan.
         def overflow(idx):
-            args = ", ".join(f"{labels.get(k, k)}={show(np.broadcast_to(v, shape)[idx])}"
-                             for k, v in present.items())
-            return f"result is too large to compute ({args})"
+            shown = {}
+            for k, v in present.items():  # one entry per argument the user typed
+                shown.setdefault(labels.get(k, k), show(np.broadcast_to(v, shape)[idx]))
+            return f"result is too large to compute ({', '.join(f'{k}={v}' for k, v in shown.items())})"
         mark(~finite, overflow)
     if errors is not None and np.equal(errors, None).all():
         errors = None
@@ -186,15 +187,21 @@ def run_scalar(formula: Formula, values: dict[str, float | None], labels: dict[s
             label = (labels or {}).get(name, name)
             raise FlopsheetError(formula.rules[name].message(label, x), arg=label)
     for cond in formula.conditions:
-        if not cond.ok(**values):
+        with np.errstate(all="ignore"):
+            fine = cond.ok(**values)
+        if not fine:
             raise FlopsheetError(cond.message(**values), arg=cond.arg)
     try:
-        out = float(formula.fn(**values))
+        with np.errstate(all="ignore"):
+            out = float(formula.fn(**values))
     except (OverflowError, ZeroDivisionError):
         out = math.inf
     if not math.isfinite(out):
-        args = ", ".join(f"{(labels or {}).get(k, k)}={show(v)}" for k, v in values.items() if v is not None)
-        raise FlopsheetError(f"result is too large to compute ({args})")
+        shown = {}
+        for k, v in values.items():
+            if v is not None:
+                shown.setdefault((labels or {}).get(k, k), show(v))
+        raise FlopsheetError(f"result is too large to compute ({', '.join(f'{k}={v}' for k, v in shown.items())})")
     return out
 
 

@@ -50,10 +50,13 @@ def _fits(params, memory_gb, bytes_per_param, gpus, kv_gb, **_):
 
 def _fit_message(params, memory_gb, bytes_per_param, gpus, kv_gb, **_):
     need = params * bytes_per_param / 1e9 + kv_gb
-    n = int(np.ceil(need / memory_gb * (1 - 1e-12)))
     what = "weights and KV cache" if kv_gb else "weights"
+    n = need / memory_gb
+    if not np.isfinite(n) or n > 1e9:
+        terms = "params x bytes_per_param" + (" + kv_gb" if kv_gb else "")
+        return f"{what} ({terms} = {show(need)} GB) are too large for any number of {show(memory_gb)} GB GPUs"
     return (f"{what} ({show(round(need, 1))} GB) do not fit in {show(gpus)} x "
-            f"{show(memory_gb)} GB; use gpus >= {n}")
+            f"{show(memory_gb)} GB; use gpus >= {show(np.ceil(n * (1 - 1e-12)))}")
 
 
 FITS = Condition("gpus", _fits, _fit_message)

@@ -72,13 +72,13 @@ def numbers(value, name: str, default=REQUIRED) -> tuple[np.ndarray | None, np.n
     if isinstance(value, np.ndarray) and value.dtype.kind in "fiu":
         return value.astype(float, copy=False), None
     if isinstance(value, (list, tuple)):
-        _check_rectangular(value, name)
         try:
             arr = np.asarray(value)  # the fast path: a range of plain numbers
         except ValueError:
             raise FlopsheetError(f"{name} is a ragged range (rows of different lengths)", arg=name) from None
         if arr.dtype.kind in "fiu":
             return arr.astype(float, copy=False), None
+        _check_rectangular(value, name)
     arr = to_object_array(value, name)
     out = np.empty(arr.shape, dtype=float)
     errors = None
@@ -105,6 +105,7 @@ def texts(value, name: str, default=REQUIRED) -> tuple[np.ndarray, np.ndarray | 
 
     Blank -> default; numbers are kept as floats (a GPU given as its peak TFLOPS).
     """
+    _check_rectangular(value, name)
     arr = to_object_array(value, name)
     if arr.ndim == 0:
         v = arr[()]

@@ -89,10 +89,8 @@ class Bound:
             text = g.strip()
             if text.upper() in EXCEL_ERRORS:
                 raise FlopsheetError(f"gpu is {text.upper()} (an error value in the input)", arg="gpu")
-            try:
+            if text[:1].isdigit() or text[:1] in "+-.":  # "312" or "1,979": a peak typed as text
                 number = parse_num(text, "gpu")
-            except FlopsheetError:
-                number = None
         else:
             raise FlopsheetError(f"gpu must be a GPU name or a peak TFLOPS number (got {type(g).__name__})",
                                  arg="gpu")
@@ -105,7 +103,7 @@ class Bound:
         gpu = catalog.resolve(text)
         if what == "peak":
             return catalog.peak_tflops(gpu, precision or "bf16")
-        return catalog.require(gpu, what, self.fn.name)
+        return catalog.require(gpu, what, "this function")
 
     def map(self, name: str, convert: Callable[[object], float]):
         """Per-element conversion of a text argument (e.g. a unit name -> a number), cached."""

@@ -48,12 +48,19 @@ class Ctx:
     values: dict[str, float] = field(default_factory=dict)  # defined name -> value
     gpu_cols: dict[str, str] = field(default_factory=dict)  # GPUs key -> column letter
     gpu_last_col: str = "A"
+    gpu_key_row: int = 5
     outputs: list[Output] = field(default_factory=list)
     cells: dict[tuple[str, str], str] = field(default_factory=dict)  # (sheet, key) -> absolute cell
 
     def ref(self, sheet: str, key: str, from_sheet: str | None = None) -> str:
         cell = self.cells[(sheet, key)]
         return cell if from_sheet == sheet else f"{quoted(sheet)}{cell}"
+
+    def output(self, sheet: str, key: str, label: str, unit: str, value, scenario: str = "",
+               show: bool = True) -> None:
+        """Record the engine's value for the formula cell placed under `key`."""
+        cell = self.cells[(sheet, key)].replace("$", "")
+        self.outputs.append(Output(sheet, cell, label, unit, value, scenario, show))
 
     # -- lookups into the GPUs sheet (whole columns, so rows a user adds below still match) --
     def gpu_column(self, key: str) -> str:
@@ -64,10 +71,10 @@ class Ctx:
         return f"MATCH({gpu_cell},{self.gpu_column('name')},0)"
 
     def peak_lookup(self, gpu_cell: str, precision_cell: str) -> str:
-        """INDEX/MATCH of a GPU's dense peak: GPU name down column A, precision along row 3."""
+        """INDEX/MATCH of a GPU's dense peak: GPU name down column A, precision along the key row."""
         g = quoted(GPUS)
         return (f"INDEX({g}$A:${self.gpu_last_col},{self.gpu_row_match(gpu_cell)},"
-                f"MATCH({precision_cell},{g}$3:$3,0))")
+                f"MATCH({precision_cell},{g}${self.gpu_key_row}:${self.gpu_key_row},0))")
 
     def field_lookup(self, gpu_cell: str, key: str) -> str:
         return f"INDEX({self.gpu_column(key)},{self.gpu_row_match(gpu_cell)})"

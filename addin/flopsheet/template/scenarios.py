@@ -112,6 +112,8 @@ class LongContext:
     head_dim: float = 128
     d_model: float = 8192
     output_tokens: float = 500
+    bytes_per_value: float = 2  # BF16 weights and KV cache
+    batch: float = 1
     gpu: str = "H100 SXM"
     precision: str = "bf16"
 

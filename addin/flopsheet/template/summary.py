@@ -64,6 +64,7 @@ class Summary:
     path: Path | None
     outputs: list[Output] = field(default_factory=list)
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # closing lines (e.g. the seed check's verdict)
 
     def values(self) -> dict[tuple[str, str], object]:
         """(sheet, cell) -> the engine's value."""
@@ -92,4 +93,5 @@ class Summary:
                          if o.sheet == sheet and o.scenario == scenario and o.show and o.value != ""]
                 if parts:
                     lines.append(f"  {scenario}: " + "; ".join(parts))
+        lines.extend(self.notes)
         return "\n".join(lines)

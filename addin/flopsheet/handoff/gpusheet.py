@@ -1,0 +1,223 @@
+"""The GPUs sheet a hand-off copy looks GPU figures up in, and the formulas that look them up.
+
+A twin never holds a datasheet figure itself: it looks the figure up on the workbook's GPUs
+sheet, so a finance team can see (and, at their own risk, edit) where each number comes from.
+
+Layout written when the workbook has no usable GPUs sheet (`write_sheet`):
+  row 1: `name`, then every `catalog.FIELDS` name, then `aliases` (for people, not formulas);
+  one row per catalog GPU; two hidden columns further right, `lookup_key` / `lookup_name`,
+  map every normalised spelling of a name (alias, full name, vendor prefix) to its row.
+A workbook that already has a GPUs sheet (the template's) is read by its headers instead
+(`find_table`): whatever row holds `name` and the FIELDS as headers, in any column order;
+the lookup columns are added beside it if missing.
+
+Lookups use VLOOKUP rather than INDEX/MATCH because VLOOKUP works element by element inside
+an array formula in Excel 2010 (CSE), LibreOffice and Google Sheets (ARRAYFORMULA), whereas
+legacy Excel's INDEX returns only the first element when its row argument is an array.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from openpyxl.utils import get_column_letter, quote_sheetname
+
+from flopsheet import catalog
+from flopsheet.catalog.lookup import _key
+
+SHEET = "GPUs"
+NAME = "name"
+ALIASES = "aliases"
+KEY = "lookup_key"
+KEY_NAME = "lookup_name"
+HEADERS = (NAME, *catalog.FIELDS, ALIASES)
+# Prefixes a cell may put before a model name, per vendor (catalog.lookup drops any of
+# _PREFIXES in any order; a formula cannot, so the key table lists the likely spellings).
+_VENDOR_PREFIXES = {
+    "nvidia": ("nvidia", "tesla", "geforce", "nvidiatesla", "nvidiageforce"),
+    "amd": ("amd", "instinct", "amdinstinct"),
+    "intel": ("intel", "habana", "intelhabana"),
+    "google": ("google", "cloud", "googlecloud"),
+    "huawei": ("huawei",),
+    "cambricon": ("cambricon",),
+}
+# What a formula does to a cell's text before looking it up; `_key` does the same in Python
+# except for dropping vendor words (the key table lists those spellings instead).
+_NORMALISE = 'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(TRIM({0})," ",""),"-",""),"_","")'
+
+
+def header_key(text) -> str:
+    """A header as compared: lower case, letters and digits only ("Memory (GB)" == "memory_gb")."""
+    return re.sub(r"[^a-z0-9]", "", str(text).lower())
+
+
+_FIELD_BY_KEY = {header_key(f): f for f in (*catalog.FIELDS, NAME)}
+_FIELD_BY_KEY["gpu"] = NAME
+
+
+def key_rows() -> list[tuple[str, str]]:
+    """(normalised spelling, canonical name) for every name, alias and full name, sorted."""
+    seen: dict[str, str] = {}
+    for gpu in catalog.all_gpus():
+        prefixes = ("", *_VENDOR_PREFIXES.get(gpu.vendor.lower(), ()))
+        for label in (gpu.name, gpu.full_name, *gpu.aliases):
+            base = _key(label)
+            for prefix in prefixes:
+                seen.setdefault(prefix + base, gpu.name)
+    return sorted(seen.items())
+
+
+@dataclass
+class Table:
+    """Where a workbook's GPU figures are: sheet, header row, data rows, a column per field."""
+
+    sheet: str
+    header_row: int
+    first_row: int
+    last_row: int
+    columns: dict[str, int]  # field (or "name") -> column number
+    key_col: int | None = None  # lookup_key column; lookup_name is the next one
+    key_last_row: int = 0
+    added: bool = False  # the hand-off wrote this sheet (or its lookup columns)
+    notes: list[str] = field(default_factory=list)
+
+    # -- ranges --------------------------------------------------------------------------
+    def _ref(self, c1, r1, c2, r2) -> str:
+        return (f"{quote_sheetname(self.sheet)}!${get_column_letter(c1)}${r1}:"
+                f"${get_column_letter(c2)}${r2}")
+
+    @property
+    def name_col(self) -> int:
+        return self.columns[NAME]
+
+    def _span(self) -> tuple[int, int]:
+        right = [c for c in self.columns.values() if c >= self.name_col]
+        return self.name_col, max(right)
+
+    def table_ref(self) -> str:
+        """The VLOOKUP table: from the name column to the last field column right of it."""
+        c1, c2 = self._span()
+        return self._ref(c1, self.first_row, c2, self.last_row)
+
+    def header_ref(self) -> str:
+        c1, c2 = self._span()
+        return self._ref(c1, self.header_row, c2, self.header_row)
+
+    def key_ref(self) -> str:
+        return self._ref(self.key_col, self.header_row + 1, self.key_col + 1, self.key_last_row)
+
+    def has(self, fld: str) -> bool:
+        return fld in self.columns and self.columns[fld] >= self.name_col
+
+    def col_index(self, fld: str) -> int:
+        """VLOOKUP's column number of a field (1 = the name column)."""
+        return self.columns[fld] - self.name_col + 1
+
+    # -- formulas ------------------------------------------------------------------------
+    def lookup(self, name_expr: str, column_expr: str, literal: bool) -> str:
+        """A field of the GPU named by `name_expr` (a quoted canonical name when `literal`,
+        else any expression: matched by exact name first, then by its normalised spelling)."""
+        t = self.table_ref()
+        direct = f"VLOOKUP({name_expr},{t},{column_expr},FALSE)"
+        if literal or self.key_col is None:
+            return direct
+        norm = _NORMALISE.format(name_expr)
+        canonical = f"VLOOKUP({norm},{self.key_ref()},2,FALSE)"
+        return f"IFERROR({direct},VLOOKUP({canonical},{t},{column_expr},FALSE))"
+
+
+def _cell_text(v) -> str:
+    return v.strip() if isinstance(v, str) else ""
+
+
+def find_table(wb) -> Table | None:
+    """The first sheet whose header row (within its first 30 rows) names `name` and at least
+    the numeric fields a twin needs; None when the workbook has no such sheet."""
+    needed = {"bf16_tflops", "memory_gb", "bandwidth_tbs", "tdp_w"}
+    order = sorted(wb.worksheets, key=lambda ws: ws.title != SHEET)  # a sheet called GPUs first
+    for ws in order:
+        if getattr(ws, "max_row", 0) < 2:
+            continue
+        for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 30)):
+            columns: dict[str, int] = {}
+            key_col = None
+            for cell in row:
+                text = _cell_text(cell.value)
+                if not text:
+                    continue
+                k = header_key(text)
+                if k == header_key(KEY):
+                    key_col = cell.column
+                fld = _FIELD_BY_KEY.get(k)
+                if fld and fld not in columns:
+                    columns[fld] = cell.column
+            if NAME not in columns or not needed <= {f for f in columns if columns[f] > columns[NAME]}:
+                continue
+            header = row[0].row
+            last = header
+            name_col = columns[NAME]
+            for r in range(header + 1, ws.max_row + 1):
+                if _cell_text(ws.cell(r, name_col).value):
+                    last = r
+            if last == header:
+                continue
+            table = Table(ws.title, header, header + 1, last, columns)
+            if key_col is not None:
+                kl = header
+                for r in range(header + 1, ws.max_row + 1):
+                    if _cell_text(ws.cell(r, key_col).value):
+                        kl = r
+                table.key_col, table.key_last_row = key_col, kl
+            return table
+    return None
+
+
+def _write_keys(ws, table: Table, col: int) -> None:
+    rows = key_rows()
+    ws.cell(table.header_row, col, KEY)
+    ws.cell(table.header_row, col + 1, KEY_NAME)
+    for i, (k, name) in enumerate(rows, start=table.header_row + 1):
+        ws.cell(i, col, k)
+        ws.cell(i, col + 1, name)
+    for c in (col, col + 1):
+        ws.column_dimensions[get_column_letter(c)].hidden = True
+    table.key_col, table.key_last_row = col, table.header_row + len(rows)
+
+
+def write_sheet(wb, title: str = SHEET) -> Table:
+    """Add a GPUs sheet with the whole catalog (the hand-off of a workbook that has none)."""
+    ws = wb.create_sheet(title)
+    ws.append(list(HEADERS))
+    for gpu in catalog.all_gpus():
+        row = [gpu.name]
+        for f in catalog.FIELDS:
+            v = getattr(gpu, f)
+            row.append(None if v in (None, "") else v)
+        row.append("; ".join(gpu.aliases))
+        ws.append(row)
+    columns = {h: i for i, h in enumerate(HEADERS, start=1) if h != ALIASES}
+    table = Table(title, 1, 2, 1 + len(catalog.all_gpus()), columns, added=True)
+    _write_keys(ws, table, len(HEADERS) + 2)
+    ws.freeze_panes = "B2"
+    return table
+
+
+def ensure_table(wb) -> Table:
+    """The workbook's GPU table, adding a GPUs sheet or the lookup columns when missing."""
+    table = find_table(wb)
+    if table is None:
+        title = SHEET
+        n = 1
+        while title in wb.sheetnames:
+            n += 1
+            title = f"{SHEET} ({n})"
+        table = write_sheet(wb, title)
+        table.notes.append(f'added sheet "{title}" with the GPU catalog (the twins look GPU figures up there)')
+        return table
+    if table.key_col is None:
+        ws = wb[table.sheet]
+        _write_keys(ws, table, ws.max_column + 2)
+        table.added = True
+        table.notes.append(f'added hidden lookup columns to sheet "{table.sheet}" (GPU aliases)')
+    return table

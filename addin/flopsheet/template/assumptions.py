@@ -1,0 +1,48 @@
+"""Global assumptions: input cells on the Start sheet, each with an Excel defined name.
+
+Formulas say ``DefaultMFU`` or ``PUE`` instead of 0.4 or 1.2, so a reader sees what a number
+means and a user changes it once. Values that are also function defaults are taken from the
+function registry, so the workbook and the add-in can never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flopsheet.template import styles as st
+
+
+@dataclass(frozen=True)
+class Assumption:
+    name: str  # the defined name
+    label: str
+    value: float
+    unit: str
+    fmt: str
+    source: str
+
+
+def _default(function: str, arg: str) -> float:
+    from flopsheet.functions import REGISTRY
+
+    return float(next(a.default for a in REGISTRY[function].args if a.name == arg))
+
+
+def assumptions() -> tuple[Assumption, ...]:
+    return (
+        Assumption("DefaultMFU", "Model FLOPs utilization when a scenario leaves it blank",
+                   _default("GPU_DAYS", "mfu"), "fraction", st.PCT,
+                   "Epoch AI: median MFU of known runs 0.375; PaLM 540B 0.462; Llama 3.1 405B 0.38-0.43"),
+        Assumption("PUE", "Power usage effectiveness of the data centre",
+                   _default("TRAIN_ENERGY_MWH", "pue"), "ratio", st.TWO_DP,
+                   "Hyperscalers report 1.1-1.2 (Google, Meta sustainability reports)"),
+        Assumption("BwEfficiency", "Fraction of datasheet memory bandwidth decode reaches",
+                   _default("DECODE_MS", "bw_efficiency"), "fraction", st.PCT,
+                   "Measured H100 copy bandwidth 3.03 of 3.35 TB/s (90%); 80% leaves room for kernels"),
+        Assumption("UsableMemory", "Fraction of GPU memory usable for weights and KV cache",
+                   _default("GPUS_TO_FIT", "usable_fraction"), "fraction", st.PCT,
+                   "Runtime, activations and fragmentation take the rest"),
+        Assumption("SecondsPerDay", "Seconds in a day", 86400.0, "s", st.WHOLE, "24 x 3600"),
+        Assumption("DaysPerMonth", "Days in the seed's 'one month'", 30.0, "days", st.WHOLE,
+                   "The seed report's H100 example uses 30 days"),
+    )

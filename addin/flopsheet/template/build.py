@@ -1,0 +1,98 @@
+"""Assemble the template workbook and write it safely.
+
+``build_workbook()`` returns the openpyxl workbook and the Python engine's value of every
+function cell; ``build_template(path)`` saves it through ``flopsheet.safefile.atomic_output``
+(never over an existing file without ``force``; a crash leaves nothing half-written).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from openpyxl.workbook import Workbook
+from openpyxl.workbook.defined_name import DefinedName
+
+from flopsheet.errors import FlopsheetError
+from flopsheet.template import scenarios as sc
+from flopsheet.template import styles
+from flopsheet.template.base import CONF_SHEET, load_base_workbook
+from flopsheet.template.layout import (
+    GPUS, INFERENCE, MULTIMODAL, SEED_CHECK, SHEET_ORDER, SOURCES, START, TRAINING, Ctx,
+)
+from flopsheet.template.sheets import gpus, inference, multimodal, seedcheck, sources, start, training
+from flopsheet.template.summary import Summary, fmt_value
+
+DEFAULT_OUTPUT = "flopsheet.xlsm"
+# The quickstart's first sheet: its code name "Sheet1" is a document module of the VBA project,
+# so it is renamed and reused rather than deleted.
+_QUICKSTART_FIRST_SHEET = "Sheet1"
+
+
+def build_workbook(training_scenarios=sc.TRAINING, blank_rows: int = sc.BLANK_TRAINING_ROWS
+                   ) -> tuple[Workbook, Ctx]:
+    """The template in memory, and the build context (its ``outputs`` are the engine's values)."""
+    wb = load_base_workbook()
+    styles.register(wb)
+    ctx = Ctx()
+
+    first = wb[_QUICKSTART_FIRST_SHEET] if _QUICKSTART_FIRST_SHEET in wb.sheetnames else wb.create_sheet()
+    first.title = START
+    sheets = {START: first}
+    for name in SHEET_ORDER[1:]:
+        sheets[name] = wb.create_sheet(name)
+    # Sheet order: ours first, xlwings.conf last (it must stay, but is for xlwings, not people).
+    others = [ws for ws in wb._sheets if ws.title not in sheets]
+    wb._sheets = [sheets[name] for name in SHEET_ORDER] + others
+
+    # Build order follows the references: assumptions and the GPU table first; Training reads
+    # the Multimodal dataset; Seed check reads Training.
+    start.write(sheets[START], ctx)
+    gpus.write(sheets[GPUS], ctx)
+    multimodal.write(sheets[MULTIMODAL], ctx)
+    training.write(sheets[TRAINING], ctx, training_scenarios, blank_rows)
+    inference.write(sheets[INFERENCE], ctx)
+    seedcheck.write(sheets[SEED_CHECK], ctx)
+    sources.write(sheets[SOURCES], ctx)
+
+    for name, ref in ctx.names.items():
+        wb.defined_names[name] = DefinedName(name, attr_text=ref)
+
+    for ws in wb.worksheets:
+        ws.sheet_view.tabSelected = ws.title == START
+    wb.active = 0
+    if CONF_SHEET in wb.sheetnames:
+        wb[CONF_SHEET].sheet_properties.tabColor = "808080"
+    return wb, ctx
+
+
+def _verdict(ctx: Ctx) -> list[str]:
+    """One line on the seed check: how close the workbook comes to every printed figure."""
+    pct = [o.value for o in ctx.outputs if o.sheet == SEED_CHECK and o.label == "difference %"
+           and isinstance(o.value, float)]
+    if not pct:
+        return []
+    worst = max(abs(p) for p in pct)
+    return [f"{SEED_CHECK}: {len(pct)} published figures recomputed; largest gap {worst:.2%} "
+            f"(the report rounds); sparse-vs-dense H100 and the decode roofline shown beside them."]
+
+
+def build_template(path: str | os.PathLike = DEFAULT_OUTPUT, force: bool = False,
+                   training_scenarios=sc.TRAINING) -> Summary:
+    """Write the template to `path` (refusing to overwrite without `force`); return its summary."""
+    from flopsheet.safefile import atomic_output
+
+    started = time.perf_counter()
+    path = Path(path)
+    if path.suffix.lower() != ".xlsm":
+        raise FlopsheetError(f"output must end in .xlsm (the workbook carries xlwings' macros); got {path.name}",
+                             "output")
+    with atomic_output(path, force=force) as tmp:  # refuses an existing file before any work
+        wb, ctx = build_workbook(training_scenarios)
+        wb.save(tmp)
+    outputs = sorted(ctx.outputs, key=lambda o: SHEET_ORDER.index(o.sheet))  # stable: rows keep their order
+    return Summary(path, outputs, time.perf_counter() - started, _verdict(ctx))
+
+
+__all__ = ["DEFAULT_OUTPUT", "build_template", "build_workbook", "fmt_value"]

@@ -1,0 +1,221 @@
+"""Inference: one request (the seed's compute-bound time beside the roofline), memory, a serving
+fleet, and Kimi's 2-million-character context."""
+
+from __future__ import annotations
+
+import math
+
+from openpyxl.worksheet.worksheet import Worksheet
+
+from flopsheet import catalog
+from flopsheet.template import scenarios as sc
+from flopsheet.template import styles as st
+from flopsheet.template.layout import GPU_LIST, PRECISION_LIST, Block, Ctx, finish, validate_list, widths
+from flopsheet.template.summary import py
+
+WHY_TENFOLD = (
+    "Why the two times differ about tenfold: the seed divides the request's FLOPs by the GPU's peak, as if it "
+    "multiplied all the time. But an answer is generated one token at a time, and each step first reads every "
+    "weight from memory (GPT-3's FP16 weights are 350 GB, more than four 80 GB A100s hold). At batch 1 a step "
+    "waits on memory bandwidth, not arithmetic, so the roofline time per token is weights / bandwidth. The "
+    "compute-bound figure is a floor reached only when many requests share each weight read (large batch)."
+)
+
+
+def _gpu_inputs(ws, b: Block, prefix: str, gpu: str, precision: str) -> None:
+    g = b.input(f"{prefix}gpu", "GPU", gpu, "", note="From the GPUs sheet (dropdown)")
+    p = b.input(f"{prefix}precision", "Precision", precision, "", note="Peak used for compute-bound parts")
+    validate_list(ws, GPU_LIST, g.replace("$", ""), "Pick a GPU from the GPUs sheet")
+    validate_list(ws, PRECISION_LIST, p.replace("$", ""), "Pick a precision")
+
+
+def _request(ws: Worksheet, ctx: Ctx, b: Block) -> None:
+    q = sc.Request()
+    name = "GPT-3 answer (seed)"
+    b.section("One request: the seed's GPT-3 answer (20-token prompt, 300-token answer)")
+    b.input("params", "Parameters", q.params, "params", st.PARAMS, note="GPT-3 175B (Brown et al. 2020)")
+    b.input("prompt", "Prompt tokens", q.prompt_tokens, "tokens", st.WHOLE)
+    b.input("output", "Answer tokens", q.output_tokens, "tokens", st.WHOLE)
+    _gpu_inputs(ws, b, "", q.gpu, q.precision)
+    b.input("mfu", "MFU", q.mfu, "fraction", st.PCT, note="The seed's 46.2%")
+    b.input("batch", "Batch (requests decoded together)", q.batch, "requests", st.WHOLE)
+    b.input("bytes", "Bytes per parameter", q.bytes_per_param, "bytes", st.ONE_DP, note="2 = FP16/BF16")
+    b.input("tp", "GPUs in tensor parallel", q.gpus, "GPUs", st.WHOLE, note="350 GB of weights need several A100s")
+    b.input("layers", "Layers", q.layers, "", st.WHOLE, note="GPT-3: 96 layers, 96 heads of 128")
+    b.input("kv_heads", "KV heads", q.kv_heads, "", st.WHOLE)
+    b.input("head_dim", "Head dimension", q.head_dim, "", st.WHOLE)
+    b.calc("peak", "Dense peak (GPUs sheet)", f"={ctx.peak_lookup('{gpu}', '{precision}')}", "TFLOPS", st.ONE_DP)
+    b.calc("context", "Context held (prompt + answer)", "={prompt}+{output}", "tokens", st.WHOLE)
+    b.calc("flops", "Compute for the request", "=INFER_FLOPS({params},{prompt},{output})", "FLOPs", st.FLOPS,
+           note="Seed row 4: 2 x params x tokens = 1.12E+14")
+    b.calc("kv", "KV cache for the request", "=KV_CACHE_GB({layers},{kv_heads},{head_dim},{context},{batch})", "GB",
+           st.TWO_DP)
+    b.calc("infer_s", "Seed's method: compute-bound, one GPU", "=INFER_SECONDS({flops},{gpu},{mfu},{precision})",
+           "s", st.THREE_DP, note="Seed row 5: 0.78 s")
+    b.calc("decode_ms", "Roofline: one decode step",
+           "=DECODE_MS({params},{gpu},{batch},{bytes},{tp},{kv},BwEfficiency,{mfu},{precision})", "ms", st.ONE_DP,
+           note="max(bytes read / bandwidth, FLOPs / peak), on the tensor-parallel GPUs")
+    b.calc("response_s", "Roofline: whole answer",
+           "=RESPONSE_SECONDS({params},{prompt},{output},{gpu},{batch},{bytes},{tp},{mfu},{kv},BwEfficiency,"
+           "{precision})", "s", st.TWO_DP, note="Prefill (compute-bound) + one decode step per answer token")
+    b.calc("ratio", "Roofline / seed", "={response_s}/{infer_s}", "x", st.ONE_DP)
+    b.note(WHY_TENFOLD)
+
+    bw = ctx.values["BwEfficiency"]
+    flops = py("INFER_FLOPS", q.params, q.prompt_tokens, q.output_tokens)
+    context = q.prompt_tokens + q.output_tokens
+    kv = py("KV_CACHE_GB", q.layers, q.kv_heads, q.head_dim, context, q.batch)
+    infer_s = py("INFER_SECONDS", flops, q.gpu, q.mfu, q.precision)
+    resp = py("RESPONSE_SECONDS", q.params, q.prompt_tokens, q.output_tokens, q.gpu, q.batch, q.bytes_per_param,
+              q.gpus, q.mfu, kv, bw, q.precision)
+    o = ctx.output
+    o(ws.title, "peak", "dense peak", "TFLOPS", catalog.peak_tflops(catalog.resolve(q.gpu), q.precision), name,
+      show=False)
+    o(ws.title, "context", "context", "tokens", context, name, show=False)
+    o(ws.title, "flops", "", "FLOPs", flops, name)
+    o(ws.title, "kv", "KV cache", "GB", kv, name, show=False)
+    o(ws.title, "infer_s", "compute-bound on 1 GPU (seed)", "s", infer_s, name)
+    o(ws.title, "decode_ms", f"per token on {q.gpus:g} GPUs (roofline)", "ms",
+      py("DECODE_MS", q.params, q.gpu, q.batch, q.bytes_per_param, q.gpus, kv, bw, q.mfu, q.precision), name)
+    o(ws.title, "response_s", f"whole answer on {q.gpus:g} GPUs (roofline)", "s", resp, name)
+    o(ws.title, "ratio", "roofline / seed", "x", resp / infer_s, name)
+
+    b.section("Memory: does the model fit?")
+    b.calc("weights", "Weights", "=WEIGHTS_GB({params},{bytes})", "GB", st.WHOLE)
+    b.calc("total", "Weights + KV cache", "={weights}+{kv}", "GB", st.WHOLE)
+    b.calc("fit", "GPUs to hold it", "=GPUS_TO_FIT({total},{gpu},UsableMemory)", "GPUs", st.WHOLE,
+           note="Memory per GPU from the catalog x UsableMemory")
+    b.calc("train_mem", "Training memory (weights, gradients, Adam)", "=TRAIN_MEMORY_GB({params})", "GB",
+           st.WHOLE, note="16 bytes per parameter (ZeRO), activations excluded")
+    b.calc("train_fit", "GPUs to hold the training state", "=GPUS_TO_FIT({train_mem},{gpu},UsableMemory)", "GPUs",
+           st.WHOLE)
+    usable = ctx.values["UsableMemory"]
+    weights = py("WEIGHTS_GB", q.params, q.bytes_per_param)
+    train_mem = py("TRAIN_MEMORY_GB", q.params)
+    mem = "GPT-3 memory"
+    o(ws.title, "weights", "weights", "GB", weights, mem)
+    o(ws.title, "total", "weights + KV", "GB", weights + kv, mem, show=False)
+    o(ws.title, "fit", "to hold them", "GPUs", py("GPUS_TO_FIT", weights + kv, q.gpu, usable), mem)
+    o(ws.title, "train_mem", "training state", "GB", train_mem, mem)
+    o(ws.title, "train_fit", "to hold the training state", "GPUs", py("GPUS_TO_FIT", train_mem, q.gpu, usable), mem)
+
+
+def _serving(ws: Worksheet, ctx: Ctx, b: Block) -> None:
+    s = sc.Serving()
+    b.section(f"Serving: GPUs for a daily load ({s.name})")
+    b.input("s_requests", "Requests per day", s.requests_per_day, "requests", st.WHOLE)
+    b.input("s_prompt", "Prompt tokens per request", s.prompt_tokens, "tokens", st.WHOLE)
+    b.input("s_output", "Answer tokens per request", s.output_tokens, "tokens", st.WHOLE)
+    b.input("s_params", "Parameters", s.params, "params", st.PARAMS, note="Llama 3.1 70B: 80 layers, 8 KV heads of 128")
+    b.input("s_layers", "Layers", s.layers, "", st.WHOLE)
+    b.input("s_kv_heads", "KV heads", s.kv_heads, "", st.WHOLE, note="Grouped-query attention keeps the cache small")
+    b.input("s_head_dim", "Head dimension", s.head_dim, "", st.WHOLE)
+    _gpu_inputs(ws, b, "s_", s.gpu, s.precision)
+    b.input("s_bytes", "Bytes per parameter", s.bytes_per_param, "bytes", st.ONE_DP)
+    b.input("s_tp", "GPUs per replica (tensor parallel)", s.gpus_per_replica, "GPUs", st.WHOLE)
+    b.input("s_batch", "Batch per replica", s.batch, "requests", st.WHOLE)
+    b.input("s_load", "Average load", s.load_factor, "fraction", st.PCT,
+            note="Share of the day a replica runs at full batch (traffic peaks, idle nights)")
+    b.calc("s_context", "Context per request", "={s_prompt}+{s_output}", "tokens", st.WHOLE)
+    b.calc("s_kv", "KV cache of a full batch", "=KV_CACHE_GB({s_layers},{s_kv_heads},{s_head_dim},{s_context},"
+           "{s_batch})", "GB", st.ONE_DP)
+    b.calc("s_weights", "Weights", "=WEIGHTS_GB({s_params},{s_bytes})", "GB", st.WHOLE)
+    b.calc("s_fit", "GPUs a replica needs for memory", "=GPUS_TO_FIT({s_weights}+{s_kv},{s_gpu},UsableMemory)",
+           "GPUs", st.WHOLE, note="Must not exceed GPUs per replica")
+    b.calc("s_tps", "Replica throughput", "=TOKENS_PER_SECOND({s_params},{s_gpu},{s_batch},{s_bytes},{s_tp},{s_kv},"
+           "BwEfficiency,DefaultMFU,{s_precision})", "tokens/s", st.WHOLE, note="Roofline decode, all sequences")
+    b.calc("s_demand", "Answer tokens per day", "={s_requests}*{s_output}", "tokens", st.SCI)
+    b.calc("s_capacity", "Answer tokens per replica per day", "={s_tps}*SecondsPerDay*{s_load}", "tokens", st.SCI)
+    b.calc("s_replicas", "Replicas", "=ROUNDUP({s_demand}/{s_capacity},0)", "replicas", st.WHOLE)
+    b.calc("s_gpus", "GPUs needed", "={s_replicas}*{s_tp}", "GPUs", st.WHOLE)
+    b.note("Decode only: prefilling each prompt adds 2 x params x prompt tokens of compute, which at this batch "
+           "mostly uses arithmetic that bandwidth-bound decode leaves idle.")
+
+    bw, mfu = ctx.values["BwEfficiency"], ctx.values["DefaultMFU"]
+    context = s.prompt_tokens + s.output_tokens
+    kv = py("KV_CACHE_GB", s.layers, s.kv_heads, s.head_dim, context, s.batch)
+    weights = py("WEIGHTS_GB", s.params, s.bytes_per_param)
+    tps = py("TOKENS_PER_SECOND", s.params, s.gpu, s.batch, s.bytes_per_param, s.gpus_per_replica, kv, bw, mfu,
+             s.precision)
+    demand = s.requests_per_day * s.output_tokens
+    capacity = tps * ctx.values["SecondsPerDay"] * s.load_factor
+    replicas = float(math.ceil(demand / capacity))
+    o, n = ctx.output, s.name
+    o(ws.title, "s_context", "context", "tokens", context, n, show=False)
+    o(ws.title, "s_kv", "KV cache", "GB", kv, n, show=False)
+    o(ws.title, "s_weights", "weights", "GB", weights, n, show=False)
+    o(ws.title, "s_fit", "for memory", "GPUs", py("GPUS_TO_FIT", weights + kv, s.gpu, ctx.values["UsableMemory"]), n,
+      show=False)
+    o(ws.title, "s_tps", "per replica", "tokens/s", tps, n)
+    o(ws.title, "s_demand", "answer tokens/day", "", demand, n, show=False)
+    o(ws.title, "s_capacity", "per replica per day", "tokens", capacity, n, show=False)
+    o(ws.title, "s_replicas", "replicas", "", replicas, n)
+    o(ws.title, "s_gpus", f"{s.gpu}s for {s.requests_per_day:,.0f} requests/day", "", replicas * s.gpus_per_replica,
+      n)
+
+
+def _long_context(ws: Worksheet, ctx: Ctx, b: Block) -> None:
+    k = sc.LongContext()
+    name = "Kimi 2M Chinese characters"
+    b.section("Long context: Kimi's 2 million Chinese characters (Moonshot AI, March 2024)")
+    b.input("k_chars", "Chinese characters in the context", k.characters, "characters", st.WHOLE)
+    b.input("k_unit", "Tokens per character", k.unit, "", note='"zh_char" = 0.6 (DeepSeek); Moonshot: 1.5-2 '
+            'characters per token, type 0.5 or 0.67; Kimi: 2M characters ~ 1M tokens')
+    b.input("k_params", "Parameters (assumed)", k.params, "params", st.PARAMS,
+            note="Kimi's architecture is not public: an assumed 70B model with Llama 3.1 70B's shape")
+    b.input("k_layers", "Layers", k.layers, "", st.WHOLE)
+    b.input("k_kv_heads", "KV heads", k.kv_heads, "", st.WHOLE)
+    b.input("k_head_dim", "Head dimension", k.head_dim, "", st.WHOLE)
+    b.input("k_d_model", "Model width (d_model)", k.d_model, "", st.WHOLE)
+    b.input("k_output", "Answer tokens", k.output_tokens, "tokens", st.WHOLE)
+    b.input("k_bytes", "Bytes per weight and per cached value", k.bytes_per_value, "bytes", st.ONE_DP,
+            note="2 = BF16")
+    b.input("k_batch", "Sequences at once", k.batch, "", st.WHOLE)
+    _gpu_inputs(ws, b, "k_", k.gpu, k.precision)
+    b.calc("k_tokens", "Tokens in the context", "=TEXT_TOKENS({k_chars},{k_unit})", "tokens", st.WHOLE)
+    b.calc("k_kv", "KV cache", "=KV_CACHE_GB({k_layers},{k_kv_heads},{k_head_dim},{k_tokens},{k_batch},{k_bytes})",
+           "GB", st.WHOLE)
+    b.calc("k_weights", "Weights", "=WEIGHTS_GB({k_params},{k_bytes})", "GB", st.WHOLE)
+    b.calc("k_fit", "GPUs to hold weights + cache", "=GPUS_TO_FIT({k_weights}+{k_kv},{k_gpu},UsableMemory)",
+           "GPUs", st.WHOLE)
+    b.calc("k_flops", "Compute, 2 x params per token", "=INFER_FLOPS({k_params},{k_tokens},{k_output})", "FLOPs",
+           st.FLOPS)
+    b.calc("k_flops_attn", "Compute with attention", "=INFER_FLOPS({k_params},{k_tokens},{k_output},{k_layers},"
+           "{k_d_model})", "FLOPs", st.FLOPS, note="At this length attention, not the weights, dominates")
+    b.calc("k_attn_ratio", "With attention / without", "={k_flops_attn}/{k_flops}", "x", st.ONE_DP)
+    b.calc("k_prefill_s", "Reading the context once (compute-bound, on those GPUs)",
+           "=INFER_SECONDS({k_flops_attn},{k_gpu},DefaultMFU,{k_precision})/{k_fit}", "s", st.WHOLE)
+    b.calc("k_decode_ms", "Then each answer token", "=DECODE_MS({k_params},{k_gpu},{k_batch},{k_bytes},{k_fit},{k_kv},BwEfficiency,"
+           "DefaultMFU,{k_precision})", "ms",
+           st.ONE_DP, note="Every step reads the weights and the whole cache")
+
+    mfu = ctx.values["DefaultMFU"]
+    tokens = py("TEXT_TOKENS", k.characters, k.unit)
+    kv = py("KV_CACHE_GB", k.layers, k.kv_heads, k.head_dim, tokens, k.batch, k.bytes_per_value)
+    weights = py("WEIGHTS_GB", k.params, k.bytes_per_value)
+    fit = py("GPUS_TO_FIT", weights + kv, k.gpu, ctx.values["UsableMemory"])
+    flops = py("INFER_FLOPS", k.params, tokens, k.output_tokens)
+    flops_attn = py("INFER_FLOPS", k.params, tokens, k.output_tokens, k.layers, k.d_model)
+    o = ctx.output
+    o(ws.title, "k_tokens", "", "tokens", tokens, name)
+    o(ws.title, "k_kv", "KV cache", "GB", kv, name)
+    o(ws.title, "k_weights", "weights", "GB", weights, name, show=False)
+    o(ws.title, "k_fit", f"{k.gpu}s to hold it", "", fit, name)
+    o(ws.title, "k_flops", "without attention", "FLOPs", flops, name, show=False)
+    o(ws.title, "k_flops_attn", "with attention", "FLOPs", flops_attn, name)
+    o(ws.title, "k_attn_ratio", "attention factor", "x", flops_attn / flops, name, show=False)
+    o(ws.title, "k_prefill_s", "to read the context", "s", py("INFER_SECONDS", flops_attn, k.gpu, mfu, k.precision) / fit,
+      name)
+    o(ws.title, "k_decode_ms", "per answer token", "ms", py("DECODE_MS", k.params, k.gpu, k.batch, k.bytes_per_value, fit, kv,
+                                                        ctx.values["BwEfficiency"], mfu, k.precision), name)
+
+
+def write(ws: Worksheet, ctx: Ctx) -> None:
+    b = Block(ws, ctx)
+    b.title("Inference: time per request, memory, serving and long context")
+    b.note("Inputs are yellow. Function cells show #NAME? until the add-in is on (see Start).")
+    _request(ws, ctx, b)
+    _serving(ws, ctx, b)
+    _long_context(ws, ctx, b)
+    widths(ws, 46, 14, 10, 100)
+    finish(ws, f"A1:D{b.row - 1}", landscape=False, freeze="A2")

@@ -1,0 +1,100 @@
+"""Start: what the workbook is, whether the functions are live, how to switch them on,
+the global assumptions (defined names), the style legend, the sheets and the function list."""
+
+from __future__ import annotations
+
+from openpyxl.worksheet.worksheet import Worksheet
+
+import flopsheet
+from flopsheet.template import styles as st
+from flopsheet.template.assumptions import assumptions
+from flopsheet.template.layout import (
+    GPUS, INFERENCE, MULTIMODAL, SEED_CHECK, SOURCES, TRAINING, Block, Ctx, finish, quoted, widths,
+)
+from flopsheet.template.summary import py
+
+ABOUT = (
+    "Estimates of what large AI models cost in compute: training FLOPs, GPU-days, GPUs for a deadline, "
+    "dollars and energy; inference latency, memory and serving fleets; image, video and text tokens.",
+    "Every result is a formula calling a flopsheet function (an xlwings add-in written in Python), so "
+    "you can read, audit and change each step. Yellow cells are inputs; white cells are locked formulas.",
+)
+
+STEPS = (
+    "1. Install Python 3.10 or later, then in a terminal: pip install flopsheet  (brings xlwings and its "
+    "Excel DLL).",
+    "2. Open this workbook in Excel for Windows and click Enable Content. If Excel blocks macros from the "
+    "internet: right-click the file > Properties > Unblock, then reopen.",
+    "3. Once: File > Options > Trust Center > Trust Center Settings > Macro Settings > tick 'Trust access to "
+    "the VBA project object model'.",
+    "4. Press Alt+F8 and run ImportPythonUDFs (or, with the xlwings add-in installed: xlwings tab > Import "
+    "Functions).",
+    "5. Press Ctrl+Alt+F9 to recalculate: the status cell shows the version. Save (keep the .xlsm format).",
+    "The xlwings.conf sheet tells xlwings to load flopsheet.udfs; leave it in place. The functions need "
+    "Excel for Windows: on macOS, Excel on the web, LibreOffice or Google Sheets the cells show #NAME?.",
+)
+
+SHEETS = (
+    (GPUS, "Accelerator catalog: dense peaks per precision, memory, bandwidth, TDP, price assumption, sources."),
+    (TRAINING, "Training scenarios: compute, GPU-hours and days, wall-clock days, GPUs for a deadline, cost, energy."),
+    (INFERENCE, "One request (seed method vs roofline), memory to fit, a serving fleet, a 2-million-character context."),
+    (MULTIMODAL, "Image and video tokens; the seed's all-images-of-2022 training estimate."),
+    (SEED_CHECK, "Every worked figure of the seed report beside the workbook's value, and where the report is wrong."),
+    (SOURCES, "Papers, datasheets and assumptions behind every figure, with links."),
+)
+
+
+def _signature(fn) -> str:
+    parts = [a.name if not a.optional else f"[{a.name}]" for a in fn.args]
+    return f"{fn.name}({', '.join(parts)})"
+
+
+def write(ws: Worksheet, ctx: Ctx) -> None:
+    b = Block(ws, ctx)
+    b.title("flopsheet: what large AI models cost in compute")
+    for line in ABOUT:
+        b.note(line)
+
+    b.section("Are the functions live?")
+    b.calc("version", "Add-in status", "=FLOPSHEET_VERSION()", "",
+           note="Shows the add-in version (e.g. 0.1.0) when the functions work. #NAME? means they are not "
+                "loaded yet: follow the steps below.")
+    ctx.output(ws.title, "version", "add-in version", "", py("FLOPSHEET_VERSION"), "Add-in status", show=False)
+
+    b.section("Switch the functions on (Excel for Windows, once)")
+    for line in STEPS:
+        b.note(line)
+    b.note("Numbers may also be typed as text magnitudes: \"175B\", \"1.4T\", \"2.53万\", \"3.5亿\", \"46.2%\".")
+
+    b.section("Global assumptions (defined names used by the formulas)")
+    b.header("Name", "Value", "Unit", "Meaning and source")
+    for a in assumptions():
+        coord = b.input(a.name, a.name, a.value, a.unit, a.fmt, note=f"{a.label}. {a.source}.")
+        ctx.names[a.name] = f"{quoted(ws.title)}{coord}"
+        ctx.values[a.name] = a.value
+
+    b.section("Cell styles")
+    for style, sample, meaning in st.LEGEND:
+        st.set_text(ws.cell(b.row, 1), sample, style)
+        st.set_text(ws.cell(b.row, 2), meaning)
+        b.row += 1
+
+    b.section("Sheets")
+    for name, what in SHEETS:
+        st.set_text(ws.cell(b.row, 1), name)
+        st.set_text(ws.cell(b.row, 2), what)
+        b.row += 1
+
+    from flopsheet.functions import REGISTRY
+
+    b.section(f"Functions ({len(REGISTRY)}, from flopsheet {flopsheet.__version__})")
+    b.header("Function", "Returns", "", "What it does; arguments ([optional])")
+    for fn in REGISTRY.values():
+        st.set_text(ws.cell(b.row, 1), fn.name)
+        st.set_text(ws.cell(b.row, 2), fn.returns)
+        st.set_text(ws.cell(b.row, 4), fn.summary)
+        st.set_text(ws.cell(b.row + 1, 4), _signature(fn), st.NOTE)
+        b.row += 2
+
+    widths(ws, 26, 16, 10, 110)
+    finish(ws, f"A1:D{b.row - 1}", landscape=False, freeze=None)

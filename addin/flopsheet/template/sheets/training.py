@@ -1,0 +1,205 @@
+"""Training: one row per scenario, inputs on the left, locked calculations on the right.
+
+Every calculation column holds the same formula all the way down (pre-filled and blank rows
+alike), guarded so a blank row shows nothing: a user adds a scenario by typing in the next
+yellow row. The peak each row uses is looked up from the GPUs sheet (INDEX/MATCH), so editing
+a datasheet figure there flows through Excel's recalculation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from openpyxl.chart import BarChart, Reference
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from flopsheet import catalog
+from flopsheet.template import scenarios as sc
+from flopsheet.template import styles as st
+from flopsheet.template.layout import (
+    GPU_LIST, MULTIMODAL, PRECISION_LIST, Ctx, finish, validate_list, validate_number,
+)
+from flopsheet.template.summary import py
+
+HEADER_ROW = 4
+FIRST_ROW = 5
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str
+    header: str
+    width: float
+    fmt: str | None = None
+    formula: str | None = None  # template: {r} = row, {c:key} = this row's cell of column key
+
+
+INPUTS = (
+    Col("name", "Scenario", 40),
+    Col("params", "Params (active, B)", 11, st.PARAMS),
+    Col("tokens", "Training tokens", 11, st.SCI),
+    Col("gpu", "GPU (GPUs sheet)", 16),
+    Col("precision", "Precision", 9),
+    Col("mfu", "MFU (blank = DefaultMFU)", 10, st.PCT),
+    Col("gpus", "GPUs training (count)", 10, st.WHOLE),
+    Col("deadline", "Deadline (days)", 9, st.WHOLE),
+    Col("usd", "$/GPU-hour (blank = GPUs sheet)", 11, st.USD_RATE),
+    Col("override", "Peak override (TFLOPS; blank = GPUs sheet)", 12, st.ONE_DP),
+)
+# Guards: a row without params shows "" everywhere; optional questions (GPU count, deadline) too.
+CALCS = (
+    Col("peak", "Peak used (dense TFLOPS)", 11, st.ONE_DP,
+        '=IF(OR({c:gpu}="",{c:precision}=""),"",IF({c:override}="",{peak_lookup},{c:override}))'),
+    Col("mfu_used", "MFU used", 8, st.PCT, '=IF({c:params}="","",IF({c:mfu}="",DefaultMFU,{c:mfu}))'),
+    Col("usd_used", "$/GPU-hour used", 10, st.USD_RATE,
+        '=IF(OR({c:params}="",{c:gpu}=""),"",IF({c:usd}="",{price_lookup},{c:usd}))'),
+    Col("flops", "Compute (FLOPs)", 11, st.FLOPS, '=IF({c:params}="","",TRAIN_FLOPS({c:params},{c:tokens}))'),
+    Col("gpu_hours", "GPU-hours", 13, st.WHOLE,
+        '=IF({c:params}="","",GPU_HOURS({c:flops},{c:peak},{c:mfu_used}))'),
+    Col("gpu_days", "GPU-days", 12, st.WHOLE, '=IF({c:params}="","",GPU_DAYS({c:flops},{c:peak},{c:mfu_used}))'),
+    Col("days", "Wall-clock (days, on the GPUs)", 11, st.ONE_DP,
+        '=IF(OR({c:params}="",{c:gpus}=""),"",TRAIN_DAYS({c:flops},{c:peak},{c:gpus},{c:mfu_used}))'),
+    Col("needed", "GPUs for the deadline", 11, st.WHOLE,
+        '=IF(OR({c:params}="",{c:deadline}=""),"",GPUS_NEEDED({c:flops},{c:peak},{c:deadline},{c:mfu_used}))'),
+    Col("cost", "Cost (USD)", 14, st.USD,
+        '=IF({c:params}="","",TRAIN_COST({c:flops},{c:peak},{c:usd_used},{c:mfu_used}))'),
+    Col("energy", "Energy (MWh; catalog TDP, x PUE)", 11, st.WHOLE,
+        '=IF({c:params}="","",TRAIN_ENERGY_MWH({c:flops},{c:gpu},{c:mfu_used},{c:precision},PUE))'),
+)
+NOTES = Col("note", "Notes and sources", 120)
+COLUMNS = (*INPUTS, *CALCS, NOTES)
+LETTER = {c.key: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
+
+INTRO = (
+    "Type in the yellow cells; a new scenario goes in the next empty yellow row. Peak and price come from the "
+    "GPUs sheet unless typed here. MoE models: use ACTIVE parameters.",
+    "Energy uses the GPU's catalog peak and TDP (by name) and the PUE assumption. Formulas show #NAME? until "
+    "the add-in is on (see Start).",
+)
+
+
+def _formula(col: Col, r: int, ctx: Ctx) -> str:
+    cell = {k: f"${v}{r}" for k, v in LETTER.items()}
+    text = col.formula
+    text = text.replace("{peak_lookup}", ctx.peak_lookup(cell["gpu"], cell["precision"]))
+    text = text.replace("{price_lookup}", ctx.field_lookup(cell["gpu"], "usd_per_gpu_hour"))
+    for k, ref in cell.items():
+        text = text.replace("{c:" + k + "}", ref)
+    if "{" in text:
+        raise ValueError(f"unfilled template in {col.key}: {text}")
+    return text
+
+
+def _tokens_cell(s: sc.TrainingScenario, r: int, ctx: Ctx):
+    """What goes in the tokens column: a number, or a formula for derived tokens."""
+    if s.tokens == sc.TOKENS_CHINCHILLA:
+        p = f"${LETTER['params']}{r}"
+        return f'=IF({p}="","",CHINCHILLA_TOKENS({p}))'
+    if s.tokens == sc.TOKENS_ALL_IMAGES:
+        return f"={ctx.ref(MULTIMODAL, 'dataset_tokens')}"
+    return s.tokens
+
+
+def _engine(s: sc.TrainingScenario, ctx: Ctx) -> dict[str, object]:
+    """The row's values by the Python engine, mirroring each column's formula."""
+    if s.params is None:
+        return {c.key: "" for c in CALCS}
+    if s.tokens == sc.TOKENS_CHINCHILLA:
+        tokens = py("CHINCHILLA_TOKENS", s.params)
+    elif s.tokens == sc.TOKENS_ALL_IMAGES:
+        tokens = next(o.value for o in ctx.outputs
+                      if o.sheet == MULTIMODAL and o.cell == ctx.cells[(MULTIMODAL, "dataset_tokens")].replace("$", ""))
+    else:
+        tokens = s.tokens
+    gpu = catalog.resolve(s.gpu)
+    peak = s.peak_override if s.peak_override is not None else catalog.peak_tflops(gpu, s.precision)
+    mfu = s.mfu if s.mfu is not None else ctx.values["DefaultMFU"]
+    usd = s.usd_per_gpu_hour if s.usd_per_gpu_hour is not None else (gpu.usd_per_gpu_hour or 0.0)
+    flops = py("TRAIN_FLOPS", s.params, tokens)
+    return {
+        "tokens": tokens, "peak": peak, "mfu_used": mfu, "usd_used": usd, "flops": flops,
+        "gpu_hours": py("GPU_HOURS", flops, peak, mfu),
+        "gpu_days": py("GPU_DAYS", flops, peak, mfu),
+        "days": "" if s.gpus is None else py("TRAIN_DAYS", flops, peak, s.gpus, mfu),
+        "needed": "" if s.deadline_days is None else py("GPUS_NEEDED", flops, peak, s.deadline_days, mfu),
+        "cost": py("TRAIN_COST", flops, peak, usd, mfu),
+        "energy": py("TRAIN_ENERGY_MWH", flops, s.gpu, mfu, s.precision, ctx.values["PUE"]),
+    }
+
+
+# What the summary prints per row: key -> (label after the value, unit).
+_SHOWN = {
+    "flops": ("", "FLOPs"), "gpu_days": ("", "GPU-days"),
+    "days": ("wall-clock on {gpus:,.0f} GPUs", "days"), "needed": ("GPUs for {deadline:g} days", ""),
+    "cost": ("", "USD"), "energy": ("", "MWh"),
+}
+
+
+def write(ws: Worksheet, ctx: Ctx, scenarios=sc.TRAINING, blank_rows: int = sc.BLANK_TRAINING_ROWS) -> None:
+    st.set_text(ws.cell(1, 1), "Training: compute, time, GPUs, cost and energy per scenario", st.TITLE)
+    for i, line in enumerate(INTRO, start=2):
+        st.set_text(ws.cell(i, 1), line, st.NOTE)
+    for i, col in enumerate(COLUMNS, start=1):
+        st.set_text(ws.cell(HEADER_ROW, i), col.header, st.HEADER)
+        ws.column_dimensions[get_column_letter(i)].width = col.width
+    ws.row_dimensions[HEADER_ROW].height = 62
+
+    rows = list(scenarios) + [sc.TrainingScenario("", None, None, None, None) for _ in range(blank_rows)]
+    last = FIRST_ROW + len(rows) - 1
+    for r, s in enumerate(rows, start=FIRST_ROW):
+        values = {"name": s.name or None, "params": s.params, "tokens": _tokens_cell(s, r, ctx), "gpu": s.gpu,
+                  "precision": s.precision, "mfu": s.mfu, "gpus": s.gpus, "deadline": s.deadline_days,
+                  "usd": s.usd_per_gpu_hour, "override": s.peak_override, "note": s.note or None}
+        for col in (*INPUTS, NOTES):
+            cell = ws[f"{LETTER[col.key]}{r}"]
+            v = values[col.key]
+            if col.key == "tokens" and isinstance(v, str):
+                st.set_formula(cell, v, st.CALC, col.fmt)  # derived tokens: a locked calculation
+            else:
+                st.set_value(cell, v, st.INPUT, col.fmt)
+        for col in CALCS:
+            st.set_formula(ws[f"{LETTER[col.key]}{r}"], _formula(col, r, ctx), st.CALC, col.fmt)
+
+        engine = _engine(s, ctx)
+        for key, value in engine.items():
+            if key == "tokens" and not isinstance(_tokens_cell(s, r, ctx), str):
+                continue  # typed in: not a formula
+            ctx.cells[(ws.title, f"{key}{r}")] = f"${LETTER[key]}${r}"
+            label, unit = _SHOWN.get(key, (key, ""))
+            label = label.format(gpus=s.gpus or 0, deadline=s.deadline_days or 0)
+            ctx.output(ws.title, f"{key}{r}", label, unit, value, s.name or f"(blank row {r})",
+                       show=key in _SHOWN and bool(s.name))
+        ctx.cells[(ws.title, f"row:{s.name}")] = str(r)
+
+    span = lambda key: f"{LETTER[key]}{FIRST_ROW}:{LETTER[key]}{last}"  # noqa: E731
+    validate_list(ws, GPU_LIST, span("gpu"), "Pick a GPU from the GPUs sheet (add new ones there)")
+    validate_list(ws, PRECISION_LIST, span("precision"), "Pick a precision: bf16, fp16, fp8, fp4, int8, tf32, fp32")
+    validate_number(ws, span("mfu"), "0", "1", "MFU is a fraction: type 0.4 or 40% for 40%")
+    for key in ("params", "gpus", "deadline", "usd", "override"):
+        validate_number(ws, span(key), "0", None, "Must be a positive number")
+
+    chart_row = last + 2
+    _chart(ws, chart_row, last)
+    finish(ws, f"A1:{LETTER['energy']}{chart_row + 18}", freeze=f"B{FIRST_ROW}")
+
+
+def _chart(ws: Worksheet, anchor_row: int, last: int) -> None:
+    """GPU-days by scenario, log scale (the scenarios span five orders of magnitude)."""
+    chart = BarChart()
+    chart.type = "bar"
+    chart.style = 10
+    chart.title = "GPU-days by scenario (log scale)"
+    col = COLUMNS.index(next(c for c in CALCS if c.key == "gpu_days")) + 1
+    chart.add_data(Reference(ws, min_col=col, min_row=HEADER_ROW, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=FIRST_ROW, max_row=last))
+    chart.y_axis.scaling.logBase = 10
+    chart.y_axis.title = "GPU-days"
+    chart.y_axis.number_format = "#,##0"
+    chart.x_axis.scaling.orientation = "maxMin"  # first scenario on top, like the table
+    chart.x_axis.delete = False  # openpyxl 3.1 hides axes unless told otherwise
+    chart.y_axis.delete = False
+    chart.legend = None
+    chart.height = 9
+    chart.width = 26
+    ws.add_chart(chart, f"A{anchor_row}")

@@ -1,0 +1,160 @@
+"""The bad-input matrix (issues 3 and 7): every function x every argument x every bad value,
+built from the registry so a new function is covered without editing this file.
+
+Each case runs three ways: a Python scalar call, a one-cell call through xlwings' conversion
+(udfs_excel_sim.excel_call; error cells as COM error codes), and the bad value as one element
+of a 2-row column whose other element is good. Every cell of every result must be a finite
+number or one line of text; an error starts with the function's name and names an argument;
+a good element next to a bad one still computes.
+"""
+
+import functools
+import math
+import re
+import warnings
+
+import pytest
+
+from flopsheet.functions import REGISTRY
+from udfs_excel_sim import MISSING, NA, excel_call
+from xlwings_harness import import_with_real_decorators
+
+RAGGED = [[1.0, 2.0], [3.0]]
+BAD_VALUES = {
+    "text": "abc",
+    "blank": None,
+    "empty text": "",
+    "negative": -1.0,
+    "zero": 0.0,
+    "NaN": float("nan"),
+    "inf": float("inf"),
+    "-inf": float("-inf"),
+    "1e308": 1e308,
+    "text 1e400": "1e400",
+    "fraction 0.5": 0.5,
+    "#N/A": "#N/A",
+    "TRUE": True,
+    "ragged range": RAGGED,
+    "unknown GPU": "H10",
+    "unsupported precision": "fp4",
+    "unknown precision": "fp3",
+    "mfu typed as percent": 46.2,
+}
+TEXT_RESULTS = {"GPU_SPEC", "GPU_NAMES", "FLOPSHEET_VERSION"}  # may return text that is not an error
+NEGATIVE_RESULTS = {"PARSE_NUM"}  # "-5" means -5
+MAX_MESSAGE = 300
+
+# Messages about a combination of arguments name the one to change rather than the one varied.
+CROSS_ARGUMENT = (re.compile(r"do not fit in .* use gpus >="), re.compile(r"^blank in some cells"))
+
+
+
+def _names(message: str, arg: str) -> bool:
+    return re.search(rf"(?<![A-Za-z0-9_]){re.escape(arg)}(?![A-Za-z0-9_])", message, re.I) is not None
+
+
+def cell_problems(name: str, arg: str, value) -> list[str]:
+    """What is wrong with one result cell (empty list: nothing)."""
+    if isinstance(value, bool) or not isinstance(value, (float, str)):
+        return [f"result cell is {type(value).__name__}"]
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return [f"silent {value}"]
+        if value < 0 and name not in NEGATIVE_RESULTS:
+            return [f"silent negative {value}"]
+        return []
+    problems = []
+    if "\n" in value or "\r" in value or "Traceback" in value:
+        problems.append("not one line")
+    if "internal error" in value:
+        problems.append("internal error")
+    if len(value) > MAX_MESSAGE:
+        problems.append(f"{len(value)} characters")
+    if not value.startswith(name + ": "):
+        if name not in TEXT_RESULTS:
+            problems.append("text that is not an error")
+        return problems
+    message = value[len(name) + 2:]
+    if not _names(message, arg) and not any(p.search(message) for p in CROSS_ARGUMENT):
+        problems.append(f"does not name {arg}")
+    return problems
+
+
+def result_cells(result):
+    if isinstance(result, list):
+        if not result or not all(isinstance(row, list) and row for row in result):
+            return [result]  # reported as a bad cell type
+        return [c for row in result for c in row]
+    return [result]
+
+
+def _good_value(fn, i):
+    return fn.example[i] if i < len(fn.example) else None
+
+
+@functools.lru_cache(maxsize=None)
+def run_matrix():
+    """Run every case once; return (number of cases, [(case, cell, problems)])."""
+    udfs = import_with_real_decorators("flopsheet.udfs")
+    cases, found = 0, []
+
+    def check(case, name, arg, result, good=None):
+        nonlocal cases
+        cases += 1
+        for k, cell in enumerate(result_cells(result)):
+            problems = cell_problems(name, arg, cell)
+            if good is not None and k == 0 and isinstance(result, list) and cell != good:
+                problems.append(f"the good element next to a bad one changed ({cell!r} != {good!r})")
+            if problems:
+                found.append((case, cell, problems))
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # numpy overflow chatter: results are checked
+        for name, fn in REGISTRY.items():
+            face = getattr(udfs, name)
+            base = [_good_value(fn, i) for i in range(len(fn.args))]
+            for i, arg in enumerate(fn.args):
+                good_result = face(*base)
+                for label, bad in BAD_VALUES.items():
+                    args = list(base)
+                    args[i] = bad
+                    check((name, arg.name, label, "python"), name, arg.name, face(*args))
+                    if bad is RAGGED:
+                        continue  # Excel cannot send a ragged range
+                    xl = [MISSING if v is None and j >= len(fn.example) else v for j, v in enumerate(args)]
+                    xl[i] = NA if bad == "#N/A" else bad
+                    check((name, arg.name, label, "excel cell"), name, arg.name, excel_call(face, *xl))
+                    if isinstance(good_result, float) or isinstance(good_result, str) and \
+                            not good_result.startswith(name + ":"):
+                        args[i] = [[base[i]], [bad]]
+                        r = face(*args)
+                        whole_call = isinstance(r, str) and "blank in some cells" in r
+                        check((name, arg.name, label, "column element"), name, arg.name, r,
+                              None if whole_call else good_result)
+    return cases, found
+
+
+def test_bad_input_matrix():
+    cases, found = run_matrix()
+    unexplained = found
+    print(f"bad-input matrix: {cases} cases")
+    assert cases > 1000, f"bad-input matrix: only {cases} cases"
+    shown = "\n".join(f"{case}: {cell!r}: {p}" for case, cell, p in unexplained[:25])
+    assert not unexplained, f"bad-input matrix: {cases} cases, {len(unexplained)} problems:\n{shown}"
+
+
+def test_matrix_covers_every_function_and_argument():
+    cases, _ = run_matrix()
+    per_call = len(BAD_VALUES) * 3 - 2  # ragged runs in Python only
+    args = sum(len(f.args) for f in REGISTRY.values())
+    assert args >= 100 and cases >= args * (per_call - 3)
+
+
+def test_the_checker_catches_what_it_must():
+    assert cell_problems("GPU_DAYS", "mfu", float("nan")) == ["silent nan"]
+    assert cell_problems("GPU_DAYS", "mfu", -3.0) == ["silent negative -3.0"]
+    assert cell_problems("GPU_DAYS", "mfu", "GPU_DAYS: flops must be > 0 (got -1)") == ["does not name mfu"]
+    assert "not one line" in cell_problems("GPU_DAYS", "mfu", "GPU_DAYS: mfu\nTraceback")
+    assert cell_problems("GPU_DAYS", "mfu", "oops") == ["text that is not an error"]
+    assert cell_problems("GPU_DAYS", "gpu", 'GPU_DAYS: unknown GPU "H10"') == []
+    assert cell_problems("GPU_DAYS", "gpu", "GPU_DAYS: gpus must be whole") == ["does not name gpu"]

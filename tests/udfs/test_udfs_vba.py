@@ -1,0 +1,189 @@
+"""flopsheet.udfs through xlwings' own machinery: the VBA and the function-wizard help that
+"Import Functions" would put into a workbook (tests/xlwings_harness.py drives xlwings.udfs)."""
+
+import inspect
+import re
+import subprocess
+import sys
+
+import pytest
+
+from flopsheet.functions import REGISTRY
+from xlwings_harness import import_udfs_dry_run, import_with_real_decorators, vba_for, vba_functions
+
+# The contract, copied from ../shared/spec/excel-functions.md so that a function dropped from
+# the registry, a renamed argument or a changed default fails here. [x=d]: optional, default d
+# ([x]: optional without a default). Extra optional arguments may follow (the spec allows
+# them at the END only).
+SPEC = {
+    "TRAIN_FLOPS": "params, tokens, [flops_per_param_token=6], [layers], [d_model], [seq_len]",
+    "CHINCHILLA_TOKENS": "params, [tokens_per_param=20]",
+    "GPU_HOURS": "flops, gpu, [mfu=0.4], [precision=bf16]",
+    "GPU_DAYS": "flops, gpu, [mfu=0.4], [precision=bf16]",
+    "TRAIN_DAYS": "flops, gpu, gpus, [mfu=0.4], [precision=bf16]",
+    "GPUS_NEEDED": "flops, gpu, days, [mfu=0.4], [precision=bf16]",
+    "TRAIN_COST": "flops, gpu, usd_per_gpu_hour, [mfu=0.4], [precision=bf16]",
+    "TRAIN_ENERGY_MWH": "flops, gpu, [mfu=0.4], [precision=bf16], [pue=1.2]",
+    "INFER_FLOPS": "params, prompt_tokens, output_tokens, [layers], [d_model]",
+    "INFER_SECONDS": "flops, gpu, [mfu=0.4], [precision=bf16]",
+    "DECODE_MS": "params, gpu, [batch=1], [bytes_per_param=2], [gpus=1], [kv_gb=0], [bw_efficiency=0.8], [mfu=0.4]",
+    "RESPONSE_SECONDS": "params, prompt_tokens, output_tokens, gpu, [batch=1], [bytes_per_param=2], [gpus=1], [mfu=0.4]",
+    "TOKENS_PER_SECOND": "params, gpu, [batch=1], [bytes_per_param=2], [gpus=1]",
+    "WEIGHTS_GB": "params, [bytes_per_param=2]",
+    "TRAIN_MEMORY_GB": "params, [bytes_per_param=16]",
+    "KV_CACHE_GB": "layers, kv_heads, head_dim, context_tokens, [batch=1], [bytes_per_value=2]",
+    "GPUS_TO_FIT": "gb, gpu, [usable_fraction=0.9]",
+    "IMAGE_TOKENS": "height, width, [patch=16]",
+    "VIDEO_TOKENS": "frames, height, width, [patch=16], [temporal_patch=1]",
+    "TEXT_TOKENS": "amount, [unit=word]",
+    "TOKENS_TO_WORDS": "tokens, [tokens_per_word=1.3333333333333333]",
+    "GPU_SPEC": "gpu, [field=bf16_tflops]",
+    "GPU_NAMES": "",
+    "PARSE_NUM": "text",
+    "FLOPSHEET_VERSION": "",
+}
+
+# Words a VBA parameter must not be called. MS-VBAL 3.3.5.2 "Reserved Identifiers" (all of
+# them), plus the lead's wider list of VBA statement and function names.
+MS_VBAL_RESERVED = """
+Call Case Close Const Declare DefBool DefByte DefCur DefDate DefDbl DefInt DefLng DefLngLng DefLngPtr
+DefObj DefSng DefStr DefVar Dim Do Else ElseIf End EndIf Enum Erase Event Exit For Friend Function Get
+Global GoSub GoTo If Implements Input Let Lock Loop LSet Next On Open Option Print Private Public Put
+RaiseEvent ReDim Resume Return RSet Seek Select Set Static Stop Sub Type Unlock Wend While With Write
+Rem Any As ByRef ByVal Each In New Shared Until WithEvents Optional ParamArray Preserve Spc Tab Then To
+AddressOf And Eqv Imp Is Like Mod Not Or TypeOf Xor
+Abs CBool CByte CCur CDate CDbl CDec CInt CLng CLngLng CLngPtr CSng CStr CVar CVErr Date Debug DoEvents
+Fix Int Len LenB Me PSet Scale Sgn String Array Circle InputB LBound UBound
+Boolean Byte Currency Double Integer Long LongLong LongPtr Single Variant True False Nothing Empty Null
+Attribute LINEINPUT CDecl Decimal DefDec
+"""
+LEAD_LIST = """
+Date Error Function Sub End Type Len Mid Name Option Set Get Let Property Step To Next Print Open Close
+Input Output Base Binary Compare Explicit Private Public Static Dim ReDim Const Currency Boolean Byte
+Integer Long Single Double String Variant Object Nothing Null Empty True False And Or Not Xor Mod Is Like
+New Me Call Exit Do Loop While Wend For Each In If Then Else ElseIf Select Case With GoTo On Resume Stop
+Lock Unlock Width Write Seek Line Time Val Day Month Year Hour Second Minute Format Left Right Round Int
+Fix Abs Sgn Sqr Exp Log Rnd Array Erase Let Event Implements Friend Optional ParamArray ByVal ByRef As
+Declare Lib Alias Enum Attribute Global Shared Tab Spc
+"""
+VBA_KEYWORDS = {w.lower() for w in (MS_VBAL_RESERVED + LEAD_LIST).split()}
+# `Width` is a statement name (`Width #1, 80`), not a reserved identifier (MS-VBAL 3.3.5.2 does
+# not list it): it is only special as the first word of a statement, and xlwings' wrapper uses
+# parameters only inside `Array(...)`. Excel's own object model names parameters Width
+# (Shapes.AddShape(Type, Left, Top, Width, Height)). The spec's IMAGE_TOKENS/VIDEO_TOKENS need it.
+ALLOWED_CONTEXTUAL = {"width"}
+
+
+def _spec_args(signature: str):
+    out = []
+    for part in filter(None, (p.strip() for p in signature.split(","))):
+        m = re.fullmatch(r"\[(\w+)(?:=(.+))?\]|(\w+)", part)
+        if m.group(3):
+            out.append((m.group(3), False, None))
+        else:
+            out.append((m.group(1), True, m.group(2)))
+    return out
+
+
+@pytest.fixture(scope="module")
+def udfs():
+    return import_with_real_decorators("flopsheet.udfs")
+
+
+@pytest.fixture(scope="module")
+def dry_run(udfs):
+    return import_udfs_dry_run(udfs)
+
+
+@pytest.fixture(scope="module")
+def declared(udfs):
+    return vba_functions(vba_for(udfs))
+
+
+def test_every_spec_function_and_nothing_else_is_a_vba_function(declared):
+    assert len(SPEC) == 25
+    assert set(declared) == set(SPEC) == set(REGISTRY), (
+        f"missing in VBA: {sorted(set(SPEC) - set(declared))}; not in the spec: {sorted(set(declared) - set(SPEC))}")
+
+
+@pytest.mark.parametrize("name", sorted(SPEC))
+def test_vba_declaration_follows_the_spec(name, declared, udfs):
+    decls = declared[name]
+    spec = _spec_args(SPEC[name])
+    expected = [("Optional " if optional else "") + arg for arg, optional, _ in spec]
+    assert decls[:len(spec)] == expected, f"{name}: VBA {decls} vs spec {SPEC[name]}"
+    extra = decls[len(spec):]
+    assert all(d.startswith("Optional ") for d in extra), f"{name}: extra arguments must be optional: {extra}"
+    # the spec's defaults are the Python defaults (what xlwings passes for an omitted argument)
+    params = inspect.signature(getattr(udfs, name)).parameters
+    for arg, optional, default in spec:
+        if default is not None:
+            actual = params[arg].default
+            if isinstance(actual, str):
+                assert actual == default, (name, arg)
+            else:
+                assert actual == pytest.approx(float(default)), (name, arg)
+        elif optional:
+            assert params[arg].default is None, (name, arg)
+
+
+@pytest.mark.parametrize("name", sorted(SPEC))
+def test_argument_names_are_safe_in_vba(name, declared):
+    names = [d.split()[-1] for d in declared[name]]
+    for n in names:
+        assert re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,254}", n), f"{name}: {n!r} is not a VBA identifier"
+        assert n.lower() not in VBA_KEYWORDS - ALLOWED_CONTEXTUAL, f"{name}: argument {n!r} is a VBA keyword"
+        assert n.lower() != name.lower(), f"{name}: an argument may not share the function's name"
+        assert n.lower() != "caller", f"{name}: xlwings replaces an argument named caller with the calling range"
+    lowered = [n.lower() for n in names]
+    assert len(set(lowered)) == len(lowered), f"{name}: arguments collide case-insensitively: {names}"
+
+
+def test_function_names_are_not_cell_references_or_keywords(declared):
+    for name in declared:
+        # "ABC123" or "R1C1" would be read by Excel as a cell reference, not a function call
+        assert not re.fullmatch(r"[A-Za-z]{1,3}[0-9]+|[Rr][0-9]*[Cc][0-9]*", name), name
+        assert name.lower() not in VBA_KEYWORDS, name
+
+
+@pytest.mark.parametrize("name", sorted(SPEC))
+def test_wizard_help_comes_from_the_registry(name, dry_run, udfs):
+    fn = REGISTRY[name]
+    opts = dry_run.options_for(name)
+    assert opts["Category"] == "flopsheet"
+    assert opts["Description"] == fn.summary
+    assert udfs.__dict__[name].__doc__.splitlines()[0] == fn.summary
+    assert 0 < len(fn.summary) <= 255, "xlwings cuts the description at 255 characters"
+    docs = opts["ArgumentDescriptions"] or []
+    assert docs == [a.doc for a in fn.args]
+    for arg, doc in zip(fn.args, docs):
+        assert doc.strip() and "Positional argument" not in doc, (name, arg.name)
+        assert len(doc) <= 255 and "\n" not in doc, (name, arg.name)
+        if arg.optional:
+            assert re.search(r"default|optional", doc, re.I), f"{name}.{arg.name}: say the default in the doc"
+    for text in [opts["Description"], *docs]:  # no local path may leak into the workbook
+        assert "defined in" not in text and ".py" not in text, text
+        assert not re.search(r"[A-Za-z]:\\|(^|\s)/[\w.-]+/|site-packages", text), text
+
+
+def test_every_argument_is_read_as_a_2d_range_with_errors_as_text(udfs):
+    for name in REGISTRY:
+        for arg in getattr(udfs, name).__xlfunc__["args"]:
+            assert arg["options"] == {"ndim": 2, "err_to_str": True}, (name, arg["name"])
+            assert not arg["vararg"] and arg["vba"] is None
+
+
+def test_vba_module_is_complete(dry_run):
+    assert dry_run.vba.startswith('Attribute VB_Name = "xlwings_udfs"')
+    assert dry_run.vba.count("End Function") == 25
+    assert '"flopsheet.udfs"' in dry_run.vba
+    assert "Application.Volatile" not in dry_run.vba  # nothing here depends on time or randomness
+
+
+def test_imports_with_the_no_op_decorators_of_linux_and_macos():
+    code = ("import xlwings, flopsheet.udfs as u; "
+            "assert not hasattr(u.GPU_DAYS, '__xlfunc__'); "
+            "print(u.GPU_DAYS(3.15e23, 'A100', 0.462))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert float(out.stdout) == pytest.approx(25292.99, rel=1e-6)
