@@ -120,6 +120,31 @@ def function_reference() -> str:
     return "\n".join(parts).rstrip("\n") + "\n"
 
 
+# -- README blocks: generated text between <!-- BEGIN name --> and <!-- END name --> ----------
+
+def readme_blocks() -> dict[str, str]:
+    """The README's generated parts: the seed-report table and the function list."""
+    from flopsheet import seed
+
+    functions = ["| Function | What it gives |", "|---|---|"]
+    for title, fns in SECTIONS:
+        for f in fns:
+            functions.append(f"| [`{syntax(f)}`](docs/functions.md#{f.name.lower()}) | {_cell(f.summary)} |")
+    return {"seed-table": seed.markdown_table(), "functions": "\n".join(functions)}
+
+
+def fill_blocks(text: str, blocks: dict[str, str]) -> str:
+    """`text` with each marked block replaced by its generated content."""
+    import re
+
+    for name, body in blocks.items():
+        pattern = re.compile(rf"(<!-- BEGIN {name} -->\n).*?(\n<!-- END {name} -->)", re.S)
+        if not pattern.search(text):
+            raise ValueError(f"README has no block {name!r}")
+        text = pattern.sub(lambda m: m.group(1) + body + m.group(2), text)
+    return text
+
+
 # -- command line: `flopsheet docs` (wired by cli.py) ------------------------------------------
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -128,11 +153,21 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="write to this file instead of standard output")
     p.add_argument("--force", action="store_true", help="overwrite --output if it exists")
     p.add_argument("--check", metavar="FILE", help="exit 1 if FILE differs from the generated reference")
+    p.add_argument("--readme", metavar="README", help="refresh the generated blocks of this README in place")
     p.set_defaults(run=run)  # cli.main calls args.run(args)
     return p
 
 
 def run(args) -> int:
+    if getattr(args, "readme", None):
+        from flopsheet.safefile import atomic_output
+
+        with open(args.readme, encoding="utf-8") as fh:
+            text = fill_blocks(fh.read(), readme_blocks())
+        with atomic_output(args.readme, force=True) as tmp:
+            with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+        return 0
     text = function_reference()
     if getattr(args, "check", None):
         try:

@@ -10,13 +10,18 @@ _KAPLAN = "Kaplan et al. 2020, Scaling Laws for Neural Language Models, §2.1 (C
 _PEAK = "dense peak from the GPU's datasheet (catalog); mfu per PaLM (Chowdhery et al. 2022) / Epoch AI"
 
 
-def _timing(name, formula, returns, summary, example, extra=()):
+def _timing(name, formula, returns, summary, example, extra=(), twin=None):
     return Function(
         name, summary, returns, (FLOPS, GPU, *extra, MFU, PRECISION), _PEAK, example, formula.formula,
         lambda b: dict(flops=b["flops"], peak_tflops=b.gpu(),
                        **{a.name: b[a.name] for a in extra}, mfu=b["mfu"]),
-        _GPU_LABELS,
+        _GPU_LABELS, twin=twin,
     )
+
+
+# Native twins (hand-off copies, flopsheet.handoff.twins): {arg}, {peak} = the GPU's dense peak
+# at `precision`, {gpu:field} = a catalog field; rules (mfu in (0, 1]...) are added as guards.
+_GPU_SECONDS = "{flops}/({peak}*1E12*{mfu})"
 
 
 TRAIN_FLOPS = Function(
@@ -30,6 +35,8 @@ TRAIN_FLOPS = Function(
     f"{_KAPLAN}; attention term 12*L*d*s per token: Chowdhery et al. 2022 (PaLM), appendix B",
     ("175B", "300B"), engine.train_flops.formula,
     lambda b: {k: b[k] for k in ("params", "tokens", "flops_per_param_token", "layers", "d_model", "seq_len")},
+    twin='{flops_per_param_token}*{params}*{tokens}[[+IF(({layers}="")*({d_model}="")*({seq_len}=""),0,'
+         'IF(({layers}<>"")*({d_model}<>"")*({seq_len}<>""),12*{layers}*{d_model}*{seq_len}*{tokens},NA()))]]',
 )
 
 CHINCHILLA_TOKENS = Function(
@@ -38,21 +45,26 @@ CHINCHILLA_TOKENS = Function(
     (PARAMS, Arg("tokens_per_param", "Tokens per parameter; default 20", default=20.0)),
     "Hoffmann et al. 2022, Training Compute-Optimal Large Language Models (Chinchilla), Table 3",
     ("70B",), engine.chinchilla_tokens.formula, lambda b: {k: b[k] for k in ("params", "tokens_per_param")},
+    twin="{params}*{tokens_per_param}",
 )
 
 GPU_HOURS = _timing("GPU_HOURS", engine.gpu_hours, "GPU-hours",
-                    "GPU-hours to compute flops at mfu of the GPU's dense peak.", (3.15e23, "A100", 0.462))
+                    "GPU-hours to compute flops at mfu of the GPU's dense peak.", (3.15e23, "A100", 0.462),
+                    twin=_GPU_SECONDS + "/3600")
 GPU_DAYS = _timing("GPU_DAYS", engine.gpu_days, "GPU-days",
-                   "GPU-days to compute flops at mfu of the GPU's dense peak.", (3.15e23, "A100", 0.462))
+                   "GPU-days to compute flops at mfu of the GPU's dense peak.", (3.15e23, "A100", 0.462),
+                   twin=_GPU_SECONDS + "/86400")
 TRAIN_DAYS = _timing("TRAIN_DAYS", engine.train_days, "days",
                      "Wall-clock days to compute flops on gpus GPUs.", (3.15e23, "A100", 1000, 0.462),
-                     (Arg("gpus", "GPUs training together"),))
+                     (Arg("gpus", "GPUs training together"),), twin=_GPU_SECONDS + "/86400/{gpus}")
 GPUS_NEEDED = _timing("GPUS_NEEDED", engine.gpus_needed, "GPUs",
                       "Whole GPUs needed to compute flops within days wall-clock days (rounded up).",
-                      (9.216e26, "H100", 30, 0.462), (Arg("days", "Deadline in wall-clock days"),))
+                      (9.216e26, "H100", 30, 0.462), (Arg("days", "Deadline in wall-clock days"),),
+                      twin="ROUNDUP(" + _GPU_SECONDS + "/86400/{days}*(1-1E-12),0)")  # engine ceil_whole
 TRAIN_COST = _timing("TRAIN_COST", engine.train_cost, "USD",
                      "Cost in USD of computing flops at a price per GPU-hour.", (3.15e23, "A100", 2, 0.462),
-                     (Arg("usd_per_gpu_hour", "Price of one GPU-hour in USD (rental or amortised)"),))
+                     (Arg("usd_per_gpu_hour", "Price of one GPU-hour in USD (rental or amortised)"),),
+                     twin=_GPU_SECONDS + "/3600*{usd_per_gpu_hour}")
 
 TRAIN_ENERGY_MWH = Function(
     "TRAIN_ENERGY_MWH", "Energy in MWh at the wall: GPU-hours x the GPU's TDP x PUE.", "MWh",
@@ -60,7 +72,7 @@ TRAIN_ENERGY_MWH = Function(
     "TDP from the GPU's datasheet (catalog); PUE 1.1-1.2 as hyperscalers report",
     (3.15e23, "A100", 0.462), engine.train_energy_mwh.formula,
     lambda b: dict(flops=b["flops"], peak_tflops=b.gpu(), tdp_w=b.gpu("tdp_w"), mfu=b["mfu"], pue=b["pue"]),
-    _GPU_LABELS,
+    _GPU_LABELS, twin=_GPU_SECONDS + "/3600*{gpu:tdp_w}*{pue}/1E6",
 )
 
 FUNCTIONS = (TRAIN_FLOPS, CHINCHILLA_TOKENS, GPU_HOURS, GPU_DAYS, TRAIN_DAYS, GPUS_NEEDED, TRAIN_COST,

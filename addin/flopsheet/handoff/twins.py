@@ -1,0 +1,395 @@
+"""Render a function's native twin: its Excel formula template with the call's arguments filled in.
+
+A twin (`Function.twin`, written next to each function's definition) is arithmetic with
+placeholders:
+  {arg}        the argument's value: a literal as a number, a reference (blank -> its default);
+  {peak}       dense peak TFLOPS of {gpu} at {precision}: {gpu} itself when it is a number,
+               else a look-up on the GPUs sheet (gpusheet.Table);
+  {gpu:field}  a catalog field of {gpu} (memory_gb...), or {gpu:field} where `field` is an
+               argument naming the field (GPU_SPEC);
+  [[...]]      a part dropped when every optional-without-default argument in it is omitted
+               (TRAIN_FLOPS' attention term), so the common call reads short.
+`render` also guards every argument that is not a literal with the engine's own rule for it
+(`engine._checks.Rule`: `mfu` in (0, 1], counts whole...), so where the Python function returns
+an error text the twin shows #N/A instead of a silently wrong number. Literal arguments are
+checked here, in Python; a call that fails the check is not translated (the caller freezes it).
+
+Only functions that Excel 2010, LibreOffice 7.4 and Google Sheets all know are emitted:
+IF, IFERROR, ISNUMBER, ISNA, NA, INT, ROUNDUP, TRIM, SUBSTITUTE, VLOOKUP, MATCH, arithmetic.
+None of them needs Excel's `_xlfn.` prefix.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from flopsheet import catalog, engine
+from flopsheet.catalog.values import _field_name
+from flopsheet.errors import FlopsheetError
+from flopsheet.functions._inputs import REQUIRED
+from flopsheet.functions._model import Function
+from flopsheet.handoff.gpusheet import Table
+from flopsheet.magnitudes import parse_num
+
+MAX_FORMULA = 8192  # Excel's limit on a formula's length, in characters
+_PLACEHOLDER = re.compile(r"\{([a-z_0-9]+)(?::([a-z_0-9]+))?\}")
+_SECTION = re.compile(r"\[\[(.*?)\]\]", re.S)
+_ATOM = re.compile(r"(?:\$?[A-Za-z_][A-Za-z0-9_.]*!)?\$?[A-Za-z0-9_.$:]+|\d+(?:\.\d*)?(?:E[+-]?\d+)?")
+
+
+class Untranslatable(Exception):
+    """This call has no twin here; `reason` says why (the cell is frozen with that comment)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ErrorValue(str):
+    """An Excel error literal (#N/A...) typed into a formula."""
+
+
+@dataclass(frozen=True)
+class Expr:
+    """One argument of a call as the formula has it.
+
+    kind: "omitted", "literal" (value = float, str, bool or ErrorValue), "ref" (a cell, range
+    or name), "call" (a nested flopsheet call, already translated) or "expr" (anything else).
+    """
+
+    kind: str
+    text: str = ""
+    value: object = None
+
+    @property
+    def runtime(self) -> bool:
+        return self.kind in ("ref", "call", "expr")
+
+
+OMITTED = Expr("omitted")
+
+
+def number(x: float) -> str:
+    """A float as an Excel literal that reads back as the same double (Excel keeps 15 digits)."""
+    x = float(x)
+    if x.is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    if not math.isfinite(x):
+        raise Untranslatable(f"{x} has no Excel form")
+    return repr(x).upper()  # "3.15E+23", "1E-12", "0.462"
+
+
+def text(s: str) -> str:
+    return '"' + s.replace('"', '""') + '"'
+
+
+def _single_call(e: str) -> bool:
+    """`NAME(...)` whose first parenthesis closes at the very end."""
+    m = re.match(r"[A-Za-z_][A-Za-z0-9_.]*\(", e)
+    if not m:
+        return False
+    depth, quoted = 0, False
+    for i in range(m.end() - 1, len(e)):
+        ch = e[i]
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted:
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+                if depth == 0:
+                    return i == len(e) - 1
+    return False
+
+
+def paren(e: str) -> str:
+    """`e` safe to put next to an operator."""
+    if _ATOM.fullmatch(e) or _single_call(e) or (e.startswith('"') and e.endswith('"') and e.count('"') == 2):
+        return e
+    return f"({e})"
+
+
+def _rule_test(rule, x: str) -> str:
+    parts = [f"ISNUMBER({x})"]
+    if rule.lo > -math.inf:
+        parts.append(f"({x}{'>' if rule.lo_open else '>='}{number(rule.lo)})")
+    if rule.hi < math.inf:
+        parts.append(f"({x}<={number(rule.hi)})")
+    if rule.whole:
+        parts.append(f"({x}=INT({x}))")
+    return "*".join(parts)
+
+
+@dataclass
+class _Value:
+    """A placeholder's text plus what the guard needs to know about it."""
+
+    text: str
+    literal: object = None  # the Python value when known at hand-off time
+    runtime: bool = False  # computed in the sheet: guard it
+    optional: bool = False  # optional without default: absent when blank
+    omitted: bool = False
+
+
+def _literal_number(e: Expr, name: str) -> float:
+    v = e.value
+    if isinstance(v, ErrorValue):
+        raise Untranslatable(f"{name} is {v} (an error value)")
+    if isinstance(v, bool):
+        raise Untranslatable(f"{name} must be a number, not {str(v).upper()}")
+    if isinstance(v, str):
+        try:
+            return parse_num(v, name)
+        except FlopsheetError as err:
+            raise Untranslatable(err.message) from None
+    return float(v)
+
+
+def _blank_literal(e: Expr) -> bool:
+    return e.kind == "omitted" or (e.kind == "literal" and isinstance(e.value, str)
+                                   and not isinstance(e.value, ErrorValue) and not e.value.strip())
+
+
+class _Call:
+    """One rendering: the function, its arguments by name, the GPU table."""
+
+    def __init__(self, fn: Function, args: list[Expr], table: Table | None, guard_calls: bool):
+        if len(args) > len(fn.args):
+            raise Untranslatable(f"takes at most {len(fn.args)} arguments; got {len(args)}")
+        self.fn, self.table, self.guard_calls = fn, table, guard_calls
+        self.given = {a.name: (args[i] if i < len(args) else OMITTED) for i, a in enumerate(fn.args)}
+        self.spec = {a.name: a for a in fn.args}
+        self.cache: dict[str, _Value] = {}
+
+    # -- plain arguments -----------------------------------------------------------------
+    def arg(self, name: str) -> _Value:
+        if name in self.cache:
+            return self.cache[name]
+        a, e = self.spec[name], self.given[name]
+        if a.kind == "text" and name == "unit":
+            v = self._unit(e)
+        elif a.kind != "number":
+            raise Untranslatable(f"argument {name} ({a.kind}) has no placeholder form")
+        elif _blank_literal(e):
+            if a.default is REQUIRED:
+                raise Untranslatable(f"{name} is required")
+            v = _Value('""', None, optional=True, omitted=True) if a.default is None else \
+                _Value(number(a.default), float(a.default))
+        elif e.kind == "literal":
+            x = _literal_number(e, name)
+            v = _Value(number(x), x)
+        else:
+            t = e.text
+            if a.default not in (REQUIRED, None) and e.kind != "call":
+                t = f'IF({t}="",{number(a.default)},{t})'
+            v = _Value(t, None, runtime=e.kind != "call" or self.guard_calls, optional=a.default is None)
+        self.cache[name] = v
+        return v
+
+    def _unit(self, e: Expr) -> _Value:
+        default = self.spec["unit"].default
+        from flopsheet.functions.tokens import tokens_per_unit
+
+        if _blank_literal(e) or e.kind == "literal":
+            try:
+                x = tokens_per_unit(default if _blank_literal(e) else
+                                    (e.value if not isinstance(e.value, ErrorValue) else None))
+            except FlopsheetError as err:
+                raise Untranslatable(err.message) from None
+            return _Value(number(x), x)
+        u = e.text
+        chain = "NA()"
+        for unit, ratio in reversed(engine.TOKENS_PER_UNIT.items()):
+            chain = f'IF(TRIM({u})="{unit}",{number(ratio)},{chain})'
+        word = number(engine.TOKENS_PER_UNIT[default])
+        return _Value(f'IF(ISNUMBER({u}),{u},IF(TRIM({u})="",{word},{chain}))', runtime=True)
+
+    # -- GPUs ------------------------------------------------------------------------------
+    def _gpu(self):
+        """("number", float) | ("name", canonical) | ("runtime", expr text)."""
+        e = self.given["gpu"]
+        if _blank_literal(e):
+            raise Untranslatable("gpu is required")
+        if e.kind != "literal":
+            return "runtime", e.text
+        v = e.value
+        if isinstance(v, ErrorValue) or isinstance(v, bool):
+            raise Untranslatable(f"gpu is {v}")
+        if isinstance(v, float):
+            return "number", v
+        try:
+            return "number", parse_num(v.strip(), "gpu")
+        except FlopsheetError:
+            pass
+        try:
+            gpu = catalog.resolve(v, selectable_only=self.fn.formula is not None)
+        except FlopsheetError as err:
+            raise Untranslatable(err.message) from None
+        return "name", gpu.name
+
+    def _table(self) -> Table:
+        if self.table is None:
+            raise Untranslatable("the workbook has no GPUs sheet to look GPU figures up in")
+        return self.table
+
+    def _column(self, fld: str) -> str:
+        t = self._table()
+        if not t.has(fld):
+            raise Untranslatable(f'the GPUs sheet has no "{fld}" column')
+        return str(t.col_index(fld))
+
+    def _precision_column(self):
+        """(column expr, field or None when decided in the sheet)."""
+        e = self.given.get("precision", OMITTED)
+        if _blank_literal(e) or e.kind == "literal":
+            p = None if _blank_literal(e) else e.value
+            if isinstance(p, (bool, float, ErrorValue)):
+                raise Untranslatable(f'precision must be text like "bf16" (got {p!r})')
+            try:
+                fld = catalog.precision_field(p)
+            except FlopsheetError as err:
+                raise Untranslatable(err.message) from None
+            return self._column(fld), fld
+        p = e.text
+        name = f'IF(TRIM({p})="","bf16",TRIM({p}))'
+        known = "{" + ",".join(f'"{q}"' for q in catalog.PRECISIONS) + "}"
+        fields = f'IF({name}="int8","int8_tops",{name}&"_tflops")'
+        return (f"IF(ISNA(MATCH({name},{known},0)),NA(),MATCH({fields},{self._table().header_ref()},0))",
+                None)
+
+    def peak(self) -> _Value:
+        if "{peak}" in self.cache:
+            return self.cache["{peak}"]
+        kind, g = self._gpu()
+        if kind == "number":
+            v = _Value(number(g), g)
+        else:
+            col, fld = self._precision_column()
+            if kind == "name":
+                known = None
+                if fld is not None:
+                    try:
+                        known = catalog.peak_tflops(catalog.resolve(g), self._precision_name(fld))
+                    except FlopsheetError as err:
+                        raise Untranslatable(err.message) from None
+                v = _Value(self._table().lookup(text(g), col, literal=True), known, runtime=known is None)
+            else:
+                look = self._table().lookup(g, col, literal=False)
+                v = _Value(f"IF(ISNUMBER({g}),{g},{look})", runtime=True)
+        self.cache["{peak}"] = v
+        return v
+
+    @staticmethod
+    def _precision_name(fld: str) -> str:
+        return next(p for p, f in catalog.PRECISION_FIELDS.items() if f == fld)
+
+    def gpu_field(self, what: str) -> _Value:
+        key = "{gpu:" + what + "}"
+        if key in self.cache:
+            return self.cache[key]
+        kind, g = self._gpu()
+        if kind == "number":
+            raise Untranslatable(f"gpu must be a catalog name here, since {what} is needed (got {number(g)})")
+        if what in catalog.FIELDS:
+            col, fld = self._column(what), what
+        elif what == "field":
+            col, fld = self._field_column()
+        else:
+            raise Untranslatable(f"twin placeholder {key} is not a catalog field")
+        if kind == "name":
+            gpu = catalog.resolve(g, selectable_only=False)
+            known = None
+            if fld is not None:
+                try:
+                    known = catalog.spec(gpu, fld) if what == "field" else catalog.require(gpu, fld, self.fn.name)
+                except FlopsheetError as err:
+                    raise Untranslatable(err.message) from None
+            v = _Value(self._table().lookup(text(g), col, literal=True), known, runtime=known is None)
+        else:
+            v = _Value(self._table().lookup(g, col, literal=False), runtime=True)
+        self.cache[key] = v
+        return v
+
+    def _field_column(self):
+        e = self.given["field"]
+        if _blank_literal(e) or e.kind == "literal":
+            f = self.spec["field"].default if _blank_literal(e) else e.value
+            if not isinstance(f, str) or isinstance(f, ErrorValue):
+                raise Untranslatable(f'field must be text such as "memory_gb" (got {f!r})')
+            try:
+                fld = _field_name(f)
+            except FlopsheetError as err:
+                raise Untranslatable(err.message) from None
+            return self._column(fld), fld
+        f = e.text
+        name = f'IF(TRIM({f})="","bf16_tflops",TRIM({f}))'
+        h = self._table().header_ref()
+        return f'IFERROR(MATCH({name},{h},0),MATCH(IF({name}="int8","int8_tops",{name}&"_tflops"),{h},0))', None
+
+    # -- the template ----------------------------------------------------------------------
+    def value(self, name: str, sub: str | None) -> _Value:
+        if name == "peak":
+            return self.peak()
+        if name == "gpu" and sub:
+            return self.gpu_field(sub)
+        if name in self.spec:
+            return self.arg(name)
+        raise Untranslatable(f"twin placeholder {{{name}}} is not an argument of {self.fn.name}")
+
+    def fill(self, template: str) -> str:
+        def section(m):
+            names = [n for n, s in _PLACEHOLDER.findall(m.group(1)) if not s and n in self.spec]
+            optional = [n for n in names if self.spec[n].default is None]
+            if optional and all(self.arg(n).omitted for n in optional):
+                return ""
+            return m.group(1)
+
+        template = _SECTION.sub(section, template)
+        return _PLACEHOLDER.sub(lambda m: paren(self.value(m.group(1), m.group(2)).text), template)
+
+    def guard(self) -> list[str]:
+        """Rule tests for every runtime input of the engine formula; literals checked now."""
+        formula = self.fn.formula
+        if formula is None:
+            return []
+        tests = []
+        for param in formula.params:
+            if param in self.spec:
+                v, label = self.arg(param), param
+            elif param == "peak_tflops":
+                v, label = self.peak(), "gpu"
+            elif param in catalog.FIELDS:
+                v, label = self.gpu_field(param), "gpu"
+            elif param == "tokens_per_unit":
+                v, label = self.arg("unit"), "unit"
+            else:
+                continue
+            rule = formula.rules[param]
+            if v.omitted:
+                continue
+            if v.literal is not None and not isinstance(v.literal, str):
+                if not rule.ok_scalar(float(v.literal)):
+                    raise Untranslatable(rule.message(label, float(v.literal)))
+            elif v.runtime:
+                x = paren(v.text)
+                test = _rule_test(rule, x)
+                tests.append(f'(({x}="")+{test})' if v.optional else test)
+        return tests
+
+
+def render(fn: Function, args: list[Expr], table: Table | None) -> str:
+    """The twin of `fn(*args)` as formula text (no leading "="), or Untranslatable."""
+    if not fn.twin:
+        raise Untranslatable(f"{fn.name} has no native twin")
+    out = ""
+    for guard_calls in (True, False):
+        call = _Call(fn, args, table, guard_calls)
+        value = call.fill(fn.twin)
+        tests = call.guard()
+        out = f"IF({'*'.join(tests)},{value},NA())" if tests else value
+        if len(out) < MAX_FORMULA - 100:
+            return out
+    raise Untranslatable(f"its twin would be {len(out):,} characters, beyond Excel's {MAX_FORMULA:,}")
