@@ -138,10 +138,12 @@ def fill_blocks(text: str, blocks: dict[str, str]) -> str:
     import re
 
     for name, body in blocks.items():
-        pattern = re.compile(rf"(<!-- BEGIN {name} -->\n).*?(\n<!-- END {name} -->)", re.S)
+        pattern = re.compile(rf"(<!-- BEGIN {name} -->).*?(<!-- END {name} -->)", re.S)
         if not pattern.search(text):
-            raise ValueError(f"README has no block {name!r}")
-        text = pattern.sub(lambda m: m.group(1) + body + m.group(2), text)
+            from flopsheet.errors import FlopsheetError
+
+            raise FlopsheetError(f"the README has no <!-- BEGIN {name} --> ... <!-- END {name} --> block")
+        text = pattern.sub(lambda m: f"{m.group(1)}\n{body}\n{m.group(2)}", text)
     return text
 
 
