@@ -62,6 +62,7 @@ GPU_SPEC = Function(
      Arg("field", "bf16_tflops (default), fp16/fp8/fp4/tf32/fp32_tflops, int8_tops, memory_gb, bandwidth_tbs, tdp_w, "
                   "interconnect_gbs, sparsity_factor, vendor, year or source", kind="text", default="bf16_tflops")),
     "vendor datasheets; each row's URL is its source field", ("H100", "memory_gb"), impl=_gpu_spec,
+    twin="{gpu:field}",  # a look-up on the GPUs sheet; a blank figure shows #N/A (an error in Python too)
 )
 
 
@@ -98,6 +99,8 @@ PARSE_NUM = Function(
     "PARSE_NUM", "The number a human-typed magnitude means: \"175B\" -> 1.75E+11, \"2.53万\" -> 25300, \"46.2%\" -> 0.462.",
     "number", (Arg("text", "Text such as \"175B\", \"1.4T\", \"7e10\", \"3.5亿\", \"40%\" or \"1,000\""),),
     "suffixes K M B=G T P E, 万 亿 万亿, %", ("2.53万",), impl=_parse_num,
+    # The hand-off turns a typed "175B" (literal or referenced cell) into the number itself.
+    twin="{text}",
 )
 
 

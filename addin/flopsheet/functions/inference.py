@@ -13,6 +13,18 @@ PROMPT = Arg("prompt_tokens", "Tokens in the prompt")
 OUTPUT = Arg("output_tokens", "Tokens generated in the answer")
 
 
+# Native twins (flopsheet.handoff.twins), in the engine's operation order. Tensor-parallel
+# decode step: the slower of reading weights + KV cache and computing 2*params*batch FLOPs.
+_MEMORY_S = "({params}*{bytes_per_param}+{kv_gb}*1E9)/({gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency})"
+_COMPUTE_S = "2*{params}*{batch}/({gpus}*{peak}*1E12*{mfu})"
+_STEP_MS = "(IF(" + _MEMORY_S + ">=" + _COMPUTE_S + "," + _MEMORY_S + "," + _COMPUTE_S + ")*1E3)"
+
+
+def _fits(value: str) -> str:
+    """The engine's FITS condition: weights + KV cache fit in the GPUs' memory, else #N/A."""
+    return "IF({params}*{bytes_per_param}/1E9+{kv_gb}<={gpus}*{gpu:memory_gb}," + value + ",NA())"
+
+
 def _decode_args(b):
     return dict(params=b["params"], peak_tflops=b.gpu(), bandwidth_tbs=b.gpu("bandwidth_tbs"),
                 memory_gb=b.gpu("memory_gb"), batch=b["batch"], bytes_per_param=b["bytes_per_param"],
@@ -28,6 +40,9 @@ INFER_FLOPS = Function(
     "Kaplan et al. 2020, §2.1 (2N FLOPs per token forward); causal attention 2*L*d per key pair",
     ("175B", 20, 300), engine.infer_flops.formula,
     lambda b: {k: b[k] for k in ("params", "prompt_tokens", "output_tokens", "layers", "d_model")},
+    twin='2*{params}*({prompt_tokens}+{output_tokens})[[+IF(({layers}="")*({d_model}=""),0,'
+         'IF(({layers}<>"")*({d_model}<>""),2*{layers}*{d_model}*{prompt_tokens}*{prompt_tokens}'
+         '+4*{layers}*{d_model}*({output_tokens}*{prompt_tokens}+{output_tokens}*({output_tokens}-1)/2),NA()))]]',
 )
 
 INFER_SECONDS = Function(
@@ -35,12 +50,13 @@ INFER_SECONDS = Function(
     "seconds", (FLOPS, GPU, MFU, PRECISION), "dense peak from the GPU's datasheet (catalog)",
     (1.12e14, "A100", 0.462), engine.infer_seconds.formula,
     lambda b: dict(flops=b["flops"], peak_tflops=b.gpu(), mfu=b["mfu"]), {"peak_tflops": "gpu"},
+    twin="{flops}/({peak}*1E12*{mfu})",
 )
 
 DECODE_MS = Function(
     "DECODE_MS", "Milliseconds per decode step (one token per sequence): memory-bandwidth or compute bound, whichever is slower.",
     "ms", (PARAMS, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB, BW_EFFICIENCY, MFU, PRECISION),
-    _ROOFLINE, ("8B", "H100"), engine.decode_ms.formula, _decode_args, _LABELS,
+    _ROOFLINE, ("8B", "H100"), engine.decode_ms.formula, _decode_args, _LABELS, twin=_fits(_STEP_MS),
 )
 
 RESPONSE_SECONDS = Function(
@@ -49,18 +65,21 @@ RESPONSE_SECONDS = Function(
     (PARAMS, PROMPT, OUTPUT, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, MFU, KV_GB, BW_EFFICIENCY, PRECISION),
     _ROOFLINE, ("175B", 20, 300, "A100", 1, 2, 8), engine.response_seconds.formula,
     lambda b: dict(_decode_args(b), prompt_tokens=b["prompt_tokens"], output_tokens=b["output_tokens"]), _LABELS,
+    twin=_fits("2*{params}*{prompt_tokens}*{batch}/({gpus}*{peak}*1E12*{mfu})+{output_tokens}*" + _STEP_MS + "/1E3"),
 )
 
 TOKENS_PER_SECOND = Function(
     "TOKENS_PER_SECOND", "Generated tokens per second, all sequences of the batch together: batch / DECODE_MS x 1000.",
     "tokens/s", (PARAMS, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB, BW_EFFICIENCY, MFU, PRECISION),
     _ROOFLINE, ("8B", "H100", 64), engine.tokens_per_second.formula, _decode_args, _LABELS,
+    twin=_fits("{batch}/" + _STEP_MS + "*1E3"),
 )
 
 WEIGHTS_GB = Function(
     "WEIGHTS_GB", "Memory of the weights in GB (1e9 bytes).", "GB", (PARAMS, BYTES_PER_PARAM),
     "bytes per parameter of the number format (BF16 = 2)", ("175B",), engine.weights_gb.formula,
     lambda b: dict(params=b["params"], bytes_per_param=b["bytes_per_param"]),
+    twin="{params}*{bytes_per_param}/1E9",
 )
 
 TRAIN_MEMORY_GB = Function(
@@ -69,6 +88,7 @@ TRAIN_MEMORY_GB = Function(
     "Rajbhandari et al. 2020, ZeRO, §3.1: 16 bytes per parameter with Adam in mixed precision",
     ("70B",), engine.train_memory_gb.formula,
     lambda b: dict(params=b["params"], bytes_per_param=b["bytes_per_param"]),
+    twin="{params}*{bytes_per_param}/1E9",
 )
 
 KV_CACHE_GB = Function(
@@ -80,6 +100,7 @@ KV_CACHE_GB = Function(
     "Ainslie et al. 2023 (GQA); one key and one value vector per layer, KV head and token",
     (32, 8, 128, 131072), engine.kv_cache_gb.formula,
     lambda b: {k: b[k] for k in ("layers", "kv_heads", "head_dim", "context_tokens", "batch", "bytes_per_value")},
+    twin="2*{layers}*{kv_heads}*{head_dim}*{bytes_per_value}*{context_tokens}*{batch}/1E9",
 )
 
 GPUS_TO_FIT = Function(
@@ -88,7 +109,7 @@ GPUS_TO_FIT = Function(
      Arg("usable_fraction", "Fraction of each GPU's memory usable; default 0.9", default=0.9)),
     "memory from the GPU's datasheet (catalog)", (350, "A100"), engine.gpus_to_fit.formula,
     lambda b: dict(gb=b["gb"], memory_gb=b.gpu("memory_gb"), usable_fraction=b["usable_fraction"]),
-    {"memory_gb": "gpu"},
+    {"memory_gb": "gpu"}, twin="ROUNDUP({gb}/({gpu:memory_gb}*{usable_fraction})*(1-1E-12),0)",  # ceil_whole
 )
 
 FUNCTIONS = (INFER_FLOPS, INFER_SECONDS, DECODE_MS, RESPONSE_SECONDS, TOKENS_PER_SECOND, WEIGHTS_GB,

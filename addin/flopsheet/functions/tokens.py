@@ -30,6 +30,7 @@ IMAGE_TOKENS = Function(
     (Arg("height", "Image height in pixels"), Arg("width", "Image width in pixels"), PATCH),
     "Dosovitskiy et al. 2021 (ViT); Bao et al. 2022 (BEiT): 224x224 in 16x16 patches = 196 tokens",
     (1024, 768), engine.image_tokens.formula, lambda b: {k: b[k] for k in ("height", "width", "patch")},
+    twin="ROUNDUP({height}/{patch},0)*ROUNDUP({width}/{patch},0)",  # np.ceil, as the engine
 )
 
 VIDEO_TOKENS = Function(
@@ -38,6 +39,7 @@ VIDEO_TOKENS = Function(
      Arg("temporal_patch", "Frames per token along time; default 1", default=1.0)),
     "Arnab et al. 2021 (ViViT tubelet embedding)", (94, 1048, 1048), engine.video_tokens.formula,
     lambda b: {k: b[k] for k in ("frames", "height", "width", "patch", "temporal_patch")},
+    twin="ROUNDUP({frames}/{temporal_patch},0)*ROUNDUP({height}/{patch},0)*ROUNDUP({width}/{patch},0)",
 )
 
 TEXT_TOKENS = Function(
@@ -49,6 +51,7 @@ TEXT_TOKENS = Function(
     "OpenAI help center (0.75 words per token); DeepSeek API docs (0.3 per English char, 0.6 per Chinese char)",
     ("2000000", "zh_char"), engine.text_tokens.formula,
     lambda b: dict(amount=b["amount"], tokens_per_unit=b.map("unit", tokens_per_unit)), {"tokens_per_unit": "unit"},
+    twin="{amount}*{unit}",  # {unit}: "word"/"en_char"/"zh_char" -> engine.TOKENS_PER_UNIT, or a number
 )
 
 TOKENS_TO_WORDS = Function(
@@ -56,6 +59,7 @@ TOKENS_TO_WORDS = Function(
     (Arg("tokens", "Tokens"), Arg("tokens_per_word", "Tokens per English word; default 4/3", default=4.0 / 3.0)),
     "OpenAI help center: 1 token ~ 0.75 English words", (196,), engine.tokens_to_words.formula,
     lambda b: dict(tokens=b["tokens"], tokens_per_word=b["tokens_per_word"]),
+    twin="{tokens}/{tokens_per_word}",
 )
 
 FUNCTIONS = (IMAGE_TOKENS, VIDEO_TOKENS, TEXT_TOKENS, TOKENS_TO_WORDS)

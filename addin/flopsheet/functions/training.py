@@ -21,7 +21,9 @@ def _timing(name, formula, returns, summary, example, extra=(), twin=None):
 
 # Native twins (hand-off copies, flopsheet.handoff.twins): {arg}, {peak} = the GPU's dense peak
 # at `precision`, {gpu:field} = a catalog field; rules (mfu in (0, 1]...) are added as guards.
-_GPU_SECONDS = "{flops}/({peak}*1E12*{mfu})"
+# Same operation order as the engine, so the twin rounds as the engine does.
+_PER_HOUR = "{flops}/({peak}*1E12*{mfu}*3600)"
+_PER_DAY = "{flops}/({peak}*1E12*{mfu}*86400)"
 
 
 TRAIN_FLOPS = Function(
@@ -50,21 +52,21 @@ CHINCHILLA_TOKENS = Function(
 
 GPU_HOURS = _timing("GPU_HOURS", engine.gpu_hours, "GPU-hours",
                     "GPU-hours to compute flops at mfu of the GPU's dense peak.", (3.15e23, "A100", 0.462),
-                    twin=_GPU_SECONDS + "/3600")
+                    twin=_PER_HOUR)
 GPU_DAYS = _timing("GPU_DAYS", engine.gpu_days, "GPU-days",
                    "GPU-days to compute flops at mfu of the GPU's dense peak.", (3.15e23, "A100", 0.462),
-                   twin=_GPU_SECONDS + "/86400")
+                   twin=_PER_DAY)
 TRAIN_DAYS = _timing("TRAIN_DAYS", engine.train_days, "days",
                      "Wall-clock days to compute flops on gpus GPUs.", (3.15e23, "A100", 1000, 0.462),
-                     (Arg("gpus", "GPUs training together"),), twin=_GPU_SECONDS + "/86400/{gpus}")
+                     (Arg("gpus", "GPUs training together"),), twin=_PER_DAY + "/{gpus}")
 GPUS_NEEDED = _timing("GPUS_NEEDED", engine.gpus_needed, "GPUs",
                       "Whole GPUs needed to compute flops within days wall-clock days (rounded up).",
                       (9.216e26, "H100", 30, 0.462), (Arg("days", "Deadline in wall-clock days"),),
-                      twin="ROUNDUP(" + _GPU_SECONDS + "/86400/{days}*(1-1E-12),0)")  # engine ceil_whole
+                      twin="ROUNDUP(" + _PER_DAY + "/{days}*(1-1E-12),0)")  # engine ceil_whole
 TRAIN_COST = _timing("TRAIN_COST", engine.train_cost, "USD",
                      "Cost in USD of computing flops at a price per GPU-hour.", (3.15e23, "A100", 2, 0.462),
                      (Arg("usd_per_gpu_hour", "Price of one GPU-hour in USD (rental or amortised)"),),
-                     twin=_GPU_SECONDS + "/3600*{usd_per_gpu_hour}")
+                     twin=_PER_HOUR + "*{usd_per_gpu_hour}")
 
 TRAIN_ENERGY_MWH = Function(
     "TRAIN_ENERGY_MWH", "Energy in MWh at the wall: GPU-hours x the GPU's TDP x PUE.", "MWh",
@@ -72,7 +74,7 @@ TRAIN_ENERGY_MWH = Function(
     "TDP from the GPU's datasheet (catalog); PUE 1.1-1.2 as hyperscalers report",
     (3.15e23, "A100", 0.462), engine.train_energy_mwh.formula,
     lambda b: dict(flops=b["flops"], peak_tflops=b.gpu(), tdp_w=b.gpu("tdp_w"), mfu=b["mfu"], pue=b["pue"]),
-    _GPU_LABELS, twin=_GPU_SECONDS + "/3600*{gpu:tdp_w}*{pue}/1E6",
+    _GPU_LABELS, twin=_PER_HOUR + "*{gpu:tdp_w}*{pue}/1E6",
 )
 
 FUNCTIONS = (TRAIN_FLOPS, CHINCHILLA_TOKENS, GPU_HOURS, GPU_DAYS, TRAIN_DAYS, GPUS_NEEDED, TRAIN_COST,

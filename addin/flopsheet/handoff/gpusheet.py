@@ -47,6 +47,13 @@ _VENDOR_PREFIXES = {
 _NORMALISE = 'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(TRIM({0})," ",""),"-",""),"_","")'
 
 
+def sheet_prefix(title: str) -> str:
+    """`GPUs!`, or `'My GPUs'!` when the name needs quotes (spaces, or it looks like a cell)."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", title) and not re.fullmatch(r"[A-Za-z]{1,3}\d+|[RrCc]\d*", title):
+        return f"{title}!"
+    return quote_sheetname(title) + "!"
+
+
 def header_key(text) -> str:
     """A header as compared: lower case, letters and digits only ("Memory (GB)" == "memory_gb")."""
     return re.sub(r"[^a-z0-9]", "", str(text).lower())
@@ -54,6 +61,8 @@ def header_key(text) -> str:
 
 _FIELD_BY_KEY = {header_key(f): f for f in (*catalog.FIELDS, NAME)}
 _FIELD_BY_KEY["gpu"] = NAME
+# The template's key row names peak columns by precision ("bf16", "int8").
+_FIELD_BY_KEY.update({header_key(p): f for p, f in catalog.PRECISION_FIELDS.items()})
 
 
 def key_rows() -> list[tuple[str, str]]:
@@ -84,8 +93,7 @@ class Table:
 
     # -- ranges --------------------------------------------------------------------------
     def _ref(self, c1, r1, c2, r2) -> str:
-        return (f"{quote_sheetname(self.sheet)}!${get_column_letter(c1)}${r1}:"
-                f"${get_column_letter(c2)}${r2}")
+        return f"{sheet_prefix(self.sheet)}${get_column_letter(c1)}${r1}:${get_column_letter(c2)}${r2}"
 
     @property
     def name_col(self) -> int:
@@ -116,15 +124,21 @@ class Table:
 
     # -- formulas ------------------------------------------------------------------------
     def lookup(self, name_expr: str, column_expr: str, literal: bool) -> str:
-        """A field of the GPU named by `name_expr` (a quoted canonical name when `literal`,
-        else any expression: matched by exact name first, then by its normalised spelling)."""
+        """A field of the GPU named by `name_expr`: a quoted canonical name when `literal`
+        (resolved in Python at hand-off time), else any expression, whose normalised spelling
+        is looked up in the key columns first (as catalog.resolve does; a name the catalog does
+        not know is an error in Python too)."""
         t = self.table_ref()
-        direct = f"VLOOKUP({name_expr},{t},{column_expr},FALSE)"
         if literal or self.key_col is None:
-            return direct
-        norm = _NORMALISE.format(name_expr)
-        canonical = f"VLOOKUP({norm},{self.key_ref()},2,FALSE)"
-        return f"IFERROR({direct},VLOOKUP({canonical},{t},{column_expr},FALSE))"
+            return f"VLOOKUP({name_expr},{t},{column_expr},FALSE)"
+        canonical = f"VLOOKUP({_NORMALISE.format(name_expr)},{self.key_ref()},2,FALSE)"
+        return f"VLOOKUP({canonical},{t},{column_expr},FALSE)"
+
+    def choices(self, names: dict[str, str]) -> str:
+        """An array constant {"bf16",4;"fp16",5;...}: each name -> the VLOOKUP column of its
+        field, for the fields this sheet has. A VLOOKUP into it validates and maps in one step."""
+        rows = [f'"{n}",{self.col_index(f)}' for n, f in names.items() if self.has(f)]
+        return "{" + ";".join(rows) + "}"
 
 
 def _cell_text(v) -> str:
@@ -155,14 +169,17 @@ def find_table(wb) -> Table | None:
             if NAME not in columns or not needed <= {f for f in columns if columns[f] > columns[NAME]}:
                 continue
             header = row[0].row
-            last = header
             name_col = columns[NAME]
-            for r in range(header + 1, ws.max_row + 1):
+            first = header + 1
+            while first <= ws.max_row and isinstance(ws.cell(first, columns["bf16_tflops"]).value, str):
+                first += 1  # a second header row (people's labels under the machine keys)
+            last = header
+            for r in range(first, ws.max_row + 1):
                 if _cell_text(ws.cell(r, name_col).value):
                     last = r
-            if last == header:
+            if last < first:
                 continue
-            table = Table(ws.title, header, header + 1, last, columns)
+            table = Table(ws.title, header, first, last, columns)
             if key_col is not None:
                 kl = header
                 for r in range(header + 1, ws.max_row + 1):

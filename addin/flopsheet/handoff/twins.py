@@ -112,8 +112,8 @@ def paren(e: str) -> str:
     return f"({e})"
 
 
-def _rule_test(rule, x: str) -> str:
-    parts = [f"ISNUMBER({x})"]
+def _rule_test(rule, x: str, number_only: bool = False) -> str:
+    parts = [] if number_only else [f"ISNUMBER({x})"]
     if rule.lo > -math.inf:
         parts.append(f"({x}{'>' if rule.lo_open else '>='}{number(rule.lo)})")
     if rule.hi < math.inf:
@@ -132,6 +132,7 @@ class _Value:
     runtime: bool = False  # computed in the sheet: guard it
     optional: bool = False  # optional without default: absent when blank
     omitted: bool = False
+    check: str | None = None  # the guard test, when not the engine rule's
 
 
 def _literal_number(e: Expr, name: str) -> float:
@@ -201,11 +202,9 @@ class _Call:
                 raise Untranslatable(err.message) from None
             return _Value(number(x), x)
         u = e.text
-        chain = "NA()"
-        for unit, ratio in reversed(engine.TOKENS_PER_UNIT.items()):
-            chain = f'IF(TRIM({u})="{unit}",{number(ratio)},{chain})'
-        word = number(engine.TOKENS_PER_UNIT[default])
-        return _Value(f'IF(ISNUMBER({u}),{u},IF(TRIM({u})="",{word},{chain}))', runtime=True)
+        table = "{" + ";".join(f'"{k}",{number(v)}' for k, v in engine.TOKENS_PER_UNIT.items()) + "}"
+        return _Value(f'IF(ISNUMBER({u}),{u},VLOOKUP(IF(TRIM({u})="","{default}",TRIM({u})),{table},2,FALSE))',
+                      runtime=True)
 
     # -- GPUs ------------------------------------------------------------------------------
     def _gpu(self):
@@ -254,11 +253,8 @@ class _Call:
                 raise Untranslatable(err.message) from None
             return self._column(fld), fld
         p = e.text
-        name = f'IF(TRIM({p})="","bf16",TRIM({p}))'
-        known = "{" + ",".join(f'"{q}"' for q in catalog.PRECISIONS) + "}"
-        fields = f'IF({name}="int8","int8_tops",{name}&"_tflops")'
-        return (f"IF(ISNA(MATCH({name},{known},0)),NA(),MATCH({fields},{self._table().header_ref()},0))",
-                None)
+        choices = self._table().choices(catalog.PRECISION_FIELDS)
+        return f'VLOOKUP(IF(TRIM({p})="","bf16",TRIM({p})),{choices},2,FALSE)', None
 
     def peak(self) -> _Value:
         if "{peak}" in self.cache:
@@ -275,10 +271,12 @@ class _Call:
                         known = catalog.peak_tflops(catalog.resolve(g), self._precision_name(fld))
                     except FlopsheetError as err:
                         raise Untranslatable(err.message) from None
-                v = _Value(self._table().lookup(text(g), col, literal=True), known, runtime=known is None)
+                v = _Value(self._table().lookup(text(g), col, literal=True), known)
             else:
                 look = self._table().lookup(g, col, literal=False)
-                v = _Value(f"IF(ISNUMBER({g}),{g},{look})", runtime=True)
+                # Guarded by sign only: a blank or missing catalog figure is 0 or #N/A, and the
+                # peak is a divisor in every twin, so those show #DIV/0! or #N/A anyway.
+                v = _Value(f"IF(ISNUMBER({g}),{g},{look})", runtime=True, check=f"({paren(g)}>0)")
         self.cache["{peak}"] = v
         return v
 
@@ -310,6 +308,10 @@ class _Call:
             v = _Value(self._table().lookup(text(g), col, literal=True), known, runtime=known is None)
         else:
             v = _Value(self._table().lookup(g, col, literal=False), runtime=True)
+        if v.runtime:
+            # A blank catalog cell reads as 0 (or ""): an error, as the Python function says.
+            x = paren(v.text)
+            v.check = f"({x}>0)" if self.fn.formula is not None else f'({x}&""<>"")'
         self.cache[key] = v
         return v
 
@@ -325,9 +327,12 @@ class _Call:
                 raise Untranslatable(err.message) from None
             return self._column(fld), fld
         f = e.text
-        name = f'IF(TRIM({f})="","bf16_tflops",TRIM({f}))'
-        h = self._table().header_ref()
-        return f'IFERROR(MATCH({name},{h},0),MATCH(IF({name}="int8","int8_tops",{name}&"_tflops"),{h},0))', None
+        names = {**{x: x for x in catalog.FIELDS}, **catalog.PRECISION_FIELDS}  # as catalog.spec accepts
+        choices = self._table().choices(names)
+        return f'VLOOKUP(IF(TRIM({f})="","bf16_tflops",TRIM({f})),{choices},2,FALSE)', None
+
+    def _is_call(self, name: str) -> bool:
+        return name in self.given and self.given[name].kind == "call"
 
     # -- the template ----------------------------------------------------------------------
     def value(self, name: str, sub: str | None) -> _Value:
@@ -353,8 +358,11 @@ class _Call:
     def guard(self) -> list[str]:
         """Rule tests for every runtime input of the engine formula; literals checked now."""
         formula = self.fn.formula
-        if formula is None:
-            return []
+        if formula is None:  # GPU_SPEC, PARSE_NUM: numbers must be numbers, figures not blank
+            tests = [v.check for v in self.cache.values() if v.runtime and v.check]
+            tests += [f"ISNUMBER({paren(self.arg(a.name).text)})" for a in self.fn.args
+                      if a.kind == "number" and self.arg(a.name).runtime]
+            return tests
         tests = []
         for param in formula.params:
             if param in self.spec:
@@ -373,9 +381,12 @@ class _Call:
             if v.literal is not None and not isinstance(v.literal, str):
                 if not rule.ok_scalar(float(v.literal)):
                     raise Untranslatable(rule.message(label, float(v.literal)))
+            elif v.check:
+                tests.append(v.check)
             elif v.runtime:
                 x = paren(v.text)
-                test = _rule_test(rule, x)
+                # A nested call's result is a number or an error: its bounds are enough.
+                test = _rule_test(rule, x, self._is_call(param))
                 tests.append(f'(({x}="")+{test})' if v.optional else test)
         return tests
 

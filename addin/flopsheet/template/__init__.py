@@ -6,6 +6,8 @@ Public API:
   Summary, Output                                 what the formula cells compute, per the Python engine
   set_text(cell, text)                            write text that can never become a formula
   SHEET_ORDER, DEFAULT_OUTPUT
+
+Command: flopsheet.template.cli (add_parser, run). Docs pictures: python -m flopsheet.template.render docs/
 """
 
 from flopsheet.template.build import DEFAULT_OUTPUT, build_template, build_workbook

@@ -22,7 +22,7 @@ from flopsheet.template.layout import (
     GPUS, INFERENCE, MULTIMODAL, SEED_CHECK, SHEET_ORDER, SOURCES, START, TRAINING, Ctx,
 )
 from flopsheet.template.sheets import gpus, inference, multimodal, seedcheck, sources, start, training
-from flopsheet.template.summary import Summary, fmt_value
+from flopsheet.template.summary import Summary
 
 DEFAULT_OUTPUT = "flopsheet.xlsm"
 # The quickstart's first sheet: its code name "Sheet1" is a document module of the VBA project,
@@ -95,4 +95,4 @@ def build_template(path: str | os.PathLike = DEFAULT_OUTPUT, force: bool = False
     return Summary(path, outputs, time.perf_counter() - started, _verdict(ctx))
 
 
-__all__ = ["DEFAULT_OUTPUT", "build_template", "build_workbook", "fmt_value"]
+__all__ = ["DEFAULT_OUTPUT", "build_template", "build_workbook"]

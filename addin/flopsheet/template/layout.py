@@ -7,6 +7,7 @@ hand-typed cell address that could drift when a row is added above it.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 
 from openpyxl.utils import get_column_letter
@@ -28,7 +29,7 @@ SHEET_ORDER = (START, GPUS, TRAINING, INFERENCE, MULTIMODAL, SEED_CHECK, SOURCES
 # Defined names for lists that dropdowns use (see sheets/gpus.py).
 GPU_LIST = "GPUList"
 PRECISION_LIST = "PrecisionList"
-UNIT_LIST = "TextUnitList"
+NOTE_WIDTH = 150  # characters per note row: fits the sheets' print width
 
 
 def quoted(sheet: str) -> str:
@@ -116,13 +117,16 @@ class Block:
         st.set_text(self.ws.cell(self.row, self.col), text, st.SECTION)
         self.row += 1
 
-    def note(self, text: str, col_offset: int = 0) -> None:
-        st.set_text(self.ws.cell(self.row, self.col + col_offset), text, st.NOTE)
-        self.row += 1
+    def note(self, text: str, col_offset: int = 0, width: int = NOTE_WIDTH) -> None:
+        """A note, wrapped over as many rows as it needs (long lines would be cut off in print)."""
+        for line in textwrap.wrap(text, width) or [""]:
+            st.set_text(self.ws.cell(self.row, self.col + col_offset), line, st.NOTE)
+            self.row += 1
 
-    def header(self, *labels: str) -> None:
+    def header(self, *labels: str, height: float = 32) -> None:
         for i, label in enumerate(labels):
             st.set_text(self.ws.cell(self.row, self.col + i), label, st.HEADER)
+        self.ws.row_dimensions[self.row].height = height
         self.row += 1
 
     def _row(self, label: str, unit: str, note: str) -> None:

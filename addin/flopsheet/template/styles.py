@@ -98,8 +98,9 @@ def set_text(cell: Cell, value: str, style: str | None = None) -> Cell:
     cell.data_type = "s"
     if style is not None:
         cell.style = style
-    if value.lstrip().startswith(FORMULA_TRIGGERS):
-        cell.quotePrefix = True
+    lookalike = value.lstrip().startswith(FORMULA_TRIGGERS)
+    if bool(cell.quotePrefix) != lookalike:  # also clears a prefix left by earlier text
+        cell.quotePrefix = lookalike
     return cell
 
 

@@ -36,7 +36,7 @@ COLUMNS = (
     ("interconnect_gbs", "Interconnect (GB/s)", 12, st.WHOLE, st.DATA),
     ("usd_per_gpu_hour", "$/GPU-hour (assumption)", 12, st.USD_RATE, st.INPUT),
     ("price_source", "Price source", 30, None, st.DATA),
-    ("missing", "Empty because", 30, None, st.DATA),
+    ("missing", "Empty because", 44, None, st.DATA),
     ("confidence", "Confidence", 20, None, st.DATA),
     ("source", "Datasheet (source)", 50, None, st.DATA),
     ("notes", "Notes", 60, None, st.DATA),
@@ -83,7 +83,7 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
         ws.column_dimensions[letter].width = width
         for r, gpu in enumerate(gpus, start=FIRST_ROW):
             st.set_value(ws.cell(r, c), _value(gpu, key), style, fmt)
-    ws.row_dimensions[HEADER_ROW].height = 45
+    ws.row_dimensions[HEADER_ROW].height = 62
     last_col = get_column_letter(len(COLUMNS))
     ctx.gpu_last_col = last_col
 

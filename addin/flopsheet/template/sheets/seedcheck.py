@@ -7,6 +7,8 @@ Training sheet reproduces from published reports.
 
 from __future__ import annotations
 
+import textwrap
+
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -82,12 +84,12 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
         refs = []
         for i, arg in enumerate(row.args):
             cell = ws.cell(r, FIRST_ARG + i)
-            st.set_value(cell, arg, st.INPUT, None if isinstance(arg, str) else st.GENERAL)
+            st.set_value(cell, arg, st.INPUT, None if isinstance(arg, str) else _arg_format(arg))
             refs.append(cell.coordinate)
         call = f"{row.function}({','.join(refs)})"
         value = py(row.function, *row.args)
         if row.scale != 1:
-            st.set_value(ws.cell(r, SCALE), row.scale, st.INPUT, st.GENERAL)
+            st.set_value(ws.cell(r, SCALE), row.scale, st.INPUT, _arg_format(row.scale))
             call = f"{get_column_letter(SCALE)}{r}*{call}"
             value = row.scale * value
         st.set_text(ws.cell(r, PRINTS), row.report)
@@ -107,24 +109,36 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
         r += 1
 
     r += 1
-    for i, line in enumerate(WRONG):
-        st.set_text(ws.cell(r, 1), line, st.SECTION if i == 0 else st.NOTE)
-        r += 1
+    for i, text in enumerate(WRONG):
+        for line in textwrap.wrap(text, 180):  # the print width; longer lines would be cut off
+            st.set_text(ws.cell(r, 1), line, st.SECTION if i == 0 else st.NOTE)
+            r += 1
 
-    widths(ws, 14, 44, *([11] * ARG_COLS), 8, 14, 14, 14, 13, 11, 90)
+    widths(ws, 14, 44, *([11] * ARG_COLS), 11, 14, 14, 14, 13, 11, 90)
     finish(ws, f"A1:{get_column_letter(PCT_DIFF)}{r - 1}", freeze=f"C{HEADER_ROW + 1}")
 
 
+def _arg_format(x: float) -> str:
+    return "0.000E+00" if abs(x) >= 1e7 else "General"
+
+
+def _format(x) -> str:
+    """Enough digits to compare with what the report prints."""
+    if not isinstance(x, (int, float)) or abs(x) >= 1e7:
+        return st.SCI if isinstance(x, (int, float)) else "#,##0.###"
+    return "#,##0" if abs(x) >= 1000 else "#,##0.###"
+
+
 def _compare(ws, ctx: Ctx, r: int, formula: str, value, report, note: str, scenario: str, what: str) -> None:
-    fmt = st.GENERAL if report is None or abs(report) < 1e7 else st.SCI
+    fmt = _format(report if report is not None else value)
     if report is not None:
-        st.set_value(ws.cell(r, REPORT), report, st.INPUT, "#,##0.###" if abs(report) < 1e7 else st.SCI)
-    st.set_formula(ws.cell(r, WORKBOOK), formula, st.CHECK, "#,##0.###" if fmt == st.GENERAL else st.SCI)
+        st.set_value(ws.cell(r, REPORT), report, st.INPUT, fmt)
+    st.set_formula(ws.cell(r, WORKBOOK), formula, st.CHECK, fmt)
     rep, wb = f"{get_column_letter(REPORT)}{r}", f"{get_column_letter(WORKBOOK)}{r}"
     diff = f"{get_column_letter(DIFF)}{r}"
-    st.set_formula(ws.cell(r, DIFF), f'=IF({rep}="","",{wb}-{rep})', st.CALC, "#,##0.###" if fmt == st.GENERAL
-                   else st.SCI)
-    st.set_formula(ws.cell(r, PCT_DIFF), f'=IF({rep}="","",{diff}/{rep})', st.CALC, "0.00%")
+    if report is not None:  # corrections have no report figure to compare with
+        st.set_formula(ws.cell(r, DIFF), f"={wb}-{rep}", st.CALC, "#,##0.###" if fmt == st.SCI else fmt)
+        st.set_formula(ws.cell(r, PCT_DIFF), f"={diff}/{rep}", st.CALC, "0.00%")
     if note:
         st.set_text(ws.cell(r, NOTE), note, st.NOTE)
     key = f"check{r}"
@@ -134,7 +148,6 @@ def _compare(ws, ctx: Ctx, r: int, formula: str, value, report, note: str, scena
     label = what if scenario == "published" else f"(report: {ws.cell(r, PRINTS).value})"
     ctx.output(ws.title, key, label, "", value, f"row {scenario}" if scenario != "published" else "published",
                show=False)
-    ctx.output(ws.title, f"diff{r}", "difference", "", "" if report is None else value - report, scenario,
-               show=False)
-    ctx.output(ws.title, f"pct{r}", "difference %", "", "" if report is None else (value - report) / report,
-               scenario, show=False)
+    if report is not None:
+        ctx.output(ws.title, f"diff{r}", "difference", "", value - report, scenario, show=False)
+        ctx.output(ws.title, f"pct{r}", "difference %", "", (value - report) / report, scenario, show=False)

@@ -41,7 +41,7 @@ INPUTS = (
     Col("tokens", "Training tokens", 11, st.SCI),
     Col("gpu", "GPU (GPUs sheet)", 16),
     Col("precision", "Precision", 9),
-    Col("mfu", "MFU (blank = DefaultMFU)", 10, st.PCT),
+    Col("mfu", "MFU (blank = Default MFU)", 11, st.PCT),
     Col("gpus", "GPUs training (count)", 10, st.WHOLE),
     Col("deadline", "Deadline (days)", 9, st.WHOLE),
     Col("usd", "$/GPU-hour (blank = GPUs sheet)", 11, st.USD_RATE),
@@ -74,8 +74,8 @@ LETTER = {c.key: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
 INTRO = (
     "Type in the yellow cells; a new scenario goes in the next empty yellow row. Peak and price come from the "
     "GPUs sheet unless typed here. MoE models: use ACTIVE parameters.",
-    "Energy uses the GPU's catalog peak and TDP (by name) and the PUE assumption. Formulas show #NAME? until "
-    "the add-in is on (see Start).",
+    "A peak of 0 means the GPUs sheet has no dense figure for that precision. Energy uses the GPU's catalog peak "
+    "and TDP (by name) and the PUE assumption. Formulas show #NAME? until the add-in is on (see Start).",
 )
 
 
@@ -180,12 +180,15 @@ def write(ws: Worksheet, ctx: Ctx, scenarios=sc.TRAINING, blank_rows: int = sc.B
         validate_number(ws, span(key), "0", None, "Must be a positive number")
 
     chart_row = last + 2
-    _chart(ws, chart_row, last)
-    finish(ws, f"A1:{LETTER['energy']}{chart_row + 18}", freeze=f"B{FIRST_ROW}")
+    _chart(ws, chart_row, FIRST_ROW + max(len(scenarios), 1) - 1)
+    finish(ws, f"A1:{LETTER['energy']}{chart_row + 22}", freeze=f"B{FIRST_ROW}")
 
 
 def _chart(ws: Worksheet, anchor_row: int, last: int) -> None:
-    """GPU-days by scenario, log scale (the scenarios span five orders of magnitude)."""
+    """GPU-days of the pre-filled scenarios, log scale (they span four orders of magnitude).
+
+    The range stops at the pre-filled rows: empty categories would squeeze the bars. To chart
+    a scenario added below, extend the series (Chart Design > Select Data)."""
     chart = BarChart()
     chart.type = "bar"
     chart.style = 10
@@ -200,6 +203,6 @@ def _chart(ws: Worksheet, anchor_row: int, last: int) -> None:
     chart.x_axis.delete = False  # openpyxl 3.1 hides axes unless told otherwise
     chart.y_axis.delete = False
     chart.legend = None
-    chart.height = 9
-    chart.width = 26
+    chart.height = 11
+    chart.width = 30
     ws.add_chart(chart, f"A{anchor_row}")

@@ -1,0 +1,73 @@
+"""`flopsheet handoff` and `flopsheet evaluate` (wired by flopsheet.cli through add_parser)."""
+
+from __future__ import annotations
+
+import sys
+
+HANDOFF_HELP = "write an add-in-free copy whose flopsheet calls are native formulas (for finance)"
+EVALUATE_HELP = "compute every formula cell without Excel (headless LibreOffice) into a values copy or CSV"
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser(
+        "handoff", help=HANDOFF_HELP,
+        description="Copy a workbook so it works without Python or the add-in: every flopsheet call becomes "
+                    "an equivalent native formula (GPU figures looked up on a GPUs sheet), VBA and the "
+                    "xlwings.conf sheet are removed. Calls that cannot be translated keep their value, with a "
+                    "comment saying why. The input is never modified.")
+    p.add_argument("input", help="workbook to copy (.xlsx or .xlsm)")
+    p.add_argument("-o", "--output", required=True, help="the copy to write (.xlsx); never the input")
+    p.add_argument("--force", action="store_true", help="overwrite OUTPUT if it exists")
+    p.add_argument("--recalc", action="store_true",
+                   help="compute cached values with LibreOffice, so viewers that do not recalculate show numbers")
+    p.set_defaults(run=run_handoff)
+
+    e = sub.add_parser(
+        "evaluate", help=EVALUATE_HELP,
+        description="Compute the value of every formula cell (flopsheet calls through their native twins) "
+                    "with headless LibreOffice, and write a values-only copy and/or a CSV of sheet, cell, "
+                    "formula, value. With neither -o nor --csv the CSV goes to standard output.")
+    e.add_argument("input", help="workbook to evaluate (.xlsx or .xlsm)")
+    e.add_argument("-o", "--output", help="values-only copy to write (.xlsx)")
+    e.add_argument("--csv", help="CSV file to write: sheet, cell, formula, value")
+    e.add_argument("--force", action="store_true", help="overwrite the outputs if they exist")
+    e.set_defaults(run=run_evaluate)
+
+
+def _warn(line: str) -> None:
+    print(f"flopsheet: warning: {line}", file=sys.stderr, flush=True)
+
+
+def run_handoff(args) -> int:
+    from flopsheet.handoff.copy import handoff
+    from flopsheet.recalc import LIBREOFFICE_MISSING, find_soffice
+    from flopsheet.errors import FlopsheetError
+
+    if args.recalc and find_soffice() is None:
+        raise FlopsheetError(LIBREOFFICE_MISSING)
+    rep = handoff(args.input, args.output, force=args.force, recalc=args.recalc, warn=_warn)
+    for note in rep.notes:
+        print(f"note: {note}")
+    for sheet, cell, why in rep.frozen[:20]:
+        print(f"frozen {sheet}!{cell}: {why}")
+    if len(rep.frozen) > 20:
+        print(f"... and {len(rep.frozen) - 20} more frozen cells (each has a comment)")
+    extra = f"; {rep.converted} text magnitudes made numbers" if rep.converted else ""
+    print(f"wrote {args.output}: {rep.translated} cells translated to native formulas, "
+          f"{len(rep.frozen)} frozen to values{extra}")
+    return 0
+
+
+def run_evaluate(args) -> int:
+    from flopsheet.handoff.evaluate import evaluate
+
+    summary = evaluate(args.input, args.output, args.csv, force=args.force)
+    wrote = " and ".join(x for x in (args.output, args.csv) if x)
+    if wrote:
+        print(f"wrote {wrote}: {summary['formula_cells']} formula cells evaluated", file=sys.stderr)
+    return 0
+
+
+def run(args) -> int:
+    """Run whichever of the two subcommands `args` was parsed for."""
+    return args.run(args)

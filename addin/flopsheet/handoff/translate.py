@@ -1,0 +1,391 @@
+"""Formula text -> the same formula with every flopsheet call replaced by its native twin.
+
+The formula is split by openpyxl's `Tokenizer` (strings, sheet names and array constants are
+never mistaken for calls) and rebuilt as a small tree of calls, so nested calls are
+translated inside out and a call over ranges keeps its ranges (the cell becomes an array
+formula). A call that cannot be translated (FLOPSHEET_VERSION, GPU_NAMES, a literal the
+Python function rejects, a twin beyond Excel's length limit...) is FROZEN: replaced by the
+value the Python function returns for the call's inputs, with the reason recorded so the
+cell can carry a comment saying why.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from openpyxl.formula.tokenizer import Token, Tokenizer
+from openpyxl.utils.cell import range_boundaries
+
+from flopsheet import excel_io
+from flopsheet.functions import REGISTRY
+from flopsheet.handoff import twins
+from flopsheet.handoff.gpusheet import Table
+from flopsheet.handoff.twins import ErrorValue, Expr, Untranslatable
+
+# Calls spelled with a prefix: `_xludf.` is how Excel stores a function it did not know when
+# saving; `_xll.` an XLL add-in's; a workbook-qualified add-in call carries `Book.xlam!`.
+_PREFIX = re.compile(r"^(?:_xludf\.|_xll\.|.*!)", re.I)
+CALL_NAMES = re.compile(r"(?<![A-Za-z0-9_.])(?:_xludf\.|_xll\.)?(" + "|".join(REGISTRY) + r")\s*\(", re.I)
+_CELL_RANGE = re.compile(r"^\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?$")
+# Functions that can never have a twin: their value is frozen.
+ALWAYS_FROZEN = {"FLOPSHEET_VERSION": "the add-in's version is a fact about the add-in, not the sheet",
+                 "GPU_NAMES": "the catalog's names are copied as values (the GPUs sheet lists them too)"}
+
+
+def registry_name(func_token: str) -> str | None:
+    """`GPU_DAYS(` / `_xludf.gpu_days(` -> "GPU_DAYS"; None for any other function."""
+    name = _PREFIX.sub("", func_token[:-1].strip()).upper()
+    return name if name in REGISTRY else None
+
+
+# -- the tree -----------------------------------------------------------------------------
+@dataclass
+class Call:
+    head: str  # "GPU_DAYS(" as written
+    args: list = field(default_factory=lambda: [[]])
+
+    @property
+    def fn_name(self) -> str | None:
+        return registry_name(self.head)
+
+
+@dataclass
+class Group:
+    open: str
+    items: list = field(default_factory=list)
+    close: str = ""
+
+
+def parse(formula: str) -> list:
+    """A formula ("=...") as a list of tokens, Calls and Groups."""
+    root: list = []
+    frames: list = []
+
+    def current() -> list:
+        if not frames:
+            return root
+        top = frames[-1]
+        return top.args[-1] if isinstance(top, Call) else top.items
+
+    for tok in Tokenizer(formula).items:
+        t, s = tok.type, tok.subtype
+        if t == Token.FUNC and s == Token.OPEN:
+            node = Call(tok.value)
+            current().append(node)
+            frames.append(node)
+        elif t in (Token.PAREN, Token.ARRAY) and s == Token.OPEN:
+            node = Group(tok.value)
+            current().append(node)
+            frames.append(node)
+        elif s == Token.CLOSE and frames:
+            node = frames.pop()
+            if isinstance(node, Group):
+                node.close = tok.value
+        elif t == Token.SEP and s == Token.ARG and frames and isinstance(frames[-1], Call):
+            frames[-1].args.append([])
+        else:
+            current().append(tok)
+    if frames:
+        raise Untranslatable("the formula's parentheses do not balance")
+    return root
+
+
+def _args(call: Call) -> list[list]:
+    """The call's arguments; `F()` has none (not one empty one)."""
+    if len(call.args) == 1 and not _strip(call.args[0]):
+        return []
+    return call.args
+
+
+def _strip(nodes: list) -> list:
+    return [n for n in nodes if not (isinstance(n, Token) and n.type == Token.WSPACE)]
+
+
+def _text_of(nodes: list) -> str:
+    out = []
+    for n in nodes:
+        if isinstance(n, Call):
+            out.append(n.head + ",".join(_text_of(a) for a in n.args) + ")")
+        elif isinstance(n, Group):
+            out.append(n.open + _text_of(n.items) + n.close)
+        else:
+            out.append(n.value)
+    return "".join(out)
+
+
+def literal(nodes: list):
+    """(True, value) for a constant argument: 12, -0.5, 40%, "175B", TRUE, #N/A; else (False, None)."""
+    nodes = _strip(nodes)
+    if not nodes or not all(isinstance(n, Token) for n in nodes):
+        return False, None
+    sign, scale = 1.0, 1.0
+    while len(nodes) > 1 and nodes[0].type == Token.OP_PRE and nodes[0].value in "+-":
+        sign = -sign if nodes[0].value == "-" else sign
+        nodes = nodes[1:]
+    while len(nodes) > 1 and nodes[-1].type == Token.OP_POST and nodes[-1].value == "%":
+        scale /= 100
+        nodes = nodes[:-1]
+    if len(nodes) != 1 or nodes[0].type != Token.OPERAND:
+        return False, None
+    tok = nodes[0]
+    numeric = sign != 1.0 or scale != 1.0
+    if tok.subtype == Token.NUMBER:
+        return True, sign * float(tok.value) * scale
+    if numeric:
+        return False, None
+    if tok.subtype == Token.TEXT:
+        return True, tok.value[1:-1].replace('""', '"')
+    if tok.subtype == Token.LOGICAL:
+        return True, tok.value.upper() == "TRUE"
+    if tok.subtype == Token.ERROR:
+        return True, ErrorValue(tok.value.upper())
+    return False, None
+
+
+def literal_text(value) -> str:
+    """A Python value (what a frozen call returned) as a formula constant."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return twins.number(float(value))
+    if value is None:
+        return '""'
+    if isinstance(value, list):  # a 2-D result: an array constant
+        rows = [",".join(literal_text(v) for v in row) for row in value]
+        return "{" + ";".join(rows) + "}"
+    return twins.text(str(value))
+
+
+# -- a workbook's references ----------------------------------------------------------------
+class Refs:
+    """Resolve reference text to (sheet, min_col, min_row, max_col, max_row) and read cells."""
+
+    def __init__(self, wb, cached=None):
+        self.wb = wb
+        self._cached = cached  # callable () -> data_only workbook, for formula cells' values
+
+    def area(self, ref: str, sheet: str | None):
+        ref = ref.strip()
+        if "!" in ref:
+            where, addr = ref.rsplit("!", 1)
+            if where.startswith("'") and where.endswith("'"):
+                where = where[1:-1].replace("''", "'")
+            if "[" in where or ":" in where:  # external workbook or 3-D reference
+                return None
+            sheet = where
+        else:
+            addr = ref
+        if _CELL_RANGE.match(addr):
+            c1, r1, c2, r2 = range_boundaries(addr.replace("$", ""))
+            return sheet, c1, r1, c2, r2
+        if ":" in addr and "!" not in ref:  # whole rows/columns: shape unknown
+            return None
+        dn = self._name(addr, sheet)
+        if dn is None:
+            return None
+        dests = list(dn.destinations)
+        if len(dests) != 1:
+            return None
+        title, where = dests[0]
+        if not _CELL_RANGE.match(where):
+            return None
+        c1, r1, c2, r2 = range_boundaries(where.replace("$", ""))
+        return title, c1, r1, c2, r2
+
+    def _name(self, name: str, sheet: str | None):
+        if sheet and sheet in self.wb.sheetnames:
+            local = self.wb[sheet].defined_names.get(name)
+            if local is not None:
+                return local
+        try:
+            return self.wb.defined_names.get(name)
+        except (KeyError, AttributeError):
+            return None
+
+    def shape(self, ref: str, sheet: str | None):
+        a = self.area(ref, sheet)
+        if a is None:
+            return None
+        return (a[4] - a[2] + 1, a[3] - a[1] + 1)
+
+    def values(self, ref: str, sheet: str | None):
+        """The cell's value, or a range's values as row lists (as xlwings passes them)."""
+        a = self.area(ref, sheet)
+        if a is None or a[0] not in self.wb.sheetnames:
+            raise Untranslatable(f"cannot read {ref}")
+        title, c1, r1, c2, r2 = a
+        if (r2 - r1 + 1) * (c2 - c1 + 1) > 1_000_000:
+            raise Untranslatable(f"{ref} is too large to read")
+        ws = self.wb[title]
+        rows = [[self._value(ws, title, r, c) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+        return rows[0][0] if len(rows) == 1 and len(rows[0]) == 1 else rows
+
+    def _value(self, ws, title, r, c):
+        cell = ws._cells.get((r, c))
+        v = None if cell is None else cell.value
+        if cell is not None and cell.data_type == "f":
+            if self._cached is None:
+                raise Untranslatable(f"{cell.coordinate} is a formula without a saved value")
+            v = self._cached()[title].cell(r, c).value
+            if v is None:
+                raise Untranslatable(f"{cell.coordinate} is a formula without a saved value")
+        if isinstance(v, int) and not isinstance(v, bool):
+            v = float(v)
+        return v
+
+
+# -- translating one formula ----------------------------------------------------------------
+@dataclass
+class Result:
+    """What became of one formula."""
+
+    text: str  # the new formula, "=..." (or the cell's value when `value_set`)
+    translated: int = 0  # calls replaced by twins
+    frozen: list[str] = field(default_factory=list)  # "GPU_NAMES(): why" per frozen call
+    array: bool = False  # needs an array formula (a call over ranges)
+    shape: tuple | None = None  # the result's rows x columns when the whole formula is one call
+    value_set: bool = False  # the whole formula was one frozen call: the cell holds `value`
+    value: object = None
+    numeric_refs: list = field(default_factory=list)  # (ref text, sheet) read as numbers
+
+
+class Translator:
+    """Translates formulas of one workbook (GPU table and references fixed)."""
+
+    def __init__(self, table: Table | None, refs: Refs | None = None):
+        self.table = table
+        self.refs = refs
+
+    def needs(self, formula: str) -> bool:
+        return CALL_NAMES.search(formula) is not None
+
+    def translate(self, formula: str, sheet: str | None = None, freeze_all: str | None = None) -> Result:
+        """`formula` ("=...") translated; `freeze_all` freezes every call with that reason."""
+        nodes = parse(formula)
+        res = Result("")
+        self._sheet, self._res, self._freeze_all = sheet, res, freeze_all
+        body = _strip(nodes)
+        if len(body) == 1 and isinstance(body[0], Call) and body[0].fn_name:
+            text, shape, frozen = self._call(body[0], root=True)
+            res.shape = shape
+            if frozen is not _NOT_FROZEN:
+                res.value_set, res.value = True, frozen
+                res.text = text
+                return res
+            res.text = "=" + text
+        else:
+            res.text = "=" + self._render(nodes)
+        return res
+
+    # -- rendering ---------------------------------------------------------------------------
+    def _render(self, nodes: list) -> str:
+        out = []
+        for n in nodes:
+            if isinstance(n, Call):
+                if n.fn_name:
+                    out.append(self._call(n)[0])
+                else:
+                    out.append(n.head + ",".join(self._render(a) for a in n.args) + ")")
+            elif isinstance(n, Group):
+                out.append(n.open + self._render(n.items) + n.close)
+            else:
+                out.append(n.value)
+        return "".join(out)
+
+    def _arg(self, nodes: list) -> tuple[Expr, tuple | None]:
+        body = _strip(nodes)
+        if not body:
+            return twins.OMITTED, (1, 1)
+        ok, value = literal(body)
+        if ok:
+            return Expr("literal", _text_of(body), value), (1, 1)
+        if len(body) == 1 and isinstance(body[0], Token) and body[0].subtype == Token.RANGE:
+            ref = body[0].value
+            shape = self.refs.shape(ref, self._sheet) if self.refs else None
+            return Expr("ref", ref), shape
+        if len(body) == 1 and isinstance(body[0], Call) and body[0].fn_name:
+            text, shape, frozen = self._call(body[0])
+            if frozen is not _NOT_FROZEN:
+                ok = not isinstance(frozen, list)
+                return (Expr("literal", text, frozen) if ok else Expr("expr", text)), shape
+            return Expr("call", text), shape
+        before = self._res.array
+        text = self._render(nodes)
+        # An expression holding a call over ranges is array-valued, of a shape not worked out here.
+        return Expr("expr", text.strip()), (None if self._res.array and not before else (1, 1))
+
+    def _call(self, call: Call, root: bool = False):
+        """(text, shape, frozen value or _NOT_FROZEN) for one flopsheet call."""
+        fn = REGISTRY[call.fn_name]
+        res = self._res
+        mark = (res.translated, len(res.frozen), len(res.numeric_refs), res.array)
+        args = _args(call)
+        exprs, shapes = [], []
+        for a, nodes in zip(list(fn.args) + [None] * len(args), args):
+            e, shape = self._arg(nodes)
+            exprs.append(e)
+            shapes.append(shape)
+            if e.kind == "ref" and a is not None and (a.kind in ("number", "gpu") or a.name == "unit"):
+                res.numeric_refs.append((e.text, self._sheet))
+        shape = _broadcast(shapes)
+        reason = self._freeze_all or ALWAYS_FROZEN.get(fn.name)
+        if reason is None:
+            try:
+                text = twins.render(fn, exprs, self.table)
+            except Untranslatable as u:
+                reason = u.reason
+        if reason is not None:
+            res.translated, res.array = mark[0], mark[3]
+            del res.frozen[mark[1]:]
+            value = self._freeze(call, fn)
+            res.frozen.append(f"{fn.name}(): {reason}")
+            if root:
+                return value, _value_shape(value), value
+            return literal_text(value), _value_shape(value), value
+        res.translated += 1
+        if shape is None or shape != (1, 1):
+            res.array = True
+        return twins.paren(text) if not root else text, shape, _NOT_FROZEN
+
+    def _freeze(self, call: Call, fn):
+        """What the Python function returns for this call (as a cell shows it)."""
+        try:
+            args = [self._value(nodes) for nodes in _args(call)]
+        except Untranslatable as u:
+            return f"{fn.name}: not computed in the hand-off ({u.reason})"
+        return excel_io.call(fn, args)
+
+    def _value(self, nodes: list):
+        body = _strip(nodes)
+        if not body:
+            return None
+        ok, value = literal(body)
+        if ok:
+            return str(value) if isinstance(value, ErrorValue) else value
+        if len(body) == 1 and isinstance(body[0], Token) and body[0].subtype == Token.RANGE:
+            if self.refs is None:
+                raise Untranslatable(f"cannot read {body[0].value}")
+            return self.refs.values(body[0].value, self._sheet)
+        if len(body) == 1 and isinstance(body[0], Call) and body[0].fn_name:
+            return self._freeze(body[0], REGISTRY[body[0].fn_name])
+        raise Untranslatable(f"argument {_text_of(body)} is computed by the sheet")
+
+
+_NOT_FROZEN = object()
+
+
+def _value_shape(value):
+    if isinstance(value, list):
+        return (len(value), len(value[0]) if value and isinstance(value[0], list) else 1)
+    return (1, 1)
+
+
+def _broadcast(shapes):
+    """Excel's broadcast of argument shapes (None = unknown)."""
+    if any(s is None for s in shapes):
+        return None
+    rows = max((s[0] for s in shapes), default=1)
+    cols = max((s[1] for s in shapes), default=1)
+    return rows, cols

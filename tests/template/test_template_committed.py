@@ -1,0 +1,56 @@
+"""workbook/flopsheet.xlsm, the committed ready-made template, is what `flopsheet template` writes
+today (compared cell by cell: values, formulas, style names, formats, locks, validations, names,
+tables, layout; not bytes, which carry timestamps)."""
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from flopsheet.template import build_template
+from flopsheet.template.base import vba_project_bytes
+
+COMMITTED = Path(__file__).resolve().parents[2] / "workbook" / "flopsheet.xlsm"
+REGENERATE = "workbook/flopsheet.xlsm is stale: run `flopsheet template -o workbook/flopsheet.xlsm --force`"
+
+
+def fingerprint(path):
+    wb = openpyxl.load_workbook(path, keep_vba=True)
+    out = {"sheets": wb.sheetnames, "names": {n: d.attr_text for n, d in wb.defined_names.items()},
+           "styles": sorted(wb.named_styles)}
+    for ws in wb.worksheets:
+        cells = {}
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is not None or c.style != "Normal":
+                    cells[c.coordinate] = (c.value, c.data_type, c.style, c.number_format, c.protection.locked,
+                                           bool(c.quotePrefix), c.hyperlink.target if c.hyperlink else None)
+        out[ws.title] = {
+            "cells": cells,
+            "validations": sorted(((dv.type, dv.formula1, dv.formula2, str(dv.sqref))
+                                   for dv in ws.data_validations.dataValidation), key=repr),
+            "tables": dict(ws.tables.items()),  # name -> ref
+            "print_area": ws.print_area, "freeze": ws.freeze_panes, "protected": ws.protection.sheet,
+            "charts": len(ws._charts), "widths": {k: d.width for k, d in ws.column_dimensions.items()},
+        }
+    return out
+
+
+def test_committed_workbook_is_current(tmp_path):
+    assert COMMITTED.is_file(), REGENERATE
+    fresh = tmp_path / "fresh.xlsm"
+    build_template(fresh)
+    assert vba_project_bytes(COMMITTED) == vba_project_bytes(fresh), REGENERATE
+    old, new = fingerprint(COMMITTED), fingerprint(fresh)
+    assert old.keys() == new.keys(), REGENERATE
+    for key in new:
+        if isinstance(new[key], dict) and "cells" in new[key]:
+            for part in new[key]:
+                if old[key][part] != new[key][part]:
+                    if part == "cells":
+                        diff = sorted(k for k in set(old[key]["cells"]) | set(new[key]["cells"])
+                                      if old[key]["cells"].get(k) != new[key]["cells"].get(k))
+                        pytest.fail(f"{REGENERATE} ({key} cells differ: {diff[:5]})")
+                    pytest.fail(f"{REGENERATE} ({key} {part} differs)")
+        else:
+            assert old[key] == new[key], f"{REGENERATE} ({key} differs)"
