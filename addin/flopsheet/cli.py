@@ -131,6 +131,15 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as e:
         print(f"flopsheet: {e.strerror or e}: {e.filename or ''}".rstrip(": "), file=sys.stderr)
         return 1
+    except Exception as e:  # noqa: BLE001 - one line for the user; FLOPSHEET_DEBUG=1 shows the traceback
+        import os
+
+        if os.environ.get("FLOPSHEET_DEBUG"):
+            raise
+        first = " ".join(str(e).split())[:200]
+        print(f"flopsheet: internal error: {type(e).__name__}: {first} (rerun with FLOPSHEET_DEBUG=1 for details)",
+              file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover
