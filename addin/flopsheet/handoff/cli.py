@@ -45,7 +45,13 @@ def run_handoff(args) -> int:
 
     if args.recalc and find_soffice() is None:
         raise FlopsheetError(LIBREOFFICE_MISSING)
-    rep = handoff(args.input, args.output, force=args.force, recalc=args.recalc, warn=_warn)
+    from pathlib import Path
+
+    from flopsheet.handoff.evaluate import BIG_FILE, _stderr_progress
+
+    big = Path(args.input).is_file() and Path(args.input).stat().st_size > BIG_FILE
+    rep = handoff(args.input, args.output, force=args.force, recalc=args.recalc, warn=_warn,
+                  progress=_stderr_progress("handoff") if big else None)
     for note in rep.notes:
         print(f"note: {note}")
     for sheet, cell, why in rep.frozen[:20]:

@@ -25,7 +25,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 
 from flopsheet.errors import FlopsheetError
 from flopsheet.handoff import carry, gpusheet
-from flopsheet.handoff.translate import Refs, Translator, Untranslatable, literal_text
+from flopsheet.handoff.translate import CachedTranslator, Refs, Untranslatable, literal_text
 from flopsheet.magnitudes import parse_num
 from flopsheet.safefile import atomic_output
 from flopsheet.untrusted import check_workbook
@@ -35,6 +35,7 @@ AUTHOR = "flopsheet"
 PROGRESS_EVERY = 20_000  # formula cells between progress lines
 _MAGNITUDE = re.compile(r"^\s*[+-]?(\d{1,3}(?:,\d{3})+|\d*)(?:\.(\d*))?([eE][+-]?\d+)?\s*([KMBGTPE%]?)\s*$", re.I)
 _POWERS = {"K": 1, "M": 2, "B": 3, "G": 3, "T": 4, "P": 5, "E": 6}
+_MAGNITUDE_START = re.compile(r"\s*[+-]?[0-9.]")  # cheap filter before magnitudes.parse_num
 
 
 @dataclass
@@ -124,10 +125,11 @@ class _Copy:
                         expected["defined name"] += 1
 
     def translate(self, wb, table) -> None:
-        tr = Translator(table, Refs(wb, self.cached))
+        tr = CachedTranslator(table, Refs(wb, self.cached))
+        self._magnitude_cells(wb)
         rep = self.report
         table_reason = (f'it is on the "{table.sheet}" sheet, which the twins read GPU figures from'
-                        if table is not None and not table.added else None)
+                        if table.pending != "sheet" else None)
         total = sum(len(ws._cells) for ws in wb.worksheets)
         seen = 0
         for ws in wb.worksheets:
@@ -151,13 +153,18 @@ class _Copy:
                 if not tr.needs(text):
                     continue
                 try:
-                    res = tr.translate(text, title, table_reason if title == (table and table.sheet) else None)
+                    res = tr.translate_at(text, title, cell.row, cell.column,
+                                          table_reason if title == table.sheet else None)
                 except Untranslatable as u:
                     rep.warnings.append(f"{title}!{cell.coordinate}: formula left as it was ({u.reason})")
                     continue
                 self._apply(ws, cell, ref, res)
-                for ref_text, sheet in res.numeric_refs:
-                    self._convert(wb, tr.refs, ref_text, sheet)
+                if self.magnitudes:
+                    areas = res.numeric_areas
+                    if areas is None:
+                        areas = [tr.refs.area(t, s) for t, s in res.numeric_refs]
+                    for area in areas:
+                        self._convert(wb, area)
         self._names(wb, tr)
         self._other_formulas(wb, tr)
 
@@ -213,9 +220,16 @@ class _Copy:
                 v = value[i][j] if i < len(value) and j < len(value[i]) else None
                 _set_text(ws.cell(r0 + i, c0 + j), v)
 
-    def _convert(self, wb, refs, ref_text, sheet) -> None:
+    def _magnitude_cells(self, wb) -> None:
+        """Every text cell that reads as a magnitude ("175B"): the only cells `_convert` changes."""
+        self.magnitudes = set()
+        for ws in wb.worksheets:
+            for (r, c), cell in ws._cells.items():
+                if cell.data_type == "s" and isinstance(cell.value, str) and _MAGNITUDE_START.match(cell.value):
+                    self.magnitudes.add((ws.title, r, c))
+
+    def _convert(self, wb, area) -> None:
         """Text magnitudes a call reads as numbers become numbers, formatted as typed."""
-        area = refs.area(ref_text, sheet)
         if area is None or area in self.converted_areas or area[0] not in wb.sheetnames:
             return
         self.converted_areas.add(area)
@@ -223,6 +237,8 @@ class _Copy:
         cells = wb[title]._cells
         for r in range(r1, r2 + 1):
             for c in range(c1, c2 + 1):
+                if (title, r, c) not in self.magnitudes:
+                    continue
                 cell = cells.get((r, c))
                 if cell is None or cell.data_type != "s" or not isinstance(cell.value, str):
                     continue
@@ -282,11 +298,12 @@ def handoff(src, dst, *, force: bool = False, recalc: bool = False, warn=None, p
     wb = job.load()
     expected: Counter = Counter()
     job.drop_conf(wb, expected)
-    table = gpusheet.ensure_table(wb)
-    rep.notes.extend(table.notes)
+    table = gpusheet.plan_table(wb)
     if progress:
         progress("translating formulas")
     job.translate(wb, table)
+    gpusheet.materialize(wb, table)  # only if a twin looks GPU figures up
+    rep.notes.extend(table.notes)
     wb.calculation.fullCalcOnLoad = True  # Excel recomputes every twin on open
     if before.get("VBA project"):
         rep.notes.append("removed the VBA project (the hand-off copy has no macros)")

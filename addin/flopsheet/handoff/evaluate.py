@@ -20,7 +20,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils.cell import coordinate_from_string, column_index_from_string, range_boundaries, get_column_letter
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter, range_boundaries
 
 from flopsheet.errors import FlopsheetError
 from flopsheet.handoff.copy import handoff
@@ -156,10 +156,11 @@ def evaluate(src, out=None, csv_path=None, *, force: bool = False, stdout=None, 
     return {"formula_cells": cells, "translated": report.translated, "frozen": len(report.frozen)}
 
 
-def _stderr_progress():
+def _stderr_progress(command: str = "evaluate"):
+    """Progress lines on stderr, each with the time since the start (big files only)."""
     started = time.monotonic()
 
     def show(line: str) -> None:
-        print(f"flopsheet evaluate: {line} ({time.monotonic() - started:.1f} s)", file=sys.stderr, flush=True)
+        print(f"flopsheet {command}: {line} ({time.monotonic() - started:.1f} s)", file=sys.stderr, flush=True)
 
     return show

@@ -88,11 +88,13 @@ class Table:
     columns: dict[str, int]  # field (or "name") -> column number
     key_col: int | None = None  # lookup_key column; lookup_name is the next one
     key_last_row: int = 0
-    added: bool = False  # the hand-off wrote this sheet (or its lookup columns)
+    pending: str | None = None  # what the hand-off still has to write: "sheet", "keys" or nothing
+    used: bool = False  # a twin refers to it (so a pending sheet or key columns get written)
     notes: list[str] = field(default_factory=list)
 
     # -- ranges --------------------------------------------------------------------------
     def _ref(self, c1, r1, c2, r2) -> str:
+        self.used = True
         return f"{sheet_prefix(self.sheet)}${get_column_letter(c1)}${r1}:${get_column_letter(c2)}${r2}"
 
     @property
@@ -190,20 +192,19 @@ def find_table(wb) -> Table | None:
     return None
 
 
-def _write_keys(ws, table: Table, col: int) -> None:
-    rows = key_rows()
+def _write_keys(ws, table: Table) -> None:
+    col = table.key_col
     ws.cell(table.header_row, col, KEY)
     ws.cell(table.header_row, col + 1, KEY_NAME)
-    for i, (k, name) in enumerate(rows, start=table.header_row + 1):
+    for i, (k, name) in enumerate(key_rows(), start=table.header_row + 1):
         ws.cell(i, col, k)
         ws.cell(i, col + 1, name)
     for c in (col, col + 1):
         ws.column_dimensions[get_column_letter(c)].hidden = True
-    table.key_col, table.key_last_row = col, table.header_row + len(rows)
 
 
-def write_sheet(wb, title: str = SHEET) -> Table:
-    """Add a GPUs sheet with the whole catalog (the hand-off of a workbook that has none)."""
+def _write_sheet(wb, title: str) -> None:
+    """A GPUs sheet with the whole catalog, in the layout `plan_table` promised."""
     ws = wb.create_sheet(title)
     ws.append(list(HEADERS))
     for gpu in catalog.all_gpus():
@@ -213,28 +214,46 @@ def write_sheet(wb, title: str = SHEET) -> Table:
             row.append(None if v in (None, "") else v)
         row.append("; ".join(gpu.aliases))
         ws.append(row)
-    columns = {h: i for i, h in enumerate(HEADERS, start=1) if h != ALIASES}
-    table = Table(title, 1, 2, 1 + len(catalog.all_gpus()), columns, added=True)
-    _write_keys(ws, table, len(HEADERS) + 2)
     ws.freeze_panes = "B2"
-    return table
 
 
-def ensure_table(wb) -> Table:
-    """The workbook's GPU table, adding a GPUs sheet or the lookup columns when missing."""
+def plan_table(wb) -> Table:
+    """Where the twins will look GPU figures up: the workbook's own GPU table if it has one,
+    else a GPUs sheet the hand-off writes if a twin uses it (`materialize`)."""
+    n_keys = len(key_rows())
     table = find_table(wb)
     if table is None:
-        title = SHEET
-        n = 1
+        title, n = SHEET, 1
         while title in wb.sheetnames:
             n += 1
             title = f"{SHEET} ({n})"
-        table = write_sheet(wb, title)
-        table.notes.append(f'added sheet "{title}" with the GPU catalog (the twins look GPU figures up there)')
-        return table
+        columns = {h: i for i, h in enumerate(HEADERS, start=1) if h != ALIASES}
+        return Table(title, 1, 2, 1 + len(catalog.all_gpus()), columns, key_col=len(HEADERS) + 2,
+                     key_last_row=1 + n_keys, pending="sheet")
     if table.key_col is None:
-        ws = wb[table.sheet]
-        _write_keys(ws, table, ws.max_column + 2)
-        table.added = True
-        table.notes.append(f'added hidden lookup columns to sheet "{table.sheet}" (GPU aliases)')
+        table.key_col = wb[table.sheet].max_column + 2
+        table.key_last_row = table.header_row + n_keys
+        table.pending = "keys"
+    return table
+
+
+def materialize(wb, table: Table) -> None:
+    """Write what the plan still owes, if any twin refers to the table."""
+    if not table.used or table.pending is None:
+        return
+    if table.pending == "sheet":
+        _write_sheet(wb, table.sheet)
+        _write_keys(wb[table.sheet], table)
+        table.notes.append(f'added sheet "{table.sheet}" with the GPU catalog (the twins look GPU figures up there)')
+    else:
+        _write_keys(wb[table.sheet], table)
+        table.notes.append(f'added hidden lookup columns to sheet "{table.sheet}" (GPU names and aliases)')
+    table.pending = None
+
+
+def ensure_table(wb) -> Table:
+    """The workbook's GPU table, written now if missing (as the hand-off does when it is used)."""
+    table = plan_table(wb)
+    table.used = True
+    materialize(wb, table)
     return table

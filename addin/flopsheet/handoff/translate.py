@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from openpyxl.formula.tokenizer import Token, Tokenizer
-from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
 from flopsheet import excel_io
 from flopsheet.functions import REGISTRY
@@ -249,6 +249,7 @@ class Result:
     value_set: bool = False  # the whole formula was one frozen call: the cell holds `value`
     value: object = None
     numeric_refs: list = field(default_factory=list)  # (ref text, sheet) read as numbers
+    numeric_areas: list | None = None  # the same as (sheet, c1, r1, c2, r2), when worked out
 
 
 class Translator:
@@ -327,7 +328,11 @@ class Translator:
             e, shape = self._arg(nodes)
             exprs.append(e)
             shapes.append(shape)
-            if e.kind == "ref" and a is not None and (a.kind in ("number", "gpu") or a.name == "unit"):
+            # Cells read as numbers: text magnitudes there become numbers ("4090" as a gpu is a
+            # peak for the formula functions; GPU_SPEC reads it as a name, as Python does).
+            numeric = a is not None and (a.kind == "number" or a.name == "unit"
+                                         or (a.kind == "gpu" and fn.formula is not None))
+            if e.kind == "ref" and numeric:
                 res.numeric_refs.append((e.text, self._sheet))
         shape = _broadcast(shapes)
         reason = self._freeze_all or ALWAYS_FROZEN.get(fn.name)
@@ -352,10 +357,13 @@ class Translator:
     def _freeze(self, call: Call, fn):
         """What the Python function returns for this call (as a cell shows it)."""
         try:
-            args = [self._value(nodes) for nodes in _args(call)]
+            return self._python(call, fn)
         except Untranslatable as u:
             return f"{fn.name}: not computed in the hand-off ({u.reason})"
-        return excel_io.call(fn, args)
+
+    def _python(self, call: Call, fn):
+        """The add-in's result for the call, from its inputs; Untranslatable if one is unknown."""
+        return excel_io.call(fn, [self._value(nodes) for nodes in _args(call)])
 
     def _value(self, nodes: list):
         body = _strip(nodes)
@@ -369,11 +377,144 @@ class Translator:
                 raise Untranslatable(f"cannot read {body[0].value}")
             return self.refs.values(body[0].value, self._sheet)
         if len(body) == 1 and isinstance(body[0], Call) and body[0].fn_name:
-            return self._freeze(body[0], REGISTRY[body[0].fn_name])
+            return self._python(body[0], REGISTRY[body[0].fn_name])
         raise Untranslatable(f"argument {_text_of(body)} is computed by the sheet")
 
 
 _NOT_FROZEN = object()
+
+
+# -- translating a column of similar formulas ---------------------------------------------------
+# A sheet with 100,000 rows holds the same formula 100,000 times, each shifted by one row.
+# Tokenizing and rendering each one costs ~100 us; instead, a formula is reduced to its
+# relative form (every A1 reference as an offset from the formula's cell, as R1C1 notation
+# would write it), translated once per distinct form, and the result shifted to each cell.
+# That is exact because a translation depends only on the formula text, the shapes of its
+# ranges and its literals, all of which the relative form fixes; calls that freeze depend on
+# cell values and are never reused.
+_SEGMENT = re.compile(r"(\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*')")  # strings and quoted sheet names
+_A1 = re.compile(r"(?<![A-Za-z0-9_.$])(\$?)([A-Za-z]{1,3})(\$?)([0-9]{1,7})(?![A-Za-z0-9_(!])")
+_WHOLE = re.compile(r"(?<![A-Za-z0-9_.$])\$?(?:[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}|[0-9]+:\$?[0-9]+)(?![A-Za-z0-9_(])")
+
+
+def relative_form(formula: str, row: int, col: int) -> str | None:
+    """The formula with each reference made relative to (row, col); None if it has whole
+    rows or columns (which a horizontal copy would shift differently)."""
+    out = []
+    for i, part in enumerate(_SEGMENT.split(formula)):
+        if i % 2:
+            out.append(part)
+            continue
+        if _WHOLE.search(part):
+            return None
+
+        def encode(m):
+            c = column_index_from_string(m.group(2).upper())
+            r = int(m.group(4))
+            return ("\x00" + (f"${c}" if m.group(1) else f"~{c - col}")
+                    + (f"${r}" if m.group(3) else f"~{r - row}") + "\x00")
+
+        out.append(_A1.sub(encode, part))
+    return "".join(out)
+
+
+def shift(text: str, rows: int, cols: int) -> str:
+    """Move every relative reference of `text` by rows x cols, as Excel does when copying."""
+    if not rows and not cols:
+        return text
+    out = []
+    for i, part in enumerate(_SEGMENT.split(text)):
+        if i % 2:
+            out.append(part)
+            continue
+
+        def move(m):
+            letters = m.group(2)
+            if not m.group(1) and cols:
+                letters = get_column_letter(column_index_from_string(letters.upper()) + cols)
+            digits = m.group(4) if m.group(3) else str(int(m.group(4)) + rows)
+            return m.group(1) + letters + m.group(3) + digits
+
+        out.append(_A1.sub(move, part))
+    return "".join(out)
+
+
+class _Shifted:
+    """A translated formula ready to be moved: its text as a format string with one slot per
+    distinct relative reference, and the areas its calls read as numbers."""
+
+    def __init__(self, res: Result, row: int, col: int, refs: "Refs | None"):
+        self.res, self.row, self.col = res, row, col
+        slots: dict[tuple, int] = {}
+        out = []
+        for i, part in enumerate(_SEGMENT.split(res.text)):
+            if i % 2:
+                out.append(part.replace("{", "{{").replace("}", "}}"))
+                continue
+            pos = 0
+            for m in _A1.finditer(part):
+                out.append(part[pos:m.start()].replace("{", "{{").replace("}", "}}"))
+                pos = m.end()
+                if m.group(1) and m.group(3):
+                    out.append(m.group(0))
+                    continue
+                ref = (m.group(1), column_index_from_string(m.group(2).upper()), m.group(3), int(m.group(4)))
+                out.append("{%d}" % slots.setdefault(ref, len(slots)))
+            out.append(part[pos:].replace("{", "{{").replace("}", "}}"))
+        self.template = "".join(out)
+        self.refs = list(slots)
+        self.areas = []  # (sheet, c1, r1, c2, r2, which corners move)
+        for text, sheet in res.numeric_refs:
+            area = refs.area(text, sheet) if refs else None
+            if area is not None:
+                self.areas.append((area, _moves(text)))
+
+    def at(self, row: int, col: int) -> Result:
+        dr, dc = row - self.row, col - self.col
+        names = [(a + (get_column_letter(c + dc) if not a else get_column_letter(c)) + b + str(r if b else r + dr))
+                 for a, c, b, r in self.refs]
+        text = self.template.format(*names)
+        base = self.res
+        res = Result(text, base.translated, [], base.array, base.shape)
+        res.numeric_areas = [(t, c1 + dc * m[0], r1 + dr * m[1], c2 + dc * m[2], r2 + dr * m[3])
+                             for (t, c1, r1, c2, r2), m in self.areas]
+        return res
+
+
+_CORNERS = re.compile(r"(\$?)[A-Za-z]{1,3}(\$?)[0-9]+(?::(\$?)[A-Za-z]{1,3}(\$?)[0-9]+)?$")
+
+
+def _moves(ref: str) -> tuple[int, int, int, int]:
+    """Which of a reference's c1, r1, c2, r2 follow a copy (1) or stay (0); a name stays."""
+    m = _CORNERS.search(ref)
+    if m is None:
+        return (0, 0, 0, 0)
+    a, b = not m.group(1), not m.group(2)
+    c, d = (not m.group(3), not m.group(4)) if m.group(0).count(":") else (a, b)
+    return (int(a), int(b), int(c), int(d))
+
+
+class CachedTranslator(Translator):
+    """A Translator that translates each relative form once (see `relative_form`)."""
+
+    def __init__(self, table, refs=None):
+        super().__init__(table, refs)
+        self._seen: dict = {}
+        self.hits = 0
+
+    def translate_at(self, formula: str, sheet: str, row: int, col: int, freeze_all=None) -> Result:
+        key = None if freeze_all else relative_form(formula, row, col)
+        if key is not None:
+            hit = self._seen.get((sheet, key))
+            if hit is not None:
+                self.hits += 1
+                return hit.at(row, col)
+        res = self.translate(formula, sheet, freeze_all)
+        if key is not None and not res.frozen and not res.value_set:
+            entry = _Shifted(res, row, col, self.refs)
+            self._seen[(sheet, key)] = entry
+            res.numeric_areas = [a for a, _ in entry.areas]
+        return res
 
 
 def _value_shape(value):

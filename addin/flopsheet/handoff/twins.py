@@ -30,6 +30,7 @@ from flopsheet.catalog.values import _field_name
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions._inputs import REQUIRED
 from flopsheet.functions._model import Function
+from flopsheet.functions.tokens import tokens_per_unit
 from flopsheet.handoff.gpusheet import Table
 from flopsheet.magnitudes import parse_num
 
@@ -74,6 +75,8 @@ OMITTED = Expr("omitted")
 def number(x: float) -> str:
     """A float as an Excel literal that reads back as the same double (Excel keeps 15 digits)."""
     x = float(x)
+    if abs(x) < 2.2250738585072014e-308:  # subnormal: Excel stores 0, LibreOffice rejects the literal
+        return "0"
     if x.is_integer() and abs(x) < 1e15:
         return str(int(x))
     if not math.isfinite(x):
@@ -192,8 +195,6 @@ class _Call:
 
     def _unit(self, e: Expr) -> _Value:
         default = self.spec["unit"].default
-        from flopsheet.functions.tokens import tokens_per_unit
-
         if _blank_literal(e) or e.kind == "literal":
             try:
                 x = tokens_per_unit(default if _blank_literal(e) else
@@ -217,8 +218,8 @@ class _Call:
         v = e.value
         if isinstance(v, ErrorValue) or isinstance(v, bool):
             raise Untranslatable(f"gpu is {v}")
-        if isinstance(v, float):
-            return "number", v
+        if isinstance(v, (int, float)):
+            return "number", float(v)
         try:
             return "number", parse_num(v.strip(), "gpu")
         except FlopsheetError:
@@ -306,8 +307,8 @@ class _Call:
                 except FlopsheetError as err:
                     raise Untranslatable(err.message) from None
             v = _Value(self._table().lookup(text(g), col, literal=True), known, runtime=known is None)
-        else:
-            v = _Value(self._table().lookup(g, col, literal=False), runtime=True)
+        else:  # a number is only a peak: asking it for memory or TDP is an error, as in Python
+            v = _Value(f"IF(ISNUMBER({g}),NA(),{self._table().lookup(g, col, literal=False)})", runtime=True)
         if v.runtime:
             # A blank catalog cell reads as 0 (or ""): an error, as the Python function says.
             x = paren(v.text)

@@ -1,0 +1,22 @@
+"""benchmarks/handoff_bench.py runs on a tiny workbook and reports every figure (never timed here)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "handoff_bench.py"
+
+
+def test_handoff_benchmark_runs_on_tiny_sizes(soffice, capsys):
+    spec = importlib.util.spec_from_file_location("handoff_bench", BENCH)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    rows = bench.run(rows=(20,))
+    assert [(r["kind"], r["rows"]) for r in rows] == [("handoff", 20), ("evaluate", 20)]
+    handoff, evaluate = rows
+    assert handoff["seconds"] > 0 and handoff["openpyxl_seconds"] > 0 and handoff["ratio_vs_openpyxl"] > 0
+    assert evaluate["libreoffice_seconds"] > 0 and evaluate["ratio_vs_libreoffice"] > 0
+    assert all(r["peak_mb"] > 0 for r in rows)
+    assert "openpyxl s" in capsys.readouterr().out
+    assert bench.markdown(rows).count("\n") == 2

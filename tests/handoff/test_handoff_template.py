@@ -1,0 +1,140 @@
+"""The template's hand-off: recalculated by LibreOffice it holds, in every former function cell,
+what the add-in computes; and workbook/flopsheet.xlsx is that hand-off of today's template.
+
+One LibreOffice run: a fresh template is built, handed off with --recalc, and both tests read it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from flopsheet.functions import REGISTRY
+from flopsheet.handoff.copy import handoff
+from flopsheet.template import build_template
+
+ROOT = Path(__file__).resolve().parents[2]
+COMMITTED = ROOT / "workbook" / "flopsheet.xlsx"
+REGENERATE = ("workbook/flopsheet.xlsx is stale: run `flopsheet handoff workbook/flopsheet.xlsm "
+              "-o workbook/flopsheet.xlsx --recalc --force`")
+CALLS = re.compile(r"(?<![A-Za-z0-9_.])(" + "|".join(REGISTRY) + r")\(")
+EXCEL_ERRORS = {"#N/A", "#VALUE!", "#DIV/0!", "#NUM!"}
+
+
+def _template_evaluator():
+    """tests/template/template_formula_eval.py: the template's own formula evaluator."""
+    path = ROOT / "tests" / "template" / "template_formula_eval.py"
+    spec = importlib.util.spec_from_file_location("template_formula_eval_for_handoff", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory, soffice):
+    d = tmp_path_factory.mktemp("handoff-template")
+    template = d / "flopsheet.xlsm"
+    build_template(template)
+    out = d / "flopsheet.xlsx"
+    report = handoff(template, out, recalc=True)
+    return template, out, report
+
+
+def test_template_copy_holds_what_the_addin_computes(fresh):
+    template, out, report = fresh
+    ev_module = _template_evaluator()
+    original = openpyxl.load_workbook(template)
+    computed = openpyxl.load_workbook(out, data_only=True)
+
+    class FromCopy(ev_module.Evaluator):
+        """Evaluates an original formula, every cell it reads taken from the recalculated copy."""
+
+        def value(self, sheet, coord):
+            v = computed[sheet][coord].value
+            if isinstance(v, str) and v in EXCEL_ERRORS:
+                return ev_module.NA(v)
+            return None if v == "" else v
+
+    ev = FromCopy(original)
+    wrong, checked = [], 0
+    for ws in original.worksheets:
+        if ws.title == "xlwings.conf":
+            continue
+        for row in ws.iter_rows():
+            for cell in row:
+                text = getattr(cell.value, "text", cell.value)
+                if cell.data_type != "f" or not CALLS.search(text or ""):
+                    continue
+                checked += 1
+                try:
+                    expected = ev.formula(ws.title, text)
+                except ArithmeticError as e:  # arithmetic on a function's error text: #VALUE!
+                    expected = ev_module.NA(str(e))
+                actual = computed[ws.title][cell.coordinate].value
+                if not _same(expected, actual):
+                    wrong.append(f"{ws.title}!{cell.coordinate} {text}: add-in {expected!r}, copy {actual!r}")
+    assert checked >= 100
+    assert not wrong, "\n".join(wrong)
+    assert len(report.frozen) == 1  # FLOPSHEET_VERSION only: the template's calls all translate
+
+
+def _same(expected, actual) -> bool:
+    if expected in (None, "") and actual in (None, ""):
+        return True
+    if isinstance(expected, str):
+        is_error = expected.startswith("#") or expected.split(":")[0] in REGISTRY
+        if is_error and not (expected.startswith("FLOPSHEET_VERSION")):
+            return actual in EXCEL_ERRORS or actual == expected
+        return actual == expected
+    if isinstance(actual, bool) or not isinstance(actual, (int, float)):
+        return False
+    return math.isclose(float(actual), float(expected), rel_tol=1e-9)
+
+
+def _cells(path, data_only):
+    wb = openpyxl.load_workbook(path, data_only=data_only)
+    out = {"sheets": wb.sheetnames}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                v = getattr(c.value, "text", c.value)
+                if v is not None:
+                    out[(ws.title, c.coordinate)] = (v, c.number_format, bool(c.comment))
+    return out
+
+
+def test_committed_handoff_is_current(fresh):
+    _, out, _ = fresh
+    assert COMMITTED.is_file(), REGENERATE
+    for data_only in (False, True):  # formulas and constants; then the cached values
+        old, new = _cells(COMMITTED, data_only), _cells(out, data_only)
+        stale = sorted(set(old) ^ set(new), key=str)[:5]
+        assert not stale, f"{REGENERATE}; cells differ: {stale}"
+        for key in new:
+            a, b = old[key], new[key]
+            if a != b and not (isinstance(a[0], float) and isinstance(b[0], float)
+                               and math.isclose(a[0], b[0], rel_tol=1e-12) and a[1:] == b[1:]):
+                pytest.fail(f"{REGENERATE}; {key}: committed {a!r}, now {b!r}")
+
+
+def test_committed_handoff_has_values_and_no_macros():
+    import zipfile
+
+    assert COMMITTED.is_file(), REGENERATE
+    with zipfile.ZipFile(COMMITTED) as z:
+        names = z.namelist()
+        types = z.read("[Content_Types].xml").decode()
+    assert "xl/vbaProject.bin" not in names and "macroEnabled" not in types
+    wb = openpyxl.load_workbook(COMMITTED)
+    assert "xlwings.conf" not in wb.sheetnames
+    formulas = sum(c.data_type == "f" for ws in wb.worksheets for row in ws.iter_rows() for c in row)
+    with zipfile.ZipFile(COMMITTED) as z:
+        sheets = [z.read(n) for n in names if n.startswith("xl/worksheets/sheet")]
+    cached = sum(len(re.findall(rb"</f><v>", x)) for x in sheets)
+    empty = sum(len(re.findall(rb"</f>(?:<v\s*/>|</c>)", x)) for x in sheets)
+    assert formulas > 100 and cached == formulas and not empty, REGENERATE
