@@ -41,7 +41,11 @@ elif step == "evaluate":
     from flopsheet.handoff.evaluate import evaluate
     evaluate(src, csv_path=work / "values.csv", force=True, progress=lambda line: None)
 seconds = time.perf_counter() - t
-rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+# VmHWM is this process's own peak (ru_maxrss of RUSAGE_SELF would also count the parent's pages
+# the child was forked from); RUSAGE_CHILDREN is LibreOffice's peak, for the steps that run it.
+own_kb = next((int(line.split()[1]) for line in Path("/proc/self/status").read_text().splitlines()
+               if line.startswith("VmHWM:")), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+rss = max(own_kb, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 print(json.dumps({"seconds": seconds, "peak_mb": rss / 1024}))
 """
 
