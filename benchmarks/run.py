@@ -100,6 +100,11 @@ def markdown(results: list[dict], info: dict) -> str:
     lines += [f"- {line}" for line in summarize(results)]
     arrays = [r for r in results if r["kind"] == "array"]
     if arrays:
+        lines += ["", "The API column is `flopsheet.functions` on ndarrays; \"bare numpy\" is the engine formula's "
+                  "own arithmetic on the same arrays (no conversion, no validation). The face column is "
+                  "`flopsheet.udfs` on nested lists as xlwings hands over a range; it pauses Python's cyclic "
+                  "garbage collector while it builds the spilled rows, which numpy's plain round trip "
+                  "(list -> array -> `tolist()`) does not, hence ratios below 1."]
         lines += ["", "| function | rows | API on ndarray | bare numpy | ratio | face on lists | numpy list round trip | ratio |",
                   "|---|---:|---:|---:|---:|---:|---:|---:|"]
         for r in arrays:
@@ -126,7 +131,16 @@ def main(argv=None) -> int:
     p.add_argument("--quick", action="store_true", help="tiny sizes, to check that everything runs")
     p.add_argument("--json", default=str(HERE / "results.json"), help="where to write the figures")
     p.add_argument("--readme", help="refresh this README's benchmark block with the table")
+    p.add_argument("--from-json", metavar="JSON", help="measure nothing: re-render --readme from saved figures")
     args = p.parse_args(argv)
+    if args.from_json:
+        from flopsheet.docs import fill_blocks
+
+        saved = json.loads(Path(args.from_json).read_text())
+        readme = Path(args.readme)
+        readme.write_text(fill_blocks(readme.read_text(encoding="utf-8"),
+                                      {"bench": markdown(saved["results"], saved["machine"])}), encoding="utf-8")
+        return 0
 
     sizes = (1000,) if args.quick else (100_000, 1_000_000)
     rows = (200,) if args.quick else (1000, 10_000, 100_000)
