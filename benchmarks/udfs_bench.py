@@ -29,12 +29,13 @@ MFU = 0.462
 
 
 def _best(fn, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
+    """Seconds per call: the best of `repeat` batches, each batch long enough (>= 20 ms) that
+    timer resolution and one-off cache misses do not decide a 50-microsecond measurement."""
+    t = time.perf_counter()
+    fn()
+    once = max(time.perf_counter() - t, 1e-7)
+    number = max(1, int(0.02 / once))
+    return min(timeit.repeat(fn, number=number, repeat=repeat)) / number
 
 
 # Arguments that stay scalar in the array benchmark (counts and shapes a sheet rarely varies

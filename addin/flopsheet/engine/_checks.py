@@ -151,8 +151,11 @@ def run_masked(formula: Formula, values: dict[str, np.ndarray | None], errors: n
     labels = labels or {}
     present = {k: v for k, v in values.items() if v is not None}
     try:
-        shape = np.broadcast_shapes(*(v.shape for v in present.values()),
-                                    *(() if errors is None else (errors.shape,)))
+        shapes = {v.shape for v in present.values() if v.ndim}
+        if errors is not None and errors.ndim:
+            shapes.add(errors.shape)
+        # one range among scalars (the common call) needs no broadcasting arithmetic
+        shape = shapes.pop() if len(shapes) == 1 else np.broadcast_shapes(*shapes) if shapes else ()
     except ValueError:
         shapes = ", ".join(f"{labels.get(k, k)} is {'x'.join(map(str, v.shape)) or 'one value'}"
                            for k, v in present.items() if v.ndim)

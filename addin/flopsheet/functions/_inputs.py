@@ -65,8 +65,11 @@ def element_number(v, name: str, default) -> tuple[float, str | None]:
 
 def numbers(value, name: str, default=REQUIRED) -> tuple[np.ndarray | None, np.ndarray | None]:
     """A numeric argument -> (float array, errors or None). (None, None): optional and absent."""
-    if value is None and default is None:
-        return None, None
+    if value is None:
+        if default is None:
+            return None, None
+        if default is not REQUIRED:  # blank optional argument: its default, without the element loop
+            return np.asarray(float(default)), None
     if isinstance(value, float) or (isinstance(value, int) and not isinstance(value, bool)):
         return np.asarray(float(value)), None
     if isinstance(value, np.ndarray) and value.dtype.kind in "fiu":

@@ -111,6 +111,12 @@ class Bound:
         if self.scalar:
             return convert(v)
         arr = np.asarray(v, dtype=object)
+        if arr.ndim == 0:
+            try:
+                return convert(arr[()])
+            except FlopsheetError as e:
+                self.errors.append(np.array(e.message, dtype=object))
+                return 1.0
         out = np.empty(arr.shape, dtype=float)
         errors, cache = None, {}
         for idx, item in np.ndenumerate(arr):
@@ -142,6 +148,12 @@ class Bound:
             return self._one_gpu(g, p, what)
         g = np.asarray(g, dtype=object)
         p = np.asarray(p, dtype=object)
+        if g.ndim == 0 and p.ndim == 0:  # one GPU for the whole range: resolve it once
+            try:
+                return self._one_gpu(g[()], p[()], what)
+            except FlopsheetError as e:
+                self.errors.append(np.array(e.message, dtype=object))
+                return 1.0
         shape = np.broadcast_shapes(g.shape, p.shape)
         gb, pb = np.broadcast_to(g, shape), np.broadcast_to(p, shape)
         out = np.empty(shape, dtype=float)
@@ -229,12 +241,15 @@ def evaluate(fn: Function, *args, **kwargs):
             x, e = texts(v, a.name, a.default)
         values[a.name] = x
         errs.append(e)
-    shapes = {a.name: np.shape(values[a.name]) for a in fn.args if values[a.name] is not None}
-    try:
-        np.broadcast_shapes(*shapes.values())
-    except ValueError:
-        listed = ", ".join(f"{k} is {'x'.join(map(str, s))}" for k, s in shapes.items() if s)
-        raise FlopsheetError(f"ranges of different shapes cannot be combined ({listed})") from None
+    # Text arguments (GPU names...) are resolved per element before the engine broadcasts, so a
+    # range of them must fit the other ranges first; number-only calls leave this to run_masked.
+    if any(a.kind != "number" and np.ndim(values[a.name]) for a in fn.args):
+        shapes = {a.name: np.shape(values[a.name]) for a in fn.args if values[a.name] is not None}
+        try:
+            np.broadcast_shapes(*shapes.values())
+        except ValueError:
+            listed = ", ".join(f"{k} is {'x'.join(map(str, s))}" for k, s in shapes.items() if s)
+            raise FlopsheetError(f"ranges of different shapes cannot be combined ({listed})") from None
     bound = Bound(fn, values, False)
     engine_args = fn.bind(bound)
     errors = merge_errors(*errs, *bound.errors)
