@@ -232,18 +232,20 @@ def evaluate(fn: Function, *args, **kwargs):
         bound = Bound(fn, _scalar_values(fn, given), True)
         return run_scalar(fn.formula, fn.bind(bound), fn.labels), None, True
 
-    values, errs = {}, []
+    values, errs, text_ranges = {}, [], False
     for a in fn.args:
         v = given.get(a.name)
         if a.kind == "number":
             x, e = numbers(v, a.name, a.default)
         else:
             x, e = texts(v, a.name, a.default)
+            text_ranges = text_ranges or x.ndim > 0
         values[a.name] = x
-        errs.append(e)
+        if e is not None:
+            errs.append(e)
     # Text arguments (GPU names...) are resolved per element before the engine broadcasts, so a
     # range of them must fit the other ranges first; number-only calls leave this to run_masked.
-    if any(a.kind != "number" and np.ndim(values[a.name]) for a in fn.args):
+    if text_ranges:
         shapes = {a.name: np.shape(values[a.name]) for a in fn.args if values[a.name] is not None}
         try:
             np.broadcast_shapes(*shapes.values())
@@ -252,8 +254,9 @@ def evaluate(fn: Function, *args, **kwargs):
             raise FlopsheetError(f"ranges of different shapes cannot be combined ({listed})") from None
     bound = Bound(fn, values, False)
     engine_args = fn.bind(bound)
-    errors = merge_errors(*errs, *bound.errors)
-    out, errors = run_masked(fn.formula, {k: (None if v is None else np.asarray(v, dtype=float))
+    errs += bound.errors
+    errors = merge_errors(*errs) if errs else None
+    out, errors = run_masked(fn.formula, {k: (v if v is None or type(v) is np.ndarray else np.asarray(v, dtype=float))
                                           for k, v in engine_args.items()}, errors, fn.labels)
     return out, errors, False
 
