@@ -1,4 +1,6 @@
-"""The command line: `flopsheet calc|gpus|template|handoff|evaluate|docs|bench`.
+"""The command line: `flopsheet calc|gpus|template|handoff|evaluate|docs`.
+
+(The benchmark is `python benchmarks/run.py`: it measures the installed package from outside.)
 
 Errors print one line to stderr and exit 2 (bad input) or 1 (anything else); never a traceback.
 """
@@ -85,14 +87,11 @@ def run_gpus(args) -> int:
 
 def _subcommand_modules():
     """Subcommands that live beside what they drive (each has add_parser(sub))."""
-    modules = []
-    for name in ("flopsheet.template.cli", "flopsheet.handoff.cli", "flopsheet.docs", "flopsheet.bench"):
-        try:
-            modules.append(__import__(name, fromlist=["add_parser"]))
-        except ImportError as e:  # a missing optional part must not break `calc`
-            if not (e.name and name.startswith(e.name)):
-                raise
-    return modules
+    from flopsheet import docs
+    from flopsheet.handoff import cli as handoff_cli
+    from flopsheet.template import cli as template_cli
+
+    return (template_cli, handoff_cli, docs)
 
 
 def build_parser() -> argparse.ArgumentParser:
