@@ -21,8 +21,8 @@ ABOUT = (
 )
 
 STEPS = (
-    "1. Install Python 3.10 or later, then in a terminal: pip install flopsheet  (brings xlwings and its "
-    "Excel DLL).",
+    "1. Install Python 3.10 or later, then in a terminal, in a copy of the flopsheet repository: pip install .  "
+    "(brings xlwings and its Excel DLL).",
     "2. Open this workbook in Excel for Windows and click Enable Content. If Excel blocks macros from the "
     "internet: right-click the file > Properties > Unblock, then reopen.",
     "3. Once: File > Options > Trust Center > Trust Center Settings > Macro Settings > tick 'Trust access to "
