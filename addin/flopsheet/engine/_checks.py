@@ -284,10 +284,25 @@ def quantity(*conditions: Condition, **rules: Rule):
     return wrap
 
 
+COUNT_DIGITS = 12  # significant digits a count is rounded to before rounding up
+
+
 def ceil_whole(x):
     """Round a count up, ignoring float noise: 3.0000000000000004 GPUs is 3, not 4.
 
-    Excel rounds to 15 significant digits before ROUNDUP, so the relative tolerance here
-    (1e-12) keeps the Python engine and the native-formula twin in agreement.
+    The quotient is first rounded to 12 significant digits, then up to a whole number. The
+    native twin does the same explicitly, `ROUNDUP(ROUND(q, 11-INT(LOG10(q))), 0)`
+    (`count_twin`), so the two agree: spreadsheets apply their own snapping inside ROUNDUP
+    (LibreOffice 7.4 rounds its argument to 12 significant digits, measured; Excel to 15), and
+    an argument already rounded to 12 digits is left alone by both.
     """
-    return np.ceil(x * (1 - 1e-12))
+    x = np.asarray(x, dtype=float)
+    with np.errstate(all="ignore"):
+        scale = 10.0 ** (COUNT_DIGITS - 1 - np.floor(np.log10(np.abs(x))))
+        rounded = np.round(x * scale) / scale  # exact when the 12-digit value is a whole number
+    return np.ceil(np.where(np.isfinite(rounded), rounded, x))
+
+
+def count_twin(expr: str) -> str:
+    """The native-formula twin of `ceil_whole(expr)` (see there)."""
+    return f"ROUNDUP(ROUND({expr},{COUNT_DIGITS - 1}-INT(LOG10({expr}))),0)"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from flopsheet.engine._checks import FRACTION, NONNEGATIVE, POSITIVE, WHOLE, WHOLE_OR_ZERO, Condition, quantity, show
+from flopsheet.engine._checks import FRACTION, NONNEGATIVE, POSITIVE, WHOLE, WHOLE_OR_ZERO, Condition, ceil_whole, quantity, show
 from flopsheet.engine.training import DEFAULT_MFU
 
 DEFAULT_BW_EFFICIENCY = 0.8  # HBM copy kernels reach ~90% of datasheet bandwidth (3.03 of 3.35 TB/s measured); decode ~80%
@@ -56,7 +56,7 @@ def _fit_message(params, memory_gb, bytes_per_param, gpus, kv_gb, **_):
         terms = "params x bytes_per_param" + (" + kv_gb" if kv_gb else "")
         return f"{what} ({terms} = {show(need)} GB) are too large for any number of {show(memory_gb)} GB GPUs"
     return (f"{what} ({show(round(need, 1))} GB) do not fit in {show(gpus)} x "
-            f"{show(memory_gb)} GB; use gpus >= {show(np.ceil(n * (1 - 1e-12)))}")
+            f"{show(memory_gb)} GB; use gpus >= {show(ceil_whole(n))}")
 
 
 FITS = Condition("gpus", _fits, _fit_message)

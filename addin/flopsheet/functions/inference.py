@@ -4,6 +4,7 @@ from flopsheet import engine
 from flopsheet.functions._common import (
     BATCH, BW_EFFICIENCY, BYTES_PER_PARAM, FLOPS, GPU, GPU_NAME, KV_GB, MFU, PARAMS, PRECISION, TP_GPUS,
 )
+from flopsheet.engine._checks import count_twin
 from flopsheet.functions._model import Arg, Function
 
 _ROOFLINE = ("roofline model (Williams et al. 2009) for LLM decode (Pope et al. 2022, Efficiently Scaling "
@@ -109,7 +110,7 @@ GPUS_TO_FIT = Function(
      Arg("usable_fraction", "Fraction of each GPU's memory usable; default 0.9", default=0.9)),
     "memory from the GPU's datasheet (catalog)", (350, "A100"), engine.gpus_to_fit.formula,
     lambda b: dict(gb=b["gb"], memory_gb=b.gpu("memory_gb"), usable_fraction=b["usable_fraction"]),
-    {"memory_gb": "gpu"}, twin="ROUNDUP({gb}/({gpu:memory_gb}*{usable_fraction})*(1-1E-12),0)",  # ceil_whole
+    {"memory_gb": "gpu"}, twin=count_twin("{gb}/({gpu:memory_gb}*{usable_fraction})"),
 )
 
 FUNCTIONS = (INFER_FLOPS, INFER_SECONDS, DECODE_MS, RESPONSE_SECONDS, TOKENS_PER_SECOND, WEIGHTS_GB,

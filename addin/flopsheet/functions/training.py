@@ -3,6 +3,7 @@
 from flopsheet import engine
 from flopsheet.engine import DEFAULT_PUE
 from flopsheet.functions._common import FLOPS, GPU, GPU_NAME, MFU, PARAMS, PRECISION
+from flopsheet.engine._checks import count_twin
 from flopsheet.functions._model import Arg, Function
 
 _GPU_LABELS = {"peak_tflops": "gpu", "tdp_w": "gpu"}
@@ -62,7 +63,7 @@ TRAIN_DAYS = _timing("TRAIN_DAYS", engine.train_days, "days",
 GPUS_NEEDED = _timing("GPUS_NEEDED", engine.gpus_needed, "GPUs",
                       "Whole GPUs needed to compute flops within days wall-clock days (rounded up).",
                       (9.216e26, "H100", 30, 0.462), (Arg("days", "Deadline in wall-clock days"),),
-                      twin="ROUNDUP(" + _PER_DAY + "/{days}*(1-1E-12),0)")  # engine ceil_whole
+                      twin=count_twin(_PER_DAY + "/{days}"))
 TRAIN_COST = _timing("TRAIN_COST", engine.train_cost, "USD",
                      "Cost in USD of computing flops at a price per GPU-hour.", (3.15e23, "A100", 2, 0.462),
                      (Arg("usd_per_gpu_hour", "Price of one GPU-hour in USD (rental or amortised)"),),

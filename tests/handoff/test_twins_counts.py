@@ -1,0 +1,45 @@
+"""Whole counts (GPUS_NEEDED, GPUS_TO_FIT) round up identically in Python and in a spreadsheet,
+right at the edges where float noise and the spreadsheet's own snapping live."""
+
+import math
+
+import numpy as np
+import openpyxl
+import pytest
+
+from flopsheet.engine._checks import ceil_whole, count_twin
+from flopsheet.recalc import recalculate
+
+
+def edge_values():
+    values = []
+    for n in (1.0, 3.0, 7.0, 12345.0, 388884.0, 398663125.0, 7777777777.0, 1e11):
+        for rel in (0, 1e-16, 3e-16, 1e-15, 1e-14, 1e-13, 2e-13, 5e-13, 1e-12, 1.5e-12, 2e-12, 4e-12, 1e-11, 1e-9):
+            values += [n * (1 + rel), n * (1 - rel)]
+    values += [398663125.00048, 3.0000000000000004, 0.3, 2.5e-7, 1.0000000001]
+    return values
+
+
+def test_ceil_whole_ignores_float_noise_only():
+    assert ceil_whole(3.0000000000000004) == 3
+    assert ceil_whole(2.9999999999999996) == 3
+    assert ceil_whole(4.0000000001) == 5  # a real excess of 1e-10 is a GPU
+    assert ceil_whole(0.3) == 1 and ceil_whole(1e-300) == 1
+    assert np.array_equal(ceil_whole(np.array([1.5, 2.0, 2.0000000000001])), [2, 2, 2])
+
+
+def test_twin_rounds_up_as_the_engine(tmp_path, soffice):
+    values = edge_values()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r, q in enumerate(values, start=1):
+        ws.cell(r, 1, q)
+        ws.cell(r, 2, "=" + count_twin(f"A{r}"))
+    src = tmp_path / "counts.xlsx"
+    wb.save(src)
+    got = openpyxl.load_workbook(recalculate(src, tmp_path / "counts-recalc.xlsx"), data_only=True).active
+    mismatches = [(q, got.cell(r, 2).value, float(ceil_whole(q))) for r, q in enumerate(values, start=1)
+                  if got.cell(r, 2).value != float(ceil_whole(q))]
+    assert not mismatches, mismatches[:10]
+    # and the edge cases are real: plain ceil would disagree with the engine on some of them
+    assert any(math.ceil(q) != ceil_whole(q) for q in values)
