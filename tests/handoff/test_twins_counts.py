@@ -43,3 +43,8 @@ def test_twin_rounds_up_as_the_engine(tmp_path, soffice):
     assert not mismatches, mismatches[:10]
     # and the edge cases are real: plain ceil would disagree with the engine on some of them
     assert any(math.ceil(q) != ceil_whole(q) for q in values)
+
+
+def test_scalar_and_array_paths_agree():
+    values = edge_values() + [1e-300, 5e-324, 1e300, 1.7e308]
+    assert [ceil_whole(float(q)) for q in values] == ceil_whole(np.array(values)).tolist()

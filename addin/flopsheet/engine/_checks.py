@@ -296,6 +296,13 @@ def ceil_whole(x):
     (LibreOffice 7.4 rounds its argument to 12 significant digits, measured; Excel to 15), and
     an argument already rounded to 12 digits is left alone by both.
     """
+    if type(x) is float and 0 < x < math.inf:  # the scalar path, in plain Python (same rounding)
+        try:
+            scale = 10.0 ** (COUNT_DIGITS - 1 - math.floor(math.log10(x)))
+            rounded = round(x * scale) / scale
+        except OverflowError:  # x below ~1e-297: nothing to snap, as in the array path
+            rounded = x
+        return float(math.ceil(rounded if math.isfinite(rounded) else x))
     x = np.asarray(x, dtype=float)
     with np.errstate(all="ignore"):
         scale = 10.0 ** (COUNT_DIGITS - 1 - np.floor(np.log10(np.abs(x))))
