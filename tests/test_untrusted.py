@@ -12,6 +12,7 @@ from openpyxl.comments import Comment
 
 from flopsheet.errors import FlopsheetError
 from flopsheet.untrusted import Limits, check_workbook
+from hostile_zip import rezip
 
 SHEET = "xl/worksheets/sheet1.xml"
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -39,17 +40,6 @@ def good(tmp_path):
     return path
 
 
-def _rezip(src, dst, replace=None, add=None):
-    """Copy a workbook, swapping or adding parts (the way an attacker would craft one)."""
-    replace, add = replace or {}, add or {}
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            zout.writestr(info.filename, replace.get(info.filename, zin.read(info)))
-        for name, data in add.items():
-            zout.writestr(zipfile.ZipInfo(name), data, zipfile.ZIP_DEFLATED)
-    return dst
-
-
 def _refused(path, *needles, limits=None) -> str:
     with pytest.raises(FlopsheetError) as info:
         check_workbook(path, limits) if limits else check_workbook(path)
@@ -71,7 +61,7 @@ def test_prefixed_namespace_sheet_passes(good, tmp_path):
         '<x:dimension ref="A1:B2"/><x:sheetData><x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c>'
         '<x:c r="B2"><x:v>2</x:v></x:c></x:row></x:sheetData></x:worksheet>'
     ).encode()
-    check_workbook(_rezip(good, tmp_path / "p.xlsx", {SHEET: xml}))
+    check_workbook(rezip(good, tmp_path / "p.xlsx", {SHEET: xml}))
 
 
 # --- not a workbook ----------------------------------------------------------------------
@@ -113,12 +103,12 @@ def test_ole_file(tmp_path):
 
 @pytest.mark.parametrize("name", ["../evil.xml", "/etc/evil.xml", "xl/../../evil.xml", "C:/evil.xml", "..\\evil.xml"])
 def test_path_traversal_names(good, tmp_path, name):
-    path = _rezip(good, tmp_path / "trav.xlsx", add={name: b"<a/>"})
+    path = rezip(good, tmp_path / "trav.xlsx", add={name: b"<a/>"})
     _refused(path, "path traversal", name.replace("\\", "/"))
 
 
 def test_duplicate_part_names(good, tmp_path):
-    path = _rezip(good, tmp_path / "dup.xlsx", add={SHEET.upper(): _sheet("")})
+    path = rezip(good, tmp_path / "dup.xlsx", add={SHEET.upper(): _sheet("")})
     _refused(path, "two parts named")
 
 
@@ -127,7 +117,7 @@ def test_too_many_parts(good, tmp_path):
 
 
 def test_part_size_ratio_and_total_limits(good, tmp_path):
-    path = _rezip(good, tmp_path / "zeros.xlsx", add={"xl/media/zeros.bin": bytes(5 << 20)})
+    path = rezip(good, tmp_path / "zeros.xlsx", add={"xl/media/zeros.bin": bytes(5 << 20)})
     _refused(path, "zip bomb", "compressed 1,0")  # zeros compress ~1000:1; the default allows 200:1
     lenient = dict(max_ratio=5000)
     check_workbook(path, Limits(**lenient))
@@ -138,7 +128,7 @@ def test_part_size_ratio_and_total_limits(good, tmp_path):
 def test_realistic_zip_bomb_refused_fast(good, tmp_path):
     """~1 MB on disk expanding to 1.1 GB: refused from the directory, without inflating it."""
     path = tmp_path / "bomb.xlsx"
-    _rezip(good, path)
+    rezip(good, path)
     zeros = bytes(16 << 20)
     with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf:
         with zf.open("xl/media/image1.png", "w", force_zip64=True) as fh:
@@ -152,7 +142,7 @@ def test_realistic_zip_bomb_refused_fast(good, tmp_path):
 
 def test_directory_that_lies_about_size(good, tmp_path):
     """The central directory claims 1,000 bytes; the data inflates to 50 MB. Reads stay capped."""
-    path = _rezip(good, tmp_path / "liar.xlsx", add={"xl/media/z.bin": bytes(50 << 20)})
+    path = rezip(good, tmp_path / "liar.xlsx", add={"xl/media/z.bin": bytes(50 << 20)})
     data = bytearray(path.read_bytes())
     entry = data.rfind(b"PK\x01\x02", 0, data.rfind(b"xl/media/z.bin"))
     struct.pack_into("<I", data, entry + 24, 1000)  # uncompressed size in the central directory
@@ -177,36 +167,36 @@ XXE = (
 
 
 def test_billion_laughs(good, tmp_path):
-    path = _rezip(good, tmp_path / "lol.xlsx", {SHEET: BILLION_LAUGHS})
+    path = rezip(good, tmp_path / "lol.xlsx", {SHEET: BILLION_LAUGHS})
     _refused(path, SHEET, "entity", "billion laughs")
 
 
 def test_external_entity(good, tmp_path):
-    path = _rezip(good, tmp_path / "xxe.xlsx", {SHEET: XXE})
+    path = rezip(good, tmp_path / "xxe.xlsx", {SHEET: XXE})
     _refused(path, "external", "file:///etc/passwd")
 
 
 def test_external_dtd_in_rels(good, tmp_path):
     rels = b'<?xml version="1.0"?><!DOCTYPE r SYSTEM "http://evil.example/x.dtd"><Relationships/>'
-    path = _rezip(good, tmp_path / "dtd.xlsx", {"_rels/.rels": rels})
+    path = rezip(good, tmp_path / "dtd.xlsx", {"_rels/.rels": rels})
     _refused(path, "_rels/.rels", "DTD", "http://evil.example/x.dtd")
 
 
 def test_plain_doctype_refused(good, tmp_path):
-    path = _rezip(good, tmp_path / "dt.xlsx", {"xl/styles.xml": b"<!DOCTYPE s><styleSheet/>"})
+    path = rezip(good, tmp_path / "dt.xlsx", {"xl/styles.xml": b"<!DOCTYPE s><styleSheet/>"})
     _refused(path, "xl/styles.xml", "DTD")
 
 
 def test_dtd_in_utf16_part_and_in_non_xml_name(good, tmp_path):
     utf16 = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>'.encode("utf-16")
-    path = _rezip(good, tmp_path / "u16.xlsx", {"xl/styles.xml": utf16})
+    path = rezip(good, tmp_path / "u16.xlsx", {"xl/styles.xml": utf16})
     _refused(path, "entity")
-    path = _rezip(good, tmp_path / "dat.xlsx", add={"xl/sheet.dat": XXE})
+    path = rezip(good, tmp_path / "dat.xlsx", add={"xl/sheet.dat": XXE})
     _refused(path, "xl/sheet.dat", "external")
 
 
 def test_malformed_xml(good, tmp_path):
-    path = _rezip(good, tmp_path / "bad.xlsx", {SHEET: b"<worksheet><sheetData>"})
+    path = rezip(good, tmp_path / "bad.xlsx", {SHEET: b"<worksheet><sheetData>"})
     _refused(path, SHEET, "not well-formed XML")
 
 
@@ -215,25 +205,25 @@ def test_malformed_xml(good, tmp_path):
 
 def test_dimension_bomb(good, tmp_path):
     xml = _sheet('<row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2</v></c></row>', "A1:XFD1048576")
-    path = _rezip(good, tmp_path / "dim.xlsx", {SHEET: xml})
+    path = rezip(good, tmp_path / "dim.xlsx", {SHEET: xml})
     _refused(path, SHEET, "claims dimension A1:XFD1048576", "17,179,869,184 cells", "dimension bomb")
 
 
 def test_cells_spanning_bomb_without_dimension(good, tmp_path):
     xml = _sheet('<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>2</v></c></row>')
-    path = _rezip(good, tmp_path / "span.xlsx", {SHEET: xml})
+    path = rezip(good, tmp_path / "span.xlsx", {SHEET: xml})
     _refused(path, "cells spanning A1:XFD1048576")
 
 
 def test_implicit_cell_positions_are_counted(good, tmp_path):
     # No r on the far cell: it sits in row 1,048,576, column A; with XFD1 the box is the whole sheet.
     xml = _sheet('<row r="1"><c r="XFD1"><v>1</v></c></row><row r="1048576"><c><v>2</v></c></row>')
-    path = _rezip(good, tmp_path / "implicit.xlsx", {SHEET: xml})
+    path = rezip(good, tmp_path / "implicit.xlsx", {SHEET: xml})
     _refused(path, "cells spanning A1:XFD1048576")
 
 
 def test_cell_beyond_excel_grid(good, tmp_path):
-    path = _rezip(good, tmp_path / "far.xlsx", {SHEET: _sheet('<row r="1"><c r="ZZZZ1"><v>1</v></c></row>')})
+    path = rezip(good, tmp_path / "far.xlsx", {SHEET: _sheet('<row r="1"><c r="ZZZZ1"><v>1</v></c></row>')})
     _refused(path, "ZZZZ1", "beyond")
 
 
@@ -243,14 +233,14 @@ def test_prefixed_dimension_bomb(good, tmp_path):
         '<x:row r="1"><x:c r="A1"/></x:row><x:row r="1048576"><x:c r="XFD1048576"/></x:row>'
         "</x:sheetData></x:worksheet>"
     ).encode()
-    _refused(_rezip(good, tmp_path / "px.xlsx", {SHEET: xml}), "cells spanning A1:XFD1048576")
+    _refused(rezip(good, tmp_path / "px.xlsx", {SHEET: xml}), "cells spanning A1:XFD1048576")
 
 
 @pytest.mark.parametrize("element", ['<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>',
                                      '<hyperlinks><hyperlink ref="1:1048576" display="x"/></hyperlinks>'])
 def test_range_bombs(good, tmp_path, element):
     xml = _sheet('<row r="1"><c r="A1"><v>1</v></c></row>').replace(b"</sheetData>", b"</sheetData>" + element.encode())
-    _refused(_rezip(good, tmp_path / "merge.xlsx", {SHEET: xml}), "range bomb")
+    _refused(rezip(good, tmp_path / "merge.xlsx", {SHEET: xml}), "range bomb")
 
 
 def test_small_limits_on_cells(good):
@@ -264,7 +254,7 @@ def test_big_sheet_is_fast(good, tmp_path):
         for r in range(1, 100_001)
     )
     xml = _sheet(rows, "A1:J100000")
-    path = _rezip(good, tmp_path / "big.xlsx", {SHEET: xml})
+    path = rezip(good, tmp_path / "big.xlsx", {SHEET: xml})
     start = time.perf_counter()
     check_workbook(path)
     elapsed = time.perf_counter() - start

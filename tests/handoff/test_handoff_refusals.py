@@ -5,12 +5,12 @@ hostile workbooks are tests/test_untrusted.py's; here: that both commands use th
 from __future__ import annotations
 
 import hashlib
-import zipfile
 
 import openpyxl
 import pytest
 
 from flopsheet.cli import main
+from hostile_zip import rezip
 
 SHEET = "xl/worksheets/sheet1.xml"
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -32,26 +32,16 @@ def good(tmp_path):
     return path
 
 
-def _rezip(src, dst, replace=None, add=None):
-    replace, add = replace or {}, add or {}
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for info in zin.infolist():
-            zout.writestr(info.filename, replace.get(info.filename, zin.read(info)))
-        for name, data in add.items():
-            zout.writestr(name, data)
-    return dst
-
-
 def _hostile(kind, good, tmp_path):
     path = tmp_path / f"{kind}.xlsx"
     if kind == "not a zip":
         path.write_text("name,params\nGPT-3,175B\n")
     elif kind == "zip bomb":
-        _rezip(good, path, add={"xl/media/zeros.bin": bytes(5 << 20)})
+        rezip(good, path, add={"xl/media/zeros.bin": bytes(5 << 20)})
     elif kind == "billion laughs":
-        _rezip(good, path, {SHEET: LAUGHS})
+        rezip(good, path, {SHEET: LAUGHS})
     elif kind == "dimension bomb":
-        _rezip(good, path, {SHEET: DIMENSION})
+        rezip(good, path, {SHEET: DIMENSION})
     elif kind == "truncated":
         data = good.read_bytes()
         path.write_bytes(data[: len(data) // 2])

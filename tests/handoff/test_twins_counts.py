@@ -5,7 +5,6 @@ import math
 
 import numpy as np
 import openpyxl
-import pytest
 
 from flopsheet.engine._checks import ceil_whole, count_twin
 from flopsheet.recalc import recalculate

@@ -13,7 +13,6 @@ import math
 import re
 import warnings
 
-import pytest
 
 from flopsheet.functions import REGISTRY
 from udfs_excel_sim import MISSING, NA, excel_call
