@@ -159,3 +159,19 @@ def test_valid_arguments_give_a_non_negative_result(formula, data):
     with np.errstate(all="ignore"):
         out = formula.fn(**values)
     assert not (np.asarray(out) < 0).any(), values
+
+
+def test_excel_defaults_are_the_engine_defaults():
+    # a default is defined once, in the engine; the Excel contract only points to it
+    from flopsheet.functions import REGISTRY
+
+    checked = 0
+    for fn in REGISTRY.values():
+        if fn.formula is None:
+            continue
+        for arg in fn.args:
+            if arg.kind == "number" and arg.optional and arg.default is not None \
+                    and arg.name in fn.formula.defaults:
+                assert arg.default == fn.formula.defaults[arg.name], (fn.name, arg.name)
+                checked += 1
+    assert checked >= 25

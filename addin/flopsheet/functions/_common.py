@@ -1,7 +1,10 @@
 """Arguments several functions share, declared once so their help reads the same everywhere."""
 
+from flopsheet import engine
 from flopsheet.engine import DEFAULT_MFU
-from flopsheet.functions._model import Arg
+from flopsheet.functions._model import Arg, engine_default
+
+_DECODE = engine.decode_ms  # the decode functions share these defaults
 
 FLOPS = Arg("flops", "Compute in FLOPs, e.g. 3.15E+23 or \"3.15e23\"")
 PARAMS = Arg("params", "Parameters (active ones for mixture-of-experts), e.g. 175E+9 or \"175B\"")
@@ -11,10 +14,13 @@ GPU_NAME = Arg("gpu", "GPU name from the catalog (\"H100\", \"A100\"; see GPU_NA
 MFU = Arg("mfu", "Model FLOPs utilization, a fraction in (0, 1]; default 0.40", default=DEFAULT_MFU)
 PRECISION = Arg("precision", "Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32",
                 kind="precision", default="bf16")
-BATCH = Arg("batch", "Sequences decoded together, each getting one token per step; default 1", default=1.0)
+BATCH = Arg("batch", "Sequences decoded together, each getting one token per step; default 1",
+              default=engine_default(_DECODE, "batch"))
 BYTES_PER_PARAM = Arg("bytes_per_param", "Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit",
-                      default=2.0)
-TP_GPUS = Arg("gpus", "GPUs in tensor parallel (bandwidth and peak add up); default 1", default=1.0)
-KV_GB = Arg("kv_gb", "KV cache read each step, in GB (see KV_CACHE_GB); default 0", default=0.0)
+                      default=engine_default(_DECODE, "bytes_per_param"))
+TP_GPUS = Arg("gpus", "GPUs in tensor parallel (bandwidth and peak add up); default 1",
+                default=engine_default(_DECODE, "gpus"))
+KV_GB = Arg("kv_gb", "KV cache read each step, in GB (see KV_CACHE_GB); default 0",
+               default=engine_default(_DECODE, "kv_gb"))
 BW_EFFICIENCY = Arg("bw_efficiency", "Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8",
-                    default=0.8)
+                    default=engine_default(_DECODE, "bw_efficiency"))

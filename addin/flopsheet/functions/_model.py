@@ -54,6 +54,11 @@ class Function:
         return call(self, *args, **kwargs)
 
 
+def engine_default(quantity, arg: str):
+    """The default of `arg` in an engine formula: defaults are defined once, in the engine."""
+    return quantity.formula.defaults[arg]
+
+
 def _is_blank(v) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 

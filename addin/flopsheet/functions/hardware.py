@@ -11,7 +11,7 @@ import numpy as np
 import flopsheet
 from flopsheet import catalog
 from flopsheet.errors import FlopsheetError
-from flopsheet.functions._inputs import EXCEL_ERRORS, texts
+from flopsheet.functions._inputs import EXCEL_ERRORS, merge_errors, texts
 from flopsheet.functions._model import Arg, Function
 from flopsheet.magnitudes import parse_num
 
@@ -50,7 +50,6 @@ def _gpu_spec(gpu=None, field=None):
         if ge is not None:
             raise FlopsheetError(str(ge[()]), arg="gpu")
         return _gpu_spec_one(g[()], f[()]), None, True
-    from flopsheet.functions._inputs import merge_errors
     out, errors = _per_element({"gpu": g, "field": f}, _gpu_spec_one)
     return out, merge_errors(ge, fe, errors), False
 

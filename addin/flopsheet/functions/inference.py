@@ -5,7 +5,7 @@ from flopsheet.functions._common import (
     BATCH, BW_EFFICIENCY, BYTES_PER_PARAM, FLOPS, GPU, GPU_NAME, KV_GB, MFU, PARAMS, PRECISION, TP_GPUS,
 )
 from flopsheet.engine._checks import count_twin
-from flopsheet.functions._model import Arg, Function
+from flopsheet.functions._model import Arg, Function, engine_default
 
 _ROOFLINE = ("roofline model (Williams et al. 2009) for LLM decode (Pope et al. 2022, Efficiently Scaling "
              "Transformer Inference); bandwidth, memory and peak from the GPU's datasheet (catalog)")
@@ -85,7 +85,8 @@ WEIGHTS_GB = Function(
 
 TRAIN_MEMORY_GB = Function(
     "TRAIN_MEMORY_GB", "Memory for weights, gradients and Adam states in mixed-precision training, in GB (activations excluded).",
-    "GB", (PARAMS, Arg("bytes_per_param", "Bytes per parameter; default 16 (ZeRO: 2+2+12)", default=16.0)),
+    "GB", (PARAMS, Arg("bytes_per_param", "Bytes per parameter; default 16 (ZeRO: 2+2+12)",
+                  default=engine_default(engine.train_memory_gb, "bytes_per_param"))),
     "Rajbhandari et al. 2020, ZeRO, §3.1: 16 bytes per parameter with Adam in mixed precision",
     ("70B",), engine.train_memory_gb.formula,
     lambda b: dict(params=b["params"], bytes_per_param=b["bytes_per_param"]),
@@ -96,8 +97,9 @@ KV_CACHE_GB = Function(
     "KV_CACHE_GB", "KV cache in GB: 2 x layers x kv_heads x head_dim x bytes x context_tokens x batch / 1e9.", "GB",
     (Arg("layers", "Transformer layers"), Arg("kv_heads", "Key/value heads (fewer than query heads with GQA)"),
      Arg("head_dim", "Dimension of one head"), Arg("context_tokens", "Tokens held in the cache per sequence"),
-     Arg("batch", "Sequences; default 1", default=1.0),
-     Arg("bytes_per_value", "Bytes per cached value; default 2 (BF16)", default=2.0)),
+     Arg("batch", "Sequences; default 1", default=engine_default(engine.kv_cache_gb, "batch")),
+     Arg("bytes_per_value", "Bytes per cached value; default 2 (BF16)",
+         default=engine_default(engine.kv_cache_gb, "bytes_per_value"))),
     "Ainslie et al. 2023 (GQA); one key and one value vector per layer, KV head and token",
     (32, 8, 128, 131072), engine.kv_cache_gb.formula,
     lambda b: {k: b[k] for k in ("layers", "kv_heads", "head_dim", "context_tokens", "batch", "bytes_per_value")},
@@ -107,7 +109,8 @@ KV_CACHE_GB = Function(
 GPUS_TO_FIT = Function(
     "GPUS_TO_FIT", "Whole GPUs whose memory holds gb, using usable_fraction of each (rounded up).", "GPUs",
     (Arg("gb", "Memory to hold, in GB (e.g. WEIGHTS_GB + KV_CACHE_GB)"), GPU_NAME,
-     Arg("usable_fraction", "Fraction of each GPU's memory usable; default 0.9", default=0.9)),
+     Arg("usable_fraction", "Fraction of each GPU's memory usable; default 0.9",
+         default=engine_default(engine.gpus_to_fit, "usable_fraction"))),
     "memory from the GPU's datasheet (catalog)", (350, "A100"), engine.gpus_to_fit.formula,
     lambda b: dict(gb=b["gb"], memory_gb=b.gpu("memory_gb"), usable_fraction=b["usable_fraction"]),
     {"memory_gb": "gpu"}, twin=count_twin("{gb}/({gpu:memory_gb}*{usable_fraction})"),

@@ -3,10 +3,10 @@
 from flopsheet import engine
 from flopsheet.engine import TOKENS_PER_UNIT
 from flopsheet.errors import FlopsheetError
-from flopsheet.functions._model import Arg, Function
+from flopsheet.functions._model import Arg, Function, engine_default
 from flopsheet.magnitudes import parse_num
 
-PATCH = Arg("patch", "Patch side in pixels; default 16", default=16.0)
+PATCH = Arg("patch", "Patch side in pixels; default 16", default=engine_default(engine.image_tokens, "patch"))
 
 
 def tokens_per_unit(unit) -> float:
@@ -36,7 +36,8 @@ IMAGE_TOKENS = Function(
 VIDEO_TOKENS = Function(
     "VIDEO_TOKENS", "Tokens of a video: frame groups of temporal_patch frames, each cut like an image.", "tokens",
     (Arg("frames", "Frames"), Arg("height", "Frame height in pixels"), Arg("width", "Frame width in pixels"), PATCH,
-     Arg("temporal_patch", "Frames per token along time; default 1", default=1.0)),
+     Arg("temporal_patch", "Frames per token along time; default 1",
+         default=engine_default(engine.video_tokens, "temporal_patch"))),
     "Arnab et al. 2021 (ViViT tubelet embedding)", (94, 1048, 1048), engine.video_tokens.formula,
     lambda b: {k: b[k] for k in ("frames", "height", "width", "patch", "temporal_patch")},
     twin="ROUNDUP({frames}/{temporal_patch},0)*ROUNDUP({height}/{patch},0)*ROUNDUP({width}/{patch},0)",
@@ -56,7 +57,8 @@ TEXT_TOKENS = Function(
 
 TOKENS_TO_WORDS = Function(
     "TOKENS_TO_WORDS", "English words that a number of tokens makes (4/3 tokens per word by default).", "words",
-    (Arg("tokens", "Tokens"), Arg("tokens_per_word", "Tokens per English word; default 4/3", default=4.0 / 3.0)),
+    (Arg("tokens", "Tokens"), Arg("tokens_per_word", "Tokens per English word; default 4/3",
+                              default=engine_default(engine.tokens_to_words, "tokens_per_word"))),
     "OpenAI help center: 1 token ~ 0.75 English words", (196,), engine.tokens_to_words.formula,
     lambda b: dict(tokens=b["tokens"], tokens_per_word=b["tokens_per_word"]),
     twin="{tokens}/{tokens_per_word}",

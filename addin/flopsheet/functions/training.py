@@ -4,7 +4,7 @@ from flopsheet import engine
 from flopsheet.engine import DEFAULT_PUE
 from flopsheet.functions._common import FLOPS, GPU, GPU_NAME, MFU, PARAMS, PRECISION
 from flopsheet.engine._checks import count_twin
-from flopsheet.functions._model import Arg, Function
+from flopsheet.functions._model import Arg, Function, engine_default
 
 _GPU_LABELS = {"peak_tflops": "gpu", "tdp_w": "gpu"}
 _KAPLAN = "Kaplan et al. 2020, Scaling Laws for Neural Language Models, §2.1 (C = 6ND)"
@@ -31,7 +31,8 @@ TRAIN_FLOPS = Function(
     "TRAIN_FLOPS", "Training compute in FLOPs: 6 x params x tokens, plus attention if layers, d_model and seq_len are given.",
     "FLOPs",
     (PARAMS, Arg("tokens", "Training tokens, e.g. \"300B\""),
-     Arg("flops_per_param_token", "FLOPs per parameter per token; default 6 (2 forward + 4 backward)", default=6.0),
+     Arg("flops_per_param_token", "FLOPs per parameter per token; default 6 (2 forward + 4 backward)",
+         default=engine_default(engine.train_flops, "flops_per_param_token")),
      Arg("layers", "Transformer layers (optional, for the attention term)", default=None),
      Arg("d_model", "Model width (optional, for the attention term)", default=None),
      Arg("seq_len", "Training sequence length (optional, for the attention term)", default=None)),
@@ -45,7 +46,8 @@ TRAIN_FLOPS = Function(
 CHINCHILLA_TOKENS = Function(
     "CHINCHILLA_TOKENS", "Compute-optimal training tokens for a model size (Chinchilla: about 20 tokens per parameter).",
     "tokens",
-    (PARAMS, Arg("tokens_per_param", "Tokens per parameter; default 20", default=20.0)),
+    (PARAMS, Arg("tokens_per_param", "Tokens per parameter; default 20",
+        default=engine_default(engine.chinchilla_tokens, "tokens_per_param"))),
     "Hoffmann et al. 2022, Training Compute-Optimal Large Language Models (Chinchilla), Table 3",
     ("70B",), engine.chinchilla_tokens.formula, lambda b: {k: b[k] for k in ("params", "tokens_per_param")},
     twin="{params}*{tokens_per_param}",

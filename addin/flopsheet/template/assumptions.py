@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flopsheet.template import styles as st
+from flopsheet.engine.training import SECONDS_PER_DAY
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def assumptions() -> tuple[Assumption, ...]:
         Assumption("UsableMemory", "Fraction of GPU memory usable for weights and KV cache",
                    _default("GPUS_TO_FIT", "usable_fraction"), "fraction", st.PCT,
                    "Runtime, activations and fragmentation take the rest"),
-        Assumption("SecondsPerDay", "Seconds in a day", 86400.0, "s", st.WHOLE, "24 x 3600"),
+        Assumption("SecondsPerDay", "Seconds in a day", SECONDS_PER_DAY, "s", st.WHOLE, "24 x 3600"),
         Assumption("DaysPerMonth", "Days in the seed's 'one month'", 30.0, "days", st.WHOLE,
                    "The seed report's H100 example uses 30 days"),
     )
