@@ -1,0 +1,105 @@
+"""Excel text, written one way everywhere: number literals, strings, sheet prefixes, A1
+references, and the guard that keeps data from ever being read as a formula.
+
+Every module that writes formula text or cell text (the template, the hand-off, the twins,
+`evaluate`'s CSV, messages) uses these, so a rule such as "which text a spreadsheet runs as a
+formula" exists once.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+# Text starting with one of these is read as a formula (or a DDE/command payload) when a
+# spreadsheet opens a CSV or a user re-enters the cell: OWASP, "CSV Injection". Leading spaces
+# do not protect ("  =1+1" is still run by some importers), so they are skipped first.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def looks_like_formula(text: str) -> bool:
+    """True when a spreadsheet could take `text` for a formula (see FORMULA_TRIGGERS)."""
+    return str(text).lstrip(" ").startswith(FORMULA_TRIGGERS)
+
+
+def defused(text: str) -> str:
+    """`text` for a CSV field: an apostrophe in front when it looks like a formula."""
+    return "'" + text if looks_like_formula(text) else text
+
+
+# A double whose integer part Excel shows exactly: below 1e15 every integer is exact in its
+# 15 significant digits, so 3.0 is written "3" and 1e15 keeps its exponent form.
+_WHOLE_LIMIT = 1e15
+
+
+def show_number(x) -> str:
+    """A number as a person reads it in a message or a CSV: 3 (not 3.0), 0.462, 3.15e+23,
+    nan, inf. Full precision: the text reads back as the same double."""
+    x = float(x)
+    if x.is_integer() and abs(x) < _WHOLE_LIMIT:
+        return str(int(x))
+    return repr(x)
+
+
+def number_literal(x) -> str:
+    """A float as an Excel formula literal that reads back as the same double: "3", "0.462",
+    "3.15E+23". ValueError for inf/nan, which have no literal in any spreadsheet."""
+    x = float(x)
+    if not math.isfinite(x):
+        raise ValueError(f"{x} has no Excel form")
+    if abs(x) < 2.2250738585072014e-308:  # subnormal: Excel stores 0, LibreOffice rejects the literal
+        return "0"
+    if x.is_integer() and abs(x) < _WHOLE_LIMIT:
+        return str(int(x))
+    return repr(x).upper()
+
+
+def string_literal(s: str) -> str:
+    '''A string as a formula literal, its quotes doubled: say "hi" -> "say ""hi"""'''
+    return '"' + str(s).replace('"', '""') + '"'
+
+
+_SIMPLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CELL_LIKE = re.compile(r"[A-Za-z]{1,3}[0-9]+")
+_R1C1_LIKE = re.compile(r"[Rr][0-9]*([Cc][0-9]*)?|[Cc][0-9]*")
+
+
+def needs_quotes(sheet: str) -> bool:
+    """True unless `sheet` is a plain identifier that cannot be read as something else: a cell
+    (A1, XFD9), an R1C1 reference (R, C2, R1C1) or a boolean. Digits first ("2024"), spaces,
+    dots and any punctuation need quotes; quoting a name that did not need it is always valid."""
+    if not _SIMPLE_NAME.fullmatch(sheet):
+        return True
+    return bool(_CELL_LIKE.fullmatch(sheet) or _R1C1_LIKE.fullmatch(sheet)
+                or sheet.upper() in ("TRUE", "FALSE"))
+
+
+def sheet_prefix(sheet: str) -> str:
+    """A sheet name as a reference prefix: `GPUs!`, `'Seed check'!`, `'2024'!`, `'It''s'!`."""
+    if needs_quotes(sheet):
+        return "'" + sheet.replace("'", "''") + "'!"
+    return sheet + "!"
+
+
+def column_letter(col: int) -> str:
+    """1 -> A, 27 -> AA, 16384 -> XFD."""
+    if not 1 <= int(col) <= 16384:
+        raise ValueError(f"column {col} is outside A..XFD")
+    col, letters = int(col), ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def a1(col: int, row: int, absolute: bool = False) -> str:
+    """(3, 7) -> C7, or $C$7 when `absolute`."""
+    if not 1 <= int(row) <= 1048576:
+        raise ValueError(f"row {row} is outside 1..1048576")
+    d = "$" if absolute else ""
+    return f"{d}{column_letter(col)}{d}{int(row)}"
+
+
+def ref(sheet: str | None, col: int, row: int, absolute: bool = False) -> str:
+    """A cell reference, with its sheet prefix when `sheet` is given: 'Seed check'!$B$4."""
+    return (sheet_prefix(sheet) if sheet else "") + a1(col, row, absolute)
