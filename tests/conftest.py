@@ -1,7 +1,8 @@
-"""Shared test setup: helpers in tests/ importable; ``soffice`` fixture for LibreOffice tests.
+"""Shared test setup: helpers in tests/ importable; ``soffice`` and ``gnumeric`` fixtures for the
+two spreadsheet engines that stand in for Excel.
 
-Without LibreOffice such tests are skipped on a developer machine but FAIL on CI (CI=true),
-so a CI image that lost LibreOffice cannot silently skip the recalculation tests.
+Without an engine such tests are skipped on a developer machine but FAIL on CI (CI=true), so a
+CI image that lost LibreOffice or Gnumeric cannot silently skip the recalculation tests.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from flopsheet.recalc import LIBREOFFICE_MISSING, find_soffice
+from flopsheet.recalc import GNUMERIC_MISSING, LIBREOFFICE_MISSING, find_soffice, find_ssconvert
 
 # Make test helpers in tests/ (e.g. xlwings_harness) importable from any test dir.
 _TESTS_DIR = str(Path(__file__).resolve().parent)
@@ -22,6 +23,7 @@ if _TESTS_DIR not in sys.path:
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "needs_libreoffice: test runs headless LibreOffice (soffice fixture)")
+    config.addinivalue_line("markers", "needs_gnumeric: test runs Gnumeric's ssconvert (gnumeric fixture)")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -29,13 +31,29 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "soffice" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.needs_libreoffice)
+        if "gnumeric" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.needs_gnumeric)
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("true", "1")
+
+
+def _engine(path: str | None, missing: str) -> str:
+    if path:
+        return path
+    if _in_ci():
+        pytest.fail(missing, pytrace=False)
+    pytest.skip(missing)
 
 
 @pytest.fixture(scope="session")
 def soffice() -> str:
-    path = find_soffice()
-    if path:
-        return path
-    if os.environ.get("CI", "").strip().lower() in ("true", "1"):
-        pytest.fail(LIBREOFFICE_MISSING, pytrace=False)
-    pytest.skip(LIBREOFFICE_MISSING)
+    """LibreOffice's soffice (skip on a laptop without it, fail in CI)."""
+    return _engine(find_soffice(), LIBREOFFICE_MISSING)
+
+
+@pytest.fixture(scope="session")
+def gnumeric() -> str:
+    """Gnumeric's ssconvert (skip on a laptop without it, fail in CI)."""
+    return _engine(find_ssconvert(), GNUMERIC_MISSING)

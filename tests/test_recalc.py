@@ -168,3 +168,19 @@ def test_find_soffice_override(monkeypatch, tmp_path):
     fake.chmod(0o755)
     monkeypatch.setenv("FLOPSHEET_SOFFICE", str(fake))
     assert find_soffice() == str(fake)
+
+
+def test_gnumeric_recalculates_what_python_wrote(gnumeric, tmp_path):
+    """The second engine computes a formula openpyxl wrote without a cached value."""
+    import openpyxl
+
+    from flopsheet.recalc import recalculate_gnumeric
+
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = 7
+    wb.active["B1"] = "=A1*6"
+    src = tmp_path / "in.xlsx"
+    wb.save(src)
+    out = recalculate_gnumeric(src, tmp_path / "out.xlsx")
+    assert openpyxl.load_workbook(out, data_only=True).active["B1"].value == 42
+    assert src.read_bytes()[:2] == b"PK"  # the input is untouched and still a zip

@@ -1,4 +1,9 @@
-"""Recalculate workbooks (and export PDFs) with headless LibreOffice.
+"""Recalculate workbooks (and export PDFs) with headless LibreOffice, or with Gnumeric.
+
+Two independent spreadsheet engines check every formula the project writes: LibreOffice
+(`recalculate`) and Gnumeric (`recalculate_gnumeric`, its `ssconvert --recalc`). Excel follows
+the rules of at least one of them where they differ, so a formula meant to travel must give
+the same value in both.
 
 Every run gets a private, throw-away LibreOffice profile:
 
@@ -32,6 +37,12 @@ LIBREOFFICE_MISSING = (
     "`apt-get install -y libreoffice-calc-nogui` (Debian/Ubuntu), `brew install --cask libreoffice` "
     "(macOS) or the installer from https://www.libreoffice.org/download/, "
     "or set FLOPSHEET_SOFFICE to the soffice executable"
+)
+
+GNUMERIC_MISSING = (
+    "Gnumeric's ssconvert is needed to recalculate workbooks with a second engine but was not found: "
+    "install it with `apt-get install -y gnumeric` (Debian/Ubuntu) or `brew install gnumeric` (macOS), "
+    "or set FLOPSHEET_SSCONVERT to the ssconvert executable"
 )
 
 _FALLBACKS = (
@@ -175,4 +186,51 @@ def to_pdf(src: str | os.PathLike, out_dir: str | os.PathLike, *, force: bool = 
             raise FlopsheetError(f"LibreOffice wrote a damaged PDF for {Path(src).name}")
         with atomic_output(dst, force=force, source=src) as out:
             shutil.copyfile(result, out)
+    return dst
+
+
+def find_ssconvert() -> str | None:
+    """Gnumeric's ssconvert: $FLOPSHEET_SSCONVERT, else ssconvert on PATH, else None."""
+    override = os.environ.get("FLOPSHEET_SSCONVERT")
+    if override:
+        found = shutil.which(override)
+        if not found:
+            raise FlopsheetError(f"FLOPSHEET_SSCONVERT={override} is not an executable", "FLOPSHEET_SSCONVERT")
+        return found
+    return shutil.which("ssconvert")
+
+
+def recalculate_gnumeric(src: str | os.PathLike, dst: str | os.PathLike, *, timeout: float = 600) -> Path:
+    """Recalculate every formula of ``src`` with Gnumeric (`ssconvert --recalc`) into ``dst`` (.xlsx).
+
+    Gnumeric re-saves the workbook in its own way; use the result to read values, not to ship.
+    """
+    check_workbook(src)
+    ssconvert = find_ssconvert()
+    if ssconvert is None:
+        raise FlopsheetError(GNUMERIC_MISSING)
+    dst = Path(dst)
+    if dst.suffix.lower() != ".xlsx":
+        raise FlopsheetError(f"output {dst} must end in .xlsx", "dst")
+    with tempfile.TemporaryDirectory(prefix="flopsheet-gnm-") as tmp:
+        staged = Path(tmp) / f"input{Path(src).suffix.lower() or '.xlsx'}"
+        shutil.copyfile(src, staged)
+        result = Path(tmp) / "output.xlsx"
+        cmd = [ssconvert, "--recalc", "--export-type=Gnumeric_Excel:xlsx2", str(staged), str(result)]
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                cwd=tmp, start_new_session=True)
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            proc.communicate()
+            raise FlopsheetError(f"Gnumeric did not finish {Path(src).name} within {timeout:g} s", "timeout") from None
+        except BaseException:
+            _kill_group(proc)
+            proc.wait()
+            raise
+        if proc.returncode != 0 or not result.is_file() or not zipfile.is_zipfile(result):
+            raise FlopsheetError(f"Gnumeric could not recalculate {Path(src).name}: {_last_line(err, out)}")
+        with atomic_output(dst, force=True, source=src) as tmp_out:
+            shutil.copyfile(result, tmp_out)
     return dst
