@@ -103,3 +103,13 @@ def a1(col: int, row: int, absolute: bool = False) -> str:
 def ref(sheet: str | None, col: int, row: int, absolute: bool = False) -> str:
     """A cell reference, with its sheet prefix when `sheet` is given: 'Seed check'!$B$4."""
     return (sheet_prefix(sheet) if sheet else "") + a1(col, row, absolute)
+
+
+# Excel's error values, as a cell shows them (and as xlwings passes them with err_to_str).
+ERROR_LITERALS = ("#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!",
+                  "#GETTING_DATA")
+
+
+class ErrorValue(str):
+    """An Excel error value (#N/A, #VALUE!...): typed into a formula, or read back from a cell.
+    A str subclass, so it prints as the cell shows it but is never mistaken for text."""

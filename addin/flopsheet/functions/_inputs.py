@@ -10,13 +10,13 @@ from __future__ import annotations
 import numpy as np
 
 from flopsheet.errors import FlopsheetError
+from flopsheet.exceltext import ERROR_LITERALS
 from flopsheet.magnitudes import parse_num
 
 REQUIRED = object()  # marks an argument without a default
 
 # Excel's error values as xlwings passes them when err_to_str is on (or typed as text).
-EXCEL_ERRORS = ("#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!",
-                "#GETTING_DATA")
+EXCEL_ERRORS = ERROR_LITERALS
 
 
 def to_object_array(value, name: str) -> np.ndarray:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from flopsheet import catalog, engine
 from flopsheet.catalog.values import _field_name
 from flopsheet.errors import FlopsheetError
+from flopsheet.exceltext import ErrorValue
 from flopsheet.functions._inputs import REQUIRED
 from flopsheet.functions._model import Function
 from flopsheet.functions.tokens import tokens_per_unit
@@ -48,8 +49,6 @@ class Untranslatable(Exception):
         self.reason = reason
 
 
-class ErrorValue(str):
-    """An Excel error literal (#N/A...) typed into a formula."""
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from pathlib import PurePosixPath
 from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree
+
+from flopsheet.exceltext import ErrorValue
 from openpyxl.utils import column_index_from_string
 from python_calamine import CalamineWorkbook
 
@@ -28,8 +30,6 @@ _EPOCH = dt.datetime(1899, 12, 30)
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*?\bt="e"[^>]*>(?:(?!</c>).)*?<v>([^<]*)</v>', re.S)
 
 
-class ErrorValue(str):
-    """An Excel error value (#N/A, #VALUE!...) as read back."""
 
 
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
