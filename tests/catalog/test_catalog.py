@@ -35,7 +35,8 @@ def test_fields_and_precisions_follow_the_contract():
     contract = ("fp32_tflops tf32_tflops bf16_tflops fp16_tflops fp8_tflops fp4_tflops int8_tops "
                 "memory_gb bandwidth_tbs tdp_w interconnect_gbs sparsity_factor vendor year source").split()
     assert FIELDS[:15] == tuple(contract)
-    assert set(FIELDS[15:]) <= {"fp64_tflops", "full_name", "confidence", "usd_per_gpu_hour"}
+    assert set(FIELDS[15:]) <= {"fp64_tflops", "full_name", "confidence", "usd_per_gpu_hour",
+                                "price_source", "price_date"}
     assert PRECISIONS == ("bf16", "fp16", "fp8", "fp4", "int8", "tf32", "fp32")
     for f in FIELDS:
         assert hasattr(all_gpus()[0], f)
@@ -153,6 +154,7 @@ def test_prices_only_with_their_source():
     assert priced == {"A100 SXM 40GB": 2.0, "H100 SXM": 3.78, "H100 PCIe": 2.86, "H800 SXM": 2.0}
     for gpu in all_gpus():
         assert bool(gpu.price_source) == (gpu.usd_per_gpu_hour is not None), gpu.name
+        assert bool(gpu.price_date) == (gpu.usd_per_gpu_hour is not None), gpu.name
         if gpu.price_source:
             assert "http" in gpu.price_source
 
@@ -302,7 +304,7 @@ def test_spec_values_and_errors():
     with pytest.raises(FlopsheetError) as err:
         spec(h100, "flops")
     assert err.value.arg == "field" and all(f in str(err.value) for f in FIELDS)
-    cases = [("A800", "bandwidth_tbs", "unconfirmed"), ("TPU v4", "fp64_tflops", "not published"),
+    cases = [("MI355X", "fp32_tflops", "unconfirmed"), ("TPU v4", "fp64_tflops", "not published"),
              ("H100", "fp4_tflops", "not supported"), ("H20", "sparsity_factor", "unconfirmed"),
              ("A100", "usd_per_gpu_hour", "price")]
     for name, field, reason in cases:

@@ -1,26 +1,38 @@
-"""Turning what a user typed ("nvidia h100", "A100 80GB", "v6e") into a catalog row.
+"""Turning what a user typed ("nvidia h100", "A100 80GB", "H100-80GB", "v6e") into a catalog row.
 
-Keys are compared after normalising case, spaces, hyphens and underscores and dropping vendor
-words, so "NVIDIA H100-SXM" and "h100sxm" are the same key. Each row answers to its name, its
-aliases and the reference's full name; two rows claiming one key is a catalog bug and fails at
-load rather than silently picking one.
+Text is always a NAME: "910B" is the Ascend 910B and "4090" the RTX 4090, never a magnitude;
+text that names no GPU ("1979") is refused with a hint to type a peak as a number instead.
+
+Two steps, the first exact, the second by model number:
+1. Keys: the text after normalising case, spaces, hyphens and underscores and dropping vendor
+   words ("NVIDIA H100-SXM" and "h100sxm" are one key). Each row answers to its name, its
+   aliases and the reference's full name; two rows claiming one key is a catalog bug and fails
+   at load rather than silently picking one. The hand-off copy's formulas reproduce this step.
+2. Model number (`names.parse`): "H100 SXM5 80GB" is model h100, form sxm, 80 GB. Among the
+   rows of that model, the model's default row (the one the bare model names: "H100" -> H100
+   SXM) wins if nothing typed contradicts it; otherwise the one row that fits. Several fits,
+   or none, is an error that lists the model's rows. Suggestions never leave the model number:
+   "B100" does not suggest V100 and "H100-80GB" never H800.
 """
 
 from __future__ import annotations
 
-import difflib
 import functools
+import itertools
 
+from flopsheet.catalog import names
 from flopsheet.catalog.model import GPU, all_gpus
 from flopsheet.errors import FlopsheetError
 
-# Words users may put in front of a model name; dropped before matching ("AMD Instinct MI300X").
-_PREFIXES = ("nvidia", "geforce", "tesla", "amd", "instinct", "intel", "habana", "google",
-             "cloud", "huawei", "cambricon")
 _DROP = str.maketrans("", "", " \t-_")
+_PREFIXES = tuple(sorted(names.VENDOR_WORDS))
 
 
-def _key(text: str) -> str:
+def normalise_key(text: str) -> str:
+    """The exact-match key of a spelling: lower case, no spaces/tabs/-/_, vendor words dropped.
+
+    Public because the hand-off GPUs sheet writes these keys for its formulas to match.
+    """
     key = text.lower().translate(_DROP)
     stripped = True
     while stripped:
@@ -31,16 +43,50 @@ def _key(text: str) -> str:
     return key
 
 
+_key = normalise_key  # the old private name; handoff/gpusheet.py imports it
+
+
 @functools.lru_cache(maxsize=1)
 def _index() -> dict[str, GPU]:
     index: dict[str, GPU] = {}
     for gpu in all_gpus():
         for label in (gpu.name, gpu.full_name, *gpu.aliases):
-            key = _key(label)
+            key = normalise_key(label)
             other = index.setdefault(key, gpu)
             if other is not gpu:
                 raise FlopsheetError(f'catalog bug: "{label}" names both {other.name} and {gpu.name}')
     return index
+
+
+@functools.lru_cache(maxsize=1)
+def _models() -> tuple[dict[str, tuple[GPU, ...]], dict[str, GPU], dict[GPU, frozenset[str]]]:
+    """model key -> its rows; model key -> its default row; row -> its form factors.
+
+    A row's model keys come from its name and aliases (not the descriptive full name); its
+    default for a model is the row whose label is that bare model ("H100" on H100 SXM).
+    """
+    rows: dict[str, list[GPU]] = {}
+    default: dict[str, GPU] = {}
+    forms: dict[GPU, frozenset[str]] = {}
+    for gpu in all_gpus():
+        found: set[str] = set()
+        for label in (gpu.name, gpu.full_name, *gpu.aliases):
+            parsed = names.parse(label)
+            if parsed is None:
+                raise FlopsheetError(f'catalog bug: label "{label}" of {gpu.name} is not a parseable name')
+            if parsed.form:
+                found.add(parsed.form)
+            if label == gpu.full_name or not parsed.tokens:
+                continue
+            model = parsed.model
+            if gpu not in rows.setdefault(model, []):
+                rows[model].append(gpu)
+            if parsed.form is None and parsed.memory_gb is None:
+                other = default.setdefault(model, gpu)
+                if other is not gpu:
+                    raise FlopsheetError(f'catalog bug: model "{model}" is the default of {other.name} and {gpu.name}')
+        forms[gpu] = frozenset(found)
+    return {m: tuple(g) for m, g in rows.items()}, default, forms
 
 
 def gpu_names() -> list[str]:
@@ -48,34 +94,89 @@ def gpu_names() -> list[str]:
     return [g.name for g in all_gpus() if g.selectable]
 
 
-@functools.lru_cache(maxsize=1024)
-def _by_key(key: str) -> GPU | str | None:
-    """The row for a normalised key, else the closest name to suggest (or None).
+def _fits(gpu: GPU, parsed: names.Parsed, forms: frozenset[str]) -> bool:
+    """Nothing typed contradicts the row: same memory (if typed), a form it has (if it names any)."""
+    if parsed.memory_gb is not None and (gpu.memory_gb is None or abs(gpu.memory_gb - parsed.memory_gb) >= 0.5):
+        return False
+    return parsed.form is None or not forms or parsed.form in forms
 
-    Misses are cached too: difflib over every key is the slow part of a bad name.
-    """
-    index = _index()
-    gpu = index.get(key)
-    if gpu is not None:
-        return gpu
-    close = difflib.get_close_matches(key, list(index), n=1, cutoff=0.6)
-    return index[close[0]].name if close else None
+
+def _listing(rows, sep: str = ", ") -> str:
+    return sep.join(f'"{g.name}"' for g in rows)
+
+
+def _by_model(shown: str, parsed: names.Parsed) -> GPU | str | None:
+    """Step 2: the row a parsed spelling names, an error message, or None (no model number)."""
+    rows, default, forms = _models()
+    tokens = parsed.tokens
+    # The model number is the longest run of words that is a known model ("gaudi 3" -> gaudi3);
+    # any other word must itself be a model key of the same rows ("Gaudi 3 HL-325L").
+    spans = sorted(itertools.combinations(range(len(tokens) + 1), 2), key=lambda s: s[0] - s[1])
+    for start, end in spans:
+        model = "".join(tokens[start:end])
+        if model not in rows:
+            continue
+        candidates = rows[model]
+        rest = tokens[:start] + tokens[end:]
+        if rest:
+            # "".join(rest) as one more key: "Gaudi 3 HL-325L" -> model gaudi3, rest hl325l.
+            extra = rows.get("".join(rest), ())
+            candidates = tuple(g for g in candidates if g in extra)
+            if not candidates:
+                return f'unknown GPU "{shown}"; the catalog has {model.upper()} only as {_listing(rows[model])}'
+        fitting = [g for g in candidates if _fits(g, parsed, forms[g])]
+        base = default.get(model)
+        if base in fitting:
+            return base
+        if len(fitting) == 1:
+            return fitting[0]
+        if not fitting:
+            return f'unknown GPU "{shown}"; the catalog has {model.upper()} only as {_listing(candidates)}'
+        return f'GPU "{shown}" is ambiguous: it could be {_listing(fitting)}; type one of these names'
+    return None
+
+
+def _suggestions(parsed: names.Parsed | None) -> list[GPU]:
+    """Rows to suggest for an unknown spelling, never one of another model number."""
+    if parsed is None or not parsed.tokens:
+        return []
+    rows, default, _ = _models()
+    typed = parsed.model
+    out: list[GPU] = []
+    for model in sorted((m for m in rows if names.near_model(typed, m)), key=lambda m: (len(m), m)):
+        gpu = default.get(model) or rows[model][0]
+        if gpu not in out:
+            out.append(gpu)
+    return out
+
+
+def _looks_like_a_number(text: str) -> bool:
+    return text[:1].isdigit() or (text[:1] in "+-." and text[1:2].isdigit())
 
 
 @functools.lru_cache(maxsize=4096)
 def _by_text(name: str) -> GPU | str:
     """The row for raw text, else the error message.
 
-    Cached on the raw text as well, so a repeated call skips normalising (< 2 us per call).
+    Cached on the raw text, so a repeated call skips normalising (< 2 us per call); misses are
+    cached too, since parsing and suggesting is the slow part of a bad name.
     """
     shown = name.strip()
     if not shown:
         return "gpu is blank; give a catalog name (see GPU_NAMES()) or a peak TFLOPS"
-    found = _by_key(_key(shown))
-    if isinstance(found, GPU):
-        return found
-    if found:
-        return f'unknown GPU "{shown}"; did you mean "{found}"?'
+    gpu = _index().get(normalise_key(shown))
+    if gpu is not None:
+        return gpu
+    parsed = names.parse(shown)
+    if parsed is not None and parsed.tokens:
+        found = _by_model(shown, parsed)
+        if found is not None:
+            return found
+    if _looks_like_a_number(shown):
+        return f'no GPU is named "{shown}"; to give a peak in TFLOPS, type the number without quotes'
+    close = _suggestions(parsed)
+    if close:
+        return f'unknown GPU "{shown}"; did you mean {_listing(close, " or ")}?'
     return f'unknown GPU "{shown}"; see GPU_NAMES() for the catalog'
 
 
@@ -90,7 +191,7 @@ def _not_selectable(gpu: GPU) -> FlopsheetError:
 
 
 def resolve(name: str, *, selectable_only: bool = True) -> GPU:
-    """The catalog row a user-typed name means.
+    """The catalog row a user-typed name means. Text is always a name, never a number.
 
     With selectable_only=False, rows without a bf16/fp16 peak (Ascend 910B...) are returned too,
     for GPU_SPEC-style look-ups of their other fields.

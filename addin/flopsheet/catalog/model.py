@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import re
 from dataclasses import dataclass
 from importlib import resources
 
@@ -26,7 +27,7 @@ FIELDS = (
     "fp32_tflops", "tf32_tflops", "bf16_tflops", "fp16_tflops", "fp8_tflops", "fp4_tflops",
     "int8_tops", "memory_gb", "bandwidth_tbs", "tdp_w", "interconnect_gbs", "sparsity_factor",
     "vendor", "year", "source",
-    "fp64_tflops", "full_name", "confidence", "usd_per_gpu_hour",
+    "fp64_tflops", "full_name", "confidence", "usd_per_gpu_hour", "price_source", "price_date",
 )
 
 _FLOAT_COLS = (
@@ -34,7 +35,7 @@ _FLOAT_COLS = (
     "fp8_tflops", "fp4_tflops", "int8_tops", "fp64_tflops", "sparsity_factor",
     "interconnect_gbs", "tdp_w", "usd_per_gpu_hour",
 )
-_TEXT_COLS = ("vendor", "price_source", "source", "confidence", "full_name", "notes")
+_TEXT_COLS = ("vendor", "price_source", "price_date", "source", "confidence", "full_name", "notes")
 _LIST_COLS = ("unconfirmed", "not_published", "aliases")
 
 
@@ -59,7 +60,8 @@ class GPU:
     interconnect_gbs: float | None
     tdp_w: float | None
     usd_per_gpu_hour: float | None  # an editable assumption, dated; see price_source
-    price_source: str
+    price_source: str  # who published the price and what kind it is (list price / assumption)
+    price_date: str  # ISO date the price was published or read; a price row has both
     source: str
     confidence: str
     unconfirmed: tuple[str, ...]  # fields left empty: reference says unconfirmed/not published
@@ -93,6 +95,11 @@ def _parse_row(raw: dict[str, str], line: int) -> GPU:
     for field in gpu.unconfirmed:
         if getattr(gpu, field, None) not in (None, ""):
             raise FlopsheetError(f"catalog row {gpu.name}: {field} is marked unconfirmed but has a value")
+    # A price is only shipped with who published it and when (GPU_SPEC shows both).
+    if (gpu.usd_per_gpu_hour is None) != (not gpu.price_source) or (gpu.usd_per_gpu_hour is None) != (not gpu.price_date):
+        raise FlopsheetError(f"catalog row {gpu.name}: a price needs price_source and price_date, and they need a price")
+    if gpu.price_date and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", gpu.price_date):
+        raise FlopsheetError(f"catalog row {gpu.name}: price_date must be YYYY-MM-DD (got {gpu.price_date!r})")
     return gpu
 
 

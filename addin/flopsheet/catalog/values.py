@@ -42,8 +42,8 @@ def missing_reason(gpu: GPU, field: str) -> str:
         return "unconfirmed in public sources"
     if field in _PEAK_FIELDS:
         return "format not supported"
-    if field == "usd_per_gpu_hour":
-        return "no cloud price recorded"
+    if field in ("usd_per_gpu_hour", "price_source", "price_date"):
+        return "no sourced price recorded"
     return "not recorded"
 
 
@@ -63,7 +63,8 @@ def peak_tflops(gpu: GPU, precision: str | None = "bf16") -> float:
                          arg="precision")
 
 
-def _field_name(field: str | None) -> str:
+def field_name(field: str | None) -> str:
+    """The catalog field a GPU_SPEC `field` argument names ("FP8" -> fp8_tflops; blank -> bf16)."""
     if field is None or (isinstance(field, str) and not field.strip()):
         return "bf16_tflops"  # GPU_SPEC's default
     key = field.strip().lower() if isinstance(field, str) else None
@@ -73,9 +74,47 @@ def _field_name(field: str | None) -> str:
     raise FlopsheetError(f'field must be one of {", ".join(FIELDS)} (got "{shown}")', arg="field")
 
 
+_field_name = field_name  # the old private name; handoff/twins.py imports it
+
+
+class Missing:
+    """A figure the catalog does not have: not a number, and says why.
+
+    `figure()` returns this instead of None so a writer (the hand-off GPUs sheet, a report)
+    cannot turn a missing figure into 0: float(), arithmetic and comparisons raise TypeError.
+    """
+
+    __slots__ = ("gpu", "field", "reason")
+
+    def __init__(self, gpu: str, field: str, reason: str):
+        self.gpu, self.field, self.reason = gpu, field, reason
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __float__(self):
+        raise TypeError(f"{self.gpu} has no {self.field} in the catalog ({self.reason})")
+
+    def __repr__(self) -> str:
+        return f"Missing({self.gpu!r}, {self.field!r}, {self.reason!r})"
+
+    def __str__(self) -> str:
+        return f"no {self.field} ({self.reason})"
+
+
+def figure(gpu: GPU, field: str | None = "bf16_tflops") -> float | int | str | Missing:
+    """One catalog value, or a `Missing` marker with the reason; never None, never 0 for blank."""
+    name = field_name(field)
+    value = getattr(gpu, name)
+    if value is None or value == "":
+        return Missing(gpu.name, name, missing_reason(gpu, name))
+    return value
+
+
 def spec(gpu: GPU, field: str | None = "bf16_tflops") -> float | int | str:
-    """One catalog value (GPU_SPEC): a number, or text for vendor/source/full_name/confidence."""
-    name = _field_name(field)
+    """One catalog value (GPU_SPEC): a number, or text for vendor/source/full_name/confidence/
+    price_source/price_date. A missing figure raises FlopsheetError saying why."""
+    name = field_name(field)
     value = getattr(gpu, name)
     if value is None or value == "":
         raise FlopsheetError(
