@@ -96,8 +96,9 @@ def test_training_rows(saved):
     assert v("Chinchilla-optimal 70B", "MFU used") == 0.40  # blank MFU -> DefaultMFU
     # DeepSeek-V3 on ACTIVE parameters: the report's 2.788M H800 GPU-hours, to within 1%.
     assert v("DeepSeek-V3 (MoE, 37B active of 671B)", "GPU-hours") == pytest.approx(2.788e6, rel=0.01)
-    assert v("DeepSeek-V3 (MoE, 37B active of 671B)", "Energy (MWh; catalog TDP, x PUE)").startswith(
-        "TRAIN_ENERGY_MWH: H800 SXM has no tdp_w")  # says why, instead of inventing a TDP
+    # H800 SXM TDP 700 W (NVIDIA's H800 datasheet): GPU-hours x 0.7 kW x PUE 1.2, in MWh
+    assert v("DeepSeek-V3 (MoE, 37B active of 671B)", "Energy (MWh; catalog TDP, x PUE)") == pytest.approx(
+        v("DeepSeek-V3 (MoE, 37B active of 671B)", "GPU-hours") * 0.700 * 1.2 / 1000, rel=1e-9)
     for r in range(5 + len(rows), 20):  # blank rows show nothing
         assert all(ev.value("Training", f"{c}{r}") == "" for c in "KLMNOPQRST")
 
