@@ -130,7 +130,11 @@ def _sdk():
         import pythonnet
 
         root = _runtime_dir()
-        pythonnet.set_runtime(clr_loader.get_coreclr(entry_dll=root / "redlines.dll", dotnet_root=root))
+        # Invariant globalization: validation needs no culture data, and a slim CI image may
+        # lack the ICU libraries .NET otherwise refuses to start without.
+        runtime = clr_loader.get_coreclr(entry_dll=root / "redlines.dll", dotnet_root=root,
+                                         properties={"System.Globalization.Invariant": "true"})
+        pythonnet.set_runtime(runtime)
         import clr
 
         clr.AddReference(str(root / "DocumentFormat.OpenXml.dll"))

@@ -86,6 +86,17 @@ def test_unopenable_package_is_a_problem_not_a_crash(plain, tmp_path):
     assert found and found[0][0] == "(package)", found
 
 
+@pytest.mark.parametrize("ci, outcome", [("true", pytest.fail.Exception), ("", pytest.skip.Exception)])
+def test_a_missing_validator_fails_under_ci_and_skips_elsewhere(monkeypatch, ci, outcome):
+    def unavailable():
+        raise ooxml.ValidatorUnavailable("no runtime here")
+
+    monkeypatch.setattr(ooxml, "_sdk", unavailable)
+    monkeypatch.setenv("CI", ci)
+    with pytest.raises(outcome, match="no runtime here"):
+        ooxml.validate(ROOT / "workbook" / "flopsheet.xlsx")
+
+
 # --- what the project writes ---------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["flopsheet.xlsm", "flopsheet.xlsx"])
