@@ -38,7 +38,6 @@ def test_fields_and_precisions_follow_the_contract():
     assert PRECISIONS == ("bf16", "fp16", "fp8", "fp4", "int8", "tf32", "fp32")
 
 
-
 def test_every_advertised_field_is_read_from_the_csv_and_answered_by_spec():
     # A field GPU_SPEC lists must come from a column of the shipped table (not a dataclass
     # default nobody fills), and spec() must answer it for every row: its value, or a one-line
