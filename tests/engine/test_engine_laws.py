@@ -1,5 +1,7 @@
 """Scaling laws and broadcasting rules of the engine, as properties (hypothesis)."""
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -161,17 +163,47 @@ def test_valid_arguments_give_a_non_negative_result(formula, data):
     assert not (np.asarray(out) < 0).any(), values
 
 
-def test_excel_defaults_are_the_engine_defaults():
-    # a default is defined once, in the engine; the Excel contract only points to it
+def _engine_default(fn, name):
+    import inspect
+
+    param = inspect.signature(fn.formula.fn).parameters.get(name)
+    return None if param is None or param.default is inspect.Parameter.empty else param.default
+
+
+def _outcome(fn, *args):
+    try:
+        return fn(*args)
+    except FlopsheetError as err:  # the same refusal either way is the same outcome
+        return f"error: {err}"
+
+
+_DOC_DEFAULT = re.compile(r"default (-?[0-9][0-9.eE+-]*)(?:/([0-9]+))?")
+
+
+def test_blank_optional_arguments_get_the_engine_defaults():
+    # A default is defined once, in the engine's signature. Through the Excel face, a blank
+    # optional argument must give exactly what typing the engine's default gives, and the
+    # argument's help text (shown in Excel's wizard) must state that same number.
     from flopsheet.functions import REGISTRY
 
-    checked = 0
+    checked = documented = 0
     for fn in REGISTRY.values():
         if fn.formula is None:
             continue
-        for arg in fn.args:
-            if arg.kind == "number" and arg.optional and arg.default is not None \
-                    and arg.name in fn.formula.defaults:
-                assert arg.default == fn.formula.defaults[arg.name], (fn.name, arg.name)
-                checked += 1
-    assert checked >= 25
+        example = list(fn.example)
+        for i, arg in enumerate(fn.args):
+            default = _engine_default(fn, arg.name)
+            if arg.kind != "number" or not arg.optional or default is None:
+                continue
+            stated = _DOC_DEFAULT.search(arg.doc)
+            if stated:
+                said = float(stated.group(1).rstrip(".")) / float(stated.group(2) or 1)
+                assert said == pytest.approx(default, rel=1e-12), (fn.name, arg.name, arg.doc, default)
+                documented += 1
+            if len(example) < i:
+                continue
+            blank = _outcome(fn, *example[:i], None)
+            typed = _outcome(fn, *example[:i], default)
+            assert blank == typed, (fn.name, arg.name, blank, typed)
+            checked += 1
+    assert checked >= 20 and documented >= 30, (checked, documented)
