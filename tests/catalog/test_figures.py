@@ -1,7 +1,7 @@
 """Catalog figures that were corrected, prices with their source and date, and missing figures.
 
 CORRECTIONS lists every cell where the shipped catalog deliberately differs from the project's
-reference table (/work/shared/reference/accelerators.csv), with the reference's value and the
+reference table (tests/reference/accelerators.csv), with the reference's value and the
 source of the correction. A test comparing the catalog with the reference must skip these cells
 (`from tests.catalog.test_figures import CORRECTIONS` or copy the keys).
 """
@@ -34,8 +34,7 @@ CORRECTIONS = {
         "the row's own source note: HGX B300 108 PFLOPS dense FP4 over 8 GPUs = 13,500 per GPU"),
 }
 
-_REFERENCE_CANDIDATES = [Path(__file__).resolve().parents[3] / "shared/reference/accelerators.csv",
-                         Path("/work/shared/reference/accelerators.csv")]
+REFERENCE = Path(__file__).resolve().parents[1] / "reference" / "accelerators.csv"  # see its README
 
 
 def by_name(name: str):
@@ -54,10 +53,7 @@ def test_corrected_figures_are_shipped(key):
 
 
 def test_corrections_are_still_needed_against_the_reference():
-    ref = next((p for p in _REFERENCE_CANDIDATES if p.exists()), None)
-    if ref is None:
-        pytest.skip("reference table not present")
-    rows = {r["name"]: r for r in csv.DictReader(ref.open(newline="", encoding="utf-8"))}
+    rows = {r["name"]: r for r in csv.DictReader(REFERENCE.open(newline="", encoding="utf-8"))}
     column = {"tdp_w": "tdp_w", "bandwidth_tbs": "memory_bandwidth_tbs", "fp4_tflops": "fp4_tflops_dense"}
     for (name, field), (cell, _, _) in CORRECTIONS.items():
         assert rows[by_name(name).full_name][column[field]].strip() == cell, (name, field)
