@@ -7,9 +7,10 @@ FP8), because those name the same architecture. Two rows claiming one key is a c
 fails at load.
 
 Did-you-mean never crosses to another size or generation: a suggestion must carry exactly the
-numbers the user typed ("3.1" and "405" for "Lama 3.1 405B") and a family word spelled
-nearly the same ("lama" ~ "llama"), so "Llama 3.1 400B", "DeepSeek V4" or "Gemma 3" (which
-shares only its number with GPT-3) get no suggestion rather than another model's figures.
+numbers the user typed, each with the letter before it ("a3.1" and "405" for "Lama 3.1 405B";
+"r2" is not "v2"), and a family word spelled nearly the same ("lama" ~ "llama"). So
+"Llama 3.1 400B", "DeepSeek V4", "DeepSeek-R2" or "Gemma 3" (which shares only its number with
+GPT-3) get no suggestion rather than another model's figures.
 """
 
 from __future__ import annotations
@@ -43,8 +44,20 @@ def _key(text: str) -> str:
 
 
 def _numbers(text: str) -> tuple[str, ...]:
-    """The numbers in a name, in order: its size and generation ("3.1", "405")."""
-    return tuple(_NUMBER.findall(_strip_org(text)))
+    """The numbers in a name with the letter glued before each ("a3.1", "405" for "Llama 3.1 405B").
+
+    The letter keeps "DeepSeek-R2" from matching "DeepSeek-V2" and "Gemma 3" from matching
+    "GPT-3"; separators before a number are skipped, so "Llama3.1" and "Llama 3.1" agree.
+    """
+    text = _strip_org(text)
+    out = []
+    for match in _NUMBER.finditer(text):
+        j = match.start() - 1
+        while j >= 0 and text[j] in " \t-_":
+            j -= 1
+        letter = text[j] if j >= 0 and text[j].isalpha() else ""
+        out.append(letter + match.group())
+    return tuple(out)
 
 
 def _stem(key: str) -> str:
