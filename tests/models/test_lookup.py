@@ -83,6 +83,7 @@ def test_did_you_mean_suggests_the_same_model_misspelt(typed, suggested):
     ("Gemma 3", "GPT-3"),  # shares only its number with GPT-3
     ("Llama 3", "GPT-3"),
     ("405B", "Llama"),  # a size alone names no family
+    ("Qwen3-235B-A22B-Instruct-2507", "Qwen3 235B-A22B"),  # a later release with another context
 ])
 def test_did_you_mean_never_crosses_family_or_size(typed, never):
     with pytest.raises(FlopsheetError) as err:
