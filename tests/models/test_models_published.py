@@ -1,0 +1,102 @@
+"""Published figures the model catalog must hold, each with the primary source it comes from.
+
+The expected values are typed here from the sources (not read back from the CSV), so a hand
+edit of models.csv that changes one fails a test.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from flopsheet.models import field, resolve
+
+# (model, field, value, source)
+PUBLISHED = [
+    # DeepSeek-V3 technical report, arXiv:2412.19437: abstract and Table 1 (2.788M H800 GPU hours),
+    # Section 4.1 (14.8T tokens), Section 4.2 (61 layers, KV compression 512, RoPE dim 64).
+    ("DeepSeek-V3", "gpu_hours", 2.788e6, "arXiv:2412.19437 Table 1"),
+    ("DeepSeek-V3", "training_tokens", 14.8e12, "arXiv:2412.19437 Section 4.1"),
+    ("DeepSeek-V3", "total_params", 671e9, "arXiv:2412.19437 abstract"),
+    ("DeepSeek-V3", "active_params", 37e9, "arXiv:2412.19437 abstract"),
+    ("DeepSeek-V3", "kv_lora_rank", 512, "arXiv:2412.19437 Section 4.2; config_671B.json"),
+    ("DeepSeek-V3", "qk_rope_head_dim", 64, "arXiv:2412.19437 Section 4.2; config_671B.json"),
+    ("DeepSeek-V3", "layers", 61, "arXiv:2412.19437 Section 4.2"),
+    ("DeepSeek-V3", "experts", 256, "arXiv:2412.19437 Section 4.2"),
+    ("DeepSeek-V3", "experts_per_token", 8, "arXiv:2412.19437 Section 4.2"),
+    ("DeepSeek-V3", "training_hardware", "H800 SXM", "arXiv:2412.19437 Section 3.1"),
+    # Llama 3.1 405B: the Llama 3 paper arXiv:2407.21783 Section 1 (3.8e25 FLOPs, 15.6T tokens);
+    # the Llama 3.1 model card (30.84M H100 hours); sku_list.py (126 layers, 16384, 128 / 8 heads).
+    ("Llama 3.1 405B", "training_flops", 3.8e25, "arXiv:2407.21783 Section 1"),
+    ("Llama 3.1 405B", "gpu_hours", 30.84e6, "llama-models MODEL_CARD.md, Llama 3.1"),
+    ("Llama 3.1 405B", "training_tokens", 15.6e12, "arXiv:2407.21783 Section 1 (card: 15T+)"),
+    ("Llama 3.1 405B", "layers", 126, "llama-models sku_list.py"),
+    ("Llama 3.1 405B", "d_model", 16384, "llama-models sku_list.py"),
+    ("Llama 3.1 405B", "heads", 128, "llama-models sku_list.py"),
+    ("Llama 3.1 405B", "kv_heads", 8, "llama-models sku_list.py"),
+    ("Llama 3.1 405B", "vocab", 128256, "llama-models sku_list.py"),
+    ("Llama 3.1 405B", "context", 131072, "llama-models sku_list.py"),
+    # PaLM, arXiv:2204.02311: 6144 TPU v4 chips, MFU 46.2%, 780B tokens.
+    ("PaLM 540B", "training_flops", 2.527e24, "arXiv:2204.02311"),
+    ("PaLM 540B", "mfu", 0.462, "arXiv:2204.02311 Section 4.1"),
+    ("PaLM 540B", "training_chips", 6144, "arXiv:2204.02311 Section 4"),
+    ("PaLM 540B", "training_hardware", "TPU v4", "arXiv:2204.02311 Section 4"),
+    ("PaLM 540B", "training_tokens", 780e9, "arXiv:2204.02311 Section 3"),
+    ("PaLM 540B", "kv_heads", 1, "arXiv:2204.02311 Table 1 (multi-query attention)"),
+    # BLOOM, arXiv:2211.05100 Section 3.4.1: 1,082,990 compute hours on 384 A100 80GB.
+    ("BLOOM 176B", "gpu_hours", 1082990, "arXiv:2211.05100 Section 3.4.1"),
+    ("BLOOM 176B", "training_chips", 384, "arXiv:2211.05100 Section 3.4.1"),
+    # GPT-3, arXiv:2005.14165: Table D.1 3.14E+23 FLOPs; 300B tokens.
+    ("GPT-3 175B", "training_flops", 3.14e23, "arXiv:2005.14165 Table D.1"),
+    ("GPT-3 175B", "training_tokens", 300e9, "arXiv:2005.14165 Table 2.2"),
+    ("GPT-3 175B", "total_params", 175e9, "arXiv:2005.14165 Table 2.1"),
+    # Chinchilla, arXiv:2203.15556 Table 4: 1.4T tokens.
+    ("Chinchilla 70B", "training_tokens", 1.4e12, "arXiv:2203.15556 Table 4"),
+    ("Chinchilla 70B", "total_params", 70e9, "arXiv:2203.15556 Table 4"),
+    # Kimi K2 README model summary.
+    ("Kimi K2", "experts", 384, "MoonshotAI/Kimi-K2 README"),
+    ("Kimi K2", "shared_experts", 1, "MoonshotAI/Kimi-K2 README"),
+    ("Kimi K2", "training_tokens", 15.5e12, "MoonshotAI/Kimi-K2 README"),
+    # Llama 4 model card.
+    ("Llama 4 Maverick", "gpu_hours", 2.38e6, "llama-models llama4 MODEL_CARD.md"),
+    ("Llama 4 Scout", "gpu_hours", 5.0e6, "llama-models llama4 MODEL_CARD.md"),
+    # gpt-oss model card Table 1 and the reference implementation.
+    ("gpt-oss-120b", "total_params", 116.83e9, "arXiv:2508.10925 Table 1"),
+    ("gpt-oss-120b", "active_params", 5.13e9, "arXiv:2508.10925 Table 1"),
+    ("gpt-oss-120b", "sliding_window", 128, "openai/gpt-oss gpt_oss/torch/model.py"),
+]
+
+
+@pytest.mark.parametrize(("model", "name", "value", "source"), PUBLISHED,
+                         ids=[f"{m}:{f}" for m, f, _, _ in PUBLISHED])
+def test_published_figure(model, name, value, source):
+    got = field(model, name)
+    if isinstance(value, str):
+        assert got == value, source
+    else:
+        assert got == pytest.approx(value, rel=1e-9), source
+
+
+@pytest.mark.parametrize(("model", "source_part"), [
+    ("DeepSeek-V3", "arxiv.org/abs/2412.19437"),
+    ("Llama 3.1 405B", "arxiv.org/abs/2407.21783"),
+    ("Llama 3.1 405B", "llama3_1/MODEL_CARD.md"),
+    ("PaLM 540B", "arxiv.org/abs/2204.02311"),
+    ("BLOOM 176B", "arxiv.org/abs/2211.05100"),
+    ("GPT-3 175B", "arxiv.org/abs/2005.14165"),
+    ("Chinchilla 70B", "arxiv.org/abs/2203.15556"),
+])
+def test_published_figures_cite_their_source(model, source_part):
+    assert source_part in resolve(model).source
+
+
+def test_palm_hours_are_the_two_stages_of_appendix_b():
+    # "6144 TPU v4 chips for 1200 hours and 3072 TPU v4 chips for 336 hours" (arXiv:2204.02311 App. B)
+    assert field("PaLM 540B", "gpu_hours") == 6144 * 1200 + 3072 * 336
+
+
+def test_deepseek_r1_shares_deepseek_v3_architecture():
+    v3, r1 = resolve("DeepSeek-V3"), resolve("DeepSeek-R1")
+    for name in ("total_params", "active_params", "layers", "d_model", "heads", "kv_lora_rank",
+                 "qk_rope_head_dim", "experts", "experts_per_token", "shared_experts", "moe_layers", "vocab"):
+        assert getattr(v3, name) == getattr(r1, name), name
+    assert v3.family == r1.family
