@@ -87,11 +87,11 @@ def run_gpus(args) -> int:
 
 def _subcommand_modules():
     """Subcommands that live beside what they drive (each has add_parser(sub))."""
-    from flopsheet import docs
+    from flopsheet import docs, regenerate
     from flopsheet.handoff import cli as handoff_cli
     from flopsheet.template import cli as template_cli
 
-    return (template_cli, handoff_cli, docs)
+    return (template_cli, handoff_cli, docs, regenerate)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -340,7 +340,7 @@ def ceil_whole(x):
 
     The quotient is first rounded to 12 significant digits, then up to a whole number. The
     native twin does the same explicitly, `ROUNDUP(ROUND(q, 11-INT(LOG10(q))), 0)`
-    (`count_twin`), so the two agree: spreadsheets apply their own snapping inside ROUNDUP
+    (`flopsheet.functions.twintext.count_twin`), so the two agree: spreadsheets apply their own snapping inside ROUNDUP
     (LibreOffice 7.4 rounds its argument to 12 significant digits, measured; Excel to 15), and
     an argument already rounded to 12 digits is left alone by both.
     """
@@ -356,8 +356,3 @@ def ceil_whole(x):
         scale = 10.0 ** (COUNT_DIGITS - 1 - np.floor(np.log10(np.abs(x))))
         rounded = np.round(x * scale) / scale  # exact when the 12-digit value is a whole number
     return np.ceil(np.where(np.isfinite(rounded), rounded, x))
-
-
-def count_twin(expr: str) -> str:
-    """The native-formula twin of `ceil_whole(expr)` (see there)."""
-    return f"ROUNDUP(ROUND({expr},{COUNT_DIGITS - 1}-INT(LOG10({expr}))),0)"

@@ -13,7 +13,13 @@ REGISTRY: dict[str, Function] = {
     f.name: f for module in (training, inference, tokens, hardware) for f in module.FUNCTIONS
 }
 
-globals().update(REGISTRY)
+
+def __getattr__(name: str) -> Function:
+    """`flopsheet.functions.GPU_DAYS` is REGISTRY["GPU_DAYS"] (declared in functions/training.py)."""
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
 
 
 def get(name: str) -> Function:
@@ -30,4 +36,4 @@ def get(name: str) -> Function:
     return fn
 
 
-__all__ = ["REGISTRY", "Arg", "Function", "call", "evaluate", "get", *REGISTRY]
+__all__ = ["REGISTRY", "Arg", "Function", "call", "evaluate", "get"]
