@@ -46,7 +46,6 @@ class Ctx:
     """What sheets share while the workbook is built."""
 
     names: dict[str, str] = field(default_factory=dict)  # defined name -> "Start!$C$9"
-    values: dict[str, float] = field(default_factory=dict)  # defined name -> value
     gpu_cols: dict[str, str] = field(default_factory=dict)  # GPUs key -> column letter
     gpu_last_col: str = "A"
     gpu_key_row: int = 5
@@ -57,11 +56,20 @@ class Ctx:
         cell = self.cells[(sheet, key)]
         return cell if from_sheet == sheet else f"{quoted(sheet)}{cell}"
 
-    def output(self, sheet: str, key: str, label: str, unit: str, value, scenario: str = "",
-               show: bool = True) -> None:
-        """Record the engine's value for the formula cell placed under `key`."""
+    def output(self, sheet: str, key: str, label: str, unit: str, scenario: str = "", show: bool = True,
+               engine: tuple | None = None) -> None:
+        """Report the formula cell placed under `key` in the summary.
+
+        Its value is not computed here: `summary.evaluate_outputs` takes it from the registry
+        with the inputs the cell's formula references. `engine=(formula, {argument: key})`
+        instead takes it from an engine formula applied to the values of this sheet's cells
+        `key` (a cell whose formula is a native twin of that engine formula).
+        """
         cell = self.cells[(sheet, key)].replace("$", "")
-        self.outputs.append(Output(sheet, cell, label, unit, value, scenario, show))
+        if engine is not None:
+            formula, keys = engine
+            engine = (formula, {arg: self.cells[(sheet, k)].replace("$", "") for arg, k in keys.items()})
+        self.outputs.append(Output(sheet, cell, label, unit, None, scenario, show, engine))
 
     # -- lookups into the GPUs sheet (whole columns, so rows a user adds below still match) --
     def gpu_column(self, key: str) -> str:

@@ -14,13 +14,11 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from flopsheet import catalog
 from flopsheet.template import scenarios as sc
 from flopsheet.template import styles as st
 from flopsheet.template.layout import (
     GPU_LIST, MULTIMODAL, PRECISION_LIST, Ctx, finish, validate_list, validate_number,
 )
-from flopsheet.template.summary import py
 
 HEADER_ROW = 4
 FIRST_ROW = 5
@@ -101,33 +99,6 @@ def _tokens_cell(s: sc.TrainingScenario, r: int, ctx: Ctx):
     return s.tokens
 
 
-def _engine(s: sc.TrainingScenario, ctx: Ctx) -> dict[str, object]:
-    """The row's values by the Python engine, mirroring each column's formula."""
-    if s.params is None:
-        return {c.key: "" for c in CALCS}
-    if s.tokens == sc.TOKENS_CHINCHILLA:
-        tokens = py("CHINCHILLA_TOKENS", s.params)
-    elif s.tokens == sc.TOKENS_ALL_IMAGES:
-        tokens = next(o.value for o in ctx.outputs
-                      if o.sheet == MULTIMODAL and o.cell == ctx.cells[(MULTIMODAL, "dataset_tokens")].replace("$", ""))
-    else:
-        tokens = s.tokens
-    gpu = catalog.resolve(s.gpu)
-    peak = s.peak_override if s.peak_override is not None else catalog.peak_tflops(gpu, s.precision)
-    mfu = s.mfu if s.mfu is not None else ctx.values["DefaultMFU"]
-    usd = s.usd_per_gpu_hour if s.usd_per_gpu_hour is not None else (gpu.usd_per_gpu_hour or 0.0)
-    flops = py("TRAIN_FLOPS", s.params, tokens)
-    return {
-        "tokens": tokens, "peak": peak, "mfu_used": mfu, "usd_used": usd, "flops": flops,
-        "gpu_hours": py("GPU_HOURS", flops, peak, mfu),
-        "gpu_days": py("GPU_DAYS", flops, peak, mfu),
-        "days": "" if s.gpus is None else py("TRAIN_DAYS", flops, peak, s.gpus, mfu),
-        "needed": "" if s.deadline_days is None else py("GPUS_NEEDED", flops, peak, s.deadline_days, mfu),
-        "cost": py("TRAIN_COST", flops, peak, usd, mfu),
-        "energy": py("TRAIN_ENERGY_MWH", flops, s.gpu, mfu, s.precision, ctx.values["PUE"]),
-    }
-
-
 # What the summary prints per row: key -> (label after the value, unit).
 _SHOWN = {
     "flops": ("", "FLOPs"), "gpu_days": ("", "GPU-days"),
@@ -161,14 +132,12 @@ def write(ws: Worksheet, ctx: Ctx, scenarios=sc.TRAINING, blank_rows: int = sc.B
         for col in CALCS:
             st.set_formula(ws[f"{LETTER[col.key]}{r}"], _formula(col, r, ctx), st.CALC, col.fmt)
 
-        engine = _engine(s, ctx)
-        for key, value in engine.items():
-            if key == "tokens" and not isinstance(_tokens_cell(s, r, ctx), str):
-                continue  # typed in: not a formula
+        derived_tokens = isinstance(_tokens_cell(s, r, ctx), str)  # a formula, not typed in
+        for key in (("tokens",) if derived_tokens else ()) + tuple(c.key for c in CALCS):
             ctx.cells[(ws.title, f"{key}{r}")] = f"${LETTER[key]}${r}"
             label, unit = _SHOWN.get(key, (key, ""))
             label = label.format(gpus=s.gpus or 0, deadline=s.deadline_days or 0)
-            ctx.output(ws.title, f"{key}{r}", label, unit, value, s.name or f"(blank row {r})",
+            ctx.output(ws.title, f"{key}{r}", label, unit, s.name or f"(blank row {r})",
                        show=key in _SHOWN and bool(s.name))
         ctx.cells[(ws.title, f"row:{s.name}")] = str(r)
 
