@@ -25,18 +25,21 @@ import math
 import re
 from dataclasses import dataclass
 
-from flopsheet import catalog, engine
-from flopsheet.catalog.values import _field_name
+from flopsheet import catalog, engine, placeholders
 from flopsheet.errors import FlopsheetError
-from flopsheet.exceltext import ErrorValue
+from flopsheet.exceltext import ErrorValue, number_literal, string_literal
 from flopsheet.functions._inputs import REQUIRED
 from flopsheet.functions._model import Function
 from flopsheet.functions.tokens import tokens_per_unit
 from flopsheet.handoff.gpusheet import Table
 from flopsheet.magnitudes import parse_num
 
+try:  # public in the catalog's rewrite (its branch); the private name until that is merged
+    from flopsheet.catalog import field_name
+except ImportError:  # pragma: no cover - removed once the catalog branch is in
+    from flopsheet.catalog.values import _field_name as field_name
+
 MAX_FORMULA = 8192  # Excel's limit on a formula's length, in characters
-_PLACEHOLDER = re.compile(r"\{([a-z_0-9]+)(?::([a-z_0-9]+))?\}")
 _SECTION = re.compile(r"\[\[(.*?)\]\]", re.S)
 _ATOM = re.compile(r"(?:\$?[A-Za-z_][A-Za-z0-9_.]*!)?\$?[A-Za-z0-9_.$:]+|\d+(?:\.\d*)?(?:E[+-]?\d+)?")
 
@@ -72,19 +75,14 @@ OMITTED = Expr("omitted")
 
 
 def number(x: float) -> str:
-    """A float as an Excel literal that reads back as the same double (Excel keeps 15 digits)."""
-    x = float(x)
-    if abs(x) < 2.2250738585072014e-308:  # subnormal: Excel stores 0, LibreOffice rejects the literal
-        return "0"
-    if x.is_integer() and abs(x) < 1e15:
-        return str(int(x))
-    if not math.isfinite(x):
-        raise Untranslatable(f"{x} has no Excel form")
-    return repr(x).upper()  # "3.15E+23", "1E-12", "0.462"
+    """A float as an Excel literal (exceltext.number_literal); inf/nan: Untranslatable."""
+    try:
+        return number_literal(x)
+    except ValueError as e:
+        raise Untranslatable(str(e)) from None
 
 
-def text(s: str) -> str:
-    return '"' + s.replace('"', '""') + '"'
+text = string_literal  # a string as a formula literal, quotes doubled
 
 
 def _single_call(e: str) -> bool:
@@ -202,8 +200,8 @@ class _Call:
                 raise Untranslatable(err.message) from None
             return _Value(number(x), x)
         u = e.text
-        table = "{" + ";".join(f'"{k}",{number(v)}' for k, v in engine.TOKENS_PER_UNIT.items()) + "}"
-        return _Value(f'IF(ISNUMBER({u}),{u},VLOOKUP(IF(TRIM({u})="","{default}",TRIM({u})),{table},2,FALSE))',
+        table = "{" + ";".join(f"{text(k)},{number(v)}" for k, v in engine.TOKENS_PER_UNIT.items()) + "}"
+        return _Value(f'IF(ISNUMBER({u}),{u},VLOOKUP(IF(TRIM({u})="",{text(default)},TRIM({u})),{table},2,FALSE))',
                       runtime=True)
 
     # -- GPUs ------------------------------------------------------------------------------
@@ -322,7 +320,7 @@ class _Call:
             if not isinstance(f, str) or isinstance(f, ErrorValue):
                 raise Untranslatable(f'field must be text such as "memory_gb" (got {f!r})')
             try:
-                fld = _field_name(f)
+                fld = field_name(f)
             except FlopsheetError as err:
                 raise Untranslatable(err.message) from None
             return self._column(fld), fld
@@ -346,14 +344,16 @@ class _Call:
 
     def fill(self, template: str) -> str:
         def section(m):
-            names = [n for n, s in _PLACEHOLDER.findall(m.group(1)) if not s and n in self.spec]
+            names = [n for scope, n in placeholders.placeholders(m.group(1)) if scope is None and n in self.spec]
             optional = [n for n in names if self.spec[n].default is None]
             if optional and all(self.arg(n).omitted for n in optional):
                 return ""
             return m.group(1)
 
         template = _SECTION.sub(section, template)
-        return _PLACEHOLDER.sub(lambda m: paren(self.value(m.group(1), m.group(2)).text), template)
+        # {gpu:memory_gb}: scope "gpu", name "memory_gb" (flopsheet.placeholders)
+        return placeholders.fill(template, lambda scope, name: paren(
+            (self.value(scope, name) if scope else self.value(name, None)).text))
 
     def guard(self) -> list[str]:
         """Rule tests for every runtime input of the engine formula; literals checked now."""

@@ -14,6 +14,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from flopsheet import placeholders
+from flopsheet.exceltext import a1, sheet_prefix
 from flopsheet.template import styles as st
 from flopsheet.template.summary import Output
 
@@ -33,12 +35,13 @@ NOTE_WIDTH = 150  # characters per note row: fits the sheets' print width
 
 
 def quoted(sheet: str) -> str:
-    """A sheet name as a formula prefix: GPUs!  or  'Seed check'!"""
-    return f"'{sheet}'!" if not sheet.replace("_", "").isalnum() else f"{sheet}!"
+    """A sheet name as a formula prefix: GPUs!, 'Seed check'!, '2024'! (exceltext.sheet_prefix)."""
+    return sheet_prefix(sheet)
 
 
 def absolute(col: int, row: int) -> str:
-    return f"${get_column_letter(col)}${row}"
+    """(3, 7) -> $C$7."""
+    return a1(col, row, absolute=True)
 
 
 @dataclass
@@ -101,17 +104,9 @@ class Block:
         return coord
 
     def fill(self, template: str) -> str:
-        """A formula template with {key} (this sheet) or {Sheet:key} (another sheet) filled in."""
-        import string
-
-        out = []
-        for literal, name, _spec, _conv in string.Formatter().parse(template):
-            out.append(literal)
-            if name is None:
-                continue
-            sheet, _, key = name.rpartition(":")
-            out.append(self.ctx.ref(sheet or self.ws.title, key, self.ws.title))
-        return "".join(out)
+        """A formula template with {key} (this sheet) or {Sheet:key} (another sheet) filled in
+        (flopsheet.placeholders)."""
+        return placeholders.fill(template, lambda sheet, key: self.ctx.ref(sheet or self.ws.title, key, self.ws.title))
 
     def title(self, text: str) -> None:
         st.set_text(self.ws.cell(self.row, self.col), text, st.TITLE)
