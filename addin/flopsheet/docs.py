@@ -13,8 +13,8 @@ import argparse
 import sys
 
 from flopsheet import catalog, udfs
-from flopsheet.functions import REGISTRY, Function, hardware, inference, tokens, training
-from flopsheet.functions._model import Arg
+from flopsheet.functions import REGISTRY, Arg, Function, hardware, inference, tokens, training
+from flopsheet.exceltext import number_literal, string_literal
 
 # The spec's four tables (../shared/spec/excel-functions.md), one registry module each.
 SECTIONS = (
@@ -56,11 +56,8 @@ def excel_literal(value) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, str):
-        return '"' + value.replace('"', '""') + '"'
-    x = float(value)
-    if x.is_integer() and abs(x) < 1e15:
-        return str(int(x))
-    return repr(x).upper()
+        return string_literal(value)
+    return number_literal(value)
 
 
 def show_result(value) -> str:

@@ -7,6 +7,7 @@ whose message starts with the function's name.
 """
 
 from flopsheet.functions import hardware, inference, tokens, training
+from flopsheet.functions._inputs import REQUIRED
 from flopsheet.functions._model import Arg, Function, call, evaluate
 
 REGISTRY: dict[str, Function] = {
@@ -36,4 +37,4 @@ def get(name: str) -> Function:
     return fn
 
 
-__all__ = ["REGISTRY", "Arg", "Function", "call", "evaluate", "get"]
+__all__ = ["REGISTRY", "REQUIRED", "Arg", "Function", "call", "evaluate", "get"]

@@ -14,7 +14,7 @@ from typing import Callable
 import numpy as np
 
 from flopsheet import catalog
-from flopsheet.engine._checks import Formula, run_masked, run_scalar
+from flopsheet.engine import Formula, run_masked, run_scalar
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions._inputs import REQUIRED, EXCEL_ERRORS, element_number, merge_errors, numbers, texts
 from flopsheet.magnitudes import parse_num

@@ -28,8 +28,7 @@ from dataclasses import dataclass
 from flopsheet import catalog, engine, placeholders
 from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import ErrorValue, number_literal, string_literal
-from flopsheet.functions._inputs import REQUIRED
-from flopsheet.functions._model import Function
+from flopsheet.functions import REQUIRED, Function
 from flopsheet.functions.tokens import tokens_per_unit
 from flopsheet.handoff.gpusheet import Table
 from flopsheet.magnitudes import parse_num
