@@ -2,9 +2,8 @@
 
 Each function's name, syntax, arguments (with unit and default), result unit, source and an
 example call with the result `flopsheet.udfs` actually computes for it. A test compares the
-committed file with `function_reference()`; regenerate with
-
-    python -m flopsheet.docs > docs/functions.md        (or: flopsheet docs -o docs/functions.md --force)
+committed file with `function_reference()`; regenerate it (with everything else generated) by
+`flopsheet regenerate`, or alone by `flopsheet docs -o docs/functions.md --force`.
 """
 
 from __future__ import annotations

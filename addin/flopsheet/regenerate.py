@@ -19,8 +19,6 @@ import argparse
 import sys
 from pathlib import Path
 
-import flopsheet
-
 HELP = "rewrite every generated file (udfs.py, docs/functions.md, README blocks, workbook/, renders)"
 
 
@@ -36,7 +34,7 @@ def regenerate(root: Path, *, renders: bool = True, log=print) -> None:
     """Rewrite the generated files of the repository at `root`."""
     from flopsheet import docs, udfs_source
 
-    udfs = Path(flopsheet.__file__).with_name("udfs.py")
+    udfs = root / "addin" / "flopsheet" / "udfs.py"
     _write(udfs, udfs_source.source())
     log(udfs)
     _write(root / "docs" / "functions.md", docs.function_reference())
@@ -70,10 +68,11 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def run(args) -> int:
     root = Path(args.root)
-    if not (root / "README.md").is_file() or not (root / "workbook").is_dir():
+    if not all((root / p).exists() for p in ("README.md", "workbook", "docs", "addin/flopsheet")):
         from flopsheet.errors import FlopsheetError
 
-        raise FlopsheetError(f"{root.resolve()} is not the repository root (no README.md and workbook/)")
+        raise FlopsheetError(f"{root.resolve()} is not the repository root (it needs README.md, workbook/, docs/ "
+                             f"and addin/flopsheet/)")
     regenerate(root, renders=not args.no_renders)
     return 0
 

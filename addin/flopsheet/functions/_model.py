@@ -116,11 +116,6 @@ class Function:
         return call(self, *args, **kwargs)
 
 
-def engine_default(quantity, arg: str):
-    """The default of `arg` in an engine formula: defaults are defined once, in the engine."""
-    return quantity.formula.defaults[arg]
-
-
 def _is_blank(v) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
@@ -136,9 +131,6 @@ class Bound:
 
     def __getitem__(self, name):
         return self.values[name]
-
-    def given(self, name) -> bool:
-        return self.values.get(name) is not None
 
     # -- GPUs: a catalog name, or a number read as peak TFLOPS ------------------------------
     def _one_gpu(self, g, precision, what: str) -> float:
