@@ -8,7 +8,7 @@ whose message starts with the function's name.
 
 from flopsheet.functions import hardware, inference, tokens, training
 from flopsheet.functions._inputs import REQUIRED
-from flopsheet.functions._model import Arg, Function, call, evaluate
+from flopsheet.functions._model import GPU_FIGURES, Arg, Function, call, evaluate
 
 REGISTRY: dict[str, Function] = {
     f.name: f for module in (training, inference, tokens, hardware) for f in module.FUNCTIONS
@@ -37,4 +37,4 @@ def get(name: str) -> Function:
     return fn
 
 
-__all__ = ["REGISTRY", "REQUIRED", "Arg", "Function", "call", "evaluate", "get"]
+__all__ = ["GPU_FIGURES", "REGISTRY", "REQUIRED", "Arg", "Function", "call", "evaluate", "get"]

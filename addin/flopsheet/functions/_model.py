@@ -82,20 +82,14 @@ class Function:
         object.__setattr__(self, "args", tuple(args))
         if formula is None:
             return
-        labels = {}
-        for param in formula.params:
-            if param in GPU_FIGURES:
-                labels[param] = "gpu"
-            else:
-                source = self._source(param)
-                if source.name != param:
-                    labels[param] = source.name
-        object.__setattr__(self, "labels", labels)
+        labels = {param: self.argument_for(param).name for param in formula.params}
+        object.__setattr__(self, "labels", {k: v for k, v in labels.items() if k != v})
 
-    def _source(self, param: str) -> Arg:
-        """The Excel argument that feeds engine argument `param`."""
+    def argument_for(self, param: str) -> Arg:
+        """The Excel argument that feeds engine argument `param` (the `gpu` argument for a
+        GPU figure); TypeError when the declaration has none. The twins guard with it too."""
         for a in self.args:
-            if (a.engine or a.name) == param:
+            if (a.engine or a.name) == param or (param in GPU_FIGURES and a.kind == "gpu"):
                 return a
         raise TypeError(f"{self.name}: engine argument {param!r} has no Excel argument")
 
@@ -108,7 +102,7 @@ class Function:
             elif param in GPU_FIGURES:
                 out[param] = b.gpu(param)
             else:
-                a = self._source(param)
+                a = self.argument_for(param)
                 out[param] = b.map(a.name, a.convert) if a.convert else b[a.name]
         return out
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from flopsheet import catalog, engine, placeholders
 from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import ErrorValue, number_literal, string_literal
-from flopsheet.functions import REQUIRED, Function
+from flopsheet.functions import GPU_FIGURES, REQUIRED, Function
 from flopsheet.functions.tokens import tokens_per_unit
 from flopsheet.handoff.gpusheet import Table
 from flopsheet.magnitudes import parse_num
@@ -169,7 +169,7 @@ class _Call:
         if name in self.cache:
             return self.cache[name]
         a, e = self.spec[name], self.given[name]
-        if a.kind == "text" and name == "unit":
+        if a.engine == "tokens_per_unit":  # TEXT_TOKENS' unit: a name or a number of tokens per unit
             v = self._unit(e)
         elif a.kind != "number":
             raise Untranslatable(f"argument {name} ({a.kind}) has no placeholder form")
@@ -364,16 +364,13 @@ class _Call:
             return tests
         tests = []
         for param in formula.params:
-            if param in self.spec:
-                v, label = self.arg(param), param
-            elif param == "peak_tflops":
-                v, label = self.peak(), "gpu"
-            elif param in catalog.FIELDS:
-                v, label = self.gpu_field(param), "gpu"
-            elif param == "tokens_per_unit":
-                v, label = self.arg("unit"), "unit"
+            label = self.fn.argument_for(param).name  # the declaration's binding, as in Python
+            if param == "peak_tflops":
+                v = self.peak()
+            elif param in GPU_FIGURES:
+                v = self.gpu_field(param)
             else:
-                continue
+                v = self.arg(label)
             rule = formula.rules[param]
             if v.omitted:
                 continue
