@@ -68,6 +68,7 @@ class Function:
     impl: Callable[..., object] | None = None  # a function that is not one engine formula (GPU_SPEC...)
     twin: str | None = None  # native Excel formula template (hand-off copies); None: cannot translate
     labels: dict[str, str] = field(default_factory=dict, init=False)  # engine argument -> Excel argument
+    binding: tuple = field(default=(), init=False)  # (engine argument, Excel Arg), worked out once
 
     def __post_init__(self):
         formula = getattr(self.formula, "formula", self.formula)
@@ -82,8 +83,9 @@ class Function:
         object.__setattr__(self, "args", tuple(args))
         if formula is None:
             return
-        labels = {param: self.argument_for(param).name for param in formula.params}
-        object.__setattr__(self, "labels", {k: v for k, v in labels.items() if k != v})
+        binding = tuple((param, self.argument_for(param)) for param in formula.params)
+        object.__setattr__(self, "binding", binding)
+        object.__setattr__(self, "labels", {p: a.name for p, a in binding if p != a.name})
 
     def argument_for(self, param: str) -> Arg:
         """The Excel argument that feeds engine argument `param` (the `gpu` argument for a
@@ -96,13 +98,12 @@ class Function:
     def bind(self, b: "Bound") -> dict:
         """Excel arguments -> engine arguments, by name (see the class docstring)."""
         out = {}
-        for param in self.formula.params:
+        for param, a in self.binding:
             if param == "peak_tflops":
                 out[param] = b.gpu()
             elif param in GPU_FIGURES:
                 out[param] = b.gpu(param)
             else:
-                a = self.argument_for(param)
                 out[param] = b.map(a.name, a.convert) if a.convert else b[a.name]
         return out
 
