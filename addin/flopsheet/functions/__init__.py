@@ -10,9 +10,10 @@ from flopsheet.functions import hardware, inference, tokens, training
 from flopsheet.functions._inputs import REQUIRED
 from flopsheet.functions._model import GPU_FIGURES, Arg, Function, call, evaluate
 
-REGISTRY: dict[str, Function] = {
-    f.name: f for module in (training, inference, tokens, hardware) for f in module.FUNCTIONS
-}
+_ALL = [f for module in (training, inference, tokens, hardware) for f in module.FUNCTIONS]
+REGISTRY: dict[str, Function] = {f.name: f for f in _ALL}
+if len(REGISTRY) != len(_ALL):  # a Function imported into a second module would be declared twice
+    raise ImportError(f"a function is declared twice: {sorted({f.name for f in _ALL if _ALL.count(f) > 1})}")
 
 
 def __getattr__(name: str) -> Function:

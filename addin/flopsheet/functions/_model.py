@@ -111,6 +111,12 @@ class Function:
         return call(self, *args, **kwargs)
 
 
+def declared_in(namespace: dict) -> tuple[Function, ...]:
+    """The Functions a module declares, in the order it declares them (its `FUNCTIONS`), so a
+    new declaration joins the registry, the face and the docs without being listed again."""
+    return tuple(v for v in namespace.values() if isinstance(v, Function))
+
+
 def _is_blank(v) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 

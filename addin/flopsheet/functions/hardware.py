@@ -12,7 +12,7 @@ import flopsheet
 from flopsheet import catalog
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions._inputs import EXCEL_ERRORS, merge_errors, texts
-from flopsheet.functions._model import Arg, Function
+from flopsheet.functions._model import Arg, Function, declared_in
 from flopsheet.magnitudes import parse_num
 
 
@@ -119,4 +119,4 @@ FLOPSHEET_VERSION = Function(
     returns="text", args=(), source="flopsheet", example=(), impl=_version,
 )
 
-FUNCTIONS = (GPU_SPEC, GPU_NAMES, PARSE_NUM, FLOPSHEET_VERSION)
+FUNCTIONS = declared_in(globals())  # every Function above, in order

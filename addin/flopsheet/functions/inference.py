@@ -9,7 +9,7 @@ from flopsheet.functions._common import (
     BATCH, BW_EFFICIENCY, BYTES_PER_PARAM, FLOPS, GPU, GPU_NAME, KV_GB, MFU, OPTIONAL_D_MODEL, OPTIONAL_LAYERS,
     PARAMS, PRECISION, TP_GPUS,
 )
-from flopsheet.functions._model import Arg, Function
+from flopsheet.functions._model import Arg, Function, declared_in
 from flopsheet.functions.twintext import count_twin
 
 _ROOFLINE = ("roofline model (Williams et al. 2009) for LLM decode (Pope et al. 2022, Efficiently Scaling "
@@ -135,5 +135,4 @@ GPUS_TO_FIT = Function(
     twin=count_twin("{gb}/({gpu:memory_gb}*{usable_fraction})"),
 )
 
-FUNCTIONS = (INFER_FLOPS, INFER_SECONDS, DECODE_MS, RESPONSE_SECONDS, TOKENS_PER_SECOND, WEIGHTS_GB,
-             TRAIN_MEMORY_GB, KV_CACHE_GB, GPUS_TO_FIT)
+FUNCTIONS = declared_in(globals())  # every Function above, in order

@@ -3,7 +3,7 @@
 from flopsheet import engine
 from flopsheet.engine import TOKENS_PER_UNIT
 from flopsheet.errors import FlopsheetError
-from flopsheet.functions._model import Arg, Function
+from flopsheet.functions._model import Arg, Function, declared_in
 from flopsheet.magnitudes import parse_num
 
 PATCH = Arg("patch", "Patch side in pixels; default 16")
@@ -72,4 +72,4 @@ TOKENS_TO_WORDS = Function(
     twin="{tokens}/{tokens_per_word}",
 )
 
-FUNCTIONS = (IMAGE_TOKENS, VIDEO_TOKENS, TEXT_TOKENS, TOKENS_TO_WORDS)
+FUNCTIONS = declared_in(globals())  # every Function above, in order

@@ -9,7 +9,7 @@ as the engine does.
 
 from flopsheet import engine
 from flopsheet.functions._common import FLOPS, GPU, GPU_NAME, MFU, OPTIONAL_D_MODEL, OPTIONAL_LAYERS, PARAMS, PRECISION
-from flopsheet.functions._model import Arg, Function
+from flopsheet.functions._model import Arg, Function, declared_in
 from flopsheet.functions.twintext import count_twin
 
 _KAPLAN = "Kaplan et al. 2020, Scaling Laws for Neural Language Models, §2.1 (C = 6ND)"
@@ -110,5 +110,4 @@ TRAIN_ENERGY_MWH = Function(
     twin=_PER_HOUR + "*{gpu:tdp_w}*{pue}/1E6",
 )
 
-FUNCTIONS = (TRAIN_FLOPS, CHINCHILLA_TOKENS, GPU_HOURS, GPU_DAYS, TRAIN_DAYS, GPUS_NEEDED, TRAIN_COST,
-             TRAIN_ENERGY_MWH)
+FUNCTIONS = declared_in(globals())  # every Function above, in order
