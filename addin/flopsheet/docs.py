@@ -26,7 +26,7 @@ SECTIONS = (
 INTRO = """\
 # flopsheet function reference
 
-Generated from the function registry by `python -m flopsheet.docs`; do not edit by hand (a
+Generated from the function registry by `flopsheet regenerate`; do not edit by hand (a
 test fails when this file is stale). Every example below was computed by the add-in.
 
 Conventions for every function:

@@ -1,7 +1,7 @@
 """Render a function's native twin: its Excel formula template with the call's arguments filled in.
 
 A twin (`Function.twin`, written next to each function's definition) is arithmetic with
-placeholders:
+placeholders in the project's one template language (flopsheet.placeholders):
   {arg}        the argument's value: a literal as a number, a reference (blank -> its default);
   {peak}       dense peak TFLOPS of {gpu} at {precision}: {gpu} itself when it is a number,
                else a look-up on the GPUs sheet (gpusheet.Table);
