@@ -2,10 +2,7 @@
 hand-written parts, it reproduces the committed udfs.py, docs/functions.md and README exactly,
 and writes both workbooks."""
 
-import shutil
 from pathlib import Path
-
-import pytest
 
 from flopsheet.cli import main
 from flopsheet.regenerate import regenerate
