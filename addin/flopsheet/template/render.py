@@ -122,7 +122,9 @@ def render(out_dir: str | Path, *, engine_values: bool = True, dpi: int = DEFAUL
                 continue
             dst = out_dir / f"template-{MAIN_SHEETS[title][0]}.png"
             with Image.open(page) as img:
-                trim(img).save(dst, optimize=True)
+                # A sheet uses few colours: a 256-colour palette looks the same and is a third
+                # of the size (the renders are committed).
+                trim(img).quantize(256, method=Image.Quantize.MEDIANCUT).save(dst, optimize=True)
             written.append(dst)
     return written
 
