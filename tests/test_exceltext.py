@@ -61,3 +61,14 @@ def test_a1_references():
         xt.column_letter(16385)
     with pytest.raises(ValueError):
         xt.a1(1, 1048577)
+
+
+def test_number_literal_exponent_form_for_readers_reads_back_exactly():
+    from flopsheet.exceltext import number_literal
+
+    assert number_literal(1.12e14) == "112000000000000"
+    assert number_literal(1.12e14, exponent_from=1e7) == "1.12E+14"
+    assert number_literal(1e11, exponent_from=1e7) == "1E+11"
+    assert number_literal(1979, exponent_from=1e7) == "1979"
+    for x in (123456789.0, 9.216e26, 3.072e14, -2e8, 0.462):
+        assert float(number_literal(x, exponent_from=1e7)) == x

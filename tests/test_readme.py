@@ -11,7 +11,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def test_generated_blocks_are_current():
     assert docs.fill_blocks(README, docs.readme_blocks()) == README, \
-        "README is stale: run `flopsheet docs --readme README.md`"
+        "README is stale: run `flopsheet regenerate`"
 
 
 def test_seed_table_shows_every_row_and_both_corrections():

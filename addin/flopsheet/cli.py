@@ -11,6 +11,7 @@ import argparse
 import sys
 
 import flopsheet
+from flopsheet.exceltext import show_number
 from flopsheet.errors import FlopsheetError
 
 
@@ -37,8 +38,8 @@ def format_result(value) -> str:
             return "\n".join("\t".join(format_result(v) for v in np.atleast_1d(row)) for row in arr)
     except Exception:  # noqa: BLE001 - fall back to plain text
         pass
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
+    if isinstance(value, float) and value.is_integer():
+        return show_number(value)  # 3, not 3.0 (exceltext's rule: whole and below 1e15)
     if isinstance(value, float):
         return f"{value:.10g}"
     return str(value)
@@ -87,11 +88,11 @@ def run_gpus(args) -> int:
 
 def _subcommand_modules():
     """Subcommands that live beside what they drive (each has add_parser(sub))."""
-    from flopsheet import docs
+    from flopsheet import docs, regenerate
     from flopsheet.handoff import cli as handoff_cli
     from flopsheet.template import cli as template_cli
 
-    return (template_cli, handoff_cli, docs)
+    return (template_cli, handoff_cli, docs, regenerate)
 
 
 def build_parser() -> argparse.ArgumentParser:

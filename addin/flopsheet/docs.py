@@ -2,9 +2,8 @@
 
 Each function's name, syntax, arguments (with unit and default), result unit, source and an
 example call with the result `flopsheet.udfs` actually computes for it. A test compares the
-committed file with `function_reference()`; regenerate with
-
-    python -m flopsheet.docs > docs/functions.md        (or: flopsheet docs -o docs/functions.md --force)
+committed file with `function_reference()`; regenerate it (with everything else generated) by
+`flopsheet regenerate`, or alone by `flopsheet docs -o docs/functions.md --force`.
 """
 
 from __future__ import annotations
@@ -13,8 +12,8 @@ import argparse
 import sys
 
 from flopsheet import catalog, udfs
-from flopsheet.functions import REGISTRY, Function, hardware, inference, tokens, training
-from flopsheet.functions._model import Arg
+from flopsheet.functions import REGISTRY, Arg, Function, hardware, inference, tokens, training
+from flopsheet.exceltext import number_literal, string_literal
 
 # The spec's four tables (../shared/spec/excel-functions.md), one registry module each.
 SECTIONS = (
@@ -27,7 +26,7 @@ SECTIONS = (
 INTRO = """\
 # flopsheet function reference
 
-Generated from the function registry by `python -m flopsheet.docs`; do not edit by hand (a
+Generated from the function registry by `flopsheet regenerate`; do not edit by hand (a
 test fails when this file is stale). Every example below was computed by the add-in.
 
 Conventions for every function:
@@ -56,11 +55,8 @@ def excel_literal(value) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, str):
-        return '"' + value.replace('"', '""') + '"'
-    x = float(value)
-    if x.is_integer() and abs(x) < 1e15:
-        return str(int(x))
-    return repr(x).upper()
+        return string_literal(value)
+    return number_literal(value)
 
 
 def show_result(value) -> str:

@@ -20,7 +20,7 @@ from typing import Sequence
 
 import numpy as np
 
-from flopsheet.engine._checks import show
+from flopsheet.exceltext import show_number as show
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions import Function, evaluate
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 
 # Text starting with one of these is read as a formula (or a DDE/command payload) when a
 # spreadsheet opens a CSV or a user re-enters the cell: OWASP, "CSV Injection". Leading spaces
@@ -41,16 +42,20 @@ def show_number(x) -> str:
     return repr(x)
 
 
-def number_literal(x) -> str:
+def number_literal(x, *, exponent_from: float = _WHOLE_LIMIT) -> str:
     """A float as an Excel formula literal that reads back as the same double: "3", "0.462",
-    "3.15E+23". ValueError for inf/nan, which have no literal in any spreadsheet."""
+    "3.15E+23". Whole numbers below `exponent_from` are written out; from it on, in exponent
+    form (docs pass 1e7 so a reader sees 1.12E+14, not 112000000000000). ValueError for
+    inf/nan, which have no literal in any spreadsheet."""
     x = float(x)
     if not math.isfinite(x):
         raise ValueError(f"{x} has no Excel form")
     if abs(x) < 2.2250738585072014e-308:  # subnormal: Excel stores 0, LibreOffice rejects the literal
         return "0"
     if x.is_integer() and abs(x) < _WHOLE_LIMIT:
-        return str(int(x))
+        if abs(x) < exponent_from:
+            return str(int(x))
+        return format(Decimal(repr(x)).normalize(), "E")  # 1E+11, 1.12E+14: exact, shortest
     return repr(x).upper()
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flopsheet.exceltext import number_literal, string_literal
+
 
 @dataclass(frozen=True)
 class SeedRow:
@@ -61,10 +63,10 @@ def value(row: SeedRow) -> float:
 def call_text(row: SeedRow) -> str:
     """The row's call as a user would type it in a cell."""
     def arg(a):
-        return f'"{a}"' if isinstance(a, str) else (f"{a:G}" if isinstance(a, float) else str(a))
+        return string_literal(a) if isinstance(a, str) else number_literal(a, exponent_from=1e7)
 
     call = f"{row.function}({', '.join(arg(a) for a in row.args)})"
-    return f"{row.scale:G} * {call}" if row.scale != 1 else call
+    return f"{number_literal(row.scale, exponent_from=1e7)} * {call}" if row.scale != 1 else call
 
 
 def _fmt(x: float) -> str:

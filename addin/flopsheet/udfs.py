@@ -1,77 +1,315 @@
 """The Excel face: every function of the registry as an xlwings classic UDF (`UDF Modules = flopsheet.udfs`).
 
-Nothing here computes anything. Each function is generated from its `Function` in
-`flopsheet.functions.REGISTRY`, so a function added there appears in Excel, in the docs and in
-the tests without being written twice.
+GENERATED from flopsheet.functions by `python -m flopsheet.regenerate` (flopsheet/udfs_source.py);
+do not edit by hand: a test fails when this file and the registry disagree.
 
-Why generated source (`exec`, as dataclasses and namedtuple do) rather than one `*args`
-wrapper: xlwings writes the VBA declaration from `inspect.signature` of the function
-(`xlwings.udfs.func_sig`: parameter names, and `Optional` for each parameter with a default),
-and the Insert Function dialog shows those names. A real `def` gives real names, real
-defaults, keyword calls from Python, and no per-call argument binding on the scalar fast path.
-
-Registration is xlwings' classic decorators, applied as the stacked `@xw.func` / `@xw.arg`
-lines would be. On Linux and macOS `xw.func`/`xw.arg` are no-ops, so this module imports
-anywhere; on Windows (or under tests/xlwings_harness.py) they record the `__xlfunc__`
-metadata that "Import Functions" turns into VBA and function-wizard help:
+Nothing here computes anything: each function hands its arguments to `excel_io.call`, which
+runs the registry's `Function` and returns what a cell can show (never raises). xlwings writes
+the VBA declaration from each function's signature (names; `Optional` for a default) and the
+function wizard's help from the decorators. On Linux and macOS `xw.func`/`xw.arg` are no-ops,
+so this module imports anywhere.
 - `category="flopsheet"`: one category for all functions;
 - docstring = `Function.summary` only: xlwings sends the WHOLE docstring (first 255 chars) as
   the wizard's description, and without one it would send "defined in '<local path>'";
-- `@xw.arg(name, doc=Arg.doc, ndim=2, err_to_str=True)` for every argument (see ARG_OPTIONS).
+- `@xw.arg(name, doc=..., ndim=2, err_to_str=True)` for every argument (see ARG_OPTIONS).
 No `xw.ret` options: a list of row lists is what Excel 365 spills natively, and
 `expand="table"` (the pre-365 workaround) would rewrite the caller's formula asynchronously.
 """
 
 from __future__ import annotations
 
-import keyword
-
 import xlwings as xw
 
 from flopsheet import excel_io
-from flopsheet.functions import REGISTRY, Function
+from flopsheet.functions import REGISTRY
 
 CATEGORY = "flopsheet"
 
 # How xlwings converts each argument before the call (conversion options of `@xw.arg`):
 # ndim=2: every cell or range arrives as a list of row lists, so a row stays a row and a
 #   column a column (the default squeezes both to the same flat list); one cell is [[x]],
-#   which excel_io.single_cell unwraps so a one-cell call stays on the scalar fast path.
+#   which excel_io.single_cell unwraps so a one-cell call stays on the scalar path.
 # err_to_str=True: an error cell (#N/A, #DIV/0!...) arrives as its text instead of None, so
 #   it is reported as an error value rather than taken for a blank (= the default!).
 ARG_OPTIONS = {"ndim": 2, "err_to_str": True}
 
 
-def _define(fn: Function):
-    """A module-level function `fn.name(<fn's arguments>)` that calls the registry through excel_io."""
-    names = [a.name for a in fn.args]
-    for n in (fn.name, *names):
-        if not n.isidentifier() or keyword.iskeyword(n):
-            raise ValueError(f"{fn.name}: {n!r} cannot be a Python parameter name")
-    namespace = {"__name__": __name__, "_call": excel_io.call, "_FN": fn}
-    params = []
-    for i, a in enumerate(fn.args):
-        if a.optional:
-            namespace[f"_DEFAULT_{i}"] = a.default
-            params.append(f"{a.name}=_DEFAULT_{i}")
-        else:
-            params.append(a.name)
-    packed = "".join(f"{n}, " for n in names)
-    source = f"def {fn.name}({', '.join(params)}):\n    return _call(_FN, ({packed}))\n"
-    exec(compile(source, f"<flopsheet.udfs.{fn.name}>", "exec"), namespace)  # noqa: S102 - names checked above
-    func = namespace[fn.name]
-    func.__doc__ = fn.summary
-    func.__qualname__ = fn.name
-    return func
+@xw.func(category=CATEGORY)
+@xw.arg('params', doc='Parameters (active ones for mixture-of-experts), e.g. 175E+9 or "175B"', **ARG_OPTIONS)
+@xw.arg('tokens', doc='Training tokens, e.g. "300B"', **ARG_OPTIONS)
+@xw.arg('flops_per_param_token', doc='FLOPs per parameter per token; default 6 (2 forward + 4 backward)', **ARG_OPTIONS)
+@xw.arg('layers', doc='Transformer layers (optional, for the attention term)', **ARG_OPTIONS)
+@xw.arg('d_model', doc='Model width (optional, for the attention term)', **ARG_OPTIONS)
+@xw.arg('seq_len', doc='Training sequence length (optional, for the attention term)', **ARG_OPTIONS)
+def TRAIN_FLOPS(params, tokens, flops_per_param_token=6.0, layers=None, d_model=None, seq_len=None):
+    """Training compute in FLOPs: 6 x params x tokens, plus attention if layers, d_model and seq_len are given."""
+    return excel_io.call(REGISTRY['TRAIN_FLOPS'], (params, tokens, flops_per_param_token, layers, d_model, seq_len))
 
 
-def _register(fn: Function):
-    func = _define(fn)
-    for a in reversed(fn.args):  # innermost decorator first, like stacked @xw.arg lines
-        func = xw.arg(a.name, doc=a.doc, **ARG_OPTIONS)(func)
-    return xw.func(category=CATEGORY)(func)
+@xw.func(category=CATEGORY)
+@xw.arg('params', doc='Parameters (active ones for mixture-of-experts), e.g. 175E+9 or "175B"', **ARG_OPTIONS)
+@xw.arg('tokens_per_param', doc='Tokens per parameter; default 20', **ARG_OPTIONS)
+def CHINCHILLA_TOKENS(params, tokens_per_param=20.0):
+    """Compute-optimal training tokens for a model size (Chinchilla: about 20 tokens per parameter)."""
+    return excel_io.call(REGISTRY['CHINCHILLA_TOKENS'], (params, tokens_per_param))
 
 
-globals().update({name: _register(fn) for name, fn in REGISTRY.items()})
+@xw.func(category=CATEGORY)
+@xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number', **ARG_OPTIONS)
+@xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
+@xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
+def GPU_HOURS(flops, gpu, mfu=0.4, precision='bf16'):
+    """GPU-hours to compute flops at mfu of the GPU's dense peak."""
+    return excel_io.call(REGISTRY['GPU_HOURS'], (flops, gpu, mfu, precision))
 
-__all__ = list(REGISTRY)
+
+@xw.func(category=CATEGORY)
+@xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number', **ARG_OPTIONS)
+@xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
+@xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
+def GPU_DAYS(flops, gpu, mfu=0.4, precision='bf16'):
+    """GPU-days to compute flops at mfu of the GPU's dense peak."""
+    return excel_io.call(REGISTRY['GPU_DAYS'], (flops, gpu, mfu, precision))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number', **ARG_OPTIONS)
+@xw.arg('gpus', doc='GPUs training together', **ARG_OPTIONS)
+@xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
+@xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
+def TRAIN_DAYS(flops, gpu, gpus, mfu=0.4, precision='bf16'):
+    """Wall-clock days to compute flops on gpus GPUs."""
+    return excel_io.call(REGISTRY['TRAIN_DAYS'], (flops, gpu, gpus, mfu, precision))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number', **ARG_OPTIONS)
+@xw.arg('days', doc='Deadline in wall-clock days', **ARG_OPTIONS)
+@xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
+@xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
+def GPUS_NEEDED(flops, gpu, days, mfu=0.4, precision='bf16'):
+    """Whole GPUs needed to compute flops within days wall-clock days (rounded up)."""
+    return excel_io.call(REGISTRY['GPUS_NEEDED'], (flops, gpu, days, mfu, precision))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number', **ARG_OPTIONS)
+@xw.arg('usd_per_gpu_hour', doc='Price of one GPU-hour in USD (rental or amortised)', **ARG_OPTIONS)
+@xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
+@xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
+def TRAIN_COST(flops, gpu, usd_per_gpu_hour, mfu=0.4, precision='bf16'):
+    """Cost in USD of computing flops at a price per GPU-hour."""
+    return excel_io.call(REGISTRY['TRAIN_COST'], (flops, gpu, usd_per_gpu_hour, mfu, precision))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
+@xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
+@xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
+@xw.arg('pue', doc='Data-centre power usage effectiveness; default 1.2', **ARG_OPTIONS)
+def TRAIN_ENERGY_MWH(flops, gpu, mfu=0.4, precision='bf16', pue=1.2):
+    """Energy in MWh at the wall: GPU-hours x the GPU's TDP x PUE."""
+    return excel_io.call(REGISTRY['TRAIN_ENERGY_MWH'], (flops, gpu, mfu, precision, pue))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('params', doc='Parameters (active ones for mixture-of-experts), e.g. 175E+9 or "175B"', **ARG_OPTIONS)
+@xw.arg('prompt_tokens', doc='Tokens in the prompt', **ARG_OPTIONS)
+@xw.arg('output_tokens', doc='Tokens generated in the answer', **ARG_OPTIONS)
+@xw.arg('layers', doc='Transformer layers (optional, for the attention term)', **ARG_OPTIONS)
+@xw.arg('d_model', doc='Model width (optional, for the attention term)', **ARG_OPTIONS)
+def INFER_FLOPS(params, prompt_tokens, output_tokens, layers=None, d_model=None):
+    """FLOPs to answer one request: 2 x params per token, plus causal attention if layers and d_model are given."""
+    return excel_io.call(REGISTRY['INFER_FLOPS'], (params, prompt_tokens, output_tokens, layers, d_model))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number', **ARG_OPTIONS)
+@xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
+@xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
+def INFER_SECONDS(flops, gpu, mfu=0.4, precision='bf16'):
+    """Compute-bound seconds for flops at mfu of the GPU's peak (the seed's method; a floor, see RESPONSE_SECONDS)."""
+    return excel_io.call(REGISTRY['INFER_SECONDS'], (flops, gpu, mfu, precision))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('params', doc='Parameters (active ones for mixture-of-experts), e.g. 175E+9 or "175B"', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
+@xw.arg('batch', doc='Sequences decoded together, each getting one token per step; default 1', **ARG_OPTIONS)
+@xw.arg('bytes_per_param', doc='Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit', **ARG_OPTIONS)
+@xw.arg('gpus', doc='GPUs in tensor parallel (bandwidth and peak add up); default 1', **ARG_OPTIONS)
+@xw.arg('kv_gb', doc='KV cache read each step, in GB (see KV_CACHE_GB); default 0', **ARG_OPTIONS)
+@xw.arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
+@xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
+@xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
+def DECODE_MS(params, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=0.8, mfu=0.4, precision='bf16'):
+    """Milliseconds per decode step (one token per sequence): memory-bandwidth or compute bound, whichever is slower."""
+    return excel_io.call(REGISTRY['DECODE_MS'], (params, gpu, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('params', doc='Parameters (active ones for mixture-of-experts), e.g. 175E+9 or "175B"', **ARG_OPTIONS)
+@xw.arg('prompt_tokens', doc='Tokens in the prompt', **ARG_OPTIONS)
+@xw.arg('output_tokens', doc='Tokens generated in the answer', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
+@xw.arg('batch', doc='Sequences decoded together, each getting one token per step; default 1', **ARG_OPTIONS)
+@xw.arg('bytes_per_param', doc='Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit', **ARG_OPTIONS)
+@xw.arg('gpus', doc='GPUs in tensor parallel (bandwidth and peak add up); default 1', **ARG_OPTIONS)
+@xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
+@xw.arg('kv_gb', doc='KV cache read each step, in GB (see KV_CACHE_GB); default 0', **ARG_OPTIONS)
+@xw.arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
+@xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
+def RESPONSE_SECONDS(params, prompt_tokens, output_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, mfu=0.4, kv_gb=0.0, bw_efficiency=0.8, precision='bf16'):
+    """Seconds to answer a request: compute-bound prefill of the prompt plus one decode step per output token."""
+    return excel_io.call(REGISTRY['RESPONSE_SECONDS'], (params, prompt_tokens, output_tokens, gpu, batch, bytes_per_param, gpus, mfu, kv_gb, bw_efficiency, precision))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('params', doc='Parameters (active ones for mixture-of-experts), e.g. 175E+9 or "175B"', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
+@xw.arg('batch', doc='Sequences decoded together, each getting one token per step; default 1', **ARG_OPTIONS)
+@xw.arg('bytes_per_param', doc='Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit', **ARG_OPTIONS)
+@xw.arg('gpus', doc='GPUs in tensor parallel (bandwidth and peak add up); default 1', **ARG_OPTIONS)
+@xw.arg('kv_gb', doc='KV cache read each step, in GB (see KV_CACHE_GB); default 0', **ARG_OPTIONS)
+@xw.arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
+@xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
+@xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
+def TOKENS_PER_SECOND(params, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=0.8, mfu=0.4, precision='bf16'):
+    """Generated tokens per second, all sequences of the batch together: batch / DECODE_MS x 1000."""
+    return excel_io.call(REGISTRY['TOKENS_PER_SECOND'], (params, gpu, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('params', doc='Parameters (active ones for mixture-of-experts), e.g. 175E+9 or "175B"', **ARG_OPTIONS)
+@xw.arg('bytes_per_param', doc='Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit', **ARG_OPTIONS)
+def WEIGHTS_GB(params, bytes_per_param=2.0):
+    """Memory of the weights in GB (1e9 bytes)."""
+    return excel_io.call(REGISTRY['WEIGHTS_GB'], (params, bytes_per_param))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('params', doc='Parameters (active ones for mixture-of-experts), e.g. 175E+9 or "175B"', **ARG_OPTIONS)
+@xw.arg('bytes_per_param', doc='Bytes per parameter; default 16 (ZeRO: 2+2+12)', **ARG_OPTIONS)
+def TRAIN_MEMORY_GB(params, bytes_per_param=16.0):
+    """Memory for weights, gradients and Adam states in mixed-precision training, in GB (activations excluded)."""
+    return excel_io.call(REGISTRY['TRAIN_MEMORY_GB'], (params, bytes_per_param))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('layers', doc='Transformer layers', **ARG_OPTIONS)
+@xw.arg('kv_heads', doc='Key/value heads (fewer than query heads with GQA)', **ARG_OPTIONS)
+@xw.arg('head_dim', doc='Dimension of one head', **ARG_OPTIONS)
+@xw.arg('context_tokens', doc='Tokens held in the cache per sequence', **ARG_OPTIONS)
+@xw.arg('batch', doc='Sequences; default 1', **ARG_OPTIONS)
+@xw.arg('bytes_per_value', doc='Bytes per cached value; default 2 (BF16)', **ARG_OPTIONS)
+def KV_CACHE_GB(layers, kv_heads, head_dim, context_tokens, batch=1.0, bytes_per_value=2.0):
+    """KV cache in GB: 2 x layers x kv_heads x head_dim x bytes x context_tokens x batch / 1e9."""
+    return excel_io.call(REGISTRY['KV_CACHE_GB'], (layers, kv_heads, head_dim, context_tokens, batch, bytes_per_value))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('gb', doc='Memory to hold, in GB (e.g. WEIGHTS_GB + KV_CACHE_GB)', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
+@xw.arg('usable_fraction', doc="Fraction of each GPU's memory usable; default 0.9", **ARG_OPTIONS)
+def GPUS_TO_FIT(gb, gpu, usable_fraction=0.9):
+    """Whole GPUs whose memory holds gb, using usable_fraction of each (rounded up)."""
+    return excel_io.call(REGISTRY['GPUS_TO_FIT'], (gb, gpu, usable_fraction))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('height', doc='Image height in pixels', **ARG_OPTIONS)
+@xw.arg('width', doc='Image width in pixels', **ARG_OPTIONS)
+@xw.arg('patch', doc='Patch side in pixels; default 16', **ARG_OPTIONS)
+def IMAGE_TOKENS(height, width, patch=16.0):
+    """Tokens of an image cut into patch x patch squares; a partial patch still costs a token."""
+    return excel_io.call(REGISTRY['IMAGE_TOKENS'], (height, width, patch))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('frames', doc='Frames', **ARG_OPTIONS)
+@xw.arg('height', doc='Frame height in pixels', **ARG_OPTIONS)
+@xw.arg('width', doc='Frame width in pixels', **ARG_OPTIONS)
+@xw.arg('patch', doc='Patch side in pixels; default 16', **ARG_OPTIONS)
+@xw.arg('temporal_patch', doc='Frames per token along time; default 1', **ARG_OPTIONS)
+def VIDEO_TOKENS(frames, height, width, patch=16.0, temporal_patch=1.0):
+    """Tokens of a video: frame groups of temporal_patch frames, each cut like an image."""
+    return excel_io.call(REGISTRY['VIDEO_TOKENS'], (frames, height, width, patch, temporal_patch))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('amount', doc='How much text, in units', **ARG_OPTIONS)
+@xw.arg('unit', doc='"word" (default, 4/3 tokens), "en_char" (0.3), "zh_char" (0.6, DeepSeek) or tokens per unit', **ARG_OPTIONS)
+def TEXT_TOKENS(amount, unit='word'):
+    """Tokens in an amount of text: words, English or Chinese characters, or any tokens-per-unit ratio."""
+    return excel_io.call(REGISTRY['TEXT_TOKENS'], (amount, unit))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('tokens', doc='Tokens', **ARG_OPTIONS)
+@xw.arg('tokens_per_word', doc='Tokens per English word; default 4/3', **ARG_OPTIONS)
+def TOKENS_TO_WORDS(tokens, tokens_per_word=1.3333333333333333):
+    """English words that a number of tokens makes (4/3 tokens per word by default)."""
+    return excel_io.call(REGISTRY['TOKENS_TO_WORDS'], (tokens, tokens_per_word))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "MI300X"; see GPU_NAMES)', **ARG_OPTIONS)
+@xw.arg('field', doc='bf16_tflops (default), fp16/fp8/fp4/tf32/fp32_tflops, int8_tops, memory_gb, bandwidth_tbs, tdp_w, interconnect_gbs, sparsity_factor, vendor, year or source', **ARG_OPTIONS)
+def GPU_SPEC(gpu, field='bf16_tflops'):
+    """One figure of a GPU from the catalog: a dense peak, memory, bandwidth, TDP, vendor, year or source."""
+    return excel_io.call(REGISTRY['GPU_SPEC'], (gpu, field))
+
+
+@xw.func(category=CATEGORY)
+def GPU_NAMES():
+    """The catalog's GPU names as a column (spills)."""
+    return excel_io.call(REGISTRY['GPU_NAMES'], ())
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('text', doc='Text such as "175B", "1.4T", "7e10", "3.5亿", "40%" or "1,000"', **ARG_OPTIONS)
+def PARSE_NUM(text):
+    'The number a human-typed magnitude means: "175B" -> 1.75E+11, "2.53万" -> 25300, "46.2%" -> 0.462.'
+    return excel_io.call(REGISTRY['PARSE_NUM'], (text,))
+
+
+@xw.func(category=CATEGORY)
+def FLOPSHEET_VERSION():
+    """The flopsheet add-in's version; a cell showing it proves the functions are live."""
+    return excel_io.call(REGISTRY['FLOPSHEET_VERSION'], ())
+
+
+__all__ = [
+    'TRAIN_FLOPS',
+    'CHINCHILLA_TOKENS',
+    'GPU_HOURS',
+    'GPU_DAYS',
+    'TRAIN_DAYS',
+    'GPUS_NEEDED',
+    'TRAIN_COST',
+    'TRAIN_ENERGY_MWH',
+    'INFER_FLOPS',
+    'INFER_SECONDS',
+    'DECODE_MS',
+    'RESPONSE_SECONDS',
+    'TOKENS_PER_SECOND',
+    'WEIGHTS_GB',
+    'TRAIN_MEMORY_GB',
+    'KV_CACHE_GB',
+    'GPUS_TO_FIT',
+    'IMAGE_TOKENS',
+    'VIDEO_TOKENS',
+    'TEXT_TOKENS',
+    'TOKENS_TO_WORDS',
+    'GPU_SPEC',
+    'GPU_NAMES',
+    'PARSE_NUM',
+    'FLOPSHEET_VERSION',
+]

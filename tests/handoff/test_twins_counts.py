@@ -6,7 +6,8 @@ import math
 import numpy as np
 import openpyxl
 
-from flopsheet.engine._checks import ceil_whole, count_twin
+from flopsheet.engine import ceil_whole
+from flopsheet.functions.twintext import count_twin
 from flopsheet.recalc import recalculate
 
 

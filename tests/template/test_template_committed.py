@@ -11,7 +11,7 @@ from flopsheet.template import build_template
 from flopsheet.template.base import vba_project_bytes
 
 COMMITTED = Path(__file__).resolve().parents[2] / "workbook" / "flopsheet.xlsm"
-REGENERATE = "workbook/flopsheet.xlsm is stale: run `flopsheet template -o workbook/flopsheet.xlsm --force`"
+REGENERATE = "workbook/flopsheet.xlsm is stale: run `flopsheet regenerate`"
 
 
 def fingerprint(path):

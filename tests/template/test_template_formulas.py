@@ -240,7 +240,7 @@ def test_text_cells_are_strings_and_formula_lookalikes_carry_the_quote_prefix(wb
             for cell in row:
                 if isinstance(cell.value, str) and cell.data_type != "f":
                     assert cell.data_type == "s"
-                    if cell.value.lstrip().startswith(st.FORMULA_TRIGGERS):
+                    if st.looks_like_formula(cell.value):
                         assert cell.quotePrefix, f"{ws.title}!{cell.coordinate}"
                         count += 1
     print(f"\n{count} pre-filled texts start with = + - @ and are stored as text")

@@ -13,7 +13,7 @@ def test_function_reference_is_up_to_date():
     expected = docs.function_reference()
     current = DOCS.read_text(encoding="utf-8") if DOCS.exists() else ""
     assert current == expected, (
-        "docs/functions.md is stale; regenerate with: python -m flopsheet.docs > docs/functions.md")
+        "docs/functions.md is stale: run `flopsheet regenerate`")
 
 
 def test_reference_documents_every_function():

@@ -5,7 +5,10 @@ input -> one FlopsheetError naming the argument. Each formula's `.formula` holds
 rules, which the Excel face uses to error per element.
 """
 
-from flopsheet.engine.inference import decode_ms, infer_flops, infer_seconds, response_seconds, tokens_per_second
+from flopsheet.engine._checks import COUNT_DIGITS, Formula, ceil_whole, run_masked, run_scalar
+from flopsheet.engine.inference import (
+    decode_ms, infer_flops, infer_seconds, response_seconds, serving_replicas, tokens_per_second,
+)
 from flopsheet.engine.memory import gpus_to_fit, kv_cache_gb, train_memory_gb, weights_gb
 from flopsheet.engine.tokens import TOKENS_PER_UNIT, image_tokens, text_tokens, tokens_to_words, video_tokens
 from flopsheet.engine.training import (
@@ -14,10 +17,10 @@ from flopsheet.engine.training import (
 )
 
 __all__ = [
-    "DEFAULT_MFU", "DEFAULT_PUE", "TOKENS_PER_UNIT",
+    "COUNT_DIGITS", "Formula", "ceil_whole", "run_masked", "run_scalar", "DEFAULT_MFU", "DEFAULT_PUE", "TOKENS_PER_UNIT",
     "train_flops", "chinchilla_tokens", "gpu_seconds", "gpu_hours", "gpu_days", "train_days", "gpus_needed",
     "train_cost", "train_energy_mwh",
-    "infer_flops", "infer_seconds", "decode_ms", "response_seconds", "tokens_per_second",
+    "infer_flops", "infer_seconds", "decode_ms", "response_seconds", "tokens_per_second", "serving_replicas",
     "weights_gb", "train_memory_gb", "kv_cache_gb", "gpus_to_fit",
     "image_tokens", "video_tokens", "text_tokens", "tokens_to_words",
 ]

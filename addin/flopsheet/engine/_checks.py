@@ -19,14 +19,10 @@ from typing import Callable
 import numpy as np
 
 from flopsheet.errors import FlopsheetError
+from flopsheet.exceltext import show_number
 
 
-def show(x) -> str:
-    """A value as a message shows it: 46.2, 1e+308, nan, inf, 3 (not 3.0)."""
-    x = float(x)
-    if x.is_integer() and abs(x) < 1e15:
-        return str(int(x))
-    return repr(x)
+show = show_number  # a value as a message shows it: 46.2, 1e+308, nan, inf, 3 (not 3.0)
 
 
 @dataclass(frozen=True)
@@ -48,27 +44,6 @@ class Rule:
             good &= np.floor(x) == x
         return good
 
-    def all_ok(self, x: np.ndarray, infinity_shows: bool = False) -> bool:
-        """True when every element is fine, in two reductions and no temporary array.
-
-        The common case of a 100,000-row column with nothing wrong then costs about what the
-        formula itself costs; `ok` builds the element mask only when something is wrong.
-        NaN makes min/max NaN, which fails the comparisons, so NaN takes the slow path.
-        With `infinity_shows` (an infinite value of this argument always makes the result
-        infinite), the finiteness test is left to the result's own check.
-        """
-        if x.ndim == 0 or x.size == 0:
-            return x.size == 0 or self.ok_scalar(float(x))
-        lo = x.min()
-        if not ((lo > self.lo) if self.lo_open else (lo >= self.lo)):
-            return False
-        if self.hi < math.inf:
-            if not x.max() <= self.hi:
-                return False
-        elif not infinity_shows and not x.max() < math.inf:
-            return False
-        return not self.whole or bool((np.floor(x) == x).all())
-
     def ok_scalar(self, x: float) -> bool:
         if not math.isfinite(x):
             return False
@@ -81,17 +56,6 @@ class Rule:
     def message(self, name: str, value: float) -> str:
         extra = self.hint(value) if self.hint else ""
         return f"{name} must be {self.accepted} (got {show(value)}{extra})"
-
-
-def no_overflow(out: np.ndarray) -> bool:
-    """Whether a result array is free of inf and nan, in one reduction.
-
-    max() is nan if any element is nan and inf if any is +inf; -inf cannot occur, since every
-    formula maps valid (non-negative) arguments to a non-negative quantity (a property test in
-    tests/engine checks this). Deliberately not a BLAS dot product: OpenBLAS wakes its threads
-    for it, which made a 100,000-row call take 40 or 90 us at random.
-    """
-    return out.size == 0 or bool(out.max() < math.inf)
 
 
 def _percent_hint(value: float) -> str:
@@ -130,9 +94,6 @@ class Formula:
     conditions: tuple[Condition, ...] = ()
     params: tuple[str, ...] = field(default=())
     defaults: dict[str, object] = field(default_factory=dict)
-    # Arguments whose infinite value always makes the result infinite (they only multiply or add):
-    # for them the result's finiteness check also covers the input's (`infinity_shows_in`).
-    infinity_shows: frozenset[str] = frozenset()
 
 
 def _as_array(value, name: str) -> np.ndarray:
@@ -181,13 +142,7 @@ def run_masked(formula: Formula, values: dict[str, np.ndarray | None], errors: n
         for idx in ([()] if new.ndim == 0 and new else zip(*np.nonzero(new)) if new.ndim else []):
             errors[idx] = message_at(idx)
 
-    deferred = []
     for name, x in present.items():
-        if name in formula.infinity_shows and x.ndim and formula.rules[name].all_ok(x, infinity_shows=True):
-            deferred.append(name)  # +inf, if any, shows in the result: checked there
-            continue
-        if formula.rules[name].all_ok(x):
-            continue
         good = formula.rules[name].ok(x)
         if not good.all():
             xb = np.broadcast_to(x, shape)
@@ -207,13 +162,8 @@ def run_masked(formula: Formula, values: dict[str, np.ndarray | None], errors: n
         out = np.asarray(formula.fn(**clean), dtype=float)
     if out.shape != shape:
         out = np.broadcast_to(out, shape).copy()
-    finite = True if no_overflow(out) else np.isfinite(out)
-    if finite is not True and not finite.all():
-        for name in deferred:  # an infinite input is reported as such, not as an overflow
-            good = formula.rules[name].ok(present[name])
-            if not good.all():
-                xb = np.broadcast_to(present[name], shape)
-                mark(~good, lambda idx, n=name, xb=xb: formula.rules[n].message(labels.get(n, n), xb[idx]))
+    finite = np.isfinite(out)
+    if not finite.all():
         # An overflow (1e308 * 6) must never reach a cell as inf or nan.
         def overflow(idx):
             shown = {}
@@ -254,36 +204,6 @@ def run_scalar(formula: Formula, values: dict[str, float | None], labels: dict[s
     return out
 
 
-def _valid_sample(rule: Rule) -> float:
-    """A value every rule of its kind accepts (1.0 unless the interval excludes it)."""
-    return 1.0 if rule.ok_scalar(1.0) else (rule.lo + rule.hi) / 2 if rule.hi < math.inf else rule.lo + 1.0
-
-
-def infinity_shows_in(formula: Formula) -> frozenset[str]:
-    """The arguments for which an infinite value makes the formula's result non-finite.
-
-    Probed with every other argument at a valid value, with the optional ones both given and
-    absent; tests/engine/test_engine_laws.py checks the answer with random valid values.
-    """
-    base = {k: np.asarray(_valid_sample(formula.rules[k])) for k in formula.params}
-    variants = [base, {k: (None if formula.defaults.get(k, 0) is None else v) for k, v in base.items()}]
-    shows = set(formula.params)
-    for values in variants:
-        for name in list(shows):
-            if values[name] is None:
-                continue
-            probe = dict(values, **{name: np.asarray(math.inf)})
-            try:
-                with np.errstate(all="ignore"):
-                    out = np.asarray(formula.fn(**probe), dtype=float)
-            except FlopsheetError:
-                shows.discard(name)
-                continue
-            if np.isfinite(out).any():
-                shows.discard(name)
-    return frozenset(shows)
-
-
 def quantity(*conditions: Condition, **rules: Rule):
     """Attach argument rules to a formula and check them on every Python call.
 
@@ -299,8 +219,6 @@ def quantity(*conditions: Condition, **rules: Rule):
             raise TypeError(f"{fn.__name__}: no rule for {sorted(missing)}")
         defaults = {k: p.default for k, p in sig.parameters.items() if p.default is not inspect.Parameter.empty}
         formula = Formula(fn, dict(rules), tuple(conditions), params, defaults)
-        if not conditions:  # a condition would see the infinity before the result does
-            formula.infinity_shows = infinity_shows_in(formula)
 
         @functools.wraps(fn)
         def checked(*args, **kwargs):
@@ -340,7 +258,7 @@ def ceil_whole(x):
 
     The quotient is first rounded to 12 significant digits, then up to a whole number. The
     native twin does the same explicitly, `ROUNDUP(ROUND(q, 11-INT(LOG10(q))), 0)`
-    (`count_twin`), so the two agree: spreadsheets apply their own snapping inside ROUNDUP
+    (`flopsheet.functions.twintext.count_twin`), so the two agree: spreadsheets apply their own snapping inside ROUNDUP
     (LibreOffice 7.4 rounds its argument to 12 significant digits, measured; Excel to 15), and
     an argument already rounded to 12 digits is left alone by both.
     """
@@ -356,8 +274,3 @@ def ceil_whole(x):
         scale = 10.0 ** (COUNT_DIGITS - 1 - np.floor(np.log10(np.abs(x))))
         rounded = np.round(x * scale) / scale  # exact when the 12-digit value is a whole number
     return np.ceil(np.where(np.isfinite(rounded), rounded, x))
-
-
-def count_twin(expr: str) -> str:
-    """The native-formula twin of `ceil_whole(expr)` (see there)."""
-    return f"ROUNDUP(ROUND({expr},{COUNT_DIGITS - 1}-INT(LOG10({expr}))),0)"

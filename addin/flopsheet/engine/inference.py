@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from flopsheet.engine._checks import FRACTION, NONNEGATIVE, POSITIVE, WHOLE, WHOLE_OR_ZERO, Condition, ceil_whole, quantity, show
-from flopsheet.engine.training import DEFAULT_MFU
+from flopsheet.engine.training import DEFAULT_MFU, SECONDS_PER_DAY
 
 DEFAULT_BW_EFFICIENCY = 0.8  # HBM copy kernels reach ~90% of datasheet bandwidth (3.03 of 3.35 TB/s measured); decode ~80%
 
@@ -103,3 +103,12 @@ def tokens_per_second(params, peak_tflops, bandwidth_tbs, memory_gb, batch=1.0, 
     """Generated tokens per second, all sequences of the batch together: batch / step time."""
     return batch / _decode_ms(params, peak_tflops, bandwidth_tbs, memory_gb, batch, bytes_per_param, gpus,
                               kv_gb, bw_efficiency, mfu) * 1e3
+
+
+@quantity(requests_per_day=NONNEGATIVE, output_tokens=WHOLE, tokens_per_second=POSITIVE, load_factor=FRACTION)
+def serving_replicas(requests_per_day, output_tokens, tokens_per_second, load_factor):
+    """Whole replicas to generate a day's answer tokens: demand (requests x answer tokens) over
+    what one replica generates in a day at `load_factor` of its full-batch throughput
+    (tokens_per_second, e.g. TOKENS_PER_SECOND's roofline), rounded up by the count rule.
+    Decode only: prefill runs on arithmetic that bandwidth-bound decode leaves idle."""
+    return ceil_whole(requests_per_day * output_tokens / (tokens_per_second * SECONDS_PER_DAY * load_factor))

@@ -7,13 +7,21 @@ whose message starts with the function's name.
 """
 
 from flopsheet.functions import hardware, inference, tokens, training
-from flopsheet.functions._model import Arg, Function, call, evaluate
+from flopsheet.functions._inputs import REQUIRED
+from flopsheet.functions._model import GPU_FIGURES, Arg, Function, call, evaluate
 
-REGISTRY: dict[str, Function] = {
-    f.name: f for module in (training, inference, tokens, hardware) for f in module.FUNCTIONS
-}
+_ALL = [f for module in (training, inference, tokens, hardware) for f in module.FUNCTIONS]
+REGISTRY: dict[str, Function] = {f.name: f for f in _ALL}
+if len(REGISTRY) != len(_ALL):  # a Function imported into a second module would be declared twice
+    raise ImportError(f"a function is declared twice: {sorted({f.name for f in _ALL if _ALL.count(f) > 1})}")
 
-globals().update(REGISTRY)
+
+def __getattr__(name: str) -> Function:
+    """`flopsheet.functions.GPU_DAYS` is REGISTRY["GPU_DAYS"] (declared in functions/training.py)."""
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
 
 
 def get(name: str) -> Function:
@@ -30,4 +38,4 @@ def get(name: str) -> Function:
     return fn
 
 
-__all__ = ["REGISTRY", "Arg", "Function", "call", "evaluate", "get", *REGISTRY]
+__all__ = ["GPU_FIGURES", "REGISTRY", "REQUIRED", "Arg", "Function", "call", "evaluate", "get"]

@@ -8,35 +8,55 @@ arrays. Nothing here computes a quantity: the engine does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field, replace
 from typing import Callable
 
 import numpy as np
 
 from flopsheet import catalog
-from flopsheet.engine._checks import Formula, run_masked, run_scalar
+from flopsheet.engine import Formula, run_masked, run_scalar
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions._inputs import REQUIRED, EXCEL_ERRORS, element_number, merge_errors, numbers, texts
 from flopsheet.magnitudes import parse_num
 
 
+FROM_ENGINE = object()  # an argument's default is the engine formula's (the usual case)
+
+# Engine arguments that come from the `gpu` argument: its dense peak, or one catalog field.
+GPU_FIGURES = ("peak_tflops", "bandwidth_tbs", "memory_gb", "tdp_w")
+
+
 @dataclass(frozen=True)
 class Arg:
-    """One Excel argument: its name, one line of help (unit, default), and what it takes."""
+    """One Excel argument: its name, one line of help (unit, default), and what it takes.
+
+    `default` is the engine formula's default for the argument of the same name unless given
+    (REQUIRED when the formula has none). `engine` and `convert` bind a text argument to a
+    number the formula takes (TEXT_TOKENS: unit "word" -> tokens_per_unit 4/3).
+    """
 
     name: str
     doc: str
+    _: KW_ONLY
     kind: str = "number"  # number | gpu | precision | text
-    default: object = REQUIRED
+    default: object = FROM_ENGINE
+    engine: str | None = None  # the engine argument it feeds, when not `name`
+    convert: Callable[[object], float] | None = None  # per-element text -> number for `engine`
 
     @property
     def optional(self) -> bool:
         return self.default is not REQUIRED
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Function:
-    """A spec function: the contract (name, arguments, result unit, source) and its binding."""
+    """A spec function: the contract (name, arguments, result unit, source) and its engine formula.
+
+    Declared once, by keyword. For an engine function, what used to be written per function is
+    derived from the formula's signature: each argument's default, how Excel arguments become
+    engine arguments (same name; `gpu` -> peak_tflops or a catalog field), and which Excel
+    argument an engine argument's error names.
+    """
 
     name: str
     summary: str  # first docstring line: what Excel's function wizard shows
@@ -44,19 +64,57 @@ class Function:
     args: tuple[Arg, ...]
     source: str  # the paper or datasheet behind the formula
     example: tuple  # arguments of a call a user could type (docs show it with its computed result)
-    formula: Formula | None = None  # the engine formula it runs
-    bind: Callable[["Bound"], dict] | None = None  # Excel arguments -> engine arguments
-    labels: dict[str, str] = field(default_factory=dict)  # engine argument -> Excel argument, for messages
+    formula: Formula | None = None  # the engine formula it runs (or the engine function carrying it)
     impl: Callable[..., object] | None = None  # a function that is not one engine formula (GPU_SPEC...)
     twin: str | None = None  # native Excel formula template (hand-off copies); None: cannot translate
+    labels: dict[str, str] = field(default_factory=dict, init=False)  # engine argument -> Excel argument
+    binding: tuple = field(default=(), init=False)  # (engine argument, Excel Arg), worked out once
+
+    def __post_init__(self):
+        formula = getattr(self.formula, "formula", self.formula)
+        object.__setattr__(self, "formula", formula)
+        defaults = formula.defaults if formula is not None else {}
+        args = []
+        for a in self.args:
+            if a.default is FROM_ENGINE:
+                d = defaults.get(a.engine or a.name, REQUIRED)
+                a = replace(a, default=d)
+            args.append(a)
+        object.__setattr__(self, "args", tuple(args))
+        if formula is None:
+            return
+        binding = tuple((param, self.argument_for(param)) for param in formula.params)
+        object.__setattr__(self, "binding", binding)
+        object.__setattr__(self, "labels", {p: a.name for p, a in binding if p != a.name})
+
+    def argument_for(self, param: str) -> Arg:
+        """The Excel argument that feeds engine argument `param` (the `gpu` argument for a
+        GPU figure); TypeError when the declaration has none. The twins guard with it too."""
+        for a in self.args:
+            if (a.engine or a.name) == param or (param in GPU_FIGURES and a.kind == "gpu"):
+                return a
+        raise TypeError(f"{self.name}: engine argument {param!r} has no Excel argument")
+
+    def bind(self, b: "Bound") -> dict:
+        """Excel arguments -> engine arguments, by name (see the class docstring)."""
+        out = {}
+        for param, a in self.binding:
+            if param == "peak_tflops":
+                out[param] = b.gpu()
+            elif param in GPU_FIGURES:
+                out[param] = b.gpu(param)
+            else:
+                out[param] = b.map(a.name, a.convert) if a.convert else b[a.name]
+        return out
 
     def __call__(self, *args, **kwargs):
         return call(self, *args, **kwargs)
 
 
-def engine_default(quantity, arg: str):
-    """The default of `arg` in an engine formula: defaults are defined once, in the engine."""
-    return quantity.formula.defaults[arg]
+def declared_in(namespace: dict) -> tuple[Function, ...]:
+    """The Functions a module declares, in the order it declares them (its `FUNCTIONS`), so a
+    new declaration joins the registry, the face and the docs without being listed again."""
+    return tuple(v for v in namespace.values() if isinstance(v, Function))
 
 
 def _is_blank(v) -> bool:
@@ -74,9 +132,6 @@ class Bound:
 
     def __getitem__(self, name):
         return self.values[name]
-
-    def given(self, name) -> bool:
-        return self.values.get(name) is not None
 
     # -- GPUs: a catalog name, or a number read as peak TFLOPS ------------------------------
     def _one_gpu(self, g, precision, what: str) -> float:

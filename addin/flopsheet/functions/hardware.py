@@ -12,7 +12,7 @@ import flopsheet
 from flopsheet import catalog
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions._inputs import EXCEL_ERRORS, merge_errors, texts
-from flopsheet.functions._model import Arg, Function
+from flopsheet.functions._model import Arg, Function, declared_in
 from flopsheet.magnitudes import parse_num
 
 
@@ -55,12 +55,15 @@ def _gpu_spec(gpu=None, field=None):
 
 
 GPU_SPEC = Function(
-    "GPU_SPEC", "One figure of a GPU from the catalog: a dense peak, memory, bandwidth, TDP, vendor, year or source.",
-    "as the field says",
-    (Arg("gpu", "GPU name from the catalog (\"H100\", \"MI300X\"; see GPU_NAMES)", kind="gpu"),
+    name="GPU_SPEC",
+    summary="One figure of a GPU from the catalog: a dense peak, memory, bandwidth, TDP, vendor, year or source.",
+    returns="as the field says",
+    args=(Arg("gpu", "GPU name from the catalog (\"H100\", \"MI300X\"; see GPU_NAMES)", kind="gpu"),
      Arg("field", "bf16_tflops (default), fp16/fp8/fp4/tf32/fp32_tflops, int8_tops, memory_gb, bandwidth_tbs, tdp_w, "
                   "interconnect_gbs, sparsity_factor, vendor, year or source", kind="text", default="bf16_tflops")),
-    "vendor datasheets; each row's URL is its source field", ("H100", "memory_gb"), impl=_gpu_spec,
+    source="vendor datasheets; each row's URL is its source field",
+    example=("H100", "memory_gb"),
+    impl=_gpu_spec,
     twin="{gpu:field}",  # a look-up on the GPUs sheet; a blank figure shows #N/A (an error in Python too)
 )
 
@@ -71,8 +74,8 @@ def _gpu_names():
 
 
 GPU_NAMES = Function(
-    "GPU_NAMES", "The catalog's GPU names as a column (spills).", "names", (),
-    "the catalog (vendor datasheets)", (), impl=_gpu_names,
+    name="GPU_NAMES", summary="The catalog's GPU names as a column (spills).", returns="names", args=(),
+    source="the catalog (vendor datasheets)", example=(), impl=_gpu_names,
 )
 
 
@@ -95,9 +98,13 @@ def _parse_num(text=None):
 
 
 PARSE_NUM = Function(
-    "PARSE_NUM", "The number a human-typed magnitude means: \"175B\" -> 1.75E+11, \"2.53万\" -> 25300, \"46.2%\" -> 0.462.",
-    "number", (Arg("text", "Text such as \"175B\", \"1.4T\", \"7e10\", \"3.5亿\", \"40%\" or \"1,000\""),),
-    "suffixes K M B=G T P E, 万 亿 万亿, %", ("2.53万",), impl=_parse_num,
+    name="PARSE_NUM",
+    summary="The number a human-typed magnitude means: \"175B\" -> 1.75E+11, \"2.53万\" -> 25300, \"46.2%\" -> 0.462.",
+    returns="number",
+    args=(Arg("text", "Text such as \"175B\", \"1.4T\", \"7e10\", \"3.5亿\", \"40%\" or \"1,000\""),),
+    source="suffixes K M B=G T P E, 万 亿 万亿, %",
+    example=("2.53万",),
+    impl=_parse_num,
     # The hand-off turns a typed "175B" (literal or referenced cell) into the number itself.
     twin="{text}",
 )
@@ -108,8 +115,8 @@ def _version():
 
 
 FLOPSHEET_VERSION = Function(
-    "FLOPSHEET_VERSION", "The flopsheet add-in's version; a cell showing it proves the functions are live.", "text", (),
-    "flopsheet", (), impl=_version,
+    name="FLOPSHEET_VERSION", summary="The flopsheet add-in's version; a cell showing it proves the functions are live.",
+    returns="text", args=(), source="flopsheet", example=(), impl=_version,
 )
 
-FUNCTIONS = (GPU_SPEC, GPU_NAMES, PARSE_NUM, FLOPSHEET_VERSION)
+FUNCTIONS = declared_in(globals())  # every Function above, in order

@@ -3,10 +3,10 @@
 from flopsheet import engine
 from flopsheet.engine import TOKENS_PER_UNIT
 from flopsheet.errors import FlopsheetError
-from flopsheet.functions._model import Arg, Function, engine_default
+from flopsheet.functions._model import Arg, Function, declared_in
 from flopsheet.magnitudes import parse_num
 
-PATCH = Arg("patch", "Patch side in pixels; default 16", default=engine_default(engine.image_tokens, "patch"))
+PATCH = Arg("patch", "Patch side in pixels; default 16")
 
 
 def tokens_per_unit(unit) -> float:
@@ -26,42 +26,50 @@ def tokens_per_unit(unit) -> float:
 
 
 IMAGE_TOKENS = Function(
-    "IMAGE_TOKENS", "Tokens of an image cut into patch x patch squares; a partial patch still costs a token.", "tokens",
-    (Arg("height", "Image height in pixels"), Arg("width", "Image width in pixels"), PATCH),
-    "Dosovitskiy et al. 2021 (ViT); Bao et al. 2022 (BEiT): 224x224 in 16x16 patches = 196 tokens",
-    (1024, 768), engine.image_tokens.formula, lambda b: {k: b[k] for k in ("height", "width", "patch")},
+    name="IMAGE_TOKENS",
+    summary="Tokens of an image cut into patch x patch squares; a partial patch still costs a token.",
+    returns="tokens",
+    args=(Arg("height", "Image height in pixels"), Arg("width", "Image width in pixels"), PATCH),
+    source="Dosovitskiy et al. 2021 (ViT); Bao et al. 2022 (BEiT): 224x224 in 16x16 patches = 196 tokens",
+    example=(1024, 768),
+    formula=engine.image_tokens,
     twin="ROUNDUP({height}/{patch},0)*ROUNDUP({width}/{patch},0)",  # np.ceil, as the engine
 )
 
 VIDEO_TOKENS = Function(
-    "VIDEO_TOKENS", "Tokens of a video: frame groups of temporal_patch frames, each cut like an image.", "tokens",
-    (Arg("frames", "Frames"), Arg("height", "Frame height in pixels"), Arg("width", "Frame width in pixels"), PATCH,
-     Arg("temporal_patch", "Frames per token along time; default 1",
-         default=engine_default(engine.video_tokens, "temporal_patch"))),
-    "Arnab et al. 2021 (ViViT tubelet embedding)", (94, 1048, 1048), engine.video_tokens.formula,
-    lambda b: {k: b[k] for k in ("frames", "height", "width", "patch", "temporal_patch")},
+    name="VIDEO_TOKENS",
+    summary="Tokens of a video: frame groups of temporal_patch frames, each cut like an image.",
+    returns="tokens",
+    args=(Arg("frames", "Frames"), Arg("height", "Frame height in pixels"), Arg("width", "Frame width in pixels"), PATCH,
+          Arg("temporal_patch", "Frames per token along time; default 1")),
+    source="Arnab et al. 2021 (ViViT tubelet embedding)",
+    example=(94, 1048, 1048),
+    formula=engine.video_tokens,
     twin="ROUNDUP({frames}/{temporal_patch},0)*ROUNDUP({height}/{patch},0)*ROUNDUP({width}/{patch},0)",
 )
 
 TEXT_TOKENS = Function(
-    "TEXT_TOKENS", "Tokens in an amount of text: words, English or Chinese characters, or any tokens-per-unit ratio.",
-    "tokens",
-    (Arg("amount", "How much text, in units"),
-     Arg("unit", '"word" (default, 4/3 tokens), "en_char" (0.3), "zh_char" (0.6, DeepSeek) or tokens per unit',
-         kind="text", default="word")),
-    "OpenAI help center (0.75 words per token); DeepSeek API docs (0.3 per English char, 0.6 per Chinese char)",
-    ("2000000", "zh_char"), engine.text_tokens.formula,
-    lambda b: dict(amount=b["amount"], tokens_per_unit=b.map("unit", tokens_per_unit)), {"tokens_per_unit": "unit"},
+    name="TEXT_TOKENS",
+    summary="Tokens in an amount of text: words, English or Chinese characters, or any tokens-per-unit ratio.",
+    returns="tokens",
+    args=(Arg("amount", "How much text, in units"),
+          Arg("unit", '"word" (default, 4/3 tokens), "en_char" (0.3), "zh_char" (0.6, DeepSeek) or tokens per unit',
+              kind="text", default="word", engine="tokens_per_unit", convert=tokens_per_unit)),
+    source="OpenAI help center (0.75 words per token); DeepSeek API docs (0.3 per English char, 0.6 per Chinese char)",
+    example=("2000000", "zh_char"),
+    formula=engine.text_tokens,
     twin="{amount}*{unit}",  # {unit}: "word"/"en_char"/"zh_char" -> engine.TOKENS_PER_UNIT, or a number
 )
 
 TOKENS_TO_WORDS = Function(
-    "TOKENS_TO_WORDS", "English words that a number of tokens makes (4/3 tokens per word by default).", "words",
-    (Arg("tokens", "Tokens"), Arg("tokens_per_word", "Tokens per English word; default 4/3",
-                              default=engine_default(engine.tokens_to_words, "tokens_per_word"))),
-    "OpenAI help center: 1 token ~ 0.75 English words", (196,), engine.tokens_to_words.formula,
-    lambda b: dict(tokens=b["tokens"], tokens_per_word=b["tokens_per_word"]),
+    name="TOKENS_TO_WORDS",
+    summary="English words that a number of tokens makes (4/3 tokens per word by default).",
+    returns="words",
+    args=(Arg("tokens", "Tokens"), Arg("tokens_per_word", "Tokens per English word; default 4/3")),
+    source="OpenAI help center: 1 token ~ 0.75 English words",
+    example=(196,),
+    formula=engine.tokens_to_words,
     twin="{tokens}/{tokens_per_word}",
 )
 
-FUNCTIONS = (IMAGE_TOKENS, VIDEO_TOKENS, TEXT_TOKENS, TOKENS_TO_WORDS)
+FUNCTIONS = declared_in(globals())  # every Function above, in order

@@ -21,10 +21,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils import get_column_letter
 
 from flopsheet import catalog
-from flopsheet.catalog.lookup import _key
+from flopsheet.exceltext import a1, sheet_prefix, string_literal
+
+from flopsheet.catalog import normalise_key
 
 SHEET = "GPUs"
 NAME = "name"
@@ -42,16 +44,9 @@ _VENDOR_PREFIXES = {
     "huawei": ("huawei",),
     "cambricon": ("cambricon",),
 }
-# What a formula does to a cell's text before looking it up; `_key` does the same in Python
+# What a formula does to a cell's text before looking it up; `normalise_key` does the same in Python
 # except for dropping vendor words (the key table lists those spellings instead).
 _NORMALISE = 'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(TRIM({0})," ",""),"-",""),"_","")'
-
-
-def sheet_prefix(title: str) -> str:
-    """`GPUs!`, or `'My GPUs'!` when the name needs quotes (spaces, or it looks like a cell)."""
-    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", title) and not re.fullmatch(r"[A-Za-z]{1,3}\d+|[RrCc]\d*", title):
-        return f"{title}!"
-    return quote_sheetname(title) + "!"
 
 
 def header_key(text) -> str:
@@ -71,7 +66,7 @@ def key_rows() -> list[tuple[str, str]]:
     for gpu in catalog.all_gpus():
         prefixes = ("", *_VENDOR_PREFIXES.get(gpu.vendor.lower(), ()))
         for label in (gpu.name, gpu.full_name, *gpu.aliases):
-            base = _key(label)
+            base = normalise_key(label)
             for prefix in prefixes:
                 seen.setdefault(prefix + base, gpu.name)
     return sorted(seen.items())
@@ -95,7 +90,7 @@ class Table:
     # -- ranges --------------------------------------------------------------------------
     def _ref(self, c1, r1, c2, r2) -> str:
         self.used = True
-        return f"{sheet_prefix(self.sheet)}${get_column_letter(c1)}${r1}:${get_column_letter(c2)}${r2}"
+        return f"{sheet_prefix(self.sheet)}{a1(c1, r1, absolute=True)}:{a1(c2, r2, absolute=True)}"
 
     @property
     def name_col(self) -> int:
@@ -109,10 +104,6 @@ class Table:
         """The VLOOKUP table: from the name column to the last field column right of it."""
         c1, c2 = self._span()
         return self._ref(c1, self.first_row, c2, self.last_row)
-
-    def header_ref(self) -> str:
-        c1, c2 = self._span()
-        return self._ref(c1, self.header_row, c2, self.header_row)
 
     def key_ref(self) -> str:
         return self._ref(self.key_col, self.header_row + 1, self.key_col + 1, self.key_last_row)
@@ -139,7 +130,7 @@ class Table:
     def choices(self, names: dict[str, str]) -> str:
         """An array constant {"bf16",4;"fp16",5;...}: each name -> the VLOOKUP column of its
         field, for the fields this sheet has. A VLOOKUP into it validates and maps in one step."""
-        rows = [f'"{n}",{self.col_index(f)}' for n, f in names.items() if self.has(f)]
+        rows = [f"{string_literal(n)},{self.col_index(f)}" for n, f in names.items() if self.has(f)]
         return "{" + ";".join(rows) + "}"
 
 

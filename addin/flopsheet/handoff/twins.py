@@ -1,7 +1,7 @@
 """Render a function's native twin: its Excel formula template with the call's arguments filled in.
 
 A twin (`Function.twin`, written next to each function's definition) is arithmetic with
-placeholders:
+placeholders in the project's one template language (flopsheet.placeholders):
   {arg}        the argument's value: a literal as a number, a reference (blank -> its default);
   {peak}       dense peak TFLOPS of {gpu} at {precision}: {gpu} itself when it is a number,
                else a look-up on the GPUs sheet (gpusheet.Table);
@@ -25,18 +25,17 @@ import math
 import re
 from dataclasses import dataclass
 
-from flopsheet import catalog, engine
-from flopsheet.catalog.values import _field_name
+from flopsheet import catalog, engine, placeholders
 from flopsheet.errors import FlopsheetError
-from flopsheet.exceltext import ErrorValue
-from flopsheet.functions._inputs import REQUIRED
-from flopsheet.functions._model import Function
+from flopsheet.exceltext import ErrorValue, number_literal, string_literal
+from flopsheet.functions import GPU_FIGURES, REQUIRED, Function
 from flopsheet.functions.tokens import tokens_per_unit
 from flopsheet.handoff.gpusheet import Table
 from flopsheet.magnitudes import parse_num
 
+from flopsheet.catalog import field_name
+
 MAX_FORMULA = 8192  # Excel's limit on a formula's length, in characters
-_PLACEHOLDER = re.compile(r"\{([a-z_0-9]+)(?::([a-z_0-9]+))?\}")
 _SECTION = re.compile(r"\[\[(.*?)\]\]", re.S)
 _ATOM = re.compile(r"(?:\$?[A-Za-z_][A-Za-z0-9_.]*!)?\$?[A-Za-z0-9_.$:]+|\d+(?:\.\d*)?(?:E[+-]?\d+)?")
 
@@ -72,19 +71,14 @@ OMITTED = Expr("omitted")
 
 
 def number(x: float) -> str:
-    """A float as an Excel literal that reads back as the same double (Excel keeps 15 digits)."""
-    x = float(x)
-    if abs(x) < 2.2250738585072014e-308:  # subnormal: Excel stores 0, LibreOffice rejects the literal
-        return "0"
-    if x.is_integer() and abs(x) < 1e15:
-        return str(int(x))
-    if not math.isfinite(x):
-        raise Untranslatable(f"{x} has no Excel form")
-    return repr(x).upper()  # "3.15E+23", "1E-12", "0.462"
+    """A float as an Excel literal (exceltext.number_literal); inf/nan: Untranslatable."""
+    try:
+        return number_literal(x)
+    except ValueError as e:
+        raise Untranslatable(str(e)) from None
 
 
-def text(s: str) -> str:
-    return '"' + s.replace('"', '""') + '"'
+text = string_literal  # a string as a formula literal, quotes doubled
 
 
 def _single_call(e: str) -> bool:
@@ -172,7 +166,7 @@ class _Call:
         if name in self.cache:
             return self.cache[name]
         a, e = self.spec[name], self.given[name]
-        if a.kind == "text" and name == "unit":
+        if a.engine == "tokens_per_unit":  # TEXT_TOKENS' unit: a name or a number of tokens per unit
             v = self._unit(e)
         elif a.kind != "number":
             raise Untranslatable(f"argument {name} ({a.kind}) has no placeholder form")
@@ -202,8 +196,8 @@ class _Call:
                 raise Untranslatable(err.message) from None
             return _Value(number(x), x)
         u = e.text
-        table = "{" + ";".join(f'"{k}",{number(v)}' for k, v in engine.TOKENS_PER_UNIT.items()) + "}"
-        return _Value(f'IF(ISNUMBER({u}),{u},VLOOKUP(IF(TRIM({u})="","{default}",TRIM({u})),{table},2,FALSE))',
+        table = "{" + ";".join(f"{text(k)},{number(v)}" for k, v in engine.TOKENS_PER_UNIT.items()) + "}"
+        return _Value(f'IF(ISNUMBER({u}),{u},VLOOKUP(IF(TRIM({u})="",{text(default)},TRIM({u})),{table},2,FALSE))',
                       runtime=True)
 
     # -- GPUs ------------------------------------------------------------------------------
@@ -322,7 +316,7 @@ class _Call:
             if not isinstance(f, str) or isinstance(f, ErrorValue):
                 raise Untranslatable(f'field must be text such as "memory_gb" (got {f!r})')
             try:
-                fld = _field_name(f)
+                fld = field_name(f)
             except FlopsheetError as err:
                 raise Untranslatable(err.message) from None
             return self._column(fld), fld
@@ -346,14 +340,16 @@ class _Call:
 
     def fill(self, template: str) -> str:
         def section(m):
-            names = [n for n, s in _PLACEHOLDER.findall(m.group(1)) if not s and n in self.spec]
+            names = [n for scope, n in placeholders.placeholders(m.group(1)) if scope is None and n in self.spec]
             optional = [n for n in names if self.spec[n].default is None]
             if optional and all(self.arg(n).omitted for n in optional):
                 return ""
             return m.group(1)
 
         template = _SECTION.sub(section, template)
-        return _PLACEHOLDER.sub(lambda m: paren(self.value(m.group(1), m.group(2)).text), template)
+        # {gpu:memory_gb}: scope "gpu", name "memory_gb" (flopsheet.placeholders)
+        return placeholders.fill(template, lambda scope, name: paren(
+            (self.value(scope, name) if scope else self.value(name, None)).text))
 
     def guard(self) -> list[str]:
         """Rule tests for every runtime input of the engine formula; literals checked now."""
@@ -365,16 +361,13 @@ class _Call:
             return tests
         tests = []
         for param in formula.params:
-            if param in self.spec:
-                v, label = self.arg(param), param
-            elif param == "peak_tflops":
-                v, label = self.peak(), "gpu"
-            elif param in catalog.FIELDS:
-                v, label = self.gpu_field(param), "gpu"
-            elif param == "tokens_per_unit":
-                v, label = self.arg("unit"), "unit"
+            label = self.fn.argument_for(param).name  # the declaration's binding, as in Python
+            if param == "peak_tflops":
+                v = self.peak()
+            elif param in GPU_FIGURES:
+                v = self.gpu_field(param)
             else:
-                continue
+                v = self.arg(label)
             rule = formula.rules[param]
             if v.omitted:
                 continue

@@ -22,7 +22,7 @@ from flopsheet.template.layout import (
     GPUS, INFERENCE, MULTIMODAL, SEED_CHECK, SHEET_ORDER, SOURCES, START, TRAINING, Ctx,
 )
 from flopsheet.template.sheets import gpus, inference, multimodal, seedcheck, sources, start, training
-from flopsheet.template.summary import Summary
+from flopsheet.template.summary import Summary, evaluate_outputs
 
 DEFAULT_OUTPUT = "flopsheet.xlsm"
 # The quickstart's first sheet: its code name "Sheet1" is a document module of the VBA project,
@@ -58,6 +58,8 @@ def build_workbook(training_scenarios=sc.TRAINING, blank_rows: int = sc.BLANK_TR
 
     for name, ref in ctx.names.items():
         wb.defined_names[name] = DefinedName(name, attr_text=ref)
+
+    ctx.outputs = evaluate_outputs(wb, ctx.outputs)
 
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws.title == START

@@ -14,6 +14,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from flopsheet import placeholders
+from flopsheet.exceltext import a1, sheet_prefix
 from flopsheet.template import styles as st
 from flopsheet.template.summary import Output
 
@@ -33,12 +35,13 @@ NOTE_WIDTH = 150  # characters per note row: fits the sheets' print width
 
 
 def quoted(sheet: str) -> str:
-    """A sheet name as a formula prefix: GPUs!  or  'Seed check'!"""
-    return f"'{sheet}'!" if not sheet.replace("_", "").isalnum() else f"{sheet}!"
+    """A sheet name as a formula prefix: GPUs!, 'Seed check'!, '2024'! (exceltext.sheet_prefix)."""
+    return sheet_prefix(sheet)
 
 
 def absolute(col: int, row: int) -> str:
-    return f"${get_column_letter(col)}${row}"
+    """(3, 7) -> $C$7."""
+    return a1(col, row, absolute=True)
 
 
 @dataclass
@@ -46,7 +49,6 @@ class Ctx:
     """What sheets share while the workbook is built."""
 
     names: dict[str, str] = field(default_factory=dict)  # defined name -> "Start!$C$9"
-    values: dict[str, float] = field(default_factory=dict)  # defined name -> value
     gpu_cols: dict[str, str] = field(default_factory=dict)  # GPUs key -> column letter
     gpu_last_col: str = "A"
     gpu_key_row: int = 5
@@ -57,11 +59,20 @@ class Ctx:
         cell = self.cells[(sheet, key)]
         return cell if from_sheet == sheet else f"{quoted(sheet)}{cell}"
 
-    def output(self, sheet: str, key: str, label: str, unit: str, value, scenario: str = "",
-               show: bool = True) -> None:
-        """Record the engine's value for the formula cell placed under `key`."""
+    def output(self, sheet: str, key: str, label: str, unit: str, scenario: str = "", show: bool = True,
+               engine: tuple | None = None) -> None:
+        """Report the formula cell placed under `key` in the summary.
+
+        Its value is not computed here: `summary.evaluate_outputs` takes it from the registry
+        with the inputs the cell's formula references. `engine=(formula, {argument: key})`
+        instead takes it from an engine formula applied to the values of this sheet's cells
+        `key` (a cell whose formula is a native twin of that engine formula).
+        """
         cell = self.cells[(sheet, key)].replace("$", "")
-        self.outputs.append(Output(sheet, cell, label, unit, value, scenario, show))
+        if engine is not None:
+            formula, keys = engine
+            engine = (formula, {arg: self.cells[(sheet, k)].replace("$", "") for arg, k in keys.items()})
+        self.outputs.append(Output(sheet, cell, label, unit, None, scenario, show, engine))
 
     # -- lookups into the GPUs sheet (whole columns, so rows a user adds below still match) --
     def gpu_column(self, key: str) -> str:
@@ -93,17 +104,9 @@ class Block:
         return coord
 
     def fill(self, template: str) -> str:
-        """A formula template with {key} (this sheet) or {Sheet:key} (another sheet) filled in."""
-        import string
-
-        out = []
-        for literal, name, _spec, _conv in string.Formatter().parse(template):
-            out.append(literal)
-            if name is None:
-                continue
-            sheet, _, key = name.rpartition(":")
-            out.append(self.ctx.ref(sheet or self.ws.title, key, self.ws.title))
-        return "".join(out)
+        """A formula template with {key} (this sheet) or {Sheet:key} (another sheet) filled in
+        (flopsheet.placeholders)."""
+        return placeholders.fill(template, lambda sheet, key: self.ctx.ref(sheet or self.ws.title, key, self.ws.title))
 
     def title(self, text: str) -> None:
         st.set_text(self.ws.cell(self.row, self.col), text, st.TITLE)

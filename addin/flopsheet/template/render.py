@@ -1,7 +1,7 @@
 """Render the template's main sheets to PNG for the docs: ``python -m flopsheet.template.render docs/``.
 
 LibreOffice opens the workbook and exports a PDF (one page per sheet); ``pdftoppm`` (poppler-utils)
-rasterises each page, which is trimmed of its white margin and written as
+rasterises each page, which Pillow trims of its white margin and writes as
 ``template-<sheet>.png``. LibreOffice has no flopsheet add-in, so every function cell would
 show #NAME?; by default the render copy (never the template itself) carries the Python
 engine's values in those cells instead (``--formulas`` keeps the #NAME? view). The native
@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
-import zlib
 from pathlib import Path
 
 from flopsheet.errors import FlopsheetError
@@ -78,54 +76,23 @@ def _page_setup(wb) -> None:
             ws.print_area = f"{first}:{col}{_rows_until(ws, spec[2])}"
 
 
-def _read_ppm(path: Path) -> tuple[int, int, bytes]:
-    data = path.read_bytes()
-    fields, pos = [], 2
-    if data[:2] != b"P6":
-        raise FlopsheetError(f"{path.name} is not a binary PPM")
-    while len(fields) < 3:  # width, height, maxval, separated by whitespace
-        while data[pos:pos + 1].isspace():
-            pos += 1
-        end = pos
-        while not data[end:end + 1].isspace():
-            end += 1
-        fields.append(int(data[pos:end]))
-        pos = end
-    width, height, _ = fields
-    return width, height, data[pos + 1:]
+def trim(image, pad: int = 12):
+    """`image` cropped to its ink plus `pad` pixels of white (pdftoppm pages are mostly paper)."""
+    from PIL import Image, ImageChops
 
-
-def _trim(width: int, height: int, pixels: bytes, pad: int = 12) -> tuple[int, int, list[bytes]]:
-    """Crop the white margin (pdftoppm pages are mostly paper)."""
-    stride = width * 3
-    rows = [pixels[i * stride:(i + 1) * stride] for i in range(height)]
-    inked = [i for i, row in enumerate(rows) if row.strip(b"\xff")]
-    if not inked:
-        return width, height, rows
-    top, bottom = max(inked[0] - pad, 0), min(inked[-1] + pad, height - 1)
-    left, right = width, 0
-    for row in rows[top:bottom + 1]:
-        body = row.strip(b"\xff")
-        if body:
-            left = min(left, (len(row) - len(row.lstrip(b"\xff"))) // 3)
-            right = max(right, (len(row.rstrip(b"\xff")) - 1) // 3)
-    left, right = max(left - pad, 0), min(right + pad, width - 1)
-    cropped = [row[left * 3:(right + 1) * 3] for row in rows[top:bottom + 1]]
-    return right - left + 1, bottom - top + 1, cropped
-
-
-def _write_png(path: Path, width: int, height: int, rows: list[bytes]) -> None:
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
-
-    raw = b"".join(b"\x00" + row for row in rows)  # filter type 0 (none) on every scanline
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9))
-                     + chunk(b"IEND", b""))
+    image = image.convert("RGB")
+    box = ImageChops.difference(image, Image.new("RGB", image.size, (255, 255, 255))).getbbox()
+    if box is None:
+        return image
+    left, top, right, bottom = box  # right and bottom exclusive
+    return image.crop((max(left - pad, 0), max(top - pad, 0), min(right + pad, image.width),
+                       min(bottom + pad, image.height)))
 
 
 def render(out_dir: str | Path, *, engine_values: bool = True, dpi: int = DEFAULT_DPI) -> list[Path]:
     """Write docs PNGs of the main sheets into `out_dir` (overwriting earlier renders)."""
+    from PIL import Image
+
     from flopsheet.recalc import to_pdf
 
     out_dir = Path(out_dir)
@@ -154,7 +121,10 @@ def render(out_dir: str | Path, *, engine_values: bool = True, dpi: int = DEFAUL
             if title not in MAIN_SHEETS:
                 continue
             dst = out_dir / f"template-{MAIN_SHEETS[title][0]}.png"
-            _write_png(dst, *_trim(*_read_ppm(page)))
+            with Image.open(page) as img:
+                # A sheet uses few colours: a 256-colour palette looks the same and is a third
+                # of the size (the renders are committed).
+                trim(img).quantize(256, method=Image.Quantize.MEDIANCUT).save(dst, optimize=True)
             written.append(dst)
     return written
 

@@ -13,6 +13,8 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.workbook import Workbook
 
+from flopsheet.exceltext import FORMULA_TRIGGERS, looks_like_formula  # noqa: F401 - FORMULA_TRIGGERS re-exported
+
 INPUT = "Flopsheet Input"  # type here: blue on pale yellow, unlocked
 DATA = "Flopsheet Data"  # sourced figures (datasheets), editable: dark blue on pale blue, unlocked
 CALC = "Flopsheet Calc"  # a formula: black on white, locked
@@ -80,8 +82,7 @@ def register(wb: Workbook) -> None:
             wb.add_named_style(style)
 
 
-# Text beginning with these is read as a formula (or DDE/command payload) by spreadsheet apps.
-FORMULA_TRIGGERS = ("=", "+", "-", "@")
+# Which text a spreadsheet would run as a formula: one rule, in exceltext (FORMULA_TRIGGERS).
 
 
 def set_text(cell: Cell, value: str, style: str | None = None) -> Cell:
@@ -98,7 +99,7 @@ def set_text(cell: Cell, value: str, style: str | None = None) -> Cell:
     cell.data_type = "s"
     if style is not None:
         cell.style = style
-    lookalike = value.lstrip().startswith(FORMULA_TRIGGERS)
+    lookalike = looks_like_formula(value)
     if bool(cell.quotePrefix) != lookalike:  # also clears a prefix left by earlier text
         cell.quotePrefix = lookalike
     return cell

@@ -24,6 +24,30 @@ class Output:
     value: object  # float, the engine's one-line error message (str), or "" (blank row)
     scenario: str = ""  # the scenario/row the value belongs to
     show: bool = True  # printed in the command's summary
+    engine: tuple | None = None  # (engine formula, {argument: cell of the same sheet}): see Ctx.output
+
+
+def evaluate_outputs(wb, outputs: list[Output]) -> list[Output]:
+    """`outputs` with their values: each function cell evaluated from the cells its formula
+    references (flopsheet functions called through the registry, as the add-in calls them);
+    an `engine` output from its engine formula on the cells it names."""
+    from dataclasses import replace
+
+    from flopsheet.template.formula_eval import Evaluator
+
+    ev = Evaluator(wb)
+    done = []
+    for o in outputs:
+        if o.engine is None:
+            value = ev.value(o.sheet, o.cell)
+        else:
+            formula, cells = o.engine
+            try:
+                value = float(formula(**{arg: ev.value(o.sheet, c) for arg, c in cells.items()}))
+            except FlopsheetError as e:
+                value = e.message
+        done.append(replace(o, value=value))
+    return done
 
 
 def py(name: str, *args):

@@ -3,15 +3,12 @@ fleet, and Kimi's 2-million-character context."""
 
 from __future__ import annotations
 
-import math
-
 from openpyxl.worksheet.worksheet import Worksheet
 
-from flopsheet import catalog
+from flopsheet import engine
 from flopsheet.template import scenarios as sc
 from flopsheet.template import styles as st
 from flopsheet.template.layout import GPU_LIST, PRECISION_LIST, Block, Ctx, finish, validate_list, widths
-from flopsheet.template.summary import py
 
 WHY_TENFOLD = (
     "Why the two times differ about tenfold: the seed divides the request's FLOPs by the GPU's peak, as if it "
@@ -61,24 +58,15 @@ def _request(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     b.calc("ratio", "Roofline / seed", "={response_s}/{infer_s}", "x", st.ONE_DP)
     b.note(WHY_TENFOLD)
 
-    bw = ctx.values["BwEfficiency"]
-    flops = py("INFER_FLOPS", q.params, q.prompt_tokens, q.output_tokens)
-    context = q.prompt_tokens + q.output_tokens
-    kv = py("KV_CACHE_GB", q.layers, q.kv_heads, q.head_dim, context, q.batch)
-    infer_s = py("INFER_SECONDS", flops, q.gpu, q.mfu, q.precision)
-    resp = py("RESPONSE_SECONDS", q.params, q.prompt_tokens, q.output_tokens, q.gpu, q.batch, q.bytes_per_param,
-              q.gpus, q.mfu, kv, bw, q.precision)
     o = ctx.output
-    o(ws.title, "peak", "dense peak", "TFLOPS", catalog.peak_tflops(catalog.resolve(q.gpu), q.precision), name,
-      show=False)
-    o(ws.title, "context", "context", "tokens", context, name, show=False)
-    o(ws.title, "flops", "", "FLOPs", flops, name)
-    o(ws.title, "kv", "KV cache", "GB", kv, name, show=False)
-    o(ws.title, "infer_s", "compute-bound on 1 GPU (seed)", "s", infer_s, name)
-    o(ws.title, "decode_ms", f"per token on {q.gpus:g} GPUs (roofline)", "ms",
-      py("DECODE_MS", q.params, q.gpu, q.batch, q.bytes_per_param, q.gpus, kv, bw, q.mfu, q.precision), name)
-    o(ws.title, "response_s", f"whole answer on {q.gpus:g} GPUs (roofline)", "s", resp, name)
-    o(ws.title, "ratio", "roofline / seed", "x", resp / infer_s, name)
+    o(ws.title, "peak", "dense peak", "TFLOPS", name, show=False)
+    o(ws.title, "context", "context", "tokens", name, show=False)
+    o(ws.title, "flops", "", "FLOPs", name)
+    o(ws.title, "kv", "KV cache", "GB", name, show=False)
+    o(ws.title, "infer_s", "compute-bound on 1 GPU (seed)", "s", name)
+    o(ws.title, "decode_ms", f"per token on {q.gpus:g} GPUs (roofline)", "ms", name)
+    o(ws.title, "response_s", f"whole answer on {q.gpus:g} GPUs (roofline)", "s", name)
+    o(ws.title, "ratio", "roofline / seed", "x", name)
 
     b.section("Memory: does the model fit?")
     b.calc("weights", "Weights", "=WEIGHTS_GB({params},{bytes})", "GB", st.WHOLE)
@@ -89,15 +77,12 @@ def _request(ws: Worksheet, ctx: Ctx, b: Block) -> None:
            st.WHOLE, note="16 bytes per parameter (ZeRO), activations excluded")
     b.calc("train_fit", "GPUs to hold the training state", "=GPUS_TO_FIT({train_mem},{gpu},UsableMemory)", "GPUs",
            st.WHOLE)
-    usable = ctx.values["UsableMemory"]
-    weights = py("WEIGHTS_GB", q.params, q.bytes_per_param)
-    train_mem = py("TRAIN_MEMORY_GB", q.params)
     mem = "GPT-3 memory"
-    o(ws.title, "weights", "weights", "GB", weights, mem)
-    o(ws.title, "total", "weights + KV", "GB", weights + kv, mem, show=False)
-    o(ws.title, "fit", "to hold them", "GPUs", py("GPUS_TO_FIT", weights + kv, q.gpu, usable), mem)
-    o(ws.title, "train_mem", "training state", "GB", train_mem, mem)
-    o(ws.title, "train_fit", "to hold the training state", "GPUs", py("GPUS_TO_FIT", train_mem, q.gpu, usable), mem)
+    o(ws.title, "weights", "weights", "GB", mem)
+    o(ws.title, "total", "weights + KV", "GB", mem, show=False)
+    o(ws.title, "fit", "to hold them", "GPUs", mem)
+    o(ws.title, "train_mem", "training state", "GB", mem)
+    o(ws.title, "train_fit", "to hold the training state", "GPUs", mem)
 
 
 def _serving(ws: Worksheet, ctx: Ctx, b: Block) -> None:
@@ -126,32 +111,25 @@ def _serving(ws: Worksheet, ctx: Ctx, b: Block) -> None:
            "BwEfficiency,DefaultMFU,{s_precision})", "tokens/s", st.WHOLE, note="Roofline decode, all sequences")
     b.calc("s_demand", "Answer tokens per day", "={s_requests}*{s_output}", "tokens", st.SCI)
     b.calc("s_capacity", "Answer tokens per replica per day", "={s_tps}*SecondsPerDay*{s_load}", "tokens", st.SCI)
+    # The summary takes this cell's value from engine.serving_replicas (the engine's count rule);
+    # the spreadsheet's ROUNDUP snaps float noise itself (15 digits in Excel, 12 in LibreOffice).
     b.calc("s_replicas", "Replicas", "=ROUNDUP({s_demand}/{s_capacity},0)", "replicas", st.WHOLE)
     b.calc("s_gpus", "GPUs needed", "={s_replicas}*{s_tp}", "GPUs", st.WHOLE)
     b.note("Decode only: prefilling each prompt adds 2 x params x prompt tokens of compute, which at this batch "
            "mostly uses arithmetic that bandwidth-bound decode leaves idle.")
 
-    bw, mfu = ctx.values["BwEfficiency"], ctx.values["DefaultMFU"]
-    context = s.prompt_tokens + s.output_tokens
-    kv = py("KV_CACHE_GB", s.layers, s.kv_heads, s.head_dim, context, s.batch)
-    weights = py("WEIGHTS_GB", s.params, s.bytes_per_param)
-    tps = py("TOKENS_PER_SECOND", s.params, s.gpu, s.batch, s.bytes_per_param, s.gpus_per_replica, kv, bw, mfu,
-             s.precision)
-    demand = s.requests_per_day * s.output_tokens
-    capacity = tps * ctx.values["SecondsPerDay"] * s.load_factor
-    replicas = float(math.ceil(demand / capacity))
     o, n = ctx.output, s.name
-    o(ws.title, "s_context", "context", "tokens", context, n, show=False)
-    o(ws.title, "s_kv", "KV cache", "GB", kv, n, show=False)
-    o(ws.title, "s_weights", "weights", "GB", weights, n, show=False)
-    o(ws.title, "s_fit", "for memory", "GPUs", py("GPUS_TO_FIT", weights + kv, s.gpu, ctx.values["UsableMemory"]), n,
-      show=False)
-    o(ws.title, "s_tps", "per replica", "tokens/s", tps, n)
-    o(ws.title, "s_demand", "answer tokens/day", "", demand, n, show=False)
-    o(ws.title, "s_capacity", "per replica per day", "tokens", capacity, n, show=False)
-    o(ws.title, "s_replicas", "replicas", "", replicas, n)
-    o(ws.title, "s_gpus", f"{s.gpu}s for {s.requests_per_day:,.0f} requests/day", "", replicas * s.gpus_per_replica,
-      n)
+    o(ws.title, "s_context", "context", "tokens", n, show=False)
+    o(ws.title, "s_kv", "KV cache", "GB", n, show=False)
+    o(ws.title, "s_weights", "weights", "GB", n, show=False)
+    o(ws.title, "s_fit", "for memory", "GPUs", n, show=False)
+    o(ws.title, "s_tps", "per replica", "tokens/s", n)
+    o(ws.title, "s_demand", "answer tokens/day", "", n, show=False)
+    o(ws.title, "s_capacity", "per replica per day", "tokens", n, show=False)
+    o(ws.title, "s_replicas", "replicas", "", n,
+      engine=(engine.serving_replicas, {"requests_per_day": "s_requests", "output_tokens": "s_output",
+                                        "tokens_per_second": "s_tps", "load_factor": "s_load"}))
+    o(ws.title, "s_gpus", f"{s.gpu}s for {s.requests_per_day:,.0f} requests/day", "", n)
 
 
 def _long_context(ws: Worksheet, ctx: Ctx, b: Block) -> None:
@@ -189,25 +167,16 @@ def _long_context(ws: Worksheet, ctx: Ctx, b: Block) -> None:
            "DefaultMFU,{k_precision})", "ms",
            st.ONE_DP, note="Every step reads the weights and the whole cache")
 
-    mfu = ctx.values["DefaultMFU"]
-    tokens = py("TEXT_TOKENS", k.characters, k.unit)
-    kv = py("KV_CACHE_GB", k.layers, k.kv_heads, k.head_dim, tokens, k.batch, k.bytes_per_value)
-    weights = py("WEIGHTS_GB", k.params, k.bytes_per_value)
-    fit = py("GPUS_TO_FIT", weights + kv, k.gpu, ctx.values["UsableMemory"])
-    flops = py("INFER_FLOPS", k.params, tokens, k.output_tokens)
-    flops_attn = py("INFER_FLOPS", k.params, tokens, k.output_tokens, k.layers, k.d_model)
     o = ctx.output
-    o(ws.title, "k_tokens", "", "tokens", tokens, name)
-    o(ws.title, "k_kv", "KV cache", "GB", kv, name)
-    o(ws.title, "k_weights", "weights", "GB", weights, name, show=False)
-    o(ws.title, "k_fit", f"{k.gpu}s to hold it", "", fit, name)
-    o(ws.title, "k_flops", "without attention", "FLOPs", flops, name, show=False)
-    o(ws.title, "k_flops_attn", "with attention", "FLOPs", flops_attn, name)
-    o(ws.title, "k_attn_ratio", "attention factor", "x", flops_attn / flops, name, show=False)
-    o(ws.title, "k_prefill_s", "to read the context", "s", py("INFER_SECONDS", flops_attn, k.gpu, mfu, k.precision) / fit,
-      name)
-    o(ws.title, "k_decode_ms", "per answer token", "ms", py("DECODE_MS", k.params, k.gpu, k.batch, k.bytes_per_value, fit, kv,
-                                                        ctx.values["BwEfficiency"], mfu, k.precision), name)
+    o(ws.title, "k_tokens", "", "tokens", name)
+    o(ws.title, "k_kv", "KV cache", "GB", name)
+    o(ws.title, "k_weights", "weights", "GB", name, show=False)
+    o(ws.title, "k_fit", f"{k.gpu}s to hold it", "", name)
+    o(ws.title, "k_flops", "without attention", "FLOPs", name, show=False)
+    o(ws.title, "k_flops_attn", "with attention", "FLOPs", name)
+    o(ws.title, "k_attn_ratio", "attention factor", "x", name, show=False)
+    o(ws.title, "k_prefill_s", "to read the context", "s", name)
+    o(ws.title, "k_decode_ms", "per answer token", "ms", name)
 
 
 def write(ws: Worksheet, ctx: Ctx) -> None:

@@ -5,13 +5,11 @@ from __future__ import annotations
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from flopsheet import catalog
 from flopsheet.template import scenarios as sc
 from flopsheet.template import styles as st
 from flopsheet.template.layout import (
     GPU_LIST, PRECISION_LIST, Block, Ctx, absolute, finish, validate_list, validate_number, widths,
 )
-from flopsheet.template.summary import py
 
 IMAGE_COLS = ("Image", "Height (px)", "Width (px)", "Patch (px)", "Tokens", "English words (4/3 per word)", "Note")
 VIDEO_COLS = ("MagicVideo-V2 stage", "Frames", "Height (px)", "Width (px)", "Patch (px)", "Frames per token",
@@ -44,10 +42,8 @@ def _images(ws: Worksheet, ctx: Ctx, b: Block) -> None:
         tok = _put(ws, ctx, f"img{i}_tokens", r, 5, f"=IMAGE_TOKENS({h},{w},{p})", st.CALC, st.WHOLE)
         _put(ws, ctx, f"img{i}_words", r, 6, f"=TOKENS_TO_WORDS({tok})", st.CALC, st.WHOLE)
         st.set_text(ws.cell(r, 7), img.note, st.NOTE)
-        tokens = py("IMAGE_TOKENS", img.height, img.width, img.patch)
-        ctx.output(ws.title, f"img{i}_tokens", "tokens", "", tokens, img.name)
-        ctx.output(ws.title, f"img{i}_words", "English words", "", py("TOKENS_TO_WORDS", tokens), img.name,
-                   show=i == 0)
+        ctx.output(ws.title, f"img{i}_tokens", "tokens", "", img.name)
+        ctx.output(ws.title, f"img{i}_words", "English words", "", img.name, show=i == 0)
         b.row += 1
     b.note("4/3 tokens per word is English (OpenAI). Chinese runs about 0.6 tokens per character (DeepSeek); "
            "see TEXT_TOKENS on the Inference sheet.")
@@ -89,27 +85,17 @@ def _all_images(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     validate_list(ws, GPU_LIST, gpu.replace("$", ""), "Pick a GPU from the GPUs sheet")
     validate_list(ws, PRECISION_LIST, prec.replace("$", ""), "Pick a precision")
 
-    tpi = py("IMAGE_TOKENS", sc.IMAGES[sc.ALL_IMAGES_ROW].height, sc.IMAGES[sc.ALL_IMAGES_ROW].width,
-             sc.IMAGES[sc.ALL_IMAGES_ROW].patch)
-    dataset = a.images * tpi
-    flops = py("TRAIN_FLOPS", a.params, dataset)
-    row = catalog.resolve(a.gpu)
-    peak = catalog.peak_tflops(row, a.precision)
-    sparse = peak * row.sparsity_factor
-    dense_gpus = py("GPUS_NEEDED", flops, peak, a.deadline_days, a.mfu)
-    sparse_gpus = py("GPUS_NEEDED", flops, sparse, a.deadline_days, a.mfu)
     o = ctx.output
-    o(ws.title, "tokens_per_image", "tokens per image", "", tpi, name, show=False)
-    o(ws.title, "dataset_tokens", "", "tokens", dataset, name, show=False)
-    o(ws.title, "flops", "", "FLOPs", flops, name)
-    o(ws.title, "peak", "dense peak", "TFLOPS", peak, name, show=False)
-    o(ws.title, "sparsity", "sparsity factor", "", row.sparsity_factor, name, show=False)
-    o(ws.title, "sparse_peak", "sparse headline", "TFLOPS", sparse, name, show=False)
-    o(ws.title, "gpus_dense", f"for {a.deadline_days:g} days (dense peak)", "H100s", dense_gpus, name)
-    o(ws.title, "gpus_sparse", f"at the seed's sparse {sparse:,.0f} TFLOPS", "H100s", sparse_gpus, name)
-    o(ws.title, "all_vendors", f"for {a.vendors:g} vendors (seed)", "H100s", a.vendors * sparse_gpus, name)
-    o(ws.title, "gpu_months", "", "H100-months (dense)",
-      py("GPU_DAYS", flops, peak, a.mfu) / ctx.values["DaysPerMonth"], name)
+    o(ws.title, "tokens_per_image", "tokens per image", "", name, show=False)
+    o(ws.title, "dataset_tokens", "", "tokens", name, show=False)
+    o(ws.title, "flops", "", "FLOPs", name)
+    o(ws.title, "peak", "dense peak", "TFLOPS", name, show=False)
+    o(ws.title, "sparsity", "sparsity factor", "", name, show=False)
+    o(ws.title, "sparse_peak", "sparse headline", "TFLOPS", name, show=False)
+    o(ws.title, "gpus_dense", f"for {a.deadline_days:g} days (dense peak)", "H100s", name)
+    o(ws.title, "gpus_sparse", "at the seed's sparse headline peak", "H100s", name)
+    o(ws.title, "all_vendors", f"for {a.vendors:g} vendors (seed)", "H100s", name)
+    o(ws.title, "gpu_months", "", "H100-months (dense)", name)
 
 
 def _video(ws: Worksheet, ctx: Ctx, b: Block) -> None:
@@ -123,15 +109,13 @@ def _video(ws: Worksheet, ctx: Ctx, b: Block) -> None:
                 for c, x in enumerate((v.frames, v.height, v.width, v.patch, v.temporal_patch), start=2)]
         _put(ws, ctx, f"video{i}", r, 7, f"=VIDEO_TOKENS({','.join(refs)})", st.CALC, st.WHOLE)
         st.set_text(ws.cell(r, 8), v.note, st.NOTE)
-        ctx.output(ws.title, f"video{i}", "tokens", "",
-                   py("VIDEO_TOKENS", v.frames, v.height, v.width, v.patch, v.temporal_patch), v.name, show=False)
+        ctx.output(ws.title, f"video{i}", "tokens", "", v.name, show=False)
         b.row += 1
     last = b.row - 1
     st.set_text(ws.cell(b.row, 1), "All stages, one clip")
     col = get_column_letter(7)
     _put(ws, ctx, "video_total", b.row, 7, f"=SUM({col}{first}:{col}{last})", st.CALC, st.WHOLE)
-    total = sum(py("VIDEO_TOKENS", v.frames, v.height, v.width, v.patch, v.temporal_patch) for v in sc.VIDEO)
-    ctx.output(ws.title, "video_total", "tokens per clip, all stages", "", total, "MagicVideo-V2")
+    ctx.output(ws.title, "video_total", "tokens per clip, all stages", "", "MagicVideo-V2")
     b.row += 1
     validate_number(ws, f"B{first}:F{last}", "0", None, "A positive number", kind="decimal")
     b.note("MagicVideo-V2 works in a VAE latent space, so its own sequences are shorter; these are the pixel-patch "

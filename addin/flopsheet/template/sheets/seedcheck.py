@@ -16,7 +16,6 @@ from flopsheet import seed
 from flopsheet.template import scenarios as sc
 from flopsheet.template import styles as st
 from flopsheet.template.layout import TRAINING, Ctx, finish, widths
-from flopsheet.template.summary import py
 
 HEADER_ROW = 4
 ARG_COLS = 7  # RESPONSE_SECONDS in the corrections takes seven
@@ -87,14 +86,13 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
             st.set_value(cell, arg, st.INPUT, None if isinstance(arg, str) else _arg_format(arg))
             refs.append(cell.coordinate)
         call = f"{row.function}({','.join(refs)})"
-        value = py(row.function, *row.args)
         if row.scale != 1:
             st.set_value(ws.cell(r, SCALE), row.scale, st.INPUT, _arg_format(row.scale))
             call = f"{get_column_letter(SCALE)}{r}*{call}"
-            value = row.scale * value
         st.set_text(ws.cell(r, PRINTS), row.report)
         report = row.report_value or None
-        _compare(ws, ctx, r, f"={call}", value, report, row.note, label, row.what)
+        _compare(ws, ctx, r, f"={call}", report if report is not None else seed.value(row), report, row.note,
+                 label, row.what)
         r += 1
 
     r += 1
@@ -102,10 +100,8 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
     r += 1
     for label, report, key, note in _published(ctx):
         st.set_text(ws.cell(r, 2), label)
-        value = next(o.value for o in ctx.outputs
-                     if o.sheet == TRAINING and o.cell == ctx.cells[(TRAINING, key)].replace("$", ""))
         st.set_text(ws.cell(r, PRINTS), f"{report:,.0f}")
-        _compare(ws, ctx, r, f"={ctx.ref(TRAINING, key)}", value, report, note, "published", label)
+        _compare(ws, ctx, r, f"={ctx.ref(TRAINING, key)}", report, report, note, "published", label)
         r += 1
 
     r += 1
@@ -129,8 +125,9 @@ def _format(x) -> str:
     return "#,##0" if abs(x) >= 1000 else "#,##0.###"
 
 
-def _compare(ws, ctx: Ctx, r: int, formula: str, value, report, note: str, scenario: str, what: str) -> None:
-    fmt = _format(report if report is not None else value)
+def _compare(ws, ctx: Ctx, r: int, formula: str, magnitude, report, note: str, scenario: str, what: str) -> None:
+    """One compared row; `magnitude` (the report's figure, else the seed module's) picks the format."""
+    fmt = _format(magnitude)
     if report is not None:
         st.set_value(ws.cell(r, REPORT), report, st.INPUT, fmt)
     st.set_formula(ws.cell(r, WORKBOOK), formula, st.CHECK, fmt)
@@ -146,8 +143,7 @@ def _compare(ws, ctx: Ctx, r: int, formula: str, value, report, note: str, scena
     ctx.cells[(ws.title, f"diff{r}")] = f"${get_column_letter(DIFF)}${r}"
     ctx.cells[(ws.title, f"pct{r}")] = f"${get_column_letter(PCT_DIFF)}${r}"
     label = what if scenario == "published" else f"(report: {ws.cell(r, PRINTS).value})"
-    ctx.output(ws.title, key, label, "", value, f"row {scenario}" if scenario != "published" else "published",
-               show=False)
+    ctx.output(ws.title, key, label, "", f"row {scenario}" if scenario != "published" else "published", show=False)
     if report is not None:
-        ctx.output(ws.title, f"diff{r}", "difference", "", value - report, scenario, show=False)
-        ctx.output(ws.title, f"pct{r}", "difference %", "", (value - report) / report, scenario, show=False)
+        ctx.output(ws.title, f"diff{r}", "difference", "", scenario, show=False)
+        ctx.output(ws.title, f"pct{r}", "difference %", "", scenario, show=False)

@@ -11,7 +11,6 @@ from flopsheet.template.assumptions import assumptions
 from flopsheet.template.layout import (
     GPUS, INFERENCE, MULTIMODAL, SEED_CHECK, SOURCES, TRAINING, Block, Ctx, finish, quoted, widths,
 )
-from flopsheet.template.summary import py
 
 ABOUT = (
     "Estimates of what large AI models cost in compute: training FLOPs, GPU-days, GPUs for a deadline, "
@@ -59,7 +58,7 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
     b.calc("version", "Add-in status", "=FLOPSHEET_VERSION()", "",
            note="Shows the add-in version (e.g. 0.1.0) when the functions work. #NAME? means they are not "
                 "loaded yet: follow the steps below.")
-    ctx.output(ws.title, "version", "add-in version", "", py("FLOPSHEET_VERSION"), "Add-in status", show=False)
+    ctx.output(ws.title, "version", "add-in version", "", "Add-in status", show=False)
 
     b.section("Switch the functions on (Excel for Windows, once)")
     for line in STEPS:
@@ -71,7 +70,6 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
     for a in assumptions():
         coord = b.input(a.name, a.name, a.value, a.unit, a.fmt, note=f"{a.label}. {a.source}.")
         ctx.names[a.name] = f"{quoted(ws.title)}{coord}"
-        ctx.values[a.name] = a.value
 
     b.section("Cell styles")
     for style, sample, meaning in st.LEGEND:

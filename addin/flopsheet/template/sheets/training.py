@@ -14,13 +14,12 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from flopsheet import catalog
+from flopsheet import placeholders
 from flopsheet.template import scenarios as sc
 from flopsheet.template import styles as st
 from flopsheet.template.layout import (
     GPU_LIST, MULTIMODAL, PRECISION_LIST, Ctx, finish, validate_list, validate_number,
 )
-from flopsheet.template.summary import py
 
 HEADER_ROW = 4
 FIRST_ROW = 5
@@ -32,7 +31,7 @@ class Col:
     header: str
     width: float
     fmt: str | None = None
-    formula: str | None = None  # template: {r} = row, {c:key} = this row's cell of column key
+    formula: str | None = None  # {key}: this row's cell of column key (flopsheet.placeholders)
 
 
 INPUTS = (
@@ -50,22 +49,22 @@ INPUTS = (
 # Guards: a row without params shows "" everywhere; optional questions (GPU count, deadline) too.
 CALCS = (
     Col("peak", "Peak used (dense TFLOPS)", 11, st.ONE_DP,
-        '=IF(OR({c:gpu}="",{c:precision}=""),"",IF({c:override}="",{peak_lookup},{c:override}))'),
-    Col("mfu_used", "MFU used", 8, st.PCT, '=IF({c:params}="","",IF({c:mfu}="",DefaultMFU,{c:mfu}))'),
+        '=IF(OR({gpu}="",{precision}=""),"",IF({override}="",{peak_lookup},{override}))'),
+    Col("mfu_used", "MFU used", 8, st.PCT, '=IF({params}="","",IF({mfu}="",DefaultMFU,{mfu}))'),
     Col("usd_used", "$/GPU-hour used", 10, st.USD_RATE,
-        '=IF(OR({c:params}="",{c:gpu}=""),"",IF({c:usd}="",{price_lookup},{c:usd}))'),
-    Col("flops", "Compute (FLOPs)", 11, st.FLOPS, '=IF({c:params}="","",TRAIN_FLOPS({c:params},{c:tokens}))'),
+        '=IF(OR({params}="",{gpu}=""),"",IF({usd}="",{price_lookup},{usd}))'),
+    Col("flops", "Compute (FLOPs)", 11, st.FLOPS, '=IF({params}="","",TRAIN_FLOPS({params},{tokens}))'),
     Col("gpu_hours", "GPU-hours", 13, st.WHOLE,
-        '=IF({c:params}="","",GPU_HOURS({c:flops},{c:peak},{c:mfu_used}))'),
-    Col("gpu_days", "GPU-days", 12, st.WHOLE, '=IF({c:params}="","",GPU_DAYS({c:flops},{c:peak},{c:mfu_used}))'),
+        '=IF({params}="","",GPU_HOURS({flops},{peak},{mfu_used}))'),
+    Col("gpu_days", "GPU-days", 12, st.WHOLE, '=IF({params}="","",GPU_DAYS({flops},{peak},{mfu_used}))'),
     Col("days", "Wall-clock (days, on the GPUs)", 11, st.ONE_DP,
-        '=IF(OR({c:params}="",{c:gpus}=""),"",TRAIN_DAYS({c:flops},{c:peak},{c:gpus},{c:mfu_used}))'),
+        '=IF(OR({params}="",{gpus}=""),"",TRAIN_DAYS({flops},{peak},{gpus},{mfu_used}))'),
     Col("needed", "GPUs for the deadline", 11, st.WHOLE,
-        '=IF(OR({c:params}="",{c:deadline}=""),"",GPUS_NEEDED({c:flops},{c:peak},{c:deadline},{c:mfu_used}))'),
+        '=IF(OR({params}="",{deadline}=""),"",GPUS_NEEDED({flops},{peak},{deadline},{mfu_used}))'),
     Col("cost", "Cost (USD)", 14, st.USD,
-        '=IF({c:params}="","",TRAIN_COST({c:flops},{c:peak},{c:usd_used},{c:mfu_used}))'),
+        '=IF({params}="","",TRAIN_COST({flops},{peak},{usd_used},{mfu_used}))'),
     Col("energy", "Energy (MWh; catalog TDP, x PUE)", 11, st.WHOLE,
-        '=IF({c:params}="","",TRAIN_ENERGY_MWH({c:flops},{c:gpu},{c:mfu_used},{c:precision},PUE))'),
+        '=IF({params}="","",TRAIN_ENERGY_MWH({flops},{gpu},{mfu_used},{precision},PUE))'),
 )
 NOTES = Col("note", "Notes and sources", 120)
 COLUMNS = (*INPUTS, *CALCS, NOTES)
@@ -81,14 +80,9 @@ INTRO = (
 
 def _formula(col: Col, r: int, ctx: Ctx) -> str:
     cell = {k: f"${v}{r}" for k, v in LETTER.items()}
-    text = col.formula
-    text = text.replace("{peak_lookup}", ctx.peak_lookup(cell["gpu"], cell["precision"]))
-    text = text.replace("{price_lookup}", ctx.field_lookup(cell["gpu"], "usd_per_gpu_hour"))
-    for k, ref in cell.items():
-        text = text.replace("{c:" + k + "}", ref)
-    if "{" in text:
-        raise ValueError(f"unfilled template in {col.key}: {text}")
-    return text
+    cell["peak_lookup"] = ctx.peak_lookup(cell["gpu"], cell["precision"])
+    cell["price_lookup"] = ctx.field_lookup(cell["gpu"], "usd_per_gpu_hour")
+    return placeholders.fill(col.formula, lambda _scope, key: cell[key])
 
 
 def _tokens_cell(s: sc.TrainingScenario, r: int, ctx: Ctx):
@@ -99,33 +93,6 @@ def _tokens_cell(s: sc.TrainingScenario, r: int, ctx: Ctx):
     if s.tokens == sc.TOKENS_ALL_IMAGES:
         return f"={ctx.ref(MULTIMODAL, 'dataset_tokens')}"
     return s.tokens
-
-
-def _engine(s: sc.TrainingScenario, ctx: Ctx) -> dict[str, object]:
-    """The row's values by the Python engine, mirroring each column's formula."""
-    if s.params is None:
-        return {c.key: "" for c in CALCS}
-    if s.tokens == sc.TOKENS_CHINCHILLA:
-        tokens = py("CHINCHILLA_TOKENS", s.params)
-    elif s.tokens == sc.TOKENS_ALL_IMAGES:
-        tokens = next(o.value for o in ctx.outputs
-                      if o.sheet == MULTIMODAL and o.cell == ctx.cells[(MULTIMODAL, "dataset_tokens")].replace("$", ""))
-    else:
-        tokens = s.tokens
-    gpu = catalog.resolve(s.gpu)
-    peak = s.peak_override if s.peak_override is not None else catalog.peak_tflops(gpu, s.precision)
-    mfu = s.mfu if s.mfu is not None else ctx.values["DefaultMFU"]
-    usd = s.usd_per_gpu_hour if s.usd_per_gpu_hour is not None else (gpu.usd_per_gpu_hour or 0.0)
-    flops = py("TRAIN_FLOPS", s.params, tokens)
-    return {
-        "tokens": tokens, "peak": peak, "mfu_used": mfu, "usd_used": usd, "flops": flops,
-        "gpu_hours": py("GPU_HOURS", flops, peak, mfu),
-        "gpu_days": py("GPU_DAYS", flops, peak, mfu),
-        "days": "" if s.gpus is None else py("TRAIN_DAYS", flops, peak, s.gpus, mfu),
-        "needed": "" if s.deadline_days is None else py("GPUS_NEEDED", flops, peak, s.deadline_days, mfu),
-        "cost": py("TRAIN_COST", flops, peak, usd, mfu),
-        "energy": py("TRAIN_ENERGY_MWH", flops, s.gpu, mfu, s.precision, ctx.values["PUE"]),
-    }
 
 
 # What the summary prints per row: key -> (label after the value, unit).
@@ -161,14 +128,12 @@ def write(ws: Worksheet, ctx: Ctx, scenarios=sc.TRAINING, blank_rows: int = sc.B
         for col in CALCS:
             st.set_formula(ws[f"{LETTER[col.key]}{r}"], _formula(col, r, ctx), st.CALC, col.fmt)
 
-        engine = _engine(s, ctx)
-        for key, value in engine.items():
-            if key == "tokens" and not isinstance(_tokens_cell(s, r, ctx), str):
-                continue  # typed in: not a formula
+        derived_tokens = isinstance(_tokens_cell(s, r, ctx), str)  # a formula, not typed in
+        for key in (("tokens",) if derived_tokens else ()) + tuple(c.key for c in CALCS):
             ctx.cells[(ws.title, f"{key}{r}")] = f"${LETTER[key]}${r}"
             label, unit = _SHOWN.get(key, (key, ""))
             label = label.format(gpus=s.gpus or 0, deadline=s.deadline_days or 0)
-            ctx.output(ws.title, f"{key}{r}", label, unit, value, s.name or f"(blank row {r})",
+            ctx.output(ws.title, f"{key}{r}", label, unit, s.name or f"(blank row {r})",
                        show=key in _SHOWN and bool(s.name))
         ctx.cells[(ws.title, f"row:{s.name}")] = str(r)
 

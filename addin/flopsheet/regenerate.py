@@ -1,0 +1,95 @@
+"""`python -m flopsheet.regenerate` (or `flopsheet regenerate`): rewrite every generated file.
+
+Run from the repository root after changing a function, the catalog or the template:
+  addin/flopsheet/udfs.py     the xlwings face (flopsheet.udfs_source)
+  docs/functions.md           the function reference (flopsheet.docs)
+  README.md                   its generated blocks: seed table, function list
+  workbook/flopsheet.xlsm     the template (`flopsheet template`)
+  workbook/flopsheet.xlsx     its hand-off copy with cached values (`flopsheet handoff --recalc`)
+  docs/template-*.png         the renders of the template's sheets (LibreOffice + pdftoppm)
+The tests that guard each file (tests/udfs/test_udfs_generated.py, tests/udfs/test_udfs_docs.py,
+tests/test_readme.py, tests/template/test_template_committed.py, tests/handoff/test_handoff_template.py)
+fail when one is stale. The benchmark block of the README is measured, not generated: refresh it
+with `python benchmarks/run.py`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+HELP = "rewrite every generated file (udfs.py, docs/functions.md, README blocks, workbook/, renders)"
+
+
+def _write(path: Path, text: str) -> None:
+    from flopsheet.safefile import atomic_output
+
+    with atomic_output(path, force=True) as tmp:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+
+
+def regenerate(root: Path, *, renders: bool = True, log=print) -> None:
+    """Rewrite the generated files of the repository at `root`."""
+    from flopsheet import docs, udfs_source
+
+    udfs = root / "addin" / "flopsheet" / "udfs.py"
+    _write(udfs, udfs_source.source())
+    log(udfs)
+    _write(root / "docs" / "functions.md", docs.function_reference())
+    log(root / "docs" / "functions.md")
+    readme = root / "README.md"
+    _write(readme, docs.fill_blocks(readme.read_text(encoding="utf-8"), docs.readme_blocks()))
+    log(readme)
+
+    from flopsheet.handoff.copy import handoff
+    from flopsheet.template import build_template
+
+    xlsm, xlsx = root / "workbook" / "flopsheet.xlsm", root / "workbook" / "flopsheet.xlsx"
+    build_template(xlsm, force=True)
+    log(xlsm)
+    handoff(xlsm, xlsx, force=True, recalc=True)
+    log(xlsx)
+    if renders:
+        from flopsheet.template.render import render
+
+        for path in render(root / "docs"):
+            log(path)
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    p = subparsers.add_parser("regenerate", help=HELP, description=__doc__.split("\n\n")[0])
+    p.add_argument("--root", default=".", help="the repository root (default: the current folder)")
+    p.add_argument("--no-renders", action="store_true", help="skip the PNG renders (slowest part)")
+    p.set_defaults(run=run)
+    return p
+
+
+def run(args) -> int:
+    root = Path(args.root)
+    if not all((root / p).exists() for p in ("README.md", "workbook", "docs", "addin/flopsheet")):
+        from flopsheet.errors import FlopsheetError
+
+        raise FlopsheetError(f"{root.resolve()} is not the repository root (it needs README.md, workbook/, docs/ "
+                             f"and addin/flopsheet/)")
+    regenerate(root, renders=not args.no_renders)
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m flopsheet.regenerate")
+    sub = parser.add_subparsers(dest="command")
+    add_parser(sub)
+    args = parser.parse_args(["regenerate", *(sys.argv[1:] if argv is None else argv)])
+    from flopsheet.errors import FlopsheetError
+
+    try:
+        return args.run(args)
+    except FlopsheetError as e:
+        print(f"flopsheet regenerate: {e.message}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

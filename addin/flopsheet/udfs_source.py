@@ -1,0 +1,78 @@
+"""Writes `flopsheet/udfs.py`, the xlwings face, from the registry (`python -m flopsheet.regenerate`).
+
+The face is one plain module of decorated functions, as xlwings' own documentation writes
+them, so `grep "def GPU_DAYS"` finds the Excel function and xlwings reads real signatures.
+It is generated rather than hand-written because every line of it (argument names, defaults,
+help texts) is already declared once in `flopsheet.functions`; a test compares the committed
+file with `source()`, so it cannot drift from the registry.
+"""
+
+from __future__ import annotations
+
+import keyword
+
+from flopsheet.functions import REGISTRY, Function
+
+HEADER = '''"""The Excel face: every function of the registry as an xlwings classic UDF (`UDF Modules = flopsheet.udfs`).
+
+GENERATED from flopsheet.functions by `python -m flopsheet.regenerate` (flopsheet/udfs_source.py);
+do not edit by hand: a test fails when this file and the registry disagree.
+
+Nothing here computes anything: each function hands its arguments to `excel_io.call`, which
+runs the registry's `Function` and returns what a cell can show (never raises). xlwings writes
+the VBA declaration from each function's signature (names; `Optional` for a default) and the
+function wizard's help from the decorators. On Linux and macOS `xw.func`/`xw.arg` are no-ops,
+so this module imports anywhere.
+- `category="flopsheet"`: one category for all functions;
+- docstring = `Function.summary` only: xlwings sends the WHOLE docstring (first 255 chars) as
+  the wizard's description, and without one it would send "defined in '<local path>'";
+- `@xw.arg(name, doc=..., ndim=2, err_to_str=True)` for every argument (see ARG_OPTIONS).
+No `xw.ret` options: a list of row lists is what Excel 365 spills natively, and
+`expand="table"` (the pre-365 workaround) would rewrite the caller's formula asynchronously.
+"""
+
+from __future__ import annotations
+
+import xlwings as xw
+
+from flopsheet import excel_io
+from flopsheet.functions import REGISTRY
+
+CATEGORY = "flopsheet"
+
+# How xlwings converts each argument before the call (conversion options of `@xw.arg`):
+# ndim=2: every cell or range arrives as a list of row lists, so a row stays a row and a
+#   column a column (the default squeezes both to the same flat list); one cell is [[x]],
+#   which excel_io.single_cell unwraps so a one-cell call stays on the scalar path.
+# err_to_str=True: an error cell (#N/A, #DIV/0!...) arrives as its text instead of None, so
+#   it is reported as an error value rather than taken for a blank (= the default!).
+ARG_OPTIONS = {"ndim": 2, "err_to_str": True}
+'''
+
+
+def _check_name(fn: Function, name: str) -> None:
+    if not name.isidentifier() or keyword.iskeyword(name):
+        raise ValueError(f"{fn.name}: {name!r} cannot be a Python name")
+
+
+def function_source(fn: Function) -> str:
+    """One decorated `def` that calls the registry through excel_io."""
+    for n in (fn.name, *(a.name for a in fn.args)):
+        _check_name(fn, n)
+    lines = ["", "", "@xw.func(category=CATEGORY)"]
+    lines += [f"@xw.arg({a.name!r}, doc={a.doc!r}, **ARG_OPTIONS)" for a in fn.args]
+    params = [f"{a.name}={a.default!r}" if a.optional else a.name for a in fn.args]
+    names = [a.name for a in fn.args]
+    packed = ", ".join(names) + ("," if len(names) == 1 else "")
+    lines.append(f"def {fn.name}({', '.join(params)}):")
+    safe = '"' not in fn.summary and "\\" not in fn.summary
+    lines.append(f'    """{fn.summary}"""' if safe else f"    {fn.summary!r}")
+    lines.append(f"    return excel_io.call(REGISTRY[{fn.name!r}], ({packed}))")
+    return "\n".join(lines) + "\n"
+
+
+def source() -> str:
+    """The whole text of flopsheet/udfs.py."""
+    body = "".join(function_source(fn) for fn in REGISTRY.values())
+    names = "".join(f"    {name!r},\n" for name in REGISTRY)
+    return HEADER + body + f"\n\n__all__ = [\n{names}]\n"

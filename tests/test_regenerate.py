@@ -1,0 +1,33 @@
+"""`flopsheet regenerate` rewrites every generated file: run on a scratch copy of the repository's
+hand-written parts, it reproduces the committed udfs.py, docs/functions.md and README exactly,
+and writes both workbooks."""
+
+from pathlib import Path
+
+from flopsheet.cli import main
+from flopsheet.regenerate import regenerate
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_regenerate_reproduces_the_committed_files(tmp_path, soffice):
+    (tmp_path / "addin" / "flopsheet").mkdir(parents=True)
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "workbook").mkdir()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    stale = readme.replace("| [`GPU_DAYS(", "| [`STALE_GPU_DAYS(")
+    assert stale != readme
+    (tmp_path / "README.md").write_text(stale, encoding="utf-8")
+    written = []
+    regenerate(tmp_path, renders=False, log=written.append)
+    for rel in ("addin/flopsheet/udfs.py", "docs/functions.md", "README.md"):
+        assert (tmp_path / rel).read_text(encoding="utf-8") == (ROOT / rel).read_text(encoding="utf-8"), rel
+    for rel in ("workbook/flopsheet.xlsm", "workbook/flopsheet.xlsx"):
+        assert (tmp_path / rel).stat().st_size > 10_000, rel
+    assert len(written) == 5
+
+
+def test_regenerate_refuses_a_folder_that_is_not_the_repository(tmp_path, capsys):
+    assert main(["regenerate", "--root", str(tmp_path)]) != 0
+    assert "not the repository root" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
