@@ -19,7 +19,7 @@ from typing import Callable
 import numpy as np
 
 from flopsheet.errors import FlopsheetError
-from flopsheet.exceltext import show_number
+from flopsheet.exceltext import number_literal, show_number
 
 
 show = show_number  # a value as a message shows it: 46.2, 1e+308, nan, inf, 3 (not 3.0)
@@ -35,6 +35,7 @@ class Rule:
     hi: float = math.inf
     whole: bool = False
     hint: Callable[[float], str] | None = None
+    say: Callable[[str, float], str] | None = None  # the whole message, when the rule words its own
 
     def ok(self, x: np.ndarray) -> np.ndarray:
         good = np.isfinite(x)
@@ -54,6 +55,8 @@ class Rule:
         return not self.whole or x == math.floor(x)
 
     def message(self, name: str, value: float) -> str:
+        if self.say is not None and math.isfinite(value):
+            return self.say(name, value)
         extra = self.hint(value) if self.hint else ""
         return f"{name} must be {self.accepted} (got {show(value)}{extra})"
 
@@ -65,11 +68,40 @@ def _percent_hint(value: float) -> str:
     return ""
 
 
+def _count_hint(value: float) -> str:
+    # A count of GPUs, sequences, layers or frames is whole: 0.4 GPUs is not a GPU. Say what to type.
+    if not math.isfinite(value) or value == math.floor(value) or abs(value) >= 1e15:
+        return ""
+    lo, hi = math.floor(value), math.ceil(value)
+    return f"; a count is whole: type {hi}" if lo < 1 else f"; a count is whole: type {lo} or {hi}"
+
+
+# Plausible minimums for quantities typed in units that invite a slip: "70" in a column meant in
+# billions is a 70-parameter model and a $0.01 training run, a silent wrong answer. Nothing real
+# is that small (the smallest language models reported have millions of parameters and train on
+# millions of tokens), so below 1e6 the number is refused with what to type instead.
+PLAUSIBLE_MINIMUM = 1e6
+
+
+def _magnitude_advice(value: float) -> str:
+    return f"type {show(value)}B or {number_literal(value * 1e9, exponent_from=1e6)}"
+
+
+def _implausible(what: str) -> Callable[[str, float], str]:
+    def say(name: str, value: float) -> str:
+        if value <= 0:
+            return f"{name} must be > 0 (got {show(value)})"
+        return f"{name} {show(value)} is not a plausible {what}; {_magnitude_advice(value)}"
+    return say
+
+
 POSITIVE = Rule("> 0", lo=0.0, lo_open=True)
+MODEL_SIZE = Rule(">= 1E+6 parameters", lo=PLAUSIBLE_MINIMUM, say=_implausible("model size"))
+TRAINING_TOKENS = Rule(">= 1E+6 tokens", lo=PLAUSIBLE_MINIMUM, say=_implausible("number of training tokens"))
 NONNEGATIVE = Rule(">= 0", lo=0.0)
 FRACTION = Rule("> 0 and <= 1", lo=0.0, lo_open=True, hi=1.0, hint=_percent_hint)
-WHOLE = Rule("a whole number >= 1", lo=1.0, whole=True)
-WHOLE_OR_ZERO = Rule("a whole number >= 0", lo=0.0, whole=True)
+WHOLE = Rule("a whole number >= 1", lo=1.0, whole=True, hint=_count_hint)
+WHOLE_OR_ZERO = Rule("a whole number >= 0", lo=0.0, whole=True, hint=_count_hint)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from flopsheet import engine
 from flopsheet.engine import TOKENS_PER_UNIT
 from flopsheet.errors import FlopsheetError
+from flopsheet.functions._inputs import control_free
 from flopsheet.functions._model import Arg, Function, declared_in
 from flopsheet.magnitudes import parse_num
 
@@ -12,7 +13,7 @@ PATCH = Arg("patch", "Patch side in pixels; default 16")
 def tokens_per_unit(unit) -> float:
     """A TEXT_TOKENS unit: "word", "en_char", "zh_char", or a number of tokens per unit."""
     if isinstance(unit, str):
-        key = unit.strip().lower()
+        key = control_free(unit, "unit").strip().lower()
         if key in TOKENS_PER_UNIT:
             return TOKENS_PER_UNIT[key]
         try:
