@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import inspect
 import math
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -285,24 +286,41 @@ def quantity(*conditions: Condition, **rules: Rule):
 COUNT_DIGITS = 12  # significant digits a count is rounded to before rounding up
 
 
+def _round_count(x: float) -> float:
+    """`x` rounded to COUNT_DIGITS significant digits the way a spreadsheet's ROUND does: on the
+    shortest decimal that reads back as `x` (its repr), half away from zero, at the digit
+    position INT(LOG10(x)) gives (the twin computes the same position)."""
+    try:
+        places = COUNT_DIGITS - 1 - math.floor(math.log10(x))
+        d = Decimal(repr(x)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    except (ValueError, OverflowError, InvalidOperation):  # x ~1e-300 or ~1e308: nothing to snap
+        return x
+    rounded = float(d)
+    return rounded if math.isfinite(rounded) else x
+
+
 def ceil_whole(x):
     """Round a count up, ignoring float noise: 3.0000000000000004 GPUs is 3, not 4.
 
-    The quotient is first rounded to 12 significant digits, then up to a whole number. The
-    native twin does the same explicitly, `ROUNDUP(ROUND(q, 11-INT(LOG10(q))), 0)`
-    (`flopsheet.functions.twintext.count_twin`), so the two agree: spreadsheets apply their own snapping inside ROUNDUP
-    (LibreOffice 7.4 rounds its argument to 12 significant digits, measured; Excel to 15), and
-    an argument already rounded to 12 digits is left alone by both.
+    The count rule, one for the engine and every spreadsheet: the quotient is first rounded to
+    12 significant digits, half away from zero, on its shortest decimal form (so 3.000000000005
+    is 3.00000000001 and needs 4 GPUs, as ROUND says in LibreOffice, Gnumeric and Excel), then
+    up to a whole number. The native twin does the same explicitly,
+    `ROUNDUP(ROUND(q, 11-INT(LOG10(q))), 0)` (`flopsheet.functions.twintext.count_twin`):
+    spreadsheets apply their own snapping inside ROUNDUP (LibreOffice 7.4 rounds its argument to
+    12 significant digits, measured; Excel to 15), and an argument already rounded to 12 digits
+    is left alone by all of them.
     """
-    if type(x) is float and 0 < x < math.inf:  # the scalar path, in plain Python (same rounding)
-        try:
-            scale = 10.0 ** (COUNT_DIGITS - 1 - math.floor(math.log10(x)))
-            rounded = round(x * scale) / scale
-        except OverflowError:  # x below ~1e-297: nothing to snap, as in the array path
-            rounded = x
-        return float(math.ceil(rounded if math.isfinite(rounded) else x))
+    if type(x) is float and 0 < x < math.inf:  # the scalar path
+        return float(math.ceil(_round_count(x)))
     x = np.asarray(x, dtype=float)
     with np.errstate(all="ignore"):
         scale = 10.0 ** (COUNT_DIGITS - 1 - np.floor(np.log10(np.abs(x))))
-        rounded = np.round(x * scale) / scale  # exact when the 12-digit value is a whole number
+        scaled = x * scale
+        rounded = np.round(scaled) / scale  # exact when the 12-digit value is a whole number
+        # Near a half the binary product may round the other way than the decimal rule: redo those.
+        tie = np.isfinite(scaled) & (np.abs(scaled - np.floor(scaled) - 0.5) < 1e-3) & (x > 0)
+    if tie.any():
+        rounded = np.array(rounded, dtype=float)
+        rounded[tie] = [_round_count(float(v)) for v in x[tie]]
     return np.ceil(np.where(np.isfinite(rounded), rounded, x))
