@@ -186,6 +186,8 @@ class _Call:
             v = self._unit(e)
         elif a.kind != "number":
             raise Untranslatable(f"argument {name} ({a.kind}) has no placeholder form")
+        elif a.fallback and (_blank_literal(e) or e.kind == "ref"):
+            v = self._fallback(a, e)
         elif _blank_literal(e):
             if a.default is REQUIRED:
                 raise Untranslatable(f"{name} is required")
@@ -201,6 +203,17 @@ class _Call:
             v = _Value(t, None, runtime=e.kind != "call" or self.guard_calls, optional=a.default is None)
         self.cache[name] = v
         return v
+
+    def _fallback(self, a, e: Expr) -> _Value:
+        """An argument that, blank, is a catalog figure of the GPU (TRAIN_COST's price), as in
+        Python (`Arg.fallback`): the figure itself when omitted, else IF(cell="", figure, cell)."""
+        if _blank_literal(e):
+            return self.gpu_field(a.fallback)  # a peak number or an unpriced GPU: Untranslatable
+        try:
+            figure = self.gpu_field(a.fallback).text
+        except Untranslatable:  # gpu is a peak number or has no price: only a typed price works
+            figure = "NA()"
+        return _Value(f'IF({e.text}="",{figure},{e.text})', None, runtime=True)
 
     def _unit(self, e: Expr) -> _Value:
         default = self.spec["unit"].default
