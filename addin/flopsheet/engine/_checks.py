@@ -284,15 +284,17 @@ def quantity(*conditions: Condition, **rules: Rule):
 
 
 COUNT_DIGITS = 12  # significant digits a count is rounded to before rounding up
+HELD_DIGITS = 15  # significant digits a spreadsheet holds and shows of a double (Excel, LibreOffice)
 
 
 def _round_count(x: float) -> float:
-    """`x` rounded to COUNT_DIGITS significant digits the way a spreadsheet's ROUND does: on the
-    shortest decimal that reads back as `x` (its repr), half away from zero, at the digit
+    """`x` rounded to COUNT_DIGITS significant digits the way a spreadsheet's ROUND does: on its
+    15-significant-digit decimal (what a spreadsheet holds), half away from zero, at the digit
     position INT(LOG10(x)) gives (the twin computes the same position)."""
     try:
         places = COUNT_DIGITS - 1 - math.floor(math.log10(x))
-        d = Decimal(repr(x)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        held = Decimal(format(x, f".{HELD_DIGITS}g"))
+        d = held.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     except (ValueError, OverflowError, InvalidOperation):  # x ~1e-300 or ~1e308: nothing to snap
         return x
     rounded = float(d)
@@ -302,11 +304,14 @@ def _round_count(x: float) -> float:
 def ceil_whole(x):
     """Round a count up, ignoring float noise: 3.0000000000000004 GPUs is 3, not 4.
 
-    The count rule, one for the engine and every spreadsheet: the quotient is first rounded to
-    12 significant digits, half away from zero, on its shortest decimal form (so 3.000000000005
-    is 3.00000000001 and needs 4 GPUs, as ROUND says in LibreOffice, Gnumeric and Excel), then
-    up to a whole number. The native twin does the same explicitly,
-    `ROUNDUP(ROUND(q, 11-INT(LOG10(q))), 0)` (`flopsheet.functions.twintext.count_twin`):
+    The count rule, one for the engine and every spreadsheet: the quotient is taken to the 15
+    significant digits a spreadsheet holds, rounded to 12 significant digits half away from zero
+    (so 3.000000000005, and 3.0000000000049996 which a spreadsheet holds as 3.00000000000500, are
+    3.00000000001 and need 4 GPUs), then up to a whole number. The native twin does the same
+    explicitly, `ROUNDUP(ROUND(ROUND(q, 14-INT(LOG10(q))), 11-INT(LOG10(q))), 0)`
+    (`flopsheet.functions.twintext.count_twin`); the inner ROUND matters because Gnumeric's ROUND
+    works on the binary value where LibreOffice's works on 15 digits (measured: 7.000000000004999
+    rounds to 7.00000000001 in LibreOffice 7, to 7.00000000000 in Gnumeric 1.12).
     spreadsheets apply their own snapping inside ROUNDUP (LibreOffice 7.4 rounds its argument to
     12 significant digits, measured; Excel to 15), and an argument already rounded to 12 digits
     is left alone by all of them.
@@ -318,8 +323,9 @@ def ceil_whole(x):
         scale = 10.0 ** (COUNT_DIGITS - 1 - np.floor(np.log10(np.abs(x))))
         scaled = x * scale
         rounded = np.round(scaled) / scale  # exact when the 12-digit value is a whole number
-        # Near a half the binary product may round the other way than the decimal rule: redo those.
-        tie = np.isfinite(scaled) & (np.abs(scaled - np.floor(scaled) - 0.5) < 1e-3) & (x > 0)
+        # Near a half the binary product may round the other way than the decimal rule: redo those
+        # (the window is far wider than the 15-digit snapping, which moves scaled by < 1e-2).
+        tie = np.isfinite(scaled) & (np.abs(scaled - np.floor(scaled) - 0.5) < 0.05) & (x > 0)
     if tie.any():
         rounded = np.array(rounded, dtype=float)
         rounded[tie] = [_round_count(float(v)) for v in x[tie]]
