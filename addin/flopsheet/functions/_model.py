@@ -8,6 +8,7 @@ arrays. Nothing here computes a quantity: the engine does.
 
 from __future__ import annotations
 
+import re
 from dataclasses import KW_ONLY, dataclass, field, replace
 from typing import Callable
 
@@ -166,9 +167,14 @@ class Bound:
         text = g.strip()
         if text.upper() in EXCEL_ERRORS:
             raise FlopsheetError(f"gpu is {text.upper()} (an error value in the input)", arg="gpu")
-        gpu = catalog.resolve(control_free(g, "gpu"))
-        if what == "peak":
-            return catalog.peak_tflops(gpu, precision or "bf16")
+        try:
+            gpu = catalog.resolve(control_free(g, "gpu"))
+            if what == "peak":
+                return catalog.peak_tflops(gpu, precision or "bf16")
+        except FlopsheetError as e:  # the catalog's reason, said of the argument the user typed
+            if re.search(r"\bgpu\b", e.message, re.I):
+                raise
+            raise FlopsheetError(f'gpu "{text}": {e.message}', arg=e.arg or "gpu") from None
         if price and isinstance(catalog.figure(gpu, what), catalog.Missing):
             raise FlopsheetError(f"usd_per_gpu_hour is blank and the catalog has no price for {gpu.name}; "
                                  f"type a price per GPU-hour in USD", arg="usd_per_gpu_hour")
