@@ -323,9 +323,10 @@ def ceil_whole(x):
         scale = 10.0 ** (COUNT_DIGITS - 1 - np.floor(np.log10(np.abs(x))))
         scaled = x * scale
         rounded = np.round(scaled) / scale  # exact when the 12-digit value is a whole number
-        # Near a half the binary product may round the other way than the decimal rule: redo those
-        # (the window is far wider than the 15-digit snapping, which moves scaled by < 1e-2).
-        tie = np.isfinite(scaled) & (np.abs(scaled - np.floor(scaled) - 0.5) < 0.05) & (x > 0)
+        # Near a half the binary product may round the other way than the decimal rule: redo those.
+        # scaled is below 1e12 and the 15-digit snapping moves x by < 5e-15 of itself, so it moves
+        # scaled by < 5e-3: a window of 1e-2 catches every element the two rules could disagree on.
+        tie = np.isfinite(scaled) & (np.abs(scaled - np.floor(scaled) - 0.5) < 1e-2) & (x > 0)
     if tie.any():
         rounded = np.array(rounded, dtype=float)
         rounded[tie] = [_round_count(float(v)) for v in x[tie]]
