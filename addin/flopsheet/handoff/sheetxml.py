@@ -1,0 +1,247 @@
+"""Worksheet XML as bytes: find rows and cells, and rewrite a few cells leaving every other byte.
+
+A worksheet part can be hundreds of megabytes; the hand-off changes a handful of its cells. So
+the part is never parsed into a tree and written back: rows and cells are located with regular
+expressions over the bytes (the package already passed `untrusted.check_workbook`: well-formed,
+no DTD), and the output is the input with the changed cells' byte ranges replaced and new cells
+spliced into their rows. An element's namespace prefix (`<x:c>`) is taken from the part's root.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+_ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet[\s>]")
+_ATTR = re.compile(rb"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_REF = re.compile(r"([A-Za-z]{1,3})([0-9]+)")
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+class Pattern:
+    """The element patterns of one part, for its namespace prefix ("" or "x:")."""
+
+    def __init__(self, prefix: bytes):
+        p = re.escape(prefix)
+        self.prefix = prefix
+        self.row = re.compile(rb"<" + p + rb"row\b([^>]*?)(?:/>|>(.*?)</" + p + rb"row>)", re.S)
+        self.cell = re.compile(rb"<" + p + rb"c\b([^>]*?)(?:/>|>(.*?)</" + p + rb"c>)", re.S)
+        self.f = re.compile(rb"<" + p + rb"f\b([^>]*?)(?:/>|>(.*?)</" + p + rb"f>)", re.S)
+        self.v = re.compile(rb"<" + p + rb"v\s*(?:/>|>(.*?)</" + p + rb"v>)", re.S)
+        self.is_ = re.compile(rb"<" + p + rb"is>(.*?)</" + p + rb"is>", re.S)
+        self.t = re.compile(rb"<" + p + rb"t\b[^>]*?(?:/>|>(.*?)</" + p + rb"t>)", re.S)
+        self.rph = re.compile(rb"<" + p + rb"rPh\b.*?</" + p + rb"rPh>", re.S)
+        self.sheet_data = re.compile(rb"<" + p + rb"sheetData\b[^>]*?(/?)>")
+        self.sheet_data_end = re.compile(rb"</" + p + rb"sheetData>")
+        self.dimension = re.compile(rb"<" + p + rb"dimension\b[^>]*?ref=\"([^\"]*)\"[^>]*/>")
+        self.cols = re.compile(rb"<" + p + rb"cols>(.*?)</" + p + rb"cols>", re.S)
+        self.col = re.compile(rb"<" + p + rb"col\b([^>]*?)/>")
+        self.has_f = b"<" + prefix + b"f"
+
+    def tag(self, name: str) -> bytes:
+        return self.prefix + name.encode()
+
+
+def pattern_of(data: bytes) -> Pattern:
+    m = _ROOT.search(data, 0, 4096) or _ROOT.search(data)
+    prefix = (m.group(1) + b":") if m and m.group(1) else b""
+    return Pattern(prefix)
+
+
+def attrs(raw: bytes) -> dict[bytes, bytes]:
+    return {m.group(1): m.group(2) if m.group(2) is not None else m.group(3) for m in _ATTR.finditer(raw)}
+
+
+def col_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def split_ref(ref: str) -> tuple[int, int]:
+    """"B7" -> (7, 2): (row, column)."""
+    m = _REF.fullmatch(ref)
+    if not m:
+        raise ValueError(ref)
+    return int(m.group(2)), col_number(m.group(1))
+
+
+def text(raw: bytes | None) -> str:
+    """Element text as a cell shows it: XML entities and Excel's _xHHHH_ escapes decoded."""
+    if not raw:
+        return ""
+    s = html.unescape(raw.decode("utf-8"))
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), s) if "_x" in s else s
+
+
+def escape(s: str) -> bytes:
+    """Text for an element: XML-escaped; a literal `_xHHHH_` in it escaped as Excel does."""
+    s = _ESCAPE.sub(lambda m: "_x005F" + m.group(0), s) if "_x" in s else s
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode("utf-8")
+
+
+def escape_formula(s: str) -> bytes:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode("utf-8")
+
+
+@dataclass
+class Row:
+    r: int
+    start: int
+    end: int
+    inner: tuple[int, int] | None  # (start, end) of the content; None for <row/>
+
+
+@dataclass
+class Cell:
+    r: int
+    c: int
+    start: int
+    end: int
+    attrs: dict
+    inner: bytes | None
+
+
+def sheet_data_span(data: bytes, pat: Pattern) -> tuple[int, int] | None:
+    """(content start, content end) of <sheetData>; (x, x) when it is empty (<sheetData/>)."""
+    m = pat.sheet_data.search(data)
+    if m is None:
+        return None
+    if m.group(1):
+        return m.start(), m.start()
+    e = pat.sheet_data_end.search(data, m.end())
+    return m.end(), e.start()
+
+
+def rows(data: bytes, pat: Pattern):
+    span = sheet_data_span(data, pat)
+    if span is None or span[0] == span[1]:
+        return
+    r = 0
+    for m in pat.row.finditer(data, span[0], span[1]):
+        a = attrs(m.group(1))
+        ref = a.get(b"r")
+        r = int(ref) if ref and ref.isdigit() else r + 1
+        yield Row(r, m.start(), m.end(), None if m.group(2) is None else (m.start(2), m.end(2)))
+
+
+def cells(data: bytes, row: Row, pat: Pattern):
+    if row.inner is None:
+        return
+    c = 0
+    for m in pat.cell.finditer(data, row.inner[0], row.inner[1]):
+        a = attrs(m.group(1))
+        ref = a.get(b"r")
+        if ref:
+            r, c = split_ref(ref.decode())
+        else:
+            r, c = row.r, c + 1
+        yield Cell(r, c, m.start(), m.end(), a, m.group(2))
+
+
+def rewrite(data: bytes, pat: Pattern, replace: dict, insert: dict) -> bytes:
+    """`data` with each cell in `replace` ((row, col) -> new element bytes) swapped in and each
+    cell of `insert` (same form; cells that do not exist yet) added in row and column order."""
+    if not replace and not insert:
+        return data
+    span = sheet_data_span(data, pat)
+    if span is None:
+        raise ValueError("worksheet without sheetData")
+    pending_rows = sorted({r for r, _ in insert})
+    by_row: dict[int, list] = {}
+    for (r, c), xml in insert.items():
+        by_row.setdefault(r, []).append((c, xml))
+    wanted = {r for r, _ in replace} | set(by_row)
+    out, pos, i = [], 0, 0
+
+    def new_row(r):
+        return (b"<" + pat.tag("row") + b' r="%d">' % r + b"".join(x for _, x in sorted(by_row[r]))
+                + b"</" + pat.tag("row") + b">")
+
+    if span[0] == span[1]:  # <sheetData/>: open it
+        m = pat.sheet_data.search(data)
+        body = b"".join(new_row(r) for r in pending_rows)
+        return (data[:m.start()] + b"<" + pat.tag("sheetData") + b">" + body
+                + b"</" + pat.tag("sheetData") + b">" + data[m.end():])
+    for row in rows(data, pat):
+        while i < len(pending_rows) and pending_rows[i] < row.r:
+            out.append(data[pos:row.start])
+            pos = row.start
+            out.append(new_row(pending_rows[i]))
+            i += 1
+        if row.r not in wanted:
+            continue
+        adds = sorted(by_row.get(row.r, []))
+        if i < len(pending_rows) and pending_rows[i] == row.r:
+            i += 1
+        if row.inner is None:  # <row .../>: give it content
+            out.append(data[pos:row.start])
+            head = data[row.start:row.end - 2].rstrip()
+            out.append(head + b">" + b"".join(x for _, x in adds) + b"</" + pat.tag("row") + b">")
+            pos = row.end
+            continue
+        j = 0
+        for cell in cells(data, row, pat):
+            while j < len(adds) and adds[j][0] < cell.c:
+                out.append(data[pos:cell.start])
+                pos = cell.start
+                out.append(adds[j][1])
+                j += 1
+            new = replace.get((cell.r, cell.c))
+            if new is not None:
+                out.append(data[pos:cell.start])
+                out.append(new)
+                pos = cell.end
+        if j < len(adds):
+            out.append(data[pos:row.inner[1]])
+            pos = row.inner[1]
+            out.extend(x for _, x in adds[j:])
+    out.append(data[pos:span[1]])
+    pos = span[1]
+    out.extend(new_row(r) for r in pending_rows[i:])
+    out.append(data[pos:])
+    return b"".join(out)
+
+
+def widen_dimension(data: bytes, pat: Pattern, r2: int, c2: int) -> bytes:
+    """Make <dimension ref> cover (r2, c2) when cells were added beyond it."""
+    m = pat.dimension.search(data)
+    if m is None:
+        return data
+    ref = m.group(1).decode()
+    ends = ref.split(":")
+    try:
+        first = split_ref(ends[0])
+        last = split_ref(ends[-1])
+    except ValueError:
+        return data
+    if last[0] >= r2 and last[1] >= c2:
+        return data
+    from flopsheet.exceltext import a1
+
+    new = f"{a1(first[1], first[0])}:{a1(max(last[1], c2), max(last[0], r2))}".encode()
+    return data[:m.start(1)] + new + data[m.end(1):]
+
+
+def hide_columns(data: bytes, pat: Pattern, c1: int, c2: int) -> bool | bytes:
+    """`data` with columns c1..c2 hidden, or False when a <col> already covers them (its width
+    or style is the user's: left alone)."""
+    new = b"<" + pat.tag("col") + b' min="%d" max="%d" width="9.140625" hidden="1" customWidth="1"/>' % (c1, c2)
+    m = pat.cols.search(data)
+    if m is None:
+        sd = pat.sheet_data.search(data)
+        if sd is None:
+            return False
+        return data[:sd.start()] + b"<" + pat.tag("cols") + b">" + new + b"</" + pat.tag("cols") + b">" + data[sd.start():]
+    pos = m.end(1)
+    for col in pat.col.finditer(data, m.start(1), m.end(1)):
+        a = attrs(col.group(1))
+        lo, hi = int(a.get(b"min", b"0")), int(a.get(b"max", b"0"))
+        if lo <= c2 and hi >= c1:
+            return False
+        if lo > c2:
+            pos = col.start()
+            break
+    return data[:pos] + new + data[pos:]
