@@ -28,7 +28,7 @@ from pathlib import Path
 
 from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import ErrorValue, a1, looks_like_formula
-from flopsheet.handoff import carry, gpusheet, rawzip, sheetxml
+from flopsheet.handoff import carry, comments, gpusheet, rawzip, sheetxml
 from flopsheet.handoff.package import Book, Package, rels_part
 from flopsheet.handoff.styles import Styles
 from flopsheet.handoff.translate import CALL_NAMES, CachedTranslator, Refs, Untranslatable, literal_text, shift
@@ -133,6 +133,8 @@ class SheetPlan:
         self.replace: dict = {}  # (r, c) -> fn(old Cell, values) -> bytes
         self.insert: dict = {}  # (r, c) -> fn(values) -> bytes
         self.hide: tuple | None = None  # columns to hide (c1, c2)
+        self.notes: dict = {}  # (r, c) -> comment text (frozen cells)
+        self.legacy_rid: str | None = None  # the comments' VML drawing, when added
 
     def render(self, values=None) -> bytes:
         cells = {}
@@ -141,7 +143,8 @@ class SheetPlan:
                 for cell in sheetxml.cells(self.data, row, self.pat):
                     fn = self.replace.get((cell.r, cell.c))
                     if fn is not None:
-                        cells[(cell.r, cell.c)] = fn(cell, values)
+                        new = fn(cell, values)
+                        cells[(cell.r, cell.c)] = self.data[cell.start:cell.end] if new is None else new
         missing = {k: fn for k, fn in self.replace.items() if k not in cells}
         insert = {k: fn(values) for k, fn in self.insert.items()}
         insert.update({k: fn(None, values) for k, fn in missing.items()})
@@ -152,6 +155,8 @@ class SheetPlan:
             hidden = sheetxml.hide_columns(data, self.pat, *self.hide)
             if hidden is not False:
                 data = hidden
+        if self.legacy_rid:
+            data = comments.legacy_drawing(data, self.pat, self.legacy_rid)
         return data
 
 
@@ -302,6 +307,7 @@ class _Copy:
         coord = a1(cell.c, cell.r)
         if res.frozen:
             rep.frozen.append((title, coord, "; ".join(res.frozen)))
+            plan.notes[(cell.r, cell.c)] = comments.note_text("; ".join(res.frozen))
         elif res.translated:
             rep.translated += 1
         r0, c0 = cell.r, cell.c
@@ -348,12 +354,54 @@ class _Copy:
             return cell_xml(pat, r, c, a, f, t, content)
 
         plan.replace[(r0, c0)] = formula_cell
-        if area:
-            c1, r1, c2, r2 = _bounds(area)
+        if area or ref:
+            c1, r1, c2, r2 = _bounds(area or ref)
             for r in range(r1, r2 + 1):
                 for c in range(c1, c2 + 1):
                     if (r, c) != (r0, c0):
                         self._spilled(plan, r, c)
+
+    def revalue_all(self) -> None:
+        """--recalc: every formula cell's cached value (and every cell an array formula covers)
+        will be LibreOffice's, so viewers that never recalculate show the copy's numbers. Only
+        `<v>` and `t` change in cells the hand-off did not translate."""
+        for s in self.pkg.worksheets:
+            if s.part in self.removed:
+                continue
+            data = self.plans[s.part].data if s.part in self.plans else self.zf.read(s.part)
+            pat = sheetxml.pattern_of(data)
+            if pat.has_f not in data:
+                continue
+            plan = self._plan(s.part, s.name, data)
+            for row in sheetxml.rows(data, pat):
+                for cell in sheetxml.cells(data, row, pat):
+                    if not cell.inner or pat.has_f not in cell.inner or (cell.r, cell.c) in plan.replace:
+                        continue
+                    m = pat.f.search(cell.inner)
+                    if m is None:
+                        continue
+                    fa = sheetxml.attrs(m.group(1))
+                    plan.replace[(cell.r, cell.c)] = self._revalue(plan, m.group(0))
+                    if fa.get(b"t") == b"array" and fa.get(b"ref"):
+                        c1, r1, c2, r2 = _bounds(fa[b"ref"].decode())
+                        if (r2 - r1 + 1) * (c2 - c1 + 1) <= 100_000:
+                            for r in range(r1, r2 + 1):
+                                for c in range(c1, c2 + 1):
+                                    if (r, c) not in plan.replace:
+                                        self._spilled(plan, r, c)
+
+    @staticmethod
+    def _revalue(plan: SheetPlan, f: bytes):
+        title, pat = plan.title, plan.pat
+
+        def revalued(old, values):
+            ok, v = _computed(values, title, old.r, old.c)
+            if not ok:
+                return None
+            t, content = value_xml(pat, v, True)
+            return cell_xml(pat, old.r, old.c, old.attrs, f, t, content)
+
+        return revalued
 
     def _spilled(self, plan: SheetPlan, r: int, c: int) -> None:
         """A cell an array formula covers: only its cached value is written."""
@@ -362,6 +410,8 @@ class _Copy:
         def spilled(old, values, r=r, c=c):
             a = dict(old.attrs) if old is not None else {}
             ok, v = _computed(values, title, r, c)
+            if not ok and old is not None:
+                return None  # keep what the cell holds until LibreOffice says otherwise
             t, content = value_xml(pat, v, True) if ok else (None, b"")
             return cell_xml(pat, r, c, a, None, t, content)
 
@@ -453,6 +503,32 @@ class _Copy:
             if res.frozen:
                 self.report.warnings.append(f"defined name {name}: {'; '.join(res.frozen)} (frozen)")
 
+    def add_comments(self) -> None:
+        """A comment on each frozen cell saying why (see handoff.comments)."""
+        self.ct_add: list[str] = []
+        block = 900  # VML shape-id blocks far above the ones Excel numbers from the sheet index
+        taken = {n.lower() for n in self.pkg.names}
+        for plan in self.plans.values():
+            if not plan.notes:
+                continue
+            rels_name = rels_part(plan.part)
+            rels = self.zf.read(rels_name) if rels_name in self.pkg.names else None
+            if not comments.can_add(plan.data, rels):
+                self.report.warnings.append(
+                    f'sheet "{plan.title}" already has comments: the frozen cells are listed here, not commented')
+                continue
+            block += 1
+            n = block
+            while f"xl/comments/comment{n}.xml" in taken or f"xl/drawings/vmldrawing{n}.vml" in taken:
+                n += 1
+            cpart, vpart = f"xl/comments/comment{n}.xml", f"xl/drawings/vmlDrawing{n}.vml"
+            taken |= {cpart.lower(), vpart.lower()}
+            cxml, vml = comments.scratch_parts(plan.notes, block)
+            self.extra[cpart], self.extra[vpart] = cxml, vml
+            new_rels, plan.legacy_rid = comments.relationships(rels, cpart, vpart)
+            (self.parts if rels is not None else self.extra)[rels_name] = new_rels
+            self.ct_add.append(f'<Override PartName="/{cpart}" ContentType="{comments.COMMENTS_TYPE}"/>')
+
     # -- the GPUs sheet --------------------------------------------------------------------------
     def gpus(self) -> None:
         table = self.table
@@ -543,9 +619,13 @@ class _Copy:
         if not remaining_bins:
             new_ct = re.sub(r'<(?:\w+:)?Default\b[^>]*Extension="bin"[^>]*ContentType="application/vnd\.ms-office\.'
                             r'vbaProject"[^>]*/>', "", new_ct, flags=re.I)
+        adds = list(getattr(self, "ct_add", []))
         if new_sheet:
-            over = f'<Override PartName="/{self._new_sheet_part()}" ContentType="{WORKSHEET_TYPE}"/>'
-            new_ct = re.sub(r"(</(?:\w+:)?Types>)", lambda m: over + m.group(1), new_ct)
+            adds.append(f'<Override PartName="/{self._new_sheet_part()}" ContentType="{WORKSHEET_TYPE}"/>')
+        if any(n.endswith(".vml") for n in self.extra) and not re.search(r'Extension="vml"', new_ct, re.I):
+            adds.insert(0, f'<Default Extension="vml" ContentType="{comments.VML_TYPE}"/>')
+        if adds:
+            new_ct = re.sub(r"(</(?:\w+:)?Types>)", lambda m: "".join(adds) + m.group(1), new_ct)
         if new_ct != ct:
             self.parts["[Content_Types].xml"] = new_ct.encode("utf-8")
 
@@ -738,11 +818,14 @@ def _write(zin: zipfile.ZipFile, job: _Copy, out: Path, values=None) -> None:
                 zinfo.compress_type = zipfile.ZIP_DEFLATED
                 zinfo.external_attr = info.external_attr
                 zout.writestr(zinfo, data)
+        added = dict(job.extra)
         if new_sheet:
-            zout.writestr(job._new_sheet_part(), new_sheet[1])
+            added[job._new_sheet_part()] = new_sheet[1]
+        for name, data in added.items():
+            zout.writestr(name, data)
     job.report.rewritten = sorted(parts)
     job.report.removed = sorted(job.removed)
-    job.report.added = [job._new_sheet_part()] if new_sheet else []
+    job.report.added = sorted(added)
 
 
 def handoff(src, dst, *, force: bool = False, recalc: bool = False, warn=None, progress=None,
@@ -764,6 +847,7 @@ def handoff(src, dst, *, force: bool = False, recalc: bool = False, warn=None, p
             progress("translating formulas")
         job.translate()
         job.gpus()
+        job.add_comments()
         translated = bool(job.plans) or bool(getattr(job, "name_texts", None))
         job.workbook_parts(translated)
         with atomic_output(dst, force=force, source=src) as tmp:
@@ -797,6 +881,7 @@ def _recalculated(zin, job: _Copy, out: Path, progress) -> None:
         if progress:
             progress("writing the computed values into the copy")
         staged = Path(tmp) / "copy.xlsx"
+        job.revalue_all()
         _write(zin, job, staged, got)
         out.write_bytes(staged.read_bytes())
 

@@ -58,8 +58,11 @@ class Styles:
         p = re.escape(self.p)
         code = html.escape(code, quote=True)
         el = f'<{self.p}numFmt numFmtId="{fid}" formatCode="{code}"/>'
-        m = re.search(r"<" + p + r"numFmts\b([^>]*)>", self.text)
-        if m:
+        m = re.search(r"<" + p + r"numFmts\b([^>]*?)(/?)>", self.text)
+        if m and m.group(2):  # <numFmts count="0"/>
+            self.text = (self.text[:m.start()] + f'<{self.p}numFmts count="1">{el}</{self.p}numFmts>'
+                         + self.text[m.end():])
+        elif m:
             end = self.text.index(f"</{self.p}numFmts>", m.end())
             self.text = self.text[:end] + el + self.text[end:]
             self.text = _bump_count(self.text, "numFmts", self.p)
