@@ -99,15 +99,15 @@ def test_missing_input(tmp_path, capsys):
 
 @pytest.mark.parametrize("interrupt", [OSError("disk full"), KeyboardInterrupt()])
 def test_failure_half_way_leaves_nothing(good, tmp_path, monkeypatch, interrupt):
-    from openpyxl.workbook.workbook import Workbook
+    import flopsheet.handoff.copy as copy_module
 
-    real_save = Workbook.save
+    real_write = copy_module._write
 
-    def save_then_fail(self, filename):
-        real_save(self, filename)  # the temporary file is complete...
+    def write_then_fail(*args, **kwargs):
+        real_write(*args, **kwargs)  # the temporary file is complete...
         raise interrupt  # ...and then the process is interrupted
 
-    monkeypatch.setattr(Workbook, "save", save_then_fail)
+    monkeypatch.setattr(copy_module, "_write", write_then_fail)
     from flopsheet.handoff.copy import handoff
 
     out = tmp_path / "copy.xlsx"

@@ -88,8 +88,8 @@ def value_xml(pat, value, formula: bool) -> tuple[bytes | None, bytes]:
     """(t attribute or None, content) for a value: a formula's cached value, or a constant
     (text as an inline string, so it is never read as a formula and the shared strings stay)."""
     v, tag = pat.tag("v"), pat.tag
-    if value is None:
-        return None, b""
+    if value is None:  # a formula's empty text result ("") is cached as an empty string
+        return (b"str", b"<" + v + b"></" + v + b">") if formula else (None, b"")
     if isinstance(value, ErrorValue):
         return b"e", b"<" + v + b">" + sheetxml.escape_formula(str(value)) + b"</" + v + b">"
     if isinstance(value, bool):
