@@ -17,7 +17,7 @@ NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 LAUGHS = ('<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
           + "".join(f' <!ENTITY lol{i} "{("&lol" + str(i - 1 if i > 1 else "") + ";") * 10}">\n' for i in range(1, 10))
           + f"]>\n<worksheet {NS}><sheetData/>&lol9;</worksheet>").encode()
-DIMENSION = (f'<?xml version="1.0" encoding="UTF-8"?>\n<worksheet {NS}><dimension ref="A1:XFD1048576"/>'
+DIMENSION = (f'<?xml version="1.0" encoding="UTF-8"?>\n<worksheet {NS}><dimension ref="A1:XFE1048577"/>'
              '<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>').encode()
 
 

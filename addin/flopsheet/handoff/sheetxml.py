@@ -76,14 +76,19 @@ def text(raw: bytes | None) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), s) if "_x" in s else s
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+
+
 def escape(s: str) -> bytes:
-    """Text for an element: XML-escaped; a literal `_xHHHH_` in it escaped as Excel does."""
+    """Text for an element (a cell's text or formula): XML-escaped; characters XML cannot hold
+    written as Excel's _xHHHH_ escapes, and a literal `_xHHHH_` escaped itself (_x005F_), so
+    `text(escape(s)) == s` (ECMA-376 Part 1, 22.9.2.19 ST_Xstring)."""
     s = _ESCAPE.sub(lambda m: "_x005F" + m.group(0), s) if "_x" in s else s
+    s = _CONTROL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", s)
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode("utf-8")
 
 
-def escape_formula(s: str) -> bytes:
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode("utf-8")
+escape_formula = escape
 
 
 @dataclass
