@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flopsheet.errors import FlopsheetError
-from flopsheet.exceltext import ErrorValue, a1, looks_like_formula
+from flopsheet.exceltext import ErrorValue, a1
 from flopsheet.handoff import carry, comments, gpusheet, rawzip, sheetxml
 from flopsheet.handoff.package import Book, Package, rels_part
 from flopsheet.handoff.styles import Styles
@@ -602,7 +602,8 @@ class _Copy:
                 new_rels = re.sub(r'<(?:\w+:)?Relationship\b[^>]*\bId="' + re.escape(rid) + r'"[^>]*/>', "", new_rels)
             if new_sheet:
                 target = self._new_sheet_part()
-                rel = (f'<Relationship Id="{self.new_rid_pending()}" Type="{WORKSHEET_REL}" '
+                kind = next((r.full_type for r in pkg.rels if r.type == "worksheet"), WORKSHEET_REL)
+                rel = (f'<Relationship Id="{self.new_rid_pending()}" Type="{kind}" '
                        f'Target="/{target}"/>')
                 new_rels = re.sub(r"(</(?:\w+:)?Relationships>)", lambda m: rel + m.group(1), new_rels)
             if new_rels != rels:
@@ -877,7 +878,7 @@ def _recalculated(zin, job: _Copy, out: Path, progress) -> None:
         if progress:
             progress("recalculating with LibreOffice")
         recalculate(out, computed)
-        got = values.read(computed)
+        got = values.read_cached(computed)
         if progress:
             progress("writing the computed values into the copy")
         staged = Path(tmp) / "copy.xlsx"
@@ -885,5 +886,3 @@ def _recalculated(zin, job: _Copy, out: Path, progress) -> None:
         _write(zin, job, staged, got)
         out.write_bytes(staged.read_bytes())
 
-
-__all__ = ["Report", "handoff", "magnitude_format", "looks_like_formula"]

@@ -53,6 +53,7 @@ class Rel:
     type: str  # the last segment of the relationship type ("worksheet", "vbaProject"...)
     target: str  # the part name, resolved ("xl/worksheets/sheet1.xml"), or the raw target if external
     external: bool
+    full_type: str = ""
 
 
 def read_rels(zf: zipfile.ZipFile, owner: str, names: set) -> list[Rel]:
@@ -66,7 +67,8 @@ def read_rels(zf: zipfile.ZipFile, owner: str, names: set) -> list[Rel]:
         external = el.get("TargetMode") == "External"
         if not external:
             target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
-        out.append(Rel(el.get("Id"), (el.get("Type") or "").rsplit("/", 1)[-1], target, external))
+        full = el.get("Type") or ""
+        out.append(Rel(el.get("Id"), full.rsplit("/", 1)[-1], target, external, full))
     return out
 
 
