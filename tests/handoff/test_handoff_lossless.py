@@ -231,3 +231,30 @@ def test_recalc_writes_values_only_into_formula_cells(built, tmp_path, soffice):
                         if local(c.tag) == "c" and any(local(x.tag) == "f" for x in c)}
             assert _normal(ElementTree.fromstring(old), formulas) == _normal(ElementTree.fromstring(new), formulas)
     assert "xl/sharedStrings.xml" not in report.rewritten
+
+
+def test_sheets_without_calls_are_never_parsed(tmp_path, monkeypatch):
+    """Only a sheet with flopsheet calls (or one they read) gets a cell model; a big data sheet
+    nothing calls into is carried without being parsed."""
+    import xlsxwriter
+
+    from flopsheet.handoff import package
+
+    src, dst = tmp_path / "two.xlsx", tmp_path / "copy.xlsx"
+    wb = xlsxwriter.Workbook(str(src))
+    calls = wb.add_worksheet("Calls")
+    calls.write_number("A1", 3.15e23)
+    calls.write_formula("B1", '=GPU_DAYS(A1,"A100",0.462)')
+    big = wb.add_worksheet("Big")
+    for r in range(2000):
+        big.write_row(r, 0, [r, r * 0.5, f"row {r}"])
+    wb.close()
+    parsed = []
+    real = package.SheetView._cells
+    monkeypatch.setattr(package.SheetView, "_cells",
+                        property(lambda self: (parsed.append(self.title), real.fget(self))[1]))
+    report = handoff(src, dst)
+    assert report.translated == 1
+    assert "Big" not in parsed
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(dst) as b:
+        assert a.read("xl/worksheets/sheet2.xml") == b.read("xl/worksheets/sheet2.xml")
