@@ -139,12 +139,11 @@ class SheetPlan:
     def render(self, values=None) -> bytes:
         cells = {}
         if self.replace:
-            for row in sheetxml.rows(self.data, self.pat):
-                for cell in sheetxml.cells(self.data, row, self.pat):
-                    fn = self.replace.get((cell.r, cell.c))
-                    if fn is not None:
-                        new = fn(cell, values)
-                        cells[(cell.r, cell.c)] = self.data[cell.start:cell.end] if new is None else new
+            for cell in sheetxml.all_cells(self.data, self.pat):
+                fn = self.replace.get((cell.r, cell.c))
+                if fn is not None:
+                    new = fn(cell, values)
+                    cells[(cell.r, cell.c)] = self.data[cell.start:cell.end] if new is None else new
         missing = {k: fn for k, fn in self.replace.items() if k not in cells}
         insert = {k: fn(values) for k, fn in self.insert.items()}
         insert.update({k: fn(None, values) for k, fn in missing.items()})
@@ -181,6 +180,7 @@ class _Copy:
         self.removed: set[str] = set()
         self.expected: Counter = Counter()
         self.converted_areas: set = set()
+        self.magnitude_cells: dict = {}
         self.table = None
 
     # -- what goes ------------------------------------------------------------------------
@@ -233,19 +233,18 @@ class _Copy:
         rep, pat, title = self.report, sheetxml.pattern_of(data), s.name
         formulas = []  # (r, c, cell, f attrs, text)
         masters = {}
-        for row in sheetxml.rows(data, pat):
-            for cell in sheetxml.cells(data, row, pat):
-                inner = cell.inner
-                if not inner or pat.has_f not in inner:
-                    continue
-                m = pat.f.search(inner)
-                if m is None:
-                    continue
-                fa = sheetxml.attrs(m.group(1))
-                text = sheetxml.text(m.group(2)) if m.group(2) is not None else None
-                if fa.get(b"t") == b"shared" and text is not None and b"si" in fa:
-                    masters[fa[b"si"]] = (cell.r, cell.c, text)
-                formulas.append((cell, fa, text))
+        for cell in sheetxml.all_cells(data, pat):
+            inner = cell.inner
+            if not inner or pat.has_f not in inner:
+                continue
+            m = pat.f.search(inner)
+            if m is None:
+                continue
+            fa = sheetxml.attrs(m.group(1))
+            text = sheetxml.text(m.group(2)) if m.group(2) is not None else None
+            if fa.get(b"t") == b"shared" and text is not None and b"si" in fa:
+                masters[fa[b"si"]] = (cell.r, cell.c, text)
+            formulas.append((cell, fa, text))
         plan = None
         table_reason = None
         if tr is not None:
@@ -373,22 +372,21 @@ class _Copy:
             if pat.has_f not in data:
                 continue
             plan = self._plan(s.part, s.name, data)
-            for row in sheetxml.rows(data, pat):
-                for cell in sheetxml.cells(data, row, pat):
-                    if not cell.inner or pat.has_f not in cell.inner or (cell.r, cell.c) in plan.replace:
-                        continue
-                    m = pat.f.search(cell.inner)
-                    if m is None:
-                        continue
-                    fa = sheetxml.attrs(m.group(1))
-                    plan.replace[(cell.r, cell.c)] = self._revalue(plan, m.group(0))
-                    if fa.get(b"t") == b"array" and fa.get(b"ref"):
-                        c1, r1, c2, r2 = _bounds(fa[b"ref"].decode())
-                        if (r2 - r1 + 1) * (c2 - c1 + 1) <= 100_000:
-                            for r in range(r1, r2 + 1):
-                                for c in range(c1, c2 + 1):
-                                    if (r, c) not in plan.replace:
-                                        self._spilled(plan, r, c)
+            for cell in sheetxml.all_cells(data, pat):
+                if not cell.inner or pat.has_f not in cell.inner or (cell.r, cell.c) in plan.replace:
+                    continue
+                m = pat.f.search(cell.inner)
+                if m is None:
+                    continue
+                fa = sheetxml.attrs(m.group(1))
+                plan.replace[(cell.r, cell.c)] = self._revalue(plan, m.group(0))
+                if fa.get(b"t") == b"array" and fa.get(b"ref"):
+                    c1, r1, c2, r2 = _bounds(fa[b"ref"].decode())
+                    if (r2 - r1 + 1) * (c2 - c1 + 1) <= 100_000:
+                        for r in range(r1, r2 + 1):
+                            for c in range(c1, c2 + 1):
+                                if (r, c) not in plan.replace:
+                                    self._spilled(plan, r, c)
 
     @staticmethod
     def _revalue(plan: SheetPlan, f: bytes):
@@ -456,9 +454,14 @@ class _Copy:
             return
         sheet = self.book[title]
         cells = sheet._cells
-        targets = [(k, cell) for k, cell in cells.items()
-                   if r1 <= k[0] <= r2 and c1 <= k[1] <= c2 and cell.data_type == "s"
-                   and _MAGNITUDE_START.match(cell.value)]
+        candidates = self._magnitudes(title)  # text cells that may be magnitudes, found once per sheet
+        if not candidates:
+            return
+        if (r2 - r1 + 1) * (c2 - c1 + 1) <= len(candidates):
+            keys = [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1) if (r, c) in candidates]
+        else:
+            keys = [k for k in candidates if r1 <= k[0] <= r2 and c1 <= k[1] <= c2]
+        targets = [(k, cells[k]) for k in sorted(keys) if cells[k].data_type == "s"]
         for (r, c), cell in targets:
             try:
                 x = parse_num(cell.value)
@@ -482,6 +485,14 @@ class _Copy:
             plan.replace[(r, c)] = number
             cell.value, cell.data_type, cell.cached = float(x), "n", float(x)  # later reads see a number
             self.report.converted += 1
+
+    def _magnitudes(self, title: str) -> set:
+        found = self.magnitude_cells.get(title)
+        if found is None:
+            found = self.magnitude_cells[title] = {
+                k for k, cell in self.book[title]._cells.items()
+                if cell.data_type == "s" and _MAGNITUDE_START.match(cell.value)}
+        return found
 
     def _styles(self) -> Styles | None:
         if self.styles is None and self.pkg.styles:
@@ -566,15 +577,14 @@ class _Copy:
         plan = self._plan(entry.part, table.sheet)
         pat = sheetxml.pattern_of(sheet_xml)
         existing = self.book[table.sheet]._cells
-        for row in sheetxml.rows(sheet_xml, pat):
-            for cell in sheetxml.cells(sheet_xml, row, pat):
-                xml = sheet_xml[cell.start:cell.end]
-                if pat.prefix != plan.pat.prefix:
-                    xml = xml.replace(b"<", b"<" + plan.pat.prefix).replace(b"<" + plan.pat.prefix + b"/", b"</" + plan.pat.prefix)
-                if (cell.r, cell.c) in existing:
-                    plan.replace[(cell.r, cell.c)] = lambda old, values, xml=xml: xml
-                else:
-                    plan.insert[(cell.r, cell.c)] = lambda values, xml=xml: xml
+        for cell in sheetxml.all_cells(sheet_xml, pat):
+            xml = sheet_xml[cell.start:cell.end]
+            if pat.prefix != plan.pat.prefix:
+                xml = xml.replace(b"<", b"<" + plan.pat.prefix).replace(b"<" + plan.pat.prefix + b"/", b"</" + plan.pat.prefix)
+            if (cell.r, cell.c) in existing:
+                plan.replace[(cell.r, cell.c)] = lambda old, values, xml=xml: xml
+            else:
+                plan.insert[(cell.r, cell.c)] = lambda values, xml=xml: xml
         plan.hide = (table.key_col, table.key_col + 1)
 
     # -- the workbook, its relationships, content types ------------------------------------------

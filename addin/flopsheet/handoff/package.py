@@ -203,11 +203,10 @@ class SheetView:
             data = self.pkg.zf.read(self.entry.part)
             pat = sheetxml.pattern_of(data)
             out = {}
-            for row in sheetxml.rows(data, pat):
-                for c in sheetxml.cells(data, row, pat):
-                    value, kind, cached = cell_value(c, pat, self.pkg.sst)
-                    if value is not None or kind == "f":
-                        out[(c.r, c.c)] = CellView(c.r, c.c, value, kind, cached)
+            for c in sheetxml.all_cells(data, pat):
+                value, kind, cached = cell_value(c, pat, self.pkg.sst)
+                if value is not None or kind == "f":
+                    out[(c.r, c.c)] = CellView(c.r, c.c, value, kind, cached)
             self._loaded = out
             self.book.parsed.append(self.title)
         return self._loaded

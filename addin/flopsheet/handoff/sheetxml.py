@@ -16,6 +16,7 @@ from dataclasses import dataclass
 _ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet[\s>]")
 _ATTR = re.compile(rb"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _REF = re.compile(r"([A-Za-z]{1,3})([0-9]+)")
+_ROW_R = re.compile(rb"(?<![\w:.-])r\s*=\s*[\"']([0-9]{1,7})[\"']")
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
@@ -27,6 +28,8 @@ class Pattern:
         self.prefix = prefix
         self.row = re.compile(rb"<" + p + rb"row\b([^>]*?)(?:/>|>(.*?)</" + p + rb"row>)", re.S)
         self.cell = re.compile(rb"<" + p + rb"c\b([^>]*?)(?:/>|>(.*?)</" + p + rb"c>)", re.S)
+        # the common case, r first (Excel, LibreOffice, openpyxl, XlsxWriter all write it so)
+        self.cell_r = re.compile(rb"<" + p + rb"c\s+r=\"([A-Z]{1,3})([0-9]{1,7})\"([^>]*?)(?:/>|>(.*?)</" + p + rb"c>)", re.S)
         self.f = re.compile(rb"<" + p + rb"f\b([^>]*?)(?:/>|>(.*?)</" + p + rb"f>)", re.S)
         self.v = re.compile(rb"<" + p + rb"v\s*(?:/>|>(.*?)</" + p + rb"v>)", re.S)
         self.is_ = re.compile(rb"<" + p + rb"is>(.*?)</" + p + rb"is>", re.S)
@@ -99,14 +102,31 @@ class Row:
     inner: tuple[int, int] | None  # (start, end) of the content; None for <row/>
 
 
-@dataclass
 class Cell:
-    r: int
-    c: int
-    start: int
-    end: int
-    attrs: dict
-    inner: bytes | None
+    """One <c> element: its position, its byte range in the part, its attributes (parsed when
+    first asked for) and its content."""
+
+    __slots__ = ("r", "c", "start", "end", "raw", "inner", "_attrs")
+
+    def __init__(self, r, c, start, end, raw, inner, parsed=None):
+        self.r, self.c, self.start, self.end, self.raw, self.inner = r, c, start, end, raw, inner
+        self._attrs = parsed
+
+    @property
+    def attrs(self) -> dict:
+        if self._attrs is None:
+            self._attrs = attrs(self.raw)
+        return self._attrs
+
+
+_COLS: dict = {}
+
+
+def _col(letters: bytes) -> int:
+    n = _COLS.get(letters)
+    if n is None:
+        n = _COLS[letters] = col_number(letters.decode())
+    return n
 
 
 def sheet_data_span(data: bytes, pat: Pattern) -> tuple[int, int] | None:
@@ -126,9 +146,8 @@ def rows(data: bytes, pat: Pattern):
         return
     r = 0
     for m in pat.row.finditer(data, span[0], span[1]):
-        a = attrs(m.group(1))
-        ref = a.get(b"r")
-        r = int(ref) if ref and ref.isdigit() else r + 1
+        ref = _ROW_R.search(m.group(1))
+        r = int(ref.group(1)) if ref else r + 1
         yield Row(r, m.start(), m.end(), None if m.group(2) is None else (m.start(2), m.end(2)))
 
 
@@ -143,7 +162,25 @@ def cells(data: bytes, row: Row, pat: Pattern):
             r, c = split_ref(ref.decode())
         else:
             r, c = row.r, c + 1
-        yield Cell(r, c, m.start(), m.end(), a, m.group(2))
+        yield Cell(r, c, m.start(), m.end(), m.group(1), m.group(2), a)
+
+
+def all_cells(data: bytes, pat: Pattern):
+    """Every cell of the sheet, in order. Cells that carry their reference first (r="B7") are
+    read with one regular expression over the whole part; a part with any cell lacking it is
+    read row by row (a cell without r sits after the previous one of its row)."""
+    span = sheet_data_span(data, pat)
+    if span is None or span[0] == span[1]:
+        return
+    count_all = data.count(b"<" + pat.tag("c") + b" ", span[0], span[1]) + data.count(
+        b"<" + pat.tag("c") + b">", span[0], span[1]) + data.count(b"<" + pat.tag("c") + b"/>", span[0], span[1])
+    with_r = data.count(b"<" + pat.tag("c") + b' r="', span[0], span[1])
+    if count_all != with_r:
+        for row in rows(data, pat):
+            yield from cells(data, row, pat)
+        return
+    for m in pat.cell_r.finditer(data, span[0], span[1]):
+        yield Cell(int(m.group(2)), _col(m.group(1)), m.start(), m.end(), m.group(3), m.group(4))
 
 
 def rewrite(data: bytes, pat: Pattern, replace: dict, insert: dict) -> bytes:
