@@ -137,17 +137,18 @@ class SheetPlan:
         self.legacy_rid: str | None = None  # the comments' VML drawing, when added
 
     def render(self, values=None) -> bytes:
-        cells = {}
-        if self.replace:
-            for cell in sheetxml.all_cells(self.data, self.pat):
-                fn = self.replace.get((cell.r, cell.c))
-                if fn is not None:
-                    new = fn(cell, values)
-                    cells[(cell.r, cell.c)] = self.data[cell.start:cell.end] if new is None else new
-        missing = {k: fn for k, fn in self.replace.items() if k not in cells}
+        seen = set()
+
+        def one(cell, fn):
+            seen.add((cell.r, cell.c))
+            return fn(cell, values)
+
+        replace = {k: (lambda cell, fn=fn: one(cell, fn)) for k, fn in self.replace.items()}
         insert = {k: fn(values) for k, fn in self.insert.items()}
-        insert.update({k: fn(None, values) for k, fn in missing.items()})
-        data = sheetxml.rewrite(self.data, self.pat, cells, insert)
+        # cells planned but absent from the part (a spill into empty cells) are inserted
+        absent = self._absent()
+        insert.update({k: self.replace[k](None, values) for k in absent})
+        data = sheetxml.rewrite(self.data, self.pat, replace, insert)
         if insert:
             data = sheetxml.widen_dimension(data, self.pat, max(r for r, _ in insert), max(c for _, c in insert))
         if self.hide:
@@ -157,6 +158,17 @@ class SheetPlan:
         if self.legacy_rid:
             data = comments.legacy_drawing(data, self.pat, self.legacy_rid)
         return data
+
+    def _absent(self) -> set:
+        """Planned cells that have no element in the part yet (computed once: the part's cells
+        do not change between renders)."""
+        if getattr(self, "_absent_keys", None) is None or self._absent_for != len(self.replace):
+            present = set()
+            for cell in sheetxml.all_cells(self.data, self.pat):
+                present.add((cell.r, cell.c))
+            self._absent_keys = {k for k in self.replace if k not in present}
+            self._absent_for = len(self.replace)
+        return self._absent_keys
 
 
 def _computed(values, title, r, c):
@@ -453,7 +465,6 @@ class _Copy:
         if (r2 - r1 + 1) * (c2 - c1 + 1) > 1_000_000:
             return
         sheet = self.book[title]
-        cells = sheet._cells
         candidates = self._magnitudes(title)  # text cells that may be magnitudes, found once per sheet
         if not candidates:
             return
@@ -461,16 +472,16 @@ class _Copy:
             keys = [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1) if (r, c) in candidates]
         else:
             keys = [k for k in candidates if r1 <= k[0] <= r2 and c1 <= k[1] <= c2]
-        targets = [(k, cells[k]) for k in sorted(keys) if cells[k].data_type == "s"]
-        for (r, c), cell in targets:
+        for r, c in sorted(keys):
+            typed = candidates.pop((r, c))
             try:
-                x = parse_num(cell.value)
+                x = parse_num(typed)
             except Exception:  # noqa: BLE001 - not a magnitude (a GPU name, a unit): keep the text
                 continue
             plan = self._plan(sheet.entry.part, title)
             if (r, c) in plan.replace:
                 continue
-            fmt = magnitude_format(cell.value)
+            fmt = magnitude_format(typed)
             styles = self._styles()
 
             def number(old, values, r=r, c=c, x=x, fmt=fmt, pat=plan.pat):
@@ -483,15 +494,16 @@ class _Copy:
                 return cell_xml(pat, r, c, a, None, t, content)
 
             plan.replace[(r, c)] = number
-            cell.value, cell.data_type, cell.cached = float(x), "n", float(x)  # later reads see a number
+            sheet.set_number(r, c, float(x))  # later reads (a frozen call's inputs) see the number
             self.report.converted += 1
 
     def _magnitudes(self, title: str) -> set:
         found = self.magnitude_cells.get(title)
         if found is None:
-            found = self.magnitude_cells[title] = {
-                k for k, cell in self.book[title]._cells.items()
-                if cell.data_type == "s" and _MAGNITUDE_START.match(cell.value)}
+            sheet = self.book[title]
+            data = self.plans[sheet.entry.part].data if sheet.entry.part in self.plans else self.zf.read(sheet.entry.part)
+            texts = sheetxml.string_cells(data, sheetxml.pattern_of(data), self.pkg.sst)
+            found = self.magnitude_cells[title] = {k: t for k, t in texts.items() if _MAGNITUDE_START.match(t)}
         return found
 
     def _styles(self) -> Styles | None:

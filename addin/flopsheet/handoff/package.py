@@ -211,6 +211,11 @@ class SheetView:
             self.book.parsed.append(self.title)
         return self._loaded
 
+    def set_number(self, row: int, column: int, x: float) -> None:
+        """A text magnitude the hand-off turned into a number (seen by later reads)."""
+        if self._loaded is not None:
+            self._loaded[(row, column)] = CellView(row, column, x, "n", x)
+
     @property
     def max_row(self) -> int:
         return max((r for r, _ in self._cells), default=0)

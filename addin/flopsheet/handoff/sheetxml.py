@@ -16,6 +16,7 @@ from dataclasses import dataclass
 _ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet[\s>]")
 _ATTR = re.compile(rb"([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _REF = re.compile(r"([A-Za-z]{1,3})([0-9]+)")
+_CELL_R = re.compile(rb"(?<![\w:.-])r\s*=\s*[\"']([A-Z]{1,3})([0-9]{1,7})[\"']")
 _ROW_R = re.compile(rb"(?<![\w:.-])r\s*=\s*[\"']([0-9]{1,7})[\"']")
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
@@ -156,13 +157,12 @@ def cells(data: bytes, row: Row, pat: Pattern):
         return
     c = 0
     for m in pat.cell.finditer(data, row.inner[0], row.inner[1]):
-        a = attrs(m.group(1))
-        ref = a.get(b"r")
+        ref = _CELL_R.search(m.group(1))
         if ref:
-            r, c = split_ref(ref.decode())
+            r, c = int(ref.group(2)), _col(ref.group(1))
         else:
             r, c = row.r, c + 1
-        yield Cell(r, c, m.start(), m.end(), m.group(1), m.group(2), a)
+        yield Cell(r, c, m.start(), m.end(), m.group(1), m.group(2))
 
 
 def all_cells(data: bytes, pat: Pattern):
@@ -184,7 +184,8 @@ def all_cells(data: bytes, pat: Pattern):
 
 
 def rewrite(data: bytes, pat: Pattern, replace: dict, insert: dict) -> bytes:
-    """`data` with each cell in `replace` ((row, col) -> new element bytes) swapped in and each
+    """`data` with each cell in `replace` ((row, col) -> new element bytes, or a function of the
+    old Cell giving them; None keeps the cell) swapped in and each
     cell of `insert` (same form; cells that do not exist yet) added in row and column order."""
     if not replace and not insert:
         return data
@@ -232,6 +233,8 @@ def rewrite(data: bytes, pat: Pattern, replace: dict, insert: dict) -> bytes:
                 out.append(adds[j][1])
                 j += 1
             new = replace.get((cell.r, cell.c))
+            if callable(new):
+                new = new(cell)
             if new is not None:
                 out.append(data[pos:cell.start])
                 out.append(new)
@@ -287,3 +290,27 @@ def hide_columns(data: bytes, pat: Pattern, c1: int, c2: int) -> bool | bytes:
             pos = col.start()
             break
     return data[:pos] + new + data[pos:]
+
+
+def string_cells(data: bytes, pat: Pattern, sst) -> dict:
+    """{(row, col): text} of the cells holding text (shared or inline), found with one regular
+    expression per kind over the part, without a cell model. `sst()` gives the shared strings."""
+    p = re.escape(pat.prefix)
+    out = {}
+    shared = re.compile(rb"<" + p + rb"c\s+r=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*?\bt=\"s\"[^>]*>\s*<" + p
+                        + rb"v>([0-9]+)</" + p + rb"v>")
+    strings = None
+    for m in shared.finditer(data):
+        if strings is None:
+            strings = sst()
+        i = int(m.group(3))
+        if i < len(strings):
+            out[(int(m.group(2)), _col(m.group(1)))] = strings[i]
+    if b"inlineStr" in data:
+        inline = re.compile(rb"<" + p + rb"c\s+r=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*?\bt=\"inlineStr\"[^>]*>(.*?)</"
+                            + p + rb"c>", re.S)
+        for m in inline.finditer(data):
+            body = pat.rph.sub(b"", m.group(3))
+            if pat.has_f not in body:
+                out[(int(m.group(2)), _col(m.group(1)))] = "".join(text(t.group(1)) for t in pat.t.finditer(body))
+    return out
