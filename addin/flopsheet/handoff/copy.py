@@ -134,9 +134,35 @@ class SheetPlan:
         self.insert: dict = {}  # (r, c) -> fn(values) -> bytes
         self.hide: tuple | None = None  # columns to hide (c1, c2)
         self.notes: dict = {}  # (r, c) -> comment text (frozen cells)
+        self.known: dict = {}  # (r, c) -> the cell's element as found (its byte range)
         self.legacy_rid: str | None = None  # the comments' VML drawing, when added
 
     def render(self, values=None) -> bytes:
+        if not self.insert and all(k in self.known for k in self.replace):
+            data = self._splice(values)  # every change is a known byte range: no row walk
+        else:
+            data = self._rewrite(values)
+        if self.hide:
+            hidden = sheetxml.hide_columns(data, self.pat, *self.hide)
+            if hidden is not False:
+                data = hidden
+        if self.legacy_rid:
+            data = comments.legacy_drawing(data, self.pat, self.legacy_rid)
+        return data
+
+    def _splice(self, values) -> bytes:
+        out, pos = [], 0
+        for cell in sorted((self.known[k] for k in self.replace), key=lambda c: c.start):
+            new = self.replace[(cell.r, cell.c)](cell, values)
+            if new is None:
+                continue
+            out.append(self.data[pos:cell.start])
+            out.append(new)
+            pos = cell.end
+        out.append(self.data[pos:])
+        return b"".join(out)
+
+    def _rewrite(self, values) -> bytes:
         seen = set()
 
         def one(cell, fn):
@@ -151,22 +177,18 @@ class SheetPlan:
         data = sheetxml.rewrite(self.data, self.pat, replace, insert)
         if insert:
             data = sheetxml.widen_dimension(data, self.pat, max(r for r, _ in insert), max(c for _, c in insert))
-        if self.hide:
-            hidden = sheetxml.hide_columns(data, self.pat, *self.hide)
-            if hidden is not False:
-                data = hidden
-        if self.legacy_rid:
-            data = comments.legacy_drawing(data, self.pat, self.legacy_rid)
         return data
 
     def _absent(self) -> set:
         """Planned cells that have no element in the part yet (computed once: the part's cells
         do not change between renders)."""
         if getattr(self, "_absent_keys", None) is None or self._absent_for != len(self.replace):
+            unknown = [k for k in self.replace if k not in self.known]
             present = set()
-            for cell in sheetxml.all_cells(self.data, self.pat):
-                present.add((cell.r, cell.c))
-            self._absent_keys = {k for k in self.replace if k not in present}
+            if unknown:
+                for cell in sheetxml.all_cells(self.data, self.pat):
+                    present.add((cell.r, cell.c))
+            self._absent_keys = {k for k in unknown if k not in present}
             self._absent_for = len(self.replace)
         return self._absent_keys
 
@@ -245,7 +267,7 @@ class _Copy:
         rep, pat, title = self.report, sheetxml.pattern_of(data), s.name
         formulas = []  # (r, c, cell, f attrs, text)
         masters = {}
-        for cell in sheetxml.all_cells(data, pat):
+        for cell in sheetxml.formula_cells(data, pat):
             inner = cell.inner
             if not inner or pat.has_f not in inner:
                 continue
@@ -293,6 +315,7 @@ class _Copy:
                 continue
             if plan is None:
                 plan = self._plan(s.part, title, data)
+            plan.known[(cell.r, cell.c)] = cell
             self._apply(plan, cell, fa, ref, res)
             areas = res.numeric_areas
             if areas is None:
@@ -473,7 +496,7 @@ class _Copy:
         else:
             keys = [k for k in candidates if r1 <= k[0] <= r2 and c1 <= k[1] <= c2]
         for r, c in sorted(keys):
-            typed = candidates.pop((r, c))
+            typed, found = candidates.pop((r, c))
             try:
                 x = parse_num(typed)
             except Exception:  # noqa: BLE001 - not a magnitude (a GPU name, a unit): keep the text
@@ -481,6 +504,7 @@ class _Copy:
             plan = self._plan(sheet.entry.part, title)
             if (r, c) in plan.replace:
                 continue
+            plan.known[(r, c)] = found
             fmt = magnitude_format(typed)
             styles = self._styles()
 
@@ -503,7 +527,7 @@ class _Copy:
             sheet = self.book[title]
             data = self.plans[sheet.entry.part].data if sheet.entry.part in self.plans else self.zf.read(sheet.entry.part)
             texts = sheetxml.string_cells(data, sheetxml.pattern_of(data), self.pkg.sst)
-            found = self.magnitude_cells[title] = {k: t for k, t in texts.items() if _MAGNITUDE_START.match(t)}
+            found = self.magnitude_cells[title] = {k: v for k, v in texts.items() if _MAGNITUDE_START.match(v[0])}
         return found
 
     def _styles(self) -> Styles | None:

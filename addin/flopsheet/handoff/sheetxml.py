@@ -292,8 +292,38 @@ def hide_columns(data: bytes, pat: Pattern, c1: int, c2: int) -> bool | bytes:
     return data[:pos] + new + data[pos:]
 
 
+def formula_cells(data: bytes, pat: Pattern):
+    """The cells holding a formula, found from each `<f` (C-speed searches) rather than by
+    visiting every cell; every cell when some cell lacks its reference (see `all_cells`)."""
+    span = sheet_data_span(data, pat)
+    if span is None or span[0] == span[1]:
+        return
+    c_open, c_close = b"<" + pat.tag("c") + b" ", b"</" + pat.tag("c") + b">"
+    count_all = data.count(b"<" + pat.tag("c"), span[0], span[1]) - data.count(b"<" + pat.tag("col"), span[0], span[1])
+    if count_all != data.count(b"<" + pat.tag("c") + b' r="', span[0], span[1]):
+        for cell in all_cells(data, pat):
+            if cell.inner and pat.has_f in cell.inner:
+                yield cell
+        return
+    f_tag = re.compile(b"<" + re.escape(pat.tag("f")) + rb"[\s>/]")
+    pos, end = span[0], span[1]
+    while True:
+        m = f_tag.search(data, pos, end)
+        if m is None:
+            return
+        start = data.rfind(c_open, span[0], m.start())
+        stop = data.find(c_close, m.end(), end)
+        if start < 0 or stop < 0:
+            return
+        stop += len(c_close)
+        cm = pat.cell_r.match(data, start, stop)
+        if cm is not None and cm.end() == stop:
+            yield Cell(int(cm.group(2)), _col(cm.group(1)), start, stop, cm.group(3), cm.group(4))
+        pos = stop
+
+
 def string_cells(data: bytes, pat: Pattern, sst) -> dict:
-    """{(row, col): text} of the cells holding text (shared or inline), found with one regular
+    """{(row, col): (text, Cell)} of the cells holding text (shared or inline), found with one regular
     expression per kind over the part, without a cell model. `sst()` gives the shared strings."""
     p = re.escape(pat.prefix)
     out = {}
@@ -305,12 +335,17 @@ def string_cells(data: bytes, pat: Pattern, sst) -> dict:
             strings = sst()
         i = int(m.group(3))
         if i < len(strings):
-            out[(int(m.group(2)), _col(m.group(1)))] = strings[i]
+            r, c = int(m.group(2)), _col(m.group(1))
+            cm = pat.cell_r.match(data, m.start())
+            out[(r, c)] = (strings[i], Cell(r, c, cm.start(), cm.end(), cm.group(3), cm.group(4)))
     if b"inlineStr" in data:
         inline = re.compile(rb"<" + p + rb"c\s+r=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*?\bt=\"inlineStr\"[^>]*>(.*?)</"
                             + p + rb"c>", re.S)
         for m in inline.finditer(data):
             body = pat.rph.sub(b"", m.group(3))
             if pat.has_f not in body:
-                out[(int(m.group(2)), _col(m.group(1)))] = "".join(text(t.group(1)) for t in pat.t.finditer(body))
+                r, c = int(m.group(2)), _col(m.group(1))
+                cm = pat.cell_r.match(data, m.start())
+                out[(r, c)] = ("".join(text(t.group(1)) for t in pat.t.finditer(body)),
+                               Cell(r, c, cm.start(), cm.end(), cm.group(3), cm.group(4)))
     return out
