@@ -76,6 +76,8 @@ def text(raw: bytes | None) -> str:
     """Element text as a cell shows it: XML entities and Excel's _xHHHH_ escapes decoded."""
     if not raw:
         return ""
+    if b"&" not in raw and b"_x" not in raw:
+        return raw.decode("utf-8")
     s = html.unescape(raw.decode("utf-8"))
     return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), s) if "_x" in s else s
 
