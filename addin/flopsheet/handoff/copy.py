@@ -485,6 +485,8 @@ class _Copy:
             return
         self.converted_areas.add(area)
         title, c1, r1, c2, r2 = area
+        if not self._magnitudes(title):
+            return
         if (r2 - r1 + 1) * (c2 - c1 + 1) > 1_000_000:
             return
         sheet = self.book[title]
