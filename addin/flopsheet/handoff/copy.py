@@ -28,6 +28,7 @@ from pathlib import Path
 
 from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import ErrorValue, a1
+from flopsheet.functions import REGISTRY
 from flopsheet.handoff import carry, comments, gpusheet, rawzip, sheetxml
 from flopsheet.handoff.package import Book, Package, rels_part
 from flopsheet.handoff.styles import Styles
@@ -51,6 +52,22 @@ _MAGNITUDE_START = re.compile(r"\s*[+-]?[0-9.]")  # cheap filter before magnitud
 # Formulas outside cells: conditional formats and validations (<formula>, <formula1>, and the
 # x14 extensions' <xm:f>); the hand-off does not translate them, so it says so.
 _OTHER_FORMULA = re.compile(rb"<(?:\w+:)?formula[12]?>([^<]*)</|<xm:f>([^<]*)</xm:f>")
+_NAMES = tuple(name.encode() for name in REGISTRY)
+_FORMULA_TEXT = re.compile(rb"<(?:\w+:)?(?:f|formula[12]?)\b[^>/]*>([^<]+)<")
+
+
+def has_calls(data: bytes) -> bool:
+    """Whether a worksheet part calls a flopsheet function: in a cell formula, a conditional
+    format or a validation. The case-insensitive call pattern tries every position, which is
+    slow over megabytes, so it runs over the formula texts only (found by a pattern that starts
+    with a literal, which the regex engine scans for at C speed)."""
+    if b"(" not in data:
+        return False
+    texts = b"\n".join(_FORMULA_TEXT.findall(data))
+    upper = texts.upper()
+    if not any(name in upper for name in _NAMES):  # plain substring scans, before the pattern
+        return False
+    return CALLS.search(texts) is not None
 
 
 @dataclass
@@ -244,7 +261,7 @@ class _Copy:
             if s.name in CONF_SHEETS:
                 continue
             data = self.zf.read(s.part)
-            has = CALLS.search(data) is not None
+            has = has_calls(data)
             if has or self.list_formulas:
                 out.append((s, data, has))
         return out
