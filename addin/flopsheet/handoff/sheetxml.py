@@ -19,6 +19,7 @@ _REF = re.compile(r"([A-Za-z]{1,3})([0-9]+)")
 _CELL_R = re.compile(rb"(?<![\w:.-])r\s*=\s*[\"']([A-Z]{1,3})([0-9]{1,7})[\"']")
 _ROW_R = re.compile(rb"(?<![\w:.-])r\s*=\s*[\"']([0-9]{1,7})[\"']")
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_ESCAPE_START = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")  # each "_" that would start an escape
 
 
 class Pattern:
@@ -89,7 +90,7 @@ def escape(s: str) -> bytes:
     """Text for an element (a cell's text or formula): XML-escaped; characters XML cannot hold
     written as Excel's _xHHHH_ escapes, and a literal `_xHHHH_` escaped itself (_x005F_), so
     `text(escape(s)) == s` (ECMA-376 Part 1, 22.9.2.19 ST_Xstring)."""
-    s = _ESCAPE.sub(lambda m: "_x005F" + m.group(0), s) if "_x" in s else s
+    s = _ESCAPE_START.sub("_x005F_", s) if "_x" in s else s
     s = _CONTROL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", s)
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode("utf-8")
 
