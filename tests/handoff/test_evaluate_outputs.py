@@ -101,3 +101,15 @@ def test_cli_evaluate_writes_csv_to_stdout(evaluated, capsys, monkeypatch):
     assert main(["evaluate", str(src)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "sheet,cell,formula,value" and len(out) == 12
+
+
+def test_progress_lines_only_once_a_run_is_slow(capsys):
+    from flopsheet.handoff.evaluate import stderr_progress
+
+    quick = stderr_progress("handoff")
+    quick("translating formulas")
+    assert capsys.readouterr().err == ""
+    slow = stderr_progress("handoff", after=0)
+    slow("writing the copy")
+    err = capsys.readouterr().err
+    assert err.startswith("flopsheet handoff: writing the copy (") and err.count("\n") == 1
