@@ -258,3 +258,37 @@ def test_sheets_without_calls_are_never_parsed(tmp_path, monkeypatch):
     assert "Big" not in parsed
     with zipfile.ZipFile(src) as a, zipfile.ZipFile(dst) as b:
         assert a.read("xl/worksheets/sheet2.xml") == b.read("xl/worksheets/sheet2.xml")
+
+
+def test_calc_chain_goes_only_when_formulas_change(tmp_path):
+    """Excel's calcChain.xml lists formula cells: stale after a translation (Excel would repair
+    the file), so it is removed then; a copy whose formulas did not change keeps it."""
+    import xlsxwriter
+
+    chain = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<calcChain xmlns="'
+             'http://schemas.openxmlformats.org/spreadsheetml/2006/main"><c r="B1" i="1"/></calcChain>').encode()
+
+    def with_chain(path, formula):
+        wb = xlsxwriter.Workbook(str(path))
+        ws = wb.add_worksheet()
+        ws.write_number("A1", 3.15e23)
+        ws.write_formula("B1", formula)
+        wb.close()
+        parts = fx._parts(path)
+        parts["xl/calcChain.xml"] = chain
+        parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+            b"</Relationships>", b'<Relationship Id="rIdChain" Type="http://schemas.openxmlformats.org/'
+            b'officeDocument/2006/relationships/calcChain" Target="calcChain.xml"/></Relationships>')
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+            b"</Types>", b'<Override PartName="/xl/calcChain.xml" ContentType="application/vnd.openxmlformats-'
+            b'officedocument.spreadsheetml.calcChain+xml"/></Types>')
+        fx._write(path, parts)
+        return path
+
+    plain = handoff(with_chain(tmp_path / "plain.xlsx", "=A1*2"), tmp_path / "plain-copy.xlsx")
+    assert plain.removed == [] and plain.rewritten == []
+    calls = handoff(with_chain(tmp_path / "calls.xlsx", '=GPU_DAYS(A1,"A100")'), tmp_path / "calls-copy.xlsx")
+    assert calls.removed == ["xl/calcChain.xml"]
+    with zipfile.ZipFile(tmp_path / "calls-copy.xlsx") as z:
+        assert b"calcChain" not in z.read("[Content_Types].xml")
+        assert b"calcChain" not in z.read("xl/_rels/workbook.xml.rels")

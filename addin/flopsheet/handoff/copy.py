@@ -182,13 +182,7 @@ class SheetPlan:
         return b"".join(out)
 
     def _rewrite(self, values) -> bytes:
-        seen = set()
-
-        def one(cell, fn):
-            seen.add((cell.r, cell.c))
-            return fn(cell, values)
-
-        replace = {k: (lambda cell, fn=fn: one(cell, fn)) for k, fn in self.replace.items()}
+        replace = {k: (lambda cell, fn=fn: fn(cell, values)) for k, fn in self.replace.items()}
         insert = {k: fn(values) for k, fn in self.insert.items()}
         # cells planned but absent from the part (a spill into empty cells) are inserted
         absent = self._absent()
@@ -246,13 +240,21 @@ class _Copy:
             if s.part:
                 self.removed |= {s.part, rels_part(s.part)}
         for r in pkg.rels:
-            if r.type in ("vbaProject", "calcChain") and not r.external:
+            if r.type == "vbaProject" and not r.external:
                 self.removed |= {r.target, rels_part(r.target)}
         sig = re.compile(r"(^|/)vbaProject(Signature\w*)?\.bin$", re.I)
         self.removed |= {n for n in pkg.names if sig.search(n)}
         self.removed &= pkg.names
         if any(sig.search(n) for n in self.removed):
             rep.notes.append("removed the VBA project (the hand-off copy has no macros)")
+
+    def drop_calc_chain(self) -> None:
+        """Formulas changed: Excel's calculation chain lists formula cells and a stale one makes
+        Excel repair the file, so it goes (Excel rebuilds it). A copy without changed formulas
+        keeps it, with the workbook's relationships and content types untouched."""
+        for r in self.pkg.rels:
+            if r.type == "calcChain" and not r.external and r.target in self.pkg.names:
+                self.removed.add(r.target)
 
     # -- translating ---------------------------------------------------------------------------
     def sheets_with_calls(self) -> list:
@@ -915,6 +917,8 @@ def handoff(src, dst, *, force: bool = False, recalc: bool = False, warn=None, p
         job.gpus()
         job.add_comments()
         translated = bool(job.plans) or bool(getattr(job, "name_texts", None))
+        if translated:
+            job.drop_calc_chain()
         job.workbook_parts(translated)
         with atomic_output(dst, force=force, source=src) as tmp:
             if progress:
