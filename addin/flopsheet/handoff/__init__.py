@@ -6,6 +6,8 @@
   copy       `handoff(src, dst)`: the input package with only what must change rewritten
   package    the package's parts, sheets and names as Excel finds them; cells read on demand
   sheetxml   worksheet XML as bytes: find rows and cells, splice in the rewritten ones
+  sheetplan  one worksheet part's planned changes, rendered into its new bytes
+  bookxml    edits of the workbook part as text (calcPr, ids, escaping)
   styles     a number format appended to the styles part (converted text magnitudes)
   comments   comments on frozen cells, added as new parts
   rawzip     copying a zip member's compressed bytes untouched

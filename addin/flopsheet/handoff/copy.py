@@ -27,10 +27,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flopsheet.errors import FlopsheetError
-from flopsheet.exceltext import ErrorValue, a1
+from flopsheet.exceltext import a1
 from flopsheet.functions import REGISTRY
 from flopsheet.handoff import carry, comments, gpusheet, rawzip, sheetxml
+from flopsheet.handoff.bookxml import fresh_id, full_calc, points_into, unxml, xml_attr, xml_text
 from flopsheet.handoff.package import Book, Package, rels_part
+from flopsheet.handoff.sheetplan import SheetPlan, computed, cell_xml, value_xml
 from flopsheet.handoff.styles import Styles
 from flopsheet.handoff.translate import CALL_NAMES, CachedTranslator, Refs, Untranslatable, literal_text, shift
 from flopsheet.magnitudes import parse_num
@@ -100,117 +102,6 @@ def magnitude_format(text: str) -> str | None:
     if suffix:
         return digits + "," * _POWERS[suffix] + f'"{suffix}"'
     return digits if "," in (grouped or "") else None
-
-
-# -- cell XML --------------------------------------------------------------------------------
-def value_xml(pat, value, formula: bool) -> tuple[bytes | None, bytes]:
-    """(t attribute or None, content) for a value: a formula's cached value, or a constant
-    (text as an inline string, so it is never read as a formula and the shared strings stay)."""
-    v, tag = pat.tag("v"), pat.tag
-    if value is None:  # a formula's empty text result ("") is cached as an empty string
-        return (b"str", b"<" + v + b"></" + v + b">") if formula else (None, b"")
-    if isinstance(value, ErrorValue):
-        return b"e", b"<" + v + b">" + sheetxml.escape_formula(str(value)) + b"</" + v + b">"
-    if isinstance(value, bool):
-        return b"b", b"<" + v + b">" + (b"1" if value else b"0") + b"</" + v + b">"
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        x = float(value)
-        if x != x or x in (float("inf"), float("-inf")):
-            return b"e", b"<" + v + b">#NUM!</" + v + b">"
-        return None, b"<" + v + b">" + repr(x).encode() + b"</" + v + b">"
-    s = str(value)
-    if formula:
-        return b"str", b"<" + v + b">" + sheetxml.escape(s) + b"</" + v + b">"
-    space = b' xml:space="preserve"' if s != s.strip() or "\n" in s else b""
-    return b"inlineStr", (b"<" + tag("is") + b"><" + tag("t") + space + b">" + sheetxml.escape(s)
-                          + b"</" + tag("t") + b"></" + tag("is") + b">")
-
-
-def cell_xml(pat, r: int, c: int, attrs: dict, f: bytes | None, t: bytes | None, content: bytes) -> bytes:
-    """A <c> element: the old attributes (style, metadata) kept, r and t set."""
-    out = [b"<" + pat.tag("c"), b' r="' + a1(c, r).encode() + b'"']
-    for k, v in attrs.items():
-        if k not in (b"r", b"t"):
-            out.append(b" " + k + b'="' + v + b'"')
-    if t:
-        out.append(b' t="' + t + b'"')
-    out.append(b">")
-    if f is not None:
-        out.append(f)
-    out.append(content)
-    out.append(b"</" + pat.tag("c") + b">")
-    return b"".join(out)
-
-
-class SheetPlan:
-    """What changes in one worksheet part: cells replaced and cells added, each rendered from
-    the old element and, with --recalc, the value LibreOffice computed."""
-
-    def __init__(self, title: str, part: str, data: bytes):
-        self.title, self.part, self.data = title, part, data
-        self.pat = sheetxml.pattern_of(data)
-        self.replace: dict = {}  # (r, c) -> fn(old Cell, values) -> bytes
-        self.insert: dict = {}  # (r, c) -> fn(values) -> bytes
-        self.hide: tuple | None = None  # columns to hide (c1, c2)
-        self.notes: dict = {}  # (r, c) -> comment text (frozen cells)
-        self.known: dict = {}  # (r, c) -> the cell's element as found (its byte range)
-        self.legacy_rid: str | None = None  # the comments' VML drawing, when added
-
-    def render(self, values=None) -> bytes:
-        if not self.insert and all(k in self.known for k in self.replace):
-            data = self._splice(values)  # every change is a known byte range: no row walk
-        else:
-            data = self._rewrite(values)
-        if self.hide:
-            hidden = sheetxml.hide_columns(data, self.pat, *self.hide)
-            if hidden is not False:
-                data = hidden
-        if self.legacy_rid:
-            data = comments.legacy_drawing(data, self.pat, self.legacy_rid)
-        return data
-
-    def _splice(self, values) -> bytes:
-        out, pos = [], 0
-        for cell in sorted((self.known[k] for k in self.replace), key=lambda c: c.start):
-            new = self.replace[(cell.r, cell.c)](cell, values)
-            if new is None:
-                continue
-            out.append(self.data[pos:cell.start])
-            out.append(new)
-            pos = cell.end
-        out.append(self.data[pos:])
-        return b"".join(out)
-
-    def _rewrite(self, values) -> bytes:
-        replace = {k: (lambda cell, fn=fn: fn(cell, values)) for k, fn in self.replace.items()}
-        insert = {k: fn(values) for k, fn in self.insert.items()}
-        # cells planned but absent from the part (a spill into empty cells) are inserted
-        absent = self._absent()
-        insert.update({k: self.replace[k](None, values) for k in absent})
-        data = sheetxml.rewrite(self.data, self.pat, replace, insert)
-        if insert:
-            data = sheetxml.widen_dimension(data, self.pat, max(r for r, _ in insert), max(c for _, c in insert))
-        return data
-
-    def _absent(self) -> set:
-        """Planned cells that have no element in the part yet (computed once: the part's cells
-        do not change between renders)."""
-        if getattr(self, "_absent_keys", None) is None or self._absent_for != len(self.replace):
-            unknown = [k for k in self.replace if k not in self.known]
-            present = set()
-            if unknown:
-                for cell in sheetxml.all_cells(self.data, self.pat):
-                    present.add((cell.r, cell.c))
-            self._absent_keys = {k for k in unknown if k not in present}
-            self._absent_for = len(self.replace)
-        return self._absent_keys
-
-
-def _computed(values, title, r, c):
-    """(True, value) when LibreOffice computed this cell, else (False, None)."""
-    if values is None or title not in values:
-        return False, None
-    return True, values[title].get(r, c)
 
 
 class _Copy:
@@ -395,7 +286,7 @@ class _Copy:
             a = dict(old.attrs) if old is not None else {}
             if not keep_cm:
                 a.pop(b"cm", None)
-            ok, v = _computed(values, title, r, c)
+            ok, v = computed(values, title, r, c)
             if ok:
                 t, content = value_xml(pat, v, True)
             else:  # the add-in's cached value: the twin computes the same; Excel recomputes on load
@@ -447,7 +338,7 @@ class _Copy:
         title, pat = plan.title, plan.pat
 
         def revalued(old, values):
-            ok, v = _computed(values, title, old.r, old.c)
+            ok, v = computed(values, title, old.r, old.c)
             if not ok:
                 return None
             t, content = value_xml(pat, v, True)
@@ -461,7 +352,7 @@ class _Copy:
 
         def spilled(old, values, r=r, c=c):
             a = dict(old.attrs) if old is not None else {}
-            ok, v = _computed(values, title, r, c)
+            ok, v = computed(values, title, r, c)
             if not ok and old is not None:
                 return None  # keep what the cell holds until LibreOffice says otherwise
             t, content = value_xml(pat, v, True) if ok else (None, b"")
@@ -710,12 +601,12 @@ class _Copy:
         conf_names = {s.name for s in self.conf}
         # sheets: drop the conf sheets, add the GPUs sheet
         for s in self.conf:
-            text = re.sub(r"<" + re.escape(p) + r'sheet\b[^>]*\bname="' + re.escape(_xml_attr(s.name))
+            text = re.sub(r"<" + re.escape(p) + r'sheet\b[^>]*\bname="' + re.escape(xml_attr(s.name))
                           + r'"[^>]*/>', "", text, count=1)
         if new_sheet:
             ids = [int(s.sheet_id) for s in pkg.sheets if (s.sheet_id or "").isdigit()]
             rid = self._rid_attr(text)
-            el = (f'<{p}sheet name="{_xml_attr(new_sheet[0])}" sheetId="{max(ids, default=0) + 1}" '
+            el = (f'<{p}sheet name="{xml_attr(new_sheet[0])}" sheetId="{max(ids, default=0) + 1}" '
                   f'{rid}="{self.new_rid_pending()}"/>')
             text = re.sub(r"(</" + re.escape(p) + r"sheets>)", lambda m: el + m.group(1), text, count=1)
 
@@ -729,10 +620,10 @@ class _Copy:
             head, body = m.group(1), m.group(2)
             name = re.search(r'\bname="([^"]*)"', head)
             lid = re.search(r'\blocalSheetId="(\d+)"', head)
-            name = _unxml(name.group(1)) if name else ""
+            name = unxml(name.group(1)) if name else ""
             idx = int(lid.group(1)) if lid else None
-            raw = _unxml(body)
-            if any(c in raw for c in conf_names) and _points_into(raw, conf_names):
+            raw = unxml(body)
+            if any(c in raw for c in conf_names) and points_into(raw, conf_names):
                 self.expected["defined name"] += 1
                 return ""
             new_body = getattr(self, "name_texts", {}).get((name, idx))
@@ -742,7 +633,7 @@ class _Copy:
                     self.expected["defined name"] += 1
                     return ""
                 head = head.replace(lid.group(0), f'localSheetId="{j}"')
-            body = body if new_body is None else _xml_text(new_body)
+            body = body if new_body is None else xml_text(new_body)
             return f"<{p}definedName{head}>{body}</{p}definedName>"
 
         text = re.sub(r"<" + re.escape(p) + r"definedName\b([^>]*)>(.*?)</" + re.escape(p) + r"definedName>",
@@ -762,12 +653,12 @@ class _Copy:
 
             text = re.sub(r"<" + re.escape(p) + r"workbookView\b[^>]*>", view, text)
         if translated:
-            text = _full_calc(text, p)
+            text = full_calc(text, p)
         return text
 
     def new_rid_pending(self) -> str:
         if not hasattr(self, "new_rid"):
-            self.new_rid = _fresh_id({r.id for r in self.pkg.rels}, "rId")
+            self.new_rid = fresh_id({r.id for r in self.pkg.rels}, "rId")
         return self.new_rid
 
     @staticmethod
@@ -776,54 +667,6 @@ class _Copy:
         if m:
             return f"{m.group(1)}:id"
         return 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id'
-
-
-# Elements that follow <calcPr> in CT_Workbook (ECMA-376 Part 1, 18.2.27): a new calcPr goes
-# before the first of them.
-_AFTER_CALCPR = ("oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes", "webPublishing",
-                 "fileRecoveryPr", "webPublishObjects", "extLst")
-
-
-def _full_calc(text: str, p: str) -> str:
-    """Excel recomputes every twin on open: fullCalcOnLoad="1" on <calcPr>, added if missing."""
-    m = re.search(r"<" + re.escape(p) + r"calcPr\b([^>]*?)(/?)>", text)
-    if m:
-        attrs = re.sub(r'\s*fullCalcOnLoad="[^"]*"', "", m.group(1))
-        return text[:m.start()] + f'<{p}calcPr{attrs} fullCalcOnLoad="1"{m.group(2)}>' + text[m.end():]
-    el = f'<{p}calcPr fullCalcOnLoad="1"/>'
-    for tag in _AFTER_CALCPR:
-        n = re.search(r"<" + re.escape(p) + tag + r"\b", text)
-        if n:
-            return text[:n.start()] + el + text[n.start():]
-    end = text.rindex(f"</{p}workbook>")
-    return text[:end] + el + text[end:]
-
-
-def _points_into(formula: str, sheets: set) -> bool:
-    from flopsheet.exceltext import sheet_prefix
-
-    return any(sheet_prefix(s) in formula or f"{s}!" in formula for s in sheets)
-
-
-def _xml_attr(s: str) -> str:
-    return s.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _xml_text(s: str) -> str:
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _unxml(s: str) -> str:
-    import html
-
-    return html.unescape(s)
-
-
-def _fresh_id(taken: set, stem: str) -> str:
-    n = len(taken) + 1
-    while f"{stem}{n}" in taken:
-        n += 1
-    return f"{stem}{n}"
 
 
 def _bounds(ref: str) -> tuple[int, int, int, int]:
