@@ -59,9 +59,10 @@ def CHINCHILLA_TOKENS(params, tokens_per_param=20.0):
 @xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-def GPU_HOURS(flops, gpu, mfu=0.4, precision='bf16'):
+@xw.arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
+def GPU_HOURS(flops, gpu, mfu=0.4, precision='bf16', goodput=0.85):
     """GPU-hours to compute flops at mfu of the GPU's dense peak."""
-    return excel_io.call(REGISTRY['GPU_HOURS'], (flops, gpu, mfu, precision))
+    return excel_io.call(REGISTRY['GPU_HOURS'], (flops, gpu, mfu, precision, goodput))
 
 
 @xw.func(category=CATEGORY)
@@ -69,9 +70,10 @@ def GPU_HOURS(flops, gpu, mfu=0.4, precision='bf16'):
 @xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-def GPU_DAYS(flops, gpu, mfu=0.4, precision='bf16'):
+@xw.arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
+def GPU_DAYS(flops, gpu, mfu=0.4, precision='bf16', goodput=0.85):
     """GPU-days to compute flops at mfu of the GPU's dense peak."""
-    return excel_io.call(REGISTRY['GPU_DAYS'], (flops, gpu, mfu, precision))
+    return excel_io.call(REGISTRY['GPU_DAYS'], (flops, gpu, mfu, precision, goodput))
 
 
 @xw.func(category=CATEGORY)
@@ -80,9 +82,10 @@ def GPU_DAYS(flops, gpu, mfu=0.4, precision='bf16'):
 @xw.arg('gpus', doc='GPUs training together', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-def TRAIN_DAYS(flops, gpu, gpus, mfu=0.4, precision='bf16'):
+@xw.arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
+def TRAIN_DAYS(flops, gpu, gpus, mfu=0.4, precision='bf16', goodput=0.85):
     """Wall-clock days to compute flops on gpus GPUs."""
-    return excel_io.call(REGISTRY['TRAIN_DAYS'], (flops, gpu, gpus, mfu, precision))
+    return excel_io.call(REGISTRY['TRAIN_DAYS'], (flops, gpu, gpus, mfu, precision, goodput))
 
 
 @xw.func(category=CATEGORY)
@@ -91,9 +94,10 @@ def TRAIN_DAYS(flops, gpu, gpus, mfu=0.4, precision='bf16'):
 @xw.arg('days', doc='Deadline in wall-clock days', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-def GPUS_NEEDED(flops, gpu, days, mfu=0.4, precision='bf16'):
+@xw.arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
+def GPUS_NEEDED(flops, gpu, days, mfu=0.4, precision='bf16', goodput=0.85):
     """Whole GPUs needed to compute flops within days wall-clock days (rounded up)."""
-    return excel_io.call(REGISTRY['GPUS_NEEDED'], (flops, gpu, days, mfu, precision))
+    return excel_io.call(REGISTRY['GPUS_NEEDED'], (flops, gpu, days, mfu, precision, goodput))
 
 
 @xw.func(category=CATEGORY)
@@ -102,9 +106,10 @@ def GPUS_NEEDED(flops, gpu, days, mfu=0.4, precision='bf16'):
 @xw.arg('usd_per_gpu_hour', doc='Price of one GPU-hour in USD (rental or amortised)', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-def TRAIN_COST(flops, gpu, usd_per_gpu_hour, mfu=0.4, precision='bf16'):
+@xw.arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
+def TRAIN_COST(flops, gpu, usd_per_gpu_hour, mfu=0.4, precision='bf16', goodput=0.85):
     """Cost in USD of computing flops at a price per GPU-hour."""
-    return excel_io.call(REGISTRY['TRAIN_COST'], (flops, gpu, usd_per_gpu_hour, mfu, precision))
+    return excel_io.call(REGISTRY['TRAIN_COST'], (flops, gpu, usd_per_gpu_hour, mfu, precision, goodput))
 
 
 @xw.func(category=CATEGORY)
@@ -113,9 +118,20 @@ def TRAIN_COST(flops, gpu, usd_per_gpu_hour, mfu=0.4, precision='bf16'):
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @xw.arg('pue', doc='Data-centre power usage effectiveness; default 1.2', **ARG_OPTIONS)
-def TRAIN_ENERGY_MWH(flops, gpu, mfu=0.4, precision='bf16', pue=1.2):
+@xw.arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
+def TRAIN_ENERGY_MWH(flops, gpu, mfu=0.4, precision='bf16', pue=1.2, goodput=0.85):
     """Energy in MWh at the wall: GPU-hours x the GPU's TDP x PUE."""
-    return excel_io.call(REGISTRY['TRAIN_ENERGY_MWH'], (flops, gpu, mfu, precision, pue))
+    return excel_io.call(REGISTRY['TRAIN_ENERGY_MWH'], (flops, gpu, mfu, precision, pue, goodput))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
+@xw.arg('gpu_hours', doc='GPU-hours the run reports (downtime included)', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number', **ARG_OPTIONS)
+@xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
+def IMPLIED_MFU(flops, gpu_hours, gpu, precision='bf16'):
+    """Whole-run utilisation of a published run: flops / (gpu_hours x 3600 x the GPU's dense peak) = MFU x goodput."""
+    return excel_io.call(REGISTRY['IMPLIED_MFU'], (flops, gpu_hours, gpu, precision))
 
 
 @xw.func(category=CATEGORY)
@@ -295,6 +311,7 @@ __all__ = [
     'GPUS_NEEDED',
     'TRAIN_COST',
     'TRAIN_ENERGY_MWH',
+    'IMPLIED_MFU',
     'INFER_FLOPS',
     'INFER_SECONDS',
     'DECODE_MS',

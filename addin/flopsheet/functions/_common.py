@@ -20,3 +20,5 @@ KV_GB = Arg("kv_gb", "KV cache read each step, in GB (see KV_CACHE_GB); default 
 BW_EFFICIENCY = Arg("bw_efficiency", "Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8")
 OPTIONAL_LAYERS = Arg("layers", "Transformer layers (optional, for the attention term)")
 OPTIONAL_D_MODEL = Arg("d_model", "Model width (optional, for the attention term)")
+GOODPUT = Arg("goodput", "Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; "
+                         "default 0.85 (Llama 3.1 405B); 1 counts compute only")
