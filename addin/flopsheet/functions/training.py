@@ -21,9 +21,11 @@ _PER_DAY = "{flops}/({peak}*1E12*{mfu}*{goodput}*86400)"
 
 TRAIN_FLOPS = Function(
     name="TRAIN_FLOPS",
-    summary="Training compute in FLOPs: 6 x params x tokens, plus attention if layers, d_model and seq_len are given.",
+    summary="Training compute in FLOPs: 6 x params x tokens, plus attention if layers, d_model and seq_len are given; "
+            "a model name gives its active parameters and published tokens.",
     returns="FLOPs",
-    args=(PARAMS, Arg("tokens", "Training tokens, e.g. \"300B\""),
+    args=(PARAMS, Arg("tokens", "Training tokens, e.g. \"300B\"; optional only when params is a catalog model name "
+                                "(its published training tokens)", default=None, from_model=("params", "training_tokens")),
           Arg("flops_per_param_token", "FLOPs per parameter per token; default 6 (2 forward + 4 backward)"),
           OPTIONAL_LAYERS, OPTIONAL_D_MODEL,
           Arg("seq_len", "Training sequence length (optional, for the attention term)")),

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from flopsheet import catalog, engine, placeholders
 from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import ErrorValue, number_literal, string_literal
-from flopsheet.functions import GPU_FIGURES, REQUIRED, Function
+from flopsheet.functions import GPU_FIGURES, GPU_FIGURES_IF_KNOWN, MODEL_FIGURES, REQUIRED, Function
 from flopsheet.functions.tokens import tokens_per_unit
 from flopsheet.handoff.gpusheet import Table
 from flopsheet.magnitudes import parse_num
@@ -168,7 +168,7 @@ class _Call:
         a, e = self.spec[name], self.given[name]
         if a.engine == "tokens_per_unit":  # TEXT_TOKENS' unit: a name or a number of tokens per unit
             v = self._unit(e)
-        elif a.kind != "number":
+        elif a.kind not in ("number", "model"):  # model: a number here (a name fails _literal_number)
             raise Untranslatable(f"argument {name} ({a.kind}) has no placeholder form")
         elif _blank_literal(e):
             if a.default is REQUIRED:
@@ -361,6 +361,8 @@ class _Call:
             return tests
         tests = []
         for param in formula.params:
+            if param in MODEL_FIGURES or param in GPU_FIGURES_IF_KNOWN:
+                continue  # 0 for a plain parameter count: the twin has no model look-up (no Models sheet yet)
             label = self.fn.argument_for(param).name  # the declaration's binding, as in Python
             if param == "peak_tflops":
                 v = self.peak()
