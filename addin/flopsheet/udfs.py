@@ -344,7 +344,7 @@ def FLOPSHEET_VERSION():
 
 @xw.func(category=CATEGORY)
 @xw.arg('model', doc='Model name from the catalog ("Llama 3.1 405B", "DeepSeek-V3"; see MODEL_NAMES)', **ARG_OPTIONS)
-@xw.arg('field', doc='total_params (default), active_params, layers, d_model, heads, kv_heads, head_dim, attention, kv_lora_rank, qk_rope_head_dim, sliding_window, sliding_layers, experts, experts_per_token, shared_experts, moe_layers, vocab, context, training_tokens, training_flops, training_hardware, training_chips, gpu_hours, mfu, family, developer, year, source, confidence, full_name, notes', **ARG_OPTIONS)
+@xw.arg('field', doc='total_params (default), active_params, layers, d_model, heads, kv_heads, head_dim, attention, experts, experts_per_token, vocab, context, training_tokens, training_flops, gpu_hours, mfu, source... (docs list all)', **ARG_OPTIONS)
 def MODEL_SPEC(model, field='total_params'):
     """One figure of a model from the catalog: total or active parameters, layers, heads, experts, training tokens, GPU-hours, or its source."""
     return excel_io.call(REGISTRY['MODEL_SPEC'], (model, field))

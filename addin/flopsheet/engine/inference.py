@@ -131,7 +131,7 @@ def _decode_ms(params, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus,
 # Figures a catalog model supplies (0 when params is a plain number: dense, no communication term).
 MODEL_RULES = dict(total_params=NONNEGATIVE, expert_share=Rule(">= 0 and < 1", lo=0.0, hi=0.999999),
                    layers=WHOLE_OR_ZERO, d_model=WHOLE_OR_ZERO, interconnect_gbs=NONNEGATIVE,
-                   allreduce_us=NONNEGATIVE)
+                   allreduce_us=Rule(">= 0 and <= 1000000 (one second)", lo=0.0, hi=1e6))
 DECODE_RULES = dict(params=POSITIVE, peak_tflops=POSITIVE, bandwidth_tbs=POSITIVE, memory_gb=POSITIVE,
                     batch=WHOLE, bytes_per_param=POSITIVE, gpus=WHOLE, kv_gb=NONNEGATIVE,
                     bw_efficiency=FRACTION, mfu=FRACTION, **MODEL_RULES)
@@ -239,7 +239,13 @@ def _room(params, memory_gb, bytes_per_param, gpus, kv_gb_per_sequence, total_pa
     return _total(params, total_params) * bytes_per_param / 1e9 + kv_gb_per_sequence <= gpus * memory_gb
 
 
-SERVING_FITS = Condition("gpus", _room, lambda **kw: _fit_message(kv_gb=kw.pop("kv_gb_per_sequence"), **kw))
+def _room_message(**kw):
+    kv = kw.pop("kv_gb_per_sequence")
+    return _fit_message(kv_gb=kv, **kw).replace("+ kv_gb", "+ kv_gb_per_sequence").replace(
+        "weights and KV cache", "weights and one sequence's KV cache (kv_gb_per_sequence)" if kv else "weights", 1)
+
+
+SERVING_FITS = Condition("gpus", _room, _room_message)
 LATENCY = Condition("latency_ms", _latency_met, _latency_message)
 
 

@@ -14,7 +14,6 @@ from flopsheet.functions._inputs import EXCEL_ERRORS, merge_errors, texts
 from flopsheet.functions._model import Arg, Function, declared_in
 from flopsheet.functions.hardware import per_element
 
-_FIELDS = ", ".join(models.FIELDS)
 
 
 def _model_spec_one(model, field):
@@ -24,7 +23,11 @@ def _model_spec_one(model, field):
         raise FlopsheetError(f"model is {model.strip().upper()} (an error value in the input)", arg="model")
     if field is not None and not isinstance(field, str):
         raise FlopsheetError(f"field must be text such as \"total_params\" (got {field!r})", arg="field")
-    value = models.field(models.resolve(model), field)
+    row = models.resolve(model)
+    if field is not None and field.strip().lower() not in models.FIELDS:
+        raise FlopsheetError(f'field "{field.strip()}" is not a model-catalog field; use total_params, active_params, '
+                             "layers, training_tokens, gpu_hours... (MODEL_SPEC's help lists them)", arg="field")
+    value = models.field(row, field)
     return float(value) if isinstance(value, (int, float)) else value
 
 
@@ -46,8 +49,9 @@ MODEL_SPEC = Function(
     returns="as the field says",
     args=(Arg("model", "Model name from the catalog (\"Llama 3.1 405B\", \"DeepSeek-V3\"; see MODEL_NAMES)",
               kind="text"),
-          Arg("field", f"total_params (default), {_FIELDS.replace('total_params, ', '')}", kind="text",
-              default="total_params")),
+          Arg("field", "total_params (default), active_params, layers, d_model, heads, kv_heads, head_dim, attention, "
+                       "experts, experts_per_token, vocab, context, training_tokens, training_flops, gpu_hours, mfu, "
+                       "source... (docs list all)", kind="text", default="total_params")),
     source="papers, model cards and config.json files; each row's source field names them",
     example=("DeepSeek-V3", "active_params"),
     impl=_model_spec,

@@ -180,12 +180,27 @@ TRAIN_MEMORY_GB = Function(
     twin="{params}*{bytes_per_param}/1E9",
 )
 
+def _is_name(x) -> bool:
+    return isinstance(x, str) and bool(x.strip()) and not (x.strip()[:1].isdigit() or x.strip()[:1] in "+-.#")
+
+
 def _names_a_model(v) -> bool:
-    """True when a KV_CACHE_GB first argument (cell or range) holds a catalog-model name."""
+    """True when KV_CACHE_GB's first argument names a model: a single cell of text that is not a
+    number (an unknown name then gets did-you-mean), or a range holding a catalog name (a range
+    of numbers with a stray word stays the numbers form, the word erring alone)."""
+    from flopsheet import models
+
     arr, _ = texts(v, "layers", None)
-    for x in np.asarray(arr, dtype=object).flat:
-        if isinstance(x, str) and x.strip() and not (x.strip()[:1].isdigit() or x.strip()[:1] in "+-.#"):
-            return True
+    arr = np.asarray(arr, dtype=object)
+    if arr.ndim == 0:
+        return _is_name(arr[()])
+    for x in arr.flat:
+        if _is_name(x):
+            try:
+                models.resolve(x)
+                return True
+            except FlopsheetError:
+                pass
     return False
 
 
@@ -195,7 +210,7 @@ _KV_OF_MODEL = Function(
     name="KV_CACHE_GB",
     summary="KV cache in GB of a catalog model.",
     returns="GB",
-    args=(Arg("model", "Catalog model name (see MODEL_NAMES)", kind="model"),
+    args=(Arg("layers", "Catalog model name (see MODEL_NAMES)", kind="model"),
           Arg("context_tokens", "Tokens held in the cache per sequence"), Arg("batch", "Sequences; default 1"),
           Arg("bytes_per_value", "Bytes per cached value; default 2 (BF16)"),
           Arg("gpus", "GPUs in tensor parallel (heads or the MLA latent replicated); default 1")),

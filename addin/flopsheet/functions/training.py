@@ -64,7 +64,7 @@ GPU_DAYS = Function(
     returns="GPU-days",
     args=(FLOPS, GPU, MFU, PRECISION, GOODPUT),
     source=_PEAK,
-    example=(3.15e23, "A100", 0.462),
+    example=(3.15e23, "A100", 0.462, "bf16", 1),
     formula=engine.gpu_days,
     twin=_PER_DAY,
 )
