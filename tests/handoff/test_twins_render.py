@@ -60,7 +60,7 @@ def test_counts_round_up_like_the_engine(table):
 def test_defaults_come_from_the_registry(table):
     fn = REGISTRY["GPU_DAYS"]
     text = render(fn, [Expr("ref", "A1"), Expr("literal", '"H100"', "H100")], table)
-    assert "*0.4*86400" in text  # mfu omitted: its default
+    assert "*0.4*0.85*86400" in text  # mfu and goodput omitted: their defaults
     text = render(fn, [Expr("ref", "A1"), Expr("literal", '"H100"', "H100"), Expr("ref", "C1")], table)
     assert 'IF(C1="",0.4,C1)' in text  # a blank cell means the default too
 

@@ -102,7 +102,7 @@ TTFT_SECONDS = Function(
     args=(SERVED_PARAMS, PROMPT, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS) + _TAIL,
     source=_ROOFLINE + "; causal attention 2 x layers x heads x head_dim x prompt^2 (Chowdhery et al. 2022, PaLM, "
            "appendix B); two all-reduces per layer (Shoeybi et al. 2019, Megatron-LM)",
-    example=("Llama 3.1 70B", 4096, "H100", 1, 2, 4),
+    example=("70B", 4096, "H100", 1, 2, 4),
     formula=engine.ttft_seconds,
     twin=_fits(_PREFILL_S, kv="0"),
 )
@@ -131,12 +131,10 @@ _B = f"MAX(1,MIN({_CAP},{_B_LAT_MEM},{_B_LAT_COMP},{_B_MEM}))"
 _PER_TOKEN_M = ("({params}*{bytes_per_param}/" + _B + "+{kv_gb_per_sequence}*1E9)"
                 "/({gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency})")
 _PER_TOKEN_C = "2*{params}/({gpus}*{peak}*1E12*{mfu})"
-_BUSY = ("(2*{params}*{prompt_tokens}/({gpus}*{peak}*1E12*{mfu})+{output_tokens}*IF(" + _PER_TOKEN_M + ">="
-         + _PER_TOKEN_C + "," + _PER_TOKEN_M + "," + _PER_TOKEN_C + "))")
-_ONE_STEP_MS = ("(IF(({params}*{bytes_per_param}+{kv_gb_per_sequence}*1E9)/({gpus}*{gpu:bandwidth_tbs}*1E12*"
-                "{bw_efficiency})>=2*{params}/({gpus}*{peak}*1E12*{mfu}),({params}*{bytes_per_param}+"
-                "{kv_gb_per_sequence}*1E9)/({gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency}),2*{params}/({gpus}*"
-                "{peak}*1E12*{mfu}))*1E3)")
+_BUSY = ("(2*{params}*{prompt_tokens}/({gpus}*{peak}*1E12*{mfu})+{output_tokens}*MAX(" + _PER_TOKEN_M + ","
+         + _PER_TOKEN_C + "))")
+_ONE_STEP_MS = ("MAX(({params}*{bytes_per_param}+{kv_gb_per_sequence}*1E9)/({gpus}*{gpu:bandwidth_tbs}*1E12*"
+                "{bw_efficiency}),2*{params}/({gpus}*{peak}*1E12*{mfu}))*1E3")
 
 SERVING_GPUS = Function(
     name="SERVING_GPUS",
@@ -151,7 +149,7 @@ SERVING_GPUS = Function(
                                     "default 0 (no memory limit on the batch)"),
           BYTES_PER_PARAM, BW_EFFICIENCY, MFU, PRECISION, ALLREDUCE_US),
     source=_ROOFLINE + "; prefill compute per request with causal attention (PaLM appendix B)",
-    example=(1e6, 1000, 300, "Llama 3.1 70B", "H100", 4, 50, 2, 0.4),
+    example=(1e6, 1000, 300, "70B", "H100", 4, 50, 2, 0.4),
     formula=engine.serving_gpus,
     twin=("IF({requests_per_day}>0,IF(" + _ONE_STEP_MS + "<={latency_ms},IF({params}*{bytes_per_param}/1E9+"
           "{kv_gb_per_sequence}<={gpus}*{gpu:memory_gb}," + count_twin("{requests_per_day}/86400*{peak_factor}*"

@@ -31,7 +31,10 @@ CALL_NAMES = re.compile(r"(?<![A-Za-z0-9_.])(?:_xludf\.|_xll\.)?(" + "|".join(RE
 _CELL_RANGE = re.compile(r"^\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?$")
 # Functions that can never have a twin: their value is frozen.
 ALWAYS_FROZEN = {"FLOPSHEET_VERSION": "the add-in's version is a fact about the add-in, not the sheet",
-                 "GPU_NAMES": "the catalog's names are copied as values (the GPUs sheet lists them too)"}
+                 "GPU_NAMES": "the catalog's names are copied as values (the GPUs sheet lists them too)",
+                 "MODEL_NAMES": "the model catalog's names are copied as values",
+                 # A twin needs the Models sheet (handoff/modelsheet.py) that the copy does not add yet.
+                 "MODEL_SPEC": "a model's figure is copied as a value until the copy carries a Models sheet"}
 
 
 def registry_name(func_token: str) -> str | None:

@@ -341,7 +341,8 @@ class _Call:
     def fill(self, template: str) -> str:
         def section(m):
             names = [n for scope, n in placeholders.placeholders(m.group(1)) if scope is None and n in self.spec]
-            optional = [n for n in names if self.spec[n].default is None]
+            # (an argument a catalog model fills, TRAIN_FLOPS' tokens, is not what a section guards)
+            optional = [n for n in names if self.spec[n].default is None and not self.spec[n].from_model]
             if optional and all(self.arg(n).omitted for n in optional):
                 return ""
             return m.group(1)
