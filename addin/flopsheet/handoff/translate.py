@@ -333,7 +333,7 @@ class Translator:
             shapes.append(shape)
             # Cells read as numbers: text magnitudes there become numbers ("4090" as a gpu is a
             # peak for the formula functions; GPU_SPEC reads it as a name, as Python does).
-            numeric = a is not None and (a.kind == "number" or a.name == "unit"
+            numeric = a is not None and (a.kind in ("number", "model") or a.name == "unit"
                                          or (a.kind == "gpu" and fn.formula is not None))
             if e.kind == "ref" and numeric:
                 res.numeric_refs.append((e.text, self._sheet))
