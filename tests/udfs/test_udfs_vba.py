@@ -48,7 +48,7 @@ SPEC = {
     # issue 13
     "IMPLIED_MFU": "flops, gpu_hours, gpu, [precision=bf16]",
     "TTFT_SECONDS": "params, prompt_tokens, gpu, [batch=1], [bytes_per_param=2], [gpus=1], [bw_efficiency=0.8], "
-                    "[mfu=0.4], [precision=bf16], [allreduce_us=10]",
+                    "[mfu=0.4], [precision=bf16], [allreduce_us=8]",
     "SERVING_GPUS": "requests_per_day, prompt_tokens, output_tokens, params, gpu, [gpus=1], [latency_ms=50], "
                     "[peak_factor=2], [kv_gb_per_sequence=0]",
     "MODEL_SPEC": "model, [field=total_params]",

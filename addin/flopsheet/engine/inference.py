@@ -46,7 +46,10 @@ def infer_seconds(flops, peak_tflops, mfu=DEFAULT_MFU):
     return flops / (peak_tflops * 1e12 * mfu)
 
 
-DEFAULT_ALLREDUCE_US = 10.0  # ESTIMATE: NCCL small-message all-reduce latency inside one NVLink node (~10 us)
+# ESTIMATE of one small all-reduce inside an NVLink node: llm-analysis 0.2.2's GPU configs use 8 us as the
+# intra-node minimum message latency for A100 and H100 SXM (gpu_configs/h100-sxm-80gb.json); NCCL
+# measurements on 8-GPU nodes are of the same order. An argument (allreduce_us) where it matters.
+DEFAULT_ALLREDUCE_US = 8.0
 ACTIVATION_BYTES = 2.0  # BF16 activations cross the interconnect
 
 

@@ -27,8 +27,8 @@ BATCH = Arg("batch", "Sequences decoded together, each getting one token per ste
 BYTES_PER_PARAM = Arg("bytes_per_param", "Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit")
 TP_GPUS = Arg("gpus", "GPUs in tensor parallel (bandwidth and peak add up); default 1")
 KV_GB = Arg("kv_gb", "KV cache read each step, in GB (see KV_CACHE_GB); default 0")
-ALLREDUCE_US = Arg("allreduce_us", "Latency of one tensor-parallel all-reduce in microseconds; default 10 (estimate, "
-                                   "one NVLink node); used when params is a model name and gpus > 1")
+ALLREDUCE_US = Arg("allreduce_us", "Latency of one tensor-parallel all-reduce in microseconds; default 8 (estimate, "
+                                   "one NVLink node, as llm-analysis); used when params is a model name and gpus > 1")
 BW_EFFICIENCY = Arg("bw_efficiency", "Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8")
 OPTIONAL_LAYERS = Arg("layers", "Transformer layers (optional, for the attention term)")
 OPTIONAL_D_MODEL = Arg("d_model", "Model width (optional, for the attention term)")
