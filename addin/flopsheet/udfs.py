@@ -56,7 +56,7 @@ def CHINCHILLA_TOKENS(params, tokens_per_param=20.0):
 
 @xw.func(category=CATEGORY)
 @xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
-@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @xw.arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
@@ -67,7 +67,7 @@ def GPU_HOURS(flops, gpu, mfu=0.4, precision='bf16', goodput=0.85):
 
 @xw.func(category=CATEGORY)
 @xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
-@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @xw.arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
@@ -78,7 +78,7 @@ def GPU_DAYS(flops, gpu, mfu=0.4, precision='bf16', goodput=0.85):
 
 @xw.func(category=CATEGORY)
 @xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
-@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
 @xw.arg('gpus', doc='GPUs training together', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
@@ -90,7 +90,7 @@ def TRAIN_DAYS(flops, gpu, gpus, mfu=0.4, precision='bf16', goodput=0.85):
 
 @xw.func(category=CATEGORY)
 @xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
-@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
 @xw.arg('days', doc='Deadline in wall-clock days', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
@@ -102,13 +102,13 @@ def GPUS_NEEDED(flops, gpu, days, mfu=0.4, precision='bf16', goodput=0.85):
 
 @xw.func(category=CATEGORY)
 @xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
-@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number', **ARG_OPTIONS)
-@xw.arg('usd_per_gpu_hour', doc='Price of one GPU-hour in USD (rental or amortised)', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
+@xw.arg('usd_per_gpu_hour', doc='Price of one GPU-hour in USD (rental or amortised); optional: blank is the catalog\'s price for the GPU, GPU_SPEC(gpu, "usd_per_gpu_hour"), whose source and date GPU_SPEC(gpu, "price_source") and GPU_SPEC(gpu, "price_date") show', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @xw.arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
-def TRAIN_COST(flops, gpu, usd_per_gpu_hour, mfu=0.4, precision='bf16', goodput=0.85):
-    """Cost in USD of computing flops at a price per GPU-hour."""
+def TRAIN_COST(flops, gpu, usd_per_gpu_hour=None, mfu=0.4, precision='bf16', goodput=0.85):
+    """Cost in USD of computing flops at a price per GPU-hour (blank: the catalog's dated price for the GPU)."""
     return excel_io.call(REGISTRY['TRAIN_COST'], (flops, gpu, usd_per_gpu_hour, mfu, precision, goodput))
 
 
@@ -127,7 +127,7 @@ def TRAIN_ENERGY_MWH(flops, gpu, mfu=0.4, precision='bf16', pue=1.2, goodput=0.8
 @xw.func(category=CATEGORY)
 @xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
 @xw.arg('gpu_hours', doc='GPU-hours the run reports (downtime included)', **ARG_OPTIONS)
-@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 def IMPLIED_MFU(flops, gpu_hours, gpu, precision='bf16'):
     """Whole-run utilisation of a published run: flops / (gpu_hours x 3600 x the GPU's dense peak) = MFU x goodput."""
@@ -147,7 +147,7 @@ def INFER_FLOPS(params, prompt_tokens, output_tokens, layers=None, d_model=None)
 
 @xw.func(category=CATEGORY)
 @xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
-@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 def INFER_SECONDS(flops, gpu, mfu=0.4, precision='bf16'):
@@ -165,8 +165,8 @@ def INFER_SECONDS(flops, gpu, mfu=0.4, precision='bf16'):
 @xw.arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-@xw.arg('allreduce_us', doc='Latency of one tensor-parallel all-reduce in microseconds; default 10 (estimate, one NVLink node); used when params is a model name and gpus > 1', **ARG_OPTIONS)
-def DECODE_MS(params, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=10.0):
+@xw.arg('allreduce_us', doc='Latency of one tensor-parallel all-reduce in microseconds; default 8 (estimate, one NVLink node, as llm-analysis); used when params is a model name and gpus > 1', **ARG_OPTIONS)
+def DECODE_MS(params, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=8.0):
     """Milliseconds per decode step (one token per sequence): memory-bandwidth or compute bound, whichever is slower."""
     return excel_io.call(REGISTRY['DECODE_MS'], (params, gpu, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us))
 
@@ -183,8 +183,8 @@ def DECODE_MS(params, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, 
 @xw.arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-@xw.arg('allreduce_us', doc='Latency of one tensor-parallel all-reduce in microseconds; default 10 (estimate, one NVLink node); used when params is a model name and gpus > 1', **ARG_OPTIONS)
-def RESPONSE_SECONDS(params, prompt_tokens, output_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=10.0):
+@xw.arg('allreduce_us', doc='Latency of one tensor-parallel all-reduce in microseconds; default 8 (estimate, one NVLink node, as llm-analysis); used when params is a model name and gpus > 1', **ARG_OPTIONS)
+def RESPONSE_SECONDS(params, prompt_tokens, output_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=8.0):
     """Seconds to answer a request: compute-bound prefill of the prompt plus one decode step per output token."""
     return excel_io.call(REGISTRY['RESPONSE_SECONDS'], (params, prompt_tokens, output_tokens, gpu, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us))
 
@@ -199,8 +199,8 @@ def RESPONSE_SECONDS(params, prompt_tokens, output_tokens, gpu, batch=1.0, bytes
 @xw.arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-@xw.arg('allreduce_us', doc='Latency of one tensor-parallel all-reduce in microseconds; default 10 (estimate, one NVLink node); used when params is a model name and gpus > 1', **ARG_OPTIONS)
-def TTFT_SECONDS(params, prompt_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=10.0):
+@xw.arg('allreduce_us', doc='Latency of one tensor-parallel all-reduce in microseconds; default 8 (estimate, one NVLink node, as llm-analysis); used when params is a model name and gpus > 1', **ARG_OPTIONS)
+def TTFT_SECONDS(params, prompt_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=8.0):
     """Seconds to the first token: prefill of the prompt, compute (with causal attention for a model name) or reading the weights once, whichever is slower, plus tensor-parallel all-reduces."""
     return excel_io.call(REGISTRY['TTFT_SECONDS'], (params, prompt_tokens, gpu, batch, bytes_per_param, gpus, bw_efficiency, mfu, precision, allreduce_us))
 
@@ -215,8 +215,8 @@ def TTFT_SECONDS(params, prompt_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpu
 @xw.arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-@xw.arg('allreduce_us', doc='Latency of one tensor-parallel all-reduce in microseconds; default 10 (estimate, one NVLink node); used when params is a model name and gpus > 1', **ARG_OPTIONS)
-def TOKENS_PER_SECOND(params, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=10.0):
+@xw.arg('allreduce_us', doc='Latency of one tensor-parallel all-reduce in microseconds; default 8 (estimate, one NVLink node, as llm-analysis); used when params is a model name and gpus > 1', **ARG_OPTIONS)
+def TOKENS_PER_SECOND(params, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=8.0):
     """Generated tokens per second, all sequences of the batch together: batch / DECODE_MS x 1000."""
     return excel_io.call(REGISTRY['TOKENS_PER_SECOND'], (params, gpu, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us))
 
@@ -235,8 +235,8 @@ def TOKENS_PER_SECOND(params, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_
 @xw.arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-@xw.arg('allreduce_us', doc='Latency of one tensor-parallel all-reduce in microseconds; default 10 (estimate, one NVLink node); used when params is a model name and gpus > 1', **ARG_OPTIONS)
-def SERVING_GPUS(requests_per_day, prompt_tokens, output_tokens, params, gpu, gpus=1.0, latency_ms=50.0, peak_factor=2.0, kv_gb_per_sequence=0.0, bytes_per_param=2.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=10.0):
+@xw.arg('allreduce_us', doc='Latency of one tensor-parallel all-reduce in microseconds; default 8 (estimate, one NVLink node, as llm-analysis); used when params is a model name and gpus > 1', **ARG_OPTIONS)
+def SERVING_GPUS(requests_per_day, prompt_tokens, output_tokens, params, gpu, gpus=1.0, latency_ms=50.0, peak_factor=2.0, kv_gb_per_sequence=0.0, bytes_per_param=2.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=8.0):
     """GPUs to serve a daily load at its peak hour, counting prefill and decode, at the largest batch that keeps each token under latency_ms and fits in memory."""
     return excel_io.call(REGISTRY['SERVING_GPUS'], (requests_per_day, prompt_tokens, output_tokens, params, gpu, gpus, latency_ms, peak_factor, kv_gb_per_sequence, bytes_per_param, bw_efficiency, mfu, precision, allreduce_us))
 

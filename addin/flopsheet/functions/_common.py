@@ -17,7 +17,8 @@ SERVED_PARAMS = Arg("params", "Active parameters (\"70B\"), or a catalog model n
                               "MODEL_NAMES): active for FLOPs, total for memory and the experts a batch reads, "
                               "layers and width for tensor-parallel all-reduces", kind="model",
                     model_field="active_params")
-GPU = Arg("gpu", "GPU name from the catalog (\"H100\", \"A100\"; see GPU_NAMES), or its dense peak TFLOPS as a number",
+GPU = Arg("gpu", "GPU name from the catalog (\"H100\", \"A100\"; see GPU_NAMES), or its dense peak TFLOPS as a number "
+          "(text is always a name: \"4090\" is the RTX 4090)",
           kind="gpu")
 GPU_NAME = Arg("gpu", "GPU name from the catalog (\"H100\", \"A100\"; see GPU_NAMES)", kind="gpu")
 MFU = Arg("mfu", "Model FLOPs utilization, a fraction in (0, 1]; default 0.40")
