@@ -44,6 +44,13 @@ def test_every_function_has_a_twin_or_is_frozen_on_purpose():
 def test_twins_use_only_portable_functions(name, table):
     fn = REGISTRY[name]
     for args in _every_way(fn):
+        if name == "SERVING_GPUS" and args[4].kind == "ref":
+            # With the GPU and its precision in cells, each of its 15 look-ups of peak, bandwidth and
+            # memory is a ~200-character VLOOKUP and the twin passes Excel's 8,192 characters: the
+            # hand-off then keeps the value (Untranslatable), which is what this asserts.
+            with pytest.raises(Untranslatable, match="beyond Excel's 8,192"):
+                render(fn, args, table)
+            continue
         text = render(fn, args, table)
         assert _functions(text) <= PORTABLE, (name, _functions(text) - PORTABLE)
         assert "_xlfn" not in text and len(text) < 8192

@@ -121,20 +121,16 @@ TOKENS_PER_SECOND = Function(
 # SERVING_GPUS' twin, for a plain parameter count (dense, no all-reduce term): step time is linear in the
 # batch on both sides of the roofline, so the largest batch under the target is a closed form.
 _CAP = "65536"
-_B_LAT_MEM = ("IF({kv_gb_per_sequence}>0,INT(({latency_ms}/1E3*{gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency}"
-              "-{params}*{bytes_per_param})/({kv_gb_per_sequence}*1E9))," + _CAP + ")")
-_B_LAT_COMP = "INT({latency_ms}/1E3*{gpus}*{peak}*1E12*{mfu}/(2*{params}))"
-_B_MEM = ("IF({kv_gb_per_sequence}>0,INT(({gpus}*{gpu:memory_gb}-{params}*{bytes_per_param}/1E9)"
-          "/{kv_gb_per_sequence})," + _CAP + ")")
-_B = f"MAX(1,MIN({_CAP},{_B_LAT_MEM},{_B_LAT_COMP},{_B_MEM}))"
-# step/batch = the slower of (weights/batch + one sequence's KV) over bandwidth and 2*params over compute
-_PER_TOKEN_M = ("({params}*{bytes_per_param}/" + _B + "+{kv_gb_per_sequence}*1E9)"
-                "/({gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency})")
-_PER_TOKEN_C = "2*{params}/({gpus}*{peak}*1E12*{mfu})"
-_BUSY = ("(2*{params}*{prompt_tokens}/({gpus}*{peak}*1E12*{mfu})+{output_tokens}*MAX(" + _PER_TOKEN_M + ","
-         + _PER_TOKEN_C + "))")
-_ONE_STEP_MS = ("MAX(({params}*{bytes_per_param}+{kv_gb_per_sequence}*1E9)/({gpus}*{gpu:bandwidth_tbs}*1E12*"
-                "{bw_efficiency}),2*{params}/({gpus}*{peak}*1E12*{mfu}))*1E3")
+_S = "({gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency})"  # bytes/s the replica reads
+_C = "({gpus}*{peak}*1E12*{mfu})"  # FLOP/s it computes
+_KV = "MAX({kv_gb_per_sequence}*1E9,1E-300)"  # no KV cache: no memory bound on the batch (then the cap)
+_B = ("MAX(1,MIN(" + _CAP + ",INT(({latency_ms}/1E3*" + _S + "-{params}*{bytes_per_param})/" + _KV + "),"
+      "INT({latency_ms}/1E3*" + _C + "/(2*{params})),"
+      "INT(({gpus}*{gpu:memory_gb}*1E9-{params}*{bytes_per_param})/" + _KV + ")))")
+# replica-seconds per request: prefill compute + output tokens x (step time / batch)
+_BUSY = ("(2*{params}*{prompt_tokens}+{output_tokens}*MAX(({params}*{bytes_per_param}/" + _B
+         + "+{kv_gb_per_sequence}*1E9)*" + _C + "/" + _S + ",2*{params}))/" + _C)
+_ONE_STEP_MS = "MAX(({params}*{bytes_per_param}+{kv_gb_per_sequence}*1E9)/" + _S + ",2*{params}/" + _C + ")*1E3"
 
 SERVING_GPUS = Function(
     name="SERVING_GPUS",
