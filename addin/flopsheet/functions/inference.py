@@ -123,7 +123,9 @@ TOKENS_PER_SECOND = Function(
 _CAP = "65536"
 _S = "({gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency})"  # bytes/s the replica reads
 _C = "({gpus}*{peak}*1E12*{mfu})"  # FLOP/s it computes
-_KV = "MAX({kv_gb_per_sequence}*1E9,1E-300)"  # no KV cache: no memory bound on the batch (then the cap)
+# A KV cache under a microbyte (or none) bounds nothing: the quotient passes the cap either way, and the
+# floor keeps it finite (x/1E-300 overflows to #NUM! in the spreadsheet).
+_KV = "MAX({kv_gb_per_sequence}*1E9,1E-6)"
 _B = ("MAX(1,MIN(" + _CAP + ",INT(({latency_ms}/1E3*" + _S + "-{params}*{bytes_per_param})/" + _KV + "),"
       "INT({latency_ms}/1E3*" + _C + "/(2*{params})),"
       "INT(({gpus}*{gpu:memory_gb}*1E9-{params}*{bytes_per_param})/" + _KV + ")))")

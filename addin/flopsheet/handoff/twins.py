@@ -188,6 +188,8 @@ class _Call:
             raise Untranslatable(f"argument {name} ({a.kind}) has no placeholder form")
         elif a.fallback and (_blank_literal(e) or e.kind == "ref"):
             v = self._fallback(a, e)
+        elif _blank_literal(e) and a.from_model:  # only a model name fills it, which a twin cannot look up
+            v = _Value("NA()", None)
         elif _blank_literal(e):
             if a.default is REQUIRED:
                 raise Untranslatable(f"{name} is required")
@@ -200,7 +202,8 @@ class _Call:
             t = e.text
             if a.default not in (REQUIRED, None) and e.kind != "call":
                 t = f'IF({t}="",{number(a.default)},{t})'
-            v = _Value(t, None, runtime=e.kind != "call" or self.guard_calls, optional=a.default is None)
+            v = _Value(t, None, runtime=e.kind != "call" or self.guard_calls,
+                       optional=a.default is None and not a.from_model)  # TRAIN_FLOPS' tokens: blank is #N/A
         self.cache[name] = v
         return v
 
@@ -396,9 +399,11 @@ class _Call:
             return tests
         tests = []
         for param in formula.params:
-            if param in MODEL_FIGURES or param in GPU_FIGURES_IF_KNOWN:
+            bound = self.fn.argument_for(param)
+            if param in GPU_FIGURES_IF_KNOWN or (param in MODEL_FIGURES and bound.kind == "model"
+                                                 and param != (bound.engine or bound.name)):
                 continue  # 0 for a plain parameter count: the twin has no model look-up (no Models sheet yet)
-            label = self.fn.argument_for(param).name  # the declaration's binding, as in Python
+            label = bound.name  # the declaration's binding, as in Python
             if param == "peak_tflops":
                 v = self.peak()
             elif param in GPU_FIGURES:
