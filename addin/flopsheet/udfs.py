@@ -39,7 +39,7 @@ ARG_OPTIONS = {"ndim": 2, "err_to_str": True}
 @xw.arg('tokens', doc='Training tokens, e.g. "300B"; optional only when params is a catalog model name (its published training tokens)', **ARG_OPTIONS)
 @xw.arg('flops_per_param_token', doc='FLOPs per parameter per token; default 6 (2 forward + 4 backward)', **ARG_OPTIONS)
 @xw.arg('layers', doc='Transformer layers (optional, for the attention term)', **ARG_OPTIONS)
-@xw.arg('d_model', doc='Model width (optional, for the attention term)', **ARG_OPTIONS)
+@xw.arg('d_model', doc="Attention width, heads x head_dim (optional, for the attention term; d_model for most models, but PaLM 540B's is 12,288, not 18,432)", **ARG_OPTIONS)
 @xw.arg('seq_len', doc='Training sequence length (optional, for the attention term)', **ARG_OPTIONS)
 def TRAIN_FLOPS(params, tokens=None, flops_per_param_token=6.0, layers=None, d_model=None, seq_len=None):
     """Training compute in FLOPs: 6 x params x tokens, plus attention if layers, d_model and seq_len are given; a model name gives its active parameters and published tokens."""
@@ -139,9 +139,9 @@ def IMPLIED_MFU(flops, gpu_hours, gpu, precision='bf16'):
 @xw.arg('prompt_tokens', doc='Tokens in the prompt', **ARG_OPTIONS)
 @xw.arg('output_tokens', doc='Tokens generated in the answer', **ARG_OPTIONS)
 @xw.arg('layers', doc='Transformer layers (optional, for the attention term)', **ARG_OPTIONS)
-@xw.arg('d_model', doc='Model width (optional, for the attention term)', **ARG_OPTIONS)
+@xw.arg('d_model', doc="Attention width, heads x head_dim (optional, for the attention term; d_model for most models, but PaLM 540B's is 12,288, not 18,432)", **ARG_OPTIONS)
 def INFER_FLOPS(params, prompt_tokens, output_tokens, layers=None, d_model=None):
-    """FLOPs to answer one request: 2 x params per token, plus causal attention if layers and d_model are given."""
+    """FLOPs to answer one request: 2 x params per token, plus causal attention if layers and d_model are given (or params names a catalog model: its layers and heads x head_dim)."""
     return excel_io.call(REGISTRY['INFER_FLOPS'], (params, prompt_tokens, output_tokens, layers, d_model))
 
 

@@ -143,6 +143,10 @@ def test_prefill_attention_and_memory_floor():
     assert named[131072] / base[131072] - 1 == pytest.approx(1.22, abs=0.01)
     # PaLM 540B: heads x head_dim = 48 x 256 = 12,288, not d_model 18,432 (1.5x less attention)
     assert F.MODEL_SPEC("PaLM 540B", "heads") * F.MODEL_SPEC("PaLM 540B", "head_dim") == 12288
+    palm = F.INFER_FLOPS("PaLM 540B", 2048, 0) - 2 * 540.35e9 * 2048
+    assert palm == pytest.approx(2 * 118 * 12288 * 2048 ** 2)
+    assert F.INFER_FLOPS("PaLM 540B", 2048, 0, 118, 18432) - 2 * 540.35e9 * 2048 == pytest.approx(1.5 * palm)
+    assert F.INFER_FLOPS("175B", 20, 300) == 1.12e14  # a plain count: no attention term, as before
     # with tensor parallelism the prompt's activations cross the links: 4 H100s, 4k prompt, +~10%
     tp = F.TTFT_SECONDS("Llama 3.1 70B", 4096, "H100", 1, 2, 4) / F.TTFT_SECONDS("70.6B", 4096, "H100", 1, 2, 4)
     assert 1.10 < tp < 1.20

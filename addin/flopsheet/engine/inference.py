@@ -20,8 +20,9 @@ from flopsheet.engine.training import DEFAULT_MFU, SECONDS_PER_DAY
 DEFAULT_BW_EFFICIENCY = 0.8  # HBM copy kernels reach ~90% of datasheet bandwidth (3.03 of 3.35 TB/s measured); decode ~80%
 
 
-@quantity(params=MODEL_SIZE, prompt_tokens=WHOLE_OR_ZERO, output_tokens=WHOLE_OR_ZERO, layers=WHOLE, d_model=WHOLE)
-def infer_flops(params, prompt_tokens, output_tokens, layers=None, d_model=None):
+@quantity(params=MODEL_SIZE, prompt_tokens=WHOLE_OR_ZERO, output_tokens=WHOLE_OR_ZERO, layers=WHOLE, d_model=WHOLE,
+          attn_layers=WHOLE_OR_ZERO, attn_dim=WHOLE_OR_ZERO)
+def infer_flops(params, prompt_tokens, output_tokens, layers=None, d_model=None, attn_layers=0.0, attn_dim=0.0):
     """FLOPs for one request: 2 per parameter per token (forward only; Kaplan et al. 2020 §2.1).
 
     With layers and d_model, add causal attention (scores and weighted sum, 2 multiply-adds per
@@ -34,6 +35,8 @@ def infer_flops(params, prompt_tokens, output_tokens, layers=None, d_model=None)
         from flopsheet.errors import FlopsheetError
         raise FlopsheetError("layers and d_model go together for the attention term",
                              arg="layers" if layers is None else "d_model")
+    if layers is None:  # the catalog model's own shape, if params named one (0: a plain count)
+        layers, d_model = attn_layers, attn_dim
     if layers is not None:
         p, o = prompt_tokens, output_tokens
         flops = flops + 2.0 * layers * d_model * p * p + 4.0 * layers * d_model * (o * p + o * (o - 1) / 2)

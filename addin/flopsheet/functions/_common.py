@@ -32,6 +32,7 @@ ALLREDUCE_US = Arg("allreduce_us", "Latency of one tensor-parallel all-reduce in
                                    "one NVLink node, as llm-analysis); used when params is a model name and gpus > 1")
 BW_EFFICIENCY = Arg("bw_efficiency", "Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8")
 OPTIONAL_LAYERS = Arg("layers", "Transformer layers (optional, for the attention term)")
-OPTIONAL_D_MODEL = Arg("d_model", "Model width (optional, for the attention term)")
+OPTIONAL_D_MODEL = Arg("d_model", "Attention width, heads x head_dim (optional, for the attention term; d_model for most "
+                                  "models, but PaLM 540B's is 12,288, not 18,432)")
 GOODPUT = Arg("goodput", "Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; "
                          "default 0.85 (Llama 3.1 405B); 1 counts compute only")

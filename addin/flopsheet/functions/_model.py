@@ -306,7 +306,7 @@ class Bound:
 # heads x head_dim for the attention term (PaLM appendix B uses heads x head_dim, not d_model).
 # The KV cache's shape: values per token per layer (MLA latent or 2 x kv_heads x head_dim), full
 # and windowed layers, the window, and KV heads (1 for an MLA latent) for tensor-parallel copies.
-MODEL_FIGURES = ("total_params", "expert_share", "layers", "d_model", "attn_dim",
+MODEL_FIGURES = ("total_params", "expert_share", "layers", "d_model", "attn_dim", "attn_layers",
                  "values_per_token_layer", "full_layers", "sliding_layers", "sliding_window", "kv_heads")
 
 
@@ -346,6 +346,8 @@ def model_figure(row, figure: str, name: str) -> float:
         if not row.is_moe:
             return 0.0
         return models.require(row, "experts_per_token", purpose) / models.require(row, "experts", purpose)
+    if figure == "attn_layers":
+        return float(models.require(row, "layers", purpose))
     if figure == "attn_dim":
         return float(models.require(row, "heads", purpose) * models.require(row, "head_dim", purpose))
     if figure == "values_per_token_layer":

@@ -50,7 +50,8 @@ _PREFILL_S = "IF(" + _PREFILL_C + ">=" + _PREFILL_M + "," + _PREFILL_C + "," + _
 
 INFER_FLOPS = Function(
     name="INFER_FLOPS",
-    summary="FLOPs to answer one request: 2 x params per token, plus causal attention if layers and d_model are given.",
+    summary="FLOPs to answer one request: 2 x params per token, plus causal attention if layers and d_model are given "
+            "(or params names a catalog model: its layers and heads x head_dim).",
     returns="FLOPs",
     args=(PARAMS, PROMPT, OUTPUT, OPTIONAL_LAYERS, OPTIONAL_D_MODEL),
     source="Kaplan et al. 2020, §2.1 (2N FLOPs per token forward); causal attention 2*L*d per key pair",
