@@ -150,9 +150,10 @@ SERVING_GPUS = Function(
     source=_ROOFLINE + "; prefill compute per request with causal attention (PaLM appendix B)",
     example=(1e6, 1000, 300, "70B", "H100", 4, 50, 2, 0.4),
     formula=engine.serving_gpus,
-    twin=("IF({requests_per_day}>0,IF(" + _ONE_STEP_MS + "<={latency_ms},IF({params}*{bytes_per_param}/1E9+"
-          "{kv_gb_per_sequence}<={gpus}*{gpu:memory_gb}," + count_twin("{requests_per_day}/86400*{peak_factor}*"
-          + _BUSY) + "*{gpus},NA()),NA()),0)"),
+    # the engine's conditions (latency, fit) first, as Python checks them; no load is 0 GPUs (LOG10(0) errs)
+    twin=("IF(" + _ONE_STEP_MS + "<={latency_ms},IF({params}*{bytes_per_param}/1E9+{kv_gb_per_sequence}<={gpus}*"
+          "{gpu:memory_gb},IF({requests_per_day}*({prompt_tokens}+{output_tokens})>0,"
+          + count_twin("{requests_per_day}/86400*{peak_factor}*" + _BUSY) + "*{gpus},0),NA()),NA())"),
 )
 
 WEIGHTS_GB = Function(
