@@ -19,9 +19,9 @@ from flopsheet.template import scenarios as sc
 from flopsheet.template import styles
 from flopsheet.template.base import CONF_SHEET, load_base_workbook
 from flopsheet.template.layout import (
-    GPUS, INFERENCE, MULTIMODAL, SEED_CHECK, SHEET_ORDER, SOURCES, START, TRAINING, Ctx,
+    GPUS, INFERENCE, MODELS, MULTIMODAL, SEED_CHECK, SHEET_ORDER, SOURCES, START, TRAINING, Ctx,
 )
-from flopsheet.template.sheets import gpus, inference, multimodal, seedcheck, sources, start, training
+from flopsheet.template.sheets import gpus, inference, models, multimodal, seedcheck, sources, start, training
 from flopsheet.template.summary import Summary, evaluate_outputs
 
 DEFAULT_OUTPUT = "flopsheet.xlsm"
@@ -46,10 +46,11 @@ def build_workbook(training_scenarios=sc.TRAINING, blank_rows: int = sc.BLANK_TR
     others = [ws for ws in wb._sheets if ws.title not in sheets]
     wb._sheets = [sheets[name] for name in SHEET_ORDER] + others
 
-    # Build order follows the references: assumptions and the GPU table first; Training reads
+    # Build order follows the references: assumptions and the GPU and model tables first; Training reads
     # the Multimodal dataset; Seed check reads Training.
     start.write(sheets[START], ctx)
     gpus.write(sheets[GPUS], ctx)
+    models.write(sheets[MODELS], ctx)
     multimodal.write(sheets[MULTIMODAL], ctx)
     training.write(sheets[TRAINING], ctx, training_scenarios, blank_rows)
     inference.write(sheets[INFERENCE], ctx)
