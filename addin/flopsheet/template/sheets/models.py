@@ -91,7 +91,7 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
         letter = get_column_letter(c)
         ctx.model_cols[key] = letter
         spec = models.FIELDS.get(key)
-        fmt = _FORMAT.get(spec.unit) if spec and spec.numeric else None
+        fmt = (st.SCI if key == "training_tokens" else _FORMAT.get(spec.unit)) if spec and spec.numeric else None
         st.set_text(ws.cell(KEY_ROW, c), key, st.KEY)
         st.set_text(ws.cell(HEADER_ROW, c), _header(key), st.HEADER)
         width = _WIDTH.get(key, 18 if key == "name" else 44 if key == "missing" else 11)
