@@ -27,7 +27,8 @@ def test_one_row_per_model_every_field_a_column(saved):
     ws = saved["Models"]
     cols = _cols(ws)
     assert set(models.FIELDS) <= set(cols) and "name" in cols and "missing" in cols
-    rows = {ws.cell(r, cols["name"]).value: r for r in range(sheet.FIRST_ROW, ws.max_row + 1)}
+    rows = {ws.cell(r, cols["name"]).value: r for r in range(sheet.FIRST_ROW, ws.max_row + 1)
+            if ws.cell(r, cols["name"]).value is not None}  # (the hidden key columns run further down)
     assert list(rows) == models.names()
     for m in models.all_models():
         for f in models.FIELDS:
@@ -63,7 +64,7 @@ def test_edits_and_added_models_flow_into_inference(saved):
     cols = {k: openpyxl.utils.get_column_letter(c) for k, c in _cols(ws).items()}
     ds = next(c.row for c in ws["A"] if c.value == "DeepSeek-V3")
     ws[f"{cols['experts']}{ds}"] = 512
-    new = ws.max_row + 1
+    new = next(c.row for c in ws["A"][sheet.FIRST_ROW:] if c.value is None)  # first empty row under the table
     ws[f"A{new}"], ws[f"{cols['total_params']}{new}"], ws[f"{cols['active_params']}{new}"] = "Acme MoE", 2e12, 5e10
     label = {}
     for c in inf["A"]:  # the first row of each label: DeepSeek-V3's block comes before Kimi K2's
@@ -77,3 +78,14 @@ def test_edits_and_added_models_flow_into_inference(saved):
     ev = Evaluator(wb)
     assert ev.value("Inference", f"B{label['Total parameters (Models sheet)']}") == 2e12
     assert ev.value("Inference", f"B{label['Active parameters per token (Models sheet)']}") == 5e10
+
+
+def test_hidden_key_columns_map_every_spelling(saved):
+    """The hand-off's twins resolve a typed alias ("deepseek v3") through these, as models.resolve does."""
+    ws = saved["Models"]
+    cols = _cols(ws)
+    k, n = cols[modelsheet.KEY], cols[modelsheet.KEY_NAME]
+    assert ws.column_dimensions[openpyxl.utils.get_column_letter(k)].hidden
+    pairs = [(ws.cell(r, k).value, ws.cell(r, n).value) for r in range(sheet.FIRST_ROW, ws.max_row + 1)
+             if ws.cell(r, k).value is not None]
+    assert pairs == modelsheet.key_rows() and ("deepseekv3", "DeepSeek-V3") in pairs

@@ -50,11 +50,16 @@ def test_serving_fleet_is_the_engine_count(values):
     assert v("s_replicas") == replicas == math.ceil(s.requests_per_day * s.output_tokens / (tps * 86400 * s.load_factor))
     assert v("s_gpus_decode") == replicas * s.gpus_per_replica
     kv_one = f["KV_CACHE_GB"](s.model, context, 1, s.bytes_per_param, s.gpus_per_replica)
-    fleet = f["SERVING_GPUS"](s.requests_per_day, s.prompt_tokens, s.output_tokens, s.model, s.gpu,
+    assert (A["BwEfficiency"], A["DefaultMFU"]) == (0.8, 0.4)  # the fleet cell leaves them to these defaults
+    fleet = f["SERVING_GPUS"](s.requests_per_day, s.prompt_tokens, s.output_tokens, 70.55e9, s.gpu,
                               s.gpus_per_replica, s.latency_ms, s.peak_factor, kv_one, s.bytes_per_param,
                               A["BwEfficiency"], A["DefaultMFU"], s.precision)
     assert v("s_kv_seq") == kv_one and v("s_gpus") == fleet
     assert fleet >= v("s_gpus_decode") and fleet % s.gpus_per_replica == 0  # prefill and the peak hour only add
+    # the model name (all-reduces, prefill attention) gives the same count here
+    assert fleet == f["SERVING_GPUS"](s.requests_per_day, s.prompt_tokens, s.output_tokens, s.model, s.gpu,
+                                      s.gpus_per_replica, s.latency_ms, s.peak_factor, kv_one, s.bytes_per_param,
+                                      A["BwEfficiency"], A["DefaultMFU"], s.precision)
 
 
 def test_moe_serving_deepseek_v3(values):

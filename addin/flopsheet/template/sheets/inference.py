@@ -129,10 +129,15 @@ def _serving(ws: Worksheet, ctx: Ctx, b: Block) -> None:
            note="What the roofline alone gives: it ignores prefill and sizes to the average hour")
     b.calc("s_kv_seq", "KV cache of one request", "=KV_CACHE_GB({s_model},{s_context},1,{s_bytes},{s_tp})", "GB",
            st.TWO_DP)
-    b.calc("s_gpus", "GPUs needed", "=SERVING_GPUS({s_requests},{s_prompt},{s_output},{s_model},{s_gpu},{s_tp},"
-           "{s_latency},{s_peak},{s_kv_seq},{s_bytes},BwEfficiency,DefaultMFU,{s_precision})", "GPUs", st.WHOLE,
+    # SERVING_GPUS takes the Models sheet's parameter count, not the name: the hand-off copy has no
+    # native twin of its model form (all-reduces and prefill attention inside the largest-batch
+    # search), and a dense 70B's all-reduces at this batch do not change the count (16 either way).
+    # bw_efficiency and mfu are left to the add-in's defaults (0.8 and 0.4, the BwEfficiency and
+    # DefaultMFU assumptions' values): with the names the copy's twin passes Excel's 8,192 characters.
+    b.calc("s_gpus", "GPUs needed", "=SERVING_GPUS({s_requests},{s_prompt},{s_output},{s_params},{s_gpu},{s_tp},"
+           "{s_latency},{s_peak},{s_kv_seq},{s_bytes},,,{s_precision})", "GPUs", st.WHOLE,
            note="SERVING_GPUS: prefill + decode compute at the peak hour, largest batch under the latency target "
-           "that fits in memory")
+           "that fits in memory (parameters from the Models sheet; 0.8 bandwidth, 0.4 MFU)")
     b.note("SERVING_GPUS counts what the decode-only rows leave out: prefilling each prompt (2 x params x prompt "
            "tokens plus causal attention) takes compute on the same GPUs, and the fleet must carry the busiest hour.")
 

@@ -18,6 +18,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from flopsheet import models
+from flopsheet.handoff import modelsheet
 from flopsheet.template import styles as st
 from flopsheet.template.layout import MODEL_LIST, Ctx, finish, quoted, widths
 
@@ -105,6 +106,16 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
     ws.add_table(table)
     ctx.names[MODEL_LIST] = f"{quoted(ws.title)}$A${FIRST_ROW}:$A${last_row + SPARE_ROWS}"
+
+    # Hidden, right of the table: every spelling a name can take (aliases, no spaces or hyphens)
+    # -> its row's name, so the hand-off copy's twins resolve "deepseek v3" as the add-in does.
+    key_col = len(keys) + 2
+    for c, key in ((key_col, modelsheet.KEY), (key_col + 1, modelsheet.KEY_NAME)):
+        st.set_text(ws.cell(KEY_ROW, c), key, st.KEY)
+        ws.column_dimensions[get_column_letter(c)].hidden = True
+    for r, (spelling, name) in enumerate(modelsheet.key_rows(), start=FIRST_ROW):
+        st.set_text(ws.cell(r, key_col), spelling, st.KEY)
+        st.set_text(ws.cell(r, key_col + 1), name, st.KEY)
 
     widths(ws, 18)
     print_col = get_column_letter(keys.index("missing") + 1)
