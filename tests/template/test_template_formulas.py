@@ -207,8 +207,9 @@ def test_training_formats_units_and_layout(wb):
                    "GPUs for the deadline": "#,##0", "Energy (MWh": "#,##0"}
     # The peak has its own column, an INDEX/MATCH into the GPUs sheet (name down, precision across).
     peak = ws[f"{_header_col(ws, 'Peak used')}6"].value
-    assert "INDEX(GPUs!" in peak and "MATCH($D6,GPUs!$A:$A,0)" in peak and "MATCH($E6,GPUs!$5:$5,0)" in peak
-    assert ws["N12"].value == '=IF($B12="","",TRAIN_FLOPS($B12,$C12))'  # a blank row, ready to fill
+    assert "INDEX(GPUs!" in peak and "$K6" in peak and "MATCH($L6,GPUs!$5:$5,0)" in peak
+    assert ws[f"{_header_col(ws, 'GPU row')}6"].value == '=IF($D6="","",MATCH($D6,GPUs!$A:$A,0))'
+    assert ws["Q12"].value == '=IF($B12="","",TRAIN_FLOPS($B12,$C12))'  # a blank row, ready to fill
     charts = ws._charts
     assert len(charts) == 1 and charts[0].tagname == "barChart"
 

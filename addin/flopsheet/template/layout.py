@@ -88,6 +88,15 @@ class Ctx:
         return (f"INDEX({g}$A:${self.gpu_last_col},{self.gpu_row_match(gpu_cell)},"
                 f"MATCH({precision_cell},{g}${self.gpu_key_row}:${self.gpu_key_row},0))")
 
+    def peak_at(self, row_cell: str, precision_cell: str) -> str:
+        """A dense peak at a GPU row already matched (a helper cell holding the MATCH)."""
+        g = quoted(GPUS)
+        return (f"INDEX({g}$A:${self.gpu_last_col},{row_cell},"
+                f"MATCH({precision_cell},{g}${self.gpu_key_row}:${self.gpu_key_row},0))")
+
+    def field_at(self, row_cell: str, key: str) -> str:
+        return f"INDEX({self.gpu_column(key)},{row_cell})"
+
     def field_lookup(self, gpu_cell: str, key: str) -> str:
         return f"INDEX({self.gpu_column(key)},{self.gpu_row_match(gpu_cell)})"
 

@@ -87,7 +87,7 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
          [("Price", g.name, g.price_source, f"${g.usd_per_gpu_hour:.2f} per GPU-hour")
           for g in catalog.all_gpus() if g.usd_per_gpu_hour is not None]),
         ("Assumptions (defined names on the Start sheet)",
-         [("Assumption", f"{a.name} = {a.value:g} ({a.unit})", "", f"{a.label}. {a.source}.")
+         [("Assumption", f"{a.name} = {a.value if isinstance(a.value, str) else format(a.value, 'g')} ({a.unit})", "", f"{a.label}. {a.source}.")
           for a in assumptions()]),
     ):
         st.set_text(ws.cell(r, 1), title, st.SECTION)

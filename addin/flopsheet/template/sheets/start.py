@@ -9,7 +9,8 @@ import flopsheet
 from flopsheet.template import styles as st
 from flopsheet.template.assumptions import assumptions
 from flopsheet.template.layout import (
-    GPUS, INFERENCE, MULTIMODAL, SEED_CHECK, SOURCES, TRAINING, Block, Ctx, finish, quoted, widths,
+    GPUS, INFERENCE, MULTIMODAL, PRECISION_LIST, SEED_CHECK, SOURCES, TRAINING, Block, Ctx, finish, quoted,
+    validate_list, widths,
 )
 
 ABOUT = (
@@ -70,6 +71,8 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
     for a in assumptions():
         coord = b.input(a.name, a.name, a.value, a.unit, a.fmt, note=f"{a.label}. {a.source}.")
         ctx.names[a.name] = f"{quoted(ws.title)}{coord}"
+        if isinstance(a.value, str):  # DefaultPrecision: one of the GPUs sheet's precision keys
+            validate_list(ws, PRECISION_LIST, coord.replace("$", ""), "Pick a precision")
 
     b.section("Cell styles")
     for style, sample, meaning in st.LEGEND:

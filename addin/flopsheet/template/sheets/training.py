@@ -23,6 +23,7 @@ from flopsheet.template.layout import (
 
 HEADER_ROW = 4
 FIRST_ROW = 5
+NO_TDP = "no TDP on the GPUs sheet"  # why an energy cell shows #N/A
 
 
 @dataclass(frozen=True)
@@ -47,9 +48,17 @@ INPUTS = (
     Col("override", "Peak override (TFLOPS; blank = GPUs sheet)", 12, st.ONE_DP),
 )
 # Guards: a row without params shows "" everywhere; optional questions (GPU count, deadline) too.
+# Intermediate quantities sit in their own labelled columns (GPU row, precision, peak, TDP, MFU and
+# price used), so each result's formula is short and names what it uses: a reviewer audits one step
+# at a time, and the hand-off copy's native formulas stay short too.
 CALCS = (
+    Col("row", "GPU row on the GPUs sheet", 8, "0",
+        '=IF({gpu}="","",MATCH({gpu},{gpu_names},0))'),
+    Col("prec_used", "Precision used (blank = DefaultPrecision)", 9, None,
+        '=IF({gpu}="","",IF({precision}="",DefaultPrecision,{precision}))'),
     Col("peak", "Peak used (dense TFLOPS)", 11, st.ONE_DP,
-        '=IF(OR({gpu}="",{precision}=""),"",IF({override}="",{peak_lookup},{override}))'),
+        '=IF({gpu}="","",IF({override}="",{peak_lookup},{override}))'),
+    Col("tdp", "TDP used (W, GPUs sheet)", 9, st.WHOLE, '=IF({gpu}="","",{tdp_lookup})'),
     Col("mfu_used", "MFU used", 8, st.PCT, '=IF({params}="","",IF({mfu}="",DefaultMFU,{mfu}))'),
     Col("usd_used", "$/GPU-hour used", 10, st.USD_RATE,
         '=IF(OR({params}="",{gpu}=""),"",IF({usd}="",{price_lookup},{usd}))'),
@@ -63,8 +72,11 @@ CALCS = (
         '=IF(OR({params}="",{deadline}=""),"",GPUS_NEEDED({flops},{peak},{deadline},{mfu_used}))'),
     Col("cost", "Cost (USD)", 14, st.USD,
         '=IF({params}="","",TRAIN_COST({flops},{peak},{usd_used},{mfu_used}))'),
-    Col("energy", "Energy (MWh; catalog TDP, x PUE)", 11, st.WHOLE,
-        '=IF({params}="","",TRAIN_ENERGY_MWH({flops},{gpu},{mfu_used},{precision},PUE))'),
+    # TRAIN_ENERGY_MWH's arithmetic (GPU-hours x TDP x PUE / 1e6, engine.training.train_energy_mwh) on the
+    # GPUs sheet's TDP, so a TDP edited there changes the energy in the add-in workbook and its copy alike.
+    # A GPU without a TDP on the GPUs sheet shows #N/A (the header says so), never a wrong 0.
+    Col("energy", "Energy (MWh; TDP x PUE; #N/A = no TDP on the GPUs sheet)", 13, st.WHOLE,
+        '=IF({params}="","",IF({tdp}>0,{gpu_hours}*{tdp}*PUE/WattsPerMW,NA()))'),
 )
 NOTES = Col("note", "Notes and sources", 120)
 COLUMNS = (*INPUTS, *CALCS, NOTES)
@@ -80,9 +92,21 @@ INTRO = (
 
 def _formula(col: Col, r: int, ctx: Ctx) -> str:
     cell = {k: f"${v}{r}" for k, v in LETTER.items()}
-    cell["peak_lookup"] = ctx.peak_lookup(cell["gpu"], cell["precision"])
-    cell["price_lookup"] = ctx.field_lookup(cell["gpu"], "usd_per_gpu_hour")
+    cell["gpu_names"] = ctx.gpu_column("name")
+    cell["peak_lookup"] = ctx.peak_at(cell["row"], cell["prec_used"])
+    cell["tdp_lookup"] = ctx.field_at(cell["row"], "tdp_w")
+    cell["price_lookup"] = ctx.field_at(cell["row"], "usd_per_gpu_hour")
     return placeholders.fill(col.formula, lambda _scope, key: cell[key])
+
+
+def _energy(flops, peak_tflops, tdp_w, mfu):
+    """engine.training.train_energy_mwh with the PUE assumption, or why there is no figure."""
+    from flopsheet import engine
+    from flopsheet.errors import FlopsheetError
+
+    if tdp_w == "" or not tdp_w > 0:
+        raise FlopsheetError(NO_TDP)
+    return engine.training.train_energy_mwh(flops, peak_tflops, tdp_w, mfu)
 
 
 def _tokens_cell(s: sc.TrainingScenario, r: int, ctx: Ctx):
@@ -133,8 +157,12 @@ def write(ws: Worksheet, ctx: Ctx, scenarios=sc.TRAINING, blank_rows: int = sc.B
             ctx.cells[(ws.title, f"{key}{r}")] = f"${LETTER[key]}${r}"
             label, unit = _SHOWN.get(key, (key, ""))
             label = label.format(gpus=s.gpus or 0, deadline=s.deadline_days or 0)
+            engine = None
+            if key == "energy" and s.name:  # the engine's formula on this row's cells: an independent check
+                engine = (_energy, {"flops": f"flops{r}", "peak_tflops": f"peak{r}", "tdp_w": f"tdp{r}",
+                                    "mfu": f"mfu_used{r}"})
             ctx.output(ws.title, f"{key}{r}", label, unit, s.name or f"(blank row {r})",
-                       show=key in _SHOWN and bool(s.name))
+                       show=key in _SHOWN and bool(s.name), engine=engine)
         ctx.cells[(ws.title, f"row:{s.name}")] = str(r)
 
     span = lambda key: f"{LETTER[key]}{FIRST_ROW}:{LETTER[key]}{last}"  # noqa: E731
@@ -145,15 +173,16 @@ def write(ws: Worksheet, ctx: Ctx, scenarios=sc.TRAINING, blank_rows: int = sc.B
         validate_number(ws, span(key), "0", None, "Must be a positive number")
 
     chart_row = last + 2
-    _chart(ws, chart_row, FIRST_ROW + max(len(scenarios), 1) - 1)
+    _chart(ws, chart_row, last)
     finish(ws, f"A1:{LETTER['energy']}{chart_row + 22}", freeze=f"B{FIRST_ROW}")
 
 
 def _chart(ws: Worksheet, anchor_row: int, last: int) -> None:
-    """GPU-days of the pre-filled scenarios, log scale (they span four orders of magnitude).
+    """GPU-days of every scenario row, log scale (they span four orders of magnitude).
 
-    The range stops at the pre-filled rows: empty categories would squeeze the bars. To chart
-    a scenario added below, extend the series (Chart Design > Select Data)."""
+    The series covers the blank rows too, so a scenario typed in the next empty row appears in
+    the chart on recalculation, in Excel, LibreOffice and Gnumeric alike (a dynamic named range
+    would be tidier in Excel but LibreOffice charts do not follow one)."""
     chart = BarChart()
     chart.type = "bar"
     chart.style = 10
@@ -168,6 +197,6 @@ def _chart(ws: Worksheet, anchor_row: int, last: int) -> None:
     chart.x_axis.delete = False  # openpyxl 3.1 hides axes unless told otherwise
     chart.y_axis.delete = False
     chart.legend = None
-    chart.height = 11
+    chart.height = 16
     chart.width = 30
     ws.add_chart(chart, f"A{anchor_row}")
