@@ -93,8 +93,14 @@ def test_cli_default_name_and_printed_summary(tmp_path, monkeypatch, capsys):
     # What it prints is the Python engine's computation of the workbook's scenarios.
     _, ctx = build_workbook()
     expected = Summary(None, sorted(ctx.outputs, key=lambda o: SHEET_ORDER.index(o.sheet))).text()
-    assert out.splitlines()[0].startswith("Wrote flopsheet.xlsm")
-    assert "\n".join(out.splitlines()[1:-1]) == expected
+    lines = out.splitlines()
+    assert lines[0].startswith("Wrote flopsheet.xlsm")
+    assert "\n".join(lines[1:-3]) == expected
+    # ... then the hand-off copy beside it, and which file to open where.
+    assert (tmp_path / "flopsheet.xlsx").is_file()
+    assert lines[-2].startswith("Wrote flopsheet.xlsx, the hand-off copy")
+    assert "flopsheet.xlsm in Excel for Windows with the add-in" in lines[-1]
+    assert "open flopsheet.xlsx everywhere else" in lines[-1]
 
 
 def test_cli_refusal_is_one_line_and_leaves_the_file(tmp_path):

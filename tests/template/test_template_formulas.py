@@ -70,7 +70,7 @@ def test_every_function_exists_in_the_add_in(wb):
                 assert callable(getattr(flopsheet.udfs, name)), name
                 used.add(name)
     required = {"TRAIN_FLOPS", "CHINCHILLA_TOKENS", "GPU_HOURS", "GPU_DAYS", "TRAIN_DAYS", "GPUS_NEEDED",
-                "TRAIN_COST", "TRAIN_ENERGY_MWH", "INFER_FLOPS", "INFER_SECONDS", "RESPONSE_SECONDS", "DECODE_MS",
+                "TRAIN_COST", "INFER_FLOPS", "INFER_SECONDS", "RESPONSE_SECONDS", "DECODE_MS",
                 "TOKENS_PER_SECOND", "WEIGHTS_GB", "KV_CACHE_GB", "GPUS_TO_FIT", "TRAIN_MEMORY_GB", "TEXT_TOKENS",
                 "IMAGE_TOKENS", "VIDEO_TOKENS", "TOKENS_TO_WORDS", "FLOPSHEET_VERSION"}
     assert required <= used, required - used

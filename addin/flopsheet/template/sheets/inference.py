@@ -6,6 +6,7 @@ from __future__ import annotations
 from openpyxl.worksheet.worksheet import Worksheet
 
 from flopsheet import engine
+from flopsheet.template import i18n
 from flopsheet.template import scenarios as sc
 from flopsheet.template import styles as st
 from flopsheet.template.layout import GPU_LIST, PRECISION_LIST, Block, Ctx, finish, validate_list, widths
@@ -182,7 +183,10 @@ def _long_context(ws: Worksheet, ctx: Ctx, b: Block) -> None:
 def write(ws: Worksheet, ctx: Ctx) -> None:
     b = Block(ws, ctx)
     b.title("Inference: time per request, memory, serving and long context")
-    b.note("Inputs are yellow. Function cells show #NAME? until the add-in is on (see Start).")
+    b.note(i18n.pick("Inputs are yellow. Function cells show #NAME? until the add-in is on (see Start). Memory and "
+                     "bandwidth come from the add-in's built-in catalog by GPU name; peaks from the GPUs sheet.",
+                     "Inputs are yellow. Every formula is native Excel; peaks, memory and bandwidth are looked up on "
+                     "the GPUs sheet by GPU name, so edits there flow through."))
     _request(ws, ctx, b)
     _serving(ws, ctx, b)
     _long_context(ws, ctx, b)

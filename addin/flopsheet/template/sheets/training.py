@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from flopsheet import placeholders
+from flopsheet.template import i18n
 from flopsheet.template import scenarios as sc
 from flopsheet.template import styles as st
 from flopsheet.template.layout import (
@@ -38,7 +39,7 @@ class Col:
 INPUTS = (
     Col("name", "Scenario", 40),
     Col("params", "Params (active, B)", 11, st.PARAMS),
-    Col("tokens", "Training tokens", 11, st.SCI),
+    Col("tokens", "Training tokens", 11, st.TOKENS),
     Col("gpu", "GPU (GPUs sheet)", 16),
     Col("precision", "Precision", 9),
     Col("mfu", "MFU (blank = Default MFU)", 11, st.PCT),
@@ -83,11 +84,14 @@ COLUMNS = (*INPUTS, *CALCS, NOTES)
 LETTER = {c.key: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
 
 INTRO = (
-    "Type in the yellow cells; a new scenario goes in the next empty yellow row. Peak and price come from the "
-    "GPUs sheet unless typed here. MoE models: use ACTIVE parameters.",
-    "A peak of 0 means the GPUs sheet has no dense figure for that precision. Energy uses the GPU's catalog peak "
-    "and TDP (by name) and the PUE assumption. Formulas show #NAME? until the add-in is on (see Start).",
+    "Type in the yellow cells; a new scenario goes in the next empty yellow row (formulas, checks and the chart "
+    "already cover it). Peak, TDP and price come from the GPUs sheet unless typed here. MoE models: use ACTIVE "
+    "parameters.",
+    "Grey columns K-P show what each result uses (GPU row, precision, peak, TDP, MFU, price). A peak of 0 means "
+    "the GPUs sheet has no dense figure for that precision. Energy = GPU-hours x TDP x PUE.",
 )
+INTRO_ADDIN = "Function cells show #NAME? until the add-in is on (see Start)."
+INTRO_COPY = "Every formula is native Excel: it recalculates in Excel, LibreOffice, Gnumeric or Google Sheets."
 
 
 def _formula(col: Col, r: int, ctx: Ctx) -> str:
@@ -129,7 +133,7 @@ _SHOWN = {
 
 def write(ws: Worksheet, ctx: Ctx, scenarios=sc.TRAINING, blank_rows: int = sc.BLANK_TRAINING_ROWS) -> None:
     st.set_text(ws.cell(1, 1), "Training: compute, time, GPUs, cost and energy per scenario", st.TITLE)
-    for i, line in enumerate(INTRO, start=2):
+    for i, line in enumerate(INTRO[:-1] + (INTRO[-1] + " " + i18n.pick(INTRO_ADDIN, INTRO_COPY),), start=2):
         st.set_text(ws.cell(i, 1), line, st.NOTE)
     for i, col in enumerate(COLUMNS, start=1):
         st.set_text(ws.cell(HEADER_ROW, i), col.header, st.HEADER)
@@ -147,8 +151,8 @@ def write(ws: Worksheet, ctx: Ctx, scenarios=sc.TRAINING, blank_rows: int = sc.B
             v = values[col.key]
             if col.key == "tokens" and isinstance(v, str):
                 st.set_formula(cell, v, st.CALC, col.fmt)  # derived tokens: a locked calculation
-            else:
-                st.set_value(cell, v, st.INPUT, col.fmt)
+            else:  # a scenario's name and note are wording; a GPU or precision is data
+                st.set_value(cell, v, st.INPUT, col.fmt, translate=col.key in ("name", "note"))
         for col in CALCS:
             st.set_formula(ws[f"{LETTER[col.key]}{r}"], _formula(col, r, ctx), st.CALC, col.fmt)
 
@@ -186,12 +190,12 @@ def _chart(ws: Worksheet, anchor_row: int, last: int) -> None:
     chart = BarChart()
     chart.type = "bar"
     chart.style = 10
-    chart.title = "GPU-days by scenario (log scale)"
+    chart.title = i18n.tr("GPU-days by scenario (log scale)")
     col = COLUMNS.index(next(c for c in CALCS if c.key == "gpu_days")) + 1
     chart.add_data(Reference(ws, min_col=col, min_row=HEADER_ROW, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=FIRST_ROW, max_row=last))
     chart.y_axis.scaling.logBase = 10
-    chart.y_axis.title = "GPU-days"
+    chart.y_axis.title = i18n.tr("GPU-days")
     chart.y_axis.number_format = "#,##0"
     chart.x_axis.scaling.orientation = "maxMin"  # first scenario on top, like the table
     chart.x_axis.delete = False  # openpyxl 3.1 hides axes unless told otherwise
