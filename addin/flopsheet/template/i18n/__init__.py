@@ -61,13 +61,15 @@ def wide() -> bool:
     return lang() == "zh-CN"
 
 
-# Number formats that read better in Chinese: 万 (1e4) and 亿 (1e8). Excel's comma scales by 1,000
-# and "!." places a literal point: 0!.00,,"亿" shows 175000000000 as 1750.00亿 (175e9 / 1e6 = 175000,
-# with the point before the last two digits). LibreOffice and Gnumeric render these the same.
+# Number formats that read better in Chinese: 万 (1e4) and 亿 (1e8). Excel's trailing comma scales by
+# 1,000 and a backslash makes the next character literal, so 0\.00,,"亿" shows 175000000000 as
+# 1750.00亿 (175e9 / 1e6 = 175000, printed with a point before its last two digits) and 0\.0,"万"
+# shows 25300 as 2.5万. LibreOffice and Gnumeric render both as Excel does
+# (tests/template/test_template_i18n.py exports them "as shown" from both).
 _ZH_FORMATS = {
-    '#,##0.0,,,"B"': '#,##0!.0,,"亿"',
+    '#,##0.0,,,"B"': '0\\.00,,"亿"',
     '[>=1000000000000]#,##0.0,,,,"T";[>=1000000000]#,##0.0,,,"B";#,##0':
-        '[>=100000000]#,##0!.0,,"亿";[>=10000]#,##0!.0,"万";#,##0',
+        '[>=100000000]0\\.00,,"亿";[>=10000]0\\.0,"万";#,##0',
 }
 
 

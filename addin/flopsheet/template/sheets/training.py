@@ -39,7 +39,7 @@ class Col:
 INPUTS = (
     Col("name", "Scenario", 40),
     Col("params", "Params (active, B)", 11, st.PARAMS),
-    Col("tokens", "Training tokens", 11, st.TOKENS),
+    Col("tokens", "Training tokens", 13, st.TOKENS),
     Col("gpu", "GPU (GPUs sheet)", 16),
     Col("precision", "Precision", 9),
     Col("mfu", "MFU (blank = Default MFU)", 11, st.PCT),
@@ -198,6 +198,7 @@ def _chart(ws: Worksheet, anchor_row: int, last: int) -> None:
     chart.y_axis.title = i18n.tr("GPU-days")
     chart.y_axis.number_format = "#,##0"
     chart.x_axis.scaling.orientation = "maxMin"  # first scenario on top, like the table
+    chart.x_axis.tickLblSkip = 1  # every scenario's name, not every other one
     chart.x_axis.delete = False  # openpyxl 3.1 hides axes unless told otherwise
     chart.y_axis.delete = False
     chart.legend = None
