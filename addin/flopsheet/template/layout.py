@@ -132,12 +132,13 @@ class Block:
 
     def note(self, text: str, col_offset: int = 0, width: int = NOTE_WIDTH) -> None:
         """A note, wrapped over as many rows as it needs (long lines would be cut off in print)."""
-        text = i18n.tr(text)
-        if i18n.wide():  # CJK characters are twice as wide; the text has no spaces to break at
-            width //= 2
-            lines = [text[i:i + width] for i in range(0, len(text), width)]
-        else:
-            lines = textwrap.wrap(text, width)
+        lines, translated = textwrap.wrap(text, width), i18n.tr(text)
+        if i18n.lang() != "en":
+            # As many rows as the English note, so every edition has the same cells (CJK text has no
+            # spaces to break at and its characters are twice as wide: equal slices fit).
+            text, n = translated, max(len(lines), 1)
+            size = -(-len(text) // n)
+            lines = [text[i * size:(i + 1) * size] for i in range(n)]
         for line in lines or [""]:
             st.set_text(self.ws.cell(self.row, self.col + col_offset), line, st.NOTE, translate=False)
             self.row += 1
