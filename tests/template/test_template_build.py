@@ -122,3 +122,23 @@ def test_wall_time_of_the_command(tmp_path):
     elapsed = time.perf_counter() - started
     assert r.returncode == 0, r.stderr
     print(f"\nflopsheet template: {elapsed:.2f} s wall (target < 2 s); {r.stdout.splitlines()[0]}")
+
+
+def test_cli_writes_the_copy_without_libreoffice_and_says_so(tmp_path, monkeypatch, capsys):
+    import flopsheet.recalc
+
+    monkeypatch.setattr(flopsheet.recalc, "find_soffice", lambda: None)
+    monkeypatch.chdir(tmp_path)
+    assert main(["template", "--lang", "zh-CN"]) == 0
+    out = capsys.readouterr().out
+    assert (tmp_path / "flopsheet-zh-CN.xlsm").is_file() and (tmp_path / "flopsheet-zh-CN.xlsx").is_file()
+    assert "without cached values (LibreOffice is not installed" in out
+    assert "open flopsheet-zh-CN.xlsx everywhere else" in out
+
+
+def test_cli_refuses_an_existing_copy_before_writing_anything(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "flopsheet.xlsx").write_bytes(b"mine")
+    assert main(["template"]) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["flopsheet.xlsx"]
+    assert (tmp_path / "flopsheet.xlsx").read_bytes() == b"mine"

@@ -132,4 +132,19 @@ def write_copy(dst: str | os.PathLike, force: bool = False, recalc: bool = False
         return handoff(src, dst, force=force, recalc=recalc)
 
 
-__all__ = ["DEFAULT_OUTPUT", "build_template", "build_workbook", "copy_path", "default_output", "write_copy"]
+def formula_stats(path: str | os.PathLike) -> tuple[int, float, int, str]:
+    """(count, median length, longest length, where) of the formulas in a workbook we wrote."""
+    import statistics
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    lengths = sorted((len(c.value), f"{ws.title}!{c.coordinate}") for ws in wb.worksheets for row in ws.iter_rows()
+                     for c in row if isinstance(c.value, str) and c.value.startswith("="))
+    if not lengths:
+        return 0, 0.0, 0, ""
+    return len(lengths), statistics.median(n for n, _ in lengths), lengths[-1][0], lengths[-1][1]
+
+
+__all__ = ["DEFAULT_OUTPUT", "build_template", "build_workbook", "copy_path", "default_output", "formula_stats",
+           "write_copy"]

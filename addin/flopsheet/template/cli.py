@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import argparse
 
-from flopsheet.template.build import DEFAULT_OUTPUT, build_template, copy_path, default_output, write_copy
+from flopsheet.template.build import (
+    DEFAULT_OUTPUT, build_template, copy_path, default_output, formula_stats, write_copy,
+)
 from flopsheet.template.i18n import LANGS
 
 
@@ -49,7 +51,9 @@ def run(args) -> int:
         raise FlopsheetError(f"wrote {output}, but not its copy {copy}: {e.message}") from None
     cached = ("with cached values (LibreOffice computed them)" if recalc else
               "without cached values (LibreOffice is not installed: the copy computes when opened)")
-    print(f"Wrote {copy}, the hand-off copy, {cached}.")
+    count, median, longest, where = formula_stats(copy)
+    print(f"Wrote {copy}, the hand-off copy, {cached}; its {count} formulas run to {median:g} characters "
+          f"(median), the longest {longest:,} ({where}).")
     print(f"Open {output.name} in Excel for Windows with the add-in (its functions need Python and xlwings); "
           f"open {copy.name} everywhere else (Excel on macOS or the web, LibreOffice, Gnumeric, Google Sheets): "
           f"the same figures as native formulas.")
