@@ -165,8 +165,8 @@ STRINGS = {
         "在 days 个实际天数内算完 flops 所需的整块 GPU 数（向上取整）。",
     "USD":
         "美元",
-    "Cost in USD of computing flops at a price per GPU-hour.":
-        "按每 GPU·小时价格计算 flops 的成本（美元）。",
+    "Cost in USD of computing flops at a price per GPU-hour (blank: the catalog's dated price for the GPU).":
+        "按每 GPU·小时价格计算 flops 的成本（美元；价格留空时采用目录中该 GPU 注明日期的价格）。",
     "MWh":
         "MWh",
     "Energy in MWh at the wall: GPU-hours x the GPU's TDP x PUE.":
@@ -417,8 +417,8 @@ STRINGS = {
         "K-P 列显示每个结果所用的中间量（GPU 行号、精度、峰值、TDP、MFU、价格）。峰值为 0 表示 GPUs 工作表没有该精度的稠密数值。能耗 = GPU·小时 × TDP × PUE。加载项启用前，函数单元格显示 #NAME?（见 Start）。",
     "Scenario":
         "情景",
-    "Params (active, B)":
-        "参数量（激活）",
+    "Params (active; 70B = 7E+10)":
+        "参数量（激活；700 亿 = 7E+10）",
     "Training tokens":
         "训练词元数",
     "GPU (GPUs sheet)":
@@ -483,6 +483,10 @@ STRINGS = {
         "请选择精度：bf16、fp16、fp8、fp4、int8、tf32、fp32",
     "MFU is a fraction: type 0.4 or 40% for 40%":
         "MFU 是比例：40% 请输入 0.4 或 40%",
+    "Params is the count itself: for 70B type 7E+10 (below 1E+6 is not a model size)":
+        "参数量填写数量本身：700 亿请输入 7E+10（小于 1E+6 不是模型规模）",
+    "GPUs is a whole number such as 1024":
+        "GPU 数为整数，如 1024",
     "Must be a positive number":
         "必须是正数",
     "GPU-days by scenario (log scale)":
