@@ -413,7 +413,7 @@ STRINGS = {
         "Training：各情景的算力、时间、GPU、成本和能耗",
     "Type in the yellow cells; a new scenario goes in the next empty yellow row (formulas, checks and the chart already cover it). Peak, TDP and price come from the GPUs sheet unless typed here. MoE models: use ACTIVE parameters.":
         "在黄色单元格中输入；新情景填在下一个空的黄色行（公式、校验和图表已覆盖该行）。峰值、TDP 和价格取自 GPUs 工作表，除非在此填写。MoE 模型：请用激活参数量。",
-    "Grey columns K-P show what each result uses (GPU row, precision, peak, TDP, MFU, price). A peak of 0 means the GPUs sheet has no dense figure for that precision. Energy = GPU-hours x TDP x PUE. Function cells show #NAME? until the add-in is on (see Start).":
+    "Columns K-P show what each result uses (GPU row, precision, peak, TDP, MFU, price). A peak of 0 means the GPUs sheet has no dense figure for that precision. Energy = GPU-hours x TDP x PUE. Function cells show #NAME? until the add-in is on (see Start).":
         "K-P 列显示每个结果所用的中间量（GPU 行号、精度、峰值、TDP、MFU、价格）。峰值为 0 表示 GPUs 工作表没有该精度的稠密数值。能耗 = GPU·小时 × TDP × PUE。加载项启用前，函数单元格显示 #NAME?（见 Start）。",
     "Scenario":
         "情景",
@@ -951,7 +951,7 @@ STRINGS = {
         "工作簿用到的每个数值都来自本工作表：峰值、显存、带宽、TDP 和价格都按 GPU 名称查找，因此在此修改（或在下方添加 GPU）后，重新计算时所有结果随之改变。价格是注明日期的假设，不是报价。",
     "Inputs are yellow. Every formula is native Excel and recalculates in any spreadsheet.":
         "黄色为输入。所有公式都是原生 Excel 公式，在任何电子表格软件中都能重新计算。",
-    "Grey columns K-P show what each result uses (GPU row, precision, peak, TDP, MFU, price). A peak of 0 means the GPUs sheet has no dense figure for that precision. Energy = GPU-hours x TDP x PUE. Every formula is native Excel: it recalculates in Excel, LibreOffice, Gnumeric or Google Sheets.":
+    "Columns K-P show what each result uses (GPU row, precision, peak, TDP, MFU, price). A peak of 0 means the GPUs sheet has no dense figure for that precision. Energy = GPU-hours x TDP x PUE. Every formula is native Excel: it recalculates in Excel, LibreOffice, Gnumeric or Google Sheets.":
         "K-P 列显示每个结果所用的中间量（GPU 行号、精度、峰值、TDP、MFU、价格）。峰值为 0 表示 GPUs 工作表没有该精度的稠密数值。能耗 = GPU·小时 × TDP × PUE。所有公式都是原生 Excel 公式：在 Excel、LibreOffice、Gnumeric 或 Google 表格中都能重新计算。",
     "Inputs are yellow. Every formula is native Excel; peaks, memory and bandwidth are looked up on the GPUs sheet by GPU name, so edits there flow through.":
         "黄色为输入。所有公式都是原生 Excel 公式；峰值、显存和带宽按 GPU 名称在 GPUs 工作表中查找，在那里修改即可生效。",

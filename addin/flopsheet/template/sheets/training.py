@@ -87,7 +87,7 @@ INTRO = (
     "Type in the yellow cells; a new scenario goes in the next empty yellow row (formulas, checks and the chart "
     "already cover it). Peak, TDP and price come from the GPUs sheet unless typed here. MoE models: use ACTIVE "
     "parameters.",
-    "Grey columns K-P show what each result uses (GPU row, precision, peak, TDP, MFU, price). A peak of 0 means "
+    "Columns K-P show what each result uses (GPU row, precision, peak, TDP, MFU, price). A peak of 0 means "
     "the GPUs sheet has no dense figure for that precision. Energy = GPU-hours x TDP x PUE.",
 )
 INTRO_ADDIN = "Function cells show #NAME? until the add-in is on (see Start)."
@@ -183,7 +183,7 @@ def write(ws: Worksheet, ctx: Ctx, scenarios=sc.TRAINING, blank_rows: int = sc.B
 
     chart_row = last + 2
     _chart(ws, chart_row, last)
-    finish(ws, f"A1:{LETTER['energy']}{chart_row + 22}", freeze=f"B{FIRST_ROW}")
+    finish(ws, f"A1:{LETTER['energy']}{chart_row + 40}", freeze=f"B{FIRST_ROW}")  # the chart is 20 cm tall
 
 
 def _chart(ws: Worksheet, anchor_row: int, last: int) -> None:
@@ -207,6 +207,6 @@ def _chart(ws: Worksheet, anchor_row: int, last: int) -> None:
     chart.x_axis.delete = False  # openpyxl 3.1 hides axes unless told otherwise
     chart.y_axis.delete = False
     chart.legend = None
-    chart.height = 16
+    chart.height = 20
     chart.width = 30
     ws.add_chart(chart, f"A{anchor_row}")
