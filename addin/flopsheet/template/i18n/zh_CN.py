@@ -939,16 +939,16 @@ STRINGS = {
         "如何使用本副本（无需加载项）",
     "1. Change an assumption below (yellow): every formula that names it (DefaultMFU, PUE, BwEfficiency...) recalculates.":
         "1. 修改下方的假设（黄色）：所有引用它的公式（DefaultMFU、PUE、BwEfficiency……）都会重新计算。",
-    "2. GPUs sheet: edit a datasheet figure or price, or add a GPU in the first empty row below the table; Training, Inference and Multimodal look figures up there by GPU name.":
-        "2. GPUs 工作表：修改数据手册数值或价格，或在表格下方第一个空行添加 GPU；Training、Inference 和 Multimodal 都按 GPU 名称在那里查找数值。",
+    "2. GPUs sheet: edit a datasheet figure or price (every sheet looks figures up there by GPU name), or add a GPU in the first empty row below the table for use on the Training sheet.":
+        "2. GPUs 工作表：修改数据手册数值或价格（各工作表都按 GPU 名称在那里查找数值），或在表格下方第一个空行添加 GPU，供 Training 工作表使用。",
     "3. Training sheet: type a new scenario in the next empty yellow row; its formulas, checks and the chart are already in place. Blank MFU, precision or price mean the defaults named on this sheet.":
         "3. Training 工作表：在下一个空的黄色行输入新情景；公式、校验和图表都已就绪。MFU、精度或价格留空即采用本工作表中命名的默认值。",
     "4. Each result's formula is native arithmetic on labelled cells (helper columns show the GPU row, peak, TDP, MFU and price used); the Sources sheet gives the paper or datasheet behind each figure.":
         "4. 每个结果的公式都是基于带标签单元格的原生算术（辅助列显示所用的 GPU 行号、峰值、TDP、MFU 和价格）；Sources 工作表给出每个数值背后的论文或数据手册。",
     "The workbook was written by flopsheet; its Python add-in version (flopsheet.xlsm) computes the same figures with functions such as GPU_DAYS, listed below for reference.":
         "本工作簿由 flopsheet 生成；其 Python 加载项版本（flopsheet.xlsm）用 GPU_DAYS 等函数计算相同的数值，下面列出以供参考。",
-    "Every figure the workbook uses comes from this sheet: peaks, memory, bandwidth, TDP and prices are looked up by GPU name, so an edit here (or a GPU added below) changes every result on recalculation. Prices are dated assumptions, not quotes.":
-        "工作簿用到的每个数值都来自本工作表：峰值、显存、带宽、TDP 和价格都按 GPU 名称查找，因此在此修改（或在下方添加 GPU）后，重新计算时所有结果随之改变。价格是注明日期的假设，不是报价。",
+    "Every figure the workbook uses comes from this sheet: peaks, memory, bandwidth, TDP and prices are looked up by GPU name, so an edit here changes every result on recalculation. A GPU added below the table is found by the Training and Multimodal sheets; the Inference formulas look up the catalog's rows only (edit a row there). Prices are dated assumptions, not quotes.":
+        "工作簿用到的每个数值都来自本工作表：峰值、显存、带宽、TDP 和价格都按 GPU 名称查找，因此在此修改后，重新计算时所有结果随之改变。在表格下方添加的 GPU 可被 Training 和 Multimodal 工作表找到；Inference 的公式只查找目录中的行（请在目录行中修改）。价格是注明日期的假设，不是报价。",
     "Inputs are yellow. Every formula is native Excel and recalculates in any spreadsheet.":
         "黄色为输入。所有公式都是原生 Excel 公式，在任何电子表格软件中都能重新计算。",
     "Columns K-P show what each result uses (GPU row, precision, peak, TDP, MFU, price). A peak of 0 means the GPUs sheet has no dense figure for that precision. Energy = GPU-hours x TDP x PUE. Every formula is native Excel: it recalculates in Excel, LibreOffice, Gnumeric or Google Sheets.":

@@ -51,8 +51,9 @@ def notes() -> tuple[str, ...]:
 
 
 COPY_NOTE = ("Every figure the workbook uses comes from this sheet: peaks, memory, bandwidth, TDP and prices are "
-             "looked up by GPU name, so an edit here (or a GPU added below) changes every result on recalculation. "
-             "Prices are dated assumptions, not quotes.")
+             "looked up by GPU name, so an edit here changes every result on recalculation. A GPU added below the "
+             "table is found by the Training and Multimodal sheets; the Inference formulas look up the catalog's "
+             "rows only (edit a row there). Prices are dated assumptions, not quotes.")
 NOTES = (
     "Peaks are DENSE (no 2:4 sparsity): a vendor's headline figure = dense x sparsity factor. An empty cell is a "
     "format the chip lacks, or a figure that is unconfirmed or not published (see 'Empty because').",

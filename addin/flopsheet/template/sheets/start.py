@@ -31,8 +31,8 @@ ABOUT_COPY = (
 COPY_STEPS = (
     "1. Change an assumption below (yellow): every formula that names it (DefaultMFU, PUE, BwEfficiency...) "
     "recalculates.",
-    "2. GPUs sheet: edit a datasheet figure or price, or add a GPU in the first empty row below the table; "
-    "Training, Inference and Multimodal look figures up there by GPU name.",
+    "2. GPUs sheet: edit a datasheet figure or price (every sheet looks figures up there by GPU name), or add a "
+    "GPU in the first empty row below the table for use on the Training sheet.",
     "3. Training sheet: type a new scenario in the next empty yellow row; its formulas, checks and the chart "
     "are already in place. Blank MFU, precision or price mean the defaults named on this sheet.",
     "4. Each result's formula is native arithmetic on labelled cells (helper columns show the GPU row, peak, "
