@@ -33,13 +33,13 @@ def run(args) -> int:
     from pathlib import Path
 
     from flopsheet.errors import FlopsheetError
-    from flopsheet.handoff.copy import check_output
     from flopsheet.recalc import find_soffice
+    from flopsheet.safefile import check_output
 
     output = Path(args.output or default_output(args.lang))
     copy = None if args.no_copy else copy_path(output)
     if copy is not None and output.suffix.lower() == ".xlsm":
-        check_output(output, copy, args.force)  # refuse before writing anything
+        check_output(copy, force=args.force, source=output, suffix=".xlsx")  # refuse before writing anything
     summary = build_template(output, force=args.force, lang=args.lang)
     print(summary.text())
     if copy is None:
