@@ -142,3 +142,10 @@ def test_cli_refuses_an_existing_copy_before_writing_anything(tmp_path, monkeypa
     assert main(["template"]) == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["flopsheet.xlsx"]
     assert (tmp_path / "flopsheet.xlsx").read_bytes() == b"mine"
+
+
+def test_cli_no_copy_writes_the_xlsm_only(tmp_path, capsys):
+    out = tmp_path / "model.xlsm"
+    assert main(["template", "-o", str(out), "--no-copy"]) == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["model.xlsm"]
+    assert "hand-off copy" not in capsys.readouterr().out
