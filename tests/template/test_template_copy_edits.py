@@ -58,7 +58,7 @@ def _expected() -> dict[tuple[int, str], float]:
                 (r, "gpu_days"): F["GPU_DAYS"](flops, peak, MFU), (r, "days"): F["TRAIN_DAYS"](flops, peak, 1024, MFU),
                 (r, "needed"): F["GPUS_NEEDED"](flops, peak, 30, MFU),
                 (r, "cost"): F["TRAIN_COST"](flops, peak, price, MFU), (r, "energy"): hours * tdp * 1.2 / 1e6}
-    gpt3_hours = F["GPU_HOURS"](6 * 175e9 * 300e9, 312.0, 0.462)  # row 5: A100 fp16, its own MFU
+    gpt3_hours = F["GPU_HOURS"](6 * 175e9 * 300e9, 312.0, 0.462, None, 1.0)  # row 5: A100 fp16, its MFU, goodput 1
     out[(5, "energy")] = gpt3_hours * A100_TDP * 1.2 / 1e6
     return out
 

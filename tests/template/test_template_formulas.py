@@ -15,6 +15,7 @@ from flopsheet import catalog
 from flopsheet.functions import REGISTRY
 from flopsheet.template import build_template, styles as st
 from flopsheet.template.assumptions import assumptions
+from flopsheet.template.sheets.training import LETTER
 from template_formula_eval import NATIVE, formula_cells, split_ref
 
 
@@ -207,9 +208,10 @@ def test_training_formats_units_and_layout(wb):
                    "GPUs for the deadline": "#,##0", "Energy (MWh": "#,##0"}
     # The peak has its own column, an INDEX/MATCH into the GPUs sheet (name down, precision across).
     peak = ws[f"{_header_col(ws, 'Peak used')}6"].value
-    assert "INDEX(GPUs!" in peak and "$K6" in peak and "MATCH($L6,GPUs!$5:$5,0)" in peak
+    L = LETTER
+    assert "INDEX(GPUs!" in peak and f"${L['row']}6" in peak and f"MATCH(${L['prec_used']}6,GPUs!$5:$5,0)" in peak
     assert ws[f"{_header_col(ws, 'GPU row')}6"].value == '=IF($D6="","",MATCH($D6,GPUs!$A:$A,0))'
-    assert ws["Q12"].value == '=IF($B12="","",TRAIN_FLOPS($B12,$C12))'  # a blank row, ready to fill
+    assert ws[f"{_header_col(ws, 'Compute (FLOPs)')}12"].value == '=IF($B12="","",TRAIN_FLOPS($B12,$C12))'  # blank row
     charts = ws._charts
     assert len(charts) == 1 and charts[0].tagname == "barChart"
 

@@ -143,8 +143,6 @@ STRINGS = {
         "作用；参数（[可选]）",
     "FLOPs":
         "FLOPs",
-    "Training compute in FLOPs: 6 x params x tokens, plus attention if layers, d_model and seq_len are given.":
-        "训练算力（FLOPs）：6 × 参数量 × 词元数；若给出 layers、d_model 和 seq_len，再加上注意力部分。",
     "tokens":
         "词元",
     "Compute-optimal training tokens for a model size (Chinchilla: about 20 tokens per parameter).":
@@ -171,8 +169,6 @@ STRINGS = {
         "MWh",
     "Energy in MWh at the wall: GPU-hours x the GPU's TDP x PUE.":
         "电网侧能耗（MWh）：GPU·小时 × GPU 的 TDP × PUE。",
-    "FLOPs to answer one request: 2 x params per token, plus causal attention if layers and d_model are given.":
-        "回答一次请求的 FLOPs：每个词元 2 × 参数量；若给出 layers 和 d_model，再加上因果注意力部分。",
     "seconds":
         "秒",
     "Compute-bound seconds for flops at mfu of the GPU's peak (the seed's method; a floor, see RESPONSE_SECONDS).":
@@ -189,12 +185,8 @@ STRINGS = {
         "每秒生成的词元数，批内所有序列合计：batch ÷ DECODE_MS × 1000。",
     "GB":
         "GB",
-    "Memory of the weights in GB (1e9 bytes).":
-        "权重占用的显存（GB，1e9 字节）。",
     "Memory for weights, gradients and Adam states in mixed-precision training, in GB (activations excluded).":
         "混合精度训练中权重、梯度和 Adam 状态占用的显存（GB，不含激活值）。",
-    "KV cache in GB: 2 x layers x kv_heads x head_dim x bytes x context_tokens x batch / 1e9.":
-        "KV 缓存（GB）：2 × layers × kv_heads × head_dim × 字节数 × context_tokens × batch ÷ 1e9。",
     "Whole GPUs whose memory holds gb, using usable_fraction of each (rounded up).":
         "显存能容纳 gb 的整块 GPU 数，每块按 usable_fraction 计（向上取整）。",
     "Tokens of an image cut into patch x patch squares; a partial patch still costs a token.":
@@ -361,8 +353,6 @@ STRINGS = {
         "原始报告中 H100 的 1,979 TFLOPS",
     "GPUs for the deadline, dense peak":
         "按期所需 GPU 数（稠密峰值）",
-    "What it would really take":
-        "实际所需",
     "GPUs for the deadline, seed's sparse peak":
         "按期所需 GPU 数（原始报告的稀疏峰值）",
     "Seed row 11: 38.89万 = 388,900 (half the real need)":
@@ -413,8 +403,6 @@ STRINGS = {
         "Training：各情景的算力、时间、GPU、成本和能耗",
     "Type in the yellow cells; a new scenario goes in the next empty yellow row (formulas, checks and the chart already cover it). Peak, TDP and price come from the GPUs sheet unless typed here. MoE models: use ACTIVE parameters.":
         "在黄色单元格中输入；新情景填在下一个空的黄色行（公式、校验和图表已覆盖该行）。峰值、TDP 和价格取自 GPUs 工作表，除非在此填写。MoE 模型：请用激活参数量。",
-    "Columns K-P show what each result uses (GPU row, precision, peak, TDP, MFU, price). A peak of 0 means the GPUs sheet has no dense figure for that precision. Energy = GPU-hours x TDP x PUE. Function cells show #NAME? until the add-in is on (see Start).":
-        "K-P 列显示每个结果所用的中间量（GPU 行号、精度、峰值、TDP、MFU、价格）。峰值为 0 表示 GPUs 工作表没有该精度的稠密数值。能耗 = GPU·小时 × TDP × PUE。加载项启用前，函数单元格显示 #NAME?（见 Start）。",
     "Scenario":
         "情景",
     "Params (active; 70B = 7E+10)":
@@ -459,12 +447,8 @@ STRINGS = {
         "备注与来源",
     "GPT-3 175B (seed)":
         "GPT-3 1750 亿（原始报告）",
-    "Seed rows 1-3: 6 x 175B x 300B at 46.2% of A100's 312 TFLOPS. 46.2% is PaLM 540B's MFU on TPU v4 (Chowdhery et al. 2022), not an A100 measurement; GPT-3 itself trained on V100s. $2/GPU-hour: MosaicML's A100 rental assumption.":
-        "原始报告第 1-3 行：6 × 1750 亿 × 3000 亿，按 A100 的 312 TFLOPS 的 46.2% 计。46.2% 是 PaLM 540B 在 TPU v4 上的 MFU（Chowdhery 等 2022），不是 A100 的实测值；GPT-3 本身在 V100 上训练。2 美元/GPU·小时：MosaicML 的 A100 租用假设。",
     "500B on all 2022 images (seed, dense H100)":
         "5000 亿参数模型训练 2022 年全部图像（原始报告，H100 稠密）",
-    "Seed rows 9-11 at H100's DENSE fp16 peak (989.5 TFLOPS), the rate training can use: twice the seed's GPU count. Tokens come from the Multimodal sheet.":
-        "原始报告第 9-11 行，按 H100 的稠密 fp16 峰值（989.5 TFLOPS），即训练实际可用的速率：所需 GPU 数是原始报告的两倍。词元数取自 Multimodal 工作表。",
     "Same, at the seed's 1,979 TFLOPS (sparse)":
         "同上，按原始报告的 1,979 TFLOPS（稀疏）",
     "The seed's row 11: 1,979 TFLOPS is NVIDIA's headline WITH 2:4 structured sparsity (dense 989.5 x sparsity factor 2). Dense training does not get it; shown for comparison.":
@@ -475,8 +459,6 @@ STRINGS = {
         "词元数 = CHINCHILLA_TOKENS：每个参数 20 个（Hoffmann 等 2022）。MFU 留空：采用 DefaultMFU（Start 工作表）。价格取自 GPUs 工作表。",
     "DeepSeek-V3 (MoE, 37B active of 671B)":
         "DeepSeek-V3（MoE，6710 亿中激活 370 亿）",
-    "Mixture-of-experts: use ACTIVE parameters. The report (arXiv 2412.19437) states 2.788M H800 GPU-hours, $5.576M at $2/GPU-hour; MFU 0.33 of the dense BF16 peak reproduces it (GEMMs ran in FP8).":
-        "混合专家模型：用激活参数量。报告（arXiv 2412.19437）给出 278.8 万 H800 GPU·小时，按 2 美元/GPU·小时计为 557.6 万美元；按稠密 BF16 峰值的 0.33 MFU 可复现（GEMM 以 FP8 运行）。",
     "Pick a GPU from the GPUs sheet (add new ones there)":
         "请从 GPUs 工作表中选择 GPU（新 GPU 请在那里添加）",
     "Pick a precision: bf16, fp16, fp8, fp4, int8, tf32, fp32":
@@ -951,18 +933,57 @@ STRINGS = {
         "工作簿用到的每个数值都来自本工作表：峰值、显存、带宽、TDP 和价格都按 GPU 名称查找，因此在此修改后，重新计算时所有结果随之改变。在表格下方添加的 GPU 可被 Training 和 Multimodal 工作表找到；Inference 的公式只查找目录中的行（请在目录行中修改）。价格是注明日期的假设，不是报价。",
     "Inputs are yellow. Every formula is native Excel and recalculates in any spreadsheet.":
         "黄色为输入。所有公式都是原生 Excel 公式，在任何电子表格软件中都能重新计算。",
-    "Columns K-P show what each result uses (GPU row, precision, peak, TDP, MFU, price). A peak of 0 means the GPUs sheet has no dense figure for that precision. Energy = GPU-hours x TDP x PUE. Every formula is native Excel: it recalculates in Excel, LibreOffice, Gnumeric or Google Sheets.":
-        "K-P 列显示每个结果所用的中间量（GPU 行号、精度、峰值、TDP、MFU、价格）。峰值为 0 表示 GPUs 工作表没有该精度的稠密数值。能耗 = GPU·小时 × TDP × PUE。所有公式都是原生 Excel 公式：在 Excel、LibreOffice、Gnumeric 或 Google 表格中都能重新计算。",
     "Inputs are yellow. Every formula is native Excel; peaks, memory and bandwidth are looked up on the GPUs sheet by GPU name, so edits there flow through.":
         "黄色为输入。所有公式都是原生 Excel 公式；峰值、显存和带宽按 GPU 名称在 GPUs 工作表中查找，在那里修改即可生效。",
     "The seed: a 2024 Chinese industry report on large-model compute demand. 万 = 10,000 (38.89万 = 388,900). Workbook values are native formulas on the argument cells; edit an argument to see the effect.":
         "原始报告：2024 年一份关于大模型算力需求的中文行业报告。万 = 10,000（38.89万 = 388,900）。工作簿数值是基于参数单元格的原生公式；修改参数即可看到效果。",
+    "Productive share of wall-clock time when a scenario leaves it blank":
+        "情景未填写时采用的有效时间比例（goodput，实际时间中用于有效训练的份额）",
+    "Llama 3.1 405B: 0.346 whole-run utilisation (3.8e25 FLOPs in 30.84M H100-hours) over its ~0.40 MFU; PaLM and BLOOM ~0.65 (flopsheet engine/training.py)":
+        "Llama 3.1 405B：全程利用率 0.346（3084 万 H100·小时完成 3.8e25 FLOPs），除以其约 0.40 的 MFU；PaLM 和 BLOOM 约 0.65（flopsheet engine/training.py）",
+    "Training compute in FLOPs: 6 x params x tokens, plus attention if layers, d_model and seq_len are given; a model name gives its active parameters and published tokens.":
+        "训练算力（FLOPs）：6 × 参数量 × 词元数；若给出 layers、d_model 和 seq_len，再加上注意力部分；给出模型名称时采用其激活参数量和已公布的词元数。",
+    "Whole-run utilisation of a published run: flops / (gpu_hours x 3600 x the GPU's dense peak) = MFU x goodput.":
+        "已发表训练的全程利用率：flops ÷ (gpu_hours × 3600 × GPU 稠密峰值) = MFU × goodput。",
+    "FLOPs to answer one request: 2 x params per token, plus causal attention if layers and d_model are given (or params names a catalog model: its layers and heads x head_dim).":
+        "回答一次请求的 FLOPs：每个词元 2 × 参数量；若给出 layers 和 d_model（或 params 为目录中的模型名称：取其层数和头数 × 头维度），再加上因果注意力部分。",
+    "Seconds to the first token: prefill of the prompt, compute (with causal attention for a model name) or reading the weights once, whichever is slower, plus tensor-parallel all-reduces.":
+        "首个词元的等待秒数：提示词预填充，取计算（模型名称时含因果注意力）与读取一遍权重中较慢者，再加上张量并行的 all-reduce。",
+    "GPUs to serve a daily load at its peak hour, counting prefill and decode, at the largest batch that keeps each token under latency_ms and fits in memory.":
+        "在高峰时段承载日负载所需的 GPU 数，计入预填充和解码，批大小取使每个词元低于 latency_ms 且放得进显存的最大值。",
+    "Memory of the weights in GB (1e9 bytes); a model name counts all its weights (every expert).":
+        "权重占用的显存（GB，1e9 字节）；给出模型名称时计入全部权重（所有专家）。",
+    "KV cache in GB: 2 x layers x kv_heads x head_dim x bytes x context_tokens x batch / 1e9, or a catalog model's own cache: KV_CACHE_GB(model, context_tokens, [batch], [bytes_per_value], [gpus]).":
+        "KV 缓存（GB）：2 × layers × kv_heads × head_dim × 字节数 × context_tokens × batch ÷ 1e9，或目录中模型自身的缓存：KV_CACHE_GB(model, context_tokens, [batch], [bytes_per_value], [gpus])。",
+    "One figure of a model from the catalog: total or active parameters, layers, heads, experts, training tokens, GPU-hours, or its source.":
+        "目录中模型的一项数值：总参数量或激活参数量、层数、头数、专家数、训练词元数、GPU·小时或来源。",
+    "The model catalog's names as a column (spills).":
+        "模型目录中的名称，按列返回（溢出）。",
+    "What it would really take (goodput 1: the seed ignores downtime)":
+        "实际所需（goodput 取 1：原始报告忽略停机时间）",
+    "The helper columns right of the inputs show what each result uses (GPU row, precision, peak, TDP, MFU, goodput, price). A peak of 0 means the GPUs sheet has no dense figure for that precision. Energy = GPU-hours x TDP x PUE. Function cells show #NAME? until the add-in is on (see Start).":
+        "输入右侧的辅助列显示每个结果所用的中间量（GPU 行号、精度、峰值、TDP、MFU、goodput、价格）。峰值为 0 表示 GPUs 工作表没有该精度的稠密数值。能耗 = GPU·小时 × TDP × PUE。加载项启用前，函数单元格显示 #NAME?（见 Start）。",
+    "The helper columns right of the inputs show what each result uses (GPU row, precision, peak, TDP, MFU, goodput, price). A peak of 0 means the GPUs sheet has no dense figure for that precision. Energy = GPU-hours x TDP x PUE. Every formula is native Excel: it recalculates in Excel, LibreOffice, Gnumeric or Google Sheets.":
+        "输入右侧的辅助列显示每个结果所用的中间量（GPU 行号、精度、峰值、TDP、MFU、goodput、价格）。峰值为 0 表示 GPUs 工作表没有该精度的稠密数值。能耗 = GPU·小时 × TDP × PUE。所有公式都是原生 Excel 公式：在 Excel、LibreOffice、Gnumeric 或 Google 表格中都能重新计算。",
+    "Goodput (blank = Default goodput)":
+        "goodput（空 = 默认 goodput）",
+    "Goodput used":
+        "所用 goodput",
+    "Seed rows 1-3: 6 x 175B x 300B at 46.2% of A100's 312 TFLOPS. 46.2% is PaLM 540B's MFU on TPU v4 (Chowdhery et al. 2022), not an A100 measurement; GPT-3 itself trained on V100s. $2/GPU-hour: MosaicML's A100 rental assumption. Goodput 1: the seed ignores downtime.":
+        "原始报告第 1-3 行：6 × 1750 亿 × 3000 亿，按 A100 的 312 TFLOPS 的 46.2% 计。46.2% 是 PaLM 540B 在 TPU v4 上的 MFU（Chowdhery 等 2022），不是 A100 的实测值；GPT-3 本身在 V100 上训练。2 美元/GPU·小时：MosaicML 的 A100 租用假设。goodput 取 1：原始报告忽略停机时间。",
+    "Seed rows 9-11 at H100's DENSE fp16 peak (989.5 TFLOPS), the rate training can use: twice the seed's GPU count. Tokens come from the Multimodal sheet. Goodput 1, as the seed.":
+        "原始报告第 9-11 行，按 H100 的稠密 fp16 峰值（989.5 TFLOPS），即训练实际可用的速率：所需 GPU 数是原始报告的两倍。词元数取自 Multimodal 工作表。goodput 取 1，与原始报告相同。",
+    "Mixture-of-experts: use ACTIVE parameters. The report (arXiv 2412.19437) states 2.788M H800 GPU-hours, $5.576M at $2/GPU-hour; MFU 0.33 of the dense BF16 peak reproduces it (GEMMs ran in FP8). 0.33 is whole-run utilisation (IMPLIED_MFU), downtime included, so goodput is 1 here.":
+        "混合专家模型：用激活参数量。报告（arXiv 2412.19437）给出 278.8 万 H800 GPU·小时，按 2 美元/GPU·小时计为 557.6 万美元；按稠密 BF16 峰值的 0.33 MFU 可复现（GEMM 以 FP8 运行）。0.33 是含停机时间的全程利用率（IMPLIED_MFU），因此这里 goodput 取 1。",
+    "Goodput is a fraction: type 0.85 or 85% for 85%":
+        "goodput 是比例：85% 请输入 0.85 或 85%",
 }
 
 # Defined names that stay as written: formulas use them verbatim.
 SAME = frozenset({
     "BwEfficiency",
     "DaysPerMonth",
+    "DefaultGoodput",
     "DefaultMFU",
     "DefaultPrecision",
     "PUE",

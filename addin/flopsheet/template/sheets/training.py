@@ -47,6 +47,7 @@ INPUTS = (
     Col("deadline", "Deadline (days)", 9, st.WHOLE),
     Col("usd", "$/GPU-hour (blank = GPUs sheet)", 11, st.USD_RATE),
     Col("override", "Peak override (TFLOPS; blank = GPUs sheet)", 12, st.ONE_DP),
+    Col("goodput", "Goodput (blank = Default goodput)", 11, st.PCT),
 )
 # Guards: a row without params shows "" everywhere; optional questions (GPU count, deadline) too.
 # Intermediate quantities sit in their own labelled columns (GPU row, precision, peak, TDP, MFU and
@@ -61,20 +62,22 @@ CALCS = (
         '=IF({gpu}="","",IF({override}="",{peak_lookup},{override}))'),
     Col("tdp", "TDP used (W, GPUs sheet)", 9, st.WHOLE, '=IF({gpu}="","",{tdp_lookup})'),
     Col("mfu_used", "MFU used", 8, st.PCT, '=IF({params}="","",IF({mfu}="",DefaultMFU,{mfu}))'),
+    Col("goodput_used", "Goodput used", 8, st.PCT, '=IF({params}="","",IF({goodput}="",DefaultGoodput,{goodput}))'),
     Col("usd_used", "$/GPU-hour used", 10, st.USD_RATE,
         '=IF(OR({params}="",{gpu}=""),"",IF({usd}="",{price_lookup},{usd}))'),
     Col("flops", "Compute (FLOPs)", 11, st.FLOPS, '=IF({params}="","",TRAIN_FLOPS({params},{tokens}))'),
     Col("gpu_hours", "GPU-hours", 13, st.WHOLE,
-        '=IF({params}="","",GPU_HOURS({flops},{peak},{mfu_used}))'),
-    Col("gpu_days", "GPU-days", 12, st.WHOLE, '=IF({params}="","",GPU_DAYS({flops},{peak},{mfu_used}))'),
+        '=IF({params}="","",GPU_HOURS({flops},{peak},{mfu_used},,{goodput_used}))'),
+    Col("gpu_days", "GPU-days", 12, st.WHOLE, '=IF({params}="","",GPU_DAYS({flops},{peak},{mfu_used},,{goodput_used}))'),
     Col("days", "Wall-clock (days, on the GPUs)", 11, st.ONE_DP,
-        '=IF(OR({params}="",{gpus}=""),"",TRAIN_DAYS({flops},{peak},{gpus},{mfu_used}))'),
+        '=IF(OR({params}="",{gpus}=""),"",TRAIN_DAYS({flops},{peak},{gpus},{mfu_used},,{goodput_used}))'),
     Col("needed", "GPUs for the deadline", 11, st.WHOLE,
-        '=IF(OR({params}="",{deadline}=""),"",GPUS_NEEDED({flops},{peak},{deadline},{mfu_used}))'),
+        '=IF(OR({params}="",{deadline}=""),"",GPUS_NEEDED({flops},{peak},{deadline},{mfu_used},,{goodput_used}))'),
     Col("cost", "Cost (USD)", 14, st.USD,
-        '=IF({params}="","",TRAIN_COST({flops},{peak},{usd_used},{mfu_used}))'),
-    # TRAIN_ENERGY_MWH's arithmetic (GPU-hours x TDP x PUE / 1e6, engine.training.train_energy_mwh) on the
-    # GPUs sheet's TDP, so a TDP edited there changes the energy in the add-in workbook and its copy alike.
+        '=IF({params}="","",TRAIN_COST({flops},{peak},{usd_used},{mfu_used},,{goodput_used}))'),
+    # TRAIN_ENERGY_MWH's arithmetic (GPU-hours x TDP x PUE / 1e6, engine.training.train_energy_mwh; the
+    # GPU-hours already include goodput) on the GPUs sheet's TDP, so a TDP edited there changes the energy
+    # in the add-in workbook and its copy alike.
     # A GPU without a TDP on the GPUs sheet shows #N/A (the header says so), never a wrong 0.
     Col("energy", "Energy (MWh; TDP x PUE; #N/A = no TDP on the GPUs sheet)", 13, st.WHOLE,
         '=IF({params}="","",IF({tdp}>0,{gpu_hours}*{tdp}*PUE/WattsPerMW,NA()))'),
@@ -87,7 +90,8 @@ INTRO = (
     "Type in the yellow cells; a new scenario goes in the next empty yellow row (formulas, checks and the chart "
     "already cover it). Peak, TDP and price come from the GPUs sheet unless typed here. MoE models: use ACTIVE "
     "parameters.",
-    "Columns K-P show what each result uses (GPU row, precision, peak, TDP, MFU, price). A peak of 0 means "
+    "The helper columns right of the inputs show what each result uses (GPU row, precision, peak, TDP, MFU, "
+    "goodput, price). A peak of 0 means "
     "the GPUs sheet has no dense figure for that precision. Energy = GPU-hours x TDP x PUE.",
 )
 INTRO_ADDIN = "Function cells show #NAME? until the add-in is on (see Start)."
@@ -103,14 +107,14 @@ def _formula(col: Col, r: int, ctx: Ctx) -> str:
     return placeholders.fill(col.formula, lambda _scope, key: cell[key])
 
 
-def _energy(flops, peak_tflops, tdp_w, mfu):
+def _energy(flops, peak_tflops, tdp_w, mfu, goodput):
     """engine.training.train_energy_mwh with the PUE assumption, or why there is no figure."""
     from flopsheet import engine
     from flopsheet.errors import FlopsheetError
 
     if tdp_w == "" or not tdp_w > 0:
         raise FlopsheetError(NO_TDP)
-    return engine.training.train_energy_mwh(flops, peak_tflops, tdp_w, mfu)
+    return engine.training.train_energy_mwh(flops, peak_tflops, tdp_w, mfu, goodput=goodput)
 
 
 def _tokens_cell(s: sc.TrainingScenario, r: int, ctx: Ctx):
@@ -145,7 +149,8 @@ def write(ws: Worksheet, ctx: Ctx, scenarios=sc.TRAINING, blank_rows: int = sc.B
     for r, s in enumerate(rows, start=FIRST_ROW):
         values = {"name": s.name or None, "params": s.params, "tokens": _tokens_cell(s, r, ctx), "gpu": s.gpu,
                   "precision": s.precision, "mfu": s.mfu, "gpus": s.gpus, "deadline": s.deadline_days,
-                  "usd": s.usd_per_gpu_hour, "override": s.peak_override, "note": s.note or None}
+                  "usd": s.usd_per_gpu_hour, "override": s.peak_override, "goodput": s.goodput,
+                  "note": s.note or None}
         for col in (*INPUTS, NOTES):
             cell = ws[f"{LETTER[col.key]}{r}"]
             v = values[col.key]
@@ -164,7 +169,7 @@ def write(ws: Worksheet, ctx: Ctx, scenarios=sc.TRAINING, blank_rows: int = sc.B
             engine = None
             if key == "energy" and s.name:  # the engine's formula on this row's cells: an independent check
                 engine = (_energy, {"flops": f"flops{r}", "peak_tflops": f"peak{r}", "tdp_w": f"tdp{r}",
-                                    "mfu": f"mfu_used{r}"})
+                                    "mfu": f"mfu_used{r}", "goodput": f"goodput_used{r}"})
             ctx.output(ws.title, f"{key}{r}", label, unit, s.name or f"(blank row {r})",
                        show=key in _SHOWN and bool(s.name), engine=engine)
         ctx.cells[(ws.title, f"row:{s.name}")] = str(r)
@@ -173,6 +178,7 @@ def write(ws: Worksheet, ctx: Ctx, scenarios=sc.TRAINING, blank_rows: int = sc.B
     validate_list(ws, GPU_LIST, span("gpu"), "Pick a GPU from the GPUs sheet (add new ones there)")
     validate_list(ws, PRECISION_LIST, span("precision"), "Pick a precision: bf16, fp16, fp8, fp4, int8, tf32, fp32")
     validate_number(ws, span("mfu"), "0", "1", "MFU is a fraction: type 0.4 or 40% for 40%")
+    validate_number(ws, span("goodput"), "0", "1", "Goodput is a fraction: type 0.85 or 85% for 85%")
     # The parameter count itself, not billions: 70 would be a 70-parameter model (TRAIN_FLOPS
     # refuses below 1E+6 too); a GPU count is whole.
     validate_number(ws, span("params"), "999999.999", None,
