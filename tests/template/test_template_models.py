@@ -35,7 +35,7 @@ def test_one_row_per_model_every_field_a_column(saved):
             value = ws.cell(rows[m.name], cols[f]).value
             assert value == (None if getattr(m, f) in (None, "") else getattr(m, f)), (m.name, f)
     headers = {k: ws.cell(sheet.HEADER_ROW, c).value for k, c in cols.items()}
-    assert headers["total_params"] == "Total parameters (parameters)" and headers["gpu_hours"].endswith(
+    assert headers["total_params"] == "Total (parameters)" and headers["gpu_hours"].endswith(
         "(accelerator-hours)") and headers["context"].endswith("(tokens)")
     assert "GPT-3" in ws.cell(sheet.FIRST_ROW, cols["name"]).value
 

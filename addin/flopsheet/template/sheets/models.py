@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from flopsheet import models
 from flopsheet.handoff import modelsheet
+from flopsheet.template import i18n
 from flopsheet.template import styles as st
 from flopsheet.template.layout import MODEL_LIST, Ctx, finish, quoted, widths
 
@@ -30,7 +31,7 @@ SPARE_ROWS = 40  # the model dropdown's range reaches this far below the catalog
 _FORMAT = {"parameters": st.PARAMS, "count": st.WHOLE, "tokens": st.WHOLE, "FLOPs": st.FLOPS,
            "accelerator-hours": st.WHOLE, "fraction": st.PCT, "year": "0"}
 _UNIT_SHOWN = {"count": "", "year": "", "fraction": "0-1"}
-_LABEL = {"total_params": "Total parameters", "active_params": "Active parameters (per token)",
+_LABEL = {"total_params": "Total", "active_params": "Active per token",
           "d_model": "d_model (width)", "kv_heads": "KV heads", "head_dim": "Head dimension",
           "kv_lora_rank": "MLA latent (kv_lora_rank)", "qk_rope_head_dim": "MLA RoPE key (qk_rope_head_dim)",
           "moe_layers": "MoE layers", "mfu": "Training MFU", "gpu_hours": "Training GPU-hours",
@@ -82,9 +83,11 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
         "Parameters are raw counts shown in billions; active = per token (a mixture of experts reads all of its "
         "total parameters from memory but computes with the active ones). An empty figure is unpublished or "
         "unconfirmed ('Empty because'), or does not apply to the architecture.",
-        "Edit any figure, or add a model in the first empty row below the table: Inference looks figures up here by "
-        "name (grey keys in row 5). Functions given a model name (e.g. DECODE_MS(\"DeepSeek-V3\",...)) read the "
-        "add-in's built-in catalog; type numbers instead to use your own.",
+        i18n.pick("Edit any figure, or add a model in the first empty row below the table: Inference looks figures up "
+                  "here by name (grey keys in row 5). Functions given a model name (e.g. DECODE_MS(\"DeepSeek-V3\",...)) "
+                  "read the add-in's built-in catalog; type numbers instead to use your own.",
+                  "Edit any figure: the Inference formulas that name a model look its figures up in this table's rows "
+                  "by name (grey keys in row 5), so an edit here changes every result on recalculation."),
     )
     for r, text in enumerate(notes, start=2):
         st.set_text(ws.cell(r, 1), text, st.NOTE)
@@ -93,7 +96,7 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
         ctx.model_cols[key] = letter
         spec = models.FIELDS.get(key)
         fmt = (st.SCI if key == "training_tokens" else _FORMAT.get(spec.unit)) if spec and spec.numeric else None
-        st.set_text(ws.cell(KEY_ROW, c), key, st.KEY)
+        st.set_text(ws.cell(KEY_ROW, c), key, st.KEY, translate=False)  # formulas and the hand-off match these
         st.set_text(ws.cell(HEADER_ROW, c), _header(key), st.HEADER)
         width = _WIDTH.get(key, 18 if key == "name" else 44 if key == "missing" else 11)
         ws.column_dimensions[letter].width = width
@@ -111,11 +114,11 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
     # -> its row's name, so the hand-off copy's twins resolve "deepseek v3" as the add-in does.
     key_col = len(keys) + 2
     for c, key in ((key_col, modelsheet.KEY), (key_col + 1, modelsheet.KEY_NAME)):
-        st.set_text(ws.cell(KEY_ROW, c), key, st.KEY)
+        st.set_text(ws.cell(KEY_ROW, c), key, st.KEY, translate=False)
         ws.column_dimensions[get_column_letter(c)].hidden = True
     for r, (spelling, name) in enumerate(modelsheet.key_rows(), start=FIRST_ROW):
-        st.set_text(ws.cell(r, key_col), spelling, st.KEY)
-        st.set_text(ws.cell(r, key_col + 1), name, st.KEY)
+        st.set_text(ws.cell(r, key_col), spelling, st.KEY, translate=False)
+        st.set_text(ws.cell(r, key_col + 1), name, st.KEY, translate=False)
 
     widths(ws, 18)
     print_col = get_column_letter(keys.index("missing") + 1)
