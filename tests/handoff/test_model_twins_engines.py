@@ -16,7 +16,7 @@ from flopsheet.functions import REGISTRY
 from flopsheet.handoff import modelsheet, modeltwins
 from flopsheet.handoff.gpusheet import ensure_table
 from flopsheet.handoff.twins import Expr, model_terms, render
-from flopsheet.handoff.translate import _is_model_name
+from flopsheet.handoff.translate import Translator, _is_model_name
 from flopsheet.recalc import recalculate, recalculate_gnumeric
 
 BLANK = object()
@@ -47,6 +47,15 @@ CASES += [("TTFT_SECONDS", ("DeepSeek-V3", 1000.0, "H200 SXM", 64.0, 1.0, 8.0, 0
           ("MODEL_SPEC", ("deepseek-v3", "total_params"), True), ("MODEL_SPEC", ("GPT-3 175B", "gpu_hours"), True),
           ("MODEL_SPEC", ("Nonexistent", "layers"), True), ("MODEL_SPEC", (7e10, "layers"), True),
           ("MODEL_SPEC", ("Llama 3.1 70B",), True), ("MODEL_SPEC", ("Deep*", "layers"), True)]
+
+
+# typed in the formula: the name is resolved at hand-off time, nothing is left to test in the sheet
+LITERAL = [("DECODE_MS", '"DeepSeek-V3","H200",64,1,8', ("DeepSeek-V3", "H200", 64.0, 1.0, 8.0)),
+           ("KV_CACHE_GB", '"DeepSeek-V3",128000', ("DeepSeek-V3", 128000.0)),
+           ("TTFT_SECONDS", '"Kimi K2",1200000,"H200",1,1,16,0.8,0.4,"fp8"',
+            ("Kimi K2", 1.2e6, "H200", 1.0, 1.0, 16.0, 0.8, 0.4, "fp8")),
+           ("MODEL_SPEC", '"kimi k2","attention"', ("kimi k2", "attention")),
+           ("WEIGHTS_GB", '"DeepSeek-V3",1', ("DeepSeek-V3", 1.0))]
 
 
 def python_value(name, args):
@@ -85,6 +94,12 @@ def workbook(tmp_path_factory):
                 ws.cell(r, c, a)
             exprs.append(Expr("ref", ws.cell(r, c).coordinate))
         ws.cell(r, 15, "=" + _twin(name, exprs, args, table, models))
+        rows.append((r, name, args, python_value(name, args)))
+    tr = Translator(table, None, models)
+    for r, (name, text, args) in enumerate(LITERAL, start=len(CASES) + 1):
+        res = tr.translate(f"={name}({text})", "Cases")
+        assert not res.frozen, res.frozen
+        ws.cell(r, 15, res.text)
         rows.append((r, name, args, python_value(name, args)))
     src = d / "cases.xlsx"
     wb.save(src)

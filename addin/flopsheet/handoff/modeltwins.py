@@ -155,7 +155,7 @@ def render(fn: Function, args: list[Expr], table: Table | None, models: Table, n
         else:
             same = f"TRIM({m})={text(row.name)}"
         tests = [f"NOT(ISLOGICAL({m}))", "NOT(ISNUMBER(" + m + "))", plain_text_test(m), paren(same)] + tests
-    out = f"IFERROR(IF({'*'.join(tests)},{value},NA()),NA())"
+    out = f"IFERROR(IF({'*'.join(tests)},{value},NA()),NA())" if tests else f"IFERROR({value},NA())"
     if len(out) >= MAX_FORMULA - 100:
         raise Untranslatable(f"its twin would be {len(out):,} characters, beyond Excel's {MAX_FORMULA:,}")
     return out
