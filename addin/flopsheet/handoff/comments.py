@@ -14,8 +14,8 @@ import io
 import re
 import zipfile
 
-from flopsheet.exceltext import a1
 from flopsheet.handoff import sheetxml
+from flopsheet.handoff.package import rels_part
 
 AUTHOR = "flopsheet"
 COMMENTS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
@@ -87,3 +87,27 @@ def note_text(why: str) -> str:
     return f"flopsheet hand-off: frozen to the value the flopsheet add-in computes, because {why}."
 
 
+def add(job) -> None:
+    """A comment on each frozen cell saying why (see handoff.comments)."""
+    block = 900  # VML shape-id blocks far above the ones Excel numbers from the sheet index
+    taken = {n.lower() for n in job.pkg.names}
+    for plan in job.plans.values():
+        if not plan.notes:
+            continue
+        rels_name = rels_part(plan.part)
+        rels = job.zf.read(rels_name) if rels_name in job.pkg.names else None
+        if not can_add(plan.data, rels):
+            job.report.warnings.append(
+                f'sheet "{plan.title}" already has comments: the frozen cells are listed here, not commented')
+            continue
+        block += 1
+        n = block
+        while f"xl/comments/comment{n}.xml" in taken or f"xl/drawings/vmldrawing{n}.vml" in taken:
+            n += 1
+        cpart, vpart = f"xl/comments/comment{n}.xml", f"xl/drawings/vmlDrawing{n}.vml"
+        taken |= {cpart.lower(), vpart.lower()}
+        cxml, vml = scratch_parts(plan.notes, block)
+        job.extra[cpart], job.extra[vpart] = cxml, vml
+        new_rels, plan.legacy_rid = relationships(rels, cpart, vpart)
+        (job.parts if rels is not None else job.extra)[rels_name] = new_rels
+        job.ct_add.append(f'<Override PartName="/{cpart}" ContentType="{COMMENTS_TYPE}"/>')

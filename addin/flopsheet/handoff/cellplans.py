@@ -1,0 +1,133 @@
+"""How each changed cell of a worksheet is rendered: a translated formula, a frozen constant, a
+cell an array result spills into, a formula whose cached value --recalc replaces.
+
+Each is a function of the old cell element (None when the part has none) and the values
+LibreOffice computed (None without --recalc), kept in the sheet's SheetPlan.
+"""
+
+from __future__ import annotations
+
+from flopsheet.exceltext import a1
+from flopsheet.handoff import sheetxml
+from flopsheet.handoff.sheetplan import SheetPlan, cell_xml, computed, value_xml
+
+
+def formula(plan: SheetPlan, r0: int, c0: int, f: bytes, keep_cm: bool):
+    """A translated formula cell: the new <f>, the old attributes, and the cached value (the
+    add-in's, or with --recalc LibreOffice's)."""
+    title, pat = plan.title, plan.pat
+
+    def render(old, values, r=r0, c=c0, f=f):
+        a = dict(old.attrs) if old is not None else {}
+        if not keep_cm:
+            a.pop(b"cm", None)
+        ok, v = computed(values, title, r, c)
+        if ok:
+            t, content = value_xml(pat, v, True)
+        else:  # the add-in's cached value: the twin computes the same; Excel recomputes on load
+            t = a.get(b"t")
+            m = pat.v.search(old.inner or b"") if old is not None else None
+            content = m.group(0) if m else b""
+            if t == b"inlineStr":
+                t, content = None, b""
+        return cell_xml(pat, r, c, a, f, t, content)
+
+    return render
+
+
+def spilled(plan: SheetPlan, r: int, c: int) -> None:
+    """A cell an array formula covers: only its cached value is written."""
+    title, pat = plan.title, plan.pat
+
+    def render(old, values, r=r, c=c):
+        a = dict(old.attrs) if old is not None else {}
+        ok, v = computed(values, title, r, c)
+        if not ok and old is not None:
+            return None  # keep what the cell holds until LibreOffice says otherwise
+        t, content = value_xml(pat, v, True) if ok else (None, b"")
+        return cell_xml(pat, r, c, a, None, t, content)
+
+    plan.replace[(r, c)] = render
+
+
+def constant(plan: SheetPlan, r: int, c: int, value) -> None:
+    """A call frozen to its value: a constant cell (no formula, no array metadata)."""
+    pat = plan.pat
+
+    def render(old, values, r=r, c=c, value=value):
+        a = dict(old.attrs) if old is not None else {}
+        a.pop(b"cm", None)
+        a.pop(b"vm", None)
+        t, content = value_xml(pat, value, False)
+        return cell_xml(pat, r, c, a, None, t, content)
+
+    plan.replace[(r, c)] = render
+
+
+def revalued(plan: SheetPlan, f: bytes):
+    """--recalc: a formula cell the hand-off left as it was, with LibreOffice's value cached."""
+    title, pat = plan.title, plan.pat
+
+    def render(old, values):
+        ok, v = computed(values, title, old.r, old.c)
+        if not ok:
+            return None
+        t, content = value_xml(pat, v, True)
+        return cell_xml(pat, old.r, old.c, old.attrs, f, t, content)
+
+    return render
+
+
+def spill(job, plan: SheetPlan, r0: int, c0: int, shape) -> str | None:
+    """The range a result of `shape` spills into when those cells are free, else None."""
+    if not shape or shape == (1, 1):
+        return None
+    rows, cols = shape
+    if r0 + rows - 1 > 1_048_576 or c0 + cols - 1 > 16_384 or rows * cols > 100_000:
+        return None
+    cells = job.book[plan.title]._cells
+    for r in range(r0, r0 + rows):
+        for c in range(c0, c0 + cols):
+            got = cells.get((r, c))
+            if (r, c) != (r0, c0) and got is not None and got.value is not None:
+                return None
+            if (r, c) != (r0, c0) and (r, c) in plan.replace:
+                return None
+    return f"{a1(c0, r0)}:{a1(c0 + cols - 1, r0 + rows - 1)}"
+
+
+def revalue_all(job) -> None:
+    """--recalc: every formula cell's cached value (and every cell an array formula covers)
+    will be LibreOffice's, so viewers that never recalculate show the copy's numbers. Only
+    `<v>` and `t` change in cells the hand-off did not translate."""
+    for s in job.pkg.worksheets:
+        if s.part in job.removed:
+            continue
+        data = job.read_sheet(s.part)
+        pat = sheetxml.pattern_of(data)
+        if pat.has_f not in data:
+            continue
+        plan = job.plan(s.part, s.name, data)
+        for cell in sheetxml.all_cells(data, pat):
+            if not cell.inner or pat.has_f not in cell.inner or (cell.r, cell.c) in plan.replace:
+                continue
+            m = pat.f.search(cell.inner)
+            if m is None:
+                continue
+            fa = sheetxml.attrs(m.group(1))
+            plan.replace[(cell.r, cell.c)] = revalued(plan, m.group(0))
+            if fa.get(b"t") == b"array" and fa.get(b"ref"):
+                c1, r1, c2, r2 = bounds(fa[b"ref"].decode())
+                if (r2 - r1 + 1) * (c2 - c1 + 1) <= 100_000:
+                    for r in range(r1, r2 + 1):
+                        for c in range(c1, c2 + 1):
+                            if (r, c) not in plan.replace:
+                                spilled(plan, r, c)
+
+
+def bounds(ref: str) -> tuple[int, int, int, int]:
+    """"C2:D9" -> (min_col, min_row, max_col, max_row)."""
+    ends = ref.replace("$", "").split(":")
+    r1, c1 = sheetxml.split_ref(ends[0])
+    r2, c2 = sheetxml.split_ref(ends[-1])
+    return min(c1, c2), min(r1, r2), max(c1, c2), max(r1, r2)
