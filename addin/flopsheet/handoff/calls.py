@@ -17,6 +17,7 @@ CALLS = re.compile(CALL_NAMES.pattern.encode(), re.I)
 # x14 extensions' <xm:f>); the hand-off does not translate them, so it says so.
 _OTHER_FORMULA = re.compile(rb"<(?:\w+:)?formula[12]?>([^<]*)</|<xm:f>([^<]*)</xm:f>")
 _NAMES = tuple(name.encode() for name in REGISTRY)
+assert all(b"_" in name for name in _NAMES), "has_calls filters on the underscore every name has"
 _FORMULA_TEXT = re.compile(rb"<(?:\w+:)?(?:f|formula[12]?)\b[^>/]*>([^<]+)<")
 
 
@@ -28,6 +29,8 @@ def has_calls(data: bytes) -> bool:
     if b"(" not in data:
         return False
     texts = b"\n".join(_FORMULA_TEXT.findall(data))
+    if b"_" not in texts:  # every flopsheet function's name has one
+        return False
     upper = texts.upper()
     if not any(name in upper for name in _NAMES):  # plain substring scans, before the pattern
         return False

@@ -72,7 +72,7 @@ def handoff(src, dst, *, force: bool = False, recalc: bool = False, warn=None, p
         raise FlopsheetError(f"input {src} does not exist", "input")
     check_output(dst, force=force, source=src, suffix=".xlsx",
                  why="(the hand-off copy has no macros)")
-    check_workbook(src)
+    check_workbook(src, plain_scan=True)  # parts are read as bytes; what is not rewritten is copied
     with zipfile.ZipFile(src) as zin:
         job = Job(zin, progress, list_formulas)
         rep = job.report

@@ -2,9 +2,10 @@
 
 A worksheet part can be hundreds of megabytes; the hand-off changes a handful of its cells. So
 the part is never parsed into a tree and written back: rows and cells are located with regular
-expressions over the bytes (the package already passed `untrusted.check_workbook`: well-formed,
-no DTD), and the output is the input with the changed cells' byte ranges replaced and new cells
-spliced into their rows. An element's namespace prefix (`<x:c>`) is taken from the part's root.
+expressions over the bytes (the package already passed `untrusted.check_workbook`: no DTD, no
+comments or CDATA unless expat proved the part well-formed, every cell reference bounded), and
+the output is the input with the changed cells' byte ranges replaced and new cells spliced into
+their rows. An element's namespace prefix (`<x:c>`) is taken from the part's root.
 """
 
 from __future__ import annotations
