@@ -1,7 +1,7 @@
 """How each changed cell of a worksheet is rendered: a translated formula, a frozen constant, a
 cell an array result spills into, a formula whose cached value --recalc replaces.
 
-Each is a function of the old cell element (None when the part has none) and the values
+Each is a callable of the old cell element (None when the part has none) and the values
 LibreOffice computed (None without --recalc), kept in the sheet's SheetPlan.
 """
 
@@ -12,16 +12,27 @@ from flopsheet.handoff import sheetxml
 from flopsheet.handoff.sheetplan import SheetPlan, cell_xml, computed, value_xml
 
 
-def formula(plan: SheetPlan, r0: int, c0: int, f: bytes, keep_cm: bool):
-    """A translated formula cell: the new <f>, the old attributes, and the cached value (the
-    add-in's, or with --recalc LibreOffice's)."""
-    title, pat = plan.title, plan.pat
+class _Render:
+    """A planned cell: called with the old Cell (None when the part has none) and the values
+    LibreOffice computed (None without --recalc). A slotted object, not a closure: a sheet
+    plans one per changed cell, so each costs a few pointers (about 80 bytes, not 500)."""
 
-    def render(old, values, r=r0, c=c0, f=f):
+    __slots__ = ("plan", "r", "c")
+
+    def __init__(self, plan: SheetPlan, r: int, c: int):
+        self.plan, self.r, self.c = plan, r, c
+
+
+class _Formula(_Render):
+    __slots__ = ("f", "keep_cm")
+
+    def __call__(self, old, values):
+        plan, r, c = self.plan, self.r, self.c
+        pat = plan.pat
         a = dict(old.attrs) if old is not None else {}
-        if not keep_cm:
+        if not self.keep_cm:
             a.pop(b"cm", None)
-        ok, v = computed(values, title, r, c)
+        ok, v = computed(values, plan.title, r, c)
         if ok:
             t, content = value_xml(pat, v, True)
         else:  # the add-in's cached value: the twin computes the same; Excel recomputes on load
@@ -30,52 +41,69 @@ def formula(plan: SheetPlan, r0: int, c0: int, f: bytes, keep_cm: bool):
             content = m.group(0) if m else b""
             if t == b"inlineStr":
                 t, content = None, b""
-        return cell_xml(pat, r, c, a, f, t, content)
+        return cell_xml(pat, r, c, a, self.f, t, content)
 
-    return render
+
+class _Spilled(_Render):
+    __slots__ = ()
+
+    def __call__(self, old, values):
+        plan, r, c = self.plan, self.r, self.c
+        a = dict(old.attrs) if old is not None else {}
+        ok, v = computed(values, plan.title, r, c)
+        if not ok and old is not None:
+            return None  # keep what the cell holds until LibreOffice says otherwise
+        t, content = value_xml(plan.pat, v, True) if ok else (None, b"")
+        return cell_xml(plan.pat, r, c, a, None, t, content)
+
+
+class _Constant(_Render):
+    __slots__ = ("value",)
+
+    def __call__(self, old, values):
+        a = dict(old.attrs) if old is not None else {}
+        a.pop(b"cm", None)
+        a.pop(b"vm", None)
+        t, content = value_xml(self.plan.pat, self.value, False)
+        return cell_xml(self.plan.pat, self.r, self.c, a, None, t, content)
+
+
+class _Revalued(_Render):
+    __slots__ = ("f",)
+
+    def __call__(self, old, values):
+        ok, v = computed(values, self.plan.title, old.r, old.c)
+        if not ok:
+            return None
+        t, content = value_xml(self.plan.pat, v, True)
+        return cell_xml(self.plan.pat, old.r, old.c, old.attrs, self.f, t, content)
+
+
+def formula(plan: SheetPlan, r0: int, c0: int, f: bytes, keep_cm: bool) -> _Formula:
+    """A translated formula cell: the new <f>, the old attributes, and the cached value (the
+    add-in's, or with --recalc LibreOffice's)."""
+    out = _Formula(plan, r0, c0)
+    out.f, out.keep_cm = f, keep_cm
+    return out
 
 
 def spilled(plan: SheetPlan, r: int, c: int) -> None:
     """A cell an array formula covers: only its cached value is written."""
-    title, pat = plan.title, plan.pat
-
-    def render(old, values, r=r, c=c):
-        a = dict(old.attrs) if old is not None else {}
-        ok, v = computed(values, title, r, c)
-        if not ok and old is not None:
-            return None  # keep what the cell holds until LibreOffice says otherwise
-        t, content = value_xml(pat, v, True) if ok else (None, b"")
-        return cell_xml(pat, r, c, a, None, t, content)
-
-    plan.replace[(r, c)] = render
+    plan.replace[(r, c)] = _Spilled(plan, r, c)
 
 
 def constant(plan: SheetPlan, r: int, c: int, value) -> None:
     """A call frozen to its value: a constant cell (no formula, no array metadata)."""
-    pat = plan.pat
-
-    def render(old, values, r=r, c=c, value=value):
-        a = dict(old.attrs) if old is not None else {}
-        a.pop(b"cm", None)
-        a.pop(b"vm", None)
-        t, content = value_xml(pat, value, False)
-        return cell_xml(pat, r, c, a, None, t, content)
-
-    plan.replace[(r, c)] = render
+    out = _Constant(plan, r, c)
+    out.value = value
+    plan.replace[(r, c)] = out
 
 
-def revalued(plan: SheetPlan, f: bytes):
+def revalued(plan: SheetPlan, f: bytes) -> _Revalued:
     """--recalc: a formula cell the hand-off left as it was, with LibreOffice's value cached."""
-    title, pat = plan.title, plan.pat
-
-    def render(old, values):
-        ok, v = computed(values, title, old.r, old.c)
-        if not ok:
-            return None
-        t, content = value_xml(pat, v, True)
-        return cell_xml(pat, old.r, old.c, old.attrs, f, t, content)
-
-    return render
+    out = _Revalued(plan, 0, 0)
+    out.f = f
+    return out
 
 
 def spill(job, plan: SheetPlan, r0: int, c0: int, shape) -> str | None:

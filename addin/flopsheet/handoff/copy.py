@@ -35,8 +35,10 @@ __all__ = ["Report", "handoff"]
 
 def _write(zin: zipfile.ZipFile, job: Job, out: Path, values=None) -> None:
     parts = dict(job.parts)
+    streamed = {part: plan for part, plan in job.plans.items() if plan.streamable()}
     for part, plan in job.plans.items():
-        parts[part] = plan.render(values)
+        if part not in streamed:
+            parts[part] = plan.render(values)
     if job.styles is not None and job.styles.changed:
         parts[job.pkg.styles] = job.styles.data()
     new_sheet = job.new_sheet
@@ -45,7 +47,15 @@ def _write(zin: zipfile.ZipFile, job: Job, out: Path, values=None) -> None:
             if info.filename in job.removed:
                 continue
             data = parts.get(info.filename)
-            if data is None:
+            plan = streamed.get(info.filename)
+            if plan is not None:  # a rewritten sheet, written piece by piece (never joined in memory)
+                zinfo = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                zinfo.compress_type = zipfile.ZIP_DEFLATED
+                zinfo.external_attr = info.external_attr
+                with zout.open(zinfo, "w", force_zip64=len(plan.data) > 1 << 30) as fh:
+                    for piece in plan.pieces(values):
+                        fh.write(piece)
+            elif data is None:
                 rawzip.copy_raw(zin, zout, info)
             else:
                 zinfo = zipfile.ZipInfo(info.filename, date_time=info.date_time)
@@ -57,7 +67,7 @@ def _write(zin: zipfile.ZipFile, job: Job, out: Path, values=None) -> None:
             added[new_sheet_part(job)] = new_sheet[1]
         for name, data in added.items():
             zout.writestr(name, data)
-    job.report.rewritten = sorted(parts)
+    job.report.rewritten = sorted(set(parts) | set(streamed))
     job.report.removed = sorted(job.removed)
     job.report.added = sorted(added)
 

@@ -101,7 +101,7 @@ def _scan(job, s, data: bytes, tr) -> None:
             continue
         if plan is None:
             plan = job.plan(s.part, title, data)
-        plan.known[(cell.r, cell.c)] = cell
+        plan.known[(cell.r, cell.c)] = cell.start
         _apply(job, plan, cell, fa, ref, res)
         areas = res.numeric_areas
         if areas is None:

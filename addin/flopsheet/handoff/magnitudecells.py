@@ -67,16 +67,16 @@ def convert(job, area) -> None:
         plan = job.plan(sheet.entry.part, title)
         if (r, c) in plan.replace:
             continue
-        plan.known[(r, c)] = found
+        plan.known[(r, c)] = found.start
         fmt = number_format(parts)
         styles = styles_of(job)
+        # the styles part is final before any sheet is written (sheets are streamed after it)
+        style = styles.with_format(int(found.attrs.get(b"s", b"0") or 0), fmt) if fmt and styles else None
 
-        def number(old, values, r=r, c=c, x=x, fmt=fmt, pat=plan.pat):
+        def number(old, values, r=r, c=c, x=x, style=style, pat=plan.pat):
             a = dict(old.attrs) if old is not None else {}
-            if fmt and styles is not None:
-                s = styles.with_format(int(a.get(b"s", b"0") or 0), fmt)
-                if s is not None:
-                    a[b"s"] = str(s).encode()
+            if style is not None:
+                a[b"s"] = str(style).encode()
             t, content = value_xml(pat, float(x), False)
             return cell_xml(pat, r, c, a, None, t, content)
 
