@@ -7,9 +7,11 @@ import math
 import openpyxl
 import pytest
 
+from flopsheet.template.sheets.training import CALCS, LETTER
 from flopsheet.template import build_template
 from flopsheet.template.summary import py
-from template_formula_eval import Evaluator, formula_cells
+from template_formula_eval import NA, Evaluator, formula_cells
+from flopsheet import catalog
 
 # seed-figures.md, column "Expected", by the Seed check's row label; relative tolerance = what
 # the figure's printed digits allow.
@@ -97,10 +99,10 @@ def test_training_rows(saved):
     # DeepSeek-V3 on ACTIVE parameters: the report's 2.788M H800 GPU-hours, to within 1%.
     assert v("DeepSeek-V3 (MoE, 37B active of 671B)", "GPU-hours") == pytest.approx(2.788e6, rel=0.01)
     # H800 SXM TDP 700 W (NVIDIA's H800 datasheet): GPU-hours x 0.7 kW x PUE 1.2, in MWh
-    assert v("DeepSeek-V3 (MoE, 37B active of 671B)", "Energy (MWh; catalog TDP, x PUE)") == pytest.approx(
+    assert v("DeepSeek-V3 (MoE, 37B active of 671B)", ENERGY) == pytest.approx(
         v("DeepSeek-V3 (MoE, 37B active of 671B)", "GPU-hours") * 0.700 * 1.2 / 1000, rel=1e-9)
     for r in range(5 + len(rows), 20):  # blank rows show nothing
-        assert all(ev.value("Training", f"{c}{r}") == "" for c in "KLMNOPQRST")
+        assert all(ev.value("Training", f"{LETTER[c.key]}{r}") == "" for c in CALCS)
 
 
 def test_inference_and_multimodal_figures(saved):
@@ -127,6 +129,30 @@ def test_inference_and_multimodal_figures(saved):
     assert tokens["LLaVA-1.5, CLIP ViT-L/14 at 336 px"] == 576
 
 
+ENERGY = "Energy (MWh; TDP x PUE; #N/A = no TDP on the GPUs sheet)"
+
+
+def test_a_blank_precision_means_the_default_and_a_tdp_edit_moves_the_energy(saved):
+    """Precision left blank reads DefaultPrecision (bf16) in every column; energy reads the GPUs
+    sheet's TDP, so the add-in workbook and its copy agree after the same edit."""
+    wb, _ = saved
+    gpus, training = wb["GPUs"], wb["Training"]
+    keys = {c.value: c.column_letter for c in gpus[5] if c.value}
+    h100 = next(c.row for c in gpus["A"] if c.value == "H100 SXM")
+    gpus[f"{keys['tdp_w']}{h100}"] = 1000.0
+    r = 13
+    training[f"B{r}"], training[f"C{r}"], training[f"D{r}"] = 7e10, 1.4e12, "H100 SXM"
+    ev = Evaluator(wb)
+    flops = 6 * 7e10 * 1.4e12
+    peak = catalog.spec(catalog.resolve("H100 SXM"), "bf16_tflops")
+    L = LETTER
+    assert ev.value("Training", f"{L['prec_used']}{r}") == "bf16" and ev.value("Training", f"{L['peak']}{r}") == peak
+    hours = py("GPU_HOURS", flops, peak, 0.4)
+    assert ev.value("Training", f"{L['gpu_hours']}{r}") == pytest.approx(hours)
+    assert ev.value("Training", f"{L['energy']}{r}") == pytest.approx(hours * 1000.0 * 1.2 / 1e6)
+    assert not any(isinstance(ev.value("Training", f"{L[c.key]}{r}"), NA) for c in CALCS if c.key != "days")
+
+
 def test_edits_on_the_gpus_sheet_flow_into_training(saved):
     """Change a datasheet figure and add a GPU below the table: the lookups follow."""
     wb, _ = saved
@@ -139,7 +165,9 @@ def test_edits_on_the_gpus_sheet_flow_into_training(saved):
     r = 12  # a blank scenario row
     training[f"B{r}"], training[f"C{r}"], training[f"D{r}"], training[f"E{r}"] = 7e10, 1.4e12, "Acme X1", "bf16"
     ev = Evaluator(wb)
-    assert ev.value("Training", "K6") == 500.0  # the dense H100 row now reads the edited peak
-    assert ev.value("Training", "R6") == py("GPUS_NEEDED", 9.216e26, 500.0, 30, 0.462)
-    assert ev.value("Training", f"K{r}") == 1000.0 and ev.value("Training", f"M{r}") == 1.5
-    assert ev.value("Training", f"S{r}") == pytest.approx(py("TRAIN_COST", 6 * 7e10 * 1.4e12, 1000.0, 1.5, 0.4))
+    L = LETTER
+    assert ev.value("Training", f"{L['peak']}6") == 500.0  # the dense H100 row now reads the edited peak
+    assert ev.value("Training", f"{L['needed']}6") == py("GPUS_NEEDED", 9.216e26, 500.0, 30, 0.462, None, 1)
+    assert ev.value("Training", f"{L['peak']}{r}") == 1000.0 and ev.value("Training", f"{L['usd_used']}{r}") == 1.5
+    assert ev.value("Training", f"{L['cost']}{r}") == pytest.approx(
+        py("TRAIN_COST", 6 * 7e10 * 1.4e12, 1000.0, 1.5, 0.4))  # blank goodput: the default, as in Python
