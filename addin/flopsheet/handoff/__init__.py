@@ -2,6 +2,7 @@
 
   twins          a function's native Excel twin, filled in for one call
   gpusheet       the GPUs sheet twins look GPU figures up in
+  modelsheet     the Models sheet twins would look model figures up in (not wired into the copy yet)
   translate      formula text -> the same formula with every flopsheet call replaced by its twin
   copy           `handoff(src, dst)`: the steps below in order, then the copy written
   job            one hand-off in progress: the input package and every change planned

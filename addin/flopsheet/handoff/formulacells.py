@@ -51,27 +51,16 @@ def translate(job) -> None:
 def _scan(job, s, data: bytes, tr) -> None:
     """Every formula cell of one sheet (listed for evaluate); calls translated when `tr`."""
     rep, pat, title = job.report, sheetxml.pattern_of(data), s.name
-    formulas = []  # (r, c, cell, f attrs, text)
-    masters = {}
-    for cell in sheetxml.formula_cells(data, pat):
-        inner = cell.inner
-        if not inner or pat.has_f not in inner:
-            continue
-        m = pat.f.search(inner)
-        if m is None:
-            continue
-        fa = sheetxml.attrs(m.group(1))
-        text = sheetxml.text(m.group(2)) if m.group(2) is not None else None
-        if fa.get(b"t") == b"shared" and text is not None and b"si" in fa:
-            masters[fa[b"si"]] = (cell.r, cell.c, text)
-        formulas.append((cell, fa, text))
+    # Cells are handled as they are found (never all held at once: a sheet can have millions);
+    # shared formulas' masters are found first, by a pass that keeps only them.
+    masters = _masters(data, pat) if b"shared" in data else {}
     plan = None
     table_reason = None
     if tr is not None:
         table_reason = (f'it is on the "{job.table.sheet}" sheet, which the twins read GPU figures from'
                         if job.table.pending != "sheet" else None)
     seen = 0
-    for cell, fa, text in formulas:
+    for cell, fa, text in _formulas(data, pat):
         kind = fa.get(b"t")
         if kind == b"dataTable":
             continue
@@ -113,6 +102,27 @@ def _scan(job, s, data: bytes, tr) -> None:
             rep.warnings.append(
                 f'sheet "{title}": conditional formats or validations call flopsheet functions; '
                 "they are not translated and show #NAME? without the add-in")
+
+
+def _formulas(data: bytes, pat):
+    """(cell, <f> attributes, formula text or None) of each formula cell, in order."""
+    for cell in sheetxml.formula_cells(data, pat):
+        inner = cell.inner
+        if not inner or pat.has_f not in inner:
+            continue
+        m = pat.f.search(inner)
+        if m is None:
+            continue
+        yield cell, sheetxml.attrs(m.group(1)), sheetxml.text(m.group(2)) if m.group(2) is not None else None
+
+
+def _masters(data: bytes, pat) -> dict:
+    """{si: (row, col, text)} of the shared formulas' masters (the cells that hold their text)."""
+    out = {}
+    for cell, fa, text in _formulas(data, pat):
+        if fa.get(b"t") == b"shared" and text is not None and b"si" in fa:
+            out[fa[b"si"]] = (cell.r, cell.c, text)
+    return out
 
 
 def _apply(job, plan: SheetPlan, cell, fa: dict, ref: str | None, res) -> None:
