@@ -7,9 +7,76 @@ LibreOffice computed (None without --recalc), kept in the sheet's SheetPlan.
 
 from __future__ import annotations
 
+import zlib
+from array import array
+
 from flopsheet.exceltext import a1
 from flopsheet.handoff import sheetxml
 from flopsheet.handoff.sheetplan import SheetPlan, cell_xml, computed, value_xml
+
+
+class FormulaStore:
+    """The new <f> elements of one sheet, kept deflated: a twin is hundreds of bytes and a
+    sheet can have hundreds of thousands, nearly alike (1 GB at 100k rows would be 300 MB
+    as bytes objects; deflated, a few MB). Formulas are read back in the order they were
+    added (the order cells are spliced in) by streaming the deflated text once per render;
+    any other order inflates the whole store once."""
+
+    def __init__(self):
+        self._z = zlib.compressobj(6)
+        self._chunks: list[bytes] = []
+        self._lengths = array("q")
+        self._sealed = False
+        self._whole: bytes | None = None
+        self._offsets: array | None = None
+        self.rewind()
+
+    def add(self, f: bytes) -> int:
+        if self._sealed:  # added after a render: keep the store simple, inflate it whole
+            self._unseal()
+        self._chunks.append(self._z.compress(f))
+        self._lengths.append(len(f))
+        return len(self._lengths) - 1
+
+    def _seal(self) -> None:
+        if not self._sealed:
+            self._chunks.append(self._z.flush(zlib.Z_SYNC_FLUSH))
+            self._sealed = True
+
+    def _unseal(self) -> None:
+        data = self._all()
+        self._z = zlib.compressobj(6)
+        self._chunks = [self._z.compress(data)]
+        self._sealed, self._whole, self._offsets = False, None, None
+        self.rewind()
+
+    def _all(self) -> bytes:
+        self._seal()
+        if self._whole is None:
+            self._whole = zlib.decompressobj().decompress(b"".join(self._chunks))
+            self._offsets = array("q", [0])
+            for n in self._lengths:
+                self._offsets.append(self._offsets[-1] + n)
+        return self._whole
+
+    def rewind(self) -> None:
+        """Start reading from the first formula again (each render reads them all once)."""
+        self._next, self._d, self._buf, self._chunk_at = 0, None, b"", 0
+
+    def get(self, i: int) -> bytes:
+        self._seal()
+        if self._whole is not None or i != self._next:
+            whole = self._all()
+            return whole[self._offsets[i]:self._offsets[i + 1]]
+        if self._d is None:
+            self._d = zlib.decompressobj()
+        need = self._lengths[i]
+        while len(self._buf) < need and self._chunk_at < len(self._chunks):
+            self._buf += self._d.decompress(self._chunks[self._chunk_at])
+            self._chunk_at += 1
+        out, self._buf = self._buf[:need], self._buf[need:]
+        self._next = i + 1
+        return out
 
 
 class _Render:
@@ -41,7 +108,7 @@ class _Formula(_Render):
             content = m.group(0) if m else b""
             if t == b"inlineStr":
                 t, content = None, b""
-        return cell_xml(pat, r, c, a, self.f, t, content)
+        return cell_xml(pat, r, c, a, plan.formulas.get(self.f), t, content)
 
 
 class _Spilled(_Render):
@@ -83,7 +150,7 @@ def formula(plan: SheetPlan, r0: int, c0: int, f: bytes, keep_cm: bool) -> _Form
     """A translated formula cell: the new <f>, the old attributes, and the cached value (the
     add-in's, or with --recalc LibreOffice's)."""
     out = _Formula(plan, r0, c0)
-    out.f, out.keep_cm = f, keep_cm
+    out.f, out.keep_cm = plan.formulas.add(f), keep_cm  # f: an index into the sheet's FormulaStore
     return out
 
 

@@ -63,6 +63,9 @@ class SheetPlan:
         self.notes: dict = {}  # (r, c) -> comment text (frozen cells)
         self.known: dict = {}  # (r, c) -> where the cell's element starts in `data` (an int, not a Cell)
         self.legacy_rid: str | None = None  # the comments' VML drawing, when added
+        from flopsheet.handoff.cellplans import FormulaStore  # cellplans renders through plans
+
+        self.formulas = FormulaStore()  # the translated cells' new <f> elements, deflated
 
     def streamable(self) -> bool:
         """Whether `pieces` gives the whole new part: every change is a known byte range and
@@ -86,6 +89,7 @@ class SheetPlan:
         """The new part as a sequence of byte strings (the old bytes between changed cells, and
         each changed cell), so a writer can stream it without joining a copy of the part."""
         data, cell_at, pos = self.data, self.pat.cell, 0
+        self.formulas.rewind()
         for start, (r, c) in sorted((self.known[k], k) for k in self.replace):
             m = cell_at.match(data, start)
             new = self.replace[(r, c)](sheetxml.Cell(r, c, start, m.end(), m.group(1), m.group(2)), values)
@@ -97,6 +101,7 @@ class SheetPlan:
         yield data[pos:]
 
     def _rewrite(self, values) -> bytes:
+        self.formulas.rewind()
         replace = {k: (lambda cell, fn=fn: fn(cell, values)) for k, fn in self.replace.items()}
         insert = {k: fn(values) for k, fn in self.insert.items()}
         # cells planned but absent from the part (a spill into empty cells) are inserted
