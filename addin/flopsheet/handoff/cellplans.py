@@ -23,8 +23,10 @@ class FormulaStore:
     any other order inflates the whole store once."""
 
     def __init__(self):
-        self._z = zlib.compressobj(6)
+        self._z = zlib.compressobj(1)
         self._chunks: list[bytes] = []
+        self._pending: list[bytes] = []
+        self._pending_size = 0
         self._lengths = array("q")
         self._sealed = False
         self._whole: bytes | None = None
@@ -34,19 +36,27 @@ class FormulaStore:
     def add(self, f: bytes) -> int:
         if self._sealed:  # added after a render: keep the store simple, inflate it whole
             self._unseal()
-        self._chunks.append(self._z.compress(f))
+        self._pending.append(f)  # deflated in batches: one zlib call per ~256 KB, not per cell
+        self._pending_size += len(f)
+        if self._pending_size >= 1 << 18:
+            self._deflate()
         self._lengths.append(len(f))
         return len(self._lengths) - 1
 
+    def _deflate(self) -> None:
+        self._chunks.append(self._z.compress(b"".join(self._pending)))
+        self._pending, self._pending_size = [], 0
+
     def _seal(self) -> None:
         if not self._sealed:
+            self._deflate()
             self._chunks.append(self._z.flush(zlib.Z_SYNC_FLUSH))
             self._sealed = True
 
     def _unseal(self) -> None:
         data = self._all()
-        self._z = zlib.compressobj(6)
-        self._chunks = [self._z.compress(data)]
+        self._z = zlib.compressobj(1)
+        self._chunks, self._pending, self._pending_size = [self._z.compress(data)], [], 0
         self._sealed, self._whole, self._offsets = False, None, None
         self.rewind()
 
@@ -61,7 +71,7 @@ class FormulaStore:
 
     def rewind(self) -> None:
         """Start reading from the first formula again (each render reads them all once)."""
-        self._next, self._d, self._buf, self._chunk_at = 0, None, b"", 0
+        self._next, self._d, self._buf, self._pos, self._chunk_at = 0, None, b"", 0, 0
 
     def get(self, i: int) -> bytes:
         self._seal()
@@ -71,10 +81,17 @@ class FormulaStore:
         if self._d is None:
             self._d = zlib.decompressobj()
         need = self._lengths[i]
-        while len(self._buf) < need and self._chunk_at < len(self._chunks):
-            self._buf += self._d.decompress(self._chunks[self._chunk_at])
-            self._chunk_at += 1
-        out, self._buf = self._buf[:need], self._buf[need:]
+        while len(self._buf) - self._pos < need:  # inflate about a megabyte at a time
+            if self._d.unconsumed_tail:
+                more = self._d.decompress(self._d.unconsumed_tail, 1 << 20)
+            elif self._chunk_at < len(self._chunks):
+                more = self._d.decompress(self._chunks[self._chunk_at], 1 << 20)
+                self._chunk_at += 1
+            else:
+                break
+            self._buf, self._pos = self._buf[self._pos:] + more, 0
+        out = self._buf[self._pos:self._pos + need]
+        self._pos += need
         self._next = i + 1
         return out
 

@@ -53,8 +53,14 @@ def _write(zin: zipfile.ZipFile, job: Job, out: Path, values=None) -> None:
                 zinfo.compress_type = zipfile.ZIP_DEFLATED
                 zinfo.external_attr = info.external_attr
                 with zout.open(zinfo, "w", force_zip64=len(plan.data) > 1 << 30) as fh:
-                    for piece in plan.pieces(values):
-                        fh.write(piece)
+                    batch, size = [], 0
+                    for piece in plan.pieces(values):  # written in batches of about a megabyte
+                        batch.append(piece)
+                        size += len(piece)
+                        if size >= 1 << 20:
+                            fh.write(b"".join(batch))
+                            batch, size = [], 0
+                    fh.write(b"".join(batch))
             elif data is None:
                 rawzip.copy_raw(zin, zout, info)
             else:
