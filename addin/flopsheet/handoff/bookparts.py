@@ -1,5 +1,5 @@
 """The workbook part, its relationships and `[Content_Types].xml`, edited as text: settings sheet
-and VBA project gone, the GPUs sheet added, defined names translated, `fullCalcOnLoad` set.
+and VBA project gone, the GPUs / Models sheets added, defined names translated, `fullCalcOnLoad` set.
 Nothing else in them changes (a copy without calls keeps all three byte for byte).
 """
 
@@ -26,10 +26,10 @@ def workbook_parts(job, translated: bool) -> None:
     text = job.zf.read(book).decode("utf-8")
     removed_idx = sorted(s.index for s in job.conf)
     prefix = (re.search(r"<(\w+:)?workbook\b", text).group(1) or "")
-    new_sheet = job.new_sheet
+    new_sheets = job.new_sheets
     changed = False
-    if removed_idx or new_sheet or translated or job.name_texts:
-        text = _edit_workbook(job, text, prefix, removed_idx, new_sheet, translated)
+    if removed_idx or new_sheets or translated or job.name_texts:
+        text = _edit_workbook(job, text, prefix, removed_idx, new_sheets, translated)
         changed = True
     if changed:
         job.parts[book] = text.encode("utf-8")
@@ -42,10 +42,10 @@ def workbook_parts(job, translated: bool) -> None:
         gone |= {s.rid for s in job.conf}
         for rid in gone:
             new_rels = re.sub(r'<(?:\w+:)?Relationship\b[^>]*\bId="' + re.escape(rid) + r'"[^>]*/>', "", new_rels)
-        if new_sheet:
-            target = new_sheet_part(job)
+        for title, _ in new_sheets:
+            target = new_sheet_part(job, title)
             kind = next((r.full_type for r in pkg.rels if r.type == "worksheet"), WORKSHEET_REL)
-            rel = (f'<Relationship Id="{new_rid(job)}" Type="{kind}" '
+            rel = (f'<Relationship Id="{new_rid(job, title)}" Type="{kind}" '
                    f'Target="/{target}"/>')
             new_rels = re.sub(r"(</(?:\w+:)?Relationships>)", lambda m: rel + m.group(1), new_rels)
         if new_rels != rels:
@@ -63,8 +63,8 @@ def workbook_parts(job, translated: bool) -> None:
         new_ct = re.sub(r'<(?:\w+:)?Default\b[^>]*Extension="bin"[^>]*ContentType="application/vnd\.ms-office\.'
                         r'vbaProject"[^>]*/>', "", new_ct, flags=re.I)
     adds = list(job.ct_add)
-    if new_sheet:
-        adds.append(f'<Override PartName="/{new_sheet_part(job)}" ContentType="{WORKSHEET_TYPE}"/>')
+    for title, _ in new_sheets:
+        adds.append(f'<Override PartName="/{new_sheet_part(job, title)}" ContentType="{WORKSHEET_TYPE}"/>')
     if any(n.endswith(".vml") for n in job.extra) and not re.search(r'Extension="vml"', new_ct, re.I):
         adds.insert(0, f'<Default Extension="vml" ContentType="{comments.VML_TYPE}"/>')
     if adds:
@@ -73,27 +73,30 @@ def workbook_parts(job, translated: bool) -> None:
         job.parts["[Content_Types].xml"] = new_ct.encode("utf-8")
 
 
-def new_sheet_part(job) -> str:
-    if job.new_part is None:
+def new_sheet_part(job, title: str) -> str:
+    """The part name of an added sheet: the first sheetN.xml neither the input nor another
+    added sheet uses."""
+    if title not in job.new_parts:
+        taken = {x.lower() for x in job.pkg.names} | set(job.new_parts.values())
         n = 1
-        while f"xl/worksheets/sheet{n}.xml".lower() in {x.lower() for x in job.pkg.names}:
+        while f"xl/worksheets/sheet{n}.xml" in taken:
             n += 1
-        job.new_part = f"xl/worksheets/sheet{n}.xml"
-    return job.new_part
+        job.new_parts[title] = f"xl/worksheets/sheet{n}.xml"
+    return job.new_parts[title]
 
 
-def _edit_workbook(job, text: str, p: str, removed_idx: list, new_sheet, translated: bool) -> str:
+def _edit_workbook(job, text: str, p: str, removed_idx: list, new_sheets: list, translated: bool) -> str:
     pkg = job.pkg
     conf_names = {s.name for s in job.conf}
     # sheets: drop the conf sheets, add the GPUs sheet
     for s in job.conf:
         text = re.sub(r"<" + re.escape(p) + r'sheet\b[^>]*\bname="' + re.escape(xml_attr(s.name))
                       + r'"[^>]*/>', "", text, count=1)
-    if new_sheet:
-        ids = [int(s.sheet_id) for s in pkg.sheets if (s.sheet_id or "").isdigit()]
+    ids = [int(s.sheet_id) for s in pkg.sheets if (s.sheet_id or "").isdigit()]
+    for i, (title, _) in enumerate(new_sheets, start=1):
         rid = _rid_attr(text)
-        el = (f'<{p}sheet name="{xml_attr(new_sheet[0])}" sheetId="{max(ids, default=0) + 1}" '
-              f'{rid}="{new_rid(job)}"/>')
+        el = (f'<{p}sheet name="{xml_attr(title)}" sheetId="{max(ids, default=0) + i}" '
+              f'{rid}="{new_rid(job, title)}"/>')
         text = re.sub(r"(</" + re.escape(p) + r"sheets>)", lambda m: el + m.group(1), text, count=1)
 
     def shift_index(i: int) -> int | None:
@@ -143,10 +146,10 @@ def _edit_workbook(job, text: str, p: str, removed_idx: list, new_sheet, transla
     return text
 
 
-def new_rid(job) -> str:
-    if job.new_rid is None:
-        job.new_rid = fresh_id({r.id for r in job.pkg.rels}, "rId")
-    return job.new_rid
+def new_rid(job, title: str) -> str:
+    if title not in job.new_rids:
+        job.new_rids[title] = fresh_id({r.id for r in job.pkg.rels} | set(job.new_rids.values()), "rId")
+    return job.new_rids[title]
 
 
 def _rid_attr(text: str) -> str:

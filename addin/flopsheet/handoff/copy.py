@@ -8,7 +8,7 @@ merged cells, chart data tables, rich text after plain text, pivot relationships
   streamed as bytes (handoff.sheetxml); text magnitudes those calls read ("175B") become
   numbers in place, formatted as typed (one `<xf>` appended to the styles part);
 * the workbook part: defined names calling flopsheet functions, the xlwings.conf sheet gone,
-  the GPUs sheet added, `fullCalcOnLoad` set; its relationships and `[Content_Types].xml`
+  the GPUs and Models sheets added, `fullCalcOnLoad` set; its relationships and `[Content_Types].xml`
   follow (the VBA project and calcChain removed, the main content type made macro-free);
 * every other part is copied as its compressed bytes (handoff.rawzip).
 
@@ -23,7 +23,7 @@ import zipfile
 from pathlib import Path
 
 from flopsheet.errors import FlopsheetError
-from flopsheet.handoff import bookparts, carry, cellplans, comments, formulacells, gputable, rawzip, removals
+from flopsheet.handoff import bookparts, carry, cellplans, comments, formulacells, gputable, modeltable, rawzip, removals
 from flopsheet.handoff.bookparts import new_sheet_part
 from flopsheet.handoff.job import Job
 from flopsheet.handoff.report import Report
@@ -41,7 +41,6 @@ def _write(zin: zipfile.ZipFile, job: Job, out: Path, values=None) -> None:
             parts[part] = plan.render(values)
     if job.styles is not None and job.styles.changed:
         parts[job.pkg.styles] = job.styles.data()
-    new_sheet = job.new_sheet
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             if info.filename in job.removed:
@@ -69,8 +68,8 @@ def _write(zin: zipfile.ZipFile, job: Job, out: Path, values=None) -> None:
                 zinfo.external_attr = info.external_attr
                 zout.writestr(zinfo, data)
         added = dict(job.extra)
-        if new_sheet:
-            added[new_sheet_part(job)] = new_sheet[1]
+        for title, sheet_xml in job.new_sheets:
+            added[new_sheet_part(job, title)] = sheet_xml
         for name, data in added.items():
             zout.writestr(name, data)
     job.report.rewritten = sorted(set(parts) | set(streamed))
@@ -97,6 +96,7 @@ def handoff(src, dst, *, force: bool = False, recalc: bool = False, warn=None, p
             progress("translating formulas")
         formulacells.translate(job)
         gputable.gpus(job)
+        modeltable.models(job)
         comments.add(job)
         translated = bool(job.plans) or bool(job.name_texts)
         if translated:

@@ -43,10 +43,15 @@ def translate(job) -> None:
     job.book = Book(pkg, dropped={s.name for s in job.conf})
     job.table = gpusheet.plan_table(gputable.TableView(job.book, pkg))
     # Model names are looked up on the workbook's own Models sheet (the template's); a workbook
-    # without one keeps model-name calls as values, with a comment saying why.
+    # without one gets one (handoff.modeltable) if a call names a model (translate.Translator
+    # uses the planned sheet only for those calls).
     models_view = [ws for ws in job.book.worksheets if ws.title == modelsheet.SHEET]
     job.models = modelsheet.find_table(_Sheets(models_view)) if models_view else None
+    if job.models is None:
+        job.models = modelsheet.plan_table(_Sheets([], job.book.sheetnames))
     tr = job.tr = CachedTranslator(job.table, Refs(job.book, job.book.cached), job.models)
+    if job.models.pending == "sheet":
+        tr.cells_may_name_models = _text_may_name_models(job, candidates)
     for s, data, has in candidates:
         _scan(job, s, data, tr if has else None)
     _names(job, tr)
@@ -200,8 +205,19 @@ def _plain(v):
         return str(v)
 
 
+def _text_may_name_models(job, candidates) -> bool:
+    """Whether a cell can hold a catalog model's name: one of the shared strings is a spelling
+    of one, or a calling sheet holds inline or formula text. When not, the translator never
+    reads the cells a model argument points at (reading them would parse whole sheets)."""
+    keys = {k for k, _ in modelsheet.key_rows()}
+    if any(modelsheet.formula_key(s) in keys for s in job.pkg.sst()):
+        return True
+    return any(b"inlineStr" in data or b't="str"' in data for _, data, has in candidates if has)
+
+
 class _Sheets:
     """Just these sheets, for modelsheet.find_table (no other sheet is parsed)."""
 
-    def __init__(self, worksheets):
+    def __init__(self, worksheets, sheetnames=()):
         self.worksheets = worksheets
+        self.sheetnames = list(sheetnames)  # for a new sheet's title (plan_table)

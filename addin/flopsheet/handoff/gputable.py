@@ -39,7 +39,7 @@ def gpus(job) -> None:
     if re.search(rb' s="[1-9]', sheet_xml) or re.search(rb'\bt="s"', sheet_xml):
         raise FlopsheetError("internal error: the GPUs sheet needs styles or shared strings")
     if pending == "sheet":
-        job.new_sheet = (table.sheet, sheet_xml)
+        job.new_sheets.append((table.sheet, sheet_xml))
     else:
         _add_keys(job, table, sheet_xml)
     job.report.notes.extend(table.notes)

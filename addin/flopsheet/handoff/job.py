@@ -32,12 +32,12 @@ class Job:
         self.conf: list = []  # the xlwings settings sheets (removed)
         self.book = None  # handoff.package.Book, when a call is translated
         self.table = None  # gpusheet's plan for the GPU table
-        self.models = None  # modelsheet.find_table of the workbook's Models sheet, if it has one
+        self.models = None  # modelsheet's Table: the workbook's Models sheet, or the one the copy adds
         self.tr = None
         self.name_texts: dict = {}  # (name, localSheetId) -> translated defined-name text
-        self.new_sheet = None  # (title, worksheet bytes): the GPUs sheet, when added
-        self.new_part: str | None = None  # its part name
-        self.new_rid: str | None = None  # its relationship id in the workbook
+        self.new_sheets: list = []  # (title, worksheet bytes): the GPUs / Models sheets added
+        self.new_parts: dict[str, str] = {}  # title -> its part name
+        self.new_rids: dict[str, str] = {}  # title -> its relationship id in the workbook
         self.ct_add: list[str] = []  # content-type entries for added parts
 
     def read_sheet(self, part: str) -> bytes:

@@ -265,6 +265,7 @@ class Translator:
         self.table = table
         self.refs = refs
         self.models = models  # the workbook's Models sheet (modelsheet.find_table), or None
+        self.cells_may_name_models = True  # False: no cell's text is a model name (formulacells)
 
     def needs(self, formula: str) -> bool:
         return CALL_NAMES.search(formula) is not None
@@ -345,12 +346,19 @@ class Translator:
         if reason is None and fn.name == "MODEL_SPEC" and self.models is None:
             reason = NO_MODELS_SHEET
         model = self._model_name(fn, exprs) if reason is None else None
+        models = self.models
+        if reason is None and models is not None and models.pending == "sheet" and model is None \
+                and not self._names_model(fn, exprs):
+            # The Models sheet is one the copy would add (the workbook has none): a call without a
+            # model name translates as if it did not exist, so a workbook whose calls hold only
+            # numbers gets no Models sheet (twins read a cell as a number or a name only with one).
+            models = None
         if reason is None:
             try:
-                if model is not None and self.models is None:
+                if model is not None and models is None:
                     raise Untranslatable(f"a model name ({model}): the workbook has no Models sheet to look it up on")
-                text = (modeltwins.render(fn, exprs, self.table, self.models, model) if model is not None
-                        else twins.render(fn, exprs, self.table, self.models))
+                text = (modeltwins.render(fn, exprs, self.table, models, model) if model is not None
+                        else twins.render(fn, exprs, self.table, models))
             except Untranslatable as u:
                 reason = u.reason
         if reason is not None:
@@ -384,6 +392,30 @@ class Translator:
         else:
             return None
         return v.strip() if _is_model_name(v, a.name) else None
+
+    def _names_model(self, fn, exprs) -> bool:
+        """Whether a call names a catalog model: MODEL_SPEC, or a model argument holding a name
+        typed in the formula or in the cell it reads now. A cell found holding a name makes the
+        translation depend on the cell (never reused for another row); a column of numbers keeps
+        its one shared translation (a name typed later in such a column reads as a number, as
+        in a workbook that has no Models sheet)."""
+        if fn.name == "MODEL_SPEC":
+            return True
+        for a, e in zip(fn.args, exprs):
+            if a.kind != "model":
+                continue
+            if e.kind == "literal" and _is_model_name(e.value, a.name):
+                return True
+            if e.kind == "ref" and self.refs is not None and self.cells_may_name_models:
+                try:
+                    v = self.refs.values(e.text, self._sheet)
+                except Untranslatable:
+                    continue
+                cells = [x for row in v for x in row] if isinstance(v, list) else [v]
+                if any(_is_model_name(x, a.name) for x in cells):
+                    self._res.depends_on_values = True
+                    return True
+        return False
 
     def _freeze(self, call: Call, fn):
         """What the Python function returns for this call (as a cell shows it)."""
