@@ -58,6 +58,10 @@ def _cases():
         ("C16", "=MODEL_SPEC(A6,B16)", F["MODEL_SPEC"]("Kimi K2", "layers")),  # field in a cell: frozen
         ("C17", "=2*TRAIN_FLOPS(A6)", 2 * F["TRAIN_FLOPS"]("Kimi K2")),
         ("C18", '=TRAIN_FLOPS(A5)', F["TRAIN_FLOPS"]("70B")),  # a magnitude: no tokens, an error
+        # one column mixing numbers and a name: the name's row is not given the numbers' translation
+        ("C20", "=WEIGHTS_GB(A20,2)", F["WEIGHTS_GB"](70e9, 2)),
+        ("C21", "=WEIGHTS_GB(A21,2)", F["WEIGHTS_GB"]("DeepSeek-V3", 2)),
+        ("C22", "=WEIGHTS_GB(A22,2)", F["WEIGHTS_GB"](8e9, 2)),
     ]
 
 
@@ -68,6 +72,9 @@ def _build(path):
     for ref, name in CELLS.items():
         ws.write_string(ref, name)
     ws.write_string("B16", "layers")
+    ws.write_number("A20", 70e9)
+    ws.write_string("A21", "DeepSeek-V3")
+    ws.write_number("A22", 8e9)
     for ref, formula, _ in _cases():
         ws.write_formula(ref, formula, None, 0)
     ws.write_comment("A2", "a mixture of experts")
@@ -115,7 +122,7 @@ def test_copy_gets_a_models_sheet_and_native_formulas(copied):
             continue
         f = book["Estimates"].cell(*split_ref(ref)).value
         assert isinstance(f, str) and f.startswith("="), (ref, f)
-        if ref not in ("C6", "C18"):  # "70B" in A5 is a magnitude (a number), not a model name
+        if ref not in ("C6", "C18", "C20", "C22"):  # "70B" in A5, A20 and A22 are numbers
             assert "Models!" in f, (ref, f)
 
 

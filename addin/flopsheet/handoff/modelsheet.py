@@ -9,8 +9,7 @@ normalise (TRIM, then no spaces, hyphens, underscores or dots; VLOOKUP ignores c
 A workbook that already has a Models sheet (the template's, when it gets one) is read by its
 headers (`find_table`). The table object and its VLOOKUP formulas are gpusheet.Table's.
 
-Not wired yet: handoff/copy.py (being rewritten) must call `plan_table` / `materialize` beside
-the GPUs sheet's, and twins.py must fill `{model:field}` placeholders with `Table.lookup`.
+A workbook without one gets the sheet from handoff/modeltable.py when a call names a model.
 """
 
 from __future__ import annotations

@@ -395,10 +395,10 @@ class Translator:
 
     def _names_model(self, fn, exprs) -> bool:
         """Whether a call names a catalog model: MODEL_SPEC, or a model argument holding a name
-        typed in the formula or in the cell it reads now. A cell found holding a name makes the
-        translation depend on the cell (never reused for another row); a column of numbers keeps
-        its one shared translation (a name typed later in such a column reads as a number, as
-        in a workbook that has no Models sheet)."""
+        typed in the formula or in the cell it reads now. A translation that read a cell depends
+        on it (never reused for another row: a column may mix numbers and names); cells are read
+        only when some text of the workbook is a model name (formulacells), so a workbook of
+        numbers keeps one shared translation per column."""
         if fn.name == "MODEL_SPEC":
             return True
         for a, e in zip(fn.args, exprs):
@@ -407,13 +407,13 @@ class Translator:
             if e.kind == "literal" and _is_model_name(e.value, a.name):
                 return True
             if e.kind == "ref" and self.refs is not None and self.cells_may_name_models:
+                self._res.depends_on_values = True
                 try:
                     v = self.refs.values(e.text, self._sheet)
                 except Untranslatable:
                     continue
                 cells = [x for row in v for x in row] if isinstance(v, list) else [v]
                 if any(_is_model_name(x, a.name) for x in cells):
-                    self._res.depends_on_values = True
                     return True
         return False
 
