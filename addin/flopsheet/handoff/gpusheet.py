@@ -21,9 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from openpyxl.utils import get_column_letter
-
 from flopsheet import catalog
+from flopsheet.handoff import catalogsheet
 from flopsheet.exceltext import a1, sheet_prefix, string_literal
 
 from flopsheet.catalog import normalise_key
@@ -31,8 +30,8 @@ from flopsheet.catalog import normalise_key
 SHEET = "GPUs"
 NAME = "name"
 ALIASES = "aliases"
-KEY = "lookup_key"
-KEY_NAME = "lookup_name"
+KEY = catalogsheet.KEY
+KEY_NAME = catalogsheet.KEY_NAME
 HEADERS = (NAME, *catalog.FIELDS, ALIASES)
 # Prefixes a cell may put before a model name, per vendor (catalog.lookup drops any of
 # _PREFIXES in any order; a formula cannot, so the key table lists the likely spellings).
@@ -184,28 +183,12 @@ def find_table(wb) -> Table | None:
 
 
 def _write_keys(ws, table: Table) -> None:
-    col = table.key_col
-    ws.cell(table.header_row, col, KEY)
-    ws.cell(table.header_row, col + 1, KEY_NAME)
-    for i, (k, name) in enumerate(key_rows(), start=table.header_row + 1):
-        ws.cell(i, col, k)
-        ws.cell(i, col + 1, name)
-    for c in (col, col + 1):
-        ws.column_dimensions[get_column_letter(c)].hidden = True
+    catalogsheet.write_keys(ws, table, key_rows())
 
 
 def _write_sheet(wb, title: str) -> None:
     """A GPUs sheet with the whole catalog, in the layout `plan_table` promised."""
-    ws = wb.create_sheet(title)
-    ws.append(list(HEADERS))
-    for gpu in catalog.all_gpus():
-        row = [gpu.name]
-        for f in catalog.FIELDS:
-            v = getattr(gpu, f)
-            row.append(None if v in (None, "") else v)
-        row.append("; ".join(gpu.aliases))
-        ws.append(row)
-    ws.freeze_panes = "B2"
+    catalogsheet.write_sheet(wb, title, HEADERS, catalog.all_gpus(), catalog.FIELDS)
 
 
 def plan_table(wb) -> Table:

@@ -16,16 +16,15 @@ from __future__ import annotations
 
 import re
 
-from openpyxl.utils import get_column_letter
-
 from flopsheet import models
+from flopsheet.handoff import catalogsheet
 from flopsheet.handoff.gpusheet import Table, header_key
 
 SHEET = "Models"
 NAME = "name"
 ALIASES = "aliases"
-KEY = "lookup_key"
-KEY_NAME = "lookup_name"
+KEY = catalogsheet.KEY
+KEY_NAME = catalogsheet.KEY_NAME
 HEADERS = (NAME, *models.FIELDS, ALIASES)
 # What a formula does to a cell's text before looking it up (VLOOKUP is case-insensitive).
 NORMALISE = 'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(TRIM({0})," ",""),"-",""),"_",""),".","")'
@@ -94,27 +93,11 @@ def find_table(wb) -> Table | None:
 
 
 def _write_keys(ws, table: Table) -> None:
-    col = table.key_col
-    ws.cell(table.header_row, col, KEY)
-    ws.cell(table.header_row, col + 1, KEY_NAME)
-    for i, (k, name) in enumerate(key_rows(), start=table.header_row + 1):
-        ws.cell(i, col, k)
-        ws.cell(i, col + 1, name)
-    for c in (col, col + 1):
-        ws.column_dimensions[get_column_letter(c)].hidden = True
+    catalogsheet.write_keys(ws, table, key_rows())
 
 
 def _write_sheet(wb, title: str) -> None:
-    ws = wb.create_sheet(title)
-    ws.append(list(HEADERS))
-    for m in models.all_models():
-        row = [m.name]
-        for f in models.FIELDS:
-            v = getattr(m, f)
-            row.append(None if v in (None, "") else v)
-        row.append("; ".join(m.aliases))
-        ws.append(row)
-    ws.freeze_panes = "B2"
+    catalogsheet.write_sheet(wb, title, HEADERS, models.all_models(), models.FIELDS)
 
 
 def plan_table(wb) -> Table:
