@@ -6,6 +6,9 @@ rules, which the Excel face uses to error per element.
 """
 
 from flopsheet.engine._checks import COUNT_DIGITS, Formula, ceil_whole, run_masked, run_scalar
+from flopsheet.engine.economics import (
+    cluster_capex, cost_per_mtok, energy_cost_usd, fleet_power_mw, gpu_tco_per_hour, gross_margin, train_cost_amortised,
+)
 from flopsheet.engine.inference import (
     decode_ms, infer_flops, infer_seconds, response_seconds, serving_replicas, tokens_per_second,
 )
@@ -23,4 +26,6 @@ __all__ = [
     "infer_flops", "infer_seconds", "decode_ms", "response_seconds", "tokens_per_second", "serving_replicas",
     "weights_gb", "train_memory_gb", "kv_cache_gb", "gpus_to_fit",
     "image_tokens", "video_tokens", "text_tokens", "tokens_to_words",
+    "cluster_capex", "fleet_power_mw", "energy_cost_usd", "gpu_tco_per_hour", "train_cost_amortised", "cost_per_mtok",
+    "gross_margin",
 ]

@@ -168,11 +168,16 @@ class _Call:
         a, e = self.spec[name], self.given[name]
         if a.engine == "tokens_per_unit":  # TEXT_TOKENS' unit: a name or a number of tokens per unit
             v = self._unit(e)
+        elif a.convert is not None or a.kind == "text":  # COST_PER_MTOK's kind, RANGE_TEXT's unit
+            v = self._text(a, e)
         elif a.kind != "number":
             raise Untranslatable(f"argument {name} ({a.kind}) has no placeholder form")
         elif _blank_literal(e):
             if a.default is REQUIRED:
                 raise Untranslatable(f"{name} is required")
+            if a.default is None and self.fn.impl is not None and self.fn.formula is not None:
+                # CLUSTER_CAPEX's price: its default is the add-in's price table, not a sheet figure
+                raise Untranslatable(f"{name} is omitted and its default comes from the add-in's price table")
             v = _Value('""', None, optional=True, omitted=True) if a.default is None else \
                 _Value(number(a.default), float(a.default))
         elif e.kind == "literal":
@@ -185,6 +190,24 @@ class _Call:
             v = _Value(t, None, runtime=e.kind != "call" or self.guard_calls, optional=a.default is None)
         self.cache[name] = v
         return v
+
+    def _text(self, a, e: Expr) -> _Value:
+        """A text argument: converted to its number when typed in the formula (`a.convert`), a
+        string literal or the referenced cell's text otherwise (`a.kind == "text"`)."""
+        if _blank_literal(e) or e.kind == "literal":
+            value = a.default if _blank_literal(e) else e.value
+            if isinstance(value, ErrorValue):
+                raise Untranslatable(f"{a.name} is {value} (an error value)")
+            if a.convert is None:
+                return _Value(text("" if value is None else str(value)), value)
+            try:
+                x = a.convert(value)
+            except FlopsheetError as err:
+                raise Untranslatable(err.message) from None
+            return _Value(number(x), x)
+        if a.convert is not None:
+            raise Untranslatable(f"{a.name} must be typed in the formula (a cell reference cannot be converted)")
+        return _Value(f'({e.text}&"")')
 
     def _unit(self, e: Expr) -> _Value:
         default = self.spec["unit"].default
