@@ -55,6 +55,11 @@ NUMBERS = {
     "context_tokens": whole(1, 10 ** 6), "bytes_per_value": st.sampled_from([1.0, 2.0, 4.0]), "gb": log10(-1, 5),
     "usable_fraction": frac(0.1), "height": whole(1, 8192), "width": whole(1, 8192), "patch": whole(1, 64),
     "frames": whole(1, 10000), "temporal_patch": whole(1, 8), "amount": log10(0, 9), "tokens_per_word": floats(0.5, 3),
+    # Money (flopsheet.functions.economics)
+    "usd_per_gpu": log10(3, 5), "overhead": floats(1, 3), "server_factor": floats(1, 3), "mw": log10(-1, 4),
+    "usd_per_kwh": floats(0.01, 0.5), "hours": log10(0, 5), "years": floats(1, 10), "utilization": frac(0.1),
+    "load": frac(0.05), "price": log10(-2, 2), "cost": log10(-2, 2), "base_case": log10(-2, 12),
+    "low": log10(-3, 11), "high": log10(-1, 13), "kind": st.sampled_from([None, "output", "input", "blended"]),
 }
 
 
@@ -80,6 +85,8 @@ def _value(fn, arg):
         return GPU_NAMES if needs_name else st.one_of(GPU_NAMES, log10(0, 3.5))
     if arg.kind == "precision":
         return st.sampled_from([None, *catalog.PRECISIONS, "BF16", " fp8 "])
+    if arg.name == "unit" and fn.name == "RANGE_TEXT":
+        return st.sampled_from([None, "$", "USD", "MW", "GPUs"])
     if arg.name == "unit":
         return st.one_of(st.sampled_from([None, "word", "en_char", "zh_char", "ZH_CHAR"]), floats(0.1, 3))
     if arg.name == "field":

@@ -12,9 +12,9 @@ here are the cited multiples that turn a GPU price and a TDP into a cluster's:
 - SERVER_POWER_FACTOR 1.82: wall power of a GPU server per watt of GPU TDP. NVIDIA DGX H100
   (user guide / datasheet): ~10.2 kW maximum system power for 8 x 700 W H100s, 10200 / 5600.
   An upper bound (the DGX's typical draw is lower, 6.5-8.5 kW as reported).
-- DEFAULT_YEARS 3.10: Epoch AI's amortisation. Cottier et al. depreciate hardware at 0.14
+- DEFAULT_YEARS 3.1: Epoch AI's amortisation. Cottier et al. depreciate hardware at 0.14
   orders of magnitude per year (ML GPU price-performance), amortised cost = value x hours /
-  8760 x r ln 10 = value x hours / (8760 x 3.10 years).
+  8760 x r ln 10 = value x hours / (8760 x 3.10 years); 3.1 here.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from flopsheet.engine.training import DEFAULT_MFU, DEFAULT_PUE, PUE, SECONDS_PER
 HOURS_PER_YEAR = 8760.0
 CAPEX_OVERHEAD = 1.44
 SERVER_POWER_FACTOR = 10200.0 / (8 * 700.0)  # 1.821...: DGX H100 10.2 kW for 8 x 700 W GPUs
-DEFAULT_YEARS = 1.0 / (0.14 * math.log(10.0))  # 3.102 years: Epoch AI's 0.14 OOM/year depreciation
+DEFAULT_YEARS = 3.1  # Epoch AI's 0.14 OOM/year depreciation: 1 / (0.14 ln 10) = 3.102 years, rounded
 BLENDED_OUTPUT_SHARE = 0.25  # "blended" price: 3 input tokens per output token (Artificial Analysis)
 
 MULTIPLE = Rule(">= 1 and <= 10", lo=1.0, hi=10.0)  # an overhead below 1 would drop the GPUs themselves

@@ -9,7 +9,8 @@ price table (flopsheet.catalog.prices). Twins follow the engine's operation orde
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import ROUND_HALF_UP, Decimal
+import math
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import numpy as np
 
@@ -31,7 +32,8 @@ _DGX = "NVIDIA DGX H100: ~10.2 kW system power for 8 x 700 W GPUs (server factor
 GPUS = Arg("gpus", "Accelerators in the fleet (a whole number)")
 OVERHEAD = Arg("overhead", "Servers and network as a multiple of the GPUs' price; default 1.44 (Epoch AI's cost shares)")
 PUE_ARG = Arg("pue", "Data-centre power usage effectiveness; default 1.2")
-SERVER_FACTOR = Arg("server_factor", "Server wall power per watt of GPU TDP; default 1.82 (DGX H100: 10.2 kW / 8 x 700 W)")
+SERVER_FACTOR = Arg("server_factor", "Server wall power per watt of GPU TDP; default 10200/5600 = 1.82 "
+                                     "(DGX H100: 10.2 kW for 8 x 700 W GPUs)")
 USD_PER_GPU = Arg("usd_per_gpu", "Purchase price of one GPU in USD")
 USD_PER_KWH = Arg("usd_per_kwh", "Electricity price in USD per kWh")
 YEARS = Arg("years", "Years the hardware is written off over")
@@ -42,12 +44,15 @@ def output_share(kind) -> float:
     tokens per output token, Artificial Analysis' blended price), or an output share in [0, 1]."""
     if isinstance(kind, str):
         key = kind.strip().lower()
-        if key in ("output", "input", "blended"):
-            return {"output": 1.0, "input": 0.0, "blended": BLENDED_OUTPUT_SHARE}[key]
+        if key in output_share.choices:
+            return output_share.choices[key]
     elif isinstance(kind, (int, float)) and not isinstance(kind, bool) and 0 <= kind <= 1:
         return float(kind)
     raise FlopsheetError(f'kind must be "output", "input", "blended" or an output share in [0, 1] (got {kind!r})',
                          arg="kind")
+
+
+output_share.choices = {"output": 1.0, "input": 0.0, "blended": BLENDED_OUTPUT_SHARE}  # the twin's lookup table
 
 
 def _purchase_default(value, gpu):
@@ -134,8 +139,8 @@ TRAIN_COST_AMORTISED = Function(
     summary="USD to train on owned GPUs: GPU-hours x (amortised hardware + energy per GPU-hour), Epoch AI's method.",
     returns="USD",
     args=(FLOPS, GPU, USD_PER_GPU, USD_PER_KWH,
-          Arg("years", "Years the hardware is written off over; default 3.1 (Epoch AI: 0.14 orders of magnitude "
-                       "per year)"), MFU, OVERHEAD, PUE_ARG, PRECISION, SERVER_FACTOR),
+          Arg("years", "Years the hardware is written off over; default 3.1 (Epoch AI's 0.14 orders of "
+                       "magnitude per year)"), MFU, OVERHEAD, PUE_ARG, PRECISION, SERVER_FACTOR),
     source=f"{_EPOCH}; dense peak and TDP from the GPU's datasheet (catalog); {_DGX}",
     example=(3.15e23, "A100", 10000, 0.0872, 3.1, 0.462),
     formula=engine.train_cost_amortised,
@@ -181,20 +186,24 @@ _SCALES = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))
 
 def _fixed(x: float, places: int) -> str:
     """x with `places` decimals, halves away from zero (as the spreadsheet TEXT function)."""
-    q = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    with localcontext() as ctx:
+        ctx.prec = 400  # enough digits for any double below 1E+300
+        q = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return f"{q:.{places}f}"
 
 
-def range_text_one(base, low, high, unit=None) -> str:
+def range_text_one(base_case, low, high, unit=None) -> str:
     values = []
-    for name, v in (("base", base), ("low", low), ("high", high)):
+    for name, v in (("base_case", base_case), ("low", low), ("high", high)):
         x, err = element_number(v, name, None)
         if err is not None or x is None:
             raise FlopsheetError(err or f"{name} is required (the cell is blank)", arg=name)
+        if not math.isfinite(x) or abs(x) >= 1e300:
+            raise FlopsheetError(f"{name} must be a finite number below 1E+300 (got {x:g})", arg=name)
         values.append(x)
     b, lo, hi = values
     if not lo <= b <= hi:
-        raise FlopsheetError(f"low <= base <= high is needed (got {lo:g}, {b:g}, {hi:g})", arg="low")
+        raise FlopsheetError(f"low <= base_case <= high is needed (got {lo:g}, {b:g}, {hi:g})", arg="low")
     unit = "" if unit is None else str(unit).strip()
     scale, letter = next(((s, t) for s, t in _SCALES if abs(b) >= s), (1.0, ""))
     places = 2 if abs(b / scale) < 1 else 1
@@ -204,10 +213,10 @@ def range_text_one(base, low, high, unit=None) -> str:
     return f"{prefix}{f(b)}{suffix} ({f(lo)}-{f(hi)})"
 
 
-def _range_text(base=None, low=None, high=None, unit=None):
-    given = {"base": base, "low": low, "high": high, "unit": unit}
+def _range_text(base_case=None, low=None, high=None, unit=None):
+    given = {"base_case": base_case, "low": low, "high": high, "unit": unit}
     if not any(isinstance(v, (list, tuple, np.ndarray)) for v in given.values()):
-        return range_text_one(base, low, high, unit), None, True
+        return range_text_one(base_case, low, high, unit), None, True
     u, ue = texts(unit, "unit", "")
     arrays = {k: np.asarray(v, dtype=object) for k, v in given.items() if k != "unit"}
     arrays["unit"] = u
@@ -224,10 +233,10 @@ def _range_text(base=None, low=None, high=None, unit=None):
     return out, merge_errors(ue, errors), False
 
 
-_B = "ABS({base})"
+_B = "ABS({base_case})"
 _S = f"IF({_B}>=1E12,1E12,IF({_B}>=1E9,1E9,IF({_B}>=1E6,1E6,IF({_B}>=1E3,1E3,1))))"
 _L = f'IF({_B}>=1E12,"T",IF({_B}>=1E9,"B",IF({_B}>=1E6,"M",IF({_B}>=1E3,"K",""))))'
-_F = f'IF(ABS({{base}}/{_S})<1,"0.00","0.0")'
+_F = f'IF(ABS({{base_case}}/{_S})<1,"0.00","0.0")'
 _PRE = 'IF(({unit}="$")+({unit}="USD"),"$","")'
 _SUF = 'IF(({unit}="")+({unit}="$")+({unit}="USD"),""," "&{unit})'
 
@@ -235,14 +244,15 @@ RANGE_TEXT = Function(
     name="RANGE_TEXT",
     summary='A base with its low-high range as one line of text, e.g. "$9.8M (7.1M-14.2M)".',
     returns="text",
-    args=(Arg("base", "The base case"), Arg("low", "The low case (<= base)"), Arg("high", "The high case (>= base)"),
-          Arg("unit", '"$" or "USD" (a $ prefix), another unit (a suffix such as "MW"), or blank', kind="text",
-              default="")),
+    args=(Arg("base_case", "The base case"), Arg("low", "The low case (<= base_case)"),
+          Arg("high", "The high case (>= base_case)"),
+          Arg("unit", '"$" or "USD" (a $ prefix), another unit (a suffix such as "MW"); optional, blank for none',
+              kind="text", default=None)),
     source="formatting: K/M/B/T by the base's size, one decimal (two below 1), halves away from zero as TEXT()",
     example=(9.8e6, 7.1e6, 14.2e6, "$"),
     impl=_range_text,
-    twin=("IF(({low}<={base})*({base}<={high}),"
-          f'{_PRE}&TEXT({{base}}/{_S},{_F})&{_L}&{_SUF}&" ("&TEXT({{low}}/{_S},{_F})&{_L}&"-"'
+    twin=("IF(({low}<={base_case})*({base_case}<={high}),"
+          f'{_PRE}&TEXT({{base_case}}/{_S},{_F})&{_L}&{_SUF}&" ("&TEXT({{low}}/{_S},{_F})&{_L}&"-"'
           f'&TEXT({{high}}/{_S},{_F})&{_L}&")",NA())'),
 )
 

@@ -15,7 +15,7 @@ an error text the twin shows #N/A instead of a silently wrong number. Literal ar
 checked here, in Python; a call that fails the check is not translated (the caller freezes it).
 
 Only functions that Excel 2010, LibreOffice 7.4 and Google Sheets all know are emitted:
-IF, IFERROR, ISNUMBER, ISNA, NA, INT, ROUNDUP, TRIM, SUBSTITUTE, VLOOKUP, MATCH, arithmetic.
+IF, IFERROR, ISNUMBER, ISNA, NA, INT, ROUNDUP, TRIM, SUBSTITUTE, VLOOKUP, MATCH, ABS, TEXT, arithmetic.
 None of them needs Excel's `_xlfn.` prefix.
 """
 
@@ -205,6 +205,12 @@ class _Call:
             except FlopsheetError as err:
                 raise Untranslatable(err.message) from None
             return _Value(number(x), x)
+        choices = getattr(a.convert, "choices", None)  # the names a converter knows -> their numbers
+        if choices:
+            t = e.text
+            table = "{" + ";".join(f"{text(k)},{number(v)}" for k, v in choices.items()) + "}"
+            return _Value(f'IF(ISNUMBER({t}),{t},VLOOKUP(IF(TRIM({t})="",{text(a.default)},TRIM({t})),{table},2,FALSE))',
+                          runtime=True)
         if a.convert is not None:
             raise Untranslatable(f"{a.name} must be typed in the formula (a cell reference cannot be converted)")
         return _Value(f'({e.text}&"")')
