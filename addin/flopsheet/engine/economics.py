@@ -19,7 +19,6 @@ here are the cited multiples that turn a GPU price and a TDP into a cluster's:
 
 from __future__ import annotations
 
-import math
 
 from flopsheet.engine._checks import FRACTION, NONNEGATIVE, POSITIVE, WHOLE, Rule, quantity
 from flopsheet.engine.inference import DECODE_RULES, DEFAULT_BW_EFFICIENCY, FITS, infer_flops, infer_seconds, tokens_per_second

@@ -1,0 +1,141 @@
+"""Money identities (issue 14): serving cost x tokens served = fleet cost; TCO x hours x GPUs =
+capex share + energy; DeepSeek-V3's $5.576M; the issue's $0.69 / $1.39 per million output
+tokens; ranges contain the base and move one way in each input."""
+
+import itertools
+
+import pytest
+
+from flopsheet import catalog, engine
+from flopsheet import functions as F
+from flopsheet.errors import FlopsheetError
+
+H100_PEAK = catalog.peak_tflops(catalog.resolve("H100"), "bf16")
+LLAMA = dict(params=70e9, gpu="H100 SXM", batch=64, bytes_per_param=2, gpus=4,
+             kv_gb=engine.kv_cache_gb(80, 8, 128, 1000 + 500, 64))  # the Inference sheet's service
+
+
+def _cost(kind, usd=2.5, load=1.0, **over):
+    a = {**LLAMA, **over}
+    return F.COST_PER_MTOK(a["params"], a["gpu"], usd, kind, load, a["batch"], a["bytes_per_param"], a["gpus"],
+                           a["kv_gb"], None, a.get("mfu"))
+
+
+@pytest.mark.parametrize("load", [1.0, 0.5, 0.13])
+@pytest.mark.parametrize("usd", [2.5, 0.9])
+def test_cost_per_mtok_times_tokens_served_is_the_fleet_cost_per_hour(load, usd):
+    fleet_per_hour = LLAMA["gpus"] * usd
+    decode_tps = F.TOKENS_PER_SECOND(LLAMA["params"], LLAMA["gpu"], LLAMA["batch"], 2, LLAMA["gpus"], LLAMA["kv_gb"])
+    out_tokens_per_hour = decode_tps * 3600 * load
+    assert _cost("output", usd, load) * out_tokens_per_hour / 1e6 == pytest.approx(fleet_per_hour, rel=1e-12)
+    # prefill: one prompt token is INFER_FLOPS(params, 1, 0) at mfu of the replica's summed peak
+    prefill_s = F.INFER_SECONDS(F.INFER_FLOPS(LLAMA["params"], 1, 0), LLAMA["gpus"] * H100_PEAK)
+    in_tokens_per_hour = 3600 / prefill_s * load
+    assert _cost("input", usd, load) * in_tokens_per_hour / 1e6 == pytest.approx(fleet_per_hour, rel=1e-12)
+    assert _cost("blended", usd, load) == pytest.approx(0.25 * _cost("output", usd, load)
+                                                        + 0.75 * _cost("input", usd, load), rel=1e-12)
+
+
+def test_the_issues_llama_70b_check():
+    # "what does serving Llama-3-70B cost per million output tokens at $2.50 a GPU-hour":
+    # the issue's $0.69 at full load and $1.39 at the sheet's 50% load (decode only).
+    assert round(_cost("output", 2.5, 1.0), 2) == 0.69
+    assert round(_cost("output", 2.5, 0.5), 2) == 1.39
+    assert _cost("output", 2.5, 1.0) == pytest.approx(0.69419, rel=1e-4)
+    assert _cost("input", 2.5, 1.0) == pytest.approx(0.24563, rel=1e-4)  # prefill is ~2.8x cheaper here
+
+
+@pytest.mark.parametrize("years,util,pue,overhead", [(4, 1.0, 1.2, 1.44), (3.1, 0.6, 1.1, 1.32), (6, 0.35, 1.5, 2)])
+def test_tco_per_hour_times_hours_times_gpus_is_capex_plus_energy(years, util, pue, overhead):
+    gpus, usd, kwh = 1024, 27500, 0.0872
+    tco = F.GPU_TCO_PER_HOUR(usd, years, "H100", kwh, overhead, pue, util)
+    useful_hours = years * 8760 * util
+    capex = F.CLUSTER_CAPEX(gpus, "H100", usd, overhead)
+    energy = F.ENERGY_COST_USD(F.FLEET_POWER_MW(gpus, "H100", pue), kwh, years * 8760)
+    assert tco * useful_hours * gpus == pytest.approx(capex + energy, rel=1e-12)
+
+
+def test_amortised_training_cost_is_gpu_hours_times_tco():
+    flops = 3.8e25
+    hours = F.GPU_HOURS(flops, "H100", 0.4)
+    tco = F.GPU_TCO_PER_HOUR(27500, 3.1, "H100", 0.0872)
+    assert F.TRAIN_COST_AMORTISED(flops, "H100", 27500, 0.0872) == pytest.approx(hours * tco, rel=1e-12)
+
+
+def test_deepseek_v3_576m_at_2_dollars_an_h800_hour():
+    # DeepSeek-V3 technical report (arXiv:2412.19437), Table 1: 2.788M H800 GPU-hours x $2 = $5.576M.
+    peak = catalog.peak_tflops(catalog.resolve("H800"), "bf16")
+    flops = 2.788e6 * 3600 * peak * 1e12 * 0.4  # the compute 2.788M hours deliver at 40% MFU
+    assert F.GPU_HOURS(flops, "H800", 0.4) == pytest.approx(2.788e6, rel=1e-12)
+    usd = catalog.resolve("H800").usd_per_gpu_hour  # the price table's assumption row, via the catalog
+    assert usd == 2.0
+    assert F.TRAIN_COST(flops, "H800", usd, 0.4) == pytest.approx(5.576e6, rel=1e-12)
+
+
+def test_the_seed_fleet_costs_and_draws():
+    # The seed's thought experiment ends at 777,768 H100s.
+    capex = F.CLUSTER_CAPEX(777768, "H100")  # default price: the table's $27,500 (estimate)
+    assert capex == pytest.approx(777768 * 27500 * 1.44)
+    assert F.CLUSTER_CAPEX(777768, "H100", None, 1.0) == pytest.approx(777768 * 27500)
+    mw = F.FLEET_POWER_MW(777768, "H100")
+    assert mw == pytest.approx(777768 * 700 * (10200 / 5600) * 1.2 / 1e6)  # ~1,190 MW
+    assert F.ENERGY_COST_USD(mw, 0.0872) == pytest.approx(mw * 1000 * 8760 * 0.0872)
+
+
+# -- ranges: monotone in each uncertain input, so low/high inputs bracket the base ---------------
+def _train(mfu, usd):
+    return F.TRAIN_COST(3.8e25, "H100", usd, mfu)
+
+
+MONOTONE = [  # (name, function of one input, inputs low..high, +1 rising / -1 falling)
+    ("TRAIN_COST in mfu", lambda x: _train(x, 2.5), (0.3, 0.4, 0.55), -1),
+    ("TRAIN_COST in price", lambda x: _train(0.4, x), (1.8, 2.5, 3.78), +1),
+    ("amortised in mfu", lambda x: F.TRAIN_COST_AMORTISED(3.8e25, "H100", 27500, 0.0872, 3.1, x), (0.3, 0.4, 0.55), -1),
+    ("amortised in price", lambda x: F.TRAIN_COST_AMORTISED(3.8e25, "H100", x, 0.0872), (25000, 27500, 30000), +1),
+    ("amortised in kWh", lambda x: F.TRAIN_COST_AMORTISED(3.8e25, "H100", 27500, x), (0.0604, 0.0872, 0.1895), +1),
+    ("COST_PER_MTOK in load", lambda x: _cost("output", 2.5, x), (0.3, 0.5, 0.7), -1),
+    ("COST_PER_MTOK in price", lambda x: _cost("output", x, 0.5), (1.844, 2.5, 3.78), +1),
+    ("COST_PER_MTOK input in mfu", lambda x: _cost("input", 2.5, 0.5, mfu=x), (0.3, 0.4, 0.55), -1),
+    ("CLUSTER_CAPEX in price", lambda x: F.CLUSTER_CAPEX(777768, "H100", x), (25000, 27500, 30000), +1),
+    ("CLUSTER_CAPEX in overhead", lambda x: F.CLUSTER_CAPEX(777768, "H100", 27500, x), (1.32, 1.44, 1.59), +1),
+    ("FLEET_POWER_MW in pue", lambda x: F.FLEET_POWER_MW(777768, "H100", x), (1.1, 1.2, 1.4), +1),
+    ("ENERGY_COST_USD in tariff", lambda x: F.ENERGY_COST_USD(1190, x), (0.0604, 0.0872, 0.1895), +1),
+    ("TCO in years", lambda x: F.GPU_TCO_PER_HOUR(27500, x, "H100", 0.0872), (3, 4, 5), -1),
+    ("TCO in utilization", lambda x: F.GPU_TCO_PER_HOUR(27500, 4, "H100", 0.0872, 1.44, 1.2, x), (0.5, 0.7, 0.9), -1),
+    ("GROSS_MARGIN in price", lambda x: F.GROSS_MARGIN(x, 0.69), (1.0, 2.0, 3.0), +1),
+    ("GROSS_MARGIN in cost", lambda x: F.GROSS_MARGIN(2.0, x), (0.5, 0.69, 1.39), -1),
+]
+
+
+@pytest.mark.parametrize("name,f,xs,sign", MONOTONE, ids=[m[0] for m in MONOTONE])
+def test_results_are_monotone_and_the_range_contains_the_base(name, f, xs, sign):
+    ys = [f(x) for x in xs]
+    steps = [sign * (b - a) for a, b in itertools.pairwise(ys)]
+    assert all(s > 0 for s in steps), (name, ys)
+    lo, hi = min(ys[0], ys[2]), max(ys[0], ys[2])
+    assert lo < ys[1] < hi
+
+
+def test_range_text_reads_as_the_issue_writes_it():
+    assert F.RANGE_TEXT(9.8e6, 7.1e6, 14.2e6, "$") == "$9.8M (7.1M-14.2M)"
+    assert F.RANGE_TEXT(30.8e9, 24.6e9, 37.1e9, "USD") == "$30.8B (24.6B-37.1B)"
+    assert F.RANGE_TEXT(0.694, 0.496, 1.157, "$") == "$0.69 (0.50-1.16)"
+    assert F.RANGE_TEXT(1190, 1091, 1388, "MW") == "1.2K MW (1.1K-1.4K)"
+    assert F.RANGE_TEXT(0.25, 0.15, 0.35) == "0.25 (0.15-0.35)"  # halves away from zero, as TEXT()
+    assert F.RANGE_TEXT(5, 5, 5) == "5.0 (5.0-5.0)"
+    with pytest.raises(FlopsheetError, match="low <= base_case <= high"):
+        F.RANGE_TEXT(1, 2, 3)
+
+
+def test_refusals_name_the_argument():
+    with pytest.raises(FlopsheetError, match="kind"):
+        _cost("both")
+    with pytest.raises(FlopsheetError, match="gpus must be a whole number"):
+        F.CLUSTER_CAPEX(10.5, "H100", 27500)
+    with pytest.raises(FlopsheetError, match="overhead"):
+        F.CLUSTER_CAPEX(10, "H100", 27500, 0.5)
+    with pytest.raises(FlopsheetError, match="no sourced purchase price for MI300X"):
+        F.CLUSTER_CAPEX(10, "MI300X")
+    assert F.CLUSTER_CAPEX(10, "MI300X", 15000) == pytest.approx(10 * 15000 * 1.44)
+    with pytest.raises(FlopsheetError, match="tdp"):
+        F.FLEET_POWER_MW(10, "TPU v4")  # no published TDP: an error, never a zero
