@@ -375,7 +375,7 @@ def GROSS_MARGIN(price, cost):
 @xw.arg('base_case', doc='The base case', **ARG_OPTIONS)
 @xw.arg('low', doc='The low case (<= base_case)', **ARG_OPTIONS)
 @xw.arg('high', doc='The high case (>= base_case)', **ARG_OPTIONS)
-@xw.arg('unit', doc='"$" or "USD" (a $ prefix), another unit (a suffix such as "MW"); optional, blank for none', **ARG_OPTIONS)
+@xw.arg('unit', doc='"$" or "USD..." (a $ in front, the rest after: "USD/year" -> "$1.2M/year"), another unit (after, such as "MW"); optional, blank for none', **ARG_OPTIONS)
 def RANGE_TEXT(base_case, low, high, unit=None):
     'A base with its low-high range as one line of text, e.g. "$9.8M (7.1M-14.2M)".'
     return excel_io.call(REGISTRY['RANGE_TEXT'], (base_case, low, high, unit))

@@ -123,6 +123,7 @@ def test_range_text_reads_as_the_issue_writes_it():
     assert F.RANGE_TEXT(1190, 1091, 1388, "MW") == "1.2K MW (1.1K-1.4K)"
     assert F.RANGE_TEXT(0.25, 0.15, 0.35) == "0.25 (0.15-0.35)"  # halves away from zero, as TEXT()
     assert F.RANGE_TEXT(5, 5, 5) == "5.0 (5.0-5.0)"
+    assert F.RANGE_TEXT(909e6, 577e6, 2304.6e6, "USD/year") == "$909.0M/year (577.0M-2304.6M)"
     with pytest.raises(FlopsheetError, match="low <= base_case <= high"):
         F.RANGE_TEXT(1, 2, 3)
 

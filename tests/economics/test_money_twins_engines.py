@@ -48,6 +48,7 @@ CASES = [  # (function, arguments; a list argument [v] is put in a cell and refe
     ("RANGE_TEXT", ([30.8e9], [24.6e9], [37.1e9], ["USD"])),
     ("RANGE_TEXT", ([0.694], [0.496], [1.157], ["$"])),
     ("RANGE_TEXT", (1190, 1091, 1388, "MW")),
+    ("RANGE_TEXT", ([909e6], [577e6], [2304.6e6], ["USD/year"])),
     ("RANGE_TEXT", ([0.25], [0.15], [0.35])),
     ("RANGE_TEXT", (2, 3, 4, "$")),  # low above base: an error
 ]

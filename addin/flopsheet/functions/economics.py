@@ -207,8 +207,10 @@ def range_text_one(base_case, low, high, unit=None) -> str:
     unit = "" if unit is None else str(unit).strip()
     scale, letter = next(((s, t) for s, t in _SCALES if abs(b) >= s), (1.0, ""))
     places = 2 if abs(b / scale) < 1 else 1
-    prefix = "$" if unit in ("$", "USD") else ""
-    suffix = f" {unit}" if unit and not prefix else ""
+    # "USD..." and "$..." are money: a $ in front, the rest of the unit after ("USD/year" -> "$1.2M/year")
+    cut = 3 if unit.startswith("USD") else 1 if unit.startswith("$") else 0
+    prefix = "$" if cut else ""
+    suffix = unit[cut:] if cut else (f" {unit}" if unit else "")
     f = lambda x: _fixed(x / scale, places) + letter  # noqa: E731
     return f"{prefix}{f(b)}{suffix} ({f(lo)}-{f(hi)})"
 
@@ -237,8 +239,9 @@ _B = "ABS({base_case})"
 _S = f"IF({_B}>=1E12,1E12,IF({_B}>=1E9,1E9,IF({_B}>=1E6,1E6,IF({_B}>=1E3,1E3,1))))"
 _L = f'IF({_B}>=1E12,"T",IF({_B}>=1E9,"B",IF({_B}>=1E6,"M",IF({_B}>=1E3,"K",""))))'
 _F = f'IF(ABS({{base_case}}/{_S})<1,"0.00","0.0")'
-_PRE = 'IF(({unit}="$")+({unit}="USD"),"$","")'
-_SUF = 'IF(({unit}="")+({unit}="$")+({unit}="USD"),""," "&{unit})'
+_PRE = 'IF((LEFT({unit},3)="USD")+(LEFT({unit},1)="$"),"$","")'
+_SUF = ('IF(LEFT({unit},3)="USD",MID({unit},4,255),IF(LEFT({unit},1)="$",MID({unit},2,255),'
+        'IF({unit}="",""," "&{unit})))')
 
 RANGE_TEXT = Function(
     name="RANGE_TEXT",
@@ -246,8 +249,8 @@ RANGE_TEXT = Function(
     returns="text",
     args=(Arg("base_case", "The base case"), Arg("low", "The low case (<= base_case)"),
           Arg("high", "The high case (>= base_case)"),
-          Arg("unit", '"$" or "USD" (a $ prefix), another unit (a suffix such as "MW"); optional, blank for none',
-              kind="text", default=None)),
+          Arg("unit", '"$" or "USD..." (a $ in front, the rest after: "USD/year" -> "$1.2M/year"), another unit '
+                      '(after, such as "MW"); optional, blank for none', kind="text", default=None)),
     source="formatting: K/M/B/T by the base's size, one decimal (two below 1), halves away from zero as TEXT()",
     example=(9.8e6, 7.1e6, 14.2e6, "$"),
     impl=_range_text,

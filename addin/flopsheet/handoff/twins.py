@@ -15,7 +15,8 @@ an error text the twin shows #N/A instead of a silently wrong number. Literal ar
 checked here, in Python; a call that fails the check is not translated (the caller freezes it).
 
 Only functions that Excel 2010, LibreOffice 7.4 and Google Sheets all know are emitted:
-IF, IFERROR, ISNUMBER, ISNA, NA, INT, ROUNDUP, TRIM, SUBSTITUTE, VLOOKUP, MATCH, ABS, TEXT, arithmetic.
+IF, IFERROR, ISNUMBER, ISNA, NA, INT, ROUNDUP, TRIM, SUBSTITUTE, VLOOKUP, MATCH, ABS, TEXT, LEFT, MID,
+arithmetic.
 None of them needs Excel's `_xlfn.` prefix.
 """
 

@@ -19,9 +19,9 @@ from flopsheet.template import scenarios as sc
 from flopsheet.template import styles
 from flopsheet.template.base import CONF_SHEET, load_base_workbook
 from flopsheet.template.layout import (
-    GPUS, INFERENCE, MULTIMODAL, SEED_CHECK, SHEET_ORDER, SOURCES, START, TRAINING, Ctx,
+    ECONOMICS, GPUS, INFERENCE, MULTIMODAL, SEED_CHECK, SHEET_ORDER, SOURCES, START, TRAINING, Ctx,
 )
-from flopsheet.template.sheets import gpus, inference, multimodal, seedcheck, sources, start, training
+from flopsheet.template.sheets import economics, gpus, inference, multimodal, seedcheck, sources, start, training
 from flopsheet.template.summary import Summary, evaluate_outputs
 
 DEFAULT_OUTPUT = "flopsheet.xlsm"
@@ -53,6 +53,7 @@ def build_workbook(training_scenarios=sc.TRAINING, blank_rows: int = sc.BLANK_TR
     multimodal.write(sheets[MULTIMODAL], ctx)
     training.write(sheets[TRAINING], ctx, training_scenarios, blank_rows)
     inference.write(sheets[INFERENCE], ctx)
+    economics.write(sheets[ECONOMICS], ctx)  # reads Training and Inference
     seedcheck.write(sheets[SEED_CHECK], ctx)
     sources.write(sheets[SOURCES], ctx)
 

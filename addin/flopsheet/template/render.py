@@ -20,7 +20,7 @@ from pathlib import Path
 from flopsheet.errors import FlopsheetError
 from flopsheet.template import styles as st
 from flopsheet.template.build import build_workbook
-from flopsheet.template.layout import GPUS, INFERENCE, MULTIMODAL, SEED_CHECK, SOURCES, START, TRAINING
+from flopsheet.template.layout import ECONOMICS, GPUS, INFERENCE, MULTIMODAL, SEED_CHECK, SOURCES, START, TRAINING
 
 # Sheet -> (file slug, landscape?, last row to show or None for the print area)
 MAIN_SHEETS = {
@@ -28,6 +28,7 @@ MAIN_SHEETS = {
     GPUS: ("gpus", True, None),
     TRAINING: ("training", True, None),
     INFERENCE: ("inference", False, None),
+    ECONOMICS: ("economics", True, None),
     MULTIMODAL: ("multimodal", True, None),
     SEED_CHECK: ("seed-check", True, None),
 }
