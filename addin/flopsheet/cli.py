@@ -45,20 +45,35 @@ def format_result(value) -> str:
     return str(value)
 
 
-def run_calc(args) -> int:
-    from flopsheet import functions
+def calc_arguments(fn, texts: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Command-line words -> (positional, named). `name=value` must name an argument of `fn`
+    (else the error lists them); an argument given twice (by position and by name, or by name
+    twice) is an error rather than silently the last one."""
+    import re
 
-    fn = functions.get(args.name)
     positional, named = [], {}
-    names = {a.name for a in fn.args}
-    for text in args.args:
+    order = [a.name for a in fn.args]
+    for text in texts:
         key, eq, value = text.partition("=")
-        if eq and key in names:
+        if eq and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+            if key not in order:
+                raise FlopsheetError(f"{fn.name}: unknown argument name {key!r}; "
+                                     f"its arguments are {', '.join(order) or 'none'}")
+            if key in named or order.index(key) < len(positional):
+                raise FlopsheetError(f"{fn.name}: {key} is given twice")
             named[key] = value
         elif named:
             raise FlopsheetError(f"{fn.name}: positional argument {text!r} after name=value arguments")
         else:
             positional.append(text)
+    return positional, named
+
+
+def run_calc(args) -> int:
+    from flopsheet import functions
+
+    fn = functions.get(args.name)
+    positional, named = calc_arguments(fn, args.args)
     print(format_result(fn(*positional, **named)))
     return 0
 

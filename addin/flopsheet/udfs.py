@@ -56,7 +56,7 @@ def CHINCHILLA_TOKENS(params, tokens_per_param=20.0):
 
 @xw.func(category=CATEGORY)
 @xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
-@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 def GPU_HOURS(flops, gpu, mfu=0.4, precision='bf16'):
@@ -66,7 +66,7 @@ def GPU_HOURS(flops, gpu, mfu=0.4, precision='bf16'):
 
 @xw.func(category=CATEGORY)
 @xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
-@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 def GPU_DAYS(flops, gpu, mfu=0.4, precision='bf16'):
@@ -76,7 +76,7 @@ def GPU_DAYS(flops, gpu, mfu=0.4, precision='bf16'):
 
 @xw.func(category=CATEGORY)
 @xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
-@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
 @xw.arg('gpus', doc='GPUs training together', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
@@ -87,7 +87,7 @@ def TRAIN_DAYS(flops, gpu, gpus, mfu=0.4, precision='bf16'):
 
 @xw.func(category=CATEGORY)
 @xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
-@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
 @xw.arg('days', doc='Deadline in wall-clock days', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
@@ -98,12 +98,12 @@ def GPUS_NEEDED(flops, gpu, days, mfu=0.4, precision='bf16'):
 
 @xw.func(category=CATEGORY)
 @xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
-@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number', **ARG_OPTIONS)
-@xw.arg('usd_per_gpu_hour', doc='Price of one GPU-hour in USD (rental or amortised)', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
+@xw.arg('usd_per_gpu_hour', doc='Price of one GPU-hour in USD (rental or amortised); optional: blank is the catalog\'s price for the GPU, GPU_SPEC(gpu, "usd_per_gpu_hour"), whose source and date GPU_SPEC(gpu, "price_source") and GPU_SPEC(gpu, "price_date") show', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-def TRAIN_COST(flops, gpu, usd_per_gpu_hour, mfu=0.4, precision='bf16'):
-    """Cost in USD of computing flops at a price per GPU-hour."""
+def TRAIN_COST(flops, gpu, usd_per_gpu_hour=None, mfu=0.4, precision='bf16'):
+    """Cost in USD of computing flops at a price per GPU-hour (blank: the catalog's dated price for the GPU)."""
     return excel_io.call(REGISTRY['TRAIN_COST'], (flops, gpu, usd_per_gpu_hour, mfu, precision))
 
 
@@ -131,7 +131,7 @@ def INFER_FLOPS(params, prompt_tokens, output_tokens, layers=None, d_model=None)
 
 @xw.func(category=CATEGORY)
 @xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
-@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 def INFER_SECONDS(flops, gpu, mfu=0.4, precision='bf16'):
@@ -331,7 +331,7 @@ def GPU_TCO_PER_HOUR(usd_per_gpu, years, gpu, usd_per_kwh, overhead=1.44, pue=1.
 
 @xw.func(category=CATEGORY)
 @xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
-@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
 @xw.arg('usd_per_gpu', doc='Purchase price of one GPU in USD', **ARG_OPTIONS)
 @xw.arg('usd_per_kwh', doc='Electricity price in USD per kWh', **ARG_OPTIONS)
 @xw.arg('years', doc="Years the hardware is written off over; default 3.1 (Epoch AI's 0.14 orders of magnitude per year)", **ARG_OPTIONS)

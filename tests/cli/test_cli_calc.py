@@ -52,3 +52,53 @@ def test_gpu_names_column():
     r = flopsheet("calc", "GPU_NAMES")
     names = r.stdout.split("\n")
     assert "H100 SXM" in names and "Ascend 910B" not in names
+
+
+def _in_process(*argv):
+    """main() in this process (each case would cost a second as a subprocess)."""
+    import contextlib
+    import io
+
+    from flopsheet.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(argv))
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_unknown_argument_name_is_named_and_the_valid_ones_listed():
+    code, _, err = _in_process("calc", "TRAIN_COST", "6.3e24", "H100", "price=2.5")
+    assert code == 2
+    assert "unknown argument name 'price'" in err
+    assert "flops, gpu, usd_per_gpu_hour, mfu, precision" in err
+
+
+@pytest.mark.parametrize("argv", [
+    ("calc", "TRAIN_DAYS", "6.3e24", "H100", "8", "0.4", "mfu=0.5"),  # by position and by name
+    ("calc", "TRAIN_DAYS", "6.3e24", "H100", "8", "mfu=0.5", "mfu=0.4"),  # by name twice
+])
+def test_a_value_given_twice_is_an_error(argv):
+    code, out, err = _in_process(*argv)
+    assert code == 2 and out == "" and "mfu is given twice" in err
+
+
+def test_messages_on_the_command_line_do_not_talk_about_cells():
+    code, _, err = _in_process("calc", "TRAIN_DAYS", "6.3e24", "H100")
+    assert code == 2 and "gpus is required" in err and "cell" not in err
+    code, _, err = _in_process("calc", "GPU_SPEC", "")
+    assert code == 2 and "gpu is required" in err and "cell" not in err
+
+
+def test_train_cost_without_a_price_uses_the_catalog_price():
+    from flopsheet import catalog
+
+    h100 = catalog.resolve("H100")
+    code, out, _ = _in_process("calc", "TRAIN_COST", "6.3e24", "H100")
+    _, priced, _ = _in_process("calc", "TRAIN_COST", "6.3e24", "H100", f"usd_per_gpu_hour={h100.usd_per_gpu_hour!r}")
+    assert code == 0 and float(out) == pytest.approx(float(priced), rel=1e-9)
+    _, source, _ = _in_process("calc", "GPU_SPEC", "H100", "price_source")
+    _, date, _ = _in_process("calc", "GPU_SPEC", "H100", "price_date")
+    assert source.strip() == h100.price_source and date.strip() == h100.price_date
+    code, _, err = _in_process("calc", "TRAIN_COST", "6.3e24", "B200")
+    assert code == 2 and "no price for B200; type a price per GPU-hour in USD" in err

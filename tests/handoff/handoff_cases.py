@@ -26,7 +26,7 @@ from flopsheet.magnitudes import format_num, parse_num
 
 # What a twin may use: functions Excel 2010+, LibreOffice 7.4 and Google Sheets all have, none
 # needing Excel's _xlfn. prefix (checked against the docs of all three, not generated from code).
-PORTABLE = {"ABS", "TEXT", "LEFT", "MID", "IF", "IFERROR", "ISNUMBER", "ISNA", "NA", "INT", "ROUND", "ROUNDUP", "LOG10", "TRIM", "SUBSTITUTE",
+PORTABLE = {"ABS", "TEXT", "LEFT", "MID", "IF", "IFERROR", "ISNUMBER", "ISLOGICAL", "NOT", "LEN", "CLEAN", "ISNA", "NA", "INT", "ROUND", "ROUNDUP", "LOG10", "TRIM", "SUBSTITUTE",
             "VLOOKUP", "MATCH"}
 
 F = REGISTRY
@@ -78,6 +78,10 @@ VALS = {
     "B15": 46.2, "B16": "H10", "B17": "A100", "B18": "70B", "B19": "memory_gb", "B20": "2.53万",
     "B21": 96, "B22": 12288, "B23": 2048, "B24": None, "B25": "fp64", "B26": "4090", "B27": "1.4T",
     "D1": 1e23, "D2": 2e23, "D3": "300000000000000000000000",
+    # issue 10's edges: names like magnitudes, wildcards, a tab, a boolean, fractional counts,
+    # implausible sizes, count ties, patches after float noise
+    "B28": "910B", "B29": "1979", "B30": "H1*", "B31": "H\t100", "B32": True, "B33": 0.4, "B34": "fp*",
+    "B35": "mem*", "B36": "*char", "B37": 216.00000000036, "B38": 2240 * 0.1, "B39": 70, "B40": "?",
 }
 
 
@@ -122,7 +126,25 @@ def _nested(g):
         ('=gpu_days(3.15E+23,"a100",0.462)', lambda: F["GPU_DAYS"](3.15e23, "a100", 0.462)),
         ('=TRAIN_ENERGY_MWH(3.15E+23,Vals!B10,Vals!B4,Vals!B14)',
          lambda: F["TRAIN_ENERGY_MWH"](3.15e23, v("B10"), v("B4"), v("B14"))),
+        ("=GPUS_TO_FIT(Vals!B37,Vals!B10)", lambda: F["GPUS_TO_FIT"](v("B37"), v("B10"))),
+        ("=IMAGE_TOKENS(Vals!B38,224)", lambda: F["IMAGE_TOKENS"](v("B38"), 224)),
+        ("=VIDEO_TOKENS(8,Vals!B38,Vals!B38)", lambda: F["VIDEO_TOKENS"](8, v("B38"), v("B38"))),
+        ("=TRAIN_COST(3.15E+23,Vals!B3,Vals!B5)", lambda: F["TRAIN_COST"](3.15e23, v("B3"), v("B5"))),
         # inputs the Python function rejects: the copy must show an error, never a number
+        ("=GPU_DAYS(3.15E+23,Vals!B28)", lambda: F["GPU_DAYS"](3.15e23, v("B28"))),
+        ("=GPU_DAYS(3.15E+23,Vals!B29)", lambda: F["GPU_DAYS"](3.15e23, v("B29"))),
+        ("=GPU_DAYS(3.15E+23,Vals!B30)", lambda: F["GPU_DAYS"](3.15e23, v("B30"))),
+        ("=GPU_DAYS(3.15E+23,Vals!B31)", lambda: F["GPU_DAYS"](3.15e23, v("B31"))),
+        ("=GPU_DAYS(3.15E+23,Vals!B32)", lambda: F["GPU_DAYS"](3.15e23, v("B32"))),
+        ("=GPU_SPEC(Vals!B40)", lambda: F["GPU_SPEC"](v("B40"))),
+        ('=TRAIN_DAYS(3.15E+23,"H100",Vals!B33)', lambda: F["TRAIN_DAYS"](3.15e23, "H100", v("B33"))),
+        ('=GPU_DAYS(3.15E+23,"H100",,Vals!B34)', lambda: F["GPU_DAYS"](3.15e23, "H100", None, v("B34"))),
+        ('=GPU_SPEC("H100",Vals!B35)', lambda: F["GPU_SPEC"]("H100", v("B35"))),
+        ('=GPU_SPEC(Vals!B17,"fp8")', lambda: F["GPU_SPEC"](v("B17"), "fp8")),
+        ("=TEXT_TOKENS(1000,Vals!B36)", lambda: F["TEXT_TOKENS"](1000, v("B36"))),
+        ('=TRAIN_FLOPS(Vals!B32,"300B")', lambda: F["TRAIN_FLOPS"](v("B32"), "300B")),
+        ('=TRAIN_FLOPS(Vals!B39,"300B")', lambda: F["TRAIN_FLOPS"](v("B39"), "300B")),
+        ('=TRAIN_COST(3.15E+23,"B200",Vals!B5)', lambda: F["TRAIN_COST"](3.15e23, "B200", v("B5"))),
         ('=GPU_DAYS(3.15E+23,"A100",Vals!B15)', lambda: F["GPU_DAYS"](3.15e23, "A100", v("B15"))),
         ("=GPU_DAYS(3.15E+23,Vals!B16)", lambda: F["GPU_DAYS"](3.15e23, v("B16"))),
         ('=DECODE_MS("175B","H100")', lambda: F["DECODE_MS"]("175B", "H100")),

@@ -85,7 +85,7 @@ def test_existing_output_needs_force(good, tmp_path, capsys):
     _one_line_refusal(capsys, ["handoff", str(good), "-o", str(out)], "--force")
     assert out.read_bytes() == b"precious"
     assert main(["handoff", str(good), "-o", str(out), "--force"]) == 0
-    assert openpyxl.load_workbook(out)["Sheet"]["B1"].value.startswith("=IF(")
+    assert openpyxl.load_workbook(out)["Sheet"]["B1"].value.startswith("=IFERROR(IF(")
 
 
 def test_output_must_be_xlsx(good, tmp_path, capsys):

@@ -1,9 +1,10 @@
-"""Property: for random valid arguments, each function's twin recalculated by LibreOffice equals the
-Python engine (relative 1e-9), and where Python returns an error the twin shows an Excel error.
+"""Property: for random valid arguments, each function's twin recalculated by LibreOffice and by
+Gnumeric equals the Python engine (relative 1e-9), and where Python returns an error the twin
+shows #N/A in both.
 
 Hypothesis draws 50 calls per function (arguments as cells, as literals in the formula, as
 text magnitudes, or omitted); all of them go into ONE workbook, which is handed off and
-recalculated ONCE. A failure lists every bad row (shrinking would cost a LibreOffice run a try).
+recalculated ONCE per engine. A failure lists every bad row (shrinking would cost a LibreOffice run a try).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import math
 
 import openpyxl
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
@@ -20,9 +22,9 @@ from flopsheet.errors import FlopsheetError
 from flopsheet.functions import REGISTRY
 from flopsheet.handoff.copy import handoff
 from flopsheet.magnitudes import format_num
+from flopsheet.recalc import recalculate, recalculate_gnumeric
 
 PER_FUNCTION = 50
-EXCEL_ERRORS = {"#N/A", "#VALUE!", "#DIV/0!", "#NUM!"}
 FUNCTIONS = [f for f in REGISTRY.values() if f.twin]
 
 
@@ -143,7 +145,9 @@ def draw_calls(fn) -> list:
     return drawn
 
 
-def test_twins_equal_the_engine(tmp_path_factory, soffice):
+@pytest.fixture(scope="module")
+def handed_off(tmp_path_factory):
+    """The random calls' workbook and its hand-off copy (not recalculated: each engine does)."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "P"
@@ -164,8 +168,18 @@ def test_twins_equal_the_engine(tmp_path_factory, soffice):
             rows.append((r, fn, python, ws.cell(r, 1).value))
     d = tmp_path_factory.mktemp("twins-property")
     wb.save(d / "random.xlsx")
-    handoff(d / "random.xlsx", d / "handoff.xlsx", recalc=True)
-    got = openpyxl.load_workbook(d / "handoff.xlsx", data_only=True)["P"]
+    handoff(d / "random.xlsx", d / "handoff.xlsx", recalc=False)
+    return d, rows
+
+
+@pytest.mark.parametrize("engine", ["libreoffice", "gnumeric"])
+def test_twins_equal_the_engine(handed_off, engine, request):
+    """Each engine's value equals Python's (1e-9 relative), and #N/A where Python errors (the
+    same error in every engine: issue 10)."""
+    request.getfixturevalue("soffice" if engine == "libreoffice" else "gnumeric")
+    d, rows = handed_off
+    run = recalculate if engine == "libreoffice" else recalculate_gnumeric
+    got = openpyxl.load_workbook(run(d / "handoff.xlsx", d / f"{engine}.xlsx"), data_only=True)["P"]
 
     bad, errors = [], 0
     for r, fn, python, formula in rows:
@@ -176,7 +190,7 @@ def test_twins_equal_the_engine(tmp_path_factory, soffice):
             errors += 1
         actual = got.cell(r, 1).value
         if isinstance(expected, FlopsheetError):
-            ok = actual in EXCEL_ERRORS or (isinstance(actual, str) and actual.startswith(fn.name + ":"))
+            ok = actual == "#N/A" or (isinstance(actual, str) and actual.startswith(fn.name + ":"))
         elif isinstance(expected, str):
             ok = actual == expected
         else:

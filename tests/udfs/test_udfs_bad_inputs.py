@@ -38,6 +38,17 @@ BAD_VALUES = {
     "unsupported precision": "fp4",
     "unknown precision": "fp3",
     "mfu typed as percent": 46.2,
+    # issue 10: names that look like magnitudes, wildcards, control characters, fractional counts
+    "GPU name like a magnitude 910B": "910B",
+    "GPU name like a number 4090": "4090",
+    "peak typed as text 1979": "1979",
+    "wildcard H1*": "H1*",
+    "wildcard fp*": "fp*",
+    "wildcard ?": "?",
+    "tab inside": "H\t100",
+    "tab after": "bf16\t",
+    "fraction 2.5": 2.5,
+    "FALSE": False,
 }
 TEXT_RESULTS = {"GPU_SPEC", "GPU_NAMES", "FLOPSHEET_VERSION", "RANGE_TEXT"}  # may return text that is not an error
 NEGATIVE_RESULTS = {"PARSE_NUM", "GROSS_MARGIN"}  # "-5" means -5; a margin below 0 is a loss
@@ -147,6 +158,78 @@ def test_matrix_covers_every_function_and_argument():
     per_call = len(BAD_VALUES) * 3 - 2  # ragged runs in Python only
     args = sum(len(f.args) for f in REGISTRY.values())
     assert args >= 100 and cases >= args * (per_call - 3)
+
+
+def _call_errors(fn, args) -> str | None:
+    from flopsheet.errors import FlopsheetError
+
+    try:
+        fn(*args)
+    except FlopsheetError as e:
+        return e.message
+    return None
+
+
+def test_ambiguous_input_is_refused_in_every_argument():
+    """Issue 10: a boolean in any argument, a fractional count, a name with a wildcard or a tab,
+    text in a GPU argument that only looks like a peak: an error that names the argument and
+    says what to type, never a number."""
+    missed = []
+    for name, fn in REGISTRY.items():
+        base = [_good_value(fn, i) for i in range(len(fn.args))]
+        rules = fn.formula.rules if fn.formula is not None else {}
+        for i, arg in enumerate(fn.args):
+            bad_values = [True, False]
+            param = arg.engine or arg.name
+            if arg.kind == "number" and param in rules and rules[param].whole:
+                bad_values += [0.4, 2.5]
+            if arg.kind in ("gpu", "precision", "text"):
+                bad_values += ["H1*", "?", "~x", "H\t100", "bf16\n"]
+            if arg.kind == "gpu":
+                bad_values += ["1979", "910B" if fn.formula is not None else "1979"]
+            for bad in bad_values:
+                args = list(base)
+                args[i] = bad
+                message = _call_errors(fn, args)
+                if message is None or not _names(message, arg.name):
+                    missed.append(f"{name}({arg.name}={bad!r}): {message!r}")
+                elif isinstance(bad, float) and "type" not in message:
+                    missed.append(f"{name}({arg.name}={bad!r}) does not say what to type: {message}")
+    assert not missed, "\n".join(missed[:30])
+
+
+def test_gpu_text_is_always_a_name():
+    from flopsheet import catalog
+    from flopsheet.functions import GPU_DAYS
+
+    assert "Ascend 910B" in _call_errors(GPU_DAYS, (6.3e24, "910B"))
+    peak = catalog.peak_tflops(catalog.resolve("RTX 4090"), "bf16")
+    assert GPU_DAYS(6.3e24, "4090") == GPU_DAYS(6.3e24, peak) != GPU_DAYS(6.3e24, 4090.0)
+    assert "type the number without quotes" in _call_errors(GPU_DAYS, (6.3e24, "1979"))
+    assert GPU_DAYS(6.3e24, 1979.0) > 0  # a real number is a peak
+
+
+def test_counts_are_whole_and_say_what_to_type():
+    from flopsheet.functions import KV_CACHE_GB, TRAIN_DAYS
+
+    assert _call_errors(TRAIN_DAYS, (6.3e24, "H100", 0.4)) == \
+        "TRAIN_DAYS: gpus must be a whole number >= 1 (got 0.4; a count is whole: type 1)"
+    assert "type 2 or 3" in _call_errors(KV_CACHE_GB, (32, 8, 128, 1000, 2.5))
+    assert TRAIN_DAYS(6.3e24, "H100", 1024) > 0
+
+
+def test_implausible_model_sizes_and_training_tokens_are_refused():
+    from flopsheet.functions import CHINCHILLA_TOKENS, DECODE_MS, INFER_FLOPS, TRAIN_FLOPS, WEIGHTS_GB
+
+    assert _call_errors(TRAIN_FLOPS, (70, "300B")) == \
+        "TRAIN_FLOPS: params 70 is not a plausible model size; type 70B or 7E+10"
+    assert _call_errors(TRAIN_FLOPS, ("70B", 300)) == \
+        "TRAIN_FLOPS: tokens 300 is not a plausible number of training tokens; type 300B or 3E+11"
+    for fn, args in [(CHINCHILLA_TOKENS, (70,)), (WEIGHTS_GB, (70,)), (DECODE_MS, (8, "H100")),
+                     (INFER_FLOPS, (175, 20, 300))]:
+        assert "type 70B" in _call_errors(fn, args) or "type 8B" in _call_errors(fn, args) \
+            or "type 175B" in _call_errors(fn, args)
+    assert INFER_FLOPS("175B", 20, 300) > 0 and WEIGHTS_GB(1e6) > 0  # prompt tokens have no minimum
 
 
 def test_the_checker_catches_what_it_must():

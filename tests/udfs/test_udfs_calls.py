@@ -55,7 +55,7 @@ def test_text_magnitudes(u):
     assert u.TRAIN_FLOPS("175B", "300B") == pytest.approx(3.15e23)
     assert u.GPU_DAYS("3.15e23", "A100", "46.2%") == pytest.approx(u.GPU_DAYS(3.15e23, "A100", 0.462))
     assert u.PARSE_NUM("2.53万") == 25300.0
-    assert u.TRAIN_FLOPS(" 1,000 ", "1K") == pytest.approx(6e6)
+    assert u.TRAIN_FLOPS(" 1,000,000 ", "1M") == pytest.approx(6e12)
 
 
 def test_text_results(u):

@@ -15,6 +15,7 @@ from xlwings_harness import import_udfs_dry_run, import_with_real_decorators, vb
 # the registry, a renamed argument or a changed default fails here. [x=d]: optional, default d
 # ([x]: optional without a default). Extra optional arguments may follow (the spec allows
 # them at the END only).
+# TRAIN_COST's price is optional since issue 10: blank uses the catalog's dated price for the GPU.
 SPEC = {
     "TRAIN_FLOPS": "params, tokens, [flops_per_param_token=6], [layers], [d_model], [seq_len]",
     "CHINCHILLA_TOKENS": "params, [tokens_per_param=20]",
@@ -22,7 +23,7 @@ SPEC = {
     "GPU_DAYS": "flops, gpu, [mfu=0.4], [precision=bf16]",
     "TRAIN_DAYS": "flops, gpu, gpus, [mfu=0.4], [precision=bf16]",
     "GPUS_NEEDED": "flops, gpu, days, [mfu=0.4], [precision=bf16]",
-    "TRAIN_COST": "flops, gpu, usd_per_gpu_hour, [mfu=0.4], [precision=bf16]",
+    "TRAIN_COST": "flops, gpu, [usd_per_gpu_hour], [mfu=0.4], [precision=bf16]",
     "TRAIN_ENERGY_MWH": "flops, gpu, [mfu=0.4], [precision=bf16], [pue=1.2]",
     "INFER_FLOPS": "params, prompt_tokens, output_tokens, [layers], [d_model]",
     "INFER_SECONDS": "flops, gpu, [mfu=0.4], [precision=bf16]",

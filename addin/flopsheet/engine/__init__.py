@@ -5,7 +5,7 @@ input -> one FlopsheetError naming the argument. Each formula's `.formula` holds
 rules, which the Excel face uses to error per element.
 """
 
-from flopsheet.engine._checks import COUNT_DIGITS, Formula, ceil_whole, run_masked, run_scalar
+from flopsheet.engine._checks import COUNT_DIGITS, HELD_DIGITS, Formula, ceil_whole, run_masked, run_scalar
 from flopsheet.engine.economics import (
     cluster_capex, cost_per_mtok, energy_cost_usd, fleet_power_mw, gpu_tco_per_hour, gross_margin, train_cost_amortised,
 )
@@ -20,7 +20,7 @@ from flopsheet.engine.training import (
 )
 
 __all__ = [
-    "COUNT_DIGITS", "Formula", "ceil_whole", "run_masked", "run_scalar", "DEFAULT_MFU", "DEFAULT_PUE", "TOKENS_PER_UNIT",
+    "COUNT_DIGITS", "HELD_DIGITS", "Formula", "ceil_whole", "run_masked", "run_scalar", "DEFAULT_MFU", "DEFAULT_PUE", "TOKENS_PER_UNIT",
     "train_flops", "chinchilla_tokens", "gpu_seconds", "gpu_hours", "gpu_days", "train_days", "gpus_needed",
     "train_cost", "train_energy_mwh",
     "infer_flops", "infer_seconds", "decode_ms", "response_seconds", "tokens_per_second", "serving_replicas",

@@ -13,13 +13,14 @@ from __future__ import annotations
 import functools
 import inspect
 import math
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
 from flopsheet.errors import FlopsheetError
-from flopsheet.exceltext import show_number
+from flopsheet.exceltext import number_literal, show_number
 
 
 show = show_number  # a value as a message shows it: 46.2, 1e+308, nan, inf, 3 (not 3.0)
@@ -35,6 +36,7 @@ class Rule:
     hi: float = math.inf
     whole: bool = False
     hint: Callable[[float], str] | None = None
+    say: Callable[[str, float], str] | None = None  # the whole message, when the rule words its own
 
     def ok(self, x: np.ndarray) -> np.ndarray:
         good = np.isfinite(x)
@@ -54,6 +56,8 @@ class Rule:
         return not self.whole or x == math.floor(x)
 
     def message(self, name: str, value: float) -> str:
+        if self.say is not None and math.isfinite(value):
+            return self.say(name, value)
         extra = self.hint(value) if self.hint else ""
         return f"{name} must be {self.accepted} (got {show(value)}{extra})"
 
@@ -65,11 +69,40 @@ def _percent_hint(value: float) -> str:
     return ""
 
 
+def _count_hint(value: float) -> str:
+    # A count of GPUs, sequences, layers or frames is whole: 0.4 GPUs is not a GPU. Say what to type.
+    if not math.isfinite(value) or value == math.floor(value) or abs(value) >= 1e15:
+        return ""
+    lo, hi = math.floor(value), math.ceil(value)
+    return f"; a count is whole: type {hi}" if lo < 1 else f"; a count is whole: type {lo} or {hi}"
+
+
+# Plausible minimums for quantities typed in units that invite a slip: "70" in a column meant in
+# billions is a 70-parameter model and a $0.01 training run, a silent wrong answer. Nothing real
+# is that small (the smallest language models reported have millions of parameters and train on
+# millions of tokens), so below 1e6 the number is refused with what to type instead.
+PLAUSIBLE_MINIMUM = 1e6
+
+
+def _magnitude_advice(value: float) -> str:
+    return f"type {show(value)}B or {number_literal(value * 1e9, exponent_from=1e6)}"
+
+
+def _implausible(what: str) -> Callable[[str, float], str]:
+    def say(name: str, value: float) -> str:
+        if value <= 0:
+            return f"{name} must be > 0 (got {show(value)})"
+        return f"{name} {show(value)} is not a plausible {what}; {_magnitude_advice(value)}"
+    return say
+
+
 POSITIVE = Rule("> 0", lo=0.0, lo_open=True)
+MODEL_SIZE = Rule(">= 1E+6 parameters", lo=PLAUSIBLE_MINIMUM, say=_implausible("model size"))
+TRAINING_TOKENS = Rule(">= 1E+6 tokens", lo=PLAUSIBLE_MINIMUM, say=_implausible("number of training tokens"))
 NONNEGATIVE = Rule(">= 0", lo=0.0)
 FRACTION = Rule("> 0 and <= 1", lo=0.0, lo_open=True, hi=1.0, hint=_percent_hint)
-WHOLE = Rule("a whole number >= 1", lo=1.0, whole=True)
-WHOLE_OR_ZERO = Rule("a whole number >= 0", lo=0.0, whole=True)
+WHOLE = Rule("a whole number >= 1", lo=1.0, whole=True, hint=_count_hint)
+WHOLE_OR_ZERO = Rule("a whole number >= 0", lo=0.0, whole=True, hint=_count_hint)
 
 
 @dataclass(frozen=True)
@@ -251,26 +284,50 @@ def quantity(*conditions: Condition, **rules: Rule):
 
 
 COUNT_DIGITS = 12  # significant digits a count is rounded to before rounding up
+HELD_DIGITS = 15  # significant digits a spreadsheet holds and shows of a double (Excel, LibreOffice)
+
+
+def _round_count(x: float) -> float:
+    """`x` rounded to COUNT_DIGITS significant digits the way a spreadsheet's ROUND does: on its
+    15-significant-digit decimal (what a spreadsheet holds), half away from zero, at the digit
+    position INT(LOG10(x)) gives (the twin computes the same position)."""
+    try:
+        places = COUNT_DIGITS - 1 - math.floor(math.log10(x))
+        held = Decimal(format(x, f".{HELD_DIGITS}g"))
+        d = held.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    except (ValueError, OverflowError, InvalidOperation):  # x ~1e-300 or ~1e308: nothing to snap
+        return x
+    rounded = float(d)
+    return rounded if math.isfinite(rounded) else x
 
 
 def ceil_whole(x):
     """Round a count up, ignoring float noise: 3.0000000000000004 GPUs is 3, not 4.
 
-    The quotient is first rounded to 12 significant digits, then up to a whole number. The
-    native twin does the same explicitly, `ROUNDUP(ROUND(q, 11-INT(LOG10(q))), 0)`
-    (`flopsheet.functions.twintext.count_twin`), so the two agree: spreadsheets apply their own snapping inside ROUNDUP
-    (LibreOffice 7.4 rounds its argument to 12 significant digits, measured; Excel to 15), and
-    an argument already rounded to 12 digits is left alone by both.
+    The count rule, one for the engine and every spreadsheet: the quotient is taken to the 15
+    significant digits a spreadsheet holds, rounded to 12 significant digits half away from zero
+    (so 3.000000000005, and 3.0000000000049996 which a spreadsheet holds as 3.00000000000500, are
+    3.00000000001 and need 4 GPUs), then up to a whole number. The native twin does the same
+    explicitly, `ROUNDUP(ROUND(ROUND(q, 14-INT(LOG10(q))), 11-INT(LOG10(q))), 0)`
+    (`flopsheet.functions.twintext.count_twin`); the inner ROUND matters because Gnumeric's ROUND
+    works on the binary value where LibreOffice's works on 15 digits (measured: 7.000000000004999
+    rounds to 7.00000000001 in LibreOffice 7, to 7.00000000000 in Gnumeric 1.12).
+    spreadsheets apply their own snapping inside ROUNDUP (LibreOffice 7.4 rounds its argument to
+    12 significant digits, measured; Excel to 15), and an argument already rounded to 12 digits
+    is left alone by all of them.
     """
-    if type(x) is float and 0 < x < math.inf:  # the scalar path, in plain Python (same rounding)
-        try:
-            scale = 10.0 ** (COUNT_DIGITS - 1 - math.floor(math.log10(x)))
-            rounded = round(x * scale) / scale
-        except OverflowError:  # x below ~1e-297: nothing to snap, as in the array path
-            rounded = x
-        return float(math.ceil(rounded if math.isfinite(rounded) else x))
+    if type(x) is float and 0 < x < math.inf:  # the scalar path
+        return float(math.ceil(_round_count(x)))
     x = np.asarray(x, dtype=float)
     with np.errstate(all="ignore"):
         scale = 10.0 ** (COUNT_DIGITS - 1 - np.floor(np.log10(np.abs(x))))
-        rounded = np.round(x * scale) / scale  # exact when the 12-digit value is a whole number
+        scaled = x * scale
+        rounded = np.round(scaled) / scale  # exact when the 12-digit value is a whole number
+        # Near a half the binary product may round the other way than the decimal rule: redo those.
+        # scaled is below 1e12 and the 15-digit snapping moves x by < 5e-15 of itself, so it moves
+        # scaled by < 5e-3: a window of 1e-2 catches every element the two rules could disagree on.
+        tie = np.isfinite(scaled) & (np.abs(scaled - np.floor(scaled) - 0.5) < 1e-2) & (x > 0)
+    if tie.any():
+        rounded = np.array(rounded, dtype=float)
+        rounded[tie] = [_round_count(float(v)) for v in x[tie]]
     return np.ceil(np.where(np.isfinite(rounded), rounded, x))

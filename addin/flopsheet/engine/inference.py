@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from flopsheet.engine._checks import FRACTION, NONNEGATIVE, POSITIVE, WHOLE, WHOLE_OR_ZERO, Condition, ceil_whole, quantity, show
+from flopsheet.engine._checks import FRACTION, MODEL_SIZE, NONNEGATIVE, POSITIVE, WHOLE, WHOLE_OR_ZERO, Condition, ceil_whole, quantity, show
 from flopsheet.engine.training import DEFAULT_MFU, SECONDS_PER_DAY
 
 DEFAULT_BW_EFFICIENCY = 0.8  # HBM copy kernels reach ~90% of datasheet bandwidth (3.03 of 3.35 TB/s measured); decode ~80%
 
 
-@quantity(params=POSITIVE, prompt_tokens=WHOLE_OR_ZERO, output_tokens=WHOLE_OR_ZERO, layers=WHOLE, d_model=WHOLE)
+@quantity(params=MODEL_SIZE, prompt_tokens=WHOLE_OR_ZERO, output_tokens=WHOLE_OR_ZERO, layers=WHOLE, d_model=WHOLE)
 def infer_flops(params, prompt_tokens, output_tokens, layers=None, d_model=None):
     """FLOPs for one request: 2 per parameter per token (forward only; Kaplan et al. 2020 §2.1).
 
@@ -70,7 +70,7 @@ def _decode_ms(params, peak_tflops, bandwidth_tbs, memory_gb, batch, bytes_per_p
     return np.maximum(memory_s, compute_s) * 1e3
 
 
-DECODE_RULES = dict(params=POSITIVE, peak_tflops=POSITIVE, bandwidth_tbs=POSITIVE, memory_gb=POSITIVE,
+DECODE_RULES = dict(params=MODEL_SIZE, peak_tflops=POSITIVE, bandwidth_tbs=POSITIVE, memory_gb=POSITIVE,
                     batch=WHOLE, bytes_per_param=POSITIVE, gpus=WHOLE, kv_gb=NONNEGATIVE,
                     bw_efficiency=FRACTION, mfu=FRACTION)
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flopsheet.engine._checks import FRACTION, POSITIVE, WHOLE, ceil_whole, quantity
+from flopsheet.engine._checks import FRACTION, MODEL_SIZE, POSITIVE, WHOLE, ceil_whole, quantity
 
 
-@quantity(params=POSITIVE, bytes_per_param=POSITIVE)
+@quantity(params=MODEL_SIZE, bytes_per_param=POSITIVE)
 def weights_gb(params, bytes_per_param=2.0):
     """GB of weights: 2 bytes per parameter in BF16/FP16, 1 in FP8/INT8, 0.5 in 4-bit."""
     return params * bytes_per_param / 1e9
 
 
-@quantity(params=POSITIVE, bytes_per_param=POSITIVE)
+@quantity(params=MODEL_SIZE, bytes_per_param=POSITIVE)
 def train_memory_gb(params, bytes_per_param=16.0):
     """GB for weights + gradients + Adam states in mixed precision, activations excluded:
     2 (fp16 weights) + 2 (fp16 grads) + 12 (fp32 master weights, momentum, variance) = 16

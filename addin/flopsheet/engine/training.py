@@ -7,7 +7,7 @@ Llama 3.1 405B: 0.38-0.43, Dubey et al. 2024 Table 4; Epoch AI's median of known
 
 from __future__ import annotations
 
-from flopsheet.engine._checks import FRACTION, POSITIVE, WHOLE, Rule, ceil_whole, quantity
+from flopsheet.engine._checks import FRACTION, MODEL_SIZE, POSITIVE, TRAINING_TOKENS, WHOLE, Rule, ceil_whole, quantity
 from flopsheet.errors import FlopsheetError
 
 DEFAULT_MFU = 0.40
@@ -16,7 +16,7 @@ SECONDS_PER_DAY = 86400.0
 
 
 @quantity(
-    params=POSITIVE, tokens=POSITIVE, flops_per_param_token=POSITIVE,
+    params=MODEL_SIZE, tokens=TRAINING_TOKENS, flops_per_param_token=POSITIVE,
     layers=WHOLE, d_model=WHOLE, seq_len=WHOLE,
 )
 def train_flops(params, tokens, flops_per_param_token=6.0, layers=None, d_model=None, seq_len=None):
@@ -40,7 +40,7 @@ def train_flops(params, tokens, flops_per_param_token=6.0, layers=None, d_model=
     return flops
 
 
-@quantity(params=POSITIVE, tokens_per_param=POSITIVE)
+@quantity(params=MODEL_SIZE, tokens_per_param=POSITIVE)
 def chinchilla_tokens(params, tokens_per_param=20.0):
     """Compute-optimal training tokens: about 20 per parameter (Hoffmann et al. 2022,
     "Training Compute-Optimal Large Language Models", Table 3: 70B params -> 1.4T tokens)."""
@@ -65,7 +65,7 @@ def gpu_days(flops, peak_tflops, mfu=DEFAULT_MFU):
     return flops / (peak_tflops * 1e12 * mfu * SECONDS_PER_DAY)
 
 
-@quantity(flops=POSITIVE, peak_tflops=POSITIVE, gpus=POSITIVE, mfu=FRACTION)
+@quantity(flops=POSITIVE, peak_tflops=POSITIVE, gpus=WHOLE, mfu=FRACTION)
 def train_days(flops, peak_tflops, gpus, mfu=DEFAULT_MFU):
     """Wall-clock days on `gpus` GPUs, assuming the MFU already prices in the scaling loss."""
     return flops / (peak_tflops * 1e12 * mfu * SECONDS_PER_DAY) / gpus

@@ -7,7 +7,8 @@ from flopsheet.functions._model import Arg
 
 FLOPS = Arg("flops", "Compute in FLOPs, e.g. 3.15E+23 or \"3.15e23\"")
 PARAMS = Arg("params", "Parameters (active ones for mixture-of-experts), e.g. 175E+9 or \"175B\"")
-GPU = Arg("gpu", "GPU name from the catalog (\"H100\", \"A100\"; see GPU_NAMES), or its dense peak TFLOPS as a number",
+GPU = Arg("gpu", "GPU name from the catalog (\"H100\", \"A100\"; see GPU_NAMES), or its dense peak TFLOPS as a number "
+          "(text is always a name: \"4090\" is the RTX 4090)",
           kind="gpu")
 GPU_NAME = Arg("gpu", "GPU name from the catalog (\"H100\", \"A100\"; see GPU_NAMES)", kind="gpu")
 MFU = Arg("mfu", "Model FLOPs utilization, a fraction in (0, 1]; default 0.40")

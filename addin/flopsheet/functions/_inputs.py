@@ -46,7 +46,7 @@ def element_number(v, name: str, default) -> tuple[float, str | None]:
         if default is REQUIRED or default is None:
             if default is None:
                 return np.nan, None  # optional without default: absent
-            return 1.0, f"{name} is required (the cell is blank)"
+            return 1.0, f"{name} is required (it is blank)"
         return float(default), None
     if isinstance(v, (bool, np.bool_)):
         return 1.0, f"{name} must be a number, not {str(bool(v)).upper()}"
@@ -114,7 +114,7 @@ def texts(value, name: str, default=REQUIRED) -> tuple[np.ndarray, np.ndarray | 
         v = arr[()]
         if v is None or (isinstance(v, str) and not v.strip()):
             if default is REQUIRED:
-                return arr, np.array(f"{name} is required (the cell is blank)", dtype=object)
+                return arr, np.array(f"{name} is required (it is blank)", dtype=object)
             arr = to_object_array(default, name)
         return arr, None
     out = np.empty(arr.shape, dtype=object)
@@ -124,12 +124,23 @@ def texts(value, name: str, default=REQUIRED) -> tuple[np.ndarray, np.ndarray | 
             if default is REQUIRED:
                 if errors is None:
                     errors = np.full(arr.shape, None, dtype=object)
-                errors[idx] = f"{name} is required (the cell is blank)"
+                errors[idx] = f"{name} is required (it is blank)"
                 v = None
             else:
                 v = default
         out[idx] = v
     return out, errors
+
+
+def control_free(text: str, name: str) -> str:
+    """`text` unless it holds a control character (a tab, a line break): spreadsheets disagree on
+    them (Gnumeric's TRIM strips a tab, LibreOffice's keeps it), so a name with one is refused
+    everywhere; the hand-off twin shows #N/A for it (CLEAN changes the text)."""
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        shown = text.encode("unicode_escape").decode("ascii")
+        raise FlopsheetError(f'{name} "{shown}" holds a control character (a tab or line break); '
+                             f"type the name without it", arg=name)
+    return text
 
 
 def merge_errors(*errs: np.ndarray | None) -> np.ndarray | None:

@@ -8,6 +8,7 @@ arrays. Nothing here computes a quantity: the engine does.
 
 from __future__ import annotations
 
+import re
 from dataclasses import KW_ONLY, dataclass, field, replace
 from typing import Callable
 
@@ -16,8 +17,10 @@ import numpy as np
 from flopsheet import catalog
 from flopsheet.engine import Formula, run_masked, run_scalar
 from flopsheet.errors import FlopsheetError
-from flopsheet.functions._inputs import REQUIRED, EXCEL_ERRORS, element_number, merge_errors, numbers, texts
-from flopsheet.magnitudes import parse_num
+from flopsheet.functions._inputs import (
+    REQUIRED, EXCEL_ERRORS, control_free, element_number, merge_errors, numbers, texts,
+)
+from flopsheet.exceltext import show_number
 
 
 FROM_ENGINE = object()  # an argument's default is the engine formula's (the usual case)
@@ -42,6 +45,7 @@ class Arg:
     default: object = FROM_ENGINE
     engine: str | None = None  # the engine argument it feeds, when not `name`
     convert: Callable[[object], float] | None = None  # per-element text -> number for `engine`
+    fallback: str | None = None  # a catalog field of the `gpu` argument used when this one is blank
 
     @property
     def optional(self) -> bool:
@@ -103,6 +107,8 @@ class Function:
                 out[param] = b.gpu()
             elif param in GPU_FIGURES:
                 out[param] = b.gpu(param)
+            elif a.fallback and b[a.name] is None:  # blank: the GPU's catalog figure (TRAIN_COST's price)
+                out[param] = b.gpu(a.fallback)
             else:
                 out[param] = b.map(a.name, a.convert) if a.convert else b[a.name]
         return out
@@ -135,34 +141,43 @@ class Bound:
 
     # -- GPUs: a catalog name, or a number read as peak TFLOPS ------------------------------
     def _one_gpu(self, g, precision, what: str) -> float:
+        """Text is always a name ("910B" is the Ascend 910B, "4090" the RTX 4090; catalog.resolve
+        says "type the number without quotes" for text like "1979"); only a real number (not a
+        boolean) is a peak in TFLOPS."""
         if isinstance(g, (bool, np.bool_)):
             raise FlopsheetError(f"gpu must be a GPU name or a peak TFLOPS number, not {str(bool(g)).upper()}",
                                  arg="gpu")
         if isinstance(precision, str) or precision is None:
-            catalog.precision_field(precision or "bf16")  # validates the name
+            catalog.precision_field(control_free(precision or "bf16", "precision"))  # validates the name
         else:
             raise FlopsheetError(f"precision must be text like \"bf16\" (got {precision!r})", arg="precision")
-        number = None
+        price = what == "usd_per_gpu_hour"  # a blank price: the catalog's, where it has one
         if isinstance(g, (int, float, np.integer, np.floating)):
-            number = float(g)
-        elif isinstance(g, str):
-            text = g.strip()
-            if text.upper() in EXCEL_ERRORS:
-                raise FlopsheetError(f"gpu is {text.upper()} (an error value in the input)", arg="gpu")
-            if text[:1].isdigit() or text[:1] in "+-.":  # "312" or "1,979": a peak typed as text
-                number = parse_num(text, "gpu")
-        else:
-            raise FlopsheetError(f"gpu must be a GPU name or a peak TFLOPS number (got {type(g).__name__})",
-                                 arg="gpu")
-        if number is not None:
             if what == "peak":
-                return number
+                return float(g)
+            if price:
+                raise FlopsheetError("usd_per_gpu_hour is blank and a peak number has no catalog price; "
+                                     "type a price per GPU-hour in USD", arg="usd_per_gpu_hour")
             raise FlopsheetError(
                 f"gpu must be a catalog name such as \"H100\" here, since {what} is needed "
-                f"(a number is read as peak TFLOPS only; got {g!r})", arg="gpu")
-        gpu = catalog.resolve(text)
-        if what == "peak":
-            return catalog.peak_tflops(gpu, precision or "bf16")
+                f"(a number is read as peak TFLOPS only; got {show_number(float(g))})", arg="gpu")
+        if not isinstance(g, str):
+            raise FlopsheetError(f"gpu must be a GPU name or a peak TFLOPS number (got {type(g).__name__})",
+                                 arg="gpu")
+        text = g.strip()
+        if text.upper() in EXCEL_ERRORS:
+            raise FlopsheetError(f"gpu is {text.upper()} (an error value in the input)", arg="gpu")
+        try:
+            gpu = catalog.resolve(control_free(g, "gpu"))
+            if what == "peak":
+                return catalog.peak_tflops(gpu, precision or "bf16")
+        except FlopsheetError as e:  # the catalog's reason, said of the argument the user typed
+            if re.search(r"\bgpu\b", e.message, re.I):
+                raise
+            raise FlopsheetError(f'gpu "{text}": {e.message}', arg=e.arg or "gpu") from None
+        if price and isinstance(catalog.figure(gpu, what), catalog.Missing):
+            raise FlopsheetError(f"usd_per_gpu_hour is blank and the catalog has no price for {gpu.name}; "
+                                 f"type a price per GPU-hour in USD", arg="usd_per_gpu_hour")
         return catalog.require(gpu, what, "this function")
 
     def map(self, name: str, convert: Callable[[object], float]):
@@ -272,7 +287,7 @@ def _scalar_values(fn: Function, given: dict) -> dict:
         else:
             if _is_blank(v):
                 if a.default is REQUIRED:
-                    raise FlopsheetError(f"{a.name} is required (the cell is blank)", arg=a.name)
+                    raise FlopsheetError(f"{a.name} is required (it is blank)", arg=a.name)
                 v = a.default
             values[a.name] = v
     return values

@@ -11,7 +11,7 @@ import numpy as np
 import flopsheet
 from flopsheet import catalog
 from flopsheet.errors import FlopsheetError
-from flopsheet.functions._inputs import EXCEL_ERRORS, merge_errors, texts
+from flopsheet.functions._inputs import EXCEL_ERRORS, control_free, merge_errors, texts
 from flopsheet.functions._model import Arg, Function, declared_in
 from flopsheet.magnitudes import parse_num
 
@@ -40,7 +40,9 @@ def _gpu_spec_one(gpu, field):
         raise FlopsheetError(f"gpu is {gpu.strip().upper()} (an error value in the input)", arg="gpu")
     if field is not None and not isinstance(field, str):
         raise FlopsheetError(f"field must be text such as \"memory_gb\" (got {field!r})", arg="field")
-    return catalog.spec(catalog.resolve(gpu, selectable_only=False), field)
+    if field is not None:
+        control_free(field, "field")
+    return catalog.spec(catalog.resolve(control_free(gpu, "gpu"), selectable_only=False), field)
 
 
 def _gpu_spec(gpu=None, field=None):
@@ -83,7 +85,7 @@ def _parse_one(text):
     if isinstance(text, bool):
         raise FlopsheetError(f"text must be a number or a magnitude, not {str(text).upper()}", arg="text")
     if text is None:
-        raise FlopsheetError("text is required (the cell is blank)", arg="text")
+        raise FlopsheetError("text is required (it is blank)", arg="text")
     if isinstance(text, str) and text.strip().upper() in EXCEL_ERRORS:
         raise FlopsheetError(f"text is {text.strip().upper()} (an error value in the input)", arg="text")
     return parse_num(text, "text")

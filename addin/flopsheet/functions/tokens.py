@@ -3,7 +3,9 @@
 from flopsheet import engine
 from flopsheet.engine import TOKENS_PER_UNIT
 from flopsheet.errors import FlopsheetError
+from flopsheet.functions._inputs import control_free
 from flopsheet.functions._model import Arg, Function, declared_in
+from flopsheet.functions.twintext import count_twin
 from flopsheet.magnitudes import parse_num
 
 PATCH = Arg("patch", "Patch side in pixels; default 16")
@@ -12,7 +14,7 @@ PATCH = Arg("patch", "Patch side in pixels; default 16")
 def tokens_per_unit(unit) -> float:
     """A TEXT_TOKENS unit: "word", "en_char", "zh_char", or a number of tokens per unit."""
     if isinstance(unit, str):
-        key = unit.strip().lower()
+        key = control_free(unit, "unit").strip().lower()
         if key in TOKENS_PER_UNIT:
             return TOKENS_PER_UNIT[key]
         try:
@@ -33,7 +35,7 @@ IMAGE_TOKENS = Function(
     source="Dosovitskiy et al. 2021 (ViT); Bao et al. 2022 (BEiT): 224x224 in 16x16 patches = 196 tokens",
     example=(1024, 768),
     formula=engine.image_tokens,
-    twin="ROUNDUP({height}/{patch},0)*ROUNDUP({width}/{patch},0)",  # np.ceil, as the engine
+    twin=count_twin("{height}/{patch}") + "*" + count_twin("{width}/{patch}"),  # the count rule, as the engine
 )
 
 VIDEO_TOKENS = Function(
@@ -45,7 +47,7 @@ VIDEO_TOKENS = Function(
     source="Arnab et al. 2021 (ViViT tubelet embedding)",
     example=(94, 1048, 1048),
     formula=engine.video_tokens,
-    twin="ROUNDUP({frames}/{temporal_patch},0)*ROUNDUP({height}/{patch},0)*ROUNDUP({width}/{patch},0)",
+    twin="*".join(count_twin(q) for q in ("{frames}/{temporal_patch}", "{height}/{patch}", "{width}/{patch}")),
 )
 
 TEXT_TOKENS = Function(

@@ -328,10 +328,9 @@ class Translator:
             e, shape = self._arg(nodes)
             exprs.append(e)
             shapes.append(shape)
-            # Cells read as numbers: text magnitudes there become numbers ("4090" as a gpu is a
-            # peak for the formula functions; GPU_SPEC reads it as a name, as Python does).
-            numeric = a is not None and (a.kind == "number" or a.name == "unit"
-                                         or (a.kind == "gpu" and fn.formula is not None))
+            # Cells read as numbers: text magnitudes there become numbers. Never a GPU cell: text
+            # there is always a name ("4090" is the RTX 4090, "910B" the Ascend 910B), as in Python.
+            numeric = a is not None and (a.kind == "number" or a.name == "unit")
             if e.kind == "ref" and numeric:
                 res.numeric_refs.append((e.text, self._sheet))
         shape = _broadcast(shapes)

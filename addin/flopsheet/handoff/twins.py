@@ -15,8 +15,8 @@ an error text the twin shows #N/A instead of a silently wrong number. Literal ar
 checked here, in Python; a call that fails the check is not translated (the caller freezes it).
 
 Only functions that Excel 2010, LibreOffice 7.4 and Google Sheets all know are emitted:
-IF, IFERROR, ISNUMBER, ISNA, NA, INT, ROUNDUP, TRIM, SUBSTITUTE, VLOOKUP, MATCH, ABS, TEXT, LEFT, MID,
-arithmetic.
+IF, IFERROR, ISNUMBER, ISLOGICAL, NOT, ISNA, NA, INT, ROUND, ROUNDUP, LOG10, LEN, CLEAN, TRIM, SUBSTITUTE,
+VLOOKUP, MATCH, ABS, TEXT, LEFT, MID, arithmetic.
 None of them needs Excel's `_xlfn.` prefix.
 """
 
@@ -30,6 +30,7 @@ from flopsheet import catalog, engine, placeholders
 from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import ErrorValue, number_literal, string_literal
 from flopsheet.functions import GPU_FIGURES, REQUIRED, Function
+from flopsheet.functions._inputs import control_free
 from flopsheet.functions.tokens import tokens_per_unit
 from flopsheet.handoff.gpusheet import Table
 from flopsheet.magnitudes import parse_num
@@ -110,7 +111,8 @@ def paren(e: str) -> str:
 
 
 def _rule_test(rule, x: str, number_only: bool = False) -> str:
-    parts = [] if number_only else [f"ISNUMBER({x})"]
+    # ISLOGICAL: TRUE is a number to LibreOffice's ISNUMBER; Python refuses booleans everywhere.
+    parts = [] if number_only else [f"ISNUMBER({x})", f"NOT(ISLOGICAL({x}))"]
     if rule.lo > -math.inf:
         parts.append(f"({x}{'>' if rule.lo_open else '>='}{number(rule.lo)})")
     if rule.hi < math.inf:
@@ -130,6 +132,18 @@ class _Value:
     optional: bool = False  # optional without default: absent when blank
     omitted: bool = False
     check: str | None = None  # the guard test, when not the engine rule's
+
+
+def plain_text_test(x: str) -> str:
+    """A guard that `x` (a name typed in a cell) holds no wildcard and no control character.
+
+    VLOOKUP and MATCH read * ? ~ as wildcards in exact mode ("H1*" would match some GPU), and
+    engines disagree on control characters (Gnumeric's TRIM strips a tab, LibreOffice's keeps
+    it); Python matches names literally and refuses control characters, so the twin shows #N/A
+    for both. CLEAN drops characters 0-31, SUBSTITUTE the wildcards; neither has wildcards itself.
+    """
+    stripped = f'CLEAN(SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({x},"*",""),"?",""),"~",""))'
+    return f"(LEN({stripped})=LEN({x}))"
 
 
 def _literal_number(e: Expr, name: str) -> float:
@@ -161,6 +175,7 @@ class _Call:
         self.given = {a.name: (args[i] if i < len(args) else OMITTED) for i, a in enumerate(fn.args)}
         self.spec = {a.name: a for a in fn.args}
         self.cache: dict[str, _Value] = {}
+        self.text_tests: dict[str, None] = {}  # guards on runtime names (ordered, no duplicates)
 
     # -- plain arguments -----------------------------------------------------------------
     def arg(self, name: str) -> _Value:
@@ -173,6 +188,8 @@ class _Call:
             v = self._text(a, e)
         elif a.kind != "number":
             raise Untranslatable(f"argument {name} ({a.kind}) has no placeholder form")
+        elif a.fallback and (_blank_literal(e) or e.kind == "ref"):
+            v = self._fallback(a, e)
         elif _blank_literal(e):
             if a.default is REQUIRED:
                 raise Untranslatable(f"{name} is required")
@@ -216,6 +233,17 @@ class _Call:
             raise Untranslatable(f"{a.name} must be typed in the formula (a cell reference cannot be converted)")
         return _Value(f'({e.text}&"")')
 
+    def _fallback(self, a, e: Expr) -> _Value:
+        """An argument that, blank, is a catalog figure of the GPU (TRAIN_COST's price), as in
+        Python (`Arg.fallback`): the figure itself when omitted, else IF(cell="", figure, cell)."""
+        if _blank_literal(e):
+            return self.gpu_field(a.fallback)  # a peak number or an unpriced GPU: Untranslatable
+        try:
+            figure = self.gpu_field(a.fallback).text
+        except Untranslatable:  # gpu is a peak number or has no price: only a typed price works
+            figure = "NA()"
+        return _Value(f'IF({e.text}="",{figure},{e.text})', None, runtime=True)
+
     def _unit(self, e: Expr) -> _Value:
         default = self.spec["unit"].default
         if _blank_literal(e) or e.kind == "literal":
@@ -226,6 +254,8 @@ class _Call:
                 raise Untranslatable(err.message) from None
             return _Value(number(x), x)
         u = e.text
+        self.text_tests[f"NOT(ISLOGICAL({u}))"] = None
+        self.text_tests[plain_text_test(u)] = None
         table = "{" + ";".join(f"{text(k)},{number(v)}" for k, v in engine.TOKENS_PER_UNIT.items()) + "}"
         return _Value(f'IF(ISNUMBER({u}),{u},VLOOKUP(IF(TRIM({u})="",{text(default)},TRIM({u})),{table},2,FALSE))',
                       runtime=True)
@@ -237,18 +267,17 @@ class _Call:
         if _blank_literal(e):
             raise Untranslatable("gpu is required")
         if e.kind != "literal":
+            self.text_tests[f"NOT(ISLOGICAL({e.text}))"] = None
+            self.text_tests[plain_text_test(e.text)] = None
             return "runtime", e.text
         v = e.value
         if isinstance(v, ErrorValue) or isinstance(v, bool):
             raise Untranslatable(f"gpu is {v}")
         if isinstance(v, (int, float)):
             return "number", float(v)
+        # Text is always a name ("910B" is the Ascend 910B), as in Python (Bound._one_gpu).
         try:
-            return "number", parse_num(v.strip(), "gpu")
-        except FlopsheetError:
-            pass
-        try:
-            gpu = catalog.resolve(v, selectable_only=self.fn.formula is not None)
+            gpu = catalog.resolve(control_free(v, "gpu"), selectable_only=self.fn.formula is not None)
         except FlopsheetError as err:
             raise Untranslatable(err.message) from None
         return "name", gpu.name
@@ -272,11 +301,12 @@ class _Call:
             if isinstance(p, (bool, float, ErrorValue)):
                 raise Untranslatable(f'precision must be text like "bf16" (got {p!r})')
             try:
-                fld = catalog.precision_field(p)
+                fld = catalog.precision_field(p if p is None else control_free(p, "precision"))
             except FlopsheetError as err:
                 raise Untranslatable(err.message) from None
             return self._column(fld), fld
         p = e.text
+        self.text_tests[plain_text_test(p)] = None
         choices = self._table().choices(catalog.PRECISION_FIELDS)
         return f'VLOOKUP(IF(TRIM({p})="","bf16",TRIM({p})),{choices},2,FALSE)', None
 
@@ -335,7 +365,9 @@ class _Call:
         if v.runtime:
             # A blank catalog cell reads as 0 (or ""): an error, as the Python function says.
             x = paren(v.text)
-            v.check = f"({x}>0)" if self.fn.formula is not None else f'({x}&""<>"")'
+            # Gnumeric's VLOOKUP of an empty cell is 0 and LibreOffice's "": no catalog figure is 0,
+            # so both mean a missing figure, which is never a number (#N/A, an error in Python).
+            v.check = f"({x}>0)" if self.fn.formula is not None else f'({x}&""<>"")*({x}&""<>"0")'
         self.cache[key] = v
         return v
 
@@ -346,11 +378,12 @@ class _Call:
             if not isinstance(f, str) or isinstance(f, ErrorValue):
                 raise Untranslatable(f'field must be text such as "memory_gb" (got {f!r})')
             try:
-                fld = field_name(f)
+                fld = field_name(control_free(f, "field"))
             except FlopsheetError as err:
                 raise Untranslatable(err.message) from None
             return self._column(fld), fld
         f = e.text
+        self.text_tests[plain_text_test(f)] = None
         names = {**{x: x for x in catalog.FIELDS}, **catalog.PRECISION_FIELDS}  # as catalog.spec accepts
         choices = self._table().choices(names)
         return f'VLOOKUP(IF(TRIM({f})="","bf16_tflops",TRIM({f})),{choices},2,FALSE)', None
@@ -385,7 +418,7 @@ class _Call:
         """Rule tests for every runtime input of the engine formula; literals checked now."""
         formula = self.fn.formula
         if formula is None:  # GPU_SPEC, PARSE_NUM: numbers must be numbers, figures not blank
-            tests = [v.check for v in self.cache.values() if v.runtime and v.check]
+            tests = list(self.text_tests) + [v.check for v in self.cache.values() if v.runtime and v.check]
             tests += [f"ISNUMBER({paren(self.arg(a.name).text)})" for a in self.fn.args
                       if a.kind == "number" and self.arg(a.name).runtime]
             return tests
@@ -411,7 +444,7 @@ class _Call:
                 # A nested call's result is a number or an error: its bounds are enough.
                 test = _rule_test(rule, x, self._is_call(param))
                 tests.append(f'(({x}="")+{test})' if v.optional else test)
-        return tests
+        return list(self.text_tests) + tests
 
 
 def render(fn: Function, args: list[Expr], table: Table | None) -> str:
@@ -424,6 +457,10 @@ def render(fn: Function, args: list[Expr], table: Table | None) -> str:
         value = call.fill(fn.twin)
         tests = call.guard()
         out = f"IF({'*'.join(tests)},{value},NA())" if tests else value
+        # Every error Python returns is #N/A in the copy, in every engine: an unknown name is
+        # #VALUE! in LibreOffice and #N/A in Gnumeric without this, a zero divisor #DIV/0!.
+        if tests or "VLOOKUP(" in value:  # literal-only arithmetic was checked in Python already
+            out = f"IFERROR({out},NA())"
         if len(out) < MAX_FORMULA - 100:
             return out
     raise Untranslatable(f"its twin would be {len(out):,} characters, beyond Excel's {MAX_FORMULA:,}")

@@ -36,7 +36,7 @@ class Col:
 
 INPUTS = (
     Col("name", "Scenario", 40),
-    Col("params", "Params (active, B)", 11, st.PARAMS),
+    Col("params", "Params (active; 70B = 7E+10)", 11, st.PARAMS),
     Col("tokens", "Training tokens", 11, st.SCI),
     Col("gpu", "GPU (GPUs sheet)", 16),
     Col("precision", "Precision", 9),
@@ -141,7 +141,12 @@ def write(ws: Worksheet, ctx: Ctx, scenarios=sc.TRAINING, blank_rows: int = sc.B
     validate_list(ws, GPU_LIST, span("gpu"), "Pick a GPU from the GPUs sheet (add new ones there)")
     validate_list(ws, PRECISION_LIST, span("precision"), "Pick a precision: bf16, fp16, fp8, fp4, int8, tf32, fp32")
     validate_number(ws, span("mfu"), "0", "1", "MFU is a fraction: type 0.4 or 40% for 40%")
-    for key in ("params", "gpus", "deadline", "usd", "override"):
+    # The parameter count itself, not billions: 70 would be a 70-parameter model (TRAIN_FLOPS
+    # refuses below 1E+6 too); a GPU count is whole.
+    validate_number(ws, span("params"), "999999.999", None,
+                    "Params is the count itself: for 70B type 7E+10 (below 1E+6 is not a model size)")
+    validate_number(ws, span("gpus"), "0", None, "GPUs is a whole number such as 1024", kind="whole")
+    for key in ("deadline", "usd", "override"):
         validate_number(ws, span(key), "0", None, "Must be a positive number")
 
     chart_row = last + 2

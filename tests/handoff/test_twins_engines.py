@@ -1,0 +1,136 @@
+"""Issue 10's edges, recalculated by BOTH spreadsheet engines: every twin below, with its
+arguments in cells, shows what the Python function returns (relative 1e-9), and #N/A exactly
+where Python returns an error (never a number, never #VALUE! in one engine and #N/A in the
+other). One workbook, one LibreOffice run and one Gnumeric run for the whole module.
+
+The cases are the silent wrong answers the issue lists: GPU names that look like magnitudes,
+wildcard characters in names, precisions, units and fields, control characters, booleans,
+fractional counts, implausible model sizes, missing catalog figures, unknown GPUs, count
+rounding at ties, image patches after float noise, TRAIN_COST's catalog price.
+"""
+
+from __future__ import annotations
+
+import math
+
+import openpyxl
+import pytest
+
+from flopsheet import catalog
+from flopsheet.errors import FlopsheetError
+from flopsheet.functions import REGISTRY
+from flopsheet.handoff.gpusheet import ensure_table
+from flopsheet.handoff.twins import Expr, render
+from flopsheet.recalc import recalculate, recalculate_gnumeric
+
+BLANK = object()  # an empty input cell
+
+GPU_TEXTS = ["H100", "h100 sxm", "A100", "910B", "4090", "1979", "H1*", "H?00", "~H100", "*", "H100\t", "H\t100",
+             "H100\n", "Nonexistent", True, False, 312.0, BLANK]
+
+CASES: list[tuple[str, tuple]] = []
+for g in GPU_TEXTS:
+    CASES += [("GPU_DAYS", (6.3e24, g)), ("GPU_SPEC", (g, "memory_gb")), ("TRAIN_ENERGY_MWH", (6.3e24, g))]
+for p in ["bf16", "fp8", "fp*", "?p8", "bf16\t", True, BLANK]:
+    CASES.append(("GPU_DAYS", (6.3e24, "H100", 0.4, p)))
+for f in ["memory_gb", "mem*", "memory_g?", "~memory_gb", "tdp_w\t", "vendor", "price_date", True, BLANK]:
+    CASES.append(("GPU_SPEC", ("H100", f)))
+# figures the catalog lacks are #N/A in both engines (Gnumeric's VLOOKUP of an empty cell is 0)
+for g, f in [("A100", "fp8_tflops"), ("A100", "fp4_tflops"), ("B200", "usd_per_gpu_hour"), ("910B", "bf16_tflops")]:
+    CASES.append(("GPU_SPEC", (g, f)))
+for u in ["word", "zh_char", "*char", "en_cha?", "word\t", 0.5, True, BLANK]:
+    CASES.append(("TEXT_TOKENS", (1000.0, u)))
+# booleans and implausible sizes in number arguments
+CASES += [("TRAIN_FLOPS", (True, 3e11)), ("TRAIN_FLOPS", (1.75e11, True)), ("TRAIN_FLOPS", (70.0, 3e11)),
+          ("TRAIN_FLOPS", (7e10, 300.0)), ("TRAIN_FLOPS", (7e10, 3e11)), ("CHINCHILLA_TOKENS", (70.0,)),
+          ("WEIGHTS_GB", (999999.0,)), ("WEIGHTS_GB", (1e6,)), ("GPU_DAYS", (True, "H100")),
+          ("GPU_DAYS", (6.3e24, "H100", True))]
+# fractional counts
+CASES += [("TRAIN_DAYS", (6.3e24, "H100", 0.4)), ("TRAIN_DAYS", (6.3e24, "H100", 8.0)),
+          ("TRAIN_DAYS", (6.3e24, "H100", 2.5)), ("KV_CACHE_GB", (32.0, 8.0, 128.0, 1000.0, 2.5)),
+          ("KV_CACHE_GB", (32.5, 8.0, 128.0, 1000.0)), ("DECODE_MS", (8e9, "H100", 1.5)),
+          ("VIDEO_TOKENS", (10.5, 224.0, 224.0)), ("IMAGE_TOKENS", (224.0, 224.0, 15.5))]
+# the count rule at its edges, and patches after float noise
+for gb in [216.00000000036, 216.0, 216.00000000035, 216.0000000004, 144.00000000036, 72.0 * 3.0000000000045,
+           72.0 * 2.999999999995, 0.1, 1e-3]:
+    CASES.append(("GPUS_TO_FIT", (gb, "H100")))
+for h in [2240 * 0.1, 224.0, 224.00000001, 16 * 0.1 * 10, 0.1 + 0.2, 1000.0 * 1.1]:
+    CASES += [("IMAGE_TOKENS", (h, 224.0)), ("VIDEO_TOKENS", (h, 224.0, h, 16.0, 1.0))]
+CASES += [("GPUS_NEEDED", (9.216e26, "H100", 30.0)), ("GPUS_NEEDED", (6.3e24, "H100", 1.0, 0.5))]
+# TRAIN_COST: blank price = the catalog's dated price; none in the catalog: an error
+CASES += [("TRAIN_COST", (6.3e24, "H100", BLANK)), ("TRAIN_COST", (6.3e24, "H100", 2.0)),
+          ("TRAIN_COST", (6.3e24, "B200", BLANK)), ("TRAIN_COST", (6.3e24, 989.0, BLANK)),
+          ("TRAIN_COST", (6.3e24, "910B", 2.0))]
+
+
+def python_value(name, args):
+    try:
+        return float(REGISTRY[name](*(None if a is BLANK else a for a in args)))
+    except FlopsheetError:
+        return None
+    except (TypeError, ValueError):  # GPU_SPEC text fields
+        return REGISTRY[name](*(None if a is BLANK else a for a in args))
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory):
+    d = tmp_path_factory.mktemp("twins-engines")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Cases"
+    table = ensure_table(wb)
+    rows = []
+    for r, (name, args) in enumerate(CASES, start=1):
+        exprs = []
+        for c, a in enumerate(args, start=1):
+            if a is not BLANK:
+                ws.cell(r, c, a)
+            exprs.append(Expr("ref", ws.cell(r, c).coordinate))
+        ws.cell(r, 10, "=" + render(REGISTRY[name], exprs, table))
+        rows.append((r, name, args, python_value(name, args)))
+    src = d / "cases.xlsx"
+    wb.save(src)
+    return d, src, rows
+
+
+def _check(path, rows):
+    got = openpyxl.load_workbook(path, data_only=True)["Cases"]
+    wrong = []
+    for r, name, args, expected in rows:
+        v = got.cell(r, 10).value
+        if expected is None:
+            ok = v == "#N/A"
+        elif isinstance(expected, str):
+            ok = v == expected
+        else:
+            ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isclose(v, expected, rel_tol=1e-9)
+        if not ok:
+            wrong.append(f"row {r} {name}{args!r}: Python {expected!r}, engine {v!r}")
+    return wrong
+
+
+def test_python_side_of_the_cases():
+    """The cases say what the issue says Python must do (so the engine checks test the right thing)."""
+    values = {(n, a): python_value(n, a) for n, a in CASES}
+    assert values[("GPU_DAYS", (6.3e24, "910B"))] is None
+    assert values[("GPU_DAYS", (6.3e24, "4090"))] == pytest.approx(
+        6.3e24 / (catalog.peak_tflops(catalog.resolve("RTX 4090"), "bf16") * 1e12 * 0.4 * 86400))
+    assert values[("GPU_DAYS", (6.3e24, "1979"))] is None
+    assert values[("GPUS_TO_FIT", (216.00000000036, "H100"))] == 4
+    assert values[("IMAGE_TOKENS", (2240 * 0.1, 224.0))] == 196
+    assert values[("TRAIN_DAYS", (6.3e24, "H100", 0.4))] is None
+    assert values[("TRAIN_COST", (6.3e24, "H100", BLANK))] == pytest.approx(values[("TRAIN_COST", (6.3e24, "H100", 2.0))]
+                                                                        * catalog.resolve("H100").usd_per_gpu_hour / 2)
+    assert sum(v is None for v in values.values()) > 40 and sum(v is not None for v in values.values()) > 30
+
+
+def test_libreoffice_shows_what_python_returns(workbook, soffice):
+    d, src, rows = workbook
+    wrong = _check(recalculate(src, d / "libreoffice.xlsx"), rows)
+    assert not wrong, "\n".join(wrong)
+
+
+def test_gnumeric_shows_what_python_returns(workbook, gnumeric):
+    d, src, rows = workbook
+    wrong = _check(recalculate_gnumeric(src, d / "gnumeric.xlsx"), rows)
+    assert not wrong, "\n".join(wrong)
