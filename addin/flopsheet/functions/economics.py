@@ -10,18 +10,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import numpy as np
 
-from flopsheet import engine
+from flopsheet import catalog, engine
 from flopsheet.catalog import prices
 from flopsheet.engine.economics import BLENDED_OUTPUT_SHARE
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions._common import (
     BATCH, BW_EFFICIENCY, BYTES_PER_PARAM, FLOPS, GPU, GPU_NAME, KV_GB, MFU, PARAMS, PRECISION, TP_GPUS,
 )
-from flopsheet.functions._inputs import EXCEL_ERRORS, element_number, merge_errors, texts
+from flopsheet.functions._inputs import EXCEL_ERRORS, control_free, element_number, merge_errors, texts
 from flopsheet.functions._model import Arg, Function, declared_in, evaluate
 from flopsheet.functions.inference import _STEP_MS, _fits
 
@@ -55,12 +56,27 @@ def output_share(kind) -> float:
 output_share.choices = {"output": 1.0, "input": 0.0, "blended": BLENDED_OUTPUT_SHARE}  # the twin's lookup table
 
 
+def _gpu_name(gpu) -> str:
+    """CLUSTER_CAPEX's gpu: a catalog name (text), checked even when the price is typed, so a
+    boolean, a wildcard or a tab is refused as everywhere else (catalog.resolve)."""
+    if not isinstance(gpu, str) or isinstance(gpu, bool):
+        raise FlopsheetError(f'gpu must be a GPU name such as "H100" (got {gpu!r})', arg="gpu")
+    text = gpu.strip()
+    if text.upper() in EXCEL_ERRORS:
+        raise FlopsheetError(f"gpu is {text.upper()} (an error value in the input)", arg="gpu")
+    try:
+        return catalog.resolve(control_free(gpu, "gpu"), selectable_only=False).name
+    except FlopsheetError as e:
+        if re.search(r"\bgpu\b", e.message, re.I):
+            raise
+        raise FlopsheetError(f'gpu "{text}": {e.message}', arg="gpu") from None
+
+
 def _purchase_default(value, gpu):
     """CLUSTER_CAPEX's blank usd_per_gpu -> the price table's purchase price of `gpu`."""
+    name = _gpu_name(gpu)
     if value is None or (isinstance(value, str) and not value.strip()):
-        if not isinstance(gpu, str) or gpu.strip().upper() in EXCEL_ERRORS:
-            raise FlopsheetError(f"gpu must be a GPU name to look its price up (got {gpu!r})", arg="gpu")
-        return prices.price(gpu, "purchase").usd
+        return prices.price(name, "purchase").usd
     return value
 
 
@@ -95,7 +111,9 @@ CLUSTER_CAPEX = Function(
     example=(777768, "H100", 27500),
     formula=engine.cluster_capex,
     impl=_capex,
-    twin="{gpus}*{usd_per_gpu}*{overhead}",
+    # {gpu:year} checks that gpu is a catalog name, as Python does (a GPU cell naming MLU590, the one row
+    # without a year, shows #N/A in the copy; a typed name is frozen as its value)
+    twin="IF({gpu:year}>0,{gpus}*{usd_per_gpu}*{overhead},NA())",
 )
 
 FLEET_POWER_MW = Function(
@@ -192,6 +210,22 @@ def _fixed(x: float, places: int) -> str:
     return f"{q:.{places}f}"
 
 
+_UNIT = re.compile(r"[A-Za-z0-9$%/. -]{0,24}")
+
+
+def _unit_text(unit) -> str:
+    """RANGE_TEXT's unit: short plain text ("USD/year", "MW"); a boolean, a number, a wildcard or
+    a control character is refused (the sheets would not agree on how to show it)."""
+    if unit is None:
+        return ""
+    if not isinstance(unit, str):
+        raise FlopsheetError(f'unit must be text such as "USD" or "MW" (got {unit!r})', arg="unit")
+    if not _UNIT.fullmatch(unit.strip(" ")):
+        raise FlopsheetError(f'unit must be up to 24 letters, digits, spaces or $ % / . - such as "USD/year" '
+                             f'(got {unit!r})', arg="unit")
+    return unit.strip(" ")
+
+
 def range_text_one(base_case, low, high, unit=None) -> str:
     values = []
     for name, v in (("base_case", base_case), ("low", low), ("high", high)):
@@ -202,9 +236,11 @@ def range_text_one(base_case, low, high, unit=None) -> str:
             raise FlopsheetError(f"{name} must be a finite number below 1E+300 (got {x:g})", arg=name)
         values.append(x)
     b, lo, hi = values
-    if not lo <= b <= hi:
+    # ordered to 12 digits: a spreadsheet may parse a typed literal one unit in the last place
+    # away from the same number in a cell (the twin tests the same way)
+    if not (lo <= b + abs(b) * 1e-12 and b <= hi + abs(hi) * 1e-12):
         raise FlopsheetError(f"low <= base_case <= high is needed (got {lo:g}, {b:g}, {hi:g})", arg="low")
-    unit = "" if unit is None else str(unit).strip()
+    unit = _unit_text(unit)
     scale, letter = next(((s, t) for s, t in _SCALES if abs(b) >= s), (1.0, ""))
     places = 2 if abs(b / scale) < 1 else 1
     # "USD..." and "$..." are money: a $ in front, the rest of the unit after ("USD/year" -> "$1.2M/year")
@@ -254,7 +290,7 @@ RANGE_TEXT = Function(
     source="formatting: K/M/B/T by the base's size, one decimal (two below 1), halves away from zero as TEXT()",
     example=(9.8e6, 7.1e6, 14.2e6, "$"),
     impl=_range_text,
-    twin=("IF(({low}<={base_case})*({base_case}<={high}),"
+    twin=("IF(({low}<={base_case}+ABS({base_case})*1E-12)*({base_case}<={high}+ABS({high})*1E-12),"
           f'{_PRE}&TEXT({{base_case}}/{_S},{_F})&{_L}&{_SUF}&" ("&TEXT({{low}}/{_S},{_F})&{_L}&"-"'
           f'&TEXT({{high}}/{_S},{_F})&{_L}&")",NA())'),
 )
