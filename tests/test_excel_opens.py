@@ -145,10 +145,8 @@ def test_rich_roundtrip_fixture(tmp_path):
     ooxml.assert_valid(_rich(tmp_path))
 
 
-# A known defect, recorded so it cannot be forgotten (strict: this fails once it is fixed, and
-# the marker must go): openpyxl re-serialises a picture's <a:prstGeom> with an unprefixed
-# <avLst/>, i.e. in the xdr namespace, which the schema forbids; Excel may repair the drawing.
-@pytest.mark.xfail(strict=True, reason="hand-off copy: openpyxl writes <xdr:avLst> in a picture's a:prstGeom")
+# The copy once failed here (openpyxl re-serialised a picture's <a:prstGeom> with an unprefixed
+# <avLst/>); the hand-off now edits the package and carries the drawing part byte for byte.
 def test_rich_roundtrip_copy(tmp_path):
     out = tmp_path / "copy.xlsx"
     handoff(_rich(tmp_path), out)

@@ -138,3 +138,21 @@ def test_appearing_during_write_not_overwritten(tmp_path):
             out.write_bytes(b"someone else's")
     assert out.read_bytes() == b"someone else's"
     assert _leftovers(tmp_path) == []
+
+
+def test_check_output_refuses_before_any_work(tmp_path):
+    """The one place output paths are checked (handoff and evaluate call it before any work)."""
+    from flopsheet.safefile import check_output
+
+    src = tmp_path / "in.xlsx"
+    src.write_bytes(b"data")
+    with pytest.raises(FlopsheetError, match="must end in .xlsx"):
+        check_output(tmp_path / "out.xlsm", source=src, suffix=".xlsx")
+    with pytest.raises(FlopsheetError, match="is the input file"):
+        check_output(src, force=True, source=src, suffix=".xlsx")
+    (tmp_path / "out.xlsx").write_bytes(b"old")
+    with pytest.raises(FlopsheetError, match="--force"):
+        check_output(tmp_path / "out.xlsx", source=src)
+    check_output(tmp_path / "out.xlsx", force=True, source=src, suffix=".xlsx")
+    with pytest.raises(FlopsheetError, match="does not exist"):
+        check_output(tmp_path / "missing" / "out.xlsx", source=src)

@@ -240,9 +240,9 @@ def test_malformed_xml(good, tmp_path):
 
 
 def test_dimension_bomb(good, tmp_path):
-    xml = _sheet('<row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2</v></c></row>', "A1:XFD1048576")
+    xml = _sheet('<row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2</v></c></row>', "A1:XFE1048577")
     path = rezip(good, tmp_path / "dim.xlsx", {SHEET: xml})
-    _refused(path, SHEET, "claims dimension A1:XFD1048576", "17,179,869,184 cells", "dimension bomb")
+    _refused(path, SHEET, "claims dimension A1:XFE1048577", "beyond", "dimension bomb")
 
 
 def test_cells_spanning_bomb_without_dimension(good, tmp_path):
@@ -318,3 +318,26 @@ def test_openpyxl_parses_through_defusedxml(tmp_path):
     path = tmp_path / "ok.xlsx"
     wb.save(path)
     assert load_workbook(path).active["A1"].value == "=1+1"
+
+
+# --- issue 12: legitimate workbooks that the checks used to refuse ------------------------
+
+
+def test_whole_grid_dimension_with_few_cells_passes(good, tmp_path):
+    """Excel and LibreOffice declare A1:XFD1048576 for a sheet with whole-row formats: not a bomb."""
+    xml = _sheet('<row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2</v></c></row>', "A1:XFD1048576")
+    check_workbook(rezip(good, tmp_path / "grid.xlsx", {SHEET: xml}))
+
+
+def test_binary_part_starting_like_utf16_is_not_xml(good, tmp_path):
+    """A Power Pivot data model (xl/model/item.data) is binary and starts with FF FE."""
+    data = b"\xff\xfe" + bytes(range(256)) * 64
+    check_workbook(rezip(good, tmp_path / "model.xlsx", add={"xl/model/item.data": data}))
+    utf16 = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>'.encode("utf-16")
+    _refused(rezip(good, tmp_path / "u16.xlsx", add={"xl/model/item.data": utf16}), "entity")
+
+
+def test_whole_column_merge_passes(good, tmp_path):
+    xml = _sheet('<row r="1"><c r="B1"><v>1</v></c></row>').replace(
+        b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="B1:B1048576"/></mergeCells>')
+    check_workbook(rezip(good, tmp_path / "col.xlsx", {SHEET: xml}))

@@ -29,6 +29,18 @@ def _same_file(a: Path, b: Path) -> bool:
     return os.path.realpath(a) == os.path.realpath(b)
 
 
+def check_output(
+    path: str | os.PathLike, *, force: bool = False, source: str | os.PathLike | None = None,
+    suffix: str | None = None, why: str = "",
+) -> None:
+    """Refuse a destination before any work is done (the one place output paths are checked;
+    `atomic_output` calls it again when it writes). `suffix`: the extension it must have."""
+    path = Path(os.path.abspath(os.fspath(path)))
+    if suffix and path.suffix.lower() != suffix:
+        raise FlopsheetError(f"output {path} must end in {suffix}" + (f" {why}" if why else ""), "output")
+    _check_destination(path, force, source)
+
+
 def _check_destination(path: Path, force: bool, source: str | os.PathLike | None) -> None:
     if source is not None and _same_file(Path(source), path):
         # Refused even with force: the writer usually still reads the source while writing.

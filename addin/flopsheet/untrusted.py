@@ -96,6 +96,19 @@ def _range_area(ref: str) -> int | None:
     return total
 
 
+def _range_far_end(ref: str) -> tuple[int, int] | None:
+    """(largest row, largest column) a range reaches (whole rows/columns reach the grid's end)."""
+    rows, cols = [], []
+    for part in ref.split():
+        for end in part.split(":"):
+            m = _RANGE_END.fullmatch(end)
+            if not m or not (m.group(1) or m.group(2)):
+                return None
+            rows.append(int(m.group(2)) if m.group(2) else EXCEL_ROWS)
+            cols.append(_col_number(m.group(1)) if m.group(1) else EXCEL_COLS)
+    return (max(rows), max(cols)) if rows else None
+
+
 class _XmlPart:
     """Stream one XML part through expat: refuse DTDs and entities, bound sheet extents."""
 
@@ -227,9 +240,13 @@ class _XmlPart:
                 if area is None:
                     refuse(f"has an unreadable {kind} range {ref[:40]!r}")
                 if kind == "dimension":
-                    if area > max_cells:
+                    # A declared dimension is a hint: Excel and LibreOffice write A1:XFD1048576
+                    # for a sheet with a whole-row format and a few cells, so only a claim beyond
+                    # the grid is refused (the real cells are bounded by their bounding box).
+                    far = _range_far_end(ref)
+                    if far is None or far[0] > max_rows or far[1] > max_cols:
                         refuse(
-                            f"claims dimension {ref} ({area:,} cells; limit {max_cells:,}); "
+                            f"claims dimension {ref[:40]}, beyond {max_rows:,} rows x {max_cols:,} columns; "
                             "refusing a dimension bomb"
                         )
                 else:
@@ -278,7 +295,17 @@ class _XmlPart:
 
 
 def _looks_like_xml(name: str, head: bytes) -> bool:
-    if name.lower().endswith(_XML_SUFFIXES) or head[:2] in (b"\xff\xfe", b"\xfe\xff", b"\x00<"):
+    """XML by name (.xml, .rels, .vml: always parsed, so a bad one is refused) or by content:
+    the first non-blank character is "<" in UTF-8 or UTF-16. A byte-order mark alone is not
+    XML: a Power Pivot data model (xl/model/item.data) is binary and starts with FF FE."""
+    if name.lower().endswith(_XML_SUFFIXES):
+        return True
+    for bom, encoding in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"), (b"", None)):
+        if bom and head.startswith(bom):
+            text = head[2:2 + 512]
+            text = text[:len(text) // 2 * 2].decode(encoding, "replace")
+            return text.lstrip(" \t\r\n")[:1] == "<"
+    if head[:2] in (b"<\x00", b"\x00<"):  # UTF-16 without a byte-order mark
         return True
     stripped = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
     # All-whitespace first chunk: cannot tell, so parse it (refusing is the safe side).

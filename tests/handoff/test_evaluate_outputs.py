@@ -32,6 +32,9 @@ def evaluated(tmp_path_factory, soffice):
     ws["C3"] = "=TRAIN_FLOPS(D1,D2)"
     ws["D1"], ws["D2"] = "175B", "300B"
     ws["C4"] = "=1/0"
+    ws["C5"] = "=1=1"  # a boolean stays a boolean
+    ws["C6"] = '="007"'  # text that reads like a number stays text
+    ws["C7"] = "=AGGREGATE(9,6,C1:C2)"  # LibreOffice's AGGREGATE is known to differ: not presented
     src = d / "in.xlsx"
     wb.save(src)
     digest = hashlib.sha256(src.read_bytes()).hexdigest()
@@ -39,7 +42,9 @@ def evaluated(tmp_path_factory, soffice):
     stages = []
     from flopsheet.handoff.evaluate import evaluate
 
-    summary = evaluate(src, out, table, progress=stages.append)
+    warned = []
+    summary = evaluate(src, out, table, progress=stages.append, warn=warned.append)
+    summary["warned"] = warned
     assert hashlib.sha256(src.read_bytes()).hexdigest() == digest  # input untouched
     return src, out, table, summary, stages
 
@@ -52,7 +57,10 @@ def test_values_copy_holds_computed_values(evaluated):
     assert math.isclose(ws["C2"].value, 2 * ws["C1"].value, rel_tol=1e-12)
     assert ws["C3"].value == 3.15e23
     assert ws["C4"].value == "#DIV/0!" and ws["C4"].data_type == "e"
-    assert summary["formula_cells"] == 8 and summary["translated"] == 2
+    assert summary["formula_cells"] == 11 and summary["translated"] == 2
+    assert ws["C5"].value is True and ws["C6"].value == "007" and ws["C6"].data_type == "s"
+    assert ws["C7"].value is None and summary["differs"] == {"Data!C7": "AGGREGATE"}
+    assert any("AGGREGATE" in w and "Data!C7" in w for w in summary["warned"])
     assert any("LibreOffice" in s for s in stages)
 
 
@@ -75,7 +83,8 @@ def test_csv_lists_every_formula_cell_defused(evaluated):
         rows = list(csv.reader(fh))
     assert rows[0] == ["sheet", "cell", "formula", "value"]
     by_cell = {r[1]: r for r in rows[1:]}
-    assert set(by_cell) == {"B1", "B2", "B3", "B4", "C1", "C2", "C3", "C4"}
+    assert set(by_cell) == {"B1", "B2", "B3", "B4", "C1", "C2", "C3", "C4", "C5", "C6", "C7"}
+    assert by_cell["C5"][3] == "TRUE" and by_cell["C6"][3] == "007" and by_cell["C7"][3] == ""
     assert by_cell["C1"][2] == "'=GPU_DAYS(3.15E+23,\"A100\",0.462)"  # the original formula, defused
     assert math.isclose(float(by_cell["C1"][3]), REGISTRY["GPU_DAYS"](3.15e23, "A100", 0.462), rel_tol=1e-9)
     for r, text in enumerate(RISKY, start=1):
@@ -91,4 +100,16 @@ def test_cli_evaluate_writes_csv_to_stdout(evaluated, capsys, monkeypatch):
     monkeypatch.setattr(ev, "recalculate", lambda a, b: __import__("shutil").copyfile(a, b))
     assert main(["evaluate", str(src)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == "sheet,cell,formula,value" and len(out) == 9
+    assert out[0] == "sheet,cell,formula,value" and len(out) == 12
+
+
+def test_progress_lines_only_once_a_run_is_slow(capsys):
+    from flopsheet.handoff.evaluate import stderr_progress
+
+    quick = stderr_progress("handoff")
+    quick("translating formulas")
+    assert capsys.readouterr().err == ""
+    slow = stderr_progress("handoff", after=0)
+    slow("writing the copy")
+    err = capsys.readouterr().err
+    assert err.startswith("flopsheet handoff: writing the copy (") and err.count("\n") == 1

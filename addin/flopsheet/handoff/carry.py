@@ -1,12 +1,12 @@
 """What a workbook contains that a copy might lose: counted in the input and in the copy.
 
-openpyxl re-writes a workbook from its own object model, so anything it does not model is
-silently dropped: shapes and text boxes, images (without Pillow), threaded comments, form
-controls, slicers, sparklines and other `x14` extensions, new chart types... Rather than
-trust a list of what openpyxl supports, the hand-off counts each kind of content in the input
-package and in the written copy, and names every kind whose count went down before the copy
-is moved into place. The counts come from part names and a byte scan of the XML (the package
-was already vetted by `untrusted.check_workbook`, so sizes are bounded).
+The hand-off copies every part it does not need to change byte for byte, so only the parts it
+rewrites (sheets with flopsheet calls, the workbook part, relationships, content types, styles)
+or removes (the VBA project, the xlwings.conf sheet) could lose anything. As a safety net, the
+kinds of content in those parts are counted in the input and in the copy, and every kind whose
+count went down (other than what the hand-off drops on purpose) is named before the copy is
+moved into place. The counts come from part names and a byte scan of the XML (the package was
+already vetted by `untrusted.check_workbook`, so sizes are bounded).
 """
 
 from __future__ import annotations
@@ -56,11 +56,14 @@ _LABELS = {
 }
 
 
-def inventory(path) -> Counter:
-    """How many of each kind of content the workbook package holds."""
+def inventory(path, parts=None) -> Counter:
+    """How many of each kind of content the workbook package holds (in `parts` only, if given:
+    the hand-off counts what it rewrote or removed; every other part is carried byte for byte)."""
     counts: Counter = Counter()
     with zipfile.ZipFile(path) as zf:
         for name in zf.namelist():
+            if parts is not None and name not in parts:
+                continue
             for label, pattern in _PARTS:
                 if pattern.search(name):
                     counts[label] += 1
@@ -86,11 +89,3 @@ def losses(before: Counter, after: Counter, expected: Counter | None = None) -> 
         if lost > 0 and label not in INTENDED:
             out.append(_plural(lost, label))
     return out
-
-
-def pillow_missing() -> bool:
-    try:
-        import PIL  # noqa: F401
-    except ImportError:
-        return True
-    return False

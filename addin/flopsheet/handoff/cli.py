@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import warnings
 
 HANDOFF_HELP = "write an add-in-free copy whose flopsheet calls are native formulas (for finance)"
 EVALUATE_HELP = "compute every formula cell without Excel (headless LibreOffice) into a values copy or CSV"
@@ -38,20 +39,28 @@ def _warn(line: str) -> None:
     print(f"flopsheet: warning: {line}", file=sys.stderr, flush=True)
 
 
+def _quiet(run):
+    """Run a subcommand with library warnings (openpyxl's "unknown extension"...) kept off the
+    terminal: what the user needs to know arrives through `_warn`, one line each."""
+    def wrapped(args) -> int:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return run(args)
+
+    return wrapped
+
+
+@_quiet
 def run_handoff(args) -> int:
-    from flopsheet.handoff.copy import handoff
-    from flopsheet.recalc import LIBREOFFICE_MISSING, find_soffice
     from flopsheet.errors import FlopsheetError
+    from flopsheet.handoff.copy import handoff
+    from flopsheet.handoff.evaluate import stderr_progress
+    from flopsheet.recalc import LIBREOFFICE_MISSING, find_soffice
 
     if args.recalc and find_soffice() is None:
         raise FlopsheetError(LIBREOFFICE_MISSING)
-    from pathlib import Path
-
-    from flopsheet.handoff.evaluate import BIG_FILE, _stderr_progress
-
-    big = Path(args.input).is_file() and Path(args.input).stat().st_size > BIG_FILE
     rep = handoff(args.input, args.output, force=args.force, recalc=args.recalc, warn=_warn,
-                  progress=_stderr_progress("handoff") if big else None)
+                  progress=stderr_progress("handoff"))
     for note in rep.notes:
         print(f"note: {note}")
     for sheet, cell, why in rep.frozen[:20]:
@@ -64,16 +73,13 @@ def run_handoff(args) -> int:
     return 0
 
 
+@_quiet
 def run_evaluate(args) -> int:
-    from flopsheet.handoff.evaluate import evaluate
+    from flopsheet.handoff.evaluate import evaluate, stderr_progress
 
-    summary = evaluate(args.input, args.output, args.csv, force=args.force)
+    summary = evaluate(args.input, args.output, args.csv, force=args.force, warn=_warn,
+                       progress=stderr_progress("evaluate"))
     wrote = " and ".join(x for x in (args.output, args.csv) if x)
     if wrote:
         print(f"wrote {wrote}: {summary['formula_cells']} formula cells evaluated", file=sys.stderr)
     return 0
-
-
-def run(args) -> int:
-    """Run whichever of the two subcommands `args` was parsed for."""
-    return args.run(args)

@@ -1,13 +1,13 @@
-"""Cached values: read what LibreOffice computed, and write those values into our own copy.
+"""Cached values: read what LibreOffice (or Gnumeric) computed.
 
 Reading uses python-calamine: about 15x faster than openpyxl on a 100k-row sheet, and safe
 here because it only ever reads files LibreOffice itself just wrote (never a user's file:
 calamine aborts the process on a booby-trapped sheet dimension). calamine turns error cells
 into empty strings, so error values (#N/A...) are picked out of the sheet XML separately.
 
-Writing values into our copy (rather than shipping LibreOffice's re-saved file) keeps the
-copy exactly as openpyxl wrote it, styles, validations and charts included: only each formula
-cell's `<v>` changes, plus the cells an array formula spills into.
+`read_cached` reads an engine's saved values straight from its sheet XML, for the hand-off's
+--recalc: those values go into the copy's cached `<v>` elements (handoff.copy), so the shipped
+file stays the surgical copy of the user's package, not LibreOffice's re-save.
 """
 
 from __future__ import annotations
@@ -86,6 +86,30 @@ def read(path) -> dict[str, SheetValues]:
     return out
 
 
+class _XmlSheet:
+    """One sheet's cells as the engine saved them: `get(row, col)` -> the cached value, typed."""
+
+    def __init__(self, sheet):
+        self.sheet = sheet
+
+    def get(self, row: int, col: int):
+        got = self.sheet._cells.get((row, col))
+        return None if got is None else got.cached
+
+
+def read_cached(path) -> dict:
+    """Every sheet's saved values, read from the sheet XML itself (handoff.package): exact
+    doubles and types as written, whatever else the file holds (calamine refuses some
+    LibreOffice re-saves, e.g. of pivot caches)."""
+    from flopsheet.handoff.package import Book, Package
+
+    with zipfile.ZipFile(path) as zf:
+        book = Book(Package.open(zf))
+        for ws in book.worksheets:
+            ws._cells  # noqa: B018 - parse now, while the file is open
+        return {ws.title: _XmlSheet(ws) for ws in book.worksheets}
+
+
 def serial(v) -> float:
     """A date or time as calamine returns it -> Excel's serial number."""
     if isinstance(v, dt.datetime):
@@ -97,59 +121,3 @@ def serial(v) -> float:
     if isinstance(v, dt.timedelta):
         return v.total_seconds() / 86400
     return v
-
-
-def _v(value) -> tuple[bytes, bytes]:
-    """(t attribute, <v> element) for a cached value."""
-    if value is None:
-        return b' t="str"', b"<v></v>"
-    if isinstance(value, ErrorValue):
-        return b' t="e"', b"<v>" + escape(value).encode() + b"</v>"
-    if isinstance(value, bool):
-        return b' t="b"', b"<v>" + (b"1" if value else b"0") + b"</v>"
-    value = serial(value)
-    if isinstance(value, (int, float)):
-        return b"", b"<v>" + repr(float(value)).encode() + b"</v>"
-    return b' t="str"', b"<v>" + escape(str(value)).encode("utf-8") + b"</v>"
-
-
-_FORMULA_CELL = re.compile(
-    rb'<c r="([A-Z]{1,3})([0-9]+)"([^>]*)>(<f(?:\s[^>]*)?(?:/>|>[^<]*</f>))(?:<v\s*/>|<v>[^<]*</v>)?</c>')
-_ZERO_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"([^>]*)><v>0</v></c>')
-_T_ATTR = re.compile(rb'\s+t="[^"]*"')
-
-
-def inject(src, computed: dict[str, SheetValues], dst, placeholders: dict[str, set]) -> None:
-    """Copy the openpyxl-written `src` to `dst` with each formula cell's cached value (and
-    each placeholder cell's spilled value) taken from `computed`."""
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        parts = {part: title for title, part in sheet_parts(zin).items()}
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            title = parts.get(info.filename)
-            if title is not None and title in computed:
-                data = _fill(data, computed[title], placeholders.get(title, set()))
-            zout.writestr(info, data)
-
-
-def _fill(data: bytes, sheet: SheetValues, spots: set) -> bytes:
-    def cell(col: bytes, row: bytes):
-        return int(row), column_index_from_string(col.decode())
-
-    def formula(m):
-        t, v = _v(sheet.get(*cell(m.group(1), m.group(2))))
-        attrs = _T_ATTR.sub(b"", m.group(3))
-        return b'<c r="' + m.group(1) + m.group(2) + b'"' + attrs + t + b">" + m.group(4) + v + b"</c>"
-
-    def spilled(m):
-        at = cell(m.group(1), m.group(2))
-        if at not in spots:
-            return m.group(0)
-        t, v = _v(sheet.get(*at))
-        attrs = _T_ATTR.sub(b"", m.group(3))
-        return b'<c r="' + m.group(1) + m.group(2) + b'"' + attrs + t + b">" + v + b"</c>"
-
-    data = _FORMULA_CELL.sub(formula, data)
-    if spots:
-        data = _ZERO_CELL.sub(spilled, data)
-    return data

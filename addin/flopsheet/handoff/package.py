@@ -1,0 +1,287 @@
+"""An .xlsx/.xlsm package read the way Excel reads it, without loading it into a workbook model.
+
+Parts are found from `[Content_Types].xml` and the relationships (never by guessing names):
+`_rels/.rels` -> the workbook part -> its relationships -> each sheet (see
+/work/shared/design/editing-ooxml-packages.md). Namespaces are matched by local name, so `x:`
+prefixes and Strict Open XML (purl.oclc.org namespaces) read the same.
+
+`Book` is what the translator (translate.Refs) and gpusheet.find_table read cells through. A
+sheet's cells are parsed only when something asks for them (a call reads the sheet, or the
+sheet may hold the GPU table): a sheet that nothing reads is never parsed.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from defusedxml import ElementTree
+from openpyxl.workbook.defined_name import DefinedName
+
+from flopsheet.exceltext import ErrorValue, column_letter
+from flopsheet.handoff import sheetxml
+
+REL_WORKSHEET = "worksheet"
+_SI = re.compile(rb"<(?:\w+:)?si>(.*?)</(?:\w+:)?si>|<(?:\w+:)?si/>", re.S)
+_T = re.compile(rb"<(?:\w+:)?t\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?t>)", re.S)
+_RPH = re.compile(rb"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
+
+
+def local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def attr(el, name: str):
+    """An attribute by local name, whatever its namespace (r:id in either the transitional or
+    the Strict relationships namespace)."""
+    for k, v in el.attrib.items():
+        if local(k) == name:
+            return v
+    return None
+
+
+def rels_part(part: str) -> str:
+    d, name = posixpath.split(part)
+    return posixpath.join(d, "_rels", name + ".rels")
+
+
+@dataclass
+class Rel:
+    id: str
+    type: str  # the last segment of the relationship type ("worksheet", "vbaProject"...)
+    target: str  # the part name, resolved ("xl/worksheets/sheet1.xml"), or the raw target if external
+    external: bool
+    full_type: str = ""
+
+
+def read_rels(zf: zipfile.ZipFile, owner: str, names: set) -> list[Rel]:
+    name = rels_part(owner) if owner else "_rels/.rels"
+    if name not in names:
+        return []
+    out = []
+    base = posixpath.dirname(owner)
+    for el in ElementTree.fromstring(zf.read(name)):
+        target = el.get("Target") or ""
+        external = el.get("TargetMode") == "External"
+        if not external:
+            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
+        full = el.get("Type") or ""
+        out.append(Rel(el.get("Id"), full.rsplit("/", 1)[-1], target, external, full))
+    return out
+
+
+@dataclass
+class SheetEntry:
+    name: str
+    sheet_id: str
+    rid: str
+    part: str | None
+    kind: str  # relationship type: worksheet, chartsheet, dialogsheet...
+    index: int  # position in <sheets>
+
+
+@dataclass
+class Package:
+    zf: zipfile.ZipFile
+    names: set
+    workbook: str  # the workbook part name
+    rels: list[Rel]  # the workbook's relationships
+    sheets: list[SheetEntry]
+    names_xml: list = field(default_factory=list)  # (name, localSheetId or None, text)
+    shared_strings: str | None = None
+    styles: str | None = None
+    _sst: list | None = None
+
+    @classmethod
+    def open(cls, zf: zipfile.ZipFile) -> "Package":
+        names = set(zf.namelist())
+        root = read_rels(zf, "", names)
+        book = next((r.target for r in root if r.type == "officeDocument" and not r.external), None)
+        if book is None or book not in names:
+            book = "xl/workbook.xml"
+        rels = read_rels(zf, book, names)
+        by_id = {r.id: r for r in rels}
+        tree = ElementTree.fromstring(zf.read(book))
+        sheets, dnames = [], []
+        for el in tree.iter():
+            tag = local(el.tag)
+            if tag == "sheet":
+                rel = by_id.get(attr(el, "id"))
+                sheets.append(SheetEntry(el.get("name"), el.get("sheetId"), attr(el, "id"),
+                                         rel.target if rel and not rel.external else None,
+                                         rel.type if rel else "", len(sheets)))
+            elif tag == "definedName":
+                lid = el.get("localSheetId")
+                dnames.append((el.get("name"), int(lid) if lid and lid.isdigit() else None, el.text or ""))
+        pkg = cls(zf, names, book, rels, sheets, dnames)
+        for r in rels:
+            if r.type == "sharedStrings" and r.target in names:
+                pkg.shared_strings = r.target
+            elif r.type == "styles" and r.target in names:
+                pkg.styles = r.target
+        return pkg
+
+    @property
+    def worksheets(self) -> list[SheetEntry]:
+        return [s for s in self.sheets if s.kind == REL_WORKSHEET and s.part in self.names]
+
+    def sst(self) -> list[str]:
+        """The shared strings, as cells show them (rich-text runs joined, phonetic runs left out)."""
+        if self._sst is None:
+            out = []
+            if self.shared_strings:
+                data = self.zf.read(self.shared_strings)
+                for m in _SI.finditer(data):
+                    body = _RPH.sub(b"", m.group(1) or b"")
+                    out.append("".join(sheetxml.text(t.group(1)) for t in _T.finditer(body)))
+            self._sst = out
+        return self._sst
+
+
+# -- a read-only view of the cells, for the translator and gpusheet.find_table ----------------
+class CellView:
+    __slots__ = ("row", "column", "value", "data_type", "cached")
+
+    def __init__(self, row, column, value=None, data_type="n", cached=None):
+        self.row, self.column, self.value, self.data_type, self.cached = row, column, value, data_type, cached
+
+    @property
+    def coordinate(self) -> str:
+        return f"{column_letter(self.column)}{self.row}"
+
+
+def cell_value(cell: sheetxml.Cell, pat: sheetxml.Pattern, sst) -> tuple:
+    """(value, data type, cached value) of one cell element, typed as Excel shows it."""
+    inner = cell.inner or b""
+    t = cell.attrs.get(b"t", b"n")
+    v = pat.v.search(inner) if inner else None
+    raw = v.group(1) if v else None
+    if t == b"inlineStr":
+        m = pat.is_.search(inner)
+        body = pat.rph.sub(b"", m.group(1)) if m else b""
+        value = "".join(sheetxml.text(x.group(1)) for x in pat.t.finditer(body))
+    elif raw is None:
+        value = None
+    elif t == b"s":
+        try:
+            value = sst()[int(raw)]
+        except (ValueError, IndexError):
+            value = None
+    elif t == b"b":
+        value = raw.strip() == b"1"
+    elif t == b"e":
+        value = ErrorValue(sheetxml.text(raw))
+    elif t in (b"str", b"d"):
+        value = sheetxml.text(raw)
+    else:
+        try:
+            value = float(raw)
+        except ValueError:
+            value = sheetxml.text(raw)
+    if inner and pat.has_f in inner and pat.f.search(inner):
+        f = pat.f.search(inner)
+        return "=" + sheetxml.text(f.group(2)), "f", value
+    kind = "s" if isinstance(value, str) and not isinstance(value, ErrorValue) else (
+        "b" if isinstance(value, bool) else "e" if isinstance(value, ErrorValue) else "n")
+    return value, kind, value
+
+
+class SheetView:
+    """One worksheet's cells, parsed on first use."""
+
+    def __init__(self, pkg: Package, entry: SheetEntry, book: "Book"):
+        self.pkg, self.entry, self.book = pkg, entry, book
+        self.title = entry.name
+        self._loaded = None
+        self.defined_names: dict = {}
+
+    @property
+    def _cells(self) -> dict:
+        if self._loaded is None:
+            data = self.pkg.zf.read(self.entry.part)
+            pat = sheetxml.pattern_of(data)
+            out = {}
+            for c in sheetxml.all_cells(data, pat):
+                value, kind, cached = cell_value(c, pat, self.pkg.sst)
+                if value is not None or kind == "f":
+                    out[(c.r, c.c)] = CellView(c.r, c.c, value, kind, cached)
+            self._loaded = out
+            self.book.parsed.append(self.title)
+        return self._loaded
+
+    def set_number(self, row: int, column: int, x: float) -> None:
+        """A text magnitude the hand-off turned into a number (seen by later reads)."""
+        if self._loaded is not None:
+            self._loaded[(row, column)] = CellView(row, column, x, "n", x)
+
+    @property
+    def max_row(self) -> int:
+        return max((r for r, _ in self._cells), default=0)
+
+    @property
+    def max_column(self) -> int:
+        return max((c for _, c in self._cells), default=0)
+
+    def cell(self, row: int, column: int, value=None) -> CellView:
+        got = self._cells.get((row, column))
+        return got if got is not None else CellView(row, column)
+
+    def iter_rows(self, min_row: int = 1, max_row: int | None = None):
+        max_row = self.max_row if max_row is None else max_row
+        width = self.max_column
+        for r in range(min_row, max_row + 1):
+            yield tuple(self.cell(r, c) for c in range(1, width + 1))
+
+
+class _Names(dict):
+    def get(self, name, default=None):
+        return super().get(name.upper(), default) if isinstance(name, str) else default
+
+
+class Book:
+    """The workbook as translate.Refs and gpusheet read it: sheets by title, defined names."""
+
+    def __init__(self, pkg: Package, dropped: set = frozenset()):
+        self.pkg = pkg
+        self.parsed: list[str] = []  # titles of sheets whose cells were parsed (for tests)
+        self._sheets = {s.name: SheetView(pkg, s, self) for s in pkg.worksheets if s.name not in dropped}
+        self.sheetnames = [s.name for s in pkg.sheets if s.name not in dropped]
+        self.defined_names = _Names()
+        for name, lid, body in pkg.names_xml:
+            dn = DefinedName(name, attr_text=body)
+            if lid is None:
+                self.defined_names[name.upper()] = dn
+            elif 0 <= lid < len(pkg.sheets) and pkg.sheets[lid].name in self._sheets:
+                self._sheets[pkg.sheets[lid].name].defined_names[name] = dn
+
+    @property
+    def worksheets(self) -> list[SheetView]:
+        return list(self._sheets.values())
+
+    def __getitem__(self, title: str) -> SheetView:
+        return self._sheets[title]
+
+    def __contains__(self, title: str) -> bool:
+        return title in self._sheets
+
+    def cached(self):
+        """The saved values of formula cells, as `translate.Refs` asks for them."""
+        return _Cached(self)
+
+
+class _Cached:
+    def __init__(self, book: Book):
+        self.book = book
+
+    def __getitem__(self, title):
+        sheet = self.book[title]
+
+        class _Sheet:
+            @staticmethod
+            def cell(r, c):
+                got = sheet._cells.get((r, c))
+                return CellView(r, c, None if got is None else got.cached)
+
+        return _Sheet

@@ -1,0 +1,53 @@
+"""handoff.sheetxml: cells found and rewritten in worksheet bytes, every other byte kept."""
+
+from __future__ import annotations
+
+from defusedxml import ElementTree
+
+from flopsheet.handoff import sheetxml
+
+NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+SHEET = (f'<worksheet {NS}><dimension ref="A1:C3"/><sheetData>'
+         '<row r="1" spans="1:3"><c r="A1"><v>1</v></c><c r="C1" t="s"><v>0</v></c></row>'
+         '<row r="3"><c r="B3"><f>A1*2</f><v>2</v></c></row>'
+         '</sheetData><mergeCells count="1"><mergeCell ref="B1:B1048576"/></mergeCells></worksheet>').encode()
+
+
+def _cells(data):
+    pat = sheetxml.pattern_of(data)
+    return [(c.r, c.c) for c in sheetxml.all_cells(data, pat)]
+
+
+def test_cells_replaced_and_inserted_in_order_other_bytes_kept():
+    pat = sheetxml.pattern_of(SHEET)
+    new = sheetxml.rewrite(SHEET, pat, {(3, 2): b'<c r="B3"><f>A1*3</f></c>'},
+                           {(1, 2): b'<c r="B1"><v>7</v></c>', (2, 1): b'<c r="A2"><v>8</v></c>',
+                            (5, 4): b'<c r="D5"><v>9</v></c>'})
+    ElementTree.fromstring(new)  # still well-formed
+    assert _cells(new) == [(1, 1), (1, 2), (1, 3), (2, 1), (3, 2), (5, 4)]
+    assert b"<f>A1*3</f>" in new and b"A1*2" not in new
+    assert new.endswith(SHEET[SHEET.index(b"</sheetData>"):])  # the merge is untouched, never expanded
+    assert sheetxml.widen_dimension(new, pat, 5, 4).count(b'<dimension ref="A1:D5"/>') == 1
+
+
+def test_prefixed_cells_without_references_are_positioned():
+    data = (b'<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
+            b'<x:row r="4"><x:c><x:v>1</x:v></x:c><x:c><x:f>GPU_DAYS(1,"A100")</x:f></x:c></x:row></x:sheetData>'
+            b'</x:worksheet>')
+    pat = sheetxml.pattern_of(data)
+    assert pat.prefix == b"x:"
+    assert [(c.r, c.c) for c in sheetxml.formula_cells(data, pat)] == [(4, 2)]
+
+
+def test_text_escapes_round_trip():
+    for s in ["a_x000D_b", "line\rbreak", "tab\tkept", "<&>", "_x005F_x000D_"]:
+        assert sheetxml.text(sheetxml.escape(s)) == s
+    assert sheetxml.text(b"text_x000D_kept") == "text\rkept"
+
+
+def test_hidden_columns_added_only_where_no_column_is_defined():
+    pat = sheetxml.pattern_of(SHEET)
+    hidden = sheetxml.hide_columns(SHEET, pat, 23, 24)
+    assert b'<cols><col min="23" max="24"' in hidden and hidden.index(b"<cols>") < hidden.index(b"<sheetData")
+    wide = hidden.replace(b'min="23" max="24"', b'min="20" max="16384"')
+    assert sheetxml.hide_columns(wide, pat, 23, 24) is False
