@@ -57,6 +57,9 @@ for gb in [216.00000000036, 216.0, 216.00000000035, 216.0000000004, 144.00000000
 for h in [2240 * 0.1, 224.0, 224.00000001, 16 * 0.1 * 10, 0.1 + 0.2, 1000.0 * 1.1]:
     CASES += [("IMAGE_TOKENS", (h, 224.0)), ("VIDEO_TOKENS", (h, 224.0, h, 16.0, 1.0))]
 CASES += [("GPUS_NEEDED", (9.216e26, "H100", 30.0)), ("GPUS_NEEDED", (6.3e24, "H100", 1.0, 0.5))]
+# a GPU without a confirmed peak still has its memory (GPUS_TO_FIT), never its peak (GPU_DAYS above)
+for g in ["910B", "Ascend 910B", "MLU590"]:
+    CASES.append(("GPUS_TO_FIT", (350.0, g)))
 # TRAIN_COST: blank price = the catalog's dated price; none in the catalog: an error
 CASES += [("TRAIN_COST", (6.3e24, "H100", BLANK)), ("TRAIN_COST", (6.3e24, "H100", 2.0)),
           ("TRAIN_COST", (6.3e24, "B200", BLANK)), ("TRAIN_COST", (6.3e24, 989.0, BLANK)),

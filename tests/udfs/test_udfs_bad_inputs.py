@@ -50,8 +50,8 @@ BAD_VALUES = {
     "fraction 2.5": 2.5,
     "FALSE": False,
 }
-TEXT_RESULTS = {"GPU_SPEC", "GPU_NAMES", "FLOPSHEET_VERSION", "RANGE_TEXT"}  # may return text that is not an error
-NEGATIVE_RESULTS = {"PARSE_NUM", "GROSS_MARGIN"}  # "-5" means -5; a margin below 0 is a loss
+TEXT_RESULTS = {"GPU_SPEC", "GPU_NAMES", "FLOPSHEET_VERSION"}  # may return text that is not an error
+NEGATIVE_RESULTS = {"PARSE_NUM"}  # "-5" means -5
 MAX_MESSAGE = 300
 
 # Messages about a combination of arguments name the one to change rather than the one varied.
@@ -186,9 +186,9 @@ def test_ambiguous_input_is_refused_in_every_argument():
             if arg.kind in ("gpu", "precision", "text"):
                 bad_values += ["H1*", "?", "~x", "H\t100", "bf16\n"]
             if arg.kind == "gpu":
-                # "910B" is the Ascend 910B, whose missing figures a formula needs; CLUSTER_CAPEX
-                # (an impl around its formula) needs only the name, so it is not ambiguous there
-                bad_values += ["1979", "910B" if fn.formula is not None and fn.impl is None else "1979"]
+                bad_values += ["1979"]
+                if "peak_tflops" in rules:  # the Ascend 910B has memory but no confirmed peak
+                    bad_values += ["910B"]
             for bad in bad_values:
                 args = list(base)
                 args[i] = bad
@@ -209,6 +209,15 @@ def test_gpu_text_is_always_a_name():
     assert GPU_DAYS(6.3e24, "4090") == GPU_DAYS(6.3e24, peak) != GPU_DAYS(6.3e24, 4090.0)
     assert "type the number without quotes" in _call_errors(GPU_DAYS, (6.3e24, "1979"))
     assert GPU_DAYS(6.3e24, 1979.0) > 0  # a real number is a peak
+
+
+def test_a_gpu_without_a_peak_still_has_its_memory():
+    """The Ascend 910B's peak is unconfirmed but its 64 GB are not: a function that needs only
+    memory computes with it, one that needs the peak says why it cannot."""
+    from flopsheet.functions import GPUS_TO_FIT, TRAIN_DAYS
+
+    assert GPUS_TO_FIT(350, "910B") == GPUS_TO_FIT(350, "910B", 0.9) == 7  # 350 / (64 x 0.9) = 6.08
+    assert "no dense bf16/fp16 peak" in _call_errors(TRAIN_DAYS, (6.3e24, "910B", 1000))
 
 
 def test_counts_are_whole_and_say_what_to_type():

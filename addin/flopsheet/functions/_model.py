@@ -168,7 +168,9 @@ class Bound:
         if text.upper() in EXCEL_ERRORS:
             raise FlopsheetError(f"gpu is {text.upper()} (an error value in the input)", arg="gpu")
         try:
-            gpu = catalog.resolve(control_free(g, "gpu"))
+            # A GPU without a confirmed peak (Ascend 910B) still has its memory, bandwidth and TDP:
+            # only a function that needs the peak is refused for it.
+            gpu = catalog.resolve(control_free(g, "gpu"), selectable_only=what == "peak")
             if what == "peak":
                 return catalog.peak_tflops(gpu, precision or "bf16")
         except FlopsheetError as e:  # the catalog's reason, said of the argument the user typed
