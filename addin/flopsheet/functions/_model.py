@@ -180,7 +180,10 @@ class Bound:
         if price and isinstance(catalog.figure(gpu, what), catalog.Missing):
             raise FlopsheetError(f"usd_per_gpu_hour is blank and the catalog has no price for {gpu.name}; "
                                  f"type a price per GPU-hour in USD", arg="usd_per_gpu_hour")
-        return catalog.require(gpu, what, "this function")
+        try:
+            return catalog.require(gpu, what, "this function")
+        except FlopsheetError as e:  # a missing figure (TDP...), said of the argument the user typed
+            raise FlopsheetError(f'gpu "{text}": {e.message}', arg="gpu") from None
 
     def map(self, name: str, convert: Callable[[object], float]):
         """Per-element conversion of a text argument (e.g. a unit name -> a number), cached."""
