@@ -43,7 +43,8 @@ def _best(fn, repeat: int) -> float:
 _KEEP_SCALAR = {"layers", "d_model", "seq_len", "patch", "temporal_patch", "gpus", "batch", "frames",
                 "kv_heads", "head_dim", "prompt_tokens", "output_tokens", "mfu", "bw_efficiency",
                 "bytes_per_param", "usable_fraction", "pue", "flops_per_param_token", "tokens_per_param",
-                "tokens_per_word", "bytes_per_value", "kv_gb"}
+                "tokens_per_word", "bytes_per_value", "kv_gb", "latency_ms", "peak_factor", "kv_gb_per_sequence",
+                "allreduce_us", "goodput"}
 
 
 def _columns(fn, n: int, rng):
@@ -51,7 +52,8 @@ def _columns(fn, n: int, rng):
     every row stays valid)."""
     args = list(fn.example)
     for i, (arg, value) in enumerate(zip(fn.args, args)):
-        if arg.kind == "number" and arg.name not in _KEEP_SCALAR:
+        numeric = arg.kind == "number" or (arg.kind == "model" and not str(value)[:1].isalpha())  # "175B", not "DeepSeek-V3"
+        if numeric and arg.name not in _KEEP_SCALAR:
             x = parse_num(value) if isinstance(value, str) else float(value)
             col = x * rng.uniform(0.5, 1.0, size=(n, 1))
             if arg.name in ("height", "width", "context_tokens", "amount", "tokens", "days"):
@@ -81,6 +83,8 @@ def array_rows(sizes=(100_000, 1_000_000), repeat: int = 5) -> list[dict]:
             if fn.formula is None:
                 continue
             args = _columns(fn, n, rng)
+            if not any(isinstance(a, np.ndarray) for a in args):  # example all names and counts (TTFT_SECONDS)
+                continue
             nested = [a.tolist() if isinstance(a, np.ndarray) else a for a in args]
             bare = _bare(fn, args)
             expected = bare()

@@ -12,7 +12,7 @@ import argparse
 import sys
 
 from flopsheet import catalog, udfs
-from flopsheet.functions import REGISTRY, Arg, Function, economics, hardware, inference, tokens, training
+from flopsheet.functions import REGISTRY, Arg, Function, catalogs, economics, hardware, inference, tokens, training
 from flopsheet.exceltext import number_literal, string_literal
 
 # The spec's four tables (../shared/spec/excel-functions.md), one registry module each.
@@ -21,6 +21,7 @@ SECTIONS = (
     ("Inference", inference.FUNCTIONS),
     ("Tokens: text, images, video", tokens.FUNCTIONS),
     ("Hardware and utilities", hardware.FUNCTIONS),
+    ("Models", catalogs.FUNCTIONS),
     ("Money: buying, powering, training and serving (issue 14)", economics.FUNCTIONS),
 )
 
@@ -43,6 +44,21 @@ Conventions for every function:
   `GPU_NAMES()`) or, where only the peak is needed, a number read as dense peak TFLOPS.
   Catalog peaks are dense (no 2:4 sparsity).
 - **`precision`** is one of {precisions}; default bf16.
+- **`params`** may be a model-catalog name (`"Llama 3.1 405B"`, `"DeepSeek-V3"`; see
+  `MODEL_NAMES()`): its active parameters for FLOPs, its total parameters for memory
+  (WEIGHTS_GB, the fit check), and for inference its experts, layers and width. Text that is a
+  magnitude (`"175B"`) stays a number; any other text that is not a catalog name is an error
+  with did-you-mean.
+- **`goodput`** (training time, GPU-hours, cost, energy; the last argument) is the productive
+  share of wall-clock time, separate from `mfu`: default 0.85, backed out of Llama 3.1 405B's
+  published hours. Pass 1 to count compute only (the seed report's figures).
+
+**Breaking change (issue 13):** DECODE_MS, RESPONSE_SECONDS and TOKENS_PER_SECOND now share
+one order of optional arguments, `..., [batch], [bytes_per_param], [gpus], [kv_gb],
+[bw_efficiency], [mfu], [precision], [allreduce_us]`. RESPONSE_SECONDS used to take `mfu` 8th
+and `kv_gb` 9th: a formula written for the old order reads its mfu as kv_gb (GB) now; move
+the mfu to the 10th argument. GPU-hours, days, cost and energy now include downtime (goodput
+0.85) unless goodput 1 is passed.
 """
 
 

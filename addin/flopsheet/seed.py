@@ -3,6 +3,9 @@ as calls of flopsheet functions, with what the report printed and where it is wr
 
 One list serves the README table, the template's Seed check sheet and the docs; the tests check
 each row independently against shared/reference/seed-figures.md.
+
+The report ignores downtime: its training-time rows pass goodput 1 explicitly (the last
+argument; flopsheet's default, 0.85, charges failures and restarts as published runs show).
 """
 
 from __future__ import annotations
@@ -26,8 +29,8 @@ class SeedRow:
 
 ROWS = (
     SeedRow(1, "GPT-3 training compute", "TRAIN_FLOPS", ("175B", "300B"), "3.15e23 FLOPs", 3.15e23),
-    SeedRow(2, "A100-days to train GPT-3", "GPU_DAYS", (3.15e23, "A100", 0.462), "2.53万", 25300),
-    SeedRow(3, "Days on 1,000 A100s", "TRAIN_DAYS", (3.15e23, "A100", 1000, 0.462), "25.3 days", 25.3),
+    SeedRow(2, "A100-days to train GPT-3", "GPU_DAYS", (3.15e23, "A100", 0.462, "fp16", 1), "2.53万", 25300),
+    SeedRow(3, "Days on 1,000 A100s", "TRAIN_DAYS", (3.15e23, "A100", 1000, 0.462, "fp16", 1), "25.3 days", 25.3),
     SeedRow(4, "One GPT-3 answer (20 + 300 tokens)", "INFER_FLOPS", ("175B", 20, 300), "1.12e14 FLOPs", 1.12e14),
     SeedRow(5, "Seconds for that answer on one A100", "INFER_SECONDS", (1.12e14, "A100", 0.462), "0.78 s", 0.78,
             note="a compute floor: decode is bandwidth-bound; RESPONSE_SECONDS on 8 A100s gives ~8 s"),
@@ -39,15 +42,15 @@ ROWS = (
             scale=1e11),
     SeedRow(10, "Compute to train a 500B model on them", "TRAIN_FLOPS", ("500B", 3.072e14), "9.216e26 FLOPs",
             9.216e26),
-    SeedRow(11, "H100s to do it in 30 days", "GPUS_NEEDED", (9.216e26, 1979, 30, 0.462), "38.89万", 388900,
+    SeedRow(11, "H100s to do it in 30 days", "GPUS_NEEDED", (9.216e26, 1979, 30, 0.462, "fp16", 1), "38.89万", 388900,
             note="1979 TFLOPS is H100's with-sparsity headline; the dense 989.5 needs 777,768 GPUs"),
-    SeedRow(12, "Five vendors doing the same", "GPUS_NEEDED", (9.216e26, 1979, 30, 0.462), "194.45万", 1944500,
+    SeedRow(12, "Five vendors doing the same", "GPUS_NEEDED", (9.216e26, 1979, 30, 0.462, "fp16", 1), "194.45万", 1944500,
             scale=5),
 )
 
 # Where the report is wrong, shown beside it (same shape as ROWS).
 CORRECTIONS = (
-    SeedRow(11, "H100s in 30 days at the DENSE peak", "GPUS_NEEDED", (9.216e26, "H100", 30, 0.462), "-", 0),
+    SeedRow(11, "H100s in 30 days at the DENSE peak", "GPUS_NEEDED", (9.216e26, "H100", 30, 0.462, "fp16", 1), "-", 0),
     SeedRow(5, "The same answer with the decode roofline, 8 A100s", "RESPONSE_SECONDS",
             ("175B", 20, 300, "A100", 1, 2, 8), "-", 0),
 )

@@ -35,19 +35,19 @@ ARG_OPTIONS = {"ndim": 2, "err_to_str": True}
 
 
 @xw.func(category=CATEGORY)
-@xw.arg('params', doc='Parameters (active ones for mixture-of-experts), e.g. 175E+9 or "175B"', **ARG_OPTIONS)
-@xw.arg('tokens', doc='Training tokens, e.g. "300B"', **ARG_OPTIONS)
+@xw.arg('params', doc='Parameters (active ones for mixture-of-experts), e.g. 175E+9 or "175B", or a catalog model name ("Llama 3.1 405B"; see MODEL_NAMES): its active parameters', **ARG_OPTIONS)
+@xw.arg('tokens', doc='Training tokens, e.g. "300B"; optional only when params is a catalog model name (its published training tokens)', **ARG_OPTIONS)
 @xw.arg('flops_per_param_token', doc='FLOPs per parameter per token; default 6 (2 forward + 4 backward)', **ARG_OPTIONS)
 @xw.arg('layers', doc='Transformer layers (optional, for the attention term)', **ARG_OPTIONS)
-@xw.arg('d_model', doc='Model width (optional, for the attention term)', **ARG_OPTIONS)
+@xw.arg('d_model', doc="Attention width, heads x head_dim (optional, for the attention term; d_model for most models, but PaLM 540B's is 12,288, not 18,432)", **ARG_OPTIONS)
 @xw.arg('seq_len', doc='Training sequence length (optional, for the attention term)', **ARG_OPTIONS)
-def TRAIN_FLOPS(params, tokens, flops_per_param_token=6.0, layers=None, d_model=None, seq_len=None):
-    """Training compute in FLOPs: 6 x params x tokens, plus attention if layers, d_model and seq_len are given."""
+def TRAIN_FLOPS(params, tokens=None, flops_per_param_token=6.0, layers=None, d_model=None, seq_len=None):
+    """Training compute in FLOPs: 6 x params x tokens, plus attention if layers, d_model and seq_len are given; a model name gives its active parameters and published tokens."""
     return excel_io.call(REGISTRY['TRAIN_FLOPS'], (params, tokens, flops_per_param_token, layers, d_model, seq_len))
 
 
 @xw.func(category=CATEGORY)
-@xw.arg('params', doc='Parameters (active ones for mixture-of-experts), e.g. 175E+9 or "175B"', **ARG_OPTIONS)
+@xw.arg('params', doc='Parameters (active ones for mixture-of-experts), e.g. 175E+9 or "175B", or a catalog model name ("Llama 3.1 405B"; see MODEL_NAMES): its active parameters', **ARG_OPTIONS)
 @xw.arg('tokens_per_param', doc='Tokens per parameter; default 20', **ARG_OPTIONS)
 def CHINCHILLA_TOKENS(params, tokens_per_param=20.0):
     """Compute-optimal training tokens for a model size (Chinchilla: about 20 tokens per parameter)."""
@@ -59,9 +59,10 @@ def CHINCHILLA_TOKENS(params, tokens_per_param=20.0):
 @xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-def GPU_HOURS(flops, gpu, mfu=0.4, precision='bf16'):
+@xw.arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
+def GPU_HOURS(flops, gpu, mfu=0.4, precision='bf16', goodput=0.85):
     """GPU-hours to compute flops at mfu of the GPU's dense peak."""
-    return excel_io.call(REGISTRY['GPU_HOURS'], (flops, gpu, mfu, precision))
+    return excel_io.call(REGISTRY['GPU_HOURS'], (flops, gpu, mfu, precision, goodput))
 
 
 @xw.func(category=CATEGORY)
@@ -69,9 +70,10 @@ def GPU_HOURS(flops, gpu, mfu=0.4, precision='bf16'):
 @xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-def GPU_DAYS(flops, gpu, mfu=0.4, precision='bf16'):
+@xw.arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
+def GPU_DAYS(flops, gpu, mfu=0.4, precision='bf16', goodput=0.85):
     """GPU-days to compute flops at mfu of the GPU's dense peak."""
-    return excel_io.call(REGISTRY['GPU_DAYS'], (flops, gpu, mfu, precision))
+    return excel_io.call(REGISTRY['GPU_DAYS'], (flops, gpu, mfu, precision, goodput))
 
 
 @xw.func(category=CATEGORY)
@@ -80,9 +82,10 @@ def GPU_DAYS(flops, gpu, mfu=0.4, precision='bf16'):
 @xw.arg('gpus', doc='GPUs training together', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-def TRAIN_DAYS(flops, gpu, gpus, mfu=0.4, precision='bf16'):
+@xw.arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
+def TRAIN_DAYS(flops, gpu, gpus, mfu=0.4, precision='bf16', goodput=0.85):
     """Wall-clock days to compute flops on gpus GPUs."""
-    return excel_io.call(REGISTRY['TRAIN_DAYS'], (flops, gpu, gpus, mfu, precision))
+    return excel_io.call(REGISTRY['TRAIN_DAYS'], (flops, gpu, gpus, mfu, precision, goodput))
 
 
 @xw.func(category=CATEGORY)
@@ -91,9 +94,10 @@ def TRAIN_DAYS(flops, gpu, gpus, mfu=0.4, precision='bf16'):
 @xw.arg('days', doc='Deadline in wall-clock days', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-def GPUS_NEEDED(flops, gpu, days, mfu=0.4, precision='bf16'):
+@xw.arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
+def GPUS_NEEDED(flops, gpu, days, mfu=0.4, precision='bf16', goodput=0.85):
     """Whole GPUs needed to compute flops within days wall-clock days (rounded up)."""
-    return excel_io.call(REGISTRY['GPUS_NEEDED'], (flops, gpu, days, mfu, precision))
+    return excel_io.call(REGISTRY['GPUS_NEEDED'], (flops, gpu, days, mfu, precision, goodput))
 
 
 @xw.func(category=CATEGORY)
@@ -102,9 +106,10 @@ def GPUS_NEEDED(flops, gpu, days, mfu=0.4, precision='bf16'):
 @xw.arg('usd_per_gpu_hour', doc='Price of one GPU-hour in USD (rental or amortised); optional: blank is the catalog\'s price for the GPU, GPU_SPEC(gpu, "usd_per_gpu_hour"), whose source and date GPU_SPEC(gpu, "price_source") and GPU_SPEC(gpu, "price_date") show', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-def TRAIN_COST(flops, gpu, usd_per_gpu_hour=None, mfu=0.4, precision='bf16'):
+@xw.arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
+def TRAIN_COST(flops, gpu, usd_per_gpu_hour=None, mfu=0.4, precision='bf16', goodput=0.85):
     """Cost in USD of computing flops at a price per GPU-hour (blank: the catalog's dated price for the GPU)."""
-    return excel_io.call(REGISTRY['TRAIN_COST'], (flops, gpu, usd_per_gpu_hour, mfu, precision))
+    return excel_io.call(REGISTRY['TRAIN_COST'], (flops, gpu, usd_per_gpu_hour, mfu, precision, goodput))
 
 
 @xw.func(category=CATEGORY)
@@ -113,19 +118,30 @@ def TRAIN_COST(flops, gpu, usd_per_gpu_hour=None, mfu=0.4, precision='bf16'):
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @xw.arg('pue', doc='Data-centre power usage effectiveness; default 1.2', **ARG_OPTIONS)
-def TRAIN_ENERGY_MWH(flops, gpu, mfu=0.4, precision='bf16', pue=1.2):
+@xw.arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
+def TRAIN_ENERGY_MWH(flops, gpu, mfu=0.4, precision='bf16', pue=1.2, goodput=0.85):
     """Energy in MWh at the wall: GPU-hours x the GPU's TDP x PUE."""
-    return excel_io.call(REGISTRY['TRAIN_ENERGY_MWH'], (flops, gpu, mfu, precision, pue))
+    return excel_io.call(REGISTRY['TRAIN_ENERGY_MWH'], (flops, gpu, mfu, precision, pue, goodput))
 
 
 @xw.func(category=CATEGORY)
-@xw.arg('params', doc='Parameters (active ones for mixture-of-experts), e.g. 175E+9 or "175B"', **ARG_OPTIONS)
+@xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
+@xw.arg('gpu_hours', doc='GPU-hours the run reports (downtime included)', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
+@xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
+def IMPLIED_MFU(flops, gpu_hours, gpu, precision='bf16'):
+    """Whole-run utilisation of a published run: flops / (gpu_hours x 3600 x the GPU's dense peak) = MFU x goodput."""
+    return excel_io.call(REGISTRY['IMPLIED_MFU'], (flops, gpu_hours, gpu, precision))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('params', doc='Parameters (active ones for mixture-of-experts), e.g. 175E+9 or "175B", or a catalog model name ("Llama 3.1 405B"; see MODEL_NAMES): its active parameters', **ARG_OPTIONS)
 @xw.arg('prompt_tokens', doc='Tokens in the prompt', **ARG_OPTIONS)
 @xw.arg('output_tokens', doc='Tokens generated in the answer', **ARG_OPTIONS)
 @xw.arg('layers', doc='Transformer layers (optional, for the attention term)', **ARG_OPTIONS)
-@xw.arg('d_model', doc='Model width (optional, for the attention term)', **ARG_OPTIONS)
+@xw.arg('d_model', doc="Attention width, heads x head_dim (optional, for the attention term; d_model for most models, but PaLM 540B's is 12,288, not 18,432)", **ARG_OPTIONS)
 def INFER_FLOPS(params, prompt_tokens, output_tokens, layers=None, d_model=None):
-    """FLOPs to answer one request: 2 x params per token, plus causal attention if layers and d_model are given."""
+    """FLOPs to answer one request: 2 x params per token, plus causal attention if layers and d_model are given (or params names a catalog model: its layers and heads x head_dim)."""
     return excel_io.call(REGISTRY['INFER_FLOPS'], (params, prompt_tokens, output_tokens, layers, d_model))
 
 
@@ -140,7 +156,7 @@ def INFER_SECONDS(flops, gpu, mfu=0.4, precision='bf16'):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg('params', doc='Parameters (active ones for mixture-of-experts), e.g. 175E+9 or "175B"', **ARG_OPTIONS)
+@xw.arg('params', doc='Active parameters ("70B"), or a catalog model name ("DeepSeek-V3"; see MODEL_NAMES): active for FLOPs, total for memory and the experts a batch reads, layers and width for tensor-parallel all-reduces', **ARG_OPTIONS)
 @xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
 @xw.arg('batch', doc='Sequences decoded together, each getting one token per step; default 1', **ARG_OPTIONS)
 @xw.arg('bytes_per_param', doc='Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit', **ARG_OPTIONS)
@@ -149,30 +165,48 @@ def INFER_SECONDS(flops, gpu, mfu=0.4, precision='bf16'):
 @xw.arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-def DECODE_MS(params, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=0.8, mfu=0.4, precision='bf16'):
+@xw.arg('allreduce_us', doc='Latency of one tensor-parallel all-reduce in microseconds; default 8 (estimate, one NVLink node, as llm-analysis); used when params is a model name and gpus > 1', **ARG_OPTIONS)
+def DECODE_MS(params, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=8.0):
     """Milliseconds per decode step (one token per sequence): memory-bandwidth or compute bound, whichever is slower."""
-    return excel_io.call(REGISTRY['DECODE_MS'], (params, gpu, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision))
+    return excel_io.call(REGISTRY['DECODE_MS'], (params, gpu, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us))
 
 
 @xw.func(category=CATEGORY)
-@xw.arg('params', doc='Parameters (active ones for mixture-of-experts), e.g. 175E+9 or "175B"', **ARG_OPTIONS)
+@xw.arg('params', doc='Active parameters ("70B"), or a catalog model name ("DeepSeek-V3"; see MODEL_NAMES): active for FLOPs, total for memory and the experts a batch reads, layers and width for tensor-parallel all-reduces', **ARG_OPTIONS)
 @xw.arg('prompt_tokens', doc='Tokens in the prompt', **ARG_OPTIONS)
 @xw.arg('output_tokens', doc='Tokens generated in the answer', **ARG_OPTIONS)
 @xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
 @xw.arg('batch', doc='Sequences decoded together, each getting one token per step; default 1', **ARG_OPTIONS)
 @xw.arg('bytes_per_param', doc='Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit', **ARG_OPTIONS)
 @xw.arg('gpus', doc='GPUs in tensor parallel (bandwidth and peak add up); default 1', **ARG_OPTIONS)
-@xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('kv_gb', doc='KV cache read each step, in GB (see KV_CACHE_GB); default 0', **ARG_OPTIONS)
 @xw.arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
+@xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-def RESPONSE_SECONDS(params, prompt_tokens, output_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, mfu=0.4, kv_gb=0.0, bw_efficiency=0.8, precision='bf16'):
+@xw.arg('allreduce_us', doc='Latency of one tensor-parallel all-reduce in microseconds; default 8 (estimate, one NVLink node, as llm-analysis); used when params is a model name and gpus > 1', **ARG_OPTIONS)
+def RESPONSE_SECONDS(params, prompt_tokens, output_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=8.0):
     """Seconds to answer a request: compute-bound prefill of the prompt plus one decode step per output token."""
-    return excel_io.call(REGISTRY['RESPONSE_SECONDS'], (params, prompt_tokens, output_tokens, gpu, batch, bytes_per_param, gpus, mfu, kv_gb, bw_efficiency, precision))
+    return excel_io.call(REGISTRY['RESPONSE_SECONDS'], (params, prompt_tokens, output_tokens, gpu, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us))
 
 
 @xw.func(category=CATEGORY)
-@xw.arg('params', doc='Parameters (active ones for mixture-of-experts), e.g. 175E+9 or "175B"', **ARG_OPTIONS)
+@xw.arg('params', doc='Active parameters ("70B"), or a catalog model name ("DeepSeek-V3"; see MODEL_NAMES): active for FLOPs, total for memory and the experts a batch reads, layers and width for tensor-parallel all-reduces', **ARG_OPTIONS)
+@xw.arg('prompt_tokens', doc='Tokens in the prompt', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
+@xw.arg('batch', doc='Sequences decoded together, each getting one token per step; default 1', **ARG_OPTIONS)
+@xw.arg('bytes_per_param', doc='Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit', **ARG_OPTIONS)
+@xw.arg('gpus', doc='GPUs in tensor parallel (bandwidth and peak add up); default 1', **ARG_OPTIONS)
+@xw.arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
+@xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
+@xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
+@xw.arg('allreduce_us', doc='Latency of one tensor-parallel all-reduce in microseconds; default 8 (estimate, one NVLink node, as llm-analysis); used when params is a model name and gpus > 1', **ARG_OPTIONS)
+def TTFT_SECONDS(params, prompt_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=8.0):
+    """Seconds to the first token: prefill of the prompt, compute (with causal attention for a model name) or reading the weights once, whichever is slower, plus tensor-parallel all-reduces."""
+    return excel_io.call(REGISTRY['TTFT_SECONDS'], (params, prompt_tokens, gpu, batch, bytes_per_param, gpus, bw_efficiency, mfu, precision, allreduce_us))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('params', doc='Active parameters ("70B"), or a catalog model name ("DeepSeek-V3"; see MODEL_NAMES): active for FLOPs, total for memory and the experts a batch reads, layers and width for tensor-parallel all-reduces', **ARG_OPTIONS)
 @xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
 @xw.arg('batch', doc='Sequences decoded together, each getting one token per step; default 1', **ARG_OPTIONS)
 @xw.arg('bytes_per_param', doc='Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit', **ARG_OPTIONS)
@@ -181,21 +215,42 @@ def RESPONSE_SECONDS(params, prompt_tokens, output_tokens, gpu, batch=1.0, bytes
 @xw.arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-def TOKENS_PER_SECOND(params, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=0.8, mfu=0.4, precision='bf16'):
+@xw.arg('allreduce_us', doc='Latency of one tensor-parallel all-reduce in microseconds; default 8 (estimate, one NVLink node, as llm-analysis); used when params is a model name and gpus > 1', **ARG_OPTIONS)
+def TOKENS_PER_SECOND(params, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=8.0):
     """Generated tokens per second, all sequences of the batch together: batch / DECODE_MS x 1000."""
-    return excel_io.call(REGISTRY['TOKENS_PER_SECOND'], (params, gpu, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision))
+    return excel_io.call(REGISTRY['TOKENS_PER_SECOND'], (params, gpu, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us))
 
 
 @xw.func(category=CATEGORY)
-@xw.arg('params', doc='Parameters (active ones for mixture-of-experts), e.g. 175E+9 or "175B"', **ARG_OPTIONS)
+@xw.arg('requests_per_day', doc='Requests a day', **ARG_OPTIONS)
+@xw.arg('prompt_tokens', doc='Tokens in the prompt', **ARG_OPTIONS)
+@xw.arg('output_tokens', doc='Tokens generated in the answer', **ARG_OPTIONS)
+@xw.arg('params', doc='Active parameters ("70B"), or a catalog model name ("DeepSeek-V3"; see MODEL_NAMES): active for FLOPs, total for memory and the experts a batch reads, layers and width for tensor-parallel all-reduces', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
+@xw.arg('gpus', doc='GPUs per replica, in tensor parallel; default 1', **ARG_OPTIONS)
+@xw.arg('latency_ms', doc='Most milliseconds per generated token (per user); default 50 (estimate: 20 tokens/s)', **ARG_OPTIONS)
+@xw.arg('peak_factor', doc='Busiest hour over the daily average, >= 1; default 2 (estimate)', **ARG_OPTIONS)
+@xw.arg('kv_gb_per_sequence', doc='KV cache of one request at prompt + output tokens, in GB (KV_CACHE_GB); default 0 (no memory limit on the batch)', **ARG_OPTIONS)
+@xw.arg('bytes_per_param', doc='Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit', **ARG_OPTIONS)
+@xw.arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
+@xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
+@xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
+@xw.arg('allreduce_us', doc='Latency of one tensor-parallel all-reduce in microseconds; default 8 (estimate, one NVLink node, as llm-analysis); used when params is a model name and gpus > 1', **ARG_OPTIONS)
+def SERVING_GPUS(requests_per_day, prompt_tokens, output_tokens, params, gpu, gpus=1.0, latency_ms=50.0, peak_factor=2.0, kv_gb_per_sequence=0.0, bytes_per_param=2.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=8.0):
+    """GPUs to serve a daily load at its peak hour, counting prefill and decode, at the largest batch that keeps each token under latency_ms and fits in memory."""
+    return excel_io.call(REGISTRY['SERVING_GPUS'], (requests_per_day, prompt_tokens, output_tokens, params, gpu, gpus, latency_ms, peak_factor, kv_gb_per_sequence, bytes_per_param, bw_efficiency, mfu, precision, allreduce_us))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('params', doc='Parameters, e.g. "175B", or a catalog model name (see MODEL_NAMES): its total parameters, every expert included', **ARG_OPTIONS)
 @xw.arg('bytes_per_param', doc='Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit', **ARG_OPTIONS)
 def WEIGHTS_GB(params, bytes_per_param=2.0):
-    """Memory of the weights in GB (1e9 bytes)."""
+    """Memory of the weights in GB (1e9 bytes); a model name counts all its weights (every expert)."""
     return excel_io.call(REGISTRY['WEIGHTS_GB'], (params, bytes_per_param))
 
 
 @xw.func(category=CATEGORY)
-@xw.arg('params', doc='Parameters (active ones for mixture-of-experts), e.g. 175E+9 or "175B"', **ARG_OPTIONS)
+@xw.arg('params', doc='Parameters, e.g. "175B", or a catalog model name (see MODEL_NAMES): its total parameters, every expert included', **ARG_OPTIONS)
 @xw.arg('bytes_per_param', doc='Bytes per parameter; default 16 (ZeRO: 2+2+12)', **ARG_OPTIONS)
 def TRAIN_MEMORY_GB(params, bytes_per_param=16.0):
     """Memory for weights, gradients and Adam states in mixed-precision training, in GB (activations excluded)."""
@@ -203,15 +258,16 @@ def TRAIN_MEMORY_GB(params, bytes_per_param=16.0):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg('layers', doc='Transformer layers', **ARG_OPTIONS)
+@xw.arg('layers', doc="Transformer layers, or a catalog model name: then KV_CACHE_GB(model, context_tokens, [batch], [bytes_per_value], [gpus]) with the model's own cache (MLA latent, windowed layers)", **ARG_OPTIONS)
 @xw.arg('kv_heads', doc='Key/value heads (fewer than query heads with GQA)', **ARG_OPTIONS)
 @xw.arg('head_dim', doc='Dimension of one head', **ARG_OPTIONS)
 @xw.arg('context_tokens', doc='Tokens held in the cache per sequence', **ARG_OPTIONS)
 @xw.arg('batch', doc='Sequences; default 1', **ARG_OPTIONS)
 @xw.arg('bytes_per_value', doc='Bytes per cached value; default 2 (BF16)', **ARG_OPTIONS)
-def KV_CACHE_GB(layers, kv_heads, head_dim, context_tokens, batch=1.0, bytes_per_value=2.0):
-    """KV cache in GB: 2 x layers x kv_heads x head_dim x bytes x context_tokens x batch / 1e9."""
-    return excel_io.call(REGISTRY['KV_CACHE_GB'], (layers, kv_heads, head_dim, context_tokens, batch, bytes_per_value))
+@xw.arg('gpus', doc='GPUs in tensor parallel: heads are replicated when gpus > kv_heads; default 1', **ARG_OPTIONS)
+def KV_CACHE_GB(layers, kv_heads, head_dim, context_tokens, batch=1.0, bytes_per_value=2.0, gpus=1.0):
+    """KV cache in GB: 2 x layers x kv_heads x head_dim x bytes x context_tokens x batch / 1e9, or a catalog model's own cache: KV_CACHE_GB(model, context_tokens, [batch], [bytes_per_value], [gpus])."""
+    return excel_io.call(REGISTRY['KV_CACHE_GB'], (layers, kv_heads, head_dim, context_tokens, batch, bytes_per_value, gpus))
 
 
 @xw.func(category=CATEGORY)
@@ -287,6 +343,20 @@ def FLOPSHEET_VERSION():
 
 
 @xw.func(category=CATEGORY)
+@xw.arg('model', doc='Model name from the catalog ("Llama 3.1 405B", "DeepSeek-V3"; see MODEL_NAMES)', **ARG_OPTIONS)
+@xw.arg('field', doc='total_params (default), active_params, layers, d_model, heads, kv_heads, head_dim, attention, experts, experts_per_token, vocab, context, training_tokens, training_flops, gpu_hours, mfu, source... (docs list all)', **ARG_OPTIONS)
+def MODEL_SPEC(model, field='total_params'):
+    """One figure of a model from the catalog: total or active parameters, layers, heads, experts, training tokens, GPU-hours, or its source."""
+    return excel_io.call(REGISTRY['MODEL_SPEC'], (model, field))
+
+
+@xw.func(category=CATEGORY)
+def MODEL_NAMES():
+    """The model catalog's names as a column (spills)."""
+    return excel_io.call(REGISTRY['MODEL_NAMES'], ())
+
+
+@xw.func(category=CATEGORY)
 @xw.arg('gpus', doc='Accelerators in the fleet (a whole number)', **ARG_OPTIONS)
 @xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
 @xw.arg('usd_per_gpu', doc="Purchase price of one GPU in USD; default: the price table's (dated, sourced; estimates marked)", **ARG_OPTIONS)
@@ -340,13 +410,14 @@ def GPU_TCO_PER_HOUR(usd_per_gpu, years, gpu, usd_per_kwh, overhead=1.44, pue=1.
 @xw.arg('pue', doc='Data-centre power usage effectiveness; default 1.2', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @xw.arg('server_factor', doc='Server wall power per watt of GPU TDP; default 10200/5600 = 1.82 (DGX H100: 10.2 kW for 8 x 700 W GPUs)', **ARG_OPTIONS)
-def TRAIN_COST_AMORTISED(flops, gpu, usd_per_gpu, usd_per_kwh, years=3.1, mfu=0.4, overhead=1.44, pue=1.2, precision='bf16', server_factor=1.8214285714285714):
+@xw.arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
+def TRAIN_COST_AMORTISED(flops, gpu, usd_per_gpu, usd_per_kwh, years=3.1, mfu=0.4, overhead=1.44, pue=1.2, precision='bf16', server_factor=1.8214285714285714, goodput=0.85):
     """USD to train on owned GPUs: GPU-hours x (amortised hardware + energy per GPU-hour), Epoch AI's method."""
-    return excel_io.call(REGISTRY['TRAIN_COST_AMORTISED'], (flops, gpu, usd_per_gpu, usd_per_kwh, years, mfu, overhead, pue, precision, server_factor))
+    return excel_io.call(REGISTRY['TRAIN_COST_AMORTISED'], (flops, gpu, usd_per_gpu, usd_per_kwh, years, mfu, overhead, pue, precision, server_factor, goodput))
 
 
 @xw.func(category=CATEGORY)
-@xw.arg('params', doc='Parameters (active ones for mixture-of-experts), e.g. 175E+9 or "175B"', **ARG_OPTIONS)
+@xw.arg('params', doc='Parameters (active ones for mixture-of-experts), e.g. 175E+9 or "175B", or a catalog model name ("Llama 3.1 405B"; see MODEL_NAMES): its active parameters', **ARG_OPTIONS)
 @xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
 @xw.arg('usd_per_gpu_hour', doc='Price of one GPU-hour in USD (rental, or GPU_TCO_PER_HOUR)', **ARG_OPTIONS)
 @xw.arg('kind', doc='"output" (default: decode), "input" (prefill), "blended" (3 input : 1 output) or an output share in [0, 1]', **ARG_OPTIONS)
@@ -390,11 +461,14 @@ __all__ = [
     'GPUS_NEEDED',
     'TRAIN_COST',
     'TRAIN_ENERGY_MWH',
+    'IMPLIED_MFU',
     'INFER_FLOPS',
     'INFER_SECONDS',
     'DECODE_MS',
     'RESPONSE_SECONDS',
+    'TTFT_SECONDS',
     'TOKENS_PER_SECOND',
+    'SERVING_GPUS',
     'WEIGHTS_GB',
     'TRAIN_MEMORY_GB',
     'KV_CACHE_GB',
@@ -407,6 +481,8 @@ __all__ = [
     'GPU_NAMES',
     'PARSE_NUM',
     'FLOPSHEET_VERSION',
+    'MODEL_SPEC',
+    'MODEL_NAMES',
     'CLUSTER_CAPEX',
     'FLEET_POWER_MW',
     'ENERGY_COST_USD',

@@ -57,19 +57,22 @@ def test_tco_per_hour_times_hours_times_gpus_is_capex_plus_energy(years, util, p
 
 def test_amortised_training_cost_is_gpu_hours_times_tco():
     flops = 3.8e25
-    hours = F.GPU_HOURS(flops, "H100", 0.4)
     tco = F.GPU_TCO_PER_HOUR(27500, 3.1, "H100", 0.0872)
-    assert F.TRAIN_COST_AMORTISED(flops, "H100", 27500, 0.0872) == pytest.approx(hours * tco, rel=1e-12)
+    for goodput in (None, 0.85, 0.6, 1):  # blank: GPU_HOURS' default goodput, the same in both
+        hours = F.GPU_HOURS(flops, "H100", 0.4, None, goodput)
+        owned = F.TRAIN_COST_AMORTISED(flops, "H100", 27500, 0.0872, None, 0.4, None, None, None, None, goodput)
+        assert owned == pytest.approx(hours * tco, rel=1e-12)
 
 
 def test_deepseek_v3_576m_at_2_dollars_an_h800_hour():
     # DeepSeek-V3 technical report (arXiv:2412.19437), Table 1: 2.788M H800 GPU-hours x $2 = $5.576M.
     peak = catalog.peak_tflops(catalog.resolve("H800"), "bf16")
     flops = 2.788e6 * 3600 * peak * 1e12 * 0.4  # the compute 2.788M hours deliver at 40% MFU
-    assert F.GPU_HOURS(flops, "H800", 0.4) == pytest.approx(2.788e6, rel=1e-12)
+    # the report's hours are productive hours: goodput 1 (GPU_HOURS' default 0.85 adds lost time)
+    assert F.GPU_HOURS(flops, "H800", 0.4, None, 1) == pytest.approx(2.788e6, rel=1e-12)
     usd = catalog.resolve("H800").usd_per_gpu_hour  # the price table's assumption row, via the catalog
     assert usd == 2.0
-    assert F.TRAIN_COST(flops, "H800", usd, 0.4) == pytest.approx(5.576e6, rel=1e-12)
+    assert F.TRAIN_COST(flops, "H800", usd, 0.4, None, 1) == pytest.approx(5.576e6, rel=1e-12)
 
 
 def test_the_seed_fleet_costs_and_draws():

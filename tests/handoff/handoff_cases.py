@@ -27,10 +27,11 @@ from flopsheet.magnitudes import format_num, parse_num
 # What a twin may use: functions Excel 2010+, LibreOffice 7.4 and Google Sheets all have, none
 # needing Excel's _xlfn. prefix (checked against the docs of all three, not generated from code).
 PORTABLE = {"ABS", "TEXT", "LEFT", "MID", "IF", "IFERROR", "ISNUMBER", "ISLOGICAL", "NOT", "LEN", "CLEAN", "ISNA", "NA", "INT", "ROUND", "ROUNDUP", "LOG10", "TRIM", "SUBSTITUTE",
-            "VLOOKUP", "MATCH"}
+            "VLOOKUP", "MATCH",
+            "MAX", "MIN"}  # SERVING_GPUS' twin (issue 13); both in every Excel since 1.0, LibreOffice and Sheets
 
 F = REGISTRY
-SKIP = ("GPU_NAMES", "FLOPSHEET_VERSION")  # no arguments: frozen, checked on their own
+SKIP = ("GPU_NAMES", "FLOPSHEET_VERSION", "MODEL_NAMES")  # no arguments: frozen, checked on their own
 
 
 class Err(str):
@@ -67,6 +68,8 @@ def _variations(fn):
         return ["H100", "a100", "MI300X"]
     if fn.name == "PARSE_NUM":
         return ["175B", "2.53万", "46.2%"]
+    if fn.name == "MODEL_SPEC":
+        return ["DeepSeek-V3", "llama 3.1 405b", "Kimi K2"]
     v = parse_num(fn.example[0]) if isinstance(fn.example[0], str) else float(fn.example[0])
     return [format_num(v * k) for k in (1, 2, 3)]
 
@@ -213,5 +216,8 @@ def build(path) -> list[Case]:
                       {"FLOPSHEET_VERSION"}))
     names_col = [row[0] for row in F["GPU_NAMES"]().tolist()]
     cases.append(Case("Calls", "E1", "=GPU_NAMES()", lambda get: names_col, {"GPU_NAMES"}, rows=len(names_col)))
+    calls["F1"] = "=MODEL_NAMES()"
+    model_col = [row[0] for row in F["MODEL_NAMES"]().tolist()]
+    cases.append(Case("Calls", "F1", "=MODEL_NAMES()", lambda get: model_col, {"MODEL_NAMES"}, rows=len(model_col)))
     wb.save(path)
     return cases

@@ -16,7 +16,7 @@ import math
 import openpyxl
 import pytest
 
-from flopsheet import catalog
+from flopsheet import catalog, engine
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions import REGISTRY
 from flopsheet.handoff.gpusheet import ensure_table
@@ -117,7 +117,7 @@ def test_python_side_of_the_cases():
     values = {(n, a): python_value(n, a) for n, a in CASES}
     assert values[("GPU_DAYS", (6.3e24, "910B"))] is None
     assert values[("GPU_DAYS", (6.3e24, "4090"))] == pytest.approx(
-        6.3e24 / (catalog.peak_tflops(catalog.resolve("RTX 4090"), "bf16") * 1e12 * 0.4 * 86400))
+        6.3e24 / (catalog.peak_tflops(catalog.resolve("RTX 4090"), "bf16") * 1e12 * 0.4 * engine.DEFAULT_GOODPUT * 86400))
     assert values[("GPU_DAYS", (6.3e24, "1979"))] is None
     assert values[("GPUS_TO_FIT", (216.00000000036, "H100"))] == 4
     assert values[("IMAGE_TOKENS", (2240 * 0.1, 224.0))] == 196

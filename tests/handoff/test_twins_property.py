@@ -57,6 +57,9 @@ NUMBERS = {
     "context_tokens": whole(1, 10 ** 6), "bytes_per_value": st.sampled_from([1.0, 2.0, 4.0]), "gb": log10(-1, 5),
     "usable_fraction": frac(0.1), "height": whole(1, 8192), "width": whole(1, 8192), "patch": whole(1, 64),
     "frames": whole(1, 10000), "temporal_patch": whole(1, 8), "amount": log10(0, 9), "tokens_per_word": floats(0.5, 3),
+    # issue 13
+    "goodput": frac(0.01), "gpu_hours": log10(2, 9), "allreduce_us": floats(0, 100), "latency_ms": log10(0, 3),
+    "peak_factor": floats(1, 5), "kv_gb_per_sequence": floats(0, 10), "requests_per_day": log10(0, 9),
     # Money (flopsheet.functions.economics)
     "usd_per_gpu": log10(3, 5), "overhead": floats(1, 3), "server_factor": floats(1, 3), "mw": log10(-1, 4),
     "usd_per_kwh": floats(0.01, 0.5), "hours": log10(0, 5), "years": floats(1, 10), "utilization": frac(0.1),

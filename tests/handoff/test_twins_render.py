@@ -44,6 +44,13 @@ def test_every_function_has_a_twin_or_is_frozen_on_purpose():
 def test_twins_use_only_portable_functions(name, table):
     fn = REGISTRY[name]
     for args in _every_way(fn):
+        if name == "SERVING_GPUS" and args[4].kind == "ref":
+            # With the GPU and its precision in cells, each of its 15 look-ups of peak, bandwidth and
+            # memory is a ~200-character VLOOKUP and the twin passes Excel's 8,192 characters: the
+            # hand-off then keeps the value (Untranslatable), which is what this asserts.
+            with pytest.raises(Untranslatable, match="beyond Excel's 8,192"):
+                render(fn, args, table)
+            continue
         text = render(fn, args, table)
         assert _functions(text) <= PORTABLE, (name, _functions(text) - PORTABLE)
         assert "_xlfn" not in text and len(text) < 8192
@@ -61,7 +68,7 @@ def test_counts_round_up_like_the_engine(table):
 def test_defaults_come_from_the_registry(table):
     fn = REGISTRY["GPU_DAYS"]
     text = render(fn, [Expr("ref", "A1"), Expr("literal", '"H100"', "H100")], table)
-    assert "*0.4*86400" in text  # mfu omitted: its default
+    assert "*0.4*0.85*86400" in text  # mfu and goodput omitted: their defaults
     text = render(fn, [Expr("ref", "A1"), Expr("literal", '"H100"', "H100"), Expr("ref", "C1")], table)
     assert 'IF(C1="",0.4,C1)' in text  # a blank cell means the default too
 

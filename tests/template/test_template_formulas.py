@@ -208,7 +208,7 @@ def test_training_formats_units_and_layout(wb):
     # The peak has its own column, an INDEX/MATCH into the GPUs sheet (name down, precision across).
     peak = ws[f"{_header_col(ws, 'Peak used')}6"].value
     assert "INDEX(GPUs!" in peak and "MATCH($D6,GPUs!$A:$A,0)" in peak and "MATCH($E6,GPUs!$5:$5,0)" in peak
-    assert ws["N12"].value == '=IF($B12="","",TRAIN_FLOPS($B12,$C12))'  # a blank row, ready to fill
+    assert ws[f"{_header_col(ws, 'Compute (FLOPs)')}12"].value == '=IF($B12="","",TRAIN_FLOPS($B12,$C12))'  # blank row
     charts = ws._charts
     assert len(charts) == 1 and charts[0].tagname == "barChart"
 

@@ -7,7 +7,10 @@ import openpyxl
 import pytest
 
 from flopsheet.template import build_template, set_text
+from flopsheet.template.sheets.training import LETTER
 from flopsheet.template.scenarios import TRAINING
+
+NOTE = LETTER["note"]  # the notes column (after the inputs and calculations)
 
 HOSTILE = ["=1+1", "+cmd|' /C calc'!A0", "-2", "@SUM(A1)", '=HYPERLINK("http://example.invalid","click")',
            "=2*3 note"]
@@ -34,7 +37,7 @@ def test_set_text_never_makes_a_formula():
 def test_names_and_notes_are_stored_as_text(hostile):
     ws = openpyxl.load_workbook(hostile)["Training"]
     for r, text in enumerate(HOSTILE, start=5):
-        name, note = ws[f"A{r}"], ws[f"U{r}"]
+        name, note = ws[f"A{r}"], ws[f"{NOTE}{r}"]
         assert (name.value, name.data_type, name.quotePrefix) == (text, "s", True)
         assert (note.value, note.data_type, note.quotePrefix) == (f"=NOTE {r - 5}", "s", True)
 
@@ -48,6 +51,6 @@ def test_libreoffice_evaluates_none_of_them(hostile, soffice, tmp_path):
     for r, text in enumerate(HOSTILE, start=5):
         assert formulas[f"A{r}"].data_type == "s" and formulas[f"A{r}"].value == text
         assert values[f"A{r}"].value == text  # not 2, not -2, not a link
-        assert values[f"U{r}"].value == f"=NOTE {r - 5}"
+        assert values[f"{NOTE}{r}"].value == f"=NOTE {r - 5}"
     # The same file's lookups did compute in LibreOffice: it really recalculated.
-    assert values["K5"].value == 312
+    assert values[f"{LETTER['peak']}5"].value == 312

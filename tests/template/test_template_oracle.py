@@ -30,7 +30,7 @@ def test_inference_request_and_memory(values):
     assert v("flops") == flops and v("kv") == kv
     assert v("infer_s") == f["INFER_SECONDS"](flops, q.gpu, q.mfu, q.precision)
     response = f["RESPONSE_SECONDS"](q.params, q.prompt_tokens, q.output_tokens, q.gpu, q.batch, q.bytes_per_param,
-                                     q.gpus, q.mfu, kv, A["BwEfficiency"], q.precision)
+                                     q.gpus, kv, A["BwEfficiency"], q.mfu, q.precision)  # issue 13's one order
     assert v("response_s") == response
     weights = f["WEIGHTS_GB"](q.params, q.bytes_per_param)
     assert v("fit") == f["GPUS_TO_FIT"](weights + kv, q.gpu, A["UsableMemory"])

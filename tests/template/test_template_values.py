@@ -7,6 +7,7 @@ import math
 import openpyxl
 import pytest
 
+from flopsheet.template.sheets.training import CALCS, LETTER
 from flopsheet.template import build_template
 from flopsheet.template.summary import py
 from template_formula_eval import Evaluator, formula_cells
@@ -100,7 +101,7 @@ def test_training_rows(saved):
     assert v("DeepSeek-V3 (MoE, 37B active of 671B)", "Energy (MWh; catalog TDP, x PUE)") == pytest.approx(
         v("DeepSeek-V3 (MoE, 37B active of 671B)", "GPU-hours") * 0.700 * 1.2 / 1000, rel=1e-9)
     for r in range(5 + len(rows), 20):  # blank rows show nothing
-        assert all(ev.value("Training", f"{c}{r}") == "" for c in "KLMNOPQRST")
+        assert all(ev.value("Training", f"{LETTER[c.key]}{r}") == "" for c in CALCS)
 
 
 def test_inference_and_multimodal_figures(saved):
@@ -139,7 +140,9 @@ def test_edits_on_the_gpus_sheet_flow_into_training(saved):
     r = 12  # a blank scenario row
     training[f"B{r}"], training[f"C{r}"], training[f"D{r}"], training[f"E{r}"] = 7e10, 1.4e12, "Acme X1", "bf16"
     ev = Evaluator(wb)
-    assert ev.value("Training", "K6") == 500.0  # the dense H100 row now reads the edited peak
-    assert ev.value("Training", "R6") == py("GPUS_NEEDED", 9.216e26, 500.0, 30, 0.462)
-    assert ev.value("Training", f"K{r}") == 1000.0 and ev.value("Training", f"M{r}") == 1.5
-    assert ev.value("Training", f"S{r}") == pytest.approx(py("TRAIN_COST", 6 * 7e10 * 1.4e12, 1000.0, 1.5, 0.4))
+    L = LETTER
+    assert ev.value("Training", f"{L['peak']}6") == 500.0  # the dense H100 row now reads the edited peak
+    assert ev.value("Training", f"{L['needed']}6") == py("GPUS_NEEDED", 9.216e26, 500.0, 30, 0.462, None, 1)
+    assert ev.value("Training", f"{L['peak']}{r}") == 1000.0 and ev.value("Training", f"{L['usd_used']}{r}") == 1.5
+    assert ev.value("Training", f"{L['cost']}{r}") == pytest.approx(
+        py("TRAIN_COST", 6 * 7e10 * 1.4e12, 1000.0, 1.5, 0.4))  # blank goodput: the default, as in Python

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import flopsheet
+from flopsheet.engine import DEFAULT_GOODPUT
 from flopsheet.functions import REGISTRY
 from udfs_excel_sim import DIV0, MISSING, NA, excel_call
 from xlwings_harness import import_with_real_decorators
@@ -19,7 +20,8 @@ def u():
 
 
 def days(flops, gpu="A100", mfu=0.462):
-    return flops / ({"A100": 312.0, "H100": 989.5}[gpu] * 1e12 * mfu * 86400)
+    # GPU_DAYS charges downtime: the default goodput applies when the argument is blank.
+    return flops / ({"A100": 312.0, "H100": 989.5}[gpu] * 1e12 * mfu * DEFAULT_GOODPUT * 86400)
 
 
 def is_error(value, name="GPU_DAYS"):
@@ -30,7 +32,7 @@ def is_error(value, name="GPU_DAYS"):
 
 def test_scalar_call_returns_a_float(u):
     r = u.GPU_DAYS(3.15e23, "A100", 0.462)
-    assert type(r) is float and r == pytest.approx(3.15e23 / (312e12 * 0.462 * 86400), rel=1e-12)
+    assert type(r) is float and r == pytest.approx(3.15e23 / (312e12 * 0.462 * DEFAULT_GOODPUT * 86400), rel=1e-12)
     assert excel_call(u.GPU_DAYS, 3.15e23, "A100", 0.462) == [[r]]
     assert u.GPU_DAYS(3.15e23, "A100", mfu=0.462) == r  # keyword calls from Python work too
 

@@ -28,7 +28,7 @@ def test_reference_documents_every_function():
 
 def test_examples_show_computed_results():
     text = docs.function_reference()
-    assert '`=GPU_DAYS(3.15E+23, "A100", 0.462)` → 25,293' in text
+    assert '`=GPU_DAYS(3.15E+23, "A100", 0.462, "bf16", 1)` → 25,293' in text  # goodput 1: the seed's figure
     assert '`=TRAIN_FLOPS("175B", "300B")` → 3.15E+23' in text
     examples = [line for line in text.splitlines() if line.startswith("Example: ")]
     assert len(examples) == len(REGISTRY)
@@ -37,7 +37,7 @@ def test_examples_show_computed_results():
 
 
 def test_syntax_brackets_optional_arguments():
-    assert docs.syntax(REGISTRY["GPU_DAYS"]) == "GPU_DAYS(flops, gpu, [mfu], [precision])"
+    assert docs.syntax(REGISTRY["GPU_DAYS"]) == "GPU_DAYS(flops, gpu, [mfu], [precision], [goodput])"
     assert docs.syntax(REGISTRY["GPU_NAMES"]) == "GPU_NAMES()"
 
 

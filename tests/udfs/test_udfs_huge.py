@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from flopsheet import udfs
+from flopsheet.engine import DEFAULT_GOODPUT
 
 EXCEL_ROWS = 1_048_576
 
@@ -20,7 +21,7 @@ def test_whole_column_with_scattered_bad_cells():
         assert isinstance(cell, str) and cell.startswith("GPU_DAYS: flops"), (i, cell)
     good = [r[0] for i, r in enumerate(out) if i not in bad]
     assert all(isinstance(v, float) and v > 0 for v in good)
-    assert out[0][0] == pytest.approx(1e20 / (989.5e12 * 0.4 * 86400))
+    assert out[0][0] == pytest.approx(1e20 / (989.5e12 * 0.4 * DEFAULT_GOODPUT * 86400))
 
 
 def test_huge_ranges_of_different_shapes_are_one_line():

@@ -12,21 +12,22 @@ def u():
     return import_with_real_decorators("flopsheet.udfs")
 
 
+# The report ignores downtime: its training-time rows pass goodput 1 (the last argument).
 # (row, function, arguments, expected, how the report prints it: rel tolerance or "round")
 ROWS = [
     (1, "TRAIN_FLOPS", ("175B", "300B"), 3.15e23, 1e-12),
-    (2, "GPU_DAYS", (3.15e23, "A100", 0.462), 25293, "round"),
-    (2, "GPU_DAYS", (3.15e23, 312, 0.462), 25293, "round"),
-    (3, "TRAIN_DAYS", (3.15e23, "A100", 1000, 0.462), 25.3, 2e-3),
+    (2, "GPU_DAYS", (3.15e23, "A100", 0.462, "fp16", 1), 25293, "round"),
+    (2, "GPU_DAYS", (3.15e23, 312, 0.462, "fp16", 1), 25293, "round"),
+    (3, "TRAIN_DAYS", (3.15e23, "A100", 1000, 0.462, "fp16", 1), 25.3, 2e-3),
     (4, "INFER_FLOPS", ("175B", 20, 300), 1.12e14, 1e-12),
     (5, "INFER_SECONDS", (1.12e14, "A100", 0.462), 0.777, 1e-3),
     (6, "IMAGE_TOKENS", (224, 224, 16), 196, 0),
     (7, "TOKENS_TO_WORDS", (196,), 147, 1e-12),
     (8, "IMAGE_TOKENS", (1024, 768), 3072, 0),
     (10, "TRAIN_FLOPS", ("500B", 3.072e14), 9.216e26, 1e-12),
-    (11, "GPUS_NEEDED", (9.216e26, 1979, 30, 0.462), 388884, 0),
+    (11, "GPUS_NEEDED", (9.216e26, 1979, 30, 0.462, "fp16", 1), 388884, 0),
     # where the report is wrong: the dense H100 needs twice as many
-    ("11 dense", "GPUS_NEEDED", (9.216e26, "H100", 30, 0.462), 777768, 0),
+    ("11 dense", "GPUS_NEEDED", (9.216e26, "H100", 30, 0.462, "fp16", 1), 777768, 0),
 ]
 
 
@@ -48,7 +49,7 @@ def test_seed_row(u, row, name, args, expected, tol):
 
 def test_row9_and_row12_are_multiples(u):
     assert 1e11 * u.IMAGE_TOKENS(1024, 768) == pytest.approx(3.072e14)
-    assert 5 * u.GPUS_NEEDED(9.216e26, 1979, 30, 0.462) == 1944420
+    assert 5 * u.GPUS_NEEDED(9.216e26, 1979, 30, 0.462, "fp16", 1) == 1944420
 
 
 def test_batch_one_decode_is_bandwidth_bound(u):

@@ -17,7 +17,8 @@ from xlwings_harness import import_udfs_dry_run, import_with_real_decorators, vb
 # them at the END only).
 # TRAIN_COST's price is optional since issue 10: blank uses the catalog's dated price for the GPU.
 SPEC = {
-    "TRAIN_FLOPS": "params, tokens, [flops_per_param_token=6], [layers], [d_model], [seq_len]",
+    # issue 13: tokens may be left blank when params is a catalog model name (its published tokens)
+    "TRAIN_FLOPS": "params, [tokens], [flops_per_param_token=6], [layers], [d_model], [seq_len]",
     "CHINCHILLA_TOKENS": "params, [tokens_per_param=20]",
     "GPU_HOURS": "flops, gpu, [mfu=0.4], [precision=bf16]",
     "GPU_DAYS": "flops, gpu, [mfu=0.4], [precision=bf16]",
@@ -28,7 +29,10 @@ SPEC = {
     "INFER_FLOPS": "params, prompt_tokens, output_tokens, [layers], [d_model]",
     "INFER_SECONDS": "flops, gpu, [mfu=0.4], [precision=bf16]",
     "DECODE_MS": "params, gpu, [batch=1], [bytes_per_param=2], [gpus=1], [kv_gb=0], [bw_efficiency=0.8], [mfu=0.4]",
-    "RESPONSE_SECONDS": "params, prompt_tokens, output_tokens, gpu, [batch=1], [bytes_per_param=2], [gpus=1], [mfu=0.4]",
+    # issue 13: one optional-argument order with DECODE_MS and TOKENS_PER_SECOND (kv_gb, bw_efficiency,
+    # mfu); until then RESPONSE_SECONDS took mfu 8th. A breaking change, stated in docs and README.
+    "RESPONSE_SECONDS": "params, prompt_tokens, output_tokens, gpu, [batch=1], [bytes_per_param=2], [gpus=1], "
+                        "[kv_gb=0], [bw_efficiency=0.8], [mfu=0.4]",
     "TOKENS_PER_SECOND": "params, gpu, [batch=1], [bytes_per_param=2], [gpus=1]",
     "WEIGHTS_GB": "params, [bytes_per_param=2]",
     "TRAIN_MEMORY_GB": "params, [bytes_per_param=16]",
@@ -42,6 +46,14 @@ SPEC = {
     "GPU_NAMES": "",
     "PARSE_NUM": "text",
     "FLOPSHEET_VERSION": "",
+    # issue 13
+    "IMPLIED_MFU": "flops, gpu_hours, gpu, [precision=bf16]",
+    "TTFT_SECONDS": "params, prompt_tokens, gpu, [batch=1], [bytes_per_param=2], [gpus=1], [bw_efficiency=0.8], "
+                    "[mfu=0.4], [precision=bf16], [allreduce_us=8]",
+    "SERVING_GPUS": "requests_per_day, prompt_tokens, output_tokens, params, gpu, [gpus=1], [latency_ms=50], "
+                    "[peak_factor=2], [kv_gb_per_sequence=0]",
+    "MODEL_SPEC": "model, [field=total_params]",
+    "MODEL_NAMES": "",
     # Money (issue 14): flopsheet.functions.economics
     "CLUSTER_CAPEX": "gpus, gpu, [usd_per_gpu], [overhead=1.44]",
     "FLEET_POWER_MW": "gpus, gpu, [pue=1.2], [server_factor=1.8214285714285714]",
@@ -111,7 +123,7 @@ def declared(udfs):
 
 
 def test_every_spec_function_and_nothing_else_is_a_vba_function(declared):
-    assert len(SPEC) == 33
+    assert len(SPEC) == 38
     assert set(declared) == set(SPEC) == set(REGISTRY), (
         f"missing in VBA: {sorted(set(SPEC) - set(declared))}; not in the spec: {sorted(set(declared) - set(SPEC))}")
 
@@ -193,7 +205,7 @@ def test_vba_module_is_complete(dry_run):
 def test_imports_with_the_no_op_decorators_of_linux_and_macos():
     code = ("import xlwings, flopsheet.udfs as u; "
             "assert not hasattr(u.GPU_DAYS, '__xlfunc__'); "
-            "print(u.GPU_DAYS(3.15e23, 'A100', 0.462))")
+            "print(u.GPU_DAYS(3.15e23, 'A100', 0.462, 'bf16', 1))")  # goodput 1: the seed's figure
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert float(out.stdout) == pytest.approx(25292.99, rel=1e-6)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from flopsheet.engine._checks import FRACTION, NONNEGATIVE, POSITIVE, WHOLE, Rule, quantity
 from flopsheet.engine.inference import DECODE_RULES, DEFAULT_BW_EFFICIENCY, FITS, infer_flops, infer_seconds, tokens_per_second
-from flopsheet.engine.training import DEFAULT_MFU, DEFAULT_PUE, PUE, SECONDS_PER_HOUR, gpu_hours
+from flopsheet.engine.training import DEFAULT_GOODPUT, DEFAULT_MFU, DEFAULT_PUE, PUE, SECONDS_PER_HOUR, gpu_hours
 
 HOURS_PER_YEAR = 8760.0
 CAPEX_OVERHEAD = 1.44
@@ -76,12 +76,14 @@ def gpu_tco_per_hour(usd_per_gpu, years, tdp_w, usd_per_kwh, overhead=CAPEX_OVER
 
 
 @quantity(flops=POSITIVE, peak_tflops=POSITIVE, usd_per_gpu=POSITIVE, tdp_w=POSITIVE, usd_per_kwh=NONNEGATIVE,
-          years=POSITIVE, mfu=FRACTION, overhead=MULTIPLE, pue=PUE, server_factor=MULTIPLE)
+          years=POSITIVE, mfu=FRACTION, overhead=MULTIPLE, pue=PUE, server_factor=MULTIPLE, goodput=FRACTION)
 def train_cost_amortised(flops, peak_tflops, usd_per_gpu, tdp_w, usd_per_kwh, years=DEFAULT_YEARS, mfu=DEFAULT_MFU,
-                         overhead=CAPEX_OVERHEAD, pue=DEFAULT_PUE, server_factor=SERVER_POWER_FACTOR):
-    """USD to train on owned hardware (Epoch AI's method, Cottier et al. 2024): GPU-hours x the
+                         overhead=CAPEX_OVERHEAD, pue=DEFAULT_PUE, server_factor=SERVER_POWER_FACTOR,
+                         goodput=DEFAULT_GOODPUT):
+    """USD to train on owned hardware (Epoch AI's method, Cottier et al. 2024): GPU-hours (GPU_HOURS,
+    with its goodput: wall-clock hours lost to failures and restarts are paid too) x the
     amortised hardware cost per GPU-hour plus energy, every hour of the run counted."""
-    return _gpu_hours(flops, peak_tflops, mfu) * _tco(usd_per_gpu, years, tdp_w, usd_per_kwh, overhead, pue, 1.0,
+    return _gpu_hours(flops, peak_tflops, mfu, goodput) * _tco(usd_per_gpu, years, tdp_w, usd_per_kwh, overhead, pue, 1.0,
                                                       server_factor)
 
 

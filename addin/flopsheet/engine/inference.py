@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from flopsheet.engine._checks import FRACTION, MODEL_SIZE, NONNEGATIVE, POSITIVE, WHOLE, WHOLE_OR_ZERO, Condition, ceil_whole, quantity, show
+from flopsheet.engine._checks import (
+    FRACTION, MODEL_SIZE, NONNEGATIVE, POSITIVE, WHOLE, WHOLE_OR_ZERO, Condition, Rule, ceil_whole, quantity, show,
+)
 from flopsheet.engine.training import DEFAULT_MFU, SECONDS_PER_DAY
 
 DEFAULT_BW_EFFICIENCY = 0.8  # HBM copy kernels reach ~90% of datasheet bandwidth (3.03 of 3.35 TB/s measured); decode ~80%
 
 
-@quantity(params=MODEL_SIZE, prompt_tokens=WHOLE_OR_ZERO, output_tokens=WHOLE_OR_ZERO, layers=WHOLE, d_model=WHOLE)
-def infer_flops(params, prompt_tokens, output_tokens, layers=None, d_model=None):
+@quantity(params=MODEL_SIZE, prompt_tokens=WHOLE_OR_ZERO, output_tokens=WHOLE_OR_ZERO, layers=WHOLE, d_model=WHOLE,
+          attn_layers=WHOLE_OR_ZERO, attn_dim=WHOLE_OR_ZERO)
+def infer_flops(params, prompt_tokens, output_tokens, layers=None, d_model=None, attn_layers=0.0, attn_dim=0.0):
     """FLOPs for one request: 2 per parameter per token (forward only; Kaplan et al. 2020 §2.1).
 
     With layers and d_model, add causal attention (scores and weighted sum, 2 multiply-adds per
@@ -32,6 +35,8 @@ def infer_flops(params, prompt_tokens, output_tokens, layers=None, d_model=None)
         from flopsheet.errors import FlopsheetError
         raise FlopsheetError("layers and d_model go together for the attention term",
                              arg="layers" if layers is None else "d_model")
+    if layers is None:  # the catalog model's own shape, if params named one (0: a plain count)
+        layers, d_model = attn_layers, attn_dim
     if layers is not None:
         p, o = prompt_tokens, output_tokens
         flops = flops + 2.0 * layers * d_model * p * p + 4.0 * layers * d_model * (o * p + o * (o - 1) / 2)
@@ -44,12 +49,58 @@ def infer_seconds(flops, peak_tflops, mfu=DEFAULT_MFU):
     return flops / (peak_tflops * 1e12 * mfu)
 
 
-def _fits(params, memory_gb, bytes_per_param, gpus, kv_gb, **_):
-    return params * bytes_per_param / 1e9 + kv_gb <= gpus * memory_gb
+# ESTIMATE of one small all-reduce inside an NVLink node: llm-analysis 0.2.2's GPU configs use 8 us as the
+# intra-node minimum message latency for A100 and H100 SXM (gpu_configs/h100-sxm-80gb.json); NCCL
+# measurements on 8-GPU nodes are of the same order. An argument (allreduce_us) where it matters.
+DEFAULT_ALLREDUCE_US = 8.0
+ACTIVATION_BYTES = 2.0  # BF16 activations cross the interconnect
 
 
-def _fit_message(params, memory_gb, bytes_per_param, gpus, kv_gb, **_):
-    need = params * bytes_per_param / 1e9 + kv_gb
+def _total(params, total_params):
+    """Weights held in memory: total_params for a mixture of experts, else params itself (0 = same)."""
+    total_params = 0.0 if total_params is None else total_params
+    return np.where(total_params > 0, total_params, params)
+
+
+def weights_read(params, total_params, expert_share, tokens):
+    """Parameters a step reads when `tokens` tokens go through the model at once.
+
+    Dense: every weight. Mixture of experts (expert_share = experts_per_token / experts > 0):
+    active = dense + share x routed, so routed = (total - active) / (1 - share) and the rest is
+    read by every token; a routed expert is read if at least one token picks it, with
+    probability 1 - (1 - share)^tokens under uniform, independent routing (an upper estimate:
+    correlated routing touches fewer; flopsheet.models.fraction_of_experts_touched). DeepSeek-V3
+    (37B of 671B, 8 of 256 experts) at batch 64: 16.5B + 654.5B x 0.869 = 585B.
+    """
+    total = _total(params, total_params)
+    share = np.zeros_like(np.asarray(params, dtype=float)) if expert_share is None else expert_share
+    with np.errstate(all="ignore"):
+        routed = np.where(share > 0, (total - params) / (1.0 - np.where(share < 1, share, 0.5)), 0.0)
+        touched = 1.0 - (1.0 - share) ** tokens
+    return np.where(share > 0, total - routed + routed * touched, total)
+
+
+def comm_seconds(layers, d_model, tokens, gpus, interconnect_gbs, allreduce_us):
+    """Tensor-parallel communication per forward pass: two all-reduces per layer (after the
+    attention and the MLP blocks; Shoeybi et al. 2019, Megatron-LM, §3 and Fig. 4), each a
+    latency plus a ring's 2(n-1)/n x tokens x d_model x 2 bytes over one direction of the GPU's
+    interconnect (the catalog's figure is bidirectional). Zero on one GPU or when the model's
+    layers and width are not known (layers = 0: a plain parameter count)."""
+    layers = 0.0 if layers is None else layers
+    d_model = 0.0 if d_model is None else d_model
+    link = np.asarray(0.0 if interconnect_gbs is None else interconnect_gbs, dtype=float) / 2.0 * 1e9
+    link = np.where(link > 0, link, np.inf)  # unknown: LINK refuses the call where it matters
+    with np.errstate(all="ignore"):
+        one = allreduce_us * 1e-6 + 2.0 * (gpus - 1) / gpus * tokens * d_model * ACTIVATION_BYTES / link
+    return np.where((gpus > 1) & (layers > 0), 2.0 * layers * one, 0.0)
+
+
+def _fits(params, memory_gb, bytes_per_param, gpus, kv_gb=0.0, total_params=None, **_):
+    return _total(params, total_params) * bytes_per_param / 1e9 + kv_gb <= gpus * memory_gb
+
+
+def _fit_message(params, memory_gb, bytes_per_param, gpus, kv_gb=0.0, total_params=None, **_):
+    need = float(_total(params, total_params)) * bytes_per_param / 1e9 + kv_gb
     what = "weights and KV cache" if kv_gb else "weights"
     n = need / memory_gb
     if not np.isfinite(n) or n > 1e9:
@@ -62,47 +113,101 @@ def _fit_message(params, memory_gb, bytes_per_param, gpus, kv_gb, **_):
 FITS = Condition("gpus", _fits, _fit_message)
 
 
-def _decode_ms(params, peak_tflops, bandwidth_tbs, memory_gb, batch, bytes_per_param, gpus, kv_gb,
-               bw_efficiency, mfu):
-    # Tensor parallelism over `gpus` identical GPUs: bandwidth and peak add up (Pope et al. 2022).
-    memory_s = (params * bytes_per_param + kv_gb * 1e9) / (gpus * bandwidth_tbs * 1e12 * bw_efficiency)
+def _link_known(gpus, interconnect_gbs=None, layers=None, **_):
+    return ~((gpus > 1) & (np.asarray(0.0 if layers is None else layers) > 0)
+             & ~(np.asarray(0.0 if interconnect_gbs is None else interconnect_gbs) > 0))
+
+
+LINK = Condition("gpus", _link_known,
+                 lambda **_: "the GPU's interconnect bandwidth is not in the catalog, so tensor-parallel "
+                             "communication cannot be priced; use gpus = 1 or a GPU with interconnect_gbs")
+
+
+def _decode_ms(params, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu,
+               total_params, expert_share, layers, d_model, interconnect_gbs, allreduce_us):
+    # Tensor parallelism over `gpus` identical GPUs: bandwidth and peak add up (Pope et al. 2022),
+    # plus two all-reduces per layer. Weights read: every one touched by the batch (MoE).
+    read = weights_read(params, total_params, expert_share, batch)
+    memory_s = (read * bytes_per_param + kv_gb * 1e9) / (gpus * bandwidth_tbs * 1e12 * bw_efficiency)
     compute_s = 2.0 * params * batch / (gpus * peak_tflops * 1e12 * mfu)
-    return np.maximum(memory_s, compute_s) * 1e3
+    comm_s = comm_seconds(layers, d_model, batch, gpus, interconnect_gbs, allreduce_us)
+    return (np.maximum(memory_s, compute_s) + comm_s) * 1e3
 
 
+# Figures a catalog model supplies (0 when params is a plain number: dense, no communication term).
+MODEL_RULES = dict(total_params=NONNEGATIVE, expert_share=Rule(">= 0 and < 1", lo=0.0, hi=0.999999),
+                   layers=WHOLE_OR_ZERO, d_model=WHOLE_OR_ZERO, interconnect_gbs=NONNEGATIVE,
+                   allreduce_us=Rule(">= 0 and <= 1000000 (one second)", lo=0.0, hi=1e6))
 DECODE_RULES = dict(params=MODEL_SIZE, peak_tflops=POSITIVE, bandwidth_tbs=POSITIVE, memory_gb=POSITIVE,
                     batch=WHOLE, bytes_per_param=POSITIVE, gpus=WHOLE, kv_gb=NONNEGATIVE,
-                    bw_efficiency=FRACTION, mfu=FRACTION)
+                    bw_efficiency=FRACTION, mfu=FRACTION, **MODEL_RULES)
 
 
-@quantity(FITS, **DECODE_RULES)
+@quantity(FITS, LINK, **DECODE_RULES)
 def decode_ms(params, peak_tflops, bandwidth_tbs, memory_gb, batch=1.0, bytes_per_param=2.0, gpus=1.0,
-              kv_gb=0.0, bw_efficiency=DEFAULT_BW_EFFICIENCY, mfu=DEFAULT_MFU):
+              kv_gb=0.0, bw_efficiency=DEFAULT_BW_EFFICIENCY, mfu=DEFAULT_MFU, total_params=0.0, expert_share=0.0,
+              layers=0.0, d_model=0.0, interconnect_gbs=0.0, allreduce_us=DEFAULT_ALLREDUCE_US):
     """Milliseconds per decode step (one token for each sequence in the batch): the larger of
-    reading weights + KV cache at `bw_efficiency` of peak bandwidth and 2*params*batch FLOPs
-    at `mfu` of peak."""
-    return _decode_ms(params, peak_tflops, bandwidth_tbs, memory_gb, batch, bytes_per_param, gpus, kv_gb,
-                      bw_efficiency, mfu)
+    reading the weights the batch touches + KV cache at `bw_efficiency` of peak bandwidth and
+    2*params*batch FLOPs at `mfu` of peak, plus tensor-parallel all-reduces (comm_seconds).
+    params = ACTIVE parameters; total_params (mixture of experts) is what memory holds."""
+    return _decode_ms(params, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus, kv_gb, bw_efficiency,
+                      mfu, total_params, expert_share, layers, d_model, interconnect_gbs, allreduce_us)
 
 
-@quantity(FITS, prompt_tokens=WHOLE_OR_ZERO, output_tokens=WHOLE_OR_ZERO, **DECODE_RULES)
+def _prefill_s(params, prompt_tokens, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus, bw_efficiency,
+               mfu, total_params, expert_share, layers, d_model, attn_dim, interconnect_gbs, allreduce_us):
+    # Causal attention: each prompt token attends to half the prompt on average, 2 x L x (heads x
+    # head_dim) x p^2 FLOPs per sequence (Chowdhery et al. 2022, PaLM, appendix B, forward only,
+    # halved for the causal mask). Memory floor: the weights the prompt's tokens touch, read once.
+    attn_dim = 0.0 if attn_dim is None else attn_dim
+    flops = (2.0 * params * prompt_tokens + 2.0 * layers * attn_dim * prompt_tokens * prompt_tokens) * batch
+    compute_s = flops / (gpus * peak_tflops * 1e12 * mfu)
+    read = weights_read(params, total_params, expert_share, prompt_tokens * batch)
+    memory_s = read * bytes_per_param / (gpus * bandwidth_tbs * 1e12 * bw_efficiency)
+    comm_s = comm_seconds(layers, d_model, prompt_tokens * batch, gpus, interconnect_gbs, allreduce_us)
+    return np.maximum(compute_s, memory_s) + comm_s
+
+
+PREFILL_RULES = dict(prompt_tokens=WHOLE_OR_ZERO, attn_dim=WHOLE_OR_ZERO)
+
+
+@quantity(FITS, LINK, **PREFILL_RULES, **DECODE_RULES)
+def ttft_seconds(params, prompt_tokens, peak_tflops, bandwidth_tbs, memory_gb, batch=1.0, bytes_per_param=2.0,
+                 gpus=1.0, bw_efficiency=DEFAULT_BW_EFFICIENCY, mfu=DEFAULT_MFU, total_params=0.0,
+                 expert_share=0.0, layers=0.0, d_model=0.0, attn_dim=0.0, interconnect_gbs=0.0,
+                 allreduce_us=DEFAULT_ALLREDUCE_US):
+    """Seconds to the first token: prefill of the prompt for `batch` sequences, the slower of
+    its FLOPs (2*params per token + causal attention when the model is known) at `mfu` and
+    reading the weights once, plus tensor-parallel all-reduces over all prompt tokens."""
+    return _prefill_s(params, prompt_tokens, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus,
+                      bw_efficiency, mfu, total_params, expert_share, layers, d_model, attn_dim, interconnect_gbs,
+                      allreduce_us)
+
+
+@quantity(FITS, LINK, output_tokens=WHOLE_OR_ZERO, **PREFILL_RULES, **DECODE_RULES)
 def response_seconds(params, prompt_tokens, output_tokens, peak_tflops, bandwidth_tbs, memory_gb, batch=1.0,
-                     bytes_per_param=2.0, gpus=1.0, mfu=DEFAULT_MFU, kv_gb=0.0,
-                     bw_efficiency=DEFAULT_BW_EFFICIENCY):
-    """Seconds to answer: compute-bound prefill of the prompt (2*params*prompt*batch FLOPs)
-    plus `output_tokens` decode steps."""
-    prefill_s = 2.0 * params * prompt_tokens * batch / (gpus * peak_tflops * 1e12 * mfu)
-    step_ms = _decode_ms(params, peak_tflops, bandwidth_tbs, memory_gb, batch, bytes_per_param, gpus, kv_gb,
-                         bw_efficiency, mfu)
+                     bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=DEFAULT_BW_EFFICIENCY,
+                     mfu=DEFAULT_MFU, total_params=0.0, expert_share=0.0, layers=0.0, d_model=0.0, attn_dim=0.0,
+                     interconnect_gbs=0.0, allreduce_us=DEFAULT_ALLREDUCE_US):
+    """Seconds to answer: time to first token (ttft_seconds) plus `output_tokens` decode steps."""
+    prefill_s = _prefill_s(params, prompt_tokens, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus,
+                           bw_efficiency, mfu, total_params, expert_share, layers, d_model, attn_dim,
+                           interconnect_gbs, allreduce_us)
+    step_ms = _decode_ms(params, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus, kv_gb, bw_efficiency,
+                         mfu, total_params, expert_share, layers, d_model, interconnect_gbs, allreduce_us)
     return prefill_s + output_tokens * step_ms / 1e3
 
 
-@quantity(FITS, **DECODE_RULES)
+@quantity(FITS, LINK, **DECODE_RULES)
 def tokens_per_second(params, peak_tflops, bandwidth_tbs, memory_gb, batch=1.0, bytes_per_param=2.0, gpus=1.0,
-                      kv_gb=0.0, bw_efficiency=DEFAULT_BW_EFFICIENCY, mfu=DEFAULT_MFU):
+                      kv_gb=0.0, bw_efficiency=DEFAULT_BW_EFFICIENCY, mfu=DEFAULT_MFU, total_params=0.0,
+                      expert_share=0.0, layers=0.0, d_model=0.0, interconnect_gbs=0.0,
+                      allreduce_us=DEFAULT_ALLREDUCE_US):
     """Generated tokens per second, all sequences of the batch together: batch / step time."""
-    return batch / _decode_ms(params, peak_tflops, bandwidth_tbs, memory_gb, batch, bytes_per_param, gpus,
-                              kv_gb, bw_efficiency, mfu) * 1e3
+    return batch / _decode_ms(params, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus, kv_gb,
+                              bw_efficiency, mfu, total_params, expert_share, layers, d_model, interconnect_gbs,
+                              allreduce_us) * 1e3
 
 
 @quantity(requests_per_day=NONNEGATIVE, output_tokens=WHOLE, tokens_per_second=POSITIVE, load_factor=FRACTION)
@@ -112,3 +217,94 @@ def serving_replicas(requests_per_day, output_tokens, tokens_per_second, load_fa
     (tokens_per_second, e.g. TOKENS_PER_SECOND's roofline), rounded up by the count rule.
     Decode only: prefill runs on arithmetic that bandwidth-bound decode leaves idle."""
     return ceil_whole(requests_per_day * output_tokens / (tokens_per_second * SECONDS_PER_DAY * load_factor))
+
+
+DEFAULT_LATENCY_MS = 50.0  # ESTIMATE: 20 tokens/s per user, about twice reading speed (~4 words/s)
+DEFAULT_PEAK_FACTOR = 2.0  # ESTIMATE: busiest hour over the daily average for a diurnal consumer load
+SERVING_RULES = dict(requests_per_day=NONNEGATIVE, latency_ms=POSITIVE, peak_factor=Rule(">= 1", lo=1.0),
+                     kv_gb_per_sequence=NONNEGATIVE, **PREFILL_RULES, output_tokens=WHOLE_OR_ZERO,
+                     **{k: v for k, v in DECODE_RULES.items() if k not in ("batch", "kv_gb")})
+
+
+def _latency_met(params, peak_tflops, bandwidth_tbs, bytes_per_param, gpus, bw_efficiency, mfu, total_params,
+                 expert_share, layers, d_model, interconnect_gbs, allreduce_us, kv_gb_per_sequence, latency_ms, **_):
+    one = _decode_ms(params, peak_tflops, bandwidth_tbs, 1.0, bytes_per_param, gpus, kv_gb_per_sequence,
+                     bw_efficiency, mfu, total_params, expert_share, layers, d_model, interconnect_gbs, allreduce_us)
+    return one <= latency_ms
+
+
+def _latency_message(latency_ms, **kw):
+    one = _decode_ms(kw["params"], kw["peak_tflops"], kw["bandwidth_tbs"], 1.0, kw["bytes_per_param"], kw["gpus"],
+                     kw["kv_gb_per_sequence"], kw["bw_efficiency"], kw["mfu"], kw["total_params"],
+                     kw["expert_share"], kw["layers"], kw["d_model"], kw["interconnect_gbs"], kw["allreduce_us"])
+    return (f"even one sequence takes {show(round(float(one), 2))} ms per token on these GPUs, over the "
+            f"{show(latency_ms)} ms target; raise latency_ms or gpus")
+
+
+def _room(params, memory_gb, bytes_per_param, gpus, kv_gb_per_sequence, total_params=0.0, **_):
+    return _total(params, total_params) * bytes_per_param / 1e9 + kv_gb_per_sequence <= gpus * memory_gb
+
+
+def _room_message(**kw):
+    kv = kw.pop("kv_gb_per_sequence")
+    return _fit_message(kv_gb=kv, **kw).replace("+ kv_gb", "+ kv_gb_per_sequence").replace(
+        "weights and KV cache", "weights and one sequence's KV cache (kv_gb_per_sequence)" if kv else "weights", 1)
+
+
+SERVING_FITS = Condition("gpus", _room, _room_message)
+LATENCY = Condition("latency_ms", _latency_met, _latency_message)
+
+
+def largest_batch(params, peak_tflops, bandwidth_tbs, memory_gb, bytes_per_param, gpus, bw_efficiency, mfu,
+                  total_params, expert_share, layers, d_model, interconnect_gbs, allreduce_us, kv_gb_per_sequence,
+                  latency_ms, cap=65536.0):
+    """The largest whole batch whose decode step stays within `latency_ms` and whose KV cache
+    fits beside the weights (step time grows with the batch, so a bisection finds it)."""
+    free = gpus * memory_gb - _total(params, total_params) * bytes_per_param / 1e9
+    with np.errstate(all="ignore"):
+        by_memory = np.where(kv_gb_per_sequence > 0, np.floor(free / np.where(kv_gb_per_sequence > 0,
+                                                                              kv_gb_per_sequence, 1.0)), cap)
+    hi = np.clip(by_memory, 1.0, cap)
+    lo = np.ones_like(hi)
+
+    def ok(b):
+        return _decode_ms(params, peak_tflops, bandwidth_tbs, b, bytes_per_param, gpus, b * kv_gb_per_sequence,
+                          bw_efficiency, mfu, total_params, expert_share, layers, d_model, interconnect_gbs,
+                          allreduce_us) <= latency_ms
+
+    hi_ok = ok(hi)
+    for _ in range(int(np.log2(cap)) + 2):  # invariant: ok(lo); answer in [lo, hi]
+        mid = np.floor((lo + hi + 1) / 2)
+        good = ok(mid)
+        lo = np.where(good, mid, lo)
+        hi = np.where(good, hi, mid - 1)
+    return np.where(hi_ok, np.clip(by_memory, 1.0, cap), lo)
+
+
+@quantity(SERVING_FITS, LINK, LATENCY, **SERVING_RULES)
+def serving_gpus(requests_per_day, prompt_tokens, output_tokens, params, peak_tflops, bandwidth_tbs, memory_gb,
+                 gpus=1.0, latency_ms=DEFAULT_LATENCY_MS, peak_factor=DEFAULT_PEAK_FACTOR, kv_gb_per_sequence=0.0,
+                 bytes_per_param=2.0, bw_efficiency=DEFAULT_BW_EFFICIENCY, mfu=DEFAULT_MFU, total_params=0.0,
+                 expert_share=0.0, layers=0.0, d_model=0.0, attn_dim=0.0, interconnect_gbs=0.0,
+                 allreduce_us=DEFAULT_ALLREDUCE_US):
+    """Whole GPUs (replicas of `gpus` tensor-parallel GPUs) to serve a day's requests at the peak
+    hour (daily average x peak_factor), counting prefill and decode.
+
+    Each replica decodes at the largest batch whose step stays under `latency_ms` per token and
+    whose KV cache (kv_gb_per_sequence each) fits (largest_batch). A request costs the replica
+    its prefill compute (prompt FLOPs with causal attention at mfu; batched prefill is compute
+    bound) plus output_tokens steps shared by the batch. Replicas are rounded up by the count
+    rule (serving_replicas, the decode-only sizing the template used, ignores prefill and peak).
+    """
+    b = largest_batch(params, peak_tflops, bandwidth_tbs, memory_gb, bytes_per_param, gpus, bw_efficiency, mfu,
+                      total_params, expert_share, layers, d_model, interconnect_gbs, allreduce_us,
+                      kv_gb_per_sequence, latency_ms)
+    step_s = _decode_ms(params, peak_tflops, bandwidth_tbs, b, bytes_per_param, gpus, b * kv_gb_per_sequence,
+                        bw_efficiency, mfu, total_params, expert_share, layers, d_model, interconnect_gbs,
+                        allreduce_us) / 1e3
+    prefill_flops = 2.0 * params * prompt_tokens + 2.0 * layers * attn_dim * prompt_tokens * prompt_tokens
+    prefill_s = (prefill_flops / (gpus * peak_tflops * 1e12 * mfu)
+                 + comm_seconds(layers, d_model, prompt_tokens, gpus, interconnect_gbs, allreduce_us))
+    busy_s = prefill_s + output_tokens * step_s / b  # replica-seconds per request
+    peak_rps = requests_per_day / SECONDS_PER_DAY * peak_factor
+    return ceil_whole(peak_rps * busy_s) * gpus

@@ -3,6 +3,19 @@
 All peaks are dense TFLOPS (1e12 FLOP/s) and `mfu` is model FLOPs utilization: the fraction
 of peak a real training run sustains (PaLM 540B: 0.462 on TPU v4, Chowdhery et al. 2022 §4;
 Llama 3.1 405B: 0.38-0.43, Dubey et al. 2024 Table 4; Epoch AI's median of known runs 0.375).
+
+`goodput` is the productive share of wall-clock time, separate from MFU (the per-step figure
+papers report): published GPU-hours include failures, restarts, checkpointing and evaluation.
+Backed out of public runs (IMPLIED_MFU = FLOPs / (GPU-hours x peak)), whole-run utilisation is:
+  Llama 3.1 405B: 3.8e25 FLOPs / (30.84M H100-hours x 989.5 TFLOPS) = 0.346 against a reported
+    MFU of 0.38-0.43 (Dubey et al. 2024, Table 4; Section 3.3.4 reports "higher than 90%
+    effective training time"), goodput 0.346 / 0.40 = 0.86;
+  PaLM 540B: 2.527e24 / (8.40M TPU v4 chip-hours x 275) = 0.304 against 0.462 (Chowdhery et
+    al. 2022, Table 3 and appendix B, hours "including some downtime"), goodput 0.66;
+  BLOOM 176B: 6 x 176B x 366B / (1.08M A100-hours x 312) = 0.32 against 0.50 (156 of 312
+    TFLOPS in the fastest configuration, BigScience 2022, arXiv:2211.05100 §3.4), goodput 0.64.
+DEFAULT_GOODPUT = 0.85 is the most recent large run's (Llama 3.1 405B), an ESTIMATE: 2022-era
+runs lost a third of their time; pass goodput 1 to count compute only (the seed report does).
 """
 
 from __future__ import annotations
@@ -11,6 +24,7 @@ from flopsheet.engine._checks import FRACTION, MODEL_SIZE, POSITIVE, TRAINING_TO
 from flopsheet.errors import FlopsheetError
 
 DEFAULT_MFU = 0.40
+DEFAULT_GOODPUT = 0.85  # productive share of wall-clock time (module docstring: Llama 3.1 405B)
 SECONDS_PER_HOUR = 3600.0
 SECONDS_PER_DAY = 86400.0
 
@@ -47,40 +61,40 @@ def chinchilla_tokens(params, tokens_per_param=20.0):
     return params * tokens_per_param
 
 
-@quantity(flops=POSITIVE, peak_tflops=POSITIVE, mfu=FRACTION)
-def gpu_seconds(flops, peak_tflops, mfu=DEFAULT_MFU):
+@quantity(flops=POSITIVE, peak_tflops=POSITIVE, mfu=FRACTION, goodput=FRACTION)
+def gpu_seconds(flops, peak_tflops, mfu=DEFAULT_MFU, goodput=DEFAULT_GOODPUT):
     """Seconds one GPU needs: FLOPs over sustained FLOP/s (peak * 1e12 * mfu)."""
-    return flops / (peak_tflops * 1e12 * mfu)
+    return flops / (peak_tflops * 1e12 * mfu * goodput)
 
 
-@quantity(flops=POSITIVE, peak_tflops=POSITIVE, mfu=FRACTION)
-def gpu_hours(flops, peak_tflops, mfu=DEFAULT_MFU):
+@quantity(flops=POSITIVE, peak_tflops=POSITIVE, mfu=FRACTION, goodput=FRACTION)
+def gpu_hours(flops, peak_tflops, mfu=DEFAULT_MFU, goodput=DEFAULT_GOODPUT):
     """GPU-hours: flops / (peak * mfu * 3600)."""
-    return flops / (peak_tflops * 1e12 * mfu * SECONDS_PER_HOUR)
+    return flops / (peak_tflops * 1e12 * mfu * goodput * SECONDS_PER_HOUR)
 
 
-@quantity(flops=POSITIVE, peak_tflops=POSITIVE, mfu=FRACTION)
-def gpu_days(flops, peak_tflops, mfu=DEFAULT_MFU):
+@quantity(flops=POSITIVE, peak_tflops=POSITIVE, mfu=FRACTION, goodput=FRACTION)
+def gpu_days(flops, peak_tflops, mfu=DEFAULT_MFU, goodput=DEFAULT_GOODPUT):
     """GPU-days: flops / (peak * mfu * 86400). The seed's GPT-3 on A100: 25,293."""
-    return flops / (peak_tflops * 1e12 * mfu * SECONDS_PER_DAY)
+    return flops / (peak_tflops * 1e12 * mfu * goodput * SECONDS_PER_DAY)
 
 
-@quantity(flops=POSITIVE, peak_tflops=POSITIVE, gpus=WHOLE, mfu=FRACTION)
-def train_days(flops, peak_tflops, gpus, mfu=DEFAULT_MFU):
+@quantity(flops=POSITIVE, peak_tflops=POSITIVE, gpus=WHOLE, mfu=FRACTION, goodput=FRACTION)
+def train_days(flops, peak_tflops, gpus, mfu=DEFAULT_MFU, goodput=DEFAULT_GOODPUT):
     """Wall-clock days on `gpus` GPUs, assuming the MFU already prices in the scaling loss."""
-    return flops / (peak_tflops * 1e12 * mfu * SECONDS_PER_DAY) / gpus
+    return flops / (peak_tflops * 1e12 * mfu * goodput * SECONDS_PER_DAY) / gpus
 
 
-@quantity(flops=POSITIVE, peak_tflops=POSITIVE, days=POSITIVE, mfu=FRACTION)
-def gpus_needed(flops, peak_tflops, days, mfu=DEFAULT_MFU):
+@quantity(flops=POSITIVE, peak_tflops=POSITIVE, days=POSITIVE, mfu=FRACTION, goodput=FRACTION)
+def gpus_needed(flops, peak_tflops, days, mfu=DEFAULT_MFU, goodput=DEFAULT_GOODPUT):
     """Whole GPUs to finish in `days` wall-clock days (rounded up: 0.1 of a GPU is a GPU)."""
-    return ceil_whole(flops / (peak_tflops * 1e12 * mfu * SECONDS_PER_DAY) / days)
+    return ceil_whole(flops / (peak_tflops * 1e12 * mfu * goodput * SECONDS_PER_DAY) / days)
 
 
-@quantity(flops=POSITIVE, peak_tflops=POSITIVE, usd_per_gpu_hour=POSITIVE, mfu=FRACTION)
-def train_cost(flops, peak_tflops, usd_per_gpu_hour, mfu=DEFAULT_MFU):
+@quantity(flops=POSITIVE, peak_tflops=POSITIVE, usd_per_gpu_hour=POSITIVE, mfu=FRACTION, goodput=FRACTION)
+def train_cost(flops, peak_tflops, usd_per_gpu_hour, mfu=DEFAULT_MFU, goodput=DEFAULT_GOODPUT):
     """USD: GPU-hours times the rental (or amortised ownership) price per GPU-hour."""
-    return flops / (peak_tflops * 1e12 * mfu * SECONDS_PER_HOUR) * usd_per_gpu_hour
+    return flops / (peak_tflops * 1e12 * mfu * goodput * SECONDS_PER_HOUR) * usd_per_gpu_hour
 
 
 DEFAULT_PUE = 1.2  # data-centre power usage effectiveness; hyperscalers report 1.1-1.2
@@ -88,11 +102,19 @@ PUE = Rule(">= 1 and <= 3", lo=1.0, hi=3.0)  # below 1 is impossible; above 3 is
 
 
 @quantity(flops=POSITIVE, peak_tflops=POSITIVE, tdp_w=POSITIVE, mfu=FRACTION,
-          pue=PUE)
-def train_energy_mwh(flops, peak_tflops, tdp_w, mfu=DEFAULT_MFU, pue=DEFAULT_PUE):
+          pue=PUE, goodput=FRACTION)
+def train_energy_mwh(flops, peak_tflops, tdp_w, mfu=DEFAULT_MFU, pue=DEFAULT_PUE, goodput=DEFAULT_GOODPUT):
     """MWh at the wall: GPU-hours * board TDP (datasheet) * PUE / 1e6.
 
     An upper-end estimate for the GPUs alone: boards run below TDP at typical MFU, while host
-    CPUs, network and storage (not counted) add back a similar share.
+    CPUs, network and storage (not counted) add back a similar share. Lost time (1 - goodput)
+    is charged at TDP too: restarts and idle waits keep the cluster powered.
     """
-    return flops / (peak_tflops * 1e12 * mfu * SECONDS_PER_HOUR) * tdp_w * pue / 1e6
+    return flops / (peak_tflops * 1e12 * mfu * goodput * SECONDS_PER_HOUR) * tdp_w * pue / 1e6
+
+
+@quantity(flops=POSITIVE, gpu_hours=POSITIVE, peak_tflops=POSITIVE)
+def implied_mfu(flops, gpu_hours, peak_tflops):
+    """Whole-run utilisation of a published run: FLOPs / (GPU-hours x 3600 x peak). This is MFU
+    times goodput (downtime included): Llama 3.1 405B, 3.8e25 FLOPs in 30.84M H100-hours, 0.346."""
+    return flops / (gpu_hours * SECONDS_PER_HOUR * peak_tflops * 1e12)

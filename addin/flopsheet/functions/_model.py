@@ -21,12 +21,15 @@ from flopsheet.functions._inputs import (
     REQUIRED, EXCEL_ERRORS, control_free, element_number, merge_errors, numbers, texts,
 )
 from flopsheet.exceltext import show_number
+from flopsheet.magnitudes import parse_num
 
 
 FROM_ENGINE = object()  # an argument's default is the engine formula's (the usual case)
 
 # Engine arguments that come from the `gpu` argument: its dense peak, or one catalog field.
-GPU_FIGURES = ("peak_tflops", "bandwidth_tbs", "memory_gb", "tdp_w")
+GPU_FIGURES = ("peak_tflops", "bandwidth_tbs", "memory_gb", "tdp_w", "interconnect_gbs")
+# GPU figures an engine formula needs only sometimes (tensor-parallel links): 0 when unknown.
+GPU_FIGURES_IF_KNOWN = ("interconnect_gbs",)
 
 
 @dataclass(frozen=True)
@@ -41,10 +44,12 @@ class Arg:
     name: str
     doc: str
     _: KW_ONLY
-    kind: str = "number"  # number | gpu | precision | text
+    kind: str = "number"  # number | gpu | precision | text | model (a number, or a catalog model name)
     default: object = FROM_ENGINE
     engine: str | None = None  # the engine argument it feeds, when not `name`
     convert: Callable[[object], float] | None = None  # per-element text -> number for `engine`
+    model_field: str | None = None  # kind "model": the catalog figure a model name stands for
+    from_model: tuple[str, str] | None = None  # (model argument, catalog field) that fills it when blank
     fallback: str | None = None  # a catalog field of the `gpu` argument used when this one is blank
 
     @property
@@ -70,6 +75,7 @@ class Function:
     example: tuple  # arguments of a call a user could type (docs show it with its computed result)
     formula: Formula | None = None  # the engine formula it runs (or the engine function carrying it)
     impl: Callable[..., object] | None = None  # a function that is not one engine formula (GPU_SPEC...)
+    dispatch: Callable[..., object] | None = None  # evaluates instead when one formula has two forms (KV_CACHE_GB)
     twin: str | None = None  # native Excel formula template (hand-off copies); None: cannot translate
     labels: dict[str, str] = field(default_factory=dict, init=False)  # engine argument -> Excel argument
     binding: tuple = field(default=(), init=False)  # (engine argument, Excel Arg), worked out once
@@ -97,6 +103,9 @@ class Function:
         for a in self.args:
             if (a.engine or a.name) == param or (param in GPU_FIGURES and a.kind == "gpu"):
                 return a
+        for a in self.args:  # figures of a catalog model given in place of a number
+            if param in MODEL_FIGURES and a.kind == "model":
+                return a
         raise TypeError(f"{self.name}: engine argument {param!r} has no Excel argument")
 
     def bind(self, b: "Bound") -> dict:
@@ -105,8 +114,14 @@ class Function:
         for param, a in self.binding:
             if param == "peak_tflops":
                 out[param] = b.gpu()
+            elif param in GPU_FIGURES_IF_KNOWN:
+                out[param] = b.gpu(param, if_known=True)
             elif param in GPU_FIGURES:
                 out[param] = b.gpu(param)
+            elif a.kind == "model":
+                out[param] = b.model(a.name, a.model_field if param == (a.engine or a.name) else param)
+            elif a.from_model and b[a.name] is None:
+                out[param] = b.model(a.from_model[0], a.from_model[1], needed_by=a.name)
             elif a.fallback and b[a.name] is None:  # blank: the GPU's catalog figure (TRAIN_COST's price)
                 out[param] = b.gpu(a.fallback)
             else:
@@ -119,8 +134,9 @@ class Function:
 
 def declared_in(namespace: dict) -> tuple[Function, ...]:
     """The Functions a module declares, in the order it declares them (its `FUNCTIONS`), so a
-    new declaration joins the registry, the face and the docs without being listed again."""
-    return tuple(v for v in namespace.values() if isinstance(v, Function))
+    new declaration joins the registry, the face and the docs without being listed again. A
+    name starting with "_" is a module's helper (a second form of a function), not declared."""
+    return tuple(v for k, v in namespace.items() if isinstance(v, Function) and not k.startswith("_"))
 
 
 def _is_blank(v) -> bool:
@@ -139,8 +155,28 @@ class Bound:
     def __getitem__(self, name):
         return self.values[name]
 
+    # -- models: a number (or magnitude text), or a catalog model name ------------------------
+    def model(self, name: str, figure: str, needed_by: str | None = None):
+        """Per element of argument `name`: the catalog `figure` of a model name; for a number,
+        the number itself (figure = the argument's own) or a neutral 0 (a dense model of
+        unknown shape: no expert share, no communication or attention term)."""
+        own = next(a.model_field for a in self.fn.args if a.name == name)
+
+        def convert(v):
+            number = _model_number(v, name)
+            if number is not None:
+                if own is None:
+                    raise FlopsheetError(f"{name} must be a catalog model name here (see MODEL_NAMES); "
+                                         f"got the number {show_number(number)}", arg=name)
+                if needed_by:
+                    raise FlopsheetError(f"{needed_by} is required (the cell is blank) unless {name} is a catalog "
+                                         f"model name such as \"Llama 3.1 405B\"", arg=needed_by)
+                return number if figure == own else 0.0
+            return model_figure(_model_row(v, name), figure, name)
+        return self.map(name, convert)
+
     # -- GPUs: a catalog name, or a number read as peak TFLOPS ------------------------------
-    def _one_gpu(self, g, precision, what: str) -> float:
+    def _one_gpu(self, g, precision, what: str, if_known: bool = False) -> float:
         """Text is always a name ("910B" is the Ascend 910B, "4090" the RTX 4090; catalog.resolve
         says "type the number without quotes" for text like "1979"); only a real number (not a
         boolean) is a peak in TFLOPS."""
@@ -180,6 +216,9 @@ class Bound:
         if price and isinstance(catalog.figure(gpu, what), catalog.Missing):
             raise FlopsheetError(f"usd_per_gpu_hour is blank and the catalog has no price for {gpu.name}; "
                                  f"type a price per GPU-hour in USD", arg="usd_per_gpu_hour")
+        if if_known:  # a figure needed only sometimes (the tensor-parallel link): 0 when unknown
+            value = getattr(gpu, what, None)
+            return float(value) if isinstance(value, (int, float)) and value == value else 0.0
         try:
             return catalog.require(gpu, what, "this function")
         except FlopsheetError as e:  # a missing figure (TDP...), said of the argument the user typed
@@ -220,10 +259,15 @@ class Bound:
             self.errors.append(errors)
         return out
 
-    def gpu(self, what: str = "peak", gpu: str = "gpu", precision: str = "precision"):
-        """Peak TFLOPS (what="peak") or a catalog field of the `gpu` argument, per element."""
+    def gpu(self, what: str = "peak", gpu: str = "gpu", precision: str = "precision", if_known: bool = False):
+        """Peak TFLOPS (what="peak") or a catalog field of the `gpu` argument, per element
+        (if_known: 0 where the catalog has no figure, for terms the engine needs only sometimes)."""
         g = self.values[gpu]
         p = self.values.get(precision, "bf16") if precision in self.values else "bf16"
+        if if_known:
+            what_ = what
+            return self.map(gpu, lambda v: self._one_gpu(v, "bf16", what_, if_known=True)
+                            if isinstance(v, str) else 0.0)
         if self.scalar:
             return self._one_gpu(g, p, what)
         g = np.asarray(g, dtype=object)
@@ -260,6 +304,70 @@ class Bound:
         if errors is not None:
             self.errors.append(errors)
         return out
+
+
+# Engine arguments a catalog model supplies (see flopsheet.models): what memory holds, the
+# routed share of experts per token, layers and width for tensor-parallel all-reduces, and
+# heads x head_dim for the attention term (PaLM appendix B uses heads x head_dim, not d_model).
+# The KV cache's shape: values per token per layer (MLA latent or 2 x kv_heads x head_dim), full
+# and windowed layers, the window, and KV heads (1 for an MLA latent) for tensor-parallel copies.
+MODEL_FIGURES = ("total_params", "expert_share", "layers", "d_model", "attn_dim", "attn_layers",
+                 "values_per_token_layer", "full_layers", "sliding_layers", "sliding_window", "kv_heads")
+
+
+def _model_number(v, name: str) -> float | None:
+    """A model argument's element as a number, or None when it is text naming a model."""
+    if isinstance(v, (bool, np.bool_)):
+        raise FlopsheetError(f"{name} must be a number or a model name, not {str(bool(v)).upper()}", arg=name)
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        return float(v)
+    if v is None:
+        raise FlopsheetError(f"{name} is required (the cell is blank)", arg=name)
+    if not isinstance(v, str):
+        raise FlopsheetError(f"{name} must be a number or a model name (got {type(v).__name__})", arg=name)
+    text = v.strip()
+    if text.upper() in EXCEL_ERRORS:
+        raise FlopsheetError(f"{name} is {text.upper()} (an error value in the input)", arg=name)
+    if text[:1].isdigit() or text[:1] in "+-.":  # "175B", "7e10": a magnitude stays a number
+        return parse_num(text, name)
+    return None
+
+
+def _model_row(v, name: str):
+    from flopsheet import models
+
+    try:
+        return models.resolve(v)
+    except FlopsheetError as e:
+        raise FlopsheetError(f"{name} must be a number or a catalog model: {e.message}", arg=name) from None
+
+
+def model_figure(row, figure: str, name: str) -> float:
+    """One engine figure of a catalog row (raw counts); FlopsheetError saying why it is missing."""
+    from flopsheet import models
+
+    purpose = f"{name} given as a model name"
+    if figure == "expert_share":
+        if not row.is_moe:
+            return 0.0
+        return models.require(row, "experts_per_token", purpose) / models.require(row, "experts", purpose)
+    if figure == "attn_layers":
+        return float(models.require(row, "layers", purpose))
+    if figure == "attn_dim":
+        return float(models.require(row, "heads", purpose) * models.require(row, "head_dim", purpose))
+    if figure == "values_per_token_layer":
+        return float(models.kv_values_per_token_per_layer(row))
+    if figure in ("full_layers", "sliding_layers", "sliding_window"):
+        windowed = row.sliding_window is not None or "sliding_window" in row.unconfirmed + row.not_published
+        purpose = f"the KV cache of {row.name}'s windowed layers"
+        sliding = models.require(row, "sliding_layers", purpose) if windowed else 0
+        if figure == "full_layers":
+            return float(models.require(row, "layers", "the KV cache") - sliding)
+        return float(sliding if figure == "sliding_layers" else
+                     models.require(row, "sliding_window", purpose) if windowed else 0)
+    if figure == "kv_heads" and row.attention == "MLA":
+        return 1.0  # one latent per token, held whole by each tensor-parallel GPU
+    return float(models.require(row, figure, purpose))
 
 
 def _arguments(fn: Function, args, kwargs) -> dict:
@@ -304,6 +412,8 @@ def evaluate(fn: Function, *args, **kwargs):
     Scalar call: (float or str, None, True), or a FlopsheetError. Array call: (ndarray,
     object ndarray of messages or None, False), with one message per bad element.
     """
+    if fn.dispatch is not None:
+        return fn.dispatch(*args, **kwargs)
     given = _arguments(fn, args, kwargs)
     if fn.impl is not None:
         return fn.impl(**given)

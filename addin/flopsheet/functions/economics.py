@@ -20,7 +20,7 @@ from flopsheet.catalog import prices
 from flopsheet.engine.economics import BLENDED_OUTPUT_SHARE
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions._common import (
-    BATCH, BW_EFFICIENCY, BYTES_PER_PARAM, FLOPS, GPU, GPU_NAME, KV_GB, MFU, PARAMS, PRECISION, TP_GPUS,
+    BATCH, BW_EFFICIENCY, BYTES_PER_PARAM, FLOPS, GOODPUT, GPU, GPU_NAME, KV_GB, MFU, PARAMS, PRECISION, TP_GPUS,
 )
 from flopsheet.functions._inputs import EXCEL_ERRORS, control_free, element_number, merge_errors, texts
 from flopsheet.functions._model import Arg, Function, declared_in, evaluate
@@ -158,11 +158,11 @@ TRAIN_COST_AMORTISED = Function(
     returns="USD",
     args=(FLOPS, GPU, USD_PER_GPU, USD_PER_KWH,
           Arg("years", "Years the hardware is written off over; default 3.1 (Epoch AI's 0.14 orders of "
-                       "magnitude per year)"), MFU, OVERHEAD, PUE_ARG, PRECISION, SERVER_FACTOR),
+                       "magnitude per year)"), MFU, OVERHEAD, PUE_ARG, PRECISION, SERVER_FACTOR, GOODPUT),
     source=f"{_EPOCH}; dense peak and TDP from the GPU's datasheet (catalog); {_DGX}",
     example=(3.15e23, "A100", 10000, 0.0872, 3.1, 0.462),
     formula=engine.train_cost_amortised,
-    twin="{flops}/({peak}*1E12*{mfu}*3600)*" + _TCO,
+    twin="{flops}/({peak}*1E12*{mfu}*{goodput}*3600)*" + _TCO,  # GPU_HOURS' twin (training.py) x TCO
 )
 
 _OUT = "{gpus}*{usd_per_gpu_hour}/({batch}/" + _STEP_MS + "*1E3*3600*{load})*1E6"

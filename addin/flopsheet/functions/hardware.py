@@ -16,7 +16,7 @@ from flopsheet.functions._model import Arg, Function, declared_in
 from flopsheet.magnitudes import parse_num
 
 
-def _per_element(values: dict, one, out_dtype=object):
+def per_element(values: dict, one, out_dtype=object):
     """Apply `one(**scalars)` over broadcast object arrays; errors per element."""
     arrays = {k: np.asarray(v, dtype=object) for k, v in values.items()}
     shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
@@ -52,7 +52,7 @@ def _gpu_spec(gpu=None, field=None):
         if ge is not None:
             raise FlopsheetError(str(ge[()]), arg="gpu")
         return _gpu_spec_one(g[()], f[()]), None, True
-    out, errors = _per_element({"gpu": g, "field": f}, _gpu_spec_one)
+    out, errors = per_element({"gpu": g, "field": f}, _gpu_spec_one)
     return out, merge_errors(ge, fe, errors), False
 
 
@@ -95,7 +95,7 @@ def _parse_num(text=None):
     if not isinstance(text, (list, tuple, np.ndarray)):
         return _parse_one(text), None, True
     arr = np.asarray(text, dtype=object) if not isinstance(text, np.ndarray) else text
-    out, errors = _per_element({"text": arr}, _parse_one, out_dtype=float)
+    out, errors = per_element({"text": arr}, _parse_one, out_dtype=float)
     return out, errors, False
 
 

@@ -4,19 +4,29 @@ Each is one keyword declaration; defaults, binding and error labels come from th
 formula (see `Function`).
 """
 
+from dataclasses import replace
+
+import numpy as np
+
 from flopsheet import engine
+from flopsheet.errors import FlopsheetError
 from flopsheet.functions._common import (
-    BATCH, BW_EFFICIENCY, BYTES_PER_PARAM, FLOPS, GPU, GPU_NAME, KV_GB, MFU, OPTIONAL_D_MODEL, OPTIONAL_LAYERS,
-    PARAMS, PRECISION, TP_GPUS,
+    ALLREDUCE_US, BATCH, BW_EFFICIENCY, BYTES_PER_PARAM, FLOPS, GPU, GPU_NAME, KV_GB, MFU, OPTIONAL_D_MODEL,
+    OPTIONAL_LAYERS, PARAMS, PRECISION, SERVED_PARAMS, TOTAL_PARAMS, TP_GPUS,
 )
-from flopsheet.functions._model import Arg, Function, declared_in
+from flopsheet.functions._inputs import texts
+from flopsheet.functions._model import Arg, Function, declared_in, evaluate
 from flopsheet.functions.twintext import count_twin
 
 _ROOFLINE = ("roofline model (Williams et al. 2009) for LLM decode (Pope et al. 2022, Efficiently Scaling "
              "Transformer Inference); bandwidth, memory and peak from the GPU's datasheet (catalog)")
 PROMPT = Arg("prompt_tokens", "Tokens in the prompt")
 OUTPUT = Arg("output_tokens", "Tokens generated in the answer")
-_DECODE_ARGS = (PARAMS, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB, BW_EFFICIENCY, MFU, PRECISION)
+# One order of the optional arguments for DECODE_MS, RESPONSE_SECONDS, TOKENS_PER_SECOND (and
+# TTFT_SECONDS without kv_gb): DECODE_MS's, so kv_gb comes before bw_efficiency and mfu.
+# RESPONSE_SECONDS had mfu 8th and kv_gb 9th until issue 13: a breaking change, in the docs.
+_TAIL = (BW_EFFICIENCY, MFU, PRECISION, ALLREDUCE_US)
+_DECODE_ARGS = (SERVED_PARAMS, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB) + _TAIL
 
 
 # Native twins (flopsheet.handoff.twins), in the engine's operation order. Tensor-parallel
@@ -26,14 +36,22 @@ _COMPUTE_S = "2*{params}*{batch}/({gpus}*{peak}*1E12*{mfu})"
 _STEP_MS = "(IF(" + _MEMORY_S + ">=" + _COMPUTE_S + "," + _MEMORY_S + "," + _COMPUTE_S + ")*1E3)"
 
 
-def _fits(value: str) -> str:
-    """The engine's FITS condition: weights + KV cache fit in the GPUs' memory, else #N/A."""
-    return "IF({params}*{bytes_per_param}/1E9+{kv_gb}<={gpus}*{gpu:memory_gb}," + value + ",NA())"
+def _fits(value: str, kv: str = "{kv_gb}") -> str:
+    """The engine's FITS condition: weights + KV cache fit in the GPUs' memory, else #N/A.
+    Twins cover plain parameter counts (dense, no all-reduce term); a model name is an error."""
+    return "IF({params}*{bytes_per_param}/1E9+" + kv + "<={gpus}*{gpu:memory_gb}," + value + ",NA())"
+
+
+# Prefill: the slower of its FLOPs and reading the weights once (a plain count: no attention term).
+_PREFILL_C = "2*{params}*{prompt_tokens}*{batch}/({gpus}*{peak}*1E12*{mfu})"
+_PREFILL_M = "{params}*{bytes_per_param}/({gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency})"
+_PREFILL_S = "IF(" + _PREFILL_C + ">=" + _PREFILL_M + "," + _PREFILL_C + "," + _PREFILL_M + ")"
 
 
 INFER_FLOPS = Function(
     name="INFER_FLOPS",
-    summary="FLOPs to answer one request: 2 x params per token, plus causal attention if layers and d_model are given.",
+    summary="FLOPs to answer one request: 2 x params per token, plus causal attention if layers and d_model are given "
+            "(or params names a catalog model: its layers and heads x head_dim).",
     returns="FLOPs",
     args=(PARAMS, PROMPT, OUTPUT, OPTIONAL_LAYERS, OPTIONAL_D_MODEL),
     source="Kaplan et al. 2020, §2.1 (2N FLOPs per token forward); causal attention 2*L*d per key pair",
@@ -70,11 +88,24 @@ RESPONSE_SECONDS = Function(
     name="RESPONSE_SECONDS",
     summary="Seconds to answer a request: compute-bound prefill of the prompt plus one decode step per output token.",
     returns="seconds",
-    args=(PARAMS, PROMPT, OUTPUT, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, MFU, KV_GB, BW_EFFICIENCY, PRECISION),
+    args=(SERVED_PARAMS, PROMPT, OUTPUT, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB) + _TAIL,
     source=_ROOFLINE,
     example=("175B", 20, 300, "A100", 1, 2, 8),
     formula=engine.response_seconds,
-    twin=_fits("2*{params}*{prompt_tokens}*{batch}/({gpus}*{peak}*1E12*{mfu})+{output_tokens}*" + _STEP_MS + "/1E3"),
+    twin=_fits(_PREFILL_S + "+{output_tokens}*" + _STEP_MS + "/1E3"),
+)
+
+TTFT_SECONDS = Function(
+    name="TTFT_SECONDS",
+    summary="Seconds to the first token: prefill of the prompt, compute (with causal attention for a model name) "
+            "or reading the weights once, whichever is slower, plus tensor-parallel all-reduces.",
+    returns="seconds",
+    args=(SERVED_PARAMS, PROMPT, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS) + _TAIL,
+    source=_ROOFLINE + "; causal attention 2 x layers x heads x head_dim x prompt^2 (Chowdhery et al. 2022, PaLM, "
+           "appendix B); two all-reduces per layer (Shoeybi et al. 2019, Megatron-LM)",
+    example=("70B", 4096, "H100", 1, 2, 4),
+    formula=engine.ttft_seconds,
+    twin=_fits(_PREFILL_S, kv="0"),
 )
 
 TOKENS_PER_SECOND = Function(
@@ -88,11 +119,48 @@ TOKENS_PER_SECOND = Function(
     twin=_fits("{batch}/" + _STEP_MS + "*1E3"),
 )
 
+# SERVING_GPUS' twin, for a plain parameter count (dense, no all-reduce term): step time is linear in the
+# batch on both sides of the roofline, so the largest batch under the target is a closed form.
+_CAP = "65536"
+_S = "({gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency})"  # bytes/s the replica reads
+_C = "({gpus}*{peak}*1E12*{mfu})"  # FLOP/s it computes
+# A KV cache under a microbyte (or none) bounds nothing: the quotient passes the cap either way, and the
+# floor keeps it finite (x/1E-300 overflows to #NUM! in the spreadsheet).
+_KV = "MAX({kv_gb_per_sequence}*1E9,1E-6)"
+_B = ("MAX(1,MIN(" + _CAP + ",INT(({latency_ms}/1E3*" + _S + "-{params}*{bytes_per_param})/" + _KV + "),"
+      "INT({latency_ms}/1E3*" + _C + "/(2*{params})),"
+      "INT(({gpus}*{gpu:memory_gb}*1E9-{params}*{bytes_per_param})/" + _KV + ")))")
+# replica-seconds per request: prefill compute + output tokens x (step time / batch)
+_BUSY = ("(2*{params}*{prompt_tokens}+{output_tokens}*MAX(({params}*{bytes_per_param}/" + _B
+         + "+{kv_gb_per_sequence}*1E9)*" + _C + "/" + _S + ",2*{params}))/" + _C)
+_ONE_STEP_MS = "MAX(({params}*{bytes_per_param}+{kv_gb_per_sequence}*1E9)/" + _S + ",2*{params}/" + _C + ")*1E3"
+
+SERVING_GPUS = Function(
+    name="SERVING_GPUS",
+    summary="GPUs to serve a daily load at its peak hour, counting prefill and decode, at the largest batch that "
+            "keeps each token under latency_ms and fits in memory.",
+    returns="GPUs",
+    args=(Arg("requests_per_day", "Requests a day"), PROMPT, OUTPUT, SERVED_PARAMS, GPU_NAME,
+          Arg("gpus", "GPUs per replica, in tensor parallel; default 1"),
+          Arg("latency_ms", "Most milliseconds per generated token (per user); default 50 (estimate: 20 tokens/s)"),
+          Arg("peak_factor", "Busiest hour over the daily average, >= 1; default 2 (estimate)"),
+          Arg("kv_gb_per_sequence", "KV cache of one request at prompt + output tokens, in GB (KV_CACHE_GB); "
+                                    "default 0 (no memory limit on the batch)"),
+          BYTES_PER_PARAM, BW_EFFICIENCY, MFU, PRECISION, ALLREDUCE_US),
+    source=_ROOFLINE + "; prefill compute per request with causal attention (PaLM appendix B)",
+    example=(1e6, 1000, 300, "70B", "H100", 4, 50, 2, 0.4),
+    formula=engine.serving_gpus,
+    # the engine's conditions (latency, fit) first, as Python checks them; no load is 0 GPUs (LOG10(0) errs)
+    twin=("IF(" + _ONE_STEP_MS + "<={latency_ms},IF({params}*{bytes_per_param}/1E9+{kv_gb_per_sequence}<={gpus}*"
+          "{gpu:memory_gb},IF({requests_per_day}*({prompt_tokens}+{output_tokens})>0,"
+          + count_twin("{requests_per_day}/86400*{peak_factor}*" + _BUSY) + "*{gpus},0),NA()),NA())"),
+)
+
 WEIGHTS_GB = Function(
     name="WEIGHTS_GB",
-    summary="Memory of the weights in GB (1e9 bytes).",
+    summary="Memory of the weights in GB (1e9 bytes); a model name counts all its weights (every expert).",
     returns="GB",
-    args=(PARAMS, BYTES_PER_PARAM),
+    args=(TOTAL_PARAMS, BYTES_PER_PARAM),
     source="bytes per parameter of the number format (BF16 = 2)",
     example=("175B",),
     formula=engine.weights_gb,
@@ -103,25 +171,88 @@ TRAIN_MEMORY_GB = Function(
     name="TRAIN_MEMORY_GB",
     summary="Memory for weights, gradients and Adam states in mixed-precision training, in GB (activations excluded).",
     returns="GB",
-    args=(PARAMS, Arg("bytes_per_param", "Bytes per parameter; default 16 (ZeRO: 2+2+12)")),
+    args=(TOTAL_PARAMS, Arg("bytes_per_param", "Bytes per parameter; default 16 (ZeRO: 2+2+12)")),
     source="Rajbhandari et al. 2020, ZeRO, §3.1: 16 bytes per parameter with Adam in mixed precision",
     example=("70B",),
     formula=engine.train_memory_gb,
     twin="{params}*{bytes_per_param}/1E9",
 )
 
+def _is_name(x) -> bool:
+    return isinstance(x, str) and bool(x.strip()) and not (x.strip()[:1].isdigit() or x.strip()[:1] in "+-.#")
+
+
+def _names_a_model(v) -> bool:
+    """True when KV_CACHE_GB's first argument names a model: a single cell of text that is not a
+    number (an unknown name then gets did-you-mean), or a range holding a catalog name (a range
+    of numbers with a stray word stays the numbers form, the word erring alone)."""
+    from flopsheet import models
+
+    arr, _ = texts(v, "layers", None)
+    arr = np.asarray(arr, dtype=object)
+    if arr.ndim == 0:
+        return _is_name(arr[()])
+    for x in arr.flat:
+        if _is_name(x):
+            try:
+                models.resolve(x)
+                return True
+            except FlopsheetError:
+                pass
+    return False
+
+
+# KV_CACHE_GB(model, context_tokens, [batch], [bytes_per_value], [gpus]): the catalog supplies the
+# cache's shape (MLA latent, windowed layers); kept out of the registry, reached through KV_CACHE_GB.
+_KV_OF_MODEL = Function(
+    name="KV_CACHE_GB",
+    summary="KV cache in GB of a catalog model.",
+    returns="GB",
+    args=(Arg("layers", "Catalog model name (see MODEL_NAMES)", kind="model"),
+          Arg("context_tokens", "Tokens held in the cache per sequence"), Arg("batch", "Sequences; default 1"),
+          Arg("bytes_per_value", "Bytes per cached value; default 2 (BF16)"),
+          Arg("gpus", "GPUs in tensor parallel (heads or the MLA latent replicated); default 1")),
+    source="DeepSeek-V2 (arXiv:2405.04434) §2.1: MLA caches kv_lora_rank + qk_rope_head_dim per token per layer",
+    example=("DeepSeek-V3", 128000),
+    formula=engine.model_kv_cache_gb,
+)
+_NUMBER_DEFAULTS = (None, 1.0, 2.0)  # what Excel passes for an omitted trailing argument
+
+
+def _kv_cache_gb(*args, **kwargs):
+    """KV_CACHE_GB's two forms: (layers, kv_heads, head_dim, context_tokens, ...) in numbers, or
+    (model, context_tokens, [batch], [bytes_per_value], [gpus]) when the first argument names a model."""
+    names = [a.name for a in KV_CACHE_GB.args]
+    given = dict(zip(names, args)) | kwargs
+    if not _names_a_model(given.get("layers")):
+        return evaluate(replace(KV_CACHE_GB, dispatch=None), *args, **kwargs)
+    slots = [given.get(n) for n in names]  # the model form's five arguments arrive in the first five slots
+    if any(not (v is None or (isinstance(v, float) and v in _NUMBER_DEFAULTS)) for v in slots[5:]):
+        raise FlopsheetError("with a model name KV_CACHE_GB takes (model, context_tokens, [batch], "
+                             "[bytes_per_value], [gpus]): at most 5 arguments", arg="layers")
+    return evaluate(_KV_OF_MODEL, *slots[:5])
+
+
 KV_CACHE_GB = Function(
     name="KV_CACHE_GB",
-    summary="KV cache in GB: 2 x layers x kv_heads x head_dim x bytes x context_tokens x batch / 1e9.",
+    summary="KV cache in GB: 2 x layers x kv_heads x head_dim x bytes x context_tokens x batch / 1e9, or a catalog "
+            "model's own cache: KV_CACHE_GB(model, context_tokens, [batch], [bytes_per_value], [gpus]).",
     returns="GB",
-    args=(Arg("layers", "Transformer layers"), Arg("kv_heads", "Key/value heads (fewer than query heads with GQA)"),
+    args=(Arg("layers", "Transformer layers, or a catalog model name: then KV_CACHE_GB(model, context_tokens, "
+                        "[batch], [bytes_per_value], [gpus]) with the model's own cache (MLA latent, windowed layers)"),
+          Arg("kv_heads", "Key/value heads (fewer than query heads with GQA)"),
           Arg("head_dim", "Dimension of one head"), Arg("context_tokens", "Tokens held in the cache per sequence"),
-          Arg("batch", "Sequences; default 1"), Arg("bytes_per_value", "Bytes per cached value; default 2 (BF16)")),
-    source="Ainslie et al. 2023 (GQA); one key and one value vector per layer, KV head and token",
+          Arg("batch", "Sequences; default 1"), Arg("bytes_per_value", "Bytes per cached value; default 2 (BF16)"),
+          Arg("gpus", "GPUs in tensor parallel: heads are replicated when gpus > kv_heads; default 1")),
+    source="Ainslie et al. 2023 (GQA); one key and one value vector per layer, KV head and token; "
+           "MLA latent: DeepSeek-V2 (arXiv:2405.04434) §2.1",
     example=(32, 8, 128, 131072),
     formula=engine.kv_cache_gb,
-    twin="2*{layers}*{kv_heads}*{head_dim}*{bytes_per_value}*{context_tokens}*{batch}/1E9",
+    twin="2*{layers}*{kv_heads}*{head_dim}*{bytes_per_value}*{context_tokens}*{batch}/1E9"
+         "*IF({gpus}>{kv_heads},{gpus},{kv_heads})/{kv_heads}",
+    dispatch=_kv_cache_gb,
 )
+
 
 GPUS_TO_FIT = Function(
     name="GPUS_TO_FIT",

@@ -8,21 +8,24 @@ as the engine does.
 """
 
 from flopsheet import engine
-from flopsheet.functions._common import FLOPS, GPU, GPU_NAME, MFU, OPTIONAL_D_MODEL, OPTIONAL_LAYERS, PARAMS, PRECISION
+from flopsheet.functions._common import FLOPS, GOODPUT, GPU, GPU_NAME, MFU, OPTIONAL_D_MODEL, OPTIONAL_LAYERS, PARAMS, PRECISION
 from flopsheet.functions._model import Arg, Function, declared_in
 from flopsheet.functions.twintext import count_twin
 
 _KAPLAN = "Kaplan et al. 2020, Scaling Laws for Neural Language Models, §2.1 (C = 6ND)"
-_PEAK = "dense peak from the GPU's datasheet (catalog); mfu per PaLM (Chowdhery et al. 2022) / Epoch AI"
-_PER_HOUR = "{flops}/({peak}*1E12*{mfu}*3600)"
-_PER_DAY = "{flops}/({peak}*1E12*{mfu}*86400)"
+_PEAK = ("dense peak from the GPU's datasheet (catalog); mfu per PaLM (Chowdhery et al. 2022) / Epoch AI; goodput "
+         "backed out of Llama 3.1 405B (Dubey et al. 2024), PaLM and BLOOM published hours")
+_PER_HOUR = "{flops}/({peak}*1E12*{mfu}*{goodput}*3600)"
+_PER_DAY = "{flops}/({peak}*1E12*{mfu}*{goodput}*86400)"
 
 
 TRAIN_FLOPS = Function(
     name="TRAIN_FLOPS",
-    summary="Training compute in FLOPs: 6 x params x tokens, plus attention if layers, d_model and seq_len are given.",
+    summary="Training compute in FLOPs: 6 x params x tokens, plus attention if layers, d_model and seq_len are given; "
+            "a model name gives its active parameters and published tokens.",
     returns="FLOPs",
-    args=(PARAMS, Arg("tokens", "Training tokens, e.g. \"300B\""),
+    args=(PARAMS, Arg("tokens", "Training tokens, e.g. \"300B\"; optional only when params is a catalog model name "
+                                "(its published training tokens)", default=None, from_model=("params", "training_tokens")),
           Arg("flops_per_param_token", "FLOPs per parameter per token; default 6 (2 forward + 4 backward)"),
           OPTIONAL_LAYERS, OPTIONAL_D_MODEL,
           Arg("seq_len", "Training sequence length (optional, for the attention term)")),
@@ -48,7 +51,7 @@ GPU_HOURS = Function(
     name="GPU_HOURS",
     summary="GPU-hours to compute flops at mfu of the GPU's dense peak.",
     returns="GPU-hours",
-    args=(FLOPS, GPU, MFU, PRECISION),
+    args=(FLOPS, GPU, MFU, PRECISION, GOODPUT),
     source=_PEAK,
     example=(3.15e23, "A100", 0.462),
     formula=engine.gpu_hours,
@@ -59,9 +62,9 @@ GPU_DAYS = Function(
     name="GPU_DAYS",
     summary="GPU-days to compute flops at mfu of the GPU's dense peak.",
     returns="GPU-days",
-    args=(FLOPS, GPU, MFU, PRECISION),
+    args=(FLOPS, GPU, MFU, PRECISION, GOODPUT),
     source=_PEAK,
-    example=(3.15e23, "A100", 0.462),
+    example=(3.15e23, "A100", 0.462, "bf16", 1),
     formula=engine.gpu_days,
     twin=_PER_DAY,
 )
@@ -70,7 +73,7 @@ TRAIN_DAYS = Function(
     name="TRAIN_DAYS",
     summary="Wall-clock days to compute flops on gpus GPUs.",
     returns="days",
-    args=(FLOPS, GPU, Arg("gpus", "GPUs training together"), MFU, PRECISION),
+    args=(FLOPS, GPU, Arg("gpus", "GPUs training together"), MFU, PRECISION, GOODPUT),
     source=_PEAK,
     example=(3.15e23, "A100", 1000, 0.462),
     formula=engine.train_days,
@@ -81,7 +84,7 @@ GPUS_NEEDED = Function(
     name="GPUS_NEEDED",
     summary="Whole GPUs needed to compute flops within days wall-clock days (rounded up).",
     returns="GPUs",
-    args=(FLOPS, GPU, Arg("days", "Deadline in wall-clock days"), MFU, PRECISION),
+    args=(FLOPS, GPU, Arg("days", "Deadline in wall-clock days"), MFU, PRECISION, GOODPUT),
     source=_PEAK,
     example=(9.216e26, "H100", 30, 0.462),
     formula=engine.gpus_needed,
@@ -95,7 +98,7 @@ TRAIN_COST = Function(
     args=(FLOPS, GPU, Arg("usd_per_gpu_hour", "Price of one GPU-hour in USD (rental or amortised); optional: blank is the "
                           "catalog's price for the GPU, GPU_SPEC(gpu, \"usd_per_gpu_hour\"), whose source and date "
                           "GPU_SPEC(gpu, \"price_source\") and GPU_SPEC(gpu, \"price_date\") show",
-                          default=None, fallback="usd_per_gpu_hour"), MFU, PRECISION),
+                          default=None, fallback="usd_per_gpu_hour"), MFU, PRECISION, GOODPUT),
     source=_PEAK,
     example=(3.15e23, "A100", 2, 0.462),
     formula=engine.train_cost,
@@ -106,11 +109,22 @@ TRAIN_ENERGY_MWH = Function(
     name="TRAIN_ENERGY_MWH",
     summary="Energy in MWh at the wall: GPU-hours x the GPU's TDP x PUE.",
     returns="MWh",
-    args=(FLOPS, GPU_NAME, MFU, PRECISION, Arg("pue", "Data-centre power usage effectiveness; default 1.2")),
+    args=(FLOPS, GPU_NAME, MFU, PRECISION, Arg("pue", "Data-centre power usage effectiveness; default 1.2"), GOODPUT),
     source="TDP from the GPU's datasheet (catalog); PUE 1.1-1.2 as hyperscalers report",
     example=(3.15e23, "A100", 0.462),
     formula=engine.train_energy_mwh,
     twin=_PER_HOUR + "*{gpu:tdp_w}*{pue}/1E6",
+)
+
+IMPLIED_MFU = Function(
+    name="IMPLIED_MFU",
+    summary="Whole-run utilisation of a published run: flops / (gpu_hours x 3600 x the GPU's dense peak) = MFU x goodput.",
+    returns="fraction",
+    args=(FLOPS, Arg("gpu_hours", "GPU-hours the run reports (downtime included)"), GPU, PRECISION),
+    source="Llama 3.1 405B: 3.8E+25 FLOPs in 30.84M H100-hours (Dubey et al. 2024, §3.3 and model card) -> 0.346",
+    example=(3.8e25, 30.84e6, "H100"),
+    formula=engine.implied_mfu,
+    twin="{flops}/({gpu_hours}*3600*{peak}*1E12)",
 )
 
 FUNCTIONS = declared_in(globals())  # every Function above, in order

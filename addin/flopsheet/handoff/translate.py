@@ -31,7 +31,10 @@ CALL_NAMES = re.compile(r"(?<![A-Za-z0-9_.])(?:_xludf\.|_xll\.)?(" + "|".join(RE
 _CELL_RANGE = re.compile(r"^\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?$")
 # Functions that can never have a twin: their value is frozen.
 ALWAYS_FROZEN = {"FLOPSHEET_VERSION": "the add-in's version is a fact about the add-in, not the sheet",
-                 "GPU_NAMES": "the catalog's names are copied as values (the GPUs sheet lists them too)"}
+                 "GPU_NAMES": "the catalog's names are copied as values (the GPUs sheet lists them too)",
+                 "MODEL_NAMES": "the model catalog's names are copied as values",
+                 # A twin needs the Models sheet (handoff/modelsheet.py) that the copy does not add yet.
+                 "MODEL_SPEC": "a model's figure is copied as a value until the copy carries a Models sheet"}
 
 
 def registry_name(func_token: str) -> str | None:
@@ -330,7 +333,7 @@ class Translator:
             shapes.append(shape)
             # Cells read as numbers: text magnitudes there become numbers. Never a GPU cell: text
             # there is always a name ("4090" is the RTX 4090, "910B" the Ascend 910B), as in Python.
-            numeric = a is not None and (a.kind == "number" or a.name == "unit")
+            numeric = a is not None and (a.kind in ("number", "model") or a.name == "unit")  # model: "175B" or a name
             if e.kind == "ref" and numeric:
                 res.numeric_refs.append((e.text, self._sheet))
         shape = _broadcast(shapes)

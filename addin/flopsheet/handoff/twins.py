@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from flopsheet import catalog, engine, placeholders
 from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import ErrorValue, number_literal, string_literal
-from flopsheet.functions import GPU_FIGURES, REQUIRED, Function
+from flopsheet.functions import GPU_FIGURES, GPU_FIGURES_IF_KNOWN, MODEL_FIGURES, REQUIRED, Function
 from flopsheet.functions._inputs import control_free
 from flopsheet.functions.tokens import tokens_per_unit
 from flopsheet.handoff.gpusheet import Table
@@ -186,10 +186,12 @@ class _Call:
             v = self._unit(e)
         elif a.convert is not None or a.kind == "text":  # COST_PER_MTOK's kind, RANGE_TEXT's unit
             v = self._text(a, e)
-        elif a.kind != "number":
+        elif a.kind not in ("number", "model"):  # model: a number here (a name fails _literal_number)
             raise Untranslatable(f"argument {name} ({a.kind}) has no placeholder form")
         elif a.fallback and (_blank_literal(e) or e.kind == "ref"):
             v = self._fallback(a, e)
+        elif _blank_literal(e) and a.from_model:  # only a model name fills it, which a twin cannot look up
+            v = _Value("NA()", None)
         elif _blank_literal(e):
             if a.default is REQUIRED:
                 raise Untranslatable(f"{name} is required")
@@ -205,7 +207,8 @@ class _Call:
             t = e.text
             if a.default not in (REQUIRED, None) and e.kind != "call":
                 t = f'IF({t}="",{number(a.default)},{t})'
-            v = _Value(t, None, runtime=e.kind != "call" or self.guard_calls, optional=a.default is None)
+            v = _Value(t, None, runtime=e.kind != "call" or self.guard_calls,
+                       optional=a.default is None and not a.from_model)  # TRAIN_FLOPS' tokens: blank is #N/A
         self.cache[name] = v
         return v
 
@@ -404,7 +407,8 @@ class _Call:
     def fill(self, template: str) -> str:
         def section(m):
             names = [n for scope, n in placeholders.placeholders(m.group(1)) if scope is None and n in self.spec]
-            optional = [n for n in names if self.spec[n].default is None]
+            # (an argument a catalog model fills, TRAIN_FLOPS' tokens, is not what a section guards)
+            optional = [n for n in names if self.spec[n].default is None and not self.spec[n].from_model]
             if optional and all(self.arg(n).omitted for n in optional):
                 return ""
             return m.group(1)
@@ -424,7 +428,11 @@ class _Call:
             return tests
         tests = []
         for param in formula.params:
-            label = self.fn.argument_for(param).name  # the declaration's binding, as in Python
+            bound = self.fn.argument_for(param)
+            if param in GPU_FIGURES_IF_KNOWN or (param in MODEL_FIGURES and bound.kind == "model"
+                                                 and param != (bound.engine or bound.name)):
+                continue  # 0 for a plain parameter count: the twin has no model look-up (no Models sheet yet)
+            label = bound.name  # the declaration's binding, as in Python
             if param == "peak_tflops":
                 v = self.peak()
             elif param in GPU_FIGURES:

@@ -34,6 +34,10 @@ def assumptions() -> tuple[Assumption, ...]:
         Assumption("DefaultMFU", "Model FLOPs utilization when a scenario leaves it blank",
                    _default("GPU_DAYS", "mfu"), "fraction", st.PCT,
                    "Epoch AI: median MFU of known runs 0.375; PaLM 540B 0.462; Llama 3.1 405B 0.38-0.43"),
+        Assumption("DefaultGoodput", "Productive share of wall-clock time when a scenario leaves it blank",
+                   _default("GPU_DAYS", "goodput"), "fraction", st.PCT,
+                   "Llama 3.1 405B: 0.346 whole-run utilisation (3.8e25 FLOPs in 30.84M H100-hours) over its "
+                   "~0.40 MFU; PaLM and BLOOM ~0.65 (flopsheet engine/training.py)"),
         Assumption("PUE", "Power usage effectiveness of the data centre",
                    _default("TRAIN_ENERGY_MWH", "pue"), "ratio", st.TWO_DP,
                    "Hyperscalers report 1.1-1.2 (Google, Meta sustainability reports)"),

@@ -53,7 +53,7 @@ def _request(ws: Worksheet, ctx: Ctx, b: Block) -> None:
            "=DECODE_MS({params},{gpu},{batch},{bytes},{tp},{kv},BwEfficiency,{mfu},{precision})", "ms", st.ONE_DP,
            note="max(bytes read / bandwidth, FLOPs / peak), on the tensor-parallel GPUs")
     b.calc("response_s", "Roofline: whole answer",
-           "=RESPONSE_SECONDS({params},{prompt},{output},{gpu},{batch},{bytes},{tp},{mfu},{kv},BwEfficiency,"
+           "=RESPONSE_SECONDS({params},{prompt},{output},{gpu},{batch},{bytes},{tp},{kv},BwEfficiency,{mfu},"
            "{precision})", "s", st.TWO_DP, note="Prefill (compute-bound) + one decode step per answer token")
     b.calc("ratio", "Roofline / seed", "={response_s}/{infer_s}", "x", st.ONE_DP)
     b.note(WHY_TENFOLD)

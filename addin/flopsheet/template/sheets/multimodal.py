@@ -72,15 +72,15 @@ def _all_images(ws: Worksheet, ctx: Ctx, b: Block) -> None:
            "0.0#")
     b.calc("sparse_peak", "Vendor headline with 2:4 sparsity", "={peak}*{sparsity}", "TFLOPS", st.ONE_DP,
            note="The seed's 1,979 TFLOPS for H100")
-    b.calc("gpus_dense", "GPUs for the deadline, dense peak", "=GPUS_NEEDED({flops},{peak},{days},{mfu})", "GPUs",
-           st.WHOLE, note="What it would really take")
+    b.calc("gpus_dense", "GPUs for the deadline, dense peak", "=GPUS_NEEDED({flops},{peak},{days},{mfu},,1)",
+           "GPUs", st.WHOLE, note="What it would really take (goodput 1: the seed ignores downtime)")
     b.calc("gpus_sparse", "GPUs for the deadline, seed's sparse peak",
-           "=GPUS_NEEDED({flops},{sparse_peak},{days},{mfu})", "GPUs", st.WHOLE,
+           "=GPUS_NEEDED({flops},{sparse_peak},{days},{mfu},,1)", "GPUs", st.WHOLE,
            note="Seed row 11: 38.89万 = 388,900 (half the real need)")
     b.input("vendors", "Vendors doing the same", a.vendors, "", st.WHOLE)
     b.calc("all_vendors", "GPUs for all of them, seed's figure", "={vendors}*{gpus_sparse}", "GPUs", st.WHOLE,
            note="Seed row 12: 194.45万")
-    b.calc("gpu_months", "GPU-months at the dense peak", "=GPU_DAYS({flops},{peak},{mfu})/DaysPerMonth",
+    b.calc("gpu_months", "GPU-months at the dense peak", "=GPU_DAYS({flops},{peak},{mfu},,1)/DaysPerMonth",
            "GPU-months", st.WHOLE, note="GPU-days / DaysPerMonth")
     validate_list(ws, GPU_LIST, gpu.replace("$", ""), "Pick a GPU from the GPUs sheet")
     validate_list(ws, PRECISION_LIST, prec.replace("$", ""), "Pick a precision")

@@ -47,7 +47,7 @@ def _rows():
         if row.number == 2 and row.function == "GPU_DAYS":
             # seed-figures row 2 lists both spellings of the GPU: a catalog name and its peak.
             out.append(("2 (peak typed)", seed.SeedRow(2, "A100-days, the A100 given as 312 TFLOPS", "GPU_DAYS",
-                                                       (row.args[0], 312, row.args[2]), row.report,
+                                                       (row.args[0], 312, *row.args[2:]), row.report,
                                                        row.report_value)))
     for row in seed.CORRECTIONS:
         out.append((f"{row.number} corrected", row))

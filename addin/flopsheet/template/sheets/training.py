@@ -45,26 +45,28 @@ INPUTS = (
     Col("deadline", "Deadline (days)", 9, st.WHOLE),
     Col("usd", "$/GPU-hour (blank = GPUs sheet)", 11, st.USD_RATE),
     Col("override", "Peak override (TFLOPS; blank = GPUs sheet)", 12, st.ONE_DP),
+    Col("goodput", "Goodput (blank = Default goodput)", 11, st.PCT),
 )
 # Guards: a row without params shows "" everywhere; optional questions (GPU count, deadline) too.
 CALCS = (
     Col("peak", "Peak used (dense TFLOPS)", 11, st.ONE_DP,
         '=IF(OR({gpu}="",{precision}=""),"",IF({override}="",{peak_lookup},{override}))'),
     Col("mfu_used", "MFU used", 8, st.PCT, '=IF({params}="","",IF({mfu}="",DefaultMFU,{mfu}))'),
+    Col("goodput_used", "Goodput used", 8, st.PCT, '=IF({params}="","",IF({goodput}="",DefaultGoodput,{goodput}))'),
     Col("usd_used", "$/GPU-hour used", 10, st.USD_RATE,
         '=IF(OR({params}="",{gpu}=""),"",IF({usd}="",{price_lookup},{usd}))'),
     Col("flops", "Compute (FLOPs)", 11, st.FLOPS, '=IF({params}="","",TRAIN_FLOPS({params},{tokens}))'),
     Col("gpu_hours", "GPU-hours", 13, st.WHOLE,
-        '=IF({params}="","",GPU_HOURS({flops},{peak},{mfu_used}))'),
-    Col("gpu_days", "GPU-days", 12, st.WHOLE, '=IF({params}="","",GPU_DAYS({flops},{peak},{mfu_used}))'),
+        '=IF({params}="","",GPU_HOURS({flops},{peak},{mfu_used},,{goodput_used}))'),
+    Col("gpu_days", "GPU-days", 12, st.WHOLE, '=IF({params}="","",GPU_DAYS({flops},{peak},{mfu_used},,{goodput_used}))'),
     Col("days", "Wall-clock (days, on the GPUs)", 11, st.ONE_DP,
-        '=IF(OR({params}="",{gpus}=""),"",TRAIN_DAYS({flops},{peak},{gpus},{mfu_used}))'),
+        '=IF(OR({params}="",{gpus}=""),"",TRAIN_DAYS({flops},{peak},{gpus},{mfu_used},,{goodput_used}))'),
     Col("needed", "GPUs for the deadline", 11, st.WHOLE,
-        '=IF(OR({params}="",{deadline}=""),"",GPUS_NEEDED({flops},{peak},{deadline},{mfu_used}))'),
+        '=IF(OR({params}="",{deadline}=""),"",GPUS_NEEDED({flops},{peak},{deadline},{mfu_used},,{goodput_used}))'),
     Col("cost", "Cost (USD)", 14, st.USD,
-        '=IF({params}="","",TRAIN_COST({flops},{peak},{usd_used},{mfu_used}))'),
+        '=IF({params}="","",TRAIN_COST({flops},{peak},{usd_used},{mfu_used},,{goodput_used}))'),
     Col("energy", "Energy (MWh; catalog TDP, x PUE)", 11, st.WHOLE,
-        '=IF({params}="","",TRAIN_ENERGY_MWH({flops},{gpu},{mfu_used},{precision},PUE))'),
+        '=IF({params}="","",TRAIN_ENERGY_MWH({flops},{gpu},{mfu_used},{precision},PUE,{goodput_used}))'),
 )
 NOTES = Col("note", "Notes and sources", 120)
 COLUMNS = (*INPUTS, *CALCS, NOTES)
@@ -117,7 +119,8 @@ def write(ws: Worksheet, ctx: Ctx, scenarios=sc.TRAINING, blank_rows: int = sc.B
     for r, s in enumerate(rows, start=FIRST_ROW):
         values = {"name": s.name or None, "params": s.params, "tokens": _tokens_cell(s, r, ctx), "gpu": s.gpu,
                   "precision": s.precision, "mfu": s.mfu, "gpus": s.gpus, "deadline": s.deadline_days,
-                  "usd": s.usd_per_gpu_hour, "override": s.peak_override, "note": s.note or None}
+                  "usd": s.usd_per_gpu_hour, "override": s.peak_override, "goodput": s.goodput,
+                  "note": s.note or None}
         for col in (*INPUTS, NOTES):
             cell = ws[f"{LETTER[col.key]}{r}"]
             v = values[col.key]
@@ -141,6 +144,7 @@ def write(ws: Worksheet, ctx: Ctx, scenarios=sc.TRAINING, blank_rows: int = sc.B
     validate_list(ws, GPU_LIST, span("gpu"), "Pick a GPU from the GPUs sheet (add new ones there)")
     validate_list(ws, PRECISION_LIST, span("precision"), "Pick a precision: bf16, fp16, fp8, fp4, int8, tf32, fp32")
     validate_number(ws, span("mfu"), "0", "1", "MFU is a fraction: type 0.4 or 40% for 40%")
+    validate_number(ws, span("goodput"), "0", "1", "Goodput is a fraction: type 0.85 or 85% for 85%")
     # The parameter count itself, not billions: 70 would be a 70-parameter model (TRAIN_FLOPS
     # refuses below 1E+6 too); a GPU count is whole.
     validate_number(ws, span("params"), "999999.999", None,

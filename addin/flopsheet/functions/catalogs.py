@@ -1,0 +1,70 @@
+"""Model-catalog functions: MODEL_SPEC and MODEL_NAMES, mirroring GPU_SPEC and GPU_NAMES.
+
+They look figures up rather than compute a formula, so each has its own small implementation
+(`impl`) returning (result, errors, scalar) like `evaluate`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from flopsheet import models
+from flopsheet.errors import FlopsheetError
+from flopsheet.functions._inputs import EXCEL_ERRORS, merge_errors, texts
+from flopsheet.functions._model import Arg, Function, declared_in
+from flopsheet.functions.hardware import per_element
+
+
+
+def _model_spec_one(model, field):
+    if not isinstance(model, str):
+        raise FlopsheetError(f"model must be a model name (got {model!r}); see MODEL_NAMES()", arg="model")
+    if model.strip().upper() in EXCEL_ERRORS:
+        raise FlopsheetError(f"model is {model.strip().upper()} (an error value in the input)", arg="model")
+    if field is not None and not isinstance(field, str):
+        raise FlopsheetError(f"field must be text such as \"total_params\" (got {field!r})", arg="field")
+    row = models.resolve(model)
+    if field is not None and field.strip().lower() not in models.FIELDS:
+        raise FlopsheetError(f'field "{field.strip()}" is not a model-catalog field; use total_params, active_params, '
+                             "layers, training_tokens, gpu_hours... (MODEL_SPEC's help lists them)", arg="field")
+    value = models.field(row, field)
+    return float(value) if isinstance(value, (int, float)) else value
+
+
+def _model_spec(model=None, field=None):
+    m, me = texts(model, "model")
+    f, fe = texts(field, "field", "total_params")
+    if m.ndim == 0 and f.ndim == 0:
+        if me is not None:
+            raise FlopsheetError(str(me[()]), arg="model")
+        return _model_spec_one(m[()], f[()]), None, True
+    out, errors = per_element({"model": m, "field": f}, _model_spec_one)
+    return out, merge_errors(me, fe, errors), False
+
+
+MODEL_SPEC = Function(
+    name="MODEL_SPEC",
+    summary="One figure of a model from the catalog: total or active parameters, layers, heads, experts, "
+            "training tokens, GPU-hours, or its source.",
+    returns="as the field says",
+    args=(Arg("model", "Model name from the catalog (\"Llama 3.1 405B\", \"DeepSeek-V3\"; see MODEL_NAMES)",
+              kind="text"),
+          Arg("field", "total_params (default), active_params, layers, d_model, heads, kv_heads, head_dim, attention, "
+                       "experts, experts_per_token, vocab, context, training_tokens, training_flops, gpu_hours, mfu, "
+                       "source... (docs list all)", kind="text", default="total_params")),
+    source="papers, model cards and config.json files; each row's source field names them",
+    example=("DeepSeek-V3", "active_params"),
+    impl=_model_spec,
+)
+
+
+def _model_names():
+    return np.array(models.names(), dtype=object).reshape(-1, 1), None, False
+
+
+MODEL_NAMES = Function(
+    name="MODEL_NAMES", summary="The model catalog's names as a column (spills).", returns="names", args=(),
+    source="the model catalog (papers, model cards)", example=(), impl=_model_names,
+)
+
+FUNCTIONS = declared_in(globals())  # every Function above, in order
