@@ -5,8 +5,9 @@ Run from the repository root after changing a function, the catalog or the templ
   docs/functions.md           the function reference (flopsheet.docs)
   README.md                   its generated blocks: seed table, function list
   workbook/flopsheet.xlsm     the template (`flopsheet template`)
-  workbook/flopsheet.xlsx     its hand-off copy with cached values (`flopsheet handoff --recalc`)
-  docs/template-*.png         the renders of the template's sheets (LibreOffice + pdftoppm)
+  workbook/flopsheet.xlsx     its hand-off copy with cached values (`flopsheet template` writes both)
+  workbook/flopsheet-zh-CN.*  the Chinese edition and its copy (`flopsheet template --lang zh-CN`)
+  docs/template-*.png         the renders of both editions' sheets (LibreOffice + pdftoppm)
 The tests that guard each file (tests/udfs/test_udfs_generated.py, tests/udfs/test_udfs_docs.py,
 tests/test_readme.py, tests/template/test_template_committed.py, tests/handoff/test_handoff_template.py)
 fail when one is stale. The benchmark block of the README is measured, not generated: refresh it
@@ -43,19 +44,22 @@ def regenerate(root: Path, *, renders: bool = True, log=print) -> None:
     _write(readme, docs.fill_blocks(readme.read_text(encoding="utf-8"), docs.readme_blocks()))
     log(readme)
 
-    from flopsheet.handoff.copy import handoff
     from flopsheet.template import build_template
+    from flopsheet.template.build import copy_path, default_output, write_copy
+    from flopsheet.template.i18n import LANGS
 
-    xlsm, xlsx = root / "workbook" / "flopsheet.xlsm", root / "workbook" / "flopsheet.xlsx"
-    build_template(xlsm, force=True)
-    log(xlsm)
-    handoff(xlsm, xlsx, force=True, recalc=True)
-    log(xlsx)
+    for lang in LANGS:
+        xlsm = root / "workbook" / default_output(lang)
+        build_template(xlsm, force=True, lang=lang)
+        log(xlsm)
+        write_copy(copy_path(xlsm), force=True, recalc=True, lang=lang)
+        log(copy_path(xlsm))
     if renders:
         from flopsheet.template.render import render
 
-        for path in render(root / "docs"):
-            log(path)
+        for lang in LANGS:
+            for path in render(root / "docs", lang=lang):
+                log(path)
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:

@@ -31,11 +31,12 @@ def test_interrupted_template_leaves_nothing(tmp_path, monkeypatch, capsys, exc,
 def test_interrupted_overwrite_keeps_the_old_file(tmp_path, monkeypatch):
     out = tmp_path / "model.xlsm"
     assert main(["template", "-o", str(out)]) == 0
-    before = out.read_bytes()
+    copy = out.with_suffix(".xlsx")  # the hand-off copy written beside it
+    before, copy_before = out.read_bytes(), copy.read_bytes()
     monkeypatch.setattr(openpyxl.Workbook, "save", _interrupting_save(KeyboardInterrupt()))
     assert main(["template", "-o", str(out), "--force"]) == 130
-    assert out.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["model.xlsm"]
+    assert out.read_bytes() == before and copy.read_bytes() == copy_before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.xlsm", "model.xlsx"]
 
 
 def test_existing_file_is_refused_without_force(tmp_path, capsys):

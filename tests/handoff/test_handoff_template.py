@@ -20,8 +20,8 @@ from flopsheet.template import build_template
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "workbook" / "flopsheet.xlsx"
-REGENERATE = ("workbook/flopsheet.xlsx is stale: run `flopsheet handoff workbook/flopsheet.xlsm "
-              "-o workbook/flopsheet.xlsx --recalc --force`")
+COMMITTED_COPIES = {"en": COMMITTED, "zh-CN": ROOT / "workbook" / "flopsheet-zh-CN.xlsx"}
+REGENERATE = "workbook/flopsheet.xlsx (or -zh-CN.xlsx) is stale: run `flopsheet regenerate`"
 CALLS = re.compile(r"(?<![A-Za-z0-9_.])(" + "|".join(REGISTRY) + r")\(")
 EXCEL_ERRORS = {"#N/A", "#VALUE!", "#DIV/0!", "#NUM!"}
 
@@ -43,6 +43,17 @@ def fresh(tmp_path_factory, soffice):
     out = d / "flopsheet.xlsx"
     report = handoff(template, out, recalc=True)
     return template, out, report
+
+
+@pytest.fixture(scope="module", params=list(COMMITTED_COPIES))
+def fresh_copy(request, tmp_path_factory, soffice):
+    """What `flopsheet template` writes beside the .xlsm: the hand-off of the template built with the
+    copy's wording (flopsheet.template.write_copy)."""
+    from flopsheet.template import write_copy
+
+    out = tmp_path_factory.mktemp("template-copy") / "flopsheet.xlsx"
+    write_copy(out, recalc=True, lang=request.param)
+    return request.param, out
 
 
 def test_template_copy_holds_what_the_addin_computes(fresh):
@@ -108,11 +119,12 @@ def _cells(path, data_only):
     return out
 
 
-def test_committed_handoff_is_current(fresh):
-    _, out, _ = fresh
-    assert COMMITTED.is_file(), REGENERATE
+def test_committed_handoff_is_current(fresh_copy):
+    lang, out = fresh_copy
+    committed = COMMITTED_COPIES[lang]
+    assert committed.is_file(), REGENERATE
     for data_only in (False, True):  # formulas and constants; then the cached values
-        old, new = _cells(COMMITTED, data_only), _cells(out, data_only)
+        old, new = _cells(committed, data_only), _cells(out, data_only)
         stale = sorted(set(old) ^ set(new), key=str)[:5]
         assert not stale, f"{REGENERATE}; cells differ: {stale}"
         for key in new:

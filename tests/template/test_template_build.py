@@ -93,8 +93,14 @@ def test_cli_default_name_and_printed_summary(tmp_path, monkeypatch, capsys):
     # What it prints is the Python engine's computation of the workbook's scenarios.
     _, ctx = build_workbook()
     expected = Summary(None, sorted(ctx.outputs, key=lambda o: SHEET_ORDER.index(o.sheet))).text()
-    assert out.splitlines()[0].startswith("Wrote flopsheet.xlsm")
-    assert "\n".join(out.splitlines()[1:-1]) == expected
+    lines = out.splitlines()
+    assert lines[0].startswith("Wrote flopsheet.xlsm")
+    assert "\n".join(lines[1:-3]) == expected
+    # ... then the hand-off copy beside it, and which file to open where.
+    assert (tmp_path / "flopsheet.xlsx").is_file()
+    assert lines[-2].startswith("Wrote flopsheet.xlsx, the hand-off copy")
+    assert "flopsheet.xlsm in Excel for Windows with the add-in" in lines[-1]
+    assert "open flopsheet.xlsx everywhere else" in lines[-1]
 
 
 def test_cli_refusal_is_one_line_and_leaves_the_file(tmp_path):
@@ -116,3 +122,30 @@ def test_wall_time_of_the_command(tmp_path):
     elapsed = time.perf_counter() - started
     assert r.returncode == 0, r.stderr
     print(f"\nflopsheet template: {elapsed:.2f} s wall (target < 2 s); {r.stdout.splitlines()[0]}")
+
+
+def test_cli_writes_the_copy_without_libreoffice_and_says_so(tmp_path, monkeypatch, capsys):
+    import flopsheet.recalc
+
+    monkeypatch.setattr(flopsheet.recalc, "find_soffice", lambda: None)
+    monkeypatch.chdir(tmp_path)
+    assert main(["template", "--lang", "zh-CN"]) == 0
+    out = capsys.readouterr().out
+    assert (tmp_path / "flopsheet-zh-CN.xlsm").is_file() and (tmp_path / "flopsheet-zh-CN.xlsx").is_file()
+    assert "without cached values (LibreOffice is not installed" in out
+    assert "open flopsheet-zh-CN.xlsx everywhere else" in out
+
+
+def test_cli_refuses_an_existing_copy_before_writing_anything(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "flopsheet.xlsx").write_bytes(b"mine")
+    assert main(["template"]) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["flopsheet.xlsx"]
+    assert (tmp_path / "flopsheet.xlsx").read_bytes() == b"mine"
+
+
+def test_cli_no_copy_writes_the_xlsm_only(tmp_path, capsys):
+    out = tmp_path / "model.xlsm"
+    assert main(["template", "-o", str(out), "--no-copy"]) == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["model.xlsm"]
+    assert "hand-off copy" not in capsys.readouterr().out

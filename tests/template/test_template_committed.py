@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from flopsheet.template import build_template
+from flopsheet.template import build_template, default_output
 from flopsheet.template.base import vba_project_bytes
 
 COMMITTED = Path(__file__).resolve().parents[2] / "workbook" / "flopsheet.xlsm"
@@ -36,10 +36,16 @@ def fingerprint(path):
     return out
 
 
-def test_committed_workbook_is_current(tmp_path):
-    assert COMMITTED.is_file(), REGENERATE
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_committed_workbook_is_current(tmp_path, lang):
+    committed = COMMITTED.with_name(default_output(lang))
+    assert committed.is_file(), REGENERATE
     fresh = tmp_path / "fresh.xlsm"
-    build_template(fresh)
+    build_template(fresh, lang=lang)
+    _compare(committed, fresh)
+
+
+def _compare(COMMITTED, fresh):
     assert vba_project_bytes(COMMITTED) == vba_project_bytes(fresh), REGENERATE
     old, new = fingerprint(COMMITTED), fingerprint(fresh)
     assert old.keys() == new.keys(), REGENERATE

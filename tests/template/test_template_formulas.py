@@ -15,6 +15,7 @@ from flopsheet import catalog
 from flopsheet.functions import REGISTRY
 from flopsheet.template import build_template, styles as st
 from flopsheet.template.assumptions import assumptions
+from flopsheet.template.sheets.training import LETTER
 from template_formula_eval import NATIVE, formula_cells, split_ref
 
 
@@ -70,7 +71,7 @@ def test_every_function_exists_in_the_add_in(wb):
                 assert callable(getattr(flopsheet.udfs, name)), name
                 used.add(name)
     required = {"TRAIN_FLOPS", "CHINCHILLA_TOKENS", "GPU_HOURS", "GPU_DAYS", "TRAIN_DAYS", "GPUS_NEEDED",
-                "TRAIN_COST", "TRAIN_ENERGY_MWH", "INFER_FLOPS", "INFER_SECONDS", "RESPONSE_SECONDS", "DECODE_MS",
+                "TRAIN_COST", "INFER_FLOPS", "INFER_SECONDS", "RESPONSE_SECONDS", "DECODE_MS",
                 "TOKENS_PER_SECOND", "WEIGHTS_GB", "KV_CACHE_GB", "GPUS_TO_FIT", "TRAIN_MEMORY_GB", "TEXT_TOKENS",
                 "IMAGE_TOKENS", "VIDEO_TOKENS", "TOKENS_TO_WORDS", "FLOPSHEET_VERSION"}
     assert required <= used, required - used
@@ -207,7 +208,9 @@ def test_training_formats_units_and_layout(wb):
                    "GPUs for the deadline": "#,##0", "Energy (MWh": "#,##0"}
     # The peak has its own column, an INDEX/MATCH into the GPUs sheet (name down, precision across).
     peak = ws[f"{_header_col(ws, 'Peak used')}6"].value
-    assert "INDEX(GPUs!" in peak and "MATCH($D6,GPUs!$A:$A,0)" in peak and "MATCH($E6,GPUs!$5:$5,0)" in peak
+    L = LETTER
+    assert "INDEX(GPUs!" in peak and f"${L['row']}6" in peak and f"MATCH(${L['prec_used']}6,GPUs!$5:$5,0)" in peak
+    assert ws[f"{_header_col(ws, 'GPU row')}6"].value == '=IF($D6="","",MATCH($D6,GPUs!$A:$A,0))'
     assert ws[f"{_header_col(ws, 'Compute (FLOPs)')}12"].value == '=IF($B12="","",TRAIN_FLOPS($B12,$C12))'  # blank row
     charts = ws._charts
     assert len(charts) == 1 and charts[0].tagname == "barChart"

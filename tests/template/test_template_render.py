@@ -34,9 +34,10 @@ def test_trim_of_a_blank_page_keeps_it():
     assert trim(Image.new("RGB", (20, 10), "white")).size == (20, 10)
 
 
+@pytest.mark.parametrize("prefix", ["template-", "template-zh-CN-"])
 @pytest.mark.parametrize("slug", [spec[0] for spec in MAIN_SHEETS.values()])
-def test_committed_renders_exist(slug):
-    path = DOCS / f"template-{slug}.png"
+def test_committed_renders_exist(slug, prefix):
+    path = DOCS / f"{prefix}{slug}.png"
     assert path.is_file(), f"regenerate with: python -m flopsheet.template.render docs/ ({path.name})"
     with Image.open(path) as img:
         assert img.format == "PNG"

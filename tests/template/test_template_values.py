@@ -10,7 +10,8 @@ import pytest
 from flopsheet.template.sheets.training import CALCS, LETTER
 from flopsheet.template import build_template
 from flopsheet.template.summary import py
-from template_formula_eval import Evaluator, formula_cells
+from template_formula_eval import NA, Evaluator, formula_cells
+from flopsheet import catalog
 
 # seed-figures.md, column "Expected", by the Seed check's row label; relative tolerance = what
 # the figure's printed digits allow.
@@ -98,7 +99,7 @@ def test_training_rows(saved):
     # DeepSeek-V3 on ACTIVE parameters: the report's 2.788M H800 GPU-hours, to within 1%.
     assert v("DeepSeek-V3 (MoE, 37B active of 671B)", "GPU-hours") == pytest.approx(2.788e6, rel=0.01)
     # H800 SXM TDP 700 W (NVIDIA's H800 datasheet): GPU-hours x 0.7 kW x PUE 1.2, in MWh
-    assert v("DeepSeek-V3 (MoE, 37B active of 671B)", "Energy (MWh; catalog TDP, x PUE)") == pytest.approx(
+    assert v("DeepSeek-V3 (MoE, 37B active of 671B)", ENERGY) == pytest.approx(
         v("DeepSeek-V3 (MoE, 37B active of 671B)", "GPU-hours") * 0.700 * 1.2 / 1000, rel=1e-9)
     for r in range(5 + len(rows), 20):  # blank rows show nothing
         assert all(ev.value("Training", f"{LETTER[c.key]}{r}") == "" for c in CALCS)
@@ -126,6 +127,30 @@ def test_inference_and_multimodal_figures(saved):
     tokens = {ws[f"A{r}"].value: ev.value("Multimodal", f"E{r}") for r in range(1, 12) if ws[f"A{r}"].value}
     assert tokens["BEiT / ViT-B/16 at 224 x 224 (seed rows 6-7)"] == 196
     assert tokens["LLaVA-1.5, CLIP ViT-L/14 at 336 px"] == 576
+
+
+ENERGY = "Energy (MWh; TDP x PUE; #N/A = no TDP on the GPUs sheet)"
+
+
+def test_a_blank_precision_means_the_default_and_a_tdp_edit_moves_the_energy(saved):
+    """Precision left blank reads DefaultPrecision (bf16) in every column; energy reads the GPUs
+    sheet's TDP, so the add-in workbook and its copy agree after the same edit."""
+    wb, _ = saved
+    gpus, training = wb["GPUs"], wb["Training"]
+    keys = {c.value: c.column_letter for c in gpus[5] if c.value}
+    h100 = next(c.row for c in gpus["A"] if c.value == "H100 SXM")
+    gpus[f"{keys['tdp_w']}{h100}"] = 1000.0
+    r = 13
+    training[f"B{r}"], training[f"C{r}"], training[f"D{r}"] = 7e10, 1.4e12, "H100 SXM"
+    ev = Evaluator(wb)
+    flops = 6 * 7e10 * 1.4e12
+    peak = catalog.spec(catalog.resolve("H100 SXM"), "bf16_tflops")
+    L = LETTER
+    assert ev.value("Training", f"{L['prec_used']}{r}") == "bf16" and ev.value("Training", f"{L['peak']}{r}") == peak
+    hours = py("GPU_HOURS", flops, peak, 0.4)
+    assert ev.value("Training", f"{L['gpu_hours']}{r}") == pytest.approx(hours)
+    assert ev.value("Training", f"{L['energy']}{r}") == pytest.approx(hours * 1000.0 * 1.2 / 1e6)
+    assert not any(isinstance(ev.value("Training", f"{L[c.key]}{r}"), NA) for c in CALCS if c.key != "days")
 
 
 def test_edits_on_the_gpus_sheet_flow_into_training(saved):

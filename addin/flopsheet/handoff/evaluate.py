@@ -26,7 +26,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter, range_boundaries
 
-from flopsheet.exceltext import a1
+from flopsheet.exceltext import a1, show_number
 
 from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import ErrorValue, defused, looks_like_formula
@@ -55,7 +55,7 @@ def csv_text(value) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+        return show_number(value)
     if isinstance(value, (dt.date, dt.time, dt.datetime)):
         return value.isoformat()
     text = str(value)

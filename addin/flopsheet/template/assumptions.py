@@ -17,16 +17,17 @@ from flopsheet.engine.training import SECONDS_PER_DAY
 class Assumption:
     name: str  # the defined name
     label: str
-    value: float
+    value: float | str
     unit: str
     fmt: str
     source: str
 
 
-def _default(function: str, arg: str) -> float:
+def _default(function: str, arg: str) -> float | str:
     from flopsheet.functions import REGISTRY
 
-    return float(next(a.default for a in REGISTRY[function].args if a.name == arg))
+    value = next(a.default for a in REGISTRY[function].args if a.name == arg)
+    return value if isinstance(value, str) else float(value)
 
 
 def assumptions() -> tuple[Assumption, ...]:
@@ -47,7 +48,12 @@ def assumptions() -> tuple[Assumption, ...]:
         Assumption("UsableMemory", "Fraction of GPU memory usable for weights and KV cache",
                    _default("GPUS_TO_FIT", "usable_fraction"), "fraction", st.PCT,
                    "Runtime, activations and fragmentation take the rest"),
+        Assumption("DefaultPrecision", "Precision when a scenario leaves it blank",
+                   _default("GPU_DAYS", "precision"), "", None,
+                   "The functions' default: BF16, the format large models train in"),
         Assumption("SecondsPerDay", "Seconds in a day", SECONDS_PER_DAY, "s", st.WHOLE, "24 x 3600"),
         Assumption("DaysPerMonth", "Days in the seed's 'one month'", 30.0, "days", st.WHOLE,
                    "The seed report's H100 example uses 30 days"),
+        Assumption("WattsPerMW", "Watts in a megawatt (energy in MWh = W x hours / this)", 1e6, "W", st.WHOLE,
+                   "SI prefix mega = 10^6"),
     )

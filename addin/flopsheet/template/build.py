@@ -15,6 +15,7 @@ from openpyxl.workbook import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 
 from flopsheet.errors import FlopsheetError
+from flopsheet.template import i18n
 from flopsheet.template import scenarios as sc
 from flopsheet.template import styles
 from flopsheet.template.base import CONF_SHEET, load_base_workbook
@@ -30,9 +31,17 @@ DEFAULT_OUTPUT = "flopsheet.xlsm"
 _QUICKSTART_FIRST_SHEET = "Sheet1"
 
 
-def build_workbook(training_scenarios=sc.TRAINING, blank_rows: int = sc.BLANK_TRAINING_ROWS
-                   ) -> tuple[Workbook, Ctx]:
-    """The template in memory, and the build context (its ``outputs`` are the engine's values)."""
+def build_workbook(training_scenarios=sc.TRAINING, blank_rows: int = sc.BLANK_TRAINING_ROWS,
+                   lang: str = "en", audience: str = "addin") -> tuple[Workbook, Ctx]:
+    """The template in memory, and the build context (its ``outputs`` are the engine's values).
+
+    `lang` ("en", "zh-CN") and `audience` ("addin": the .xlsm; "copy": the text of its hand-off
+    copy) change words and number formats only (flopsheet.template.i18n)."""
+    with i18n.edition(lang, audience):
+        return _build(training_scenarios, blank_rows)
+
+
+def _build(training_scenarios, blank_rows) -> tuple[Workbook, Ctx]:
     wb = load_base_workbook()
     styles.register(wb)
     ctx = Ctx()
@@ -81,8 +90,18 @@ def _verdict(ctx: Ctx) -> list[str]:
             f"(the report rounds); sparse-vs-dense H100 and the decode roofline shown beside them."]
 
 
+def default_output(lang: str = "en") -> str:
+    """flopsheet.xlsm, or flopsheet-zh-CN.xlsm for the Chinese edition."""
+    return DEFAULT_OUTPUT if lang == "en" else f"flopsheet-{lang}.xlsm"
+
+
+def copy_path(xlsm: str | os.PathLike) -> Path:
+    """The hand-off copy written beside a template: flopsheet.xlsm -> flopsheet.xlsx."""
+    return Path(xlsm).with_suffix(".xlsx")
+
+
 def build_template(path: str | os.PathLike = DEFAULT_OUTPUT, force: bool = False,
-                   training_scenarios=sc.TRAINING) -> Summary:
+                   training_scenarios=sc.TRAINING, lang: str = "en") -> Summary:
     """Write the template to `path` (refusing to overwrite without `force`); return its summary."""
     from flopsheet.safefile import atomic_output
 
@@ -92,10 +111,41 @@ def build_template(path: str | os.PathLike = DEFAULT_OUTPUT, force: bool = False
         raise FlopsheetError(f"output must end in .xlsm (the workbook carries xlwings' macros); got {path.name}",
                              "output")
     with atomic_output(path, force=force) as tmp:  # refuses an existing file before any work
-        wb, ctx = build_workbook(training_scenarios)
+        wb, ctx = build_workbook(training_scenarios, lang=lang)
         wb.save(tmp)
     outputs = sorted(ctx.outputs, key=lambda o: SHEET_ORDER.index(o.sheet))  # stable: rows keep their order
     return Summary(path, outputs, time.perf_counter() - started, _verdict(ctx))
 
 
-__all__ = ["DEFAULT_OUTPUT", "build_template", "build_workbook"]
+def write_copy(dst: str | os.PathLike, force: bool = False, recalc: bool = False, lang: str = "en",
+               training_scenarios=sc.TRAINING):
+    """The template's hand-off copy: the same cells and formulas with the copy's wording (Start,
+    subtitles and notes written for a workbook without the add-in), handed off by
+    flopsheet.handoff.copy.handoff (native formulas; cached values when `recalc`). Returns its Report."""
+    import tempfile
+
+    from flopsheet.handoff.copy import handoff
+
+    with tempfile.TemporaryDirectory(prefix="flopsheet-copy-") as d:
+        src = Path(d) / "flopsheet-copy.xlsm"
+        wb, _ = build_workbook(training_scenarios, lang=lang, audience="copy")
+        wb.save(src)
+        return handoff(src, dst, force=force, recalc=recalc)
+
+
+def formula_stats(path: str | os.PathLike) -> tuple[int, float, int, str]:
+    """(count, median length, longest length, where) of the formulas in a workbook we wrote."""
+    import statistics
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path)
+    lengths = sorted((len(c.value), f"{ws.title}!{c.coordinate}") for ws in wb.worksheets for row in ws.iter_rows()
+                     for c in row if isinstance(c.value, str) and c.value.startswith("="))
+    if not lengths:
+        return 0, 0.0, 0, ""
+    return len(lengths), statistics.median(n for n, _ in lengths), lengths[-1][0], lengths[-1][1]
+
+
+__all__ = ["DEFAULT_OUTPUT", "build_template", "build_workbook", "copy_path", "default_output", "formula_stats",
+           "write_copy"]

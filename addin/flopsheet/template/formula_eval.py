@@ -5,7 +5,7 @@ computed once, by the registry, from the inputs the cell's formula references.
 
 It knows exactly what the template uses: numbers, "" text, cell/range/defined-name references
 (whole columns and rows too), + - * / ^ & and comparisons, and the native functions IF, OR,
-INDEX, MATCH (exact), ROUNDUP, SUM. Anything else raises, so a formula the
+INDEX, MATCH (exact), NA, ROUNDUP, SUM. Anything else raises, so a formula the
 template grows that this cannot read fails instead of being skipped.
 """
 
@@ -21,7 +21,7 @@ from openpyxl.utils.cell import column_index_from_string, range_boundaries
 from flopsheet import excel_io
 from flopsheet.functions import REGISTRY
 
-NATIVE = frozenset({"IF", "OR", "INDEX", "MATCH", "ROUNDUP", "SUM"})
+NATIVE = frozenset({"IF", "OR", "INDEX", "MATCH", "NA", "ROUNDUP", "SUM"})
 _CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 
 
@@ -145,6 +145,8 @@ class Evaluator:
                 v = self.value(rng.ws.title, rng.ws.cell(r, c).coordinate)
                 if _same(v, x):
                     return float(i)
+            return NA("#N/A")
+        if name == "NA":
             return NA("#N/A")
         if name == "ROUNDUP":
             x, d = _num(self.scalar(args[0], sheet)), int(_num(self.scalar(args[1], sheet)))

@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from flopsheet import placeholders
 from flopsheet.exceltext import a1, sheet_prefix
+from flopsheet.template import i18n
 from flopsheet.template import styles as st
 from flopsheet.template.summary import Output
 
@@ -89,6 +90,15 @@ class Ctx:
         return (f"INDEX({g}$A:${self.gpu_last_col},{self.gpu_row_match(gpu_cell)},"
                 f"MATCH({precision_cell},{g}${self.gpu_key_row}:${self.gpu_key_row},0))")
 
+    def peak_at(self, row_cell: str, precision_cell: str) -> str:
+        """A dense peak at a GPU row already matched (a helper cell holding the MATCH)."""
+        g = quoted(GPUS)
+        return (f"INDEX({g}$A:${self.gpu_last_col},{row_cell},"
+                f"MATCH({precision_cell},{g}${self.gpu_key_row}:${self.gpu_key_row},0))")
+
+    def field_at(self, row_cell: str, key: str) -> str:
+        return f"INDEX({self.gpu_column(key)},{row_cell})"
+
     def field_lookup(self, gpu_cell: str, key: str) -> str:
         return f"INDEX({self.gpu_column(key)},{self.gpu_row_match(gpu_cell)})"
 
@@ -114,17 +124,24 @@ class Block:
         self.ws.row_dimensions[self.row].height = 24
         self.row += 1
 
-    def section(self, text: str) -> None:
+    def section(self, text: str, translate: bool = True) -> None:
         self.row += 1
         for c in range(self.col, self.col + 4):
             self.ws.cell(self.row, c).style = st.SECTION
-        st.set_text(self.ws.cell(self.row, self.col), text, st.SECTION)
+        st.set_text(self.ws.cell(self.row, self.col), text, st.SECTION, translate)
         self.row += 1
 
     def note(self, text: str, col_offset: int = 0, width: int = NOTE_WIDTH) -> None:
         """A note, wrapped over as many rows as it needs (long lines would be cut off in print)."""
-        for line in textwrap.wrap(text, width) or [""]:
-            st.set_text(self.ws.cell(self.row, self.col + col_offset), line, st.NOTE)
+        lines, translated = textwrap.wrap(text, width), i18n.tr(text)
+        if i18n.lang() != "en":
+            # As many rows as the English note, so every edition has the same cells (CJK text has no
+            # spaces to break at and its characters are twice as wide: equal slices fit).
+            text, n = translated, max(len(lines), 1)
+            size = -(-len(text) // n)
+            lines = [text[i * size:(i + 1) * size] for i in range(n)]
+        for line in lines or [""]:
+            st.set_text(self.ws.cell(self.row, self.col + col_offset), line, st.NOTE, translate=False)
             self.row += 1
 
     def header(self, *labels: str, height: float = 32) -> None:
@@ -159,9 +176,10 @@ class Block:
 
 def validate_list(ws: Worksheet, source: str, cells: str, prompt: str) -> DataValidation:
     """A dropdown whose items come from a range or defined name (never a typed-in list)."""
+    prompt = i18n.tr(prompt)
     dv = DataValidation(type="list", formula1=source, allow_blank=True, showDropDown=False,
-                        showErrorMessage=True, errorTitle="Not in the list", error=prompt,
-                        promptTitle="Choose", prompt=prompt, showInputMessage=True)
+                        showErrorMessage=True, errorTitle=i18n.tr("Not in the list"), error=prompt,
+                        promptTitle=i18n.tr("Choose"), prompt=prompt, showInputMessage=True)
     dv.add(cells)
     ws.add_data_validation(dv)
     return dv
@@ -174,8 +192,8 @@ def validate_number(ws: Worksheet, cells: str, low: str, high: str | None, messa
     else:
         dv = DataValidation(type=kind, operator="between", formula1=low, formula2=high, allow_blank=True)
     dv.showErrorMessage = True
-    dv.errorTitle = "Out of range"
-    dv.error = message
+    dv.errorTitle = i18n.tr("Out of range")
+    dv.error = i18n.tr(message)
     dv.add(cells)
     ws.add_data_validation(dv)
     return dv

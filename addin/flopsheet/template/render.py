@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from flopsheet.errors import FlopsheetError
+from flopsheet.template import i18n
 from flopsheet.template import styles as st
 from flopsheet.template.build import build_workbook
 from flopsheet.template.layout import ECONOMICS, GPUS, INFERENCE, MULTIMODAL, SEED_CHECK, SOURCES, START, TRAINING
@@ -59,7 +60,7 @@ def _rows_until(ws, section: str) -> int:
     return r - 1
 
 
-def _page_setup(wb) -> None:
+def _page_setup(wb, lang: str = "en") -> None:
     """One page per sheet (so page i is sheet i), A3, trimmed to what the docs show."""
     for ws in wb.worksheets:
         spec = MAIN_SHEETS.get(ws.title)
@@ -74,7 +75,9 @@ def _page_setup(wb) -> None:
             area = ws.print_area[0] if isinstance(ws.print_area, list) else ws.print_area
             first, _, last = area.replace("$", "").split("!")[-1].partition(":")
             col = last.rstrip("0123456789")
-            ws.print_area = f"{first}:{col}{_rows_until(ws, spec[2])}"
+            with i18n.edition(lang):
+                section = i18n.tr(spec[2])
+            ws.print_area = f"{first}:{col}{_rows_until(ws, section)}"
 
 
 def trim(image, pad: int = 12):
@@ -90,8 +93,11 @@ def trim(image, pad: int = 12):
                        min(bottom + pad, image.height)))
 
 
-def render(out_dir: str | Path, *, engine_values: bool = True, dpi: int = DEFAULT_DPI) -> list[Path]:
-    """Write docs PNGs of the main sheets into `out_dir` (overwriting earlier renders)."""
+def render(out_dir: str | Path, *, engine_values: bool = True, dpi: int = DEFAULT_DPI, lang: str = "en"
+           ) -> list[Path]:
+    """Write docs PNGs of the main sheets into `out_dir` (overwriting earlier renders):
+    template-<sheet>.png, or template-<lang>-<sheet>.png for another language's edition (its CJK
+    text needs a CJK font such as fonts-wqy-microhei or fonts-noto-cjk)."""
     from PIL import Image
 
     from flopsheet.recalc import to_pdf
@@ -102,10 +108,11 @@ def render(out_dir: str | Path, *, engine_values: bool = True, dpi: int = DEFAUL
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm is None:
         raise FlopsheetError(PDFTOPPM_MISSING)
-    wb, ctx = build_workbook()
+    wb, ctx = build_workbook(lang=lang)
     if engine_values:
         _engine_values(wb, ctx.outputs)
-    _page_setup(wb)
+    _page_setup(wb, lang)
+    prefix = "template-" if lang == "en" else f"template-{lang}-"
     titles = wb.sheetnames
     written = []
     with tempfile.TemporaryDirectory(prefix="flopsheet-render-") as tmp:
@@ -121,7 +128,7 @@ def render(out_dir: str | Path, *, engine_values: bool = True, dpi: int = DEFAUL
         for title, page in zip(titles, pages):
             if title not in MAIN_SHEETS:
                 continue
-            dst = out_dir / f"template-{MAIN_SHEETS[title][0]}.png"
+            dst = out_dir / f"{prefix}{MAIN_SHEETS[title][0]}.png"
             with Image.open(page) as img:
                 # A sheet uses few colours: a 256-colour palette looks the same and is a third
                 # of the size (the renders are committed).
@@ -136,9 +143,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--formulas", action="store_true",
                    help="show function cells as LibreOffice computes them (#NAME?: no add-in)")
     p.add_argument("--dpi", type=int, default=DEFAULT_DPI, help=f"resolution (default {DEFAULT_DPI})")
+    p.add_argument("--lang", default="en", choices=i18n.LANGS, help="the edition to render (default en)")
     args = p.parse_args(argv)
     try:
-        for path in render(args.out_dir, engine_values=not args.formulas, dpi=args.dpi):
+        for path in render(args.out_dir, engine_values=not args.formulas, dpi=args.dpi, lang=args.lang):
             print(path)
     except FlopsheetError as e:
         print(f"flopsheet: {e.message}", file=sys.stderr)

@@ -13,6 +13,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.workbook import Workbook
 
+from flopsheet.template import i18n
 from flopsheet.exceltext import FORMULA_TRIGGERS, looks_like_formula  # noqa: F401 - FORMULA_TRIGGERS re-exported
 
 INPUT = "Flopsheet Input"  # type here: blue on pale yellow, unlocked
@@ -32,6 +33,8 @@ FORMULA_STYLES = (CALC, CHECK)  # every formula cell carries one of these
 FLOPS = "0.00E+00"
 SCI = "0.00E+00"
 PARAMS = '#,##0.0,,,"B"'  # 175000000000 -> 175.0B
+# 300000000000 -> 300.0B, 14800000000000 -> 14.8T (Excel allows two conditions and a default)
+TOKENS = '[>=1000000000000]#,##0.0,,,,"T";[>=1000000000]#,##0.0,,,"B";#,##0'
 WHOLE = "#,##0"  # GPU-days, GPUs, tokens
 ONE_DP = "#,##0.0"  # wall-clock days, TFLOPS
 TWO_DP = "#,##0.00"
@@ -85,7 +88,7 @@ def register(wb: Workbook) -> None:
 # Which text a spreadsheet would run as a formula: one rule, in exceltext (FORMULA_TRIGGERS).
 
 
-def set_text(cell: Cell, value: str, style: str | None = None) -> Cell:
+def set_text(cell: Cell, value: str, style: str | None = None, translate: bool = True) -> Cell:
     """Write `value` as TEXT, whatever it starts with (OWASP "CSV/formula injection").
 
     openpyxl turns any string beginning with "=" into a formula; we force the string data
@@ -95,6 +98,8 @@ def set_text(cell: Cell, value: str, style: str | None = None) -> Cell:
     """
     if not isinstance(value, str):
         raise TypeError(f"set_text needs a str, got {type(value).__name__}")
+    if translate:  # wording goes through the edition's language (flopsheet.template.i18n)
+        value = i18n.tr(value)
     cell.value = value
     cell.data_type = "s"
     if style is not None:
@@ -105,15 +110,16 @@ def set_text(cell: Cell, value: str, style: str | None = None) -> Cell:
     return cell
 
 
-def set_value(cell: Cell, value, style: str, number_format: str | None = None) -> Cell:
-    """Write a number, None or text (through `set_text`) with a style and format."""
+def set_value(cell: Cell, value, style: str, number_format: str | None = None, translate: bool = False) -> Cell:
+    """Write a number, None or text (through `set_text`; data such as a GPU name is not
+    translated unless `translate`) with a style and format."""
     if isinstance(value, str):
-        set_text(cell, value, style)
+        set_text(cell, value, style, translate)
     else:
         cell.value = value
         cell.style = style
     if number_format:
-        cell.number_format = number_format
+        cell.number_format = i18n.number_format(number_format)
     return cell
 
 
@@ -124,7 +130,7 @@ def set_formula(cell: Cell, formula: str, style: str = CALC, number_format: str 
     cell.value = formula
     cell.style = style
     if number_format:
-        cell.number_format = number_format
+        cell.number_format = i18n.number_format(number_format)
     return cell
 
 

@@ -13,6 +13,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from flopsheet import catalog
+from flopsheet.template import i18n
 from flopsheet.template import styles as st
 from flopsheet.template.layout import GPU_LIST, PRECISION_LIST, Ctx, finish, quoted, widths
 
@@ -43,13 +44,24 @@ COLUMNS = (
 )
 PRINT_LAST_KEY = "missing"
 
+def notes() -> tuple[str, ...]:
+    """The sheet's notes for this edition's audience (the add-in reads memory, bandwidth and TDP from
+    its own catalog by name; the copy and the Training sheet read them here)."""
+    return NOTES[:2] + (i18n.pick(NOTES[2], COPY_NOTE),)
+
+
+COPY_NOTE = ("Every figure the workbook uses comes from this sheet: peaks, memory, bandwidth, TDP and prices are "
+             "looked up by GPU name, so an edit here changes every result on recalculation. A GPU added below the "
+             "table is found by the Training and Multimodal sheets; the Inference formulas look up the catalog's "
+             "rows only (edit a row there). Prices are dated assumptions, not quotes.")
 NOTES = (
     "Peaks are DENSE (no 2:4 sparsity): a vendor's headline figure = dense x sparsity factor. An empty cell is a "
     "format the chip lacks, or a figure that is unconfirmed or not published (see 'Empty because').",
     "Edit any figure, or add a GPU in the first empty row below the table: Training and Multimodal look up peaks "
     "and prices here by name (grey keys in row 5), so your edits flow through on recalculation.",
-    "Functions that need memory, bandwidth or TDP (Inference, energy) read the add-in's built-in catalog by GPU "
-    "name; prices are dated assumptions, not quotes.",
+    "Training reads peaks, prices and TDP here. On the Inference sheet, functions that need memory or bandwidth "
+    "read the add-in's built-in catalog by GPU name (edit those there: the hand-off copy reads this sheet). "
+    "Prices are dated assumptions, not quotes.",
 )
 
 
@@ -73,12 +85,12 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
     gpus = catalog.all_gpus()
     last_row = FIRST_ROW + len(gpus) - 1
     st.set_text(ws.cell(1, 1), "GPUs: datasheet figures, dense peaks", st.TITLE)
-    for r, text in enumerate(NOTES, start=2):
+    for r, text in enumerate(notes(), start=2):
         st.set_text(ws.cell(r, 1), text, st.NOTE)
     for c, (key, header, width, fmt, style) in enumerate(COLUMNS, start=1):
         letter = get_column_letter(c)
         ctx.gpu_cols[key] = letter
-        st.set_text(ws.cell(KEY_ROW, c), key, st.KEY)
+        st.set_text(ws.cell(KEY_ROW, c), key, st.KEY, translate=False)  # formulas MATCH these keys
         st.set_text(ws.cell(HEADER_ROW, c), header, st.HEADER)
         ws.column_dimensions[letter].width = width
         for r, gpu in enumerate(gpus, start=FIRST_ROW):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from openpyxl.worksheet.worksheet import Worksheet
 
 from flopsheet import engine
+from flopsheet.template import i18n
 from flopsheet.template import scenarios as sc
 from flopsheet.template import styles as st
 from flopsheet.template.layout import GPU_LIST, PRECISION_LIST, Block, Ctx, finish, validate_list, widths
@@ -47,14 +48,15 @@ def _request(ws: Worksheet, ctx: Ctx, b: Block) -> None:
            note="Seed row 4: 2 x params x tokens = 1.12E+14")
     b.calc("kv", "KV cache for the request", "=KV_CACHE_GB({layers},{kv_heads},{head_dim},{context},{batch})", "GB",
            st.TWO_DP)
-    b.calc("infer_s", "Seed's method: compute-bound, one GPU", "=INFER_SECONDS({flops},{gpu},{mfu},{precision})",
+    b.calc("infer_s", "Seed's method: compute-bound, one GPU", "=INFER_SECONDS({flops},{peak},{mfu})",
            "s", st.THREE_DP, note="Seed row 5: 0.78 s")
     b.calc("decode_ms", "Roofline: one decode step",
            "=DECODE_MS({params},{gpu},{batch},{bytes},{tp},{kv},BwEfficiency,{mfu},{precision})", "ms", st.ONE_DP,
            note="max(bytes read / bandwidth, FLOPs / peak), on the tensor-parallel GPUs")
     b.calc("response_s", "Roofline: whole answer",
            "=RESPONSE_SECONDS({params},{prompt},{output},{gpu},{batch},{bytes},{tp},{kv},BwEfficiency,{mfu},"
-           "{precision})", "s", st.TWO_DP, note="Prefill (compute-bound) + one decode step per answer token")
+           "{precision})", "s", st.TWO_DP, note="Prefill (compute-bound) + one decode step per answer token. The Seed "
+           "check and README say 8.05 s: the same call without the KV cache (reading its 1.5 GB each step: 8.087 s vs 8.053 s)")
     b.calc("ratio", "Roofline / seed", "={response_s}/{infer_s}", "x", st.ONE_DP)
     b.note(WHY_TENFOLD)
 
@@ -182,7 +184,10 @@ def _long_context(ws: Worksheet, ctx: Ctx, b: Block) -> None:
 def write(ws: Worksheet, ctx: Ctx) -> None:
     b = Block(ws, ctx)
     b.title("Inference: time per request, memory, serving and long context")
-    b.note("Inputs are yellow. Function cells show #NAME? until the add-in is on (see Start).")
+    b.note(i18n.pick("Inputs are yellow. Function cells show #NAME? until the add-in is on (see Start). Memory and "
+                     "bandwidth come from the add-in's built-in catalog by GPU name; peaks from the GPUs sheet.",
+                     "Inputs are yellow. Every formula is native Excel; peaks, memory and bandwidth are looked up on "
+                     "the GPUs sheet by GPU name, so edits there flow through."))
     _request(ws, ctx, b)
     _serving(ws, ctx, b)
     _long_context(ws, ctx, b)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from flopsheet.template import i18n
 from flopsheet.template import scenarios as sc
 from flopsheet.template import styles as st
 from flopsheet.template.layout import (
@@ -125,7 +126,8 @@ def _video(ws: Worksheet, ctx: Ctx, b: Block) -> None:
 def write(ws: Worksheet, ctx: Ctx) -> None:
     b = Block(ws, ctx)
     b.title("Multimodal: image and video tokens, and what training on them costs")
-    b.note("Inputs are yellow. Function cells show #NAME? until the add-in is on (see Start).")
+    b.note(i18n.pick("Inputs are yellow. Function cells show #NAME? until the add-in is on (see Start).",
+                     "Inputs are yellow. Every formula is native Excel and recalculates in any spreadsheet."))
     _images(ws, ctx, b)
     _all_images(ws, ctx, b)
     _video(ws, ctx, b)

@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from flopsheet import seed
+from flopsheet.template import i18n
 from flopsheet.template import scenarios as sc
 from flopsheet.template import styles as st
 from flopsheet.template.layout import TRAINING, Ctx, finish, widths
@@ -70,8 +71,11 @@ def _published(ctx: Ctx):
 
 def write(ws: Worksheet, ctx: Ctx) -> None:
     st.set_text(ws.cell(1, 1), "Seed check: the seed report's figures, recomputed by the workbook", st.TITLE)
-    st.set_text(ws.cell(2, 1), "The seed: a 2024 Chinese industry report on large-model compute demand. 万 = "
-                "10,000 (38.89万 = 388,900). Workbook values show #NAME? until the add-in is on (see Start).", st.NOTE)
+    st.set_text(ws.cell(2, 1), i18n.pick(
+        "The seed: a 2024 Chinese industry report on large-model compute demand. 万 = 10,000 (38.89万 = 388,900). "
+        "Workbook values show #NAME? until the add-in is on (see Start).",
+        "The seed: a 2024 Chinese industry report on large-model compute demand. 万 = 10,000 (38.89万 = 388,900). "
+        "Workbook values are native formulas on the argument cells; edit an argument to see the effect."), st.NOTE)
     for c, label in enumerate(COLS, start=1):
         st.set_text(ws.cell(HEADER_ROW, c), label, st.HEADER)
     ws.row_dimensions[HEADER_ROW].height = 32
@@ -89,7 +93,7 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
         if row.scale != 1:
             st.set_value(ws.cell(r, SCALE), row.scale, st.INPUT, _arg_format(row.scale))
             call = f"{get_column_letter(SCALE)}{r}*{call}"
-        st.set_text(ws.cell(r, PRINTS), row.report)
+        st.set_text(ws.cell(r, PRINTS), row.report, translate=False)  # the report's own print, as printed
         report = row.report_value or None
         _compare(ws, ctx, r, f"={call}", report if report is not None else seed.value(row), report, row.note,
                  label, row.what)

@@ -8,6 +8,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from flopsheet import catalog
+from flopsheet.template import i18n
 from flopsheet.template import styles as st
 from flopsheet.template.assumptions import assumptions
 from flopsheet.template.layout import Ctx, finish, widths
@@ -61,16 +62,18 @@ PAPERS = (
 _URL = re.compile(r"https?://\S+")
 
 
-def _row(ws, r: int, topic: str, source: str, url: str, used: str) -> None:
+def _row(ws, r: int, topic: str, source: str, url: str, used: str, data: bool = False) -> None:
+    """One source; `data` rows (datasheets, prices, assumptions) carry catalog text as published
+    and their `used` column is already in the edition's language."""
     st.set_text(ws.cell(r, 1), topic)
-    st.set_text(ws.cell(r, 2), source)
+    st.set_text(ws.cell(r, 2), source, translate=not data)
     if url:
-        cell = st.set_text(ws.cell(r, 3), url)
+        cell = st.set_text(ws.cell(r, 3), url, translate=False)
         first = _URL.search(url)
         if first:
             cell.hyperlink = first.group(0).rstrip(";,")
             cell.font = Font(color="0563C1", underline="single")
-    st.set_text(ws.cell(r, 4), used, st.NOTE)
+    st.set_text(ws.cell(r, 4), used, st.NOTE, translate=not data)
 
 
 def write(ws: Worksheet, ctx: Ctx) -> None:
@@ -82,13 +85,13 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
         ("Papers and documentation", PAPERS),
         ("Datasheets (one per GPU on the GPUs sheet)",
          [("Datasheet", f"{g.full_name or g.name} ({g.confidence or 'confidence not rated'})", g.source,
-           f"Figures of {g.name}") for g in catalog.all_gpus() if g.source]),
+           i18n.tr("Figures of {gpu}").format(gpu=g.name), True) for g in catalog.all_gpus() if g.source]),
         ("Prices ($/GPU-hour assumptions on the GPUs sheet)",
-         [("Price", g.name, g.price_source, f"${g.usd_per_gpu_hour:.2f} per GPU-hour")
-          for g in catalog.all_gpus() if g.usd_per_gpu_hour is not None]),
+         [("Price", g.name, g.price_source, i18n.tr("${price} per GPU-hour").format(price=f"{g.usd_per_gpu_hour:.2f}"),
+           True) for g in catalog.all_gpus() if g.usd_per_gpu_hour is not None]),
         ("Assumptions (defined names on the Start sheet)",
-         [("Assumption", f"{a.name} = {a.value:g} ({a.unit})", "", f"{a.label}. {a.source}.")
-          for a in assumptions()]),
+         [("Assumption", f"{a.name} = {a.value if isinstance(a.value, str) else format(a.value, 'g')} ({a.unit})",
+           "", f"{i18n.tr(a.label)}. {i18n.tr(a.source)}.", True) for a in assumptions()]),
     ):
         st.set_text(ws.cell(r, 1), title, st.SECTION)
         for c in range(2, 5):

@@ -6,10 +6,12 @@ from __future__ import annotations
 from openpyxl.worksheet.worksheet import Worksheet
 
 import flopsheet
+from flopsheet.template import i18n
 from flopsheet.template import styles as st
 from flopsheet.template.assumptions import assumptions
 from flopsheet.template.layout import (
-    GPUS, INFERENCE, MULTIMODAL, SEED_CHECK, SOURCES, TRAINING, Block, Ctx, finish, quoted, widths,
+    GPUS, INFERENCE, MULTIMODAL, PRECISION_LIST, SEED_CHECK, SOURCES, TRAINING, Block, Ctx, finish, quoted,
+    validate_list, widths,
 )
 
 ABOUT = (
@@ -17,6 +19,26 @@ ABOUT = (
     "dollars and energy; inference latency, memory and serving fleets; image, video and text tokens.",
     "Every result is a formula calling a flopsheet function (an xlwings add-in written in Python), so "
     "you can read, audit and change each step. Yellow cells are inputs; white cells are locked formulas.",
+)
+ABOUT_COPY = (
+    ABOUT[0],
+    "This is the hand-off copy: every result is a native Excel formula (no add-in, no macros, no Python), so it "
+    "opens and recalculates in Excel on any platform, LibreOffice, Gnumeric and Google Sheets. Yellow cells are "
+    "inputs; white cells are locked formulas you can read step by step.",
+)
+
+# The copy's "how to use" steps: what to edit, what recalculates, where each figure comes from.
+COPY_STEPS = (
+    "1. Change an assumption below (yellow): every formula that names it (DefaultMFU, PUE, BwEfficiency...) "
+    "recalculates.",
+    "2. GPUs sheet: edit a datasheet figure or price (every sheet looks figures up there by GPU name), or add a "
+    "GPU in the first empty row below the table for use on the Training sheet.",
+    "3. Training sheet: type a new scenario in the next empty yellow row; its formulas, checks and the chart "
+    "are already in place. Blank MFU, precision or price mean the defaults named on this sheet.",
+    "4. Each result's formula is native arithmetic on labelled cells (helper columns show the GPU row, peak, "
+    "TDP, MFU and price used); the Sources sheet gives the paper or datasheet behind each figure.",
+    "The workbook was written by flopsheet; its Python add-in version (flopsheet.xlsm) computes the same "
+    "figures with functions such as GPU_DAYS, listed below for reference.",
 )
 
 STEPS = (
@@ -51,25 +73,36 @@ def _signature(fn) -> str:
 def write(ws: Worksheet, ctx: Ctx) -> None:
     b = Block(ws, ctx)
     b.title("flopsheet: what large AI models cost in compute")
-    for line in ABOUT:
+    copy = i18n.audience() == "copy"
+    for line in ABOUT_COPY if copy else ABOUT:
         b.note(line)
 
-    b.section("Are the functions live?")
-    b.calc("version", "Add-in status", "=FLOPSHEET_VERSION()", "",
-           note="Shows the add-in version (e.g. 0.1.0) when the functions work. #NAME? means they are not "
-                "loaded yet: follow the steps below.")
-    ctx.output(ws.title, "version", "add-in version", "", "Add-in status", show=False)
+    if copy:
+        b.section("How to use this copy (no add-in needed)")
+        for line in COPY_STEPS:
+            b.note(line)
+    else:
+        b.section("Are the functions live?")
+        b.calc("version", "Add-in status", "=FLOPSHEET_VERSION()", "",
+               note="Shows the add-in version (e.g. 0.1.0) when the functions work. #NAME? means they are not "
+                    "loaded yet: follow the steps below.")
+        ctx.output(ws.title, "version", "add-in version", "", "Add-in status", show=False)
 
-    b.section("Switch the functions on (Excel for Windows, once)")
-    for line in STEPS:
-        b.note(line)
-    b.note("Numbers may also be typed as text magnitudes: \"175B\", \"1.4T\", \"2.53万\", \"3.5亿\", \"46.2%\".")
+        b.section("Switch the functions on (Excel for Windows, once)")
+        for line in STEPS:
+            b.note(line)
+        b.note("Numbers may also be typed as text magnitudes: \"175B\", \"1.4T\", \"2.53万\", \"3.5亿\", \"46.2%\". "
+               "Without the add-in (macOS, LibreOffice, Google Sheets) open flopsheet.xlsx, the hand-off copy.")
 
     b.section("Global assumptions (defined names used by the formulas)")
     b.header("Name", "Value", "Unit", "Meaning and source")
     for a in assumptions():
-        coord = b.input(a.name, a.name, a.value, a.unit, a.fmt, note=f"{a.label}. {a.source}.")
+        note_row = b.row
+        coord = b.input(a.name, a.name, a.value, a.unit, a.fmt)
+        st.set_text(ws.cell(note_row, 4), f"{i18n.tr(a.label)}. {i18n.tr(a.source)}.", st.NOTE, translate=False)
         ctx.names[a.name] = f"{quoted(ws.title)}{coord}"
+        if isinstance(a.value, str):  # DefaultPrecision: one of the GPUs sheet's precision keys
+            validate_list(ws, PRECISION_LIST, coord.replace("$", ""), "Pick a precision")
 
     b.section("Cell styles")
     for style, sample, meaning in st.LEGEND:
@@ -79,19 +112,21 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
 
     b.section("Sheets")
     for name, what in SHEETS:
-        st.set_text(ws.cell(b.row, 1), name)
+        st.set_text(ws.cell(b.row, 1), name, translate=False)  # the sheet's name, as on its tab
         st.set_text(ws.cell(b.row, 2), what)
         b.row += 1
 
     from flopsheet.functions import REGISTRY
 
-    b.section(f"Functions ({len(REGISTRY)}, from flopsheet {flopsheet.__version__})")
+    b.section(i18n.tr("Functions ({count}, from flopsheet {version})").format(count=len(REGISTRY),
+                                                                              version=flopsheet.__version__),
+              translate=False)
     b.header("Function", "Returns", "", "What it does; arguments ([optional])")
     for fn in REGISTRY.values():
-        st.set_text(ws.cell(b.row, 1), fn.name)
+        st.set_text(ws.cell(b.row, 1), fn.name, translate=False)
         st.set_text(ws.cell(b.row, 2), fn.returns)
         st.set_text(ws.cell(b.row, 4), fn.summary)
-        st.set_text(ws.cell(b.row + 1, 4), _signature(fn), st.NOTE)
+        st.set_text(ws.cell(b.row + 1, 4), _signature(fn), st.NOTE, translate=False)
         b.row += 2
 
     widths(ws, 26, 16, 10, 110)

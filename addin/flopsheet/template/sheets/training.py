@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from flopsheet import placeholders
+from flopsheet.template import i18n
 from flopsheet.template import scenarios as sc
 from flopsheet.template import styles as st
 from flopsheet.template.layout import (
@@ -23,6 +24,7 @@ from flopsheet.template.layout import (
 
 HEADER_ROW = 4
 FIRST_ROW = 5
+NO_TDP = "no TDP on the GPUs sheet"  # why an energy cell shows #N/A
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class Col:
 INPUTS = (
     Col("name", "Scenario", 40),
     Col("params", "Params (active; 70B = 7E+10)", 11, st.PARAMS),
-    Col("tokens", "Training tokens", 11, st.SCI),
+    Col("tokens", "Training tokens", 13, st.TOKENS),
     Col("gpu", "GPU (GPUs sheet)", 16),
     Col("precision", "Precision", 9),
     Col("mfu", "MFU (blank = Default MFU)", 11, st.PCT),
@@ -48,9 +50,17 @@ INPUTS = (
     Col("goodput", "Goodput (blank = Default goodput)", 11, st.PCT),
 )
 # Guards: a row without params shows "" everywhere; optional questions (GPU count, deadline) too.
+# Intermediate quantities sit in their own labelled columns (GPU row, precision, peak, TDP, MFU and
+# price used), so each result's formula is short and names what it uses: a reviewer audits one step
+# at a time, and the hand-off copy's native formulas stay short too.
 CALCS = (
+    Col("row", "GPU row on the GPUs sheet", 8, "0",
+        '=IF({gpu}="","",MATCH({gpu},{gpu_names},0))'),
+    Col("prec_used", "Precision used (blank = DefaultPrecision)", 9, None,
+        '=IF({gpu}="","",IF({precision}="",DefaultPrecision,{precision}))'),
     Col("peak", "Peak used (dense TFLOPS)", 11, st.ONE_DP,
-        '=IF(OR({gpu}="",{precision}=""),"",IF({override}="",{peak_lookup},{override}))'),
+        '=IF({gpu}="","",IF({override}="",{peak_lookup},{override}))'),
+    Col("tdp", "TDP used (W, GPUs sheet)", 9, st.WHOLE, '=IF({gpu}="","",{tdp_lookup})'),
     Col("mfu_used", "MFU used", 8, st.PCT, '=IF({params}="","",IF({mfu}="",DefaultMFU,{mfu}))'),
     Col("goodput_used", "Goodput used", 8, st.PCT, '=IF({params}="","",IF({goodput}="",DefaultGoodput,{goodput}))'),
     Col("usd_used", "$/GPU-hour used", 10, st.USD_RATE,
@@ -65,26 +75,46 @@ CALCS = (
         '=IF(OR({params}="",{deadline}=""),"",GPUS_NEEDED({flops},{peak},{deadline},{mfu_used},,{goodput_used}))'),
     Col("cost", "Cost (USD)", 14, st.USD,
         '=IF({params}="","",TRAIN_COST({flops},{peak},{usd_used},{mfu_used},,{goodput_used}))'),
-    Col("energy", "Energy (MWh; catalog TDP, x PUE)", 11, st.WHOLE,
-        '=IF({params}="","",TRAIN_ENERGY_MWH({flops},{gpu},{mfu_used},{precision},PUE,{goodput_used}))'),
+    # TRAIN_ENERGY_MWH's arithmetic (GPU-hours x TDP x PUE / 1e6, engine.training.train_energy_mwh; the
+    # GPU-hours already include goodput) on the GPUs sheet's TDP, so a TDP edited there changes the energy
+    # in the add-in workbook and its copy alike.
+    # A GPU without a TDP on the GPUs sheet shows #N/A (the header says so), never a wrong 0.
+    Col("energy", "Energy (MWh; TDP x PUE; #N/A = no TDP on the GPUs sheet)", 13, st.WHOLE,
+        '=IF({params}="","",IF({tdp}>0,{gpu_hours}*{tdp}*PUE/WattsPerMW,NA()))'),
 )
 NOTES = Col("note", "Notes and sources", 120)
 COLUMNS = (*INPUTS, *CALCS, NOTES)
 LETTER = {c.key: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
 
 INTRO = (
-    "Type in the yellow cells; a new scenario goes in the next empty yellow row. Peak and price come from the "
-    "GPUs sheet unless typed here. MoE models: use ACTIVE parameters.",
-    "A peak of 0 means the GPUs sheet has no dense figure for that precision. Energy uses the GPU's catalog peak "
-    "and TDP (by name) and the PUE assumption. Formulas show #NAME? until the add-in is on (see Start).",
+    "Type in the yellow cells; a new scenario goes in the next empty yellow row (formulas, checks and the chart "
+    "already cover it). Peak, TDP and price come from the GPUs sheet unless typed here. MoE models: use ACTIVE "
+    "parameters.",
+    "The helper columns right of the inputs show what each result uses (GPU row, precision, peak, TDP, MFU, "
+    "goodput, price). A peak of 0 means "
+    "the GPUs sheet has no dense figure for that precision. Energy = GPU-hours x TDP x PUE.",
 )
+INTRO_ADDIN = "Function cells show #NAME? until the add-in is on (see Start)."
+INTRO_COPY = "Every formula is native Excel: it recalculates in Excel, LibreOffice, Gnumeric or Google Sheets."
 
 
 def _formula(col: Col, r: int, ctx: Ctx) -> str:
     cell = {k: f"${v}{r}" for k, v in LETTER.items()}
-    cell["peak_lookup"] = ctx.peak_lookup(cell["gpu"], cell["precision"])
-    cell["price_lookup"] = ctx.field_lookup(cell["gpu"], "usd_per_gpu_hour")
+    cell["gpu_names"] = ctx.gpu_column("name")
+    cell["peak_lookup"] = ctx.peak_at(cell["row"], cell["prec_used"])
+    cell["tdp_lookup"] = ctx.field_at(cell["row"], "tdp_w")
+    cell["price_lookup"] = ctx.field_at(cell["row"], "usd_per_gpu_hour")
     return placeholders.fill(col.formula, lambda _scope, key: cell[key])
+
+
+def _energy(flops, peak_tflops, tdp_w, mfu, goodput):
+    """engine.training.train_energy_mwh with the PUE assumption, or why there is no figure."""
+    from flopsheet import engine
+    from flopsheet.errors import FlopsheetError
+
+    if tdp_w == "" or not tdp_w > 0:
+        raise FlopsheetError(NO_TDP)
+    return engine.training.train_energy_mwh(flops, peak_tflops, tdp_w, mfu, goodput=goodput)
 
 
 def _tokens_cell(s: sc.TrainingScenario, r: int, ctx: Ctx):
@@ -107,7 +137,7 @@ _SHOWN = {
 
 def write(ws: Worksheet, ctx: Ctx, scenarios=sc.TRAINING, blank_rows: int = sc.BLANK_TRAINING_ROWS) -> None:
     st.set_text(ws.cell(1, 1), "Training: compute, time, GPUs, cost and energy per scenario", st.TITLE)
-    for i, line in enumerate(INTRO, start=2):
+    for i, line in enumerate(INTRO[:-1] + (INTRO[-1] + " " + i18n.pick(INTRO_ADDIN, INTRO_COPY),), start=2):
         st.set_text(ws.cell(i, 1), line, st.NOTE)
     for i, col in enumerate(COLUMNS, start=1):
         st.set_text(ws.cell(HEADER_ROW, i), col.header, st.HEADER)
@@ -126,8 +156,8 @@ def write(ws: Worksheet, ctx: Ctx, scenarios=sc.TRAINING, blank_rows: int = sc.B
             v = values[col.key]
             if col.key == "tokens" and isinstance(v, str):
                 st.set_formula(cell, v, st.CALC, col.fmt)  # derived tokens: a locked calculation
-            else:
-                st.set_value(cell, v, st.INPUT, col.fmt)
+            else:  # a scenario's name and note are wording; a GPU or precision is data
+                st.set_value(cell, v, st.INPUT, col.fmt, translate=col.key in ("name", "note"))
         for col in CALCS:
             st.set_formula(ws[f"{LETTER[col.key]}{r}"], _formula(col, r, ctx), st.CALC, col.fmt)
 
@@ -136,8 +166,12 @@ def write(ws: Worksheet, ctx: Ctx, scenarios=sc.TRAINING, blank_rows: int = sc.B
             ctx.cells[(ws.title, f"{key}{r}")] = f"${LETTER[key]}${r}"
             label, unit = _SHOWN.get(key, (key, ""))
             label = label.format(gpus=s.gpus or 0, deadline=s.deadline_days or 0)
+            engine = None
+            if key == "energy" and s.name:  # the engine's formula on this row's cells: an independent check
+                engine = (_energy, {"flops": f"flops{r}", "peak_tflops": f"peak{r}", "tdp_w": f"tdp{r}",
+                                    "mfu": f"mfu_used{r}", "goodput": f"goodput_used{r}"})
             ctx.output(ws.title, f"{key}{r}", label, unit, s.name or f"(blank row {r})",
-                       show=key in _SHOWN and bool(s.name))
+                       show=key in _SHOWN and bool(s.name), engine=engine)
         ctx.cells[(ws.title, f"row:{s.name}")] = str(r)
 
     span = lambda key: f"{LETTER[key]}{FIRST_ROW}:{LETTER[key]}{last}"  # noqa: E731
@@ -154,29 +188,31 @@ def write(ws: Worksheet, ctx: Ctx, scenarios=sc.TRAINING, blank_rows: int = sc.B
         validate_number(ws, span(key), "0", None, "Must be a positive number")
 
     chart_row = last + 2
-    _chart(ws, chart_row, FIRST_ROW + max(len(scenarios), 1) - 1)
-    finish(ws, f"A1:{LETTER['energy']}{chart_row + 22}", freeze=f"B{FIRST_ROW}")
+    _chart(ws, chart_row, last)
+    finish(ws, f"A1:{LETTER['energy']}{chart_row + 40}", freeze=f"B{FIRST_ROW}")  # the chart is 20 cm tall
 
 
 def _chart(ws: Worksheet, anchor_row: int, last: int) -> None:
-    """GPU-days of the pre-filled scenarios, log scale (they span four orders of magnitude).
+    """GPU-days of every scenario row, log scale (they span four orders of magnitude).
 
-    The range stops at the pre-filled rows: empty categories would squeeze the bars. To chart
-    a scenario added below, extend the series (Chart Design > Select Data)."""
+    The series covers the blank rows too, so a scenario typed in the next empty row appears in
+    the chart on recalculation, in Excel, LibreOffice and Gnumeric alike (a dynamic named range
+    would be tidier in Excel but LibreOffice charts do not follow one)."""
     chart = BarChart()
     chart.type = "bar"
     chart.style = 10
-    chart.title = "GPU-days by scenario (log scale)"
+    chart.title = i18n.tr("GPU-days by scenario (log scale)")
     col = COLUMNS.index(next(c for c in CALCS if c.key == "gpu_days")) + 1
     chart.add_data(Reference(ws, min_col=col, min_row=HEADER_ROW, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=FIRST_ROW, max_row=last))
     chart.y_axis.scaling.logBase = 10
-    chart.y_axis.title = "GPU-days"
+    chart.y_axis.title = i18n.tr("GPU-days")
     chart.y_axis.number_format = "#,##0"
     chart.x_axis.scaling.orientation = "maxMin"  # first scenario on top, like the table
+    chart.x_axis.tickLblSkip = 1  # every scenario's name, not every other one
     chart.x_axis.delete = False  # openpyxl 3.1 hides axes unless told otherwise
     chart.y_axis.delete = False
     chart.legend = None
-    chart.height = 11
+    chart.height = 20
     chart.width = 30
     ws.add_chart(chart, f"A{anchor_row}")

@@ -1,0 +1,993 @@
+"""Simplified Chinese (zh-CN) of every text the template writes, keyed by its English text.
+
+flopsheet.template.i18n.tr looks texts up here; tests/template/test_template_i18n.py fails when the
+English build writes a text that has no entry (change the English, change the key here too). Paper
+titles stay in English inside the Chinese sentence (that is how they are cited); defined names in
+SAME stay as written because formulas use them.
+"""
+
+STRINGS = {
+    "flopsheet: what large AI models cost in compute":
+        "flopsheet：大模型的算力成本",
+    "Estimates of what large AI models cost in compute: training FLOPs, GPU-days, GPUs for a deadline, dollars and energy; inference latency, memory and serving fleets; image, video and text tokens.":
+        "估算大模型的算力成本：训练的浮点运算量（FLOPs）、GPU·天、按期完成所需的 GPU 数、美元与能耗；推理延迟、显存与服务集群；图像、视频和文本的词元（token）数。",
+    "Every result is a formula calling a flopsheet function (an xlwings add-in written in Python), so you can read, audit and change each step. Yellow cells are inputs; white cells are locked formulas.":
+        "每个结果都是调用 flopsheet 函数（一个用 Python 编写的 xlwings 加载项）的公式，每一步都可以查看、审核和修改。黄色单元格是输入；白色单元格是锁定的公式。",
+    "Are the functions live?":
+        "函数是否已启用？",
+    "Add-in status":
+        "加载项状态",
+    "Shows the add-in version (e.g. 0.1.0) when the functions work. #NAME? means they are not loaded yet: follow the steps below.":
+        "函数可用时显示加载项版本（如 0.1.0）。显示 #NAME? 表示尚未加载：请按下面的步骤操作。",
+    "Switch the functions on (Excel for Windows, once)":
+        "启用函数（Windows 版 Excel，只需一次）",
+    "1. Install Python 3.10 or later, then in a terminal, in a copy of the flopsheet repository: pip install .  (brings xlwings and its Excel DLL).":
+        "1. 安装 Python 3.10 或更高版本，然后在终端中进入 flopsheet 仓库的副本，运行：pip install .（会同时安装 xlwings 及其 Excel DLL）。",
+    "2. Open this workbook in Excel for Windows and click Enable Content. If Excel blocks macros from the internet: right-click the file > Properties > Unblock, then reopen.":
+        "2. 用 Windows 版 Excel 打开本工作簿，点击“启用内容”。若 Excel 阻止来自互联网的宏：右键单击文件 > 属性 > 解除锁定，然后重新打开。",
+    "3. Once: File > Options > Trust Center > Trust Center Settings > Macro Settings > tick 'Trust access to the VBA project object model'.":
+        "3. 只需一次：文件 > 选项 > 信任中心 > 信任中心设置 > 宏设置 > 勾选“信任对 VBA 工程对象模型的访问”。",
+    "4. Press Alt+F8 and run ImportPythonUDFs (or, with the xlwings add-in installed: xlwings tab > Import Functions).":
+        "4. 按 Alt+F8 运行 ImportPythonUDFs（若已安装 xlwings 加载项：xlwings 选项卡 > Import Functions）。",
+    "5. Press Ctrl+Alt+F9 to recalculate: the status cell shows the version. Save (keep the .xlsm format).":
+        "5. 按 Ctrl+Alt+F9 重新计算：状态单元格会显示版本号。保存（保持 .xlsm 格式）。",
+    "The xlwings.conf sheet tells xlwings to load flopsheet.udfs; leave it in place. The functions need Excel for Windows: on macOS, Excel on the web, LibreOffice or Google Sheets the cells show #NAME?.":
+        "xlwings.conf 工作表告诉 xlwings 加载 flopsheet.udfs，请保留它。这些函数需要 Windows 版 Excel：在 macOS、网页版 Excel、LibreOffice 或 Google 表格中，单元格会显示 #NAME?。",
+    "Numbers may also be typed as text magnitudes: \"175B\", \"1.4T\", \"2.53万\", \"3.5亿\", \"46.2%\". Without the add-in (macOS, LibreOffice, Google Sheets) open flopsheet.xlsx, the hand-off copy.":
+        "数字也可以按文本量级输入：\"175B\"、\"1.4T\"、\"2.53万\"、\"3.5亿\"、\"46.2%\"。没有加载项时（macOS、LibreOffice、Google 表格），请打开交接副本 flopsheet.xlsx。",
+    "Global assumptions (defined names used by the formulas)":
+        "全局假设（公式使用的定义名称）",
+    "Name":
+        "名称",
+    "Value":
+        "值",
+    "Unit":
+        "单位",
+    "Meaning and source":
+        "含义与来源",
+    "fraction":
+        "比例",
+    "Model FLOPs utilization when a scenario leaves it blank":
+        "情景未填写时采用的模型算力利用率（MFU）",
+    "Epoch AI: median MFU of known runs 0.375; PaLM 540B 0.462; Llama 3.1 405B 0.38-0.43":
+        "Epoch AI：已知训练的 MFU 中位数为 0.375；PaLM 540B 为 0.462；Llama 3.1 405B 为 0.38-0.43",
+    "ratio":
+        "比值",
+    "Power usage effectiveness of the data centre":
+        "数据中心的电能使用效率（PUE）",
+    "Hyperscalers report 1.1-1.2 (Google, Meta sustainability reports)":
+        "超大规模云厂商报告为 1.1-1.2（Google、Meta 可持续发展报告）",
+    "Fraction of datasheet memory bandwidth decode reaches":
+        "解码能达到的数据手册显存带宽比例",
+    "Measured H100 copy bandwidth 3.03 of 3.35 TB/s (90%); 80% leaves room for kernels":
+        "实测 H100 拷贝带宽为 3.35 TB/s 中的 3.03 TB/s（90%）；取 80% 为计算核留出余量",
+    "Fraction of GPU memory usable for weights and KV cache":
+        "可用于权重和 KV 缓存的 GPU 显存比例",
+    "Runtime, activations and fragmentation take the rest":
+        "其余被运行时、激活值和碎片占用",
+    "Precision when a scenario leaves it blank":
+        "情景未填写时采用的精度",
+    "The functions' default: BF16, the format large models train in":
+        "函数的默认值：BF16，大模型训练所用的格式",
+    "Pick a precision":
+        "请选择精度",
+    "Not in the list":
+        "不在列表中",
+    "Choose":
+        "请选择",
+    "s":
+        "秒",
+    "Seconds in a day":
+        "一天的秒数",
+    "24 x 3600":
+        "24 × 3600",
+    "days":
+        "天",
+    "Days in the seed's 'one month'":
+        "原始报告中“一个月”的天数",
+    "The seed report's H100 example uses 30 days":
+        "原始报告的 H100 示例按 30 天计",
+    "W":
+        "W",
+    "Watts in a megawatt (energy in MWh = W x hours / this)":
+        "一兆瓦的瓦数（能耗 MWh = 瓦 × 小时 ÷ 此值）",
+    "SI prefix mega = 10^6":
+        "国际单位制词头“兆” = 10^6",
+    "Cell styles":
+        "单元格样式",
+    "Input":
+        "输入",
+    "Type here. Scenario inputs and assumptions; unlocked.":
+        "在此输入。情景输入和假设；未锁定。",
+    "Data":
+        "数据",
+    "Figures from datasheets (GPUs sheet); editable, edits flow into Training's peak and price.":
+        "来自数据手册的数值（GPUs 工作表）；可编辑，修改会传递到 Training 的峰值和价格。",
+    "Calculation":
+        "计算",
+    "A formula; locked (Review > Unprotect Sheet, no password, to change it).":
+        "公式；已锁定（如需修改：审阅 > 撤消工作表保护，无密码）。",
+    "Check":
+        "核对",
+    "A formula that compares the workbook with a published figure.":
+        "将工作簿结果与已发表数值比较的公式。",
+    "Header":
+        "表头",
+    "Column headers; units in brackets.":
+        "列标题；括号内为单位。",
+    "Note":
+        "说明",
+    "Explanations and sources.":
+        "解释与来源。",
+    "Sheets":
+        "工作表",
+    "Accelerator catalog: dense peaks per precision, memory, bandwidth, TDP, price assumption, sources.":
+        "加速器目录：各精度的稠密峰值、显存、带宽、TDP、价格假设及来源。",
+    "Training scenarios: compute, GPU-hours and days, wall-clock days, GPUs for a deadline, cost, energy.":
+        "训练情景：算力、GPU·小时和 GPU·天、实际天数、按期所需 GPU 数、成本、能耗。",
+    "One request (seed method vs roofline), memory to fit, a serving fleet, a 2-million-character context.":
+        "单次请求（原始报告方法与屋顶线模型对比）、显存需求、服务集群、200 万字上下文。",
+    "Image and video tokens; the seed's all-images-of-2022 training estimate.":
+        "图像和视频词元；原始报告“用 2022 年全部图像训练”的估算。",
+    "Every worked figure of the seed report beside the workbook's value, and where the report is wrong.":
+        "原始报告的每个算例与本工作簿的数值并列，并指出报告的错误之处。",
+    "Papers, datasheets and assumptions behind every figure, with links.":
+        "每个数值背后的论文、数据手册和假设，附链接。",
+    "Functions ({count}, from flopsheet {version})":
+        "函数（{count} 个，来自 flopsheet {version}）",
+    "Function":
+        "函数",
+    "Returns":
+        "返回",
+    "What it does; arguments ([optional])":
+        "作用；参数（[可选]）",
+    "FLOPs":
+        "FLOPs",
+    "tokens":
+        "词元",
+    "Compute-optimal training tokens for a model size (Chinchilla: about 20 tokens per parameter).":
+        "给定模型规模的算力最优训练词元数（Chinchilla：每个参数约 20 个词元）。",
+    "GPU-hours":
+        "GPU·小时",
+    "GPU-hours to compute flops at mfu of the GPU's dense peak.":
+        "以 GPU 稠密峰值的 mfu 计算 flops 所需的 GPU·小时。",
+    "GPU-days":
+        "GPU·天",
+    "GPU-days to compute flops at mfu of the GPU's dense peak.":
+        "以 GPU 稠密峰值的 mfu 计算 flops 所需的 GPU·天。",
+    "Wall-clock days to compute flops on gpus GPUs.":
+        "在 gpus 块 GPU 上计算 flops 所需的实际天数。",
+    "GPUs":
+        "GPU 数",
+    "Whole GPUs needed to compute flops within days wall-clock days (rounded up).":
+        "在 days 个实际天数内算完 flops 所需的整块 GPU 数（向上取整）。",
+    "USD":
+        "美元",
+    "Cost in USD of computing flops at a price per GPU-hour (blank: the catalog's dated price for the GPU).":
+        "按每 GPU·小时价格计算 flops 的成本（美元；价格留空时采用目录中该 GPU 注明日期的价格）。",
+    "MWh":
+        "MWh",
+    "Energy in MWh at the wall: GPU-hours x the GPU's TDP x PUE.":
+        "电网侧能耗（MWh）：GPU·小时 × GPU 的 TDP × PUE。",
+    "seconds":
+        "秒",
+    "Compute-bound seconds for flops at mfu of the GPU's peak (the seed's method; a floor, see RESPONSE_SECONDS).":
+        "以 GPU 峰值的 mfu 计算 flops 的计算受限秒数（原始报告的方法；是下限，见 RESPONSE_SECONDS）。",
+    "ms":
+        "毫秒",
+    "Milliseconds per decode step (one token per sequence): memory-bandwidth or compute bound, whichever is slower.":
+        "每个解码步的毫秒数（每个序列一个词元）：受显存带宽或算力限制，取较慢者。",
+    "Seconds to answer a request: compute-bound prefill of the prompt plus one decode step per output token.":
+        "回答一次请求的秒数：提示词的计算受限预填充，加上每个输出词元一个解码步。",
+    "tokens/s":
+        "词元/秒",
+    "Generated tokens per second, all sequences of the batch together: batch / DECODE_MS x 1000.":
+        "每秒生成的词元数，批内所有序列合计：batch ÷ DECODE_MS × 1000。",
+    "GB":
+        "GB",
+    "Memory for weights, gradients and Adam states in mixed-precision training, in GB (activations excluded).":
+        "混合精度训练中权重、梯度和 Adam 状态占用的显存（GB，不含激活值）。",
+    "Whole GPUs whose memory holds gb, using usable_fraction of each (rounded up).":
+        "显存能容纳 gb 的整块 GPU 数，每块按 usable_fraction 计（向上取整）。",
+    "Tokens of an image cut into patch x patch squares; a partial patch still costs a token.":
+        "图像切成 patch × patch 方块后的词元数；不完整的块也算一个词元。",
+    "Tokens of a video: frame groups of temporal_patch frames, each cut like an image.":
+        "视频的词元数：每 temporal_patch 帧为一组，每组像图像一样切块。",
+    "Tokens in an amount of text: words, English or Chinese characters, or any tokens-per-unit ratio.":
+        "一段文本的词元数：按英文单词、英文或中文字符，或任意“每单位词元数”比例。",
+    "words":
+        "词",
+    "English words that a number of tokens makes (4/3 tokens per word by default).":
+        "一定数量的词元相当于多少英文单词（默认每词 4/3 个词元）。",
+    "as the field says":
+        "视字段而定",
+    "One figure of a GPU from the catalog: a dense peak, memory, bandwidth, TDP, vendor, year or source.":
+        "目录中 GPU 的一项数值：稠密峰值、显存、带宽、TDP、厂商、年份或来源。",
+    "names":
+        "名称",
+    "The catalog's GPU names as a column (spills).":
+        "目录中的 GPU 名称，按列返回（溢出）。",
+    "number":
+        "数字",
+    "The number a human-typed magnitude means: \"175B\" -> 1.75E+11, \"2.53万\" -> 25300, \"46.2%\" -> 0.462.":
+        "人工输入的量级所代表的数字：\"175B\" -> 1.75E+11，\"2.53万\" -> 25300，\"46.2%\" -> 0.462。",
+    "text":
+        "文本",
+    "The flopsheet add-in's version; a cell showing it proves the functions are live.":
+        "flopsheet 加载项的版本；单元格能显示它，说明函数已启用。",
+    "GPUs: datasheet figures, dense peaks":
+        "GPUs：数据手册数值，稠密峰值",
+    "Peaks are DENSE (no 2:4 sparsity): a vendor's headline figure = dense x sparsity factor. An empty cell is a format the chip lacks, or a figure that is unconfirmed or not published (see 'Empty because').":
+        "峰值均为稠密值（不含 2:4 稀疏）：厂商宣传值 = 稠密值 × 稀疏倍数。空单元格表示芯片不支持该格式，或数值未经证实、未公布（见“为何为空”）。",
+    "Edit any figure, or add a GPU in the first empty row below the table: Training and Multimodal look up peaks and prices here by name (grey keys in row 5), so your edits flow through on recalculation.":
+        "可修改任意数值，或在表格下方第一个空行添加 GPU：Training 和 Multimodal 按名称在此查找峰值和价格（第 5 行的灰色键），重新计算时修改即生效。",
+    "Training reads peaks, prices and TDP here. On the Inference sheet, functions that need memory or bandwidth read the add-in's built-in catalog by GPU name (edit those there: the hand-off copy reads this sheet). Prices are dated assumptions, not quotes.":
+        "Training 在此读取峰值、价格和 TDP。Inference 工作表中需要显存或带宽的函数，按 GPU 名称读取加载项内置目录（在那里修改；交接副本读取本工作表）。价格是注明日期的假设，不是报价。",
+    "GPU":
+        "GPU",
+    "Vendor":
+        "厂商",
+    "Year":
+        "年份",
+    "BF16 (dense TFLOPS)":
+        "BF16（稠密 TFLOPS）",
+    "FP16 (dense TFLOPS)":
+        "FP16（稠密 TFLOPS）",
+    "FP8 (dense TFLOPS)":
+        "FP8（稠密 TFLOPS）",
+    "FP4 (dense TFLOPS)":
+        "FP4（稠密 TFLOPS）",
+    "INT8 (dense TOPS)":
+        "INT8（稠密 TOPS）",
+    "TF32 (dense TFLOPS)":
+        "TF32（稠密 TFLOPS）",
+    "FP32 (dense TFLOPS)":
+        "FP32（稠密 TFLOPS）",
+    "Memory (GB)":
+        "显存（GB）",
+    "Bandwidth (TB/s)":
+        "带宽（TB/s）",
+    "TDP (W)":
+        "TDP（W）",
+    "Sparsity factor (headline / dense)":
+        "稀疏倍数（宣传值 ÷ 稠密值）",
+    "Interconnect (GB/s)":
+        "互联（GB/s）",
+    "$/GPU-hour (assumption)":
+        "美元/GPU·小时（假设）",
+    "Price source":
+        "价格来源",
+    "Empty because":
+        "为何为空",
+    "Confidence":
+        "可信度",
+    "Datasheet (source)":
+        "数据手册（来源）",
+    "Notes":
+        "备注",
+    "Multimodal: image and video tokens, and what training on them costs":
+        "Multimodal：图像和视频词元，以及用它们训练的成本",
+    "Inputs are yellow. Function cells show #NAME? until the add-in is on (see Start).":
+        "黄色为输入。加载项启用前，函数单元格显示 #NAME?（见 Start）。",
+    "Image tokens: an image cut into patch x patch squares (ViT)":
+        "图像词元：图像切成 patch × patch 的方块（ViT）",
+    "Image":
+        "图像",
+    "Height (px)":
+        "高（像素）",
+    "Width (px)":
+        "宽（像素）",
+    "Patch (px)":
+        "块大小（像素）",
+    "Tokens":
+        "词元数",
+    "English words (4/3 per word)":
+        "英文单词数（每词 4/3 个词元）",
+    "Out of range":
+        "超出范围",
+    "A positive number":
+        "请输入正数",
+    "BEiT / ViT-B/16 at 224 x 224 (seed rows 6-7)":
+        "BEiT / ViT-B/16，224 × 224（原始报告第 6-7 行）",
+    "Bao et al. 2022: 14 x 14 = 196 patches":
+        "Bao 等 2022：14 × 14 = 196 块",
+    "A 1024 x 768 image (seed row 8)":
+        "一张 1024 × 768 的图像（原始报告第 8 行）",
+    "64 x 48 patches":
+        "64 × 48 块",
+    "LLaVA-1.5, CLIP ViT-L/14 at 336 px":
+        "LLaVA-1.5，CLIP ViT-L/14，336 像素",
+    "Liu et al. 2023: 24 x 24 = 576 tokens":
+        "Liu 等 2023：24 × 24 = 576 个词元",
+    "4/3 tokens per word is English (OpenAI). Chinese runs about 0.6 tokens per character (DeepSeek); see TEXT_TOKENS on the Inference sheet.":
+        "每词 4/3 个词元适用于英文（OpenAI）。中文约为每字 0.6 个词元（DeepSeek）；见 Inference 工作表的 TEXT_TOKENS。",
+    "The seed's thought experiment: a 500B model trained on every image taken in 2022":
+        "原始报告的思想实验：用 2022 年拍摄的全部图像训练一个 5000 亿参数模型",
+    "Images taken in 2022":
+        "2022 年拍摄的图像",
+    "images":
+        "张",
+    "The seed report's estimate":
+        "原始报告的估计",
+    "Tokens per image":
+        "每张图像的词元数",
+    "The 1024 x 768 image above":
+        "上面那张 1024 × 768 的图像",
+    "Tokens in the dataset":
+        "数据集词元数",
+    "Seed row 9: 3.072E+14":
+        "原始报告第 9 行：3.072E+14",
+    "Model parameters":
+        "模型参数量",
+    "params":
+        "参数",
+    "Training compute":
+        "训练算力",
+    "Seed row 10: 6 x params x tokens":
+        "原始报告第 10 行：6 × 参数量 × 词元数",
+    "From the GPUs sheet":
+        "来自 GPUs 工作表",
+    "Precision":
+        "精度",
+    "MFU":
+        "MFU",
+    "The seed's 46.2% (PaLM's MFU on TPU v4)":
+        "原始报告的 46.2%（PaLM 在 TPU v4 上的 MFU）",
+    "Deadline":
+        "期限",
+    "One month, as the seed":
+        "一个月，与原始报告相同",
+    "Dense peak (GPUs sheet)":
+        "稠密峰值（GPUs 工作表）",
+    "TFLOPS":
+        "TFLOPS",
+    "What dense training can use":
+        "稠密训练实际可用的算力",
+    "Sparsity factor (GPUs sheet)":
+        "稀疏倍数（GPUs 工作表）",
+    "x":
+        "倍",
+    "Vendor headline with 2:4 sparsity":
+        "厂商含 2:4 稀疏的宣传值",
+    "The seed's 1,979 TFLOPS for H100":
+        "原始报告中 H100 的 1,979 TFLOPS",
+    "GPUs for the deadline, dense peak":
+        "按期所需 GPU 数（稠密峰值）",
+    "GPUs for the deadline, seed's sparse peak":
+        "按期所需 GPU 数（原始报告的稀疏峰值）",
+    "Seed row 11: 38.89万 = 388,900 (half the real need)":
+        "原始报告第 11 行：38.89万 = 388,900（实际需求的一半）",
+    "Vendors doing the same":
+        "做同样事情的厂商数",
+    "GPUs for all of them, seed's figure":
+        "所有厂商所需 GPU 数（原始报告的数字）",
+    "Seed row 12: 194.45万":
+        "原始报告第 12 行：194.45万",
+    "GPU-months at the dense peak":
+        "稠密峰值下的 GPU·月",
+    "GPU-months":
+        "GPU·月",
+    "GPU-days / DaysPerMonth":
+        "GPU·天 ÷ DaysPerMonth",
+    "Pick a GPU from the GPUs sheet":
+        "请从 GPUs 工作表中选择 GPU",
+    "Video tokens: MagicVideo-V2's stages (Wang et al. 2024), frames x patches per frame":
+        "视频词元：MagicVideo-V2 的各阶段（Wang 等 2024），帧数 × 每帧块数",
+    "MagicVideo-V2 stage":
+        "MagicVideo-V2 阶段",
+    "Frames":
+        "帧数",
+    "Frames per token":
+        "每个词元的帧数",
+    "Text-to-image keyframe":
+        "文生图关键帧",
+    "T2I module, 1024 x 1024":
+        "T2I 模块，1024 × 1024",
+    "Image-to-video keyframes":
+        "图生视频关键帧",
+    "I2V module: 32 frames at 600 x 600":
+        "I2V 模块：32 帧，600 × 600",
+    "Video-to-video super-resolution":
+        "视频超分辨率",
+    "V2V module: 1048 x 1048":
+        "V2V 模块：1048 × 1048",
+    "Frame interpolation":
+        "插帧",
+    "VFI module: 94 frames":
+        "VFI 模块：94 帧",
+    "All stages, one clip":
+        "全部阶段，一个片段",
+    "MagicVideo-V2 works in a VAE latent space, so its own sequences are shorter; these are the pixel-patch counts the seed's image method gives. The seed's text stops here without a number.":
+        "MagicVideo-V2 在 VAE 潜空间中工作，其实际序列更短；这里是按原始报告的图像方法得到的像素块数。原始报告在此处没有给出数字。",
+    "Training: compute, time, GPUs, cost and energy per scenario":
+        "Training：各情景的算力、时间、GPU、成本和能耗",
+    "Type in the yellow cells; a new scenario goes in the next empty yellow row (formulas, checks and the chart already cover it). Peak, TDP and price come from the GPUs sheet unless typed here. MoE models: use ACTIVE parameters.":
+        "在黄色单元格中输入；新情景填在下一个空的黄色行（公式、校验和图表已覆盖该行）。峰值、TDP 和价格取自 GPUs 工作表，除非在此填写。MoE 模型：请用激活参数量。",
+    "Scenario":
+        "情景",
+    "Params (active; 70B = 7E+10)":
+        "参数量（激活；700 亿 = 7E+10）",
+    "Training tokens":
+        "训练词元数",
+    "GPU (GPUs sheet)":
+        "GPU（GPUs 工作表）",
+    "MFU (blank = Default MFU)":
+        "MFU（空 = 默认 MFU）",
+    "GPUs training (count)":
+        "训练 GPU 数（块）",
+    "Deadline (days)":
+        "期限（天）",
+    "$/GPU-hour (blank = GPUs sheet)":
+        "美元/GPU·小时（空 = GPUs 工作表）",
+    "Peak override (TFLOPS; blank = GPUs sheet)":
+        "峰值覆盖（TFLOPS；空 = GPUs 工作表）",
+    "GPU row on the GPUs sheet":
+        "GPU 在 GPUs 工作表中的行号",
+    "Precision used (blank = DefaultPrecision)":
+        "所用精度（空 = DefaultPrecision）",
+    "Peak used (dense TFLOPS)":
+        "所用峰值（稠密 TFLOPS）",
+    "TDP used (W, GPUs sheet)":
+        "所用 TDP（W，GPUs 工作表）",
+    "MFU used":
+        "所用 MFU",
+    "$/GPU-hour used":
+        "所用美元/GPU·小时",
+    "Compute (FLOPs)":
+        "算力（FLOPs）",
+    "Wall-clock (days, on the GPUs)":
+        "实际天数（在上述 GPU 上）",
+    "GPUs for the deadline":
+        "按期所需 GPU 数",
+    "Cost (USD)":
+        "成本（美元）",
+    "Energy (MWh; TDP x PUE; #N/A = no TDP on the GPUs sheet)":
+        "能耗（MWh；TDP × PUE；#N/A = GPUs 工作表无 TDP）",
+    "Notes and sources":
+        "备注与来源",
+    "GPT-3 175B (seed)":
+        "GPT-3 1750 亿（原始报告）",
+    "500B on all 2022 images (seed, dense H100)":
+        "5000 亿参数模型训练 2022 年全部图像（原始报告，H100 稠密）",
+    "Same, at the seed's 1,979 TFLOPS (sparse)":
+        "同上，按原始报告的 1,979 TFLOPS（稀疏）",
+    "The seed's row 11: 1,979 TFLOPS is NVIDIA's headline WITH 2:4 structured sparsity (dense 989.5 x sparsity factor 2). Dense training does not get it; shown for comparison.":
+        "原始报告第 11 行：1,979 TFLOPS 是 NVIDIA 含 2:4 结构化稀疏的宣传值（稠密 989.5 × 稀疏倍数 2）。稠密训练达不到；列出以供比较。",
+    "Chinchilla-optimal 70B":
+        "Chinchilla 最优 700 亿",
+    "Tokens = CHINCHILLA_TOKENS: 20 per parameter (Hoffmann et al. 2022). MFU blank: uses DefaultMFU (Start sheet). Price from the GPUs sheet.":
+        "词元数 = CHINCHILLA_TOKENS：每个参数 20 个（Hoffmann 等 2022）。MFU 留空：采用 DefaultMFU（Start 工作表）。价格取自 GPUs 工作表。",
+    "DeepSeek-V3 (MoE, 37B active of 671B)":
+        "DeepSeek-V3（MoE，6710 亿中激活 370 亿）",
+    "Pick a GPU from the GPUs sheet (add new ones there)":
+        "请从 GPUs 工作表中选择 GPU（新 GPU 请在那里添加）",
+    "Pick a precision: bf16, fp16, fp8, fp4, int8, tf32, fp32":
+        "请选择精度：bf16、fp16、fp8、fp4、int8、tf32、fp32",
+    "MFU is a fraction: type 0.4 or 40% for 40%":
+        "MFU 是比例：40% 请输入 0.4 或 40%",
+    "Params is the count itself: for 70B type 7E+10 (below 1E+6 is not a model size)":
+        "参数量填写数量本身：700 亿请输入 7E+10（小于 1E+6 不是模型规模）",
+    "GPUs is a whole number such as 1024":
+        "GPU 数为整数，如 1024",
+    "Must be a positive number":
+        "必须是正数",
+    "GPU-days by scenario (log scale)":
+        "各情景的 GPU·天（对数刻度）",
+    "Inference: time per request, memory, serving and long context":
+        "Inference：单次请求耗时、显存、服务与长上下文",
+    "Inputs are yellow. Function cells show #NAME? until the add-in is on (see Start). Memory and bandwidth come from the add-in's built-in catalog by GPU name; peaks from the GPUs sheet.":
+        "黄色为输入。加载项启用前，函数单元格显示 #NAME?（见 Start）。显存和带宽按 GPU 名称取自加载项内置目录；峰值取自 GPUs 工作表。",
+    "One request: the seed's GPT-3 answer (20-token prompt, 300-token answer)":
+        "单次请求：原始报告的 GPT-3 回答（20 词元提示，300 词元回答）",
+    "Parameters":
+        "参数量",
+    "GPT-3 175B (Brown et al. 2020)":
+        "GPT-3 1750 亿（Brown 等 2020）",
+    "Prompt tokens":
+        "提示词元数",
+    "Answer tokens":
+        "回答词元数",
+    "From the GPUs sheet (dropdown)":
+        "来自 GPUs 工作表（下拉列表）",
+    "Peak used for compute-bound parts":
+        "计算受限部分所用的峰值",
+    "The seed's 46.2%":
+        "原始报告的 46.2%",
+    "Batch (requests decoded together)":
+        "批大小（同时解码的请求数）",
+    "requests":
+        "个请求",
+    "Bytes per parameter":
+        "每个参数的字节数",
+    "bytes":
+        "字节",
+    "2 = FP16/BF16":
+        "2 = FP16/BF16",
+    "GPUs in tensor parallel":
+        "张量并行的 GPU 数",
+    "350 GB of weights need several A100s":
+        "350 GB 权重需要多块 A100",
+    "Layers":
+        "层数",
+    "GPT-3: 96 layers, 96 heads of 128":
+        "GPT-3：96 层，96 个 128 维注意力头",
+    "KV heads":
+        "KV 头数",
+    "Head dimension":
+        "头维度",
+    "Context held (prompt + answer)":
+        "上下文长度（提示 + 回答）",
+    "Compute for the request":
+        "该请求的算力",
+    "Seed row 4: 2 x params x tokens = 1.12E+14":
+        "原始报告第 4 行：2 × 参数量 × 词元数 = 1.12E+14",
+    "KV cache for the request":
+        "该请求的 KV 缓存",
+    "Seed's method: compute-bound, one GPU":
+        "原始报告的方法：计算受限，单块 GPU",
+    "Seed row 5: 0.78 s":
+        "原始报告第 5 行：0.78 秒",
+    "Roofline: one decode step":
+        "屋顶线模型：一个解码步",
+    "max(bytes read / bandwidth, FLOPs / peak), on the tensor-parallel GPUs":
+        "max(读取字节 ÷ 带宽, FLOPs ÷ 峰值)，在张量并行的 GPU 上",
+    "Roofline: whole answer":
+        "屋顶线模型：完整回答",
+    "Prefill (compute-bound) + one decode step per answer token. The Seed check and README say 8.05 s: the same call without the KV cache (reading its 1.5 GB each step: 8.087 s vs 8.053 s)":
+        "预填充（计算受限）+ 每个回答词元一个解码步。Seed check 和 README 给出 8.05 秒：同一调用但不计 KV 缓存（每步读取其 1.5 GB：8.087 秒对 8.053 秒）",
+    "Roofline / seed":
+        "屋顶线 ÷ 原始报告",
+    "Why the two times differ about tenfold: the seed divides the request's FLOPs by the GPU's peak, as if it multiplied all the time. But an answer is generated one token at a time, and each step first reads every weight from memory (GPT-3's FP16 weights are 350 GB, more than four 80 GB A100s hold). At batch 1 a step waits on memory bandwidth, not arithmetic, so the roofline time per token is weights / bandwidth. The compute-bound figure is a floor reached only when many requests share each weight read (large batch).":
+        "两个时间为何相差约十倍：原始报告用请求的 FLOPs 除以 GPU 峰值，仿佛 GPU 一直在做乘法。但回答是逐个词元生成的，每一步都要先从显存读取全部权重（GPT-3 的 FP16 权重为 350 GB，超过四块 80 GB A100 的容量）。批大小为 1 时，每一步等待的是显存带宽而不是运算，因此屋顶线模型下每个词元的时间是 权重 ÷ 带宽。计算受限的数字是一个下限，只有许多请求共享每次权重读取（大批量）时才能达到。",
+    "Memory: does the model fit?":
+        "显存：模型放得下吗？",
+    "Weights":
+        "权重",
+    "Weights + KV cache":
+        "权重 + KV 缓存",
+    "GPUs to hold it":
+        "容纳所需 GPU 数",
+    "Memory per GPU from the catalog x UsableMemory":
+        "目录中每块 GPU 的显存 × UsableMemory",
+    "Training memory (weights, gradients, Adam)":
+        "训练显存（权重、梯度、Adam）",
+    "16 bytes per parameter (ZeRO), activations excluded":
+        "每个参数 16 字节（ZeRO），不含激活值",
+    "GPUs to hold the training state":
+        "容纳训练状态所需 GPU 数",
+    "Serving: GPUs for a daily load (Llama 3.1 70B chat service)":
+        "服务：满足日负载所需 GPU（Llama 3.1 70B 聊天服务）",
+    "Requests per day":
+        "每日请求数",
+    "Prompt tokens per request":
+        "每请求提示词元数",
+    "Answer tokens per request":
+        "每请求回答词元数",
+    "Llama 3.1 70B: 80 layers, 8 KV heads of 128":
+        "Llama 3.1 70B：80 层，8 个 128 维 KV 头",
+    "Grouped-query attention keeps the cache small":
+        "分组查询注意力使缓存保持较小",
+    "GPUs per replica (tensor parallel)":
+        "每副本 GPU 数（张量并行）",
+    "Batch per replica":
+        "每副本批大小",
+    "Average load":
+        "平均负载",
+    "Share of the day a replica runs at full batch (traffic peaks, idle nights)":
+        "副本以满批运行的时间占全天的比例（流量高峰、夜间空闲）",
+    "Context per request":
+        "每请求上下文长度",
+    "KV cache of a full batch":
+        "满批的 KV 缓存",
+    "GPUs a replica needs for memory":
+        "副本因显存所需的 GPU 数",
+    "Must not exceed GPUs per replica":
+        "不得超过每副本 GPU 数",
+    "Replica throughput":
+        "副本吞吐量",
+    "Roofline decode, all sequences":
+        "屋顶线解码，全部序列",
+    "Answer tokens per day":
+        "每日回答词元数",
+    "Answer tokens per replica per day":
+        "每副本每日回答词元数",
+    "Replicas":
+        "副本数",
+    "replicas":
+        "个副本",
+    "GPUs needed":
+        "所需 GPU 数",
+    "Decode only: prefilling each prompt adds 2 x params x prompt tokens of compute, which at this batch mostly uses arithmetic that bandwidth-bound decode leaves idle.":
+        "仅计解码：每个提示的预填充另需 2 × 参数量 × 提示词元数的算力，在此批大小下主要利用受带宽限制的解码所闲置的运算能力。",
+    "Long context: Kimi's 2 million Chinese characters (Moonshot AI, March 2024)":
+        "长上下文：Kimi 的 200 万汉字（月之暗面，2024 年 3 月）",
+    "Chinese characters in the context":
+        "上下文中的汉字数",
+    "characters":
+        "字",
+    "Tokens per character":
+        "每字词元数",
+    "\"zh_char\" = 0.6 (DeepSeek); Moonshot: 1.5-2 characters per token, type 0.5 or 0.67; Kimi: 2M characters ~ 1M tokens":
+        "\"zh_char\" = 0.6（DeepSeek）；月之暗面：每词元 1.5-2 个字，可输入 0.5 或 0.67；Kimi：200 万字约 100 万词元",
+    "Parameters (assumed)":
+        "参数量（假设）",
+    "Kimi's architecture is not public: an assumed 70B model with Llama 3.1 70B's shape":
+        "Kimi 的架构未公开：假设为与 Llama 3.1 70B 结构相同的 700 亿参数模型",
+    "Model width (d_model)":
+        "模型宽度（d_model）",
+    "Bytes per weight and per cached value":
+        "每个权重和每个缓存值的字节数",
+    "2 = BF16":
+        "2 = BF16",
+    "Sequences at once":
+        "同时处理的序列数",
+    "Tokens in the context":
+        "上下文词元数",
+    "KV cache":
+        "KV 缓存",
+    "GPUs to hold weights + cache":
+        "容纳权重 + 缓存所需 GPU 数",
+    "Compute, 2 x params per token":
+        "算力，每词元 2 × 参数量",
+    "Compute with attention":
+        "含注意力的算力",
+    "At this length attention, not the weights, dominates":
+        "在此长度下，占主导的是注意力而不是权重",
+    "With attention / without":
+        "含注意力 ÷ 不含",
+    "Reading the context once (compute-bound, on those GPUs)":
+        "读完一遍上下文（计算受限，在上述 GPU 上）",
+    "Then each answer token":
+        "之后每个回答词元",
+    "Every step reads the weights and the whole cache":
+        "每一步都要读取权重和整个缓存",
+    "Seed check: the seed report's figures, recomputed by the workbook":
+        "Seed check：由本工作簿重新计算原始报告的数字",
+    "The seed: a 2024 Chinese industry report on large-model compute demand. 万 = 10,000 (38.89万 = 388,900). Workbook values show #NAME? until the add-in is on (see Start).":
+        "原始报告：2024 年一份关于大模型算力需求的中文行业报告。万 = 10,000（38.89万 = 388,900）。加载项启用前，工作簿数值显示 #NAME?（见 Start）。",
+    "#":
+        "#",
+    "What the report computes":
+        "报告计算的内容",
+    "Argument 1":
+        "参数 1",
+    "Argument 2":
+        "参数 2",
+    "Argument 3":
+        "参数 3",
+    "Argument 4":
+        "参数 4",
+    "Argument 5":
+        "参数 5",
+    "Argument 6":
+        "参数 6",
+    "Argument 7":
+        "参数 7",
+    "Scale":
+        "倍数",
+    "Report prints":
+        "报告印刷值",
+    "Report's value":
+        "报告数值",
+    "Workbook value":
+        "工作簿数值",
+    "Workbook - report":
+        "工作簿 − 报告",
+    "Difference (%)":
+        "差异（%）",
+    "1":
+        "1",
+    "GPT-3 training compute":
+        "GPT-3 训练算力",
+    "2":
+        "2",
+    "A100-days to train GPT-3":
+        "训练 GPT-3 所需 A100·天",
+    "2 (peak typed)":
+        "2（直接输入峰值）",
+    "A100-days, the A100 given as 312 TFLOPS":
+        "A100·天，A100 以 312 TFLOPS 给出",
+    "3":
+        "3",
+    "Days on 1,000 A100s":
+        "在 1,000 块 A100 上的天数",
+    "4":
+        "4",
+    "One GPT-3 answer (20 + 300 tokens)":
+        "一次 GPT-3 回答（20 + 300 词元）",
+    "5":
+        "5",
+    "Seconds for that answer on one A100":
+        "该回答在单块 A100 上的秒数",
+    "a compute floor: decode is bandwidth-bound; RESPONSE_SECONDS on 8 A100s gives ~8 s":
+        "是算力下限：解码受带宽限制；RESPONSE_SECONDS 在 8 块 A100 上约为 8 秒",
+    "6":
+        "6",
+    "Tokens in a 224x224 image (BEiT)":
+        "一张 224×224 图像的词元数（BEiT）",
+    "7":
+        "7",
+    "Words that 196 tokens equal":
+        "196 个词元相当的单词数",
+    "4/3 tokens per word holds for English only; Chinese is ~0.6 tokens per character":
+        "每词 4/3 个词元只适用于英文；中文约为每字 0.6 个词元",
+    "8":
+        "8",
+    "Tokens in a 1024x768 image":
+        "一张 1024×768 图像的词元数",
+    "9":
+        "9",
+    "Tokens in all images of 2022 (1e11 images)":
+        "2022 年全部图像的词元数（1e11 张）",
+    "10":
+        "10",
+    "Compute to train a 500B model on them":
+        "用它们训练 5000 亿参数模型的算力",
+    "11":
+        "11",
+    "H100s to do it in 30 days":
+        "30 天内完成所需 H100 数",
+    "1979 TFLOPS is H100's with-sparsity headline; the dense 989.5 needs 777,768 GPUs":
+        "1979 TFLOPS 是 H100 含稀疏的宣传值；按稠密 989.5 需要 777,768 块 GPU",
+    "12":
+        "12",
+    "Five vendors doing the same":
+        "五家厂商做同样的事",
+    "11 corrected":
+        "11 更正",
+    "H100s in 30 days at the DENSE peak":
+        "按稠密峰值 30 天所需 H100 数",
+    "5 corrected":
+        "5 更正",
+    "The same answer with the decode roofline, 8 A100s":
+        "同一回答按解码屋顶线模型，8 块 A100",
+    "Published runs the Training sheet reproduces":
+        "Training 工作表复现的已发表训练",
+    "DeepSeek-V3: H800 GPU-hours":
+        "DeepSeek-V3：H800 GPU·小时",
+    "2,788,000":
+        "2,788,000",
+    "DeepSeek-V3 technical report (arXiv 2412.19437), Table 1: 2.788M H800 GPU-hours in total":
+        "DeepSeek-V3 技术报告（arXiv 2412.19437）表 1：共 278.8 万 H800 GPU·小时",
+    "DeepSeek-V3: cost at $2/GPU-hour":
+        "DeepSeek-V3：按 2 美元/GPU·小时的成本",
+    "5,576,000":
+        "5,576,000",
+    "Same table: $5.576M (rental assumption; excludes research and ablations)":
+        "同一表格：557.6 万美元（租用假设；不含研究与消融实验）",
+    "Where the report is wrong or incomplete:":
+        "报告的错误或不完整之处：",
+    "Row 11 uses a WITH-SPARSITY peak: 1,979 TFLOPS is NVIDIA's H100 SXM FP16 headline with 2:4 structured sparsity; dense training gets 989.5, so the real need is 777,768 H100s, twice":
+        "第 11 行使用了含稀疏的峰值：1,979 TFLOPS 是 NVIDIA H100 SXM 含 2:4 结构化稀疏的 FP16 宣传值；稠密训练只有 989.5，因此实际需要 777,768 块 H100，",
+    "the report's. Its A100 figure (312) is dense, so the report mixes the two.":
+        "是报告数字的两倍。而其 A100 数字（312）是稠密值，报告混用了两者。",
+    "Row 5 is a compute floor nobody reaches at batch 1: decoding reads all 350 GB of weights per token, which do not even fit on one A100; on 8 A100s the roofline gives about 8 s for":
+        "第 5 行是批大小为 1 时无人能达到的算力下限：解码每个词元都要读取全部 350 GB 权重，单块 A100 甚至放不下；在 8 块 A100 上，屋顶线模型给出",
+    "the 300 tokens, not 0.78 s.":
+        "300 个词元约需 8 秒，而不是 0.78 秒。",
+    "46.2% is PaLM 540B's reported MFU on TPU v4 (Chowdhery et al. 2022), not an A100 measurement.":
+        "46.2% 是 PaLM 540B 在 TPU v4 上报告的 MFU（Chowdhery 等 2022），不是 A100 的实测值。",
+    "4/3 tokens per word is English. For Chinese, vendors publish about 0.6 tokens per character (DeepSeek) or 1.5-2 characters per token (Moonshot/Kimi).":
+        "每词 4/3 个词元是英文的比例。中文方面，厂商公布的约为每字 0.6 个词元（DeepSeek）或每词元 1.5-2 个字（月之暗面/Kimi）。",
+    "The report's video section (MagicVideo-V2) stops before computing anything; the Multimodal sheet carries it through with VIDEO_TOKENS.":
+        "报告的视频部分（MagicVideo-V2）在计算之前就停止了；Multimodal 工作表用 VIDEO_TOKENS 把它算完。",
+    "Sources: papers, datasheets, prices and assumptions":
+        "Sources：论文、数据手册、价格和假设",
+    "Links were checked when the catalog was compiled; prices are dated assumptions.":
+        "链接在编制目录时核对过；价格是注明日期的假设。",
+    "Figures of {gpu}":
+        "{gpu} 的数值",
+    "${price} per GPU-hour":
+        "每 GPU·小时 {price} 美元",
+    "Papers and documentation":
+        "论文与文档",
+    "Topic":
+        "主题",
+    "Source":
+        "来源",
+    "Link":
+        "链接",
+    "Used for":
+        "用途",
+    "Kaplan et al. 2020, Scaling Laws for Neural Language Models, section 2.1":
+        "Kaplan 等 2020，Scaling Laws for Neural Language Models，第 2.1 节",
+    "TRAIN_FLOPS = 6 x params x tokens; INFER_FLOPS = 2 x params per token":
+        "TRAIN_FLOPS = 6 × 参数量 × 词元数；INFER_FLOPS = 每词元 2 × 参数量",
+    "Compute-optimal tokens":
+        "算力最优词元数",
+    "Hoffmann et al. 2022, Training Compute-Optimal Large Language Models (Chinchilla)":
+        "Hoffmann 等 2022，Training Compute-Optimal Large Language Models（Chinchilla）",
+    "CHINCHILLA_TOKENS: about 20 tokens per parameter":
+        "CHINCHILLA_TOKENS：每个参数约 20 个词元",
+    "MFU; attention FLOPs":
+        "MFU；注意力 FLOPs",
+    "Chowdhery et al. 2022, PaLM: Scaling Language Modeling with Pathways, appendix B":
+        "Chowdhery 等 2022，PaLM: Scaling Language Modeling with Pathways，附录 B",
+    "Model FLOPs utilization; PaLM 540B's 46.2% (the seed's figure)":
+        "模型算力利用率；PaLM 540B 的 46.2%（原始报告的数字）",
+    "GPT-3":
+        "GPT-3",
+    "Brown et al. 2020, Language Models are Few-Shot Learners, table 2.1":
+        "Brown 等 2020，Language Models are Few-Shot Learners，表 2.1",
+    "175B parameters, 300B tokens, 96 layers x 96 heads x 128":
+        "1750 亿参数，3000 亿词元，96 层 × 96 头 × 128",
+    "DeepSeek-V3":
+        "DeepSeek-V3",
+    "DeepSeek-AI 2024, DeepSeek-V3 Technical Report, table 1":
+        "DeepSeek-AI 2024，DeepSeek-V3 Technical Report，表 1",
+    "37B active of 671B, 14.8T tokens, 2.788M H800 GPU-hours, $2/GPU-hour":
+        "6710 亿中激活 370 亿，14.8 万亿词元，278.8 万 H800 GPU·小时，2 美元/GPU·小时",
+    "Llama 3":
+        "Llama 3",
+    "Llama Team, Meta 2024, The Llama 3 Herd of Models":
+        "Llama Team，Meta 2024，The Llama 3 Herd of Models",
+    "70B shape (80 layers, 8 KV heads of 128); MFU 38-43% at 405B":
+        "70B 结构（80 层，8 个 128 维 KV 头）；405B 的 MFU 为 38-43%",
+    "Training memory":
+        "训练显存",
+    "Rajbhandari et al. 2020, ZeRO: Memory Optimizations Toward Training Trillion Parameter Models, section 3.1":
+        "Rajbhandari 等 2020，ZeRO: Memory Optimizations Toward Training Trillion Parameter Models，第 3.1 节",
+    "TRAIN_MEMORY_GB: 16 bytes per parameter with Adam":
+        "TRAIN_MEMORY_GB：使用 Adam 时每个参数 16 字节",
+    "Decode roofline":
+        "解码屋顶线",
+    "Pope et al. 2022, Efficiently Scaling Transformer Inference":
+        "Pope 等 2022，Efficiently Scaling Transformer Inference",
+    "DECODE_MS, RESPONSE_SECONDS, TOKENS_PER_SECOND":
+        "DECODE_MS、RESPONSE_SECONDS、TOKENS_PER_SECOND",
+    "Roofline model":
+        "屋顶线模型",
+    "Williams, Waterman and Patterson 2009, Roofline: an insightful visual performance model":
+        "Williams、Waterman 和 Patterson 2009，Roofline: an insightful visual performance model",
+    "Time = max(bytes / bandwidth, FLOPs / peak)":
+        "时间 = max(字节 ÷ 带宽, FLOPs ÷ 峰值)",
+    "Ainslie et al. 2023, GQA: Training Generalized Multi-Query Transformer Models":
+        "Ainslie 等 2023，GQA: Training Generalized Multi-Query Transformer Models",
+    "KV_CACHE_GB with fewer key/value heads than query heads":
+        "KV_CACHE_GB：键/值头少于查询头时",
+    "Image tokens":
+        "图像词元",
+    "Dosovitskiy et al. 2021, An Image is Worth 16x16 Words (ViT)":
+        "Dosovitskiy 等 2021，An Image is Worth 16x16 Words（ViT）",
+    "IMAGE_TOKENS: one token per patch":
+        "IMAGE_TOKENS：每块一个词元",
+    "Bao et al. 2022, BEiT: BERT Pre-Training of Image Transformers":
+        "Bao 等 2022，BEiT: BERT Pre-Training of Image Transformers",
+    "224 x 224 in 16 x 16 patches = 196 tokens (seed row 6)":
+        "224 × 224 切成 16 × 16 的块 = 196 个词元（原始报告第 6 行）",
+    "Liu et al. 2023, Improved Baselines with Visual Instruction Tuning (LLaVA-1.5)":
+        "Liu 等 2023，Improved Baselines with Visual Instruction Tuning（LLaVA-1.5）",
+    "336 px through CLIP ViT-L/14: 576 tokens":
+        "336 像素经 CLIP ViT-L/14：576 个词元",
+    "Video tokens":
+        "视频词元",
+    "Arnab et al. 2021, ViViT: A Video Vision Transformer":
+        "Arnab 等 2021，ViViT: A Video Vision Transformer",
+    "VIDEO_TOKENS' temporal patches (tubelets)":
+        "VIDEO_TOKENS 的时间块（tubelet）",
+    "Video generation":
+        "视频生成",
+    "Wang et al. 2024, MagicVideo-V2: Multi-Stage High-Aesthetic Video Generation":
+        "Wang 等 2024，MagicVideo-V2: Multi-Stage High-Aesthetic Video Generation",
+    "The stages on the Multimodal sheet":
+        "Multimodal 工作表中的各阶段",
+    "MFU of real runs":
+        "实际训练的 MFU",
+    "Epoch AI, data on notable AI models (hardware utilization)":
+        "Epoch AI，知名 AI 模型数据（硬件利用率）",
+    "DefaultMFU 0.40 (median of known runs about 0.375)":
+        "DefaultMFU 0.40（已知训练的中位数约 0.375）",
+    "Tokens per word":
+        "每词词元数",
+    "OpenAI Help Center, What are tokens and how to count them?":
+        "OpenAI 帮助中心，What are tokens and how to count them?",
+    "1 token ~ 0.75 English words (TOKENS_TO_WORDS, TEXT_TOKENS)":
+        "1 个词元约 0.75 个英文单词（TOKENS_TO_WORDS、TEXT_TOKENS）",
+    "DeepSeek API docs, Token & Token Usage":
+        "DeepSeek API 文档，Token & Token Usage",
+    "0.3 tokens per English character, 0.6 per Chinese":
+        "每个英文字符 0.3 个词元，每个汉字 0.6 个",
+    "Moonshot AI (Kimi) platform docs":
+        "月之暗面（Kimi）开放平台文档",
+    "1 token ~ 1.5-2 Chinese characters":
+        "1 个词元约 1.5-2 个汉字",
+    "Kimi 2M characters":
+        "Kimi 200 万字",
+    "Kimi long-context announcement, March 2024 (secondary report)":
+        "Kimi 长上下文发布，2024 年 3 月（二手报道）",
+    "2,000,000 Chinese characters ~ 1M tokens":
+        "2,000,000 个汉字约 100 万词元",
+    "The seed":
+        "原始报告",
+    "A 2024 Chinese industry report on large-model compute demand (the project's seed)":
+        "2024 年一份关于大模型算力需求的中文行业报告（本项目的起点）",
+    "The worked figures on the Seed check sheet":
+        "Seed check 工作表中的算例",
+    "Datasheets (one per GPU on the GPUs sheet)":
+        "数据手册（GPUs 工作表中每块 GPU 一份）",
+    "Datasheet":
+        "数据手册",
+    "Prices ($/GPU-hour assumptions on the GPUs sheet)":
+        "价格（GPUs 工作表中的美元/GPU·小时假设）",
+    "Price":
+        "价格",
+    "Assumptions (defined names on the Start sheet)":
+        "假设（Start 工作表中的定义名称）",
+    "Assumption":
+        "假设",
+    "This is the hand-off copy: every result is a native Excel formula (no add-in, no macros, no Python), so it opens and recalculates in Excel on any platform, LibreOffice, Gnumeric and Google Sheets. Yellow cells are inputs; white cells are locked formulas you can read step by step.":
+        "这是交接副本：每个结果都是原生 Excel 公式（无需加载项、宏或 Python），因此可在任何平台的 Excel、LibreOffice、Gnumeric 和 Google 表格中打开并重新计算。黄色单元格是输入；白色单元格是锁定的公式，可逐步查看。",
+    "How to use this copy (no add-in needed)":
+        "如何使用本副本（无需加载项）",
+    "1. Change an assumption below (yellow): every formula that names it (DefaultMFU, PUE, BwEfficiency...) recalculates.":
+        "1. 修改下方的假设（黄色）：所有引用它的公式（DefaultMFU、PUE、BwEfficiency……）都会重新计算。",
+    "2. GPUs sheet: edit a datasheet figure or price (every sheet looks figures up there by GPU name), or add a GPU in the first empty row below the table for use on the Training sheet.":
+        "2. GPUs 工作表：修改数据手册数值或价格（各工作表都按 GPU 名称在那里查找数值），或在表格下方第一个空行添加 GPU，供 Training 工作表使用。",
+    "3. Training sheet: type a new scenario in the next empty yellow row; its formulas, checks and the chart are already in place. Blank MFU, precision or price mean the defaults named on this sheet.":
+        "3. Training 工作表：在下一个空的黄色行输入新情景；公式、校验和图表都已就绪。MFU、精度或价格留空即采用本工作表中命名的默认值。",
+    "4. Each result's formula is native arithmetic on labelled cells (helper columns show the GPU row, peak, TDP, MFU and price used); the Sources sheet gives the paper or datasheet behind each figure.":
+        "4. 每个结果的公式都是基于带标签单元格的原生算术（辅助列显示所用的 GPU 行号、峰值、TDP、MFU 和价格）；Sources 工作表给出每个数值背后的论文或数据手册。",
+    "The workbook was written by flopsheet; its Python add-in version (flopsheet.xlsm) computes the same figures with functions such as GPU_DAYS, listed below for reference.":
+        "本工作簿由 flopsheet 生成；其 Python 加载项版本（flopsheet.xlsm）用 GPU_DAYS 等函数计算相同的数值，下面列出以供参考。",
+    "Every figure the workbook uses comes from this sheet: peaks, memory, bandwidth, TDP and prices are looked up by GPU name, so an edit here changes every result on recalculation. A GPU added below the table is found by the Training and Multimodal sheets; the Inference formulas look up the catalog's rows only (edit a row there). Prices are dated assumptions, not quotes.":
+        "工作簿用到的每个数值都来自本工作表：峰值、显存、带宽、TDP 和价格都按 GPU 名称查找，因此在此修改后，重新计算时所有结果随之改变。在表格下方添加的 GPU 可被 Training 和 Multimodal 工作表找到；Inference 的公式只查找目录中的行（请在目录行中修改）。价格是注明日期的假设，不是报价。",
+    "Inputs are yellow. Every formula is native Excel and recalculates in any spreadsheet.":
+        "黄色为输入。所有公式都是原生 Excel 公式，在任何电子表格软件中都能重新计算。",
+    "Inputs are yellow. Every formula is native Excel; peaks, memory and bandwidth are looked up on the GPUs sheet by GPU name, so edits there flow through.":
+        "黄色为输入。所有公式都是原生 Excel 公式；峰值、显存和带宽按 GPU 名称在 GPUs 工作表中查找，在那里修改即可生效。",
+    "The seed: a 2024 Chinese industry report on large-model compute demand. 万 = 10,000 (38.89万 = 388,900). Workbook values are native formulas on the argument cells; edit an argument to see the effect.":
+        "原始报告：2024 年一份关于大模型算力需求的中文行业报告。万 = 10,000（38.89万 = 388,900）。工作簿数值是基于参数单元格的原生公式；修改参数即可看到效果。",
+    "Productive share of wall-clock time when a scenario leaves it blank":
+        "情景未填写时采用的有效时间比例（goodput，实际时间中用于有效训练的份额）",
+    "Llama 3.1 405B: 0.346 whole-run utilisation (3.8e25 FLOPs in 30.84M H100-hours) over its ~0.40 MFU; PaLM and BLOOM ~0.65 (flopsheet engine/training.py)":
+        "Llama 3.1 405B：全程利用率 0.346（3084 万 H100·小时完成 3.8e25 FLOPs），除以其约 0.40 的 MFU；PaLM 和 BLOOM 约 0.65（flopsheet engine/training.py）",
+    "Training compute in FLOPs: 6 x params x tokens, plus attention if layers, d_model and seq_len are given; a model name gives its active parameters and published tokens.":
+        "训练算力（FLOPs）：6 × 参数量 × 词元数；若给出 layers、d_model 和 seq_len，再加上注意力部分；给出模型名称时采用其激活参数量和已公布的词元数。",
+    "Whole-run utilisation of a published run: flops / (gpu_hours x 3600 x the GPU's dense peak) = MFU x goodput.":
+        "已发表训练的全程利用率：flops ÷ (gpu_hours × 3600 × GPU 稠密峰值) = MFU × goodput。",
+    "FLOPs to answer one request: 2 x params per token, plus causal attention if layers and d_model are given (or params names a catalog model: its layers and heads x head_dim).":
+        "回答一次请求的 FLOPs：每个词元 2 × 参数量；若给出 layers 和 d_model（或 params 为目录中的模型名称：取其层数和头数 × 头维度），再加上因果注意力部分。",
+    "Seconds to the first token: prefill of the prompt, compute (with causal attention for a model name) or reading the weights once, whichever is slower, plus tensor-parallel all-reduces.":
+        "首个词元的等待秒数：提示词预填充，取计算（模型名称时含因果注意力）与读取一遍权重中较慢者，再加上张量并行的 all-reduce。",
+    "GPUs to serve a daily load at its peak hour, counting prefill and decode, at the largest batch that keeps each token under latency_ms and fits in memory.":
+        "在高峰时段承载日负载所需的 GPU 数，计入预填充和解码，批大小取使每个词元低于 latency_ms 且放得进显存的最大值。",
+    "Memory of the weights in GB (1e9 bytes); a model name counts all its weights (every expert).":
+        "权重占用的显存（GB，1e9 字节）；给出模型名称时计入全部权重（所有专家）。",
+    "KV cache in GB: 2 x layers x kv_heads x head_dim x bytes x context_tokens x batch / 1e9, or a catalog model's own cache: KV_CACHE_GB(model, context_tokens, [batch], [bytes_per_value], [gpus]).":
+        "KV 缓存（GB）：2 × layers × kv_heads × head_dim × 字节数 × context_tokens × batch ÷ 1e9，或目录中模型自身的缓存：KV_CACHE_GB(model, context_tokens, [batch], [bytes_per_value], [gpus])。",
+    "One figure of a model from the catalog: total or active parameters, layers, heads, experts, training tokens, GPU-hours, or its source.":
+        "目录中模型的一项数值：总参数量或激活参数量、层数、头数、专家数、训练词元数、GPU·小时或来源。",
+    "The model catalog's names as a column (spills).":
+        "模型目录中的名称，按列返回（溢出）。",
+    "What it would really take (goodput 1: the seed ignores downtime)":
+        "实际所需（goodput 取 1：原始报告忽略停机时间）",
+    "The helper columns right of the inputs show what each result uses (GPU row, precision, peak, TDP, MFU, goodput, price). A peak of 0 means the GPUs sheet has no dense figure for that precision. Energy = GPU-hours x TDP x PUE. Function cells show #NAME? until the add-in is on (see Start).":
+        "输入右侧的辅助列显示每个结果所用的中间量（GPU 行号、精度、峰值、TDP、MFU、goodput、价格）。峰值为 0 表示 GPUs 工作表没有该精度的稠密数值。能耗 = GPU·小时 × TDP × PUE。加载项启用前，函数单元格显示 #NAME?（见 Start）。",
+    "The helper columns right of the inputs show what each result uses (GPU row, precision, peak, TDP, MFU, goodput, price). A peak of 0 means the GPUs sheet has no dense figure for that precision. Energy = GPU-hours x TDP x PUE. Every formula is native Excel: it recalculates in Excel, LibreOffice, Gnumeric or Google Sheets.":
+        "输入右侧的辅助列显示每个结果所用的中间量（GPU 行号、精度、峰值、TDP、MFU、goodput、价格）。峰值为 0 表示 GPUs 工作表没有该精度的稠密数值。能耗 = GPU·小时 × TDP × PUE。所有公式都是原生 Excel 公式：在 Excel、LibreOffice、Gnumeric 或 Google 表格中都能重新计算。",
+    "Goodput (blank = Default goodput)":
+        "goodput（空 = 默认 goodput）",
+    "Goodput used":
+        "所用 goodput",
+    "Seed rows 1-3: 6 x 175B x 300B at 46.2% of A100's 312 TFLOPS. 46.2% is PaLM 540B's MFU on TPU v4 (Chowdhery et al. 2022), not an A100 measurement; GPT-3 itself trained on V100s. $2/GPU-hour: MosaicML's A100 rental assumption. Goodput 1: the seed ignores downtime.":
+        "原始报告第 1-3 行：6 × 1750 亿 × 3000 亿，按 A100 的 312 TFLOPS 的 46.2% 计。46.2% 是 PaLM 540B 在 TPU v4 上的 MFU（Chowdhery 等 2022），不是 A100 的实测值；GPT-3 本身在 V100 上训练。2 美元/GPU·小时：MosaicML 的 A100 租用假设。goodput 取 1：原始报告忽略停机时间。",
+    "Seed rows 9-11 at H100's DENSE fp16 peak (989.5 TFLOPS), the rate training can use: twice the seed's GPU count. Tokens come from the Multimodal sheet. Goodput 1, as the seed.":
+        "原始报告第 9-11 行，按 H100 的稠密 fp16 峰值（989.5 TFLOPS），即训练实际可用的速率：所需 GPU 数是原始报告的两倍。词元数取自 Multimodal 工作表。goodput 取 1，与原始报告相同。",
+    "Mixture-of-experts: use ACTIVE parameters. The report (arXiv 2412.19437) states 2.788M H800 GPU-hours, $5.576M at $2/GPU-hour; MFU 0.33 of the dense BF16 peak reproduces it (GEMMs ran in FP8). 0.33 is whole-run utilisation (IMPLIED_MFU), downtime included, so goodput is 1 here.":
+        "混合专家模型：用激活参数量。报告（arXiv 2412.19437）给出 278.8 万 H800 GPU·小时，按 2 美元/GPU·小时计为 557.6 万美元；按稠密 BF16 峰值的 0.33 MFU 可复现（GEMM 以 FP8 运行）。0.33 是含停机时间的全程利用率（IMPLIED_MFU），因此这里 goodput 取 1。",
+    "Goodput is a fraction: type 0.85 or 85% for 85%":
+        "goodput 是比例：85% 请输入 0.85 或 85%",
+}
+
+# Defined names that stay as written: formulas use them verbatim.
+SAME = frozenset({
+    "BwEfficiency",
+    "DaysPerMonth",
+    "DefaultGoodput",
+    "DefaultMFU",
+    "DefaultPrecision",
+    "PUE",
+    "SecondsPerDay",
+    "UsableMemory",
+    "WattsPerMW",
+})

@@ -1,0 +1,166 @@
+"""The proof a finance reader would ask for: the same scripted edits on the hand-off copy (recalculated
+by LibreOffice and by Gnumeric) and on the add-in template (evaluated through the registry, as the
+add-in computes) give the figures Python computes for the same inputs.
+
+Edits (openpyxl on OUR generated files): a scenario typed in the first empty Training row with
+precision and MFU left blank, a GPU added below the GPUs table and a second scenario using it, a price,
+a TDP and DefaultMFU changed. Also: the copy's formula statistics, printed."""
+
+from __future__ import annotations
+
+import statistics
+
+import openpyxl
+import pytest
+
+from flopsheet import catalog
+from flopsheet.functions import REGISTRY as F
+from flopsheet.template import build_template, write_copy
+from flopsheet.template.build import formula_stats
+from flopsheet.template.formula_eval import Evaluator
+from flopsheet.template.sheets import training as tr
+from ooxml import assert_valid
+
+NEW, ACME = 10, 11  # the first empty scenario rows (five shipped scenarios from row 5)
+MFU, H100_PRICE, A100_TDP = 0.5, 3.0, 500.0
+ACME_PEAK, ACME_TDP, ACME_PRICE = 1000.0, 800.0, 1.5
+
+
+def _edit(wb) -> None:
+    gpus, training = wb["GPUs"], wb["Training"]
+    keys = {c.value: c.column_letter for c in gpus[5] if c.value}
+    row = {c.value: c.row for c in gpus["A"] if c.value}
+    gpus[f"{keys['usd_per_gpu_hour']}{row['H100 SXM']}"] = H100_PRICE
+    gpus[f"{keys['tdp_w']}{row['A100 SXM 80GB']}"] = A100_TDP
+    new = max(row.values()) + 1
+    for key, value in (("name", "Acme X1"), ("bf16", ACME_PEAK), ("tdp_w", ACME_TDP),
+                       ("usd_per_gpu_hour", ACME_PRICE), ("memory_gb", 96.0), ("bandwidth_tbs", 4.0)):
+        gpus[f"{keys[key]}{new}"] = value
+    sheet, cell = wb.defined_names["DefaultMFU"].attr_text.split("!")
+    wb[sheet][cell.replace("$", "")] = MFU
+    L = tr.LETTER
+    for r, name, gpu in ((NEW, "Llama-style 70B on H100", "H100 SXM"), (ACME, "70B on Acme X1", "Acme X1")):
+        for key, value in (("name", name), ("params", 7e10), ("tokens", 1.4e12), ("gpu", gpu), ("gpus", 1024.0),
+                           ("deadline", 30.0)):
+            training[f"{L[key]}{r}"] = value
+
+
+def _expected() -> dict[tuple[int, str], float]:
+    """What Python computes for the edited inputs (registry functions on numbers; energy by its engine
+    formula with the GPUs sheet's TDP), independent of the workbook's formulas."""
+    flops = 6 * 7e10 * 1.4e12
+    h100 = catalog.resolve("H100 SXM")
+    out = {}
+    for r, peak, price, tdp in ((NEW, catalog.spec(h100, "bf16_tflops"), H100_PRICE, h100.tdp_w),
+                                (ACME, ACME_PEAK, ACME_PRICE, ACME_TDP)):
+        hours = F["GPU_HOURS"](flops, peak, MFU)
+        out |= {(r, "peak"): peak, (r, "mfu_used"): MFU, (r, "usd_used"): price, (r, "flops"): flops,
+                (r, "gpu_days"): F["GPU_DAYS"](flops, peak, MFU), (r, "days"): F["TRAIN_DAYS"](flops, peak, 1024, MFU),
+                (r, "needed"): F["GPUS_NEEDED"](flops, peak, 30, MFU),
+                (r, "cost"): F["TRAIN_COST"](flops, peak, price, MFU), (r, "energy"): hours * tdp * 1.2 / 1e6}
+    gpt3_hours = F["GPU_HOURS"](6 * 175e9 * 300e9, 312.0, 0.462, None, 1.0)  # row 5: A100 fp16, its MFU, goodput 1
+    out[(5, "energy")] = gpt3_hours * A100_TDP * 1.2 / 1e6
+    return out
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    d = tmp_path_factory.mktemp("copy-edits")
+    xlsm, xlsx = d / "flopsheet.xlsm", d / "flopsheet.xlsx"
+    build_template(xlsm)
+    write_copy(xlsx)
+    edited = d / "edited.xlsx"
+    wb = openpyxl.load_workbook(xlsx)
+    _edit(wb)
+    wb.save(edited)
+    assert_valid(xlsx)
+    assert_valid(edited)
+    return xlsm, xlsx, edited
+
+
+def _check(value_of) -> None:
+    for (r, key), want in _expected().items():
+        got = value_of(f"{tr.LETTER[key]}{r}")
+        assert got == pytest.approx(want, rel=1e-9), (r, key, got, want)
+
+
+def test_the_template_follows_the_edits(files):
+    xlsm, _, _ = files
+    wb = openpyxl.load_workbook(xlsm)
+    _edit(wb)
+    ev = Evaluator(wb)
+    _check(lambda coord: ev.value("Training", coord))
+
+
+def test_the_copy_follows_the_edits_in_libreoffice(files, soffice, tmp_path):
+    from flopsheet.recalc import recalculate
+
+    _, _, edited = files
+    out = recalculate(edited, tmp_path / "lo.xlsx")
+    ws = openpyxl.load_workbook(out, data_only=True)["Training"]
+    _check(lambda coord: ws[coord].value)
+
+
+def test_the_copy_follows_the_edits_in_gnumeric(files, gnumeric, tmp_path):
+    from flopsheet.recalc import recalculate_gnumeric
+
+    _, _, edited = files
+    out = recalculate_gnumeric(edited, tmp_path / "gnumeric.xlsx")
+    ws = openpyxl.load_workbook(out, data_only=True)["Training"]
+    _check(lambda coord: ws[coord].value)
+
+
+def test_the_chart_covers_every_scenario_row(files):
+    import zipfile
+
+    _, xlsx, _ = files
+    with zipfile.ZipFile(xlsx) as z:
+        chart = next(z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart"))
+    last = tr.FIRST_ROW + 5 + 25 - 1  # shipped + pre-formatted rows
+    assert f"$A${tr.FIRST_ROW}:$A${last}" in chart and f"${tr.LETTER['gpu_days']}${last}" in chart
+
+
+def test_formula_statistics_of_the_copy(files):
+    _, xlsx, _ = files
+    count, median, longest, where = formula_stats(xlsx)
+    print(f"\nhand-off copy of the template: {count} formulas, median {median:g} characters, longest {longest} ({where})")
+    wb = openpyxl.load_workbook(xlsx)
+    lengths = sorted((len(c.value), f"{ws.title}!{c.coordinate}") for ws in wb.worksheets for row in ws.iter_rows()
+                     for c in row if isinstance(c.value, str) and c.value.startswith("="))
+    assert (count, longest) == (len(lengths), lengths[-1][0]) and median == statistics.median(n for n, _ in lengths)
+    assert len(lengths) > 400
+    # The template's own intermediate columns (GPU row, precision, peak, TDP, MFU, price) and the energy
+    # formula are short native formulas in the copy too.
+    helpers = {f"Training!{tr.LETTER[k]}{r}" for k in ("row", "prec_used", "peak", "tdp", "mfu_used", "usd_used",
+                                                         "energy") for r in range(tr.FIRST_ROW, tr.FIRST_ROW + 30)}
+    assert max(n for n, where in lengths if where in helpers) <= 80
+
+
+@pytest.mark.xfail(strict=True, reason="the function twins (flopsheet.handoff.twins, helper args10's work) still "
+                                       "inline the GPU lookup and typed defaults; strict: remove this mark when "
+                                       "they reference the template's helper cells and named assumptions")
+def test_no_formula_of_the_copy_is_longer_than_250_characters(files):
+    _, xlsx, _ = files
+    wb = openpyxl.load_workbook(xlsx)
+    assert max(len(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
+               if isinstance(c.value, str) and c.value.startswith("=")) <= 250
+
+
+def _errors(path) -> list[str]:
+    wb = openpyxl.load_workbook(path, data_only=True)
+    return [f"{ws.title}!{c.coordinate}: {c.value}" for ws in wb.worksheets for row in ws.iter_rows() for c in row
+            if isinstance(c.value, str) and c.value.startswith("#") and c.value.rstrip("!?/0").upper() in
+            ("#N/A", "#VALUE", "#DIV", "#NUM", "#NAME", "#REF", "#NULL")]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_no_cell_of_either_edition_shows_an_error(lang, soffice, gnumeric, tmp_path):
+    """Recalculated by LibreOffice and by Gnumeric, neither edition's copy shows #N/A, #VALUE!... anywhere
+    (an energy cell would be allowed #N/A only because its header says why; none needs it today)."""
+    from flopsheet.recalc import recalculate_gnumeric
+
+    out = tmp_path / f"copy-{lang}.xlsx"
+    write_copy(out, recalc=True, lang=lang)  # cached values computed by LibreOffice
+    assert _errors(out) == []
+    assert _errors(recalculate_gnumeric(out, tmp_path / f"gnumeric-{lang}.xlsx")) == []
+    assert_valid(out)
