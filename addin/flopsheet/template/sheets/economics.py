@@ -17,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from flopsheet import placeholders
 from flopsheet.catalog import prices
 from flopsheet.engine.economics import CAPEX_OVERHEAD, DEFAULT_YEARS
+from flopsheet.template import i18n
 from flopsheet.template import scenarios as sc
 from flopsheet.template import styles as st
 from flopsheet.template.layout import GPU_LIST, INFERENCE, TRAINING, Block, Ctx, finish, quoted, validate_list, widths
@@ -45,18 +46,20 @@ class Rows:
             return self.ctx.ref(sheet or title, key, title)
         return placeholders.fill(template, at)
 
-    def _label(self, label, unit, note):
+    def _label(self, label, unit, note, translate=True):
+        """Wording goes through i18n.tr; a row built from data (a price row's GPU, provider, date and
+        link) is assembled from translated pieces by its caller and written as is."""
         r = self.b.row
-        st.set_text(self.ws.cell(r, 1), label)
+        st.set_text(self.ws.cell(r, 1), label, translate=translate)
         if unit:
             st.set_text(self.ws.cell(r, 5), unit)
         if note:
-            st.set_text(self.ws.cell(r, 7), note, st.NOTE)
+            st.set_text(self.ws.cell(r, 7), note, st.NOTE, translate)
 
-    def input(self, key, label, unit, fmt, base, low=None, high=None, note="", style=st.INPUT):
+    def input(self, key, label, unit, fmt, base, low=None, high=None, note="", style=st.INPUT, translate=True):
         """An input row; low/high default to the base (a certain figure). A value starting with
         "=" is a formula template (e.g. a price-table cell) and is written locked."""
-        self._label(label, unit, note)
+        self._label(label, unit, note, translate)
         for case, v in (("base", base), ("low", base if low is None else low), ("high", base if high is None else high)):
             cell = self.ws.cell(self.b.row, COL[case])
             self.ctx.cells[(self.ws.title, key + SUFFIX[case])] = f"${'ABCD'[COL[case] - 1]}${self.b.row}"
@@ -97,13 +100,14 @@ def _price_table(rows: Rows, b: Block) -> None:
     b.section("1. Prices in use (the price table: dated, primary source per row; estimates marked)")
     rows.header("Price")
     for i, p in enumerate(prices.all_prices()):
-        who = p.gpu or "Electricity"
-        label = f"{who}: {p.kind.replace('_', ' ')} ({p.provider})"
+        who = p.gpu or i18n.tr("Electricity")
+        label = f"{who}: {i18n.tr(p.kind.replace('_', ' '))} ({p.provider})"
         fmt = st.USD if p.kind == "purchase" else ("$0.0000" if p.kind == "electricity" else st.USD_RATE)
         unit = p.unit.replace("USD per ", "USD/")
-        est = "ESTIMATE. " if p.estimate else ""
+        est = i18n.tr("ESTIMATE.") + " " if p.estimate else ""
         key = f"price_{i}"
-        rows.input(key, label, unit, fmt, p.usd, p.low, p.high, f"{est}{p.date}, {p.source}", style=st.DATA)
+        rows.input(key, label, unit, fmt, p.usd, p.low, p.high, f"{est}{p.date}, {p.source}", style=st.DATA,
+                   translate=False)
     b.note("Blue cells are sourced figures: edit them when a provider changes its price, and change the date and "
            "source beside them. Purchase prices are press estimates (NVIDIA publishes none); rentals change often.")
 
@@ -116,7 +120,8 @@ def _ref(p_gpu: str, kind: str, provider_start: str = "") -> str:
 
 
 def _fleet(rows: Rows, b: Block) -> None:
-    b.section(f"2. The seed's fleet: {SEED_FLEET:,} H100s (buy, power, run for a year)")
+    b.section(i18n.tr("2. The seed's fleet: {n} H100s (buy, power, run for a year)").format(n=f"{SEED_FLEET:,}"),
+              translate=False)
     rows.header("Fleet")
     rows.input("f_gpus", "GPUs", "GPUs", st.WHOLE, SEED_FLEET, note="The seed report's 777,768 H100 SXM")
     rows.input("f_gpu", "GPU", "", None, "H100 SXM")
@@ -126,7 +131,8 @@ def _fleet(rows: Rows, b: Block) -> None:
     rows.input("f_price", "Price per GPU", "USD/GPU", st.USD, "=" + h100, "=" + h100, "=" + h100,
                note="Price table: H100 SXM purchase (estimate; low-high from the source)")
     rows.input("f_overhead", "Servers + network, x the GPUs", "multiple", st.TWO_DP, CAPEX_OVERHEAD, 1.32, 1.59,
-               note=f"{_EPOCH}: servers 15-22%, interconnect 9-13% of hardware+energy; buildings not included")
+               note=_EPOCH + i18n.tr(": servers 15-22%, interconnect 9-13% of hardware+energy; buildings not included"),
+               translate=False)
     rows.input("f_pue", "PUE", "ratio", st.TWO_DP, 1.2, 1.1, 1.4, note="Hyperscalers report 1.1-1.2; 1.4 an older site")
     e_lo, e_base, e_hi = (_ref("", "electricity", f"EIA: US industrial tariff, {s}") for s in
                           ("Iowa", "East North Central", "Massachusetts"))
@@ -140,7 +146,8 @@ def _fleet(rows: Rows, b: Block) -> None:
     rows.calc("f_energy", "Energy bill per year", "USD/year", USD_M, "=ENERGY_COST_USD({f_mw},{f_kwh})",
               note="ENERGY_COST_USD: MW x 1000 x 8760 h x $/kWh", scenario="seed fleet")
     rows.input("f_years", "Written off over", "years", st.ONE_DP, 4, 5, 3,
-               note=f"Straight line; Epoch AI's 0.14 orders of magnitude/year is {DEFAULT_YEARS} years")
+               note=i18n.tr("Straight line; Epoch AI's 0.14 orders of magnitude/year is {years} years").format(
+                   years=DEFAULT_YEARS), translate=False)
     rows.input("f_util", "Utilization (paid hours / all hours)", "fraction", st.PCT, 0.7, 0.9, 0.5)
     rows.calc("f_tco", "Owning one GPU-hour (TCO)", "USD/GPU-hour", st.USD_RATE,
               "=GPU_TCO_PER_HOUR({f_price},{f_years},{f_gpu},{f_kwh},{f_overhead},{f_pue},{f_util})",
@@ -150,7 +157,8 @@ def _fleet(rows: Rows, b: Block) -> None:
 
 def _serving(rows: Rows, b: Block, ctx: Ctx) -> None:
     s = sc.Serving()
-    b.section(f"3. Serving P&L: {s.name} (the Inference sheet's service)")
+    b.section(i18n.tr("3. Serving P&L: {name} (the Inference sheet's service)").format(name=i18n.tr(s.name)),
+              translate=False)
     rows.header("Serving")
     inf = lambda key: "={" + INFERENCE + ":" + key + "}"  # noqa: E731
     rows.input("p_requests", "Requests per day", "requests", st.WHOLE, inf("s_requests"), style=st.CALC)
@@ -250,7 +258,8 @@ def _sensitivity(ws: Worksheet, b: Block, ctx: Ctx) -> tuple[int, int]:
     if s is None:
         return b.row, b.row
     r = int(ctx.cells[(TRAINING, f"row:{s.name}")])
-    b.section(f"5. Sensitivity: rented training cost of '{s.name}' (USD) by MFU and GPU-hour price")
+    b.section(i18n.tr("5. Sensitivity: rented training cost of '{name}' (USD) by MFU and GPU-hour price").format(
+        name=i18n.tr(s.name)), translate=False)
     b.header("MFU (down) by price per GPU-hour (across)")
     top = b.row - 1
     for j, price in enumerate(PRICES):  # the prices are cells (yellow): the formulas read them
@@ -274,14 +283,14 @@ def _sensitivity(ws: Worksheet, b: Block, ctx: Ctx) -> tuple[int, int]:
 
 def _chart(ws: Worksheet, top: int, anchor_row: int) -> None:
     chart = LineChart()
-    chart.title = "Training cost (USD) by MFU, one line per GPU-hour price"
+    chart.title = i18n.tr("Training cost (USD) by MFU, one line per GPU-hour price")
     chart.style = 10
     data = Reference(ws, min_col=2, max_col=1 + len(PRICES), min_row=top, max_row=top + len(MFUS))
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=top + 1, max_row=top + len(MFUS)))
-    chart.y_axis.title = "USD"
+    chart.y_axis.title = i18n.tr("USD")
     chart.y_axis.number_format = USD_M
-    chart.x_axis.title = "MFU"
+    chart.x_axis.title = i18n.tr("MFU")
     chart.x_axis.number_format = "0%"
     chart.x_axis.delete = False
     chart.y_axis.delete = False
