@@ -417,7 +417,7 @@ def TRAIN_COST_AMORTISED(flops, gpu, usd_per_gpu, usd_per_kwh, years=3.1, mfu=0.
 
 
 @xw.func(category=CATEGORY)
-@xw.arg('params', doc='Parameters (active ones for mixture-of-experts), e.g. 175E+9 or "175B", or a catalog model name ("Llama 3.1 405B"; see MODEL_NAMES): its active parameters', **ARG_OPTIONS)
+@xw.arg('params', doc='Active parameters ("70B"), or a catalog model name ("DeepSeek-V3"; see MODEL_NAMES): active for FLOPs, total for memory and the experts a batch reads, layers and width for tensor-parallel all-reduces', **ARG_OPTIONS)
 @xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
 @xw.arg('usd_per_gpu_hour', doc='Price of one GPU-hour in USD (rental, or GPU_TCO_PER_HOUR)', **ARG_OPTIONS)
 @xw.arg('kind', doc='"output" (default: decode), "input" (prefill), "blended" (3 input : 1 output) or an output share in [0, 1]', **ARG_OPTIONS)
@@ -429,9 +429,11 @@ def TRAIN_COST_AMORTISED(flops, gpu, usd_per_gpu, usd_per_kwh, years=3.1, mfu=0.
 @xw.arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-def COST_PER_MTOK(params, gpu, usd_per_gpu_hour, kind='output', load=1.0, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=0.8, mfu=0.4, precision='bf16'):
-    """USD per million tokens served: output at the decode roofline, input at compute-bound prefill, at a GPU-hour price and load."""
-    return excel_io.call(REGISTRY['COST_PER_MTOK'], (params, gpu, usd_per_gpu_hour, kind, load, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision))
+@xw.arg('allreduce_us', doc='Latency of one tensor-parallel all-reduce in microseconds; default 8 (estimate, one NVLink node, as llm-analysis); used when params is a model name and gpus > 1', **ARG_OPTIONS)
+@xw.arg('prompt_tokens', doc='Tokens per prompt, for the input price (prefill); default 1000', **ARG_OPTIONS)
+def COST_PER_MTOK(params, gpu, usd_per_gpu_hour, kind='output', load=1.0, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=8.0, prompt_tokens=1000.0):
+    """USD per million tokens served on the serving model (MoE, tensor parallel): output at DECODE_MS' step, input at TTFT_SECONDS' prefill, at a GPU-hour price and load."""
+    return excel_io.call(REGISTRY['COST_PER_MTOK'], (params, gpu, usd_per_gpu_hour, kind, load, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us, prompt_tokens))
 
 
 @xw.func(category=CATEGORY)

@@ -20,8 +20,10 @@ here are the cited multiples that turn a GPU price and a TDP into a cluster's:
 from __future__ import annotations
 
 
-from flopsheet.engine._checks import FRACTION, NONNEGATIVE, POSITIVE, WHOLE, Rule, quantity
-from flopsheet.engine.inference import DECODE_RULES, DEFAULT_BW_EFFICIENCY, FITS, infer_flops, infer_seconds, tokens_per_second
+from flopsheet.engine._checks import FRACTION, NONNEGATIVE, POSITIVE, WHOLE, WHOLE_OR_ZERO, Rule, quantity
+from flopsheet.engine.inference import (
+    DECODE_RULES, DEFAULT_ALLREDUCE_US, DEFAULT_BW_EFFICIENCY, FITS, LINK, _decode_ms, _prefill_s,
+)
 from flopsheet.engine.training import DEFAULT_GOODPUT, DEFAULT_MFU, DEFAULT_PUE, PUE, SECONDS_PER_HOUR, gpu_hours
 
 HOURS_PER_YEAR = 8760.0
@@ -33,11 +35,9 @@ BLENDED_OUTPUT_SHARE = 0.25  # "blended" price: 3 input tokens per output token 
 MULTIPLE = Rule(">= 1 and <= 10", lo=1.0, hi=10.0)  # an overhead below 1 would drop the GPUs themselves
 SHARE = Rule(">= 0 and <= 1", lo=0.0, hi=1.0)
 
-# Raw formulas of the engine's decode and prefill quantities: the serving cost calls these
-# (not a copy of their arithmetic), so it follows any change to the serving model.
-_tokens_per_second = tokens_per_second.formula.fn
-_infer_seconds = infer_seconds.formula.fn
-_infer_flops = infer_flops.formula.fn
+# The serving cost calls the engine's decode step and prefill (flopsheet.engine.inference), not a
+# copy of their arithmetic, so it follows any change to the serving model (issue 13: MoE, prefill,
+# tensor-parallel all-reduces).
 _gpu_hours = gpu_hours.formula.fn
 
 
@@ -87,30 +87,44 @@ def train_cost_amortised(flops, peak_tflops, usd_per_gpu, tdp_w, usd_per_kwh, ye
                                                       server_factor)
 
 
-def _cost_per_mtok(params, peak_tflops, bandwidth_tbs, memory_gb, usd_per_gpu_hour, output_share, load, batch,
-                   bytes_per_param, gpus, kv_gb, bw_efficiency, mfu):
+def _cost_per_mtok(params, peak_tflops, bandwidth_tbs, usd_per_gpu_hour, output_share, load, batch,
+                   bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, total_params, expert_share, layers, d_model,
+                   attn_dim, interconnect_gbs, allreduce_us, prompt_tokens):
     fleet_usd_per_hour = gpus * usd_per_gpu_hour
-    # Output: decode steps of the serving model (TOKENS_PER_SECOND's roofline, all sequences).
-    decode_tps = _tokens_per_second(params, peak_tflops, bandwidth_tbs, memory_gb, batch, bytes_per_param, gpus,
-                                    kv_gb, bw_efficiency, mfu)
-    # Input: prefill is compute-bound, one prompt token = INFER_FLOPS(params, 1, 0) at mfu of
-    # the replica's summed peak (INFER_SECONDS).
-    prefill_tps = 1.0 / _infer_seconds(_infer_flops(params, 1.0, 0.0), gpus * peak_tflops, mfu)
+    # Output: one decode step of the serving model (DECODE_MS: the weights the batch touches,
+    # MoE-aware, and the KV cache, or the FLOPs, whichever is slower, plus the tensor-parallel
+    # all-reduces) gives `batch` tokens.
+    step_s = _decode_ms(params, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu,
+                        total_params, expert_share, layers, d_model, interconnect_gbs, allreduce_us) / 1e3
+    decode_tps = batch / step_s
+    # Input: the prefill of `batch` prompts of `prompt_tokens` (TTFT_SECONDS: their FLOPs with causal
+    # attention for a catalog model, or reading the weights they touch, plus the all-reduces).
+    prefill_s = _prefill_s(params, prompt_tokens, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus,
+                           bw_efficiency, mfu, total_params, expert_share, layers, d_model, attn_dim,
+                           interconnect_gbs, allreduce_us)
+    prefill_tps = prompt_tokens * batch / prefill_s
     output = fleet_usd_per_hour / (decode_tps * SECONDS_PER_HOUR * load) * 1e6
     input_ = fleet_usd_per_hour / (prefill_tps * SECONDS_PER_HOUR * load) * 1e6
     return output_share * output + (1.0 - output_share) * input_
 
 
-@quantity(FITS, usd_per_gpu_hour=POSITIVE, output_share=SHARE, load=FRACTION, **DECODE_RULES)
+DEFAULT_PROMPT_TOKENS = 1000.0  # the Inference sheet's chat prompt; the prefill's per-token cost barely moves with it
+
+
+@quantity(FITS, LINK, usd_per_gpu_hour=POSITIVE, output_share=SHARE, load=FRACTION, prompt_tokens=WHOLE,
+          attn_dim=WHOLE_OR_ZERO, **DECODE_RULES)
 def cost_per_mtok(params, peak_tflops, bandwidth_tbs, memory_gb, usd_per_gpu_hour, output_share=1.0, load=1.0,
                   batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=DEFAULT_BW_EFFICIENCY,
-                  mfu=DEFAULT_MFU):
-    """USD per million tokens served by one replica of `gpus` GPUs at `usd_per_gpu_hour` each,
-    busy `load` of the time: output tokens at the decode roofline, input (prompt) tokens at
-    compute-bound prefill, mixed by `output_share` (1 output, 0 input, 0.25 blended 3:1).
-    Fleet cost per hour = cost per token x tokens served per hour, for either kind."""
-    return _cost_per_mtok(params, peak_tflops, bandwidth_tbs, memory_gb, usd_per_gpu_hour, output_share, load,
-                          batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu)
+                  mfu=DEFAULT_MFU, total_params=0.0, expert_share=0.0, layers=0.0, d_model=0.0, attn_dim=0.0,
+                  interconnect_gbs=0.0, allreduce_us=DEFAULT_ALLREDUCE_US, prompt_tokens=DEFAULT_PROMPT_TOKENS):
+    """USD per million tokens served by one replica of `gpus` GPUs (tensor parallel) at
+    `usd_per_gpu_hour` each, busy `load` of the time, on the serving model of flopsheet.engine.inference:
+    output tokens at DECODE_MS's step (MoE weights read, KV cache, all-reduces), input (prompt) tokens
+    at TTFT_SECONDS' prefill of `batch` prompts of `prompt_tokens`, mixed by `output_share` (1 output,
+    0 input, 0.25 blended 3:1). Fleet cost per hour = cost per token x tokens served per hour."""
+    return _cost_per_mtok(params, peak_tflops, bandwidth_tbs, usd_per_gpu_hour, output_share, load, batch,
+                          bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, total_params, expert_share, layers,
+                          d_model, attn_dim, interconnect_gbs, allreduce_us, prompt_tokens)
 
 
 @quantity(price=POSITIVE, cost=NONNEGATIVE)
@@ -119,6 +133,6 @@ def gross_margin(price, cost):
     return (price - cost) / price
 
 
-__all__ = ["BLENDED_OUTPUT_SHARE", "CAPEX_OVERHEAD", "DEFAULT_YEARS", "HOURS_PER_YEAR", "SERVER_POWER_FACTOR",
+__all__ = ["BLENDED_OUTPUT_SHARE", "CAPEX_OVERHEAD", "DEFAULT_PROMPT_TOKENS", "DEFAULT_YEARS", "HOURS_PER_YEAR", "SERVER_POWER_FACTOR",
            "cluster_capex", "cost_per_mtok", "energy_cost_usd", "fleet_power_mw", "gpu_tco_per_hour",
            "gross_margin", "train_cost_amortised"]

@@ -20,11 +20,12 @@ from flopsheet.catalog import prices
 from flopsheet.engine.economics import BLENDED_OUTPUT_SHARE
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions._common import (
-    BATCH, BW_EFFICIENCY, BYTES_PER_PARAM, FLOPS, GOODPUT, GPU, GPU_NAME, KV_GB, MFU, PARAMS, PRECISION, TP_GPUS,
+    ALLREDUCE_US, BATCH, BW_EFFICIENCY, BYTES_PER_PARAM, FLOPS, GOODPUT, GPU, GPU_NAME, KV_GB, MFU, PARAMS, PRECISION,
+    SERVED_PARAMS, TP_GPUS,
 )
 from flopsheet.functions._inputs import EXCEL_ERRORS, control_free, element_number, merge_errors, texts
 from flopsheet.functions._model import Arg, Function, declared_in, evaluate
-from flopsheet.functions.inference import _STEP_MS, _fits
+from flopsheet.functions.inference import _PREFILL_S, _STEP_MS, _fits
 
 _EPOCH = ("Cottier, Rahman et al. 2024, The rising costs of training frontier AI models (Epoch AI, "
           "arXiv:2405.21015): amortised hardware capex + energy")
@@ -165,21 +166,25 @@ TRAIN_COST_AMORTISED = Function(
     twin="{flops}/({peak}*1E12*{mfu}*{goodput}*3600)*" + _TCO,  # GPU_HOURS' twin (training.py) x TCO
 )
 
+# Twins cover plain parameter counts (dense, no all-reduce term), as DECODE_MS' and TTFT_SECONDS':
+# output at their decode step, input at their prefill of batch x prompt_tokens tokens.
 _OUT = "{gpus}*{usd_per_gpu_hour}/({batch}/" + _STEP_MS + "*1E3*3600*{load})*1E6"
-_IN = "{gpus}*{usd_per_gpu_hour}/(1/(2*{params}*1/({gpus}*{peak}*1E12*{mfu}))*3600*{load})*1E6"
+_IN = "{gpus}*{usd_per_gpu_hour}/({prompt_tokens}*{batch}/" + _PREFILL_S + "*3600*{load})*1E6"
 
 COST_PER_MTOK = Function(
     name="COST_PER_MTOK",
-    summary="USD per million tokens served: output at the decode roofline, input at compute-bound prefill, at a GPU-hour price and load.",
+    summary="USD per million tokens served on the serving model (MoE, tensor parallel): output at DECODE_MS' step, "
+            "input at TTFT_SECONDS' prefill, at a GPU-hour price and load.",
     returns="USD/Mtok",
-    args=(PARAMS, GPU_NAME, Arg("usd_per_gpu_hour", "Price of one GPU-hour in USD (rental, or GPU_TCO_PER_HOUR)"),
+    args=(SERVED_PARAMS, GPU_NAME, Arg("usd_per_gpu_hour", "Price of one GPU-hour in USD (rental, or GPU_TCO_PER_HOUR)"),
           Arg("kind", '"output" (default: decode), "input" (prefill), "blended" (3 input : 1 output) or an '
                       "output share in [0, 1]", kind="text", default="output", engine="output_share",
               convert=output_share),
           Arg("load", "Share of the time the replica serves at full batch, in (0, 1]; default 1"),
-          BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB, BW_EFFICIENCY, MFU, PRECISION),
-    source=("roofline decode (Williams et al. 2009; Pope et al. 2022) as TOKENS_PER_SECOND; prefill 2 x params "
-            "FLOPs per token (Kaplan et al. 2020) as INFER_SECONDS; blended 3:1 as Artificial Analysis"),
+          BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB, BW_EFFICIENCY, MFU, PRECISION, ALLREDUCE_US,
+          Arg("prompt_tokens", "Tokens per prompt, for the input price (prefill); default 1000")),
+    source=("DECODE_MS' decode step and TTFT_SECONDS' prefill (roofline, Williams et al. 2009; Pope et al. 2022; "
+            "MoE weights read and Megatron-LM all-reduces for a catalog model); blended 3:1 as Artificial Analysis"),
     example=("70B", "H100", 2.5, "output", 1, 64, 2, 4, 31.45728),
     formula=engine.cost_per_mtok,
     twin=_fits("{kind}*" + _OUT + "+(1-{kind})*" + _IN),

@@ -978,6 +978,10 @@ STRINGS = {
     "Goodput is a fraction: type 0.85 or 85% for 85%":
         "goodput 是比例：85% 请输入 0.85 或 85%",
     # Economics sheet and the money functions (issue 14): finance vocabulary
+    'Servers + network, x the GPUs':
+        '服务器 + 网络，相对 GPU 价格的倍数',
+    'Written off over':
+        '折旧年限',
     'USD to buy a GPU cluster: GPUs x price per GPU x overhead for servers and network.':
         '购置一个 GPU 集群的资本支出（美元）：GPU 数 × 每块 GPU 价格 × 服务器与网络的附加系数。',
     'MW':
@@ -1170,8 +1174,8 @@ STRINGS = {
         '价格：1.50–2.50 美元为整数参考值，3.78 美元为 Lambda 按需价，4.92 美元为 AWS Capacity Blocks（价格表）。黄色 MFU 单元格可编辑。',
     'Training cost (USD) by MFU, one line per GPU-hour price':
         '训练成本（美元）随 MFU 变化，每条线对应一个 GPU·小时价格',
-    'USD per million tokens served: output at the decode roofline, input at compute-bound prefill, at a GPU-hour price and load.':
-        '每服务百万词元的成本（美元）：输出按解码屋顶线模型计算，输入按受算力限制的预填充计算，基于 GPU·小时价格和负载。',
+    "USD per million tokens served on the serving model (MoE, tensor parallel): output at DECODE_MS' step, input at TTFT_SECONDS' prefill, at a GPU-hour price and load.":
+        '按服务模型（MoE、张量并行）计算的每百万词元成本（美元）：输出按 DECODE_MS 的解码步计算，输入按 TTFT_SECONDS 的预填充计算，基于 GPU·小时价格和负载。',
     'COST_PER_MTOK, decode roofline':
         'COST_PER_MTOK，解码屋顶线模型',
     'COST_PER_MTOK, compute-bound prefill':

@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from flopsheet import placeholders
+from flopsheet.exceltext import string_literal
 from flopsheet.catalog import prices
 from flopsheet.engine.economics import CAPEX_OVERHEAD, DEFAULT_YEARS
 from flopsheet.template import i18n
@@ -46,20 +47,21 @@ class Rows:
             return self.ctx.ref(sheet or title, key, title)
         return placeholders.fill(template, at)
 
-    def _label(self, label, unit, note, translate=True):
+    def _label(self, label, unit, note, translate_note=True, translate_label=True):
         """Wording goes through i18n.tr; a row built from data (a price row's GPU, provider, date and
         link) is assembled from translated pieces by its caller and written as is."""
         r = self.b.row
-        st.set_text(self.ws.cell(r, 1), label, translate=translate)
+        st.set_text(self.ws.cell(r, 1), label, translate=translate_label)
         if unit:
             st.set_text(self.ws.cell(r, 5), unit)
         if note:
-            st.set_text(self.ws.cell(r, 7), note, st.NOTE, translate)
+            st.set_text(self.ws.cell(r, 7), note, st.NOTE, translate_note)
 
-    def input(self, key, label, unit, fmt, base, low=None, high=None, note="", style=st.INPUT, translate=True):
+    def input(self, key, label, unit, fmt, base, low=None, high=None, note="", style=st.INPUT, translate_note=True,
+              translate_label=True):
         """An input row; low/high default to the base (a certain figure). A value starting with
         "=" is a formula template (e.g. a price-table cell) and is written locked."""
-        self._label(label, unit, note, translate)
+        self._label(label, unit, note, translate_note, translate_label)
         for case, v in (("base", base), ("low", base if low is None else low), ("high", base if high is None else high)):
             cell = self.ws.cell(self.b.row, COL[case])
             self.ctx.cells[(self.ws.title, key + SUFFIX[case])] = f"${'ABCD'[COL[case] - 1]}${self.b.row}"
@@ -83,9 +85,10 @@ class Rows:
             self.ctx.output(self.ws.title, key + SUFFIX[case], f"{label} ({case})", unit, scenario,
                             show=show and case == "base")
         if ranged:
-            # the unit cell beside it says how: "USD/year" -> "$909.0M/year (577.2M-2304.6M)"
+            # the unit says how: "USD/year" -> "$909.0M/year (577.2M-2304.6M)". A literal, not the unit
+            # cell: that cell is translated, and both editions' formulas are the same.
             st.set_formula(self.ws.cell(r, 6), self._fill(
-                f'=RANGE_TEXT({{{key}}},{{{key}_lo}},{{{key}_hi}},$E${r})', "base"), st.CALC)
+                f'=RANGE_TEXT({{{key}}},{{{key}_lo}},{{{key}_hi}},{string_literal(unit)})', "base"), st.CALC)
             self.ctx.cells[(self.ws.title, key + "_range")] = f"$F${r}"
             self.ctx.output(self.ws.title, key + "_range", f"{label} range", "", scenario, show=False)
         self.b.row += 1
@@ -107,7 +110,7 @@ def _price_table(rows: Rows, b: Block) -> None:
         est = i18n.tr("ESTIMATE.") + " " if p.estimate else ""
         key = f"price_{i}"
         rows.input(key, label, unit, fmt, p.usd, p.low, p.high, f"{est}{p.date}, {p.source}", style=st.DATA,
-                   translate=False)
+                   translate_note=False, translate_label=False)
     b.note("Blue cells are sourced figures: edit them when a provider changes its price, and change the date and "
            "source beside them. Purchase prices are press estimates (NVIDIA publishes none); rentals change often.")
 
@@ -132,7 +135,7 @@ def _fleet(rows: Rows, b: Block) -> None:
                note="Price table: H100 SXM purchase (estimate; low-high from the source)")
     rows.input("f_overhead", "Servers + network, x the GPUs", "multiple", st.TWO_DP, CAPEX_OVERHEAD, 1.32, 1.59,
                note=_EPOCH + i18n.tr(": servers 15-22%, interconnect 9-13% of hardware+energy; buildings not included"),
-               translate=False)
+               translate_note=False)
     rows.input("f_pue", "PUE", "ratio", st.TWO_DP, 1.2, 1.1, 1.4, note="Hyperscalers report 1.1-1.2; 1.4 an older site")
     e_lo, e_base, e_hi = (_ref("", "electricity", f"EIA: US industrial tariff, {s}") for s in
                           ("Iowa", "East North Central", "Massachusetts"))
@@ -147,7 +150,7 @@ def _fleet(rows: Rows, b: Block) -> None:
               note="ENERGY_COST_USD: MW x 1000 x 8760 h x $/kWh", scenario="seed fleet")
     rows.input("f_years", "Written off over", "years", st.ONE_DP, 4, 5, 3,
                note=i18n.tr("Straight line; Epoch AI's 0.14 orders of magnitude/year is {years} years").format(
-                   years=DEFAULT_YEARS), translate=False)
+                   years=DEFAULT_YEARS), translate_note=False)
     rows.input("f_util", "Utilization (paid hours / all hours)", "fraction", st.PCT, 0.7, 0.9, 0.5)
     rows.calc("f_tco", "Owning one GPU-hour (TCO)", "USD/GPU-hour", st.USD_RATE,
               "=GPU_TCO_PER_HOUR({f_price},{f_years},{f_gpu},{f_kwh},{f_overhead},{f_pue},{f_util})",
@@ -237,8 +240,8 @@ def _training(ws: Worksheet, b: Block, ctx: Ctx) -> None:
             ctx.output(ws.title, key + SUFFIX[case], f"owned, amortised ({case})", "USD", s.name,
                        show=case == "base" and s.gpu == "H100 SXM")
         lo, base, hi = (ctx.cells[(ws.title, key + SUFFIX[c])] for c in ("low", "base", "high"))
-        usd = ctx.cells[(ws.title, "f_capex")].split("$")[-1]  # the unit cell of a USD row: "USD"
-        st.set_formula(ws.cell(row, 6), f'=IF({base}="","",RANGE_TEXT({base},{lo},{hi},$E${usd}))', st.CALC)
+        st.set_formula(ws.cell(row, 6), f'=IF({base}="","",RANGE_TEXT({base},{lo},{hi},{string_literal("USD")}))',
+                       st.CALC)
         ctx.cells[(ws.title, key + "_range")] = f"$F${row}"
         ctx.output(ws.title, key + "_range", "owned range", "", s.name, show=False)
         st.set_text(ws.cell(row, 7), "TRAIN_COST (rented, Training sheet) vs TRAIN_COST_AMORTISED (owned: "
