@@ -45,6 +45,65 @@ def test_the_issues_llama_70b_check():
     assert _cost("input", 2.5, 1.0) == pytest.approx(0.24563, rel=1e-4)  # prefill is ~2.8x cheaper here
 
 
+def _served(model, gpu, usd, load, batch, bytes_per_param, gpus, kv_gb, precision=None, prompt_tokens=1000):
+    """Fleet cost per hour over the tokens DECODE_MS' step and TTFT_SECONDS' prefill serve per hour."""
+    step_ms = F.DECODE_MS(model, gpu, batch, bytes_per_param, gpus, kv_gb, None, None, precision)
+    prefill_s = F.TTFT_SECONDS(model, prompt_tokens, gpu, batch, bytes_per_param, gpus, None, None, precision)
+    per_hour = gpus * usd
+    return (per_hour / (batch / step_ms * 1e3 * 3600 * load) * 1e6,
+            per_hour / (prompt_tokens * batch / prefill_s * 3600 * load) * 1e6)
+
+
+@pytest.mark.parametrize("load", [1.0, 0.5])
+def test_a_catalog_model_is_priced_on_the_serving_model(load):
+    # Issue 14 asks for the serving model of issue 13: a model name's decode step (its weights,
+    # the tensor-parallel all-reduces) and its prefill (with causal attention).
+    a = LLAMA
+    out, in_ = _served("Llama 3 70B", a["gpu"], 2.5, load, a["batch"], 2, a["gpus"], a["kv_gb"])
+    args = ("Llama 3 70B", a["gpu"], 2.5)
+    rest = (load, a["batch"], 2, a["gpus"], a["kv_gb"])
+    assert F.COST_PER_MTOK(*args, "output", *rest) == pytest.approx(out, rel=1e-12)
+    assert F.COST_PER_MTOK(*args, "input", *rest) == pytest.approx(in_, rel=1e-12)
+    assert F.COST_PER_MTOK(*args, "blended", *rest) == pytest.approx(0.25 * out + 0.75 * in_, rel=1e-12)
+
+
+def test_the_issues_llama_70b_check_on_the_catalog_model():
+    # The issue's $0.69 / $1.39 are the plain 70B roofline (test above). Named, Llama 3 70B costs
+    # $0.78 / $1.56: its 70.55B weights (+0.10 ms on a 15.99 ms step) and, on 4 GPUs, 2 all-reduces
+    # x 80 layers per step: 160 x 8 us latency = 1.28 ms and 160 x 1.5 x 64 x 8192 x 2 B over
+    # 450 GB/s = 0.56 ms. KV traffic is the same 31.46 GB (the argument). 17.94 / 15.99 = 1.12.
+    a = LLAMA
+    cost = lambda load, ar=None: F.COST_PER_MTOK("Llama 3 70B", a["gpu"], 2.5, "output", load, a["batch"], 2,  # noqa: E731
+                                                 a["gpus"], a["kv_gb"], None, None, None, ar)
+    assert round(cost(1.0), 2) == 0.78 and round(cost(0.5), 2) == 1.56
+    plain_ms = F.DECODE_MS(70e9, a["gpu"], a["batch"], 2, a["gpus"], a["kv_gb"])
+    named_ms = F.DECODE_MS("Llama 3 70B", a["gpu"], a["batch"], 2, a["gpus"], a["kv_gb"])
+    assert plain_ms == pytest.approx(15.994, abs=1e-3) and named_ms == pytest.approx(17.936, abs=1e-3)
+    assert cost(1.0) / _cost("output", 2.5, 1.0) == pytest.approx(named_ms / plain_ms, rel=1e-12)
+    assert (cost(1.0) - cost(1.0, 0)) / cost(1.0) == pytest.approx(160 * 8e-3 / named_ms, rel=1e-9)  # latency share
+    one_gpu = F.COST_PER_MTOK("Llama 3 70B", a["gpu"], 2.5, "output", 1.0, 8, 2, 2, 0)  # 2 GPUs pay all-reduces
+    assert one_gpu > F.COST_PER_MTOK(70.55e9, a["gpu"], 2.5, "output", 1.0, 8, 2, 2, 0)
+
+
+def test_deepseek_v3_on_8_h200_at_fp8():
+    # DeepSeek-V3 (671B total, 37B active, MLA) served by one 8 x H200 replica, FP8 weights and
+    # peak, batch 64 with 1,500-token contexts, $2.50 a GPU-hour, full load.
+    kv = F.KV_CACHE_GB("DeepSeek-V3", 1500, 64, 2, 8)
+    call = lambda kind, params="DeepSeek-V3": F.COST_PER_MTOK(params, "H200", 2.5, kind, 1, 64, 1, 8, kv,  # noqa: E731
+                                                              None, None, "fp8")
+    out, in_ = _served("DeepSeek-V3", "H200", 2.5, 1, 64, 1, 8, kv, "fp8")
+    assert call("output") == pytest.approx(out, rel=1e-12) and call("input") == pytest.approx(in_, rel=1e-12)
+    # Mixture of experts: 64 sequences x 8 routed experts of 256 touch ~87% of the experts, so a
+    # decode step reads most of the 671 GB, not the 37 GB a dense 37B model would (both read the
+    # same 54 GB of MLA cache, replicated on the 8 GPUs): output costs 7.5x the plain 37B figure and
+    # a little under the dense 671B one. 22.22 ms a step, 0.98 ms of it all-reduce latency (61 x 2 x 8 us).
+    assert call("output", 37e9) * 7 < call("output") < call("output", 671e9)
+    assert call("output") == pytest.approx(1.9286, rel=1e-4)
+    assert call("input") == pytest.approx(0.10454, rel=1e-4)
+    # Prefill of 64 x 1000 tokens touches every expert once: cheap per token, attention included.
+    assert call("input", 37e9) < call("input") < call("output") / 10
+
+
 @pytest.mark.parametrize("years,util,pue,overhead", [(4, 1.0, 1.2, 1.44), (3.1, 0.6, 1.1, 1.32), (6, 0.35, 1.5, 2)])
 def test_tco_per_hour_times_hours_times_gpus_is_capex_plus_energy(years, util, pue, overhead):
     gpus, usd, kwh = 1024, 27500, 0.0872

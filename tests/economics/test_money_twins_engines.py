@@ -51,6 +51,12 @@ CASES = [  # (function, arguments; a list argument [v] is put in a cell and refe
     ("RANGE_TEXT", ([909e6], [577e6], [2304.6e6], ["USD/year"])),
     ("RANGE_TEXT", ([0.25], [0.15], [0.35])),
     ("RANGE_TEXT", (2, 3, 4, "$")),  # low above base: an error
+    # issue 13's prefill for the input price: batch x prompt_tokens tokens, compute-bound (300-token
+    # prompts) and memory-bound (one 10-token prompt reads all 140 GB of weights): the twin's IF both ways
+    ("COST_PER_MTOK", (70e9, "H100", 2.5, "input", 0.5, 64, 2, 4, KV, [0.8], [0.4], ["bf16"], [8], [300])),
+    ("COST_PER_MTOK", ([70e9], ["H100"], [2.5], ["input"], [1], [1], [2], [4], [0], [0.8], [0.4], ["bf16"], [8], [10])),
+    ("COST_PER_MTOK", ([70e9], ["H100"], [2.5], ["blended"], [0.7], [8], [2], [2], [3], [0.8], [0.4], ["bf16"], [8],
+                       [2000])),
 ]
 
 
