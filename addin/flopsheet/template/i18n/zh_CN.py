@@ -221,8 +221,8 @@ STRINGS = {
         "峰值均为稠密值（不含 2:4 稀疏）：厂商宣传值 = 稠密值 × 稀疏倍数。空单元格表示芯片不支持该格式，或数值未经证实、未公布（见“为何为空”）。",
     "Edit any figure, or add a GPU in the first empty row below the table: Training and Multimodal look up peaks and prices here by name (grey keys in row 5), so your edits flow through on recalculation.":
         "可修改任意数值，或在表格下方第一个空行添加 GPU：Training 和 Multimodal 按名称在此查找峰值和价格（第 5 行的灰色键），重新计算时修改即生效。",
-    "Training reads peaks, prices and TDP here. On the Inference sheet, functions that need memory or bandwidth read the add-in's built-in catalog by GPU name (edit those there: the hand-off copy reads this sheet). Prices are dated assumptions, not quotes.":
-        "Training 在此读取峰值、价格和 TDP。Inference 工作表中需要显存或带宽的函数，按 GPU 名称读取加载项内置目录（在那里修改；交接副本读取本工作表）。价格是注明日期的假设，不是报价。",
+    "Training reads peaks, prices and TDP here. On the Inference sheet, functions that need memory or bandwidth read the add-in's built-in catalog by GPU name (edit those there: the hand-off copy reads this sheet). Prices are not datasheet figures: the $/GPU-hour column shows the Economics sheet's price table (date and source per row); edit prices there.":
+        "Training 在此读取峰值、价格和 TDP。Inference 工作表中需要显存或带宽的函数，按 GPU 名称读取加载项内置目录（在那里修改；交接副本读取本工作表）。价格不是数据手册数值：美元/GPU·小时一列显示经济性工作表中的价格表（每行注明日期和来源）；请在那里修改价格。",
     "GPU":
         "GPU",
     "Vendor":
@@ -253,8 +253,8 @@ STRINGS = {
         "稀疏倍数（宣传值 ÷ 稠密值）",
     "Interconnect (GB/s)":
         "互联（GB/s）",
-    "$/GPU-hour (assumption)":
-        "美元/GPU·小时（假设）",
+    "$/GPU-hour: price, from the Economics price table":
+        "美元/GPU·小时：价格，取自经济性工作表的价格表",
     "Price source":
         "价格来源",
     "Empty because":
@@ -929,8 +929,8 @@ STRINGS = {
         "4. 每个结果的公式都是基于带标签单元格的原生算术（辅助列显示所用的 GPU 行号、峰值、TDP、MFU 和价格）；Sources 工作表给出每个数值背后的论文或数据手册。",
     "The workbook was written by flopsheet; its Python add-in version (flopsheet.xlsm) computes the same figures with functions such as GPU_DAYS, listed below for reference.":
         "本工作簿由 flopsheet 生成；其 Python 加载项版本（flopsheet.xlsm）用 GPU_DAYS 等函数计算相同的数值，下面列出以供参考。",
-    "Every figure the workbook uses comes from this sheet: peaks, memory, bandwidth, TDP and prices are looked up by GPU name, so an edit here changes every result on recalculation. A GPU added below the table is found by the Training and Multimodal sheets; the Inference formulas look up the catalog's rows only (edit a row there). Prices are dated assumptions, not quotes.":
-        "工作簿用到的每个数值都来自本工作表：峰值、显存、带宽、TDP 和价格都按 GPU 名称查找，因此在此修改后，重新计算时所有结果随之改变。在表格下方添加的 GPU 可被 Training 和 Multimodal 工作表找到；Inference 的公式只查找目录中的行（请在目录行中修改）。价格是注明日期的假设，不是报价。",
+    "Every figure the workbook uses comes from this sheet: peaks, memory, bandwidth, TDP and prices are looked up by GPU name, so an edit here changes every result on recalculation. A GPU added below the table is found by the Training and Multimodal sheets; the Inference formulas look up the catalog's rows only (edit a row there). Prices are not datasheet figures: the $/GPU-hour column shows the Economics sheet's price table (date and source per row); edit prices there.":
+        "工作簿用到的每个数值都来自本工作表：峰值、显存、带宽、TDP 和价格都按 GPU 名称查找，因此在此修改后，重新计算时所有结果随之改变。在表格下方添加的 GPU 可被 Training 和 Multimodal 工作表找到；Inference 的公式只查找目录中的行（请在目录行中修改）。价格不是数据手册数值：美元/GPU·小时一列显示经济性工作表中的价格表（每行注明日期和来源）；请在那里修改价格。",
     "Inputs are yellow. Every formula is native Excel and recalculates in any spreadsheet.":
         "黄色为输入。所有公式都是原生 Excel 公式，在任何电子表格软件中都能重新计算。",
     "Inputs are yellow. Every formula is native Excel; peaks, memory and bandwidth are looked up on the GPUs sheet by GPU name, so edits there flow through.":

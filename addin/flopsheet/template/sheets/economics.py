@@ -15,19 +15,20 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from flopsheet import placeholders
-from flopsheet.exceltext import string_literal
+from flopsheet import catalog
 from flopsheet.catalog import prices
 from flopsheet.engine.economics import CAPEX_OVERHEAD, DEFAULT_YEARS
 from flopsheet.template import i18n
 from flopsheet.template import scenarios as sc
 from flopsheet.template import styles as st
-from flopsheet.template.layout import GPU_LIST, INFERENCE, TRAINING, Block, Ctx, finish, quoted, validate_list, widths
+from flopsheet.template.layout import GPU_LIST, GPUS, INFERENCE, TRAINING, Block, Ctx, finish, quoted, validate_list, widths
 from flopsheet.template.sheets import training as tr
 
 USD_B = '$#,##0.0,,,"B"'  # 30799612800 -> $30.8B
 USD_M = '$#,##0.0,,"M"'
 SUFFIX = {"base": "", "low": "_lo", "high": "_hi"}
 COL = {"base": 2, "low": 3, "high": 4}
+UNIT_KEY_COL = 8  # H: the unit as RANGE_TEXT reads it (English in every edition: formulas are identical)
 SEED_FLEET = 777_768  # the seed report's thought experiment ends at 777,768 H100s
 _EPOCH = "Cottier et al. 2024 (Epoch AI, arXiv:2405.21015)"
 
@@ -85,10 +86,11 @@ class Rows:
             self.ctx.output(self.ws.title, key + SUFFIX[case], f"{label} ({case})", unit, scenario,
                             show=show and case == "base")
         if ranged:
-            # the unit says how: "USD/year" -> "$909.0M/year (577.2M-2304.6M)". A literal, not the unit
-            # cell: that cell is translated, and both editions' formulas are the same.
+            # the unit says how: "USD/year" -> "$909.0M/year (577.2M-2304.6M)". RANGE_TEXT reads the
+            # unit's grey key in column H (as written, every edition), not the translated unit cell.
+            st.set_text(self.ws.cell(r, UNIT_KEY_COL), unit, st.KEY, translate=False)
             st.set_formula(self.ws.cell(r, 6), self._fill(
-                f'=RANGE_TEXT({{{key}}},{{{key}_lo}},{{{key}_hi}},{string_literal(unit)})', "base"), st.CALC)
+                f'=RANGE_TEXT({{{key}}},{{{key}_lo}},{{{key}_hi}},$H${r})', "base"), st.CALC)
             self.ctx.cells[(self.ws.title, key + "_range")] = f"$F${r}"
             self.ctx.output(self.ws.title, key + "_range", f"{label} range", "", scenario, show=False)
         self.b.row += 1
@@ -113,6 +115,25 @@ def _price_table(rows: Rows, b: Block) -> None:
                    translate_note=False, translate_label=False)
     b.note("Blue cells are sourced figures: edit them when a provider changes its price, and change the date and "
            "source beside them. Purchase prices are press estimates (NVIDIA publishes none); rentals change often.")
+
+
+def _link_gpu_prices(ws: Worksheet, ctx: Ctx) -> None:
+    """The GPUs sheet's $/GPU-hour column shows the price table's row (a formula), not a second copy:
+    the Training sheet looks prices up there by GPU name, so an edit of a rental price in section 1
+    moves Training's and this sheet's results alike (issue 14: one price, editable, never mixed
+    with the datasheet figures). Each catalog price is a row of the price table (same figure, date and
+    source: tests/economics/test_money_prices.py); a GPU without a price keeps its blank cell."""
+    from flopsheet.template.sheets.gpus import FIRST_ROW
+
+    gpus_ws, col = ws.parent[GPUS], ctx.gpu_cols["usd_per_gpu_hour"]
+    rows = prices.all_prices()
+    for r, gpu in enumerate(catalog.all_gpus(), start=FIRST_ROW):
+        i = next((i for i, p in enumerate(rows) if p.gpu == gpu.name and p.kind.startswith("rental")
+                  and p.usd == gpu.usd_per_gpu_hour and p.date == gpu.price_date and p.source in gpu.price_source), None)
+        if i is not None:
+            st.set_formula(gpus_ws[f"{col}{r}"], "=" + ctx.ref(ws.title, f"price_{i}", GPUS), st.CALC, st.USD_RATE)
+            ctx.cells[(GPUS, f"price:{gpu.name}")] = f"${col}${r}"
+            ctx.output(GPUS, f"price:{gpu.name}", f"{gpu.name} price", "USD/GPU-hour", show=False)
 
 
 def _ref(p_gpu: str, kind: str, provider_start: str = "") -> str:
@@ -240,8 +261,8 @@ def _training(ws: Worksheet, b: Block, ctx: Ctx) -> None:
             ctx.output(ws.title, key + SUFFIX[case], f"owned, amortised ({case})", "USD", s.name,
                        show=case == "base" and s.gpu == "H100 SXM")
         lo, base, hi = (ctx.cells[(ws.title, key + SUFFIX[c])] for c in ("low", "base", "high"))
-        st.set_formula(ws.cell(row, 6), f'=IF({base}="","",RANGE_TEXT({base},{lo},{hi},{string_literal("USD")}))',
-                       st.CALC)
+        usd = ctx.cells[(ws.title, "f_capex")].split("$")[-1]  # the unit key of a USD row: "USD"
+        st.set_formula(ws.cell(row, 6), f'=IF({base}="","",RANGE_TEXT({base},{lo},{hi},$H${usd}))', st.CALC)
         ctx.cells[(ws.title, key + "_range")] = f"$F${row}"
         ctx.output(ws.title, key + "_range", "owned range", "", s.name, show=False)
         st.set_text(ws.cell(row, 7), "TRAIN_COST (rented, Training sheet) vs TRAIN_COST_AMORTISED (owned: "
@@ -309,6 +330,7 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
            "beside it brackets the base. Yellow cells are yours; blue cells are sourced prices (section 1).")
     rows = Rows(ws, ctx, b)
     _price_table(rows, b)
+    _link_gpu_prices(ws, ctx)
     _fleet(rows, b)
     _serving(rows, b, ctx)
     _training(ws, b, ctx)
