@@ -37,7 +37,8 @@ def _every_way(fn):
 
 
 def test_every_function_has_a_twin_or_is_frozen_on_purpose():
-    assert {n for n, f in REGISTRY.items() if not f.twin} == set(ALWAYS_FROZEN)
+    # MODEL_SPEC's twin is written by twins._model_spec (a look-up on the Models sheet), not declared
+    assert {n for n, f in REGISTRY.items() if not f.twin} == set(ALWAYS_FROZEN) | {"MODEL_SPEC"}
 
 
 @pytest.mark.parametrize("name", [n for n, f in REGISTRY.items() if f.twin])

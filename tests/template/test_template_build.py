@@ -62,7 +62,8 @@ def test_summary_covers_every_scenario(built):
     _, summary = built
     text = summary.text()
     for needle in ("GPT-3 175B (seed)", "25,293 GPU-days", "777,768", "388,884", "Chinchilla-optimal 70B",
-                   "DeepSeek-V3", "whole answer on 8 GPUs", "Kimi 2M Chinese characters", "MagicVideo-V2",
+                   "DeepSeek-V3", "whole answer on 8 GPUs", "Kimi K2, 2M Chinese characters", "DeepSeek-V3 on 8 H200s (FP8)",
+                   "MagicVideo-V2",
                    "Seed check:"):
         assert needle in text, needle
     assert len(text.splitlines()) < 30  # a short summary, not a dump

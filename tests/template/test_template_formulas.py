@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 
 import flopsheet.udfs
-from flopsheet import catalog
+from flopsheet import catalog, models
 from flopsheet.functions import REGISTRY
 from flopsheet.template import build_template, styles as st
 from flopsheet.template.assumptions import assumptions
@@ -159,7 +159,7 @@ def _validations(ws):
     return out
 
 
-def test_dropdowns_cover_every_gpu_and_precision_input(wb):
+def test_dropdowns_cover_every_gpu_model_and_precision_input(wb):
     names = dict(wb.defined_names.items())
     gpu_sheet, gpu_addr = split_ref(names["GPUList"].attr_text, "")
     gpu_cells = [c[0] for c in wb[gpu_sheet][gpu_addr.replace("$", "")]]
@@ -169,14 +169,20 @@ def test_dropdowns_cover_every_gpu_and_precision_input(wb):
     p_sheet, p_addr = split_ref(names["PrecisionList"].attr_text, "")
     assert tuple(c.value for c in wb[p_sheet][p_addr.replace("$", "")][0]) == catalog.PRECISIONS
 
-    checked = 0
+    m_sheet, m_addr = split_ref(names["ModelList"].attr_text, "")
+    model_cells = [c[0] for c in wb[m_sheet][m_addr.replace("$", "")]]
+    model_names = set(models.names())
+    assert model_names <= {c.value for c in model_cells}
+    assert sum(c.value is None for c in model_cells) >= 20  # room for models users add below the table
+
+    checked = models_checked = 0
     for ws in wb.worksheets:
-        if ws.title in ("GPUs", "Seed check"):
+        if ws.title in ("GPUs", "Models", "Seed check"):
             continue  # Seed check's arguments are the report's literal calls ("A100")
         lists = {}
         for dv, cells in _validations(ws):
             if dv.type == "list":
-                assert dv.formula1 in ("GPUList", "PrecisionList"), f"{ws.title}: literal list {dv.formula1}"
+                assert dv.formula1 in ("GPUList", "PrecisionList", "ModelList"), f"{ws.title}: literal list {dv.formula1}"
                 lists.setdefault(dv.formula1, set()).update(cells)
         for row in ws.iter_rows():
             for cell in row:
@@ -188,7 +194,11 @@ def test_dropdowns_cover_every_gpu_and_precision_input(wb):
                 elif cell.value in catalog.PRECISIONS:
                     assert cell.coordinate in lists.get("PrecisionList", ()), f"{ws.title}!{cell.coordinate}"
                     checked += 1
+                elif cell.value in model_names:
+                    assert cell.coordinate in lists.get("ModelList", ()), f"{ws.title}!{cell.coordinate}"
+                    models_checked += 1
     assert checked >= 14
+    assert models_checked >= 3  # Inference: the serving fleet, DeepSeek-V3, Kimi K2
     training = {dv.formula1: cells for dv, cells in _validations(wb["Training"])}
     assert {f"D{r}" for r in range(5, 20)} <= training["GPUList"]  # blank rows too
     assert {f"E{r}" for r in range(5, 20)} <= training["PrecisionList"]

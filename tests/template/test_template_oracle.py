@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from flopsheet import engine
+from flopsheet import engine, models
 from flopsheet.functions import REGISTRY
 from flopsheet.template import build_workbook
 from flopsheet.template import scenarios as sc
@@ -39,13 +39,50 @@ def test_inference_request_and_memory(values):
 def test_serving_fleet_is_the_engine_count(values):
     s, f = sc.Serving(), REGISTRY
     v = lambda key: values[("Inference", key)]  # noqa: E731
-    kv = f["KV_CACHE_GB"](s.layers, s.kv_heads, s.head_dim, s.prompt_tokens + s.output_tokens, s.batch)
-    tps = f["TOKENS_PER_SECOND"](s.params, s.gpu, s.batch, s.bytes_per_param, s.gpus_per_replica, kv,
+    assert v("s_params") == models.resolve(s.model).total_params == 70.55e9  # looked up on the Models sheet
+    context = s.prompt_tokens + s.output_tokens
+    kv = f["KV_CACHE_GB"](s.model, context, s.batch, s.bytes_per_param, s.gpus_per_replica)
+    assert v("s_kv") == kv
+    tps = f["TOKENS_PER_SECOND"](s.model, s.gpu, s.batch, s.bytes_per_param, s.gpus_per_replica, kv,
                                  A["BwEfficiency"], A["DefaultMFU"], s.precision)
     assert v("s_tps") == tps
     replicas = engine.serving_replicas(s.requests_per_day, s.output_tokens, tps, s.load_factor)
     assert v("s_replicas") == replicas == math.ceil(s.requests_per_day * s.output_tokens / (tps * 86400 * s.load_factor))
-    assert v("s_gpus") == replicas * s.gpus_per_replica
+    assert v("s_gpus_decode") == replicas * s.gpus_per_replica
+    kv_one = f["KV_CACHE_GB"](s.model, context, 1, s.bytes_per_param, s.gpus_per_replica)
+    assert (A["BwEfficiency"], A["DefaultMFU"]) == (0.8, 0.4)  # the fleet cell leaves them to these defaults
+    fleet = f["SERVING_GPUS"](s.requests_per_day, s.prompt_tokens, s.output_tokens, 70.55e9, s.gpu,
+                              s.gpus_per_replica, s.latency_ms, s.peak_factor, kv_one, s.bytes_per_param,
+                              A["BwEfficiency"], A["DefaultMFU"], s.precision)
+    assert v("s_kv_seq") == kv_one and v("s_gpus") == fleet
+    assert fleet >= v("s_gpus_decode") and fleet % s.gpus_per_replica == 0  # prefill and the peak hour only add
+    # the model name (all-reduces, prefill attention) gives the same count here
+    assert fleet == f["SERVING_GPUS"](s.requests_per_day, s.prompt_tokens, s.output_tokens, s.model, s.gpu,
+                                      s.gpus_per_replica, s.latency_ms, s.peak_factor, kv_one, s.bytes_per_param,
+                                      A["BwEfficiency"], A["DefaultMFU"], s.precision)
+
+
+def test_moe_serving_deepseek_v3(values):
+    m, f = sc.MoEServing(), REGISTRY
+    v = lambda key: values[("Inference", key)]  # noqa: E731
+    row = models.resolve(m.model)
+    assert (v("m_total"), v("m_active"), v("m_experts"), v("m_per_token")) == (671e9, 37e9, 256, 8)
+    assert (row.total_params, row.active_params) == (671e9, 37e9)
+    kv = f["KV_CACHE_GB"](m.model, m.prompt_tokens + m.output_tokens, m.batch, m.bytes_per_param, m.gpus)
+    assert v("m_kv") == kv
+    assert v("m_weights") == f["WEIGHTS_GB"](m.model, m.bytes_per_param) == 671
+    assert v("m_fit") == f["GPUS_TO_FIT"](671 + kv, m.gpu, A["UsableMemory"]) <= m.gpus
+    opt = (A["BwEfficiency"], A["DefaultMFU"], m.precision)
+    decode = f["DECODE_MS"](m.model, m.gpu, m.batch, m.bytes_per_param, m.gpus, kv, *opt)
+    assert v("m_decode_ms") == decode
+    dense = f["DECODE_MS"](37e9, m.gpu, m.batch, m.bytes_per_param, m.gpus, kv, *opt)
+    assert v("m_dense_ms") == dense and decode > 5 * dense  # 87% of the experts are read at batch 64
+    assert v("m_tps") == f["TOKENS_PER_SECOND"](m.model, m.gpu, m.batch, m.bytes_per_param, m.gpus, kv, *opt)
+    ttft = f["TTFT_SECONDS"](m.model, m.prompt_tokens, m.gpu, m.batch, m.bytes_per_param, m.gpus, *opt)
+    assert v("m_ttft") == ttft
+    response = f["RESPONSE_SECONDS"](m.model, m.prompt_tokens, m.output_tokens, m.gpu, m.batch, m.bytes_per_param,
+                                     m.gpus, kv, *opt)
+    assert v("m_response_s") == response
 
 
 def test_long_context(values):
@@ -53,11 +90,16 @@ def test_long_context(values):
     v = lambda key: values[("Inference", key)]  # noqa: E731
     tokens = f["TEXT_TOKENS"](k.characters, k.unit)
     assert v("k_tokens") == tokens == 1.2e6
-    kv = f["KV_CACHE_GB"](k.layers, k.kv_heads, k.head_dim, tokens, k.batch, k.bytes_per_value)
-    fit = f["GPUS_TO_FIT"](f["WEIGHTS_GB"](k.params, k.bytes_per_value) + kv, k.gpu, A["UsableMemory"])
-    assert v("k_fit") == fit
-    assert v("k_decode_ms") == f["DECODE_MS"](k.params, k.gpu, k.batch, k.bytes_per_value, fit, kv,
-                                             A["BwEfficiency"], A["DefaultMFU"], k.precision)
+    assert v("k_params") == models.resolve(k.model).active_params == 32e9
+    kv = f["KV_CACHE_GB"](k.model, tokens, k.batch, k.kv_bytes, k.gpus)
+    # Kimi K2's latent: 61 layers x (512 + 64) values per token, on each of the tensor-parallel GPUs
+    assert v("k_kv") == kv == pytest.approx(61 * 576 * tokens * k.kv_bytes * k.batch * k.gpus / 1e9)
+    fit = f["GPUS_TO_FIT"](f["WEIGHTS_GB"](k.model, k.bytes_per_param) + kv, k.gpu, A["UsableMemory"])
+    assert v("k_fit") == fit <= k.gpus
+    assert v("k_flops_attn") == f["INFER_FLOPS"](k.model, tokens, k.output_tokens) > 10 * v("k_flops")
+    opt = (A["BwEfficiency"], A["DefaultMFU"], k.precision)
+    assert v("k_prefill_s") == f["TTFT_SECONDS"](k.model, tokens, k.gpu, k.batch, k.bytes_per_param, k.gpus, *opt)
+    assert v("k_decode_ms") == f["DECODE_MS"](k.model, k.gpu, k.batch, k.bytes_per_param, k.gpus, kv, *opt)
 
 
 def test_serving_replicas_counts_as_the_engine_does():

@@ -29,7 +29,7 @@ from pathlib import Path
 from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import a1
 from flopsheet.functions import REGISTRY
-from flopsheet.handoff import carry, comments, gpusheet, rawzip, sheetxml
+from flopsheet.handoff import carry, comments, gpusheet, modelsheet, rawzip, sheetxml
 from flopsheet.handoff.bookxml import fresh_id, full_calc, points_into, unxml, xml_attr, xml_text
 from flopsheet.handoff.package import Book, Package, rels_part
 from flopsheet.handoff.sheetplan import SheetPlan, computed, cell_xml, value_xml
@@ -169,7 +169,11 @@ class _Copy:
             return
         self.book = Book(pkg, dropped={s.name for s in self.conf})
         self.table = gpusheet.plan_table(_TableView(self.book, pkg))
-        tr = self.tr = CachedTranslator(self.table, Refs(self.book, self.book.cached))
+        # Model names are looked up on the workbook's own Models sheet (the template's); a
+        # workbook without one keeps model-name calls as values (no Models sheet is added yet).
+        models_view = [ws for ws in self.book.worksheets if ws.title == modelsheet.SHEET]
+        self.models = modelsheet.find_table(_Sheets(models_view)) if models_view else None
+        tr = self.tr = CachedTranslator(self.table, Refs(self.book, self.book.cached), self.models)
         for s, data, has in candidates:
             self._scan(s, data, tr if has else None)
         self._names(tr)
@@ -685,6 +689,13 @@ def _plain(v):
         return float(v)
     except (TypeError, ValueError):
         return str(v)
+
+
+class _Sheets:
+    """Just these sheets, for modelsheet.find_table (no other sheet is parsed)."""
+
+    def __init__(self, worksheets):
+        self.worksheets = worksheets
 
 
 class _TableView:

@@ -22,6 +22,7 @@ from flopsheet import excel_io
 from flopsheet.functions import REGISTRY
 from flopsheet.handoff import twins
 from flopsheet.handoff.gpusheet import Table
+from flopsheet.handoff import modeltwins
 from flopsheet.handoff.twins import ErrorValue, Expr, Untranslatable
 
 # Calls spelled with a prefix: `_xludf.` is how Excel stores a function it did not know when
@@ -32,9 +33,10 @@ _CELL_RANGE = re.compile(r"^\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?$"
 # Functions that can never have a twin: their value is frozen.
 ALWAYS_FROZEN = {"FLOPSHEET_VERSION": "the add-in's version is a fact about the add-in, not the sheet",
                  "GPU_NAMES": "the catalog's names are copied as values (the GPUs sheet lists them too)",
-                 "MODEL_NAMES": "the model catalog's names are copied as values",
-                 # A twin needs the Models sheet (handoff/modelsheet.py) that the copy does not add yet.
-                 "MODEL_SPEC": "a model's figure is copied as a value until the copy carries a Models sheet"}
+                 "MODEL_NAMES": "the model catalog's names are copied as values"}
+# MODEL_SPEC's twin looks the figure up on the workbook's Models sheet (handoff/modelsheet.py);
+# a workbook without one keeps the value (the copy does not add a Models sheet yet).
+NO_MODELS_SHEET = "a model's figure is copied as a value: the workbook has no Models sheet to look it up on"
 
 
 def registry_name(func_token: str) -> str | None:
@@ -253,14 +255,16 @@ class Result:
     value: object = None
     numeric_refs: list = field(default_factory=list)  # (ref text, sheet) read as numbers
     numeric_areas: list | None = None  # the same as (sheet, c1, r1, c2, r2), when worked out
+    depends_on_values: bool = False  # translated by what a cell holds: never reused for another row
 
 
 class Translator:
     """Translates formulas of one workbook (GPU table and references fixed)."""
 
-    def __init__(self, table: Table | None, refs: Refs | None = None):
+    def __init__(self, table: Table | None, refs: Refs | None = None, models: Table | None = None):
         self.table = table
         self.refs = refs
+        self.models = models  # the workbook's Models sheet (modelsheet.find_table), or None
 
     def needs(self, formula: str) -> bool:
         return CALL_NAMES.search(formula) is not None
@@ -338,9 +342,15 @@ class Translator:
                 res.numeric_refs.append((e.text, self._sheet))
         shape = _broadcast(shapes)
         reason = self._freeze_all or ALWAYS_FROZEN.get(fn.name)
+        if reason is None and fn.name == "MODEL_SPEC" and self.models is None:
+            reason = NO_MODELS_SHEET
+        model = self._model_name(fn, exprs) if reason is None else None
         if reason is None:
             try:
-                text = twins.render(fn, exprs, self.table)
+                if model is not None and self.models is None:
+                    raise Untranslatable(f"a model name ({model}): the workbook has no Models sheet to look it up on")
+                text = (modeltwins.render(fn, exprs, self.table, self.models, model) if model is not None
+                        else twins.render(fn, exprs, self.table, self.models))
             except Untranslatable as u:
                 reason = u.reason
         if reason is not None:
@@ -355,6 +365,25 @@ class Translator:
         if shape is None or shape != (1, 1):
             res.array = True
         return twins.paren(text) if not root else text, shape, _NOT_FROZEN
+
+    def _model_name(self, fn, exprs) -> str | None:
+        """The catalog model a call's first argument names, when the function's plain-number
+        twin would not do for it (twins.model_terms; KV_CACHE_GB's model form): a literal name,
+        or a cell holding one now (the result then depends on the cell: never reused)."""
+        if not exprs or not (twins.model_terms(fn) or fn.name == "KV_CACHE_GB"):
+            return None
+        first, a = exprs[0], fn.args[0]
+        if first.kind == "literal":
+            v = first.value
+        elif first.kind == "ref" and self.refs is not None:
+            self._res.depends_on_values = True  # another row of this form may hold a number
+            try:
+                v = self.refs.values(first.text, self._sheet)
+            except Untranslatable:
+                return None
+        else:
+            return None
+        return v.strip() if _is_model_name(v, a.name) else None
 
     def _freeze(self, call: Call, fn):
         """What the Python function returns for this call (as a cell shows it)."""
@@ -384,6 +413,19 @@ class Translator:
 
 
 _NOT_FROZEN = object()
+
+
+def _is_model_name(v, name: str) -> bool:
+    """Text a model argument reads as a catalog name (not a magnitude like "70B", not blank)."""
+    if not isinstance(v, str) or isinstance(v, ErrorValue) or not v.strip():
+        return False
+    from flopsheet.errors import FlopsheetError
+    from flopsheet.functions._model import _model_number
+
+    try:
+        return _model_number(v, name) is None
+    except FlopsheetError:
+        return False
 
 
 # -- translating a column of similar formulas ---------------------------------------------------
@@ -499,8 +541,8 @@ def _moves(ref: str) -> tuple[int, int, int, int]:
 class CachedTranslator(Translator):
     """A Translator that translates each relative form once (see `relative_form`)."""
 
-    def __init__(self, table, refs=None):
-        super().__init__(table, refs)
+    def __init__(self, table, refs=None, models=None):
+        super().__init__(table, refs, models)
         self._seen: dict = {}
         self.hits = 0
 
@@ -512,7 +554,7 @@ class CachedTranslator(Translator):
                 self.hits += 1
                 return hit.at(row, col)
         res = self.translate(formula, sheet, freeze_all)
-        if key is not None and not res.frozen and not res.value_set:
+        if key is not None and not res.frozen and not res.value_set and not res.depends_on_values:
             entry = _Shifted(res, row, col, self.refs)
             self._seen[(sheet, key)] = entry
             res.numeric_areas = [a for a, _ in entry.areas]

@@ -7,6 +7,10 @@ placeholders in the project's one template language (flopsheet.placeholders):
                else a look-up on the GPUs sheet (gpusheet.Table);
   {gpu:field}  a catalog field of {gpu} (memory_gb...), or {gpu:field} where `field` is an
                argument naming the field (GPU_SPEC);
+  a model name in a `model` argument (params "DeepSeek-V3"): the figure the argument stands for
+               (active or total parameters; TRAIN_FLOPS' blank tokens: training_tokens), looked
+               up on the workbook's Models sheet (modelsheet.lookup) when the copy has one and
+               the function needs no other figure of the model (see `model_terms`);
   [[...]]      a part dropped when every optional-without-default argument in it is omitted
                (TRAIN_FLOPS' attention term), so the common call reads short.
 `render` also guards every argument that is not a literal with the engine's own rule for it
@@ -32,6 +36,7 @@ from flopsheet.exceltext import ErrorValue, number_literal, string_literal
 from flopsheet.functions import GPU_FIGURES, GPU_FIGURES_IF_KNOWN, MODEL_FIGURES, REQUIRED, Function
 from flopsheet.functions._inputs import control_free
 from flopsheet.functions.tokens import tokens_per_unit
+from flopsheet.handoff import modelsheet
 from flopsheet.handoff.gpusheet import Table
 from flopsheet.magnitudes import parse_num
 
@@ -168,10 +173,11 @@ def _blank_literal(e: Expr) -> bool:
 class _Call:
     """One rendering: the function, its arguments by name, the GPU table."""
 
-    def __init__(self, fn: Function, args: list[Expr], table: Table | None, guard_calls: bool):
+    def __init__(self, fn: Function, args: list[Expr], table: Table | None, guard_calls: bool,
+                 models: Table | None = None):
         if len(args) > len(fn.args):
             raise Untranslatable(f"takes at most {len(fn.args)} arguments; got {len(args)}")
-        self.fn, self.table, self.guard_calls = fn, table, guard_calls
+        self.fn, self.table, self.guard_calls, self.models = fn, table, guard_calls, models
         self.given = {a.name: (args[i] if i < len(args) else OMITTED) for i, a in enumerate(fn.args)}
         self.spec = {a.name: a for a in fn.args}
         self.cache: dict[str, _Value] = {}
@@ -186,12 +192,15 @@ class _Call:
             v = self._unit(e)
         elif a.convert is not None or a.kind == "text":  # COST_PER_MTOK's kind, RANGE_TEXT's unit
             v = self._text(a, e)
-        elif a.kind not in ("number", "model"):  # model: a number here (a name fails _literal_number)
+        elif a.kind not in ("number", "model"):  # model: a number, or a name looked up (model_arg)
             raise Untranslatable(f"argument {name} ({a.kind}) has no placeholder form")
+        elif a.kind == "model" and not _blank_literal(e) and (
+                e.kind == "literal" or (e.kind == "ref" and self.models is not None and not model_terms(self.fn))):
+            v = self._model_arg(a, e)  # a ref elsewhere is read as a number (a name there: translate freezes)
         elif a.fallback and (_blank_literal(e) or e.kind == "ref"):
             v = self._fallback(a, e)
-        elif _blank_literal(e) and a.from_model:  # only a model name fills it, which a twin cannot look up
-            v = _Value("NA()", None)
+        elif _blank_literal(e) and a.from_model:  # only a model name fills it (TRAIN_FLOPS' tokens)
+            v = self._from_model(a)
         elif _blank_literal(e):
             if a.default is REQUIRED:
                 raise Untranslatable(f"{name} is required")
@@ -235,6 +244,64 @@ class _Call:
         if a.convert is not None:
             raise Untranslatable(f"{a.name} must be typed in the formula (a cell reference cannot be converted)")
         return _Value(f'({e.text}&"")')
+
+    # -- catalog models ----------------------------------------------------------------------
+    def _model_name(self, e: Expr, name: str):
+        """("number", x) | ("name", canonical) | ("runtime", expr text) for a model argument."""
+        if e.kind == "ref":
+            return "runtime", e.text
+        v = e.value
+        if isinstance(v, str) and not isinstance(v, ErrorValue):
+            from flopsheet.functions._model import _model_number, _model_row
+            try:
+                x = _model_number(v, name)
+                return ("number", x) if x is not None else ("name", _model_row(v, name).name)
+            except FlopsheetError as err:
+                raise Untranslatable(err.message) from None
+        return "number", _literal_number(e, name)
+
+    def _model_lookup(self, kind: str, m, fld: str, name: str) -> _Value:
+        """A catalog figure of model `m` on the Models sheet; a blank figure is #N/A (as
+        models.require refuses it). Without a Models sheet a name cannot be looked up."""
+        if self.models is None or not self.models.has(fld):
+            raise Untranslatable(f"{name} is a model name and the workbook has no Models sheet with {fld}")
+        self.models.used = True
+        if kind == "name":
+            from flopsheet import models
+            known = getattr(models.resolve(m), fld)
+            if known in (None, ""):
+                raise Untranslatable(f"{m} has no {fld} in the catalog")
+            return _Value(modelsheet.lookup(self.models, text(m), fld, literal=True), known)
+        look = modelsheet.lookup(self.models, m, fld, literal=False)
+        self.text_tests[f"NOT(ISLOGICAL({m}))"] = None
+        self.text_tests[plain_text_test(m)] = None
+        return _Value(look, runtime=True)
+
+    def _model_arg(self, a, e: Expr) -> _Value:
+        kind, m = self._model_name(e, a.name)
+        if kind == "number":
+            return _Value(number(m), m)
+        if model_terms(self.fn):
+            raise Untranslatable(f"{a.name} is a model name: {self.fn.name}'s twin has no terms for a model's "
+                                 f"{', '.join(model_terms(self.fn))}")
+        if kind == "name":
+            return self._model_lookup(kind, m, a.model_field, a.name)
+        look = self._model_lookup(kind, m, a.model_field, a.name)
+        return _Value(f"IF(ISNUMBER({m}),{m},{look.text})", runtime=True)
+
+    def _from_model(self, a) -> _Value:
+        """A blank argument a model name fills (TRAIN_FLOPS' tokens: the model's training tokens)."""
+        model_arg, fld = a.from_model
+        e = self.given[model_arg]
+        if self.models is None or _blank_literal(e) or e.kind not in ("literal", "ref"):
+            return _Value("NA()", None)
+        kind, m = self._model_name(e, model_arg)
+        if kind == "number":
+            return _Value("NA()", None)
+        look = self._model_lookup(kind, m, fld, a.name)
+        if kind == "name":
+            return look
+        return _Value(f"IF(ISNUMBER({m}),NA(),{look.text})", runtime=True)
 
     def _fallback(self, a, e: Expr) -> _Value:
         """An argument that, blank, is a catalog figure of the GPU (TRAIN_COST's price), as in
@@ -455,13 +522,71 @@ class _Call:
         return list(self.text_tests) + tests
 
 
-def render(fn: Function, args: list[Expr], table: Table | None) -> str:
-    """The twin of `fn(*args)` as formula text (no leading "="), or Untranslatable."""
+def model_terms(fn: Function) -> list[str]:
+    """Figures of a catalog model, beyond the one its argument stands for, that `fn`'s engine
+    formula reads (expert share, layers and width for all-reduces, attention width, the KV
+    cache's shape). The twins are the plain-number forms, where these are neutral (0): a model
+    name there has no twin yet, and the copy keeps the add-in's value instead."""
+    if fn.formula is None:
+        return []
+    out = []
+    for param in fn.formula.params:
+        a = fn.argument_for(param)
+        if a.kind == "model" and param in MODEL_FIGURES and param != (a.engine or a.name):
+            out.append(param)
+    return out
+
+
+def _model_spec(args: list[Expr], models: Table | None) -> str:
+    """MODEL_SPEC's twin: the field's cell on the Models sheet (a blank figure is #N/A, as the
+    Python function refuses it). The field must be literal text (a catalog field name)."""
+    from flopsheet import models as catalog_models
+
+    if models is None:
+        raise Untranslatable("the workbook has no Models sheet to look model figures up in")
+    model = args[0] if args else OMITTED
+    fe = args[1] if len(args) > 1 else OMITTED
+    if len(args) > 2:
+        raise Untranslatable(f"takes at most 2 arguments; got {len(args)}")
+    if _blank_literal(model):
+        raise Untranslatable("model is required")
+    if fe.kind == "omitted" or (fe.kind == "literal" and isinstance(fe.value, str)
+                                and not isinstance(fe.value, ErrorValue)):
+        try:
+            fld = catalog_models.field_name("total_params" if fe.kind == "omitted" or not fe.value.strip()
+                                            else control_free(fe.value, "field"))
+        except FlopsheetError as err:
+            raise Untranslatable(err.message) from None
+    else:
+        raise Untranslatable("field must be literal text such as \"total_params\" for the copy to look it up")
+    call = _Call(get_model_spec(), [model], None, True, models)
+    kind, m = call._model_name(model, "model") if model.kind in ("literal", "ref") else ("runtime", model.text)
+    if kind == "number":
+        raise Untranslatable(f"model must be a model name (got {number(m)})")
+    v = call._model_lookup(kind, m, fld, "model")
+    x = paren(v.text)
+    tests = list(call.text_tests) + [f'({x}&""<>"")*({x}&""<>"0")']
+    if kind == "runtime":
+        tests.insert(0, f"NOT(ISNUMBER({m}))")
+    return f"IFERROR(IF({'*'.join(tests)},{v.text},NA()),NA())"
+
+
+def get_model_spec() -> Function:
+    from flopsheet.functions import REGISTRY
+
+    return REGISTRY["MODEL_SPEC"]
+
+
+def render(fn: Function, args: list[Expr], table: Table | None, models: Table | None = None) -> str:
+    """The twin of `fn(*args)` as formula text (no leading "="), or Untranslatable. `models`:
+    the workbook's Models sheet (modelsheet.find_table), where model names are looked up."""
+    if fn.name == "MODEL_SPEC":
+        return _model_spec(args, models)
     if not fn.twin:
         raise Untranslatable(f"{fn.name} has no native twin")
     out = ""
     for guard_calls in (True, False):
-        call = _Call(fn, args, table, guard_calls)
+        call = _Call(fn, args, table, guard_calls, models)
         value = call.fill(fn.twin)
         tests = call.guard()
         out = f"IF({'*'.join(tests)},{value},NA())" if tests else value

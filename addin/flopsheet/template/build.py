@@ -20,9 +20,11 @@ from flopsheet.template import scenarios as sc
 from flopsheet.template import styles
 from flopsheet.template.base import CONF_SHEET, load_base_workbook
 from flopsheet.template.layout import (
-    ECONOMICS, GPUS, INFERENCE, MULTIMODAL, SEED_CHECK, SHEET_ORDER, SOURCES, START, TRAINING, Ctx,
+    ECONOMICS, GPUS, INFERENCE, MODELS, MULTIMODAL, SEED_CHECK, SHEET_ORDER, SOURCES, START, TRAINING, Ctx,
 )
-from flopsheet.template.sheets import economics, gpus, inference, multimodal, seedcheck, sources, start, training
+from flopsheet.template.sheets import (
+    economics, gpus, inference, models, multimodal, seedcheck, sources, start, training,
+)
 from flopsheet.template.summary import Summary, evaluate_outputs
 
 DEFAULT_OUTPUT = "flopsheet.xlsm"
@@ -55,10 +57,11 @@ def _build(training_scenarios, blank_rows) -> tuple[Workbook, Ctx]:
     others = [ws for ws in wb._sheets if ws.title not in sheets]
     wb._sheets = [sheets[name] for name in SHEET_ORDER] + others
 
-    # Build order follows the references: assumptions and the GPU table first; Training reads
+    # Build order follows the references: assumptions and the GPU and model tables first; Training reads
     # the Multimodal dataset; Seed check reads Training.
     start.write(sheets[START], ctx)
     gpus.write(sheets[GPUS], ctx)
+    models.write(sheets[MODELS], ctx)
     multimodal.write(sheets[MULTIMODAL], ctx)
     training.write(sheets[TRAINING], ctx, training_scenarios, blank_rows)
     inference.write(sheets[INFERENCE], ctx)

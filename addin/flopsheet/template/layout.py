@@ -22,17 +22,19 @@ from flopsheet.template.summary import Output
 
 START = "Start"
 GPUS = "GPUs"
+MODELS = "Models"
 TRAINING = "Training"
 INFERENCE = "Inference"
 MULTIMODAL = "Multimodal"
 SEED_CHECK = "Seed check"
 SOURCES = "Sources"
 ECONOMICS = "Economics"
-SHEET_ORDER = (START, GPUS, TRAINING, INFERENCE, ECONOMICS, MULTIMODAL, SEED_CHECK, SOURCES)
+SHEET_ORDER = (START, GPUS, MODELS, TRAINING, INFERENCE, ECONOMICS, MULTIMODAL, SEED_CHECK, SOURCES)
 
 # Defined names for lists that dropdowns use (see sheets/gpus.py).
 GPU_LIST = "GPUList"
 PRECISION_LIST = "PrecisionList"
+MODEL_LIST = "ModelList"  # sheets/models.py: the Models sheet's name column
 NOTE_WIDTH = 150  # characters per note row: fits the sheets' print width
 
 
@@ -54,6 +56,7 @@ class Ctx:
     gpu_cols: dict[str, str] = field(default_factory=dict)  # GPUs key -> column letter
     gpu_last_col: str = "A"
     gpu_key_row: int = 5
+    model_cols: dict[str, str] = field(default_factory=dict)  # Models key -> column letter
     outputs: list[Output] = field(default_factory=list)
     cells: dict[tuple[str, str], str] = field(default_factory=dict)  # (sheet, key) -> absolute cell
 
@@ -101,6 +104,14 @@ class Ctx:
 
     def field_lookup(self, gpu_cell: str, key: str) -> str:
         return f"INDEX({self.gpu_column(key)},{self.gpu_row_match(gpu_cell)})"
+
+
+    # -- lookups into the Models sheet (whole columns, like the GPUs sheet's) --
+    def model_lookup(self, model_cell: str, key: str) -> str:
+        """INDEX/MATCH of a catalog figure by model name (exact MATCH, case-insensitive)."""
+        m = quoted(MODELS)
+        col, name = self.model_cols[key], self.model_cols["name"]
+        return f"INDEX({m}${col}:${col},MATCH({model_cell},{m}${name}:${name},0))"
 
 
 class Block:

@@ -87,13 +87,10 @@ class Request:
 
 @dataclass(frozen=True)
 class Serving:
-    """A serving fleet: Llama 3.1 70B shape (Meta 2024: 80 layers, 8 KV heads of 128)."""
+    """A serving fleet for Llama 3.1 70B (its shape comes from the Models sheet by name)."""
 
     name: str = "Llama 3.1 70B chat service"
-    params: float = 70e9
-    layers: float = 80
-    kv_heads: float = 8
-    head_dim: float = 128
+    model: str = "Llama 3.1 70B"
     gpu: str = "H100 SXM"
     precision: str = "bf16"
     bytes_per_param: float = 2
@@ -102,26 +99,42 @@ class Serving:
     requests_per_day: float = 1_000_000
     prompt_tokens: float = 1000
     output_tokens: float = 500
-    load_factor: float = 0.5  # average fraction of the day a replica runs at full batch
+    load_factor: float = 0.5  # average fraction of the day a replica runs at full batch (decode-only count)
+    latency_ms: float = 50  # most ms per generated token per user (20 tokens/s): an estimate of a chat target
+    peak_factor: float = 2  # busiest hour over the daily average: an estimate (SERVING_GPUS' default)
+
+
+@dataclass(frozen=True)
+class MoEServing:
+    """DeepSeek-V3 (671B total, 37B active; DeepSeek-AI 2024, table 1) served on 8 H200s in FP8,
+    the precision its weights are released in (technical report section 3.3)."""
+
+    name: str = "DeepSeek-V3 on 8 H200s (FP8)"
+    model: str = "DeepSeek-V3"
+    gpu: str = "H200 SXM"
+    precision: str = "fp8"
+    bytes_per_param: float = 1
+    gpus: float = 8
+    batch: float = 64
+    prompt_tokens: float = 1000
+    output_tokens: float = 500
 
 
 @dataclass(frozen=True)
 class LongContext:
-    """Kimi's 2 million Chinese characters (Moonshot AI, March 2024) in one context."""
+    """Kimi's 2 million Chinese characters (Moonshot AI, March 2024) in one context, on Kimi K2's
+    own architecture (Moonshot AI 2025: 1T total, 32B active, DeepSeek-V3-style MLA latent cache)."""
 
     characters: float = 2_000_000
     unit: str = "zh_char"
-    # Kimi's architecture is not public: an assumed 70B GQA shape (Llama 3.1 70B).
-    params: float = 70e9
-    layers: float = 80
-    kv_heads: float = 8
-    head_dim: float = 128
-    d_model: float = 8192
+    model: str = "Kimi K2"
     output_tokens: float = 500
-    bytes_per_value: float = 2  # BF16 weights and KV cache
+    bytes_per_param: float = 1  # Kimi K2's weights are released in FP8 (block-wise)
+    kv_bytes: float = 1  # FP8 latent cache: an assumption (a BF16 cache needs 2 and more GPUs)
     batch: float = 1
-    gpu: str = "H100 SXM"
-    precision: str = "bf16"
+    gpus: float = 16  # two 8-GPU H200 servers: the latent is held on every tensor-parallel GPU
+    gpu: str = "H200 SXM"
+    precision: str = "fp8"
 
 
 @dataclass(frozen=True)

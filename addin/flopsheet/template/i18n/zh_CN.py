@@ -125,8 +125,6 @@ STRINGS = {
         "加速器目录：各精度的稠密峰值、显存、带宽、TDP、价格假设及来源。",
     "Training scenarios: compute, GPU-hours and days, wall-clock days, GPUs for a deadline, cost, energy.":
         "训练情景：算力、GPU·小时和 GPU·天、实际天数、按期所需 GPU 数、成本、能耗。",
-    "One request (seed method vs roofline), memory to fit, a serving fleet, a 2-million-character context.":
-        "单次请求（原始报告方法与屋顶线模型对比）、显存需求、服务集群、200 万字上下文。",
     "Image and video tokens; the seed's all-images-of-2022 training estimate.":
         "图像和视频词元；原始报告“用 2022 年全部图像训练”的估算。",
     "Every worked figure of the seed report beside the workbook's value, and where the report is wrong.":
@@ -473,8 +471,6 @@ STRINGS = {
         "必须是正数",
     "GPU-days by scenario (log scale)":
         "各情景的 GPU·天（对数刻度）",
-    "Inference: time per request, memory, serving and long context":
-        "Inference：单次请求耗时、显存、服务与长上下文",
     "Inputs are yellow. Function cells show #NAME? until the add-in is on (see Start). Memory and bandwidth come from the add-in's built-in catalog by GPU name; peaks from the GPUs sheet.":
         "黄色为输入。加载项启用前，函数单元格显示 #NAME?（见 Start）。显存和带宽按 GPU 名称取自加载项内置目录；峰值取自 GPUs 工作表。",
     "One request: the seed's GPT-3 answer (20-token prompt, 300-token answer)":
@@ -563,10 +559,6 @@ STRINGS = {
         "每请求提示词元数",
     "Answer tokens per request":
         "每请求回答词元数",
-    "Llama 3.1 70B: 80 layers, 8 KV heads of 128":
-        "Llama 3.1 70B：80 层，8 个 128 维 KV 头",
-    "Grouped-query attention keeps the cache small":
-        "分组查询注意力使缓存保持较小",
     "GPUs per replica (tensor parallel)":
         "每副本 GPU 数（张量并行）",
     "Batch per replica":
@@ -591,16 +583,10 @@ STRINGS = {
         "每日回答词元数",
     "Answer tokens per replica per day":
         "每副本每日回答词元数",
-    "Replicas":
-        "副本数",
     "replicas":
         "个副本",
     "GPUs needed":
         "所需 GPU 数",
-    "Decode only: prefilling each prompt adds 2 x params x prompt tokens of compute, which at this batch mostly uses arithmetic that bandwidth-bound decode leaves idle.":
-        "仅计解码：每个提示的预填充另需 2 × 参数量 × 提示词元数的算力，在此批大小下主要利用受带宽限制的解码所闲置的运算能力。",
-    "Long context: Kimi's 2 million Chinese characters (Moonshot AI, March 2024)":
-        "长上下文：Kimi 的 200 万汉字（月之暗面，2024 年 3 月）",
     "Chinese characters in the context":
         "上下文中的汉字数",
     "characters":
@@ -609,16 +595,6 @@ STRINGS = {
         "每字词元数",
     "\"zh_char\" = 0.6 (DeepSeek); Moonshot: 1.5-2 characters per token, type 0.5 or 0.67; Kimi: 2M characters ~ 1M tokens":
         "\"zh_char\" = 0.6（DeepSeek）；月之暗面：每词元 1.5-2 个字，可输入 0.5 或 0.67；Kimi：200 万字约 100 万词元",
-    "Parameters (assumed)":
-        "参数量（假设）",
-    "Kimi's architecture is not public: an assumed 70B model with Llama 3.1 70B's shape":
-        "Kimi 的架构未公开：假设为与 Llama 3.1 70B 结构相同的 700 亿参数模型",
-    "Model width (d_model)":
-        "模型宽度（d_model）",
-    "Bytes per weight and per cached value":
-        "每个权重和每个缓存值的字节数",
-    "2 = BF16":
-        "2 = BF16",
     "Sequences at once":
         "同时处理的序列数",
     "Tokens in the context":
@@ -627,20 +603,12 @@ STRINGS = {
         "KV 缓存",
     "GPUs to hold weights + cache":
         "容纳权重 + 缓存所需 GPU 数",
-    "Compute, 2 x params per token":
-        "算力，每词元 2 × 参数量",
     "Compute with attention":
         "含注意力的算力",
-    "At this length attention, not the weights, dominates":
-        "在此长度下，占主导的是注意力而不是权重",
     "With attention / without":
         "含注意力 ÷ 不含",
-    "Reading the context once (compute-bound, on those GPUs)":
-        "读完一遍上下文（计算受限，在上述 GPU 上）",
     "Then each answer token":
         "之后每个回答词元",
-    "Every step reads the weights and the whole cache":
-        "每一步都要读取权重和整个缓存",
     "Seed check: the seed report's figures, recomputed by the workbook":
         "Seed check：由本工作簿重新计算原始报告的数字",
     "The seed: a 2024 Chinese industry report on large-model compute demand. 万 = 10,000 (38.89万 = 388,900). Workbook values show #NAME? until the add-in is on (see Start).":
@@ -1180,6 +1148,172 @@ STRINGS = {
         'COST_PER_MTOK，解码屋顶线模型',
     'COST_PER_MTOK, compute-bound prefill':
         'COST_PER_MTOK，受算力限制的预填充',
+    'Model catalog: total and active parameters, layers, heads, experts, attention and cache, training runs.':
+        '模型目录：总参数与激活参数、层数、注意力头、专家、注意力与缓存类型、训练记录。',
+    'One request (seed method vs roofline), memory to fit, a serving fleet, DeepSeek-V3 (MoE) on 8 H200s, Kimi K2 with a 2-million-character context.':
+        '单次请求（原始报告方法与屋顶线模型对比）、显存需求、服务集群、8 张 H200 上的 DeepSeek-V3（混合专家）、200 万字上下文的 Kimi K2。',
+    'Models: architectures and published training runs':
+        '模型：架构与已公布的训练记录',
+    "Parameters are raw counts shown in billions; active = per token (a mixture of experts reads all of its total parameters from memory but computes with the active ones). An empty figure is unpublished or unconfirmed ('Empty because'), or does not apply to the architecture.":
+        '参数为原始个数，以十亿显示；激活参数指每个词元使用的参数（混合专家模型从显存读取全部参数，但只用激活参数计算）。空白数字表示未公布或未经证实（见“空白原因”），或不适用于该架构。',
+    'Edit any figure, or add a model in the first empty row below the table: Inference looks figures up here by name (grey keys in row 5). Functions given a model name (e.g. DECODE_MS("DeepSeek-V3",...)) read the add-in\'s built-in catalog; type numbers instead to use your own.':
+        '可修改任一数字，或在表格下方第一个空行添加模型：推理表按名称在此查找数字（第 5 行灰色键）。传入模型名称的函数（如 DECODE_MS("DeepSeek-V3",...)）读取加载项内置目录；要使用自己的数字，请直接输入数字。',
+    "Edit any figure: the Inference formulas that name a model look its figures up in this table's rows by name (grey keys in row 5), so an edit here changes every result on recalculation.":
+        '可修改任一数字：推理表中写明模型名称的公式按名称在本表各行查找数字（第 5 行灰色键），因此在此修改会在重新计算时改变所有结果。',
+    'Model':
+        '模型',
+    'Total (parameters)':
+        '总参数（个）',
+    'Active per token (parameters)':
+        '每词元激活参数（个）',
+    'd_model (width)':
+        'd_model（宽度）',
+    'Heads':
+        '注意力头数',
+    'Attention':
+        '注意力类型',
+    'MLA latent (kv_lora_rank)':
+        'MLA 潜向量（kv_lora_rank）',
+    'MLA RoPE key (qk_rope_head_dim)':
+        'MLA RoPE 键（qk_rope_head_dim）',
+    'Sliding window (tokens)':
+        '滑动窗口（词元）',
+    'Sliding layers':
+        '滑动窗口层数',
+    'Experts':
+        '专家数',
+    'Experts per token':
+        '每词元专家数',
+    'Shared experts':
+        '共享专家数',
+    'MoE layers':
+        'MoE 层数',
+    'Vocabulary (tokens)':
+        '词表（词元）',
+    'Context (tokens)':
+        '上下文（词元）',
+    'Training tokens (tokens)':
+        '训练词元（词元）',
+    'Training compute (FLOPs)':
+        '训练算力（FLOPs）',
+    'Training hardware':
+        '训练硬件',
+    'Training chips':
+        '训练芯片数',
+    'Training GPU-hours (accelerator-hours)':
+        '训练 GPU·小时（加速器·小时）',
+    'Training MFU (0-1)':
+        '训练 MFU（0-1）',
+    'Family':
+        '系列',
+    'Developer':
+        '开发者',
+    'Full name':
+        '全称',
+    'Inference: time per request, memory, serving, mixture of experts and long context':
+        '推理：单次请求耗时、显存、服务、混合专家与长上下文',
+    'Models sheet: 70.6B, 80 layers, 8 KV heads of 128 (GQA)':
+        '模型表：706 亿参数，80 层，8 个 128 维 KV 头（GQA）',
+    'Pick a model from the Models sheet (or type a catalog name)':
+        '从模型表中选择模型（或输入目录中的名称）',
+    'Parameters (Models sheet)':
+        '参数（模型表）',
+    'Latency target per answer token':
+        '每个回答词元的延迟目标',
+    'Estimate: 50 ms = 20 tokens/s per user; the fleet batches only as far as this allows':
+        '估计值：50 毫秒 = 每用户每秒 20 个词元；集群的批大小以此为上限',
+    'Peak-hour factor (busiest hour / average)':
+        '高峰系数（最忙时段 / 平均）',
+    'Estimate: the fleet is sized for its busiest hour, not the daily average':
+        '估计值：集群按最忙时段而非日均负载配置',
+    "The model's own cache (GQA: 8 KV heads), split over the replica's GPUs":
+        '模型自身的缓存（GQA：8 个 KV 头），分布在副本的各 GPU 上',
+    'Replicas (decode only, daily average)':
+        '副本数（仅解码，日均）',
+    'GPUs by decode alone at the daily average':
+        '仅按解码、日均负载所需 GPU 数',
+    'What the roofline alone gives: it ignores prefill and sizes to the average hour':
+        '仅屋顶线模型的结果：忽略预填充，并按平均时段配置',
+    'KV cache of one request':
+        '单个请求的 KV 缓存',
+    'SERVING_GPUS: prefill + decode compute at the peak hour, largest batch under the latency target that fits in memory (parameters from the Models sheet; 0.8 bandwidth, 0.4 MFU)':
+        'SERVING_GPUS：高峰时段的预填充 + 解码算力，在延迟目标内且放得进显存的最大批（参数来自模型表；带宽效率 0.8，MFU 0.4）',
+    'SERVING_GPUS counts what the decode-only rows leave out: prefilling each prompt (2 x params x prompt tokens plus causal attention) takes compute on the same GPUs, and the fleet must carry the busiest hour.':
+        'SERVING_GPUS 计入了仅解码各行遗漏的部分：每个提示词的预填充（2 × 参数 × 提示词元，加因果注意力）占用同一批 GPU 的算力，且集群必须承受最忙时段。',
+    'Mixture of experts: DeepSeek-V3 on 8 H200s (FP8)':
+        '混合专家：8 张 H200 上的 DeepSeek-V3（FP8）',
+    'DeepSeek-AI 2024: 671B total, 37B active, 256 routed experts, 8 per token':
+        'DeepSeek-AI 2024：总参数 6710 亿，激活 370 亿，256 个路由专家，每词元 8 个',
+    'Total parameters (Models sheet)':
+        '总参数（模型表）',
+    'Every expert is held in memory':
+        '所有专家都驻留在显存中',
+    'Active parameters per token (Models sheet)':
+        '每词元激活参数（模型表）',
+    'What each token computes with':
+        '每个词元参与计算的参数',
+    'Routed experts (Models sheet)':
+        '路由专家数（模型表）',
+    'Experts per token (Models sheet)':
+        '每词元专家数（模型表）',
+    "1 = FP8, the precision DeepSeek-V3's weights are released in":
+        '1 = FP8，即 DeepSeek-V3 权重发布时的精度',
+    'One 8-GPU server':
+        '一台 8 卡服务器',
+    'KV cache of the batch (latent)':
+        '整批的 KV 缓存（潜向量）',
+    'MLA caches a 512 + 64 latent per layer per token, held on every tensor-parallel GPU':
+        'MLA 每层每词元缓存 512 + 64 维潜向量，每张张量并行 GPU 各存一份',
+    'Weights (all experts)':
+        '权重（全部专家）',
+    'Must not exceed the GPUs in tensor parallel':
+        '不得超过张量并行的 GPU 数',
+    'Decode step at this batch':
+        '该批大小下的一步解码',
+    'Reads the experts the batch touches: 1-(1-8/256)^64 = 87% of them at batch 64':
+        '读取本批触及的专家：批大小 64 时为 1-(1-8/256)^64 = 87%',
+    'Same step if only the active parameters were read':
+        '若只读取激活参数时的同一步',
+    "What typing 37B as params gives: too fast, the other experts' reads are missing":
+        '把 params 写成 37B 的结果：偏快，漏掉了其他专家的读取',
+    'Throughput':
+        '吞吐量',
+    "Time to first token (the batch's prompts)":
+        '首词元时间（整批提示词）',
+    'Prefill: active-parameter FLOPs with causal attention, or one read of the weights, whichever is slower':
+        '预填充：激活参数的 FLOPs 加因果注意力，或读取一遍权重，取较慢者',
+    'Whole answer':
+        '完整回答',
+    'Time to first token + one decode step per answer token':
+        '首词元时间 + 每个回答词元一步解码',
+    "Long context: Kimi's 2 million Chinese characters (Moonshot AI, March 2024), on Kimi K2":
+        '长上下文：Kimi 的 200 万汉字（月之暗面，2024 年 3 月），以 Kimi K2 计算',
+    'Moonshot AI 2025: 1T total, 32B active, MLA like DeepSeek-V3. Its stated context (Models sheet) is shorter: this is a what-if':
+        '月之暗面 2025：总参数 1 万亿，激活 320 亿，与 DeepSeek-V3 一样采用 MLA。其公布的上下文（模型表）更短：这是假设情景',
+    'Context the developer states (Models sheet)':
+        '开发者公布的上下文（模型表）',
+    'Bytes per weight':
+        '每个权重的字节数',
+    '1 = FP8, as Kimi K2 is released':
+        '1 = FP8，即 Kimi K2 的发布精度',
+    'Bytes per cached value':
+        '每个缓存值的字节数',
+    'Assumption: an FP8 cache (2 = BF16 doubles the cache and needs more GPUs)':
+        '假设：FP8 缓存（2 = BF16，缓存翻倍，需要更多 GPU）',
+    'Two 8-GPU servers':
+        '两台 8 卡服务器',
+    'KV cache (latent, on every GPU)':
+        'KV 缓存（潜向量，每张 GPU 各一份）',
+    '61 layers x (512 + 64) values per token, once per tensor-parallel GPU':
+        '每词元 61 层 × (512 + 64) 个值，每张张量并行 GPU 各一份',
+    'Compute, 2 x active params per token':
+        '算力，每词元 2 × 激活参数',
+    'A model name brings its attention term (layers x heads x head_dim): at this length attention, not the weights, dominates':
+        '模型名称带入其注意力项（层数 × 头数 × 头维度）：在此长度下，主导的是注意力而非权重',
+    'Reading the context once (time to first token)':
+        '读一遍上下文（首词元时间）',
+    'Every step reads the experts it touches and the whole cache':
+        '每一步都要读取所触及的专家和全部缓存',
 }
 
 # Defined names that stay as written: formulas use them verbatim.

@@ -10,8 +10,8 @@ from flopsheet.template import i18n
 from flopsheet.template import styles as st
 from flopsheet.template.assumptions import assumptions
 from flopsheet.template.layout import (
-    GPUS, INFERENCE, MULTIMODAL, PRECISION_LIST, SEED_CHECK, SOURCES, TRAINING, Block, Ctx, finish, quoted,
-    validate_list, widths,
+    GPUS, INFERENCE, MODELS, MULTIMODAL, PRECISION_LIST, SEED_CHECK, SOURCES, TRAINING, Block, Ctx, finish,
+    quoted, validate_list, widths,
 )
 
 ABOUT = (
@@ -57,8 +57,9 @@ STEPS = (
 
 SHEETS = (
     (GPUS, "Accelerator catalog: dense peaks per precision, memory, bandwidth, TDP, price assumption, sources."),
+    (MODELS, "Model catalog: total and active parameters, layers, heads, experts, attention and cache, training runs."),
     (TRAINING, "Training scenarios: compute, GPU-hours and days, wall-clock days, GPUs for a deadline, cost, energy."),
-    (INFERENCE, "One request (seed method vs roofline), memory to fit, a serving fleet, a 2-million-character context."),
+    (INFERENCE, "One request (seed method vs roofline), memory to fit, a serving fleet, DeepSeek-V3 (MoE) on 8 H200s, Kimi K2 with a 2-million-character context."),
     (MULTIMODAL, "Image and video tokens; the seed's all-images-of-2022 training estimate."),
     (SEED_CHECK, "Every worked figure of the seed report beside the workbook's value, and where the report is wrong."),
     (SOURCES, "Papers, datasheets and assumptions behind every figure, with links."),

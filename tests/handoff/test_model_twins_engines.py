@@ -1,0 +1,149 @@
+"""Model names in the hand-off copy, recalculated by BOTH spreadsheet engines: each call below,
+its arguments in cells and a Models sheet beside them (handoff/modelsheet.py), shows what the
+Python function returns (relative 1e-9), or #N/A where Python returns an error. The model-name
+forms (mixture-of-experts weights read, all-reduces, prefill attention, MLA/GQA/window KV
+caches) are handoff/modeltwins.py; own-figure arguments and MODEL_SPEC are handoff/twins.py."""
+
+from __future__ import annotations
+
+import math
+
+import openpyxl
+import pytest
+
+from flopsheet.errors import FlopsheetError
+from flopsheet.functions import REGISTRY
+from flopsheet.handoff import modelsheet, modeltwins
+from flopsheet.handoff.gpusheet import ensure_table
+from flopsheet.handoff.twins import Expr, model_terms, render
+from flopsheet.handoff.translate import Translator, _is_model_name
+from flopsheet.recalc import recalculate, recalculate_gnumeric
+
+BLANK = object()
+DS = ("DeepSeek-V3", "H200 SXM")
+CASES: list[tuple[str, tuple, bool]] = []  # (function, arguments, field literal)
+for fn in ("DECODE_MS", "TOKENS_PER_SECOND"):
+    CASES += [(fn, (*DS, 64.0, 1.0, 8.0), False), (fn, (*DS, 1.0, 1.0, 8.0), False),
+              (fn, ("deepseek v3", "H200 SXM", 64.0, 1.0, 8.0, 27.0, 0.8, 0.4, "fp8"), False),
+              (fn, (*DS, 64.0, 1.0, 1.0), False),  # does not fit: an error
+              (fn, ("Llama 3.1 70B", "H100 SXM", 64.0, 2.0, 4.0, 31.5), False),
+              (fn, ("Kimi K2", "H200 SXM", 1.0, 1.0, 16.0, 674.6112, 0.8, 0.4, "fp8"), False),
+              (fn, ("Mixtral 8x7B", "H100 SXM", 8.0), False), (fn, (7e10, "H100 SXM", 1.0, 2.0, 8.0), False)]
+CASES += [("TTFT_SECONDS", ("DeepSeek-V3", 1000.0, "H200 SXM", 64.0, 1.0, 8.0, 0.8, 0.4, "fp8"), False),
+          ("TTFT_SECONDS", ("Kimi K2", 1.2e6, "H200 SXM", 1.0, 1.0, 16.0, 0.8, 0.4, "fp8"), False),
+          ("TTFT_SECONDS", ("Llama 3.1 8B", 32768.0, "H100 SXM"), False),
+          ("RESPONSE_SECONDS", ("DeepSeek-V3", 1000.0, 500.0, "H200 SXM", 64.0, 1.0, 8.0, 27.0, 0.8, 0.4, "fp8"), False),
+          ("RESPONSE_SECONDS", ("Llama 3.1 70B", 4000.0, 300.0, "H100 SXM", 1.0, 2.0, 8.0), False),
+          ("RESPONSE_SECONDS", ("Llama 3.1 70B", 4000.0, 300.0, "H100 SXM", 1.5, 2.0, 8.0), False),  # batch 1.5
+          ("INFER_FLOPS", ("Kimi K2", 1.2e6, 500.0), False), ("INFER_FLOPS", ("PaLM 540B", 2048.0, 0.0), False),
+          ("KV_CACHE_GB", ("DeepSeek-V3", 128000.0), False), ("KV_CACHE_GB", ("Llama 3.1 70B", 1500.0, 64.0, 2.0, 16.0), False),
+          ("KV_CACHE_GB", ("Gemma 2 27B", 8192.0), False), ("KV_CACHE_GB", ("gpt-oss-120b", 131072.0, 1.0, 2.0, 8.0), False),
+          ("KV_CACHE_GB", ("Kimi K2", 1.2e6, 1.0, 1.0, 16.0), False), ("KV_CACHE_GB", ("Mistral 7B", 100000.0), False),
+          ("WEIGHTS_GB", ("DeepSeek-V3", 1.0), False), ("WEIGHTS_GB", ("kimi k2",), False),
+          ("WEIGHTS_GB", ("Nonexistent", 1.0), False), ("WEIGHTS_GB", (7e10, 2.0), False),
+          ("TRAIN_FLOPS", ("Llama 3.1 405B",), False), ("TRAIN_FLOPS", ("Llama 3.1 405B", 1e12), False),
+          ("TRAIN_FLOPS", ("DeepSeek-V3",), False), ("TRAIN_FLOPS", (7e10,), False),
+          ("MODEL_SPEC", ("DeepSeek-V3", "experts"), True), ("MODEL_SPEC", ("Kimi K2", "attention"), True),
+          ("MODEL_SPEC", ("deepseek-v3", "total_params"), True), ("MODEL_SPEC", ("GPT-3 175B", "gpu_hours"), True),
+          ("MODEL_SPEC", ("Nonexistent", "layers"), True), ("MODEL_SPEC", (7e10, "layers"), True),
+          ("MODEL_SPEC", ("Llama 3.1 70B",), True), ("MODEL_SPEC", ("Deep*", "layers"), True)]
+
+
+# typed in the formula: the name is resolved at hand-off time, nothing is left to test in the sheet
+LITERAL = [("DECODE_MS", '"DeepSeek-V3","H200",64,1,8', ("DeepSeek-V3", "H200", 64.0, 1.0, 8.0)),
+           ("KV_CACHE_GB", '"DeepSeek-V3",128000', ("DeepSeek-V3", 128000.0)),
+           ("TTFT_SECONDS", '"Kimi K2",1200000,"H200",1,1,16,0.8,0.4,"fp8"',
+            ("Kimi K2", 1.2e6, "H200", 1.0, 1.0, 16.0, 0.8, 0.4, "fp8")),
+           ("MODEL_SPEC", '"kimi k2","attention"', ("kimi k2", "attention")),
+           ("WEIGHTS_GB", '"DeepSeek-V3",1', ("DeepSeek-V3", 1.0))]
+
+
+def python_value(name, args):
+    try:
+        v = REGISTRY[name](*(None if a is BLANK else a for a in args))
+    except FlopsheetError:
+        return None
+    return v if isinstance(v, str) else float(v)
+
+
+def _twin(name, exprs, args, table, models):
+    """What translate.Translator renders: the model form when the first argument names a model
+    and the plain-number twin would not do."""
+    fn = REGISTRY[name]
+    if (model_terms(fn) or name == "KV_CACHE_GB") and _is_model_name(args[0], fn.args[0].name):
+        return modeltwins.render(fn, exprs, table, models, args[0].strip())
+    return render(fn, exprs, table, models)
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory):
+    d = tmp_path_factory.mktemp("model-twins-engines")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Cases"
+    table = ensure_table(wb)
+    models = modelsheet.ensure_table(wb)
+    rows = []
+    for r, (name, args, field_literal) in enumerate(CASES, start=1):
+        exprs = []
+        for c, a in enumerate(args, start=1):
+            if field_literal and c == 2:
+                exprs.append(Expr("literal", f'"{a}"', a))
+                continue
+            if a is not BLANK:
+                ws.cell(r, c, a)
+            exprs.append(Expr("ref", ws.cell(r, c).coordinate))
+        ws.cell(r, 15, "=" + _twin(name, exprs, args, table, models))
+        rows.append((r, name, args, python_value(name, args)))
+    tr = Translator(table, None, models)
+    for r, (name, text, args) in enumerate(LITERAL, start=len(CASES) + 1):
+        res = tr.translate(f"={name}({text})", "Cases")
+        assert not res.frozen, res.frozen
+        ws.cell(r, 15, res.text)
+        rows.append((r, name, args, python_value(name, args)))
+    src = d / "cases.xlsx"
+    wb.save(src)
+    return d, src, rows
+
+
+def _check(path, rows):
+    got = openpyxl.load_workbook(path, data_only=True)["Cases"]
+    wrong = []
+    for r, name, args, expected in rows:
+        v = got.cell(r, 15).value
+        if expected is None:
+            ok = v == "#N/A"
+        elif isinstance(expected, str):
+            ok = v == expected
+        else:
+            ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isclose(v, expected, rel_tol=1e-9)
+        if not ok:
+            wrong.append(f"row {r} {name}{args!r}: Python {expected!r}, engine {v!r}")
+    return wrong
+
+
+def test_python_side_of_the_cases():
+    values = {(n, a): python_value(n, a) for n, a, _ in CASES}
+    assert values[("DECODE_MS", (*DS, 64.0, 1.0, 8.0))] > 5 * values[("DECODE_MS", (*DS, 1.0, 1.0, 8.0))] / 2
+    assert values[("DECODE_MS", (*DS, 64.0, 1.0, 1.0))] is None  # 671 GB on one H200
+    assert values[("MODEL_SPEC", ("Kimi K2", "attention"))] == "MLA"
+    assert values[("MODEL_SPEC", ("GPT-3 175B", "gpu_hours"))] is None
+    assert sum(v is None for v in values.values()) >= 6 and sum(v is not None for v in values.values()) > 30
+
+
+def test_a_model_name_is_looked_up_not_frozen(workbook):
+    _, src, _ = workbook
+    text = openpyxl.load_workbook(src)["Cases"].cell(1, 15).value
+    assert "Models!" in text and "671" not in text  # figures come from the sheet, not typed in
+
+
+def test_libreoffice_shows_what_python_returns(workbook, soffice):
+    d, src, rows = workbook
+    wrong = _check(recalculate(src, d / "libreoffice.xlsx"), rows)
+    assert not wrong, "\n".join(wrong)
+
+
+def test_gnumeric_shows_what_python_returns(workbook, gnumeric):
+    d, src, rows = workbook
+    wrong = _check(recalculate_gnumeric(src, d / "gnumeric.xlsx"), rows)
+    assert not wrong, "\n".join(wrong)
