@@ -1,6 +1,8 @@
 """Human-typed magnitudes, exactly as the spec lists them, and nothing looser."""
 
 import math
+import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -44,3 +46,35 @@ def test_format_reads_like_a_human():
     assert format_num(3.15e23) == "3.15e+23"
     assert format_num(1500) == "1.5K"
     assert not math.isnan(parse_num(format_num(0.462)))
+
+
+@pytest.mark.parametrize("text,value,grouped,decimals,exponent,suffix", [
+    ("175B", 175e9, False, 0, False, "B"), ("1,234.50k", 1234.5e3, True, 2, False, "K"),
+    ("46.2%", 0.462, False, 1, False, "%"), ("7e10", 7e10, False, 0, True, ""), ("2.53万", 25300.0, False, 2, False, "万"),
+    (" 1,000 ", 1000.0, True, 0, False, ""), ("2.", 2.0, False, 0, False, ""),
+])
+def test_parse_parts_says_how_it_was_typed(text, value, grouped, decimals, exponent, suffix):
+    from flopsheet.magnitudes import parse_parts
+
+    p = parse_parts(text)
+    assert (p.value, p.grouped, p.decimals, p.exponent, p.suffix) == (value, grouped, decimals, exponent, suffix)
+    assert p.value == parse_num(text)
+
+
+@pytest.mark.parametrize("text", ["12 parsecs", "5 B", "1,00", ""])
+def test_parse_parts_refuses_what_parse_num_refuses(text):
+    from flopsheet.magnitudes import parse_parts
+
+    with pytest.raises(FlopsheetError):
+        parse_parts(text)
+
+
+def test_one_magnitude_grammar():
+    """The hand-off formats converted magnitudes from magnitudes.parse_parts, not a second regex
+    (issue 11): text parse_num refuses gets no format, whatever a looser pattern would say."""
+    from flopsheet.handoff.magnitudecells import magnitude_format
+
+    assert magnitude_format("5 B") is None  # "5 B" is not a magnitude (the spec's grammar)
+    assert magnitude_format("1,234.50K") == '#,##0.00,"K"'
+    src = (Path(__file__).parent.parent / "addin/flopsheet/handoff").glob("*.py")
+    assert not [p.name for p in src if re.search(r"\[KMBGTPE", p.read_text(encoding="utf-8"))]

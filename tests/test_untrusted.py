@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import struct
 import zipfile
 
@@ -10,8 +11,21 @@ import pytest
 from openpyxl.comments import Comment
 
 from flopsheet.errors import FlopsheetError
-from flopsheet.untrusted import Limits, check_workbook
+from flopsheet import untrusted
+from flopsheet.untrusted import Limits
+from flopsheet.untrusted import check_workbook as _check_workbook
 from hostile_zip import rezip
+
+check_workbook = _check_workbook
+
+
+@pytest.fixture(autouse=True, params=["expat", "plain scan"])
+def scan_mode(request, monkeypatch):
+    """Every refusal holds both ways: expat over every part, and the hand-off's plain scan
+    (check_workbook(plain_scan=True)), which hands any part it cannot bound to expat."""
+    if request.param == "plain scan":
+        monkeypatch.setitem(globals(), "check_workbook", functools.partial(_check_workbook, plain_scan=True))
+    return request.param
 
 SHEET = "xl/worksheets/sheet1.xml"
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -231,7 +245,9 @@ def test_dtd_in_utf16_part_and_in_non_xml_name(good, tmp_path):
     _refused(path, "xl/sheet.dat", "external")
 
 
-def test_malformed_xml(good, tmp_path):
+def test_malformed_xml(good, tmp_path, scan_mode):
+    if scan_mode == "plain scan":
+        pytest.skip("the plain scan bounds a part without proving it well-formed (documented)")
     path = rezip(good, tmp_path / "bad.xlsx", {SHEET: b"<worksheet><sheetData>"})
     _refused(path, SHEET, "not well-formed XML")
 
@@ -341,3 +357,46 @@ def test_whole_column_merge_passes(good, tmp_path):
     xml = _sheet('<row r="1"><c r="B1"><v>1</v></c></row>').replace(
         b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="B1:B1048576"/></mergeCells>')
     check_workbook(rezip(good, tmp_path / "col.xlsx", {SHEET: xml}))
+
+
+# --- the plain scan: a part it cannot read plainly goes to expat, which bounds it ---------
+
+
+@pytest.mark.parametrize("cells", [
+    '<c foo=\' r="A1" \' r="XFD1048576"><v>2</v></c>',  # the real r after a fake one in a value
+    '<c r="A1" r="XFD1048576"><v>2</v></c>',  # r twice
+    '<c s="1" r="XFD1048576"><v>2</v></c>',  # r not first
+    "<c r='XFD1048576'><v>2</v></c>",  # single quotes
+    '<c r="&#88;FD1048576"><v>2</v></c>',  # a character reference
+    '<c\tr="XFD1048576"><v>2</v></c>',  # a tab
+    '<x:c xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" r="XFD1048576"/>',
+    '<!-- --><c r="XFD1048576"><v>2</v></c>',
+])
+def test_plain_scan_hands_odd_spellings_to_expat(good, tmp_path, cells):
+    xml = _sheet(f'<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576">{cells}</row>')
+    path = rezip(good, tmp_path / "odd.xlsx", {SHEET: xml})
+    with pytest.raises(FlopsheetError) as info:
+        _check_workbook(path, plain_scan=True)
+    assert "XFD1048576" in str(info.value) or "well-formed" in str(info.value)
+
+
+def test_plain_scan_hides_no_range(good, tmp_path):
+    element = '<mergeCells count="1"><mergeCell x=\' ref="A1" \' ref="A1:XFD1048576"/></mergeCells>'
+    xml = _sheet('<row r="1"><c r="A1"><v>1</v></c></row>').replace(b"</sheetData>", b"</sheetData>" + element.encode())
+    with pytest.raises(FlopsheetError, match="range bomb"):
+        _check_workbook(rezip(good, tmp_path / "m.xlsx", {SHEET: xml}), plain_scan=True)
+
+
+def test_plain_scan_reads_a_plain_sheet_without_expat(good, tmp_path, monkeypatch):
+    """The work bound: a plainly written 5k-row sheet never reaches expat's per-element calls."""
+    rows = "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}" s="1"><v>{r}</v></c>' for c in "ABCDE") + "</row>"
+                   for r in range(1, 5001))
+    path = rezip(good, tmp_path / "plain.xlsx", {SHEET: _sheet(rows, "A1:E5000")})
+    fed = []
+    original = untrusted._XmlPart.feed
+    monkeypatch.setattr(untrusted._XmlPart, "feed", lambda self, data, final=False: (
+        fed.append((self.where, len(data))), original(self, data, final))[1])
+    _check_workbook(path, plain_scan=True)
+    assert not [w for w, _ in fed if SHEET in w]
+    _check_workbook(path)
+    assert sum(n for w, n in fed if SHEET in w) > 100_000

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from flopsheet.errors import FlopsheetError
@@ -38,16 +39,27 @@ _NUMBER = re.compile(
 _MAX_EXPONENT = 400  # beyond float range either way; keeps Decimal strings short
 
 
-def parse_num(text: str, arg: str = "value") -> float:
-    """The number a human-typed magnitude means. Raises FlopsheetError naming `arg`."""
-    if isinstance(text, bool):
-        raise FlopsheetError(f'{arg} must be a number, not {str(text).upper()}', arg=arg)
-    if isinstance(text, (int, float)):
-        if not math.isfinite(text):
-            raise FlopsheetError(f"{arg} must be a finite number (got {text})", arg=arg)
-        return float(text)
+# A cheap first look: text that cannot start a number ("H100", "run 1") is never parsed.
+STARTS_LIKE_NUMBER = re.compile(r"\s*[+-]?[0-9.]")
+
+
+@dataclass(frozen=True)
+class Parts:
+    """A magnitude as it was typed: its value and how it was written ("1,234.50K" -> grouped,
+    two decimals, suffix "K"), so a copy can show the number the way the user typed it."""
+
+    value: float
+    grouped: bool  # thousands separators ("1,000")
+    decimals: int  # digits after the point ("1.50" -> 2)
+    exponent: bool  # an exponent was typed ("7e10")
+    suffix: str  # "", "K".."E" (upper case), "万", "亿", "万亿" or "%"
+
+
+def parse_parts(text: str, arg: str = "value") -> Parts:
+    """The number a typed magnitude means and how it was typed. Raises FlopsheetError naming
+    `arg` for anything `parse_num` refuses (text only: numbers have no typing to report)."""
     if not isinstance(text, str):
-        raise FlopsheetError(f"{arg} must be a number or text like \"175B\" (got {type(text).__name__})", arg=arg)
+        raise FlopsheetError(f"{arg} must be text like \"175B\" (got {type(text).__name__})", arg=arg)
     m = _NUMBER.match(text)
     if not m or (m["int"] == "" and not m["frac"]):
         shown = text.strip()[:40]
@@ -58,14 +70,27 @@ def parse_num(text: str, arg: str = "value") -> float:
     exponent = int(m["exp"] or 0)
     if abs(exponent) > _MAX_EXPONENT:
         exponent = _MAX_EXPONENT if exponent > 0 else -_MAX_EXPONENT
-    suffix = m["suffix"]
+    suffix = (m["suffix"] or "").upper()
     if suffix:
-        exponent += SUFFIX_EXPONENT[suffix.upper()]
+        exponent += SUFFIX_EXPONENT[suffix]
     digits = (m["int"] or "0").replace(",", "")
     value = float(f"{m['sign']}{digits}.{m['frac'] or '0'}e{exponent}")
     if not math.isfinite(value):
         raise FlopsheetError(f'{arg} is too large for a number (got "{text.strip()[:40]}")', arg=arg)
-    return value
+    return Parts(value, "," in m["int"], len(m["frac"] or ""), m["exp"] is not None, suffix)
+
+
+def parse_num(text: str, arg: str = "value") -> float:
+    """The number a human-typed magnitude means. Raises FlopsheetError naming `arg`."""
+    if isinstance(text, bool):
+        raise FlopsheetError(f'{arg} must be a number, not {str(text).upper()}', arg=arg)
+    if isinstance(text, (int, float)):
+        if not math.isfinite(text):
+            raise FlopsheetError(f"{arg} must be a finite number (got {text})", arg=arg)
+        return float(text)
+    if not isinstance(text, str):
+        raise FlopsheetError(f"{arg} must be a number or text like \"175B\" (got {type(text).__name__})", arg=arg)
+    return parse_parts(text, arg).value
 
 
 # Suffixes format_num may use, largest first (Western style: what analysts read in English).

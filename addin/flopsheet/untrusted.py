@@ -294,6 +294,156 @@ class _XmlPart:
                 )
 
 
+# -- the plain scan: the same bounds as _XmlPart, over the bytes, for parts it can read ---------
+# expat calls back into Python for every element (about 1.5 s per million cells). A part written
+# as every spreadsheet writer writes it (UTF-8, no <!...> declaration, no character reference,
+# every cell and row with its reference as the first attribute) is bounded the same way by a few
+# C-speed scans; anything else, or any doubt, goes through expat (`_XmlPart`), which refuses it
+# or bounds it. Without a <!DOCTYPE> there is no entity to expand and nothing external to load.
+_P = rb"<(?:[A-Za-z_][\w.-]*:)?"
+_SCAN_C = re.compile(_P + rb"c[\s/>]")
+_SCAN_C_REF = re.compile(_P + rb"c\s+r\s*=\s*[\"']([A-Za-z]{1,4}[0-9]{1,9})[\"']")
+_SCAN_ROW = re.compile(_P + rb"row[\s/>]")
+_SCAN_ROW_REF = re.compile(_P + rb"row\s+r\s*=\s*[\"']([0-9]{1,9})[\"']")
+_SCAN_R_ATTR = re.compile(rb"\sr\s*=")  # every attribute named r, anywhere (and more: then expat)
+# The common spelling (no prefix, r first, double quotes), counted at memchr speed first.
+_PLAIN_C_REF = re.compile(rb"<c r=\"([A-Za-z]{1,4}[0-9]{1,9})\"")
+_PLAIN_ROW_REF = re.compile(rb"<row r=\"([0-9]{1,9})\"")
+_FLAT = bytes.maketrans(b">/\t\n\r", b"     ")
+_RANGE_WORDS = (b"dimension", b"mergeCell", b"hyperlink")
+_SCAN_RANGE = re.compile(_P + rb"(dimension|mergeCell|hyperlink)([\s/>][^<]*)")
+_SCAN_ATTR = re.compile(rb"\s+([\w:.-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_SCAN_TAG_END = re.compile(rb"\s*/?>")
+_SCAN_ENCODING = re.compile(rb"^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)[\"']")
+
+
+class _Doubt(Exception):
+    """The plain scan cannot bound this part as expat would: expat decides."""
+
+
+class _PlainScan:
+    """`_XmlPart`'s bounds (cells, rows, dimension/merge/hyperlink ranges, the cell bounding box,
+    no DTD) proved by regular-expression scans over chunks cut just before a "<" (no pattern
+    spans one). Raises _Doubt when the part is not plainly written."""
+
+    def __init__(self, where: str, limits: Limits):
+        self.where, self.limits = where, limits
+        self.rest = b""
+        self.first = True
+        self.cells = self.expanded = self.max_row = 0
+        self.box = [1 << 62, 1 << 62, 0, 0]
+
+    def _refuse(self, what: str):
+        raise FlopsheetError(f"{self.where} {what}", "path")
+
+    def feed(self, data: bytes, final: bool = False) -> None:
+        data = self.rest + data
+        cut = len(data) if final else data.rfind(b"<")
+        if cut <= 0:
+            self.rest = data
+            return
+        piece, self.rest = data[:cut], data[cut:]
+        if self.first:
+            self.first = False
+            if piece[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in piece[:512]:
+                raise _Doubt  # UTF-16
+            enc = _SCAN_ENCODING.match(piece)
+            if enc and enc.group(1).lower().replace(b"-", b"") != b"utf8":
+                raise _Doubt
+        if b"<!" in piece or b"&#" in piece:  # declarations, comments, CDATA; character references
+            raise _Doubt
+        self._piece(piece)
+
+    def _piece(self, piece: bytes) -> None:
+        lim = self.limits
+        # Every cell and row has its reference first, and no other r attribute hides anywhere
+        # (inside another attribute's value, or given twice): else expat reads the part. With
+        # every tag-ending character made a space, "<c " and ":c " count every tag named c
+        # (prefixed or not, and then some), so equal counts prove every one was read; " r=" counts
+        # every attribute named r once no " r " (a space before "=") exists.
+        flat = piece.translate(_FLAT)
+        refs = _PLAIN_C_REF.findall(piece)
+        if len(refs) != flat.count(b"<c ") + flat.count(b":c "):
+            refs = _SCAN_C_REF.findall(piece)
+            if len(refs) != len(_SCAN_C.findall(piece)):
+                raise _Doubt
+        rows = _PLAIN_ROW_REF.findall(piece)
+        if len(rows) != flat.count(b"<row ") + flat.count(b":row "):
+            rows = _SCAN_ROW_REF.findall(piece)
+            if len(rows) != len(_SCAN_ROW.findall(piece)):
+                raise _Doubt
+        named_r = flat.count(b" r=") if b" r " not in flat else len(_SCAN_R_ATTR.findall(piece))
+        if len(refs) + len(rows) != named_r:
+            raise _Doubt
+        if rows:
+            top = max(map(int, rows))
+            if top > lim.max_rows:
+                self._refuse(f"has row {top:,}, beyond the limit of {lim.max_rows:,} rows")
+        if any(w in piece for w in _RANGE_WORDS):
+            for m in _SCAN_RANGE.finditer(piece):
+                self._range(m.group(1).decode(), m.group(2))
+        if not refs:
+            return
+        n = len(refs)
+        self.cells += n
+        if self.cells > lim.max_cells:
+            self._refuse(f"has more than {lim.max_cells:,} cells")
+        raw = b" ".join(refs)
+        col_names = set(raw.translate(None, b"0123456789").split())
+        row_names = set(raw.translate(None, _ASCII_LETTERS).split())
+        r1, r2 = min(map(int, row_names)), max(map(int, row_names))
+        cols = [_col_number(x.decode()) for x in col_names]
+        c1, c2 = min(cols), max(cols)
+        if r2 > lim.max_rows or c2 > lim.max_cols:
+            far = max(refs, key=lambda x: (int(x.translate(None, _ASCII_LETTERS)) > lim.max_rows,
+                                           _col_number(x.translate(None, b"0123456789").decode()) > lim.max_cols))
+            self._refuse(f"has a cell at {far.decode().upper()}, beyond {lim.max_rows:,} rows x {lim.max_cols:,} columns")
+        b = self.box
+        b[:] = min(b[0], r1), min(b[1], c1), max(b[2], r2), max(b[3], c2)
+
+    def _range(self, kind: str, tail: bytes) -> None:
+        """One dimension/mergeCell/hyperlink tag's attributes, read in order (a ref inside
+        another attribute's value cannot pass for the real one)."""
+        lim, pos, ref = self.limits, 0, None
+        while True:
+            m = _SCAN_ATTR.match(tail, pos)
+            if not m:
+                break
+            if m.group(1) == b"ref":
+                if ref is not None:
+                    raise _Doubt
+                ref = (m.group(2) if m.group(2) is not None else m.group(3)).decode("utf-8", "replace")
+            pos = m.end()
+        if not _SCAN_TAG_END.match(tail, pos):
+            raise _Doubt
+        if ref is None:
+            return
+        area = _range_area(ref)
+        if area is None:
+            self._refuse(f"has an unreadable {kind} range {ref[:40]!r}")
+        if kind == "dimension":
+            far = _range_far_end(ref)
+            if far is None or far[0] > lim.max_rows or far[1] > lim.max_cols:
+                self._refuse(f"claims dimension {ref[:40]}, beyond {lim.max_rows:,} rows x {lim.max_cols:,} columns; "
+                             "refusing a dimension bomb")
+        else:
+            self.expanded += area
+            if self.expanded > lim.max_cells:
+                self._refuse(f"has {kind} ranges covering more than {lim.max_cells:,} cells (last: {ref}); "
+                             "refusing a range bomb")
+
+    def finish(self) -> None:
+        self.feed(b"", True)
+        b = self.box
+        if b[2]:
+            r1, c1, r2, c2 = b
+            area = (r2 - r1 + 1) * (c2 - c1 + 1)
+            if area > self.limits.max_cells:
+                span = f"{_letters(c1)}{r1}:{_letters(c2)}{r2}"
+                self._refuse(f"has cells spanning {span} ({area:,} cells; limit {self.limits.max_cells:,}); "
+                             "refusing a dimension bomb")
+
+
 def _looks_like_xml(name: str, head: bytes) -> bool:
     """XML by name (.xml, .rels, .vml: always parsed, so a bad one is refused) or by content:
     the first non-blank character is "<" in UTF-8 or UTF-16. A byte-order mark alone is not
@@ -349,33 +499,83 @@ def _check_directory(label: str, infos: list[zipfile.ZipInfo], lim: Limits) -> N
         refuse("is a zip file but not an Excel workbook (no [Content_Types].xml)")
 
 
-def _check_parts(label: str, zf: zipfile.ZipFile, lim: Limits) -> None:
+def _check_parts(label: str, zf: zipfile.ZipFile, lim: Limits, plain_scan: bool = False) -> None:
     total = 0
     for info in zf.infolist():
         if info.is_dir():
             continue
         where = f"{label}: part '{info.filename}'"
-        xml = None
-        got = 0
-        with zf.open(info) as fh:
-            while chunk := fh.read(_CHUNK):
-                got += len(chunk)
-                total += len(chunk)
-                # zipfile already stops at the directory's size; this cap is the belt to its braces.
-                if got > info.file_size or got > lim.max_part_bytes or total > lim.max_total_bytes:
-                    raise FlopsheetError(f"{where} expands beyond its declared size; refusing a zip bomb", "path")
-                if xml is None:
-                    xml = _XmlPart(where, lim) if _looks_like_xml(info.filename, chunk) else False
-                if xml:
+        try:
+            total = _check_part(zf, info, where, lim, total, plain_scan)
+        except _Doubt:
+            total = _check_part(zf, info, where, lim, total, False)
+
+
+_RETAIN = 8 * MB  # chunks kept for expat in case the plain scan doubts a part (inflated once)
+
+
+def _check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, lim: Limits, total: int,
+                plain_scan: bool) -> int:
+    """Stream one part (inflated once, in chunks), bounded; returns the running total of bytes.
+    When the plain scan doubts a part, expat reads it from the start: from the chunks kept
+    (up to _RETAIN), else by raising _Doubt to inflate it again."""
+    xml = None
+    got = 0
+    start = total
+    kept: list[bytes] | None = [] if plain_scan else None
+    with zf.open(info) as fh:
+        while chunk := fh.read(_CHUNK):
+            got += len(chunk)
+            total += len(chunk)
+            # zipfile already stops at the directory's size; this cap is the belt to its braces.
+            if got > info.file_size or got > lim.max_part_bytes or total > lim.max_total_bytes:
+                raise FlopsheetError(f"{where} expands beyond its declared size; refusing a zip bomb", "path")
+            if xml is None:
+                if _looks_like_xml(info.filename, chunk):
+                    xml = _PlainScan(where, lim) if plain_scan else _XmlPart(where, lim)
+                else:
+                    xml = False
+            if not xml:
+                continue
+            if isinstance(xml, _PlainScan):
+                if kept is not None:
+                    kept.append(chunk)
+                    if got > _RETAIN:
+                        kept = None
+                try:
                     xml.feed(chunk)
-        if xml:
+                    continue
+                except _Doubt:
+                    if kept is None:
+                        raise
+                    xml = _XmlPart(where, lim)
+                    for piece in kept:
+                        xml.feed(piece)
+                    kept = None
+                    continue
+            xml.feed(chunk)
+    if xml:
+        try:
             xml.finish()
-        elif xml is None and _looks_like_xml(info.filename, b""):
-            _XmlPart(where, lim).finish()  # an empty .xml part is not XML
+        except _Doubt:
+            if kept is None:
+                raise
+            xml = _XmlPart(where, lim)
+            for piece in kept:
+                xml.feed(piece)
+            xml.finish()
+    elif xml is None and _looks_like_xml(info.filename, b""):
+        _XmlPart(where, lim).finish()  # an empty .xml part is not XML
+    return start + got
 
 
-def check_workbook(path: str | os.PathLike, limits: Limits = Limits()) -> None:
-    """Raise FlopsheetError (one line) unless ``path`` is safe to give to any workbook parser."""
+def check_workbook(path: str | os.PathLike, limits: Limits = Limits(), *, plain_scan: bool = False) -> None:
+    """Raise FlopsheetError (one line) unless ``path`` is safe to give to any workbook parser.
+
+    With ``plain_scan`` a plainly written XML part is bounded by byte scans instead of expat
+    (`_PlainScan`): the same refusals (zip bombs, DTDs and entities, dimension and range bombs),
+    but a part is not proved well-formed. For callers that read parts as bytes and copy what
+    they do not change (the hand-off)."""
     label = os.fspath(path)
     p = Path(label)
     if not p.exists():
@@ -402,7 +602,7 @@ def check_workbook(path: str | os.PathLike, limits: Limits = Limits()) -> None:
     try:
         with zipfile.ZipFile(p) as zf:
             _check_directory(label, zf.infolist(), limits)
-            _check_parts(label, zf, limits)
+            _check_parts(label, zf, limits, plain_scan)
     except FlopsheetError:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as exc:

@@ -22,7 +22,8 @@ import pytest
 from defusedxml import ElementTree
 
 from flopsheet.handoff import rawzip
-from flopsheet.handoff.copy import CALLS, handoff
+from flopsheet.handoff.calls import CALLS
+from flopsheet.handoff.copy import handoff
 from flopsheet.handoff.package import Book, Package, local
 from flopsheet.handoff.sheetxml import split_ref
 import lossless_fixtures as fx

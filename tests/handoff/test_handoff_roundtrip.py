@@ -117,7 +117,7 @@ def test_losses_are_counted_by_kind():
 @pytest.mark.parametrize("text, fmt", [("175B", '0,,,"B"'), ("1.4T", '0.0,,,,"T"'), ("46.2%", "0.0%"),
                                        ("1,000", "#,##0"), ("7e10", None), ("2.53万", None), ("12", None)])
 def test_magnitude_formats_read_as_typed(text, fmt):
-    from flopsheet.handoff.copy import magnitude_format
+    from flopsheet.handoff.magnitudecells import magnitude_format
 
     assert magnitude_format(text) == fmt
 

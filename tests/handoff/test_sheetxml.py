@@ -45,9 +45,38 @@ def test_text_escapes_round_trip():
     assert sheetxml.text(b"text_x000D_kept") == "text\rkept"
 
 
-def test_hidden_columns_added_only_where_no_column_is_defined():
+def _cols(data):
+    root = ElementTree.fromstring(data)
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    return [dict(c.attrib) for c in root.iter(ns + "col")]
+
+
+def test_hidden_columns_added_where_no_column_is_defined():
     pat = sheetxml.pattern_of(SHEET)
     hidden = sheetxml.hide_columns(SHEET, pat, 23, 24)
     assert b'<cols><col min="23" max="24"' in hidden and hidden.index(b"<cols>") < hidden.index(b"<sheetData")
-    wide = hidden.replace(b'min="23" max="24"', b'min="20" max="16384"')
-    assert sheetxml.hide_columns(wide, pat, 23, 24) is False
+    assert _cols(hidden) == [{"min": "23", "max": "24", "width": "9.140625", "customWidth": "1", "hidden": "1"}]
+
+
+def test_a_column_range_covering_the_key_columns_is_split():
+    """The GPU table's key columns are hidden even when the user's <col> range covers them: the
+    range is split, its width and style kept on every piece, only the key columns hidden."""
+    wide = SHEET.replace(b"<sheetData>", b'<cols><col min="1" max="2" width="5" customWidth="1"/>'
+                         b'<col min="20" max="16384" width="12.5" style="3" customWidth="1"/></cols><sheetData>')
+    pat = sheetxml.pattern_of(wide)
+    new = sheetxml.hide_columns(wide, pat, 23, 24)
+    ElementTree.fromstring(new)
+    assert _cols(new) == [
+        {"min": "1", "max": "2", "width": "5", "customWidth": "1"},
+        {"min": "20", "max": "22", "width": "12.5", "style": "3", "customWidth": "1"},
+        {"min": "23", "max": "24", "width": "12.5", "style": "3", "customWidth": "1", "hidden": "1"},
+        {"min": "25", "max": "16384", "width": "12.5", "style": "3", "customWidth": "1"},
+    ]
+    assert new.replace(new[new.index(b"<cols>"):new.index(b"</cols>")], b"") == \
+        wide.replace(wide[wide.index(b"<cols>"):wide.index(b"</cols>")], b"")  # nothing else changes
+    partial = SHEET.replace(b"<sheetData>", b'<cols><col min="24" max="30" width="7" customWidth="1"/></cols><sheetData>')
+    assert _cols(sheetxml.hide_columns(partial, pat, 23, 24)) == [
+        {"min": "23", "max": "23", "width": "9.140625", "customWidth": "1", "hidden": "1"},
+        {"min": "24", "max": "24", "width": "7", "customWidth": "1", "hidden": "1"},
+        {"min": "25", "max": "30", "width": "7", "customWidth": "1"},
+    ]

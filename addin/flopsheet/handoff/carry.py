@@ -69,10 +69,27 @@ def inventory(path, parts=None) -> Counter:
                     counts[label] += 1
             for family, elements in _ELEMENTS:
                 if family.search(name):
-                    data = zf.read(name)
-                    for m in elements.finditer(data):
+                    for m in _elements(zf, name, elements):
                         counts[_LABELS[m.group(1)]] += 1
     return counts
+
+
+def _elements(zf: zipfile.ZipFile, name: str, elements: re.Pattern):
+    """The element matches of one part, read in chunks cut just before a "<" (a rewritten
+    sheet can be hundreds of megabytes: it is never held whole)."""
+    rest = b""
+    with zf.open(name) as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            data = rest + chunk
+            cut = len(data) if not chunk else data.rfind(b"<")
+            if cut > 0:
+                yield from elements.finditer(data, 0, cut)
+                rest = data[cut:]
+            else:
+                rest = data
+            if not chunk:
+                return
 
 
 def _plural(n: int, label: str) -> str:

@@ -4,8 +4,10 @@ worksheet part that has no comments yet.
 The comments part and its VML drawing are written by openpyxl in a scratch workbook of our own
 (only our comment texts pass through it) and lifted into the user's package with fresh part
 names: openpyxl knows the VML Excel expects, and nothing of the user's is re-saved. A sheet
-that already has comments or a legacy drawing (form controls) is left alone: merging two
-drawings' shape ids risks Excel's repair dialog, so the reasons stay in the report instead.
+that already has comments gets ours appended to its comments part and its VML drawing (text
+inserted before their closing tags, every other byte kept; shape ids after the drawing's own,
+within its id block). A sheet with a legacy drawing but no comments (form controls), or parts
+written in an unexpected way, is left alone and the reasons stay in the report.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import zipfile
 
 from flopsheet.exceltext import a1
 from flopsheet.handoff import sheetxml
+from flopsheet.handoff.package import rels_part
 
 AUTHOR = "flopsheet"
 COMMENTS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
@@ -87,3 +90,118 @@ def note_text(why: str) -> str:
     return f"flopsheet hand-off: frozen to the value the flopsheet add-in computes, because {why}."
 
 
+def add(job) -> None:
+    """A comment on each frozen cell saying why (see handoff.comments)."""
+    block = 900  # VML shape-id blocks far above the ones Excel numbers from the sheet index
+    taken = {n.lower() for n in job.pkg.names}
+    for plan in job.plans.values():
+        if not plan.notes:
+            continue
+        rels_name = rels_part(plan.part)
+        rels = job.zf.read(rels_name) if rels_name in job.pkg.names else None
+        if not can_add(plan.data, rels):
+            if not _merge_into(job, plan, rels):
+                job.report.warnings.append(
+                    f'sheet "{plan.title}" already has comments: the frozen cells are listed here, not commented')
+            continue
+        block += 1
+        n = block
+        while f"xl/comments/comment{n}.xml" in taken or f"xl/drawings/vmldrawing{n}.vml" in taken:
+            n += 1
+        cpart, vpart = f"xl/comments/comment{n}.xml", f"xl/drawings/vmlDrawing{n}.vml"
+        taken |= {cpart.lower(), vpart.lower()}
+        cxml, vml = scratch_parts(plan.notes, block)
+        job.extra[cpart], job.extra[vpart] = cxml, vml
+        new_rels, plan.legacy_rid = relationships(rels, cpart, vpart)
+        (job.parts if rels is not None else job.extra)[rels_name] = new_rels
+        job.ct_add.append(f'<Override PartName="/{cpart}" ContentType="{COMMENTS_TYPE}"/>')
+
+
+_VML_NS = {b"ns0": b"o", b"ns1": b"v", b"ns2": b"x"}  # scratch prefixes -> the ones Excel writes
+_VML_URIS = {b"o": b"urn:schemas-microsoft-com:office:office", b"v": b"urn:schemas-microsoft-com:vml",
+             b"x": b"urn:schemas-microsoft-com:office:excel"}
+
+
+def merge(comments_xml: bytes, vml: bytes, notes: dict) -> tuple[bytes, bytes, list] | None:
+    """(comments part, VML drawing, cells skipped because they already have a comment) with
+    `notes` {(row, col): text} appended, or None when the parts are not written as Excel writes
+    them (an unprefixed comments part; a VML drawing declaring o:, v:, x: with a free shape id
+    in its block)."""
+    if not re.match(rb"(?:<\?xml[^>]*>\s*)?<comments\b", comments_xml.lstrip(b"\xef\xbb\xbf")):
+        return None
+    for prefix, uri in _VML_URIS.items():
+        if not re.search(rb'xmlns:' + prefix + rb'\s*=\s*["\']' + re.escape(uri) + rb'["\']', vml):
+            return None
+    if b"</commentList>" not in comments_xml or b"</xml>" not in vml:
+        return None
+    taken = {m.decode() for m in re.findall(rb'<comment\b[^>]*\bref="([A-Z]+[0-9]+)"', comments_xml)}
+    fresh = {k: v for k, v in notes.items() if a1(k[1], k[0]) not in taken}
+    skipped = sorted(k for k in notes if k not in fresh)
+    if not fresh:
+        return comments_xml, vml, skipped
+    ids = [int(x) for x in re.findall(rb'id="_x0000_s(\d+)"', vml)]
+    block = re.search(rb'<o:idmap\b[^>]*\bdata="(\d+)', vml)
+    first = max(ids, default=(int(block.group(1)) * 1024 if block else 1024)) + 1
+    if block and first + len(fresh) > (int(block.group(1)) + 1) * 1024:
+        return None
+    scratch_c, scratch_v = scratch_parts(fresh, 1)
+    # comments: our author (appended, or found), then one <comment> per note before </commentList>
+    authors = re.findall(rb"<author>(.*?)</author>|<author/>", comments_xml, re.S)
+    if AUTHOR.encode() in authors:
+        author = authors.index(AUTHOR.encode())
+    else:
+        author = len(authors)
+        if b"</authors>" in comments_xml:
+            comments_xml = comments_xml.replace(b"</authors>", b"<author>" + AUTHOR.encode() + b"</author></authors>", 1)
+        elif re.search(rb"<authors\s*/>", comments_xml):
+            comments_xml = re.sub(rb"<authors\s*/>", b"<authors><author>" + AUTHOR.encode() + b"</author></authors>",
+                                  comments_xml, count=1)
+        else:
+            return None
+    new = re.findall(rb"<comment\b.*?</comment>", scratch_c, re.S)
+    new = [re.sub(rb'\sshapeId="\d+"', b"", re.sub(rb'authorId="\d+"', b'authorId="%d"' % author, c)) for c in new]
+    at = comments_xml.rindex(b"</commentList>")
+    comments_xml = comments_xml[:at] + b"".join(new) + comments_xml[at:]
+    # VML: our shapes, prefixes as Excel writes them, ids after the drawing's own
+    shapes = re.findall(rb"<ns1:shape\b.*?</ns1:shape>", scratch_v, re.S)
+    counter = iter(range(first, first + len(shapes)))
+    out = []
+    for shape in shapes:
+        shape = re.sub(rb"(</?)ns([012]):", lambda m: m.group(1) + _VML_NS[b"ns" + m.group(2)] + b":", shape)
+        shape = re.sub(rb"(\s)ns([012]):", lambda m: m.group(1) + _VML_NS[b"ns" + m.group(2)] + b":", shape)
+        out.append(re.sub(rb'id="_x0000_s\d+"', lambda m: b'id="_x0000_s%d"' % next(counter), shape))
+    if b'id="_x0000_t202"' not in vml:
+        kind = re.search(rb"<ns1:shapetype\b.*?</ns1:shapetype>", scratch_v, re.S).group(0)
+        kind = re.sub(rb"(</?|\s)ns([012]):", lambda m: m.group(1) + _VML_NS[b"ns" + m.group(2)] + b":", kind)
+        out.insert(0, kind)
+    at = vml.rindex(b"</xml>")
+    return comments_xml, vml[:at] + b"".join(out) + vml[at:], skipped
+
+
+def _merge_into(job, plan, rels: bytes | None) -> bool:
+    """Our comments appended to the sheet's own comments part and VML drawing; False when the
+    sheet has no comments part (a legacy drawing of form controls) or merge() declines."""
+    import posixpath
+
+    if rels is None:
+        return False
+    base = posixpath.dirname(plan.part)
+    targets = {}
+    for el in re.finditer(rb"<Relationship\b[^>]*>", rels):
+        kind = re.search(rb'Type="[^"]*/(comments|vmlDrawing)"', el.group(0))
+        target = re.search(rb'Target="([^"]*)"', el.group(0))
+        if kind and target and b"External" not in el.group(0):
+            t = target.group(1).decode()
+            targets.setdefault(kind.group(1), []).append(
+                t.lstrip("/") if t.startswith("/") else posixpath.normpath(posixpath.join(base, t)))
+    cparts, vparts = targets.get(b"comments", []), targets.get(b"vmlDrawing", [])
+    if len(cparts) != 1 or len(vparts) != 1 or not all(p in job.pkg.names for p in cparts + vparts):
+        return False
+    got = merge(job.zf.read(cparts[0]), job.zf.read(vparts[0]), plan.notes)
+    if got is None:
+        return False
+    cxml, vml, skipped = got
+    job.parts[cparts[0]], job.parts[vparts[0]] = cxml, vml
+    for r, c in skipped:
+        job.report.warnings.append(f'{plan.title}!{a1(c, r)} already has a comment: frozen, not commented')
+    return True

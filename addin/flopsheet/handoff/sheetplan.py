@@ -61,12 +61,20 @@ class SheetPlan:
         self.insert: dict = {}  # (r, c) -> fn(values) -> bytes
         self.hide: tuple | None = None  # columns to hide (c1, c2)
         self.notes: dict = {}  # (r, c) -> comment text (frozen cells)
-        self.known: dict = {}  # (r, c) -> the cell's element as found (its byte range)
+        self.known: dict = {}  # (r, c) -> where the cell's element starts in `data` (an int, not a Cell)
         self.legacy_rid: str | None = None  # the comments' VML drawing, when added
+        from flopsheet.handoff.cellplans import FormulaStore  # cellplans renders through plans
+
+        self.formulas = FormulaStore()  # the translated cells' new <f> elements, deflated
+
+    def streamable(self) -> bool:
+        """Whether `pieces` gives the whole new part: every change is a known byte range and
+        nothing edits the part outside sheetData (hidden columns, a legacy drawing)."""
+        return not self.insert and not self.hide and not self.legacy_rid and all(k in self.known for k in self.replace)
 
     def render(self, values=None) -> bytes:
         if not self.insert and all(k in self.known for k in self.replace):
-            data = self._splice(values)  # every change is a known byte range: no row walk
+            data = b"".join(self.pieces(values))  # every change is a known byte range: no row walk
         else:
             data = self._rewrite(values)
         if self.hide:
@@ -77,19 +85,23 @@ class SheetPlan:
             data = comments.legacy_drawing(data, self.pat, self.legacy_rid)
         return data
 
-    def _splice(self, values) -> bytes:
-        out, pos = [], 0
-        for cell in sorted((self.known[k] for k in self.replace), key=lambda c: c.start):
-            new = self.replace[(cell.r, cell.c)](cell, values)
+    def pieces(self, values=None):
+        """The new part as a sequence of byte strings (the old bytes between changed cells, and
+        each changed cell), so a writer can stream it without joining a copy of the part."""
+        data, cell_at, pos = self.data, self.pat.cell, 0
+        self.formulas.rewind()
+        for start, (r, c) in sorted((self.known[k], k) for k in self.replace):
+            m = cell_at.match(data, start)
+            new = self.replace[(r, c)](sheetxml.Cell(r, c, start, m.end(), m.group(1), m.group(2)), values)
             if new is None:
                 continue
-            out.append(self.data[pos:cell.start])
-            out.append(new)
-            pos = cell.end
-        out.append(self.data[pos:])
-        return b"".join(out)
+            yield data[pos:start]
+            yield new
+            pos = m.end()
+        yield data[pos:]
 
     def _rewrite(self, values) -> bytes:
+        self.formulas.rewind()
         replace = {k: (lambda cell, fn=fn: fn(cell, values)) for k, fn in self.replace.items()}
         insert = {k: fn(values) for k, fn in self.insert.items()}
         # cells planned but absent from the part (a spill into empty cells) are inserted

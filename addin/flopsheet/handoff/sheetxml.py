@@ -2,9 +2,10 @@
 
 A worksheet part can be hundreds of megabytes; the hand-off changes a handful of its cells. So
 the part is never parsed into a tree and written back: rows and cells are located with regular
-expressions over the bytes (the package already passed `untrusted.check_workbook`: well-formed,
-no DTD), and the output is the input with the changed cells' byte ranges replaced and new cells
-spliced into their rows. An element's namespace prefix (`<x:c>`) is taken from the part's root.
+expressions over the bytes (the package already passed `untrusted.check_workbook`: no DTD, no
+comments or CDATA unless expat proved the part well-formed, every cell reference bounded), and
+the output is the input with the changed cells' byte ranges replaced and new cells spliced into
+their rows. An element's namespace prefix (`<x:c>`) is taken from the part's root.
 """
 
 from __future__ import annotations
@@ -274,25 +275,61 @@ def widen_dimension(data: bytes, pat: Pattern, r2: int, c2: int) -> bytes:
 
 
 def hide_columns(data: bytes, pat: Pattern, c1: int, c2: int) -> bool | bytes:
-    """`data` with columns c1..c2 hidden, or False when a <col> already covers them (its width
-    or style is the user's: left alone)."""
-    new = b"<" + pat.tag("col") + b' min="%d" max="%d" width="9.140625" hidden="1" customWidth="1"/>' % (c1, c2)
+    """`data` with columns c1..c2 hidden (False when the part has no sheetData). A <col> range
+    that covers some of them is split: the covered columns keep its width and style and gain
+    hidden="1", the columns outside keep the range as it was; columns no <col> covers get a new
+    hidden one. <col> ranges must not overlap and stay sorted by min (ECMA-376 Part 1, 18.3.1.13)."""
     m = pat.cols.search(data)
     if m is None:
         sd = pat.sheet_data.search(data)
         if sd is None:
             return False
+        new = _col_el(pat, b' width="9.140625" customWidth="1"', c1, c2, True)
         return data[:sd.start()] + b"<" + pat.tag("cols") + b">" + new + b"</" + pat.tag("cols") + b">" + data[sd.start():]
-    pos = m.end(1)
+    out, last, covered = [], 0, []
     for col in pat.col.finditer(data, m.start(1), m.end(1)):
         a = attrs(col.group(1))
         lo, hi = int(a.get(b"min", b"0")), int(a.get(b"max", b"0"))
-        if lo <= c2 and hi >= c1:
-            return False
-        if lo > c2:
-            pos = col.start()
-            break
-    return data[:pos] + new + data[pos:]
+        if not (lo <= c2 and hi >= c1):
+            continue
+        out.append(data[last:col.start()])
+        if lo < c1:
+            out.append(_col_el(pat, col.group(1), lo, c1 - 1, None))
+        out.append(_col_el(pat, col.group(1), max(lo, c1), min(hi, c2), True))
+        if hi > c2:
+            out.append(_col_el(pat, col.group(1), c2 + 1, hi, None))
+        covered.append((max(lo, c1), min(hi, c2)))
+        last = col.end()
+    out.append(data[last:])
+    data = b"".join(out)
+    gaps, at = [], c1
+    for lo, hi in sorted(covered):
+        if lo > at:
+            gaps.append((at, lo - 1))
+        at = max(at, hi + 1)
+    if at <= c2:
+        gaps.append((at, c2))
+    for g1, g2 in gaps:
+        m = pat.cols.search(data)
+        pos = m.end(1)
+        for col in pat.col.finditer(data, m.start(1), m.end(1)):
+            if int(attrs(col.group(1)).get(b"min", b"0")) > g2:
+                pos = col.start()
+                break
+        data = data[:pos] + _col_el(pat, b' width="9.140625" customWidth="1"', g1, g2, True) + data[pos:]
+    return data
+
+
+_MIN_MAX_HIDDEN = re.compile(rb"\s(?:min|max|hidden)\s*=\s*(?:\"[^\"]*\"|'[^']*')")
+
+
+def _col_el(pat: Pattern, raw_attrs: bytes, lo: int, hi: int, hidden: bool | None) -> bytes:
+    """A <col> for lo..hi with the other attributes of `raw_attrs` (width, style...) as they
+    were; hidden="1" when `hidden`, the old hidden attribute kept when None."""
+    kept = raw_attrs if hidden is None else _MIN_MAX_HIDDEN.sub(b"", raw_attrs)
+    kept = re.sub(rb"\s(?:min|max)\s*=\s*(?:\"[^\"]*\"|'[^']*')", b"", kept)
+    tail = b' hidden="1"' if hidden else b""
+    return b"<" + pat.tag("col") + b' min="%d" max="%d"' % (lo, hi) + kept.rstrip() + tail + b"/>"
 
 
 def formula_cells(data: bytes, pat: Pattern):

@@ -1,0 +1,156 @@
+"""The workbook part, its relationships and `[Content_Types].xml`, edited as text: settings sheet
+and VBA project gone, the GPUs sheet added, defined names translated, `fullCalcOnLoad` set.
+Nothing else in them changes (a copy without calls keeps all three byte for byte).
+"""
+
+from __future__ import annotations
+
+import re
+
+from flopsheet.handoff import comments
+from flopsheet.handoff.bookxml import fresh_id, full_calc, points_into, unxml, xml_attr, xml_text
+from flopsheet.handoff.package import rels_part
+
+
+WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+WORKSHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+_MAIN_TYPES = ("application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+               "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+               "application/vnd.ms-excel.template.macroEnabled.main+xml")
+_SHEET_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+
+
+def workbook_parts(job, translated: bool) -> None:
+    pkg = job.pkg
+    book = pkg.workbook
+    text = job.zf.read(book).decode("utf-8")
+    removed_idx = sorted(s.index for s in job.conf)
+    prefix = (re.search(r"<(\w+:)?workbook\b", text).group(1) or "")
+    new_sheet = job.new_sheet
+    changed = False
+    if removed_idx or new_sheet or translated or job.name_texts:
+        text = _edit_workbook(job, text, prefix, removed_idx, new_sheet, translated)
+        changed = True
+    if changed:
+        job.parts[book] = text.encode("utf-8")
+    # relationships
+    rels_name = rels_part(book)
+    if rels_name in pkg.names:
+        rels = job.zf.read(rels_name).decode("utf-8")
+        new_rels = rels
+        gone = {r.id for r in pkg.rels if not r.external and r.target in job.removed}
+        gone |= {s.rid for s in job.conf}
+        for rid in gone:
+            new_rels = re.sub(r'<(?:\w+:)?Relationship\b[^>]*\bId="' + re.escape(rid) + r'"[^>]*/>', "", new_rels)
+        if new_sheet:
+            target = new_sheet_part(job)
+            kind = next((r.full_type for r in pkg.rels if r.type == "worksheet"), WORKSHEET_REL)
+            rel = (f'<Relationship Id="{new_rid(job)}" Type="{kind}" '
+                   f'Target="/{target}"/>')
+            new_rels = re.sub(r"(</(?:\w+:)?Relationships>)", lambda m: rel + m.group(1), new_rels)
+        if new_rels != rels:
+            job.parts[rels_name] = new_rels.encode("utf-8")
+    # content types
+    ct = job.zf.read("[Content_Types].xml").decode("utf-8")
+    new_ct = ct
+    for part in job.removed:
+        new_ct = re.sub(r'<(?:\w+:)?Override\b[^>]*PartName="/' + re.escape(part) + r'"[^>]*/>', "", new_ct,
+                        flags=re.I)
+    for t in _MAIN_TYPES:
+        new_ct = new_ct.replace(f'"{t}"', f'"{_SHEET_MAIN}"')
+    remaining_bins = [n for n in pkg.names if n.lower().endswith(".bin") and n not in job.removed]
+    if not remaining_bins:
+        new_ct = re.sub(r'<(?:\w+:)?Default\b[^>]*Extension="bin"[^>]*ContentType="application/vnd\.ms-office\.'
+                        r'vbaProject"[^>]*/>', "", new_ct, flags=re.I)
+    adds = list(job.ct_add)
+    if new_sheet:
+        adds.append(f'<Override PartName="/{new_sheet_part(job)}" ContentType="{WORKSHEET_TYPE}"/>')
+    if any(n.endswith(".vml") for n in job.extra) and not re.search(r'Extension="vml"', new_ct, re.I):
+        adds.insert(0, f'<Default Extension="vml" ContentType="{comments.VML_TYPE}"/>')
+    if adds:
+        new_ct = re.sub(r"(</(?:\w+:)?Types>)", lambda m: "".join(adds) + m.group(1), new_ct)
+    if new_ct != ct:
+        job.parts["[Content_Types].xml"] = new_ct.encode("utf-8")
+
+
+def new_sheet_part(job) -> str:
+    if job.new_part is None:
+        n = 1
+        while f"xl/worksheets/sheet{n}.xml".lower() in {x.lower() for x in job.pkg.names}:
+            n += 1
+        job.new_part = f"xl/worksheets/sheet{n}.xml"
+    return job.new_part
+
+
+def _edit_workbook(job, text: str, p: str, removed_idx: list, new_sheet, translated: bool) -> str:
+    pkg = job.pkg
+    conf_names = {s.name for s in job.conf}
+    # sheets: drop the conf sheets, add the GPUs sheet
+    for s in job.conf:
+        text = re.sub(r"<" + re.escape(p) + r'sheet\b[^>]*\bname="' + re.escape(xml_attr(s.name))
+                      + r'"[^>]*/>', "", text, count=1)
+    if new_sheet:
+        ids = [int(s.sheet_id) for s in pkg.sheets if (s.sheet_id or "").isdigit()]
+        rid = _rid_attr(text)
+        el = (f'<{p}sheet name="{xml_attr(new_sheet[0])}" sheetId="{max(ids, default=0) + 1}" '
+              f'{rid}="{new_rid(job)}"/>')
+        text = re.sub(r"(</" + re.escape(p) + r"sheets>)", lambda m: el + m.group(1), text, count=1)
+
+    def shift_index(i: int) -> int | None:
+        if i in removed_idx:
+            return None
+        return i - sum(1 for x in removed_idx if x < i)
+
+    # defined names: translated, dropped when they point into a removed sheet, re-indexed
+    def name_el(m):
+        head, body = m.group(1), m.group(2)
+        name = re.search(r'\bname="([^"]*)"', head)
+        lid = re.search(r'\blocalSheetId="(\d+)"', head)
+        name = unxml(name.group(1)) if name else ""
+        idx = int(lid.group(1)) if lid else None
+        raw = unxml(body)
+        if any(c in raw for c in conf_names) and points_into(raw, conf_names):
+            job.expected["defined name"] += 1
+            return ""
+        new_body = job.name_texts.get((name, idx))
+        if idx is not None:
+            j = shift_index(idx)
+            if j is None:
+                job.expected["defined name"] += 1
+                return ""
+            head = head.replace(lid.group(0), f'localSheetId="{j}"')
+        body = body if new_body is None else xml_text(new_body)
+        return f"<{p}definedName{head}>{body}</{p}definedName>"
+
+    text = re.sub(r"<" + re.escape(p) + r"definedName\b([^>]*)>(.*?)</" + re.escape(p) + r"definedName>",
+                  name_el, text, flags=re.S)
+    text = re.sub(r"<" + re.escape(p) + r"definedNames>\s*</" + re.escape(p) + r"definedNames>", "", text)
+    if removed_idx:
+        def view(m):
+            el = m.group(0)
+            for a in ("activeTab", "firstSheet"):
+                v = re.search(r"\b" + a + r'="(\d+)"', el)
+                if v:
+                    i = int(v.group(1))
+                    j = shift_index(i)
+                    j = max(0, i - sum(1 for x in removed_idx if x <= i)) if j is None else j
+                    el = el.replace(v.group(0), f'{a}="{j}"')
+            return el
+
+        text = re.sub(r"<" + re.escape(p) + r"workbookView\b[^>]*>", view, text)
+    if translated:
+        text = full_calc(text, p)
+    return text
+
+
+def new_rid(job) -> str:
+    if job.new_rid is None:
+        job.new_rid = fresh_id({r.id for r in job.pkg.rels}, "rId")
+    return job.new_rid
+
+
+def _rid_attr(text: str) -> str:
+    m = re.search(r"<(?:\w+:)?sheet\b[^>]*\s(\w+):id=", text)
+    if m:
+        return f"{m.group(1)}:id"
+    return 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id'

@@ -1,0 +1,207 @@
+"""Each sheet's formula cells scanned; cells and defined names that call flopsheet functions
+translated (handoff.translate) and planned as changed cells (handoff.cellplans).
+
+Sheets without a call are only scanned when `evaluate` lists every formula; their cells are never
+read into a model (package.Book parses a sheet only when a call reads it).
+"""
+
+from __future__ import annotations
+
+from flopsheet.exceltext import a1
+from flopsheet.handoff import calls, cellplans, comments, gpusheet, gputable, magnitudecells, modelsheet, sheetxml
+from flopsheet.handoff.package import Book
+from flopsheet.handoff.removals import CONF_SHEETS
+from flopsheet.handoff.sheetplan import SheetPlan
+from flopsheet.handoff.translate import CachedTranslator, Refs, Untranslatable, literal_text, shift
+
+
+PROGRESS_EVERY = 20_000  # formula cells between progress lines
+
+
+def sheets_with_calls(job) -> list:
+    """(sheet, its bytes, whether it calls flopsheet) for the sheets worth scanning."""
+    out = []
+    for s in job.pkg.worksheets:
+        if s.name in CONF_SHEETS:
+            continue
+        data = job.zf.read(s.part)
+        has = calls.has_calls(data)
+        if has or job.list_formulas:
+            out.append((s, data, has))
+    return out
+
+
+def translate(job) -> None:
+    """Every calling formula cell and defined name translated into the job's plans."""
+    pkg, rep = job.pkg, job.report
+    candidates = sheets_with_calls(job)
+    names_call = any(calls.CALLS.search(body.encode()) for _, _, body in pkg.names_xml)
+    if not any(has for _, _, has in candidates) and not names_call:
+        for s, data, _ in candidates:
+            _scan(job, s, data, None)
+        return
+    job.book = Book(pkg, dropped={s.name for s in job.conf})
+    job.table = gpusheet.plan_table(gputable.TableView(job.book, pkg))
+    # Model names are looked up on the workbook's own Models sheet (the template's); a workbook
+    # without one keeps model-name calls as values, with a comment saying why.
+    models_view = [ws for ws in job.book.worksheets if ws.title == modelsheet.SHEET]
+    job.models = modelsheet.find_table(_Sheets(models_view)) if models_view else None
+    tr = job.tr = CachedTranslator(job.table, Refs(job.book, job.book.cached), job.models)
+    for s, data, has in candidates:
+        _scan(job, s, data, tr if has else None)
+    _names(job, tr)
+
+
+def _scan(job, s, data: bytes, tr) -> None:
+    """Every formula cell of one sheet (listed for evaluate); calls translated when `tr`."""
+    rep, pat, title = job.report, sheetxml.pattern_of(data), s.name
+    # Cells are handled as they are found (never all held at once: a sheet can have millions);
+    # shared formulas' masters are found first, by a pass that keeps only them.
+    masters = _masters(data, pat) if b"shared" in data else {}
+    plan = None
+    table_reason = None
+    if tr is not None:
+        table_reason = (f'it is on the "{job.table.sheet}" sheet, which the twins read GPU figures from'
+                        if job.table.pending != "sheet" else None)
+    seen = 0
+    for cell, fa, text in _formulas(data, pat):
+        kind = fa.get(b"t")
+        if kind == b"dataTable":
+            continue
+        if text is None and kind == b"shared":
+            master = masters.get(fa.get(b"si"))
+            if master is None:
+                continue
+            text = shift(master[2], cell.r - master[0], cell.c - master[1])
+        if text is None:
+            continue
+        ref = fa.get(b"ref").decode() if kind == b"array" and fa.get(b"ref") else None
+        formula = "=" + text
+        if job.list_formulas:
+            rep.formulas.append((title, ref or a1(cell.c, cell.r), formula if ref is None else "{" + formula + "}"))
+        if ref:
+            rep.arrays.setdefault(title, []).append(cellplans.bounds(ref))
+        if tr is None or not tr.needs(formula):
+            continue
+        seen += 1
+        if job.progress and seen % PROGRESS_EVERY == 0:
+            job.progress(f"translating: {seen:,} formulas on {title}")
+        try:
+            res = tr.translate_at(formula, title, cell.r, cell.c,
+                                  table_reason if title == job.table.sheet else None)
+        except Untranslatable as u:
+            rep.warnings.append(f"{title}!{a1(cell.c, cell.r)}: formula left as it was ({u.reason})")
+            continue
+        if plan is None:
+            plan = job.plan(s.part, title, data)
+        plan.known[(cell.r, cell.c)] = cell.start
+        _apply(job, plan, cell, fa, ref, res)
+        areas = res.numeric_areas
+        if areas is None:
+            areas = [tr.refs.area(t, sh) for t, sh in res.numeric_refs]
+        for area in areas:
+            magnitudecells.convert(job, area)
+    if tr is not None:
+        if calls.other_formulas_call(data):
+            rep.warnings.append(
+                f'sheet "{title}": conditional formats or validations call flopsheet functions; '
+                "they are not translated and show #NAME? without the add-in")
+
+
+def _formulas(data: bytes, pat):
+    """(cell, <f> attributes, formula text or None) of each formula cell, in order."""
+    for cell in sheetxml.formula_cells(data, pat):
+        inner = cell.inner
+        if not inner or pat.has_f not in inner:
+            continue
+        m = pat.f.search(inner)
+        if m is None:
+            continue
+        yield cell, sheetxml.attrs(m.group(1)), sheetxml.text(m.group(2)) if m.group(2) is not None else None
+
+
+def _masters(data: bytes, pat) -> dict:
+    """{si: (row, col, text)} of the shared formulas' masters (the cells that hold their text)."""
+    out = {}
+    for cell, fa, text in _formulas(data, pat):
+        if fa.get(b"t") == b"shared" and text is not None and b"si" in fa:
+            out[fa[b"si"]] = (cell.r, cell.c, text)
+    return out
+
+
+def _apply(job, plan: SheetPlan, cell, fa: dict, ref: str | None, res) -> None:
+    rep, title, pat = job.report, plan.title, plan.pat
+    coord = a1(cell.c, cell.r)
+    if res.frozen:
+        rep.frozen.append((title, coord, "; ".join(res.frozen)))
+        plan.notes[(cell.r, cell.c)] = comments.note_text("; ".join(res.frozen))
+    elif res.translated:
+        rep.translated += 1
+    r0, c0 = cell.r, cell.c
+    if res.value_set:
+        value = res.value
+        if isinstance(value, list):
+            rows = value
+            area = cellplans.spill(job, plan, r0, c0, (len(rows), len(rows[0]) if rows else 1))
+            rows = rows if area else [[rows[0][0] if rows and rows[0] else None]]
+            for i, row in enumerate(rows):
+                for j, v in enumerate(row if isinstance(row, list) else [row]):
+                    cellplans.constant(plan, r0 + i, c0 + j, _plain(v))
+        else:
+            cellplans.constant(plan, r0, c0, _plain(value))
+        return
+    text = res.text[1:] if res.text.startswith("=") else res.text
+    area = None
+    if ref:
+        f_attrs = b' t="array" ref="' + ref.encode() + b'"'
+    elif res.array:
+        area = cellplans.spill(job, plan, r0, c0, res.shape)
+        target = area or coord
+        f_attrs = b' t="array" ref="' + target.encode() + b'"'
+        if area:
+            rep.arrays.setdefault(title, []).append(cellplans.bounds(area))
+    else:
+        f_attrs = b""
+    f = b"<" + pat.tag("f") + f_attrs + b">" + sheetxml.escape_formula(text) + b"</" + pat.tag("f") + b">"
+    keep_cm = bool(ref or res.array)
+
+    plan.replace[(r0, c0)] = cellplans.formula(plan, r0, c0, f, keep_cm)
+    if area or ref:
+        c1, r1, c2, r2 = cellplans.bounds(area or ref)
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                if (r, c) != (r0, c0):
+                    cellplans.spilled(plan, r, c)
+
+
+def _names(job, tr) -> None:
+    job.name_texts = {}
+    for name, lid, body in job.pkg.names_xml:
+        if not tr.needs(body):
+            continue
+        sheet = job.pkg.sheets[lid].name if lid is not None and lid < len(job.pkg.sheets) else None
+        try:
+            res = tr.translate("=" + body, sheet)
+        except Untranslatable as u:
+            job.report.warnings.append(f"defined name {name}: left as it was ({u.reason})")
+            continue
+        job.name_texts[(name, lid)] = literal_text(res.value) if res.value_set else res.text[1:]
+        if res.frozen:
+            job.report.warnings.append(f"defined name {name}: {'; '.join(res.frozen)} (frozen)")
+
+
+def _plain(v):
+    """A frozen call's value as a cell holds it (numpy scalars -> float)."""
+    if v is None or isinstance(v, (bool, str, float)):
+        return v
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return str(v)
+
+
+class _Sheets:
+    """Just these sheets, for modelsheet.find_table (no other sheet is parsed)."""
+
+    def __init__(self, worksheets):
+        self.worksheets = worksheets
