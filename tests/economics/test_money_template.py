@@ -75,3 +75,22 @@ def test_price_table_rows_carry_date_and_source(built):
     notes = [ws.cell(r, 7).value or "" for r in range(1, ws.max_row + 1)]
     for p in prices.all_prices():
         assert any(p.date in n and p.source in n for n in notes), p
+
+
+def test_owned_training_cost_follows_the_training_sheets_gpu_hours():
+    """Owned = the Training sheet's GPU-hours (with its peak, MFU and goodput) x what owning one
+    GPU-hour costs. The seed's sparse-peak row runs on half the dense row's GPU-hours, so it must
+    cost half as much to own (it once cost the same: the owned cost ignored the row's peak)."""
+    from flopsheet.template import scenarios as sc
+    from flopsheet.template.layout import TRAINING
+
+    wb, ctx = build_workbook()
+    owned = {o.scenario: o.value for o in ctx.outputs
+             if o.sheet == ECONOMICS and o.label == "owned, amortised (base)"}
+    hours = {o.scenario: o.value for o in ctx.outputs if o.sheet == TRAINING and o.label == "gpu_hours"}
+    dense, sparse = (s.name for s in sc.TRAINING[1:3])
+    assert owned[dense] > 0 and hours[dense] > 0
+    assert owned[sparse] / owned[dense] == pytest.approx(hours[sparse] / hours[dense], rel=1e-12)
+    assert owned[sparse] / owned[dense] == pytest.approx(989.5 / 1979, rel=1e-9)
+    per_hour = owned[dense] / hours[dense]  # USD per owned H100-hour: amortised hardware + energy
+    assert 0.5 < per_hour < 5  # the order of H100 rental prices: an owned hour is no free lunch

@@ -1130,10 +1130,10 @@ STRINGS = {
         '自有：基准（低–高）',
     'Basis':
         '依据',
-    'TRAIN_COST (rented, Training sheet) vs TRAIN_COST_AMORTISED (owned: price, overhead, PUE, tariff and write-off of section 2)':
-        'TRAIN_COST（租用，训练工作表）对比 TRAIN_COST_AMORTISED（自有：第 2 节的价格、附加系数、PUE、电价和折旧年限）',
-    "Owned cost counts every hour of the run at the write-off rate (Epoch AI: amortised capex + energy); renting also pays the provider's margin and idle capacity. Goodput is not modelled here.":
-        '自有成本按折旧速率计算训练的每个小时（Epoch AI：资本支出摊销 + 电费）；租用还要支付服务商的利润和闲置产能。此处未计入有效产出率（goodput）。',
+    "TRAIN_COST (rented, Training sheet) vs the Training sheet's GPU-hours x GPU_TCO_PER_HOUR (owned: price, overhead, PUE, tariff and write-off of section 2)":
+        'TRAIN_COST（租用，训练工作表）对比 训练工作表的 GPU·小时 × GPU_TCO_PER_HOUR（自有：第 2 节的价格、附加系数、PUE、电价和折旧年限）',
+    "Owned cost counts every hour of the run at the write-off rate (Epoch AI: amortised capex + energy); renting also pays the provider's margin and idle capacity. The GPU-hours are the Training sheet's, with its peak, MFU and goodput.":
+        '自有成本按折旧速率计算训练的每个小时（Epoch AI：资本支出摊销 + 电费）；租用还要支付服务商的利润和闲置产能。GPU·小时取自训练工作表，已计入其峰值、MFU 和有效产出率（goodput）。',
     "5. Sensitivity: rented training cost of '{name}' (USD) by MFU and GPU-hour price":
         '5. 敏感性分析：“{name}”的租用训练成本（美元），按 MFU 和 GPU·小时价格',
     'MFU (down) by price per GPU-hour (across)':

@@ -247,14 +247,17 @@ def _training(ws: Worksheet, b: Block, ctx: Ctx) -> None:
             ctx.cells[(ws.title, key + k)] = f"${'AB'[col - 1]}${row}"
             ctx.output(ws.title, key + k, label, "USD" if col == 2 else "", s.name, show=False)
         for case in ("base", "low", "high"):
-            mfu = f"IF({t('mfu_used')}*{ctx.ref(ws.title, 't_mfu' + SUFFIX[case], ws.title)}>1,1,"\
-                  f"{t('mfu_used')}*{ctx.ref(ws.title, 't_mfu' + SUFFIX[case], ws.title)})"
+            # The Training sheet's own GPU-hours (its peak, which may be a typed override such as
+            # the seed's sparse 1,979, its MFU and its goodput), rescaled to this case's MFU
+            # (capped at 1), times what owning one GPU-hour costs (GPU_TCO_PER_HOUR).
+            mult = ctx.ref(ws.title, 't_mfu' + SUFFIX[case], ws.title)
+            hours = f"{t('gpu_hours')}*{t('mfu_used')}/IF({t('mfu_used')}*{mult}>1,1,{t('mfu_used')}*{mult})"
             price = ctx.ref(ws.title, "t_price" + SUFFIX[case], ws.title)
             kwh = ctx.ref(ws.title, "f_kwh" + SUFFIX[case], ws.title)
-            formula = (f'=IF({gpu}<>{ctx.ref(ws.title, "f_gpu", ws.title)},"",TRAIN_COST_AMORTISED({t("flops")},{gpu},{price},{kwh},'
-                       f'DEFAULT_YEARS_CELL,{mfu},{ctx.ref(ws.title, "f_overhead" + SUFFIX[case], ws.title)},'
-                       f'{ctx.ref(ws.title, "f_pue" + SUFFIX[case], ws.title)},{precision}))')
-            formula = formula.replace("DEFAULT_YEARS_CELL", ctx.ref(ws.title, "f_years" + SUFFIX[case], ws.title))
+            tco = (f"GPU_TCO_PER_HOUR({price},{ctx.ref(ws.title, 'f_years' + SUFFIX[case], ws.title)},{gpu},{kwh},"
+                   f"{ctx.ref(ws.title, 'f_overhead' + SUFFIX[case], ws.title)},"
+                   f"{ctx.ref(ws.title, 'f_pue' + SUFFIX[case], ws.title)})")
+            formula = f'=IF({gpu}<>{ctx.ref(ws.title, "f_gpu", ws.title)},"",{hours}*{tco})'
             col = COL[case] + 1
             st.set_formula(ws.cell(row, col), formula, st.CALC, st.USD)
             ctx.cells[(ws.title, key + SUFFIX[case])] = f"${'ABCDE'[col - 1]}${row}"
@@ -265,11 +268,12 @@ def _training(ws: Worksheet, b: Block, ctx: Ctx) -> None:
         st.set_formula(ws.cell(row, 6), f'=IF({base}="","",RANGE_TEXT({base},{lo},{hi},$H${usd}))', st.CALC)
         ctx.cells[(ws.title, key + "_range")] = f"$F${row}"
         ctx.output(ws.title, key + "_range", "owned range", "", s.name, show=False)
-        st.set_text(ws.cell(row, 7), "TRAIN_COST (rented, Training sheet) vs TRAIN_COST_AMORTISED (owned: "
-                    "price, overhead, PUE, tariff and write-off of section 2)", st.NOTE)
+        st.set_text(ws.cell(row, 7), "TRAIN_COST (rented, Training sheet) vs the Training sheet's GPU-hours x "
+                    "GPU_TCO_PER_HOUR (owned: price, overhead, PUE, tariff and write-off of section 2)", st.NOTE)
         b.row += 1
     b.note("Owned cost counts every hour of the run at the write-off rate (Epoch AI: amortised capex + energy); "
-           "renting also pays the provider's margin and idle capacity. Goodput is not modelled here.")
+           "renting also pays the provider's margin and idle capacity. The GPU-hours are the Training sheet's, "
+           "with its peak, MFU and goodput.")
 
 
 MFUS = (0.30, 0.35, 0.40, 0.45, 0.50, 0.55)
