@@ -12,7 +12,7 @@ import argparse
 import sys
 
 from flopsheet import catalog, udfs
-from flopsheet.functions import REGISTRY, Arg, Function, catalogs, hardware, inference, tokens, training
+from flopsheet.functions import REGISTRY, Arg, Function, catalogs, economics, hardware, inference, tokens, training
 from flopsheet.exceltext import number_literal, string_literal
 
 # The spec's four tables (../shared/spec/excel-functions.md), one registry module each.
@@ -22,6 +22,7 @@ SECTIONS = (
     ("Tokens: text, images, video", tokens.FUNCTIONS),
     ("Hardware and utilities", hardware.FUNCTIONS),
     ("Models", catalogs.FUNCTIONS),
+    ("Money: buying, powering, training and serving (issue 14)", economics.FUNCTIONS),
 )
 
 INTRO = """\

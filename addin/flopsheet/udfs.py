@@ -356,6 +356,104 @@ def MODEL_NAMES():
     return excel_io.call(REGISTRY['MODEL_NAMES'], ())
 
 
+@xw.func(category=CATEGORY)
+@xw.arg('gpus', doc='Accelerators in the fleet (a whole number)', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
+@xw.arg('usd_per_gpu', doc="Purchase price of one GPU in USD; default: the price table's (dated, sourced; estimates marked)", **ARG_OPTIONS)
+@xw.arg('overhead', doc="Servers and network as a multiple of the GPUs' price; default 1.44 (Epoch AI's cost shares)", **ARG_OPTIONS)
+def CLUSTER_CAPEX(gpus, gpu, usd_per_gpu=None, overhead=1.44):
+    """USD to buy a GPU cluster: GPUs x price per GPU x overhead for servers and network."""
+    return excel_io.call(REGISTRY['CLUSTER_CAPEX'], (gpus, gpu, usd_per_gpu, overhead))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('gpus', doc='Accelerators in the fleet (a whole number)', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
+@xw.arg('pue', doc='Data-centre power usage effectiveness; default 1.2', **ARG_OPTIONS)
+@xw.arg('server_factor', doc='Server wall power per watt of GPU TDP; default 10200/5600 = 1.82 (DGX H100: 10.2 kW for 8 x 700 W GPUs)', **ARG_OPTIONS)
+def FLEET_POWER_MW(gpus, gpu, pue=1.2, server_factor=1.8214285714285714):
+    """MW at the wall for a fleet: GPUs x TDP x server factor (host CPUs, NICs, fans) x PUE."""
+    return excel_io.call(REGISTRY['FLEET_POWER_MW'], (gpus, gpu, pue, server_factor))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('mw', doc='Power in MW (see FLEET_POWER_MW)', **ARG_OPTIONS)
+@xw.arg('usd_per_kwh', doc='Electricity price in USD per kWh', **ARG_OPTIONS)
+@xw.arg('hours', doc='Hours; default 8760 (a year)', **ARG_OPTIONS)
+def ENERGY_COST_USD(mw, usd_per_kwh, hours=8760.0):
+    """USD of electricity for mw megawatts over hours (default: a year, 8760 hours)."""
+    return excel_io.call(REGISTRY['ENERGY_COST_USD'], (mw, usd_per_kwh, hours))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('usd_per_gpu', doc='Purchase price of one GPU in USD', **ARG_OPTIONS)
+@xw.arg('years', doc='Years the hardware is written off over', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
+@xw.arg('usd_per_kwh', doc='Electricity price in USD per kWh', **ARG_OPTIONS)
+@xw.arg('overhead', doc="Servers and network as a multiple of the GPUs' price; default 1.44 (Epoch AI's cost shares)", **ARG_OPTIONS)
+@xw.arg('pue', doc='Data-centre power usage effectiveness; default 1.2', **ARG_OPTIONS)
+@xw.arg('utilization', doc='Share of hours the GPU does paid work, in (0, 1]; default 1', **ARG_OPTIONS)
+@xw.arg('server_factor', doc='Server wall power per watt of GPU TDP; default 10200/5600 = 1.82 (DGX H100: 10.2 kW for 8 x 700 W GPUs)', **ARG_OPTIONS)
+def GPU_TCO_PER_HOUR(usd_per_gpu, years, gpu, usd_per_kwh, overhead=1.44, pue=1.2, utilization=1.0, server_factor=1.8214285714285714):
+    """USD per useful GPU-hour of owning a GPU: capex share over years plus its server's energy, over utilization."""
+    return excel_io.call(REGISTRY['GPU_TCO_PER_HOUR'], (usd_per_gpu, years, gpu, usd_per_kwh, overhead, pue, utilization, server_factor))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
+@xw.arg('usd_per_gpu', doc='Purchase price of one GPU in USD', **ARG_OPTIONS)
+@xw.arg('usd_per_kwh', doc='Electricity price in USD per kWh', **ARG_OPTIONS)
+@xw.arg('years', doc="Years the hardware is written off over; default 3.1 (Epoch AI's 0.14 orders of magnitude per year)", **ARG_OPTIONS)
+@xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
+@xw.arg('overhead', doc="Servers and network as a multiple of the GPUs' price; default 1.44 (Epoch AI's cost shares)", **ARG_OPTIONS)
+@xw.arg('pue', doc='Data-centre power usage effectiveness; default 1.2', **ARG_OPTIONS)
+@xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
+@xw.arg('server_factor', doc='Server wall power per watt of GPU TDP; default 10200/5600 = 1.82 (DGX H100: 10.2 kW for 8 x 700 W GPUs)', **ARG_OPTIONS)
+@xw.arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
+def TRAIN_COST_AMORTISED(flops, gpu, usd_per_gpu, usd_per_kwh, years=3.1, mfu=0.4, overhead=1.44, pue=1.2, precision='bf16', server_factor=1.8214285714285714, goodput=0.85):
+    """USD to train on owned GPUs: GPU-hours x (amortised hardware + energy per GPU-hour), Epoch AI's method."""
+    return excel_io.call(REGISTRY['TRAIN_COST_AMORTISED'], (flops, gpu, usd_per_gpu, usd_per_kwh, years, mfu, overhead, pue, precision, server_factor, goodput))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('params', doc='Active parameters ("70B"), or a catalog model name ("DeepSeek-V3"; see MODEL_NAMES): active for FLOPs, total for memory and the experts a batch reads, layers and width for tensor-parallel all-reduces', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
+@xw.arg('usd_per_gpu_hour', doc='Price of one GPU-hour in USD (rental, or GPU_TCO_PER_HOUR)', **ARG_OPTIONS)
+@xw.arg('kind', doc='"output" (default: decode), "input" (prefill), "blended" (3 input : 1 output) or an output share in [0, 1]', **ARG_OPTIONS)
+@xw.arg('load', doc='Share of the time the replica serves at full batch, in (0, 1]; default 1', **ARG_OPTIONS)
+@xw.arg('batch', doc='Sequences decoded together, each getting one token per step; default 1', **ARG_OPTIONS)
+@xw.arg('bytes_per_param', doc='Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit', **ARG_OPTIONS)
+@xw.arg('gpus', doc='GPUs in tensor parallel (bandwidth and peak add up); default 1', **ARG_OPTIONS)
+@xw.arg('kv_gb', doc='KV cache read each step, in GB (see KV_CACHE_GB); default 0', **ARG_OPTIONS)
+@xw.arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
+@xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
+@xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
+@xw.arg('allreduce_us', doc='Latency of one tensor-parallel all-reduce in microseconds; default 8 (estimate, one NVLink node, as llm-analysis); used when params is a model name and gpus > 1', **ARG_OPTIONS)
+@xw.arg('prompt_tokens', doc='Tokens per prompt, for the input price (prefill); default 1000', **ARG_OPTIONS)
+def COST_PER_MTOK(params, gpu, usd_per_gpu_hour, kind='output', load=1.0, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=8.0, prompt_tokens=1000.0):
+    """USD per million tokens served on the serving model (MoE, tensor parallel): output at DECODE_MS' step, input at TTFT_SECONDS' prefill, at a GPU-hour price and load."""
+    return excel_io.call(REGISTRY['COST_PER_MTOK'], (params, gpu, usd_per_gpu_hour, kind, load, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us, prompt_tokens))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('price', doc='What the customer pays, e.g. USD per million tokens', **ARG_OPTIONS)
+@xw.arg('cost', doc='What serving it costs, in the same unit (e.g. COST_PER_MTOK)', **ARG_OPTIONS)
+def GROSS_MARGIN(price, cost):
+    """Gross margin as a fraction of the price: (price - cost) / price; negative is a loss."""
+    return excel_io.call(REGISTRY['GROSS_MARGIN'], (price, cost))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('base_case', doc='The base case', **ARG_OPTIONS)
+@xw.arg('low', doc='The low case (<= base_case)', **ARG_OPTIONS)
+@xw.arg('high', doc='The high case (>= base_case)', **ARG_OPTIONS)
+@xw.arg('unit', doc='"$" or "USD..." (a $ in front, the rest after: "USD/year" -> "$1.2M/year"), another unit (after, such as "MW"); optional, blank for none', **ARG_OPTIONS)
+def RANGE_TEXT(base_case, low, high, unit=None):
+    'A base with its low-high range as one line of text, e.g. "$9.8M (7.1M-14.2M)".'
+    return excel_io.call(REGISTRY['RANGE_TEXT'], (base_case, low, high, unit))
+
+
 __all__ = [
     'TRAIN_FLOPS',
     'CHINCHILLA_TOKENS',
@@ -387,4 +485,12 @@ __all__ = [
     'FLOPSHEET_VERSION',
     'MODEL_SPEC',
     'MODEL_NAMES',
+    'CLUSTER_CAPEX',
+    'FLEET_POWER_MW',
+    'ENERGY_COST_USD',
+    'GPU_TCO_PER_HOUR',
+    'TRAIN_COST_AMORTISED',
+    'COST_PER_MTOK',
+    'GROSS_MARGIN',
+    'RANGE_TEXT',
 ]

@@ -141,6 +141,9 @@ def test_an_infinite_element_is_reported_as_the_argument_not_an_overflow():
 @given(data=st.data())
 def test_valid_arguments_give_a_non_negative_result(formula, data):
     # every quantity is a count, a size, a time or a cost: valid arguments never make it negative
+    if formula.fn.__name__ == "gross_margin":  # the one signed quantity: a margin below 0 is a loss
+        assert formula.fn(price=1.0, cost=2.0) == -1.0
+        return
     values = {k: np.asarray(data.draw(_valid(formula.rules[k]), label=k)) for k in formula.params}
     with np.errstate(all="ignore"):
         out = formula.fn(**values)

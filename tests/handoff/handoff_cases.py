@@ -26,7 +26,7 @@ from flopsheet.magnitudes import format_num, parse_num
 
 # What a twin may use: functions Excel 2010+, LibreOffice 7.4 and Google Sheets all have, none
 # needing Excel's _xlfn. prefix (checked against the docs of all three, not generated from code).
-PORTABLE = {"IF", "IFERROR", "ISNUMBER", "ISLOGICAL", "NOT", "LEN", "CLEAN", "ISNA", "NA", "INT", "ROUND", "ROUNDUP", "LOG10", "TRIM", "SUBSTITUTE",
+PORTABLE = {"ABS", "TEXT", "LEFT", "MID", "IF", "IFERROR", "ISNUMBER", "ISLOGICAL", "NOT", "LEN", "CLEAN", "ISNA", "NA", "INT", "ROUND", "ROUNDUP", "LOG10", "TRIM", "SUBSTITUTE",
             "VLOOKUP", "MATCH",
             "MAX", "MIN"}  # SERVING_GPUS' twin (issue 13); both in every Excel since 1.0, LibreOffice and Sheets
 

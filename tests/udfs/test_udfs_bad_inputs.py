@@ -50,8 +50,8 @@ BAD_VALUES = {
     "fraction 2.5": 2.5,
     "FALSE": False,
 }
-TEXT_RESULTS = {"GPU_SPEC", "GPU_NAMES", "FLOPSHEET_VERSION"}  # may return text that is not an error
-NEGATIVE_RESULTS = {"PARSE_NUM"}  # "-5" means -5
+TEXT_RESULTS = {"GPU_SPEC", "GPU_NAMES", "FLOPSHEET_VERSION", "RANGE_TEXT"}  # may return text that is not an error
+NEGATIVE_RESULTS = {"PARSE_NUM", "GROSS_MARGIN"}  # "-5" means -5; a margin below 0 is a loss
 MAX_MESSAGE = 300
 
 # Messages about a combination of arguments name the one to change rather than the one varied.

@@ -6,6 +6,9 @@ rules, which the Excel face uses to error per element.
 """
 
 from flopsheet.engine._checks import COUNT_DIGITS, HELD_DIGITS, Formula, ceil_whole, run_masked, run_scalar
+from flopsheet.engine.economics import (
+    cluster_capex, cost_per_mtok, energy_cost_usd, fleet_power_mw, gpu_tco_per_hour, gross_margin, train_cost_amortised,
+)
 from flopsheet.engine.inference import (
     DEFAULT_ALLREDUCE_US, DEFAULT_LATENCY_MS, DEFAULT_PEAK_FACTOR, comm_seconds, decode_ms, infer_flops,
     infer_seconds, largest_batch, response_seconds, serving_gpus, serving_replicas, tokens_per_second, ttft_seconds,
@@ -28,4 +31,6 @@ __all__ = [
     "DEFAULT_LATENCY_MS", "DEFAULT_PEAK_FACTOR",
     "weights_gb", "train_memory_gb", "kv_cache_gb", "model_kv_cache_gb", "replicated", "gpus_to_fit",
     "image_tokens", "video_tokens", "text_tokens", "tokens_to_words",
+    "cluster_capex", "fleet_power_mw", "energy_cost_usd", "gpu_tco_per_hour", "train_cost_amortised", "cost_per_mtok",
+    "gross_margin",
 ]

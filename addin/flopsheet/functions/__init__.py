@@ -6,11 +6,11 @@ callable from Python: scalars in -> float, ranges in -> ndarray, bad input -> Fl
 whose message starts with the function's name.
 """
 
-from flopsheet.functions import catalogs, hardware, inference, tokens, training
+from flopsheet.functions import catalogs, economics, hardware, inference, tokens, training
 from flopsheet.functions._inputs import REQUIRED
 from flopsheet.functions._model import GPU_FIGURES, GPU_FIGURES_IF_KNOWN, MODEL_FIGURES, Arg, Function, call, evaluate
 
-_ALL = [f for module in (training, inference, tokens, hardware, catalogs) for f in module.FUNCTIONS]
+_ALL = [f for module in (training, inference, tokens, hardware, catalogs, economics) for f in module.FUNCTIONS]
 REGISTRY: dict[str, Function] = {f.name: f for f in _ALL}
 if len(REGISTRY) != len(_ALL):  # a Function imported into a second module would be declared twice
     raise ImportError(f"a function is declared twice: {sorted({f.name for f in _ALL if _ALL.count(f) > 1})}")

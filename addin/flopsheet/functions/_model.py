@@ -219,7 +219,10 @@ class Bound:
         if if_known:  # a figure needed only sometimes (the tensor-parallel link): 0 when unknown
             value = getattr(gpu, what, None)
             return float(value) if isinstance(value, (int, float)) and value == value else 0.0
-        return catalog.require(gpu, what, "this function")
+        try:
+            return catalog.require(gpu, what, "this function")
+        except FlopsheetError as e:  # a missing figure (TDP...), said of the argument the user typed
+            raise FlopsheetError(f'gpu "{text}": {e.message}', arg="gpu") from None
 
     def map(self, name: str, convert: Callable[[object], float]):
         """Per-element conversion of a text argument (e.g. a unit name -> a number), cached."""

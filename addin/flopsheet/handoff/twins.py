@@ -20,7 +20,7 @@ checked here, in Python; a call that fails the check is not translated (the call
 
 Only functions that Excel 2010, LibreOffice 7.4 and Google Sheets all know are emitted:
 IF, IFERROR, ISNUMBER, ISLOGICAL, NOT, ISNA, NA, INT, ROUND, ROUNDUP, LOG10, LEN, CLEAN, TRIM, SUBSTITUTE,
-VLOOKUP, MATCH, arithmetic.
+VLOOKUP, MATCH, ABS, TEXT, LEFT, MID, arithmetic.
 None of them needs Excel's `_xlfn.` prefix.
 """
 
@@ -190,6 +190,8 @@ class _Call:
         a, e = self.spec[name], self.given[name]
         if a.engine == "tokens_per_unit":  # TEXT_TOKENS' unit: a name or a number of tokens per unit
             v = self._unit(e)
+        elif a.convert is not None or a.kind == "text":  # COST_PER_MTOK's kind, RANGE_TEXT's unit
+            v = self._text(a, e)
         elif a.kind not in ("number", "model"):  # model: a number, or a name looked up (model_arg)
             raise Untranslatable(f"argument {name} ({a.kind}) has no placeholder form")
         elif a.kind == "model" and not _blank_literal(e) and (
@@ -202,6 +204,9 @@ class _Call:
         elif _blank_literal(e):
             if a.default is REQUIRED:
                 raise Untranslatable(f"{name} is required")
+            if a.default is None and self.fn.impl is not None and self.fn.formula is not None:
+                # CLUSTER_CAPEX's price: its default is the add-in's price table, not a sheet figure
+                raise Untranslatable(f"{name} is omitted and its default comes from the add-in's price table")
             v = _Value('""', None, optional=True, omitted=True) if a.default is None else \
                 _Value(number(a.default), float(a.default))
         elif e.kind == "literal":
@@ -215,6 +220,30 @@ class _Call:
                        optional=a.default is None and not a.from_model)  # TRAIN_FLOPS' tokens: blank is #N/A
         self.cache[name] = v
         return v
+
+    def _text(self, a, e: Expr) -> _Value:
+        """A text argument: converted to its number when typed in the formula (`a.convert`), a
+        string literal or the referenced cell's text otherwise (`a.kind == "text"`)."""
+        if _blank_literal(e) or e.kind == "literal":
+            value = a.default if _blank_literal(e) else e.value
+            if isinstance(value, ErrorValue):
+                raise Untranslatable(f"{a.name} is {value} (an error value)")
+            if a.convert is None:
+                return _Value(text("" if value is None else str(value)), value)
+            try:
+                x = a.convert(value)
+            except FlopsheetError as err:
+                raise Untranslatable(err.message) from None
+            return _Value(number(x), x)
+        choices = getattr(a.convert, "choices", None)  # the names a converter knows -> their numbers
+        if choices:
+            t = e.text
+            table = "{" + ";".join(f"{text(k)},{number(v)}" for k, v in choices.items()) + "}"
+            return _Value(f'IF(ISNUMBER({t}),{t},VLOOKUP(IF(TRIM({t})="",{text(a.default)},TRIM({t})),{table},2,FALSE))',
+                          runtime=True)
+        if a.convert is not None:
+            raise Untranslatable(f"{a.name} must be typed in the formula (a cell reference cannot be converted)")
+        return _Value(f'({e.text}&"")')
 
     # -- catalog models ----------------------------------------------------------------------
     def _model_name(self, e: Expr, name: str):

@@ -20,9 +20,11 @@ from flopsheet.template import scenarios as sc
 from flopsheet.template import styles
 from flopsheet.template.base import CONF_SHEET, load_base_workbook
 from flopsheet.template.layout import (
-    GPUS, INFERENCE, MODELS, MULTIMODAL, SEED_CHECK, SHEET_ORDER, SOURCES, START, TRAINING, Ctx,
+    ECONOMICS, GPUS, INFERENCE, MODELS, MULTIMODAL, SEED_CHECK, SHEET_ORDER, SOURCES, START, TRAINING, Ctx,
 )
-from flopsheet.template.sheets import gpus, inference, models, multimodal, seedcheck, sources, start, training
+from flopsheet.template.sheets import (
+    economics, gpus, inference, models, multimodal, seedcheck, sources, start, training,
+)
 from flopsheet.template.summary import Summary, evaluate_outputs
 
 DEFAULT_OUTPUT = "flopsheet.xlsm"
@@ -63,6 +65,7 @@ def _build(training_scenarios, blank_rows) -> tuple[Workbook, Ctx]:
     multimodal.write(sheets[MULTIMODAL], ctx)
     training.write(sheets[TRAINING], ctx, training_scenarios, blank_rows)
     inference.write(sheets[INFERENCE], ctx)
+    economics.write(sheets[ECONOMICS], ctx)  # reads Training and Inference
     seedcheck.write(sheets[SEED_CHECK], ctx)
     sources.write(sheets[SOURCES], ctx)
 

@@ -28,7 +28,8 @@ INFERENCE = "Inference"
 MULTIMODAL = "Multimodal"
 SEED_CHECK = "Seed check"
 SOURCES = "Sources"
-SHEET_ORDER = (START, GPUS, MODELS, TRAINING, INFERENCE, MULTIMODAL, SEED_CHECK, SOURCES)
+ECONOMICS = "Economics"
+SHEET_ORDER = (START, GPUS, MODELS, TRAINING, INFERENCE, ECONOMICS, MULTIMODAL, SEED_CHECK, SOURCES)
 
 # Defined names for lists that dropdowns use (see sheets/gpus.py).
 GPU_LIST = "GPUList"

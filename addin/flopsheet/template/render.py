@@ -21,7 +21,9 @@ from flopsheet.errors import FlopsheetError
 from flopsheet.template import i18n
 from flopsheet.template import styles as st
 from flopsheet.template.build import build_workbook
-from flopsheet.template.layout import GPUS, INFERENCE, MODELS, MULTIMODAL, SEED_CHECK, SOURCES, START, TRAINING
+from flopsheet.template.layout import (
+    ECONOMICS, GPUS, INFERENCE, MODELS, MULTIMODAL, SEED_CHECK, SOURCES, START, TRAINING,
+)
 
 # Sheet -> (file slug, landscape?, last row to show or None for the print area)
 MAIN_SHEETS = {
@@ -30,6 +32,7 @@ MAIN_SHEETS = {
     MODELS: ("models", True, None),
     TRAINING: ("training", True, None),
     INFERENCE: ("inference", False, None),
+    ECONOMICS: ("economics", True, None),
     MULTIMODAL: ("multimodal", True, None),
     SEED_CHECK: ("seed-check", True, None),
 }

@@ -219,8 +219,8 @@ STRINGS = {
         "峰值均为稠密值（不含 2:4 稀疏）：厂商宣传值 = 稠密值 × 稀疏倍数。空单元格表示芯片不支持该格式，或数值未经证实、未公布（见“为何为空”）。",
     "Edit any figure, or add a GPU in the first empty row below the table: Training and Multimodal look up peaks and prices here by name (grey keys in row 5), so your edits flow through on recalculation.":
         "可修改任意数值，或在表格下方第一个空行添加 GPU：Training 和 Multimodal 按名称在此查找峰值和价格（第 5 行的灰色键），重新计算时修改即生效。",
-    "Training reads peaks, prices and TDP here. On the Inference sheet, functions that need memory or bandwidth read the add-in's built-in catalog by GPU name (edit those there: the hand-off copy reads this sheet). Prices are dated assumptions, not quotes.":
-        "Training 在此读取峰值、价格和 TDP。Inference 工作表中需要显存或带宽的函数，按 GPU 名称读取加载项内置目录（在那里修改；交接副本读取本工作表）。价格是注明日期的假设，不是报价。",
+    "Training reads peaks, prices and TDP here. On the Inference sheet, functions that need memory or bandwidth read the add-in's built-in catalog by GPU name (edit those there: the hand-off copy reads this sheet). Prices are not datasheet figures: the $/GPU-hour column shows the Economics sheet's price table (date and source per row); edit prices there.":
+        "Training 在此读取峰值、价格和 TDP。Inference 工作表中需要显存或带宽的函数，按 GPU 名称读取加载项内置目录（在那里修改；交接副本读取本工作表）。价格不是数据手册数值：美元/GPU·小时一列显示经济性工作表中的价格表（每行注明日期和来源）；请在那里修改价格。",
     "GPU":
         "GPU",
     "Vendor":
@@ -251,8 +251,8 @@ STRINGS = {
         "稀疏倍数（宣传值 ÷ 稠密值）",
     "Interconnect (GB/s)":
         "互联（GB/s）",
-    "$/GPU-hour (assumption)":
-        "美元/GPU·小时（假设）",
+    "$/GPU-hour: price, from the Economics price table":
+        "美元/GPU·小时：价格，取自经济性工作表的价格表",
     "Price source":
         "价格来源",
     "Empty because":
@@ -897,8 +897,8 @@ STRINGS = {
         "4. 每个结果的公式都是基于带标签单元格的原生算术（辅助列显示所用的 GPU 行号、峰值、TDP、MFU 和价格）；Sources 工作表给出每个数值背后的论文或数据手册。",
     "The workbook was written by flopsheet; its Python add-in version (flopsheet.xlsm) computes the same figures with functions such as GPU_DAYS, listed below for reference.":
         "本工作簿由 flopsheet 生成；其 Python 加载项版本（flopsheet.xlsm）用 GPU_DAYS 等函数计算相同的数值，下面列出以供参考。",
-    "Every figure the workbook uses comes from this sheet: peaks, memory, bandwidth, TDP and prices are looked up by GPU name, so an edit here changes every result on recalculation. A GPU added below the table is found by the Training and Multimodal sheets; the Inference formulas look up the catalog's rows only (edit a row there). Prices are dated assumptions, not quotes.":
-        "工作簿用到的每个数值都来自本工作表：峰值、显存、带宽、TDP 和价格都按 GPU 名称查找，因此在此修改后，重新计算时所有结果随之改变。在表格下方添加的 GPU 可被 Training 和 Multimodal 工作表找到；Inference 的公式只查找目录中的行（请在目录行中修改）。价格是注明日期的假设，不是报价。",
+    "Every figure the workbook uses comes from this sheet: peaks, memory, bandwidth, TDP and prices are looked up by GPU name, so an edit here changes every result on recalculation. A GPU added below the table is found by the Training and Multimodal sheets; the Inference formulas look up the catalog's rows only (edit a row there). Prices are not datasheet figures: the $/GPU-hour column shows the Economics sheet's price table (date and source per row); edit prices there.":
+        "工作簿用到的每个数值都来自本工作表：峰值、显存、带宽、TDP 和价格都按 GPU 名称查找，因此在此修改后，重新计算时所有结果随之改变。在表格下方添加的 GPU 可被 Training 和 Multimodal 工作表找到；Inference 的公式只查找目录中的行（请在目录行中修改）。价格不是数据手册数值：美元/GPU·小时一列显示经济性工作表中的价格表（每行注明日期和来源）；请在那里修改价格。",
     "Inputs are yellow. Every formula is native Excel and recalculates in any spreadsheet.":
         "黄色为输入。所有公式都是原生 Excel 公式，在任何电子表格软件中都能重新计算。",
     "Inputs are yellow. Every formula is native Excel; peaks, memory and bandwidth are looked up on the GPUs sheet by GPU name, so edits there flow through.":
@@ -945,6 +945,209 @@ STRINGS = {
         "混合专家模型：用激活参数量。报告（arXiv 2412.19437）给出 278.8 万 H800 GPU·小时，按 2 美元/GPU·小时计为 557.6 万美元；按稠密 BF16 峰值的 0.33 MFU 可复现（GEMM 以 FP8 运行）。0.33 是含停机时间的全程利用率（IMPLIED_MFU），因此这里 goodput 取 1。",
     "Goodput is a fraction: type 0.85 or 85% for 85%":
         "goodput 是比例：85% 请输入 0.85 或 85%",
+    # Economics sheet and the money functions (issue 14): finance vocabulary
+    'Servers + network, x the GPUs':
+        '服务器 + 网络，相对 GPU 价格的倍数',
+    'Written off over':
+        '折旧年限',
+    'USD to buy a GPU cluster: GPUs x price per GPU x overhead for servers and network.':
+        '购置一个 GPU 集群的资本支出（美元）：GPU 数 × 每块 GPU 价格 × 服务器与网络的附加系数。',
+    'MW':
+        '兆瓦',
+    'MW at the wall for a fleet: GPUs x TDP x server factor (host CPUs, NICs, fans) x PUE.':
+        '集群在电表处的功率（兆瓦）：GPU 数 × 热设计功耗（TDP）× 服务器系数（主机 CPU、网卡、风扇）× PUE。',
+    'USD of electricity for mw megawatts over hours (default: a year, 8760 hours).':
+        'mw 兆瓦在 hours 小时内的电费（美元；默认一年，即 8760 小时）。',
+    'USD/GPU-hour':
+        '美元/GPU·小时',
+    "USD per useful GPU-hour of owning a GPU: capex share over years plus its server's energy, over utilization.":
+        '自有一块 GPU 每个有效 GPU·小时的成本（美元）：按年限分摊的资本支出加上其服务器的电费，再除以利用率。',
+    "USD to train on owned GPUs: GPU-hours x (amortised hardware + energy per GPU-hour), Epoch AI's method.":
+        '在自有 GPU 上训练的成本（美元）：GPU·小时 ×（每 GPU·小时的硬件摊销 + 电费），即 Epoch AI 的方法。',
+    'USD/Mtok':
+        '美元/百万词元',
+    'Gross margin as a fraction of the price: (price - cost) / price; negative is a loss.':
+        '毛利率，占价格的比例：（价格 − 成本）÷ 价格；为负表示亏损。',
+    'A base with its low-high range as one line of text, e.g. "$9.8M (7.1M-14.2M)".':
+        '把基准值及其低–高区间写成一行文本，例如 "$9.8M (7.1M-14.2M)"。',
+    'Economics: buying, powering, training and serving, in USD with low-high ranges':
+        '经济性：购置、供电、训练与服务的成本（美元），附低–高区间',
+    "Base, low-cost and high-cost cases: each result is the same function on its column's inputs, so the range beside it brackets the base. Yellow cells are yours; blue cells are sourced prices (section 1).":
+        '基准、低成本和高成本三种情形：每个结果都是同一个函数作用于本列的输入，因此旁边的区间总是包含基准值。黄色单元格由您填写；蓝色单元格是有来源的价格（第 1 节）。',
+    '1. Prices in use (the price table: dated, primary source per row; estimates marked)':
+        '1. 所用价格（价格表：每行注明日期和一手来源；估计值已标注）',
+    'Base case':
+        '基准情形',
+    'Low-cost case':
+        '低成本情形',
+    'High-cost case':
+        '高成本情形',
+    'Base (low-high)':
+        '基准（低–高）',
+    'Source / note':
+        '来源 / 说明',
+    'purchase':
+        '购置价',
+    'ESTIMATE.':
+        '估计值。',
+    'USD/GPU':
+        '美元/块 GPU',
+    'rental on demand':
+        '按需租用价',
+    'rental reserved':
+        '预留租用价',
+    'rental assumption':
+        '租用价假设',
+    'Electricity':
+        '电力',
+    'electricity':
+        '电价',
+    'USD/kWh':
+        '美元/千瓦时',
+    'Blue cells are sourced figures: edit them when a provider changes its price, and change the date and source beside them. Purchase prices are press estimates (NVIDIA publishes none); rentals change often.':
+        '蓝色单元格是有来源的数据：服务商调价时请修改，并同时修改旁边的日期和来源。购置价是媒体估计值（NVIDIA 不公布价格）；租用价变动频繁。',
+    "2. The seed's fleet: {n} H100s (buy, power, run for a year)":
+        '2. 种子报告中的集群：{n} 块 H100（购置、供电、运行一年）',
+    'Fleet':
+        '集群',
+    "The seed report's 777,768 H100 SXM":
+        '种子报告中的 777,768 块 H100 SXM',
+    'Price per GPU':
+        '每块 GPU 价格',
+    'Price table: H100 SXM purchase (estimate; low-high from the source)':
+        '价格表：H100 SXM 购置价（估计值；低–高取自来源）',
+    ': servers 15-22%, interconnect 9-13% of hardware+energy; buildings not included':
+        '：服务器占硬件加电力成本的 15–22%，互连占 9–13%；不含建筑',
+    'multiple':
+        '倍数',
+    'Hyperscalers report 1.1-1.2; 1.4 an older site':
+        '超大规模云厂商公布 1.1–1.2；1.4 为较老的机房',
+    'Price table: EIA industrial tariffs, April 2025 (Iowa / East North Central / Massachusetts)':
+        '价格表：美国能源信息署（EIA）工业电价，2025 年 4 月（艾奥瓦州 / 中东北部 / 马萨诸塞州）',
+    'Capex: GPUs, servers, network':
+        '资本支出：GPU、服务器、网络',
+    'CLUSTER_CAPEX':
+        'CLUSTER_CAPEX 函数',
+    'Power at the wall':
+        '电表处功率',
+    'FLEET_POWER_MW: TDP x 1.82 server factor (DGX H100: 10.2 kW for 8 GPUs) x PUE':
+        'FLEET_POWER_MW：TDP × 1.82 服务器系数（DGX H100：8 块 GPU 共 10.2 千瓦）× PUE',
+    'Energy bill per year':
+        '每年电费',
+    'USD/year':
+        '美元/年',
+    'ENERGY_COST_USD: MW x 1000 x 8760 h x $/kWh':
+        'ENERGY_COST_USD：兆瓦 × 1000 × 8760 小时 × 美元/千瓦时',
+    "Straight line; Epoch AI's 0.14 orders of magnitude/year is {years} years":
+        '直线折旧；Epoch AI 的每年 0.14 个数量级相当于 {years} 年',
+    'years':
+        '年',
+    'Utilization (paid hours / all hours)':
+        '利用率（计费小时 / 全部小时）',
+    'Owning one GPU-hour (TCO)':
+        '自有 GPU 每小时总拥有成本（TCO）',
+    'GPU_TCO_PER_HOUR: capex share + energy, per useful hour; set beside the rentals above':
+        'GPU_TCO_PER_HOUR：资本支出分摊 + 电费，按有效小时计；可与上方租用价对照',
+    "3. Serving P&L: {name} (the Inference sheet's service)":
+        '3. 服务损益：{name}（推理工作表中的服务）',
+    'Llama 3.1 70B chat service':
+        'Llama 3.1 70B 对话服务',
+    'Serving':
+        '服务',
+    'GPU-hour price':
+        'GPU·小时价格',
+    "Base: the issue's $2.50 (type yours). Low: owning (TCO above). High: AWS Capacity Blocks":
+        '基准：需求中的 2.50 美元（可改成您的价格）。低：自有（上方 TCO）。高：AWS Capacity Blocks',
+    'Share of the day a replica decodes at full batch':
+        '副本以满批量解码的时间占全天的比例',
+    'API price, output tokens':
+        'API 价格，输出词元',
+    'Type the price you charge per million output tokens':
+        '填写您对每百万输出词元收取的价格',
+    'API price, input tokens':
+        'API 价格，输入词元',
+    '... and per million input (prompt) tokens':
+        '……以及每百万输入（提示）词元的价格',
+    'Hours per day':
+        '每天小时数',
+    'hours':
+        '小时',
+    'Tokens per million tokens':
+        '百万词元所含词元数',
+    "GPUs for the day's answers":
+        '生成全天回答所需 GPU 数',
+    'Replicas (decode-bound, rounded up) x GPUs per replica':
+        '副本数（受解码限制，向上取整）× 每个副本的 GPU 数',
+    'Cost per million output tokens':
+        '每百万输出词元成本',
+    'Cost per million input tokens':
+        '每百万输入词元成本',
+    'GPU cost per day':
+        '每天 GPU 成本',
+    'USD/day':
+        '美元/天',
+    'Every GPU of the fleet, paid all day':
+        '集群中每块 GPU 全天计费',
+    'Revenue per day':
+        '每天收入',
+    'Requests x tokens x your API prices (the same in every case)':
+        '请求数 × 词元数 × 您的 API 价格（各情形相同）',
+    'Gross margin':
+        '毛利率',
+    'of revenue':
+        '占收入',
+    'GROSS_MARGIN: (revenue - GPU cost) / revenue; the low-cost case has the highest margin':
+        'GROSS_MARGIN：（收入 − GPU 成本）÷ 收入；低成本情形的毛利率最高',
+    'Margin on output tokens':
+        '输出词元毛利率',
+    'of price':
+        '占价格',
+    'Price per output Mtok against its cost':
+        '每百万输出词元的价格与其成本相比',
+    "4. Training: rented GPU-hours vs owned hardware (amortised hardware + energy, Epoch AI's method)":
+        '4. 训练：租用 GPU·小时与自有硬件对比（硬件摊销 + 电费，Epoch AI 的方法）',
+    'Owned-hardware inputs':
+        '自有硬件输入',
+    'Purchase price per GPU (H100 SXM rows)':
+        '每块 GPU 购置价（H100 SXM 各行）',
+    "Section 2's price; no sourced purchase price for A100 or H800, so those rows stay blank":
+        '第 2 节的价格；A100 和 H800 没有有来源的购置价，因此这些行留空',
+    "MFU, x the scenario's":
+        'MFU，相对情景值的倍数',
+    "The low-cost case trains 25% more efficiently than the scenario's MFU, the high-cost 25% less":
+        '低成本情形的训练效率比情景的 MFU 高 25%，高成本情形低 25%',
+    'Scenario (Training sheet)':
+        '情景（训练工作表）',
+    'Rented (USD)':
+        '租用（美元）',
+    'Owned, amortised (USD)':
+        '自有，摊销（美元）',
+    'Owned, low-cost':
+        '自有，低成本',
+    'Owned, high-cost':
+        '自有，高成本',
+    'Owned: base (low-high)':
+        '自有：基准（低–高）',
+    'Basis':
+        '依据',
+    "TRAIN_COST (rented, Training sheet) vs the Training sheet's GPU-hours x GPU_TCO_PER_HOUR (owned: price, overhead, PUE, tariff and write-off of section 2)":
+        'TRAIN_COST（租用，训练工作表）对比 训练工作表的 GPU·小时 × GPU_TCO_PER_HOUR（自有：第 2 节的价格、附加系数、PUE、电价和折旧年限）',
+    "Owned cost counts every hour of the run at the write-off rate (Epoch AI: amortised capex + energy); renting also pays the provider's margin and idle capacity. The GPU-hours are the Training sheet's, with its peak, MFU and goodput.":
+        '自有成本按折旧速率计算训练的每个小时（Epoch AI：资本支出摊销 + 电费）；租用还要支付服务商的利润和闲置产能。GPU·小时取自训练工作表，已计入其峰值、MFU 和有效产出率（goodput）。',
+    "5. Sensitivity: rented training cost of '{name}' (USD) by MFU and GPU-hour price":
+        '5. 敏感性分析：“{name}”的租用训练成本（美元），按 MFU 和 GPU·小时价格',
+    'MFU (down) by price per GPU-hour (across)':
+        'MFU（纵向）× 每 GPU·小时价格（横向）',
+    'Prices: $1.50-$2.50 round figures, $3.78 Lambda on-demand, $4.92 AWS Capacity Blocks (price table). Yellow MFU cells can be edited.':
+        '价格：1.50–2.50 美元为整数参考值，3.78 美元为 Lambda 按需价，4.92 美元为 AWS Capacity Blocks（价格表）。黄色 MFU 单元格可编辑。',
+    'Training cost (USD) by MFU, one line per GPU-hour price':
+        '训练成本（美元）随 MFU 变化，每条线对应一个 GPU·小时价格',
+    "USD per million tokens served on the serving model (MoE, tensor parallel): output at DECODE_MS' step, input at TTFT_SECONDS' prefill, at a GPU-hour price and load.":
+        '按服务模型（MoE、张量并行）计算的每百万词元成本（美元）：输出按 DECODE_MS 的解码步计算，输入按 TTFT_SECONDS 的预填充计算，基于 GPU·小时价格和负载。',
+    'COST_PER_MTOK, decode roofline':
+        'COST_PER_MTOK，解码屋顶线模型',
+    'COST_PER_MTOK, compute-bound prefill':
+        'COST_PER_MTOK，受算力限制的预填充',
     'Model catalog: total and active parameters, layers, heads, experts, attention and cache, training runs.':
         '模型目录：总参数与激活参数、层数、注意力头、专家、注意力与缓存类型、训练记录。',
     'One request (seed method vs roofline), memory to fit, a serving fleet, DeepSeek-V3 (MoE) on 8 H200s, Kimi K2 with a 2-million-character context.':

@@ -1,9 +1,10 @@
 """GPUs: the accelerator catalog as an Excel table that the scenario sheets look up by name.
 
 Row 5 holds the machine key of each column (the precision names the dropdowns offer, then
-catalog field names); Training's INDEX/MATCH finds a peak by GPU name down column A and by
+catalog field names); the $/GPU-hour column is not datasheet data but formulas showing the
+Economics sheet's dated, sourced price table (one place to edit a price). Training's INDEX/MATCH finds a peak by GPU name down column A and by
 precision along row 5. Lookups use whole columns, so a GPU typed below the table (Excel grows
-the table) is found too. The sheet has no formulas and is left unprotected for that reason.
+the table) is found too. The sheet is left unprotected for that reason (Excel cannot grow a table on a protected sheet).
 """
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ COLUMNS = (
     ("tdp_w", "TDP (W)", 9, st.WHOLE, st.DATA),
     ("sparsity_factor", "Sparsity factor (headline / dense)", 12, "0.0#", st.DATA),
     ("interconnect_gbs", "Interconnect (GB/s)", 12, st.WHOLE, st.DATA),
-    ("usd_per_gpu_hour", "$/GPU-hour (assumption)", 12, st.USD_RATE, st.INPUT),
+    # Prices are not datasheet figures: this column shows the Economics sheet's price table (formulas
+    # written by sheets/economics.py), where each price has its date and source; edit prices there.
+    ("usd_per_gpu_hour", "$/GPU-hour: price, from the Economics price table", 14, st.USD_RATE, st.CALC),
     ("price_source", "Price source", 30, None, st.DATA),
     ("missing", "Empty because", 44, None, st.DATA),
     ("confidence", "Confidence", 20, None, st.DATA),
@@ -53,7 +56,8 @@ def notes() -> tuple[str, ...]:
 COPY_NOTE = ("Every figure the workbook uses comes from this sheet: peaks, memory, bandwidth, TDP and prices are "
              "looked up by GPU name, so an edit here changes every result on recalculation. A GPU added below the "
              "table is found by the Training and Multimodal sheets; the Inference formulas look up the catalog's "
-             "rows only (edit a row there). Prices are dated assumptions, not quotes.")
+             "rows only (edit a row there). Prices are not datasheet figures: the $/GPU-hour column shows the Economics "
+             "sheet's price table (date and source per row); edit prices there.")
 NOTES = (
     "Peaks are DENSE (no 2:4 sparsity): a vendor's headline figure = dense x sparsity factor. An empty cell is a "
     "format the chip lacks, or a figure that is unconfirmed or not published (see 'Empty because').",
@@ -61,7 +65,8 @@ NOTES = (
     "and prices here by name (grey keys in row 5), so your edits flow through on recalculation.",
     "Training reads peaks, prices and TDP here. On the Inference sheet, functions that need memory or bandwidth "
     "read the add-in's built-in catalog by GPU name (edit those there: the hand-off copy reads this sheet). "
-    "Prices are dated assumptions, not quotes.",
+    "Prices are not datasheet figures: the $/GPU-hour column shows the Economics sheet's price table (date and "
+    "source per row); edit prices there.",
 )
 
 
@@ -112,5 +117,5 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
 
     widths(ws, COLUMNS[0][2])
     print_col = get_column_letter([k for k, *_ in COLUMNS].index(PRINT_LAST_KEY) + 1)
-    # No formulas here and Excel cannot grow a table on a protected sheet: leave it unprotected.
+    # Excel cannot grow a table on a protected sheet: leave it unprotected.
     finish(ws, f"A1:{print_col}{last_row}", protect=False, freeze=f"B{FIRST_ROW}")

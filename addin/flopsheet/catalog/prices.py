@@ -1,0 +1,110 @@
+"""Prices as dated, sourced data: the price table (prices.csv), kept apart from datasheet figures.
+
+One row per price: the GPU (blank for electricity), its kind, who charges it, the USD figure
+(with an optional low/high when the source gives a range), its unit, the date it was published
+or read (YYYY-MM-DD, or YYYY-MM when the source gives only the month), its primary source URL,
+and whether it is an estimate (press figures, assumptions). A row without a date or a source
+is refused when the table loads, so an unsourced price cannot ship.
+
+The catalog's `usd_per_gpu_hour` (GPU_SPEC's price field) is one of these rows: a test holds
+every catalog price equal to a row here with the same date and source, so the two never drift.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from flopsheet.errors import FlopsheetError
+
+PATH = Path(__file__).with_name("prices.csv")
+KINDS = ("purchase", "rental_on_demand", "rental_reserved", "rental_assumption", "electricity")
+UNITS = {"purchase": "USD per GPU", "electricity": "USD per kWh"}  # the rentals: USD per GPU-hour
+_DATE = re.compile(r"\d{4}-\d{2}(-\d{2})?")
+
+
+@dataclass(frozen=True)
+class Price:
+    gpu: str  # catalog name; "" for electricity
+    kind: str
+    provider: str
+    usd: float
+    usd_low: float | None
+    usd_high: float | None
+    unit: str
+    date: str
+    source: str
+    estimate: bool
+    note: str
+
+    @property
+    def low(self) -> float:
+        return self.usd if self.usd_low is None else self.usd_low
+
+    @property
+    def high(self) -> float:
+        return self.usd if self.usd_high is None else self.usd_high
+
+
+def _number(text: str, where: str) -> float | None:
+    if not text.strip():
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise FlopsheetError(f"{where}: {text!r} is not a number") from None
+
+
+def parse_row(row: dict, line: int) -> Price:
+    """One CSV row -> Price, or FlopsheetError naming the line and what is missing."""
+    where = f"prices.csv line {line}"
+    kind = (row.get("kind") or "").strip()
+    if kind not in KINDS:
+        raise FlopsheetError(f"{where}: kind must be one of {', '.join(KINDS)} (got {kind!r})")
+    date, source = (row.get("date") or "").strip(), (row.get("source") or "").strip()
+    if not _DATE.fullmatch(date):
+        raise FlopsheetError(f"{where}: a price needs its date as YYYY-MM-DD or YYYY-MM (got {date!r})")
+    if not source.startswith(("https://", "http://")):
+        raise FlopsheetError(f"{where}: a price needs its primary source as a URL (got {source!r})")
+    estimate = (row.get("estimate") or "").strip().lower()
+    if estimate not in ("yes", "no"):
+        raise FlopsheetError(f"{where}: estimate must be yes or no (got {estimate!r})")
+    usd = _number(row.get("usd") or "", where)
+    if usd is None or usd <= 0:
+        raise FlopsheetError(f"{where}: usd must be a positive number")
+    low, high = _number(row.get("usd_low") or "", where), _number(row.get("usd_high") or "", where)
+    if (low is not None and low > usd) or (high is not None and high < usd):
+        raise FlopsheetError(f"{where}: the range must contain the base (low <= usd <= high)")
+    unit = (row.get("unit") or "").strip()
+    if unit != UNITS.get(kind, "USD per GPU-hour"):
+        raise FlopsheetError(f"{where}: a {kind} price is in {UNITS.get(kind, 'USD per GPU-hour')} (got {unit!r})")
+    gpu = (row.get("gpu") or "").strip()
+    if (kind == "electricity") != (gpu == ""):
+        raise FlopsheetError(f"{where}: a GPU price names its GPU; an electricity price names none")
+    return Price(gpu, kind, (row.get("provider") or "").strip(), usd, low, high, unit, date, source,
+                 estimate == "yes", (row.get("note") or "").strip())
+
+
+@lru_cache(maxsize=1)
+def all_prices() -> tuple[Price, ...]:
+    with open(PATH, newline="", encoding="utf-8") as f:
+        return tuple(parse_row(r, i) for i, r in enumerate(csv.DictReader(f), start=2))
+
+
+def price(gpu: str, kind: str) -> Price:
+    """The table's price of `kind` for a GPU (a name the catalog resolves), or FlopsheetError."""
+    from flopsheet import catalog
+
+    name = catalog.resolve(gpu, selectable_only=False).name
+    for p in all_prices():
+        if p.gpu == name and p.kind == kind:
+            return p
+    have = sorted({p.gpu for p in all_prices() if p.kind == kind})
+    raise FlopsheetError(f"no sourced {kind} price for {name} in the price table (it has {', '.join(have)}); "
+                         f"type the price", arg="gpu")
+
+
+__all__ = ["KINDS", "PATH", "Price", "all_prices", "parse_row", "price"]

@@ -1,0 +1,138 @@
+"""Money: buying, powering and owning GPUs, training cost two ways, serving cost per token.
+
+Prices are arguments (the dated, sourced price table is flopsheet.catalog.prices); the figures
+here are the cited multiples that turn a GPU price and a TDP into a cluster's:
+
+- CAPEX_OVERHEAD 1.44: servers (host CPUs, memory, chassis) and cluster interconnect on top of
+  the accelerators. Derived from Cottier, Rahman et al. 2024, "The rising costs of training
+  frontier AI models" (Epoch AI, arXiv:2405.21015), abstract: of amortised hardware + energy,
+  server components are 15-22%, cluster-level interconnect 9-13%, energy 2-6%, the rest chips;
+  at the midpoints chips are 66.5% and servers + network 29.5%, so (66.5 + 29.5) / 66.5 = 1.44
+  (1.32-1.59 across the ranges). An estimate; the building is not in it.
+- SERVER_POWER_FACTOR 1.82: wall power of a GPU server per watt of GPU TDP. NVIDIA DGX H100
+  (user guide / datasheet): ~10.2 kW maximum system power for 8 x 700 W H100s, 10200 / 5600.
+  An upper bound (the DGX's typical draw is lower, 6.5-8.5 kW as reported).
+- DEFAULT_YEARS 3.1: Epoch AI's amortisation. Cottier et al. depreciate hardware at 0.14
+  orders of magnitude per year (ML GPU price-performance), amortised cost = value x hours /
+  8760 x r ln 10 = value x hours / (8760 x 3.10 years); 3.1 here.
+"""
+
+from __future__ import annotations
+
+
+from flopsheet.engine._checks import FRACTION, NONNEGATIVE, POSITIVE, WHOLE, WHOLE_OR_ZERO, Rule, quantity
+from flopsheet.engine.inference import (
+    DECODE_RULES, DEFAULT_ALLREDUCE_US, DEFAULT_BW_EFFICIENCY, FITS, LINK, _decode_ms, _prefill_s,
+)
+from flopsheet.engine.training import DEFAULT_GOODPUT, DEFAULT_MFU, DEFAULT_PUE, PUE, SECONDS_PER_HOUR, gpu_hours
+
+HOURS_PER_YEAR = 8760.0
+CAPEX_OVERHEAD = 1.44
+SERVER_POWER_FACTOR = 10200.0 / (8 * 700.0)  # 1.821...: DGX H100 10.2 kW for 8 x 700 W GPUs
+DEFAULT_YEARS = 3.1  # Epoch AI's 0.14 OOM/year depreciation: 1 / (0.14 ln 10) = 3.102 years, rounded
+BLENDED_OUTPUT_SHARE = 0.25  # "blended" price: 3 input tokens per output token (Artificial Analysis)
+
+MULTIPLE = Rule(">= 1 and <= 10", lo=1.0, hi=10.0)  # an overhead below 1 would drop the GPUs themselves
+SHARE = Rule(">= 0 and <= 1", lo=0.0, hi=1.0)
+
+# The serving cost calls the engine's decode step and prefill (flopsheet.engine.inference), not a
+# copy of their arithmetic, so it follows any change to the serving model (issue 13: MoE, prefill,
+# tensor-parallel all-reduces).
+_gpu_hours = gpu_hours.formula.fn
+
+
+@quantity(gpus=WHOLE, usd_per_gpu=POSITIVE, overhead=MULTIPLE)
+def cluster_capex(gpus, usd_per_gpu, overhead=CAPEX_OVERHEAD):
+    """USD to buy a cluster: GPUs x price per GPU x overhead (servers and network, see module)."""
+    return gpus * usd_per_gpu * overhead
+
+
+@quantity(gpus=WHOLE, tdp_w=POSITIVE, pue=PUE, server_factor=MULTIPLE)
+def fleet_power_mw(gpus, tdp_w, pue=DEFAULT_PUE, server_factor=SERVER_POWER_FACTOR):
+    """MW at the wall: GPUs x TDP x server factor (host, NICs, fans) x PUE / 1e6."""
+    return gpus * tdp_w * server_factor * pue / 1e6
+
+
+@quantity(mw=NONNEGATIVE, usd_per_kwh=POSITIVE, hours=POSITIVE)
+def energy_cost_usd(mw, usd_per_kwh, hours=HOURS_PER_YEAR):
+    """USD of electricity: MW x 1000 kW/MW x hours x $/kWh (default hours: a year, 8760)."""
+    return mw * 1000.0 * hours * usd_per_kwh
+
+
+def _tco(usd_per_gpu, years, tdp_w, usd_per_kwh, overhead, pue, utilization, server_factor):
+    capex_per_hour = usd_per_gpu * overhead / (years * HOURS_PER_YEAR)
+    energy_per_hour = tdp_w * server_factor * pue / 1000.0 * usd_per_kwh
+    return (capex_per_hour + energy_per_hour) / utilization
+
+
+@quantity(usd_per_gpu=POSITIVE, years=POSITIVE, tdp_w=POSITIVE, usd_per_kwh=NONNEGATIVE, overhead=MULTIPLE,
+          pue=PUE, utilization=FRACTION, server_factor=MULTIPLE)
+def gpu_tco_per_hour(usd_per_gpu, years, tdp_w, usd_per_kwh, overhead=CAPEX_OVERHEAD, pue=DEFAULT_PUE,
+                     utilization=1.0, server_factor=SERVER_POWER_FACTOR):
+    """USD per useful GPU-hour of owning a GPU: its share of the cluster's capex, straight-line
+    over `years`, plus its server's energy at the wall, divided by the share of hours it works.
+    The figure to set beside a rental price (Cottier et al. 2024's amortised hardware + energy)."""
+    return _tco(usd_per_gpu, years, tdp_w, usd_per_kwh, overhead, pue, utilization, server_factor)
+
+
+@quantity(flops=POSITIVE, peak_tflops=POSITIVE, usd_per_gpu=POSITIVE, tdp_w=POSITIVE, usd_per_kwh=NONNEGATIVE,
+          years=POSITIVE, mfu=FRACTION, overhead=MULTIPLE, pue=PUE, server_factor=MULTIPLE, goodput=FRACTION)
+def train_cost_amortised(flops, peak_tflops, usd_per_gpu, tdp_w, usd_per_kwh, years=DEFAULT_YEARS, mfu=DEFAULT_MFU,
+                         overhead=CAPEX_OVERHEAD, pue=DEFAULT_PUE, server_factor=SERVER_POWER_FACTOR,
+                         goodput=DEFAULT_GOODPUT):
+    """USD to train on owned hardware (Epoch AI's method, Cottier et al. 2024): GPU-hours (GPU_HOURS,
+    with its goodput: wall-clock hours lost to failures and restarts are paid too) x the
+    amortised hardware cost per GPU-hour plus energy, every hour of the run counted."""
+    return _gpu_hours(flops, peak_tflops, mfu, goodput) * _tco(usd_per_gpu, years, tdp_w, usd_per_kwh, overhead, pue, 1.0,
+                                                      server_factor)
+
+
+def _cost_per_mtok(params, peak_tflops, bandwidth_tbs, usd_per_gpu_hour, output_share, load, batch,
+                   bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, total_params, expert_share, layers, d_model,
+                   attn_dim, interconnect_gbs, allreduce_us, prompt_tokens):
+    fleet_usd_per_hour = gpus * usd_per_gpu_hour
+    # Output: one decode step of the serving model (DECODE_MS: the weights the batch touches,
+    # MoE-aware, and the KV cache, or the FLOPs, whichever is slower, plus the tensor-parallel
+    # all-reduces) gives `batch` tokens.
+    step_s = _decode_ms(params, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu,
+                        total_params, expert_share, layers, d_model, interconnect_gbs, allreduce_us) / 1e3
+    decode_tps = batch / step_s
+    # Input: the prefill of `batch` prompts of `prompt_tokens` (TTFT_SECONDS: their FLOPs with causal
+    # attention for a catalog model, or reading the weights they touch, plus the all-reduces).
+    prefill_s = _prefill_s(params, prompt_tokens, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus,
+                           bw_efficiency, mfu, total_params, expert_share, layers, d_model, attn_dim,
+                           interconnect_gbs, allreduce_us)
+    prefill_tps = prompt_tokens * batch / prefill_s
+    output = fleet_usd_per_hour / (decode_tps * SECONDS_PER_HOUR * load) * 1e6
+    input_ = fleet_usd_per_hour / (prefill_tps * SECONDS_PER_HOUR * load) * 1e6
+    return output_share * output + (1.0 - output_share) * input_
+
+
+DEFAULT_PROMPT_TOKENS = 1000.0  # the Inference sheet's chat prompt; the prefill's per-token cost barely moves with it
+
+
+@quantity(FITS, LINK, usd_per_gpu_hour=POSITIVE, output_share=SHARE, load=FRACTION, prompt_tokens=WHOLE,
+          attn_dim=WHOLE_OR_ZERO, **DECODE_RULES)
+def cost_per_mtok(params, peak_tflops, bandwidth_tbs, memory_gb, usd_per_gpu_hour, output_share=1.0, load=1.0,
+                  batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=DEFAULT_BW_EFFICIENCY,
+                  mfu=DEFAULT_MFU, total_params=0.0, expert_share=0.0, layers=0.0, d_model=0.0, attn_dim=0.0,
+                  interconnect_gbs=0.0, allreduce_us=DEFAULT_ALLREDUCE_US, prompt_tokens=DEFAULT_PROMPT_TOKENS):
+    """USD per million tokens served by one replica of `gpus` GPUs (tensor parallel) at
+    `usd_per_gpu_hour` each, busy `load` of the time, on the serving model of flopsheet.engine.inference:
+    output tokens at DECODE_MS's step (MoE weights read, KV cache, all-reduces), input (prompt) tokens
+    at TTFT_SECONDS' prefill of `batch` prompts of `prompt_tokens`, mixed by `output_share` (1 output,
+    0 input, 0.25 blended 3:1). Fleet cost per hour = cost per token x tokens served per hour."""
+    return _cost_per_mtok(params, peak_tflops, bandwidth_tbs, usd_per_gpu_hour, output_share, load, batch,
+                          bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, total_params, expert_share, layers,
+                          d_model, attn_dim, interconnect_gbs, allreduce_us, prompt_tokens)
+
+
+@quantity(price=POSITIVE, cost=NONNEGATIVE)
+def gross_margin(price, cost):
+    """Gross margin as a fraction of the price: (price - cost) / price (negative: a loss)."""
+    return (price - cost) / price
+
+
+__all__ = ["BLENDED_OUTPUT_SHARE", "CAPEX_OVERHEAD", "DEFAULT_PROMPT_TOKENS", "DEFAULT_YEARS", "HOURS_PER_YEAR", "SERVER_POWER_FACTOR",
+           "cluster_capex", "cost_per_mtok", "energy_cost_usd", "fleet_power_mw", "gpu_tco_per_hour",
+           "gross_margin", "train_cost_amortised"]

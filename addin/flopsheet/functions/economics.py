@@ -1,0 +1,303 @@
+"""Money functions: buying and powering a fleet, owning a GPU-hour, training cost on owned
+hardware, serving cost per million tokens, gross margin, and a low/base/high range as text.
+
+Each is one keyword declaration on an engine formula (flopsheet.engine.economics), except
+RANGE_TEXT (formatting) and CLUSTER_CAPEX's default price, which comes from the dated, sourced
+price table (flopsheet.catalog.prices). Twins follow the engine's operation order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+import math
+import re
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+import numpy as np
+
+from flopsheet import catalog, engine
+from flopsheet.catalog import prices
+from flopsheet.engine.economics import BLENDED_OUTPUT_SHARE
+from flopsheet.errors import FlopsheetError
+from flopsheet.functions._common import (
+    ALLREDUCE_US, BATCH, BW_EFFICIENCY, BYTES_PER_PARAM, FLOPS, GOODPUT, GPU, GPU_NAME, KV_GB, MFU, PARAMS, PRECISION,
+    SERVED_PARAMS, TP_GPUS,
+)
+from flopsheet.functions._inputs import EXCEL_ERRORS, control_free, element_number, merge_errors, texts
+from flopsheet.functions._model import Arg, Function, declared_in, evaluate
+from flopsheet.functions.inference import _PREFILL_S, _STEP_MS, _fits
+
+_EPOCH = ("Cottier, Rahman et al. 2024, The rising costs of training frontier AI models (Epoch AI, "
+          "arXiv:2405.21015): amortised hardware capex + energy")
+_DGX = "NVIDIA DGX H100: ~10.2 kW system power for 8 x 700 W GPUs (server factor 1.82)"
+
+GPUS = Arg("gpus", "Accelerators in the fleet (a whole number)")
+OVERHEAD = Arg("overhead", "Servers and network as a multiple of the GPUs' price; default 1.44 (Epoch AI's cost shares)")
+PUE_ARG = Arg("pue", "Data-centre power usage effectiveness; default 1.2")
+SERVER_FACTOR = Arg("server_factor", "Server wall power per watt of GPU TDP; default 10200/5600 = 1.82 "
+                                     "(DGX H100: 10.2 kW for 8 x 700 W GPUs)")
+USD_PER_GPU = Arg("usd_per_gpu", "Purchase price of one GPU in USD")
+USD_PER_KWH = Arg("usd_per_kwh", "Electricity price in USD per kWh")
+YEARS = Arg("years", "Years the hardware is written off over")
+
+
+def output_share(kind) -> float:
+    """COST_PER_MTOK's kind: "output" (decode) 1, "input" (prefill) 0, "blended" 0.25 (3 input
+    tokens per output token, Artificial Analysis' blended price), or an output share in [0, 1]."""
+    if isinstance(kind, str):
+        key = kind.strip().lower()
+        if key in output_share.choices:
+            return output_share.choices[key]
+    elif isinstance(kind, (int, float)) and not isinstance(kind, bool) and 0 <= kind <= 1:
+        return float(kind)
+    raise FlopsheetError(f'kind must be "output", "input", "blended" or an output share in [0, 1] (got {kind!r})',
+                         arg="kind")
+
+
+output_share.choices = {"output": 1.0, "input": 0.0, "blended": BLENDED_OUTPUT_SHARE}  # the twin's lookup table
+
+
+def _gpu_name(gpu) -> str:
+    """CLUSTER_CAPEX's gpu: a catalog name (text), checked even when the price is typed, so a
+    boolean, a wildcard or a tab is refused as everywhere else (catalog.resolve)."""
+    if not isinstance(gpu, str) or isinstance(gpu, bool):
+        raise FlopsheetError(f'gpu must be a GPU name such as "H100" (got {gpu!r})', arg="gpu")
+    text = gpu.strip()
+    if text.upper() in EXCEL_ERRORS:
+        raise FlopsheetError(f"gpu is {text.upper()} (an error value in the input)", arg="gpu")
+    try:
+        return catalog.resolve(control_free(gpu, "gpu"), selectable_only=False).name
+    except FlopsheetError as e:
+        if re.search(r"\bgpu\b", e.message, re.I):
+            raise
+        raise FlopsheetError(f'gpu "{text}": {e.message}', arg="gpu") from None
+
+
+def _purchase_default(value, gpu):
+    """CLUSTER_CAPEX's blank usd_per_gpu -> the price table's purchase price of `gpu`."""
+    name = _gpu_name(gpu)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return prices.price(name, "purchase").usd
+    return value
+
+
+def _capex(**given):
+    plain = _PLAIN.setdefault("capex", replace(CLUSTER_CAPEX, impl=None))
+    usd, gpu = given.get("usd_per_gpu"), given.get("gpu")
+    if isinstance(usd, (list, tuple, np.ndarray)) or isinstance(gpu, (list, tuple, np.ndarray)):
+        u, g = np.asarray(usd, dtype=object), np.asarray(gpu, dtype=object)
+        shape = np.broadcast_shapes(u.shape, g.shape)
+        filled = np.empty(shape, dtype=object)
+        for idx in np.ndindex(*shape):
+            try:
+                filled[idx] = _purchase_default(np.broadcast_to(u, shape)[idx], np.broadcast_to(g, shape)[idx])
+            except FlopsheetError as e:
+                filled[idx] = f"#N/A {e.message}"  # read back as an error by the number conversion
+        given["usd_per_gpu"] = filled
+    else:
+        given["usd_per_gpu"] = _purchase_default(usd, gpu)
+    return evaluate(plain, **given)
+
+
+_PLAIN: dict[str, Function] = {}
+
+
+CLUSTER_CAPEX = Function(
+    name="CLUSTER_CAPEX",
+    summary="USD to buy a GPU cluster: GPUs x price per GPU x overhead for servers and network.",
+    returns="USD",
+    args=(GPUS, GPU_NAME, Arg("usd_per_gpu", "Purchase price of one GPU in USD; default: the price table's "
+                                             "(dated, sourced; estimates marked)", default=None), OVERHEAD),
+    source=f"{_EPOCH}; GPU prices from the price table (catalog/prices.csv)",
+    example=(777768, "H100", 27500),
+    formula=engine.cluster_capex,
+    impl=_capex,
+    # {gpu:year} checks that gpu is a catalog name, as Python does (a GPU cell naming MLU590, the one row
+    # without a year, shows #N/A in the copy; a typed name is frozen as its value)
+    twin="IF({gpu:year}>0,{gpus}*{usd_per_gpu}*{overhead},NA())",
+)
+
+FLEET_POWER_MW = Function(
+    name="FLEET_POWER_MW",
+    summary="MW at the wall for a fleet: GPUs x TDP x server factor (host CPUs, NICs, fans) x PUE.",
+    returns="MW",
+    args=(GPUS, GPU_NAME, PUE_ARG, SERVER_FACTOR),
+    source=f"TDP from the GPU's datasheet (catalog); {_DGX}",
+    example=(777768, "H100", 1.2, 2),  # a column argument for the array benchmark (x0.5-1 stays >= 1)
+    formula=engine.fleet_power_mw,
+    twin="{gpus}*{gpu:tdp_w}*{server_factor}*{pue}/1E6",
+)
+
+ENERGY_COST_USD = Function(
+    name="ENERGY_COST_USD",
+    summary="USD of electricity for mw megawatts over hours (default: a year, 8760 hours).",
+    returns="USD",
+    args=(Arg("mw", "Power in MW (see FLEET_POWER_MW)"), USD_PER_KWH, Arg("hours", "Hours; default 8760 (a year)")),
+    source="1 MW for 1 hour = 1000 kWh; tariffs e.g. EIA Electric Power Monthly Table 5.6.A",
+    example=(1190, 0.0872),
+    formula=engine.energy_cost_usd,
+    twin="{mw}*1000*{hours}*{usd_per_kwh}",
+)
+
+_TCO = ("({usd_per_gpu}*{overhead}/({years}*8760)+{gpu:tdp_w}*{server_factor}*{pue}/1000*{usd_per_kwh})")
+
+GPU_TCO_PER_HOUR = Function(
+    name="GPU_TCO_PER_HOUR",
+    summary="USD per useful GPU-hour of owning a GPU: capex share over years plus its server's energy, over utilization.",
+    returns="USD/GPU-hour",
+    args=(USD_PER_GPU, YEARS, GPU_NAME, USD_PER_KWH, OVERHEAD, PUE_ARG,
+          Arg("utilization", "Share of hours the GPU does paid work, in (0, 1]; default 1"), SERVER_FACTOR),
+    source=f"{_EPOCH}; {_DGX}",
+    example=(27500, 4, "H100", 0.0872),
+    formula=engine.gpu_tco_per_hour,
+    twin=_TCO + "/{utilization}",
+)
+
+TRAIN_COST_AMORTISED = Function(
+    name="TRAIN_COST_AMORTISED",
+    summary="USD to train on owned GPUs: GPU-hours x (amortised hardware + energy per GPU-hour), Epoch AI's method.",
+    returns="USD",
+    args=(FLOPS, GPU, USD_PER_GPU, USD_PER_KWH,
+          Arg("years", "Years the hardware is written off over; default 3.1 (Epoch AI's 0.14 orders of "
+                       "magnitude per year)"), MFU, OVERHEAD, PUE_ARG, PRECISION, SERVER_FACTOR, GOODPUT),
+    source=f"{_EPOCH}; dense peak and TDP from the GPU's datasheet (catalog); {_DGX}",
+    example=(3.15e23, "A100", 10000, 0.0872, 3.1, 0.462),
+    formula=engine.train_cost_amortised,
+    twin="{flops}/({peak}*1E12*{mfu}*{goodput}*3600)*" + _TCO,  # GPU_HOURS' twin (training.py) x TCO
+)
+
+# Twins cover plain parameter counts (dense, no all-reduce term), as DECODE_MS' and TTFT_SECONDS':
+# output at their decode step, input at their prefill of batch x prompt_tokens tokens.
+_OUT = "{gpus}*{usd_per_gpu_hour}/({batch}/" + _STEP_MS + "*1E3*3600*{load})*1E6"
+_IN = "{gpus}*{usd_per_gpu_hour}/({prompt_tokens}*{batch}/" + _PREFILL_S + "*3600*{load})*1E6"
+
+COST_PER_MTOK = Function(
+    name="COST_PER_MTOK",
+    summary="USD per million tokens served on the serving model (MoE, tensor parallel): output at DECODE_MS' step, "
+            "input at TTFT_SECONDS' prefill, at a GPU-hour price and load.",
+    returns="USD/Mtok",
+    args=(SERVED_PARAMS, GPU_NAME, Arg("usd_per_gpu_hour", "Price of one GPU-hour in USD (rental, or GPU_TCO_PER_HOUR)"),
+          Arg("kind", '"output" (default: decode), "input" (prefill), "blended" (3 input : 1 output) or an '
+                      "output share in [0, 1]", kind="text", default="output", engine="output_share",
+              convert=output_share),
+          Arg("load", "Share of the time the replica serves at full batch, in (0, 1]; default 1"),
+          BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB, BW_EFFICIENCY, MFU, PRECISION, ALLREDUCE_US,
+          Arg("prompt_tokens", "Tokens per prompt, for the input price (prefill); default 1000")),
+    source=("DECODE_MS' decode step and TTFT_SECONDS' prefill (roofline, Williams et al. 2009; Pope et al. 2022; "
+            "MoE weights read and Megatron-LM all-reduces for a catalog model); blended 3:1 as Artificial Analysis"),
+    example=("70B", "H100", 2.5, "output", 1, 64, 2, 4, 31.45728),
+    formula=engine.cost_per_mtok,
+    twin=_fits("{kind}*" + _OUT + "+(1-{kind})*" + _IN),
+)
+
+GROSS_MARGIN = Function(
+    name="GROSS_MARGIN",
+    summary="Gross margin as a fraction of the price: (price - cost) / price; negative is a loss.",
+    returns="fraction",
+    args=(Arg("price", "What the customer pays, e.g. USD per million tokens"),
+          Arg("cost", "What serving it costs, in the same unit (e.g. COST_PER_MTOK)")),
+    source="definition (revenue - cost of revenue) / revenue",
+    example=(2.0, 0.69),
+    formula=engine.gross_margin,
+    twin="({price}-{cost})/{price}",
+)
+
+
+# -- RANGE_TEXT: "$9.8M (7.1M-14.2M)" -------------------------------------------------------
+_SCALES = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))
+
+
+def _fixed(x: float, places: int) -> str:
+    """x with `places` decimals, halves away from zero (as the spreadsheet TEXT function)."""
+    with localcontext() as ctx:
+        ctx.prec = 400  # enough digits for any double below 1E+300
+        q = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{q:.{places}f}"
+
+
+_UNIT = re.compile(r"[A-Za-z0-9$%/. -]{0,24}")
+
+
+def _unit_text(unit) -> str:
+    """RANGE_TEXT's unit: short plain text ("USD/year", "MW"); a boolean, a number, a wildcard or
+    a control character is refused (the sheets would not agree on how to show it)."""
+    if unit is None:
+        return ""
+    if not isinstance(unit, str):
+        raise FlopsheetError(f'unit must be text such as "USD" or "MW" (got {unit!r})', arg="unit")
+    if not _UNIT.fullmatch(unit.strip(" ")):
+        raise FlopsheetError(f'unit must be up to 24 letters, digits, spaces or $ % / . - such as "USD/year" '
+                             f'(got {unit!r})', arg="unit")
+    return unit.strip(" ")
+
+
+def range_text_one(base_case, low, high, unit=None) -> str:
+    values = []
+    for name, v in (("base_case", base_case), ("low", low), ("high", high)):
+        x, err = element_number(v, name, None)
+        if err is not None or x is None:
+            raise FlopsheetError(err or f"{name} is required (the cell is blank)", arg=name)
+        if not math.isfinite(x) or abs(x) >= 1e300:
+            raise FlopsheetError(f"{name} must be a finite number below 1E+300 (got {x:g})", arg=name)
+        values.append(x)
+    b, lo, hi = values
+    # ordered to 12 digits: a spreadsheet may parse a typed literal one unit in the last place
+    # away from the same number in a cell (the twin tests the same way)
+    if not (lo <= b + abs(b) * 1e-12 and b <= hi + abs(hi) * 1e-12):
+        raise FlopsheetError(f"low <= base_case <= high is needed (got {lo:g}, {b:g}, {hi:g})", arg="low")
+    unit = _unit_text(unit)
+    scale, letter = next(((s, t) for s, t in _SCALES if abs(b) >= s), (1.0, ""))
+    places = 2 if abs(b / scale) < 1 else 1
+    # "USD..." and "$..." are money: a $ in front, the rest of the unit after ("USD/year" -> "$1.2M/year")
+    cut = 3 if unit.startswith("USD") else 1 if unit.startswith("$") else 0
+    prefix = "$" if cut else ""
+    suffix = unit[cut:] if cut else (f" {unit}" if unit else "")
+    f = lambda x: _fixed(x / scale, places) + letter  # noqa: E731
+    return f"{prefix}{f(b)}{suffix} ({f(lo)}-{f(hi)})"
+
+
+def _range_text(base_case=None, low=None, high=None, unit=None):
+    given = {"base_case": base_case, "low": low, "high": high, "unit": unit}
+    if not any(isinstance(v, (list, tuple, np.ndarray)) for v in given.values()):
+        return range_text_one(base_case, low, high, unit), None, True
+    u, ue = texts(unit, "unit", "")
+    arrays = {k: np.asarray(v, dtype=object) for k, v in given.items() if k != "unit"}
+    arrays["unit"] = u
+    shape = np.broadcast_shapes(*(a.shape for a in arrays.values()))
+    out = np.empty(shape, dtype=object)
+    errors = None
+    for idx in np.ndindex(*shape):
+        try:
+            out[idx] = range_text_one(**{k: np.broadcast_to(a, shape)[idx] for k, a in arrays.items()})
+        except FlopsheetError as e:
+            if errors is None:
+                errors = np.full(shape, None, dtype=object)
+            errors[idx] = e.message
+    return out, merge_errors(ue, errors), False
+
+
+_B = "ABS({base_case})"
+_S = f"IF({_B}>=1E12,1E12,IF({_B}>=1E9,1E9,IF({_B}>=1E6,1E6,IF({_B}>=1E3,1E3,1))))"
+_L = f'IF({_B}>=1E12,"T",IF({_B}>=1E9,"B",IF({_B}>=1E6,"M",IF({_B}>=1E3,"K",""))))'
+_F = f'IF(ABS({{base_case}}/{_S})<1,"0.00","0.0")'
+_PRE = 'IF((LEFT({unit},3)="USD")+(LEFT({unit},1)="$"),"$","")'
+_SUF = ('IF(LEFT({unit},3)="USD",MID({unit},4,255),IF(LEFT({unit},1)="$",MID({unit},2,255),'
+        'IF({unit}="",""," "&{unit})))')
+
+RANGE_TEXT = Function(
+    name="RANGE_TEXT",
+    summary='A base with its low-high range as one line of text, e.g. "$9.8M (7.1M-14.2M)".',
+    returns="text",
+    args=(Arg("base_case", "The base case"), Arg("low", "The low case (<= base_case)"),
+          Arg("high", "The high case (>= base_case)"),
+          Arg("unit", '"$" or "USD..." (a $ in front, the rest after: "USD/year" -> "$1.2M/year"), another unit '
+                      '(after, such as "MW"); optional, blank for none', kind="text", default=None)),
+    source="formatting: K/M/B/T by the base's size, one decimal (two below 1), halves away from zero as TEXT()",
+    example=(9.8e6, 7.1e6, 14.2e6, "$"),
+    impl=_range_text,
+    twin=("IF(({low}<={base_case}+ABS({base_case})*1E-12)*({base_case}<={high}+ABS({high})*1E-12),"
+          f'{_PRE}&TEXT({{base_case}}/{_S},{_F})&{_L}&{_SUF}&" ("&TEXT({{low}}/{_S},{_F})&{_L}&"-"'
+          f'&TEXT({{high}}/{_S},{_F})&{_L}&")",NA())'),
+)
+
+FUNCTIONS = declared_in(globals())  # every Function above, in order
