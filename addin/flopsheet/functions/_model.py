@@ -161,6 +161,10 @@ class Bound:
         the number itself (figure = the argument's own) or a neutral 0 (a dense model of
         unknown shape: no expert share, no communication or attention term)."""
         own = next(a.model_field for a in self.fn.args if a.name == name)
+        v = self.values[name]
+        if (not self.scalar and isinstance(v, np.ndarray) and v.dtype.kind == "f" and own is not None
+                and not needed_by):
+            return v if figure == own else 0.0  # plain numbers: the number itself, or a dense model's 0
 
         def convert(v):
             number = _model_number(v, name)
@@ -406,6 +410,20 @@ def _scalar_values(fn: Function, given: dict) -> dict:
     return values
 
 
+def _plain_numbers(v):
+    """A range (nested lists or an ndarray) of plain numbers as a float array, else None. Booleans,
+    text and blanks are not plain: they take the per-element path, which refuses or resolves them."""
+    if isinstance(v, np.ndarray):
+        return v.astype(float, copy=False) if v.dtype.kind in "fiu" and v.ndim else None
+    if isinstance(v, (list, tuple)) and v:
+        try:
+            arr = np.asarray(v)
+        except ValueError:
+            return None
+        return arr.astype(float) if arr.dtype.kind in "fiu" and arr.ndim else None
+    return None
+
+
 def evaluate(fn: Function, *args, **kwargs):
     """Run `fn` on what a caller passed. Returns (result, errors, scalar).
 
@@ -427,6 +445,8 @@ def evaluate(fn: Function, *args, **kwargs):
         v = given.get(a.name)
         if a.kind == "number":
             x, e = numbers(v, a.name, a.default)
+        elif a.kind == "model" and (x := _plain_numbers(v)) is not None:
+            e = None  # a range of plain numbers (the usual case): no per-element model look-up
         else:
             x, e = texts(v, a.name, a.default)
             text_ranges = text_ranges or x.ndim > 0
