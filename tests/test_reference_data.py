@@ -20,7 +20,7 @@ def test_every_reference_file_has_its_origin_in_the_readme():
         assert (TESTS.parent / reader).exists() and name in (TESTS.parent / reader).read_text(), (name, reader)
 
 
-# A path leaving the repository: "../shared", "shared/reference", ROOT / "shared", parents[3] from
+# A path leaving the repository: the research folder beside the clone (by a relative path or ROOT / its name), parents[3] from
 # tests/x/y.py... (not the word itself: t="shared" is a spreadsheet's shared formula)
 OUTSIDE = re.compile(r"""\.\./shared|["']shared/|/\s*["']shared["']|parents\[3\]|\.parent\.parent\.parent""")
 

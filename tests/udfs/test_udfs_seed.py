@@ -1,4 +1,4 @@
-"""The seed report's worked examples (../shared/reference/seed-figures.md) through the Excel face,
+"""The seed report's worked examples (tests/reference/seed-figures.md, copied with its origin) through the Excel face,
 as a cell would compute them: once as typed values, once through xlwings' conversion."""
 
 import pytest

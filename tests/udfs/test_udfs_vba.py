@@ -11,7 +11,7 @@ import pytest
 from flopsheet.functions import REGISTRY
 from xlwings_harness import import_udfs_dry_run, import_with_real_decorators, vba_for, vba_functions
 
-# The contract, copied from ../shared/spec/excel-functions.md so that a function dropped from
+# The contract, copied from the project's original contract (the research folder's spec/excel-functions.md) so that a function dropped from
 # the registry, a renamed argument or a changed default fails here. [x=d]: optional, default d
 # ([x]: optional without a default). Extra optional arguments may follow (the spec allows
 # them at the END only).
