@@ -28,6 +28,7 @@ from flopsheet.magnitudes import format_num, parse_num
 # needing Excel's _xlfn. prefix (checked against the docs of all three, not generated from code).
 PORTABLE = {"ABS", "TEXT", "LEFT", "MID", "IF", "IFERROR", "ISNUMBER", "ISLOGICAL", "NOT", "LEN", "CLEAN", "ISNA", "NA", "INT", "ROUND", "ROUNDUP", "LOG10", "TRIM", "SUBSTITUTE",
             "VLOOKUP", "MATCH",
+            "INDEX", "OR",  # Workings cells (handoff.workings): a figure of a row; blank while an input is
             "MAX", "MIN"}  # SERVING_GPUS' twin (issue 13); both in every Excel since 1.0, LibreOffice and Sheets
 
 F = REGISTRY

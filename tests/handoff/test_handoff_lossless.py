@@ -117,7 +117,7 @@ def _workbook_tree(data: bytes, had_calc: bool, translated: set):
 
     def drop(el):
         tag = local(el.tag)
-        if tag == "sheet" and el.get("name") in ("xlwings.conf", "GPUs"):
+        if tag == "sheet" and el.get("name") in ("xlwings.conf", "GPUs", "Workings"):
             return True
         if tag == "calcPr" and not had_calc:
             return True

@@ -43,11 +43,13 @@ def test_peak_memory_is_a_small_multiple_of_the_written_sheet(tmp_path):
     finally:
         tracemalloc.stop()
     with zipfile.ZipFile(tmp_path / "copy.xlsx") as z:
-        written = z.getinfo(SHEET).file_size
+        written = sum(i.file_size for i in z.infolist() if i.filename.startswith("xl/worksheets/sheet"))
     # Before: every planned cell a closure, a Cell object and its <f> as bytes, the sheet
-    # joined in memory and read back whole by the safety net: 5.6x the written sheet. Now
-    # about 1.7x (the input sheet, the deflated formulas, offsets).
-    assert peak < 2.5 * written, (peak, written)
+    # joined in memory and read back whole by the safety net: 5.6x the written sheet. Then
+    # about 1.7x (the input sheet, the deflated formulas, offsets). With the Workings sheet
+    # (issue 15) the sheets written are the user's, with short formulas, and the Workings
+    # sheet, whose helper columns are kept as one formula and a row list each: 2.8x.
+    assert peak < 3.5 * written, (peak, written)
 
 
 def test_planned_cells_keep_offsets_and_slots(tmp_path, monkeypatch):

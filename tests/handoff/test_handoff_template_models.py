@@ -29,8 +29,14 @@ def copy(tmp_path_factory):
 
 def test_model_name_cells_are_native_formulas(copy):
     _, out, report, expected = copy
-    ws = openpyxl.load_workbook(out)["Inference"]
-    named = [c for c in expected if isinstance(ws[c].value, str) and "Models!" in ws[c].value]
+    from flopsheet.handoff.workings import expanded
+
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Inference"]
+
+    def full(c):  # the cell's formula with its Workings cells written out
+        return expanded(ws[c].value, lambda title, ref: wb[title][ref].value[1:])
+    named = [c for c in expected if isinstance(ws[c].value, str) and "Models!" in full(c)]
     assert len(named) >= 15  # every function cell of the three scenarios that names a model
     assert all(ws[c].value.startswith("=") for c in expected)  # none frozen to a value
     assert not [f for f in report.frozen if f[0] == "Inference"]

@@ -158,6 +158,8 @@ def test_moving_a_translation_equals_translating_in_place(table):
     plain = Translator(table, Refs(wb))
     for (r, c), f in formulas.items():
         a = cached.translate_at(f, "S", r, c)
-        b = plain.translate(f, "S")
+        b = plain.translate(f, "S", cells=True)
         assert (a.text, a.translated, a.array, a.shape) == (b.text, b.translated, b.array, b.shape), f
+        # the Workings quantities move with the formula too (labels and formulas)
+        assert [(h.label, h.text) for h in a.helpers] == [(h.label, h.text) for h in b.helpers], f
     assert cached.hits == len(formulas) - 3

@@ -136,9 +136,6 @@ def test_formula_statistics_of_the_copy(files):
     assert max(n for n, where in lengths if where in helpers) <= 80
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15, open: the function twins (flopsheet.handoff.twins) still inline "
-                                       "the GPU lookup and typed defaults; strict: remove this mark when they "
-                                       "reference helper cells and the named assumptions")
 def test_no_formula_of_the_copy_is_longer_than_250_characters(files):
     _, xlsx, _ = files
     wb = openpyxl.load_workbook(xlsx)

@@ -77,6 +77,10 @@ class Function:
     impl: Callable[..., object] | None = None  # a function that is not one engine formula (GPU_SPEC...)
     dispatch: Callable[..., object] | None = None  # evaluates instead when one formula has two forms (KV_CACHE_GB)
     twin: str | None = None  # native Excel formula template (hand-off copies); None: cannot translate
+    # Named intermediate quantities of the twin, (key, label, template): `{step:key}` in the twin
+    # (or a later step) is that quantity. A scalar call's copy writes each into a labelled cell of
+    # the Workings sheet (handoff.workings); an array call's twin has them inline.
+    twin_steps: tuple = ()
     labels: dict[str, str] = field(default_factory=dict, init=False)  # engine argument -> Excel argument
     binding: tuple = field(default=(), init=False)  # (engine argument, Excel Arg), worked out once
 

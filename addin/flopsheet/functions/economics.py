@@ -25,7 +25,7 @@ from flopsheet.functions._common import (
 )
 from flopsheet.functions._inputs import EXCEL_ERRORS, control_free, element_number, merge_errors, texts
 from flopsheet.functions._model import Arg, Function, declared_in, evaluate
-from flopsheet.functions.inference import _PREFILL_S, _STEP_MS, _fits
+from flopsheet.functions.inference import _PREFILL_S, _PREFILL_STEPS, _STEP_MS, _STEPS, _fits, _fits_step
 
 _EPOCH = ("Cottier, Rahman et al. 2024, The rising costs of training frontier AI models (Epoch AI, "
           "arXiv:2405.21015): amortised hardware capex + energy")
@@ -125,7 +125,7 @@ FLEET_POWER_MW = Function(
     source=f"TDP from the GPU's datasheet (catalog); {_DGX}",
     example=(777768, "H100", 1.2, 2),  # a column argument for the array benchmark (x0.5-1 stays >= 1)
     formula=engine.fleet_power_mw,
-    twin="{gpus}*{gpu:tdp_w}*{server_factor}*{pue}/1E6",
+    twin="{gpus}*{gpu:tdp_w}*{server_factor}*{pue}/{const:WattsPerMW}",
 )
 
 ENERGY_COST_USD = Function(
@@ -187,7 +187,9 @@ COST_PER_MTOK = Function(
             "MoE weights read and Megatron-LM all-reduces for a catalog model); blended 3:1 as Artificial Analysis"),
     example=("70B", "H100", 2.5, "output", 1, 64, 2, 4, 31.45728),
     formula=engine.cost_per_mtok,
-    twin=_fits("{kind}*" + _OUT + "+(1-{kind})*" + _IN),
+    twin=_fits("{kind}*{step:output_usd}+(1-{kind})*{step:input_usd}"),
+    twin_steps=_STEPS + _PREFILL_STEPS + _fits_step() + (("output_usd", "USD per million output tokens", _OUT),
+                                          ("input_usd", "USD per million input tokens", _IN)),
 )
 
 GROSS_MARGIN = Function(
@@ -295,9 +297,18 @@ RANGE_TEXT = Function(
     source="formatting: K/M/B/T by the base's size, one decimal (two below 1), halves away from zero as TEXT()",
     example=(9.8e6, 7.1e6, 14.2e6, "$"),
     impl=_range_text,
-    twin=("IF(({low}<={base_case}+ABS({base_case})*1E-12)*({base_case}<={high}+ABS({high})*1E-12),"
-          f'{_PRE}&TEXT({{base_case}}/{_S},{_F})&{_L}&{_SUF}&" ("&TEXT({{low}}/{_S},{_F})&{_L}&"-"'
-          f'&TEXT({{high}}/{_S},{_F})&{_L}&")",NA())'),
+    twin=('IF({step:ordered},{step:prefix}&{step:base_text}&{step:suffix}&" ("&{step:low_text}&"-"'
+          '&{step:high_text}&")",NA())'),
+    twin_steps=(("ordered", "low <= base case <= high (to 1E-12)",
+                 "({low}<={base_case}+ABS({base_case})*1E-12)*({base_case}<={high}+ABS({high})*1E-12)"),
+                ("scale", "scale of the base case (1, 1E3, 1E6, 1E9 or 1E12)", _S),
+                ("letter", "its letter (K, M, B, T)", _L),
+                ("fmt", "decimals (two below 1)", 'IF(ABS({base_case}/{step:scale})<1,"0.00","0.0")'),
+                ("prefix", "$ in front for a USD unit", _PRE),
+                ("suffix", "the unit after the number", _SUF),
+                ("base_text", "the base case, scaled", "TEXT({base_case}/{step:scale},{step:fmt})&{step:letter}"),
+                ("low_text", "the low case, scaled", "TEXT({low}/{step:scale},{step:fmt})&{step:letter}"),
+                ("high_text", "the high case, scaled", "TEXT({high}/{step:scale},{step:fmt})&{step:letter}")),
 )
 
 FUNCTIONS = declared_in(globals())  # every Function above, in order

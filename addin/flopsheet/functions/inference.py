@@ -33,19 +33,32 @@ _DECODE_ARGS = (SERVED_PARAMS, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB)
 # decode step: the slower of reading weights + KV cache and computing 2*params*batch FLOPs.
 _MEMORY_S = "({params}*{bytes_per_param}+{kv_gb}*1E9)/({gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency})"
 _COMPUTE_S = "2*{params}*{batch}/({gpus}*{peak}*1E12*{mfu})"
-_STEP_MS = "(IF(" + _MEMORY_S + ">=" + _COMPUTE_S + "," + _MEMORY_S + "," + _COMPUTE_S + ")*1E3)"
+_STEP_MS = "{step:step_ms}"
+_STEPS = (("memory_s", "decode step reading weights and KV cache (s)", _MEMORY_S),
+          ("compute_s", "decode step computing (s)", _COMPUTE_S),
+          ("step_ms", "decode step, the slower of the two (ms)",
+           "IF({step:memory_s}>={step:compute_s},{step:memory_s},{step:compute_s})*1E3"))
 
 
-def _fits(value: str, kv: str = "{kv_gb}") -> str:
-    """The engine's FITS condition: weights + KV cache fit in the GPUs' memory, else #N/A.
-    Twins cover plain parameter counts (dense, no all-reduce term); a model name is an error."""
-    return "IF({params}*{bytes_per_param}/1E9+" + kv + "<={gpus}*{gpu:memory_gb}," + value + ",NA())"
+def _fits(value: str) -> str:
+    """The engine's FITS condition (`_fits_step`): weights + KV cache fit in the GPUs' memory, else
+    #N/A. Twins cover plain parameter counts (dense, no all-reduce term); a model name is an error."""
+    return "IF({step:fits}," + value + ",NA())"
+
+
+def _fits_step(kv: str = "{kv_gb}") -> tuple:
+    return (("fits", "weights + KV cache fit in the GPUs' memory",
+             "{params}*{bytes_per_param}/1E9+" + kv + "<={gpus}*{gpu:memory_gb}"),)
 
 
 # Prefill: the slower of its FLOPs and reading the weights once (a plain count: no attention term).
 _PREFILL_C = "2*{params}*{prompt_tokens}*{batch}/({gpus}*{peak}*1E12*{mfu})"
 _PREFILL_M = "{params}*{bytes_per_param}/({gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency})"
-_PREFILL_S = "IF(" + _PREFILL_C + ">=" + _PREFILL_M + "," + _PREFILL_C + "," + _PREFILL_M + ")"
+_PREFILL_S = "{step:prefill_s}"
+_PREFILL_STEPS = (("prefill_c", "prefill computing (s)", _PREFILL_C),
+                  ("prefill_m", "prefill reading the weights once (s)", _PREFILL_M),
+                  ("prefill_s", "prefill, the slower of the two (s)",
+                   "IF({step:prefill_c}>={step:prefill_m},{step:prefill_c},{step:prefill_m})"))
 
 
 INFER_FLOPS = Function(
@@ -82,6 +95,7 @@ DECODE_MS = Function(
     example=("8B", "H100"),
     formula=engine.decode_ms,
     twin=_fits(_STEP_MS),
+    twin_steps=_STEPS + _fits_step(),
 )
 
 RESPONSE_SECONDS = Function(
@@ -93,6 +107,7 @@ RESPONSE_SECONDS = Function(
     example=("175B", 20, 300, "A100", 1, 2, 8),
     formula=engine.response_seconds,
     twin=_fits(_PREFILL_S + "+{output_tokens}*" + _STEP_MS + "/1E3"),
+    twin_steps=_PREFILL_STEPS + _STEPS + _fits_step(),
 )
 
 TTFT_SECONDS = Function(
@@ -105,7 +120,8 @@ TTFT_SECONDS = Function(
            "appendix B); two all-reduces per layer (Shoeybi et al. 2019, Megatron-LM)",
     example=("70B", 4096, "H100", 1, 2, 4),
     formula=engine.ttft_seconds,
-    twin=_fits(_PREFILL_S, kv="0"),
+    twin=_fits(_PREFILL_S),
+    twin_steps=_PREFILL_STEPS + _fits_step("0"),
 )
 
 TOKENS_PER_SECOND = Function(
@@ -117,23 +133,38 @@ TOKENS_PER_SECOND = Function(
     example=("8B", "H100", 64),
     formula=engine.tokens_per_second,
     twin=_fits("{batch}/" + _STEP_MS + "*1E3"),
+    twin_steps=_STEPS + _fits_step(),
 )
 
 # SERVING_GPUS' twin, for a plain parameter count (dense, no all-reduce term): step time is linear in the
 # batch on both sides of the roofline, so the largest batch under the target is a closed form.
 _CAP = "65536"
-_S = "({gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency})"  # bytes/s the replica reads
-_C = "({gpus}*{peak}*1E12*{mfu})"  # FLOP/s it computes
+_S = "{step:read_bps}"  # bytes/s the replica reads
+_C = "{step:flops_ps}"  # FLOP/s it computes
 # A KV cache under a microbyte (or none) bounds nothing: the quotient passes the cap either way, and the
 # floor keeps it finite (x/1E-300 overflows to #NUM! in the spreadsheet).
-_KV = "MAX({kv_gb_per_sequence}*1E9,1E-6)"
-_B = ("MAX(1,MIN(" + _CAP + ",INT(({latency_ms}/1E3*" + _S + "-{params}*{bytes_per_param})/" + _KV + "),"
-      "INT({latency_ms}/1E3*" + _C + "/(2*{params})),"
-      "INT(({gpus}*{gpu:memory_gb}*1E9-{params}*{bytes_per_param})/" + _KV + ")))")
+_KV = "{step:kv_bytes}"
+_B = "MAX(1,MIN(" + _CAP + ",{step:batch_bw},{step:batch_flops},{step:batch_memory}))"
 # replica-seconds per request: prefill compute + output tokens x (step time / batch)
-_BUSY = ("(2*{params}*{prompt_tokens}+{output_tokens}*MAX(({params}*{bytes_per_param}/" + _B
-         + "+{kv_gb_per_sequence}*1E9)*" + _C + "/" + _S + ",2*{params}))/" + _C)
+_BUSY = ("(2*{params}*{prompt_tokens}+{output_tokens}*MAX(({params}*{bytes_per_param}/{step:batch}"
+         "+{kv_gb_per_sequence}*1E9)*" + _C + "/" + _S + ",2*{params}))/" + _C)
 _ONE_STEP_MS = "MAX(({params}*{bytes_per_param}+{kv_gb_per_sequence}*1E9)/" + _S + ",2*{params}/" + _C + ")*1E3"
+_SERVING_STEPS = (
+    ("read_bps", "bytes a replica reads per second", "{gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency}"),
+    ("flops_ps", "FLOPs a replica computes per second", "{gpus}*{peak}*1E12*{mfu}"),
+    ("kv_bytes", "KV cache bytes per sequence (floor 1E-6)", "MAX({kv_gb_per_sequence}*1E9,1E-6)"),
+    ("one_step_ms", "one decode step at batch 1 (ms)", _ONE_STEP_MS),
+    ("batch_bw", "largest batch whose step reads in the latency target",
+     "INT(({latency_ms}/1E3*" + _S + "-{params}*{bytes_per_param})/" + _KV + ")"),
+    ("batch_flops", "largest batch whose step computes in the latency target",
+     "INT({latency_ms}/1E3*" + _C + "/(2*{params}))"),
+    ("batch_memory", "largest batch whose KV cache fits beside the weights",
+     "INT(({gpus}*{gpu:memory_gb}*1E9-{params}*{bytes_per_param})/" + _KV + ")"),
+    ("batch", "largest batch under the latency target that fits (at most " + _CAP + ")", _B),
+    ("busy", "replica-seconds per request", _BUSY),
+    ("replicas", "replicas at the peak hour, before rounding up",
+     "{requests_per_day}/{const:SecondsPerDay}*{peak_factor}*{step:busy}"),
+)
 
 SERVING_GPUS = Function(
     name="SERVING_GPUS",
@@ -151,9 +182,10 @@ SERVING_GPUS = Function(
     example=(1e6, 1000, 300, "70B", "H100", 4, 50, 2, 0.4),
     formula=engine.serving_gpus,
     # the engine's conditions (latency, fit) first, as Python checks them; no load is 0 GPUs (LOG10(0) errs)
-    twin=("IF(" + _ONE_STEP_MS + "<={latency_ms},IF({params}*{bytes_per_param}/1E9+{kv_gb_per_sequence}<={gpus}*"
-          "{gpu:memory_gb},IF({requests_per_day}*({prompt_tokens}+{output_tokens})>0,"
-          + count_twin("{requests_per_day}/86400*{peak_factor}*" + _BUSY) + "*{gpus},0),NA()),NA())"),
+    twin=("IF({step:one_step_ms}<={latency_ms},IF({step:fits},IF({requests_per_day}*({prompt_tokens}+{output_tokens})>0,"
+          "{step:replicas_up}*{gpus},0),NA()),NA())"),
+    twin_steps=_SERVING_STEPS + _fits_step("{kv_gb_per_sequence}") + (
+        ("replicas_up", "replicas at the peak hour (rounded up)", count_twin("{step:replicas}")),),
 )
 
 WEIGHTS_GB = Function(
@@ -263,7 +295,8 @@ GPUS_TO_FIT = Function(
     source="memory from the GPU's datasheet (catalog)",
     example=(350, "A100"),
     formula=engine.gpus_to_fit,
-    twin=count_twin("{gb}/({gpu:memory_gb}*{usable_fraction})"),
+    twin=count_twin("{step:gpus}"),
+    twin_steps=(("gpus", "GPUs of memory, before rounding up", "{gb}/({gpu:memory_gb}*{usable_fraction})"),),
 )
 
 FUNCTIONS = declared_in(globals())  # every Function above, in order

@@ -35,7 +35,9 @@ IMAGE_TOKENS = Function(
     source="Dosovitskiy et al. 2021 (ViT); Bao et al. 2022 (BEiT): 224x224 in 16x16 patches = 196 tokens",
     example=(1024, 768),
     formula=engine.image_tokens,
-    twin=count_twin("{height}/{patch}") + "*" + count_twin("{width}/{patch}"),  # the count rule, as the engine
+    twin="{step:down}*{step:across}",  # the count rule on each side, as the engine
+    twin_steps=(("down", "patches down the image (a partial patch counts)", count_twin("{height}/{patch}")),
+                ("across", "patches across the image (a partial patch counts)", count_twin("{width}/{patch}"))),
 )
 
 VIDEO_TOKENS = Function(
@@ -47,7 +49,10 @@ VIDEO_TOKENS = Function(
     source="Arnab et al. 2021 (ViViT tubelet embedding)",
     example=(94, 1048, 1048),
     formula=engine.video_tokens,
-    twin="*".join(count_twin(q) for q in ("{frames}/{temporal_patch}", "{height}/{patch}", "{width}/{patch}")),
+    twin="{step:groups}*{step:down}*{step:across}",
+    twin_steps=(("groups", "frame groups (a partial group counts)", count_twin("{frames}/{temporal_patch}")),
+                ("down", "patches down a frame (a partial patch counts)", count_twin("{height}/{patch}")),
+                ("across", "patches across a frame (a partial patch counts)", count_twin("{width}/{patch}"))),
 )
 
 TEXT_TOKENS = Function(

@@ -16,7 +16,7 @@ _KAPLAN = "Kaplan et al. 2020, Scaling Laws for Neural Language Models, §2.1 (C
 _PEAK = ("dense peak from the GPU's datasheet (catalog); mfu per PaLM (Chowdhery et al. 2022) / Epoch AI; goodput "
          "backed out of Llama 3.1 405B (Dubey et al. 2024), PaLM and BLOOM published hours")
 _PER_HOUR = "{flops}/({peak}*1E12*{mfu}*{goodput}*3600)"
-_PER_DAY = "{flops}/({peak}*1E12*{mfu}*{goodput}*86400)"
+_PER_DAY = "{flops}/({peak}*1E12*{mfu}*{goodput}*{const:SecondsPerDay})"
 
 
 TRAIN_FLOPS = Function(
@@ -88,7 +88,8 @@ GPUS_NEEDED = Function(
     source=_PEAK,
     example=(9.216e26, "H100", 30, 0.462),
     formula=engine.gpus_needed,
-    twin=count_twin(_PER_DAY + "/{days}"),
+    twin=count_twin("{step:gpus}"),
+    twin_steps=(("gpus", "GPUs for the deadline, before rounding up", _PER_DAY + "/{days}"),),
 )
 
 TRAIN_COST = Function(
@@ -113,7 +114,7 @@ TRAIN_ENERGY_MWH = Function(
     source="TDP from the GPU's datasheet (catalog); PUE 1.1-1.2 as hyperscalers report",
     example=(3.15e23, "A100", 0.462),
     formula=engine.train_energy_mwh,
-    twin=_PER_HOUR + "*{gpu:tdp_w}*{pue}/1E6",
+    twin=_PER_HOUR + "*{gpu:tdp_w}*{pue}/{const:WattsPerMW}",
 )
 
 IMPLIED_MFU = Function(

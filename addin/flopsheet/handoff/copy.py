@@ -71,7 +71,15 @@ def _write(zin: zipfile.ZipFile, job: Job, out: Path, values=None) -> None:
         for title, sheet_xml in job.new_sheets:
             added[new_sheet_part(job, title)] = sheet_xml
         for name, data in added.items():
-            zout.writestr(name, data)
+            if callable(data):  # the Workings sheet: written as it is made (handoff.workings)
+                zinfo = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                zinfo.compress_type = zipfile.ZIP_DEFLATED
+                big = job.workings is not None and job.workings.count > 5_000_000  # past 2 GB of XML
+                with zout.open(zinfo, "w", force_zip64=big) as fh:
+                    for piece in data(values):
+                        fh.write(piece)
+            else:
+                zout.writestr(name, data)
     job.report.rewritten = sorted(set(parts) | set(streamed))
     job.report.removed = sorted(job.removed)
     job.report.added = sorted(added)
@@ -97,6 +105,12 @@ def handoff(src, dst, *, force: bool = False, recalc: bool = False, warn=None, p
         formulacells.translate(job)
         gputable.gpus(job)
         modeltable.models(job)
+        if job.workings is not None and job.workings.count:
+            job.new_sheets.append((job.workings.title, job.workings.pieces))  # values: --recalc's
+            rep.workings = job.workings.count
+            w_len, w_where = job.workings.longest
+            if w_len > rep.longest[0]:
+                rep.longest = (w_len, w_where)
         comments.add(job)
         translated = bool(job.plans) or bool(job.name_texts)
         if translated:

@@ -8,7 +8,8 @@ read into a model (package.Book parses a sheet only when a call reads it).
 from __future__ import annotations
 
 from flopsheet.exceltext import a1
-from flopsheet.handoff import calls, cellplans, comments, gpusheet, gputable, magnitudecells, modelsheet, sheetxml
+from flopsheet.handoff import calls, cellplans, comments, gpusheet, gputable, magnitudecells, modelsheet, sheetxml, twins
+from flopsheet.handoff.workings import Workings
 from flopsheet.handoff.package import Book
 from flopsheet.handoff.removals import CONF_SHEETS
 from flopsheet.handoff.sheetplan import SheetPlan
@@ -49,7 +50,9 @@ def translate(job) -> None:
     job.models = modelsheet.find_table(_Sheets(models_view)) if models_view else None
     if job.models is None:
         job.models = modelsheet.plan_table(_Sheets([], job.book.sheetnames))
-    tr = job.tr = CachedTranslator(job.table, Refs(job.book, job.book.cached), job.models)
+    refs = Refs(job.book, job.book.cached)
+    tr = job.tr = CachedTranslator(job.table, refs, job.models, _named_assumptions(job, refs))
+    job.workings = Workings(job.book.sheetnames + [job.table.sheet, job.models.sheet])
     if job.models.pending == "sheet":
         tr.cells_may_name_models = _text_may_name_models(job, candidates)
     for s, data, has in candidates:
@@ -156,6 +159,11 @@ def _apply(job, plan: SheetPlan, cell, fa: dict, ref: str | None, res) -> None:
             cellplans.constant(plan, r0, c0, _plain(value))
         return
     text = res.text[1:] if res.text.startswith("=") else res.text
+    if res.helpers or twins.MARK in text:
+        text = job.workings.place(text, res.helpers, f"{_where(title)}{coord}",
+                                  (title, cell.r, coord.rstrip("0123456789")))
+    if len(text) + 1 > rep.longest[0]:
+        rep.longest = (len(text) + 1, f"{_where(title)}{coord}")
     area = None
     if ref:
         f_attrs = b' t="array" ref="' + ref.encode() + b'"'
@@ -177,6 +185,30 @@ def _apply(job, plan: SheetPlan, cell, fa: dict, ref: str | None, res) -> None:
             for c in range(c1, c2 + 1):
                 if (r, c) != (r0, c0):
                     cellplans.spilled(plan, r, c)
+
+
+def _where(title: str) -> str:
+    """A sheet's prefix in a cell address: `Training!`, `'Seed check'!`."""
+    from flopsheet.exceltext import sheet_prefix
+
+    return sheet_prefix(title)
+
+
+def _named_assumptions(job, refs) -> dict:
+    """The workbook-wide defined names a twin's default may point at (twins.NAMED_DEFAULTS,
+    twins.CONSTANTS), with the value each holds now: one cell each, read from the book."""
+    wanted = set(twins.NAMED_DEFAULTS.values()) | set(twins.CONSTANTS)
+    out = {}
+    for name, lid, body in job.pkg.names_xml:
+        if lid is not None or name not in wanted:
+            continue
+        try:
+            v = refs.values(body.strip(), None)
+        except Untranslatable:
+            continue
+        if isinstance(v, (int, float, str)) and not isinstance(v, bool):
+            out[name] = v
+    return out
 
 
 def _names(job, tr) -> None:

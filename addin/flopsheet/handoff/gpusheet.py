@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from flopsheet import catalog
 from flopsheet.handoff import catalogsheet
-from flopsheet.exceltext import a1, sheet_prefix, string_literal
+from flopsheet.exceltext import a1, column_letter, sheet_prefix, string_literal
 
 from flopsheet.catalog import normalise_key
 
@@ -125,6 +125,34 @@ class Table:
             return f"VLOOKUP({name_expr},{t},{column_expr},FALSE)"
         canonical = f"VLOOKUP({_NORMALISE.format(name_expr)},{self.key_ref()},2,FALSE)"
         return f"VLOOKUP({canonical},{t},{column_expr},FALSE)"
+
+    # -- formulas of the copy's Workings cells (handoff.workings) ------------------------
+    # A scalar call's look-up is split in two labelled cells: the row of the GPU (one MATCH,
+    # shared by every figure of that GPU) and each figure (INDEX of that row). Whole columns,
+    # so a GPU added below the table is found as the GPUs sheet says it is.
+    def whole(self, c1: int, c2: int | None = None) -> str:
+        """`GPUs!$D:$D` (or `GPUs!$A:$U`): whole columns of the table's sheet."""
+        self.used = True
+        return f"{sheet_prefix(self.sheet)}${column_letter(c1)}:${column_letter(c1 if c2 is None else c2)}"
+
+    def row_of(self, name_expr: str, literal: bool, normalise: str = _NORMALISE) -> str:
+        """The sheet row of the entry named by `name_expr`: a quoted canonical name when
+        `literal`; else the text as typed, then its normalised spelling in the key columns."""
+        names = self.whole(self.name_col)
+        if literal or self.key_col is None:
+            return f"MATCH({name_expr},{names},0)"
+        keys = self.whole(self.key_col, self.key_col + 1)
+        # a spelling the key columns know, else the name as typed (a row added below the table)
+        return f"MATCH(IFERROR(VLOOKUP({normalise.format(name_expr)},{keys},2,FALSE),TRIM({name_expr})),{names},0)"
+
+    def figure(self, fld: str, row: str) -> str:
+        """A field of the entry in sheet row `row` (a Workings cell)."""
+        return f"INDEX({self.whole(self.columns[fld])},{row})"
+
+    def figure_at(self, column_expr: str, row: str) -> str:
+        """The field whose VLOOKUP column number is `column_expr` (decided in the sheet)."""
+        c1, c2 = self._span()
+        return f"INDEX({self.whole(c1, c2)},{row},{column_expr})"
 
     def choices(self, names: dict[str, str]) -> str:
         """An array constant {"bf16",4;"fp16",5;...}: each name -> the VLOOKUP column of its

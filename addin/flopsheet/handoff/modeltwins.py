@@ -22,7 +22,8 @@ from flopsheet.functions import Function
 from flopsheet.handoff import modelsheet
 from flopsheet.handoff.gpusheet import Table
 from flopsheet.handoff.twins import (
-    MAX_FORMULA, OMITTED, Expr, Untranslatable, _blank_literal, _Call, _Value, paren, plain_text_test, text,
+    LIMIT, MAX_FORMULA, OMITTED, Expr, Untranslatable, _blank_literal, _Call, _hoisted, _Value, paren, plain_text_test,
+    text,
 )
 
 _S = "({gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency})"  # bytes/s the tensor-parallel GPUs read
@@ -31,26 +32,33 @@ FORMS = ("DECODE_MS", "TOKENS_PER_SECOND", "TTFT_SECONDS", "RESPONSE_SECONDS", "
 
 
 class _Figures:
-    """Literal VLOOKUPs of one model's figures on the Models sheet."""
+    """One model's figures on the Models sheet: literal VLOOKUPs, or (cell mode, `hoist`) the
+    Workings cells of its row and of each figure."""
 
-    def __init__(self, table: Table, row):
-        self.table, self.row = table, row
+    def __init__(self, table: Table, row, hoist=None):
+        self.table, self.row, self.hoist = table, row, hoist
 
     def __call__(self, fld: str) -> str:
         if not self.table.has(fld):
             raise Untranslatable(f'the Models sheet has no "{fld}" column')
         if getattr(self.row, fld) in (None, ""):
             raise Untranslatable(f"{self.row.name} has no {fld} in the catalog")
+        if self.hoist is not None:
+            at = self.hoist(f"row of {self.row.name} on {self.table.sheet}", self.table.row_of(text(self.row.name), True))
+            return self.hoist(f"{fld} of {self.row.name} ({self.table.sheet} sheet)", self.table.figure(fld, at))
         return modelsheet.lookup(self.table, text(self.row.name), fld, literal=True)
 
     def share(self) -> str:
         """experts_per_token / experts; 0 for a dense model (blank experts)."""
         if not self.row.is_moe:
             return "0"
-        return f"IFERROR({self('experts_per_token')}/{self('experts')},0)"
+        share = f"IFERROR({self('experts_per_token')}/{self('experts')},0)"
+        return self.hoist(f"share of experts each token uses ({self.row.name})", share) if self.hoist else share
 
 
 def _decode_terms(f: _Figures):
+    """(steps, decode step ms, prefill s, fits): the engine's terms as named steps (Function.twin_steps'
+    form: a Workings cell each in cell mode, in place otherwise)."""
     total, share, layers, width = f("total_params"), f.share(), f("layers"), f("d_model")
 
     def read(tokens: str) -> str:  # engine.inference.weights_read: T - routed x (1 - share)^tokens
@@ -64,39 +72,55 @@ def _decode_terms(f: _Figures):
         return (f"IF({{gpus}}>1,2*{layers}*({{allreduce_us}}*1E-6+2*({{gpus}}-1)/{{gpus}}*({tokens})*{width}*2"
                 f"/({{gpu:interconnect_gbs}}/2*1E9)),0)")
 
-    def decode_ms(kv: str) -> str:
-        return (f"(MAX(({read('{batch}')}*{{bytes_per_param}}+{kv}*1E9)/{_S},2*{{params}}*{{batch}}/{_C})"
-                f"+{comm('{batch}')})*1E3")
+    attn = f"2*{layers}*{f('heads')}*{f('head_dim')}*{{prompt_tokens}}^2"
+    steps = [
+        ("read_b", "weights a decode step reads (MoE: the experts the batch touches)", read("{batch}")),
+        ("comm_b", "all-reduces of a decode step (s)", comm("{batch}")),
+        ("read_p", "weights prefill reads", read("{prompt_tokens}*{batch}")),
+        ("comm_p", "all-reduces of prefill (s)", comm("{prompt_tokens}*{batch}")),
+        ("attn", "causal attention FLOPs of one prompt", attn),
+        ("prefill_s", "prefill: the slower of computing and reading, plus all-reduces (s)",
+         f"MAX((2*{{params}}*{{prompt_tokens}}+{{step:attn}})*{{batch}}/{_C},{{step:read_p}}*{{bytes_per_param}}/{_S})"
+         "+{step:comm_p}"),
+    ]
 
-    def prefill_s() -> str:
-        attn = f"2*{layers}*{f('heads')}*{f('head_dim')}*{{prompt_tokens}}^2"
-        return (f"(MAX((2*{{params}}*{{prompt_tokens}}+{attn})*{{batch}}/{_C},"
-                f"{read('{prompt_tokens}*{batch}')}*{{bytes_per_param}}/{_S})+{comm('{prompt_tokens}*{batch}')})")
+    def decode_ms(kv: str) -> str:
+        key = "step_ms" if kv == "{kv_gb}" else "step_ms_" + str(len(steps))
+        steps.append((key, "decode step: the slower of reading and computing, plus all-reduces (ms)",
+                      f"(MAX(({{step:read_b}}*{{bytes_per_param}}+{kv}*1E9)/{_S},2*{{params}}*{{batch}}/{_C})"
+                      "+{step:comm_b})*1E3"))
+        return "{step:" + key + "}"
 
     def fits(kv: str, x: str) -> str:
-        return f"IF({total}*{{bytes_per_param}}/1E9+{kv}<={{gpus}}*{{gpu:memory_gb}},{x},NA())"
+        key = "fits_" + str(len(steps))
+        steps.append((key, "the whole model and KV cache fit in the GPUs' memory",
+                      f"{total}*{{bytes_per_param}}/1E9+{kv}<={{gpus}}*{{gpu:memory_gb}}"))
+        return f"IF({{step:{key}}},{x},NA())"
 
-    return decode_ms, prefill_s, fits
+    return steps, decode_ms, "{step:prefill_s}", fits
 
 
-def _template(fn: Function, f: _Figures, given: dict) -> str:
+def _template(fn: Function, f: _Figures, given: dict) -> tuple[str, tuple]:
     if fn.name == "INFER_FLOPS":
         if not (_blank_literal(given.get("layers", OMITTED)) and _blank_literal(given.get("d_model", OMITTED))):
             raise Untranslatable("layers and d_model typed beside a model name")
         ad = f"{f('layers')}*{f('heads')}*{f('head_dim')}"
-        return ("2*{params}*({prompt_tokens}+{output_tokens})+2*" + ad + "*{prompt_tokens}^2+4*" + ad
-                + "*({output_tokens}*{prompt_tokens}+{output_tokens}*({output_tokens}-1)/2)")
-    decode_ms, prefill_s, fits = _decode_terms(f)
+        return ("2*{params}*({prompt_tokens}+{output_tokens})+2*{step:width}*{prompt_tokens}^2+4*{step:width}"
+                "*({output_tokens}*{prompt_tokens}+{output_tokens}*({output_tokens}-1)/2)"), (
+            ("width", f"attention width: layers x heads x head_dim of {f.row.name}", ad),)
+    steps, decode_ms, prefill_s, fits = _decode_terms(f)
     kv = "{kv_gb}"
     if fn.name == "DECODE_MS":
-        return fits(kv, decode_ms(kv))
-    if fn.name == "TOKENS_PER_SECOND":
-        return fits(kv, "{batch}/(" + decode_ms(kv) + ")*1E3")
-    if fn.name == "TTFT_SECONDS":
-        return fits("0", prefill_s())
-    if fn.name == "RESPONSE_SECONDS":
-        return fits(kv, prefill_s() + "+{output_tokens}*" + decode_ms(kv) + "/1E3")
-    raise Untranslatable(f"{fn.name} has no model-name twin")
+        out = fits(kv, decode_ms(kv))
+    elif fn.name == "TOKENS_PER_SECOND":
+        out = fits(kv, "{batch}/" + decode_ms(kv) + "*1E3")
+    elif fn.name == "TTFT_SECONDS":
+        out = fits("0", prefill_s)
+    elif fn.name == "RESPONSE_SECONDS":
+        out = fits(kv, prefill_s + "+{output_tokens}*" + decode_ms(kv) + "/1E3")
+    else:
+        raise Untranslatable(f"{fn.name} has no model-name twin")
+    return out, tuple(steps)
 
 
 def _kv_template(f: _Figures) -> str:
@@ -119,42 +143,56 @@ def _kv_template(f: _Figures) -> str:
     return f"{values}*{{bytes_per_value}}*{held}*{{batch}}/1E9*IF({{gpus}}>{kvh},{{gpus}},{kvh})/{kvh}"
 
 
-def render(fn: Function, args: list[Expr], table: Table | None, models: Table, name: str) -> str:
+def render(fn: Function, args: list[Expr], table: Table | None, models: Table, name: str, hoist=None,
+           names: dict | None = None, strict: bool = False) -> str:
     """The twin of `fn(*args)` whose first argument (a literal, or the cell `args[0]`) names
-    catalog model `name`; Untranslatable when there is none."""
+    catalog model `name`; Untranslatable when there is none. `hoist`: cell mode (twins.render)."""
     if fn.name not in FORMS:
         raise Untranslatable(f"{fn.name} has no model-name twin (its value is kept)")
     try:
         row = catalog_models.resolve(name)
     except FlopsheetError as err:
         raise Untranslatable(err.message) from None
-    f = _Figures(models, row)
+    f = _Figures(models, row, hoist)
+    steps = ()
     if fn.name == "KV_CACHE_GB":
         from flopsheet.functions.inference import _KV_OF_MODEL
-
         if len(args) > 5 and any(not _blank_literal(a) for a in args[5:]):
             raise Untranslatable("with a model name KV_CACHE_GB takes at most 5 arguments")
         fn, args = _KV_OF_MODEL, list(args[:5])
         template = _kv_template(f)
     else:
         template = None
-    call = _Call(fn, list(args), table, True, models)
+    call = _Call(fn, list(args), table, True, models, hoist, names)
     if template is None:
-        template = _template(fn, f, call.given)
+        template, steps = _template(fn, f, call.given)
+    call.steps = steps
     own = next(a for a in fn.args if a.kind == "model")
     if own.model_field:  # the figure the argument stands for ({params}: active parameters)
         call.cache[own.name] = _Value(f(own.model_field), float(getattr(row, own.model_field)))
     models.used = True
-    value = call.fill(template)
-    tests = call.guard()
     first = args[0]
+    same = []
     if first.kind != "literal":  # the cell must still name this model
         m = first.text
         if models.key_col is not None:
-            same = f"VLOOKUP({modelsheet.NORMALISE.format(m)},{models.key_ref()},2,FALSE)={text(row.name)}"
+            still = f"VLOOKUP({modelsheet.NORMALISE.format(m)},{models.key_ref()},2,FALSE)={text(row.name)}"
         else:
-            same = f"TRIM({m})={text(row.name)}"
-        tests = [f"NOT(ISLOGICAL({m}))", "NOT(ISNUMBER(" + m + "))", plain_text_test(m), paren(same)] + tests
+            still = f"TRIM({m})={text(row.name)}"
+        same = [f"NOT(ISLOGICAL({m}))", "NOT(ISNUMBER(" + m + "))", plain_text_test(m), paren(still)]
+    if hoist is not None:
+        call.strict = strict
+        out = _hoisted(call, template, LIMIT)
+        if same:
+            m = call._checked_name(first.text, "model")
+            still = (f"VLOOKUP({modelsheet.NORMALISE.format(m)},{models.whole(models.key_col, models.key_col + 1)},2,FALSE)"
+                     if models.key_col is not None else f"TRIM({m})")
+            named = hoist(f"the cell still names {row.name} (else #N/A: run the hand-off again)",
+                          f"IF(NOT(ISNUMBER({m}))*({still}={text(row.name)}),TRUE,NA())")
+            out = f"IF({named},{out},NA())"
+        return out
+    value = call.fill(template)
+    tests = same + call.guard()
     out = f"IFERROR(IF({'*'.join(tests)},{value},NA()),NA())" if tests else f"IFERROR({value},NA())"
     if len(out) >= MAX_FORMULA - 100:
         raise Untranslatable(f"its twin would be {len(out):,} characters, beyond Excel's {MAX_FORMULA:,}")

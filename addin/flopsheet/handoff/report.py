@@ -20,3 +20,5 @@ class Report:
     rewritten: list = field(default_factory=list)  # part names whose bytes changed
     removed: list = field(default_factory=list)  # part names left out of the copy
     added: list = field(default_factory=list)  # part names the copy adds
+    longest: tuple = (0, "")  # (length, cell) of the longest formula the hand-off wrote
+    workings: int = 0  # rows of the Workings sheet (quantities the translated formulas use)

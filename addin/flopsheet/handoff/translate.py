@@ -256,25 +256,49 @@ class Result:
     numeric_refs: list = field(default_factory=list)  # (ref text, sheet) read as numbers
     numeric_areas: list | None = None  # the same as (sheet, c1, r1, c2, r2), when worked out
     depends_on_values: bool = False  # translated by what a cell holds: never reused for another row
+    helpers: list = field(default_factory=list)  # cell mode: twins.Helper per Workings quantity (markers in text)
 
 
 class Translator:
     """Translates formulas of one workbook (GPU table and references fixed)."""
 
-    def __init__(self, table: Table | None, refs: Refs | None = None, models: Table | None = None):
+    def __init__(self, table: Table | None, refs: Refs | None = None, models: Table | None = None,
+                 names: dict | None = None):
         self.table = table
         self.refs = refs
         self.models = models  # the workbook's Models sheet (modelsheet.find_table), or None
+        self.names = names or {}  # named assumptions the workbook defines: name -> value (twins.NAMED_DEFAULTS)
         self.cells_may_name_models = True  # False: no cell's text is a model name (formulacells)
+        self._hoister = None
+        self._strict = False
 
     def needs(self, formula: str) -> bool:
         return CALL_NAMES.search(formula) is not None
 
-    def translate(self, formula: str, sheet: str | None = None, freeze_all: str | None = None) -> Result:
-        """`formula` ("=...") translated; `freeze_all` freezes every call with that reason."""
+    def translate(self, formula: str, sheet: str | None = None, freeze_all: str | None = None,
+                  cells: bool = False) -> Result:
+        """`formula` ("=...") translated; `freeze_all` freezes every call with that reason.
+        `cells`: a cell's formula, whose scalar calls put their quantities in Workings cells
+        (res.helpers; handoff.workings places them); else every twin is one formula."""
         nodes = parse(formula)
         res = Result("")
         self._sheet, self._res, self._freeze_all = sheet, res, freeze_all
+        self._hoister = twins.Hoister(sheet) if cells else None
+        self._strict = False
+        try:
+            self._translate(nodes, res)
+            if cells and not res.value_set and res.translated and twins.estimated_length(res.text) > twins.LIMIT:
+                # Long with the caller's own text around the call: every checked input in its cell.
+                res = Result("")
+                self._res, self._hoister, self._strict = res, twins.Hoister(sheet), True
+                self._translate(parse(formula), res)
+        finally:
+            if self._hoister is not None:
+                res.helpers = self._hoister.helpers
+            self._hoister = None
+        return res
+
+    def _translate(self, nodes, res) -> None:
         body = _strip(nodes)
         if len(body) == 1 and isinstance(body[0], Call) and body[0].fn_name:
             text, shape, frozen = self._call(body[0], root=True)
@@ -282,11 +306,10 @@ class Translator:
             if frozen is not _NOT_FROZEN:
                 res.value_set, res.value = True, frozen
                 res.text = text
-                return res
+                return
             res.text = "=" + text
         else:
             res.text = "=" + self._render(nodes)
-        return res
 
     # -- rendering ---------------------------------------------------------------------------
     def _render(self, nodes: list) -> str:
@@ -357,8 +380,13 @@ class Translator:
             try:
                 if model is not None and models is None:
                     raise Untranslatable(f"a model name ({model}): the workbook has no Models sheet to look it up on")
-                text = (modeltwins.render(fn, exprs, self.table, models, model) if model is not None
-                        else twins.render(fn, exprs, self.table, models))
+                # A call over ranges is one formula, and so is one whose arguments depend on where
+                # they are computed (ROW(), INDIRECT("A1")...): a Workings cell would change them.
+                hoist = self._hoister if shape == (1, 1) and not any(
+                    _WHERE_DEPENDENT.search(e.text) for e in exprs if e.kind in ("expr", "call")) else None
+                text = (modeltwins.render(fn, exprs, self.table, models, model, hoist, self.names, self._strict)
+                        if model is not None
+                        else twins.render(fn, exprs, self.table, models, hoist, self.names, self._strict))
             except Untranslatable as u:
                 reason = u.reason
         if reason is not None:
@@ -445,6 +473,8 @@ class Translator:
 
 
 _NOT_FROZEN = object()
+_WHERE_DEPENDENT = re.compile(r"(?<![A-Za-z0-9_.])(?:ROW\s*\(\s*\)|COLUMN\s*\(\s*\)|INDIRECT\s*\(|CELL\s*\(|"
+                              r"ADDRESS\s*\(|OFFSET\s*\(|INFO\s*\()", re.I)
 
 
 def _is_model_name(v, name: str) -> bool:
@@ -522,8 +552,19 @@ class _Shifted:
     def __init__(self, res: Result, row: int, col: int, refs: "Refs | None"):
         self.res, self.row, self.col = res, row, col
         slots: dict[tuple, int] = {}
+        self.template = self._template(res.text, slots)
+        self.helpers = [(h.label, self._template(h.text, slots)) for h in res.helpers]
+        self.refs = list(slots)
+        self.areas = []  # (sheet, c1, r1, c2, r2, which corners move)
+        for text, sheet in res.numeric_refs:
+            area = refs.area(text, sheet) if refs else None
+            if area is not None:
+                self.areas.append((area, _moves(text)))
+
+    @staticmethod
+    def _template(text: str, slots: dict) -> str:
         out = []
-        for i, part in enumerate(_SEGMENT.split(res.text)):
+        for i, part in enumerate(_SEGMENT.split(text)):
             if i % 2:
                 out.append(part.replace("{", "{{").replace("}", "}}"))
                 continue
@@ -537,13 +578,7 @@ class _Shifted:
                 ref = (m.group(1), column_index_from_string(m.group(2).upper()), m.group(3), int(m.group(4)))
                 out.append("{%d}" % slots.setdefault(ref, len(slots)))
             out.append(part[pos:].replace("{", "{{").replace("}", "}}"))
-        self.template = "".join(out)
-        self.refs = list(slots)
-        self.areas = []  # (sheet, c1, r1, c2, r2, which corners move)
-        for text, sheet in res.numeric_refs:
-            area = refs.area(text, sheet) if refs else None
-            if area is not None:
-                self.areas.append((area, _moves(text)))
+        return "".join(out)
 
     def at(self, row: int, col: int) -> Result:
         dr, dc = row - self.row, col - self.col
@@ -552,6 +587,7 @@ class _Shifted:
         text = self.template.format(*names)
         base = self.res
         res = Result(text, base.translated, [], base.array, base.shape)
+        res.helpers = [twins.Helper(label, t.format(*names)) for label, t in self.helpers]
         res.numeric_areas = [(t, c1 + dc * m[0], r1 + dr * m[1], c2 + dc * m[2], r2 + dr * m[3])
                              for (t, c1, r1, c2, r2), m in self.areas]
         return res
@@ -573,8 +609,8 @@ def _moves(ref: str) -> tuple[int, int, int, int]:
 class CachedTranslator(Translator):
     """A Translator that translates each relative form once (see `relative_form`)."""
 
-    def __init__(self, table, refs=None, models=None):
-        super().__init__(table, refs, models)
+    def __init__(self, table, refs=None, models=None, names=None):
+        super().__init__(table, refs, models, names)
         self._seen: dict = {}
         self.hits = 0
 
@@ -585,7 +621,7 @@ class CachedTranslator(Translator):
             if hit is not None:
                 self.hits += 1
                 return hit.at(row, col)
-        res = self.translate(formula, sheet, freeze_all)
+        res = self.translate(formula, sheet, freeze_all, cells=True)
         if key is not None and not res.frozen and not res.value_set and not res.depends_on_values:
             entry = _Shifted(res, row, col, self.refs)
             self._seen[(sheet, key)] = entry

@@ -20,7 +20,12 @@ checked here, in Python; a call that fails the check is not translated (the call
 
 Only functions that Excel 2010, LibreOffice 7.4 and Google Sheets all know are emitted:
 IF, IFERROR, ISNUMBER, ISLOGICAL, NOT, ISNA, NA, INT, ROUND, ROUNDUP, LOG10, LEN, CLEAN, TRIM, SUBSTITUTE,
-VLOOKUP, MATCH, ABS, TEXT, LEFT, MID, arithmetic.
+VLOOKUP, MATCH, INDEX, MAX, MIN, ABS, TEXT, LEFT, MID, arithmetic.
+
+Cell mode (`hoist`, a scalar call in a cell: handoff.workings): each quantity the twin uses (the
+GPU's row on the GPUs sheet, the peak used, an argument used with its default and checks, a
+named step of Function.twin_steps) is a labelled Workings cell, and the call's own cell keeps
+the arithmetic on those cells; whole-column INDEX/MATCH there, so rows added below a table count.
 None of them needs Excel's `_xlfn.` prefix.
 """
 
@@ -45,6 +50,86 @@ from flopsheet.catalog import field_name
 MAX_FORMULA = 8192  # Excel's limit on a formula's length, in characters
 _SECTION = re.compile(r"\[\[(.*?)\]\]", re.S)
 _ATOM = re.compile(r"(?:\$?[A-Za-z_][A-Za-z0-9_.]*!)?\$?[A-Za-z0-9_.$:]+|\d+(?:\.\d*)?(?:E[+-]?\d+)?")
+
+
+# Cell mode (handoff.workings): a quantity's Workings cell is written into formula text as a
+# marker, MARK + its index + MARK, until the cell's address is known; control characters never
+# occur in a formula, and the marker matches no A1 reference, so moving a formula leaves it be.
+MARK = "\x01"
+LIMIT = 250  # the longest visible formula the copy aims for (issue 15: auditable formulas)
+# Arguments whose default a workbook may hold as a named assumption (the template's Start sheet):
+# a blank or omitted argument points there, when the name holds that very default.
+NAMED_DEFAULTS = {"mfu": "DefaultMFU", "goodput": "DefaultGoodput", "pue": "PUE",
+                  "bw_efficiency": "BwEfficiency", "usable_fraction": "UsableMemory",
+                  "precision": "DefaultPrecision"}
+CONSTANTS = {"SecondsPerDay": 86400.0, "WattsPerMW": 1e6}  # `{const:name}` in a twin
+
+
+def marker(i: int) -> str:
+    return f"{MARK}{i}{MARK}"
+
+
+_MARKER = re.compile(MARK + r"(\d+)" + MARK)
+_STRINGS = re.compile(r"(\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*')")  # string literals and quoted sheet names
+# an A1 cell or range, with the sheet it names if any (a quoted sheet name is its own _STRINGS part,
+# so a reference right after one starts with "!" and is left alone)
+_LOCAL_REF = re.compile(r"(?<![A-Za-z0-9_.$!\]:])((?:[A-Za-z_][A-Za-z0-9_.]*!)?)"
+                        r"(\$?[A-Za-z]{1,3}\$?[0-9]{1,7}(?::\$?[A-Za-z]{1,3}\$?[0-9]{1,7})?)(?![A-Za-z0-9_(!:])")
+
+
+_ARITHMETIC = re.compile(r"[-+*/^]")
+_ROW_RELATIVE = re.compile(r"(?<![A-Za-z0-9_.$])\$?[A-Za-z]{1,3}[0-9]{1,7}(?![A-Za-z0-9_(!])")
+
+
+def qualify(formula: str, sheet: str | None) -> str:
+    """`formula` with every A1 reference that names no sheet given `sheet`'s prefix, so it means
+    the same on the Workings sheet as on the caller's ($B5 -> Training!$B5)."""
+    if not sheet:
+        return formula
+    from flopsheet.exceltext import sheet_prefix
+
+    prefix = sheet_prefix(sheet)
+    parts = _STRINGS.split(formula)
+    for i in range(0, len(parts), 2):
+        parts[i] = _LOCAL_REF.sub(lambda m: m.group(0) if m.group(1) else prefix + m.group(2), parts[i])
+    return "".join(parts)
+
+
+def estimated_length(formula: str) -> int:
+    """Length once every marker is a Workings address (Workings!$C$12345: at most 17 characters)."""
+    return len(formula) + 14 * formula.count(MARK) // 2
+
+
+@dataclass
+class Helper:
+    label: str  # what the quantity is, for the Workings sheet's label column
+    text: str  # its formula, without "="; markers of earlier helpers inside
+
+
+class Hoister:
+    """The quantities one formula's twins put in Workings cells, in the order made (a helper's
+    text refers only to earlier ones). Identical texts are one helper."""
+
+    def __init__(self, sheet: str | None):
+        self.sheet = sheet
+        self.helpers: list[Helper] = []
+        self._seen: dict[str, str] = {}
+
+    def row_by_row(self, formula: str) -> bool:
+        """Whether `formula` reads its caller's row (a row-relative reference, itself or through
+        the helpers it refers to): such quantities sit in helper columns, a row each."""
+        parts = _STRINGS.split(qualify(formula, self.sheet))
+        if any(_ROW_RELATIVE.search(p) for p in parts[0::2]):
+            return True
+        return any(self.row_by_row(self.helpers[int(i)].text) for i in set(_MARKER.findall(formula)))
+
+    def __call__(self, label: str, formula: str) -> str:
+        t = qualify(formula, self.sheet)
+        m = self._seen.get(t)
+        if m is None:
+            m = self._seen[t] = marker(len(self.helpers))
+            self.helpers.append(Helper(label, t))
+        return m
 
 
 class Untranslatable(Exception):
@@ -110,7 +195,7 @@ def _single_call(e: str) -> bool:
 
 def paren(e: str) -> str:
     """`e` safe to put next to an operator."""
-    if _ATOM.fullmatch(e) or _single_call(e) or (e.startswith('"') and e.endswith('"') and e.count('"') == 2):
+    if _ATOM.fullmatch(e) or _MARKER.fullmatch(e) or _single_call(e) or (e.startswith('"') and e.endswith('"') and e.count('"') == 2):
         return e
     return f"({e})"
 
@@ -137,6 +222,8 @@ class _Value:
     optional: bool = False  # optional without default: absent when blank
     omitted: bool = False
     check: str | None = None  # the guard test, when not the engine rule's
+    label: str | None = None  # cell mode: a quantity for the Workings sheet (handoff.workings)
+    maybe: bool = False  # cell mode: a plain reference, hoisted only when the formula is long
 
 
 def plain_text_test(x: str) -> str:
@@ -174,10 +261,16 @@ class _Call:
     """One rendering: the function, its arguments by name, the GPU table."""
 
     def __init__(self, fn: Function, args: list[Expr], table: Table | None, guard_calls: bool,
-                 models: Table | None = None):
+                 models: Table | None = None, hoist=None, names: dict | None = None):
         if len(args) > len(fn.args):
             raise Untranslatable(f"takes at most {len(fn.args)} arguments; got {len(args)}")
         self.fn, self.table, self.guard_calls, self.models = fn, table, guard_calls, models
+        self.hoist = hoist  # cell mode: a Hoister (quantities go to Workings cells); None: one formula
+        self.names = names or {}  # the workbook's named assumptions: name -> value (defaults point there)
+        self.steps_hoisted = False  # cell mode: {step:x} parts become Workings cells in the last fill
+        self.steps = fn.twin_steps  # (key, label, template); modeltwins gives its own
+        self.step_markers: set[str] = set()
+        self.strict = False  # cell mode: every checked argument in a Workings cell (a long caller formula)
         self.given = {a.name: (args[i] if i < len(args) else OMITTED) for i, a in enumerate(fn.args)}
         self.spec = {a.name: a for a in fn.args}
         self.cache: dict[str, _Value] = {}
@@ -207,19 +300,52 @@ class _Call:
             if a.default is None and self.fn.impl is not None and self.fn.formula is not None:
                 # CLUSTER_CAPEX's price: its default is the add-in's price table, not a sheet figure
                 raise Untranslatable(f"{name} is omitted and its default comes from the add-in's price table")
-            v = _Value('""', None, optional=True, omitted=True) if a.default is None else \
-                _Value(number(a.default), float(a.default))
+            named = self.named_default(a)
+            if a.default is None:
+                v = _Value('""', None, optional=True, omitted=True)
+            elif named:  # the workbook's assumption cell: checked in the sheet, as a user may edit it
+                v = _Value(named, None, runtime=True, label=f"{named}, checked")
+            else:
+                v = _Value(number(a.default), float(a.default))
         elif e.kind == "literal":
             x = _literal_number(e, name)
             v = _Value(number(x), x)
         else:
             t = e.text
-            if a.default not in (REQUIRED, None) and e.kind != "call":
-                t = f'IF({t}="",{number(a.default)},{t})'
+            wrapped = a.default not in (REQUIRED, None) and e.kind != "call"
+            if wrapped:
+                t = f'IF({t}="",{self.named_default(a) or number(a.default)},{t})'
             v = _Value(t, None, runtime=e.kind != "call" or self.guard_calls,
                        optional=a.default is None and not a.from_model)  # TRAIN_FLOPS' tokens: blank is #N/A
+            if e.kind == "call":
+                v.label = f"{name}: the nested call's result"
+            elif wrapped:
+                v.label = f"{name} used (blank: {self.named_default(a) or number(a.default)})"
+            elif e.kind == "expr":
+                v.label = f"{name} used"
+            else:
+                v.label, v.maybe = f"{name}, checked", True
         self.cache[name] = v
         return v
+
+    def named_default(self, a) -> str | None:
+        """The workbook's named assumption holding `a`'s default (DefaultMFU for mfu = 0.4), when
+        it defines one with that very value; None: the default is typed as a number."""
+        n = NAMED_DEFAULTS.get(a.name)
+        if n is None or n not in self.names or a.default in (REQUIRED, None):
+            return None
+        have, want = self.names[n], a.default
+        if isinstance(want, str):
+            return n if isinstance(have, str) and have.strip().lower() == want.lower() else None
+        return n if isinstance(have, (int, float)) and not isinstance(have, bool) and float(have) == float(want) \
+            else None
+
+    def const(self, name: str) -> str:
+        """`{const:SecondsPerDay}`: the workbook's named constant when it has that value, else the number."""
+        value = CONSTANTS[name]
+        have = self.names.get(name)
+        ok = isinstance(have, (int, float)) and not isinstance(have, bool) and float(have) == value
+        return name if ok else number(value)
 
     def _text(self, a, e: Expr) -> _Value:
         """A text argument: converted to its number when typed in the formula (`a.convert`), a
@@ -240,7 +366,7 @@ class _Call:
             t = e.text
             table = "{" + ";".join(f"{text(k)},{number(v)}" for k, v in choices.items()) + "}"
             return _Value(f'IF(ISNUMBER({t}),{t},VLOOKUP(IF(TRIM({t})="",{text(a.default)},TRIM({t})),{table},2,FALSE))',
-                          runtime=True)
+                          runtime=True, label=f"{a.name} used (a number, or a name's number)")
         if a.convert is not None:
             raise Untranslatable(f"{a.name} must be typed in the formula (a cell reference cannot be converted)")
         return _Value(f'({e.text}&"")')
@@ -271,11 +397,28 @@ class _Call:
             known = getattr(models.resolve(m), fld)
             if known in (None, ""):
                 raise Untranslatable(f"{m} has no {fld} in the catalog")
+            if self.hoist:
+                row = self.hoist(f"row of {m} on {self.models.sheet}", self.models.row_of(text(m), True))
+                return _Value(self.models.figure(fld, row) + "+0", known, label=f"{fld} of {m} ({self.models.sheet} sheet)")
             return _Value(modelsheet.lookup(self.models, text(m), fld, literal=True), known)
+        if self.hoist:
+            checked = self._checked_name(m, "model")
+            row = self.hoist(f"row of the model on {self.models.sheet} (blank: a number)",
+                             f'IF(ISNUMBER({checked})+({checked}=""),"",'
+                             f'{self.models.row_of(checked, False, modelsheet.NORMALISE)})')
+            return _Value(f'IF({row}="","",{self.models.figure(fld, row)}+0)', runtime=True,
+                          label=f"{fld} of the model ({self.models.sheet} sheet)")
         look = modelsheet.lookup(self.models, m, fld, literal=False)
         self.text_tests[f"NOT(ISLOGICAL({m}))"] = None
         self.text_tests[plain_text_test(m)] = None
         return _Value(look, runtime=True)
+
+    def _checked_name(self, x: str, what: str) -> str:
+        """Cell mode: a Workings cell holding the text (or number) of `x`, or #N/A when it holds
+        a wildcard, a control character or a boolean (see plain_text_test)."""
+        # x&"": an empty cell is "" (a formula reading it would give 0); a number stays a number
+        return self.hoist(f"{what} as typed, checked (no wildcards)",
+                          f'IF(ISLOGICAL({x}),NA(),IF(ISNUMBER({x}),{x},IF({plain_text_test(x)},{x}&"",NA())))')
 
     def _model_arg(self, a, e: Expr) -> _Value:
         kind, m = self._model_name(e, a.name)
@@ -287,7 +430,8 @@ class _Call:
         if kind == "name":
             return self._model_lookup(kind, m, a.model_field, a.name)
         look = self._model_lookup(kind, m, a.model_field, a.name)
-        return _Value(f"IF(ISNUMBER({m}),{m},{look.text})", runtime=True)
+        return _Value(f"IF(ISNUMBER({m}),{m},{look.text})", runtime=True,
+                      label=f"{a.name} used (a number, or the model's {a.model_field})")
 
     def _from_model(self, a) -> _Value:
         """A blank argument a model name fills (TRAIN_FLOPS' tokens: the model's training tokens)."""
@@ -301,7 +445,7 @@ class _Call:
         look = self._model_lookup(kind, m, fld, a.name)
         if kind == "name":
             return look
-        return _Value(f"IF(ISNUMBER({m}),NA(),{look.text})", runtime=True)
+        return _Value(f"IF(ISNUMBER({m}),NA(),{look.text})", runtime=True, label=f"{a.name}: the model's {fld}")
 
     def _fallback(self, a, e: Expr) -> _Value:
         """An argument that, blank, is a catalog figure of the GPU (TRAIN_COST's price), as in
@@ -309,10 +453,11 @@ class _Call:
         if _blank_literal(e):
             return self.gpu_field(a.fallback)  # a peak number or an unpriced GPU: Untranslatable
         try:
-            figure = self.gpu_field(a.fallback).text
+            figure = self.gpu_field(a.fallback, own_cell=False).text
         except Untranslatable:  # gpu is a peak number or has no price: only a typed price works
             figure = "NA()"
-        return _Value(f'IF({e.text}="",{figure},{e.text})', None, runtime=True)
+        return _Value(f'IF({e.text}="",{figure},{e.text})', None, runtime=True,
+                      label=f"{a.name} used (blank: the GPU's {a.fallback})")
 
     def _unit(self, e: Expr) -> _Value:
         default = self.spec["unit"].default
@@ -324,11 +469,14 @@ class _Call:
                 raise Untranslatable(err.message) from None
             return _Value(number(x), x)
         u = e.text
-        self.text_tests[f"NOT(ISLOGICAL({u}))"] = None
-        self.text_tests[plain_text_test(u)] = None
+        if self.hoist:
+            u = self._checked_name(u, "unit")
+        else:
+            self.text_tests[f"NOT(ISLOGICAL({u}))"] = None
+            self.text_tests[plain_text_test(u)] = None
         table = "{" + ";".join(f"{text(k)},{number(v)}" for k, v in engine.TOKENS_PER_UNIT.items()) + "}"
         return _Value(f'IF(ISNUMBER({u}),{u},VLOOKUP(IF(TRIM({u})="",{text(default)},TRIM({u})),{table},2,FALSE))',
-                      runtime=True)
+                      runtime=True, label="tokens per unit used")
 
     # -- GPUs ------------------------------------------------------------------------------
     def _gpu(self):
@@ -337,6 +485,10 @@ class _Call:
         if _blank_literal(e):
             raise Untranslatable("gpu is required")
         if e.kind != "literal":
+            if self.hoist:
+                if "{gpu}" not in self.cache:
+                    self.cache["{gpu}"] = _Value(self._checked_name(e.text, "GPU"))
+                return "runtime", self.cache["{gpu}"].text
             self.text_tests[f"NOT(ISLOGICAL({e.text}))"] = None
             self.text_tests[plain_text_test(e.text)] = None
             return "runtime", e.text
@@ -366,6 +518,10 @@ class _Call:
     def _precision_column(self):
         """(column expr, field or None when decided in the sheet)."""
         e = self.given.get("precision", OMITTED)
+        named = self.named_default(self.spec["precision"]) if "precision" in self.spec else None
+        if named and _blank_literal(e):  # the workbook's DefaultPrecision, checked in Python as it is now
+            catalog.precision_field(self.names[named].strip())
+            e = Expr("ref", named)
         if _blank_literal(e) or e.kind == "literal":
             p = None if _blank_literal(e) else e.value
             if isinstance(p, (bool, float, ErrorValue)):
@@ -376,9 +532,35 @@ class _Call:
                 raise Untranslatable(err.message) from None
             return self._column(fld), fld
         p = e.text
-        self.text_tests[plain_text_test(p)] = None
         choices = self._table().choices(catalog.PRECISION_FIELDS)
-        return f'VLOOKUP(IF(TRIM({p})="","bf16",TRIM({p})),{choices},2,FALSE)', None
+        blank = named or '"bf16"'  # catalog.precision_field's blank
+        # the name itself (DefaultPrecision) is never blank: Python checked it above
+        key = f"TRIM({p})" if p == named else f'IF(TRIM({p})="",{blank},TRIM({p}))'
+        if self.hoist:
+            if "{precision}" not in self.cache:
+                p = self._checked_name(p, "precision")
+                key = f"TRIM({p})" if e.text == named else f'IF(TRIM({p})="",{blank},TRIM({p}))'
+                self.cache["{precision}"] = _Value(self.hoist(
+                    f"column of the precision on {self._table().sheet} (blank: {blank})",
+                    f"VLOOKUP({key},{choices},2,FALSE)"))
+            return self.cache["{precision}"].text, None
+        self.text_tests[plain_text_test(p)] = None
+        return f"VLOOKUP({key},{choices},2,FALSE)", None
+
+    def _gpu_row(self, kind: str, g: str) -> str:
+        """Cell mode: the Workings cell holding the GPU's row on the GPUs sheet (one MATCH per
+        GPU, shared by all its figures); blank when the GPU is a peak number or blank."""
+        t = self._table()
+        if kind == "name":
+            return self.hoist(f"row of {g} on {t.sheet}", t.row_of(text(g), True))
+        return self.hoist(f"row of the GPU on {t.sheet} (blank: a peak number)",
+                          f'IF(ISNUMBER({g})+({g}=""),"",{t.row_of(g, False)})')
+
+    def _figure(self, kind: str, g: str, col: str, fld: str | None) -> str:
+        row = self._gpu_row(kind, g)
+        out = self._table().figure(fld, row) if fld is not None else self._table().figure_at(col, row)
+        # +0: an empty catalog cell is 0 (a missing figure: an error downstream, as in Python), never blank
+        return out + "+0" if self.fn.formula is not None else out
 
     def peak(self) -> _Value:
         if "{peak}" in self.cache:
@@ -388,6 +570,7 @@ class _Call:
             v = _Value(number(g), g)
         else:
             col, fld = self._precision_column()
+            what = f"{self._precision_name(fld)} peak TFLOPS" if fld is not None else "peak TFLOPS at the precision"
             if kind == "name":
                 known = None
                 if fld is not None:
@@ -395,7 +578,13 @@ class _Call:
                         known = catalog.peak_tflops(catalog.resolve(g), self._precision_name(fld))
                     except FlopsheetError as err:
                         raise Untranslatable(err.message) from None
-                v = _Value(self._table().lookup(text(g), col, literal=True), known)
+                if self.hoist:
+                    v = _Value(self._figure(kind, g, col, fld), known, label=f"{what} of {g}")
+                else:
+                    v = _Value(self._table().lookup(text(g), col, literal=True), known)
+            elif self.hoist:  # g: the checked GPU cell; a number there is the peak itself
+                v = _Value(f'IF({g}="","",IF(ISNUMBER({g}),{g},{self._figure(kind, g, col, fld)}))', runtime=True,
+                           check=f"({paren(g)}>0)", label=f"{what} used (a number: the peak itself)")
             else:
                 look = self._table().lookup(g, col, literal=False)
                 # Guarded by sign only: a blank or missing catalog figure is 0 or #N/A, and the
@@ -408,7 +597,9 @@ class _Call:
     def _precision_name(fld: str) -> str:
         return next(p for p, f in catalog.PRECISION_FIELDS.items() if f == fld)
 
-    def gpu_field(self, what: str) -> _Value:
+    def gpu_field(self, what: str, own_cell: bool = True) -> _Value:
+        """A catalog figure of the GPU; `own_cell` False: a part of another quantity's cell
+        (TRAIN_COST's price used when blank), so it is not a Workings cell of its own."""
         key = "{gpu:" + what + "}"
         if key in self.cache:
             return self.cache[key]
@@ -421,6 +612,7 @@ class _Call:
             col, fld = self._field_column()
         else:
             raise Untranslatable(f"twin placeholder {key} is not a catalog field")
+        label = f"{fld or 'the field'} of {g if kind == 'name' else 'the GPU'} ({self._table().sheet} sheet)"
         if kind == "name":
             gpu = catalog.resolve(g, selectable_only=False)
             known = None
@@ -429,15 +621,20 @@ class _Call:
                     known = catalog.spec(gpu, fld) if what == "field" else catalog.require(gpu, fld, self.fn.name)
                 except FlopsheetError as err:
                     raise Untranslatable(err.message) from None
-            v = _Value(self._table().lookup(text(g), col, literal=True), known, runtime=known is None)
+            look = self._figure(kind, g, col, fld) if self.hoist else self._table().lookup(text(g), col, literal=True)
+            v = _Value(look, known, runtime=known is None)
+        elif self.hoist:
+            v = _Value(f'IF({g}="","",IF(ISNUMBER({g}),NA(),{self._figure(kind, g, col, fld)}))', runtime=True)
         else:  # a number is only a peak: asking it for memory or TDP is an error, as in Python
             v = _Value(f"IF(ISNUMBER({g}),NA(),{self._table().lookup(g, col, literal=False)})", runtime=True)
+        if self.hoist and own_cell:
+            v.label = label
         if v.runtime:
             # A blank catalog cell reads as 0 (or ""): an error, as the Python function says.
-            x = paren(v.text)
             # Gnumeric's VLOOKUP of an empty cell is 0 and LibreOffice's "": no catalog figure is 0,
             # so both mean a missing figure, which is never a number (#N/A, an error in Python).
-            v.check = f"({x}>0)" if self.fn.formula is not None else f'({x}&""<>"")*({x}&""<>"0")'
+            v.check = (lambda x: f"({x}>0)") if self.fn.formula is not None else \
+                (lambda x: f'({x}&""<>"")*({x}&""<>"0")')
         self.cache[key] = v
         return v
 
@@ -467,9 +664,35 @@ class _Call:
             return self.peak()
         if name == "gpu" and sub:
             return self.gpu_field(sub)
+        if name == "step" and sub:
+            return self.step(sub)
+        if name == "const" and sub:
+            return _Value(self.const(sub))
         if name in self.spec:
             return self.arg(name)
         raise Untranslatable(f"twin placeholder {{{name}}} is not an argument of {self.fn.name}")
+
+    def step(self, key: str) -> _Value:
+        """`{step:key}`: a named intermediate quantity (Function.twin_steps); a Workings cell in
+        the cell-mode formula's last fill, else its text in place."""
+        steps = {k: (label, t) for k, label, t in self.steps}
+        if key not in steps:
+            raise Untranslatable(f"twin placeholder {{step:{key}}} is not a step of {self.fn.name}")
+        label, template = steps[key]
+        body = self.fill(template)
+        if self.hoist and self.steps_hoisted:
+            # blank while an input is blank (a scenario row not filled in yet), as the inputs' cells are
+            # (a text step may be "" itself, RANGE_TEXT's letter: there only the inputs count)
+            text_steps = self.fn.returns == "text"
+            inputs = [marker(int(i)) for i in dict.fromkeys(_MARKER.findall(body))
+                      if not (text_steps and marker(int(i)) in self.step_markers)]
+            inputs += [v.text for v in self.cache.values() if v.maybe and v.text in body and _is_plain(v.text)]
+            if inputs and (text_steps or self.hoist.row_by_row(body)):  # (a card's fixed cells are filled in)
+                body = f'IF(OR({",".join(f"{x}={chr(34)*2}" for x in inputs)}),"",{body})'
+            m = self.hoist(label, body)
+            self.step_markers.add(m)
+            return _Value(m)
+        return _Value(body)
 
     def fill(self, template: str) -> str:
         def section(m):
@@ -487,13 +710,19 @@ class _Call:
 
     def guard(self) -> list[str]:
         """Rule tests for every runtime input of the engine formula; literals checked now."""
+        return [make(v.text if v is not None else "") for v, make in self.guard_pairs()]
+
+    def guard_pairs(self) -> list[tuple]:
+        """(the value tested or None, a function of its text -> the test): rule tests for every
+        runtime input of the engine formula (literals are checked now, in Python)."""
+        text_tests = [(None, (lambda _x, t=t: t)) for t in self.text_tests]
         formula = self.fn.formula
         if formula is None:  # GPU_SPEC, PARSE_NUM: numbers must be numbers, figures not blank
-            tests = list(self.text_tests) + [v.check for v in self.cache.values() if v.runtime and v.check]
-            tests += [f"ISNUMBER({paren(self.arg(a.name).text)})" for a in self.fn.args
+            pairs = [(v, _maker(v.check)) for v in self.cache.values() if v.runtime and v.check]
+            pairs += [(self.arg(a.name), lambda x: f"ISNUMBER({paren(x)})") for a in self.fn.args
                       if a.kind == "number" and self.arg(a.name).runtime]
-            return tests
-        tests = []
+            return text_tests + pairs
+        pairs = []
         for param in formula.params:
             bound = self.fn.argument_for(param)
             if param in GPU_FIGURES_IF_KNOWN or (param in MODEL_FIGURES and bound.kind == "model"
@@ -513,13 +742,104 @@ class _Call:
                 if not rule.ok_scalar(float(v.literal)):
                     raise Untranslatable(rule.message(label, float(v.literal)))
             elif v.check:
-                tests.append(v.check)
+                pairs.append((v, _maker(v.check)))
             elif v.runtime:
-                x = paren(v.text)
                 # A nested call's result is a number or an error: its bounds are enough.
-                test = _rule_test(rule, x, self._is_call(param))
-                tests.append(f'(({x}="")+{test})' if v.optional else test)
-        return list(self.text_tests) + tests
+                number_only = self._is_call(param)
+
+                def make(x, rule=rule, number_only=number_only, optional=v.optional):
+                    x = paren(x)
+                    test = _rule_test(rule, x, number_only)
+                    return f'(({x}="")+{test})' if optional else test
+                pairs.append((v, make))
+        return text_tests + pairs
+
+
+def _maker(check):
+    return check if callable(check) else (lambda _x, c=check: c)
+
+
+def _tests_text(tests: list[str]) -> str:
+    return "*".join(dict.fromkeys(t for t in tests if t))
+
+
+def _is_plain(text_: str) -> bool:
+    """A reference or a name as typed: short enough to test where it is used."""
+    return bool(_ATOM.fullmatch(text_)) or (text_.startswith("'") and bool(_ATOM.fullmatch(text_.split("!")[-1])))
+
+
+def _hoisted(call: _Call, template: str, limit: int) -> str:
+    """Cell mode: every labelled quantity of `call` becomes a Workings cell (call.hoist) and the
+    visible formula is what is left: the twin's arithmetic on those cells. Checks go where the
+    value is made (an argument used: `IF(blank, default, IF(checks, value, NA()))`); a plain
+    reference's checks stay in the visible formula unless that would pass `limit` characters."""
+    call.fill(template)  # first fill: every value and lookup made (steps in place)
+    pairs = call.guard_pairs()
+    tests: dict[int, list] = {}
+    outer = []
+    for v, make in pairs:
+        if v is None:
+            outer.append(make(""))
+        else:
+            tests.setdefault(id(v), []).append(make)
+    plain = []
+    for v in list(call.cache.values()):
+        if v.label is None or v.text.startswith(MARK):
+            continue
+        makers = tests.pop(id(v), [])
+        if v.maybe:
+            plain.append((v, makers))
+            continue
+        _hoist_value(call, v, makers, outer)
+    for v, makers in plain:
+        outer.extend(m(v.text) for m in makers)
+    for mk in tests.values():  # values without a label (none expected): test them where used
+        outer.extend(m("") for m in mk)
+
+    def visible() -> str:
+        call.steps_hoisted = True
+        body = call.fill(template)
+        if call.fn.returns != "text" and call.fn.formula is not None and not _ARITHMETIC.search(
+                "".join(_STRINGS.split(body)[0::2])):
+            body = f"{paren(body)}+0"  # a blank quantity (an input left empty) is #N/A here, not blank
+        guard = _tests_text(outer)
+        return f"IFERROR(IF({guard},{body},NA()),NA())" if guard else f"IFERROR({body},NA())"
+
+    out = visible()
+    if (call.strict or estimated_length(out) > limit) and plain:  # a long formula: plain references get their own checked cells
+        for v, makers in plain:
+            for m in makers:
+                t = m(v.text)
+                if t in outer:
+                    outer.remove(t)
+            v.maybe = False
+            _hoist_value(call, v, makers, outer)
+        out = visible()
+    return out
+
+
+def _hoist_value(call: _Call, v: _Value, makers: list, outer: list) -> None:
+    """One labelled value into a Workings cell; its checks inside the cell when they read the
+    value's own inputs, else (tests of a looked-up figure) beside it in the visible formula."""
+    raw = v.text
+    m = re.fullmatch(r'IF\((.+?)="",([^,()]+|"[^"]*"),\1\)', raw)  # IF(t="",default,t): an argument used
+    if m and makers and _is_plain(m.group(1)):
+        t, default = m.group(1), m.group(2)
+        if not _ATOM.fullmatch(default) or re.fullmatch(r"[0-9.E+-]+", default):
+            dflt = default  # a number, checked in Python
+        else:  # a named assumption: checked once, in its own cell
+            dflt = call.hoist(f"{default}, checked", f"IF({_tests_text([mk(default) for mk in makers])},{default},NA())")
+        v.text = call.hoist(v.label, f'IF({t}="",{dflt},IF({_tests_text([mk(t) for mk in makers])},{t},NA()))')
+        return
+    folded = f"IF({_tests_text([mk(raw) for mk in makers])},{raw},NA())" if makers else raw
+    if _is_plain(raw) and not raw.startswith(MARK):  # an empty cell stays blank ("" rather than 0)
+        folded = f'IF({raw}="","",{folded})'
+    
+    if estimated_length(folded) <= LIMIT - 10 and (not makers or _is_plain(raw) or len(raw) <= 60):
+        v.text = call.hoist(v.label, folded)
+        return
+    v.text = call.hoist(v.label, raw)
+    outer.extend(mk(v.text) for mk in makers)
 
 
 def model_terms(fn: Function) -> list[str]:
@@ -577,16 +897,26 @@ def get_model_spec() -> Function:
     return REGISTRY["MODEL_SPEC"]
 
 
-def render(fn: Function, args: list[Expr], table: Table | None, models: Table | None = None) -> str:
+def render(fn: Function, args: list[Expr], table: Table | None, models: Table | None = None,
+           hoist: Hoister | None = None, names: dict | None = None, strict: bool = False) -> str:
     """The twin of `fn(*args)` as formula text (no leading "="), or Untranslatable. `models`:
-    the workbook's Models sheet (modelsheet.find_table), where model names are looked up."""
+    the workbook's Models sheet (modelsheet.find_table), where model names are looked up.
+    `hoist`: cell mode, quantities go to Workings cells (markers in the text); `names`: the
+    workbook's named assumptions (name -> value) that defaults may point at."""
     if fn.name == "MODEL_SPEC":
         return _model_spec(args, models)
     if not fn.twin:
         raise Untranslatable(f"{fn.name} has no native twin")
     out = ""
+    if hoist is not None:
+        call = _Call(fn, args, table, True, models, hoist, names)
+        call.strict = strict
+        out = _hoisted(call, fn.twin, LIMIT)
+        if estimated_length(out) < MAX_FORMULA - 100:
+            return out
+        raise Untranslatable(f"its twin would be {len(out):,} characters, beyond Excel's {MAX_FORMULA:,}")
     for guard_calls in (True, False):
-        call = _Call(fn, args, table, guard_calls, models)
+        call = _Call(fn, args, table, guard_calls, models, None, names)
         value = call.fill(fn.twin)
         tests = call.guard()
         out = f"IF({'*'.join(tests)},{value},NA())" if tests else value

@@ -1,0 +1,227 @@
+"""The Workings sheet of a hand-off copy: one labelled cell per quantity a translated formula uses.
+
+A scalar call's twin (handoff.twins, cell mode) keeps in its own cell only the arithmetic of the
+engine formula; the quantities it reads (the GPU's row on the GPUs sheet, the peak used, the MFU
+used with its default, a decode step's memory time...) each get a row here: the quantity's name,
+its formula, and the first cell that uses it. A reviewer follows a reference from a result to a
+labelled row, instead of reading one 3,000-character formula (issue 15). Identical quantities are
+one row, so a GPU's row is looked up once however many formulas use it.
+
+The sheet is the hand-off's own, written as XML here (inline strings, no styles), so the user's
+shared strings and styles parts stay as they were. With --recalc its values are LibreOffice's.
+"""
+
+from __future__ import annotations
+
+from flopsheet.errors import FlopsheetError
+import re
+from array import array
+
+from flopsheet.exceltext import a1, column_letter, sheet_prefix
+from flopsheet.handoff import sheetxml
+from flopsheet.handoff.twins import MARK, _MARKER
+
+SHEET = "Workings"
+FIRST_ROW = 5  # rows 1-4: title, how to read it, the helper columns' callers, headers
+HELPER_COL = 5  # E: the first helper column (D stays empty between the list and them)
+MAX_ROW = 1_048_576
+_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+TITLE = "Workings: the quantities the copy's formulas use"
+HOW = ("Each cell here is one quantity a formula on another sheet reads (its address appears in that formula). "
+       "Columns A:C list quantities with what they are and the first cell using them; from column E, helper columns "
+       "work a table out row by row: row 9 of a helper column serves row 9 of the sheet named above its label. "
+       "Edit inputs on their own sheets; these cells recalculate from them.")
+HEADERS = ("Quantity", "Value", "First used by")
+
+
+class Workings:
+    """The Workings sheet being planned. Two regions:
+    * the list (columns A:C from row 5): a quantity that does not move with its caller's row
+      (the row of "H100 SXM" on the GPUs sheet, a step of the Inference sheet's card), one row
+      each: what it is, its formula, the first cell using it;
+    * helper columns (from column E): a quantity of a row-by-row table (it reads its caller's row)
+      sits in the caller's own row number, one column per kind of quantity and calling sheet, its
+      label in row 4, so Workings row 9 works out Training row 9."""
+
+    def __init__(self, sheetnames):
+        taken = {s.lower() for s in sheetnames}
+        title, n = SHEET, 1
+        while title.lower() in taken:
+            n += 1
+            title = f"{SHEET} ({n})"
+        self.title = title
+        self.prefix = sheet_prefix(title)
+        self.rows: list[tuple[str, str, str]] = []  # the list: (label, formula without "=", first used by)
+        self.columns: dict[tuple, int] = {}  # (calling sheet, row form, label) -> helper column
+        # per helper column: (label, for which cells, row form, rows). Every cell of a column is its
+        # row form at that row, so a column keeps the form once and its rows as 4-byte integers
+        # (100,000 rows of six quantities: 2.4 MB, not 600,000 formula strings).
+        self.column_heads: list[tuple[str, str, str, array]] = []
+        self._by_text: dict[str, str] = {}  # the list's formulas -> their addresses
+        self._row_key = None  # the calling (sheet, row) whose helper cells `_row_seen` holds
+        self._row_seen: dict[str, str] = {}
+        self.longest = (0, "")  # the longest Workings formula and its address
+
+    @property
+    def count(self) -> int:
+        return len(self.rows) + sum(len(h[3]) for h in self.column_heads)
+
+    def _note_length(self, formula: str, where: str) -> None:
+        if len(formula) + 1 > self.longest[0]:
+            self.longest = (len(formula) + 1, self.prefix + where)
+
+    def add(self, label: str, formula: str, used_by: str, at: tuple | None = None) -> str:
+        """The address of the cell holding `formula` (a new one, or the one that already does).
+        `at`: (calling sheet, its row, its column letter) puts a quantity that reads the caller's
+        row into that row of a helper column."""
+        ref = self._by_text.get(formula)
+        if ref is not None:
+            return ref
+        form = _row_form(formula, at[1]) if at is not None and at[1] >= FIRST_ROW else None
+        if form is not None:
+            if self._row_key != at[:2]:  # a row's quantities are shared only within that row
+                self._row_key, self._row_seen = at[:2], {}
+            ref = self._row_seen.get(formula)
+            if ref is not None:
+                return ref
+            key = (at[0], form, label)
+            col = self.columns.get(key)
+            if col is None:
+                col = self.columns[key] = HELPER_COL + len(self.column_heads)
+                if col > 16384:
+                    raise FlopsheetError("the Workings sheet has no columns left for helper columns", "input")
+                self.column_heads.append((label, f"for {sheet_prefix(at[0])}{at[2]} row by row", form, array("i")))
+                self._note_length(formula, f"{column_letter(col)}{at[1]}")
+            rows = self.column_heads[col - HELPER_COL][3]
+            if rows and rows[-1] == at[1]:  # the same kind of quantity twice in a row, with other inputs
+                raise FlopsheetError(f"internal error: two quantities for helper column {column_letter(col)} "
+                                     f"in row {at[1]}", "input")
+            rows.append(at[1])
+            ref = self._row_seen[formula] = f"{self.prefix}${column_letter(col)}{at[1]}"
+            return ref
+        else:
+            row = FIRST_ROW + len(self.rows)
+            if row > MAX_ROW:
+                raise FlopsheetError(f"the Workings sheet is full ({MAX_ROW:,} rows)", "input")
+            self.rows.append((label, formula, used_by))
+            ref = f"{self.prefix}$B${row}"
+            self._note_length(formula, f"B{row}")
+        self._by_text[formula] = ref
+        return ref
+
+    def place(self, text: str, helpers: list, used_by: str, at: tuple | None = None) -> str:
+        """`text` (a translated formula with markers) with each marker the address of its
+        quantity's cell; only the quantities the formula reaches get cells."""
+        if MARK not in text:
+            return text
+        reached: set[int] = set()
+        todo = [int(i) for i in _MARKER.findall(text)]
+        while todo:
+            i = todo.pop()
+            if i not in reached:
+                reached.add(i)
+                todo.extend(int(j) for j in _MARKER.findall(helpers[i].text))
+        refs: dict[int, str] = {}
+        for i in sorted(reached):  # a helper refers only to earlier ones
+            h = helpers[i]
+            refs[i] = self.add(h.label, _MARKER.sub(lambda m: refs[int(m.group(1))], h.text), used_by, at)
+        return _MARKER.sub(lambda m: refs[int(m.group(1))], text)
+
+    def sheet_xml(self, values=None) -> bytes:
+        """The sheet's part, whole (see `pieces`)."""
+        return b"".join(self.pieces(values))
+
+    def pieces(self, values=None):
+        """The sheet's part, row by row; `values` (title -> computed sheet) fills the formulas'
+        cached values (--recalc)."""
+        from flopsheet.handoff.sheetplan import computed, value_xml
+
+        pat = sheetxml.pattern_of(b'<worksheet xmlns="' + _NS.encode() + b'">')
+
+        def text_cell(r, c, s):
+            return (b'<c r="' + a1(c, r).encode() + b'" t="inlineStr"><is><t>' + sheetxml.escape(s)
+                    + b"</t></is></c>")
+
+        def formula_cell(r, c, formula):
+            ok, v = computed(values, self.title, r, c) if values is not None else (False, None)
+            t, content = value_xml(pat, v, True) if ok else (None, b"")
+            return (b'<c r="' + a1(c, r).encode() + b'"' + (b' t="' + t + b'"' if t else b"") + b"><f>"
+                    + sheetxml.escape_formula(formula) + b"</f>" + content + b"</c>")
+
+        heads = self.column_heads
+        helper_rows: dict[int, list[int]] = {}  # row -> the helper columns with a cell there
+        for i, (_, _, _, rows) in enumerate(heads):
+            for r in rows:
+                helper_rows.setdefault(r, []).append(HELPER_COL + i)
+        last_col = max(3, HELPER_COL + len(heads) - 1)
+        last_row = max([4, FIRST_ROW + len(self.rows) - 1, *helper_rows])
+        yield (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="' + _NS.encode()
+               + b'"><dimension ref="A1:' + a1(last_col, last_row).encode() + b'"/>'
+               b'<sheetViews><sheetView workbookViewId="0"><pane ySplit="4" topLeftCell="A5" activePane="bottomLeft"'
+               b' state="frozen"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
+               b'<cols><col min="1" max="1" width="60" customWidth="1"/><col min="2" max="2" width="18" '
+               b'customWidth="1"/><col min="3" max="3" width="22" customWidth="1"/>'
+               + (b'<col min="%d" max="%d" width="24" customWidth="1"/>' % (HELPER_COL, last_col) if heads else b"")
+               + b"</cols><sheetData>")
+        yield b'<row r="1">' + text_cell(1, 1, TITLE) + b"</row>"
+        yield b'<row r="2">' + text_cell(2, 1, HOW) + b"</row>"
+        if heads:
+            yield b'<row r="3">' + b"".join(text_cell(3, HELPER_COL + i, h[1]) for i, h in enumerate(heads)) + b"</row>"
+        yield (b'<row r="4">' + b"".join(text_cell(4, c, h) for c, h in enumerate(HEADERS, 1))
+               + b"".join(text_cell(4, HELPER_COL + i, h[0]) for i, h in enumerate(heads)) + b"</row>")
+        for r in range(FIRST_ROW, last_row + 1):
+            i = r - FIRST_ROW
+            cells = []
+            if i < len(self.rows):
+                label, formula, used_by = self.rows[i]
+                cells += [text_cell(r, 1, label), formula_cell(r, 2, formula), text_cell(r, 3, used_by)]
+            for c in sorted(helper_rows.get(r, ())):
+                cells.append(formula_cell(r, c, _at_row(heads[c - HELPER_COL][2], r)))
+            if cells:
+                yield b'<row r="' + str(r).encode() + b'">' + b"".join(cells) + b"</row>"
+        yield b"</sheetData></worksheet>"
+
+
+_A1 = re.compile(r"(?<![A-Za-z0-9_.$])(\$?)([A-Za-z]{1,3})(\$?)([0-9]{1,7})(?![A-Za-z0-9_(!])")
+_STRINGS = re.compile(r"(\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*')")
+
+
+_OFFSET = "\x02"  # a row offset in a row form (never in formula text)
+_OFFSETS = re.compile(_OFFSET + r"(-?\d+)" + _OFFSET)
+
+
+def _at_row(form: str, row: int) -> str:
+    """A helper column's formula at `row`: its row form with each offset added to `row`."""
+    return _OFFSETS.sub(lambda m: str(row + int(m.group(1))), form)
+
+
+def _row_form(formula: str, row: int) -> str | None:
+    """`formula` with each row-relative reference's row written as an offset from `row`; None
+    when it has none (the quantity does not move with its caller's row)."""
+    parts = _STRINGS.split(formula)
+    moved = False
+    for i in range(0, len(parts), 2):
+        def enc(m):
+            nonlocal moved
+            if m.group(3):
+                return m.group(0)
+            moved = True
+            return f"{m.group(1)}{m.group(2)}{_OFFSET}{int(m.group(4)) - row}{_OFFSET}"
+        parts[i] = _A1.sub(enc, parts[i])
+    return "".join(parts) if moved else None
+
+
+def expanded(formula: str, workings_formula) -> str:
+    """`formula` with every Workings reference replaced by that cell's formula, in parentheses,
+    recursively: the one formula the cells stand for (tests compare it with what a twin used to
+    be). `workings_formula(title, "G9")` returns a Workings cell's formula text, without "="."""
+    pattern = re.compile(r"(?:'((?:[^']|'')*)'|(" + SHEET + r"))!\$([A-Z]{1,3})\$?(\d+)")
+
+    def sub(m):
+        title = m.group(1).replace("''", "'") if m.group(1) is not None else m.group(2)
+        if not title.startswith(SHEET):
+            return m.group(0)
+        inner = workings_formula(title, f"{m.group(3)}{m.group(4)}")
+        return "(" + expanded(inner, workings_formula) + ")"
+
+    return pattern.sub(sub, formula)
