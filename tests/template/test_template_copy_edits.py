@@ -161,3 +161,35 @@ def test_no_cell_of_either_edition_shows_an_error(lang, soffice, gnumeric, tmp_p
     assert _errors(out) == []
     assert _errors(recalculate_gnumeric(out, tmp_path / f"gnumeric-{lang}.xlsx")) == []
     assert_valid(out)
+
+
+def test_a_gpu_added_below_the_table_serves_the_inference_sheet(files, soffice, gnumeric, tmp_path):
+    """A GPU typed in the first row under the GPUs table (here a clone of the H100 SXM row under a new
+    name) and chosen on the Inference sheet's serving card gives the H100's figures in both engines:
+    the copy's look-ups cover rows added at the bottom (whole columns), not only the shipped rows."""
+    from flopsheet.recalc import recalculate, recalculate_gnumeric
+    from flopsheet.template.build import build_workbook
+
+    _, ctx = build_workbook(audience="copy")
+    gpu_cell = ctx.cells[("Inference", "s_gpu")].replace("$", "")
+    outputs = [ctx.cells[("Inference", k)].replace("$", "") for k in ("s_kv", "s_weights", "s_fit", "s_capacity",
+                                                                       "s_replicas", "s_gpus")]
+    _, xlsx, _ = files
+    wb = openpyxl.load_workbook(xlsx)
+    gpus = wb["GPUs"]
+    row = {c.value: c.row for c in gpus["A"] if c.value}
+    new = max(row.values()) + 1
+    for c in gpus[row["H100 SXM"]]:
+        if c.value is not None and not (isinstance(c.value, str) and c.value.startswith("=")):
+            gpus.cell(new, c.column, c.value)
+    gpus.cell(new, 1, "Acme Clone")
+    assert wb["Inference"][gpu_cell].value == "H100 SXM"
+    wb["Inference"][gpu_cell] = "Acme Clone"
+    edited = tmp_path / "acme.xlsx"
+    wb.save(edited)
+    for engine in (recalculate, recalculate_gnumeric):
+        base = openpyxl.load_workbook(engine(xlsx, tmp_path / f"base-{engine.__name__}.xlsx"), data_only=True)
+        got = openpyxl.load_workbook(engine(edited, tmp_path / f"acme-{engine.__name__}.xlsx"), data_only=True)
+        for cell in outputs:
+            want, have = base["Inference"][cell].value, got["Inference"][cell].value
+            assert isinstance(want, (int, float)) and have == pytest.approx(want, rel=1e-12), (engine.__name__, cell)

@@ -55,6 +55,7 @@ def run_handoff(args) -> int:
     from flopsheet.errors import FlopsheetError
     from flopsheet.handoff.copy import handoff
     from flopsheet.handoff.evaluate import stderr_progress
+    from flopsheet.handoff.twins import LIMIT
     from flopsheet.recalc import LIBREOFFICE_MISSING, find_soffice
 
     if args.recalc and find_soffice() is None:
@@ -70,6 +71,11 @@ def run_handoff(args) -> int:
     extra = f"; {rep.converted} text magnitudes made numbers" if rep.converted else ""
     print(f"wrote {args.output}: {rep.translated} cells translated to native formulas, "
           f"{len(rep.frozen)} frozen to values{extra}")
+    if rep.workings:
+        print(f"  the quantities they use are {rep.workings:,} labelled cells of the Workings sheet")
+    if rep.longest[0]:
+        over = f" (over the {LIMIT} characters a reviewer reads at a glance)" if rep.longest[0] > LIMIT else ""
+        print(f"  longest formula written: {rep.longest[0]:,} characters, {rep.longest[1]}{over}")
     return 0
 
 

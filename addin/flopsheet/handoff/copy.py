@@ -108,6 +108,8 @@ def handoff(src, dst, *, force: bool = False, recalc: bool = False, warn=None, p
         if job.workings is not None and job.workings.count:
             job.new_sheets.append((job.workings.title, job.workings.pieces))  # values: --recalc's
             rep.workings = job.workings.count
+            rep.notes.append(f'added sheet "{job.workings.title}" with the {rep.workings:,} quantities the translated '
+                             "formulas use, each labelled (helper columns row by row beside a list)")
             w_len, w_where = job.workings.longest
             if w_len > rep.longest[0]:
                 rep.longest = (w_len, w_where)

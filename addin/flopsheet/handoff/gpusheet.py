@@ -59,6 +59,12 @@ _FIELD_BY_KEY["gpu"] = NAME
 _FIELD_BY_KEY.update({header_key(p): f for p, f in catalog.PRECISION_FIELDS.items()})
 
 
+# Form-factor and memory words people type after a model number ("B200 SXM", "H100 80GB"): Python
+# resolves them by model number (catalog.names); the key table lists each spelling Python resolves
+# to that very GPU, so a formula finds it too.
+_FORM_WORDS = ("sxm", "sxm4", "sxm5", "sxm6", "pcie", "oam", "nvl", "hbm3", "hbm3e")
+
+
 def key_rows() -> list[tuple[str, str]]:
     """(normalised spelling, canonical name) for every name, alias and full name, sorted."""
     seen: dict[str, str] = {}
@@ -68,6 +74,19 @@ def key_rows() -> list[tuple[str, str]]:
             base = normalise_key(label)
             for prefix in prefixes:
                 seen.setdefault(prefix + base, gpu.name)
+    for gpu in catalog.all_gpus():
+        words = [*_FORM_WORDS, f"{gpu.memory_gb:g}gb" if gpu.memory_gb else None]
+        for label in (gpu.name, *gpu.aliases):
+            for word in filter(None, words):
+                spelling = f"{label} {word}"
+                key = normalise_key(spelling)
+                if key in seen:
+                    continue
+                try:
+                    if catalog.resolve(spelling, selectable_only=False).name == gpu.name:
+                        seen[key] = gpu.name
+                except Exception:  # noqa: BLE001 - a spelling Python refuses is simply not listed
+                    pass
     return sorted(seen.items())
 
 

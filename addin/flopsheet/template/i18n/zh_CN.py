@@ -487,8 +487,8 @@ STRINGS = {
         "来自 GPUs 工作表（下拉列表）",
     "Peak used for compute-bound parts":
         "计算受限部分所用的峰值",
-    "The seed's 46.2%":
-        "原始报告的 46.2%",
+    "The seed's 46.2%; blank: DefaultMFU (Start sheet)":
+        "原始报告的 46.2%；留空则取 DefaultMFU（开始页）",
     "Batch (requests decoded together)":
         "批大小（同时解码的请求数）",
     "requests":
@@ -889,16 +889,16 @@ STRINGS = {
         "如何使用本副本（无需加载项）",
     "1. Change an assumption below (yellow): every formula that names it (DefaultMFU, PUE, BwEfficiency...) recalculates.":
         "1. 修改下方的假设（黄色）：所有引用它的公式（DefaultMFU、PUE、BwEfficiency……）都会重新计算。",
-    "2. GPUs sheet: edit a datasheet figure or price (every sheet looks figures up there by GPU name), or add a GPU in the first empty row below the table for use on the Training sheet.":
-        "2. GPUs 工作表：修改数据手册数值或价格（各工作表都按 GPU 名称在那里查找数值），或在表格下方第一个空行添加 GPU，供 Training 工作表使用。",
+    "2. GPUs sheet: edit a datasheet figure or price (every sheet looks figures up there by GPU name), or add a GPU in the first empty row below the table: Training, Inference and Economics find it by its name.":
+        "2. GPUs 工作表：修改数据手册数值或价格（各工作表都按 GPU 名称在那里查找数值），或在表格下方第一个空行添加 GPU：Training、Inference 和 Economics 按名称找到它。",
     "3. Training sheet: type a new scenario in the next empty yellow row; its formulas, checks and the chart are already in place. Blank MFU, precision or price mean the defaults named on this sheet.":
         "3. Training 工作表：在下一个空的黄色行输入新情景；公式、校验和图表都已就绪。MFU、精度或价格留空即采用本工作表中命名的默认值。",
-    "4. Each result's formula is native arithmetic on labelled cells (helper columns show the GPU row, peak, TDP, MFU and price used); the Sources sheet gives the paper or datasheet behind each figure.":
-        "4. 每个结果的公式都是基于带标签单元格的原生算术（辅助列显示所用的 GPU 行号、峰值、TDP、MFU 和价格）；Sources 工作表给出每个数值背后的论文或数据手册。",
+    "4. Each result's formula is short native arithmetic on labelled cells: Training's helper columns show the GPU row, peak, TDP, MFU and price used, and the Workings sheet holds every other quantity a formula uses (a GPU's row, the peak and memory used, a decode step's time...), one labelled cell each. The Sources sheet gives the paper or datasheet behind each figure.":
+        "4. 每个结果的公式都是基于带标签单元格的简短原生算术：Training 的辅助列显示所用的 GPU 行号、峰值、TDP、MFU 和价格，Workings 工作表则存放公式用到的其他每个量（GPU 所在行、所用峰值和显存、一步解码的时间……），每个量一个带标签的单元格。Sources 工作表给出每个数值背后的论文或数据手册。",
     "The workbook was written by flopsheet; its Python add-in version (flopsheet.xlsm) computes the same figures with functions such as GPU_DAYS, listed below for reference.":
         "本工作簿由 flopsheet 生成；其 Python 加载项版本（flopsheet.xlsm）用 GPU_DAYS 等函数计算相同的数值，下面列出以供参考。",
-    "Every figure the workbook uses comes from this sheet: peaks, memory, bandwidth, TDP and prices are looked up by GPU name, so an edit here changes every result on recalculation. A GPU added below the table is found by the Training and Multimodal sheets; the Inference formulas look up the catalog's rows only (edit a row there). Prices are not datasheet figures: the $/GPU-hour column shows the Economics sheet's price table (date and source per row); edit prices there.":
-        "工作簿用到的每个数值都来自本工作表：峰值、显存、带宽、TDP 和价格都按 GPU 名称查找，因此在此修改后，重新计算时所有结果随之改变。在表格下方添加的 GPU 可被 Training 和 Multimodal 工作表找到；Inference 的公式只查找目录中的行（请在目录行中修改）。价格不是数据手册数值：美元/GPU·小时一列显示经济性工作表中的价格表（每行注明日期和来源）；请在那里修改价格。",
+    "Every figure the workbook uses comes from this sheet: peaks, memory, bandwidth, TDP and prices are looked up by GPU name, so an edit here changes every result on recalculation, and a GPU added below the table is found by every sheet. Prices are not datasheet figures: the $/GPU-hour column shows the Economics sheet's price table (date and source per row); edit prices there.":
+        "工作簿用到的每个数值都来自本工作表：峰值、显存、带宽、TDP 和价格都按 GPU 名称查找，因此在此修改会在重新计算时改变所有结果，在表格下方新添加的 GPU 也能被每个工作表找到。价格不是数据手册数值：美元/GPU·小时一列显示经济性工作表中的价格表（每行注明日期和来源）；请在那里修改价格。",
     "Inputs are yellow. Every formula is native Excel and recalculates in any spreadsheet.":
         "黄色为输入。所有公式都是原生 Excel 公式，在任何电子表格软件中都能重新计算。",
     "Inputs are yellow. Every formula is native Excel; peaks, memory and bandwidth are looked up on the GPUs sheet by GPU name, so edits there flow through.":
@@ -1158,8 +1158,8 @@ STRINGS = {
         '参数为原始个数，以十亿显示；激活参数指每个词元使用的参数（混合专家模型从显存读取全部参数，但只用激活参数计算）。空白数字表示未公布或未经证实（见“空白原因”），或不适用于该架构。',
     'Edit any figure, or add a model in the first empty row below the table: Inference looks figures up here by name (grey keys in row 5). Functions given a model name (e.g. DECODE_MS("DeepSeek-V3",...)) read the add-in\'s built-in catalog; type numbers instead to use your own.':
         '可修改任一数字，或在表格下方第一个空行添加模型：推理表按名称在此查找数字（第 5 行灰色键）。传入模型名称的函数（如 DECODE_MS("DeepSeek-V3",...)）读取加载项内置目录；要使用自己的数字，请直接输入数字。',
-    "Edit any figure: the Inference formulas that name a model look its figures up in this table's rows by name (grey keys in row 5), so an edit here changes every result on recalculation.":
-        '可修改任一数字：推理表中写明模型名称的公式按名称在本表各行查找数字（第 5 行灰色键），因此在此修改会在重新计算时改变所有结果。',
+    "Edit any figure, or add a model in the first empty row below the table: the Inference formulas that name a model look its figures up in this table's rows by name (grey keys in row 5), so an edit here changes every result on recalculation.":
+        '可修改任一数字，或在表格下方第一个空行添加模型：推理表中写明模型名称的公式按名称在本表各行查找数字（第 5 行灰色键），因此在此修改会在重新计算时改变所有结果。',
     'Model':
         '模型',
     'Total (parameters)':
@@ -1236,8 +1236,8 @@ STRINGS = {
         '仅屋顶线模型的结果：忽略预填充，并按平均时段配置',
     'KV cache of one request':
         '单个请求的 KV 缓存',
-    'SERVING_GPUS: prefill + decode compute at the peak hour, largest batch under the latency target that fits in memory (parameters from the Models sheet; 0.8 bandwidth, 0.4 MFU)':
-        'SERVING_GPUS：高峰时段的预填充 + 解码算力，在延迟目标内且放得进显存的最大批（参数来自模型表；带宽效率 0.8，MFU 0.4）',
+    'SERVING_GPUS: prefill + decode compute at the peak hour, largest batch under the latency target that fits in memory (parameters from the Models sheet; BwEfficiency, DefaultMFU)':
+        'SERVING_GPUS：高峰时段的预填充 + 解码算力，在延迟目标内且放得进显存的最大批（参数来自模型表；带宽效率 BwEfficiency，MFU 取 DefaultMFU）',
     'SERVING_GPUS counts what the decode-only rows leave out: prefilling each prompt (2 x params x prompt tokens plus causal attention) takes compute on the same GPUs, and the fleet must carry the busiest hour.':
         'SERVING_GPUS 计入了仅解码各行遗漏的部分：每个提示词的预填充（2 × 参数 × 提示词元，加因果注意力）占用同一批 GPU 的算力，且集群必须承受最忙时段。',
     'Mixture of experts: DeepSeek-V3 on 8 H200s (FP8)':

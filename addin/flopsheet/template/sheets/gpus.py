@@ -54,10 +54,9 @@ def notes() -> tuple[str, ...]:
 
 
 COPY_NOTE = ("Every figure the workbook uses comes from this sheet: peaks, memory, bandwidth, TDP and prices are "
-             "looked up by GPU name, so an edit here changes every result on recalculation. A GPU added below the "
-             "table is found by the Training and Multimodal sheets; the Inference formulas look up the catalog's "
-             "rows only (edit a row there). Prices are not datasheet figures: the $/GPU-hour column shows the Economics "
-             "sheet's price table (date and source per row); edit prices there.")
+             "looked up by GPU name, so an edit here changes every result on recalculation, and a GPU added below "
+             "the table is found by every sheet. Prices are not datasheet figures: the $/GPU-hour column shows the "
+             "Economics sheet's price table (date and source per row); edit prices there.")
 NOTES = (
     "Peaks are DENSE (no 2:4 sparsity): a vendor's headline figure = dense x sparsity factor. An empty cell is a "
     "format the chip lacks, or a figure that is unconfirmed or not published (see 'Empty because').",

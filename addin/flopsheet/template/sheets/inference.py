@@ -37,7 +37,7 @@ def _request(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     b.input("prompt", "Prompt tokens", q.prompt_tokens, "tokens", st.WHOLE)
     b.input("output", "Answer tokens", q.output_tokens, "tokens", st.WHOLE)
     _gpu_inputs(ws, b, "", q.gpu, q.precision)
-    b.input("mfu", "MFU", q.mfu, "fraction", st.PCT, note="The seed's 46.2%")
+    b.input("mfu", "MFU", q.mfu, "fraction", st.PCT, note="The seed's 46.2%; blank: DefaultMFU (Start sheet)")
     b.input("batch", "Batch (requests decoded together)", q.batch, "requests", st.WHOLE)
     b.input("bytes", "Bytes per parameter", q.bytes_per_param, "bytes", st.ONE_DP, note="2 = FP16/BF16")
     b.input("tp", "GPUs in tensor parallel", q.gpus, "GPUs", st.WHOLE, note="350 GB of weights need several A100s")
@@ -50,13 +50,14 @@ def _request(ws: Worksheet, ctx: Ctx, b: Block) -> None:
            note="Seed row 4: 2 x params x tokens = 1.12E+14")
     b.calc("kv", "KV cache for the request", "=KV_CACHE_GB({layers},{kv_heads},{head_dim},{context},{batch})", "GB",
            st.TWO_DP)
-    b.calc("infer_s", "Seed's method: compute-bound, one GPU", "=INFER_SECONDS({flops},{peak},{mfu})",
+    b.calc("infer_s", "Seed's method: compute-bound, one GPU", "=INFER_SECONDS({flops},{peak},IF({mfu}=\"\",DefaultMFU,{mfu}))",
            "s", st.THREE_DP, note="Seed row 5: 0.78 s")
     b.calc("decode_ms", "Roofline: one decode step",
-           "=DECODE_MS({params},{gpu},{batch},{bytes},{tp},{kv},BwEfficiency,{mfu},{precision})", "ms", st.ONE_DP,
+           "=DECODE_MS({params},{gpu},{batch},{bytes},{tp},{kv},BwEfficiency,IF({mfu}=\"\",DefaultMFU,{mfu}),{precision})", "ms", st.ONE_DP,
            note="max(bytes read / bandwidth, FLOPs / peak), on the tensor-parallel GPUs")
     b.calc("response_s", "Roofline: whole answer",
-           "=RESPONSE_SECONDS({params},{prompt},{output},{gpu},{batch},{bytes},{tp},{kv},BwEfficiency,{mfu},"
+           "=RESPONSE_SECONDS({params},{prompt},{output},{gpu},{batch},{bytes},{tp},{kv},BwEfficiency,"
+           "IF({mfu}=\"\",DefaultMFU,{mfu}),"
            "{precision})", "s", st.TWO_DP, note="Prefill (compute-bound) + one decode step per answer token. The Seed "
            "check and README say 8.05 s: the same call without the KV cache (reading its 1.5 GB each step: 8.087 s vs 8.053 s)")
     b.calc("ratio", "Roofline / seed", "={response_s}/{infer_s}", "x", st.ONE_DP)
@@ -134,12 +135,10 @@ def _serving(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     # SERVING_GPUS takes the Models sheet's parameter count, not the name: the hand-off copy has no
     # native twin of its model form (all-reduces and prefill attention inside the largest-batch
     # search), and a dense 70B's all-reduces at this batch do not change the count (16 either way).
-    # bw_efficiency and mfu are left to the add-in's defaults (0.8 and 0.4, the BwEfficiency and
-    # DefaultMFU assumptions' values): with the names the copy's twin passes Excel's 8,192 characters.
     b.calc("s_gpus", "GPUs needed", "=SERVING_GPUS({s_requests},{s_prompt},{s_output},{s_params},{s_gpu},{s_tp},"
-           "{s_latency},{s_peak},{s_kv_seq},{s_bytes},,,{s_precision})", "GPUs", st.WHOLE,
+           "{s_latency},{s_peak},{s_kv_seq},{s_bytes},BwEfficiency,DefaultMFU,{s_precision})", "GPUs", st.WHOLE,
            note="SERVING_GPUS: prefill + decode compute at the peak hour, largest batch under the latency target "
-           "that fits in memory (parameters from the Models sheet; 0.8 bandwidth, 0.4 MFU)")
+           "that fits in memory (parameters from the Models sheet; BwEfficiency, DefaultMFU)")
     b.note("SERVING_GPUS counts what the decode-only rows leave out: prefilling each prompt (2 x params x prompt "
            "tokens plus causal attention) takes compute on the same GPUs, and the fleet must carry the busiest hour.")
 

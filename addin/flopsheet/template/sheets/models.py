@@ -86,8 +86,9 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
         i18n.pick("Edit any figure, or add a model in the first empty row below the table: Inference looks figures up "
                   "here by name (grey keys in row 5). Functions given a model name (e.g. DECODE_MS(\"DeepSeek-V3\",...)) "
                   "read the add-in's built-in catalog; type numbers instead to use your own.",
-                  "Edit any figure: the Inference formulas that name a model look its figures up in this table's rows "
-                  "by name (grey keys in row 5), so an edit here changes every result on recalculation."),
+                  "Edit any figure, or add a model in the first empty row below the table: the Inference formulas "
+                  "that name a model look its figures up in this table's rows by name (grey keys in row 5), so an "
+                  "edit here changes every result on recalculation."),
     )
     for r, text in enumerate(notes, start=2):
         st.set_text(ws.cell(r, 1), text, st.NOTE)

@@ -32,11 +32,13 @@ COPY_STEPS = (
     "1. Change an assumption below (yellow): every formula that names it (DefaultMFU, PUE, BwEfficiency...) "
     "recalculates.",
     "2. GPUs sheet: edit a datasheet figure or price (every sheet looks figures up there by GPU name), or add a "
-    "GPU in the first empty row below the table for use on the Training sheet.",
+    "GPU in the first empty row below the table: Training, Inference and Economics find it by its name.",
     "3. Training sheet: type a new scenario in the next empty yellow row; its formulas, checks and the chart "
     "are already in place. Blank MFU, precision or price mean the defaults named on this sheet.",
-    "4. Each result's formula is native arithmetic on labelled cells (helper columns show the GPU row, peak, "
-    "TDP, MFU and price used); the Sources sheet gives the paper or datasheet behind each figure.",
+    "4. Each result's formula is short native arithmetic on labelled cells: Training's helper columns show the "
+    "GPU row, peak, TDP, MFU and price used, and the Workings sheet holds every other quantity a formula uses "
+    "(a GPU's row, the peak and memory used, a decode step's time...), one labelled cell each. The Sources "
+    "sheet gives the paper or datasheet behind each figure.",
     "The workbook was written by flopsheet; its Python add-in version (flopsheet.xlsm) computes the same "
     "figures with functions such as GPU_DAYS, listed below for reference.",
 )

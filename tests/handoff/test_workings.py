@@ -1,0 +1,215 @@
+"""Issue 15: auditable hand-off formulas. A translated call keeps its arithmetic; the quantities it
+uses are labelled cells of the Workings sheet (handoff.workings), one look-up per GPU and row, in
+the caller's row for a table, and the whole still computes what Python computes."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import openpyxl
+import pytest
+
+from flopsheet.errors import FlopsheetError
+from flopsheet.functions import REGISTRY as F
+from flopsheet.handoff import twins, workings
+from flopsheet.handoff.copy import handoff
+from flopsheet.handoff.workings import FIRST_ROW, HELPER_COL, expanded
+
+ROWS = 40
+GPUS = ("H100", "A100", "MI300X", "B200 SXM")
+
+
+def _scenarios(path):
+    """A user's table from another writer (XlsxWriter): a call per column, GPU names and MFUs per
+    row (some MFUs blank: the default), and a summary card with fixed references."""
+    xlsxwriter = pytest.importorskip("xlsxwriter")
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Runs")
+    ws.write_row(0, 0, ["run", "params", "tokens", "gpu", "mfu", "price"])
+    for i in range(ROWS):
+        r = i + 2
+        ws.write_row(i + 1, 0, [f"run {i}", (1 + i) * 7e9, (1 + i) * 1.4e11, GPUS[i % 4]])
+        if i % 3:
+            ws.write_number(i + 1, 4, 0.3 + i / 200)
+        ws.write_number(i + 1, 5, 2.0)
+        for j, f in enumerate([f"=TRAIN_FLOPS(B{r},C{r})", f"=GPU_DAYS(G{r},D{r},E{r})",
+                               f"=TRAIN_COST(G{r},D{r},F{r},E{r})", f"=GPUS_NEEDED(G{r},D{r},90,E{r})",
+                               f'=DECODE_MS(B{r},D{r},8,2,8,,,E{r},"fp8")'], start=6):
+            ws.write_formula(i + 1, j, f)
+    card = wb.add_worksheet("Card")
+    card.write_column(0, 0, ["gpu", "params", "step ms", "serving GPUs", "fit"])
+    card.write_column(0, 1, ["H200", 7e10])
+    card.write_formula(2, 1, "=DECODE_MS($B$2,$B$1,64,2,4)")
+    card.write_formula(3, 1, "=SERVING_GPUS(1000000,1000,500,$B$2,$B$1,4,50,2,0.3)")
+    card.write_formula(4, 1, "=GPUS_TO_FIT(WEIGHTS_GB($B$2,2),$B$1)")
+    wb.close()
+    return path
+
+
+def _python(i: int) -> dict[str, float]:
+    params, tokens, gpu = (1 + i) * 7e9, (1 + i) * 1.4e11, GPUS[i % 4]
+    mfu = 0.3 + i / 200 if i % 3 else None
+    flops = F["TRAIN_FLOPS"](params, tokens)
+    try:  # the A100 has no fp8 peak: an error in Python, #N/A in the copy
+        decode = F["DECODE_MS"](params, gpu, 8, 2, 8, None, None, mfu, "fp8")
+    except FlopsheetError:
+        decode = "#N/A"
+    return {"G": flops, "H": F["GPU_DAYS"](flops, gpu, mfu), "I": F["TRAIN_COST"](flops, gpu, 2.0, mfu),
+            "J": F["GPUS_NEEDED"](flops, gpu, 90, mfu), "K": decode}
+
+
+@pytest.fixture(scope="module")
+def copied(tmp_path_factory):
+    d = tmp_path_factory.mktemp("workings")
+    src = _scenarios(d / "runs.xlsx")
+    dst = d / "copy.xlsx"
+    report = handoff(src, dst)
+    return d, dst, report
+
+
+def _formulas(wb):
+    return {f"{ws.title}!{c.coordinate}": c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
+            if isinstance(c.value, str) and c.value.startswith("=")}
+
+
+def test_every_formula_is_short_and_the_report_names_the_longest(copied):
+    _, dst, report = copied
+    formulas = _formulas(openpyxl.load_workbook(dst))
+    longest = max(formulas.items(), key=lambda kv: len(kv[1]))
+    print(f"\nuser copy: {len(formulas)} formulas, longest {len(longest[1])} ({longest[0]})")
+    assert len(longest[1]) <= twins.LIMIT
+    assert report.longest == (len(longest[1]), longest[0].replace("Runs!", "Runs!"))
+    assert report.workings == sum(1 for k in formulas if k.startswith("Workings!"))
+
+
+def test_quantities_of_a_row_sit_in_that_row_of_a_labelled_helper_column(copied):
+    _, dst, _ = copied
+    wb = openpyxl.load_workbook(dst)
+    w, runs = wb["Workings"], wb["Runs"]
+    for r in (2, 17, ROWS + 1):
+        refs = re.findall(r"Workings!\$([A-Z]+)(\$?)(\d+)", runs[f"H{r}"].value)
+        assert refs, runs[f"H{r}"].value
+        for col, dollar, row in refs:
+            cell = w[f"{col}{row}"]
+            if cell.column >= HELPER_COL:  # a helper column: the caller's own row, relative like a column's
+                assert (int(row), dollar) == (r, "")
+                assert w.cell(4, cell.column).value and "Runs!" in w.cell(3, cell.column).value
+            else:  # the list: labelled beside the formula
+                assert cell.column == 2 and w.cell(cell.row, 1).value and int(row) >= FIRST_ROW
+    labels = {w.cell(4, c).value for c in range(HELPER_COL, w.max_column + 1)}
+    assert {"mfu used (blank: 0.4)", "GPU as typed, checked (no wildcards)"} <= labels
+    assert any(str(x).startswith("bf16 peak TFLOPS used") for x in labels)
+
+
+def _calls(formula: str, name: str) -> list[str]:
+    """Every `name(...)` call's full text in `formula` (balanced parentheses)."""
+    out = []
+    for m in re.finditer(r"(?<![A-Za-z0-9_.])" + name + r"\(", formula):
+        depth, i = 0, m.end() - 1
+        for j in range(i, len(formula)):
+            depth += {"(": 1, ")": -1}.get(formula[j], 0)
+            if depth == 0:
+                out.append(formula[m.start():j + 1])
+                break
+    return out
+
+
+def _assert_no_repeated_lookup(formulas: dict) -> None:
+    repeated = {}
+    for where, f in formulas.items():
+        for name in ("MATCH", "VLOOKUP", "HLOOKUP"):
+            calls = _calls(f, name)
+            if len(calls) != len(set(calls)):
+                repeated[where] = f
+    assert not repeated, list(repeated.items())[:3]
+
+
+def test_no_formula_repeats_a_lookup(copied):
+    _, dst, _ = copied
+    _assert_no_repeated_lookup(_formulas(openpyxl.load_workbook(dst)))
+
+
+def test_no_formula_of_the_template_copy_repeats_a_lookup():
+    from pathlib import Path
+
+    committed = Path(__file__).resolve().parents[2] / "workbook" / "flopsheet.xlsx"
+    _assert_no_repeated_lookup(_formulas(openpyxl.load_workbook(committed)))
+
+
+def test_one_gpu_row_lookup_per_gpu_and_row(copied):
+    """The GPU's row is looked up once per calling row, however many of the row's calls read it."""
+    _, dst, _ = copied
+    wb = openpyxl.load_workbook(dst)
+    w = wb["Workings"]
+    matches = [c for col in w.iter_cols() for c in col
+               if isinstance(c.value, str) and "MATCH(" in c.value and "GPUs!" in c.value and "Runs!" not in c.value]
+    assert len(matches) == ROWS + 1  # a row's, and the card's (not one per call: five calls a row read the GPU)
+
+
+def _check_values(path, sheet_values):
+    runs = sheet_values["Runs"]
+    wrong = []
+    for i in range(ROWS):
+        for col, want in _python(i).items():
+            got = runs[f"{col}{i + 2}"].value
+            if want == "#N/A":
+                if got != want:
+                    wrong.append(f"{col}{i + 2}: Python refuses, engine {got!r}")
+            elif not (isinstance(got, (int, float)) and math.isclose(got, want, rel_tol=1e-9)):
+                wrong.append(f"{col}{i + 2}: Python {want!r}, engine {got!r}")
+    card = sheet_values["Card"]
+    for coord, want in (("B3", F["DECODE_MS"](7e10, "H200", 64, 2, 4)),
+                        ("B4", F["SERVING_GPUS"](1e6, 1000, 500, 7e10, "H200", 4, 50, 2, 0.3)),
+                        ("B5", F["GPUS_TO_FIT"](F["WEIGHTS_GB"](7e10, 2), "H200"))):
+        got = card[coord].value
+        if not (isinstance(got, (int, float)) and math.isclose(got, want, rel_tol=1e-9)):
+            wrong.append(f"Card!{coord}: Python {want!r}, engine {got!r}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_libreoffice_computes_what_python_does(copied, soffice):
+    from flopsheet.recalc import recalculate
+
+    d, dst, _ = copied
+    _check_values(dst, openpyxl.load_workbook(recalculate(dst, d / "lo.xlsx"), data_only=True))
+
+
+def test_gnumeric_computes_what_python_does(copied, gnumeric):
+    from flopsheet.recalc import recalculate_gnumeric
+
+    d, dst, _ = copied
+    _check_values(dst, openpyxl.load_workbook(recalculate_gnumeric(dst, d / "gn.xlsx"), data_only=True))
+
+
+def test_the_copy_is_valid_for_excel(copied):
+    from ooxml import assert_valid
+
+    _, dst, _ = copied
+    assert_valid(dst)
+
+
+def test_expanded_formula_is_the_one_formula_the_cells_stand_for(copied):
+    _, dst, _ = copied
+    wb = openpyxl.load_workbook(dst)
+    full = expanded(wb["Runs"]["H5"].value, lambda title, ref: wb[title][ref].value[1:])
+    assert "Workings!" not in full and "Runs!D5" in full and "GPUs!" in full
+
+
+def test_row_forms_move_with_the_row_and_keep_strings():
+    f = 'IF(Runs!$E7="",0.4,IF(ISNUMBER(Runs!E7)*(Workings!$F7>0),Runs!$B$2&"A7",NA()))'
+    form = workings._row_form(f, 7)
+    assert form is not None and "A7" in form  # inside a string: not a reference
+    assert workings._at_row(form, 7) == f
+    assert workings._at_row(form, 8) == f.replace("$E7", "$E8").replace("!E7", "!E8").replace("$F7", "$F8")
+    assert workings._row_form("MATCH(\"H100 SXM\",GPUs!$A:$A,0)+Runs!$B$2", 7) is None  # nothing moves: the list
+
+
+@pytest.mark.parametrize("formula, expected", [
+    ("Models!$AI$6:$AJ$125", "Models!$AI$6:$AJ$125"),
+    ("A1+B2:C3*LOG10(D4)", "Runs!A1+Runs!B2:C3*LOG10(Runs!D4)"),
+    ("'Seed check'!C5+C5", "'Seed check'!C5+Runs!C5"),
+    ('B5&"A1"&1E12', 'Runs!B5&"A1"&1E12'),
+])
+def test_references_are_qualified_for_the_workings_sheet(formula, expected):
+    assert twins.qualify(formula, "Runs") == expected
