@@ -121,6 +121,11 @@ def _workbook_tree(data: bytes, had_calc: bool, translated: set):
             return True
         if tag == "calcPr" and not had_calc:
             return True
+        # the named assumptions the copy defines (handoff.assumptions) point at its Workings sheet
+        if tag == "definedName" and (el.text or "").startswith("Workings!"):
+            return True
+        if tag == "definedNames" and len(el) and all((c.text or "").startswith("Workings!") for c in el):
+            return True
         return False
 
     for el in root.iter():

@@ -98,8 +98,8 @@ def test_quantities_of_a_row_sit_in_that_row_of_a_labelled_helper_column(copied)
             else:  # the list: labelled beside the formula
                 assert cell.column == 2 and w.cell(cell.row, 1).value and int(row) >= FIRST_ROW
     labels = {w.cell(4, c).value for c in range(HELPER_COL, w.max_column + 1)}
-    assert {"mfu used (blank: 0.4)", "GPU as typed, checked (no wildcards)"} <= labels
-    assert any(str(x).startswith("bf16 peak TFLOPS used") for x in labels)
+    assert {"mfu used (blank: DefaultMFU)", "GPU as typed, checked (no wildcards)"} <= labels
+    assert any("peak TFLOPS" in str(x) and "used" in str(x) for x in labels)
 
 
 def _calls(formula: str, name: str) -> list[str]:
@@ -213,3 +213,32 @@ def test_row_forms_move_with_the_row_and_keep_strings():
 ])
 def test_references_are_qualified_for_the_workings_sheet(formula, expected):
     assert twins.qualify(formula, "Runs") == expected
+
+
+def test_defaults_point_at_named_assumptions_the_copy_defines(copied):
+    """A blank MFU is DefaultMFU, not a typed 0.4: the user's workbook had no such name, so the copy
+    defines it (an input cell on the Workings sheet); goodput and seconds per day likewise."""
+    _, dst, report = copied
+    wb = openpyxl.load_workbook(dst)
+    assert {"DefaultMFU", "DefaultGoodput", "SecondsPerDay"} <= set(wb.defined_names.keys())
+    sheet, cell = wb.defined_names["DefaultMFU"].attr_text.split("!")
+    assert sheet == "Workings" and wb[sheet][cell.replace("$", "")].value == 0.4
+    assert any("DefaultMFU" in n for n in report.notes)
+    typed = [k for k, f in _formulas(wb).items() if re.search(r"(?<![\d.])(0\.4|0\.85|86400)(?![\d])", f)]
+    assert not typed, typed[:3]
+
+
+def test_an_edited_default_flows_to_the_rows_that_leave_it_blank(copied, soffice, gnumeric):
+    from flopsheet.recalc import recalculate, recalculate_gnumeric
+
+    d, dst, _ = copied
+    wb = openpyxl.load_workbook(dst)
+    sheet, cell = wb.defined_names["DefaultMFU"].attr_text.split("!")
+    wb[sheet][cell.replace("$", "")] = 0.5
+    edited = d / "mfu.xlsx"
+    wb.save(edited)
+    for engine in (recalculate, recalculate_gnumeric):
+        runs = openpyxl.load_workbook(engine(edited, d / f"mfu-{engine.__name__}.xlsx"), data_only=True)["Runs"]
+        for i in range(0, ROWS, 3):  # the rows whose MFU is blank
+            flops = F["TRAIN_FLOPS"]((1 + i) * 7e9, (1 + i) * 1.4e11)
+            assert runs[f"H{i + 2}"].value == pytest.approx(F["GPU_DAYS"](flops, GPUS[i % 4], 0.5), rel=1e-9)

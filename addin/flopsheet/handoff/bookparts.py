@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from flopsheet.handoff import comments
+from flopsheet.handoff import assumptions, comments
 from flopsheet.handoff.bookxml import fresh_id, full_calc, points_into, unxml, xml_attr, xml_text
 from flopsheet.handoff.package import rels_part
 
@@ -28,7 +28,7 @@ def workbook_parts(job, translated: bool) -> None:
     prefix = (re.search(r"<(\w+:)?workbook\b", text).group(1) or "")
     new_sheets = job.new_sheets
     changed = False
-    if removed_idx or new_sheets or translated or job.name_texts:
+    if removed_idx or new_sheets or translated or job.name_texts or job.added_names:
         text = _edit_workbook(job, text, prefix, removed_idx, new_sheets, translated)
         changed = True
     if changed:
@@ -127,6 +127,15 @@ def _edit_workbook(job, text: str, p: str, removed_idx: list, new_sheets: list, 
 
     text = re.sub(r"<" + re.escape(p) + r"definedName\b([^>]*)>(.*?)</" + re.escape(p) + r"definedName>",
                   name_el, text, flags=re.S)
+    added = assumptions.defined_names_xml(job, p)
+    if added:  # the named assumptions the copy defines (handoff.assumptions); schema order: after sheets
+        text = re.sub(r"<" + re.escape(p) + r"definedNames\s*/>", f"<{p}definedNames></{p}definedNames>", text)
+        if re.search(r"</" + re.escape(p) + r"definedNames>", text):
+            text = re.sub(r"(</" + re.escape(p) + r"definedNames>)", lambda m: added + m.group(1), text, count=1)
+        else:
+            after = "externalReferences" if re.search(r"</" + re.escape(p) + r"externalReferences>", text) else "sheets"
+            text = re.sub(r"(</" + re.escape(p) + after + r">)",
+                          lambda m: m.group(1) + f"<{p}definedNames>{added}</{p}definedNames>", text, count=1)
     text = re.sub(r"<" + re.escape(p) + r"definedNames>\s*</" + re.escape(p) + r"definedNames>", "", text)
     if removed_idx:
         def view(m):

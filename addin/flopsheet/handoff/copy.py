@@ -23,7 +23,9 @@ import zipfile
 from pathlib import Path
 
 from flopsheet.errors import FlopsheetError
-from flopsheet.handoff import bookparts, carry, cellplans, comments, formulacells, gputable, modeltable, rawzip, removals
+from flopsheet.handoff import (
+    assumptions, bookparts, carry, cellplans, comments, formulacells, gputable, modeltable, rawzip, removals,
+)
 from flopsheet.handoff.bookparts import new_sheet_part
 from flopsheet.handoff.job import Job
 from flopsheet.handoff.report import Report
@@ -105,7 +107,8 @@ def handoff(src, dst, *, force: bool = False, recalc: bool = False, warn=None, p
         formulacells.translate(job)
         gputable.gpus(job)
         modeltable.models(job)
-        if job.workings is not None and job.workings.count:
+        assumptions.define(job)
+        if job.workings is not None and (job.workings.count or job.workings.rows):
             job.new_sheets.append((job.workings.title, job.workings.pieces))  # values: --recalc's
             rep.workings = job.workings.count
             rep.notes.append(f'added sheet "{job.workings.title}" with the {rep.workings:,} quantities the translated '

@@ -8,7 +8,9 @@ read into a model (package.Book parses a sheet only when a call reads it).
 from __future__ import annotations
 
 from flopsheet.exceltext import a1
-from flopsheet.handoff import calls, cellplans, comments, gpusheet, gputable, magnitudecells, modelsheet, sheetxml, twins
+from flopsheet.handoff import (
+    assumptions, calls, cellplans, comments, gpusheet, gputable, magnitudecells, modelsheet, sheetxml, twins,
+)
 from flopsheet.handoff.workings import Workings
 from flopsheet.handoff.package import Book
 from flopsheet.handoff.removals import CONF_SHEETS
@@ -51,7 +53,9 @@ def translate(job) -> None:
     if job.models is None:
         job.models = modelsheet.plan_table(_Sheets([], job.book.sheetnames))
     refs = Refs(job.book, job.book.cached)
-    tr = job.tr = CachedTranslator(job.table, refs, job.models, _named_assumptions(job, refs))
+    defined = {name.lower() for name, _, _ in job.pkg.names_xml}
+    tr = job.tr = CachedTranslator(job.table, refs, job.models, assumptions.planned(_named_assumptions(job, refs),
+                                                                                     defined))
     job.workings = Workings(job.book.sheetnames + [job.table.sheet, job.models.sheet])
     if job.models.pending == "sheet":
         tr.cells_may_name_models = _text_may_name_models(job, candidates)

@@ -35,6 +35,7 @@ class Job:
         self.models = None  # modelsheet's Table: the workbook's Models sheet, or the one the copy adds
         self.tr = None
         self.workings = None  # handoff.workings.Workings: the quantities scalar twins use
+        self.added_names: list = []  # (name, reference): named assumptions the copy defines (handoff.assumptions)
         self.name_texts: dict = {}  # (name, localSheetId) -> translated defined-name text
         self.new_sheets: list = []  # (title, worksheet bytes): the GPUs / Models sheets added
         self.new_parts: dict[str, str] = {}  # title -> its part name

@@ -336,15 +336,20 @@ class _Call:
             return None
         have, want = self.names[n], a.default
         if isinstance(want, str):
-            return n if isinstance(have, str) and have.strip().lower() == want.lower() else None
-        return n if isinstance(have, (int, float)) and not isinstance(have, bool) and float(have) == float(want) \
-            else None
+            ok = isinstance(have, str) and have.strip().lower() == want.lower()
+        else:
+            ok = isinstance(have, (int, float)) and not isinstance(have, bool) and float(have) == float(want)
+        if ok:
+            _note_used(self.names, n)
+        return n if ok else None
 
     def const(self, name: str) -> str:
         """`{const:SecondsPerDay}`: the workbook's named constant when it has that value, else the number."""
         value = CONSTANTS[name]
         have = self.names.get(name)
         ok = isinstance(have, (int, float)) and not isinstance(have, bool) and float(have) == value
+        if ok:
+            _note_used(self.names, name)
         return name if ok else number(value)
 
     def _text(self, a, e: Expr) -> _Value:
@@ -753,6 +758,20 @@ class _Call:
                     return f'(({x}="")+{test})' if optional else test
                 pairs.append((v, make))
         return text_tests + pairs
+
+
+class Names(dict):
+    """The named assumptions a twin may point at (name -> value), and which ones it did (`used`):
+    the hand-off defines those a workbook lacks (handoff.assumptions)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.used: set[str] = set()
+
+
+def _note_used(names, n: str) -> None:
+    if isinstance(names, Names):
+        names.used.add(n)
 
 
 def _maker(check):

@@ -34,6 +34,13 @@ HOW = ("Each cell here is one quantity a formula on another sheet reads (its add
 HEADERS = ("Quantity", "Value", "First used by")
 
 
+class Input:
+    """A constant input cell of the list (a named assumption), not a formula."""
+
+    def __init__(self, value):
+        self.value = value
+
+
 class Workings:
     """The Workings sheet being planned. Two regions:
     * the list (columns A:C from row 5): a quantity that does not move with its caller's row
@@ -64,7 +71,7 @@ class Workings:
 
     @property
     def count(self) -> int:
-        return len(self.rows) + sum(len(h[3]) for h in self.column_heads)
+        return sum(not isinstance(f, Input) for _, f, _ in self.rows) + sum(len(h[3]) for h in self.column_heads)
 
     def _note_length(self, formula: str, where: str) -> None:
         if len(formula) + 1 > self.longest[0]:
@@ -108,6 +115,12 @@ class Workings:
             self._note_length(formula, f"B{row}")
         self._by_text[formula] = ref
         return ref
+
+    def add_input(self, label: str, value, used_by: str) -> str:
+        """A constant input cell at the end of the list (a named assumption the copy defines)."""
+        row = FIRST_ROW + len(self.rows)
+        self.rows.append((label, Input(value), used_by))
+        return f"{self.prefix}$B${row}"
 
     def place(self, text: str, helpers: list, used_by: str, at: tuple | None = None) -> str:
         """`text` (a translated formula with markers) with each marker the address of its
@@ -174,7 +187,13 @@ class Workings:
             cells = []
             if i < len(self.rows):
                 label, formula, used_by = self.rows[i]
-                cells += [text_cell(r, 1, label), formula_cell(r, 2, formula), text_cell(r, 3, used_by)]
+                if not isinstance(formula, Input):
+                    value = formula_cell(r, 2, formula)
+                elif isinstance(formula.value, str):
+                    value = text_cell(r, 2, formula.value)
+                else:
+                    value = b'<c r="B%d"><v>%s</v></c>' % (r, repr(float(formula.value)).encode())
+                cells += [text_cell(r, 1, label), value, text_cell(r, 3, used_by)]
             for c in sorted(helper_rows.get(r, ())):
                 cells.append(formula_cell(r, c, _at_row(heads[c - HELPER_COL][2], r)))
             if cells:
