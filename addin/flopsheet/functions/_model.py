@@ -79,6 +79,8 @@ class Function:
     twin: str | None = None  # native Excel formula template (hand-off copies); None: cannot translate
     labels: dict[str, str] = field(default_factory=dict, init=False)  # engine argument -> Excel argument
     binding: tuple = field(default=(), init=False)  # (engine argument, Excel Arg), worked out once
+    _as_given: frozenset = field(default=frozenset(), init=False, repr=False, compare=False)
+    model_fields: dict[str, str | None] = field(default_factory=dict, init=False)  # model argument -> its own figure
 
     def __post_init__(self):
         formula = getattr(self.formula, "formula", self.formula)
@@ -91,10 +93,16 @@ class Function:
                 a = replace(a, default=d)
             args.append(a)
         object.__setattr__(self, "args", tuple(args))
+        object.__setattr__(self, "model_fields", {a.name: a.model_field for a in args if a.kind == "model"})
         if formula is None:
             return
         binding = tuple((param, self.argument_for(param)) for param in formula.params)
         object.__setattr__(self, "binding", binding)
+        # which engine arguments are an Excel argument's number as given (most of them): `bind`
+        # copies those without walking its chain of cases
+        object.__setattr__(self, "_as_given", frozenset(
+            param for param, a in binding
+            if param not in GPU_FIGURES and a.kind != "model" and not (a.from_model or a.fallback or a.convert)))
         object.__setattr__(self, "labels", {p: a.name for p, a in binding if p != a.name})
 
     def argument_for(self, param: str) -> Arg:
@@ -111,8 +119,12 @@ class Function:
     def bind(self, b: "Bound") -> dict:
         """Excel arguments -> engine arguments, by name (see the class docstring)."""
         out = {}
+        as_given = self._as_given
+        values = b.values
         for param, a in self.binding:
-            if param == "peak_tflops":
+            if param in as_given:
+                out[param] = values[a.name]
+            elif param == "peak_tflops":
                 out[param] = b.gpu()
             elif param in GPU_FIGURES_IF_KNOWN:
                 out[param] = b.gpu(param, if_known=True)
@@ -139,6 +151,43 @@ def declared_in(namespace: dict) -> tuple[Function, ...]:
     return tuple(v for k, v in namespace.items() if isinstance(v, Function) and not k.startswith("_"))
 
 
+# What a text argument of a scalar call means (a GPU's figure, a model's) depends only on the text
+# and the catalogs, which do not change while the add-in runs; a sheet repeats "H100" or "Llama 3.1
+# 70B" in thousands of cells, so each (text, figure) is worked out once. Errors are kept as their
+# message and raised afresh. Bounded, and emptied if a catalog index is rebuilt (tests that patch a
+# catalog clear its caches).
+_MEMO: dict = {}
+_MEMO_MAX = 4096
+_MEMO_OWNER: list = [None]
+
+
+def _catalog_indexes() -> tuple:
+    from flopsheet.catalog import lookup
+    from flopsheet.models import lookup as model_lookup
+
+    return lookup._index(), lookup._models(), model_lookup._index()
+
+
+def memo_work(key, compute: Callable[[], float]) -> float:
+    """`compute()` for `key` once (see _MEMO); FlopsheetError raised again on every call."""
+    try:
+        hit = _MEMO[key]
+    except KeyError:
+        owner = _catalog_indexes()
+        if _MEMO_OWNER[0] is None or any(a is not b for a, b in zip(owner, _MEMO_OWNER[0])) \
+                or len(_MEMO) >= _MEMO_MAX:
+            _MEMO.clear()
+            _MEMO_OWNER[0] = owner
+        try:
+            hit = (compute(), None, None)
+        except FlopsheetError as e:
+            hit = (None, e.message, e.arg)
+        _MEMO[key] = hit
+    if hit[1] is not None:
+        raise FlopsheetError(hit[1], arg=hit[2])
+    return hit[0]
+
+
 def _is_blank(v) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
@@ -160,7 +209,7 @@ class Bound:
         """Per element of argument `name`: the catalog `figure` of a model name; for a number,
         the number itself (figure = the argument's own) or a neutral 0 (a dense model of
         unknown shape: no expert share, no communication or attention term)."""
-        own = next(a.model_field for a in self.fn.args if a.name == name)
+        own = self.fn.model_fields[name]
         v = self.values[name]
         if (not self.scalar and isinstance(v, np.ndarray) and v.dtype.kind == "f" and own is not None
                 and not needed_by):
@@ -177,6 +226,8 @@ class Bound:
                                          f"model name such as \"Llama 3.1 405B\"", arg=needed_by)
                 return number if figure == own else 0.0
             return model_figure(_model_row(v, name), figure, name)
+        if self.scalar and type(v) is str:  # the text's figure, worked out once (see _MEMO)
+            return memo_work(("model", v, name, figure, own, needed_by), lambda: convert(v))
         return self.map(name, convert)
 
     # -- GPUs: a catalog name, or a number read as peak TFLOPS ------------------------------
@@ -270,9 +321,13 @@ class Bound:
         p = self.values.get(precision, "bf16") if precision in self.values else "bf16"
         if if_known:
             what_ = what
+            if self.scalar and type(g) is str:  # worked out once per text (see _MEMO)
+                return memo_work(("gpu", g, "bf16", what, True), lambda: self._one_gpu(g, "bf16", what_, if_known=True))
             return self.map(gpu, lambda v: self._one_gpu(v, "bf16", what_, if_known=True)
                             if isinstance(v, str) else 0.0)
         if self.scalar:
+            if type(g) is str and (p is None or type(p) is str):  # worked out once per text (see _MEMO)
+                return memo_work(("gpu", g, p, what, False), lambda: self._one_gpu(g, p, what))
             return self._one_gpu(g, p, what)
         g = np.asarray(g, dtype=object)
         p = np.asarray(p, dtype=object)
@@ -394,6 +449,9 @@ def _scalar_values(fn: Function, given: dict) -> dict:
     for a in fn.args:
         v = given.get(a.name)
         if a.kind == "number":
+            if type(v) is float:  # the usual cell: element_number's answer without the call
+                values[a.name] = v
+                continue
             if a.default is None and _is_blank(v):
                 values[a.name] = None
                 continue
