@@ -38,6 +38,9 @@ def all_finite(x: np.ndarray) -> bool:
     return bool(np.isfinite(x).all())
 
 
+_BELOW_INF = np.nextafter(math.inf, 0.0).item()  # the largest finite float: x <= it fails inf and NaN
+
+
 @dataclass(frozen=True)
 class Rule:
     """What one numeric argument accepts: a finite number in an interval, maybe whole."""
@@ -49,6 +52,23 @@ class Rule:
     whole: bool = False
     hint: Callable[[float], str] | None = None
     say: Callable[[str, float], str] | None = None  # the whole message, when the rule words its own
+
+    def __post_init__(self):
+        # ok_scalar as one chained comparison (a serving call checks ~20 numbers; the method's
+        # four tests cost ~0.35 us each). A finite bound fails NaN and +-inf on its own.
+        lo, hi = self.lo, self.hi
+        if not math.isfinite(lo):
+            return
+        hi_ = hi if math.isfinite(hi) else _BELOW_INF
+        if self.lo_open:
+            test = (lambda x: lo < x <= hi_)
+        else:
+            test = (lambda x: lo <= x <= hi_)
+        if self.whole:
+            floor = math.floor
+            object.__setattr__(self, "ok_scalar", lambda x: test(x) and x == floor(x))
+        else:
+            object.__setattr__(self, "ok_scalar", test)
 
     def ok(self, x: np.ndarray) -> np.ndarray:
         good = np.isfinite(x)

@@ -80,6 +80,7 @@ class Function:
     labels: dict[str, str] = field(default_factory=dict, init=False)  # engine argument -> Excel argument
     binding: tuple = field(default=(), init=False)  # (engine argument, Excel Arg), worked out once
     _as_given: frozenset = field(default=frozenset(), init=False, repr=False, compare=False)
+    _by_text: tuple | None = field(default=None, init=False, repr=False, compare=False)
     model_fields: dict[str, str | None] = field(default_factory=dict, init=False)  # model argument -> its own figure
 
     def __post_init__(self):
@@ -104,6 +105,15 @@ class Function:
             param for param, a in binding
             if param not in GPU_FIGURES and a.kind != "model" and not (a.from_model or a.fallback or a.convert)))
         object.__setattr__(self, "labels", {p: a.name for p, a in binding if p != a.name})
+        # A scalar call's engine arguments that come from text (a GPU's figures, a model's, a unit)
+        # depend only on the text arguments and on which blank-able numbers are blank: `bind` keeps
+        # them per such combination (memo_work), so a serving call makes one look-up, not nine.
+        # Not when a converted argument may be a number (its value would be the key).
+        texts = tuple(a.name for a in self.args if a.kind != "number")
+        blanks = tuple(a.name for a in self.args if a.from_model or a.fallback)
+        numeric_convert = any(a.convert and (a.kind == "number" or a.from_model or a.fallback) for a in self.args)
+        derived = len(self._as_given) < len(binding)
+        object.__setattr__(self, "_by_text", (texts, blanks) if derived and not numeric_convert else None)
 
     def argument_for(self, param: str) -> Arg:
         """The Excel argument that feeds engine argument `param` (the `gpu` argument for a
@@ -118,6 +128,24 @@ class Function:
 
     def bind(self, b: "Bound") -> dict:
         """Excel arguments -> engine arguments, by name (see the class docstring)."""
+        if b.scalar and self._by_text is not None:
+            texts, blanks = self._by_text
+            values = b.values
+            key = [v for v in map(values.__getitem__, texts) if v is None or type(v) is str]
+            if len(key) == len(texts):  # every text argument is text (or blank): one look-up
+                key.append(tuple(values[n] is None for n in blanks))
+                derived = memo_work(("bind", self.name, id(self.formula), *key), lambda: self._from_text(b))
+                return {param: derived[param] if param in derived else values[a.name] for param, a in self.binding}
+        return self._bind(b)
+
+    def _from_text(self, b: "Bound") -> dict:
+        """The engine arguments of a scalar call that do not depend on its numbers (see _by_text):
+        all but the plain numbers and the blank-able numbers that are given."""
+        out = self._bind(b)
+        return {param: out[param] for param, a in self.binding
+                if param not in self._as_given and not ((a.from_model or a.fallback) and b[a.name] is not None)}
+
+    def _bind(self, b: "Bound") -> dict:
         out = {}
         as_given = self._as_given
         values = b.values
@@ -442,6 +470,7 @@ def _arguments(fn: Function, args, kwargs) -> dict:
 
 
 _SCALARS = (float, int, str, type(None), bool)
+_SCALAR_TYPES = frozenset(_SCALARS)
 
 
 def _scalar_values(fn: Function, given: dict) -> dict:
@@ -493,7 +522,7 @@ def evaluate(fn: Function, *args, **kwargs):
     given = _arguments(fn, args, kwargs)
     if fn.impl is not None:
         return fn.impl(**given)
-    scalar = all(type(v) in _SCALARS for v in given.values())
+    scalar = _SCALAR_TYPES.issuperset(map(type, given.values()))
     if scalar:
         bound = Bound(fn, _scalar_values(fn, given), True)
         return run_scalar(fn.formula, fn.bind(bound), fn.labels), None, True
