@@ -15,6 +15,7 @@ from typing import Callable
 import numpy as np
 
 from flopsheet import catalog
+from flopsheet.catalog import lookup as _gpu_lookup
 from flopsheet.engine import Formula, run_masked, run_scalar
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions._inputs import (
@@ -186,30 +187,36 @@ def declared_in(namespace: dict) -> tuple[Function, ...]:
 # catalog clear its caches).
 _MEMO: dict = {}
 _MEMO_MAX = 4096
-_MEMO_OWNER: list = [None]
+_MEMO_OWNER: list = [None]  # the catalog indexes the memo was filled from (compared by identity)
 
 
 def _catalog_indexes() -> tuple:
-    from flopsheet.catalog import lookup
-    from flopsheet.models import lookup as model_lookup
+    model_index = _MODEL_INDEX[0]
+    if model_index is None:  # flopsheet.models is imported late here, as everywhere in this module
+        from flopsheet.models import lookup as model_lookup
 
-    return lookup._index(), lookup._models(), model_lookup._index()
+        model_index = _MODEL_INDEX[0] = model_lookup._index
+    return _gpu_lookup._index(), _gpu_lookup._models(), model_index()
+
+
+_MODEL_INDEX: list = [None]
 
 
 def memo_work(key, compute: Callable[[], float]) -> float:
     """`compute()` for `key` once (see _MEMO); FlopsheetError raised again on every call."""
+    owner, before = _catalog_indexes(), _MEMO_OWNER[0]
+    if before is None or any(a is not b for a, b in zip(owner, before)):  # an index rebuilt: forget all
+        _MEMO.clear()
+        _MEMO_OWNER[0] = owner
     try:
         hit = _MEMO[key]
     except KeyError:
-        owner = _catalog_indexes()
-        if _MEMO_OWNER[0] is None or any(a is not b for a, b in zip(owner, _MEMO_OWNER[0])) \
-                or len(_MEMO) >= _MEMO_MAX:
-            _MEMO.clear()
-            _MEMO_OWNER[0] = owner
         try:
             hit = (compute(), None, None)
         except FlopsheetError as e:
             hit = (None, e.message, e.arg)
+        if len(_MEMO) >= _MEMO_MAX:
+            _MEMO.clear()
         _MEMO[key] = hit
     if hit[1] is not None:
         raise FlopsheetError(hit[1], arg=hit[2])
