@@ -19,7 +19,7 @@ from flopsheet.catalog import lookup as _gpu_lookup
 from flopsheet.engine import Formula, run_masked, run_scalar
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions._inputs import (
-    REQUIRED, EXCEL_ERRORS, control_free, element_number, merge_errors, numbers, texts,
+    REQUIRED, EXCEL_ERRORS, booleans_among_numbers, control_free, element_number, merge_errors, numbers, texts,
 )
 from flopsheet.exceltext import show_number
 from flopsheet.magnitudes import parse_num
@@ -514,7 +514,8 @@ def _plain_numbers(v):
             arr = np.asarray(v)
         except ValueError:
             return None
-        return arr.astype(float) if arr.dtype.kind in "fiu" and arr.ndim else None
+        if arr.dtype.kind in "fiu" and arr.ndim and not booleans_among_numbers(v, arr):
+            return arr.astype(float)
     return None
 
 
