@@ -23,7 +23,9 @@ from flopsheet.functions._common import (
     ALLREDUCE_US, BATCH, BW_EFFICIENCY, BYTES_PER_PARAM, FLOPS, GOODPUT, GPU, GPU_NAME, KV_GB, MFU, PARAMS, PRECISION,
     SERVED_PARAMS, TP_GPUS,
 )
-from flopsheet.functions._inputs import EXCEL_ERRORS, control_free, element_number, merge_errors, texts
+from flopsheet.functions._inputs import (
+    EXCEL_ERRORS, booleans_among_numbers, control_free, element_number, merge_errors, texts,
+)
 from flopsheet.functions._model import Arg, Function, declared_in, evaluate
 from flopsheet.functions.inference import _PREFILL_S, _STEP_MS, _fits
 
@@ -97,8 +99,18 @@ def _filled_prices(usd, gpu):
     "#N/A <why>" in its elements, which the number conversion reports there. A clean numeric
     range comes back as it was given (no object array, no per-element conversion)."""
     g = np.asarray(gpu, dtype=object)
+    as_object = None
+    if isinstance(usd, (list, tuple)) and usd:  # one conversion of the lists, reused below
+        try:
+            arr = np.asarray(usd)
+        except ValueError:
+            arr = None  # ragged: the object conversion below says so
+        if arr is not None and arr.dtype.kind in "fiu" and not booleans_among_numbers(usd, arr):
+            usd = arr.astype(float)  # typed prices, plain numbers: an array
+        elif arr is not None and arr.dtype == object:  # numbers and blanks: the cells as they are
+            as_object = arr
     numeric = isinstance(usd, np.ndarray) and usd.dtype.kind in "fiu"
-    u = usd if numeric else np.asarray(usd, dtype=object)
+    u = usd if numeric else as_object if as_object is not None else np.asarray(usd, dtype=object)
     shape = np.broadcast_shapes(u.shape, g.shape)
     distinct: list[list] = []  # [name or None, "#N/A why" for the GPU or None, price: float, "#N/A why" or None]
     index: dict = {}
