@@ -485,8 +485,9 @@ def _scalar_values(fn: Function, given: dict) -> dict:
     for a in fn.args:
         v = given.get(a.name)
         if a.kind == "number":
-            if type(v) is float:  # the usual cell: element_number's answer without the call
-                values[a.name] = v
+            kind = type(v)
+            if kind is float or kind is int:  # the usual cell: element_number's answer without the call
+                values[a.name] = float(v)
                 continue
             if a.default is None and _is_blank(v):
                 values[a.name] = None
