@@ -82,7 +82,8 @@ class Function:
     binding: tuple = field(default=(), init=False)  # (engine argument, Excel Arg), worked out once
     _as_given: frozenset = field(default=frozenset(), init=False, repr=False, compare=False)
     _by_text: tuple | None = field(default=None, init=False, repr=False, compare=False)
-    model_fields: dict[str, str | None] = field(default_factory=dict, init=False)  # model argument -> its own figure
+    model_fields: dict[str, str | None] = field(default_factory=dict, init=False, repr=False,
+                                                compare=False)  # model argument -> the figure it stands for
 
     def __post_init__(self):
         formula = getattr(self.formula, "formula", self.formula)
@@ -188,6 +189,7 @@ def declared_in(namespace: dict) -> tuple[Function, ...]:
 _MEMO: dict = {}
 _MEMO_MAX = 4096
 _MEMO_OWNER: list = [None]  # the catalog indexes the memo was filled from (compared by identity)
+_MODEL_INDEX: list = [None]  # flopsheet.models.lookup._index, once imported
 
 
 def _catalog_indexes() -> tuple:
@@ -197,9 +199,6 @@ def _catalog_indexes() -> tuple:
 
         model_index = _MODEL_INDEX[0] = model_lookup._index
     return _gpu_lookup._index(), _gpu_lookup._models(), model_index()
-
-
-_MODEL_INDEX: list = [None]
 
 
 def memo_work(key, compute: Callable[[], float]) -> float:

@@ -216,8 +216,8 @@ _KV_OF_MODEL = Function(
     example=("DeepSeek-V3", 128000),
     formula=engine.model_kv_cache_gb,
 )
-_NUMBER_DEFAULTS = (None, 1.0, 2.0)
-_NUMBERS_FORM: dict = {}  # what Excel passes for an omitted trailing argument
+_NUMBER_DEFAULTS = (None, 1.0, 2.0)  # what Excel passes for an omitted trailing argument
+_NUMBERS_FORM: dict = {}  # KV_CACHE_GB without its dispatch, built on first use
 
 
 def _kv_cache_gb(*args, **kwargs):
