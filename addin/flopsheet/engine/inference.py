@@ -10,12 +10,38 @@ reference, 2026-11-27): 5.64 ms per step for an 8B model at batch 1 against 5.60
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from flopsheet.engine._checks import (
     FRACTION, MODEL_SIZE, NONNEGATIVE, POSITIVE, WHOLE, WHOLE_OR_ZERO, Condition, Rule, ceil_whole, quantity, show,
 )
 from flopsheet.engine.training import DEFAULT_MFU, SECONDS_PER_DAY
+
+# The scalar path: run_scalar hands the formulas Python floats, one number each. np.where and
+# np.maximum cost ~1.5 us a call on one number (a serving formula made dozens of them, a bisection
+# hundreds), so on plain numbers the helpers below choose with `if` instead. The arithmetic is the
+# same expressions on the same kinds of numbers: where numpy produced a 0-d array, the scalar path
+# produces an np.float64 (numpy's division and overflow rules kept), so every result is the same.
+_PLAIN = (float, np.float64)
+
+
+def _plain(*xs) -> bool:
+    for x in xs:
+        if type(x) not in _PLAIN:
+            return False
+    return True
+
+
+def _maximum(a, b):
+    """np.maximum(a, b); on two plain numbers without the ufunc call (NaN wins, as in numpy)."""
+    if _plain(a, b):
+        if a != a or b != b:
+            return np.float64(np.nan)
+        return a if a >= b else b
+    return np.maximum(a, b)
+
 
 DEFAULT_BW_EFFICIENCY = 0.8  # HBM copy kernels reach ~90% of datasheet bandwidth (3.03 of 3.35 TB/s measured); decode ~80%
 
@@ -59,6 +85,8 @@ ACTIVATION_BYTES = 2.0  # BF16 activations cross the interconnect
 def _total(params, total_params):
     """Weights held in memory: total_params for a mixture of experts, else params itself (0 = same)."""
     total_params = 0.0 if total_params is None else total_params
+    if _plain(params, total_params):
+        return np.float64(total_params if total_params > 0 else params)
     return np.where(total_params > 0, total_params, params)
 
 
@@ -73,6 +101,14 @@ def weights_read(params, total_params, expert_share, tokens):
     (37B of 671B, 8 of 256 experts) at batch 64: 16.5B + 654.5B x 0.869 = 585B.
     """
     total = _total(params, total_params)
+    if _plain(params, expert_share, tokens):  # one number each (see _plain): the same arithmetic
+        if not expert_share > 0:
+            return total
+        routed = (total - params) / (1.0 - (expert_share if expert_share < 1 else 0.5))
+        # Python's pow for a float count, the ufunc for numpy's (as the array expression did)
+        touched = 1.0 - ((1.0 - expert_share) ** tokens if type(tokens) is float else
+                         np.power(1.0 - expert_share, tokens))
+        return total - routed + routed * touched
     share = np.zeros_like(np.asarray(params, dtype=float)) if expert_share is None else expert_share
     with np.errstate(all="ignore"):
         routed = np.where(share > 0, (total - params) / (1.0 - np.where(share < 1, share, 0.5)), 0.0)
@@ -88,6 +124,14 @@ def comm_seconds(layers, d_model, tokens, gpus, interconnect_gbs, allreduce_us):
     layers and width are not known (layers = 0: a plain parameter count)."""
     layers = 0.0 if layers is None else layers
     d_model = 0.0 if d_model is None else d_model
+    known = 0.0 if interconnect_gbs is None else interconnect_gbs
+    if _plain(layers, d_model, tokens, gpus, known, allreduce_us):  # one number each (see _plain)
+        if not ((gpus > 1) and (layers > 0)):
+            return np.float64(0.0)
+        link = np.float64(known) / 2.0 * 1e9
+        link = link if link > 0 else np.float64(np.inf)
+        one = allreduce_us * 1e-6 + 2.0 * (gpus - 1) / gpus * tokens * d_model * ACTIVATION_BYTES / link
+        return 2.0 * layers * one
     link = np.asarray(0.0 if interconnect_gbs is None else interconnect_gbs, dtype=float) / 2.0 * 1e9
     link = np.where(link > 0, link, np.inf)  # unknown: LINK refuses the call where it matters
     with np.errstate(all="ignore"):
@@ -114,6 +158,10 @@ FITS = Condition("gpus", _fits, _fit_message)
 
 
 def _link_known(gpus, interconnect_gbs=None, layers=None, **_):
+    layers_ = 0.0 if layers is None else layers
+    link = 0.0 if interconnect_gbs is None else interconnect_gbs
+    if _plain(gpus, layers_, link):
+        return not ((gpus > 1) and (layers_ > 0) and not (link > 0))
     return ~((gpus > 1) & (np.asarray(0.0 if layers is None else layers) > 0)
              & ~(np.asarray(0.0 if interconnect_gbs is None else interconnect_gbs) > 0))
 
@@ -131,7 +179,7 @@ def _decode_ms(params, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus,
     memory_s = (read * bytes_per_param + kv_gb * 1e9) / (gpus * bandwidth_tbs * 1e12 * bw_efficiency)
     compute_s = 2.0 * params * batch / (gpus * peak_tflops * 1e12 * mfu)
     comm_s = comm_seconds(layers, d_model, batch, gpus, interconnect_gbs, allreduce_us)
-    return (np.maximum(memory_s, compute_s) + comm_s) * 1e3
+    return (_maximum(memory_s, compute_s) + comm_s) * 1e3
 
 
 # Figures a catalog model supplies (0 when params is a plain number: dense, no communication term).
@@ -166,7 +214,7 @@ def _prefill_s(params, prompt_tokens, peak_tflops, bandwidth_tbs, batch, bytes_p
     read = weights_read(params, total_params, expert_share, prompt_tokens * batch)
     memory_s = read * bytes_per_param / (gpus * bandwidth_tbs * 1e12 * bw_efficiency)
     comm_s = comm_seconds(layers, d_model, prompt_tokens * batch, gpus, interconnect_gbs, allreduce_us)
-    return np.maximum(compute_s, memory_s) + comm_s
+    return _maximum(compute_s, memory_s) + comm_s
 
 
 PREFILL_RULES = dict(prompt_tokens=WHOLE_OR_ZERO, attn_dim=WHOLE_OR_ZERO)
@@ -255,23 +303,84 @@ SERVING_FITS = Condition("gpus", _room, _room_message)
 LATENCY = Condition("latency_ms", _latency_met, _latency_message)
 
 
+def _step_within(params, peak_tflops, bandwidth_tbs, bytes_per_param, gpus, kv_gb_per_sequence, bw_efficiency, mfu,
+                 total_params, expert_share, layers, d_model, interconnect_gbs, allreduce_us, latency_ms):
+    """For one number each: `b -> _decode_ms(..., b, ..., b * kv_gb_per_sequence, ...) <= latency_ms`
+    with what does not depend on the batch worked out once (largest_batch's bisection asks ~19
+    times). The same expressions, in the same order, as _decode_ms, weights_read and comm_seconds
+    (tests compare the two bit for bit); None where a plain float's rules could differ from numpy's
+    (a zero divisor raises in Python) or an argument is not a plain float: then _decode_ms runs."""
+    layers = 0.0 if layers is None else layers
+    d_model = 0.0 if d_model is None else d_model
+    link = 0.0 if interconnect_gbs is None else interconnect_gbs
+    total_params = 0.0 if total_params is None else total_params
+    numbers = (params, peak_tflops, bandwidth_tbs, bytes_per_param, gpus, kv_gb_per_sequence, bw_efficiency, mfu,
+               total_params, expert_share, layers, d_model, link, allreduce_us, latency_ms)
+    if any(type(x) is not float for x in numbers):
+        return None
+    bytes_s = gpus * bandwidth_tbs * 1e12 * bw_efficiency
+    flops_s = gpus * peak_tflops * 1e12 * mfu
+    if not (bytes_s > 0 and flops_s > 0):
+        return None
+    total = total_params if total_params > 0 else params
+    moe = expert_share > 0
+    routed = (total - params) / (1.0 - (expert_share if expert_share < 1 else 0.5)) if moe else 0.0
+    two_params = 2.0 * params
+    parallel = (gpus > 1) and (layers > 0)
+    link = link / 2.0 * 1e9
+    link = link if link > 0 else math.inf
+    ring = 2.0 * (gpus - 1) / gpus
+    once_s = allreduce_us * 1e-6
+    power = np.power
+
+    def within(b: float) -> bool:
+        # weights_read: the ufunc's power, as for the numpy batch _decode_ms was given
+        read = total - routed + routed * (1.0 - float(power(1.0 - expert_share, b))) if moe else total
+        memory_s = (read * bytes_per_param + b * kv_gb_per_sequence * 1e9) / bytes_s
+        compute_s = two_params * b / flops_s
+        comm_s = 2.0 * layers * (once_s + ring * b * d_model * ACTIVATION_BYTES / link) if parallel else 0.0
+        slower = math.nan if memory_s != memory_s or compute_s != compute_s else max(memory_s, compute_s)
+        return (slower + comm_s) * 1e3 <= latency_ms
+    return within
+
+
 def largest_batch(params, peak_tflops, bandwidth_tbs, memory_gb, bytes_per_param, gpus, bw_efficiency, mfu,
                   total_params, expert_share, layers, d_model, interconnect_gbs, allreduce_us, kv_gb_per_sequence,
                   latency_ms, cap=65536.0):
     """The largest whole batch whose decode step stays within `latency_ms` and whose KV cache
     fits beside the weights (step time grows with the batch, so a bisection finds it)."""
     free = gpus * memory_gb - _total(params, total_params) * bytes_per_param / 1e9
-    with np.errstate(all="ignore"):
-        by_memory = np.where(kv_gb_per_sequence > 0, np.floor(free / np.where(kv_gb_per_sequence > 0,
-                                                                              kv_gb_per_sequence, 1.0)), cap)
-    hi = np.clip(by_memory, 1.0, cap)
-    lo = np.ones_like(hi)
 
     def ok(b):
         return _decode_ms(params, peak_tflops, bandwidth_tbs, b, bytes_per_param, gpus, b * kv_gb_per_sequence,
                           bw_efficiency, mfu, total_params, expert_share, layers, d_model, interconnect_gbs,
                           allreduce_us) <= latency_ms
 
+    if _plain(free, kv_gb_per_sequence, cap):  # one number each (see _plain): the same bisection
+        with np.errstate(all="ignore"):
+            by_memory = np.floor(free / kv_gb_per_sequence) if kv_gb_per_sequence > 0 else np.float64(cap)
+            top = by_memory if by_memory != by_memory else np.float64(1.0 if by_memory < 1.0 else
+                                                                      cap if by_memory > cap else by_memory)
+            within = _step_within(params, peak_tflops, bandwidth_tbs, bytes_per_param, gpus, kv_gb_per_sequence,
+                                  bw_efficiency, mfu, total_params, expert_share, layers, d_model, interconnect_gbs,
+                                  allreduce_us, latency_ms)
+            number = float if within else np.float64  # the batch as _step_within or _decode_ms takes it
+            test = within or ok
+            hi, lo = number(top), number(1.0)
+            hi_ok = test(hi)
+            for _ in range(int(np.log2(cap)) + 2):
+                mid = lo + hi + 1
+                mid = number(math.floor(mid / 2)) if math.isfinite(mid) else mid / 2
+                if test(mid):
+                    lo = mid
+                else:
+                    hi = mid - 1
+        return top if hi_ok else np.float64(lo)
+    with np.errstate(all="ignore"):
+        by_memory = np.where(kv_gb_per_sequence > 0, np.floor(free / np.where(kv_gb_per_sequence > 0,
+                                                                              kv_gb_per_sequence, 1.0)), cap)
+    hi = np.clip(by_memory, 1.0, cap)
+    lo = np.ones_like(hi)
     hi_ok = ok(hi)
     for _ in range(int(np.log2(cap)) + 2):  # invariant: ok(lo); answer in [lo, hi]
         mid = np.floor((lo + hi + 1) / 2)

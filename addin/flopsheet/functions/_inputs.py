@@ -7,6 +7,8 @@ array of error messages (None where the element is fine), so one bad cell errors
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from flopsheet.errors import FlopsheetError
@@ -63,6 +65,22 @@ def element_number(v, name: str, default) -> tuple[float, str | None]:
     return 1.0, f"{name} must be a number (got {type(v).__name__})"
 
 
+_BOOLEANS = frozenset((bool, np.bool_))
+
+
+def booleans_among_numbers(value, arr: np.ndarray) -> bool:
+    """True when nested lists `value` hold TRUE or FALSE among numbers: np.asarray(value) (= `arr`)
+    then holds them as 1 and 0, a silent wrong number where the element path refuses a boolean.
+    Only an element equal to 1 or 0 can have been one, so the lists are scanned (at C speed) only
+    when `arr` has such an element."""
+    if not ((arr == 1) | (arr == 0)).any():
+        return False
+    items = value
+    for _ in range(arr.ndim - 1):
+        items = itertools.chain.from_iterable(items)
+    return not _BOOLEANS.isdisjoint(map(type, items))
+
+
 def numbers(value, name: str, default=REQUIRED) -> tuple[np.ndarray | None, np.ndarray | None]:
     """A numeric argument -> (float array, errors or None). (None, None): optional and absent."""
     if value is None:
@@ -79,7 +97,7 @@ def numbers(value, name: str, default=REQUIRED) -> tuple[np.ndarray | None, np.n
             arr = np.asarray(value)  # the fast path: a range of plain numbers
         except ValueError:
             raise FlopsheetError(f"{name} is a ragged range (rows of different lengths)", arg=name) from None
-        if arr.dtype.kind in "fiu":
+        if arr.dtype.kind in "fiu" and not booleans_among_numbers(value, arr):
             return arr.astype(float, copy=False), None
         _check_rectangular(value, name)
     arr = to_object_array(value, name)

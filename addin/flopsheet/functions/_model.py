@@ -15,10 +15,11 @@ from typing import Callable
 import numpy as np
 
 from flopsheet import catalog
+from flopsheet.catalog import lookup as _gpu_lookup
 from flopsheet.engine import Formula, run_masked, run_scalar
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions._inputs import (
-    REQUIRED, EXCEL_ERRORS, control_free, element_number, merge_errors, numbers, texts,
+    REQUIRED, EXCEL_ERRORS, booleans_among_numbers, control_free, element_number, merge_errors, numbers, texts,
 )
 from flopsheet.exceltext import show_number
 from flopsheet.magnitudes import parse_num
@@ -83,6 +84,10 @@ class Function:
     twin_steps: tuple = ()
     labels: dict[str, str] = field(default_factory=dict, init=False)  # engine argument -> Excel argument
     binding: tuple = field(default=(), init=False)  # (engine argument, Excel Arg), worked out once
+    _as_given: frozenset = field(default=frozenset(), init=False, repr=False, compare=False)
+    _by_text: tuple | None = field(default=None, init=False, repr=False, compare=False)
+    model_fields: dict[str, str | None] = field(default_factory=dict, init=False, repr=False,
+                                                compare=False)  # model argument -> the figure it stands for
 
     def __post_init__(self):
         formula = getattr(self.formula, "formula", self.formula)
@@ -95,11 +100,26 @@ class Function:
                 a = replace(a, default=d)
             args.append(a)
         object.__setattr__(self, "args", tuple(args))
+        object.__setattr__(self, "model_fields", {a.name: a.model_field for a in args if a.kind == "model"})
         if formula is None:
             return
         binding = tuple((param, self.argument_for(param)) for param in formula.params)
         object.__setattr__(self, "binding", binding)
+        # which engine arguments are an Excel argument's number as given (most of them): `bind`
+        # copies those without walking its chain of cases
+        object.__setattr__(self, "_as_given", frozenset(
+            param for param, a in binding
+            if param not in GPU_FIGURES and a.kind != "model" and not (a.from_model or a.fallback or a.convert)))
         object.__setattr__(self, "labels", {p: a.name for p, a in binding if p != a.name})
+        # A scalar call's engine arguments that come from text (a GPU's figures, a model's, a unit)
+        # depend only on the text arguments and on which blank-able numbers are blank: `bind` keeps
+        # them per such combination (memo_work), so a serving call makes one look-up, not nine.
+        # Not when a converted argument may be a number (its value would be the key).
+        texts = tuple(a.name for a in self.args if a.kind != "number")
+        blanks = tuple(a.name for a in self.args if a.from_model or a.fallback)
+        numeric_convert = any(a.convert and (a.kind == "number" or a.from_model or a.fallback) for a in self.args)
+        derived = len(self._as_given) < len(binding)
+        object.__setattr__(self, "_by_text", (texts, blanks) if derived and not numeric_convert else None)
 
     def argument_for(self, param: str) -> Arg:
         """The Excel argument that feeds engine argument `param` (the `gpu` argument for a
@@ -114,9 +134,31 @@ class Function:
 
     def bind(self, b: "Bound") -> dict:
         """Excel arguments -> engine arguments, by name (see the class docstring)."""
+        if b.scalar and self._by_text is not None:
+            texts, blanks = self._by_text
+            values = b.values
+            key = [v for v in map(values.__getitem__, texts) if v is None or type(v) is str]
+            if len(key) == len(texts):  # every text argument is text (or blank): one look-up
+                key.append(tuple(values[n] is None for n in blanks))
+                derived = memo_work(("bind", self.name, id(self.formula), *key), lambda: self._from_text(b))
+                return {param: derived[param] if param in derived else values[a.name] for param, a in self.binding}
+        return self._bind(b)
+
+    def _from_text(self, b: "Bound") -> dict:
+        """The engine arguments of a scalar call that do not depend on its numbers (see _by_text):
+        all but the plain numbers and the blank-able numbers that are given."""
+        out = self._bind(b)
+        return {param: out[param] for param, a in self.binding
+                if param not in self._as_given and not ((a.from_model or a.fallback) and b[a.name] is not None)}
+
+    def _bind(self, b: "Bound") -> dict:
         out = {}
+        as_given = self._as_given
+        values = b.values
         for param, a in self.binding:
-            if param == "peak_tflops":
+            if param in as_given:
+                out[param] = values[a.name]
+            elif param == "peak_tflops":
                 out[param] = b.gpu()
             elif param in GPU_FIGURES_IF_KNOWN:
                 out[param] = b.gpu(param, if_known=True)
@@ -143,6 +185,47 @@ def declared_in(namespace: dict) -> tuple[Function, ...]:
     return tuple(v for k, v in namespace.items() if isinstance(v, Function) and not k.startswith("_"))
 
 
+# What a text argument of a scalar call means (a GPU's figure, a model's) depends only on the text
+# and the catalogs, which do not change while the add-in runs; a sheet repeats "H100" or "Llama 3.1
+# 70B" in thousands of cells, so each (text, figure) is worked out once. Errors are kept as their
+# message and raised afresh. Bounded, and emptied if a catalog index is rebuilt (tests that patch a
+# catalog clear its caches).
+_MEMO: dict = {}
+_MEMO_MAX = 4096
+_MEMO_OWNER: list = [None]  # the catalog indexes the memo was filled from (compared by identity)
+_MODEL_INDEX: list = [None]  # flopsheet.models.lookup._index, once imported
+
+
+def _catalog_indexes() -> tuple:
+    model_index = _MODEL_INDEX[0]
+    if model_index is None:  # flopsheet.models is imported late here, as everywhere in this module
+        from flopsheet.models import lookup as model_lookup
+
+        model_index = _MODEL_INDEX[0] = model_lookup._index
+    return _gpu_lookup._index(), _gpu_lookup._models(), model_index()
+
+
+def memo_work(key, compute: Callable[[], float]) -> float:
+    """`compute()` for `key` once (see _MEMO); FlopsheetError raised again on every call."""
+    owner, before = _catalog_indexes(), _MEMO_OWNER[0]
+    if before is None or any(a is not b for a, b in zip(owner, before)):  # an index rebuilt: forget all
+        _MEMO.clear()
+        _MEMO_OWNER[0] = owner
+    try:
+        hit = _MEMO[key]
+    except KeyError:
+        try:
+            hit = (compute(), None, None)
+        except FlopsheetError as e:
+            hit = (None, e.message, e.arg)
+        if len(_MEMO) >= _MEMO_MAX:
+            _MEMO.clear()
+        _MEMO[key] = hit
+    if hit[1] is not None:
+        raise FlopsheetError(hit[1], arg=hit[2])
+    return hit[0]
+
+
 def _is_blank(v) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
@@ -164,7 +247,7 @@ class Bound:
         """Per element of argument `name`: the catalog `figure` of a model name; for a number,
         the number itself (figure = the argument's own) or a neutral 0 (a dense model of
         unknown shape: no expert share, no communication or attention term)."""
-        own = next(a.model_field for a in self.fn.args if a.name == name)
+        own = self.fn.model_fields[name]
         v = self.values[name]
         if (not self.scalar and isinstance(v, np.ndarray) and v.dtype.kind == "f" and own is not None
                 and not needed_by):
@@ -181,6 +264,8 @@ class Bound:
                                          f"model name such as \"Llama 3.1 405B\"", arg=needed_by)
                 return number if figure == own else 0.0
             return model_figure(_model_row(v, name), figure, name)
+        if self.scalar and type(v) is str:  # the text's figure, worked out once (see _MEMO)
+            return memo_work(("model", v, name, figure, own, needed_by), lambda: convert(v))
         return self.map(name, convert)
 
     # -- GPUs: a catalog name, or a number read as peak TFLOPS ------------------------------
@@ -274,9 +359,13 @@ class Bound:
         p = self.values.get(precision, "bf16") if precision in self.values else "bf16"
         if if_known:
             what_ = what
+            if self.scalar and type(g) is str:  # worked out once per text (see _MEMO)
+                return memo_work(("gpu", g, "bf16", what, True), lambda: self._one_gpu(g, "bf16", what_, if_known=True))
             return self.map(gpu, lambda v: self._one_gpu(v, "bf16", what_, if_known=True)
                             if isinstance(v, str) else 0.0)
         if self.scalar:
+            if type(g) is str and (p is None or type(p) is str):  # worked out once per text (see _MEMO)
+                return memo_work(("gpu", g, p, what, False), lambda: self._one_gpu(g, p, what))
             return self._one_gpu(g, p, what)
         g = np.asarray(g, dtype=object)
         p = np.asarray(p, dtype=object)
@@ -391,6 +480,7 @@ def _arguments(fn: Function, args, kwargs) -> dict:
 
 
 _SCALARS = (float, int, str, type(None), bool)
+_SCALAR_TYPES = frozenset(_SCALARS)
 
 
 def _scalar_values(fn: Function, given: dict) -> dict:
@@ -398,6 +488,10 @@ def _scalar_values(fn: Function, given: dict) -> dict:
     for a in fn.args:
         v = given.get(a.name)
         if a.kind == "number":
+            kind = type(v)
+            if kind is float or kind is int:  # the usual cell: element_number's answer without the call
+                values[a.name] = float(v)
+                continue
             if a.default is None and _is_blank(v):
                 values[a.name] = None
                 continue
@@ -424,7 +518,8 @@ def _plain_numbers(v):
             arr = np.asarray(v)
         except ValueError:
             return None
-        return arr.astype(float) if arr.dtype.kind in "fiu" and arr.ndim else None
+        if arr.dtype.kind in "fiu" and arr.ndim and not booleans_among_numbers(v, arr):
+            return arr.astype(float)
     return None
 
 
@@ -439,7 +534,7 @@ def evaluate(fn: Function, *args, **kwargs):
     given = _arguments(fn, args, kwargs)
     if fn.impl is not None:
         return fn.impl(**given)
-    scalar = all(type(v) in _SCALARS for v in given.values())
+    scalar = _SCALAR_TYPES.issuperset(map(type, given.values()))
     if scalar:
         bound = Bound(fn, _scalar_values(fn, given), True)
         return run_scalar(fn.formula, fn.bind(bound), fn.labels), None, True

@@ -23,7 +23,9 @@ from flopsheet.functions._common import (
     ALLREDUCE_US, BATCH, BW_EFFICIENCY, BYTES_PER_PARAM, FLOPS, GOODPUT, GPU, GPU_NAME, KV_GB, MFU, PARAMS, PRECISION,
     SERVED_PARAMS, TP_GPUS,
 )
-from flopsheet.functions._inputs import EXCEL_ERRORS, control_free, element_number, merge_errors, texts
+from flopsheet.functions._inputs import (
+    EXCEL_ERRORS, booleans_among_numbers, control_free, element_number, merge_errors, texts,
+)
 from flopsheet.functions._model import Arg, Function, declared_in, evaluate
 from flopsheet.functions.inference import _PREFILL_S, _PREFILL_STEPS, _STEP_MS, _STEPS, _fits, _fits_step
 
@@ -82,21 +84,104 @@ def _purchase_default(value, gpu):
 
 
 def _capex(**given):
-    plain = _PLAIN.setdefault("capex", replace(CLUSTER_CAPEX, impl=None))
+    plain = _PLAIN.get("capex") or _PLAIN.setdefault("capex", replace(CLUSTER_CAPEX, impl=None))
     usd, gpu = given.get("usd_per_gpu"), given.get("gpu")
     if isinstance(usd, (list, tuple, np.ndarray)) or isinstance(gpu, (list, tuple, np.ndarray)):
-        u, g = np.asarray(usd, dtype=object), np.asarray(gpu, dtype=object)
-        shape = np.broadcast_shapes(u.shape, g.shape)
-        filled = np.empty(shape, dtype=object)
-        for idx in np.ndindex(*shape):
-            try:
-                filled[idx] = _purchase_default(np.broadcast_to(u, shape)[idx], np.broadcast_to(g, shape)[idx])
-            except FlopsheetError as e:
-                filled[idx] = f"#N/A {e.message}"  # read back as an error by the number conversion
-        given["usd_per_gpu"] = filled
+        given["usd_per_gpu"] = _filled_prices(usd, gpu)
     else:
         given["usd_per_gpu"] = _purchase_default(usd, gpu)
     return evaluate(plain, **given)
+
+
+def _filled_prices(usd, gpu):
+    """_purchase_default for every element of a range call, with each distinct GPU cell resolved
+    (and its price looked up) once instead of once per row: a bad GPU or a missing price becomes
+    "#N/A <why>" in its elements, which the number conversion reports there. A clean numeric
+    range comes back as it was given (no object array, no per-element conversion)."""
+    g = np.asarray(gpu, dtype=object)
+    as_object = None
+    if isinstance(usd, (list, tuple)) and usd:  # one conversion of the lists, reused below
+        try:
+            arr = np.asarray(usd)
+        except ValueError:
+            arr = None  # ragged: the object conversion below says so
+        if arr is not None and arr.dtype.kind in "fiu" and not booleans_among_numbers(usd, arr):
+            usd = arr.astype(float)  # typed prices, plain numbers: an array
+        elif arr is not None and arr.dtype == object:  # numbers and blanks: the cells as they are
+            as_object = arr
+    numeric = isinstance(usd, np.ndarray) and usd.dtype.kind in "fiu"
+    u = usd if numeric else as_object if as_object is not None else np.asarray(usd, dtype=object)
+    shape = np.broadcast_shapes(u.shape, g.shape)
+    distinct: list[list] = []  # [name or None, "#N/A why" for the GPU or None, price: float, "#N/A why" or None]
+    index: dict = {}
+
+    def code(cell) -> int:
+        try:
+            key = (type(cell), cell)
+            hit = index.get(key)
+        except TypeError:  # unhashable cell content: its own entry
+            key, hit = None, None
+        if hit is None:
+            try:
+                entry = [_gpu_name(cell), None, None]
+            except FlopsheetError as e:
+                entry = [None, f"#N/A {e.message}", None]
+            hit = len(distinct)
+            distinct.append(entry)
+            if key is not None:
+                index[key] = hit
+        return hit
+
+    codes = np.asarray(np.frompyfunc(code, 1, 1)(g) if g.ndim else code(g[()]), dtype=np.intp)
+    gpus_ok = all(e[1] is None for e in distinct)
+    if numeric and gpus_ok:  # prices typed, every GPU known: the range as given
+        return usd if usd.shape == shape else np.broadcast_to(usd, shape)
+    kind = (np.zeros((), dtype=np.int8) if numeric else
+            np.asarray(np.frompyfunc(_cell_kind, 1, 1)(u) if u.ndim else _cell_kind(u[()]), dtype=np.int8))
+    codes, kind = np.broadcast_to(codes, shape), np.broadcast_to(kind, shape)
+    blank = kind == _BLANK
+    if gpus_ok and not (kind == _OTHER).any():  # numbers and blanks only (the usual range): floats
+        out = np.where(blank, 0.0, np.broadcast_to(u, shape)).astype(float)
+        for k, entry in enumerate(distinct):
+            rows = blank & (codes == k) if len(distinct) > 1 else blank
+            if rows.any():
+                try:
+                    out[rows] = prices.price(entry[0], "purchase").usd
+                except FlopsheetError:
+                    break  # a missing price: the general path below says so in its elements
+        else:
+            return out
+    filled = np.array(np.broadcast_to(u, shape), dtype=object)
+    for k, (name, bad, _) in enumerate(distinct):
+        rows = codes == k if len(distinct) > 1 else np.ones(shape, dtype=bool)
+        if bad is not None:
+            filled[rows] = bad
+            continue
+        rows = rows & blank
+        if rows.any():
+            try:
+                filled[rows] = prices.price(name, "purchase").usd
+            except FlopsheetError as e:
+                filled[rows] = f"#N/A {e.message}"
+    # plain numbers everywhere (the usual case): a float array takes the number conversion's fast
+    # path; anything else (text, booleans, numpy scalars) keeps the per-element conversion
+    kinds = np.frompyfunc(type, 1, 1)(filled) if filled.ndim else np.asarray(type(filled[()]), dtype=object)
+    if np.all((kinds == float) | (kinds == int)):
+        return filled.astype(float)
+    return filled
+
+
+_NUMBER, _BLANK, _OTHER = 0, 1, 2
+
+
+def _cell_kind(v) -> int:
+    """A price cell: a plain number (float or int, not a boolean), blank, or anything else."""
+    kind = type(v)
+    if kind is float or kind is int:
+        return _NUMBER
+    if v is None or (isinstance(v, str) and not v.strip()):
+        return _BLANK
+    return _OTHER
 
 
 _PLAIN: dict[str, Function] = {}
