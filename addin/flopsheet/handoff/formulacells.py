@@ -165,7 +165,7 @@ def _apply(job, plan: SheetPlan, cell, fa: dict, ref: str | None, res) -> None:
     text = res.text[1:] if res.text.startswith("=") else res.text
     if res.helpers or twins.MARK in text:
         text = job.workings.place(text, res.helpers, f"{_where(title)}{coord}",
-                                  (title, cell.r, coord.rstrip("0123456789")))
+                                  (title, cell.r, coord.rstrip("0123456789")), res.origin)
     if len(text) + 1 > rep.longest[0]:
         rep.longest = (len(text) + 1, f"{_where(title)}{coord}")
     area = None

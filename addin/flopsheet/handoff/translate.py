@@ -257,6 +257,9 @@ class Result:
     numeric_areas: list | None = None  # the same as (sheet, c1, r1, c2, r2), when worked out
     depends_on_values: bool = False  # translated by what a cell holds: never reused for another row
     helpers: list = field(default_factory=list)  # cell mode: twins.Helper per Workings quantity (markers in text)
+    origin: tuple | None = None  # (the moved translation, its column): Workings places its quantities alike
+    read_refs: list = field(default_factory=list)  # (reference, argument) whose cells were read for model names
+    names_found: bool = False  # one of them held a model name (the translation is that cell's own)
 
 
 class Translator:
@@ -413,10 +416,14 @@ class Translator:
             v = first.value
         elif first.kind == "ref" and self.refs is not None:
             self._res.depends_on_values = True  # another row of this form may hold a number
+            self._res.read_refs.append((first.text, a.name))
             try:
                 v = self.refs.values(first.text, self._sheet)
             except Untranslatable:
+                self._res.names_found = True
                 return None
+            if _holds_model_name(v, a.name):
+                self._res.names_found = True
         else:
             return None
         return v.strip() if _is_model_name(v, a.name) else None
@@ -436,12 +443,14 @@ class Translator:
                 return True
             if e.kind == "ref" and self.refs is not None and self.cells_may_name_models:
                 self._res.depends_on_values = True
+                self._res.read_refs.append((e.text, a.name))
                 try:
                     v = self.refs.values(e.text, self._sheet)
                 except Untranslatable:
+                    self._res.names_found = True  # unknown: never reused
                     continue
-                cells = [x for row in v for x in row] if isinstance(v, list) else [v]
-                if any(_is_model_name(x, a.name) for x in cells):
+                if _holds_model_name(v, a.name):
+                    self._res.names_found = True
                     return True
         return False
 
@@ -473,6 +482,11 @@ class Translator:
 
 
 _NOT_FROZEN = object()
+
+
+def _holds_model_name(v, name: str) -> bool:
+    cells = [x for row in v for x in row] if isinstance(v, list) else [v]
+    return any(_is_model_name(x, name) for x in cells)
 _WHERE_DEPENDENT = re.compile(r"(?<![A-Za-z0-9_.])(?:ROW\s*\(\s*\)|COLUMN\s*\(\s*\)|INDIRECT\s*\(|CELL\s*\(|"
                               r"ADDRESS\s*\(|OFFSET\s*\(|INFO\s*\()", re.I)
 
@@ -587,10 +601,35 @@ class _Shifted:
         text = self.template.format(*names)
         base = self.res
         res = Result(text, base.translated, [], base.array, base.shape)
-        res.helpers = [twins.Helper(label, t.format(*names)) for label, t in self.helpers]
+        res.helpers = _LazyHelpers(self.helpers, names)  # formatted only when Workings has no plan for them
+        res.origin = (id(self), col)
         res.numeric_areas = [(t, c1 + dc * m[0], r1 + dr * m[1], c2 + dc * m[2], r2 + dr * m[3])
                              for (t, c1, r1, c2, r2), m in self.areas]
         return res
+
+
+class _LazyHelpers:
+    """A moved translation's Workings quantities, each formatted on first use."""
+
+    def __init__(self, templates, names):
+        self.templates, self.names = templates, names
+        self._done: dict[int, twins.Helper] = {}
+
+    def __len__(self):
+        return len(self.templates)
+
+    def __bool__(self):
+        return bool(self.templates)
+
+    def __getitem__(self, i):
+        h = self._done.get(i)
+        if h is None:
+            label, t = self.templates[i]
+            h = self._done[i] = twins.Helper(label, t.format(*self.names))
+        return h
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self.templates)))
 
 
 _CORNERS = re.compile(r"(\$?)[A-Za-z]{1,3}(\$?)[0-9]+(?::(\$?)[A-Za-z]{1,3}(\$?)[0-9]+)?$")
@@ -612,6 +651,9 @@ class CachedTranslator(Translator):
     def __init__(self, table, refs=None, models=None, names=None):
         super().__init__(table, refs, models, names)
         self._seen: dict = {}
+        # Translations that read cells for model names and found none: reused for another row of
+        # the same form once that row's cells hold no model name either (a cheap read, not a parse).
+        self._seen_plain: dict = {}
         self.hits = 0
 
     def translate_at(self, formula: str, sheet: str, row: int, col: int, freeze_all=None) -> Result:
@@ -621,12 +663,33 @@ class CachedTranslator(Translator):
             if hit is not None:
                 self.hits += 1
                 return hit.at(row, col)
+            plain = self._seen_plain.get((sheet, key))
+            if plain is not None and not self._names_a_model(plain, sheet, row, col):
+                self.hits += 1
+                return plain[0].at(row, col)
         res = self.translate(formula, sheet, freeze_all, cells=True)
-        if key is not None and not res.frozen and not res.value_set and not res.depends_on_values:
-            entry = _Shifted(res, row, col, self.refs)
-            self._seen[(sheet, key)] = entry
-            res.numeric_areas = [a for a, _ in entry.areas]
+        if key is not None and not res.frozen and not res.value_set:
+            if not res.depends_on_values:
+                entry = _Shifted(res, row, col, self.refs)
+                self._seen[(sheet, key)] = entry
+                res.numeric_areas = [a for a, _ in entry.areas]
+            elif not res.names_found and res.read_refs:
+                entry = _Shifted(res, row, col, self.refs)
+                self._seen_plain[(sheet, key)] = (entry, list(res.read_refs))
+                res.numeric_areas = [a for a, _ in entry.areas]
         return res
+
+    def _names_a_model(self, plain, sheet: str, row: int, col: int) -> bool:
+        """Whether this row's cells (those the cached translation read, moved here) name a model."""
+        entry, reads = plain
+        for text, arg in reads:
+            try:
+                v = self.refs.values(shift(text, row - entry.row, col - entry.col), sheet)
+            except Untranslatable:
+                return True
+            if _holds_model_name(v, arg):
+                return True
+        return False
 
 
 def _value_shape(value):

@@ -66,6 +66,10 @@ class Workings:
         self.column_heads: list[tuple[str, str, str, array]] = []
         self._by_text: dict[str, str] = {}  # the list's formulas -> their addresses
         self._row_key = None  # the calling (sheet, row) whose helper cells `_row_seen` holds
+        # How a moved translation's quantities were placed the first time (translate._Shifted):
+        # (sheet, origin) -> [(marker index, helper column or None, fixed address)]. Every other row
+        # of that translation places them alike, without formatting or parsing their formulas.
+        self._plans: dict[tuple, list] = {}
         self._row_seen: dict[str, str] = {}
         self.longest = (0, "")  # the longest Workings formula and its address
 
@@ -100,10 +104,8 @@ class Workings:
                 self.column_heads.append((label, f"for {sheet_prefix(at[0])}{at[2]} row by row", form, array("i")))
                 self._note_length(formula, f"{column_letter(col)}{at[1]}")
             rows = self.column_heads[col - HELPER_COL][3]
-            if rows and rows[-1] == at[1]:  # the same kind of quantity twice in a row, with other inputs
-                raise FlopsheetError(f"internal error: two quantities for helper column {column_letter(col)} "
-                                     f"in row {at[1]}", "input")
-            rows.append(at[1])
+            if not rows or rows[-1] != at[1]:  # (same label and row form in the same row: the same formula)
+                rows.append(at[1])
             ref = self._row_seen[formula] = f"{self.prefix}${column_letter(col)}{at[1]}"
             return ref
         else:
@@ -122,11 +124,26 @@ class Workings:
         self.rows.append((label, Input(value), used_by))
         return f"{self.prefix}$B${row}"
 
-    def place(self, text: str, helpers: list, used_by: str, at: tuple | None = None) -> str:
+    def place(self, text: str, helpers: list, used_by: str, at: tuple | None = None, origin=None) -> str:
         """`text` (a translated formula with markers) with each marker the address of its
-        quantity's cell; only the quantities the formula reaches get cells."""
+        quantity's cell; only the quantities the formula reaches get cells. `origin`: the moved
+        translation `text` comes from (translate._Shifted), whose placement is then reused."""
         if MARK not in text:
             return text
+        key = (at[0], origin) if origin is not None and at is not None and at[1] >= FIRST_ROW else None
+        plan = self._plans.get(key) if key is not None else None
+        if plan is not None:
+            refs = {}
+            row = at[1]
+            for i, col, ref in plan:
+                if col is None:
+                    refs[i] = ref
+                else:
+                    rows = self.column_heads[col - HELPER_COL][3]
+                    if not rows or rows[-1] != row:
+                        rows.append(row)
+                    refs[i] = f"{self.prefix}${column_letter(col)}{row}"
+            return _MARKER.sub(lambda m: refs[int(m.group(1))], text)
         reached: set[int] = set()
         todo = [int(i) for i in _MARKER.findall(text)]
         while todo:
@@ -138,6 +155,13 @@ class Workings:
         for i in sorted(reached):  # a helper refers only to earlier ones
             h = helpers[i]
             refs[i] = self.add(h.label, _MARKER.sub(lambda m: refs[int(m.group(1))], h.text), used_by, at)
+        if key is not None:
+            plan = []
+            for i, ref in refs.items():
+                m = _HELPER_REF.fullmatch(ref[len(self.prefix):])
+                col = sheetxml.col_number(m.group(1)) if m and int(m.group(2)) == at[1] else None
+                plan.append((i, col if col is not None and col >= HELPER_COL else None, ref))
+            self._plans[key] = plan
         return _MARKER.sub(lambda m: refs[int(m.group(1))], text)
 
     def sheet_xml(self, values=None) -> bytes:
@@ -162,6 +186,7 @@ class Workings:
                     + sheetxml.escape_formula(formula) + b"</f>" + content + b"</c>")
 
         heads = self.column_heads
+        at_row = [_row_writer(h[2]) for h in heads]
         helper_rows: dict[int, list[int]] = {}  # row -> the helper columns with a cell there
         for i, (_, _, _, rows) in enumerate(heads):
             for r in rows:
@@ -195,7 +220,7 @@ class Workings:
                     value = b'<c r="B%d"><v>%s</v></c>' % (r, repr(float(formula.value)).encode())
                 cells += [text_cell(r, 1, label), value, text_cell(r, 3, used_by)]
             for c in sorted(helper_rows.get(r, ())):
-                cells.append(formula_cell(r, c, _at_row(heads[c - HELPER_COL][2], r)))
+                cells.append(formula_cell(r, c, at_row[c - HELPER_COL](r)))
             if cells:
                 yield b'<row r="' + str(r).encode() + b'">' + b"".join(cells) + b"</row>"
         yield b"</sheetData></worksheet>"
@@ -205,6 +230,7 @@ _A1 = re.compile(r"(?<![A-Za-z0-9_.$])(\$?)([A-Za-z]{1,3})(\$?)([0-9]{1,7})(?![A
 _STRINGS = re.compile(r"(\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*')")
 
 
+_HELPER_REF = re.compile(r"\$([A-Z]{1,3})(\d+)")  # a helper column's cell: column fixed, row relative
 _OFFSET = "\x02"  # a row offset in a row form (never in formula text)
 _OFFSETS = re.compile(_OFFSET + r"(-?\d+)" + _OFFSET)
 
@@ -212,6 +238,20 @@ _OFFSETS = re.compile(_OFFSET + r"(-?\d+)" + _OFFSET)
 def _at_row(form: str, row: int) -> str:
     """A helper column's formula at `row`: its row form with each offset added to `row`."""
     return _OFFSETS.sub(lambda m: str(row + int(m.group(1))), form)
+
+
+def _row_writer(form: str):
+    """`_at_row` for one form, split once: a column writes thousands of rows."""
+    parts = _OFFSETS.split(form)  # text, offset, text, offset, ..., text
+    texts, offsets = parts[0::2], [int(x) for x in parts[1::2]]
+
+    def at(row: int) -> str:
+        out = [texts[0]]
+        for off, t in zip(offsets, texts[1:]):
+            out.append(str(row + off))
+            out.append(t)
+        return "".join(out)
+    return at
 
 
 def _row_form(formula: str, row: int) -> str | None:
