@@ -193,3 +193,44 @@ def test_a_gpu_added_below_the_table_serves_the_inference_sheet(files, soffice, 
         for cell in outputs:
             want, have = base["Inference"][cell].value, got["Inference"][cell].value
             assert isinstance(want, (int, float)) and have == pytest.approx(want, rel=1e-12), (engine.__name__, cell)
+
+
+def test_models_added_below_the_table_serve_the_inference_sheet(files, soffice, gnumeric, tmp_path):
+    """Models typed under the Models table (clones of Llama 3.1 70B, dense GQA, and DeepSeek-V3, MoE
+    with an MLA cache, under new names) and chosen on the Inference sheet's serving and MoE cards give
+    every Inference figure the shipped models give, in both engines: the copy reads the named row."""
+    from flopsheet.recalc import recalculate, recalculate_gnumeric
+    from flopsheet.template.build import build_workbook
+
+    _, ctx = build_workbook(audience="copy")
+    _, xlsx, _ = files
+    wb = openpyxl.load_workbook(xlsx)
+    models = wb["Models"]
+    row = {c.value: c.row for c in models["A"] if c.value}
+    new = max(row.values()) + 1
+    clones = {"Llama 3.1 70B": "Acme Dense 70B", "DeepSeek-V3": "Acme MoE 671B"}
+    for i, (name, clone) in enumerate(clones.items()):
+        for c in models[row[name]]:
+            if c.value is not None and c.column_letter not in ("AI", "AJ"):  # not the grey lookup keys
+                models.cell(new + i, c.column, c.value)
+        models.cell(new + i, 1, clone)
+    inference = wb["Inference"]
+    changed = 0
+    for key in ("s_model", "m_model"):
+        cell = ctx.cells[("Inference", key)].replace("$", "")
+        inference[cell] = clones[inference[cell].value]
+        changed += 1
+    assert changed == 2
+    edited = tmp_path / "models.xlsx"
+    wb.save(edited)
+    formulas = [c.coordinate for c in inference["B"] if isinstance(c.value, str) and c.value.startswith("=")]
+    for engine in (recalculate, recalculate_gnumeric):
+        base = openpyxl.load_workbook(engine(xlsx, tmp_path / f"base-{engine.__name__}.xlsx"), data_only=True)
+        got = openpyxl.load_workbook(engine(edited, tmp_path / f"m-{engine.__name__}.xlsx"), data_only=True)
+        compared = 0
+        for cell in formulas:
+            want, have = base["Inference"][cell].value, got["Inference"][cell].value
+            if isinstance(want, (int, float)):
+                assert have == pytest.approx(want, rel=1e-12), (engine.__name__, cell, have, want)
+                compared += 1
+        assert compared >= 30

@@ -30,6 +30,7 @@ HEADERS = (NAME, *models.FIELDS, ALIASES)
 NORMALISE = 'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(TRIM({0})," ",""),"-",""),"_",""),".","")'
 _FIELD_BY_KEY = {header_key(f): f for f in (*models.FIELDS, NAME)}
 _FIELD_BY_KEY["model"] = NAME
+_FIELD_BY_KEY["missing"] = "missing"  # 'Empty because': a windowed model whose window is not published (KV cache)
 NEEDED = {"total_params", "active_params", "layers"}
 
 

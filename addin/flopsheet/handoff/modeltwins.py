@@ -37,6 +37,7 @@ class _Figures:
 
     def __init__(self, table: Table, row, hoist=None):
         self.table, self.row, self.hoist = table, row, hoist
+        self.label = row.name if row is not None else "the model"
 
     def __call__(self, fld: str) -> str:
         if not self.table.has(fld):
@@ -56,6 +57,37 @@ class _Figures:
         return self.hoist(f"share of experts each token uses ({self.row.name})", share) if self.hoist else share
 
 
+class _RowFigures(_Figures):
+    """Cell mode, a model named in a cell: its figures read from the Models sheet row the cell's
+    text names NOW (a model added below the table, or another catalog model typed later, is
+    computed as its own row says: no figure is taken from the catalog at hand-off time)."""
+
+    def __init__(self, table: Table, call: _Call, cell: str):
+        super().__init__(table, None, call.hoist)
+        self.call = call
+        name = call._checked_name(cell, "model")
+        self.at = call.hoist(f"row of the model on {table.sheet}",
+                             f'IF(ISNUMBER({name})+({name}=""),NA(),{table.row_of(name, False, modelsheet.NORMALISE)})')
+
+    def raw(self, fld: str) -> str:
+        if not self.table.has(fld):
+            raise Untranslatable(f'the Models sheet has no "{fld}" column')
+        m = self.hoist(f"{fld} of {self.label} ({self.table.sheet} sheet, as typed)", self.table.figure(fld, self.at))
+        self.call.blank_ok.add(m)  # an empty figure here means "none" (no window, no MLA): not a blank row
+        return m
+
+    def __call__(self, fld: str) -> str:
+        # +0: an empty figure is 0, which the formulas divide by or multiply out: #N/A or 0 as Python errs
+        if not self.table.has(fld):
+            raise Untranslatable(f'the Models sheet has no "{fld}" column')
+        return self.hoist(f"{fld} of {self.label} ({self.table.sheet} sheet)", self.table.figure(fld, self.at) + "+0")
+
+    def share(self) -> str:
+        # a dense model's experts are empty: 0/0 is an error, so its share is 0 (engine: expert_share)
+        return self.hoist(f"share of experts each token uses ({self.label}; 0 when dense)",
+                          f"IFERROR({self('experts_per_token')}/{self('experts')},0)")
+
+
 def _decode_terms(f: _Figures):
     """(steps, decode step ms, prefill s, fits): the engine's terms as named steps (Function.twin_steps'
     form: a Workings cell each in cell mode, in place otherwise)."""
@@ -64,6 +96,9 @@ def _decode_terms(f: _Figures):
     def read(tokens: str) -> str:  # engine.inference.weights_read: T - routed x (1 - share)^tokens
         if share == "0":
             return total
+        if isinstance(f, _RowFigures):  # dense (share 0) reads every weight, as the formula gives at 0
+            return (f"IF({share}=0,{total},{total}-({total}-{{params}})/(1-{share})*(1-{share})"
+                    f"^MIN({tokens},600/-LN(1-{share})))")
         # (1-share)^tokens underflows (an error in LibreOffice) at a long prompt: the exponent is
         # capped where the term is below 1E-260 of the weights, far under the 1E-9 the copy keeps.
         return f"({total}-({total}-{{params}})/(1-{share})*(1-{share})^MIN({tokens},600/-LN(1-{share})))"
@@ -107,7 +142,7 @@ def _template(fn: Function, f: _Figures, given: dict) -> tuple[str, tuple]:
         ad = f"{f('layers')}*{f('heads')}*{f('head_dim')}"
         return ("2*{params}*({prompt_tokens}+{output_tokens})+2*{step:width}*{prompt_tokens}^2+4*{step:width}"
                 "*({output_tokens}*{prompt_tokens}+{output_tokens}*({output_tokens}-1)/2)"), (
-            ("width", f"attention width: layers x heads x head_dim of {f.row.name}", ad),)
+            ("width", f"attention width: layers x heads x head_dim of {f.label}", ad),)
     steps, decode_ms, prefill_s, fits = _decode_terms(f)
     kv = "{kv_gb}"
     if fn.name == "DECODE_MS":
@@ -143,6 +178,24 @@ def _kv_template(f: _Figures) -> str:
     return f"{values}*{{bytes_per_value}}*{held}*{{batch}}/1E9*IF({{gpus}}>{kvh},{{gpus}},{kvh})/{kvh}"
 
 
+def _kv_row_template(f: "_RowFigures"):
+    """_kv_template for a model named in a cell: the shape decided in the sheet from its row (MLA
+    latent or KV heads; windowed layers when it has a window, or its 'Empty because' names one, as
+    models.derived and functions._model.model_figure decide in Python)."""
+    mla = f.hoist("the model caches an MLA latent", f'{f.raw("attention")}="MLA"')
+    values = f.hoist("values cached per token per layer",
+                     f"IF({mla},{f('kv_lora_rank')}+{f('qk_rope_head_dim')},2*{f('kv_heads')}*{f('head_dim')})")
+    window = f.raw("sliding_window")
+    missing = f'+ISNUMBER(SEARCH("sliding_window",{f.raw("missing")}))' if f.table.has("missing") else ""
+    windowed = f.hoist("the model has windowed layers", f"(N({window})>0){missing}>0")
+    layers, sliding = f("layers"), f.raw("sliding_layers")
+    kvh = f.hoist("KV heads each GPU holds a copy of (1 for MLA)", f"IF({mla},1,{f('kv_heads')})")
+    held = (f"IF({windowed},IF(ISNUMBER({sliding})*ISNUMBER({window}),({layers}-{sliding})*{{context_tokens}}"
+            f"+{sliding}*MIN({{context_tokens}},{window}),NA()),{layers}*{{context_tokens}})")
+    return (f"IF({values}>0,{values},NA())*{{bytes_per_value}}*{{step:held}}*{{batch}}/1E9"
+            f"*IF({{gpus}}>{kvh},{{gpus}},{kvh})/{kvh}"), (("held", "token-layers the cache holds", held),)
+
+
 def render(fn: Function, args: list[Expr], table: Table | None, models: Table, name: str, hoist=None,
            names: dict | None = None, strict: bool = False) -> str:
     """The twin of `fn(*args)` whose first argument (a literal, or the cell `args[0]`) names
@@ -153,27 +206,32 @@ def render(fn: Function, args: list[Expr], table: Table | None, models: Table, n
         row = catalog_models.resolve(name)
     except FlopsheetError as err:
         raise Untranslatable(err.message) from None
+    by_row = hoist is not None and args[0].kind == "ref" and models.key_col is not None
     f = _Figures(models, row, hoist)
     steps = ()
+    kv_fn = None
     if fn.name == "KV_CACHE_GB":
         from flopsheet.functions.inference import _KV_OF_MODEL
         if len(args) > 5 and any(not _blank_literal(a) for a in args[5:]):
             raise Untranslatable("with a model name KV_CACHE_GB takes at most 5 arguments")
-        fn, args = _KV_OF_MODEL, list(args[:5])
-        template = _kv_template(f)
+        kv_fn, args = _KV_OF_MODEL, list(args[:5])
+    call = _Call(kv_fn or fn, list(args), table, True, models, hoist, names)
+    if by_row:  # cell mode, the name in a cell: every figure from the row the cell names now
+        f = _RowFigures(models, call, args[0].text)
+    if kv_fn is not None:
+        fn = kv_fn
+        template, steps = _kv_row_template(f) if by_row else (_kv_template(f), ())
     else:
-        template = None
-    call = _Call(fn, list(args), table, True, models, hoist, names)
-    if template is None:
         template, steps = _template(fn, f, call.given)
     call.steps = steps
     own = next(a for a in fn.args if a.kind == "model")
     if own.model_field:  # the figure the argument stands for ({params}: active parameters)
-        call.cache[own.name] = _Value(f(own.model_field), float(getattr(row, own.model_field)))
+        call.cache[own.name] = _Value(f(own.model_field), None if by_row else float(getattr(row, own.model_field)),
+                                      runtime=by_row)
     models.used = True
     first = args[0]
     same = []
-    if first.kind != "literal":  # the cell must still name this model
+    if first.kind != "literal" and not by_row:  # the cell must still name this model
         m = first.text
         if models.key_col is not None:
             still = f"VLOOKUP({modelsheet.NORMALISE.format(m)},{models.key_ref()},2,FALSE)={text(row.name)}"

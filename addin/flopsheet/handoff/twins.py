@@ -270,6 +270,7 @@ class _Call:
         self.steps_hoisted = False  # cell mode: {step:x} parts become Workings cells in the last fill
         self.steps = fn.twin_steps  # (key, label, template); modeltwins gives its own
         self.step_markers: set[str] = set()
+        self.blank_ok: set[str] = set()  # cells whose blank is a value, not an input left empty
         self.strict = False  # cell mode: every checked argument in a Workings cell (a long caller formula)
         self.given = {a.name: (args[i] if i < len(args) else OMITTED) for i, a in enumerate(fn.args)}
         self.spec = {a.name: a for a in fn.args}
@@ -690,7 +691,7 @@ class _Call:
             # (a text step may be "" itself, RANGE_TEXT's letter: there only the inputs count)
             text_steps = self.fn.returns == "text"
             inputs = [marker(int(i)) for i in dict.fromkeys(_MARKER.findall(body))
-                      if not (text_steps and marker(int(i)) in self.step_markers)]
+                      if not (text_steps and marker(int(i)) in self.step_markers) and marker(int(i)) not in self.blank_ok]
             inputs += [v.text for v in self.cache.values() if v.maybe and v.text in body and _is_plain(v.text)]
             if inputs and (text_steps or self.hoist.row_by_row(body)):  # (a card's fixed cells are filled in)
                 body = f'IF(OR({",".join(f"{x}={chr(34)*2}" for x in inputs)}),"",{body})'
@@ -795,12 +796,14 @@ def _hoisted(call: _Call, template: str, limit: int) -> str:
     call.fill(template)  # first fill: every value and lookup made (steps in place)
     pairs = call.guard_pairs()
     tests: dict[int, list] = {}
+    tested: dict[int, _Value] = {}
     outer = []
     for v, make in pairs:
         if v is None:
             outer.append(make(""))
         else:
             tests.setdefault(id(v), []).append(make)
+            tested[id(v)] = v
     plain = []
     for v in list(call.cache.values()):
         if v.label is None or v.text.startswith(MARK):
@@ -812,8 +815,8 @@ def _hoisted(call: _Call, template: str, limit: int) -> str:
         _hoist_value(call, v, makers, outer)
     for v, makers in plain:
         outer.extend(m(v.text) for m in makers)
-    for mk in tests.values():  # values without a label (none expected): test them where used
-        outer.extend(m("") for m in mk)
+    for key, mk in tests.items():  # values already in a cell (a looked-up figure): tested where used
+        outer.extend(m(tested[key].text) for m in mk)
 
     def visible() -> str:
         call.steps_hoisted = True
