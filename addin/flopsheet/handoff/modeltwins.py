@@ -227,7 +227,8 @@ def render(fn: Function, args: list[Expr], table: Table | None, models: Table, n
     own = next(a for a in fn.args if a.kind == "model")
     if own.model_field:  # the figure the argument stands for ({params}: active parameters)
         call.cache[own.name] = _Value(f(own.model_field), None if by_row else float(getattr(row, own.model_field)),
-                                      runtime=by_row)
+                                      runtime=by_row, label=f"{own.name}: the model's {own.model_field}, checked"
+                                      if by_row else None)
     models.used = True
     first = args[0]
     same = []

@@ -806,7 +806,7 @@ def _hoisted(call: _Call, template: str, limit: int) -> str:
             tested[id(v)] = v
     plain = []
     for v in list(call.cache.values()):
-        if v.label is None or v.text.startswith(MARK):
+        if v.label is None or (v.text.startswith(MARK) and id(v) not in tests):
             continue
         makers = tests.pop(id(v), [])
         if v.maybe:
