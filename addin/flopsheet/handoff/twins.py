@@ -61,7 +61,7 @@ LIMIT = 250  # the longest visible formula the copy aims for (issue 15: auditabl
 # a blank or omitted argument points there, when the name holds that very default.
 NAMED_DEFAULTS = {"mfu": "DefaultMFU", "goodput": "DefaultGoodput", "pue": "PUE",
                   "bw_efficiency": "BwEfficiency", "usable_fraction": "UsableMemory",
-                  "precision": "DefaultPrecision"}
+                  "precision": "DefaultPrecision", "server_factor": "ServerFactor"}
 CONSTANTS = {"SecondsPerDay": 86400.0, "WattsPerMW": 1e6}  # `{const:name}` in a twin
 
 
@@ -339,7 +339,8 @@ class _Call:
         if isinstance(want, str):
             ok = isinstance(have, str) and have.strip().lower() == want.lower()
         else:
-            ok = isinstance(have, (int, float)) and not isinstance(have, bool) and float(have) == float(want)
+            # (a saved workbook keeps 16 significant digits: 10200/5600 reads back 1.821428571428571)
+            ok = isinstance(have, (int, float)) and not isinstance(have, bool) and math.isclose(have, want, rel_tol=1e-15)
         if ok:
             _note_used(self.names, n)
         return n if ok else None
@@ -348,7 +349,7 @@ class _Call:
         """`{const:SecondsPerDay}`: the workbook's named constant when it has that value, else the number."""
         value = CONSTANTS[name]
         have = self.names.get(name)
-        ok = isinstance(have, (int, float)) and not isinstance(have, bool) and float(have) == value
+        ok = isinstance(have, (int, float)) and not isinstance(have, bool) and math.isclose(have, value, rel_tol=1e-15)
         if ok:
             _note_used(self.names, name)
         return name if ok else number(value)

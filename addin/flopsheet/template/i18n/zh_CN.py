@@ -89,6 +89,10 @@ STRINGS = {
         "原始报告的 H100 示例按 30 天计",
     "W":
         "W",
+    "Server wall power per watt of GPU TDP (host CPUs, NICs, fans)":
+        "每瓦 GPU TDP 对应的服务器墙端功率（含主机 CPU、网卡、风扇）",
+    "NVIDIA DGX H100: ~10.2 kW system power for 8 x 700 W GPUs (10200 / 5600)":
+        "NVIDIA DGX H100：8 张 700 W GPU 的系统功率约 10.2 kW（10200 / 5600）",
     "Watts in a megawatt (energy in MWh = W x hours / this)":
         "一兆瓦的瓦数（能耗 MWh = 瓦 × 小时 ÷ 此值）",
     "SI prefix mega = 10^6":
@@ -1030,8 +1034,8 @@ STRINGS = {
         'CLUSTER_CAPEX 函数',
     'Power at the wall':
         '电表处功率',
-    'FLEET_POWER_MW: TDP x 1.82 server factor (DGX H100: 10.2 kW for 8 GPUs) x PUE':
-        'FLEET_POWER_MW：TDP × 1.82 服务器系数（DGX H100：8 块 GPU 共 10.2 千瓦）× PUE',
+    'FLEET_POWER_MW: TDP x ServerFactor (1.82: DGX H100, 10.2 kW for 8 GPUs) x PUE':
+        'FLEET_POWER_MW：TDP × ServerFactor 服务器系数（1.82：DGX H100，8 块 GPU 共 10.2 千瓦）× PUE',
     'Energy bill per year':
         '每年电费',
     'USD/year':
@@ -1325,6 +1329,7 @@ SAME = frozenset({
     "DefaultPrecision",
     "PUE",
     "SecondsPerDay",
+    "ServerFactor",
     "UsableMemory",
     "WattsPerMW",
 })

@@ -164,8 +164,8 @@ def _fleet(rows: Rows, b: Block) -> None:
                note="Price table: EIA industrial tariffs, April 2025 (Iowa / East North Central / Massachusetts)")
     rows.calc("f_capex", "Capex: GPUs, servers, network", "USD", USD_B,
               "=CLUSTER_CAPEX({f_gpus},{f_gpu},{f_price},{f_overhead})", note="CLUSTER_CAPEX", scenario="seed fleet")
-    rows.calc("f_mw", "Power at the wall", "MW", st.WHOLE, "=FLEET_POWER_MW({f_gpus},{f_gpu},{f_pue})",
-              note="FLEET_POWER_MW: TDP x 1.82 server factor (DGX H100: 10.2 kW for 8 GPUs) x PUE",
+    rows.calc("f_mw", "Power at the wall", "MW", st.WHOLE, "=FLEET_POWER_MW({f_gpus},{f_gpu},{f_pue},ServerFactor)",
+              note="FLEET_POWER_MW: TDP x ServerFactor (1.82: DGX H100, 10.2 kW for 8 GPUs) x PUE",
               scenario="seed fleet")
     rows.calc("f_energy", "Energy bill per year", "USD/year", USD_M, "=ENERGY_COST_USD({f_mw},{f_kwh})",
               note="ENERGY_COST_USD: MW x 1000 x 8760 h x $/kWh", scenario="seed fleet")
@@ -174,7 +174,7 @@ def _fleet(rows: Rows, b: Block) -> None:
                    years=DEFAULT_YEARS), translate_note=False)
     rows.input("f_util", "Utilization (paid hours / all hours)", "fraction", st.PCT, 0.7, 0.9, 0.5)
     rows.calc("f_tco", "Owning one GPU-hour (TCO)", "USD/GPU-hour", st.USD_RATE,
-              "=GPU_TCO_PER_HOUR({f_price},{f_years},{f_gpu},{f_kwh},{f_overhead},{f_pue},{f_util})",
+              "=GPU_TCO_PER_HOUR({f_price},{f_years},{f_gpu},{f_kwh},{f_overhead},{f_pue},{f_util},ServerFactor)",
               note="GPU_TCO_PER_HOUR: capex share + energy, per useful hour; set beside the rentals above",
               scenario="seed fleet")
 
@@ -256,7 +256,7 @@ def _training(ws: Worksheet, b: Block, ctx: Ctx) -> None:
             kwh = ctx.ref(ws.title, "f_kwh" + SUFFIX[case], ws.title)
             tco = (f"GPU_TCO_PER_HOUR({price},{ctx.ref(ws.title, 'f_years' + SUFFIX[case], ws.title)},{gpu},{kwh},"
                    f"{ctx.ref(ws.title, 'f_overhead' + SUFFIX[case], ws.title)},"
-                   f"{ctx.ref(ws.title, 'f_pue' + SUFFIX[case], ws.title)})")
+                   f"{ctx.ref(ws.title, 'f_pue' + SUFFIX[case], ws.title)},,ServerFactor)")
             formula = f'=IF({gpu}<>{ctx.ref(ws.title, "f_gpu", ws.title)},"",{hours}*{tco})'
             col = COL[case] + 1
             st.set_formula(ws.cell(row, col), formula, st.CALC, st.USD)
