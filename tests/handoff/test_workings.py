@@ -242,3 +242,16 @@ def test_an_edited_default_flows_to_the_rows_that_leave_it_blank(copied, soffice
         for i in range(0, ROWS, 3):  # the rows whose MFU is blank
             flops = F["TRAIN_FLOPS"]((1 + i) * 7e9, (1 + i) * 1.4e11)
             assert runs[f"H{i + 2}"].value == pytest.approx(F["GPU_DAYS"](flops, GPUS[i % 4], 0.5), rel=1e-9)
+
+
+def test_the_chinese_copy_labels_its_workings_in_chinese():
+    """The zh-CN edition's copy (committed) labels every Workings quantity, header and title in Chinese."""
+    from pathlib import Path
+
+    committed = Path(__file__).resolve().parents[2] / "workbook" / "flopsheet-zh-CN.xlsx"
+    w = openpyxl.load_workbook(committed)["Workings"]
+    labels = [w.cell(r, 1).value for r in range(1, w.max_row + 1) if isinstance(w.cell(r, 1).value, str)]
+    labels += [w.cell(r, c).value for c in range(HELPER_COL, w.max_column + 1) for r in (3, 4)]
+    assert len(labels) > 100
+    english = [x for x in labels if not re.search(r"[\u4e00-\u9fff]", str(x))]
+    assert not english, english[:5]

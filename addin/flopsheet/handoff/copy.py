@@ -88,10 +88,11 @@ def _write(zin: zipfile.ZipFile, job: Job, out: Path, values=None) -> None:
 
 
 def handoff(src, dst, *, force: bool = False, recalc: bool = False, warn=None, progress=None,
-            list_formulas: bool = False) -> Report:
+            list_formulas: bool = False, translate=None) -> Report:
     """Write the hand-off copy of `src` to `dst` (.xlsx). `warn(line)` is called with each
     thing the copy cannot carry BEFORE `dst` is written; `progress(line)` on big files.
-    `list_formulas` fills `Report.formulas` with every formula cell (for `evaluate`)."""
+    `list_formulas` fills `Report.formulas` with every formula cell (for `evaluate`). `translate`:
+    the Workings sheet's labels in another language (the template's zh-CN edition)."""
     src, dst = Path(src), Path(dst)
     if not src.is_file():
         raise FlopsheetError(f"input {src} does not exist", "input")
@@ -99,7 +100,7 @@ def handoff(src, dst, *, force: bool = False, recalc: bool = False, warn=None, p
                  why="(the hand-off copy has no macros)")
     check_workbook(src, plain_scan=True)  # parts are read as bytes; what is not rewritten is copied
     with zipfile.ZipFile(src) as zin:
-        job = Job(zin, progress, list_formulas)
+        job = Job(zin, progress, list_formulas, translate)
         rep = job.report
         removals.plan_removals(job)
         if progress:

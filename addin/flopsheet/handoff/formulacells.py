@@ -56,7 +56,7 @@ def translate(job) -> None:
     defined = {name.lower() for name, _, _ in job.pkg.names_xml}
     tr = job.tr = CachedTranslator(job.table, refs, job.models, assumptions.planned(_named_assumptions(job, refs),
                                                                                      defined))
-    job.workings = Workings(job.book.sheetnames + [job.table.sheet, job.models.sheet])
+    job.workings = Workings(job.book.sheetnames + [job.table.sheet, job.models.sheet], job.translate)
     if job.models.pending == "sheet":
         tr.cells_may_name_models = _text_may_name_models(job, candidates)
     for s, data, has in candidates:

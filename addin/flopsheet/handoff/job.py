@@ -15,8 +15,9 @@ from flopsheet.handoff.sheetplan import SheetPlan
 
 
 class Job:
-    def __init__(self, zf: zipfile.ZipFile, progress=None, list_formulas: bool = False):
+    def __init__(self, zf: zipfile.ZipFile, progress=None, list_formulas: bool = False, translate=None):
         self.zf = zf
+        self.translate = translate  # the Workings sheet's labels in another language (None: English)
         self.pkg = Package.open(zf)
         self.report = Report()
         self.progress = progress

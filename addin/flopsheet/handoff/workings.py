@@ -50,7 +50,8 @@ class Workings:
       sits in the caller's own row number, one column per kind of quantity and calling sheet, its
       label in row 4, so Workings row 9 works out Training row 9."""
 
-    def __init__(self, sheetnames):
+    def __init__(self, sheetnames, translate=None):
+        self.tr = translate or (lambda text: text)  # the labels' language (the template's zh-CN edition)
         taken = {s.lower() for s in sheetnames}
         title, n = SHEET, 1
         while title.lower() in taken:
@@ -175,7 +176,8 @@ class Workings:
 
         pat = sheetxml.pattern_of(b'<worksheet xmlns="' + _NS.encode() + b'">')
 
-        def text_cell(r, c, s):
+        def text_cell(r, c, s, translate=True):
+            s = self.tr(s) if translate else s
             return (b'<c r="' + a1(c, r).encode() + b'" t="inlineStr"><is><t>' + sheetxml.escape(s)
                     + b"</t></is></c>")
 
@@ -215,10 +217,10 @@ class Workings:
                 if not isinstance(formula, Input):
                     value = formula_cell(r, 2, formula)
                 elif isinstance(formula.value, str):
-                    value = text_cell(r, 2, formula.value)
+                    value = text_cell(r, 2, formula.value, translate=False)
                 else:
                     value = b'<c r="B%d"><v>%s</v></c>' % (r, repr(float(formula.value)).encode())
-                cells += [text_cell(r, 1, label), value, text_cell(r, 3, used_by)]
+                cells += [text_cell(r, 1, label), value, text_cell(r, 3, used_by, translate=used_by == "named assumption")]
             for c in sorted(helper_rows.get(r, ())):
                 cells.append(formula_cell(r, c, at_row[c - HELPER_COL](r)))
             if cells:

@@ -133,7 +133,10 @@ def write_copy(dst: str | os.PathLike, force: bool = False, recalc: bool = False
         src = Path(d) / "flopsheet-copy.xlsm"
         wb, _ = build_workbook(training_scenarios, lang=lang, audience="copy")
         wb.save(src)
-        return handoff(src, dst, force=force, recalc=recalc)
+        translate = None
+        if lang == "zh-CN":
+            from flopsheet.template.i18n.zh_CN_workings import translate
+        return handoff(src, dst, force=force, recalc=recalc, translate=translate)
 
 
 def formula_stats(path: str | os.PathLike) -> tuple[int, float, int, str]:

@@ -133,6 +133,8 @@ STRINGS = {
         "图像和视频词元；原始报告“用 2022 年全部图像训练”的估算。",
     "Every worked figure of the seed report beside the workbook's value, and where the report is wrong.":
         "原始报告的每个算例与本工作簿的数值并列，并指出报告的错误之处。",
+    "Every quantity the formulas use (a GPU's row, the peak and MFU used, a decode step's time...), one labelled cell each: a list, and helper columns working tables out row by row.":
+        "公式用到的每个量（GPU 所在行、所用峰值和 MFU、一步解码的时间……），每个量一个带标签的单元格：一个列表，以及逐行计算各表的辅助列。",
     "Papers, datasheets and assumptions behind every figure, with links.":
         "每个数值背后的论文、数据手册和假设，附链接。",
     "Functions ({count}, from flopsheet {version})":

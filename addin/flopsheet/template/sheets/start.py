@@ -66,6 +66,9 @@ SHEETS = (
     (SEED_CHECK, "Every worked figure of the seed report beside the workbook's value, and where the report is wrong."),
     (SOURCES, "Papers, datasheets and assumptions behind every figure, with links."),
 )
+# The hand-off adds this sheet to the copy (flopsheet.handoff.workings); the copy's Start lists it.
+COPY_SHEETS = (("Workings", "Every quantity the formulas use (a GPU's row, the peak and MFU used, a decode step's time...), "
+                            "one labelled cell each: a list, and helper columns working tables out row by row."),)
 
 
 def _signature(fn) -> str:
@@ -114,7 +117,7 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
         b.row += 1
 
     b.section("Sheets")
-    for name, what in SHEETS:
+    for name, what in SHEETS + (COPY_SHEETS if copy else ()):
         st.set_text(ws.cell(b.row, 1), name, translate=False)  # the sheet's name, as on its tab
         st.set_text(ws.cell(b.row, 2), what)
         b.row += 1

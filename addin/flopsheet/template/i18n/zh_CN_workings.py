@@ -1,0 +1,127 @@
+"""Simplified Chinese of the hand-off copy's Workings sheet (flopsheet.handoff.workings).
+
+The sheet's labels are made by the twins (flopsheet.handoff.twins, modeltwins and the functions'
+`twin_steps`): a fixed text per named step, and a few shapes with a name inside ("mfu used
+(blank: DefaultMFU)"). FIXED maps the former; PATTERNS the latter, tried in order. Argument and
+field names (mfu, active_params), defined names (DefaultMFU), GPU and model names and sheet names
+stay as they are: they are what the formulas and the other sheets show.
+"""
+
+from __future__ import annotations
+
+import re
+
+FIXED = {
+    # the sheet itself
+    "Workings: the quantities the copy's formulas use": "计算过程：副本公式用到的各个量",
+    ("Each cell here is one quantity a formula on another sheet reads (its address appears in that formula). "
+     "Columns A:C list quantities with what they are and the first cell using them; from column E, helper columns "
+     "work a table out row by row: row 9 of a helper column serves row 9 of the sheet named above its label. "
+     "Edit inputs on their own sheets; these cells recalculate from them."):
+        "这里每个单元格都是其他工作表上某个公式读取的一个量（公式中写有它的地址）。A:C 列列出各个量、它是什么以及第一个使用它的"
+        "单元格；从 E 列起，辅助列逐行计算表格：辅助列的第 9 行服务于其标签上方所写工作表的第 9 行。请在各自的工作表上修改输入；"
+        "这些单元格据此重新计算。",
+    "Quantity": "量",
+    "Value": "值",
+    "First used by": "首个使用它的单元格",
+    "named assumption": "命名假设",
+    # steps (Function.twin_steps and handoff.modeltwins)
+    "GPUs for the deadline, before rounding up": "按期限所需 GPU 数（向上取整前）",
+    "GPUs of memory, before rounding up": "按显存所需 GPU 数（向上取整前）",
+    "patches down the image (a partial patch counts)": "图像纵向的块数（不足一块也计一块）",
+    "patches across the image (a partial patch counts)": "图像横向的块数（不足一块也计一块）",
+    "frame groups (a partial group counts)": "帧组数（不足一组也计一组）",
+    "patches down a frame (a partial patch counts)": "每帧纵向的块数（不足一块也计一块）",
+    "patches across a frame (a partial patch counts)": "每帧横向的块数（不足一块也计一块）",
+    "decode step reading weights and KV cache (s)": "一步解码读取权重和 KV 缓存的时间（秒）",
+    "decode step computing (s)": "一步解码的计算时间（秒）",
+    "decode step, the slower of the two (ms)": "一步解码时间，取两者中较慢者（毫秒）",
+    "prefill computing (s)": "预填充的计算时间（秒）",
+    "prefill reading the weights once (s)": "预填充读取一次权重的时间（秒）",
+    "prefill, the slower of the two (s)": "预填充时间，取两者中较慢者（秒）",
+    "weights + KV cache fit in the GPUs' memory": "权重 + KV 缓存放得进这些 GPU 的显存",
+    "bytes a replica reads per second": "每个副本每秒读取的字节数",
+    "FLOPs a replica computes per second": "每个副本每秒的计算量（FLOPs）",
+    "KV cache bytes per sequence (floor 1E-6)": "每个序列的 KV 缓存字节数（下限 1E-6）",
+    "one decode step at batch 1 (ms)": "批大小为 1 时一步解码的时间（毫秒）",
+    "largest batch whose step reads in the latency target": "一步读取能在延迟目标内完成的最大批",
+    "largest batch whose step computes in the latency target": "一步计算能在延迟目标内完成的最大批",
+    "largest batch whose KV cache fits beside the weights": "KV 缓存与权重一起放得下的最大批",
+    "largest batch under the latency target that fits (at most 65536)": "满足延迟目标且放得下的最大批（至多 65536）",
+    "replica-seconds per request": "每个请求占用的副本秒数",
+    "replicas at the peak hour, before rounding up": "高峰时段的副本数（向上取整前）",
+    "replicas at the peak hour (rounded up)": "高峰时段的副本数（已向上取整）",
+    "USD per million output tokens": "每百万输出词元的美元成本",
+    "USD per million input tokens": "每百万输入词元的美元成本",
+    "low <= base case <= high (to 1E-12)": "低 <= 基准 <= 高（容差 1E-12）",
+    "scale of the base case (1, 1E3, 1E6, 1E9 or 1E12)": "基准值的量级（1、1E3、1E6、1E9 或 1E12）",
+    "its letter (K, M, B, T)": "量级字母（K、M、B、T）",
+    "decimals (two below 1)": "小数位数（小于 1 时两位）",
+    "$ in front for a USD unit": "美元单位时前置的 $",
+    "the unit after the number": "数字后的单位",
+    "the base case, scaled": "基准值（按量级缩放）",
+    "the low case, scaled": "低值（按量级缩放）",
+    "the high case, scaled": "高值（按量级缩放）",
+    "weights a decode step reads (MoE: the experts the batch touches)": "一步解码读取的权重（MoE：该批次用到的专家）",
+    "all-reduces of a decode step (s)": "一步解码的 all-reduce 时间（秒）",
+    "weights prefill reads": "预填充读取的权重",
+    "all-reduces of prefill (s)": "预填充的 all-reduce 时间（秒）",
+    "causal attention FLOPs of one prompt": "一个提示词的因果注意力计算量（FLOPs）",
+    "prefill: the slower of computing and reading, plus all-reduces (s)": "预填充：计算与读取中较慢者，加 all-reduce（秒）",
+    "decode step: the slower of reading and computing, plus all-reduces (ms)": "一步解码：读取与计算中较慢者，加 all-reduce（毫秒）",
+    "the whole model and KV cache fit in the GPUs' memory": "整个模型和 KV 缓存放得进这些 GPU 的显存",
+    "the model caches an MLA latent": "该模型缓存 MLA 潜向量",
+    "values cached per token per layer": "每个词元每层缓存的数值个数",
+    "the model has windowed layers": "该模型有滑动窗口层",
+    "KV heads each GPU holds a copy of (1 for MLA)": "每张 GPU 各存一份的 KV 头数（MLA 为 1）",
+    "token-layers the cache holds": "缓存保存的词元 × 层数",
+    "tokens per unit used": "所用的每单位词元数",
+}
+
+PATTERNS = [
+    (r"(.+) as typed, checked \(no wildcards\)", r"\1（按输入，已检查：无通配符）"),
+    (r"(.+) used \(blank: the GPU's (.+)\)", r"所用 \1（留空取该 GPU 的 \2）"),
+    (r"(.+) used \(blank: (.+)\)", r"所用 \1（留空取 \2）"),
+    (r"(.+) used \(a number, or the model's (.+)\)", r"所用 \1（数字，或该模型的 \2）"),
+    (r"(.+) used \(a number, or a name's number\)", r"所用 \1（数字，或名称对应的数字）"),
+    (r"(.+) used \(a number: the peak itself\)", r"所用 \1（若为数字即峰值本身）"),
+    (r"(.+): the model's (.+), checked", r"\1：该模型的 \2（已检查）"),
+    (r"(.+): the model's (.+)", r"\1：该模型的 \2"),
+    (r"(.+): the nested call's result", r"\1：嵌套调用的结果"),
+    (r"(.+) used", r"所用 \1"),
+    (r"(.+), checked", r"\1（已检查）"),
+    (r"row of the GPU on (.+) \(blank: a peak number\)", r"该 GPU 在 \1 表中的行号（若为峰值数字则留空）"),
+    (r"row of the model on (.+) \(blank: a number\)", r"该模型在 \1 表中的行号（若为数字则留空）"),
+    (r"row of the model on (.+)", r"该模型在 \1 表中的行号"),
+    (r"row of (.+) on (.+)", r"\1 在 \2 表中的行号"),
+    (r"column of the precision on (.+) \(blank: (.+)\)", r"该精度在 \1 表中的列号（留空取 \2）"),
+    (r"peak TFLOPS at the precision of (.+)", r"\1 在该精度下的峰值 TFLOPS"),
+    (r"peak TFLOPS at the precision", r"该精度下的峰值 TFLOPS"),
+    (r"(\w+) peak TFLOPS of (.+)", r"\2 的 \1 峰值 TFLOPS"),
+    (r"(\w+) of the model \((.+) sheet, as typed\)", r"该模型的 \1（\2 表，原样）"),
+    (r"(\w+) of the model \((.+) sheet\)", r"该模型的 \1（\2 表）"),
+    (r"(\w+) of the GPU \((.+) sheet\)", r"该 GPU 的 \1（\2 表）"),
+    (r"(\w+) of (.+) \((.+) sheet\)", r"\2 的 \1（\3 表）"),
+    (r"share of experts each token uses \((.+); 0 when dense\)", r"每个词元用到的专家比例（\1；稠密模型为 0）"),
+    (r"share of experts each token uses \((.+)\)", r"每个词元用到的专家比例（\1）"),
+    (r"attention width: layers x heads x head_dim of (.+)", r"注意力宽度：\1 的层数 × 头数 × 头维度"),
+    (r"the cell still names (.+) \(else #N/A: run the hand-off again\)", r"该单元格仍写着 \1（否则为 #N/A：请重新交接）"),
+    (r"for (.+) row by row", r"逐行服务 \1"),
+]
+_COMPILED = [(re.compile(p + r"\Z"), t) for p, t in PATTERNS]
+_WORDS = [("peak TFLOPS at the precision", "该精度下的峰值 TFLOPS"), (r"(\w+) peak TFLOPS", r"\1 峰值 TFLOPS"),
+          ("the model", "该模型"), ("the GPU", "该 GPU"), ("the field", "该字段")]
+
+
+def translate(text: str) -> str:
+    """A Workings label in Simplified Chinese; the English text when no entry or shape fits."""
+    if text in FIXED:
+        return FIXED[text]
+    for pattern, template in _COMPILED:
+        m = pattern.match(text)
+        if m:
+            out = m.expand(template)
+            for en, zh in _WORDS:
+                out = re.sub(en, zh, out)
+            return out
+    return text
