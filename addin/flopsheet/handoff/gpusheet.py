@@ -180,101 +180,26 @@ class Table:
         return "{" + ";".join(rows) + "}"
 
 
-def _cell_text(v) -> str:
-    return v.strip() if isinstance(v, str) else ""
-
-
 def find_table(wb) -> Table | None:
     """The first sheet whose header row (within its first 30 rows) names `name` and at least
     the numeric fields a twin needs; None when the workbook has no such sheet."""
-    needed = {"bf16_tflops", "memory_gb", "bandwidth_tbs", "tdp_w"}
-    order = sorted(wb.worksheets, key=lambda ws: ws.title != SHEET)  # a sheet called GPUs first
-    for ws in order:
-        if getattr(ws, "max_row", 0) < 2:
-            continue
-        for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 30)):
-            columns: dict[str, int] = {}
-            key_col = None
-            for cell in row:
-                text = _cell_text(cell.value)
-                if not text:
-                    continue
-                k = header_key(text)
-                if k == header_key(KEY):
-                    key_col = cell.column
-                fld = _FIELD_BY_KEY.get(k)
-                if fld and fld not in columns:
-                    columns[fld] = cell.column
-            if NAME not in columns or not needed <= {f for f in columns if columns[f] > columns[NAME]}:
-                continue
-            header = row[0].row
-            name_col = columns[NAME]
-            first = header + 1
-            while first <= ws.max_row and isinstance(ws.cell(first, columns["bf16_tflops"]).value, str):
-                first += 1  # a second header row (people's labels under the machine keys)
-            last = header
-            for r in range(first, ws.max_row + 1):
-                if _cell_text(ws.cell(r, name_col).value):
-                    last = r
-            if last < first:
-                continue
-            table = Table(ws.title, header, first, last, columns)
-            if key_col is not None:
-                kl = header
-                for r in range(header + 1, ws.max_row + 1):
-                    if _cell_text(ws.cell(r, key_col).value):
-                        kl = r
-                table.key_col, table.key_last_row = key_col, kl
-            return table
-    return None
+    return catalogsheet.find_table(wb, SHEET, _FIELD_BY_KEY, {"bf16_tflops", "memory_gb", "bandwidth_tbs", "tdp_w"},
+                                   "bf16_tflops", Table, header_key)
 
 
-def _write_keys(ws, table: Table) -> None:
-    catalogsheet.write_keys(ws, table, key_rows())
-
-
-def _write_sheet(wb, title: str) -> None:
-    """A GPUs sheet with the whole catalog, in the layout `plan_table` promised."""
-    catalogsheet.write_sheet(wb, title, HEADERS, catalog.all_gpus(), catalog.FIELDS)
+SPEC = catalogsheet.Spec(SHEET, HEADERS, catalog.all_gpus, catalog.FIELDS, key_rows, find_table, Table,
+                         "GPU catalog", "GPU names and aliases", "GPU figures")
 
 
 def plan_table(wb) -> Table:
-    """Where the twins will look GPU figures up: the workbook's own GPU table if it has one,
-    else a GPUs sheet the hand-off writes if a twin uses it (`materialize`)."""
-    n_keys = len(key_rows())
-    table = find_table(wb)
-    if table is None:
-        title, n = SHEET, 1
-        while title in wb.sheetnames:
-            n += 1
-            title = f"{SHEET} ({n})"
-        columns = {h: i for i, h in enumerate(HEADERS, start=1) if h != ALIASES}
-        return Table(title, 1, 2, 1 + len(catalog.all_gpus()), columns, key_col=len(HEADERS) + 2,
-                     key_last_row=1 + n_keys, pending="sheet")
-    if table.key_col is None:
-        table.key_col = wb[table.sheet].max_column + 2
-        table.key_last_row = table.header_row + n_keys
-        table.pending = "keys"
-    return table
+    """Where the twins will look GPU figures up (catalogsheet.plan_table)."""
+    return catalogsheet.plan_table(SPEC, wb)
 
 
 def materialize(wb, table: Table) -> None:
-    """Write what the plan still owes, if any twin refers to the table."""
-    if not table.used or table.pending is None:
-        return
-    if table.pending == "sheet":
-        _write_sheet(wb, table.sheet)
-        _write_keys(wb[table.sheet], table)
-        table.notes.append(f'added sheet "{table.sheet}" with the GPU catalog (the twins look GPU figures up there)')
-    else:
-        _write_keys(wb[table.sheet], table)
-        table.notes.append(f'added hidden lookup columns to sheet "{table.sheet}" (GPU names and aliases)')
-    table.pending = None
+    catalogsheet.materialize(SPEC, wb, table)
 
 
 def ensure_table(wb) -> Table:
     """The workbook's GPU table, written now if missing (as the hand-off does when it is used)."""
-    table = plan_table(wb)
-    table.used = True
-    materialize(wb, table)
-    return table
+    return catalogsheet.ensure_table(SPEC, wb)

@@ -51,88 +51,23 @@ def key_rows() -> list[tuple[str, str]]:
     return sorted(seen.items())
 
 
-def _cell_text(v) -> str:
-    return v.strip() if isinstance(v, str) else ""
-
-
 def find_table(wb) -> Table | None:
     """The first sheet (one called Models first) whose header row, within its first 30 rows,
     names `name` and the figures a twin needs; None when the workbook has none."""
-    for ws in sorted(wb.worksheets, key=lambda ws: ws.title != SHEET):
-        if getattr(ws, "max_row", 0) < 2:
-            continue
-        for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 30)):
-            columns: dict[str, int] = {}
-            key_col = None
-            for cell in row:
-                k = header_key(_cell_text(cell.value))
-                if not k:
-                    continue
-                if k == header_key(KEY):
-                    key_col = cell.column
-                fld = _FIELD_BY_KEY.get(k)
-                if fld and fld not in columns:
-                    columns[fld] = cell.column
-            if NAME not in columns or not NEEDED <= {f for f in columns if columns[f] > columns[NAME]}:
-                continue
-            header = row[0].row
-            last = header
-            for r in range(header + 1, ws.max_row + 1):
-                if _cell_text(ws.cell(r, columns[NAME]).value):
-                    last = r
-            if last <= header:
-                continue
-            table = Table(ws.title, header, header + 1, last, columns)
-            if key_col is not None:
-                kl = header
-                for r in range(header + 1, ws.max_row + 1):
-                    if _cell_text(ws.cell(r, key_col).value):
-                        kl = r
-                table.key_col, table.key_last_row = key_col, kl
-            return table
-    return None
+    return catalogsheet.find_table(wb, SHEET, _FIELD_BY_KEY, NEEDED, "total_params", Table, header_key)
 
 
-def _write_keys(ws, table: Table) -> None:
-    catalogsheet.write_keys(ws, table, key_rows())
-
-
-def _write_sheet(wb, title: str) -> None:
-    catalogsheet.write_sheet(wb, title, HEADERS, models.all_models(), models.FIELDS)
+SPEC = catalogsheet.Spec(SHEET, HEADERS, models.all_models, models.FIELDS, key_rows, find_table, Table,
+                         "model catalog", "model names and aliases", "model figures")
 
 
 def plan_table(wb) -> Table:
-    """Where twins will look model figures up: the workbook's own Models table, else a Models
-    sheet the hand-off writes if a twin uses it (`materialize`)."""
-    n_keys = len(key_rows())
-    table = find_table(wb)
-    if table is None:
-        title, n = SHEET, 1
-        while title in wb.sheetnames:
-            n += 1
-            title = f"{SHEET} ({n})"
-        columns = {h: i for i, h in enumerate(HEADERS, start=1) if h != ALIASES}
-        return Table(title, 1, 2, 1 + len(models.all_models()), columns, key_col=len(HEADERS) + 2,
-                     key_last_row=1 + n_keys, pending="sheet")
-    if table.key_col is None:
-        table.key_col = wb[table.sheet].max_column + 2
-        table.key_last_row = table.header_row + n_keys
-        table.pending = "keys"
-    return table
+    """Where twins will look model figures up (catalogsheet.plan_table)."""
+    return catalogsheet.plan_table(SPEC, wb)
 
 
 def materialize(wb, table: Table) -> None:
-    """Write what the plan still owes, if any twin refers to the table."""
-    if not table.used or table.pending is None:
-        return
-    if table.pending == "sheet":
-        _write_sheet(wb, table.sheet)
-        _write_keys(wb[table.sheet], table)
-        table.notes.append(f'added sheet "{table.sheet}" with the model catalog (the twins look model figures up there)')
-    else:
-        _write_keys(wb[table.sheet], table)
-        table.notes.append(f'added hidden lookup columns to sheet "{table.sheet}" (model names and aliases)')
-    table.pending = None
+    catalogsheet.materialize(SPEC, wb, table)
 
 
 def lookup(table: Table, name_expr: str, fld: str, literal: bool) -> str:
@@ -149,7 +84,4 @@ def lookup(table: Table, name_expr: str, fld: str, literal: bool) -> str:
 
 def ensure_table(wb) -> Table:
     """The workbook's Models table, written now if missing."""
-    table = plan_table(wb)
-    table.used = True
-    materialize(wb, table)
-    return table
+    return catalogsheet.ensure_table(SPEC, wb)
