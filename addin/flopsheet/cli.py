@@ -124,6 +124,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def subcommand_main(name: str, add_parser, argv: list[str] | None = None) -> int:
+    """`python -m flopsheet.<name>`: the `flopsheet <name>` subcommand of a module (its `add_parser`)
+    run alone. An error prints one line, `flopsheet <name>: ...`, and exits 1."""
+    parser = argparse.ArgumentParser(prog=f"python -m flopsheet.{name}")
+    sub = parser.add_subparsers(dest="command")
+    add_parser(sub)
+    args = parser.parse_args([name, *(sys.argv[1:] if argv is None else argv)])
+    try:
+        return args.run(args)
+    except FlopsheetError as e:
+        print(f"flopsheet {name}: {e.message}", file=sys.stderr)
+        return 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)

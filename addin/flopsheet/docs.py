@@ -174,14 +174,12 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def run(args) -> int:
-    if getattr(args, "readme", None):
-        from flopsheet.safefile import atomic_output
+    from flopsheet.safefile import write_text
 
+    if getattr(args, "readme", None):
         with open(args.readme, encoding="utf-8") as fh:
             text = fill_blocks(fh.read(), readme_blocks())
-        with atomic_output(args.readme, force=True) as tmp:
-            with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
+        write_text(args.readme, text, force=True)
         return 0
     text = function_reference()
     if getattr(args, "check", None):
@@ -197,11 +195,7 @@ def run(args) -> int:
             return 1
         return 0
     if getattr(args, "output", None):
-        from flopsheet.safefile import atomic_output
-
-        with atomic_output(args.output, force=args.force) as tmp:
-            with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
+        write_text(args.output, text, force=args.force)
         return 0
     out = getattr(sys.stdout, "buffer", None)
     if out is not None:  # UTF-8 and \n whatever the console's code page (the text has 万 and 亿)
@@ -214,17 +208,9 @@ def run(args) -> int:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m flopsheet.docs")
-    sub = parser.add_subparsers(dest="command")
-    add_parser(sub)
-    args = parser.parse_args(["docs", *(sys.argv[1:] if argv is None else argv)])
-    from flopsheet.errors import FlopsheetError
+    from flopsheet.cli import subcommand_main
 
-    try:
-        return args.run(args)
-    except FlopsheetError as e:
-        print(f"flopsheet docs: {e.message}", file=sys.stderr)
-        return 1
+    return subcommand_main("docs", add_parser, argv)
 
 
 if __name__ == "__main__":

@@ -23,25 +23,18 @@ from pathlib import Path
 HELP = "rewrite every generated file (udfs.py, docs/functions.md, README blocks, workbook/, renders)"
 
 
-def _write(path: Path, text: str) -> None:
-    from flopsheet.safefile import atomic_output
-
-    with atomic_output(path, force=True) as tmp:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-
-
 def regenerate(root: Path, *, renders: bool = True, log=print) -> None:
     """Rewrite the generated files of the repository at `root`."""
     from flopsheet import docs, udfs_source
+    from flopsheet.safefile import write_text
 
     udfs = root / "addin" / "flopsheet" / "udfs.py"
-    _write(udfs, udfs_source.source())
+    write_text(udfs, udfs_source.source(), force=True)
     log(udfs)
-    _write(root / "docs" / "functions.md", docs.function_reference())
+    write_text(root / "docs" / "functions.md", docs.function_reference(), force=True)
     log(root / "docs" / "functions.md")
     readme = root / "README.md"
-    _write(readme, docs.fill_blocks(readme.read_text(encoding="utf-8"), docs.readme_blocks()))
+    write_text(readme, docs.fill_blocks(readme.read_text(encoding="utf-8"), docs.readme_blocks()), force=True)
     log(readme)
 
     from flopsheet.template import build_template
@@ -82,17 +75,9 @@ def run(args) -> int:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m flopsheet.regenerate")
-    sub = parser.add_subparsers(dest="command")
-    add_parser(sub)
-    args = parser.parse_args(["regenerate", *(sys.argv[1:] if argv is None else argv)])
-    from flopsheet.errors import FlopsheetError
+    from flopsheet.cli import subcommand_main
 
-    try:
-        return args.run(args)
-    except FlopsheetError as e:
-        print(f"flopsheet regenerate: {e.message}", file=sys.stderr)
-        return 1
+    return subcommand_main("regenerate", add_parser, argv)
 
 
 if __name__ == "__main__":

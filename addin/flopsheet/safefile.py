@@ -111,3 +111,11 @@ def atomic_output(
                 os.fsync(dfd)
             finally:
                 os.close(dfd)
+
+
+def write_text(path: str | os.PathLike, text: str, *, force: bool = False) -> None:
+    """Write ``text`` to ``path`` through :func:`atomic_output`: UTF-8 with ``\\n`` line ends on every
+    platform, so a generated file is the same bytes wherever it was written."""
+    with atomic_output(path, force=force) as tmp:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)

@@ -8,9 +8,9 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from flopsheet.template import build_template, write_copy
 from flopsheet.template.formula_eval import Evaluator
 from flopsheet.template.sheets import training as tr
+from edited_copy import template_and_edited_copy
 
 LABEL = "H100 SXM: rental on demand (Lambda)"  # the catalog's H100 SXM price row
 NEW_PRICE = 7.0
@@ -32,14 +32,7 @@ def _h100_rows(wb):
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
-    d = tmp_path_factory.mktemp("price-edit")
-    xlsm, xlsx = d / "flopsheet.xlsm", d / "flopsheet.xlsx"
-    build_template(xlsm)
-    write_copy(xlsx)
-    edited = d / "edited.xlsx"
-    wb = openpyxl.load_workbook(xlsx)
-    _edit(wb)
-    wb.save(edited)
+    xlsm, _, edited = template_and_edited_copy(tmp_path_factory.mktemp("price-edit"), _edit)
     return xlsm, edited
 
 

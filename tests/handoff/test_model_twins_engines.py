@@ -6,8 +6,6 @@ caches) are handoff/modeltwins.py; own-figure arguments and MODEL_SPEC are hando
 
 from __future__ import annotations
 
-import math
-
 import openpyxl
 import pytest
 
@@ -15,11 +13,11 @@ from flopsheet.errors import FlopsheetError
 from flopsheet.functions import REGISTRY
 from flopsheet.handoff import modelsheet, modeltwins
 from flopsheet.handoff.gpusheet import ensure_table
-from flopsheet.handoff.twins import Expr, model_terms, render
+from flopsheet.handoff.twins import model_terms, render
 from flopsheet.handoff.translate import Translator, _is_model_name
-from flopsheet.recalc import recalculate, recalculate_gnumeric
+from twin_cases import BLANK, arguments_in_row, cases_workbook, engine_tests
 
-BLANK = object()
+COLUMN = 15  # the twin's column; its arguments are in A, B...
 DS = ("DeepSeek-V3", "H200 SXM")
 CASES: list[tuple[str, tuple, bool]] = []  # (function, arguments, field literal)
 for fn in ("DECODE_MS", "TOKENS_PER_SECOND"):
@@ -78,48 +76,23 @@ def _twin(name, exprs, args, table, models):
 @pytest.fixture(scope="module")
 def workbook(tmp_path_factory):
     d = tmp_path_factory.mktemp("model-twins-engines")
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Cases"
+    wb, ws = cases_workbook()
     table = ensure_table(wb)
     models = modelsheet.ensure_table(wb)
     rows = []
     for r, (name, args, field_literal) in enumerate(CASES, start=1):
-        exprs = []
-        for c, a in enumerate(args, start=1):
-            if field_literal and c == 2:
-                exprs.append(Expr("literal", f'"{a}"', a))
-                continue
-            if a is not BLANK:
-                ws.cell(r, c, a)
-            exprs.append(Expr("ref", ws.cell(r, c).coordinate))
-        ws.cell(r, 15, "=" + _twin(name, exprs, args, table, models))
+        exprs = arguments_in_row(ws, r, args, literal_at=2 if field_literal else None)
+        ws.cell(r, COLUMN, "=" + _twin(name, exprs, args, table, models))
         rows.append((r, name, args, python_value(name, args)))
     tr = Translator(table, None, models)
     for r, (name, text, args) in enumerate(LITERAL, start=len(CASES) + 1):
         res = tr.translate(f"={name}({text})", "Cases")
         assert not res.frozen, res.frozen
-        ws.cell(r, 15, res.text)
+        ws.cell(r, COLUMN, res.text)
         rows.append((r, name, args, python_value(name, args)))
     src = d / "cases.xlsx"
     wb.save(src)
     return d, src, rows
-
-
-def _check(path, rows):
-    got = openpyxl.load_workbook(path, data_only=True)["Cases"]
-    wrong = []
-    for r, name, args, expected in rows:
-        v = got.cell(r, 15).value
-        if expected is None:
-            ok = v == "#N/A"
-        elif isinstance(expected, str):
-            ok = v == expected
-        else:
-            ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isclose(v, expected, rel_tol=1e-9)
-        if not ok:
-            wrong.append(f"row {r} {name}{args!r}: Python {expected!r}, engine {v!r}")
-    return wrong
 
 
 def test_python_side_of_the_cases():
@@ -133,17 +106,9 @@ def test_python_side_of_the_cases():
 
 def test_a_model_name_is_looked_up_not_frozen(workbook):
     _, src, _ = workbook
-    text = openpyxl.load_workbook(src)["Cases"].cell(1, 15).value
+    text = openpyxl.load_workbook(src)["Cases"].cell(1, COLUMN).value
     assert "Models!" in text and "671" not in text  # figures come from the sheet, not typed in
 
 
-def test_libreoffice_shows_what_python_returns(workbook, soffice):
-    d, src, rows = workbook
-    wrong = _check(recalculate(src, d / "libreoffice.xlsx"), rows)
-    assert not wrong, "\n".join(wrong)
-
-
-def test_gnumeric_shows_what_python_returns(workbook, gnumeric):
-    d, src, rows = workbook
-    wrong = _check(recalculate_gnumeric(src, d / "gnumeric.xlsx"), rows)
-    assert not wrong, "\n".join(wrong)
+# every case above, recalculated by LibreOffice and by Gnumeric, shows what Python returns (twin_cases.py)
+test_libreoffice_shows_what_python_returns, test_gnumeric_shows_what_python_returns = engine_tests(COLUMN)

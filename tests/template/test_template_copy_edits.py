@@ -15,10 +15,11 @@ import pytest
 
 from flopsheet import catalog
 from flopsheet.functions import REGISTRY as F
-from flopsheet.template import build_template, write_copy
+from flopsheet.template import write_copy
 from flopsheet.template.build import formula_stats
 from flopsheet.template.formula_eval import Evaluator
 from flopsheet.template.sheets import training as tr
+from edited_copy import template_and_edited_copy
 from ooxml import assert_valid
 
 NEW, ACME = 10, 11  # the first empty scenario rows (five shipped scenarios from row 5)
@@ -65,14 +66,7 @@ def _expected() -> dict[tuple[int, str], float]:
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
-    d = tmp_path_factory.mktemp("copy-edits")
-    xlsm, xlsx = d / "flopsheet.xlsm", d / "flopsheet.xlsx"
-    build_template(xlsm)
-    write_copy(xlsx)
-    edited = d / "edited.xlsx"
-    wb = openpyxl.load_workbook(xlsx)
-    _edit(wb)
-    wb.save(edited)
+    xlsm, xlsx, edited = template_and_edited_copy(tmp_path_factory.mktemp("copy-edits"), _edit)
     assert_valid(xlsx)
     assert_valid(edited)
     return xlsm, xlsx, edited
