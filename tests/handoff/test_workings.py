@@ -255,3 +255,25 @@ def test_the_chinese_copy_labels_its_workings_in_chinese():
     assert len(labels) > 100
     english = [x for x in labels if not re.search(r"[\u4e00-\u9fff]", str(x))]
     assert not english, english[:5]
+
+
+def test_a_name_defined_for_the_calling_sheet_keeps_its_meaning_in_workings(tmp_path, soffice):
+    """An argument naming a sheet-scoped defined name (Runs!Flops) is read on the Workings sheet as
+    Runs!Flops: there, the bare name would mean nothing (or another sheet's)."""
+    from flopsheet.recalc import recalculate
+
+    xlsxwriter = pytest.importorskip("xlsxwriter")
+    src = tmp_path / "local.xlsx"
+    wb = xlsxwriter.Workbook(str(src))
+    ws = wb.add_worksheet("Runs")
+    ws.write_row(0, 0, [3.15e23, 0.3])
+    wb.define_name("Runs!Flops", "=Runs!$A$1")
+    wb.define_name("Runs!Mfu", "=Runs!$B$1")
+    ws.write_formula(1, 0, '=GPU_DAYS(Flops,"A100",IF(Mfu="",0.4,Mfu))')
+    wb.close()
+    dst = tmp_path / "local-copy.xlsx"
+    handoff(src, dst)
+    got = openpyxl.load_workbook(recalculate(dst, tmp_path / "lo.xlsx"), data_only=True)["Runs"]["A2"].value
+    assert got == pytest.approx(F["GPU_DAYS"](3.15e23, "A100", 0.3), rel=1e-9)
+    w = openpyxl.load_workbook(dst)["Workings"]
+    assert any("Runs!Mfu" in str(c.value) for row in w.iter_rows() for c in row)

@@ -56,6 +56,9 @@ def translate(job) -> None:
     defined = {name.lower() for name, _, _ in job.pkg.names_xml}
     tr = job.tr = CachedTranslator(job.table, refs, job.models, assumptions.planned(_named_assumptions(job, refs),
                                                                                      defined))
+    for name, lid, _ in job.pkg.names_xml:  # sheet-scoped names: a Workings cell must say whose
+        if lid is not None and lid < len(job.pkg.sheets):
+            tr.local_names.setdefault(job.pkg.sheets[lid].name, set()).add(name.lower())
     job.workings = Workings(job.book.sheetnames + [job.table.sheet, job.models.sheet], job.translate)
     if job.models.pending == "sheet":
         tr.cells_may_name_models = _text_may_name_models(job, candidates)

@@ -274,6 +274,7 @@ class Translator:
         self.cells_may_name_models = True  # False: no cell's text is a model name (formulacells)
         self._hoister = None
         self._strict = False
+        self.local_names: dict = {}  # sheet -> names defined for it only, lower case (Workings cells qualify them)
 
     def needs(self, formula: str) -> bool:
         return CALL_NAMES.search(formula) is not None
@@ -286,14 +287,14 @@ class Translator:
         nodes = parse(formula)
         res = Result("")
         self._sheet, self._res, self._freeze_all = sheet, res, freeze_all
-        self._hoister = twins.Hoister(sheet) if cells else None
+        self._hoister = twins.Hoister(sheet, self.local_names.get(sheet, ())) if cells else None
         self._strict = False
         try:
             self._translate(nodes, res)
             if cells and not res.value_set and res.translated and twins.estimated_length(res.text) > twins.LIMIT:
                 # Long with the caller's own text around the call: every checked input in its cell.
                 res = Result("")
-                self._res, self._hoister, self._strict = res, twins.Hoister(sheet), True
+                self._res, self._hoister, self._strict = res, twins.Hoister(sheet, self.local_names.get(sheet, ())), True
                 self._translate(parse(formula), res)
         finally:
             if self._hoister is not None:

@@ -81,9 +81,10 @@ _ARITHMETIC = re.compile(r"[-+*/^]")
 _ROW_RELATIVE = re.compile(r"(?<![A-Za-z0-9_.$])\$?[A-Za-z]{1,3}[0-9]{1,7}(?![A-Za-z0-9_(!])")
 
 
-def qualify(formula: str, sheet: str | None) -> str:
+def qualify(formula: str, sheet: str | None, local_names=()) -> str:
     """`formula` with every A1 reference that names no sheet given `sheet`'s prefix, so it means
-    the same on the Workings sheet as on the caller's ($B5 -> Training!$B5)."""
+    the same on the Workings sheet as on the caller's ($B5 -> Training!$B5); so are the names
+    defined for that sheet only (`local_names`, lower case: Runs!Flops)."""
     if not sheet:
         return formula
     from flopsheet.exceltext import sheet_prefix
@@ -92,7 +93,13 @@ def qualify(formula: str, sheet: str | None) -> str:
     parts = _STRINGS.split(formula)
     for i in range(0, len(parts), 2):
         parts[i] = _LOCAL_REF.sub(lambda m: m.group(0) if m.group(1) else prefix + m.group(2), parts[i])
+        if local_names:
+            parts[i] = _NAME.sub(lambda m: prefix + m.group(0) if m.group(0).lower() in local_names else m.group(0),
+                                 parts[i])
     return "".join(parts)
+
+
+_NAME = re.compile(r"(?<![A-Za-z0-9_.$!\]:])[A-Za-z_\\][A-Za-z0-9_.]*(?![A-Za-z0-9_.(!])")
 
 
 def estimated_length(formula: str) -> int:
@@ -110,21 +117,22 @@ class Hoister:
     """The quantities one formula's twins put in Workings cells, in the order made (a helper's
     text refers only to earlier ones). Identical texts are one helper."""
 
-    def __init__(self, sheet: str | None):
+    def __init__(self, sheet: str | None, local_names=()):
         self.sheet = sheet
+        self.local_names = local_names  # names defined for the caller's sheet only (lower case)
         self.helpers: list[Helper] = []
         self._seen: dict[str, str] = {}
 
     def row_by_row(self, formula: str) -> bool:
         """Whether `formula` reads its caller's row (a row-relative reference, itself or through
         the helpers it refers to): such quantities sit in helper columns, a row each."""
-        parts = _STRINGS.split(qualify(formula, self.sheet))
+        parts = _STRINGS.split(qualify(formula, self.sheet, self.local_names))
         if any(_ROW_RELATIVE.search(p) for p in parts[0::2]):
             return True
         return any(self.row_by_row(self.helpers[int(i)].text) for i in set(_MARKER.findall(formula)))
 
     def __call__(self, label: str, formula: str) -> str:
-        t = qualify(formula, self.sheet)
+        t = qualify(formula, self.sheet, self.local_names)
         m = self._seen.get(t)
         if m is None:
             m = self._seen[t] = marker(len(self.helpers))
