@@ -157,7 +157,18 @@ def test_no_cell_of_either_edition_shows_an_error(lang, soffice, gnumeric, tmp_p
     assert_valid(out)
 
 
-def test_a_gpu_added_below_the_table_serves_the_inference_sheet(files, soffice, gnumeric, tmp_path):
+@pytest.fixture(scope="module")
+def recalculated(files, soffice, gnumeric, tmp_path_factory):
+    """The unedited copy as each engine computes it (what an edit that changes nothing must give)."""
+    from flopsheet.recalc import recalculate, recalculate_gnumeric
+
+    _, xlsx, _ = files
+    d = tmp_path_factory.mktemp("recalculated")
+    return {engine: openpyxl.load_workbook(engine(xlsx, d / f"base-{engine.__name__}.xlsx"), data_only=True)
+            for engine in (recalculate, recalculate_gnumeric)}
+
+
+def test_a_gpu_added_below_the_table_serves_the_inference_sheet(files, recalculated, tmp_path):
     """A GPU typed in the first row under the GPUs table (here a clone of the H100 SXM row under a new
     name) and chosen on the Inference sheet's serving card gives the H100's figures in both engines:
     the copy's look-ups cover rows added at the bottom (whole columns), not only the shipped rows."""
@@ -182,14 +193,14 @@ def test_a_gpu_added_below_the_table_serves_the_inference_sheet(files, soffice, 
     edited = tmp_path / "acme.xlsx"
     wb.save(edited)
     for engine in (recalculate, recalculate_gnumeric):
-        base = openpyxl.load_workbook(engine(xlsx, tmp_path / f"base-{engine.__name__}.xlsx"), data_only=True)
+        base = recalculated[engine]
         got = openpyxl.load_workbook(engine(edited, tmp_path / f"acme-{engine.__name__}.xlsx"), data_only=True)
         for cell in outputs:
             want, have = base["Inference"][cell].value, got["Inference"][cell].value
             assert isinstance(want, (int, float)) and have == pytest.approx(want, rel=1e-12), (engine.__name__, cell)
 
 
-def test_models_added_below_the_table_serve_the_inference_sheet(files, soffice, gnumeric, tmp_path):
+def test_models_added_below_the_table_serve_the_inference_sheet(files, recalculated, tmp_path):
     """Models typed under the Models table (clones of Llama 3.1 70B, dense GQA, and DeepSeek-V3, MoE
     with an MLA cache, under new names) and chosen on the Inference sheet's serving and MoE cards give
     every Inference figure the shipped models give, in both engines: the copy reads the named row."""
@@ -219,7 +230,7 @@ def test_models_added_below_the_table_serve_the_inference_sheet(files, soffice, 
     wb.save(edited)
     formulas = [c.coordinate for c in inference["B"] if isinstance(c.value, str) and c.value.startswith("=")]
     for engine in (recalculate, recalculate_gnumeric):
-        base = openpyxl.load_workbook(engine(xlsx, tmp_path / f"base-{engine.__name__}.xlsx"), data_only=True)
+        base = recalculated[engine]
         got = openpyxl.load_workbook(engine(edited, tmp_path / f"m-{engine.__name__}.xlsx"), data_only=True)
         compared = 0
         for cell in formulas:
