@@ -71,3 +71,15 @@ def test_bad_rows_err_alone():
     # NaN, inf and a fractional GPU count err in their own rows too
     out = udfs.CLUSTER_CAPEX([[8.0], [8.5], [8.0], [8.0]], "H100", [[None], [None], [float("nan")], [float("inf")]])
     assert isinstance(out[0][0], float) and all(isinstance(r[0], str) for r in out[1:])
+
+
+def test_a_bad_row_of_a_range_names_its_own_problem():
+    """In a range, a row with an unknown GPU says "unknown GPU" and a row whose GPU has no sourced
+    price says so, as the same call on one cell does (not a garbled usd_per_gpu conversion error)."""
+    from flopsheet import udfs
+
+    got = udfs.CLUSTER_CAPEX([[100], [200], [300]], [["H100"], ["H999"], ["TPU v5p"]])
+    assert isinstance(got[0][0], float)
+    assert got[1][0] == udfs.CLUSTER_CAPEX(200, "H999")
+    assert got[2][0] == udfs.CLUSTER_CAPEX(300, "TPU v5p")
+    assert "usd_per_gpu must be a number" not in got[1][0] + got[2][0]

@@ -87,9 +87,22 @@ def _capex(**given):
     plain = _PLAIN.get("capex") or _PLAIN.setdefault("capex", replace(CLUSTER_CAPEX, impl=None))
     usd, gpu = given.get("usd_per_gpu"), given.get("gpu")
     if isinstance(usd, (list, tuple, np.ndarray)) or isinstance(gpu, (list, tuple, np.ndarray)):
-        given["usd_per_gpu"] = _filled_prices(usd, gpu)
-    else:
-        given["usd_per_gpu"] = _purchase_default(usd, gpu)
+        filled = _filled_prices(usd, gpu)
+        # An element whose price could not be filled (no sourced price for its GPU) says so itself;
+        # a bad GPU is the gpu argument's own error, reported by the binding. Either way the price
+        # there is a stand-in, never used.
+        why = None
+        if isinstance(filled, np.ndarray) and filled.dtype == object:
+            marks = np.frompyfunc(lambda x: x[4:] if isinstance(x, str) and x.startswith("#N/A ") else None, 1, 1)(filled)
+            if marks.ndim and np.not_equal(marks, None).any():
+                why = np.asarray(marks, dtype=object)
+                filled = np.where(np.not_equal(marks, None), 1.0, filled)
+        given["usd_per_gpu"] = filled
+        result, errors, scalar = evaluate(plain, **given)
+        if why is not None and not scalar:
+            errors = merge_errors(errors, np.where(np.not_equal(why, None), why, None))
+        return result, errors, scalar
+    given["usd_per_gpu"] = _purchase_default(usd, gpu)
     return evaluate(plain, **given)
 
 
