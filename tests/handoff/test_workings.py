@@ -277,3 +277,26 @@ def test_a_name_defined_for_the_calling_sheet_keeps_its_meaning_in_workings(tmp_
     assert got == pytest.approx(F["GPU_DAYS"](3.15e23, "A100", 0.3), rel=1e-9)
     w = openpyxl.load_workbook(dst)["Workings"]
     assert any("Runs!Mfu" in str(c.value) for row in w.iter_rows() for c in row)
+
+
+def test_a_model_named_in_an_inline_string_is_still_looked_up(tmp_path, soffice):
+    """A writer that stores text inline (XlsxWriter's constant-memory mode) names a model in a cell:
+    the hand-off still sees it (the inline texts are scanned for model names, not assumed)."""
+    from flopsheet.recalc import recalculate
+
+    xlsxwriter = pytest.importorskip("xlsxwriter")
+    src = tmp_path / "inline.xlsx"
+    wb = xlsxwriter.Workbook(str(src), {"constant_memory": True})
+    ws = wb.add_worksheet("Runs")
+    ws.write_row(0, 0, ["DeepSeek-V3", 7e10])
+    ws.write_formula(1, 0, "=WEIGHTS_GB(A1,2)")
+    ws.write_formula(1, 1, "=WEIGHTS_GB(B1,2)")
+    wb.close()
+    with open(src, "rb") as fh:
+        import zipfile
+        assert b"inlineStr" in zipfile.ZipFile(fh).read("xl/worksheets/sheet1.xml")
+    dst = tmp_path / "inline-copy.xlsx"
+    handoff(src, dst)
+    got = openpyxl.load_workbook(recalculate(dst, tmp_path / "lo.xlsx"), data_only=True)["Runs"]
+    assert got["A2"].value == pytest.approx(F["WEIGHTS_GB"]("DeepSeek-V3", 2), rel=1e-9)
+    assert got["B2"].value == pytest.approx(F["WEIGHTS_GB"](7e10, 2), rel=1e-9)

@@ -7,6 +7,8 @@ read into a model (package.Book parses a sheet only when a call reads it).
 
 from __future__ import annotations
 
+import re
+
 from flopsheet.exceltext import a1
 from flopsheet.handoff import (
     assumptions, calls, cellplans, comments, gpusheet, gputable, magnitudecells, modelsheet, sheetxml, twins,
@@ -251,7 +253,18 @@ def _text_may_name_models(job, candidates) -> bool:
     keys = {k for k, _ in modelsheet.key_rows()}
     if any(modelsheet.formula_key(s) in keys for s in job.pkg.sst()):
         return True
-    return any(b"inlineStr" in data or b't="str"' in data for _, data, has in candidates if has)
+    for _, data, has in candidates:  # inline text and formulas' text results, read where they are
+        if not has or (b"inlineStr" not in data and b't="str"' not in data):
+            continue
+        for m in _INLINE_TEXT.finditer(data):
+            if modelsheet.formula_key(sheetxml.text(m.group(1) or m.group(2))) in keys:
+                return True
+    return False
+
+
+# the text of an inline string (<is><t>..</t>) or the cached text of a formula (t="str" ... <v>..</v>)
+_INLINE_TEXT = re.compile(rb'<(?:\w+:)?t(?:\s[^>]*)?>([^<]*)</(?:\w+:)?t>|\bt="str"[^>]*>(?:(?!</(?:\w+:)?c>).)*?'
+                          rb'<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>', re.S)
 
 
 class _Sheets:
