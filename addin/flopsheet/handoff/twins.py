@@ -431,6 +431,8 @@ class _Call:
     def _checked_name(self, x: str, what: str) -> str:
         """Cell mode: a Workings cell holding the text (or number) of `x`, or #N/A when it holds
         a wildcard, a control character or a boolean (see plain_text_test)."""
+        if not _is_plain(x) and not _MARKER.fullmatch(x):  # an expression: worked out once, then checked
+            x = self.hoist(f"{what} as given", x)
         # x&"": an empty cell is "" (a formula reading it would give 0); a number stays a number
         return self.hoist(f"{what} as typed, checked (no wildcards)",
                           f'IF(ISLOGICAL({x}),NA(),IF(ISNUMBER({x}),{x},IF({plain_text_test(x)},{x}&"",NA())))')

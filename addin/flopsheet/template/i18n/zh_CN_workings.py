@@ -80,6 +80,7 @@ FIXED = {
 
 PATTERNS = [
     (r"(.+) as typed, checked \(no wildcards\)", r"\1（按输入，已检查：无通配符）"),
+    (r"(.+) as given", r"\1（按给出的值）"),
     (r"(.+) used \(blank: the GPU's (.+)\)", r"所用 \1（留空取该 GPU 的 \2）"),
     (r"(.+) used \(blank: (.+)\)", r"所用 \1（留空取 \2）"),
     (r"(.+) used \(a number, or the model's (.+)\)", r"所用 \1（数字，或该模型的 \2）"),

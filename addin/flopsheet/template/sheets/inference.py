@@ -44,7 +44,8 @@ def _request(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     b.input("layers", "Layers", q.layers, "", st.WHOLE, note="GPT-3: 96 layers, 96 heads of 128")
     b.input("kv_heads", "KV heads", q.kv_heads, "", st.WHOLE)
     b.input("head_dim", "Head dimension", q.head_dim, "", st.WHOLE)
-    b.calc("peak", "Dense peak (GPUs sheet)", f"={ctx.peak_lookup('{gpu}', '{precision}')}", "TFLOPS", st.ONE_DP)
+    used_precision = 'IF({precision}="",DefaultPrecision,{precision})'  # blank: DefaultPrecision, as the calls below
+    b.calc("peak", "Dense peak (GPUs sheet)", "=" + ctx.peak_lookup("{gpu}", used_precision), "TFLOPS", st.ONE_DP)
     b.calc("context", "Context held (prompt + answer)", "={prompt}+{output}", "tokens", st.WHOLE)
     b.calc("flops", "Compute for the request", "=INFER_FLOPS({params},{prompt},{output})", "FLOPs", st.FLOPS,
            note="Seed row 4: 2 x params x tokens = 1.12E+14")
@@ -53,12 +54,12 @@ def _request(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     b.calc("infer_s", "Seed's method: compute-bound, one GPU", "=INFER_SECONDS({flops},{peak},IF({mfu}=\"\",DefaultMFU,{mfu}))",
            "s", st.THREE_DP, note="Seed row 5: 0.78 s")
     b.calc("decode_ms", "Roofline: one decode step",
-           "=DECODE_MS({params},{gpu},{batch},{bytes},{tp},{kv},BwEfficiency,IF({mfu}=\"\",DefaultMFU,{mfu}),{precision})", "ms", st.ONE_DP,
+           "=DECODE_MS({params},{gpu},{batch},{bytes},{tp},{kv},BwEfficiency,IF({mfu}=\"\",DefaultMFU,{mfu}),IF({precision}=\"\",DefaultPrecision,{precision}))", "ms", st.ONE_DP,
            note="max(bytes read / bandwidth, FLOPs / peak), on the tensor-parallel GPUs")
     b.calc("response_s", "Roofline: whole answer",
            "=RESPONSE_SECONDS({params},{prompt},{output},{gpu},{batch},{bytes},{tp},{kv},BwEfficiency,"
            "IF({mfu}=\"\",DefaultMFU,{mfu}),"
-           "{precision})", "s", st.TWO_DP, note="Prefill (compute-bound) + one decode step per answer token. The Seed "
+           "IF({precision}=\"\",DefaultPrecision,{precision}))", "s", st.TWO_DP, note="Prefill (compute-bound) + one decode step per answer token. The Seed "
            "check and README say 8.05 s: the same call without the KV cache (reading its 1.5 GB each step: 8.087 s vs 8.053 s)")
     b.calc("ratio", "Roofline / seed", "={response_s}/{infer_s}", "x", st.ONE_DP)
     b.note(WHY_TENFOLD)
@@ -121,7 +122,7 @@ def _serving(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     b.calc("s_fit", "GPUs a replica needs for memory", "=GPUS_TO_FIT({s_weights}+{s_kv},{s_gpu},UsableMemory)",
            "GPUs", st.WHOLE, note="Must not exceed GPUs per replica")
     b.calc("s_tps", "Replica throughput", "=TOKENS_PER_SECOND({s_model},{s_gpu},{s_batch},{s_bytes},{s_tp},{s_kv},"
-           "BwEfficiency,DefaultMFU,{s_precision})", "tokens/s", st.WHOLE, note="Roofline decode, all sequences")
+           "BwEfficiency,DefaultMFU,IF({s_precision}=\"\",DefaultPrecision,{s_precision}))", "tokens/s", st.WHOLE, note="Roofline decode, all sequences")
     b.calc("s_demand", "Answer tokens per day", "={s_requests}*{s_output}", "tokens", st.SCI)
     b.calc("s_capacity", "Answer tokens per replica per day", "={s_tps}*SecondsPerDay*{s_load}", "tokens", st.SCI)
     # The summary takes this cell's value from engine.serving_replicas (the engine's count rule);
@@ -136,7 +137,7 @@ def _serving(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     # native twin of its model form (all-reduces and prefill attention inside the largest-batch
     # search), and a dense 70B's all-reduces at this batch do not change the count (16 either way).
     b.calc("s_gpus", "GPUs needed", "=SERVING_GPUS({s_requests},{s_prompt},{s_output},{s_params},{s_gpu},{s_tp},"
-           "{s_latency},{s_peak},{s_kv_seq},{s_bytes},BwEfficiency,DefaultMFU,{s_precision})", "GPUs", st.WHOLE,
+           "{s_latency},{s_peak},{s_kv_seq},{s_bytes},BwEfficiency,DefaultMFU,IF({s_precision}=\"\",DefaultPrecision,{s_precision}))", "GPUs", st.WHOLE,
            note="SERVING_GPUS: prefill + decode compute at the peak hour, largest batch under the latency target "
            "that fits in memory (parameters from the Models sheet; BwEfficiency, DefaultMFU)")
     b.note("SERVING_GPUS counts what the decode-only rows leave out: prefilling each prompt (2 x params x prompt "
@@ -185,20 +186,20 @@ def _moe(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     b.calc("m_fit", "GPUs to hold weights + cache", "=GPUS_TO_FIT({m_weights}+{m_kv},{m_gpu},UsableMemory)", "GPUs",
            st.WHOLE, note="Must not exceed the GPUs in tensor parallel")
     b.calc("m_decode_ms", "Decode step at this batch",
-           "=DECODE_MS({m_model},{m_gpu},{m_batch},{m_bytes},{m_tp},{m_kv},BwEfficiency,DefaultMFU,{m_precision})",
+           "=DECODE_MS({m_model},{m_gpu},{m_batch},{m_bytes},{m_tp},{m_kv},BwEfficiency,DefaultMFU,IF({m_precision}=\"\",DefaultPrecision,{m_precision}))",
            "ms", st.ONE_DP, note="Reads the experts the batch touches: 1-(1-8/256)^64 = 87% of them at batch 64")
     b.calc("m_dense_ms", "Same step if only the active parameters were read",
-           "=DECODE_MS({m_active},{m_gpu},{m_batch},{m_bytes},{m_tp},{m_kv},BwEfficiency,DefaultMFU,{m_precision})",
+           "=DECODE_MS({m_active},{m_gpu},{m_batch},{m_bytes},{m_tp},{m_kv},BwEfficiency,DefaultMFU,IF({m_precision}=\"\",DefaultPrecision,{m_precision}))",
            "ms", st.ONE_DP, note="What typing 37B as params gives: too fast, the other experts' reads are missing")
     b.calc("m_tps", "Throughput", "=TOKENS_PER_SECOND({m_model},{m_gpu},{m_batch},{m_bytes},{m_tp},{m_kv},"
-           "BwEfficiency,DefaultMFU,{m_precision})", "tokens/s", st.WHOLE)
+           "BwEfficiency,DefaultMFU,IF({m_precision}=\"\",DefaultPrecision,{m_precision}))", "tokens/s", st.WHOLE)
     b.calc("m_ttft", "Time to first token (the batch's prompts)",
            "=TTFT_SECONDS({m_model},{m_prompt},{m_gpu},{m_batch},{m_bytes},{m_tp},BwEfficiency,DefaultMFU,"
-           "{m_precision})", "s", st.TWO_DP, note="Prefill: active-parameter FLOPs with causal attention, or one "
+           "IF({m_precision}=\"\",DefaultPrecision,{m_precision}))", "s", st.TWO_DP, note="Prefill: active-parameter FLOPs with causal attention, or one "
            "read of the weights, whichever is slower")
     b.calc("m_response_s", "Whole answer",
            "=RESPONSE_SECONDS({m_model},{m_prompt},{m_output},{m_gpu},{m_batch},{m_bytes},{m_tp},{m_kv},"
-           "BwEfficiency,DefaultMFU,{m_precision})", "s", st.TWO_DP, note="Time to first token + one decode step "
+           "BwEfficiency,DefaultMFU,IF({m_precision}=\"\",DefaultPrecision,{m_precision}))", "s", st.TWO_DP, note="Time to first token + one decode step "
            "per answer token")
 
     o, n = ctx.output, m.name
@@ -251,9 +252,9 @@ def _long_context(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     b.calc("k_attn_ratio", "With attention / without", "={k_flops_attn}/{k_flops}", "x", st.ONE_DP)
     b.calc("k_prefill_s", "Reading the context once (time to first token)",
            "=TTFT_SECONDS({k_model},{k_tokens},{k_gpu},{k_batch},{k_bytes},{k_tp},BwEfficiency,DefaultMFU,"
-           "{k_precision})", "s", st.WHOLE)
+           "IF({k_precision}=\"\",DefaultPrecision,{k_precision}))", "s", st.WHOLE)
     b.calc("k_decode_ms", "Then each answer token", "=DECODE_MS({k_model},{k_gpu},{k_batch},{k_bytes},{k_tp},{k_kv},"
-           "BwEfficiency,DefaultMFU,{k_precision})", "ms",
+           "BwEfficiency,DefaultMFU,IF({k_precision}=\"\",DefaultPrecision,{k_precision}))", "ms",
            st.ONE_DP, note="Every step reads the experts it touches and the whole cache")
 
     o = ctx.output
