@@ -33,6 +33,10 @@ CASES += [("TTFT_SECONDS", ("DeepSeek-V3", 1000.0, "H200 SXM", 64.0, 1.0, 8.0, 0
           ("RESPONSE_SECONDS", ("DeepSeek-V3", 1000.0, 500.0, "H200 SXM", 64.0, 1.0, 8.0, 27.0, 0.8, 0.4, "fp8"), False),
           ("RESPONSE_SECONDS", ("Llama 3.1 70B", 4000.0, 300.0, "H100 SXM", 1.0, 2.0, 8.0), False),
           ("RESPONSE_SECONDS", ("Llama 3.1 70B", 4000.0, 300.0, "H100 SXM", 1.5, 2.0, 8.0), False),  # batch 1.5
+          ("COST_PER_MTOK", ("DeepSeek-V3", "H200 SXM", 2.5, "output", 1.0, 64.0, 1.0, 8.0), False),
+          ("COST_PER_MTOK", ("DeepSeek-V3", "H200 SXM", 2.5, "input", 0.5, 64.0, 1.0, 8.0, 27.0, 0.8, 0.4, "fp8"), False),
+          ("COST_PER_MTOK", ("Llama 3.1 70B", "H100 SXM", 2.5, "blended", 1.0, 64.0, 2.0, 4.0, 31.5), False),
+          ("COST_PER_MTOK", ("DeepSeek-V3", "H200 SXM", 2.5, "output", 1.0, 64.0, 1.0, 1.0), False),  # no fit
           ("INFER_FLOPS", ("Kimi K2", 1.2e6, 500.0), False), ("INFER_FLOPS", ("PaLM 540B", 2048.0, 0.0), False),
           ("KV_CACHE_GB", ("DeepSeek-V3", 128000.0), False), ("KV_CACHE_GB", ("Llama 3.1 70B", 1500.0, 64.0, 2.0, 16.0), False),
           ("KV_CACHE_GB", ("Gemma 2 27B", 8192.0), False), ("KV_CACHE_GB", ("gpt-oss-120b", 131072.0, 1.0, 2.0, 8.0), False),
@@ -53,7 +57,9 @@ LITERAL = [("DECODE_MS", '"DeepSeek-V3","H200",64,1,8', ("DeepSeek-V3", "H200", 
            ("TTFT_SECONDS", '"Kimi K2",1200000,"H200",1,1,16,0.8,0.4,"fp8"',
             ("Kimi K2", 1.2e6, "H200", 1.0, 1.0, 16.0, 0.8, 0.4, "fp8")),
            ("MODEL_SPEC", '"kimi k2","attention"', ("kimi k2", "attention")),
-           ("WEIGHTS_GB", '"DeepSeek-V3",1', ("DeepSeek-V3", 1.0))]
+           ("WEIGHTS_GB", '"DeepSeek-V3",1', ("DeepSeek-V3", 1.0)),
+           ("COST_PER_MTOK", '"DeepSeek-V3","H200",2.5,"blended",0.5,64,1,8',
+            ("DeepSeek-V3", "H200", 2.5, "blended", 0.5, 64.0, 1.0, 8.0))]
 
 
 def python_value(name, args):

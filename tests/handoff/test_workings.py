@@ -43,6 +43,8 @@ def _scenarios(path):
     card.write_formula(2, 1, "=DECODE_MS($B$2,$B$1,64,2,4)")
     card.write_formula(3, 1, "=SERVING_GPUS(1000000,1000,500,$B$2,$B$1,4,50,2,0.3)")
     card.write_formula(4, 1, "=GPUS_TO_FIT(WEIGHTS_GB($B$2,2),$B$1)")
+    card.write_row(5, 0, ["model", "DeepSeek-V3"])  # a model named in a cell: its row on the Models sheet
+    card.write_formula(6, 1, '=COST_PER_MTOK($B$6,$B$1,2.5,"blended",0.5,64,1,8)')
     wb.close()
     return path
 
@@ -79,6 +81,7 @@ def test_every_formula_is_short_and_the_report_names_the_longest(copied):
     longest = max(formulas.items(), key=lambda kv: len(kv[1]))
     print(f"\nuser copy: {len(formulas)} formulas, longest {len(longest[1])} ({longest[0]})")
     assert len(longest[1]) <= twins.LIMIT
+    assert not report.frozen, report.frozen  # every call native, COST_PER_MTOK with a model name included
     assert report.longest == (len(longest[1]), longest[0].replace("Runs!", "Runs!"))
     assert report.workings == sum(1 for k in formulas if k.startswith("Workings!"))
 
@@ -161,7 +164,8 @@ def _check_values(path, sheet_values):
     card = sheet_values["Card"]
     for coord, want in (("B3", F["DECODE_MS"](7e10, "H200", 64, 2, 4)),
                         ("B4", F["SERVING_GPUS"](1e6, 1000, 500, 7e10, "H200", 4, 50, 2, 0.3)),
-                        ("B5", F["GPUS_TO_FIT"](F["WEIGHTS_GB"](7e10, 2), "H200"))):
+                        ("B5", F["GPUS_TO_FIT"](F["WEIGHTS_GB"](7e10, 2), "H200")),
+                        ("B7", F["COST_PER_MTOK"]("DeepSeek-V3", "H200", 2.5, "blended", 0.5, 64, 1, 8))):
         got = card[coord].value
         if not (isinstance(got, (int, float)) and math.isclose(got, want, rel_tol=1e-9)):
             wrong.append(f"Card!{coord}: Python {want!r}, engine {got!r}")

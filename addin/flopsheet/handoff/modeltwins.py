@@ -28,7 +28,8 @@ from flopsheet.handoff.twins import (
 
 _S = "({gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency})"  # bytes/s the tensor-parallel GPUs read
 _C = "({gpus}*{peak}*1E12*{mfu})"  # FLOP/s they compute
-FORMS = ("DECODE_MS", "TOKENS_PER_SECOND", "TTFT_SECONDS", "RESPONSE_SECONDS", "INFER_FLOPS", "KV_CACHE_GB")
+FORMS = ("DECODE_MS", "TOKENS_PER_SECOND", "TTFT_SECONDS", "RESPONSE_SECONDS", "INFER_FLOPS", "KV_CACHE_GB",
+         "COST_PER_MTOK")
 
 
 class _Figures:
@@ -153,6 +154,12 @@ def _template(fn: Function, f: _Figures, given: dict) -> tuple[str, tuple]:
         out = fits("0", prefill_s)
     elif fn.name == "RESPONSE_SECONDS":
         out = fits(kv, prefill_s + "+{output_tokens}*" + decode_ms(kv) + "/1E3")
+    elif fn.name == "COST_PER_MTOK":  # engine.economics._cost_per_mtok on the model's decode step and prefill
+        steps.append(("output_usd", "USD per million output tokens",
+                      "{gpus}*{usd_per_gpu_hour}/({batch}/(" + decode_ms(kv) + "/1E3)*3600*{load})*1E6"))
+        steps.append(("input_usd", "USD per million input tokens",
+                      "{gpus}*{usd_per_gpu_hour}/({prompt_tokens}*{batch}/" + prefill_s + "*3600*{load})*1E6"))
+        out = fits(kv, "{kind}*{step:output_usd}+(1-{kind})*{step:input_usd}")
     else:
         raise Untranslatable(f"{fn.name} has no model-name twin")
     return out, tuple(steps)
