@@ -97,12 +97,18 @@ def test_quantities_of_a_row_sit_in_that_row_of_a_labelled_helper_column(copied)
             cell = w[f"{col}{row}"]
             if cell.column >= HELPER_COL:  # a helper column: the caller's own row, relative like a column's
                 assert (int(row), dollar) == (r, "")
-                assert w.cell(4, cell.column).value and "Runs!" in w.cell(3, cell.column).value
+                assert "Runs!" in w.cell(1, cell.column).value  # its label names the sheet it serves
             else:  # the list: labelled beside the formula
                 assert cell.column == 2 and w.cell(cell.row, 1).value and int(row) >= FIRST_ROW
-    labels = {w.cell(4, c).value for c in range(HELPER_COL, w.max_column + 1)}
+    labels = {w.cell(1, c).value.split(" (for ")[0] for c in range(HELPER_COL, w.max_column + 1)}
     assert {"mfu used (blank: DefaultMFU)", "GPU as typed, checked (no wildcards)"} <= labels
     assert any("peak TFLOPS" in str(x) and "used" in str(x) for x in labels)
+    assert runs_rows_in_helper_columns(w) >= set(range(2, ROWS + 2))  # a table from row 2: every row alike
+
+
+def runs_rows_in_helper_columns(w) -> set:
+    return {c.row for col in w.iter_cols(min_col=HELPER_COL) for c in col
+            if c.row > 1 and isinstance(c.value, str) and "Runs!" in c.value}
 
 
 def _calls(formula: str, name: str) -> list[str]:
@@ -255,7 +261,7 @@ def test_the_chinese_copy_labels_its_workings_in_chinese():
     committed = Path(__file__).resolve().parents[2] / "workbook" / "flopsheet-zh-CN.xlsx"
     w = openpyxl.load_workbook(committed)["Workings"]
     labels = [w.cell(r, 1).value for r in range(1, w.max_row + 1) if isinstance(w.cell(r, 1).value, str)]
-    labels += [w.cell(r, c).value for c in range(HELPER_COL, w.max_column + 1) for r in (3, 4)]
+    labels += [w.cell(1, c).value for c in range(HELPER_COL, w.max_column + 1)]
     assert len(labels) > 100
     english = [x for x in labels if not re.search(r"[\u4e00-\u9fff]", str(x))]
     assert not english, english[:5]

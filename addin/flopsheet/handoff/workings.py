@@ -22,14 +22,15 @@ from flopsheet.handoff import sheetxml
 from flopsheet.handoff.twins import MARK, _MARKER
 
 SHEET = "Workings"
-FIRST_ROW = 5  # rows 1-4: title, how to read it, the helper columns' callers, headers
+FIRST_ROW = 5  # the list's first row (rows 1-4: title, how to read it, blank, its headers)
 HELPER_COL = 5  # E: the first helper column (D stays empty between the list and them)
+HELPER_ROW = 2  # a helper column's first cell: row 1 holds its label, so a table from row 2 fits
 MAX_ROW = 1_048_576
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 TITLE = "Workings: the quantities the copy's formulas use"
 HOW = ("Each cell here is one quantity a formula on another sheet reads (its address appears in that formula). "
        "Columns A:C list quantities with what they are and the first cell using them; from column E, helper columns "
-       "work a table out row by row: row 9 of a helper column serves row 9 of the sheet named above its label. "
+       "work a table out row by row: row 9 of a helper column serves row 9 of the sheet its label (row 1) names. "
        "Edit inputs on their own sheets; these cells recalculate from them.")
 HEADERS = ("Quantity", "Value", "First used by")
 
@@ -48,7 +49,7 @@ class Workings:
       each: what it is, its formula, the first cell using it;
     * helper columns (from column E): a quantity of a row-by-row table (it reads its caller's row)
       sits in the caller's own row number, one column per kind of quantity and calling sheet, its
-      label in row 4, so Workings row 9 works out Training row 9."""
+      label in row 1, so Workings row 9 works out Training row 9."""
 
     def __init__(self, sheetnames, translate=None):
         self.tr = translate or (lambda text: text)  # the labels' language (the template's zh-CN edition)
@@ -89,7 +90,7 @@ class Workings:
         ref = self._by_text.get(formula)
         if ref is not None:
             return ref
-        form = _row_form(formula, at[1]) if at is not None and at[1] >= FIRST_ROW else None
+        form = _row_form(formula, at[1]) if at is not None and at[1] >= HELPER_ROW else None
         if form is not None:
             if self._row_key != at[:2]:  # a row's quantities are shared only within that row
                 self._row_key, self._row_seen = at[:2], {}
@@ -131,7 +132,7 @@ class Workings:
         translation `text` comes from (translate._Shifted), whose placement is then reused."""
         if MARK not in text:
             return text
-        key = (at[0], origin) if origin is not None and at is not None and at[1] >= FIRST_ROW else None
+        key = (at[0], origin) if origin is not None and at is not None and at[1] >= HELPER_ROW else None
         plan = self._plans.get(key) if key is not None else None
         if plan is not None:
             refs = {}
@@ -197,22 +198,24 @@ class Workings:
         last_row = max([4, FIRST_ROW + len(self.rows) - 1, *helper_rows])
         yield (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="' + _NS.encode()
                + b'"><dimension ref="A1:' + a1(last_col, last_row).encode() + b'"/>'
-               b'<sheetViews><sheetView workbookViewId="0"><pane ySplit="4" topLeftCell="A5" activePane="bottomLeft"'
+               b'<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft"'
                b' state="frozen"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
                b'<cols><col min="1" max="1" width="60" customWidth="1"/><col min="2" max="2" width="18" '
                b'customWidth="1"/><col min="3" max="3" width="22" customWidth="1"/>'
                + (b'<col min="%d" max="%d" width="24" customWidth="1"/>' % (HELPER_COL, last_col) if heads else b"")
                + b"</cols><sheetData>")
-        yield b'<row r="1">' + text_cell(1, 1, TITLE) + b"</row>"
-        yield b'<row r="2">' + text_cell(2, 1, HOW) + b"</row>"
-        if heads:
-            yield b'<row r="3">' + b"".join(text_cell(3, HELPER_COL + i, h[1]) for i, h in enumerate(heads)) + b"</row>"
-        yield (b'<row r="4">' + b"".join(text_cell(4, c, h) for c, h in enumerate(HEADERS, 1))
-               + b"".join(text_cell(4, HELPER_COL + i, h[0]) for i, h in enumerate(heads)) + b"</row>")
-        for r in range(FIRST_ROW, last_row + 1):
+        for r in range(1, last_row + 1):
             i = r - FIRST_ROW
             cells = []
-            if i < len(self.rows):
+            if r == 1:
+                cells.append(text_cell(1, 1, TITLE))
+                cells += [text_cell(1, HELPER_COL + j, f"{self.tr(h[0])} ({self.tr(h[1])})", translate=False)
+                          for j, h in enumerate(heads)]
+            elif r == 2:
+                cells.append(text_cell(2, 1, HOW))
+            elif r == 4:
+                cells += [text_cell(4, c, h) for c, h in enumerate(HEADERS, 1)]
+            elif 0 <= i < len(self.rows):
                 label, formula, used_by = self.rows[i]
                 if not isinstance(formula, Input):
                     value = formula_cell(r, 2, formula)

@@ -16,10 +16,10 @@ FIXED = {
     "Workings: the quantities the copy's formulas use": "计算过程：副本公式用到的各个量",
     ("Each cell here is one quantity a formula on another sheet reads (its address appears in that formula). "
      "Columns A:C list quantities with what they are and the first cell using them; from column E, helper columns "
-     "work a table out row by row: row 9 of a helper column serves row 9 of the sheet named above its label. "
+     "work a table out row by row: row 9 of a helper column serves row 9 of the sheet its label (row 1) names. "
      "Edit inputs on their own sheets; these cells recalculate from them."):
         "这里每个单元格都是其他工作表上某个公式读取的一个量（公式中写有它的地址）。A:C 列列出各个量、它是什么以及第一个使用它的"
-        "单元格；从 E 列起，辅助列逐行计算表格：辅助列的第 9 行服务于其标签上方所写工作表的第 9 行。请在各自的工作表上修改输入；"
+        "单元格；从 E 列起，辅助列逐行计算表格：辅助列的第 9 行服务于其标签（第 1 行）所写工作表的第 9 行。请在各自的工作表上修改输入；"
         "这些单元格据此重新计算。",
     "Quantity": "量",
     "Value": "值",
