@@ -20,7 +20,7 @@ from flopsheet.catalog import prices
 from flopsheet.engine.economics import BLENDED_OUTPUT_SHARE
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions._common import (
-    ALLREDUCE_US, BATCH, BW_EFFICIENCY, BYTES_PER_PARAM, FLOPS, GOODPUT, GPU, GPU_NAME, KV_GB, MFU, PARAMS, PRECISION,
+    ALLREDUCE_US, BATCH, BW_EFFICIENCY, BYTES_PER_PARAM, FLOPS, GOODPUT, GPU, GPU_NAME, KV_GB, MFU, PRECISION,
     SERVED_PARAMS, TP_GPUS,
 )
 from flopsheet.functions._inputs import (

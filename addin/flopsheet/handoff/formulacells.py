@@ -38,7 +38,7 @@ def sheets_with_calls(job) -> list:
 
 def translate(job) -> None:
     """Every calling formula cell and defined name translated into the job's plans."""
-    pkg, rep = job.pkg, job.report
+    pkg = job.pkg
     candidates = sheets_with_calls(job)
     names_call = any(calls.CALLS.search(body.encode()) for _, _, body in pkg.names_xml)
     if not any(has for _, _, has in candidates) and not names_call:

@@ -16,7 +16,6 @@ import datetime as dt
 import re
 import zipfile
 from pathlib import PurePosixPath
-from xml.sax.saxutils import escape
 
 from defusedxml import ElementTree
 
