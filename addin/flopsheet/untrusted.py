@@ -514,6 +514,14 @@ def _check_parts(label: str, zf: zipfile.ZipFile, lim: Limits, plain_scan: bool 
 _RETAIN = 8 * MB  # chunks kept for expat in case the plain scan doubts a part (inflated once)
 
 
+def _replayed(where, lim, kept: list):
+    """The full XML check, fed again the chunks the plain scan kept, when the scan doubted them."""
+    xml = _XmlPart(where, lim)
+    for piece in kept:
+        xml.feed(piece)
+    return xml
+
+
 def _check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, lim: Limits, total: int,
                 plain_scan: bool) -> int:
     """Stream one part (inflated once, in chunks), bounded; returns the running total of bytes.
@@ -548,10 +556,7 @@ def _check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, lim: Lim
                 except _Doubt:
                     if kept is None:
                         raise
-                    xml = _XmlPart(where, lim)
-                    for piece in kept:
-                        xml.feed(piece)
-                    kept = None
+                    xml, kept = _replayed(where, lim, kept), None
                     continue
             xml.feed(chunk)
     if xml:
@@ -560,10 +565,7 @@ def _check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, lim: Lim
         except _Doubt:
             if kept is None:
                 raise
-            xml = _XmlPart(where, lim)
-            for piece in kept:
-                xml.feed(piece)
-            xml.finish()
+            _replayed(where, lim, kept).finish()
     elif xml is None and _looks_like_xml(info.filename, b""):
         _XmlPart(where, lim).finish()  # an empty .xml part is not XML
     return start + got

@@ -1,7 +1,7 @@
 """Named assumptions a hand-off copy defines when the user's workbook lacks them.
 
-A twin's default points at a named assumption (DefaultMFU, SecondsPerDay...; twins.NAMED_DEFAULTS,
-twins.CONSTANTS) instead of a typed 0.4 or 86400, so a reviewer reads what a number means and a
+A twin's default points at a named assumption (DefaultMFU, SecondsPerDay...; template/assumptions.py,
+the one list) instead of a typed 0.4 or 86400, so a reviewer reads what a number means and a
 user changes it once. The template defines them on its Start sheet. A user's workbook that does
 not gets them from the copy: one labelled input cell each, at the end of the Workings sheet's
 list, and a workbook-wide defined name pointing there. A name the workbook already uses for
@@ -17,11 +17,9 @@ from flopsheet.handoff import twins
 def planned(existing: dict, defined: set[str]) -> twins.Names:
     """The names twins may use: the workbook's own (`existing`, name -> value) and, for names it
     does not define in any scope (`defined`, lower case), the add-in's defaults."""
-    from flopsheet.template.assumptions import assumptions
-
     names = twins.Names(existing)
-    for a in assumptions():
-        if a.name.lower() not in defined and a.name in (*twins.NAMED_DEFAULTS.values(), *twins.CONSTANTS):
+    for a in twins.assumption_names().values():
+        if a.name.lower() not in defined:
             names[a.name] = a.value
     names.added = {n for n in names if n.lower() not in defined}  # type: ignore[attr-defined]
     return names
@@ -29,15 +27,13 @@ def planned(existing: dict, defined: set[str]) -> twins.Names:
 
 def define(job) -> None:
     """The planned names a twin used: an input cell each on the Workings sheet and a defined name."""
-    from flopsheet.template.assumptions import assumptions
-
     names = getattr(job.tr, "names", None)
     if not isinstance(names, twins.Names) or job.workings is None:
         return
     wanted = sorted(names.used & getattr(names, "added", set()))
     if not wanted:
         return
-    info = {a.name: a for a in assumptions()}
+    info = twins.assumption_names()
     for n in wanted:
         a = info[n]
         ref = job.workings.add_input(f"{n}: {a.label} (assumption: edit here; {a.source})", names[n],

@@ -146,3 +146,31 @@ def find_table(wb, sheet: str, field_by_key: dict, needed: set, numeric: str, ta
                 table.key_col, table.key_last_row = key_col, kl
             return table
     return None
+
+
+def scratch_sheet_xml(spec: Spec, table, with_sheet: bool) -> bytes:
+    """What `materialize` writes, as a worksheet part for the user's package. The workbook written
+    here is OURS (nothing of the user's passes through openpyxl): openpyxl writes its strings
+    inline and this sheet uses no style, so the part drops into the package as it is, leaving
+    the user's sharedStrings and styles parts untouched. `with_sheet`: the sheet exists already
+    (the key columns are written into an empty one of the same title)."""
+    import io
+    import re
+    import zipfile
+
+    import openpyxl
+
+    from flopsheet.errors import FlopsheetError
+
+    scratch = openpyxl.Workbook()
+    scratch.remove(scratch.active)
+    if with_sheet:
+        scratch.create_sheet(table.sheet)
+    materialize(spec, scratch, table)
+    buf = io.BytesIO()
+    scratch.save(buf)
+    with zipfile.ZipFile(buf) as z:
+        sheet_xml = z.read("xl/worksheets/sheet1.xml")
+    if re.search(rb' s="[1-9]', sheet_xml) or re.search(rb'\bt="s"', sheet_xml):
+        raise FlopsheetError(f"internal error: the {spec.sheet} sheet needs styles or shared strings")
+    return sheet_xml

@@ -204,9 +204,9 @@ def _where(title: str) -> str:
 
 
 def _named_assumptions(job, refs) -> dict:
-    """The workbook-wide defined names a twin's default may point at (twins.NAMED_DEFAULTS,
-    twins.CONSTANTS), with the value each holds now: one cell each, read from the book."""
-    wanted = set(twins.NAMED_DEFAULTS.values()) | set(twins.CONSTANTS)
+    """The workbook-wide defined names a twin's default may point at (twins.assumption_names), with
+    the value each holds now: one cell each, read from the book."""
+    wanted = set(twins.assumption_names())
     out = {}
     for name, lid, body in job.pkg.names_xml:
         if lid is not None or name not in wanted:

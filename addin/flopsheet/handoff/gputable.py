@@ -4,12 +4,7 @@ user's own GPU table (gpusheet decides which; this module puts it into the packa
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
-
-from flopsheet.errors import FlopsheetError
-from flopsheet.handoff import gpusheet, sheetxml
+from flopsheet.handoff import catalogsheet, gpusheet, sheetxml
 from flopsheet.handoff.package import Book, Package
 
 
@@ -20,24 +15,8 @@ def gpus(job) -> None:
         if table is not None:
             job.report.notes.extend(table.notes)
         return
-    import openpyxl
-
-    # gpusheet owns the sheet's layout and writes it through openpyxl; the workbook written
-    # here is OURS (nothing of the user's passes through openpyxl). openpyxl writes its
-    # strings inline and this sheet uses no style, so its worksheet part drops into the
-    # user's package as it is, leaving their sharedStrings and styles parts untouched.
-    scratch = openpyxl.Workbook()
-    scratch.remove(scratch.active)
     pending = table.pending
-    if pending == "keys":
-        scratch.create_sheet(table.sheet)
-    gpusheet.materialize(scratch, table)
-    buf = io.BytesIO()
-    scratch.save(buf)
-    with zipfile.ZipFile(buf) as z:
-        sheet_xml = z.read("xl/worksheets/sheet1.xml")
-    if re.search(rb' s="[1-9]', sheet_xml) or re.search(rb'\bt="s"', sheet_xml):
-        raise FlopsheetError("internal error: the GPUs sheet needs styles or shared strings")
+    sheet_xml = catalogsheet.scratch_sheet_xml(gpusheet.SPEC, table, with_sheet=pending == "keys")
     if pending == "sheet":
         job.new_sheets.append((table.sheet, sheet_xml))
     else:

@@ -270,7 +270,7 @@ class Translator:
         self.table = table
         self.refs = refs
         self.models = models  # the workbook's Models sheet (modelsheet.find_table), or None
-        self.names = names or {}  # named assumptions the workbook defines: name -> value (twins.NAMED_DEFAULTS)
+        self.names = names or {}  # named assumptions the workbook defines: name -> value (twins.assumption_names)
         self.cells_may_name_models = True  # False: no cell's text is a model name (formulacells)
         self._hoister = None
         self._strict = False

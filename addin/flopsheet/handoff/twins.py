@@ -31,6 +31,7 @@ None of them needs Excel's `_xlfn.` prefix.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -57,12 +58,22 @@ _ATOM = re.compile(r"(?:\$?[A-Za-z_][A-Za-z0-9_.]*!)?\$?[A-Za-z0-9_.$:]+|\d+(?:\
 # occur in a formula, and the marker matches no A1 reference, so moving a formula leaves it be.
 MARK = "\x01"
 LIMIT = 250  # the longest visible formula the copy aims for (issue 15: auditable formulas)
-# Arguments whose default a workbook may hold as a named assumption (the template's Start sheet):
-# a blank or omitted argument points there, when the name holds that very default.
-NAMED_DEFAULTS = {"mfu": "DefaultMFU", "goodput": "DefaultGoodput", "pue": "PUE",
-                  "bw_efficiency": "BwEfficiency", "usable_fraction": "UsableMemory",
-                  "precision": "DefaultPrecision", "server_factor": "ServerFactor"}
-CONSTANTS = {"SecondsPerDay": 86400.0, "WattsPerMW": 1e6}  # `{const:name}` in a twin
+
+
+@functools.cache
+def assumption_names() -> dict:
+    """The named assumptions (flopsheet.template.assumptions, the one list: the template's Start
+    sheet defines them, a copy defines those a workbook lacks): name -> Assumption. A blank or
+    omitted argument points at the one whose `arg` it is, when the name holds that very default;
+    `{const:SecondsPerDay}` in a twin is one without an argument."""
+    from flopsheet.template.assumptions import assumptions
+
+    return {a.name: a for a in assumptions()}
+
+
+@functools.cache
+def _default_names() -> dict:
+    return {a.arg: a.name for a in assumption_names().values() if a.arg}
 
 
 def marker(i: int) -> str:
@@ -340,7 +351,7 @@ class _Call:
     def named_default(self, a) -> str | None:
         """The workbook's named assumption holding `a`'s default (DefaultMFU for mfu = 0.4), when
         it defines one with that very value; None: the default is typed as a number."""
-        n = NAMED_DEFAULTS.get(a.name)
+        n = _default_names().get(a.name)
         if n is None or n not in self.names or a.default in (REQUIRED, None):
             return None
         have, want = self.names[n], a.default
@@ -355,7 +366,7 @@ class _Call:
 
     def const(self, name: str) -> str:
         """`{const:SecondsPerDay}`: the workbook's named constant when it has that value, else the number."""
-        value = CONSTANTS[name]
+        value = float(assumption_names()[name].value)
         have = self.names.get(name)
         ok = isinstance(have, (int, float)) and not isinstance(have, bool) and math.isclose(have, value, rel_tol=1e-15)
         if ok:

@@ -21,6 +21,7 @@ class Assumption:
     unit: str
     fmt: str
     source: str
+    arg: str | None = None  # the function argument whose default this is (None: a constant such as SecondsPerDay)
 
 
 def _default(function: str, arg: str) -> float | str:
@@ -34,26 +35,26 @@ def assumptions() -> tuple[Assumption, ...]:
     return (
         Assumption("DefaultMFU", "Model FLOPs utilization when a scenario leaves it blank",
                    _default("GPU_DAYS", "mfu"), "fraction", st.PCT,
-                   "Epoch AI: median MFU of known runs 0.375; PaLM 540B 0.462; Llama 3.1 405B 0.38-0.43"),
+                   "Epoch AI: median MFU of known runs 0.375; PaLM 540B 0.462; Llama 3.1 405B 0.38-0.43", arg="mfu"),
         Assumption("DefaultGoodput", "Productive share of wall-clock time when a scenario leaves it blank",
                    _default("GPU_DAYS", "goodput"), "fraction", st.PCT,
                    "Llama 3.1 405B: 0.346 whole-run utilisation (3.8e25 FLOPs in 30.84M H100-hours) over its "
-                   "~0.40 MFU; PaLM and BLOOM ~0.65 (flopsheet engine/training.py)"),
+                   "~0.40 MFU; PaLM and BLOOM ~0.65 (flopsheet engine/training.py)", arg="goodput"),
         Assumption("PUE", "Power usage effectiveness of the data centre",
                    _default("TRAIN_ENERGY_MWH", "pue"), "ratio", st.TWO_DP,
-                   "Hyperscalers report 1.1-1.2 (Google, Meta sustainability reports)"),
+                   "Hyperscalers report 1.1-1.2 (Google, Meta sustainability reports)", arg="pue"),
         Assumption("BwEfficiency", "Fraction of datasheet memory bandwidth decode reaches",
                    _default("DECODE_MS", "bw_efficiency"), "fraction", st.PCT,
-                   "Measured H100 copy bandwidth 3.03 of 3.35 TB/s (90%); 80% leaves room for kernels"),
+                   "Measured H100 copy bandwidth 3.03 of 3.35 TB/s (90%); 80% leaves room for kernels", arg="bw_efficiency"),
         Assumption("ServerFactor", "Server wall power per watt of GPU TDP (host CPUs, NICs, fans)",
                    _default("FLEET_POWER_MW", "server_factor"), "ratio", st.TWO_DP,
-                   "NVIDIA DGX H100: ~10.2 kW system power for 8 x 700 W GPUs (10200 / 5600)"),
+                   "NVIDIA DGX H100: ~10.2 kW system power for 8 x 700 W GPUs (10200 / 5600)", arg="server_factor"),
         Assumption("UsableMemory", "Fraction of GPU memory usable for weights and KV cache",
                    _default("GPUS_TO_FIT", "usable_fraction"), "fraction", st.PCT,
-                   "Runtime, activations and fragmentation take the rest"),
+                   "Runtime, activations and fragmentation take the rest", arg="usable_fraction"),
         Assumption("DefaultPrecision", "Precision when a scenario leaves it blank",
                    _default("GPU_DAYS", "precision"), "", None,
-                   "The functions' default: BF16, the format large models train in"),
+                   "The functions' default: BF16, the format large models train in", arg="precision"),
         Assumption("SecondsPerDay", "Seconds in a day", SECONDS_PER_DAY, "s", st.WHOLE, "24 x 3600"),
         Assumption("DaysPerMonth", "Days in the seed's 'one month'", 30.0, "days", st.WHOLE,
                    "The seed report's H100 example uses 30 days"),
