@@ -18,6 +18,7 @@ legacy Excel's INDEX returns only the first element when its row argument is an 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -190,16 +191,7 @@ def find_table(wb) -> Table | None:
 SPEC = catalogsheet.Spec(SHEET, HEADERS, catalog.all_gpus, catalog.FIELDS, key_rows, find_table, Table,
                          "GPU catalog", "GPU names and aliases", "GPU figures")
 
-
-def plan_table(wb) -> Table:
-    """Where the twins will look GPU figures up (catalogsheet.plan_table)."""
-    return catalogsheet.plan_table(SPEC, wb)
-
-
-def materialize(wb, table: Table) -> None:
-    catalogsheet.materialize(SPEC, wb, table)
-
-
-def ensure_table(wb) -> Table:
-    """The workbook's GPU table, written now if missing (as the hand-off does when it is used)."""
-    return catalogsheet.ensure_table(SPEC, wb)
+# where the twins look GPU figures up; what the plan still owes written; both at once (catalogsheet)
+plan_table = functools.partial(catalogsheet.plan_table, SPEC)
+materialize = functools.partial(catalogsheet.materialize, SPEC)
+ensure_table = functools.partial(catalogsheet.ensure_table, SPEC)

@@ -14,6 +14,7 @@ A workbook without one gets the sheet from handoff/modeltable.py when a call nam
 
 from __future__ import annotations
 
+import functools
 import re
 
 from flopsheet import models
@@ -60,14 +61,10 @@ def find_table(wb) -> Table | None:
 SPEC = catalogsheet.Spec(SHEET, HEADERS, models.all_models, models.FIELDS, key_rows, find_table, Table,
                          "model catalog", "model names and aliases", "model figures")
 
-
-def plan_table(wb) -> Table:
-    """Where twins will look model figures up (catalogsheet.plan_table)."""
-    return catalogsheet.plan_table(SPEC, wb)
-
-
-def materialize(wb, table: Table) -> None:
-    catalogsheet.materialize(SPEC, wb, table)
+# where the twins look model figures up; what the plan still owes written; both at once (catalogsheet)
+plan_table = functools.partial(catalogsheet.plan_table, SPEC)
+materialize = functools.partial(catalogsheet.materialize, SPEC)
+ensure_table = functools.partial(catalogsheet.ensure_table, SPEC)
 
 
 def lookup(table: Table, name_expr: str, fld: str, literal: bool) -> str:
@@ -81,7 +78,3 @@ def lookup(table: Table, name_expr: str, fld: str, literal: bool) -> str:
     canonical = f"VLOOKUP({NORMALISE.format(name_expr)},{table.key_ref()},2,FALSE)"
     return f"VLOOKUP({canonical},{t},{col},FALSE)"
 
-
-def ensure_table(wb) -> Table:
-    """The workbook's Models table, written now if missing."""
-    return catalogsheet.ensure_table(SPEC, wb)
