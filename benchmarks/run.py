@@ -25,6 +25,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(1, str(HERE.parent))  # tools/ (the README block writer)
 
 import udfs_bench  # noqa: E402
 
@@ -135,7 +136,7 @@ def main(argv=None) -> int:
     p.add_argument("--from-json", metavar="JSON", help="measure nothing: re-render --readme from saved figures")
     args = p.parse_args(argv)
     if args.from_json:
-        from flopsheet.docs import fill_blocks
+        from tools.docs import fill_blocks
 
         saved = json.loads(Path(args.from_json).read_text())
         readme = Path(args.readme)
@@ -161,7 +162,7 @@ def main(argv=None) -> int:
     Path(args.json).write_text(json.dumps({"machine": info, "results": results}, indent=1, default=str) + "\n")
     print(f"\nfigures written to {args.json}")
     if args.readme:
-        from flopsheet.docs import fill_blocks
+        from tools.docs import fill_blocks
 
         readme = Path(args.readme)
         readme.write_text(fill_blocks(readme.read_text(encoding="utf-8"), {"bench": markdown(results, info)}),

@@ -1,5 +1,5 @@
 """Microsoft's Open XML SDK validator (DocumentFormat.OpenXml) in the tests, plus the rules Excel
-enforces and the SDK does not (flopsheet.packagecheck).
+enforces and the SDK does not (tools/packagecheck.py).
 
 LibreOffice and Gnumeric open workbooks that make Excel say "We found a problem with some
 content"; the Open XML SDK is Microsoft's reference validator for the ECMA-376 schemas. It needs
@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 from defusedxml import ElementTree
 
-from flopsheet.packagecheck import check_package
+from tools.packagecheck import check_package
 
 WHEEL = "python_redlines_ooxmlpowertools"
 # The SDK version in the wheel (its redlines.deps.json) knows these schema versions; validate

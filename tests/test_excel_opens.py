@@ -1,5 +1,5 @@
 """Excel opens it: every workbook the project writes, and the fixtures the tests build, pass
-Microsoft's Open XML SDK validator and flopsheet.packagecheck (tests/ooxml.py) with zero problems
+Microsoft's Open XML SDK validator and tools/packagecheck.py (tests/ooxml.py) with zero problems
 (bar the one known-harmless <font> child order openpyxl writes). The validator itself is shown
 to catch what it must."""
 

@@ -1,4 +1,4 @@
-"""flopsheet.packagecheck: every rule Excel enforces beyond the schemas is shown to fail on a
+"""tools.packagecheck: every rule Excel enforces beyond the schemas is shown to fail on a
 deliberately broken package, and a normal workbook passes."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from flopsheet.packagecheck import (
+from tools.packagecheck import (
     MACRO_WORKBOOK, PLAIN_WORKBOOK, check_package, defined_name_problem, nesting_depth, sheet_name_problem,
 )
 from hostile_zip import rezip

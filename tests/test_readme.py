@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from flopsheet import docs
+from tools import docs
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -11,7 +11,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def test_generated_blocks_are_current():
     assert docs.fill_blocks(README, docs.readme_blocks()) == README, \
-        "README is stale: run `flopsheet regenerate`"
+        "README is stale: run `python -m tools.regenerate`"
 
 
 def test_seed_table_shows_every_row_and_both_corrections():

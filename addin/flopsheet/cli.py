@@ -1,4 +1,4 @@
-"""The command line: `flopsheet calc|gpus|template|handoff|evaluate|docs`.
+"""The command line: `flopsheet calc|gpus|template|handoff|evaluate`.
 
 (The benchmark is `python benchmarks/run.py`: it measures the installed package from outside.)
 
@@ -21,7 +21,7 @@ def _calc_parser(sub):
                                    "`flopsheet calc GPU_DAYS 3.15e23 A100 0.462`. Arguments are typed as in "
                                    "a cell (\"175B\", \"46.2%%\"); name=value sets an optional one, \"\" leaves "
                                    "it blank (default).")
-    p.add_argument("name", help="function name, e.g. TRAIN_FLOPS (see `flopsheet docs`)")
+    p.add_argument("name", help="function name, e.g. TRAIN_FLOPS (see docs/functions.md)")
     p.add_argument("args", nargs="*", help="arguments, positional or name=value")
     p.set_defaults(run=run_calc)
 
@@ -103,11 +103,10 @@ def run_gpus(args) -> int:
 
 def _subcommand_modules():
     """Subcommands that live beside what they drive (each has add_parser(sub))."""
-    from flopsheet import docs, regenerate
     from flopsheet.handoff import cli as handoff_cli
     from flopsheet.template import cli as template_cli
 
-    return (template_cli, handoff_cli, docs, regenerate)
+    return (template_cli, handoff_cli)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -122,20 +121,6 @@ def build_parser() -> argparse.ArgumentParser:
     for module in _subcommand_modules():
         module.add_parser(sub)
     return parser
-
-
-def subcommand_main(name: str, add_parser, argv: list[str] | None = None) -> int:
-    """`python -m flopsheet.<name>`: the `flopsheet <name>` subcommand of a module (its `add_parser`)
-    run alone. An error prints one line, `flopsheet <name>: ...`, and exits 1."""
-    parser = argparse.ArgumentParser(prog=f"python -m flopsheet.{name}")
-    sub = parser.add_subparsers(dest="command")
-    add_parser(sub)
-    args = parser.parse_args([name, *(sys.argv[1:] if argv is None else argv)])
-    try:
-        return args.run(args)
-    except FlopsheetError as e:
-        print(f"flopsheet {name}: {e.message}", file=sys.stderr)
-        return 1
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,14 +8,30 @@ formula" exists once.
 
 from __future__ import annotations
 
-import math
 import re
-from decimal import Decimal
+
+from flopsheet.errors import number_literal, show_number  # noqa: F401 - written with the messages' numbers
 
 # Text starting with one of these is read as a formula (or a DDE/command payload) when a
 # spreadsheet opens a CSV or a user re-enters the cell: OWASP, "CSV Injection". Leading spaces
 # do not protect ("  =1+1" is still run by some importers), so they are skipped first.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+# Number formats (Excel codes; LibreOffice reads the same). A trailing comma scales by 1,000.
+FLOPS = "0.00E+00"
+SCI = "0.00E+00"
+PARAMS = '#,##0.0,,,"B"'  # 175000000000 -> 175.0B
+# 300000000000 -> 300.0B, 14800000000000 -> 14.8T (Excel allows two conditions and a default)
+TOKENS = '[>=1000000000000]#,##0.0,,,,"T";[>=1000000000]#,##0.0,,,"B";#,##0'
+WHOLE = "#,##0"  # GPU-days, GPUs, tokens
+ONE_DP = "#,##0.0"  # wall-clock days, TFLOPS
+TWO_DP = "#,##0.00"
+THREE_DP = "#,##0.000"
+PCT = "0.0%"
+USD = "$#,##0"
+USD_RATE = "$#,##0.00"
+GENERAL = "General"
 
 
 def looks_like_formula(text: str) -> bool:
@@ -26,37 +42,6 @@ def looks_like_formula(text: str) -> bool:
 def defused(text: str) -> str:
     """`text` for a CSV field: an apostrophe in front when it looks like a formula."""
     return "'" + text if looks_like_formula(text) else text
-
-
-# A double whose integer part Excel shows exactly: below 1e15 every integer is exact in its
-# 15 significant digits, so 3.0 is written "3" and 1e15 keeps its exponent form.
-_WHOLE_LIMIT = 1e15
-
-
-def show_number(x) -> str:
-    """A number as a person reads it in a message or a CSV: 3 (not 3.0), 0.462, 3.15e+23,
-    nan, inf. Full precision: the text reads back as the same double."""
-    x = float(x)
-    if x.is_integer() and abs(x) < _WHOLE_LIMIT:
-        return str(int(x))
-    return repr(x)
-
-
-def number_literal(x, *, exponent_from: float = _WHOLE_LIMIT) -> str:
-    """A float as an Excel formula literal that reads back as the same double: "3", "0.462",
-    "3.15E+23". Whole numbers below `exponent_from` are written out; from it on, in exponent
-    form (docs pass 1e7 so a reader sees 1.12E+14, not 112000000000000). ValueError for
-    inf/nan, which have no literal in any spreadsheet."""
-    x = float(x)
-    if not math.isfinite(x):
-        raise ValueError(f"{x} has no Excel form")
-    if abs(x) < 2.2250738585072014e-308:  # subnormal: Excel stores 0, LibreOffice rejects the literal
-        return "0"
-    if x.is_integer() and abs(x) < _WHOLE_LIMIT:
-        if abs(x) < exponent_from:
-            return str(int(x))
-        return format(Decimal(repr(x)).normalize(), "E")  # 1E+11, 1.12E+14: exact, shortest
-    return repr(x).upper()
 
 
 def string_literal(s: str) -> str:

@@ -1,6 +1,6 @@
 """The Excel face: every function of the registry as an xlwings classic UDF (`UDF Modules = flopsheet.udfs`).
 
-GENERATED from flopsheet.functions by `python -m flopsheet.regenerate` (flopsheet/udfs_source.py);
+GENERATED from flopsheet.functions by `python -m tools.regenerate` (tools/udfs_source.py);
 do not edit by hand: a test fails when this file and the registry disagree.
 
 Nothing here computes anything: each function hands its arguments to `excel_io.call`, which

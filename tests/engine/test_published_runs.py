@@ -189,10 +189,10 @@ def test_largest_batch_keeps_the_step_under_the_target():
     args = dict(params=70.6e9, peak_tflops=989.5, bandwidth_tbs=3.35, memory_gb=80, bytes_per_param=2, gpus=4,
                 bw_efficiency=0.8, mfu=0.4, total_params=0, expert_share=0, layers=80, d_model=8192,
                 interconnect_gbs=900, allreduce_us=10, kv_gb_per_sequence=0.4)
-    from flopsheet.engine.inference import _decode_ms
+    from flopsheet.engine.inference import decode_ms_unchecked
 
     def step(n):
-        return _decode_ms(70.6e9, 989.5, 3.35, n, 2, 4, n * 0.4, 0.8, 0.4, 0, 0, 80, 8192, 900, 10)
+        return decode_ms_unchecked(70.6e9, 989.5, 3.35, n, 2, 4, n * 0.4, 0.8, 0.4, 0, 0, 80, 8192, 900, 10)
 
     for latency in (20, 50):
         b = float(engine.largest_batch(latency_ms=latency, **args))

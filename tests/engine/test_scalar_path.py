@@ -38,7 +38,7 @@ def _calls(rng: random.Random):
         batch, kv = float(rng.randint(1, 512)), rng.choice([0.0, 1.5, 20.0])
         prompt, output = float(rng.choice([1, 100, 4096])), float(rng.choice([1, 300]))
         decode = dict(c, batch=batch, kv_gb=kv)
-        yield inference._decode_ms, {k: v for k, v in decode.items() if k != "memory_gb"}
+        yield inference.decode_ms_unchecked, {k: v for k, v in decode.items() if k != "memory_gb"}
         yield engine.decode_ms.formula.fn, decode
         yield engine.tokens_per_second.formula.fn, decode
         yield engine.response_seconds.formula.fn, dict(decode, prompt_tokens=prompt, output_tokens=output,
@@ -77,7 +77,7 @@ def test_step_within_answers_as_decode_ms_does():
         within = inference._step_within(kv_gb_per_sequence=per_seq, latency_ms=latency, **args)
         assert within is not None
         for b in (1.0, 2.0, 17.0, 255.0, 4096.0, 65536.0):
-            expected = inference._decode_ms(batch=np.float64(b), kv_gb=np.float64(b) * per_seq, **args) <= latency
+            expected = inference.decode_ms_unchecked(batch=np.float64(b), kv_gb=np.float64(b) * per_seq, **args) <= latency
             assert within(b) == bool(expected)
             checked += 1
     assert checked == 1200

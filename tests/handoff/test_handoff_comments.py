@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from flopsheet.handoff.copy import handoff
-from flopsheet.packagecheck import check_package
+from tools.packagecheck import check_package
 
 xlsxwriter = pytest.importorskip("xlsxwriter")
 

@@ -302,12 +302,12 @@ def test_calc_chain_goes_only_when_formulas_change(tmp_path):
 
 @pytest.mark.parametrize("name", list(BUILDERS))
 def test_copy_opens_in_excel_as_well_as_its_input(built, name):
-    """Microsoft's Open XML SDK and Excel's own rules (flopsheet.packagecheck): the copy of a
+    """Microsoft's Open XML SDK and Excel's own rules (tools/packagecheck.py): the copy of a
     workbook Excel would open cleanly opens cleanly; a hand-made input's own findings (Strict
     namespaces the 2013 schemas do not know, say) may stay, but the hand-off adds none."""
     import ooxml
 
-    from flopsheet.packagecheck import check_package
+    from tools.packagecheck import check_package
 
     src, dst, _, _ = built[name]
     assert check_package(dst) == []

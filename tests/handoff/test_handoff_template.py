@@ -21,7 +21,7 @@ from flopsheet.template import build_template
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "workbook" / "flopsheet.xlsx"
 COMMITTED_COPIES = {"en": COMMITTED, "zh-CN": ROOT / "workbook" / "flopsheet-zh-CN.xlsx"}
-REGENERATE = "workbook/flopsheet.xlsx (or -zh-CN.xlsx) is stale: run `flopsheet regenerate`"
+REGENERATE = "workbook/flopsheet.xlsx (or -zh-CN.xlsx) is stale: run `python -m tools.regenerate`"
 CALLS = re.compile(r"(?<![A-Za-z0-9_.])(" + "|".join(REGISTRY) + r")\(")
 EXCEL_ERRORS = {"#N/A", "#VALUE!", "#DIV/0!", "#NUM!"}
 

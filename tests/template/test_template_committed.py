@@ -11,7 +11,7 @@ from flopsheet.template import build_template, default_output
 from flopsheet.template.base import vba_project_bytes
 
 COMMITTED = Path(__file__).resolve().parents[2] / "workbook" / "flopsheet.xlsm"
-REGENERATE = "workbook/flopsheet.xlsm is stale: run `flopsheet regenerate`"
+REGENERATE = "workbook/flopsheet.xlsm is stale: run `python -m tools.regenerate`"
 
 
 def fingerprint(path):

@@ -14,7 +14,7 @@ import flopsheet.udfs
 from flopsheet import catalog, models
 from flopsheet.functions import REGISTRY
 from flopsheet.template import build_template, styles as st
-from flopsheet.template.assumptions import assumptions
+from flopsheet.assumptions import assumptions
 from flopsheet.template.sheets.training import LETTER
 from template_formula_eval import NATIVE, formula_cells, split_ref
 

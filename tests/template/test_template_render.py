@@ -1,4 +1,4 @@
-"""The docs renders: margin trimming (Pillow) of `python -m flopsheet.template.render`
+"""The docs renders: margin trimming (Pillow) of `python -m tools.render`
 (no LibreOffice needed), and the committed renders under docs/ are real PNGs."""
 
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from flopsheet.template.render import MAIN_SHEETS, trim
+from tools.render import MAIN_SHEETS, trim
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -38,7 +38,7 @@ def test_trim_of_a_blank_page_keeps_it():
 @pytest.mark.parametrize("slug", [spec[0] for spec in MAIN_SHEETS.values()])
 def test_committed_renders_exist(slug, prefix):
     path = DOCS / f"{prefix}{slug}.png"
-    assert path.is_file(), f"regenerate with: python -m flopsheet.template.render docs/ ({path.name})"
+    assert path.is_file(), f"regenerate with: python -m tools.render docs/ ({path.name})"
     with Image.open(path) as img:
         assert img.format == "PNG"
         width, height = img.size

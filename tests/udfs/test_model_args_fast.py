@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from flopsheet.functions import _model
+from flopsheet.functions import declaration as _model
 from flopsheet.functions import REGISTRY as F
 
 
@@ -16,8 +16,8 @@ from flopsheet.functions import REGISTRY as F
 ])
 def test_plain_number_ranges_skip_the_model_lookup(name, args, monkeypatch):
     calls = []
-    real = _model._model_number
-    monkeypatch.setattr(_model, "_model_number", lambda *a, **k: calls.append(a) or real(*a, **k))
+    real = _model.model_number
+    monkeypatch.setattr(_model, "model_number", lambda *a, **k: calls.append(a) or real(*a, **k))
     params = np.linspace(1e9, 8e9, 10_000).reshape(-1, 1)  # all fit one H100
     out = F[name](params, *args)
     assert np.shape(out) == (10_000, 1) and np.isfinite(out).all()

@@ -5,7 +5,7 @@ import ast
 from pathlib import Path
 
 import flopsheet
-from flopsheet import udfs_source
+from tools import udfs_source
 from flopsheet.functions import REGISTRY
 
 UDFS = Path(flopsheet.__file__).with_name("udfs.py")
@@ -13,7 +13,7 @@ UDFS = Path(flopsheet.__file__).with_name("udfs.py")
 
 def test_committed_udfs_module_is_current():
     assert UDFS.read_text(encoding="utf-8") == udfs_source.source(), (
-        "flopsheet/udfs.py is stale: run `python -m flopsheet.regenerate`")
+        "flopsheet/udfs.py is stale: run `python -m tools.regenerate`")
 
 
 def test_every_function_is_a_plain_def_named_as_in_excel():

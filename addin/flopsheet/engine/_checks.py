@@ -19,8 +19,7 @@ from typing import Callable
 
 import numpy as np
 
-from flopsheet.errors import FlopsheetError
-from flopsheet.exceltext import number_literal, show_number
+from flopsheet.errors import FlopsheetError, number_literal, show_number
 
 
 show = show_number  # a value as a message shows it: 46.2, 1e+308, nan, inf, 3 (not 3.0)

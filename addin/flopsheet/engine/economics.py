@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from flopsheet.engine._checks import FRACTION, NONNEGATIVE, POSITIVE, WHOLE, WHOLE_OR_ZERO, Rule, quantity
 from flopsheet.engine.inference import (
-    DECODE_RULES, DEFAULT_ALLREDUCE_US, DEFAULT_BW_EFFICIENCY, FITS, LINK, _decode_ms, _prefill_s,
+    DECODE_RULES, DEFAULT_ALLREDUCE_US, DEFAULT_BW_EFFICIENCY, FITS, LINK, decode_ms_unchecked, prefill_s_unchecked,
 )
 from flopsheet.engine.training import DEFAULT_GOODPUT, DEFAULT_MFU, DEFAULT_PUE, PUE, SECONDS_PER_HOUR, gpu_hours
 
@@ -94,12 +94,12 @@ def _cost_per_mtok(params, peak_tflops, bandwidth_tbs, usd_per_gpu_hour, output_
     # Output: one decode step of the serving model (DECODE_MS: the weights the batch touches,
     # MoE-aware, and the KV cache, or the FLOPs, whichever is slower, plus the tensor-parallel
     # all-reduces) gives `batch` tokens.
-    step_s = _decode_ms(params, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu,
+    step_s = decode_ms_unchecked(params, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu,
                         total_params, expert_share, layers, d_model, interconnect_gbs, allreduce_us) / 1e3
     decode_tps = batch / step_s
     # Input: the prefill of `batch` prompts of `prompt_tokens` (TTFT_SECONDS: their FLOPs with causal
     # attention for a catalog model, or reading the weights they touch, plus the all-reduces).
-    prefill_s = _prefill_s(params, prompt_tokens, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus,
+    prefill_s = prefill_s_unchecked(params, prompt_tokens, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus,
                            bw_efficiency, mfu, total_params, expert_share, layers, d_model, attn_dim,
                            interconnect_gbs, allreduce_us)
     prefill_tps = prompt_tokens * batch / prefill_s

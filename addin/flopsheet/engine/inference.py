@@ -171,7 +171,7 @@ LINK = Condition("gpus", _link_known,
                              "communication cannot be priced; use gpus = 1 or a GPU with interconnect_gbs")
 
 
-def _decode_ms(params, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu,
+def decode_ms_unchecked(params, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu,
                total_params, expert_share, layers, d_model, interconnect_gbs, allreduce_us):
     # Tensor parallelism over `gpus` identical GPUs: bandwidth and peak add up (Pope et al. 2022),
     # plus two all-reduces per layer. Weights read: every one touched by the batch (MoE).
@@ -199,11 +199,11 @@ def decode_ms(params, peak_tflops, bandwidth_tbs, memory_gb, batch=1.0, bytes_pe
     reading the weights the batch touches + KV cache at `bw_efficiency` of peak bandwidth and
     2*params*batch FLOPs at `mfu` of peak, plus tensor-parallel all-reduces (comm_seconds).
     params = ACTIVE parameters; total_params (mixture of experts) is what memory holds."""
-    return _decode_ms(params, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus, kv_gb, bw_efficiency,
+    return decode_ms_unchecked(params, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus, kv_gb, bw_efficiency,
                       mfu, total_params, expert_share, layers, d_model, interconnect_gbs, allreduce_us)
 
 
-def _prefill_s(params, prompt_tokens, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus, bw_efficiency,
+def prefill_s_unchecked(params, prompt_tokens, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus, bw_efficiency,
                mfu, total_params, expert_share, layers, d_model, attn_dim, interconnect_gbs, allreduce_us):
     # Causal attention: each prompt token attends to half the prompt on average, 2 x L x (heads x
     # head_dim) x p^2 FLOPs per sequence (Chowdhery et al. 2022, PaLM, appendix B, forward only,
@@ -228,7 +228,7 @@ def ttft_seconds(params, prompt_tokens, peak_tflops, bandwidth_tbs, memory_gb, b
     """Seconds to the first token: prefill of the prompt for `batch` sequences, the slower of
     its FLOPs (2*params per token + causal attention when the model is known) at `mfu` and
     reading the weights once, plus tensor-parallel all-reduces over all prompt tokens."""
-    return _prefill_s(params, prompt_tokens, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus,
+    return prefill_s_unchecked(params, prompt_tokens, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus,
                       bw_efficiency, mfu, total_params, expert_share, layers, d_model, attn_dim, interconnect_gbs,
                       allreduce_us)
 
@@ -239,10 +239,10 @@ def response_seconds(params, prompt_tokens, output_tokens, peak_tflops, bandwidt
                      mfu=DEFAULT_MFU, total_params=0.0, expert_share=0.0, layers=0.0, d_model=0.0, attn_dim=0.0,
                      interconnect_gbs=0.0, allreduce_us=DEFAULT_ALLREDUCE_US):
     """Seconds to answer: time to first token (ttft_seconds) plus `output_tokens` decode steps."""
-    prefill_s = _prefill_s(params, prompt_tokens, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus,
+    prefill_s = prefill_s_unchecked(params, prompt_tokens, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus,
                            bw_efficiency, mfu, total_params, expert_share, layers, d_model, attn_dim,
                            interconnect_gbs, allreduce_us)
-    step_ms = _decode_ms(params, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus, kv_gb, bw_efficiency,
+    step_ms = decode_ms_unchecked(params, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus, kv_gb, bw_efficiency,
                          mfu, total_params, expert_share, layers, d_model, interconnect_gbs, allreduce_us)
     return prefill_s + output_tokens * step_ms / 1e3
 
@@ -253,7 +253,7 @@ def tokens_per_second(params, peak_tflops, bandwidth_tbs, memory_gb, batch=1.0, 
                       expert_share=0.0, layers=0.0, d_model=0.0, interconnect_gbs=0.0,
                       allreduce_us=DEFAULT_ALLREDUCE_US):
     """Generated tokens per second, all sequences of the batch together: batch / step time."""
-    return batch / _decode_ms(params, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus, kv_gb,
+    return batch / decode_ms_unchecked(params, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus, kv_gb,
                               bw_efficiency, mfu, total_params, expert_share, layers, d_model, interconnect_gbs,
                               allreduce_us) * 1e3
 
@@ -276,13 +276,13 @@ SERVING_RULES = dict(requests_per_day=NONNEGATIVE, latency_ms=POSITIVE, peak_fac
 
 def _latency_met(params, peak_tflops, bandwidth_tbs, bytes_per_param, gpus, bw_efficiency, mfu, total_params,
                  expert_share, layers, d_model, interconnect_gbs, allreduce_us, kv_gb_per_sequence, latency_ms, **_):
-    one = _decode_ms(params, peak_tflops, bandwidth_tbs, 1.0, bytes_per_param, gpus, kv_gb_per_sequence,
+    one = decode_ms_unchecked(params, peak_tflops, bandwidth_tbs, 1.0, bytes_per_param, gpus, kv_gb_per_sequence,
                      bw_efficiency, mfu, total_params, expert_share, layers, d_model, interconnect_gbs, allreduce_us)
     return one <= latency_ms
 
 
 def _latency_message(latency_ms, **kw):
-    one = _decode_ms(kw["params"], kw["peak_tflops"], kw["bandwidth_tbs"], 1.0, kw["bytes_per_param"], kw["gpus"],
+    one = decode_ms_unchecked(kw["params"], kw["peak_tflops"], kw["bandwidth_tbs"], 1.0, kw["bytes_per_param"], kw["gpus"],
                      kw["kv_gb_per_sequence"], kw["bw_efficiency"], kw["mfu"], kw["total_params"],
                      kw["expert_share"], kw["layers"], kw["d_model"], kw["interconnect_gbs"], kw["allreduce_us"])
     return (f"even one sequence takes {show(round(float(one), 2))} ms per token on these GPUs, over the "
@@ -305,11 +305,11 @@ LATENCY = Condition("latency_ms", _latency_met, _latency_message)
 
 def _step_within(params, peak_tflops, bandwidth_tbs, bytes_per_param, gpus, kv_gb_per_sequence, bw_efficiency, mfu,
                  total_params, expert_share, layers, d_model, interconnect_gbs, allreduce_us, latency_ms):
-    """For one number each: `b -> _decode_ms(..., b, ..., b * kv_gb_per_sequence, ...) <= latency_ms`
+    """For one number each: `b -> decode_ms_unchecked(..., b, ..., b * kv_gb_per_sequence, ...) <= latency_ms`
     with what does not depend on the batch worked out once (largest_batch's bisection asks ~19
-    times). The same expressions, in the same order, as _decode_ms, weights_read and comm_seconds
+    times). The same expressions, in the same order, as decode_ms_unchecked, weights_read and comm_seconds
     (tests compare the two bit for bit); None where a plain float's rules could differ from numpy's
-    (a zero divisor raises in Python) or an argument is not a plain float: then _decode_ms runs."""
+    (a zero divisor raises in Python) or an argument is not a plain float: then decode_ms_unchecked runs."""
     layers = 0.0 if layers is None else layers
     d_model = 0.0 if d_model is None else d_model
     link = 0.0 if interconnect_gbs is None else interconnect_gbs
@@ -334,7 +334,7 @@ def _step_within(params, peak_tflops, bandwidth_tbs, bytes_per_param, gpus, kv_g
     power = np.power
 
     def within(b: float) -> bool:
-        # weights_read: the ufunc's power, as for the numpy batch _decode_ms was given
+        # weights_read: the ufunc's power, as for the numpy batch decode_ms_unchecked was given
         read = total - routed + routed * (1.0 - float(power(1.0 - expert_share, b))) if moe else total
         memory_s = (read * bytes_per_param + b * kv_gb_per_sequence * 1e9) / bytes_s
         compute_s = two_params * b / flops_s
@@ -352,7 +352,7 @@ def largest_batch(params, peak_tflops, bandwidth_tbs, memory_gb, bytes_per_param
     free = gpus * memory_gb - _total(params, total_params) * bytes_per_param / 1e9
 
     def ok(b):
-        return _decode_ms(params, peak_tflops, bandwidth_tbs, b, bytes_per_param, gpus, b * kv_gb_per_sequence,
+        return decode_ms_unchecked(params, peak_tflops, bandwidth_tbs, b, bytes_per_param, gpus, b * kv_gb_per_sequence,
                           bw_efficiency, mfu, total_params, expert_share, layers, d_model, interconnect_gbs,
                           allreduce_us) <= latency_ms
 
@@ -364,7 +364,7 @@ def largest_batch(params, peak_tflops, bandwidth_tbs, memory_gb, bytes_per_param
             within = _step_within(params, peak_tflops, bandwidth_tbs, bytes_per_param, gpus, kv_gb_per_sequence,
                                   bw_efficiency, mfu, total_params, expert_share, layers, d_model, interconnect_gbs,
                                   allreduce_us, latency_ms)
-            number = float if within else np.float64  # the batch as _step_within or _decode_ms takes it
+            number = float if within else np.float64  # the batch as _step_within or decode_ms_unchecked takes it
             test = within or ok
             hi, lo = number(top), number(1.0)
             hi_ok = test(hi)
@@ -408,7 +408,7 @@ def serving_gpus(requests_per_day, prompt_tokens, output_tokens, params, peak_tf
     b = largest_batch(params, peak_tflops, bandwidth_tbs, memory_gb, bytes_per_param, gpus, bw_efficiency, mfu,
                       total_params, expert_share, layers, d_model, interconnect_gbs, allreduce_us,
                       kv_gb_per_sequence, latency_ms)
-    step_s = _decode_ms(params, peak_tflops, bandwidth_tbs, b, bytes_per_param, gpus, b * kv_gb_per_sequence,
+    step_s = decode_ms_unchecked(params, peak_tflops, bandwidth_tbs, b, bytes_per_param, gpus, b * kv_gb_per_sequence,
                         bw_efficiency, mfu, total_params, expert_share, layers, d_model, interconnect_gbs,
                         allreduce_us) / 1e3
     prefill_flops = 2.0 * params * prompt_tokens + 2.0 * layers * attn_dim * prompt_tokens * prompt_tokens

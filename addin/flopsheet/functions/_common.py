@@ -3,7 +3,7 @@
 Defaults are not written here: each function takes them from its engine formula's signature.
 """
 
-from flopsheet.functions._model import Arg
+from flopsheet.functions.declaration import Arg
 
 FLOPS = Arg("flops", "Compute in FLOPs, e.g. 3.15E+23 or \"3.15e23\"")
 PARAMS = Arg("params", "Parameters (active ones for mixture-of-experts), e.g. 175E+9 or \"175B\", or a catalog model "

@@ -10,8 +10,8 @@ import numpy as np
 
 from flopsheet import models
 from flopsheet.errors import FlopsheetError
-from flopsheet.functions._inputs import EXCEL_ERRORS, merge_errors, texts
-from flopsheet.functions._model import Arg, Function, declared_in
+from flopsheet.functions.inputs import EXCEL_ERRORS, merge_errors, texts
+from flopsheet.functions.declaration import Arg, Function, declared_in
 from flopsheet.functions.hardware import per_element
 
 

@@ -23,11 +23,11 @@ from flopsheet.functions._common import (
     ALLREDUCE_US, BATCH, BW_EFFICIENCY, BYTES_PER_PARAM, FLOPS, GOODPUT, GPU, GPU_NAME, KV_GB, MFU, PRECISION,
     SERVED_PARAMS, TP_GPUS,
 )
-from flopsheet.functions._inputs import (
+from flopsheet.functions.inputs import (
     EXCEL_ERRORS, booleans_among_numbers, control_free, element_number, merge_errors, texts,
 )
-from flopsheet.functions._model import Arg, Function, declared_in, evaluate
-from flopsheet.functions.inference import _PREFILL_S, _PREFILL_STEPS, _STEP_MS, _STEPS, _fits, _fits_step
+from flopsheet.functions.declaration import Arg, Function, declared_in, evaluate
+from flopsheet.functions.inference import PREFILL_S, PREFILL_STEPS, STEP_MS, STEPS, fits_twin, fits_step
 
 _EPOCH = ("Cottier, Rahman et al. 2024, The rising costs of training frontier AI models (Epoch AI, "
           "arXiv:2405.21015): amortised hardware capex + energy")
@@ -266,8 +266,8 @@ TRAIN_COST_AMORTISED = Function(
 
 # Twins cover plain parameter counts (dense, no all-reduce term), as DECODE_MS' and TTFT_SECONDS':
 # output at their decode step, input at their prefill of batch x prompt_tokens tokens.
-_OUT = "{gpus}*{usd_per_gpu_hour}/({batch}/" + _STEP_MS + "*1E3*3600*{load})*1E6"
-_IN = "{gpus}*{usd_per_gpu_hour}/({prompt_tokens}*{batch}/" + _PREFILL_S + "*3600*{load})*1E6"
+_OUT = "{gpus}*{usd_per_gpu_hour}/({batch}/" + STEP_MS + "*1E3*3600*{load})*1E6"
+_IN = "{gpus}*{usd_per_gpu_hour}/({prompt_tokens}*{batch}/" + PREFILL_S + "*3600*{load})*1E6"
 
 COST_PER_MTOK = Function(
     name="COST_PER_MTOK",
@@ -285,8 +285,8 @@ COST_PER_MTOK = Function(
             "MoE weights read and Megatron-LM all-reduces for a catalog model); blended 3:1 as Artificial Analysis"),
     example=("70B", "H100", 2.5, "output", 1, 64, 2, 4, 31.45728),
     formula=engine.cost_per_mtok,
-    twin=_fits("{kind}*{step:output_usd}+(1-{kind})*{step:input_usd}"),
-    twin_steps=_STEPS + _PREFILL_STEPS + _fits_step() + (("output_usd", "USD per million output tokens", _OUT),
+    twin=fits_twin("{kind}*{step:output_usd}+(1-{kind})*{step:input_usd}"),
+    twin_steps=STEPS + PREFILL_STEPS + fits_step() + (("output_usd", "USD per million output tokens", _OUT),
                                           ("input_usd", "USD per million input tokens", _IN)),
 )
 

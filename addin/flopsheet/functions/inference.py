@@ -14,8 +14,8 @@ from flopsheet.functions._common import (
     ALLREDUCE_US, BATCH, BW_EFFICIENCY, BYTES_PER_PARAM, FLOPS, GPU, GPU_NAME, KV_GB, MFU, OPTIONAL_D_MODEL,
     OPTIONAL_LAYERS, PARAMS, PRECISION, SERVED_PARAMS, TOTAL_PARAMS, TP_GPUS,
 )
-from flopsheet.functions._inputs import texts
-from flopsheet.functions._model import Arg, Function, declared_in, evaluate
+from flopsheet.functions.inputs import texts
+from flopsheet.functions.declaration import Arg, Function, declared_in, evaluate
 from flopsheet.functions.twintext import count_twin
 
 _ROOFLINE = ("roofline model (Williams et al. 2009) for LLM decode (Pope et al. 2022, Efficiently Scaling "
@@ -33,20 +33,20 @@ _DECODE_ARGS = (SERVED_PARAMS, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB)
 # decode step: the slower of reading weights + KV cache and computing 2*params*batch FLOPs.
 _MEMORY_S = "({params}*{bytes_per_param}+{kv_gb}*1E9)/({gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency})"
 _COMPUTE_S = "2*{params}*{batch}/({gpus}*{peak}*1E12*{mfu})"
-_STEP_MS = "{step:step_ms}"
-_STEPS = (("memory_s", "decode step reading weights and KV cache (s)", _MEMORY_S),
+STEP_MS = "{step:step_ms}"
+STEPS = (("memory_s", "decode step reading weights and KV cache (s)", _MEMORY_S),
           ("compute_s", "decode step computing (s)", _COMPUTE_S),
           ("step_ms", "decode step, the slower of the two (ms)",
            "IF({step:memory_s}>={step:compute_s},{step:memory_s},{step:compute_s})*1E3"))
 
 
-def _fits(value: str) -> str:
-    """The engine's FITS condition (`_fits_step`): weights + KV cache fit in the GPUs' memory, else
+def fits_twin(value: str) -> str:
+    """The engine's FITS condition (`fits_step`): weights + KV cache fit in the GPUs' memory, else
     #N/A. Twins cover plain parameter counts (dense, no all-reduce term); a model name is an error."""
     return "IF({step:fits}," + value + ",NA())"
 
 
-def _fits_step(kv: str = "{kv_gb}") -> tuple:
+def fits_step(kv: str = "{kv_gb}") -> tuple:
     return (("fits", "weights + KV cache fit in the GPUs' memory",
              "{params}*{bytes_per_param}/1E9+" + kv + "<={gpus}*{gpu:memory_gb}"),)
 
@@ -54,8 +54,8 @@ def _fits_step(kv: str = "{kv_gb}") -> tuple:
 # Prefill: the slower of its FLOPs and reading the weights once (a plain count: no attention term).
 _PREFILL_C = "2*{params}*{prompt_tokens}*{batch}/({gpus}*{peak}*1E12*{mfu})"
 _PREFILL_M = "{params}*{bytes_per_param}/({gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency})"
-_PREFILL_S = "{step:prefill_s}"
-_PREFILL_STEPS = (("prefill_c", "prefill computing (s)", _PREFILL_C),
+PREFILL_S = "{step:prefill_s}"
+PREFILL_STEPS = (("prefill_c", "prefill computing (s)", _PREFILL_C),
                   ("prefill_m", "prefill reading the weights once (s)", _PREFILL_M),
                   ("prefill_s", "prefill, the slower of the two (s)",
                    "IF({step:prefill_c}>={step:prefill_m},{step:prefill_c},{step:prefill_m})"))
@@ -94,8 +94,8 @@ DECODE_MS = Function(
     source=_ROOFLINE,
     example=("8B", "H100"),
     formula=engine.decode_ms,
-    twin=_fits(_STEP_MS),
-    twin_steps=_STEPS + _fits_step(),
+    twin=fits_twin(STEP_MS),
+    twin_steps=STEPS + fits_step(),
 )
 
 RESPONSE_SECONDS = Function(
@@ -106,8 +106,8 @@ RESPONSE_SECONDS = Function(
     source=_ROOFLINE,
     example=("175B", 20, 300, "A100", 1, 2, 8),
     formula=engine.response_seconds,
-    twin=_fits(_PREFILL_S + "+{output_tokens}*" + _STEP_MS + "/1E3"),
-    twin_steps=_PREFILL_STEPS + _STEPS + _fits_step(),
+    twin=fits_twin(PREFILL_S + "+{output_tokens}*" + STEP_MS + "/1E3"),
+    twin_steps=PREFILL_STEPS + STEPS + fits_step(),
 )
 
 TTFT_SECONDS = Function(
@@ -120,8 +120,8 @@ TTFT_SECONDS = Function(
            "appendix B); two all-reduces per layer (Shoeybi et al. 2019, Megatron-LM)",
     example=("70B", 4096, "H100", 1, 2, 4),
     formula=engine.ttft_seconds,
-    twin=_fits(_PREFILL_S),
-    twin_steps=_PREFILL_STEPS + _fits_step("0"),
+    twin=fits_twin(PREFILL_S),
+    twin_steps=PREFILL_STEPS + fits_step("0"),
 )
 
 TOKENS_PER_SECOND = Function(
@@ -132,8 +132,8 @@ TOKENS_PER_SECOND = Function(
     source=_ROOFLINE,
     example=("8B", "H100", 64),
     formula=engine.tokens_per_second,
-    twin=_fits("{batch}/" + _STEP_MS + "*1E3"),
-    twin_steps=_STEPS + _fits_step(),
+    twin=fits_twin("{batch}/" + STEP_MS + "*1E3"),
+    twin_steps=STEPS + fits_step(),
 )
 
 # SERVING_GPUS' twin, for a plain parameter count (dense, no all-reduce term): step time is linear in the
@@ -184,7 +184,7 @@ SERVING_GPUS = Function(
     # the engine's conditions (latency, fit) first, as Python checks them; no load is 0 GPUs (LOG10(0) errs)
     twin=("IF({step:one_step_ms}<={latency_ms},IF({step:fits},IF({requests_per_day}*({prompt_tokens}+{output_tokens})>0,"
           "{step:replicas_up}*{gpus},0),NA()),NA())"),
-    twin_steps=_SERVING_STEPS + _fits_step("{kv_gb_per_sequence}") + (
+    twin_steps=_SERVING_STEPS + fits_step("{kv_gb_per_sequence}") + (
         ("replicas_up", "replicas at the peak hour (rounded up)", count_twin("{step:replicas}")),),
 )
 
@@ -248,6 +248,7 @@ _KV_OF_MODEL = Function(
     example=("DeepSeek-V3", 128000),
     formula=engine.model_kv_cache_gb,
 )
+MODEL_FORMS = {"KV_CACHE_GB": _KV_OF_MODEL}  # a function's form taking a catalog model (twinned too)
 _NUMBER_DEFAULTS = (None, 1.0, 2.0)  # what Excel passes for an omitted trailing argument
 _NUMBERS_FORM: dict = {}  # KV_CACHE_GB without its dispatch, built on first use
 

@@ -9,7 +9,7 @@ as the engine does.
 
 from flopsheet import engine
 from flopsheet.functions._common import FLOPS, GOODPUT, GPU, GPU_NAME, MFU, OPTIONAL_D_MODEL, OPTIONAL_LAYERS, PARAMS, PRECISION
-from flopsheet.functions._model import Arg, Function, declared_in
+from flopsheet.functions.declaration import Arg, Function, declared_in
 from flopsheet.functions.twintext import count_twin
 
 _KAPLAN = "Kaplan et al. 2020, Scaling Laws for Neural Language Models, §2.1 (C = 6ND)"

@@ -1,6 +1,6 @@
 """Named assumptions a hand-off copy defines when the user's workbook lacks them.
 
-A twin's default points at a named assumption (DefaultMFU, SecondsPerDay...; template/assumptions.py,
+A twin's default points at a named assumption (DefaultMFU, SecondsPerDay...; assumptions.py,
 the one list) instead of a typed 0.4 or 86400, so a reviewer reads what a number means and a
 user changes it once. The template defines them on its Start sheet. A user's workbook that does
 not gets them from the copy: one labelled input cell each, at the end of the Workings sheet's

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from flopsheet.errors import FlopsheetError
 from flopsheet.handoff import (
-    assumptions, bookparts, carry, cellplans, comments, formulacells, gputable, modeltable, rawzip, removals,
+    assumptions, bookparts, carry, comments, formulacells, gputable, modeltable, rawzip, removals,
 )
 from flopsheet.handoff.bookparts import new_sheet_part
 from flopsheet.handoff.job import Job
@@ -153,7 +153,7 @@ def _recalculated(zin, job: Job, out: Path, progress) -> None:
         if progress:
             progress("writing the computed values into the copy")
         staged = Path(tmp) / "copy.xlsx"
-        cellplans.revalue_all(job)
+        sheetplan.revalue_all(job)
         _write(zin, job, staged, got)
         out.write_bytes(staged.read_bytes())
 

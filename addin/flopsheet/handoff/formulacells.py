@@ -1,5 +1,5 @@
 """Each sheet's formula cells scanned; cells and defined names that call flopsheet functions
-translated (handoff.translate) and planned as changed cells (handoff.cellplans).
+translated (handoff.translate) and planned as changed cells (handoff.sheetplan).
 
 Sheets without a call are only scanned when `evaluate` lists every formula; their cells are never
 read into a model (package.Book parses a sheet only when a call reads it).
@@ -11,11 +11,12 @@ import re
 
 from flopsheet.exceltext import a1
 from flopsheet.handoff import (
-    assumptions, calls, cellplans, comments, gpusheet, gputable, magnitudecells, modelsheet, sheetxml, twins,
+    assumptions, calls, comments, gpusheet, gputable, magnitudecells, modelsheet, sheetxml, twins,
 )
 from flopsheet.handoff.workings import Workings
 from flopsheet.handoff.package import Book
 from flopsheet.handoff.removals import CONF_SHEETS
+from flopsheet.handoff import sheetplan
 from flopsheet.handoff.sheetplan import SheetPlan
 from flopsheet.handoff.translate import CachedTranslator, Refs, Untranslatable, literal_text, shift
 
@@ -97,7 +98,7 @@ def _scan(job, s, data: bytes, tr) -> None:
         if job.list_formulas:
             rep.formulas.append((title, ref or a1(cell.c, cell.r), formula if ref is None else "{" + formula + "}"))
         if ref:
-            rep.arrays.setdefault(title, []).append(cellplans.bounds(ref))
+            rep.arrays.setdefault(title, []).append(sheetplan.bounds(ref))
         if tr is None or not tr.needs(formula):
             continue
         seen += 1
@@ -159,13 +160,13 @@ def _apply(job, plan: SheetPlan, cell, fa: dict, ref: str | None, res) -> None:
         value = res.value
         if isinstance(value, list):
             rows = value
-            area = cellplans.spill(job, plan, r0, c0, (len(rows), len(rows[0]) if rows else 1))
+            area = sheetplan.spill(job, plan, r0, c0, (len(rows), len(rows[0]) if rows else 1))
             rows = rows if area else [[rows[0][0] if rows and rows[0] else None]]
             for i, row in enumerate(rows):
                 for j, v in enumerate(row if isinstance(row, list) else [row]):
-                    cellplans.constant(plan, r0 + i, c0 + j, _plain(v))
+                    sheetplan.constant(plan, r0 + i, c0 + j, _plain(v))
         else:
-            cellplans.constant(plan, r0, c0, _plain(value))
+            sheetplan.constant(plan, r0, c0, _plain(value))
         return
     text = res.text[1:] if res.text.startswith("=") else res.text
     if res.helpers or twins.MARK in text:
@@ -177,23 +178,23 @@ def _apply(job, plan: SheetPlan, cell, fa: dict, ref: str | None, res) -> None:
     if ref:
         f_attrs = b' t="array" ref="' + ref.encode() + b'"'
     elif res.array:
-        area = cellplans.spill(job, plan, r0, c0, res.shape)
+        area = sheetplan.spill(job, plan, r0, c0, res.shape)
         target = area or coord
         f_attrs = b' t="array" ref="' + target.encode() + b'"'
         if area:
-            rep.arrays.setdefault(title, []).append(cellplans.bounds(area))
+            rep.arrays.setdefault(title, []).append(sheetplan.bounds(area))
     else:
         f_attrs = b""
     f = b"<" + pat.tag("f") + f_attrs + b">" + sheetxml.escape_formula(text) + b"</" + pat.tag("f") + b">"
     keep_cm = bool(ref or res.array)
 
-    plan.replace[(r0, c0)] = cellplans.formula(plan, r0, c0, f, keep_cm)
+    plan.replace[(r0, c0)] = sheetplan.formula(plan, r0, c0, f, keep_cm)
     if area or ref:
-        c1, r1, c2, r2 = cellplans.bounds(area or ref)
+        c1, r1, c2, r2 = sheetplan.bounds(area or ref)
         for r in range(r1, r2 + 1):
             for c in range(c1, c2 + 1):
                 if (r, c) != (r0, c0):
-                    cellplans.spilled(plan, r, c)
+                    sheetplan.spilled(plan, r, c)
 
 
 def _where(title: str) -> str:

@@ -3,7 +3,7 @@
 A function's declared twin is its plain-number form, where a model's other figures are neutral
 (no experts, no all-reduces, no attention term). With a model name the engine reads more
 (flopsheet.engine.inference): the weights a batch touches (`weights_read`), two all-reduces per
-layer (`comm_seconds`), causal attention in prefill (`_prefill_s`), and for KV_CACHE_GB the
+layer (`comm_seconds`), causal attention in prefill (`prefill_s_unchecked`), and for KV_CACHE_GB the
 architecture's own cache (`memory.model_kv_cache_gb`). The formulas here are those engine
 formulas written out, every figure looked up on the workbook's Models sheet by the canonical
 name the model resolves to at hand-off time (so an edit on the Models sheet flows through).
@@ -22,7 +22,7 @@ from flopsheet.functions import Function
 from flopsheet.handoff import modelsheet
 from flopsheet.handoff.gpusheet import Table
 from flopsheet.handoff.twins import (
-    LIMIT, MAX_FORMULA, OMITTED, Expr, Untranslatable, _blank_literal, _Call, _hoisted, _Value, paren, plain_text_test,
+    LIMIT, MAX_FORMULA, OMITTED, Expr, Untranslatable, blank_literal, TwinCall, hoisted, Value, paren, plain_text_test,
     text,
 )
 
@@ -63,7 +63,7 @@ class _RowFigures(_Figures):
     text names NOW (a model added below the table, or another catalog model typed later, is
     computed as its own row says: no figure is taken from the catalog at hand-off time)."""
 
-    def __init__(self, table: Table, call: _Call, cell: str):
+    def __init__(self, table: Table, call: TwinCall, cell: str):
         super().__init__(table, None, call.hoist)
         self.call = call
         name = call._checked_name(cell, "model")
@@ -138,7 +138,7 @@ def _decode_terms(f: _Figures):
 
 def _template(fn: Function, f: _Figures, given: dict) -> tuple[str, tuple]:
     if fn.name == "INFER_FLOPS":
-        if not (_blank_literal(given.get("layers", OMITTED)) and _blank_literal(given.get("d_model", OMITTED))):
+        if not (blank_literal(given.get("layers", OMITTED)) and blank_literal(given.get("d_model", OMITTED))):
             raise Untranslatable("layers and d_model typed beside a model name")
         ad = f"{f('layers')}*{f('heads')}*{f('head_dim')}"
         return ("2*{params}*({prompt_tokens}+{output_tokens})+2*{step:width}*{prompt_tokens}^2+4*{step:width}"
@@ -170,7 +170,7 @@ def _kv_template(f: _Figures) -> str:
     row = f.row
     try:  # the figures Python needs: a missing one is Python's error, so the call keeps its value
         for fig in ("values_per_token_layer", "full_layers", "sliding_layers", "sliding_window"):
-            from flopsheet.functions._model import model_figure
+            from flopsheet.functions.declaration import model_figure
             model_figure(row, fig, "layers")
     except FlopsheetError as err:
         raise Untranslatable(err.message) from None
@@ -218,11 +218,11 @@ def render(fn: Function, args: list[Expr], table: Table | None, models: Table, n
     steps = ()
     kv_fn = None
     if fn.name == "KV_CACHE_GB":
-        from flopsheet.functions.inference import _KV_OF_MODEL
-        if len(args) > 5 and any(not _blank_literal(a) for a in args[5:]):
+        from flopsheet.functions.inference import MODEL_FORMS
+        if len(args) > 5 and any(not blank_literal(a) for a in args[5:]):
             raise Untranslatable("with a model name KV_CACHE_GB takes at most 5 arguments")
-        kv_fn, args = _KV_OF_MODEL, list(args[:5])
-    call = _Call(kv_fn or fn, list(args), table, True, models, hoist, names)
+        kv_fn, args = MODEL_FORMS["KV_CACHE_GB"], list(args[:5])
+    call = TwinCall(kv_fn or fn, list(args), table, True, models, hoist, names)
     if by_row:  # cell mode, the name in a cell: every figure from the row the cell names now
         f = _RowFigures(models, call, args[0].text)
     if kv_fn is not None:
@@ -233,7 +233,7 @@ def render(fn: Function, args: list[Expr], table: Table | None, models: Table, n
     call.steps = steps
     own = next(a for a in fn.args if a.kind == "model")
     if own.model_field:  # the figure the argument stands for ({params}: active parameters)
-        call.cache[own.name] = _Value(f(own.model_field), None if by_row else float(getattr(row, own.model_field)),
+        call.cache[own.name] = Value(f(own.model_field), None if by_row else float(getattr(row, own.model_field)),
                                       runtime=by_row, label=f"{own.name}: the model's {own.model_field}, checked"
                                       if by_row else None)
     models.used = True
@@ -248,7 +248,7 @@ def render(fn: Function, args: list[Expr], table: Table | None, models: Table, n
         same = [f"NOT(ISLOGICAL({m}))", "NOT(ISNUMBER(" + m + "))", plain_text_test(m), paren(still)]
     if hoist is not None:
         call.strict = strict
-        out = _hoisted(call, template, LIMIT)
+        out = hoisted(call, template, LIMIT)
         if same:
             m = call._checked_name(first.text, "model")
             still = (f"VLOOKUP({modelsheet.NORMALISE.format(m)},{models.whole(models.key_col, models.key_col + 1)},2,FALSE)"

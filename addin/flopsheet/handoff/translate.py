@@ -497,10 +497,10 @@ def _is_model_name(v, name: str) -> bool:
     if not isinstance(v, str) or isinstance(v, ErrorValue) or not v.strip():
         return False
     from flopsheet.errors import FlopsheetError
-    from flopsheet.functions._model import _model_number
+    from flopsheet.functions.declaration import model_number
 
     try:
-        return _model_number(v, name) is None
+        return model_number(v, name) is None
     except FlopsheetError:
         return False
 

@@ -40,7 +40,7 @@ from flopsheet import catalog, engine, placeholders
 from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import ErrorValue, number_literal, string_literal
 from flopsheet.functions import GPU_FIGURES, GPU_FIGURES_IF_KNOWN, MODEL_FIGURES, REQUIRED, Function
-from flopsheet.functions._inputs import control_free
+from flopsheet.functions.inputs import control_free
 from flopsheet.functions.tokens import tokens_per_unit
 from flopsheet.handoff import modelsheet
 from flopsheet.handoff.gpusheet import Table
@@ -62,11 +62,11 @@ LIMIT = 250  # the longest visible formula the copy aims for (issue 15: auditabl
 
 @functools.cache
 def assumption_names() -> dict:
-    """The named assumptions (flopsheet.template.assumptions, the one list: the template's Start
+    """The named assumptions (flopsheet.assumptions, the one list: the template's Start
     sheet defines them, a copy defines those a workbook lacks): name -> Assumption. A blank or
     omitted argument points at the one whose `arg` it is, when the name holds that very default;
     `{const:SecondsPerDay}` in a twin is one without an argument."""
-    from flopsheet.template.assumptions import assumptions
+    from flopsheet.assumptions import assumptions
 
     return {a.name: a for a in assumptions()}
 
@@ -80,7 +80,7 @@ def marker(i: int) -> str:
     return f"{MARK}{i}{MARK}"
 
 
-_MARKER = re.compile(MARK + r"(\d+)" + MARK)
+MARKER = re.compile(MARK + r"(\d+)" + MARK)
 _STRINGS = re.compile(r"(\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*')")  # string literals and quoted sheet names
 # an A1 cell or range, with the sheet it names if any (a quoted sheet name is its own _STRINGS part,
 # so a reference right after one starts with "!" and is left alone)
@@ -140,7 +140,7 @@ class Hoister:
         parts = _STRINGS.split(qualify(formula, self.sheet, self.local_names))
         if any(_ROW_RELATIVE.search(p) for p in parts[0::2]):
             return True
-        return any(self.row_by_row(self.helpers[int(i)].text) for i in set(_MARKER.findall(formula)))
+        return any(self.row_by_row(self.helpers[int(i)].text) for i in set(MARKER.findall(formula)))
 
     def __call__(self, label: str, formula: str) -> str:
         t = qualify(formula, self.sheet, self.local_names)
@@ -214,7 +214,7 @@ def _single_call(e: str) -> bool:
 
 def paren(e: str) -> str:
     """`e` safe to put next to an operator."""
-    if _ATOM.fullmatch(e) or _MARKER.fullmatch(e) or _single_call(e) or (e.startswith('"') and e.endswith('"') and e.count('"') == 2):
+    if _ATOM.fullmatch(e) or MARKER.fullmatch(e) or _single_call(e) or (e.startswith('"') and e.endswith('"') and e.count('"') == 2):
         return e
     return f"({e})"
 
@@ -232,7 +232,7 @@ def _rule_test(rule, x: str, number_only: bool = False) -> str:
 
 
 @dataclass
-class _Value:
+class Value:
     """A placeholder's text plus what the guard needs to know about it."""
 
     text: str
@@ -271,12 +271,12 @@ def _literal_number(e: Expr, name: str) -> float:
     return float(v)
 
 
-def _blank_literal(e: Expr) -> bool:
+def blank_literal(e: Expr) -> bool:
     return e.kind == "omitted" or (e.kind == "literal" and isinstance(e.value, str)
                                    and not isinstance(e.value, ErrorValue) and not e.value.strip())
 
 
-class _Call:
+class TwinCall:
     """One rendering: the function, its arguments by name, the GPU table."""
 
     def __init__(self, fn: Function, args: list[Expr], table: Table | None, guard_calls: bool,
@@ -293,11 +293,11 @@ class _Call:
         self.strict = False  # cell mode: every checked argument in a Workings cell (a long caller formula)
         self.given = {a.name: (args[i] if i < len(args) else OMITTED) for i, a in enumerate(fn.args)}
         self.spec = {a.name: a for a in fn.args}
-        self.cache: dict[str, _Value] = {}
+        self.cache: dict[str, Value] = {}
         self.text_tests: dict[str, None] = {}  # guards on runtime names (ordered, no duplicates)
 
     # -- plain arguments -----------------------------------------------------------------
-    def arg(self, name: str) -> _Value:
+    def arg(self, name: str) -> Value:
         if name in self.cache:
             return self.cache[name]
         a, e = self.spec[name], self.given[name]
@@ -307,14 +307,14 @@ class _Call:
             v = self._text(a, e)
         elif a.kind not in ("number", "model"):  # model: a number, or a name looked up (model_arg)
             raise Untranslatable(f"argument {name} ({a.kind}) has no placeholder form")
-        elif a.kind == "model" and not _blank_literal(e) and (
+        elif a.kind == "model" and not blank_literal(e) and (
                 e.kind == "literal" or (e.kind == "ref" and self.models is not None and not model_terms(self.fn))):
             v = self._model_arg(a, e)  # a ref elsewhere is read as a number (a name there: translate freezes)
-        elif a.fallback and (_blank_literal(e) or e.kind == "ref"):
+        elif a.fallback and (blank_literal(e) or e.kind == "ref"):
             v = self._fallback(a, e)
-        elif _blank_literal(e) and a.from_model:  # only a model name fills it (TRAIN_FLOPS' tokens)
+        elif blank_literal(e) and a.from_model:  # only a model name fills it (TRAIN_FLOPS' tokens)
             v = self._from_model(a)
-        elif _blank_literal(e):
+        elif blank_literal(e):
             if a.default is REQUIRED:
                 raise Untranslatable(f"{name} is required")
             if a.default is None and self.fn.impl is not None and self.fn.formula is not None:
@@ -322,20 +322,20 @@ class _Call:
                 raise Untranslatable(f"{name} is omitted and its default comes from the add-in's price table")
             named = self.named_default(a)
             if a.default is None:
-                v = _Value('""', None, optional=True, omitted=True)
+                v = Value('""', None, optional=True, omitted=True)
             elif named:  # the workbook's assumption cell: checked in the sheet, as a user may edit it
-                v = _Value(named, None, runtime=True, label=f"{named}, checked")
+                v = Value(named, None, runtime=True, label=f"{named}, checked")
             else:
-                v = _Value(number(a.default), float(a.default))
+                v = Value(number(a.default), float(a.default))
         elif e.kind == "literal":
             x = _literal_number(e, name)
-            v = _Value(number(x), x)
+            v = Value(number(x), x)
         else:
             t = e.text
             wrapped = a.default not in (REQUIRED, None) and e.kind != "call"
             if wrapped:
                 t = f'IF({t}="",{self.named_default(a) or number(a.default)},{t})'
-            v = _Value(t, None, runtime=e.kind != "call" or self.guard_calls,
+            v = Value(t, None, runtime=e.kind != "call" or self.guard_calls,
                        optional=a.default is None and not a.from_model)  # TRAIN_FLOPS' tokens: blank is #N/A
             if e.kind == "call":
                 v.label = f"{name}: the nested call's result"
@@ -373,29 +373,29 @@ class _Call:
             _note_used(self.names, name)
         return name if ok else number(value)
 
-    def _text(self, a, e: Expr) -> _Value:
+    def _text(self, a, e: Expr) -> Value:
         """A text argument: converted to its number when typed in the formula (`a.convert`), a
         string literal or the referenced cell's text otherwise (`a.kind == "text"`)."""
-        if _blank_literal(e) or e.kind == "literal":
-            value = a.default if _blank_literal(e) else e.value
+        if blank_literal(e) or e.kind == "literal":
+            value = a.default if blank_literal(e) else e.value
             if isinstance(value, ErrorValue):
                 raise Untranslatable(f"{a.name} is {value} (an error value)")
             if a.convert is None:
-                return _Value(text("" if value is None else str(value)), value)
+                return Value(text("" if value is None else str(value)), value)
             try:
                 x = a.convert(value)
             except FlopsheetError as err:
                 raise Untranslatable(err.message) from None
-            return _Value(number(x), x)
+            return Value(number(x), x)
         choices = getattr(a.convert, "choices", None)  # the names a converter knows -> their numbers
         if choices:
             t = e.text
             table = "{" + ";".join(f"{text(k)},{number(v)}" for k, v in choices.items()) + "}"
-            return _Value(f'IF(ISNUMBER({t}),{t},VLOOKUP(IF(TRIM({t})="",{text(a.default)},TRIM({t})),{table},2,FALSE))',
+            return Value(f'IF(ISNUMBER({t}),{t},VLOOKUP(IF(TRIM({t})="",{text(a.default)},TRIM({t})),{table},2,FALSE))',
                           runtime=True, label=f"{a.name} used (a number, or a name's number)")
         if a.convert is not None:
             raise Untranslatable(f"{a.name} must be typed in the formula (a cell reference cannot be converted)")
-        return _Value(f'({e.text}&"")')
+        return Value(f'({e.text}&"")')
 
     # -- catalog models ----------------------------------------------------------------------
     def _model_name(self, e: Expr, name: str):
@@ -404,15 +404,15 @@ class _Call:
             return "runtime", e.text
         v = e.value
         if isinstance(v, str) and not isinstance(v, ErrorValue):
-            from flopsheet.functions._model import _model_number, _model_row
+            from flopsheet.functions.declaration import model_number, model_row
             try:
-                x = _model_number(v, name)
-                return ("number", x) if x is not None else ("name", _model_row(v, name).name)
+                x = model_number(v, name)
+                return ("number", x) if x is not None else ("name", model_row(v, name).name)
             except FlopsheetError as err:
                 raise Untranslatable(err.message) from None
         return "number", _literal_number(e, name)
 
-    def _model_lookup(self, kind: str, m, fld: str, name: str) -> _Value:
+    def _model_lookup(self, kind: str, m, fld: str, name: str) -> Value:
         """A catalog figure of model `m` on the Models sheet; a blank figure is #N/A (as
         models.require refuses it). Without a Models sheet a name cannot be looked up."""
         if self.models is None or not self.models.has(fld):
@@ -425,77 +425,77 @@ class _Call:
                 raise Untranslatable(f"{m} has no {fld} in the catalog")
             if self.hoist:
                 row = self.hoist(f"row of {m} on {self.models.sheet}", self.models.row_of(text(m), True))
-                return _Value(self.models.figure(fld, row) + "+0", known, label=f"{fld} of {m} ({self.models.sheet} sheet)")
-            return _Value(modelsheet.lookup(self.models, text(m), fld, literal=True), known)
+                return Value(self.models.figure(fld, row) + "+0", known, label=f"{fld} of {m} ({self.models.sheet} sheet)")
+            return Value(modelsheet.lookup(self.models, text(m), fld, literal=True), known)
         if self.hoist:
             checked = self._checked_name(m, "model")
             row = self.hoist(f"row of the model on {self.models.sheet} (blank: a number)",
                              f'IF(ISNUMBER({checked})+({checked}=""),"",'
                              f'{self.models.row_of(checked, False, modelsheet.NORMALISE)})')
-            return _Value(f'IF({row}="","",{self.models.figure(fld, row)}+0)', runtime=True,
+            return Value(f'IF({row}="","",{self.models.figure(fld, row)}+0)', runtime=True,
                           label=f"{fld} of the model ({self.models.sheet} sheet)")
         look = modelsheet.lookup(self.models, m, fld, literal=False)
         self.text_tests[f"NOT(ISLOGICAL({m}))"] = None
         self.text_tests[plain_text_test(m)] = None
-        return _Value(look, runtime=True)
+        return Value(look, runtime=True)
 
     def _checked_name(self, x: str, what: str) -> str:
         """Cell mode: a Workings cell holding the text (or number) of `x`, or #N/A when it holds
         a wildcard, a control character or a boolean (see plain_text_test)."""
-        if not _is_plain(x) and not _MARKER.fullmatch(x):  # an expression: worked out once, then checked
+        if not _is_plain(x) and not MARKER.fullmatch(x):  # an expression: worked out once, then checked
             x = self.hoist(f"{what} as given", x)
         # x&"": an empty cell is "" (a formula reading it would give 0); a number stays a number
         return self.hoist(f"{what} as typed, checked (no wildcards)",
                           f'IF(ISLOGICAL({x}),NA(),IF(ISNUMBER({x}),{x},IF({plain_text_test(x)},{x}&"",NA())))')
 
-    def _model_arg(self, a, e: Expr) -> _Value:
+    def _model_arg(self, a, e: Expr) -> Value:
         kind, m = self._model_name(e, a.name)
         if kind == "number":
-            return _Value(number(m), m)
+            return Value(number(m), m)
         if model_terms(self.fn):
             raise Untranslatable(f"{a.name} is a model name: {self.fn.name}'s twin has no terms for a model's "
                                  f"{', '.join(model_terms(self.fn))}")
         if kind == "name":
             return self._model_lookup(kind, m, a.model_field, a.name)
         look = self._model_lookup(kind, m, a.model_field, a.name)
-        return _Value(f"IF(ISNUMBER({m}),{m},{look.text})", runtime=True,
+        return Value(f"IF(ISNUMBER({m}),{m},{look.text})", runtime=True,
                       label=f"{a.name} used (a number, or the model's {a.model_field})")
 
-    def _from_model(self, a) -> _Value:
+    def _from_model(self, a) -> Value:
         """A blank argument a model name fills (TRAIN_FLOPS' tokens: the model's training tokens)."""
         model_arg, fld = a.from_model
         e = self.given[model_arg]
-        if self.models is None or _blank_literal(e) or e.kind not in ("literal", "ref"):
-            return _Value("NA()", None)
+        if self.models is None or blank_literal(e) or e.kind not in ("literal", "ref"):
+            return Value("NA()", None)
         kind, m = self._model_name(e, model_arg)
         if kind == "number":
-            return _Value("NA()", None)
+            return Value("NA()", None)
         look = self._model_lookup(kind, m, fld, a.name)
         if kind == "name":
             return look
-        return _Value(f"IF(ISNUMBER({m}),NA(),{look.text})", runtime=True, label=f"{a.name}: the model's {fld}")
+        return Value(f"IF(ISNUMBER({m}),NA(),{look.text})", runtime=True, label=f"{a.name}: the model's {fld}")
 
-    def _fallback(self, a, e: Expr) -> _Value:
+    def _fallback(self, a, e: Expr) -> Value:
         """An argument that, blank, is a catalog figure of the GPU (TRAIN_COST's price), as in
         Python (`Arg.fallback`): the figure itself when omitted, else IF(cell="", figure, cell)."""
-        if _blank_literal(e):
+        if blank_literal(e):
             return self.gpu_field(a.fallback)  # a peak number or an unpriced GPU: Untranslatable
         try:
             figure = self.gpu_field(a.fallback, own_cell=False).text
         except Untranslatable:  # gpu is a peak number or has no price: only a typed price works
             figure = "NA()"
-        return _Value(f'IF({e.text}="",{figure},{e.text})', None, runtime=True,
+        return Value(f'IF({e.text}="",{figure},{e.text})', None, runtime=True,
                       label=f"{a.name} used (blank: the GPU's {a.fallback})")
 
-    def _unit(self, e: Expr) -> _Value:
+    def _unit(self, e: Expr) -> Value:
         default = self.spec["unit"].default
-        if _blank_literal(e) or e.kind == "literal":
+        if blank_literal(e) or e.kind == "literal":
             try:
-                x = tokens_per_unit(default if _blank_literal(e) else
+                x = tokens_per_unit(default if blank_literal(e) else
                                     (e.value if not isinstance(e.value, ErrorValue) else None))
             except FlopsheetError as err:
                 raise Untranslatable(err.message) from None
-            return _Value(number(x), x)
+            return Value(number(x), x)
         u = e.text
         if self.hoist:
             u = self._checked_name(u, "unit")
@@ -503,19 +503,19 @@ class _Call:
             self.text_tests[f"NOT(ISLOGICAL({u}))"] = None
             self.text_tests[plain_text_test(u)] = None
         table = "{" + ";".join(f"{text(k)},{number(v)}" for k, v in engine.TOKENS_PER_UNIT.items()) + "}"
-        return _Value(f'IF(ISNUMBER({u}),{u},VLOOKUP(IF(TRIM({u})="",{text(default)},TRIM({u})),{table},2,FALSE))',
+        return Value(f'IF(ISNUMBER({u}),{u},VLOOKUP(IF(TRIM({u})="",{text(default)},TRIM({u})),{table},2,FALSE))',
                       runtime=True, label="tokens per unit used")
 
     # -- GPUs ------------------------------------------------------------------------------
     def _gpu(self):
         """("number", float) | ("name", canonical) | ("runtime", expr text)."""
         e = self.given["gpu"]
-        if _blank_literal(e):
+        if blank_literal(e):
             raise Untranslatable("gpu is required")
         if e.kind != "literal":
             if self.hoist:
                 if "{gpu}" not in self.cache:
-                    self.cache["{gpu}"] = _Value(self._checked_name(e.text, "GPU"))
+                    self.cache["{gpu}"] = Value(self._checked_name(e.text, "GPU"))
                 return "runtime", self.cache["{gpu}"].text
             self.text_tests[f"NOT(ISLOGICAL({e.text}))"] = None
             self.text_tests[plain_text_test(e.text)] = None
@@ -547,11 +547,11 @@ class _Call:
         """(column expr, field or None when decided in the sheet)."""
         e = self.given.get("precision", OMITTED)
         named = self.named_default(self.spec["precision"]) if "precision" in self.spec else None
-        if named and _blank_literal(e):  # the workbook's DefaultPrecision, checked in Python as it is now
+        if named and blank_literal(e):  # the workbook's DefaultPrecision, checked in Python as it is now
             catalog.precision_field(self.names[named].strip())
             e = Expr("ref", named)
-        if _blank_literal(e) or e.kind == "literal":
-            p = None if _blank_literal(e) else e.value
+        if blank_literal(e) or e.kind == "literal":
+            p = None if blank_literal(e) else e.value
             if isinstance(p, (bool, float, ErrorValue)):
                 raise Untranslatable(f'precision must be text like "bf16" (got {p!r})')
             try:
@@ -568,7 +568,7 @@ class _Call:
             if "{precision}" not in self.cache:
                 p = self._checked_name(p, "precision")
                 key = f"TRIM({p})" if e.text == named else f'IF(TRIM({p})="",{blank},TRIM({p}))'
-                self.cache["{precision}"] = _Value(self.hoist(
+                self.cache["{precision}"] = Value(self.hoist(
                     f"column of the precision on {self._table().sheet} (blank: {blank})",
                     f"VLOOKUP({key},{choices},2,FALSE)"))
             return self.cache["{precision}"].text, None
@@ -590,12 +590,12 @@ class _Call:
         # +0: an empty catalog cell is 0 (a missing figure: an error downstream, as in Python), never blank
         return out + "+0" if self.fn.formula is not None else out
 
-    def peak(self) -> _Value:
+    def peak(self) -> Value:
         if "{peak}" in self.cache:
             return self.cache["{peak}"]
         kind, g = self._gpu()
         if kind == "number":
-            v = _Value(number(g), g)
+            v = Value(number(g), g)
         else:
             col, fld = self._precision_column()
             what = f"{self._precision_name(fld)} peak TFLOPS" if fld is not None else "peak TFLOPS at the precision"
@@ -607,17 +607,17 @@ class _Call:
                     except FlopsheetError as err:
                         raise Untranslatable(err.message) from None
                 if self.hoist:
-                    v = _Value(self._figure(kind, g, col, fld), known, label=f"{what} of {g}")
+                    v = Value(self._figure(kind, g, col, fld), known, label=f"{what} of {g}")
                 else:
-                    v = _Value(self._table().lookup(text(g), col, literal=True), known)
+                    v = Value(self._table().lookup(text(g), col, literal=True), known)
             elif self.hoist:  # g: the checked GPU cell; a number there is the peak itself
-                v = _Value(f'IF({g}="","",IF(ISNUMBER({g}),{g},{self._figure(kind, g, col, fld)}))', runtime=True,
+                v = Value(f'IF({g}="","",IF(ISNUMBER({g}),{g},{self._figure(kind, g, col, fld)}))', runtime=True,
                            check=f"({paren(g)}>0)", label=f"{what} used (a number: the peak itself)")
             else:
                 look = self._table().lookup(g, col, literal=False)
                 # Guarded by sign only: a blank or missing catalog figure is 0 or #N/A, and the
                 # peak is a divisor in every twin, so those show #DIV/0! or #N/A anyway.
-                v = _Value(f"IF(ISNUMBER({g}),{g},{look})", runtime=True, check=f"({paren(g)}>0)")
+                v = Value(f"IF(ISNUMBER({g}),{g},{look})", runtime=True, check=f"({paren(g)}>0)")
         self.cache["{peak}"] = v
         return v
 
@@ -625,7 +625,7 @@ class _Call:
     def _precision_name(fld: str) -> str:
         return next(p for p, f in catalog.PRECISION_FIELDS.items() if f == fld)
 
-    def gpu_field(self, what: str, own_cell: bool = True) -> _Value:
+    def gpu_field(self, what: str, own_cell: bool = True) -> Value:
         """A catalog figure of the GPU; `own_cell` False: a part of another quantity's cell
         (TRAIN_COST's price used when blank), so it is not a Workings cell of its own."""
         key = "{gpu:" + what + "}"
@@ -650,11 +650,11 @@ class _Call:
                 except FlopsheetError as err:
                     raise Untranslatable(err.message) from None
             look = self._figure(kind, g, col, fld) if self.hoist else self._table().lookup(text(g), col, literal=True)
-            v = _Value(look, known, runtime=known is None)
+            v = Value(look, known, runtime=known is None)
         elif self.hoist:
-            v = _Value(f'IF({g}="","",IF(ISNUMBER({g}),NA(),{self._figure(kind, g, col, fld)}))', runtime=True)
+            v = Value(f'IF({g}="","",IF(ISNUMBER({g}),NA(),{self._figure(kind, g, col, fld)}))', runtime=True)
         else:  # a number is only a peak: asking it for memory or TDP is an error, as in Python
-            v = _Value(f"IF(ISNUMBER({g}),NA(),{self._table().lookup(g, col, literal=False)})", runtime=True)
+            v = Value(f"IF(ISNUMBER({g}),NA(),{self._table().lookup(g, col, literal=False)})", runtime=True)
         if self.hoist and own_cell:
             v.label = label
         if v.runtime:
@@ -668,8 +668,8 @@ class _Call:
 
     def _field_column(self):
         e = self.given["field"]
-        if _blank_literal(e) or e.kind == "literal":
-            f = self.spec["field"].default if _blank_literal(e) else e.value
+        if blank_literal(e) or e.kind == "literal":
+            f = self.spec["field"].default if blank_literal(e) else e.value
             if not isinstance(f, str) or isinstance(f, ErrorValue):
                 raise Untranslatable(f'field must be text such as "memory_gb" (got {f!r})')
             try:
@@ -687,7 +687,7 @@ class _Call:
         return name in self.given and self.given[name].kind == "call"
 
     # -- the template ----------------------------------------------------------------------
-    def value(self, name: str, sub: str | None) -> _Value:
+    def value(self, name: str, sub: str | None) -> Value:
         if name == "peak":
             return self.peak()
         if name == "gpu" and sub:
@@ -695,12 +695,12 @@ class _Call:
         if name == "step" and sub:
             return self.step(sub)
         if name == "const" and sub:
-            return _Value(self.const(sub))
+            return Value(self.const(sub))
         if name in self.spec:
             return self.arg(name)
         raise Untranslatable(f"twin placeholder {{{name}}} is not an argument of {self.fn.name}")
 
-    def step(self, key: str) -> _Value:
+    def step(self, key: str) -> Value:
         """`{step:key}`: a named intermediate quantity (Function.twin_steps); a Workings cell in
         the cell-mode formula's last fill, else its text in place."""
         steps = {k: (label, t) for k, label, t in self.steps}
@@ -712,15 +712,15 @@ class _Call:
             # blank while an input is blank (a scenario row not filled in yet), as the inputs' cells are
             # (a text step may be "" itself, RANGE_TEXT's letter: there only the inputs count)
             text_steps = self.fn.returns == "text"
-            inputs = [marker(int(i)) for i in dict.fromkeys(_MARKER.findall(body))
+            inputs = [marker(int(i)) for i in dict.fromkeys(MARKER.findall(body))
                       if not (text_steps and marker(int(i)) in self.step_markers) and marker(int(i)) not in self.blank_ok]
             inputs += [v.text for v in self.cache.values() if v.maybe and v.text in body and _is_plain(v.text)]
             if inputs and (text_steps or self.hoist.row_by_row(body)):  # (a card's fixed cells are filled in)
                 body = f'IF(OR({",".join(f"{x}={chr(34)*2}" for x in inputs)}),"",{body})'
             m = self.hoist(label, body)
             self.step_markers.add(m)
-            return _Value(m)
-        return _Value(body)
+            return Value(m)
+        return Value(body)
 
     def fill(self, template: str) -> str:
         def section(m):
@@ -810,7 +810,7 @@ def _is_plain(text_: str) -> bool:
     return bool(_ATOM.fullmatch(text_)) or (text_.startswith("'") and bool(_ATOM.fullmatch(text_.split("!")[-1])))
 
 
-def _hoisted(call: _Call, template: str, limit: int) -> str:
+def hoisted(call: TwinCall, template: str, limit: int) -> str:
     """Cell mode: every labelled quantity of `call` becomes a Workings cell (call.hoist) and the
     visible formula is what is left: the twin's arithmetic on those cells. Checks go where the
     value is made (an argument used: `IF(blank, default, IF(checks, value, NA()))`); a plain
@@ -818,7 +818,7 @@ def _hoisted(call: _Call, template: str, limit: int) -> str:
     call.fill(template)  # first fill: every value and lookup made (steps in place)
     pairs = call.guard_pairs()
     tests: dict[int, list] = {}
-    tested: dict[int, _Value] = {}
+    tested: dict[int, Value] = {}
     outer = []
     for v, make in pairs:
         if v is None:
@@ -862,7 +862,7 @@ def _hoisted(call: _Call, template: str, limit: int) -> str:
     return out
 
 
-def _hoist_value(call: _Call, v: _Value, makers: list, outer: list) -> None:
+def _hoist_value(call: TwinCall, v: Value, makers: list, outer: list) -> None:
     """One labelled value into a Workings cell; its checks inside the cell when they read the
     value's own inputs, else (tests of a looked-up figure) beside it in the visible formula."""
     raw = v.text
@@ -912,7 +912,7 @@ def _model_spec(args: list[Expr], models: Table | None) -> str:
     fe = args[1] if len(args) > 1 else OMITTED
     if len(args) > 2:
         raise Untranslatable(f"takes at most 2 arguments; got {len(args)}")
-    if _blank_literal(model):
+    if blank_literal(model):
         raise Untranslatable("model is required")
     if fe.kind == "omitted" or (fe.kind == "literal" and isinstance(fe.value, str)
                                 and not isinstance(fe.value, ErrorValue)):
@@ -923,7 +923,7 @@ def _model_spec(args: list[Expr], models: Table | None) -> str:
             raise Untranslatable(err.message) from None
     else:
         raise Untranslatable("field must be literal text such as \"total_params\" for the copy to look it up")
-    call = _Call(get_model_spec(), [model], None, True, models)
+    call = TwinCall(get_model_spec(), [model], None, True, models)
     kind, m = call._model_name(model, "model") if model.kind in ("literal", "ref") else ("runtime", model.text)
     if kind == "number":
         raise Untranslatable(f"model must be a model name (got {number(m)})")
@@ -953,14 +953,14 @@ def render(fn: Function, args: list[Expr], table: Table | None, models: Table | 
         raise Untranslatable(f"{fn.name} has no native twin")
     out = ""
     if hoist is not None:
-        call = _Call(fn, args, table, True, models, hoist, names)
+        call = TwinCall(fn, args, table, True, models, hoist, names)
         call.strict = strict
-        out = _hoisted(call, fn.twin, LIMIT)
+        out = hoisted(call, fn.twin, LIMIT)
         if estimated_length(out) < MAX_FORMULA - 100:
             return out
         raise Untranslatable(f"its twin would be {len(out):,} characters, beyond Excel's {MAX_FORMULA:,}")
     for guard_calls in (True, False):
-        call = _Call(fn, args, table, guard_calls, models, None, names)
+        call = TwinCall(fn, args, table, guard_calls, models, None, names)
         value = call.fill(fn.twin)
         tests = call.guard()
         out = f"IF({'*'.join(tests)},{value},NA())" if tests else value

@@ -19,7 +19,7 @@ from array import array
 
 from flopsheet.exceltext import a1, column_letter, sheet_prefix
 from flopsheet.handoff import sheetxml
-from flopsheet.handoff.twins import MARK, _MARKER
+from flopsheet.handoff.twins import MARK, MARKER
 
 SHEET = "Workings"
 FIRST_ROW = 5  # the list's first row (rows 1-4: title, how to read it, blank, its headers)
@@ -145,18 +145,18 @@ class Workings:
                     if not rows or rows[-1] != row:
                         rows.append(row)
                     refs[i] = f"{self.prefix}${column_letter(col)}{row}"
-            return _MARKER.sub(lambda m: refs[int(m.group(1))], text)
+            return MARKER.sub(lambda m: refs[int(m.group(1))], text)
         reached: set[int] = set()
-        todo = [int(i) for i in _MARKER.findall(text)]
+        todo = [int(i) for i in MARKER.findall(text)]
         while todo:
             i = todo.pop()
             if i not in reached:
                 reached.add(i)
-                todo.extend(int(j) for j in _MARKER.findall(helpers[i].text))
+                todo.extend(int(j) for j in MARKER.findall(helpers[i].text))
         refs: dict[int, str] = {}
         for i in sorted(reached):  # a helper refers only to earlier ones
             h = helpers[i]
-            refs[i] = self.add(h.label, _MARKER.sub(lambda m: refs[int(m.group(1))], h.text), used_by, at)
+            refs[i] = self.add(h.label, MARKER.sub(lambda m: refs[int(m.group(1))], h.text), used_by, at)
         if key is not None:
             plan = []
             for i, ref in refs.items():
@@ -164,7 +164,7 @@ class Workings:
                 col = sheetxml.col_number(m.group(1)) if m and int(m.group(2)) == at[1] else None
                 plan.append((i, col if col is not None and col >= HELPER_COL else None, ref))
             self._plans[key] = plan
-        return _MARKER.sub(lambda m: refs[int(m.group(1))], text)
+        return MARKER.sub(lambda m: refs[int(m.group(1))], text)
 
     def sheet_xml(self, values=None) -> bytes:
         """The sheet's part, whole (see `pieces`)."""

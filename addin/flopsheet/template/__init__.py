@@ -10,7 +10,7 @@ Public API:
   set_text(cell, text)                            write text that can never become a formula
   SHEET_ORDER, DEFAULT_OUTPUT
 
-Command: flopsheet.template.cli (add_parser, run). Docs pictures: python -m flopsheet.template.render docs/
+Command: flopsheet.template.cli (add_parser, run). Docs pictures: python -m tools.render docs/
 """
 
 from flopsheet.template.build import (

@@ -15,6 +15,9 @@ from openpyxl.workbook import Workbook
 
 from flopsheet.template import i18n
 from flopsheet.exceltext import FORMULA_TRIGGERS, looks_like_formula  # noqa: F401 - FORMULA_TRIGGERS re-exported
+from flopsheet.exceltext import (  # noqa: F401 - the number formats, re-exported as styles.PCT etc.
+    FLOPS, SCI, PARAMS, TOKENS, WHOLE, ONE_DP, TWO_DP, THREE_DP, PCT, USD, USD_RATE, GENERAL,
+)
 
 INPUT = "Flopsheet Input"  # type here: blue on pale yellow, unlocked
 DATA = "Flopsheet Data"  # sourced figures (datasheets), editable: dark blue on pale blue, unlocked
@@ -28,21 +31,6 @@ KEY = "Flopsheet Key"  # machine keys that formulas MATCH on (GPUs sheet row 3)
 
 INPUT_STYLES = (INPUT, DATA)  # unlocked
 FORMULA_STYLES = (CALC, CHECK)  # every formula cell carries one of these
-
-# Number formats (Excel codes; LibreOffice reads the same). A trailing comma scales by 1,000.
-FLOPS = "0.00E+00"
-SCI = "0.00E+00"
-PARAMS = '#,##0.0,,,"B"'  # 175000000000 -> 175.0B
-# 300000000000 -> 300.0B, 14800000000000 -> 14.8T (Excel allows two conditions and a default)
-TOKENS = '[>=1000000000000]#,##0.0,,,,"T";[>=1000000000]#,##0.0,,,"B";#,##0'
-WHOLE = "#,##0"  # GPU-days, GPUs, tokens
-ONE_DP = "#,##0.0"  # wall-clock days, TFLOPS
-TWO_DP = "#,##0.00"
-THREE_DP = "#,##0.000"
-PCT = "0.0%"
-USD = "$#,##0"
-USD_RATE = "$#,##0.00"
-GENERAL = "General"
 
 _THIN = Side(style="thin", color="BFBFBF")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)

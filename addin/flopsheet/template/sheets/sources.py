@@ -10,7 +10,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from flopsheet import catalog
 from flopsheet.template import i18n
 from flopsheet.template import styles as st
-from flopsheet.template.assumptions import assumptions
+from flopsheet.assumptions import assumptions
 from flopsheet.template.layout import Ctx, finish, widths
 
 # (topic, source, url, used for)

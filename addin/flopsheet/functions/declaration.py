@@ -18,7 +18,7 @@ from flopsheet import catalog
 from flopsheet.catalog import lookup as _gpu_lookup
 from flopsheet.engine import Formula, run_masked, run_scalar
 from flopsheet.errors import FlopsheetError
-from flopsheet.functions._inputs import (
+from flopsheet.functions.inputs import (
     REQUIRED, EXCEL_ERRORS, booleans_among_numbers, control_free, element_number, merge_errors, numbers, texts,
 )
 from flopsheet.exceltext import show_number
@@ -254,7 +254,7 @@ class Bound:
             return v if figure == own else 0.0  # plain numbers: the number itself, or a dense model's 0
 
         def convert(v):
-            number = _model_number(v, name)
+            number = model_number(v, name)
             if number is not None:
                 if own is None:
                     raise FlopsheetError(f"{name} must be a catalog model name here (see MODEL_NAMES); "
@@ -263,7 +263,7 @@ class Bound:
                     raise FlopsheetError(f"{needed_by} is required (the cell is blank) unless {name} is a catalog "
                                          f"model name such as \"Llama 3.1 405B\"", arg=needed_by)
                 return number if figure == own else 0.0
-            return model_figure(_model_row(v, name), figure, name)
+            return model_figure(model_row(v, name), figure, name)
         if self.scalar and type(v) is str:  # the text's figure, worked out once (see _MEMO)
             return memo_work(("model", v, name, figure, own, needed_by), lambda: convert(v))
         return self.map(name, convert)
@@ -412,7 +412,7 @@ MODEL_FIGURES = ("total_params", "expert_share", "layers", "d_model", "attn_dim"
                  "values_per_token_layer", "full_layers", "sliding_layers", "sliding_window", "kv_heads")
 
 
-def _model_number(v, name: str) -> float | None:
+def model_number(v, name: str) -> float | None:
     """A model argument's element as a number, or None when it is text naming a model."""
     if isinstance(v, (bool, np.bool_)):
         raise FlopsheetError(f"{name} must be a number or a model name, not {str(bool(v)).upper()}", arg=name)
@@ -430,7 +430,7 @@ def _model_number(v, name: str) -> float | None:
     return None
 
 
-def _model_row(v, name: str):
+def model_row(v, name: str):
     from flopsheet import models
 
     try:

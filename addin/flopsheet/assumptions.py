@@ -1,5 +1,7 @@
 """Global assumptions: input cells on the Start sheet, each with an Excel defined name.
 
+Shared by the template (which places them) and the hand-off (whose twins point at them).
+
 Formulas say ``DefaultMFU`` or ``PUE`` instead of 0.4 or 1.2, so a reader sees what a number
 means and a user changes it once. Values that are also function defaults are taken from the
 function registry, so the workbook and the add-in can never disagree.
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flopsheet.template import styles as st
+from flopsheet import exceltext as st
 from flopsheet.engine.training import SECONDS_PER_DAY
 
 

@@ -1,4 +1,4 @@
-"""Render the template's main sheets to PNG for the docs: ``python -m flopsheet.template.render docs/``.
+"""Render the template's main sheets to PNG for the docs: ``python -m tools.render docs/``.
 
 LibreOffice opens the workbook and exports a PDF (one page per sheet); ``pdftoppm`` (poppler-utils)
 rasterises each page, which Pillow trims of its white margin and writes as
@@ -141,7 +141,7 @@ def render(out_dir: str | Path, *, engine_values: bool = True, dpi: int = DEFAUL
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m flopsheet.template.render", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(prog="python -m tools.render", description=__doc__.splitlines()[0])
     p.add_argument("out_dir", help="folder for template-<sheet>.png (e.g. docs/)")
     p.add_argument("--formulas", action="store_true",
                    help="show function cells as LibreOffice computes them (#NAME?: no add-in)")

@@ -1,8 +1,8 @@
-"""`python -m flopsheet.regenerate` (or `flopsheet regenerate`): rewrite every generated file.
+"""`python -m tools.regenerate`: rewrite every generated file.
 
 Run from the repository root after changing a function, the catalog or the template:
-  addin/flopsheet/udfs.py     the xlwings face (flopsheet.udfs_source)
-  docs/functions.md           the function reference (flopsheet.docs)
+  addin/flopsheet/udfs.py     the xlwings face (tools/udfs_source.py)
+  docs/functions.md           the function reference (tools/docs.py)
   README.md                   its generated blocks: seed table, function list
   workbook/flopsheet.xlsm     the template (`flopsheet template`)
   workbook/flopsheet.xlsx     its hand-off copy with cached values (`flopsheet template` writes both)
@@ -20,13 +20,11 @@ import argparse
 import sys
 from pathlib import Path
 
-HELP = "rewrite every generated file (udfs.py, docs/functions.md, README blocks, workbook/, renders)"
-
 
 def regenerate(root: Path, *, renders: bool = True, log=print) -> None:
     """Rewrite the generated files of the repository at `root`."""
-    from flopsheet import docs, udfs_source
     from flopsheet.safefile import write_text
+    from tools import docs, udfs_source
 
     udfs = root / "addin" / "flopsheet" / "udfs.py"
     write_text(udfs, udfs_source.source(), force=True)
@@ -48,18 +46,17 @@ def regenerate(root: Path, *, renders: bool = True, log=print) -> None:
         write_copy(copy_path(xlsm), force=True, recalc=True, lang=lang)
         log(copy_path(xlsm))
     if renders:
-        from flopsheet.template.render import render
+        from tools.render import render
 
         for lang in LANGS:
             for path in render(root / "docs", lang=lang):
                 log(path)
 
 
-def add_parser(subparsers) -> argparse.ArgumentParser:
-    p = subparsers.add_parser("regenerate", help=HELP, description=__doc__.split("\n\n")[0])
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m tools.regenerate", description=__doc__.split("\n\n")[0])
     p.add_argument("--root", default=".", help="the repository root (default: the current folder)")
     p.add_argument("--no-renders", action="store_true", help="skip the PNG renders (slowest part)")
-    p.set_defaults(run=run)
     return p
 
 
@@ -75,9 +72,13 @@ def run(args) -> int:
 
 
 def main(argv=None) -> int:
-    from flopsheet.cli import subcommand_main
+    from flopsheet.errors import FlopsheetError
 
-    return subcommand_main("regenerate", add_parser, argv)
+    try:
+        return run(parser().parse_args(argv))
+    except FlopsheetError as e:
+        print(f"tools.regenerate: {e.message}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Writes `flopsheet/udfs.py`, the xlwings face, from the registry (`python -m flopsheet.regenerate`).
+"""Writes `flopsheet/udfs.py`, the xlwings face, from the registry (`python -m tools.regenerate`).
 
 The face is one plain module of decorated functions, as xlwings' own documentation writes
 them, so `grep "def GPU_DAYS"` finds the Excel function and xlwings reads real signatures.
@@ -15,7 +15,7 @@ from flopsheet.functions import REGISTRY, Function
 
 HEADER = '''"""The Excel face: every function of the registry as an xlwings classic UDF (`UDF Modules = flopsheet.udfs`).
 
-GENERATED from flopsheet.functions by `python -m flopsheet.regenerate` (flopsheet/udfs_source.py);
+GENERATED from flopsheet.functions by `python -m tools.regenerate` (tools/udfs_source.py);
 do not edit by hand: a test fails when this file and the registry disagree.
 
 Nothing here computes anything: each function hands its arguments to `excel_io.call`, which

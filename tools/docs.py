@@ -3,7 +3,7 @@
 Each function's name, syntax, arguments (with unit and default), result unit, source and an
 example call with the result `flopsheet.udfs` actually computes for it. A test compares the
 committed file with `function_reference()`; regenerate it (with everything else generated) by
-`flopsheet regenerate`, or alone by `flopsheet docs -o docs/functions.md --force`.
+`python -m tools.regenerate`, or alone by `python -m tools.docs -o docs/functions.md --force`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ SECTIONS = (
 INTRO = """\
 # flopsheet function reference
 
-Generated from the function registry by `flopsheet regenerate`; do not edit by hand (a
+Generated from the function registry by `python -m tools.regenerate`; do not edit by hand (a
 test fails when this file is stale). Every example below was computed by the add-in.
 
 Conventions for every function:
@@ -160,16 +160,15 @@ def fill_blocks(text: str, blocks: dict[str, str]) -> str:
     return text
 
 
-# -- command line: `flopsheet docs` (wired by cli.py) ------------------------------------------
+# -- command line: `python -m tools.docs` ------------------------------------------------------
 
-def add_parser(subparsers) -> argparse.ArgumentParser:
-    p = subparsers.add_parser("docs", help="print or write the Excel function reference (markdown)",
-                              description="The function reference generated from the registry.")
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m tools.docs",
+                                description="The function reference generated from the registry.")
     p.add_argument("-o", "--output", help="write to this file instead of standard output")
     p.add_argument("--force", action="store_true", help="overwrite --output if it exists")
     p.add_argument("--check", metavar="FILE", help="exit 1 if FILE differs from the generated reference")
     p.add_argument("--readme", metavar="README", help="refresh the generated blocks of this README in place")
-    p.set_defaults(run=run)  # cli.main calls args.run(args)
     return p
 
 
@@ -187,11 +186,11 @@ def run(args) -> int:
             with open(args.check, encoding="utf-8") as fh:
                 current = fh.read()
         except OSError as e:
-            print(f"flopsheet docs: cannot read {args.check}: {e.strerror}", file=sys.stderr)
+            print(f"tools.docs: cannot read {args.check}: {e.strerror}", file=sys.stderr)
             return 1
         if current != text:
-            print(f"flopsheet docs: {args.check} is stale; regenerate with "
-                  f"`flopsheet docs -o {args.check} --force`", file=sys.stderr)
+            print(f"tools.docs: {args.check} is stale; regenerate with "
+                  f"`python -m tools.docs -o {args.check} --force`", file=sys.stderr)
             return 1
         return 0
     if getattr(args, "output", None):
@@ -208,9 +207,13 @@ def run(args) -> int:
 
 
 def main(argv=None) -> int:
-    from flopsheet.cli import subcommand_main
+    from flopsheet.errors import FlopsheetError
 
-    return subcommand_main("docs", add_parser, argv)
+    try:
+        return run(parser().parse_args(argv))
+    except FlopsheetError as e:
+        print(f"tools.docs: {e.message}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
