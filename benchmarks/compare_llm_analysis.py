@@ -72,9 +72,8 @@ def _installed() -> bool:
 
 def flopsheet_value(name: str, args: tuple) -> float:
     """flopsheet's figure in llm-analysis' unit (seconds, bytes per GPU)."""
-    from flopsheet import engine
+    from flopsheet import engine, models
     from flopsheet import functions as F
-    from flopsheet import models
 
     if name == "DECODE_MS":
         return F.DECODE_MS(*args) / 1e3

@@ -20,8 +20,8 @@ import numpy as np
 
 from flopsheet import udfs
 from flopsheet.functions import REGISTRY
-from flopsheet.functions.inputs import numbers, texts
 from flopsheet.functions.declaration import Bound, _arguments
+from flopsheet.functions.inputs import numbers, texts
 from flopsheet.magnitudes import parse_num
 
 A100_BF16_TFLOPS = 312.0

@@ -56,8 +56,8 @@ def _styles(path) -> str:
 
 def test_schema_errors_are_reported(plain, tmp_path):
     bad_cell = rezip(plain, tmp_path / "cell.xlsx", {"xl/worksheets/sheet1.xml": (
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-        '<row r="1"><c r="A1" t="bogus"><v>1</v></c></row></sheetData></worksheet>').encode()})
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        b'<row r="1"><c r="A1" t="bogus"><v>1</v></c></row></sheetData></worksheet>')})
     problems = ooxml.validate(bad_cell)
     assert len(problems) == 1 and "/xl/worksheets/sheet1.xml" in problems[0] and "bogus" in problems[0], problems
 

@@ -11,10 +11,15 @@ import pytest
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from tools.packagecheck import (
-    MACRO_WORKBOOK, PLAIN_WORKBOOK, check_package, defined_name_problem, nesting_depth, sheet_name_problem,
-)
 from hostile_zip import rezip
+from tools.packagecheck import (
+    MACRO_WORKBOOK,
+    PLAIN_WORKBOOK,
+    check_package,
+    defined_name_problem,
+    nesting_depth,
+    sheet_name_problem,
+)
 
 WB, SHEET = "xl/workbook.xml", "xl/worksheets/sheet1.xml"
 

@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 from openpyxl.comments import Comment
 
-from flopsheet.errors import FlopsheetError
 from flopsheet import untrusted
+from flopsheet.errors import FlopsheetError
 from flopsheet.untrusted import Limits
 from flopsheet.untrusted import check_workbook as _check_workbook
 from hostile_zip import rezip
@@ -70,10 +70,10 @@ def test_normal_workbook_passes(good):
 
 def test_prefixed_namespace_sheet_passes(good, tmp_path):
     xml = (
-        '<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        '<x:dimension ref="A1:B2"/><x:sheetData><x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c>'
-        '<x:c r="B2"><x:v>2</x:v></x:c></x:row></x:sheetData></x:worksheet>'
-    ).encode()
+        b'<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<x:dimension ref="A1:B2"/><x:sheetData><x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c>'
+        b'<x:c r="B2"><x:v>2</x:v></x:c></x:row></x:sheetData></x:worksheet>'
+    )
     check_workbook(rezip(good, tmp_path / "p.xlsx", {SHEET: xml}))
 
 
@@ -281,10 +281,10 @@ def test_cell_beyond_excel_grid(good, tmp_path):
 
 def test_prefixed_dimension_bomb(good, tmp_path):
     xml = (
-        '<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
-        '<x:row r="1"><x:c r="A1"/></x:row><x:row r="1048576"><x:c r="XFD1048576"/></x:row>'
-        "</x:sheetData></x:worksheet>"
-    ).encode()
+        b'<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
+        b'<x:row r="1"><x:c r="A1"/></x:row><x:row r="1048576"><x:c r="XFD1048576"/></x:row>'
+        b"</x:sheetData></x:worksheet>"
+    )
     _refused(rezip(good, tmp_path / "px.xlsx", {SHEET: xml}), "cells spanning A1:XFD1048576")
 
 

@@ -12,8 +12,8 @@ import argparse
 import sys
 
 from flopsheet import catalog, udfs
-from flopsheet.functions import REGISTRY, Arg, Function, catalogs, economics, hardware, inference, tokens, training
 from flopsheet.exceltext import number_literal, string_literal
+from flopsheet.functions import REGISTRY, Arg, Function, catalogs, economics, hardware, inference, tokens, training
 
 # The spec's four tables (../shared/spec/excel-functions.md), one registry module each.
 SECTIONS = (
@@ -140,7 +140,7 @@ def readme_blocks() -> dict[str, str]:
     from flopsheet import seed
 
     functions = ["| Function | What it gives |", "|---|---|"]
-    for title, fns in SECTIONS:
+    for _title, fns in SECTIONS:
         for f in fns:
             functions.append(f"| [`{syntax(f)}`](docs/functions.md#{f.name.lower()}) | {_cell(f.summary)} |")
     return {"seed-table": seed.markdown_table(), "functions": "\n".join(functions)}

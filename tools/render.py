@@ -22,7 +22,15 @@ from flopsheet.template import i18n
 from flopsheet.template import styles as st
 from flopsheet.template.build import build_workbook
 from flopsheet.template.layout import (
-    ECONOMICS, GPUS, INFERENCE, MODELS, MULTIMODAL, SEED_CHECK, SOURCES, START, TRAINING,
+    ECONOMICS,
+    GPUS,
+    INFERENCE,
+    MODELS,
+    MULTIMODAL,
+    SEED_CHECK,
+    SOURCES,
+    START,
+    TRAINING,
 )
 
 # Sheet -> (file slug, landscape?, last row to show or None for the print area)

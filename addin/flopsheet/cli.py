@@ -11,8 +11,8 @@ import argparse
 import sys
 
 import flopsheet
-from flopsheet.exceltext import show_number
 from flopsheet.errors import FlopsheetError
+from flopsheet.exceltext import show_number
 
 
 def _calc_parser(sub):

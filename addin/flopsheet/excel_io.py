@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import gc
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
-from flopsheet.exceltext import show_number as show
 from flopsheet.errors import FlopsheetError
+from flopsheet.exceltext import show_number as show
 from flopsheet.functions import Function, evaluate
 
 _SEQUENCES = (list, tuple)

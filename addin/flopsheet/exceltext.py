@@ -31,7 +31,6 @@ THREE_DP = "#,##0.000"
 PCT = "0.0%"
 USD = "$#,##0"
 USD_RATE = "$#,##0.00"
-GENERAL = "General"
 
 
 def looks_like_formula(text: str) -> bool:

@@ -14,7 +14,7 @@ absent); nothing else in the text is touched, so Excel's own text passes through
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 PLACEHOLDER = re.compile(r"\{(?:([^{}:\"]+):)?([A-Za-z_][A-Za-z0-9_]*)\}")
 

@@ -8,13 +8,20 @@ from pathlib import Path
 
 import pytest
 
+from catalog.test_figures import CORRECTIONS
 from flopsheet import catalog
 from flopsheet.catalog import (
-    FIELDS, GPU, PRECISIONS, all_gpus, gpu_names, peak_tflops, require, resolve, spec,
+    FIELDS,
+    GPU,
+    PRECISIONS,
+    all_gpus,
+    gpu_names,
+    peak_tflops,
+    require,
+    resolve,
+    spec,
 )
 from flopsheet.errors import FlopsheetError
-
-from catalog.test_figures import CORRECTIONS
 
 REFERENCE = Path(__file__).resolve().parents[1] / "reference" / "accelerators.csv"  # see its README
 PACKAGE_DIR = Path(catalog.__file__).parent

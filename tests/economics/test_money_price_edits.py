@@ -8,9 +8,9 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
+from edited_copy import template_and_edited_copy
 from flopsheet.template.formula_eval import Evaluator
 from flopsheet.template.sheets import training as tr
-from edited_copy import template_and_edited_copy
 
 LABEL = "H100 SXM: rental on demand (Lambda)"  # the catalog's H100 SXM price row
 NEW_PRICE = 7.0

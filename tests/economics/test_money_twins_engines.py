@@ -99,7 +99,7 @@ def _python(name, args):
 def test_every_money_call_became_native_or_was_frozen_on_purpose(copies):
     formulas, _ = copies
     frozen = []
-    for r, (name, args) in enumerate(CASES, start=1):
+    for r, (name, _args) in enumerate(CASES, start=1):
         text = formulas.cell(r, 1).value
         if isinstance(text, str) and text.startswith("="):
             assert name not in text.upper(), text  # the twin, not the add-in function

@@ -14,7 +14,6 @@ from flopsheet import engine
 from flopsheet import functions as F
 from flopsheet.errors import FlopsheetError
 
-
 # -- training: model names, goodput, implied utilisation ----------------------------------------
 
 def test_model_names_give_published_training_compute():

@@ -13,8 +13,8 @@ of the RECALCULATED copy, never the translation.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import openpyxl
 from openpyxl.utils import get_column_letter

@@ -159,10 +159,10 @@ def handmade(path: Path) -> list:
         'sheet="Calc"/></cacheSource><cacheFields count="1"><cacheField name="v" numFmtId="0">'
         '<sharedItems/></cacheField></cacheFields></pivotCacheDefinition>').encode()
     parts["xl/pivotCache/_rels/pivotCacheDefinition1.xml.rels"] = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
-        'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
-        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/pivotCacheRecords" '
-        'Target="pivotCacheRecords1.xml"/></Relationships>').encode()
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
+        b'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
+        b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/pivotCacheRecords" '
+        b'Target="pivotCacheRecords1.xml"/></Relationships>')
     parts["xl/pivotCache/pivotCacheRecords1.xml"] = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<pivotCacheRecords xmlns="{SHEET_NS}" '
         'count="0"/>').encode()

@@ -9,11 +9,11 @@ import re
 
 import openpyxl
 import pytest
+from handoff_cases import PORTABLE, Err, build
 
 from flopsheet.functions import REGISTRY
 from flopsheet.handoff.copy import handoff
 from flopsheet.recalc import recalculate_gnumeric
-from handoff_cases import PORTABLE, Err, build
 
 EXCEL_ERRORS = {"#N/A"}  # every error Python returns is #N/A in every engine (not #NAME?, #REF!, #VALUE!)
 ALLOWED = PORTABLE | {"SUM"}  # what the twins emit, plus what the fixture itself wraps calls in

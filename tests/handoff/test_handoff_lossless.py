@@ -18,6 +18,7 @@ import math
 import re
 import zipfile
 
+import lossless_fixtures as fx
 import pytest
 from defusedxml import ElementTree
 
@@ -26,7 +27,6 @@ from flopsheet.handoff.calls import CALLS
 from flopsheet.handoff.copy import handoff
 from flopsheet.handoff.package import Book, Package, local
 from flopsheet.handoff.sheetxml import split_ref
-import lossless_fixtures as fx
 
 BUILDERS = {"rich": (fx.rich, ".xlsm"), "handmade": (fx.handmade, ".xlsx"), "prefixed": (fx.prefixed, ".xlsx"),
             "strict": (fx.strict, ".xlsx")}
@@ -231,7 +231,7 @@ def test_recalc_writes_values_only_into_formula_cells(built, tmp_path, soffice):
     for sheet, ref, expected in cases:
         assert math.isclose(book[sheet].cell(*split_ref(ref)).cached, expected, rel_tol=1e-9), ref
     with zipfile.ZipFile(src) as a, zipfile.ZipFile(dst) as b:
-        for title, part in _sheets(src).items():
+        for _title, part in _sheets(src).items():
             old, new = a.read(part), b.read(part)
             formulas = {c.get("r") for c in ElementTree.fromstring(old).iter()
                         if local(c.tag) == "c" and any(local(x.tag) == "f" for x in c)}
@@ -271,8 +271,8 @@ def test_calc_chain_goes_only_when_formulas_change(tmp_path):
     the file), so it is removed then; a copy whose formulas did not change keeps it."""
     import xlsxwriter
 
-    chain = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<calcChain xmlns="'
-             'http://schemas.openxmlformats.org/spreadsheetml/2006/main"><c r="B1" i="1"/></calcChain>').encode()
+    chain = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<calcChain xmlns="'
+             b'http://schemas.openxmlformats.org/spreadsheetml/2006/main"><c r="B1" i="1"/></calcChain>')
 
     def with_chain(path, formula):
         wb = xlsxwriter.Workbook(str(path))
@@ -306,7 +306,6 @@ def test_copy_opens_in_excel_as_well_as_its_input(built, name):
     workbook Excel would open cleanly opens cleanly; a hand-made input's own findings (Strict
     namespaces the 2013 schemas do not know, say) may stay, but the hand-off adds none."""
     import ooxml
-
     from tools.packagecheck import check_package
 
     src, dst, _, _ = built[name]

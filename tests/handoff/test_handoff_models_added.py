@@ -147,7 +147,6 @@ def test_parts_not_rewritten_are_byte_identical(copied):
 
 def test_copy_is_a_valid_package(copied):
     import ooxml
-
     from tools.packagecheck import check_package
 
     _, dst, _ = copied

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
+from twin_cases import BLANK, arguments_in_row, cases_workbook, engine_tests
 
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions import REGISTRY
 from flopsheet.handoff import modelsheet, modeltwins
 from flopsheet.handoff.gpusheet import ensure_table
-from flopsheet.handoff.twins import model_terms, render
 from flopsheet.handoff.translate import Translator, _is_model_name
-from twin_cases import BLANK, arguments_in_row, cases_workbook, engine_tests
+from flopsheet.handoff.twins import model_terms, render
 
 COLUMN = 15  # the twin's column; its arguments are in A, B...
 DS = ("DeepSeek-V3", "H200 SXM")

@@ -5,11 +5,10 @@ import math
 
 import numpy as np
 import openpyxl
+import pytest
 
 from flopsheet.engine import ceil_whole
 from flopsheet.functions.twintext import count_twin
-import pytest
-
 from flopsheet.recalc import recalculate, recalculate_gnumeric
 
 

@@ -12,13 +12,13 @@ rounding at ties, image patches after float noise, TRAIN_COST's catalog price.
 from __future__ import annotations
 
 import pytest
+from twin_cases import BLANK, arguments_in_row, cases_workbook, engine_tests
 
 from flopsheet import catalog, engine
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions import REGISTRY
 from flopsheet.handoff.gpusheet import ensure_table
 from flopsheet.handoff.twins import render
-from twin_cases import BLANK, arguments_in_row, cases_workbook, engine_tests
 
 COLUMN = 10  # the twin's column; its arguments are in A, B...
 

@@ -9,13 +9,13 @@ import re
 import openpyxl
 import pytest
 
+# Excel 2010 has all of these without the _xlfn. prefix; so do LibreOffice 7.4 and Google Sheets.
+from handoff_cases import PORTABLE
+
 from flopsheet.functions import REGISTRY
 from flopsheet.handoff import gpusheet
 from flopsheet.handoff.translate import ALWAYS_FROZEN, CachedTranslator, Refs, Translator, relative_form, shift
 from flopsheet.handoff.twins import Expr, Untranslatable, number, render
-
-# Excel 2010 has all of these without the _xlfn. prefix; so do LibreOffice 7.4 and Google Sheets.
-from handoff_cases import PORTABLE
 
 
 @pytest.fixture(scope="module")

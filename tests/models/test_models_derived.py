@@ -6,8 +6,13 @@ import pytest
 
 from flopsheet.errors import FlopsheetError
 from flopsheet.models import (
-    all_models, experts_touched, fraction_of_experts_touched, kv_bytes_per_token_per_layer, kv_cache_bytes,
-    kv_values_per_token_per_layer, resolve,
+    all_models,
+    experts_touched,
+    fraction_of_experts_touched,
+    kv_bytes_per_token_per_layer,
+    kv_cache_bytes,
+    kv_values_per_token_per_layer,
+    resolve,
 )
 
 

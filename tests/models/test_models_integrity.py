@@ -12,8 +12,7 @@ import pytest
 
 from flopsheet import catalog
 from flopsheet.errors import FlopsheetError
-from flopsheet.models import FIELDS, Model, all_models, missing_reason, resolve
-from flopsheet.models import table
+from flopsheet.models import FIELDS, Model, all_models, missing_reason, resolve, table
 
 MODELS = all_models()
 IDS = [m.name for m in MODELS]
@@ -84,7 +83,7 @@ def test_every_row_has_a_source_url_for_each_part(model):
 
 @pytest.mark.parametrize("model", MODELS, ids=IDS)
 def test_every_empty_figure_has_a_reason(model):
-    for name, spec in FIELDS.items():
+    for name, _spec in FIELDS.items():
         if getattr(model, name) in (None, ""):
             reason = missing_reason(model, name)
             assert reason != "not recorded", f"{model.name}.{name}"

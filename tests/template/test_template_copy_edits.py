@@ -13,13 +13,13 @@ import statistics
 import openpyxl
 import pytest
 
+from edited_copy import template_and_edited_copy
 from flopsheet import catalog
 from flopsheet.functions import REGISTRY as F
 from flopsheet.template import write_copy
 from flopsheet.template.build import formula_stats
 from flopsheet.template.formula_eval import Evaluator
 from flopsheet.template.sheets import training as tr
-from edited_copy import template_and_edited_copy
 from ooxml import assert_valid
 
 NEW, ACME = 10, 11  # the first empty scenario rows (five shipped scenarios from row 5)

@@ -9,14 +9,15 @@ from openpyxl.formula import Tokenizer
 from openpyxl.formula.tokenizer import Token
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
+from template_formula_eval import NATIVE, formula_cells, split_ref
 
 import flopsheet.udfs
 from flopsheet import catalog, models
-from flopsheet.functions import REGISTRY
-from flopsheet.template import build_template, styles as st
 from flopsheet.assumptions import assumptions
+from flopsheet.functions import REGISTRY
+from flopsheet.template import build_template
+from flopsheet.template import styles as st
 from flopsheet.template.sheets.training import LETTER
-from template_formula_eval import NATIVE, formula_cells, split_ref
 
 
 @pytest.fixture(scope="module")

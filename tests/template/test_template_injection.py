@@ -7,8 +7,8 @@ import openpyxl
 import pytest
 
 from flopsheet.template import build_template, set_text
-from flopsheet.template.sheets.training import LETTER
 from flopsheet.template.scenarios import TRAINING
+from flopsheet.template.sheets.training import LETTER
 
 NOTE = LETTER["note"]  # the notes column (after the inputs and calculations)
 

@@ -4,12 +4,12 @@ up by Inference by name, including models a user adds below the table."""
 
 import openpyxl
 import pytest
+from template_formula_eval import Evaluator
 
 from flopsheet import models
 from flopsheet.handoff import modelsheet
 from flopsheet.template import build_template
 from flopsheet.template.sheets import models as sheet
-from template_formula_eval import Evaluator
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,10 @@ import math
 import pytest
 
 from flopsheet import engine, models
+from flopsheet.assumptions import assumptions
 from flopsheet.functions import REGISTRY
 from flopsheet.template import build_workbook
 from flopsheet.template import scenarios as sc
-from flopsheet.assumptions import assumptions
 
 A = {a.name: a.value for a in assumptions()}
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import openpyxl
 
-from flopsheet.functions import TRAIN_FLOPS
 from flopsheet.errors import FlopsheetError
+from flopsheet.functions import TRAIN_FLOPS
 
 WORKBOOK = Path(__file__).resolve().parents[2] / "workbook" / "flopsheet.xlsx"
 

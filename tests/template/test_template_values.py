@@ -6,12 +6,12 @@ import math
 
 import openpyxl
 import pytest
-
-from flopsheet.template.sheets.training import CALCS, LETTER
-from flopsheet.template import build_template
-from flopsheet.template.summary import py
 from template_formula_eval import NA, Evaluator, formula_cells
+
 from flopsheet import catalog
+from flopsheet.template import build_template
+from flopsheet.template.sheets.training import CALCS, LETTER
+from flopsheet.template.summary import py
 
 # seed-figures.md, column "Expected", by the Seed check's row label; relative tolerance = what
 # the figure's printed digits allow.

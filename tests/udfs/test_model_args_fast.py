@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from flopsheet.functions import declaration as _model
 from flopsheet.functions import REGISTRY as F
+from flopsheet.functions import declaration as _model
 
 
 @pytest.mark.parametrize("name, args", [

@@ -9,8 +9,8 @@ import pytest
 
 from flopsheet import catalog, models, udfs
 from flopsheet.catalog import lookup
-from flopsheet.functions import declaration as _model
 from flopsheet.functions import REGISTRY as F
+from flopsheet.functions import declaration as _model
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ import math
 import re
 import warnings
 
+from udfs_excel_sim import MISSING, NA, excel_call
 
 from flopsheet.functions import REGISTRY
-from udfs_excel_sim import MISSING, NA, excel_call
 from xlwings_harness import import_with_real_decorators
 
 RAGGED = [[1.0, 2.0], [3.0]]
@@ -102,7 +102,7 @@ def _good_value(fn, i):
     return fn.example[i] if i < len(fn.example) else None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def run_matrix():
     """Run every case once; return (number of cases, [(case, cell, problems)])."""
     udfs = import_with_real_decorators("flopsheet.udfs")

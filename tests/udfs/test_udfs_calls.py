@@ -6,11 +6,11 @@ import math
 
 import numpy as np
 import pytest
+from udfs_excel_sim import DIV0, MISSING, NA, excel_call
 
 import flopsheet
 from flopsheet.engine import DEFAULT_GOODPUT
 from flopsheet.functions import REGISTRY
-from udfs_excel_sim import DIV0, MISSING, NA, excel_call
 from xlwings_harness import import_with_real_decorators
 
 

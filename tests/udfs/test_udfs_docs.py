@@ -3,8 +3,8 @@
 import argparse
 from pathlib import Path
 
-from tools import docs
 from flopsheet.functions import REGISTRY
+from tools import docs
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "functions.md"
 

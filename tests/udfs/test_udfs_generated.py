@@ -5,8 +5,8 @@ import ast
 from pathlib import Path
 
 import flopsheet
-from tools import udfs_source
 from flopsheet.functions import REGISTRY
+from tools import udfs_source
 
 UDFS = Path(flopsheet.__file__).with_name("udfs.py")
 

@@ -2,8 +2,8 @@
 as a cell would compute them: once as typed values, once through xlwings' conversion."""
 
 import pytest
-
 from udfs_excel_sim import excel_call
+
 from xlwings_harness import import_with_real_decorators
 
 

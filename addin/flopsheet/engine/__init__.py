@@ -7,18 +7,46 @@ rules, which the Excel face uses to error per element.
 
 from flopsheet.engine._checks import COUNT_DIGITS, HELD_DIGITS, Formula, ceil_whole, run_masked, run_scalar
 from flopsheet.engine.economics import (
-    cluster_capex, cost_per_mtok, energy_cost_usd, fleet_power_mw, gpu_tco_per_hour, gross_margin, train_cost_amortised,
+    cluster_capex,
+    cost_per_mtok,
+    energy_cost_usd,
+    fleet_power_mw,
+    gpu_tco_per_hour,
+    gross_margin,
+    train_cost_amortised,
 )
 from flopsheet.engine.inference import (
-    DEFAULT_ALLREDUCE_US, DEFAULT_LATENCY_MS, DEFAULT_PEAK_FACTOR, comm_seconds, decode_ms, infer_flops,
-    infer_seconds, largest_batch, response_seconds, serving_gpus, serving_replicas, tokens_per_second, ttft_seconds,
+    DEFAULT_ALLREDUCE_US,
+    DEFAULT_LATENCY_MS,
+    DEFAULT_PEAK_FACTOR,
+    comm_seconds,
+    decode_ms,
+    infer_flops,
+    infer_seconds,
+    largest_batch,
+    response_seconds,
+    serving_gpus,
+    serving_replicas,
+    tokens_per_second,
+    ttft_seconds,
     weights_read,
 )
 from flopsheet.engine.memory import gpus_to_fit, kv_cache_gb, model_kv_cache_gb, replicated, train_memory_gb, weights_gb
 from flopsheet.engine.tokens import TOKENS_PER_UNIT, image_tokens, text_tokens, tokens_to_words, video_tokens
 from flopsheet.engine.training import (
-    DEFAULT_GOODPUT, DEFAULT_MFU, DEFAULT_PUE, chinchilla_tokens, implied_mfu, gpu_days, gpu_hours, gpu_seconds, gpus_needed, train_cost,
-    train_days, train_energy_mwh, train_flops,
+    DEFAULT_GOODPUT,
+    DEFAULT_MFU,
+    DEFAULT_PUE,
+    chinchilla_tokens,
+    gpu_days,
+    gpu_hours,
+    gpu_seconds,
+    gpus_needed,
+    implied_mfu,
+    train_cost,
+    train_days,
+    train_energy_mwh,
+    train_flops,
 )
 
 __all__ = [

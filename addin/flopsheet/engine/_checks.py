@@ -13,14 +13,13 @@ from __future__ import annotations
 import functools
 import inspect
 import math
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import numpy as np
 
 from flopsheet.errors import FlopsheetError, number_literal, show_number
-
 
 show = show_number  # a value as a message shows it: 46.2, 1e+308, nan, inf, 3 (not 3.0)
 
@@ -60,9 +59,9 @@ class Rule:
             return
         hi_ = hi if math.isfinite(hi) else _BELOW_INF
         if self.lo_open:
-            test = (lambda x: lo < x <= hi_)
+            test = (lambda x: lo < x <= hi_)  # noqa: E731 - one of two bounds, picked once
         else:
-            test = (lambda x: lo <= x <= hi_)
+            test = (lambda x: lo <= x <= hi_)  # noqa: E731
         if self.whole:
             floor = math.floor
             object.__setattr__(self, "ok_scalar", lambda x: test(x) and x == floor(x))

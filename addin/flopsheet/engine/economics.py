@@ -19,10 +19,15 @@ here are the cited multiples that turn a GPU price and a TDP into a cluster's:
 
 from __future__ import annotations
 
-
 from flopsheet.engine._checks import FRACTION, NONNEGATIVE, POSITIVE, WHOLE, WHOLE_OR_ZERO, Rule, quantity
 from flopsheet.engine.inference import (
-    DECODE_RULES, DEFAULT_ALLREDUCE_US, DEFAULT_BW_EFFICIENCY, FITS, LINK, decode_ms_unchecked, prefill_s_unchecked,
+    DECODE_RULES,
+    DEFAULT_ALLREDUCE_US,
+    DEFAULT_BW_EFFICIENCY,
+    FITS,
+    LINK,
+    decode_ms_unchecked,
+    prefill_s_unchecked,
 )
 from flopsheet.engine.training import DEFAULT_GOODPUT, DEFAULT_MFU, DEFAULT_PUE, PUE, SECONDS_PER_HOUR, gpu_hours
 

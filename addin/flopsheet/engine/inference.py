@@ -15,7 +15,17 @@ import math
 import numpy as np
 
 from flopsheet.engine._checks import (
-    FRACTION, MODEL_SIZE, NONNEGATIVE, POSITIVE, WHOLE, WHOLE_OR_ZERO, Condition, Rule, ceil_whole, quantity, show,
+    FRACTION,
+    MODEL_SIZE,
+    NONNEGATIVE,
+    POSITIVE,
+    WHOLE,
+    WHOLE_OR_ZERO,
+    Condition,
+    Rule,
+    ceil_whole,
+    quantity,
+    show,
 )
 from flopsheet.engine.training import DEFAULT_MFU, SECONDS_PER_DAY
 

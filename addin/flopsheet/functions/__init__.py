@@ -7,8 +7,16 @@ whose message starts with the function's name.
 """
 
 from flopsheet.functions import catalogs, economics, hardware, inference, tokens, training
+from flopsheet.functions.declaration import (
+    GPU_FIGURES,
+    GPU_FIGURES_IF_KNOWN,
+    MODEL_FIGURES,
+    Arg,
+    Function,
+    call,
+    evaluate,
+)
 from flopsheet.functions.inputs import REQUIRED
-from flopsheet.functions.declaration import GPU_FIGURES, GPU_FIGURES_IF_KNOWN, MODEL_FIGURES, Arg, Function, call, evaluate
 
 _ALL = [f for module in (training, inference, tokens, hardware, catalogs, economics) for f in module.FUNCTIONS]
 REGISTRY: dict[str, Function] = {f.name: f for f in _ALL}

@@ -10,10 +10,9 @@ import numpy as np
 
 from flopsheet import models
 from flopsheet.errors import FlopsheetError
-from flopsheet.functions.inputs import EXCEL_ERRORS, merge_errors, texts
 from flopsheet.functions.declaration import Arg, Function, declared_in
 from flopsheet.functions.hardware import per_element
-
+from flopsheet.functions.inputs import EXCEL_ERRORS, merge_errors, texts
 
 
 def _model_spec_one(model, field):

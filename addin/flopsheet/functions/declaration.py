@@ -9,8 +9,8 @@ arrays. Nothing here computes a quantity: the engine does.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass, field, replace
-from typing import Callable
 
 import numpy as np
 
@@ -18,12 +18,18 @@ from flopsheet import catalog
 from flopsheet.catalog import lookup as _gpu_lookup
 from flopsheet.engine import Formula, run_masked, run_scalar
 from flopsheet.errors import FlopsheetError
-from flopsheet.functions.inputs import (
-    REQUIRED, EXCEL_ERRORS, booleans_among_numbers, control_free, element_number, merge_errors, numbers, texts,
-)
 from flopsheet.exceltext import show_number
+from flopsheet.functions.inputs import (
+    EXCEL_ERRORS,
+    REQUIRED,
+    booleans_among_numbers,
+    control_free,
+    element_number,
+    merge_errors,
+    numbers,
+    texts,
+)
 from flopsheet.magnitudes import parse_num
-
 
 FROM_ENGINE = object()  # an argument's default is the engine formula's (the usual case)
 
@@ -132,7 +138,7 @@ class Function:
                 return a
         raise TypeError(f"{self.name}: engine argument {param!r} has no Excel argument")
 
-    def bind(self, b: "Bound") -> dict:
+    def bind(self, b: Bound) -> dict:
         """Excel arguments -> engine arguments, by name (see the class docstring)."""
         if b.scalar and self._by_text is not None:
             texts, blanks = self._by_text
@@ -144,14 +150,14 @@ class Function:
                 return {param: derived[param] if param in derived else values[a.name] for param, a in self.binding}
         return self._bind(b)
 
-    def _from_text(self, b: "Bound") -> dict:
+    def _from_text(self, b: Bound) -> dict:
         """The engine arguments of a scalar call that do not depend on its numbers (see _by_text):
         all but the plain numbers and the blank-able numbers that are given."""
         out = self._bind(b)
         return {param: out[param] for param, a in self.binding
                 if param not in self._as_given and not ((a.from_model or a.fallback) and b[a.name] is not None)}
 
-    def _bind(self, b: "Bound") -> dict:
+    def _bind(self, b: Bound) -> dict:
         out = {}
         as_given = self._as_given
         values = b.values

@@ -8,9 +8,9 @@ price table (flopsheet.catalog.prices). Twins follow the engine's operation orde
 
 from __future__ import annotations
 
-from dataclasses import replace
 import math
 import re
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import numpy as np
@@ -20,14 +20,30 @@ from flopsheet.catalog import prices
 from flopsheet.engine.economics import BLENDED_OUTPUT_SHARE
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions._common import (
-    ALLREDUCE_US, BATCH, BW_EFFICIENCY, BYTES_PER_PARAM, FLOPS, GOODPUT, GPU, GPU_NAME, KV_GB, MFU, PRECISION,
-    SERVED_PARAMS, TP_GPUS,
-)
-from flopsheet.functions.inputs import (
-    EXCEL_ERRORS, booleans_among_numbers, control_free, element_number, merge_errors, texts,
+    ALLREDUCE_US,
+    BATCH,
+    BW_EFFICIENCY,
+    BYTES_PER_PARAM,
+    FLOPS,
+    GOODPUT,
+    GPU,
+    GPU_NAME,
+    KV_GB,
+    MFU,
+    PRECISION,
+    SERVED_PARAMS,
+    TP_GPUS,
 )
 from flopsheet.functions.declaration import Arg, Function, declared_in, evaluate
-from flopsheet.functions.inference import PREFILL_S, PREFILL_STEPS, STEP_MS, STEPS, fits_twin, fits_step
+from flopsheet.functions.inference import PREFILL_S, PREFILL_STEPS, STEP_MS, STEPS, fits_step, fits_twin
+from flopsheet.functions.inputs import (
+    EXCEL_ERRORS,
+    booleans_among_numbers,
+    control_free,
+    element_number,
+    merge_errors,
+    texts,
+)
 
 _EPOCH = ("Cottier, Rahman et al. 2024, The rising costs of training frontier AI models (Epoch AI, "
           "arXiv:2405.21015): amortised hardware capex + energy")
@@ -179,7 +195,7 @@ def _filled_prices(usd, gpu):
     # plain numbers everywhere (the usual case): a float array takes the number conversion's fast
     # path; anything else (text, booleans, numpy scalars) keeps the per-element conversion
     kinds = np.frompyfunc(type, 1, 1)(filled) if filled.ndim else np.asarray(type(filled[()]), dtype=object)
-    if np.all((kinds == float) | (kinds == int)):
+    if np.all((kinds == float) | (kinds == int)):  # noqa: E721 - elementwise over an array of types
         return filled.astype(float)
     return filled
 

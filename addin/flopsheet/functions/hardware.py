@@ -11,8 +11,8 @@ import numpy as np
 import flopsheet
 from flopsheet import catalog
 from flopsheet.errors import FlopsheetError
-from flopsheet.functions.inputs import EXCEL_ERRORS, control_free, merge_errors, texts
 from flopsheet.functions.declaration import Arg, Function, declared_in
+from flopsheet.functions.inputs import EXCEL_ERRORS, control_free, merge_errors, texts
 from flopsheet.magnitudes import parse_num
 
 

@@ -11,11 +11,25 @@ import numpy as np
 from flopsheet import engine
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions._common import (
-    ALLREDUCE_US, BATCH, BW_EFFICIENCY, BYTES_PER_PARAM, FLOPS, GPU, GPU_NAME, KV_GB, MFU, OPTIONAL_D_MODEL,
-    OPTIONAL_LAYERS, PARAMS, PRECISION, SERVED_PARAMS, TOTAL_PARAMS, TP_GPUS,
+    ALLREDUCE_US,
+    BATCH,
+    BW_EFFICIENCY,
+    BYTES_PER_PARAM,
+    FLOPS,
+    GPU,
+    GPU_NAME,
+    KV_GB,
+    MFU,
+    OPTIONAL_D_MODEL,
+    OPTIONAL_LAYERS,
+    PARAMS,
+    PRECISION,
+    SERVED_PARAMS,
+    TOTAL_PARAMS,
+    TP_GPUS,
 )
-from flopsheet.functions.inputs import texts
 from flopsheet.functions.declaration import Arg, Function, declared_in, evaluate
+from flopsheet.functions.inputs import texts
 from flopsheet.functions.twintext import count_twin
 
 _ROOFLINE = ("roofline model (Williams et al. 2009) for LLM decode (Pope et al. 2022, Efficiently Scaling "

@@ -3,8 +3,8 @@
 from flopsheet import engine
 from flopsheet.engine import TOKENS_PER_UNIT
 from flopsheet.errors import FlopsheetError
-from flopsheet.functions.inputs import control_free
 from flopsheet.functions.declaration import Arg, Function, declared_in
+from flopsheet.functions.inputs import control_free
 from flopsheet.functions.twintext import count_twin
 from flopsheet.magnitudes import parse_num
 

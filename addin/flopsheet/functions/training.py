@@ -8,7 +8,17 @@ as the engine does.
 """
 
 from flopsheet import engine
-from flopsheet.functions._common import FLOPS, GOODPUT, GPU, GPU_NAME, MFU, OPTIONAL_D_MODEL, OPTIONAL_LAYERS, PARAMS, PRECISION
+from flopsheet.functions._common import (
+         FLOPS,
+         GOODPUT,
+         GPU,
+         GPU_NAME,
+         MFU,
+         OPTIONAL_D_MODEL,
+         OPTIONAL_LAYERS,
+         PARAMS,
+         PRECISION,
+)
 from flopsheet.functions.declaration import Arg, Function, declared_in
 from flopsheet.functions.twintext import count_twin
 

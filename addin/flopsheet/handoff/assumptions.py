@@ -10,8 +10,8 @@ something else (any scope, another value) is left alone: the twin types the numb
 
 from __future__ import annotations
 
-from flopsheet.handoff.bookxml import xml_attr, xml_text
 from flopsheet.handoff import twins
+from flopsheet.handoff.bookxml import xml_attr, xml_text
 
 
 def planned(existing: dict, defined: set[str]) -> twins.Names:

@@ -11,7 +11,6 @@ from flopsheet.handoff import assumptions, comments
 from flopsheet.handoff.bookxml import fresh_id, full_calc, points_into, unxml, xml_attr, xml_text
 from flopsheet.handoff.package import rels_part
 
-
 WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 WORKSHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 _MAIN_TYPES = ("application/vnd.ms-excel.sheet.macroEnabled.main+xml",

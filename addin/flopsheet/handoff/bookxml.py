@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 import re
 
-
 # Elements that follow <calcPr> in CT_Workbook (ECMA-376 Part 1, 18.2.27): a new calcPr goes
 # before the first of them.
 _AFTER_CALCPR = ("oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes", "webPublishing",

@@ -11,7 +11,6 @@ import re
 from flopsheet.functions import REGISTRY
 from flopsheet.handoff.translate import CALL_NAMES
 
-
 CALLS = re.compile(CALL_NAMES.pattern.encode(), re.I)
 # Formulas outside cells: conditional formats and validations (<formula>, <formula1>, and the
 # x14 extensions' <xm:f>); the hand-off does not translate them, so it says so.

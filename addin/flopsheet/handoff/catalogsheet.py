@@ -8,8 +8,8 @@ written into an openpyxl workbook of the hand-off's own (never the user's).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from openpyxl.utils import get_column_letter
 

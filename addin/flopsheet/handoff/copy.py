@@ -24,7 +24,16 @@ from pathlib import Path
 
 from flopsheet.errors import FlopsheetError
 from flopsheet.handoff import (
-    assumptions, bookparts, carry, comments, formulacells, gputable, modeltable, rawzip, removals,
+    assumptions,
+    bookparts,
+    carry,
+    comments,
+    formulacells,
+    gputable,
+    modeltable,
+    rawzip,
+    removals,
+    sheetplan,
 )
 from flopsheet.handoff.bookparts import new_sheet_part
 from flopsheet.handoff.job import Job

@@ -26,10 +26,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter, range_boundaries
 
-from flopsheet.exceltext import a1, show_number
-
 from flopsheet.errors import FlopsheetError
-from flopsheet.exceltext import ErrorValue, defused, looks_like_formula
+from flopsheet.exceltext import ErrorValue, a1, defused, looks_like_formula, show_number
 from flopsheet.handoff.copy import handoff
 from flopsheet.handoff.package import Package, read_rels
 from flopsheet.handoff.values import read

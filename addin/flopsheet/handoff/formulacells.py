@@ -11,15 +11,22 @@ import re
 
 from flopsheet.exceltext import a1
 from flopsheet.handoff import (
-    assumptions, calls, comments, gpusheet, gputable, magnitudecells, modelsheet, sheetxml, twins,
+    assumptions,
+    calls,
+    comments,
+    gpusheet,
+    gputable,
+    magnitudecells,
+    modelsheet,
+    sheetplan,
+    sheetxml,
+    twins,
 )
-from flopsheet.handoff.workings import Workings
 from flopsheet.handoff.package import Book
 from flopsheet.handoff.removals import CONF_SHEETS
-from flopsheet.handoff import sheetplan
 from flopsheet.handoff.sheetplan import SheetPlan
 from flopsheet.handoff.translate import CachedTranslator, Refs, Untranslatable, literal_text, shift
-
+from flopsheet.handoff.workings import Workings
 
 PROGRESS_EVERY = 20_000  # formula cells between progress lines
 

@@ -23,10 +23,9 @@ import re
 from dataclasses import dataclass, field
 
 from flopsheet import catalog
-from flopsheet.handoff import catalogsheet
-from flopsheet.exceltext import a1, column_letter, sheet_prefix, string_literal
-
 from flopsheet.catalog import normalise_key
+from flopsheet.exceltext import a1, column_letter, sheet_prefix, string_literal
+from flopsheet.handoff import catalogsheet
 
 SHEET = "GPUs"
 NAME = "name"

@@ -13,7 +13,6 @@ from flopsheet.handoff.sheetplan import cell_xml, value_xml
 from flopsheet.handoff.styles import Styles
 from flopsheet.magnitudes import STARTS_LIKE_NUMBER, Parts, parse_parts
 
-
 # Thousands separators in a format divide by 1,000 each (ECMA-376 Part 1, 18.8.31 numFmt).
 _POWERS = {"K": 1, "M": 2, "B": 3, "G": 3, "T": 4, "P": 5, "E": 6}
 

@@ -22,7 +22,17 @@ from flopsheet.functions import Function
 from flopsheet.handoff import modelsheet
 from flopsheet.handoff.gpusheet import Table
 from flopsheet.handoff.twins import (
-    LIMIT, MAX_FORMULA, OMITTED, Expr, Untranslatable, blank_literal, TwinCall, hoisted, Value, paren, plain_text_test,
+    LIMIT,
+    MAX_FORMULA,
+    OMITTED,
+    Expr,
+    TwinCall,
+    Untranslatable,
+    Value,
+    blank_literal,
+    hoisted,
+    paren,
+    plain_text_test,
     text,
 )
 
@@ -185,7 +195,7 @@ def _kv_template(f: _Figures) -> str:
     return f"{values}*{{bytes_per_value}}*{held}*{{batch}}/1E9*IF({{gpus}}>{kvh},{{gpus}},{kvh})/{kvh}"
 
 
-def _kv_row_template(f: "_RowFigures"):
+def _kv_row_template(f: _RowFigures):
     """_kv_template for a model named in a cell: the shape decided in the sheet from its row (MLA
     latent or KV heads; windowed layers when it has a window, or its 'Empty because' names one, as
     models.derived and functions._model.model_figure decide in Python)."""

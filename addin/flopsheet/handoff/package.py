@@ -95,7 +95,7 @@ class Package:
     _sst: list | None = None
 
     @classmethod
-    def open(cls, zf: zipfile.ZipFile) -> "Package":
+    def open(cls, zf: zipfile.ZipFile) -> Package:
         names = set(zf.namelist())
         root = read_rels(zf, "", names)
         book = next((r.target for r in root if r.type == "officeDocument" and not r.external), None)
@@ -191,7 +191,7 @@ def cell_value(cell: sheetxml.Cell, pat: sheetxml.Pattern, sst) -> tuple:
 class SheetView:
     """One worksheet's cells, parsed on first use."""
 
-    def __init__(self, pkg: Package, entry: SheetEntry, book: "Book"):
+    def __init__(self, pkg: Package, entry: SheetEntry, book: Book):
         self.pkg, self.entry, self.book = pkg, entry, book
         self.title = entry.name
         self._loaded = None

@@ -6,7 +6,6 @@ import re
 
 from flopsheet.handoff.package import rels_part
 
-
 CONF_SHEETS = ("xlwings.conf", "_xlwings.conf")
 
 

@@ -20,9 +20,8 @@ from openpyxl.utils.cell import column_index_from_string, get_column_letter, ran
 
 from flopsheet import excel_io
 from flopsheet.functions import REGISTRY
-from flopsheet.handoff import twins
+from flopsheet.handoff import modeltwins, twins
 from flopsheet.handoff.gpusheet import Table
-from flopsheet.handoff import modeltwins
 from flopsheet.handoff.twins import ErrorValue, Expr, Untranslatable
 
 # Calls spelled with a prefix: `_xludf.` is how Excel stores a function it did not know when
@@ -564,7 +563,7 @@ class _Shifted:
     """A translated formula ready to be moved: its text as a format string with one slot per
     distinct relative reference, and the areas its calls read as numbers."""
 
-    def __init__(self, res: Result, row: int, col: int, refs: "Refs | None"):
+    def __init__(self, res: Result, row: int, col: int, refs: Refs | None):
         self.res, self.row, self.col = res, row, col
         slots: dict[tuple, int] = {}
         self.template = self._template(res.text, slots)

@@ -37,6 +37,7 @@ import re
 from dataclasses import dataclass
 
 from flopsheet import catalog, engine, placeholders
+from flopsheet.catalog import field_name
 from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import ErrorValue, number_literal, string_literal
 from flopsheet.functions import GPU_FIGURES, GPU_FIGURES_IF_KNOWN, MODEL_FIGURES, REQUIRED, Function
@@ -45,8 +46,6 @@ from flopsheet.functions.tokens import tokens_per_unit
 from flopsheet.handoff import modelsheet
 from flopsheet.handoff.gpusheet import Table
 from flopsheet.magnitudes import parse_num
-
-from flopsheet.catalog import field_name
 
 MAX_FORMULA = 8192  # Excel's limit on a formula's length, in characters
 _SECTION = re.compile(r"\[\[(.*?)\]\]", re.S)
@@ -878,7 +877,7 @@ def _hoist_value(call: TwinCall, v: Value, makers: list, outer: list) -> None:
     folded = f"IF({_tests_text([mk(raw) for mk in makers])},{raw},NA())" if makers else raw
     if _is_plain(raw) and not raw.startswith(MARK):  # an empty cell stays blank ("" rather than 0)
         folded = f'IF({raw}="","",{folded})'
-    
+
     if estimated_length(folded) <= LIMIT - 10 and (not makers or _is_plain(raw) or len(raw) <= 60):
         v.text = call.hoist(v.label, folded)
         return

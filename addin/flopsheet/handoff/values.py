@@ -12,23 +12,19 @@ file stays the surgical copy of the user's package, not LibreOffice's re-save.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import zipfile
 from pathlib import PurePosixPath
 
 from defusedxml import ElementTree
-
-from flopsheet.exceltext import ErrorValue
 from openpyxl.utils import column_index_from_string
 from python_calamine import CalamineWorkbook
 
+from flopsheet.exceltext import ErrorValue
+
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_EPOCH = dt.datetime(1899, 12, 30)
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*?\bt="e"[^>]*>(?:(?!</c>).)*?<v>([^<]*)</v>', re.S)
-
-
 
 
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -107,16 +103,3 @@ def read_cached(path) -> dict:
         for ws in book.worksheets:
             ws._cells  # noqa: B018 - parse now, while the file is open
         return {ws.title: _XmlSheet(ws) for ws in book.worksheets}
-
-
-def serial(v) -> float:
-    """A date or time as calamine returns it -> Excel's serial number."""
-    if isinstance(v, dt.datetime):
-        return (v - _EPOCH).total_seconds() / 86400
-    if isinstance(v, dt.date):
-        return float((v - _EPOCH.date()).days)
-    if isinstance(v, dt.time):
-        return (v.hour * 3600 + v.minute * 60 + v.second + v.microsecond / 1e6) / 86400
-    if isinstance(v, dt.timedelta):
-        return v.total_seconds() / 86400
-    return v

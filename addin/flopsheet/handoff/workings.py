@@ -13,10 +13,10 @@ shared strings and styles parts stay as they were. With --recalc its values are 
 
 from __future__ import annotations
 
-from flopsheet.errors import FlopsheetError
 import re
 from array import array
 
+from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import a1, column_letter, sheet_prefix
 from flopsheet.handoff import sheetxml
 from flopsheet.handoff.twins import MARK, MARKER

@@ -107,7 +107,7 @@ def _check(model: Model) -> None:
             raise FlopsheetError(f"{where}: {field} is listed as missing but has a value")
     # Every empty figure has a reason: listed as missing, or structurally not applicable.
     listed = set(model.unconfirmed) | set(model.not_published)
-    for field, spec in FIELDS.items():
+    for field, _spec in FIELDS.items():
         if field in ("notes",):
             continue
         if getattr(model, field) in (None, "") and field not in listed and structural_reason(model, field) is None:

@@ -14,7 +14,12 @@ Command: flopsheet.template.cli (add_parser, run). Docs pictures: python -m tool
 """
 
 from flopsheet.template.build import (
-    DEFAULT_OUTPUT, build_template, build_workbook, copy_path, default_output, write_copy,
+    DEFAULT_OUTPUT,
+    build_template,
+    build_workbook,
+    copy_path,
+    default_output,
+    write_copy,
 )
 from flopsheet.template.layout import SHEET_ORDER
 from flopsheet.template.styles import set_text

@@ -15,15 +15,32 @@ from openpyxl.workbook import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 
 from flopsheet.errors import FlopsheetError
-from flopsheet.template import i18n
+from flopsheet.template import i18n, styles
 from flopsheet.template import scenarios as sc
-from flopsheet.template import styles
 from flopsheet.template.base import CONF_SHEET, load_base_workbook
 from flopsheet.template.layout import (
-    ECONOMICS, GPUS, INFERENCE, MODELS, MULTIMODAL, SEED_CHECK, SHEET_ORDER, SOURCES, START, TRAINING, Ctx,
+    ECONOMICS,
+    GPUS,
+    INFERENCE,
+    MODELS,
+    MULTIMODAL,
+    SEED_CHECK,
+    SHEET_ORDER,
+    SOURCES,
+    START,
+    TRAINING,
+    Ctx,
 )
 from flopsheet.template.sheets import (
-    economics, gpus, inference, models, multimodal, seedcheck, sources, start, training,
+    economics,
+    gpus,
+    inference,
+    models,
+    multimodal,
+    seedcheck,
+    sources,
+    start,
+    training,
 )
 from flopsheet.template.summary import Summary, evaluate_outputs
 

@@ -6,7 +6,12 @@ from __future__ import annotations
 import argparse
 
 from flopsheet.template.build import (
-    DEFAULT_OUTPUT, build_template, copy_path, default_output, formula_stats, write_copy,
+    DEFAULT_OUTPUT,
+    build_template,
+    copy_path,
+    default_output,
+    formula_stats,
+    write_copy,
 )
 from flopsheet.template.i18n import LANGS
 

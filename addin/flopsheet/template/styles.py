@@ -13,11 +13,22 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.workbook import Workbook
 
-from flopsheet.template import i18n
-from flopsheet.exceltext import FORMULA_TRIGGERS, looks_like_formula  # noqa: F401 - FORMULA_TRIGGERS re-exported
-from flopsheet.exceltext import (  # noqa: F401 - the number formats, re-exported as styles.PCT etc.
-    FLOPS, SCI, PARAMS, TOKENS, WHOLE, ONE_DP, TWO_DP, THREE_DP, PCT, USD, USD_RATE, GENERAL,
+from flopsheet.exceltext import (  # noqa: F401 - FORMULA_TRIGGERS re-exported  # noqa: F401 - the number formats, re-exported as styles.PCT etc.
+    FLOPS,
+    FORMULA_TRIGGERS,
+    ONE_DP,
+    PARAMS,
+    PCT,
+    SCI,
+    THREE_DP,
+    TOKENS,
+    TWO_DP,
+    USD,
+    USD_RATE,
+    WHOLE,
+    looks_like_formula,
 )
+from flopsheet.template import i18n
 
 INPUT = "Flopsheet Input"  # type here: blue on pale yellow, unlocked
 DATA = "Flopsheet Data"  # sourced figures (datasheets), editable: dark blue on pale blue, unlocked

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 LANGS = ("en", "zh-CN")
 AUDIENCES = ("addin", "copy")

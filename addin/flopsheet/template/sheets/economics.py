@@ -14,14 +14,24 @@ from openpyxl.chart import LineChart, Reference
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from flopsheet import placeholders
-from flopsheet import catalog
+from flopsheet import catalog, placeholders
 from flopsheet.catalog import prices
 from flopsheet.engine.economics import CAPEX_OVERHEAD, DEFAULT_YEARS
 from flopsheet.template import i18n
 from flopsheet.template import scenarios as sc
 from flopsheet.template import styles as st
-from flopsheet.template.layout import GPU_LIST, GPUS, INFERENCE, TRAINING, Block, Ctx, finish, quoted, validate_list, widths
+from flopsheet.template.layout import (
+    GPU_LIST,
+    GPUS,
+    INFERENCE,
+    TRAINING,
+    Block,
+    Ctx,
+    finish,
+    quoted,
+    validate_list,
+    widths,
+)
 from flopsheet.template.sheets import training as tr
 
 USD_B = '$#,##0.0,,,"B"'  # 30799612800 -> $30.8B

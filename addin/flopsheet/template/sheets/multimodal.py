@@ -9,7 +9,15 @@ from flopsheet.template import i18n
 from flopsheet.template import scenarios as sc
 from flopsheet.template import styles as st
 from flopsheet.template.layout import (
-    GPU_LIST, PRECISION_LIST, Block, Ctx, absolute, finish, validate_list, validate_number, widths,
+    GPU_LIST,
+    PRECISION_LIST,
+    Block,
+    Ctx,
+    absolute,
+    finish,
+    validate_list,
+    validate_number,
+    widths,
 )
 
 IMAGE_COLS = ("Image", "Height (px)", "Width (px)", "Patch (px)", "Tokens", "English words (4/3 per word)", "Note")

@@ -8,9 +8,9 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from flopsheet import catalog
+from flopsheet.assumptions import assumptions
 from flopsheet.template import i18n
 from flopsheet.template import styles as st
-from flopsheet.assumptions import assumptions
 from flopsheet.template.layout import Ctx, finish, widths
 
 # (topic, source, url, used for)

@@ -6,12 +6,24 @@ from __future__ import annotations
 from openpyxl.worksheet.worksheet import Worksheet
 
 import flopsheet
+from flopsheet.assumptions import assumptions
 from flopsheet.template import i18n
 from flopsheet.template import styles as st
-from flopsheet.assumptions import assumptions
 from flopsheet.template.layout import (
-    GPUS, INFERENCE, MODELS, MULTIMODAL, PRECISION_LIST, SEED_CHECK, SOURCES, TRAINING, Block, Ctx, finish,
-    quoted, validate_list, widths,
+    GPUS,
+    INFERENCE,
+    MODELS,
+    MULTIMODAL,
+    PRECISION_LIST,
+    SEED_CHECK,
+    SOURCES,
+    TRAINING,
+    Block,
+    Ctx,
+    finish,
+    quoted,
+    validate_list,
+    widths,
 )
 
 ABOUT = (

@@ -19,7 +19,13 @@ from flopsheet.template import i18n
 from flopsheet.template import scenarios as sc
 from flopsheet.template import styles as st
 from flopsheet.template.layout import (
-    GPU_LIST, MULTIMODAL, PRECISION_LIST, Ctx, finish, validate_list, validate_number,
+    GPU_LIST,
+    MULTIMODAL,
+    PRECISION_LIST,
+    Ctx,
+    finish,
+    validate_list,
+    validate_number,
 )
 
 HEADER_ROW = 4
