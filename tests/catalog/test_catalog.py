@@ -107,7 +107,7 @@ def test_no_alias_names_two_rows():
 
 def test_vendor_prefixed_names_do_not_collide_either():
     # "NVIDIA H100" is looked up as "H100"; no two rows may meet after dropping vendor words.
-    from flopsheet.catalog.lookup import _key
+    from flopsheet.catalog.lookup import normalise_key as _key
     owner: dict[str, str] = {}
     for gpu in all_gpus():
         for label in {gpu.name, gpu.full_name, *gpu.aliases}:

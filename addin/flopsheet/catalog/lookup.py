@@ -22,6 +22,7 @@ import itertools
 
 from flopsheet.catalog import names
 from flopsheet.catalog.model import GPU, all_gpus
+from flopsheet.csvtable import label_index, labels
 from flopsheet.errors import FlopsheetError
 
 _DROP = str.maketrans("", "", " \t-_")
@@ -43,19 +44,11 @@ def normalise_key(text: str) -> str:
     return key
 
 
-_key = normalise_key  # the old private name; handoff/gpusheet.py imports it
 
 
 @functools.lru_cache(maxsize=1)
 def _index() -> dict[str, GPU]:
-    index: dict[str, GPU] = {}
-    for gpu in all_gpus():
-        for label in (gpu.name, gpu.full_name, *gpu.aliases):
-            key = normalise_key(label)
-            other = index.setdefault(key, gpu)
-            if other is not gpu:
-                raise FlopsheetError(f'catalog bug: "{label}" names both {other.name} and {gpu.name}')
-    return index
+    return label_index(all_gpus(), normalise_key)
 
 
 @functools.lru_cache(maxsize=1)
@@ -70,7 +63,7 @@ def _models() -> tuple[dict[str, tuple[GPU, ...]], dict[str, GPU], dict[GPU, fro
     forms: dict[GPU, frozenset[str]] = {}
     for gpu in all_gpus():
         found: set[str] = set()
-        for label in (gpu.name, gpu.full_name, *gpu.aliases):
+        for label in labels(gpu):
             parsed = names.parse(label)
             if parsed is None:
                 raise FlopsheetError(f'catalog bug: label "{label}" of {gpu.name} is not a parseable name')

@@ -9,13 +9,11 @@ there means the format is not supported (the reference says "n/a").
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import re
 from dataclasses import dataclass
-from importlib import resources
 
+from flopsheet.csvtable import Table, check_listed_empty
 from flopsheet.errors import FlopsheetError
 
 # Precision names users type, in the order error messages list them.
@@ -30,13 +28,15 @@ FIELDS = (
     "fp64_tflops", "full_name", "confidence", "usd_per_gpu_hour", "price_source", "price_date",
 )
 
-_FLOAT_COLS = (
-    "memory_gb", "bandwidth_tbs", "fp32_tflops", "tf32_tflops", "bf16_tflops", "fp16_tflops",
-    "fp8_tflops", "fp4_tflops", "int8_tops", "fp64_tflops", "sparsity_factor",
-    "interconnect_gbs", "tdp_w", "usd_per_gpu_hour",
+TABLE = Table(
+    "flopsheet.catalog", "accelerators.csv",
+    ints=("year",),
+    floats=("memory_gb", "bandwidth_tbs", "fp32_tflops", "tf32_tflops", "bf16_tflops", "fp16_tflops",
+            "fp8_tflops", "fp4_tflops", "int8_tops", "fp64_tflops", "sparsity_factor",
+            "interconnect_gbs", "tdp_w", "usd_per_gpu_hour"),
+    texts=("vendor", "price_source", "price_date", "source", "confidence", "full_name", "notes"),
+    publisher="vendor", unconfirmed="unconfirmed in public sources",
 )
-_TEXT_COLS = ("vendor", "price_source", "price_date", "source", "confidence", "full_name", "notes")
-_LIST_COLS = ("unconfirmed", "not_published", "aliases")
 
 
 @dataclass(frozen=True)
@@ -76,25 +76,11 @@ class GPU:
 
 
 def _parse_row(raw: dict[str, str], line: int) -> GPU:
-    values: dict[str, object] = {"name": raw["name"].strip()}
-    try:
-        for col in _FLOAT_COLS:
-            text = raw[col].strip()
-            values[col] = float(text) if text else None
-        year = raw["year"].strip()
-        values["year"] = int(year) if year else None
-    except ValueError as exc:
-        raise FlopsheetError(f"catalog accelerators.csv line {line}: {exc}") from None
-    for col in _TEXT_COLS:
-        values[col] = raw[col].strip()
-    for col in _LIST_COLS:
-        values[col] = tuple(s.strip() for s in raw[col].split(";") if s.strip())
+    values = TABLE.parse(raw, line)
     values["selectable"] = values["bf16_tflops"] is not None or values["fp16_tflops"] is not None
     gpu = GPU(**values)
-    # A field can only be "unconfirmed" if it is empty; catch a hand edit that breaks this.
-    for field in gpu.unconfirmed:
-        if getattr(gpu, field, None) not in (None, ""):
-            raise FlopsheetError(f"catalog row {gpu.name}: {field} is marked unconfirmed but has a value")
+    # A field can only be listed as missing if it is empty; catch a hand edit that breaks this.
+    check_listed_empty(gpu, FIELDS, f"catalog row {gpu.name}", gpu.unconfirmed + gpu.not_published)
     # A price is only shipped with who published it and when (GPU_SPEC shows both).
     if (gpu.usd_per_gpu_hour is None) != (not gpu.price_source) or (gpu.usd_per_gpu_hour is None) != (not gpu.price_date):
         raise FlopsheetError(f"catalog row {gpu.name}: a price needs price_source and price_date, and they need a price")
@@ -106,6 +92,4 @@ def _parse_row(raw: dict[str, str], line: int) -> GPU:
 @functools.lru_cache(maxsize=1)
 def all_gpus() -> tuple[GPU, ...]:
     """Every catalog row (selectable or not), in catalog order."""
-    text = resources.files("flopsheet.catalog").joinpath("accelerators.csv").read_text("utf-8")
-    reader = csv.DictReader(io.StringIO(text))
-    return tuple(_parse_row(raw, i) for i, raw in enumerate(reader, start=2))
+    return TABLE.read(_parse_row)

@@ -6,7 +6,8 @@ Every miss says WHY the figure is absent (unconfirmed / not published / not supp
 
 from __future__ import annotations
 
-from flopsheet.catalog.model import FIELDS, GPU, PRECISION_FIELDS, PRECISIONS
+from flopsheet import csvtable
+from flopsheet.catalog.model import FIELDS, GPU, PRECISION_FIELDS, PRECISIONS, TABLE
 from flopsheet.errors import FlopsheetError
 
 _PRECISION_LIST = ", ".join(PRECISIONS)
@@ -36,10 +37,9 @@ def supported_precisions(gpu: GPU) -> tuple[str, ...]:
 
 def missing_reason(gpu: GPU, field: str) -> str:
     """Why a field of this row is empty, as a short phrase."""
-    if field in gpu.not_published:
-        return "not published by the vendor"
-    if field in gpu.unconfirmed:
-        return "unconfirmed in public sources"
+    listed = TABLE.why_missing(gpu, field)
+    if listed:
+        return listed
     if field in _PEAK_FIELDS:
         return "format not supported"
     if field in ("usd_per_gpu_hour", "price_source", "price_date"):
@@ -67,14 +67,7 @@ def field_name(field: str | None) -> str:
     """The catalog field a GPU_SPEC `field` argument names ("FP8" -> fp8_tflops; blank -> bf16)."""
     if field is None or (isinstance(field, str) and not field.strip()):
         return "bf16_tflops"  # GPU_SPEC's default
-    key = field.strip().lower() if isinstance(field, str) else None
-    if key in _FIELD_ALIASES:
-        return _FIELD_ALIASES[key]
-    shown = field.strip() if isinstance(field, str) else field
-    raise FlopsheetError(f'field must be one of {", ".join(FIELDS)} (got "{shown}")', arg="field")
-
-
-_field_name = field_name  # the old private name; handoff/twins.py imports it
+    return csvtable.field_name(field, FIELDS, _FIELD_ALIASES)
 
 
 class Missing:
@@ -114,13 +107,7 @@ def figure(gpu: GPU, field: str | None = "bf16_tflops") -> float | int | str | M
 def spec(gpu: GPU, field: str | None = "bf16_tflops") -> float | int | str:
     """One catalog value (GPU_SPEC): a number, or text for vendor/source/full_name/confidence/
     price_source/price_date. A missing figure raises FlopsheetError saying why."""
-    name = field_name(field)
-    value = getattr(gpu, name)
-    if value is None or value == "":
-        raise FlopsheetError(
-            f'field "{name}": {gpu.name} has no {name} in the catalog ({missing_reason(gpu, name)})', arg="field"
-        )
-    return value
+    return csvtable.figure(gpu, field_name(field), missing_reason)
 
 
 def require(gpu: GPU, field: str, purpose: str) -> float:

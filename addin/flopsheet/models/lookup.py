@@ -19,6 +19,7 @@ import difflib
 import functools
 import re
 
+from flopsheet.csvtable import label_index, labels
 from flopsheet.errors import FlopsheetError
 from flopsheet.models.table import Model, all_models
 
@@ -68,16 +69,11 @@ def _stem(key: str) -> str:
 @functools.lru_cache(maxsize=1)
 def _index() -> tuple[dict[str, Model], dict[str, tuple[str, ...]]]:
     """key -> row, and key -> the numbers of the label it came from."""
-    index: dict[str, Model] = {}
     numbers: dict[str, tuple[str, ...]] = {}
     for model in all_models():
-        for label in (model.name, model.full_name, *model.aliases):
-            key = _key(label)
-            other = index.setdefault(key, model)
-            if other is not model:
-                raise FlopsheetError(f'catalog bug: "{label}" names both {other.name} and {model.name}')
-            numbers.setdefault(key, _numbers(label))
-    return index, numbers
+        for label in labels(model):
+            numbers.setdefault(_key(label), _numbers(label))
+    return label_index(all_models(), _key), numbers
 
 
 def names() -> list[str]:

@@ -1,6 +1,5 @@
-"""The model row (`Model`) and loading the shipped models.csv.
-
-Mirrors the GPU catalog (flopsheet/catalog/model.py): every figure comes from a primary source
+"""The model row (`Model`) and loading the shipped models.csv (read as the GPU catalog is, by
+flopsheet.csvtable): every figure comes from a primary source
 named in the row's `source`; a figure the sources do not give is left EMPTY and listed in
 `not_published` (the developer did not publish it) or `unconfirmed` (it may be public but was
 not confirmed from a primary source), with the detail in `notes`. The only other empty figures
@@ -11,19 +10,21 @@ so a guess cannot pass for a published value and a gap cannot pass silently.
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 from dataclasses import dataclass
-from importlib import resources
 
+from flopsheet.csvtable import Table, check_listed_empty
 from flopsheet.errors import FlopsheetError
 from flopsheet.models.fields import ATTENTION_KINDS, FIELDS, MLA_FIELDS, MOE_FIELDS, SLIDING_FIELDS
 
-_INT_COLS = tuple(f for f, s in FIELDS.items() if s.numeric and s.unit in ("count", "tokens", "year"))
-_FLOAT_COLS = tuple(f for f, s in FIELDS.items() if s.numeric and f not in _INT_COLS)
-_TEXT_COLS = ("family", "developer", "attention", "training_hardware", "source", "confidence", "full_name", "notes")
-_LIST_COLS = ("unconfirmed", "not_published", "aliases")
+_INTS = tuple(f for f, s in FIELDS.items() if s.numeric and s.unit in ("count", "tokens", "year"))
+TABLE = Table(
+    "flopsheet.models", "models.csv",
+    ints=_INTS,
+    floats=tuple(f for f, s in FIELDS.items() if s.numeric and f not in _INTS),
+    texts=("family", "developer", "attention", "training_hardware", "source", "confidence", "full_name", "notes"),
+    publisher="developer", unconfirmed="unconfirmed in primary sources",
+)
 
 
 @dataclass(frozen=True)
@@ -85,26 +86,11 @@ def structural_reason(model: Model, field: str) -> str | None:
     return None
 
 
-def _number(text: str, col: str, integer: bool) -> float | int | None:
-    if not text:
-        return None
-    value = float(text)
-    if integer:
-        if value != int(value):
-            raise ValueError(f"{col} must be a whole number (got {text})")
-        return int(value)
-    return value
-
-
 def _check(model: Model) -> None:
     where = f"models.csv row {model.name}"
     if model.attention not in ATTENTION_KINDS:
         raise FlopsheetError(f"{where}: attention must be one of {', '.join(ATTENTION_KINDS)} (got {model.attention!r})")
-    for field in model.unconfirmed + model.not_published:
-        if field not in FIELDS:
-            raise FlopsheetError(f"{where}: {field} listed as missing is not a field")
-        if getattr(model, field) not in (None, ""):
-            raise FlopsheetError(f"{where}: {field} is listed as missing but has a value")
+    check_listed_empty(model, FIELDS, where, model.unconfirmed + model.not_published)
     # Every empty figure has a reason: listed as missing, or structurally not applicable.
     listed = set(model.unconfirmed) | set(model.not_published)
     for field, _spec in FIELDS.items():
@@ -119,19 +105,7 @@ def _check(model: Model) -> None:
 
 
 def _parse_row(raw: dict[str, str], line: int) -> Model:
-    values: dict[str, object] = {"name": raw["name"].strip()}
-    try:
-        for col in _INT_COLS:
-            values[col] = _number(raw[col].strip(), col, integer=True)
-        for col in _FLOAT_COLS:
-            values[col] = _number(raw[col].strip(), col, integer=False)
-    except ValueError as exc:
-        raise FlopsheetError(f"catalog models.csv line {line}: {exc}") from None
-    for col in _TEXT_COLS:
-        values[col] = raw[col].strip()
-    for col in _LIST_COLS:
-        values[col] = tuple(s.strip() for s in raw[col].split(";") if s.strip())
-    model = Model(**values)
+    model = Model(**TABLE.parse(raw, line))
     _check(model)
     return model
 
@@ -139,6 +113,4 @@ def _parse_row(raw: dict[str, str], line: int) -> Model:
 @functools.lru_cache(maxsize=1)
 def all_models() -> tuple[Model, ...]:
     """Every catalog row, in catalog order."""
-    text = resources.files("flopsheet.models").joinpath("models.csv").read_text("utf-8")
-    reader = csv.DictReader(io.StringIO(text))
-    return tuple(_parse_row(raw, i) for i, raw in enumerate(reader, start=2))
+    return TABLE.read(_parse_row)

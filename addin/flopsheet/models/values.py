@@ -6,34 +6,23 @@ Every miss says WHY the figure is absent (not published / unconfirmed / not appl
 
 from __future__ import annotations
 
+from flopsheet import csvtable
 from flopsheet.errors import FlopsheetError
 from flopsheet.models.fields import FIELDS
 from flopsheet.models.lookup import resolve
-from flopsheet.models.table import Model, structural_reason
-
-_FIELD_LIST = ", ".join(FIELDS)
+from flopsheet.models.table import TABLE, Model, structural_reason
 
 
 def field_name(name: str | None) -> str:
     """A user-typed field name in canonical form, or FlopsheetError listing the fields."""
-    key = name.strip().lower() if isinstance(name, str) else None
-    if key in FIELDS:
-        return key
-    shown = name.strip() if isinstance(name, str) else name
-    raise FlopsheetError(f'field must be one of {_FIELD_LIST} (got "{shown}")', arg="field")
+    return csvtable.field_name(name, FIELDS)
 
 
 def missing_reason(model: Model, field: str) -> str:
     """Why a field of this row is empty, as a short phrase."""
-    structural = structural_reason(model, field)
-    if field in model.not_published:
-        reason = "not published by the developer"
-    elif field in model.unconfirmed:
-        reason = "unconfirmed in primary sources"
-    elif structural:
-        return structural
-    else:
-        return "not recorded"
+    reason = TABLE.why_missing(model, field)
+    if reason is None:
+        return structural_reason(model, field) or "not recorded"
     return f"{reason}; see its notes" if model.notes else reason
 
 
@@ -42,14 +31,7 @@ def field(model: Model | str, name: str) -> float | int | str:
 
     `model` may be a row or a name (resolved as `resolve` does).
     """
-    row = resolve(model)
-    key = field_name(name)
-    value = getattr(row, key)
-    if value is None or value == "":
-        raise FlopsheetError(
-            f'field "{key}": {row.name} has no {key} in the catalog ({missing_reason(row, key)})', arg="field"
-        )
-    return value
+    return csvtable.figure(resolve(model), field_name(name), missing_reason)
 
 
 def require(model: Model, name: str, purpose: str) -> float:
