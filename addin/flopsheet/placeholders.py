@@ -2,8 +2,9 @@
 
 Used wherever flopsheet writes a formula from a pattern:
 - function twins (flopsheet.handoff.twins): `{mfu}` an argument, `{peak}` the GPU's peak,
-  `{gpu:memory_gb}` a catalog figure of the `gpu` argument; `[[...]]` marks a part dropped
-  when its optional arguments are omitted (twins only);
+  `{gpu:memory_gb}` a catalog figure of the `gpu` argument, `{model:layers}` one of the catalog
+  model a model argument names; `[[A||B]]` marks a part dropped (B in its place) when it reads a
+  model and the call names none, or when its optional arguments are omitted (twins only);
 - template sheets (flopsheet.template.layout): `{key}` a cell this sheet placed under `key`,
   `{Seed check:key}` one another sheet placed; the Training sheet's row formulas, `{gpu}`
   this row's cell of the gpu column.

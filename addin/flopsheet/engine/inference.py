@@ -313,47 +313,6 @@ SERVING_FITS = Condition("gpus", _room, _room_message)
 LATENCY = Condition("latency_ms", _latency_met, _latency_message)
 
 
-def _step_within(params, peak_tflops, bandwidth_tbs, bytes_per_param, gpus, kv_gb_per_sequence, bw_efficiency, mfu,
-                 total_params, expert_share, layers, d_model, interconnect_gbs, allreduce_us, latency_ms):
-    """For one number each: `b -> decode_ms_unchecked(..., b, ..., b * kv_gb_per_sequence, ...) <= latency_ms`
-    with what does not depend on the batch worked out once (largest_batch's bisection asks ~19
-    times). The same expressions, in the same order, as decode_ms_unchecked, weights_read and comm_seconds
-    (tests compare the two bit for bit); None where a plain float's rules could differ from numpy's
-    (a zero divisor raises in Python) or an argument is not a plain float: then decode_ms_unchecked runs."""
-    layers = 0.0 if layers is None else layers
-    d_model = 0.0 if d_model is None else d_model
-    link = 0.0 if interconnect_gbs is None else interconnect_gbs
-    total_params = 0.0 if total_params is None else total_params
-    numbers = (params, peak_tflops, bandwidth_tbs, bytes_per_param, gpus, kv_gb_per_sequence, bw_efficiency, mfu,
-               total_params, expert_share, layers, d_model, link, allreduce_us, latency_ms)
-    if any(type(x) is not float for x in numbers):
-        return None
-    bytes_s = gpus * bandwidth_tbs * 1e12 * bw_efficiency
-    flops_s = gpus * peak_tflops * 1e12 * mfu
-    if not (bytes_s > 0 and flops_s > 0):
-        return None
-    total = total_params if total_params > 0 else params
-    moe = expert_share > 0
-    routed = (total - params) / (1.0 - (expert_share if expert_share < 1 else 0.5)) if moe else 0.0
-    two_params = 2.0 * params
-    parallel = (gpus > 1) and (layers > 0)
-    link = link / 2.0 * 1e9
-    link = link if link > 0 else math.inf
-    ring = 2.0 * (gpus - 1) / gpus
-    once_s = allreduce_us * 1e-6
-    power = np.power
-
-    def within(b: float) -> bool:
-        # weights_read: the ufunc's power, as for the numpy batch decode_ms_unchecked was given
-        read = total - routed + routed * (1.0 - float(power(1.0 - expert_share, b))) if moe else total
-        memory_s = (read * bytes_per_param + b * kv_gb_per_sequence * 1e9) / bytes_s
-        compute_s = two_params * b / flops_s
-        comm_s = 2.0 * layers * (once_s + ring * b * d_model * ACTIVATION_BYTES / link) if parallel else 0.0
-        slower = math.nan if memory_s != memory_s or compute_s != compute_s else max(memory_s, compute_s)
-        return (slower + comm_s) * 1e3 <= latency_ms
-    return within
-
-
 def largest_batch(params, peak_tflops, bandwidth_tbs, memory_gb, bytes_per_param, gpus, bw_efficiency, mfu,
                   total_params, expert_share, layers, d_model, interconnect_gbs, allreduce_us, kv_gb_per_sequence,
                   latency_ms, cap=65536.0):
@@ -371,17 +330,13 @@ def largest_batch(params, peak_tflops, bandwidth_tbs, memory_gb, bytes_per_param
             by_memory = np.floor(free / kv_gb_per_sequence) if kv_gb_per_sequence > 0 else np.float64(cap)
             top = by_memory if by_memory != by_memory else np.float64(1.0 if by_memory < 1.0 else
                                                                       cap if by_memory > cap else by_memory)
-            within = _step_within(params, peak_tflops, bandwidth_tbs, bytes_per_param, gpus, kv_gb_per_sequence,
-                                  bw_efficiency, mfu, total_params, expert_share, layers, d_model, interconnect_gbs,
-                                  allreduce_us, latency_ms)
-            number = float if within else np.float64  # the batch as _step_within or decode_ms_unchecked takes it
-            test = within or ok
+            number = np.float64  # weights_read then takes the ufunc power, as the array path does
             hi, lo = number(top), number(1.0)
-            hi_ok = test(hi)
+            hi_ok = ok(hi)
             for _ in range(int(np.log2(cap)) + 2):
                 mid = lo + hi + 1
                 mid = number(math.floor(mid / 2)) if math.isfinite(mid) else mid / 2
-                if test(mid):
+                if ok(mid):
                     lo = mid
                 else:
                     hi = mid - 1

@@ -280,7 +280,7 @@ TRAIN_COST_AMORTISED = Function(
     twin="{flops}/({peak}*1E12*{mfu}*{goodput}*3600)*" + _TCO,  # GPU_HOURS' twin (training.py) x TCO
 )
 
-# Twins cover plain parameter counts (dense, no all-reduce term), as DECODE_MS' and TTFT_SECONDS':
+# The twin is DECODE_MS' and TTFT_SECONDS' (a plain count or a catalog model, functions/inference.py):
 # output at their decode step, input at their prefill of batch x prompt_tokens tokens.
 _OUT = "{gpus}*{usd_per_gpu_hour}/({batch}/" + STEP_MS + "*1E3*3600*{load})*1E6"
 _IN = "{gpus}*{usd_per_gpu_hour}/({prompt_tokens}*{batch}/" + PREFILL_S + "*3600*{load})*1E6"

@@ -43,36 +43,63 @@ _TAIL = (BW_EFFICIENCY, MFU, PRECISION, ALLREDUCE_US)
 _DECODE_ARGS = (SERVED_PARAMS, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB) + _TAIL
 
 
-# Native twins (flopsheet.handoff.twins), in the engine's operation order. Tensor-parallel
-# decode step: the slower of reading weights + KV cache and computing 2*params*batch FLOPs.
-_MEMORY_S = "({params}*{bytes_per_param}+{kv_gb}*1E9)/({gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency})"
-_COMPUTE_S = "2*{params}*{batch}/({gpus}*{peak}*1E12*{mfu})"
+# Native twins (flopsheet.handoff.twins), in the engine's operation order and its general form:
+# {model:x} is a figure of the catalog model `params` names (its active parameters are {params});
+# a [[...]] section that reads one is dropped for a plain parameter count, where the engine's
+# model terms vanish (dense: every weight read; no all-reduces; no attention term), and
+# [[A||B]] is A with a catalog model, B without. One text serves both forms.
+_BYTES_S = "({gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency})"  # bytes/s the tensor-parallel GPUs read
+_FLOPS_S = "({gpus}*{peak}*1E12*{mfu})"  # FLOP/s they compute
+
+
+def _read(tokens: str) -> str:
+    """engine.inference.weights_read: a dense model reads every weight; a mixture of experts its
+    shared weights and each routed expert some token of `tokens` picks: total - routed x
+    (1-share)^tokens, routed = (total - active) / (1-share). The power would underflow (an error
+    in LibreOffice) at a long prompt: its exponent stops where the term is below 1E-260 of the
+    weights, far under the 1E-9 the copy keeps (a dense model, share 0, reads the total)."""
+    return ("[[({model:total_params}-({model:total_params}-{params})*(1-{model:share})"
+            "^MIN(" + tokens + "-1,600/MAX(-LN(1-{model:share}),1E-300)))||{params}]]")
+
+
+def _comm(tokens: str) -> str:
+    """engine.inference.comm_seconds: two all-reduces per layer over one direction of the link."""
+    return ("IF({gpus}>1,2*{model:layers}*({allreduce_us}*1E-6+2*({gpus}-1)/{gpus}*(" + tokens + ")*{model:d_model}"
+            "*2/({gpu:interconnect_gbs}/2*1E9)),0)")
+
+
 STEP_MS = "{step:step_ms}"
-STEPS = (("memory_s", "decode step reading weights and KV cache (s)", _MEMORY_S),
-          ("compute_s", "decode step computing (s)", _COMPUTE_S),
-          ("step_ms", "decode step, the slower of the two (ms)",
-           "IF({step:memory_s}>={step:compute_s},{step:memory_s},{step:compute_s})*1E3"))
+STEPS = (("memory_s", "decode step reading weights and KV cache (s)",
+          "(" + _read("{batch}") + "*{bytes_per_param}+{kv_gb}*1E9)/" + _BYTES_S),
+         ("compute_s", "decode step computing (s)", "2*{params}*{batch}/" + _FLOPS_S),
+         ("comm_b", "all-reduces of a decode step (s)", _comm("{batch}")),
+         ("step_ms", "decode step, the slower of the two (ms)",
+          "(IF({step:memory_s}>={step:compute_s},{step:memory_s},{step:compute_s})[[+{step:comm_b}]])*1E3"))
 
 
 def fits_twin(value: str) -> str:
-    """The engine's FITS condition (`fits_step`): weights + KV cache fit in the GPUs' memory, else
-    #N/A. Twins cover plain parameter counts (dense, no all-reduce term); a model name is an error."""
+    """The engine's FITS condition (`fits_step`): weights + KV cache fit in the GPUs' memory, else #N/A."""
     return "IF({step:fits}," + value + ",NA())"
 
 
 def fits_step(kv: str = "{kv_gb}") -> tuple:
     return (("fits", "weights + KV cache fit in the GPUs' memory",
-             "{params}*{bytes_per_param}/1E9+" + kv + "<={gpus}*{gpu:memory_gb}"),)
+             "[[{model:total_params}||{params}]]*{bytes_per_param}/1E9+" + kv + "<={gpus}*{gpu:memory_gb}"),)
 
 
-# Prefill: the slower of its FLOPs and reading the weights once (a plain count: no attention term).
-_PREFILL_C = "2*{params}*{prompt_tokens}*{batch}/({gpus}*{peak}*1E12*{mfu})"
-_PREFILL_M = "{params}*{bytes_per_param}/({gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency})"
+# Prefill: the slower of its FLOPs (with causal attention for a catalog model) and reading the
+# weights its tokens touch once, plus all-reduces over every prompt token.
 PREFILL_S = "{step:prefill_s}"
-PREFILL_STEPS = (("prefill_c", "prefill computing (s)", _PREFILL_C),
-                  ("prefill_m", "prefill reading the weights once (s)", _PREFILL_M),
-                  ("prefill_s", "prefill, the slower of the two (s)",
-                   "IF({step:prefill_c}>={step:prefill_m},{step:prefill_c},{step:prefill_m})"))
+PREFILL_STEPS = (
+    ("attn", "causal attention FLOPs of one prompt",
+     "2*{model:layers}*{model:heads}*{model:head_dim}*{prompt_tokens}^2"),
+    ("prefill_c", "prefill computing (s)",
+     "(2*{params}*{prompt_tokens}[[+{step:attn}]])*{batch}/" + _FLOPS_S),
+    ("prefill_m", "prefill reading the weights once (s)",
+     _read("{prompt_tokens}*{batch}") + "*{bytes_per_param}/" + _BYTES_S),
+    ("comm_p", "all-reduces of prefill (s)", _comm("{prompt_tokens}*{batch}")),
+    ("prefill_s", "prefill, the slower of the two (s)",
+     "IF({step:prefill_c}>={step:prefill_m},{step:prefill_c},{step:prefill_m})[[+{step:comm_p}]]"))
 
 
 INFER_FLOPS = Function(
@@ -84,9 +111,14 @@ INFER_FLOPS = Function(
     source="Kaplan et al. 2020, §2.1 (2N FLOPs per token forward); causal attention 2*L*d per key pair",
     example=("175B", 20, 300),
     formula=engine.infer_flops,
+    # the attention term: layers and d_model typed, else (params naming a catalog model) its own shape
     twin='2*{params}*({prompt_tokens}+{output_tokens})[[+IF(({layers}="")*({d_model}=""),0,'
          'IF(({layers}<>"")*({d_model}<>""),2*{layers}*{d_model}*{prompt_tokens}*{prompt_tokens}'
-         '+4*{layers}*{d_model}*({output_tokens}*{prompt_tokens}+{output_tokens}*({output_tokens}-1)/2),NA()))]]',
+         '+4*{layers}*{d_model}*({output_tokens}*{prompt_tokens}+{output_tokens}*({output_tokens}-1)/2),NA()))]]'
+         '[[+IF(({layers}="")*({d_model}=""),2*{step:width}*{prompt_tokens}^2+4*{step:width}'
+         '*({output_tokens}*{prompt_tokens}+{output_tokens}*({output_tokens}-1)/2),0)]]',
+    twin_steps=(("width", "attention width: layers x heads x head_dim of the model",
+                 "{model:layers}*{model:heads}*{model:head_dim}"),),
 )
 
 INFER_SECONDS = Function(

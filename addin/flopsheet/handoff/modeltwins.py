@@ -1,54 +1,59 @@
-"""Twins of calls whose model argument names a catalog model (=DECODE_MS("DeepSeek-V3",...)).
+"""The figures of a catalog model a twin reads when a call's model argument names one
+(=DECODE_MS("DeepSeek-V3",...)): `{model:x}` in a function's twin (flopsheet.handoff.twins).
 
-A function's declared twin is its plain-number form, where a model's other figures are neutral
-(no experts, no all-reduces, no attention term). With a model name the engine reads more
-(flopsheet.engine.inference): the weights a batch touches (`weights_read`), two all-reduces per
-layer (`comm_seconds`), causal attention in prefill (`prefill_s_unchecked`), and for KV_CACHE_GB the
-architecture's own cache (`memory.model_kv_cache_gb`). The formulas here are those engine
-formulas written out, every figure looked up on the workbook's Models sheet by the canonical
-name the model resolves to at hand-off time (so an edit on the Models sheet flows through).
-When the name sits in a cell, the twin also tests that the cell still names that model: another
-name there is #N/A (run the hand-off again), never a number computed for the wrong model.
+A function's twin is written once, in the engine's general form (functions/inference.py): the
+weights a batch touches (`weights_read`), two all-reduces per layer (`comm_seconds`), causal
+attention in prefill; for a plain parameter count the sections reading model figures drop out.
+Here each figure is looked up on the workbook's Models sheet by the canonical name the model
+resolves to at hand-off time (so an edit on the Models sheet flows through). When the name sits
+in a cell, the twin also tests that the cell still names that model: another name there is
+#N/A (run the hand-off again), never a number computed for the wrong model. KV_CACHE_GB's model
+form (its own declaration, functions.inference.MODEL_FORMS) reads the cache's shape here.
 
-SERVING_GPUS has no model form here (its largest batch is a search over MoE reads): such a
-call keeps the add-in's value.
+A function whose twin does not read the model's figures (SERVING_GPUS: its largest batch is a
+search over MoE reads) has no model form: such a call keeps the add-in's value.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flopsheet import models as catalog_models
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions import Function
+from flopsheet.functions.inference import MODEL_FORMS
 from flopsheet.handoff import modelsheet
 from flopsheet.handoff.gpusheet import Table
 from flopsheet.handoff.twins import (
     LIMIT,
     MAX_FORMULA,
-    OMITTED,
     Expr,
+    Hoister,
     TwinCall,
     Untranslatable,
     Value,
     blank_literal,
+    checked_name,
+    has_model_form,
     hoisted,
     paren,
     plain_text_test,
     text,
 )
 
-_S = "({gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency})"  # bytes/s the tensor-parallel GPUs read
-_C = "({gpus}*{peak}*1E12*{mfu})"  # FLOP/s they compute
-FORMS = ("DECODE_MS", "TOKENS_PER_SECOND", "TTFT_SECONDS", "RESPONSE_SECONDS", "INFER_FLOPS", "KV_CACHE_GB",
-         "COST_PER_MTOK")
 
-
-class _Figures:
+class Figures:
     """One model's figures on the Models sheet: literal VLOOKUPs, or (cell mode, `hoist`) the
     Workings cells of its row and of each figure."""
 
-    def __init__(self, table: Table, row, hoist=None):
+    def __init__(self, table: Table, row, hoist: Hoister | None = None):
         self.table, self.row, self.hoist = table, row, hoist
         self.label = row.name if row is not None else "the model"
+        self.blank_ok: set[str] = set()  # cells whose blank means "none" (no window), not a blank input
+
+    def argument(self, a) -> Value:
+        """The model argument itself: the figure the model stands for ({params}: active parameters)."""
+        return Value(self(a.model_field), float(getattr(self.row, a.model_field)))
 
     def __call__(self, fld: str) -> str:
         if not self.table.has(fld):
@@ -68,23 +73,25 @@ class _Figures:
         return self.hoist(f"share of experts each token uses ({self.row.name})", share) if self.hoist else share
 
 
-class _RowFigures(_Figures):
+class RowFigures(Figures):
     """Cell mode, a model named in a cell: its figures read from the Models sheet row the cell's
     text names NOW (a model added below the table, or another catalog model typed later, is
     computed as its own row says: no figure is taken from the catalog at hand-off time)."""
 
-    def __init__(self, table: Table, call: TwinCall, cell: str):
-        super().__init__(table, None, call.hoist)
-        self.call = call
-        name = call._checked_name(cell, "model")
-        self.at = call.hoist(f"row of the model on {table.sheet}",
-                             f'IF(ISNUMBER({name})+({name}=""),NA(),{table.row_of(name, False, modelsheet.NORMALISE)})')
+    def __init__(self, table: Table, hoist: Hoister, cell: str):
+        super().__init__(table, None, hoist)
+        name = checked_name(hoist, cell, "model")
+        self.at = hoist(f"row of the model on {table.sheet}",
+                        f'IF(ISNUMBER({name})+({name}=""),NA(),{table.row_of(name, False, modelsheet.NORMALISE)})')
+
+    def argument(self, a) -> Value:
+        return Value(self(a.model_field), None, runtime=True, label=f"{a.name}: the model's {a.model_field}, checked")
 
     def raw(self, fld: str) -> str:
         if not self.table.has(fld):
             raise Untranslatable(f'the Models sheet has no "{fld}" column')
         m = self.hoist(f"{fld} of {self.label} ({self.table.sheet} sheet, as typed)", self.table.figure(fld, self.at))
-        self.call.blank_ok.add(m)  # an empty figure here means "none" (no window, no MLA): not a blank row
+        self.blank_ok.add(m)  # an empty figure here means "none" (no window, no MLA): not a blank row
         return m
 
     def __call__(self, fld: str) -> str:
@@ -99,83 +106,7 @@ class _RowFigures(_Figures):
                           f"IFERROR({self('experts_per_token')}/{self('experts')},0)")
 
 
-def _decode_terms(f: _Figures):
-    """(steps, decode step ms, prefill s, fits): the engine's terms as named steps (Function.twin_steps'
-    form: a Workings cell each in cell mode, in place otherwise)."""
-    total, share, layers, width = f("total_params"), f.share(), f("layers"), f("d_model")
-
-    def read(tokens: str) -> str:  # engine.inference.weights_read: T - routed x (1 - share)^tokens
-        if share == "0":
-            return total
-        if isinstance(f, _RowFigures):  # dense (share 0) reads every weight, as the formula gives at 0
-            return (f"IF({share}=0,{total},{total}-({total}-{{params}})/(1-{share})*(1-{share})"
-                    f"^MIN({tokens},600/-LN(1-{share})))")
-        # (1-share)^tokens underflows (an error in LibreOffice) at a long prompt: the exponent is
-        # capped where the term is below 1E-260 of the weights, far under the 1E-9 the copy keeps.
-        return f"({total}-({total}-{{params}})/(1-{share})*(1-{share})^MIN({tokens},600/-LN(1-{share})))"
-
-    def comm(tokens: str) -> str:  # engine.inference.comm_seconds: two all-reduces per layer
-        return (f"IF({{gpus}}>1,2*{layers}*({{allreduce_us}}*1E-6+2*({{gpus}}-1)/{{gpus}}*({tokens})*{width}*2"
-                f"/({{gpu:interconnect_gbs}}/2*1E9)),0)")
-
-    attn = f"2*{layers}*{f('heads')}*{f('head_dim')}*{{prompt_tokens}}^2"
-    steps = [
-        ("read_b", "weights a decode step reads (MoE: the experts the batch touches)", read("{batch}")),
-        ("comm_b", "all-reduces of a decode step (s)", comm("{batch}")),
-        ("read_p", "weights prefill reads", read("{prompt_tokens}*{batch}")),
-        ("comm_p", "all-reduces of prefill (s)", comm("{prompt_tokens}*{batch}")),
-        ("attn", "causal attention FLOPs of one prompt", attn),
-        ("prefill_s", "prefill: the slower of computing and reading, plus all-reduces (s)",
-         f"MAX((2*{{params}}*{{prompt_tokens}}+{{step:attn}})*{{batch}}/{_C},{{step:read_p}}*{{bytes_per_param}}/{_S})"
-         "+{step:comm_p}"),
-    ]
-
-    def decode_ms(kv: str) -> str:
-        key = "step_ms" if kv == "{kv_gb}" else "step_ms_" + str(len(steps))
-        steps.append((key, "decode step: the slower of reading and computing, plus all-reduces (ms)",
-                      f"(MAX(({{step:read_b}}*{{bytes_per_param}}+{kv}*1E9)/{_S},2*{{params}}*{{batch}}/{_C})"
-                      "+{step:comm_b})*1E3"))
-        return "{step:" + key + "}"
-
-    def fits(kv: str, x: str) -> str:
-        key = "fits_" + str(len(steps))
-        steps.append((key, "the whole model and KV cache fit in the GPUs' memory",
-                      f"{total}*{{bytes_per_param}}/1E9+{kv}<={{gpus}}*{{gpu:memory_gb}}"))
-        return f"IF({{step:{key}}},{x},NA())"
-
-    return steps, decode_ms, "{step:prefill_s}", fits
-
-
-def _template(fn: Function, f: _Figures, given: dict) -> tuple[str, tuple]:
-    if fn.name == "INFER_FLOPS":
-        if not (blank_literal(given.get("layers", OMITTED)) and blank_literal(given.get("d_model", OMITTED))):
-            raise Untranslatable("layers and d_model typed beside a model name")
-        ad = f"{f('layers')}*{f('heads')}*{f('head_dim')}"
-        return ("2*{params}*({prompt_tokens}+{output_tokens})+2*{step:width}*{prompt_tokens}^2+4*{step:width}"
-                "*({output_tokens}*{prompt_tokens}+{output_tokens}*({output_tokens}-1)/2)"), (
-            ("width", f"attention width: layers x heads x head_dim of {f.label}", ad),)
-    steps, decode_ms, prefill_s, fits = _decode_terms(f)
-    kv = "{kv_gb}"
-    if fn.name == "DECODE_MS":
-        out = fits(kv, decode_ms(kv))
-    elif fn.name == "TOKENS_PER_SECOND":
-        out = fits(kv, "{batch}/" + decode_ms(kv) + "*1E3")
-    elif fn.name == "TTFT_SECONDS":
-        out = fits("0", prefill_s)
-    elif fn.name == "RESPONSE_SECONDS":
-        out = fits(kv, prefill_s + "+{output_tokens}*" + decode_ms(kv) + "/1E3")
-    elif fn.name == "COST_PER_MTOK":  # engine.economics._cost_per_mtok on the model's decode step and prefill
-        steps.append(("output_usd", "USD per million output tokens",
-                      "{gpus}*{usd_per_gpu_hour}/({batch}/(" + decode_ms(kv) + "/1E3)*3600*{load})*1E6"))
-        steps.append(("input_usd", "USD per million input tokens",
-                      "{gpus}*{usd_per_gpu_hour}/({prompt_tokens}*{batch}/" + prefill_s + "*3600*{load})*1E6"))
-        out = fits(kv, "{kind}*{step:output_usd}+(1-{kind})*{step:input_usd}")
-    else:
-        raise Untranslatable(f"{fn.name} has no model-name twin")
-    return out, tuple(steps)
-
-
-def _kv_template(f: _Figures) -> str:
+def _kv_template(f: Figures) -> str:
     """memory.model_kv_cache_gb on the catalog row's own shape (MLA latent, windowed layers)."""
     row = f.row
     try:  # the figures Python needs: a missing one is Python's error, so the call keeps its value
@@ -195,7 +126,7 @@ def _kv_template(f: _Figures) -> str:
     return f"{values}*{{bytes_per_value}}*{held}*{{batch}}/1E9*IF({{gpus}}>{kvh},{{gpus}},{kvh})/{kvh}"
 
 
-def _kv_row_template(f: _RowFigures):
+def _kv_row_template(f: RowFigures):
     """_kv_template for a model named in a cell: the shape decided in the sheet from its row (MLA
     latent or KV heads; windowed layers when it has a window, or its 'Empty because' names one, as
     models.derived and functions._model.model_figure decide in Python)."""
@@ -217,35 +148,22 @@ def render(fn: Function, args: list[Expr], table: Table | None, models: Table, n
            names: dict | None = None, strict: bool = False) -> str:
     """The twin of `fn(*args)` whose first argument (a literal, or the cell `args[0]`) names
     catalog model `name`; Untranslatable when there is none. `hoist`: cell mode (twins.render)."""
-    if fn.name not in FORMS:
+    form = MODEL_FORMS.get(fn.name)  # a function whose model form is a declaration of its own
+    if form is None and not has_model_form(fn):
         raise Untranslatable(f"{fn.name} has no model-name twin (its value is kept)")
     try:
         row = catalog_models.resolve(name)
     except FlopsheetError as err:
         raise Untranslatable(err.message) from None
     by_row = hoist is not None and args[0].kind == "ref" and models.key_col is not None
-    f = _Figures(models, row, hoist)
-    steps = ()
-    kv_fn = None
-    if fn.name == "KV_CACHE_GB":
-        from flopsheet.functions.inference import MODEL_FORMS
-        if len(args) > 5 and any(not blank_literal(a) for a in args[5:]):
-            raise Untranslatable("with a model name KV_CACHE_GB takes at most 5 arguments")
-        kv_fn, args = MODEL_FORMS["KV_CACHE_GB"], list(args[:5])
-    call = TwinCall(kv_fn or fn, list(args), table, True, models, hoist, names)
-    if by_row:  # cell mode, the name in a cell: every figure from the row the cell names now
-        f = _RowFigures(models, call, args[0].text)
-    if kv_fn is not None:
-        fn = kv_fn
+    f = RowFigures(models, hoist, args[0].text) if by_row else Figures(models, row, hoist)
+    if form is not None:
+        if len(args) > len(form.args) and any(not blank_literal(a) for a in args[len(form.args):]):
+            raise Untranslatable(f"with a model name {fn.name} takes at most {len(form.args)} arguments")
+        fn, args = form, list(args[:len(form.args)])
         template, steps = _kv_row_template(f) if by_row else (_kv_template(f), ())
-    else:
-        template, steps = _template(fn, f, call.given)
-    call.steps = steps
-    own = next(a for a in fn.args if a.kind == "model")
-    if own.model_field:  # the figure the argument stands for ({params}: active parameters)
-        call.cache[own.name] = Value(f(own.model_field), None if by_row else float(getattr(row, own.model_field)),
-                                      runtime=by_row, label=f"{own.name}: the model's {own.model_field}, checked"
-                                      if by_row else None)
+        fn = replace(fn, twin=template, twin_steps=steps)
+    call = TwinCall(fn, list(args), table, True, models, hoist, names, figures=f, strict=strict)
     models.used = True
     first = args[0]
     same = []
@@ -257,17 +175,16 @@ def render(fn: Function, args: list[Expr], table: Table | None, models: Table, n
             still = f"TRIM({m})={text(row.name)}"
         same = [f"NOT(ISLOGICAL({m}))", "NOT(ISNUMBER(" + m + "))", plain_text_test(m), paren(still)]
     if hoist is not None:
-        call.strict = strict
-        out = hoisted(call, template, LIMIT)
+        out = hoisted(call, fn.twin, LIMIT)
         if same:
-            m = call._checked_name(first.text, "model")
+            m = checked_name(hoist, first.text, "model")
             still = (f"VLOOKUP({modelsheet.NORMALISE.format(m)},{models.whole(models.key_col, models.key_col + 1)},2,FALSE)"
                      if models.key_col is not None else f"TRIM({m})")
             named = hoist(f"the cell still names {row.name} (else #N/A: run the hand-off again)",
                           f"IF(NOT(ISNUMBER({m}))*({still}={text(row.name)}),TRUE,NA())")
             out = f"IF({named},{out},NA())"
         return out
-    value = call.fill(template)
+    value = call.fill(fn.twin)
     tests = same + call.guard()
     out = f"IFERROR(IF({'*'.join(tests)},{value},NA()),NA())" if tests else f"IFERROR({value},NA())"
     if len(out) >= MAX_FORMULA - 100:

@@ -20,6 +20,7 @@ from openpyxl.utils.cell import column_index_from_string, get_column_letter, ran
 
 from flopsheet import excel_io
 from flopsheet.functions import REGISTRY
+from flopsheet.functions.inference import MODEL_FORMS
 from flopsheet.handoff import modeltwins, twins
 from flopsheet.handoff.gpusheet import Table
 from flopsheet.handoff.twins import ErrorValue, Expr, Untranslatable
@@ -407,9 +408,9 @@ class Translator:
 
     def _model_name(self, fn, exprs) -> str | None:
         """The catalog model a call's first argument names, when the function's plain-number
-        twin would not do for it (twins.model_terms; KV_CACHE_GB's model form): a literal name,
+        twin would not do for it (twins.model_terms; a model form of its own, MODEL_FORMS): a literal name,
         or a cell holding one now (the result then depends on the cell: never reused)."""
-        if not exprs or not (twins.model_terms(fn) or fn.name == "KV_CACHE_GB"):
+        if not exprs or not (twins.model_terms(fn) or fn.name in MODEL_FORMS):
             return None
         first, a = exprs[0], fn.args[0]
         if first.kind == "literal":

@@ -7,20 +7,24 @@ placeholders in the project's one template language (flopsheet.placeholders):
                else a look-up on the GPUs sheet (gpusheet.Table);
   {gpu:field}  a catalog field of {gpu} (memory_gb...), or {gpu:field} where `field` is an
                argument naming the field (GPU_SPEC);
-  a model name in a `model` argument (params "DeepSeek-V3"): the figure the argument stands for
-               (active or total parameters; TRAIN_FLOPS' blank tokens: training_tokens), looked
-               up on the workbook's Models sheet (modelsheet.lookup) when the copy has one and
-               the function needs no other figure of the model (see `model_terms`);
-  [[...]]      a part dropped when every optional-without-default argument in it is omitted
-               (TRAIN_FLOPS' attention term), so the common call reads short.
+  {model:x}    a figure of the catalog model the model argument names (layers, total_params,
+               share = experts_per_token / experts), looked up on the workbook's Models sheet
+               (modeltwins.Figures); the model argument itself is then the figure it stands for;
+  a model name in a `model` argument of a twin that reads no {model:x} (WEIGHTS_GB, TRAIN_FLOPS):
+               the figure the argument stands for, looked up on the Models sheet
+               (modelsheet.lookup) when the copy has one (see `model_terms`);
+  [[A||B]]     A, or B when A is dropped: a part reading {model:x} is dropped for a plain number
+               (the engine's model terms vanish there); any other when every optional-without-
+               default argument in it is omitted (TRAIN_FLOPS' attention term). "||B" may be left out.
+One twin text thus serves a plain number and a catalog model alike.
 `render` also guards every argument that is not a literal with the engine's own rule for it
 (`engine._checks.Rule`: `mfu` in (0, 1], counts whole...), so where the Python function returns
 an error text the twin shows #N/A instead of a silently wrong number. Literal arguments are
 checked here, in Python; a call that fails the check is not translated (the caller freezes it).
 
 Only functions that Excel 2010, LibreOffice 7.4 and Google Sheets all know are emitted:
-IF, IFERROR, ISNUMBER, ISLOGICAL, NOT, ISNA, NA, INT, ROUND, ROUNDUP, LOG10, LEN, CLEAN, TRIM, SUBSTITUTE,
-VLOOKUP, MATCH, INDEX, MAX, MIN, ABS, TEXT, LEFT, MID, arithmetic.
+IF, IFERROR, ISNUMBER, ISLOGICAL, NOT, ISNA, NA, N, INT, ROUND, ROUNDUP, LN, LOG10, LEN, CLEAN, TRIM,
+SUBSTITUTE, SEARCH, VLOOKUP, MATCH, INDEX, MAX, MIN, ABS, TEXT, LEFT, MID, arithmetic.
 
 Cell mode (`hoist`, a scalar call in a cell: handoff.workings): each quantity the twin uses (the
 GPU's row on the GPUs sheet, the peak used, an argument used with its default and checks, a
@@ -244,6 +248,16 @@ class Value:
     maybe: bool = False  # cell mode: a plain reference, hoisted only when the formula is long
 
 
+def checked_name(hoist: Hoister, x: str, what: str) -> str:
+    """Cell mode: a Workings cell holding the text (or number) of `x`, or #N/A when it holds
+    a wildcard, a control character or a boolean (see plain_text_test)."""
+    if not _is_plain(x) and not MARKER.fullmatch(x):  # an expression: worked out once, then checked
+        x = hoist(f"{what} as given", x)
+    # x&"": an empty cell is "" (a formula reading it would give 0); a number stays a number
+    return hoist(f"{what} as typed, checked (no wildcards)",
+                 f'IF(ISLOGICAL({x}),NA(),IF(ISNUMBER({x}),{x},IF({plain_text_test(x)},{x}&"",NA())))')
+
+
 def plain_text_test(x: str) -> str:
     """A guard that `x` (a name typed in a cell) holds no wildcard and no control character.
 
@@ -279,17 +293,21 @@ class TwinCall:
     """One rendering: the function, its arguments by name, the GPU table."""
 
     def __init__(self, fn: Function, args: list[Expr], table: Table | None, guard_calls: bool,
-                 models: Table | None = None, hoist=None, names: dict | None = None):
+                 models: Table | None = None, hoist=None, names: dict | None = None, figures=None,
+                 strict: bool = False):
         if len(args) > len(fn.args):
             raise Untranslatable(f"takes at most {len(fn.args)} arguments; got {len(args)}")
         self.fn, self.table, self.guard_calls, self.models = fn, table, guard_calls, models
         self.hoist = hoist  # cell mode: a Hoister (quantities go to Workings cells); None: one formula
         self.names = names or {}  # the workbook's named assumptions: name -> value (defaults point there)
+        # the catalog model the model argument names ({model:x}; modeltwins.Figures), None for a number
+        self.figures = figures
         self.steps_hoisted = False  # cell mode: {step:x} parts become Workings cells in the last fill
-        self.steps = fn.twin_steps  # (key, label, template); modeltwins gives its own
+        self.steps = {k: (label, t) for k, label, t in fn.twin_steps}  # key -> (label, template)
         self.step_markers: set[str] = set()
-        self.blank_ok: set[str] = set()  # cells whose blank is a value, not an input left empty
-        self.strict = False  # cell mode: every checked argument in a Workings cell (a long caller formula)
+        # cells whose blank is a value (a model without a window), not an input left empty
+        self.blank_ok: set[str] = figures.blank_ok if figures is not None else set()
+        self.strict = strict  # cell mode: every checked argument in a Workings cell (a long caller formula)
         self.given = {a.name: (args[i] if i < len(args) else OMITTED) for i, a in enumerate(fn.args)}
         self.spec = {a.name: a for a in fn.args}
         self.cache: dict[str, Value] = {}
@@ -306,6 +324,8 @@ class TwinCall:
             v = self._text(a, e)
         elif a.kind not in ("number", "model"):  # model: a number, or a name looked up (model_arg)
             raise Untranslatable(f"argument {name} ({a.kind}) has no placeholder form")
+        elif a.kind == "model" and self.figures is not None:  # the figure the named model stands for
+            v = self.figures.argument(a)
         elif a.kind == "model" and not blank_literal(e) and (
                 e.kind == "literal" or (e.kind == "ref" and self.models is not None and not model_terms(self.fn))):
             v = self._model_arg(a, e)  # a ref elsewhere is read as a number (a name there: translate freezes)
@@ -439,13 +459,7 @@ class TwinCall:
         return Value(look, runtime=True)
 
     def _checked_name(self, x: str, what: str) -> str:
-        """Cell mode: a Workings cell holding the text (or number) of `x`, or #N/A when it holds
-        a wildcard, a control character or a boolean (see plain_text_test)."""
-        if not _is_plain(x) and not MARKER.fullmatch(x):  # an expression: worked out once, then checked
-            x = self.hoist(f"{what} as given", x)
-        # x&"": an empty cell is "" (a formula reading it would give 0); a number stays a number
-        return self.hoist(f"{what} as typed, checked (no wildcards)",
-                          f'IF(ISLOGICAL({x}),NA(),IF(ISNUMBER({x}),{x},IF({plain_text_test(x)},{x}&"",NA())))')
+        return checked_name(self.hoist, x, what)
 
     def _model_arg(self, a, e: Expr) -> Value:
         kind, m = self._model_name(e, a.name)
@@ -695,6 +709,10 @@ class TwinCall:
             return self.step(sub)
         if name == "const" and sub:
             return Value(self.const(sub))
+        if name == "model" and sub:
+            if self.figures is None:
+                raise Untranslatable(f"{self.fn.name}'s twin reads the model's {sub}: it needs a catalog model")
+            return Value(self.figures.share() if sub == "share" else self.figures(sub))
         if name in self.spec:
             return self.arg(name)
         raise Untranslatable(f"twin placeholder {{{name}}} is not an argument of {self.fn.name}")
@@ -702,10 +720,9 @@ class TwinCall:
     def step(self, key: str) -> Value:
         """`{step:key}`: a named intermediate quantity (Function.twin_steps); a Workings cell in
         the cell-mode formula's last fill, else its text in place."""
-        steps = {k: (label, t) for k, label, t in self.steps}
-        if key not in steps:
+        if key not in self.steps:
             raise Untranslatable(f"twin placeholder {{step:{key}}} is not a step of {self.fn.name}")
-        label, template = steps[key]
+        label, template = self.steps[key]
         body = self.fill(template)
         if self.hoist and self.steps_hoisted:
             # blank while an input is blank (a scenario row not filled in yet), as the inputs' cells are
@@ -721,14 +738,23 @@ class TwinCall:
             return Value(m)
         return Value(body)
 
+    def reads_model(self, template: str) -> bool:
+        """Whether `template` reads a figure of a catalog model ({model:x}), itself or in its steps."""
+        return reads_model(template, self.steps)
+
     def fill(self, template: str) -> str:
         def section(m):
-            names = [n for scope, n in placeholders.placeholders(m.group(1)) if scope is None and n in self.spec]
+            # [[kept||otherwise]]: a section reading a catalog model's figures is kept when the call
+            # names one; any other, unless every optional argument in it is omitted
+            kept, _, otherwise = m.group(1).partition("||")
+            if self.reads_model(kept):
+                return kept if self.figures is not None else otherwise
+            names = [n for scope, n in placeholders.placeholders(kept) if scope is None and n in self.spec]
             # (an argument a catalog model fills, TRAIN_FLOPS' tokens, is not what a section guards)
             optional = [n for n in names if self.spec[n].default is None and not self.spec[n].from_model]
             if optional and all(self.arg(n).omitted for n in optional):
-                return ""
-            return m.group(1)
+                return otherwise
+            return kept
 
         template = _SECTION.sub(section, template)
         # {gpu:memory_gb}: scope "gpu", name "memory_gb" (flopsheet.placeholders)
@@ -885,6 +911,26 @@ def _hoist_value(call: TwinCall, v: Value, makers: list, outer: list) -> None:
     outer.extend(mk(v.text) for mk in makers)
 
 
+def reads_model(template: str, steps: dict) -> bool:
+    """Whether a twin text reads a catalog model's figure ({model:x}), itself or through {step:k}."""
+    seen: set[str] = set()
+    todo = [template]
+    while todo:
+        for scope, name in placeholders.placeholders(todo.pop()):
+            if scope == "model":
+                return True
+            if scope == "step" and name in steps and name not in seen:
+                seen.add(name)
+                todo.append(steps[name][1])
+    return False
+
+
+def has_model_form(fn: Function) -> bool:
+    """Whether `fn`'s twin is written in the engine's general form, a catalog model's figures
+    included, so a model name in its model argument has a twin."""
+    return bool(fn.twin) and reads_model(fn.twin, {k: (label, t) for k, label, t in fn.twin_steps})
+
+
 def model_terms(fn: Function) -> list[str]:
     """Figures of a catalog model, beyond the one its argument stands for, that `fn`'s engine
     formula reads (expert share, layers and width for all-reduces, attention width, the KV
@@ -952,8 +998,7 @@ def render(fn: Function, args: list[Expr], table: Table | None, models: Table | 
         raise Untranslatable(f"{fn.name} has no native twin")
     out = ""
     if hoist is not None:
-        call = TwinCall(fn, args, table, True, models, hoist, names)
-        call.strict = strict
+        call = TwinCall(fn, args, table, True, models, hoist, names, strict=strict)
         out = hoisted(call, fn.twin, LIMIT)
         if estimated_length(out) < MAX_FORMULA - 100:
             return out
