@@ -27,6 +27,9 @@ def tokens_per_unit(unit) -> float:
                          arg="unit")
 
 
+tokens_per_unit.choices = TOKENS_PER_UNIT  # the names it knows, for the twin's lookup table
+
+
 IMAGE_TOKENS = Function(
     name="IMAGE_TOKENS",
     summary="Tokens of an image cut into patch x patch squares; a partial patch still costs a token.",

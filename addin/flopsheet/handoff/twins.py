@@ -40,13 +40,12 @@ import math
 import re
 from dataclasses import dataclass
 
-from flopsheet import catalog, engine, placeholders
+from flopsheet import catalog, placeholders
 from flopsheet.catalog import field_name
 from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import ErrorValue, number_literal, string_literal
 from flopsheet.functions import GPU_FIGURES, GPU_FIGURES_IF_KNOWN, MODEL_FIGURES, REQUIRED, Function
 from flopsheet.functions.inputs import control_free
-from flopsheet.functions.tokens import tokens_per_unit
 from flopsheet.handoff import modelsheet
 from flopsheet.handoff.gpusheet import Table
 from flopsheet.magnitudes import parse_num
@@ -318,9 +317,7 @@ class TwinCall:
         if name in self.cache:
             return self.cache[name]
         a, e = self.spec[name], self.given[name]
-        if a.engine == "tokens_per_unit":  # TEXT_TOKENS' unit: a name or a number of tokens per unit
-            v = self._unit(e)
-        elif a.convert is not None or a.kind == "text":  # COST_PER_MTOK's kind, RANGE_TEXT's unit
+        if a.convert is not None or a.kind == "text":  # TEXT_TOKENS' unit, COST_PER_MTOK's kind, RANGE_TEXT's unit
             v = self._text(a, e)
         elif a.kind not in ("number", "model"):  # model: a number, or a name looked up (model_arg)
             raise Untranslatable(f"argument {name} ({a.kind}) has no placeholder form")
@@ -407,8 +404,13 @@ class TwinCall:
                 raise Untranslatable(err.message) from None
             return Value(number(x), x)
         choices = getattr(a.convert, "choices", None)  # the names a converter knows -> their numbers
-        if choices:
+        if choices:  # a number, or a name looked up; a wildcard, control character or boolean is #N/A
             t = e.text
+            if self.hoist:
+                t = self._checked_name(t, a.name)
+            else:
+                self.text_tests[f"NOT(ISLOGICAL({t}))"] = None
+                self.text_tests[plain_text_test(t)] = None
             table = "{" + ";".join(f"{text(k)},{number(v)}" for k, v in choices.items()) + "}"
             return Value(f'IF(ISNUMBER({t}),{t},VLOOKUP(IF(TRIM({t})="",{text(a.default)},TRIM({t})),{table},2,FALSE))',
                           runtime=True, label=f"{a.name} used (a number, or a name's number)")
@@ -499,25 +501,6 @@ class TwinCall:
             figure = "NA()"
         return Value(f'IF({e.text}="",{figure},{e.text})', None, runtime=True,
                       label=f"{a.name} used (blank: the GPU's {a.fallback})")
-
-    def _unit(self, e: Expr) -> Value:
-        default = self.spec["unit"].default
-        if blank_literal(e) or e.kind == "literal":
-            try:
-                x = tokens_per_unit(default if blank_literal(e) else
-                                    (e.value if not isinstance(e.value, ErrorValue) else None))
-            except FlopsheetError as err:
-                raise Untranslatable(err.message) from None
-            return Value(number(x), x)
-        u = e.text
-        if self.hoist:
-            u = self._checked_name(u, "unit")
-        else:
-            self.text_tests[f"NOT(ISLOGICAL({u}))"] = None
-            self.text_tests[plain_text_test(u)] = None
-        table = "{" + ";".join(f"{text(k)},{number(v)}" for k, v in engine.TOKENS_PER_UNIT.items()) + "}"
-        return Value(f'IF(ISNUMBER({u}),{u},VLOOKUP(IF(TRIM({u})="",{text(default)},TRIM({u})),{table},2,FALSE))',
-                      runtime=True, label="tokens per unit used")
 
     # -- GPUs ------------------------------------------------------------------------------
     def _gpu(self):

@@ -71,7 +71,6 @@ FIXED = {
     "the model has windowed layers": "该模型有滑动窗口层",
     "KV heads each GPU holds a copy of (1 for MLA)": "每张 GPU 各存一份的 KV 头数（MLA 为 1）",
     "token-layers the cache holds": "缓存保存的词元 × 层数",
-    "tokens per unit used": "所用的每单位词元数",
 }
 
 PATTERNS = [
