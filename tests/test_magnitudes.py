@@ -72,7 +72,7 @@ def test_parse_parts_refuses_what_parse_num_refuses(text):
 def test_one_magnitude_grammar():
     """The hand-off formats converted magnitudes from magnitudes.parse_parts, not a second regex
     (issue 11): text parse_num refuses gets no format, whatever a looser pattern would say."""
-    from flopsheet.handoff.magnitudecells import magnitude_format
+    from flopsheet.handoff.formulacells import magnitude_format
 
     assert magnitude_format("5 B") is None  # "5 B" is not a magnitude (the spec's grammar)
     assert magnitude_format("1,234.50K") == '#,##0.00,"K"'

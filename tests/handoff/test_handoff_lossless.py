@@ -22,11 +22,11 @@ import lossless_fixtures as fx
 import pytest
 from defusedxml import ElementTree
 
-from flopsheet.handoff import rawzip
-from flopsheet.handoff.calls import CALLS
+from flopsheet.handoff import package
 from flopsheet.handoff.copy import handoff
+from flopsheet.handoff.formulacells import CALLS
 from flopsheet.handoff.package import Book, Package, local
-from flopsheet.handoff.sheetxml import split_ref
+from flopsheet.handoff.worksheetpart import split_ref
 
 BUILDERS = {"rich": (fx.rich, ".xlsm"), "handmade": (fx.handmade, ".xlsx"), "prefixed": (fx.prefixed, ".xlsx"),
             "strict": (fx.strict, ".xlsx")}
@@ -46,7 +46,7 @@ def built(tmp_path_factory):
 
 def _members(path) -> dict:
     with zipfile.ZipFile(path) as z:
-        return {i.filename: (z.read(i), rawzip.raw_member(z, i)) for i in z.infolist()}
+        return {i.filename: (z.read(i), package.raw_member(z, i)) for i in z.infolist()}
 
 
 @pytest.mark.parametrize("name", list(BUILDERS))

@@ -71,7 +71,7 @@ def test_planned_cells_keep_offsets_and_slots(tmp_path, monkeypatch):
 
 
 def test_formula_store_reads_back_every_formula_in_any_order():
-    from flopsheet.handoff.sheetplan import FormulaStore
+    from flopsheet.handoff.worksheetpart import FormulaStore
 
     store = FormulaStore()
     fs = [b"<f>IFERROR(GPU_DAYS_TWIN(A%d),NA())</f>" % i * (1 + i % 3) for i in range(500)]

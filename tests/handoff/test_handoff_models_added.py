@@ -13,10 +13,10 @@ import xlsxwriter
 
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions import REGISTRY
-from flopsheet.handoff import rawzip
+from flopsheet.handoff import package
 from flopsheet.handoff.copy import handoff
 from flopsheet.handoff.package import Book, Package
-from flopsheet.handoff.sheetxml import split_ref
+from flopsheet.handoff.worksheetpart import split_ref
 
 # (cell, formula, Python value), with A-column cells holding model names: "DeepSeek-V3" in A2,
 # "Llama 3.1 405B" in A3, "Llama 3.1 70B" in A4, a magnitude "70B" in A5, "Kimi K2" in A6.
@@ -134,7 +134,7 @@ def test_parts_not_rewritten_are_byte_identical(copied):
 
     def members(path):
         with zipfile.ZipFile(path) as z:
-            return {i.filename: (z.read(i), rawzip.raw_member(z, i)) for i in z.infolist()}
+            return {i.filename: (z.read(i), package.raw_member(z, i)) for i in z.infolist()}
 
     before, after = members(src), members(dst)
     assert set(after) == (set(before) - set(report.removed)) | set(report.added)

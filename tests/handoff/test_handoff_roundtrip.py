@@ -17,7 +17,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table
 
-from flopsheet.handoff import carry
+from flopsheet.handoff import copy
 from flopsheet.handoff.copy import handoff
 
 PNG = base64.b64decode(  # a 1x1 transparent PNG
@@ -73,7 +73,7 @@ def rich_workbook(path):
 
 def test_everything_is_kept_or_named_before_the_copy_exists(tmp_path):
     src = rich_workbook(tmp_path / "rich.xlsx")
-    before = carry.inventory(src)
+    before = copy.inventory(src)
     assert before["image"] == 1 and before["chart"] == 1 and before["shape or text box"] == 1
     digest = hashlib.sha256(src.read_bytes()).hexdigest()
     out = tmp_path / "copy.xlsx"
@@ -86,7 +86,7 @@ def test_everything_is_kept_or_named_before_the_copy_exists(tmp_path):
     assert hashlib.sha256(src.read_bytes()).hexdigest() == digest  # the input is only read
     assert report.translated == 5
 
-    after = carry.inventory(out)
+    after = copy.inventory(out)
     for kind in ("chart", "comment", "data validation", "conditional format", "defined name", "table", "image",
                  "shape or text box"):
         assert after.get(kind, 0) >= before[kind], f"{kind}: dropped ({warned})"
@@ -113,14 +113,14 @@ def test_losses_are_counted_by_kind():
 
     before = Counter({"image": 2, "chart": 1, "sheet": 3, "VBA project": 1, "comment": 4})
     after = Counter({"chart": 1, "sheet": 3, "comment": 3})
-    assert carry.losses(before, after) == ["1 comment", "2 images"]
-    assert carry.losses(Counter({"sheet": 4}), Counter({"sheet": 3}), Counter({"sheet": 1})) == []
+    assert copy.losses(before, after) == ["1 comment", "2 images"]
+    assert copy.losses(Counter({"sheet": 4}), Counter({"sheet": 3}), Counter({"sheet": 1})) == []
 
 
 @pytest.mark.parametrize("text, fmt", [("175B", '0,,,"B"'), ("1.4T", '0.0,,,,"T"'), ("46.2%", "0.0%"),
                                        ("1,000", "#,##0"), ("7e10", None), ("2.53万", None), ("12", None)])
 def test_magnitude_formats_read_as_typed(text, fmt):
-    from flopsheet.handoff.magnitudecells import magnitude_format
+    from flopsheet.handoff.formulacells import magnitude_format
 
     assert magnitude_format(text) == fmt
 

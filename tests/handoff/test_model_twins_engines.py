@@ -2,7 +2,7 @@
 its arguments in cells and a Models sheet beside them (handoff/modelsheet.py), shows what the
 Python function returns (relative 1e-9), or #N/A where Python returns an error. The model-name
 forms (mixture-of-experts weights read, all-reduces, prefill attention, MLA/GQA/window KV
-caches) are handoff/modeltwins.py; own-figure arguments and MODEL_SPEC are handoff/twins.py."""
+caches), own-figure arguments and MODEL_SPEC are handoff/twins.py."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from twin_cases import BLANK, arguments_in_row, cases_workbook, engine_tests
 
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions import REGISTRY
-from flopsheet.handoff import modelsheet, modeltwins
+from flopsheet.handoff import modelsheet, twins
 from flopsheet.handoff.gpusheet import ensure_table
 from flopsheet.handoff.translate import Translator, _is_model_name
 from flopsheet.handoff.twins import model_terms, render
@@ -75,7 +75,7 @@ def _twin(name, exprs, args, table, models):
     and the plain-number twin would not do."""
     fn = REGISTRY[name]
     if (model_terms(fn) or name == "KV_CACHE_GB") and _is_model_name(args[0], fn.args[0].name):
-        return modeltwins.render(fn, exprs, table, models, args[0].strip())
+        return twins.render_model(fn, exprs, table, models, args[0].strip())
     return render(fn, exprs, table, models)
 
 

@@ -59,7 +59,7 @@ def _read(tokens: str) -> str:
     in LibreOffice) at a long prompt: its exponent stops where the term is below 1E-260 of the
     weights, far under the 1E-9 the copy keeps (a dense model, share 0, reads the total)."""
     return ("[[({model:total_params}-({model:total_params}-{params})*(1-{model:share})"
-            "^MIN(" + tokens + "-1,600/MAX(-LN(1-{model:share}),1E-300)))||{params}]]")
+            "^MIN(" + tokens + "-1,600/(1E-300-LN(1-{model:share}))))||{params}]]")
 
 
 def _comm(tokens: str) -> str:

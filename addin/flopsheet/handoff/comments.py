@@ -17,7 +17,6 @@ import re
 import zipfile
 
 from flopsheet.exceltext import a1
-from flopsheet.handoff import sheetxml
 from flopsheet.handoff.package import rels_part
 
 AUTHOR = "flopsheet"
@@ -25,9 +24,6 @@ COMMENTS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.com
 VML_TYPE = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-# Elements after <legacyDrawing> in CT_Worksheet (ECMA-376 Part 1, 18.3.1.99).
-_AFTER = ("legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts",
-          "extLst")
 
 
 def can_add(sheet_xml: bytes, rels_xml: bytes | None) -> bool:
@@ -55,17 +51,6 @@ def scratch_parts(notes: dict, block: int) -> tuple[bytes, bytes]:
     counter = iter(range(block * 1024 + 1, block * 1024 + 1024 * 64))
     vml = re.sub(rb'id="_x0000_s\d+"', lambda m: b'id="_x0000_s%d"' % next(counter), vml)
     return comments, vml
-
-
-def legacy_drawing(sheet_xml: bytes, pat: sheetxml.Pattern, rid: str) -> bytes:
-    """`sheet_xml` with <legacyDrawing r:id> in its schema position."""
-    el = b"<" + pat.tag("legacyDrawing") + b' xmlns:r="' + R_NS.encode() + b'" r:id="' + rid.encode() + b'"/>'
-    for tag in _AFTER:
-        m = re.search(b"<" + re.escape(pat.tag(tag)) + rb"\b", sheet_xml)
-        if m:
-            return sheet_xml[:m.start()] + el + sheet_xml[m.start():]
-    end = sheet_xml.rindex(b"</" + pat.tag("worksheet") + b">")
-    return sheet_xml[:end] + el + sheet_xml[end:]
 
 
 def relationships(rels_xml: bytes | None, comments_part: str, vml_part: str) -> tuple[bytes, str]:

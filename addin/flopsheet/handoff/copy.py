@@ -1,45 +1,232 @@
 """`handoff(src, dst)`: an add-in-free copy of a workbook that recalculates anywhere.
 
-The copy is the input package with only what must change rewritten (issue 12): a workbook
+The copy is the input package with only what must change rewritten: a workbook
 loaded into openpyxl's model and saved again loses what the model does not hold (values in
 merged cells, chart data tables, rich text after plain text, pivot relationships...). So:
 
 * worksheet parts holding flopsheet calls: only those cells' `<f>` (and `<v>`) are rewritten,
-  streamed as bytes (handoff.sheetxml); text magnitudes those calls read ("175B") become
+  streamed as bytes (handoff.worksheetpart); text magnitudes those calls read ("175B") become
   numbers in place, formatted as typed (one `<xf>` appended to the styles part);
 * the workbook part: defined names calling flopsheet functions, the xlwings.conf sheet gone,
   the GPUs and Models sheets added, `fullCalcOnLoad` set; its relationships and `[Content_Types].xml`
   follow (the VBA project and calcChain removed, the main content type made macro-free);
-* every other part is copied as its compressed bytes (handoff.rawzip).
+* every other part is copied as its compressed bytes (package.copy_raw).
 
 Refusals come first (`untrusted.check_workbook`, `safefile.check_output`); the input is only
 ever read; the copy appears atomically, after every warning was given.
+
+A `Job` is one hand-off in progress: the input package and everything planned for the copy (the
+steps fill it in, `handoff` writes the copy from it); a `Report` what it did, for the command
+line and for `evaluate`. The copy leaves out the xlwings settings sheet, the VBA project and a
+stale calcChain.
+
+What a workbook contains that a copy might lose is counted in the input and in the copy: the
+hand-off copies every part it does not need to change byte for byte, so only the parts it
+rewrites (sheets with flopsheet calls, the workbook part, relationships, content types, styles)
+or removes (the VBA project, the xlwings.conf sheet) could lose anything. As a safety net, the
+kinds of content in those parts are counted in the input and in the copy, and every kind whose
+count went down (other than what the hand-off drops on purpose) is named before the copy is
+moved into place. The counts come from part names and a byte scan of the XML (the package was
+already vetted by `untrusted.check_workbook`, so sizes are bounded).
 """
 
 from __future__ import annotations
 
+import re
 import tempfile
 import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flopsheet.errors import FlopsheetError
-from flopsheet.handoff import (
-    assumptions,
-    bookparts,
-    carry,
-    comments,
-    formulacells,
-    gputable,
-    modeltable,
-    rawzip,
-    removals,
-    sheetplan,
-)
-from flopsheet.handoff.bookparts import new_sheet_part
-from flopsheet.handoff.job import Job
-from flopsheet.handoff.report import Report
+from flopsheet.handoff import comments, formulacells, gpusheet, modelsheet, package, workbookpart, worksheetpart
+from flopsheet.handoff.package import CONF_SHEETS, Package, rels_part
+from flopsheet.handoff.workbookpart import new_sheet_part
+from flopsheet.handoff.worksheetpart import SheetPlan
 from flopsheet.safefile import atomic_output, check_output
 from flopsheet.untrusted import check_workbook
+
+
+@dataclass
+class Report:
+    """What the hand-off did, for the command line and for `evaluate`."""
+
+    translated: int = 0  # cells whose flopsheet calls all became twins
+    frozen: list = field(default_factory=list)  # (sheet, cell, reason)
+    converted: int = 0  # text magnitudes turned into numbers
+    formulas: list = field(default_factory=list)  # (sheet, cell or range, formula) when listed
+    warnings: list = field(default_factory=list)  # what the copy could not carry
+    notes: list = field(default_factory=list)  # what the hand-off changed on purpose
+    arrays: dict = field(default_factory=dict)  # sheet -> [(min_col, min_row, max_col, max_row)]
+    rewritten: list = field(default_factory=list)  # part names whose bytes changed
+    removed: list = field(default_factory=list)  # part names left out of the copy
+    added: list = field(default_factory=list)  # part names the copy adds
+    longest: tuple = (0, "")  # (length, cell) of the longest formula the hand-off wrote
+    workings: int = 0  # rows of the Workings sheet (quantities the translated formulas use)
+
+
+
+
+def plan_removals(job) -> None:
+    pkg, rep = job.pkg, job.report
+    job.conf = [s for s in pkg.sheets if s.name in CONF_SHEETS]
+    for s in job.conf:
+        rep.notes.append(f'removed the "{s.name}" sheet (xlwings settings)')
+        job.expected["sheet"] += 1
+        if s.part:
+            job.removed |= {s.part, rels_part(s.part)}
+    for r in pkg.rels:
+        if r.type == "vbaProject" and not r.external:
+            job.removed |= {r.target, rels_part(r.target)}
+    sig = re.compile(r"(^|/)vbaProject(Signature\w*)?\.bin$", re.I)
+    job.removed |= {n for n in pkg.names if sig.search(n)}
+    job.removed &= pkg.names
+    if any(sig.search(n) for n in job.removed):
+        rep.notes.append("removed the VBA project (the hand-off copy has no macros)")
+
+
+def drop_calc_chain(job) -> None:
+    """Formulas changed: Excel's calculation chain lists formula cells and a stale one makes
+    Excel repair the file, so it goes (Excel rebuilds it). A copy without changed formulas
+    keeps it, with the workbook's relationships and content types untouched."""
+    for r in job.pkg.rels:
+        if r.type == "calcChain" and not r.external and r.target in job.pkg.names:
+            job.removed.add(r.target)
+
+
+class Job:
+    def __init__(self, zf: zipfile.ZipFile, progress=None, list_formulas: bool = False, translate=None):
+        self.zf = zf
+        self.translate = translate  # the Workings sheet's labels in another language (None: English)
+        self.pkg = Package.open(zf)
+        self.report = Report()
+        self.progress = progress
+        self.list_formulas = list_formulas
+        self.plans: dict[str, SheetPlan] = {}  # part -> plan
+        self.styles = None  # handoff.styles.Styles, once a converted magnitude needs a format
+        self.parts: dict[str, bytes] = {}  # part -> new bytes (non-sheet parts)
+        self.extra: dict[str, bytes] = {}  # new parts
+        self.removed: set[str] = set()
+        self.expected: Counter = Counter()  # losses planned on purpose, by kind (handoff.carry)
+        self.converted_areas: set = set()
+        self.magnitude_cells: dict = {}
+        self.conf: list = []  # the xlwings settings sheets (removed)
+        self.book = None  # handoff.package.Book, when a call is translated
+        self.table = None  # gpusheet's plan for the GPU table
+        self.models = None  # modelsheet's Table: the workbook's Models sheet, or the one the copy adds
+        self.tr = None
+        self.workings = None  # handoff.workings.Workings: the quantities scalar twins use
+        self.added_names: list = []  # (name, reference): named assumptions the copy defines (handoff.assumptions)
+        self.name_texts: dict = {}  # (name, localSheetId) -> translated defined-name text
+        self.new_sheets: list = []  # (title, worksheet bytes): the GPUs / Models sheets added
+        self.new_parts: dict[str, str] = {}  # title -> its part name
+        self.new_rids: dict[str, str] = {}  # title -> its relationship id in the workbook
+        self.ct_add: list[str] = []  # content-type entries for added parts
+
+    def read_sheet(self, part: str) -> bytes:
+        """A worksheet part's bytes as planned (the same bytes the input holds)."""
+        return self.plans[part].data if part in self.plans else self.zf.read(part)
+
+    def plan(self, part: str, title: str, data: bytes | None = None) -> SheetPlan:
+        plan = self.plans.get(part)
+        if plan is None:
+            plan = self.plans[part] = SheetPlan(title, part, data if data is not None else self.zf.read(part))
+        return plan
+
+
+# Kinds whose loss is intended: the hand-off copy is macro-free and add-in-free.
+INTENDED = {"VBA project", "xlwings.conf sheet"}
+
+# Part-name patterns: each matching part counts one.
+_PARTS = (
+    ("VBA project", re.compile(r"xl/vbaProject\.bin$")),
+    ("chart", re.compile(r"xl/charts/chart\d*\.xml$")),
+    ("chart of a new type (chartEx)", re.compile(r"xl/charts/chartEx\d*\.xml$")),
+    ("chart sheet", re.compile(r"xl/chartsheets/sheet\d*\.xml$")),
+    ("table", re.compile(r"xl/tables/table\d*\.xml$")),
+    ("pivot table", re.compile(r"xl/pivotTables/pivotTable\d*\.xml$")),
+    ("form control", re.compile(r"xl/ctrlProps/.*\.xml$")),
+    ("ActiveX control", re.compile(r"xl/activeX/activeX\d*\.xml$")),
+    ("embedded object", re.compile(r"xl/embeddings/")),
+    ("slicer", re.compile(r"xl/slicers/.*\.xml$")),
+    ("timeline", re.compile(r"xl/timelines/.*\.xml$")),
+    ("custom XML part", re.compile(r"customXml/item\d*\.xml$")),
+    ("data connection", re.compile(r"xl/connections\.xml$")),
+    ("query table", re.compile(r"xl/queryTables/.*\.xml$")),
+    ("external link", re.compile(r"xl/externalLinks/externalLink\d*\.xml$")),
+    ("picture in a cell", re.compile(r"xl/richData/")),
+)
+
+# Element patterns counted inside parts of one family.
+_ELEMENTS = (
+    (re.compile(r"xl/worksheets/[^/]*\.xml$"), re.compile(
+        rb"<(?:\w+:)?(dataValidation|conditionalFormatting|hyperlink|sparklineGroup)[\s>/]")),
+    (re.compile(r"xl/drawings/[^/]*\.xml$"), re.compile(rb"<(?:\w+:)?(pic|sp|cxnSp|grpSp)[\s>]")),
+    (re.compile(r"xl/(?:comments\d*|comments/comment\d*)\.xml$"), re.compile(rb"<(comment)[\s>]")),
+    (re.compile(r"xl/threadedComments/.*\.xml$"), re.compile(rb"<(threadedComment)[\s>]")),
+    (re.compile(r"xl/workbook\.xml$"), re.compile(rb"<(definedName|sheet)[\s>]")),
+)
+_LABELS = {
+    b"dataValidation": "data validation", b"conditionalFormatting": "conditional format",
+    b"hyperlink": "hyperlink", b"sparklineGroup": "sparkline group", b"pic": "image",
+    b"sp": "shape or text box", b"cxnSp": "connector shape", b"grpSp": "group of shapes",
+    b"comment": "comment", b"threadedComment": "threaded comment", b"definedName": "defined name",
+    b"sheet": "sheet",
+}
+
+
+def inventory(path, parts=None) -> Counter:
+    """How many of each kind of content the workbook package holds (in `parts` only, if given:
+    the hand-off counts what it rewrote or removed; every other part is carried byte for byte)."""
+    counts: Counter = Counter()
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            if parts is not None and name not in parts:
+                continue
+            for label, pattern in _PARTS:
+                if pattern.search(name):
+                    counts[label] += 1
+            for family, elements in _ELEMENTS:
+                if family.search(name):
+                    for m in _elements(zf, name, elements):
+                        counts[_LABELS[m.group(1)]] += 1
+    return counts
+
+
+def _elements(zf: zipfile.ZipFile, name: str, elements: re.Pattern):
+    """The element matches of one part, read in chunks cut just before a "<" (a rewritten
+    sheet can be hundreds of megabytes: it is never held whole)."""
+    rest = b""
+    with zf.open(name) as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            data = rest + chunk
+            cut = len(data) if not chunk else data.rfind(b"<")
+            if cut > 0:
+                yield from elements.finditer(data, 0, cut)
+                rest = data[cut:]
+            else:
+                rest = data
+            if not chunk:
+                return
+
+
+def _plural(n: int, label: str) -> str:
+    return f"{n} {label}" + ("" if n == 1 else ("es" if label.endswith(("x", "ch")) else "s"))
+
+
+def losses(before: Counter, after: Counter, expected: Counter | None = None) -> list[str]:
+    """Kinds whose count dropped, as "2 images", leaving out what the hand-off drops on purpose
+    (`expected` counts those: the xlwings.conf sheet, names pointing into it)."""
+    expected = expected or Counter()
+    out = []
+    for label, n in sorted(before.items()):
+        lost = n - after.get(label, 0) - expected.get(label, 0)
+        if lost > 0 and label not in INTENDED:
+            out.append(_plural(lost, label))
+    return out
+
 
 __all__ = ["Report", "handoff"]
 
@@ -72,7 +259,7 @@ def _write(zin: zipfile.ZipFile, job: Job, out: Path, values=None) -> None:
                             batch, size = [], 0
                     fh.write(b"".join(batch))
             elif data is None:
-                rawzip.copy_raw(zin, zout, info)
+                package.copy_raw(zin, zout, info)
             else:
                 zinfo = zipfile.ZipInfo(info.filename, date_time=info.date_time)
                 zinfo.compress_type = zipfile.ZIP_DEFLATED
@@ -111,13 +298,13 @@ def handoff(src, dst, *, force: bool = False, recalc: bool = False, warn=None, p
     with zipfile.ZipFile(src) as zin:
         job = Job(zin, progress, list_formulas, translate)
         rep = job.report
-        removals.plan_removals(job)
+        plan_removals(job)
         if progress:
             progress("translating formulas")
         formulacells.translate(job)
-        gputable.gpus(job)
-        modeltable.models(job)
-        assumptions.define(job)
+        gpusheet.add_to_package(job)
+        modelsheet.add_to_package(job)
+        workbookpart.define(job)
         if job.workings is not None and (job.workings.count or job.workings.rows):
             job.new_sheets.append((job.workings.title, job.workings.pieces))  # values: --recalc's
             rep.workings = job.workings.count
@@ -129,8 +316,8 @@ def handoff(src, dst, *, force: bool = False, recalc: bool = False, warn=None, p
         comments.add(job)
         translated = bool(job.plans) or bool(job.name_texts)
         if translated:
-            removals.drop_calc_chain(job)
-        bookparts.workbook_parts(job, translated)
+            drop_calc_chain(job)
+        workbookpart.workbook_parts(job, translated)
         with atomic_output(dst, force=force, source=src) as tmp:
             if progress:
                 progress("writing the copy")
@@ -138,7 +325,7 @@ def handoff(src, dst, *, force: bool = False, recalc: bool = False, warn=None, p
             if recalc:
                 _recalculated(zin, job, tmp, progress)
             touched = set(rep.rewritten) | set(rep.removed)
-            lost = carry.losses(carry.inventory(src, touched), carry.inventory(tmp, touched), job.expected)
+            lost = losses(inventory(src, touched), inventory(tmp, touched), job.expected)
             if lost:
                 rep.warnings.insert(0, "the hand-off copy cannot carry " + ", ".join(lost))
             for line in rep.warnings:
@@ -162,7 +349,6 @@ def _recalculated(zin, job: Job, out: Path, progress) -> None:
         if progress:
             progress("writing the computed values into the copy")
         staged = Path(tmp) / "copy.xlsx"
-        sheetplan.revalue_all(job)
+        worksheetpart.revalue_all(job)
         _write(zin, job, staged, got)
         out.write_bytes(staged.read_bytes())
-

@@ -1,32 +1,150 @@
 """Each sheet's formula cells scanned; cells and defined names that call flopsheet functions
-translated (handoff.translate) and planned as changed cells (handoff.sheetplan).
+translated (handoff.translate) and planned as changed cells (handoff.worksheetpart).
 
 Sheets without a call are only scanned when `evaluate` lists every formula; their cells are never
 read into a model (package.Book parses a sheet only when a call reads it).
+
+Whether a part calls flopsheet functions (in cell formulas, conditional formats, validations) is
+found over the bytes without parsing: most sheets of a workbook have no call and are carried
+untouched, so this test must cost little more than reading the part.
+
+Text magnitudes a call reads ("175B" typed as text) become numbers in the copy, shown as typed:
+the twins compute with numbers, where the add-in read "175B" through flopsheet.magnitudes. So the
+cells a translated call reads are converted in place, and given a number format that shows the
+number the way it was typed (one grammar: magnitudes.parse_parts says how it was typed).
 """
 
 from __future__ import annotations
 
 import re
 
+from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import a1
-from flopsheet.handoff import (
-    assumptions,
-    calls,
-    comments,
-    gpusheet,
-    gputable,
-    magnitudecells,
-    modelsheet,
-    sheetplan,
-    sheetxml,
-    twins,
-)
-from flopsheet.handoff.package import Book
-from flopsheet.handoff.removals import CONF_SHEETS
-from flopsheet.handoff.sheetplan import SheetPlan
-from flopsheet.handoff.translate import CachedTranslator, Refs, Untranslatable, literal_text, shift
+from flopsheet.functions import REGISTRY
+from flopsheet.handoff import comments, gpusheet, modelsheet, twins, workbookpart, worksheetpart
+from flopsheet.handoff.package import CONF_SHEETS, Book
+from flopsheet.handoff.styles import Styles
+from flopsheet.handoff.translate import CALL_NAMES, CachedTranslator, Refs, Untranslatable, literal_text, shift
 from flopsheet.handoff.workings import Workings
+from flopsheet.handoff.worksheetpart import SheetPlan, cell_xml, value_xml
+from flopsheet.magnitudes import STARTS_LIKE_NUMBER, Parts, parse_parts
+
+CALLS = re.compile(CALL_NAMES.pattern.encode(), re.I)
+# Formulas outside cells: conditional formats and validations (<formula>, <formula1>, and the
+# x14 extensions' <xm:f>); the hand-off does not translate them, so it says so.
+_OTHER_FORMULA = re.compile(rb"<(?:\w+:)?formula[12]?>([^<]*)</|<xm:f>([^<]*)</xm:f>")
+_NAMES = tuple(name.encode() for name in REGISTRY)
+assert all(b"_" in name for name in _NAMES), "has_calls filters on the underscore every name has"
+_FORMULA_TEXT = re.compile(rb"<(?:\w+:)?(?:f|formula[12]?)\b[^>/]*>([^<]+)<")
+
+
+def has_calls(data: bytes) -> bool:
+    """Whether a worksheet part calls a flopsheet function: in a cell formula, a conditional
+    format or a validation. The case-insensitive call pattern tries every position, which is
+    slow over megabytes, so it runs over the formula texts only (found by a pattern that starts
+    with a literal, which the regex engine scans for at C speed)."""
+    if b"(" not in data:
+        return False
+    texts = b"\n".join(_FORMULA_TEXT.findall(data))
+    if b"_" not in texts:  # every flopsheet function's name has one
+        return False
+    upper = texts.upper()
+    if not any(name in upper for name in _NAMES):  # plain substring scans, before the pattern
+        return False
+    return CALLS.search(texts) is not None
+
+
+def other_formulas_call(data: bytes) -> bool:
+    """Whether a conditional format or a validation of the part calls a flopsheet function."""
+    return any(CALLS.search(a or b) for a, b in _OTHER_FORMULA.findall(data))
+
+
+# Thousands separators in a format divide by 1,000 each (ECMA-376 Part 1, 18.8.31 numFmt).
+_POWERS = {"K": 1, "M": 2, "B": 3, "G": 3, "T": 4, "P": 5, "E": 6}
+
+
+def number_format(parts: Parts) -> str | None:
+    """A number format that shows the parsed number as it was typed: "175B" -> 0,,,"B".
+    None when General already shows it so, or no format can (an exponent, 万/亿)."""
+    if parts.exponent or parts.suffix not in ("", "%", *_POWERS):
+        return None
+    digits = ("#,##0" if parts.grouped else "0") + ("." + "0" * parts.decimals if parts.decimals else "")
+    if parts.suffix == "%":
+        return digits + "%"
+    if parts.suffix:
+        return digits + "," * _POWERS[parts.suffix] + f'"{parts.suffix}"'
+    return digits if parts.grouped else None
+
+
+def magnitude_format(text: str) -> str | None:
+    """`number_format` of typed text; None when it is not a magnitude."""
+    try:
+        return number_format(parse_parts(text))
+    except FlopsheetError:
+        return None
+
+
+def convert(job, area) -> None:
+    """Text magnitudes a call reads as numbers become numbers, formatted as typed."""
+    if area is None or area in job.converted_areas or area[0] not in job.book:
+        return
+    job.converted_areas.add(area)
+    title, c1, r1, c2, r2 = area
+    if not magnitude_cells(job, title):
+        return
+    if (r2 - r1 + 1) * (c2 - c1 + 1) > 1_000_000:
+        return
+    sheet = job.book[title]
+    candidates = magnitude_cells(job, title)  # text cells that may be magnitudes, found once per sheet
+    if not candidates:
+        return
+    if (r2 - r1 + 1) * (c2 - c1 + 1) <= len(candidates):
+        keys = [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1) if (r, c) in candidates]
+    else:
+        keys = [k for k in candidates if r1 <= k[0] <= r2 and c1 <= k[1] <= c2]
+    for r, c in sorted(keys):
+        typed, found = candidates.pop((r, c))
+        try:
+            parts = parse_parts(typed)
+        except FlopsheetError:  # not a magnitude (a GPU name, a unit): keep the text
+            continue
+        x = parts.value
+        plan = job.plan(sheet.entry.part, title)
+        if (r, c) in plan.replace:
+            continue
+        plan.known[(r, c)] = found.start
+        fmt = number_format(parts)
+        styles = styles_of(job)
+        # the styles part is final before any sheet is written (sheets are streamed after it)
+        style = styles.with_format(int(found.attrs.get(b"s", b"0") or 0), fmt) if fmt and styles else None
+
+        def number(old, values, r=r, c=c, x=x, style=style, pat=plan.pat):
+            a = dict(old.attrs) if old is not None else {}
+            if style is not None:
+                a[b"s"] = str(style).encode()
+            t, content = value_xml(pat, float(x), False)
+            return cell_xml(pat, r, c, a, None, t, content)
+
+        plan.replace[(r, c)] = number
+        sheet.set_number(r, c, float(x))  # later reads (a frozen call's inputs) see the number
+        job.report.converted += 1
+
+
+def magnitude_cells(job, title: str) -> set:
+    found = job.magnitude_cells.get(title)
+    if found is None:
+        sheet = job.book[title]
+        data = job.read_sheet(sheet.entry.part)
+        texts = worksheetpart.string_cells(data, worksheetpart.pattern_of(data), job.pkg.sst)
+        found = job.magnitude_cells[title] = {k: v for k, v in texts.items() if STARTS_LIKE_NUMBER.match(v[0])}
+    return found
+
+
+def styles_of(job) -> Styles | None:
+    if job.styles is None and job.pkg.styles:
+        job.styles = Styles(job.zf.read(job.pkg.styles))
+    return job.styles
+
 
 PROGRESS_EVERY = 20_000  # formula cells between progress lines
 
@@ -38,7 +156,7 @@ def sheets_with_calls(job) -> list:
         if s.name in CONF_SHEETS:
             continue
         data = job.zf.read(s.part)
-        has = calls.has_calls(data)
+        has = has_calls(data)
         if has or job.list_formulas:
             out.append((s, data, has))
     return out
@@ -48,15 +166,15 @@ def translate(job) -> None:
     """Every calling formula cell and defined name translated into the job's plans."""
     pkg = job.pkg
     candidates = sheets_with_calls(job)
-    names_call = any(calls.CALLS.search(body.encode()) for _, _, body in pkg.names_xml)
+    names_call = any(CALLS.search(body.encode()) for _, _, body in pkg.names_xml)
     if not any(has for _, _, has in candidates) and not names_call:
         for s, data, _ in candidates:
             _scan(job, s, data, None)
         return
     job.book = Book(pkg, dropped={s.name for s in job.conf})
-    job.table = gpusheet.plan_table(gputable.TableView(job.book, pkg))
+    job.table = gpusheet.plan_table(gpusheet.TableView(job.book, pkg))
     # Model names are looked up on the workbook's own Models sheet (the template's); a workbook
-    # without one gets one (handoff.modeltable) if a call names a model (translate.Translator
+    # without one gets one (modelsheet.add_to_package) if a call names a model (translate.Translator
     # uses the planned sheet only for those calls).
     models_view = [ws for ws in job.book.worksheets if ws.title == modelsheet.SHEET]
     job.models = modelsheet.find_table(_Sheets(models_view)) if models_view else None
@@ -64,7 +182,7 @@ def translate(job) -> None:
         job.models = modelsheet.plan_table(_Sheets([], job.book.sheetnames))
     refs = Refs(job.book, job.book.cached)
     defined = {name.lower() for name, _, _ in job.pkg.names_xml}
-    tr = job.tr = CachedTranslator(job.table, refs, job.models, assumptions.planned(_named_assumptions(job, refs),
+    tr = job.tr = CachedTranslator(job.table, refs, job.models, workbookpart.planned(_named_assumptions(job, refs),
                                                                                      defined))
     for name, lid, _ in job.pkg.names_xml:  # sheet-scoped names: a Workings cell must say whose
         if lid is not None and lid < len(job.pkg.sheets):
@@ -79,7 +197,7 @@ def translate(job) -> None:
 
 def _scan(job, s, data: bytes, tr) -> None:
     """Every formula cell of one sheet (listed for evaluate); calls translated when `tr`."""
-    rep, pat, title = job.report, sheetxml.pattern_of(data), s.name
+    rep, pat, title = job.report, worksheetpart.pattern_of(data), s.name
     # Cells are handled as they are found (never all held at once: a sheet can have millions);
     # shared formulas' masters are found first, by a pass that keeps only them.
     masters = _masters(data, pat) if b"shared" in data else {}
@@ -105,7 +223,7 @@ def _scan(job, s, data: bytes, tr) -> None:
         if job.list_formulas:
             rep.formulas.append((title, ref or a1(cell.c, cell.r), formula if ref is None else "{" + formula + "}"))
         if ref:
-            rep.arrays.setdefault(title, []).append(sheetplan.bounds(ref))
+            rep.arrays.setdefault(title, []).append(worksheetpart.bounds(ref))
         if tr is None or not tr.needs(formula):
             continue
         seen += 1
@@ -125,9 +243,9 @@ def _scan(job, s, data: bytes, tr) -> None:
         if areas is None:
             areas = [tr.refs.area(t, sh) for t, sh in res.numeric_refs]
         for area in areas:
-            magnitudecells.convert(job, area)
+            convert(job, area)
     if tr is not None:
-        if calls.other_formulas_call(data):
+        if other_formulas_call(data):
             rep.warnings.append(
                 f'sheet "{title}": conditional formats or validations call flopsheet functions; '
                 "they are not translated and show #NAME? without the add-in")
@@ -135,14 +253,14 @@ def _scan(job, s, data: bytes, tr) -> None:
 
 def _formulas(data: bytes, pat):
     """(cell, <f> attributes, formula text or None) of each formula cell, in order."""
-    for cell in sheetxml.formula_cells(data, pat):
+    for cell in worksheetpart.formula_cells(data, pat):
         inner = cell.inner
         if not inner or pat.has_f not in inner:
             continue
         m = pat.f.search(inner)
         if m is None:
             continue
-        yield cell, sheetxml.attrs(m.group(1)), sheetxml.text(m.group(2)) if m.group(2) is not None else None
+        yield cell, worksheetpart.attrs(m.group(1)), worksheetpart.text(m.group(2)) if m.group(2) is not None else None
 
 
 def _masters(data: bytes, pat) -> dict:
@@ -167,13 +285,13 @@ def _apply(job, plan: SheetPlan, cell, fa: dict, ref: str | None, res) -> None:
         value = res.value
         if isinstance(value, list):
             rows = value
-            area = sheetplan.spill(job, plan, r0, c0, (len(rows), len(rows[0]) if rows else 1))
+            area = worksheetpart.spill(job, plan, r0, c0, (len(rows), len(rows[0]) if rows else 1))
             rows = rows if area else [[rows[0][0] if rows and rows[0] else None]]
             for i, row in enumerate(rows):
                 for j, v in enumerate(row if isinstance(row, list) else [row]):
-                    sheetplan.constant(plan, r0 + i, c0 + j, _plain(v))
+                    worksheetpart.constant(plan, r0 + i, c0 + j, _plain(v))
         else:
-            sheetplan.constant(plan, r0, c0, _plain(value))
+            worksheetpart.constant(plan, r0, c0, _plain(value))
         return
     text = res.text[1:] if res.text.startswith("=") else res.text
     if res.helpers or twins.MARK in text:
@@ -185,23 +303,23 @@ def _apply(job, plan: SheetPlan, cell, fa: dict, ref: str | None, res) -> None:
     if ref:
         f_attrs = b' t="array" ref="' + ref.encode() + b'"'
     elif res.array:
-        area = sheetplan.spill(job, plan, r0, c0, res.shape)
+        area = worksheetpart.spill(job, plan, r0, c0, res.shape)
         target = area or coord
         f_attrs = b' t="array" ref="' + target.encode() + b'"'
         if area:
-            rep.arrays.setdefault(title, []).append(sheetplan.bounds(area))
+            rep.arrays.setdefault(title, []).append(worksheetpart.bounds(area))
     else:
         f_attrs = b""
-    f = b"<" + pat.tag("f") + f_attrs + b">" + sheetxml.escape_formula(text) + b"</" + pat.tag("f") + b">"
+    f = b"<" + pat.tag("f") + f_attrs + b">" + worksheetpart.escape_formula(text) + b"</" + pat.tag("f") + b">"
     keep_cm = bool(ref or res.array)
 
-    plan.replace[(r0, c0)] = sheetplan.formula(plan, r0, c0, f, keep_cm)
+    plan.replace[(r0, c0)] = worksheetpart.formula(plan, r0, c0, f, keep_cm)
     if area or ref:
-        c1, r1, c2, r2 = sheetplan.bounds(area or ref)
+        c1, r1, c2, r2 = worksheetpart.bounds(area or ref)
         for r in range(r1, r2 + 1):
             for c in range(c1, c2 + 1):
                 if (r, c) != (r0, c0):
-                    sheetplan.spilled(plan, r, c)
+                    worksheetpart.spilled(plan, r, c)
 
 
 def _where(title: str) -> str:
@@ -265,7 +383,7 @@ def _text_may_name_models(job, candidates) -> bool:
         if not has or (b"inlineStr" not in data and b't="str"' not in data):
             continue
         for m in _INLINE_TEXT.finditer(data):
-            if modelsheet.formula_key(sheetxml.text(m.group(1) or m.group(2))) in keys:
+            if modelsheet.formula_key(worksheetpart.text(m.group(1) or m.group(2))) in keys:
                 return True
     return False
 

@@ -14,6 +14,9 @@ the lookup columns are added beside it if missing.
 Lookups use VLOOKUP rather than INDEX/MATCH because VLOOKUP works element by element inside
 an array formula in Excel 2010 (CSE), LibreOffice and Google Sheets (ARRAYFORMULA), whereas
 legacy Excel's INDEX returns only the first element when its row argument is an array.
+
+The table goes into the package as a new GPUs sheet, or as key columns added to the user's own
+GPU table.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ from dataclasses import dataclass, field
 from flopsheet import catalog
 from flopsheet.catalog import normalise_key
 from flopsheet.exceltext import a1, column_letter, sheet_prefix, string_literal
-from flopsheet.handoff import catalogsheet
+from flopsheet.handoff import catalogsheet, worksheetpart
+from flopsheet.handoff.package import Book, Package
 
 SHEET = "GPUs"
 NAME = "name"
@@ -194,3 +198,59 @@ SPEC = catalogsheet.Spec(SHEET, HEADERS, catalog.all_gpus, catalog.FIELDS, key_r
 plan_table = functools.partial(catalogsheet.plan_table, SPEC)
 materialize = functools.partial(catalogsheet.materialize, SPEC)
 ensure_table = functools.partial(catalogsheet.ensure_table, SPEC)
+
+
+def add_to_package(job) -> None:
+    """The GPUs sheet (or key columns) planned, when a twin looks GPU figures up."""
+    table = job.table
+    if table is None or not table.used or table.pending is None:
+        if table is not None:
+            job.report.notes.extend(table.notes)
+        return
+    pending = table.pending
+    sheet_xml = catalogsheet.scratch_sheet_xml(SPEC, table, with_sheet=pending == "keys")
+    if pending == "sheet":
+        job.new_sheets.append((table.sheet, sheet_xml))
+    else:
+        _add_keys(job, table, sheet_xml)
+    job.report.notes.extend(table.notes)
+
+
+def _add_keys(job, table, sheet_xml: bytes) -> None:
+    """The key columns gpusheet wrote in a scratch sheet, spliced into the user's GPU table."""
+    entry = next(s for s in job.pkg.worksheets if s.name == table.sheet)
+    plan = job.plan(entry.part, table.sheet)
+    pat = worksheetpart.pattern_of(sheet_xml)
+    existing = job.book[table.sheet]._cells
+    for cell in worksheetpart.all_cells(sheet_xml, pat):
+        xml = sheet_xml[cell.start:cell.end]
+        if pat.prefix != plan.pat.prefix:
+            xml = xml.replace(b"<", b"<" + plan.pat.prefix).replace(b"<" + plan.pat.prefix + b"/", b"</" + plan.pat.prefix)
+        if (cell.r, cell.c) in existing:
+            plan.replace[(cell.r, cell.c)] = lambda old, values, xml=xml: xml
+        else:
+            plan.insert[(cell.r, cell.c)] = lambda values, xml=xml: xml
+    plan.hide = (table.key_col, table.key_col + 1)
+
+
+class TableView:
+    """The Book as plan_table sees it: every sheet name, but only the sheets that can
+    hold a GPU table (their part mentions the headers a table needs) offered for searching,
+    so a workbook's other sheets are never parsed."""
+
+    _NEEDED = ("memory_gb", "bandwidth_tbs", "tdp_w")
+
+    def __init__(self, book: Book, pkg: Package):
+        self.book = book
+        self.sheetnames = book.sheetnames
+        keys = {header_key(n) for n in self._NEEDED}
+        sst_hits = [i for i, s in enumerate(pkg.sst()) if header_key(s) in keys] if pkg.shared_strings else []
+        marks = [b">%d<" % i for i in sst_hits] + [n.encode() for n in self._NEEDED]
+        self.worksheets = []
+        for ws in book.worksheets:
+            data = pkg.zf.read(ws.entry.part)
+            if ws.title == SHEET or any(m in data for m in marks):
+                self.worksheets.append(ws)
+
+    def __getitem__(self, title):
+        return self.book[title]

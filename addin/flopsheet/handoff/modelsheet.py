@@ -9,7 +9,8 @@ normalise (TRIM, then no spaces, hyphens, underscores or dots; VLOOKUP ignores c
 A workbook that already has a Models sheet (the template's, when it gets one) is read by its
 headers (`find_table`). The table object and its VLOOKUP formulas are gpusheet.Table's.
 
-A workbook without one gets the sheet from handoff/modeltable.py when a call names a model.
+A workbook without one gets the sheet when a call names a catalog model (`add_to_package`,
+as gpusheet adds the GPUs sheet: our own worksheet part, the user's parts untouched).
 """
 
 from __future__ import annotations
@@ -78,3 +79,11 @@ def lookup(table: Table, name_expr: str, fld: str, literal: bool) -> str:
     canonical = f"VLOOKUP({NORMALISE.format(name_expr)},{table.key_ref()},2,FALSE)"
     return f"VLOOKUP({canonical},{t},{col},FALSE)"
 
+
+def add_to_package(job) -> None:
+    """The Models sheet written, when the translator planned one and a twin looks it up."""
+    table = job.models
+    if table is None or not table.used or table.pending != "sheet":
+        return
+    job.new_sheets.append((table.sheet, catalogsheet.scratch_sheet_xml(SPEC, table, with_sheet=False)))
+    job.report.notes.extend(table.notes)

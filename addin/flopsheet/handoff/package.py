@@ -8,12 +8,21 @@ prefixes and Strict Open XML (purl.oclc.org namespaces) read the same.
 `Book` is what the translator (translate.Refs) and gpusheet.find_table read cells through. A
 sheet's cells are parsed only when something asks for them (a call reads the sheet, or the
 sheet may hold the GPU table): a sheet that nothing reads is never parsed.
+
+The copy is a zip whose untouched members are the input's compressed bytes, copied as they are:
+zipfile has no public "copy a member without recompressing" call. Decompressing and
+recompressing every part would be lossless too, but it costs most of the hand-off's time on a
+workbook without flopsheet calls and changes the compressed bytes; copying the raw member keeps
+the part byte for byte at the cost of a disk read. The writer is zipfile's own (it writes the
+local headers and the central directory, ZIP64 included); only the member's data is spliced in.
 """
 
 from __future__ import annotations
 
+import copy
 import posixpath
 import re
+import struct
 import zipfile
 from dataclasses import dataclass, field
 
@@ -21,7 +30,56 @@ from defusedxml import ElementTree
 from openpyxl.workbook.defined_name import DefinedName
 
 from flopsheet.exceltext import ErrorValue, column_letter
-from flopsheet.handoff import sheetxml
+from flopsheet.handoff import worksheetpart
+
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")  # zipfile's structFileHeader
+_DATA_DESCRIPTOR = 0x08
+
+
+# The settings sheets xlwings adds to a workbook (the copy leaves them out).
+CONF_SHEETS = ("xlwings.conf", "_xlwings.conf")
+
+
+def raw_member(zin: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """The member's compressed bytes, as stored in the input file."""
+    fp = zin.fp
+    fp.seek(info.header_offset)
+    header = fp.read(_LOCAL_HEADER.size)
+    fields = _LOCAL_HEADER.unpack(header)
+    if fields[0] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+    fp.seek(fields[9] + fields[10], 1)  # name and extra field lengths
+    return fp.read(info.compress_size)
+
+
+def copy_raw(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Append `info`'s member to `zout` without decompressing it."""
+    data = raw_member(zin, info)
+    out = copy.copy(info)
+    # The local header carries CRC and sizes, so no data descriptor follows (zipfile writes the
+    # header from these fields; a descriptor flag would make it write zeros there).
+    out.flag_bits &= ~_DATA_DESCRIPTOR
+    out.extra = _without_zip64(info.extra)
+    zout._writecheck(out)  # noqa: SLF001 - the same checks write() makes (duplicate names, mode)
+    out.header_offset = zout.fp.tell()
+    zout.fp.write(out.FileHeader(out.file_size > zipfile.ZIP64_LIMIT or out.compress_size > zipfile.ZIP64_LIMIT))
+    zout.fp.write(data)
+    zout.start_dir = zout.fp.tell()
+    zout.filelist.append(out)
+    zout.NameToInfo[out.filename] = out
+    zout._didModify = True  # noqa: SLF001 - so close() writes the central directory
+
+
+def _without_zip64(extra: bytes) -> bytes:
+    """The extra field without its ZIP64 block (FileHeader adds a fresh one when needed)."""
+    out, i = b"", 0
+    while i + 4 <= len(extra):
+        tag, size = struct.unpack("<HH", extra[i:i + 4])
+        if tag != 1:
+            out += extra[i:i + 4 + size]
+        i += 4 + size
+    return out
+
 
 REL_WORKSHEET = "worksheet"
 _SI = re.compile(rb"<(?:\w+:)?si>(.*?)</(?:\w+:)?si>|<(?:\w+:)?si/>", re.S)
@@ -135,7 +193,7 @@ class Package:
                 data = self.zf.read(self.shared_strings)
                 for m in _SI.finditer(data):
                     body = _RPH.sub(b"", m.group(1) or b"")
-                    out.append("".join(sheetxml.text(t.group(1)) for t in _T.finditer(body)))
+                    out.append("".join(worksheetpart.text(t.group(1)) for t in _T.finditer(body)))
             self._sst = out
         return self._sst
 
@@ -152,7 +210,7 @@ class CellView:
         return f"{column_letter(self.column)}{self.row}"
 
 
-def cell_value(cell: sheetxml.Cell, pat: sheetxml.Pattern, sst) -> tuple:
+def cell_value(cell: worksheetpart.Cell, pat: worksheetpart.Pattern, sst) -> tuple:
     """(value, data type, cached value) of one cell element, typed as Excel shows it."""
     inner = cell.inner or b""
     t = cell.attrs.get(b"t", b"n")
@@ -161,7 +219,7 @@ def cell_value(cell: sheetxml.Cell, pat: sheetxml.Pattern, sst) -> tuple:
     if t == b"inlineStr":
         m = pat.is_.search(inner)
         body = pat.rph.sub(b"", m.group(1)) if m else b""
-        value = "".join(sheetxml.text(x.group(1)) for x in pat.t.finditer(body))
+        value = "".join(worksheetpart.text(x.group(1)) for x in pat.t.finditer(body))
     elif raw is None:
         value = None
     elif t == b"s":
@@ -172,17 +230,17 @@ def cell_value(cell: sheetxml.Cell, pat: sheetxml.Pattern, sst) -> tuple:
     elif t == b"b":
         value = raw.strip() == b"1"
     elif t == b"e":
-        value = ErrorValue(sheetxml.text(raw))
+        value = ErrorValue(worksheetpart.text(raw))
     elif t in (b"str", b"d"):
-        value = sheetxml.text(raw)
+        value = worksheetpart.text(raw)
     else:
         try:
             value = float(raw)
         except ValueError:
-            value = sheetxml.text(raw)
+            value = worksheetpart.text(raw)
     if inner and pat.has_f in inner and pat.f.search(inner):
         f = pat.f.search(inner)
-        return "=" + sheetxml.text(f.group(2)), "f", value
+        return "=" + worksheetpart.text(f.group(2)), "f", value
     kind = "s" if isinstance(value, str) and not isinstance(value, ErrorValue) else (
         "b" if isinstance(value, bool) else "e" if isinstance(value, ErrorValue) else "n")
     return value, kind, value
@@ -201,9 +259,9 @@ class SheetView:
     def _cells(self) -> dict:
         if self._loaded is None:
             data = self.pkg.zf.read(self.entry.part)
-            pat = sheetxml.pattern_of(data)
+            pat = worksheetpart.pattern_of(data)
             out = {}
-            for c in sheetxml.all_cells(data, pat):
+            for c in worksheetpart.all_cells(data, pat):
                 value, kind, cached = cell_value(c, pat, self.pkg.sst)
                 if value is not None or kind == "f":
                     out[(c.r, c.c)] = CellView(c.r, c.c, value, kind, cached)

@@ -21,7 +21,7 @@ from openpyxl.utils.cell import column_index_from_string, get_column_letter, ran
 from flopsheet import excel_io
 from flopsheet.functions import REGISTRY
 from flopsheet.functions.inference import MODEL_FORMS
-from flopsheet.handoff import modeltwins, twins
+from flopsheet.handoff import twins
 from flopsheet.handoff.gpusheet import Table
 from flopsheet.handoff.twins import ErrorValue, Expr, Untranslatable
 
@@ -388,7 +388,7 @@ class Translator:
                 # they are computed (ROW(), INDIRECT("A1")...): a Workings cell would change them.
                 hoist = self._hoister if shape == (1, 1) and not any(
                     _WHERE_DEPENDENT.search(e.text) for e in exprs if e.kind in ("expr", "call")) else None
-                text = (modeltwins.render(fn, exprs, self.table, models, model, hoist, self.names, self._strict)
+                text = (twins.render_model(fn, exprs, self.table, models, model, hoist, self.names, self._strict)
                         if model is not None
                         else twins.render(fn, exprs, self.table, models, hoist, self.names, self._strict))
             except Untranslatable as u:

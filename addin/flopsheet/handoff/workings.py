@@ -18,7 +18,7 @@ from array import array
 
 from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import a1, column_letter, sheet_prefix
-from flopsheet.handoff import sheetxml
+from flopsheet.handoff import worksheetpart
 from flopsheet.handoff.twins import MARK, MARKER
 
 SHEET = "Workings"
@@ -161,7 +161,7 @@ class Workings:
             plan = []
             for i, ref in refs.items():
                 m = _HELPER_REF.fullmatch(ref[len(self.prefix):])
-                col = sheetxml.col_number(m.group(1)) if m and int(m.group(2)) == at[1] else None
+                col = worksheetpart.col_number(m.group(1)) if m and int(m.group(2)) == at[1] else None
                 plan.append((i, col if col is not None and col >= HELPER_COL else None, ref))
             self._plans[key] = plan
         return MARKER.sub(lambda m: refs[int(m.group(1))], text)
@@ -173,20 +173,20 @@ class Workings:
     def pieces(self, values=None):
         """The sheet's part, row by row; `values` (title -> computed sheet) fills the formulas'
         cached values (--recalc)."""
-        from flopsheet.handoff.sheetplan import computed, value_xml
+        from flopsheet.handoff.worksheetpart import computed, value_xml
 
-        pat = sheetxml.pattern_of(b'<worksheet xmlns="' + _NS.encode() + b'">')
+        pat = worksheetpart.pattern_of(b'<worksheet xmlns="' + _NS.encode() + b'">')
 
         def text_cell(r, c, s, translate=True):
             s = self.tr(s) if translate else s
-            return (b'<c r="' + a1(c, r).encode() + b'" t="inlineStr"><is><t>' + sheetxml.escape(s)
+            return (b'<c r="' + a1(c, r).encode() + b'" t="inlineStr"><is><t>' + worksheetpart.escape(s)
                     + b"</t></is></c>")
 
         def formula_cell(r, c, formula):
             ok, v = computed(values, self.title, r, c) if values is not None else (False, None)
             t, content = value_xml(pat, v, True) if ok else (None, b"")
             return (b'<c r="' + a1(c, r).encode() + b'"' + (b' t="' + t + b'"' if t else b"") + b"><f>"
-                    + sheetxml.escape_formula(formula) + b"</f>" + content + b"</c>")
+                    + worksheetpart.escape_formula(formula) + b"</f>" + content + b"</c>")
 
         heads = self.column_heads
         at_row = [_row_writer(h[2]) for h in heads]

@@ -1,6 +1,6 @@
 """Simplified Chinese of the hand-off copy's Workings sheet (flopsheet.handoff.workings).
 
-The sheet's labels are made by the twins (flopsheet.handoff.twins, modeltwins and the functions'
+The sheet's labels are made by the twins (flopsheet.handoff.twins and the functions'
 `twin_steps`): a fixed text per named step, and a few shapes with a name inside ("mfu used
 (blank: DefaultMFU)"). FIXED maps the former; PATTERNS the latter, tried in order. Argument and
 field names (mfu, active_params), defined names (DefaultMFU), GPU and model names and sheet names
@@ -25,7 +25,7 @@ FIXED = {
     "Value": "值",
     "First used by": "首个使用它的单元格",
     "named assumption": "命名假设",
-    # steps (Function.twin_steps and handoff.modeltwins)
+    # steps (Function.twin_steps)
     "GPUs for the deadline, before rounding up": "按期限所需 GPU 数（向上取整前）",
     "GPUs of memory, before rounding up": "按显存所需 GPU 数（向上取整前）",
     "patches down the image (a partial patch counts)": "图像纵向的块数（不足一块也计一块）",

@@ -1,15 +1,103 @@
 """The workbook part, its relationships and `[Content_Types].xml`, edited as text: settings sheet
 and VBA project gone, the GPUs / Models sheets added, defined names translated, `fullCalcOnLoad` set.
-Nothing else in them changes (a copy without calls keeps all three byte for byte).
+Nothing else in them changes (a copy without calls keeps all three byte for byte). Its prefix (`x:`) and every byte the hand-off does not
+change are kept (ECMA-376 Part 1, 18.2: CT_Workbook).
+
+Named assumptions a copy defines when the user's workbook lacks them: a twin's default points at a named assumption (DefaultMFU, SecondsPerDay...; assumptions.py,
+the one list) instead of a typed 0.4 or 86400, so a reviewer reads what a number means and a
+user changes it once. The template defines them on its Start sheet. A user's workbook that does
+not gets them from the copy: one labelled input cell each, at the end of the Workings sheet's
+list, and a workbook-wide defined name pointing there. A name the workbook already uses for
+something else (any scope, another value) is left alone: the twin types the number instead.
 """
 
 from __future__ import annotations
 
+import html
 import re
 
-from flopsheet.handoff import assumptions, comments
-from flopsheet.handoff.bookxml import fresh_id, full_calc, points_into, unxml, xml_attr, xml_text
+from flopsheet.handoff import comments, twins
 from flopsheet.handoff.package import rels_part
+
+# Elements that follow <calcPr> in CT_Workbook (ECMA-376 Part 1, 18.2.27): a new calcPr goes
+# before the first of them.
+_AFTER_CALCPR = ("oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes", "webPublishing",
+                 "fileRecoveryPr", "webPublishObjects", "extLst")
+
+
+def full_calc(text: str, p: str) -> str:
+    """Excel recomputes every twin on open: fullCalcOnLoad="1" on <calcPr>, added if missing."""
+    m = re.search(r"<" + re.escape(p) + r"calcPr\b([^>]*?)(/?)>", text)
+    if m:
+        attrs = re.sub(r'\s*fullCalcOnLoad="[^"]*"', "", m.group(1))
+        return text[:m.start()] + f'<{p}calcPr{attrs} fullCalcOnLoad="1"{m.group(2)}>' + text[m.end():]
+    el = f'<{p}calcPr fullCalcOnLoad="1"/>'
+    for tag in _AFTER_CALCPR:
+        n = re.search(r"<" + re.escape(p) + tag + r"\b", text)
+        if n:
+            return text[:n.start()] + el + text[n.start():]
+    end = text.rindex(f"</{p}workbook>")
+    return text[:end] + el + text[end:]
+
+
+def points_into(formula: str, sheets: set) -> bool:
+    from flopsheet.exceltext import sheet_prefix
+
+    return any(sheet_prefix(s) in formula or f"{s}!" in formula for s in sheets)
+
+
+def xml_attr(s: str) -> str:
+    return s.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def xml_text(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unxml(s: str) -> str:
+    return html.unescape(s)
+
+
+def fresh_id(taken: set, stem: str) -> str:
+    n = len(taken) + 1
+    while f"{stem}{n}" in taken:
+        n += 1
+    return f"{stem}{n}"
+
+
+def planned(existing: dict, defined: set[str]) -> twins.Names:
+    """The names twins may use: the workbook's own (`existing`, name -> value) and, for names it
+    does not define in any scope (`defined`, lower case), the add-in's defaults."""
+    names = twins.Names(existing)
+    for a in twins.assumption_names().values():
+        if a.name.lower() not in defined:
+            names[a.name] = a.value
+    names.added = {n for n in names if n.lower() not in defined}  # type: ignore[attr-defined]
+    return names
+
+
+def define(job) -> None:
+    """The planned names a twin used: an input cell each on the Workings sheet and a defined name."""
+    names = getattr(job.tr, "names", None)
+    if not isinstance(names, twins.Names) or job.workings is None:
+        return
+    wanted = sorted(names.used & getattr(names, "added", set()))
+    if not wanted:
+        return
+    info = twins.assumption_names()
+    for n in wanted:
+        a = info[n]
+        ref = job.workings.add_input(f"{n}: {a.label} (assumption: edit here; {a.source})", names[n],
+                                     "named assumption")
+        job.added_names.append((n, ref))
+    job.report.notes.append("defined " + ", ".join(wanted) + " (named assumptions the formulas use for defaults) "
+                            f'on the "{job.workings.title}" sheet')
+
+
+def defined_names_xml(job, p: str) -> str:
+    return "".join(f'<{p}definedName name="{xml_attr(n)}">{xml_text(ref)}</{p}definedName>'
+                   for n, ref in job.added_names)
+
 
 WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 WORKSHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
@@ -126,7 +214,7 @@ def _edit_workbook(job, text: str, p: str, removed_idx: list, new_sheets: list, 
 
     text = re.sub(r"<" + re.escape(p) + r"definedName\b([^>]*)>(.*?)</" + re.escape(p) + r"definedName>",
                   name_el, text, flags=re.S)
-    added = assumptions.defined_names_xml(job, p)
+    added = defined_names_xml(job, p)
     if added:  # the named assumptions the copy defines (handoff.assumptions); schema order: after sheets
         text = re.sub(r"<" + re.escape(p) + r"definedNames\s*/>", f"<{p}definedNames></{p}definedNames>", text)
         if re.search(r"</" + re.escape(p) + r"definedNames>", text):
