@@ -28,7 +28,6 @@ from flopsheet.template.layout import (
     MODELS,
     MULTIMODAL,
     SEED_CHECK,
-    SOURCES,
     START,
     TRAINING,
 )
@@ -44,7 +43,6 @@ MAIN_SHEETS = {
     MULTIMODAL: ("multimodal", True, None),
     SEED_CHECK: ("seed-check", True, None),
 }
-NOT_RENDERED = (SOURCES,)
 PDFTOPPM_MISSING = "pdftoppm was not found: install poppler-utils (apt-get install -y poppler-utils)"
 DEFAULT_DPI = 110
 

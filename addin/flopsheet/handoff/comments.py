@@ -23,7 +23,6 @@ AUTHOR = "flopsheet"
 COMMENTS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml"
 VML_TYPE = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
 def can_add(sheet_xml: bytes, rels_xml: bytes | None) -> bool:

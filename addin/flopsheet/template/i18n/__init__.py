@@ -56,11 +56,6 @@ def pick(addin: str, copy: str) -> str:
     return copy if audience() == "copy" else addin
 
 
-def wide() -> bool:
-    """True when the language's characters are double-width (notes wrap at half the characters)."""
-    return lang() == "zh-CN"
-
-
 # Number formats that read better in Chinese: 万 (1e4) and 亿 (1e8). Excel's trailing comma scales by
 # 1,000 and a backslash makes the next character literal, so 0\.00,,"亿" shows 175000000000 as
 # 1750.00亿 (175e9 / 1e6 = 175000, printed with a point before its last two digits) and 0\.0,"万"
