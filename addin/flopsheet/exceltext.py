@@ -53,6 +53,14 @@ _CELL_LIKE = re.compile(r"[A-Za-z]{1,3}[0-9]+")
 _R1C1_LIKE = re.compile(r"[Rr][0-9]*([Cc][0-9]*)?|[Cc][0-9]*")
 
 
+# The formula lexer's two pieces, shared by every module that reads formula text:
+# QUOTED splits a formula into the parts outside quotes (even indexes) and its string literals and
+# quoted sheet names (odd indexes), where nothing is a reference; A1_REF is an A1 cell reference
+# outside them ($ marks, column letters, row), not part of a name, a function or a sheet prefix.
+QUOTED = re.compile(r"(\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*')")
+A1_REF = re.compile(r"(?<![A-Za-z0-9_.$])(\$?)([A-Za-z]{1,3})(\$?)([0-9]{1,7})(?![A-Za-z0-9_(!])")
+
+
 def needs_quotes(sheet: str) -> bool:
     """True unless `sheet` is a plain identifier that cannot be read as something else: a cell
     (A1, XFD9), an R1C1 reference (R, C2, R1C1) or a boolean. Digits first ("2024"), spaces,

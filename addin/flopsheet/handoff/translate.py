@@ -19,6 +19,7 @@ from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
 from flopsheet import excel_io
+from flopsheet.exceltext import A1_REF, QUOTED
 from flopsheet.functions import REGISTRY
 from flopsheet.functions.inference import MODEL_FORMS
 from flopsheet.handoff import twins
@@ -513,8 +514,6 @@ def _is_model_name(v, name: str) -> bool:
 # That is exact because a translation depends only on the formula text, the shapes of its
 # ranges and its literals, all of which the relative form fixes; calls that freeze depend on
 # cell values and are never reused.
-_SEGMENT = re.compile(r"(\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*')")  # strings and quoted sheet names
-_A1 = re.compile(r"(?<![A-Za-z0-9_.$])(\$?)([A-Za-z]{1,3})(\$?)([0-9]{1,7})(?![A-Za-z0-9_(!])")
 _WHOLE = re.compile(r"(?<![A-Za-z0-9_.$])\$?(?:[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}|[0-9]+:\$?[0-9]+)(?![A-Za-z0-9_(])")
 
 
@@ -522,7 +521,7 @@ def relative_form(formula: str, row: int, col: int) -> str | None:
     """The formula with each reference made relative to (row, col); None if it has whole
     rows or columns (which a horizontal copy would shift differently)."""
     out = []
-    for i, part in enumerate(_SEGMENT.split(formula)):
+    for i, part in enumerate(QUOTED.split(formula)):
         if i % 2:
             out.append(part)
             continue
@@ -535,7 +534,7 @@ def relative_form(formula: str, row: int, col: int) -> str | None:
             return ("\x00" + (f"${c}" if m.group(1) else f"~{c - col}")
                     + (f"${r}" if m.group(3) else f"~{r - row}") + "\x00")
 
-        out.append(_A1.sub(encode, part))
+        out.append(A1_REF.sub(encode, part))
     return "".join(out)
 
 
@@ -544,7 +543,7 @@ def shift(text: str, rows: int, cols: int) -> str:
     if not rows and not cols:
         return text
     out = []
-    for i, part in enumerate(_SEGMENT.split(text)):
+    for i, part in enumerate(QUOTED.split(text)):
         if i % 2:
             out.append(part)
             continue
@@ -556,7 +555,7 @@ def shift(text: str, rows: int, cols: int) -> str:
             digits = m.group(4) if m.group(3) else str(int(m.group(4)) + rows)
             return m.group(1) + letters + m.group(3) + digits
 
-        out.append(_A1.sub(move, part))
+        out.append(A1_REF.sub(move, part))
     return "".join(out)
 
 
@@ -579,12 +578,12 @@ class _Shifted:
     @staticmethod
     def _template(text: str, slots: dict) -> str:
         out = []
-        for i, part in enumerate(_SEGMENT.split(text)):
+        for i, part in enumerate(QUOTED.split(text)):
             if i % 2:
                 out.append(part.replace("{", "{{").replace("}", "}}"))
                 continue
             pos = 0
-            for m in _A1.finditer(part):
+            for m in A1_REF.finditer(part):
                 out.append(part[pos:m.start()].replace("{", "{{").replace("}", "}}"))
                 pos = m.end()
                 if m.group(1) and m.group(3):

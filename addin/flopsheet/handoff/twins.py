@@ -59,7 +59,7 @@ from flopsheet import catalog, placeholders
 from flopsheet import models as catalog_models
 from flopsheet.catalog import field_name
 from flopsheet.errors import FlopsheetError
-from flopsheet.exceltext import ErrorValue, number_literal, string_literal
+from flopsheet.exceltext import A1_REF, QUOTED, ErrorValue, number_literal, string_literal
 from flopsheet.functions import GPU_FIGURES, GPU_FIGURES_IF_KNOWN, MODEL_FIGURES, REQUIRED, Function
 from flopsheet.functions.inference import MODEL_FORMS
 from flopsheet.functions.inputs import control_free
@@ -100,15 +100,13 @@ def marker(i: int) -> str:
 
 
 MARKER = re.compile(MARK + r"(\d+)" + MARK)
-_STRINGS = re.compile(r"(\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*')")  # string literals and quoted sheet names
-# an A1 cell or range, with the sheet it names if any (a quoted sheet name is its own _STRINGS part,
+# an A1 cell or range, with the sheet it names if any (a quoted sheet name is its own QUOTED part,
 # so a reference right after one starts with "!" and is left alone)
 _LOCAL_REF = re.compile(r"(?<![A-Za-z0-9_.$!\]:])((?:[A-Za-z_][A-Za-z0-9_.]*!)?)"
                         r"(\$?[A-Za-z]{1,3}\$?[0-9]{1,7}(?::\$?[A-Za-z]{1,3}\$?[0-9]{1,7})?)(?![A-Za-z0-9_(!:])")
 
 
 _ARITHMETIC = re.compile(r"[-+*/^]")
-_ROW_RELATIVE = re.compile(r"(?<![A-Za-z0-9_.$])\$?[A-Za-z]{1,3}[0-9]{1,7}(?![A-Za-z0-9_(!])")
 
 
 def qualify(formula: str, sheet: str | None, local_names=()) -> str:
@@ -120,7 +118,7 @@ def qualify(formula: str, sheet: str | None, local_names=()) -> str:
     from flopsheet.exceltext import sheet_prefix
 
     prefix = sheet_prefix(sheet)
-    parts = _STRINGS.split(formula)
+    parts = QUOTED.split(formula)
     for i in range(0, len(parts), 2):
         parts[i] = _LOCAL_REF.sub(lambda m: m.group(0) if m.group(1) else prefix + m.group(2), parts[i])
         if local_names:
@@ -156,8 +154,8 @@ class Hoister:
     def row_by_row(self, formula: str) -> bool:
         """Whether `formula` reads its caller's row (a row-relative reference, itself or through
         the helpers it refers to): such quantities sit in helper columns, a row each."""
-        parts = _STRINGS.split(qualify(formula, self.sheet, self.local_names))
-        if any(_ROW_RELATIVE.search(p) for p in parts[0::2]):
+        parts = QUOTED.split(qualify(formula, self.sheet, self.local_names))
+        if any(not m.group(3) for p in parts[0::2] for m in A1_REF.finditer(p)):  # a row without $
             return True
         return any(self.row_by_row(self.helpers[int(i)].text) for i in set(MARKER.findall(formula)))
 
@@ -869,7 +867,7 @@ def hoisted(call: TwinCall, template: str, limit: int) -> str:
         call.steps_hoisted = True
         body = call.fill(template)
         if call.fn.returns != "text" and call.fn.formula is not None and not _ARITHMETIC.search(
-                "".join(_STRINGS.split(body)[0::2])):
+                "".join(QUOTED.split(body)[0::2])):
             body = f"{paren(body)}+0"  # a blank quantity (an input left empty) is #N/A here, not blank
         guard = _tests_text(outer)
         return f"IFERROR(IF({guard},{body},NA()),NA())" if guard else f"IFERROR({body},NA())"

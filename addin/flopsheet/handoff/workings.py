@@ -17,7 +17,7 @@ import re
 from array import array
 
 from flopsheet.errors import FlopsheetError
-from flopsheet.exceltext import a1, column_letter, sheet_prefix
+from flopsheet.exceltext import A1_REF, QUOTED, a1, column_letter, sheet_prefix
 from flopsheet.handoff import worksheetpart
 from flopsheet.handoff.twins import MARK, MARKER
 
@@ -231,8 +231,6 @@ class Workings:
         yield b"</sheetData></worksheet>"
 
 
-_A1 = re.compile(r"(?<![A-Za-z0-9_.$])(\$?)([A-Za-z]{1,3})(\$?)([0-9]{1,7})(?![A-Za-z0-9_(!])")
-_STRINGS = re.compile(r"(\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*')")
 
 
 _HELPER_REF = re.compile(r"\$([A-Z]{1,3})(\d+)")  # a helper column's cell: column fixed, row relative
@@ -262,7 +260,7 @@ def _row_writer(form: str):
 def _row_form(formula: str, row: int) -> str | None:
     """`formula` with each row-relative reference's row written as an offset from `row`; None
     when it has none (the quantity does not move with its caller's row)."""
-    parts = _STRINGS.split(formula)
+    parts = QUOTED.split(formula)
     moved = False
     for i in range(0, len(parts), 2):
         def enc(m):
@@ -271,7 +269,7 @@ def _row_form(formula: str, row: int) -> str | None:
                 return m.group(0)
             moved = True
             return f"{m.group(1)}{m.group(2)}{_OFFSET}{int(m.group(4)) - row}{_OFFSET}"
-        parts[i] = _A1.sub(enc, parts[i])
+        parts[i] = A1_REF.sub(enc, parts[i])
     return "".join(parts) if moved else None
 
 
