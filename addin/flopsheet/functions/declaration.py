@@ -39,6 +39,21 @@ GPU_FIGURES = ("peak_tflops", "bandwidth_tbs", "memory_gb", "tdp_w", "interconne
 GPU_FIGURES_IF_KNOWN = ("interconnect_gbs",)
 
 
+# How an argument's value becomes what the engine formula takes: one form per argument, resolved
+# by each face with the method of the form's name. Python: `Bound.<form>(param, arg)` (evaluate);
+# Excel: the twins' renderer, `handoff.twins.TwinCall.<form>(arg, expr)`. A new kind of argument is
+# a row here and one resolver on each face (tests/test_arg_forms.py checks that both faces have it).
+ARG_FORMS = {
+    "gpu_form": "a catalog GPU name, or a number read as dense peak TFLOPS: its peak or a figure",
+    "precision_form": "the number format of the GPU's peak (bf16...), read with the GPU",
+    "model_form": "a number, or a catalog model name standing for its figures",
+    "from_model_form": "a number; blank: the figure of the catalog model another argument names",
+    "fallback_form": "a number; blank: a catalog figure of the GPU (TRAIN_COST's price)",
+    "text_form": "text, converted to a number (a unit, a kind) or read as it is",
+    "number_form": "a number or a text magnitude (\"175B\"); blank: the default",
+}
+
+
 @dataclass(frozen=True)
 class Arg:
     """One Excel argument: its name, one line of help (unit, default), and what it takes.
@@ -62,6 +77,19 @@ class Arg:
     @property
     def optional(self) -> bool:
         return self.default is not REQUIRED
+
+    @property
+    def form(self) -> str:
+        """Its row of ARG_FORMS: how both faces resolve it."""
+        if self.kind in ("gpu", "precision", "model"):
+            return self.kind + "_form"
+        if self.from_model:
+            return "from_model_form"
+        if self.fallback:
+            return "fallback_form"
+        if self.convert is not None or self.kind == "text":
+            return "text_form"
+        return "number_form"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -162,22 +190,7 @@ class Function:
         as_given = self._as_given
         values = b.values
         for param, a in self.binding:
-            if param in as_given:
-                out[param] = values[a.name]
-            elif param == "peak_tflops":
-                out[param] = b.gpu()
-            elif param in GPU_FIGURES_IF_KNOWN:
-                out[param] = b.gpu(param, if_known=True)
-            elif param in GPU_FIGURES:
-                out[param] = b.gpu(param)
-            elif a.kind == "model":
-                out[param] = b.model(a.name, a.model_field if param == (a.engine or a.name) else param)
-            elif a.from_model and b[a.name] is None:
-                out[param] = b.model(a.from_model[0], a.from_model[1], needed_by=a.name)
-            elif a.fallback and b[a.name] is None:  # blank: the GPU's catalog figure (TRAIN_COST's price)
-                out[param] = b.gpu(a.fallback)
-            else:
-                out[param] = b.map(a.name, a.convert) if a.convert else b[a.name]
+            out[param] = values[a.name] if param in as_given else getattr(b, a.form)(param, a)
         return out
 
     def __call__(self, *args, **kwargs):
@@ -247,6 +260,34 @@ class Bound:
 
     def __getitem__(self, name):
         return self.values[name]
+
+    # -- the argument forms (ARG_FORMS): engine argument `param` from Excel argument `a` -------
+    def gpu_form(self, param: str, a: Arg):
+        if param == "peak_tflops":
+            return self.gpu()
+        return self.gpu(param, if_known=param in GPU_FIGURES_IF_KNOWN)
+
+    def precision_form(self, param: str, a: Arg):
+        return self.values[a.name]
+
+    def model_form(self, param: str, a: Arg):
+        return self.model(a.name, a.model_field if param == (a.engine or a.name) else param)
+
+    def from_model_form(self, param: str, a: Arg):
+        if self.values[a.name] is None:
+            return self.model(a.from_model[0], a.from_model[1], needed_by=a.name)
+        return self.number_form(param, a)
+
+    def fallback_form(self, param: str, a: Arg):
+        if self.values[a.name] is None:  # blank: the GPU's catalog figure (TRAIN_COST's price)
+            return self.gpu(a.fallback)
+        return self.number_form(param, a)
+
+    def text_form(self, param: str, a: Arg):
+        return self.number_form(param, a)
+
+    def number_form(self, param: str, a: Arg):
+        return self.map(a.name, a.convert) if a.convert else self.values[a.name]
 
     # -- models: a number (or magnitude text), or a catalog model name ------------------------
     def model(self, name: str, figure: str, needed_by: str | None = None):

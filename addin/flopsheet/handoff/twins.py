@@ -327,25 +327,39 @@ class TwinCall:
         self.cache: dict[str, Value] = {}
         self.text_tests: dict[str, None] = {}  # guards on runtime names (ordered, no duplicates)
 
-    # -- plain arguments -----------------------------------------------------------------
+    # -- the argument forms (functions.declaration.ARG_FORMS): an argument's Excel text ------
     def arg(self, name: str) -> Value:
-        if name in self.cache:
-            return self.cache[name]
-        a, e = self.spec[name], self.given[name]
-        if a.convert is not None or a.kind == "text":  # TEXT_TOKENS' unit, COST_PER_MTOK's kind, RANGE_TEXT's unit
-            v = self._text(a, e)
-        elif a.kind not in ("number", "model"):  # model: a number, or a name looked up (model_arg)
-            raise Untranslatable(f"argument {name} ({a.kind}) has no placeholder form")
-        elif a.kind == "model" and self.figures is not None:  # the figure the named model stands for
-            v = self.figures.argument(a)
-        elif a.kind == "model" and not blank_literal(e) and (
+        if name not in self.cache:
+            a = self.spec[name]
+            self.cache[name] = getattr(self, a.form)(a, self.given[name])
+        return self.cache[name]
+
+    def gpu_form(self, a, e: Expr) -> Value:
+        raise Untranslatable(f"argument {a.name} ({a.kind}) is read through {{peak}} and {{gpu:field}}")
+
+    precision_form = gpu_form
+
+    def model_form(self, a, e: Expr) -> Value:
+        if self.figures is not None:  # the figure the named catalog model stands for
+            return self.figures.argument(a)
+        if not blank_literal(e) and (
                 e.kind == "literal" or (e.kind == "ref" and self.models is not None and not model_terms(self.fn))):
-            v = self._model_arg(a, e)  # a ref elsewhere is read as a number (a name there: translate freezes)
-        elif a.fallback and (blank_literal(e) or e.kind == "ref"):
-            v = self._fallback(a, e)
-        elif blank_literal(e) and a.from_model:  # only a model name fills it (TRAIN_FLOPS' tokens)
-            v = self._from_model(a)
-        elif blank_literal(e):
+            return self._model_arg(a, e)  # a ref elsewhere is read as a number (a name there: translate freezes)
+        return self.number_form(a, e)
+
+    def fallback_form(self, a, e: Expr) -> Value:
+        if blank_literal(e) or e.kind == "ref":
+            return self._fallback(a, e)
+        return self.number_form(a, e)
+
+    def from_model_form(self, a, e: Expr) -> Value:
+        if blank_literal(e):  # only a model name fills it (TRAIN_FLOPS' tokens)
+            return self._from_model(a)
+        return self.number_form(a, e)
+
+    def number_form(self, a, e: Expr) -> Value:
+        name = a.name
+        if blank_literal(e):
             if a.default is REQUIRED:
                 raise Untranslatable(f"{name} is required")
             if a.default is None and self.fn.impl is not None and self.fn.formula is not None:
@@ -353,30 +367,27 @@ class TwinCall:
                 raise Untranslatable(f"{name} is omitted and its default comes from the add-in's price table")
             named = self.named_default(a)
             if a.default is None:
-                v = Value('""', None, optional=True, omitted=True)
-            elif named:  # the workbook's assumption cell: checked in the sheet, as a user may edit it
-                v = Value(named, None, runtime=True, label=f"{named}, checked")
-            else:
-                v = Value(number(a.default), float(a.default))
-        elif e.kind == "literal":
+                return Value('""', None, optional=True, omitted=True)
+            if named:  # the workbook's assumption cell: checked in the sheet, as a user may edit it
+                return Value(named, None, runtime=True, label=f"{named}, checked")
+            return Value(number(a.default), float(a.default))
+        if e.kind == "literal":
             x = _literal_number(e, name)
-            v = Value(number(x), x)
+            return Value(number(x), x)
+        t = e.text
+        wrapped = a.default not in (REQUIRED, None) and e.kind != "call"
+        if wrapped:
+            t = f'IF({t}="",{self.named_default(a) or number(a.default)},{t})'
+        v = Value(t, None, runtime=e.kind != "call" or self.guard_calls,
+                  optional=a.default is None and not a.from_model)  # TRAIN_FLOPS' tokens: blank is #N/A
+        if e.kind == "call":
+            v.label = f"{name}: the nested call's result"
+        elif wrapped:
+            v.label = f"{name} used (blank: {self.named_default(a) or number(a.default)})"
+        elif e.kind == "expr":
+            v.label = f"{name} used"
         else:
-            t = e.text
-            wrapped = a.default not in (REQUIRED, None) and e.kind != "call"
-            if wrapped:
-                t = f'IF({t}="",{self.named_default(a) or number(a.default)},{t})'
-            v = Value(t, None, runtime=e.kind != "call" or self.guard_calls,
-                       optional=a.default is None and not a.from_model)  # TRAIN_FLOPS' tokens: blank is #N/A
-            if e.kind == "call":
-                v.label = f"{name}: the nested call's result"
-            elif wrapped:
-                v.label = f"{name} used (blank: {self.named_default(a) or number(a.default)})"
-            elif e.kind == "expr":
-                v.label = f"{name} used"
-            else:
-                v.label, v.maybe = f"{name}, checked", True
-        self.cache[name] = v
+            v.label, v.maybe = f"{name}, checked", True
         return v
 
     def named_default(self, a) -> str | None:
@@ -404,7 +415,7 @@ class TwinCall:
             _note_used(self.names, name)
         return name if ok else number(value)
 
-    def _text(self, a, e: Expr) -> Value:
+    def text_form(self, a, e: Expr) -> Value:
         """A text argument: converted to its number when typed in the formula (`a.convert`), a
         string literal or the referenced cell's text otherwise (`a.kind == "text"`)."""
         if blank_literal(e) or e.kind == "literal":
