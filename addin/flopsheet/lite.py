@@ -68,13 +68,15 @@ def _check_name(fn: Function, name: str) -> None:
         raise ValueError(f"{fn.name}: {name!r} cannot be a Python name")
 
 
-def function_source(fn: Function) -> str:
-    """One Lite custom function: `@func`, one `@arg` per argument (its help text), the Python
-    default of each optional argument, the summary as docstring (Excel's description)."""
+def decorated_def(fn: Function, func: str, arg: str) -> str:
+    """One decorated `def` that hands its arguments to `excel_io.call`, as both faces write it
+    (udfs_source for the classic one): `func` the function decorator line, `arg` the callable
+    of one argument decorator per argument (its help text), each optional argument's Python
+    default, the summary as docstring (Excel's description of the function)."""
     for n in (fn.name, *(a.name for a in fn.args)):
         _check_name(fn, n)
-    lines = ["", "", "@func"]
-    lines += [f"@arg({a.name!r}, doc={a.doc!r}, **ARG_OPTIONS)" for a in fn.args]
+    lines = ["", "", func]
+    lines += [f"@{arg}({a.name!r}, doc={a.doc!r}, **ARG_OPTIONS)" for a in fn.args]
     params = [f"{a.name}={a.default!r}" if a.optional else a.name for a in fn.args]
     names = [a.name for a in fn.args]
     packed = ", ".join(names) + ("," if len(names) == 1 else "")
@@ -83,6 +85,11 @@ def function_source(fn: Function) -> str:
     lines.append(f'    """{fn.summary}"""' if safe else f"    {fn.summary!r}")
     lines.append(f"    return excel_io.call(REGISTRY[{fn.name!r}], ({packed}))")
     return "\n".join(lines) + "\n"
+
+
+def function_source(fn: Function) -> str:
+    """One Lite custom function: `@func`, then one `@arg` per argument."""
+    return decorated_def(fn, "@func", "arg")
 
 
 def main_source() -> str:
