@@ -322,13 +322,21 @@ def test_big_sheet_is_read_once_in_bounded_chunks(good, tmp_path, zip_reads):
 
 
 def test_openpyxl_parses_through_defusedxml(tmp_path):
-    # The second guard behind check_workbook: openpyxl's own parser is defusedxml's.
+    # The second guard behind check_workbook: openpyxl's own parser is defusedxml's, or with lxml
+    # installed lxml's with entity resolution off (openpyxl.xml.functions' safe_parser).
     import defusedxml.ElementTree
     import openpyxl.xml.functions
 
     from flopsheet.untrusted import load_workbook
 
-    assert openpyxl.xml.functions.fromstring is defusedxml.ElementTree.fromstring
+    parse = openpyxl.xml.functions.fromstring
+    if openpyxl.xml.LXML:
+        assert parse.func.__module__.startswith("lxml")
+        expanded = openpyxl.xml.functions.tostring(parse(
+            b'<!DOCTYPE x [<!ENTITY l "laugh"><!ENTITY m "&l;&l;&l;&l;">]><x>&m;</x>'))
+        assert b"laugh" not in expanded, expanded  # entities are kept as references, never expanded
+    else:
+        assert parse is defusedxml.ElementTree.fromstring
     wb = openpyxl.Workbook()
     wb.active["A1"] = "=1+1"
     path = tmp_path / "ok.xlsx"
