@@ -273,3 +273,32 @@ def sheet_scoped_rel_ns(path: Path) -> list:
     _write(path, parts)
     return [("Calc", "B1", F["GPU_DAYS"](3.15e23, "H100", 0.4)),
             ("Calc", "B2", F["WEIGHTS_GB"](3.15e23 / 4.5e12))]
+
+
+def shared_end_tags(path: Path) -> list:
+    """Shared formulas whose followers are written with an end tag, <f t="shared" si="0"></f> (as
+    Apache POI's Book1.xlsx has them) or holding only white space: followers all the same."""
+    tmp = path.with_suffix(".base.xlsx")
+    _base(tmp)
+    parts = _parts(tmp)
+    tmp.unlink()
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    calls = (
+        '<row r="7"><c r="C7"><f t="shared" ref="C7:D9" si="0">GPU_DAYS($A$2*ROW(),$A$5,E$3)</f><v>1</v></c>'
+        '<c r="D7"><f t="shared" si="0"></f><v>1</v></c></row>'
+        '<row r="8"><c r="C8"><f t="shared" si="0"></f><v>2</v></c><c r="D8"><f t="shared" si="0"> </f><v>2</v></c>'
+        '</row>'
+        '<row r="9"><c r="C9"><f t="shared" si="0"></f><v>3</v></c>'
+        '<c r="D9"><f t="shared" si="0"></f><v>3</v></c></row>'
+        '<row r="11"><c r="H11"><f t="shared" ref="H11:I11" si="1">A2*2</f><v>6.3E+23</v></c>'
+        '<c r="I11"><f t="shared" si="1"></f><v>0</v></c></row>'
+    )
+    sheet = sheet.replace("</sheetData>", calls + "</sheetData>")
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    _write(path, parts)
+    # E3 / F3 (blank: the default MFU) as the follower's column moves
+    out = []
+    for r in (7, 8, 9):
+        out.append(("Calc", f"C{r}", F["GPU_DAYS"](3.15e23 * r, "A100", THIRD)))
+        out.append(("Calc", f"D{r}", F["GPU_DAYS"](3.15e23 * r, "A100")))
+    return out
