@@ -302,3 +302,26 @@ def shared_end_tags(path: Path) -> list:
         out.append(("Calc", f"C{r}", F["GPU_DAYS"](3.15e23 * r, "A100", THIRD)))
         out.append(("Calc", f"D{r}", F["GPU_DAYS"](3.15e23 * r, "A100")))
     return out
+
+
+def array_arguments(path: Path) -> list:
+    """Arguments that are arrays without being a plain range: an array constant, a range in
+    arithmetic, IF over a range, TRANSPOSE of a range; each summed. A scalar expression beside them."""
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Calc")
+    ws.write_number("A2", 1e23)
+    ws.write_number("A3", 2e23)
+    ws.write_formula("B1", '=SUM(GPU_DAYS({1E+23,2E+23},"H100"))')
+    ws.write_array_formula("B2:B2", '{=SUM(GPU_DAYS(A2:A3*1,"H100"))}')
+    ws.write_array_formula("B3:B3", '{=SUM(GPU_DAYS(IF(A2:A3>0,A2:A3,1E+20),"H100"))}')
+    ws.write_array_formula("B4:B4", '{=SUM(GPU_DAYS(TRANSPOSE(A2:A3),"H100",{0.4,0.5}))}')
+    ws.write_formula("B5", '=GPU_DAYS(SUM(A2:A3)*1,"H100")')  # reduced to one value: a scalar
+    ws.write_formula("B6", '=GPU_DAYS(A2*1,"H100")')
+    wb.close()
+    days = F["GPU_DAYS"]
+    return [("Calc", "B1", days(1e23, "H100") + days(2e23, "H100")),
+            ("Calc", "B2", days(1e23, "H100") + days(2e23, "H100")),
+            ("Calc", "B3", days(1e23, "H100") + days(2e23, "H100")),
+            ("Calc", "B4", days(1e23, "H100", 0.4) + days(2e23, "H100", 0.5)),
+            ("Calc", "B5", days(3e23, "H100")),
+            ("Calc", "B6", days(1e23, "H100"))]

@@ -39,6 +39,30 @@ ALWAYS_FROZEN = {"FLOPSHEET_VERSION": "the add-in's version is a fact about the 
 NO_MODELS_SHEET = "a model's figure is copied as a value: the workbook has no Models sheet to look it up on"
 
 
+# Functions that give one value whatever the shape of the arguments in these positions (the
+# aggregates of Excel's function reference); an array anywhere else makes the result an array.
+_PREFIX_FN = re.compile(r"^(?:_xlfn\.|_xlws\.)", re.I)
+_ALL = "all"
+_REDUCED_ARGS = {
+    **{f: _ALL for f in (
+        "SUM", "SUMPRODUCT", "SUMSQ", "PRODUCT", "AVERAGE", "AVERAGEA", "MIN", "MINA", "MAX", "MAXA", "COUNT",
+        "COUNTA", "COUNTBLANK", "MEDIAN", "MODE", "MODE.SNGL", "STDEV", "STDEV.S", "STDEV.P", "STDEVP", "STDEVA",
+        "VAR", "VAR.S", "VAR.P", "VARP", "VARA", "GEOMEAN", "HARMEAN", "DEVSQ", "AVEDEV", "KURT", "SKEW", "AND",
+        "OR", "XOR", "CONCAT", "ROWS", "COLUMNS", "CORREL", "PEARSON", "RSQ", "SLOPE", "INTERCEPT", "COVAR",
+        "COVARIANCE.P", "COVARIANCE.S", "NPV", "IRR", "SUMX2MY2", "SUMX2PY2", "SUMXMY2", "AREAS", "ISREF")},
+    **{f: (lambda i: i == 0) for f in ("COUNTIF", "LARGE", "SMALL", "PERCENTILE", "PERCENTILE.INC",
+                                       "PERCENTILE.EXC", "QUARTILE", "QUARTILE.INC", "QUARTILE.EXC", "INDEX")},
+    **{f: (lambda i: i in (0, 2)) for f in ("SUMIF", "AVERAGEIF")},
+    **{f: (lambda i: i == 0 or i % 2 == 1) for f in ("SUMIFS", "AVERAGEIFS", "MAXIFS", "MINIFS")},
+    "COUNTIFS": lambda i: i % 2 == 0,
+    **{f: (lambda i: i == 1) for f in ("MATCH", "VLOOKUP", "HLOOKUP", "RANK", "RANK.EQ", "RANK.AVG")},
+    "TEXTJOIN": lambda i: i >= 2,
+    **{f: (lambda i: i == 1) for f in ("SUBTOTAL",)},
+    "AGGREGATE": lambda i: i >= 2,
+}
+ARRAY_FROM_SCALARS = frozenset({"SEQUENCE", "RANDARRAY", "MUNIT"})
+
+
 def registry_name(func_token: str) -> str | None:
     """`GPU_DAYS(` / `_xludf.gpu_days(` -> "GPU_DAYS"; None for any other function."""
     name = _PREFIX.sub("", func_token[:-1].strip()).upper()
@@ -349,8 +373,40 @@ class Translator:
             return Expr("call", text), shape
         before = self._res.array
         text = self._render(nodes)
-        # An expression holding a call over ranges is array-valued, of a shape not worked out here.
-        return Expr("expr", text.strip()), (None if self._res.array and not before else (1, 1))
+        # An expression holding a call over ranges, or an array of its own (an array constant, a
+        # range in arithmetic, IF(range,...), TRANSPOSE(range), a spill reference), is array-valued,
+        # of a shape not worked out here: it stays inside the formula, never one Workings cell.
+        array = (self._res.array and not before) or self._array_valued(body)
+        return Expr("expr", text.strip()), (None if array else (1, 1))
+
+    def _array_valued(self, nodes: list) -> bool:
+        """Whether an expression may evaluate to more than one value (Excel's array evaluation)."""
+        for n in nodes:
+            if isinstance(n, Group):
+                if n.open.strip() == "{" or self._array_valued(n.items):
+                    return True
+            elif isinstance(n, Call):
+                if n.fn_name:
+                    continue  # a flopsheet call's own shape is worked out by _call
+                name = _PREFIX_FN.sub("", n.head[:-1].strip()).upper()
+                if name in ARRAY_FROM_SCALARS:
+                    return True
+                reduced = _REDUCED_ARGS.get(name)
+                for i, a in enumerate(n.args):
+                    if reduced is not None and (reduced == "all" or reduced(i)):
+                        continue
+                    if self._array_valued(a):
+                        return True
+            elif isinstance(n, Token) and n.type == Token.OPERAND and n.subtype == Token.RANGE:
+                ref = n.value
+                if "#" in ref.rsplit("!", 1)[-1]:  # a spill reference (A2#)
+                    return True
+                shape = self.refs.shape(ref, self._sheet) if self.refs else (None if ":" in ref else (1, 1))
+                if shape != (1, 1):
+                    return True
+            elif isinstance(n, Token) and n.type == Token.OP_IN and n.value.strip() in (",", ""):
+                return True  # a union or an intersection of references
+        return False
 
     def _call(self, call: Call, root: bool = False):
         """(text, shape, frozen value or _NOT_FROZEN) for one flopsheet call."""
