@@ -325,3 +325,22 @@ def array_arguments(path: Path) -> list:
             ("Calc", "B4", days(1e23, "H100", 0.4) + days(2e23, "H100", 0.5)),
             ("Calc", "B5", days(3e23, "H100")),
             ("Calc", "B6", days(1e23, "H100"))]
+
+
+def carriage_returns(path: Path) -> list:
+    """A CR LF inside a formula's string literal, written as a character reference (&#13;) and as
+    Excel's escape (_x000D_), beside a flopsheet call (as in POI's dataValidationTableRange.xlsx)."""
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Calc")
+    ws.write_number("A1", 3.15e23)
+    ws.write_formula("B1", '=LEN("ab")+GPU_DAYS(A1,"H100",0.4)')
+    ws.write_formula("B2", '=LEN("cd")+GPU_DAYS(A1,"A100",0.4)')
+    wb.close()
+    parts = _parts(path)
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    assert sheet.count('LEN("ab")') == 1 and sheet.count('LEN("cd")') == 1
+    sheet = sheet.replace('LEN("ab")', 'LEN("a&#13;\nb")').replace('LEN("cd")', 'LEN("c_x000D_\nd")')
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    _write(path, parts)
+    return [("Calc", "B1", 4 + F["GPU_DAYS"](3.15e23, "H100", 0.4)),
+            ("Calc", "B2", 4 + F["GPU_DAYS"](3.15e23, "A100", 0.4))]

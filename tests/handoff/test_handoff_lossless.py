@@ -30,7 +30,8 @@ import lossless_fixtures as fx
 
 BUILDERS = {"rich": (fx.rich, ".xlsm"), "handmade": (fx.handmade, ".xlsx"), "prefixed": (fx.prefixed, ".xlsx"),
             "strict": (fx.strict, ".xlsx"), "sheet_scoped_rel_ns": (fx.sheet_scoped_rel_ns, ".xlsx"),
-            "shared_end_tags": (fx.shared_end_tags, ".xlsx"), "array_arguments": (fx.array_arguments, ".xlsx")}
+            "shared_end_tags": (fx.shared_end_tags, ".xlsx"), "array_arguments": (fx.array_arguments, ".xlsx"),
+            "carriage_returns": (fx.carriage_returns, ".xlsx")}
 
 
 @pytest.fixture(scope="module")
