@@ -344,3 +344,32 @@ def carriage_returns(path: Path) -> list:
     _write(path, parts)
     return [("Calc", "B1", 4 + F["GPU_DAYS"](3.15e23, "H100", 0.4)),
             ("Calc", "B2", 4 + F["GPU_DAYS"](3.15e23, "A100", 0.4))]
+
+
+def _encoded_sheet(path: Path, codec: str, declared: str, bom: bytes = b"") -> list:
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Calc")
+    ws.write_number("A1", 3.15e23)
+    ws.write_formula("B1", '=IF(D1="x",0,0)+GPU_DAYS(A1,"H100",0.4)')
+    ws.write_formula("B2", '=WEIGHTS_GB(A1/4.5E+12)')
+    wb.close()
+    parts = _parts(path)
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    sheet = sheet.replace('D1="x"', 'D1="é"').replace("</sheetData>", (
+        '<row r="3"><c r="C3" t="inlineStr"><is><t>Coût, € non</t></is></c></row></sheetData>'))
+    sheet = re.sub(r'encoding="UTF-8"', f'encoding="{declared}"', sheet, count=1)
+    assert f'encoding="{declared}"' in sheet
+    parts["xl/worksheets/sheet1.xml"] = bom + sheet.encode(codec, errors="xmlcharrefreplace")
+    _write(path, parts)
+    return [("Calc", "B1", F["GPU_DAYS"](3.15e23, "H100", 0.4)),
+            ("Calc", "B2", F["WEIGHTS_GB"](3.15e23 / 4.5e12))]
+
+
+def utf16_sheet(path: Path) -> list:
+    """A worksheet part in UTF-16 with a byte-order mark, as its declaration says."""
+    return _encoded_sheet(path, "utf-16-le", "UTF-16", b"\xff\xfe")
+
+
+def latin1_sheet(path: Path) -> list:
+    """A worksheet part in ISO-8859-1 (é and û as single bytes, € as a character reference)."""
+    return _encoded_sheet(path, "iso-8859-1", "ISO-8859-1")

@@ -31,7 +31,8 @@ import lossless_fixtures as fx
 BUILDERS = {"rich": (fx.rich, ".xlsm"), "handmade": (fx.handmade, ".xlsx"), "prefixed": (fx.prefixed, ".xlsx"),
             "strict": (fx.strict, ".xlsx"), "sheet_scoped_rel_ns": (fx.sheet_scoped_rel_ns, ".xlsx"),
             "shared_end_tags": (fx.shared_end_tags, ".xlsx"), "array_arguments": (fx.array_arguments, ".xlsx"),
-            "carriage_returns": (fx.carriage_returns, ".xlsx")}
+            "carriage_returns": (fx.carriage_returns, ".xlsx"), "utf16_sheet": (fx.utf16_sheet, ".xlsx"),
+            "latin1_sheet": (fx.latin1_sheet, ".xlsx")}
 
 
 @pytest.fixture(scope="module")

@@ -99,7 +99,7 @@ def handoff(src, dst, *, force: bool = False, recalc: bool = False, warn=None, p
     check_output(dst, force=force, source=src, suffix=".xlsx",
                  why="(the hand-off copy has no macros)")
     check_workbook(src, plain_scan=True)  # parts are read as bytes; what is not rewritten is copied
-    with zipfile.ZipFile(src) as zin:
+    with rawzip.XmlZipFile(src) as zin:
         job = Job(zin, progress, list_formulas, translate)
         rep = job.report
         removals.plan_removals(job)

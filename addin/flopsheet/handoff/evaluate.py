@@ -30,6 +30,7 @@ from flopsheet.exceltext import a1, show_number
 
 from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import ErrorValue, defused, looks_like_formula
+from flopsheet.handoff import rawzip
 from flopsheet.handoff.copy import handoff
 from flopsheet.handoff.package import Package, read_rels
 from flopsheet.handoff.values import read
@@ -195,7 +196,7 @@ def _grouped(unsure: dict) -> dict:
 def _totals_rows(src) -> dict:
     """sheet -> [(totals row, first col, last col)] of its tables that show a totals row."""
     out: dict = {}
-    with zipfile.ZipFile(src) as zf:
+    with rawzip.XmlZipFile(src) as zf:
         pkg = Package.open(zf)
         for s in pkg.worksheets:
             for rel in read_rels(zf, s.part, pkg.names):
