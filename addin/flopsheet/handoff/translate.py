@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
-from openpyxl.formula.tokenizer import Token, Tokenizer
+from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
 from flopsheet import excel_io
@@ -87,6 +87,28 @@ class Group:
     close: str = ""
 
 
+# Excel allows 64 levels of nested functions; past this many the copy keeps the formula as it
+# was (the translator recurses once per level).
+MAX_NESTING = 128
+# A spill reference (A2#, Sheet1!B3#: Excel 365's dynamic arrays) is not in the grammar openpyxl's
+# tokenizer reads: it is read as a range named with a marker, array-valued, and written back.
+SPILL_MARK = "__flopsheet_spill__"
+_STRING_OR_SPILL = re.compile(r'"(?:[^"]|"")*"|(\$?[A-Za-z]{1,3}\$?[0-9]{1,7})#')
+
+
+_STRINGS = re.compile(r'"(?:[^"]|"")*"')
+
+
+def _spill_marked(formula: str) -> str:
+    if "#" not in formula:
+        return formula
+    return _STRING_OR_SPILL.sub(lambda m: m.group(0) if m.group(1) is None else m.group(1) + SPILL_MARK, formula)
+
+
+def spill_unmarked(text: str) -> str:
+    return text.replace(SPILL_MARK, "#") if SPILL_MARK in text else text
+
+
 def parse(formula: str) -> list:
     """A formula ("=...") as a list of tokens, Calls and Groups."""
     root: list = []
@@ -98,16 +120,26 @@ def parse(formula: str) -> list:
         top = frames[-1]
         return top.args[-1] if isinstance(top, Call) else top.items
 
-    for tok in Tokenizer(formula).items:
+    try:
+        tokens = Tokenizer(_spill_marked(formula)).items
+    except TokenizerError as e:  # a DDE link (Excel|'[book]Sheet'!R1C1), or what the grammar lacks
+        if "|" in re.sub(r'"(?:[^"]|"")*"', "", formula):
+            raise Untranslatable("it holds a DDE link (App|Topic!Item), which the copy passes on as it is") from None
+        raise Untranslatable(f"its syntax is not read here ({e})") from None
+    for tok in tokens:
         t, s = tok.type, tok.subtype
         if t == Token.FUNC and s == Token.OPEN:
             node = Call(tok.value)
             current().append(node)
             frames.append(node)
+            if len(frames) > MAX_NESTING:
+                raise Untranslatable(f"it is nested more than {MAX_NESTING} levels deep")
         elif t in (Token.PAREN, Token.ARRAY) and s == Token.OPEN:
             node = Group(tok.value)
             current().append(node)
             frames.append(node)
+            if len(frames) > MAX_NESTING:
+                raise Untranslatable(f"it is nested more than {MAX_NESTING} levels deep")
         elif s == Token.CLOSE and frames:
             node = frames.pop()
             if isinstance(node, Group):
@@ -324,6 +356,10 @@ class Translator:
             if self._hoister is not None:
                 res.helpers = self._hoister.helpers
             self._hoister = None
+        res.text = spill_unmarked(res.text)
+        if not res.value_set and CALL_NAMES.search(_STRINGS.sub('""', res.text)):
+            # a call where the grammar is bent (X:GPU_DAYS(...), a range operator before a call)
+            raise Untranslatable("a flopsheet call stands where the translator does not read it")
         return res
 
     def _translate(self, nodes, res) -> None:
