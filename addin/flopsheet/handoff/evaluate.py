@@ -36,7 +36,7 @@ from flopsheet.handoff.package import Package, read_rels
 from flopsheet.handoff.values import read
 from flopsheet.recalc import LIBREOFFICE_MISSING, find_soffice, recalculate
 from flopsheet.safefile import atomic_output, check_output
-from flopsheet.untrusted import check_workbook
+from flopsheet.untrusted import TRUSTED, Limits, check_workbook
 
 PROGRESS_AFTER = 2.0  # seconds: a run shorter than this prints no progress line
 
@@ -116,7 +116,8 @@ def write_values(path, computed, unsure=frozenset()) -> None:
     wb.save(path)
 
 
-def evaluate(src, out=None, csv_path=None, *, force: bool = False, stdout=None, progress=None, warn=None) -> dict:
+def evaluate(src, out=None, csv_path=None, *, force: bool = False, stdout=None, progress=None, warn=None,
+             trust_size: bool = False) -> dict:
     """Compute every formula cell of `src`; write a values-only copy (`out`, .xlsx) and/or a
     CSV (`csv_path`; with neither, the CSV goes to `stdout`). Returns a small summary."""
     src = Path(src)
@@ -130,12 +131,12 @@ def evaluate(src, out=None, csv_path=None, *, force: bool = False, stdout=None, 
         check_output(csv_path, force=force, source=src)
     if out is not None and csv_path is not None and out.resolve() == csv_path.resolve():
         raise FlopsheetError("-o and --csv name the same file", "csv")
-    check_workbook(src)
+    check_workbook(src, TRUSTED if trust_size else Limits())
     if find_soffice() is None:
         raise FlopsheetError(LIBREOFFICE_MISSING)
     with tempfile.TemporaryDirectory(prefix="flopsheet-evaluate-") as tmp:
         twin, computed_path = Path(tmp) / "handoff.xlsx", Path(tmp) / "computed.xlsx"
-        report = handoff(src, twin, progress=progress, warn=None, list_formulas=True)
+        report = handoff(src, twin, progress=progress, warn=None, list_formulas=True, trust_size=trust_size)
         if progress:
             progress("recalculating with LibreOffice")
         recalculate(twin, computed_path)
