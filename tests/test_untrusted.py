@@ -417,3 +417,14 @@ def test_plain_scan_reads_a_plain_sheet_without_expat(good, tmp_path, monkeypatc
     assert not [w for w, _ in fed if SHEET in w]
     _check_workbook(path)
     assert sum(n for w, n in fed if SHEET in w) > 100_000
+
+
+def test_vml_as_excel_writes_it_passes_and_a_dtd_in_it_does_not(good, tmp_path):
+    """Excel writes `<br>` unclosed in the VML of form buttons: not well-formed, and ordinary."""
+    with zipfile.ZipFile(good) as z:
+        vml_name = next(n for n in z.namelist() if n.endswith(".vml"))
+        vml = z.read(vml_name)
+    button = vml.replace(b"</xml>", b'<v:shape id="b1"><v:textbox><div>Run<br>now</div></v:textbox></v:shape></xml>')
+    check_workbook(rezip(good, tmp_path / "button.xlsx", {vml_name: button}))
+    hostile = b'<!DOCTYPE x [<!ENTITY a "aaaa">]>' + vml
+    _refused(rezip(good, tmp_path / "dtd.xlsx", {vml_name: hostile}), "DTD or an entity")
