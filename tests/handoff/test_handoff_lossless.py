@@ -29,7 +29,10 @@ from flopsheet.handoff.sheetxml import split_ref
 import lossless_fixtures as fx
 
 BUILDERS = {"rich": (fx.rich, ".xlsm"), "handmade": (fx.handmade, ".xlsx"), "prefixed": (fx.prefixed, ".xlsx"),
-            "strict": (fx.strict, ".xlsx"), "sheet_scoped_rel_ns": (fx.sheet_scoped_rel_ns, ".xlsx")}
+            "strict": (fx.strict, ".xlsx"), "sheet_scoped_rel_ns": (fx.sheet_scoped_rel_ns, ".xlsx"),
+            "shared_end_tags": (fx.shared_end_tags, ".xlsx"), "array_arguments": (fx.array_arguments, ".xlsx"),
+            "carriage_returns": (fx.carriage_returns, ".xlsx"), "utf16_sheet": (fx.utf16_sheet, ".xlsx"),
+            "latin1_sheet": (fx.latin1_sheet, ".xlsx")}
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +79,7 @@ def _calling_cells(data: bytes) -> set:
             out.add(c.get("r"))
             if f.get("t") == "shared":
                 masters.add(f.get("si"))
-        elif f.get("t") == "shared" and not f.text:
+        elif f.get("t") == "shared" and not (f.text or "").strip():
             followers.append((c.get("r"), f.get("si")))
     return out | {r for r, si in followers if si in masters}
 
