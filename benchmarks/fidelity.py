@@ -225,14 +225,16 @@ COLOURS = {"output_throughput": (31, 119, 180), "input_throughput": (23, 190, 20
 
 
 def chart(results: list[dict], path: Path = CHART) -> None:
+    """Left: predicted against measured, log-log, each row in its own unit. Right: predicted / measured of
+    every row by kind, log scale, so the size of each miss reads directly. Bands: within 25% and 2x."""
     from PIL import Image, ImageDraw, ImageFont
 
     pts = [(float(r["value"]), r["predicted"], r["kind"]) for r in results if r["predicted"]]
     lo = math.floor(math.log10(min(min(m, p) for m, p, _ in pts)))
     hi = math.ceil(math.log10(max(max(m, p) for m, p, _ in pts)))
-    size, left, top, right, bottom = 900, 90, 50, 40, 80
-    plot = size - left - right
-    img = Image.new("RGB", (size + 230, size), "white")
+    size, left, top = 900, 90, 50
+    plot = size - left - 40 - 80 + 40
+    img = Image.new("RGB", (size + 760, size), "white")
     d = ImageDraw.Draw(img)
     try:
         font = ImageFont.load_default(size=15)
@@ -257,16 +259,38 @@ def chart(results: list[dict], path: Path = CHART) -> None:
         d.line([left - 6, y, left, y], fill="black")
         d.text((x - 12, top + plot + 10), f"1e{e}", fill="black", font=font)
         d.text((left - 48, y - 8), f"1e{e}", fill="black", font=font)
-    d.text((left + plot / 2 - 150, size - 40), "measured (each row in its own unit)", fill="black", font=font)
-    d.text((10, top - 35), "predicted by flopsheet, default inputs (log-log; bands: within 25% and 2x)",
+    d.text((left + plot / 2 - 150, top + plot + 40), "measured (each row in its own unit)", fill="black", font=font)
+    d.text((left, top - 35), "predicted by flopsheet with default inputs, against measured (log-log)",
            fill="black", font=font)
     for m, p, kind in sorted(pts, key=lambda t: t[2]):
         x, y = xy(m, p)
         d.ellipse([x - 5, y - 5, x + 5, y + 5], fill=COLOURS[kind], outline="black")
+
+    # right panel: the ratio of every row, one column per kind
+    x0, w, rlo, rhi = left + plot + 130, 560, -1.0, math.log10(20.0)
+
+    def ry(ratio: float) -> float:
+        return top + (1 - (math.log10(ratio) - rlo) / (rhi - rlo)) * plot
+
+    for band, shade in ((2.0, (235, 235, 235)), (1.25, (205, 225, 205))):
+        d.rectangle([x0, ry(band), x0 + w, ry(1 / band)], fill=shade)
+    d.line([x0, ry(1.0), x0 + w, ry(1.0)], fill=(90, 90, 90))
+    d.rectangle([x0, top, x0 + w, top + plot], outline="black")
+    for ratio in (0.1, 0.25, 0.5, 1, 2, 4, 10, 20):
+        d.line([x0 - 6, ry(ratio), x0, ry(ratio)], fill="black")
+        d.text((x0 - 44, ry(ratio) - 8), f"{ratio:g}", fill="black", font=font)
+    d.text((x0, top - 35), "predicted / measured, by kind (log; > 1: throughput optimistic, time pessimistic)",
+           fill="black", font=font)
+    col = w / len(KINDS)
     for i, kind in enumerate(KINDS):
-        y = top + 20 + i * 26
-        d.ellipse([size - 10, y, size, y + 10], fill=COLOURS[kind], outline="black")
-        d.text((size + 8, y - 3), kind, fill="black", font=font)
+        ratios = sorted(r["ratio"] for r in results if r["kind"] == kind and r["ratio"])
+        cx = x0 + col * (i + 0.5)
+        for j, ratio in enumerate(ratios):
+            x = cx + ((j % 5) - 2) * 7
+            y = ry(min(max(ratio, 10 ** rlo), 10 ** rhi))
+            d.ellipse([x - 5, y - 5, x + 5, y + 5], fill=COLOURS[kind], outline="black")
+        d.text((cx - 30, top + plot + 10 + (i % 2) * 22), kind.replace("_", " "), fill=COLOURS[kind], font=font)
+    d.text((x0 + w / 2 - 120, top + plot + 60), "bands: within 25% (green) and 2x (grey)", fill="black", font=font)
     img.save(path, optimize=True)
 
 
