@@ -51,3 +51,21 @@ def test_without_a_vba_project_other_functions_are_not_blamed_on_it(tmp_path):
     warnings = []
     handoff(src, dst, warn=warnings.append)
     assert not [w for w in warnings if "not Excel's functions" in w], warnings
+
+
+def test_a_recalc_refusal_names_the_users_file_not_a_temporary_one(tmp_path, monkeypatch):
+    import pytest
+
+    from flopsheet import recalc
+    from flopsheet.errors import FlopsheetError
+
+    def refuse(src, dst, **kw):
+        raise FlopsheetError(f"{src}: part 'xl/drawings/vmlDrawing1.vml' is not well-formed XML", "path")
+
+    monkeypatch.setattr(recalc, "recalculate", refuse)
+    src, dst = tmp_path / "book.xlsm", tmp_path / "copy.xlsx"
+    _book(src, vba=True)
+    with pytest.raises(FlopsheetError) as info:
+        handoff(src, dst, recalc=True)
+    assert "the copy of book.xlsm" in str(info.value) and ".tmp" not in str(info.value), str(info.value)
+    assert not dst.exists()

@@ -155,7 +155,10 @@ def handoff(src, dst, *, force: bool = False, recalc: bool = False, warn=None, p
                 progress("writing the copy")
             _write(zin, job, tmp)
             if recalc:
-                _recalculated(zin, job, tmp, progress)
+                try:
+                    _recalculated(zin, job, tmp, progress)
+                except FlopsheetError as e:  # it names the temporary file: say what the user gave
+                    raise FlopsheetError(str(e).replace(str(tmp), f"the copy of {src.name}"), e.arg) from None
             touched = set(rep.rewritten) | set(rep.removed)
             lost = carry.losses(carry.inventory(src, touched), carry.inventory(tmp, touched), job.expected)
             if lost:
