@@ -356,8 +356,10 @@ class Translator:
             if self._hoister is not None:
                 res.helpers = self._hoister.helpers
             self._hoister = None
+        if res.value_set or not isinstance(res.text, str):
+            return res
         res.text = spill_unmarked(res.text)
-        if not res.value_set and CALL_NAMES.search(_STRINGS.sub('""', res.text)):
+        if CALL_NAMES.search(_STRINGS.sub('""', res.text)):
             # a call where the grammar is bent (X:GPU_DAYS(...), a range operator before a call)
             raise Untranslatable("a flopsheet call stands where the translator does not read it")
         return res
