@@ -96,7 +96,7 @@ SPILL_MARK = "__flopsheet_spill__"
 _STRING_OR_SPILL = re.compile(r'"(?:[^"]|"")*"|(\$?[A-Za-z]{1,3}\$?[0-9]{1,7})#')
 
 
-_STRINGS = re.compile(r'"(?:[^"]|"")*"')
+_STRINGS = re.compile(r'"(?:[^"]|"")*"|\'(?:[^\']|\'\')*\'')  # string literals and quoted sheet names
 
 
 def _spill_marked(formula: str) -> str:
