@@ -72,7 +72,8 @@ class Graph:
                 continue
             self.edges[importer].add(module)
             private_module = next((p for p in module.split(".") if p.startswith("_") and p != "__init__"), None)
-            if alias and alias.startswith("_") and full not in self.modules:
+            dunder = alias and alias.startswith("__") and alias.endswith("__")  # __version__ is public
+            if alias and alias.startswith("_") and not dunder and full not in self.modules:
                 self.private.append((importer, module, alias))
             elif private_module:
                 home = module.rpartition(".")[0]

@@ -2,16 +2,17 @@
 
 Run from the repository root after changing a function, the catalog or the template:
   addin/flopsheet/udfs.py     the xlwings face (tools/udfs_source.py)
+  workbook/lite/              the xlwings Lite face: main.py, requirements.txt (`flopsheet lite`)
   docs/functions.md           the function reference (tools/docs.py)
   README.md                   its generated blocks: seed table, function list
   workbook/flopsheet.xlsm     the template (`flopsheet template`)
   workbook/flopsheet.xlsx     its hand-off copy with cached values (`flopsheet template` writes both)
   workbook/flopsheet-zh-CN.*  the Chinese edition and its copy (`flopsheet template --lang zh-CN`)
   docs/template-*.png         the renders of both editions' sheets (LibreOffice + pdftoppm)
-The tests that guard each file (tests/udfs/test_udfs_generated.py, tests/udfs/test_udfs_docs.py,
-tests/test_readme.py, tests/template/test_template_committed.py, tests/handoff/test_handoff_template.py)
-fail when one is stale. The benchmark block of the README is measured, not generated: refresh it
-with `python benchmarks/run.py`.
+The tests that guard each file (tests/udfs/test_udfs_generated.py, tests/udfs/test_lite_generated.py,
+tests/udfs/test_udfs_docs.py, tests/test_readme.py, tests/template/test_template_committed.py,
+tests/handoff/test_handoff_template.py) fail when one is stale. The benchmark block of the README
+is measured, not generated: refresh it with `python benchmarks/run.py`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+
+LITE_DIR = Path("workbook") / "lite"  # the xlwings Lite face, as `flopsheet lite` writes it
 
 
 def regenerate(root: Path, *, renders: bool = True, log=print) -> None:
@@ -29,6 +32,10 @@ def regenerate(root: Path, *, renders: bool = True, log=print) -> None:
     udfs = root / "addin" / "flopsheet" / "udfs.py"
     write_text(udfs, udfs_source.source(), force=True)
     log(udfs)
+    from flopsheet import lite
+
+    for path in lite.write(root / LITE_DIR, force=True):
+        log(path)
     write_text(root / "docs" / "functions.md", docs.function_reference(), force=True)
     log(root / "docs" / "functions.md")
     readme = root / "README.md"

@@ -39,13 +39,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openpyxl.utils import FORMULAE
+
 from flopsheet.errors import FlopsheetError
+from flopsheet.exceltext import a1
+from flopsheet.functions import REGISTRY
 from flopsheet.handoff import comments, formulacells, gpusheet, modelsheet, package, workbookpart, worksheetpart
 from flopsheet.handoff.package import CONF_SHEETS, Package, rels_part
 from flopsheet.handoff.workbookpart import new_sheet_part
 from flopsheet.handoff.worksheetpart import SheetPlan
 from flopsheet.safefile import atomic_output, check_output
-from flopsheet.untrusted import check_workbook
+from flopsheet.untrusted import TRUSTED, Limits, check_workbook
 
 
 @dataclass
@@ -82,7 +86,8 @@ def plan_removals(job) -> None:
     sig = re.compile(r"(^|/)vbaProject(Signature\w*)?\.bin$", re.I)
     job.removed |= {n for n in pkg.names if sig.search(n)}
     job.removed &= pkg.names
-    if any(sig.search(n) for n in job.removed):
+    job.vba_removed = any(sig.search(n) for n in job.removed)
+    if job.vba_removed:
         rep.notes.append("removed the VBA project (the hand-off copy has no macros)")
 
 
@@ -93,6 +98,89 @@ def drop_calc_chain(job) -> None:
     for r in job.pkg.rels:
         if r.type == "calcChain" and not r.external and r.target in job.pkg.names:
             job.removed.add(r.target)
+
+
+# -- what the removals cost, said by cell ------------------------------------------------------
+_FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f\b[^>/]*>([^<]+)<")
+_STRING = re.compile(r'"(?:[^"]|"")*"')
+_FUNCTION = re.compile(r"(?<![A-Za-z0-9_.\]!])((?:_xlfn\.|_xlws\.|_xludf\.|_xll\.)?[A-Za-z_][A-Za-z0-9_.]*)\s*\(")
+_CONF_REF = re.compile(r"'?_?xlwings\.conf'?!", re.I)
+_SHOWN = 5
+
+
+def _unknown_functions(text: str) -> set[str]:
+    """Functions a formula calls that are neither Excel's (openpyxl's list, or the _xlfn. prefix
+    Excel writes before newer ones) nor flopsheet's: a macro's or another add-in's."""
+    out = set()
+    for name in _FUNCTION.findall(_STRING.sub('""', text)):
+        upper = name.upper()
+        if upper.startswith(("_XLFN.", "_XLWS.")):
+            continue
+        bare = upper.removeprefix("_XLUDF.").removeprefix("_XLL.")
+        if bare in FORMULAE or bare in REGISTRY:
+            continue
+        out.add(name)
+    return out
+
+
+def report_losses(job) -> None:
+    """Warn, naming the cells, of what the copy passes on unworkable: formulas calling the
+    workbook's own VBA functions (removed with the VBA project: #NAME?), references to the
+    removed xlwings.conf sheet (#REF!), and DDE links (carried as they are, never run here)."""
+    vba = getattr(job, "vba_removed", False)
+    conf = bool(job.conf)
+    found: dict[str, list[str]] = {"vba": [], "conf": [], "dde": []}
+    names: set[str] = set()
+    for s in job.pkg.worksheets:
+        if s.name in CONF_SHEETS:
+            continue
+        data = job.zf.read(s.part)
+        texts = b"\n".join(_FORMULA_TEXT.findall(data)).decode("utf-8", "replace")
+        if not texts or not (b"|" in data or (conf and "xlwings.conf" in texts.lower())
+                             or (vba and _unknown_functions(worksheetpart.text(texts.encode())))):
+            continue
+        pat = worksheetpart.pattern_of(data)
+        for cell in worksheetpart.formula_cells(data, pat):
+            m = pat.f.search(cell.inner or b"")
+            if m is None or not m.group(2):
+                continue
+            text = worksheetpart.text(m.group(2))
+            where = f"{s.name}!{a1(cell.c, cell.r)}"
+            bare = _STRING.sub('""', text)
+            if "|" in bare:
+                found["dde"].append(where)
+            if conf and _CONF_REF.search(bare):
+                found["conf"].append(where)
+            if vba:
+                unknown = _unknown_functions(text)
+                if unknown:
+                    found["vba"].append(where)
+                    names |= unknown
+    for name, _, body in job.pkg.names_xml:
+        bare = _STRING.sub('""', body)
+        if conf and _CONF_REF.search(bare):
+            found["conf"].append(f"defined name {name}")
+        if vba and _unknown_functions(body):
+            found["vba"].append(f"defined name {name}")
+            names |= _unknown_functions(body)
+
+    def cells(where: list[str]) -> str:
+        more = f" and {len(where) - _SHOWN} more" if len(where) > _SHOWN else ""
+        return ", ".join(where[:_SHOWN]) + more
+
+    rep = job.report
+    if found["vba"]:
+        rep.warnings.append(
+            f"{len(found['vba'])} formulas call {', '.join(sorted(names)[:5])}, which are not Excel's functions "
+            f"(the workbook's own VBA, which the copy cannot hold): they show #NAME? in the copy: "
+            f"{cells(found['vba'])}")
+    if found["conf"]:
+        rep.warnings.append(f"{len(found['conf'])} formulas refer to the xlwings.conf sheet, which the copy "
+                            f"leaves out: they show #REF! there: {cells(found['conf'])}")
+    if found["dde"]:
+        rep.warnings.append(f"{len(found['dde'])} formulas hold DDE links (App|Topic!Item), passed on as they are: "
+                            f"Excel asks before running them, LibreOffice and Gnumeric do not run them: "
+                            f"{cells(found['dde'])}")
 
 
 class Job:
@@ -265,9 +353,11 @@ def _write(zin: zipfile.ZipFile, job: Job, out: Path, values=None) -> None:
                 zinfo.compress_type = zipfile.ZIP_DEFLATED
                 zinfo.external_attr = info.external_attr
                 zout.writestr(zinfo, data)
-        added = dict(job.extra)
+        strict = _is_strict(zin, job)
+        added = {name: _strict(data) if strict and isinstance(data, bytes) else data
+                 for name, data in job.extra.items()}
         for title, sheet_xml in job.new_sheets:
-            added[new_sheet_part(job, title)] = sheet_xml
+            added[new_sheet_part(job, title)] = _strict(sheet_xml) if strict else sheet_xml
         for name, data in added.items():
             if callable(data):  # the Workings sheet: written as it is made (handoff.workings)
                 zinfo = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
@@ -283,25 +373,51 @@ def _write(zin: zipfile.ZipFile, job: Job, out: Path, values=None) -> None:
     job.report.added = sorted(added)
 
 
+# Transitional namespaces and their Strict twins (ECMA-376 Part 1, 2016, annex A): the sheets the
+# copy adds are written in the workbook's own conformance class.
+_STRICT = ((b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
+           (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+            b"http://purl.oclc.org/ooxml/officeDocument/relationships"))
+
+
+def _is_strict(zin: zipfile.ZipFile, job: Job) -> bool:
+    return _STRICT[0][1] in zin.read(job.pkg.workbook)[:4096]
+
+
+def _strict(sheet_xml):
+    def convert(data: bytes) -> bytes:
+        for transitional, strict in _STRICT:
+            data = data.replace(transitional, strict)
+        return data
+
+    if callable(sheet_xml):  # the Workings sheet, written as it is made
+        return lambda values: (convert(piece) for piece in sheet_xml(values))
+    return convert(sheet_xml)
+
+
 def handoff(src, dst, *, force: bool = False, recalc: bool = False, warn=None, progress=None,
-            list_formulas: bool = False, translate=None) -> Report:
+            list_formulas: bool = False, translate=None, trust_size: bool = False) -> Report:
     """Write the hand-off copy of `src` to `dst` (.xlsx). `warn(line)` is called with each
     thing the copy cannot carry BEFORE `dst` is written; `progress(line)` on big files.
     `list_formulas` fills `Report.formulas` with every formula cell (for `evaluate`). `translate`:
-    the Workings sheet's labels in another language (the template's zh-CN edition)."""
+    the Workings sheet's labels in another language (the template's zh-CN edition). `trust_size`:
+    a file the user trusts may be larger than the default limits allow."""
     src, dst = Path(src), Path(dst)
     if not src.is_file():
         raise FlopsheetError(f"input {src} does not exist", "input")
     check_output(dst, force=force, source=src, suffix=".xlsx",
                  why="(the hand-off copy has no macros)")
-    check_workbook(src, plain_scan=True)  # parts are read as bytes; what is not rewritten is copied
-    with zipfile.ZipFile(src) as zin:
+    # parts are read as bytes; what is not rewritten is copied. `trust_size`: the user vouches for
+    # the file, so only the size limits are lifted (untrusted.TRUSTED)
+    check_workbook(src, TRUSTED if trust_size else Limits(), plain_scan=True)
+    with package.XmlZipFile(src) as zin:
         job = Job(zin, progress, list_formulas, translate)
         rep = job.report
         plan_removals(job)
         if progress:
             progress("translating formulas")
         formulacells.translate(job)
+        report_losses(job)
         gpusheet.add_to_package(job)
         modelsheet.add_to_package(job)
         workbookpart.define(job)
@@ -323,7 +439,10 @@ def handoff(src, dst, *, force: bool = False, recalc: bool = False, warn=None, p
                 progress("writing the copy")
             _write(zin, job, tmp)
             if recalc:
-                _recalculated(zin, job, tmp, progress)
+                try:
+                    _recalculated(zin, job, tmp, progress)
+                except FlopsheetError as e:  # it names the temporary file: say what the user gave
+                    raise FlopsheetError(str(e).replace(str(tmp), f"the copy of {src.name}"), e.arg) from None
             touched = set(rep.rewritten) | set(rep.removed)
             lost = losses(inventory(src, touched), inventory(tmp, touched), job.expected)
             if lost:

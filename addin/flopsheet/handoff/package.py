@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from defusedxml import ElementTree
 from openpyxl.workbook.defined_name import DefinedName
 
+from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import ErrorValue, column_letter
 from flopsheet.handoff import worksheetpart
 
@@ -85,6 +86,55 @@ REL_WORKSHEET = "worksheet"
 _SI = re.compile(rb"<(?:\w+:)?si>(.*?)</(?:\w+:)?si>|<(?:\w+:)?si/>", re.S)
 _T = re.compile(rb"<(?:\w+:)?t\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?t>)", re.S)
 _RPH = re.compile(rb"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
+
+
+_XML_DECL = re.compile(rb"^(\xef\xbb\xbf)?<\?xml\b[^>]*?\?>")
+_ENCODING = re.compile(rb"""\bencoding\s*=\s*(["'])([A-Za-z][A-Za-z0-9._-]*)\1""")
+_XML_NAMES = (".xml", ".rels", ".vml")
+
+
+def utf8_xml(data: bytes, name: str = "part") -> bytes:
+    """An XML part as UTF-8, its declaration saying so. XML names its encoding (a byte-order mark,
+    or the declaration: XML 1.0 section 4.3.3 and appendix F); the hand-off reads and edits parts
+    as UTF-8 bytes, so a UTF-16 or ISO-8859-1 part is transcoded when read. A part it does not
+    rewrite is carried as its original bytes all the same (copy_raw)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        codec = "utf-16"
+    elif data.startswith((b"<\x00?\x00", b"\x00<\x00?")):
+        codec = "utf-16-le" if data[0] == 0x3C else "utf-16-be"
+    else:
+        decl = _XML_DECL.match(data[:512])
+        enc = _ENCODING.search(decl.group(0)) if decl else None
+        if enc is None:
+            return data
+        codec = enc.group(2).decode("ascii")
+        if codec.lower().replace("_", "-") in ("utf-8", "utf8"):
+            return data
+    try:
+        text = data.decode(codec)
+    except LookupError:
+        raise FlopsheetError(f"{name} declares the encoding {codec!r}, which Python cannot read", "input") from None
+    except UnicodeDecodeError as e:
+        raise FlopsheetError(f"{name} is not valid {codec} ({e.reason} at byte {e.start})", "input") from None
+    text = text.lstrip("\ufeff")
+    m = re.match(r"<\?xml\b[^>]*?\?>", text)
+    if m:
+        head = re.sub(r"""\bencoding\s*=\s*(["'])[^"']*\1""", 'encoding="UTF-8"', m.group(0))
+        if "encoding=" not in head:
+            head = head[:-2].rstrip() + ' encoding="UTF-8"?>'
+        text = head + text[m.end():]
+    return text.encode("utf-8")
+
+
+class XmlZipFile(zipfile.ZipFile):
+    """A ZipFile whose read() gives XML parts as UTF-8 (utf8_xml); raw members are untouched."""
+
+    def read(self, name, pwd=None):
+        data = super().read(name, pwd)
+        filename = name.filename if isinstance(name, zipfile.ZipInfo) else name
+        if filename.lower().endswith(_XML_NAMES) or filename == "[Content_Types].xml":
+            return utf8_xml(data, filename)
+        return data
 
 
 def local(tag: str) -> str:
@@ -159,6 +209,15 @@ class Package:
         book = next((r.target for r in root if r.type == "officeDocument" and not r.external), None)
         if book is None or book not in names:
             book = "xl/workbook.xml"
+        if book not in names:
+            where = getattr(zf, "filename", None) or "the input"
+            if any("\\" in n for n in names):
+                raise FlopsheetError(
+                    f"{where} names its parts with backslashes (e.g. {next(n for n in names if chr(92) in n)}), which "
+                    "the package format does not allow (ECMA-376 Part 2, 6.2.2); open it in Excel and save it again",
+                    "input")
+            raise FlopsheetError(f"{where} has no workbook part ({book}, or one named in _rels/.rels): "
+                                 "it is not an Excel workbook", "input")
         rels = read_rels(zf, book, names)
         by_id = {r.id: r for r in rels}
         tree = ElementTree.fromstring(zf.read(book))
