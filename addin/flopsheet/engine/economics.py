@@ -20,7 +20,10 @@ here are the cited multiples that turn a GPU price and a TDP into a cluster's:
 from __future__ import annotations
 
 
-from flopsheet.engine._checks import FRACTION, NONNEGATIVE, POSITIVE, WHOLE, WHOLE_OR_ZERO, Rule, quantity
+from flopsheet.engine._checks import (
+    FRACTION, NONNEGATIVE, POSITIVE, USD_PER_GPU, USD_PER_GPU_HOUR, USD_PER_KWH, WHOLE, WHOLE_OR_ZERO, YEARS, Rule,
+    quantity,
+)
 from flopsheet.engine.inference import (
     DECODE_RULES, DEFAULT_ALLREDUCE_US, DEFAULT_BW_EFFICIENCY, FITS, LINK, _decode_ms, _prefill_s,
 )
@@ -41,7 +44,7 @@ SHARE = Rule(">= 0 and <= 1", lo=0.0, hi=1.0)
 _gpu_hours = gpu_hours.formula.fn
 
 
-@quantity(gpus=WHOLE, usd_per_gpu=POSITIVE, overhead=MULTIPLE)
+@quantity(gpus=WHOLE, usd_per_gpu=USD_PER_GPU, overhead=MULTIPLE)
 def cluster_capex(gpus, usd_per_gpu, overhead=CAPEX_OVERHEAD):
     """USD to buy a cluster: GPUs x price per GPU x overhead (servers and network, see module)."""
     return gpus * usd_per_gpu * overhead
@@ -53,7 +56,7 @@ def fleet_power_mw(gpus, tdp_w, pue=DEFAULT_PUE, server_factor=SERVER_POWER_FACT
     return gpus * tdp_w * server_factor * pue / 1e6
 
 
-@quantity(mw=NONNEGATIVE, usd_per_kwh=POSITIVE, hours=POSITIVE)
+@quantity(mw=NONNEGATIVE, usd_per_kwh=USD_PER_KWH, hours=POSITIVE)
 def energy_cost_usd(mw, usd_per_kwh, hours=HOURS_PER_YEAR):
     """USD of electricity: MW x 1000 kW/MW x hours x $/kWh (default hours: a year, 8760)."""
     return mw * 1000.0 * hours * usd_per_kwh
@@ -65,7 +68,7 @@ def _tco(usd_per_gpu, years, tdp_w, usd_per_kwh, overhead, pue, utilization, ser
     return (capex_per_hour + energy_per_hour) / utilization
 
 
-@quantity(usd_per_gpu=POSITIVE, years=POSITIVE, tdp_w=POSITIVE, usd_per_kwh=NONNEGATIVE, overhead=MULTIPLE,
+@quantity(usd_per_gpu=USD_PER_GPU, years=YEARS, tdp_w=POSITIVE, usd_per_kwh=USD_PER_KWH, overhead=MULTIPLE,
           pue=PUE, utilization=FRACTION, server_factor=MULTIPLE)
 def gpu_tco_per_hour(usd_per_gpu, years, tdp_w, usd_per_kwh, overhead=CAPEX_OVERHEAD, pue=DEFAULT_PUE,
                      utilization=1.0, server_factor=SERVER_POWER_FACTOR):
@@ -75,8 +78,8 @@ def gpu_tco_per_hour(usd_per_gpu, years, tdp_w, usd_per_kwh, overhead=CAPEX_OVER
     return _tco(usd_per_gpu, years, tdp_w, usd_per_kwh, overhead, pue, utilization, server_factor)
 
 
-@quantity(flops=POSITIVE, peak_tflops=POSITIVE, usd_per_gpu=POSITIVE, tdp_w=POSITIVE, usd_per_kwh=NONNEGATIVE,
-          years=POSITIVE, mfu=FRACTION, overhead=MULTIPLE, pue=PUE, server_factor=MULTIPLE, goodput=FRACTION)
+@quantity(flops=POSITIVE, peak_tflops=POSITIVE, usd_per_gpu=USD_PER_GPU, tdp_w=POSITIVE, usd_per_kwh=USD_PER_KWH,
+          years=YEARS, mfu=FRACTION, overhead=MULTIPLE, pue=PUE, server_factor=MULTIPLE, goodput=FRACTION)
 def train_cost_amortised(flops, peak_tflops, usd_per_gpu, tdp_w, usd_per_kwh, years=DEFAULT_YEARS, mfu=DEFAULT_MFU,
                          overhead=CAPEX_OVERHEAD, pue=DEFAULT_PUE, server_factor=SERVER_POWER_FACTOR,
                          goodput=DEFAULT_GOODPUT):
@@ -111,7 +114,7 @@ def _cost_per_mtok(params, peak_tflops, bandwidth_tbs, usd_per_gpu_hour, output_
 DEFAULT_PROMPT_TOKENS = 1000.0  # the Inference sheet's chat prompt; the prefill's per-token cost barely moves with it
 
 
-@quantity(FITS, LINK, usd_per_gpu_hour=POSITIVE, output_share=SHARE, load=FRACTION, prompt_tokens=WHOLE,
+@quantity(FITS, LINK, usd_per_gpu_hour=USD_PER_GPU_HOUR, output_share=SHARE, load=FRACTION, prompt_tokens=WHOLE,
           attn_dim=WHOLE_OR_ZERO, **DECODE_RULES)
 def cost_per_mtok(params, peak_tflops, bandwidth_tbs, memory_gb, usd_per_gpu_hour, output_share=1.0, load=1.0,
                   batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=DEFAULT_BW_EFFICIENCY,

@@ -475,6 +475,14 @@ STRINGS = {
         "GPU 数为整数，如 1024",
     "Must be a positive number":
         "必须是正数",
+    "One GPU's price in dollars, 100 to 1,000,000: for $27.5k type 27500":
+        "单个 GPU 的价格（美元），100 至 1,000,000：2.75 万美元请输入 27500",
+    "One GPU-hour's price in dollars, 0.01 to 100: for 250 cents type 2.5":
+        "每 GPU·小时的价格（美元），0.01 至 100：250 美分请输入 2.5",
+    "Electricity in $/kWh, 0.005 to 2: for 80 $/MWh type 0.08":
+        "电价（美元/千瓦时），0.005 至 2：80 美元/兆瓦时请输入 0.08",
+    "Years, 1 to 10: for 48 months type 4":
+        "年数，1 至 10：48 个月请输入 4",
     "GPU-days by scenario (log scale)":
         "各情景的 GPU·天（对数刻度）",
     "Inputs are yellow. Function cells show #NAME? until the add-in is on (see Start). Memory and bandwidth come from the add-in's built-in catalog by GPU name; peaks from the GPUs sheet.":
