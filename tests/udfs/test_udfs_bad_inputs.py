@@ -13,6 +13,8 @@ import math
 import re
 import warnings
 
+import pytest
+
 
 from flopsheet.functions import REGISTRY
 from udfs_excel_sim import MISSING, NA, excel_call
@@ -239,8 +241,12 @@ def test_implausible_model_sizes_and_training_tokens_are_refused():
 
     assert _call_errors(TRAIN_FLOPS, (70, "300B")) == \
         "TRAIN_FLOPS: params 70 is not a plausible model size; type 70B or 7E+10"
-    assert _call_errors(TRAIN_FLOPS, ("70B", 300)) == \
-        "TRAIN_FLOPS: tokens 300 is not a plausible number of training tokens; type 300B or 3E+11"
+    # issue 23: token counts may be small: 6N FLOPs per token, or per step of a measured run
+    assert TRAIN_FLOPS("70B", 1) == 6 * 70e9 and TRAIN_FLOPS("70B", 300) == 6 * 70e9 * 300
+    assert TRAIN_FLOPS("Llama 3.1 405B", 1) * 15.6e12 == pytest.approx(TRAIN_FLOPS("Llama 3.1 405B", "15.6T"))
+    # ... and WEIGHTS_GB's bytes per weight may be the format's name
+    assert WEIGHTS_GB("405B", "fp8") == WEIGHTS_GB("405B", 1) == 405 and WEIGHTS_GB("405B", "FP4 ") == 202.5
+    assert "number format" in _call_errors(WEIGHTS_GB, ("405B", "fp3"))
     for fn, args in [(CHINCHILLA_TOKENS, (70,)), (WEIGHTS_GB, (70,)), (DECODE_MS, (8, "H100")),
                      (INFER_FLOPS, (175, 20, 300))]:
         assert "type 70B" in _call_errors(fn, args) or "type 8B" in _call_errors(fn, args) \

@@ -149,7 +149,6 @@ def _implausible(what: str) -> Callable[[str, float], str]:
 
 POSITIVE = Rule("> 0", lo=0.0, lo_open=True)
 MODEL_SIZE = Rule(">= 1E+6 parameters", lo=PLAUSIBLE_MINIMUM, say=_implausible("model size"))
-TRAINING_TOKENS = Rule(">= 1E+6 tokens", lo=PLAUSIBLE_MINIMUM, say=_implausible("number of training tokens"))
 NONNEGATIVE = Rule(">= 0", lo=0.0)
 FRACTION = Rule("> 0 and <= 1", lo=0.0, lo_open=True, hi=1.0, hint=_percent_hint)
 WHOLE = Rule("a whole number >= 1", lo=1.0, whole=True, hint=_count_hint)

@@ -21,7 +21,7 @@ runs lost a third of their time; pass goodput 1 to count compute only (the seed 
 from __future__ import annotations
 
 from flopsheet.engine._checks import (
-    FRACTION, MODEL_SIZE, POSITIVE, TRAINING_TOKENS, USD_PER_GPU_HOUR, WHOLE, Rule, ceil_whole, quantity,
+    FRACTION, MODEL_SIZE, POSITIVE, USD_PER_GPU_HOUR, WHOLE, Rule, ceil_whole, quantity,
 )
 from flopsheet.errors import FlopsheetError
 
@@ -31,8 +31,11 @@ SECONDS_PER_HOUR = 3600.0
 SECONDS_PER_DAY = 86400.0
 
 
+# Tokens may be few: 6N FLOPs per token (tokens = 1), or per step of a measured run, is a correct
+# use. The units trap (300 typed for 300B) is guarded where it is laid: model sizes (MODEL_SIZE)
+# and the template's tokens cells (data validation, >= 1E+6).
 @quantity(
-    params=MODEL_SIZE, tokens=TRAINING_TOKENS, flops_per_param_token=POSITIVE,
+    params=MODEL_SIZE, tokens=POSITIVE, flops_per_param_token=POSITIVE,
     layers=WHOLE, d_model=WHOLE, seq_len=WHOLE,
 )
 def train_flops(params, tokens, flops_per_param_token=6.0, layers=None, d_model=None, seq_len=None):

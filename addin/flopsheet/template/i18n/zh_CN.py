@@ -471,6 +471,8 @@ STRINGS = {
         "MFU 是比例：40% 请输入 0.4 或 40%",
     "Params is the count itself: for 70B type 7E+10 (below 1E+6 is not a model size)":
         "参数量填写数量本身：700 亿请输入 7E+10（小于 1E+6 不是模型规模）",
+    "Tokens is the count itself: for 300B type 3E+11 (below 1E+6 is not a training run)":
+        "词元数填写数量本身：3000 亿请输入 3E+11（小于 1E+6 不是一次训练）",
     "GPUs is a whole number such as 1024":
         "GPU 数为整数，如 1024",
     "Must be a positive number":
