@@ -7,6 +7,7 @@ import itertools
 import pytest
 
 from flopsheet import catalog, engine
+from flopsheet.catalog import prices
 from flopsheet import functions as F
 from flopsheet.errors import FlopsheetError
 
@@ -129,8 +130,8 @@ def test_deepseek_v3_576m_at_2_dollars_an_h800_hour():
     flops = 2.788e6 * 3600 * peak * 1e12 * 0.4  # the compute 2.788M hours deliver at 40% MFU
     # the report's hours are productive hours: goodput 1 (GPU_HOURS' default 0.85 adds lost time)
     assert F.GPU_HOURS(flops, "H800", 0.4, None, 1) == pytest.approx(2.788e6, rel=1e-12)
-    usd = catalog.resolve("H800").usd_per_gpu_hour  # the price table's assumption row, via the catalog
-    assert usd == 2.0
+    usd = prices.price("H800", "rental_assumption").usd  # the report's assumption: its own kind, not the default
+    assert usd == 2.0 and catalog.resolve("H800").usd_per_gpu_hour is None
     assert F.TRAIN_COST(flops, "H800", usd, 0.4, None, 1) == pytest.approx(5.576e6, rel=1e-12)
 
 

@@ -73,11 +73,16 @@ CASES = [  # (function, arguments; a list argument [v] is put in a cell and refe
     ("GPU_TCO_PER_HOUR", (["$27.5k"], [4], ["H100"], ["$0.08"])),
     ("TRAIN_COST", ([3.15e23], ["A100"], ["$2.50"])),
     ("TRAIN_FLOPS", (["70bn"], ["15tn"])),
-    # bytes per weight as the format's name, in a cell and typed (row 51-52)
-    ("COST_PER_MTOK", ([70e9], ["H100"], [2.5], ["output"], [1], [64], ["fp8"], [4], [KV])),
+    # WEIGHTS_GB's bytes per weight as the format's name, in a cell and typed (rows 51-57)
+    ("WEIGHTS_GB", ([405e9], ["fp8"])),
     ("WEIGHTS_GB", ([405e9], "fp8")),
+    ("WEIGHTS_GB", ([405e9], [" FP4 "])),
+    ("WEIGHTS_GB", ([405e9], [None])),  # blank: 2 bytes
+    ("WEIGHTS_GB", ([405e9], ["fp*"])),  # a wildcard VLOOKUP would match: refused as in Python
+    ("WEIGHTS_GB", ([405e9], [True])),
+    ("WEIGHTS_GB", ([405e9], ["fp3"])),
 ]
-REFUSED = 5 + 10
+REFUSED = 5 + 10 + 3
 
 
 def _literal(v) -> str:

@@ -64,9 +64,11 @@ def bytes_per_weight(value) -> float:
 bytes_per_weight.choices = {"fp32": 4.0, "tf32": 4.0, "bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0,
                             "fp4": 0.5, "int4": 0.5}
 
-BYTES_PER_PARAM = Arg("bytes_per_param", "Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit; "
-                                         "or the format's name (\"fp8\")", kind="text", default=2.0,
-                      convert=bytes_per_weight)
+BYTES_PER_PARAM = Arg("bytes_per_param", "Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit")
+# WEIGHTS_GB's: the format's name as well ("fp8"), what people type for the memory of the weights
+WEIGHT_BYTES = Arg("bytes_per_param", "Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit; "
+                                      "or the format's name (\"fp8\", \"bf16\", \"fp4\")", kind="text", default=2.0,
+                   convert=bytes_per_weight)
 TP_GPUS = Arg("gpus", "GPUs in tensor parallel (bandwidth and peak add up); default 1")
 KV_GB = Arg("kv_gb", "KV cache read each step, in GB (see KV_CACHE_GB); default 0")
 ALLREDUCE_US = Arg("allreduce_us", "Latency of one tensor-parallel all-reduce in microseconds; default 8 (estimate, "

@@ -957,8 +957,8 @@ STRINGS = {
         "原始报告第 1-3 行：6 × 1750 亿 × 3000 亿，按 A100 的 312 TFLOPS 的 46.2% 计。46.2% 是 PaLM 540B 在 TPU v4 上的 MFU（Chowdhery 等 2022），不是 A100 的实测值；GPT-3 本身在 V100 上训练。2 美元/GPU·小时：MosaicML 的 A100 租用假设。goodput 取 1：原始报告忽略停机时间。",
     "Seed rows 9-11 at H100's DENSE fp16 peak (989.5 TFLOPS), the rate training can use: twice the seed's GPU count. Tokens come from the Multimodal sheet. Goodput 1, as the seed.":
         "原始报告第 9-11 行，按 H100 的稠密 fp16 峰值（989.5 TFLOPS），即训练实际可用的速率：所需 GPU 数是原始报告的两倍。词元数取自 Multimodal 工作表。goodput 取 1，与原始报告相同。",
-    "Mixture-of-experts: use ACTIVE parameters. The report (arXiv 2412.19437) states 2.788M H800 GPU-hours, $5.576M at $2/GPU-hour; MFU 0.33 of the dense BF16 peak reproduces it (GEMMs ran in FP8). 0.33 is whole-run utilisation (IMPLIED_MFU), downtime included, so goodput is 1 here.":
-        "混合专家模型：用激活参数量。报告（arXiv 2412.19437）给出 278.8 万 H800 GPU·小时，按 2 美元/GPU·小时计为 557.6 万美元；按稠密 BF16 峰值的 0.33 MFU 可复现（GEMM 以 FP8 运行）。0.33 是含停机时间的全程利用率（IMPLIED_MFU），因此这里 goodput 取 1。",
+    "Mixture-of-experts: use ACTIVE parameters. The report (arXiv 2412.19437) states 2.788M H800 GPU-hours, $5.576M at $2/GPU-hour; MFU 0.33 of the dense BF16 peak reproduces it (GEMMs ran in FP8). 0.33 is whole-run utilisation (IMPLIED_MFU), downtime included, so goodput is 1 here. Price: the report's $2/GPU-hour assumption (typed: it is not the default basis).":
+        "混合专家模型：用激活参数量。报告（arXiv 2412.19437）给出 278.8 万 H800 GPU·小时，按 2 美元/GPU·小时计为 557.6 万美元；按稠密 BF16 峰值的 0.33 MFU 可复现（GEMM 以 FP8 运行）。0.33 是含停机时间的全程利用率（IMPLIED_MFU），因此这里 goodput 取 1。价格：报告假设的 2 美元/GPU·小时（直接填写：它不是默认价的口径）。",
     "Goodput is a fraction: type 0.85 or 85% for 85%":
         "goodput 是比例：85% 请输入 0.85 或 85%",
     # Economics sheet and the money functions (issue 14): finance vocabulary
@@ -1010,6 +1010,10 @@ STRINGS = {
         '美元/块 GPU',
     'rental on demand':
         '按需租用价',
+    'rental default':
+        '默认租用价',
+    'rental spot':
+        '竞价租用价',
     'rental reserved':
         '预留租用价',
     'rental assumption':
@@ -1154,8 +1158,8 @@ STRINGS = {
         '5. 敏感性分析：“{name}”的租用训练成本（美元），按 MFU 和 GPU·小时价格',
     'MFU (down) by price per GPU-hour (across)':
         'MFU（纵向）× 每 GPU·小时价格（横向）',
-    'Prices: $1.50-$2.50 round figures, $3.78 Lambda on-demand, $4.92 AWS Capacity Blocks (price table). Yellow MFU cells can be edited.':
-        '价格：1.50–2.50 美元为整数参考值，3.78 美元为 Lambda 按需价，4.92 美元为 AWS Capacity Blocks（价格表）。黄色 MFU 单元格可编辑。',
+    'Prices: $1.50-$2.50 round figures, $2.90 the default (Spheron on-demand), $4.92 AWS Capacity Blocks (price table). Yellow MFU cells can be edited.':
+        '价格：1.50–2.50 美元为整数参考值，2.90 美元为默认价（Spheron 按需价），4.92 美元为 AWS Capacity Blocks（价格表）。黄色 MFU 单元格可编辑。',
     'Training cost (USD) by MFU, one line per GPU-hour price':
         '训练成本（美元）随 MFU 变化，每条线对应一个 GPU·小时价格',
     "USD per million tokens served on the serving model (MoE, tensor parallel): output at DECODE_MS' step, input at TTFT_SECONDS' prefill, at a GPU-hour price and load.":

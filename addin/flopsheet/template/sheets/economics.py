@@ -152,7 +152,7 @@ def _link_gpu_prices(ws: Worksheet, ctx: Ctx) -> None:
     gpus_ws, col = ws.parent[GPUS], ctx.gpu_cols["usd_per_gpu_hour"]
     rows = prices.all_prices()
     for r, gpu in enumerate(catalog.all_gpus(), start=FIRST_ROW):
-        i = next((i for i, p in enumerate(rows) if p.gpu == gpu.name and p.kind.startswith("rental")
+        i = next((i for i, p in enumerate(rows) if p.gpu == gpu.name and p.kind == prices.DEFAULT_KIND
                   and p.usd == gpu.usd_per_gpu_hour and p.date == gpu.price_date and p.source in gpu.price_source), None)
         if i is not None:
             st.set_formula(gpus_ws[f"{col}{r}"], "=" + ctx.ref(ws.title, f"price_{i}", GPUS), st.CALC, st.USD_RATE)
@@ -303,7 +303,7 @@ def _training(ws: Worksheet, b: Block, ctx: Ctx) -> None:
 
 
 MFUS = (0.30, 0.35, 0.40, 0.45, 0.50, 0.55)
-PRICES = (1.50, 2.00, 2.50, 3.78, 4.92)
+PRICES = (1.50, 2.00, 2.50, 2.90, 4.92)
 
 
 def _sensitivity(ws: Worksheet, b: Block, ctx: Ctx) -> tuple[int, int]:
@@ -330,8 +330,8 @@ def _sensitivity(ws: Worksheet, b: Block, ctx: Ctx) -> tuple[int, int]:
             ctx.cells[(ws.title, key)] = cell.coordinate
             ctx.output(ws.title, key, f"at {mfu:.0%} MFU, ${price:.2f}/GPU-hour", "USD", s.name, show=False)
         b.row += 1
-    b.note("Prices: $1.50-$2.50 round figures, $3.78 Lambda on-demand, $4.92 AWS Capacity Blocks (price table). "
-           "Yellow MFU cells can be edited.")
+    b.note("Prices: $1.50-$2.50 round figures, $2.90 the default (Spheron on-demand), $4.92 AWS Capacity Blocks "
+           "(price table). Yellow MFU cells can be edited.")
     return top, b.row
 
 
