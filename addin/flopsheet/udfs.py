@@ -394,9 +394,11 @@ def ENERGY_COST_USD(mw, usd_per_kwh, hours=8760.0):
 @xw.arg('pue', doc='Data-centre power usage effectiveness; default 1.2', **ARG_OPTIONS)
 @xw.arg('utilization', doc='Share of hours the GPU does paid work, in (0, 1]; default 1', **ARG_OPTIONS)
 @xw.arg('server_factor', doc='Server wall power per watt of GPU TDP; default 10200/5600 = 1.82 (DGX H100: 10.2 kW for 8 x 700 W GPUs)', **ARG_OPTIONS)
-def GPU_TCO_PER_HOUR(usd_per_gpu, years, gpu, usd_per_kwh, overhead=1.44, pue=1.2, utilization=1.0, server_factor=1.8214285714285714):
-    """USD per useful GPU-hour of owning a GPU: capex share over years plus its server's energy, over utilization."""
-    return excel_io.call(REGISTRY['GPU_TCO_PER_HOUR'], (usd_per_gpu, years, gpu, usd_per_kwh, overhead, pue, utilization, server_factor))
+@xw.arg('cost_of_capital', doc="Cost of capital a year, 0.10 for 10%: capex recovered as an annuity over years; default 0 (straight line, no capital charge; the template's CostOfCapital)", **ARG_OPTIONS)
+@xw.arg('usd_per_kw_month', doc="Data-centre space and power (colocation) in USD per kW of server power a month; default 0 (not counted; the template's ColoUsdPerKwMonth, CBRE 184.06)", **ARG_OPTIONS)
+def GPU_TCO_PER_HOUR(usd_per_gpu, years, gpu, usd_per_kwh, overhead=1.44, pue=1.2, utilization=1.0, server_factor=1.8214285714285714, cost_of_capital=0.0, usd_per_kw_month=0.0):
+    """USD per useful GPU-hour of owning a GPU: capex share over years (with a capital charge), its server's energy and data-centre space, over utilization."""
+    return excel_io.call(REGISTRY['GPU_TCO_PER_HOUR'], (usd_per_gpu, years, gpu, usd_per_kwh, overhead, pue, utilization, server_factor, cost_of_capital, usd_per_kw_month))
 
 
 @xw.func(category=CATEGORY)

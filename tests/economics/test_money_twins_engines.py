@@ -81,8 +81,14 @@ CASES = [  # (function, arguments; a list argument [v] is put in a cell and refe
     ("WEIGHTS_GB", ([405e9], ["fp*"])),  # a wildcard VLOOKUP would match: refused as in Python
     ("WEIGHTS_GB", ([405e9], [True])),
     ("WEIGHTS_GB", ([405e9], ["fp3"])),
+    # finance TCO: a capital charge and colocation per kW-month (rows 58-62)
+    ("GPU_TCO_PER_HOUR", ([27500], [4], ["H100"], [0.0872], [1.44], [1.2], [0.7], [1.82], [0.1], [184.06])),
+    ("GPU_TCO_PER_HOUR", (27500, 5, "B200", 0.0604, 1.44, 1.2, 1, 1.6, 0.13, 150)),
+    ("GPU_TCO_PER_HOUR", ([27500], [4], ["H100"], [0.0872], [1.44], [1.2], [0.7], [1.82], [0], [0])),
+    ("GPU_TCO_PER_HOUR", ([27500], [4], ["H100"], [0.0872], [1.44], [1.2], [0.7], [1.82], [10], [184.06])),  # 10%
+    ("GPU_TCO_PER_HOUR", ([27500], [4], ["H100"], [0.0872], [1.44], [1.2], [0.7], [1.82], [0.1], [2208.72])),  # /yr
 ]
-REFUSED = 5 + 10 + 3
+REFUSED = 5 + 10 + 3 + 2
 
 
 def _literal(v) -> str:

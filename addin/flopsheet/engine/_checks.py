@@ -196,6 +196,14 @@ USD_PER_GPU_HOUR = _money_rule(
     "price in $ per GPU-hour", 0.01, 100.0,
     lambda v: ("rentals are about 0.3-10 $ per GPU-hour: type one GPU's hourly price in dollars"
                + (f" (for {show(v)} cents type {_three(v / 100)})" if v > 100 else "")))
+# Colocation / data-centre space and power, $ per kW of IT load a month: CBRE's H2 2024 North America
+# average asking rate 184.06 (250-500 kW); 0 leaves it out. A $/kW-year figure (x12) or $/MW falls outside.
+USD_PER_KW_MONTH = Rule("$ per kW-month between 0 and 2000", lo=0.0, hi=2000.0, say=lambda n, v: (
+    f"{n} must be >= 0 $ per kW-month (got {show(v)})" if v < 0 else
+    f"{n} {show(v)} is not a plausible $ per kW-month (expected 0 to 2000; colocation is about 100-300): "
+    f"for a price per kW-year type {_three(v / 12)}; for $ per MW-month type {_three(v / 1000)}"))
+# Cost of capital, a fraction a year (0.10 for 10%); 0 is straight-line write-off with no capital charge.
+RATE = Rule(">= 0 and <= 1 (a fraction a year: 0.10 for 10%)", lo=0.0, hi=1.0, hint=_percent_hint)
 YEARS = _money_rule(
     "number of years", 1.0, 10.0,
     lambda v: (f"type years, not months: for {show(v)} months type {_three(v / 12)}" if v > 10 else

@@ -241,16 +241,30 @@ ENERGY_COST_USD = Function(
 
 _TCO = ("({usd_per_gpu}*{overhead}/({years}*8760)+{gpu:tdp_w}*{server_factor}*{pue}/1000*{usd_per_kwh})")
 
+# The capital charge: the equivalent annual cost's annuity factor, 1/years at a zero rate (the engine's
+# capital_recovery); colocation per kW of the server's power, 12 months over 8760 hours.
+_CRF = "IF({cost_of_capital}>0,{cost_of_capital}/(1-(1+{cost_of_capital})^(-{years})),1/{years})"
+_KW = "{gpu:tdp_w}*{server_factor}/1000"
+
 GPU_TCO_PER_HOUR = Function(
     name="GPU_TCO_PER_HOUR",
-    summary="USD per useful GPU-hour of owning a GPU: capex share over years plus its server's energy, over utilization.",
+    summary="USD per useful GPU-hour of owning a GPU: capex share over years (with a capital charge), its server's "
+            "energy and data-centre space, over utilization.",
     returns="USD/GPU-hour",
     args=(USD_PER_GPU, YEARS, GPU_NAME, USD_PER_KWH, OVERHEAD, PUE_ARG,
-          Arg("utilization", "Share of hours the GPU does paid work, in (0, 1]; default 1"), SERVER_FACTOR),
-    source=f"{_EPOCH}; {_DGX}",
+          Arg("utilization", "Share of hours the GPU does paid work, in (0, 1]; default 1"), SERVER_FACTOR,
+          Arg("cost_of_capital", "Cost of capital a year, 0.10 for 10%: capex recovered as an annuity over years; "
+                                 "default 0 (straight line, no capital charge; the template's CostOfCapital)"),
+          Arg("usd_per_kw_month", "Data-centre space and power (colocation) in USD per kW of server power a month; "
+                                  "default 0 (not counted; the template's ColoUsdPerKwMonth, CBRE 184.06)")),
+    source=(f"{_EPOCH}; {_DGX}; capital charge: equivalent annual cost (annuity factor r/(1-(1+r)^-years)); "
+            "colocation per kW-month: CBRE North America Data Center Trends H2 2024"),
     example=(27500, 4, "H100", 0.0872),
     formula=engine.gpu_tco_per_hour,
-    twin=_TCO + "/{utilization}",
+    twin=("({usd_per_gpu}*{overhead}*{step:crf}/8760+{step:kw}*{pue}*{usd_per_kwh}+{step:kw}*{usd_per_kw_month}*12"
+          "/8760)/{utilization}"),
+    twin_steps=(("crf", "share of the capex recovered a year (annuity at the cost of capital)", _CRF),
+                ("kw", "server power per GPU (kW)", _KW)),
 )
 
 TRAIN_COST_AMORTISED = Function(

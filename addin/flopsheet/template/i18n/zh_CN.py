@@ -77,6 +77,18 @@ STRINGS = {
         "请选择",
     "s":
         "秒",
+    "Cost of capital a year, for owning GPUs (capex recovered as an annuity)":
+        "持有 GPU 的年资本成本（资本支出按年金回收）",
+    "Data-centre space and power (colocation), per kW of server power a month":
+        "数据中心空间与电力（托管），每千瓦服务器功率每月",
+    "ESTIMATE: the low end of the 10-17% a year (SOFR + 500-700 bp) that GPU-backed loans cost, USD.AI / gpuloans.com, 2025-12-15, https://www.gpuloans.com/blog/gpu-financing-private-credit-vs-banks; a hyperscaler's own cost of capital is lower: type yours":
+        "估计值：以 GPU 为抵押的贷款年成本 10–17%（SOFR + 500–700 个基点）的下限，USD.AI / gpuloans.com，2025-12-15，https://www.gpuloans.com/blog/gpu-financing-private-credit-vs-banks；超大规模云厂商自身的资本成本更低：请填写您的数值",
+    "CBRE, North America Data Center Trends H2 2024 (2025-02-26): average monthly asking rate for a 250-500 kW requirement across primary markets, $184.06 per kW, https://www.cbre.com/insights/reports/north-america-data-center-trends-h2-2024":
+        "CBRE《北美数据中心趋势 2024 下半年》（2025-02-26）：主要市场 250–500 千瓦需求的平均月度要价，每千瓦 184.06 美元，https://www.cbre.com/insights/reports/north-america-data-center-trends-h2-2024",
+    "fraction/year":
+        "比例/年",
+    "USD/kW-month":
+        "美元/千瓦·月",
     "Seconds in a day":
         "一天的秒数",
     "24 x 3600":
@@ -976,8 +988,8 @@ STRINGS = {
         'mw 兆瓦在 hours 小时内的电费（美元；默认一年，即 8760 小时）。',
     'USD/GPU-hour':
         '美元/GPU·小时',
-    "USD per useful GPU-hour of owning a GPU: capex share over years plus its server's energy, over utilization.":
-        '自有一块 GPU 每个有效 GPU·小时的成本（美元）：按年限分摊的资本支出加上其服务器的电费，再除以利用率。',
+    "USD per useful GPU-hour of owning a GPU: capex share over years (with a capital charge), its server's energy and data-centre space, over utilization.":
+        '自有一块 GPU 每个有效 GPU·小时的成本（美元）：按年限分摊的资本支出（含资本成本）、其服务器的电费与数据中心空间，再除以利用率。',
     "USD to train on owned GPUs: GPU-hours x (amortised hardware + energy per GPU-hour), Epoch AI's method.":
         '在自有 GPU 上训练的成本（美元）：GPU·小时 ×（每 GPU·小时的硬件摊销 + 电费），即 Epoch AI 的方法。',
     'USD/Mtok':
@@ -1066,8 +1078,8 @@ STRINGS = {
         '利用率（计费小时 / 全部小时）',
     'Owning one GPU-hour (TCO)':
         '自有 GPU 每小时总拥有成本（TCO）',
-    'GPU_TCO_PER_HOUR: capex share + energy, per useful hour; set beside the rentals above':
-        'GPU_TCO_PER_HOUR：资本支出分摊 + 电费，按有效小时计；可与上方租用价对照',
+    'GPU_TCO_PER_HOUR: capex with a capital charge (CostOfCapital) + energy + colocation (ColoUsdPerKwMonth), per useful hour; set beside the rentals above':
+        'GPU_TCO_PER_HOUR：含资本成本的资本支出（CostOfCapital）+ 电费 + 托管费（ColoUsdPerKwMonth），按有效小时计；可与上方租用价对照',
     "3. Serving P&L: {name} (the Inference sheet's service)":
         '3. 服务损益：{name}（推理工作表中的服务）',
     'Llama 3.1 70B chat service':
@@ -1339,6 +1351,8 @@ STRINGS = {
 # Defined names that stay as written: formulas use them verbatim.
 SAME = frozenset({
     "BwEfficiency",
+    "ColoUsdPerKwMonth",
+    "CostOfCapital",
     "DaysPerMonth",
     "DefaultGoodput",
     "DefaultMFU",

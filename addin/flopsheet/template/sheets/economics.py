@@ -199,8 +199,10 @@ def _fleet(rows: Rows, b: Block) -> None:
     _validate_money(rows.ws, f"B{rows.b.row - 1}:D{rows.b.row - 1}", "years")
     rows.input("f_util", "Utilization (paid hours / all hours)", "fraction", st.PCT, 0.7, 0.9, 0.5)
     rows.calc("f_tco", "Owning one GPU-hour (TCO)", "USD/GPU-hour", st.USD_RATE,
-              "=GPU_TCO_PER_HOUR({f_price},{f_years},{f_gpu},{f_kwh},{f_overhead},{f_pue},{f_util},ServerFactor)",
-              note="GPU_TCO_PER_HOUR: capex share + energy, per useful hour; set beside the rentals above",
+              "=GPU_TCO_PER_HOUR({f_price},{f_years},{f_gpu},{f_kwh},{f_overhead},{f_pue},{f_util},ServerFactor,"
+              "CostOfCapital,ColoUsdPerKwMonth)",
+              note="GPU_TCO_PER_HOUR: capex with a capital charge (CostOfCapital) + energy + colocation "
+                   "(ColoUsdPerKwMonth), per useful hour; set beside the rentals above",
               scenario="seed fleet")
 
 
