@@ -34,7 +34,7 @@ def single_cell(v):
 
     A whole number becomes a float: COM hands every number over as a double, Pyodide (xlwings
     Lite) a whole one as an int, and a message quoting the cell must read the same in both
-    (inside a range, `functions._inputs` does the same per element)."""
+    (inside a range, `functions.inputs` does the same per element)."""
     if type(v) in _SEQUENCES and len(v) == 1:
         row = v[0]
         if type(row) in _SEQUENCES and len(row) == 1 and type(row[0]) not in _SEQUENCES:

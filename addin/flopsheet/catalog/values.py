@@ -67,7 +67,18 @@ def field_name(field: str | None) -> str:
     """The catalog field a GPU_SPEC `field` argument names ("FP8" -> fp8_tflops; blank -> bf16)."""
     if field is None or (isinstance(field, str) and not field.strip()):
         return "bf16_tflops"  # GPU_SPEC's default
-    return csvtable.field_name(field, FIELDS, _FIELD_ALIASES)
+    key = field.strip().lower() if isinstance(field, str) else None
+    if key in _FIELD_ALIASES:
+        return _FIELD_ALIASES[key]
+    shown = field.strip()[:24] if isinstance(field, str) else field
+    raise FlopsheetError(f'field must be one of {_field_list()} (got "{shown}")', arg="field")
+
+
+def _field_list() -> str:
+    """The fields for a message, the peaks grouped ("fp32/tf32/bf16..._tflops") to keep it one short line."""
+    peaks = [f[: -len("_tflops")] for f in FIELDS if f.endswith("_tflops")]
+    return ", ".join(["/".join(peaks) + "_tflops"] + [f for f in FIELDS if not f.endswith("_tflops")])
+
 
 
 class Missing:
@@ -122,7 +133,7 @@ def require(gpu: GPU, field: str, purpose: str) -> float:
             arg="gpu",
         )
     if field not in FIELDS:
-        raise FlopsheetError(f'field must be one of {", ".join(FIELDS)} (got "{field}")', arg="field")
+        raise FlopsheetError(f'field must be one of {_field_list()} (got "{field}")', arg="field")
     value = getattr(gpu, field)
     if value is None or isinstance(value, str):
         reason = missing_reason(gpu, field) if value in (None, "") else "not a number"

@@ -5,7 +5,18 @@ input -> one FlopsheetError naming the argument. Each formula's `.formula` holds
 rules, which the Excel face uses to error per element.
 """
 
-from flopsheet.engine._checks import COUNT_DIGITS, HELD_DIGITS, Formula, ceil_whole, run_masked, run_scalar
+from flopsheet.engine._checks import (  # the money rules: also the template's input validation
+    COUNT_DIGITS,
+    HELD_DIGITS,
+    USD_PER_GPU,
+    USD_PER_GPU_HOUR,
+    USD_PER_KWH,
+    YEARS,
+    Formula,
+    ceil_whole,
+    run_masked,
+    run_scalar,
+)
 from flopsheet.engine.economics import (
     cluster_capex,
     cost_per_mtok,
@@ -50,7 +61,8 @@ from flopsheet.engine.training import (
 )
 
 __all__ = [
-    "COUNT_DIGITS", "HELD_DIGITS", "Formula", "ceil_whole", "run_masked", "run_scalar", "DEFAULT_GOODPUT", "DEFAULT_MFU",
+    "COUNT_DIGITS", "USD_PER_GPU", "USD_PER_GPU_HOUR", "USD_PER_KWH", "YEARS", "HELD_DIGITS", "Formula",
+    "ceil_whole", "run_masked", "run_scalar", "DEFAULT_GOODPUT", "DEFAULT_MFU",
     "DEFAULT_PUE", "implied_mfu", "TOKENS_PER_UNIT",
     "train_flops", "chinchilla_tokens", "gpu_seconds", "gpu_hours", "gpu_days", "train_days", "gpus_needed",
     "train_cost", "train_energy_mwh",

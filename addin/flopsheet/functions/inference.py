@@ -27,6 +27,7 @@ from flopsheet.functions._common import (
     SERVED_PARAMS,
     TOTAL_PARAMS,
     TP_GPUS,
+    WEIGHT_BYTES,
 )
 from flopsheet.functions.declaration import Arg, Function, declared_in, evaluate
 from flopsheet.functions.inputs import texts
@@ -238,7 +239,7 @@ WEIGHTS_GB = Function(
     name="WEIGHTS_GB",
     summary="Memory of the weights in GB (1e9 bytes); a model name counts all its weights (every expert).",
     returns="GB",
-    args=(TOTAL_PARAMS, BYTES_PER_PARAM),
+    args=(TOTAL_PARAMS, WEIGHT_BYTES),
     source="bytes per parameter of the number format (BF16 = 2)",
     example=("175B",),
     formula=engine.weights_gb,

@@ -196,7 +196,7 @@ class Job:
         self.parts: dict[str, bytes] = {}  # part -> new bytes (non-sheet parts)
         self.extra: dict[str, bytes] = {}  # new parts
         self.removed: set[str] = set()
-        self.expected: Counter = Counter()  # losses planned on purpose, by kind (handoff.carry)
+        self.expected: Counter = Counter()  # losses planned on purpose, by kind (see `losses`)
         self.converted_areas: set = set()
         self.magnitude_cells: dict = {}
         self.conf: list = []  # the xlwings settings sheets (removed)

@@ -260,6 +260,7 @@ class Value:
     check: str | None = None  # the guard test, when not the engine rule's
     label: str | None = None  # cell mode: a quantity for the Workings sheet (handoff.workings)
     maybe: bool = False  # cell mode: a plain reference, hoisted only when the formula is long
+    numeric: bool = False  # a number or an error by construction (no boolean): its guard tests bounds only
 
 
 def checked_name(hoist: Hoister, x: str, what: str) -> str:
@@ -430,7 +431,10 @@ class TwinCall:
                 raise Untranslatable(err.message) from None
             return Value(number(x), x)
         choices = getattr(a.convert, "choices", None)  # the names a converter knows -> their numbers
-        if choices:  # a number, or a name looked up; a wildcard, control character or boolean is #N/A
+        if choices:
+            # a number as it is; TRUE/FALSE and a name with a wildcard (which VLOOKUP would match:
+            # "fp*" -> fp32) refused, as Python refuses them (the checked cell, or the formula's guard);
+            # blank: the default's number
             t = e.text
             if self.hoist:
                 t = self._checked_name(t, a.name)
@@ -438,8 +442,9 @@ class TwinCall:
                 self.text_tests[f"NOT(ISLOGICAL({t}))"] = None
                 self.text_tests[plain_text_test(t)] = None
             table = "{" + ";".join(f"{text(k)},{number(v)}" for k, v in choices.items()) + "}"
-            return Value(f'IF(ISNUMBER({t}),{t},VLOOKUP(IF(TRIM({t})="",{text(a.default)},TRIM({t})),{table},2,FALSE))',
-                          runtime=True, label=f"{a.name} used (a number, or a name's number)")
+            default = number(a.convert(a.default))
+            return Value(f'IF(ISNUMBER({t}),{t},IF(TRIM({t})="",{default},VLOOKUP(TRIM({t}),{table},2,FALSE)))',
+                          runtime=True, numeric=True, label=f"{a.name} used (a number, or a name's number)")
         if a.convert is not None:
             raise Untranslatable(f"{a.name} must be typed in the formula (a cell reference cannot be converted)")
         return Value(f'({e.text}&"")')
@@ -807,7 +812,7 @@ class TwinCall:
                 pairs.append((v, _maker(v.check)))
             elif v.runtime:
                 # A nested call's result is a number or an error: its bounds are enough.
-                number_only = self._is_call(param)
+                number_only = self._is_call(param) or v.numeric
 
                 def make(x, rule=rule, number_only=number_only, optional=v.optional):
                     x = paren(x)
@@ -1113,7 +1118,7 @@ def _kv_template(f: Figures) -> str:
 def _kv_row_template(f: RowFigures):
     """_kv_template for a model named in a cell: the shape decided in the sheet from its row (MLA
     latent or KV heads; windowed layers when it has a window, or its 'Empty because' names one, as
-    models.derived and functions._model.model_figure decide in Python)."""
+    models.derived and functions.declaration.model_figure decide in Python)."""
     mla = f.hoist("the model caches an MLA latent", f'{f.raw("attention")}="MLA"')
     values = f.hoist("values cached per token per layer",
                      f"IF({mla},{f('kv_lora_rank')}+{f('qk_rope_head_dim')},2*{f('kv_heads')}*{f('head_dim')})")
