@@ -1,5 +1,6 @@
 """Shared test setup: helpers in tests/ importable; ``soffice`` and ``gnumeric`` fixtures for the
-two spreadsheet engines that stand in for Excel.
+two spreadsheet engines that stand in for Excel; ``recalc_batch``, the session's one LibreOffice run
+for the workbooks test modules declare with engine_batch.shared_workbook.
 
 Without an engine such tests are skipped on a developer machine but FAIL on CI (CI=true), so a
 CI image that lost LibreOffice or Gnumeric cannot silently skip the recalculation tests.
@@ -57,3 +58,13 @@ def soffice() -> str:
 def gnumeric() -> str:
     """Gnumeric's ssconvert (skip on a laptop without it, fail in CI)."""
     return _engine(find_ssconvert(), GNUMERIC_MISSING)
+
+
+@pytest.fixture(scope="session")
+def recalc_batch(request, tmp_path_factory):
+    """The session's shared recalculations (engine_batch.py): built and run when first used."""
+    import engine_batch
+
+    engine_batch.BATCH = engine_batch.Batch(request.session, tmp_path_factory.mktemp)
+    yield engine_batch.BATCH
+    engine_batch.BATCH = None
