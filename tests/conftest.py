@@ -68,3 +68,37 @@ def recalc_batch(request, tmp_path_factory):
     engine_batch.BATCH = engine_batch.Batch(request.session, tmp_path_factory.mktemp)
     yield engine_batch.BATCH
     engine_batch.BATCH = None
+
+
+@pytest.fixture(scope="session")
+def recalculated_copy(tmp_path_factory, soffice):
+    """`lang` -> what `flopsheet template` writes beside the .xlsm for that edition, its cached values
+    computed by LibreOffice (write_copy(recalc=True)): one LibreOffice run an edition for every module
+    that reads it. Read it; never edit it in place."""
+    from flopsheet.template import write_copy
+
+    made = {}
+
+    def copy(lang: str) -> Path:
+        if lang not in made:
+            out = tmp_path_factory.mktemp(f"template-copy-{lang}") / "flopsheet.xlsx"
+            write_copy(out, recalc=True, lang=lang)
+            made[lang] = out
+        return made[lang]
+
+    return copy
+
+
+@pytest.fixture(scope="session")
+def template_handed_off(tmp_path_factory, soffice):
+    """A fresh template (flopsheet.xlsm), its hand-off with --recalc (flopsheet.xlsx) and the report:
+    one LibreOffice run for every module that reads them. Read them; never edit them in place."""
+    from flopsheet.handoff.copy import handoff
+    from flopsheet.template import build_template
+
+    d = tmp_path_factory.mktemp("handoff-template")
+    template = d / "flopsheet.xlsm"
+    build_template(template)
+    out = d / "flopsheet.xlsx"
+    report = handoff(template, out, recalc=True)
+    return template, out, report

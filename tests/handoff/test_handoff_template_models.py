@@ -8,7 +8,6 @@ from __future__ import annotations
 import math
 
 import openpyxl
-import pytest
 
 from flopsheet.template import build_workbook
 from flopsheet.template.build import write_copy

@@ -7,7 +7,6 @@ caches) are handoff/modeltwins.py; own-figure arguments and MODEL_SPEC are hando
 from __future__ import annotations
 
 import openpyxl
-import pytest
 
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions import REGISTRY

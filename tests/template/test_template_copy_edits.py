@@ -15,7 +15,6 @@ import pytest
 
 from flopsheet import catalog
 from flopsheet.functions import REGISTRY as F
-from flopsheet.template import write_copy
 from flopsheet.template.build import formula_stats
 from flopsheet.template.formula_eval import Evaluator
 from flopsheet.template.sheets import training as tr
@@ -146,13 +145,12 @@ def _errors(path) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
-def test_no_cell_of_either_edition_shows_an_error(lang, soffice, gnumeric, tmp_path):
+def test_no_cell_of_either_edition_shows_an_error(lang, recalculated_copy, soffice, gnumeric, tmp_path):
     """Recalculated by LibreOffice and by Gnumeric, neither edition's copy shows #N/A, #VALUE!... anywhere
     (an energy cell would be allowed #N/A only because its header says why; none needs it today)."""
     from flopsheet.recalc import recalculate_gnumeric
 
-    out = tmp_path / f"copy-{lang}.xlsx"
-    write_copy(out, recalc=True, lang=lang)  # cached values computed by LibreOffice
+    out = recalculated_copy(lang)  # write_copy(recalc=True): cached values computed by LibreOffice
     assert _errors(out) == []
     assert _errors(recalculate_gnumeric(out, tmp_path / f"gnumeric-{lang}.xlsx")) == []
     assert_valid(out)
