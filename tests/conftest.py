@@ -72,21 +72,16 @@ def recalc_batch(request, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def recalculated_copy(tmp_path_factory, soffice):
-    """`lang` -> what `flopsheet template` writes beside the .xlsm for that edition, its cached values
-    computed by LibreOffice (write_copy(recalc=True)): one LibreOffice run an edition for every module
-    that reads it. Read it; never edit it in place."""
+    """`lang` -> what `flopsheet template` writes beside the .xlsm for that edition (en, zh-CN), its
+    cached values computed by LibreOffice (write_copy(recalc=True)): one LibreOffice run an edition
+    for every module that reads them. Read them; never edit them in place."""
     from flopsheet.template import write_copy
 
     made = {}
-
-    def copy(lang: str) -> Path:
-        if lang not in made:
-            out = tmp_path_factory.mktemp(f"template-copy-{lang}") / "flopsheet.xlsx"
-            write_copy(out, recalc=True, lang=lang)
-            made[lang] = out
-        return made[lang]
-
-    return copy
+    for lang in ("en", "zh-CN"):
+        made[lang] = tmp_path_factory.mktemp(f"template-copy-{lang}") / "flopsheet.xlsx"
+        write_copy(made[lang], recalc=True, lang=lang)
+    return made.__getitem__
 
 
 @pytest.fixture(scope="session")
