@@ -13,7 +13,7 @@ from flopsheet.template.sheets import training as tr
 from edited_copy import template_and_edited_copy
 from engine_batch import recalculate, recalculate_gnumeric, shared_workbook
 
-LABEL = "H100 SXM: rental on demand (Lambda)"  # the catalog's H100 SXM price row
+LABEL = "H100 SXM: rental default (Spheron)"  # the catalog's H100 SXM price row
 NEW_PRICE = 7.0
 
 
