@@ -7,9 +7,9 @@ caches), own-figure arguments and MODEL_SPEC are handoff/twins.py."""
 from __future__ import annotations
 
 import openpyxl
-import pytest
 from twin_cases import BLANK, arguments_in_row, cases_workbook, engine_tests
 
+from engine_batch import shared_workbook
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions import REGISTRY
 from flopsheet.handoff import modelsheet, twins
@@ -79,9 +79,8 @@ def _twin(name, exprs, args, table, models):
     return render(fn, exprs, table, models)
 
 
-@pytest.fixture(scope="module")
-def workbook(tmp_path_factory):
-    d = tmp_path_factory.mktemp("model-twins-engines")
+@shared_workbook("cases.xlsx")
+def workbook(d):
     wb, ws = cases_workbook()
     table = ensure_table(wb)
     models = modelsheet.ensure_table(wb)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import pytest
 from twin_cases import BLANK, arguments_in_row, cases_workbook, engine_tests
 
+from engine_batch import shared_workbook
 from flopsheet import catalog, engine
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions import REGISTRY
@@ -72,9 +73,8 @@ def python_value(name, args):
         return REGISTRY[name](*(None if a is BLANK else a for a in args))
 
 
-@pytest.fixture(scope="module")
-def workbook(tmp_path_factory):
-    d = tmp_path_factory.mktemp("twins-engines")
+@shared_workbook("cases.xlsx")
+def workbook(d):
     wb, ws = cases_workbook()
     table = ensure_table(wb)
     rows = []

@@ -17,12 +17,12 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
 
+from engine_batch import recalculate, recalculate_gnumeric, shared_workbook
 from flopsheet import catalog
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions import REGISTRY
 from flopsheet.handoff.copy import handoff
 from flopsheet.magnitudes import format_num
-from flopsheet.recalc import recalculate, recalculate_gnumeric
 
 PER_FUNCTION = 50
 FUNCTIONS = [f for f in REGISTRY.values() if f.twin]
@@ -150,8 +150,8 @@ def draw_calls(fn) -> list:
     return drawn
 
 
-@pytest.fixture(scope="module")
-def handed_off(tmp_path_factory):
+@shared_workbook("handoff.xlsx")
+def handed_off(d):
     """The random calls' workbook and its hand-off copy (not recalculated: each engine does)."""
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -171,7 +171,6 @@ def handed_off(tmp_path_factory):
                 args.pop()
             ws.cell(r, 1, f"={fn.name}({','.join(args)})")
             rows.append((r, fn, python, ws.cell(r, 1).value))
-    d = tmp_path_factory.mktemp("twins-property")
     wb.save(d / "random.xlsx")
     handoff(d / "random.xlsx", d / "handoff.xlsx", recalc=False)
     return d, rows
