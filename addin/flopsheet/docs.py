@@ -35,6 +35,10 @@ Conventions for every function:
 
 - **Numbers** may be typed as text magnitudes: `"175B"`, `"1.4T"`, `"7e10"`, `"2.53万"`,
   `"3.5亿"`, `"40%"`, `"1,000"` (K M B=G T P E, 万 亿 万亿, a trailing % divides by 100).
+  Video resolution words are never magnitudes: `"720p"`, `"1080p"`, `"2160p"` (a line count
+  with p, which would read as peta) are refused everywhere, and `"4K"`, `"8K"` (resolution
+  names) are refused where a side in pixels is expected (IMAGE_TOKENS, VIDEO_TOKENS,
+  VIDEO_SECONDS_TOKENS); elsewhere `"4K"` is 4,000. No other suffix makes a resolution word.
 - **Ranges** (a row, a column or a block) broadcast against each other like Excel arithmetic;
   the result spills with the same shape. One bad cell gives an error text in that cell only.
 - **Blank** optional arguments mean their default; a blank required argument is an error.

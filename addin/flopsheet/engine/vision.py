@@ -8,15 +8,17 @@ vision-tokenizer catalog (flopsheet/catalog/vision_tokenizers.csv), one row per 
 
 Where a vendor's code rounds, the rule rounds the same way: Python's round() (half to even,
 which np.round is too) in Qwen's smart_resize and Anthropic's reference resize; floor where a
-guide says "round down". Sides are snapped to 9 decimals before a floor or ceiling so float
-noise (1535.9999999999998 for 2048 x 0.75) does not move a pixel.
+guide says "round down". Where a vendor publishes only words (OpenAI), sides are snapped to 9
+decimals before a floor or ceiling so float noise (1535.9999999999998 for 2048 x 0.75) does not
+move a pixel; where it publishes code (Qwen's smart_resize), its float operations are repeated
+in its order, unsnapped, so a boundary falls where the vendor's code puts it.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from flopsheet.engine._checks import NONNEGATIVE, POSITIVE, ceil_whole, quantity
+from flopsheet.engine._checks import NONNEGATIVE, POSITIVE, Condition, Rule, ceil_whole, quantity
 
 
 def _snap(x):
@@ -29,6 +31,11 @@ def _floor(x):
 
 def _ceil(x):
     return np.ceil(_snap(x))
+
+
+def _down(x):
+    """A side after a downscale, rounded down; at least one pixel (an image keeps a row and a column)."""
+    return np.maximum(1.0, _floor(x))
 
 
 def _pair(height, width):
@@ -44,13 +51,13 @@ def patch_tokens(height, width, patch):
 def tile_tokens(height, width, tile=512.0, per_tile=170.0, base=85.0, max_side=2048.0, short_side=768.0):
     """OpenAI's tile rule (gpt-4o, gpt-4.1, o-series): fit within max_side x max_side, then bring
     a shortest side above short_side down to it (the other side rounded down), never enlarging;
-    base + per_tile x the tile x tile squares that cover the result."""
+    base + per_tile x the tile x tile squares that cover the result. A side is kept at >= 1 px."""
     h, w = _pair(height, width)
     fit = np.minimum(1.0, max_side / np.maximum(h, w))
-    h, w = np.where(fit < 1, _floor(h * fit), h), np.where(fit < 1, _floor(w * fit), w)
+    h, w = np.where(fit < 1, _down(h * fit), h), np.where(fit < 1, _down(w * fit), w)
     short = np.minimum(h, w)
     shrink = np.minimum(1.0, short_side / short)
-    h, w = np.where(shrink < 1, _floor(h * shrink), h), np.where(shrink < 1, _floor(w * shrink), w)
+    h, w = np.where(shrink < 1, _down(h * shrink), h), np.where(shrink < 1, _down(w * shrink), w)
     return base + per_tile * _ceil(h / tile) * _ceil(w / tile)
 
 
@@ -61,14 +68,14 @@ def budget_patch_tokens(height, width, patch=32.0, max_patches=1536.0, multiplie
     h, w = _pair(height, width)
     if max_side:
         fit = np.minimum(1.0, max_side / np.maximum(h, w))
-        h, w = np.where(fit < 1, _floor(h * fit), h), np.where(fit < 1, _floor(w * fit), w)
+        h, w = np.where(fit < 1, _down(h * fit), h), np.where(fit < 1, _down(w * fit), w)
     patches = _ceil(h / patch) * _ceil(w / patch)
     over = patches > max_patches
     if over.any():
         shrink = np.sqrt(patch * patch * max_patches / (h * w))
         across, down = w * shrink / patch, h * shrink / patch
         adjusted = shrink * np.minimum(_floor(across) / across, _floor(down) / down)
-        h2, w2 = _floor(h * adjusted), _floor(w * adjusted)
+        h2, w2 = _down(h * adjusted), _down(w * adjusted)
         patches = np.where(over, _ceil(h2 / patch) * _ceil(w2 / patch), patches)
     return ceil_whole(patches * multiplier)
 
@@ -129,10 +136,12 @@ def smart_resize(height, width, factor=28.0, min_pixels=3136.0, max_pixels=12845
     with np.errstate(all="ignore"):
         beta_down = np.sqrt(h * w / max_pixels)
         beta_up = np.sqrt(min_pixels / (h * w))
-    hb = np.where(big, _floor(h / beta_down / factor) * factor,
-                  np.where(small, _ceil(h * beta_up / factor) * factor, hb))
-    wb = np.where(big, _floor(w / beta_down / factor) * factor,
-                  np.where(small, _ceil(w * beta_up / factor) * factor, wb))
+    # the float operations of the reference, in its order, unsnapped: its result on a boundary
+    # (8999 x 8999 -> 3556, not 3584) is the processor's
+    hb = np.where(big, np.floor(h / beta_down / factor) * factor,
+                  np.where(small, np.ceil(h * beta_up / factor) * factor, hb))
+    wb = np.where(big, np.floor(w / beta_down / factor) * factor,
+                  np.where(small, np.ceil(w * beta_up / factor) * factor, wb))
     return hb, wb
 
 
@@ -226,7 +235,7 @@ def _one_image(row, h, w):
         return smart_resize_tokens(h, w, p["patch"], p["merge"], p["min_pixels"], p["max_pixels"])
     if row.rule == "intern_tiles":
         return intern_tokens(h, w, p["tile"], p["tile_tokens"], p["max_tiles"])
-    raise ValueError(f"{row.name}: rule {row.rule!r} counts no image tokens")
+    return np.full(np.broadcast(h, w).shape, np.nan)  # no image rule (an element already refused)
 
 
 def _by_row(tokenizer, shape_of, compute):
@@ -240,12 +249,29 @@ def _by_row(tokenizer, shape_of, compute):
     return out
 
 
-@quantity(height=POSITIVE, width=POSITIVE, tokenizer=NONNEGATIVE)
+def _patch_side_ok(tokenizer, **_):
+    t = np.asarray(tokenizer, dtype=float)
+    return (t >= 0) | ((t <= -1) & (np.floor(t) == t))
+
+
+_PATCH_SIDE = Condition("patch", _patch_side_ok,
+                        lambda tokenizer, **_: f"patch must be a whole number >= 1 or a tokenizer name (got {-tokenizer:g})")
+
+
+@quantity(_PATCH_SIDE, height=POSITIVE, width=POSITIVE, tokenizer=Rule("a catalog row", lo=-np.inf))
 def image_tokens_of(height, width, tokenizer):
-    """Tokens of one image for catalog tokenizer number `tokenizer` (its rule, with its resizes)."""
+    """Tokens of one image for catalog tokenizer number `tokenizer` (its rule, with its resizes);
+    a negative `tokenizer` is a patch side (-16: 16-px patches), for ranges mixing both."""
     shape = np.broadcast(np.asarray(height), np.asarray(width), np.asarray(tokenizer)).shape
     h, w = (np.broadcast_to(np.asarray(x, dtype=float), shape) for x in (height, width))
-    return _by_row(tokenizer, shape, lambda row, m: _one_image(row, h[m], w[m]))
+    t = np.broadcast_to(np.asarray(tokenizer, dtype=float), shape)
+    out = np.empty(shape, dtype=float)
+    sides = t < 0
+    if sides.any():
+        out[sides] = patch_tokens(h[sides], w[sides], -t[sides])
+    if (~sides).any():
+        out[~sides] = _by_row(t[~sides], t[~sides].shape, lambda row, m: _one_image(row, h[~sides][m], w[~sides][m]))
+    return out
 
 
 def _one_video(row, seconds, h, w):
@@ -254,7 +280,7 @@ def _one_video(row, seconds, h, w):
         return seconds * p["video_tokens_per_s"]
     if row.rule == "smart_resize" and p.get("video_fps"):
         return qwen_video_tokens(seconds, h, w, p["patch"], p["merge"], p["video_fps"])
-    raise ValueError(f"{row.name}: no published video rule")
+    return np.full(np.broadcast(seconds, h, w).shape, np.nan)  # no video rule (an element already refused)
 
 
 @quantity(seconds=POSITIVE, height=POSITIVE, width=POSITIVE, tokenizer=NONNEGATIVE)

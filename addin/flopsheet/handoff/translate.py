@@ -33,7 +33,9 @@ _CELL_RANGE = re.compile(r"^\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?$"
 # Functions that can never have a twin: their value is frozen.
 ALWAYS_FROZEN = {"FLOPSHEET_VERSION": "the add-in's version is a fact about the add-in, not the sheet",
                  "GPU_NAMES": "the catalog's names are copied as values (the GPUs sheet lists them too)",
-                 "MODEL_NAMES": "the model catalog's names are copied as values"}
+                 "MODEL_NAMES": "the model catalog's names are copied as values",
+                 "VIDEO_SECONDS_TOKENS": "a tokenizer's video sampling (frames by time, resized per frame) has no "
+                                         "native twin yet: the value is kept"}
 # MODEL_SPEC's twin looks the figure up on the workbook's Models sheet (handoff/modelsheet.py);
 # a workbook without one keeps the value (the copy does not add a Models sheet yet).
 NO_MODELS_SHEET = "a model's figure is copied as a value: the workbook has no Models sheet to look it up on"
