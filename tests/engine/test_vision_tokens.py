@@ -238,7 +238,24 @@ def test_qwen_on_a_grid():
         assert (rh % factor == 0).all() and (rw % factor == 0).all()
         area = (rh * rw)[mask]
         assert (area <= hi).all() and (area >= lo).all()
-        assert (tokens(name, w, h) == rh * rw / factor ** 2).all()
+        assert (tokens(name, w[mask], h[mask]) == (rh * rw / factor ** 2)[mask]).all()
+
+
+def test_qwen_refuses_what_its_processor_refuses():
+    assert F.IMAGE_TOKENS(10, 2000, "Qwen2.5-VL") > 0
+    with pytest.raises(FlopsheetError, match="more than 200 times"):
+        F.IMAGE_TOKENS(9, 2000, "Qwen2.5-VL")
+    with pytest.raises(FlopsheetError, match="more than 200 times"):
+        F.VIDEO_SECONDS_TOKENS(10, 9, 2000, "Qwen2.5-VL")
+    assert F.IMAGE_TOKENS(9, 2000, "GPT-4o") > 0  # another vendor's rule has no such limit
+
+
+def test_the_docs_list_every_tokenizer():
+    from flopsheet import docs
+
+    table = docs.vision_tokenizers()
+    for r in catalog.rows():
+        assert f"| {r.name}" in table and r.url in table and r.read in table
 
 
 def test_internvl_on_a_grid():

@@ -258,7 +258,23 @@ _PATCH_SIDE = Condition("patch", _patch_side_ok,
                         lambda tokenizer, **_: f"patch must be a whole number >= 1 or a tokenizer name (got {-tokenizer:g})")
 
 
-@quantity(_PATCH_SIDE, height=POSITIVE, width=POSITIVE, tokenizer=Rule("a catalog row", lo=-np.inf))
+QWEN_MAX_RATIO = 200.0  # smart_resize refuses a longer side more than 200 times the shorter
+
+
+def _ratio_ok(height, width, tokenizer, **_):
+    t = np.asarray(tokenizer, dtype=float)
+    qwen = np.isin(t, [r.index for r in _rows() if r.rule == "smart_resize"])
+    h, w = np.asarray(height, dtype=float), np.asarray(width, dtype=float)
+    with np.errstate(all="ignore"):
+        return ~qwen | (np.maximum(h, w) / np.minimum(h, w) <= QWEN_MAX_RATIO)
+
+
+_QWEN_RATIO = Condition("height", _ratio_ok, lambda height, width, **_: (
+    f"Qwen's processor refuses an image whose longer side is more than {QWEN_MAX_RATIO:g} times the shorter "
+    f"(got {height:g} x {width:g})"))
+
+
+@quantity(_PATCH_SIDE, _QWEN_RATIO, height=POSITIVE, width=POSITIVE, tokenizer=Rule("a catalog row", lo=-np.inf))
 def image_tokens_of(height, width, tokenizer):
     """Tokens of one image for catalog tokenizer number `tokenizer` (its rule, with its resizes);
     a negative `tokenizer` is a patch side (-16: 16-px patches), for ranges mixing both."""
@@ -283,7 +299,7 @@ def _one_video(row, seconds, h, w):
     return np.full(np.broadcast(seconds, h, w).shape, np.nan)  # no video rule (an element already refused)
 
 
-@quantity(seconds=POSITIVE, height=POSITIVE, width=POSITIVE, tokenizer=NONNEGATIVE)
+@quantity(_QWEN_RATIO, seconds=POSITIVE, height=POSITIVE, width=POSITIVE, tokenizer=NONNEGATIVE)
 def video_seconds_tokens_of(seconds, height, width, tokenizer):
     """Tokens of `seconds` of video as catalog tokenizer number `tokenizer` samples it."""
     shape = np.broadcast(*(np.asarray(x) for x in (seconds, height, width, tokenizer))).shape
@@ -291,7 +307,7 @@ def video_seconds_tokens_of(seconds, height, width, tokenizer):
     return _by_row(tokenizer, shape, lambda row, m: _one_video(row, s[m], h[m], w[m]))
 
 
-@quantity(frames=POSITIVE, fps=POSITIVE, height=POSITIVE, width=POSITIVE, tokenizer=NONNEGATIVE)
+@quantity(_QWEN_RATIO, frames=POSITIVE, fps=POSITIVE, height=POSITIVE, width=POSITIVE, tokenizer=NONNEGATIVE)
 def video_frames_tokens_of(frames, fps, height, width, tokenizer):
     """Tokens of a video of `frames` frames at `fps` frames a second (frames / fps seconds)."""
     return video_seconds_tokens_of.formula.fn(np.asarray(frames, dtype=float) / fps, height, width, tokenizer)

@@ -101,7 +101,9 @@ def _audio_rate(v) -> float:
     return vision_catalog.resolve(control_free(v, "model"), "model", "audio").audio
 
 
-_audio_rate.choices = {r.name: r.audio for r in vision_catalog.rows() if r.audio}  # the copy's look-up (VLOOKUP)
+# No `choices` look-up table for the copy: a VLOOKUP there reads * ? ~ as wildcards ("Gem*" would
+# be Gemini's rate where Python refuses it), so a model in a cell keeps its value in the hand-off;
+# a model typed in the formula becomes its rate.
 
 _IMAGE_OF_TOKENIZER = Function(
     name="IMAGE_TOKENS",
@@ -235,7 +237,7 @@ AUDIO_TOKENS = Function(
            "count tokens: audio 32 tokens per second",
     example=(60, "Gemini"),
     formula=vision_engine.audio_tokens,
-    twin="{seconds}*{model}",  # {model}: a name -> its rate (a look-up table in the copy), or a number
+    twin="{seconds}*{model}",  # {model} typed in the formula: its rate (a name's, or the number)
 )
 
 TEXT_TOKENS = Function(
