@@ -270,8 +270,8 @@ def _ratio_ok(height, width, tokenizer, **_):
 
 
 _QWEN_RATIO = Condition("height", _ratio_ok, lambda height, width, **_: (
-    f"Qwen's processor refuses an image whose longer side is more than {QWEN_MAX_RATIO:g} times the shorter "
-    f"(got {height:g} x {width:g})"))
+    f"height x width is {height:g} x {width:g}: Qwen's processor refuses an image whose longer side is more "
+    f"than {QWEN_MAX_RATIO:g} times the shorter"))
 
 
 @quantity(_PATCH_SIDE, _QWEN_RATIO, height=POSITIVE, width=POSITIVE, tokenizer=Rule("a catalog row", lo=-np.inf))
