@@ -246,3 +246,30 @@ def strict(path: Path) -> list:
             parts[name] = text.encode()
     _write(path, parts)
     return [("Calc", "B1", F["GPU_DAYS"](3.15e23, "A100", 0.462))]
+
+
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def sheet_scoped_rel_ns(path: Path) -> list:
+    """The relationships namespace declared on each <sheet> element instead of the root, as openpyxl
+    writes workbook.xml when lxml is installed and PhpSpreadsheet writes it; the second sheet binds it
+    to another prefix. A <sheet> the hand-off adds must declare the prefix it uses."""
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Calc")
+    ws.write_number("A1", 3.15e23)
+    ws.write_formula("B1", '=GPU_DAYS(A1,"H100",0.4)')
+    ws.write_formula("B2", '=WEIGHTS_GB(A1/4.5E+12)')
+    wb.add_worksheet("Notes").write_string("A1", "kept")
+    wb.close()
+    parts = _parts(path)
+    book = parts["xl/workbook.xml"].decode()
+    assert f' xmlns:r="{REL_NS}"' in book
+    book = book.replace(f' xmlns:r="{REL_NS}"', "", 1)
+    book = re.sub(r'<sheet name="Calc"([^>]*) r:id=', rf'<sheet xmlns:r="{REL_NS}" name="Calc"\1 r:id=', book)
+    book = re.sub(r'<sheet name="Notes"([^>]*) r:id=', rf'<sheet xmlns:ns2="{REL_NS}" name="Notes"\1 ns2:id=', book)
+    assert book.count("xmlns:") == 2, book  # only the two on <sheet>
+    parts["xl/workbook.xml"] = book.encode()
+    _write(path, parts)
+    return [("Calc", "B1", F["GPU_DAYS"](3.15e23, "H100", 0.4)),
+            ("Calc", "B2", F["WEIGHTS_GB"](3.15e23 / 4.5e12))]
