@@ -31,6 +31,8 @@ _PREFIX = re.compile(r"^(?:_xludf\.|_xll\.|.*!)", re.I)
 CALL_NAMES = re.compile(r"(?<![A-Za-z0-9_.])(?:_xludf\.|_xll\.)?(" + "|".join(REGISTRY) + r")\s*\(", re.I)
 _CELL_RANGE = re.compile(r"^\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?$")
 # Functions that can never have a twin: their value is frozen.
+# Functions whose number argument may instead name a tokenizer (functions.tokens): a name there keeps the value.
+TOKENIZER_ARGS = {"IMAGE_TOKENS": "patch", "VIDEO_TOKENS": "patch"}
 ALWAYS_FROZEN = {"FLOPSHEET_VERSION": "the add-in's version is a fact about the add-in, not the sheet",
                  "GPU_NAMES": "the catalog's names are copied as values (the GPUs sheet lists them too)",
                  "MODEL_NAMES": "the model catalog's names are copied as values",
@@ -374,6 +376,8 @@ class Translator:
         reason = self._freeze_all or ALWAYS_FROZEN.get(fn.name)
         if reason is None and fn.name == "MODEL_SPEC" and self.models is None:
             reason = NO_MODELS_SHEET
+        if reason is None and fn.name in TOKENIZER_ARGS:
+            reason = self._tokenizer_in_cell(fn, exprs)
         model = self._model_name(fn, exprs) if reason is None else None
         models = self.models
         if reason is None and models is not None and models.pending == "sheet" and model is None \
@@ -430,6 +434,26 @@ class Translator:
         else:
             return None
         return v.strip() if _is_model_name(v, a.name) else None
+
+    def _tokenizer_in_cell(self, fn, exprs) -> str | None:
+        """Why a call keeps its value: its patch cell names a tokenizer (IMAGE_TOKENS' and
+        VIDEO_TOKENS' patch, functions.tokens.TOKENIZER_ARGS), whose rule has no native formula; a
+        number there translates. The cell is read as a model argument's is (never reused for a row
+        holding a name); a name typed in the formula is refused by the twin and kept the same way."""
+        for a, e in zip(fn.args, exprs):
+            if a.name != TOKENIZER_ARGS[fn.name] or e.kind != "ref" or self.refs is None:
+                continue
+            self._res.depends_on_values = True
+            self._res.read_refs.append((e.text, a.name))
+            try:
+                v = self.refs.values(e.text, self._sheet)
+            except Untranslatable:
+                self._res.names_found = True  # unknown: never reused
+                continue
+            if _holds_model_name(v, a.name):
+                self._res.names_found = True
+                return f"{a.name} names a tokenizer: its rule has no native Excel formula yet (the value is kept)"
+        return None
 
     def _names_model(self, fn, exprs) -> bool:
         """Whether a call names a catalog model: MODEL_SPEC, or a model argument holding a name
