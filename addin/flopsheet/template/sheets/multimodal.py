@@ -109,7 +109,7 @@ def _tokenizers(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     from flopsheet.catalog import vision
 
     b.section("The same question with today's tokenizers (the vision-tokenizer catalog)")
-    b.header(*TOKENIZER_COLS)
+    b.header(*TOKENIZER_COLS, height=44)
     h, w = (ctx.ref(ws.title, f"img{sc.ALL_IMAGES_ROW}_{k}", ws.title) for k in ("height", "width"))
     c = {k: ctx.ref(ws.title, k, ws.title) for k in ("images", "params", "peak", "days", "mfu", "dataset_tokens")}
     for i, name in enumerate(sc.TOKENIZERS):
