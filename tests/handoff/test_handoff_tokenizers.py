@@ -15,9 +15,13 @@ CALLS = [  # (formula, the add-in's value, translated)
     ("=IMAGE_TOKENS(A1,B1,C2)", F["IMAGE_TOKENS"](1080, 1920, 16), True),
     ("=IMAGE_TOKENS(A1,B1)", F["IMAGE_TOKENS"](1080, 1920), True),
     ("=VIDEO_TOKENS(300,720,1280,C3,,30)", F["VIDEO_TOKENS"](300, 720, 1280, "Gemini", None, 30), False),
+    ("=VIDEO_TOKENS(300,720,1280,C2)", F["VIDEO_TOKENS"](300, 720, 1280, 16), True),
     ("=VIDEO_SECONDS_TOKENS(10,720,1280,C4)", F["VIDEO_SECONDS_TOKENS"](10, 720, 1280, "Qwen2.5-VL"), False),
     ('=AUDIO_TOKENS(60,"Gemini")', 1920.0, True),
     ("=AUDIO_TOKENS(60,C3)", 1920.0, False),
+    # fps with a patch size: the add-in refuses it (a twin would ignore it), so the copy keeps the refusal
+    ("=VIDEO_TOKENS(300,720,1280,C2,1,30)", "VIDEO_TOKENS: fps is used only with a tokenizer name in patch (frames are "
+                                            "then sampled by time); leave it blank with a patch size", False),
 ]
 
 

@@ -16,7 +16,9 @@ from flopsheet.magnitudes import parse_num, resolution_word
 
 PATCH = Arg("patch", 'Patch side in pixels (default 16), or a tokenizer such as "GPT-4o", "Claude", "Gemini", '
                      '"Qwen2.5-VL" (see the vision-tokenizer catalog)')
-TOKENIZERS = ", ".join(f'"{n}"' for n in vision_catalog.names())
+# Number arguments that may instead name a tokenizer: its rule has no native twin yet, so the
+# hand-off keeps the value of a call whose cell there holds a name (handoff.translate).
+TOKENIZER_ARGS = {"IMAGE_TOKENS": "patch", "VIDEO_TOKENS": "patch"}
 
 
 def tokens_per_unit(unit) -> float:
@@ -64,7 +66,7 @@ def _check_sides(given: dict, names=("height", "width")) -> None:
 def _tokenizer(want: str, arg: str):
     """A converter for the tokenizer form: a name -> its catalog row number (>= 0); in a range
     mixing names and numbers, a number (or magnitude text) is a patch side, passed as its
-    negative (the engine's 16-px-patch rule with that side); blank -> the default, ViT-16."""
+    negative (the engine's ViT patch rule with that side); blank -> the default, ViT-16."""
     def convert(v) -> float:
         if v is None or (isinstance(v, str) and not v.strip()):
             return float(vision_catalog.resolve(vision_catalog.DEFAULT).index)
@@ -127,7 +129,7 @@ def _image_tokens(*args, **kwargs):
     """IMAGE_TOKENS' two forms: a patch size in pixels (the seed's ViT rule), or a tokenizer name."""
     given = dict(zip(("height", "width", "patch"), args)) | kwargs
     _check_sides(given)
-    if not _names_tokenizer(given.get("patch")):
+    if len(args) > 3 or not _names_tokenizer(given.get("patch")):  # (the numbers form refuses a 4th argument)
         return evaluate(_numbers_form(IMAGE_TOKENS), *args, **kwargs)
     return evaluate(_IMAGE_OF_TOKENIZER, given.get("height"), given.get("width"), given.get("patch"))
 
@@ -166,6 +168,8 @@ def _video_tokens(*args, **kwargs):
     names = [a.name for a in VIDEO_TOKENS.args]
     given = dict(zip(names, args)) | kwargs
     _check_sides(given)
+    if len(args) > len(names):
+        return evaluate(_numbers_form(VIDEO_TOKENS), *args, **kwargs)  # refuses the extra arguments
     if not _names_tokenizer(given.get("patch")):
         if given.get("fps") is not None and not (isinstance(given["fps"], str) and not given["fps"].strip()):
             raise FlopsheetError("fps is used only with a tokenizer name in patch (frames are then sampled by time); "

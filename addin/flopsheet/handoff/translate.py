@@ -20,6 +20,7 @@ from openpyxl.utils.cell import column_index_from_string, get_column_letter, ran
 
 from flopsheet import excel_io
 from flopsheet.functions import REGISTRY
+from flopsheet.functions.tokens import TOKENIZER_ARGS
 from flopsheet.handoff import twins
 from flopsheet.handoff.gpusheet import Table
 from flopsheet.handoff import modeltwins
@@ -31,8 +32,6 @@ _PREFIX = re.compile(r"^(?:_xludf\.|_xll\.|.*!)", re.I)
 CALL_NAMES = re.compile(r"(?<![A-Za-z0-9_.])(?:_xludf\.|_xll\.)?(" + "|".join(REGISTRY) + r")\s*\(", re.I)
 _CELL_RANGE = re.compile(r"^\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?$")
 # Functions that can never have a twin: their value is frozen.
-# Functions whose number argument may instead name a tokenizer (functions.tokens): a name there keeps the value.
-TOKENIZER_ARGS = {"IMAGE_TOKENS": "patch", "VIDEO_TOKENS": "patch"}
 ALWAYS_FROZEN = {"FLOPSHEET_VERSION": "the add-in's version is a fact about the add-in, not the sheet",
                  "GPU_NAMES": "the catalog's names are copied as values (the GPUs sheet lists them too)",
                  "MODEL_NAMES": "the model catalog's names are copied as values",
@@ -437,11 +436,19 @@ class Translator:
 
     def _tokenizer_in_cell(self, fn, exprs) -> str | None:
         """Why a call keeps its value: its patch cell names a tokenizer (IMAGE_TOKENS' and
-        VIDEO_TOKENS' patch, functions.tokens.TOKENIZER_ARGS), whose rule has no native formula; a
-        number there translates. The cell is read as a model argument's is (never reused for a row
-        holding a name); a name typed in the formula is refused by the twin and kept the same way."""
+        VIDEO_TOKENS' patch, functions.tokens.TOKENIZER_ARGS), whose rule has no native formula; or
+        VIDEO_TOKENS is given an fps, which only a tokenizer's sampling reads (the add-in refuses it
+        with a patch size; the twin would ignore it). A number there translates. Cells are read as a
+        model argument's are (never reused for a row holding a name); a name typed in the formula is
+        refused by the twin and kept the same way."""
         for a, e in zip(fn.args, exprs):
-            if a.name != TOKENIZER_ARGS[fn.name] or e.kind != "ref" or self.refs is None:
+            if a.name not in (TOKENIZER_ARGS[fn.name], "fps") or e.kind not in ("ref", "literal"):
+                continue
+            if e.kind == "literal":
+                if a.name == "fps" and not (e.value is None or (isinstance(e.value, str) and not e.value.strip())):
+                    return "fps is given: it is read only with a tokenizer name (the add-in's value is kept)"
+                continue
+            if self.refs is None:
                 continue
             self._res.depends_on_values = True
             self._res.read_refs.append((e.text, a.name))
@@ -450,7 +457,11 @@ class Translator:
             except Untranslatable:
                 self._res.names_found = True  # unknown: never reused
                 continue
-            if _holds_model_name(v, a.name):
+            cells = [x for row in v for x in row] if isinstance(v, list) else [v]
+            if a.name == "fps" and any(x is not None and not (isinstance(x, str) and not x.strip()) for x in cells):
+                self._res.names_found = True
+                return "fps is given: it is read only with a tokenizer name (the add-in's value is kept)"
+            if a.name != "fps" and _holds_model_name(v, a.name):
                 self._res.names_found = True
                 return f"{a.name} names a tokenizer: its rule has no native Excel formula yet (the value is kept)"
         return None
