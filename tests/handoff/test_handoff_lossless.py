@@ -29,7 +29,10 @@ from flopsheet.handoff.sheetxml import split_ref
 import lossless_fixtures as fx
 
 BUILDERS = {"rich": (fx.rich, ".xlsm"), "handmade": (fx.handmade, ".xlsx"), "prefixed": (fx.prefixed, ".xlsx"),
-            "strict": (fx.strict, ".xlsx"), "sheet_scoped_rel_ns": (fx.sheet_scoped_rel_ns, ".xlsx")}
+            "strict": (fx.strict, ".xlsx"), "sheet_scoped_rel_ns": (fx.sheet_scoped_rel_ns, ".xlsx"),
+            "shared_end_tags": (fx.shared_end_tags, ".xlsx"), "array_arguments": (fx.array_arguments, ".xlsx"),
+            "carriage_returns": (fx.carriage_returns, ".xlsx"), "utf16_sheet": (fx.utf16_sheet, ".xlsx"),
+            "latin1_sheet": (fx.latin1_sheet, ".xlsx")}
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +79,7 @@ def _calling_cells(data: bytes) -> set:
             out.add(c.get("r"))
             if f.get("t") == "shared":
                 masters.add(f.get("si"))
-        elif f.get("t") == "shared" and not f.text:
+        elif f.get("t") == "shared" and not (f.text or "").strip():
             followers.append((c.get("r"), f.get("si")))
     return out | {r for r, si in followers if si in masters}
 
@@ -333,3 +336,14 @@ def test_added_sheets_bind_the_workbooks_own_relationships_namespace(built, name
 
     before, after = rel_namespaces(old), rel_namespaces(new)
     assert len(after) > len(before) and set(after) == set(before), (before, after)
+
+
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_added_parts_are_in_the_workbooks_conformance_class(built, name):
+    """A Strict workbook's added sheets (and comments) are Strict; a transitional one's transitional."""
+    src, dst, _, report = built[name]
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(dst) as b:
+        main_ns = ElementTree.fromstring(a.read(Package.open(a).workbook)).tag[1:].split("}")[0]
+        for part in report.added:
+            if part.endswith(".xml") and "/worksheets/" in part:
+                assert ElementTree.fromstring(b.read(part)).tag == "{" + main_ns + "}worksheet", part

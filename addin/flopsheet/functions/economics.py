@@ -19,6 +19,7 @@ from flopsheet import catalog, engine
 from flopsheet.catalog import prices
 from flopsheet.engine.economics import BLENDED_OUTPUT_SHARE
 from flopsheet.errors import FlopsheetError
+from flopsheet.exceltext import show_number
 from flopsheet.functions._common import (
     ALLREDUCE_US, BATCH, BW_EFFICIENCY, BYTES_PER_PARAM, FLOPS, GOODPUT, GPU, GPU_NAME, KV_GB, MFU, PRECISION,
     SERVED_PARAMS, TP_GPUS,
@@ -63,7 +64,9 @@ def _gpu_name(gpu) -> str:
     """CLUSTER_CAPEX's gpu: a catalog name (text), checked even when the price is typed, so a
     boolean, a wildcard or a tab is refused as everywhere else (catalog.resolve)."""
     if not isinstance(gpu, str) or isinstance(gpu, bool):
-        raise FlopsheetError(f'gpu must be a GPU name such as "H100" (got {gpu!r})', arg="gpu")
+        number = isinstance(gpu, (int, float, np.integer, np.floating)) and not isinstance(gpu, (bool, np.bool_))
+        shown = show_number(gpu) if number else repr(gpu)  # a cell's 0 reads "0" from any Excel (Lite: int)
+        raise FlopsheetError(f'gpu must be a GPU name such as "H100" (got {shown})', arg="gpu")
     text = gpu.strip()
     if text.upper() in EXCEL_ERRORS:
         raise FlopsheetError(f"gpu is {text.upper()} (an error value in the input)", arg="gpu")

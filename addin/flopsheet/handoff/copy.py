@@ -30,7 +30,7 @@ from flopsheet.handoff.bookparts import new_sheet_part
 from flopsheet.handoff.job import Job
 from flopsheet.handoff.report import Report
 from flopsheet.safefile import atomic_output, check_output
-from flopsheet.untrusted import check_workbook
+from flopsheet.untrusted import TRUSTED, Limits, check_workbook
 
 __all__ = ["Report", "handoff"]
 
@@ -69,9 +69,11 @@ def _write(zin: zipfile.ZipFile, job: Job, out: Path, values=None) -> None:
                 zinfo.compress_type = zipfile.ZIP_DEFLATED
                 zinfo.external_attr = info.external_attr
                 zout.writestr(zinfo, data)
-        added = dict(job.extra)
+        strict = _is_strict(zin, job)
+        added = {name: _strict(data) if strict and isinstance(data, bytes) else data
+                 for name, data in job.extra.items()}
         for title, sheet_xml in job.new_sheets:
-            added[new_sheet_part(job, title)] = sheet_xml
+            added[new_sheet_part(job, title)] = _strict(sheet_xml) if strict else sheet_xml
         for name, data in added.items():
             if callable(data):  # the Workings sheet: written as it is made (handoff.workings)
                 zinfo = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
@@ -87,25 +89,51 @@ def _write(zin: zipfile.ZipFile, job: Job, out: Path, values=None) -> None:
     job.report.added = sorted(added)
 
 
+# Transitional namespaces and their Strict twins (ECMA-376 Part 1, 2016, annex A): the sheets the
+# copy adds are written in the workbook's own conformance class.
+_STRICT = ((b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
+           (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+            b"http://purl.oclc.org/ooxml/officeDocument/relationships"))
+
+
+def _is_strict(zin: zipfile.ZipFile, job: Job) -> bool:
+    return _STRICT[0][1] in zin.read(job.pkg.workbook)[:4096]
+
+
+def _strict(sheet_xml):
+    def convert(data: bytes) -> bytes:
+        for transitional, strict in _STRICT:
+            data = data.replace(transitional, strict)
+        return data
+
+    if callable(sheet_xml):  # the Workings sheet, written as it is made
+        return lambda values: (convert(piece) for piece in sheet_xml(values))
+    return convert(sheet_xml)
+
+
 def handoff(src, dst, *, force: bool = False, recalc: bool = False, warn=None, progress=None,
-            list_formulas: bool = False, translate=None) -> Report:
+            list_formulas: bool = False, translate=None, trust_size: bool = False) -> Report:
     """Write the hand-off copy of `src` to `dst` (.xlsx). `warn(line)` is called with each
     thing the copy cannot carry BEFORE `dst` is written; `progress(line)` on big files.
     `list_formulas` fills `Report.formulas` with every formula cell (for `evaluate`). `translate`:
-    the Workings sheet's labels in another language (the template's zh-CN edition)."""
+    the Workings sheet's labels in another language (the template's zh-CN edition). `trust_size`:
+    a file the user trusts may be larger than the default limits allow."""
     src, dst = Path(src), Path(dst)
     if not src.is_file():
         raise FlopsheetError(f"input {src} does not exist", "input")
     check_output(dst, force=force, source=src, suffix=".xlsx",
                  why="(the hand-off copy has no macros)")
-    check_workbook(src, plain_scan=True)  # parts are read as bytes; what is not rewritten is copied
-    with zipfile.ZipFile(src) as zin:
+    # parts are read as bytes; what is not rewritten is copied. `trust_size`: the user vouches for
+    # the file, so only the size limits are lifted (untrusted.TRUSTED)
+    check_workbook(src, TRUSTED if trust_size else Limits(), plain_scan=True)
+    with rawzip.XmlZipFile(src) as zin:
         job = Job(zin, progress, list_formulas, translate)
         rep = job.report
         removals.plan_removals(job)
         if progress:
             progress("translating formulas")
         formulacells.translate(job)
+        removals.report_losses(job)
         gputable.gpus(job)
         modeltable.models(job)
         assumptions.define(job)
@@ -127,7 +155,10 @@ def handoff(src, dst, *, force: bool = False, recalc: bool = False, warn=None, p
                 progress("writing the copy")
             _write(zin, job, tmp)
             if recalc:
-                _recalculated(zin, job, tmp, progress)
+                try:
+                    _recalculated(zin, job, tmp, progress)
+                except FlopsheetError as e:  # it names the temporary file: say what the user gave
+                    raise FlopsheetError(str(e).replace(str(tmp), f"the copy of {src.name}"), e.arg) from None
             touched = set(rep.rewritten) | set(rep.removed)
             lost = carry.losses(carry.inventory(src, touched), carry.inventory(tmp, touched), job.expected)
             if lost:

@@ -31,10 +31,18 @@ STRINGS = {
         "4. 按 Alt+F8 运行 ImportPythonUDFs（若已安装 xlwings 加载项：xlwings 选项卡 > Import Functions）。",
     "5. Press Ctrl+Alt+F9 to recalculate: the status cell shows the version. Save (keep the .xlsm format).":
         "5. 按 Ctrl+Alt+F9 重新计算：状态单元格会显示版本号。保存（保持 .xlsm 格式）。",
-    "The xlwings.conf sheet tells xlwings to load flopsheet.udfs; leave it in place. The functions need Excel for Windows: on macOS, Excel on the web, LibreOffice or Google Sheets the cells show #NAME?.":
-        "xlwings.conf 工作表告诉 xlwings 加载 flopsheet.udfs，请保留它。这些函数需要 Windows 版 Excel：在 macOS、网页版 Excel、LibreOffice 或 Google 表格中，单元格会显示 #NAME?。",
-    "Numbers may also be typed as text magnitudes: \"175B\", \"1.4T\", \"2.53万\", \"3.5亿\", \"46.2%\". Without the add-in (macOS, LibreOffice, Google Sheets) open flopsheet.xlsx, the hand-off copy.":
-        "数字也可以按文本量级输入：\"175B\"、\"1.4T\"、\"2.53万\"、\"3.5亿\"、\"46.2%\"。没有加载项时（macOS、LibreOffice、Google 表格），请打开交接副本 flopsheet.xlsx。",
+    "The xlwings.conf sheet tells xlwings to load flopsheet.udfs; leave it in place. This add-in needs Excel for Windows: elsewhere the cells show #NAME? (on macOS and Excel on the web, xlwings Lite gives the same functions: see above).":
+        "xlwings.conf 工作表告诉 xlwings 加载 flopsheet.udfs，请保留它。此加载项需要 Windows 版 Excel：在其他环境中单元格会显示 #NAME?（在 macOS 版和网页版 Excel 中，xlwings Lite 提供相同的函数：见上文）。",
+    "Which file to use where":
+        "哪种环境用哪个文件",
+    "Excel for Windows with Python installed: flopsheet.xlsm, the template with the Windows add-in (xlwings); its Start sheet says how to switch the functions on.":
+        "装有 Python 的 Windows 版 Excel：flopsheet.xlsm，即带 Windows 加载项（xlwings）的模板；其 Start 工作表说明如何启用函数。",
+    "Excel on macOS, Excel on the web, or Windows without Python: xlwings Lite, the free xlwings add-in from Excel's add-in store (Home > Add-ins > xlwings). Paste flopsheet's main.py and requirements.txt (written by flopsheet lite; workbook/lite/ in the repository) into its editor and restart it: the same functions (=GPU_DAYS(...)) then work in your workbooks.":
+        "macOS 版 Excel、网页版 Excel，或未安装 Python 的 Windows：使用 xlwings Lite，即 Excel 加载项商店中免费的 xlwings 加载项（开始 > 加载项 > xlwings）。把 flopsheet 的 main.py 和 requirements.txt（由 flopsheet lite 生成；仓库中的 workbook/lite/）粘贴到它的编辑器中并重启：相同的函数（=GPU_DAYS(...)）即可在你的工作簿中使用。",
+    "No add-in at all (finance, LibreOffice, Google Sheets): flopsheet.xlsx, the hand-off copy: the same figures as native Excel formulas.":
+        "完全不用加载项（财务、LibreOffice、Google 表格）：flopsheet.xlsx，即交接副本：相同的数值，全部是原生 Excel 公式。",
+    "Numbers may also be typed as text magnitudes: \"175B\", \"1.4T\", \"2.53万\", \"3.5亿\", \"46.2%\". Without an add-in (LibreOffice, Google Sheets) open flopsheet.xlsx, the hand-off copy.":
+        "数字也可以按文本量级输入：\"175B\"、\"1.4T\"、\"2.53万\"、\"3.5亿\"、\"46.2%\"。没有加载项时（LibreOffice、Google 表格），请打开交接副本 flopsheet.xlsx。",
     "Global assumptions (defined names used by the formulas)":
         "全局假设（公式使用的定义名称）",
     "Name":

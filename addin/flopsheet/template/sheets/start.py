@@ -53,8 +53,21 @@ STEPS = (
     "4. Press Alt+F8 and run ImportPythonUDFs (or, with the xlwings add-in installed: xlwings tab > Import "
     "Functions).",
     "5. Press Ctrl+Alt+F9 to recalculate: the status cell shows the version. Save (keep the .xlsm format).",
-    "The xlwings.conf sheet tells xlwings to load flopsheet.udfs; leave it in place. The functions need "
-    "Excel for Windows: on macOS, Excel on the web, LibreOffice or Google Sheets the cells show #NAME?.",
+    "The xlwings.conf sheet tells xlwings to load flopsheet.udfs; leave it in place. This add-in needs Excel for "
+    "Windows: elsewhere the cells show #NAME? (on macOS and Excel on the web, xlwings Lite gives the same "
+    "functions: see above).",
+)
+
+# Which file for which Excel (both editions): the Windows add-in, xlwings Lite, the hand-off copy.
+WHERE = (
+    "Excel for Windows with Python installed: flopsheet.xlsm, the template with the Windows add-in (xlwings); "
+    "its Start sheet says how to switch the functions on.",
+    "Excel on macOS, Excel on the web, or Windows without Python: xlwings Lite, the free xlwings add-in from "
+    "Excel's add-in store (Home > Add-ins > xlwings). Paste flopsheet's main.py and requirements.txt (written "
+    "by flopsheet lite; workbook/lite/ in the repository) into its editor and restart it: the same functions "
+    "(=GPU_DAYS(...)) then work in your workbooks.",
+    "No add-in at all (finance, LibreOffice, Google Sheets): flopsheet.xlsx, the hand-off copy: the same "
+    "figures as native Excel formulas.",
 )
 
 SHEETS = (
@@ -83,6 +96,10 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
     for line in ABOUT_COPY if copy else ABOUT:
         b.note(line)
 
+    b.section("Which file to use where")
+    for line in WHERE:
+        b.note(line)
+
     if copy:
         b.section("How to use this copy (no add-in needed)")
         for line in COPY_STEPS:
@@ -98,7 +115,7 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
         for line in STEPS:
             b.note(line)
         b.note("Numbers may also be typed as text magnitudes: \"175B\", \"1.4T\", \"2.53万\", \"3.5亿\", \"46.2%\". "
-               "Without the add-in (macOS, LibreOffice, Google Sheets) open flopsheet.xlsx, the hand-off copy.")
+               "Without an add-in (LibreOffice, Google Sheets) open flopsheet.xlsx, the hand-off copy.")
 
     b.section("Global assumptions (defined names used by the formulas)")
     b.header("Name", "Value", "Unit", "Meaning and source")
