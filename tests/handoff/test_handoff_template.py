@@ -93,8 +93,8 @@ def test_template_copy_holds_what_the_addin_computes(fresh):
     assert not wrong, "\n".join(wrong)
     # FLOPSHEET_VERSION, and the Multimodal sheet's calls naming a tokenizer (issue 21: its rules have no
     # native twin yet, so the copy keeps their values); every other call translates
-    kept = [(s, c) for s, c, why in report.frozen if "names a tokenizer" not in why]
-    assert kept == [("Start", "B8")]
+    kept = [why for s, c, why in report.frozen if "names a tokenizer" not in why]
+    assert len(kept) == 1 and kept[0].startswith("FLOPSHEET_VERSION"), kept
     named = [c for s, c, why in report.frozen if "names a tokenizer" in why]
     assert {s for s, c, why in report.frozen if "names a tokenizer" in why} == {"Multimodal"} and len(named) == 11
 
