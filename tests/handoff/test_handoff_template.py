@@ -81,7 +81,12 @@ def test_template_copy_holds_what_the_addin_computes(fresh):
                     wrong.append(f"{ws.title}!{cell.coordinate} {text}: add-in {expected!r}, copy {actual!r}")
     assert checked >= 100
     assert not wrong, "\n".join(wrong)
-    assert len(report.frozen) == 1  # FLOPSHEET_VERSION only: the template's calls all translate
+    # FLOPSHEET_VERSION, and the Multimodal sheet's calls naming a tokenizer (issue 21: its rules have no
+    # native twin yet, so the copy keeps their values); every other call translates
+    kept = [why for s, c, why in report.frozen if "names a tokenizer" not in why]
+    assert len(kept) == 1 and kept[0].startswith("FLOPSHEET_VERSION"), kept
+    named = [c for s, c, why in report.frozen if "names a tokenizer" in why]
+    assert {s for s, c, why in report.frozen if "names a tokenizer" in why} == {"Multimodal"} and len(named) == 11
 
 
 def _same(expected, actual) -> bool:
