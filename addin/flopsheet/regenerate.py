@@ -3,7 +3,8 @@
 Run from the repository root after changing a function, the catalog or the template:
   addin/flopsheet/udfs.py     the xlwings face (flopsheet.udfs_source)
   docs/functions.md           the function reference (flopsheet.docs)
-  README.md                   its generated blocks: seed table, function list
+  README.md                   its generated blocks: seed table, function list, sheet list
+  workbook/README.md          its sheet table
   workbook/flopsheet.xlsm     the template (`flopsheet template`)
   workbook/flopsheet.xlsx     its hand-off copy with cached values (`flopsheet template` writes both)
   workbook/flopsheet-zh-CN.*  the Chinese edition and its copy (`flopsheet template --lang zh-CN`)
@@ -36,6 +37,10 @@ def regenerate(root: Path, *, renders: bool = True, log=print) -> None:
     readme = root / "README.md"
     write_text(readme, docs.fill_blocks(readme.read_text(encoding="utf-8"), docs.readme_blocks()), force=True)
     log(readme)
+    workbook_readme = root / "workbook" / "README.md"
+    text = workbook_readme.read_text(encoding="utf-8")
+    write_text(workbook_readme, docs.fill_blocks(text, docs.workbook_readme_blocks()), force=True)
+    log(workbook_readme)
 
     from flopsheet.template import build_template
     from flopsheet.template.build import copy_path, default_output, write_copy

@@ -1154,6 +1154,8 @@ STRINGS = {
         'COST_PER_MTOK，解码屋顶线模型',
     'COST_PER_MTOK, compute-bound prefill':
         'COST_PER_MTOK，受算力限制的预填充',
+    "Money: buying, powering, training and serving, in USD with low-high ranges; dated prices.":
+        "资金：购买、供电、训练和服务的成本（美元），附高低区间；价格注明日期。",
     'Model catalog: total and active parameters, layers, heads, experts, attention and cache, training runs.':
         '模型目录：总参数与激活参数、层数、注意力头、专家、注意力与缓存类型、训练记录。',
     'One request (seed method vs roofline), memory to fit, a serving fleet, DeepSeek-V3 (MoE) on 8 H200s, Kimi K2 with a 2-million-character context.':

@@ -10,7 +10,8 @@ from flopsheet.template import i18n
 from flopsheet.template import styles as st
 from flopsheet.template.assumptions import assumptions
 from flopsheet.template.layout import (
-    GPUS, INFERENCE, MODELS, MULTIMODAL, PRECISION_LIST, SEED_CHECK, SOURCES, TRAINING, Block, Ctx, finish,
+    ECONOMICS, GPUS, INFERENCE, MODELS, MULTIMODAL, PRECISION_LIST, SEED_CHECK, SHEET_ORDER, SOURCES, START, TRAINING,
+    Block, Ctx, finish,
     quoted, validate_list, widths,
 )
 
@@ -57,11 +58,15 @@ STEPS = (
     "Excel for Windows: on macOS, Excel on the web, LibreOffice or Google Sheets the cells show #NAME?.",
 )
 
+# What each sheet holds, in the template's sheet order (SHEET_ORDER; the README's sheet lists are generated
+# from this, flopsheet.docs.sheet_list).
 SHEETS = (
+    (START, "What the workbook is, the global assumptions, the cell styles, the sheets and the functions."),
     (GPUS, "Accelerator catalog: dense peaks per precision, memory, bandwidth, TDP, price assumption, sources."),
     (MODELS, "Model catalog: total and active parameters, layers, heads, experts, attention and cache, training runs."),
     (TRAINING, "Training scenarios: compute, GPU-hours and days, wall-clock days, GPUs for a deadline, cost, energy."),
     (INFERENCE, "One request (seed method vs roofline), memory to fit, a serving fleet, DeepSeek-V3 (MoE) on 8 H200s, Kimi K2 with a 2-million-character context."),
+    (ECONOMICS, "Money: buying, powering, training and serving, in USD with low-high ranges; dated prices."),
     (MULTIMODAL, "Image and video tokens; the seed's all-images-of-2022 training estimate."),
     (SEED_CHECK, "Every worked figure of the seed report beside the workbook's value, and where the report is wrong."),
     (SOURCES, "Papers, datasheets and assumptions behind every figure, with links."),
@@ -69,6 +74,12 @@ SHEETS = (
 # The hand-off adds this sheet to the copy (flopsheet.handoff.workings); the copy's Start lists it.
 COPY_SHEETS = (("Workings", "Every quantity the formulas use (a GPU's row, the peak and MFU used, a decode step's time...), "
                             "one labelled cell each: a list, and helper columns working tables out row by row."),)
+
+
+def sheet_list(copy: bool) -> tuple[tuple[str, str], ...]:
+    """(sheet, what it holds) for every sheet after Start, in the workbook's order; the copy's adds Workings."""
+    described = dict(SHEETS)
+    return tuple((name, described[name]) for name in SHEET_ORDER[1:]) + (COPY_SHEETS if copy else ())
 
 
 def _signature(fn) -> str:
@@ -117,7 +128,7 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
         b.row += 1
 
     b.section("Sheets")
-    for name, what in SHEETS + (COPY_SHEETS if copy else ()):
+    for name, what in sheet_list(copy):
         st.set_text(ws.cell(b.row, 1), name, translate=False)  # the sheet's name, as on its tab
         st.set_text(ws.cell(b.row, 2), what)
         b.row += 1
