@@ -12,6 +12,7 @@ from __future__ import annotations
 import keyword
 
 from flopsheet.functions import REGISTRY, Function
+from flopsheet.functions._model import excel_required
 
 HEADER = '''"""The Excel face: every function of the registry as an xlwings classic UDF (`UDF Modules = flopsheet.udfs`).
 
@@ -20,7 +21,8 @@ do not edit by hand: a test fails when this file and the registry disagree.
 
 Nothing here computes anything: each function hands its arguments to `excel_io.call`, which
 runs the registry's `Function` and returns what a cell can show (never raises). xlwings writes
-the VBA declaration from each function's signature (names; `Optional` for a default) and the
+the VBA declaration from each function's signature (names; `Optional` for a default: an argument that a
+shorter form of the function does without, such as KV_CACHE_GB's head_dim, defaults to blank) and the
 function wizard's help from the decorators. On Linux and macOS `xw.func`/`xw.arg` are no-ops,
 so this module imports anywhere.
 - `category="flopsheet"`: one category for all functions;
@@ -61,7 +63,9 @@ def function_source(fn: Function) -> str:
         _check_name(fn, n)
     lines = ["", "", "@xw.func(category=CATEGORY)"]
     lines += [f"@xw.arg({a.name!r}, doc={a.doc!r}, **ARG_OPTIONS)" for a in fn.args]
-    params = [f"{a.name}={a.default!r}" if a.optional else a.name for a in fn.args]
+    required = excel_required(fn)
+    params = [f"{a.name}={a.default!r}" if a.optional else a.name if i < required else f"{a.name}=None"
+              for i, a in enumerate(fn.args)]
     names = [a.name for a in fn.args]
     packed = ", ".join(names) + ("," if len(names) == 1 else "")
     lines.append(f"def {fn.name}({', '.join(params)}):")
