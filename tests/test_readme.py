@@ -70,7 +70,9 @@ def test_every_console_example_prints_what_the_readme_says(command, output, tmp_
     r = subprocess.run([sys.executable, "-m", "flopsheet", *words[1:]], cwd=tmp_path, env=env, capture_output=True,
                        text=True, timeout=300)
     assert r.returncode == 0, r.stderr
-    assert r.stderr + r.stdout == output
+    # progress lines ("flopsheet handoff: writing the copy (2.1 s)") appear only on a slow machine
+    progress = re.compile(r"^flopsheet \w+: .*\(\d+(\.\d+)? s\)\n", re.M)
+    assert progress.sub("", r.stderr) + r.stdout == output
 
 
 def test_no_help_text_shows_a_doubled_percent_sign():

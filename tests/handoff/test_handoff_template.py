@@ -81,6 +81,9 @@ def test_template_copy_holds_what_the_addin_computes(fresh):
                 text = getattr(cell.value, "text", cell.value)
                 if cell.data_type != "f" or not CALLS.search(text or ""):
                     continue
+                if text == "=FLOPSHEET_VERSION()":  # the add-in status: the copy says what it is instead
+                    assert isinstance(computed[ws.title][cell.coordinate].value, str)
+                    continue
                 checked += 1
                 try:
                     expected = ev.formula(ws.title, text)
@@ -91,7 +94,7 @@ def test_template_copy_holds_what_the_addin_computes(fresh):
                     wrong.append(f"{ws.title}!{cell.coordinate} {text}: add-in {expected!r}, copy {actual!r}")
     assert checked >= 100
     assert not wrong, "\n".join(wrong)
-    assert len(report.frozen) == 1  # FLOPSHEET_VERSION only: the template's calls all translate
+    assert report.frozen == []  # the template's calls all translate (its status cell gets the copy's line)
 
 
 def _same(expected, actual) -> bool:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from flopsheet.errors import FlopsheetError
 from flopsheet.handoff import (
-    assumptions, bookparts, carry, cellplans, comments, formulacells, gputable, modeltable, rawzip, removals,
+    assumptions, bookparts, carry, cellplans, comments, copytext, formulacells, gputable, modeltable, rawzip, removals,
 )
 from flopsheet.handoff.bookparts import new_sheet_part
 from flopsheet.handoff.job import Job
@@ -102,10 +102,15 @@ def handoff(src, dst, *, force: bool = False, recalc: bool = False, warn=None, p
     with zipfile.ZipFile(src) as zin:
         job = Job(zin, progress, list_formulas, translate)
         rep = job.report
+        template_lang = copytext.template_language(job)  # marked by `flopsheet template`: the copy's wording
+        if template_lang and translate is None:
+            job.translate = copytext.workings_translation(template_lang)
         removals.plan_removals(job)
         if progress:
             progress("translating formulas")
         formulacells.translate(job)
+        if template_lang:
+            copytext.reword(job, template_lang)
         gputable.gpus(job)
         modeltable.models(job)
         assumptions.define(job)

@@ -15,7 +15,7 @@ from openpyxl.workbook import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 
 from flopsheet.errors import FlopsheetError
-from flopsheet.template import i18n
+from flopsheet.template import i18n, marker
 from flopsheet.template import scenarios as sc
 from flopsheet.template import styles
 from flopsheet.template.base import CONF_SHEET, load_base_workbook
@@ -79,6 +79,7 @@ def _build(training_scenarios, blank_rows) -> tuple[Workbook, Ctx]:
     wb.active = 0
     if CONF_SHEET in wb.sheetnames:
         wb[CONF_SHEET].sheet_properties.tabColor = "808080"
+    marker.mark(wb, i18n.lang(), i18n.audience())
     return wb, ctx
 
 

@@ -218,7 +218,7 @@ STRINGS = {
     "text":
         "文本",
     "The flopsheet add-in's version; a cell showing it proves the functions are live.":
-        "flopsheet 加载项的版本；单元格能显示它，说明函数已启用。",
+        "flopsheet 加载项的版本；单元格能显示它，说明函数可用。",
     "GPUs: datasheet figures, dense peaks":
         "GPUs：数据手册数值，稠密峰值",
     "Peaks are DENSE (no 2:4 sparsity): a vendor's headline figure = dense x sparsity factor. An empty cell is a format the chip lacks, or a figure that is unconfirmed or not published (see 'Empty because').":
@@ -1156,6 +1156,13 @@ STRINGS = {
         'COST_PER_MTOK，受算力限制的预填充',
     "Money: buying, powering, training and serving, in USD with low-high ranges; dated prices.":
         "资金：购买、供电、训练和服务的成本（美元），附高低区间；价格注明日期。",
+    "What this copy is": "这份副本是什么",
+    "Tells xlwings to load the functions (flopsheet.udfs); leave it in place. The hand-off copy has no such sheet.":
+        "告诉 xlwings 加载函数（flopsheet.udfs）；请保留。交接副本没有此工作表。",
+    "Formulas": "公式",
+    "native Excel: no add-in, no macros": "原生 Excel：无需加载项，无宏",
+    "They recalculate in Excel on any platform, LibreOffice, Gnumeric and Google Sheets.":
+        "它们可在任何平台的 Excel、LibreOffice、Gnumeric 和 Google Sheets 中重新计算。",
     'Model catalog: total and active parameters, layers, heads, experts, attention and cache, training runs.':
         '模型目录：总参数与激活参数、层数、注意力头、专家、注意力与缓存类型、训练记录。',
     'One request (seed method vs roofline), memory to fit, a serving fleet, DeepSeek-V3 (MoE) on 8 H200s, Kimi K2 with a 2-million-character context.':

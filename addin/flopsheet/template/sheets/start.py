@@ -3,14 +3,17 @@ the global assumptions (defined names), the style legend, the sheets and the fun
 
 from __future__ import annotations
 
+import textwrap
+
 from openpyxl.worksheet.worksheet import Worksheet
 
 import flopsheet
 from flopsheet.template import i18n
 from flopsheet.template import styles as st
 from flopsheet.template.assumptions import assumptions
+from flopsheet.template.base import CONF_SHEET
 from flopsheet.template.layout import (
-    ECONOMICS, GPUS, INFERENCE, MODELS, MULTIMODAL, PRECISION_LIST, SEED_CHECK, SHEET_ORDER, SOURCES, START, TRAINING,
+    ECONOMICS, GPUS, INFERENCE, MODELS, MULTIMODAL, NOTE_WIDTH, PRECISION_LIST, SEED_CHECK, SHEET_ORDER, SOURCES, START, TRAINING,
     Block, Ctx, finish,
     quoted, validate_list, widths,
 )
@@ -56,6 +59,8 @@ STEPS = (
     "5. Press Ctrl+Alt+F9 to recalculate: the status cell shows the version. Save (keep the .xlsm format).",
     "The xlwings.conf sheet tells xlwings to load flopsheet.udfs; leave it in place. The functions need "
     "Excel for Windows: on macOS, Excel on the web, LibreOffice or Google Sheets the cells show #NAME?.",
+    "Numbers may also be typed as text magnitudes: \"175B\", \"1.4T\", \"2.53万\", \"3.5亿\", \"46.2%\". "
+    "Without the add-in (macOS, LibreOffice, Google Sheets) open flopsheet.xlsx, the hand-off copy.",
 )
 
 # What each sheet holds, in the template's sheet order (SHEET_ORDER; the README's sheet lists are generated
@@ -76,10 +81,29 @@ COPY_SHEETS = (("Workings", "Every quantity the formulas use (a GPU's row, the p
                             "one labelled cell each: a list, and helper columns working tables out row by row."),)
 
 
+# The .xlsm's last sheet, in the row where the copy lists Workings (both editions keep every cell in place).
+ADDIN_SHEETS = ((CONF_SHEET, "Tells xlwings to load the functions (flopsheet.udfs); leave it in place. The hand-off "
+                             "copy has no such sheet."),)
+
+
 def sheet_list(copy: bool) -> tuple[tuple[str, str], ...]:
-    """(sheet, what it holds) for every sheet after Start, in the workbook's order; the copy's adds Workings."""
+    """(sheet, what it holds) for every sheet after Start, in the workbook's order, then xlwings.conf (the .xlsm)
+    or Workings (the copy)."""
     described = dict(SHEETS)
-    return tuple((name, described[name]) for name in SHEET_ORDER[1:]) + (COPY_SHEETS if copy else ())
+    return tuple((name, described[name]) for name in SHEET_ORDER[1:]) + (COPY_SHEETS if copy else ADDIN_SHEETS)
+
+
+def _rows(lines) -> int:
+    """The rows Block.note gives these notes (every edition wraps as the English text does)."""
+    return sum(max(len(textwrap.wrap(line, NOTE_WIDTH)), 1) for line in lines)
+
+
+def _notes(b: Block, lines, *editions) -> None:
+    """The notes, then blank rows up to the longest of the editions' blocks."""
+    top = b.row
+    for line in lines:
+        b.note(line)
+    b.row = top + max(_rows(e) for e in editions)
 
 
 def _signature(fn) -> str:
@@ -91,25 +115,25 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
     b = Block(ws, ctx)
     b.title("flopsheet: what large AI models cost in compute")
     copy = i18n.audience() == "copy"
-    for line in ABOUT_COPY if copy else ABOUT:
-        b.note(line)
+    # Both editions place every cell at the same row (the .xlsm's hand-off gives its cells the copy's wording,
+    # flopsheet.handoff.copytext, and the assumptions' defined names must not move): each block of notes takes
+    # the rows of the longer edition's.
+    _notes(b, ABOUT_COPY if copy else ABOUT, ABOUT, ABOUT_COPY)
 
     if copy:
+        b.section("What this copy is")
+        b._row("Formulas", "", "They recalculate in Excel on any platform, LibreOffice, Gnumeric and Google Sheets.")
+        st.set_text(ws.cell(b.row, b.col + 1), "native Excel: no add-in, no macros", st.CALC)
+        b.row += 1
         b.section("How to use this copy (no add-in needed)")
-        for line in COPY_STEPS:
-            b.note(line)
     else:
         b.section("Are the functions live?")
         b.calc("version", "Add-in status", "=FLOPSHEET_VERSION()", "",
                note="Shows the add-in version (e.g. 0.1.0) when the functions work. #NAME? means they are not "
                     "loaded yet: follow the steps below.")
         ctx.output(ws.title, "version", "add-in version", "", "Add-in status", show=False)
-
         b.section("Switch the functions on (Excel for Windows, once)")
-        for line in STEPS:
-            b.note(line)
-        b.note("Numbers may also be typed as text magnitudes: \"175B\", \"1.4T\", \"2.53万\", \"3.5亿\", \"46.2%\". "
-               "Without the add-in (macOS, LibreOffice, Google Sheets) open flopsheet.xlsx, the hand-off copy.")
+    _notes(b, COPY_STEPS if copy else STEPS, STEPS, COPY_STEPS)
 
     b.section("Global assumptions (defined names used by the formulas)")
     b.header("Name", "Value", "Unit", "Meaning and source")
