@@ -435,16 +435,16 @@ STRINGS = {
         "所用 TDP（W，GPUs 工作表）",
     "MFU used":
         "所用 MFU",
-    "$/GPU-hour used":
-        "所用美元/GPU·小时",
+    "$/GPU-hour used (blank = none on the GPUs sheet)":
+        "所用美元/GPU·小时（空白 = GPUs 工作表无价格）",
     "Compute (FLOPs)":
         "算力（FLOPs）",
     "Wall-clock (days, on the GPUs)":
         "实际天数（在上述 GPU 上）",
     "GPUs for the deadline":
         "按期所需 GPU 数",
-    "Cost (USD)":
-        "成本（美元）",
+    "Cost (USD; #N/A = no price: type one in $/GPU-hour)":
+        "成本（美元；#N/A = 无价格：请在美元/GPU·小时中输入）",
     "Energy (MWh; TDP x PUE; #N/A = no TDP on the GPUs sheet)":
         "能耗（MWh；TDP × PUE；#N/A = GPUs 工作表无 TDP）",
     "Notes and sources":
