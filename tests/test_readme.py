@@ -89,7 +89,8 @@ def test_prerequisites_are_one_line_installing_what_ci_installs():
     def packages(text):
         lines = [ln for ln in text.splitlines() if "apt-get install" in ln]
         assert len(lines) == 1, lines
-        return {w for w in lines[0].split("apt-get install", 1)[1].split() if not w.startswith("-") and w != ">/dev/null"}
+        words = lines[0].split("apt-get install", 1)[1].split()
+        return {w for w in words if not w.startswith("-") and w != ">/dev/null"}
 
     ci = (ROOT / ".ci" / "run").read_text()
     assert packages(README) == packages(ci)

@@ -9,6 +9,7 @@ Run from the repository root after changing a function, the catalog or the templ
   workbook/flopsheet.xlsx     its hand-off copy with cached values (`flopsheet template` writes both)
   workbook/flopsheet-zh-CN.*  the Chinese edition and its copy (`flopsheet template --lang zh-CN`)
   docs/template-*.png         the renders of both editions' sheets (LibreOffice + pdftoppm)
+  docs/print-*.png            the first printed page of each sheet of the English copy
 The tests that guard each file (tests/udfs/test_udfs_generated.py, tests/udfs/test_udfs_docs.py,
 tests/test_readme.py, tests/template/test_template_committed.py, tests/handoff/test_handoff_template.py)
 fail when one is stale. The benchmark block of the README is measured, not generated: refresh it
@@ -53,11 +54,13 @@ def regenerate(root: Path, *, renders: bool = True, log=print) -> None:
         write_copy(copy_path(xlsm), force=True, recalc=True, lang=lang)
         log(copy_path(xlsm))
     if renders:
-        from flopsheet.template.render import render
+        from flopsheet.template.render import render, render_print
 
         for lang in LANGS:
             for path in render(root / "docs", lang=lang):
                 log(path)
+        for path in render_print(root / "docs"):
+            log(path)
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:

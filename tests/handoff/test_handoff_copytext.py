@@ -113,11 +113,12 @@ def test_the_rest_reads_as_the_templates_own_copy(filled, tmp_path):
     write_copy(pristine, lang=lang)
     got, want = (_constants(openpyxl.load_workbook(p)) for p in (copy, pristine))
     touched = {"Training", "GPUs", "Workings"}
+    default_mfu = build_workbook()[1].names["DefaultMFU"].split("!")[1].replace("$", "")
     for title in want:
         if title in touched:
             continue
         diff = {k for k in set(got[title]) | set(want[title]) if got[title].get(k) != want[title].get(k)}
-        assert diff <= ({"F2", "B24"} if title == "Start" else set()), (title, sorted(diff)[:5])
+        assert diff <= ({"F2", default_mfu} if title == "Start" else set()), (title, sorted(diff)[:5])
 
 
 def _expected() -> dict:
@@ -137,7 +138,9 @@ def _expected() -> dict:
 def test_both_engines_recalculate_the_filled_rows(filled, engine, soffice, gnumeric, tmp_path):
     from flopsheet import recalc
 
-    _, _, _, copy, _ = filled
+    lang, _, _, copy, _ = filled
+    if lang != "en":
+        pytest.skip("the editions' formulas are the same (test_both_editions_place_every_cell_alike): one is enough")
     out = getattr(recalc, engine)(copy, tmp_path / "out.xlsx")
     ws = openpyxl.load_workbook(out, data_only=True)["Training"]
     for (r, key), want in _expected().items():

@@ -25,6 +25,7 @@ from pathlib import Path
 from flopsheet.errors import FlopsheetError
 from flopsheet.handoff import (
     assumptions, bookparts, carry, cellplans, comments, copytext, formulacells, gputable, modeltable, rawzip, removals,
+    workings,
 )
 from flopsheet.handoff.bookparts import new_sheet_part
 from flopsheet.handoff.job import Job
@@ -116,6 +117,7 @@ def handoff(src, dst, *, force: bool = False, recalc: bool = False, warn=None, p
         assumptions.define(job)
         if job.workings is not None and (job.workings.count or job.workings.rows):
             job.new_sheets.append((job.workings.title, job.workings.pieces))  # values: --recalc's
+            workings.print_names(job)
             rep.workings = job.workings.count
             rep.notes.append(f'added sheet "{job.workings.title}" with the {rep.workings:,} quantities the translated '
                              "formulas use, each labelled (helper columns row by row beside a list)")

@@ -16,7 +16,7 @@ from defusedxml import ElementTree
 
 from flopsheet.exceltext import a1
 from flopsheet.handoff import sheetxml
-from flopsheet.handoff.package import local, read_rels
+from flopsheet.handoff.package import cell_value, local, read_rels
 from flopsheet.handoff.sheetplan import cell_xml, value_xml
 from flopsheet.template import marker
 
@@ -110,6 +110,7 @@ def reword(job, lang: str) -> int:
             plan.known[(r, c)] = cell.start
             plan.replace[(r, c)] = _text_cell(plan, r, c, new)
             changed += 1
+        changed += _fill_blanks(job, entry, a, k, texts, data)
         for (r, c), formula in a.items():  # a formula only the add-in edition has (the status cell)
             new = k.get((r, c))
             if not _is_formula(formula) or _is_formula(new) or job.book is None or entry.name not in job.book:
@@ -128,6 +129,39 @@ def reword(job, lang: str) -> int:
         rep.notes.append(f"gave {changed} cells of the template's text the copy's wording "
                          f"(the template's {lang} edition; cells you changed keep yours)")
     return changed
+
+
+def _fill_blanks(job, entry, addin: dict, copy: dict, texts: dict, data: bytes) -> int:
+    """Cells the add-in edition leaves empty and the copy's fills (its longer notes), still empty in the
+    workbook: given the copy's text and the style of the cell or, when it has none, of the cell above."""
+    wanted = [(r, c) for (r, c), v in copy.items() if addin.get((r, c)) is None and isinstance(v, str)
+              and not _is_formula(v) and (r, c) not in texts]
+    if not wanted:
+        return 0
+    pat = sheetxml.pattern_of(data)
+    present = {(cell.r, cell.c): cell for cell in sheetxml.all_cells(data, pat)}
+    plan, n = job.plan(entry.part, entry.name), 0
+    for r, c in sorted(wanted):
+        cell = present.get((r, c))
+        if (r, c) in plan.replace or (cell is not None and cell_value(cell, pat, job.pkg.sst)[0] is not None):
+            continue  # the user typed something there
+        above = present.get((r - 1, c))
+        style = {b"s": above.attrs[b"s"]} if above is not None and b"s" in above.attrs else {}
+        render = _text_cell(plan, r, c, copy[(r, c)])
+        if cell is not None:
+            plan.known[(r, c)] = cell.start
+            plan.replace[(r, c)] = render
+        else:
+            plan.replace[(r, c)] = lambda old, values, render=render, style=style: render(_Styled(style), values)
+        n += 1
+    return n
+
+
+class _Styled:
+    """Stands for an absent cell: the attributes a new one takes."""
+
+    def __init__(self, attrs):
+        self.attrs = attrs
 
 
 def _mark_as_copy(job) -> None:

@@ -78,7 +78,12 @@ def _build(training_scenarios, blank_rows) -> tuple[Workbook, Ctx]:
         ws.sheet_view.tabSelected = ws.title == START
     wb.active = 0
     if CONF_SHEET in wb.sheetnames:
-        wb[CONF_SHEET].sheet_properties.tabColor = "808080"
+        conf = wb[CONF_SHEET]
+        conf.sheet_properties.tabColor = "808080"
+        conf.page_setup.orientation, conf.page_setup.paperSize = "landscape", conf.PAPERSIZE_A4
+        conf.page_setup.fitToWidth, conf.page_setup.fitToHeight = 1, 1  # its dozen rows: one page
+        conf.sheet_properties.pageSetUpPr.fitToPage = True
+        conf.print_area = conf.dimensions
     marker.mark(wb, i18n.lang(), i18n.audience())
     return wb, ctx
 

@@ -1157,6 +1157,8 @@ STRINGS = {
     "Money: buying, powering, training and serving, in USD with low-high ranges; dated prices.":
         "资金：购买、供电、训练和服务的成本（美元），附高低区间；价格注明日期。",
     "What this copy is": "这份副本是什么",
+    "5. Printing: every sheet prints on A4, fitted to the page width, its table's header on each page. The Workings sheet prints only its heading; to print its every quantity, clear its print area (Page Layout > Print Area > Clear Print Area).":
+        "5. 打印：每个工作表按 A4 打印，缩放至页宽，表头在每页重复。Workings 工作表只打印其标题部分；若要打印其中每个量，请清除其打印区域（页面布局 > 打印区域 > 取消打印区域）。",
     "Tells xlwings to load the functions (flopsheet.udfs); leave it in place. The hand-off copy has no such sheet.":
         "告诉 xlwings 加载函数（flopsheet.udfs）；请保留。交接副本没有此工作表。",
     "Formulas": "公式",

@@ -13,8 +13,8 @@ from flopsheet.template import styles as st
 from flopsheet.template.assumptions import assumptions
 from flopsheet.template.base import CONF_SHEET
 from flopsheet.template.layout import (
-    ECONOMICS, GPUS, INFERENCE, MODELS, MULTIMODAL, NOTE_WIDTH, PRECISION_LIST, SEED_CHECK, SHEET_ORDER, SOURCES, START, TRAINING,
-    Block, Ctx, finish,
+    ECONOMICS, GPUS, INFERENCE, MODELS, MULTIMODAL, NOTE_WIDTH, PRECISION_LIST, SEED_CHECK, SHEET_ORDER, SOURCES, START,
+    TRAINING, Block, Ctx, finish,
     quoted, validate_list, widths,
 )
 
@@ -43,6 +43,9 @@ COPY_STEPS = (
     "GPU row, peak, TDP, MFU and price used, and the Workings sheet holds every other quantity a formula uses "
     "(a GPU's row, the peak and memory used, a decode step's time...), one labelled cell each. The Sources "
     "sheet gives the paper or datasheet behind each figure.",
+    "5. Printing: every sheet prints on A4, fitted to the page width, its table's header on each page. The Workings "
+    "sheet prints only its heading; to print its every quantity, clear its print area (Page Layout > Print Area > "
+    "Clear Print Area).",
     "The workbook was written by flopsheet; its Python add-in version (flopsheet.xlsm) computes the same "
     "figures with functions such as GPU_DAYS, listed below for reference.",
 )
@@ -103,7 +106,10 @@ def _notes(b: Block, lines, *editions) -> None:
     top = b.row
     for line in lines:
         b.note(line)
-    b.row = top + max(_rows(e) for e in editions)
+    end = top + max(_rows(e) for e in editions)
+    for r in range(b.row, end):  # styled as notes: the other edition's lines go here (handoff.copytext)
+        b.ws.cell(r, b.col).style = st.NOTE
+    b.row = end
 
 
 def _signature(fn) -> str:

@@ -192,7 +192,8 @@ def write(ws: Worksheet, ctx: Ctx, scenarios=sc.TRAINING, blank_rows: int = sc.B
 
     chart_row = last + 2
     _chart(ws, chart_row, last)
-    finish(ws, f"A1:{LETTER['energy']}{chart_row + 40}", freeze=f"B{FIRST_ROW}")  # the chart is 20 cm tall
+    # the print area runs 40 rows past the chart's top: the chart is 20 cm tall
+    finish(ws, f"A1:{LETTER['energy']}{chart_row + 40}", freeze=f"B{FIRST_ROW}", header_row=HEADER_ROW)
 
 
 def _chart(ws: Worksheet, anchor_row: int, last: int) -> None:
