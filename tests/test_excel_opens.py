@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import re
 import zipfile
 from pathlib import Path
 
@@ -64,8 +65,7 @@ def test_schema_errors_are_reported(plain, tmp_path):
 
 def test_a_font_with_a_foreign_or_repeated_child_is_reported(plain, tmp_path):
     styles = _styles(plain)
-    bold = '<b val="1" />'
-    assert bold in styles, styles[:300]
+    bold = re.search(r'<b val="1"\s*/>', styles).group(0)  # openpyxl writes `<b val="1" />`, or with lxml `<b val="1"/>`
     foreign = rezip(plain, tmp_path / "foreign.xlsx", {"xl/styles.xml": styles.replace(bold, "<fill/>", 1).encode()})
     assert any("fill" in p for p in ooxml.validate(foreign)), ooxml.validate(foreign)
     twice = rezip(plain, tmp_path / "twice.xlsx", {"xl/styles.xml": styles.replace(bold, bold * 2, 1).encode()})

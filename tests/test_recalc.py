@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import re
 import threading
 import zipfile
 
@@ -54,9 +55,10 @@ def _patch_cached_value(src, dst, formula, cached):
     with zipfile.ZipFile(src) as zin:
         parts = {i.filename: zin.read(i) for i in zin.infolist()}
     sheet = parts["xl/worksheets/sheet1.xml"].decode()
-    old = f"<f>{formula}</f><v />"
-    assert old in sheet, sheet
-    parts["xl/worksheets/sheet1.xml"] = sheet.replace(old, f"<f>{formula}</f><v>{cached}</v>").encode()
+    # an empty value, as openpyxl writes it through the standard library (<v />) or lxml (<v></v>)
+    old = re.compile(f"<f>{re.escape(formula)}</f>" + r"(?:<v\s*/>|<v></v>)")
+    assert old.search(sheet), sheet
+    parts["xl/worksheets/sheet1.xml"] = old.sub(f"<f>{formula}</f><v>{cached}</v>", sheet, count=1).encode()
     with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
         for name, data in parts.items():
             zout.writestr(name, data)

@@ -45,11 +45,23 @@ class Limits:
     max_parts: int = 10_000
     max_part_bytes: int = 200 * MB  # uncompressed size of any one part
     max_total_bytes: int = 1 * GB  # uncompressed size of all parts together (and file on disk)
-    max_ratio: float = 200.0  # compression ratio allowed for parts above ratio_min_bytes
+    # Deflate cannot compress past about 1032:1 (RFC 1951: a 258-byte match in at most two bits),
+    # so a part claiming more lies about its size; below that, what a bomb costs is bytes out,
+    # bounded by max_part_bytes and max_total_bytes (and checked while inflating). Ordinary parts
+    # reach several hundred to one: a sheet of repeated strings, an embedded PDF's padding.
+    max_ratio: float = 1100.0  # compression ratio allowed for parts above ratio_min_bytes
     ratio_min_bytes: int = 1 * MB
     max_rows: int = 1_100_000
     max_cols: int = EXCEL_COLS
     max_cells: int = 20_000_000  # per sheet: claimed dimension, cell bounding box, expansions
+
+
+# For a file the user trusts (`--trust-size`): size limits a machine with memory to spare can
+# take; the XML safety checks (DTDs, entities, references beyond the grid) stay.
+TRUSTED = Limits(max_parts=100_000, max_part_bytes=4 * GB, max_total_bytes=16 * GB, max_ratio=float("inf"),
+                 max_cells=500_000_000)
+TRUST_HINT = "if you trust this file, rerun with --trust-size"
+SUSPICIOUS_RATIO = 100  # above what XML and media parts reach when a part is also over its size limit
 
 
 def _size(n: float) -> str:
@@ -176,7 +188,7 @@ class _XmlPart:
             cells += n
             row_start -= n
             if cells > max_cells:
-                refuse(f"has more than {max_cells:,} cells")
+                refuse(f"has more than {max_cells:,} cells; {TRUST_HINT}")
             joined = " ".join(refs)
             refs.clear()
             raw = joined.encode("ascii", "replace")
@@ -207,7 +219,7 @@ class _XmlPart:
             col += 1
             cells += 1
             if cells > max_cells:
-                refuse(f"has more than {max_cells:,} cells")
+                refuse(f"has more than {max_cells:,} cells; {TRUST_HINT}")
             note(row, col, row, col)
 
         def other(tag, attrs):
@@ -281,17 +293,10 @@ class _XmlPart:
         self._flush()  # keeps the pending cell references to one chunk's worth
 
     def finish(self) -> None:
+        # The cells present are counted (max_cells), not the box they span: three cells at the
+        # grid's corners are three cells, and every reader flopsheet uses keeps cells sparse.
         self.feed(b"", True)
-        bbox = self._bbox()
-        if bbox:
-            r1, c1, r2, c2 = bbox
-            area = (r2 - r1 + 1) * (c2 - c1 + 1)
-            if area > self.limits.max_cells:
-                span = f"{_letters(c1)}{r1}:{_letters(c2)}{r2}"
-                self._refuse(
-                    f"has cells spanning {span} ({area:,} cells; limit {self.limits.max_cells:,}); "
-                    "refusing a dimension bomb"
-                )
+        self._bbox()
 
 
 # -- the plain scan: the same bounds as _XmlPart, over the bytes, for parts it can read ---------
@@ -387,7 +392,7 @@ class _PlainScan:
         n = len(refs)
         self.cells += n
         if self.cells > lim.max_cells:
-            self._refuse(f"has more than {lim.max_cells:,} cells")
+            self._refuse(f"has more than {lim.max_cells:,} cells; {TRUST_HINT}")
         raw = b" ".join(refs)
         col_names = set(raw.translate(None, b"0123456789").split())
         row_names = set(raw.translate(None, _ASCII_LETTERS).split())
@@ -433,15 +438,26 @@ class _PlainScan:
                              "refusing a range bomb")
 
     def finish(self) -> None:
-        self.feed(b"", True)
-        b = self.box
-        if b[2]:
-            r1, c1, r2, c2 = b
-            area = (r2 - r1 + 1) * (c2 - c1 + 1)
-            if area > self.limits.max_cells:
-                span = f"{_letters(c1)}{r1}:{_letters(c2)}{r2}"
-                self._refuse(f"has cells spanning {span} ({area:,} cells; limit {self.limits.max_cells:,}); "
-                             "refusing a dimension bomb")
+        self.feed(b"", True)  # cells present are counted as they come (max_cells), as in _XmlPart
+
+
+class _VmlScan:
+    """A VML drawing (form buttons, comment boxes) is legacy markup that Excel itself writes
+    unclosed (`<br>` in a textbox), so it is not held to well-formedness; what makes markup
+    dangerous to a parser, a DTD or an entity declaration, is refused as anywhere else."""
+
+    def __init__(self, where: str):
+        self.where, self.tail = where, b""
+
+    def feed(self, data: bytes, final: bool = False) -> None:
+        window = (self.tail + data).upper()
+        if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+            raise FlopsheetError(f"{self.where} declares a DTD or an entity, which drawings never need; "
+                                 "refusing it", "path")
+        self.tail = window[-16:]
+
+    def finish(self) -> None:
+        pass
 
 
 def _looks_like_xml(name: str, head: bytes) -> bool:
@@ -481,20 +497,22 @@ def _check_directory(label: str, infos: list[zipfile.ZipInfo], lim: Limits) -> N
         seen.add(key)
         if info.flag_bits & 0x1:
             refuse(f"has an encrypted part {name[:80]!r}")
-        if info.file_size > lim.max_part_bytes:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > lim.ratio_min_bytes and ratio > lim.max_ratio:
             refuse(
-                f": part '{name}' expands to {_size(info.file_size)} (limit {_size(lim.max_part_bytes)}); "
-                "refusing a possible zip bomb"
+                f": part '{name}' claims to be compressed {ratio:,.0f}:1, more than deflate can "
+                f"(limit {lim.max_ratio:,.0f}:1); refusing a zip bomb"
             )
-        if info.file_size > lim.ratio_min_bytes and info.file_size > lim.max_ratio * max(info.compress_size, 1):
-            ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > lim.max_part_bytes:
+            # past the size limit, a part inflated from little is called what it likely is
+            bomb = "refusing a possible zip bomb; " if ratio > SUSPICIOUS_RATIO else ""
             refuse(
-                f": part '{name}' is compressed {ratio:,.0f}:1 (limit {lim.max_ratio:,.0f}:1); "
-                "refusing a possible zip bomb"
+                f": part '{name}' is {_size(info.file_size)} uncompressed (compressed {ratio:,.0f}:1), over the "
+                f"{_size(lim.max_part_bytes)} a part may be; {bomb}{TRUST_HINT}"
             )
         total += info.file_size
         if total > lim.max_total_bytes:
-            refuse(f"expands to more than {_size(lim.max_total_bytes)} in total; refusing a possible zip bomb")
+            refuse(f"is more than {_size(lim.max_total_bytes)} uncompressed in all; {TRUST_HINT}")
     if "[content_types].xml" not in seen:
         refuse("is a zip file but not an Excel workbook (no [Content_Types].xml)")
 
@@ -539,7 +557,9 @@ def _check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, lim: Lim
             if got > info.file_size or got > lim.max_part_bytes or total > lim.max_total_bytes:
                 raise FlopsheetError(f"{where} expands beyond its declared size; refusing a zip bomb", "path")
             if xml is None:
-                if _looks_like_xml(info.filename, chunk):
+                if info.filename.lower().endswith(".vml"):
+                    xml = _VmlScan(where)
+                elif _looks_like_xml(info.filename, chunk):
                     xml = _PlainScan(where, lim) if plain_scan else _XmlPart(where, lim)
                 else:
                     xml = False
@@ -600,7 +620,7 @@ def check_workbook(path: str | os.PathLike, limits: Limits = Limits(), *, plain_
             raise FlopsheetError(f"{label} is truncated or damaged (its zip directory is missing)", "path")
         raise FlopsheetError(not_workbook, "path")
     if p.stat().st_size > limits.max_total_bytes:
-        raise FlopsheetError(f"{label} is larger than {_size(limits.max_total_bytes)}", "path")
+        raise FlopsheetError(f"{label} is larger than {_size(limits.max_total_bytes)}; {TRUST_HINT}", "path")
     try:
         with zipfile.ZipFile(p) as zf:
             _check_directory(label, zf.infolist(), limits)

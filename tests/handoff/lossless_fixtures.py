@@ -246,3 +246,130 @@ def strict(path: Path) -> list:
             parts[name] = text.encode()
     _write(path, parts)
     return [("Calc", "B1", F["GPU_DAYS"](3.15e23, "A100", 0.462))]
+
+
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def sheet_scoped_rel_ns(path: Path) -> list:
+    """The relationships namespace declared on each <sheet> element instead of the root, as openpyxl
+    writes workbook.xml when lxml is installed and PhpSpreadsheet writes it; the second sheet binds it
+    to another prefix. A <sheet> the hand-off adds must declare the prefix it uses."""
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Calc")
+    ws.write_number("A1", 3.15e23)
+    ws.write_formula("B1", '=GPU_DAYS(A1,"H100",0.4)')
+    ws.write_formula("B2", '=WEIGHTS_GB(A1/4.5E+12)')
+    wb.add_worksheet("Notes").write_string("A1", "kept")
+    wb.close()
+    parts = _parts(path)
+    book = parts["xl/workbook.xml"].decode()
+    assert f' xmlns:r="{REL_NS}"' in book
+    book = book.replace(f' xmlns:r="{REL_NS}"', "", 1)
+    book = re.sub(r'<sheet name="Calc"([^>]*) r:id=', rf'<sheet xmlns:r="{REL_NS}" name="Calc"\1 r:id=', book)
+    book = re.sub(r'<sheet name="Notes"([^>]*) r:id=', rf'<sheet xmlns:ns2="{REL_NS}" name="Notes"\1 ns2:id=', book)
+    assert book.count("xmlns:") == 2, book  # only the two on <sheet>
+    parts["xl/workbook.xml"] = book.encode()
+    _write(path, parts)
+    return [("Calc", "B1", F["GPU_DAYS"](3.15e23, "H100", 0.4)),
+            ("Calc", "B2", F["WEIGHTS_GB"](3.15e23 / 4.5e12))]
+
+
+def shared_end_tags(path: Path) -> list:
+    """Shared formulas whose followers are written with an end tag, <f t="shared" si="0"></f> (as
+    Apache POI's Book1.xlsx has them) or holding only white space: followers all the same."""
+    tmp = path.with_suffix(".base.xlsx")
+    _base(tmp)
+    parts = _parts(tmp)
+    tmp.unlink()
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    calls = (
+        '<row r="7"><c r="C7"><f t="shared" ref="C7:D9" si="0">GPU_DAYS($A$2*ROW(),$A$5,E$3)</f><v>1</v></c>'
+        '<c r="D7"><f t="shared" si="0"></f><v>1</v></c></row>'
+        '<row r="8"><c r="C8"><f t="shared" si="0"></f><v>2</v></c><c r="D8"><f t="shared" si="0"> </f><v>2</v></c>'
+        '</row>'
+        '<row r="9"><c r="C9"><f t="shared" si="0"></f><v>3</v></c>'
+        '<c r="D9"><f t="shared" si="0"></f><v>3</v></c></row>'
+        '<row r="11"><c r="H11"><f t="shared" ref="H11:I11" si="1">A2*2</f><v>6.3E+23</v></c>'
+        '<c r="I11"><f t="shared" si="1"></f><v>0</v></c></row>'
+    )
+    sheet = sheet.replace("</sheetData>", calls + "</sheetData>")
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    _write(path, parts)
+    # E3 / F3 (blank: the default MFU) as the follower's column moves
+    out = []
+    for r in (7, 8, 9):
+        out.append(("Calc", f"C{r}", F["GPU_DAYS"](3.15e23 * r, "A100", THIRD)))
+        out.append(("Calc", f"D{r}", F["GPU_DAYS"](3.15e23 * r, "A100")))
+    return out
+
+
+def array_arguments(path: Path) -> list:
+    """Arguments that are arrays without being a plain range: an array constant, a range in
+    arithmetic, IF over a range, TRANSPOSE of a range; each summed. A scalar expression beside them."""
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Calc")
+    ws.write_number("A2", 1e23)
+    ws.write_number("A3", 2e23)
+    ws.write_formula("B1", '=SUM(GPU_DAYS({1E+23,2E+23},"H100"))')
+    ws.write_array_formula("B2:B2", '{=SUM(GPU_DAYS(A2:A3*1,"H100"))}')
+    ws.write_array_formula("B3:B3", '{=SUM(GPU_DAYS(IF(A2:A3>0,A2:A3,1E+20),"H100"))}')
+    ws.write_array_formula("B4:B4", '{=SUM(GPU_DAYS(TRANSPOSE(A2:A3),"H100",{0.4,0.5}))}')
+    ws.write_formula("B5", '=GPU_DAYS(SUM(A2:A3)*1,"H100")')  # reduced to one value: a scalar
+    ws.write_formula("B6", '=GPU_DAYS(A2*1,"H100")')
+    wb.close()
+    days = F["GPU_DAYS"]
+    return [("Calc", "B1", days(1e23, "H100") + days(2e23, "H100")),
+            ("Calc", "B2", days(1e23, "H100") + days(2e23, "H100")),
+            ("Calc", "B3", days(1e23, "H100") + days(2e23, "H100")),
+            ("Calc", "B4", days(1e23, "H100", 0.4) + days(2e23, "H100", 0.5)),
+            ("Calc", "B5", days(3e23, "H100")),
+            ("Calc", "B6", days(1e23, "H100"))]
+
+
+def carriage_returns(path: Path) -> list:
+    """A CR LF inside a formula's string literal, written as a character reference (&#13;) and as
+    Excel's escape (_x000D_), beside a flopsheet call (as in POI's dataValidationTableRange.xlsx)."""
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Calc")
+    ws.write_number("A1", 3.15e23)
+    ws.write_formula("B1", '=LEN("ab")+GPU_DAYS(A1,"H100",0.4)')
+    ws.write_formula("B2", '=LEN("cd")+GPU_DAYS(A1,"A100",0.4)')
+    wb.close()
+    parts = _parts(path)
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    assert sheet.count('LEN("ab")') == 1 and sheet.count('LEN("cd")') == 1
+    sheet = sheet.replace('LEN("ab")', 'LEN("a&#13;\nb")').replace('LEN("cd")', 'LEN("c_x000D_\nd")')
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    _write(path, parts)
+    return [("Calc", "B1", 4 + F["GPU_DAYS"](3.15e23, "H100", 0.4)),
+            ("Calc", "B2", 4 + F["GPU_DAYS"](3.15e23, "A100", 0.4))]
+
+
+def _encoded_sheet(path: Path, codec: str, declared: str, bom: bytes = b"") -> list:
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Calc")
+    ws.write_number("A1", 3.15e23)
+    ws.write_formula("B1", '=IF(D1="x",0,0)+GPU_DAYS(A1,"H100",0.4)')
+    ws.write_formula("B2", '=WEIGHTS_GB(A1/4.5E+12)')
+    wb.close()
+    parts = _parts(path)
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    sheet = sheet.replace('D1="x"', 'D1="é"').replace("</sheetData>", (
+        '<row r="3"><c r="C3" t="inlineStr"><is><t>Coût, € non</t></is></c></row></sheetData>'))
+    sheet = re.sub(r'encoding="UTF-8"', f'encoding="{declared}"', sheet, count=1)
+    assert f'encoding="{declared}"' in sheet
+    parts["xl/worksheets/sheet1.xml"] = bom + sheet.encode(codec, errors="xmlcharrefreplace")
+    _write(path, parts)
+    return [("Calc", "B1", F["GPU_DAYS"](3.15e23, "H100", 0.4)),
+            ("Calc", "B2", F["WEIGHTS_GB"](3.15e23 / 4.5e12))]
+
+
+def utf16_sheet(path: Path) -> list:
+    """A worksheet part in UTF-16 with a byte-order mark, as its declaration says."""
+    return _encoded_sheet(path, "utf-16-le", "UTF-16", b"\xff\xfe")
+
+
+def latin1_sheet(path: Path) -> list:
+    """A worksheet part in ISO-8859-1 (é and û as single bytes, € as a character reference)."""
+    return _encoded_sheet(path, "iso-8859-1", "ISO-8859-1")

@@ -29,7 +29,10 @@ from flopsheet.handoff.sheetxml import split_ref
 import lossless_fixtures as fx
 
 BUILDERS = {"rich": (fx.rich, ".xlsm"), "handmade": (fx.handmade, ".xlsx"), "prefixed": (fx.prefixed, ".xlsx"),
-            "strict": (fx.strict, ".xlsx")}
+            "strict": (fx.strict, ".xlsx"), "sheet_scoped_rel_ns": (fx.sheet_scoped_rel_ns, ".xlsx"),
+            "shared_end_tags": (fx.shared_end_tags, ".xlsx"), "array_arguments": (fx.array_arguments, ".xlsx"),
+            "carriage_returns": (fx.carriage_returns, ".xlsx"), "utf16_sheet": (fx.utf16_sheet, ".xlsx"),
+            "latin1_sheet": (fx.latin1_sheet, ".xlsx")}
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +79,7 @@ def _calling_cells(data: bytes) -> set:
             out.add(c.get("r"))
             if f.get("t") == "shared":
                 masters.add(f.get("si"))
-        elif f.get("t") == "shared" and not f.text:
+        elif f.get("t") == "shared" and not (f.text or "").strip():
             followers.append((c.get("r"), f.get("si")))
     return out | {r for r, si in followers if si in masters}
 
@@ -315,3 +318,21 @@ def test_copy_opens_in_excel_as_well_as_its_input(built, name):
     assert after <= before, sorted(after - before)
     if name == "rich":  # XlsxWriter writes what Excel writes: its copy must be flawless
         assert after == set(), sorted(after)
+
+
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_added_sheets_bind_the_workbooks_own_relationships_namespace(built, name):
+    """Every <sheet> of the copy's workbook part names its relationship in the namespace the input's
+    sheets use (Strict stays Strict), with the prefix in scope wherever the input declared it."""
+    src, dst, _, _ = built[name]
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(dst) as b:
+        wb = Package.open(a).workbook
+        old, new = a.read(wb), b.read(wb)
+
+    def rel_namespaces(xml: bytes) -> list[str]:
+        root = ElementTree.fromstring(xml)  # raises on an undeclared prefix
+        return [k[1:].split("}")[0] for s in root.iter() if local(s.tag) == "sheet" for k in s.attrib
+                if k.startswith("{") and k.endswith("}id")]
+
+    before, after = rel_namespaces(old), rel_namespaces(new)
+    assert len(after) > len(before) and set(after) == set(before), (before, after)

@@ -22,11 +22,15 @@ from flopsheet.handoff.copy import handoff
 
 PNG = base64.b64decode(  # a 1x1 transparent PNG
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
-_PIC = ('<oneCellAnchor><from><col>8</col><colOff>0</colOff><row>1</row><rowOff>0</rowOff></from>'
+# Each anchor declares the prefixes it uses: openpyxl declares them on the drawing's root when it
+# writes through the standard library, and on each element when it writes through lxml.
+_DML = ('xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
+_PIC = (f'<oneCellAnchor {_DML}><from><col>8</col><colOff>0</colOff><row>1</row><rowOff>0</rowOff></from>'
         '<ext cx="952500" cy="952500"/><pic><nvPicPr><cNvPr id="7" name="Picture 1"/><cNvPicPr/></nvPicPr>'
         '<blipFill><a:blip r:embed="rIdImage1"/><a:stretch><a:fillRect/></a:stretch></blipFill>'
         '<spPr><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></spPr></pic><clientData/></oneCellAnchor>')
-_TEXT_BOX = ('<oneCellAnchor><from><col>8</col><colOff>0</colOff><row>10</row><rowOff>0</rowOff></from>'
+_TEXT_BOX = (f'<oneCellAnchor {_DML}><from><col>8</col><colOff>0</colOff><row>10</row><rowOff>0</rowOff></from>'
              '<ext cx="952500" cy="300000"/><sp macro="" textlink=""><nvSpPr><cNvPr id="8" name="TextBox 1"/>'
              '<cNvSpPr txBox="1"/></nvSpPr><spPr><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></spPr>'
              '<txBody><a:bodyPr/><a:p><a:r><a:t>note</a:t></a:r></a:p></txBody></sp><clientData/></oneCellAnchor>')

@@ -13,7 +13,10 @@ from flopsheet.handoff.package import rels_part
 
 
 WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
-WORKSHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+STRICT_REL_NS = "http://purl.oclc.org/ooxml/officeDocument/relationships"
+STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+WORKSHEET_REL = REL_NS + "/worksheet"
 _MAIN_TYPES = ("application/vnd.ms-excel.sheet.macroEnabled.main+xml",
                "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
                "application/vnd.ms-excel.template.macroEnabled.main+xml")
@@ -162,7 +165,18 @@ def new_rid(job, title: str) -> str:
 
 
 def _rid_attr(text: str) -> str:
+    """The relationship-id attribute of an added <sheet>, declaring its namespace on the element itself.
+
+    Writers declare the relationships prefix on the root (Excel, openpyxl's own writer) or on each
+    <sheet> (openpyxl when lxml is installed, PhpSpreadsheet); only a declaration on the element is
+    in scope in both cases. The namespace is the one the workbook's sheets already use, so a Strict
+    workbook keeps Strict's (ECMA-376 Part 1, 2016: the Strict relationships namespace)."""
+    ns = REL_NS
     m = re.search(r"<(?:\w+:)?sheet\b[^>]*\s(\w+):id=", text)
     if m:
-        return f"{m.group(1)}:id"
-    return 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id'
+        bound = re.search(r"\sxmlns:" + re.escape(m.group(1)) + r'="([^"]+)"', text)
+        if bound:
+            ns = bound.group(1)
+    elif STRICT_MAIN in text:
+        ns = STRICT_REL_NS
+    return f'xmlns:r="{ns}" r:id'

@@ -6,6 +6,8 @@ import sys
 import warnings
 
 HANDOFF_HELP = "write an add-in-free copy whose flopsheet calls are native formulas (for finance)"
+TRUST_SIZE_HELP = ("the file comes from a source you trust: lift the size limits (part and total size, cell count, "
+                   "compression ratio); the checks that protect the XML parsers stay")
 EVALUATE_HELP = "compute every formula cell without Excel (headless LibreOffice) into a values copy or CSV"
 
 
@@ -21,6 +23,7 @@ def add_parser(sub) -> None:
     p.add_argument("--force", action="store_true", help="overwrite OUTPUT if it exists")
     p.add_argument("--recalc", action="store_true",
                    help="compute cached values with LibreOffice, so viewers that do not recalculate show numbers")
+    p.add_argument("--trust-size", action="store_true", help=TRUST_SIZE_HELP)
     p.set_defaults(run=run_handoff)
 
     e = sub.add_parser(
@@ -32,6 +35,7 @@ def add_parser(sub) -> None:
     e.add_argument("-o", "--output", help="values-only copy to write (.xlsx)")
     e.add_argument("--csv", help="CSV file to write: sheet, cell, formula, value")
     e.add_argument("--force", action="store_true", help="overwrite the outputs if they exist")
+    e.add_argument("--trust-size", action="store_true", help=TRUST_SIZE_HELP)
     e.set_defaults(run=run_evaluate)
 
 
@@ -61,7 +65,7 @@ def run_handoff(args) -> int:
     if args.recalc and find_soffice() is None:
         raise FlopsheetError(LIBREOFFICE_MISSING)
     rep = handoff(args.input, args.output, force=args.force, recalc=args.recalc, warn=_warn,
-                  progress=stderr_progress("handoff"))
+                  progress=stderr_progress("handoff"), trust_size=args.trust_size)
     for note in rep.notes:
         print(f"note: {note}")
     for sheet, cell, why in rep.frozen[:20]:
@@ -84,7 +88,7 @@ def run_evaluate(args) -> int:
     from flopsheet.handoff.evaluate import evaluate, stderr_progress
 
     summary = evaluate(args.input, args.output, args.csv, force=args.force, warn=_warn,
-                       progress=stderr_progress("evaluate"))
+                       progress=stderr_progress("evaluate"), trust_size=args.trust_size)
     wrote = " and ".join(x for x in (args.output, args.csv) if x)
     if wrote:
         print(f"wrote {wrote}: {summary['formula_cells']} formula cells evaluated", file=sys.stderr)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+from xml.sax.saxutils import escape
 import zipfile
 
 from flopsheet.exceltext import a1
@@ -117,9 +118,36 @@ def add(job) -> None:
         job.ct_add.append(f'<Override PartName="/{cpart}" ContentType="{COMMENTS_TYPE}"/>')
 
 
-_VML_NS = {b"ns0": b"o", b"ns1": b"v", b"ns2": b"x"}  # scratch prefixes -> the ones Excel writes
 _VML_URIS = {b"o": b"urn:schemas-microsoft-com:office:office", b"v": b"urn:schemas-microsoft-com:vml",
              b"x": b"urn:schemas-microsoft-com:office:excel"}
+
+
+def _scratch_shapes(scratch_vml: bytes) -> tuple[list[bytes], bytes]:
+    """(the <v:shape> elements, the <v:shapetype>) of our scratch VML, written with the prefixes
+    Excel declares on a drawing's root (o:, v:, x:) and no declarations of their own. Parsed, not
+    matched as text: openpyxl's standard-library writer names the namespaces ns0, ns1, ns2 once,
+    its lxml writer declares them again on each element under changing prefixes."""
+    from xml.etree import ElementTree as ET  # our own output, never a user's part
+
+    prefix = {uri.decode(): excel.decode() for excel, uri in _VML_URIS.items()}
+
+    def name(qname: str) -> str:
+        if qname.startswith("{"):
+            uri, local_name = qname[1:].split("}", 1)
+            return f"{prefix[uri]}:{local_name}"
+        return qname
+
+    def xml(el) -> bytes:
+        attrs = "".join(f' {name(k)}="{escape(v, {chr(34): "&quot;"})}"' for k, v in el.attrib.items())
+        body = escape(el.text or "") + "".join(xml(k).decode() + escape(k.tail or "") for k in el)
+        return (f"<{name(el.tag)}{attrs}>{body}</{name(el.tag)}>" if body or len(el)
+                else f"<{name(el.tag)}{attrs}/>").encode()
+
+    root = ET.fromstring(scratch_vml)
+    v = "{" + _VML_URIS[b"v"].decode() + "}"
+    shapes = [xml(el) for el in root if el.tag == v + "shape"]
+    kind = next(xml(el) for el in root if el.tag == v + "shapetype")
+    return shapes, kind
 
 
 def merge(comments_xml: bytes, vml: bytes, notes: dict) -> tuple[bytes, bytes, list] | None:
@@ -163,16 +191,10 @@ def merge(comments_xml: bytes, vml: bytes, notes: dict) -> tuple[bytes, bytes, l
     at = comments_xml.rindex(b"</commentList>")
     comments_xml = comments_xml[:at] + b"".join(new) + comments_xml[at:]
     # VML: our shapes, prefixes as Excel writes them, ids after the drawing's own
-    shapes = re.findall(rb"<ns1:shape\b.*?</ns1:shape>", scratch_v, re.S)
+    shapes, kind = _scratch_shapes(scratch_v)
     counter = iter(range(first, first + len(shapes)))
-    out = []
-    for shape in shapes:
-        shape = re.sub(rb"(</?)ns([012]):", lambda m: m.group(1) + _VML_NS[b"ns" + m.group(2)] + b":", shape)
-        shape = re.sub(rb"(\s)ns([012]):", lambda m: m.group(1) + _VML_NS[b"ns" + m.group(2)] + b":", shape)
-        out.append(re.sub(rb'id="_x0000_s\d+"', lambda m: b'id="_x0000_s%d"' % next(counter), shape))
+    out = [re.sub(rb'id="_x0000_s\d+"', lambda m: b'id="_x0000_s%d"' % next(counter), shape) for shape in shapes]
     if b'id="_x0000_t202"' not in vml:
-        kind = re.search(rb"<ns1:shapetype\b.*?</ns1:shapetype>", scratch_v, re.S).group(0)
-        kind = re.sub(rb"(</?|\s)ns([012]):", lambda m: m.group(1) + _VML_NS[b"ns" + m.group(2)] + b":", kind)
         out.insert(0, kind)
     at = vml.rindex(b"</xml>")
     return comments_xml, vml[:at] + b"".join(out) + vml[at:], skipped

@@ -31,7 +31,7 @@ from flopsheet.handoff.bookparts import new_sheet_part
 from flopsheet.handoff.job import Job
 from flopsheet.handoff.report import Report
 from flopsheet.safefile import atomic_output, check_output
-from flopsheet.untrusted import check_workbook
+from flopsheet.untrusted import TRUSTED, Limits, check_workbook
 
 __all__ = ["Report", "handoff"]
 
@@ -89,18 +89,21 @@ def _write(zin: zipfile.ZipFile, job: Job, out: Path, values=None) -> None:
 
 
 def handoff(src, dst, *, force: bool = False, recalc: bool = False, warn=None, progress=None,
-            list_formulas: bool = False, translate=None) -> Report:
+            list_formulas: bool = False, translate=None, trust_size: bool = False) -> Report:
     """Write the hand-off copy of `src` to `dst` (.xlsx). `warn(line)` is called with each
     thing the copy cannot carry BEFORE `dst` is written; `progress(line)` on big files.
     `list_formulas` fills `Report.formulas` with every formula cell (for `evaluate`). `translate`:
-    the Workings sheet's labels in another language (the template's zh-CN edition)."""
+    the Workings sheet's labels in another language (the template's zh-CN edition). `trust_size`:
+    a file the user trusts may be larger than the default limits allow."""
     src, dst = Path(src), Path(dst)
     if not src.is_file():
         raise FlopsheetError(f"input {src} does not exist", "input")
     check_output(dst, force=force, source=src, suffix=".xlsx",
                  why="(the hand-off copy has no macros)")
-    check_workbook(src, plain_scan=True)  # parts are read as bytes; what is not rewritten is copied
-    with zipfile.ZipFile(src) as zin:
+    # parts are read as bytes; what is not rewritten is copied. `trust_size`: the user vouches for
+    # the file, so only the size limits are lifted (untrusted.TRUSTED)
+    check_workbook(src, TRUSTED if trust_size else Limits(), plain_scan=True)
+    with rawzip.XmlZipFile(src) as zin:
         job = Job(zin, progress, list_formulas, translate)
         rep = job.report
         template_lang = copytext.template_language(job)  # marked by `flopsheet template`: the copy's wording

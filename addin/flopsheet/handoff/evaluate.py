@@ -30,12 +30,13 @@ from flopsheet.exceltext import a1, show_number
 
 from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import ErrorValue, defused, looks_like_formula
+from flopsheet.handoff import rawzip
 from flopsheet.handoff.copy import handoff
 from flopsheet.handoff.package import Package, read_rels
 from flopsheet.handoff.values import read
 from flopsheet.recalc import LIBREOFFICE_MISSING, find_soffice, recalculate
 from flopsheet.safefile import atomic_output, check_output
-from flopsheet.untrusted import check_workbook
+from flopsheet.untrusted import TRUSTED, Limits, check_workbook
 
 PROGRESS_AFTER = 2.0  # seconds: a run shorter than this prints no progress line
 
@@ -115,7 +116,8 @@ def write_values(path, computed, unsure=frozenset()) -> None:
     wb.save(path)
 
 
-def evaluate(src, out=None, csv_path=None, *, force: bool = False, stdout=None, progress=None, warn=None) -> dict:
+def evaluate(src, out=None, csv_path=None, *, force: bool = False, stdout=None, progress=None, warn=None,
+             trust_size: bool = False) -> dict:
     """Compute every formula cell of `src`; write a values-only copy (`out`, .xlsx) and/or a
     CSV (`csv_path`; with neither, the CSV goes to `stdout`). Returns a small summary."""
     src = Path(src)
@@ -129,12 +131,12 @@ def evaluate(src, out=None, csv_path=None, *, force: bool = False, stdout=None, 
         check_output(csv_path, force=force, source=src)
     if out is not None and csv_path is not None and out.resolve() == csv_path.resolve():
         raise FlopsheetError("-o and --csv name the same file", "csv")
-    check_workbook(src)
+    check_workbook(src, TRUSTED if trust_size else Limits())
     if find_soffice() is None:
         raise FlopsheetError(LIBREOFFICE_MISSING)
     with tempfile.TemporaryDirectory(prefix="flopsheet-evaluate-") as tmp:
         twin, computed_path = Path(tmp) / "handoff.xlsx", Path(tmp) / "computed.xlsx"
-        report = handoff(src, twin, progress=progress, warn=None, list_formulas=True)
+        report = handoff(src, twin, progress=progress, warn=None, list_formulas=True, trust_size=trust_size)
         if progress:
             progress("recalculating with LibreOffice")
         recalculate(twin, computed_path)
@@ -195,7 +197,7 @@ def _grouped(unsure: dict) -> dict:
 def _totals_rows(src) -> dict:
     """sheet -> [(totals row, first col, last col)] of its tables that show a totals row."""
     out: dict = {}
-    with zipfile.ZipFile(src) as zf:
+    with rawzip.XmlZipFile(src) as zf:
         pkg = Package.open(zf)
         for s in pkg.worksheets:
             for rel in read_rels(zf, s.part, pkg.names):

@@ -81,15 +81,18 @@ def _scan(job, s, data: bytes, tr) -> None:
         table_reason = (f'it is on the "{job.table.sheet}" sheet, which the twins read GPU figures from'
                         if job.table.pending != "sheet" else None)
     seen = 0
+    rewritten_groups = set()  # shared-formula groups whose master this scan rewrote
     for cell, fa, text in _formulas(data, pat):
         kind = fa.get(b"t")
         if kind == b"dataTable":
             continue
+        child_of = None
         if text is None and kind == b"shared":
             master = masters.get(fa.get(b"si"))
             if master is None:
                 continue
             text = shift(master[2], cell.r - master[0], cell.c - master[1])
+            child_of = fa.get(b"si")
         if text is None:
             continue
         ref = fa.get(b"ref").decode() if kind == b"array" and fa.get(b"ref") else None
@@ -99,6 +102,8 @@ def _scan(job, s, data: bytes, tr) -> None:
         if ref:
             rep.arrays.setdefault(title, []).append(cellplans.bounds(ref))
         if tr is None or not tr.needs(formula):
+            if child_of in rewritten_groups:
+                plan = _unshared(job, plan, s, data, cell, text)
             continue
         seen += 1
         if job.progress and seen % PROGRESS_EVERY == 0:
@@ -108,11 +113,15 @@ def _scan(job, s, data: bytes, tr) -> None:
                                   table_reason if title == job.table.sheet else None)
         except Untranslatable as u:
             rep.warnings.append(f"{title}!{a1(cell.c, cell.r)}: formula left as it was ({u.reason})")
+            if child_of in rewritten_groups:
+                plan = _unshared(job, plan, s, data, cell, text)
             continue
         if plan is None:
             plan = job.plan(s.part, title, data)
         plan.known[(cell.r, cell.c)] = cell.start
         _apply(job, plan, cell, fa, ref, res)
+        if kind == b"shared" and child_of is None and b"si" in fa:
+            rewritten_groups.add(fa[b"si"])
         areas = res.numeric_areas
         if areas is None:
             areas = [tr.refs.area(t, sh) for t, sh in res.numeric_refs]
@@ -134,7 +143,13 @@ def _formulas(data: bytes, pat):
         m = pat.f.search(inner)
         if m is None:
             continue
-        yield cell, sheetxml.attrs(m.group(1)), sheetxml.text(m.group(2)) if m.group(2) is not None else None
+        fa = sheetxml.attrs(m.group(1))
+        body = m.group(2)
+        # A follower of a shared formula holds no text, whether written <f t="shared" si="0"/> or
+        # with an end tag, <f t="shared" si="0"></f>: both are followers (ECMA-376 18.3.1.40).
+        if body is not None and fa.get(b"t") == b"shared" and not body.strip():
+            body = None
+        yield cell, fa, sheetxml.text(body) if body is not None else None
 
 
 def _masters(data: bytes, pat) -> dict:
@@ -142,8 +157,21 @@ def _masters(data: bytes, pat) -> dict:
     out = {}
     for cell, fa, text in _formulas(data, pat):
         if fa.get(b"t") == b"shared" and text is not None and b"si" in fa:
-            out[fa[b"si"]] = (cell.r, cell.c, text)
+            out.setdefault(fa[b"si"], (cell.r, cell.c, text))
     return out
+
+
+def _unshared(job, plan, s, data: bytes, cell, text: str):
+    """A follower of a shared formula whose master was rewritten, given its own formula text: the
+    group it pointed at is gone, and a follower left pointing at it loses its formula (LibreOffice
+    drops the cell, Gnumeric shows an error). Returns the sheet's plan."""
+    if plan is None:
+        plan = job.plan(s.part, s.name, data)
+    plan.known[(cell.r, cell.c)] = cell.start
+    tag = plan.pat.tag("f")
+    f = b"<" + tag + b">" + sheetxml.escape_formula(text) + b"</" + tag + b">"
+    plan.replace[(cell.r, cell.c)] = cellplans.formula(plan, cell.r, cell.c, f, False)
+    return plan
 
 
 def _apply(job, plan: SheetPlan, cell, fa: dict, ref: str | None, res) -> None:

@@ -12,6 +12,8 @@ sheet may hold the GPU table): a sheet that nothing reads is never parsed.
 
 from __future__ import annotations
 
+from flopsheet.errors import FlopsheetError
+
 import posixpath
 import re
 import zipfile
@@ -101,6 +103,15 @@ class Package:
         book = next((r.target for r in root if r.type == "officeDocument" and not r.external), None)
         if book is None or book not in names:
             book = "xl/workbook.xml"
+        if book not in names:
+            where = getattr(zf, "filename", None) or "the input"
+            if any("\\" in n for n in names):
+                raise FlopsheetError(
+                    f"{where} names its parts with backslashes (e.g. {next(n for n in names if chr(92) in n)}), which "
+                    "the package format does not allow (ECMA-376 Part 2, 6.2.2); open it in Excel and save it again",
+                    "input")
+            raise FlopsheetError(f"{where} has no workbook part ({book}, or one named in _rels/.rels): "
+                                 "it is not an Excel workbook", "input")
         rels = read_rels(zf, book, names)
         by_id = {r.id: r for r in rels}
         tree = ElementTree.fromstring(zf.read(book))

@@ -96,7 +96,18 @@ def escape(s: str) -> bytes:
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode("utf-8")
 
 
-escape_formula = escape
+_CONTROL_IN_FORMULA = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def escape_formula(s: str) -> bytes:
+    """A formula's text for <f>: as `escape`, except that a carriage return (a CR LF typed inside a
+    string literal) is a character reference, &#13;. XML holds a CR only that way (a raw one is
+    read as a line end, XML 1.0 section 2.11), and LibreOffice reads no _x000D_ escape in a
+    formula, which would then show as text; Excel reads both."""
+    s = _ESCAPE_START.sub("_x005F_", s) if "_x" in s else s
+    s = _CONTROL_IN_FORMULA.sub(lambda m: f"_x{ord(m.group(0)):04X}_", s)
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return s.replace("\r", "&#13;").encode("utf-8")
 
 
 @dataclass

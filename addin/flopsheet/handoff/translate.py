@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
-from openpyxl.formula.tokenizer import Token, Tokenizer
+from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
 from flopsheet import excel_io
@@ -37,6 +37,30 @@ ALWAYS_FROZEN = {"FLOPSHEET_VERSION": "the add-in's version is a fact about the 
 # MODEL_SPEC's twin looks the figure up on the workbook's Models sheet (handoff/modelsheet.py);
 # a workbook without one keeps the value (the copy does not add a Models sheet yet).
 NO_MODELS_SHEET = "a model's figure is copied as a value: the workbook has no Models sheet to look it up on"
+
+
+# Functions that give one value whatever the shape of the arguments in these positions (the
+# aggregates of Excel's function reference); an array anywhere else makes the result an array.
+_PREFIX_FN = re.compile(r"^(?:_xlfn\.|_xlws\.)", re.I)
+_ALL = "all"
+_REDUCED_ARGS = {
+    **{f: _ALL for f in (
+        "SUM", "SUMPRODUCT", "SUMSQ", "PRODUCT", "AVERAGE", "AVERAGEA", "MIN", "MINA", "MAX", "MAXA", "COUNT",
+        "COUNTA", "COUNTBLANK", "MEDIAN", "MODE", "MODE.SNGL", "STDEV", "STDEV.S", "STDEV.P", "STDEVP", "STDEVA",
+        "VAR", "VAR.S", "VAR.P", "VARP", "VARA", "GEOMEAN", "HARMEAN", "DEVSQ", "AVEDEV", "KURT", "SKEW", "AND",
+        "OR", "XOR", "CONCAT", "ROWS", "COLUMNS", "CORREL", "PEARSON", "RSQ", "SLOPE", "INTERCEPT", "COVAR",
+        "COVARIANCE.P", "COVARIANCE.S", "NPV", "IRR", "SUMX2MY2", "SUMX2PY2", "SUMXMY2", "AREAS", "ISREF")},
+    **{f: (lambda i: i == 0) for f in ("COUNTIF", "LARGE", "SMALL", "PERCENTILE", "PERCENTILE.INC",
+                                       "PERCENTILE.EXC", "QUARTILE", "QUARTILE.INC", "QUARTILE.EXC", "INDEX")},
+    **{f: (lambda i: i in (0, 2)) for f in ("SUMIF", "AVERAGEIF")},
+    **{f: (lambda i: i == 0 or i % 2 == 1) for f in ("SUMIFS", "AVERAGEIFS", "MAXIFS", "MINIFS")},
+    "COUNTIFS": lambda i: i % 2 == 0,
+    **{f: (lambda i: i == 1) for f in ("MATCH", "VLOOKUP", "HLOOKUP", "RANK", "RANK.EQ", "RANK.AVG")},
+    "TEXTJOIN": lambda i: i >= 2,
+    **{f: (lambda i: i == 1) for f in ("SUBTOTAL",)},
+    "AGGREGATE": lambda i: i >= 2,
+}
+ARRAY_FROM_SCALARS = frozenset({"SEQUENCE", "RANDARRAY", "MUNIT"})
 
 
 def registry_name(func_token: str) -> str | None:
@@ -63,6 +87,28 @@ class Group:
     close: str = ""
 
 
+# Excel allows 64 levels of nested functions; past this many the copy keeps the formula as it
+# was (the translator recurses once per level).
+MAX_NESTING = 128
+# A spill reference (A2#, Sheet1!B3#: Excel 365's dynamic arrays) is not in the grammar openpyxl's
+# tokenizer reads: it is read as a range named with a marker, array-valued, and written back.
+SPILL_MARK = "__flopsheet_spill__"
+_STRING_OR_SPILL = re.compile(r'"(?:[^"]|"")*"|(\$?[A-Za-z]{1,3}\$?[0-9]{1,7})#')
+
+
+_STRINGS = re.compile(r'"(?:[^"]|"")*"')
+
+
+def _spill_marked(formula: str) -> str:
+    if "#" not in formula:
+        return formula
+    return _STRING_OR_SPILL.sub(lambda m: m.group(0) if m.group(1) is None else m.group(1) + SPILL_MARK, formula)
+
+
+def spill_unmarked(text: str) -> str:
+    return text.replace(SPILL_MARK, "#") if SPILL_MARK in text else text
+
+
 def parse(formula: str) -> list:
     """A formula ("=...") as a list of tokens, Calls and Groups."""
     root: list = []
@@ -74,16 +120,26 @@ def parse(formula: str) -> list:
         top = frames[-1]
         return top.args[-1] if isinstance(top, Call) else top.items
 
-    for tok in Tokenizer(formula).items:
+    try:
+        tokens = Tokenizer(_spill_marked(formula)).items
+    except TokenizerError as e:  # a DDE link (Excel|'[book]Sheet'!R1C1), or what the grammar lacks
+        if "|" in re.sub(r'"(?:[^"]|"")*"', "", formula):
+            raise Untranslatable("it holds a DDE link (App|Topic!Item), which the copy passes on as it is") from None
+        raise Untranslatable(f"its syntax is not read here ({e})") from None
+    for tok in tokens:
         t, s = tok.type, tok.subtype
         if t == Token.FUNC and s == Token.OPEN:
             node = Call(tok.value)
             current().append(node)
             frames.append(node)
+            if len(frames) > MAX_NESTING:
+                raise Untranslatable(f"it is nested more than {MAX_NESTING} levels deep")
         elif t in (Token.PAREN, Token.ARRAY) and s == Token.OPEN:
             node = Group(tok.value)
             current().append(node)
             frames.append(node)
+            if len(frames) > MAX_NESTING:
+                raise Untranslatable(f"it is nested more than {MAX_NESTING} levels deep")
         elif s == Token.CLOSE and frames:
             node = frames.pop()
             if isinstance(node, Group):
@@ -300,6 +356,10 @@ class Translator:
             if self._hoister is not None:
                 res.helpers = self._hoister.helpers
             self._hoister = None
+        res.text = spill_unmarked(res.text)
+        if not res.value_set and CALL_NAMES.search(_STRINGS.sub('""', res.text)):
+            # a call where the grammar is bent (X:GPU_DAYS(...), a range operator before a call)
+            raise Untranslatable("a flopsheet call stands where the translator does not read it")
         return res
 
     def _translate(self, nodes, res) -> None:
@@ -349,8 +409,40 @@ class Translator:
             return Expr("call", text), shape
         before = self._res.array
         text = self._render(nodes)
-        # An expression holding a call over ranges is array-valued, of a shape not worked out here.
-        return Expr("expr", text.strip()), (None if self._res.array and not before else (1, 1))
+        # An expression holding a call over ranges, or an array of its own (an array constant, a
+        # range in arithmetic, IF(range,...), TRANSPOSE(range), a spill reference), is array-valued,
+        # of a shape not worked out here: it stays inside the formula, never one Workings cell.
+        array = (self._res.array and not before) or self._array_valued(body)
+        return Expr("expr", text.strip()), (None if array else (1, 1))
+
+    def _array_valued(self, nodes: list) -> bool:
+        """Whether an expression may evaluate to more than one value (Excel's array evaluation)."""
+        for n in nodes:
+            if isinstance(n, Group):
+                if n.open.strip() == "{" or self._array_valued(n.items):
+                    return True
+            elif isinstance(n, Call):
+                if n.fn_name:
+                    continue  # a flopsheet call's own shape is worked out by _call
+                name = _PREFIX_FN.sub("", n.head[:-1].strip()).upper()
+                if name in ARRAY_FROM_SCALARS:
+                    return True
+                reduced = _REDUCED_ARGS.get(name)
+                for i, a in enumerate(n.args):
+                    if reduced is not None and (reduced == "all" or reduced(i)):
+                        continue
+                    if self._array_valued(a):
+                        return True
+            elif isinstance(n, Token) and n.type == Token.OPERAND and n.subtype == Token.RANGE:
+                ref = n.value
+                if "#" in ref.rsplit("!", 1)[-1]:  # a spill reference (A2#)
+                    return True
+                shape = self.refs.shape(ref, self._sheet) if self.refs else (None if ":" in ref else (1, 1))
+                if shape != (1, 1):
+                    return True
+            elif isinstance(n, Token) and n.type == Token.OP_IN and n.value.strip() in (",", ""):
+                return True  # a union or an intersection of references
+        return False
 
     def _call(self, call: Call, root: bool = False):
         """(text, shape, frozen value or _NOT_FROZEN) for one flopsheet call."""

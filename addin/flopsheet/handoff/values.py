@@ -31,6 +31,25 @@ _ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"[^>]*?\bt="e"[^>]*>(?:(?!
 
 
 
+# A sheet's values are read as one grid from A1 to its last cell when that grid is at most this
+# many cells; beyond, cell by cell (a grid of a sheet with cells at opposite corners of Excel's
+# 1,048,576 x 16,384 would not fit in memory).
+DENSE_CELLS = 20_000_000
+
+
+_CELL_REF = re.compile(rb'<(?:\w+:)?c r="([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _grid_cells(data: bytes) -> int:
+    """The cells of the grid from A1 to a sheet's last cell (python-calamine allocates that grid)."""
+    refs = _CELL_REF.findall(data)
+    if not refs:
+        return 0
+    cols = {c for c, _ in refs}
+    last_col = max(column_index_from_string(c.decode()) for c in cols)
+    return max(int(r) for _, r in refs) * last_col
+
+
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet title -> worksheet part name, from workbook.xml and its relationships."""
     book = ElementTree.fromstring(zf.read("xl/workbook.xml"))
@@ -69,19 +88,27 @@ def read(path) -> dict[str, SheetValues]:
     book = CalamineWorkbook.from_path(str(path))
     with zipfile.ZipFile(path) as zf:
         parts = sheet_parts(zf)
-        errors = {}
+        errors, wide = {}, set()
         for title, part in parts.items():
             data = zf.read(part)
+            if _grid_cells(data) > DENSE_CELLS:
+                wide.add(title)
             found = {}
             if b't="e"' in data:
                 for m in _ERROR_CELL.finditer(data):
                     found[(int(m.group(2)), column_index_from_string(m.group(1).decode()))] = \
                         ErrorValue(m.group(3).decode())
             errors[title] = found
-    out = {}
+    out, sparse = {}, []
     for title in book.sheet_names:
+        if title in wide:  # cells far apart (A1 and XFD1048576): read as cells, not as a grid
+            sparse.append(title)
+            continue
         rows = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
         out[title] = SheetValues(rows, errors.get(title, {}))
+    if sparse:
+        cached = read_cached(path)
+        out.update({title: cached[title] for title in sparse if title in cached})
     return out
 
 

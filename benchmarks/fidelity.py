@@ -1,0 +1,347 @@
+"""flopsheet against published measurements (issue 20): each row of tests/reference/measured.csv
+mapped to one flopsheet call with default inputs except the setup the source publishes (model,
+GPU, GPU count and tensor-parallel group, batch, prompt and output lengths, precision, training
+tokens), and predicted / measured.
+
+    PYTHONPATH=addin python benchmarks/fidelity.py               # prints the table and the summary
+    PYTHONPATH=addin python benchmarks/fidelity.py --write-doc   # also rewrites docs/fidelity.md and docs/fidelity.png
+
+How a row becomes a call (`kind` column):
+- output_throughput with a published batch: batch x output_tokens / RESPONSE_SECONDS (prefill of the
+  batch's prompts, then output_tokens decode steps), per tensor-parallel instance, times the
+  instances (gpus / gpus_per_instance); with no output length (prompts of unpublished lengths),
+  TOKENS_PER_SECOND at that batch.
+- output_throughput with batch "max" (offline and serving runs that publish no batch): the serving
+  model SERVING_GPUS uses (the largest batch whose decode step meets its default 50 ms per token,
+  prefill charged per request) at peak_factor 1: requests_per_day x output_tokens / 86,400 / GPUs,
+  with a load large enough that rounding to whole GPUs is below 1e-4.
+- input_throughput: prompt tokens x batch / TTFT_SECONDS per instance; a cached share of the input
+  (DeepSeek's note) costs no prefill, so the computed rate is divided by 1 - cache_hit_share.
+- decode_step_ms: DECODE_MS; ttft_s: TTFT_SECONDS.
+- train_minutes: TRAIN_DAYS(TRAIN_FLOPS(model, tokens), gpu, gpus) x 1,440 (MLPerf time to train).
+- train_gpu_hours: GPU_HOURS(TRAIN_FLOPS(model, tokens), gpu).
+A precision of fp8 or fp4 is typed twice, as the call's `precision` (the peak) and as bytes per
+weight (1 or 0.5); KV cache, efficiencies, goodput and latency targets stay at their defaults.
+
+ratio = predicted / measured in the row's unit: above 1 a throughput is optimistic and a time is
+pessimistic. error factor = max(ratio, 1 / ratio).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "reference" / "measured.csv"
+DOC = ROOT / "docs" / "fidelity.md"
+CHART = ROOT / "docs" / "fidelity.png"
+
+BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "fp4": 0.5}
+LOAD = 1e11  # requests a day for the serving-model throughput: >= 1e4 replicas, so whole-GPU rounding < 1e-4
+KINDS = ("output_throughput", "input_throughput", "decode_step_ms", "ttft_s", "request_latency_s", "train_minutes",
+         "train_gpu_hours")
+
+
+def load(path: Path = DATA) -> list[dict]:
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def _num(text: str) -> float | None:
+    return float(text) if text not in ("", None) else None
+
+
+def predict(row: dict) -> tuple[float, str]:
+    """flopsheet's answer for one row, in the row's unit, and the call that gave it (as text)."""
+    from flopsheet import functions as F
+
+    kind, model, gpu, prec = row["kind"], row["model_as_typed"], row["gpu"], row["precision"]
+    m = f'"{model}"'
+    if kind == "train_gpu_hours":
+        tokens = float(row["train_tokens"])
+        value = F.GPU_HOURS(F.TRAIN_FLOPS(model, tokens), gpu, precision=prec)
+        return value, f'GPU_HOURS(TRAIN_FLOPS({m}, {tokens:.4g}), "{gpu}", precision="{prec}")'
+    gpus = float(row["gpus"])
+    if kind == "train_minutes":
+        tokens = float(row["train_tokens"])
+        value = F.TRAIN_DAYS(F.TRAIN_FLOPS(model, tokens), gpu, gpus, precision=prec) * 1440.0
+        return value, f'TRAIN_DAYS(TRAIN_FLOPS({m}, {tokens:.4g}), "{gpu}", {gpus:g}, precision="{prec}") x 1440'
+    tp = float(row["gpus_per_instance"])
+    instances = gpus / tp
+    kw = dict(bytes_per_param=BYTES[prec], gpus=tp, precision=prec)
+    inp = _num(row["input_tokens"]) or 0.0
+    out = _num(row["output_tokens"])
+    batch = row["batch"]
+    setup = f'"{gpu}", batch, {BYTES[prec]:g}, {tp:g}, precision="{prec}"'
+    if kind == "decode_step_ms":
+        value = F.DECODE_MS(model, gpu, batch=float(batch), **kw)
+        return value, f"DECODE_MS({m}, {setup.replace('batch', batch)})"
+    if kind == "ttft_s":
+        value = F.TTFT_SECONDS(model, inp, gpu, batch=float(batch), **kw)
+        return value, f"TTFT_SECONDS({m}, {inp:g}, {setup.replace('batch', batch)})"
+    if kind == "request_latency_s":
+        value = F.RESPONSE_SECONDS(model, inp, out, gpu, batch=float(batch), **kw)
+        return value, f"RESPONSE_SECONDS({m}, {inp:g}, {out:g}, {setup.replace('batch', batch)})"
+    if kind == "input_throughput":
+        b = float(batch)
+        value = inp * b / F.TTFT_SECONDS(model, inp, gpu, batch=b, **kw) * instances
+        hit = _num(row["cache_hit_share"]) or 0.0
+        call = f"{inp:g} x {b:g} / TTFT_SECONDS({m}, {inp:g}, {setup.replace('batch', batch)})"
+        if hit:
+            value, call = value / (1.0 - hit), call + f" / (1 - {hit:g})"
+        return _per(row, value, call + (f" x {instances:g}" if instances != 1 else ""))
+    if kind != "output_throughput":
+        raise ValueError(f"{row['id']}: unknown kind {kind!r}")
+    if batch == "max":
+        served = F.SERVING_GPUS(LOAD, inp, out, model, gpu, peak_factor=1, **kw)
+        value = LOAD / 86400.0 * out / served * gpus
+        call = (f"{LOAD:.0e} x {out:g} / 86400 / SERVING_GPUS({LOAD:.0e}, {inp:g}, {out:g}, {m}, \"{gpu}\", {tp:g}, "
+                f'peak_factor=1, bytes_per_param={BYTES[prec]:g}, precision="{prec}") x {gpus:g}')
+    elif out is None:
+        value = F.TOKENS_PER_SECOND(model, gpu, batch=float(batch), **kw) * instances
+        call = f"TOKENS_PER_SECOND({m}, {setup.replace('batch', batch)})" + (
+            f" x {instances:g}" if instances != 1 else "")
+    else:
+        b = float(batch)
+        value = b * out / F.RESPONSE_SECONDS(model, inp, out, gpu, batch=b, **kw) * instances
+        call = f"{b:g} x {out:g} / RESPONSE_SECONDS({m}, {inp:g}, {out:g}, {setup.replace('batch', batch)})" + (
+            f" x {instances:g}" if instances != 1 else "")
+    return _per(row, value, call)
+
+
+def _per(row: dict, value: float, call: str) -> tuple[float, str]:
+    """A rate for the row's `gpus`, expressed per GPU or per 8-GPU node when the unit says so."""
+    gpus = float(row["gpus"])
+    if "per GPU" in row["unit"]:
+        return value / gpus, call + f" / {gpus:g}"
+    if "per node" in row["unit"] and gpus != 8:
+        return value / (gpus / 8.0), call + f" / {gpus / 8:g} nodes"
+    return value, call
+
+
+def evaluate(rows: list[dict]) -> list[dict]:
+    """Each row with predicted, ratio and error factor; a call that fails keeps its message in `error`."""
+    from flopsheet.errors import FlopsheetError
+
+    results = []
+    for row in rows:
+        r = dict(row, predicted=None, ratio=None, factor=None, call="", error="")
+        try:
+            r["predicted"], r["call"] = predict(row)
+        except (FlopsheetError, ValueError, ZeroDivisionError) as e:
+            r["error"] = str(e)
+        else:
+            r["ratio"] = r["predicted"] / float(row["value"])
+            r["factor"] = max(r["ratio"], 1.0 / r["ratio"])
+        results.append(r)
+    return results
+
+
+def summary(results: list[dict]) -> dict:
+    """Median error factor and the shares within 25% (|ratio - 1| <= 0.25) and within 2x, over rows that gave
+    a number."""
+    ok = [r for r in results if r["ratio"] is not None]
+    if not ok:
+        return dict(rows=len(results), answered=0, median_factor=math.nan, median_ratio=math.nan, within_25=0,
+                    within_2x=0)
+    return dict(rows=len(results), answered=len(ok),
+                median_factor=statistics.median(r["factor"] for r in ok),
+                median_ratio=statistics.median(r["ratio"] for r in ok),
+                within_25=sum(abs(r["ratio"] - 1.0) <= 0.25 for r in ok),
+                within_2x=sum(r["factor"] <= 2.0 for r in ok))
+
+
+def by(results: list[dict], key) -> dict[str, dict]:
+    groups: dict[str, list[dict]] = {}
+    for r in results:
+        groups.setdefault(key(r), []).append(r)
+    return {k: summary(v) for k, v in groups.items()}
+
+
+def source_group(r: dict) -> str:
+    return r["id"].rsplit("-", 1)[0] if r["id"][-1].isdigit() else r["id"].split("-")[0]
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "-"
+    if x == 0 or 0.01 <= abs(x) < 1e6:
+        return f"{x:,.4g}" if abs(x) < 1000 else f"{x:,.0f}"
+    return f"{x:.3e}"
+
+
+def _line(name: str, s: dict) -> str:
+    if not s["answered"]:
+        return f"| {name} | 0 of {s['rows']} | - | - | - | - |"
+    return (f"| {name} | {s['answered']} | {s['median_factor']:.2f}x | {s['median_ratio']:.2f} | "
+            f"{s['within_25']} ({s['within_25'] / s['answered']:.0%}) | {s['within_2x']} "
+            f"({s['within_2x'] / s['answered']:.0%}) |")
+
+
+def summary_table(results: list[dict]) -> list[str]:
+    head = ["| Rows | n | Median error factor | Median predicted/measured | Within 25% | Within 2x |",
+            "|---|---|---|---|---|---|"]
+    lines = head + [_line("**all**", summary(results))]
+    lines += [_line(f"kind: {k}", s) for k, s in sorted(by(results, lambda r: r["kind"]).items())]
+    lines += [_line(f"source: {k}", s) for k, s in sorted(by(results, source_group).items())]
+    return lines
+
+
+def row_table(results: list[dict]) -> list[str]:
+    lines = ["| id | kind | model | hardware | precision | batch | in / out | measured | unit | predicted | "
+             "predicted / measured | source date |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        io = f"{r['input_tokens'] or '-'} / {r['output_tokens'] or '-'}" if r["kind"] not in (
+            "train_minutes", "train_gpu_hours") else f"{float(r['train_tokens']):.3g} tokens"
+        ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else f"error: {r['error']}"
+        lines.append(f"| [{r['id']}]({r['source_url']}) | {r['kind']} | {r['model']} | {r['hardware']} | "
+                     f"{r['precision']} | {r['batch'] or '-'} | {io} | {_fmt(float(r['value']))} | {r['unit']} | "
+                     f"{_fmt(r['predicted'])} | {ratio} | {r['source_date']} |")
+    return lines
+
+
+def print_report(results: list[dict], out=sys.stdout) -> None:
+    w = max(len(r["id"]) for r in results)
+    print(f"{'id':<{w}}  {'kind':<17} {'measured':>12} {'predicted':>12}  ratio  unit", file=out)
+    for r in results:
+        pred = _fmt(r["predicted"]) if r["predicted"] is not None else "ERROR"
+        ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else r["error"]
+        print(f"{r['id']:<{w}}  {r['kind']:<17} {_fmt(float(r['value'])):>12} {pred:>12}  {ratio:>5}  {r['unit']}",
+              file=out)
+    print(file=out)
+    print("\n".join(summary_table(results)), file=out)
+
+
+# -- the chart: Pillow only (the package's dependency), log-log, one colour per kind -----------------
+
+COLOURS = {"output_throughput": (31, 119, 180), "input_throughput": (23, 190, 207), "decode_step_ms": (255, 127, 14),
+           "ttft_s": (214, 39, 40), "request_latency_s": (140, 86, 75), "train_minutes": (44, 160, 44),
+           "train_gpu_hours": (148, 103, 189)}
+
+
+def chart(results: list[dict], path: Path = CHART) -> None:
+    """Left: predicted against measured, log-log, each row in its own unit. Right: predicted / measured of
+    every row by kind, log scale, so the size of each miss reads directly. Bands: within 25% and 2x."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    pts = [(float(r["value"]), r["predicted"], r["kind"]) for r in results if r["predicted"]]
+    lo = math.floor(math.log10(min(min(m, p) for m, p, _ in pts)))
+    hi = math.ceil(math.log10(max(max(m, p) for m, p, _ in pts)))
+    size, left, top = 900, 90, 50
+    plot = size - left - 40 - 80 + 40
+    img = Image.new("RGB", (size + 760, size), "white")
+    d = ImageDraw.Draw(img)
+    try:
+        font = ImageFont.load_default(size=15)
+    except TypeError:  # Pillow < 10.1: the bitmap font has one size
+        font = ImageFont.load_default()
+
+    def xy(m: float, p: float) -> tuple[float, float]:
+        fx = (math.log10(m) - lo) / (hi - lo)
+        fy = (math.log10(p) - lo) / (hi - lo)
+        return left + fx * plot, top + (1 - fy) * plot
+
+    for band, shade in ((2.0, (235, 235, 235)), (1.25, (205, 225, 205))):  # 2x, then 25% around y = x
+        poly = [xy(10 ** lo, 10 ** lo * band), xy(10 ** hi / band, 10 ** hi), xy(10 ** hi, 10 ** hi),
+                xy(10 ** hi, 10 ** hi / band), xy(10 ** lo * band, 10 ** lo), xy(10 ** lo, 10 ** lo)]
+        d.polygon(poly, fill=shade)
+    d.line([xy(10 ** lo, 10 ** lo), xy(10 ** hi, 10 ** hi)], fill=(90, 90, 90), width=1)
+    d.rectangle([left, top, left + plot, top + plot], outline="black")
+    for e in range(lo, hi + 1):
+        x, _ = xy(10 ** e, 10 ** lo)
+        _, y = xy(10 ** lo, 10 ** e)
+        d.line([x, top + plot, x, top + plot + 6], fill="black")
+        d.line([left - 6, y, left, y], fill="black")
+        d.text((x - 12, top + plot + 10), f"1e{e}", fill="black", font=font)
+        d.text((left - 48, y - 8), f"1e{e}", fill="black", font=font)
+    d.text((left + plot / 2 - 150, top + plot + 40), "measured (each row in its own unit)", fill="black", font=font)
+    d.text((left, top - 35), "predicted by flopsheet with default inputs, against measured (log-log)",
+           fill="black", font=font)
+    for m, p, kind in sorted(pts, key=lambda t: t[2]):
+        x, y = xy(m, p)
+        d.ellipse([x - 5, y - 5, x + 5, y + 5], fill=COLOURS[kind], outline="black")
+
+    # right panel: the ratio of every row, one column per kind
+    x0, w, rlo, rhi = left + plot + 130, 560, -1.0, math.log10(20.0)
+
+    def ry(ratio: float) -> float:
+        return top + (1 - (math.log10(ratio) - rlo) / (rhi - rlo)) * plot
+
+    for band, shade in ((2.0, (235, 235, 235)), (1.25, (205, 225, 205))):
+        d.rectangle([x0, ry(band), x0 + w, ry(1 / band)], fill=shade)
+    d.line([x0, ry(1.0), x0 + w, ry(1.0)], fill=(90, 90, 90))
+    d.rectangle([x0, top, x0 + w, top + plot], outline="black")
+    for ratio in (0.1, 0.25, 0.5, 1, 2, 4, 10, 20):
+        d.line([x0 - 6, ry(ratio), x0, ry(ratio)], fill="black")
+        d.text((x0 - 44, ry(ratio) - 8), f"{ratio:g}", fill="black", font=font)
+    d.text((x0, top - 35), "predicted / measured, by kind (log; > 1: throughput optimistic, time pessimistic)",
+           fill="black", font=font)
+    col = w / len(KINDS)
+    for i, kind in enumerate(KINDS):
+        ratios = sorted(r["ratio"] for r in results if r["kind"] == kind and r["ratio"])
+        cx = x0 + col * (i + 0.5)
+        for j, ratio in enumerate(ratios):
+            x = cx + ((j % 5) - 2) * 7
+            y = ry(min(max(ratio, 10 ** rlo), 10 ** rhi))
+            d.ellipse([x - 5, y - 5, x + 5, y + 5], fill=COLOURS[kind], outline="black")
+        d.text((cx - 30, top + plot + 10 + (i % 2) * 22), kind.replace("_", " "), fill=COLOURS[kind], font=font)
+    d.text((x0 + w / 2 - 120, top + plot + 60), "bands: within 25% (green) and 2x (grey)", fill="black", font=font)
+    img.save(path, optimize=True)
+
+
+def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
+    chart(results, png)
+    errors = [r for r in results if r["error"]]
+    text = [
+        "# Fidelity: flopsheet against published measurements",
+        "",
+        "Generated by `benchmarks/fidelity.py --write-doc` from `tests/reference/measured.csv` (the measurements, "
+        "their sources and setups are described in `tests/reference/README.md`). Each row is one flopsheet call "
+        "with default inputs except the setup the source publishes: model, GPU, GPU count and tensor-parallel "
+        "group, batch, prompt and output lengths, precision, training tokens. How each kind of row becomes a call "
+        "is in the script's docstring; the call itself is listed at the end.",
+        "",
+        "predicted / measured above 1 means a throughput is optimistic, or a time (ms, s, minutes, GPU-hours) is "
+        "pessimistic. The error factor is max(ratio, 1 / ratio). Rows marked SECONDARY, ASSUMPTION or undated "
+        "in their notes are weaker evidence; see the CSV.",
+        "",
+        "![predicted vs measured, log-log](fidelity.png)",
+        "",
+        "## Summary",
+        "",
+        *summary_table(results),
+        "",
+        f"{len(errors)} rows returned an error instead of a number." if errors else
+        "Every row returned a number.",
+        "",
+        "## Rows",
+        "",
+        *row_table(results),
+        "",
+        "## Calls",
+        "",
+        *[f"- `{r['id']}`: `{r['call'] or r['error']}`" for r in results],
+        "",
+    ]
+    doc.write_text("\n".join(text), encoding="utf-8")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--write-doc", action="store_true", help="rewrite docs/fidelity.md and docs/fidelity.png")
+    args = ap.parse_args(argv)
+    results = evaluate(load())
+    print_report(results)
+    if args.write_doc:
+        write_doc(results)
+        print(f"\nwrote {DOC.relative_to(ROOT)} and {CHART.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""Issue 20's measurement set: tests/reference/measured.csv holds published measurements, each with
+its source, date and setup, and benchmarks/fidelity.py maps every row to one flopsheet call with
+default inputs except the setup. These tests hold what is true today: the data are sourced and
+cover what the issue lists, and every row is answered with a number. They do not assert the
+issue's accuracy targets (median within 15%, every row within 40%): docs/fidelity.md reports how
+far flopsheet is from them."""
+
+import csv
+import importlib.util
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+_spec = importlib.util.spec_from_file_location("fidelity", ROOT / "benchmarks" / "fidelity.py")
+fidelity = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(fidelity)
+
+DATED = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+@pytest.fixture(scope="module")
+def rows():
+    return fidelity.load()
+
+
+@pytest.fixture(scope="module")
+def results(rows):
+    return fidelity.evaluate(rows)
+
+
+def test_every_row_has_a_source_a_date_and_its_setup(rows):
+    assert len(rows) >= 45
+    assert len({r["id"] for r in rows}) == len(rows)
+    dated = 0
+    for r in rows:
+        assert r["kind"] in fidelity.KINDS, r["id"]
+        assert r["source_url"].startswith("https://"), r["id"]
+        assert DATED.match(r["source_date"]) or r["source_date"] == "undated", r["id"]
+        dated += bool(DATED.match(r["source_date"]))
+        assert r["model"] and r["model_as_typed"] and r["hardware"] and r["gpu"] and r["notes"], r["id"]
+        assert r["precision"] in fidelity.BYTES, r["id"]
+        assert float(r["value"]) > 0 and r["unit"], r["id"]
+        if r["kind"] in ("train_minutes", "train_gpu_hours"):
+            assert float(r["train_tokens"]) > 0, r["id"]
+            continue
+        # inference: the software that ran, the batch (or "max" when unpublished), whole GPU groups
+        assert r["software"], r["id"]
+        assert r["batch"] == "max" or float(r["batch"]) >= 1, r["id"]
+        gpus, tp = float(r["gpus"]), float(r["gpus_per_instance"])
+        assert tp >= 1 and gpus % tp == 0, r["id"]
+    assert dated >= 40
+
+
+def test_the_set_covers_what_issue_20_lists(rows):
+    notes = " ".join(r["notes"] for r in rows)
+    for round_ in ("v4.0", "v4.1", "v5.0", "v5.1"):
+        assert f"MLPerf Inference {round_}" in notes, round_
+    assert len({r["gpu"] for r in rows if r["id"].startswith("mlperf-inf")}) >= 4  # H100, H200, B200, MI300X...
+    assert sum(r["source_url"].startswith("https://github.com/NVIDIA/TensorRT-LLM") for r in rows) >= 10
+    assert sum(r["software"].startswith(("vLLM", "SGLang")) for r in rows) >= 2
+    assert any("open-infra-index" in r["source_url"] for r in rows)  # DeepSeek's inference-system note
+    assert sum(r["kind"] == "train_minutes" and "MLPerf Training" in r["notes"] for r in rows) >= 3
+    assert len({r["model"] for r in rows if r["kind"] == "train_gpu_hours"}) >= 3
+
+
+def test_every_row_is_answered_with_a_number(results):
+    for r in results:
+        assert not r["error"], (r["id"], r["error"])
+        assert math.isfinite(r["predicted"]) and r["predicted"] > 0, r["id"]
+        assert r["call"], r["id"]
+
+
+def test_rates_scale_with_instances_and_units(rows):
+    # a throughput row covers gpus / gpus_per_instance instances; a per-node unit divides by 8-GPU nodes
+    one = next(r for r in rows if r["kind"] == "output_throughput" and r["batch"] == "max"
+               and r["gpus"] == r["gpus_per_instance"] == "1")
+    value, _ = fidelity.predict(one)
+    four, call = fidelity.predict(dict(one, gpus="4"))
+    assert four == pytest.approx(4 * value, rel=1e-3) and "x 4" in call
+    per_node, call = fidelity.predict(dict(one, gpus="16", unit="tokens/s per node"))
+    assert per_node == pytest.approx(8 * value, rel=1e-3) and "/ 2 nodes" in call
+    per_gpu, _ = fidelity.predict(dict(one, gpus="16", unit="tokens/s per GPU"))
+    assert per_gpu == pytest.approx(value, rel=1e-3)
+    # a cached share of the input costs no prefill
+    prefill = next(r for r in rows if r["kind"] == "input_throughput" and not r["cache_hit_share"])
+    base, _ = fidelity.predict(prefill)
+    cached, _ = fidelity.predict(dict(prefill, cache_hit_share="0.5"))
+    assert cached == pytest.approx(2 * base)
+
+
+def test_summary_counts():
+    fake = [dict(ratio=x, factor=max(x, 1 / x)) for x in (1.0, 1.2, 0.7, 2.5, 0.45)]
+    s = fidelity.summary(fake)
+    assert s["within_25"] == 2 and s["within_2x"] == 3
+    assert s["median_factor"] == pytest.approx(1.0 / 0.7)
+
+
+def test_the_generated_doc_lists_every_row_and_its_chart(rows):
+    doc = (ROOT / "docs" / "fidelity.md").read_text(encoding="utf-8")
+    for r in rows:
+        assert f"[{r['id']}](" in doc, r["id"]
+    assert "(fidelity.png)" in doc
+    assert (ROOT / "docs" / "fidelity.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_csv_is_plain_utf8_with_one_header(rows):
+    text = (ROOT / "tests" / "reference" / "measured.csv").read_text(encoding="utf-8")
+    header = next(csv.reader([text.splitlines()[0]]))
+    assert header[0] == "id" and set(rows[0]) == set(header)
