@@ -78,3 +78,34 @@ def test_one_magnitude_grammar():
     assert magnitude_format("1,234.50K") == '#,##0.00,"K"'
     src = (Path(__file__).parent.parent / "addin/flopsheet/handoff").glob("*.py")
     assert not [p.name for p in src if re.search(r"\[KMBGTPE", p.read_text(encoding="utf-8"))]
+
+
+@pytest.mark.parametrize("text,value", [
+    ("$2.50", 2.5), ("$27,500", 27500.0), ("70bn", 70e9), ("15tn", 15e12), ("$2.5mm", 2.5e6), ("3MN", 3e6),
+    ("$27.5k", 27500.0), ("-$5", -5.0), ("1.5BN", 1.5e9), (" $0.08 ", 0.08),
+])
+def test_accepts_finance_text(text, value):
+    """Issue 23: currency sign, thousands separators and bn/tn/mm as finance types them."""
+    assert parse_num(text) == value
+
+
+@pytest.mark.parametrize("text", ["$", "5$", "$ 5", "$$5", "bn", "5 bn", "$1,00", "5bnn"])
+def test_rejects_loose_finance_text(text):
+    with pytest.raises(FlopsheetError):
+        parse_num(text, "usd_per_gpu")
+
+
+@pytest.mark.parametrize("text", ["€5", "£27,500", "EUR 5", "¥100"])
+def test_another_currency_is_refused_naming_dollars(text):
+    with pytest.raises(FlopsheetError) as e:
+        parse_num(text, "usd_per_gpu")
+    assert "usd_per_gpu" in str(e.value) and "US dollars" in str(e.value)
+
+
+def test_a_finance_cell_in_a_copy_shows_as_typed():
+    from flopsheet.handoff.magnitudecells import magnitude_format
+    from flopsheet.magnitudes import parse_parts
+
+    assert parse_parts("$27,500").currency and not parse_parts("27,500").currency
+    assert magnitude_format("$27,500") == '"$"#,##0'
+    assert magnitude_format("70bn") == '0,,,"bn"'

@@ -1,4 +1,4 @@
-"""The command line: `flopsheet calc|gpus|template|handoff|evaluate|docs`.
+"""The command line: `flopsheet calc|gpus|template|handoff|evaluate|lite|docs|regenerate`.
 
 (The benchmark is `python benchmarks/run.py`: it measures the installed package from outside.)
 
@@ -103,11 +103,11 @@ def run_gpus(args) -> int:
 
 def _subcommand_modules():
     """Subcommands that live beside what they drive (each has add_parser(sub))."""
-    from flopsheet import docs, regenerate
+    from flopsheet import docs, lite, regenerate
     from flopsheet.handoff import cli as handoff_cli
     from flopsheet.template import cli as template_cli
 
-    return (template_cli, handoff_cli, docs, regenerate)
+    return (template_cli, handoff_cli, lite, docs, regenerate)
 
 
 def build_parser() -> argparse.ArgumentParser:

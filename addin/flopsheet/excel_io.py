@@ -4,7 +4,9 @@ Arguments arrive as xlwings' classic UDFs deliver them with `ndim=2, err_to_str=
 `udfs.ARG_OPTIONS`): every cell or range is a list of row lists, so a single cell is [[x]]
 and a column keeps its orientation; an Excel error value arrives as its text ("#N/A"), which
 the registry reports by name instead of mistaking it for a blank. A missing optional argument
-arrives as its Python default. Plain Python callers pass scalars, lists or ndarrays.
+arrives as its Python default. xlwings Lite (`flopsheet lite`) hands them over the same way with
+the same options, except that one cell arrives as x, a blank optional argument as its default,
+and a whole number as an int. Plain Python callers pass scalars, lists or ndarrays.
 
 What goes back is what Excel can show: a float or a text for a single-cell call, a 2-D list
 with the broadcast shape for a range call (Excel 365 spills it), one line of text per bad
@@ -28,12 +30,16 @@ _SEQUENCES = (list, tuple)
 
 
 def single_cell(v):
-    """[[x]] (one cell, as ndim=2 delivers it) -> x, so a one-cell call takes the scalar path."""
+    """[[x]] (one cell, as ndim=2 delivers it) -> x, so a one-cell call takes the scalar path.
+
+    A whole number becomes a float: COM hands every number over as a double, Pyodide (xlwings
+    Lite) a whole one as an int, and a message quoting the cell must read the same in both
+    (inside a range, `functions._inputs` does the same per element)."""
     if type(v) in _SEQUENCES and len(v) == 1:
         row = v[0]
         if type(row) in _SEQUENCES and len(row) == 1 and type(row[0]) not in _SEQUENCES:
-            return row[0]
-    return v
+            v = row[0]
+    return float(v) if type(v) is int else v
 
 
 def call(fn: Function, args: Sequence) -> object:

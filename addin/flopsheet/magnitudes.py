@@ -1,4 +1,4 @@
-"""Human-typed magnitudes: "175B", "1.4T", "7e10", "2.53万", "3.5亿", "46.2%", "1,000".
+"""Human-typed magnitudes: "175B", "1.4T", "7e10", "2.53万", "3.5亿", "46.2%", "1,000", "$27,500", "70bn".
 
 The grammar is the spec's and nothing looser: one number (optional sign, thousands separators
 in groups of three, decimals, an exponent), then at most one suffix, with spaces allowed only
@@ -22,15 +22,18 @@ from flopsheet.errors import FlopsheetError
 SUFFIX_EXPONENT = {
     "K": 3, "M": 6, "B": 9, "G": 9, "T": 12, "P": 15, "E": 18,
     "万": 4, "亿": 8, "万亿": 12, "%": -2,
+    # finance's abbreviations: "70bn", "15tn", "$2.5mm" (MM: a thousand thousand), "$3mn"
+    "BN": 9, "TN": 12, "MM": 6, "MN": 6,
 }
 
 _NUMBER = re.compile(
     r"""^\s*
     (?P<sign>[+-]?)
+    (?P<currency>\$?)                          # "$2.50", "$27,500": every price is in USD
     (?P<int>\d{1,3}(?:,\d{3})+|\d+|(?=\.\d))   # 1,000 grouping must be exact; ".5" allowed
     (?:\.(?P<frac>\d*))?
     (?:[eE](?P<exp>[+-]?\d+))?
-    (?P<suffix>万亿|[KMBGTPE万亿%])?
+    (?P<suffix>万亿|BN|TN|MM|MN|[KMBGTPE万亿%])?
     \s*$""",
     re.VERBOSE | re.IGNORECASE,
 )
@@ -40,7 +43,10 @@ _MAX_EXPONENT = 400  # beyond float range either way; keeps Decimal strings shor
 
 
 # A cheap first look: text that cannot start a number ("H100", "run 1") is never parsed.
-STARTS_LIKE_NUMBER = re.compile(r"\s*[+-]?[0-9.]")
+STARTS_LIKE_NUMBER = re.compile(r"\s*[+-]?\$?[0-9.]")
+
+# Another currency's sign: refused (every price is in USD), with what to type.
+_OTHER_CURRENCY = re.compile(r"^\s*[+-]?(€|£|¥|₹|EUR|GBP|JPY|CNY|RMB)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,8 @@ class Parts:
     grouped: bool  # thousands separators ("1,000")
     decimals: int  # digits after the point ("1.50" -> 2)
     exponent: bool  # an exponent was typed ("7e10")
-    suffix: str  # "", "K".."E" (upper case), "万", "亿", "万亿" or "%"
+    suffix: str  # "", "K".."E", "BN", "TN", "MM", "MN" (upper case), "万", "亿", "万亿" or "%"
+    currency: bool = False  # a "$" was typed ("$27,500")
 
 
 def parse_parts(text: str, arg: str = "value") -> Parts:
@@ -63,6 +70,9 @@ def parse_parts(text: str, arg: str = "value") -> Parts:
     m = _NUMBER.match(text)
     if not m or (m["int"] == "" and not m["frac"]):
         shown = text.strip()[:40]
+        if _OTHER_CURRENCY.match(text):
+            raise FlopsheetError(f'{arg} must be in US dollars (got "{shown}"): convert it and type the number, '
+                                 f'e.g. 2.5 or "$2.50"', arg=arg)
         raise FlopsheetError(
             f'{arg} must be a number or a magnitude like "175B", "1.4T", "2.53万", "46.2%" (got "{shown}")',
             arg=arg,
@@ -77,7 +87,7 @@ def parse_parts(text: str, arg: str = "value") -> Parts:
     value = float(f"{m['sign']}{digits}.{m['frac'] or '0'}e{exponent}")
     if not math.isfinite(value):
         raise FlopsheetError(f'{arg} is too large for a number (got "{text.strip()[:40]}")', arg=arg)
-    return Parts(value, "," in m["int"], len(m["frac"] or ""), m["exp"] is not None, suffix)
+    return Parts(value, "," in m["int"], len(m["frac"] or ""), m["exp"] is not None, suffix, bool(m["currency"]))
 
 
 def parse_num(text: str, arg: str = "value") -> float:

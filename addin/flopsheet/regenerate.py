@@ -2,6 +2,7 @@
 
 Run from the repository root after changing a function, the catalog or the template:
   addin/flopsheet/udfs.py     the xlwings face (flopsheet.udfs_source)
+  workbook/lite/              the xlwings Lite face: main.py, requirements.txt (`flopsheet lite`)
   docs/functions.md           the function reference (flopsheet.docs)
   README.md                   its generated blocks: seed table, function list, sheet list
   workbook/README.md          its sheet table
@@ -10,10 +11,10 @@ Run from the repository root after changing a function, the catalog or the templ
   workbook/flopsheet-zh-CN.*  the Chinese edition and its copy (`flopsheet template --lang zh-CN`)
   docs/template-*.png         the renders of both editions' sheets (LibreOffice + pdftoppm)
   docs/print-*.png            the first printed page of each sheet of the English copy
-The tests that guard each file (tests/udfs/test_udfs_generated.py, tests/udfs/test_udfs_docs.py,
-tests/test_readme.py, tests/template/test_template_committed.py, tests/handoff/test_handoff_template.py)
-fail when one is stale. The benchmark block of the README is measured, not generated: refresh it
-with `python benchmarks/run.py`.
+The tests that guard each file (tests/udfs/test_udfs_generated.py, tests/udfs/test_lite_generated.py,
+tests/udfs/test_udfs_docs.py, tests/test_readme.py, tests/template/test_template_committed.py,
+tests/handoff/test_handoff_template.py) fail when one is stale. The benchmark block of the README
+is measured, not generated: refresh it with `python benchmarks/run.py`.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ import argparse
 import sys
 from pathlib import Path
 
-HELP = "rewrite every generated file (udfs.py, docs/functions.md, README blocks, workbook/, renders)"
+LITE_DIR = Path("workbook") / "lite"  # the xlwings Lite face, as `flopsheet lite` writes it
+HELP = "rewrite every generated file (udfs.py, workbook/lite/, docs/functions.md, README blocks, workbook/, renders)"
 
 
 def regenerate(root: Path, *, renders: bool = True, log=print) -> None:
@@ -33,6 +35,10 @@ def regenerate(root: Path, *, renders: bool = True, log=print) -> None:
     udfs = root / "addin" / "flopsheet" / "udfs.py"
     write_text(udfs, udfs_source.source(), force=True)
     log(udfs)
+    from flopsheet import lite
+
+    for path in lite.write(root / LITE_DIR, force=True):
+        log(path)
     write_text(root / "docs" / "functions.md", docs.function_reference(), force=True)
     log(root / "docs" / "functions.md")
     readme = root / "README.md"

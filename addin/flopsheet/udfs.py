@@ -104,7 +104,7 @@ def GPUS_NEEDED(flops, gpu, days, mfu=0.4, precision='bf16', goodput=0.85):
 @xw.func(category=CATEGORY)
 @xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
 @xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
-@xw.arg('usd_per_gpu_hour', doc='Price of one GPU-hour in USD (rental or amortised); optional: blank is the catalog\'s price for the GPU, GPU_SPEC(gpu, "usd_per_gpu_hour"), whose source and date GPU_SPEC(gpu, "price_source") and GPU_SPEC(gpu, "price_date") show', **ARG_OPTIONS)
+@xw.arg('usd_per_gpu_hour', doc='Price of one GPU-hour in USD, 0.01 to 100 (rental or amortised); optional: blank is the catalog\'s price for the GPU, GPU_SPEC(gpu, "usd_per_gpu_hour"), whose source and date GPU_SPEC(gpu, "price_source") and GPU_SPEC(gpu, "price_date") show', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @xw.arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
@@ -244,7 +244,7 @@ def SERVING_GPUS(requests_per_day, prompt_tokens, output_tokens, params, gpu, gp
 
 @xw.func(category=CATEGORY)
 @xw.arg('params', doc='Parameters, e.g. "175B", or a catalog model name (see MODEL_NAMES): its total parameters, every expert included', **ARG_OPTIONS)
-@xw.arg('bytes_per_param', doc='Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit', **ARG_OPTIONS)
+@xw.arg('bytes_per_param', doc='Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit; or the format\'s name ("fp8", "bf16", "fp4")', **ARG_OPTIONS)
 def WEIGHTS_GB(params, bytes_per_param=2.0):
     """Memory of the weights in GB (1e9 bytes); a model name counts all its weights (every expert)."""
     return excel_io.call(REGISTRY['WEIGHTS_GB'], (params, bytes_per_param))
@@ -379,7 +379,7 @@ def FLEET_POWER_MW(gpus, gpu, pue=1.2, server_factor=1.8214285714285714):
 
 @xw.func(category=CATEGORY)
 @xw.arg('mw', doc='Power in MW (see FLEET_POWER_MW)', **ARG_OPTIONS)
-@xw.arg('usd_per_kwh', doc='Electricity price in USD per kWh', **ARG_OPTIONS)
+@xw.arg('usd_per_kwh', doc='Electricity price in USD per kWh, 0.005 to 2 (for 80 $/MWh type 0.08)', **ARG_OPTIONS)
 @xw.arg('hours', doc='Hours; default 8760 (a year)', **ARG_OPTIONS)
 def ENERGY_COST_USD(mw, usd_per_kwh, hours=8760.0):
     """USD of electricity for mw megawatts over hours (default: a year, 8760 hours)."""
@@ -387,25 +387,27 @@ def ENERGY_COST_USD(mw, usd_per_kwh, hours=8760.0):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg('usd_per_gpu', doc='Purchase price of one GPU in USD', **ARG_OPTIONS)
-@xw.arg('years', doc='Years the hardware is written off over', **ARG_OPTIONS)
+@xw.arg('usd_per_gpu', doc='Purchase price of one GPU in USD, 100 to 1,000,000 (27500 or "$27,500", not 27.5)', **ARG_OPTIONS)
+@xw.arg('years', doc='Years the hardware is written off over, 1 to 10 (for 48 months type 4)', **ARG_OPTIONS)
 @xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
-@xw.arg('usd_per_kwh', doc='Electricity price in USD per kWh', **ARG_OPTIONS)
+@xw.arg('usd_per_kwh', doc='Electricity price in USD per kWh, 0.005 to 2 (for 80 $/MWh type 0.08)', **ARG_OPTIONS)
 @xw.arg('overhead', doc="Servers and network as a multiple of the GPUs' price; default 1.44 (Epoch AI's cost shares)", **ARG_OPTIONS)
 @xw.arg('pue', doc='Data-centre power usage effectiveness; default 1.2', **ARG_OPTIONS)
 @xw.arg('utilization', doc='Share of hours the GPU does paid work, in (0, 1]; default 1', **ARG_OPTIONS)
 @xw.arg('server_factor', doc='Server wall power per watt of GPU TDP; default 10200/5600 = 1.82 (DGX H100: 10.2 kW for 8 x 700 W GPUs)', **ARG_OPTIONS)
-def GPU_TCO_PER_HOUR(usd_per_gpu, years, gpu, usd_per_kwh, overhead=1.44, pue=1.2, utilization=1.0, server_factor=1.8214285714285714):
-    """USD per useful GPU-hour of owning a GPU: capex share over years plus its server's energy, over utilization."""
-    return excel_io.call(REGISTRY['GPU_TCO_PER_HOUR'], (usd_per_gpu, years, gpu, usd_per_kwh, overhead, pue, utilization, server_factor))
+@xw.arg('cost_of_capital', doc="Cost of capital a year, 0.10 for 10%: capex recovered as an annuity over years; default 0 (straight line, no capital charge; the template's CostOfCapital)", **ARG_OPTIONS)
+@xw.arg('usd_per_kw_month', doc="Data-centre space and power (colocation) in USD per kW of server power a month; default 0 (not counted; the template's ColoUsdPerKwMonth, CBRE 184.06)", **ARG_OPTIONS)
+def GPU_TCO_PER_HOUR(usd_per_gpu, years, gpu, usd_per_kwh, overhead=1.44, pue=1.2, utilization=1.0, server_factor=1.8214285714285714, cost_of_capital=0.0, usd_per_kw_month=0.0):
+    """USD per useful GPU-hour of owning a GPU: capex share over years (with a capital charge), its server's energy and data-centre space, over utilization."""
+    return excel_io.call(REGISTRY['GPU_TCO_PER_HOUR'], (usd_per_gpu, years, gpu, usd_per_kwh, overhead, pue, utilization, server_factor, cost_of_capital, usd_per_kw_month))
 
 
 @xw.func(category=CATEGORY)
 @xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
 @xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
-@xw.arg('usd_per_gpu', doc='Purchase price of one GPU in USD', **ARG_OPTIONS)
-@xw.arg('usd_per_kwh', doc='Electricity price in USD per kWh', **ARG_OPTIONS)
-@xw.arg('years', doc="Years the hardware is written off over; default 3.1 (Epoch AI's 0.14 orders of magnitude per year)", **ARG_OPTIONS)
+@xw.arg('usd_per_gpu', doc='Purchase price of one GPU in USD, 100 to 1,000,000 (27500 or "$27,500", not 27.5)', **ARG_OPTIONS)
+@xw.arg('usd_per_kwh', doc='Electricity price in USD per kWh, 0.005 to 2 (for 80 $/MWh type 0.08)', **ARG_OPTIONS)
+@xw.arg('years', doc="Years the hardware is written off over, 1 to 10; default 3.1 (Epoch AI's 0.14 orders of magnitude per year)", **ARG_OPTIONS)
 @xw.arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
 @xw.arg('overhead', doc="Servers and network as a multiple of the GPUs' price; default 1.44 (Epoch AI's cost shares)", **ARG_OPTIONS)
 @xw.arg('pue', doc='Data-centre power usage effectiveness; default 1.2', **ARG_OPTIONS)
@@ -420,7 +422,7 @@ def TRAIN_COST_AMORTISED(flops, gpu, usd_per_gpu, usd_per_kwh, years=3.1, mfu=0.
 @xw.func(category=CATEGORY)
 @xw.arg('params', doc='Active parameters ("70B"), or a catalog model name ("DeepSeek-V3"; see MODEL_NAMES): active for FLOPs, total for memory and the experts a batch reads, layers and width for tensor-parallel all-reduces', **ARG_OPTIONS)
 @xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
-@xw.arg('usd_per_gpu_hour', doc='Price of one GPU-hour in USD (rental, or GPU_TCO_PER_HOUR)', **ARG_OPTIONS)
+@xw.arg('usd_per_gpu_hour', doc='Price of one GPU-hour in USD, 0.01 to 100 (rental, or GPU_TCO_PER_HOUR)', **ARG_OPTIONS)
 @xw.arg('kind', doc='"output" (default: decode), "input" (prefill), "blended" (3 input : 1 output) or an output share in [0, 1]', **ARG_OPTIONS)
 @xw.arg('load', doc='Share of the time the replica serves at full batch, in (0, 1]; default 1', **ARG_OPTIONS)
 @xw.arg('batch', doc='Sequences decoded together, each getting one token per step; default 1', **ARG_OPTIONS)

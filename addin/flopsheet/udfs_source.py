@@ -9,10 +9,8 @@ file with `source()`, so it cannot drift from the registry.
 
 from __future__ import annotations
 
-import keyword
-
 from flopsheet.functions import REGISTRY, Function
-from flopsheet.functions._model import excel_required
+from flopsheet.lite import decorated_def
 
 HEADER = '''"""The Excel face: every function of the registry as an xlwings classic UDF (`UDF Modules = flopsheet.udfs`).
 
@@ -52,27 +50,9 @@ ARG_OPTIONS = {"ndim": 2, "err_to_str": True}
 '''
 
 
-def _check_name(fn: Function, name: str) -> None:
-    if not name.isidentifier() or keyword.iskeyword(name):
-        raise ValueError(f"{fn.name}: {name!r} cannot be a Python name")
-
-
 def function_source(fn: Function) -> str:
     """One decorated `def` that calls the registry through excel_io."""
-    for n in (fn.name, *(a.name for a in fn.args)):
-        _check_name(fn, n)
-    lines = ["", "", "@xw.func(category=CATEGORY)"]
-    lines += [f"@xw.arg({a.name!r}, doc={a.doc!r}, **ARG_OPTIONS)" for a in fn.args]
-    required = excel_required(fn)
-    params = [f"{a.name}={a.default!r}" if a.optional else a.name if i < required else f"{a.name}=None"
-              for i, a in enumerate(fn.args)]
-    names = [a.name for a in fn.args]
-    packed = ", ".join(names) + ("," if len(names) == 1 else "")
-    lines.append(f"def {fn.name}({', '.join(params)}):")
-    safe = '"' not in fn.summary and "\\" not in fn.summary
-    lines.append(f'    """{fn.summary}"""' if safe else f"    {fn.summary!r}")
-    lines.append(f"    return excel_io.call(REGISTRY[{fn.name!r}], ({packed}))")
-    return "\n".join(lines) + "\n"
+    return decorated_def(fn, "@xw.func(category=CATEGORY)", "xw.arg")
 
 
 def source() -> str:

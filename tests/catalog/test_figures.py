@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from flopsheet.catalog import prices
+
 from flopsheet import catalog
 from flopsheet.catalog import FIELDS, Missing, all_gpus, figure, require, resolve, spec
 from flopsheet.errors import FlopsheetError
@@ -99,16 +101,18 @@ def test_every_price_has_its_source_and_date():
         assert "http" in catalog.field(gpu, "price_source"), gpu.name
         date = catalog.field(gpu, "price_date")
         assert re.fullmatch(r"20\d\d-[01]\d-[0-3]\d", date), (gpu.name, date)
-        # an assumption says so; a list price names who lists it
-        src = gpu.price_source.lower()
-        assert src.startswith("assumption") or "list price" in src, gpu.name
+        # one basis for every default price, said in its source (issue 23)
+        assert gpu.price_source.startswith(f"DEFAULT RENTAL PRICE ({prices.DEFAULT_BASIS})"), gpu.name
 
 
-def test_a100_price_is_labelled_an_assumption_with_its_date():
-    a100 = resolve("A100 40GB")
-    assert spec(a100, "price_source").startswith("ASSUMPTION")
-    assert spec(a100, "price_date") == "2023-05-05"
-    assert spec(resolve("H800"), "price_source").startswith("ASSUMPTION")
+def test_assumptions_are_not_default_prices():
+    """MosaicML's $2 per A100-40GB-hour and DeepSeek's $2 per H800-hour are rates the publications
+    assumed: the price table keeps them as their own kind, the catalog's default is not them."""
+    for name in ("A100 40GB", "H800"):
+        with pytest.raises(FlopsheetError, match="no sourced price"):
+            spec(resolve(name), "usd_per_gpu_hour")
+        assert prices.price(name, "rental_assumption").usd == 2.0
+    assert prices.price("A100 40GB", "rental_assumption").date == "2023-05-05"
 
 
 def test_unpriced_rows_say_so_for_price_fields():

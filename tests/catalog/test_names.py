@@ -59,7 +59,7 @@ SPELLINGS = {
     "A800-SXM4-80GB": "A800 SXM 80GB", "H20 96GB": "H20",
     "NVIDIA H200 141GB HBM3e": "H200 SXM", "H200 SXM 141GB": "H200 SXM",
     # Blackwell: HGX boards carry SXM modules
-    "B200 SXM": "B200", "NVIDIA HGX B200": "B200", "B300 SXM": "B300", "GB200 NVL72": "GB200",
+    "B200 SXM": "B200", "NVIDIA HGX B200": "B200", "B300 SXM": "B300",
     # AMD, Intel, Google, consumer
     "AMD Instinct MI300X OAM": "MI300X", "MI300X 192GB": "MI300X", "Instinct MI325X": "MI325X",
     "Intel Gaudi 3 HL-325L": "Gaudi 3", "Habana Gaudi2": "Gaudi 2", "Gaudi-2": "Gaudi 2",
@@ -152,3 +152,16 @@ def test_helpers_other_packages_use_are_public():
     from flopsheet.catalog.values import _field_name
     assert catalog.normalise_key is _key and catalog.normalise_key("NVIDIA H100-SXM") == "h100sxm"
     assert catalog.field_name is _field_name and catalog.field_name(" FP8 ") == "fp8_tflops"
+
+
+@pytest.mark.parametrize("text,gpu,n", [("GB200 NVL72", "GB200", 72), ("gb300-nvl72", "GB300", 72),
+                                         ("NVIDIA GB200 NVL72", "GB200", 72)])
+def test_a_rack_scale_name_is_refused_with_the_per_gpu_name(text, gpu, n):
+    """Issue 23: "GB200 NVL72" is a rack of 72 GPUs; the catalog's figures are one GPU's, so the name
+    is refused with the per-GPU name to type, never read silently as one GPU."""
+    with pytest.raises(FlopsheetError) as e:
+        resolve(text)
+    assert f'type "{gpu}"' in e.value.message and f"{n} per rack" in e.value.message
+    assert resolve(gpu).name == gpu
+    # the per-GPU full name still resolves: it says which GPU of the rack it is
+    assert resolve(resolve(gpu).full_name).name == gpu

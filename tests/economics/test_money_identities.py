@@ -7,6 +7,7 @@ import itertools
 import pytest
 
 from flopsheet import catalog, engine
+from flopsheet.catalog import prices
 from flopsheet import functions as F
 from flopsheet.errors import FlopsheetError
 
@@ -129,8 +130,8 @@ def test_deepseek_v3_576m_at_2_dollars_an_h800_hour():
     flops = 2.788e6 * 3600 * peak * 1e12 * 0.4  # the compute 2.788M hours deliver at 40% MFU
     # the report's hours are productive hours: goodput 1 (GPU_HOURS' default 0.85 adds lost time)
     assert F.GPU_HOURS(flops, "H800", 0.4, None, 1) == pytest.approx(2.788e6, rel=1e-12)
-    usd = catalog.resolve("H800").usd_per_gpu_hour  # the price table's assumption row, via the catalog
-    assert usd == 2.0
+    usd = prices.price("H800", "rental_assumption").usd  # the report's assumption: its own kind, not the default
+    assert usd == 2.0 and catalog.resolve("H800").usd_per_gpu_hour is None
     assert F.TRAIN_COST(flops, "H800", usd, 0.4, None, 1) == pytest.approx(5.576e6, rel=1e-12)
 
 
@@ -202,3 +203,33 @@ def test_refusals_name_the_argument():
     assert F.CLUSTER_CAPEX(10, "MI300X", 15000) == pytest.approx(10 * 15000 * 1.44)
     with pytest.raises(FlopsheetError, match="tdp"):
         F.FLEET_POWER_MW(10, "TPU v4")  # no published TDP: an error, never a zero
+
+
+def test_a_capital_charge_and_colocation_in_the_tco():
+    """Issue 23: GPU_TCO_PER_HOUR's capex recovered as an annuity at the cost of capital (the
+    equivalent annual cost) and data-centre space at $/kW-month of the server's power; both 0 by
+    default, which is the straight-line figure."""
+    base = F.GPU_TCO_PER_HOUR(27500, 4, "H100", 0.0872)
+    assert F.GPU_TCO_PER_HOUR(27500, 4, "H100", 0.0872, None, None, None, None, 0, 0) == pytest.approx(base,
+                                                                                                       rel=1e-15)
+    kw = 700 * (10200 / 5600) / 1000  # DGX H100: 10.2 kW for 8 x 700 W
+    annuity = 0.1 / (1 - 1.1 ** -4)  # 0.3155 of the price a year at 10% over 4 years (vs 0.25 straight line)
+    expected = 27500 * 1.44 * annuity / 8760 + kw * 1.2 * 0.0872 + kw * 184.06 * 12 / 8760
+    got = F.GPU_TCO_PER_HOUR(27500, 4, "H100", 0.0872, None, None, None, None, 0.1, 184.06)
+    assert got == pytest.approx(expected, rel=1e-12) and got > base
+    # the capital charge is the payment that repays the capex with interest: its present value is the capex
+    pv = sum(27500 * 1.44 * annuity / (1.1 ** t) for t in range(1, 5))
+    assert pv == pytest.approx(27500 * 1.44, rel=1e-12)
+    with pytest.raises(FlopsheetError, match="cost_of_capital.*0.1"):
+        F.GPU_TCO_PER_HOUR(27500, 4, "H100", 0.0872, None, None, None, None, 10)  # 10 typed for 10%
+    with pytest.raises(FlopsheetError, match="per kW-year type 184"):
+        F.GPU_TCO_PER_HOUR(27500, 4, "H100", 0.0872, None, None, None, None, 0.1, 2208.72)
+
+
+def test_the_finance_assumptions_are_named_and_cited():
+    from flopsheet.template.assumptions import assumptions
+
+    named = {a.name: a for a in assumptions()}
+    assert named["CostOfCapital"].value == 0.10 and "https://" in named["CostOfCapital"].source
+    assert "ESTIMATE" in named["CostOfCapital"].source
+    assert named["ColoUsdPerKwMonth"].value == 184.06 and "cbre.com" in named["ColoUsdPerKwMonth"].source

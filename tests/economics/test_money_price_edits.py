@@ -12,7 +12,7 @@ from flopsheet.template.formula_eval import Evaluator
 from flopsheet.template.sheets import training as tr
 from edited_copy import template_and_edited_copy
 
-LABEL = "H100 SXM: rental on demand (Lambda)"  # the catalog's H100 SXM price row
+LABEL = "H100 SXM: rental default (Spheron)"  # the catalog's H100 SXM price row
 NEW_PRICE = 7.0
 
 

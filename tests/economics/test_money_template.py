@@ -94,3 +94,36 @@ def test_owned_training_cost_follows_the_training_sheets_gpu_hours():
     assert owned[sparse] / owned[dense] == pytest.approx(989.5 / 1979, rel=1e-9)
     per_hour = owned[dense] / hours[dense]  # USD per owned H100-hour: amortised hardware + energy
     assert 0.5 < per_hour < 5  # the order of H100 rental prices: an owned hour is no free lunch
+
+
+def test_money_and_years_cells_refuse_the_wrong_unit(built):
+    """Issue 23: the sheet's price, electricity and years cells carry the functions' own plausible
+    ranges as data validation, so 80 ($/MWh), 27.5 ($k) and 48 (months) are refused where typed."""
+    from openpyxl.utils import range_boundaries
+
+    from flopsheet.engine._checks import USD_PER_GPU, USD_PER_GPU_HOUR, USD_PER_KWH, YEARS
+
+    wb, _, cells = built
+    ws = wb[ECONOMICS]
+
+    def rule_at(key):
+        col, row = cells[key][0], int(cells[key][1:])
+        for dv in ws.data_validations.dataValidation:
+            for rng in dv.sqref.ranges:
+                c1, r1, c2, r2 = range_boundaries(rng.coord)
+                if r1 <= row <= r2 and c1 <= ord(col) - 64 <= c2:
+                    return float(dv.formula1), float(dv.formula2), dv.error
+        return None
+
+    expected = {"f_years": YEARS, "f_years_lo": YEARS, "p_usd": USD_PER_GPU_HOUR}
+    for i, p in enumerate(prices.all_prices()):
+        rule = USD_PER_GPU if p.kind == "purchase" else USD_PER_KWH if p.kind == "electricity" else USD_PER_GPU_HOUR
+        expected[f"price_{i}"] = expected[f"price_{i}_hi"] = rule
+        assert all(rule.ok_scalar(v) for v in (p.usd, p.low, p.high) if v is not None), p  # the table passes
+    for key, rule in expected.items():
+        got = rule_at(key)
+        assert got is not None and got[:2] == (rule.lo, rule.hi), (key, got)
+        assert "type" in got[2]
+    for key, slip in (("f_years", 48), ("p_usd", 2500)):
+        lo, hi, _ = rule_at(key)
+        assert not lo <= slip <= hi

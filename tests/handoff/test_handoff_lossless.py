@@ -336,3 +336,14 @@ def test_added_sheets_bind_the_workbooks_own_relationships_namespace(built, name
 
     before, after = rel_namespaces(old), rel_namespaces(new)
     assert len(after) > len(before) and set(after) == set(before), (before, after)
+
+
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_added_parts_are_in_the_workbooks_conformance_class(built, name):
+    """A Strict workbook's added sheets (and comments) are Strict; a transitional one's transitional."""
+    src, dst, _, report = built[name]
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(dst) as b:
+        main_ns = ElementTree.fromstring(a.read(Package.open(a).workbook)).tag[1:].split("}")[0]
+        for part in report.added:
+            if part.endswith(".xml") and "/worksheets/" in part:
+                assert ElementTree.fromstring(b.read(part)).tag == "{" + main_ns + "}worksheet", part

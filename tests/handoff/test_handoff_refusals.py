@@ -37,7 +37,7 @@ def _hostile(kind, good, tmp_path):
     if kind == "not a zip":
         path.write_text("name,params\nGPT-3,175B\n")
     elif kind == "zip bomb":
-        rezip(good, path, add={"xl/media/zeros.bin": bytes(5 << 20)})
+        rezip(good, path, add={"xl/media/zeros.bin": bytes(201 << 20)})  # over the part limit, ~1000:1
     elif kind == "billion laughs":
         rezip(good, path, {SHEET: LAUGHS})
     elif kind == "dimension bomb":

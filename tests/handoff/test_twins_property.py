@@ -65,6 +65,8 @@ NUMBERS = {
     "usd_per_kwh": floats(0.01, 0.5), "hours": log10(0, 5), "years": floats(1, 10), "utilization": frac(0.1),
     "load": frac(0.05), "price": log10(-2, 2), "cost": log10(-2, 2), "base_case": log10(-2, 12),
     "low": log10(-3, 11), "high": log10(-1, 13), "kind": st.sampled_from([None, "output", "input", "blended"]),
+    # issue 23: the finance TCO's capital charge and colocation
+    "cost_of_capital": st.sampled_from([0.0, 0.05, 0.1, 0.17]), "usd_per_kw_month": floats(0, 400),
 }
 
 

@@ -181,3 +181,22 @@ def test_field_with_an_unknown_model_names_the_model():
 
 def test_field_name_accepts_every_field():
     assert [field_name(f.upper()) for f in FIELDS] == list(FIELDS)
+
+
+@pytest.mark.parametrize("typed,suggested", [
+    ("llama 3 405b", "Llama 3.1 405B"), ("Qwen3-235B", "Qwen3 235B-A22B"), ("qwen 3 235b", "Qwen3 235B-A22B"),
+])
+def test_suggestions_match_family_and_size_with_the_version_refined(typed, suggested):
+    """Issue 23: what people type names a family and a size; the version may be coarser ("3" for 3.1)
+    and an MoE's active size left out. Suggested, never resolved silently."""
+    with pytest.raises(FlopsheetError) as e:
+        resolve(typed)
+    assert f'did you mean "{suggested}"' in e.value.message
+
+
+@pytest.mark.parametrize("typed", ["Llama 3.1 400B", "llama 3", "qwen3", "Llama 4 405B", "Qwen2 235B", "Mistral 8B",
+                                   "Qwen3 22B"])
+def test_suggestions_never_cross_to_another_size_or_generation(typed):
+    with pytest.raises(FlopsheetError) as e:
+        resolve(typed)
+    assert "did you mean" not in e.value.message

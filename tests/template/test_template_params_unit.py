@@ -38,3 +38,19 @@ def test_gpu_count_column_takes_whole_numbers():
                   if isinstance(c.value, str) and c.value.strip().lower().startswith("gpus"))
     (dv,) = _validation(ws, header.column_letter)
     assert dv.type == "whole"
+
+
+def test_tokens_column_keeps_the_units_guard_that_the_function_dropped():
+    """Issue 23: TRAIN_FLOPS takes a few tokens (FLOPs per token), so the template's tokens cells
+    carry the guard: below 1E+6 is refused there with what to type. The price column takes a
+    plausible $/GPU-hour."""
+    ws = openpyxl.load_workbook(WORKBOOK)["Training"]
+    header = next(c for row in ws.iter_rows(max_row=10) for c in row
+                  if isinstance(c.value, str) and c.value.startswith("Training tokens"))
+    (dv,) = _validation(ws, header.column_letter)
+    assert dv.type == "decimal" and float(dv.formula1) >= 999999 and "3E+11" in dv.error
+    assert TRAIN_FLOPS("70B", 1) == 6 * 70e9
+    header = next(c for row in ws.iter_rows(max_row=10) for c in row
+                  if isinstance(c.value, str) and c.value.startswith("$/GPU-hour"))
+    (dv,) = _validation(ws, header.column_letter)
+    assert (float(dv.formula1), float(dv.formula2)) == (0.01, 100.0) and "type 2.5" in dv.error

@@ -13,6 +13,8 @@ import math
 import re
 import warnings
 
+import pytest
+
 
 from flopsheet.functions import REGISTRY
 from udfs_excel_sim import MISSING, NA, excel_call
@@ -49,6 +51,11 @@ BAD_VALUES = {
     "tab after": "bf16\t",
     "fraction 2.5": 2.5,
     "FALSE": False,
+    # issue 23: money in the wrong unit (x1000) and as finance types it
+    "x1000 27500000": 27500000.0,
+    "finance text $27,500": "$27,500",
+    "finance text 70bn": "70bn",
+    "another currency €5": "€5",
 }
 TEXT_RESULTS = {"GPU_SPEC", "GPU_NAMES", "FLOPSHEET_VERSION", "RANGE_TEXT"}  # may return text that is not an error
 NEGATIVE_RESULTS = {"PARSE_NUM", "GROSS_MARGIN"}  # "-5" means -5; a margin below 0 is a loss
@@ -234,8 +241,12 @@ def test_implausible_model_sizes_and_training_tokens_are_refused():
 
     assert _call_errors(TRAIN_FLOPS, (70, "300B")) == \
         "TRAIN_FLOPS: params 70 is not a plausible model size; type 70B or 7E+10"
-    assert _call_errors(TRAIN_FLOPS, ("70B", 300)) == \
-        "TRAIN_FLOPS: tokens 300 is not a plausible number of training tokens; type 300B or 3E+11"
+    # issue 23: token counts may be small: 6N FLOPs per token, or per step of a measured run
+    assert TRAIN_FLOPS("70B", 1) == 6 * 70e9 and TRAIN_FLOPS("70B", 300) == 6 * 70e9 * 300
+    assert TRAIN_FLOPS("Llama 3.1 405B", 1) * 15.6e12 == pytest.approx(TRAIN_FLOPS("Llama 3.1 405B", "15.6T"))
+    # ... and WEIGHTS_GB's bytes per weight may be the format's name
+    assert WEIGHTS_GB("405B", "fp8") == WEIGHTS_GB("405B", 1) == 405 and WEIGHTS_GB("405B", "FP4 ") == 202.5
+    assert "number format" in _call_errors(WEIGHTS_GB, ("405B", "fp3"))
     for fn, args in [(CHINCHILLA_TOKENS, (70,)), (WEIGHTS_GB, (70,)), (DECODE_MS, (8, "H100")),
                      (INFER_FLOPS, (175, 20, 300))]:
         assert "type 70B" in _call_errors(fn, args) or "type 8B" in _call_errors(fn, args) \
@@ -251,3 +262,77 @@ def test_the_checker_catches_what_it_must():
     assert cell_problems("GPU_DAYS", "mfu", "oops") == ["text that is not an error"]
     assert cell_problems("GPU_DAYS", "gpu", 'GPU_DAYS: unknown GPU "H10"') == []
     assert cell_problems("GPU_DAYS", "gpu", "GPU_DAYS: gpus must be whole") == ["does not name gpu"]
+
+
+# issue 23: every money or time input, found by its engine rule, in the unit a slip gives
+def _money_inputs():
+    from flopsheet.engine._checks import USD_PER_GPU, USD_PER_GPU_HOUR, USD_PER_KWH, YEARS
+
+    typical = {USD_PER_KWH: 0.08, USD_PER_GPU: 27500.0, USD_PER_GPU_HOUR: 2.5, YEARS: 4.0}
+    found = []
+    for name, fn in REGISTRY.items():
+        rules = fn.formula.rules if fn.formula is not None else {}
+        for i, arg in enumerate(fn.args):
+            rule = rules.get(arg.engine or arg.name)
+            if arg.kind == "number" and rule in typical:
+                found.append((name, fn, i, arg.name, rule, typical[rule]))
+    return found, (USD_PER_KWH, USD_PER_GPU, USD_PER_GPU_HOUR, YEARS)
+
+
+def _money_call(fn, i, value):
+    args = [_good_value(fn, j) for j in range(len(fn.args))]
+    for j, a in enumerate(fn.args):  # the money arguments a call leaves blank get a plausible value
+        if args[j] is None and a.kind == "number" and a.name in ("usd_per_gpu", "usd_per_kwh", "years"):
+            args[j] = {"usd_per_gpu": 27500.0, "usd_per_kwh": 0.08, "years": 4.0}[a.name]
+    args[i] = value
+    return args
+
+
+def test_money_inputs_in_the_wrong_unit_are_refused_with_what_to_type():
+    found, (kwh, gpu_price, gpu_hour, years) = _money_inputs()
+    functions = {name for name, *_ in found}
+    # every function taking money or years is covered (a new one joins by its engine rule)
+    assert {"GPU_TCO_PER_HOUR", "ENERGY_COST_USD", "CLUSTER_CAPEX", "TRAIN_COST", "TRAIN_COST_AMORTISED",
+            "COST_PER_MTOK"} <= functions
+    missed = []
+    for name, fn, i, arg, rule, good in found:
+        assert _call_errors(fn, _money_call(fn, i, good)) is None, (name, arg)
+        slips = {"x1000": good * 1000, "/1000": good / 1000}
+        if rule is years:
+            slips["months"] = good * 12
+        for slip, value in slips.items():
+            message = _call_errors(fn, _money_call(fn, i, value))
+            if message is None or not _names(message, arg) or "type" not in message:
+                missed.append(f"{name}({arg}={value!r}, {slip}): {message!r}")
+    assert not missed, "\n".join(missed)
+
+
+def test_the_wrong_unit_messages_say_what_to_type():
+    from flopsheet.functions import CLUSTER_CAPEX, ENERGY_COST_USD, GPU_TCO_PER_HOUR, TRAIN_COST
+
+    assert _call_errors(GPU_TCO_PER_HOUR, (27500, 4, "H100", 80)).endswith("for 80 $/MWh type 0.08")
+    assert "for 48 months type 4" in _call_errors(GPU_TCO_PER_HOUR, (27500, 48, "H100", 0.08))
+    assert 'for $27.5k type 27500 or "$27.5k"' in _call_errors(CLUSTER_CAPEX, (100000, "H100", 27.5))
+    assert "for 150 cents type 1.5" in _call_errors(TRAIN_COST, (3e23, "H100", 150))
+    assert "0.08" in _call_errors(ENERGY_COST_USD, (150, 80))
+    # the issue's numbers, right once typed right: $1.25 per GPU-hour, not $123.53
+    assert round(GPU_TCO_PER_HOUR(27500, 4, "H100", 0.08), 2) == 1.25
+
+
+def test_finance_text_is_read_as_finance_means_it():
+    """"$2.50", "$27,500", "70bn", "15tn", "$2.5mm" read in every money input and in counts; another
+    currency refused, naming the argument."""
+    from flopsheet.functions import CLUSTER_CAPEX, GPU_TCO_PER_HOUR, TRAIN_FLOPS
+
+    found, _ = _money_inputs()
+    for name, fn, i, arg, rule, good in found:
+        expected = fn(*_money_call(fn, i, good))
+        text = "$" + (f"{good:,.0f}" if good >= 1000 else f"{good:g}")
+        assert fn(*_money_call(fn, i, text)) == expected, (name, arg, text)
+        message = _call_errors(fn, _money_call(fn, i, "€" + f"{good:g}"))
+        assert message and _names(message, arg) and "US dollars" in message, (name, arg, message)
+    assert CLUSTER_CAPEX(100000, "H100", "$27,500") == CLUSTER_CAPEX(100000, "H100", 27500)
+    assert CLUSTER_CAPEX(100000, "H100", "$27.5k") == CLUSTER_CAPEX(100000, "H100", 27500)
+    assert GPU_TCO_PER_HOUR("$27,500", 4, "H100", "$0.08") == GPU_TCO_PER_HOUR(27500, 4, "H100", 0.08)
+    assert TRAIN_FLOPS("70bn", "15tn") == TRAIN_FLOPS(70e9, 15e12) == 6 * 70e9 * 15e12
+    assert CLUSTER_CAPEX("2.5mm", "H100", 27500) == CLUSTER_CAPEX(2.5e6, "H100", 27500)

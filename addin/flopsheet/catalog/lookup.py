@@ -170,6 +170,11 @@ def _by_text(name: str) -> GPU | str:
     parsed = names.parse(shown)
     if parsed is not None and parsed.tokens:
         found = _by_model(shown, parsed)
+        if isinstance(found, GPU) and parsed.rack:
+            # a rack-scale name ("GB200 NVL72") is never silently one GPU of the rack
+            n = parsed.rack
+            return (f'"{shown}" is a rack of {n} GPUs; the catalog\'s figures are per GPU: type "{found.name}" '
+                    f"and count the GPUs ({n} per rack)")
         if found is not None:
             return found
     if _looks_like_a_number(shown):

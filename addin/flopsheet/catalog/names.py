@@ -48,6 +48,7 @@ class Parsed:
     tokens: tuple[str, ...]
     memory_gb: float | None
     form: str | None
+    rack: int | None = None  # "NVL72": the GPUs of a rack-scale system the text names (never one GPU)
 
     @property
     def model(self) -> str:
@@ -63,6 +64,7 @@ def parse(text: str) -> Parsed | None:
     tokens: list[str] = []
     memory: float | None = None
     form: str | None = None
+    rack: int | None = None
     i = 0
     while i < len(raw):
         tok = raw[i]
@@ -78,11 +80,11 @@ def parse(text: str) -> Parsed | None:
         elif tok in VENDOR_WORDS or tok in GENERIC_WORDS or _MEMORY_TYPE.match(tok):
             pass
         elif re.fullmatch(r"nvl\d+", tok):  # "NVL72": a rack, not a package
-            pass
+            rack = int(tok[3:])
         else:
             tokens.append(tok)
         i += 1
-    return Parsed(tuple(tokens), memory, form)
+    return Parsed(tuple(tokens), memory, form, rack)
 
 
 def model_parts(model: str) -> tuple[str, str, str]:

@@ -3,11 +3,17 @@
 One row per price: the GPU (blank for electricity), its kind, who charges it, the USD figure
 (with an optional low/high when the source gives a range), its unit, the date it was published
 or read (YYYY-MM-DD, or YYYY-MM when the source gives only the month), its primary source URL,
-and whether it is an estimate (press figures, assumptions). A row without a date or a source
-is refused when the table loads, so an unsourced price cannot ship.
+its basis (what kind of price it is, in words), and whether it is an estimate (press figures,
+assumptions). A row without a date, a source or a basis is refused when the table loads, so an
+unsourced price cannot ship.
 
-The catalog's `usd_per_gpu_hour` (GPU_SPEC's price field) is one of these rows: a test holds
-every catalog price equal to a row here with the same date and source, so the two never drift.
+Each kind is its own column of prices: a purchase price, an on-demand list price for one GPU, a
+reserved rate, a spot rate, a rate a publication assumed, and the default rental price. The
+default ("rental_default") has ONE basis for every GPU (DEFAULT_BASIS: one provider's published
+on-demand rate, dated), so the same FLOPs cost the same on the same silicon whatever the GPU's
+provenance. The catalog's `usd_per_gpu_hour` (GPU_SPEC's price field, TRAIN_COST's blank price) is
+that row: a test holds every catalog price equal to its rental_default row here, date and source
+included, so the two never drift.
 """
 
 from __future__ import annotations
@@ -21,7 +27,11 @@ from pathlib import Path
 from flopsheet.errors import FlopsheetError
 
 PATH = Path(__file__).with_name("prices.csv")
-KINDS = ("purchase", "rental_on_demand", "rental_reserved", "rental_assumption", "electricity")
+KINDS = ("purchase", "rental_default", "rental_on_demand", "rental_reserved", "rental_spot", "rental_assumption",
+         "electricity")
+DEFAULT_KIND = "rental_default"
+DEFAULT_BASIS = ("Spheron on-demand rate per GPU-hour (its marketplace's published 'from' price), as Spheron's blog "
+                 "states it on the date given")
 UNITS = {"purchase": "USD per GPU", "electricity": "USD per kWh"}  # the rentals: USD per GPU-hour
 _DATE = re.compile(r"\d{4}-\d{2}(-\d{2})?")
 
@@ -37,6 +47,7 @@ class Price:
     unit: str
     date: str
     source: str
+    basis: str  # what kind of price it is, in words (one basis per kind of default)
     estimate: bool
     note: str
 
@@ -69,6 +80,12 @@ def parse_row(row: dict, line: int) -> Price:
         raise FlopsheetError(f"{where}: a price needs its date as YYYY-MM-DD or YYYY-MM (got {date!r})")
     if not source.startswith(("https://", "http://")):
         raise FlopsheetError(f"{where}: a price needs its primary source as a URL (got {source!r})")
+    basis = (row.get("basis") or "").strip()
+    if not basis:
+        raise FlopsheetError(f"{where}: a price needs its basis (what kind of price it is)")
+    if kind == DEFAULT_KIND and basis != DEFAULT_BASIS:
+        raise FlopsheetError(f"{where}: a default rental price has one basis for every GPU: {DEFAULT_BASIS!r} "
+                             f"(got {basis!r}); give another kind of price its own kind")
     estimate = (row.get("estimate") or "").strip().lower()
     if estimate not in ("yes", "no"):
         raise FlopsheetError(f"{where}: estimate must be yes or no (got {estimate!r})")
@@ -84,7 +101,7 @@ def parse_row(row: dict, line: int) -> Price:
     gpu = (row.get("gpu") or "").strip()
     if (kind == "electricity") != (gpu == ""):
         raise FlopsheetError(f"{where}: a GPU price names its GPU; an electricity price names none")
-    return Price(gpu, kind, (row.get("provider") or "").strip(), usd, low, high, unit, date, source,
+    return Price(gpu, kind, (row.get("provider") or "").strip(), usd, low, high, unit, date, source, basis,
                  estimate == "yes", (row.get("note") or "").strip())
 
 
@@ -107,4 +124,4 @@ def price(gpu: str, kind: str) -> Price:
                          f"type the price", arg="gpu")
 
 
-__all__ = ["KINDS", "PATH", "Price", "all_prices", "parse_row", "price"]
+__all__ = ["DEFAULT_BASIS", "DEFAULT_KIND", "KINDS", "PATH", "Price", "all_prices", "parse_row", "price"]

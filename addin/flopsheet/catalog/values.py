@@ -70,8 +70,14 @@ def field_name(field: str | None) -> str:
     key = field.strip().lower() if isinstance(field, str) else None
     if key in _FIELD_ALIASES:
         return _FIELD_ALIASES[key]
-    shown = field.strip() if isinstance(field, str) else field
-    raise FlopsheetError(f'field must be one of {", ".join(FIELDS)} (got "{shown}")', arg="field")
+    shown = field.strip()[:24] if isinstance(field, str) else field
+    raise FlopsheetError(f'field must be one of {_field_list()} (got "{shown}")', arg="field")
+
+
+def _field_list() -> str:
+    """The fields for a message, the peaks grouped ("fp32/tf32/bf16..._tflops") to keep it one short line."""
+    peaks = [f[: -len("_tflops")] for f in FIELDS if f.endswith("_tflops")]
+    return ", ".join(["/".join(peaks) + "_tflops"] + [f for f in FIELDS if not f.endswith("_tflops")])
 
 
 _field_name = field_name  # the old private name; handoff/twins.py imports it
@@ -135,7 +141,7 @@ def require(gpu: GPU, field: str, purpose: str) -> float:
             arg="gpu",
         )
     if field not in FIELDS:
-        raise FlopsheetError(f'field must be one of {", ".join(FIELDS)} (got "{field}")', arg="field")
+        raise FlopsheetError(f'field must be one of {_field_list()} (got "{field}")', arg="field")
     value = getattr(gpu, field)
     if value is None or isinstance(value, str):
         reason = missing_reason(gpu, field) if value in (None, "") else "not a number"

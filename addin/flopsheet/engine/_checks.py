@@ -149,11 +149,65 @@ def _implausible(what: str) -> Callable[[str, float], str]:
 
 POSITIVE = Rule("> 0", lo=0.0, lo_open=True)
 MODEL_SIZE = Rule(">= 1E+6 parameters", lo=PLAUSIBLE_MINIMUM, say=_implausible("model size"))
-TRAINING_TOKENS = Rule(">= 1E+6 tokens", lo=PLAUSIBLE_MINIMUM, say=_implausible("number of training tokens"))
 NONNEGATIVE = Rule(">= 0", lo=0.0)
 FRACTION = Rule("> 0 and <= 1", lo=0.0, lo_open=True, hi=1.0, hint=_percent_hint)
 WHOLE = Rule("a whole number >= 1", lo=1.0, whole=True, hint=_count_hint)
 WHOLE_OR_ZERO = Rule("a whole number >= 0", lo=0.0, whole=True, hint=_count_hint)
+
+
+# Money and time typed in the wrong unit give answers off by 1000x or 12x, not errors: an electricity
+# price in $/MWh, a GPU price in $k, months for years. Each rule below bounds its input to what is
+# plausible in the unit asked for (wide: a tenth of the cheapest and ten times the dearest figure
+# seen) and, outside, says what to type. Ranges, with what lies inside them:
+# - $/kWh 0.005-2: EIA industrial tariffs 0.06-0.19 (prices.csv); European peaks 2022 ~0.5-0.7.
+#   80 ($/MWh) and 0.00008 ($/Wh?) fall outside.
+# - $ per accelerator 100-1,000,000: an RTX 4090 ~$1,600, an H100 ~$27,500, a B200 ~$35,000;
+#   27.5 ($k) and 27,500,000 (x1000) fall outside; a whole rack's price (~$3M) does too.
+# - $ per GPU-hour 0.01-100: rentals ~$0.3 (consumer GPUs) to ~$10 (B200 on demand).
+# - years 1-10: hardware is written off over 3-6 years; 36 or 48 (months) fall outside.
+
+
+def _plausible(unit: str, lo: float, hi: float, advice: Callable[[float], str]) -> Callable[[str, float], str]:
+    def say(name: str, value: float) -> str:
+        if value <= 0:
+            return f"{name} must be > 0 {unit} (got {show(value)})"
+        return f"{name} {show(value)} is not a plausible {unit} (expected {show(lo)} to {show(hi)}); {advice(value)}"
+    return say
+
+
+def _money_rule(unit: str, lo: float, hi: float, advice: Callable[[float], str]) -> Rule:
+    return Rule(f"{unit} between {show(lo)} and {show(hi)}", lo=lo, hi=hi, say=_plausible(unit, lo, hi, advice))
+
+
+def _three(x: float) -> str:
+    return show(float(f"{x:.3g}"))
+
+
+USD_PER_KWH = _money_rule(
+    "$/kWh", 0.005, 2.0,
+    lambda v: (f"for {show(v)} $/MWh type {_three(v / 1000)}" if v > 2 else
+               f"electricity costs 0.03-0.30 $/kWh: for 80 $/MWh type 0.08; for {show(v)} $/Wh type {_three(v * 1000)}"))
+USD_PER_GPU = _money_rule(
+    "price in $ per GPU", 100.0, 1e6,
+    lambda v: (f"type the price in dollars, not thousands: for ${show(v)}k type {number_literal(v * 1000)} or "
+               f'"${show(v)}k"' if v < 100 else
+               f"type one GPU's price (an H100 is about 27,500), not a server's or a rack's, and in dollars"))
+USD_PER_GPU_HOUR = _money_rule(
+    "price in $ per GPU-hour", 0.01, 100.0,
+    lambda v: ("rentals are about 0.3-10 $ per GPU-hour: type one GPU's hourly price in dollars"
+               + (f" (for {show(v)} cents type {_three(v / 100)})" if v > 100 else "")))
+# Colocation / data-centre space and power, $ per kW of IT load a month: CBRE's H2 2024 North America
+# average asking rate 184.06 (250-500 kW); 0 leaves it out. A $/kW-year figure (x12) or $/MW falls outside.
+USD_PER_KW_MONTH = Rule("$ per kW-month between 0 and 2000", lo=0.0, hi=2000.0, say=lambda n, v: (
+    f"{n} must be >= 0 $ per kW-month (got {show(v)})" if v < 0 else
+    f"{n} {show(v)} is not a plausible $ per kW-month (expected 0 to 2000; colocation is about 100-300): "
+    f"for a price per kW-year type {_three(v / 12)}; for $ per MW-month type {_three(v / 1000)}"))
+# Cost of capital, a fraction a year (0.10 for 10%); 0 is straight-line write-off with no capital charge.
+RATE = Rule(">= 0 and <= 1 (a fraction a year: 0.10 for 10%)", lo=0.0, hi=1.0, hint=_percent_hint)
+YEARS = _money_rule(
+    "number of years", 1.0, 10.0,
+    lambda v: (f"type years, not months: for {show(v)} months type {_three(v / 12)}" if v > 10 else
+               "hardware is written off over 1-10 years (3-6 usual): type years"))
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,12 @@ here are the cited multiples that turn a GPU price and a TDP into a cluster's:
 
 from __future__ import annotations
 
+import numpy as np
 
-from flopsheet.engine._checks import FRACTION, NONNEGATIVE, POSITIVE, WHOLE, WHOLE_OR_ZERO, Rule, quantity
+from flopsheet.engine._checks import (
+    FRACTION, NONNEGATIVE, POSITIVE, RATE, USD_PER_GPU, USD_PER_GPU_HOUR, USD_PER_KW_MONTH, USD_PER_KWH, WHOLE,
+    WHOLE_OR_ZERO, YEARS, Rule, quantity,
+)
 from flopsheet.engine.inference import (
     DECODE_RULES, DEFAULT_ALLREDUCE_US, DEFAULT_BW_EFFICIENCY, FITS, LINK, _decode_ms, _prefill_s,
 )
@@ -41,7 +45,7 @@ SHARE = Rule(">= 0 and <= 1", lo=0.0, hi=1.0)
 _gpu_hours = gpu_hours.formula.fn
 
 
-@quantity(gpus=WHOLE, usd_per_gpu=POSITIVE, overhead=MULTIPLE)
+@quantity(gpus=WHOLE, usd_per_gpu=USD_PER_GPU, overhead=MULTIPLE)
 def cluster_capex(gpus, usd_per_gpu, overhead=CAPEX_OVERHEAD):
     """USD to buy a cluster: GPUs x price per GPU x overhead (servers and network, see module)."""
     return gpus * usd_per_gpu * overhead
@@ -53,7 +57,7 @@ def fleet_power_mw(gpus, tdp_w, pue=DEFAULT_PUE, server_factor=SERVER_POWER_FACT
     return gpus * tdp_w * server_factor * pue / 1e6
 
 
-@quantity(mw=NONNEGATIVE, usd_per_kwh=POSITIVE, hours=POSITIVE)
+@quantity(mw=NONNEGATIVE, usd_per_kwh=USD_PER_KWH, hours=POSITIVE)
 def energy_cost_usd(mw, usd_per_kwh, hours=HOURS_PER_YEAR):
     """USD of electricity: MW x 1000 kW/MW x hours x $/kWh (default hours: a year, 8760)."""
     return mw * 1000.0 * hours * usd_per_kwh
@@ -65,18 +69,38 @@ def _tco(usd_per_gpu, years, tdp_w, usd_per_kwh, overhead, pue, utilization, ser
     return (capex_per_hour + energy_per_hour) / utilization
 
 
-@quantity(usd_per_gpu=POSITIVE, years=POSITIVE, tdp_w=POSITIVE, usd_per_kwh=NONNEGATIVE, overhead=MULTIPLE,
-          pue=PUE, utilization=FRACTION, server_factor=MULTIPLE)
+def capital_recovery(rate, years):
+    """The share of a price paid back each year over `years` at cost of capital `rate`: the
+    annuity factor r / (1 - (1 + r)^-years) (Brealey, Myers & Allen, Principles of Corporate
+    Finance, the equivalent annual cost); 1 / years when rate is 0 (straight line)."""
+    if type(rate) is float and type(years) is float:  # the scalar path: plain floats
+        return rate / (1.0 - (1.0 + rate) ** -years) if rate > 0 else 1.0 / years
+    rate, years = np.asarray(rate, dtype=float), np.asarray(years, dtype=float)
+    r = np.where(rate > 0, rate, 1.0)  # a stand-in where the rate is 0 (that branch is not taken)
+    with np.errstate(all="ignore"):
+        return np.where(rate > 0, r / (1.0 - (1.0 + r) ** -years), 1.0 / years)
+
+
+@quantity(usd_per_gpu=USD_PER_GPU, years=YEARS, tdp_w=POSITIVE, usd_per_kwh=USD_PER_KWH, overhead=MULTIPLE,
+          pue=PUE, utilization=FRACTION, server_factor=MULTIPLE, cost_of_capital=RATE,
+          usd_per_kw_month=USD_PER_KW_MONTH)
 def gpu_tco_per_hour(usd_per_gpu, years, tdp_w, usd_per_kwh, overhead=CAPEX_OVERHEAD, pue=DEFAULT_PUE,
-                     utilization=1.0, server_factor=SERVER_POWER_FACTOR):
-    """USD per useful GPU-hour of owning a GPU: its share of the cluster's capex, straight-line
-    over `years`, plus its server's energy at the wall, divided by the share of hours it works.
-    The figure to set beside a rental price (Cottier et al. 2024's amortised hardware + energy)."""
-    return _tco(usd_per_gpu, years, tdp_w, usd_per_kwh, overhead, pue, utilization, server_factor)
+                     utilization=1.0, server_factor=SERVER_POWER_FACTOR, cost_of_capital=0.0, usd_per_kw_month=0.0):
+    """USD per useful GPU-hour of owning a GPU: its share of the cluster's capex over `years`
+    (straight line, or with a capital charge at `cost_of_capital`: the equivalent annual cost),
+    plus its server's energy at the wall, plus data-centre space and power at `usd_per_kw_month`
+    per kW of the server's power, divided by the share of hours it works. The figure to set
+    beside a rental price (Cottier et al. 2024's amortised hardware + energy, and a finance
+    team's capital charge and colocation)."""
+    capex_per_hour = usd_per_gpu * overhead * capital_recovery(cost_of_capital, years) / HOURS_PER_YEAR
+    kw = tdp_w * server_factor / 1000.0
+    energy_per_hour = kw * pue * usd_per_kwh
+    space_per_hour = kw * usd_per_kw_month * 12.0 / HOURS_PER_YEAR
+    return (capex_per_hour + energy_per_hour + space_per_hour) / utilization
 
 
-@quantity(flops=POSITIVE, peak_tflops=POSITIVE, usd_per_gpu=POSITIVE, tdp_w=POSITIVE, usd_per_kwh=NONNEGATIVE,
-          years=POSITIVE, mfu=FRACTION, overhead=MULTIPLE, pue=PUE, server_factor=MULTIPLE, goodput=FRACTION)
+@quantity(flops=POSITIVE, peak_tflops=POSITIVE, usd_per_gpu=USD_PER_GPU, tdp_w=POSITIVE, usd_per_kwh=USD_PER_KWH,
+          years=YEARS, mfu=FRACTION, overhead=MULTIPLE, pue=PUE, server_factor=MULTIPLE, goodput=FRACTION)
 def train_cost_amortised(flops, peak_tflops, usd_per_gpu, tdp_w, usd_per_kwh, years=DEFAULT_YEARS, mfu=DEFAULT_MFU,
                          overhead=CAPEX_OVERHEAD, pue=DEFAULT_PUE, server_factor=SERVER_POWER_FACTOR,
                          goodput=DEFAULT_GOODPUT):
@@ -111,7 +135,7 @@ def _cost_per_mtok(params, peak_tflops, bandwidth_tbs, usd_per_gpu_hour, output_
 DEFAULT_PROMPT_TOKENS = 1000.0  # the Inference sheet's chat prompt; the prefill's per-token cost barely moves with it
 
 
-@quantity(FITS, LINK, usd_per_gpu_hour=POSITIVE, output_share=SHARE, load=FRACTION, prompt_tokens=WHOLE,
+@quantity(FITS, LINK, usd_per_gpu_hour=USD_PER_GPU_HOUR, output_share=SHARE, load=FRACTION, prompt_tokens=WHOLE,
           attn_dim=WHOLE_OR_ZERO, **DECODE_RULES)
 def cost_per_mtok(params, peak_tflops, bandwidth_tbs, memory_gb, usd_per_gpu_hour, output_share=1.0, load=1.0,
                   batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=DEFAULT_BW_EFFICIENCY,

@@ -20,7 +20,9 @@ runs lost a third of their time; pass goodput 1 to count compute only (the seed 
 
 from __future__ import annotations
 
-from flopsheet.engine._checks import FRACTION, MODEL_SIZE, POSITIVE, TRAINING_TOKENS, WHOLE, Rule, ceil_whole, quantity
+from flopsheet.engine._checks import (
+    FRACTION, MODEL_SIZE, POSITIVE, USD_PER_GPU_HOUR, WHOLE, Rule, ceil_whole, quantity,
+)
 from flopsheet.errors import FlopsheetError
 
 DEFAULT_MFU = 0.40
@@ -29,8 +31,11 @@ SECONDS_PER_HOUR = 3600.0
 SECONDS_PER_DAY = 86400.0
 
 
+# Tokens may be few: 6N FLOPs per token (tokens = 1), or per step of a measured run, is a correct
+# use. The units trap (300 typed for 300B) is guarded where it is laid: model sizes (MODEL_SIZE)
+# and the template's tokens cells (data validation, >= 1E+6).
 @quantity(
-    params=MODEL_SIZE, tokens=TRAINING_TOKENS, flops_per_param_token=POSITIVE,
+    params=MODEL_SIZE, tokens=POSITIVE, flops_per_param_token=POSITIVE,
     layers=WHOLE, d_model=WHOLE, seq_len=WHOLE,
 )
 def train_flops(params, tokens, flops_per_param_token=6.0, layers=None, d_model=None, seq_len=None):
@@ -91,7 +96,7 @@ def gpus_needed(flops, peak_tflops, days, mfu=DEFAULT_MFU, goodput=DEFAULT_GOODP
     return ceil_whole(flops / (peak_tflops * 1e12 * mfu * goodput * SECONDS_PER_DAY) / days)
 
 
-@quantity(flops=POSITIVE, peak_tflops=POSITIVE, usd_per_gpu_hour=POSITIVE, mfu=FRACTION, goodput=FRACTION)
+@quantity(flops=POSITIVE, peak_tflops=POSITIVE, usd_per_gpu_hour=USD_PER_GPU_HOUR, mfu=FRACTION, goodput=FRACTION)
 def train_cost(flops, peak_tflops, usd_per_gpu_hour, mfu=DEFAULT_MFU, goodput=DEFAULT_GOODPUT):
     """USD: GPU-hours times the rental (or amortised ownership) price per GPU-hour."""
     return flops / (peak_tflops * 1e12 * mfu * goodput * SECONDS_PER_HOUR) * usd_per_gpu_hour

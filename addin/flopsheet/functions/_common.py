@@ -3,7 +3,12 @@
 Defaults are not written here: each function takes them from its engine formula's signature.
 """
 
+import numpy as np
+
+from flopsheet.errors import FlopsheetError
+from flopsheet.functions._inputs import EXCEL_ERRORS, control_free
 from flopsheet.functions._model import Arg
+from flopsheet.magnitudes import parse_num
 
 FLOPS = Arg("flops", "Compute in FLOPs, e.g. 3.15E+23 or \"3.15e23\"")
 PARAMS = Arg("params", "Parameters (active ones for mixture-of-experts), e.g. 175E+9 or \"175B\", or a catalog model "
@@ -25,7 +30,45 @@ MFU = Arg("mfu", "Model FLOPs utilization, a fraction in (0, 1]; default 0.40")
 PRECISION = Arg("precision", "Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32",
                 kind="precision", default="bf16")
 BATCH = Arg("batch", "Sequences decoded together, each getting one token per step; default 1")
+
+
+def bytes_per_weight(value) -> float:
+    """A bytes-per-weight argument: a number of bytes, or the name of the number format the weights
+    are stored in ("fp8" -> 1), which is what people type (WEIGHTS_GB("405B", "fp8")). TF32 is a
+    compute mode whose values are stored as FP32 (4 bytes); 4-bit formats' block scales are not
+    counted (NVFP4 adds 1 byte per 16 values)."""
+    if value is None:
+        return 2.0
+    if isinstance(value, (bool, np.bool_)):
+        raise FlopsheetError(f"bytes_per_param must be a number, not {str(bool(value)).upper()}", arg="bytes_per_param")
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return float(value)
+    if not isinstance(value, str):
+        raise FlopsheetError(f"bytes_per_param must be a number (got {type(value).__name__})", arg="bytes_per_param")
+    key = control_free(value, "bytes_per_param").strip().lower()
+    if not key:
+        return 2.0
+    if key in bytes_per_weight.choices:
+        return bytes_per_weight.choices[key]
+    if key.upper() in EXCEL_ERRORS:
+        raise FlopsheetError(f"bytes_per_param is {key.upper()} (an error value in the input)", arg="bytes_per_param")
+    try:
+        return parse_num(key, "bytes_per_param")
+    except FlopsheetError:
+        names = ", ".join(bytes_per_weight.choices)
+        raise FlopsheetError(f'bytes_per_param must be bytes per weight (2 for bf16) or a number format: {names} '
+                             f'(got "{value.strip()[:24]}")', arg="bytes_per_param") from None
+
+
+# the number formats weights are stored in -> bytes per weight (the twin's lookup table)
+bytes_per_weight.choices = {"fp32": 4.0, "tf32": 4.0, "bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0,
+                            "fp4": 0.5, "int4": 0.5}
+
 BYTES_PER_PARAM = Arg("bytes_per_param", "Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit")
+# WEIGHTS_GB's: the format's name as well ("fp8"), what people type for the memory of the weights
+WEIGHT_BYTES = Arg("bytes_per_param", "Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit; "
+                                      "or the format's name (\"fp8\", \"bf16\", \"fp4\")", kind="text", default=2.0,
+                   convert=bytes_per_weight)
 TP_GPUS = Arg("gpus", "GPUs in tensor parallel (bandwidth and peak add up); default 1")
 KV_GB = Arg("kv_gb", "KV cache read each step, in GB (see KV_CACHE_GB); default 0")
 ALLREDUCE_US = Arg("allreduce_us", "Latency of one tensor-parallel all-reduce in microseconds; default 8 (estimate, "

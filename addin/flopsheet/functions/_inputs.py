@@ -124,7 +124,8 @@ def numbers(value, name: str, default=REQUIRED) -> tuple[np.ndarray | None, np.n
 def texts(value, name: str, default=REQUIRED) -> tuple[np.ndarray, np.ndarray | None]:
     """A text argument (GPU name, precision, unit) -> (object array, errors or None).
 
-    Blank -> default; numbers are kept as floats (a GPU given as its peak TFLOPS).
+    Blank -> default; numbers are kept as floats (a GPU given as its peak TFLOPS), whole ones
+    included (xlwings Lite hands a whole number over as an int, classic xlwings as a float).
     """
     _check_rectangular(value, name)
     arr = to_object_array(value, name)
@@ -134,6 +135,8 @@ def texts(value, name: str, default=REQUIRED) -> tuple[np.ndarray, np.ndarray | 
             if default is REQUIRED:
                 return arr, np.array(f"{name} is required (it is blank)", dtype=object)
             arr = to_object_array(default, name)
+        elif type(v) is int:
+            arr = np.array(float(v), dtype=object)
         return arr, None
     out = np.empty(arr.shape, dtype=object)
     errors = None
@@ -146,6 +149,8 @@ def texts(value, name: str, default=REQUIRED) -> tuple[np.ndarray, np.ndarray | 
                 v = None
             else:
                 v = default
+        elif type(v) is int:
+            v = float(v)
         out[idx] = v
     return out, errors
 

@@ -17,8 +17,10 @@ import numpy as np
 
 from flopsheet import catalog, engine
 from flopsheet.catalog import prices
+from flopsheet.engine._checks import USD_PER_GPU as USD_PER_GPU_RULE
 from flopsheet.engine.economics import BLENDED_OUTPUT_SHARE
 from flopsheet.errors import FlopsheetError
+from flopsheet.exceltext import show_number
 from flopsheet.functions._common import (
     ALLREDUCE_US, BATCH, BW_EFFICIENCY, BYTES_PER_PARAM, FLOPS, GOODPUT, GPU, GPU_NAME, KV_GB, MFU, PRECISION,
     SERVED_PARAMS, TP_GPUS,
@@ -38,9 +40,9 @@ OVERHEAD = Arg("overhead", "Servers and network as a multiple of the GPUs' price
 PUE_ARG = Arg("pue", "Data-centre power usage effectiveness; default 1.2")
 SERVER_FACTOR = Arg("server_factor", "Server wall power per watt of GPU TDP; default 10200/5600 = 1.82 "
                                      "(DGX H100: 10.2 kW for 8 x 700 W GPUs)")
-USD_PER_GPU = Arg("usd_per_gpu", "Purchase price of one GPU in USD")
-USD_PER_KWH = Arg("usd_per_kwh", "Electricity price in USD per kWh")
-YEARS = Arg("years", "Years the hardware is written off over")
+USD_PER_GPU = Arg("usd_per_gpu", "Purchase price of one GPU in USD, 100 to 1,000,000 (27500 or \"$27,500\", not 27.5)")
+USD_PER_KWH = Arg("usd_per_kwh", "Electricity price in USD per kWh, 0.005 to 2 (for 80 $/MWh type 0.08)")
+YEARS = Arg("years", "Years the hardware is written off over, 1 to 10 (for 48 months type 4)")
 
 
 def output_share(kind) -> float:
@@ -63,7 +65,9 @@ def _gpu_name(gpu) -> str:
     """CLUSTER_CAPEX's gpu: a catalog name (text), checked even when the price is typed, so a
     boolean, a wildcard or a tab is refused as everywhere else (catalog.resolve)."""
     if not isinstance(gpu, str) or isinstance(gpu, bool):
-        raise FlopsheetError(f'gpu must be a GPU name such as "H100" (got {gpu!r})', arg="gpu")
+        number = isinstance(gpu, (int, float, np.integer, np.floating)) and not isinstance(gpu, (bool, np.bool_))
+        shown = show_number(gpu) if number else repr(gpu)  # a cell's 0 reads "0" from any Excel (Lite: int)
+        raise FlopsheetError(f'gpu must be a GPU name such as "H100" (got {shown})', arg="gpu")
     text = gpu.strip()
     if text.upper() in EXCEL_ERRORS:
         raise FlopsheetError(f"gpu is {text.upper()} (an error value in the input)", arg="gpu")
@@ -96,7 +100,8 @@ def _capex(**given):
             marks = np.frompyfunc(lambda x: x[4:] if isinstance(x, str) and x.startswith("#N/A ") else None, 1, 1)(filled)
             if marks.ndim and np.not_equal(marks, None).any():
                 why = np.asarray(marks, dtype=object)
-                filled = np.where(np.not_equal(marks, None), 1.0, filled)
+                # a stand-in inside the price's plausible range, so its own check stays quiet there
+                filled = np.where(np.not_equal(marks, None), USD_PER_GPU_RULE.lo, filled)
         given["usd_per_gpu"] = filled
         result, errors, scalar = evaluate(plain, **given)
         if why is not None and not scalar:
@@ -239,16 +244,30 @@ ENERGY_COST_USD = Function(
 
 _TCO = ("({usd_per_gpu}*{overhead}/({years}*8760)+{gpu:tdp_w}*{server_factor}*{pue}/1000*{usd_per_kwh})")
 
+# The capital charge: the equivalent annual cost's annuity factor, 1/years at a zero rate (the engine's
+# capital_recovery); colocation per kW of the server's power, 12 months over 8760 hours.
+_CRF = "IF({cost_of_capital}>0,{cost_of_capital}/(1-(1+{cost_of_capital})^(-{years})),1/{years})"
+_KW = "{gpu:tdp_w}*{server_factor}/1000"
+
 GPU_TCO_PER_HOUR = Function(
     name="GPU_TCO_PER_HOUR",
-    summary="USD per useful GPU-hour of owning a GPU: capex share over years plus its server's energy, over utilization.",
+    summary="USD per useful GPU-hour of owning a GPU: capex share over years (with a capital charge), its server's "
+            "energy and data-centre space, over utilization.",
     returns="USD/GPU-hour",
     args=(USD_PER_GPU, YEARS, GPU_NAME, USD_PER_KWH, OVERHEAD, PUE_ARG,
-          Arg("utilization", "Share of hours the GPU does paid work, in (0, 1]; default 1"), SERVER_FACTOR),
-    source=f"{_EPOCH}; {_DGX}",
+          Arg("utilization", "Share of hours the GPU does paid work, in (0, 1]; default 1"), SERVER_FACTOR,
+          Arg("cost_of_capital", "Cost of capital a year, 0.10 for 10%: capex recovered as an annuity over years; "
+                                 "default 0 (straight line, no capital charge; the template's CostOfCapital)"),
+          Arg("usd_per_kw_month", "Data-centre space and power (colocation) in USD per kW of server power a month; "
+                                  "default 0 (not counted; the template's ColoUsdPerKwMonth, CBRE 184.06)")),
+    source=(f"{_EPOCH}; {_DGX}; capital charge: equivalent annual cost (annuity factor r/(1-(1+r)^-years)); "
+            "colocation per kW-month: CBRE North America Data Center Trends H2 2024"),
     example=(27500, 4, "H100", 0.0872),
     formula=engine.gpu_tco_per_hour,
-    twin=_TCO + "/{utilization}",
+    twin=("({usd_per_gpu}*{overhead}*{step:crf}/8760+{step:kw}*{pue}*{usd_per_kwh}+{step:kw}*{usd_per_kw_month}*12"
+          "/8760)/{utilization}"),
+    twin_steps=(("crf", "share of the capex recovered a year (annuity at the cost of capital)", _CRF),
+                ("kw", "server power per GPU (kW)", _KW)),
 )
 
 TRAIN_COST_AMORTISED = Function(
@@ -256,7 +275,7 @@ TRAIN_COST_AMORTISED = Function(
     summary="USD to train on owned GPUs: GPU-hours x (amortised hardware + energy per GPU-hour), Epoch AI's method.",
     returns="USD",
     args=(FLOPS, GPU, USD_PER_GPU, USD_PER_KWH,
-          Arg("years", "Years the hardware is written off over; default 3.1 (Epoch AI's 0.14 orders of "
+          Arg("years", "Years the hardware is written off over, 1 to 10; default 3.1 (Epoch AI's 0.14 orders of "
                        "magnitude per year)"), MFU, OVERHEAD, PUE_ARG, PRECISION, SERVER_FACTOR, GOODPUT),
     source=f"{_EPOCH}; dense peak and TDP from the GPU's datasheet (catalog); {_DGX}",
     example=(3.15e23, "A100", 10000, 0.0872, 3.1, 0.462),
@@ -274,7 +293,8 @@ COST_PER_MTOK = Function(
     summary="USD per million tokens served on the serving model (MoE, tensor parallel): output at DECODE_MS' step, "
             "input at TTFT_SECONDS' prefill, at a GPU-hour price and load.",
     returns="USD/Mtok",
-    args=(SERVED_PARAMS, GPU_NAME, Arg("usd_per_gpu_hour", "Price of one GPU-hour in USD (rental, or GPU_TCO_PER_HOUR)"),
+    args=(SERVED_PARAMS, GPU_NAME, Arg("usd_per_gpu_hour", "Price of one GPU-hour in USD, 0.01 to 100 (rental, or "
+                                                 "GPU_TCO_PER_HOUR)"),
           Arg("kind", '"output" (default: decode), "input" (prefill), "blended" (3 input : 1 output) or an '
                       "output share in [0, 1]", kind="text", default="output", engine="output_share",
               convert=output_share),

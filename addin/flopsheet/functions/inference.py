@@ -12,7 +12,7 @@ from flopsheet import engine
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions._common import (
     ALLREDUCE_US, BATCH, BW_EFFICIENCY, BYTES_PER_PARAM, FLOPS, GPU, GPU_NAME, KV_GB, MFU, OPTIONAL_D_MODEL,
-    OPTIONAL_LAYERS, PARAMS, PRECISION, SERVED_PARAMS, TOTAL_PARAMS, TP_GPUS,
+    OPTIONAL_LAYERS, PARAMS, PRECISION, SERVED_PARAMS, TOTAL_PARAMS, TP_GPUS, WEIGHT_BYTES,
 )
 from flopsheet.functions._inputs import texts
 from flopsheet.functions._model import Arg, Function, declared_in, evaluate
@@ -192,7 +192,7 @@ WEIGHTS_GB = Function(
     name="WEIGHTS_GB",
     summary="Memory of the weights in GB (1e9 bytes); a model name counts all its weights (every expert).",
     returns="GB",
-    args=(TOTAL_PARAMS, BYTES_PER_PARAM),
+    args=(TOTAL_PARAMS, WEIGHT_BYTES),
     source="bytes per parameter of the number format (BF16 = 2)",
     example=("175B",),
     formula=engine.weights_gb,

@@ -96,8 +96,9 @@ TRAIN_COST = Function(
     name="TRAIN_COST",
     summary="Cost in USD of computing flops at a price per GPU-hour (blank: the catalog's dated price for the GPU).",
     returns="USD",
-    args=(FLOPS, GPU, Arg("usd_per_gpu_hour", "Price of one GPU-hour in USD (rental or amortised); optional: blank is the "
-                          "catalog's price for the GPU, GPU_SPEC(gpu, \"usd_per_gpu_hour\"), whose source and date "
+    args=(FLOPS, GPU, Arg("usd_per_gpu_hour", "Price of one GPU-hour in USD, 0.01 to 100 (rental or amortised); "
+                          "optional: blank is the catalog's price for the GPU, GPU_SPEC(gpu, \"usd_per_gpu_hour\"), "
+                          "whose source and date "
                           "GPU_SPEC(gpu, \"price_source\") and GPU_SPEC(gpu, \"price_date\") show",
                           default=None, fallback="usd_per_gpu_hour"), MFU, PRECISION, GOODPUT),
     source=_PEAK,

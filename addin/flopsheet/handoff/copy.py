@@ -70,9 +70,11 @@ def _write(zin: zipfile.ZipFile, job: Job, out: Path, values=None) -> None:
                 zinfo.compress_type = zipfile.ZIP_DEFLATED
                 zinfo.external_attr = info.external_attr
                 zout.writestr(zinfo, data)
-        added = dict(job.extra)
+        strict = _is_strict(zin, job)
+        added = {name: _strict(data) if strict and isinstance(data, bytes) else data
+                 for name, data in job.extra.items()}
         for title, sheet_xml in job.new_sheets:
-            added[new_sheet_part(job, title)] = sheet_xml
+            added[new_sheet_part(job, title)] = _strict(sheet_xml) if strict else sheet_xml
         for name, data in added.items():
             if callable(data):  # the Workings sheet: written as it is made (handoff.workings)
                 zinfo = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
@@ -86,6 +88,28 @@ def _write(zin: zipfile.ZipFile, job: Job, out: Path, values=None) -> None:
     job.report.rewritten = sorted(set(parts) | set(streamed))
     job.report.removed = sorted(job.removed)
     job.report.added = sorted(added)
+
+
+# Transitional namespaces and their Strict twins (ECMA-376 Part 1, 2016, annex A): the sheets the
+# copy adds are written in the workbook's own conformance class.
+_STRICT = ((b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
+           (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+            b"http://purl.oclc.org/ooxml/officeDocument/relationships"))
+
+
+def _is_strict(zin: zipfile.ZipFile, job: Job) -> bool:
+    return _STRICT[0][1] in zin.read(job.pkg.workbook)[:4096]
+
+
+def _strict(sheet_xml):
+    def convert(data: bytes) -> bytes:
+        for transitional, strict in _STRICT:
+            data = data.replace(transitional, strict)
+        return data
+
+    if callable(sheet_xml):  # the Workings sheet, written as it is made
+        return lambda values: (convert(piece) for piece in sheet_xml(values))
+    return convert(sheet_xml)
 
 
 def handoff(src, dst, *, force: bool = False, recalc: bool = False, warn=None, progress=None,
@@ -113,6 +137,7 @@ def handoff(src, dst, *, force: bool = False, recalc: bool = False, warn=None, p
         if progress:
             progress("translating formulas")
         formulacells.translate(job)
+        removals.report_losses(job)
         if template_lang:
             copytext.reword(job, template_lang)
         gputable.gpus(job)
@@ -137,7 +162,10 @@ def handoff(src, dst, *, force: bool = False, recalc: bool = False, warn=None, p
                 progress("writing the copy")
             _write(zin, job, tmp)
             if recalc:
-                _recalculated(zin, job, tmp, progress)
+                try:
+                    _recalculated(zin, job, tmp, progress)
+                except FlopsheetError as e:  # it names the temporary file: say what the user gave
+                    raise FlopsheetError(str(e).replace(str(tmp), f"the copy of {src.name}"), e.arg) from None
             touched = set(rep.rewritten) | set(rep.removed)
             lost = carry.losses(carry.inventory(src, touched), carry.inventory(tmp, touched), job.expected)
             if lost:

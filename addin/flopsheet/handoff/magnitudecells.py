@@ -15,7 +15,7 @@ from flopsheet.magnitudes import STARTS_LIKE_NUMBER, Parts, parse_parts
 
 
 # Thousands separators in a format divide by 1,000 each (ECMA-376 Part 1, 18.8.31 numFmt).
-_POWERS = {"K": 1, "M": 2, "B": 3, "G": 3, "T": 4, "P": 5, "E": 6}
+_POWERS = {"K": 1, "M": 2, "B": 3, "G": 3, "T": 4, "P": 5, "E": 6, "BN": 3, "TN": 4, "MM": 2, "MN": 2}
 
 
 def number_format(parts: Parts) -> str | None:
@@ -24,11 +24,14 @@ def number_format(parts: Parts) -> str | None:
     if parts.exponent or parts.suffix not in ("", "%", *_POWERS):
         return None
     digits = ("#,##0" if parts.grouped else "0") + ("." + "0" * parts.decimals if parts.decimals else "")
+    if parts.currency:
+        digits = '"$"' + digits
     if parts.suffix == "%":
         return digits + "%"
     if parts.suffix:
-        return digits + "," * _POWERS[parts.suffix] + f'"{parts.suffix}"'
-    return digits if parts.grouped else None
+        shown = parts.suffix.lower() if len(parts.suffix) == 2 else parts.suffix  # "70bn" as typed
+        return digits + "," * _POWERS[parts.suffix] + f'"{shown}"'
+    return digits if parts.grouped or parts.currency else None
 
 
 def magnitude_format(text: str) -> str | None:

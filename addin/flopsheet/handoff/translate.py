@@ -96,7 +96,7 @@ SPILL_MARK = "__flopsheet_spill__"
 _STRING_OR_SPILL = re.compile(r'"(?:[^"]|"")*"|(\$?[A-Za-z]{1,3}\$?[0-9]{1,7})#')
 
 
-_STRINGS = re.compile(r'"(?:[^"]|"")*"')
+_STRINGS = re.compile(r'"(?:[^"]|"")*"|\'(?:[^\']|\'\')*\'')  # string literals and quoted sheet names
 
 
 def _spill_marked(formula: str) -> str:
@@ -356,8 +356,10 @@ class Translator:
             if self._hoister is not None:
                 res.helpers = self._hoister.helpers
             self._hoister = None
+        if res.value_set or not isinstance(res.text, str):
+            return res
         res.text = spill_unmarked(res.text)
-        if not res.value_set and CALL_NAMES.search(_STRINGS.sub('""', res.text)):
+        if CALL_NAMES.search(_STRINGS.sub('""', res.text)):
             # a call where the grammar is bent (X:GPU_DAYS(...), a range operator before a call)
             raise Untranslatable("a flopsheet call stands where the translator does not read it")
         return res

@@ -243,6 +243,7 @@ class _Value:
     check: str | None = None  # the guard test, when not the engine rule's
     label: str | None = None  # cell mode: a quantity for the Workings sheet (handoff.workings)
     maybe: bool = False  # cell mode: a plain reference, hoisted only when the formula is long
+    numeric: bool = False  # a number or an error by construction (no boolean): its guard tests bounds only
 
 
 def plain_text_test(x: str) -> str:
@@ -389,10 +390,19 @@ class _Call:
             return _Value(number(x), x)
         choices = getattr(a.convert, "choices", None)  # the names a converter knows -> their numbers
         if choices:
+            # a number as it is; TRUE/FALSE and a name with a wildcard (which VLOOKUP would match:
+            # "fp*" -> fp32) refused, as Python refuses them (the checked cell, or the formula's guard);
+            # blank: the default's number
             t = e.text
+            if self.hoist:
+                t = self._checked_name(t, a.name)
+            else:
+                self.text_tests[f"NOT(ISLOGICAL({t}))"] = None
+                self.text_tests[plain_text_test(t)] = None
             table = "{" + ";".join(f"{text(k)},{number(v)}" for k, v in choices.items()) + "}"
-            return _Value(f'IF(ISNUMBER({t}),{t},VLOOKUP(IF(TRIM({t})="",{text(a.default)},TRIM({t})),{table},2,FALSE))',
-                          runtime=True, label=f"{a.name} used (a number, or a name's number)")
+            default = number(a.convert(a.default))
+            return _Value(f'IF(ISNUMBER({t}),{t},IF(TRIM({t})="",{default},VLOOKUP(TRIM({t}),{table},2,FALSE)))',
+                          runtime=True, numeric=True, label=f"{a.name} used (a number, or a name's number)")
         if a.convert is not None:
             raise Untranslatable(f"{a.name} must be typed in the formula (a cell reference cannot be converted)")
         return _Value(f'({e.text}&"")')
@@ -773,7 +783,7 @@ class _Call:
                 pairs.append((v, _maker(v.check)))
             elif v.runtime:
                 # A nested call's result is a number or an error: its bounds are enough.
-                number_only = self._is_call(param)
+                number_only = self._is_call(param) or v.numeric
 
                 def make(x, rule=rule, number_only=number_only, optional=v.optional):
                     x = paren(x)

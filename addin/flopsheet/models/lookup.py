@@ -86,7 +86,7 @@ def names() -> list[str]:
 
 
 @functools.lru_cache(maxsize=1024)
-def _suggest(key: str, numbers: tuple[str, ...]) -> tuple[str, ...]:
+def _suggest(key: str, numbers: tuple[str, ...], sizes: tuple[str, ...] = ()) -> tuple[str, ...]:
     """Names to suggest for an unknown key: same numbers, closest spelling (at most two rows)."""
     index, label_numbers = _index()
     if not numbers:
@@ -94,12 +94,41 @@ def _suggest(key: str, numbers: tuple[str, ...]) -> tuple[str, ...]:
     stem = _stem(key)
     candidates = [k for k, n in label_numbers.items()
                   if n == numbers and difflib.SequenceMatcher(None, stem, _stem(k)).ratio() >= 0.6]
-    close = difflib.get_close_matches(key, candidates, n=4, cutoff=0.6)
+    if not candidates and sizes:
+        # Family and size, the version refined: "llama 3 405b" -> Llama 3.1 405B, "Qwen3-235B" ->
+        # Qwen3 235B-A22B. Every typed number is in the label, in order, the same or a version it
+        # starts ("a3" of "a3.1"); the label may say more (an active size), never another size:
+        # the typed sizes are the row's, its total first ("8B" is not Mixtral 8x7B).
+        candidates = [k for k, n in label_numbers.items() if _carries(numbers, n)
+                      and _sizes(index[k].name)[: len(sizes)] == sizes
+                      and difflib.SequenceMatcher(None, stem, _stem(k)).ratio() >= 0.6]
+    close = difflib.get_close_matches(key, candidates, n=4, cutoff=0.3)
     out: list[str] = []
     for k in close:
         if index[k].name not in out:
             out.append(index[k].name)
     return tuple(out[:2])
+
+
+_SIZE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*b(?![a-z])", re.IGNORECASE)
+
+
+def _sizes(text: str) -> tuple[str, ...]:
+    """The sizes in billions a name states, in order ("235", "22" for "Qwen3 235B-A22B"): without
+    one a family alone would suggest every size."""
+    return tuple(m.group(1) for m in _SIZE.finditer(_strip_org(text)))
+
+
+def _carries(typed: tuple[str, ...], label: tuple[str, ...]) -> bool:
+    """Every typed number in `label`, in order: the same, or a version it starts ("a3" -> "a3.1")."""
+    i = 0
+    for t in typed:
+        while i < len(label) and not (label[i] == t or label[i].startswith(t + ".")):
+            i += 1
+        if i == len(label):
+            return False
+        i += 1
+    return True
 
 
 @functools.lru_cache(maxsize=4096)
@@ -111,7 +140,7 @@ def _by_text(name: str) -> Model | str:
     found = _index()[0].get(key)
     if found is not None:
         return found
-    close = _suggest(key, _numbers(shown))
+    close = _suggest(key, _numbers(shown), _sizes(shown))
     if close:
         return f'unknown model "{shown}"; did you mean ' + " or ".join(f'"{c}"' for c in close) + "?"
     return f'unknown model "{shown}"; see MODEL_NAMES() for the catalog'

@@ -55,6 +55,16 @@ def assumptions() -> tuple[Assumption, ...]:
         Assumption("DefaultPrecision", "Precision when a scenario leaves it blank",
                    _default("GPU_DAYS", "precision"), "", None,
                    "The functions' default: BF16, the format large models train in", arg="precision"),
+        Assumption("CostOfCapital", "Cost of capital a year, for owning GPUs (capex recovered as an annuity)",
+                   0.10, "fraction/year", st.PCT,
+                   "ESTIMATE: the low end of the 10-17% a year (SOFR + 500-700 bp) that GPU-backed loans cost, "
+                   "USD.AI / gpuloans.com, 2025-12-15, https://www.gpuloans.com/blog/gpu-financing-private-credit-"
+                   "vs-banks; a hyperscaler's own cost of capital is lower: type yours"),
+        Assumption("ColoUsdPerKwMonth", "Data-centre space and power (colocation), per kW of server power a month",
+                   184.06, "USD/kW-month", st.USD,
+                   "CBRE, North America Data Center Trends H2 2024 (2025-02-26): average monthly asking rate for a "
+                   "250-500 kW requirement across primary markets, $184.06 per kW, "
+                   "https://www.cbre.com/insights/reports/north-america-data-center-trends-h2-2024"),
         Assumption("SecondsPerDay", "Seconds in a day", SECONDS_PER_DAY, "s", st.WHOLE, "24 x 3600"),
         Assumption("DaysPerMonth", "Days in the seed's 'one month'", 30.0, "days", st.WHOLE,
                    "The seed report's H100 example uses 30 days"),

@@ -56,8 +56,8 @@ TRAINING = (
         note="Mixture-of-experts: use ACTIVE parameters. The report (arXiv 2412.19437) states 2.788M "
              "H800 GPU-hours, $5.576M at $2/GPU-hour; MFU 0.33 of the dense BF16 peak reproduces it "
              "(GEMMs ran in FP8). 0.33 is whole-run utilisation (IMPLIED_MFU), downtime included, so "
-             "goodput is 1 here.",
-        goodput=1.0),
+             "goodput is 1 here. Price: the report's $2/GPU-hour assumption (typed: it is not the default basis).",
+        goodput=1.0, usd_per_gpu_hour=2.0),
 )
 BLANK_TRAINING_ROWS = 25  # pre-formatted rows for new scenarios; the chart covers them
 

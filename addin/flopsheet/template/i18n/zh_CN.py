@@ -31,10 +31,18 @@ STRINGS = {
         "4. 按 Alt+F8 运行 ImportPythonUDFs（若已安装 xlwings 加载项：xlwings 选项卡 > Import Functions）。",
     "5. Press Ctrl+Alt+F9 to recalculate: the status cell shows the version. Save (keep the .xlsm format).":
         "5. 按 Ctrl+Alt+F9 重新计算：状态单元格会显示版本号。保存（保持 .xlsm 格式）。",
-    "The xlwings.conf sheet tells xlwings to load flopsheet.udfs; leave it in place. The functions need Excel for Windows: on macOS, Excel on the web, LibreOffice or Google Sheets the cells show #NAME?.":
-        "xlwings.conf 工作表告诉 xlwings 加载 flopsheet.udfs，请保留它。这些函数需要 Windows 版 Excel：在 macOS、网页版 Excel、LibreOffice 或 Google 表格中，单元格会显示 #NAME?。",
-    "Numbers may also be typed as text magnitudes: \"175B\", \"1.4T\", \"2.53万\", \"3.5亿\", \"46.2%\". Without the add-in (macOS, LibreOffice, Google Sheets) open flopsheet.xlsx, the hand-off copy.":
-        "数字也可以按文本量级输入：\"175B\"、\"1.4T\"、\"2.53万\"、\"3.5亿\"、\"46.2%\"。没有加载项时（macOS、LibreOffice、Google 表格），请打开交接副本 flopsheet.xlsx。",
+    "The xlwings.conf sheet tells xlwings to load flopsheet.udfs; leave it in place. This add-in needs Excel for Windows: elsewhere the cells show #NAME? (on macOS and Excel on the web, xlwings Lite gives the same functions: see above).":
+        "xlwings.conf 工作表告诉 xlwings 加载 flopsheet.udfs，请保留它。此加载项需要 Windows 版 Excel：在其他环境中单元格会显示 #NAME?（在 macOS 版和网页版 Excel 中，xlwings Lite 提供相同的函数：见上文）。",
+    "Which file to use where":
+        "哪种环境用哪个文件",
+    "Excel for Windows with Python installed: flopsheet.xlsm, the template with the Windows add-in (xlwings); its Start sheet says how to switch the functions on.":
+        "装有 Python 的 Windows 版 Excel：flopsheet.xlsm，即带 Windows 加载项（xlwings）的模板；其 Start 工作表说明如何启用函数。",
+    "Excel on macOS, Excel on the web, or Windows without Python: xlwings Lite, the free xlwings add-in from Excel's add-in store (Home > Add-ins > xlwings). Paste flopsheet's main.py and requirements.txt (written by flopsheet lite; workbook/lite/ in the repository) into its editor and restart it: the same functions (=GPU_DAYS(...)) then work in your workbooks.":
+        "macOS 版 Excel、网页版 Excel，或未安装 Python 的 Windows：使用 xlwings Lite，即 Excel 加载项商店中免费的 xlwings 加载项（开始 > 加载项 > xlwings）。把 flopsheet 的 main.py 和 requirements.txt（由 flopsheet lite 生成；仓库中的 workbook/lite/）粘贴到它的编辑器中并重启：相同的函数（=GPU_DAYS(...)）即可在你的工作簿中使用。",
+    "No add-in at all (finance, LibreOffice, Google Sheets): flopsheet.xlsx, the hand-off copy: the same figures as native Excel formulas.":
+        "完全不用加载项（财务、LibreOffice、Google 表格）：flopsheet.xlsx，即交接副本：相同的数值，全部是原生 Excel 公式。",
+    "Numbers may also be typed as text magnitudes: \"175B\", \"1.4T\", \"2.53万\", \"3.5亿\", \"46.2%\". Without an add-in (LibreOffice, Google Sheets) open flopsheet.xlsx, the hand-off copy.":
+        "数字也可以按文本量级输入：\"175B\"、\"1.4T\"、\"2.53万\"、\"3.5亿\"、\"46.2%\"。没有加载项时（LibreOffice、Google 表格），请打开交接副本 flopsheet.xlsx。",
     "Global assumptions (defined names used by the formulas)":
         "全局假设（公式使用的定义名称）",
     "Name":
@@ -77,6 +85,18 @@ STRINGS = {
         "请选择",
     "s":
         "秒",
+    "Cost of capital a year, for owning GPUs (capex recovered as an annuity)":
+        "持有 GPU 的年资本成本（资本支出按年金回收）",
+    "Data-centre space and power (colocation), per kW of server power a month":
+        "数据中心空间与电力（托管），每千瓦服务器功率每月",
+    "ESTIMATE: the low end of the 10-17% a year (SOFR + 500-700 bp) that GPU-backed loans cost, USD.AI / gpuloans.com, 2025-12-15, https://www.gpuloans.com/blog/gpu-financing-private-credit-vs-banks; a hyperscaler's own cost of capital is lower: type yours":
+        "估计值：以 GPU 为抵押的贷款年成本 10–17%（SOFR + 500–700 个基点）的下限，USD.AI / gpuloans.com，2025-12-15，https://www.gpuloans.com/blog/gpu-financing-private-credit-vs-banks；超大规模云厂商自身的资本成本更低：请填写您的数值",
+    "CBRE, North America Data Center Trends H2 2024 (2025-02-26): average monthly asking rate for a 250-500 kW requirement across primary markets, $184.06 per kW, https://www.cbre.com/insights/reports/north-america-data-center-trends-h2-2024":
+        "CBRE《北美数据中心趋势 2024 下半年》（2025-02-26）：主要市场 250–500 千瓦需求的平均月度要价，每千瓦 184.06 美元，https://www.cbre.com/insights/reports/north-america-data-center-trends-h2-2024",
+    "fraction/year":
+        "比例/年",
+    "USD/kW-month":
+        "美元/千瓦·月",
     "Seconds in a day":
         "一天的秒数",
     "24 x 3600":
@@ -471,10 +491,20 @@ STRINGS = {
         "MFU 是比例：40% 请输入 0.4 或 40%",
     "Params is the count itself: for 70B type 7E+10 (below 1E+6 is not a model size)":
         "参数量填写数量本身：700 亿请输入 7E+10（小于 1E+6 不是模型规模）",
+    "Tokens is the count itself: for 300B type 3E+11 (below 1E+6 is not a training run)":
+        "词元数填写数量本身：3000 亿请输入 3E+11（小于 1E+6 不是一次训练）",
     "GPUs is a whole number such as 1024":
         "GPU 数为整数，如 1024",
     "Must be a positive number":
         "必须是正数",
+    "One GPU's price in dollars, 100 to 1,000,000: for $27.5k type 27500":
+        "单个 GPU 的价格（美元），100 至 1,000,000：2.75 万美元请输入 27500",
+    "One GPU-hour's price in dollars, 0.01 to 100: for 250 cents type 2.5":
+        "每 GPU·小时的价格（美元），0.01 至 100：250 美分请输入 2.5",
+    "Electricity in $/kWh, 0.005 to 2: for 80 $/MWh type 0.08":
+        "电价（美元/千瓦时），0.005 至 2：80 美元/兆瓦时请输入 0.08",
+    "Years, 1 to 10: for 48 months type 4":
+        "年数，1 至 10：48 个月请输入 4",
     "GPU-days by scenario (log scale)":
         "各情景的 GPU·天（对数刻度）",
     "Inputs are yellow. Function cells show #NAME? until the add-in is on (see Start). Memory and bandwidth come from the add-in's built-in catalog by GPU name; peaks from the GPUs sheet.":
@@ -947,8 +977,8 @@ STRINGS = {
         "原始报告第 1-3 行：6 × 1750 亿 × 3000 亿，按 A100 的 312 TFLOPS 的 46.2% 计。46.2% 是 PaLM 540B 在 TPU v4 上的 MFU（Chowdhery 等 2022），不是 A100 的实测值；GPT-3 本身在 V100 上训练。2 美元/GPU·小时：MosaicML 的 A100 租用假设。goodput 取 1：原始报告忽略停机时间。",
     "Seed rows 9-11 at H100's DENSE fp16 peak (989.5 TFLOPS), the rate training can use: twice the seed's GPU count. Tokens come from the Multimodal sheet. Goodput 1, as the seed.":
         "原始报告第 9-11 行，按 H100 的稠密 fp16 峰值（989.5 TFLOPS），即训练实际可用的速率：所需 GPU 数是原始报告的两倍。词元数取自 Multimodal 工作表。goodput 取 1，与原始报告相同。",
-    "Mixture-of-experts: use ACTIVE parameters. The report (arXiv 2412.19437) states 2.788M H800 GPU-hours, $5.576M at $2/GPU-hour; MFU 0.33 of the dense BF16 peak reproduces it (GEMMs ran in FP8). 0.33 is whole-run utilisation (IMPLIED_MFU), downtime included, so goodput is 1 here.":
-        "混合专家模型：用激活参数量。报告（arXiv 2412.19437）给出 278.8 万 H800 GPU·小时，按 2 美元/GPU·小时计为 557.6 万美元；按稠密 BF16 峰值的 0.33 MFU 可复现（GEMM 以 FP8 运行）。0.33 是含停机时间的全程利用率（IMPLIED_MFU），因此这里 goodput 取 1。",
+    "Mixture-of-experts: use ACTIVE parameters. The report (arXiv 2412.19437) states 2.788M H800 GPU-hours, $5.576M at $2/GPU-hour; MFU 0.33 of the dense BF16 peak reproduces it (GEMMs ran in FP8). 0.33 is whole-run utilisation (IMPLIED_MFU), downtime included, so goodput is 1 here. Price: the report's $2/GPU-hour assumption (typed: it is not the default basis).":
+        "混合专家模型：用激活参数量。报告（arXiv 2412.19437）给出 278.8 万 H800 GPU·小时，按 2 美元/GPU·小时计为 557.6 万美元；按稠密 BF16 峰值的 0.33 MFU 可复现（GEMM 以 FP8 运行）。0.33 是含停机时间的全程利用率（IMPLIED_MFU），因此这里 goodput 取 1。价格：报告假设的 2 美元/GPU·小时（直接填写：它不是默认价的口径）。",
     "Goodput is a fraction: type 0.85 or 85% for 85%":
         "goodput 是比例：85% 请输入 0.85 或 85%",
     # Economics sheet and the money functions (issue 14): finance vocabulary
@@ -966,8 +996,8 @@ STRINGS = {
         'mw 兆瓦在 hours 小时内的电费（美元；默认一年，即 8760 小时）。',
     'USD/GPU-hour':
         '美元/GPU·小时',
-    "USD per useful GPU-hour of owning a GPU: capex share over years plus its server's energy, over utilization.":
-        '自有一块 GPU 每个有效 GPU·小时的成本（美元）：按年限分摊的资本支出加上其服务器的电费，再除以利用率。',
+    "USD per useful GPU-hour of owning a GPU: capex share over years (with a capital charge), its server's energy and data-centre space, over utilization.":
+        '自有一块 GPU 每个有效 GPU·小时的成本（美元）：按年限分摊的资本支出（含资本成本）、其服务器的电费与数据中心空间，再除以利用率。',
     "USD to train on owned GPUs: GPU-hours x (amortised hardware + energy per GPU-hour), Epoch AI's method.":
         '在自有 GPU 上训练的成本（美元）：GPU·小时 ×（每 GPU·小时的硬件摊销 + 电费），即 Epoch AI 的方法。',
     'USD/Mtok':
@@ -1000,6 +1030,10 @@ STRINGS = {
         '美元/块 GPU',
     'rental on demand':
         '按需租用价',
+    'rental default':
+        '默认租用价',
+    'rental spot':
+        '竞价租用价',
     'rental reserved':
         '预留租用价',
     'rental assumption':
@@ -1052,8 +1086,8 @@ STRINGS = {
         '利用率（计费小时 / 全部小时）',
     'Owning one GPU-hour (TCO)':
         '自有 GPU 每小时总拥有成本（TCO）',
-    'GPU_TCO_PER_HOUR: capex share + energy, per useful hour; set beside the rentals above':
-        'GPU_TCO_PER_HOUR：资本支出分摊 + 电费，按有效小时计；可与上方租用价对照',
+    'GPU_TCO_PER_HOUR: capex with a capital charge (CostOfCapital) + energy + colocation (ColoUsdPerKwMonth), per useful hour; set beside the rentals above':
+        'GPU_TCO_PER_HOUR：含资本成本的资本支出（CostOfCapital）+ 电费 + 托管费（ColoUsdPerKwMonth），按有效小时计；可与上方租用价对照',
     "3. Serving P&L: {name} (the Inference sheet's service)":
         '3. 服务损益：{name}（推理工作表中的服务）',
     'Llama 3.1 70B chat service':
@@ -1144,8 +1178,8 @@ STRINGS = {
         '5. 敏感性分析：“{name}”的租用训练成本（美元），按 MFU 和 GPU·小时价格',
     'MFU (down) by price per GPU-hour (across)':
         'MFU（纵向）× 每 GPU·小时价格（横向）',
-    'Prices: $1.50-$2.50 round figures, $3.78 Lambda on-demand, $4.92 AWS Capacity Blocks (price table). Yellow MFU cells can be edited.':
-        '价格：1.50–2.50 美元为整数参考值，3.78 美元为 Lambda 按需价，4.92 美元为 AWS Capacity Blocks（价格表）。黄色 MFU 单元格可编辑。',
+    'Prices: $1.50-$2.50 round figures, $2.90 the default (Spheron on-demand), $4.92 AWS Capacity Blocks (price table). Yellow MFU cells can be edited.':
+        '价格：1.50–2.50 美元为整数参考值，2.90 美元为默认价（Spheron 按需价），4.92 美元为 AWS Capacity Blocks（价格表）。黄色 MFU 单元格可编辑。',
     'Training cost (USD) by MFU, one line per GPU-hour price':
         '训练成本（美元）随 MFU 变化，每条线对应一个 GPU·小时价格',
     "USD per million tokens served on the serving model (MoE, tensor parallel): output at DECODE_MS' step, input at TTFT_SECONDS' prefill, at a GPU-hour price and load.":
@@ -1336,6 +1370,8 @@ STRINGS = {
 # Defined names that stay as written: formulas use them verbatim.
 SAME = frozenset({
     "BwEfficiency",
+    "ColoUsdPerKwMonth",
+    "CostOfCapital",
     "DaysPerMonth",
     "DefaultGoodput",
     "DefaultMFU",

@@ -78,6 +78,8 @@ FIXED = {
     "KV heads each GPU holds a copy of (1 for MLA)": "每张 GPU 各存一份的 KV 头数（MLA 为 1）",
     "token-layers the cache holds": "缓存保存的词元 × 层数",
     "tokens per unit used": "所用的每单位词元数",
+    "share of the capex recovered a year (annuity at the cost of capital)": "每年回收的资本支出比例（按资本成本计的年金）",
+    "server power per GPU (kW)": "每张 GPU 的服务器功率（千瓦）",
 }
 
 PATTERNS = [

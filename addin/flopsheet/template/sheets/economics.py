@@ -17,11 +17,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from flopsheet import placeholders
 from flopsheet import catalog
 from flopsheet.catalog import prices
+from flopsheet.engine._checks import USD_PER_GPU, USD_PER_GPU_HOUR, USD_PER_KWH, YEARS
 from flopsheet.engine.economics import CAPEX_OVERHEAD, DEFAULT_YEARS
 from flopsheet.template import i18n
 from flopsheet.template import scenarios as sc
 from flopsheet.template import styles as st
-from flopsheet.template.layout import GPU_LIST, GPUS, INFERENCE, TRAINING, Block, Ctx, finish, quoted, validate_list, widths
+from flopsheet.template.layout import (
+    GPU_LIST, GPUS, INFERENCE, TRAINING, Block, Ctx, finish, quoted, validate_list, validate_number, widths,
+)
 from flopsheet.template.sheets import training as tr
 
 USD_B = '$#,##0.0,,,"B"'  # 30799612800 -> $30.8B
@@ -100,6 +103,25 @@ class Rows:
                       "Source / note")
 
 
+# Money and years typed in a wrong unit (80 $/MWh, $27.5k, 48 months) are refused at the cell, with
+# the functions' own plausible ranges (engine/_checks.py), so the sheet and the add-in agree.
+MONEY_MESSAGES = {
+    "purchase": (USD_PER_GPU, "One GPU's price in dollars, 100 to 1,000,000: for $27.5k type 27500"),
+    "rental": (USD_PER_GPU_HOUR, "One GPU-hour's price in dollars, 0.01 to 100: for 250 cents type 2.5"),
+    "electricity": (USD_PER_KWH, "Electricity in $/kWh, 0.005 to 2: for 80 $/MWh type 0.08"),
+    "years": (YEARS, "Years, 1 to 10: for 48 months type 4"),
+}
+
+
+def _validate_money(ws: Worksheet, cells: str, kind: str) -> None:
+    rule, message = MONEY_MESSAGES[kind]
+    validate_number(ws, cells, _bound(rule.lo), _bound(rule.hi), message)
+
+
+def _bound(x: float) -> str:
+    return repr(x) if x != int(x) else str(int(x))
+
+
 def _price_table(rows: Rows, b: Block) -> None:
     """The price table as dated, sourced inputs (prices.csv): each row's base, low and high."""
     b.section("1. Prices in use (the price table: dated, primary source per row; estimates marked)")
@@ -113,6 +135,8 @@ def _price_table(rows: Rows, b: Block) -> None:
         key = f"price_{i}"
         rows.input(key, label, unit, fmt, p.usd, p.low, p.high, f"{est}{p.date}, {p.source}", style=st.DATA,
                    translate_note=False, translate_label=False)
+        kind = p.kind if p.kind in ("purchase", "electricity") else "rental"
+        _validate_money(rows.ws, f"B{rows.b.row - 1}:D{rows.b.row - 1}", kind)
     b.note("Blue cells are sourced figures: edit them when a provider changes its price, and change the date and "
            "source beside them. Purchase prices are press estimates (NVIDIA publishes none); rentals change often.")
 
@@ -128,7 +152,7 @@ def _link_gpu_prices(ws: Worksheet, ctx: Ctx) -> None:
     gpus_ws, col = ws.parent[GPUS], ctx.gpu_cols["usd_per_gpu_hour"]
     rows = prices.all_prices()
     for r, gpu in enumerate(catalog.all_gpus(), start=FIRST_ROW):
-        i = next((i for i, p in enumerate(rows) if p.gpu == gpu.name and p.kind.startswith("rental")
+        i = next((i for i, p in enumerate(rows) if p.gpu == gpu.name and p.kind == prices.DEFAULT_KIND
                   and p.usd == gpu.usd_per_gpu_hour and p.date == gpu.price_date and p.source in gpu.price_source), None)
         if i is not None:
             st.set_formula(gpus_ws[f"{col}{r}"], "=" + ctx.ref(ws.title, f"price_{i}", GPUS), st.CALC, st.USD_RATE)
@@ -172,10 +196,13 @@ def _fleet(rows: Rows, b: Block) -> None:
     rows.input("f_years", "Written off over", "years", st.ONE_DP, 4, 5, 3,
                note=i18n.tr("Straight line; Epoch AI's 0.14 orders of magnitude/year is {years} years").format(
                    years=DEFAULT_YEARS), translate_note=False)
+    _validate_money(rows.ws, f"B{rows.b.row - 1}:D{rows.b.row - 1}", "years")
     rows.input("f_util", "Utilization (paid hours / all hours)", "fraction", st.PCT, 0.7, 0.9, 0.5)
     rows.calc("f_tco", "Owning one GPU-hour (TCO)", "USD/GPU-hour", st.USD_RATE,
-              "=GPU_TCO_PER_HOUR({f_price},{f_years},{f_gpu},{f_kwh},{f_overhead},{f_pue},{f_util},ServerFactor)",
-              note="GPU_TCO_PER_HOUR: capex share + energy, per useful hour; set beside the rentals above",
+              "=GPU_TCO_PER_HOUR({f_price},{f_years},{f_gpu},{f_kwh},{f_overhead},{f_pue},{f_util},ServerFactor,"
+              "CostOfCapital,ColoUsdPerKwMonth)",
+              note="GPU_TCO_PER_HOUR: capex with a capital charge (CostOfCapital) + energy + colocation "
+                   "(ColoUsdPerKwMonth), per useful hour; set beside the rentals above",
               scenario="seed fleet")
 
 
@@ -191,6 +218,7 @@ def _serving(rows: Rows, b: Block, ctx: Ctx) -> None:
     rows.input("p_usd", "GPU-hour price", "USD/GPU-hour", st.USD_RATE, 2.5, "={f_tco}",
                "=" + _ref("H100 SXM", "rental_reserved"),
                note="Base: the issue's $2.50 (type yours). Low: owning (TCO above). High: AWS Capacity Blocks")
+    _validate_money(rows.ws, f"B{rows.b.row - 1}", "rental")
     rows.input("p_load", "Average load", "fraction", st.PCT, inf("s_load"), 0.7, 0.3,
                note="Share of the day a replica decodes at full batch")
     rows.input("p_price_out", "API price, output tokens", "USD/Mtok", st.USD_RATE, 2.0,
@@ -277,7 +305,7 @@ def _training(ws: Worksheet, b: Block, ctx: Ctx) -> None:
 
 
 MFUS = (0.30, 0.35, 0.40, 0.45, 0.50, 0.55)
-PRICES = (1.50, 2.00, 2.50, 3.78, 4.92)
+PRICES = (1.50, 2.00, 2.50, 2.90, 4.92)
 
 
 def _sensitivity(ws: Worksheet, b: Block, ctx: Ctx) -> tuple[int, int]:
@@ -304,8 +332,8 @@ def _sensitivity(ws: Worksheet, b: Block, ctx: Ctx) -> tuple[int, int]:
             ctx.cells[(ws.title, key)] = cell.coordinate
             ctx.output(ws.title, key, f"at {mfu:.0%} MFU, ${price:.2f}/GPU-hour", "USD", s.name, show=False)
         b.row += 1
-    b.note("Prices: $1.50-$2.50 round figures, $3.78 Lambda on-demand, $4.92 AWS Capacity Blocks (price table). "
-           "Yellow MFU cells can be edited.")
+    b.note("Prices: $1.50-$2.50 round figures, $2.90 the default (Spheron on-demand), $4.92 AWS Capacity Blocks "
+           "(price table). Yellow MFU cells can be edited.")
     return top, b.row
 
 

@@ -60,10 +60,23 @@ STEPS = (
     "4. Press Alt+F8 and run ImportPythonUDFs (or, with the xlwings add-in installed: xlwings tab > Import "
     "Functions).",
     "5. Press Ctrl+Alt+F9 to recalculate: the status cell shows the version. Save (keep the .xlsm format).",
-    "The xlwings.conf sheet tells xlwings to load flopsheet.udfs; leave it in place. The functions need "
-    "Excel for Windows: on macOS, Excel on the web, LibreOffice or Google Sheets the cells show #NAME?.",
+    "The xlwings.conf sheet tells xlwings to load flopsheet.udfs; leave it in place. This add-in needs Excel for "
+    "Windows: elsewhere the cells show #NAME? (on macOS and Excel on the web, xlwings Lite gives the same "
+    "functions: see above).",
     "Numbers may also be typed as text magnitudes: \"175B\", \"1.4T\", \"2.53万\", \"3.5亿\", \"46.2%\". "
-    "Without the add-in (macOS, LibreOffice, Google Sheets) open flopsheet.xlsx, the hand-off copy.",
+    "Without an add-in (LibreOffice, Google Sheets) open flopsheet.xlsx, the hand-off copy.",
+)
+
+# Which file for which Excel (both editions): the Windows add-in, xlwings Lite, the hand-off copy.
+WHERE = (
+    "Excel for Windows with Python installed: flopsheet.xlsm, the template with the Windows add-in (xlwings); "
+    "its Start sheet says how to switch the functions on.",
+    "Excel on macOS, Excel on the web, or Windows without Python: xlwings Lite, the free xlwings add-in from "
+    "Excel's add-in store (Home > Add-ins > xlwings). Paste flopsheet's main.py and requirements.txt (written "
+    "by flopsheet lite; workbook/lite/ in the repository) into its editor and restart it: the same functions "
+    "(=GPU_DAYS(...)) then work in your workbooks.",
+    "No add-in at all (finance, LibreOffice, Google Sheets): flopsheet.xlsx, the hand-off copy: the same "
+    "figures as native Excel formulas.",
 )
 
 # What each sheet holds, in the template's sheet order (SHEET_ORDER; the README's sheet lists are generated
@@ -125,6 +138,10 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
     # flopsheet.handoff.copytext, and the assumptions' defined names must not move): each block of notes takes
     # the rows of the longer edition's.
     _notes(b, ABOUT_COPY if copy else ABOUT, ABOUT, ABOUT_COPY)
+
+    b.section("Which file to use where")
+    for line in WHERE:
+        b.note(line)
 
     if copy:
         b.section("What this copy is")

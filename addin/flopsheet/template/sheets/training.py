@@ -186,8 +186,11 @@ def write(ws: Worksheet, ctx: Ctx, scenarios=sc.TRAINING, blank_rows: int = sc.B
     # refuses below 1E+6 too); a GPU count is whole.
     validate_number(ws, span("params"), "999999.999", None,
                     "Params is the count itself: for 70B type 7E+10 (below 1E+6 is not a model size)")
+    validate_number(ws, span("tokens"), "999999.999", None,
+                    "Tokens is the count itself: for 300B type 3E+11 (below 1E+6 is not a training run)")
     validate_number(ws, span("gpus"), "0", None, "GPUs is a whole number such as 1024", kind="whole")
-    for key in ("deadline", "usd", "override"):
+    validate_number(ws, span("usd"), "0.01", "100", "One GPU-hour's price in dollars, 0.01 to 100: for 250 cents type 2.5")
+    for key in ("deadline", "override"):
         validate_number(ws, span(key), "0", None, "Must be a positive number")
 
     chart_row = last + 2
