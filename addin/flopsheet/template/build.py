@@ -83,7 +83,6 @@ def _build(training_scenarios, blank_rows) -> tuple[Workbook, Ctx]:
         conf.page_setup.orientation, conf.page_setup.paperSize = "landscape", conf.PAPERSIZE_A4
         conf.page_setup.fitToWidth, conf.page_setup.fitToHeight = 1, 1  # its dozen rows: one page
         conf.sheet_properties.pageSetUpPr.fitToPage = True
-        conf.print_area = conf.dimensions
     marker.mark(wb, i18n.lang(), i18n.audience())
     return wb, ctx
 
