@@ -70,7 +70,8 @@ def test_lite_declares_every_function_as_the_registry_does():
         assert [p.get("optional", False) for p in f["parameters"]] == [a.optional or i >= excel_required(fn)
                                                                        for i, a in enumerate(fn.args)]
         defaults = {a["name"]: a.get("optional", MISSING) for a in getattr(lite_main(), name).__xlfunc__["args"]}
-        assert defaults == {a.name: a.default if a.optional else MISSING for a in fn.args}
+        assert defaults == {a.name: a.default if a.optional else None if i >= excel_required(fn) else MISSING
+                            for i, a in enumerate(fn.args)}
         for a in getattr(lite_main(), name).__xlfunc__["args"]:
             assert a["options"] == {"ndim": 2, "err_to_str": True}, (name, a["name"])
 
