@@ -1191,6 +1191,11 @@ STRINGS = {
     "Money: buying, powering, training and serving, in USD with low-high ranges; dated prices.":
         "资金：购买、供电、训练和服务的成本（美元），附高低区间；价格注明日期。",
     "What this copy is": "这份副本是什么",
+    "Which file to use where (this one needs nothing)": "各文件的用途（本文件无需任何设置）",
+    "This file (the hand-off copy): open it anywhere, Excel on any platform, LibreOffice, Gnumeric or Google Sheets; its formulas are native and recalculate there.":
+        "本文件（交接副本）：可在任何平台的 Excel、LibreOffice、Gnumeric 或 Google Sheets 中打开；其公式均为原生公式，可在其中重新计算。",
+    "flopsheet.xlsm, the template, computes the same figures with flopsheet's functions (=GPU_DAYS(...)) for whoever maintains the model; this copy does not need it.":
+        "模板 flopsheet.xlsm 用 flopsheet 的函数（=GPU_DAYS(...)）计算相同的数字，供维护模型的人使用；本副本不需要它。",
     "5. Printing: every sheet prints on A4, fitted to the page width, its table's header on each page. The Workings sheet prints only its heading; to print its every quantity, clear its print area (Page Layout > Print Area > Clear Print Area).":
         "5. 打印：每个工作表按 A4 打印，缩放至页宽，表头在每页重复。Workings 工作表只打印其标题部分；若要打印其中每个量，请清除其打印区域（页面布局 > 打印区域 > 取消打印区域）。",
     "Tells xlwings to load the functions (flopsheet.udfs); leave it in place. The hand-off copy has no such sheet.":

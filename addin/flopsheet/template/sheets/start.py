@@ -102,6 +102,15 @@ ADDIN_SHEETS = ((CONF_SHEET, "Tells xlwings to load the functions (flopsheet.udf
                              "copy has no such sheet."),)
 
 
+# The copy's words in that section's rows: it asks its reader for nothing (no add-in, nothing to set up).
+WHERE_COPY = (
+    "This file (the hand-off copy): open it anywhere, Excel on any platform, LibreOffice, Gnumeric or Google Sheets; "
+    "its formulas are native and recalculate there.",
+    "flopsheet.xlsm, the template, computes the same figures with flopsheet's functions (=GPU_DAYS(...)) for "
+    "whoever maintains the model; this copy does not need it.",
+)
+
+
 def sheet_list(copy: bool) -> tuple[tuple[str, str], ...]:
     """(sheet, what it holds) for every sheet after Start, in the workbook's order, then xlwings.conf (the .xlsm)
     or Workings (the copy)."""
@@ -139,9 +148,8 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
     # the rows of the longer edition's.
     _notes(b, ABOUT_COPY if copy else ABOUT, ABOUT, ABOUT_COPY)
 
-    b.section("Which file to use where")
-    for line in WHERE:
-        b.note(line)
+    b.section(i18n.pick("Which file to use where", "Which file to use where (this one needs nothing)"))
+    _notes(b, WHERE_COPY if copy else WHERE, WHERE, WHERE_COPY)
 
     if copy:
         b.section("What this copy is")
