@@ -1,5 +1,6 @@
 """Shared test setup: helpers in tests/ importable; ``soffice`` and ``gnumeric`` fixtures for the
-two spreadsheet engines that stand in for Excel.
+two spreadsheet engines that stand in for Excel; ``recalc_batch``, the session's one LibreOffice run
+for the workbooks test modules declare with engine_batch.shared_workbook.
 
 Without an engine such tests are skipped on a developer machine but FAIL on CI (CI=true), so a
 CI image that lost LibreOffice or Gnumeric cannot silently skip the recalculation tests.
@@ -57,3 +58,42 @@ def soffice() -> str:
 def gnumeric() -> str:
     """Gnumeric's ssconvert (skip on a laptop without it, fail in CI)."""
     return _engine(find_ssconvert(), GNUMERIC_MISSING)
+
+
+@pytest.fixture(scope="session")
+def recalc_batch(request, tmp_path_factory):
+    """The session's shared recalculations (engine_batch.py): built and run when first used."""
+    import engine_batch
+
+    engine_batch.BATCH = engine_batch.Batch(request.session, tmp_path_factory.mktemp)
+    yield engine_batch.BATCH
+    engine_batch.BATCH = None
+
+
+@pytest.fixture(scope="session")
+def recalculated_copy(tmp_path_factory, soffice):
+    """`lang` -> what `flopsheet template` writes beside the .xlsm for that edition (en, zh-CN), its
+    cached values computed by LibreOffice (write_copy(recalc=True)): one LibreOffice run an edition
+    for every module that reads them. Read them; never edit them in place."""
+    from flopsheet.template import write_copy
+
+    made = {}
+    for lang in ("en", "zh-CN"):
+        made[lang] = tmp_path_factory.mktemp(f"template-copy-{lang}") / "flopsheet.xlsx"
+        write_copy(made[lang], recalc=True, lang=lang)
+    return made.__getitem__
+
+
+@pytest.fixture(scope="session")
+def template_handed_off(tmp_path_factory, soffice):
+    """A fresh template (flopsheet.xlsm), its hand-off with --recalc (flopsheet.xlsx) and the report:
+    one LibreOffice run for every module that reads them. Read them; never edit them in place."""
+    from flopsheet.handoff.copy import handoff
+    from flopsheet.template import build_template
+
+    d = tmp_path_factory.mktemp("handoff-template")
+    template = d / "flopsheet.xlsm"
+    build_template(template)
+    out = d / "flopsheet.xlsx"
+    report = handoff(template, out, recalc=True)
+    return template, out, report

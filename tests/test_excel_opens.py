@@ -121,9 +121,8 @@ def test_handoff_of_the_template(template, tmp_path):
     ooxml.assert_valid(out)
 
 
-def test_handoff_of_the_template_recalculated(template, tmp_path, soffice):
-    out = tmp_path / "handoff-recalc.xlsx"
-    handoff(template, out, recalc=True)
+def test_handoff_of_the_template_recalculated(template_handed_off, soffice):
+    _, out, _ = template_handed_off  # a fresh template's hand-off with --recalc (conftest.py)
     ooxml.assert_valid(out)
 
 

@@ -91,6 +91,53 @@ def test_concurrent_runs(soffice, tmp_path):
     assert results == {0: 60, 1: 120}
 
 
+def test_one_libreoffice_run_recalculates_many(soffice, tmp_path, monkeypatch):
+    """recalculate_many: one soffice process for every .xlsx, each workbook's own values in its own
+    dst (two inputs of the same name kept apart), and a bad workbook fails alone."""
+    import subprocess
+
+    from flopsheet import recalc
+
+    started = []
+    real = subprocess.Popen
+
+    def popen(cmd, *a, **k):
+        started.append(cmd)
+        return real(cmd, *a, **k)
+
+    monkeypatch.setattr(recalc.subprocess, "Popen", popen)
+    srcs = []
+    for i in range(3):
+        (tmp_path / str(i)).mkdir()
+        srcs.append(_formula_book(tmp_path / str(i) / "in.xlsx", scale=i + 1))
+    odd = tmp_path / "odd.xlsx"
+    with zipfile.ZipFile(odd, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+    notes = tmp_path / "notes.xlsx"
+    notes.write_text("not a workbook")
+    jobs = [(s, tmp_path / f"out{i}.xlsx") for i, s in enumerate(srcs)]
+    jobs += [(odd, tmp_path / "odd-out.xlsx"), (notes, tmp_path / "notes-out.xlsx"), (srcs[0], srcs[0])]
+    got = recalc.recalculate_many(jobs)
+    assert len(started) == 1
+    assert [_values(got[i])["D2"] for i in range(3)] == [60, 120, 180]
+    assert [got[i] for i in range(3)] == [dst for _, dst in jobs[:3]]
+    assert "LibreOffice could not convert odd.xlsx" in str(got[3]) and not (tmp_path / "odd-out.xlsx").exists()
+    assert "not an Excel workbook" in str(got[4])
+    assert "is the input file" in str(got[5]) and isinstance(got[5], FlopsheetError)
+    assert recalc.recalculate_many([]) == []
+
+
+def test_gnumeric_pool_recalculates_many(gnumeric, tmp_path):
+    from flopsheet.recalc import recalculate_gnumeric_many
+
+    srcs = [_formula_book(tmp_path / f"in{i}.xlsx", scale=i + 1) for i in range(3)]
+    (tmp_path / "notes.xlsx").write_text("not a workbook")
+    got = recalculate_gnumeric_many([(s, tmp_path / f"out{i}.xlsx") for i, s in enumerate(srcs)]
+                                    + [(tmp_path / "notes.xlsx", tmp_path / "notes-out.xlsx")], workers=2)
+    assert [_values(g, "Calc")["D2"] for g in got[:3]] == [60, 120, 180]
+    assert isinstance(got[3], FlopsheetError) and "not an Excel workbook" in str(got[3])
+
+
 def test_non_workbook_refused_before_libreoffice(tmp_path):
     src = tmp_path / "notes.xlsx"
     src.write_text("not a workbook")

@@ -19,7 +19,7 @@ from flopsheet.exceltext import number_literal, string_literal
 SECTIONS = (
     ("Training", training.FUNCTIONS),
     ("Inference", inference.FUNCTIONS),
-    ("Tokens: text, images, video", tokens.FUNCTIONS),
+    ("Tokens: text, images, video, audio", tokens.FUNCTIONS),
     ("Hardware and utilities", hardware.FUNCTIONS),
     ("Models", catalogs.FUNCTIONS),
     ("Money: buying, powering, training and serving (issue 14)", economics.FUNCTIONS),
@@ -35,6 +35,10 @@ Conventions for every function:
 
 - **Numbers** may be typed as text magnitudes: `"175B"`, `"1.4T"`, `"7e10"`, `"2.53万"`,
   `"3.5亿"`, `"40%"`, `"1,000"` (K M B=G T P E, 万 亿 万亿, a trailing % divides by 100).
+  Video resolution words are never magnitudes: `"720p"`, `"1080p"`, `"2160p"` (a line count
+  with p, which would read as peta) are refused everywhere, and `"4K"`, `"8K"` (resolution
+  names) are refused where a side in pixels is expected (IMAGE_TOKENS, VIDEO_TOKENS,
+  VIDEO_SECONDS_TOKENS); elsewhere `"4K"` is 4,000. No other suffix makes a resolution word.
 - **Ranges** (a row, a column or a block) broadcast against each other like Excel arithmetic;
   the result spills with the same shape. One bad cell gives an error text in that cell only.
 - **Blank** optional arguments mean their default; a blank required argument is an error.
@@ -115,6 +119,27 @@ def function_section(fn: Function) -> str:
     return "\n".join(lines)
 
 
+def vision_tokenizers() -> str:
+    """The vision-tokenizer catalog as a table: what IMAGE_TOKENS, VIDEO_TOKENS, VIDEO_SECONDS_TOKENS and
+    AUDIO_TOKENS accept as a tokenizer name, each rule's source, the date read, and its status."""
+    from flopsheet.catalog import vision
+
+    lines = ["### Vision tokenizers", "",
+             "Names IMAGE_TOKENS and VIDEO_TOKENS take in `patch`, and VIDEO_SECONDS_TOKENS and AUDIO_TOKENS in "
+             "`model` (case, spaces, hyphens and dots ignored; aliases after the name). Each row is the "
+             "vendor's published rule; an estimate says why.", "",
+             "| Name (aliases) | Image | Video | Audio | Status | Source (read) |", "|---|---|---|---|---|---|"]
+    for r in vision.rows():
+        p = r.params
+        video = (f"{p['video_tokens_per_s']:g} a second" if p.get("video_tokens_per_s") else
+                 f"{p['video_fps']:g} fps, frame pairs" if r.video else "")
+        audio = f"{r.audio:g} a second" if r.audio else ""
+        names = r.name + (f" ({', '.join(r.aliases)})" if r.aliases else "")
+        lines.append(f"| {_cell(names)} | {r.rule if r.images else ''} | {video} | {audio} | {r.status} | "
+                     f"[{_cell(r.source)}]({r.url}) ({r.read}){'. ' + _cell(r.note) if r.note else ''} |")
+    return "\n".join(lines) + "\n"
+
+
 def function_reference() -> str:
     """The whole reference as markdown, in the registry's order, grouped like the spec."""
     parts = [INTRO.format(precisions=", ".join(f"`{p}`" for p in catalog.PRECISIONS))]
@@ -125,6 +150,8 @@ def function_reference() -> str:
         parts.append("| Function | Returns |\n|---|---|\n"
                      + "".join(f"| [`{syntax(f)}`](#{f.name.lower()}) | {f.returns} |\n" for f in fns))
         parts += [function_section(f) for f in fns]
+        if fns is tokens.FUNCTIONS or any(f.name == "IMAGE_TOKENS" for f in fns):
+            parts.append(vision_tokenizers())
         listed.update(f.name for f in fns)
     rest = [f for f in REGISTRY.values() if f.name not in listed]
     if rest:

@@ -38,6 +38,35 @@ _NUMBER = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 
+# Video resolutions are written with the lines and a "p" ("720p", "1080p", "2160p"): with P =
+# peta, "720p" would be read as 7.2E+17. These line counts with a p (either case) are refused,
+# saying what to type. Of the other suffixes only K makes resolution words ("4K", "8K"); a K
+# magnitude stays a number ("4K" tokens of context), and the functions taking a pixel side
+# refuse it there (`resolution_word`). M B G T E 万 亿 % make no resolution word.
+VIDEO_LINES = frozenset({120, 144, 240, 360, 480, 540, 576, 720, 900, 1080, 1440, 1600, 2160, 2880, 4320})
+RESOLUTION_K = {2: "2048x1080 (DCI 2K)", 4: "3840x2160 (UHD 4K)", 5: "5120x2880 (5K)", 6: "6144x3160 (6K)",
+                8: "7680x4320 (UHD 8K)"}
+_RESOLUTION = re.compile(r"^\s*(\d+)\s*([pP]|[kK])\s*$")
+
+
+def resolution_word(text, pixel_side: bool = False) -> str | None:
+    """Why `text` is a video resolution word and not a number ("1080p"; with pixel_side, also
+    "4K" where a side in pixels is expected), or None."""
+    if not isinstance(text, str):
+        return None
+    m = _RESOLUTION.match(text)
+    if not m:
+        return None
+    n, letter = int(m[1]), m[2].lower()
+    if letter == "p" and n in VIDEO_LINES:
+        return (f'"{text.strip()}" is a video resolution ({n} lines), not {n} peta: type {n} for a side in '
+                f"pixels (a {n}p frame is {n} high), or {n}E15 for the number")
+    if letter == "k" and pixel_side and n in RESOLUTION_K:
+        return (f'"{text.strip()}" is a resolution name ({RESOLUTION_K[n]} pixels, width x height), not a side in '
+                f"pixels: type the height and the width as numbers")
+    return None
+
+
 # The exponent and the "E" (exa) suffix share a letter: "7e10" is an exponent, "7E" is exa.
 _MAX_EXPONENT = 400  # beyond float range either way; keeps Decimal strings short
 
@@ -67,6 +96,9 @@ def parse_parts(text: str, arg: str = "value") -> Parts:
     `arg` for anything `parse_num` refuses (text only: numbers have no typing to report)."""
     if not isinstance(text, str):
         raise FlopsheetError(f"{arg} must be text like \"175B\" (got {type(text).__name__})", arg=arg)
+    why = resolution_word(text)
+    if why:
+        raise FlopsheetError(f"{arg}: {why}", arg=arg)
     m = _NUMBER.match(text)
     if not m or (m["int"] == "" and not m["frac"]):
         shown = text.strip()[:40]

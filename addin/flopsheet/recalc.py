@@ -26,10 +26,12 @@ import signal
 import subprocess
 import tempfile
 import zipfile
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from flopsheet.errors import FlopsheetError
-from flopsheet.safefile import atomic_output
+from flopsheet.safefile import atomic_output, check_output
 from flopsheet.untrusted import check_workbook
 
 LIBREOFFICE_MISSING = (
@@ -105,23 +107,44 @@ def _last_line(*texts: bytes) -> str:
 
 def _convert(src: str | os.PathLike, convert_to: str, out_suffix: str, timeout: float, work: Path) -> Path:
     """Run one soffice --convert-to in ``work``; return the converted file (still inside ``work``)."""
-    check_workbook(src)
+    (result,) = _convert_many([src], convert_to, out_suffix, timeout, work)
+    if isinstance(result, FlopsheetError):
+        raise result
+    return result
+
+
+def _convert_many(srcs: Sequence[str | os.PathLike], convert_to: str, out_suffix: str, timeout: float,
+                  work: Path) -> list[Path | FlopsheetError]:
+    """One soffice --convert-to of every file in ``srcs``, in ``work``: each converted file (still inside
+    ``work``), or the error that stopped that one file. A missing soffice or a timeout stops them all
+    and raises. Each input is vetted and staged under a fixed ASCII name (LibreOffice derives the output
+    name from it and mangles some paths); the numbers keep two inputs of the same name apart."""
+    srcs = [Path(s) for s in srcs]
+    staged: list[Path | FlopsheetError] = []
+    profile, indir, outdir = work / "profile", work / "in", work / "out"
+    indir.mkdir()
+    outdir.mkdir()
+    for i, src in enumerate(srcs):
+        try:
+            check_workbook(src)
+        except FlopsheetError as e:
+            staged.append(e)
+            continue
+        staged.append(indir / f"input{i if len(srcs) > 1 else ''}{src.suffix.lower() or '.xlsx'}")
+        shutil.copyfile(src, staged[-1])
+    todo = [s for s in staged if isinstance(s, Path)]
+    if not todo:
+        return staged
     soffice = find_soffice()
     if soffice is None:
         raise FlopsheetError(LIBREOFFICE_MISSING)
-    src = Path(src)
-    profile, indir, outdir = work / "profile", work / "in", work / "out"
     _write_profile(profile)
-    indir.mkdir()
-    outdir.mkdir()
-    # A fixed ASCII name: LibreOffice derives the output name from it and mangles some paths.
-    staged = indir / f"input{src.suffix.lower() or '.xlsx'}"
-    shutil.copyfile(src, staged)
+    what = srcs[0].name if len(srcs) == 1 else f"{len(todo)} workbooks"
     cmd = [
         soffice,
         f"-env:UserInstallation={profile.as_uri()}",
         "--headless", "--invisible", "--nologo", "--norestore", "--nodefault", "--nolockcheck",
-        "--convert-to", convert_to, "--outdir", str(outdir), str(staged),
+        "--convert-to", convert_to, "--outdir", str(outdir), *map(str, todo),
     ]  # fmt: skip
     proc = subprocess.Popen(
         cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -132,18 +155,25 @@ def _convert(src: str | os.PathLike, convert_to: str, out_suffix: str, timeout: 
     except subprocess.TimeoutExpired:
         _kill_group(proc)
         proc.communicate()
-        raise FlopsheetError(f"LibreOffice did not finish {src.name} within {timeout:g} s", "timeout") from None
+        raise FlopsheetError(f"LibreOffice did not finish {what} within {timeout:g} s", "timeout") from None
     except BaseException:  # Ctrl-C: never leave a headless office running
         _kill_group(proc)
         proc.wait()
         raise
     finally:
         _kill_group(proc)  # soffice.bin may outlive the wrapper script; the group is ours alone
-    result = outdir / f"input{out_suffix}"
-    # soffice exits 0 even when it could not load or save, so trust only the output file.
-    if proc.returncode != 0 or not result.is_file() or result.stat().st_size == 0:
-        raise FlopsheetError(f"LibreOffice could not convert {src.name}: {_last_line(err, out)}")
-    return result
+    results: list[Path | FlopsheetError] = []
+    for src, s in zip(srcs, staged):
+        if isinstance(s, FlopsheetError):
+            results.append(s)
+            continue
+        result = outdir / f"{s.stem}{out_suffix}"
+        # soffice exits 0 even when it could not load or save, so trust only the output file.
+        if proc.returncode != 0 or not result.is_file() or result.stat().st_size == 0:
+            results.append(FlopsheetError(f"LibreOffice could not convert {src.name}: {_last_line(err, out)}"))
+        else:
+            results.append(result)
+    return results
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
@@ -163,17 +193,50 @@ def recalculate(src: str | os.PathLike, dst: str | os.PathLike, *, timeout: floa
     ``dst`` is overwritten (callers apply their own --force policy; it is often a temp path
     from :func:`atomic_output`) but is never ``src`` itself.
     """
-    dst = Path(dst)
-    suffix = dst.suffix.lower()
-    if suffix not in _FILTERS:
-        raise FlopsheetError(f"output {dst} must end in .xlsx or .xlsm", "dst")
-    with tempfile.TemporaryDirectory(prefix="flopsheet-lo-") as tmp:
-        result = _convert(src, f"{suffix[1:]}:{_FILTERS[suffix]}", suffix, timeout, Path(tmp))
-        if not zipfile.is_zipfile(result):
-            raise FlopsheetError(f"LibreOffice wrote a damaged workbook for {Path(src).name}")
-        with atomic_output(dst, force=True, source=src) as out:
-            shutil.copyfile(result, out)
-    return dst
+    (result,) = recalculate_many([(src, dst)], timeout=timeout)
+    if isinstance(result, FlopsheetError):
+        raise result
+    return result
+
+
+def recalculate_many(jobs: Sequence[tuple[str | os.PathLike, str | os.PathLike]], *,
+                     timeout: float = 600) -> list[Path | FlopsheetError]:
+    """:func:`recalculate` for each ``(src, dst)`` pair, with ONE LibreOffice process per output
+    type: its start-up (seconds, most of a small workbook's run) is paid once for all of them.
+
+    Returns, pair by pair, ``dst`` or the error that stopped that one workbook (refused input,
+    not loaded, damaged output). No soffice, a bad ``dst`` suffix or the ``timeout`` (for the whole
+    batch) raises. The documents share the run's private profile and nothing else.
+    """
+    jobs = [(Path(src), Path(dst)) for src, dst in jobs]
+    for _, dst in jobs:
+        if dst.suffix.lower() not in _FILTERS:
+            raise FlopsheetError(f"output {dst} must end in .xlsx or .xlsm", "dst")
+    results: list[Path | FlopsheetError] = [dst for _, dst in jobs]
+    for i, (src, dst) in enumerate(jobs):
+        try:  # a destination refused before LibreOffice starts (e.g. dst is src)
+            check_output(dst, force=True, source=src)
+        except FlopsheetError as e:
+            results[i] = e
+    for suffix, filt in _FILTERS.items():  # one --convert-to filter per process
+        group = [i for i, (_, dst) in enumerate(jobs)
+                 if dst.suffix.lower() == suffix and not isinstance(results[i], FlopsheetError)]
+        if not group:
+            continue
+        with tempfile.TemporaryDirectory(prefix="flopsheet-lo-") as tmp:
+            converted = _convert_many([jobs[i][0] for i in group], f"{suffix[1:]}:{filt}", suffix, timeout, Path(tmp))
+            for i, result in zip(group, converted):
+                src, dst = jobs[i]
+                if not isinstance(result, FlopsheetError) and not zipfile.is_zipfile(result):
+                    result = FlopsheetError(f"LibreOffice wrote a damaged workbook for {src.name}")
+                try:
+                    if isinstance(result, FlopsheetError):
+                        raise result
+                    with atomic_output(dst, force=True, source=src) as out:
+                        shutil.copyfile(result, out)
+                except FlopsheetError as e:  # this workbook's alone (e.g. dst is its src)
+                    results[i] = e
+    return results
 
 
 def to_pdf(src: str | os.PathLike, out_dir: str | os.PathLike, *, force: bool = False, timeout: float = 600) -> Path:
@@ -234,3 +297,22 @@ def recalculate_gnumeric(src: str | os.PathLike, dst: str | os.PathLike, *, time
         with atomic_output(dst, force=True, source=src) as tmp_out:
             shutil.copyfile(result, tmp_out)
     return dst
+
+
+def recalculate_gnumeric_many(jobs: Sequence[tuple[str | os.PathLike, str | os.PathLike]], *,
+                              timeout: float = 600, workers: int | None = None) -> list[Path | FlopsheetError]:
+    """:func:`recalculate_gnumeric` for each ``(src, dst)`` pair, ``workers`` ssconvert processes at
+    a time (default: one a CPU). ssconvert converts one file a run and starts in a fraction of a
+    second, so a pool rather than one process. Returns, pair by pair, ``dst`` or the error that
+    stopped that one workbook; ``timeout`` is each run's. No ssconvert raises."""
+    if find_ssconvert() is None:
+        raise FlopsheetError(GNUMERIC_MISSING)
+
+    def one(job):
+        try:
+            return recalculate_gnumeric(job[0], job[1], timeout=timeout)
+        except FlopsheetError as e:
+            return e
+
+    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2) as pool:
+        return list(pool.map(one, jobs))

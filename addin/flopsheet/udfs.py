@@ -283,9 +283,9 @@ def GPUS_TO_FIT(gb, gpu, usable_fraction=0.9):
 @xw.func(category=CATEGORY)
 @xw.arg('height', doc='Image height in pixels', **ARG_OPTIONS)
 @xw.arg('width', doc='Image width in pixels', **ARG_OPTIONS)
-@xw.arg('patch', doc='Patch side in pixels; default 16', **ARG_OPTIONS)
+@xw.arg('patch', doc='Patch side in pixels (default 16), or a tokenizer such as "GPT-4o", "Claude", "Gemini", "Qwen2.5-VL" (see the vision-tokenizer catalog)', **ARG_OPTIONS)
 def IMAGE_TOKENS(height, width, patch=16.0):
-    """Tokens of an image cut into patch x patch squares; a partial patch still costs a token."""
+    """Tokens of an image: patch x patch squares (a partial patch costs a token), or a named tokenizer's rule (GPT-4o tiles, Claude, Gemini, Qwen2.5-VL...)."""
     return excel_io.call(REGISTRY['IMAGE_TOKENS'], (height, width, patch))
 
 
@@ -293,11 +293,30 @@ def IMAGE_TOKENS(height, width, patch=16.0):
 @xw.arg('frames', doc='Frames', **ARG_OPTIONS)
 @xw.arg('height', doc='Frame height in pixels', **ARG_OPTIONS)
 @xw.arg('width', doc='Frame width in pixels', **ARG_OPTIONS)
-@xw.arg('patch', doc='Patch side in pixels; default 16', **ARG_OPTIONS)
-@xw.arg('temporal_patch', doc='Frames per token along time; default 1', **ARG_OPTIONS)
-def VIDEO_TOKENS(frames, height, width, patch=16.0, temporal_patch=1.0):
-    """Tokens of a video: frame groups of temporal_patch frames, each cut like an image."""
-    return excel_io.call(REGISTRY['VIDEO_TOKENS'], (frames, height, width, patch, temporal_patch))
+@xw.arg('patch', doc='Patch side in pixels (default 16), or a tokenizer such as "GPT-4o", "Claude", "Gemini", "Qwen2.5-VL" (see the vision-tokenizer catalog)', **ARG_OPTIONS)
+@xw.arg('temporal_patch', doc='Frames per token along time; default 1 (blank with a tokenizer name)', **ARG_OPTIONS)
+@xw.arg('fps', doc="The video's frames per second: optional, required with a tokenizer name, blank with a patch size", **ARG_OPTIONS)
+def VIDEO_TOKENS(frames, height, width, patch=16.0, temporal_patch=1.0, fps=None):
+    """Tokens of a video: frame groups of temporal_patch frames, each cut like an image; or, with a tokenizer name in patch and the video's fps, the frames that tokenizer samples."""
+    return excel_io.call(REGISTRY['VIDEO_TOKENS'], (frames, height, width, patch, temporal_patch, fps))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('seconds', doc='Length of the video in seconds', **ARG_OPTIONS)
+@xw.arg('height', doc='Frame height in pixels', **ARG_OPTIONS)
+@xw.arg('width', doc='Frame width in pixels', **ARG_OPTIONS)
+@xw.arg('model', doc='A tokenizer with a video rule: "Gemini", "Qwen2.5-VL"', **ARG_OPTIONS)
+def VIDEO_SECONDS_TOKENS(seconds, height, width, model):
+    """Tokens of seconds of video as a tokenizer samples it: Gemini 263 a second, Qwen2.5-VL 2 frames a second in pairs at its video resolution."""
+    return excel_io.call(REGISTRY['VIDEO_SECONDS_TOKENS'], (seconds, height, width, model))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('seconds', doc='Length of the audio in seconds', **ARG_OPTIONS)
+@xw.arg('model', doc='"Whisper" (default, 50 a second), "Gemini" (32), or tokens per second', **ARG_OPTIONS)
+def AUDIO_TOKENS(seconds, model='Whisper'):
+    """Tokens of seconds of audio at a published rate: Whisper's encoder 50 a second (default), Gemini 32."""
+    return excel_io.call(REGISTRY['AUDIO_TOKENS'], (seconds, model))
 
 
 @xw.func(category=CATEGORY)
@@ -480,6 +499,8 @@ __all__ = [
     'GPUS_TO_FIT',
     'IMAGE_TOKENS',
     'VIDEO_TOKENS',
+    'VIDEO_SECONDS_TOKENS',
+    'AUDIO_TOKENS',
     'TEXT_TOKENS',
     'TOKENS_TO_WORDS',
     'GPU_SPEC',

@@ -11,6 +11,7 @@ import pytest
 from flopsheet.template.formula_eval import Evaluator
 from flopsheet.template.sheets import training as tr
 from edited_copy import template_and_edited_copy
+from engine_batch import recalculate, recalculate_gnumeric, shared_workbook
 
 LABEL = "H100 SXM: rental default (Spheron)"  # the catalog's H100 SXM price row
 NEW_PRICE = 7.0
@@ -30,9 +31,9 @@ def _h100_rows(wb):
     return f"{keys['usd_per_gpu_hour']}{g_row}", t_rows
 
 
-@pytest.fixture(scope="module")
-def files(tmp_path_factory):
-    xlsm, _, edited = template_and_edited_copy(tmp_path_factory.mktemp("price-edit"), _edit)
+@shared_workbook("edited.xlsx")
+def files(d):
+    xlsm, _, edited = template_and_edited_copy(d, _edit)
     return xlsm, edited
 
 
@@ -77,8 +78,6 @@ def test_the_template_follows_a_price_edit(files):
 @pytest.mark.parametrize("engine", ["soffice", "gnumeric"])
 def test_the_copy_follows_a_price_edit(files, engine, request, tmp_path):
     request.getfixturevalue(engine)
-    from flopsheet.recalc import recalculate, recalculate_gnumeric
-
     _, edited = files
     run = recalculate if engine == "soffice" else recalculate_gnumeric
     out = openpyxl.load_workbook(run(edited, tmp_path / "out.xlsx"), data_only=True)

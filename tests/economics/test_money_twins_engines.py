@@ -16,7 +16,7 @@ import pytest
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions import REGISTRY
 from flopsheet.handoff.copy import handoff
-from flopsheet.recalc import recalculate, recalculate_gnumeric
+from engine_batch import recalculate, recalculate_gnumeric, shared_workbook
 
 KV = 31.45728  # KV_CACHE_GB(80, 8, 128, 1500, 64): the Inference sheet's Llama 3.1 70B service
 CASES = [  # (function, arguments; a list argument [v] is put in a cell and referenced)
@@ -95,9 +95,9 @@ def _literal(v) -> str:
     return '"' + v + '"' if isinstance(v, str) else repr(float(v)).upper()
 
 
-@pytest.fixture(scope="module")
-def copies(tmp_path_factory, soffice, gnumeric):
-    d = tmp_path_factory.mktemp("money-twins")
+@shared_workbook("copy.xlsx")
+def handed_off(d):
+    """The calls' workbook and its hand-off copy (copy.xlsx)."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "M"
@@ -113,6 +113,12 @@ def copies(tmp_path_factory, soffice, gnumeric):
         ws.cell(r, 1, f"={name}({','.join(parts)})")
     wb.save(d / "calls.xlsx")
     handoff(d / "calls.xlsx", d / "copy.xlsx")
+    return d
+
+
+@pytest.fixture(scope="module")
+def copies(handed_off, soffice, gnumeric):
+    d = handed_off
     formulas = openpyxl.load_workbook(d / "copy.xlsx")["M"]
     lo = openpyxl.load_workbook(recalculate(d / "copy.xlsx", d / "lo.xlsx"), data_only=True)["M"]
     gn = openpyxl.load_workbook(recalculate_gnumeric(d / "copy.xlsx", d / "gn.xlsx"), data_only=True)["M"]

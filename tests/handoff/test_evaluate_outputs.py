@@ -12,14 +12,14 @@ import pytest
 
 from flopsheet.cli import main
 from flopsheet.functions import REGISTRY
-from flopsheet.recalc import recalculate
+from engine_batch import recalculate, shared_workbook
 
 RISKY = ["=1+1", "+SUM(1,1)", "-2+3", "@SUM(1,1)"]
 
 
-@pytest.fixture(scope="module")
-def evaluated(tmp_path_factory, soffice):
-    d = tmp_path_factory.mktemp("evaluate")
+@shared_workbook("values.xlsx", engines=("libreoffice",))
+def evaluations(d):
+    """`flopsheet evaluate` of a workbook with formula-like texts; values.xlsx reopened in the session batch."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Data"
@@ -47,6 +47,11 @@ def evaluated(tmp_path_factory, soffice):
     summary["warned"] = warned
     assert hashlib.sha256(src.read_bytes()).hexdigest() == digest  # input untouched
     return src, out, table, summary, stages
+
+
+@pytest.fixture(scope="module")
+def evaluated(evaluations, soffice):
+    return evaluations
 
 
 def test_values_copy_holds_computed_values(evaluated):

@@ -17,6 +17,8 @@ from flopsheet.handoff import rawzip
 from flopsheet.handoff.copy import handoff
 from flopsheet.handoff.package import Book, Package
 from flopsheet.handoff.sheetxml import split_ref
+import engine_batch
+from engine_batch import shared_workbook
 
 # (cell, formula, Python value), with A-column cells holding model names: "DeepSeek-V3" in A2,
 # "Llama 3.1 405B" in A3, "Llama 3.1 70B" in A4, a magnitude "70B" in A5, "Kimi K2" in A6.
@@ -97,9 +99,8 @@ def _plain(path):
             ("B3", F["TRAIN_FLOPS"](70e9, 1.4e12)), ("B4", F["TRAIN_FLOPS"]("70B", 1.4e12))]
 
 
-@pytest.fixture(scope="module")
-def copied(tmp_path_factory):
-    d = tmp_path_factory.mktemp("models-added")
+@shared_workbook("user-handoff.xlsx")
+def copied(d):
     src, dst = d / "user.xlsx", d / "user-handoff.xlsx"
     _build(src)
     return src, dst, handoff(src, dst)
@@ -166,12 +167,10 @@ def _agree(got, expected) -> bool:
 
 @pytest.mark.parametrize("engine", list(ENGINES))
 def test_engines_compute_the_python_values(copied, engine, request, tmp_path):
-    from flopsheet import recalc
-
     request.getfixturevalue(ENGINES[engine][0])
     _, dst, _ = copied
     out = tmp_path / "computed.xlsx"
-    getattr(recalc, ENGINES[engine][1])(dst, out)
+    getattr(engine_batch, ENGINES[engine][1])(dst, out)  # shared with the session's other workbooks
     book = Book(Package.open(zipfile.ZipFile(out)))
     wrong = []
     for ref, formula, expected in _cases():
@@ -181,17 +180,21 @@ def test_engines_compute_the_python_values(copied, engine, request, tmp_path):
     assert not wrong, "\n".join(wrong)
 
 
-def test_workbook_without_model_names_gets_no_models_sheet(tmp_path, soffice):
-    from flopsheet import recalc
-
-    src, dst = tmp_path / "plain.xlsx", tmp_path / "plain-handoff.xlsx"
+@shared_workbook("plain-handoff.xlsx", engines=("libreoffice",))
+def plain(d):
+    """A workbook naming no model, and its copy."""
+    src, dst = d / "plain.xlsx", d / "plain-handoff.xlsx"
     cases = _plain(src)
-    report = handoff(src, dst)
+    return dst, cases, handoff(src, dst)
+
+
+def test_workbook_without_model_names_gets_no_models_sheet(plain, tmp_path, soffice):
+    dst, cases, report = plain
     assert "Models" not in _sheet_titles(dst)
     assert not any("Models" in n for n in report.notes)
     assert not report.frozen
     out = tmp_path / "computed.xlsx"
-    recalc.recalculate(dst, out)
+    engine_batch.recalculate(dst, out)
     book = Book(Package.open(zipfile.ZipFile(out)))
     wrong = [(ref, book["Numbers"].cell(*split_ref(ref)).cached, x) for ref, x in cases
              if not _agree(book["Numbers"].cell(*split_ref(ref)).cached, x)]

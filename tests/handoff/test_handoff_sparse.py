@@ -12,6 +12,8 @@ import xlsxwriter
 from flopsheet.functions import REGISTRY as F
 from flopsheet.handoff import values
 from flopsheet.handoff.copy import handoff
+import engine_batch
+from engine_batch import shared_workbook
 
 
 def _corners(path):
@@ -24,27 +26,29 @@ def _corners(path):
     wb.close()
 
 
-def test_corner_cells_hand_off_and_compute(tmp_path, soffice):
-    from flopsheet import recalc
-
-    src, dst, computed = tmp_path / "corners.xlsx", tmp_path / "copy.xlsx", tmp_path / "computed.xlsx"
+@shared_workbook("copy.xlsx")
+def corners(d):
+    """The corner cells' workbook and its copy (copy.xlsx), recalculated in the session batch."""
+    src, dst = d / "corners.xlsx", d / "copy.xlsx"
     _corners(src)
-    report = handoff(src, dst)
+    return dst, handoff(src, dst)
+
+
+def test_corner_cells_hand_off_and_compute(corners, tmp_path, soffice):
+    dst, report = corners
+    computed = tmp_path / "computed.xlsx"
     assert report.translated == 1
-    recalc.recalculate(dst, computed)
+    engine_batch.recalculate(dst, computed)
     got = values.read(computed)["Calc"]  # the grid would be 17,179,869,184 cells
     v = got.get(1_048_576, 16_384)
     assert math.isclose(v, F["GPU_DAYS"](3.15e23, "H100", 0.4), rel_tol=1e-9)
     assert got.get(1, 16_384) == "far right"
 
 
-def test_corner_cells_in_gnumeric(tmp_path, gnumeric):
-    from flopsheet import recalc
-
-    src, dst, computed = tmp_path / "corners.xlsx", tmp_path / "copy.xlsx", tmp_path / "computed.xlsx"
-    _corners(src)
-    handoff(src, dst)
-    recalc.recalculate_gnumeric(dst, computed)
+def test_corner_cells_in_gnumeric(corners, tmp_path, gnumeric):
+    dst, _ = corners
+    computed = tmp_path / "computed.xlsx"
+    engine_batch.recalculate_gnumeric(dst, computed)
     got = values.read_cached(computed)["Calc"]
     v = got.get(1_048_576, 16_384)
     if v is None:

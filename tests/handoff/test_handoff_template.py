@@ -1,7 +1,8 @@
 """The template's hand-off: recalculated by LibreOffice it holds, in every former function cell,
 what the add-in computes; and workbook/flopsheet.xlsx is that hand-off of today's template.
 
-One LibreOffice run: a fresh template is built, handed off with --recalc, and both tests read it.
+One LibreOffice run: a fresh template is built, handed off with --recalc, and both tests read it
+(conftest's template_handed_off, shared with test_excel_opens.py).
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ import openpyxl
 import pytest
 
 from flopsheet.functions import REGISTRY
-from flopsheet.handoff.copy import handoff
-from flopsheet.template import build_template
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "workbook" / "flopsheet.xlsx"
@@ -36,24 +35,15 @@ def _template_evaluator():
 
 
 @pytest.fixture(scope="module")
-def fresh(tmp_path_factory, soffice):
-    d = tmp_path_factory.mktemp("handoff-template")
-    template = d / "flopsheet.xlsm"
-    build_template(template)
-    out = d / "flopsheet.xlsx"
-    report = handoff(template, out, recalc=True)
-    return template, out, report
+def fresh(template_handed_off, soffice):
+    return template_handed_off
 
 
 @pytest.fixture(scope="module", params=list(COMMITTED_COPIES))
-def fresh_copy(request, tmp_path_factory, soffice):
+def fresh_copy(request, recalculated_copy, soffice):
     """What `flopsheet template` writes beside the .xlsm: the hand-off of the template built with the
-    copy's wording (flopsheet.template.write_copy)."""
-    from flopsheet.template import write_copy
-
-    out = tmp_path_factory.mktemp("template-copy") / "flopsheet.xlsx"
-    write_copy(out, recalc=True, lang=request.param)
-    return request.param, out
+    copy's wording (flopsheet.template.write_copy, with --recalc; conftest's recalculated_copy)."""
+    return request.param, recalculated_copy(request.param)
 
 
 def test_template_copy_holds_what_the_addin_computes(fresh):
@@ -94,7 +84,12 @@ def test_template_copy_holds_what_the_addin_computes(fresh):
                     wrong.append(f"{ws.title}!{cell.coordinate} {text}: add-in {expected!r}, copy {actual!r}")
     assert checked >= 100
     assert not wrong, "\n".join(wrong)
-    assert report.frozen == []  # the template's calls all translate (its status cell gets the copy's line)
+    # the Multimodal sheet's calls naming a tokenizer (issue 21: its rules have no native twin yet, so the copy
+    # keeps their values); every other call translates, and the status cell gets the copy's line (not frozen)
+    kept = [why for s, c, why in report.frozen if "names a tokenizer" not in why]
+    assert kept == [], kept
+    named = [c for s, c, why in report.frozen if "names a tokenizer" in why]
+    assert {s for s, c, why in report.frozen if "names a tokenizer" in why} == {"Multimodal"} and len(named) == 11
 
 
 def _same(expected, actual) -> bool:

@@ -8,18 +8,16 @@ from __future__ import annotations
 import math
 
 import openpyxl
-import pytest
 
-from flopsheet.recalc import recalculate, recalculate_gnumeric
 from flopsheet.template import build_workbook
 from flopsheet.template.build import write_copy
+from engine_batch import recalculate, recalculate_gnumeric, shared_workbook
 
 SCENARIOS = ("DeepSeek-V3 on 8 H200s (FP8)", "Kimi K2, 2M Chinese characters", "Llama 3.1 70B chat service")
 
 
-@pytest.fixture(scope="module")
-def copy(tmp_path_factory):
-    d = tmp_path_factory.mktemp("template-models-copy")
+@shared_workbook("flopsheet.xlsx")
+def copy(d):
     out = d / "flopsheet.xlsx"
     report = write_copy(out)
     _, ctx = build_workbook()

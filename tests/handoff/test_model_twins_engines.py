@@ -7,7 +7,6 @@ caches) are handoff/modeltwins.py; own-figure arguments and MODEL_SPEC are hando
 from __future__ import annotations
 
 import openpyxl
-import pytest
 
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions import REGISTRY
@@ -15,6 +14,7 @@ from flopsheet.handoff import modelsheet, modeltwins
 from flopsheet.handoff.gpusheet import ensure_table
 from flopsheet.handoff.twins import model_terms, render
 from flopsheet.handoff.translate import Translator, _is_model_name
+from engine_batch import shared_workbook
 from twin_cases import BLANK, arguments_in_row, cases_workbook, engine_tests
 
 COLUMN = 15  # the twin's column; its arguments are in A, B...
@@ -79,9 +79,8 @@ def _twin(name, exprs, args, table, models):
     return render(fn, exprs, table, models)
 
 
-@pytest.fixture(scope="module")
-def workbook(tmp_path_factory):
-    d = tmp_path_factory.mktemp("model-twins-engines")
+@shared_workbook("cases.xlsx")
+def workbook(d):
     wb, ws = cases_workbook()
     table = ensure_table(wb)
     models = modelsheet.ensure_table(wb)

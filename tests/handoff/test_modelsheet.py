@@ -6,6 +6,7 @@ import pytest
 
 from flopsheet import models
 from flopsheet.handoff import modelsheet
+from engine_batch import recalculate, shared_workbook
 
 
 def test_key_rows_cover_every_spelling_once():
@@ -23,18 +24,23 @@ def test_written_sheet_is_found_again():
     assert again.key_col == table.key_col
 
 
-def test_libreoffice_looks_figures_up(tmp_path, soffice):
-    from flopsheet.recalc import recalculate
+CASES = [("DeepSeek-V3", "total_params"), ("llama-3.1-405b", "training_tokens"), (" Kimi K2 ", "layers")]
 
+
+@shared_workbook("m.xlsx", engines=("libreoffice",))
+def lookups(d):
+    """The Models sheet and, on the first sheet, each case's name and its lookup formula."""
     wb = openpyxl.Workbook()
     ws = wb.active
     table = modelsheet.ensure_table(wb)
-    cases = [("DeepSeek-V3", "total_params"), ("llama-3.1-405b", "training_tokens"), (" Kimi K2 ", "layers")]
-    for r, (name, fld) in enumerate(cases, start=1):
+    for r, (name, fld) in enumerate(CASES, start=1):
         ws.cell(r, 1, name)
         ws.cell(r, 2, "=" + modelsheet.lookup(table, f"A{r}", fld, literal=False))
-    path = tmp_path / "m.xlsx"
-    wb.save(path)
-    out = openpyxl.load_workbook(recalculate(path, tmp_path / "r.xlsx"), data_only=True).active
-    for r, (name, fld) in enumerate(cases, start=1):
+    wb.save(d / "m.xlsx")
+    return d / "m.xlsx"
+
+
+def test_libreoffice_looks_figures_up(lookups, tmp_path, soffice):
+    out = openpyxl.load_workbook(recalculate(lookups, tmp_path / "r.xlsx"), data_only=True).active
+    for r, (name, fld) in enumerate(CASES, start=1):
         assert out.cell(r, 2).value == pytest.approx(float(models.field(name.strip(), fld)))

@@ -10,7 +10,7 @@ from flopsheet.engine import ceil_whole
 from flopsheet.functions.twintext import count_twin
 import pytest
 
-from flopsheet.recalc import recalculate, recalculate_gnumeric
+from engine_batch import recalculate, recalculate_gnumeric, shared_workbook
 
 
 def edge_values():
@@ -49,18 +49,24 @@ def test_the_rule_rounds_ties_half_away_from_zero():
     assert ceil_whole(np.array([3.000000000005, 2.0000000000049])).tolist() == [4, 2]
 
 
-@pytest.mark.parametrize("engine", ["libreoffice", "gnumeric"])
-def test_twin_rounds_up_as_the_engine(tmp_path, engine, request):
-    request.getfixturevalue("soffice" if engine == "libreoffice" else "gnumeric")
-    run = recalculate if engine == "libreoffice" else recalculate_gnumeric
+@shared_workbook("counts.xlsx")
+def counts(d):
+    """The edge values in column A, the count twin of each beside it."""
     values = edge_values()
     wb = openpyxl.Workbook()
     ws = wb.active
     for r, q in enumerate(values, start=1):
         ws.cell(r, 1, q)
         ws.cell(r, 2, "=" + count_twin(f"A{r}"))
-    src = tmp_path / "counts.xlsx"
-    wb.save(src)
+    wb.save(d / "counts.xlsx")
+    return d / "counts.xlsx", values
+
+
+@pytest.mark.parametrize("engine", ["libreoffice", "gnumeric"])
+def test_twin_rounds_up_as_the_engine(counts, tmp_path, engine, request):
+    request.getfixturevalue("soffice" if engine == "libreoffice" else "gnumeric")
+    run = recalculate if engine == "libreoffice" else recalculate_gnumeric
+    src, values = counts
     got = openpyxl.load_workbook(run(src, tmp_path / "counts-recalc.xlsx"), data_only=True).active
     mismatches = [(q, got.cell(r, 2).value, float(ceil_whole(q))) for r, q in enumerate(values, start=1)
                   if got.cell(r, 2).value != float(ceil_whole(q))]

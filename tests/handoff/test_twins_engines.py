@@ -18,6 +18,7 @@ from flopsheet.errors import FlopsheetError
 from flopsheet.functions import REGISTRY
 from flopsheet.handoff.gpusheet import ensure_table
 from flopsheet.handoff.twins import render
+from engine_batch import shared_workbook
 from twin_cases import BLANK, arguments_in_row, cases_workbook, engine_tests
 
 COLUMN = 10  # the twin's column; its arguments are in A, B...
@@ -72,9 +73,8 @@ def python_value(name, args):
         return REGISTRY[name](*(None if a is BLANK else a for a in args))
 
 
-@pytest.fixture(scope="module")
-def workbook(tmp_path_factory):
-    d = tmp_path_factory.mktemp("twins-engines")
+@shared_workbook("cases.xlsx")
+def workbook(d):
     wb, ws = cases_workbook()
     table = ensure_table(wb)
     rows = []

@@ -22,7 +22,7 @@ from flopsheet.errors import FlopsheetError
 from flopsheet.functions import REGISTRY
 from flopsheet.handoff.copy import handoff
 from flopsheet.magnitudes import format_num
-from flopsheet.recalc import recalculate, recalculate_gnumeric
+from engine_batch import recalculate, recalculate_gnumeric, shared_workbook
 
 PER_FUNCTION = 50
 FUNCTIONS = [f for f in REGISTRY.values() if f.twin]
@@ -56,7 +56,9 @@ NUMBERS = {
     "kv_gb": floats(0, 100), "bw_efficiency": frac(0.1), "kv_heads": whole(1, 128), "head_dim": whole(16, 256),
     "context_tokens": whole(1, 10 ** 6), "bytes_per_value": st.sampled_from([1.0, 2.0, 4.0]), "gb": log10(-1, 5),
     "usable_fraction": frac(0.1), "height": whole(1, 8192), "width": whole(1, 8192), "patch": whole(1, 64),
-    "frames": whole(1, 10000), "temporal_patch": whole(1, 8), "amount": log10(0, 9), "tokens_per_word": floats(0.5, 3),
+    "frames": whole(1, 10000), "temporal_patch": whole(1, 8),
+    "fps": st.none(),  # VIDEO_TOKENS' fps is read only with a tokenizer name (no twin: the value is kept)
+    "amount": log10(0, 9), "tokens_per_word": floats(0.5, 3), "seconds": log10(-1, 6),
     # issue 13
     "goodput": frac(0.01), "gpu_hours": log10(2, 9), "allreduce_us": floats(0, 100), "latency_ms": log10(0, 3),
     "peak_factor": floats(1, 5), "kv_gb_per_sequence": floats(0, 10), "requests_per_day": log10(0, 9),
@@ -94,6 +96,8 @@ def _value(fn, arg):
         return st.sampled_from([None, *catalog.PRECISIONS, "BF16", " fp8 "])
     if arg.name == "unit" and fn.name == "RANGE_TEXT":
         return st.sampled_from([None, "$", "USD", "MW", "GPUs"])
+    if arg.name == "model" and fn.name == "AUDIO_TOKENS":  # issue 21: a rate's name, or tokens per second
+        return st.one_of(st.sampled_from([None, "Whisper", "Gemini", "gemini", "whisper-large-v3"]), floats(1, 100))
     if arg.name == "unit":
         return st.one_of(st.sampled_from([None, "word", "en_char", "zh_char", "ZH_CHAR"]), floats(0.1, 3))
     if arg.name == "field":
@@ -150,8 +154,8 @@ def draw_calls(fn) -> list:
     return drawn
 
 
-@pytest.fixture(scope="module")
-def handed_off(tmp_path_factory):
+@shared_workbook("handoff.xlsx")
+def handed_off(d):
     """The random calls' workbook and its hand-off copy (not recalculated: each engine does)."""
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -171,7 +175,6 @@ def handed_off(tmp_path_factory):
                 args.pop()
             ws.cell(r, 1, f"={fn.name}({','.join(args)})")
             rows.append((r, fn, python, ws.cell(r, 1).value))
-    d = tmp_path_factory.mktemp("twins-property")
     wb.save(d / "random.xlsx")
     handoff(d / "random.xlsx", d / "handoff.xlsx", recalc=False)
     return d, rows

@@ -52,6 +52,12 @@ def test_twins_use_only_portable_functions(name, table):
             with pytest.raises(Untranslatable, match="beyond Excel's 8,192"):
                 render(fn, args, table)
             continue
+        if name == "AUDIO_TOKENS" and args[1].kind == "ref":
+            # A model name in a cell would need a VLOOKUP, which reads * ? ~ as wildcards ("Gem*" would
+            # get Gemini's rate where the add-in refuses it): the hand-off keeps the value instead.
+            with pytest.raises(Untranslatable, match="must be typed in the formula"):
+                render(fn, args, table)
+            continue
         text = render(fn, args, table)
         assert _functions(text) <= PORTABLE, (name, _functions(text) - PORTABLE)
         assert "_xlfn" not in text and len(text) < 8192

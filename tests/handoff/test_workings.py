@@ -15,6 +15,7 @@ from flopsheet.functions import REGISTRY as F
 from flopsheet.handoff import twins, workings
 from flopsheet.handoff.copy import handoff
 from flopsheet.handoff.workings import FIRST_ROW, HELPER_COL, expanded
+from engine_batch import recalculate, recalculate_gnumeric, shared_workbook
 
 ROWS = 40
 GPUS = ("H100", "A100", "MI300X", "B200 SXM")
@@ -61,12 +62,16 @@ def _python(i: int) -> dict[str, float]:
             "J": F["GPUS_NEEDED"](flops, gpu, 90, mfu), "K": decode}
 
 
-@pytest.fixture(scope="module")
-def copied(tmp_path_factory):
-    d = tmp_path_factory.mktemp("workings")
+@shared_workbook("copy.xlsx", "mfu.xlsx")
+def copied(d):
+    """The scenarios' copy, and beside it (mfu.xlsx) the copy with DefaultMFU edited to 0.5."""
     src = _scenarios(d / "runs.xlsx")
     dst = d / "copy.xlsx"
     report = handoff(src, dst)
+    wb = openpyxl.load_workbook(dst)
+    sheet, cell = wb.defined_names["DefaultMFU"].attr_text.split("!")
+    wb[sheet][cell.replace("$", "")] = 0.5
+    wb.save(d / "mfu.xlsx")
     return d, dst, report
 
 
@@ -180,15 +185,11 @@ def _check_values(path, sheet_values):
 
 
 def test_libreoffice_computes_what_python_does(copied, soffice):
-    from flopsheet.recalc import recalculate
-
     d, dst, _ = copied
     _check_values(dst, openpyxl.load_workbook(recalculate(dst, d / "lo.xlsx"), data_only=True))
 
 
 def test_gnumeric_computes_what_python_does(copied, gnumeric):
-    from flopsheet.recalc import recalculate_gnumeric
-
     d, dst, _ = copied
     _check_values(dst, openpyxl.load_workbook(recalculate_gnumeric(dst, d / "gn.xlsx"), data_only=True))
 
@@ -240,14 +241,11 @@ def test_defaults_point_at_named_assumptions_the_copy_defines(copied):
 
 
 def test_an_edited_default_flows_to_the_rows_that_leave_it_blank(copied, soffice, gnumeric):
-    from flopsheet.recalc import recalculate, recalculate_gnumeric
-
-    d, dst, _ = copied
-    wb = openpyxl.load_workbook(dst)
+    d, _, _ = copied
+    edited = d / "mfu.xlsx"  # the copy with DefaultMFU edited (built with it)
+    wb = openpyxl.load_workbook(edited)
     sheet, cell = wb.defined_names["DefaultMFU"].attr_text.split("!")
-    wb[sheet][cell.replace("$", "")] = 0.5
-    edited = d / "mfu.xlsx"
-    wb.save(edited)
+    assert wb[sheet][cell.replace("$", "")].value == 0.5
     for engine in (recalculate, recalculate_gnumeric):
         runs = openpyxl.load_workbook(engine(edited, d / f"mfu-{engine.__name__}.xlsx"), data_only=True)["Runs"]
         for i in range(0, ROWS, 3):  # the rows whose MFU is blank
@@ -268,11 +266,9 @@ def test_the_chinese_copy_labels_its_workings_in_chinese():
     assert not english, english[:5]
 
 
-def test_a_name_defined_for_the_calling_sheet_keeps_its_meaning_in_workings(tmp_path, soffice):
-    """An argument naming a sheet-scoped defined name (Runs!Flops) is read on the Workings sheet as
-    Runs!Flops: there, the bare name would mean nothing (or another sheet's)."""
-    from flopsheet.recalc import recalculate
-
+@shared_workbook("local-copy.xlsx", engines=("libreoffice",))
+def local_copy(tmp_path):
+    """A workbook whose call names sheet-scoped defined names, and its copy."""
     xlsxwriter = pytest.importorskip("xlsxwriter")
     src = tmp_path / "local.xlsx"
     wb = xlsxwriter.Workbook(str(src))
@@ -284,17 +280,22 @@ def test_a_name_defined_for_the_calling_sheet_keeps_its_meaning_in_workings(tmp_
     wb.close()
     dst = tmp_path / "local-copy.xlsx"
     handoff(src, dst)
+    return dst
+
+
+def test_a_name_defined_for_the_calling_sheet_keeps_its_meaning_in_workings(local_copy, tmp_path, soffice):
+    """An argument naming a sheet-scoped defined name (Runs!Flops) is read on the Workings sheet as
+    Runs!Flops: there, the bare name would mean nothing (or another sheet's)."""
+    dst = local_copy
     got = openpyxl.load_workbook(recalculate(dst, tmp_path / "lo.xlsx"), data_only=True)["Runs"]["A2"].value
     assert got == pytest.approx(F["GPU_DAYS"](3.15e23, "A100", 0.3), rel=1e-9)
     w = openpyxl.load_workbook(dst)["Workings"]
     assert any("Runs!Mfu" in str(c.value) for row in w.iter_rows() for c in row)
 
 
-def test_a_model_named_in_an_inline_string_is_still_looked_up(tmp_path, soffice):
-    """A writer that stores text inline (XlsxWriter's constant-memory mode) names a model in a cell:
-    the hand-off still sees it (the inline texts are scanned for model names, not assumed)."""
-    from flopsheet.recalc import recalculate
-
+@shared_workbook("inline-copy.xlsx", engines=("libreoffice",))
+def inline_copy(tmp_path):
+    """A workbook storing its texts inline (XlsxWriter's constant-memory mode), and its copy."""
     xlsxwriter = pytest.importorskip("xlsxwriter")
     src = tmp_path / "inline.xlsx"
     wb = xlsxwriter.Workbook(str(src), {"constant_memory": True})
@@ -303,11 +304,18 @@ def test_a_model_named_in_an_inline_string_is_still_looked_up(tmp_path, soffice)
     ws.write_formula(1, 0, "=WEIGHTS_GB(A1,2)")
     ws.write_formula(1, 1, "=WEIGHTS_GB(B1,2)")
     wb.close()
+    dst = tmp_path / "inline-copy.xlsx"
+    handoff(src, dst)
+    return src, dst
+
+
+def test_a_model_named_in_an_inline_string_is_still_looked_up(inline_copy, tmp_path, soffice):
+    """A writer that stores text inline (XlsxWriter's constant-memory mode) names a model in a cell:
+    the hand-off still sees it (the inline texts are scanned for model names, not assumed)."""
+    src, dst = inline_copy
     with open(src, "rb") as fh:
         import zipfile
         assert b"inlineStr" in zipfile.ZipFile(fh).read("xl/worksheets/sheet1.xml")
-    dst = tmp_path / "inline-copy.xlsx"
-    handoff(src, dst)
     got = openpyxl.load_workbook(recalculate(dst, tmp_path / "lo.xlsx"), data_only=True)["Runs"]
     assert got["A2"].value == pytest.approx(F["WEIGHTS_GB"]("DeepSeek-V3", 2), rel=1e-9)
     assert got["B2"].value == pytest.approx(F["WEIGHTS_GB"](7e10, 2), rel=1e-9)

@@ -12,7 +12,7 @@ import math
 import openpyxl
 
 from flopsheet.handoff.twins import Expr
-from flopsheet.recalc import recalculate, recalculate_gnumeric
+from engine_batch import recalculate, recalculate_gnumeric
 
 BLANK = object()  # an empty input cell
 SHEET = "Cases"
@@ -60,8 +60,9 @@ def mismatches(path, rows, column: int) -> list[str]:
 
 def engine_tests(column: int):
     """The two engine tests of a module whose `workbook` fixture returns (folder, cases.xlsx, rows),
-    its twins in `column`: one LibreOffice run and one Gnumeric run for the whole module. Bind them
-    in the module under these names so pytest collects them there, with its `workbook`."""
+    its twins in `column`: one LibreOffice run and one Gnumeric run for the whole module (shared with
+    other modules' workbooks when `workbook` is an engine_batch.shared_workbook("cases.xlsx")). Bind
+    them in the module under these names so pytest collects them there, with its `workbook`."""
 
     def test_libreoffice_shows_what_python_returns(workbook, soffice):
         d, src, rows = workbook

@@ -15,11 +15,11 @@ import pytest
 
 from flopsheet import catalog
 from flopsheet.functions import REGISTRY as F
-from flopsheet.template import write_copy
 from flopsheet.template.build import formula_stats
 from flopsheet.template.formula_eval import Evaluator
 from flopsheet.template.sheets import training as tr
 from edited_copy import template_and_edited_copy
+from engine_batch import recalculate, recalculate_gnumeric, shared_workbook
 from ooxml import assert_valid
 
 NEW, ACME = 10, 11  # the first empty scenario rows (five shipped scenarios from row 5)
@@ -64,11 +64,15 @@ def _expected() -> dict[tuple[int, str], float]:
     return out
 
 
-@pytest.fixture(scope="module")
-def files(tmp_path_factory):
-    xlsm, xlsx, edited = template_and_edited_copy(tmp_path_factory.mktemp("copy-edits"), _edit)
+@shared_workbook("flopsheet.xlsx", "edited.xlsx", "acme.xlsx", "models.xlsx")
+def files(d):
+    """The template, its copy, the copy with _edit's edits; and beside them the copy with a GPU
+    (acme.xlsx) or models (models.xlsx) added below a table, each engine's run shared."""
+    xlsm, xlsx, edited = template_and_edited_copy(d, _edit)
     assert_valid(xlsx)
     assert_valid(edited)
+    _gpu_added(xlsx, d / "acme.xlsx")
+    _models_added(xlsx, d / "models.xlsx")
     return xlsm, xlsx, edited
 
 
@@ -87,8 +91,6 @@ def test_the_template_follows_the_edits(files):
 
 
 def test_the_copy_follows_the_edits_in_libreoffice(files, soffice, tmp_path):
-    from flopsheet.recalc import recalculate
-
     _, _, edited = files
     out = recalculate(edited, tmp_path / "lo.xlsx")
     ws = openpyxl.load_workbook(out, data_only=True)["Training"]
@@ -96,8 +98,6 @@ def test_the_copy_follows_the_edits_in_libreoffice(files, soffice, tmp_path):
 
 
 def test_the_copy_follows_the_edits_in_gnumeric(files, gnumeric, tmp_path):
-    from flopsheet.recalc import recalculate_gnumeric
-
     _, _, edited = files
     out = recalculate_gnumeric(edited, tmp_path / "gnumeric.xlsx")
     ws = openpyxl.load_workbook(out, data_only=True)["Training"]
@@ -146,13 +146,12 @@ def _errors(path) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
-def test_no_cell_of_either_edition_shows_an_error(lang, soffice, gnumeric, tmp_path):
+def test_no_cell_of_either_edition_shows_an_error(lang, recalculated_copy, soffice, gnumeric, tmp_path):
     """Recalculated by LibreOffice and by Gnumeric, neither edition's copy shows #N/A, #VALUE!... anywhere
     (an energy cell would be allowed #N/A only because its header says why; none needs it today)."""
     from flopsheet.recalc import recalculate_gnumeric
 
-    out = tmp_path / f"copy-{lang}.xlsx"
-    write_copy(out, recalc=True, lang=lang)  # cached values computed by LibreOffice
+    out = recalculated_copy(lang)  # write_copy(recalc=True): cached values computed by LibreOffice
     assert _errors(out) == []
     assert _errors(recalculate_gnumeric(out, tmp_path / f"gnumeric-{lang}.xlsx")) == []
     assert_valid(out)
@@ -161,26 +160,19 @@ def test_no_cell_of_either_edition_shows_an_error(lang, soffice, gnumeric, tmp_p
 @pytest.fixture(scope="module")
 def recalculated(files, soffice, gnumeric, tmp_path_factory):
     """The unedited copy as each engine computes it (what an edit that changes nothing must give)."""
-    from flopsheet.recalc import recalculate, recalculate_gnumeric
-
     _, xlsx, _ = files
     d = tmp_path_factory.mktemp("recalculated")
     return {engine: openpyxl.load_workbook(engine(xlsx, d / f"base-{engine.__name__}.xlsx"), data_only=True)
             for engine in (recalculate, recalculate_gnumeric)}
 
 
-def test_a_gpu_added_below_the_table_serves_the_inference_sheet(files, recalculated, tmp_path):
-    """A GPU typed in the first row under the GPUs table (here a clone of the H100 SXM row under a new
-    name) and chosen on the Inference sheet's serving card gives the H100's figures in both engines:
-    the copy's look-ups cover rows added at the bottom (whole columns), not only the shipped rows."""
-    from flopsheet.recalc import recalculate, recalculate_gnumeric
+def _gpu_added(xlsx, edited) -> None:
+    """`xlsx` with a clone of the H100 SXM row typed under the GPUs table as "Acme Clone", chosen on
+    the Inference sheet's serving card, saved as `edited`."""
     from flopsheet.template.build import build_workbook
 
     _, ctx = build_workbook(audience="copy")
     gpu_cell = ctx.cells[("Inference", "s_gpu")].replace("$", "")
-    outputs = [ctx.cells[("Inference", k)].replace("$", "") for k in ("s_kv", "s_weights", "s_fit", "s_capacity",
-                                                                       "s_replicas", "s_gpus")]
-    _, xlsx, _ = files
     wb = openpyxl.load_workbook(xlsx)
     gpus = wb["GPUs"]
     row = {c.value: c.row for c in gpus["A"] if c.value}
@@ -191,8 +183,22 @@ def test_a_gpu_added_below_the_table_serves_the_inference_sheet(files, recalcula
     gpus.cell(new, 1, "Acme Clone")
     assert wb["Inference"][gpu_cell].value == "H100 SXM"
     wb["Inference"][gpu_cell] = "Acme Clone"
-    edited = tmp_path / "acme.xlsx"
     wb.save(edited)
+
+
+def test_a_gpu_added_below_the_table_serves_the_inference_sheet(files, recalculated, tmp_path):
+    """A GPU typed in the first row under the GPUs table (here a clone of the H100 SXM row under a new
+    name) and chosen on the Inference sheet's serving card gives the H100's figures in both engines:
+    the copy's look-ups cover rows added at the bottom (whole columns), not only the shipped rows."""
+    from flopsheet.template.build import build_workbook
+
+    _, ctx = build_workbook(audience="copy")
+    gpu_cell = ctx.cells[("Inference", "s_gpu")].replace("$", "")
+    outputs = [ctx.cells[("Inference", k)].replace("$", "") for k in ("s_kv", "s_weights", "s_fit", "s_capacity",
+                                                                       "s_replicas", "s_gpus")]
+    _, xlsx, _ = files
+    edited = xlsx.parent / "acme.xlsx"  # built with `files` (_gpu_added)
+    assert openpyxl.load_workbook(edited)["Inference"][gpu_cell].value == "Acme Clone"
     for engine in (recalculate, recalculate_gnumeric):
         base = recalculated[engine]
         got = openpyxl.load_workbook(engine(edited, tmp_path / f"acme-{engine.__name__}.xlsx"), data_only=True)
@@ -201,15 +207,12 @@ def test_a_gpu_added_below_the_table_serves_the_inference_sheet(files, recalcula
             assert isinstance(want, (int, float)) and have == pytest.approx(want, rel=1e-12), (engine.__name__, cell)
 
 
-def test_models_added_below_the_table_serve_the_inference_sheet(files, recalculated, tmp_path):
-    """Models typed under the Models table (clones of Llama 3.1 70B, dense GQA, and DeepSeek-V3, MoE
-    with an MLA cache, under new names) and chosen on the Inference sheet's serving and MoE cards give
-    every Inference figure the shipped models give, in both engines: the copy reads the named row."""
-    from flopsheet.recalc import recalculate, recalculate_gnumeric
+def _models_added(xlsx, edited) -> None:
+    """`xlsx` with clones of Llama 3.1 70B and DeepSeek-V3 typed under the Models table under new
+    names, chosen on the Inference sheet's serving and MoE cards, saved as `edited`."""
     from flopsheet.template.build import build_workbook
 
     _, ctx = build_workbook(audience="copy")
-    _, xlsx, _ = files
     wb = openpyxl.load_workbook(xlsx)
     models = wb["Models"]
     row = {c.value: c.row for c in models["A"] if c.value}
@@ -227,8 +230,21 @@ def test_models_added_below_the_table_serve_the_inference_sheet(files, recalcula
         inference[cell] = clones[inference[cell].value]
         changed += 1
     assert changed == 2
-    edited = tmp_path / "models.xlsx"
     wb.save(edited)
+
+
+def test_models_added_below_the_table_serve_the_inference_sheet(files, recalculated, tmp_path):
+    """Models typed under the Models table (clones of Llama 3.1 70B, dense GQA, and DeepSeek-V3, MoE
+    with an MLA cache, under new names) and chosen on the Inference sheet's serving and MoE cards give
+    every Inference figure the shipped models give, in both engines: the copy reads the named row."""
+    from flopsheet.template.build import build_workbook
+
+    _, ctx = build_workbook(audience="copy")
+    _, xlsx, _ = files
+    edited = xlsx.parent / "models.xlsx"  # built with `files` (_models_added)
+    inference = openpyxl.load_workbook(edited)["Inference"]
+    assert {inference[ctx.cells[("Inference", k)].replace("$", "")].value for k in ("s_model", "m_model")} == {
+        "Acme Dense 70B", "Acme MoE 671B"}
     formulas = [c.coordinate for c in inference["B"] if isinstance(c.value, str) and c.value.startswith("=")]
     for engine in (recalculate, recalculate_gnumeric):
         base = recalculated[engine]

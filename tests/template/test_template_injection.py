@@ -9,6 +9,7 @@ import pytest
 from flopsheet.template import build_template, set_text
 from flopsheet.template.sheets.training import LETTER
 from flopsheet.template.scenarios import TRAINING
+from engine_batch import recalculate, shared_workbook
 
 NOTE = LETTER["note"]  # the notes column (after the inputs and calculations)
 
@@ -16,10 +17,10 @@ HOSTILE = ["=1+1", "+cmd|' /C calc'!A0", "-2", "@SUM(A1)", '=HYPERLINK("http://e
            "=2*3 note"]
 
 
-@pytest.fixture(scope="module")
-def hostile(tmp_path_factory):
+@shared_workbook("hostile.xlsm", engines=("libreoffice",))
+def hostile(d):
     scenarios = [dataclasses.replace(TRAINING[0], name=text, note=f"=NOTE {i}") for i, text in enumerate(HOSTILE)]
-    path = tmp_path_factory.mktemp("hostile") / "hostile.xlsm"
+    path = d / "hostile.xlsm"
     build_template(path, training_scenarios=scenarios)
     return path
 
@@ -43,8 +44,6 @@ def test_names_and_notes_are_stored_as_text(hostile):
 
 
 def test_libreoffice_evaluates_none_of_them(hostile, soffice, tmp_path):
-    from flopsheet.recalc import recalculate
-
     out = recalculate(hostile, tmp_path / "recalculated.xlsx")
     formulas = openpyxl.load_workbook(out)["Training"]
     values = openpyxl.load_workbook(out, data_only=True)["Training"]

@@ -20,6 +20,7 @@ from openpyxl.utils.cell import column_index_from_string, get_column_letter, ran
 
 from flopsheet import excel_io
 from flopsheet.functions import REGISTRY
+from flopsheet.functions.tokens import TOKENIZER_ARGS
 from flopsheet.handoff import twins
 from flopsheet.handoff.gpusheet import Table
 from flopsheet.handoff import modeltwins
@@ -33,7 +34,9 @@ _CELL_RANGE = re.compile(r"^\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?$"
 # Functions that can never have a twin: their value is frozen.
 ALWAYS_FROZEN = {"FLOPSHEET_VERSION": "the add-in's version is a fact about the add-in, not the sheet",
                  "GPU_NAMES": "the catalog's names are copied as values (the GPUs sheet lists them too)",
-                 "MODEL_NAMES": "the model catalog's names are copied as values"}
+                 "MODEL_NAMES": "the model catalog's names are copied as values",
+                 "VIDEO_SECONDS_TOKENS": "a tokenizer's video sampling (frames by time, resized per frame) has no "
+                                         "native twin yet: the value is kept"}
 # MODEL_SPEC's twin looks the figure up on the workbook's Models sheet (handoff/modelsheet.py);
 # a workbook without one keeps the value (the copy does not add a Models sheet yet).
 NO_MODELS_SHEET = "a model's figure is copied as a value: the workbook has no Models sheet to look it up on"
@@ -466,6 +469,8 @@ class Translator:
         reason = self._freeze_all or ALWAYS_FROZEN.get(fn.name)
         if reason is None and fn.name == "MODEL_SPEC" and self.models is None:
             reason = NO_MODELS_SHEET
+        if reason is None and fn.name in TOKENIZER_ARGS:
+            reason = self._tokenizer_in_cell(fn, exprs)
         model = self._model_name(fn, exprs) if reason is None else None
         models = self.models
         if reason is None and models is not None and models.pending == "sheet" and model is None \
@@ -522,6 +527,38 @@ class Translator:
         else:
             return None
         return v.strip() if _is_model_name(v, a.name) else None
+
+    def _tokenizer_in_cell(self, fn, exprs) -> str | None:
+        """Why a call keeps its value: its patch cell names a tokenizer (IMAGE_TOKENS' and
+        VIDEO_TOKENS' patch, functions.tokens.TOKENIZER_ARGS), whose rule has no native formula; or
+        VIDEO_TOKENS is given an fps, which only a tokenizer's sampling reads (the add-in refuses it
+        with a patch size; the twin would ignore it). A number there translates. Cells are read as a
+        model argument's are (never reused for a row holding a name); a name typed in the formula is
+        refused by the twin and kept the same way."""
+        for a, e in zip(fn.args, exprs):
+            if a.name not in (TOKENIZER_ARGS[fn.name], "fps") or e.kind not in ("ref", "literal"):
+                continue
+            if e.kind == "literal":
+                if a.name == "fps" and not (e.value is None or (isinstance(e.value, str) and not e.value.strip())):
+                    return "fps is given: it is read only with a tokenizer name (the add-in's value is kept)"
+                continue
+            if self.refs is None:
+                continue
+            self._res.depends_on_values = True
+            self._res.read_refs.append((e.text, a.name))
+            try:
+                v = self.refs.values(e.text, self._sheet)
+            except Untranslatable:
+                self._res.names_found = True  # unknown: never reused
+                continue
+            cells = [x for row in v for x in row] if isinstance(v, list) else [v]
+            if a.name == "fps" and any(x is not None and not (isinstance(x, str) and not x.strip()) for x in cells):
+                self._res.names_found = True
+                return "fps is given: it is read only with a tokenizer name (the add-in's value is kept)"
+            if a.name != "fps" and _holds_model_name(v, a.name):
+                self._res.names_found = True
+                return f"{a.name} names a tokenizer: its rule has no native Excel formula yet (the value is kept)"
+        return None
 
     def _names_model(self, fn, exprs) -> bool:
         """Whether a call names a catalog model: MODEL_SPEC, or a model argument holding a name

@@ -168,6 +168,23 @@ class AllImages:
     vendors: float = 5
 
 
+# The seed's 1e11-image question with the tokenizers models use now (the vision-tokenizer catalog)
+TOKENIZERS = ("ViT-16", "GPT-4o", "GPT-5.4", "Claude", "Claude hi-res", "Gemini", "Qwen2.5-VL", "Qwen3-VL",
+              "InternVL")
+
+
+@dataclass(frozen=True)
+class Clip:
+    """A video clip to count per tokenizer: the issue's 10 seconds of 720p at 30 fps."""
+
+    frames: float = 300
+    fps: float = 30
+    height: float = 720
+    width: float = 1280
+    patch: float = 16  # the seed's rule: every frame cut into 16-px patches
+    tokenizers: tuple = ("Gemini", "Qwen2.5-VL")
+
+
 @dataclass(frozen=True)
 class VideoStage:
     name: str

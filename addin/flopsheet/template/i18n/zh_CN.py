@@ -213,10 +213,40 @@ STRINGS = {
         "混合精度训练中权重、梯度和 Adam 状态占用的显存（GB，不含激活值）。",
     "Whole GPUs whose memory holds gb, using usable_fraction of each (rounded up).":
         "显存能容纳 gb 的整块 GPU 数，每块按 usable_fraction 计（向上取整）。",
-    "Tokens of an image cut into patch x patch squares; a partial patch still costs a token.":
-        "图像切成 patch × patch 方块后的词元数；不完整的块也算一个词元。",
-    "Tokens of a video: frame groups of temporal_patch frames, each cut like an image.":
-        "视频的词元数：每 temporal_patch 帧为一组，每组像图像一样切块。",
+    "Tokens of an image: patch x patch squares (a partial patch costs a token), or a named tokenizer's rule (GPT-4o tiles, Claude, Gemini, Qwen2.5-VL...).":
+        "图像的词元数：切成 patch × patch 方块（不完整的块也算一个词元），或按指定分词器的规则（GPT-4o 分块、Claude、Gemini、Qwen2.5-VL 等）。",
+    "Tokens of a video: frame groups of temporal_patch frames, each cut like an image; or, with a tokenizer name in patch and the video's fps, the frames that tokenizer samples.":
+        "视频的词元数：每 temporal_patch 帧为一组，每组像图像一样切块；或在 patch 中填分词器名称并给出视频的帧率（fps），按该分词器采样的帧计算。",
+    "Tokens of seconds of video as a tokenizer samples it: Gemini 263 a second, Qwen2.5-VL 2 frames a second in pairs at its video resolution.":
+        "按分词器的采样方式计算若干秒视频的词元数：Gemini 每秒 263 个；Qwen2.5-VL 每秒取 2 帧、两帧一组，按其视频分辨率计算。",
+    "Tokens of seconds of audio at a published rate: Whisper's encoder 50 a second (default), Gemini 32.":
+        "按公开速率计算若干秒音频的词元数：Whisper 编码器每秒 50 个（默认），Gemini 每秒 32 个。",
+    "The same question with today's tokenizers (the vision-tokenizer catalog)":
+        "同一问题，换用当今模型的分词器（视觉分词器目录）",
+    "Tokenizer":
+        "分词器",
+    "GPUs for the deadline (dense)":
+        "按期完成所需 GPU 数（稠密）",
+    "x the seed's tokens":
+        "相对原始报告词元数的倍数",
+    "estimate":
+        "估计",
+    "Each row is the seed's 1024 x 768 image under a tokenizer's published rule (IMAGE_TOKENS with its name), then the seed's arithmetic: images x tokens, 6 x params x tokens, GPUs at the dense peak for the deadline. Type another name from the catalog (docs/functions.md, Vision tokenizers) in a yellow cell.":
+        "每行是原始报告那张 1024 × 768 的图像在某个分词器公开规则下的词元数（IMAGE_TOKENS 加分词器名称），再按原始报告的算法：图像数 × 词元数，6 × 参数 × 词元，按稠密峰值算出按期所需的 GPU。可在黄色单元格中填入目录中的其他名称（docs/functions.md 的 Vision tokenizers）。",
+    "GPT-4o-mini's count is a price device (2833 + 5667 per tile, billed at a lower price), so it is not listed; Gemini's tile count for large images is an estimate.":
+        "GPT-4o-mini 的词元数是一种计价手段（2833 + 每块 5667，按更低单价计费），故未列出；Gemini 对大图的分块数为估计。",
+    "A 10-second 720p clip at 30 fps: every frame in patches (seed) against today's sampling":
+        "一段 10 秒、30 fps 的 720p 视频：每帧切块（原始报告）与当今模型的采样对比",
+    "Frames per second":
+        "每秒帧数",
+    "Every frame at full resolution in 16-px patches (the seed's method)":
+        "每帧以全分辨率切成 16 像素的块（原始报告的方法）",
+    "Gemini counts 263 tokens a second at any frame size; Qwen2.5-VL samples 2 frames a second, merges pairs of frames and resizes each within 768 x 28 x 28 pixels.":
+        "Gemini 不论画面大小每秒计 263 个词元；Qwen2.5-VL 每秒取 2 帧，两帧合并，每帧缩放到 768 × 28 × 28 像素以内。",
+    "In this copy the tokens per image are the add-in's values: the tokenizer rules have no native Excel formula yet, so changing a name or the image size does not update them.":
+        "本副本中每张图像的词元数是加载项算出的数值：分词器规则尚无原生 Excel 公式，修改名称或图像尺寸不会更新它们。",
+    "In this copy the tokenizer rows are the add-in's values (no native formula yet). Gemini counts 263 tokens a second at any frame size; Qwen2.5-VL samples 2 frames a second, merges pairs of frames and resizes each within 768 x 28 x 28 pixels.":
+        "本副本中各分词器行是加载项算出的数值（尚无原生公式）。Gemini 不论画面大小每秒计 263 个词元；Qwen2.5-VL 每秒取 2 帧，两帧合并，每帧缩放到 768 × 28 × 28 像素以内。",
     "Tokens in an amount of text: words, English or Chinese characters, or any tokens-per-unit ratio.":
         "一段文本的词元数：按英文单词、英文或中文字符，或任意“每单位词元数”比例。",
     "words":

@@ -37,8 +37,8 @@ def _images(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     for i, img in enumerate(sc.IMAGES):
         r = b.row
         st.set_text(ws.cell(r, 1), img.name)
-        h = _put(ws, ctx, None, r, 2, img.height, st.INPUT, st.WHOLE)
-        w = _put(ws, ctx, None, r, 3, img.width, st.INPUT, st.WHOLE)
+        h = _put(ws, ctx, f"img{i}_height", r, 2, img.height, st.INPUT, st.WHOLE)
+        w = _put(ws, ctx, f"img{i}_width", r, 3, img.width, st.INPUT, st.WHOLE)
         p = _put(ws, ctx, None, r, 4, img.patch, st.INPUT, st.WHOLE)
         tok = _put(ws, ctx, f"img{i}_tokens", r, 5, f"=IMAGE_TOKENS({h},{w},{p})", st.CALC, st.WHOLE)
         _put(ws, ctx, f"img{i}_words", r, 6, f"=TOKENS_TO_WORDS({tok})", st.CALC, st.WHOLE)
@@ -99,6 +99,75 @@ def _all_images(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     o(ws.title, "gpu_months", "", "H100-months (dense)", name)
 
 
+TOKENIZER_COLS = ("Tokenizer", "Tokens per image", "Tokens in the dataset", "Training compute (FLOPs)",
+                  "GPUs for the deadline (dense)", "x the seed's tokens", "Source")
+CLIP_COLS = ("Tokenizer", "Frames", "Frames per second", "Height (px)", "Width (px)", "Tokens", "x the seed's tokens",
+             "Source")
+
+
+def _tokenizers(ws: Worksheet, ctx: Ctx, b: Block) -> None:
+    from flopsheet.catalog import vision
+
+    b.section("The same question with today's tokenizers (the vision-tokenizer catalog)")
+    b.header(*TOKENIZER_COLS, height=44)
+    h, w = (ctx.ref(ws.title, f"img{sc.ALL_IMAGES_ROW}_{k}", ws.title) for k in ("height", "width"))
+    c = {k: ctx.ref(ws.title, k, ws.title) for k in ("images", "params", "peak", "days", "mfu", "dataset_tokens")}
+    for i, name in enumerate(sc.TOKENIZERS):
+        r, row = b.row, vision.resolve(name)
+        t = _put(ws, ctx, f"tok{i}_name", r, 1, name, st.INPUT)
+        per = absolute(2, r)
+        # (the hand-off copy keeps this call's value: a tokenizer rule has no native formula yet)
+        _put(ws, ctx, f"tok{i}_tokens", r, 2, f"=IMAGE_TOKENS({h},{w},{t})", st.CALC, st.WHOLE)
+        data = _put(ws, ctx, f"tok{i}_dataset", r, 3, f"={c['images']}*{per}", st.CALC, st.SCI)
+        flops = _put(ws, ctx, f"tok{i}_flops", r, 4, f"=TRAIN_FLOPS({c['params']},{data})", st.CALC, st.FLOPS)
+        _put(ws, ctx, f"tok{i}_gpus", r, 5, f"=GPUS_NEEDED({flops},{c['peak']},{c['days']},{c['mfu']},,1)",
+             st.CALC, st.WHOLE)
+        _put(ws, ctx, f"tok{i}_ratio", r, 6, f"={data}/{c['dataset_tokens']}", st.CALC, "0.00")
+        for k, label, unit in (("tokens", "tokens per image", ""), ("dataset", "", "tokens"), ("flops", "", "FLOPs"),
+                               ("gpus", "for the deadline (dense peak)", "GPUs"), ("ratio", "x the seed's tokens", "")):
+            ctx.output(ws.title, f"tok{i}_{k}", label, unit, name, show=False)
+        status = f", {i18n.tr('estimate')}" if row.status == "estimate" else ""
+        st.set_text(ws.cell(r, 7), f"{row.url} ({row.read}{status})", st.NOTE, translate=False)
+        b.row += 1
+    b.note("Each row is the seed's 1024 x 768 image under a tokenizer's published rule (IMAGE_TOKENS with its name), "
+           "then the seed's arithmetic: images x tokens, 6 x params x tokens, GPUs at the dense peak for the "
+           "deadline. Type another name from the catalog (docs/functions.md, Vision tokenizers) in a yellow cell.")
+    b.note(i18n.pick("GPT-4o-mini's count is a price device (2833 + 5667 per tile, billed at a lower price), so it is "
+                     "not listed; Gemini's tile count for large images is an estimate.",
+                     "In this copy the tokens per image are the add-in's values: the tokenizer rules have no native "
+                     "Excel formula yet, so changing a name or the image size does not update them."))
+
+
+def _clip(ws: Worksheet, ctx: Ctx, b: Block) -> None:
+    from flopsheet.catalog import vision
+
+    clip = sc.Clip()
+    b.section("A 10-second 720p clip at 30 fps: every frame in patches (seed) against today's sampling")
+    b.header(*CLIP_COLS)
+    seed_cell = None
+    for i, name in enumerate(("ViT-16",) + clip.tokenizers):
+        r = b.row
+        st.set_text(ws.cell(r, 1), name, translate=False)
+        f, fps, hh, ww = (_put(ws, ctx, None, r, col, x, st.INPUT, st.WHOLE)
+                          for col, x in ((2, clip.frames), (3, clip.fps), (4, clip.height), (5, clip.width)))
+        if name == "ViT-16":
+            seed_cell = _put(ws, ctx, f"clip{i}_tokens", r, 6, f"=VIDEO_TOKENS({f},{hh},{ww})", st.CALC, st.WHOLE)
+            note = "Every frame at full resolution in 16-px patches (the seed's method)"
+        else:
+            t = _put(ws, ctx, f"clip{i}_name", r, 1, name, st.INPUT)
+            _put(ws, ctx, f"clip{i}_tokens", r, 6, f"=VIDEO_TOKENS({f},{hh},{ww},{t},,{fps})", st.CALC, st.WHOLE)
+            row = vision.resolve(name, want="video")
+            note = f"{row.url} ({row.read})"
+        _put(ws, ctx, f"clip{i}_ratio", r, 7, f"={absolute(6, r)}/{seed_cell}", st.CALC, "0.0000")
+        ctx.output(ws.title, f"clip{i}_tokens", "tokens, 10 s of 720p at 30 fps", "", name, show=False)
+        ctx.output(ws.title, f"clip{i}_ratio", "x the seed's tokens", "", name, show=False)
+        st.set_text(ws.cell(r, 8), note, st.NOTE, translate=name == "ViT-16")
+        b.row += 1
+    b.note(i18n.pick("", "In this copy the tokenizer rows are the add-in's values (no native formula yet). ")
+           + "Gemini counts 263 tokens a second at any frame size; Qwen2.5-VL samples 2 frames a second, merges pairs of "
+           "frames and resizes each within 768 x 28 x 28 pixels.")
+
+
 def _video(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     b.section("Video tokens: MagicVideo-V2's stages (Wang et al. 2024), frames x patches per frame")
     b.header(*VIDEO_COLS)
@@ -130,6 +199,8 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
                      "Inputs are yellow. Every formula is native Excel and recalculates in any spreadsheet."))
     _images(ws, ctx, b)
     _all_images(ws, ctx, b)
+    _tokenizers(ws, ctx, b)
+    _clip(ws, ctx, b)
     _video(ws, ctx, b)
     widths(ws, 44, 14, 12, 12, 14, 14, 14, 50)
     finish(ws, f"A1:H{b.row - 1}", freeze="A2")

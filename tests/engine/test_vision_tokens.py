@@ -1,0 +1,267 @@
+"""Image, video and audio tokens of today's models: every vendor's own worked example
+(tests/reference/vision-tokens.csv, vision-rates.csv, each row with its URL and the date read),
+then grids of sizes crossing every resize threshold (just below, at, just above) checked against
+the vendor's rule stated step by step (vision_reference.py) and against the rule's invariants."""
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from flopsheet import functions as F
+from flopsheet.catalog import vision as catalog
+from flopsheet.engine import vision as v
+from flopsheet.errors import FlopsheetError
+from flopsheet.magnitudes import SUFFIX_EXPONENT, parse_num
+
+import vision_reference as ref
+
+REFERENCE = Path(__file__).resolve().parents[1] / "reference"
+EXAMPLES = list(csv.DictReader((REFERENCE / "vision-tokens.csv").open(encoding="utf-8")))
+RATES = list(csv.DictReader((REFERENCE / "vision-rates.csv").open(encoding="utf-8")))
+
+
+def row(name):
+    return catalog.resolve(name)
+
+
+def tokens(name, width, height):
+    return v.image_tokens_of(height, width, row(name).index)
+
+
+@pytest.mark.parametrize("ex", EXAMPLES, ids=[f"{e['tokenizer']}-{e['width']}x{e['height']}" for e in EXAMPLES])
+def test_vendor_example(ex):
+    w, h, want = int(ex["width"]), int(ex["height"]), float(ex["tokens"])
+    assert ex["url"] and ex["read"] and ex["quote"]
+    if ex["tokenizer"] == "patches-1536":  # the 2025 guide's example, before the model multiplier
+        assert v.budget_patch_tokens(h, w, 32, 1536, 1.0) == want
+        assert ref.openai_patches(w, h, 1536)[1:] == (int(ex["resized_width"]), int(ex["resized_height"]))
+        return
+    assert tokens(ex["tokenizer"], w, h) == want
+    # the function a user types gives the same, height first
+    assert F.IMAGE_TOKENS(h, w, ex["tokenizer"]) == want
+    if ex["tokenizer"].startswith("Claude") and ex["resized_width"]:
+        r = row(ex["tokenizer"]).params
+        rh, rw = v.claude_size(h, w, 28, r["max_side"], r["max_patches"])
+        assert (float(rw), float(rh)) == (float(ex["resized_width"]), float(ex["resized_height"]))
+
+
+@pytest.mark.parametrize("rate", RATES, ids=[f"{r['tokenizer']}-{r['medium']}" for r in RATES])
+def test_published_rates(rate):
+    s, want = float(rate["seconds"]), float(rate["tokens"])
+    if rate["medium"] == "audio":
+        assert F.AUDIO_TOKENS(s, rate["tokenizer"]) == want
+    else:
+        assert F.VIDEO_SECONDS_TOKENS(s, 720, 1280, rate["tokenizer"]) == want  # any frame size: a rate a second
+
+
+def test_every_catalog_row_has_a_source_date_and_status():
+    for r in catalog.rows():
+        assert r.url.startswith("http") and r.source and len(r.read) == 10, r.name
+        assert r.status in ("published", "estimate")
+        if r.status == "estimate":
+            assert "stimate" in r.note, f"{r.name}: an estimate says why"
+
+
+def test_the_seed_figures_stay_exact():
+    assert F.IMAGE_TOKENS(1024, 768) == 3072 and F.IMAGE_TOKENS(224, 224, 16) == 196
+    assert F.IMAGE_TOKENS(1024, 768, "ViT-16") == 3072
+    assert F.VIDEO_TOKENS(300, 720, 1280) == 300 * 45 * 80
+
+
+def test_the_issue_s_1080p_image():
+    """IMAGE_TOKENS(1080,1920): the seed's 8,160, and what each vendor's rule gives."""
+    got = {n: F.IMAGE_TOKENS(1080, 1920, n) for n in ("ViT-16", "GPT-4o", "Claude", "Claude hi-res", "Gemini",
+                                                      "Qwen2.5-VL", "Qwen3-VL", "InternVL")}
+    assert got["ViT-16"] == 8160
+    assert got["GPT-4o"] == 1105  # 768 x 1365: 2 x 3 tiles
+    assert got["Claude"] == 1560 and got["Claude hi-res"] == 2691  # Anthropic's own table
+    assert got["Qwen2.5-VL"] == 39 * 69  # 1092 x 1932 in 28-px groups
+    assert got["Qwen3-VL"] == 34 * 60  # 1088 x 1920 in 32-px groups
+    assert got["Gemini"] == 6 * 258  # estimate: ceil per side of 768-px tiles
+    assert got["InternVL"] == 256 * (8 + 1)  # a 4 x 2 grid (aspect 1.78 closest to 2) + thumbnail
+
+
+def test_video_sampling():
+    """10 s of 720p at 30 fps: the seed's 1,080,000 patches against Gemini's rate and Qwen's 2 fps pairs."""
+    assert F.VIDEO_TOKENS(300, 720, 1280) == 1_080_000
+    assert F.VIDEO_TOKENS(300, 720, 1280, "Gemini", None, 30) == 2630
+    # Qwen2.5-VL: 20 frames, 10 pairs; 720x1280 resized within 768 x 28 x 28 pixels to 560 x 1008
+    assert F.VIDEO_TOKENS(300, 720, 1280, "Qwen2.5-VL", None, 30) == 10 * 20 * 36
+    assert F.VIDEO_SECONDS_TOKENS(10, 720, 1280, "Qwen2.5-VL") == 7200
+    assert ref.qwen_resize(720, 1280, 28, 128 * 28 * 28, 768 * 28 * 28) == (560, 1008)
+    # frames are clamped to 4..768 and even: 1 s is 4 frames, 1000 s is 768
+    assert v.qwen_frames(np.array([1.0, 1.3, 2.6, 1000.0])).tolist() == [4.0, 4.0, 4.0, 768.0]
+    with pytest.raises(FlopsheetError, match="fps .* is required"):
+        F.VIDEO_TOKENS(300, 720, 1280, "Gemini")
+    with pytest.raises(FlopsheetError, match="fps is used only with a tokenizer"):
+        F.VIDEO_TOKENS(300, 720, 1280, 16, 1, 30)
+    with pytest.raises(FlopsheetError, match='model "Claude" has no published video rule; try "Gemini"'):
+        F.VIDEO_SECONDS_TOKENS(10, 720, 1280, "Claude")
+
+
+def test_audio():
+    assert F.AUDIO_TOKENS(30) == 1500  # Whisper's encoder, the default
+    assert F.AUDIO_TOKENS(60, "Gemini") == 1920 and F.AUDIO_TOKENS(60, 25) == 1500
+    with pytest.raises(FlopsheetError, match='AUDIO_TOKENS: model "GPT-4o" has no published audio rule'):
+        F.AUDIO_TOKENS(60, "GPT-4o")
+
+
+def test_unknown_names_say_the_argument_and_suggest():
+    with pytest.raises(FlopsheetError) as e:
+        F.IMAGE_TOKENS(1080, 1920, "Qwen 2.5 VL 9B")
+    assert e.value.arg == "patch" and '"Qwen2.5-VL"' in e.value.message and "\n" not in e.value.message
+    with pytest.raises(FlopsheetError, match=r'patch "Clade" is not a vision tokenizer; try .*"Claude"'):
+        F.IMAGE_TOKENS(1080, 1920, "Clade")
+
+
+def test_ranges_mix_names_and_patch_sides_erring_per_cell():
+    from flopsheet.functions._model import evaluate
+
+    out, errors, _ = evaluate(F.REGISTRY["IMAGE_TOKENS"], [[1024, 1080, 1024, 1024, 1024]],
+                              [[768, 1920, 768, 768, 768]], [["GPT-4o", 16, None, 15.5, "nope"]])
+    assert out[0, :3].tolist() == [765, 8160, 3072]
+    assert errors[0, :3].tolist() == [None] * 3 and "whole number" in errors[0, 3] and "nope" in errors[0, 4]
+
+
+# -- resolution words ------------------------------------------------------------------------
+
+def test_resolution_words_are_never_magnitudes():
+    for word in ("720p", "1080p", "1080P", "480p", "2160p", "4320p", " 1440p "):
+        with pytest.raises(FlopsheetError, match="video resolution"):
+            parse_num(word, "x")
+        with pytest.raises(FlopsheetError, match="video resolution"):
+            F.IMAGE_TOKENS(word, 1920)
+    for word in ("4K", "8K", "2k"):
+        with pytest.raises(FlopsheetError, match="resolution name"):
+            F.IMAGE_TOKENS(word, 1920, "GPT-4o")
+        with pytest.raises(FlopsheetError, match="resolution name"):
+            F.VIDEO_SECONDS_TOKENS(10, 720, word, "Gemini")
+    assert parse_num("4K") == 4000 and parse_num("2.5P") == 2.5e15  # elsewhere a K or P magnitude stands
+
+
+def test_no_other_suffix_makes_a_resolution_word():
+    """Every suffix the parser accepts, after the numbers resolutions are written with: only the
+    line counts with p and the K names are resolution words (refused); the rest stay magnitudes."""
+    numbers = (2, 4, 5, 8, 120, 144, 240, 360, 480, 540, 576, 720, 1080, 1440, 2160, 4320)
+    for suffix, exponent in SUFFIX_EXPONENT.items():
+        for n in numbers:
+            for text in {f"{n}{suffix}", f"{n}{suffix.lower()}"}:
+                if suffix == "P" and n >= 120:
+                    with pytest.raises(FlopsheetError):
+                        parse_num(text)
+                else:
+                    assert parse_num(text) == float(f"{n}e{exponent}"), text
+
+
+# -- grids crossing every threshold -----------------------------------------------------------
+
+def around(*points):
+    return sorted({max(1, p + d) for p in points for d in (-1, 0, 1)})
+
+
+def test_openai_tiles_on_a_grid():
+    sides = around(1, 384, 512, 768, 1024, 1536, 2048, 4096) + [1365, 3000]
+    for name in ("GPT-4o", "GPT-4o-mini", "GPT-5.1", "o3"):
+        p = row(name).params
+        h, w = np.meshgrid(sides, sides, indexing="ij")
+        got = tokens(name, w, h)
+        want = [[ref.openai_tile(int(wi), int(hi), p["tile_tokens"], p["base_tokens"]) for wi in sides] for hi in sides]
+        assert got.tolist() == want, name
+        tiles = (got - p["base_tokens"]) / p["tile_tokens"]
+        assert (tiles == np.round(tiles)).all() and tiles.min() >= 1 and tiles.max() <= 2 * 4  # 768 x 2048 at most
+        assert (got == got.T).all()  # a rotated image costs the same
+
+
+def test_openai_patch_budgets_on_a_grid():
+    sides = around(1, 32, 1024, 1248, 1280, 1600, 2048, 4096) + [1800, 2400]
+    for name in ("GPT-4.1-mini", "GPT-4.1-nano", "o4-mini", "GPT-5.4"):
+        p = row(name).params
+        for hi in sides:
+            got = tokens(name, np.array(sides), hi)
+            for wi, g in zip(sides, got):
+                count, w2, h2 = ref.openai_patches(wi, hi, int(p["max_patches"]), p.get("max_side"))
+                assert count <= p["max_patches"]
+                assert g == math.ceil(round(count * p["multiplier"], 9)), (name, wi, hi)
+
+
+def test_claude_on_a_grid():
+    """Sides around the 1568 and 2576 edges, the 28-px patches and the token budgets (1092 x 1092
+    is 1521 tokens, 1120 x 1120 is 1600): the engine's vectorised search agrees with Anthropic's
+    reference resize, the result fits both limits, keeps the aspect, and one pixel more would not fit."""
+    sides = around(1, 28, 200, 1092, 1120, 1456, 1568, 1600, 2576, 3000, 8000) + [819, 952, 1269, 1270]
+    for name in ("Claude", "Claude hi-res"):
+        p = row(name).params
+        edge, budget = p["max_side"], p["max_patches"]
+        h, w = np.meshgrid(sides, sides, indexing="ij")
+        rh, rw = v.claude_size(h, w, 28, edge, budget)
+        for i, hi in enumerate(sides):
+            for j, wi in enumerate(sides):
+                want_w, want_h = ref.claude_resized(wi, hi, int(edge), int(budget))
+                assert (rw[i, j], rh[i, j]) == (want_w, want_h), (name, wi, hi)
+        assert (np.ceil(rw / 28) * 28 <= edge).all() and (np.ceil(rh / 28) * 28 <= edge).all()
+        assert (np.ceil(rw / 28) * np.ceil(rh / 28) <= budget).all()
+        # the aspect is kept up to rounding the short side (by at most half a pixel; it is 1 at least)
+        short, long = np.minimum(rw, rh), np.maximum(rw, rh)
+        ideal = long * np.minimum(w, h) / np.maximum(w, h)
+        assert (np.abs(short - np.maximum(ideal, 0.5)) <= 0.5 + 1e-9).all()
+        assert (((rw == w) & (rh == h)) | (rw < w) | (rh < h)).all()  # never enlarged
+        assert (tokens(name, w, h) == np.ceil(rw / 28) * np.ceil(rh / 28)).all()
+
+
+def test_gemini_on_a_grid():
+    sides = around(384, 768, 1536)
+    h, w = np.meshgrid(sides, sides, indexing="ij")
+    got = tokens("Gemini", w, h)
+    small = (h <= 384) & (w <= 384)
+    assert (got[small] == 258).all()
+    assert (got[~small] == (258 * np.ceil(h / 768) * np.ceil(w / 768))[~small]).all()
+    assert got[1, 1] == got[2, 2] == got[4, 4] == 258 and got[5, 5] == 4 * 258  # 384, 385, 768; 769
+
+
+def test_qwen_on_a_grid():
+    """Sides around the 28/32-px factors, halves (Python rounds 14/28 half to even), and the
+    min/max pixel limits: the engine agrees with qwen-vl-utils' smart_resize and its invariants."""
+    for name, factor in (("Qwen2.5-VL", 28), ("Qwen3-VL", 32)):
+        p = row(name).params
+        lo, hi = p["min_pixels"], p["max_pixels"]
+        sides = around(1, factor // 2, factor, 3 * factor // 2, 5 * factor // 2, 56, 256, 1000, 3584, 4096, 4100, 9000)
+        h, w = np.meshgrid(sides, sides, indexing="ij")
+        mask = np.maximum(h, w) / np.minimum(h, w) <= 200  # the processor refuses flatter images
+        rh, rw = v.smart_resize(h, w, factor, lo, hi)
+        for i, hh in enumerate(sides):
+            for j, ww in enumerate(sides):
+                if mask[i, j]:
+                    assert (rh[i, j], rw[i, j]) == ref.qwen_resize(hh, ww, factor, lo, hi), (name, hh, ww)
+        assert (rh % factor == 0).all() and (rw % factor == 0).all()
+        area = (rh * rw)[mask]
+        assert (area <= hi).all() and (area >= lo).all()
+        assert (tokens(name, w[mask], h[mask]) == (rh * rw / factor ** 2)[mask]).all()
+
+
+def test_qwen_refuses_what_its_processor_refuses():
+    assert F.IMAGE_TOKENS(10, 2000, "Qwen2.5-VL") > 0
+    with pytest.raises(FlopsheetError, match="more than 200 times"):
+        F.IMAGE_TOKENS(9, 2000, "Qwen2.5-VL")
+    with pytest.raises(FlopsheetError, match="more than 200 times"):
+        F.VIDEO_SECONDS_TOKENS(10, 9, 2000, "Qwen2.5-VL")
+    assert F.IMAGE_TOKENS(9, 2000, "GPT-4o") > 0  # another vendor's rule has no such limit
+
+
+def test_the_docs_list_every_tokenizer():
+    from flopsheet import docs
+
+    table = docs.vision_tokenizers()
+    for r in catalog.rows():
+        assert f"| {r.name}" in table and r.url in table and r.read in table
+
+
+def test_internvl_on_a_grid():
+    sides = around(1, 224, 448, 672, 896, 1344, 2000) + [1080, 1920, 4000]
+    h, w = np.meshgrid(sides, sides, indexing="ij")
+    blocks = v.intern_tiles(h, w)
+    assert blocks.tolist() == [[ref.intern_blocks(wi, hi) for wi in sides] for hi in sides]
+    assert blocks.max() <= 12
+    assert (tokens("InternVL", w, h) == 256 * (blocks + (blocks > 1))).all()

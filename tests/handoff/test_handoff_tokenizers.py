@@ -1,0 +1,48 @@
+"""A tokenizer name where IMAGE_TOKENS and VIDEO_TOKENS take a patch size (issue 21): its rule has no
+native twin yet, so the hand-off copy keeps the add-in's value for that call, whether the name is
+typed in the formula or held by the cell the formula reads; a patch size in the same cells
+still translates; never #N/A where the add-in gives a number. Fixtures from XlsxWriter."""
+
+import openpyxl
+import xlsxwriter
+
+from flopsheet.functions import REGISTRY as F
+from flopsheet.handoff.copy import handoff
+
+CALLS = [  # (formula, the add-in's value, translated)
+    ("=IMAGE_TOKENS(A1,B1,C1)", F["IMAGE_TOKENS"](1080, 1920, "GPT-4o"), False),
+    ('=IMAGE_TOKENS(A1,B1,"Claude")', F["IMAGE_TOKENS"](1080, 1920, "Claude"), False),
+    ("=IMAGE_TOKENS(A1,B1,C2)", F["IMAGE_TOKENS"](1080, 1920, 16), True),
+    ("=IMAGE_TOKENS(A1,B1)", F["IMAGE_TOKENS"](1080, 1920), True),
+    ("=VIDEO_TOKENS(300,720,1280,C3,,30)", F["VIDEO_TOKENS"](300, 720, 1280, "Gemini", None, 30), False),
+    ("=VIDEO_TOKENS(300,720,1280,C2)", F["VIDEO_TOKENS"](300, 720, 1280, 16), True),
+    ("=VIDEO_SECONDS_TOKENS(10,720,1280,C4)", F["VIDEO_SECONDS_TOKENS"](10, 720, 1280, "Qwen2.5-VL"), False),
+    ('=AUDIO_TOKENS(60,"Gemini")', 1920.0, True),
+    ("=AUDIO_TOKENS(60,C3)", 1920.0, False),
+    # fps with a patch size: the add-in refuses it (a twin would ignore it), so the copy keeps the refusal
+    ("=VIDEO_TOKENS(300,720,1280,C2,1,30)", "VIDEO_TOKENS: fps is used only with a tokenizer name in patch (frames are "
+                                            "then sampled by time); leave it blank with a patch size", False),
+]
+
+
+def test_tokenizer_names_keep_their_values(tmp_path):
+    src, dst = tmp_path / "in.xlsx", tmp_path / "out.xlsx"
+    wb = xlsxwriter.Workbook(str(src))
+    ws = wb.add_worksheet("S")
+    for cell, value in (("A1", 1080), ("B1", 1920), ("C1", "GPT-4o"), ("C2", 16), ("C3", "Gemini"),
+                        ("C4", "Qwen2.5-VL")):
+        ws.write(cell, value)
+    for i, (formula, value, _) in enumerate(CALLS, start=1):
+        ws.write_formula(f"D{i}", formula, None, value)
+    wb.close()
+    report = handoff(str(src), str(dst), recalc=False)
+    out = openpyxl.load_workbook(dst)["S"]
+    frozen = {cell for _, cell, _ in report.frozen}
+    for i, (formula, value, translated) in enumerate(CALLS, start=1):
+        got = out[f"D{i}"].value
+        if translated:
+            assert isinstance(got, str) and got.startswith("=") and f"D{i}" not in frozen, (formula, got)
+        else:
+            assert got == value and f"D{i}" in frozen, (formula, got)
+    reasons = " ".join(r for _, _, r in report.frozen)
+    assert "patch names a tokenizer" in reasons
