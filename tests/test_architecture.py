@@ -28,6 +28,10 @@ PACKAGE = ROOT / "addin" / "flopsheet"
 ENGINE = "flopsheet.engine"
 ENGINE_MAY_IMPORT = ("flopsheet.engine", "flopsheet.errors")
 SHARED_TEXT = ("flopsheet.exceltext", "flopsheet.placeholders", "flopsheet.assumptions")
+# Known debt, each named and checked to be still needed (test below), so the list can only shrink:
+# the copy of a template rewords its Start sheet from the template's own builder (handoff.copytext
+# reads template.build, .marker, .i18n): the wiring belongs above both layers (the top-level cli).
+ALLOWED = {("flopsheet.handoff.copytext", "flopsheet.template")}
 UPWARD = (
     (SHARED_TEXT, ("flopsheet.template", "flopsheet.handoff")),
     (("flopsheet.handoff",), ("flopsheet.template",)),
@@ -55,6 +59,10 @@ class Graph:
         self.private: list[tuple[str, str, str]] = []  # (importer, imported module, name)
         for name, (path, is_package) in self.modules.items():
             self._read(name, path, is_package)
+        self.allowed = {(a, b) for a, targets in self.edges.items() for b in targets
+                        for ia, ib in ALLOWED if a == ia and _under(b, ib)}
+        for a, b in self.allowed:
+            self.edges[a].discard(b)
 
     def _module_of(self, dotted: str) -> str | None:
         while dotted and dotted not in self.modules:
@@ -192,6 +200,11 @@ def test_the_engine_imports_only_the_engine_and_the_error_type(graph):
 
 def test_no_layer_imports_one_above_it(graph):
     assert upward_imports(graph) == []
+
+
+def test_each_allowed_exception_is_still_needed(graph):
+    needed = {(ia, ib) for ia, ib in ALLOWED if any(a == ia and _under(b, ib) for a, b in graph.allowed)}
+    assert needed == ALLOWED, "remove the paid-off debt from ALLOWED"
 
 
 def _write(root: Path, files: dict[str, str]) -> Graph:

@@ -41,6 +41,9 @@ def test_readme_main_job_on_a_fresh_clone(tmp_path):
     assert r.returncode == 0, (r.stdout[-1500:], r.stderr[-1500:])
     assert (clone / "flopsheet.xlsm").stat().st_size > 10_000
     assert "GPT-3" in r.stdout
+    # everything the quick start wrote in the clone (the workbooks, pip's build folders) is ignored by git
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=clone, capture_output=True, text=True, check=True)
+    assert status.stdout == "", status.stdout
     # the installed package is the clone's, not the developer's editable checkout
     where = subprocess.run([str(venv / "bin" / "python"), "-c", "import flopsheet; print(flopsheet.__file__)"],
                            cwd=tmp_path, env=env, capture_output=True, text=True)

@@ -162,6 +162,87 @@ def function_reference() -> str:
 
 # -- README blocks: generated text between <!-- BEGIN name --> and <!-- END name --> ----------
 
+# What each sheet holds, for workbook/README.md's table (generated in the template's sheet order; a sheet
+# without an entry fails `python -m tools.regenerate`). The Start sheet's own shorter list: template/sheets/start.py.
+SHEET_DETAILS = {
+    'Start': (
+        'What the workbook is; the add-in status cell `=FLOPSHEET_VERSION()` (shows `#NAME?` until the functions are '
+        'on); how to switch them on in Excel for Windows; the global assumptions as defined names (`DefaultMFU`, '
+        '`PUE`, `BwEfficiency`, `UsableMemory`, `DefaultPrecision`, `SecondsPerDay`, `DaysPerMonth`, `WattsPerMW`); '
+        'in the copy, how to use it instead; the cell-style legend; every function with its arguments.'),
+    'GPUs': (
+        'The accelerator catalog as an Excel table `GPUCatalog`: dense peaks per precision, memory, bandwidth, TDP, '
+        'sparsity factor, an editable $/GPU-hour assumption, sources, and why a cell is empty. Unprotected: add a GPU'
+        ' in the first row below the table.'),
+    'Models': (
+        'The model catalog as an Excel table `ModelCatalog`: total and active parameters, layers, attention and KV '
+        'heads, head '
+        "dimension, experts, the KV cache's shape (MLA latent, windowed layers), published training tokens and "
+        'GPU-hours, sources. Functions given a model name (`=KV_CACHE_GB("DeepSeek-V3",128000)`) read it; the copy\'s '
+        'formulas look figures up here by name.'),
+    'Training': (
+        "Scenario rows (GPT-3 as the seed computes it; the seed's 500B model on all 2022 images at the dense H100 "
+        "peak and at the seed's sparse 1,979 TFLOPS; a Chinchilla-optimal 70B; DeepSeek-V3 on its 37B active "
+        "parameters) and 25 pre-formatted blank rows. Helper columns show what each result uses: the GPU's row on the"
+        ' GPUs sheet (MATCH), the precision (blank = `DefaultPrecision`), peak, TDP and price (INDEX into whole '
+        'columns, so a GPU added below the table is found) and MFU (blank = `DefaultMFU`); compute, GPU-hours, '
+        'GPU-days, wall-clock days, GPUs for a deadline and cost are function calls on them; energy is GPU-hours x '
+        "TDP x `PUE` / `WattsPerMW` on the GPUs sheet's TDP (so an edited TDP moves the .xlsm and the copy alike). A "
+        'chart of GPU-days over every scenario row.'),
+    'Inference': (
+        "One GPT-3 answer: the seed's compute-bound seconds beside the roofline `RESPONSE_SECONDS` and why they "
+        "differ tenfold; memory to hold the model; a serving fleet (requests per day to GPUs); Kimi's 2 million "
+        'Chinese characters of context.'),
+    'Economics': (
+        'Money, each figure with its low-cost and high-cost case and a `RANGE_TEXT` line: the dated price table '
+        "(primary source per row), the seed's H100 fleet bought, powered and run for a year, a serving P&L, rented "
+        "GPU-hours against owned hardware (Epoch AI's amortisation), and a sensitivity table of training cost by MFU "
+        'and price.'),
+    'Multimodal': (
+        "Image tokens (BEiT 224 px, 1024x768, LLaVA-1.5 336 px), the seed's all-images-of-2022 estimate (dense vs "
+        "sparse H100s, five vendors, H100-months), MagicVideo-V2's video tokens."),
+    'Seed check': (
+        "Every worked figure of the seed report: the report's value, the workbook's (a function call on the row's "
+        "arguments), the difference; the dense-peak and roofline corrections; DeepSeek-V3's published GPU-hours and "
+        'cost against the Training sheet.'),
+    'Sources': (
+        'Papers, datasheets, prices and assumptions, with links.'),
+    'Workings': (
+        "Only in the hand-off copy: every quantity the translated formulas use (a GPU's row, the peak and MFU used, a"
+        " decode step's time), one labelled cell each."),
+    'xlwings.conf': (
+        'Tells xlwings to load `flopsheet.udfs` (leave it in place).'),
+}
+
+
+def sheet_names(copy: bool = False) -> tuple[str, ...]:
+    """The template's sheets in its order, then the one the copy adds (Workings) or the one the .xlsm keeps last."""
+    from flopsheet.template.layout import SHEET_ORDER
+
+    return SHEET_ORDER + (("Workings",) if copy else ("xlwings.conf",))
+
+
+def readme_sheet_list() -> str:
+    """The README's sheet list: every sheet of the template, in its order, with what it holds (Start's words)."""
+    from flopsheet.template.sheets.start import SHEETS
+
+    described = dict(SHEETS)
+    return "\n".join(f"- **{name}**: {described[name]}" for name in sheet_names()[:-1])
+
+
+def sheet_table() -> str:
+    """workbook/README.md's table: every sheet of the template and of its copy, in the workbook's order."""
+    names = sheet_names()[:-1] + ("Workings", "xlwings.conf")
+    rows = ["| Sheet | What it holds |", "|---|---|"]
+    rows += [f"| {name} | {SHEET_DETAILS[name]} |" for name in names]
+    return "\n".join(rows)
+
+
+def workbook_readme_blocks() -> dict[str, str]:
+    """workbook/README.md's generated part: its sheet table."""
+    return {"sheets": sheet_table()}
+
+
 def readme_blocks() -> dict[str, str]:
     """The README's generated parts: the seed-report table and the function list."""
     from flopsheet import seed
@@ -170,7 +251,7 @@ def readme_blocks() -> dict[str, str]:
     for _title, fns in SECTIONS:
         for f in fns:
             functions.append(f"| [`{syntax(f)}`](docs/functions.md#{f.name.lower()}) | {_cell(f.summary)} |")
-    return {"seed-table": seed.markdown_table(), "functions": "\n".join(functions)}
+    return {"seed-table": seed.markdown_table(), "functions": "\n".join(functions), "sheets": readme_sheet_list()}
 
 
 def fill_blocks(text: str, blocks: dict[str, str]) -> str:

@@ -4,11 +4,13 @@ Run from the repository root after changing a function, the catalog or the templ
   addin/flopsheet/udfs.py     the xlwings face (tools/udfs_source.py)
   workbook/lite/              the xlwings Lite face: main.py, requirements.txt (`flopsheet lite`)
   docs/functions.md           the function reference (tools/docs.py)
-  README.md                   its generated blocks: seed table, function list
+  README.md                   its generated blocks: seed table, function list, sheet list
+  workbook/README.md          its sheet table
   workbook/flopsheet.xlsm     the template (`flopsheet template`)
   workbook/flopsheet.xlsx     its hand-off copy with cached values (`flopsheet template` writes both)
   workbook/flopsheet-zh-CN.*  the Chinese edition and its copy (`flopsheet template --lang zh-CN`)
   docs/template-*.png         the renders of both editions' sheets (LibreOffice + pdftoppm)
+  docs/print-*.png            the first printed page of each sheet of the English copy
 The tests that guard each file (tests/udfs/test_udfs_generated.py, tests/udfs/test_lite_generated.py,
 tests/udfs/test_udfs_docs.py, tests/test_readme.py, tests/template/test_template_committed.py,
 tests/handoff/test_handoff_template.py) fail when one is stale. The benchmark block of the README
@@ -41,6 +43,10 @@ def regenerate(root: Path, *, renders: bool = True, log=print) -> None:
     readme = root / "README.md"
     write_text(readme, docs.fill_blocks(readme.read_text(encoding="utf-8"), docs.readme_blocks()), force=True)
     log(readme)
+    workbook_readme = root / "workbook" / "README.md"
+    text = workbook_readme.read_text(encoding="utf-8")
+    write_text(workbook_readme, docs.fill_blocks(text, docs.workbook_readme_blocks()), force=True)
+    log(workbook_readme)
 
     from flopsheet.template import build_template
     from flopsheet.template.build import copy_path, default_output, write_copy
@@ -53,11 +59,13 @@ def regenerate(root: Path, *, renders: bool = True, log=print) -> None:
         write_copy(copy_path(xlsm), force=True, recalc=True, lang=lang)
         log(copy_path(xlsm))
     if renders:
-        from tools.render import render
+        from tools.render import render, render_print
 
         for lang in LANGS:
             for path in render(root / "docs", lang=lang):
                 log(path)
+        for path in render_print(root / "docs"):
+            log(path)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -146,6 +146,64 @@ def render(out_dir: str | Path, *, engine_values: bool = True, dpi: int = DEFAUL
     return written
 
 
+PRINT_DPI = 80
+
+
+def first_pages(pdf: Path, titles: dict[str, str]) -> dict[str, int]:
+    """{sheet: the PDF page its print starts on}: the first page whose first line is the sheet's title (its A1;
+    a sheet's later pages start with its repeated header row instead)."""
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        raise FlopsheetError(PDFTOPPM_MISSING)
+    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    found = {}
+    for number, page in enumerate(text.split("\f"), start=1):
+        first = next((line.strip() for line in page.splitlines() if line.strip()), "")
+        for sheet, title in titles.items():
+            if sheet not in found and title and first.startswith(title[:40]):
+                found[sheet] = number
+    return found
+
+
+def render_print(out_dir: str | Path, *, lang: str = "en", dpi: int = PRINT_DPI) -> list[Path]:
+    """The first printed page of every sheet of the template's hand-off copy, as it prints (A4, its own page
+    setup; cached values computed by LibreOffice): print-<sheet>.png in `out_dir`."""
+    import openpyxl
+    from PIL import Image
+
+    from flopsheet.recalc import to_pdf
+    from flopsheet.template.build import write_copy
+
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        raise FlopsheetError(PDFTOPPM_MISSING)
+    out_dir = Path(out_dir)
+    prefix = "print-" if lang == "en" else f"print-{lang}-"
+    written = []
+    with tempfile.TemporaryDirectory(prefix="flopsheet-print-") as tmp:
+        tmp = Path(tmp)
+        copy = tmp / "flopsheet.xlsx"
+        write_copy(copy, recalc=True, lang=lang)
+        wb = openpyxl.load_workbook(copy, read_only=True)
+        titles = {ws.title: next(ws.iter_rows(max_row=1, max_col=1, values_only=True))[0] for ws in wb.worksheets}
+        wb.close()
+        pdf = to_pdf(copy, tmp)
+        pages = first_pages(pdf, {k: v for k, v in titles.items() if isinstance(v, str)})
+        missing = [t for t in titles if t not in pages]
+        if missing:
+            raise FlopsheetError(f"no printed page starts with the title of {', '.join(missing)}")
+        for title, number in pages.items():
+            stem = tmp / f"page-{number}"
+            subprocess.run([pdftoppm, "-r", str(dpi), "-f", str(number), "-l", str(number), "-singlefile", "-png",
+                            str(pdf), str(stem)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            dst = out_dir / f"{prefix}{title.lower().replace(' ', '-')}.png"
+            with Image.open(stem.with_suffix(".png")) as img:
+                trim(img).quantize(256, method=Image.Quantize.MEDIANCUT).save(dst, optimize=True)
+            written.append(dst)
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m tools.render", description=__doc__.splitlines()[0])
     p.add_argument("out_dir", help="folder for template-<sheet>.png (e.g. docs/)")

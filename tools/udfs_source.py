@@ -19,7 +19,8 @@ do not edit by hand: a test fails when this file and the registry disagree.
 
 Nothing here computes anything: each function hands its arguments to `excel_io.call`, which
 runs the registry's `Function` and returns what a cell can show (never raises). xlwings writes
-the VBA declaration from each function's signature (names; `Optional` for a default) and the
+the VBA declaration from each function's signature (names; `Optional` for a default: an argument that a
+shorter form of the function does without, such as KV_CACHE_GB's head_dim, defaults to blank) and the
 function wizard's help from the decorators. On Linux and macOS `xw.func`/`xw.arg` are no-ops,
 so this module imports anywhere.
 - `category="flopsheet"`: one category for all functions;

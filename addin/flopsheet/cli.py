@@ -19,7 +19,7 @@ def _calc_parser(sub):
     p = sub.add_parser("calc", help="print the result of any flopsheet function",
                        description="Print the result of a flopsheet function, e.g. "
                                    "`flopsheet calc GPU_DAYS 3.15e23 A100 0.462`. Arguments are typed as in "
-                                   "a cell (\"175B\", \"46.2%%\"); name=value sets an optional one, \"\" leaves "
+                                   "a cell (\"175B\", \"46.2%\"); name=value sets an optional one, \"\" leaves "
                                    "it blank (default).")
     p.add_argument("name", help="function name, e.g. TRAIN_FLOPS (see docs/functions.md)")
     p.add_argument("args", nargs="*", help="arguments, positional or name=value")

@@ -36,6 +36,7 @@ import sys
 from pathlib import Path
 
 from flopsheet.functions import REGISTRY, Function
+from flopsheet.functions.declaration import excel_required
 
 HELP = "write main.py and requirements.txt for xlwings Lite (Excel on Windows, macOS and the web)"
 
@@ -77,7 +78,9 @@ def decorated_def(fn: Function, func: str, arg: str) -> str:
         _check_name(fn, n)
     lines = ["", "", func]
     lines += [f"@{arg}({a.name!r}, doc={a.doc!r}, **ARG_OPTIONS)" for a in fn.args]
-    params = [f"{a.name}={a.default!r}" if a.optional else a.name for a in fn.args]
+    required = excel_required(fn)  # an argument a shorter form does without (KV_CACHE_GB's head_dim): blank
+    params = [f"{a.name}={a.default!r}" if a.optional else a.name if i < required else f"{a.name}=None"
+              for i, a in enumerate(fn.args)]
     names = [a.name for a in fn.args]
     packed = ", ".join(names) + ("," if len(names) == 1 else "")
     lines.append(f"def {fn.name}({', '.join(params)}):")

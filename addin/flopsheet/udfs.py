@@ -5,7 +5,8 @@ do not edit by hand: a test fails when this file and the registry disagree.
 
 Nothing here computes anything: each function hands its arguments to `excel_io.call`, which
 runs the registry's `Function` and returns what a cell can show (never raises). xlwings writes
-the VBA declaration from each function's signature (names; `Optional` for a default) and the
+the VBA declaration from each function's signature (names; `Optional` for a default: an argument that a
+shorter form of the function does without, such as KV_CACHE_GB's head_dim, defaults to blank) and the
 function wizard's help from the decorators. On Linux and macOS `xw.func`/`xw.arg` are no-ops,
 so this module imports anywhere.
 - `category="flopsheet"`: one category for all functions;
@@ -265,7 +266,7 @@ def TRAIN_MEMORY_GB(params, bytes_per_param=16.0):
 @xw.arg('batch', doc='Sequences; default 1', **ARG_OPTIONS)
 @xw.arg('bytes_per_value', doc='Bytes per cached value; default 2 (BF16)', **ARG_OPTIONS)
 @xw.arg('gpus', doc='GPUs in tensor parallel: heads are replicated when gpus > kv_heads; default 1', **ARG_OPTIONS)
-def KV_CACHE_GB(layers, kv_heads, head_dim, context_tokens, batch=1.0, bytes_per_value=2.0, gpus=1.0):
+def KV_CACHE_GB(layers, kv_heads, head_dim=None, context_tokens=None, batch=1.0, bytes_per_value=2.0, gpus=1.0):
     """KV cache in GB: 2 x layers x kv_heads x head_dim x bytes x context_tokens x batch / 1e9, or a catalog model's own cache: KV_CACHE_GB(model, context_tokens, [batch], [bytes_per_value], [gpus])."""
     return excel_io.call(REGISTRY['KV_CACHE_GB'], (layers, kv_heads, head_dim, context_tokens, batch, bytes_per_value, gpus))
 

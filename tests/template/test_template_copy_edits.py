@@ -127,7 +127,8 @@ def test_formula_statistics_of_the_copy(files):
     # formula are short native formulas in the copy too.
     helpers = {f"Training!{tr.LETTER[k]}{r}" for k in ("row", "prec_used", "peak", "tdp", "mfu_used", "usd_used",
                                                          "energy") for r in range(tr.FIRST_ROW, tr.FIRST_ROW + 30)}
-    assert max(n for n, where in lengths if where in helpers) <= 80
+    # (100: the price helper reads the GPUs sheet twice, so a GPU without a price leaves it blank, not 0)
+    assert max(n for n, where in lengths if where in helpers) <= 100
 
 
 def test_no_formula_of_the_copy_is_longer_than_250_characters(files):

@@ -215,8 +215,8 @@ def test_training_formats_units_and_layout(wb):
     ws = wb["Training"]
     assert ws.freeze_panes == "B5"
     fmt = {h: ws[f"{_header_col(ws, h)}5"].number_format for h in
-           ("Compute (FLOPs)", "GPU-days", "Cost (USD)", "GPUs for the deadline", "Energy (MWh")}
-    assert fmt == {"Compute (FLOPs)": "0.00E+00", "GPU-days": "#,##0", "Cost (USD)": "$#,##0",
+           ("Compute (FLOPs)", "GPU-days", "Cost (USD", "GPUs for the deadline", "Energy (MWh")}
+    assert fmt == {"Compute (FLOPs)": "0.00E+00", "GPU-days": "#,##0", "Cost (USD": "$#,##0",
                    "GPUs for the deadline": "#,##0", "Energy (MWh": "#,##0"}
     # The peak has its own column, an INDEX/MATCH into the GPUs sheet (name down, precision across).
     peak = ws[f"{_header_col(ws, 'Peak used')}6"].value

@@ -17,6 +17,7 @@ from test_udfs_bad_inputs import BAD_VALUES, RAGGED
 from udfs_excel_sim import MISSING, NA, excel_call
 
 from flopsheet.functions import REGISTRY
+from flopsheet.functions.declaration import excel_required
 from xlwings_harness import import_with_real_decorators
 
 CASES_AT_LEAST = 10_000
@@ -65,9 +66,12 @@ def test_lite_declares_every_function_as_the_registry_does():
         assert f["description"] == fn.summary
         assert [p["name"] for p in f["parameters"]] == [a.name for a in fn.args]
         assert [p["description"] for p in f["parameters"]] == [a.doc for a in fn.args]
-        assert [p.get("optional", False) for p in f["parameters"]] == [a.optional for a in fn.args]
+        # optional: those with a default, and those a shorter form does without (KV_CACHE_GB's head_dim)
+        assert [p.get("optional", False) for p in f["parameters"]] == [a.optional or i >= excel_required(fn)
+                                                                       for i, a in enumerate(fn.args)]
         defaults = {a["name"]: a.get("optional", MISSING) for a in getattr(lite_main(), name).__xlfunc__["args"]}
-        assert defaults == {a.name: a.default if a.optional else MISSING for a in fn.args}
+        assert defaults == {a.name: a.default if a.optional else None if i >= excel_required(fn) else MISSING
+                            for i, a in enumerate(fn.args)}
         for a in getattr(lite_main(), name).__xlfunc__["args"]:
             assert a["options"] == {"ndim": 2, "err_to_str": True}, (name, a["name"])
 

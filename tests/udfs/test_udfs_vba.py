@@ -36,7 +36,9 @@ SPEC = {
     "TOKENS_PER_SECOND": "params, gpu, [batch=1], [bytes_per_param=2], [gpus=1]",
     "WEIGHTS_GB": "params, [bytes_per_param=2]",
     "TRAIN_MEMORY_GB": "params, [bytes_per_param=16]",
-    "KV_CACHE_GB": "layers, kv_heads, head_dim, context_tokens, [batch=1], [bytes_per_value=2]",
+    # issue 22: head_dim and context_tokens are optional to Excel so the model-name form
+    # KV_CACHE_GB("DeepSeek-V3", 128000) is a valid formula; the numbers form still needs them (blank: a message)
+    "KV_CACHE_GB": "layers, kv_heads, [head_dim], [context_tokens], [batch=1], [bytes_per_value=2]",
     "GPUS_TO_FIT": "gb, gpu, [usable_fraction=0.9]",
     "IMAGE_TOKENS": "height, width, [patch=16]",
     # issue 21: patch may name a tokenizer ("GPT-4o"); fps (the video's) is needed with a name

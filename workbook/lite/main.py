@@ -249,7 +249,7 @@ def TRAIN_MEMORY_GB(params, bytes_per_param=16.0):
 @arg('batch', doc='Sequences; default 1', **ARG_OPTIONS)
 @arg('bytes_per_value', doc='Bytes per cached value; default 2 (BF16)', **ARG_OPTIONS)
 @arg('gpus', doc='GPUs in tensor parallel: heads are replicated when gpus > kv_heads; default 1', **ARG_OPTIONS)
-def KV_CACHE_GB(layers, kv_heads, head_dim, context_tokens, batch=1.0, bytes_per_value=2.0, gpus=1.0):
+def KV_CACHE_GB(layers, kv_heads, head_dim=None, context_tokens=None, batch=1.0, bytes_per_value=2.0, gpus=1.0):
     """KV cache in GB: 2 x layers x kv_heads x head_dim x bytes x context_tokens x batch / 1e9, or a catalog model's own cache: KV_CACHE_GB(model, context_tokens, [batch], [bytes_per_value], [gpus])."""
     return excel_io.call(REGISTRY['KV_CACHE_GB'], (layers, kv_heads, head_dim, context_tokens, batch, bytes_per_value, gpus))
 

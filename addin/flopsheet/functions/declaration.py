@@ -116,6 +116,9 @@ class Function:
     # (or a later step) is that quantity. A scalar call's copy writes each into a labelled cell of
     # the Workings sheet (handoff.workings); an array call's twin has them inline.
     twin_steps: tuple = ()
+    # The other forms `dispatch` reaches (KV_CACHE_GB(model, context_tokens, ...)): an argument that one of
+    # them does without is optional to Excel (`excel_required`), and blank it gets the one-line message.
+    forms: tuple = ()
     labels: dict[str, str] = field(default_factory=dict, init=False)  # engine argument -> Excel argument
     binding: tuple = field(default=(), init=False)  # (engine argument, Excel Arg), worked out once
     _as_given: frozenset = field(default=frozenset(), init=False, repr=False, compare=False)
@@ -568,6 +571,12 @@ def _plain_numbers(v):
         if arr.dtype.kind in "fiu" and arr.ndim and not booleans_among_numbers(v, arr):
             return arr.astype(float)
     return None
+
+
+def excel_required(fn: Function) -> int:
+    """How many leading arguments every form of `fn` needs: Excel may omit the rest (the face gives them a
+    blank default, so `=KV_CACHE_GB("DeepSeek-V3",128000)` is a valid formula)."""
+    return min(sum(not a.optional for a in form.args) for form in (fn, *fn.forms))
 
 
 def evaluate(fn: Function, *args, **kwargs):

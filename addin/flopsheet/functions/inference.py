@@ -334,6 +334,7 @@ KV_CACHE_GB = Function(
     twin="2*{layers}*{kv_heads}*{head_dim}*{bytes_per_value}*{context_tokens}*{batch}/1E9"
          "*IF({gpus}>{kv_heads},{gpus},{kv_heads})/{kv_heads}",
     dispatch=_kv_cache_gb,
+    forms=(_KV_OF_MODEL,),
 )
 
 

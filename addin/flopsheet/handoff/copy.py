@@ -44,7 +44,17 @@ from openpyxl.utils import FORMULAE
 from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import a1
 from flopsheet.functions import REGISTRY
-from flopsheet.handoff import comments, formulacells, gpusheet, modelsheet, package, workbookpart, worksheetpart
+from flopsheet.handoff import (
+    comments,
+    copytext,
+    formulacells,
+    gpusheet,
+    modelsheet,
+    package,
+    workbookpart,
+    workings,
+    worksheetpart,
+)
 from flopsheet.handoff.package import CONF_SHEETS, Package, rels_part
 from flopsheet.handoff.workbookpart import new_sheet_part
 from flopsheet.handoff.worksheetpart import SheetPlan
@@ -413,16 +423,22 @@ def handoff(src, dst, *, force: bool = False, recalc: bool = False, warn=None, p
     with package.XmlZipFile(src) as zin:
         job = Job(zin, progress, list_formulas, translate)
         rep = job.report
+        template_lang = copytext.template_language(job)  # marked by `flopsheet template`: the copy's wording
+        if template_lang and translate is None:
+            job.translate = copytext.workings_translation(template_lang)
         plan_removals(job)
         if progress:
             progress("translating formulas")
         formulacells.translate(job)
         report_losses(job)
+        if template_lang:
+            copytext.reword(job, template_lang)
         gpusheet.add_to_package(job)
         modelsheet.add_to_package(job)
         workbookpart.define(job)
         if job.workings is not None and (job.workings.count or job.workings.rows):
             job.new_sheets.append((job.workings.title, job.workings.pieces))  # values: --recalc's
+            workings.print_names(job)
             rep.workings = job.workings.count
             rep.notes.append(f'added sheet "{job.workings.title}" with the {rep.workings:,} quantities the translated '
                              "formulas use, each labelled (helper columns row by row beside a list)")

@@ -95,8 +95,10 @@ def define(job) -> None:
 
 
 def defined_names_xml(job, p: str) -> str:
-    return "".join(f'<{p}definedName name="{xml_attr(n)}">{xml_text(ref)}</{p}definedName>'
-                   for n, ref in job.added_names)
+    """The names the copy adds: (name, reference), or (name, reference, localSheetId) for a sheet's own
+    (the Workings sheet's print area, handoff.workings.print_names)."""
+    return "".join(f'<{p}definedName name="{xml_attr(n)}"' + "".join(f' localSheetId="{i}"' for i in local)
+                   + f">{xml_text(ref)}</{p}definedName>" for n, ref, *local in job.added_names)
 
 
 WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"

@@ -33,6 +33,22 @@ HOW = ("Each cell here is one quantity a formula on another sheet reads (its add
        "work a table out row by row: row 9 of a helper column serves row 9 of the sheet its label (row 1) names. "
        "Edit inputs on their own sheets; these cells recalculate from them.")
 HEADERS = ("Quantity", "Value", "First used by")
+# The sheet prints as its heading only (a copy's print stays short: the template's copy has ~900 quantities);
+# row 3 says how to print the rest. Cleared, the print area gives every row, rows 1-4 repeated on each page.
+PRINT_NOTE = "Only rows 1-3 print. To print every quantity: Page Layout > Print Area > Clear Print Area."
+PRINT_AREA, PRINT_TITLES = "$A$1:$C$3", "$1:$4"
+# Page setup: A4 (paperSize 9), landscape, one page wide, as many down as it takes (ECMA-376 18.3.1.63).
+_PAGE_SETUP = (b'<printOptions/><pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+               b'<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>')
+
+
+def print_names(job) -> None:
+    """The Workings sheet's print area and repeated rows: defined names local to it (its index among the
+    copy's sheets: the input's, less the removed xlwings.conf, then the added ones in order)."""
+    added = [title for title, _ in job.new_sheets]
+    index = len(job.pkg.sheets) - len(job.conf) + added.index(job.workings.title)
+    q = sheet_prefix(job.workings.title)
+    job.added_names += [("_xlnm.Print_Area", q + PRINT_AREA, index), ("_xlnm.Print_Titles", q + PRINT_TITLES, index)]
 
 
 class Input:
@@ -197,7 +213,8 @@ class Workings:
         last_col = max(3, HELPER_COL + len(heads) - 1)
         last_row = max([4, FIRST_ROW + len(self.rows) - 1, *helper_rows])
         yield (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="' + _NS.encode()
-               + b'"><dimension ref="A1:' + a1(last_col, last_row).encode() + b'"/>'
+               + b'"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+               b'<dimension ref="A1:' + a1(last_col, last_row).encode() + b'"/>'
                b'<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft"'
                b' state="frozen"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
                b'<cols><col min="1" max="1" width="60" customWidth="1"/><col min="2" max="2" width="18" '
@@ -213,6 +230,8 @@ class Workings:
                           for j, h in enumerate(heads)]
             elif r == 2:
                 cells.append(text_cell(2, 1, HOW))
+            elif r == 3:
+                cells.append(text_cell(3, 1, PRINT_NOTE))
             elif r == 4:
                 cells += [text_cell(4, c, h) for c, h in enumerate(HEADERS, 1)]
             elif 0 <= i < len(self.rows):
@@ -228,7 +247,7 @@ class Workings:
                 cells.append(formula_cell(r, c, at_row[c - HELPER_COL](r)))
             if cells:
                 yield b'<row r="' + str(r).encode() + b'">' + b"".join(cells) + b"</row>"
-        yield b"</sheetData></worksheet>"
+        yield b"</sheetData>" + _PAGE_SETUP + b"</worksheet>"
 
 
 

@@ -15,7 +15,7 @@ from openpyxl.workbook import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 
 from flopsheet.errors import FlopsheetError
-from flopsheet.template import i18n, styles
+from flopsheet.template import i18n, marker, styles
 from flopsheet.template import scenarios as sc
 from flopsheet.template.base import CONF_SHEET, load_base_workbook
 from flopsheet.template.layout import (
@@ -95,7 +95,12 @@ def _build(training_scenarios, blank_rows) -> tuple[Workbook, Ctx]:
         ws.sheet_view.tabSelected = ws.title == START
     wb.active = 0
     if CONF_SHEET in wb.sheetnames:
-        wb[CONF_SHEET].sheet_properties.tabColor = "808080"
+        conf = wb[CONF_SHEET]
+        conf.sheet_properties.tabColor = "808080"
+        conf.page_setup.orientation, conf.page_setup.paperSize = "landscape", conf.PAPERSIZE_A4
+        conf.page_setup.fitToWidth, conf.page_setup.fitToHeight = 1, 1  # its dozen rows: one page
+        conf.sheet_properties.pageSetUpPr.fitToPage = True
+    marker.mark(wb, i18n.lang(), i18n.audience())
     return wb, ctx
 
 

@@ -87,7 +87,8 @@ class Evaluator:
         tree = parser.expression()
         if parser.pos != len(tokens):
             raise ValueError(f"unparsed tail in {text}")
-        return self.scalar(tree, sheet)
+        v = self.scalar(tree, sheet)
+        return 0.0 if v is None else v  # a formula reading an empty cell shows 0
 
     # -- expressions --------------------------------------------------------------------------
     def ref(self, text: str, sheet: str) -> Range:
@@ -134,8 +135,9 @@ class Evaluator:
             r = int(_num(self.scalar(args[1], sheet)))
             c = int(_num(self.scalar(args[2], sheet))) if len(args) > 2 else 1
             c1, r1, _, _ = rng.bounds
-            v = self.value(rng.ws.title, rng.ws.cell(r1 + r - 1, c1 + c - 1).coordinate)
-            return 0.0 if v is None else v  # Excel: a reference to an empty cell reads as 0
+            # a reference, as in Excel: an empty cell is blank to a comparison (INDEX(...)="" is TRUE) and
+            # to a function's argument, 0 to arithmetic and as a formula's result
+            return Range(rng.ws, rng.ws.cell(r1 + r - 1, c1 + c - 1).coordinate)
         if name == "MATCH":
             x = self.scalar(args[0], sheet)
             rng = self.eval(args[1], sheet)

@@ -216,9 +216,12 @@ def widths(ws: Worksheet, *cols: float, start: int = 1) -> None:
 
 
 def finish(ws: Worksheet, print_area: str, *, protect: bool = True, landscape: bool = True,
-           freeze: str | None = None) -> None:
-    """Print area, page setup (fit to one page wide), frozen panes, protection without password."""
+           freeze: str | None = None, header_row: int | None = None) -> None:
+    """Print area, page setup (A4, fit to one page wide, as many pages down as it takes), the table's header
+    row repeated on every printed page, frozen panes, protection without password."""
     ws.print_area = print_area
+    if header_row is not None:
+        ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1

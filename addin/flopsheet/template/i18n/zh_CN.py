@@ -268,7 +268,7 @@ STRINGS = {
     "text":
         "文本",
     "The flopsheet add-in's version; a cell showing it proves the functions are live.":
-        "flopsheet 加载项的版本；单元格能显示它，说明函数已启用。",
+        "flopsheet 加载项的版本；单元格能显示它，说明函数可用。",
     "GPUs: datasheet figures, dense peaks":
         "GPUs：数据手册数值，稠密峰值",
     "Peaks are DENSE (no 2:4 sparsity): a vendor's headline figure = dense x sparsity factor. An empty cell is a format the chip lacks, or a figure that is unconfirmed or not published (see 'Empty because').":
@@ -485,16 +485,16 @@ STRINGS = {
         "所用 TDP（W，GPUs 工作表）",
     "MFU used":
         "所用 MFU",
-    "$/GPU-hour used":
-        "所用美元/GPU·小时",
+    "$/GPU-hour used (blank = none on the GPUs sheet)":
+        "所用美元/GPU·小时（空白 = GPUs 工作表无价格）",
     "Compute (FLOPs)":
         "算力（FLOPs）",
     "Wall-clock (days, on the GPUs)":
         "实际天数（在上述 GPU 上）",
     "GPUs for the deadline":
         "按期所需 GPU 数",
-    "Cost (USD)":
-        "成本（美元）",
+    "Cost (USD; #N/A = no price: type one in $/GPU-hour)":
+        "成本（美元；#N/A = 无价格：请在美元/GPU·小时中输入）",
     "Energy (MWh; TDP x PUE; #N/A = no TDP on the GPUs sheet)":
         "能耗（MWh；TDP × PUE；#N/A = GPUs 工作表无 TDP）",
     "Notes and sources":
@@ -1218,6 +1218,22 @@ STRINGS = {
         'COST_PER_MTOK，解码屋顶线模型',
     'COST_PER_MTOK, compute-bound prefill':
         'COST_PER_MTOK，受算力限制的预填充',
+    "Money: buying, powering, training and serving, in USD with low-high ranges; dated prices.":
+        "资金：购买、供电、训练和服务的成本（美元），附高低区间；价格注明日期。",
+    "What this copy is": "这份副本是什么",
+    "Which file to use where (this one needs nothing)": "各文件的用途（本文件无需任何设置）",
+    "This file (the hand-off copy): open it anywhere, Excel on any platform, LibreOffice, Gnumeric or Google Sheets; its formulas are native and recalculate there.":
+        "本文件（交接副本）：可在任何平台的 Excel、LibreOffice、Gnumeric 或 Google Sheets 中打开；其公式均为原生公式，可在其中重新计算。",
+    "flopsheet.xlsm, the template, computes the same figures with flopsheet's functions (=GPU_DAYS(...)) for whoever maintains the model; this copy does not need it.":
+        "模板 flopsheet.xlsm 用 flopsheet 的函数（=GPU_DAYS(...)）计算相同的数字，供维护模型的人使用；本副本不需要它。",
+    "5. Printing: every sheet prints on A4, fitted to the page width, its table's header on each page. The Workings sheet prints only its heading; to print its every quantity, clear its print area (Page Layout > Print Area > Clear Print Area).":
+        "5. 打印：每个工作表按 A4 打印，缩放至页宽，表头在每页重复。Workings 工作表只打印其标题部分；若要打印其中每个量，请清除其打印区域（页面布局 > 打印区域 > 取消打印区域）。",
+    "Tells xlwings to load the functions (flopsheet.udfs); leave it in place. The hand-off copy has no such sheet.":
+        "告诉 xlwings 加载函数（flopsheet.udfs）；请保留。交接副本没有此工作表。",
+    "Formulas": "公式",
+    "native Excel: no add-in, no macros": "原生 Excel：无需加载项，无宏",
+    "They recalculate in Excel on any platform, LibreOffice, Gnumeric and Google Sheets.":
+        "它们可在任何平台的 Excel、LibreOffice、Gnumeric 和 Google Sheets 中重新计算。",
     'Model catalog: total and active parameters, layers, heads, experts, attention and cache, training runs.':
         '模型目录：总参数与激活参数、层数、注意力头、专家、注意力与缓存类型、训练记录。',
     'One request (seed method vs roofline), memory to fit, a serving fleet, DeepSeek-V3 (MoE) on 8 H200s, Kimi K2 with a 2-million-character context.':

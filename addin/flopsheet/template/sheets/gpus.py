@@ -117,4 +117,4 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
     widths(ws, COLUMNS[0][2])
     print_col = get_column_letter([k for k, *_ in COLUMNS].index(PRINT_LAST_KEY) + 1)
     # Excel cannot grow a table on a protected sheet: leave it unprotected.
-    finish(ws, f"A1:{print_col}{last_row}", protect=False, freeze=f"B{FIRST_ROW}")
+    finish(ws, f"A1:{print_col}{last_row}", protect=False, freeze=f"B{FIRST_ROW}", header_row=HEADER_ROW)

@@ -123,4 +123,4 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
 
     widths(ws, 18)
     print_col = get_column_letter(keys.index("missing") + 1)
-    finish(ws, f"A1:{print_col}{last_row}", protect=False, freeze=f"B{FIRST_ROW}")
+    finish(ws, f"A1:{print_col}{last_row}", protect=False, freeze=f"B{FIRST_ROW}", header_row=HEADER_ROW)

@@ -115,7 +115,7 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
             r += 1
 
     widths(ws, 14, 44, *([11] * ARG_COLS), 11, 14, 14, 14, 13, 11, 90)
-    finish(ws, f"A1:{get_column_letter(PCT_DIFF)}{r - 1}", freeze=f"C{HEADER_ROW + 1}")
+    finish(ws, f"A1:{get_column_letter(PCT_DIFF)}{r - 1}", freeze=f"C{HEADER_ROW + 1}", header_row=HEADER_ROW)
 
 
 def _arg_format(x: float) -> str:

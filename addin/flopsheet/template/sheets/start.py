@@ -3,20 +3,27 @@ the global assumptions (defined names), the style legend, the sheets and the fun
 
 from __future__ import annotations
 
+import textwrap
+
 from openpyxl.worksheet.worksheet import Worksheet
 
 import flopsheet
 from flopsheet.assumptions import assumptions
 from flopsheet.template import i18n
 from flopsheet.template import styles as st
+from flopsheet.template.base import CONF_SHEET
 from flopsheet.template.layout import (
+    ECONOMICS,
     GPUS,
     INFERENCE,
     MODELS,
     MULTIMODAL,
+    NOTE_WIDTH,
     PRECISION_LIST,
     SEED_CHECK,
+    SHEET_ORDER,
     SOURCES,
+    START,
     TRAINING,
     Block,
     Ctx,
@@ -51,6 +58,9 @@ COPY_STEPS = (
     "GPU row, peak, TDP, MFU and price used, and the Workings sheet holds every other quantity a formula uses "
     "(a GPU's row, the peak and memory used, a decode step's time...), one labelled cell each. The Sources "
     "sheet gives the paper or datasheet behind each figure.",
+    "5. Printing: every sheet prints on A4, fitted to the page width, its table's header on each page. The Workings "
+    "sheet prints only its heading; to print its every quantity, clear its print area (Page Layout > Print Area > "
+    "Clear Print Area).",
     "The workbook was written by flopsheet; its Python add-in version (flopsheet.xlsm) computes the same "
     "figures with functions such as GPU_DAYS, listed below for reference.",
 )
@@ -68,6 +78,8 @@ STEPS = (
     "The xlwings.conf sheet tells xlwings to load flopsheet.udfs; leave it in place. This add-in needs Excel for "
     "Windows: elsewhere the cells show #NAME? (on macOS and Excel on the web, xlwings Lite gives the same "
     "functions: see above).",
+    "Numbers may also be typed as text magnitudes: \"175B\", \"1.4T\", \"2.53万\", \"3.5亿\", \"46.2%\". "
+    "Without an add-in (LibreOffice, Google Sheets) open flopsheet.xlsx, the hand-off copy.",
 )
 
 # Which file for which Excel (both editions): the Windows add-in, xlwings Lite, the hand-off copy.
@@ -82,11 +94,15 @@ WHERE = (
     "figures as native Excel formulas.",
 )
 
+# What each sheet holds, in the template's sheet order (SHEET_ORDER; the README's sheet lists are generated
+# from this, tools/docs.py, sheet_list).
 SHEETS = (
+    (START, "What the workbook is, the global assumptions, the cell styles, the sheets and the functions."),
     (GPUS, "Accelerator catalog: dense peaks per precision, memory, bandwidth, TDP, price assumption, sources."),
     (MODELS, "Model catalog: total and active parameters, layers, heads, experts, attention and cache, training runs."),
     (TRAINING, "Training scenarios: compute, GPU-hours and days, wall-clock days, GPUs for a deadline, cost, energy."),
     (INFERENCE, "One request (seed method vs roofline), memory to fit, a serving fleet, DeepSeek-V3 (MoE) on 8 H200s, Kimi K2 with a 2-million-character context."),
+    (ECONOMICS, "Money: buying, powering, training and serving, in USD with low-high ranges; dated prices."),
     (MULTIMODAL, "Image and video tokens; the seed's all-images-of-2022 training estimate."),
     (SEED_CHECK, "Every worked figure of the seed report beside the workbook's value, and where the report is wrong."),
     (SOURCES, "Papers, datasheets and assumptions behind every figure, with links."),
@@ -94,6 +110,43 @@ SHEETS = (
 # The hand-off adds this sheet to the copy (flopsheet.handoff.workings); the copy's Start lists it.
 COPY_SHEETS = (("Workings", "Every quantity the formulas use (a GPU's row, the peak and MFU used, a decode step's time...), "
                             "one labelled cell each: a list, and helper columns working tables out row by row."),)
+
+
+# The .xlsm's last sheet, in the row where the copy lists Workings (both editions keep every cell in place).
+ADDIN_SHEETS = ((CONF_SHEET, "Tells xlwings to load the functions (flopsheet.udfs); leave it in place. The hand-off "
+                             "copy has no such sheet."),)
+
+
+# The copy's words in that section's rows: it asks its reader for nothing (no add-in, nothing to set up).
+WHERE_COPY = (
+    "This file (the hand-off copy): open it anywhere, Excel on any platform, LibreOffice, Gnumeric or Google Sheets; "
+    "its formulas are native and recalculate there.",
+    "flopsheet.xlsm, the template, computes the same figures with flopsheet's functions (=GPU_DAYS(...)) for "
+    "whoever maintains the model; this copy does not need it.",
+)
+
+
+def sheet_list(copy: bool) -> tuple[tuple[str, str], ...]:
+    """(sheet, what it holds) for every sheet after Start, in the workbook's order, then xlwings.conf (the .xlsm)
+    or Workings (the copy)."""
+    described = dict(SHEETS)
+    return tuple((name, described[name]) for name in SHEET_ORDER[1:]) + (COPY_SHEETS if copy else ADDIN_SHEETS)
+
+
+def _rows(lines) -> int:
+    """The rows Block.note gives these notes (every edition wraps as the English text does)."""
+    return sum(max(len(textwrap.wrap(line, NOTE_WIDTH)), 1) for line in lines)
+
+
+def _notes(b: Block, lines, *editions) -> None:
+    """The notes, then blank rows up to the longest of the editions' blocks."""
+    top = b.row
+    for line in lines:
+        b.note(line)
+    end = top + max(_rows(e) for e in editions)
+    for r in range(b.row, end):  # styled as notes: the other edition's lines go here (handoff.copytext)
+        b.ws.cell(r, b.col).style = st.NOTE
+    b.row = end
 
 
 def _signature(fn) -> str:
@@ -105,29 +158,28 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
     b = Block(ws, ctx)
     b.title("flopsheet: what large AI models cost in compute")
     copy = i18n.audience() == "copy"
-    for line in ABOUT_COPY if copy else ABOUT:
-        b.note(line)
+    # Both editions place every cell at the same row (the .xlsm's hand-off gives its cells the copy's wording,
+    # flopsheet.handoff.copytext, and the assumptions' defined names must not move): each block of notes takes
+    # the rows of the longer edition's.
+    _notes(b, ABOUT_COPY if copy else ABOUT, ABOUT, ABOUT_COPY)
 
-    b.section("Which file to use where")
-    for line in WHERE:
-        b.note(line)
+    b.section(i18n.pick("Which file to use where", "Which file to use where (this one needs nothing)"))
+    _notes(b, WHERE_COPY if copy else WHERE, WHERE, WHERE_COPY)
 
     if copy:
+        b.section("What this copy is")
+        b._row("Formulas", "", "They recalculate in Excel on any platform, LibreOffice, Gnumeric and Google Sheets.")
+        st.set_text(ws.cell(b.row, b.col + 1), "native Excel: no add-in, no macros", st.CALC)
+        b.row += 1
         b.section("How to use this copy (no add-in needed)")
-        for line in COPY_STEPS:
-            b.note(line)
     else:
         b.section("Are the functions live?")
         b.calc("version", "Add-in status", "=FLOPSHEET_VERSION()", "",
                note="Shows the add-in version (e.g. 0.1.0) when the functions work. #NAME? means they are not "
                     "loaded yet: follow the steps below.")
         ctx.output(ws.title, "version", "add-in version", "", "Add-in status", show=False)
-
         b.section("Switch the functions on (Excel for Windows, once)")
-        for line in STEPS:
-            b.note(line)
-        b.note("Numbers may also be typed as text magnitudes: \"175B\", \"1.4T\", \"2.53万\", \"3.5亿\", \"46.2%\". "
-               "Without an add-in (LibreOffice, Google Sheets) open flopsheet.xlsx, the hand-off copy.")
+    _notes(b, COPY_STEPS if copy else STEPS, STEPS, COPY_STEPS)
 
     b.section("Global assumptions (defined names used by the formulas)")
     b.header("Name", "Value", "Unit", "Meaning and source")
@@ -146,7 +198,7 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
         b.row += 1
 
     b.section("Sheets")
-    for name, what in SHEETS + (COPY_SHEETS if copy else ()):
+    for name, what in sheet_list(copy):
         st.set_text(ws.cell(b.row, 1), name, translate=False)  # the sheet's name, as on its tab
         st.set_text(ws.cell(b.row, 2), what)
         b.row += 1

@@ -69,8 +69,11 @@ CALCS = (
     Col("tdp", "TDP used (W, GPUs sheet)", 9, st.WHOLE, '=IF({gpu}="","",{tdp_lookup})'),
     Col("mfu_used", "MFU used", 8, st.PCT, '=IF({params}="","",IF({mfu}="",DefaultMFU,{mfu}))'),
     Col("goodput_used", "Goodput used", 8, st.PCT, '=IF({params}="","",IF({goodput}="",DefaultGoodput,{goodput}))'),
-    Col("usd_used", "$/GPU-hour used", 10, st.USD_RATE,
-        '=IF(OR({params}="",{gpu}=""),"",IF({usd}="",{price_lookup},{usd}))'),
+    # A GPU without a price on the GPUs sheet leaves this blank, not 0: TRAIN_COST then says the price is
+    # blank (never "must be > 0 (got 0)" for a price nobody typed), and the copy's cost shows #N/A, which
+    # the cost column's header explains.
+    Col("usd_used", "$/GPU-hour used (blank = none on the GPUs sheet)", 10, st.USD_RATE,
+        '=IF(OR({params}="",{gpu}=""),"",IF({usd}="",IF({price_lookup}="","",{price_lookup}),{usd}))'),
     Col("flops", "Compute (FLOPs)", 11, st.FLOPS, '=IF({params}="","",TRAIN_FLOPS({params},{tokens}))'),
     Col("gpu_hours", "GPU-hours", 13, st.WHOLE,
         '=IF({params}="","",GPU_HOURS({flops},{peak},{mfu_used},,{goodput_used}))'),
@@ -79,7 +82,7 @@ CALCS = (
         '=IF(OR({params}="",{gpus}=""),"",TRAIN_DAYS({flops},{peak},{gpus},{mfu_used},,{goodput_used}))'),
     Col("needed", "GPUs for the deadline", 11, st.WHOLE,
         '=IF(OR({params}="",{deadline}=""),"",GPUS_NEEDED({flops},{peak},{deadline},{mfu_used},,{goodput_used}))'),
-    Col("cost", "Cost (USD)", 14, st.USD,
+    Col("cost", "Cost (USD; #N/A = no price: type one in $/GPU-hour)", 14, st.USD,
         '=IF({params}="","",TRAIN_COST({flops},{peak},{usd_used},{mfu_used},,{goodput_used}))'),
     # TRAIN_ENERGY_MWH's arithmetic (GPU-hours x TDP x PUE / 1e6, engine.training.train_energy_mwh; the
     # GPU-hours already include goodput) on the GPUs sheet's TDP, so a TDP edited there changes the energy
@@ -198,7 +201,8 @@ def write(ws: Worksheet, ctx: Ctx, scenarios=sc.TRAINING, blank_rows: int = sc.B
 
     chart_row = last + 2
     _chart(ws, chart_row, last)
-    finish(ws, f"A1:{LETTER['energy']}{chart_row + 40}", freeze=f"B{FIRST_ROW}")  # the chart is 20 cm tall
+    # the print area runs 40 rows past the chart's top: the chart is 20 cm tall
+    finish(ws, f"A1:{LETTER['energy']}{chart_row + 40}", freeze=f"B{FIRST_ROW}", header_row=HEADER_ROW)
 
 
 def _chart(ws: Worksheet, anchor_row: int, last: int) -> None:

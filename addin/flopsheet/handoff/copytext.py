@@ -1,0 +1,175 @@
+"""The copy's wording for a workbook that came from the template (issue 22).
+
+The .xlsm's Start page says how to install Python and import the functions, and some sheets' notes say
+"#NAME? until the add-in is on": true of the .xlsm, false of its hand-off copy. `flopsheet template`
+marks what it writes (flopsheet.template.marker: custom document properties, never a guess from text).
+For a workbook so marked, the hand-off builds both editions of the template in that language (the .xlsm's
+and its copy's, the same cells at the same places: tests/template/test_template_editions.py) and gives
+each text cell that still holds the .xlsm's text the copy's text at that cell. A cell the user typed over
+or added keeps what it holds; the add-in status cell (=FLOPSHEET_VERSION(), a formula only the .xlsm has)
+becomes the copy's line. The copy's mark then says "copy". A workbook without the mark keeps its text.
+"""
+
+from __future__ import annotations
+
+from defusedxml import ElementTree
+
+from flopsheet.exceltext import a1
+from flopsheet.handoff import worksheetpart
+from flopsheet.handoff.package import cell_value, local, read_rels
+from flopsheet.handoff.worksheetpart import cell_xml, value_xml
+from flopsheet.template import marker
+
+_CUSTOM = "custom-properties"
+
+
+def _custom_part(job) -> str | None:
+    rel = next((r for r in read_rels(job.zf, "", set(job.zf.namelist())) if r.type == _CUSTOM and not r.external),
+               None)
+    return rel.target if rel is not None and rel.target in job.zf.namelist() else None
+
+
+def properties(job) -> dict[str, str]:
+    """The workbook's custom document properties, {name: text}."""
+    part = _custom_part(job)
+    if part is None:
+        return {}
+    out = {}
+    for prop in ElementTree.fromstring(job.zf.read(part)):
+        if local(prop.tag) == "property" and prop.get("name") and len(prop):
+            out[prop.get("name")] = prop[0].text or ""
+    return out
+
+
+def template_language(job) -> str | None:
+    """The language of the template's add-in edition this workbook came from, or None (a user's own
+    workbook, or a copy already)."""
+    from flopsheet.template.i18n import LANGS
+
+    props = properties(job)
+    lang = props.get(marker.TEMPLATE)
+    if lang in LANGS and props.get(marker.EDITION) == marker.EDITIONS["addin"]:
+        return lang
+    return None
+
+
+def workings_translation(lang: str):
+    """The Workings sheet's labels in the template's language (None: English)."""
+    if lang == "zh-CN":
+        from flopsheet.template.i18n.zh_CN_workings import translate
+
+        return translate
+    return None
+
+
+def _editions(lang: str) -> tuple[dict, dict]:
+    """{sheet: {(row, col): value}} of the template's add-in edition and of its copy, in `lang`."""
+    from flopsheet.template.build import build_workbook
+
+    def cells(wb):
+        return {ws.title: {(c.row, c.column): c.value for row in ws.iter_rows() for c in row if c.value is not None}
+                for ws in wb.worksheets}
+
+    return (cells(build_workbook(lang=lang, audience="addin")[0]),
+            cells(build_workbook(lang=lang, audience="copy")[0]))
+
+
+def _is_formula(v) -> bool:
+    return isinstance(v, str) and v.startswith("=")
+
+
+def _text_cell(plan, r, c, text):
+    def render(old, values, r=r, c=c, text=text, pat=plan.pat):
+        attrs = dict(old.attrs) if old is not None else {}  # its style kept
+        if text is None:
+            return cell_xml(pat, r, c, attrs, None, None, b"")
+        t, content = value_xml(pat, text, False)
+        return cell_xml(pat, r, c, attrs, None, t, content)
+    return render
+
+
+def reword(job, lang: str) -> int:
+    """Give the cells still holding the template's add-in text the copy's; return how many changed.
+    Runs after the formulas are translated (the status cell's frozen value is replaced, its comment
+    dropped) and before comments are added."""
+    addin, copy = _editions(lang)
+    rep, changed = job.report, 0
+    for entry in job.pkg.worksheets:
+        a, k = addin.get(entry.name), copy.get(entry.name)
+        if a is None or k is None or entry.part is None:
+            continue
+        data = job.read_sheet(entry.part)
+        texts = worksheetpart.string_cells(data, worksheetpart.pattern_of(data), job.pkg.sst)
+        for (r, c), (text, cell) in sorted(texts.items()):
+            new = k.get((r, c))
+            if a.get((r, c)) != text or new == text or _is_formula(new):
+                continue
+            plan = job.plan(entry.part, entry.name)
+            if (r, c) in plan.replace:
+                continue
+            plan.known[(r, c)] = cell.start
+            plan.replace[(r, c)] = _text_cell(plan, r, c, new)
+            changed += 1
+        changed += _fill_blanks(job, entry, a, k, texts, data)
+        for (r, c), formula in a.items():  # a formula only the add-in edition has (the status cell)
+            new = k.get((r, c))
+            if not _is_formula(formula) or _is_formula(new) or job.book is None or entry.name not in job.book:
+                continue
+            held = job.book[entry.name].cell(r, c)
+            plan = job.plans.get(entry.part)
+            if held.data_type != "f" or held.value != formula or plan is None or (r, c) not in plan.replace:
+                continue
+            plan.replace[(r, c)] = _text_cell(plan, r, c, new)
+            plan.notes.pop((r, c), None)
+            where = a1(c, r)
+            rep.frozen = [f for f in rep.frozen if (f[0], f[1]) != (entry.name, where)]
+            changed += 1
+    if changed:
+        _mark_as_copy(job)
+        rep.notes.append(f"gave {changed} cells of the template's text the copy's wording "
+                         f"(the template's {lang} edition; cells you changed keep yours)")
+    return changed
+
+
+def _fill_blanks(job, entry, addin: dict, copy: dict, texts: dict, data: bytes) -> int:
+    """Cells the add-in edition leaves empty and the copy's fills (its longer notes), still empty in the
+    workbook: given the copy's text and the style of the cell or, when it has none, of the cell above."""
+    wanted = [(r, c) for (r, c), v in copy.items() if addin.get((r, c)) is None and isinstance(v, str)
+              and not _is_formula(v) and (r, c) not in texts]
+    if not wanted:
+        return 0
+    pat = worksheetpart.pattern_of(data)
+    present = {(cell.r, cell.c): cell for cell in worksheetpart.all_cells(data, pat)}
+    plan, n = job.plan(entry.part, entry.name), 0
+    for r, c in sorted(wanted):
+        cell = present.get((r, c))
+        if (r, c) in plan.replace or (cell is not None and cell_value(cell, pat, job.pkg.sst)[0] is not None):
+            continue  # the user typed something there
+        above = present.get((r - 1, c))
+        style = {b"s": above.attrs[b"s"]} if above is not None and b"s" in above.attrs else {}
+        render = _text_cell(plan, r, c, copy[(r, c)])
+        if cell is not None:
+            plan.known[(r, c)] = cell.start
+            plan.replace[(r, c)] = render
+        else:
+            plan.replace[(r, c)] = lambda old, values, render=render, style=style: render(_Styled(style), values)
+        n += 1
+    return n
+
+
+class _Styled:
+    """Stands for an absent cell: the attributes a new one takes."""
+
+    def __init__(self, attrs):
+        self.attrs = attrs
+
+
+def _mark_as_copy(job) -> None:
+    """The copy's edition property says "copy" (handing the copy off again leaves its text alone)."""
+    part = _custom_part(job)
+    data = job.parts.get(part) or job.zf.read(part)
+    at = data.find(f'name="{marker.EDITION}"'.encode())
+    old = f">{marker.EDITIONS['addin']}<".encode()
+    hit = data.find(old, at, data.find(b"property>", at)) if at >= 0 else -1  # within that property element
+    if hit >= 0:
+        job.parts[part] = data[:hit] + f">{marker.EDITIONS['copy']}<".encode() + data[hit + len(old):]
