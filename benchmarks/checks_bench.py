@@ -84,16 +84,27 @@ def _refuse(path: Path) -> None:
 
 
 def big_sheet(folder: Path, rows: int, repeat: int) -> dict:
-    body = "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}" s="1"><v>{r}.5</v></c>' for c in "ABCDEFGHIJ")
-                   + "</row>" for r in range(1, rows + 1))
-    xml = f'<?xml version="1.0"?>\n<worksheet {NS}><dimension ref="A1:J{rows}"/><sheetData>{body}</sheetData></worksheet>'
+    body = "".join(
+        f'<row r="{r}">' + "".join(f'<c r="{c}{r}" s="1"><v>{r}.5</v></c>' for c in "ABCDEFGHIJ") + "</row>"
+        for r in range(1, rows + 1)
+    )
+    xml = (
+        f'<?xml version="1.0"?>\n<worksheet {NS}><dimension ref="A1:J{rows}"/><sheetData>{body}</sheetData></worksheet>'
+    )
     path = _rezip(_base(folder), folder / "big.xlsx", {SHEET: xml.encode()})
     check = _best(lambda: check_workbook(path), repeat)
     floor = _best(lambda: _inflate_and_parse(path), repeat)
     mb = len(xml) / 1e6
-    return {"kind": "check_workbook", "rows": rows, "xml_mb": round(mb, 1), "seconds": check,
-            "mb_per_s": mb / check, "inflate_and_expat_seconds": floor, "ratio": check / floor,
-            "old_test_limit_seconds": 1.5 * mb / 50 + 0.5}
+    return {
+        "kind": "check_workbook",
+        "rows": rows,
+        "xml_mb": round(mb, 1),
+        "seconds": check,
+        "mb_per_s": mb / check,
+        "inflate_and_expat_seconds": floor,
+        "ratio": check / floor,
+        "old_test_limit_seconds": 1.5 * mb / 50 + 0.5,
+    }
 
 
 def zip_bomb(folder: Path, chunks: int, repeat: int) -> dict:
@@ -105,8 +116,14 @@ def zip_bomb(folder: Path, chunks: int, repeat: int) -> dict:
                 fh.write(zeros)
     refuse = _best(lambda: _refuse(path), repeat)
     directory = _best(lambda: zipfile.ZipFile(path).close(), repeat)
-    return {"kind": "zip_bomb", "expands_gb": round(chunks * 16 / 1024, 2), "seconds": refuse,
-            "directory_seconds": directory, "ratio": refuse / directory, "target_seconds": 0.5}
+    return {
+        "kind": "zip_bomb",
+        "expands_gb": round(chunks * 16 / 1024, 2),
+        "seconds": refuse,
+        "directory_seconds": directory,
+        "ratio": refuse / directory,
+        "target_seconds": 0.5,
+    }
 
 
 def lying_directory(folder: Path, mb: int, repeat: int) -> dict:
@@ -124,8 +141,13 @@ def repeated_resolve(number: int) -> dict:
     per_call = min(timeit.repeat(lambda: resolve("NVIDIA H100 SXM5"), number=number, repeat=5)) / number
     table = {"nvidia h100 sxm5": 1}
     per_dict = min(timeit.repeat(lambda: table.get("nvidia h100 sxm5"), number=number, repeat=5)) / number
-    return {"kind": "resolve", "us_per_call": per_call * 1e6, "dict_lookup_us": per_dict * 1e6,
-            "ratio": per_call / per_dict, "target_us": 2.0}
+    return {
+        "kind": "resolve",
+        "us_per_call": per_call * 1e6,
+        "dict_lookup_us": per_dict * 1e6,
+        "ratio": per_call / per_dict,
+        "target_us": 2.0,
+    }
 
 
 def main(argv=None) -> int:
@@ -137,11 +159,14 @@ def main(argv=None) -> int:
     rows, chunks, liar_mb, repeat, number = (2_000, 13, 2, 1, 2_000) if args.quick else (100_000, 70, 50, 3, 20_000)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        results = [big_sheet(folder, rows, repeat), zip_bomb(folder, chunks, repeat),
-                   lying_directory(folder, liar_mb, repeat), repeated_resolve(number)]
+        results = [
+            big_sheet(folder, rows, repeat),
+            zip_bomb(folder, chunks, repeat),
+            lying_directory(folder, liar_mb, repeat),
+            repeated_resolve(number),
+        ]
     for r in results:
-        figures = ", ".join(f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}"
-                            for k, v in r.items() if k != "kind")
+        figures = ", ".join(f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}" for k, v in r.items() if k != "kind")
         print(f"{r['kind']:>16}: {figures}")
     if args.json:
         args.json.write_text(json.dumps({"quick": args.quick, "results": results}, indent=1))

@@ -24,24 +24,90 @@ RECORD = ROOT / "tests" / "reference" / "llm-analysis-0.2.2.json"
 
 # (id, llm-analysis infer() arguments, flopsheet call, what the row compares)
 CASES = [
-    ("llama2-70b-decode-tp8", dict(model_name="upstage_Llama-2-70b-instruct-v2", gpu_name="h100-sxm-80gb",
-                                   tp_size=8, batch_size_per_gpu=1, seq_len=512, num_tokens_to_generate=32),
-     "decode_latency", ("DECODE_MS", ("Llama 2 70B", "H100", 1, 2, 8)), 1e-3),
-    ("llama2-70b-tp-comm", dict(model_name="upstage_Llama-2-70b-instruct-v2", gpu_name="h100-sxm-80gb",
-                                tp_size=8, batch_size_per_gpu=1, seq_len=512, num_tokens_to_generate=32),
-     "decode_latency_fwd_tp_comm", ("COMM_MS", ("Llama 2 70B", "H100", 1, 8)), 1e-3),
-    ("llama2-70b-weights", dict(model_name="upstage_Llama-2-70b-instruct-v2", gpu_name="h100-sxm-80gb",
-                                tp_size=8, batch_size_per_gpu=1, seq_len=512, num_tokens_to_generate=32),
-     "weight_memory_per_gpu", ("WEIGHTS_GB_PER_GPU", ("Llama 2 70B", 2, 8)), 1e-9),
-    ("llama2-70b-kv", dict(model_name="upstage_Llama-2-70b-instruct-v2", gpu_name="h100-sxm-80gb",
-                           tp_size=8, batch_size_per_gpu=1, seq_len=512, num_tokens_to_generate=32),
-     "kv_cache_memory_per_gpu", ("KV_GB_PER_GPU", ("Llama 2 70B", 544, 1, 8)), 1e-9),
-    ("gpt3-decode-tp8", dict(model_name="megatron-lm-175b", gpu_name="a100-sxm-80gb", tp_size=8,
-                             batch_size_per_gpu=1, seq_len=20, num_tokens_to_generate=300),
-     "decode_latency", ("DECODE_MS", ("GPT-3", "A100", 1, 2, 8)), 1e-3),
-    ("gpt3-weights", dict(model_name="megatron-lm-175b", gpu_name="a100-sxm-80gb", tp_size=8,
-                          batch_size_per_gpu=1, seq_len=20, num_tokens_to_generate=300),
-     "weight_memory_per_gpu", ("WEIGHTS_GB_PER_GPU", ("GPT-3", 2, 8)), 1e-9),
+    (
+        "llama2-70b-decode-tp8",
+        dict(
+            model_name="upstage_Llama-2-70b-instruct-v2",
+            gpu_name="h100-sxm-80gb",
+            tp_size=8,
+            batch_size_per_gpu=1,
+            seq_len=512,
+            num_tokens_to_generate=32,
+        ),
+        "decode_latency",
+        ("DECODE_MS", ("Llama 2 70B", "H100", 1, 2, 8)),
+        1e-3,
+    ),
+    (
+        "llama2-70b-tp-comm",
+        dict(
+            model_name="upstage_Llama-2-70b-instruct-v2",
+            gpu_name="h100-sxm-80gb",
+            tp_size=8,
+            batch_size_per_gpu=1,
+            seq_len=512,
+            num_tokens_to_generate=32,
+        ),
+        "decode_latency_fwd_tp_comm",
+        ("COMM_MS", ("Llama 2 70B", "H100", 1, 8)),
+        1e-3,
+    ),
+    (
+        "llama2-70b-weights",
+        dict(
+            model_name="upstage_Llama-2-70b-instruct-v2",
+            gpu_name="h100-sxm-80gb",
+            tp_size=8,
+            batch_size_per_gpu=1,
+            seq_len=512,
+            num_tokens_to_generate=32,
+        ),
+        "weight_memory_per_gpu",
+        ("WEIGHTS_GB_PER_GPU", ("Llama 2 70B", 2, 8)),
+        1e-9,
+    ),
+    (
+        "llama2-70b-kv",
+        dict(
+            model_name="upstage_Llama-2-70b-instruct-v2",
+            gpu_name="h100-sxm-80gb",
+            tp_size=8,
+            batch_size_per_gpu=1,
+            seq_len=512,
+            num_tokens_to_generate=32,
+        ),
+        "kv_cache_memory_per_gpu",
+        ("KV_GB_PER_GPU", ("Llama 2 70B", 544, 1, 8)),
+        1e-9,
+    ),
+    (
+        "gpt3-decode-tp8",
+        dict(
+            model_name="megatron-lm-175b",
+            gpu_name="a100-sxm-80gb",
+            tp_size=8,
+            batch_size_per_gpu=1,
+            seq_len=20,
+            num_tokens_to_generate=300,
+        ),
+        "decode_latency",
+        ("DECODE_MS", ("GPT-3", "A100", 1, 2, 8)),
+        1e-3,
+    ),
+    (
+        "gpt3-weights",
+        dict(
+            model_name="megatron-lm-175b",
+            gpu_name="a100-sxm-80gb",
+            tp_size=8,
+            batch_size_per_gpu=1,
+            seq_len=20,
+            num_tokens_to_generate=300,
+        ),
+        "weight_memory_per_gpu",
+        ("WEIGHTS_GB_PER_GPU", ("GPT-3", 2, 8)),
+        1e-9,
+    ),
 ]
 
 
@@ -50,12 +116,14 @@ def record() -> dict:
 
     from llm_analysis.analysis import infer
 
-    out = {"tool": "llm-analysis", "version": version("llm-analysis") if _installed() else "0.2.2",
-           "settings": {"dtype_name": "w16a16e16", "flops_efficiency": 0.4, "hbm_memory_efficiency": 0.8},
-           "cases": {}}
+    out = {
+        "tool": "llm-analysis",
+        "version": version("llm-analysis") if _installed() else "0.2.2",
+        "settings": {"dtype_name": "w16a16e16", "flops_efficiency": 0.4, "hbm_memory_efficiency": 0.8},
+        "cases": {},
+    }
     for case_id, kwargs, key, _, _ in CASES:
-        r = infer(dtype_name="w16a16e16", flops_efficiency=0.4, hbm_memory_efficiency=0.8, log_level="ERROR",
-                  **kwargs)
+        r = infer(dtype_name="w16a16e16", flops_efficiency=0.4, hbm_memory_efficiency=0.8, log_level="ERROR", **kwargs)
         out["cases"][case_id] = {"arguments": kwargs, "output": key, "value": r[key]}
     return out
 
@@ -80,8 +148,11 @@ def flopsheet_value(name: str, args: tuple) -> float:
     if name == "COMM_MS":
         model, gpu, batch, gpus = args
         row = models.resolve(model)
-        return float(engine.comm_seconds(row.layers, row.d_model, batch, gpus, F.GPU_SPEC(gpu, "interconnect_gbs"),
-                                         engine.DEFAULT_ALLREDUCE_US))
+        return float(
+            engine.comm_seconds(
+                row.layers, row.d_model, batch, gpus, F.GPU_SPEC(gpu, "interconnect_gbs"), engine.DEFAULT_ALLREDUCE_US
+            )
+        )
     if name == "WEIGHTS_GB_PER_GPU":
         model, bytes_per_param, gpus = args
         return F.WEIGHTS_GB(model, bytes_per_param) * 1e9 / gpus

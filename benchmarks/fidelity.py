@@ -43,8 +43,15 @@ CHART = ROOT / "docs" / "fidelity.png"
 
 BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "fp4": 0.5}
 LOAD = 1e11  # requests a day for the serving-model throughput: >= 1e4 replicas, so whole-GPU rounding < 1e-4
-KINDS = ("output_throughput", "input_throughput", "decode_step_ms", "ttft_s", "request_latency_s", "train_minutes",
-         "train_gpu_hours")
+KINDS = (
+    "output_throughput",
+    "input_throughput",
+    "decode_step_ms",
+    "ttft_s",
+    "request_latency_s",
+    "train_minutes",
+    "train_gpu_hours",
+)
 
 
 def load(path: Path = DATA) -> list[dict]:
@@ -100,17 +107,21 @@ def predict(row: dict) -> tuple[float, str]:
     if batch == "max":
         served = F.SERVING_GPUS(LOAD, inp, out, model, gpu, peak_factor=1, **kw)
         value = LOAD / 86400.0 * out / served * gpus
-        call = (f"{LOAD:.0e} x {out:g} / 86400 / SERVING_GPUS({LOAD:.0e}, {inp:g}, {out:g}, {m}, \"{gpu}\", {tp:g}, "
-                f'peak_factor=1, bytes_per_param={BYTES[prec]:g}, precision="{prec}") x {gpus:g}')
+        call = (
+            f'{LOAD:.0e} x {out:g} / 86400 / SERVING_GPUS({LOAD:.0e}, {inp:g}, {out:g}, {m}, "{gpu}", {tp:g}, '
+            f'peak_factor=1, bytes_per_param={BYTES[prec]:g}, precision="{prec}") x {gpus:g}'
+        )
     elif out is None:
         value = F.TOKENS_PER_SECOND(model, gpu, batch=float(batch), **kw) * instances
         call = f"TOKENS_PER_SECOND({m}, {setup.replace('batch', batch)})" + (
-            f" x {instances:g}" if instances != 1 else "")
+            f" x {instances:g}" if instances != 1 else ""
+        )
     else:
         b = float(batch)
         value = b * out / F.RESPONSE_SECONDS(model, inp, out, gpu, batch=b, **kw) * instances
         call = f"{b:g} x {out:g} / RESPONSE_SECONDS({m}, {inp:g}, {out:g}, {setup.replace('batch', batch)})" + (
-            f" x {instances:g}" if instances != 1 else "")
+            f" x {instances:g}" if instances != 1 else ""
+        )
     return _per(row, value, call)
 
 
@@ -147,13 +158,17 @@ def summary(results: list[dict]) -> dict:
     a number."""
     ok = [r for r in results if r["ratio"] is not None]
     if not ok:
-        return dict(rows=len(results), answered=0, median_factor=math.nan, median_ratio=math.nan, within_25=0,
-                    within_2x=0)
-    return dict(rows=len(results), answered=len(ok),
-                median_factor=statistics.median(r["factor"] for r in ok),
-                median_ratio=statistics.median(r["ratio"] for r in ok),
-                within_25=sum(abs(r["ratio"] - 1.0) <= 0.25 for r in ok),
-                within_2x=sum(r["factor"] <= 2.0 for r in ok))
+        return dict(
+            rows=len(results), answered=0, median_factor=math.nan, median_ratio=math.nan, within_25=0, within_2x=0
+        )
+    return dict(
+        rows=len(results),
+        answered=len(ok),
+        median_factor=statistics.median(r["factor"] for r in ok),
+        median_ratio=statistics.median(r["ratio"] for r in ok),
+        within_25=sum(abs(r["ratio"] - 1.0) <= 0.25 for r in ok),
+        within_2x=sum(r["factor"] <= 2.0 for r in ok),
+    )
 
 
 def by(results: list[dict], key) -> dict[str, dict]:
@@ -178,14 +193,18 @@ def _fmt(x: float | None) -> str:
 def _line(name: str, s: dict) -> str:
     if not s["answered"]:
         return f"| {name} | 0 of {s['rows']} | - | - | - | - |"
-    return (f"| {name} | {s['answered']} | {s['median_factor']:.2f}x | {s['median_ratio']:.2f} | "
-            f"{s['within_25']} ({s['within_25'] / s['answered']:.0%}) | {s['within_2x']} "
-            f"({s['within_2x'] / s['answered']:.0%}) |")
+    return (
+        f"| {name} | {s['answered']} | {s['median_factor']:.2f}x | {s['median_ratio']:.2f} | "
+        f"{s['within_25']} ({s['within_25'] / s['answered']:.0%}) | {s['within_2x']} "
+        f"({s['within_2x'] / s['answered']:.0%}) |"
+    )
 
 
 def summary_table(results: list[dict]) -> list[str]:
-    head = ["| Rows | n | Median error factor | Median predicted/measured | Within 25% | Within 2x |",
-            "|---|---|---|---|---|---|"]
+    head = [
+        "| Rows | n | Median error factor | Median predicted/measured | Within 25% | Within 2x |",
+        "|---|---|---|---|---|---|",
+    ]
     lines = head + [_line("**all**", summary(results))]
     lines += [_line(f"kind: {k}", s) for k, s in sorted(by(results, lambda r: r["kind"]).items())]
     lines += [_line(f"source: {k}", s) for k, s in sorted(by(results, source_group).items())]
@@ -193,15 +212,23 @@ def summary_table(results: list[dict]) -> list[str]:
 
 
 def row_table(results: list[dict]) -> list[str]:
-    lines = ["| id | kind | model | hardware | precision | batch | in / out | measured | unit | predicted | "
-             "predicted / measured | source date |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| id | kind | model | hardware | precision | batch | in / out | measured | unit | predicted | "
+        "predicted / measured | source date |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in results:
-        io = f"{r['input_tokens'] or '-'} / {r['output_tokens'] or '-'}" if r["kind"] not in (
-            "train_minutes", "train_gpu_hours") else f"{float(r['train_tokens']):.3g} tokens"
+        io = (
+            f"{r['input_tokens'] or '-'} / {r['output_tokens'] or '-'}"
+            if r["kind"] not in ("train_minutes", "train_gpu_hours")
+            else f"{float(r['train_tokens']):.3g} tokens"
+        )
         ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else f"error: {r['error']}"
-        lines.append(f"| [{r['id']}]({r['source_url']}) | {r['kind']} | {r['model']} | {r['hardware']} | "
-                     f"{r['precision']} | {r['batch'] or '-'} | {io} | {_fmt(float(r['value']))} | {r['unit']} | "
-                     f"{_fmt(r['predicted'])} | {ratio} | {r['source_date']} |")
+        lines.append(
+            f"| [{r['id']}]({r['source_url']}) | {r['kind']} | {r['model']} | {r['hardware']} | "
+            f"{r['precision']} | {r['batch'] or '-'} | {io} | {_fmt(float(r['value']))} | {r['unit']} | "
+            f"{_fmt(r['predicted'])} | {ratio} | {r['source_date']} |"
+        )
     return lines
 
 
@@ -211,17 +238,25 @@ def print_report(results: list[dict], out=sys.stdout) -> None:
     for r in results:
         pred = _fmt(r["predicted"]) if r["predicted"] is not None else "ERROR"
         ratio = f"{r['ratio']:.2f}" if r["ratio"] is not None else r["error"]
-        print(f"{r['id']:<{w}}  {r['kind']:<17} {_fmt(float(r['value'])):>12} {pred:>12}  {ratio:>5}  {r['unit']}",
-              file=out)
+        print(
+            f"{r['id']:<{w}}  {r['kind']:<17} {_fmt(float(r['value'])):>12} {pred:>12}  {ratio:>5}  {r['unit']}",
+            file=out,
+        )
     print(file=out)
     print("\n".join(summary_table(results)), file=out)
 
 
 # -- the chart: Pillow only (the package's dependency), log-log, one colour per kind -----------------
 
-COLOURS = {"output_throughput": (31, 119, 180), "input_throughput": (23, 190, 207), "decode_step_ms": (255, 127, 14),
-           "ttft_s": (214, 39, 40), "request_latency_s": (140, 86, 75), "train_minutes": (44, 160, 44),
-           "train_gpu_hours": (148, 103, 189)}
+COLOURS = {
+    "output_throughput": (31, 119, 180),
+    "input_throughput": (23, 190, 207),
+    "decode_step_ms": (255, 127, 14),
+    "ttft_s": (214, 39, 40),
+    "request_latency_s": (140, 86, 75),
+    "train_minutes": (44, 160, 44),
+    "train_gpu_hours": (148, 103, 189),
+}
 
 
 def chart(results: list[dict], path: Path = CHART) -> None:
@@ -247,21 +282,31 @@ def chart(results: list[dict], path: Path = CHART) -> None:
         return left + fx * plot, top + (1 - fy) * plot
 
     for band, shade in ((2.0, (235, 235, 235)), (1.25, (205, 225, 205))):  # 2x, then 25% around y = x
-        poly = [xy(10 ** lo, 10 ** lo * band), xy(10 ** hi / band, 10 ** hi), xy(10 ** hi, 10 ** hi),
-                xy(10 ** hi, 10 ** hi / band), xy(10 ** lo * band, 10 ** lo), xy(10 ** lo, 10 ** lo)]
+        poly = [
+            xy(10**lo, 10**lo * band),
+            xy(10**hi / band, 10**hi),
+            xy(10**hi, 10**hi),
+            xy(10**hi, 10**hi / band),
+            xy(10**lo * band, 10**lo),
+            xy(10**lo, 10**lo),
+        ]
         d.polygon(poly, fill=shade)
-    d.line([xy(10 ** lo, 10 ** lo), xy(10 ** hi, 10 ** hi)], fill=(90, 90, 90), width=1)
+    d.line([xy(10**lo, 10**lo), xy(10**hi, 10**hi)], fill=(90, 90, 90), width=1)
     d.rectangle([left, top, left + plot, top + plot], outline="black")
     for e in range(lo, hi + 1):
-        x, _ = xy(10 ** e, 10 ** lo)
-        _, y = xy(10 ** lo, 10 ** e)
+        x, _ = xy(10**e, 10**lo)
+        _, y = xy(10**lo, 10**e)
         d.line([x, top + plot, x, top + plot + 6], fill="black")
         d.line([left - 6, y, left, y], fill="black")
         d.text((x - 12, top + plot + 10), f"1e{e}", fill="black", font=font)
         d.text((left - 48, y - 8), f"1e{e}", fill="black", font=font)
     d.text((left + plot / 2 - 150, top + plot + 40), "measured (each row in its own unit)", fill="black", font=font)
-    d.text((left, top - 35), "predicted by flopsheet with default inputs, against measured (log-log)",
-           fill="black", font=font)
+    d.text(
+        (left, top - 35),
+        "predicted by flopsheet with default inputs, against measured (log-log)",
+        fill="black",
+        font=font,
+    )
     for m, p, kind in sorted(pts, key=lambda t: t[2]):
         x, y = xy(m, p)
         d.ellipse([x - 5, y - 5, x + 5, y + 5], fill=COLOURS[kind], outline="black")
@@ -279,15 +324,19 @@ def chart(results: list[dict], path: Path = CHART) -> None:
     for ratio in (0.1, 0.25, 0.5, 1, 2, 4, 10, 20):
         d.line([x0 - 6, ry(ratio), x0, ry(ratio)], fill="black")
         d.text((x0 - 44, ry(ratio) - 8), f"{ratio:g}", fill="black", font=font)
-    d.text((x0, top - 35), "predicted / measured, by kind (log; > 1: throughput optimistic, time pessimistic)",
-           fill="black", font=font)
+    d.text(
+        (x0, top - 35),
+        "predicted / measured, by kind (log; > 1: throughput optimistic, time pessimistic)",
+        fill="black",
+        font=font,
+    )
     col = w / len(KINDS)
     for i, kind in enumerate(KINDS):
         ratios = sorted(r["ratio"] for r in results if r["kind"] == kind and r["ratio"])
         cx = x0 + col * (i + 0.5)
         for j, ratio in enumerate(ratios):
             x = cx + ((j % 5) - 2) * 7
-            y = ry(min(max(ratio, 10 ** rlo), 10 ** rhi))
+            y = ry(min(max(ratio, 10**rlo), 10**rhi))
             d.ellipse([x - 5, y - 5, x + 5, y + 5], fill=COLOURS[kind], outline="black")
         d.text((cx - 30, top + plot + 10 + (i % 2) * 22), kind.replace("_", " "), fill=COLOURS[kind], font=font)
     d.text((x0 + w / 2 - 120, top + plot + 60), "bands: within 25% (green) and 2x (grey)", fill="black", font=font)
@@ -316,8 +365,7 @@ def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
         "",
         *summary_table(results),
         "",
-        f"{len(errors)} rows returned an error instead of a number." if errors else
-        "Every row returned a number.",
+        f"{len(errors)} rows returned an error instead of a number." if errors else "Every row returned a number.",
         "",
         "## Rows",
         "",

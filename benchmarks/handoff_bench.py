@@ -69,18 +69,40 @@ def scenario_workbook(path, rows: int, calls: bool = True) -> Path:
 
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     ws = wb.add_worksheet("Scenarios")
-    ws.write_row(0, 0, ["scenario", "params", "tokens", "gpu", "mfu", "usd_per_gpu_hour",
-                        "flops", "gpu_days", "cost", "gpus_90d", "cost_per_day"])
+    ws.write_row(
+        0,
+        0,
+        [
+            "scenario",
+            "params",
+            "tokens",
+            "gpu",
+            "mfu",
+            "usd_per_gpu_hour",
+            "flops",
+            "gpu_days",
+            "cost",
+            "gpus_90d",
+            "cost_per_day",
+        ],
+    )
     for i in range(rows):
         r = i + 2
         params = (1 + i % 400) * 1e9
         if calls:
-            formulas = [f"=TRAIN_FLOPS(B{r},C{r})", f"=GPU_DAYS(G{r},D{r},E{r})", f"=TRAIN_COST(G{r},D{r},F{r},E{r})",
-                        f"=GPUS_NEEDED(G{r},D{r},90,E{r})"]
+            formulas = [
+                f"=TRAIN_FLOPS(B{r},C{r})",
+                f"=GPU_DAYS(G{r},D{r},E{r})",
+                f"=TRAIN_COST(G{r},D{r},F{r},E{r})",
+                f"=GPUS_NEEDED(G{r},D{r},90,E{r})",
+            ]
         else:
             formulas = [f"=6*B{r}*C{r}", f"=G{r}/(989E12*E{r}*86400)", f"=H{r}*24*F{r}", f"=ROUNDUP(H{r}/90,0)"]
-        ws.write_row(i + 1, 0, [f"run {i + 1}", params, params * 20, GPUS[i % len(GPUS)],
-                                0.3 + (i % 20) / 100, 1.5 + (i % 7) / 2])
+        ws.write_row(
+            i + 1,
+            0,
+            [f"run {i + 1}", params, params * 20, GPUS[i % len(GPUS)], 0.3 + (i % 20) / 100, 1.5 + (i % 7) / 2],
+        )
         for j, f in enumerate(formulas + [f"=I{r}/H{r}"], start=6):
             ws.write_formula(i + 1, j, f)
     wb.close()
@@ -102,8 +124,9 @@ def merge_workbook(path) -> Path:
 
 
 def _step(step: str, src: Path, work: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", _STEP, step, str(src), str(work)],
-                         check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", _STEP, step, str(src), str(work)], check=True, capture_output=True, text=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -114,8 +137,10 @@ def run(rows=(1000, 10000, 100000)) -> list[dict]:
     recalculation of the same hand-off copy), as benchmarks/run.py collects them; then one of
     kind "merge" (the whole-column merge)."""
     results = []
-    print(f"{'rows':>8} {'floor s':>8} {'openpyxl s':>11} {'handoff s':>10} {'x opx':>6} {'carry s':>8} "
-          f"{'x floor':>8} {'LO recalc s':>12} {'evaluate s':>11} {'x':>5}  peak MB (openpyxl/handoff/LO/evaluate)")
+    print(
+        f"{'rows':>8} {'floor s':>8} {'openpyxl s':>11} {'handoff s':>10} {'x opx':>6} {'carry s':>8} "
+        f"{'x floor':>8} {'LO recalc s':>12} {'evaluate s':>11} {'x':>5}  peak MB (openpyxl/handoff/LO/evaluate)"
+    )
     for n in rows:
         with tempfile.TemporaryDirectory(prefix="flopsheet-bench-") as tmp:
             work = Path(tmp)
@@ -124,38 +149,65 @@ def run(rows=(1000, 10000, 100000)) -> list[dict]:
             s = {step: _step(step, src, work) for step in ("floor", "openpyxl", "handoff", "lo_recalc", "evaluate")}
             s["carry"] = _step("carry", plain, work)
             s["plain_floor"] = _step("floor", plain, work)
-        handoff = {"kind": "handoff", "rows": n, "seconds": s["handoff"]["seconds"],
-                   "openpyxl_seconds": s["openpyxl"]["seconds"],
-                   "ratio_vs_openpyxl": s["handoff"]["seconds"] / s["openpyxl"]["seconds"],
-                   "floor_seconds": s["floor"]["seconds"],
-                   "ratio_vs_floor": s["handoff"]["seconds"] / s["floor"]["seconds"],
-                   "peak_mb": s["handoff"]["peak_mb"], "openpyxl_peak_mb": s["openpyxl"]["peak_mb"],
-                   "target": "faster than openpyxl load+save at 10k rows"}
-        carry = {"kind": "carry", "rows": n, "seconds": s["carry"]["seconds"],
-                 "floor_seconds": s["plain_floor"]["seconds"],
-                 "ratio_vs_floor": s["carry"]["seconds"] / s["plain_floor"]["seconds"],
-                 "peak_mb": s["carry"]["peak_mb"], "target": "<= 3x unzip+rezip"}
-        evaluate = {"kind": "evaluate", "rows": n, "seconds": s["evaluate"]["seconds"],
-                    "libreoffice_seconds": s["lo_recalc"]["seconds"],
-                    "ratio_vs_libreoffice": s["evaluate"]["seconds"] / s["lo_recalc"]["seconds"],
-                    "peak_mb": s["evaluate"]["peak_mb"], "libreoffice_peak_mb": s["lo_recalc"]["peak_mb"],
-                    "target": "<= 2x LibreOffice at 100k rows"}
+        handoff = {
+            "kind": "handoff",
+            "rows": n,
+            "seconds": s["handoff"]["seconds"],
+            "openpyxl_seconds": s["openpyxl"]["seconds"],
+            "ratio_vs_openpyxl": s["handoff"]["seconds"] / s["openpyxl"]["seconds"],
+            "floor_seconds": s["floor"]["seconds"],
+            "ratio_vs_floor": s["handoff"]["seconds"] / s["floor"]["seconds"],
+            "peak_mb": s["handoff"]["peak_mb"],
+            "openpyxl_peak_mb": s["openpyxl"]["peak_mb"],
+            "target": "faster than openpyxl load+save at 10k rows",
+        }
+        carry = {
+            "kind": "carry",
+            "rows": n,
+            "seconds": s["carry"]["seconds"],
+            "floor_seconds": s["plain_floor"]["seconds"],
+            "ratio_vs_floor": s["carry"]["seconds"] / s["plain_floor"]["seconds"],
+            "peak_mb": s["carry"]["peak_mb"],
+            "target": "<= 3x unzip+rezip",
+        }
+        evaluate = {
+            "kind": "evaluate",
+            "rows": n,
+            "seconds": s["evaluate"]["seconds"],
+            "libreoffice_seconds": s["lo_recalc"]["seconds"],
+            "ratio_vs_libreoffice": s["evaluate"]["seconds"] / s["lo_recalc"]["seconds"],
+            "peak_mb": s["evaluate"]["peak_mb"],
+            "libreoffice_peak_mb": s["lo_recalc"]["peak_mb"],
+            "target": "<= 2x LibreOffice at 100k rows",
+        }
         results += [handoff, carry, evaluate]
-        print(f"{n:>8} {handoff['floor_seconds']:>8.2f} {handoff['openpyxl_seconds']:>11.2f} "
-              f"{handoff['seconds']:>10.2f} {handoff['ratio_vs_openpyxl']:>6.2f} {carry['seconds']:>8.2f} "
-              f"{carry['ratio_vs_floor']:>8.2f} {evaluate['libreoffice_seconds']:>12.2f} "
-              f"{evaluate['seconds']:>11.2f} {evaluate['ratio_vs_libreoffice']:>5.2f}  "
-              + "/".join(f"{s[k]['peak_mb']:.0f}" for k in ("openpyxl", "handoff", "lo_recalc", "evaluate")),
-              flush=True)
+        print(
+            f"{n:>8} {handoff['floor_seconds']:>8.2f} {handoff['openpyxl_seconds']:>11.2f} "
+            f"{handoff['seconds']:>10.2f} {handoff['ratio_vs_openpyxl']:>6.2f} {carry['seconds']:>8.2f} "
+            f"{carry['ratio_vs_floor']:>8.2f} {evaluate['libreoffice_seconds']:>12.2f} "
+            f"{evaluate['seconds']:>11.2f} {evaluate['ratio_vs_libreoffice']:>5.2f}  "
+            + "/".join(f"{s[k]['peak_mb']:.0f}" for k in ("openpyxl", "handoff", "lo_recalc", "evaluate")),
+            flush=True,
+        )
     with tempfile.TemporaryDirectory(prefix="flopsheet-bench-") as tmp:
         work = Path(tmp)
         src = merge_workbook(work / "tall.xlsx")
         m, floor = _step("merge", src, work), _step("floor", src, work)
-    merge = {"kind": "merge", "rows": 1_048_576, "seconds": m["seconds"], "floor_seconds": floor["seconds"],
-             "ratio_vs_floor": m["seconds"] / floor["seconds"], "peak_mb": m["peak_mb"], "target": "seconds"}
+    merge = {
+        "kind": "merge",
+        "rows": 1_048_576,
+        "seconds": m["seconds"],
+        "floor_seconds": floor["seconds"],
+        "ratio_vs_floor": m["seconds"] / floor["seconds"],
+        "peak_mb": m["peak_mb"],
+        "target": "seconds",
+    }
     results.append(merge)
-    print(f"whole-column merge B1:B1048576 with 20 calls: handoff {merge['seconds']:.2f} s "
-          f"(floor {merge['floor_seconds']:.2f} s, peak {merge['peak_mb']:.0f} MB)", flush=True)
+    print(
+        f"whole-column merge B1:B1048576 with 20 calls: handoff {merge['seconds']:.2f} s "
+        f"(floor {merge['floor_seconds']:.2f} s, peak {merge['peak_mb']:.0f} MB)",
+        flush=True,
+    )
     return results
 
 
@@ -164,18 +216,22 @@ def markdown(results: list[dict]) -> str:
     by_size: dict[int, dict] = {}
     for r in results:
         by_size.setdefault(r["rows"], {})[r["kind"]] = r
-    lines = ["| rows | unzip+rezip | openpyxl load+save | handoff | vs openpyxl | no calls (carry) | vs floor "
-             "| LibreOffice recalc | evaluate | ratio | peak MB handoff / evaluate |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| rows | unzip+rezip | openpyxl load+save | handoff | vs openpyxl | no calls (carry) | vs floor "
+        "| LibreOffice recalc | evaluate | ratio | peak MB handoff / evaluate |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for n, k in sorted(by_size.items()):
         h, e, c = k.get("handoff"), k.get("evaluate"), k.get("carry")
         if not h or not e:
             continue
         carry = f"{c['seconds']:.2f} s | {c['ratio_vs_floor']:.2f}x" if c else "- | -"
-        lines.append(f"| {n:,} | {h.get('floor_seconds', 0):.2f} s | {h['openpyxl_seconds']:.2f} s | {h['seconds']:.2f} s "
-                     f"| {h['ratio_vs_openpyxl']:.2f}x | {carry} "
-                     f"| {e['libreoffice_seconds']:.2f} s | {e['seconds']:.2f} s | {e['ratio_vs_libreoffice']:.2f}x "
-                     f"| {h['peak_mb']:.0f} / {e['peak_mb']:.0f} |")
+        lines.append(
+            f"| {n:,} | {h.get('floor_seconds', 0):.2f} s | {h['openpyxl_seconds']:.2f} s | {h['seconds']:.2f} s "
+            f"| {h['ratio_vs_openpyxl']:.2f}x | {carry} "
+            f"| {e['libreoffice_seconds']:.2f} s | {e['seconds']:.2f} s | {e['ratio_vs_libreoffice']:.2f}x "
+            f"| {h['peak_mb']:.0f} / {e['peak_mb']:.0f} |"
+        )
     return "\n".join(lines)
 
 

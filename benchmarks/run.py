@@ -41,8 +41,13 @@ def machine() -> dict:
         pass
     import numpy
 
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "numpy": numpy.__version__, "system": f"{platform.system()} {platform.release()}"}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": numpy.__version__,
+        "system": f"{platform.system()} {platform.release()}",
+    }
 
 
 def template_rows(repeat: int = 3, copy: bool = True) -> list[dict]:
@@ -53,8 +58,11 @@ def template_rows(repeat: int = 3, copy: bool = True) -> list[dict]:
         for i in range(repeat):
             out = Path(tmp) / f"t{i}.xlsm"
             t = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "flopsheet", "template", "-o", str(out)]
-                           + ([] if copy else ["--no-copy"]), check=True, capture_output=True)
+            subprocess.run(
+                [sys.executable, "-m", "flopsheet", "template", "-o", str(out)] + ([] if copy else ["--no-copy"]),
+                check=True,
+                capture_output=True,
+            )
             best = min(best, time.perf_counter() - t)
     return [{"kind": "template", "seconds": best, "target_seconds": 2.0}]
 
@@ -74,10 +82,14 @@ def summarize(results: list[dict]) -> list[str]:
     if arrays:
         worst_nd = max(arrays, key=lambda r: r["ratio_ndarray"])
         worst_li = max(arrays, key=lambda r: r["ratio_lists"])
-        lines.append(f"array call vs bare numpy (ndarray): worst {worst_nd['ratio_ndarray']:.1f}x "
-                     f"({worst_nd['function']}, {worst_nd['rows']:,} rows); target <= 3x")
-        lines.append(f"array call vs numpy list round trip (nested lists): worst {worst_li['ratio_lists']:.2f}x "
-                     f"({worst_li['function']}, {worst_li['rows']:,} rows); target <= 2x")
+        lines.append(
+            f"array call vs bare numpy (ndarray): worst {worst_nd['ratio_ndarray']:.1f}x "
+            f"({worst_nd['function']}, {worst_nd['rows']:,} rows); target <= 3x"
+        )
+        lines.append(
+            f"array call vs numpy list round trip (nested lists): worst {worst_li['ratio_lists']:.2f}x "
+            f"({worst_li['function']}, {worst_li['rows']:,} rows); target <= 2x"
+        )
     scalars = [r for r in results if r["kind"] == "scalar"]
     if scalars:
         worst = max(scalars, key=lambda r: r["us_per_call"])
@@ -87,36 +99,54 @@ def summarize(results: list[dict]) -> list[str]:
             lines.append(f"flopsheet template: {r['seconds']:.2f} s; target < 2 s")
     for r in results:
         if r["kind"] == "handoff" and r.get("ratio_vs_openpyxl") is not None:
-            lines.append(f"handoff {r['rows']:,} rows: {r['seconds']:.2f} s = {r['ratio_vs_openpyxl']:.2f}x openpyxl "
-                         f"load+save; target <= 3x at 10k; peak {r.get('peak_mb', 0):.0f} MB")
+            lines.append(
+                f"handoff {r['rows']:,} rows: {r['seconds']:.2f} s = {r['ratio_vs_openpyxl']:.2f}x openpyxl "
+                f"load+save; target <= 3x at 10k; peak {r.get('peak_mb', 0):.0f} MB"
+            )
         if r["kind"] == "evaluate" and r.get("ratio_vs_libreoffice") is not None:
-            lines.append(f"evaluate {r['rows']:,} rows: {r['seconds']:.2f} s = {r['ratio_vs_libreoffice']:.2f}x "
-                         f"LibreOffice's recalculation; target <= 2x at 100k; peak {r.get('peak_mb', 0):.0f} MB")
+            lines.append(
+                f"evaluate {r['rows']:,} rows: {r['seconds']:.2f} s = {r['ratio_vs_libreoffice']:.2f}x "
+                f"LibreOffice's recalculation; target <= 2x at 100k; peak {r.get('peak_mb', 0):.0f} MB"
+            )
     return lines
 
 
 def markdown(results: list[dict], info: dict) -> str:
-    lines = [f"Measured {info['date']} on {info['cpu']} ({info['cores']} cores), Python {info['python']}, "
-             f"numpy {info['numpy']}, with `python benchmarks/run.py` (figures in "
-             f"[`benchmarks/results.json`](benchmarks/results.json)).", ""]
+    lines = [
+        f"Measured {info['date']} on {info['cpu']} ({info['cores']} cores), Python {info['python']}, "
+        f"numpy {info['numpy']}, with `python benchmarks/run.py` (figures in "
+        f"[`benchmarks/results.json`](benchmarks/results.json)).",
+        "",
+    ]
     lines += [f"- {line}" for line in summarize(results)]
     arrays = [r for r in results if r["kind"] == "array"]
     if arrays:
-        lines += ["", "The API column is `flopsheet.functions` on ndarrays; \"bare numpy\" is the engine formula's "
-                  "own arithmetic on the same arrays (no conversion, no validation). The face column is "
-                  "`flopsheet.udfs` on nested lists as xlwings hands over a range; it pauses Python's cyclic "
-                  "garbage collector while it builds the spilled rows, which numpy's plain round trip "
-                  "(list -> array -> `tolist()`) does not, hence ratios below 1."]
-        lines += ["", "| function | rows | API on ndarray | bare numpy | ratio | face on lists | numpy list round trip | ratio |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += [
+            "",
+            'The API column is `flopsheet.functions` on ndarrays; "bare numpy" is the engine formula\'s '
+            "own arithmetic on the same arrays (no conversion, no validation). The face column is "
+            "`flopsheet.udfs` on nested lists as xlwings hands over a range; it pauses Python's cyclic "
+            "garbage collector while it builds the spilled rows, which numpy's plain round trip "
+            "(list -> array -> `tolist()`) does not, hence ratios below 1.",
+        ]
+        lines += [
+            "",
+            "| function | rows | API on ndarray | bare numpy | ratio | face on lists | numpy list round trip | ratio |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
         for r in arrays:
-            lines.append(f"| {r['function']} | {r['rows']:,} | {r['api_ndarray_ms']:.2f} ms | {r['numpy_ms']:.3f} ms | "
-                         f"{r['ratio_ndarray']:.1f}x | {r['face_lists_ms']:.0f} ms | "
-                         f"{r['numpy_list_round_trip_ms']:.0f} ms | {r['ratio_lists']:.2f}x |")
+            lines.append(
+                f"| {r['function']} | {r['rows']:,} | {r['api_ndarray_ms']:.2f} ms | {r['numpy_ms']:.3f} ms | "
+                f"{r['ratio_ndarray']:.1f}x | {r['face_lists_ms']:.0f} ms | "
+                f"{r['numpy_list_round_trip_ms']:.0f} ms | {r['ratio_lists']:.2f}x |"
+            )
     scalars = [r for r in results if r["kind"] == "scalar"]
     if scalars:
-        lines += ["", "Scalar call through `flopsheet.udfs`, µs: " +
-                  ", ".join(f"{r['function']} {r['us_per_call']:.1f}" for r in scalars)]
+        lines += [
+            "",
+            "Scalar call through `flopsheet.udfs`, µs: "
+            + ", ".join(f"{r['function']} {r['us_per_call']:.1f}" for r in scalars),
+        ]
     others = [r for r in results if r["kind"] in ("handoff", "evaluate")]
     if others:
         try:
@@ -140,18 +170,22 @@ def main(argv=None) -> int:
 
         saved = json.loads(Path(args.from_json).read_text())
         readme = Path(args.readme)
-        readme.write_text(fill_blocks(readme.read_text(encoding="utf-8"),
-                                      {"bench": markdown(saved["results"], saved["machine"])}), encoding="utf-8")
+        readme.write_text(
+            fill_blocks(readme.read_text(encoding="utf-8"), {"bench": markdown(saved["results"], saved["machine"])}),
+            encoding="utf-8",
+        )
         return 0
 
     sizes = (1000,) if args.quick else (100_000, 1_000_000)
     rows = (20,) if args.quick else (1000, 10_000, 100_000)
     info = machine() | {"date": time.strftime("%Y-%m-%d"), "quick": args.quick}
     results: list[dict] = []
-    for title, step in (("array calls", lambda: udfs_bench.array_rows(sizes, repeat=2 if args.quick else 5)),
-                        ("scalar calls", lambda: udfs_bench.scalar_rows(200 if args.quick else 5000)),
-                        ("template", lambda: template_rows(1 if args.quick else 3, copy=not args.quick)),
-                        ("handoff and evaluate", lambda: handoff_rows(rows))):
+    for title, step in (
+        ("array calls", lambda: udfs_bench.array_rows(sizes, repeat=2 if args.quick else 5)),
+        ("scalar calls", lambda: udfs_bench.scalar_rows(200 if args.quick else 5000)),
+        ("template", lambda: template_rows(1 if args.quick else 3, copy=not args.quick)),
+        ("handoff and evaluate", lambda: handoff_rows(rows)),
+    ):
         print(f"[bench] {title}...", file=sys.stderr, flush=True)
         results += step()
 
@@ -165,8 +199,9 @@ def main(argv=None) -> int:
         from tools.docs import fill_blocks
 
         readme = Path(args.readme)
-        readme.write_text(fill_blocks(readme.read_text(encoding="utf-8"), {"bench": markdown(results, info)}),
-                          encoding="utf-8")
+        readme.write_text(
+            fill_blocks(readme.read_text(encoding="utf-8"), {"bench": markdown(results, info)}), encoding="utf-8"
+        )
     return 0
 
 

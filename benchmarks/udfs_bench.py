@@ -40,11 +40,35 @@ def _best(fn, repeat: int) -> float:
 
 # Arguments that stay scalar in the array benchmark (counts and shapes a sheet rarely varies
 # per row); every other numeric argument of the example becomes a column.
-_KEEP_SCALAR = {"layers", "d_model", "seq_len", "patch", "temporal_patch", "gpus", "batch", "frames",
-                "kv_heads", "head_dim", "prompt_tokens", "output_tokens", "mfu", "bw_efficiency",
-                "bytes_per_param", "usable_fraction", "pue", "flops_per_param_token", "tokens_per_param",
-                "tokens_per_word", "bytes_per_value", "kv_gb", "latency_ms", "peak_factor", "kv_gb_per_sequence",
-                "allreduce_us", "goodput"}
+_KEEP_SCALAR = {
+    "layers",
+    "d_model",
+    "seq_len",
+    "patch",
+    "temporal_patch",
+    "gpus",
+    "batch",
+    "frames",
+    "kv_heads",
+    "head_dim",
+    "prompt_tokens",
+    "output_tokens",
+    "mfu",
+    "bw_efficiency",
+    "bytes_per_param",
+    "usable_fraction",
+    "pue",
+    "flops_per_param_token",
+    "tokens_per_param",
+    "tokens_per_word",
+    "bytes_per_value",
+    "kv_gb",
+    "latency_ms",
+    "peak_factor",
+    "kv_gb_per_sequence",
+    "allreduce_us",
+    "goodput",
+}
 
 
 def _columns(fn, n: int, rng):
@@ -52,7 +76,9 @@ def _columns(fn, n: int, rng):
     every row stays valid)."""
     args = list(fn.example)
     for i, (arg, value) in enumerate(zip(fn.args, args)):
-        numeric = arg.kind == "number" or (arg.kind == "model" and not str(value)[:1].isalpha())  # "175B", not "DeepSeek-V3"
+        numeric = arg.kind == "number" or (
+            arg.kind == "model" and not str(value)[:1].isalpha()
+        )  # "175B", not "DeepSeek-V3"
         if numeric and arg.name not in _KEEP_SCALAR:
             x = parse_num(value) if isinstance(value, str) else float(value)
             col = x * rng.uniform(0.5, 1.0, size=(n, 1))
@@ -66,8 +92,14 @@ def _bare(fn, args):
     """The engine formula's own numpy arithmetic on already-resolved arguments: what the same
     computation costs with no conversion, no validation and no error handling."""
     given = _arguments(fn, args, {})
-    values = {a.name: (numbers(given.get(a.name), a.name, a.default)[0] if a.kind == "number"
-                       else texts(given.get(a.name), a.name, a.default)[0]) for a in fn.args}
+    values = {
+        a.name: (
+            numbers(given.get(a.name), a.name, a.default)[0]
+            if a.kind == "number"
+            else texts(given.get(a.name), a.name, a.default)[0]
+        )
+        for a in fn.args
+    }
     kwargs = fn.bind(Bound(fn, values, False))
     return lambda: fn.formula.fn(**kwargs)
 
@@ -102,13 +134,20 @@ def array_rows(sizes=(100_000, 1_000_000), repeat: int = 5) -> list[dict]:
             api_s = _best(lambda: fn(*args), repeat)
             trip_s = _best(round_trip, max(2, repeat // 2))
             face_s = _best(lambda: getattr(udfs, name)(*nested), max(2, repeat // 2))
-            rows.append({
-                "kind": "array", "function": name, "rows": n,
-                "columns": sum(isinstance(a, np.ndarray) for a in args),
-                "api_ndarray_ms": api_s * 1e3, "numpy_ms": bare_s * 1e3, "ratio_ndarray": api_s / bare_s,
-                "face_lists_ms": face_s * 1e3, "numpy_list_round_trip_ms": trip_s * 1e3,
-                "ratio_lists": face_s / trip_s,
-            })
+            rows.append(
+                {
+                    "kind": "array",
+                    "function": name,
+                    "rows": n,
+                    "columns": sum(isinstance(a, np.ndarray) for a in args),
+                    "api_ndarray_ms": api_s * 1e3,
+                    "numpy_ms": bare_s * 1e3,
+                    "ratio_ndarray": api_s / bare_s,
+                    "face_lists_ms": face_s * 1e3,
+                    "numpy_list_round_trip_ms": trip_s * 1e3,
+                    "ratio_lists": face_s / trip_s,
+                }
+            )
     return rows
 
 
@@ -128,14 +167,18 @@ def run(sizes=(100_000, 1_000_000)) -> list[dict]:
 
 
 def report(rows: list[dict]) -> str:
-    lines = ["Array calls (main numeric arguments as columns; the rest scalar)",
-             f"{'function':<18} {'rows':>9} {'API ms':>8} {'numpy ms':>9} {'x':>5} | "
-             f"{'face ms':>8} {'np list ms':>10} {'x':>5}"]
+    lines = [
+        "Array calls (main numeric arguments as columns; the rest scalar)",
+        f"{'function':<18} {'rows':>9} {'API ms':>8} {'numpy ms':>9} {'x':>5} | "
+        f"{'face ms':>8} {'np list ms':>10} {'x':>5}",
+    ]
     for r in rows:
         if r["kind"] == "array":
-            lines.append(f"{r['function']:<18} {r['rows']:>9,} {r['api_ndarray_ms']:>8.2f} {r['numpy_ms']:>9.3f} "
-                         f"{r['ratio_ndarray']:>5.1f} | {r['face_lists_ms']:>8.1f} "
-                         f"{r['numpy_list_round_trip_ms']:>10.1f} {r['ratio_lists']:>5.2f}")
+            lines.append(
+                f"{r['function']:<18} {r['rows']:>9,} {r['api_ndarray_ms']:>8.2f} {r['numpy_ms']:>9.3f} "
+                f"{r['ratio_ndarray']:>5.1f} | {r['face_lists_ms']:>8.1f} "
+                f"{r['numpy_list_round_trip_ms']:>10.1f} {r['ratio_lists']:>5.2f}"
+            )
     lines += ["", "Scalar calls through flopsheet.udfs (the documented example), microseconds per call"]
     for r in rows:
         if r["kind"] == "scalar":

@@ -48,8 +48,9 @@ def edit_package(src: Path, dst: Path, edits: dict) -> Path:
                 return cell_xml(pat, r, c, attrs, None, t, content)
 
             present = {(cell.r, cell.c) for cell in worksheetpart.all_cells(data, pat)}
-            replace = {k: (lambda old, k=k, v=v: element(*k, v, dict(old.attrs))) for k, v in wanted.items()
-                       if k in present}
+            replace = {
+                k: (lambda old, k=k, v=v: element(*k, v, dict(old.attrs))) for k, v in wanted.items() if k in present
+            }
             insert = {k: element(*k, v, {}) for k, v in wanted.items() if k not in present}
             data = worksheetpart.rewrite(data, pat, replace, insert)
             if insert:
@@ -62,7 +63,7 @@ def edit_package(src: Path, dst: Path, edits: dict) -> Path:
 
 
 def _rc(ref: str) -> tuple[int, int]:
-    """"B7" -> (7, 2)."""
+    """ "B7" -> (7, 2)."""
     import re
 
     from flopsheet.handoff.worksheetpart import col_number

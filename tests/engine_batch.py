@@ -83,8 +83,12 @@ class Batch:
         return value
 
     def _selected(self) -> list[_Builder]:
-        used = {(item.module.__name__, f) for item in self._session.items if getattr(item, "module", None)
-                for f in getattr(item, "fixturenames", ())}
+        used = {
+            (item.module.__name__, f)
+            for item in self._session.items
+            if getattr(item, "module", None)
+            for f in getattr(item, "fixturenames", ())
+        }
         return [b for key, b in _BUILDERS.items() if key in used]
 
     def _run(self) -> None:
@@ -105,8 +109,10 @@ class Batch:
                     for e in b.engines:
                         srcs[e].append(src)
         # LibreOffice's one process and Gnumeric's runs (one at a time) side by side: two cores busy.
-        runs = {"libreoffice": recalc.recalculate_many,
-                "gnumeric": functools.partial(recalc.recalculate_gnumeric_many, workers=1)}
+        runs = {
+            "libreoffice": recalc.recalculate_many,
+            "gnumeric": functools.partial(recalc.recalculate_gnumeric_many, workers=1),
+        }
         with ThreadPoolExecutor(max_workers=len(runs)) as pool:
             for results in pool.map(lambda e: self._convert(e, runs[e], srcs[e]), runs):
                 self._results.update(results)

@@ -46,16 +46,22 @@ MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 # out-of-order child. Ignore exactly that finding: that error id, in xl/styles.xml, on a font
 # element, naming a legal font child. Since the SDK stops at the first error in that element,
 # _font_problems() checks those fonts itself (legal children, none twice).
-FONT_CHILDREN = frozenset("b i strike condense extend outline shadow u vertAlign sz color name family charset scheme".split())
+FONT_CHILDREN = frozenset(
+    "b i strike condense extend outline shadow u vertAlign sz color name family charset scheme".split()
+)
 _FONT_XPATH = re.compile(r"/x:font\[\d+\]$")
-_UNEXPECTED_CHILD = re.compile(
-    r"^The element has unexpected child element '" + re.escape(MAIN_NS) + r":(\w+)'\.$")
+_UNEXPECTED_CHILD = re.compile(r"^The element has unexpected child element '" + re.escape(MAIN_NS) + r":(\w+)'\.$")
 
 
 def is_font_order_finding(part: str, xpath: str, error_id: str, description: str) -> bool:
     child = _UNEXPECTED_CHILD.match(description)
-    return (error_id == "Sch_UnexpectedElementContentExpectingComplex" and part == "/xl/styles.xml"
-            and bool(_FONT_XPATH.search(xpath)) and child is not None and child.group(1) in FONT_CHILDREN)
+    return (
+        error_id == "Sch_UnexpectedElementContentExpectingComplex"
+        and part == "/xl/styles.xml"
+        and bool(_FONT_XPATH.search(xpath))
+        and child is not None
+        and child.group(1) in FONT_CHILDREN
+    )
 
 
 def _font_problems(path: Path) -> list[str]:
@@ -75,6 +81,7 @@ def _font_problems(path: Path) -> list[str]:
 
 
 # --- loading the runtime ---------------------------------------------------------------------
+
 
 class ValidatorUnavailable(RuntimeError):
     pass
@@ -132,8 +139,9 @@ def _sdk():
         root = _runtime_dir()
         # Invariant globalization: validation needs no culture data, and a slim CI image may
         # lack the ICU libraries .NET otherwise refuses to start without.
-        runtime = clr_loader.get_coreclr(entry_dll=root / "redlines.dll", dotnet_root=root,
-                                         properties={"System.Globalization.Invariant": "true"})
+        runtime = clr_loader.get_coreclr(
+            entry_dll=root / "redlines.dll", dotnet_root=root, properties={"System.Globalization.Invariant": "true"}
+        )
         pythonnet.set_runtime(runtime)
         import clr
 
@@ -161,6 +169,7 @@ def sdk():
 
 # --- the API -----------------------------------------------------------------------------------
 
+
 def sdk_findings(path) -> list[tuple[str, str, str, str]]:
     """Every SDK finding as (part, xpath, error id, description), nothing filtered."""
     validator, SpreadsheetDocument = sdk()
@@ -182,9 +191,11 @@ def sdk_findings(path) -> list[tuple[str, str, str, str]]:
 def validate(path) -> list[str]:
     """All problems with the workbook at `path`, one readable line each; [] when Excel opens it."""
     path = Path(path)
-    problems = [f"{part} {xpath}: {description} [{error_id}]"
-                for part, xpath, error_id, description in sdk_findings(path)
-                if not is_font_order_finding(part, xpath, error_id, description)]
+    problems = [
+        f"{part} {xpath}: {description} [{error_id}]"
+        for part, xpath, error_id, description in sdk_findings(path)
+        if not is_font_order_finding(part, xpath, error_id, description)
+    ]
     return problems + _font_problems(path) + check_package(path)
 
 

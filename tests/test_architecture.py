@@ -59,8 +59,13 @@ class Graph:
         self.private: list[tuple[str, str, str]] = []  # (importer, imported module, name)
         for name, (path, is_package) in self.modules.items():
             self._read(name, path, is_package)
-        self.allowed = {(a, b) for a, targets in self.edges.items() for b in targets
-                        for ia, ib in ALLOWED if a == ia and _under(b, ib)}
+        self.allowed = {
+            (a, b)
+            for a, targets in self.edges.items()
+            for b in targets
+            for ia, ib in ALLOWED
+            if a == ia and _under(b, ib)
+        }
         for a, b in self.allowed:
             self.edges[a].discard(b)
 
@@ -156,8 +161,13 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
 
 
 def engine_escapes(graph: Graph) -> list[tuple[str, str]]:
-    return sorted((a, b) for a, targets in graph.edges.items() if _under(a, ENGINE) for b in targets
-                  if not any(_under(b, ok) for ok in ENGINE_MAY_IMPORT))
+    return sorted(
+        (a, b)
+        for a, targets in graph.edges.items()
+        if _under(a, ENGINE)
+        for b in targets
+        if not any(_under(b, ok) for ok in ENGINE_MAY_IMPORT)
+    )
 
 
 def upward_imports(graph: Graph) -> list[tuple[str, str]]:
@@ -216,20 +226,23 @@ def _write(root: Path, files: dict[str, str]) -> Graph:
 
 
 def test_each_rule_fails_on_a_package_that_breaks_it(tmp_path):
-    g = _write(tmp_path, {
-        "__init__.py": "",
-        "errors.py": "",
-        "exceltext.py": "def f():\n    from flopsheet.handoff import twins\n",
-        "engine/__init__.py": "from . import core\n",
-        "engine/core.py": "from flopsheet.errors import E\ndef g():\n    from flopsheet import exceltext\n",
-        "engine/_checks.py": "",
-        "handoff/__init__.py": "",
-        "handoff/twins.py": "from flopsheet.handoff.plan import _private\nfrom flopsheet.engine import _checks\n",
-        "handoff/plan.py": "def h():\n    from .twins import x\n",
-        "template/__init__.py": "from flopsheet.handoff import plan\n",
-        "template/build.py": "import tools.regenerate\n",
-        "cli.py": "from flopsheet.template import build\n",
-    })
+    g = _write(
+        tmp_path,
+        {
+            "__init__.py": "",
+            "errors.py": "",
+            "exceltext.py": "def f():\n    from flopsheet.handoff import twins\n",
+            "engine/__init__.py": "from . import core\n",
+            "engine/core.py": "from flopsheet.errors import E\ndef g():\n    from flopsheet import exceltext\n",
+            "engine/_checks.py": "",
+            "handoff/__init__.py": "",
+            "handoff/twins.py": "from flopsheet.handoff.plan import _private\nfrom flopsheet.engine import _checks\n",
+            "handoff/plan.py": "def h():\n    from .twins import x\n",
+            "template/__init__.py": "from flopsheet.handoff import plan\n",
+            "template/build.py": "import tools.regenerate\n",
+            "cli.py": "from flopsheet.template import build\n",
+        },
+    )
     assert ["flopsheet.handoff.plan", "flopsheet.handoff.twins"] in cycles(g.edges)  # a relative import in a function
     assert any({"flopsheet.exceltext", "flopsheet.handoff"} <= set(c) for c in cycles(g.unit_edges()))
     assert ("flopsheet.handoff.twins", "flopsheet.handoff.plan", "_private") in g.private

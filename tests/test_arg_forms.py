@@ -9,8 +9,15 @@ from flopsheet.handoff.twins import TwinCall
 
 
 def test_every_form_has_a_python_and_an_excel_resolver():
-    assert set(ARG_FORMS) == {"gpu_form", "precision_form", "model_form", "from_model_form", "fallback_form",
-                              "text_form", "number_form"}
+    assert set(ARG_FORMS) == {
+        "gpu_form",
+        "precision_form",
+        "model_form",
+        "from_model_form",
+        "fallback_form",
+        "text_form",
+        "number_form",
+    }
     for form in ARG_FORMS:
         assert callable(getattr(Bound, form, None)), f"Bound.{form}"
         assert callable(getattr(TwinCall, form, None)), f"TwinCall.{form}"

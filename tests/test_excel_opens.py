@@ -33,6 +33,7 @@ def _module(relpath: str, name: str):
 
 # --- the validator can fail ----------------------------------------------------------------
 
+
 @pytest.fixture
 def plain(tmp_path):
     wb = openpyxl.Workbook()
@@ -56,16 +57,25 @@ def _styles(path) -> str:
 
 
 def test_schema_errors_are_reported(plain, tmp_path):
-    bad_cell = rezip(plain, tmp_path / "cell.xlsx", {"xl/worksheets/sheet1.xml": (
-        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-        b'<row r="1"><c r="A1" t="bogus"><v>1</v></c></row></sheetData></worksheet>')})
+    bad_cell = rezip(
+        plain,
+        tmp_path / "cell.xlsx",
+        {
+            "xl/worksheets/sheet1.xml": (
+                b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+                b'<row r="1"><c r="A1" t="bogus"><v>1</v></c></row></sheetData></worksheet>'
+            )
+        },
+    )
     problems = ooxml.validate(bad_cell)
     assert len(problems) == 1 and "/xl/worksheets/sheet1.xml" in problems[0] and "bogus" in problems[0], problems
 
 
 def test_a_font_with_a_foreign_or_repeated_child_is_reported(plain, tmp_path):
     styles = _styles(plain)
-    bold = re.search(r'<b val="1"\s*/>', styles).group(0)  # openpyxl writes `<b val="1" />`, or with lxml `<b val="1"/>`
+    bold = re.search(r'<b val="1"\s*/>', styles).group(
+        0
+    )  # openpyxl writes `<b val="1" />`, or with lxml `<b val="1"/>`
     foreign = rezip(plain, tmp_path / "foreign.xlsx", {"xl/styles.xml": styles.replace(bold, "<fill/>", 1).encode()})
     assert any("fill" in p for p in ooxml.validate(foreign)), ooxml.validate(foreign)
     twice = rezip(plain, tmp_path / "twice.xlsx", {"xl/styles.xml": styles.replace(bold, bold * 2, 1).encode()})
@@ -98,6 +108,7 @@ def test_a_missing_validator_fails_under_ci_and_skips_elsewhere(monkeypatch, ci,
 
 
 # --- what the project writes ---------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", ["flopsheet.xlsm", "flopsheet.xlsx"])
 def test_committed_workbooks(name):
@@ -181,7 +192,7 @@ def test_xlsxwriter_fixture(tmp_path):
         ws = wb.add_worksheet("Runs")
         ws.write_row(0, 0, ["flops", "gpu", "days"])
         ws.write_row(1, 0, [3.15e23, "A100"])
-        ws.write_formula(1, 2, '=GPU_DAYS(A2,B2,0.462)')
+        ws.write_formula(1, 2, "=GPU_DAYS(A2,B2,0.462)")
         ws.data_validation(1, 1, 1, 1, {"validate": "list", "source": ["A100", "H100"]})
         wb.define_name("Rate", "=Runs!$C$2")
     ooxml.assert_valid(path)

@@ -19,8 +19,9 @@ def test_plain_text_is_left_alone(text):
     assert xt.defused(text) == text
 
 
-@pytest.mark.parametrize("x,shown", [(3.0, "3"), (0.462, "0.462"), (3.15e23, "3.15e+23"), (1e15, "1000000000000000.0"),
-                                     (-2.0, "-2")])
+@pytest.mark.parametrize(
+    "x,shown", [(3.0, "3"), (0.462, "0.462"), (3.15e23, "3.15e+23"), (1e15, "1000000000000000.0"), (-2.0, "-2")]
+)
 def test_show_number(x, shown):
     assert xt.show_number(x) == shown
     assert float(xt.show_number(x)) == x
@@ -44,11 +45,24 @@ def test_string_literal_doubles_quotes():
     assert xt.string_literal('say "hi"') == '"say ""hi"""'
 
 
-@pytest.mark.parametrize("sheet,prefix", [
-    ("GPUs", "GPUs!"), ("Seed check", "'Seed check'!"), ("2024", "'2024'!"), ("A1", "'A1'!"),
-    ("XFD9", "'XFD9'!"), ("R1C1", "'R1C1'!"), ("R", "'R'!"), ("C", "'C'!"), ("TRUE", "'TRUE'!"),
-    ("It's", "'It''s'!"), ("Sheet.1", "'Sheet.1'!"), ("Training_2", "Training_2!"), ("数据", "'数据'!"),
-])
+@pytest.mark.parametrize(
+    "sheet,prefix",
+    [
+        ("GPUs", "GPUs!"),
+        ("Seed check", "'Seed check'!"),
+        ("2024", "'2024'!"),
+        ("A1", "'A1'!"),
+        ("XFD9", "'XFD9'!"),
+        ("R1C1", "'R1C1'!"),
+        ("R", "'R'!"),
+        ("C", "'C'!"),
+        ("TRUE", "'TRUE'!"),
+        ("It's", "'It''s'!"),
+        ("Sheet.1", "'Sheet.1'!"),
+        ("Training_2", "Training_2!"),
+        ("数据", "'数据'!"),
+    ],
+)
 def test_sheet_prefix(sheet, prefix):
     assert xt.sheet_prefix(sheet) == prefix
 

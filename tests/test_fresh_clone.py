@@ -36,8 +36,7 @@ def test_readme_main_job_on_a_fresh_clone(tmp_path):
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
     env = dict(os.environ, PATH=f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}", VIRTUAL_ENV=str(venv))
     env.pop("PYTHONPATH", None)
-    r = subprocess.run(main_job_command(), shell=True, cwd=clone, env=env, capture_output=True, text=True,
-                       timeout=600)
+    r = subprocess.run(main_job_command(), shell=True, cwd=clone, env=env, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, (r.stdout[-1500:], r.stderr[-1500:])
     assert (clone / "flopsheet.xlsm").stat().st_size > 10_000
     assert "GPT-3" in r.stdout
@@ -45,6 +44,11 @@ def test_readme_main_job_on_a_fresh_clone(tmp_path):
     status = subprocess.run(["git", "status", "--porcelain"], cwd=clone, capture_output=True, text=True, check=True)
     assert status.stdout == "", status.stdout
     # the installed package is the clone's, not the developer's editable checkout
-    where = subprocess.run([str(venv / "bin" / "python"), "-c", "import flopsheet; print(flopsheet.__file__)"],
-                           cwd=tmp_path, env=env, capture_output=True, text=True)
+    where = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import flopsheet; print(flopsheet.__file__)"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert str(venv) in where.stdout, where.stdout

@@ -65,10 +65,21 @@ def test_normal_workbook_passes(good):
 
 # --- sheet names ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name, needle", [
-    ("x" * 32, "32 characters"), ("a/b", "/"), ("Q1?", "?"), ("[x]", "["), ("a:b", ":"), ("a*", "*"),
-    ("a\\b", "\\"), ("   ", "blank"), ("'quoted", "apostrophe"),
-])
+
+@pytest.mark.parametrize(
+    "name, needle",
+    [
+        ("x" * 32, "32 characters"),
+        ("a/b", "/"),
+        ("Q1?", "?"),
+        ("[x]", "["),
+        ("a:b", ":"),
+        ("a*", "*"),
+        ("a\\b", "\\"),
+        ("   ", "blank"),
+        ("'quoted", "apostrophe"),
+    ],
+)
 def test_bad_sheet_names(good, tmp_path, name, needle):
     escaped = name.replace("&", "&amp;")
     _one(_edited(good, tmp_path, WB, 'name="Other"', f'name="{escaped}"'), WB, needle)
@@ -85,11 +96,22 @@ def test_sheet_names_unique_ignoring_case(good, tmp_path):
 
 # --- defined names -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name, needle", [
-    ("A1", "cell reference"), ("xfd1048576", "cell reference"), ("R1C1", "R1C1"), ("r", "R1C1"),
-    ("C12", "cell reference"), ("has space", "not a valid name"), ("1st", "not a valid name"),
-    ("a-b", "not a valid name"), ("", "blank"), ("n" * 256, "256 characters"),
-])
+
+@pytest.mark.parametrize(
+    "name, needle",
+    [
+        ("A1", "cell reference"),
+        ("xfd1048576", "cell reference"),
+        ("R1C1", "R1C1"),
+        ("r", "R1C1"),
+        ("C12", "cell reference"),
+        ("has space", "not a valid name"),
+        ("1st", "not a valid name"),
+        ("a-b", "not a valid name"),
+        ("", "blank"),
+        ("n" * 256, "256 characters"),
+    ],
+)
 def test_bad_defined_names(good, tmp_path, name, needle):
     _one(_edited(good, tmp_path, WB, 'name="Rate"', f'name="{name}"'), WB, needle)
 
@@ -107,13 +129,13 @@ def test_defined_name_twice_in_one_scope(good, tmp_path):
 
 # --- validations and formulas --------------------------------------------------------------
 
+
 def test_list_validation_over_255_characters(good, tmp_path):
     long_list = ",".join(f"GPU{i:03d}" for i in range(40))  # 279 characters
-    path = _edited(good, tmp_path, SHEET, "\"A100,H100\"", f"\"{long_list}\"")
+    path = _edited(good, tmp_path, SHEET, '"A100,H100"', f'"{long_list}"')
     _one(path, SHEET, "list validation on B1", "279 characters", "255")
     at_limit = "x" * 255
-    assert check_package(_edited(good, tmp_path, SHEET, "\"A100,H100\"", f"\"{at_limit}\"",
-                                 name="ok.xlsx")) == []
+    assert check_package(_edited(good, tmp_path, SHEET, '"A100,H100"', f'"{at_limit}"', name="ok.xlsx")) == []
 
 
 def test_formula_over_8192_characters(good, tmp_path):
@@ -125,8 +147,12 @@ def test_formula_nested_65_deep(good, tmp_path):
     deep = "ABS(" * 65 + "1" + ")" * 65
     _one(_edited(good, tmp_path, SHEET, "<f>IF(A1&gt;0,ROUND(A1,2),0)</f>", f"<f>{deep}</f>"), "nests 65", "64")
     ok = "ABS(" * 64 + "1" + ")" * 64
-    assert check_package(_edited(good, tmp_path, SHEET, "<f>IF(A1&gt;0,ROUND(A1,2),0)</f>", f"<f>{ok}</f>",
-                                 name="ok.xlsx")) == []
+    assert (
+        check_package(
+            _edited(good, tmp_path, SHEET, "<f>IF(A1&gt;0,ROUND(A1,2),0)</f>", f"<f>{ok}</f>", name="ok.xlsx")
+        )
+        == []
+    )
 
 
 def test_defined_name_formula_is_checked_too(good, tmp_path):
@@ -142,6 +168,7 @@ def test_nesting_ignores_strings_sheet_names_and_grouping():
 
 # --- relationships and content types -------------------------------------------------------
 
+
 def test_relationship_to_a_missing_part(good, tmp_path):
     rels = "xl/_rels/workbook.xml.rels"
     path = _edited(good, tmp_path, rels, "worksheets/sheet2.xml", "worksheets/sheet9.xml")
@@ -153,10 +180,16 @@ def test_absolute_and_external_targets(good, tmp_path):
     relative = _edited(good, tmp_path, rels, 'Target="/xl/worksheets/sheet2.xml"', 'Target="worksheets/sheet2.xml"')
     assert check_package(relative) == []
     # relative to the source part's folder (xl/), so ../styles.xml is a part at the root: missing
-    _one(_edited(good, tmp_path, rels, 'Target="styles.xml"', 'Target="../styles.xml"', name="up.xlsx"), "../styles.xml")
-    text = _part(good, rels).replace("</Relationships>", (
-        '<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-        'hyperlink" Target="https://example.com/nowhere.xml" TargetMode="External"/></Relationships>'))
+    _one(
+        _edited(good, tmp_path, rels, 'Target="styles.xml"', 'Target="../styles.xml"', name="up.xlsx"), "../styles.xml"
+    )
+    text = _part(good, rels).replace(
+        "</Relationships>",
+        (
+            '<Relationship Id="rIdX" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'hyperlink" Target="https://example.com/nowhere.xml" TargetMode="External"/></Relationships>'
+        ),
+    )
     assert check_package(rezip(good, tmp_path / "ext.xlsx", {rels: text.encode()})) == []
 
 

@@ -18,8 +18,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_generated_blocks_are_current():
-    assert docs.fill_blocks(README, docs.readme_blocks()) == README, \
-        "README is stale: run `python -m tools.regenerate`"
+    assert docs.fill_blocks(README, docs.readme_blocks()) == README, "README is stale: run `python -m tools.regenerate`"
 
 
 def test_seed_table_shows_every_row_and_both_corrections():
@@ -67,8 +66,14 @@ def test_every_console_example_prints_what_the_readme_says(command, output, tmp_
     assert words[0] == "flopsheet"
     (tmp_path / "workbook").symlink_to(ROOT / "workbook")
     env = dict(os.environ, PYTHONPATH=str(ROOT / "addin"))
-    r = subprocess.run([sys.executable, "-m", "flopsheet", *words[1:]], cwd=tmp_path, env=env, capture_output=True,
-                       text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "-m", "flopsheet", *words[1:]],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     # progress lines ("flopsheet handoff: writing the copy (2.1 s)") appear only on a slow machine
     progress = re.compile(r"^flopsheet \w+: .*\(\d+(\.\d+)? s\)\n", re.M)
@@ -98,7 +103,7 @@ def test_prerequisites_are_one_line_installing_what_ci_installs():
 
 
 def test_the_readme_states_the_suites_running_time():
-    after = README.split('python -m pytest\n```', 1)[1][:300]
+    after = README.split("python -m pytest\n```", 1)[1][:300]
     assert re.search(r"about \d+ minutes", after)
 
 
@@ -106,8 +111,9 @@ def test_sheet_lists_follow_the_templates_sheet_order():
     from flopsheet.template.layout import SHEET_ORDER
 
     workbook_readme = (ROOT / "workbook" / "README.md").read_text(encoding="utf-8")
-    assert docs.fill_blocks(workbook_readme, docs.workbook_readme_blocks()) == workbook_readme, \
+    assert docs.fill_blocks(workbook_readme, docs.workbook_readme_blocks()) == workbook_readme, (
         "workbook/README.md is stale: run `python -m tools.regenerate`"
+    )
     for text, block in ((README, "sheets"), (workbook_readme, "sheets")):
         body = text.split(f"<!-- BEGIN {block} -->")[1].split(f"<!-- END {block} -->")[0]
         listed = [m for m in re.findall(r"^(?:- \*\*|\| )([^*|]+?)(?:\*\*| \|)", body, re.M) if m not in ("Sheet",)]

@@ -132,8 +132,11 @@ def test_gnumeric_pool_recalculates_many(gnumeric, tmp_path):
 
     srcs = [_formula_book(tmp_path / f"in{i}.xlsx", scale=i + 1) for i in range(3)]
     (tmp_path / "notes.xlsx").write_text("not a workbook")
-    got = recalculate_gnumeric_many([(s, tmp_path / f"out{i}.xlsx") for i, s in enumerate(srcs)]
-                                    + [(tmp_path / "notes.xlsx", tmp_path / "notes-out.xlsx")], workers=2)
+    got = recalculate_gnumeric_many(
+        [(s, tmp_path / f"out{i}.xlsx") for i, s in enumerate(srcs)]
+        + [(tmp_path / "notes.xlsx", tmp_path / "notes-out.xlsx")],
+        workers=2,
+    )
     assert [_values(g, "Calc")["D2"] for g in got[:3]] == [60, 120, 180]
     assert isinstance(got[3], FlopsheetError) and "not an Excel workbook" in str(got[3])
 

@@ -12,8 +12,16 @@ REFERENCE = TESTS / "reference"
 def test_every_reference_file_has_its_origin_in_the_readme():
     readme = (REFERENCE / "README.md").read_text(encoding="utf-8")
     files = sorted(p.name for p in REFERENCE.iterdir() if p.name != "README.md")
-    assert files == ["accelerators.csv", "h100-measured.json", "llm-analysis-0.2.2.json", "measured.csv",
-                     "pyodide-lock-314.0.8.json", "seed-figures.md", "vision-rates.csv", "vision-tokens.csv"]
+    assert files == [
+        "accelerators.csv",
+        "h100-measured.json",
+        "llm-analysis-0.2.2.json",
+        "measured.csv",
+        "pyodide-lock-314.0.8.json",
+        "seed-figures.md",
+        "vision-rates.csv",
+        "vision-tokens.csv",
+    ]
     for name in files:
         row = next((line for line in readme.splitlines() if line.startswith(f"| `{name}` |")), None)
         assert row and row.count("|") >= 5, f"{name} has no row (what, origin, read by) in the README"
@@ -31,7 +39,11 @@ def _docstring_lines(source: str) -> set[int]:
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
             first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+            if (
+                isinstance(first, ast.Expr)
+                and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)
+            ):
                 lines.update(range(first.lineno, first.end_lineno + 1))
     return lines
 

@@ -25,11 +25,21 @@ def test_regenerate_reproduces_the_committed_files(tmp_path, soffice):
     (tmp_path / "workbook" / "README.md").write_text(emptied, encoding="utf-8")
     written = []
     regenerate(tmp_path, renders=False, log=written.append)
-    for rel in ("addin/flopsheet/udfs.py", "workbook/lite/main.py", "workbook/lite/requirements.txt",
-                "docs/functions.md", "README.md", "workbook/README.md"):
+    for rel in (
+        "addin/flopsheet/udfs.py",
+        "workbook/lite/main.py",
+        "workbook/lite/requirements.txt",
+        "docs/functions.md",
+        "README.md",
+        "workbook/README.md",
+    ):
         assert (tmp_path / rel).read_text(encoding="utf-8") == (ROOT / rel).read_text(encoding="utf-8"), rel
-    for rel in ("workbook/flopsheet.xlsm", "workbook/flopsheet.xlsx", "workbook/flopsheet-zh-CN.xlsm",
-                "workbook/flopsheet-zh-CN.xlsx"):
+    for rel in (
+        "workbook/flopsheet.xlsm",
+        "workbook/flopsheet.xlsx",
+        "workbook/flopsheet-zh-CN.xlsm",
+        "workbook/flopsheet-zh-CN.xlsx",
+    ):
         assert (tmp_path / rel).stat().st_size > 10_000, rel
     assert len(written) == 10
 

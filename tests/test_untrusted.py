@@ -27,6 +27,7 @@ def scan_mode(request, monkeypatch):
         monkeypatch.setitem(globals(), "check_workbook", functools.partial(_check_workbook, plain_scan=True))
     return request.param
 
+
 SHEET = "xl/worksheets/sheet1.xml"
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 
@@ -275,8 +276,10 @@ def test_dimension_bomb(good, tmp_path):
 def test_cells_at_the_grids_corners_are_counted_not_their_box(good, tmp_path):
     """Three cells at the corners of the grid are three cells (Excel writes such files), not the
     17 billion of their bounding box; the limit is on the cells present."""
-    xml = _sheet('<row r="1"><c r="A1"><v>1</v></c><c r="XFD1"><v>1</v></c></row>'
-                 '<row r="1048576"><c r="XFD1048576"><v>2</v></c></row>')
+    xml = _sheet(
+        '<row r="1"><c r="A1"><v>1</v></c><c r="XFD1"><v>1</v></c></row>'
+        '<row r="1048576"><c r="XFD1048576"><v>2</v></c></row>'
+    )
     path = rezip(good, tmp_path / "span.xlsx", {SHEET: xml})
     check_workbook(path)
     _refused(path, "more than 2 cells", limits=Limits(max_cells=2))
@@ -305,8 +308,13 @@ def test_prefixed_cell_beyond_the_grid(good, tmp_path):
     _refused(rezip(good, tmp_path / "px.xlsx", {SHEET: xml}), "XFE1048576", "beyond")
 
 
-@pytest.mark.parametrize("element", ['<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>',
-                                     '<hyperlinks><hyperlink ref="1:1048576" display="x"/></hyperlinks>'])
+@pytest.mark.parametrize(
+    "element",
+    [
+        '<mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>',
+        '<hyperlinks><hyperlink ref="1:1048576" display="x"/></hyperlinks>',
+    ],
+)
 def test_range_bombs(good, tmp_path, element):
     xml = _sheet('<row r="1"><c r="A1"><v>1</v></c></row>').replace(b"</sheetData>", b"</sheetData>" + element.encode())
     _refused(rezip(good, tmp_path / "merge.xlsx", {SHEET: xml}), "range bomb")
@@ -349,8 +357,9 @@ def test_openpyxl_parses_through_defusedxml(tmp_path):
     parse = openpyxl.xml.functions.fromstring
     if openpyxl.xml.LXML:
         assert parse.func.__module__.startswith("lxml")
-        expanded = openpyxl.xml.functions.tostring(parse(
-            b'<!DOCTYPE x [<!ENTITY l "laugh"><!ENTITY m "&l;&l;&l;&l;">]><x>&m;</x>'))
+        expanded = openpyxl.xml.functions.tostring(
+            parse(b'<!DOCTYPE x [<!ENTITY l "laugh"><!ENTITY m "&l;&l;&l;&l;">]><x>&m;</x>')
+        )
         assert b"laugh" not in expanded, expanded  # entities are kept as references, never expanded
     else:
         assert parse is defusedxml.ElementTree.fromstring
@@ -380,23 +389,27 @@ def test_binary_part_starting_like_utf16_is_not_xml(good, tmp_path):
 
 def test_whole_column_merge_passes(good, tmp_path):
     xml = _sheet('<row r="1"><c r="B1"><v>1</v></c></row>').replace(
-        b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="B1:B1048576"/></mergeCells>')
+        b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="B1:B1048576"/></mergeCells>'
+    )
     check_workbook(rezip(good, tmp_path / "col.xlsx", {SHEET: xml}))
 
 
 # --- the plain scan: a part it cannot read plainly goes to expat, which bounds it ---------
 
 
-@pytest.mark.parametrize("cells", [
-    '<c foo=\' r="A1" \' r="XFE1048576"><v>2</v></c>',  # the real r after a fake one in a value
-    '<c r="A1" r="XFE1048576"><v>2</v></c>',  # r twice
-    '<c s="1" r="XFE1048576"><v>2</v></c>',  # r not first
-    "<c r='XFE1048576'><v>2</v></c>",  # single quotes
-    '<c r="&#88;FE1048576"><v>2</v></c>',  # a character reference
-    '<c\tr="XFE1048576"><v>2</v></c>',  # a tab
-    '<x:c xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" r="XFE1048576"/>',
-    '<!-- --><c r="XFE1048576"><v>2</v></c>',
-])
+@pytest.mark.parametrize(
+    "cells",
+    [
+        '<c foo=\' r="A1" \' r="XFE1048576"><v>2</v></c>',  # the real r after a fake one in a value
+        '<c r="A1" r="XFE1048576"><v>2</v></c>',  # r twice
+        '<c s="1" r="XFE1048576"><v>2</v></c>',  # r not first
+        "<c r='XFE1048576'><v>2</v></c>",  # single quotes
+        '<c r="&#88;FE1048576"><v>2</v></c>',  # a character reference
+        '<c\tr="XFE1048576"><v>2</v></c>',  # a tab
+        '<x:c xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" r="XFE1048576"/>',
+        '<!-- --><c r="XFE1048576"><v>2</v></c>',
+    ],
+)
 def test_plain_scan_hands_odd_spellings_to_expat(good, tmp_path, cells):
     xml = _sheet(f'<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576">{cells}</row>')
     path = rezip(good, tmp_path / "odd.xlsx", {SHEET: xml})
@@ -414,13 +427,18 @@ def test_plain_scan_hides_no_range(good, tmp_path):
 
 def test_plain_scan_reads_a_plain_sheet_without_expat(good, tmp_path, monkeypatch):
     """The work bound: a plainly written 5k-row sheet never reaches expat's per-element calls."""
-    rows = "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}" s="1"><v>{r}</v></c>' for c in "ABCDE") + "</row>"
-                   for r in range(1, 5001))
+    rows = "".join(
+        f'<row r="{r}">' + "".join(f'<c r="{c}{r}" s="1"><v>{r}</v></c>' for c in "ABCDE") + "</row>"
+        for r in range(1, 5001)
+    )
     path = rezip(good, tmp_path / "plain.xlsx", {SHEET: _sheet(rows, "A1:E5000")})
     fed = []
     original = untrusted._XmlPart.feed
-    monkeypatch.setattr(untrusted._XmlPart, "feed", lambda self, data, final=False: (
-        fed.append((self.where, len(data))), original(self, data, final))[1])
+    monkeypatch.setattr(
+        untrusted._XmlPart,
+        "feed",
+        lambda self, data, final=False: (fed.append((self.where, len(data))), original(self, data, final))[1],
+    )
     _check_workbook(path, plain_scan=True)
     assert not [w for w, _ in fed if SHEET in w]
     _check_workbook(path)

@@ -73,8 +73,7 @@ def test_vba_signatures_and_bodies(demo):
     assert funcs == {"demo_scale": ["x", "Optional scale"], "demo_table": ["n"]}
     assert "Function demo_scale(x, Optional scale)" in vba
     assert (
-        f'demo_scale = XLPy.CallUDF("{MODULE}", "demo_scale", Array(x, scale), '
-        "ThisWorkbook, Application.Caller)" in vba
+        f'demo_scale = XLPy.CallUDF("{MODULE}", "demo_scale", Array(x, scale), ThisWorkbook, Application.Caller)' in vba
     )
     # call_in_wizard=False / volatile=True are the only per-function VBA extras
     assert 'If (Not Application.CommandBars("Standard").Controls(1).Enabled) Then Exit Function' in vba

@@ -26,8 +26,13 @@ WRITERS = {"lxml": "True", "stdlib": "False"}
 
 def _writer_env(writer: str) -> dict:
     env = dict(os.environ, OPENPYXL_LXML=WRITERS[writer])
-    probe = subprocess.run([sys.executable, "-c", "import openpyxl; print(openpyxl.LXML)"], env=env,
-                           capture_output=True, text=True, check=True)
+    probe = subprocess.run(
+        [sys.executable, "-c", "import openpyxl; print(openpyxl.LXML)"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert probe.stdout.strip() == str(writer == "lxml")
     return env
 
@@ -38,8 +43,14 @@ def test_main_job_writes_a_well_formed_template_and_copy(writer, tmp_path, soffi
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail("lxml is missing: `pip install -e .[test]` installs it")
         pytest.skip("lxml is not installed")
-    r = subprocess.run([sys.executable, "-m", "flopsheet", "template"], cwd=tmp_path, env=_writer_env(writer),
-                       capture_output=True, text=True, timeout=600)
+    r = subprocess.run(
+        [sys.executable, "-m", "flopsheet", "template"],
+        cwd=tmp_path,
+        env=_writer_env(writer),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert r.returncode == 0, (r.stdout[-2000:], r.stderr[-2000:])
     assert "wrote flopsheet.xlsm, but not its copy" not in r.stdout + r.stderr
     for name in ("flopsheet.xlsm", "flopsheet.xlsx"):

@@ -125,9 +125,7 @@ def vba_for(
     :func:`import_udfs_dry_run` for the complete ``xlwings_udfs`` module)."""
     udfs = real_xlwings()
     buf = io.StringIO()
-    udfs.generate_vba_wrapper(
-        module_name or module.__name__, module, buf, _FakeWorkbook(workbook_name)
-    )
+    udfs.generate_vba_wrapper(module_name or module.__name__, module, buf, _FakeWorkbook(workbook_name))
     return buf.getvalue()
 
 
@@ -218,8 +216,7 @@ def import_udfs_dry_run(
     previous = udfs.udf_modules.get(name)
     # Pre-seed xlwings' module cache so get_udf_module() does not try to open the
     # workbook over COM (embedded-code lookup); filetime None = never reloaded.
-    udfs.udf_modules[name] = {"filename": getattr(module, "__file__", None),
-                              "filetime": None, "module": module}
+    udfs.udf_modules[name] = {"filename": getattr(module, "__file__", None), "filetime": None, "module": module}
     rec = _Recorder(workbook_name, excel_version)
     try:
         udfs.import_udfs(name, rec.workbook)

@@ -124,19 +124,31 @@ def vision_tokenizers() -> str:
     AUDIO_TOKENS accept as a tokenizer name, each rule's source, the date read, and its status."""
     from flopsheet.engine import vision_catalog as vision
 
-    lines = ["### Vision tokenizers", "",
-             "Names IMAGE_TOKENS and VIDEO_TOKENS take in `patch`, and VIDEO_SECONDS_TOKENS and AUDIO_TOKENS in "
-             "`model` (case, spaces, hyphens and dots ignored; aliases after the name). Each row is the "
-             "vendor's published rule; an estimate says why.", "",
-             "| Name (aliases) | Image | Video | Audio | Status | Source (read) |", "|---|---|---|---|---|---|"]
+    lines = [
+        "### Vision tokenizers",
+        "",
+        "Names IMAGE_TOKENS and VIDEO_TOKENS take in `patch`, and VIDEO_SECONDS_TOKENS and AUDIO_TOKENS in "
+        "`model` (case, spaces, hyphens and dots ignored; aliases after the name). Each row is the "
+        "vendor's published rule; an estimate says why.",
+        "",
+        "| Name (aliases) | Image | Video | Audio | Status | Source (read) |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in vision.rows():
         p = r.params
-        video = (f"{p['video_tokens_per_s']:g} a second" if p.get("video_tokens_per_s") else
-                 f"{p['video_fps']:g} fps, frame pairs" if r.video else "")
+        video = (
+            f"{p['video_tokens_per_s']:g} a second"
+            if p.get("video_tokens_per_s")
+            else f"{p['video_fps']:g} fps, frame pairs"
+            if r.video
+            else ""
+        )
         audio = f"{r.audio:g} a second" if r.audio else ""
         names = r.name + (f" ({', '.join(r.aliases)})" if r.aliases else "")
-        lines.append(f"| {_cell(names)} | {r.rule if r.images else ''} | {video} | {audio} | {r.status} | "
-                     f"[{_cell(r.source)}]({r.url}) ({r.read}){'. ' + _cell(r.note) if r.note else ''} |")
+        lines.append(
+            f"| {_cell(names)} | {r.rule if r.images else ''} | {video} | {audio} | {r.status} | "
+            f"[{_cell(r.source)}]({r.url}) ({r.read}){'. ' + _cell(r.note) if r.note else ''} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -147,8 +159,10 @@ def function_reference() -> str:
     for title, fns in SECTIONS:
         fns = [f for f in fns if REGISTRY.get(f.name) is f]
         parts.append(f"## {title}\n")
-        parts.append("| Function | Returns |\n|---|---|\n"
-                     + "".join(f"| [`{syntax(f)}`](#{f.name.lower()}) | {f.returns} |\n" for f in fns))
+        parts.append(
+            "| Function | Returns |\n|---|---|\n"
+            + "".join(f"| [`{syntax(f)}`](#{f.name.lower()}) | {f.returns} |\n" for f in fns)
+        )
         parts += [function_section(f) for f in fns]
         if fns is tokens.FUNCTIONS or any(f.name == "IMAGE_TOKENS" for f in fns):
             parts.append(vision_tokenizers())
@@ -165,53 +179,60 @@ def function_reference() -> str:
 # What each sheet holds, for workbook/README.md's table (generated in the template's sheet order; a sheet
 # without an entry fails `python -m tools.regenerate`). The Start sheet's own shorter list: template/sheets/start.py.
 SHEET_DETAILS = {
-    'Start': (
-        'What the workbook is; the add-in status cell `=FLOPSHEET_VERSION()` (shows `#NAME?` until the functions are '
-        'on); how to switch them on in Excel for Windows; the global assumptions as defined names (`DefaultMFU`, '
-        '`PUE`, `BwEfficiency`, `UsableMemory`, `DefaultPrecision`, `SecondsPerDay`, `DaysPerMonth`, `WattsPerMW`); '
-        'in the copy, how to use it instead; the cell-style legend; every function with its arguments.'),
-    'GPUs': (
-        'The accelerator catalog as an Excel table `GPUCatalog`: dense peaks per precision, memory, bandwidth, TDP, '
-        'sparsity factor, an editable $/GPU-hour assumption, sources, and why a cell is empty. Unprotected: add a GPU'
-        ' in the first row below the table.'),
-    'Models': (
-        'The model catalog as an Excel table `ModelCatalog`: total and active parameters, layers, attention and KV '
-        'heads, head '
+    "Start": (
+        "What the workbook is; the add-in status cell `=FLOPSHEET_VERSION()` (shows `#NAME?` until the functions are "
+        "on); how to switch them on in Excel for Windows; the global assumptions as defined names (`DefaultMFU`, "
+        "`PUE`, `BwEfficiency`, `UsableMemory`, `DefaultPrecision`, `SecondsPerDay`, `DaysPerMonth`, `WattsPerMW`); "
+        "in the copy, how to use it instead; the cell-style legend; every function with its arguments."
+    ),
+    "GPUs": (
+        "The accelerator catalog as an Excel table `GPUCatalog`: dense peaks per precision, memory, bandwidth, TDP, "
+        "sparsity factor, an editable $/GPU-hour assumption, sources, and why a cell is empty. Unprotected: add a GPU"
+        " in the first row below the table."
+    ),
+    "Models": (
+        "The model catalog as an Excel table `ModelCatalog`: total and active parameters, layers, attention and KV "
+        "heads, head "
         "dimension, experts, the KV cache's shape (MLA latent, windowed layers), published training tokens and "
         'GPU-hours, sources. Functions given a model name (`=KV_CACHE_GB("DeepSeek-V3",128000)`) read it; the copy\'s '
-        'formulas look figures up here by name.'),
-    'Training': (
+        "formulas look figures up here by name."
+    ),
+    "Training": (
         "Scenario rows (GPT-3 as the seed computes it; the seed's 500B model on all 2022 images at the dense H100 "
         "peak and at the seed's sparse 1,979 TFLOPS; a Chinchilla-optimal 70B; DeepSeek-V3 on its 37B active "
         "parameters) and 25 pre-formatted blank rows. Helper columns show what each result uses: the GPU's row on the"
-        ' GPUs sheet (MATCH), the precision (blank = `DefaultPrecision`), peak, TDP and price (INDEX into whole '
-        'columns, so a GPU added below the table is found) and MFU (blank = `DefaultMFU`); compute, GPU-hours, '
-        'GPU-days, wall-clock days, GPUs for a deadline and cost are function calls on them; energy is GPU-hours x '
+        " GPUs sheet (MATCH), the precision (blank = `DefaultPrecision`), peak, TDP and price (INDEX into whole "
+        "columns, so a GPU added below the table is found) and MFU (blank = `DefaultMFU`); compute, GPU-hours, "
+        "GPU-days, wall-clock days, GPUs for a deadline and cost are function calls on them; energy is GPU-hours x "
         "TDP x `PUE` / `WattsPerMW` on the GPUs sheet's TDP (so an edited TDP moves the .xlsm and the copy alike). A "
-        'chart of GPU-days over every scenario row.'),
-    'Inference': (
+        "chart of GPU-days over every scenario row."
+    ),
+    "Inference": (
         "One GPT-3 answer: the seed's compute-bound seconds beside the roofline `RESPONSE_SECONDS` and why they "
         "differ tenfold; memory to hold the model; a serving fleet (requests per day to GPUs); Kimi's 2 million "
-        'Chinese characters of context.'),
-    'Economics': (
-        'Money, each figure with its low-cost and high-cost case and a `RANGE_TEXT` line: the dated price table '
+        "Chinese characters of context."
+    ),
+    "Economics": (
+        "Money, each figure with its low-cost and high-cost case and a `RANGE_TEXT` line: the dated price table "
         "(primary source per row), the seed's H100 fleet bought, powered and run for a year, a serving P&L, rented "
         "GPU-hours against owned hardware (Epoch AI's amortisation), and a sensitivity table of training cost by MFU "
-        'and price.'),
-    'Multimodal': (
+        "and price."
+    ),
+    "Multimodal": (
         "Image tokens (BEiT 224 px, 1024x768, LLaVA-1.5 336 px), the seed's all-images-of-2022 estimate (dense vs "
-        "sparse H100s, five vendors, H100-months), MagicVideo-V2's video tokens."),
-    'Seed check': (
+        "sparse H100s, five vendors, H100-months), MagicVideo-V2's video tokens."
+    ),
+    "Seed check": (
         "Every worked figure of the seed report: the report's value, the workbook's (a function call on the row's "
         "arguments), the difference; the dense-peak and roofline corrections; DeepSeek-V3's published GPU-hours and "
-        'cost against the Training sheet.'),
-    'Sources': (
-        'Papers, datasheets, prices and assumptions, with links.'),
-    'Workings': (
+        "cost against the Training sheet."
+    ),
+    "Sources": ("Papers, datasheets, prices and assumptions, with links."),
+    "Workings": (
         "Only in the hand-off copy: every quantity the translated formulas use (a GPU's row, the peak and MFU used, a"
-        " decode step's time), one labelled cell each."),
-    'xlwings.conf': (
-        'Tells xlwings to load `flopsheet.udfs` (leave it in place).'),
+        " decode step's time), one labelled cell each."
+    ),
+    "xlwings.conf": ("Tells xlwings to load `flopsheet.udfs` (leave it in place)."),
 }
 
 
@@ -270,9 +291,11 @@ def fill_blocks(text: str, blocks: dict[str, str]) -> str:
 
 # -- command line: `python -m tools.docs` ------------------------------------------------------
 
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m tools.docs",
-                                description="The function reference generated from the registry.")
+    p = argparse.ArgumentParser(
+        prog="python -m tools.docs", description="The function reference generated from the registry."
+    )
     p.add_argument("-o", "--output", help="write to this file instead of standard output")
     p.add_argument("--force", action="store_true", help="overwrite --output if it exists")
     p.add_argument("--check", metavar="FILE", help="exit 1 if FILE differs from the generated reference")
@@ -297,8 +320,10 @@ def run(args) -> int:
             print(f"tools.docs: cannot read {args.check}: {e.strerror}", file=sys.stderr)
             return 1
         if current != text:
-            print(f"tools.docs: {args.check} is stale; regenerate with "
-                  f"`python -m tools.docs -o {args.check} --force`", file=sys.stderr)
+            print(
+                f"tools.docs: {args.check} is stale; regenerate with `python -m tools.docs -o {args.check} --force`",
+                file=sys.stderr,
+            )
             return 1
         return 0
     if getattr(args, "output", None):

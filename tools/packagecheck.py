@@ -81,8 +81,10 @@ def defined_name_problem(name: str) -> str | None:
     if len(name) > MAX_DEFINED_NAME:
         return f"defined name {name[:20]!r}... has {len(name)} characters (Excel allows {MAX_DEFINED_NAME})"
     if not (_NAME.match(name[0]) and _NAME_REST.fullmatch(name[1:])):
-        return (f"defined name {name!r} is not a valid name (a letter, _ or \\ first, then letters,"
-                " digits, _ . or \\; no spaces)")
+        return (
+            f"defined name {name!r} is not a valid name (a letter, _ or \\ first, then letters,"
+            " digits, _ . or \\; no spaces)"
+        )
     cell = _A1.fullmatch(name)
     if cell and _column_number(cell.group(1)) <= _MAX_COL and 1 <= int(cell.group(2)) <= _MAX_ROW:
         return f"defined name {name!r} is a cell reference"
@@ -166,8 +168,9 @@ def _relationships(pkg: _Package) -> list[str]:
                 continue
             part = _resolve(source, target)
             if part.startswith("..") or not pkg.has(part):
-                problems.append(f"{rels}: relationship {rel.get('Id')} points to {target!r}, "
-                                f"which is not in the package")
+                problems.append(
+                    f"{rels}: relationship {rel.get('Id')} points to {target!r}, which is not in the package"
+                )
     return problems
 
 
@@ -199,8 +202,10 @@ def _workbook_type(pkg: _Package, path: Path, workbook: str) -> list[str]:
     found = _content_type(pkg, workbook)
     want = MACRO_WORKBOOK if suffix == ".xlsm" else PLAIN_WORKBOOK
     if found != want:
-        return [f"[Content_Types].xml: {workbook} is {found or 'untyped'}; a {suffix} file needs {want} "
-                f"(Excel refuses a {suffix} whose workbook type does not match its extension)"]
+        return [
+            f"[Content_Types].xml: {workbook} is {found or 'untyped'}; a {suffix} file needs {want} "
+            f"(Excel refuses a {suffix} whose workbook type does not match its extension)"
+        ]
     return []
 
 
@@ -213,8 +218,9 @@ def _workbook_names(pkg: _Package, workbook: str) -> list[str]:
         if problem:
             problems.append(f"{workbook}: {problem}")
         elif name.lower() in seen:
-            problems.append(f"{workbook}: sheet names {seen[name.lower()]!r} and {name!r} are the same "
-                            "to Excel (case-insensitive)")
+            problems.append(
+                f"{workbook}: sheet names {seen[name.lower()]!r} and {name!r} are the same to Excel (case-insensitive)"
+            )
         seen.setdefault(name.lower(), name)
     scoped = set()
     for defined in _children(root, "definedName"):
@@ -252,10 +258,11 @@ def _sheet_formulas(pkg: _Package, part: str) -> list[str]:
                 if len(text) >= 2 and text[0] == text[-1] == '"':
                     text = text[1:-1].replace('""', '"')  # Excel counts the list, not its quotes
                 if len(text) > MAX_LIST_VALIDATION:
-                    cells = el.get("sqref") or next(
-                        (c.text for c in el if _local(c.tag) == "sqref"), "")
-                    problems.append(f"{part}: the list validation on {cells} has {len(text)} characters "
-                                    f"(Excel allows {MAX_LIST_VALIDATION})")
+                    cells = el.get("sqref") or next((c.text for c in el if _local(c.tag) == "sqref"), "")
+                    problems.append(
+                        f"{part}: the list validation on {cells} has {len(text)} characters "
+                        f"(Excel allows {MAX_LIST_VALIDATION})"
+                    )
     return problems
 
 

@@ -80,8 +80,9 @@ def run(args) -> int:
     if not all((root / p).exists() for p in ("README.md", "workbook", "docs", "addin/flopsheet")):
         from flopsheet.errors import FlopsheetError
 
-        raise FlopsheetError(f"{root.resolve()} is not the repository root (it needs README.md, workbook/, docs/ "
-                             f"and addin/flopsheet/)")
+        raise FlopsheetError(
+            f"{root.resolve()} is not the repository root (it needs README.md, workbook/, docs/ and addin/flopsheet/)"
+        )
     regenerate(root, renders=not args.no_renders)
     return 0
 

@@ -98,12 +98,12 @@ def trim(image, pad: int = 12):
     if box is None:
         return image
     left, top, right, bottom = box  # right and bottom exclusive
-    return image.crop((max(left - pad, 0), max(top - pad, 0), min(right + pad, image.width),
-                       min(bottom + pad, image.height)))
+    return image.crop(
+        (max(left - pad, 0), max(top - pad, 0), min(right + pad, image.width), min(bottom + pad, image.height))
+    )
 
 
-def render(out_dir: str | Path, *, engine_values: bool = True, dpi: int = DEFAULT_DPI, lang: str = "en"
-           ) -> list[Path]:
+def render(out_dir: str | Path, *, engine_values: bool = True, dpi: int = DEFAULT_DPI, lang: str = "en") -> list[Path]:
     """Write docs PNGs of the main sheets into `out_dir` (overwriting earlier renders):
     template-<sheet>.png, or template-<lang>-<sheet>.png for another language's edition (its CJK
     text needs a CJK font such as fonts-wqy-microhei or fonts-noto-cjk)."""
@@ -129,8 +129,12 @@ def render(out_dir: str | Path, *, engine_values: bool = True, dpi: int = DEFAUL
         src = tmp / "flopsheet.xlsm"
         wb.save(src)
         pdf = to_pdf(src, tmp)
-        subprocess.run([pdftoppm, "-r", str(dpi), str(pdf), str(tmp / "page")], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        subprocess.run(
+            [pdftoppm, "-r", str(dpi), str(pdf), str(tmp / "page")],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         pages = sorted(tmp.glob("page-*.ppm"))
         if len(pages) != len(titles):
             raise FlopsheetError(f"expected one PDF page per sheet ({len(titles)}), got {len(pages)}")
@@ -155,8 +159,7 @@ def first_pages(pdf: Path, titles: dict[str, str]) -> dict[str, int]:
     pdftotext = shutil.which("pdftotext")
     if pdftotext is None:
         raise FlopsheetError(PDFTOPPM_MISSING)
-    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     found = {}
     for number, page in enumerate(text.split("\f"), start=1):
         first = next((line.strip() for line in page.splitlines() if line.strip()), "")
@@ -195,8 +198,24 @@ def render_print(out_dir: str | Path, *, lang: str = "en", dpi: int = PRINT_DPI)
             raise FlopsheetError(f"no printed page starts with the title of {', '.join(missing)}")
         for title, number in pages.items():
             stem = tmp / f"page-{number}"
-            subprocess.run([pdftoppm, "-r", str(dpi), "-f", str(number), "-l", str(number), "-singlefile", "-png",
-                            str(pdf), str(stem)], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            subprocess.run(
+                [
+                    pdftoppm,
+                    "-r",
+                    str(dpi),
+                    "-f",
+                    str(number),
+                    "-l",
+                    str(number),
+                    "-singlefile",
+                    "-png",
+                    str(pdf),
+                    str(stem),
+                ],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
             dst = out_dir / f"{prefix}{title.lower().replace(' ', '-')}.png"
             with Image.open(stem.with_suffix(".png")) as img:
                 trim(img).quantize(256, method=Image.Quantize.MEDIANCUT).save(dst, optimize=True)
@@ -207,8 +226,9 @@ def render_print(out_dir: str | Path, *, lang: str = "en", dpi: int = PRINT_DPI)
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m tools.render", description=__doc__.splitlines()[0])
     p.add_argument("out_dir", help="folder for template-<sheet>.png (e.g. docs/)")
-    p.add_argument("--formulas", action="store_true",
-                   help="show function cells as LibreOffice computes them (#NAME?: no add-in)")
+    p.add_argument(
+        "--formulas", action="store_true", help="show function cells as LibreOffice computes them (#NAME?: no add-in)"
+    )
     p.add_argument("--dpi", type=int, default=DEFAULT_DPI, help=f"resolution (default {DEFAULT_DPI})")
     p.add_argument("--lang", default="en", choices=i18n.LANGS, help="the edition to render (default en)")
     args = p.parse_args(argv)

@@ -16,11 +16,14 @@ from flopsheet.exceltext import show_number
 
 
 def _calc_parser(sub):
-    p = sub.add_parser("calc", help="print the result of any flopsheet function",
-                       description="Print the result of a flopsheet function, e.g. "
-                                   "`flopsheet calc GPU_DAYS 3.15e23 A100 0.462`. Arguments are typed as in "
-                                   "a cell (\"175B\", \"46.2%\"); name=value sets an optional one, \"\" leaves "
-                                   "it blank (default).")
+    p = sub.add_parser(
+        "calc",
+        help="print the result of any flopsheet function",
+        description="Print the result of a flopsheet function, e.g. "
+        "`flopsheet calc GPU_DAYS 3.15e23 A100 0.462`. Arguments are typed as in "
+        'a cell ("175B", "46.2%"); name=value sets an optional one, "" leaves '
+        "it blank (default).",
+    )
     p.add_argument("name", help="function name, e.g. TRAIN_FLOPS (see docs/functions.md)")
     p.add_argument("args", nargs="*", help="arguments, positional or name=value")
     p.set_defaults(run=run_calc)
@@ -57,8 +60,9 @@ def calc_arguments(fn, texts: list[str]) -> tuple[list[str], dict[str, str]]:
         key, eq, value = text.partition("=")
         if eq and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
             if key not in order:
-                raise FlopsheetError(f"{fn.name}: unknown argument name {key!r}; "
-                                     f"its arguments are {', '.join(order) or 'none'}")
+                raise FlopsheetError(
+                    f"{fn.name}: unknown argument name {key!r}; its arguments are {', '.join(order) or 'none'}"
+                )
             if key in named or order.index(key) < len(positional):
                 raise FlopsheetError(f"{fn.name}: {key} is given twice")
             named[key] = value
@@ -87,17 +91,30 @@ def _gpus_parser(sub):
 def run_gpus(args) -> int:
     from flopsheet import catalog
 
-    cols = [("name", "GPU"), ("vendor", "vendor"), ("year", "year"), ("bf16_tflops", "BF16 TF"),
-            ("fp16_tflops", "FP16 TF"), ("fp8_tflops", "FP8 TF"), ("fp4_tflops", "FP4 TF"),
-            ("memory_gb", "mem GB"), ("bandwidth_tbs", "BW TB/s"), ("tdp_w", "TDP W"),
-            ("sparsity_factor", "sparse x"), ("usd_per_gpu_hour", "$/GPU-h")]
-    rows = [[("" if getattr(g, k) is None else format_result(getattr(g, k))) for k, _ in cols]
-            for g in catalog.all_gpus() if args.all or g.selectable]
+    cols = [
+        ("name", "GPU"),
+        ("vendor", "vendor"),
+        ("year", "year"),
+        ("bf16_tflops", "BF16 TF"),
+        ("fp16_tflops", "FP16 TF"),
+        ("fp8_tflops", "FP8 TF"),
+        ("fp4_tflops", "FP4 TF"),
+        ("memory_gb", "mem GB"),
+        ("bandwidth_tbs", "BW TB/s"),
+        ("tdp_w", "TDP W"),
+        ("sparsity_factor", "sparse x"),
+        ("usd_per_gpu_hour", "$/GPU-h"),
+    ]
+    rows = [
+        [("" if getattr(g, k) is None else format_result(getattr(g, k))) for k, _ in cols]
+        for g in catalog.all_gpus()
+        if args.all or g.selectable
+    ]
     widths = [max(len(h), *(len(r[i]) for r in rows)) for i, (_, h) in enumerate(cols)]
     print("  ".join(h.ljust(w) for (_, h), w in zip(cols, widths)))
     for r in rows:
         print("  ".join(v.ljust(w) if i < 2 else v.rjust(w) for i, (v, w) in enumerate(zip(r, widths))))
-    print(f"\n{len(rows)} GPUs; dense peaks (no 2:4 sparsity). Sources: `flopsheet calc GPU_SPEC \"H100\" source`.")
+    print(f'\n{len(rows)} GPUs; dense peaks (no 2:4 sparsity). Sources: `flopsheet calc GPU_SPEC "H100" source`.')
     return 0
 
 
@@ -114,7 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="flopsheet",
         description="Estimate what large AI models cost in compute: Excel functions, a template workbook, "
-                    "and this command line.")
+        "and this command line.",
+    )
     parser.add_argument("--version", action="version", version=f"flopsheet {flopsheet.__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _calc_parser(sub)
@@ -152,8 +170,10 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("FLOPSHEET_DEBUG"):
             raise
         first = " ".join(str(e).split())[:200]
-        print(f"flopsheet: internal error: {type(e).__name__}: {first} (rerun with FLOPSHEET_DEBUG=1 for details)",
-              file=sys.stderr)
+        print(
+            f"flopsheet: internal error: {type(e).__name__}: {first} (rerun with FLOPSHEET_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
         return 1
 
 

@@ -114,6 +114,7 @@ def figure(row, field: str, reason: Callable[[object, str], str]):
     """`row`'s value of `field` (GPU_SPEC, MODEL_SPEC), or FlopsheetError saying why it is absent."""
     value = getattr(row, field)
     if value is None or value == "":
-        raise FlopsheetError(f'field "{field}": {row.name} has no {field} in the catalog ({reason(row, field)})',
-                             arg="field")
+        raise FlopsheetError(
+            f'field "{field}": {row.name} has no {field} in the catalog ({reason(row, field)})', arg="field"
+        )
     return value

@@ -67,8 +67,7 @@ def needs_quotes(sheet: str) -> bool:
     dots and any punctuation need quotes; quoting a name that did not need it is always valid."""
     if not _SIMPLE_NAME.fullmatch(sheet):
         return True
-    return bool(_CELL_LIKE.fullmatch(sheet) or _R1C1_LIKE.fullmatch(sheet)
-                or sheet.upper() in ("TRUE", "FALSE"))
+    return bool(_CELL_LIKE.fullmatch(sheet) or _R1C1_LIKE.fullmatch(sheet) or sheet.upper() in ("TRUE", "FALSE"))
 
 
 def sheet_prefix(sheet: str) -> str:
@@ -103,8 +102,18 @@ def ref(sheet: str | None, col: int, row: int, absolute: bool = False) -> str:
 
 
 # Excel's error values, as a cell shows them (and as xlwings passes them with err_to_str).
-ERROR_LITERALS = ("#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!",
-                  "#GETTING_DATA")
+ERROR_LITERALS = (
+    "#N/A",
+    "#VALUE!",
+    "#REF!",
+    "#DIV/0!",
+    "#NUM!",
+    "#NAME?",
+    "#NULL!",
+    "#SPILL!",
+    "#CALC!",
+    "#GETTING_DATA",
+)
 
 
 class ErrorValue(str):

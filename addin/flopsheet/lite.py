@@ -79,8 +79,10 @@ def decorated_def(fn: Function, func: str, arg: str) -> str:
     lines = ["", "", func]
     lines += [f"@{arg}({a.name!r}, doc={a.doc!r}, **ARG_OPTIONS)" for a in fn.args]
     required = excel_required(fn)  # an argument a shorter form does without (KV_CACHE_GB's head_dim): blank
-    params = [f"{a.name}={a.default!r}" if a.optional else a.name if i < required else f"{a.name}=None"
-              for i, a in enumerate(fn.args)]
+    params = [
+        f"{a.name}={a.default!r}" if a.optional else a.name if i < required else f"{a.name}=None"
+        for i, a in enumerate(fn.args)
+    ]
     names = [a.name for a in fn.args]
     packed = ", ".join(names) + ("," if len(names) == 1 else "")
     lines.append(f"def {fn.name}({', '.join(params)}):")
@@ -120,8 +122,11 @@ def requirements_text(requirement: str | None = None) -> str:
 
     line = (requirement or default_requirement()).strip()
     if not (_NAME_SPEC.fullmatch(line) or _WHEEL_URL.fullmatch(line)):
-        raise FlopsheetError(f"--requirement must be flopsheet==VERSION or an https:// URL of a flopsheet "
-                             f"...-py3-none-any.whl wheel (got {line!r})", arg="requirement")
+        raise FlopsheetError(
+            f"--requirement must be flopsheet==VERSION or an https:// URL of a flopsheet "
+            f"...-py3-none-any.whl wheel (got {line!r})",
+            arg="requirement",
+        )
     return line + "\n"
 
 
@@ -141,13 +146,20 @@ def write(directory: Path, requirement: str | None = None, force: bool = False) 
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
-    p = subparsers.add_parser("lite", help=HELP, description=HELP + ". Paste main.py into the xlwings Lite "
-                              "editor's main.py and requirements.txt into its requirements.txt, then restart "
-                              "xlwings Lite.")
+    p = subparsers.add_parser(
+        "lite",
+        help=HELP,
+        description=HELP + ". Paste main.py into the xlwings Lite "
+        "editor's main.py and requirements.txt into its requirements.txt, then restart "
+        "xlwings Lite.",
+    )
     p.add_argument("directory", help="folder to write main.py and requirements.txt into")
-    p.add_argument("--requirement", help=f"the line that installs flopsheet (default: {default_requirement()}); "
-                                         "e.g. an https:// URL of a wheel whose server allows cross-origin "
-                                         "downloads")
+    p.add_argument(
+        "--requirement",
+        help=f"the line that installs flopsheet (default: {default_requirement()}); "
+        "e.g. an https:// URL of a wheel whose server allows cross-origin "
+        "downloads",
+    )
     p.add_argument("--force", action="store_true", help="overwrite main.py and requirements.txt if they exist")
     p.set_defaults(run=run)
     return p

@@ -20,10 +20,22 @@ from flopsheet.errors import FlopsheetError
 # Suffix -> power of ten. K/M/B/G/T/P/E are the SI-style magnitudes analysts type (B = G =
 # billion); 万 (1e4), 亿 (1e8) and 万亿 (1e12) are how the seed report writes numbers.
 SUFFIX_EXPONENT = {
-    "K": 3, "M": 6, "B": 9, "G": 9, "T": 12, "P": 15, "E": 18,
-    "万": 4, "亿": 8, "万亿": 12, "%": -2,
+    "K": 3,
+    "M": 6,
+    "B": 9,
+    "G": 9,
+    "T": 12,
+    "P": 15,
+    "E": 18,
+    "万": 4,
+    "亿": 8,
+    "万亿": 12,
+    "%": -2,
     # finance's abbreviations: "70bn", "15tn", "$2.5mm" (MM: a thousand thousand), "$3mn"
-    "BN": 9, "TN": 12, "MM": 6, "MN": 6,
+    "BN": 9,
+    "TN": 12,
+    "MM": 6,
+    "MN": 6,
 }
 
 _NUMBER = re.compile(
@@ -44,8 +56,13 @@ _NUMBER = re.compile(
 # magnitude stays a number ("4K" tokens of context), and the functions taking a pixel side
 # refuse it there (`resolution_word`). M B G T E 万 亿 % make no resolution word.
 VIDEO_LINES = frozenset({120, 144, 240, 360, 480, 540, 576, 720, 900, 1080, 1440, 1600, 2160, 2880, 4320})
-RESOLUTION_K = {2: "2048x1080 (DCI 2K)", 4: "3840x2160 (UHD 4K)", 5: "5120x2880 (5K)", 6: "6144x3160 (6K)",
-                8: "7680x4320 (UHD 8K)"}
+RESOLUTION_K = {
+    2: "2048x1080 (DCI 2K)",
+    4: "3840x2160 (UHD 4K)",
+    5: "5120x2880 (5K)",
+    6: "6144x3160 (6K)",
+    8: "7680x4320 (UHD 8K)",
+}
 _RESOLUTION = re.compile(r"^\s*(\d+)\s*([pP]|[kK])\s*$")
 
 
@@ -59,11 +76,15 @@ def resolution_word(text, pixel_side: bool = False) -> str | None:
         return None
     n, letter = int(m[1]), m[2].lower()
     if letter == "p" and n in VIDEO_LINES:
-        return (f'"{text.strip()}" is a video resolution ({n} lines), not {n} peta: type {n} for a side in '
-                f"pixels (a {n}p frame is {n} high), or {n}E15 for the number")
+        return (
+            f'"{text.strip()}" is a video resolution ({n} lines), not {n} peta: type {n} for a side in '
+            f"pixels (a {n}p frame is {n} high), or {n}E15 for the number"
+        )
     if letter == "k" and pixel_side and n in RESOLUTION_K:
-        return (f'"{text.strip()}" is a resolution name ({RESOLUTION_K[n]} pixels, width x height), not a side in '
-                f"pixels: type the height and the width as numbers")
+        return (
+            f'"{text.strip()}" is a resolution name ({RESOLUTION_K[n]} pixels, width x height), not a side in '
+            f"pixels: type the height and the width as numbers"
+        )
     return None
 
 
@@ -95,7 +116,7 @@ def parse_parts(text: str, arg: str = "value") -> Parts:
     """The number a typed magnitude means and how it was typed. Raises FlopsheetError naming
     `arg` for anything `parse_num` refuses (text only: numbers have no typing to report)."""
     if not isinstance(text, str):
-        raise FlopsheetError(f"{arg} must be text like \"175B\" (got {type(text).__name__})", arg=arg)
+        raise FlopsheetError(f'{arg} must be text like "175B" (got {type(text).__name__})', arg=arg)
     why = resolution_word(text)
     if why:
         raise FlopsheetError(f"{arg}: {why}", arg=arg)
@@ -103,8 +124,10 @@ def parse_parts(text: str, arg: str = "value") -> Parts:
     if not m or (m["int"] == "" and not m["frac"]):
         shown = text.strip()[:40]
         if _OTHER_CURRENCY.match(text):
-            raise FlopsheetError(f'{arg} must be in US dollars (got "{shown}"): convert it and type the number, '
-                                 f'e.g. 2.5 or "$2.50"', arg=arg)
+            raise FlopsheetError(
+                f'{arg} must be in US dollars (got "{shown}"): convert it and type the number, e.g. 2.5 or "$2.50"',
+                arg=arg,
+            )
         raise FlopsheetError(
             f'{arg} must be a number or a magnitude like "175B", "1.4T", "2.53万", "46.2%" (got "{shown}")',
             arg=arg,
@@ -125,13 +148,13 @@ def parse_parts(text: str, arg: str = "value") -> Parts:
 def parse_num(text: str, arg: str = "value") -> float:
     """The number a human-typed magnitude means. Raises FlopsheetError naming `arg`."""
     if isinstance(text, bool):
-        raise FlopsheetError(f'{arg} must be a number, not {str(text).upper()}', arg=arg)
+        raise FlopsheetError(f"{arg} must be a number, not {str(text).upper()}", arg=arg)
     if isinstance(text, (int, float)):
         if not math.isfinite(text):
             raise FlopsheetError(f"{arg} must be a finite number (got {text})", arg=arg)
         return float(text)
     if not isinstance(text, str):
-        raise FlopsheetError(f"{arg} must be a number or text like \"175B\" (got {type(text).__name__})", arg=arg)
+        raise FlopsheetError(f'{arg} must be a number or text like "175B" (got {type(text).__name__})', arg=arg)
     return parse_parts(text, arg).value
 
 

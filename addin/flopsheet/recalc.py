@@ -113,8 +113,9 @@ def _convert(src: str | os.PathLike, convert_to: str, out_suffix: str, timeout: 
     return result
 
 
-def _convert_many(srcs: Sequence[str | os.PathLike], convert_to: str, out_suffix: str, timeout: float,
-                  work: Path) -> list[Path | FlopsheetError]:
+def _convert_many(
+    srcs: Sequence[str | os.PathLike], convert_to: str, out_suffix: str, timeout: float, work: Path
+) -> list[Path | FlopsheetError]:
     """One soffice --convert-to of every file in ``srcs``, in ``work``: each converted file (still inside
     ``work``), or the error that stopped that one file. A missing soffice or a timeout stops them all
     and raises. Each input is vetted and staged under a fixed ASCII name (LibreOffice derives the output
@@ -199,8 +200,9 @@ def recalculate(src: str | os.PathLike, dst: str | os.PathLike, *, timeout: floa
     return result
 
 
-def recalculate_many(jobs: Sequence[tuple[str | os.PathLike, str | os.PathLike]], *,
-                     timeout: float = 600) -> list[Path | FlopsheetError]:
+def recalculate_many(
+    jobs: Sequence[tuple[str | os.PathLike, str | os.PathLike]], *, timeout: float = 600
+) -> list[Path | FlopsheetError]:
     """:func:`recalculate` for each ``(src, dst)`` pair, with ONE LibreOffice process per output
     type: its start-up (seconds, most of a small workbook's run) is paid once for all of them.
 
@@ -219,8 +221,11 @@ def recalculate_many(jobs: Sequence[tuple[str | os.PathLike, str | os.PathLike]]
         except FlopsheetError as e:
             results[i] = e
     for suffix, filt in _FILTERS.items():  # one --convert-to filter per process
-        group = [i for i, (_, dst) in enumerate(jobs)
-                 if dst.suffix.lower() == suffix and not isinstance(results[i], FlopsheetError)]
+        group = [
+            i
+            for i, (_, dst) in enumerate(jobs)
+            if dst.suffix.lower() == suffix and not isinstance(results[i], FlopsheetError)
+        ]
         if not group:
             continue
         with tempfile.TemporaryDirectory(prefix="flopsheet-lo-") as tmp:
@@ -280,8 +285,14 @@ def recalculate_gnumeric(src: str | os.PathLike, dst: str | os.PathLike, *, time
         shutil.copyfile(src, staged)
         result = Path(tmp) / "output.xlsx"
         cmd = [ssconvert, "--recalc", "--export-type=Gnumeric_Excel:xlsx2", str(staged), str(result)]
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                cwd=tmp, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=tmp,
+            start_new_session=True,
+        )
         try:
             out, err = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -299,8 +310,9 @@ def recalculate_gnumeric(src: str | os.PathLike, dst: str | os.PathLike, *, time
     return dst
 
 
-def recalculate_gnumeric_many(jobs: Sequence[tuple[str | os.PathLike, str | os.PathLike]], *,
-                              timeout: float = 600, workers: int | None = None) -> list[Path | FlopsheetError]:
+def recalculate_gnumeric_many(
+    jobs: Sequence[tuple[str | os.PathLike, str | os.PathLike]], *, timeout: float = 600, workers: int | None = None
+) -> list[Path | FlopsheetError]:
     """:func:`recalculate_gnumeric` for each ``(src, dst)`` pair, ``workers`` ssconvert processes at
     a time (default: one a CPU). ssconvert converts one file a run and starts in a fraction of a
     second, so a pool rather than one process. Returns, pair by pair, ``dst`` or the error that

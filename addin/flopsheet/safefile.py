@@ -30,8 +30,12 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def check_output(
-    path: str | os.PathLike, *, force: bool = False, source: str | os.PathLike | None = None,
-    suffix: str | None = None, why: str = "",
+    path: str | os.PathLike,
+    *,
+    force: bool = False,
+    source: str | os.PathLike | None = None,
+    suffix: str | None = None,
+    why: str = "",
 ) -> None:
     """Refuse a destination before any work is done (the one place output paths are checked;
     `atomic_output` calls it again when it writes). `suffix`: the extension it must have."""

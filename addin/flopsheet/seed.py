@@ -32,27 +32,61 @@ ROWS = (
     SeedRow(2, "A100-days to train GPT-3", "GPU_DAYS", (3.15e23, "A100", 0.462, "fp16", 1), "2.53万", 25300),
     SeedRow(3, "Days on 1,000 A100s", "TRAIN_DAYS", (3.15e23, "A100", 1000, 0.462, "fp16", 1), "25.3 days", 25.3),
     SeedRow(4, "One GPT-3 answer (20 + 300 tokens)", "INFER_FLOPS", ("175B", 20, 300), "1.12e14 FLOPs", 1.12e14),
-    SeedRow(5, "Seconds for that answer on one A100", "INFER_SECONDS", (1.12e14, "A100", 0.462), "0.78 s", 0.78,
-            note="a compute floor: decode is bandwidth-bound; RESPONSE_SECONDS on 8 A100s gives ~8 s"),
+    SeedRow(
+        5,
+        "Seconds for that answer on one A100",
+        "INFER_SECONDS",
+        (1.12e14, "A100", 0.462),
+        "0.78 s",
+        0.78,
+        note="a compute floor: decode is bandwidth-bound; RESPONSE_SECONDS on 8 A100s gives ~8 s",
+    ),
     SeedRow(6, "Tokens in a 224x224 image (BEiT)", "IMAGE_TOKENS", (224, 224, 16), "196", 196),
-    SeedRow(7, "Words that 196 tokens equal", "TOKENS_TO_WORDS", (196,), "147", 147,
-            note="4/3 tokens per word holds for English only; Chinese is ~0.6 tokens per character"),
+    SeedRow(
+        7,
+        "Words that 196 tokens equal",
+        "TOKENS_TO_WORDS",
+        (196,),
+        "147",
+        147,
+        note="4/3 tokens per word holds for English only; Chinese is ~0.6 tokens per character",
+    ),
     SeedRow(8, "Tokens in a 1024x768 image", "IMAGE_TOKENS", (1024, 768), "3,072", 3072),
-    SeedRow(9, "Tokens in all images of 2022 (1e11 images)", "IMAGE_TOKENS", (1024, 768), "3.072e14", 3.072e14,
-            scale=1e11),
-    SeedRow(10, "Compute to train a 500B model on them", "TRAIN_FLOPS", ("500B", 3.072e14), "9.216e26 FLOPs",
-            9.216e26),
-    SeedRow(11, "H100s to do it in 30 days", "GPUS_NEEDED", (9.216e26, 1979, 30, 0.462, "fp16", 1), "38.89万", 388900,
-            note="1979 TFLOPS is H100's with-sparsity headline; the dense 989.5 needs 777,768 GPUs"),
-    SeedRow(12, "Five vendors doing the same", "GPUS_NEEDED", (9.216e26, 1979, 30, 0.462, "fp16", 1), "194.45万", 1944500,
-            scale=5),
+    SeedRow(
+        9, "Tokens in all images of 2022 (1e11 images)", "IMAGE_TOKENS", (1024, 768), "3.072e14", 3.072e14, scale=1e11
+    ),
+    SeedRow(10, "Compute to train a 500B model on them", "TRAIN_FLOPS", ("500B", 3.072e14), "9.216e26 FLOPs", 9.216e26),
+    SeedRow(
+        11,
+        "H100s to do it in 30 days",
+        "GPUS_NEEDED",
+        (9.216e26, 1979, 30, 0.462, "fp16", 1),
+        "38.89万",
+        388900,
+        note="1979 TFLOPS is H100's with-sparsity headline; the dense 989.5 needs 777,768 GPUs",
+    ),
+    SeedRow(
+        12,
+        "Five vendors doing the same",
+        "GPUS_NEEDED",
+        (9.216e26, 1979, 30, 0.462, "fp16", 1),
+        "194.45万",
+        1944500,
+        scale=5,
+    ),
 )
 
 # Where the report is wrong, shown beside it (same shape as ROWS).
 CORRECTIONS = (
     SeedRow(11, "H100s in 30 days at the DENSE peak", "GPUS_NEEDED", (9.216e26, "H100", 30, 0.462, "fp16", 1), "-", 0),
-    SeedRow(5, "The same answer with the decode roofline, 8 A100s", "RESPONSE_SECONDS",
-            ("175B", 20, 300, "A100", 1, 2, 8), "-", 0),
+    SeedRow(
+        5,
+        "The same answer with the decode roofline, 8 A100s",
+        "RESPONSE_SECONDS",
+        ("175B", 20, 300, "A100", 1, 2, 8),
+        "-",
+        0,
+    ),
 )
 
 
@@ -65,6 +99,7 @@ def value(row: SeedRow) -> float:
 
 def call_text(row: SeedRow) -> str:
     """The row's call as a user would type it in a cell."""
+
     def arg(a):
         return string_literal(a) if isinstance(a, str) else number_literal(a, exponent_from=1e7)
 
@@ -82,8 +117,9 @@ def markdown_table() -> str:
     """The README's table: the report's figure, flopsheet's, and where the report is wrong."""
     lines = ["| # | What | Call | Report | flopsheet | Note |", "|---|---|---|---|---|---|"]
     for row in ROWS:
-        lines.append(f"| {row.number} | {row.what} | `{call_text(row)}` | {row.report} | {_fmt(value(row))} | "
-                     f"{row.note} |")
+        lines.append(
+            f"| {row.number} | {row.what} | `{call_text(row)}` | {row.report} | {_fmt(value(row))} | {row.note} |"
+        )
     for row in CORRECTIONS:
         lines.append(f"| {row.number}′ | {row.what} | `{call_text(row)}` | | **{_fmt(value(row))}** | correction |")
     return "\n".join(lines)

@@ -58,8 +58,9 @@ class Limits:
 
 # For a file the user trusts (`--trust-size`): size limits a machine with memory to spare can
 # take; the XML safety checks (DTDs, entities, references beyond the grid) stay.
-TRUSTED = Limits(max_parts=100_000, max_part_bytes=4 * GB, max_total_bytes=16 * GB, max_ratio=float("inf"),
-                 max_cells=500_000_000)
+TRUSTED = Limits(
+    max_parts=100_000, max_part_bytes=4 * GB, max_total_bytes=16 * GB, max_ratio=float("inf"), max_cells=500_000_000
+)
 TRUST_HINT = "if you trust this file, rerun with --trust-size"
 SUSPICIOUS_RATIO = 100  # above what XML and media parts reach when a part is also over its size limit
 
@@ -400,9 +401,16 @@ class _PlainScan:
         cols = [_col_number(x.decode()) for x in col_names]
         c1, c2 = min(cols), max(cols)
         if r2 > lim.max_rows or c2 > lim.max_cols:
-            far = max(refs, key=lambda x: (int(x.translate(None, _ASCII_LETTERS)) > lim.max_rows,
-                                           _col_number(x.translate(None, b"0123456789").decode()) > lim.max_cols))
-            self._refuse(f"has a cell at {far.decode().upper()}, beyond {lim.max_rows:,} rows x {lim.max_cols:,} columns")
+            far = max(
+                refs,
+                key=lambda x: (
+                    int(x.translate(None, _ASCII_LETTERS)) > lim.max_rows,
+                    _col_number(x.translate(None, b"0123456789").decode()) > lim.max_cols,
+                ),
+            )
+            self._refuse(
+                f"has a cell at {far.decode().upper()}, beyond {lim.max_rows:,} rows x {lim.max_cols:,} columns"
+            )
         b = self.box
         b[:] = min(b[0], r1), min(b[1], c1), max(b[2], r2), max(b[3], c2)
 
@@ -429,13 +437,16 @@ class _PlainScan:
         if kind == "dimension":
             far = _range_far_end(ref)
             if far is None or far[0] > lim.max_rows or far[1] > lim.max_cols:
-                self._refuse(f"claims dimension {ref[:40]}, beyond {lim.max_rows:,} rows x {lim.max_cols:,} columns; "
-                             "refusing a dimension bomb")
+                self._refuse(
+                    f"claims dimension {ref[:40]}, beyond {lim.max_rows:,} rows x {lim.max_cols:,} columns; "
+                    "refusing a dimension bomb"
+                )
         else:
             self.expanded += area
             if self.expanded > lim.max_cells:
-                self._refuse(f"has {kind} ranges covering more than {lim.max_cells:,} cells (last: {ref}); "
-                             "refusing a range bomb")
+                self._refuse(
+                    f"has {kind} ranges covering more than {lim.max_cells:,} cells (last: {ref}); refusing a range bomb"
+                )
 
     def finish(self) -> None:
         self.feed(b"", True)  # cells present are counted as they come (max_cells), as in _XmlPart
@@ -452,8 +463,9 @@ class _VmlScan:
     def feed(self, data: bytes, final: bool = False) -> None:
         window = (self.tail + data).upper()
         if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
-            raise FlopsheetError(f"{self.where} declares a DTD or an entity, which drawings never need; "
-                                 "refusing it", "path")
+            raise FlopsheetError(
+                f"{self.where} declares a DTD or an entity, which drawings never need; refusing it", "path"
+            )
         self.tail = window[-16:]
 
     def finish(self) -> None:
@@ -468,8 +480,8 @@ def _looks_like_xml(name: str, head: bytes) -> bool:
         return True
     for bom, encoding in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"), (b"", None)):
         if bom and head.startswith(bom):
-            text = head[2:2 + 512]
-            text = text[:len(text) // 2 * 2].decode(encoding, "replace")
+            text = head[2 : 2 + 512]
+            text = text[: len(text) // 2 * 2].decode(encoding, "replace")
             return text.lstrip(" \t\r\n")[:1] == "<"
     if head[:2] in (b"<\x00", b"\x00<"):  # UTF-16 without a byte-order mark
         return True
@@ -540,8 +552,9 @@ def _replayed(where, lim, kept: list):
     return xml
 
 
-def _check_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, lim: Limits, total: int,
-                plain_scan: bool) -> int:
+def _check_part(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, lim: Limits, total: int, plain_scan: bool
+) -> int:
     """Stream one part (inflated once, in chunks), bounded; returns the running total of bytes.
     When the plain scan doubts a part, expat reads it from the start: from the chunks kept
     (up to _RETAIN), else by raising _Doubt to inflate it again."""
@@ -643,6 +656,9 @@ def load_workbook(path: str | os.PathLike, limits: Limits = Limits(), **kwargs):
 
     check_workbook(path, limits)
     if not openpyxl.xml.DEFUSEDXML:
-        raise FlopsheetError("openpyxl is not using defusedxml (is OPENPYXL_DEFUSEDXML=False set?); "
-                             "refusing to parse an untrusted workbook", "path")
+        raise FlopsheetError(
+            "openpyxl is not using defusedxml (is OPENPYXL_DEFUSEDXML=False set?); "
+            "refusing to parse an untrusted workbook",
+            "path",
+        )
     return openpyxl.load_workbook(path, **kwargs)

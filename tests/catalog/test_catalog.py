@@ -33,18 +33,30 @@ def by_name(name: str) -> GPU:
 
 
 def numbers(gpu: GPU) -> dict[str, float]:
-    return {f.name: getattr(gpu, f.name) for f in dataclasses.fields(GPU)
-            if isinstance(getattr(gpu, f.name), (int, float)) and f.name != "selectable"}
+    return {
+        f.name: getattr(gpu, f.name)
+        for f in dataclasses.fields(GPU)
+        if isinstance(getattr(gpu, f.name), (int, float)) and f.name != "selectable"
+    }
 
 
 # ---------------------------------------------------------------- contract surface
 
+
 def test_fields_and_precisions_follow_the_contract():
-    contract = ("fp32_tflops tf32_tflops bf16_tflops fp16_tflops fp8_tflops fp4_tflops int8_tops "
-                "memory_gb bandwidth_tbs tdp_w interconnect_gbs sparsity_factor vendor year source").split()
+    contract = (
+        "fp32_tflops tf32_tflops bf16_tflops fp16_tflops fp8_tflops fp4_tflops int8_tops "
+        "memory_gb bandwidth_tbs tdp_w interconnect_gbs sparsity_factor vendor year source"
+    ).split()
     assert FIELDS[:15] == tuple(contract)
-    assert set(FIELDS[15:]) <= {"fp64_tflops", "full_name", "confidence", "usd_per_gpu_hour",
-                                "price_source", "price_date"}
+    assert set(FIELDS[15:]) <= {
+        "fp64_tflops",
+        "full_name",
+        "confidence",
+        "usd_per_gpu_hour",
+        "price_source",
+        "price_date",
+    }
     assert PRECISIONS == ("bf16", "fp16", "fp8", "fp4", "int8", "tf32", "fp32")
 
 
@@ -74,6 +86,7 @@ def test_gpu_is_frozen():
 
 
 # ---------------------------------------------------------------- integrity
+
 
 def test_catalog_has_all_reference_rows():
     assert len(all_gpus()) == 32
@@ -108,6 +121,7 @@ def test_no_alias_names_two_rows():
 def test_vendor_prefixed_names_do_not_collide_either():
     # "NVIDIA H100" is looked up as "H100"; no two rows may meet after dropping vendor words.
     from flopsheet.catalog.lookup import normalise_key as _key
+
     owner: dict[str, str] = {}
     for gpu in all_gpus():
         for label in {gpu.name, gpu.full_name, *gpu.aliases}:
@@ -134,22 +148,36 @@ def test_values_are_positive_and_sparsity_factor_at_least_one():
 # Vendor headlines WITH 2:4 sparsity, transcribed from the datasheets quoted in the reference
 # notes. dense * sparsity_factor must reproduce them (exact=False: the vendor's ratio differs).
 HEADLINES = [
-    ("H100 SXM", "fp16", 1979, True), ("H100 SXM", "bf16", 1979, True),
-    ("H100 SXM", "fp8", 3958, True), ("H100 SXM", "tf32", 989, True),
-    ("H100 PCIe", "bf16", 1513, True), ("H100 PCIe", "fp8", 3026, True),
-    ("H100 NVL", "bf16", 1671, True), ("H100 NVL", "fp8", 3341, True),
-    ("H200 SXM", "bf16", 1979, True), ("H200 SXM", "fp8", 3958, True),
-    ("A100 SXM 80GB", "bf16", 624, True), ("A100 SXM 40GB", "tf32", 312, True),
+    ("H100 SXM", "fp16", 1979, True),
+    ("H100 SXM", "bf16", 1979, True),
+    ("H100 SXM", "fp8", 3958, True),
+    ("H100 SXM", "tf32", 989, True),
+    ("H100 PCIe", "bf16", 1513, True),
+    ("H100 PCIe", "fp8", 3026, True),
+    ("H100 NVL", "bf16", 1671, True),
+    ("H100 NVL", "fp8", 3341, True),
+    ("H200 SXM", "bf16", 1979, True),
+    ("H200 SXM", "fp8", 3958, True),
+    ("A100 SXM 80GB", "bf16", 624, True),
+    ("A100 SXM 40GB", "tf32", 312, True),
     ("A100 SXM 80GB", "int8", 1248, True),
-    ("L40S", "fp8", 1466, True), ("L4", "bf16", 242, True), ("L4", "fp8", 485, True),
-    ("RTX 4090", "int8", 1321.2, True), ("RTX 4090", "tf32", 165.2, True),
-    ("B200", "fp4", 18000, True), ("B200", "fp8", 9000, True), ("B200", "bf16", 4500, True),
-    ("GB200", "fp4", 20000, True), ("GB200", "bf16", 5000, True),
-    ("B300", "fp8", 9000, True), ("GB300", "bf16", 5000, True),
+    ("L40S", "fp8", 1466, True),
+    ("L4", "bf16", 242, True),
+    ("L4", "fp8", 485, True),
+    ("RTX 4090", "int8", 1321.2, True),
+    ("RTX 4090", "tf32", 165.2, True),
+    ("B200", "fp4", 18000, True),
+    ("B200", "fp8", 9000, True),
+    ("B200", "bf16", 4500, True),
+    ("GB200", "fp4", 20000, True),
+    ("GB200", "bf16", 5000, True),
+    ("B300", "fp8", 9000, True),
+    ("GB300", "bf16", 5000, True),
     # NVIDIA's L40S page: BF16 362.05 dense but 733 sparse (2x would be 724.1).
     ("L40S", "bf16", 733, False),
     # Blackwell Ultra FP4: 18|14 PF and 20|15 PF (sparse|dense) - about 1.29x, not 2x.
-    ("B300", "fp4", 18000, False), ("GB300", "fp4", 20000, False),
+    ("B300", "fp4", 18000, False),
+    ("GB300", "fp4", 20000, False),
 ]
 
 
@@ -190,12 +218,22 @@ def test_prices_only_with_their_source():
 
 # reference column -> catalog field
 REF_COLUMNS = {
-    "year": "year", "memory_gb": "memory_gb", "memory_bandwidth_tbs": "bandwidth_tbs",
-    "fp64_tflops": "fp64_tflops", "fp32_tflops": "fp32_tflops", "tf32_tflops_dense": "tf32_tflops",
-    "bf16_tflops_dense": "bf16_tflops", "fp16_tflops_dense": "fp16_tflops",
-    "fp8_tflops_dense": "fp8_tflops", "int8_tops_dense": "int8_tops", "fp4_tflops_dense": "fp4_tflops",
-    "sparsity_factor": "sparsity_factor", "interconnect_gbs": "interconnect_gbs", "tdp_w": "tdp_w",
-    "vendor": "vendor", "source_url": "source",
+    "year": "year",
+    "memory_gb": "memory_gb",
+    "memory_bandwidth_tbs": "bandwidth_tbs",
+    "fp64_tflops": "fp64_tflops",
+    "fp32_tflops": "fp32_tflops",
+    "tf32_tflops_dense": "tf32_tflops",
+    "bf16_tflops_dense": "bf16_tflops",
+    "fp16_tflops_dense": "fp16_tflops",
+    "fp8_tflops_dense": "fp8_tflops",
+    "int8_tops_dense": "int8_tops",
+    "fp4_tflops_dense": "fp4_tflops",
+    "sparsity_factor": "sparsity_factor",
+    "interconnect_gbs": "interconnect_gbs",
+    "tdp_w": "tdp_w",
+    "vendor": "vendor",
+    "source_url": "source",
 }
 # The reference's cloud_usd_per_hour mixes kinds of price (a one-GPU list price, two publications'
 # assumptions); the catalog's default rental price has one basis instead (prices.DEFAULT_BASIS,
@@ -240,18 +278,48 @@ def test_package_does_not_read_shared_at_run_time():
 # ---------------------------------------------------------------- lookup
 
 ALIASES = {
-    "H100": "H100 SXM", "h100 sxm": "H100 SXM", "H100 SXM5": "H100 SXM", "NVIDIA H100": "H100 SXM",
-    "nvidia-h100_sxm": "H100 SXM", "  H100  ": "H100 SXM", "H100 PCIe": "H100 PCIe",
-    "A100": "A100 SXM 80GB", "A100 80GB": "A100 SXM 80GB", "a100-80gb": "A100 SXM 80GB",
-    "A100 40GB": "A100 SXM 40GB", "A100 SXM 40GB": "A100 SXM 40GB", "A800": "A800 SXM 80GB",
-    "H200": "H200 SXM", "H800": "H800 SXM", "H20": "H20", "B200": "B200", "GB200": "GB200",
-    "B300": "B300", "GB300": "GB300", "MI300X": "MI300X", "AMD Instinct MI300X": "MI300X",
-    "MI250X": "MI250X", "MI325X": "MI325X", "MI355X": "MI355X",
-    "TPU v4": "TPU v4", "v5e": "TPU v5e", "TPU v5p": "TPU v5p", "v6e": "TPU v6e",
-    "Trillium": "TPU v6e", "Google TPU v6e": "TPU v6e", "Gaudi 2": "Gaudi 2", "gaudi2": "Gaudi 2",
-    "Gaudi 3": "Gaudi 3", "Intel Gaudi 3": "Gaudi 3", "L40S": "L40S", "L4": "L4",
-    "RTX 4090": "RTX 4090", "4090": "RTX 4090", "GeForce RTX 4090": "RTX 4090",
-    "V100": "V100 SXM 32GB", "MLU370": "MLU370-X8",
+    "H100": "H100 SXM",
+    "h100 sxm": "H100 SXM",
+    "H100 SXM5": "H100 SXM",
+    "NVIDIA H100": "H100 SXM",
+    "nvidia-h100_sxm": "H100 SXM",
+    "  H100  ": "H100 SXM",
+    "H100 PCIe": "H100 PCIe",
+    "A100": "A100 SXM 80GB",
+    "A100 80GB": "A100 SXM 80GB",
+    "a100-80gb": "A100 SXM 80GB",
+    "A100 40GB": "A100 SXM 40GB",
+    "A100 SXM 40GB": "A100 SXM 40GB",
+    "A800": "A800 SXM 80GB",
+    "H200": "H200 SXM",
+    "H800": "H800 SXM",
+    "H20": "H20",
+    "B200": "B200",
+    "GB200": "GB200",
+    "B300": "B300",
+    "GB300": "GB300",
+    "MI300X": "MI300X",
+    "AMD Instinct MI300X": "MI300X",
+    "MI250X": "MI250X",
+    "MI325X": "MI325X",
+    "MI355X": "MI355X",
+    "TPU v4": "TPU v4",
+    "v5e": "TPU v5e",
+    "TPU v5p": "TPU v5p",
+    "v6e": "TPU v6e",
+    "Trillium": "TPU v6e",
+    "Google TPU v6e": "TPU v6e",
+    "Gaudi 2": "Gaudi 2",
+    "gaudi2": "Gaudi 2",
+    "Gaudi 3": "Gaudi 3",
+    "Intel Gaudi 3": "Gaudi 3",
+    "L40S": "L40S",
+    "L4": "L4",
+    "RTX 4090": "RTX 4090",
+    "4090": "RTX 4090",
+    "GeForce RTX 4090": "RTX 4090",
+    "V100": "V100 SXM 32GB",
+    "MLU370": "MLU370-X8",
 }
 
 
@@ -260,8 +328,10 @@ def test_aliases_resolve(typed, expected):
     assert resolve(typed).name == expected
 
 
-@pytest.mark.parametrize("typed, expected", [("910B", "Ascend 910B"), ("910C", "Ascend 910C"),
-                                             ("Huawei Ascend 910B", "Ascend 910B"), ("MLU590", "MLU590")])
+@pytest.mark.parametrize(
+    "typed, expected",
+    [("910B", "Ascend 910B"), ("910C", "Ascend 910C"), ("Huawei Ascend 910B", "Ascend 910B"), ("MLU590", "MLU590")],
+)
 def test_unselectable_rows_resolve_but_refuse_to_stand_in(typed, expected):
     assert resolve(typed, selectable_only=False).name == expected
     with pytest.raises(FlopsheetError) as err:
@@ -311,6 +381,7 @@ def test_repeated_resolve_does_no_repeated_work(monkeypatch):
         def wrapper(*args, **kwargs):
             calls[name] += 1
             return real(*args, **kwargs)
+
         return wrapper
 
     monkeypatch.setattr(model, "_parse_row", counted("parse", parse))
@@ -326,6 +397,7 @@ def test_repeated_resolve_does_no_repeated_work(monkeypatch):
 
 
 # ---------------------------------------------------------------- peaks, spec, require
+
 
 def test_precision_is_case_and_space_insensitive():
     h100 = resolve("H100")
@@ -344,7 +416,10 @@ def test_unknown_precision():
 def test_unsupported_precision_lists_supported_ones():
     with pytest.raises(FlopsheetError) as err:
         peak_tflops(resolve("H100"), "fp4")
-    assert str(err.value) == 'precision "fp4": H100 SXM has no dense fp4 figure; it supports bf16, fp16, fp8, int8, tf32, fp32'
+    assert (
+        str(err.value)
+        == 'precision "fp4": H100 SXM has no dense fp4 figure; it supports bf16, fp16, fp8, int8, tf32, fp32'
+    )
     assert err.value.arg == "precision"
     with pytest.raises(FlopsheetError, match=r"TPU v4 has no dense fp16 figure; it supports bf16, int8$"):
         peak_tflops(resolve("TPU v4"), "fp16")
@@ -363,9 +438,13 @@ def test_spec_values_and_errors():
     # every field listed; the peaks grouped ("fp32/tf32/bf16/..._tflops") to keep the message one short line
     listed = str(err.value).replace("/", "_tflops, ")
     assert err.value.arg == "field" and all(f in listed for f in FIELDS) and len(str(err.value)) < 300
-    cases = [("MI355X", "fp32_tflops", "unconfirmed"), ("TPU v4", "fp64_tflops", "not published"),
-             ("H100", "fp4_tflops", "not supported"), ("H20", "sparsity_factor", "unconfirmed"),
-             ("A100 40GB", "usd_per_gpu_hour", "price")]
+    cases = [
+        ("MI355X", "fp32_tflops", "unconfirmed"),
+        ("TPU v4", "fp64_tflops", "not published"),
+        ("H100", "fp4_tflops", "not supported"),
+        ("H20", "sparsity_factor", "unconfirmed"),
+        ("A100 40GB", "usd_per_gpu_hour", "price"),
+    ]
     for name, field, reason in cases:
         with pytest.raises(FlopsheetError) as err:
             spec(resolve(name), field)

@@ -22,16 +22,22 @@ from flopsheet.errors import FlopsheetError
 # (catalog row, field): (reference cell, shipped value, why)
 CORRECTIONS = {
     ("H800 SXM", "tdp_w"): (
-        "unconfirmed", 700.0,
+        "unconfirmed",
+        700.0,
         "NVIDIA H800 datasheet: H800 SXM 700 W (PCIe card 350 W), per project issue 10; "
-        "Hugging Face hardware page lists 700 W"),
+        "Hugging Face hardware page lists 700 W",
+    ),
     ("A800 SXM 80GB", "bandwidth_tbs"): (
-        "unconfirmed", 2.039,
+        "unconfirmed",
+        2.039,
         "the A800 SXM4 80GB is the A100 SXM4 80GB with NVLink cut; its HBM2e is the A100 80GB's "
-        "2,039 GB/s (NVIDIA A100 datasheet)"),
+        "2,039 GB/s (NVIDIA A100 datasheet)",
+    ),
     ("B300", "fp4_tflops"): (
-        "14000", 13500.0,
-        "the row's own source note: HGX B300 108 PFLOPS dense FP4 over 8 GPUs = 13,500 per GPU"),
+        "14000",
+        13500.0,
+        "the row's own source note: HGX B300 108 PFLOPS dense FP4 over 8 GPUs = 13,500 per GPU",
+    ),
 }
 
 REFERENCE = Path(__file__).resolve().parents[1] / "reference" / "accelerators.csv"  # see its README
@@ -43,6 +49,7 @@ def by_name(name: str):
 
 
 # ---------------------------------------------------------------- bullet 3: corrected figures
+
 
 @pytest.mark.parametrize("key", sorted(CORRECTIONS))
 def test_corrected_figures_are_shipped(key):
@@ -92,6 +99,7 @@ def test_dense_peaks_are_consistent_within_each_row():
 
 # ---------------------------------------------------------------- bullet 4: prices
 
+
 def test_every_price_has_its_source_and_date():
     priced = [g for g in all_gpus() if g.usd_per_gpu_hour is not None]
     assert priced
@@ -125,6 +133,7 @@ def test_price_fields_are_catalog_fields():
 
 
 # ---------------------------------------------------------------- bullet 5: missing is never a number
+
 
 def test_every_missing_figure_raises_and_is_never_a_number():
     checked = 0

@@ -24,13 +24,16 @@ def test_calc_takes_magnitudes_and_named_arguments():
     assert float(r.stdout) == pytest.approx(25293, abs=0.5)
 
 
-@pytest.mark.parametrize("args,needle", [
-    (("calc", "GPU_DAYS", "3e23", "H10"), 'did you mean "H100 SXM"'),
-    (("calc", "GPU_DAYS", "3e23", "A100", "46.2"), "mfu must be > 0 and <= 1"),
-    (("calc", "TRAIN_FLOPS", "12 parsecs", "1"), "params"),
-    (("calc", "NOPE"), "unknown function"),
-    (("calc", "GPU_DAYS", "3e23", "H100", "0.4", "fp4"), "supports bf16"),
-])
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (("calc", "GPU_DAYS", "3e23", "H10"), 'did you mean "H100 SXM"'),
+        (("calc", "GPU_DAYS", "3e23", "A100", "46.2"), "mfu must be > 0 and <= 1"),
+        (("calc", "TRAIN_FLOPS", "12 parsecs", "1"), "params"),
+        (("calc", "NOPE"), "unknown function"),
+        (("calc", "GPU_DAYS", "3e23", "H100", "0.4", "fp4"), "supports bf16"),
+    ],
+)
 def test_errors_are_one_line_on_stderr_and_fail(args, needle):
     r = flopsheet(*args)
     assert r.returncode != 0
@@ -45,6 +48,7 @@ def test_gpus_table_and_version():
     assert "H100 SXM" in r.stdout and "989.5" in r.stdout
     r = flopsheet("--version")
     import flopsheet as pkg
+
     assert r.stdout.strip() == f"flopsheet {pkg.__version__}"
 
 
@@ -74,10 +78,13 @@ def test_unknown_argument_name_is_named_and_the_valid_ones_listed():
     assert "flops, gpu, usd_per_gpu_hour, mfu, precision" in err
 
 
-@pytest.mark.parametrize("argv", [
-    ("calc", "TRAIN_DAYS", "6.3e24", "H100", "8", "0.4", "mfu=0.5"),  # by position and by name
-    ("calc", "TRAIN_DAYS", "6.3e24", "H100", "8", "mfu=0.5", "mfu=0.4"),  # by name twice
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("calc", "TRAIN_DAYS", "6.3e24", "H100", "8", "0.4", "mfu=0.5"),  # by position and by name
+        ("calc", "TRAIN_DAYS", "6.3e24", "H100", "8", "mfu=0.5", "mfu=0.4"),  # by name twice
+    ],
+)
 def test_a_value_given_twice_is_an_error(argv):
     code, out, err = _in_process(*argv)
     assert code == 2 and out == "" and "mfu is given twice" in err

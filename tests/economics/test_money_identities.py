@@ -12,14 +12,31 @@ from flopsheet.catalog import prices
 from flopsheet.errors import FlopsheetError
 
 H100_PEAK = catalog.peak_tflops(catalog.resolve("H100"), "bf16")
-LLAMA = dict(params=70e9, gpu="H100 SXM", batch=64, bytes_per_param=2, gpus=4,
-             kv_gb=engine.kv_cache_gb(80, 8, 128, 1000 + 500, 64))  # the Inference sheet's service
+LLAMA = dict(
+    params=70e9,
+    gpu="H100 SXM",
+    batch=64,
+    bytes_per_param=2,
+    gpus=4,
+    kv_gb=engine.kv_cache_gb(80, 8, 128, 1000 + 500, 64),
+)  # the Inference sheet's service
 
 
 def _cost(kind, usd=2.5, load=1.0, **over):
     a = {**LLAMA, **over}
-    return F.COST_PER_MTOK(a["params"], a["gpu"], usd, kind, load, a["batch"], a["bytes_per_param"], a["gpus"],
-                           a["kv_gb"], None, a.get("mfu"))
+    return F.COST_PER_MTOK(
+        a["params"],
+        a["gpu"],
+        usd,
+        kind,
+        load,
+        a["batch"],
+        a["bytes_per_param"],
+        a["gpus"],
+        a["kv_gb"],
+        None,
+        a.get("mfu"),
+    )
 
 
 @pytest.mark.parametrize("load", [1.0, 0.5, 0.13])
@@ -33,8 +50,9 @@ def test_cost_per_mtok_times_tokens_served_is_the_fleet_cost_per_hour(load, usd)
     prefill_s = F.INFER_SECONDS(F.INFER_FLOPS(LLAMA["params"], 1, 0), LLAMA["gpus"] * H100_PEAK)
     in_tokens_per_hour = 3600 / prefill_s * load
     assert _cost("input", usd, load) * in_tokens_per_hour / 1e6 == pytest.approx(fleet_per_hour, rel=1e-12)
-    assert _cost("blended", usd, load) == pytest.approx(0.25 * _cost("output", usd, load)
-                                                        + 0.75 * _cost("input", usd, load), rel=1e-12)
+    assert _cost("blended", usd, load) == pytest.approx(
+        0.25 * _cost("output", usd, load) + 0.75 * _cost("input", usd, load), rel=1e-12
+    )
 
 
 def test_the_issues_llama_70b_check():
@@ -51,8 +69,10 @@ def _served(model, gpu, usd, load, batch, bytes_per_param, gpus, kv_gb, precisio
     step_ms = F.DECODE_MS(model, gpu, batch, bytes_per_param, gpus, kv_gb, None, None, precision)
     prefill_s = F.TTFT_SECONDS(model, prompt_tokens, gpu, batch, bytes_per_param, gpus, None, None, precision)
     per_hour = gpus * usd
-    return (per_hour / (batch / step_ms * 1e3 * 3600 * load) * 1e6,
-            per_hour / (prompt_tokens * batch / prefill_s * 3600 * load) * 1e6)
+    return (
+        per_hour / (batch / step_ms * 1e3 * 3600 * load) * 1e6,
+        per_hour / (prompt_tokens * batch / prefill_s * 3600 * load) * 1e6,
+    )
 
 
 @pytest.mark.parametrize("load", [1.0, 0.5])
@@ -74,8 +94,21 @@ def test_the_issues_llama_70b_check_on_the_catalog_model():
     # x 80 layers per step: 160 x 8 us latency = 1.28 ms and 160 x 1.5 x 64 x 8192 x 2 B over
     # 450 GB/s = 0.56 ms. KV traffic is the same 31.46 GB (the argument). 17.94 / 15.99 = 1.12.
     a = LLAMA
-    cost = lambda load, ar=None: F.COST_PER_MTOK("Llama 3 70B", a["gpu"], 2.5, "output", load, a["batch"], 2,  # noqa: E731
-                                                 a["gpus"], a["kv_gb"], None, None, None, ar)
+    cost = lambda load, ar=None: F.COST_PER_MTOK(  # noqa: E731
+        "Llama 3 70B",
+        a["gpu"],
+        2.5,
+        "output",
+        load,
+        a["batch"],
+        2,
+        a["gpus"],
+        a["kv_gb"],
+        None,
+        None,
+        None,
+        ar,
+    )
     assert round(cost(1.0), 2) == 0.78 and round(cost(0.5), 2) == 1.56
     plain_ms = F.DECODE_MS(70e9, a["gpu"], a["batch"], 2, a["gpus"], a["kv_gb"])
     named_ms = F.DECODE_MS("Llama 3 70B", a["gpu"], a["batch"], 2, a["gpus"], a["kv_gb"])
@@ -90,8 +123,20 @@ def test_deepseek_v3_on_8_h200_at_fp8():
     # DeepSeek-V3 (671B total, 37B active, MLA) served by one 8 x H200 replica, FP8 weights and
     # peak, batch 64 with 1,500-token contexts, $2.50 a GPU-hour, full load.
     kv = F.KV_CACHE_GB("DeepSeek-V3", 1500, 64, 2, 8)
-    call = lambda kind, params="DeepSeek-V3": F.COST_PER_MTOK(params, "H200", 2.5, kind, 1, 64, 1, 8, kv,  # noqa: E731
-                                                              None, None, "fp8")
+    call = lambda kind, params="DeepSeek-V3": F.COST_PER_MTOK(  # noqa: E731
+        params,
+        "H200",
+        2.5,
+        kind,
+        1,
+        64,
+        1,
+        8,
+        kv,
+        None,
+        None,
+        "fp8",
+    )
     out, in_ = _served("DeepSeek-V3", "H200", 2.5, 1, 64, 1, 8, kv, "fp8")
     assert call("output") == pytest.approx(out, rel=1e-12) and call("input") == pytest.approx(in_, rel=1e-12)
     # Mixture of experts: 64 sequences x 8 routed experts of 256 touch ~87% of the experts, so a
@@ -210,15 +255,14 @@ def test_a_capital_charge_and_colocation_in_the_tco():
     equivalent annual cost) and data-centre space at $/kW-month of the server's power; both 0 by
     default, which is the straight-line figure."""
     base = F.GPU_TCO_PER_HOUR(27500, 4, "H100", 0.0872)
-    assert F.GPU_TCO_PER_HOUR(27500, 4, "H100", 0.0872, None, None, None, None, 0, 0) == pytest.approx(base,
-                                                                                                       rel=1e-15)
+    assert F.GPU_TCO_PER_HOUR(27500, 4, "H100", 0.0872, None, None, None, None, 0, 0) == pytest.approx(base, rel=1e-15)
     kw = 700 * (10200 / 5600) / 1000  # DGX H100: 10.2 kW for 8 x 700 W
-    annuity = 0.1 / (1 - 1.1 ** -4)  # 0.3155 of the price a year at 10% over 4 years (vs 0.25 straight line)
+    annuity = 0.1 / (1 - 1.1**-4)  # 0.3155 of the price a year at 10% over 4 years (vs 0.25 straight line)
     expected = 27500 * 1.44 * annuity / 8760 + kw * 1.2 * 0.0872 + kw * 184.06 * 12 / 8760
     got = F.GPU_TCO_PER_HOUR(27500, 4, "H100", 0.0872, None, None, None, None, 0.1, 184.06)
     assert got == pytest.approx(expected, rel=1e-12) and got > base
     # the capital charge is the payment that repays the capex with interest: its present value is the capex
-    pv = sum(27500 * 1.44 * annuity / (1.1 ** t) for t in range(1, 5))
+    pv = sum(27500 * 1.44 * annuity / (1.1**t) for t in range(1, 5))
     assert pv == pytest.approx(27500 * 1.44, rel=1e-12)
     with pytest.raises(FlopsheetError, match="cost_of_capital.*0.1"):
         F.GPU_TCO_PER_HOUR(27500, 4, "H100", 0.0872, None, None, None, None, 10)  # 10 typed for 10%

@@ -69,8 +69,11 @@ def test_the_template_follows_a_price_edit(files):
     for o, n in zip(old, new):
         assert n == pytest.approx(o * NEW_PRICE / old_price, rel=1e-9)
     # the Economics sheet's rented-training column (section 4) shows the moved Training cost
-    rented = [ev.value("Economics", f"B{c.row}") for c in wb["Economics"]["A"]
-              if isinstance(c.value, str) and "Training" in c.value and c.value.startswith("=")]
+    rented = [
+        ev.value("Economics", f"B{c.row}")
+        for c in wb["Economics"]["A"]
+        if isinstance(c.value, str) and "Training" in c.value and c.value.startswith("=")
+    ]
     for n in new:
         assert any(v == pytest.approx(n, rel=1e-9) for v in rented)
 

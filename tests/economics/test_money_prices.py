@@ -9,9 +9,20 @@ from flopsheet import catalog
 from flopsheet.catalog import prices
 from flopsheet.errors import FlopsheetError
 
-GOOD = {"gpu": "H100 SXM", "kind": "purchase", "provider": "x", "usd": "27500", "usd_low": "", "usd_high": "",
-        "unit": "USD per GPU", "date": "2023-08", "source": "https://example.org/p", "basis": "press estimate",
-        "estimate": "yes", "note": ""}
+GOOD = {
+    "gpu": "H100 SXM",
+    "kind": "purchase",
+    "provider": "x",
+    "usd": "27500",
+    "usd_low": "",
+    "usd_high": "",
+    "unit": "USD per GPU",
+    "date": "2023-08",
+    "source": "https://example.org/p",
+    "basis": "press estimate",
+    "estimate": "yes",
+    "note": "",
+}
 
 
 def test_every_shipped_row_has_a_date_and_a_primary_source():
@@ -24,12 +35,23 @@ def test_every_shipped_row_has_a_date_and_a_primary_source():
         assert p.low <= p.usd <= p.high
 
 
-@pytest.mark.parametrize("field,value,says", [
-    ("date", "", "date"), ("date", "last year", "date"), ("source", "", "source"),
-    ("source", "Lambda's website", "source"), ("estimate", "", "estimate"), ("usd", "", "usd"),
-    ("usd_low", "30000", "range"), ("unit", "USD per GPU-hour", "USD per GPU"), ("kind", "lease", "kind"),
-    ("gpu", "", "GPU"), ("basis", "", "basis"), ("basis", "  ", "basis"),
-])
+@pytest.mark.parametrize(
+    "field,value,says",
+    [
+        ("date", "", "date"),
+        ("date", "last year", "date"),
+        ("source", "", "source"),
+        ("source", "Lambda's website", "source"),
+        ("estimate", "", "estimate"),
+        ("usd", "", "usd"),
+        ("usd_low", "30000", "range"),
+        ("unit", "USD per GPU-hour", "USD per GPU"),
+        ("kind", "lease", "kind"),
+        ("gpu", "", "GPU"),
+        ("basis", "", "basis"),
+        ("basis", "  ", "basis"),
+    ],
+)
 def test_a_row_without_date_or_source_is_refused(field, value, says):
     assert prices.parse_row(GOOD, 2).usd == 27500
     with pytest.raises(FlopsheetError, match=says):
@@ -41,8 +63,14 @@ def test_catalog_prices_are_rows_of_the_price_table():
     priced = [g for g in catalog.all_gpus() if g.usd_per_gpu_hour is not None]
     assert priced
     for g in priced:
-        rows = [p for p in prices.all_prices() if p.gpu == g.name and p.kind == prices.DEFAULT_KIND
-                and p.usd == g.usd_per_gpu_hour and p.date == g.price_date]
+        rows = [
+            p
+            for p in prices.all_prices()
+            if p.gpu == g.name
+            and p.kind == prices.DEFAULT_KIND
+            and p.usd == g.usd_per_gpu_hour
+            and p.date == g.price_date
+        ]
         assert rows, f"{g.name}: catalog price {g.usd_per_gpu_hour} ({g.price_date}) is not a default row of prices.csv"
         assert any(p.source in g.price_source and p.basis in g.price_source for p in rows), (g.name, g.price_source)
     # ... and every default row is the catalog's price of its GPU (none left out of GPU_SPEC and TRAIN_COST)
@@ -60,8 +88,15 @@ def test_the_default_rental_price_has_one_basis_dated_and_sourced():
     for p in defaults:
         assert p.basis == prices.DEFAULT_BASIS and p.date and p.source.startswith("https://") and not p.estimate, p
         assert p.unit == "USD per GPU-hour"
-    row = {**GOOD, "gpu": "H800 SXM", "kind": "rental_default", "usd": "2", "unit": "USD per GPU-hour",
-           "estimate": "no", "basis": "the rate DeepSeek assumed"}
+    row = {
+        **GOOD,
+        "gpu": "H800 SXM",
+        "kind": "rental_default",
+        "usd": "2",
+        "unit": "USD per GPU-hour",
+        "estimate": "no",
+        "basis": "the rate DeepSeek assumed",
+    }
     with pytest.raises(FlopsheetError, match="one basis"):
         prices.parse_row(row, 9)
     assert prices.parse_row({**row, "basis": prices.DEFAULT_BASIS}, 9).usd == 2.0
@@ -78,8 +113,15 @@ def test_the_default_rental_price_has_one_basis_dated_and_sourced():
 
 def test_other_kinds_are_their_own_columns():
     kinds = {p.kind for p in prices.all_prices()}
-    assert {"purchase", "rental_default", "rental_on_demand", "rental_reserved", "rental_spot",
-            "rental_assumption", "electricity"} <= kinds
+    assert {
+        "purchase",
+        "rental_default",
+        "rental_on_demand",
+        "rental_reserved",
+        "rental_spot",
+        "rental_assumption",
+        "electricity",
+    } <= kinds
     assert prices.price("H100", "rental_spot").usd < prices.price("H100", "rental_default").usd
 
 

@@ -51,14 +51,15 @@ def test_the_issues_serving_figure_is_on_the_sheet(built):
     # copy has no twin for COST_PER_MTOK's model terms (all-reduces), so a name would be frozen there.
     assert round(_v(built, "p_out"), 2) == 1.40
     kv = F.KV_CACHE_GB("Llama 3.1 70B", 1500, 64, 2, 4)
-    assert _v(built, "p_out") == pytest.approx(F.COST_PER_MTOK(70.55e9, "H100 SXM", 2.5, "output", 0.5, 64, 2, 4, kv),
-                                               rel=1e-12)
+    assert _v(built, "p_out") == pytest.approx(
+        F.COST_PER_MTOK(70.55e9, "H100 SXM", 2.5, "output", 0.5, 64, 2, 4, kv), rel=1e-12
+    )
     assert _v(built, "p_margin") == pytest.approx(F.GROSS_MARGIN(_v(built, "p_revenue"), _v(built, "p_cost_day")))
 
 
 def test_every_range_brackets_its_base_and_reads_as_text(built):
     _, values, cells = built
-    ranged = [k[:-len("_range")] for k in cells if k.endswith("_range")]
+    ranged = [k[: -len("_range")] for k in cells if k.endswith("_range")]
     assert len(ranged) >= 10
     for key in ranged:
         base, lo, hi, text = (values[cells[key + s]] for s in ("", "_lo", "_hi", "_range"))
@@ -85,8 +86,7 @@ def test_owned_training_cost_follows_the_training_sheets_gpu_hours():
     from flopsheet.template.layout import TRAINING
 
     wb, ctx = build_workbook()
-    owned = {o.scenario: o.value for o in ctx.outputs
-             if o.sheet == ECONOMICS and o.label == "owned, amortised (base)"}
+    owned = {o.scenario: o.value for o in ctx.outputs if o.sheet == ECONOMICS and o.label == "owned, amortised (base)"}
     hours = {o.scenario: o.value for o in ctx.outputs if o.sheet == TRAINING and o.label == "gpu_hours"}
     dense, sparse = (s.name for s in sc.TRAINING[1:3])
     assert owned[dense] > 0 and hours[dense] > 0

@@ -55,8 +55,10 @@ CASES = [  # (function, arguments; a list argument [v] is put in a cell and refe
     # prompts) and memory-bound (one 10-token prompt reads all 140 GB of weights): the twin's IF both ways
     ("COST_PER_MTOK", (70e9, "H100", 2.5, "input", 0.5, 64, 2, 4, KV, [0.8], [0.4], ["bf16"], [8], [300])),
     ("COST_PER_MTOK", ([70e9], ["H100"], [2.5], ["input"], [1], [1], [2], [4], [0], [0.8], [0.4], ["bf16"], [8], [10])),
-    ("COST_PER_MTOK", ([70e9], ["H100"], [2.5], ["blended"], [0.7], [8], [2], [2], [3], [0.8], [0.4], ["bf16"], [8],
-                       [2000])),
+    (
+        "COST_PER_MTOK",
+        ([70e9], ["H100"], [2.5], ["blended"], [0.7], [8], [2], [2], [3], [0.8], [0.4], ["bf16"], [8], [2000]),
+    ),
     # issue 23: money and years in the wrong unit, refused in the twins as in Python (rows 37-46)
     ("GPU_TCO_PER_HOUR", ([27500], [4], ["H100"], [80])),  # $/MWh for $/kWh
     ("GPU_TCO_PER_HOUR", ([27500], [48], ["H100"], [0.08])),  # months for years
@@ -162,8 +164,11 @@ def test_twins_recalculated_equal_python(copies, engine_name):
         elif isinstance(expected, str):
             ok = actual == expected
         else:
-            ok = isinstance(actual, (int, float)) and not isinstance(actual, bool) and \
-                math.isclose(float(actual), expected, rel_tol=1e-9)
+            ok = (
+                isinstance(actual, (int, float))
+                and not isinstance(actual, bool)
+                and math.isclose(float(actual), expected, rel_tol=1e-9)
+            )
         if not ok:
             bad.append(f"row {r} {name}{args}: Python {expected!r}, {engine_name} {actual!r}")
     assert errors == REFUSED  # the refusals above really are refused

@@ -87,15 +87,18 @@ def test_attention_terms():
     assert (with_attn - plain) / plain == pytest.approx(16.3, rel=0.1)
 
 
-@pytest.mark.parametrize("call,arg", [
-    (lambda: engine.gpu_days(1e23, 312, 46.2), "mfu"),
-    (lambda: engine.gpu_days(-1, 312), "flops"),
-    (lambda: engine.gpu_days(1e23, 0), "peak_tflops"),
-    (lambda: engine.train_flops(1e9, 1e9, layers=32), "layers"),
-    (lambda: engine.decode_ms(175e9, 312, 2.0, 80), "gpus"),
-    (lambda: engine.image_tokens(224, 224, 0), "patch"),
-    (lambda: engine.train_flops(1e308, 1e308), None),
-])
+@pytest.mark.parametrize(
+    "call,arg",
+    [
+        (lambda: engine.gpu_days(1e23, 312, 46.2), "mfu"),
+        (lambda: engine.gpu_days(-1, 312), "flops"),
+        (lambda: engine.gpu_days(1e23, 0), "peak_tflops"),
+        (lambda: engine.train_flops(1e9, 1e9, layers=32), "layers"),
+        (lambda: engine.decode_ms(175e9, 312, 2.0, 80), "gpus"),
+        (lambda: engine.image_tokens(224, 224, 0), "patch"),
+        (lambda: engine.train_flops(1e308, 1e308), None),
+    ],
+)
 def test_bad_input_is_one_flopsheet_error(call, arg):
     with pytest.raises(FlopsheetError) as e:
         call()
@@ -108,8 +111,10 @@ def test_bad_input_is_one_flopsheet_error(call, arg):
 def test_only_the_bad_element_errors():
     from flopsheet.engine._checks import run_masked
 
-    out, errors = run_masked(engine.gpu_days.formula, {"flops": np.array([1e23, -1, 1e23]),
-                                                        "peak_tflops": np.array(312.0), "mfu": np.array(0.4)})
+    out, errors = run_masked(
+        engine.gpu_days.formula,
+        {"flops": np.array([1e23, -1, 1e23]), "peak_tflops": np.array(312.0), "mfu": np.array(0.4)},
+    )
     assert errors[0] is None and errors[2] is None and "flops" in errors[1]
     assert out[0] == out[2] == pytest.approx(engine.gpu_days(1e23, 312))
 
@@ -130,8 +135,9 @@ def test_an_infinite_element_is_reported_as_the_argument_not_an_overflow():
     from flopsheet.engine._checks import run_masked
 
     flops = np.array([1e23, np.inf, 2e23])
-    out, errors = run_masked(engine.gpu_days.formula, {"flops": flops, "peak_tflops": np.array(312.0),
-                                                      "mfu": np.array(0.4)})
+    out, errors = run_masked(
+        engine.gpu_days.formula, {"flops": flops, "peak_tflops": np.array(312.0), "mfu": np.array(0.4)}
+    )
     assert errors[0] is None and errors[2] is None
     assert errors[1] == "flops must be > 0 (got inf)"
 

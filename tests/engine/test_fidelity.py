@@ -75,8 +75,11 @@ def test_every_row_is_answered_with_a_number(results):
 
 def test_rates_scale_with_instances_and_units(rows):
     # a throughput row covers gpus / gpus_per_instance instances; a per-node unit divides by 8-GPU nodes
-    one = next(r for r in rows if r["kind"] == "output_throughput" and r["batch"] == "max"
-               and r["gpus"] == r["gpus_per_instance"] == "1")
+    one = next(
+        r
+        for r in rows
+        if r["kind"] == "output_throughput" and r["batch"] == "max" and r["gpus"] == r["gpus_per_instance"] == "1"
+    )
     value, _ = fidelity.predict(one)
     four, call = fidelity.predict(dict(one, gpus="4"))
     assert four == pytest.approx(4 * value, rel=1e-3) and "x 4" in call

@@ -16,6 +16,7 @@ from flopsheet.errors import FlopsheetError
 
 # -- training: model names, goodput, implied utilisation ----------------------------------------
 
+
 def test_model_names_give_published_training_compute():
     assert F.TRAIN_FLOPS("Llama 3.1 405B") == pytest.approx(3.8e25, rel=0.01)  # 6 x 405.85B x 15.6T
     assert F.TRAIN_FLOPS("PaLM 540B") == pytest.approx(2.527e24, rel=0.001)
@@ -65,6 +66,7 @@ def test_goodput_is_a_fraction():
 
 # -- model names: number, magnitude, name, or a one-line error ---------------------------------
 
+
 def test_model_argument_forms():
     assert F.WEIGHTS_GB("DeepSeek-V3", 1) == 671  # total parameters, every expert
     assert F.WEIGHTS_GB("175B") == 350 and F.WEIGHTS_GB(175e9) == 350  # magnitudes stay numbers
@@ -78,13 +80,15 @@ def test_model_argument_forms():
 
 # -- MoE decode, fit, latent KV cache ------------------------------------------------------------
 
+
 def test_deepseek_v3_decode_on_8_h200_fp8():
     one = F.DECODE_MS("DeepSeek-V3", "H200", 1, 1, 8)
     full = F.DECODE_MS("DeepSeek-V3", "H200", 64, 1, 8)
     # batch 64 touches 1 - (1 - 8/256)^64 = 86.9% of the routed experts: 16.5B + 654.5B x 0.869 = 585B
     assert engine.weights_read(37e9, 671e9, 8 / 256, 64) == pytest.approx(585e9, rel=0.002)
-    assert engine.decode_ms(37e9, 1979, 4.8, 141, 64, 1, 8, total_params=671e9,
-                            expert_share=8 / 256) == pytest.approx(19.0, abs=0.1)  # the issue's ~19 ms
+    assert engine.decode_ms(37e9, 1979, 4.8, 141, 64, 1, 8, total_params=671e9, expert_share=8 / 256) == pytest.approx(
+        19.0, abs=0.1
+    )  # the issue's ~19 ms
     assert full == pytest.approx(20.46, abs=0.05)  # + 61 layers x 2 all-reduces of ~8 us
     assert one == pytest.approx(2.19, abs=0.01)  # 37B read once + the all-reduces
     assert F.DECODE_MS("37B", "H200", 64, 1, 8) == pytest.approx(1.50, abs=0.01)  # a bare count: the issue's 1.5 ms
@@ -118,6 +122,7 @@ def test_kv_cache_of_a_model():
 
 # -- tensor parallelism, prefill, TTFT -----------------------------------------------------------
 
+
 def test_llama_2_70b_on_8_h100_decode_with_all_reduces():
     # flopsheet before issue 13: 6.5 ms; llm-analysis 8.0 and GenZ 9.1 (issue 13)
     assert F.DECODE_MS("69B", "H100", 1, 2, 8) == pytest.approx(6.44, abs=0.01)  # a bare count: unchanged
@@ -143,7 +148,7 @@ def test_prefill_attention_and_memory_floor():
     # PaLM 540B: heads x head_dim = 48 x 256 = 12,288, not d_model 18,432 (1.5x less attention)
     assert F.MODEL_SPEC("PaLM 540B", "heads") * F.MODEL_SPEC("PaLM 540B", "head_dim") == 12288
     palm = F.INFER_FLOPS("PaLM 540B", 2048, 0) - 2 * 540.35e9 * 2048
-    assert palm == pytest.approx(2 * 118 * 12288 * 2048 ** 2)
+    assert palm == pytest.approx(2 * 118 * 12288 * 2048**2)
     assert F.INFER_FLOPS("PaLM 540B", 2048, 0, 118, 18432) - 2 * 540.35e9 * 2048 == pytest.approx(1.5 * palm)
     assert F.INFER_FLOPS("175B", 20, 300) == 1.12e14  # a plain count: no attention term, as before
     # with tensor parallelism the prompt's activations cross the links: 4 H100s, 4k prompt, +~10%
@@ -165,10 +170,12 @@ def test_one_argument_order():
     step = F.DECODE_MS("70B", "H100", 16, 2, *tail)
     assert F.TOKENS_PER_SECOND("70B", "H100", 16, 2, *tail) == pytest.approx(16 / step * 1e3)
     assert F.RESPONSE_SECONDS("70B", 0, 10, "H100", 16, 2, *tail) == pytest.approx(
-        F.TTFT_SECONDS("70B", 0, "H100", 16, 2, 8, 0.7, 0.3) + 10 * step / 1e3)
+        F.TTFT_SECONDS("70B", 0, "H100", 16, 2, 8, 0.7, 0.3) + 10 * step / 1e3
+    )
 
 
 # -- serving fleets ------------------------------------------------------------------------------
+
 
 def test_serving_gpus_counts_prefill_and_the_peak():
     # The template's Llama 3.1 70B service: 1M requests a day, 1,000-token prompts, 300-token answers
@@ -185,9 +192,23 @@ def test_serving_gpus_counts_prefill_and_the_peak():
 
 
 def test_largest_batch_keeps_the_step_under_the_target():
-    args = dict(params=70.6e9, peak_tflops=989.5, bandwidth_tbs=3.35, memory_gb=80, bytes_per_param=2, gpus=4,
-                bw_efficiency=0.8, mfu=0.4, total_params=0, expert_share=0, layers=80, d_model=8192,
-                interconnect_gbs=900, allreduce_us=10, kv_gb_per_sequence=0.4)
+    args = dict(
+        params=70.6e9,
+        peak_tflops=989.5,
+        bandwidth_tbs=3.35,
+        memory_gb=80,
+        bytes_per_param=2,
+        gpus=4,
+        bw_efficiency=0.8,
+        mfu=0.4,
+        total_params=0,
+        expert_share=0,
+        layers=80,
+        d_model=8192,
+        interconnect_gbs=900,
+        allreduce_us=10,
+        kv_gb_per_sequence=0.4,
+    )
     from flopsheet.engine.inference import decode_ms_unchecked
 
     def step(n):

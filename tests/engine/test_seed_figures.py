@@ -32,8 +32,11 @@ def test_seed_row(row, call, expected, rel):
 
 
 def test_every_reference_row_is_covered():
-    rows = {int(line.split("|")[1]) for line in SEED_FIGURES.read_text().splitlines()
-            if line.startswith("| ") and line.split("|")[1].strip().isdigit()}
+    rows = {
+        int(line.split("|")[1])
+        for line in SEED_FIGURES.read_text().splitlines()
+        if line.startswith("| ") and line.split("|")[1].strip().isdigit()
+    }
     assert rows == {r[0] for r in ROWS}
 
 

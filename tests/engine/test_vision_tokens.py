@@ -72,8 +72,10 @@ def test_the_seed_figures_stay_exact():
 
 def test_the_issue_s_1080p_image():
     """IMAGE_TOKENS(1080,1920): the seed's 8,160, and what each vendor's rule gives."""
-    got = {n: F.IMAGE_TOKENS(1080, 1920, n) for n in ("ViT-16", "GPT-4o", "Claude", "Claude hi-res", "Gemini",
-                                                      "Qwen2.5-VL", "Qwen3-VL", "InternVL")}
+    got = {
+        n: F.IMAGE_TOKENS(1080, 1920, n)
+        for n in ("ViT-16", "GPT-4o", "Claude", "Claude hi-res", "Gemini", "Qwen2.5-VL", "Qwen3-VL", "InternVL")
+    }
     assert got["ViT-16"] == 8160
     assert got["GPT-4o"] == 1105  # 768 x 1365: 2 x 3 tiles
     assert got["Claude"] == 1560 and got["Claude hi-res"] == 2691  # Anthropic's own table
@@ -119,13 +121,18 @@ def test_unknown_names_say_the_argument_and_suggest():
 def test_ranges_mix_names_and_patch_sides_erring_per_cell():
     from flopsheet.functions.declaration import evaluate
 
-    out, errors, _ = evaluate(F.REGISTRY["IMAGE_TOKENS"], [[1024, 1080, 1024, 1024, 1024]],
-                              [[768, 1920, 768, 768, 768]], [["GPT-4o", 16, None, 15.5, "nope"]])
+    out, errors, _ = evaluate(
+        F.REGISTRY["IMAGE_TOKENS"],
+        [[1024, 1080, 1024, 1024, 1024]],
+        [[768, 1920, 768, 768, 768]],
+        [["GPT-4o", 16, None, 15.5, "nope"]],
+    )
     assert out[0, :3].tolist() == [765, 8160, 3072]
     assert errors[0, :3].tolist() == [None] * 3 and "whole number" in errors[0, 3] and "nope" in errors[0, 4]
 
 
 # -- resolution words ------------------------------------------------------------------------
+
 
 def test_resolution_words_are_never_magnitudes():
     for word in ("720p", "1080p", "1080P", "480p", "2160p", "4320p", " 1440p "):
@@ -156,6 +163,7 @@ def test_no_other_suffix_makes_a_resolution_word():
 
 
 # -- grids crossing every threshold -----------------------------------------------------------
+
 
 def around(*points):
     return sorted({max(1, p + d) for p in points for d in (-1, 0, 1)})
@@ -237,7 +245,7 @@ def test_qwen_on_a_grid():
         assert (rh % factor == 0).all() and (rw % factor == 0).all()
         area = (rh * rw)[mask]
         assert (area <= hi).all() and (area >= lo).all()
-        assert (tokens(name, w[mask], h[mask]) == (rh * rw / factor ** 2)[mask]).all()
+        assert (tokens(name, w[mask], h[mask]) == (rh * rw / factor**2)[mask]).all()
 
 
 def test_qwen_refuses_what_its_processor_refuses():

@@ -18,7 +18,9 @@ def openai_tile(w, h, per_tile, base, max_side=2048, short_side=768, tile=512):
         w, h = max(1, math.floor(w * s + 1e-9)), max(1, math.floor(h * s + 1e-9))
     if min(w, h) > short_side:
         s = short_side / min(w, h)
-        w, h = (short_side, max(1, math.floor(h * s + 1e-9))) if w <= h else (max(1, math.floor(w * s + 1e-9)), short_side)
+        w, h = (
+            (short_side, max(1, math.floor(h * s + 1e-9))) if w <= h else (max(1, math.floor(w * s + 1e-9)), short_side)
+        )
     return base + per_tile * math.ceil(w / tile) * math.ceil(h / tile)
 
 
@@ -29,17 +31,21 @@ def openai_patches(w, h, budget, max_side=None, patch=32):
     count = math.ceil(w / patch) * math.ceil(h / patch)
     if budget is None or count <= budget:
         return count, w, h
-    shrink = math.sqrt(patch ** 2 * budget / (w * h))
-    adjusted = shrink * min(math.floor(w * shrink / patch) / (w * shrink / patch),
-                            math.floor(h * shrink / patch) / (h * shrink / patch))
+    shrink = math.sqrt(patch**2 * budget / (w * h))
+    adjusted = shrink * min(
+        math.floor(w * shrink / patch) / (w * shrink / patch), math.floor(h * shrink / patch) / (h * shrink / patch)
+    )
     w2, h2 = max(1, math.floor(w * adjusted + 1e-9)), max(1, math.floor(h * adjusted + 1e-9))
     return math.ceil(w2 / patch) * math.ceil(h2 / patch), w2, h2
 
 
 def claude_resized(width, height, max_edge=1568, max_tokens=1568):
     def fits(w, h):
-        return (math.ceil(w / 28) * 28 <= max_edge and math.ceil(h / 28) * 28 <= max_edge
-                and math.ceil(w / 28) * math.ceil(h / 28) <= max_tokens)
+        return (
+            math.ceil(w / 28) * 28 <= max_edge
+            and math.ceil(h / 28) * 28 <= max_edge
+            and math.ceil(w / 28) * math.ceil(h / 28) <= max_tokens
+        )
 
     if fits(width, height):
         return width, height
@@ -73,8 +79,16 @@ def qwen_resize(height, width, factor=28, min_pixels=4 * 28 * 28, max_pixels=163
 
 def intern_blocks(width, height, image_size=448, max_num=12):
     aspect = width / height
-    ratios = sorted({(i, j) for n in range(1, max_num + 1) for i in range(1, n + 1) for j in range(1, n + 1)
-                     if 1 <= i * j <= max_num}, key=lambda x: x[0] * x[1])
+    ratios = sorted(
+        {
+            (i, j)
+            for n in range(1, max_num + 1)
+            for i in range(1, n + 1)
+            for j in range(1, n + 1)
+            if 1 <= i * j <= max_num
+        },
+        key=lambda x: x[0] * x[1],
+    )
     best_diff, best = float("inf"), (1, 1)
     for r in ratios:
         diff = abs(aspect - r[0] / r[1])

@@ -26,10 +26,33 @@ from flopsheet.magnitudes import format_num, parse_num
 
 # What a twin may use: functions Excel 2010+, LibreOffice 7.4 and Google Sheets all have, none
 # needing Excel's _xlfn. prefix (checked against the docs of all three, not generated from code).
-PORTABLE = {"ABS", "TEXT", "LEFT", "MID", "IF", "IFERROR", "ISNUMBER", "ISLOGICAL", "NOT", "LEN", "CLEAN", "ISNA", "NA", "INT", "ROUND", "ROUNDUP", "LOG10", "TRIM", "SUBSTITUTE",
-            "VLOOKUP", "MATCH",
-            "INDEX", "OR",  # Workings cells (handoff.workings): a figure of a row; blank while an input is
-            "MAX", "MIN"}  # SERVING_GPUS' twin (issue 13); both in every Excel since 1.0, LibreOffice and Sheets
+PORTABLE = {
+    "ABS",
+    "TEXT",
+    "LEFT",
+    "MID",
+    "IF",
+    "IFERROR",
+    "ISNUMBER",
+    "ISLOGICAL",
+    "NOT",
+    "LEN",
+    "CLEAN",
+    "ISNA",
+    "NA",
+    "INT",
+    "ROUND",
+    "ROUNDUP",
+    "LOG10",
+    "TRIM",
+    "SUBSTITUTE",
+    "VLOOKUP",
+    "MATCH",
+    "INDEX",
+    "OR",  # Workings cells (handoff.workings): a figure of a row; blank while an input is
+    "MAX",
+    "MIN",
+}  # SERVING_GPUS' twin (issue 13); both in every Excel since 1.0, LibreOffice and Sheets
 
 F = REGISTRY
 SKIP = ("GPU_NAMES", "FLOPSHEET_VERSION", "MODEL_NAMES")  # no arguments: frozen, checked on their own
@@ -77,15 +100,51 @@ def _variations(fn):
 
 # Hand-written inputs: (cell on Vals, value)
 VALS = {
-    "B1": "175B", "B2": "300B", "B3": "nvidia h100", "B4": 0.462, "B5": None, "B6": "fp8", "B7": 312,
-    "B8": "46.2%", "B9": "zh_char", "B10": "H100-SXM", "B11": 8, "B12": 30, "B13": "mi300x", "B14": "bf16 ",
-    "B15": 46.2, "B16": "H10", "B17": "A100", "B18": "70B", "B19": "memory_gb", "B20": "2.53万",
-    "B21": 96, "B22": 12288, "B23": 2048, "B24": None, "B25": "fp64", "B26": "4090", "B27": "1.4T",
-    "D1": 1e23, "D2": 2e23, "D3": "300000000000000000000000",
+    "B1": "175B",
+    "B2": "300B",
+    "B3": "nvidia h100",
+    "B4": 0.462,
+    "B5": None,
+    "B6": "fp8",
+    "B7": 312,
+    "B8": "46.2%",
+    "B9": "zh_char",
+    "B10": "H100-SXM",
+    "B11": 8,
+    "B12": 30,
+    "B13": "mi300x",
+    "B14": "bf16 ",
+    "B15": 46.2,
+    "B16": "H10",
+    "B17": "A100",
+    "B18": "70B",
+    "B19": "memory_gb",
+    "B20": "2.53万",
+    "B21": 96,
+    "B22": 12288,
+    "B23": 2048,
+    "B24": None,
+    "B25": "fp64",
+    "B26": "4090",
+    "B27": "1.4T",
+    "D1": 1e23,
+    "D2": 2e23,
+    "D3": "300000000000000000000000",
     # issue 10's edges: names like magnitudes, wildcards, a tab, a boolean, fractional counts,
     # implausible sizes, count ties, patches after float noise
-    "B28": "910B", "B29": "1979", "B30": "H1*", "B31": "H\t100", "B32": True, "B33": 0.4, "B34": "fp*",
-    "B35": "mem*", "B36": "*char", "B37": 216.00000000036, "B38": 2240 * 0.1, "B39": 70, "B40": "?",
+    "B28": "910B",
+    "B29": "1979",
+    "B30": "H1*",
+    "B31": "H\t100",
+    "B32": True,
+    "B33": 0.4,
+    "B34": "fp*",
+    "B35": "mem*",
+    "B36": "*char",
+    "B37": 216.00000000036,
+    "B38": 2240 * 0.1,
+    "B39": 70,
+    "B40": "?",
 }
 
 
@@ -93,43 +152,58 @@ def _nested(g):
     """(formula, expectation) pairs; `g` reads a cell of the recalculated copy."""
     v = lambda c: g(f"Vals!{c}")  # noqa: E731
     return [
-        ("=GPU_DAYS(TRAIN_FLOPS(Vals!B1,Vals!B2),Vals!B17,Vals!B4)",
-         lambda: F["GPU_DAYS"](F["TRAIN_FLOPS"](v("B1"), v("B2")), v("B17"), v("B4"))),
-        ("=TRAIN_COST(TRAIN_FLOPS(Vals!B18,CHINCHILLA_TOKENS(Vals!B18)),Vals!B3,2,Vals!B8,Vals!B6)",
-         lambda: F["TRAIN_COST"](F["TRAIN_FLOPS"](v("B18"), F["CHINCHILLA_TOKENS"](v("B18"))), v("B3"), 2,
-                                 v("B8"), v("B6"))),
-        ('=GPUS_NEEDED(TRAIN_FLOPS("70B","1.4T"),Vals!B10,Vals!B12,Vals!B5)',
-         lambda: F["GPUS_NEEDED"](F["TRAIN_FLOPS"]("70B", "1.4T"), v("B10"), v("B12"), v("B5"))),
-        ('=SUM(GPU_DAYS(Vals!D1:D3,"H100"))',
-         lambda: sum(F["GPU_DAYS"](v(c), "H100") for c in ("D1", "D2", "D3"))),
+        (
+            "=GPU_DAYS(TRAIN_FLOPS(Vals!B1,Vals!B2),Vals!B17,Vals!B4)",
+            lambda: F["GPU_DAYS"](F["TRAIN_FLOPS"](v("B1"), v("B2")), v("B17"), v("B4")),
+        ),
+        (
+            "=TRAIN_COST(TRAIN_FLOPS(Vals!B18,CHINCHILLA_TOKENS(Vals!B18)),Vals!B3,2,Vals!B8,Vals!B6)",
+            lambda: F["TRAIN_COST"](
+                F["TRAIN_FLOPS"](v("B18"), F["CHINCHILLA_TOKENS"](v("B18"))), v("B3"), 2, v("B8"), v("B6")
+            ),
+        ),
+        (
+            '=GPUS_NEEDED(TRAIN_FLOPS("70B","1.4T"),Vals!B10,Vals!B12,Vals!B5)',
+            lambda: F["GPUS_NEEDED"](F["TRAIN_FLOPS"]("70B", "1.4T"), v("B10"), v("B12"), v("B5")),
+        ),
+        ('=SUM(GPU_DAYS(Vals!D1:D3,"H100"))', lambda: sum(F["GPU_DAYS"](v(c), "H100") for c in ("D1", "D2", "D3"))),
         ('=2*WEIGHTS_GB("175B")+1', lambda: 2 * F["WEIGHTS_GB"]("175B") + 1),
-        ("=GPUS_TO_FIT(WEIGHTS_GB(Vals!B1)+KV_CACHE_GB(32,8,128,131072),Vals!B17)",
-         lambda: F["GPUS_TO_FIT"](F["WEIGHTS_GB"](v("B1")) + F["KV_CACHE_GB"](32, 8, 128, 131072), v("B17"))),
+        (
+            "=GPUS_TO_FIT(WEIGHTS_GB(Vals!B1)+KV_CACHE_GB(32,8,128,131072),Vals!B17)",
+            lambda: F["GPUS_TO_FIT"](F["WEIGHTS_GB"](v("B1")) + F["KV_CACHE_GB"](32, 8, 128, 131072), v("B17")),
+        ),
         ("=TEXT_TOKENS(2000000,Vals!B9)", lambda: F["TEXT_TOKENS"](2000000, v("B9"))),
         ("=TEXT_TOKENS(Vals!B27,Vals!B5)", lambda: F["TEXT_TOKENS"](v("B27"), v("B5"))),
         ("=GPU_DAYS(3.15E+23,Vals!B7)", lambda: F["GPU_DAYS"](3.15e23, v("B7"))),
         ("=GPU_DAYS(3.15E+23,Vals!B26)", lambda: F["GPU_DAYS"](3.15e23, v("B26"))),
         ('=GPU_DAYS(3.15E+23,312,"46.2%")', lambda: F["GPU_DAYS"](3.15e23, 312, "46.2%")),
-        ('=INFER_SECONDS(INFER_FLOPS("175B",20,300),Vals!B13,,Vals!B14)',
-         lambda: F["INFER_SECONDS"](F["INFER_FLOPS"]("175B", 20, 300), v("B13"), None, v("B14"))),
+        (
+            '=INFER_SECONDS(INFER_FLOPS("175B",20,300),Vals!B13,,Vals!B14)',
+            lambda: F["INFER_SECONDS"](F["INFER_FLOPS"]("175B", 20, 300), v("B13"), None, v("B14")),
+        ),
         ('=GPU_SPEC(Vals!B3,"fp8")', lambda: F["GPU_SPEC"](v("B3"), "fp8")),
         ("=GPU_SPEC(Vals!B13,Vals!B19)", lambda: F["GPU_SPEC"](v("B13"), v("B19"))),
         ('=GPU_SPEC("H100","vendor")', lambda: F["GPU_SPEC"]("H100", "vendor")),
         ("=GPU_SPEC(Vals!B10,Vals!B5)", lambda: F["GPU_SPEC"](v("B10"), v("B5"))),
         ("=PARSE_NUM(Vals!B20)", lambda: F["PARSE_NUM"](v("B20"))),
         ('=PARSE_NUM("3.5亿")', lambda: F["PARSE_NUM"]("3.5亿")),
-        ("=TRAIN_FLOPS(Vals!B1,Vals!B2,,Vals!B21,Vals!B22,Vals!B23)",
-         lambda: F["TRAIN_FLOPS"](v("B1"), v("B2"), None, v("B21"), v("B22"), v("B23"))),
+        (
+            "=TRAIN_FLOPS(Vals!B1,Vals!B2,,Vals!B21,Vals!B22,Vals!B23)",
+            lambda: F["TRAIN_FLOPS"](v("B1"), v("B2"), None, v("B21"), v("B22"), v("B23")),
+        ),
         ('=INFER_FLOPS("8B",1000000,1000,32,4096)', lambda: F["INFER_FLOPS"]("8B", 1000000, 1000, 32, 4096)),
-        ("=DECODE_MS(Vals!B18,Vals!B17,64,2,Vals!B11)",
-         lambda: F["DECODE_MS"](v("B18"), v("B17"), 64, 2, v("B11"))),
-        ('=RESPONSE_SECONDS("175B",20,300,"A100",1,2,8,,KV_CACHE_GB(96,96,128,320))',
-         lambda: F["RESPONSE_SECONDS"]("175B", 20, 300, "A100", 1, 2, 8, None, F["KV_CACHE_GB"](96, 96, 128, 320))),
-        ("=TOKENS_PER_SECOND(\"8B\",Vals!B10,Vals!B24)", lambda: F["TOKENS_PER_SECOND"]("8B", v("B10"), v("B24"))),
+        ("=DECODE_MS(Vals!B18,Vals!B17,64,2,Vals!B11)", lambda: F["DECODE_MS"](v("B18"), v("B17"), 64, 2, v("B11"))),
+        (
+            '=RESPONSE_SECONDS("175B",20,300,"A100",1,2,8,,KV_CACHE_GB(96,96,128,320))',
+            lambda: F["RESPONSE_SECONDS"]("175B", 20, 300, "A100", 1, 2, 8, None, F["KV_CACHE_GB"](96, 96, 128, 320)),
+        ),
+        ('=TOKENS_PER_SECOND("8B",Vals!B10,Vals!B24)', lambda: F["TOKENS_PER_SECOND"]("8B", v("B10"), v("B24"))),
         ('=_xludf.GPU_DAYS(3.15E+23,"A100",0.462)', lambda: F["GPU_DAYS"](3.15e23, "A100", 0.462)),
         ('=gpu_days(3.15E+23,"a100",0.462)', lambda: F["GPU_DAYS"](3.15e23, "a100", 0.462)),
-        ('=TRAIN_ENERGY_MWH(3.15E+23,Vals!B10,Vals!B4,Vals!B14)',
-         lambda: F["TRAIN_ENERGY_MWH"](3.15e23, v("B10"), v("B4"), v("B14"))),
+        (
+            "=TRAIN_ENERGY_MWH(3.15E+23,Vals!B10,Vals!B4,Vals!B14)",
+            lambda: F["TRAIN_ENERGY_MWH"](3.15e23, v("B10"), v("B4"), v("B14")),
+        ),
         ("=GPUS_TO_FIT(Vals!B37,Vals!B10)", lambda: F["GPUS_TO_FIT"](v("B37"), v("B10"))),
         ("=IMAGE_TOKENS(Vals!B38,224)", lambda: F["IMAGE_TOKENS"](v("B38"), 224)),
         ("=VIDEO_TOKENS(8,Vals!B38,Vals!B38)", lambda: F["VIDEO_TOKENS"](8, v("B38"), v("B38"))),
@@ -159,9 +233,9 @@ def _nested(g):
         ('=GPU_DAYS(Vals!B5,"A100")', lambda: F["GPU_DAYS"](v("B5"), "A100")),
         ('=GPU_DAYS(3.15E+23,"A100",,Vals!B25)', lambda: F["GPU_DAYS"](3.15e23, "A100", None, v("B25"))),
         ('=GPU_DAYS(3.15E+23,"A100",,Vals!B6)', lambda: F["GPU_DAYS"](3.15e23, "A100", None, v("B6"))),
-        ('=GPU_DAYS(3.15E+23,Vals!B7,1.5)', lambda: F["GPU_DAYS"](3.15e23, v("B7"), 1.5)),
+        ("=GPU_DAYS(3.15E+23,Vals!B7,1.5)", lambda: F["GPU_DAYS"](3.15e23, v("B7"), 1.5)),
         ("=GPUS_TO_FIT(100,Vals!B7)", lambda: F["GPUS_TO_FIT"](100, v("B7"))),
-        ('=IMAGE_TOKENS(1024,768,Vals!B4)', lambda: F["IMAGE_TOKENS"](1024, 768, v("B4"))),
+        ("=IMAGE_TOKENS(1024,768,Vals!B4)", lambda: F["IMAGE_TOKENS"](1024, 768, v("B4"))),
     ]
 
 
@@ -180,41 +254,67 @@ def build(path) -> list[Case]:
             inputs.cell(i, j, value)
         refs = [f"In!{get_column_letter(j)}{i}" for j in range(1, len(fn.args) + 1)]  # blanks beyond the example
         calls[f"A{i}"] = f"={name}({','.join(_lit(x) for x in ex)})"
-        cases.append(Case("Calls", f"A{i}", calls[f"A{i}"].value,
-                          lambda get, fn=fn, ex=ex: outcome(lambda: fn(*ex)), {name}))
+        cases.append(
+            Case("Calls", f"A{i}", calls[f"A{i}"].value, lambda get, fn=fn, ex=ex: outcome(lambda: fn(*ex)), {name})
+        )
         calls[f"B{i}"] = f"={name}({','.join(refs)})"
-        cases.append(Case("Calls", f"B{i}", calls[f"B{i}"].value,
-                          lambda get, fn=fn, refs=refs: outcome(lambda: fn(*[get(r) for r in refs])), {name}))
+        cases.append(
+            Case(
+                "Calls",
+                f"B{i}",
+                calls[f"B{i}"].value,
+                lambda get, fn=fn, refs=refs: outcome(lambda: fn(*[get(r) for r in refs])),
+                {name},
+            )
+        )
         # over a range: the first argument takes 3 values, typed as text magnitudes or names
         col = get_column_letter(i)
         for k, x in enumerate(_variations(fn), start=1):
             rng[f"{col}{k}"] = x
         first = f"Rng!{col}1:{col}3"
         anchor = f"A{4 * i - 3}"
-        formula = f"={name}({','.join([first] + refs[1:len(ex)])})"
-        cells = [[f"Rng!{col}{k}"] + refs[1:len(ex)] for k in (1, 2, 3)]
+        formula = f"={name}({','.join([first] + refs[1 : len(ex)])})"
+        cells = [[f"Rng!{col}{k}"] + refs[1 : len(ex)] for k in (1, 2, 3)]
         if i % 5 == 0:  # some as the array formula Excel 365 saves a spilled call as
             spill[anchor] = ArrayFormula(f"{anchor}:A{4 * i - 1}", formula)
         else:
             spill[anchor] = formula
-        cases.append(Case("Spill", anchor, formula,
-                          lambda get, fn=fn, cells=cells: [outcome(lambda c=c: fn(*[get(r) for r in c])) for c in cells],
-                          {name}, rows=3, array=i % 5 == 0))
+        cases.append(
+            Case(
+                "Spill",
+                anchor,
+                formula,
+                lambda get, fn=fn, cells=cells: [outcome(lambda c=c: fn(*[get(r) for r in c])) for c in cells],
+                {name},
+                rows=3,
+                array=i % 5 == 0,
+            )
+        )
     for cell, value in VALS.items():
         vals[cell] = value
     for r, (formula, _) in enumerate(_nested(lambda ref: None), start=1):
         nested[f"A{r}"] = formula
-        cases.append(Case("Nested", f"A{r}", formula,
-                          lambda get, r=r: outcome(_nested(get)[r - 1][1]),
-                          {n for n in F if n in formula.upper()}))
+        cases.append(
+            Case(
+                "Nested",
+                f"A{r}",
+                formula,
+                lambda get, r=r: outcome(_nested(get)[r - 1][1]),
+                {n for n in F if n in formula.upper()},
+            )
+        )
     # the functions without a twin: frozen to Python's value
     calls["D1"] = "=FLOPSHEET_VERSION()"
     calls["D2"] = '="v"&FLOPSHEET_VERSION()'
     calls["E1"] = "=GPU_NAMES()"
-    cases.append(Case("Calls", "D1", "=FLOPSHEET_VERSION()", lambda get: F["FLOPSHEET_VERSION"](),
-                      {"FLOPSHEET_VERSION"}))
-    cases.append(Case("Calls", "D2", '="v"&FLOPSHEET_VERSION()', lambda get: "v" + F["FLOPSHEET_VERSION"](),
-                      {"FLOPSHEET_VERSION"}))
+    cases.append(
+        Case("Calls", "D1", "=FLOPSHEET_VERSION()", lambda get: F["FLOPSHEET_VERSION"](), {"FLOPSHEET_VERSION"})
+    )
+    cases.append(
+        Case(
+            "Calls", "D2", '="v"&FLOPSHEET_VERSION()', lambda get: "v" + F["FLOPSHEET_VERSION"](), {"FLOPSHEET_VERSION"}
+        )
+    )
     names_col = [row[0] for row in F["GPU_NAMES"]().tolist()]
     cases.append(Case("Calls", "E1", "=GPU_NAMES()", lambda get: names_col, {"GPU_NAMES"}, rows=len(names_col)))
     calls["F1"] = "=MODEL_NAMES()"

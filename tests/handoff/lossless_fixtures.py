@@ -19,7 +19,8 @@ from flopsheet.functions import REGISTRY as F
 
 ROOT = Path(__file__).resolve().parents[2]
 PNG = base64.b64decode(  # a 1x1 transparent PNG
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
 FLOPS = [1e23, 2e23, 3.15e23, 4e23, 5e23]
 THIRD = 0.1 + 0.2  # 0.30000000000000004: its 17th significant digit must survive
 
@@ -53,7 +54,7 @@ def rich(path: Path) -> list:
         cases.append(("Runs", f"E{i}", 24 * F["GPU_DAYS"](flops, "A100" if i % 2 else "H100", 0.462)))
     ws.write_number("H1", 0.462)
     ws.write_number("H2", THIRD)
-    ws.write_formula("H3", "=GPU_DAYS(3.15E+23,\"A100\",H2)")
+    ws.write_formula("H3", '=GPU_DAYS(3.15E+23,"A100",H2)')
     cases.append(("Runs", "H3", F["GPU_DAYS"](3.15e23, "A100", THIRD)))
     ws.write_rich_string("A8", "t", "val", red, "rval1", bold, "rval2")
     ws.write_rich_string("A9", bold, "bold", " then plain")
@@ -78,10 +79,18 @@ def rich(path: Path) -> list:
     wb.define_name("Runs!Local", "=Runs!$H$2")
 
     tab = wb.add_worksheet("Table")
-    tab.add_table("A1:C6", {"name": "Costs", "total_row": True, "columns": [
-        {"header": "gpu", "total_string": "Total"},
-        {"header": "hours"},
-        {"header": "cost", "total_function": "sum"}]})
+    tab.add_table(
+        "A1:C6",
+        {
+            "name": "Costs",
+            "total_row": True,
+            "columns": [
+                {"header": "gpu", "total_string": "Total"},
+                {"header": "hours"},
+                {"header": "cost", "total_function": "sum"},
+            ],
+        },
+    )
     for r, gpu in enumerate(["A100", "H100", "A100", "H100"], start=2):
         tab.write_string(f"A{r}", gpu)
         tab.write_number(f"B{r}", 1000 * r)
@@ -94,9 +103,14 @@ def rich(path: Path) -> list:
     chart.set_table({"show_keys": True})
     ws.insert_chart("J2", chart)
     scatter = wb.add_chart({"type": "scatter"})
-    scatter.add_series({"categories": "=Runs!$B$2:$B$6", "values": "=Runs!$D$2:$D$6",
-                        "x_error_bars": {"type": "fixed", "value": 1e22},
-                        "y_error_bars": {"type": "percentage", "value": 5}})
+    scatter.add_series(
+        {
+            "categories": "=Runs!$B$2:$B$6",
+            "values": "=Runs!$D$2:$D$6",
+            "x_error_bars": {"type": "fixed", "value": 1e22},
+            "y_error_bars": {"type": "percentage", "value": 5},
+        }
+    )
     tab.insert_chart("E2", scatter)
 
     conf = wb.add_worksheet("xlwings.conf")
@@ -146,35 +160,47 @@ def handmade(path: Path) -> list:
     tmp.unlink()
     book = parts["xl/workbook.xml"].decode()
     book = re.sub(r"<calcPr[^>]*/>", "", book)
-    book = book.replace("</workbook>", '<pivotCaches><pivotCache cacheId="7" r:id="rIdPivot"/></pivotCaches></workbook>')
+    book = book.replace(
+        "</workbook>", '<pivotCaches><pivotCache cacheId="7" r:id="rIdPivot"/></pivotCaches></workbook>'
+    )
     parts["xl/workbook.xml"] = book.encode()
     rels = parts["xl/_rels/workbook.xml.rels"].decode()
-    parts["xl/_rels/workbook.xml.rels"] = rels.replace("</Relationships>", (
-        '<Relationship Id="rIdPivot" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-        'pivotCacheDefinition" Target="pivotCache/pivotCacheDefinition1.xml"/></Relationships>')).encode()
+    parts["xl/_rels/workbook.xml.rels"] = rels.replace(
+        "</Relationships>",
+        (
+            '<Relationship Id="rIdPivot" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'pivotCacheDefinition" Target="pivotCache/pivotCacheDefinition1.xml"/></Relationships>'
+        ),
+    ).encode()
     parts["xl/pivotCache/pivotCacheDefinition1.xml"] = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<pivotCacheDefinition xmlns="{SHEET_NS}" '
         'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rId1" '
         'refreshOnLoad="1" recordCount="0"><cacheSource type="worksheet"><worksheetSource ref="A1:A5" '
         'sheet="Calc"/></cacheSource><cacheFields count="1"><cacheField name="v" numFmtId="0">'
-        '<sharedItems/></cacheField></cacheFields></pivotCacheDefinition>').encode()
+        "<sharedItems/></cacheField></cacheFields></pivotCacheDefinition>"
+    ).encode()
     parts["xl/pivotCache/_rels/pivotCacheDefinition1.xml.rels"] = (
         b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
         b'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
         b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/pivotCacheRecords" '
-        b'Target="pivotCacheRecords1.xml"/></Relationships>')
+        b'Target="pivotCacheRecords1.xml"/></Relationships>'
+    )
     parts["xl/pivotCache/pivotCacheRecords1.xml"] = (
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<pivotCacheRecords xmlns="{SHEET_NS}" '
-        'count="0"/>').encode()
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<pivotCacheRecords xmlns="{SHEET_NS}" count="0"/>'
+    ).encode()
     parts["xl/model/item.data"] = b"\xff\xfe" + bytes(range(256)) * 32  # a Power Pivot model is binary
     types = parts["[Content_Types].xml"].decode()
-    parts["[Content_Types].xml"] = types.replace("</Types>", (
-        '<Override PartName="/xl/pivotCache/pivotCacheDefinition1.xml" ContentType="application/vnd.'
-        'openxmlformats-officedocument.spreadsheetml.pivotCacheDefinition+xml"/>'
-        '<Override PartName="/xl/pivotCache/pivotCacheRecords1.xml" ContentType="application/vnd.'
-        'openxmlformats-officedocument.spreadsheetml.pivotCacheRecords+xml"/>'
-        '<Override PartName="/xl/model/item.data" ContentType="application/vnd.openxmlformats-officedocument.'
-        'model+data"/></Types>')).encode()
+    parts["[Content_Types].xml"] = types.replace(
+        "</Types>",
+        (
+            '<Override PartName="/xl/pivotCache/pivotCacheDefinition1.xml" ContentType="application/vnd.'
+            'openxmlformats-officedocument.spreadsheetml.pivotCacheDefinition+xml"/>'
+            '<Override PartName="/xl/pivotCache/pivotCacheRecords1.xml" ContentType="application/vnd.'
+            'openxmlformats-officedocument.spreadsheetml.pivotCacheRecords+xml"/>'
+            '<Override PartName="/xl/model/item.data" ContentType="application/vnd.openxmlformats-officedocument.'
+            'model+data"/></Types>'
+        ),
+    ).encode()
     sheet = parts["xl/worksheets/sheet1.xml"].decode()
     calls = (
         # a shared formula whose master calls a flopsheet function: the followers do too
@@ -187,7 +213,9 @@ def handmade(path: Path) -> list:
         '<c r="E10"><f t="shared" si="1"/><v>7</v></c></row>'
     )
     sheet = sheet.replace("</sheetData>", calls + "</sheetData>")
-    sheet = sheet.replace("<pageMargins", '<mergeCells count="1"><mergeCell ref="F1:F1048576"/></mergeCells><pageMargins')
+    sheet = sheet.replace(
+        "<pageMargins", '<mergeCells count="1"><mergeCell ref="F1:F1048576"/></mergeCells><pageMargins'
+    )
     parts["xl/worksheets/sheet1.xml"] = sheet.encode()
     _write(path, parts)
     third = THIRD
@@ -219,14 +247,15 @@ def prefixed(path: Path) -> list:
     for name in ("xl/workbook.xml", "xl/worksheets/sheet1.xml"):
         parts[name] = _prefixed(parts[name].decode(), "").encode()
     _write(path, parts)
-    return [("Calc", "B1", F["GPU_DAYS"](3.15e23, "H100", 0.4)),
-            ("Calc", "B2", 24 * F["GPU_DAYS"](3.15e23, "A100", 0.462))]
+    return [
+        ("Calc", "B1", F["GPU_DAYS"](3.15e23, "H100", 0.4)),
+        ("Calc", "B2", 24 * F["GPU_DAYS"](3.15e23, "A100", 0.462)),
+    ]
 
 
 STRICT = {
     "http://schemas.openxmlformats.org/spreadsheetml/2006/main": "http://purl.oclc.org/ooxml/spreadsheetml/main",
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships":
-        "http://purl.oclc.org/ooxml/officeDocument/relationships",
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships": "http://purl.oclc.org/ooxml/officeDocument/relationships",
 }
 
 
@@ -259,7 +288,7 @@ def sheet_scoped_rel_ns(path: Path) -> list:
     ws = wb.add_worksheet("Calc")
     ws.write_number("A1", 3.15e23)
     ws.write_formula("B1", '=GPU_DAYS(A1,"H100",0.4)')
-    ws.write_formula("B2", '=WEIGHTS_GB(A1/4.5E+12)')
+    ws.write_formula("B2", "=WEIGHTS_GB(A1/4.5E+12)")
     wb.add_worksheet("Notes").write_string("A1", "kept")
     wb.close()
     parts = _parts(path)
@@ -271,8 +300,7 @@ def sheet_scoped_rel_ns(path: Path) -> list:
     assert book.count("xmlns:") == 2, book  # only the two on <sheet>
     parts["xl/workbook.xml"] = book.encode()
     _write(path, parts)
-    return [("Calc", "B1", F["GPU_DAYS"](3.15e23, "H100", 0.4)),
-            ("Calc", "B2", F["WEIGHTS_GB"](3.15e23 / 4.5e12))]
+    return [("Calc", "B1", F["GPU_DAYS"](3.15e23, "H100", 0.4)), ("Calc", "B2", F["WEIGHTS_GB"](3.15e23 / 4.5e12))]
 
 
 def shared_end_tags(path: Path) -> list:
@@ -287,7 +315,7 @@ def shared_end_tags(path: Path) -> list:
         '<row r="7"><c r="C7"><f t="shared" ref="C7:D9" si="0">GPU_DAYS($A$2*ROW(),$A$5,E$3)</f><v>1</v></c>'
         '<c r="D7"><f t="shared" si="0"></f><v>1</v></c></row>'
         '<row r="8"><c r="C8"><f t="shared" si="0"></f><v>2</v></c><c r="D8"><f t="shared" si="0"> </f><v>2</v></c>'
-        '</row>'
+        "</row>"
         '<row r="9"><c r="C9"><f t="shared" si="0"></f><v>3</v></c>'
         '<c r="D9"><f t="shared" si="0"></f><v>3</v></c></row>'
         '<row r="11"><c r="H11"><f t="shared" ref="H11:I11" si="1">A2*2</f><v>6.3E+23</v></c>'
@@ -319,12 +347,14 @@ def array_arguments(path: Path) -> list:
     ws.write_formula("B6", '=GPU_DAYS(A2*1,"H100")')
     wb.close()
     days = F["GPU_DAYS"]
-    return [("Calc", "B1", days(1e23, "H100") + days(2e23, "H100")),
-            ("Calc", "B2", days(1e23, "H100") + days(2e23, "H100")),
-            ("Calc", "B3", days(1e23, "H100") + days(2e23, "H100")),
-            ("Calc", "B4", days(1e23, "H100", 0.4) + days(2e23, "H100", 0.5)),
-            ("Calc", "B5", days(3e23, "H100")),
-            ("Calc", "B6", days(1e23, "H100"))]
+    return [
+        ("Calc", "B1", days(1e23, "H100") + days(2e23, "H100")),
+        ("Calc", "B2", days(1e23, "H100") + days(2e23, "H100")),
+        ("Calc", "B3", days(1e23, "H100") + days(2e23, "H100")),
+        ("Calc", "B4", days(1e23, "H100", 0.4) + days(2e23, "H100", 0.5)),
+        ("Calc", "B5", days(3e23, "H100")),
+        ("Calc", "B6", days(1e23, "H100")),
+    ]
 
 
 def carriage_returns(path: Path) -> list:
@@ -342,8 +372,10 @@ def carriage_returns(path: Path) -> list:
     sheet = sheet.replace('LEN("ab")', 'LEN("a&#13;\nb")').replace('LEN("cd")', 'LEN("c_x000D_\nd")')
     parts["xl/worksheets/sheet1.xml"] = sheet.encode()
     _write(path, parts)
-    return [("Calc", "B1", 4 + F["GPU_DAYS"](3.15e23, "H100", 0.4)),
-            ("Calc", "B2", 4 + F["GPU_DAYS"](3.15e23, "A100", 0.4))]
+    return [
+        ("Calc", "B1", 4 + F["GPU_DAYS"](3.15e23, "H100", 0.4)),
+        ("Calc", "B2", 4 + F["GPU_DAYS"](3.15e23, "A100", 0.4)),
+    ]
 
 
 def _encoded_sheet(path: Path, codec: str, declared: str, bom: bytes = b"") -> list:
@@ -351,18 +383,18 @@ def _encoded_sheet(path: Path, codec: str, declared: str, bom: bytes = b"") -> l
     ws = wb.add_worksheet("Calc")
     ws.write_number("A1", 3.15e23)
     ws.write_formula("B1", '=IF(D1="x",0,0)+GPU_DAYS(A1,"H100",0.4)')
-    ws.write_formula("B2", '=WEIGHTS_GB(A1/4.5E+12)')
+    ws.write_formula("B2", "=WEIGHTS_GB(A1/4.5E+12)")
     wb.close()
     parts = _parts(path)
     sheet = parts["xl/worksheets/sheet1.xml"].decode()
-    sheet = sheet.replace('D1="x"', 'D1="é"').replace("</sheetData>", (
-        '<row r="3"><c r="C3" t="inlineStr"><is><t>Coût, € non</t></is></c></row></sheetData>'))
+    sheet = sheet.replace('D1="x"', 'D1="é"').replace(
+        "</sheetData>", ('<row r="3"><c r="C3" t="inlineStr"><is><t>Coût, € non</t></is></c></row></sheetData>')
+    )
     sheet = re.sub(r'encoding="UTF-8"', f'encoding="{declared}"', sheet, count=1)
     assert f'encoding="{declared}"' in sheet
     parts["xl/worksheets/sheet1.xml"] = bom + sheet.encode(codec, errors="xmlcharrefreplace")
     _write(path, parts)
-    return [("Calc", "B1", F["GPU_DAYS"](3.15e23, "H100", 0.4)),
-            ("Calc", "B2", F["WEIGHTS_GB"](3.15e23 / 4.5e12))]
+    return [("Calc", "B1", F["GPU_DAYS"](3.15e23, "H100", 0.4)), ("Calc", "B2", F["WEIGHTS_GB"](3.15e23 / 4.5e12))]
 
 
 def utf16_sheet(path: Path) -> list:

@@ -90,7 +90,7 @@ def test_csv_lists_every_formula_cell_defused(evaluated):
     by_cell = {r[1]: r for r in rows[1:]}
     assert set(by_cell) == {"B1", "B2", "B3", "B4", "C1", "C2", "C3", "C4", "C5", "C6", "C7"}
     assert by_cell["C5"][3] == "TRUE" and by_cell["C6"][3] == "007" and by_cell["C7"][3] == ""
-    assert by_cell["C1"][2] == "'=GPU_DAYS(3.15E+23,\"A100\",0.462)"  # the original formula, defused
+    assert by_cell["C1"][2] == '\'=GPU_DAYS(3.15E+23,"A100",0.462)'  # the original formula, defused
     assert math.isclose(float(by_cell["C1"][3]), REGISTRY["GPU_DAYS"](3.15e23, "A100", 0.462), rel_tol=1e-9)
     for r, text in enumerate(RISKY, start=1):
         assert by_cell[f"B{r}"][3] == "'" + text  # a spreadsheet opening the CSV sees text

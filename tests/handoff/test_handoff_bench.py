@@ -13,8 +13,12 @@ def test_handoff_benchmark_runs_on_tiny_sizes(soffice, capsys):
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     rows = bench.run(rows=(20,))
-    assert [(r["kind"], r["rows"]) for r in rows] == [("handoff", 20), ("carry", 20), ("evaluate", 20),
-                                                       ("merge", 1_048_576)]
+    assert [(r["kind"], r["rows"]) for r in rows] == [
+        ("handoff", 20),
+        ("carry", 20),
+        ("evaluate", 20),
+        ("merge", 1_048_576),
+    ]
     handoff, carry, evaluate, merge = rows
     assert carry["ratio_vs_floor"] > 0 and handoff["floor_seconds"] > 0 and merge["seconds"] > 0
     assert handoff["seconds"] > 0 and handoff["openpyxl_seconds"] > 0 and handoff["ratio_vs_openpyxl"] > 0

@@ -36,13 +36,17 @@ ASKS = re.compile(r"\binstall|\benabl|\bimport|#NAME\?|xlwings|add-in is on|å®‰è
 
 
 def _cells(wb) -> dict:
-    return {ws.title: {c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None}
-            for ws in wb.worksheets}
+    return {
+        ws.title: {c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None}
+        for ws in wb.worksheets
+    }
 
 
 def _constants(wb) -> dict:
-    return {title: {k: v for k, v in cells.items() if not (isinstance(v, str) and v.startswith("="))}
-            for title, cells in _cells(wb).items()}
+    return {
+        title: {k: v for k, v in cells.items() if not (isinstance(v, str) and v.startswith("="))}
+        for title, cells in _cells(wb).items()
+    }
 
 
 def _fill(xlsm, out):
@@ -56,14 +60,25 @@ def _fill(xlsm, out):
     L = tr.LETTER
     training = {f"{L['note']}{NEW}": OWN_NOTE, "A3": OWN_NOTE}
     for r, name, gpu in ((NEW, "Llama-style 70B on H100", "H100 SXM"), (ACME, "70B on Acme X1", "Acme X1")):
-        for key, value in (("name", name), ("params", 7e10), ("tokens", 1.4e12), ("gpu", gpu), ("gpus", 1024.0),
-                           ("deadline", 30.0)):
+        for key, value in (
+            ("name", name),
+            ("params", 7e10),
+            ("tokens", 1.4e12),
+            ("gpu", gpu),
+            ("gpus", 1024.0),
+            ("deadline", 30.0),
+        ):
             training[f"{L[key]}{r}"] = value
     edits = {
         "Training": training,
-        "GPUs": {f"{col['name']}{acme_row}": "Acme X1", f"{col['bf16']}{acme_row}": ACME_PEAK,
-                 f"{col['tdp_w']}{acme_row}": ACME_TDP, f"{col['usd_per_gpu_hour']}{acme_row}": ACME_PRICE,
-                 f"{col['memory_gb']}{acme_row}": 96.0, f"{col['bandwidth_tbs']}{acme_row}": 4.0},
+        "GPUs": {
+            f"{col['name']}{acme_row}": "Acme X1",
+            f"{col['bf16']}{acme_row}": ACME_PEAK,
+            f"{col['tdp_w']}{acme_row}": ACME_TDP,
+            f"{col['usd_per_gpu_hour']}{acme_row}": ACME_PRICE,
+            f"{col['memory_gb']}{acme_row}": 96.0,
+            f"{col['bandwidth_tbs']}{acme_row}": 4.0,
+        },
         sheet.strip("'"): {cell.replace("$", ""): MFU, "F2": OWN_LINE},
     }
     return edit_package(xlsm, out, edits)
@@ -84,8 +99,13 @@ def filled(request, tmp_path_factory):
 def test_no_text_cell_of_the_copy_asks_to_install_enable_or_import(filled):
     lang, xlsm, _, copy, rep = filled
     wb = openpyxl.load_workbook(copy)
-    asks = [(ws.title, c.coordinate, c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
-            if isinstance(c.value, str) and not c.value.startswith("=") and ASKS.search(c.value)]
+    asks = [
+        (ws.title, c.coordinate, c.value)
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and not c.value.startswith("=") and ASKS.search(c.value)
+    ]
     assert asks == []
     # the .xlsm did ask (the test can fail): its Start page says how to install and import
     template = openpyxl.load_workbook(xlsm)
@@ -129,9 +149,13 @@ def _expected() -> dict:
     peak = catalog.spec(h100, "bf16_tflops")
     out = {}
     for r, p, price in ((NEW, peak, h100.usd_per_gpu_hour), (ACME, ACME_PEAK, ACME_PRICE)):
-        out |= {(r, "flops"): flops, (r, "gpu_days"): F["GPU_DAYS"](flops, p, MFU),
-                (r, "days"): F["TRAIN_DAYS"](flops, p, 1024, MFU), (r, "needed"): F["GPUS_NEEDED"](flops, p, 30, MFU),
-                (r, "cost"): F["TRAIN_COST"](flops, p, price, MFU)}
+        out |= {
+            (r, "flops"): flops,
+            (r, "gpu_days"): F["GPU_DAYS"](flops, p, MFU),
+            (r, "days"): F["TRAIN_DAYS"](flops, p, 1024, MFU),
+            (r, "needed"): F["GPUS_NEEDED"](flops, p, 30, MFU),
+            (r, "cost"): F["TRAIN_COST"](flops, p, price, MFU),
+        }
     out[(ACME, "energy")] = F["GPU_HOURS"](flops, ACME_PEAK, MFU) * ACME_TDP * 1.2 / 1e6
     return out
 
@@ -168,8 +192,13 @@ def test_a_workbook_without_the_mark_keeps_its_text(filled, tmp_path):
     copy = tmp_path / "copy.xlsx"
     rep = handoff(_unmarked(xlsm, tmp_path / "own.xlsm"), copy)
     before, after = _cells(openpyxl.load_workbook(xlsm)), _cells(openpyxl.load_workbook(copy))
-    asks = {(title, k): v for title, cells in before.items() if title in after for k, v in cells.items()
-            if isinstance(v, str) and not v.startswith("=") and ASKS.search(v)}
+    asks = {
+        (title, k): v
+        for title, cells in before.items()
+        if title in after
+        for k, v in cells.items()
+        if isinstance(v, str) and not v.startswith("=") and ASKS.search(v)
+    }
     assert {t for t, _ in asks} >= {"Start", "Training", "Inference", "Multimodal", "Seed check"}
     assert {k: after[k[0]].get(k[1]) for k in asks} == asks
     assert not any("copy's wording" in n for n in rep.notes)
@@ -195,8 +224,9 @@ def test_both_editions_place_every_cell_alike(lang):
     the same formulas at the same cells but the add-in status cell (a formula in the .xlsm only)."""
     addin, _ = build_workbook(lang=lang)
     copy, _ = build_workbook(lang=lang, audience="copy")
-    assert {n: d.attr_text for n, d in addin.defined_names.items()} == \
-           {n: d.attr_text for n, d in copy.defined_names.items()}
+    assert {n: d.attr_text for n, d in addin.defined_names.items()} == {
+        n: d.attr_text for n, d in copy.defined_names.items()
+    }
     a, k = _cells(addin), _cells(copy)
     for title in k:
         fa = {c: v for c, v in a[title].items() if isinstance(v, str) and v.startswith("=")}

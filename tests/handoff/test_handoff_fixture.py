@@ -42,8 +42,9 @@ def _reader(path):
 def _matches(expected, actual) -> bool:
     if isinstance(expected, Err):
         # Python returned an error text: the copy shows an Excel error, or (frozen) that text
-        return actual in EXCEL_ERRORS or (isinstance(actual, str) and ":" in actual and actual == actual.strip()
-                                          and actual.split(":")[0] in REGISTRY)
+        return actual in EXCEL_ERRORS or (
+            isinstance(actual, str) and ":" in actual and actual == actual.strip() and actual.split(":")[0] in REGISTRY
+        )
     if isinstance(expected, str):
         return actual == expected
     if isinstance(actual, bool) or not isinstance(actual, (int, float)):
@@ -72,7 +73,7 @@ def test_former_function_cells_hold_what_python_returns(fixture, engine, request
         expected = case.expect(get)
         ws = wb[case.sheet]
         col = re.match(r"[A-Z]+", case.cell).group(0)
-        row = int(case.cell[len(col):])
+        row = int(case.cell[len(col) :])
         if case.rows == 1:
             pairs = [(case.cell, expected, ws[case.cell].value)]
         else:
@@ -131,5 +132,4 @@ def test_gpus_sheet_added_with_catalog_headers(fixture):
     ws = openpyxl.load_workbook(out)["GPUs"]
     headers = [c.value for c in ws[1]]
     assert headers[0] == "name" and set(catalog.FIELDS) <= set(headers)
-    assert [ws.cell(r, 1).value for r in range(2, 2 + len(catalog.all_gpus()))] == \
-        [g.name for g in catalog.all_gpus()]
+    assert [ws.cell(r, 1).value for r in range(2, 2 + len(catalog.all_gpus()))] == [g.name for g in catalog.all_gpus()]

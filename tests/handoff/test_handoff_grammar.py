@@ -52,13 +52,16 @@ def _cell_formula(sheet: str, cell: str) -> str | None:
     return f.group(1) if f else None
 
 
-@pytest.mark.parametrize("formula,left", [
-    ('=GPU_DAYS(A2#,"H100")', False),  # a spill reference (dynamic arrays)
-    ('=SUM(GPU_DAYS(Other!A1#*A1,"H100"))', False),
-    ("=GPU_DAYS(Excel|'[book.xlsx]Sheet1'!R1C1,\"H100\")", True),  # a DDE link
-    ("=" + "ABS(" * 5000 + 'GPU_DAYS(A2,"H100")' + ")" * 5000, True),
-    ("=" + "(" * 5000 + 'GPU_DAYS(A2,"H100")' + ")" * 5000, True),
-])
+@pytest.mark.parametrize(
+    "formula,left",
+    [
+        ('=GPU_DAYS(A2#,"H100")', False),  # a spill reference (dynamic arrays)
+        ('=SUM(GPU_DAYS(Other!A1#*A1,"H100"))', False),
+        ("=GPU_DAYS(Excel|'[book.xlsx]Sheet1'!R1C1,\"H100\")", True),  # a DDE link
+        ("=" + "ABS(" * 5000 + 'GPU_DAYS(A2,"H100")' + ")" * 5000, True),
+        ("=" + "(" * 5000 + 'GPU_DAYS(A2,"H100")' + ")" * 5000, True),
+    ],
+)
 def test_formulas_that_crashed_the_hand_off(tmp_path, formula, left):
     report, warnings, sheet = _handed_off(tmp_path, {"B1": formula})
     if left:
@@ -70,11 +73,38 @@ def test_formulas_that_crashed_the_hand_off(tmp_path, formula, left):
 
 
 _OPERANDS = [
-    "A2", "$A$3", "A2:A4", "A2#", "Other!A1", "'Other'!$A$1", "[1]Sheet1!A1", "'C:\\x\\[b.xlsx]S'!A1",
-    "Runs[Flops]", "Runs[[#This Row],[Flops]]", "Runs[#Totals]", "{1E+23,2E+23}", "{1;2}", "@A2:A4",
-    "(A2,A3)", "A2:A4 A3:A5", "1E+23", "-4.5E+22", "40%", '"175B"', '"a""b"', '"x\r\ny"', "TRUE", "#N/A",
-    "#REF!", "DefaultMFU", "ROW()", "INDIRECT(\"A2\")", "Excel|'[b.xlsx]S'!R1C1", "_xlfn.SEQUENCE(2)",
-    "_xlfn.LET(_xlpm.x,2,_xlpm.x)", "LAMBDA(x,x)(2)",
+    "A2",
+    "$A$3",
+    "A2:A4",
+    "A2#",
+    "Other!A1",
+    "'Other'!$A$1",
+    "[1]Sheet1!A1",
+    "'C:\\x\\[b.xlsx]S'!A1",
+    "Runs[Flops]",
+    "Runs[[#This Row],[Flops]]",
+    "Runs[#Totals]",
+    "{1E+23,2E+23}",
+    "{1;2}",
+    "@A2:A4",
+    "(A2,A3)",
+    "A2:A4 A3:A5",
+    "1E+23",
+    "-4.5E+22",
+    "40%",
+    '"175B"',
+    '"a""b"',
+    '"x\r\ny"',
+    "TRUE",
+    "#N/A",
+    "#REF!",
+    "DefaultMFU",
+    "ROW()",
+    'INDIRECT("A2")',
+    "Excel|'[b.xlsx]S'!R1C1",
+    "_xlfn.SEQUENCE(2)",
+    "_xlfn.LET(_xlpm.x,2,_xlpm.x)",
+    "LAMBDA(x,x)(2)",
 ]
 _EXCEL_FUNCS = ["SUM", "IF", "ABS", "TRANSPOSE", "INDEX", "MAX", "_xlfn.XLOOKUP", "IFERROR", "SUMPRODUCT"]
 _OPS = ["+", "-", "*", "/", "^", "&", "=", "<>", ":", " "]
@@ -86,8 +116,12 @@ def _expr(rng: random.Random, depth: int) -> str:
         return rng.choice(_OPERANDS)
     if roll < 0.6:
         fn = rng.choice(["GPU_DAYS", "WEIGHTS_GB", "TRAIN_FLOPS", "IMAGE_TOKENS"])
-        n = {"GPU_DAYS": rng.randint(1, 5), "WEIGHTS_GB": rng.randint(1, 2), "TRAIN_FLOPS": 2,
-             "IMAGE_TOKENS": rng.randint(2, 3)}[fn]
+        n = {
+            "GPU_DAYS": rng.randint(1, 5),
+            "WEIGHTS_GB": rng.randint(1, 2),
+            "TRAIN_FLOPS": 2,
+            "IMAGE_TOKENS": rng.randint(2, 3),
+        }[fn]
         args = [_expr(rng, depth - 1) if rng.random() < 0.7 else "" for _ in range(n)]
         if fn == "GPU_DAYS" and len(args) > 1 and rng.random() < 0.7:
             args[1] = rng.choice(['"H100"', '"A100"', "Runs[Gpu]", '"H100 SXM"'])
@@ -107,7 +141,7 @@ def test_fuzzed_formulas_never_crash_the_hand_off(tmp_path, seed):
     for i in range(150):
         f = "=" + _expr(rng, rng.randint(1, 5))
         if not CALLS.search(f):
-            f = f"=GPU_DAYS({f.lstrip('=')},\"H100\")"
+            f = f'=GPU_DAYS({f.lstrip("=")},"H100")'
         formulas[f"C{i + 1}"] = f
     report, warnings, sheet = _handed_off(tmp_path, formulas)
     left = {w.split("!", 1)[1].split(":", 1)[0] for w in warnings if w.startswith("Calc!")}
@@ -118,5 +152,8 @@ def test_fuzzed_formulas_never_crash_the_hand_off(tmp_path, seed):
             continue
         # translated (no call left outside a string: a nested call frozen to its message is text)
         # or frozen to a value (no formula)
-        assert f is None and cell in frozen or f is not None and not CALLS.search(_STRINGS.sub("", f)), \
-            (cell, formulas[cell], f)
+        assert f is None and cell in frozen or f is not None and not CALLS.search(_STRINGS.sub("", f)), (
+            cell,
+            formulas[cell],
+            f,
+        )

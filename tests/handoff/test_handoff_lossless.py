@@ -30,11 +30,18 @@ from flopsheet.handoff.formulacells import CALLS
 from flopsheet.handoff.package import Book, Package, local
 from flopsheet.handoff.worksheetpart import split_ref
 
-BUILDERS = {"rich": (fx.rich, ".xlsm"), "handmade": (fx.handmade, ".xlsx"), "prefixed": (fx.prefixed, ".xlsx"),
-            "strict": (fx.strict, ".xlsx"), "sheet_scoped_rel_ns": (fx.sheet_scoped_rel_ns, ".xlsx"),
-            "shared_end_tags": (fx.shared_end_tags, ".xlsx"), "array_arguments": (fx.array_arguments, ".xlsx"),
-            "carriage_returns": (fx.carriage_returns, ".xlsx"), "utf16_sheet": (fx.utf16_sheet, ".xlsx"),
-            "latin1_sheet": (fx.latin1_sheet, ".xlsx")}
+BUILDERS = {
+    "rich": (fx.rich, ".xlsm"),
+    "handmade": (fx.handmade, ".xlsx"),
+    "prefixed": (fx.prefixed, ".xlsx"),
+    "strict": (fx.strict, ".xlsx"),
+    "sheet_scoped_rel_ns": (fx.sheet_scoped_rel_ns, ".xlsx"),
+    "shared_end_tags": (fx.shared_end_tags, ".xlsx"),
+    "array_arguments": (fx.array_arguments, ".xlsx"),
+    "carriage_returns": (fx.carriage_returns, ".xlsx"),
+    "utf16_sheet": (fx.utf16_sheet, ".xlsx"),
+    "latin1_sheet": (fx.latin1_sheet, ".xlsx"),
+}
 
 
 @shared_workbook(*(f"{name}-handoff.xlsx" for name in BUILDERS))
@@ -175,8 +182,15 @@ def test_macros_and_settings_sheet_removed_everything_else_kept(built):
         names = z.namelist()
     assert "macroEnabled" not in types and "vbaProject" not in types
     assert "xlwings.conf" not in book and 'name="GPUs"' in book
-    for kept in ("docProps/custom.xml", "xl/media/image1.png", "xl/charts/chart1.xml", "xl/charts/chart2.xml",
-                 "xl/tables/table1.xml", "xl/comments1.xml", "xl/sharedStrings.xml"):
+    for kept in (
+        "docProps/custom.xml",
+        "xl/media/image1.png",
+        "xl/charts/chart1.xml",
+        "xl/charts/chart2.xml",
+        "xl/tables/table1.xml",
+        "xl/comments1.xml",
+        "xl/sharedStrings.xml",
+    ):
         assert kept in names, kept
     with zipfile.ZipFile(dst) as z:
         sheet = z.read("xl/worksheets/sheet1.xml")
@@ -235,8 +249,11 @@ def test_recalc_writes_values_only_into_formula_cells(built, tmp_path, soffice):
     with zipfile.ZipFile(src) as a, zipfile.ZipFile(dst) as b:
         for _title, part in _sheets(src).items():
             old, new = a.read(part), b.read(part)
-            formulas = {c.get("r") for c in ElementTree.fromstring(old).iter()
-                        if local(c.tag) == "c" and any(local(x.tag) == "f" for x in c)}
+            formulas = {
+                c.get("r")
+                for c in ElementTree.fromstring(old).iter()
+                if local(c.tag) == "c" and any(local(x.tag) == "f" for x in c)
+            }
             assert _normal(ElementTree.fromstring(old), formulas) == _normal(ElementTree.fromstring(new), formulas)
     assert "xl/sharedStrings.xml" not in report.rewritten
 
@@ -259,8 +276,9 @@ def test_sheets_without_calls_are_never_parsed(tmp_path, monkeypatch):
     wb.close()
     parsed = []
     real = package.SheetView._cells
-    monkeypatch.setattr(package.SheetView, "_cells",
-                        property(lambda self: (parsed.append(self.title), real.fget(self))[1]))
+    monkeypatch.setattr(
+        package.SheetView, "_cells", property(lambda self: (parsed.append(self.title), real.fget(self))[1])
+    )
     report = handoff(src, dst)
     assert report.translated == 1
     assert "Big" not in parsed
@@ -273,8 +291,10 @@ def test_calc_chain_goes_only_when_formulas_change(tmp_path):
     the file), so it is removed then; a copy whose formulas did not change keeps it."""
     import xlsxwriter
 
-    chain = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<calcChain xmlns="'
-             b'http://schemas.openxmlformats.org/spreadsheetml/2006/main"><c r="B1" i="1"/></calcChain>')
+    chain = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<calcChain xmlns="'
+        b'http://schemas.openxmlformats.org/spreadsheetml/2006/main"><c r="B1" i="1"/></calcChain>'
+    )
 
     def with_chain(path, formula):
         wb = xlsxwriter.Workbook(str(path))
@@ -285,11 +305,15 @@ def test_calc_chain_goes_only_when_formulas_change(tmp_path):
         parts = fx._parts(path)
         parts["xl/calcChain.xml"] = chain
         parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
-            b"</Relationships>", b'<Relationship Id="rIdChain" Type="http://schemas.openxmlformats.org/'
-            b'officeDocument/2006/relationships/calcChain" Target="calcChain.xml"/></Relationships>')
+            b"</Relationships>",
+            b'<Relationship Id="rIdChain" Type="http://schemas.openxmlformats.org/'
+            b'officeDocument/2006/relationships/calcChain" Target="calcChain.xml"/></Relationships>',
+        )
         parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
-            b"</Types>", b'<Override PartName="/xl/calcChain.xml" ContentType="application/vnd.openxmlformats-'
-            b'officedocument.spreadsheetml.calcChain+xml"/></Types>')
+            b"</Types>",
+            b'<Override PartName="/xl/calcChain.xml" ContentType="application/vnd.openxmlformats-'
+            b'officedocument.spreadsheetml.calcChain+xml"/></Types>',
+        )
         fx._write(path, parts)
         return path
 
@@ -329,8 +353,13 @@ def test_added_sheets_bind_the_workbooks_own_relationships_namespace(built, name
 
     def rel_namespaces(xml: bytes) -> list[str]:
         root = ElementTree.fromstring(xml)  # raises on an undeclared prefix
-        return [k[1:].split("}")[0] for s in root.iter() if local(s.tag) == "sheet" for k in s.attrib
-                if k.startswith("{") and k.endswith("}id")]
+        return [
+            k[1:].split("}")[0]
+            for s in root.iter()
+            if local(s.tag) == "sheet"
+            for k in s.attrib
+            if k.startswith("{") and k.endswith("}id")
+        ]
 
     before, after = rel_namespaces(old), rel_namespaces(new)
     assert len(after) > len(before) and set(after) == set(before), (before, after)

@@ -26,8 +26,15 @@ def _scenarios(path, rows: int):
     for i in range(rows):
         r = i + 2
         ws.write_row(i + 1, 0, [f"run {i + 1}", (1 + i % 400) * 1e9, (1 + i % 400) * 2e10, gpus[i % 4], 0.4, 2.0])
-        for j, f in enumerate([f"=TRAIN_FLOPS(B{r},C{r})", f"=GPU_DAYS(G{r},D{r},E{r})",
-                               f"=TRAIN_COST(G{r},D{r},F{r},E{r})", f"=GPUS_NEEDED(G{r},D{r},90,E{r})"], start=6):
+        for j, f in enumerate(
+            [
+                f"=TRAIN_FLOPS(B{r},C{r})",
+                f"=GPU_DAYS(G{r},D{r},E{r})",
+                f"=TRAIN_COST(G{r},D{r},F{r},E{r})",
+                f"=GPUS_NEEDED(G{r},D{r},90,E{r})",
+            ],
+            start=6,
+        ):
             ws.write_formula(i + 1, j, f)
     wb.close()
     return path

@@ -34,6 +34,7 @@ class _Py:
                 return REGISTRY[name](*args)
             except FlopsheetError as e:
                 return e.message
+
         return call
 
 
@@ -51,15 +52,18 @@ def _cases():
         ("C8", "=KV_CACHE_GB(A4,32000,4)", F["KV_CACHE_GB"]("Llama 3.1 70B", 32000, 4)),
         ("C9", '=DECODE_MS("DeepSeek-V3","H200",64,1,8)', F["DECODE_MS"]("DeepSeek-V3", "H200", 64, 1, 8)),
         ("C10", '=DECODE_MS(A4,"H100",8,2,8)', F["DECODE_MS"]("Llama 3.1 70B", "H100", 8, 2, 8)),
-        ("C11", '=TTFT_SECONDS("Llama 3.1 70B",1000,"H100",1,2,8)',
-         F["TTFT_SECONDS"]("Llama 3.1 70B", 1000, "H100", 1, 2, 8)),
+        (
+            "C11",
+            '=TTFT_SECONDS("Llama 3.1 70B",1000,"H100",1,2,8)',
+            F["TTFT_SECONDS"]("Llama 3.1 70B", 1000, "H100", 1, 2, 8),
+        ),
         ("C12", '=TTFT_SECONDS(A2,4000,"H200",1,1,8)', F["TTFT_SECONDS"]("DeepSeek-V3", 4000, "H200", 1, 1, 8)),
         ("C13", '=MODEL_SPEC("DeepSeek-V3","layers")', F["MODEL_SPEC"]("DeepSeek-V3", "layers")),
         ("C14", '=MODEL_SPEC(A3,"active_params")', F["MODEL_SPEC"]("Llama 3.1 405B", "active_params")),
         ("C15", '=MODEL_SPEC("Kimi K2")', F["MODEL_SPEC"]("Kimi K2")),
         ("C16", "=MODEL_SPEC(A6,B16)", F["MODEL_SPEC"]("Kimi K2", "layers")),  # field in a cell: frozen
         ("C17", "=2*TRAIN_FLOPS(A6)", 2 * F["TRAIN_FLOPS"]("Kimi K2")),
-        ("C18", '=TRAIN_FLOPS(A5)', F["TRAIN_FLOPS"]("70B")),  # a magnitude: no tokens, an error
+        ("C18", "=TRAIN_FLOPS(A5)", F["TRAIN_FLOPS"]("70B")),  # a magnitude: no tokens, an error
         # one column mixing numbers and a name: the name's row is not given the numbers' translation
         ("C20", "=WEIGHTS_GB(A20,2)", F["WEIGHTS_GB"](70e9, 2)),
         ("C21", "=WEIGHTS_GB(A21,2)", F["WEIGHTS_GB"]("DeepSeek-V3", 2)),
@@ -92,11 +96,15 @@ def _plain(path):
     ws.write_number("A1", 70e9)
     ws.write_formula("B1", "=WEIGHTS_GB(A1,2)", None, 0)
     ws.write_formula("B2", '=DECODE_MS(A1,"H100",8,2,8)', None, 0)
-    ws.write_formula("B3", '=TRAIN_FLOPS(A1,1.4E+12)', None, 0)
+    ws.write_formula("B3", "=TRAIN_FLOPS(A1,1.4E+12)", None, 0)
     ws.write_formula("B4", '=TRAIN_FLOPS("70B",1.4E+12)', None, 0)
     wb.close()
-    return [("B1", F["WEIGHTS_GB"](70e9, 2)), ("B2", F["DECODE_MS"](70e9, "H100", 8, 2, 8)),
-            ("B3", F["TRAIN_FLOPS"](70e9, 1.4e12)), ("B4", F["TRAIN_FLOPS"]("70B", 1.4e12))]
+    return [
+        ("B1", F["WEIGHTS_GB"](70e9, 2)),
+        ("B2", F["DECODE_MS"](70e9, "H100", 8, 2, 8)),
+        ("B3", F["TRAIN_FLOPS"](70e9, 1.4e12)),
+        ("B4", F["TRAIN_FLOPS"]("70B", 1.4e12)),
+    ]
 
 
 @shared_workbook("user-handoff.xlsx")
@@ -123,8 +131,10 @@ def test_copy_gets_a_models_sheet_and_native_formulas(copied):
     for ref, _, _ in _cases():
         if ref == "C16":
             continue
-        f = expanded(book["Estimates"].cell(*split_ref(ref)).value,
-                     lambda title, ref: book[title].cell(*split_ref(ref)).value[1:])
+        f = expanded(
+            book["Estimates"].cell(*split_ref(ref)).value,
+            lambda title, ref: book[title].cell(*split_ref(ref)).value[1:],
+        )
         assert isinstance(f, str) and f.startswith("="), (ref, f)
         if ref not in ("C6", "C18", "C20", "C22"):  # "70B" in A5, A20 and A22 are numbers
             assert "Models!" in f, (ref, f)
@@ -195,6 +205,9 @@ def test_workbook_without_model_names_gets_no_models_sheet(plain, tmp_path, soff
     out = tmp_path / "computed.xlsx"
     engine_batch.recalculate(dst, out)
     book = Book(Package.open(zipfile.ZipFile(out)))
-    wrong = [(ref, book["Numbers"].cell(*split_ref(ref)).cached, x) for ref, x in cases
-             if not _agree(book["Numbers"].cell(*split_ref(ref)).cached, x)]
+    wrong = [
+        (ref, book["Numbers"].cell(*split_ref(ref)).cached, x)
+        for ref, x in cases
+        if not _agree(book["Numbers"].cell(*split_ref(ref)).cached, x)
+    ]
     assert not wrong

@@ -14,11 +14,15 @@ from hostile_zip import rezip
 
 SHEET = "xl/worksheets/sheet1.xml"
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-LAUGHS = ('<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
-          + "".join(f' <!ENTITY lol{i} "{("&lol" + str(i - 1 if i > 1 else "") + ";") * 10}">\n' for i in range(1, 10))
-          + f"]>\n<worksheet {NS}><sheetData/>&lol9;</worksheet>").encode()
-DIMENSION = (f'<?xml version="1.0" encoding="UTF-8"?>\n<worksheet {NS}><dimension ref="A1:XFE1048577"/>'
-             '<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>').encode()
+LAUGHS = (
+    '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
+    + "".join(f' <!ENTITY lol{i} "{("&lol" + str(i - 1 if i > 1 else "") + ";") * 10}">\n' for i in range(1, 10))
+    + f"]>\n<worksheet {NS}><sheetData/>&lol9;</worksheet>"
+).encode()
+DIMENSION = (
+    f'<?xml version="1.0" encoding="UTF-8"?>\n<worksheet {NS}><dimension ref="A1:XFE1048577"/>'
+    '<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>'
+).encode()
 
 
 @pytest.fixture
@@ -93,8 +97,9 @@ def test_output_must_be_xlsx(good, tmp_path, capsys):
 
 
 def test_missing_input(tmp_path, capsys):
-    _one_line_refusal(capsys, ["handoff", str(tmp_path / "nope.xlsx"), "-o", str(tmp_path / "o.xlsx")],
-                      "does not exist")
+    _one_line_refusal(
+        capsys, ["handoff", str(tmp_path / "nope.xlsx"), "-o", str(tmp_path / "o.xlsx")], "does not exist"
+    )
 
 
 @pytest.mark.parametrize("interrupt", [OSError("disk full"), KeyboardInterrupt()])

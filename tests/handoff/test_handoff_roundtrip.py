@@ -21,19 +21,26 @@ from flopsheet.handoff import copy
 from flopsheet.handoff.copy import handoff
 
 PNG = base64.b64decode(  # a 1x1 transparent PNG
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
 # Each anchor declares the prefixes it uses: openpyxl declares them on the drawing's root when it
 # writes through the standard library, and on each element when it writes through lxml.
-_DML = ('xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
-        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
-_PIC = (f'<oneCellAnchor {_DML}><from><col>8</col><colOff>0</colOff><row>1</row><rowOff>0</rowOff></from>'
-        '<ext cx="952500" cy="952500"/><pic><nvPicPr><cNvPr id="7" name="Picture 1"/><cNvPicPr/></nvPicPr>'
-        '<blipFill><a:blip r:embed="rIdImage1"/><a:stretch><a:fillRect/></a:stretch></blipFill>'
-        '<spPr><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></spPr></pic><clientData/></oneCellAnchor>')
-_TEXT_BOX = (f'<oneCellAnchor {_DML}><from><col>8</col><colOff>0</colOff><row>10</row><rowOff>0</rowOff></from>'
-             '<ext cx="952500" cy="300000"/><sp macro="" textlink=""><nvSpPr><cNvPr id="8" name="TextBox 1"/>'
-             '<cNvSpPr txBox="1"/></nvSpPr><spPr><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></spPr>'
-             '<txBody><a:bodyPr/><a:p><a:r><a:t>note</a:t></a:r></a:p></txBody></sp><clientData/></oneCellAnchor>')
+_DML = (
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+)
+_PIC = (
+    f"<oneCellAnchor {_DML}><from><col>8</col><colOff>0</colOff><row>1</row><rowOff>0</rowOff></from>"
+    '<ext cx="952500" cy="952500"/><pic><nvPicPr><cNvPr id="7" name="Picture 1"/><cNvPicPr/></nvPicPr>'
+    '<blipFill><a:blip r:embed="rIdImage1"/><a:stretch><a:fillRect/></a:stretch></blipFill>'
+    '<spPr><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></spPr></pic><clientData/></oneCellAnchor>'
+)
+_TEXT_BOX = (
+    f"<oneCellAnchor {_DML}><from><col>8</col><colOff>0</colOff><row>10</row><rowOff>0</rowOff></from>"
+    '<ext cx="952500" cy="300000"/><sp macro="" textlink=""><nvSpPr><cNvPr id="8" name="TextBox 1"/>'
+    '<cNvSpPr txBox="1"/></nvSpPr><spPr><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></spPr>'
+    "<txBody><a:bodyPr/><a:p><a:r><a:t>note</a:t></a:r></a:p></txBody></sp><clientData/></oneCellAnchor>"
+)
 
 
 def rich_workbook(path):
@@ -42,7 +49,7 @@ def rich_workbook(path):
     ws.title = "Runs"
     ws.append(["run", "flops", "gpu", "days"])
     for i in range(1, 6):
-        ws.append([f"run {i}", i * 1e23, "A100", f'=GPU_DAYS(B{i + 1},C{i + 1},Rate)'])
+        ws.append([f"run {i}", i * 1e23, "A100", f"=GPU_DAYS(B{i + 1},C{i + 1},Rate)"])
     ws.add_table(Table(displayName="RunTable", ref="A1:D6"))
     chart = BarChart()
     chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=6), titles_from_data=True)
@@ -51,8 +58,9 @@ def rich_workbook(path):
     dv = DataValidation(type="list", formula1='"A100,H100"', allow_blank=True)
     ws.add_data_validation(dv)
     dv.add("C2:C6")
-    ws.conditional_formatting.add("B2:B6", CellIsRule(operator="greaterThan", formula=["2E+23"],
-                                                      fill=PatternFill("solid", start_color="FFFF00")))
+    ws.conditional_formatting.add(
+        "B2:B6", CellIsRule(operator="greaterThan", formula=["2E+23"], fill=PatternFill("solid", start_color="FFFF00"))
+    )
     ws["F20"] = 0.462
     wb.defined_names["Rate"] = DefinedName("Rate", attr_text="Runs!$F$20")
     wb.save(path)
@@ -62,12 +70,17 @@ def rich_workbook(path):
     drawing = parts["xl/drawings/drawing1.xml"].decode()
     parts["xl/drawings/drawing1.xml"] = drawing.replace("</wsDr>", _PIC + _TEXT_BOX + "</wsDr>").encode()
     rels = parts["xl/drawings/_rels/drawing1.xml.rels"].decode()
-    parts["xl/drawings/_rels/drawing1.xml.rels"] = rels.replace("</Relationships>", (
-        '<Relationship Id="rIdImage1" Target="/xl/media/image1.png" '
-        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"/></Relationships>')).encode()
+    parts["xl/drawings/_rels/drawing1.xml.rels"] = rels.replace(
+        "</Relationships>",
+        (
+            '<Relationship Id="rIdImage1" Target="/xl/media/image1.png" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"/></Relationships>'
+        ),
+    ).encode()
     types = parts["[Content_Types].xml"].decode()
     parts["[Content_Types].xml"] = types.replace(
-        "<Default ", '<Default Extension="png" ContentType="image/png"/><Default ', 1).encode()
+        "<Default ", '<Default Extension="png" ContentType="image/png"/><Default ', 1
+    ).encode()
     parts["xl/media/image1.png"] = PNG
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in parts.items():
@@ -91,8 +104,16 @@ def test_everything_is_kept_or_named_before_the_copy_exists(tmp_path):
     assert report.translated == 5
 
     after = copy.inventory(out)
-    for kind in ("chart", "comment", "data validation", "conditional format", "defined name", "table", "image",
-                 "shape or text box"):
+    for kind in (
+        "chart",
+        "comment",
+        "data validation",
+        "conditional format",
+        "defined name",
+        "table",
+        "image",
+        "shape or text box",
+    ):
         assert after.get(kind, 0) >= before[kind], f"{kind}: dropped ({warned})"
     assert not warned, warned
     assert all(not existed for _, existed in warned), "warnings must come before the copy is in place"
@@ -121,8 +142,18 @@ def test_losses_are_counted_by_kind():
     assert copy.losses(Counter({"sheet": 4}), Counter({"sheet": 3}), Counter({"sheet": 1})) == []
 
 
-@pytest.mark.parametrize("text, fmt", [("175B", '0,,,"B"'), ("1.4T", '0.0,,,,"T"'), ("46.2%", "0.0%"),
-                                       ("1,000", "#,##0"), ("7e10", None), ("2.53万", None), ("12", None)])
+@pytest.mark.parametrize(
+    "text, fmt",
+    [
+        ("175B", '0,,,"B"'),
+        ("1.4T", '0.0,,,,"T"'),
+        ("46.2%", "0.0%"),
+        ("1,000", "#,##0"),
+        ("7e10", None),
+        ("2.53万", None),
+        ("12", None),
+    ],
+)
 def test_magnitude_formats_read_as_typed(text, fmt):
     from flopsheet.handoff.formulacells import magnitude_format
 
@@ -137,8 +168,9 @@ def test_names_are_translated_and_untranslatable_places_named(tmp_path):
     ws["A1"] = 3.15e23
     wb.defined_names["Days"] = DefinedName("Days", attr_text='GPU_DAYS(Sheet!$A$1,"A100",0.462)')
     ws["B1"] = "=Days*2"
-    ws.conditional_formatting.add("A1", FormulaRule(formula=['GPU_DAYS($A$1,"A100")>1000'],
-                                                    fill=PatternFill("solid", start_color="FF0000")))
+    ws.conditional_formatting.add(
+        "A1", FormulaRule(formula=['GPU_DAYS($A$1,"A100")>1000'], fill=PatternFill("solid", start_color="FF0000"))
+    )
     src, out = tmp_path / "names.xlsx", tmp_path / "names_copy.xlsx"
     wb.save(src)
     warned = []

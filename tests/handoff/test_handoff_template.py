@@ -127,8 +127,12 @@ def test_committed_handoff_is_current(fresh_copy):
         assert not stale, f"{REGENERATE}; cells differ: {stale}"
         for key in new:
             a, b = old[key], new[key]
-            if a != b and not (isinstance(a[0], float) and isinstance(b[0], float)
-                               and math.isclose(a[0], b[0], rel_tol=1e-12) and a[1:] == b[1:]):
+            if a != b and not (
+                isinstance(a[0], float)
+                and isinstance(b[0], float)
+                and math.isclose(a[0], b[0], rel_tol=1e-12)
+                and a[1:] == b[1:]
+            ):
                 pytest.fail(f"{REGENERATE}; {key}: committed {a!r}, now {b!r}")
 
 

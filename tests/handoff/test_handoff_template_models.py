@@ -34,6 +34,7 @@ def test_model_name_cells_are_native_formulas(copy):
 
     def full(c):  # the cell's formula with its Workings cells written out
         return expanded(ws[c].value, lambda title, ref: wb[title][ref].value[1:])
+
     named = [c for c in expected if isinstance(ws[c].value, str) and "Models!" in full(c)]
     assert len(named) >= 15  # every function cell of the three scenarios that names a model
     assert all(ws[c].value.startswith("=") for c in expected)  # none frozen to a value
@@ -42,8 +43,11 @@ def test_model_name_cells_are_native_formulas(copy):
 
 def _check(path, expected):
     got = openpyxl.load_workbook(path, data_only=True)["Inference"]
-    wrong = [f"{c}: Python {v!r}, engine {got[c].value!r}" for c, v in expected.items()
-             if not (isinstance(got[c].value, (int, float)) and math.isclose(got[c].value, v, rel_tol=1e-9))]
+    wrong = [
+        f"{c}: Python {v!r}, engine {got[c].value!r}"
+        for c, v in expected.items()
+        if not (isinstance(got[c].value, (int, float)) and math.isclose(got[c].value, v, rel_tol=1e-9))
+    ]
     return wrong
 
 

@@ -20,8 +20,12 @@ CALLS = [  # (formula, the add-in's value, translated)
     ('=AUDIO_TOKENS(60,"Gemini")', 1920.0, True),
     ("=AUDIO_TOKENS(60,C3)", 1920.0, False),
     # fps with a patch size: the add-in refuses it (a twin would ignore it), so the copy keeps the refusal
-    ("=VIDEO_TOKENS(300,720,1280,C2,1,30)", "VIDEO_TOKENS: fps is used only with a tokenizer name in patch (frames are "
-                                            "then sampled by time); leave it blank with a patch size", False),
+    (
+        "=VIDEO_TOKENS(300,720,1280,C2,1,30)",
+        "VIDEO_TOKENS: fps is used only with a tokenizer name in patch (frames are "
+        "then sampled by time); leave it blank with a patch size",
+        False,
+    ),
 ]
 
 
@@ -29,8 +33,14 @@ def test_tokenizer_names_keep_their_values(tmp_path):
     src, dst = tmp_path / "in.xlsx", tmp_path / "out.xlsx"
     wb = xlsxwriter.Workbook(str(src))
     ws = wb.add_worksheet("S")
-    for cell, value in (("A1", 1080), ("B1", 1920), ("C1", "GPT-4o"), ("C2", 16), ("C3", "Gemini"),
-                        ("C4", "Qwen2.5-VL")):
+    for cell, value in (
+        ("A1", 1080),
+        ("B1", 1920),
+        ("C1", "GPT-4o"),
+        ("C2", 16),
+        ("C3", "Gemini"),
+        ("C4", "Qwen2.5-VL"),
+    ):
         ws.write(cell, value)
     for i, (formula, value, _) in enumerate(CALLS, start=1):
         ws.write_formula(f"D{i}", formula, None, value)

@@ -21,45 +21,71 @@ COLUMN = 15  # the twin's column; its arguments are in A, B...
 DS = ("DeepSeek-V3", "H200 SXM")
 CASES: list[tuple[str, tuple, bool]] = []  # (function, arguments, field literal)
 for fn in ("DECODE_MS", "TOKENS_PER_SECOND"):
-    CASES += [(fn, (*DS, 64.0, 1.0, 8.0), False), (fn, (*DS, 1.0, 1.0, 8.0), False),
-              (fn, ("deepseek v3", "H200 SXM", 64.0, 1.0, 8.0, 27.0, 0.8, 0.4, "fp8"), False),
-              (fn, (*DS, 64.0, 1.0, 1.0), False),  # does not fit: an error
-              (fn, ("Llama 3.1 70B", "H100 SXM", 64.0, 2.0, 4.0, 31.5), False),
-              (fn, ("Kimi K2", "H200 SXM", 1.0, 1.0, 16.0, 674.6112, 0.8, 0.4, "fp8"), False),
-              (fn, ("Mixtral 8x7B", "H100 SXM", 8.0), False), (fn, (7e10, "H100 SXM", 1.0, 2.0, 8.0), False)]
-CASES += [("TTFT_SECONDS", ("DeepSeek-V3", 1000.0, "H200 SXM", 64.0, 1.0, 8.0, 0.8, 0.4, "fp8"), False),
-          ("TTFT_SECONDS", ("Kimi K2", 1.2e6, "H200 SXM", 1.0, 1.0, 16.0, 0.8, 0.4, "fp8"), False),
-          ("TTFT_SECONDS", ("Llama 3.1 8B", 32768.0, "H100 SXM"), False),
-          ("RESPONSE_SECONDS", ("DeepSeek-V3", 1000.0, 500.0, "H200 SXM", 64.0, 1.0, 8.0, 27.0, 0.8, 0.4, "fp8"), False),
-          ("RESPONSE_SECONDS", ("Llama 3.1 70B", 4000.0, 300.0, "H100 SXM", 1.0, 2.0, 8.0), False),
-          ("RESPONSE_SECONDS", ("Llama 3.1 70B", 4000.0, 300.0, "H100 SXM", 1.5, 2.0, 8.0), False),  # batch 1.5
-          ("COST_PER_MTOK", ("DeepSeek-V3", "H200 SXM", 2.5, "output", 1.0, 64.0, 1.0, 8.0), False),
-          ("COST_PER_MTOK", ("DeepSeek-V3", "H200 SXM", 2.5, "input", 0.5, 64.0, 1.0, 8.0, 27.0, 0.8, 0.4, "fp8"), False),
-          ("COST_PER_MTOK", ("Llama 3.1 70B", "H100 SXM", 2.5, "blended", 1.0, 64.0, 2.0, 4.0, 31.5), False),
-          ("COST_PER_MTOK", ("DeepSeek-V3", "H200 SXM", 2.5, "output", 1.0, 64.0, 1.0, 1.0), False),  # no fit
-          ("INFER_FLOPS", ("Kimi K2", 1.2e6, 500.0), False), ("INFER_FLOPS", ("PaLM 540B", 2048.0, 0.0), False),
-          ("KV_CACHE_GB", ("DeepSeek-V3", 128000.0), False), ("KV_CACHE_GB", ("Llama 3.1 70B", 1500.0, 64.0, 2.0, 16.0), False),
-          ("KV_CACHE_GB", ("Gemma 2 27B", 8192.0), False), ("KV_CACHE_GB", ("gpt-oss-120b", 131072.0, 1.0, 2.0, 8.0), False),
-          ("KV_CACHE_GB", ("Kimi K2", 1.2e6, 1.0, 1.0, 16.0), False), ("KV_CACHE_GB", ("Mistral 7B", 100000.0), False),
-          ("WEIGHTS_GB", ("DeepSeek-V3", 1.0), False), ("WEIGHTS_GB", ("kimi k2",), False),
-          ("WEIGHTS_GB", ("Nonexistent", 1.0), False), ("WEIGHTS_GB", (7e10, 2.0), False),
-          ("TRAIN_FLOPS", ("Llama 3.1 405B",), False), ("TRAIN_FLOPS", ("Llama 3.1 405B", 1e12), False),
-          ("TRAIN_FLOPS", ("DeepSeek-V3",), False), ("TRAIN_FLOPS", (7e10,), False),
-          ("MODEL_SPEC", ("DeepSeek-V3", "experts"), True), ("MODEL_SPEC", ("Kimi K2", "attention"), True),
-          ("MODEL_SPEC", ("deepseek-v3", "total_params"), True), ("MODEL_SPEC", ("GPT-3 175B", "gpu_hours"), True),
-          ("MODEL_SPEC", ("Nonexistent", "layers"), True), ("MODEL_SPEC", (7e10, "layers"), True),
-          ("MODEL_SPEC", ("Llama 3.1 70B",), True), ("MODEL_SPEC", ("Deep*", "layers"), True)]
+    CASES += [
+        (fn, (*DS, 64.0, 1.0, 8.0), False),
+        (fn, (*DS, 1.0, 1.0, 8.0), False),
+        (fn, ("deepseek v3", "H200 SXM", 64.0, 1.0, 8.0, 27.0, 0.8, 0.4, "fp8"), False),
+        (fn, (*DS, 64.0, 1.0, 1.0), False),  # does not fit: an error
+        (fn, ("Llama 3.1 70B", "H100 SXM", 64.0, 2.0, 4.0, 31.5), False),
+        (fn, ("Kimi K2", "H200 SXM", 1.0, 1.0, 16.0, 674.6112, 0.8, 0.4, "fp8"), False),
+        (fn, ("Mixtral 8x7B", "H100 SXM", 8.0), False),
+        (fn, (7e10, "H100 SXM", 1.0, 2.0, 8.0), False),
+    ]
+CASES += [
+    ("TTFT_SECONDS", ("DeepSeek-V3", 1000.0, "H200 SXM", 64.0, 1.0, 8.0, 0.8, 0.4, "fp8"), False),
+    ("TTFT_SECONDS", ("Kimi K2", 1.2e6, "H200 SXM", 1.0, 1.0, 16.0, 0.8, 0.4, "fp8"), False),
+    ("TTFT_SECONDS", ("Llama 3.1 8B", 32768.0, "H100 SXM"), False),
+    ("RESPONSE_SECONDS", ("DeepSeek-V3", 1000.0, 500.0, "H200 SXM", 64.0, 1.0, 8.0, 27.0, 0.8, 0.4, "fp8"), False),
+    ("RESPONSE_SECONDS", ("Llama 3.1 70B", 4000.0, 300.0, "H100 SXM", 1.0, 2.0, 8.0), False),
+    ("RESPONSE_SECONDS", ("Llama 3.1 70B", 4000.0, 300.0, "H100 SXM", 1.5, 2.0, 8.0), False),  # batch 1.5
+    ("COST_PER_MTOK", ("DeepSeek-V3", "H200 SXM", 2.5, "output", 1.0, 64.0, 1.0, 8.0), False),
+    ("COST_PER_MTOK", ("DeepSeek-V3", "H200 SXM", 2.5, "input", 0.5, 64.0, 1.0, 8.0, 27.0, 0.8, 0.4, "fp8"), False),
+    ("COST_PER_MTOK", ("Llama 3.1 70B", "H100 SXM", 2.5, "blended", 1.0, 64.0, 2.0, 4.0, 31.5), False),
+    ("COST_PER_MTOK", ("DeepSeek-V3", "H200 SXM", 2.5, "output", 1.0, 64.0, 1.0, 1.0), False),  # no fit
+    ("INFER_FLOPS", ("Kimi K2", 1.2e6, 500.0), False),
+    ("INFER_FLOPS", ("PaLM 540B", 2048.0, 0.0), False),
+    ("KV_CACHE_GB", ("DeepSeek-V3", 128000.0), False),
+    ("KV_CACHE_GB", ("Llama 3.1 70B", 1500.0, 64.0, 2.0, 16.0), False),
+    ("KV_CACHE_GB", ("Gemma 2 27B", 8192.0), False),
+    ("KV_CACHE_GB", ("gpt-oss-120b", 131072.0, 1.0, 2.0, 8.0), False),
+    ("KV_CACHE_GB", ("Kimi K2", 1.2e6, 1.0, 1.0, 16.0), False),
+    ("KV_CACHE_GB", ("Mistral 7B", 100000.0), False),
+    ("WEIGHTS_GB", ("DeepSeek-V3", 1.0), False),
+    ("WEIGHTS_GB", ("kimi k2",), False),
+    ("WEIGHTS_GB", ("Nonexistent", 1.0), False),
+    ("WEIGHTS_GB", (7e10, 2.0), False),
+    ("TRAIN_FLOPS", ("Llama 3.1 405B",), False),
+    ("TRAIN_FLOPS", ("Llama 3.1 405B", 1e12), False),
+    ("TRAIN_FLOPS", ("DeepSeek-V3",), False),
+    ("TRAIN_FLOPS", (7e10,), False),
+    ("MODEL_SPEC", ("DeepSeek-V3", "experts"), True),
+    ("MODEL_SPEC", ("Kimi K2", "attention"), True),
+    ("MODEL_SPEC", ("deepseek-v3", "total_params"), True),
+    ("MODEL_SPEC", ("GPT-3 175B", "gpu_hours"), True),
+    ("MODEL_SPEC", ("Nonexistent", "layers"), True),
+    ("MODEL_SPEC", (7e10, "layers"), True),
+    ("MODEL_SPEC", ("Llama 3.1 70B",), True),
+    ("MODEL_SPEC", ("Deep*", "layers"), True),
+]
 
 
 # typed in the formula: the name is resolved at hand-off time, nothing is left to test in the sheet
-LITERAL = [("DECODE_MS", '"DeepSeek-V3","H200",64,1,8', ("DeepSeek-V3", "H200", 64.0, 1.0, 8.0)),
-           ("KV_CACHE_GB", '"DeepSeek-V3",128000', ("DeepSeek-V3", 128000.0)),
-           ("TTFT_SECONDS", '"Kimi K2",1200000,"H200",1,1,16,0.8,0.4,"fp8"',
-            ("Kimi K2", 1.2e6, "H200", 1.0, 1.0, 16.0, 0.8, 0.4, "fp8")),
-           ("MODEL_SPEC", '"kimi k2","attention"', ("kimi k2", "attention")),
-           ("WEIGHTS_GB", '"DeepSeek-V3",1', ("DeepSeek-V3", 1.0)),
-           ("COST_PER_MTOK", '"DeepSeek-V3","H200",2.5,"blended",0.5,64,1,8',
-            ("DeepSeek-V3", "H200", 2.5, "blended", 0.5, 64.0, 1.0, 8.0))]
+LITERAL = [
+    ("DECODE_MS", '"DeepSeek-V3","H200",64,1,8', ("DeepSeek-V3", "H200", 64.0, 1.0, 8.0)),
+    ("KV_CACHE_GB", '"DeepSeek-V3",128000', ("DeepSeek-V3", 128000.0)),
+    (
+        "TTFT_SECONDS",
+        '"Kimi K2",1200000,"H200",1,1,16,0.8,0.4,"fp8"',
+        ("Kimi K2", 1.2e6, "H200", 1.0, 1.0, 16.0, 0.8, 0.4, "fp8"),
+    ),
+    ("MODEL_SPEC", '"kimi k2","attention"', ("kimi k2", "attention")),
+    ("WEIGHTS_GB", '"DeepSeek-V3",1', ("DeepSeek-V3", 1.0)),
+    (
+        "COST_PER_MTOK",
+        '"DeepSeek-V3","H200",2.5,"blended",0.5,64,1,8',
+        ("DeepSeek-V3", "H200", 2.5, "blended", 0.5, 64.0, 1.0, 8.0),
+    ),
+]
 
 
 def python_value(name, args):

@@ -67,8 +67,11 @@ def test_twin_rounds_up_as_the_engine(counts, tmp_path, engine, request):
     run = recalculate if engine == "libreoffice" else recalculate_gnumeric
     src, values = counts
     got = openpyxl.load_workbook(run(src, tmp_path / "counts-recalc.xlsx"), data_only=True).active
-    mismatches = [(q, got.cell(r, 2).value, float(ceil_whole(q))) for r, q in enumerate(values, start=1)
-                  if got.cell(r, 2).value != float(ceil_whole(q))]
+    mismatches = [
+        (q, got.cell(r, 2).value, float(ceil_whole(q)))
+        for r, q in enumerate(values, start=1)
+        if got.cell(r, 2).value != float(ceil_whole(q))
+    ]
     assert not mismatches, mismatches[:10]
     # and the edge cases are real: plain ceil would disagree with the engine on some of them
     assert any(math.ceil(q) != ceil_whole(q) for q in values)

@@ -23,8 +23,26 @@ from flopsheet.handoff.twins import render
 
 COLUMN = 10  # the twin's column; its arguments are in A, B...
 
-GPU_TEXTS = ["H100", "h100 sxm", "A100", "910B", "4090", "1979", "H1*", "H?00", "~H100", "*", "H100\t", "H\t100",
-             "H100\n", "Nonexistent", True, False, 312.0, BLANK]
+GPU_TEXTS = [
+    "H100",
+    "h100 sxm",
+    "A100",
+    "910B",
+    "4090",
+    "1979",
+    "H1*",
+    "H?00",
+    "~H100",
+    "*",
+    "H100\t",
+    "H\t100",
+    "H100\n",
+    "Nonexistent",
+    True,
+    False,
+    312.0,
+    BLANK,
+]
 
 CASES: list[tuple[str, tuple]] = []
 for g in GPU_TEXTS:
@@ -39,18 +57,41 @@ for g, f in [("A100", "fp8_tflops"), ("A100", "fp4_tflops"), ("B200", "usd_per_g
 for u in ["word", "zh_char", "*char", "en_cha?", "word\t", 0.5, True, BLANK]:
     CASES.append(("TEXT_TOKENS", (1000.0, u)))
 # booleans and implausible sizes in number arguments
-CASES += [("TRAIN_FLOPS", (True, 3e11)), ("TRAIN_FLOPS", (1.75e11, True)), ("TRAIN_FLOPS", (70.0, 3e11)),
-          ("TRAIN_FLOPS", (7e10, 300.0)), ("TRAIN_FLOPS", (7e10, 3e11)), ("CHINCHILLA_TOKENS", (70.0,)),
-          ("WEIGHTS_GB", (999999.0,)), ("WEIGHTS_GB", (1e6,)), ("GPU_DAYS", (True, "H100")),
-          ("GPU_DAYS", (6.3e24, "H100", True))]
+CASES += [
+    ("TRAIN_FLOPS", (True, 3e11)),
+    ("TRAIN_FLOPS", (1.75e11, True)),
+    ("TRAIN_FLOPS", (70.0, 3e11)),
+    ("TRAIN_FLOPS", (7e10, 300.0)),
+    ("TRAIN_FLOPS", (7e10, 3e11)),
+    ("CHINCHILLA_TOKENS", (70.0,)),
+    ("WEIGHTS_GB", (999999.0,)),
+    ("WEIGHTS_GB", (1e6,)),
+    ("GPU_DAYS", (True, "H100")),
+    ("GPU_DAYS", (6.3e24, "H100", True)),
+]
 # fractional counts
-CASES += [("TRAIN_DAYS", (6.3e24, "H100", 0.4)), ("TRAIN_DAYS", (6.3e24, "H100", 8.0)),
-          ("TRAIN_DAYS", (6.3e24, "H100", 2.5)), ("KV_CACHE_GB", (32.0, 8.0, 128.0, 1000.0, 2.5)),
-          ("KV_CACHE_GB", (32.5, 8.0, 128.0, 1000.0)), ("DECODE_MS", (8e9, "H100", 1.5)),
-          ("VIDEO_TOKENS", (10.5, 224.0, 224.0)), ("IMAGE_TOKENS", (224.0, 224.0, 15.5))]
+CASES += [
+    ("TRAIN_DAYS", (6.3e24, "H100", 0.4)),
+    ("TRAIN_DAYS", (6.3e24, "H100", 8.0)),
+    ("TRAIN_DAYS", (6.3e24, "H100", 2.5)),
+    ("KV_CACHE_GB", (32.0, 8.0, 128.0, 1000.0, 2.5)),
+    ("KV_CACHE_GB", (32.5, 8.0, 128.0, 1000.0)),
+    ("DECODE_MS", (8e9, "H100", 1.5)),
+    ("VIDEO_TOKENS", (10.5, 224.0, 224.0)),
+    ("IMAGE_TOKENS", (224.0, 224.0, 15.5)),
+]
 # the count rule at its edges, and patches after float noise
-for gb in [216.00000000036, 216.0, 216.00000000035, 216.0000000004, 144.00000000036, 72.0 * 3.0000000000045,
-           72.0 * 2.999999999995, 0.1, 1e-3]:
+for gb in [
+    216.00000000036,
+    216.0,
+    216.00000000035,
+    216.0000000004,
+    144.00000000036,
+    72.0 * 3.0000000000045,
+    72.0 * 2.999999999995,
+    0.1,
+    1e-3,
+]:
     CASES.append(("GPUS_TO_FIT", (gb, "H100")))
 for h in [2240 * 0.1, 224.0, 224.00000001, 16 * 0.1 * 10, 0.1 + 0.2, 1000.0 * 1.1]:
     CASES += [("IMAGE_TOKENS", (h, 224.0)), ("VIDEO_TOKENS", (h, 224.0, h, 16.0, 1.0))]
@@ -59,9 +100,13 @@ CASES += [("GPUS_NEEDED", (9.216e26, "H100", 30.0)), ("GPUS_NEEDED", (6.3e24, "H
 for g in ["910B", "Ascend 910B", "MLU590"]:
     CASES.append(("GPUS_TO_FIT", (350.0, g)))
 # TRAIN_COST: blank price = the catalog's dated price; none in the catalog: an error
-CASES += [("TRAIN_COST", (6.3e24, "H100", BLANK)), ("TRAIN_COST", (6.3e24, "H100", 2.0)),
-          ("TRAIN_COST", (6.3e24, "B200", BLANK)), ("TRAIN_COST", (6.3e24, 989.0, BLANK)),
-          ("TRAIN_COST", (6.3e24, "910B", 2.0))]
+CASES += [
+    ("TRAIN_COST", (6.3e24, "H100", BLANK)),
+    ("TRAIN_COST", (6.3e24, "H100", 2.0)),
+    ("TRAIN_COST", (6.3e24, "B200", BLANK)),
+    ("TRAIN_COST", (6.3e24, 989.0, BLANK)),
+    ("TRAIN_COST", (6.3e24, "910B", 2.0)),
+]
 
 
 def python_value(name, args):
@@ -91,13 +136,16 @@ def test_python_side_of_the_cases():
     values = {(n, a): python_value(n, a) for n, a in CASES}
     assert values[("GPU_DAYS", (6.3e24, "910B"))] is None
     assert values[("GPU_DAYS", (6.3e24, "4090"))] == pytest.approx(
-        6.3e24 / (catalog.peak_tflops(catalog.resolve("RTX 4090"), "bf16") * 1e12 * 0.4 * engine.DEFAULT_GOODPUT * 86400))
+        6.3e24
+        / (catalog.peak_tflops(catalog.resolve("RTX 4090"), "bf16") * 1e12 * 0.4 * engine.DEFAULT_GOODPUT * 86400)
+    )
     assert values[("GPU_DAYS", (6.3e24, "1979"))] is None
     assert values[("GPUS_TO_FIT", (216.00000000036, "H100"))] == 4
     assert values[("IMAGE_TOKENS", (2240 * 0.1, 224.0))] == 196
     assert values[("TRAIN_DAYS", (6.3e24, "H100", 0.4))] is None
-    assert values[("TRAIN_COST", (6.3e24, "H100", BLANK))] == pytest.approx(values[("TRAIN_COST", (6.3e24, "H100", 2.0))]
-                                                                        * catalog.resolve("H100").usd_per_gpu_hour / 2)
+    assert values[("TRAIN_COST", (6.3e24, "H100", BLANK))] == pytest.approx(
+        values[("TRAIN_COST", (6.3e24, "H100", 2.0))] * catalog.resolve("H100").usd_per_gpu_hour / 2
+    )
     assert sum(v is None for v in values.values()) > 40 and sum(v is not None for v in values.values()) > 30
 
 

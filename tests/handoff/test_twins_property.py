@@ -36,7 +36,7 @@ def floats(lo, hi):  # normal doubles only: Excel stores a subnormal as 0
 
 
 def log10(lo: float, hi: float):
-    return floats(lo, hi).map(lambda e: float(f"{10 ** e:.12g}"))
+    return floats(lo, hi).map(lambda e: float(f"{10**e:.12g}"))
 
 
 def whole(lo: int, hi: int):
@@ -48,27 +48,67 @@ def frac(lo: float):
 
 
 NUMBERS = {
-    "params": log10(6, 12.3), "tokens": log10(3, 14), "flops": log10(15, 27), "days": log10(-1, 3),
-    "gpus": whole(1, 4096), "usd_per_gpu_hour": log10(-1, 1.5), "mfu": frac(0.01), "pue": floats(1, 3),
-    "flops_per_param_token": floats(1, 12), "tokens_per_param": floats(1, 100), "layers": whole(1, 200),
-    "d_model": whole(64, 32768), "seq_len": whole(128, 10 ** 6), "prompt_tokens": whole(0, 10 ** 6),
-    "output_tokens": whole(0, 10 ** 5), "batch": whole(1, 512), "bytes_per_param": st.sampled_from([0.5, 1.0, 2.0, 4.0]),
-    "kv_gb": floats(0, 100), "bw_efficiency": frac(0.1), "kv_heads": whole(1, 128), "head_dim": whole(16, 256),
-    "context_tokens": whole(1, 10 ** 6), "bytes_per_value": st.sampled_from([1.0, 2.0, 4.0]), "gb": log10(-1, 5),
-    "usable_fraction": frac(0.1), "height": whole(1, 8192), "width": whole(1, 8192), "patch": whole(1, 64),
-    "frames": whole(1, 10000), "temporal_patch": whole(1, 8),
+    "params": log10(6, 12.3),
+    "tokens": log10(3, 14),
+    "flops": log10(15, 27),
+    "days": log10(-1, 3),
+    "gpus": whole(1, 4096),
+    "usd_per_gpu_hour": log10(-1, 1.5),
+    "mfu": frac(0.01),
+    "pue": floats(1, 3),
+    "flops_per_param_token": floats(1, 12),
+    "tokens_per_param": floats(1, 100),
+    "layers": whole(1, 200),
+    "d_model": whole(64, 32768),
+    "seq_len": whole(128, 10**6),
+    "prompt_tokens": whole(0, 10**6),
+    "output_tokens": whole(0, 10**5),
+    "batch": whole(1, 512),
+    "bytes_per_param": st.sampled_from([0.5, 1.0, 2.0, 4.0]),
+    "kv_gb": floats(0, 100),
+    "bw_efficiency": frac(0.1),
+    "kv_heads": whole(1, 128),
+    "head_dim": whole(16, 256),
+    "context_tokens": whole(1, 10**6),
+    "bytes_per_value": st.sampled_from([1.0, 2.0, 4.0]),
+    "gb": log10(-1, 5),
+    "usable_fraction": frac(0.1),
+    "height": whole(1, 8192),
+    "width": whole(1, 8192),
+    "patch": whole(1, 64),
+    "frames": whole(1, 10000),
+    "temporal_patch": whole(1, 8),
     "fps": st.none(),  # VIDEO_TOKENS' fps is read only with a tokenizer name (no twin: the value is kept)
-    "amount": log10(0, 9), "tokens_per_word": floats(0.5, 3), "seconds": log10(-1, 6),
+    "amount": log10(0, 9),
+    "tokens_per_word": floats(0.5, 3),
+    "seconds": log10(-1, 6),
     # issue 13
-    "goodput": frac(0.01), "gpu_hours": log10(2, 9), "allreduce_us": floats(0, 100), "latency_ms": log10(0, 3),
-    "peak_factor": floats(1, 5), "kv_gb_per_sequence": floats(0, 10), "requests_per_day": log10(0, 9),
+    "goodput": frac(0.01),
+    "gpu_hours": log10(2, 9),
+    "allreduce_us": floats(0, 100),
+    "latency_ms": log10(0, 3),
+    "peak_factor": floats(1, 5),
+    "kv_gb_per_sequence": floats(0, 10),
+    "requests_per_day": log10(0, 9),
     # Money (flopsheet.functions.economics)
-    "usd_per_gpu": log10(3, 5), "overhead": floats(1, 3), "server_factor": floats(1, 3), "mw": log10(-1, 4),
-    "usd_per_kwh": floats(0.01, 0.5), "hours": log10(0, 5), "years": floats(1, 10), "utilization": frac(0.1),
-    "load": frac(0.05), "price": log10(-2, 2), "cost": log10(-2, 2), "base_case": log10(-2, 12),
-    "low": log10(-3, 11), "high": log10(-1, 13), "kind": st.sampled_from([None, "output", "input", "blended"]),
+    "usd_per_gpu": log10(3, 5),
+    "overhead": floats(1, 3),
+    "server_factor": floats(1, 3),
+    "mw": log10(-1, 4),
+    "usd_per_kwh": floats(0.01, 0.5),
+    "hours": log10(0, 5),
+    "years": floats(1, 10),
+    "utilization": frac(0.1),
+    "load": frac(0.05),
+    "price": log10(-2, 2),
+    "cost": log10(-2, 2),
+    "base_case": log10(-2, 12),
+    "low": log10(-3, 11),
+    "high": log10(-1, 13),
+    "kind": st.sampled_from([None, "output", "input", "blended"]),
     # issue 23: the finance TCO's capital charge and colocation
-    "cost_of_capital": st.sampled_from([0.0, 0.05, 0.1, 0.17]), "usd_per_kw_month": floats(0, 400),
+    "cost_of_capital": st.sampled_from([0.0, 0.05, 0.1, 0.17]),
+    "usd_per_kw_month": floats(0, 400),
 }
 
 
@@ -87,7 +127,8 @@ ANY_GPU_NAME = st.sampled_from([s for g in catalog.all_gpus() for s in _spelling
 def _value(fn, arg):
     """A strategy for one argument's Python value (None = blank)."""
     needs_name = fn.name in ("GPU_SPEC",) or any(
-        p in (fn.formula.params if fn.formula else ()) for p in ("memory_gb", "bandwidth_tbs", "tdp_w"))
+        p in (fn.formula.params if fn.formula else ()) for p in ("memory_gb", "bandwidth_tbs", "tdp_w")
+    )
     if arg.kind == "gpu":
         if fn.name == "GPU_SPEC":
             return ANY_GPU_NAME
@@ -103,8 +144,11 @@ def _value(fn, arg):
     if arg.name == "field":
         return st.sampled_from([None, *catalog.FIELDS, *catalog.PRECISIONS])
     if arg.name == "text":
-        return st.one_of(log10(-3, 15).map(format_num), floats(0.1, 99).map(lambda x: f"{x:.1f}%"),
-                         whole(1, 9999).map(lambda x: f"{int(x)}万"))
+        return st.one_of(
+            log10(-3, 15).map(format_num),
+            floats(0.1, 99).map(lambda x: f"{x:.1f}%"),
+            whole(1, 9999).map(lambda x: f"{int(x)}万"),
+        )
     return NUMBERS[arg.name]
 
 
@@ -144,8 +188,13 @@ def draw_calls(fn) -> list:
     """PER_FUNCTION random calls of `fn`, drawn by Hypothesis (no shrinking: nothing fails here)."""
     drawn = []
 
-    @settings(max_examples=PER_FUNCTION, deadline=None, database=None, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=PER_FUNCTION,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     @given(call(fn))
     def collect(example):
         drawn.append(example)
@@ -202,8 +251,11 @@ def test_twins_equal_the_engine(handed_off, engine, request):
         elif isinstance(expected, str):
             ok = actual == expected
         else:
-            ok = (isinstance(actual, (int, float)) and not isinstance(actual, bool)
-                  and math.isclose(float(actual), float(expected), rel_tol=1e-9, abs_tol=1e-15))
+            ok = (
+                isinstance(actual, (int, float))
+                and not isinstance(actual, bool)
+                and math.isclose(float(actual), float(expected), rel_tol=1e-9, abs_tol=1e-15)
+            )
             # abs_tol: GROSS_MARGIN(x, x) is 0 in Python and may be 1e-16 when a spreadsheet parses
             # the literal x one unit in the last place away from the cell's x
         if not ok:

@@ -66,8 +66,7 @@ def test_twins_use_only_portable_functions(name, table):
 
 def test_counts_round_up_like_the_engine(table):
     for name in ("GPUS_NEEDED", "GPUS_TO_FIT"):
-        text = render(REGISTRY[name], [Expr("ref", "A1"), Expr("literal", '"H100"', "H100"), Expr("ref", "A3")],
-                      table)
+        text = render(REGISTRY[name], [Expr("ref", "A1"), Expr("literal", '"H100"', "H100"), Expr("ref", "A3")], table)
         m = re.search(r"ROUNDUP\(ROUND\(ROUND\((.*),14-INT\(LOG10\(\1\)\)\),11-INT\(LOG10\(\1\)\)\),0\)", text)
         assert m, text
 
@@ -81,12 +80,20 @@ def test_defaults_come_from_the_registry(table):
 
 
 def test_literal_gpu_becomes_its_canonical_name_and_magnitudes_numbers(table):
-    text = render(REGISTRY["GPU_DAYS"], [Expr("literal", '"3.15e23"', "3.15e23"), Expr("literal", '"A100"', "A100"),
-                                         Expr("literal", '"46.2%"', "46.2%")], table)
+    text = render(
+        REGISTRY["GPU_DAYS"],
+        [
+            Expr("literal", '"3.15e23"', "3.15e23"),
+            Expr("literal", '"A100"', "A100"),
+            Expr("literal", '"46.2%"', "46.2%"),
+        ],
+        table,
+    )
     assert '"A100 SXM 80GB"' in text and "3.15E+23" in text and "0.462" in text
     assert "ISNUMBER" not in text  # all literals: checked in Python, no guard needed
-    text = render(REGISTRY["TRAIN_FLOPS"], [Expr("literal", '"175B"', "175B"), Expr("literal", '"300B"', "300B")],
-                  table)
+    text = render(
+        REGISTRY["TRAIN_FLOPS"], [Expr("literal", '"175B"', "175B"), Expr("literal", '"300B"', "300B")], table
+    )
     assert text == "6*175000000000*300000000000"
 
 
@@ -98,33 +105,36 @@ def test_gpu_in_a_cell_is_looked_up_through_aliases(table):
     assert keys["a100"] == "A100 SXM 80GB" and keys["nvidiah100"] == "H100 SXM" and keys["mi300x"] == "MI300X"
 
 
-@pytest.mark.parametrize("name, args, why", [
-    ("GPU_DAYS", (1e23, "H10"), "unknown GPU"),
-    ("GPU_DAYS", (1e23, "A100", 46.2), "mfu must be"),
-    ("GPU_DAYS", (1e23, "A100", 0.4, "fp64"), "precision must be"),
-    ("GPU_DAYS", (1e23, "A100", 0.4, "fp8"), "no dense fp8"),
-    ("GPU_DAYS", ("12 parsecs", "A100"), "flops must be a number"),
-    ("GPU_DAYS", (True, "A100"), "not TRUE"),
-    ("GPUS_TO_FIT", (100, 312), "catalog name"),
-    ("TRAIN_ENERGY_MWH", (1e23, "TPU v4"), "tdp_w"),  # Google publishes no TPU v4 TDP
-    ("TEXT_TOKENS", (100, "tweets"), "unit must be"),
-    ("GPU_SPEC", ("H100", "colour"), "field must be"),
-    ("WEIGHTS_GB", ("175B", 2, 3), "at most 2 arguments"),
-])
+@pytest.mark.parametrize(
+    "name, args, why",
+    [
+        ("GPU_DAYS", (1e23, "H10"), "unknown GPU"),
+        ("GPU_DAYS", (1e23, "A100", 46.2), "mfu must be"),
+        ("GPU_DAYS", (1e23, "A100", 0.4, "fp64"), "precision must be"),
+        ("GPU_DAYS", (1e23, "A100", 0.4, "fp8"), "no dense fp8"),
+        ("GPU_DAYS", ("12 parsecs", "A100"), "flops must be a number"),
+        ("GPU_DAYS", (True, "A100"), "not TRUE"),
+        ("GPUS_TO_FIT", (100, 312), "catalog name"),
+        ("TRAIN_ENERGY_MWH", (1e23, "TPU v4"), "tdp_w"),  # Google publishes no TPU v4 TDP
+        ("TEXT_TOKENS", (100, "tweets"), "unit must be"),
+        ("GPU_SPEC", ("H100", "colour"), "field must be"),
+        ("WEIGHTS_GB", ("175B", 2, 3), "at most 2 arguments"),
+    ],
+)
 def test_literals_python_rejects_are_not_translated(name, args, why, table):
     with pytest.raises(Untranslatable, match=why):
         render(REGISTRY[name], [Expr("literal", repr(a), a) for a in args], table)
 
 
 def test_numbers_read_back_exactly():
-    for x in (0.462, 3.15e23, 1e-12, 4 / 3, 175e9, 2.0 ** 60):
+    for x in (0.462, 3.15e23, 1e-12, 4 / 3, 175e9, 2.0**60):
         assert float(number(x)) == x
     assert number(175e9) == "175000000000" and number(5e-320) == "0"
 
 
 def test_strings_and_sheet_names_are_never_translated(table):
     tr = Translator(table)
-    assert tr.translate('="GPU_DAYS(1,2)"&\'GPU_DAYS(1\'!A1').text == '="GPU_DAYS(1,2)"&\'GPU_DAYS(1\'!A1'
+    assert tr.translate("=\"GPU_DAYS(1,2)\"&'GPU_DAYS(1'!A1").text == "=\"GPU_DAYS(1,2)\"&'GPU_DAYS(1'!A1"
     res = tr.translate("=LOG10(GPU_DAYS(A1:A3,312))+SUM({1,2;3,4})")
     assert res.array and "GPU_DAYS" not in res.text and "SUM({1,2;3,4})" in res.text and "LOG10(" in res.text
 
@@ -156,9 +166,11 @@ def test_moving_a_translation_equals_translating_in_place(table):
     wb.create_sheet("In")
     formulas = {}
     for r in range(2, 12):
-        for c, f in ((5, '=GPU_DAYS(TRAIN_FLOPS(A{r},B{r}),C{r},D{r},"fp8")'),
-                     (6, "=TRAIN_COST(In!A{r},$C$1,2,D{r})+E{r}"),
-                     (7, "=IF(A{r}=\"\",\"\",GPUS_NEEDED(E{r},C{r},$Z$1:$Z$3,D{r}))")):
+        for c, f in (
+            (5, '=GPU_DAYS(TRAIN_FLOPS(A{r},B{r}),C{r},D{r},"fp8")'),
+            (6, "=TRAIN_COST(In!A{r},$C$1,2,D{r})+E{r}"),
+            (7, '=IF(A{r}="","",GPUS_NEEDED(E{r},C{r},$Z$1:$Z$3,D{r}))'),
+        ):
             formulas[(r, c)] = f.format(r=r)
     cached = CachedTranslator(table, Refs(wb))
     plain = Translator(table, Refs(wb))

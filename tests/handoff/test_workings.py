@@ -34,9 +34,16 @@ def _scenarios(path):
         if i % 3:
             ws.write_number(i + 1, 4, 0.3 + i / 200)
         ws.write_number(i + 1, 5, 2.0)
-        for j, f in enumerate([f"=TRAIN_FLOPS(B{r},C{r})", f"=GPU_DAYS(G{r},D{r},E{r})",
-                               f"=TRAIN_COST(G{r},D{r},F{r},E{r})", f"=GPUS_NEEDED(G{r},D{r},90,E{r})",
-                               f'=DECODE_MS(B{r},D{r},8,2,8,,,E{r},"fp8")'], start=6):
+        for j, f in enumerate(
+            [
+                f"=TRAIN_FLOPS(B{r},C{r})",
+                f"=GPU_DAYS(G{r},D{r},E{r})",
+                f"=TRAIN_COST(G{r},D{r},F{r},E{r})",
+                f"=GPUS_NEEDED(G{r},D{r},90,E{r})",
+                f'=DECODE_MS(B{r},D{r},8,2,8,,,E{r},"fp8")',
+            ],
+            start=6,
+        ):
             ws.write_formula(i + 1, j, f)
     card = wb.add_worksheet("Card")
     card.write_column(0, 0, ["gpu", "params", "step ms", "serving GPUs", "fit"])
@@ -58,8 +65,13 @@ def _python(i: int) -> dict[str, float]:
         decode = F["DECODE_MS"](params, gpu, 8, 2, 8, None, None, mfu, "fp8")
     except FlopsheetError:
         decode = "#N/A"
-    return {"G": flops, "H": F["GPU_DAYS"](flops, gpu, mfu), "I": F["TRAIN_COST"](flops, gpu, 2.0, mfu),
-            "J": F["GPUS_NEEDED"](flops, gpu, 90, mfu), "K": decode}
+    return {
+        "G": flops,
+        "H": F["GPU_DAYS"](flops, gpu, mfu),
+        "I": F["TRAIN_COST"](flops, gpu, 2.0, mfu),
+        "J": F["GPUS_NEEDED"](flops, gpu, 90, mfu),
+        "K": decode,
+    }
 
 
 @shared_workbook("copy.xlsx", "mfu.xlsx")
@@ -76,8 +88,13 @@ def copied(d):
 
 
 def _formulas(wb):
-    return {f"{ws.title}!{c.coordinate}": c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
-            if isinstance(c.value, str) and c.value.startswith("=")}
+    return {
+        f"{ws.title}!{c.coordinate}": c.value
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith("=")
+    }
 
 
 def test_every_formula_is_short_and_the_report_names_the_longest(copied):
@@ -113,8 +130,12 @@ def test_quantities_of_a_row_sit_in_that_row_of_a_labelled_helper_column(copied)
 
 
 def runs_rows_in_helper_columns(w) -> set:
-    return {c.row for col in w.iter_cols(min_col=HELPER_COL) for c in col
-            if c.row > 1 and isinstance(c.value, str) and "Runs!" in c.value}
+    return {
+        c.row
+        for col in w.iter_cols(min_col=HELPER_COL)
+        for c in col
+        if c.row > 1 and isinstance(c.value, str) and "Runs!" in c.value
+    }
 
 
 def _calls(formula: str, name: str) -> list[str]:
@@ -125,7 +146,7 @@ def _calls(formula: str, name: str) -> list[str]:
         for j in range(i, len(formula)):
             depth += {"(": 1, ")": -1}.get(formula[j], 0)
             if depth == 0:
-                out.append(formula[m.start():j + 1])
+                out.append(formula[m.start() : j + 1])
                 break
     return out
 
@@ -157,8 +178,12 @@ def test_one_gpu_row_lookup_per_gpu_and_row(copied):
     _, dst, _ = copied
     wb = openpyxl.load_workbook(dst)
     w = wb["Workings"]
-    matches = [c for col in w.iter_cols() for c in col
-               if isinstance(c.value, str) and "MATCH(" in c.value and "GPUs!" in c.value and "Runs!" not in c.value]
+    matches = [
+        c
+        for col in w.iter_cols()
+        for c in col
+        if isinstance(c.value, str) and "MATCH(" in c.value and "GPUs!" in c.value and "Runs!" not in c.value
+    ]
     assert len(matches) == ROWS + 1  # a row's, and the card's (not one per call: five calls a row read the GPU)
 
 
@@ -174,10 +199,12 @@ def _check_values(path, sheet_values):
             elif not (isinstance(got, (int, float)) and math.isclose(got, want, rel_tol=1e-9)):
                 wrong.append(f"{col}{i + 2}: Python {want!r}, engine {got!r}")
     card = sheet_values["Card"]
-    for coord, want in (("B3", F["DECODE_MS"](7e10, "H200", 64, 2, 4)),
-                        ("B4", F["SERVING_GPUS"](1e6, 1000, 500, 7e10, "H200", 4, 50, 2, 0.3)),
-                        ("B5", F["GPUS_TO_FIT"](F["WEIGHTS_GB"](7e10, 2), "H200")),
-                        ("B7", F["COST_PER_MTOK"]("DeepSeek-V3", "H200", 2.5, "blended", 0.5, 64, 1, 8))):
+    for coord, want in (
+        ("B3", F["DECODE_MS"](7e10, "H200", 64, 2, 4)),
+        ("B4", F["SERVING_GPUS"](1e6, 1000, 500, 7e10, "H200", 4, 50, 2, 0.3)),
+        ("B5", F["GPUS_TO_FIT"](F["WEIGHTS_GB"](7e10, 2), "H200")),
+        ("B7", F["COST_PER_MTOK"]("DeepSeek-V3", "H200", 2.5, "blended", 0.5, 64, 1, 8)),
+    ):
         got = card[coord].value
         if not (isinstance(got, (int, float)) and math.isclose(got, want, rel_tol=1e-9)):
             wrong.append(f"Card!{coord}: Python {want!r}, engine {got!r}")
@@ -214,15 +241,18 @@ def test_row_forms_move_with_the_row_and_keep_strings():
     assert form is not None and "A7" in form  # inside a string: not a reference
     assert workings._at_row(form, 7) == f
     assert workings._at_row(form, 8) == f.replace("$E7", "$E8").replace("!E7", "!E8").replace("$F7", "$F8")
-    assert workings._row_form("MATCH(\"H100 SXM\",GPUs!$A:$A,0)+Runs!$B$2", 7) is None  # nothing moves: the list
+    assert workings._row_form('MATCH("H100 SXM",GPUs!$A:$A,0)+Runs!$B$2', 7) is None  # nothing moves: the list
 
 
-@pytest.mark.parametrize("formula, expected", [
-    ("Models!$AI$6:$AJ$125", "Models!$AI$6:$AJ$125"),
-    ("A1+B2:C3*LOG10(D4)", "Runs!A1+Runs!B2:C3*LOG10(Runs!D4)"),
-    ("'Seed check'!C5+C5", "'Seed check'!C5+Runs!C5"),
-    ('B5&"A1"&1E12', 'Runs!B5&"A1"&1E12'),
-])
+@pytest.mark.parametrize(
+    "formula, expected",
+    [
+        ("Models!$AI$6:$AJ$125", "Models!$AI$6:$AJ$125"),
+        ("A1+B2:C3*LOG10(D4)", "Runs!A1+Runs!B2:C3*LOG10(Runs!D4)"),
+        ("'Seed check'!C5+C5", "'Seed check'!C5+Runs!C5"),
+        ('B5&"A1"&1E12', 'Runs!B5&"A1"&1E12'),
+    ],
+)
 def test_references_are_qualified_for_the_workings_sheet(formula, expected):
     assert twins.qualify(formula, "Runs") == expected
 
@@ -315,6 +345,7 @@ def test_a_model_named_in_an_inline_string_is_still_looked_up(inline_copy, tmp_p
     src, dst = inline_copy
     with open(src, "rb") as fh:
         import zipfile
+
         assert b"inlineStr" in zipfile.ZipFile(fh).read("xl/worksheets/sheet1.xml")
     got = openpyxl.load_workbook(recalculate(dst, tmp_path / "lo.xlsx"), data_only=True)["Runs"]
     assert got["A2"].value == pytest.approx(F["WEIGHTS_GB"]("DeepSeek-V3", 2), rel=1e-9)

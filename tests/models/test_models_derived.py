@@ -16,15 +16,18 @@ from flopsheet.models import (
 )
 
 
-@pytest.mark.parametrize(("model", "values"), [
-    ("Llama 3.1 405B", 2 * 8 * 128),  # GQA: 8 KV heads of 128
-    ("Llama 2 7B", 2 * 32 * 128),  # MHA: every head cached
-    ("PaLM 540B", 2 * 1 * 256),  # MQA: one KV head of 256
-    ("DeepSeek-V3", 512 + 64),  # MLA: latent + decoupled RoPE key (arXiv:2405.04434 Table 1)
-    ("Kimi K2", 512 + 64),
-    ("DeepSeek-V2", 512 + 64),
-    ("gpt-oss-120b", 2 * 8 * 64),
-])
+@pytest.mark.parametrize(
+    ("model", "values"),
+    [
+        ("Llama 3.1 405B", 2 * 8 * 128),  # GQA: 8 KV heads of 128
+        ("Llama 2 7B", 2 * 32 * 128),  # MHA: every head cached
+        ("PaLM 540B", 2 * 1 * 256),  # MQA: one KV head of 256
+        ("DeepSeek-V3", 512 + 64),  # MLA: latent + decoupled RoPE key (arXiv:2405.04434 Table 1)
+        ("Kimi K2", 512 + 64),
+        ("DeepSeek-V2", 512 + 64),
+        ("gpt-oss-120b", 2 * 8 * 64),
+    ],
+)
 def test_values_cached_per_token_per_layer(model, values):
     assert kv_values_per_token_per_layer(model) == values
 
@@ -74,17 +77,33 @@ def test_llama_4_chunked_layers_cache_at_most_one_chunk():
     assert kv_cache_bytes("Llama 4 Scout", 10_000_000) == per_layer * (12 * 10_000_000 + 36 * 8192)
 
 
-@pytest.mark.parametrize("model", [m for m in all_models() if m.sliding_window or m.attention == "MLA"
-                                   or (m.sliding_window is None and "sliding_window" not in m.unconfirmed + m.not_published)],
-                         ids=lambda m: m.name)
+@pytest.mark.parametrize(
+    "model",
+    [
+        m
+        for m in all_models()
+        if m.sliding_window
+        or m.attention == "MLA"
+        or (m.sliding_window is None and "sliding_window" not in m.unconfirmed + m.not_published)
+    ],
+    ids=lambda m: m.name,
+)
 def test_cache_grows_linearly_until_the_window_and_never_shrinks(model):
     sizes = [kv_cache_bytes(model, t) for t in (0, 1, 100, 10_000, 100_000)]
     assert sizes[0] == 0 and sizes == sorted(sizes)
     assert sizes[1] == kv_bytes_per_token_per_layer(model) * model.layers
 
 
-@pytest.mark.parametrize(("tokens", "bpv", "arg"), [(-1, 2, "tokens"), (True, 2, "tokens"), ("4k", 2, "tokens"),
-                                                     (100, 0, "bytes_per_value"), (100, float("nan"), "bytes_per_value")])
+@pytest.mark.parametrize(
+    ("tokens", "bpv", "arg"),
+    [
+        (-1, 2, "tokens"),
+        (True, 2, "tokens"),
+        ("4k", 2, "tokens"),
+        (100, 0, "bytes_per_value"),
+        (100, float("nan"), "bytes_per_value"),
+    ],
+)
 def test_cache_refuses_bad_numbers(tokens, bpv, arg):
     with pytest.raises(FlopsheetError) as err:
         kv_cache_bytes("Llama 3.1 8B", tokens, bytes_per_value=bpv)
@@ -92,6 +111,7 @@ def test_cache_refuses_bad_numbers(tokens, bpv, arg):
 
 
 # ---------------------------------------------------------------- experts touched
+
 
 def test_deepseek_v3_at_batch_64_touches_about_87_percent_of_its_experts():
     # Issue 13: 1 - (1 - 8/256)^64, "about 87%".
@@ -116,10 +136,17 @@ def test_dense_models_have_no_experts_to_touch():
         experts_touched("Llama 3.1 405B", 64)
 
 
-@pytest.mark.parametrize(("args", "arg"), [
-    ((8, 16, 1), "experts_per_token"), ((8.5, 2, 1), "experts"), ((0, 1, 1), "experts"),
-    ((8, 2, -1), "batch"), ((8, True, 1), "experts_per_token"), ((8, 2, None), "batch"),
-])
+@pytest.mark.parametrize(
+    ("args", "arg"),
+    [
+        ((8, 16, 1), "experts_per_token"),
+        ((8.5, 2, 1), "experts"),
+        ((0, 1, 1), "experts"),
+        ((8, 2, -1), "batch"),
+        ((8, True, 1), "experts_per_token"),
+        ((8, 2, None), "batch"),
+    ],
+)
 def test_expert_share_refuses_bad_inputs(args, arg):
     with pytest.raises(FlopsheetError) as err:
         fraction_of_experts_touched(*args)

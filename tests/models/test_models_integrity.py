@@ -23,10 +23,17 @@ MOE = [m for m in MODELS if m.is_moe]
 # the residual width); everywhere else the two must agree.
 WIDE_OR_NARROW_ATTENTION = {
     "PaLM 540B",  # 48 x 256 = 12288 vs 18432 (arXiv:2204.02311 Table 1)
-    "Qwen3 32B", "Qwen3 235B-A22B", "Qwen3 30B-A3B",  # head_dim 128 fixed (config.json)
-    "DeepSeek-V2", "DeepSeek-V3", "DeepSeek-R1", "Kimi K2",  # MLA heads of 128 over 5120/7168
-    "gpt-oss-120b", "gpt-oss-20b",  # 64 x 64 = 4096 vs 2880 (gpt_oss/torch/model.py)
-    "Gemma 2 27B", "Gemma 3 27B",  # 32 x 128 = 4096 vs 4608/5376
+    "Qwen3 32B",
+    "Qwen3 235B-A22B",
+    "Qwen3 30B-A3B",  # head_dim 128 fixed (config.json)
+    "DeepSeek-V2",
+    "DeepSeek-V3",
+    "DeepSeek-R1",
+    "Kimi K2",  # MLA heads of 128 over 5120/7168
+    "gpt-oss-120b",
+    "gpt-oss-20b",  # 64 x 64 = 4096 vs 2880 (gpt_oss/torch/model.py)
+    "Gemma 2 27B",
+    "Gemma 3 27B",  # 32 x 128 = 4096 vs 4608/5376
 }
 
 
@@ -42,14 +49,42 @@ def _row(name: str) -> dict[str, str]:
 
 # ---------------------------------------------------------------- shape of the catalog
 
+
 def test_catalog_has_the_models_people_price():
     assert 25 <= len(MODELS) <= 40
     assert len(set(IDS)) == len(IDS)
-    wanted = ["GPT-3 175B", "PaLM 540B", "Chinchilla 70B", "Llama 2 7B", "Llama 2 70B", "Llama 3 8B",
-              "Llama 3 70B", "Llama 3.1 8B", "Llama 3.1 70B", "Llama 3.1 405B", "Llama 4 Scout",
-              "Llama 4 Maverick", "Mistral 7B", "Mixtral 8x7B", "Mixtral 8x22B", "Qwen2.5 7B", "Qwen2.5 72B",
-              "Qwen3 32B", "Qwen3 235B-A22B", "Qwen3 30B-A3B", "DeepSeek-V2", "DeepSeek-V3", "DeepSeek-R1",
-              "Kimi K2", "gpt-oss-120b", "gpt-oss-20b", "Gemma 2 27B", "Gemma 3 27B", "BLOOM 176B", "Falcon 180B"]
+    wanted = [
+        "GPT-3 175B",
+        "PaLM 540B",
+        "Chinchilla 70B",
+        "Llama 2 7B",
+        "Llama 2 70B",
+        "Llama 3 8B",
+        "Llama 3 70B",
+        "Llama 3.1 8B",
+        "Llama 3.1 70B",
+        "Llama 3.1 405B",
+        "Llama 4 Scout",
+        "Llama 4 Maverick",
+        "Mistral 7B",
+        "Mixtral 8x7B",
+        "Mixtral 8x22B",
+        "Qwen2.5 7B",
+        "Qwen2.5 72B",
+        "Qwen3 32B",
+        "Qwen3 235B-A22B",
+        "Qwen3 30B-A3B",
+        "DeepSeek-V2",
+        "DeepSeek-V3",
+        "DeepSeek-R1",
+        "Kimi K2",
+        "gpt-oss-120b",
+        "gpt-oss-20b",
+        "Gemma 2 27B",
+        "Gemma 3 27B",
+        "BLOOM 176B",
+        "Falcon 180B",
+    ]
     assert [m for m in wanted if m not in IDS] == []
 
 
@@ -73,6 +108,7 @@ def test_model_is_frozen():
 
 
 # ---------------------------------------------------------------- sources and gaps
+
 
 @pytest.mark.parametrize("model", MODELS, ids=IDS)
 def test_every_row_has_a_source_url_for_each_part(model):
@@ -128,6 +164,7 @@ def test_loading_refuses_a_fractional_count():
 
 # ---------------------------------------------------------------- architecture consistency
 
+
 @pytest.mark.parametrize("model", MODELS, ids=IDS)
 def test_active_params_do_not_exceed_total(model):
     assert 0 < model.active_params <= model.total_params
@@ -145,8 +182,11 @@ def test_attention_kind_matches_head_counts(model):
         return
     assert model.kv_lora_rank is None and model.qk_rope_head_dim is None
     assert model.heads % model.kv_heads == 0
-    expected = {"MHA": model.kv_heads == model.heads, "MQA": model.kv_heads == 1,
-                "GQA": 1 < model.kv_heads < model.heads}[model.attention]
+    expected = {
+        "MHA": model.kv_heads == model.heads,
+        "MQA": model.kv_heads == 1,
+        "GQA": 1 < model.kv_heads < model.heads,
+    }[model.attention]
     assert expected, (model.attention, model.heads, model.kv_heads)
 
 
@@ -182,7 +222,7 @@ def test_dense_parameter_count_fits_the_shape(model):
     # Non-embedding weights of a dense transformer are about 12-27 x layers x d_model^2
     # (4 d^2 attention + 8-20 d^2 MLP, by MLP width and gating). A wrong layer count or d_model
     # (x2 layers, x2 width = x4) lands outside [8, 30].
-    ratio = (model.total_params - model.vocab * model.d_model) / (model.layers * model.d_model ** 2)
+    ratio = (model.total_params - model.vocab * model.d_model) / (model.layers * model.d_model**2)
     assert 8 <= ratio <= 30, ratio
 
 
@@ -218,6 +258,7 @@ def test_whole_run_utilisation_of_the_issue_runs():
         m = resolve(name)
         peak = catalog.resolve(m.training_hardware).bf16_tflops * 1e12
         return (flops or m.training_flops or 6 * m.active_params * m.training_tokens) / (m.gpu_hours * 3600 * peak)
+
     assert util("Llama 3.1 405B") == pytest.approx(0.35, abs=0.01)
     assert util("PaLM 540B") == pytest.approx(0.30, abs=0.01)
     assert util("BLOOM 176B") == pytest.approx(0.32, abs=0.01)

@@ -66,8 +66,7 @@ PUBLISHED = [
 ]
 
 
-@pytest.mark.parametrize(("model", "name", "value", "source"), PUBLISHED,
-                         ids=[f"{m}:{f}" for m, f, _, _ in PUBLISHED])
+@pytest.mark.parametrize(("model", "name", "value", "source"), PUBLISHED, ids=[f"{m}:{f}" for m, f, _, _ in PUBLISHED])
 def test_published_figure(model, name, value, source):
     got = field(model, name)
     if isinstance(value, str):
@@ -76,15 +75,18 @@ def test_published_figure(model, name, value, source):
         assert got == pytest.approx(value, rel=1e-9), source
 
 
-@pytest.mark.parametrize(("model", "source_part"), [
-    ("DeepSeek-V3", "arxiv.org/abs/2412.19437"),
-    ("Llama 3.1 405B", "arxiv.org/abs/2407.21783"),
-    ("Llama 3.1 405B", "llama3_1/MODEL_CARD.md"),
-    ("PaLM 540B", "arxiv.org/abs/2204.02311"),
-    ("BLOOM 176B", "arxiv.org/abs/2211.05100"),
-    ("GPT-3 175B", "arxiv.org/abs/2005.14165"),
-    ("Chinchilla 70B", "arxiv.org/abs/2203.15556"),
-])
+@pytest.mark.parametrize(
+    ("model", "source_part"),
+    [
+        ("DeepSeek-V3", "arxiv.org/abs/2412.19437"),
+        ("Llama 3.1 405B", "arxiv.org/abs/2407.21783"),
+        ("Llama 3.1 405B", "llama3_1/MODEL_CARD.md"),
+        ("PaLM 540B", "arxiv.org/abs/2204.02311"),
+        ("BLOOM 176B", "arxiv.org/abs/2211.05100"),
+        ("GPT-3 175B", "arxiv.org/abs/2005.14165"),
+        ("Chinchilla 70B", "arxiv.org/abs/2203.15556"),
+    ],
+)
 def test_published_figures_cite_their_source(model, source_part):
     assert source_part in resolve(model).source
 
@@ -96,7 +98,19 @@ def test_palm_hours_are_the_two_stages_of_appendix_b():
 
 def test_deepseek_r1_shares_deepseek_v3_architecture():
     v3, r1 = resolve("DeepSeek-V3"), resolve("DeepSeek-R1")
-    for name in ("total_params", "active_params", "layers", "d_model", "heads", "kv_lora_rank",
-                 "qk_rope_head_dim", "experts", "experts_per_token", "shared_experts", "moe_layers", "vocab"):
+    for name in (
+        "total_params",
+        "active_params",
+        "layers",
+        "d_model",
+        "heads",
+        "kv_lora_rank",
+        "qk_rope_head_dim",
+        "experts",
+        "experts_per_token",
+        "shared_experts",
+        "moe_layers",
+        "vocab",
+    ):
         assert getattr(v3, name) == getattr(r1, name), name
     assert v3.family == r1.family

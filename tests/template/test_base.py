@@ -41,10 +41,7 @@ def test_vba_project_is_byte_identical(saved):
 def test_macro_enabled_content_type(saved):
     with zipfile.ZipFile(saved) as zf:
         types_xml = zf.read("[Content_Types].xml").decode()
-    assert (
-        f'<Override PartName="/xl/workbook.xml" ContentType="{MACRO_ENABLED_MAIN}"'
-        in types_xml
-    )
+    assert f'<Override PartName="/xl/workbook.xml" ContentType="{MACRO_ENABLED_MAIN}"' in types_xml
     assert "application/vnd.ms-office.vbaProject" in types_xml
 
 
@@ -67,11 +64,7 @@ def test_conf_sheet_is_active_and_points_at_flopsheet_udfs(saved):
 def test_sheet_code_names_survive_for_vba_document_modules(saved):
     with zipfile.ZipFile(saved) as zf:
         workbook_xml = zf.read("xl/workbook.xml").decode()
-        sheets = [
-            zf.read(n).decode()
-            for n in sorted(zf.namelist())
-            if n.startswith("xl/worksheets/sheet")
-        ]
+        sheets = [zf.read(n).decode() for n in sorted(zf.namelist()) if n.startswith("xl/worksheets/sheet")]
     assert 'codeName="ThisWorkbook"' in workbook_xml
     assert any('codeName="Sheet1"' in s for s in sheets)
     assert any('codeName="Sheet2"' in s for s in sheets)

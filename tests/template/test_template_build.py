@@ -61,10 +61,19 @@ def test_sheets_in_order_and_vba_code_names_kept(built):
 def test_summary_covers_every_scenario(built):
     _, summary = built
     text = summary.text()
-    for needle in ("GPT-3 175B (seed)", "25,293 GPU-days", "777,768", "388,884", "Chinchilla-optimal 70B",
-                   "DeepSeek-V3", "whole answer on 8 GPUs", "Kimi K2, 2M Chinese characters", "DeepSeek-V3 on 8 H200s (FP8)",
-                   "MagicVideo-V2",
-                   "Seed check:"):
+    for needle in (
+        "GPT-3 175B (seed)",
+        "25,293 GPU-days",
+        "777,768",
+        "388,884",
+        "Chinchilla-optimal 70B",
+        "DeepSeek-V3",
+        "whole answer on 8 GPUs",
+        "Kimi K2, 2M Chinese characters",
+        "DeepSeek-V3 on 8 H200s (FP8)",
+        "MagicVideo-V2",
+        "Seed check:",
+    ):
         assert needle in text, needle
     assert len(text.splitlines()) < 30  # a short summary, not a dump
 
@@ -107,8 +116,9 @@ def test_cli_default_name_and_printed_summary(tmp_path, monkeypatch, capsys):
 def test_cli_refusal_is_one_line_and_leaves_the_file(tmp_path):
     target = tmp_path / "x.xlsm"
     target.write_bytes(b"keep me")
-    r = subprocess.run([sys.executable, "-m", "flopsheet", "template", "-o", str(target)],
-                       capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "flopsheet", "template", "-o", str(target)], capture_output=True, text=True, timeout=120
+    )
     assert r.returncode == 2
     assert r.stderr.strip().splitlines() == [f"flopsheet: output {target} exists; use --force to overwrite"]
     assert target.read_bytes() == b"keep me"
@@ -118,8 +128,9 @@ def test_wall_time_of_the_command(tmp_path):
     """Benchmark (printed, never asserted): the whole command, interpreter start included."""
     target = tmp_path / "t.xlsm"
     started = time.perf_counter()
-    r = subprocess.run([sys.executable, "-m", "flopsheet", "template", "-o", str(target)],
-                       capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "flopsheet", "template", "-o", str(target)], capture_output=True, text=True, timeout=120
+    )
     elapsed = time.perf_counter() - started
     assert r.returncode == 0, r.stderr
     print(f"\nflopsheet template: {elapsed:.2f} s wall (target < 2 s); {r.stdout.splitlines()[0]}")

@@ -16,22 +16,37 @@ REGENERATE = "workbook/flopsheet.xlsm is stale: run `python -m tools.regenerate`
 
 def fingerprint(path):
     wb = openpyxl.load_workbook(path, keep_vba=True)
-    out = {"sheets": wb.sheetnames, "names": {n: d.attr_text for n, d in wb.defined_names.items()},
-           "styles": sorted(wb.named_styles)}
+    out = {
+        "sheets": wb.sheetnames,
+        "names": {n: d.attr_text for n, d in wb.defined_names.items()},
+        "styles": sorted(wb.named_styles),
+    }
     for ws in wb.worksheets:
         cells = {}
         for row in ws.iter_rows():
             for c in row:
                 if c.value is not None or c.style != "Normal":
-                    cells[c.coordinate] = (c.value, c.data_type, c.style, c.number_format, c.protection.locked,
-                                           bool(c.quotePrefix), c.hyperlink.target if c.hyperlink else None)
+                    cells[c.coordinate] = (
+                        c.value,
+                        c.data_type,
+                        c.style,
+                        c.number_format,
+                        c.protection.locked,
+                        bool(c.quotePrefix),
+                        c.hyperlink.target if c.hyperlink else None,
+                    )
         out[ws.title] = {
             "cells": cells,
-            "validations": sorted(((dv.type, dv.formula1, dv.formula2, str(dv.sqref))
-                                   for dv in ws.data_validations.dataValidation), key=repr),
+            "validations": sorted(
+                ((dv.type, dv.formula1, dv.formula2, str(dv.sqref)) for dv in ws.data_validations.dataValidation),
+                key=repr,
+            ),
             "tables": dict(ws.tables.items()),  # name -> ref
-            "print_area": ws.print_area, "freeze": ws.freeze_panes, "protected": ws.protection.sheet,
-            "charts": len(ws._charts), "widths": {k: d.width for k, d in ws.column_dimensions.items()},
+            "print_area": ws.print_area,
+            "freeze": ws.freeze_panes,
+            "protected": ws.protection.sheet,
+            "charts": len(ws._charts),
+            "widths": {k: d.width for k, d in ws.column_dimensions.items()},
         }
     return out
 
@@ -54,8 +69,11 @@ def _compare(COMMITTED, fresh):
             for part in new[key]:
                 if old[key][part] != new[key][part]:
                     if part == "cells":
-                        diff = sorted(k for k in set(old[key]["cells"]) | set(new[key]["cells"])
-                                      if old[key]["cells"].get(k) != new[key]["cells"].get(k))
+                        diff = sorted(
+                            k
+                            for k in set(old[key]["cells"]) | set(new[key]["cells"])
+                            if old[key]["cells"].get(k) != new[key]["cells"].get(k)
+                        )
                         pytest.fail(f"{REGENERATE} ({key} cells differ: {diff[:5]})")
                     pytest.fail(f"{REGENERATE} ({key} {part} differs)")
         else:

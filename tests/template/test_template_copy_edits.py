@@ -34,15 +34,27 @@ def _edit(wb) -> None:
     gpus[f"{keys['usd_per_gpu_hour']}{row['H100 SXM']}"] = H100_PRICE
     gpus[f"{keys['tdp_w']}{row['A100 SXM 80GB']}"] = A100_TDP
     new = max(row.values()) + 1
-    for key, value in (("name", "Acme X1"), ("bf16", ACME_PEAK), ("tdp_w", ACME_TDP),
-                       ("usd_per_gpu_hour", ACME_PRICE), ("memory_gb", 96.0), ("bandwidth_tbs", 4.0)):
+    for key, value in (
+        ("name", "Acme X1"),
+        ("bf16", ACME_PEAK),
+        ("tdp_w", ACME_TDP),
+        ("usd_per_gpu_hour", ACME_PRICE),
+        ("memory_gb", 96.0),
+        ("bandwidth_tbs", 4.0),
+    ):
         gpus[f"{keys[key]}{new}"] = value
     sheet, cell = wb.defined_names["DefaultMFU"].attr_text.split("!")
     wb[sheet][cell.replace("$", "")] = MFU
     L = tr.LETTER
     for r, name, gpu in ((NEW, "Llama-style 70B on H100", "H100 SXM"), (ACME, "70B on Acme X1", "Acme X1")):
-        for key, value in (("name", name), ("params", 7e10), ("tokens", 1.4e12), ("gpu", gpu), ("gpus", 1024.0),
-                           ("deadline", 30.0)):
+        for key, value in (
+            ("name", name),
+            ("params", 7e10),
+            ("tokens", 1.4e12),
+            ("gpu", gpu),
+            ("gpus", 1024.0),
+            ("deadline", 30.0),
+        ):
             training[f"{L[key]}{r}"] = value
 
 
@@ -52,13 +64,22 @@ def _expected() -> dict[tuple[int, str], float]:
     flops = 6 * 7e10 * 1.4e12
     h100 = catalog.resolve("H100 SXM")
     out = {}
-    for r, peak, price, tdp in ((NEW, catalog.spec(h100, "bf16_tflops"), H100_PRICE, h100.tdp_w),
-                                (ACME, ACME_PEAK, ACME_PRICE, ACME_TDP)):
+    for r, peak, price, tdp in (
+        (NEW, catalog.spec(h100, "bf16_tflops"), H100_PRICE, h100.tdp_w),
+        (ACME, ACME_PEAK, ACME_PRICE, ACME_TDP),
+    ):
         hours = F["GPU_HOURS"](flops, peak, MFU)
-        out |= {(r, "peak"): peak, (r, "mfu_used"): MFU, (r, "usd_used"): price, (r, "flops"): flops,
-                (r, "gpu_days"): F["GPU_DAYS"](flops, peak, MFU), (r, "days"): F["TRAIN_DAYS"](flops, peak, 1024, MFU),
-                (r, "needed"): F["GPUS_NEEDED"](flops, peak, 30, MFU),
-                (r, "cost"): F["TRAIN_COST"](flops, peak, price, MFU), (r, "energy"): hours * tdp * 1.2 / 1e6}
+        out |= {
+            (r, "peak"): peak,
+            (r, "mfu_used"): MFU,
+            (r, "usd_used"): price,
+            (r, "flops"): flops,
+            (r, "gpu_days"): F["GPU_DAYS"](flops, peak, MFU),
+            (r, "days"): F["TRAIN_DAYS"](flops, peak, 1024, MFU),
+            (r, "needed"): F["GPUS_NEEDED"](flops, peak, 30, MFU),
+            (r, "cost"): F["TRAIN_COST"](flops, peak, price, MFU),
+            (r, "energy"): hours * tdp * 1.2 / 1e6,
+        }
     gpt3_hours = F["GPU_HOURS"](6 * 175e9 * 300e9, 312.0, 0.462, None, 1.0)  # row 5: A100 fp16, its MFU, goodput 1
     out[(5, "energy")] = gpt3_hours * A100_TDP * 1.2 / 1e6
     return out
@@ -117,16 +138,26 @@ def test_the_chart_covers_every_scenario_row(files):
 def test_formula_statistics_of_the_copy(files):
     _, xlsx, _ = files
     count, median, longest, where = formula_stats(xlsx)
-    print(f"\nhand-off copy of the template: {count} formulas, median {median:g} characters, longest {longest} ({where})")
+    print(
+        f"\nhand-off copy of the template: {count} formulas, median {median:g} characters, longest {longest} ({where})"
+    )
     wb = openpyxl.load_workbook(xlsx)
-    lengths = sorted((len(c.value), f"{ws.title}!{c.coordinate}") for ws in wb.worksheets for row in ws.iter_rows()
-                     for c in row if isinstance(c.value, str) and c.value.startswith("="))
+    lengths = sorted(
+        (len(c.value), f"{ws.title}!{c.coordinate}")
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith("=")
+    )
     assert (count, longest) == (len(lengths), lengths[-1][0]) and median == statistics.median(n for n, _ in lengths)
     assert len(lengths) > 400
     # The template's own intermediate columns (GPU row, precision, peak, TDP, MFU, price) and the energy
     # formula are short native formulas in the copy too.
-    helpers = {f"Training!{tr.LETTER[k]}{r}" for k in ("row", "prec_used", "peak", "tdp", "mfu_used", "usd_used",
-                                                         "energy") for r in range(tr.FIRST_ROW, tr.FIRST_ROW + 30)}
+    helpers = {
+        f"Training!{tr.LETTER[k]}{r}"
+        for k in ("row", "prec_used", "peak", "tdp", "mfu_used", "usd_used", "energy")
+        for r in range(tr.FIRST_ROW, tr.FIRST_ROW + 30)
+    }
     # (100: the price helper reads the GPUs sheet twice, so a GPU without a price leaves it blank, not 0)
     assert max(n for n, where in lengths if where in helpers) <= 100
 
@@ -134,15 +165,29 @@ def test_formula_statistics_of_the_copy(files):
 def test_no_formula_of_the_copy_is_longer_than_250_characters(files):
     _, xlsx, _ = files
     wb = openpyxl.load_workbook(xlsx)
-    assert max(len(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
-               if isinstance(c.value, str) and c.value.startswith("=")) <= 250
+    assert (
+        max(
+            len(c.value)
+            for ws in wb.worksheets
+            for row in ws.iter_rows()
+            for c in row
+            if isinstance(c.value, str) and c.value.startswith("=")
+        )
+        <= 250
+    )
 
 
 def _errors(path) -> list[str]:
     wb = openpyxl.load_workbook(path, data_only=True)
-    return [f"{ws.title}!{c.coordinate}: {c.value}" for ws in wb.worksheets for row in ws.iter_rows() for c in row
-            if isinstance(c.value, str) and c.value.startswith("#") and c.value.rstrip("!?/0").upper() in
-            ("#N/A", "#VALUE", "#DIV", "#NUM", "#NAME", "#REF", "#NULL")]
+    return [
+        f"{ws.title}!{c.coordinate}: {c.value}"
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+        and c.value.startswith("#")
+        and c.value.rstrip("!?/0").upper() in ("#N/A", "#VALUE", "#DIV", "#NUM", "#NAME", "#REF", "#NULL")
+    ]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
@@ -162,8 +207,10 @@ def recalculated(files, soffice, gnumeric, tmp_path_factory):
     """The unedited copy as each engine computes it (what an edit that changes nothing must give)."""
     _, xlsx, _ = files
     d = tmp_path_factory.mktemp("recalculated")
-    return {engine: openpyxl.load_workbook(engine(xlsx, d / f"base-{engine.__name__}.xlsx"), data_only=True)
-            for engine in (recalculate, recalculate_gnumeric)}
+    return {
+        engine: openpyxl.load_workbook(engine(xlsx, d / f"base-{engine.__name__}.xlsx"), data_only=True)
+        for engine in (recalculate, recalculate_gnumeric)
+    }
 
 
 def _gpu_added(xlsx, edited) -> None:
@@ -194,8 +241,10 @@ def test_a_gpu_added_below_the_table_serves_the_inference_sheet(files, recalcula
 
     _, ctx = build_workbook(audience="copy")
     gpu_cell = ctx.cells[("Inference", "s_gpu")].replace("$", "")
-    outputs = [ctx.cells[("Inference", k)].replace("$", "") for k in ("s_kv", "s_weights", "s_fit", "s_capacity",
-                                                                       "s_replicas", "s_gpus")]
+    outputs = [
+        ctx.cells[("Inference", k)].replace("$", "")
+        for k in ("s_kv", "s_weights", "s_fit", "s_capacity", "s_replicas", "s_gpus")
+    ]
     _, xlsx, _ = files
     edited = xlsx.parent / "acme.xlsx"  # built with `files` (_gpu_added)
     assert openpyxl.load_workbook(edited)["Inference"][gpu_cell].value == "Acme Clone"
@@ -244,7 +293,9 @@ def test_models_added_below_the_table_serve_the_inference_sheet(files, recalcula
     edited = xlsx.parent / "models.xlsx"  # built with `files` (_models_added)
     inference = openpyxl.load_workbook(edited)["Inference"]
     assert {inference[ctx.cells[("Inference", k)].replace("$", "")].value for k in ("s_model", "m_model")} == {
-        "Acme Dense 70B", "Acme MoE 671B"}
+        "Acme Dense 70B",
+        "Acme MoE 671B",
+    }
     formulas = [c.coordinate for c in inference["B"] if isinstance(c.value, str) and c.value.startswith("=")]
     for engine in (recalculate, recalculate_gnumeric):
         base = recalculated[engine]

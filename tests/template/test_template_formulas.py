@@ -44,14 +44,20 @@ ALLOWED_TEXTS = {'""'}
 
 
 def typed_constants(formula):
-    return [t.value for t in tokens(formula) if t.type == Token.OPERAND and (
-        (t.subtype == Token.NUMBER and t.value not in ALLOWED_NUMBERS)
-        or (t.subtype == Token.TEXT and t.value not in ALLOWED_TEXTS)
-        or t.subtype == Token.LOGICAL)]
+    return [
+        t.value
+        for t in tokens(formula)
+        if t.type == Token.OPERAND
+        and (
+            (t.subtype == Token.NUMBER and t.value not in ALLOWED_NUMBERS)
+            or (t.subtype == Token.TEXT and t.value not in ALLOWED_TEXTS)
+            or t.subtype == Token.LOGICAL
+        )
+    ]
 
 
 def test_the_constant_rule_can_fail():
-    assert typed_constants('=A1*86400') == ["86400"]
+    assert typed_constants("=A1*86400") == ["86400"]
     assert typed_constants('=IF(A1="x",0,B1/1.2)') == ['"x"', "1.2"]
     assert typed_constants('=GPU_DAYS(A1,"A100",0.4)') == ['"A100"', "0.4"]
     assert typed_constants('=IF($B5="","",MATCH($D5,GPUs!$A:$A,0))') == []
@@ -71,10 +77,29 @@ def test_every_function_exists_in_the_add_in(wb):
             if name in REGISTRY:
                 assert callable(getattr(flopsheet.udfs, name)), name
                 used.add(name)
-    required = {"TRAIN_FLOPS", "CHINCHILLA_TOKENS", "GPU_HOURS", "GPU_DAYS", "TRAIN_DAYS", "GPUS_NEEDED",
-                "TRAIN_COST", "INFER_FLOPS", "INFER_SECONDS", "RESPONSE_SECONDS", "DECODE_MS",
-                "TOKENS_PER_SECOND", "WEIGHTS_GB", "KV_CACHE_GB", "GPUS_TO_FIT", "TRAIN_MEMORY_GB", "TEXT_TOKENS",
-                "IMAGE_TOKENS", "VIDEO_TOKENS", "TOKENS_TO_WORDS", "FLOPSHEET_VERSION"}
+    required = {
+        "TRAIN_FLOPS",
+        "CHINCHILLA_TOKENS",
+        "GPU_HOURS",
+        "GPU_DAYS",
+        "TRAIN_DAYS",
+        "GPUS_NEEDED",
+        "TRAIN_COST",
+        "INFER_FLOPS",
+        "INFER_SECONDS",
+        "RESPONSE_SECONDS",
+        "DECODE_MS",
+        "TOKENS_PER_SECOND",
+        "WEIGHTS_GB",
+        "KV_CACHE_GB",
+        "GPUS_TO_FIT",
+        "TRAIN_MEMORY_GB",
+        "TEXT_TOKENS",
+        "IMAGE_TOKENS",
+        "VIDEO_TOKENS",
+        "TOKENS_TO_WORDS",
+        "FLOPSHEET_VERSION",
+    }
     assert required <= used, required - used
 
 
@@ -115,10 +140,17 @@ def test_defined_names_for_global_assumptions(wb):
     for a in assumptions():
         sheet, addr = split_ref(names[a.name].attr_text, "")
         cell = wb[sheet][addr.replace("$", "")]
-        assert cell.value == (a.value if isinstance(a.value, str) else pytest.approx(a.value, rel=1e-15)) and cell.style == st.INPUT, a.name  # 16 digits saved
+        assert (
+            cell.value == (a.value if isinstance(a.value, str) else pytest.approx(a.value, rel=1e-15))
+            and cell.style == st.INPUT
+        ), a.name  # 16 digits saved
         assert re.search(rf"\b{a.name}\b", formulas), f"{a.name} is never used"
-    assert wb[split_ref(names["DefaultMFU"].attr_text, "")[0]][
-        split_ref(names["DefaultMFU"].attr_text, "")[1].replace("$", "")].value == REGISTRY["GPU_DAYS"].args[2].default
+    assert (
+        wb[split_ref(names["DefaultMFU"].attr_text, "")[0]][
+            split_ref(names["DefaultMFU"].attr_text, "")[1].replace("$", "")
+        ].value
+        == REGISTRY["GPU_DAYS"].args[2].default
+    )
 
 
 def test_formulas_and_inputs_carry_their_styles_and_locks(wb):
@@ -154,8 +186,9 @@ def _validations(ws):
         cells = set()
         for rng in str(dv.sqref).split():
             min_col, min_row, max_col, max_row = range_boundaries(rng)
-            cells |= {f"{get_column_letter(c)}{r}" for r in range(min_row, max_row + 1)
-                      for c in range(min_col, max_col + 1)}
+            cells |= {
+                f"{get_column_letter(c)}{r}" for r in range(min_row, max_row + 1) for c in range(min_col, max_col + 1)
+            }
         out.append((dv, cells))
     return out
 
@@ -183,7 +216,9 @@ def test_dropdowns_cover_every_gpu_model_and_precision_input(wb):
         lists = {}
         for dv, cells in _validations(ws):
             if dv.type == "list":
-                assert dv.formula1 in ("GPUList", "PrecisionList", "ModelList"), f"{ws.title}: literal list {dv.formula1}"
+                assert dv.formula1 in ("GPUList", "PrecisionList", "ModelList"), (
+                    f"{ws.title}: literal list {dv.formula1}"
+                )
                 lists.setdefault(dv.formula1, set()).update(cells)
         for row in ws.iter_rows():
             for cell in row:
@@ -214,10 +249,17 @@ def _header_col(ws, text, row=4):
 def test_training_formats_units_and_layout(wb):
     ws = wb["Training"]
     assert ws.freeze_panes == "B5"
-    fmt = {h: ws[f"{_header_col(ws, h)}5"].number_format for h in
-           ("Compute (FLOPs)", "GPU-days", "Cost (USD", "GPUs for the deadline", "Energy (MWh")}
-    assert fmt == {"Compute (FLOPs)": "0.00E+00", "GPU-days": "#,##0", "Cost (USD": "$#,##0",
-                   "GPUs for the deadline": "#,##0", "Energy (MWh": "#,##0"}
+    fmt = {
+        h: ws[f"{_header_col(ws, h)}5"].number_format
+        for h in ("Compute (FLOPs)", "GPU-days", "Cost (USD", "GPUs for the deadline", "Energy (MWh")
+    }
+    assert fmt == {
+        "Compute (FLOPs)": "0.00E+00",
+        "GPU-days": "#,##0",
+        "Cost (USD": "$#,##0",
+        "GPUs for the deadline": "#,##0",
+        "Energy (MWh": "#,##0",
+    }
     # The peak has its own column, an INDEX/MATCH into the GPUs sheet (name down, precision across).
     peak = ws[f"{_header_col(ws, 'Peak used')}6"].value
     L = LETTER

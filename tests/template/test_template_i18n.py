@@ -42,8 +42,13 @@ def test_the_check_can_fail():
 
 
 def _cells(wb):
-    return {(ws.title, c.coordinate): c for ws in wb.worksheets for row in ws.iter_rows() for c in row
-            if c.value is not None}
+    return {
+        (ws.title, c.coordinate): c
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None
+    }
 
 
 @pytest.mark.parametrize("audience", ["addin", "copy"])
@@ -51,7 +56,9 @@ def test_both_editions_have_identical_formulas_cell_by_cell(audience):
     en, _ = build_workbook(audience=audience)
     zh, _ = build_workbook(lang="zh-CN", audience=audience)
     assert en.sheetnames == zh.sheetnames
-    assert {n: d.attr_text for n, d in en.defined_names.items()} == {n: d.attr_text for n, d in zh.defined_names.items()}
+    assert {n: d.attr_text for n, d in en.defined_names.items()} == {
+        n: d.attr_text for n, d in zh.defined_names.items()
+    }
     e, z = _cells(en), _cells(zh)
     assert set(e) == set(z)  # the same cells hold something
     formulas = [k for k, c in e.items() if isinstance(c.value, str) and c.value.startswith("=")]
@@ -61,8 +68,9 @@ def test_both_editions_have_identical_formulas_cell_by_cell(audience):
     # ...and the words differ: titles, headers and notes are Chinese.
     assert CJK.search(z[("Start", "A1")].value) and CJK.search(z[("Training", "A4")].value)
     for ws_e, ws_z in zip(en.worksheets, zh.worksheets):
-        assert [(dv.sqref, dv.formula1) for dv in ws_e.data_validations.dataValidation] == \
-               [(dv.sqref, dv.formula1) for dv in ws_z.data_validations.dataValidation]
+        assert [(dv.sqref, dv.formula1) for dv in ws_e.data_validations.dataValidation] == [
+            (dv.sqref, dv.formula1) for dv in ws_z.data_validations.dataValidation
+        ]
     prompts = [dv.prompt or dv.error for ws in zh.worksheets for dv in ws.data_validations.dataValidation]
     assert prompts and all(CJK.search(p) for p in prompts)
 
@@ -79,13 +87,28 @@ def test_the_copy_wording_describes_the_copy():
 def _shown(path, soffice=None, gnumeric=None, out=None):
     """The sheet's cells as the engine displays them (CSV "as shown")."""
     if soffice:
-        subprocess.run([soffice, "--headless", "--convert-to",
-                        "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true", "--outdir", str(out),
-                        str(path)], check=True, capture_output=True, timeout=300)
+        subprocess.run(
+            [
+                soffice,
+                "--headless",
+                "--convert-to",
+                "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true",
+                "--outdir",
+                str(out),
+                str(path),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
         return (out / (path.stem + ".csv")).read_text(encoding="utf-8").splitlines()
     dst = out / (path.stem + "-g.csv")
-    subprocess.run([gnumeric, "--export-type=Gnumeric_stf:stf_assistant", "-O", "format=preserve", str(path),
-                    str(dst)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [gnumeric, "--export-type=Gnumeric_stf:stf_assistant", "-O", "format=preserve", str(path), str(dst)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return dst.read_text(encoding="utf-8").splitlines()
 
 
@@ -116,7 +139,7 @@ def _columns(lines):
     import csv
 
     rows = list(csv.reader(lines))
-    return {lang: [r[i] for r in rows[:len(VALUES)]] for i, lang in enumerate(EXPECTED)}
+    return {lang: [r[i] for r in rows[: len(VALUES)]] for i, lang in enumerate(EXPECTED)}
 
 
 def test_number_formats_read_as_intended_in_libreoffice(formats_file, soffice, tmp_path):

@@ -13,8 +13,7 @@ from flopsheet.template.sheets.training import LETTER
 
 NOTE = LETTER["note"]  # the notes column (after the inputs and calculations)
 
-HOSTILE = ["=1+1", "+cmd|' /C calc'!A0", "-2", "@SUM(A1)", '=HYPERLINK("http://example.invalid","click")',
-           "=2*3 note"]
+HOSTILE = ["=1+1", "+cmd|' /C calc'!A0", "-2", "@SUM(A1)", '=HYPERLINK("http://example.invalid","click")', "=2*3 note"]
 
 
 @shared_workbook("hostile.xlsm", engines=("libreoffice",))

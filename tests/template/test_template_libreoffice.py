@@ -23,10 +23,16 @@ def test_pdf_export_of_every_sheet(soffice, tmp_path):
     assert pages >= len(sheets), (pages, sheets)
     pdftotext = shutil.which("pdftotext")  # poppler-utils; optional here
     if pdftotext:
-        text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True,
-                              check=True).stdout
-        for title in ("flopsheet: what large AI models cost in compute", "GPUs: datasheet figures",
-                      "Training: compute, time", "Inference: time per request", "Multimodal: image and video",
-                      "Seed check: the seed report", "Sources: papers", "UDF Modules"):
+        text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        for title in (
+            "flopsheet: what large AI models cost in compute",
+            "GPUs: datasheet figures",
+            "Training: compute, time",
+            "Inference: time per request",
+            "Multimodal: image and video",
+            "Seed check: the seed report",
+            "Sources: papers",
+            "UDF Modules",
+        ):
             assert title in text, title
     print(f"\nPDF: {pages} pages for {len(sheets)} sheets")

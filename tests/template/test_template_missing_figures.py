@@ -27,8 +27,13 @@ ROWS = {10: NO_PRICE, 11: NO_TDP}
 def _inputs() -> dict:
     cells = {}
     for r, gpu in ROWS.items():
-        for key, value in (("name", f"70B on {gpu}"), ("params", 7e10), ("tokens", 1.4e12), ("gpu", gpu),
-                           ("gpus", 1024.0)):
+        for key, value in (
+            ("name", f"70B on {gpu}"),
+            ("params", 7e10),
+            ("tokens", 1.4e12),
+            ("gpu", gpu),
+            ("gpus", 1024.0),
+        ):
             cells[f"{L[key]}{r}"] = value
     cells[f"{L['usd']}11"] = 2.0
     return cells
@@ -57,8 +62,9 @@ def copy(tmp_path_factory):
 
 def _na_cells(path):
     wb = openpyxl.load_workbook(path, data_only=True)
-    return wb, [(ws.title, c.row, c.column) for ws in wb.worksheets for row in ws.iter_rows() for c in row
-                if c.value == "#N/A"]
+    return wb, [
+        (ws.title, c.row, c.column) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value == "#N/A"
+    ]
 
 
 @pytest.mark.parametrize("engine", ["recalculate", "recalculate_gnumeric"])

@@ -27,16 +27,22 @@ def test_one_row_per_model_every_field_a_column(saved):
     ws = saved["Models"]
     cols = _cols(ws)
     assert set(models.FIELDS) <= set(cols) and "name" in cols and "missing" in cols
-    rows = {ws.cell(r, cols["name"]).value: r for r in range(sheet.FIRST_ROW, ws.max_row + 1)
-            if ws.cell(r, cols["name"]).value is not None}  # (the hidden key columns run further down)
+    rows = {
+        ws.cell(r, cols["name"]).value: r
+        for r in range(sheet.FIRST_ROW, ws.max_row + 1)
+        if ws.cell(r, cols["name"]).value is not None
+    }  # (the hidden key columns run further down)
     assert list(rows) == models.names()
     for m in models.all_models():
         for f in models.FIELDS:
             value = ws.cell(rows[m.name], cols[f]).value
             assert value == (None if getattr(m, f) in (None, "") else getattr(m, f)), (m.name, f)
     headers = {k: ws.cell(sheet.HEADER_ROW, c).value for k, c in cols.items()}
-    assert headers["total_params"] == "Total (parameters)" and headers["gpu_hours"].endswith(
-        "(accelerator-hours)") and headers["context"].endswith("(tokens)")
+    assert (
+        headers["total_params"] == "Total (parameters)"
+        and headers["gpu_hours"].endswith("(accelerator-hours)")
+        and headers["context"].endswith("(tokens)")
+    )
     assert "GPT-3" in ws.cell(sheet.FIRST_ROW, cols["name"]).value
 
 
@@ -64,7 +70,7 @@ def test_edits_and_added_models_flow_into_inference(saved):
     cols = {k: openpyxl.utils.get_column_letter(c) for k, c in _cols(ws).items()}
     ds = next(c.row for c in ws["A"] if c.value == "DeepSeek-V3")
     ws[f"{cols['experts']}{ds}"] = 512
-    new = next(c.row for c in ws["A"][sheet.FIRST_ROW:] if c.value is None)  # first empty row under the table
+    new = next(c.row for c in ws["A"][sheet.FIRST_ROW :] if c.value is None)  # first empty row under the table
     ws[f"A{new}"], ws[f"{cols['total_params']}{new}"], ws[f"{cols['active_params']}{new}"] = "Acme MoE", 2e12, 5e10
     label = {}
     for c in inf["A"]:  # the first row of each label: DeepSeek-V3's block comes before Kimi K2's
@@ -86,6 +92,9 @@ def test_hidden_key_columns_map_every_spelling(saved):
     cols = _cols(ws)
     k, n = cols[modelsheet.KEY], cols[modelsheet.KEY_NAME]
     assert ws.column_dimensions[openpyxl.utils.get_column_letter(k)].hidden
-    pairs = [(ws.cell(r, k).value, ws.cell(r, n).value) for r in range(sheet.FIRST_ROW, ws.max_row + 1)
-             if ws.cell(r, k).value is not None]
+    pairs = [
+        (ws.cell(r, k).value, ws.cell(r, n).value)
+        for r in range(sheet.FIRST_ROW, ws.max_row + 1)
+        if ws.cell(r, k).value is not None
+    ]
     assert pairs == modelsheet.key_rows() and ("deepseekv3", "DeepSeek-V3") in pairs

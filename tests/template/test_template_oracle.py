@@ -18,8 +18,12 @@ A = {a.name: a.value for a in assumptions()}
 @pytest.fixture(scope="module")
 def values():
     wb, ctx = build_workbook()
-    return {(o.sheet, key): o.value for o in ctx.outputs
-            for (sheet, key), cell in ctx.cells.items() if sheet == o.sheet and cell.replace("$", "") == o.cell}
+    return {
+        (o.sheet, key): o.value
+        for o in ctx.outputs
+        for (sheet, key), cell in ctx.cells.items()
+        if sheet == o.sheet and cell.replace("$", "") == o.cell
+    }
 
 
 def test_inference_request_and_memory(values):
@@ -29,8 +33,19 @@ def test_inference_request_and_memory(values):
     kv = f["KV_CACHE_GB"](q.layers, q.kv_heads, q.head_dim, q.prompt_tokens + q.output_tokens, q.batch)
     assert v("flops") == flops and v("kv") == kv
     assert v("infer_s") == f["INFER_SECONDS"](flops, q.gpu, q.mfu, q.precision)
-    response = f["RESPONSE_SECONDS"](q.params, q.prompt_tokens, q.output_tokens, q.gpu, q.batch, q.bytes_per_param,
-                                     q.gpus, kv, A["BwEfficiency"], q.mfu, q.precision)  # issue 13's one order
+    response = f["RESPONSE_SECONDS"](
+        q.params,
+        q.prompt_tokens,
+        q.output_tokens,
+        q.gpu,
+        q.batch,
+        q.bytes_per_param,
+        q.gpus,
+        kv,
+        A["BwEfficiency"],
+        q.mfu,
+        q.precision,
+    )  # issue 13's one order
     assert v("response_s") == response
     weights = f["WEIGHTS_GB"](q.params, q.bytes_per_param)
     assert v("fit") == f["GPUS_TO_FIT"](weights + kv, q.gpu, A["UsableMemory"])
@@ -43,23 +58,58 @@ def test_serving_fleet_is_the_engine_count(values):
     context = s.prompt_tokens + s.output_tokens
     kv = f["KV_CACHE_GB"](s.model, context, s.batch, s.bytes_per_param, s.gpus_per_replica)
     assert v("s_kv") == kv
-    tps = f["TOKENS_PER_SECOND"](s.model, s.gpu, s.batch, s.bytes_per_param, s.gpus_per_replica, kv,
-                                 A["BwEfficiency"], A["DefaultMFU"], s.precision)
+    tps = f["TOKENS_PER_SECOND"](
+        s.model,
+        s.gpu,
+        s.batch,
+        s.bytes_per_param,
+        s.gpus_per_replica,
+        kv,
+        A["BwEfficiency"],
+        A["DefaultMFU"],
+        s.precision,
+    )
     assert v("s_tps") == tps
     replicas = engine.serving_replicas(s.requests_per_day, s.output_tokens, tps, s.load_factor)
-    assert v("s_replicas") == replicas == math.ceil(s.requests_per_day * s.output_tokens / (tps * 86400 * s.load_factor))
+    assert (
+        v("s_replicas") == replicas == math.ceil(s.requests_per_day * s.output_tokens / (tps * 86400 * s.load_factor))
+    )
     assert v("s_gpus_decode") == replicas * s.gpus_per_replica
     kv_one = f["KV_CACHE_GB"](s.model, context, 1, s.bytes_per_param, s.gpus_per_replica)
     assert (A["BwEfficiency"], A["DefaultMFU"]) == (0.8, 0.4)  # the fleet cell leaves them to these defaults
-    fleet = f["SERVING_GPUS"](s.requests_per_day, s.prompt_tokens, s.output_tokens, 70.55e9, s.gpu,
-                              s.gpus_per_replica, s.latency_ms, s.peak_factor, kv_one, s.bytes_per_param,
-                              A["BwEfficiency"], A["DefaultMFU"], s.precision)
+    fleet = f["SERVING_GPUS"](
+        s.requests_per_day,
+        s.prompt_tokens,
+        s.output_tokens,
+        70.55e9,
+        s.gpu,
+        s.gpus_per_replica,
+        s.latency_ms,
+        s.peak_factor,
+        kv_one,
+        s.bytes_per_param,
+        A["BwEfficiency"],
+        A["DefaultMFU"],
+        s.precision,
+    )
     assert v("s_kv_seq") == kv_one and v("s_gpus") == fleet
     assert fleet >= v("s_gpus_decode") and fleet % s.gpus_per_replica == 0  # prefill and the peak hour only add
     # the model name (all-reduces, prefill attention) gives the same count here
-    assert fleet == f["SERVING_GPUS"](s.requests_per_day, s.prompt_tokens, s.output_tokens, s.model, s.gpu,
-                                      s.gpus_per_replica, s.latency_ms, s.peak_factor, kv_one, s.bytes_per_param,
-                                      A["BwEfficiency"], A["DefaultMFU"], s.precision)
+    assert fleet == f["SERVING_GPUS"](
+        s.requests_per_day,
+        s.prompt_tokens,
+        s.output_tokens,
+        s.model,
+        s.gpu,
+        s.gpus_per_replica,
+        s.latency_ms,
+        s.peak_factor,
+        kv_one,
+        s.bytes_per_param,
+        A["BwEfficiency"],
+        A["DefaultMFU"],
+        s.precision,
+    )
 
 
 def test_moe_serving_deepseek_v3(values):
@@ -80,8 +130,9 @@ def test_moe_serving_deepseek_v3(values):
     assert v("m_tps") == f["TOKENS_PER_SECOND"](m.model, m.gpu, m.batch, m.bytes_per_param, m.gpus, kv, *opt)
     ttft = f["TTFT_SECONDS"](m.model, m.prompt_tokens, m.gpu, m.batch, m.bytes_per_param, m.gpus, *opt)
     assert v("m_ttft") == ttft
-    response = f["RESPONSE_SECONDS"](m.model, m.prompt_tokens, m.output_tokens, m.gpu, m.batch, m.bytes_per_param,
-                                     m.gpus, kv, *opt)
+    response = f["RESPONSE_SECONDS"](
+        m.model, m.prompt_tokens, m.output_tokens, m.gpu, m.batch, m.bytes_per_param, m.gpus, kv, *opt
+    )
     assert v("m_response_s") == response
 
 

@@ -13,14 +13,18 @@ WORKBOOK = Path(__file__).resolve().parents[2] / "workbook" / "flopsheet.xlsx"
 
 
 def _validation(ws, column_letter):
-    return [dv for dv in ws.data_validations.dataValidation
-            if any(str(r).startswith(column_letter) for r in dv.sqref.ranges)]
+    return [
+        dv
+        for dv in ws.data_validations.dataValidation
+        if any(str(r).startswith(column_letter) for r in dv.sqref.ranges)
+    ]
 
 
 def test_params_column_names_its_unit_and_validates_a_plausible_size():
     ws = openpyxl.load_workbook(WORKBOOK)["Training"]  # read only: the committed, generated template
-    header = next(c for row in ws.iter_rows(max_row=10) for c in row
-                  if isinstance(c.value, str) and c.value.startswith("Params"))
+    header = next(
+        c for row in ws.iter_rows(max_row=10) for c in row if isinstance(c.value, str) and c.value.startswith("Params")
+    )
     assert "7E+10" in header.value and ", B)" not in header.value
     (dv,) = _validation(ws, header.column_letter)
     assert dv.type == "decimal" and float(dv.formula1) >= 999999 and "7E+10" in dv.error
@@ -34,8 +38,12 @@ def test_params_column_names_its_unit_and_validates_a_plausible_size():
 
 def test_gpu_count_column_takes_whole_numbers():
     ws = openpyxl.load_workbook(WORKBOOK)["Training"]
-    header = next(c for row in ws.iter_rows(max_row=10) for c in row
-                  if isinstance(c.value, str) and c.value.strip().lower().startswith("gpus"))
+    header = next(
+        c
+        for row in ws.iter_rows(max_row=10)
+        for c in row
+        if isinstance(c.value, str) and c.value.strip().lower().startswith("gpus")
+    )
     (dv,) = _validation(ws, header.column_letter)
     assert dv.type == "whole"
 
@@ -45,12 +53,20 @@ def test_tokens_column_keeps_the_units_guard_that_the_function_dropped():
     carry the guard: below 1E+6 is refused there with what to type. The price column takes a
     plausible $/GPU-hour."""
     ws = openpyxl.load_workbook(WORKBOOK)["Training"]
-    header = next(c for row in ws.iter_rows(max_row=10) for c in row
-                  if isinstance(c.value, str) and c.value.startswith("Training tokens"))
+    header = next(
+        c
+        for row in ws.iter_rows(max_row=10)
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith("Training tokens")
+    )
     (dv,) = _validation(ws, header.column_letter)
     assert dv.type == "decimal" and float(dv.formula1) >= 999999 and "3E+11" in dv.error
     assert TRAIN_FLOPS("70B", 1) == 6 * 70e9
-    header = next(c for row in ws.iter_rows(max_row=10) for c in row
-                  if isinstance(c.value, str) and c.value.startswith("$/GPU-hour"))
+    header = next(
+        c
+        for row in ws.iter_rows(max_row=10)
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith("$/GPU-hour")
+    )
     (dv,) = _validation(ws, header.column_letter)
     assert (float(dv.formula1), float(dv.formula2)) == (0.01, 100.0) and "type 2.5" in dv.error

@@ -16,9 +16,19 @@ from flopsheet.template.summary import py
 # seed-figures.md, column "Expected", by the Seed check's row label; relative tolerance = what
 # the figure's printed digits allow.
 SEED_EXPECTED = {
-    "1": (3.15e23, 1e-9), "2": (25293, 5e-5), "2 (peak typed)": (25293, 5e-5), "3": (25.3, 5e-4),
-    "4": (1.12e14, 1e-9), "5": (0.777, 1e-3), "6": (196, 0), "7": (147, 0), "8": (3072, 0),
-    "9": (3.072e14, 1e-9), "10": (9.216e26, 1e-9), "11": (388884, 0), "12": (1944420, 0),
+    "1": (3.15e23, 1e-9),
+    "2": (25293, 5e-5),
+    "2 (peak typed)": (25293, 5e-5),
+    "3": (25.3, 5e-4),
+    "4": (1.12e14, 1e-9),
+    "5": (0.777, 1e-3),
+    "6": (196, 0),
+    "7": (147, 0),
+    "8": (3072, 0),
+    "9": (3.072e14, 1e-9),
+    "10": (9.216e26, 1e-9),
+    "11": (388884, 0),
+    "12": (1944420, 0),
     "11 corrected": (777768, 0),  # the dense H100: twice the report
     "5 corrected": (8.0, 0.05),  # "about 8 s for 300 tokens, not 0.78 s"
 }
@@ -100,7 +110,8 @@ def test_training_rows(saved):
     assert v("DeepSeek-V3 (MoE, 37B active of 671B)", "GPU-hours") == pytest.approx(2.788e6, rel=0.01)
     # H800 SXM TDP 700 W (NVIDIA's H800 datasheet): GPU-hours x 0.7 kW x PUE 1.2, in MWh
     assert v("DeepSeek-V3 (MoE, 37B active of 671B)", ENERGY) == pytest.approx(
-        v("DeepSeek-V3 (MoE, 37B active of 671B)", "GPU-hours") * 0.700 * 1.2 / 1000, rel=1e-9)
+        v("DeepSeek-V3 (MoE, 37B active of 671B)", "GPU-hours") * 0.700 * 1.2 / 1000, rel=1e-9
+    )
     for r in range(5 + len(rows), 20):  # blank rows show nothing
         assert all(ev.value("Training", f"{LETTER[c.key]}{r}") == "" for c in CALCS)
 
@@ -170,4 +181,5 @@ def test_edits_on_the_gpus_sheet_flow_into_training(saved):
     assert ev.value("Training", f"{L['needed']}6") == py("GPUS_NEEDED", 9.216e26, 500.0, 30, 0.462, None, 1)
     assert ev.value("Training", f"{L['peak']}{r}") == 1000.0 and ev.value("Training", f"{L['usd_used']}{r}") == 1.5
     assert ev.value("Training", f"{L['cost']}{r}") == pytest.approx(
-        py("TRAIN_COST", 6 * 7e10 * 1.4e12, 1000.0, 1.5, 0.4))  # blank goodput: the default, as in Python
+        py("TRAIN_COST", 6 * 7e10 * 1.4e12, 1000.0, 1.5, 0.4)
+    )  # blank goodput: the default, as in Python

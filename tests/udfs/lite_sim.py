@@ -43,8 +43,15 @@ from xlwings.main import Engine
 MISSING = object()  # an omitted optional argument
 ENGINE = "officejs"
 RUNTIME = "1.4"  # custom functions runtime that returns errors as objects (Excel 365)
-ERROR_TYPES = {"#DIV/0!": "Div0", "#N/A": "NotAvailable", "#NAME?": "Name", "#NULL!": "Null", "#NUM!": "Num",
-               "#REF!": "Ref", "#VALUE!": "Value"}
+ERROR_TYPES = {
+    "#DIV/0!": "Div0",
+    "#N/A": "NotAvailable",
+    "#NAME?": "Name",
+    "#NULL!": "Null",
+    "#NUM!": "Num",
+    "#REF!": "Ref",
+    "#VALUE!": "Value",
+}
 
 
 def error_cell(text: str) -> dict:
@@ -64,17 +71,24 @@ def _declared(f):
             if p.default is not p.empty:
                 info["optional"] = p.default
             args.append(info)
-        f.__xlfunc__ = {"name": f.__name__, "args": args, "argmap": {a["name"]: a for a in args},
-                        "ret": {"doc": f.__doc__ if f.__doc__ is not None else f"Python function '{f.__name__}'",
-                                "options": {}}}
+        f.__xlfunc__ = {
+            "name": f.__name__,
+            "args": args,
+            "argmap": {a["name"]: a for a in args},
+            "ret": {"doc": f.__doc__ if f.__doc__ is not None else f"Python function '{f.__name__}'", "options": {}},
+        }
     return f
 
 
 def func(f=None, **kwargs):
     def inner(f):
-        _declared(f).__xlfunc__.update(volatile=bool(kwargs.get("volatile", False)),
-                                       namespace=kwargs.get("namespace"), help_url=kwargs.get("help_url"))
+        _declared(f).__xlfunc__.update(
+            volatile=bool(kwargs.get("volatile", False)),
+            namespace=kwargs.get("namespace"),
+            help_url=kwargs.get("help_url"),
+        )
         return f
+
     return inner if f is None else inner(f)
 
 
@@ -90,6 +104,7 @@ def arg(name, convert=None, **kwargs):
             info["doc"] = kwargs.pop("doc")
         info["options"].update(kwargs)
         return f
+
     return inner
 
 
@@ -100,6 +115,7 @@ def ret(convert=None, **kwargs):
     def inner(f):
         _declared(f).__xlfunc__["ret"]["options"].update(kwargs)
         return f
+
     return inner
 
 
@@ -110,10 +126,25 @@ def meta(module) -> list[dict]:
         info = getattr(obj, "__xlfunc__", None)
         if info is None:
             continue
-        params = [{"name": a["name"], "description": a["doc"], "dimensionality": "matrix", "type": "any",
-                   **({"optional": True} if "optional" in a else {})} for a in info["args"]]
-        out.append({"id": info["name"].upper(), "name": info["name"].upper(), "description": info["ret"]["doc"],
-                    "parameters": params, "result": {"dimensionality": "matrix", "type": "any"}})
+        params = [
+            {
+                "name": a["name"],
+                "description": a["doc"],
+                "dimensionality": "matrix",
+                "type": "any",
+                **({"optional": True} if "optional" in a else {}),
+            }
+            for a in info["args"]
+        ]
+        out.append(
+            {
+                "id": info["name"].upper(),
+                "name": info["name"].upper(),
+                "description": info["ret"]["doc"],
+                "parameters": params,
+                "result": {"dimensionality": "matrix", "type": "any"},
+            }
+        )
     return out
 
 
@@ -123,13 +154,12 @@ def from_office_js(value):
     if value is MISSING or value is None:
         return None
     if isinstance(value, list):
-        return [[_pyodide_number(c) for c in row] if isinstance(row, list) else [_pyodide_number(row)]
-                for row in value]
+        return [[_pyodide_number(c) for c in row] if isinstance(row, list) else [_pyodide_number(row)] for row in value]
     return [[_pyodide_number(value)]]
 
 
 def _pyodide_number(v):
-    if isinstance(v, float) and math.isfinite(v) and v.is_integer() and abs(v) <= 2 ** 53 - 1:
+    if isinstance(v, float) and math.isfinite(v) and v.is_integer() and abs(v) <= 2**53 - 1:
         return int(v)
     return v
 
@@ -224,37 +254,65 @@ def lite_call(f, *cells):
 PINS = {
     # file: {function: [statements or expressions that must occur in it, as ast.unparse writes them]}
     "pro/udfs_officejs.py": {
-        "xlfunc": ["arg_info['optional'] = sig['defaults'][var_pos - num_required_args]",
-                   "f.__doc__ if f.__doc__ is not None else f\"Python function '{f.__name__}'\""],
+        "xlfunc": [
+            "arg_info['optional'] = sig['defaults'][var_pos - num_required_args]",
+            "f.__doc__ if f.__doc__ is not None else f\"Python function '{f.__name__}'\"",
+        ],
         "xlarg": ["xla['doc'] = kwargs.pop('doc')", "xla['options'].update(kwargs)"],
-        "to_scalar": ["isinstance(arg[0], (list, tuple)) and len(arg[0]) == 1", "arg = arg[0][0]", "arg = arg[0]",
-                      "js_to_none(arg)"],
-        "custom_functions_call": ["arg = to_scalar(arg)", "args[i] = arg_info.get('optional', None)",
-                                  "args[i] = conversion.read(None, arg, arg_info['options'], engine_name='officejs')",
-                                  "ret = func(*args, **kwargs)", "ret = await convert(ret, ret_info, data)"],
+        "to_scalar": [
+            "isinstance(arg[0], (list, tuple)) and len(arg[0]) == 1",
+            "arg = arg[0][0]",
+            "arg = arg[0]",
+            "js_to_none(arg)",
+        ],
+        "custom_functions_call": [
+            "arg = to_scalar(arg)",
+            "args[i] = arg_info.get('optional', None)",
+            "args[i] = conversion.read(None, arg, arg_info['options'], engine_name='officejs')",
+            "ret = func(*args, **kwargs)",
+            "ret = await convert(ret, ret_info, data)",
+        ],
         "convert": ["result = await conversion.async_write(result, None, options, engine_name='officejs')"],
-        "custom_functions_meta": ["param['dimensionality'] = 'matrix'", "param['type'] = 'any'",
-                                  "param['optional'] = True",
-                                  "func['result'] = {'dimensionality': 'matrix', 'type': 'any'}",
-                                  "func['description'] = xlfunc['ret']['doc']"],
+        "custom_functions_meta": [
+            "param['dimensionality'] = 'matrix'",
+            "param['type'] = 'any'",
+            "param['optional'] = True",
+            "func['result'] = {'dimensionality': 'matrix', 'type': 'any'}",
+            "func['description'] = xlfunc['ret']['doc']",
+        ],
     },
     "pro/_xlofficejs.py": {
-        "_clean_value_data_element": ["value == ''", "return empty_as", "value['type'] == 'Error'",
-                                      "return value['basicValue']", "value = value['basicValue']"],
-        "prepare_xl_data_element": ["x is None", "return ''",
-                                    "return errorstr_to_errortype('#NUM!', options['runtime'])", "return float(x)",
-                                    "return errorstr_to_errortype(x, options['runtime'])"],
-        "errorstr_to_errortype": ["{'type': 'Error', 'errorType': error_type}",
-                                  "error_to_type = {'#DIV/0!': 'Div0', '#N/A': 'NotAvailable', '#NAME?': 'Name', "
-                                  "'#NULL!': 'Null', '#NUM!': 'Num', '#REF!': 'Ref', '#VALUE!': 'Value'}"],
+        "_clean_value_data_element": [
+            "value == ''",
+            "return empty_as",
+            "value['type'] == 'Error'",
+            "return value['basicValue']",
+            "value = value['basicValue']",
+        ],
+        "prepare_xl_data_element": [
+            "x is None",
+            "return ''",
+            "return errorstr_to_errortype('#NUM!', options['runtime'])",
+            "return float(x)",
+            "return errorstr_to_errortype(x, options['runtime'])",
+        ],
+        "errorstr_to_errortype": [
+            "{'type': 'Error', 'errorType': error_type}",
+            "error_to_type = {'#DIV/0!': 'Div0', '#N/A': 'NotAvailable', '#NAME?': 'Name', "
+            "'#NULL!': 'Null', '#NUM!': 'Num', '#REF!': 'Ref', '#VALUE!': 'Value'}",
+        ],
     },
     # Lite runs with XLWINGS_ON_SERVER=true: `from xlwings import func` is then Office.js's decorator
     "__init__.py": {None: ["from xlwings.server import arg, func, ret, script"]},
-    "server.py": {None: ["from .pro.udfs_officejs import custom_functions_call, custom_functions_code, "
-                         "custom_functions_meta, custom_scripts_call, custom_scripts_meta, "
-                         "get_custom_function_namespace, is_injectable_typehint, register_injectable_typehint, "
-                         "script, sio_cancel_task, sio_connect, sio_custom_function_call, sio_disconnect, "
-                         "xlarg as arg, xlfunc as func, xlret as ret"]},
+    "server.py": {
+        None: [
+            "from .pro.udfs_officejs import custom_functions_call, custom_functions_code, "
+            "custom_functions_meta, custom_scripts_call, custom_scripts_meta, "
+            "get_custom_function_namespace, is_injectable_typehint, register_injectable_typehint, "
+            "script, sio_cancel_task, sio_connect, sio_custom_function_call, sio_disconnect, "
+            "xlarg as arg, xlfunc as func, xlret as ret"
+        ]
+    },
 }
 
 

@@ -29,8 +29,29 @@ def _rules() -> list[Rule]:
     return found
 
 
-SPECIAL = [math.nan, math.inf, -math.inf, 0.0, -0.0, 1.0, 0.5, 0.999999, 1.0000001, 1e6, 1e6 - 1, 999999.5, 1e6 + 0.5,
-           -1.0, 1e308, 5e-324, 2.0, 3.5, 100.0, 1e16, 1e15 + 0.5]
+SPECIAL = [
+    math.nan,
+    math.inf,
+    -math.inf,
+    0.0,
+    -0.0,
+    1.0,
+    0.5,
+    0.999999,
+    1.0000001,
+    1e6,
+    1e6 - 1,
+    999999.5,
+    1e6 + 0.5,
+    -1.0,
+    1e308,
+    5e-324,
+    2.0,
+    3.5,
+    100.0,
+    1e16,
+    1e15 + 0.5,
+]
 
 
 def test_reductions_agree_with_the_masks():
@@ -85,10 +106,17 @@ def masks(monkeypatch):
     return calls
 
 
-@pytest.mark.parametrize("name, args", [
-    ("CHINCHILLA_TOKENS", ()), ("TEXT_TOKENS", ()), ("GPU_HOURS", ("H100",)), ("TRAIN_FLOPS", (1e12,)),
-    ("ENERGY_COST_USD", (0.08,)), ("WEIGHTS_GB", (2.0,)),
-])
+@pytest.mark.parametrize(
+    "name, args",
+    [
+        ("CHINCHILLA_TOKENS", ()),
+        ("TEXT_TOKENS", ()),
+        ("GPU_HOURS", ("H100",)),
+        ("TRAIN_FLOPS", (1e12,)),
+        ("ENERGY_COST_USD", (0.08,)),
+        ("WEIGHTS_GB", (2.0,)),
+    ],
+)
 def test_a_clean_range_takes_no_mask(name, args, masks):
     x = np.linspace(1e9, 7e10, 100_000).reshape(-1, 1)
     out = F[name](x, *args)

@@ -9,10 +9,20 @@ from flopsheet.functions import REGISTRY, REQUIRED, Arg, Function
 
 
 def _fn(**overrides):
-    base = dict(name="X_DAYS", summary="s", returns="days", source="src", example=(),
-                args=(Arg("flops", "f"), Arg("gpu", "g", kind="gpu"), Arg("mfu", "m"),
-                      Arg("precision", "p", kind="precision", default="bf16")),
-                formula=engine.infer_seconds)  # flops, peak, mfu: no goodput
+    base = dict(
+        name="X_DAYS",
+        summary="s",
+        returns="days",
+        source="src",
+        example=(),
+        args=(
+            Arg("flops", "f"),
+            Arg("gpu", "g", kind="gpu"),
+            Arg("mfu", "m"),
+            Arg("precision", "p", kind="precision", default="bf16"),
+        ),
+        formula=engine.infer_seconds,
+    )  # flops, peak, mfu: no goodput
     return Function(**{**base, **overrides})
 
 
@@ -24,8 +34,12 @@ def test_function_is_keyword_only():
 def test_defaults_come_from_the_engine_signature():
     fn = _fn()
     defaults = {a.name: a.default for a in fn.args}
-    assert defaults == {"flops": REQUIRED, "gpu": REQUIRED, "mfu": engine.infer_seconds.formula.defaults["mfu"],
-                        "precision": "bf16"}
+    assert defaults == {
+        "flops": REQUIRED,
+        "gpu": REQUIRED,
+        "mfu": engine.infer_seconds.formula.defaults["mfu"],
+        "precision": "bf16",
+    }
     # an engine default that changes changes the Excel default with it
     formula = dataclasses.replace(engine.infer_seconds.formula, defaults={"mfu": 0.25})
     assert _fn(formula=formula).args[2].default == 0.25

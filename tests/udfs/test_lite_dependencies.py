@@ -19,10 +19,17 @@ tomllib = pytest.importorskip("tomllib")
 ROOT = Path(__file__).resolve().parents[2]
 LOCK = json.loads((ROOT / "tests" / "reference" / "pyodide-lock-314.0.8.json").read_text(encoding="utf-8"))
 # Pyodide's platform as markers see it (what micropip evaluates a requirement's marker with)
-PYODIDE = {"sys_platform": "emscripten", "platform_system": "Emscripten", "platform_machine": "wasm32",
-           "os_name": "posix", "implementation_name": "cpython", "platform_python_implementation": "CPython",
-           "python_version": ".".join(LOCK["info"]["python"].split(".")[:2]),
-           "python_full_version": LOCK["info"]["python"], "extra": ""}
+PYODIDE = {
+    "sys_platform": "emscripten",
+    "platform_system": "Emscripten",
+    "platform_machine": "wasm32",
+    "os_name": "posix",
+    "implementation_name": "cpython",
+    "platform_python_implementation": "CPython",
+    "python_version": ".".join(LOCK["info"]["python"].split(".")[:2]),
+    "python_full_version": LOCK["info"]["python"],
+    "extra": "",
+}
 LITE_PROVIDES = "xlwings"  # installed by the add-in itself, before requirements.txt
 
 

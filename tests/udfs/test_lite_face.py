@@ -49,13 +49,17 @@ def test_the_pins_can_fail(tmp_path):
     assert changed != source
     (copy / "pro" / "udfs_officejs.py").write_text(changed, encoding="utf-8")
     assert lite_sim.check_pins(copy) == [
-        "pro/udfs_officejs.py: custom_functions_call: \"args[i] = arg_info.get('optional', None)\""]
+        "pro/udfs_officejs.py: custom_functions_call: \"args[i] = arg_info.get('optional', None)\""
+    ]
 
 
 def test_the_tests_do_not_load_xlwings_lite_code():
     lite_main()
-    assert not [m for m in sys.modules if m.startswith(("xlwings.pro.udfs_officejs", "xlwings.pro._xlofficejs",
-                                                        "xlwings.server"))]
+    assert not [
+        m
+        for m in sys.modules
+        if m.startswith(("xlwings.pro.udfs_officejs", "xlwings.pro._xlofficejs", "xlwings.server"))
+    ]
 
 
 def test_lite_declares_every_function_as_the_registry_does():
@@ -67,17 +71,21 @@ def test_lite_declares_every_function_as_the_registry_does():
         assert [p["name"] for p in f["parameters"]] == [a.name for a in fn.args]
         assert [p["description"] for p in f["parameters"]] == [a.doc for a in fn.args]
         # optional: those with a default, and those a shorter form does without (KV_CACHE_GB's head_dim)
-        assert [p.get("optional", False) for p in f["parameters"]] == [a.optional or i >= excel_required(fn)
-                                                                       for i, a in enumerate(fn.args)]
+        assert [p.get("optional", False) for p in f["parameters"]] == [
+            a.optional or i >= excel_required(fn) for i, a in enumerate(fn.args)
+        ]
         defaults = {a["name"]: a.get("optional", MISSING) for a in getattr(lite_main(), name).__xlfunc__["args"]}
-        assert defaults == {a.name: a.default if a.optional else None if i >= excel_required(fn) else MISSING
-                            for i, a in enumerate(fn.args)}
+        assert defaults == {
+            a.name: a.default if a.optional else None if i >= excel_required(fn) else MISSING
+            for i, a in enumerate(fn.args)
+        }
         for a in getattr(lite_main(), name).__xlfunc__["args"]:
             assert a["options"] == {"ndim": 2, "err_to_str": True}, (name, a["name"])
 
 
 def test_a_blank_or_omitted_optional_argument_is_its_default_and_a_row_stays_a_row():
     """The conversion rules themselves (lite_sim), on a probe function."""
+
     @lite_sim.func
     @lite_sim.arg("x", ndim=2, err_to_str=True)
     @lite_sim.arg("y", ndim=2, err_to_str=True)
@@ -105,6 +113,7 @@ def _classic(face, *cells):
     def spy(*args):
         seen.append(face(*args))
         return seen[-1]
+
     spy.__xlfunc__ = face.__xlfunc__
     matrix = excel_call(spy, *cells)
     return seen[0], matrix
@@ -190,7 +199,7 @@ def test_the_comparison_can_fail(monkeypatch):
 # The import-isolation run: main.py and every function's example in a fresh interpreter where
 # any module that is neither the standard library, numpy, xlwings (Lite's own) nor flopsheet's
 # function path cannot be imported; it prints what it computed and which modules it loaded.
-ISOLATED = r'''
+ISOLATED = r"""
 import importlib.abc, json, sys
 at_start = set(sys.modules)  # what site and .pth files loaded before this check began
 sys.path[:0] = [TESTS_UDFS, TESTS]
@@ -226,7 +235,7 @@ for probe in ("openpyxl", "flopsheet.template"):  # the blocker itself works
     except ImportError:
         pass
 print(json.dumps({"results": results, "loaded": loaded, "flopsheet": flopsheet_modules, "refused": refused}))
-'''
+"""
 
 
 def test_main_py_and_every_function_need_only_numpy_and_xlwings():
@@ -238,8 +247,9 @@ def test_main_py_and_every_function_need_only_numpy_and_xlwings():
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
     out = json.loads(run.stdout.strip().splitlines()[-1])
-    assert set(out["loaded"]) <= {"numpy", "xlwings", "flopsheet", "lite_sim", "lite_face", "flopsheet_lite_main"}, \
-        out["loaded"]
+    assert set(out["loaded"]) <= {"numpy", "xlwings", "flopsheet", "lite_sim", "lite_face", "flopsheet_lite_main"}, out[
+        "loaded"
+    ]
     assert "flopsheet.functions" in out["flopsheet"] and "flopsheet.excel_io" in out["flopsheet"]
     assert out["refused"][-2:] == ["openpyxl", "flopsheet.template"], out["refused"]
     assert not [r for r in out["refused"][:-2] if r.startswith("flopsheet")], out["refused"]

@@ -17,7 +17,8 @@ from flopsheet.functions.declaration import excel_required
 
 def test_committed_lite_face_is_current():
     assert MAIN.read_text(encoding="utf-8") == lite.main_source(), (
-        "workbook/lite/main.py is stale: run `python -m tools.regenerate` (or `flopsheet lite workbook/lite --force`)")
+        "workbook/lite/main.py is stale: run `python -m tools.regenerate` (or `flopsheet lite workbook/lite --force`)"
+    )
     assert (LITE_DIR / "requirements.txt").read_text(encoding="utf-8") == lite.requirements_text()
 
 
@@ -32,8 +33,9 @@ def test_main_py_is_plain_decorated_defs_importing_what_lite_documents():
     for name, node in defs.items():
         fn = REGISTRY[name]
         assert [a.arg for a in node.args.args] == [a.name for a in fn.args]
-        defaults = [a.default if a.optional else None for i, a in enumerate(fn.args)
-                    if a.optional or i >= excel_required(fn)]  # KV_CACHE_GB's head_dim...: blank
+        defaults = [
+            a.default if a.optional else None for i, a in enumerate(fn.args) if a.optional or i >= excel_required(fn)
+        ]  # KV_CACHE_GB's head_dim...: blank
         assert [ast.literal_eval(d) for d in node.args.defaults] == defaults
         decorators = [ast.unparse(d) for d in node.decorator_list]
         assert decorators[0] == "func" and len(decorators) == 1 + len(fn.args)
@@ -64,8 +66,16 @@ def test_the_command_writes_both_files_and_refuses_to_overwrite(tmp_path):
     assert (out / "requirements.txt").read_text(encoding="utf-8") == url + "\n"
 
 
-@pytest.mark.parametrize("bad", ["http://example.org/flopsheet-0.1.0-py3-none-any.whl", "numpy", "flopsheet",
-                                 "https://example.org/other-1.0-py3-none-any.whl", "flopsheet==0.1.0\nevil"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "http://example.org/flopsheet-0.1.0-py3-none-any.whl",
+        "numpy",
+        "flopsheet",
+        "https://example.org/other-1.0-py3-none-any.whl",
+        "flopsheet==0.1.0\nevil",
+    ],
+)
 def test_a_requirement_that_would_not_install_flopsheet_is_refused(bad, tmp_path):
     with pytest.raises(FlopsheetError, match="--requirement"):
         lite.write(tmp_path, bad)

@@ -62,16 +62,25 @@ def test_every_function_in_pyodide_answers_as_in_cpython(tmp_path):
     lock = json.loads((folder / "pyodide-lock.json").read_text(encoding="utf-8"))
     numpy_wheel = lock["packages"]["numpy"]["file_name"]
     if not (folder / numpy_wheel).is_file():
-        pytest.skip(f"numpy's Pyodide build ({numpy_wheel}) is not in {folder}: the npm package pyodide ships the "
-                    f"runtime and lock file only, and the wheels are on no registry this machine reaches")
+        pytest.skip(
+            f"numpy's Pyodide build ({numpy_wheel}) is not in {folder}: the npm package pyodide ships the "
+            f"runtime and lock file only, and the wheels are on no registry this machine reaches"
+        )
     examples = {name: list(fn.example) for name, fn in REGISTRY.items()}
     script = tmp_path / "run.mjs"
     script.write_text(SCRIPT, encoding="utf-8")
-    run = subprocess.run([node, str(script), folder.as_posix() + "/", str(ROOT / "addin"), json.dumps(examples)],
-                         capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [node, str(script), folder.as_posix() + "/", str(ROOT / "addin"), json.dumps(examples)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     out = json.loads(run.stdout.strip().splitlines()[-1])
     assert out["python"].startswith(lock["info"]["python"])
-    differ = {name: (out["results"][name], excel_io.call(fn, fn.example)) for name, fn in REGISTRY.items()
-              if not _same(out["results"][name], excel_io.call(fn, fn.example))}
+    differ = {
+        name: (out["results"][name], excel_io.call(fn, fn.example))
+        for name, fn in REGISTRY.items()
+        if not _same(out["results"][name], excel_io.call(fn, fn.example))
+    }
     assert not differ, differ

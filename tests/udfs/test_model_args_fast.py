@@ -11,9 +11,15 @@ from flopsheet.functions import REGISTRY as F
 from flopsheet.functions import declaration as _model
 
 
-@pytest.mark.parametrize("name, args", [
-    ("WEIGHTS_GB", ()), ("CHINCHILLA_TOKENS", ()), ("DECODE_MS", ("H100",)), ("INFER_FLOPS", (20, 300)),
-])
+@pytest.mark.parametrize(
+    "name, args",
+    [
+        ("WEIGHTS_GB", ()),
+        ("CHINCHILLA_TOKENS", ()),
+        ("DECODE_MS", ("H100",)),
+        ("INFER_FLOPS", (20, 300)),
+    ],
+)
 def test_plain_number_ranges_skip_the_model_lookup(name, args, monkeypatch):
     calls = []
     real = _model.model_number

@@ -64,7 +64,6 @@ MAX_MESSAGE = 300
 CROSS_ARGUMENT = (re.compile(r"do not fit in .* use gpus >="), re.compile(r"^blank in some cells"))
 
 
-
 def _names(message: str, arg: str) -> bool:
     return re.search(rf"(?<![A-Za-z0-9_]){re.escape(arg)}(?![A-Za-z0-9_])", message, re.I) is not None
 
@@ -90,7 +89,7 @@ def cell_problems(name: str, arg: str, value) -> list[str]:
         if name not in TEXT_RESULTS:
             problems.append("text that is not an error")
         return problems
-    message = value[len(name) + 2:]
+    message = value[len(name) + 2 :]
     if not _names(message, arg) and not any(p.search(message) for p in CROSS_ARGUMENT):
         problems.append(f"does not name {arg}")
     return problems
@@ -140,13 +139,21 @@ def run_matrix():
                     xl = [MISSING if v is None and j >= len(fn.example) else v for j, v in enumerate(args)]
                     xl[i] = NA if bad == "#N/A" else bad
                     check((name, arg.name, label, "excel cell"), name, arg.name, excel_call(face, *xl))
-                    if isinstance(good_result, float) or isinstance(good_result, str) and \
-                            not good_result.startswith(name + ":"):
+                    if (
+                        isinstance(good_result, float)
+                        or isinstance(good_result, str)
+                        and not good_result.startswith(name + ":")
+                    ):
                         args[i] = [[base[i]], [bad]]
                         r = face(*args)
                         whole_call = isinstance(r, str) and "blank in some cells" in r
-                        check((name, arg.name, label, "column element"), name, arg.name, r,
-                              None if whole_call else good_result)
+                        check(
+                            (name, arg.name, label, "column element"),
+                            name,
+                            arg.name,
+                            r,
+                            None if whole_call else good_result,
+                        )
     return cases, found
 
 
@@ -229,8 +236,10 @@ def test_a_gpu_without_a_peak_still_has_its_memory():
 def test_counts_are_whole_and_say_what_to_type():
     from flopsheet.functions import KV_CACHE_GB, TRAIN_DAYS
 
-    assert _call_errors(TRAIN_DAYS, (6.3e24, "H100", 0.4)) == \
-        "TRAIN_DAYS: gpus must be a whole number >= 1 (got 0.4; a count is whole: type 1)"
+    assert (
+        _call_errors(TRAIN_DAYS, (6.3e24, "H100", 0.4))
+        == "TRAIN_DAYS: gpus must be a whole number >= 1 (got 0.4; a count is whole: type 1)"
+    )
     assert "type 2 or 3" in _call_errors(KV_CACHE_GB, (32, 8, 128, 1000, 2.5))
     assert TRAIN_DAYS(6.3e24, "H100", 1024) > 0
 
@@ -238,18 +247,27 @@ def test_counts_are_whole_and_say_what_to_type():
 def test_implausible_model_sizes_and_training_tokens_are_refused():
     from flopsheet.functions import CHINCHILLA_TOKENS, DECODE_MS, INFER_FLOPS, TRAIN_FLOPS, WEIGHTS_GB
 
-    assert _call_errors(TRAIN_FLOPS, (70, "300B")) == \
-        "TRAIN_FLOPS: params 70 is not a plausible model size; type 70B or 7E+10"
+    assert (
+        _call_errors(TRAIN_FLOPS, (70, "300B"))
+        == "TRAIN_FLOPS: params 70 is not a plausible model size; type 70B or 7E+10"
+    )
     # issue 23: token counts may be small: 6N FLOPs per token, or per step of a measured run
     assert TRAIN_FLOPS("70B", 1) == 6 * 70e9 and TRAIN_FLOPS("70B", 300) == 6 * 70e9 * 300
     assert TRAIN_FLOPS("Llama 3.1 405B", 1) * 15.6e12 == pytest.approx(TRAIN_FLOPS("Llama 3.1 405B", "15.6T"))
     # ... and WEIGHTS_GB's bytes per weight may be the format's name
     assert WEIGHTS_GB("405B", "fp8") == WEIGHTS_GB("405B", 1) == 405 and WEIGHTS_GB("405B", "FP4 ") == 202.5
     assert "number format" in _call_errors(WEIGHTS_GB, ("405B", "fp3"))
-    for fn, args in [(CHINCHILLA_TOKENS, (70,)), (WEIGHTS_GB, (70,)), (DECODE_MS, (8, "H100")),
-                     (INFER_FLOPS, (175, 20, 300))]:
-        assert "type 70B" in _call_errors(fn, args) or "type 8B" in _call_errors(fn, args) \
+    for fn, args in [
+        (CHINCHILLA_TOKENS, (70,)),
+        (WEIGHTS_GB, (70,)),
+        (DECODE_MS, (8, "H100")),
+        (INFER_FLOPS, (175, 20, 300)),
+    ]:
+        assert (
+            "type 70B" in _call_errors(fn, args)
+            or "type 8B" in _call_errors(fn, args)
             or "type 175B" in _call_errors(fn, args)
+        )
     assert INFER_FLOPS("175B", 20, 300) > 0 and WEIGHTS_GB(1e6) > 0  # prompt tokens have no minimum
 
 
@@ -291,8 +309,14 @@ def test_money_inputs_in_the_wrong_unit_are_refused_with_what_to_type():
     found, (kwh, gpu_price, gpu_hour, years) = _money_inputs()
     functions = {name for name, *_ in found}
     # every function taking money or years is covered (a new one joins by its engine rule)
-    assert {"GPU_TCO_PER_HOUR", "ENERGY_COST_USD", "CLUSTER_CAPEX", "TRAIN_COST", "TRAIN_COST_AMORTISED",
-            "COST_PER_MTOK"} <= functions
+    assert {
+        "GPU_TCO_PER_HOUR",
+        "ENERGY_COST_USD",
+        "CLUSTER_CAPEX",
+        "TRAIN_COST",
+        "TRAIN_COST_AMORTISED",
+        "COST_PER_MTOK",
+    } <= functions
     missed = []
     for name, fn, i, arg, rule, good in found:
         assert _call_errors(fn, _money_call(fn, i, good)) is None, (name, arg)
@@ -319,7 +343,7 @@ def test_the_wrong_unit_messages_say_what_to_type():
 
 
 def test_finance_text_is_read_as_finance_means_it():
-    """"$2.50", "$27,500", "70bn", "15tn", "$2.5mm" read in every money input and in counts; another
+    """ "$2.50", "$27,500", "70bn", "15tn", "$2.5mm" read in every money input and in counts; another
     currency refused, naming the argument."""
     from flopsheet.functions import CLUSTER_CAPEX, GPU_TCO_PER_HOUR, TRAIN_FLOPS
 

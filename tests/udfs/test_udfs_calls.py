@@ -30,6 +30,7 @@ def is_error(value, name="GPU_DAYS"):
 
 # -- single cells -------------------------------------------------------------------------------
 
+
 def test_scalar_call_returns_a_float(u):
     r = u.GPU_DAYS(3.15e23, "A100", 0.462)
     assert type(r) is float and r == pytest.approx(3.15e23 / (312e12 * 0.462 * DEFAULT_GOODPUT * 86400), rel=1e-12)
@@ -69,6 +70,7 @@ def test_text_results(u):
 
 
 # -- ranges ------------------------------------------------------------------------------------
+
 
 def test_column_row_and_block_keep_their_shape(u):
     col = [[1e23], [2e23], [3e23]]
@@ -116,6 +118,7 @@ def test_one_bad_gpu_in_a_column(u):
 
 # -- Excel error values -------------------------------------------------------------------------
 
+
 def test_error_cells_arrive_as_text_and_are_reported(u):
     r = excel_call(u.GPU_DAYS, NA, "A100", 0.462)[0][0]
     assert r == "GPU_DAYS: flops is #N/A (an error value in the input)"
@@ -140,6 +143,7 @@ def test_true_is_not_a_number(u):
 
 
 # -- never a traceback --------------------------------------------------------------------------
+
 
 def test_unexpected_exceptions_become_one_line(u, monkeypatch):
     import flopsheet.excel_io as excel_io
@@ -174,6 +178,7 @@ def test_non_finite_results_of_custom_functions_are_errors(u):
 
 
 # -- the face adds nothing: every example equals the Python API ---------------------------------
+
 
 @pytest.mark.parametrize("name", sorted(REGISTRY))
 def test_examples_through_excel_equal_the_python_api(name, u):

@@ -12,8 +12,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "functions.md"
 def test_function_reference_is_up_to_date():
     expected = docs.function_reference()
     current = DOCS.read_text(encoding="utf-8") if DOCS.exists() else ""
-    assert current == expected, (
-        "docs/functions.md is stale: run `python -m tools.regenerate`")
+    assert current == expected, "docs/functions.md is stale: run `python -m tools.regenerate`"
 
 
 def test_reference_documents_every_function():

@@ -13,7 +13,8 @@ UDFS = Path(flopsheet.__file__).with_name("udfs.py")
 
 def test_committed_udfs_module_is_current():
     assert UDFS.read_text(encoding="utf-8") == udfs_source.source(), (
-        "flopsheet/udfs.py is stale: run `python -m tools.regenerate`")
+        "flopsheet/udfs.py is stale: run `python -m tools.regenerate`"
+    )
 
 
 def test_every_function_is_a_plain_def_named_as_in_excel():

@@ -56,7 +56,7 @@ def is_number(v):
 
 def only_required(fn):
     """The function's example cut to its required arguments (numbers or names a cell would hold)."""
-    return tuple(fn.example[:len(required(fn))])
+    return tuple(fn.example[: len(required(fn))])
 
 
 MODEL_FORMS = {name: form for name, fn in REGISTRY.items() for form in fn.forms}
@@ -80,7 +80,7 @@ def test_only_the_required_arguments(name, udfs, declared):
 @pytest.mark.parametrize("name", sorted(MODEL_FORMS))
 def test_the_model_name_form(name, udfs, declared):
     form = MODEL_FORMS[name]
-    values = tuple(form.example[:len(required(form))])
+    values = tuple(form.example[: len(required(form))])
     expected = functions.get(name)(*values)
     assert getattr(udfs, name)(*values) == pytest.approx(expected)
     assert excel_call(udfs, declared, name, values) == pytest.approx(expected)

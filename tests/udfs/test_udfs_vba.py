@@ -32,7 +32,7 @@ SPEC = {
     # issue 13: one optional-argument order with DECODE_MS and TOKENS_PER_SECOND (kv_gb, bw_efficiency,
     # mfu); until then RESPONSE_SECONDS took mfu 8th. A breaking change, stated in docs and README.
     "RESPONSE_SECONDS": "params, prompt_tokens, output_tokens, gpu, [batch=1], [bytes_per_param=2], [gpus=1], "
-                        "[kv_gb=0], [bw_efficiency=0.8], [mfu=0.4]",
+    "[kv_gb=0], [bw_efficiency=0.8], [mfu=0.4]",
     "TOKENS_PER_SECOND": "params, gpu, [batch=1], [bytes_per_param=2], [gpus=1]",
     "WEIGHTS_GB": "params, [bytes_per_param=2]",
     "TRAIN_MEMORY_GB": "params, [bytes_per_param=16]",
@@ -54,9 +54,9 @@ SPEC = {
     # issue 13
     "IMPLIED_MFU": "flops, gpu_hours, gpu, [precision=bf16]",
     "TTFT_SECONDS": "params, prompt_tokens, gpu, [batch=1], [bytes_per_param=2], [gpus=1], [bw_efficiency=0.8], "
-                    "[mfu=0.4], [precision=bf16], [allreduce_us=8]",
+    "[mfu=0.4], [precision=bf16], [allreduce_us=8]",
     "SERVING_GPUS": "requests_per_day, prompt_tokens, output_tokens, params, gpu, [gpus=1], [latency_ms=50], "
-                    "[peak_factor=2], [kv_gb_per_sequence=0]",
+    "[peak_factor=2], [kv_gb_per_sequence=0]",
     "MODEL_SPEC": "model, [field=total_params]",
     "MODEL_NAMES": "",
     # Money (issue 14): flopsheet.functions.economics
@@ -130,7 +130,8 @@ def declared(udfs):
 def test_every_spec_function_and_nothing_else_is_a_vba_function(declared):
     assert len(SPEC) == 40
     assert set(declared) == set(SPEC) == set(REGISTRY), (
-        f"missing in VBA: {sorted(set(SPEC) - set(declared))}; not in the spec: {sorted(set(declared) - set(SPEC))}")
+        f"missing in VBA: {sorted(set(SPEC) - set(declared))}; not in the spec: {sorted(set(declared) - set(SPEC))}"
+    )
 
 
 @pytest.mark.parametrize("name", sorted(SPEC))
@@ -138,8 +139,8 @@ def test_vba_declaration_follows_the_spec(name, declared, udfs):
     decls = declared[name]
     spec = _spec_args(SPEC[name])
     expected = [("Optional " if optional else "") + arg for arg, optional, _ in spec]
-    assert decls[:len(spec)] == expected, f"{name}: VBA {decls} vs spec {SPEC[name]}"
-    extra = decls[len(spec):]
+    assert decls[: len(spec)] == expected, f"{name}: VBA {decls} vs spec {SPEC[name]}"
+    extra = decls[len(spec) :]
     assert all(d.startswith("Optional ") for d in extra), f"{name}: extra arguments must be optional: {extra}"
     # the spec's defaults are the Python defaults (what xlwings passes for an omitted argument)
     params = inspect.signature(getattr(udfs, name)).parameters
@@ -208,9 +209,11 @@ def test_vba_module_is_complete(dry_run):
 
 
 def test_imports_with_the_no_op_decorators_of_linux_and_macos():
-    code = ("import xlwings, flopsheet.udfs as u; "
-            "assert not hasattr(u.GPU_DAYS, '__xlfunc__'); "
-            "print(u.GPU_DAYS(3.15e23, 'A100', 0.462, 'bf16', 1))")  # goodput 1: the seed's figure
+    code = (
+        "import xlwings, flopsheet.udfs as u; "
+        "assert not hasattr(u.GPU_DAYS, '__xlfunc__'); "
+        "print(u.GPU_DAYS(3.15e23, 'A100', 0.462, 'bf16', 1))"
+    )  # goodput 1: the seed's figure
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert float(out.stdout) == pytest.approx(25292.99, rel=1e-6)

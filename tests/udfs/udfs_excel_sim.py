@@ -51,7 +51,9 @@ def _xlwindows_engine_functions() -> dict:
         "_datetime_to_com_time": lambda value: value,
     }
     exec(compile(ast.Module(body=keep, type_ignores=[]), "xlwings/_xlwindows.py (excerpt)", "exec"), namespace)
-    missing = {"cell_errors", "_clean_value_data_element", "clean_value_data", "prepare_xl_data_element"} - set(namespace)
+    missing = {"cell_errors", "_clean_value_data_element", "clean_value_data", "prepare_xl_data_element"} - set(
+        namespace
+    )
     assert not missing, f"xlwings/_xlwindows.py changed: {missing} not found"
     return namespace
 

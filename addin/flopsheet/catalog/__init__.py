@@ -31,7 +31,22 @@ from flopsheet.catalog.values import (
 field = spec  # GPU_SPEC's name for it: catalog.field(gpu, "price_date")
 
 __all__ = [
-    "FIELDS", "GPU", "Missing", "PRECISIONS", "PRECISION_FIELDS", "all_gpus", "field", "field_name",
-    "figure", "gpu_names", "missing_reason", "normalise_key", "peak_tflops", "precision_field",
-    "require", "resolve", "spec", "supported_precisions",
+    "FIELDS",
+    "GPU",
+    "Missing",
+    "PRECISIONS",
+    "PRECISION_FIELDS",
+    "all_gpus",
+    "field",
+    "field_name",
+    "figure",
+    "gpu_names",
+    "missing_reason",
+    "normalise_key",
+    "peak_tflops",
+    "precision_field",
+    "require",
+    "resolve",
+    "spec",
+    "supported_precisions",
 ]

@@ -40,10 +40,8 @@ def normalise_key(text: str) -> str:
         stripped = False
         for prefix in _PREFIXES:
             if key.startswith(prefix) and len(key) > len(prefix):
-                key, stripped = key[len(prefix):], True
+                key, stripped = key[len(prefix) :], True
     return key
-
-
 
 
 @functools.lru_cache(maxsize=1)
@@ -166,8 +164,10 @@ def _by_text(name: str) -> GPU | str:
         if isinstance(found, GPU) and parsed.rack:
             # a rack-scale name ("GB200 NVL72") is never silently one GPU of the rack
             n = parsed.rack
-            return (f'"{shown}" is a rack of {n} GPUs; the catalog\'s figures are per GPU: type "{found.name}" '
-                    f"and count the GPUs ({n} per rack)")
+            return (
+                f'"{shown}" is a rack of {n} GPUs; the catalog\'s figures are per GPU: type "{found.name}" '
+                f"and count the GPUs ({n} per rack)"
+            )
         if found is not None:
             return found
     if _looks_like_a_number(shown):
@@ -182,8 +182,7 @@ def _not_selectable(gpu: GPU) -> FlopsheetError:
     missing = [f for f in ("bf16_tflops", "fp16_tflops") if f in gpu.unconfirmed]
     why = "not published" if missing and all(f in gpu.not_published for f in missing) else "unconfirmed"
     return FlopsheetError(
-        f"{gpu.name} has no dense bf16/fp16 peak in the catalog ({why}); "
-        f"pass the peak TFLOPS as a number instead",
+        f"{gpu.name} has no dense bf16/fp16 peak in the catalog ({why}); pass the peak TFLOPS as a number instead",
         arg="gpu",
     )
 

@@ -22,20 +22,52 @@ PRECISION_FIELDS = {p: ("int8_tops" if p == "int8" else f"{p}_tflops") for p in 
 
 # What GPU_SPEC accepts; the first 15 are fixed by the contract, the rest are additions.
 FIELDS = (
-    "fp32_tflops", "tf32_tflops", "bf16_tflops", "fp16_tflops", "fp8_tflops", "fp4_tflops",
-    "int8_tops", "memory_gb", "bandwidth_tbs", "tdp_w", "interconnect_gbs", "sparsity_factor",
-    "vendor", "year", "source",
-    "fp64_tflops", "full_name", "confidence", "usd_per_gpu_hour", "price_source", "price_date",
+    "fp32_tflops",
+    "tf32_tflops",
+    "bf16_tflops",
+    "fp16_tflops",
+    "fp8_tflops",
+    "fp4_tflops",
+    "int8_tops",
+    "memory_gb",
+    "bandwidth_tbs",
+    "tdp_w",
+    "interconnect_gbs",
+    "sparsity_factor",
+    "vendor",
+    "year",
+    "source",
+    "fp64_tflops",
+    "full_name",
+    "confidence",
+    "usd_per_gpu_hour",
+    "price_source",
+    "price_date",
 )
 
 TABLE = Table(
-    "flopsheet.catalog", "accelerators.csv",
+    "flopsheet.catalog",
+    "accelerators.csv",
     ints=("year",),
-    floats=("memory_gb", "bandwidth_tbs", "fp32_tflops", "tf32_tflops", "bf16_tflops", "fp16_tflops",
-            "fp8_tflops", "fp4_tflops", "int8_tops", "fp64_tflops", "sparsity_factor",
-            "interconnect_gbs", "tdp_w", "usd_per_gpu_hour"),
+    floats=(
+        "memory_gb",
+        "bandwidth_tbs",
+        "fp32_tflops",
+        "tf32_tflops",
+        "bf16_tflops",
+        "fp16_tflops",
+        "fp8_tflops",
+        "fp4_tflops",
+        "int8_tops",
+        "fp64_tflops",
+        "sparsity_factor",
+        "interconnect_gbs",
+        "tdp_w",
+        "usd_per_gpu_hour",
+    ),
     texts=("vendor", "price_source", "price_date", "source", "confidence", "full_name", "notes"),
-    publisher="vendor", unconfirmed="unconfirmed in public sources",
+    publisher="vendor",
+    unconfirmed="unconfirmed in public sources",
 )
 
 
@@ -82,8 +114,12 @@ def _parse_row(raw: dict[str, str], line: int) -> GPU:
     # A field can only be listed as missing if it is empty; catch a hand edit that breaks this.
     check_listed_empty(gpu, FIELDS, f"catalog row {gpu.name}", gpu.unconfirmed + gpu.not_published)
     # A price is only shipped with who published it and when (GPU_SPEC shows both).
-    if (gpu.usd_per_gpu_hour is None) != (not gpu.price_source) or (gpu.usd_per_gpu_hour is None) != (not gpu.price_date):
-        raise FlopsheetError(f"catalog row {gpu.name}: a price needs price_source and price_date, and they need a price")
+    if (gpu.usd_per_gpu_hour is None) != (not gpu.price_source) or (gpu.usd_per_gpu_hour is None) != (
+        not gpu.price_date
+    ):
+        raise FlopsheetError(
+            f"catalog row {gpu.name}: a price needs price_source and price_date, and they need a price"
+        )
     if gpu.price_date and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", gpu.price_date):
         raise FlopsheetError(f"catalog row {gpu.name}: price_date must be YYYY-MM-DD (got {gpu.price_date!r})")
     return gpu

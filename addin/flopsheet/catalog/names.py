@@ -21,18 +21,53 @@ import re
 from dataclasses import dataclass
 
 # Vendor and brand words: they never distinguish two rows of the catalog.
-VENDOR_WORDS = frozenset({
-    "nvidia", "geforce", "tesla", "amd", "instinct", "intel", "habana", "google", "cloud",
-    "huawei", "cambricon",
-})
+VENDOR_WORDS = frozenset(
+    {
+        "nvidia",
+        "geforce",
+        "tesla",
+        "amd",
+        "instinct",
+        "intel",
+        "habana",
+        "google",
+        "cloud",
+        "huawei",
+        "cambricon",
+    }
+)
 # Words that describe any accelerator; dropped wherever they appear.
-GENERIC_WORDS = frozenset({
-    "tensor", "core", "cores", "gpu", "gpus", "accelerator", "card", "module", "per", "in",
-    "datacenter", "data", "center", "chip",
-})
-_FORMS = {"sxm": "sxm", "sxm2": "sxm", "sxm3": "sxm", "sxm4": "sxm", "sxm5": "sxm", "sxm6": "sxm",
-          "hgx": "sxm",  # HGX baseboards carry SXM modules
-          "pcie": "pcie", "pci": "pcie", "nvl": "nvl", "oam": "oam"}
+GENERIC_WORDS = frozenset(
+    {
+        "tensor",
+        "core",
+        "cores",
+        "gpu",
+        "gpus",
+        "accelerator",
+        "card",
+        "module",
+        "per",
+        "in",
+        "datacenter",
+        "data",
+        "center",
+        "chip",
+    }
+)
+_FORMS = {
+    "sxm": "sxm",
+    "sxm2": "sxm",
+    "sxm3": "sxm",
+    "sxm4": "sxm",
+    "sxm5": "sxm",
+    "sxm6": "sxm",
+    "hgx": "sxm",  # HGX baseboards carry SXM modules
+    "pcie": "pcie",
+    "pci": "pcie",
+    "nvl": "nvl",
+    "oam": "oam",
+}
 _MEMORY_TYPE = re.compile(r"^(hbm\d?e?|gddr\d+x?|lpddr\d+x?)$")
 _MEMORY = re.compile(r"^(\d+(?:\.\d+)?)(gb|g|gib)$")
 _UNIT = frozenset({"gb", "g", "gib"})

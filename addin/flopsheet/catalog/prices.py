@@ -27,11 +27,20 @@ from pathlib import Path
 from flopsheet.errors import FlopsheetError
 
 PATH = Path(__file__).with_name("prices.csv")
-KINDS = ("purchase", "rental_default", "rental_on_demand", "rental_reserved", "rental_spot", "rental_assumption",
-         "electricity")
+KINDS = (
+    "purchase",
+    "rental_default",
+    "rental_on_demand",
+    "rental_reserved",
+    "rental_spot",
+    "rental_assumption",
+    "electricity",
+)
 DEFAULT_KIND = "rental_default"
-DEFAULT_BASIS = ("Spheron on-demand rate per GPU-hour (its marketplace's published 'from' price), as Spheron's blog "
-                 "states it on the date given")
+DEFAULT_BASIS = (
+    "Spheron on-demand rate per GPU-hour (its marketplace's published 'from' price), as Spheron's blog "
+    "states it on the date given"
+)
 UNITS = {"purchase": "USD per GPU", "electricity": "USD per kWh"}  # the rentals: USD per GPU-hour
 _DATE = re.compile(r"\d{4}-\d{2}(-\d{2})?")
 
@@ -84,8 +93,10 @@ def parse_row(row: dict, line: int) -> Price:
     if not basis:
         raise FlopsheetError(f"{where}: a price needs its basis (what kind of price it is)")
     if kind == DEFAULT_KIND and basis != DEFAULT_BASIS:
-        raise FlopsheetError(f"{where}: a default rental price has one basis for every GPU: {DEFAULT_BASIS!r} "
-                             f"(got {basis!r}); give another kind of price its own kind")
+        raise FlopsheetError(
+            f"{where}: a default rental price has one basis for every GPU: {DEFAULT_BASIS!r} "
+            f"(got {basis!r}); give another kind of price its own kind"
+        )
     estimate = (row.get("estimate") or "").strip().lower()
     if estimate not in ("yes", "no"):
         raise FlopsheetError(f"{where}: estimate must be yes or no (got {estimate!r})")
@@ -101,8 +112,20 @@ def parse_row(row: dict, line: int) -> Price:
     gpu = (row.get("gpu") or "").strip()
     if (kind == "electricity") != (gpu == ""):
         raise FlopsheetError(f"{where}: a GPU price names its GPU; an electricity price names none")
-    return Price(gpu, kind, (row.get("provider") or "").strip(), usd, low, high, unit, date, source, basis,
-                 estimate == "yes", (row.get("note") or "").strip())
+    return Price(
+        gpu,
+        kind,
+        (row.get("provider") or "").strip(),
+        usd,
+        low,
+        high,
+        unit,
+        date,
+        source,
+        basis,
+        estimate == "yes",
+        (row.get("note") or "").strip(),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -120,8 +143,9 @@ def price(gpu: str, kind: str) -> Price:
         if p.gpu == name and p.kind == kind:
             return p
     have = sorted({p.gpu for p in all_prices() if p.kind == kind})
-    raise FlopsheetError(f"no sourced {kind} price for {name} in the price table (it has {', '.join(have)}); "
-                         f"type the price", arg="gpu")
+    raise FlopsheetError(
+        f"no sourced {kind} price for {name} in the price table (it has {', '.join(have)}); type the price", arg="gpu"
+    )
 
 
 __all__ = ["DEFAULT_BASIS", "DEFAULT_KIND", "KINDS", "PATH", "Price", "all_prices", "parse_row", "price"]

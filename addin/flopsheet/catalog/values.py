@@ -59,8 +59,7 @@ def peak_tflops(gpu: GPU, precision: str | None = "bf16") -> float:
     tail = f"it supports {', '.join(have)}" if have else "pass the peak TFLOPS as a number instead"
     if reason == "format not supported":
         raise FlopsheetError(f'precision "{p}": {gpu.name} has no dense {p} figure; {tail}', arg="precision")
-    raise FlopsheetError(f'precision "{p}": {gpu.name} has no dense {p} figure ({reason}); {tail}',
-                         arg="precision")
+    raise FlopsheetError(f'precision "{p}": {gpu.name} has no dense {p} figure ({reason}); {tail}', arg="precision")
 
 
 def field_name(field: str | None) -> str:
@@ -78,7 +77,6 @@ def _field_list() -> str:
     """The fields for a message, the peaks grouped ("fp32/tf32/bf16..._tflops") to keep it one short line."""
     peaks = [f[: -len("_tflops")] for f in FIELDS if f.endswith("_tflops")]
     return ", ".join(["/".join(peaks) + "_tflops"] + [f for f in FIELDS if not f.endswith("_tflops")])
-
 
 
 class Missing:
@@ -137,7 +135,5 @@ def require(gpu: GPU, field: str, purpose: str) -> float:
     value = getattr(gpu, field)
     if value is None or isinstance(value, str):
         reason = missing_reason(gpu, field) if value in (None, "") else "not a number"
-        raise FlopsheetError(
-            f"{gpu.name} has no {field} in the catalog ({reason}), which {purpose} needs", arg="gpu"
-        )
+        raise FlopsheetError(f"{gpu.name} has no {field} in the catalog ({reason}), which {purpose} needs", arg="gpu")
     return float(value)

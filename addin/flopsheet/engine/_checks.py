@@ -59,9 +59,9 @@ class Rule:
             return
         hi_ = hi if math.isfinite(hi) else _BELOW_INF
         if self.lo_open:
-            test = (lambda x: lo < x <= hi_)  # noqa: E731 - one of two bounds, picked once
+            test = lambda x: lo < x <= hi_  # noqa: E731 - one of two bounds, picked once
         else:
-            test = (lambda x: lo <= x <= hi_)  # noqa: E731
+            test = lambda x: lo <= x <= hi_  # noqa: E731
         if self.whole:
             floor = math.floor
             object.__setattr__(self, "ok_scalar", lambda x: test(x) and x == floor(x))
@@ -142,6 +142,7 @@ def _implausible(what: str) -> Callable[[str, float], str]:
         if value <= 0:
             return f"{name} must be > 0 (got {show(value)})"
         return f"{name} {show(value)} is not a plausible {what}; {_magnitude_advice(value)}"
+
     return say
 
 
@@ -170,6 +171,7 @@ def _plausible(unit: str, lo: float, hi: float, advice: Callable[[float], str]) 
         if value <= 0:
             return f"{name} must be > 0 {unit} (got {show(value)})"
         return f"{name} {show(value)} is not a plausible {unit} (expected {show(lo)} to {show(hi)}); {advice(value)}"
+
     return say
 
 
@@ -182,30 +184,59 @@ def _three(x: float) -> str:
 
 
 USD_PER_KWH = _money_rule(
-    "$/kWh", 0.005, 2.0,
-    lambda v: (f"for {show(v)} $/MWh type {_three(v / 1000)}" if v > 2 else
-               f"electricity costs 0.03-0.30 $/kWh: for 80 $/MWh type 0.08; for {show(v)} $/Wh type {_three(v * 1000)}"))
+    "$/kWh",
+    0.005,
+    2.0,
+    lambda v: (
+        f"for {show(v)} $/MWh type {_three(v / 1000)}"
+        if v > 2
+        else f"electricity costs 0.03-0.30 $/kWh: for 80 $/MWh type 0.08; for {show(v)} $/Wh type {_three(v * 1000)}"
+    ),
+)
 USD_PER_GPU = _money_rule(
-    "price in $ per GPU", 100.0, 1e6,
-    lambda v: (f"type the price in dollars, not thousands: for ${show(v)}k type {number_literal(v * 1000)} or "
-               f'"${show(v)}k"' if v < 100 else
-               "type one GPU's price (an H100 is about 27,500), not a server's or a rack's, and in dollars"))
+    "price in $ per GPU",
+    100.0,
+    1e6,
+    lambda v: (
+        f'type the price in dollars, not thousands: for ${show(v)}k type {number_literal(v * 1000)} or "${show(v)}k"'
+        if v < 100
+        else "type one GPU's price (an H100 is about 27,500), not a server's or a rack's, and in dollars"
+    ),
+)
 USD_PER_GPU_HOUR = _money_rule(
-    "price in $ per GPU-hour", 0.01, 100.0,
-    lambda v: ("rentals are about 0.3-10 $ per GPU-hour: type one GPU's hourly price in dollars"
-               + (f" (for {show(v)} cents type {_three(v / 100)})" if v > 100 else "")))
+    "price in $ per GPU-hour",
+    0.01,
+    100.0,
+    lambda v: (
+        "rentals are about 0.3-10 $ per GPU-hour: type one GPU's hourly price in dollars"
+        + (f" (for {show(v)} cents type {_three(v / 100)})" if v > 100 else "")
+    ),
+)
 # Colocation / data-centre space and power, $ per kW of IT load a month: CBRE's H2 2024 North America
 # average asking rate 184.06 (250-500 kW); 0 leaves it out. A $/kW-year figure (x12) or $/MW falls outside.
-USD_PER_KW_MONTH = Rule("$ per kW-month between 0 and 2000", lo=0.0, hi=2000.0, say=lambda n, v: (
-    f"{n} must be >= 0 $ per kW-month (got {show(v)})" if v < 0 else
-    f"{n} {show(v)} is not a plausible $ per kW-month (expected 0 to 2000; colocation is about 100-300): "
-    f"for a price per kW-year type {_three(v / 12)}; for $ per MW-month type {_three(v / 1000)}"))
+USD_PER_KW_MONTH = Rule(
+    "$ per kW-month between 0 and 2000",
+    lo=0.0,
+    hi=2000.0,
+    say=lambda n, v: (
+        f"{n} must be >= 0 $ per kW-month (got {show(v)})"
+        if v < 0
+        else f"{n} {show(v)} is not a plausible $ per kW-month (expected 0 to 2000; colocation is about 100-300): "
+        f"for a price per kW-year type {_three(v / 12)}; for $ per MW-month type {_three(v / 1000)}"
+    ),
+)
 # Cost of capital, a fraction a year (0.10 for 10%); 0 is straight-line write-off with no capital charge.
 RATE = Rule(">= 0 and <= 1 (a fraction a year: 0.10 for 10%)", lo=0.0, hi=1.0, hint=_percent_hint)
 YEARS = _money_rule(
-    "number of years", 1.0, 10.0,
-    lambda v: (f"type years, not months: for {show(v)} months type {_three(v / 12)}" if v > 10 else
-               "hardware is written off over 1-10 years (3-6 usual): type years"))
+    "number of years",
+    1.0,
+    10.0,
+    lambda v: (
+        f"type years, not months: for {show(v)} months type {_three(v / 12)}"
+        if v > 10
+        else "hardware is written off over 1-10 years (3-6 usual): type years"
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -256,8 +287,12 @@ def _as_array(value, name: str) -> np.ndarray:
     return x
 
 
-def run_masked(formula: Formula, values: dict[str, np.ndarray | None], errors: np.ndarray | None = None,
-               labels: dict[str, str] | None = None):
+def run_masked(
+    formula: Formula,
+    values: dict[str, np.ndarray | None],
+    errors: np.ndarray | None = None,
+    labels: dict[str, str] | None = None,
+):
     """Evaluate `formula` over arrays; return (result, errors).
 
     `values` maps argument names to float arrays (None = optional argument absent). `errors` is
@@ -275,8 +310,9 @@ def run_masked(formula: Formula, values: dict[str, np.ndarray | None], errors: n
         # one range among scalars (the common call) needs no broadcasting arithmetic
         shape = shapes.pop() if len(shapes) == 1 else np.broadcast_shapes(*shapes) if shapes else ()
     except ValueError:
-        shapes = ", ".join(f"{labels.get(k, k)} is {'x'.join(map(str, v.shape)) or 'one value'}"
-                           for k, v in present.items() if v.ndim)
+        shapes = ", ".join(
+            f"{labels.get(k, k)} is {'x'.join(map(str, v.shape)) or 'one value'}" for k, v in present.items() if v.ndim
+        )
         raise FlopsheetError(f"ranges of different shapes cannot be combined ({shapes})") from None
 
     clean = dict(values)
@@ -289,7 +325,7 @@ def run_masked(formula: Formula, values: dict[str, np.ndarray | None], errors: n
         elif errors.shape != shape:
             errors = np.array(np.broadcast_to(errors, shape), dtype=object)
         new = bad & np.equal(errors, None)
-        for idx in ([()] if new.ndim == 0 and new else zip(*np.nonzero(new)) if new.ndim else []):
+        for idx in [()] if new.ndim == 0 and new else zip(*np.nonzero(new)) if new.ndim else []:
             errors[idx] = message_at(idx)
 
     for name, x in present.items():
@@ -306,9 +342,11 @@ def run_masked(formula: Formula, values: dict[str, np.ndarray | None], errors: n
         with np.errstate(all="ignore"):
             good = np.asarray(cond.ok(**clean))
         if not good.all():
+
             def at(idx, cond=cond):
                 one = {k: (None if v is None else float(np.broadcast_to(v, shape)[idx])) for k, v in clean.items()}
                 return cond.message(**one)
+
             mark(~good, at)
 
     with np.errstate(all="ignore"):
@@ -317,12 +355,14 @@ def run_masked(formula: Formula, values: dict[str, np.ndarray | None], errors: n
         out = np.broadcast_to(out, shape).copy()
     if not all_finite(out):
         finite = np.isfinite(out)
+
         # An overflow (1e308 * 6) must never reach a cell as inf or nan.
         def overflow(idx):
             shown = {}
             for k, v in present.items():  # one entry per argument the user typed
                 shown.setdefault(labels.get(k, k), show(np.broadcast_to(v, shape)[idx]))
             return f"result is too large to compute ({', '.join(f'{k}={v}' for k, v in shown.items())})"
+
         mark(~finite, overflow)
     if errors is not None and np.equal(errors, None).all():
         errors = None

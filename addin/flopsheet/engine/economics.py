@@ -98,11 +98,30 @@ def capital_recovery(rate, years):
         return np.where(rate > 0, r / (1.0 - (1.0 + r) ** -years), 1.0 / years)
 
 
-@quantity(usd_per_gpu=USD_PER_GPU, years=YEARS, tdp_w=POSITIVE, usd_per_kwh=USD_PER_KWH, overhead=MULTIPLE,
-          pue=PUE, utilization=FRACTION, server_factor=MULTIPLE, cost_of_capital=RATE,
-          usd_per_kw_month=USD_PER_KW_MONTH)
-def gpu_tco_per_hour(usd_per_gpu, years, tdp_w, usd_per_kwh, overhead=CAPEX_OVERHEAD, pue=DEFAULT_PUE,
-                     utilization=1.0, server_factor=SERVER_POWER_FACTOR, cost_of_capital=0.0, usd_per_kw_month=0.0):
+@quantity(
+    usd_per_gpu=USD_PER_GPU,
+    years=YEARS,
+    tdp_w=POSITIVE,
+    usd_per_kwh=USD_PER_KWH,
+    overhead=MULTIPLE,
+    pue=PUE,
+    utilization=FRACTION,
+    server_factor=MULTIPLE,
+    cost_of_capital=RATE,
+    usd_per_kw_month=USD_PER_KW_MONTH,
+)
+def gpu_tco_per_hour(
+    usd_per_gpu,
+    years,
+    tdp_w,
+    usd_per_kwh,
+    overhead=CAPEX_OVERHEAD,
+    pue=DEFAULT_PUE,
+    utilization=1.0,
+    server_factor=SERVER_POWER_FACTOR,
+    cost_of_capital=0.0,
+    usd_per_kw_month=0.0,
+):
     """USD per useful GPU-hour of owning a GPU: its share of the cluster's capex over `years`
     (straight line, or with a capital charge at `cost_of_capital`: the equivalent annual cost),
     plus its server's energy at the wall, plus data-centre space and power at `usd_per_kw_month`
@@ -116,33 +135,107 @@ def gpu_tco_per_hour(usd_per_gpu, years, tdp_w, usd_per_kwh, overhead=CAPEX_OVER
     return (capex_per_hour + energy_per_hour + space_per_hour) / utilization
 
 
-@quantity(flops=POSITIVE, peak_tflops=POSITIVE, usd_per_gpu=USD_PER_GPU, tdp_w=POSITIVE, usd_per_kwh=USD_PER_KWH,
-          years=YEARS, mfu=FRACTION, overhead=MULTIPLE, pue=PUE, server_factor=MULTIPLE, goodput=FRACTION)
-def train_cost_amortised(flops, peak_tflops, usd_per_gpu, tdp_w, usd_per_kwh, years=DEFAULT_YEARS, mfu=DEFAULT_MFU,
-                         overhead=CAPEX_OVERHEAD, pue=DEFAULT_PUE, server_factor=SERVER_POWER_FACTOR,
-                         goodput=DEFAULT_GOODPUT):
+@quantity(
+    flops=POSITIVE,
+    peak_tflops=POSITIVE,
+    usd_per_gpu=USD_PER_GPU,
+    tdp_w=POSITIVE,
+    usd_per_kwh=USD_PER_KWH,
+    years=YEARS,
+    mfu=FRACTION,
+    overhead=MULTIPLE,
+    pue=PUE,
+    server_factor=MULTIPLE,
+    goodput=FRACTION,
+)
+def train_cost_amortised(
+    flops,
+    peak_tflops,
+    usd_per_gpu,
+    tdp_w,
+    usd_per_kwh,
+    years=DEFAULT_YEARS,
+    mfu=DEFAULT_MFU,
+    overhead=CAPEX_OVERHEAD,
+    pue=DEFAULT_PUE,
+    server_factor=SERVER_POWER_FACTOR,
+    goodput=DEFAULT_GOODPUT,
+):
     """USD to train on owned hardware (Epoch AI's method, Cottier et al. 2024): GPU-hours (GPU_HOURS,
     with its goodput: wall-clock hours lost to failures and restarts are paid too) x the
     amortised hardware cost per GPU-hour plus energy, every hour of the run counted."""
-    return _gpu_hours(flops, peak_tflops, mfu, goodput) * _tco(usd_per_gpu, years, tdp_w, usd_per_kwh, overhead, pue, 1.0,
-                                                      server_factor)
+    return _gpu_hours(flops, peak_tflops, mfu, goodput) * _tco(
+        usd_per_gpu, years, tdp_w, usd_per_kwh, overhead, pue, 1.0, server_factor
+    )
 
 
-def _cost_per_mtok(params, peak_tflops, bandwidth_tbs, usd_per_gpu_hour, output_share, load, batch,
-                   bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, total_params, expert_share, layers, d_model,
-                   attn_dim, interconnect_gbs, allreduce_us, prompt_tokens):
+def _cost_per_mtok(
+    params,
+    peak_tflops,
+    bandwidth_tbs,
+    usd_per_gpu_hour,
+    output_share,
+    load,
+    batch,
+    bytes_per_param,
+    gpus,
+    kv_gb,
+    bw_efficiency,
+    mfu,
+    total_params,
+    expert_share,
+    layers,
+    d_model,
+    attn_dim,
+    interconnect_gbs,
+    allreduce_us,
+    prompt_tokens,
+):
     fleet_usd_per_hour = gpus * usd_per_gpu_hour
     # Output: one decode step of the serving model (DECODE_MS: the weights the batch touches,
     # MoE-aware, and the KV cache, or the FLOPs, whichever is slower, plus the tensor-parallel
     # all-reduces) gives `batch` tokens.
-    step_s = decode_ms_unchecked(params, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu,
-                        total_params, expert_share, layers, d_model, interconnect_gbs, allreduce_us) / 1e3
+    step_s = (
+        decode_ms_unchecked(
+            params,
+            peak_tflops,
+            bandwidth_tbs,
+            batch,
+            bytes_per_param,
+            gpus,
+            kv_gb,
+            bw_efficiency,
+            mfu,
+            total_params,
+            expert_share,
+            layers,
+            d_model,
+            interconnect_gbs,
+            allreduce_us,
+        )
+        / 1e3
+    )
     decode_tps = batch / step_s
     # Input: the prefill of `batch` prompts of `prompt_tokens` (TTFT_SECONDS: their FLOPs with causal
     # attention for a catalog model, or reading the weights they touch, plus the all-reduces).
-    prefill_s = prefill_s_unchecked(params, prompt_tokens, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus,
-                           bw_efficiency, mfu, total_params, expert_share, layers, d_model, attn_dim,
-                           interconnect_gbs, allreduce_us)
+    prefill_s = prefill_s_unchecked(
+        params,
+        prompt_tokens,
+        peak_tflops,
+        bandwidth_tbs,
+        batch,
+        bytes_per_param,
+        gpus,
+        bw_efficiency,
+        mfu,
+        total_params,
+        expert_share,
+        layers,
+        d_model,
+        attn_dim,
+        interconnect_gbs,
+        allreduce_us,
+    )
     prefill_tps = prompt_tokens * batch / prefill_s
     output = fleet_usd_per_hour / (decode_tps * SECONDS_PER_HOUR * load) * 1e6
     input_ = fleet_usd_per_hour / (prefill_tps * SECONDS_PER_HOUR * load) * 1e6
@@ -152,20 +245,66 @@ def _cost_per_mtok(params, peak_tflops, bandwidth_tbs, usd_per_gpu_hour, output_
 DEFAULT_PROMPT_TOKENS = 1000.0  # the Inference sheet's chat prompt; the prefill's per-token cost barely moves with it
 
 
-@quantity(FITS, LINK, usd_per_gpu_hour=USD_PER_GPU_HOUR, output_share=SHARE, load=FRACTION, prompt_tokens=WHOLE,
-          attn_dim=WHOLE_OR_ZERO, **DECODE_RULES)
-def cost_per_mtok(params, peak_tflops, bandwidth_tbs, memory_gb, usd_per_gpu_hour, output_share=1.0, load=1.0,
-                  batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=DEFAULT_BW_EFFICIENCY,
-                  mfu=DEFAULT_MFU, total_params=0.0, expert_share=0.0, layers=0.0, d_model=0.0, attn_dim=0.0,
-                  interconnect_gbs=0.0, allreduce_us=DEFAULT_ALLREDUCE_US, prompt_tokens=DEFAULT_PROMPT_TOKENS):
+@quantity(
+    FITS,
+    LINK,
+    usd_per_gpu_hour=USD_PER_GPU_HOUR,
+    output_share=SHARE,
+    load=FRACTION,
+    prompt_tokens=WHOLE,
+    attn_dim=WHOLE_OR_ZERO,
+    **DECODE_RULES,
+)
+def cost_per_mtok(
+    params,
+    peak_tflops,
+    bandwidth_tbs,
+    memory_gb,
+    usd_per_gpu_hour,
+    output_share=1.0,
+    load=1.0,
+    batch=1.0,
+    bytes_per_param=2.0,
+    gpus=1.0,
+    kv_gb=0.0,
+    bw_efficiency=DEFAULT_BW_EFFICIENCY,
+    mfu=DEFAULT_MFU,
+    total_params=0.0,
+    expert_share=0.0,
+    layers=0.0,
+    d_model=0.0,
+    attn_dim=0.0,
+    interconnect_gbs=0.0,
+    allreduce_us=DEFAULT_ALLREDUCE_US,
+    prompt_tokens=DEFAULT_PROMPT_TOKENS,
+):
     """USD per million tokens served by one replica of `gpus` GPUs (tensor parallel) at
     `usd_per_gpu_hour` each, busy `load` of the time, on the serving model of flopsheet.engine.inference:
     output tokens at DECODE_MS's step (MoE weights read, KV cache, all-reduces), input (prompt) tokens
     at TTFT_SECONDS' prefill of `batch` prompts of `prompt_tokens`, mixed by `output_share` (1 output,
     0 input, 0.25 blended 3:1). Fleet cost per hour = cost per token x tokens served per hour."""
-    return _cost_per_mtok(params, peak_tflops, bandwidth_tbs, usd_per_gpu_hour, output_share, load, batch,
-                          bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, total_params, expert_share, layers,
-                          d_model, attn_dim, interconnect_gbs, allreduce_us, prompt_tokens)
+    return _cost_per_mtok(
+        params,
+        peak_tflops,
+        bandwidth_tbs,
+        usd_per_gpu_hour,
+        output_share,
+        load,
+        batch,
+        bytes_per_param,
+        gpus,
+        kv_gb,
+        bw_efficiency,
+        mfu,
+        total_params,
+        expert_share,
+        layers,
+        d_model,
+        attn_dim,
+        interconnect_gbs,
+        allreduce_us,
+        prompt_tokens,
+    )
 
 
 @quantity(price=POSITIVE, cost=NONNEGATIVE)
@@ -174,6 +313,18 @@ def gross_margin(price, cost):
     return (price - cost) / price
 
 
-__all__ = ["BLENDED_OUTPUT_SHARE", "CAPEX_OVERHEAD", "DEFAULT_PROMPT_TOKENS", "DEFAULT_YEARS", "HOURS_PER_YEAR", "SERVER_POWER_FACTOR",
-           "cluster_capex", "cost_per_mtok", "energy_cost_usd", "fleet_power_mw", "gpu_tco_per_hour",
-           "gross_margin", "train_cost_amortised"]
+__all__ = [
+    "BLENDED_OUTPUT_SHARE",
+    "CAPEX_OVERHEAD",
+    "DEFAULT_PROMPT_TOKENS",
+    "DEFAULT_YEARS",
+    "HOURS_PER_YEAR",
+    "SERVER_POWER_FACTOR",
+    "cluster_capex",
+    "cost_per_mtok",
+    "energy_cost_usd",
+    "fleet_power_mw",
+    "gpu_tco_per_hour",
+    "gross_margin",
+    "train_cost_amortised",
+]

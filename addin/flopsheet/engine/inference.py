@@ -53,11 +53,20 @@ def _maximum(a, b):
     return np.maximum(a, b)
 
 
-DEFAULT_BW_EFFICIENCY = 0.8  # HBM copy kernels reach ~90% of datasheet bandwidth (3.03 of 3.35 TB/s measured); decode ~80%
+DEFAULT_BW_EFFICIENCY = (
+    0.8  # HBM copy kernels reach ~90% of datasheet bandwidth (3.03 of 3.35 TB/s measured); decode ~80%
+)
 
 
-@quantity(params=MODEL_SIZE, prompt_tokens=WHOLE_OR_ZERO, output_tokens=WHOLE_OR_ZERO, layers=WHOLE, d_model=WHOLE,
-          attn_layers=WHOLE_OR_ZERO, attn_dim=WHOLE_OR_ZERO)
+@quantity(
+    params=MODEL_SIZE,
+    prompt_tokens=WHOLE_OR_ZERO,
+    output_tokens=WHOLE_OR_ZERO,
+    layers=WHOLE,
+    d_model=WHOLE,
+    attn_layers=WHOLE_OR_ZERO,
+    attn_dim=WHOLE_OR_ZERO,
+)
 def infer_flops(params, prompt_tokens, output_tokens, layers=None, d_model=None, attn_layers=0.0, attn_dim=0.0):
     """FLOPs for one request: 2 per parameter per token (forward only; Kaplan et al. 2020 §2.1).
 
@@ -69,8 +78,10 @@ def infer_flops(params, prompt_tokens, output_tokens, layers=None, d_model=None,
     flops = 2.0 * params * (prompt_tokens + output_tokens)
     if (layers is None) != (d_model is None):
         from flopsheet.errors import FlopsheetError
-        raise FlopsheetError("layers and d_model go together for the attention term",
-                             arg="layers" if layers is None else "d_model")
+
+        raise FlopsheetError(
+            "layers and d_model go together for the attention term", arg="layers" if layers is None else "d_model"
+        )
     if layers is None:  # the catalog model's own shape, if params named one (0: a plain count)
         layers, d_model = attn_layers, attn_dim
     if layers is not None:
@@ -116,8 +127,9 @@ def weights_read(params, total_params, expert_share, tokens):
             return total
         routed = (total - params) / (1.0 - (expert_share if expert_share < 1 else 0.5))
         # Python's pow for a float count, the ufunc for numpy's (as the array expression did)
-        touched = 1.0 - ((1.0 - expert_share) ** tokens if type(tokens) is float else
-                         np.power(1.0 - expert_share, tokens))
+        touched = 1.0 - (
+            (1.0 - expert_share) ** tokens if type(tokens) is float else np.power(1.0 - expert_share, tokens)
+        )
         return total - routed + routed * touched
     share = np.zeros_like(np.asarray(params, dtype=float)) if expert_share is None else expert_share
     with np.errstate(all="ignore"):
@@ -160,8 +172,10 @@ def _fit_message(params, memory_gb, bytes_per_param, gpus, kv_gb=0.0, total_para
     if not np.isfinite(n) or n > 1e9:
         terms = "params x bytes_per_param" + (" + kv_gb" if kv_gb else "")
         return f"{what} ({terms} = {show(need)} GB) are too large for any number of {show(memory_gb)} GB GPUs"
-    return (f"{what} ({show(round(need, 1))} GB) do not fit in {show(gpus)} x "
-            f"{show(memory_gb)} GB; use gpus >= {show(ceil_whole(n))}")
+    return (
+        f"{what} ({show(round(need, 1))} GB) do not fit in {show(gpus)} x "
+        f"{show(memory_gb)} GB; use gpus >= {show(ceil_whole(n))}"
+    )
 
 
 FITS = Condition("gpus", _fits, _fit_message)
@@ -172,17 +186,40 @@ def _link_known(gpus, interconnect_gbs=None, layers=None, **_):
     link = 0.0 if interconnect_gbs is None else interconnect_gbs
     if _plain(gpus, layers_, link):
         return not ((gpus > 1) and (layers_ > 0) and not (link > 0))
-    return ~((gpus > 1) & (np.asarray(0.0 if layers is None else layers) > 0)
-             & ~(np.asarray(0.0 if interconnect_gbs is None else interconnect_gbs) > 0))
+    return ~(
+        (gpus > 1)
+        & (np.asarray(0.0 if layers is None else layers) > 0)
+        & ~(np.asarray(0.0 if interconnect_gbs is None else interconnect_gbs) > 0)
+    )
 
 
-LINK = Condition("gpus", _link_known,
-                 lambda **_: "the GPU's interconnect bandwidth is not in the catalog, so tensor-parallel "
-                             "communication cannot be priced; use gpus = 1 or a GPU with interconnect_gbs")
+LINK = Condition(
+    "gpus",
+    _link_known,
+    lambda **_: (
+        "the GPU's interconnect bandwidth is not in the catalog, so tensor-parallel "
+        "communication cannot be priced; use gpus = 1 or a GPU with interconnect_gbs"
+    ),
+)
 
 
-def decode_ms_unchecked(params, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu,
-               total_params, expert_share, layers, d_model, interconnect_gbs, allreduce_us):
+def decode_ms_unchecked(
+    params,
+    peak_tflops,
+    bandwidth_tbs,
+    batch,
+    bytes_per_param,
+    gpus,
+    kv_gb,
+    bw_efficiency,
+    mfu,
+    total_params,
+    expert_share,
+    layers,
+    d_model,
+    interconnect_gbs,
+    allreduce_us,
+):
     # Tensor parallelism over `gpus` identical GPUs: bandwidth and peak add up (Pope et al. 2022),
     # plus two all-reduces per layer. Weights read: every one touched by the batch (MoE).
     read = weights_read(params, total_params, expert_share, batch)
@@ -193,28 +230,89 @@ def decode_ms_unchecked(params, peak_tflops, bandwidth_tbs, batch, bytes_per_par
 
 
 # Figures a catalog model supplies (0 when params is a plain number: dense, no communication term).
-MODEL_RULES = dict(total_params=NONNEGATIVE, expert_share=Rule(">= 0 and < 1", lo=0.0, hi=0.999999),
-                   layers=WHOLE_OR_ZERO, d_model=WHOLE_OR_ZERO, interconnect_gbs=NONNEGATIVE,
-                   allreduce_us=Rule(">= 0 and <= 1000000 (one second)", lo=0.0, hi=1e6))
-DECODE_RULES = dict(params=MODEL_SIZE, peak_tflops=POSITIVE, bandwidth_tbs=POSITIVE, memory_gb=POSITIVE,
-                    batch=WHOLE, bytes_per_param=POSITIVE, gpus=WHOLE, kv_gb=NONNEGATIVE,
-                    bw_efficiency=FRACTION, mfu=FRACTION, **MODEL_RULES)
+MODEL_RULES = dict(
+    total_params=NONNEGATIVE,
+    expert_share=Rule(">= 0 and < 1", lo=0.0, hi=0.999999),
+    layers=WHOLE_OR_ZERO,
+    d_model=WHOLE_OR_ZERO,
+    interconnect_gbs=NONNEGATIVE,
+    allreduce_us=Rule(">= 0 and <= 1000000 (one second)", lo=0.0, hi=1e6),
+)
+DECODE_RULES = dict(
+    params=MODEL_SIZE,
+    peak_tflops=POSITIVE,
+    bandwidth_tbs=POSITIVE,
+    memory_gb=POSITIVE,
+    batch=WHOLE,
+    bytes_per_param=POSITIVE,
+    gpus=WHOLE,
+    kv_gb=NONNEGATIVE,
+    bw_efficiency=FRACTION,
+    mfu=FRACTION,
+    **MODEL_RULES,
+)
 
 
 @quantity(FITS, LINK, **DECODE_RULES)
-def decode_ms(params, peak_tflops, bandwidth_tbs, memory_gb, batch=1.0, bytes_per_param=2.0, gpus=1.0,
-              kv_gb=0.0, bw_efficiency=DEFAULT_BW_EFFICIENCY, mfu=DEFAULT_MFU, total_params=0.0, expert_share=0.0,
-              layers=0.0, d_model=0.0, interconnect_gbs=0.0, allreduce_us=DEFAULT_ALLREDUCE_US):
+def decode_ms(
+    params,
+    peak_tflops,
+    bandwidth_tbs,
+    memory_gb,
+    batch=1.0,
+    bytes_per_param=2.0,
+    gpus=1.0,
+    kv_gb=0.0,
+    bw_efficiency=DEFAULT_BW_EFFICIENCY,
+    mfu=DEFAULT_MFU,
+    total_params=0.0,
+    expert_share=0.0,
+    layers=0.0,
+    d_model=0.0,
+    interconnect_gbs=0.0,
+    allreduce_us=DEFAULT_ALLREDUCE_US,
+):
     """Milliseconds per decode step (one token for each sequence in the batch): the larger of
     reading the weights the batch touches + KV cache at `bw_efficiency` of peak bandwidth and
     2*params*batch FLOPs at `mfu` of peak, plus tensor-parallel all-reduces (comm_seconds).
     params = ACTIVE parameters; total_params (mixture of experts) is what memory holds."""
-    return decode_ms_unchecked(params, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus, kv_gb, bw_efficiency,
-                      mfu, total_params, expert_share, layers, d_model, interconnect_gbs, allreduce_us)
+    return decode_ms_unchecked(
+        params,
+        peak_tflops,
+        bandwidth_tbs,
+        batch,
+        bytes_per_param,
+        gpus,
+        kv_gb,
+        bw_efficiency,
+        mfu,
+        total_params,
+        expert_share,
+        layers,
+        d_model,
+        interconnect_gbs,
+        allreduce_us,
+    )
 
 
-def prefill_s_unchecked(params, prompt_tokens, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus, bw_efficiency,
-               mfu, total_params, expert_share, layers, d_model, attn_dim, interconnect_gbs, allreduce_us):
+def prefill_s_unchecked(
+    params,
+    prompt_tokens,
+    peak_tflops,
+    bandwidth_tbs,
+    batch,
+    bytes_per_param,
+    gpus,
+    bw_efficiency,
+    mfu,
+    total_params,
+    expert_share,
+    layers,
+    d_model,
+    attn_dim,
+    interconnect_gbs,
+    allreduce_us,
+):
     # Causal attention: each prompt token attends to half the prompt on average, 2 x L x (heads x
     # head_dim) x p^2 FLOPs per sequence (Chowdhery et al. 2022, PaLM, appendix B, forward only,
     # halved for the causal mask). Memory floor: the weights the prompt's tokens touch, read once.
@@ -231,41 +329,150 @@ PREFILL_RULES = dict(prompt_tokens=WHOLE_OR_ZERO, attn_dim=WHOLE_OR_ZERO)
 
 
 @quantity(FITS, LINK, **PREFILL_RULES, **DECODE_RULES)
-def ttft_seconds(params, prompt_tokens, peak_tflops, bandwidth_tbs, memory_gb, batch=1.0, bytes_per_param=2.0,
-                 gpus=1.0, bw_efficiency=DEFAULT_BW_EFFICIENCY, mfu=DEFAULT_MFU, total_params=0.0,
-                 expert_share=0.0, layers=0.0, d_model=0.0, attn_dim=0.0, interconnect_gbs=0.0,
-                 allreduce_us=DEFAULT_ALLREDUCE_US):
+def ttft_seconds(
+    params,
+    prompt_tokens,
+    peak_tflops,
+    bandwidth_tbs,
+    memory_gb,
+    batch=1.0,
+    bytes_per_param=2.0,
+    gpus=1.0,
+    bw_efficiency=DEFAULT_BW_EFFICIENCY,
+    mfu=DEFAULT_MFU,
+    total_params=0.0,
+    expert_share=0.0,
+    layers=0.0,
+    d_model=0.0,
+    attn_dim=0.0,
+    interconnect_gbs=0.0,
+    allreduce_us=DEFAULT_ALLREDUCE_US,
+):
     """Seconds to the first token: prefill of the prompt for `batch` sequences, the slower of
     its FLOPs (2*params per token + causal attention when the model is known) at `mfu` and
     reading the weights once, plus tensor-parallel all-reduces over all prompt tokens."""
-    return prefill_s_unchecked(params, prompt_tokens, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus,
-                      bw_efficiency, mfu, total_params, expert_share, layers, d_model, attn_dim, interconnect_gbs,
-                      allreduce_us)
+    return prefill_s_unchecked(
+        params,
+        prompt_tokens,
+        peak_tflops,
+        bandwidth_tbs,
+        batch,
+        bytes_per_param,
+        gpus,
+        bw_efficiency,
+        mfu,
+        total_params,
+        expert_share,
+        layers,
+        d_model,
+        attn_dim,
+        interconnect_gbs,
+        allreduce_us,
+    )
 
 
 @quantity(FITS, LINK, output_tokens=WHOLE_OR_ZERO, **PREFILL_RULES, **DECODE_RULES)
-def response_seconds(params, prompt_tokens, output_tokens, peak_tflops, bandwidth_tbs, memory_gb, batch=1.0,
-                     bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=DEFAULT_BW_EFFICIENCY,
-                     mfu=DEFAULT_MFU, total_params=0.0, expert_share=0.0, layers=0.0, d_model=0.0, attn_dim=0.0,
-                     interconnect_gbs=0.0, allreduce_us=DEFAULT_ALLREDUCE_US):
+def response_seconds(
+    params,
+    prompt_tokens,
+    output_tokens,
+    peak_tflops,
+    bandwidth_tbs,
+    memory_gb,
+    batch=1.0,
+    bytes_per_param=2.0,
+    gpus=1.0,
+    kv_gb=0.0,
+    bw_efficiency=DEFAULT_BW_EFFICIENCY,
+    mfu=DEFAULT_MFU,
+    total_params=0.0,
+    expert_share=0.0,
+    layers=0.0,
+    d_model=0.0,
+    attn_dim=0.0,
+    interconnect_gbs=0.0,
+    allreduce_us=DEFAULT_ALLREDUCE_US,
+):
     """Seconds to answer: time to first token (ttft_seconds) plus `output_tokens` decode steps."""
-    prefill_s = prefill_s_unchecked(params, prompt_tokens, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus,
-                           bw_efficiency, mfu, total_params, expert_share, layers, d_model, attn_dim,
-                           interconnect_gbs, allreduce_us)
-    step_ms = decode_ms_unchecked(params, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus, kv_gb, bw_efficiency,
-                         mfu, total_params, expert_share, layers, d_model, interconnect_gbs, allreduce_us)
+    prefill_s = prefill_s_unchecked(
+        params,
+        prompt_tokens,
+        peak_tflops,
+        bandwidth_tbs,
+        batch,
+        bytes_per_param,
+        gpus,
+        bw_efficiency,
+        mfu,
+        total_params,
+        expert_share,
+        layers,
+        d_model,
+        attn_dim,
+        interconnect_gbs,
+        allreduce_us,
+    )
+    step_ms = decode_ms_unchecked(
+        params,
+        peak_tflops,
+        bandwidth_tbs,
+        batch,
+        bytes_per_param,
+        gpus,
+        kv_gb,
+        bw_efficiency,
+        mfu,
+        total_params,
+        expert_share,
+        layers,
+        d_model,
+        interconnect_gbs,
+        allreduce_us,
+    )
     return prefill_s + output_tokens * step_ms / 1e3
 
 
 @quantity(FITS, LINK, **DECODE_RULES)
-def tokens_per_second(params, peak_tflops, bandwidth_tbs, memory_gb, batch=1.0, bytes_per_param=2.0, gpus=1.0,
-                      kv_gb=0.0, bw_efficiency=DEFAULT_BW_EFFICIENCY, mfu=DEFAULT_MFU, total_params=0.0,
-                      expert_share=0.0, layers=0.0, d_model=0.0, interconnect_gbs=0.0,
-                      allreduce_us=DEFAULT_ALLREDUCE_US):
+def tokens_per_second(
+    params,
+    peak_tflops,
+    bandwidth_tbs,
+    memory_gb,
+    batch=1.0,
+    bytes_per_param=2.0,
+    gpus=1.0,
+    kv_gb=0.0,
+    bw_efficiency=DEFAULT_BW_EFFICIENCY,
+    mfu=DEFAULT_MFU,
+    total_params=0.0,
+    expert_share=0.0,
+    layers=0.0,
+    d_model=0.0,
+    interconnect_gbs=0.0,
+    allreduce_us=DEFAULT_ALLREDUCE_US,
+):
     """Generated tokens per second, all sequences of the batch together: batch / step time."""
-    return batch / decode_ms_unchecked(params, peak_tflops, bandwidth_tbs, batch, bytes_per_param, gpus, kv_gb,
-                              bw_efficiency, mfu, total_params, expert_share, layers, d_model, interconnect_gbs,
-                              allreduce_us) * 1e3
+    return (
+        batch
+        / decode_ms_unchecked(
+            params,
+            peak_tflops,
+            bandwidth_tbs,
+            batch,
+            bytes_per_param,
+            gpus,
+            kv_gb,
+            bw_efficiency,
+            mfu,
+            total_params,
+            expert_share,
+            layers,
+            d_model,
+            interconnect_gbs,
+            allreduce_us,
+        )
+        * 1e3
+    )
 
 
 @quantity(requests_per_day=NONNEGATIVE, output_tokens=WHOLE, tokens_per_second=POSITIVE, load_factor=FRACTION)
@@ -279,24 +486,77 @@ def serving_replicas(requests_per_day, output_tokens, tokens_per_second, load_fa
 
 DEFAULT_LATENCY_MS = 50.0  # ESTIMATE: 20 tokens/s per user, about twice reading speed (~4 words/s)
 DEFAULT_PEAK_FACTOR = 2.0  # ESTIMATE: busiest hour over the daily average for a diurnal consumer load
-SERVING_RULES = dict(requests_per_day=NONNEGATIVE, latency_ms=POSITIVE, peak_factor=Rule(">= 1", lo=1.0),
-                     kv_gb_per_sequence=NONNEGATIVE, **PREFILL_RULES, output_tokens=WHOLE_OR_ZERO,
-                     **{k: v for k, v in DECODE_RULES.items() if k not in ("batch", "kv_gb")})
+SERVING_RULES = dict(
+    requests_per_day=NONNEGATIVE,
+    latency_ms=POSITIVE,
+    peak_factor=Rule(">= 1", lo=1.0),
+    kv_gb_per_sequence=NONNEGATIVE,
+    **PREFILL_RULES,
+    output_tokens=WHOLE_OR_ZERO,
+    **{k: v for k, v in DECODE_RULES.items() if k not in ("batch", "kv_gb")},
+)
 
 
-def _latency_met(params, peak_tflops, bandwidth_tbs, bytes_per_param, gpus, bw_efficiency, mfu, total_params,
-                 expert_share, layers, d_model, interconnect_gbs, allreduce_us, kv_gb_per_sequence, latency_ms, **_):
-    one = decode_ms_unchecked(params, peak_tflops, bandwidth_tbs, 1.0, bytes_per_param, gpus, kv_gb_per_sequence,
-                     bw_efficiency, mfu, total_params, expert_share, layers, d_model, interconnect_gbs, allreduce_us)
+def _latency_met(
+    params,
+    peak_tflops,
+    bandwidth_tbs,
+    bytes_per_param,
+    gpus,
+    bw_efficiency,
+    mfu,
+    total_params,
+    expert_share,
+    layers,
+    d_model,
+    interconnect_gbs,
+    allreduce_us,
+    kv_gb_per_sequence,
+    latency_ms,
+    **_,
+):
+    one = decode_ms_unchecked(
+        params,
+        peak_tflops,
+        bandwidth_tbs,
+        1.0,
+        bytes_per_param,
+        gpus,
+        kv_gb_per_sequence,
+        bw_efficiency,
+        mfu,
+        total_params,
+        expert_share,
+        layers,
+        d_model,
+        interconnect_gbs,
+        allreduce_us,
+    )
     return one <= latency_ms
 
 
 def _latency_message(latency_ms, **kw):
-    one = decode_ms_unchecked(kw["params"], kw["peak_tflops"], kw["bandwidth_tbs"], 1.0, kw["bytes_per_param"], kw["gpus"],
-                     kw["kv_gb_per_sequence"], kw["bw_efficiency"], kw["mfu"], kw["total_params"],
-                     kw["expert_share"], kw["layers"], kw["d_model"], kw["interconnect_gbs"], kw["allreduce_us"])
-    return (f"even one sequence takes {show(round(float(one), 2))} ms per token on these GPUs, over the "
-            f"{show(latency_ms)} ms target; raise latency_ms or gpus")
+    one = decode_ms_unchecked(
+        kw["params"],
+        kw["peak_tflops"],
+        kw["bandwidth_tbs"],
+        1.0,
+        kw["bytes_per_param"],
+        kw["gpus"],
+        kw["kv_gb_per_sequence"],
+        kw["bw_efficiency"],
+        kw["mfu"],
+        kw["total_params"],
+        kw["expert_share"],
+        kw["layers"],
+        kw["d_model"],
+        kw["interconnect_gbs"],
+        kw["allreduce_us"],
+    )
+    return (
+        f"even one sequence takes {show(round(float(one), 2))} ms per token on these GPUs, over the "
+        f"{show(latency_ms)} ms target; raise latency_ms or gpus"
+    )
 
 
 def _room(params, memory_gb, bytes_per_param, gpus, kv_gb_per_sequence, total_params=0.0, **_):
@@ -305,31 +565,72 @@ def _room(params, memory_gb, bytes_per_param, gpus, kv_gb_per_sequence, total_pa
 
 def _room_message(**kw):
     kv = kw.pop("kv_gb_per_sequence")
-    return _fit_message(kv_gb=kv, **kw).replace("+ kv_gb", "+ kv_gb_per_sequence").replace(
-        "weights and KV cache", "weights and one sequence's KV cache (kv_gb_per_sequence)" if kv else "weights", 1)
+    return (
+        _fit_message(kv_gb=kv, **kw)
+        .replace("+ kv_gb", "+ kv_gb_per_sequence")
+        .replace(
+            "weights and KV cache", "weights and one sequence's KV cache (kv_gb_per_sequence)" if kv else "weights", 1
+        )
+    )
 
 
 SERVING_FITS = Condition("gpus", _room, _room_message)
 LATENCY = Condition("latency_ms", _latency_met, _latency_message)
 
 
-def largest_batch(params, peak_tflops, bandwidth_tbs, memory_gb, bytes_per_param, gpus, bw_efficiency, mfu,
-                  total_params, expert_share, layers, d_model, interconnect_gbs, allreduce_us, kv_gb_per_sequence,
-                  latency_ms, cap=65536.0):
+def largest_batch(
+    params,
+    peak_tflops,
+    bandwidth_tbs,
+    memory_gb,
+    bytes_per_param,
+    gpus,
+    bw_efficiency,
+    mfu,
+    total_params,
+    expert_share,
+    layers,
+    d_model,
+    interconnect_gbs,
+    allreduce_us,
+    kv_gb_per_sequence,
+    latency_ms,
+    cap=65536.0,
+):
     """The largest whole batch whose decode step stays within `latency_ms` and whose KV cache
     fits beside the weights (step time grows with the batch, so a bisection finds it)."""
     free = gpus * memory_gb - _total(params, total_params) * bytes_per_param / 1e9
 
     def ok(b):
-        return decode_ms_unchecked(params, peak_tflops, bandwidth_tbs, b, bytes_per_param, gpus, b * kv_gb_per_sequence,
-                          bw_efficiency, mfu, total_params, expert_share, layers, d_model, interconnect_gbs,
-                          allreduce_us) <= latency_ms
+        return (
+            decode_ms_unchecked(
+                params,
+                peak_tflops,
+                bandwidth_tbs,
+                b,
+                bytes_per_param,
+                gpus,
+                b * kv_gb_per_sequence,
+                bw_efficiency,
+                mfu,
+                total_params,
+                expert_share,
+                layers,
+                d_model,
+                interconnect_gbs,
+                allreduce_us,
+            )
+            <= latency_ms
+        )
 
     if _plain(free, kv_gb_per_sequence, cap):  # one number each (see _plain): the same bisection
         with np.errstate(all="ignore"):
             by_memory = np.floor(free / kv_gb_per_sequence) if kv_gb_per_sequence > 0 else np.float64(cap)
-            top = by_memory if by_memory != by_memory else np.float64(1.0 if by_memory < 1.0 else
-                                                                      cap if by_memory > cap else by_memory)
+            top = (
+                by_memory
+                if by_memory != by_memory
+                else np.float64(1.0 if by_memory < 1.0 else cap if by_memory > cap else by_memory)
+            )
             number = np.float64  # weights_read then takes the ufunc power, as the array path does
             hi, lo = number(top), number(1.0)
             hi_ok = ok(hi)
@@ -342,8 +643,9 @@ def largest_batch(params, peak_tflops, bandwidth_tbs, memory_gb, bytes_per_param
                     hi = mid - 1
         return top if hi_ok else np.float64(lo)
     with np.errstate(all="ignore"):
-        by_memory = np.where(kv_gb_per_sequence > 0, np.floor(free / np.where(kv_gb_per_sequence > 0,
-                                                                              kv_gb_per_sequence, 1.0)), cap)
+        by_memory = np.where(
+            kv_gb_per_sequence > 0, np.floor(free / np.where(kv_gb_per_sequence > 0, kv_gb_per_sequence, 1.0)), cap
+        )
     hi = np.clip(by_memory, 1.0, cap)
     lo = np.ones_like(hi)
     hi_ok = ok(hi)
@@ -356,11 +658,29 @@ def largest_batch(params, peak_tflops, bandwidth_tbs, memory_gb, bytes_per_param
 
 
 @quantity(SERVING_FITS, LINK, LATENCY, **SERVING_RULES)
-def serving_gpus(requests_per_day, prompt_tokens, output_tokens, params, peak_tflops, bandwidth_tbs, memory_gb,
-                 gpus=1.0, latency_ms=DEFAULT_LATENCY_MS, peak_factor=DEFAULT_PEAK_FACTOR, kv_gb_per_sequence=0.0,
-                 bytes_per_param=2.0, bw_efficiency=DEFAULT_BW_EFFICIENCY, mfu=DEFAULT_MFU, total_params=0.0,
-                 expert_share=0.0, layers=0.0, d_model=0.0, attn_dim=0.0, interconnect_gbs=0.0,
-                 allreduce_us=DEFAULT_ALLREDUCE_US):
+def serving_gpus(
+    requests_per_day,
+    prompt_tokens,
+    output_tokens,
+    params,
+    peak_tflops,
+    bandwidth_tbs,
+    memory_gb,
+    gpus=1.0,
+    latency_ms=DEFAULT_LATENCY_MS,
+    peak_factor=DEFAULT_PEAK_FACTOR,
+    kv_gb_per_sequence=0.0,
+    bytes_per_param=2.0,
+    bw_efficiency=DEFAULT_BW_EFFICIENCY,
+    mfu=DEFAULT_MFU,
+    total_params=0.0,
+    expert_share=0.0,
+    layers=0.0,
+    d_model=0.0,
+    attn_dim=0.0,
+    interconnect_gbs=0.0,
+    allreduce_us=DEFAULT_ALLREDUCE_US,
+):
     """Whole GPUs (replicas of `gpus` tensor-parallel GPUs) to serve a day's requests at the peak
     hour (daily average x peak_factor), counting prefill and decode.
 
@@ -370,15 +690,48 @@ def serving_gpus(requests_per_day, prompt_tokens, output_tokens, params, peak_tf
     bound) plus output_tokens steps shared by the batch. Replicas are rounded up by the count
     rule (serving_replicas, the decode-only sizing the template used, ignores prefill and peak).
     """
-    b = largest_batch(params, peak_tflops, bandwidth_tbs, memory_gb, bytes_per_param, gpus, bw_efficiency, mfu,
-                      total_params, expert_share, layers, d_model, interconnect_gbs, allreduce_us,
-                      kv_gb_per_sequence, latency_ms)
-    step_s = decode_ms_unchecked(params, peak_tflops, bandwidth_tbs, b, bytes_per_param, gpus, b * kv_gb_per_sequence,
-                        bw_efficiency, mfu, total_params, expert_share, layers, d_model, interconnect_gbs,
-                        allreduce_us) / 1e3
+    b = largest_batch(
+        params,
+        peak_tflops,
+        bandwidth_tbs,
+        memory_gb,
+        bytes_per_param,
+        gpus,
+        bw_efficiency,
+        mfu,
+        total_params,
+        expert_share,
+        layers,
+        d_model,
+        interconnect_gbs,
+        allreduce_us,
+        kv_gb_per_sequence,
+        latency_ms,
+    )
+    step_s = (
+        decode_ms_unchecked(
+            params,
+            peak_tflops,
+            bandwidth_tbs,
+            b,
+            bytes_per_param,
+            gpus,
+            b * kv_gb_per_sequence,
+            bw_efficiency,
+            mfu,
+            total_params,
+            expert_share,
+            layers,
+            d_model,
+            interconnect_gbs,
+            allreduce_us,
+        )
+        / 1e3
+    )
     prefill_flops = 2.0 * params * prompt_tokens + 2.0 * layers * attn_dim * prompt_tokens * prompt_tokens
-    prefill_s = (prefill_flops / (gpus * peak_tflops * 1e12 * mfu)
-                 + comm_seconds(layers, d_model, prompt_tokens, gpus, interconnect_gbs, allreduce_us))
+    prefill_s = prefill_flops / (gpus * peak_tflops * 1e12 * mfu) + comm_seconds(
+        layers, d_model, prompt_tokens, gpus, interconnect_gbs, allreduce_us
+    )
     busy_s = prefill_s + output_tokens * step_s / b  # replica-seconds per request
     peak_rps = requests_per_day / SECONDS_PER_DAY * peak_factor
     return ceil_whole(peak_rps * busy_s) * gpus

@@ -29,22 +29,47 @@ def replicated(kv_heads, gpus):
     return np.maximum(kv_heads, gpus) / kv_heads
 
 
-@quantity(layers=WHOLE, kv_heads=WHOLE, head_dim=WHOLE, context_tokens=WHOLE, batch=WHOLE,
-          bytes_per_value=POSITIVE, gpus=WHOLE)
+@quantity(
+    layers=WHOLE,
+    kv_heads=WHOLE,
+    head_dim=WHOLE,
+    context_tokens=WHOLE,
+    batch=WHOLE,
+    bytes_per_value=POSITIVE,
+    gpus=WHOLE,
+)
 def kv_cache_gb(layers, kv_heads, head_dim, context_tokens, batch=1.0, bytes_per_value=2.0, gpus=1.0):
     """GB of KV cache: a key and a value vector per layer, KV head and token (grouped-query
     attention stores only kv_heads of them: Ainslie et al. 2023, GQA). Llama-3-8B shape at 128k
     tokens: 2*32*8*128*2*131072 = 17.2 GB, as measured on the H100. Across `gpus`
     tensor-parallel GPUs, heads are replicated when gpus > kv_heads (`replicated`)."""
-    return (2.0 * layers * kv_heads * head_dim * bytes_per_value * context_tokens * batch / 1e9
-            * replicated(kv_heads, gpus))
+    return (
+        2.0 * layers * kv_heads * head_dim * bytes_per_value * context_tokens * batch / 1e9 * replicated(kv_heads, gpus)
+    )
 
 
-@quantity(values_per_token_layer=WHOLE, full_layers=WHOLE_OR_ZERO, sliding_layers=WHOLE_OR_ZERO,
-          sliding_window=WHOLE_OR_ZERO, kv_heads=WHOLE, context_tokens=WHOLE, batch=WHOLE,
-          bytes_per_value=POSITIVE, gpus=WHOLE)
-def model_kv_cache_gb(values_per_token_layer, full_layers, sliding_layers, sliding_window, kv_heads, context_tokens,
-                      batch=1.0, bytes_per_value=2.0, gpus=1.0):
+@quantity(
+    values_per_token_layer=WHOLE,
+    full_layers=WHOLE_OR_ZERO,
+    sliding_layers=WHOLE_OR_ZERO,
+    sliding_window=WHOLE_OR_ZERO,
+    kv_heads=WHOLE,
+    context_tokens=WHOLE,
+    batch=WHOLE,
+    bytes_per_value=POSITIVE,
+    gpus=WHOLE,
+)
+def model_kv_cache_gb(
+    values_per_token_layer,
+    full_layers,
+    sliding_layers,
+    sliding_window,
+    kv_heads,
+    context_tokens,
+    batch=1.0,
+    bytes_per_value=2.0,
+    gpus=1.0,
+):
     """GB of KV cache of a catalog architecture (flopsheet.models.kv_cache_bytes, per sequence):
     values per token per layer (2 x kv_heads x head_dim; an MLA latent kv_lora_rank +
     qk_rope_head_dim, DeepSeek-V2 §2.1: 512 + 64 for DeepSeek-V3 and Kimi K2), full layers

@@ -42,8 +42,12 @@ SECONDS_PER_DAY = 86400.0
 # use. The units trap (300 typed for 300B) is guarded where it is laid: model sizes (MODEL_SIZE)
 # and the template's tokens cells (data validation, >= 1E+6).
 @quantity(
-    params=MODEL_SIZE, tokens=POSITIVE, flops_per_param_token=POSITIVE,
-    layers=WHOLE, d_model=WHOLE, seq_len=WHOLE,
+    params=MODEL_SIZE,
+    tokens=POSITIVE,
+    flops_per_param_token=POSITIVE,
+    layers=WHOLE,
+    d_model=WHOLE,
+    seq_len=WHOLE,
 )
 def train_flops(params, tokens, flops_per_param_token=6.0, layers=None, d_model=None, seq_len=None):
     """Training FLOPs.
@@ -59,7 +63,8 @@ def train_flops(params, tokens, flops_per_param_token=6.0, layers=None, d_model=
         # Half an attention term would be a silent under-count: ask for all three.
         raise FlopsheetError(
             f"layers, d_model and seq_len go together for the attention term (got only {', '.join(given)})",
-            arg=given[0])
+            arg=given[0],
+        )
     flops = flops_per_param_token * params * tokens
     if layers is not None:
         flops = flops + 12.0 * layers * d_model * seq_len * tokens
@@ -113,8 +118,7 @@ DEFAULT_PUE = 1.2  # data-centre power usage effectiveness; hyperscalers report 
 PUE = Rule(">= 1 and <= 3", lo=1.0, hi=3.0)  # below 1 is impossible; above 3 is a typo
 
 
-@quantity(flops=POSITIVE, peak_tflops=POSITIVE, tdp_w=POSITIVE, mfu=FRACTION,
-          pue=PUE, goodput=FRACTION)
+@quantity(flops=POSITIVE, peak_tflops=POSITIVE, tdp_w=POSITIVE, mfu=FRACTION, pue=PUE, goodput=FRACTION)
 def train_energy_mwh(flops, peak_tflops, tdp_w, mfu=DEFAULT_MFU, pue=DEFAULT_PUE, goodput=DEFAULT_GOODPUT):
     """MWh at the wall: GPU-hours * board TDP (datasheet) * PUE / 1e6.
 

@@ -88,8 +88,11 @@ def claude_size(height, width, patch=28.0, max_side=1568.0, max_tokens=1568.0):
     h, w = _pair(height, width)
 
     def fits(a, b):
-        return ((_ceil(a / patch) * patch <= max_side) & (_ceil(b / patch) * patch <= max_side)
-                & (_ceil(a / patch) * _ceil(b / patch) <= max_tokens))
+        return (
+            (_ceil(a / patch) * patch <= max_side)
+            & (_ceil(b / patch) * patch <= max_side)
+            & (_ceil(a / patch) * _ceil(b / patch) <= max_tokens)
+        )
 
     ok = fits(h, w)
     if ok.all():
@@ -138,10 +141,12 @@ def smart_resize(height, width, factor=28.0, min_pixels=3136.0, max_pixels=12845
         beta_up = np.sqrt(min_pixels / (h * w))
     # the float operations of the reference, in its order, unsnapped: its result on a boundary
     # (8999 x 8999 -> 3556, not 3584) is the processor's
-    hb = np.where(big, np.floor(h / beta_down / factor) * factor,
-                  np.where(small, np.ceil(h * beta_up / factor) * factor, hb))
-    wb = np.where(big, np.floor(w / beta_down / factor) * factor,
-                  np.where(small, np.ceil(w * beta_up / factor) * factor, wb))
+    hb = np.where(
+        big, np.floor(h / beta_down / factor) * factor, np.where(small, np.ceil(h * beta_up / factor) * factor, hb)
+    )
+    wb = np.where(
+        big, np.floor(w / beta_down / factor) * factor, np.where(small, np.ceil(w * beta_up / factor) * factor, wb)
+    )
     return hb, wb
 
 
@@ -154,9 +159,15 @@ def smart_resize_tokens(height, width, patch=14.0, merge=2.0, min_pixels=3136.0,
 
 
 # Qwen2.5-VL video sampling (qwen-vl-utils vision_process.py)
-QWEN_VIDEO = {"fps": 2.0, "frame_factor": 2.0, "min_frames": 4.0, "max_frames": 768.0,
-              "min_pixels": 128 * 28 * 28.0, "max_pixels": 768 * 28 * 28.0,
-              "total_pixels": float(int(128000 * 28 * 28 * 0.9))}
+QWEN_VIDEO = {
+    "fps": 2.0,
+    "frame_factor": 2.0,
+    "min_frames": 4.0,
+    "max_frames": 768.0,
+    "min_pixels": 128 * 28 * 28.0,
+    "max_pixels": 768 * 28 * 28.0,
+    "total_pixels": float(int(128000 * 28 * 28 * 0.9)),
+}
 
 
 def qwen_frames(seconds, fps=QWEN_VIDEO["fps"]):
@@ -174,16 +185,25 @@ def qwen_video_tokens(seconds, height, width, patch=14.0, merge=2.0, fps=QWEN_VI
     maximum shrinks when frames x pixels would pass VIDEO_TOTAL_PIXELS)."""
     q = QWEN_VIDEO
     frames = qwen_frames(seconds, fps)
-    max_pixels = np.maximum(np.minimum(q["max_pixels"], q["total_pixels"] / frames * q["frame_factor"]),
-                            np.floor(q["min_pixels"] * 1.05))
+    max_pixels = np.maximum(
+        np.minimum(q["max_pixels"], q["total_pixels"] / frames * q["frame_factor"]), np.floor(q["min_pixels"] * 1.05)
+    )
     factor = patch * merge
     h, w = smart_resize(height, width, factor, q["min_pixels"], max_pixels)
     return frames / q["frame_factor"] * (h / factor) * (w / factor)
 
 
 def _intern_ratios(max_tiles):
-    ratios = sorted({(i, j) for n in range(1, int(max_tiles) + 1) for i in range(1, n + 1) for j in range(1, n + 1)
-                     if i * j <= max_tiles}, key=lambda r: (r[0] * r[1], r))
+    ratios = sorted(
+        {
+            (i, j)
+            for n in range(1, int(max_tiles) + 1)
+            for i in range(1, n + 1)
+            for j in range(1, n + 1)
+            if i * j <= max_tiles
+        },
+        key=lambda r: (r[0] * r[1], r),
+    )
     return ratios
 
 
@@ -210,6 +230,7 @@ def intern_tokens(height, width, tile=448.0, per_tile=256.0, max_tiles=12.0):
 
 
 # -- the catalog's rules ----------------------------------------------------------------------
+
 
 def _rows():
     from flopsheet.engine import vision_catalog  # each tokenizer's rule and figures
@@ -254,8 +275,11 @@ def _patch_side_ok(tokenizer, **_):
     return (t >= 0) | ((t <= -1) & (np.floor(t) == t))
 
 
-_PATCH_SIDE = Condition("patch", _patch_side_ok,
-                        lambda tokenizer, **_: f"patch must be a whole number >= 1 or a tokenizer name (got {-tokenizer:g})")
+_PATCH_SIDE = Condition(
+    "patch",
+    _patch_side_ok,
+    lambda tokenizer, **_: f"patch must be a whole number >= 1 or a tokenizer name (got {-tokenizer:g})",
+)
 
 
 QWEN_MAX_RATIO = 200.0  # smart_resize refuses a longer side more than 200 times the shorter
@@ -269,9 +293,14 @@ def _ratio_ok(height, width, tokenizer, **_):
         return ~qwen | (np.maximum(h, w) / np.minimum(h, w) <= QWEN_MAX_RATIO)
 
 
-_QWEN_RATIO = Condition("height", _ratio_ok, lambda height, width, **_: (
-    f"height x width is {height:g} x {width:g}: Qwen's processor refuses an image whose longer side is more "
-    f"than {QWEN_MAX_RATIO:g} times the shorter"))
+_QWEN_RATIO = Condition(
+    "height",
+    _ratio_ok,
+    lambda height, width, **_: (
+        f"height x width is {height:g} x {width:g}: Qwen's processor refuses an image whose longer side is more "
+        f"than {QWEN_MAX_RATIO:g} times the shorter"
+    ),
+)
 
 
 @quantity(_PATCH_SIDE, _QWEN_RATIO, height=POSITIVE, width=POSITIVE, tokenizer=Rule("a catalog row", lo=-np.inf))

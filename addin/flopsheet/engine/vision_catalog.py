@@ -22,9 +22,23 @@ from pathlib import Path
 from flopsheet.errors import FlopsheetError
 
 PATH = Path(__file__).with_name("vision_tokenizers.csv")
-FIGURES = ("patch", "merge", "tile", "tile_tokens", "base_tokens", "max_side", "short_side", "max_patches",
-           "multiplier", "min_pixels", "max_pixels", "max_tiles", "video_tokens_per_s", "video_fps",
-           "audio_tokens_per_s")
+FIGURES = (
+    "patch",
+    "merge",
+    "tile",
+    "tile_tokens",
+    "base_tokens",
+    "max_side",
+    "short_side",
+    "max_patches",
+    "multiplier",
+    "min_pixels",
+    "max_pixels",
+    "max_tiles",
+    "video_tokens_per_s",
+    "video_fps",
+    "audio_tokens_per_s",
+)
 RULES = ("patch", "fixed", "tile", "patch_budget", "claude", "gemini", "smart_resize", "intern_tiles", "audio")
 DEFAULT = "ViT-16"  # the seed report's tokenizer
 
@@ -48,7 +62,9 @@ class Tokenizer:
 
     @property
     def video(self) -> bool:
-        return bool(self.params.get("video_tokens_per_s") or (self.rule == "smart_resize" and self.params.get("video_fps")))
+        return bool(
+            self.params.get("video_tokens_per_s") or (self.rule == "smart_resize" and self.params.get("video_fps"))
+        )
 
     @property
     def audio(self) -> float | None:
@@ -67,8 +83,20 @@ def rows() -> tuple[Tokenizer, ...]:
             if r["rule"] not in RULES or r["status"] not in ("published", "estimate"):
                 raise ValueError(f"{PATH.name} row {r['name']}: rule {r['rule']!r} / status {r['status']!r}")
             params = {k: float(r[k]) for k in FIGURES if r[k].strip()}
-            out.append(Tokenizer(i, r["name"], tuple(a.strip() for a in r["aliases"].split(";") if a.strip()),
-                                 r["rule"], params, r["status"], r["source"], r["url"], r["read"], r["note"]))
+            out.append(
+                Tokenizer(
+                    i,
+                    r["name"],
+                    tuple(a.strip() for a in r["aliases"].split(";") if a.strip()),
+                    r["rule"],
+                    params,
+                    r["status"],
+                    r["source"],
+                    r["url"],
+                    r["read"],
+                    r["note"],
+                )
+            )
     return tuple(out)
 
 
@@ -94,11 +122,18 @@ def resolve(text: str, arg: str = "model", want: str = "images") -> Tokenizer:
     if row is None:
         close = difflib.get_close_matches(_key(text), list(_index()), n=3, cutoff=0.5)
         suggest = sorted({_index()[k].name for k in close}) or names()[:6]
-        raise FlopsheetError(f'{arg} "{text.strip()[:40]}" is not a vision tokenizer; try '
-                             + ", ".join(f'"{n}"' for n in suggest) + " (or a patch size in pixels)", arg=arg)
+        raise FlopsheetError(
+            f'{arg} "{text.strip()[:40]}" is not a vision tokenizer; try '
+            + ", ".join(f'"{n}"' for n in suggest)
+            + " (or a patch size in pixels)",
+            arg=arg,
+        )
     ok = {"images": row.images, "video": row.video, "audio": row.audio is not None}[want]
     if not ok:
         has = [r.name for r in rows() if {"images": r.images, "video": r.video, "audio": r.audio is not None}[want]]
-        raise FlopsheetError(f'{arg} "{row.name}" has no published {"image" if want == "images" else want} rule; '
-                             f"try " + ", ".join(f'"{n}"' for n in has), arg=arg)
+        raise FlopsheetError(
+            f'{arg} "{row.name}" has no published {"image" if want == "images" else want} rule; '
+            f"try " + ", ".join(f'"{n}"' for n in has),
+            arg=arg,
+        )
     return row

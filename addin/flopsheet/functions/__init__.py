@@ -41,9 +41,20 @@ def get(name: str) -> Function:
         import difflib
 
         close = difflib.get_close_matches(str(name).strip().upper(), list(REGISTRY), n=1)
-        hint = f'; did you mean {close[0]}?' if close else f"; the functions are {', '.join(REGISTRY)}"
+        hint = f"; did you mean {close[0]}?" if close else f"; the functions are {', '.join(REGISTRY)}"
         raise FlopsheetError(f'unknown function "{name}"{hint}', arg="name")
     return fn
 
 
-__all__ = ["GPU_FIGURES", "GPU_FIGURES_IF_KNOWN", "MODEL_FIGURES", "REGISTRY", "REQUIRED", "Arg", "Function", "call", "evaluate", "get"]
+__all__ = [
+    "GPU_FIGURES",
+    "GPU_FIGURES_IF_KNOWN",
+    "MODEL_FIGURES",
+    "REGISTRY",
+    "REQUIRED",
+    "Arg",
+    "Function",
+    "call",
+    "evaluate",
+    "get",
+]

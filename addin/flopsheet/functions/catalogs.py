@@ -21,11 +21,14 @@ def _model_spec_one(model, field):
     if model.strip().upper() in EXCEL_ERRORS:
         raise FlopsheetError(f"model is {model.strip().upper()} (an error value in the input)", arg="model")
     if field is not None and not isinstance(field, str):
-        raise FlopsheetError(f"field must be text such as \"total_params\" (got {field!r})", arg="field")
+        raise FlopsheetError(f'field must be text such as "total_params" (got {field!r})', arg="field")
     row = models.resolve(model)
     if field is not None and field.strip().lower() not in models.FIELDS:
-        raise FlopsheetError(f'field "{field.strip()}" is not a model-catalog field; use total_params, active_params, '
-                             "layers, training_tokens, gpu_hours... (MODEL_SPEC's help lists them)", arg="field")
+        raise FlopsheetError(
+            f'field "{field.strip()}" is not a model-catalog field; use total_params, active_params, '
+            "layers, training_tokens, gpu_hours... (MODEL_SPEC's help lists them)",
+            arg="field",
+        )
     value = models.field(row, field)
     return float(value) if isinstance(value, (int, float)) else value
 
@@ -44,13 +47,19 @@ def _model_spec(model=None, field=None):
 MODEL_SPEC = Function(
     name="MODEL_SPEC",
     summary="One figure of a model from the catalog: total or active parameters, layers, heads, experts, "
-            "training tokens, GPU-hours, or its source.",
+    "training tokens, GPU-hours, or its source.",
     returns="as the field says",
-    args=(Arg("model", "Model name from the catalog (\"Llama 3.1 405B\", \"DeepSeek-V3\"; see MODEL_NAMES)",
-              kind="text"),
-          Arg("field", "total_params (default), active_params, layers, d_model, heads, kv_heads, head_dim, attention, "
-                       "experts, experts_per_token, vocab, context, training_tokens, training_flops, gpu_hours, mfu, "
-                       "source... (docs list all)", kind="text", default="total_params")),
+    args=(
+        Arg("model", 'Model name from the catalog ("Llama 3.1 405B", "DeepSeek-V3"; see MODEL_NAMES)', kind="text"),
+        Arg(
+            "field",
+            "total_params (default), active_params, layers, d_model, heads, kv_heads, head_dim, attention, "
+            "experts, experts_per_token, vocab, context, training_tokens, training_flops, gpu_hours, mfu, "
+            "source... (docs list all)",
+            kind="text",
+            default="total_params",
+        ),
+    ),
     source="papers, model cards and config.json files; each row's source field names them",
     example=("DeepSeek-V3", "active_params"),
     impl=_model_spec,
@@ -62,8 +71,13 @@ def _model_names():
 
 
 MODEL_NAMES = Function(
-    name="MODEL_NAMES", summary="The model catalog's names as a column (spills).", returns="names", args=(),
-    source="the model catalog (papers, model cards)", example=(), impl=_model_names,
+    name="MODEL_NAMES",
+    summary="The model catalog's names as a column (spills).",
+    returns="names",
+    args=(),
+    source="the model catalog (papers, model cards)",
+    example=(),
+    impl=_model_names,
 )
 
 FUNCTIONS = declared_in(globals())  # every Function above, in order

@@ -50,7 +50,7 @@ ARG_FORMS = {
     "from_model_form": "a number; blank: the figure of the catalog model another argument names",
     "fallback_form": "a number; blank: a catalog figure of the GPU (TRAIN_COST's price)",
     "text_form": "text, converted to a number (a unit, a kind) or read as it is",
-    "number_form": "a number or a text magnitude (\"175B\"); blank: the default",
+    "number_form": 'a number or a text magnitude ("175B"); blank: the default',
 }
 
 
@@ -123,8 +123,9 @@ class Function:
     binding: tuple = field(default=(), init=False)  # (engine argument, Excel Arg), worked out once
     _as_given: frozenset = field(default=frozenset(), init=False, repr=False, compare=False)
     _by_text: tuple | None = field(default=None, init=False, repr=False, compare=False)
-    model_fields: dict[str, str | None] = field(default_factory=dict, init=False, repr=False,
-                                                compare=False)  # model argument -> the figure it stands for
+    model_fields: dict[str, str | None] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )  # model argument -> the figure it stands for
 
     def __post_init__(self):
         formula = getattr(self.formula, "formula", self.formula)
@@ -144,9 +145,15 @@ class Function:
         object.__setattr__(self, "binding", binding)
         # which engine arguments are an Excel argument's number as given (most of them): `bind`
         # copies those without walking its chain of cases
-        object.__setattr__(self, "_as_given", frozenset(
-            param for param, a in binding
-            if param not in GPU_FIGURES and a.kind != "model" and not (a.from_model or a.fallback or a.convert)))
+        object.__setattr__(
+            self,
+            "_as_given",
+            frozenset(
+                param
+                for param, a in binding
+                if param not in GPU_FIGURES and a.kind != "model" and not (a.from_model or a.fallback or a.convert)
+            ),
+        )
         object.__setattr__(self, "labels", {p: a.name for p, a in binding if p != a.name})
         # A scalar call's engine arguments that come from text (a GPU's figures, a model's, a unit)
         # depend only on the text arguments and on which blank-able numbers are blank: `bind` keeps
@@ -185,8 +192,11 @@ class Function:
         """The engine arguments of a scalar call that do not depend on its numbers (see _by_text):
         all but the plain numbers and the blank-able numbers that are given."""
         out = self._bind(b)
-        return {param: out[param] for param, a in self.binding
-                if param not in self._as_given and not ((a.from_model or a.fallback) and b[a.name] is not None)}
+        return {
+            param: out[param]
+            for param, a in self.binding
+            if param not in self._as_given and not ((a.from_model or a.fallback) and b[a.name] is not None)
+        }
 
     def _bind(self, b: Bound) -> dict:
         out = {}
@@ -299,21 +309,27 @@ class Bound:
         unknown shape: no expert share, no communication or attention term)."""
         own = self.fn.model_fields[name]
         v = self.values[name]
-        if (not self.scalar and isinstance(v, np.ndarray) and v.dtype.kind == "f" and own is not None
-                and not needed_by):
+        if not self.scalar and isinstance(v, np.ndarray) and v.dtype.kind == "f" and own is not None and not needed_by:
             return v if figure == own else 0.0  # plain numbers: the number itself, or a dense model's 0
 
         def convert(v):
             number = model_number(v, name)
             if number is not None:
                 if own is None:
-                    raise FlopsheetError(f"{name} must be a catalog model name here (see MODEL_NAMES); "
-                                         f"got the number {show_number(number)}", arg=name)
+                    raise FlopsheetError(
+                        f"{name} must be a catalog model name here (see MODEL_NAMES); "
+                        f"got the number {show_number(number)}",
+                        arg=name,
+                    )
                 if needed_by:
-                    raise FlopsheetError(f"{needed_by} is required (the cell is blank) unless {name} is a catalog "
-                                         f"model name such as \"Llama 3.1 405B\"", arg=needed_by)
+                    raise FlopsheetError(
+                        f"{needed_by} is required (the cell is blank) unless {name} is a catalog "
+                        f'model name such as "Llama 3.1 405B"',
+                        arg=needed_by,
+                    )
                 return number if figure == own else 0.0
             return model_figure(model_row(v, name), figure, name)
+
         if self.scalar and type(v) is str:  # the text's figure, worked out once (see _MEMO)
             return memo_work(("model", v, name, figure, own, needed_by), lambda: convert(v))
         return self.map(name, convert)
@@ -324,25 +340,30 @@ class Bound:
         says "type the number without quotes" for text like "1979"); only a real number (not a
         boolean) is a peak in TFLOPS."""
         if isinstance(g, (bool, np.bool_)):
-            raise FlopsheetError(f"gpu must be a GPU name or a peak TFLOPS number, not {str(bool(g)).upper()}",
-                                 arg="gpu")
+            raise FlopsheetError(
+                f"gpu must be a GPU name or a peak TFLOPS number, not {str(bool(g)).upper()}", arg="gpu"
+            )
         if isinstance(precision, str) or precision is None:
             catalog.precision_field(control_free(precision or "bf16", "precision"))  # validates the name
         else:
-            raise FlopsheetError(f"precision must be text like \"bf16\" (got {precision!r})", arg="precision")
+            raise FlopsheetError(f'precision must be text like "bf16" (got {precision!r})', arg="precision")
         price = what == "usd_per_gpu_hour"  # a blank price: the catalog's, where it has one
         if isinstance(g, (int, float, np.integer, np.floating)):
             if what == "peak":
                 return float(g)
             if price:
-                raise FlopsheetError("usd_per_gpu_hour is blank and a peak number has no catalog price; "
-                                     "type a price per GPU-hour in USD", arg="usd_per_gpu_hour")
+                raise FlopsheetError(
+                    "usd_per_gpu_hour is blank and a peak number has no catalog price; "
+                    "type a price per GPU-hour in USD",
+                    arg="usd_per_gpu_hour",
+                )
             raise FlopsheetError(
-                f"gpu must be a catalog name such as \"H100\" here, since {what} is needed "
-                f"(a number is read as peak TFLOPS only; got {show_number(float(g))})", arg="gpu")
+                f'gpu must be a catalog name such as "H100" here, since {what} is needed '
+                f"(a number is read as peak TFLOPS only; got {show_number(float(g))})",
+                arg="gpu",
+            )
         if not isinstance(g, str):
-            raise FlopsheetError(f"gpu must be a GPU name or a peak TFLOPS number (got {type(g).__name__})",
-                                 arg="gpu")
+            raise FlopsheetError(f"gpu must be a GPU name or a peak TFLOPS number (got {type(g).__name__})", arg="gpu")
         text = g.strip()
         if text.upper() in EXCEL_ERRORS:
             raise FlopsheetError(f"gpu is {text.upper()} (an error value in the input)", arg="gpu")
@@ -357,8 +378,11 @@ class Bound:
                 raise
             raise FlopsheetError(f'gpu "{text}": {e.message}', arg=e.arg or "gpu") from None
         if price and isinstance(catalog.figure(gpu, what), catalog.Missing):
-            raise FlopsheetError(f"usd_per_gpu_hour is blank and the catalog has no price for {gpu.name}; "
-                                 f"type a price per GPU-hour in USD", arg="usd_per_gpu_hour")
+            raise FlopsheetError(
+                f"usd_per_gpu_hour is blank and the catalog has no price for {gpu.name}; "
+                f"type a price per GPU-hour in USD",
+                arg="usd_per_gpu_hour",
+            )
         if if_known:  # a figure needed only sometimes (the tensor-parallel link): 0 when unknown
             value = getattr(gpu, what, None)
             return float(value) if isinstance(value, (int, float)) and value == value else 0.0
@@ -411,8 +435,9 @@ class Bound:
             what_ = what
             if self.scalar and type(g) is str:  # worked out once per text (see _MEMO)
                 return memo_work(("gpu", g, "bf16", what, True), lambda: self._one_gpu(g, "bf16", what_, if_known=True))
-            return self.map(gpu, lambda v: self._one_gpu(v, "bf16", what_, if_known=True)
-                            if isinstance(v, str) else 0.0)
+            return self.map(
+                gpu, lambda v: self._one_gpu(v, "bf16", what_, if_known=True) if isinstance(v, str) else 0.0
+            )
         if self.scalar:
             if type(g) is str and (p is None or type(p) is str):  # worked out once per text (see _MEMO)
                 return memo_work(("gpu", g, p, what, False), lambda: self._one_gpu(g, p, what))
@@ -458,8 +483,19 @@ class Bound:
 # heads x head_dim for the attention term (PaLM appendix B uses heads x head_dim, not d_model).
 # The KV cache's shape: values per token per layer (MLA latent or 2 x kv_heads x head_dim), full
 # and windowed layers, the window, and KV heads (1 for an MLA latent) for tensor-parallel copies.
-MODEL_FIGURES = ("total_params", "expert_share", "layers", "d_model", "attn_dim", "attn_layers",
-                 "values_per_token_layer", "full_layers", "sliding_layers", "sliding_window", "kv_heads")
+MODEL_FIGURES = (
+    "total_params",
+    "expert_share",
+    "layers",
+    "d_model",
+    "attn_dim",
+    "attn_layers",
+    "values_per_token_layer",
+    "full_layers",
+    "sliding_layers",
+    "sliding_window",
+    "kv_heads",
+)
 
 
 def model_number(v, name: str) -> float | None:
@@ -510,8 +546,9 @@ def model_figure(row, figure: str, name: str) -> float:
         sliding = models.require(row, "sliding_layers", purpose) if windowed else 0
         if figure == "full_layers":
             return float(models.require(row, "layers", "the KV cache") - sliding)
-        return float(sliding if figure == "sliding_layers" else
-                     models.require(row, "sliding_window", purpose) if windowed else 0)
+        return float(
+            sliding if figure == "sliding_layers" else models.require(row, "sliding_window", purpose) if windowed else 0
+        )
     if figure == "kv_heads" and row.attention == "MLA":
         return 1.0  # one latent per token, held whole by each tensor-parallel GPU
     return float(models.require(row, figure, purpose))
@@ -519,8 +556,9 @@ def model_figure(row, figure: str, name: str) -> float:
 
 def _arguments(fn: Function, args, kwargs) -> dict:
     if len(args) > len(fn.args):
-        raise FlopsheetError(f"takes at most {len(fn.args)} arguments ({', '.join(a.name for a in fn.args)}); "
-                             f"got {len(args)}")
+        raise FlopsheetError(
+            f"takes at most {len(fn.args)} arguments ({', '.join(a.name for a in fn.args)}); got {len(args)}"
+        )
     given = {a.name: v for a, v in zip(fn.args, args)}
     for k, v in kwargs.items():
         if k not in {a.name for a in fn.args}:
@@ -621,8 +659,12 @@ def evaluate(fn: Function, *args, **kwargs):
     engine_args = fn.bind(bound)
     errs += bound.errors
     errors = merge_errors(*errs) if errs else None
-    out, errors = run_masked(fn.formula, {k: (v if v is None or type(v) is np.ndarray else np.asarray(v, dtype=float))
-                                          for k, v in engine_args.items()}, errors, fn.labels)
+    out, errors = run_masked(
+        fn.formula,
+        {k: (v if v is None or type(v) is np.ndarray else np.asarray(v, dtype=float)) for k, v in engine_args.items()},
+        errors,
+        fn.labels,
+    )
     return out, errors, False
 
 

@@ -47,16 +47,22 @@ from flopsheet.functions.inputs import (
     texts,
 )
 
-_EPOCH = ("Cottier, Rahman et al. 2024, The rising costs of training frontier AI models (Epoch AI, "
-          "arXiv:2405.21015): amortised hardware capex + energy")
+_EPOCH = (
+    "Cottier, Rahman et al. 2024, The rising costs of training frontier AI models (Epoch AI, "
+    "arXiv:2405.21015): amortised hardware capex + energy"
+)
 _DGX = "NVIDIA DGX H100: ~10.2 kW system power for 8 x 700 W GPUs (server factor 1.82)"
 
 GPUS = Arg("gpus", "Accelerators in the fleet (a whole number)")
-OVERHEAD = Arg("overhead", "Servers and network as a multiple of the GPUs' price; default 1.44 (Epoch AI's cost shares)")
+OVERHEAD = Arg(
+    "overhead", "Servers and network as a multiple of the GPUs' price; default 1.44 (Epoch AI's cost shares)"
+)
 PUE_ARG = Arg("pue", "Data-centre power usage effectiveness; default 1.2")
-SERVER_FACTOR = Arg("server_factor", "Server wall power per watt of GPU TDP; default 10200/5600 = 1.82 "
-                                     "(DGX H100: 10.2 kW for 8 x 700 W GPUs)")
-USD_PER_GPU = Arg("usd_per_gpu", "Purchase price of one GPU in USD, 100 to 1,000,000 (27500 or \"$27,500\", not 27.5)")
+SERVER_FACTOR = Arg(
+    "server_factor",
+    "Server wall power per watt of GPU TDP; default 10200/5600 = 1.82 (DGX H100: 10.2 kW for 8 x 700 W GPUs)",
+)
+USD_PER_GPU = Arg("usd_per_gpu", 'Purchase price of one GPU in USD, 100 to 1,000,000 (27500 or "$27,500", not 27.5)')
 USD_PER_KWH = Arg("usd_per_kwh", "Electricity price in USD per kWh, 0.005 to 2 (for 80 $/MWh type 0.08)")
 YEARS = Arg("years", "Years the hardware is written off over, 1 to 10 (for 48 months type 4)")
 
@@ -70,8 +76,9 @@ def output_share(kind) -> float:
             return output_share.choices[key]
     elif isinstance(kind, (int, float)) and not isinstance(kind, bool) and 0 <= kind <= 1:
         return float(kind)
-    raise FlopsheetError(f'kind must be "output", "input", "blended" or an output share in [0, 1] (got {kind!r})',
-                         arg="kind")
+    raise FlopsheetError(
+        f'kind must be "output", "input", "blended" or an output share in [0, 1] (got {kind!r})', arg="kind"
+    )
 
 
 output_share.choices = {"output": 1.0, "input": 0.0, "blended": BLENDED_OUTPUT_SHARE}  # the twin's lookup table
@@ -113,7 +120,9 @@ def _capex(**given):
         # there is a stand-in, never used.
         why = None
         if isinstance(filled, np.ndarray) and filled.dtype == object:
-            marks = np.frompyfunc(lambda x: x[4:] if isinstance(x, str) and x.startswith("#N/A ") else None, 1, 1)(filled)
+            marks = np.frompyfunc(lambda x: x[4:] if isinstance(x, str) and x.startswith("#N/A ") else None, 1, 1)(
+                filled
+            )
             if marks.ndim and np.not_equal(marks, None).any():
                 why = np.asarray(marks, dtype=object)
                 # a stand-in inside the price's plausible range, so its own check stays quiet there
@@ -170,8 +179,11 @@ def _filled_prices(usd, gpu):
     gpus_ok = all(e[1] is None for e in distinct)
     if numeric and gpus_ok:  # prices typed, every GPU known: the range as given
         return usd if usd.shape == shape else np.broadcast_to(usd, shape)
-    kind = (np.zeros((), dtype=np.int8) if numeric else
-            np.asarray(np.frompyfunc(_cell_kind, 1, 1)(u) if u.ndim else _cell_kind(u[()]), dtype=np.int8))
+    kind = (
+        np.zeros((), dtype=np.int8)
+        if numeric
+        else np.asarray(np.frompyfunc(_cell_kind, 1, 1)(u) if u.ndim else _cell_kind(u[()]), dtype=np.int8)
+    )
     codes, kind = np.broadcast_to(codes, shape), np.broadcast_to(kind, shape)
     blank = kind == _BLANK
     if gpus_ok and not (kind == _OTHER).any():  # numbers and blanks only (the usual range): floats
@@ -225,8 +237,16 @@ CLUSTER_CAPEX = Function(
     name="CLUSTER_CAPEX",
     summary="USD to buy a GPU cluster: GPUs x price per GPU x overhead for servers and network.",
     returns="USD",
-    args=(GPUS, GPU_NAME, Arg("usd_per_gpu", "Purchase price of one GPU in USD; default: the price table's "
-                                             "(dated, sourced; estimates marked)", default=None), OVERHEAD),
+    args=(
+        GPUS,
+        GPU_NAME,
+        Arg(
+            "usd_per_gpu",
+            "Purchase price of one GPU in USD; default: the price table's (dated, sourced; estimates marked)",
+            default=None,
+        ),
+        OVERHEAD,
+    ),
     source=f"{_EPOCH}; GPU prices from the price table (catalog/prices.csv)",
     example=(777768, "H100", 27500),
     formula=engine.cluster_capex,
@@ -258,7 +278,7 @@ ENERGY_COST_USD = Function(
     twin="{mw}*1000*{hours}*{usd_per_kwh}",
 )
 
-_TCO = ("({usd_per_gpu}*{overhead}/({years}*8760)+{gpu:tdp_w}*{server_factor}*{pue}/1000*{usd_per_kwh})")
+_TCO = "({usd_per_gpu}*{overhead}/({years}*8760)+{gpu:tdp_w}*{server_factor}*{pue}/1000*{usd_per_kwh})"
 
 # The capital charge: the equivalent annual cost's annuity factor, 1/years at a zero rate (the engine's
 # capital_recovery); colocation per kW of the server's power, 12 months over 8760 hours.
@@ -268,31 +288,65 @@ _KW = "{gpu:tdp_w}*{server_factor}/1000"
 GPU_TCO_PER_HOUR = Function(
     name="GPU_TCO_PER_HOUR",
     summary="USD per useful GPU-hour of owning a GPU: capex share over years (with a capital charge), its server's "
-            "energy and data-centre space, over utilization.",
+    "energy and data-centre space, over utilization.",
     returns="USD/GPU-hour",
-    args=(USD_PER_GPU, YEARS, GPU_NAME, USD_PER_KWH, OVERHEAD, PUE_ARG,
-          Arg("utilization", "Share of hours the GPU does paid work, in (0, 1]; default 1"), SERVER_FACTOR,
-          Arg("cost_of_capital", "Cost of capital a year, 0.10 for 10%: capex recovered as an annuity over years; "
-                                 "default 0 (straight line, no capital charge; the template's CostOfCapital)"),
-          Arg("usd_per_kw_month", "Data-centre space and power (colocation) in USD per kW of server power a month; "
-                                  "default 0 (not counted; the template's ColoUsdPerKwMonth, CBRE 184.06)")),
-    source=(f"{_EPOCH}; {_DGX}; capital charge: equivalent annual cost (annuity factor r/(1-(1+r)^-years)); "
-            "colocation per kW-month: CBRE North America Data Center Trends H2 2024"),
+    args=(
+        USD_PER_GPU,
+        YEARS,
+        GPU_NAME,
+        USD_PER_KWH,
+        OVERHEAD,
+        PUE_ARG,
+        Arg("utilization", "Share of hours the GPU does paid work, in (0, 1]; default 1"),
+        SERVER_FACTOR,
+        Arg(
+            "cost_of_capital",
+            "Cost of capital a year, 0.10 for 10%: capex recovered as an annuity over years; "
+            "default 0 (straight line, no capital charge; the template's CostOfCapital)",
+        ),
+        Arg(
+            "usd_per_kw_month",
+            "Data-centre space and power (colocation) in USD per kW of server power a month; "
+            "default 0 (not counted; the template's ColoUsdPerKwMonth, CBRE 184.06)",
+        ),
+    ),
+    source=(
+        f"{_EPOCH}; {_DGX}; capital charge: equivalent annual cost (annuity factor r/(1-(1+r)^-years)); "
+        "colocation per kW-month: CBRE North America Data Center Trends H2 2024"
+    ),
     example=(27500, 4, "H100", 0.0872),
     formula=engine.gpu_tco_per_hour,
-    twin=("({usd_per_gpu}*{overhead}*{step:crf}/8760+{step:kw}*{pue}*{usd_per_kwh}+{step:kw}*{usd_per_kw_month}*12"
-          "/8760)/{utilization}"),
-    twin_steps=(("crf", "share of the capex recovered a year (annuity at the cost of capital)", _CRF),
-                ("kw", "server power per GPU (kW)", _KW)),
+    twin=(
+        "({usd_per_gpu}*{overhead}*{step:crf}/8760+{step:kw}*{pue}*{usd_per_kwh}+{step:kw}*{usd_per_kw_month}*12"
+        "/8760)/{utilization}"
+    ),
+    twin_steps=(
+        ("crf", "share of the capex recovered a year (annuity at the cost of capital)", _CRF),
+        ("kw", "server power per GPU (kW)", _KW),
+    ),
 )
 
 TRAIN_COST_AMORTISED = Function(
     name="TRAIN_COST_AMORTISED",
     summary="USD to train on owned GPUs: GPU-hours x (amortised hardware + energy per GPU-hour), Epoch AI's method.",
     returns="USD",
-    args=(FLOPS, GPU, USD_PER_GPU, USD_PER_KWH,
-          Arg("years", "Years the hardware is written off over, 1 to 10; default 3.1 (Epoch AI's 0.14 orders of "
-                       "magnitude per year)"), MFU, OVERHEAD, PUE_ARG, PRECISION, SERVER_FACTOR, GOODPUT),
+    args=(
+        FLOPS,
+        GPU,
+        USD_PER_GPU,
+        USD_PER_KWH,
+        Arg(
+            "years",
+            "Years the hardware is written off over, 1 to 10; default 3.1 (Epoch AI's 0.14 orders of "
+            "magnitude per year)",
+        ),
+        MFU,
+        OVERHEAD,
+        PUE_ARG,
+        PRECISION,
+        SERVER_FACTOR,
+        GOODPUT,
+    ),
     source=f"{_EPOCH}; dense peak and TDP from the GPU's datasheet (catalog); {_DGX}",
     example=(3.15e23, "A100", 10000, 0.0872, 3.1, 0.462),
     formula=engine.train_cost_amortised,
@@ -307,31 +361,53 @@ _IN = "{gpus}*{usd_per_gpu_hour}/({prompt_tokens}*{batch}/" + PREFILL_S + "*3600
 COST_PER_MTOK = Function(
     name="COST_PER_MTOK",
     summary="USD per million tokens served on the serving model (MoE, tensor parallel): output at DECODE_MS' step, "
-            "input at TTFT_SECONDS' prefill, at a GPU-hour price and load.",
+    "input at TTFT_SECONDS' prefill, at a GPU-hour price and load.",
     returns="USD/Mtok",
-    args=(SERVED_PARAMS, GPU_NAME, Arg("usd_per_gpu_hour", "Price of one GPU-hour in USD, 0.01 to 100 (rental, or "
-                                                 "GPU_TCO_PER_HOUR)"),
-          Arg("kind", '"output" (default: decode), "input" (prefill), "blended" (3 input : 1 output) or an '
-                      "output share in [0, 1]", kind="text", default="output", engine="output_share",
-              convert=output_share),
-          Arg("load", "Share of the time the replica serves at full batch, in (0, 1]; default 1"),
-          BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB, BW_EFFICIENCY, MFU, PRECISION, ALLREDUCE_US,
-          Arg("prompt_tokens", "Tokens per prompt, for the input price (prefill); default 1000")),
-    source=("DECODE_MS' decode step and TTFT_SECONDS' prefill (roofline, Williams et al. 2009; Pope et al. 2022; "
-            "MoE weights read and Megatron-LM all-reduces for a catalog model); blended 3:1 as Artificial Analysis"),
+    args=(
+        SERVED_PARAMS,
+        GPU_NAME,
+        Arg("usd_per_gpu_hour", "Price of one GPU-hour in USD, 0.01 to 100 (rental, or GPU_TCO_PER_HOUR)"),
+        Arg(
+            "kind",
+            '"output" (default: decode), "input" (prefill), "blended" (3 input : 1 output) or an '
+            "output share in [0, 1]",
+            kind="text",
+            default="output",
+            engine="output_share",
+            convert=output_share,
+        ),
+        Arg("load", "Share of the time the replica serves at full batch, in (0, 1]; default 1"),
+        BATCH,
+        BYTES_PER_PARAM,
+        TP_GPUS,
+        KV_GB,
+        BW_EFFICIENCY,
+        MFU,
+        PRECISION,
+        ALLREDUCE_US,
+        Arg("prompt_tokens", "Tokens per prompt, for the input price (prefill); default 1000"),
+    ),
+    source=(
+        "DECODE_MS' decode step and TTFT_SECONDS' prefill (roofline, Williams et al. 2009; Pope et al. 2022; "
+        "MoE weights read and Megatron-LM all-reduces for a catalog model); blended 3:1 as Artificial Analysis"
+    ),
     example=("70B", "H100", 2.5, "output", 1, 64, 2, 4, 31.45728),
     formula=engine.cost_per_mtok,
     twin=fits_twin("{kind}*{step:output_usd}+(1-{kind})*{step:input_usd}"),
-    twin_steps=STEPS + PREFILL_STEPS + fits_step() + (("output_usd", "USD per million output tokens", _OUT),
-                                          ("input_usd", "USD per million input tokens", _IN)),
+    twin_steps=STEPS
+    + PREFILL_STEPS
+    + fits_step()
+    + (("output_usd", "USD per million output tokens", _OUT), ("input_usd", "USD per million input tokens", _IN)),
 )
 
 GROSS_MARGIN = Function(
     name="GROSS_MARGIN",
     summary="Gross margin as a fraction of the price: (price - cost) / price; negative is a loss.",
     returns="fraction",
-    args=(Arg("price", "What the customer pays, e.g. USD per million tokens"),
-          Arg("cost", "What serving it costs, in the same unit (e.g. COST_PER_MTOK)")),
+    args=(
+        Arg("price", "What the customer pays, e.g. USD per million tokens"),
+        Arg("cost", "What serving it costs, in the same unit (e.g. COST_PER_MTOK)"),
+    ),
     source="definition (revenue - cost of revenue) / revenue",
     example=(2.0, 0.69),
     formula=engine.gross_margin,
@@ -362,8 +438,9 @@ def _unit_text(unit) -> str:
     if not isinstance(unit, str):
         raise FlopsheetError(f'unit must be text such as "USD" or "MW" (got {unit!r})', arg="unit")
     if not _UNIT.fullmatch(unit.strip(" ")):
-        raise FlopsheetError(f'unit must be up to 24 letters, digits, spaces or $ % / . - such as "USD/year" '
-                             f'(got {unit!r})', arg="unit")
+        raise FlopsheetError(
+            f'unit must be up to 24 letters, digits, spaces or $ % / . - such as "USD/year" (got {unit!r})', arg="unit"
+        )
     return unit.strip(" ")
 
 
@@ -417,32 +494,46 @@ _S = f"IF({_B}>=1E12,1E12,IF({_B}>=1E9,1E9,IF({_B}>=1E6,1E6,IF({_B}>=1E3,1E3,1))
 _L = f'IF({_B}>=1E12,"T",IF({_B}>=1E9,"B",IF({_B}>=1E6,"M",IF({_B}>=1E3,"K",""))))'
 _F = f'IF(ABS({{base_case}}/{_S})<1,"0.00","0.0")'
 _PRE = 'IF((LEFT({unit},3)="USD")+(LEFT({unit},1)="$"),"$","")'
-_SUF = ('IF(LEFT({unit},3)="USD",MID({unit},4,255),IF(LEFT({unit},1)="$",MID({unit},2,255),'
-        'IF({unit}="",""," "&{unit})))')
+_SUF = 'IF(LEFT({unit},3)="USD",MID({unit},4,255),IF(LEFT({unit},1)="$",MID({unit},2,255),IF({unit}="",""," "&{unit})))'
 
 RANGE_TEXT = Function(
     name="RANGE_TEXT",
     summary='A base with its low-high range as one line of text, e.g. "$9.8M (7.1M-14.2M)".',
     returns="text",
-    args=(Arg("base_case", "The base case"), Arg("low", "The low case (<= base_case)"),
-          Arg("high", "The high case (>= base_case)"),
-          Arg("unit", '"$" or "USD..." (a $ in front, the rest after: "USD/year" -> "$1.2M/year"), another unit '
-                      '(after, such as "MW"); optional, blank for none', kind="text", default=None)),
+    args=(
+        Arg("base_case", "The base case"),
+        Arg("low", "The low case (<= base_case)"),
+        Arg("high", "The high case (>= base_case)"),
+        Arg(
+            "unit",
+            '"$" or "USD..." (a $ in front, the rest after: "USD/year" -> "$1.2M/year"), another unit '
+            '(after, such as "MW"); optional, blank for none',
+            kind="text",
+            default=None,
+        ),
+    ),
     source="formatting: K/M/B/T by the base's size, one decimal (two below 1), halves away from zero as TEXT()",
     example=(9.8e6, 7.1e6, 14.2e6, "$"),
     impl=_range_text,
-    twin=('IF({step:ordered},{step:prefix}&{step:base_text}&{step:suffix}&" ("&{step:low_text}&"-"'
-          '&{step:high_text}&")",NA())'),
-    twin_steps=(("ordered", "low <= base case <= high (to 1E-12)",
-                 "({low}<={base_case}+ABS({base_case})*1E-12)*({base_case}<={high}+ABS({high})*1E-12)"),
-                ("scale", "scale of the base case (1, 1E3, 1E6, 1E9 or 1E12)", _S),
-                ("letter", "its letter (K, M, B, T)", _L),
-                ("fmt", "decimals (two below 1)", 'IF(ABS({base_case}/{step:scale})<1,"0.00","0.0")'),
-                ("prefix", "$ in front for a USD unit", _PRE),
-                ("suffix", "the unit after the number", _SUF),
-                ("base_text", "the base case, scaled", "TEXT({base_case}/{step:scale},{step:fmt})&{step:letter}"),
-                ("low_text", "the low case, scaled", "TEXT({low}/{step:scale},{step:fmt})&{step:letter}"),
-                ("high_text", "the high case, scaled", "TEXT({high}/{step:scale},{step:fmt})&{step:letter}")),
+    twin=(
+        'IF({step:ordered},{step:prefix}&{step:base_text}&{step:suffix}&" ("&{step:low_text}&"-"'
+        '&{step:high_text}&")",NA())'
+    ),
+    twin_steps=(
+        (
+            "ordered",
+            "low <= base case <= high (to 1E-12)",
+            "({low}<={base_case}+ABS({base_case})*1E-12)*({base_case}<={high}+ABS({high})*1E-12)",
+        ),
+        ("scale", "scale of the base case (1, 1E3, 1E6, 1E9 or 1E12)", _S),
+        ("letter", "its letter (K, M, B, T)", _L),
+        ("fmt", "decimals (two below 1)", 'IF(ABS({base_case}/{step:scale})<1,"0.00","0.0")'),
+        ("prefix", "$ in front for a USD unit", _PRE),
+        ("suffix", "the unit after the number", _SUF),
+        ("base_text", "the base case, scaled", "TEXT({base_case}/{step:scale},{step:fmt})&{step:letter}"),
+        ("low_text", "the low case, scaled", "TEXT({low}/{step:scale},{step:fmt})&{step:letter}"),
+        ("high_text", "the high case, scaled", "TEXT({high}/{step:scale},{step:fmt})&{step:letter}"),
+    ),
 )
 
 FUNCTIONS = declared_in(globals())  # every Function above, in order

@@ -39,7 +39,7 @@ def _gpu_spec_one(gpu, field):
     if gpu.strip().upper() in EXCEL_ERRORS:
         raise FlopsheetError(f"gpu is {gpu.strip().upper()} (an error value in the input)", arg="gpu")
     if field is not None and not isinstance(field, str):
-        raise FlopsheetError(f"field must be text such as \"memory_gb\" (got {field!r})", arg="field")
+        raise FlopsheetError(f'field must be text such as "memory_gb" (got {field!r})', arg="field")
     if field is not None:
         control_free(field, "field")
     return catalog.spec(catalog.resolve(control_free(gpu, "gpu"), selectable_only=False), field)
@@ -60,9 +60,16 @@ GPU_SPEC = Function(
     name="GPU_SPEC",
     summary="One figure of a GPU from the catalog: a dense peak, memory, bandwidth, TDP, vendor, year or source.",
     returns="as the field says",
-    args=(Arg("gpu", "GPU name from the catalog (\"H100\", \"MI300X\"; see GPU_NAMES)", kind="gpu"),
-     Arg("field", "bf16_tflops (default), fp16/fp8/fp4/tf32/fp32_tflops, int8_tops, memory_gb, bandwidth_tbs, tdp_w, "
-                  "interconnect_gbs, sparsity_factor, vendor, year or source", kind="text", default="bf16_tflops")),
+    args=(
+        Arg("gpu", 'GPU name from the catalog ("H100", "MI300X"; see GPU_NAMES)', kind="gpu"),
+        Arg(
+            "field",
+            "bf16_tflops (default), fp16/fp8/fp4/tf32/fp32_tflops, int8_tops, memory_gb, bandwidth_tbs, tdp_w, "
+            "interconnect_gbs, sparsity_factor, vendor, year or source",
+            kind="text",
+            default="bf16_tflops",
+        ),
+    ),
     source="vendor datasheets; each row's URL is its source field",
     example=("H100", "memory_gb"),
     impl=_gpu_spec,
@@ -76,8 +83,13 @@ def _gpu_names():
 
 
 GPU_NAMES = Function(
-    name="GPU_NAMES", summary="The catalog's GPU names as a column (spills).", returns="names", args=(),
-    source="the catalog (vendor datasheets)", example=(), impl=_gpu_names,
+    name="GPU_NAMES",
+    summary="The catalog's GPU names as a column (spills).",
+    returns="names",
+    args=(),
+    source="the catalog (vendor datasheets)",
+    example=(),
+    impl=_gpu_names,
 )
 
 
@@ -101,9 +113,9 @@ def _parse_num(text=None):
 
 PARSE_NUM = Function(
     name="PARSE_NUM",
-    summary="The number a human-typed magnitude means: \"175B\" -> 1.75E+11, \"2.53万\" -> 25300, \"46.2%\" -> 0.462.",
+    summary='The number a human-typed magnitude means: "175B" -> 1.75E+11, "2.53万" -> 25300, "46.2%" -> 0.462.',
     returns="number",
-    args=(Arg("text", "Text such as \"175B\", \"1.4T\", \"7e10\", \"3.5亿\", \"40%\" or \"1,000\""),),
+    args=(Arg("text", 'Text such as "175B", "1.4T", "7e10", "3.5亿", "40%" or "1,000"'),),
     source="suffixes K M B=G T P E, 万 亿 万亿, %",
     example=("2.53万",),
     impl=_parse_num,
@@ -117,8 +129,13 @@ def _version():
 
 
 FLOPSHEET_VERSION = Function(
-    name="FLOPSHEET_VERSION", summary="The flopsheet add-in's version; a cell showing it proves the functions are live.",
-    returns="text", args=(), source="flopsheet", example=(), impl=_version,
+    name="FLOPSHEET_VERSION",
+    summary="The flopsheet add-in's version; a cell showing it proves the functions are live.",
+    returns="text",
+    args=(),
+    source="flopsheet",
+    example=(),
+    impl=_version,
 )
 
 FUNCTIONS = declared_in(globals())  # every Function above, in order

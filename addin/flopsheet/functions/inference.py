@@ -33,8 +33,10 @@ from flopsheet.functions.declaration import Arg, Function, declared_in, evaluate
 from flopsheet.functions.inputs import texts
 from flopsheet.functions.twintext import count_twin
 
-_ROOFLINE = ("roofline model (Williams et al. 2009) for LLM decode (Pope et al. 2022, Efficiently Scaling "
-             "Transformer Inference); bandwidth, memory and peak from the GPU's datasheet (catalog)")
+_ROOFLINE = (
+    "roofline model (Williams et al. 2009) for LLM decode (Pope et al. 2022, Efficiently Scaling "
+    "Transformer Inference); bandwidth, memory and peak from the GPU's datasheet (catalog)"
+)
 PROMPT = Arg("prompt_tokens", "Tokens in the prompt")
 OUTPUT = Arg("output_tokens", "Tokens generated in the answer")
 # One order of the optional arguments for DECODE_MS, RESPONSE_SECONDS, TOKENS_PER_SECOND (and
@@ -59,23 +61,35 @@ def _read(tokens: str) -> str:
     (1-share)^tokens, routed = (total - active) / (1-share). The power would underflow (an error
     in LibreOffice) at a long prompt: its exponent stops where the term is below 1E-260 of the
     weights, far under the 1E-9 the copy keeps (a dense model, share 0, reads the total)."""
-    return ("[[({model:total_params}-({model:total_params}-{params})*(1-{model:share})"
-            "^MIN(" + tokens + "-1,600/(1E-300-LN(1-{model:share}))))||{params}]]")
+    return (
+        "[[({model:total_params}-({model:total_params}-{params})*(1-{model:share})"
+        "^MIN(" + tokens + "-1,600/(1E-300-LN(1-{model:share}))))||{params}]]"
+    )
 
 
 def _comm(tokens: str) -> str:
     """engine.inference.comm_seconds: two all-reduces per layer over one direction of the link."""
-    return ("IF({gpus}>1,2*{model:layers}*({allreduce_us}*1E-6+2*({gpus}-1)/{gpus}*(" + tokens + ")*{model:d_model}"
-            "*2/({gpu:interconnect_gbs}/2*1E9)),0)")
+    return (
+        "IF({gpus}>1,2*{model:layers}*({allreduce_us}*1E-6+2*({gpus}-1)/{gpus}*(" + tokens + ")*{model:d_model}"
+        "*2/({gpu:interconnect_gbs}/2*1E9)),0)"
+    )
 
 
 STEP_MS = "{step:step_ms}"
-STEPS = (("memory_s", "decode step reading weights and KV cache (s)",
-          "(" + _read("{batch}") + "*{bytes_per_param}+{kv_gb}*1E9)/" + _BYTES_S),
-         ("compute_s", "decode step computing (s)", "2*{params}*{batch}/" + _FLOPS_S),
-         ("comm_b", "all-reduces of a decode step (s)", _comm("{batch}")),
-         ("step_ms", "decode step, the slower of the two (ms)",
-          "(IF({step:memory_s}>={step:compute_s},{step:memory_s},{step:compute_s})[[+{step:comm_b}]])*1E3"))
+STEPS = (
+    (
+        "memory_s",
+        "decode step reading weights and KV cache (s)",
+        "(" + _read("{batch}") + "*{bytes_per_param}+{kv_gb}*1E9)/" + _BYTES_S,
+    ),
+    ("compute_s", "decode step computing (s)", "2*{params}*{batch}/" + _FLOPS_S),
+    ("comm_b", "all-reduces of a decode step (s)", _comm("{batch}")),
+    (
+        "step_ms",
+        "decode step, the slower of the two (ms)",
+        "(IF({step:memory_s}>={step:compute_s},{step:memory_s},{step:compute_s})[[+{step:comm_b}]])*1E3",
+    ),
+)
 
 
 def fits_twin(value: str) -> str:
@@ -84,29 +98,43 @@ def fits_twin(value: str) -> str:
 
 
 def fits_step(kv: str = "{kv_gb}") -> tuple:
-    return (("fits", "weights + KV cache fit in the GPUs' memory",
-             "[[{model:total_params}||{params}]]*{bytes_per_param}/1E9+" + kv + "<={gpus}*{gpu:memory_gb}"),)
+    return (
+        (
+            "fits",
+            "weights + KV cache fit in the GPUs' memory",
+            "[[{model:total_params}||{params}]]*{bytes_per_param}/1E9+" + kv + "<={gpus}*{gpu:memory_gb}",
+        ),
+    )
 
 
 # Prefill: the slower of its FLOPs (with causal attention for a catalog model) and reading the
 # weights its tokens touch once, plus all-reduces over every prompt token.
 PREFILL_S = "{step:prefill_s}"
 PREFILL_STEPS = (
-    ("attn", "causal attention FLOPs of one prompt",
-     "2*{model:layers}*{model:heads}*{model:head_dim}*{prompt_tokens}^2"),
-    ("prefill_c", "prefill computing (s)",
-     "(2*{params}*{prompt_tokens}[[+{step:attn}]])*{batch}/" + _FLOPS_S),
-    ("prefill_m", "prefill reading the weights once (s)",
-     _read("{prompt_tokens}*{batch}") + "*{bytes_per_param}/" + _BYTES_S),
+    (
+        "attn",
+        "causal attention FLOPs of one prompt",
+        "2*{model:layers}*{model:heads}*{model:head_dim}*{prompt_tokens}^2",
+    ),
+    ("prefill_c", "prefill computing (s)", "(2*{params}*{prompt_tokens}[[+{step:attn}]])*{batch}/" + _FLOPS_S),
+    (
+        "prefill_m",
+        "prefill reading the weights once (s)",
+        _read("{prompt_tokens}*{batch}") + "*{bytes_per_param}/" + _BYTES_S,
+    ),
     ("comm_p", "all-reduces of prefill (s)", _comm("{prompt_tokens}*{batch}")),
-    ("prefill_s", "prefill, the slower of the two (s)",
-     "IF({step:prefill_c}>={step:prefill_m},{step:prefill_c},{step:prefill_m})[[+{step:comm_p}]]"))
+    (
+        "prefill_s",
+        "prefill, the slower of the two (s)",
+        "IF({step:prefill_c}>={step:prefill_m},{step:prefill_c},{step:prefill_m})[[+{step:comm_p}]]",
+    ),
+)
 
 
 INFER_FLOPS = Function(
     name="INFER_FLOPS",
     summary="FLOPs to answer one request: 2 x params per token, plus causal attention if layers and d_model are given "
-            "(or params names a catalog model: its layers and heads x head_dim).",
+    "(or params names a catalog model: its layers and heads x head_dim).",
     returns="FLOPs",
     args=(PARAMS, PROMPT, OUTPUT, OPTIONAL_LAYERS, OPTIONAL_D_MODEL),
     source="Kaplan et al. 2020, §2.1 (2N FLOPs per token forward); causal attention 2*L*d per key pair",
@@ -114,12 +142,17 @@ INFER_FLOPS = Function(
     formula=engine.infer_flops,
     # the attention term: layers and d_model typed, else (params naming a catalog model) its own shape
     twin='2*{params}*({prompt_tokens}+{output_tokens})[[+IF(({layers}="")*({d_model}=""),0,'
-         'IF(({layers}<>"")*({d_model}<>""),2*{layers}*{d_model}*{prompt_tokens}*{prompt_tokens}'
-         '+4*{layers}*{d_model}*({output_tokens}*{prompt_tokens}+{output_tokens}*({output_tokens}-1)/2),NA()))]]'
-         '[[+IF(({layers}="")*({d_model}=""),2*{step:width}*{prompt_tokens}^2+4*{step:width}'
-         '*({output_tokens}*{prompt_tokens}+{output_tokens}*({output_tokens}-1)/2),0)]]',
-    twin_steps=(("width", "attention width: layers x heads x head_dim of the model",
-                 "{model:layers}*{model:heads}*{model:head_dim}"),),
+    'IF(({layers}<>"")*({d_model}<>""),2*{layers}*{d_model}*{prompt_tokens}*{prompt_tokens}'
+    "+4*{layers}*{d_model}*({output_tokens}*{prompt_tokens}+{output_tokens}*({output_tokens}-1)/2),NA()))]]"
+    '[[+IF(({layers}="")*({d_model}=""),2*{step:width}*{prompt_tokens}^2+4*{step:width}'
+    "*({output_tokens}*{prompt_tokens}+{output_tokens}*({output_tokens}-1)/2),0)]]",
+    twin_steps=(
+        (
+            "width",
+            "attention width: layers x heads x head_dim of the model",
+            "{model:layers}*{model:heads}*{model:head_dim}",
+        ),
+    ),
 )
 
 INFER_SECONDS = Function(
@@ -160,11 +193,11 @@ RESPONSE_SECONDS = Function(
 TTFT_SECONDS = Function(
     name="TTFT_SECONDS",
     summary="Seconds to the first token: prefill of the prompt, compute (with causal attention for a model name) "
-            "or reading the weights once, whichever is slower, plus tensor-parallel all-reduces.",
+    "or reading the weights once, whichever is slower, plus tensor-parallel all-reduces.",
     returns="seconds",
     args=(SERVED_PARAMS, PROMPT, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS) + _TAIL,
     source=_ROOFLINE + "; causal attention 2 x layers x heads x head_dim x prompt^2 (Chowdhery et al. 2022, PaLM, "
-           "appendix B); two all-reduces per layer (Shoeybi et al. 2019, Megatron-LM)",
+    "appendix B); two all-reduces per layer (Shoeybi et al. 2019, Megatron-LM)",
     example=("70B", 4096, "H100", 1, 2, 4),
     formula=engine.ttft_seconds,
     twin=fits_twin(PREFILL_S),
@@ -193,46 +226,76 @@ _C = "{step:flops_ps}"  # FLOP/s it computes
 _KV = "{step:kv_bytes}"
 _B = "MAX(1,MIN(" + _CAP + ",{step:batch_bw},{step:batch_flops},{step:batch_memory}))"
 # replica-seconds per request: prefill compute + output tokens x (step time / batch)
-_BUSY = ("(2*{params}*{prompt_tokens}+{output_tokens}*MAX(({params}*{bytes_per_param}/{step:batch}"
-         "+{kv_gb_per_sequence}*1E9)*" + _C + "/" + _S + ",2*{params}))/" + _C)
+_BUSY = (
+    "(2*{params}*{prompt_tokens}+{output_tokens}*MAX(({params}*{bytes_per_param}/{step:batch}"
+    "+{kv_gb_per_sequence}*1E9)*" + _C + "/" + _S + ",2*{params}))/" + _C
+)
 _ONE_STEP_MS = "MAX(({params}*{bytes_per_param}+{kv_gb_per_sequence}*1E9)/" + _S + ",2*{params}/" + _C + ")*1E3"
 _SERVING_STEPS = (
     ("read_bps", "bytes a replica reads per second", "{gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency}"),
     ("flops_ps", "FLOPs a replica computes per second", "{gpus}*{peak}*1E12*{mfu}"),
     ("kv_bytes", "KV cache bytes per sequence (floor 1E-6)", "MAX({kv_gb_per_sequence}*1E9,1E-6)"),
     ("one_step_ms", "one decode step at batch 1 (ms)", _ONE_STEP_MS),
-    ("batch_bw", "largest batch whose step reads in the latency target",
-     "INT(({latency_ms}/1E3*" + _S + "-{params}*{bytes_per_param})/" + _KV + ")"),
-    ("batch_flops", "largest batch whose step computes in the latency target",
-     "INT({latency_ms}/1E3*" + _C + "/(2*{params}))"),
-    ("batch_memory", "largest batch whose KV cache fits beside the weights",
-     "INT(({gpus}*{gpu:memory_gb}*1E9-{params}*{bytes_per_param})/" + _KV + ")"),
+    (
+        "batch_bw",
+        "largest batch whose step reads in the latency target",
+        "INT(({latency_ms}/1E3*" + _S + "-{params}*{bytes_per_param})/" + _KV + ")",
+    ),
+    (
+        "batch_flops",
+        "largest batch whose step computes in the latency target",
+        "INT({latency_ms}/1E3*" + _C + "/(2*{params}))",
+    ),
+    (
+        "batch_memory",
+        "largest batch whose KV cache fits beside the weights",
+        "INT(({gpus}*{gpu:memory_gb}*1E9-{params}*{bytes_per_param})/" + _KV + ")",
+    ),
     ("batch", "largest batch under the latency target that fits (at most " + _CAP + ")", _B),
     ("busy", "replica-seconds per request", _BUSY),
-    ("replicas", "replicas at the peak hour, before rounding up",
-     "{requests_per_day}/{const:SecondsPerDay}*{peak_factor}*{step:busy}"),
+    (
+        "replicas",
+        "replicas at the peak hour, before rounding up",
+        "{requests_per_day}/{const:SecondsPerDay}*{peak_factor}*{step:busy}",
+    ),
 )
 
 SERVING_GPUS = Function(
     name="SERVING_GPUS",
     summary="GPUs to serve a daily load at its peak hour, counting prefill and decode, at the largest batch that "
-            "keeps each token under latency_ms and fits in memory.",
+    "keeps each token under latency_ms and fits in memory.",
     returns="GPUs",
-    args=(Arg("requests_per_day", "Requests a day"), PROMPT, OUTPUT, SERVED_PARAMS, GPU_NAME,
-          Arg("gpus", "GPUs per replica, in tensor parallel; default 1"),
-          Arg("latency_ms", "Most milliseconds per generated token (per user); default 50 (estimate: 20 tokens/s)"),
-          Arg("peak_factor", "Busiest hour over the daily average, >= 1; default 2 (estimate)"),
-          Arg("kv_gb_per_sequence", "KV cache of one request at prompt + output tokens, in GB (KV_CACHE_GB); "
-                                    "default 0 (no memory limit on the batch)"),
-          BYTES_PER_PARAM, BW_EFFICIENCY, MFU, PRECISION, ALLREDUCE_US),
+    args=(
+        Arg("requests_per_day", "Requests a day"),
+        PROMPT,
+        OUTPUT,
+        SERVED_PARAMS,
+        GPU_NAME,
+        Arg("gpus", "GPUs per replica, in tensor parallel; default 1"),
+        Arg("latency_ms", "Most milliseconds per generated token (per user); default 50 (estimate: 20 tokens/s)"),
+        Arg("peak_factor", "Busiest hour over the daily average, >= 1; default 2 (estimate)"),
+        Arg(
+            "kv_gb_per_sequence",
+            "KV cache of one request at prompt + output tokens, in GB (KV_CACHE_GB); "
+            "default 0 (no memory limit on the batch)",
+        ),
+        BYTES_PER_PARAM,
+        BW_EFFICIENCY,
+        MFU,
+        PRECISION,
+        ALLREDUCE_US,
+    ),
     source=_ROOFLINE + "; prefill compute per request with causal attention (PaLM appendix B)",
     example=(1e6, 1000, 300, "70B", "H100", 4, 50, 2, 0.4),
     formula=engine.serving_gpus,
     # the engine's conditions (latency, fit) first, as Python checks them; no load is 0 GPUs (LOG10(0) errs)
-    twin=("IF({step:one_step_ms}<={latency_ms},IF({step:fits},IF({requests_per_day}*({prompt_tokens}+{output_tokens})>0,"
-          "{step:replicas_up}*{gpus},0),NA()),NA())"),
-    twin_steps=_SERVING_STEPS + fits_step("{kv_gb_per_sequence}") + (
-        ("replicas_up", "replicas at the peak hour (rounded up)", count_twin("{step:replicas}")),),
+    twin=(
+        "IF({step:one_step_ms}<={latency_ms},IF({step:fits},IF({requests_per_day}*({prompt_tokens}+{output_tokens})>0,"
+        "{step:replicas_up}*{gpus},0),NA()),NA())"
+    ),
+    twin_steps=_SERVING_STEPS
+    + fits_step("{kv_gb_per_sequence}")
+    + (("replicas_up", "replicas at the peak hour (rounded up)", count_twin("{step:replicas}")),),
 )
 
 WEIGHTS_GB = Function(
@@ -256,6 +319,7 @@ TRAIN_MEMORY_GB = Function(
     formula=engine.train_memory_gb,
     twin="{params}*{bytes_per_param}/1E9",
 )
+
 
 def _is_name(x) -> bool:
     return isinstance(x, str) and bool(x.strip()) and not (x.strip()[:1].isdigit() or x.strip()[:1] in "+-.#")
@@ -287,10 +351,13 @@ _KV_OF_MODEL = Function(
     name="KV_CACHE_GB",
     summary="KV cache in GB of a catalog model.",
     returns="GB",
-    args=(Arg("layers", "Catalog model name (see MODEL_NAMES)", kind="model"),
-          Arg("context_tokens", "Tokens held in the cache per sequence"), Arg("batch", "Sequences; default 1"),
-          Arg("bytes_per_value", "Bytes per cached value; default 2 (BF16)"),
-          Arg("gpus", "GPUs in tensor parallel (heads or the MLA latent replicated); default 1")),
+    args=(
+        Arg("layers", "Catalog model name (see MODEL_NAMES)", kind="model"),
+        Arg("context_tokens", "Tokens held in the cache per sequence"),
+        Arg("batch", "Sequences; default 1"),
+        Arg("bytes_per_value", "Bytes per cached value; default 2 (BF16)"),
+        Arg("gpus", "GPUs in tensor parallel (heads or the MLA latent replicated); default 1"),
+    ),
     source="DeepSeek-V2 (arXiv:2405.04434) §2.1: MLA caches kv_lora_rank + qk_rope_head_dim per token per layer",
     example=("DeepSeek-V3", 128000),
     formula=engine.model_kv_cache_gb,
@@ -311,28 +378,38 @@ def _kv_cache_gb(*args, **kwargs):
         return evaluate(numbers_form, *args, **kwargs)
     slots = [given.get(n) for n in names]  # the model form's five arguments arrive in the first five slots
     if any(not (v is None or (isinstance(v, float) and v in _NUMBER_DEFAULTS)) for v in slots[5:]):
-        raise FlopsheetError("with a model name KV_CACHE_GB takes (model, context_tokens, [batch], "
-                             "[bytes_per_value], [gpus]): at most 5 arguments", arg="layers")
+        raise FlopsheetError(
+            "with a model name KV_CACHE_GB takes (model, context_tokens, [batch], "
+            "[bytes_per_value], [gpus]): at most 5 arguments",
+            arg="layers",
+        )
     return evaluate(_KV_OF_MODEL, *slots[:5])
 
 
 KV_CACHE_GB = Function(
     name="KV_CACHE_GB",
     summary="KV cache in GB: 2 x layers x kv_heads x head_dim x bytes x context_tokens x batch / 1e9, or a catalog "
-            "model's own cache: KV_CACHE_GB(model, context_tokens, [batch], [bytes_per_value], [gpus]).",
+    "model's own cache: KV_CACHE_GB(model, context_tokens, [batch], [bytes_per_value], [gpus]).",
     returns="GB",
-    args=(Arg("layers", "Transformer layers, or a catalog model name: then KV_CACHE_GB(model, context_tokens, "
-                        "[batch], [bytes_per_value], [gpus]) with the model's own cache (MLA latent, windowed layers)"),
-          Arg("kv_heads", "Key/value heads (fewer than query heads with GQA)"),
-          Arg("head_dim", "Dimension of one head"), Arg("context_tokens", "Tokens held in the cache per sequence"),
-          Arg("batch", "Sequences; default 1"), Arg("bytes_per_value", "Bytes per cached value; default 2 (BF16)"),
-          Arg("gpus", "GPUs in tensor parallel: heads are replicated when gpus > kv_heads; default 1")),
+    args=(
+        Arg(
+            "layers",
+            "Transformer layers, or a catalog model name: then KV_CACHE_GB(model, context_tokens, "
+            "[batch], [bytes_per_value], [gpus]) with the model's own cache (MLA latent, windowed layers)",
+        ),
+        Arg("kv_heads", "Key/value heads (fewer than query heads with GQA)"),
+        Arg("head_dim", "Dimension of one head"),
+        Arg("context_tokens", "Tokens held in the cache per sequence"),
+        Arg("batch", "Sequences; default 1"),
+        Arg("bytes_per_value", "Bytes per cached value; default 2 (BF16)"),
+        Arg("gpus", "GPUs in tensor parallel: heads are replicated when gpus > kv_heads; default 1"),
+    ),
     source="Ainslie et al. 2023 (GQA); one key and one value vector per layer, KV head and token; "
-           "MLA latent: DeepSeek-V2 (arXiv:2405.04434) §2.1",
+    "MLA latent: DeepSeek-V2 (arXiv:2405.04434) §2.1",
     example=(32, 8, 128, 131072),
     formula=engine.kv_cache_gb,
     twin="2*{layers}*{kv_heads}*{head_dim}*{bytes_per_value}*{context_tokens}*{batch}/1E9"
-         "*IF({gpus}>{kv_heads},{gpus},{kv_heads})/{kv_heads}",
+    "*IF({gpus}>{kv_heads},{gpus},{kv_heads})/{kv_heads}",
     dispatch=_kv_cache_gb,
     forms=(_KV_OF_MODEL,),
 )
@@ -342,8 +419,11 @@ GPUS_TO_FIT = Function(
     name="GPUS_TO_FIT",
     summary="Whole GPUs whose memory holds gb, using usable_fraction of each (rounded up).",
     returns="GPUs",
-    args=(Arg("gb", "Memory to hold, in GB (e.g. WEIGHTS_GB + KV_CACHE_GB)"), GPU_NAME,
-          Arg("usable_fraction", "Fraction of each GPU's memory usable; default 0.9")),
+    args=(
+        Arg("gb", "Memory to hold, in GB (e.g. WEIGHTS_GB + KV_CACHE_GB)"),
+        GPU_NAME,
+        Arg("usable_fraction", "Fraction of each GPU's memory usable; default 0.9"),
+    ),
     source="memory from the GPU's datasheet (catalog)",
     example=(350, "A100"),
     formula=engine.gpus_to_fit,

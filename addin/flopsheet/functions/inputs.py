@@ -116,8 +116,7 @@ def numbers(value, name: str, default=REQUIRED) -> tuple[np.ndarray | None, np.n
     if default is None and absent:
         if absent == out.size:
             return None, None
-        raise FlopsheetError(f"{name} is blank in some cells and not others; fill it everywhere or nowhere",
-                             arg=name)
+        raise FlopsheetError(f"{name} is blank in some cells and not others; fill it everywhere or nowhere", arg=name)
     return out, errors
 
 
@@ -161,8 +160,9 @@ def control_free(text: str, name: str) -> str:
     everywhere; the hand-off twin shows #N/A for it (CLEAN changes the text)."""
     if any(ord(c) < 32 or ord(c) == 127 for c in text):
         shown = text.encode("unicode_escape").decode("ascii")
-        raise FlopsheetError(f'{name} "{shown}" holds a control character (a tab or line break); '
-                             f"type the name without it", arg=name)
+        raise FlopsheetError(
+            f'{name} "{shown}" holds a control character (a tab or line break); type the name without it', arg=name
+        )
     return text
 
 

@@ -13,8 +13,11 @@ from flopsheet.functions.inputs import EXCEL_ERRORS, control_free, texts
 from flopsheet.functions.twintext import count_twin
 from flopsheet.magnitudes import parse_num, resolution_word
 
-PATCH = Arg("patch", 'Patch side in pixels (default 16), or a tokenizer such as "GPT-4o", "Claude", "Gemini", '
-                     '"Qwen2.5-VL" (see the vision-tokenizer catalog)')
+PATCH = Arg(
+    "patch",
+    'Patch side in pixels (default 16), or a tokenizer such as "GPT-4o", "Claude", "Gemini", '
+    '"Qwen2.5-VL" (see the vision-tokenizer catalog)',
+)
 # Number arguments that may instead name a tokenizer: its rule has no native twin yet, so the
 # hand-off keeps the value of a call whose cell there holds a name (handoff.translate).
 TOKENIZER_ARGS = {"IMAGE_TOKENS": "patch", "VIDEO_TOKENS": "patch"}
@@ -32,8 +35,9 @@ def tokens_per_unit(unit) -> float:
             pass
     elif isinstance(unit, (int, float)) and not isinstance(unit, bool):
         return float(unit)
-    raise FlopsheetError(f'unit must be "word", "en_char", "zh_char" or a number of tokens per unit (got {unit!r})',
-                         arg="unit")
+    raise FlopsheetError(
+        f'unit must be "word", "en_char", "zh_char" or a number of tokens per unit (got {unit!r})', arg="unit"
+    )
 
 
 tokens_per_unit.choices = TOKENS_PER_UNIT  # the names it knows, for the twin's lookup table
@@ -69,6 +73,7 @@ def _tokenizer(want: str, arg: str):
     """A converter for the tokenizer form: a name -> its catalog row number (>= 0); in a range
     mixing names and numbers, a number (or magnitude text) is a patch side, passed as its
     negative (the engine's ViT patch rule with that side); blank -> the default, ViT-16."""
+
     def convert(v) -> float:
         if v is None or (isinstance(v, str) and not v.strip()):
             return float(vision_catalog.resolve(vision_catalog.DEFAULT).index)
@@ -84,6 +89,7 @@ def _tokenizer(want: str, arg: str):
             x = parse_num(v, arg)
             return -x if want == "images" and x > 0 else _no_patch(arg, x, want)
         return float(vision_catalog.resolve(control_free(v, arg), arg, want).index)
+
     return convert
 
 
@@ -101,7 +107,7 @@ def _audio_rate(v) -> float:
     if isinstance(v, str) and not _is_name(v):
         return parse_num(v, "model")
     if not isinstance(v, str):
-        raise FlopsheetError(f"model must be a name such as \"Whisper\" or tokens per second (got {v!r})", arg="model")
+        raise FlopsheetError(f'model must be a name such as "Whisper" or tokens per second (got {v!r})', arg="model")
     return vision_catalog.resolve(control_free(v, "model"), "model", "audio").audio
 
 
@@ -113,9 +119,18 @@ _IMAGE_OF_TOKENIZER = Function(
     name="IMAGE_TOKENS",
     summary="Tokens of an image as a catalog tokenizer counts it (its rule, with its resizes).",
     returns="tokens",
-    args=(Arg("height", "Image height in pixels"), Arg("width", "Image width in pixels"),
-          Arg("patch", "A catalog tokenizer name, or a patch side in pixels", kind="text", default=vision_catalog.DEFAULT,
-              engine="tokenizer", convert=_tokenizer("images", "patch"))),
+    args=(
+        Arg("height", "Image height in pixels"),
+        Arg("width", "Image width in pixels"),
+        Arg(
+            "patch",
+            "A catalog tokenizer name, or a patch side in pixels",
+            kind="text",
+            default=vision_catalog.DEFAULT,
+            engine="tokenizer",
+            convert=_tokenizer("images", "patch"),
+        ),
+    ),
     source="the vision-tokenizer catalog (vendor documentation per row)",
     example=(1080, 1920, "GPT-4o"),
     formula=vision_engine.image_tokens_of,
@@ -139,15 +154,17 @@ def _image_tokens(*args, **kwargs):
 IMAGE_TOKENS = Function(
     name="IMAGE_TOKENS",
     summary="Tokens of an image: patch x patch squares (a partial patch costs a token), or a named tokenizer's rule "
-            "(GPT-4o tiles, Claude, Gemini, Qwen2.5-VL...).",
+    "(GPT-4o tiles, Claude, Gemini, Qwen2.5-VL...).",
     returns="tokens",
     args=(Arg("height", "Image height in pixels"), Arg("width", "Image width in pixels"), PATCH),
     source="Dosovitskiy et al. 2021 (ViT); Bao et al. 2022 (BEiT): 224x224 in 16x16 patches = 196 tokens",
     example=(1024, 768),
     formula=engine.image_tokens,
     twin="{step:down}*{step:across}",  # the count rule on each side, as the engine
-    twin_steps=(("down", "patches down the image (a partial patch counts)", count_twin("{height}/{patch}")),
-                ("across", "patches across the image (a partial patch counts)", count_twin("{width}/{patch}"))),
+    twin_steps=(
+        ("down", "patches down the image (a partial patch counts)", count_twin("{height}/{patch}")),
+        ("across", "patches across the image (a partial patch counts)", count_twin("{width}/{patch}")),
+    ),
     dispatch=_image_tokens,
 )
 
@@ -155,9 +172,13 @@ _VIDEO_OF_TOKENIZER = Function(
     name="VIDEO_TOKENS",
     summary="Tokens of a video of frames at fps frames a second, as a catalog tokenizer samples it.",
     returns="tokens",
-    args=(Arg("frames", "Frames of the video"), Arg("fps", "Frames per second of the video"),
-          Arg("height", "Frame height in pixels"), Arg("width", "Frame width in pixels"),
-          Arg("patch", "A catalog tokenizer name", kind="text", engine="tokenizer", convert=_tokenizer("video", "patch"))),
+    args=(
+        Arg("frames", "Frames of the video"),
+        Arg("fps", "Frames per second of the video"),
+        Arg("height", "Frame height in pixels"),
+        Arg("width", "Frame width in pixels"),
+        Arg("patch", "A catalog tokenizer name", kind="text", engine="tokenizer", convert=_tokenizer("video", "patch")),
+    ),
     source="the vision-tokenizer catalog (vendor documentation per row)",
     example=(300, 30, 720, 1280, "Gemini"),
     formula=vision_engine.video_frames_tokens_of,
@@ -174,41 +195,66 @@ def _video_tokens(*args, **kwargs):
         return evaluate(_numbers_form(VIDEO_TOKENS), *args, **kwargs)  # refuses the extra arguments
     if not _names_tokenizer(given.get("patch")):
         if given.get("fps") is not None and not (isinstance(given["fps"], str) and not given["fps"].strip()):
-            raise FlopsheetError("fps is used only with a tokenizer name in patch (frames are then sampled by time); "
-                                 "leave it blank with a patch size", arg="fps")
+            raise FlopsheetError(
+                "fps is used only with a tokenizer name in patch (frames are then sampled by time); "
+                "leave it blank with a patch size",
+                arg="fps",
+            )
         return evaluate(_numbers_form(VIDEO_TOKENS), *args[:5], **{k: v for k, v in kwargs.items() if k != "fps"})
     convert = _tokenizer("video", "patch")  # an unknown name errs first, naming patch
     for x in np.asarray(texts(given.get("patch"), "patch", None)[0], dtype=object).flat:
         if _is_name(x):
             convert(x)
     if given.get("temporal_patch") not in (None, 1.0, ""):
-        raise FlopsheetError("temporal_patch must be blank with a tokenizer name (the tokenizer's own sampling "
-                             "applies)", arg="temporal_patch")
+        raise FlopsheetError(
+            "temporal_patch must be blank with a tokenizer name (the tokenizer's own sampling applies)",
+            arg="temporal_patch",
+        )
     if given.get("fps") is None or (isinstance(given["fps"], str) and not given["fps"].strip()):
-        raise FlopsheetError("fps (the video's frames per second) is required with a tokenizer name: it samples "
-                             "by time; or use VIDEO_SECONDS_TOKENS(seconds, height, width, model)", arg="fps")
-    return evaluate(_VIDEO_OF_TOKENIZER, given.get("frames"), given.get("fps"), given.get("height"),
-                    given.get("width"), given.get("patch"))
+        raise FlopsheetError(
+            "fps (the video's frames per second) is required with a tokenizer name: it samples "
+            "by time; or use VIDEO_SECONDS_TOKENS(seconds, height, width, model)",
+            arg="fps",
+        )
+    return evaluate(
+        _VIDEO_OF_TOKENIZER,
+        given.get("frames"),
+        given.get("fps"),
+        given.get("height"),
+        given.get("width"),
+        given.get("patch"),
+    )
 
 
 VIDEO_TOKENS = Function(
     name="VIDEO_TOKENS",
     summary="Tokens of a video: frame groups of temporal_patch frames, each cut like an image; or, with a tokenizer "
-            "name in patch and the video's fps, the frames that tokenizer samples.",
+    "name in patch and the video's fps, the frames that tokenizer samples.",
     returns="tokens",
-    args=(Arg("frames", "Frames"), Arg("height", "Frame height in pixels"), Arg("width", "Frame width in pixels"), PATCH,
-          Arg("temporal_patch", "Frames per token along time; default 1 (blank with a tokenizer name)"),
-          Arg("fps", "The video's frames per second: optional, required with a tokenizer name, blank with a patch size",
-              default=None)),
+    args=(
+        Arg("frames", "Frames"),
+        Arg("height", "Frame height in pixels"),
+        Arg("width", "Frame width in pixels"),
+        PATCH,
+        Arg("temporal_patch", "Frames per token along time; default 1 (blank with a tokenizer name)"),
+        Arg(
+            "fps",
+            "The video's frames per second: optional, required with a tokenizer name, blank with a patch size",
+            default=None,
+        ),
+    ),
     source="Arnab et al. 2021 (ViViT tubelet embedding)",
     example=(94, 1048, 1048),
     formula=engine.video_tokens,
     twin="{step:groups}*{step:down}*{step:across}",
-    twin_steps=(("groups", "frame groups (a partial group counts)", count_twin("{frames}/{temporal_patch}")),
-                ("down", "patches down a frame (a partial patch counts)", count_twin("{height}/{patch}")),
-                ("across", "patches across a frame (a partial patch counts)", count_twin("{width}/{patch}"))),
+    twin_steps=(
+        ("groups", "frame groups (a partial group counts)", count_twin("{frames}/{temporal_patch}")),
+        ("down", "patches down a frame (a partial patch counts)", count_twin("{height}/{patch}")),
+        ("across", "patches across a frame (a partial patch counts)", count_twin("{width}/{patch}")),
+    ),
     dispatch=_video_tokens,
 )
+
 
 def _video_seconds_tokens(*args, **kwargs):
     given = dict(zip(("seconds", "height", "width", "model"), args)) | kwargs
@@ -219,14 +265,22 @@ def _video_seconds_tokens(*args, **kwargs):
 VIDEO_SECONDS_TOKENS = Function(
     name="VIDEO_SECONDS_TOKENS",
     summary="Tokens of seconds of video as a tokenizer samples it: Gemini 263 a second, Qwen2.5-VL 2 frames a "
-            "second in pairs at its video resolution.",
+    "second in pairs at its video resolution.",
     returns="tokens",
-    args=(Arg("seconds", "Length of the video in seconds"), Arg("height", "Frame height in pixels"),
-          Arg("width", "Frame width in pixels"),
-          Arg("model", "A tokenizer with a video rule: \"Gemini\", \"Qwen2.5-VL\"", kind="text", engine="tokenizer",
-              convert=_tokenizer("video", "model"))),
+    args=(
+        Arg("seconds", "Length of the video in seconds"),
+        Arg("height", "Frame height in pixels"),
+        Arg("width", "Frame width in pixels"),
+        Arg(
+            "model",
+            'A tokenizer with a video rule: "Gemini", "Qwen2.5-VL"',
+            kind="text",
+            engine="tokenizer",
+            convert=_tokenizer("video", "model"),
+        ),
+    ),
     source="Google Gemini API, Understand and count tokens (263 video tokens a second); QwenLM qwen-vl-utils "
-           "vision_process.py (2 fps, frame pairs, video pixel limits)",
+    "vision_process.py (2 fps, frame pairs, video pixel limits)",
     example=(10, 720, 1280, "Qwen2.5-VL"),
     formula=vision_engine.video_seconds_tokens_of,
     dispatch=_video_seconds_tokens,
@@ -236,11 +290,19 @@ AUDIO_TOKENS = Function(
     name="AUDIO_TOKENS",
     summary="Tokens of seconds of audio at a published rate: Whisper's encoder 50 a second (default), Gemini 32.",
     returns="tokens",
-    args=(Arg("seconds", "Length of the audio in seconds"),
-          Arg("model", '"Whisper" (default, 50 a second), "Gemini" (32), or tokens per second', kind="text",
-              default="Whisper", engine="tokens_per_second", convert=_audio_rate)),
+    args=(
+        Arg("seconds", "Length of the audio in seconds"),
+        Arg(
+            "model",
+            '"Whisper" (default, 50 a second), "Gemini" (32), or tokens per second',
+            kind="text",
+            default="Whisper",
+            engine="tokens_per_second",
+            convert=_audio_rate,
+        ),
+    ),
     source="Radford et al. 2022 (Whisper) §2.2: 1500 encoder positions per 30 s; Google Gemini API, Understand and "
-           "count tokens: audio 32 tokens per second",
+    "count tokens: audio 32 tokens per second",
     example=(60, "Gemini"),
     formula=vision_engine.audio_tokens,
     twin="{seconds}*{model}",  # {model} typed in the formula: its rate (a name's, or the number)
@@ -250,9 +312,17 @@ TEXT_TOKENS = Function(
     name="TEXT_TOKENS",
     summary="Tokens in an amount of text: words, English or Chinese characters, or any tokens-per-unit ratio.",
     returns="tokens",
-    args=(Arg("amount", "How much text, in units"),
-          Arg("unit", '"word" (default, 4/3 tokens), "en_char" (0.3), "zh_char" (0.6, DeepSeek) or tokens per unit',
-              kind="text", default="word", engine="tokens_per_unit", convert=tokens_per_unit)),
+    args=(
+        Arg("amount", "How much text, in units"),
+        Arg(
+            "unit",
+            '"word" (default, 4/3 tokens), "en_char" (0.3), "zh_char" (0.6, DeepSeek) or tokens per unit',
+            kind="text",
+            default="word",
+            engine="tokens_per_unit",
+            convert=tokens_per_unit,
+        ),
+    ),
     source="OpenAI help center (0.75 words per token); DeepSeek API docs (0.3 per English char, 0.6 per Chinese char)",
     example=("2000000", "zh_char"),
     formula=engine.text_tokens,

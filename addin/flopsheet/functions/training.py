@@ -9,22 +9,24 @@ as the engine does.
 
 from flopsheet import engine
 from flopsheet.functions._common import (
-         FLOPS,
-         GOODPUT,
-         GPU,
-         GPU_NAME,
-         MFU,
-         OPTIONAL_D_MODEL,
-         OPTIONAL_LAYERS,
-         PARAMS,
-         PRECISION,
+    FLOPS,
+    GOODPUT,
+    GPU,
+    GPU_NAME,
+    MFU,
+    OPTIONAL_D_MODEL,
+    OPTIONAL_LAYERS,
+    PARAMS,
+    PRECISION,
 )
 from flopsheet.functions.declaration import Arg, Function, declared_in
 from flopsheet.functions.twintext import count_twin
 
 _KAPLAN = "Kaplan et al. 2020, Scaling Laws for Neural Language Models, §2.1 (C = 6ND)"
-_PEAK = ("dense peak from the GPU's datasheet (catalog); mfu per PaLM (Chowdhery et al. 2022) / Epoch AI; goodput "
-         "backed out of Llama 3.1 405B (Dubey et al. 2024), PaLM and BLOOM published hours")
+_PEAK = (
+    "dense peak from the GPU's datasheet (catalog); mfu per PaLM (Chowdhery et al. 2022) / Epoch AI; goodput "
+    "backed out of Llama 3.1 405B (Dubey et al. 2024), PaLM and BLOOM published hours"
+)
 _PER_HOUR = "{flops}/({peak}*1E12*{mfu}*{goodput}*3600)"
 _PER_DAY = "{flops}/({peak}*1E12*{mfu}*{goodput}*{const:SecondsPerDay})"
 
@@ -32,18 +34,27 @@ _PER_DAY = "{flops}/({peak}*1E12*{mfu}*{goodput}*{const:SecondsPerDay})"
 TRAIN_FLOPS = Function(
     name="TRAIN_FLOPS",
     summary="Training compute in FLOPs: 6 x params x tokens, plus attention if layers, d_model and seq_len are given; "
-            "a model name gives its active parameters and published tokens.",
+    "a model name gives its active parameters and published tokens.",
     returns="FLOPs",
-    args=(PARAMS, Arg("tokens", "Training tokens, e.g. \"300B\"; optional only when params is a catalog model name "
-                                "(its published training tokens)", default=None, from_model=("params", "training_tokens")),
-          Arg("flops_per_param_token", "FLOPs per parameter per token; default 6 (2 forward + 4 backward)"),
-          OPTIONAL_LAYERS, OPTIONAL_D_MODEL,
-          Arg("seq_len", "Training sequence length (optional, for the attention term)")),
+    args=(
+        PARAMS,
+        Arg(
+            "tokens",
+            'Training tokens, e.g. "300B"; optional only when params is a catalog model name '
+            "(its published training tokens)",
+            default=None,
+            from_model=("params", "training_tokens"),
+        ),
+        Arg("flops_per_param_token", "FLOPs per parameter per token; default 6 (2 forward + 4 backward)"),
+        OPTIONAL_LAYERS,
+        OPTIONAL_D_MODEL,
+        Arg("seq_len", "Training sequence length (optional, for the attention term)"),
+    ),
     source=f"{_KAPLAN}; attention term 12*L*d*s per token: Chowdhery et al. 2022 (PaLM), appendix B",
     example=("175B", "300B"),
     formula=engine.train_flops,
     twin='{flops_per_param_token}*{params}*{tokens}[[+IF(({layers}="")*({d_model}="")*({seq_len}=""),0,'
-         'IF(({layers}<>"")*({d_model}<>"")*({seq_len}<>""),12*{layers}*{d_model}*{seq_len}*{tokens},NA()))]]',
+    'IF(({layers}<>"")*({d_model}<>"")*({seq_len}<>""),12*{layers}*{d_model}*{seq_len}*{tokens},NA()))]]',
 )
 
 CHINCHILLA_TOKENS = Function(
@@ -106,11 +117,22 @@ TRAIN_COST = Function(
     name="TRAIN_COST",
     summary="Cost in USD of computing flops at a price per GPU-hour (blank: the catalog's dated price for the GPU).",
     returns="USD",
-    args=(FLOPS, GPU, Arg("usd_per_gpu_hour", "Price of one GPU-hour in USD, 0.01 to 100 (rental or amortised); "
-                          "optional: blank is the catalog's price for the GPU, GPU_SPEC(gpu, \"usd_per_gpu_hour\"), "
-                          "whose source and date "
-                          "GPU_SPEC(gpu, \"price_source\") and GPU_SPEC(gpu, \"price_date\") show",
-                          default=None, fallback="usd_per_gpu_hour"), MFU, PRECISION, GOODPUT),
+    args=(
+        FLOPS,
+        GPU,
+        Arg(
+            "usd_per_gpu_hour",
+            "Price of one GPU-hour in USD, 0.01 to 100 (rental or amortised); "
+            'optional: blank is the catalog\'s price for the GPU, GPU_SPEC(gpu, "usd_per_gpu_hour"), '
+            "whose source and date "
+            'GPU_SPEC(gpu, "price_source") and GPU_SPEC(gpu, "price_date") show',
+            default=None,
+            fallback="usd_per_gpu_hour",
+        ),
+        MFU,
+        PRECISION,
+        GOODPUT,
+    ),
     source=_PEAK,
     example=(3.15e23, "A100", 2, 0.462),
     formula=engine.train_cost,

@@ -70,8 +70,16 @@ def plan_table(spec: Spec, wb):
             n += 1
             title = f"{spec.sheet} ({n})"
         columns = {h: i for i, h in enumerate(spec.headers, start=1) if h != spec.headers[-1]}
-        return spec.table(title, 1, 2, 1 + len(spec.entries()), columns, key_col=len(spec.headers) + 2,
-                          key_last_row=1 + n_keys, pending="sheet")
+        return spec.table(
+            title,
+            1,
+            2,
+            1 + len(spec.entries()),
+            columns,
+            key_col=len(spec.headers) + 2,
+            key_last_row=1 + n_keys,
+            pending="sheet",
+        )
     if table.key_col is None:
         table.key_col = wb[table.sheet].max_column + 2
         table.key_last_row = table.header_row + n_keys

@@ -6,31 +6,40 @@ import sys
 import warnings
 
 HANDOFF_HELP = "write an add-in-free copy whose flopsheet calls are native formulas (for finance)"
-TRUST_SIZE_HELP = ("the file comes from a source you trust: lift the size limits (part and total size, cell count, "
-                   "compression ratio); the checks that protect the XML parsers stay")
+TRUST_SIZE_HELP = (
+    "the file comes from a source you trust: lift the size limits (part and total size, cell count, "
+    "compression ratio); the checks that protect the XML parsers stay"
+)
 EVALUATE_HELP = "compute every formula cell without Excel (headless LibreOffice) into a values copy or CSV"
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser(
-        "handoff", help=HANDOFF_HELP,
+        "handoff",
+        help=HANDOFF_HELP,
         description="Copy a workbook so it works without Python or the add-in: every flopsheet call becomes "
-                    "an equivalent native formula (GPU figures looked up on a GPUs sheet), VBA and the "
-                    "xlwings.conf sheet are removed. Calls that cannot be translated keep their value, with a "
-                    "comment saying why. The input is never modified.")
+        "an equivalent native formula (GPU figures looked up on a GPUs sheet), VBA and the "
+        "xlwings.conf sheet are removed. Calls that cannot be translated keep their value, with a "
+        "comment saying why. The input is never modified.",
+    )
     p.add_argument("input", help="workbook to copy (.xlsx or .xlsm)")
     p.add_argument("-o", "--output", required=True, help="the copy to write (.xlsx); never the input")
     p.add_argument("--force", action="store_true", help="overwrite OUTPUT if it exists")
-    p.add_argument("--recalc", action="store_true",
-                   help="compute cached values with LibreOffice, so viewers that do not recalculate show numbers")
+    p.add_argument(
+        "--recalc",
+        action="store_true",
+        help="compute cached values with LibreOffice, so viewers that do not recalculate show numbers",
+    )
     p.add_argument("--trust-size", action="store_true", help=TRUST_SIZE_HELP)
     p.set_defaults(run=run_handoff)
 
     e = sub.add_parser(
-        "evaluate", help=EVALUATE_HELP,
+        "evaluate",
+        help=EVALUATE_HELP,
         description="Compute the value of every formula cell (flopsheet calls through their native twins) "
-                    "with headless LibreOffice, and write a values-only copy and/or a CSV of sheet, cell, "
-                    "formula, value. With neither -o nor --csv the CSV goes to standard output.")
+        "with headless LibreOffice, and write a values-only copy and/or a CSV of sheet, cell, "
+        "formula, value. With neither -o nor --csv the CSV goes to standard output.",
+    )
     e.add_argument("input", help="workbook to evaluate (.xlsx or .xlsm)")
     e.add_argument("-o", "--output", help="values-only copy to write (.xlsx)")
     e.add_argument("--csv", help="CSV file to write: sheet, cell, formula, value")
@@ -46,6 +55,7 @@ def _warn(line: str) -> None:
 def _quiet(run):
     """Run a subcommand with library warnings (openpyxl's "unknown extension"...) kept off the
     terminal: what the user needs to know arrives through `_warn`, one line each."""
+
     def wrapped(args) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -64,8 +74,15 @@ def run_handoff(args) -> int:
 
     if args.recalc and find_soffice() is None:
         raise FlopsheetError(LIBREOFFICE_MISSING)
-    rep = handoff(args.input, args.output, force=args.force, recalc=args.recalc, warn=_warn,
-                  progress=stderr_progress("handoff"), trust_size=args.trust_size)
+    rep = handoff(
+        args.input,
+        args.output,
+        force=args.force,
+        recalc=args.recalc,
+        warn=_warn,
+        progress=stderr_progress("handoff"),
+        trust_size=args.trust_size,
+    )
     for note in rep.notes:
         print(f"note: {note}")
     for sheet, cell, why in rep.frozen[:20]:
@@ -73,8 +90,10 @@ def run_handoff(args) -> int:
     if len(rep.frozen) > 20:
         print(f"... and {len(rep.frozen) - 20} more frozen cells (each has a comment)")
     extra = f"; {rep.converted} text magnitudes made numbers" if rep.converted else ""
-    print(f"wrote {args.output}: {rep.translated} cells translated to native formulas, "
-          f"{len(rep.frozen)} frozen to values{extra}")
+    print(
+        f"wrote {args.output}: {rep.translated} cells translated to native formulas, "
+        f"{len(rep.frozen)} frozen to values{extra}"
+    )
     if rep.workings:
         print(f"  the quantities they use are {rep.workings:,} labelled cells of the Workings sheet")
     if rep.longest[0]:
@@ -87,8 +106,15 @@ def run_handoff(args) -> int:
 def run_evaluate(args) -> int:
     from flopsheet.handoff.evaluate import evaluate, stderr_progress
 
-    summary = evaluate(args.input, args.output, args.csv, force=args.force, warn=_warn,
-                       progress=stderr_progress("evaluate"), trust_size=args.trust_size)
+    summary = evaluate(
+        args.input,
+        args.output,
+        args.csv,
+        force=args.force,
+        warn=_warn,
+        progress=stderr_progress("evaluate"),
+        trust_size=args.trust_size,
+    )
     wrote = " and ".join(x for x in (args.output, args.csv) if x)
     if wrote:
         print(f"wrote {wrote}: {summary['formula_cells']} formula cells evaluated", file=sys.stderr)

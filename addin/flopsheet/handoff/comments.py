@@ -56,8 +56,10 @@ def scratch_parts(notes: dict, block: int) -> tuple[bytes, bytes]:
 def relationships(rels_xml: bytes | None, comments_part: str, vml_part: str) -> tuple[bytes, str]:
     """The sheet's relationships with the two new ones; returns (part bytes, the VML's id)."""
     if rels_xml is None:
-        rels_xml = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
-                    b'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>')
+        rels_xml = (
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
+            b'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>'
+        )
     taken = set(re.findall(rb'Id="([^"]*)"', rels_xml))
     ids = []
     n = 1
@@ -65,10 +67,12 @@ def relationships(rels_xml: bytes | None, comments_part: str, vml_part: str) -> 
         if b"rId%d" % n not in taken:
             ids.append("rId%d" % n)
         n += 1
-    new = (f'<Relationship Id="{ids[0]}" Type="{REL}comments" Target="/{comments_part}"/>'
-           f'<Relationship Id="{ids[1]}" Type="{REL}vmlDrawing" Target="/{vml_part}"/>').encode()
+    new = (
+        f'<Relationship Id="{ids[0]}" Type="{REL}comments" Target="/{comments_part}"/>'
+        f'<Relationship Id="{ids[1]}" Type="{REL}vmlDrawing" Target="/{vml_part}"/>'
+    ).encode()
     m = re.search(rb"</(?:\w+:)?Relationships>", rels_xml)
-    return rels_xml[:m.start()] + new + rels_xml[m.start():], ids[1]
+    return rels_xml[: m.start()] + new + rels_xml[m.start() :], ids[1]
 
 
 def note_text(why: str) -> str:
@@ -87,7 +91,8 @@ def add(job) -> None:
         if not can_add(plan.data, rels):
             if not _merge_into(job, plan, rels):
                 job.report.warnings.append(
-                    f'sheet "{plan.title}" already has comments: the frozen cells are listed here, not commented')
+                    f'sheet "{plan.title}" already has comments: the frozen cells are listed here, not commented'
+                )
             continue
         block += 1
         n = block
@@ -102,8 +107,11 @@ def add(job) -> None:
         job.ct_add.append(f'<Override PartName="/{cpart}" ContentType="{COMMENTS_TYPE}"/>')
 
 
-_VML_URIS = {b"o": b"urn:schemas-microsoft-com:office:office", b"v": b"urn:schemas-microsoft-com:vml",
-             b"x": b"urn:schemas-microsoft-com:office:excel"}
+_VML_URIS = {
+    b"o": b"urn:schemas-microsoft-com:office:office",
+    b"v": b"urn:schemas-microsoft-com:vml",
+    b"x": b"urn:schemas-microsoft-com:office:excel",
+}
 
 
 def _scratch_shapes(scratch_vml: bytes) -> tuple[list[bytes], bytes]:
@@ -124,8 +132,9 @@ def _scratch_shapes(scratch_vml: bytes) -> tuple[list[bytes], bytes]:
     def xml(el) -> bytes:
         attrs = "".join(f' {name(k)}="{escape(v, {chr(34): "&quot;"})}"' for k, v in el.attrib.items())
         body = escape(el.text or "") + "".join(xml(k).decode() + escape(k.tail or "") for k in el)
-        return (f"<{name(el.tag)}{attrs}>{body}</{name(el.tag)}>" if body or len(el)
-                else f"<{name(el.tag)}{attrs}/>").encode()
+        return (
+            f"<{name(el.tag)}{attrs}>{body}</{name(el.tag)}>" if body or len(el) else f"<{name(el.tag)}{attrs}/>"
+        ).encode()
 
     root = ET.fromstring(scratch_vml)
     v = "{" + _VML_URIS[b"v"].decode() + "}"
@@ -142,7 +151,7 @@ def merge(comments_xml: bytes, vml: bytes, notes: dict) -> tuple[bytes, bytes, l
     if not re.match(rb"(?:<\?xml[^>]*>\s*)?<comments\b", comments_xml.lstrip(b"\xef\xbb\xbf")):
         return None
     for prefix, uri in _VML_URIS.items():
-        if not re.search(rb'xmlns:' + prefix + rb'\s*=\s*["\']' + re.escape(uri) + rb'["\']', vml):
+        if not re.search(rb"xmlns:" + prefix + rb'\s*=\s*["\']' + re.escape(uri) + rb'["\']', vml):
             return None
     if b"</commentList>" not in comments_xml or b"</xml>" not in vml:
         return None
@@ -164,10 +173,16 @@ def merge(comments_xml: bytes, vml: bytes, notes: dict) -> tuple[bytes, bytes, l
     else:
         author = len(authors)
         if b"</authors>" in comments_xml:
-            comments_xml = comments_xml.replace(b"</authors>", b"<author>" + AUTHOR.encode() + b"</author></authors>", 1)
+            comments_xml = comments_xml.replace(
+                b"</authors>", b"<author>" + AUTHOR.encode() + b"</author></authors>", 1
+            )
         elif re.search(rb"<authors\s*/>", comments_xml):
-            comments_xml = re.sub(rb"<authors\s*/>", b"<authors><author>" + AUTHOR.encode() + b"</author></authors>",
-                                  comments_xml, count=1)
+            comments_xml = re.sub(
+                rb"<authors\s*/>",
+                b"<authors><author>" + AUTHOR.encode() + b"</author></authors>",
+                comments_xml,
+                count=1,
+            )
         else:
             return None
     new = re.findall(rb"<comment\b.*?</comment>", scratch_c, re.S)
@@ -199,7 +214,8 @@ def _merge_into(job, plan, rels: bytes | None) -> bool:
         if kind and target and b"External" not in el.group(0):
             t = target.group(1).decode()
             targets.setdefault(kind.group(1), []).append(
-                t.lstrip("/") if t.startswith("/") else posixpath.normpath(posixpath.join(base, t)))
+                t.lstrip("/") if t.startswith("/") else posixpath.normpath(posixpath.join(base, t))
+            )
     cparts, vparts = targets.get(b"comments", []), targets.get(b"vmlDrawing", [])
     if len(cparts) != 1 or len(vparts) != 1 or not all(p in job.pkg.names for p in cparts + vparts):
         return False
@@ -209,5 +225,5 @@ def _merge_into(job, plan, rels: bytes | None) -> bool:
     cxml, vml, skipped = got
     job.parts[cparts[0]], job.parts[vparts[0]] = cxml, vml
     for r, c in skipped:
-        job.report.warnings.append(f'{plan.title}!{a1(c, r)} already has a comment: frozen, not commented')
+        job.report.warnings.append(f"{plan.title}!{a1(c, r)} already has a comment: frozen, not commented")
     return True

@@ -80,8 +80,6 @@ class Report:
     workings: int = 0  # rows of the Workings sheet (quantities the translated formulas use)
 
 
-
-
 def plan_removals(job) -> None:
     pkg, rep = job.pkg, job.report
     job.conf = [s for s in pkg.sheets if s.name in CONF_SHEETS]
@@ -146,8 +144,11 @@ def report_losses(job) -> None:
             continue
         data = job.zf.read(s.part)
         texts = b"\n".join(_FORMULA_TEXT.findall(data)).decode("utf-8", "replace")
-        if not texts or not (b"|" in data or (conf and "xlwings.conf" in texts.lower())
-                             or (vba and _unknown_functions(worksheetpart.text(texts.encode())))):
+        if not texts or not (
+            b"|" in data
+            or (conf and "xlwings.conf" in texts.lower())
+            or (vba and _unknown_functions(worksheetpart.text(texts.encode())))
+        ):
             continue
         pat = worksheetpart.pattern_of(data)
         for cell in worksheetpart.formula_cells(data, pat):
@@ -183,14 +184,19 @@ def report_losses(job) -> None:
         rep.warnings.append(
             f"{len(found['vba'])} formulas call {', '.join(sorted(names)[:5])}, which are not Excel's functions "
             f"(the workbook's own VBA, which the copy cannot hold): they show #NAME? in the copy: "
-            f"{cells(found['vba'])}")
+            f"{cells(found['vba'])}"
+        )
     if found["conf"]:
-        rep.warnings.append(f"{len(found['conf'])} formulas refer to the xlwings.conf sheet, which the copy "
-                            f"leaves out: they show #REF! there: {cells(found['conf'])}")
+        rep.warnings.append(
+            f"{len(found['conf'])} formulas refer to the xlwings.conf sheet, which the copy "
+            f"leaves out: they show #REF! there: {cells(found['conf'])}"
+        )
     if found["dde"]:
-        rep.warnings.append(f"{len(found['dde'])} formulas hold DDE links (App|Topic!Item), passed on as they are: "
-                            f"Excel asks before running them, LibreOffice and Gnumeric do not run them: "
-                            f"{cells(found['dde'])}")
+        rep.warnings.append(
+            f"{len(found['dde'])} formulas hold DDE links (App|Topic!Item), passed on as they are: "
+            f"Excel asks before running them, LibreOffice and Gnumeric do not run them: "
+            f"{cells(found['dde'])}"
+        )
 
 
 class Job:
@@ -258,18 +264,27 @@ _PARTS = (
 
 # Element patterns counted inside parts of one family.
 _ELEMENTS = (
-    (re.compile(r"xl/worksheets/[^/]*\.xml$"), re.compile(
-        rb"<(?:\w+:)?(dataValidation|conditionalFormatting|hyperlink|sparklineGroup)[\s>/]")),
+    (
+        re.compile(r"xl/worksheets/[^/]*\.xml$"),
+        re.compile(rb"<(?:\w+:)?(dataValidation|conditionalFormatting|hyperlink|sparklineGroup)[\s>/]"),
+    ),
     (re.compile(r"xl/drawings/[^/]*\.xml$"), re.compile(rb"<(?:\w+:)?(pic|sp|cxnSp|grpSp)[\s>]")),
     (re.compile(r"xl/(?:comments\d*|comments/comment\d*)\.xml$"), re.compile(rb"<(comment)[\s>]")),
     (re.compile(r"xl/threadedComments/.*\.xml$"), re.compile(rb"<(threadedComment)[\s>]")),
     (re.compile(r"xl/workbook\.xml$"), re.compile(rb"<(definedName|sheet)[\s>]")),
 )
 _LABELS = {
-    b"dataValidation": "data validation", b"conditionalFormatting": "conditional format",
-    b"hyperlink": "hyperlink", b"sparklineGroup": "sparkline group", b"pic": "image",
-    b"sp": "shape or text box", b"cxnSp": "connector shape", b"grpSp": "group of shapes",
-    b"comment": "comment", b"threadedComment": "threaded comment", b"definedName": "defined name",
+    b"dataValidation": "data validation",
+    b"conditionalFormatting": "conditional format",
+    b"hyperlink": "hyperlink",
+    b"sparklineGroup": "sparkline group",
+    b"pic": "image",
+    b"sp": "shape or text box",
+    b"cxnSp": "connector shape",
+    b"grpSp": "group of shapes",
+    b"comment": "comment",
+    b"threadedComment": "threaded comment",
+    b"definedName": "defined name",
     b"sheet": "sheet",
 }
 
@@ -364,8 +379,9 @@ def _write(zin: zipfile.ZipFile, job: Job, out: Path, values=None) -> None:
                 zinfo.external_attr = info.external_attr
                 zout.writestr(zinfo, data)
         strict = _is_strict(zin, job)
-        added = {name: _strict(data) if strict and isinstance(data, bytes) else data
-                 for name, data in job.extra.items()}
+        added = {
+            name: _strict(data) if strict and isinstance(data, bytes) else data for name, data in job.extra.items()
+        }
         for title, sheet_xml in job.new_sheets:
             added[new_sheet_part(job, title)] = _strict(sheet_xml) if strict else sheet_xml
         for name, data in added.items():
@@ -385,9 +401,13 @@ def _write(zin: zipfile.ZipFile, job: Job, out: Path, values=None) -> None:
 
 # Transitional namespaces and their Strict twins (ECMA-376 Part 1, 2016, annex A): the sheets the
 # copy adds are written in the workbook's own conformance class.
-_STRICT = ((b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
-           (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-            b"http://purl.oclc.org/ooxml/officeDocument/relationships"))
+_STRICT = (
+    (b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
+    (
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+    ),
+)
 
 
 def _is_strict(zin: zipfile.ZipFile, job: Job) -> bool:
@@ -405,8 +425,18 @@ def _strict(sheet_xml):
     return convert(sheet_xml)
 
 
-def handoff(src, dst, *, force: bool = False, recalc: bool = False, warn=None, progress=None,
-            list_formulas: bool = False, translate=None, trust_size: bool = False) -> Report:
+def handoff(
+    src,
+    dst,
+    *,
+    force: bool = False,
+    recalc: bool = False,
+    warn=None,
+    progress=None,
+    list_formulas: bool = False,
+    translate=None,
+    trust_size: bool = False,
+) -> Report:
     """Write the hand-off copy of `src` to `dst` (.xlsx). `warn(line)` is called with each
     thing the copy cannot carry BEFORE `dst` is written; `progress(line)` on big files.
     `list_formulas` fills `Report.formulas` with every formula cell (for `evaluate`). `translate`:
@@ -415,8 +445,7 @@ def handoff(src, dst, *, force: bool = False, recalc: bool = False, warn=None, p
     src, dst = Path(src), Path(dst)
     if not src.is_file():
         raise FlopsheetError(f"input {src} does not exist", "input")
-    check_output(dst, force=force, source=src, suffix=".xlsx",
-                 why="(the hand-off copy has no macros)")
+    check_output(dst, force=force, source=src, suffix=".xlsx", why="(the hand-off copy has no macros)")
     # parts are read as bytes; what is not rewritten is copied. `trust_size`: the user vouches for
     # the file, so only the size limits are lifted (untrusted.TRUSTED)
     check_workbook(src, TRUSTED if trust_size else Limits(), plain_scan=True)
@@ -440,8 +469,10 @@ def handoff(src, dst, *, force: bool = False, recalc: bool = False, warn=None, p
             job.new_sheets.append((job.workings.title, job.workings.pieces))  # values: --recalc's
             workings.print_names(job)
             rep.workings = job.workings.count
-            rep.notes.append(f'added sheet "{job.workings.title}" with the {rep.workings:,} quantities the translated '
-                             "formulas use, each labelled (helper columns row by row beside a list)")
+            rep.notes.append(
+                f'added sheet "{job.workings.title}" with the {rep.workings:,} quantities the translated '
+                "formulas use, each labelled (helper columns row by row beside a list)"
+            )
             w_len, w_where = job.workings.longest
             if w_len > rep.longest[0]:
                 rep.longest = (w_len, w_where)

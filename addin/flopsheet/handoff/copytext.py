@@ -24,8 +24,7 @@ _CUSTOM = "custom-properties"
 
 
 def _custom_part(job) -> str | None:
-    rel = next((r for r in read_rels(job.zf, "", set(job.zf.namelist())) if r.type == _CUSTOM and not r.external),
-               None)
+    rel = next((r for r in read_rels(job.zf, "", set(job.zf.namelist())) if r.type == _CUSTOM and not r.external), None)
     return rel.target if rel is not None and rel.target in job.zf.namelist() else None
 
 
@@ -67,11 +66,12 @@ def _editions(lang: str) -> tuple[dict, dict]:
     from flopsheet.template.build import build_workbook
 
     def cells(wb):
-        return {ws.title: {(c.row, c.column): c.value for row in ws.iter_rows() for c in row if c.value is not None}
-                for ws in wb.worksheets}
+        return {
+            ws.title: {(c.row, c.column): c.value for row in ws.iter_rows() for c in row if c.value is not None}
+            for ws in wb.worksheets
+        }
 
-    return (cells(build_workbook(lang=lang, audience="addin")[0]),
-            cells(build_workbook(lang=lang, audience="copy")[0]))
+    return (cells(build_workbook(lang=lang, audience="addin")[0]), cells(build_workbook(lang=lang, audience="copy")[0]))
 
 
 def _is_formula(v) -> bool:
@@ -85,6 +85,7 @@ def _text_cell(plan, r, c, text):
             return cell_xml(pat, r, c, attrs, None, None, b"")
         t, content = value_xml(pat, text, False)
         return cell_xml(pat, r, c, attrs, None, t, content)
+
     return render
 
 
@@ -126,16 +127,21 @@ def reword(job, lang: str) -> int:
             changed += 1
     if changed:
         _mark_as_copy(job)
-        rep.notes.append(f"gave {changed} cells of the template's text the copy's wording "
-                         f"(the template's {lang} edition; cells you changed keep yours)")
+        rep.notes.append(
+            f"gave {changed} cells of the template's text the copy's wording "
+            f"(the template's {lang} edition; cells you changed keep yours)"
+        )
     return changed
 
 
 def _fill_blanks(job, entry, addin: dict, copy: dict, texts: dict, data: bytes) -> int:
     """Cells the add-in edition leaves empty and the copy's fills (its longer notes), still empty in the
     workbook: given the copy's text and the style of the cell or, when it has none, of the cell above."""
-    wanted = [(r, c) for (r, c), v in copy.items() if addin.get((r, c)) is None and isinstance(v, str)
-              and not _is_formula(v) and (r, c) not in texts]
+    wanted = [
+        (r, c)
+        for (r, c), v in copy.items()
+        if addin.get((r, c)) is None and isinstance(v, str) and not _is_formula(v) and (r, c) not in texts
+    ]
     if not wanted:
         return 0
     pat = worksheetpart.pattern_of(data)
@@ -172,4 +178,4 @@ def _mark_as_copy(job) -> None:
     old = f">{marker.EDITIONS['addin']}<".encode()
     hit = data.find(old, at, data.find(b"property>", at)) if at >= 0 else -1  # within that property element
     if hit >= 0:
-        job.parts[part] = data[:hit] + f">{marker.EDITIONS['copy']}<".encode() + data[hit + len(old):]
+        job.parts[part] = data[:hit] + f">{marker.EDITIONS['copy']}<".encode() + data[hit + len(old) :]

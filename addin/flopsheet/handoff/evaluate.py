@@ -40,8 +40,10 @@ PROGRESS_AFTER = 2.0  # seconds: a run shorter than this prints no progress line
 # Where LibreOffice's result is known to differ from Excel's (so the value is not presented):
 # AGGREGATE's options are only partly implemented, ERROR.TYPE numbers LibreOffice's own
 # error codes, and structured references in a table's totals row are resolved differently.
-_DIFFERS = ((re.compile(r"(?<![\w.])AGGREGATE\s*\(", re.I), "AGGREGATE"),
-            (re.compile(r"(?<![\w.])ERROR\.TYPE\s*\(", re.I), "ERROR.TYPE (error codes)"))
+_DIFFERS = (
+    (re.compile(r"(?<![\w.])AGGREGATE\s*\(", re.I), "AGGREGATE"),
+    (re.compile(r"(?<![\w.])ERROR\.TYPE\s*\(", re.I), "ERROR.TYPE (error codes)"),
+)
 _STRUCTURED = re.compile(r"[\w.]*\[")
 _STRINGS = re.compile(r'"(?:[^"]|"")*"')
 
@@ -113,8 +115,17 @@ def write_values(path, computed, unsure=frozenset()) -> None:
     wb.save(path)
 
 
-def evaluate(src, out=None, csv_path=None, *, force: bool = False, stdout=None, progress=None, warn=None,
-             trust_size: bool = False) -> dict:
+def evaluate(
+    src,
+    out=None,
+    csv_path=None,
+    *,
+    force: bool = False,
+    stdout=None,
+    progress=None,
+    warn=None,
+    trust_size: bool = False,
+) -> dict:
     """Compute every formula cell of `src`; write a values-only copy (`out`, .xlsx) and/or a
     CSV (`csv_path`; with neither, the CSV goes to `stdout`). Returns a small summary."""
     src = Path(src)
@@ -144,8 +155,10 @@ def evaluate(src, out=None, csv_path=None, *, force: bool = False, stdout=None, 
         if warn:
             for why, where in _grouped(unsure).items():
                 more = f" and {len(where) - 5} more" if len(where) > 5 else ""
-                warn(f"{len(where)} cells use {why}, whose LibreOffice result is known to differ from Excel's; "
-                     f"their values are left out: {', '.join(where[:5])}{more}")
+                warn(
+                    f"{len(where)} cells use {why}, whose LibreOffice result is known to differ from Excel's; "
+                    f"their values are left out: {', '.join(where[:5])}{more}"
+                )
         cells = 0
         if csv_path is not None:
             with atomic_output(csv_path, force=force, source=src) as tmp_csv:
@@ -162,8 +175,12 @@ def evaluate(src, out=None, csv_path=None, *, force: bool = False, stdout=None, 
             (stdout or sys.stdout).write(buf.getvalue())
         if not cells:
             cells = sum(1 for f in report.formulas for _ in _cells(f[1]))
-    return {"formula_cells": cells, "translated": report.translated, "frozen": len(report.frozen),
-            "differs": {f"{s}!{a1(c, r)}": why for (s, r, c), why in unsure.items()}}
+    return {
+        "formula_cells": cells,
+        "translated": report.translated,
+        "frozen": len(report.frozen),
+        "differs": {f"{s}!{a1(c, r)}": why for (s, r, c), why in unsure.items()},
+    }
 
 
 def differs(src, formulas) -> dict:
@@ -176,8 +193,11 @@ def differs(src, formulas) -> dict:
         why = next((label for rx, label in _DIFFERS if rx.search(bare)), None)
         for _, r, c in _cells(ref):
             w = why
-            if w is None and _STRUCTURED.search(bare) and any(
-                    r == tr and c1 <= c <= c2 for tr, c1, c2 in totals.get(sheet, ())):
+            if (
+                w is None
+                and _STRUCTURED.search(bare)
+                and any(r == tr and c1 <= c <= c2 for tr, c1, c2 in totals.get(sheet, ()))
+            ):
                 w = "structured references in a table's totals row"
             if w:
                 out[(sheet, r, c)] = w

@@ -185,8 +185,9 @@ def translate(job) -> None:
         job.models = modelsheet.plan_table(_Sheets([], job.book.sheetnames))
     refs = Refs(job.book, job.book.cached)
     defined = {name.lower() for name, _, _ in job.pkg.names_xml}
-    tr = job.tr = CachedTranslator(job.table, refs, job.models, workbookpart.planned(_named_assumptions(job, refs),
-                                                                                     defined))
+    tr = job.tr = CachedTranslator(
+        job.table, refs, job.models, workbookpart.planned(_named_assumptions(job, refs), defined)
+    )
     for name, lid, _ in job.pkg.names_xml:  # sheet-scoped names: a Workings cell must say whose
         if lid is not None and lid < len(job.pkg.sheets):
             tr.local_names.setdefault(job.pkg.sheets[lid].name, set()).add(name.lower())
@@ -207,8 +208,11 @@ def _scan(job, s, data: bytes, tr) -> None:
     plan = None
     table_reason = None
     if tr is not None:
-        table_reason = (f'it is on the "{job.table.sheet}" sheet, which the twins read GPU figures from'
-                        if job.table.pending != "sheet" else None)
+        table_reason = (
+            f'it is on the "{job.table.sheet}" sheet, which the twins read GPU figures from'
+            if job.table.pending != "sheet"
+            else None
+        )
     seen = 0
     rewritten_groups = set()  # shared-formula groups whose master this scan rewrote
     for cell, fa, text in _formulas(data, pat):
@@ -238,8 +242,7 @@ def _scan(job, s, data: bytes, tr) -> None:
         if job.progress and seen % PROGRESS_EVERY == 0:
             job.progress(f"translating: {seen:,} formulas on {title}")
         try:
-            res = tr.translate_at(formula, title, cell.r, cell.c,
-                                  table_reason if title == job.table.sheet else None)
+            res = tr.translate_at(formula, title, cell.r, cell.c, table_reason if title == job.table.sheet else None)
         except Untranslatable as u:
             rep.warnings.append(f"{title}!{a1(cell.c, cell.r)}: formula left as it was ({u.reason})")
             if child_of in rewritten_groups:
@@ -260,7 +263,8 @@ def _scan(job, s, data: bytes, tr) -> None:
         if other_formulas_call(data):
             rep.warnings.append(
                 f'sheet "{title}": conditional formats or validations call flopsheet functions; '
-                "they are not translated and show #NAME? without the add-in")
+                "they are not translated and show #NAME? without the add-in"
+            )
 
 
 def _formulas(data: bytes, pat):
@@ -326,8 +330,9 @@ def _apply(job, plan: SheetPlan, cell, fa: dict, ref: str | None, res) -> None:
         return
     text = res.text[1:] if res.text.startswith("=") else res.text
     if res.helpers or twins.MARK in text:
-        text = job.workings.place(text, res.helpers, f"{_where(title)}{coord}",
-                                  (title, cell.r, coord.rstrip("0123456789")), res.origin)
+        text = job.workings.place(
+            text, res.helpers, f"{_where(title)}{coord}", (title, cell.r, coord.rstrip("0123456789")), res.origin
+        )
     if len(text) + 1 > rep.longest[0]:
         rep.longest = (len(text) + 1, f"{_where(title)}{coord}")
     area = None
@@ -420,8 +425,11 @@ def _text_may_name_models(job, candidates) -> bool:
 
 
 # the text of an inline string (<is><t>..</t>) or the cached text of a formula (t="str" ... <v>..</v>)
-_INLINE_TEXT = re.compile(rb'<(?:\w+:)?t(?:\s[^>]*)?>([^<]*)</(?:\w+:)?t>|\bt="str"[^>]*>(?:(?!</(?:\w+:)?c>).)*?'
-                          rb'<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>', re.S)
+_INLINE_TEXT = re.compile(
+    rb'<(?:\w+:)?t(?:\s[^>]*)?>([^<]*)</(?:\w+:)?t>|\bt="str"[^>]*>(?:(?!</(?:\w+:)?c>).)*?'
+    rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>",
+    re.S,
+)
 
 
 class _Sheets:

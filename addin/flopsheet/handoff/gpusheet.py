@@ -187,12 +187,29 @@ class Table:
 def find_table(wb) -> Table | None:
     """The first sheet whose header row (within its first 30 rows) names `name` and at least
     the numeric fields a twin needs; None when the workbook has no such sheet."""
-    return catalogsheet.find_table(wb, SHEET, _FIELD_BY_KEY, {"bf16_tflops", "memory_gb", "bandwidth_tbs", "tdp_w"},
-                                   "bf16_tflops", Table, header_key)
+    return catalogsheet.find_table(
+        wb,
+        SHEET,
+        _FIELD_BY_KEY,
+        {"bf16_tflops", "memory_gb", "bandwidth_tbs", "tdp_w"},
+        "bf16_tflops",
+        Table,
+        header_key,
+    )
 
 
-SPEC = catalogsheet.Spec(SHEET, HEADERS, catalog.all_gpus, catalog.FIELDS, key_rows, find_table, Table,
-                         "GPU catalog", "GPU names and aliases", "GPU figures")
+SPEC = catalogsheet.Spec(
+    SHEET,
+    HEADERS,
+    catalog.all_gpus,
+    catalog.FIELDS,
+    key_rows,
+    find_table,
+    Table,
+    "GPU catalog",
+    "GPU names and aliases",
+    "GPU figures",
+)
 
 # where the twins look GPU figures up; what the plan still owes written; both at once (catalogsheet)
 plan_table = functools.partial(catalogsheet.plan_table, SPEC)
@@ -223,9 +240,11 @@ def _add_keys(job, table, sheet_xml: bytes) -> None:
     pat = worksheetpart.pattern_of(sheet_xml)
     existing = job.book[table.sheet]._cells
     for cell in worksheetpart.all_cells(sheet_xml, pat):
-        xml = sheet_xml[cell.start:cell.end]
+        xml = sheet_xml[cell.start : cell.end]
         if pat.prefix != plan.pat.prefix:
-            xml = xml.replace(b"<", b"<" + plan.pat.prefix).replace(b"<" + plan.pat.prefix + b"/", b"</" + plan.pat.prefix)
+            xml = xml.replace(b"<", b"<" + plan.pat.prefix).replace(
+                b"<" + plan.pat.prefix + b"/", b"</" + plan.pat.prefix
+            )
         if (cell.r, cell.c) in existing:
             plan.replace[(cell.r, cell.c)] = lambda old, values, xml=xml: xml
         else:

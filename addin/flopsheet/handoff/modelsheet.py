@@ -59,8 +59,18 @@ def find_table(wb) -> Table | None:
     return catalogsheet.find_table(wb, SHEET, _FIELD_BY_KEY, NEEDED, "total_params", Table, header_key)
 
 
-SPEC = catalogsheet.Spec(SHEET, HEADERS, models.all_models, models.FIELDS, key_rows, find_table, Table,
-                         "model catalog", "model names and aliases", "model figures")
+SPEC = catalogsheet.Spec(
+    SHEET,
+    HEADERS,
+    models.all_models,
+    models.FIELDS,
+    key_rows,
+    find_table,
+    Table,
+    "model catalog",
+    "model names and aliases",
+    "model figures",
+)
 
 # where the twins look model figures up; what the plan still owes written; both at once (catalogsheet)
 plan_table = functools.partial(catalogsheet.plan_table, SPEC)

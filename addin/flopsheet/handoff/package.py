@@ -75,9 +75,9 @@ def _without_zip64(extra: bytes) -> bytes:
     """The extra field without its ZIP64 block (FileHeader adds a fresh one when needed)."""
     out, i = b"", 0
     while i + 4 <= len(extra):
-        tag, size = struct.unpack("<HH", extra[i:i + 4])
+        tag, size = struct.unpack("<HH", extra[i : i + 4])
         if tag != 1:
-            out += extra[i:i + 4 + size]
+            out += extra[i : i + 4 + size]
         i += 4 + size
     return out
 
@@ -122,7 +122,7 @@ def utf8_xml(data: bytes, name: str = "part") -> bytes:
         head = re.sub(r"""\bencoding\s*=\s*(["'])[^"']*\1""", 'encoding="UTF-8"', m.group(0))
         if "encoding=" not in head:
             head = head[:-2].rstrip() + ' encoding="UTF-8"?>'
-        text = head + text[m.end():]
+        text = head + text[m.end() :]
     return text.encode("utf-8")
 
 
@@ -215,9 +215,12 @@ class Package:
                 raise FlopsheetError(
                     f"{where} names its parts with backslashes (e.g. {next(n for n in names if chr(92) in n)}), which "
                     "the package format does not allow (ECMA-376 Part 2, 6.2.2); open it in Excel and save it again",
-                    "input")
-            raise FlopsheetError(f"{where} has no workbook part ({book}, or one named in _rels/.rels): "
-                                 "it is not an Excel workbook", "input")
+                    "input",
+                )
+            raise FlopsheetError(
+                f"{where} has no workbook part ({book}, or one named in _rels/.rels): it is not an Excel workbook",
+                "input",
+            )
         rels = read_rels(zf, book, names)
         by_id = {r.id: r for r in rels}
         tree = ElementTree.fromstring(zf.read(book))
@@ -226,9 +229,16 @@ class Package:
             tag = local(el.tag)
             if tag == "sheet":
                 rel = by_id.get(attr(el, "id"))
-                sheets.append(SheetEntry(el.get("name"), el.get("sheetId"), attr(el, "id"),
-                                         rel.target if rel and not rel.external else None,
-                                         rel.type if rel else "", len(sheets)))
+                sheets.append(
+                    SheetEntry(
+                        el.get("name"),
+                        el.get("sheetId"),
+                        attr(el, "id"),
+                        rel.target if rel and not rel.external else None,
+                        rel.type if rel else "",
+                        len(sheets),
+                    )
+                )
             elif tag == "definedName":
                 lid = el.get("localSheetId")
                 dnames.append((el.get("name"), int(lid) if lid and lid.isdigit() else None, el.text or ""))
@@ -300,8 +310,11 @@ def cell_value(cell: worksheetpart.Cell, pat: worksheetpart.Pattern, sst) -> tup
     if inner and pat.has_f in inner and pat.f.search(inner):
         f = pat.f.search(inner)
         return "=" + worksheetpart.text(f.group(2)), "f", value
-    kind = "s" if isinstance(value, str) and not isinstance(value, ErrorValue) else (
-        "b" if isinstance(value, bool) else "e" if isinstance(value, ErrorValue) else "n")
+    kind = (
+        "s"
+        if isinstance(value, str) and not isinstance(value, ErrorValue)
+        else ("b" if isinstance(value, bool) else "e" if isinstance(value, ErrorValue) else "n")
+    )
     return value, kind, value
 
 

@@ -20,11 +20,14 @@ class Styles:
         self._made: dict = {}
         m = re.search(r"<(\w+:)?styleSheet\b", self.text)
         self.p = (m.group(1) or "") if m else ""
-        cx = re.search(r"<" + re.escape(self.p) + r"cellXfs\b[^>]*>(.*?)</" + re.escape(self.p) + r"cellXfs>",
-                       self.text, re.S)
+        cx = re.search(
+            r"<" + re.escape(self.p) + r"cellXfs\b[^>]*>(.*?)</" + re.escape(self.p) + r"cellXfs>", self.text, re.S
+        )
         self.xfs = [x.group(0) for x in _XF.finditer(cx.group(1))] if cx else []
-        self.formats = {html.unescape(m.group(2)): int(m.group(1)) for m in re.finditer(
-            r'<(?:\w+:)?numFmt\b[^>]*?numFmtId="(\d+)"[^>]*?formatCode="([^"]*)"', self.text)}
+        self.formats = {
+            html.unescape(m.group(2)): int(m.group(1))
+            for m in re.finditer(r'<(?:\w+:)?numFmt\b[^>]*?numFmtId="(\d+)"[^>]*?formatCode="([^"]*)"', self.text)
+        }
 
     def with_format(self, s: int, code: str) -> int | None:
         """The index of style `s` with number format `code`, or None when `s` already has a
@@ -60,15 +63,18 @@ class Styles:
         el = f'<{self.p}numFmt numFmtId="{fid}" formatCode="{code}"/>'
         m = re.search(r"<" + p + r"numFmts\b([^>]*?)(/?)>", self.text)
         if m and m.group(2):  # <numFmts count="0"/>
-            self.text = (self.text[:m.start()] + f'<{self.p}numFmts count="1">{el}</{self.p}numFmts>'
-                         + self.text[m.end():])
+            self.text = (
+                self.text[: m.start()] + f'<{self.p}numFmts count="1">{el}</{self.p}numFmts>' + self.text[m.end() :]
+            )
         elif m:
             end = self.text.index(f"</{self.p}numFmts>", m.end())
             self.text = self.text[:end] + el + self.text[end:]
             self.text = _bump_count(self.text, "numFmts", self.p)
         else:
             m = re.search(r"<" + p + r"styleSheet\b[^>]*>", self.text)
-            self.text = self.text[:m.end()] + f'<{self.p}numFmts count="1">{el}</{self.p}numFmts>' + self.text[m.end():]
+            self.text = (
+                self.text[: m.end()] + f'<{self.p}numFmts count="1">{el}</{self.p}numFmts>' + self.text[m.end() :]
+            )
 
     def _append_xf(self, xf: str) -> None:
         end = self.text.index(f"</{self.p}cellXfs>")
@@ -84,4 +90,4 @@ def _bump_count(text: str, tag: str, p: str) -> str:
     m = re.search(r"<" + re.escape(p) + tag + r'\b[^>]*?count="(\d+)"', text)
     if not m:
         return text
-    return text[:m.start(1)] + str(int(m.group(1)) + 1) + text[m.end(1):]
+    return text[: m.start(1)] + str(int(m.group(1)) + 1) + text[m.end(1) :]

@@ -33,11 +33,13 @@ _PREFIX = re.compile(r"^(?:_xludf\.|_xll\.|.*!)", re.I)
 CALL_NAMES = re.compile(r"(?<![A-Za-z0-9_.])(?:_xludf\.|_xll\.)?(" + "|".join(REGISTRY) + r")\s*\(", re.I)
 _CELL_RANGE = re.compile(r"^\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?$")
 # Functions that can never have a twin: their value is frozen.
-ALWAYS_FROZEN = {"FLOPSHEET_VERSION": "the add-in's version is a fact about the add-in, not the sheet",
-                 "GPU_NAMES": "the catalog's names are copied as values (the GPUs sheet lists them too)",
-                 "MODEL_NAMES": "the model catalog's names are copied as values",
-                 "VIDEO_SECONDS_TOKENS": "a tokenizer's video sampling (frames by time, resized per frame) has no "
-                                         "native twin yet: the value is kept"}
+ALWAYS_FROZEN = {
+    "FLOPSHEET_VERSION": "the add-in's version is a fact about the add-in, not the sheet",
+    "GPU_NAMES": "the catalog's names are copied as values (the GPUs sheet lists them too)",
+    "MODEL_NAMES": "the model catalog's names are copied as values",
+    "VIDEO_SECONDS_TOKENS": "a tokenizer's video sampling (frames by time, resized per frame) has no "
+    "native twin yet: the value is kept",
+}
 # MODEL_SPEC's twin looks the figure up on the workbook's Models sheet (handoff/modelsheet.py);
 # a workbook without one keeps the value (the copy does not add a Models sheet yet).
 NO_MODELS_SHEET = "a model's figure is copied as a value: the workbook has no Models sheet to look it up on"
@@ -48,14 +50,79 @@ NO_MODELS_SHEET = "a model's figure is copied as a value: the workbook has no Mo
 _PREFIX_FN = re.compile(r"^(?:_xlfn\.|_xlws\.)", re.I)
 _ALL = "all"
 _REDUCED_ARGS = {
-    **{f: _ALL for f in (
-        "SUM", "SUMPRODUCT", "SUMSQ", "PRODUCT", "AVERAGE", "AVERAGEA", "MIN", "MINA", "MAX", "MAXA", "COUNT",
-        "COUNTA", "COUNTBLANK", "MEDIAN", "MODE", "MODE.SNGL", "STDEV", "STDEV.S", "STDEV.P", "STDEVP", "STDEVA",
-        "VAR", "VAR.S", "VAR.P", "VARP", "VARA", "GEOMEAN", "HARMEAN", "DEVSQ", "AVEDEV", "KURT", "SKEW", "AND",
-        "OR", "XOR", "CONCAT", "ROWS", "COLUMNS", "CORREL", "PEARSON", "RSQ", "SLOPE", "INTERCEPT", "COVAR",
-        "COVARIANCE.P", "COVARIANCE.S", "NPV", "IRR", "SUMX2MY2", "SUMX2PY2", "SUMXMY2", "AREAS", "ISREF")},
-    **{f: (lambda i: i == 0) for f in ("COUNTIF", "LARGE", "SMALL", "PERCENTILE", "PERCENTILE.INC",
-                                       "PERCENTILE.EXC", "QUARTILE", "QUARTILE.INC", "QUARTILE.EXC", "INDEX")},
+    **{
+        f: _ALL
+        for f in (
+            "SUM",
+            "SUMPRODUCT",
+            "SUMSQ",
+            "PRODUCT",
+            "AVERAGE",
+            "AVERAGEA",
+            "MIN",
+            "MINA",
+            "MAX",
+            "MAXA",
+            "COUNT",
+            "COUNTA",
+            "COUNTBLANK",
+            "MEDIAN",
+            "MODE",
+            "MODE.SNGL",
+            "STDEV",
+            "STDEV.S",
+            "STDEV.P",
+            "STDEVP",
+            "STDEVA",
+            "VAR",
+            "VAR.S",
+            "VAR.P",
+            "VARP",
+            "VARA",
+            "GEOMEAN",
+            "HARMEAN",
+            "DEVSQ",
+            "AVEDEV",
+            "KURT",
+            "SKEW",
+            "AND",
+            "OR",
+            "XOR",
+            "CONCAT",
+            "ROWS",
+            "COLUMNS",
+            "CORREL",
+            "PEARSON",
+            "RSQ",
+            "SLOPE",
+            "INTERCEPT",
+            "COVAR",
+            "COVARIANCE.P",
+            "COVARIANCE.S",
+            "NPV",
+            "IRR",
+            "SUMX2MY2",
+            "SUMX2PY2",
+            "SUMXMY2",
+            "AREAS",
+            "ISREF",
+        )
+    },
+    **{
+        f: (lambda i: i == 0)
+        for f in (
+            "COUNTIF",
+            "LARGE",
+            "SMALL",
+            "PERCENTILE",
+            "PERCENTILE.INC",
+            "PERCENTILE.EXC",
+            "QUARTILE",
+            "QUARTILE.INC",
+            "QUARTILE.EXC",
+            "INDEX",
+        )
+    },
     **{f: (lambda i: i in (0, 2)) for f in ("SUMIF", "AVERAGEIF")},
     **{f: (lambda i: i == 0 or i % 2 == 1) for f in ("SUMIFS", "AVERAGEIFS", "MAXIFS", "MINIFS")},
     "COUNTIFS": lambda i: i % 2 == 0,
@@ -325,8 +392,9 @@ class Result:
 class Translator:
     """Translates formulas of one workbook (GPU table and references fixed)."""
 
-    def __init__(self, table: Table | None, refs: Refs | None = None, models: Table | None = None,
-                 names: dict | None = None):
+    def __init__(
+        self, table: Table | None, refs: Refs | None = None, models: Table | None = None, names: dict | None = None
+    ):
         self.table = table
         self.refs = refs
         self.models = models  # the workbook's Models sheet (modelsheet.find_table), or None
@@ -339,8 +407,9 @@ class Translator:
     def needs(self, formula: str) -> bool:
         return CALL_NAMES.search(formula) is not None
 
-    def translate(self, formula: str, sheet: str | None = None, freeze_all: str | None = None,
-                  cells: bool = False) -> Result:
+    def translate(
+        self, formula: str, sheet: str | None = None, freeze_all: str | None = None, cells: bool = False
+    ) -> Result:
         """`formula` ("=...") translated; `freeze_all` freezes every call with that reason.
         `cells`: a cell's formula, whose scalar calls put their quantities in Workings cells
         (res.helpers; handoff.workings places them); else every twin is one formula."""
@@ -354,7 +423,11 @@ class Translator:
             if cells and not res.value_set and res.translated and twins.estimated_length(res.text) > twins.LIMIT:
                 # Long with the caller's own text around the call: every checked input in its cell.
                 res = Result("")
-                self._res, self._hoister, self._strict = res, twins.Hoister(sheet, self.local_names.get(sheet, ())), True
+                self._res, self._hoister, self._strict = (
+                    res,
+                    twins.Hoister(sheet, self.local_names.get(sheet, ())),
+                    True,
+                )
                 self._translate(parse(formula), res)
         finally:
             if self._hoister is not None:
@@ -474,8 +547,13 @@ class Translator:
             reason = self._tokenizer_in_cell(fn, exprs)
         model = self._model_name(fn, exprs) if reason is None else None
         models = self.models
-        if reason is None and models is not None and models.pending == "sheet" and model is None \
-                and not self._names_model(fn, exprs):
+        if (
+            reason is None
+            and models is not None
+            and models.pending == "sheet"
+            and model is None
+            and not self._names_model(fn, exprs)
+        ):
             # The Models sheet is one the copy would add (the workbook has none): a call without a
             # model name translates as if it did not exist, so a workbook whose calls hold only
             # numbers gets no Models sheet (twins read a cell as a number or a name only with one).
@@ -486,16 +564,22 @@ class Translator:
                     raise Untranslatable(f"a model name ({model}): the workbook has no Models sheet to look it up on")
                 # A call over ranges is one formula, and so is one whose arguments depend on where
                 # they are computed (ROW(), INDIRECT("A1")...): a Workings cell would change them.
-                hoist = self._hoister if shape == (1, 1) and not any(
-                    _WHERE_DEPENDENT.search(e.text) for e in exprs if e.kind in ("expr", "call")) else None
-                text = (twins.render_model(fn, exprs, self.table, models, model, hoist, self.names, self._strict)
-                        if model is not None
-                        else twins.render(fn, exprs, self.table, models, hoist, self.names, self._strict))
+                hoist = (
+                    self._hoister
+                    if shape == (1, 1)
+                    and not any(_WHERE_DEPENDENT.search(e.text) for e in exprs if e.kind in ("expr", "call"))
+                    else None
+                )
+                text = (
+                    twins.render_model(fn, exprs, self.table, models, model, hoist, self.names, self._strict)
+                    if model is not None
+                    else twins.render(fn, exprs, self.table, models, hoist, self.names, self._strict)
+                )
             except Untranslatable as u:
                 reason = u.reason
         if reason is not None:
             res.translated, res.array = mark[0], mark[3]
-            del res.frozen[mark[1]:]
+            del res.frozen[mark[1] :]
             value = self._freeze(call, fn)
             res.frozen.append(f"{fn.name}(): {reason}")
             if root:
@@ -620,8 +704,13 @@ _NOT_FROZEN = object()
 def _holds_model_name(v, name: str) -> bool:
     cells = [x for row in v for x in row] if isinstance(v, list) else [v]
     return any(_is_model_name(x, name) for x in cells)
-_WHERE_DEPENDENT = re.compile(r"(?<![A-Za-z0-9_.])(?:ROW\s*\(\s*\)|COLUMN\s*\(\s*\)|INDIRECT\s*\(|CELL\s*\(|"
-                              r"ADDRESS\s*\(|OFFSET\s*\(|INFO\s*\()", re.I)
+
+
+_WHERE_DEPENDENT = re.compile(
+    r"(?<![A-Za-z0-9_.])(?:ROW\s*\(\s*\)|COLUMN\s*\(\s*\)|INDIRECT\s*\(|CELL\s*\(|"
+    r"ADDRESS\s*\(|OFFSET\s*\(|INFO\s*\()",
+    re.I,
+)
 
 
 def _is_model_name(v, name: str) -> bool:
@@ -662,8 +751,12 @@ def relative_form(formula: str, row: int, col: int) -> str | None:
         def encode(m):
             c = column_index_from_string(m.group(2).upper())
             r = int(m.group(4))
-            return ("\x00" + (f"${c}" if m.group(1) else f"~{c - col}")
-                    + (f"${r}" if m.group(3) else f"~{r - row}") + "\x00")
+            return (
+                "\x00"
+                + (f"${c}" if m.group(1) else f"~{c - col}")
+                + (f"${r}" if m.group(3) else f"~{r - row}")
+                + "\x00"
+            )
 
         out.append(A1_REF.sub(encode, part))
     return "".join(out)
@@ -715,7 +808,7 @@ class _Shifted:
                 continue
             pos = 0
             for m in A1_REF.finditer(part):
-                out.append(part[pos:m.start()].replace("{", "{{").replace("}", "}}"))
+                out.append(part[pos : m.start()].replace("{", "{{").replace("}", "}}"))
                 pos = m.end()
                 if m.group(1) and m.group(3):
                     out.append(m.group(0))
@@ -727,15 +820,18 @@ class _Shifted:
 
     def at(self, row: int, col: int) -> Result:
         dr, dc = row - self.row, col - self.col
-        names = [(a + (get_column_letter(c + dc) if not a else get_column_letter(c)) + b + str(r if b else r + dr))
-                 for a, c, b, r in self.refs]
+        names = [
+            (a + (get_column_letter(c + dc) if not a else get_column_letter(c)) + b + str(r if b else r + dr))
+            for a, c, b, r in self.refs
+        ]
         text = self.template.format(*names)
         base = self.res
         res = Result(text, base.translated, [], base.array, base.shape)
         res.helpers = _LazyHelpers(self.helpers, names)  # formatted only when Workings has no plan for them
         res.origin = (id(self), col)
-        res.numeric_areas = [(t, c1 + dc * m[0], r1 + dr * m[1], c2 + dc * m[2], r2 + dr * m[3])
-                             for (t, c1, r1, c2, r2), m in self.areas]
+        res.numeric_areas = [
+            (t, c1 + dc * m[0], r1 + dr * m[1], c2 + dc * m[2], r2 + dr * m[3]) for (t, c1, r1, c2, r2), m in self.areas
+        ]
         return res
 
 

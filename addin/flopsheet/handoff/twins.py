@@ -102,8 +102,10 @@ def marker(i: int) -> str:
 MARKER = re.compile(MARK + r"(\d+)" + MARK)
 # an A1 cell or range, with the sheet it names if any (a quoted sheet name is its own QUOTED part,
 # so a reference right after one starts with "!" and is left alone)
-_LOCAL_REF = re.compile(r"(?<![A-Za-z0-9_.$!\]:])((?:[A-Za-z_][A-Za-z0-9_.]*!)?)"
-                        r"(\$?[A-Za-z]{1,3}\$?[0-9]{1,7}(?::\$?[A-Za-z]{1,3}\$?[0-9]{1,7})?)(?![A-Za-z0-9_(!:])")
+_LOCAL_REF = re.compile(
+    r"(?<![A-Za-z0-9_.$!\]:])((?:[A-Za-z_][A-Za-z0-9_.]*!)?)"
+    r"(\$?[A-Za-z]{1,3}\$?[0-9]{1,7}(?::\$?[A-Za-z]{1,3}\$?[0-9]{1,7})?)(?![A-Za-z0-9_(!:])"
+)
 
 
 _ARITHMETIC = re.compile(r"[-+*/^]")
@@ -122,8 +124,9 @@ def qualify(formula: str, sheet: str | None, local_names=()) -> str:
     for i in range(0, len(parts), 2):
         parts[i] = _LOCAL_REF.sub(lambda m: m.group(0) if m.group(1) else prefix + m.group(2), parts[i])
         if local_names:
-            parts[i] = _NAME.sub(lambda m: prefix + m.group(0) if m.group(0).lower() in local_names else m.group(0),
-                                 parts[i])
+            parts[i] = _NAME.sub(
+                lambda m: prefix + m.group(0) if m.group(0).lower() in local_names else m.group(0), parts[i]
+            )
     return "".join(parts)
 
 
@@ -174,8 +177,6 @@ class Untranslatable(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
-
-
 
 
 @dataclass(frozen=True)
@@ -231,7 +232,12 @@ def _single_call(e: str) -> bool:
 
 def paren(e: str) -> str:
     """`e` safe to put next to an operator."""
-    if _ATOM.fullmatch(e) or MARKER.fullmatch(e) or _single_call(e) or (e.startswith('"') and e.endswith('"') and e.count('"') == 2):
+    if (
+        _ATOM.fullmatch(e)
+        or MARKER.fullmatch(e)
+        or _single_call(e)
+        or (e.startswith('"') and e.endswith('"') and e.count('"') == 2)
+    ):
         return e
     return f"({e})"
 
@@ -269,8 +275,10 @@ def checked_name(hoist: Hoister, x: str, what: str) -> str:
     if not _is_plain(x) and not MARKER.fullmatch(x):  # an expression: worked out once, then checked
         x = hoist(f"{what} as given", x)
     # x&"": an empty cell is "" (a formula reading it would give 0); a number stays a number
-    return hoist(f"{what} as typed, checked (no wildcards)",
-                 f'IF(ISLOGICAL({x}),NA(),IF(ISNUMBER({x}),{x},IF({plain_text_test(x)},{x}&"",NA())))')
+    return hoist(
+        f"{what} as typed, checked (no wildcards)",
+        f'IF(ISLOGICAL({x}),NA(),IF(ISNUMBER({x}),{x},IF({plain_text_test(x)},{x}&"",NA())))',
+    )
 
 
 def plain_text_test(x: str) -> str:
@@ -300,16 +308,26 @@ def _literal_number(e: Expr, name: str) -> float:
 
 
 def blank_literal(e: Expr) -> bool:
-    return e.kind == "omitted" or (e.kind == "literal" and isinstance(e.value, str)
-                                   and not isinstance(e.value, ErrorValue) and not e.value.strip())
+    return e.kind == "omitted" or (
+        e.kind == "literal" and isinstance(e.value, str) and not isinstance(e.value, ErrorValue) and not e.value.strip()
+    )
 
 
 class TwinCall:
     """One rendering: the function, its arguments by name, the GPU table."""
 
-    def __init__(self, fn: Function, args: list[Expr], table: Table | None, guard_calls: bool,
-                 models: Table | None = None, hoist=None, names: dict | None = None, figures=None,
-                 strict: bool = False):
+    def __init__(
+        self,
+        fn: Function,
+        args: list[Expr],
+        table: Table | None,
+        guard_calls: bool,
+        models: Table | None = None,
+        hoist=None,
+        names: dict | None = None,
+        figures=None,
+        strict: bool = False,
+    ):
         if len(args) > len(fn.args):
             raise Untranslatable(f"takes at most {len(fn.args)} arguments; got {len(args)}")
         self.fn, self.table, self.guard_calls, self.models = fn, table, guard_calls, models
@@ -344,7 +362,8 @@ class TwinCall:
         if self.figures is not None:  # the figure the named catalog model stands for
             return self.figures.argument(a)
         if not blank_literal(e) and (
-                e.kind == "literal" or (e.kind == "ref" and self.models is not None and not model_terms(self.fn))):
+            e.kind == "literal" or (e.kind == "ref" and self.models is not None and not model_terms(self.fn))
+        ):
             return self._model_arg(a, e)  # a ref elsewhere is read as a number (a name there: translate freezes)
         return self.number_form(a, e)
 
@@ -379,8 +398,9 @@ class TwinCall:
         wrapped = a.default not in (REQUIRED, None) and e.kind != "call"
         if wrapped:
             t = f'IF({t}="",{self.named_default(a) or number(a.default)},{t})'
-        v = Value(t, None, runtime=e.kind != "call" or self.guard_calls,
-                  optional=a.default is None and not a.from_model)  # TRAIN_FLOPS' tokens: blank is #N/A
+        v = Value(
+            t, None, runtime=e.kind != "call" or self.guard_calls, optional=a.default is None and not a.from_model
+        )  # TRAIN_FLOPS' tokens: blank is #N/A
         if e.kind == "call":
             v.label = f"{name}: the nested call's result"
         elif wrapped:
@@ -402,7 +422,11 @@ class TwinCall:
             ok = isinstance(have, str) and have.strip().lower() == want.lower()
         else:
             # (a saved workbook keeps 16 significant digits: 10200/5600 reads back 1.821428571428571)
-            ok = isinstance(have, (int, float)) and not isinstance(have, bool) and math.isclose(have, want, rel_tol=1e-15)
+            ok = (
+                isinstance(have, (int, float))
+                and not isinstance(have, bool)
+                and math.isclose(have, want, rel_tol=1e-15)
+            )
         if ok:
             _note_used(self.names, n)
         return n if ok else None
@@ -443,8 +467,12 @@ class TwinCall:
                 self.text_tests[plain_text_test(t)] = None
             table = "{" + ";".join(f"{text(k)},{number(v)}" for k, v in choices.items()) + "}"
             default = number(a.convert(a.default))
-            return Value(f'IF(ISNUMBER({t}),{t},IF(TRIM({t})="",{default},VLOOKUP(TRIM({t}),{table},2,FALSE)))',
-                          runtime=True, numeric=True, label=f"{a.name} used (a number, or a name's number)")
+            return Value(
+                f'IF(ISNUMBER({t}),{t},IF(TRIM({t})="",{default},VLOOKUP(TRIM({t}),{table},2,FALSE)))',
+                runtime=True,
+                numeric=True,
+                label=f"{a.name} used (a number, or a name's number)",
+            )
         if a.convert is not None:
             raise Untranslatable(f"{a.name} must be typed in the formula (a cell reference cannot be converted)")
         return Value(f'({e.text}&"")')
@@ -457,6 +485,7 @@ class TwinCall:
         v = e.value
         if isinstance(v, str) and not isinstance(v, ErrorValue):
             from flopsheet.functions.declaration import model_number, model_row
+
             try:
                 x = model_number(v, name)
                 return ("number", x) if x is not None else ("name", model_row(v, name).name)
@@ -472,20 +501,27 @@ class TwinCall:
         self.models.used = True
         if kind == "name":
             from flopsheet import models
+
             known = getattr(models.resolve(m), fld)
             if known in (None, ""):
                 raise Untranslatable(f"{m} has no {fld} in the catalog")
             if self.hoist:
                 row = self.hoist(f"row of {m} on {self.models.sheet}", self.models.row_of(text(m), True))
-                return Value(self.models.figure(fld, row) + "+0", known, label=f"{fld} of {m} ({self.models.sheet} sheet)")
+                return Value(
+                    self.models.figure(fld, row) + "+0", known, label=f"{fld} of {m} ({self.models.sheet} sheet)"
+                )
             return Value(modelsheet.lookup(self.models, text(m), fld, literal=True), known)
         if self.hoist:
             checked = self._checked_name(m, "model")
-            row = self.hoist(f"row of the model on {self.models.sheet} (blank: a number)",
-                             f'IF(ISNUMBER({checked})+({checked}=""),"",'
-                             f'{self.models.row_of(checked, False, modelsheet.NORMALISE)})')
-            return Value(f'IF({row}="","",{self.models.figure(fld, row)}+0)', runtime=True,
-                          label=f"{fld} of the model ({self.models.sheet} sheet)")
+            row = self.hoist(
+                f"row of the model on {self.models.sheet} (blank: a number)",
+                f'IF(ISNUMBER({checked})+({checked}=""),"",{self.models.row_of(checked, False, modelsheet.NORMALISE)})',
+            )
+            return Value(
+                f'IF({row}="","",{self.models.figure(fld, row)}+0)',
+                runtime=True,
+                label=f"{fld} of the model ({self.models.sheet} sheet)",
+            )
         look = modelsheet.lookup(self.models, m, fld, literal=False)
         self.text_tests[f"NOT(ISLOGICAL({m}))"] = None
         self.text_tests[plain_text_test(m)] = None
@@ -499,13 +535,18 @@ class TwinCall:
         if kind == "number":
             return Value(number(m), m)
         if model_terms(self.fn):
-            raise Untranslatable(f"{a.name} is a model name: {self.fn.name}'s twin has no terms for a model's "
-                                 f"{', '.join(model_terms(self.fn))}")
+            raise Untranslatable(
+                f"{a.name} is a model name: {self.fn.name}'s twin has no terms for a model's "
+                f"{', '.join(model_terms(self.fn))}"
+            )
         if kind == "name":
             return self._model_lookup(kind, m, a.model_field, a.name)
         look = self._model_lookup(kind, m, a.model_field, a.name)
-        return Value(f"IF(ISNUMBER({m}),{m},{look.text})", runtime=True,
-                      label=f"{a.name} used (a number, or the model's {a.model_field})")
+        return Value(
+            f"IF(ISNUMBER({m}),{m},{look.text})",
+            runtime=True,
+            label=f"{a.name} used (a number, or the model's {a.model_field})",
+        )
 
     def _from_model(self, a) -> Value:
         """A blank argument a model name fills (TRAIN_FLOPS' tokens: the model's training tokens)."""
@@ -530,8 +571,12 @@ class TwinCall:
             figure = self.gpu_field(a.fallback, own_cell=False).text
         except Untranslatable:  # gpu is a peak number or has no price: only a typed price works
             figure = "NA()"
-        return Value(f'IF({e.text}="",{figure},{e.text})', None, runtime=True,
-                      label=f"{a.name} used (blank: the GPU's {a.fallback})")
+        return Value(
+            f'IF({e.text}="",{figure},{e.text})',
+            None,
+            runtime=True,
+            label=f"{a.name} used (blank: the GPU's {a.fallback})",
+        )
 
     # -- GPUs ------------------------------------------------------------------------------
     def _gpu(self):
@@ -595,9 +640,12 @@ class TwinCall:
             if "{precision}" not in self.cache:
                 p = self._checked_name(p, "precision")
                 key = f"TRIM({p})" if e.text == named else f'IF(TRIM({p})="",{blank},TRIM({p}))'
-                self.cache["{precision}"] = Value(self.hoist(
-                    f"column of the precision on {self._table().sheet} (blank: {blank})",
-                    f"VLOOKUP({key},{choices},2,FALSE)"))
+                self.cache["{precision}"] = Value(
+                    self.hoist(
+                        f"column of the precision on {self._table().sheet} (blank: {blank})",
+                        f"VLOOKUP({key},{choices},2,FALSE)",
+                    )
+                )
             return self.cache["{precision}"].text, None
         self.text_tests[plain_text_test(p)] = None
         return f"VLOOKUP({key},{choices},2,FALSE)", None
@@ -608,8 +656,9 @@ class TwinCall:
         t = self._table()
         if kind == "name":
             return self.hoist(f"row of {g} on {t.sheet}", t.row_of(text(g), True))
-        return self.hoist(f"row of the GPU on {t.sheet} (blank: a peak number)",
-                          f'IF(ISNUMBER({g})+({g}=""),"",{t.row_of(g, False)})')
+        return self.hoist(
+            f"row of the GPU on {t.sheet} (blank: a peak number)", f'IF(ISNUMBER({g})+({g}=""),"",{t.row_of(g, False)})'
+        )
 
     def _figure(self, kind: str, g: str, col: str, fld: str | None) -> str:
         row = self._gpu_row(kind, g)
@@ -638,8 +687,12 @@ class TwinCall:
                 else:
                     v = Value(self._table().lookup(text(g), col, literal=True), known)
             elif self.hoist:  # g: the checked GPU cell; a number there is the peak itself
-                v = Value(f'IF({g}="","",IF(ISNUMBER({g}),{g},{self._figure(kind, g, col, fld)}))', runtime=True,
-                           check=f"({paren(g)}>0)", label=f"{what} used (a number: the peak itself)")
+                v = Value(
+                    f'IF({g}="","",IF(ISNUMBER({g}),{g},{self._figure(kind, g, col, fld)}))',
+                    runtime=True,
+                    check=f"({paren(g)}>0)",
+                    label=f"{what} used (a number: the peak itself)",
+                )
             else:
                 look = self._table().lookup(g, col, literal=False)
                 # Guarded by sign only: a blank or missing catalog figure is 0 or #N/A, and the
@@ -688,8 +741,9 @@ class TwinCall:
             # A blank catalog cell reads as 0 (or ""): an error, as the Python function says.
             # Gnumeric's VLOOKUP of an empty cell is 0 and LibreOffice's "": no catalog figure is 0,
             # so both mean a missing figure, which is never a number (#N/A, an error in Python).
-            v.check = (lambda x: f"({x}>0)") if self.fn.formula is not None else \
-                (lambda x: f'({x}&""<>"")*({x}&""<>"0")')
+            v.check = (
+                (lambda x: f"({x}>0)") if self.fn.formula is not None else (lambda x: f'({x}&""<>"")*({x}&""<>"0")')
+            )
         self.cache[key] = v
         return v
 
@@ -742,11 +796,14 @@ class TwinCall:
             # blank while an input is blank (a scenario row not filled in yet), as the inputs' cells are
             # (a text step may be "" itself, RANGE_TEXT's letter: there only the inputs count)
             text_steps = self.fn.returns == "text"
-            inputs = [marker(int(i)) for i in dict.fromkeys(MARKER.findall(body))
-                      if not (text_steps and marker(int(i)) in self.step_markers) and marker(int(i)) not in self.blank_ok]
+            inputs = [
+                marker(int(i))
+                for i in dict.fromkeys(MARKER.findall(body))
+                if not (text_steps and marker(int(i)) in self.step_markers) and marker(int(i)) not in self.blank_ok
+            ]
             inputs += [v.text for v in self.cache.values() if v.maybe and v.text in body and _is_plain(v.text)]
             if inputs and (text_steps or self.hoist.row_by_row(body)):  # (a card's fixed cells are filled in)
-                body = f'IF(OR({",".join(f"{x}={chr(34)*2}" for x in inputs)}),"",{body})'
+                body = f'IF(OR({",".join(f"{x}={chr(34) * 2}" for x in inputs)}),"",{body})'
             m = self.hoist(label, body)
             self.step_markers.add(m)
             return Value(m)
@@ -772,8 +829,9 @@ class TwinCall:
 
         template = _SECTION.sub(section, template)
         # {gpu:memory_gb}: scope "gpu", name "memory_gb" (flopsheet.placeholders)
-        return placeholders.fill(template, lambda scope, name: paren(
-            (self.value(scope, name) if scope else self.value(name, None)).text))
+        return placeholders.fill(
+            template, lambda scope, name: paren((self.value(scope, name) if scope else self.value(name, None)).text)
+        )
 
     def guard(self) -> list[str]:
         """Rule tests for every runtime input of the engine formula; literals checked now."""
@@ -786,14 +844,18 @@ class TwinCall:
         formula = self.fn.formula
         if formula is None:  # GPU_SPEC, PARSE_NUM: numbers must be numbers, figures not blank
             pairs = [(v, _maker(v.check)) for v in self.cache.values() if v.runtime and v.check]
-            pairs += [(self.arg(a.name), lambda x: f"ISNUMBER({paren(x)})") for a in self.fn.args
-                      if a.kind == "number" and self.arg(a.name).runtime]
+            pairs += [
+                (self.arg(a.name), lambda x: f"ISNUMBER({paren(x)})")
+                for a in self.fn.args
+                if a.kind == "number" and self.arg(a.name).runtime
+            ]
             return text_tests + pairs
         pairs = []
         for param in formula.params:
             bound = self.fn.argument_for(param)
-            if param in GPU_FIGURES_IF_KNOWN or (param in MODEL_FIGURES and bound.kind == "model"
-                                                 and param != (bound.engine or bound.name)):
+            if param in GPU_FIGURES_IF_KNOWN or (
+                param in MODEL_FIGURES and bound.kind == "model" and param != (bound.engine or bound.name)
+            ):
                 continue  # 0 for a plain parameter count: the twin has no model look-up (no Models sheet yet)
             label = bound.name  # the declaration's binding, as in Python
             if param == "peak_tflops":
@@ -818,6 +880,7 @@ class TwinCall:
                     x = paren(x)
                     test = _rule_test(rule, x, number_only)
                     return f'(({x}="")+{test})' if optional else test
+
                 pairs.append((v, make))
         return text_tests + pairs
 
@@ -882,14 +945,19 @@ def hoisted(call: TwinCall, template: str, limit: int) -> str:
     def visible() -> str:
         call.steps_hoisted = True
         body = call.fill(template)
-        if call.fn.returns != "text" and call.fn.formula is not None and not _ARITHMETIC.search(
-                "".join(QUOTED.split(body)[0::2])):
+        if (
+            call.fn.returns != "text"
+            and call.fn.formula is not None
+            and not _ARITHMETIC.search("".join(QUOTED.split(body)[0::2]))
+        ):
             body = f"{paren(body)}+0"  # a blank quantity (an input left empty) is #N/A here, not blank
         guard = _tests_text(outer)
         return f"IFERROR(IF({guard},{body},NA()),NA())" if guard else f"IFERROR({body},NA())"
 
     out = visible()
-    if (call.strict or estimated_length(out) > limit) and plain:  # a long formula: plain references get their own checked cells
+    if (
+        call.strict or estimated_length(out) > limit
+    ) and plain:  # a long formula: plain references get their own checked cells
         for v, makers in plain:
             for m in makers:
                 t = m(v.text)
@@ -911,7 +979,9 @@ def _hoist_value(call: TwinCall, v: Value, makers: list, outer: list) -> None:
         if not _ATOM.fullmatch(default) or re.fullmatch(r"[0-9.E+-]+", default):
             dflt = default  # a number, checked in Python
         else:  # a named assumption: checked once, in its own cell
-            dflt = call.hoist(f"{default}, checked", f"IF({_tests_text([mk(default) for mk in makers])},{default},NA())")
+            dflt = call.hoist(
+                f"{default}, checked", f"IF({_tests_text([mk(default) for mk in makers])},{default},NA())"
+            )
         v.text = call.hoist(v.label, f'IF({t}="",{dflt},IF({_tests_text([mk(t) for mk in makers])},{t},NA()))')
         return
     folded = f"IF({_tests_text([mk(raw) for mk in makers])},{raw},NA())" if makers else raw
@@ -973,15 +1043,17 @@ def _model_spec(args: list[Expr], models: Table | None) -> str:
         raise Untranslatable(f"takes at most 2 arguments; got {len(args)}")
     if blank_literal(model):
         raise Untranslatable("model is required")
-    if fe.kind == "omitted" or (fe.kind == "literal" and isinstance(fe.value, str)
-                                and not isinstance(fe.value, ErrorValue)):
+    if fe.kind == "omitted" or (
+        fe.kind == "literal" and isinstance(fe.value, str) and not isinstance(fe.value, ErrorValue)
+    ):
         try:
-            fld = catalog_models.field_name("total_params" if fe.kind == "omitted" or not fe.value.strip()
-                                            else control_free(fe.value, "field"))
+            fld = catalog_models.field_name(
+                "total_params" if fe.kind == "omitted" or not fe.value.strip() else control_free(fe.value, "field")
+            )
         except FlopsheetError as err:
             raise Untranslatable(err.message) from None
     else:
-        raise Untranslatable("field must be literal text such as \"total_params\" for the copy to look it up")
+        raise Untranslatable('field must be literal text such as "total_params" for the copy to look it up')
     call = TwinCall(get_model_spec(), [model], None, True, models)
     kind, m = call._model_name(model, "model") if model.kind in ("literal", "ref") else ("runtime", model.text)
     if kind == "number":
@@ -1000,8 +1072,15 @@ def get_model_spec() -> Function:
     return REGISTRY["MODEL_SPEC"]
 
 
-def render(fn: Function, args: list[Expr], table: Table | None, models: Table | None = None,
-           hoist: Hoister | None = None, names: dict | None = None, strict: bool = False) -> str:
+def render(
+    fn: Function,
+    args: list[Expr],
+    table: Table | None,
+    models: Table | None = None,
+    hoist: Hoister | None = None,
+    names: dict | None = None,
+    strict: bool = False,
+) -> str:
     """The twin of `fn(*args)` as formula text (no leading "="), or Untranslatable. `models`:
     the workbook's Models sheet (modelsheet.find_table), where model names are looked up.
     `hoist`: cell mode, quantities go to Workings cells (markers in the text); `names`: the
@@ -1050,7 +1129,9 @@ class Figures:
         if getattr(self.row, fld) in (None, ""):
             raise Untranslatable(f"{self.row.name} has no {fld} in the catalog")
         if self.hoist is not None:
-            at = self.hoist(f"row of {self.row.name} on {self.table.sheet}", self.table.row_of(text(self.row.name), True))
+            at = self.hoist(
+                f"row of {self.row.name} on {self.table.sheet}", self.table.row_of(text(self.row.name), True)
+            )
             return self.hoist(f"{fld} of {self.row.name} ({self.table.sheet} sheet)", self.table.figure(fld, at))
         return modelsheet.lookup(self.table, text(self.row.name), fld, literal=True)
 
@@ -1070,8 +1151,10 @@ class RowFigures(Figures):
     def __init__(self, table: Table, hoist: Hoister, cell: str):
         super().__init__(table, None, hoist)
         name = checked_name(hoist, cell, "model")
-        self.at = hoist(f"row of the model on {table.sheet}",
-                        f'IF(ISNUMBER({name})+({name}=""),NA(),{table.row_of(name, False, modelsheet.NORMALISE)})')
+        self.at = hoist(
+            f"row of the model on {table.sheet}",
+            f'IF(ISNUMBER({name})+({name}=""),NA(),{table.row_of(name, False, modelsheet.NORMALISE)})',
+        )
 
     def argument(self, a) -> Value:
         return Value(self(a.model_field), None, runtime=True, label=f"{a.name}: the model's {a.model_field}, checked")
@@ -1091,8 +1174,10 @@ class RowFigures(Figures):
 
     def share(self) -> str:
         # a dense model's experts are empty: 0/0 is an error, so its share is 0 (engine: expert_share)
-        return self.hoist(f"share of experts each token uses ({self.label}; 0 when dense)",
-                          f"IFERROR({self('experts_per_token')}/{self('experts')},0)")
+        return self.hoist(
+            f"share of experts each token uses ({self.label}; 0 when dense)",
+            f"IFERROR({self('experts_per_token')}/{self('experts')},0)",
+        )
 
 
 def _kv_template(f: Figures) -> str:
@@ -1101,14 +1186,17 @@ def _kv_template(f: Figures) -> str:
     try:  # the figures Python needs: a missing one is Python's error, so the call keeps its value
         for fig in ("values_per_token_layer", "full_layers", "sliding_layers", "sliding_window"):
             from flopsheet.functions.declaration import model_figure
+
             model_figure(row, fig, "layers")
     except FlopsheetError as err:
         raise Untranslatable(err.message) from None
     mla = row.attention == "MLA"
     values = f"({f('kv_lora_rank')}+{f('qk_rope_head_dim')})" if mla else f"2*{f('kv_heads')}*{f('head_dim')}"
     if row.sliding_window is not None:
-        held = (f"(({f('layers')}-{f('sliding_layers')})*{{context_tokens}}"
-                f"+{f('sliding_layers')}*MIN({{context_tokens}},{f('sliding_window')}))")
+        held = (
+            f"(({f('layers')}-{f('sliding_layers')})*{{context_tokens}}"
+            f"+{f('sliding_layers')}*MIN({{context_tokens}},{f('sliding_window')}))"
+        )
     else:
         held = f"{f('layers')}*{{context_tokens}}"
     kvh = "1" if mla else f("kv_heads")
@@ -1120,21 +1208,35 @@ def _kv_row_template(f: RowFigures):
     latent or KV heads; windowed layers when it has a window, or its 'Empty because' names one, as
     models.derived and functions.declaration.model_figure decide in Python)."""
     mla = f.hoist("the model caches an MLA latent", f'{f.raw("attention")}="MLA"')
-    values = f.hoist("values cached per token per layer",
-                     f"IF({mla},{f('kv_lora_rank')}+{f('qk_rope_head_dim')},2*{f('kv_heads')}*{f('head_dim')})")
+    values = f.hoist(
+        "values cached per token per layer",
+        f"IF({mla},{f('kv_lora_rank')}+{f('qk_rope_head_dim')},2*{f('kv_heads')}*{f('head_dim')})",
+    )
     window = f.raw("sliding_window")
     missing = f'+ISNUMBER(SEARCH("sliding_window",{f.raw("missing")}))' if f.table.has("missing") else ""
     windowed = f.hoist("the model has windowed layers", f"(N({window})>0){missing}>0")
     layers, sliding = f("layers"), f.raw("sliding_layers")
     kvh = f.hoist("KV heads each GPU holds a copy of (1 for MLA)", f"IF({mla},1,{f('kv_heads')})")
-    held = (f"IF({windowed},IF(ISNUMBER({sliding})*ISNUMBER({window}),({layers}-{sliding})*{{context_tokens}}"
-            f"+{sliding}*MIN({{context_tokens}},{window}),NA()),{layers}*{{context_tokens}})")
-    return (f"IF({values}>0,{values},NA())*{{bytes_per_value}}*{{step:held}}*{{batch}}/1E9"
-            f"*IF({{gpus}}>{kvh},{{gpus}},{kvh})/{kvh}"), (("held", "token-layers the cache holds", held),)
+    held = (
+        f"IF({windowed},IF(ISNUMBER({sliding})*ISNUMBER({window}),({layers}-{sliding})*{{context_tokens}}"
+        f"+{sliding}*MIN({{context_tokens}},{window}),NA()),{layers}*{{context_tokens}})"
+    )
+    return (
+        f"IF({values}>0,{values},NA())*{{bytes_per_value}}*{{step:held}}*{{batch}}/1E9"
+        f"*IF({{gpus}}>{kvh},{{gpus}},{kvh})/{kvh}"
+    ), (("held", "token-layers the cache holds", held),)
 
 
-def render_model(fn: Function, args: list[Expr], table: Table | None, models: Table, name: str, hoist=None,
-           names: dict | None = None, strict: bool = False) -> str:
+def render_model(
+    fn: Function,
+    args: list[Expr],
+    table: Table | None,
+    models: Table,
+    name: str,
+    hoist=None,
+    names: dict | None = None,
+    strict: bool = False,
+) -> str:
     """The twin of `fn(*args)` whose first argument (a literal, or the cell `args[0]`) names
     catalog model `name`; Untranslatable when there is none. `hoist`: cell mode (twins.render)."""
     form = MODEL_FORMS.get(fn.name)  # a function whose model form is a declaration of its own
@@ -1147,9 +1249,9 @@ def render_model(fn: Function, args: list[Expr], table: Table | None, models: Ta
     by_row = hoist is not None and args[0].kind == "ref" and models.key_col is not None
     f = RowFigures(models, hoist, args[0].text) if by_row else Figures(models, row, hoist)
     if form is not None:
-        if len(args) > len(form.args) and any(not blank_literal(a) for a in args[len(form.args):]):
+        if len(args) > len(form.args) and any(not blank_literal(a) for a in args[len(form.args) :]):
             raise Untranslatable(f"with a model name {fn.name} takes at most {len(form.args)} arguments")
-        fn, args = form, list(args[:len(form.args)])
+        fn, args = form, list(args[: len(form.args)])
         template, steps = _kv_row_template(f) if by_row else (_kv_template(f), ())
         fn = replace(fn, twin=template, twin_steps=steps)
     call = TwinCall(fn, list(args), table, True, models, hoist, names, figures=f, strict=strict)
@@ -1167,10 +1269,15 @@ def render_model(fn: Function, args: list[Expr], table: Table | None, models: Ta
         out = hoisted(call, fn.twin, LIMIT)
         if same:
             m = checked_name(hoist, first.text, "model")
-            still = (f"VLOOKUP({modelsheet.NORMALISE.format(m)},{models.whole(models.key_col, models.key_col + 1)},2,FALSE)"
-                     if models.key_col is not None else f"TRIM({m})")
-            named = hoist(f"the cell still names {row.name} (else #N/A: run the hand-off again)",
-                          f"IF(NOT(ISNUMBER({m}))*({still}={text(row.name)}),TRUE,NA())")
+            still = (
+                f"VLOOKUP({modelsheet.NORMALISE.format(m)},{models.whole(models.key_col, models.key_col + 1)},2,FALSE)"
+                if models.key_col is not None
+                else f"TRIM({m})"
+            )
+            named = hoist(
+                f"the cell still names {row.name} (else #N/A: run the hand-off again)",
+                f"IF(NOT(ISNUMBER({m}))*({still}={text(row.name)}),TRUE,NA())",
+            )
             out = f"IF({named},{out},NA())"
         return out
     value = call.fill(fn.twin)

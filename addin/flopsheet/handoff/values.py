@@ -92,8 +92,9 @@ def read(path) -> dict[str, SheetValues]:
             found = {}
             if b't="e"' in data:
                 for m in _ERROR_CELL.finditer(data):
-                    found[(int(m.group(2)), column_index_from_string(m.group(1).decode()))] = \
-                        ErrorValue(m.group(3).decode())
+                    found[(int(m.group(2)), column_index_from_string(m.group(1).decode()))] = ErrorValue(
+                        m.group(3).decode()
+                    )
             errors[title] = found
     out, sparse = {}, []
     for title in book.sheet_names:

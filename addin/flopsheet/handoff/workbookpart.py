@@ -21,8 +21,17 @@ from flopsheet.handoff.package import rels_part
 
 # Elements that follow <calcPr> in CT_Workbook (ECMA-376 Part 1, 18.2.27): a new calcPr goes
 # before the first of them.
-_AFTER_CALCPR = ("oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes", "webPublishing",
-                 "fileRecoveryPr", "webPublishObjects", "extLst")
+_AFTER_CALCPR = (
+    "oleSize",
+    "customWorkbookViews",
+    "pivotCaches",
+    "smartTagPr",
+    "smartTagTypes",
+    "webPublishing",
+    "fileRecoveryPr",
+    "webPublishObjects",
+    "extLst",
+)
 
 
 def full_calc(text: str, p: str) -> str:
@@ -30,12 +39,12 @@ def full_calc(text: str, p: str) -> str:
     m = re.search(r"<" + re.escape(p) + r"calcPr\b([^>]*?)(/?)>", text)
     if m:
         attrs = re.sub(r'\s*fullCalcOnLoad="[^"]*"', "", m.group(1))
-        return text[:m.start()] + f'<{p}calcPr{attrs} fullCalcOnLoad="1"{m.group(2)}>' + text[m.end():]
+        return text[: m.start()] + f'<{p}calcPr{attrs} fullCalcOnLoad="1"{m.group(2)}>' + text[m.end() :]
     el = f'<{p}calcPr fullCalcOnLoad="1"/>'
     for tag in _AFTER_CALCPR:
         n = re.search(r"<" + re.escape(p) + tag + r"\b", text)
         if n:
-            return text[:n.start()] + el + text[n.start():]
+            return text[: n.start()] + el + text[n.start() :]
     end = text.rindex(f"</{p}workbook>")
     return text[:end] + el + text[end:]
 
@@ -87,18 +96,25 @@ def define(job) -> None:
     info = twins.assumption_names()
     for n in wanted:
         a = info[n]
-        ref = job.workings.add_input(f"{n}: {a.label} (assumption: edit here; {a.source})", names[n],
-                                     "named assumption")
+        ref = job.workings.add_input(
+            f"{n}: {a.label} (assumption: edit here; {a.source})", names[n], "named assumption"
+        )
         job.added_names.append((n, ref))
-    job.report.notes.append("defined " + ", ".join(wanted) + " (named assumptions the formulas use for defaults) "
-                            f'on the "{job.workings.title}" sheet')
+    job.report.notes.append(
+        "defined " + ", ".join(wanted) + " (named assumptions the formulas use for defaults) "
+        f'on the "{job.workings.title}" sheet'
+    )
 
 
 def defined_names_xml(job, p: str) -> str:
     """The names the copy adds: (name, reference), or (name, reference, localSheetId) for a sheet's own
     (the Workings sheet's print area, handoff.workings.print_names)."""
-    return "".join(f'<{p}definedName name="{xml_attr(n)}"' + "".join(f' localSheetId="{i}"' for i in local)
-                   + f">{xml_text(ref)}</{p}definedName>" for n, ref, *local in job.added_names)
+    return "".join(
+        f'<{p}definedName name="{xml_attr(n)}"'
+        + "".join(f' localSheetId="{i}"' for i in local)
+        + f">{xml_text(ref)}</{p}definedName>"
+        for n, ref, *local in job.added_names
+    )
 
 
 WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
@@ -106,9 +122,11 @@ REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 STRICT_REL_NS = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 STRICT_MAIN = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 WORKSHEET_REL = REL_NS + "/worksheet"
-_MAIN_TYPES = ("application/vnd.ms-excel.sheet.macroEnabled.main+xml",
-               "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
-               "application/vnd.ms-excel.template.macroEnabled.main+xml")
+_MAIN_TYPES = (
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    "application/vnd.ms-excel.template.macroEnabled.main+xml",
+)
 _SHEET_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 
 
@@ -117,7 +135,7 @@ def workbook_parts(job, translated: bool) -> None:
     book = pkg.workbook
     text = job.zf.read(book).decode("utf-8")
     removed_idx = sorted(s.index for s in job.conf)
-    prefix = (re.search(r"<(\w+:)?workbook\b", text).group(1) or "")
+    prefix = re.search(r"<(\w+:)?workbook\b", text).group(1) or ""
     new_sheets = job.new_sheets
     changed = False
     if removed_idx or new_sheets or translated or job.name_texts or job.added_names:
@@ -137,8 +155,7 @@ def workbook_parts(job, translated: bool) -> None:
         for title, _ in new_sheets:
             target = new_sheet_part(job, title)
             kind = next((r.full_type for r in pkg.rels if r.type == "worksheet"), WORKSHEET_REL)
-            rel = (f'<Relationship Id="{new_rid(job, title)}" Type="{kind}" '
-                   f'Target="/{target}"/>')
+            rel = f'<Relationship Id="{new_rid(job, title)}" Type="{kind}" Target="/{target}"/>'
             new_rels = re.sub(r"(</(?:\w+:)?Relationships>)", lambda m: rel + m.group(1), new_rels)
         if new_rels != rels:
             job.parts[rels_name] = new_rels.encode("utf-8")
@@ -146,14 +163,18 @@ def workbook_parts(job, translated: bool) -> None:
     ct = job.zf.read("[Content_Types].xml").decode("utf-8")
     new_ct = ct
     for part in job.removed:
-        new_ct = re.sub(r'<(?:\w+:)?Override\b[^>]*PartName="/' + re.escape(part) + r'"[^>]*/>', "", new_ct,
-                        flags=re.I)
+        new_ct = re.sub(r'<(?:\w+:)?Override\b[^>]*PartName="/' + re.escape(part) + r'"[^>]*/>', "", new_ct, flags=re.I)
     for t in _MAIN_TYPES:
         new_ct = new_ct.replace(f'"{t}"', f'"{_SHEET_MAIN}"')
     remaining_bins = [n for n in pkg.names if n.lower().endswith(".bin") and n not in job.removed]
     if not remaining_bins:
-        new_ct = re.sub(r'<(?:\w+:)?Default\b[^>]*Extension="bin"[^>]*ContentType="application/vnd\.ms-office\.'
-                        r'vbaProject"[^>]*/>', "", new_ct, flags=re.I)
+        new_ct = re.sub(
+            r'<(?:\w+:)?Default\b[^>]*Extension="bin"[^>]*ContentType="application/vnd\.ms-office\.'
+            r'vbaProject"[^>]*/>',
+            "",
+            new_ct,
+            flags=re.I,
+        )
     adds = list(job.ct_add)
     for title, _ in new_sheets:
         adds.append(f'<Override PartName="/{new_sheet_part(job, title)}" ContentType="{WORKSHEET_TYPE}"/>')
@@ -182,13 +203,13 @@ def _edit_workbook(job, text: str, p: str, removed_idx: list, new_sheets: list, 
     conf_names = {s.name for s in job.conf}
     # sheets: drop the conf sheets, add the GPUs sheet
     for s in job.conf:
-        text = re.sub(r"<" + re.escape(p) + r'sheet\b[^>]*\bname="' + re.escape(xml_attr(s.name))
-                      + r'"[^>]*/>', "", text, count=1)
+        text = re.sub(
+            r"<" + re.escape(p) + r'sheet\b[^>]*\bname="' + re.escape(xml_attr(s.name)) + r'"[^>]*/>', "", text, count=1
+        )
     ids = [int(s.sheet_id) for s in pkg.sheets if (s.sheet_id or "").isdigit()]
     for i, (title, _) in enumerate(new_sheets, start=1):
         rid = _rid_attr(text)
-        el = (f'<{p}sheet name="{xml_attr(title)}" sheetId="{max(ids, default=0) + i}" '
-              f'{rid}="{new_rid(job, title)}"/>')
+        el = f'<{p}sheet name="{xml_attr(title)}" sheetId="{max(ids, default=0) + i}" {rid}="{new_rid(job, title)}"/>'
         text = re.sub(r"(</" + re.escape(p) + r"sheets>)", lambda m: el + m.group(1), text, count=1)
 
     def shift_index(i: int) -> int | None:
@@ -217,8 +238,12 @@ def _edit_workbook(job, text: str, p: str, removed_idx: list, new_sheets: list, 
         body = body if new_body is None else xml_text(new_body)
         return f"<{p}definedName{head}>{body}</{p}definedName>"
 
-    text = re.sub(r"<" + re.escape(p) + r"definedName\b([^>]*)>(.*?)</" + re.escape(p) + r"definedName>",
-                  name_el, text, flags=re.S)
+    text = re.sub(
+        r"<" + re.escape(p) + r"definedName\b([^>]*)>(.*?)</" + re.escape(p) + r"definedName>",
+        name_el,
+        text,
+        flags=re.S,
+    )
     added = defined_names_xml(job, p)
     if added:  # the named assumptions the copy defines (handoff.assumptions); schema order: after sheets
         text = re.sub(r"<" + re.escape(p) + r"definedNames\s*/>", f"<{p}definedNames></{p}definedNames>", text)
@@ -226,10 +251,15 @@ def _edit_workbook(job, text: str, p: str, removed_idx: list, new_sheets: list, 
             text = re.sub(r"(</" + re.escape(p) + r"definedNames>)", lambda m: added + m.group(1), text, count=1)
         else:
             after = "externalReferences" if re.search(r"</" + re.escape(p) + r"externalReferences>", text) else "sheets"
-            text = re.sub(r"(</" + re.escape(p) + after + r">)",
-                          lambda m: m.group(1) + f"<{p}definedNames>{added}</{p}definedNames>", text, count=1)
+            text = re.sub(
+                r"(</" + re.escape(p) + after + r">)",
+                lambda m: m.group(1) + f"<{p}definedNames>{added}</{p}definedNames>",
+                text,
+                count=1,
+            )
     text = re.sub(r"<" + re.escape(p) + r"definedNames>\s*</" + re.escape(p) + r"definedNames>", "", text)
     if removed_idx:
+
         def view(m):
             el = m.group(0)
             for a in ("activeTab", "firstSheet"):

@@ -28,18 +28,22 @@ HELPER_ROW = 2  # a helper column's first cell: row 1 holds its label, so a tabl
 MAX_ROW = 1_048_576
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 TITLE = "Workings: the quantities the copy's formulas use"
-HOW = ("Each cell here is one quantity a formula on another sheet reads (its address appears in that formula). "
-       "Columns A:C list quantities with what they are and the first cell using them; from column E, helper columns "
-       "work a table out row by row: row 9 of a helper column serves row 9 of the sheet its label (row 1) names. "
-       "Edit inputs on their own sheets; these cells recalculate from them.")
+HOW = (
+    "Each cell here is one quantity a formula on another sheet reads (its address appears in that formula). "
+    "Columns A:C list quantities with what they are and the first cell using them; from column E, helper columns "
+    "work a table out row by row: row 9 of a helper column serves row 9 of the sheet its label (row 1) names. "
+    "Edit inputs on their own sheets; these cells recalculate from them."
+)
 HEADERS = ("Quantity", "Value", "First used by")
 # The sheet prints as its heading only (a copy's print stays short: the template's copy has ~900 quantities);
 # row 3 says how to print the rest. Cleared, the print area gives every row, rows 1-4 repeated on each page.
 PRINT_NOTE = "Only rows 1-3 print. To print every quantity: Page Layout > Print Area > Clear Print Area."
 PRINT_AREA, PRINT_TITLES = "$A$1:$C$3", "$1:$4"
 # Page setup: A4 (paperSize 9), landscape, one page wide, as many down as it takes (ECMA-376 18.3.1.63).
-_PAGE_SETUP = (b'<printOptions/><pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
-               b'<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>')
+_PAGE_SETUP = (
+    b'<printOptions/><pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+    b'<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+)
 
 
 def print_names(job) -> None:
@@ -176,7 +180,7 @@ class Workings:
         if key is not None:
             plan = []
             for i, ref in refs.items():
-                m = _HELPER_REF.fullmatch(ref[len(self.prefix):])
+                m = _HELPER_REF.fullmatch(ref[len(self.prefix) :])
                 col = worksheetpart.col_number(m.group(1)) if m and int(m.group(2)) == at[1] else None
                 plan.append((i, col if col is not None and col >= HELPER_COL else None, ref))
             self._plans[key] = plan
@@ -195,14 +199,24 @@ class Workings:
 
         def text_cell(r, c, s, translate=True):
             s = self.tr(s) if translate else s
-            return (b'<c r="' + a1(c, r).encode() + b'" t="inlineStr"><is><t>' + worksheetpart.escape(s)
-                    + b"</t></is></c>")
+            return (
+                b'<c r="' + a1(c, r).encode() + b'" t="inlineStr"><is><t>' + worksheetpart.escape(s) + b"</t></is></c>"
+            )
 
         def formula_cell(r, c, formula):
             ok, v = computed(values, self.title, r, c) if values is not None else (False, None)
             t, content = value_xml(pat, v, True) if ok else (None, b"")
-            return (b'<c r="' + a1(c, r).encode() + b'"' + (b' t="' + t + b'"' if t else b"") + b"><f>"
-                    + worksheetpart.escape_formula(formula) + b"</f>" + content + b"</c>")
+            return (
+                b'<c r="'
+                + a1(c, r).encode()
+                + b'"'
+                + (b' t="' + t + b'"' if t else b"")
+                + b"><f>"
+                + worksheetpart.escape_formula(formula)
+                + b"</f>"
+                + content
+                + b"</c>"
+            )
 
         heads = self.column_heads
         at_row = [_row_writer(h[2]) for h in heads]
@@ -212,22 +226,27 @@ class Workings:
                 helper_rows.setdefault(r, []).append(HELPER_COL + i)
         last_col = max(3, HELPER_COL + len(heads) - 1)
         last_row = max([4, FIRST_ROW + len(self.rows) - 1, *helper_rows])
-        yield (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="' + _NS.encode()
-               + b'"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
-               b'<dimension ref="A1:' + a1(last_col, last_row).encode() + b'"/>'
-               b'<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft"'
-               b' state="frozen"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
-               b'<cols><col min="1" max="1" width="60" customWidth="1"/><col min="2" max="2" width="18" '
-               b'customWidth="1"/><col min="3" max="3" width="22" customWidth="1"/>'
-               + (b'<col min="%d" max="%d" width="24" customWidth="1"/>' % (HELPER_COL, last_col) if heads else b"")
-               + b"</cols><sheetData>")
+        yield (
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="'
+            + _NS.encode()
+            + b'"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+            b'<dimension ref="A1:' + a1(last_col, last_row).encode() + b'"/>'
+            b'<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft"'
+            b' state="frozen"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
+            b'<cols><col min="1" max="1" width="60" customWidth="1"/><col min="2" max="2" width="18" '
+            b'customWidth="1"/><col min="3" max="3" width="22" customWidth="1"/>'
+            + (b'<col min="%d" max="%d" width="24" customWidth="1"/>' % (HELPER_COL, last_col) if heads else b"")
+            + b"</cols><sheetData>"
+        )
         for r in range(1, last_row + 1):
             i = r - FIRST_ROW
             cells = []
             if r == 1:
                 cells.append(text_cell(1, 1, TITLE))
-                cells += [text_cell(1, HELPER_COL + j, f"{self.tr(h[0])} ({self.tr(h[1])})", translate=False)
-                          for j, h in enumerate(heads)]
+                cells += [
+                    text_cell(1, HELPER_COL + j, f"{self.tr(h[0])} ({self.tr(h[1])})", translate=False)
+                    for j, h in enumerate(heads)
+                ]
             elif r == 2:
                 cells.append(text_cell(2, 1, HOW))
             elif r == 3:
@@ -242,14 +261,16 @@ class Workings:
                     value = text_cell(r, 2, formula.value, translate=False)
                 else:
                     value = b'<c r="B%d"><v>%s</v></c>' % (r, repr(float(formula.value)).encode())
-                cells += [text_cell(r, 1, label), value, text_cell(r, 3, used_by, translate=used_by == "named assumption")]
+                cells += [
+                    text_cell(r, 1, label),
+                    value,
+                    text_cell(r, 3, used_by, translate=used_by == "named assumption"),
+                ]
             for c in sorted(helper_rows.get(r, ())):
                 cells.append(formula_cell(r, c, at_row[c - HELPER_COL](r)))
             if cells:
                 yield b'<row r="' + str(r).encode() + b'">' + b"".join(cells) + b"</row>"
         yield b"</sheetData>" + _PAGE_SETUP + b"</worksheet>"
-
-
 
 
 _HELPER_REF = re.compile(r"\$([A-Z]{1,3})(\d+)")  # a helper column's cell: column fixed, row relative
@@ -273,6 +294,7 @@ def _row_writer(form: str):
             out.append(str(row + off))
             out.append(t)
         return "".join(out)
+
     return at
 
 
@@ -282,12 +304,14 @@ def _row_form(formula: str, row: int) -> str | None:
     parts = QUOTED.split(formula)
     moved = False
     for i in range(0, len(parts), 2):
+
         def enc(m):
             nonlocal moved
             if m.group(3):
                 return m.group(0)
             moved = True
             return f"{m.group(1)}{m.group(2)}{_OFFSET}{int(m.group(4)) - row}{_OFFSET}"
+
         parts[i] = A1_REF.sub(enc, parts[i])
     return "".join(parts) if moved else None
 

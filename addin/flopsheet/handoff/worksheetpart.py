@@ -43,7 +43,9 @@ class Pattern:
         self.row = re.compile(rb"<" + p + rb"row\b([^>]*?)(?:/>|>(.*?)</" + p + rb"row>)", re.S)
         self.cell = re.compile(rb"<" + p + rb"c\b([^>]*?)(?:/>|>(.*?)</" + p + rb"c>)", re.S)
         # the common case, r first (Excel, LibreOffice, openpyxl, XlsxWriter all write it so)
-        self.cell_r = re.compile(rb"<" + p + rb"c\s+r=\"([A-Z]{1,3})([0-9]{1,7})\"([^>]*?)(?:/>|>(.*?)</" + p + rb"c>)", re.S)
+        self.cell_r = re.compile(
+            rb"<" + p + rb"c\s+r=\"([A-Z]{1,3})([0-9]{1,7})\"([^>]*?)(?:/>|>(.*?)</" + p + rb"c>)", re.S
+        )
         self.f = re.compile(rb"<" + p + rb"f\b([^>]*?)(?:/>|>(.*?)</" + p + rb"f>)", re.S)
         self.v = re.compile(rb"<" + p + rb"v\s*(?:/>|>(.*?)</" + p + rb"v>)", re.S)
         self.is_ = re.compile(rb"<" + p + rb"is>(.*?)</" + p + rb"is>", re.S)
@@ -78,7 +80,7 @@ def col_number(letters: str) -> int:
 
 
 def split_ref(ref: str) -> tuple[int, int]:
-    """"B7" -> (7, 2): (row, column)."""
+    """ "B7" -> (7, 2): (row, column)."""
     m = _REF.fullmatch(ref)
     if not m:
         raise ValueError(ref)
@@ -198,8 +200,11 @@ def all_cells(data: bytes, pat: Pattern):
     span = sheet_data_span(data, pat)
     if span is None or span[0] == span[1]:
         return
-    count_all = data.count(b"<" + pat.tag("c") + b" ", span[0], span[1]) + data.count(
-        b"<" + pat.tag("c") + b">", span[0], span[1]) + data.count(b"<" + pat.tag("c") + b"/>", span[0], span[1])
+    count_all = (
+        data.count(b"<" + pat.tag("c") + b" ", span[0], span[1])
+        + data.count(b"<" + pat.tag("c") + b">", span[0], span[1])
+        + data.count(b"<" + pat.tag("c") + b"/>", span[0], span[1])
+    )
     with_r = data.count(b"<" + pat.tag("c") + b' r="', span[0], span[1])
     if count_all != with_r:
         for row in rows(data, pat):
@@ -226,17 +231,33 @@ def rewrite(data: bytes, pat: Pattern, replace: dict, insert: dict) -> bytes:
     out, pos, i = [], 0, 0
 
     def new_row(r):
-        return (b"<" + pat.tag("row") + b' r="%d">' % r + b"".join(x for _, x in sorted(by_row[r]))
-                + b"</" + pat.tag("row") + b">")
+        return (
+            b"<"
+            + pat.tag("row")
+            + b' r="%d">' % r
+            + b"".join(x for _, x in sorted(by_row[r]))
+            + b"</"
+            + pat.tag("row")
+            + b">"
+        )
 
     if span[0] == span[1]:  # <sheetData/>: open it
         m = pat.sheet_data.search(data)
         body = b"".join(new_row(r) for r in pending_rows)
-        return (data[:m.start()] + b"<" + pat.tag("sheetData") + b">" + body
-                + b"</" + pat.tag("sheetData") + b">" + data[m.end():])
+        return (
+            data[: m.start()]
+            + b"<"
+            + pat.tag("sheetData")
+            + b">"
+            + body
+            + b"</"
+            + pat.tag("sheetData")
+            + b">"
+            + data[m.end() :]
+        )
     for row in rows(data, pat):
         while i < len(pending_rows) and pending_rows[i] < row.r:
-            out.append(data[pos:row.start])
+            out.append(data[pos : row.start])
             pos = row.start
             out.append(new_row(pending_rows[i]))
             i += 1
@@ -246,15 +267,15 @@ def rewrite(data: bytes, pat: Pattern, replace: dict, insert: dict) -> bytes:
         if i < len(pending_rows) and pending_rows[i] == row.r:
             i += 1
         if row.inner is None:  # <row .../>: give it content
-            out.append(data[pos:row.start])
-            head = data[row.start:row.end - 2].rstrip()
+            out.append(data[pos : row.start])
+            head = data[row.start : row.end - 2].rstrip()
             out.append(head + b">" + b"".join(x for _, x in adds) + b"</" + pat.tag("row") + b">")
             pos = row.end
             continue
         j = 0
         for cell in cells(data, row, pat):
             while j < len(adds) and adds[j][0] < cell.c:
-                out.append(data[pos:cell.start])
+                out.append(data[pos : cell.start])
                 pos = cell.start
                 out.append(adds[j][1])
                 j += 1
@@ -262,14 +283,14 @@ def rewrite(data: bytes, pat: Pattern, replace: dict, insert: dict) -> bytes:
             if callable(new):
                 new = new(cell)
             if new is not None:
-                out.append(data[pos:cell.start])
+                out.append(data[pos : cell.start])
                 out.append(new)
                 pos = cell.end
         if j < len(adds):
-            out.append(data[pos:row.inner[1]])
+            out.append(data[pos : row.inner[1]])
             pos = row.inner[1]
             out.extend(x for _, x in adds[j:])
-    out.append(data[pos:span[1]])
+    out.append(data[pos : span[1]])
     pos = span[1]
     out.extend(new_row(r) for r in pending_rows[i:])
     out.append(data[pos:])
@@ -293,7 +314,7 @@ def widen_dimension(data: bytes, pat: Pattern, r2: int, c2: int) -> bytes:
     from flopsheet.exceltext import a1
 
     new = f"{a1(first[1], first[0])}:{a1(max(last[1], c2), max(last[0], r2))}".encode()
-    return data[:m.start(1)] + new + data[m.end(1):]
+    return data[: m.start(1)] + new + data[m.end(1) :]
 
 
 def hide_columns(data: bytes, pat: Pattern, c1: int, c2: int) -> bool | bytes:
@@ -307,14 +328,24 @@ def hide_columns(data: bytes, pat: Pattern, c1: int, c2: int) -> bool | bytes:
         if sd is None:
             return False
         new = _col_el(pat, b' width="9.140625" customWidth="1"', c1, c2, True)
-        return data[:sd.start()] + b"<" + pat.tag("cols") + b">" + new + b"</" + pat.tag("cols") + b">" + data[sd.start():]
+        return (
+            data[: sd.start()]
+            + b"<"
+            + pat.tag("cols")
+            + b">"
+            + new
+            + b"</"
+            + pat.tag("cols")
+            + b">"
+            + data[sd.start() :]
+        )
     out, last, covered = [], 0, []
     for col in pat.col.finditer(data, m.start(1), m.end(1)):
         a = attrs(col.group(1))
         lo, hi = int(a.get(b"min", b"0")), int(a.get(b"max", b"0"))
         if not (lo <= c2 and hi >= c1):
             continue
-        out.append(data[last:col.start()])
+        out.append(data[last : col.start()])
         if lo < c1:
             out.append(_col_el(pat, col.group(1), lo, c1 - 1, None))
         out.append(_col_el(pat, col.group(1), max(lo, c1), min(hi, c2), True))
@@ -389,8 +420,9 @@ def string_cells(data: bytes, pat: Pattern, sst) -> dict:
     expression per kind over the part, without a cell model. `sst()` gives the shared strings."""
     p = re.escape(pat.prefix)
     out = {}
-    shared = re.compile(rb"<" + p + rb"c\s+r=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*?\bt=\"s\"[^>]*>\s*<" + p
-                        + rb"v>([0-9]+)</" + p + rb"v>")
+    shared = re.compile(
+        rb"<" + p + rb"c\s+r=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*?\bt=\"s\"[^>]*>\s*<" + p + rb"v>([0-9]+)</" + p + rb"v>"
+    )
     strings = None
     for m in shared.finditer(data):
         if strings is None:
@@ -401,15 +433,18 @@ def string_cells(data: bytes, pat: Pattern, sst) -> dict:
             cm = pat.cell_r.match(data, m.start())
             out[(r, c)] = (strings[i], Cell(r, c, cm.start(), cm.end(), cm.group(3), cm.group(4)))
     if b"inlineStr" in data:
-        inline = re.compile(rb"<" + p + rb"c\s+r=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*?\bt=\"inlineStr\"[^>]*>(.*?)</"
-                            + p + rb"c>", re.S)
+        inline = re.compile(
+            rb"<" + p + rb"c\s+r=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*?\bt=\"inlineStr\"[^>]*>(.*?)</" + p + rb"c>", re.S
+        )
         for m in inline.finditer(data):
             body = pat.rph.sub(b"", m.group(3))
             if pat.has_f not in body:
                 r, c = int(m.group(2)), _col(m.group(1))
                 cm = pat.cell_r.match(data, m.start())
-                out[(r, c)] = ("".join(text(t.group(1)) for t in pat.t.finditer(body)),
-                               Cell(r, c, cm.start(), cm.end(), cm.group(3), cm.group(4)))
+                out[(r, c)] = (
+                    "".join(text(t.group(1)) for t in pat.t.finditer(body)),
+                    Cell(r, c, cm.start(), cm.end(), cm.group(3), cm.group(4)),
+                )
     return out
 
 
@@ -432,8 +467,9 @@ def value_xml(pat, value, formula: bool) -> tuple[bytes | None, bytes]:
     if formula:
         return b"str", b"<" + v + b">" + escape(s) + b"</" + v + b">"
     space = b' xml:space="preserve"' if s != s.strip() or "\n" in s else b""
-    return b"inlineStr", (b"<" + tag("is") + b"><" + tag("t") + space + b">" + escape(s)
-                          + b"</" + tag("t") + b"></" + tag("is") + b">")
+    return b"inlineStr", (
+        b"<" + tag("is") + b"><" + tag("t") + space + b">" + escape(s) + b"</" + tag("t") + b"></" + tag("is") + b">"
+    )
 
 
 def cell_xml(pat, r: int, c: int, attrs: dict, f: bytes | None, t: bytes | None, content: bytes) -> bytes:
@@ -595,7 +631,7 @@ class FormulaStore:
         self._seal()
         if self._whole is not None or i != self._next:
             whole = self._all()
-            return whole[self._offsets[i]:self._offsets[i + 1]]
+            return whole[self._offsets[i] : self._offsets[i + 1]]
         if self._d is None:
             self._d = zlib.decompressobj()
         need = self._lengths[i]
@@ -607,8 +643,8 @@ class FormulaStore:
                 self._chunk_at += 1
             else:
                 break
-            self._buf, self._pos = self._buf[self._pos:] + more, 0
-        out = self._buf[self._pos:self._pos + need]
+            self._buf, self._pos = self._buf[self._pos :] + more, 0
+        out = self._buf[self._pos : self._pos + need]
         self._pos += need
         self._next = i + 1
         return out
@@ -756,7 +792,7 @@ def revalue_all(job) -> None:
 
 
 def bounds(ref: str) -> tuple[int, int, int, int]:
-    """"C2:D9" -> (min_col, min_row, max_col, max_row)."""
+    """ "C2:D9" -> (min_col, min_row, max_col, max_row)."""
     ends = ref.replace("$", "").split(":")
     r1, c1 = split_ref(ends[0])
     r2, c2 = split_ref(ends[-1])
@@ -764,8 +800,16 @@ def bounds(ref: str) -> tuple[int, int, int, int]:
 
 
 # Elements after <legacyDrawing> (the comments' VML) in CT_Worksheet (ECMA-376 Part 1, 18.3.1.99).
-_LEGACY_AFTER = ("legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems",
-                 "tableParts", "extLst")
+_LEGACY_AFTER = (
+    "legacyDrawingHF",
+    "drawingHF",
+    "picture",
+    "oleObjects",
+    "controls",
+    "webPublishItems",
+    "tableParts",
+    "extLst",
+)
 _R_NS = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
@@ -775,6 +819,6 @@ def legacy_drawing(sheet_xml: bytes, pat: Pattern, rid: str) -> bytes:
     for tag in _LEGACY_AFTER:
         m = re.search(b"<" + re.escape(pat.tag(tag)) + rb"\b", sheet_xml)
         if m:
-            return sheet_xml[:m.start()] + el + sheet_xml[m.start():]
+            return sheet_xml[: m.start()] + el + sheet_xml[m.start() :]
     end = sheet_xml.rindex(b"</" + pat.tag("worksheet") + b">")
     return sheet_xml[:end] + el + sheet_xml[end:]

@@ -24,7 +24,19 @@ from flopsheet.models.table import Model, all_models
 from flopsheet.models.values import field, field_name, missing_reason, require
 
 __all__ = [
-    "FIELDS", "FieldSpec", "Model", "all_models", "experts_touched", "field", "field_name",
-    "fraction_of_experts_touched", "kv_bytes_per_token_per_layer", "kv_cache_bytes",
-    "kv_values_per_token_per_layer", "missing_reason", "names", "require", "resolve",
+    "FIELDS",
+    "FieldSpec",
+    "Model",
+    "all_models",
+    "experts_touched",
+    "field",
+    "field_name",
+    "fraction_of_experts_touched",
+    "kv_bytes_per_token_per_layer",
+    "kv_cache_bytes",
+    "kv_values_per_token_per_layer",
+    "missing_reason",
+    "names",
+    "require",
+    "resolve",
 ]

@@ -26,7 +26,9 @@ def _t(doc: str) -> FieldSpec:
 
 FIELDS: dict[str, FieldSpec] = {
     "total_params": _n("parameters", "All weights, every expert included: what memory and the fit check need."),
-    "active_params": _n("parameters", "Weights used per token (equals total_params for a dense model): what FLOPs need."),
+    "active_params": _n(
+        "parameters", "Weights used per token (equals total_params for a dense model): what FLOPs need."
+    ),
     "layers": _n("count", "Transformer blocks."),
     "d_model": _n("count", "Hidden (residual stream) width."),
     "heads": _n("count", "Query heads per layer."),

@@ -88,16 +88,23 @@ def _suggest(key: str, numbers: tuple[str, ...], sizes: tuple[str, ...] = ()) ->
     if not numbers:
         return ()
     stem = _stem(key)
-    candidates = [k for k, n in label_numbers.items()
-                  if n == numbers and difflib.SequenceMatcher(None, stem, _stem(k)).ratio() >= 0.6]
+    candidates = [
+        k
+        for k, n in label_numbers.items()
+        if n == numbers and difflib.SequenceMatcher(None, stem, _stem(k)).ratio() >= 0.6
+    ]
     if not candidates and sizes:
         # Family and size, the version refined: "llama 3 405b" -> Llama 3.1 405B, "Qwen3-235B" ->
         # Qwen3 235B-A22B. Every typed number is in the label, in order, the same or a version it
         # starts ("a3" of "a3.1"); the label may say more (an active size), never another size:
         # the typed sizes are the row's, its total first ("8B" is not Mixtral 8x7B).
-        candidates = [k for k, n in label_numbers.items() if _carries(numbers, n)
-                      and _sizes(index[k].name)[: len(sizes)] == sizes
-                      and difflib.SequenceMatcher(None, stem, _stem(k)).ratio() >= 0.6]
+        candidates = [
+            k
+            for k, n in label_numbers.items()
+            if _carries(numbers, n)
+            and _sizes(index[k].name)[: len(sizes)] == sizes
+            and difflib.SequenceMatcher(None, stem, _stem(k)).ratio() >= 0.6
+        ]
     close = difflib.get_close_matches(key, candidates, n=4, cutoff=0.3)
     out: list[str] = []
     for k in close:

@@ -19,11 +19,13 @@ from flopsheet.models.fields import ATTENTION_KINDS, FIELDS, MLA_FIELDS, MOE_FIE
 
 _INTS = tuple(f for f, s in FIELDS.items() if s.numeric and s.unit in ("count", "tokens", "year"))
 TABLE = Table(
-    "flopsheet.models", "models.csv",
+    "flopsheet.models",
+    "models.csv",
     ints=_INTS,
     floats=tuple(f for f, s in FIELDS.items() if s.numeric and f not in _INTS),
     texts=("family", "developer", "attention", "training_hardware", "source", "confidence", "full_name", "notes"),
-    publisher="developer", unconfirmed="unconfirmed in primary sources",
+    publisher="developer",
+    unconfirmed="unconfirmed in primary sources",
 )
 
 
@@ -89,7 +91,9 @@ def structural_reason(model: Model, field: str) -> str | None:
 def _check(model: Model) -> None:
     where = f"models.csv row {model.name}"
     if model.attention not in ATTENTION_KINDS:
-        raise FlopsheetError(f"{where}: attention must be one of {', '.join(ATTENTION_KINDS)} (got {model.attention!r})")
+        raise FlopsheetError(
+            f"{where}: attention must be one of {', '.join(ATTENTION_KINDS)} (got {model.attention!r})"
+        )
     check_listed_empty(model, FIELDS, where, model.unconfirmed + model.not_published)
     # Every empty figure has a reason: listed as missing, or structurally not applicable.
     listed = set(model.unconfirmed) | set(model.not_published)
@@ -100,7 +104,10 @@ def _check(model: Model) -> None:
             raise FlopsheetError(f"{where}: {field} is empty with no reason (list it in unconfirmed or not_published)")
     if model.is_moe and (model.experts_per_token is None or model.moe_layers is None):
         raise FlopsheetError(f"{where}: an MoE row needs experts_per_token and moe_layers")
-    if (model.sliding_window is None) != (model.sliding_layers is None) and not listed & {"sliding_window", "sliding_layers"}:
+    if (model.sliding_window is None) != (model.sliding_layers is None) and not listed & {
+        "sliding_window",
+        "sliding_layers",
+    }:
         raise FlopsheetError(f"{where}: sliding_window and sliding_layers go together")
 
 

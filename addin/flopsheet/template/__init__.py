@@ -25,5 +25,15 @@ from flopsheet.template.layout import SHEET_ORDER
 from flopsheet.template.styles import set_text
 from flopsheet.template.summary import Output, Summary
 
-__all__ = ["DEFAULT_OUTPUT", "SHEET_ORDER", "Output", "Summary", "build_template", "build_workbook", "copy_path",
-           "default_output", "set_text", "write_copy"]
+__all__ = [
+    "DEFAULT_OUTPUT",
+    "SHEET_ORDER",
+    "Output",
+    "Summary",
+    "build_template",
+    "build_workbook",
+    "copy_path",
+    "default_output",
+    "set_text",
+    "write_copy",
+]

@@ -50,8 +50,9 @@ DEFAULT_OUTPUT = "flopsheet.xlsm"
 _QUICKSTART_FIRST_SHEET = "Sheet1"
 
 
-def build_workbook(training_scenarios=sc.TRAINING, blank_rows: int = sc.BLANK_TRAINING_ROWS,
-                   lang: str = "en", audience: str = "addin") -> tuple[Workbook, Ctx]:
+def build_workbook(
+    training_scenarios=sc.TRAINING, blank_rows: int = sc.BLANK_TRAINING_ROWS, lang: str = "en", audience: str = "addin"
+) -> tuple[Workbook, Ctx]:
     """The template in memory, and the build context (its ``outputs`` are the engine's values).
 
     `lang` ("en", "zh-CN") and `audience` ("addin": the .xlsm; "copy": the text of its hand-off
@@ -106,13 +107,18 @@ def _build(training_scenarios, blank_rows) -> tuple[Workbook, Ctx]:
 
 def _verdict(ctx: Ctx) -> list[str]:
     """One line on the seed check: how close the workbook comes to every printed figure."""
-    pct = [o.value for o in ctx.outputs if o.sheet == SEED_CHECK and o.label == "difference %"
-           and isinstance(o.value, float)]
+    pct = [
+        o.value
+        for o in ctx.outputs
+        if o.sheet == SEED_CHECK and o.label == "difference %" and isinstance(o.value, float)
+    ]
     if not pct:
         return []
     worst = max(abs(p) for p in pct)
-    return [f"{SEED_CHECK}: {len(pct)} published figures recomputed; largest gap {worst:.2%} "
-            f"(the report rounds); sparse-vs-dense H100 and the decode roofline shown beside them."]
+    return [
+        f"{SEED_CHECK}: {len(pct)} published figures recomputed; largest gap {worst:.2%} "
+        f"(the report rounds); sparse-vs-dense H100 and the decode roofline shown beside them."
+    ]
 
 
 def default_output(lang: str = "en") -> str:
@@ -125,16 +131,18 @@ def copy_path(xlsm: str | os.PathLike) -> Path:
     return Path(xlsm).with_suffix(".xlsx")
 
 
-def build_template(path: str | os.PathLike = DEFAULT_OUTPUT, force: bool = False,
-                   training_scenarios=sc.TRAINING, lang: str = "en") -> Summary:
+def build_template(
+    path: str | os.PathLike = DEFAULT_OUTPUT, force: bool = False, training_scenarios=sc.TRAINING, lang: str = "en"
+) -> Summary:
     """Write the template to `path` (refusing to overwrite without `force`); return its summary."""
     from flopsheet.safefile import atomic_output
 
     started = time.perf_counter()
     path = Path(path)
     if path.suffix.lower() != ".xlsm":
-        raise FlopsheetError(f"output must end in .xlsm (the workbook carries xlwings' macros); got {path.name}",
-                             "output")
+        raise FlopsheetError(
+            f"output must end in .xlsm (the workbook carries xlwings' macros); got {path.name}", "output"
+        )
     with atomic_output(path, force=force) as tmp:  # refuses an existing file before any work
         wb, ctx = build_workbook(training_scenarios, lang=lang)
         wb.save(tmp)
@@ -142,8 +150,9 @@ def build_template(path: str | os.PathLike = DEFAULT_OUTPUT, force: bool = False
     return Summary(path, outputs, time.perf_counter() - started, _verdict(ctx))
 
 
-def write_copy(dst: str | os.PathLike, force: bool = False, recalc: bool = False, lang: str = "en",
-               training_scenarios=sc.TRAINING):
+def write_copy(
+    dst: str | os.PathLike, force: bool = False, recalc: bool = False, lang: str = "en", training_scenarios=sc.TRAINING
+):
     """The template's hand-off copy: the same cells and formulas with the copy's wording (Start,
     subtitles and notes written for a workbook without the add-in), handed off by
     flopsheet.handoff.copy.handoff (native formulas; cached values when `recalc`). Returns its Report."""
@@ -168,12 +177,24 @@ def formula_stats(path: str | os.PathLike) -> tuple[int, float, int, str]:
     import openpyxl
 
     wb = openpyxl.load_workbook(path)
-    lengths = sorted((len(c.value), f"{ws.title}!{c.coordinate}") for ws in wb.worksheets for row in ws.iter_rows()
-                     for c in row if isinstance(c.value, str) and c.value.startswith("="))
+    lengths = sorted(
+        (len(c.value), f"{ws.title}!{c.coordinate}")
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith("=")
+    )
     if not lengths:
         return 0, 0.0, 0, ""
     return len(lengths), statistics.median(n for n, _ in lengths), lengths[-1][0], lengths[-1][1]
 
 
-__all__ = ["DEFAULT_OUTPUT", "build_template", "build_workbook", "copy_path", "default_output", "formula_stats",
-           "write_copy"]
+__all__ = [
+    "DEFAULT_OUTPUT",
+    "build_template",
+    "build_workbook",
+    "copy_path",
+    "default_output",
+    "formula_stats",
+    "write_copy",
+]

@@ -152,7 +152,7 @@ class Evaluator:
             return NA("#N/A")
         if name == "ROUNDUP":
             x, d = _num(self.scalar(args[0], sheet)), int(_num(self.scalar(args[1], sheet)))
-            f = 10.0 ** d
+            f = 10.0**d
             return math.copysign(math.ceil(abs(x) * f) / f, x)
         if name == "SUM":
             total = 0.0
@@ -216,7 +216,7 @@ def _binary(op: str, a, b):
             return NA("#DIV/0!")
         return x / y
     if op == "^":
-        return x ** y
+        return x**y
     if op in ("<", ">", "<=", ">="):
         return {"<": x < y, ">": x > y, "<=": x <= y, ">=": x >= y}[op]
     raise ValueError(op)

@@ -64,8 +64,16 @@ class Ctx:
         cell = self.cells[(sheet, key)]
         return cell if from_sheet == sheet else f"{quoted(sheet)}{cell}"
 
-    def output(self, sheet: str, key: str, label: str, unit: str, scenario: str = "", show: bool = True,
-               engine: tuple | None = None) -> None:
+    def output(
+        self,
+        sheet: str,
+        key: str,
+        label: str,
+        unit: str,
+        scenario: str = "",
+        show: bool = True,
+        engine: tuple | None = None,
+    ) -> None:
         """Report the formula cell placed under `key` in the summary.
 
         Its value is not computed here: `summary.evaluate_outputs` takes it from the registry
@@ -90,21 +98,24 @@ class Ctx:
     def peak_lookup(self, gpu_cell: str, precision_cell: str) -> str:
         """INDEX/MATCH of a GPU's dense peak: GPU name down column A, precision along the key row."""
         g = quoted(GPUS)
-        return (f"INDEX({g}$A:${self.gpu_last_col},{self.gpu_row_match(gpu_cell)},"
-                f"MATCH({precision_cell},{g}${self.gpu_key_row}:${self.gpu_key_row},0))")
+        return (
+            f"INDEX({g}$A:${self.gpu_last_col},{self.gpu_row_match(gpu_cell)},"
+            f"MATCH({precision_cell},{g}${self.gpu_key_row}:${self.gpu_key_row},0))"
+        )
 
     def peak_at(self, row_cell: str, precision_cell: str) -> str:
         """A dense peak at a GPU row already matched (a helper cell holding the MATCH)."""
         g = quoted(GPUS)
-        return (f"INDEX({g}$A:${self.gpu_last_col},{row_cell},"
-                f"MATCH({precision_cell},{g}${self.gpu_key_row}:${self.gpu_key_row},0))")
+        return (
+            f"INDEX({g}$A:${self.gpu_last_col},{row_cell},"
+            f"MATCH({precision_cell},{g}${self.gpu_key_row}:${self.gpu_key_row},0))"
+        )
 
     def field_at(self, row_cell: str, key: str) -> str:
         return f"INDEX({self.gpu_column(key)},{row_cell})"
 
     def field_lookup(self, gpu_cell: str, key: str) -> str:
         return f"INDEX({self.gpu_column(key)},{self.gpu_row_match(gpu_cell)})"
-
 
     # -- lookups into the Models sheet (whole columns, like the GPUs sheet's) --
     def model_lookup(self, model_cell: str, key: str) -> str:
@@ -150,7 +161,7 @@ class Block:
             # spaces to break at and its characters are twice as wide: equal slices fit).
             text, n = translated, max(len(lines), 1)
             size = -(-len(text) // n)
-            lines = [text[i * size:(i + 1) * size] for i in range(n)]
+            lines = [text[i * size : (i + 1) * size] for i in range(n)]
         for line in lines or [""]:
             st.set_text(self.ws.cell(self.row, self.col + col_offset), line, st.NOTE, translate=False)
             self.row += 1
@@ -168,16 +179,25 @@ class Block:
         if note:
             st.set_text(self.ws.cell(self.row, self.col + 3), note, st.NOTE)
 
-    def input(self, key: str, label: str, value, unit: str = "", fmt: str | None = None, note: str = "",
-              style: str = st.INPUT) -> str:
+    def input(
+        self, key: str, label: str, value, unit: str = "", fmt: str | None = None, note: str = "", style: str = st.INPUT
+    ) -> str:
         self._row(label, unit, note)
         st.set_value(self.ws.cell(self.row, self.col + 1), value, style, fmt)
         coord = self._key(key, self.row)
         self.row += 1
         return coord
 
-    def calc(self, key: str, label: str, template: str, unit: str = "", fmt: str | None = None,
-             note: str = "", style: str = st.CALC) -> str:
+    def calc(
+        self,
+        key: str,
+        label: str,
+        template: str,
+        unit: str = "",
+        fmt: str | None = None,
+        note: str = "",
+        style: str = st.CALC,
+    ) -> str:
         self._row(label, unit, note)
         st.set_formula(self.ws.cell(self.row, self.col + 1), self.fill(template), style, fmt)
         coord = self._key(key, self.row)
@@ -188,16 +208,26 @@ class Block:
 def validate_list(ws: Worksheet, source: str, cells: str, prompt: str) -> DataValidation:
     """A dropdown whose items come from a range or defined name (never a typed-in list)."""
     prompt = i18n.tr(prompt)
-    dv = DataValidation(type="list", formula1=source, allow_blank=True, showDropDown=False,
-                        showErrorMessage=True, errorTitle=i18n.tr("Not in the list"), error=prompt,
-                        promptTitle=i18n.tr("Choose"), prompt=prompt, showInputMessage=True)
+    dv = DataValidation(
+        type="list",
+        formula1=source,
+        allow_blank=True,
+        showDropDown=False,
+        showErrorMessage=True,
+        errorTitle=i18n.tr("Not in the list"),
+        error=prompt,
+        promptTitle=i18n.tr("Choose"),
+        prompt=prompt,
+        showInputMessage=True,
+    )
     dv.add(cells)
     ws.add_data_validation(dv)
     return dv
 
 
-def validate_number(ws: Worksheet, cells: str, low: str, high: str | None, message: str,
-                    kind: str = "decimal") -> DataValidation:
+def validate_number(
+    ws: Worksheet, cells: str, low: str, high: str | None, message: str, kind: str = "decimal"
+) -> DataValidation:
     if high is None:
         dv = DataValidation(type=kind, operator="greaterThan", formula1=low, allow_blank=True)
     else:
@@ -215,8 +245,15 @@ def widths(ws: Worksheet, *cols: float, start: int = 1) -> None:
         ws.column_dimensions[get_column_letter(i)].width = w
 
 
-def finish(ws: Worksheet, print_area: str, *, protect: bool = True, landscape: bool = True,
-           freeze: str | None = None, header_row: int | None = None) -> None:
+def finish(
+    ws: Worksheet,
+    print_area: str,
+    *,
+    protect: bool = True,
+    landscape: bool = True,
+    freeze: str | None = None,
+    header_row: int | None = None,
+) -> None:
     """Print area, page setup (A4, fit to one page wide, as many pages down as it takes), the table's header
     row repeated on every printed page, frozen panes, protection without password."""
     ws.print_area = print_area

@@ -30,34 +30,75 @@ class TrainingScenario:
 
 TRAINING = (
     TrainingScenario(
-        "GPT-3 175B (seed)", 175e9, 300e9, "A100 SXM 80GB", "fp16", 0.462, 1000, 30, 2.00,
+        "GPT-3 175B (seed)",
+        175e9,
+        300e9,
+        "A100 SXM 80GB",
+        "fp16",
+        0.462,
+        1000,
+        30,
+        2.00,
         note="Seed rows 1-3: 6 x 175B x 300B at 46.2% of A100's 312 TFLOPS. 46.2% is PaLM 540B's MFU "
-             "on TPU v4 (Chowdhery et al. 2022), not an A100 measurement; GPT-3 itself trained on V100s. "
-             "$2/GPU-hour: MosaicML's A100 rental assumption. Goodput 1: the seed ignores downtime.",
-        goodput=1.0),
+        "on TPU v4 (Chowdhery et al. 2022), not an A100 measurement; GPT-3 itself trained on V100s. "
+        "$2/GPU-hour: MosaicML's A100 rental assumption. Goodput 1: the seed ignores downtime.",
+        goodput=1.0,
+    ),
     TrainingScenario(
-        "500B on all 2022 images (seed, dense H100)", 500e9, TOKENS_ALL_IMAGES, "H100 SXM", "fp16", 0.462,
-        100_000, 30,
+        "500B on all 2022 images (seed, dense H100)",
+        500e9,
+        TOKENS_ALL_IMAGES,
+        "H100 SXM",
+        "fp16",
+        0.462,
+        100_000,
+        30,
         note="Seed rows 9-11 at H100's DENSE fp16 peak (989.5 TFLOPS), the rate training can use: "
-             "twice the seed's GPU count. Tokens come from the Multimodal sheet. Goodput 1, as the seed.",
-        goodput=1.0),
+        "twice the seed's GPU count. Tokens come from the Multimodal sheet. Goodput 1, as the seed.",
+        goodput=1.0,
+    ),
     TrainingScenario(
-        "Same, at the seed's 1,979 TFLOPS (sparse)", 500e9, TOKENS_ALL_IMAGES, "H100 SXM", "fp16", 0.462,
-        100_000, 30, peak_override=1979,
+        "Same, at the seed's 1,979 TFLOPS (sparse)",
+        500e9,
+        TOKENS_ALL_IMAGES,
+        "H100 SXM",
+        "fp16",
+        0.462,
+        100_000,
+        30,
+        peak_override=1979,
         note="The seed's row 11: 1,979 TFLOPS is NVIDIA's headline WITH 2:4 structured sparsity "
-             "(dense 989.5 x sparsity factor 2). Dense training does not get it; shown for comparison.",
-        goodput=1.0),
+        "(dense 989.5 x sparsity factor 2). Dense training does not get it; shown for comparison.",
+        goodput=1.0,
+    ),
     TrainingScenario(
-        "Chinchilla-optimal 70B", 70e9, TOKENS_CHINCHILLA, "H100 SXM", "bf16", None, 1024, 30,
+        "Chinchilla-optimal 70B",
+        70e9,
+        TOKENS_CHINCHILLA,
+        "H100 SXM",
+        "bf16",
+        None,
+        1024,
+        30,
         note="Tokens = CHINCHILLA_TOKENS: 20 per parameter (Hoffmann et al. 2022). MFU blank: "
-             "uses DefaultMFU (Start sheet). Price from the GPUs sheet."),
+        "uses DefaultMFU (Start sheet). Price from the GPUs sheet.",
+    ),
     TrainingScenario(
-        "DeepSeek-V3 (MoE, 37B active of 671B)", 37e9, 14.8e12, "H800 SXM", "bf16", 0.33, 2048, 60,
+        "DeepSeek-V3 (MoE, 37B active of 671B)",
+        37e9,
+        14.8e12,
+        "H800 SXM",
+        "bf16",
+        0.33,
+        2048,
+        60,
         note="Mixture-of-experts: use ACTIVE parameters. The report (arXiv 2412.19437) states 2.788M "
-             "H800 GPU-hours, $5.576M at $2/GPU-hour; MFU 0.33 of the dense BF16 peak reproduces it "
-             "(GEMMs ran in FP8). 0.33 is whole-run utilisation (IMPLIED_MFU), downtime included, so "
-             "goodput is 1 here. Price: the report's $2/GPU-hour assumption (typed: it is not the default basis).",
-        goodput=1.0, usd_per_gpu_hour=2.0),
+        "H800 GPU-hours, $5.576M at $2/GPU-hour; MFU 0.33 of the dense BF16 peak reproduces it "
+        "(GEMMs ran in FP8). 0.33 is whole-run utilisation (IMPLIED_MFU), downtime included, so "
+        "goodput is 1 here. Price: the report's $2/GPU-hour assumption (typed: it is not the default basis).",
+        goodput=1.0,
+        usd_per_gpu_hour=2.0,
+    ),
 )
 BLANK_TRAINING_ROWS = 25  # pre-formatted rows for new scenarios; the chart covers them
 
@@ -147,8 +188,7 @@ class ImageCase:
 
 
 IMAGES = (
-    ImageCase("BEiT / ViT-B/16 at 224 x 224 (seed rows 6-7)", 224, 224, 16,
-              "Bao et al. 2022: 14 x 14 = 196 patches"),
+    ImageCase("BEiT / ViT-B/16 at 224 x 224 (seed rows 6-7)", 224, 224, 16, "Bao et al. 2022: 14 x 14 = 196 patches"),
     ImageCase("A 1024 x 768 image (seed row 8)", 1024, 768, 16, "64 x 48 patches"),
     ImageCase("LLaVA-1.5, CLIP ViT-L/14 at 336 px", 336, 336, 14, "Liu et al. 2023: 24 x 24 = 576 tokens"),
 )
@@ -169,8 +209,7 @@ class AllImages:
 
 
 # The seed's 1e11-image question with the tokenizers models use now (the vision-tokenizer catalog)
-TOKENIZERS = ("ViT-16", "GPT-4o", "GPT-5.4", "Claude", "Claude hi-res", "Gemini", "Qwen2.5-VL", "Qwen3-VL",
-              "InternVL")
+TOKENIZERS = ("ViT-16", "GPT-4o", "GPT-5.4", "Claude", "Claude hi-res", "Gemini", "Qwen2.5-VL", "Qwen3-VL", "InternVL")
 
 
 @dataclass(frozen=True)

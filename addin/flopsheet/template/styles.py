@@ -65,14 +65,27 @@ def named_styles() -> list[NamedStyle]:
         _style(DATA, Font(name="Calibri", size=11, color="1F3864"), "DDEBF7", locked=False),
         _style(CALC, Font(name="Calibri", size=11, color="000000"), None),
         _style(CHECK, Font(name="Calibri", size=11, bold=True, color="375623"), "E2EFDA"),
-        _style(HEADER, Font(name="Calibri", size=11, bold=True, color="FFFFFF"), "1F3864",
-               alignment=Alignment(wrap_text=True, vertical="center", horizontal="center")),
+        _style(
+            HEADER,
+            Font(name="Calibri", size=11, bold=True, color="FFFFFF"),
+            "1F3864",
+            alignment=Alignment(wrap_text=True, vertical="center", horizontal="center"),
+        ),
         _style(TITLE, Font(name="Calibri", size=16, bold=True, color="1F3864"), None, border=Border()),
-        _style(SECTION, Font(name="Calibri", size=12, bold=True, color="1F3864"), None,
-               border=Border(bottom=Side(style="medium", color="1F3864"))),
+        _style(
+            SECTION,
+            Font(name="Calibri", size=12, bold=True, color="1F3864"),
+            None,
+            border=Border(bottom=Side(style="medium", color="1F3864")),
+        ),
         _style(NOTE, Font(name="Calibri", size=10, italic=True, color="595959"), None, border=Border()),
-        _style(KEY, Font(name="Consolas", size=9, color="808080"), None, border=Border(),
-               alignment=Alignment(horizontal="center")),
+        _style(
+            KEY,
+            Font(name="Consolas", size=9, color="808080"),
+            None,
+            border=Border(),
+            alignment=Alignment(horizontal="center"),
+        ),
     ]
 
 

@@ -112,9 +112,11 @@ class Summary:
         for sheet in sheets:
             lines.append(f"{sheet}:")
             for scenario in self.scenarios(sheet):
-                parts = [f"{fmt_value(o.value, o.unit)} {o.label}".rstrip()
-                         for o in self.outputs
-                         if o.sheet == sheet and o.scenario == scenario and o.show and o.value != ""]
+                parts = [
+                    f"{fmt_value(o.value, o.unit)} {o.label}".rstrip()
+                    for o in self.outputs
+                    if o.sheet == sheet and o.scenario == scenario and o.show and o.value != ""
+                ]
                 if parts:
                     lines.append(f"  {scenario}: " + "; ".join(parts))
         lines.extend(self.notes)

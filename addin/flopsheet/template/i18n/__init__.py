@@ -22,7 +22,8 @@ AUDIENCES = ("addin", "copy")
 _LANG = contextvars.ContextVar("flopsheet_template_lang", default="en")
 _AUDIENCE = contextvars.ContextVar("flopsheet_template_audience", default="addin")
 _RECORDER: contextvars.ContextVar[Callable[[str], None] | None] = contextvars.ContextVar(
-    "flopsheet_template_recorder", default=None)
+    "flopsheet_template_recorder", default=None
+)
 
 
 def lang() -> str:
@@ -63,8 +64,7 @@ def pick(addin: str, copy: str) -> str:
 # (tests/template/test_template_i18n.py exports them "as shown" from both).
 _ZH_FORMATS = {
     '#,##0.0,,,"B"': '0\\.00,,"亿"',
-    '[>=1000000000000]#,##0.0,,,,"T";[>=1000000000]#,##0.0,,,"B";#,##0':
-        '[>=100000000]0\\.00,,"亿";[>=10000]0\\.0,"万";#,##0',
+    '[>=1000000000000]#,##0.0,,,,"T";[>=1000000000]#,##0.0,,,"B";#,##0': '[>=100000000]0\\.00,,"亿";[>=10000]0\\.0,"万";#,##0',
 }
 
 

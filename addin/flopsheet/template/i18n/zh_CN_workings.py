@@ -14,15 +14,15 @@ import re
 FIXED = {
     # the sheet itself
     "Workings: the quantities the copy's formulas use": "计算过程：副本公式用到的各个量",
-    ("Each cell here is one quantity a formula on another sheet reads (its address appears in that formula). "
-     "Columns A:C list quantities with what they are and the first cell using them; from column E, helper columns "
-     "work a table out row by row: row 9 of a helper column serves row 9 of the sheet its label (row 1) names. "
-     "Edit inputs on their own sheets; these cells recalculate from them."):
-        "这里每个单元格都是其他工作表上某个公式读取的一个量（公式中写有它的地址）。A:C 列列出各个量、它是什么以及第一个使用它的"
-        "单元格；从 E 列起，辅助列逐行计算表格：辅助列的第 9 行服务于其标签（第 1 行）所写工作表的第 9 行。请在各自的工作表上修改输入；"
-        "这些单元格据此重新计算。",
-    "Only rows 1-3 print. To print every quantity: Page Layout > Print Area > Clear Print Area.":
-        "只打印第 1-3 行。若要打印每个量：页面布局 > 打印区域 > 取消打印区域。",
+    (
+        "Each cell here is one quantity a formula on another sheet reads (its address appears in that formula). "
+        "Columns A:C list quantities with what they are and the first cell using them; from column E, helper columns "
+        "work a table out row by row: row 9 of a helper column serves row 9 of the sheet its label (row 1) names. "
+        "Edit inputs on their own sheets; these cells recalculate from them."
+    ): "这里每个单元格都是其他工作表上某个公式读取的一个量（公式中写有它的地址）。A:C 列列出各个量、它是什么以及第一个使用它的"
+    "单元格；从 E 列起，辅助列逐行计算表格：辅助列的第 9 行服务于其标签（第 1 行）所写工作表的第 9 行。请在各自的工作表上修改输入；"
+    "这些单元格据此重新计算。",
+    "Only rows 1-3 print. To print every quantity: Page Layout > Print Area > Clear Print Area.": "只打印第 1-3 行。若要打印每个量：页面布局 > 打印区域 > 取消打印区域。",
     "Quantity": "量",
     "Value": "值",
     "First used by": "首个使用它的单元格",
@@ -105,12 +105,20 @@ PATTERNS = [
     (r"share of experts each token uses \((.+); 0 when dense\)", r"每个词元用到的专家比例（\1；稠密模型为 0）"),
     (r"share of experts each token uses \((.+)\)", r"每个词元用到的专家比例（\1）"),
     (r"attention width: layers x heads x head_dim of (.+)", r"注意力宽度：\1 的层数 × 头数 × 头维度"),
-    (r"the cell still names (.+) \(else #N/A: run the hand-off again\)", r"该单元格仍写着 \1（否则为 #N/A：请重新交接）"),
+    (
+        r"the cell still names (.+) \(else #N/A: run the hand-off again\)",
+        r"该单元格仍写着 \1（否则为 #N/A：请重新交接）",
+    ),
     (r"for (.+) row by row", r"逐行服务 \1"),
 ]
 _COMPILED = [(re.compile(p + r"\Z"), t) for p, t in PATTERNS]
-_WORDS = [("peak TFLOPS at the precision", "该精度下的峰值 TFLOPS"), (r"(\w+) peak TFLOPS", r"\1 峰值 TFLOPS"),
-          ("the model", "该模型"), ("the GPU", "该 GPU"), ("the field", "该字段")]
+_WORDS = [
+    ("peak TFLOPS at the precision", "该精度下的峰值 TFLOPS"),
+    (r"(\w+) peak TFLOPS", r"\1 峰值 TFLOPS"),
+    ("the model", "该模型"),
+    ("the GPU", "该 GPU"),
+    ("the field", "该字段"),
+]
 
 
 def translate(text: str) -> str:

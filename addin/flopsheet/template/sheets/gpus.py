@@ -47,16 +47,19 @@ COLUMNS = (
 )
 PRINT_LAST_KEY = "missing"
 
+
 def notes() -> tuple[str, ...]:
     """The sheet's notes for this edition's audience (the add-in reads memory, bandwidth and TDP from
     its own catalog by name; the copy and the Training sheet read them here)."""
     return NOTES[:2] + (i18n.pick(NOTES[2], COPY_NOTE),)
 
 
-COPY_NOTE = ("Every figure the workbook uses comes from this sheet: peaks, memory, bandwidth, TDP and prices are "
-             "looked up by GPU name, so an edit here changes every result on recalculation, and a GPU added below "
-             "the table is found by every sheet. Prices are not datasheet figures: the $/GPU-hour column shows the "
-             "Economics sheet's price table (date and source per row); edit prices there.")
+COPY_NOTE = (
+    "Every figure the workbook uses comes from this sheet: peaks, memory, bandwidth, TDP and prices are "
+    "looked up by GPU name, so an edit here changes every result on recalculation, and a GPU added below "
+    "the table is found by every sheet. Prices are not datasheet figures: the $/GPU-hour column shows the "
+    "Economics sheet's price table (date and source per row); edit prices there."
+)
 NOTES = (
     "Peaks are DENSE (no 2:4 sparsity): a vendor's headline figure = dense x sparsity factor. An empty cell is a "
     "format the chip lacks, or a figure that is unconfirmed or not published (see 'Empty because').",

@@ -47,20 +47,48 @@ def _request(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     used_precision = 'IF({precision}="",DefaultPrecision,{precision})'  # blank: DefaultPrecision, as the calls below
     b.calc("peak", "Dense peak (GPUs sheet)", "=" + ctx.peak_lookup("{gpu}", used_precision), "TFLOPS", st.ONE_DP)
     b.calc("context", "Context held (prompt + answer)", "={prompt}+{output}", "tokens", st.WHOLE)
-    b.calc("flops", "Compute for the request", "=INFER_FLOPS({params},{prompt},{output})", "FLOPs", st.FLOPS,
-           note="Seed row 4: 2 x params x tokens = 1.12E+14")
-    b.calc("kv", "KV cache for the request", "=KV_CACHE_GB({layers},{kv_heads},{head_dim},{context},{batch})", "GB",
-           st.TWO_DP)
-    b.calc("infer_s", "Seed's method: compute-bound, one GPU", "=INFER_SECONDS({flops},{peak},IF({mfu}=\"\",DefaultMFU,{mfu}))",
-           "s", st.THREE_DP, note="Seed row 5: 0.78 s")
-    b.calc("decode_ms", "Roofline: one decode step",
-           "=DECODE_MS({params},{gpu},{batch},{bytes},{tp},{kv},BwEfficiency,IF({mfu}=\"\",DefaultMFU,{mfu}),IF({precision}=\"\",DefaultPrecision,{precision}))", "ms", st.ONE_DP,
-           note="max(bytes read / bandwidth, FLOPs / peak), on the tensor-parallel GPUs")
-    b.calc("response_s", "Roofline: whole answer",
-           "=RESPONSE_SECONDS({params},{prompt},{output},{gpu},{batch},{bytes},{tp},{kv},BwEfficiency,"
-           "IF({mfu}=\"\",DefaultMFU,{mfu}),"
-           "IF({precision}=\"\",DefaultPrecision,{precision}))", "s", st.TWO_DP, note="Prefill (compute-bound) + one decode step per answer token. The Seed "
-           "check and README say 8.05 s: the same call without the KV cache (reading its 1.5 GB each step: 8.087 s vs 8.053 s)")
+    b.calc(
+        "flops",
+        "Compute for the request",
+        "=INFER_FLOPS({params},{prompt},{output})",
+        "FLOPs",
+        st.FLOPS,
+        note="Seed row 4: 2 x params x tokens = 1.12E+14",
+    )
+    b.calc(
+        "kv",
+        "KV cache for the request",
+        "=KV_CACHE_GB({layers},{kv_heads},{head_dim},{context},{batch})",
+        "GB",
+        st.TWO_DP,
+    )
+    b.calc(
+        "infer_s",
+        "Seed's method: compute-bound, one GPU",
+        '=INFER_SECONDS({flops},{peak},IF({mfu}="",DefaultMFU,{mfu}))',
+        "s",
+        st.THREE_DP,
+        note="Seed row 5: 0.78 s",
+    )
+    b.calc(
+        "decode_ms",
+        "Roofline: one decode step",
+        '=DECODE_MS({params},{gpu},{batch},{bytes},{tp},{kv},BwEfficiency,IF({mfu}="",DefaultMFU,{mfu}),IF({precision}="",DefaultPrecision,{precision}))',
+        "ms",
+        st.ONE_DP,
+        note="max(bytes read / bandwidth, FLOPs / peak), on the tensor-parallel GPUs",
+    )
+    b.calc(
+        "response_s",
+        "Roofline: whole answer",
+        "=RESPONSE_SECONDS({params},{prompt},{output},{gpu},{batch},{bytes},{tp},{kv},BwEfficiency,"
+        'IF({mfu}="",DefaultMFU,{mfu}),'
+        'IF({precision}="",DefaultPrecision,{precision}))',
+        "s",
+        st.TWO_DP,
+        note="Prefill (compute-bound) + one decode step per answer token. The Seed "
+        "check and README say 8.05 s: the same call without the KV cache (reading its 1.5 GB each step: 8.087 s vs 8.053 s)",
+    )
     b.calc("ratio", "Roofline / seed", "={response_s}/{infer_s}", "x", st.ONE_DP)
     b.note(WHY_TENFOLD)
 
@@ -77,12 +105,25 @@ def _request(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     b.section("Memory: does the model fit?")
     b.calc("weights", "Weights", "=WEIGHTS_GB({params},{bytes})", "GB", st.WHOLE)
     b.calc("total", "Weights + KV cache", "={weights}+{kv}", "GB", st.WHOLE)
-    b.calc("fit", "GPUs to hold it", "=GPUS_TO_FIT({total},{gpu},UsableMemory)", "GPUs", st.WHOLE,
-           note="Memory per GPU from the catalog x UsableMemory")
-    b.calc("train_mem", "Training memory (weights, gradients, Adam)", "=TRAIN_MEMORY_GB({params})", "GB",
-           st.WHOLE, note="16 bytes per parameter (ZeRO), activations excluded")
-    b.calc("train_fit", "GPUs to hold the training state", "=GPUS_TO_FIT({train_mem},{gpu},UsableMemory)", "GPUs",
-           st.WHOLE)
+    b.calc(
+        "fit",
+        "GPUs to hold it",
+        "=GPUS_TO_FIT({total},{gpu},UsableMemory)",
+        "GPUs",
+        st.WHOLE,
+        note="Memory per GPU from the catalog x UsableMemory",
+    )
+    b.calc(
+        "train_mem",
+        "Training memory (weights, gradients, Adam)",
+        "=TRAIN_MEMORY_GB({params})",
+        "GB",
+        st.WHOLE,
+        note="16 bytes per parameter (ZeRO), activations excluded",
+    )
+    b.calc(
+        "train_fit", "GPUs to hold the training state", "=GPUS_TO_FIT({train_mem},{gpu},UsableMemory)", "GPUs", st.WHOLE
+    )
     mem = "GPT-3 memory"
     o(ws.title, "weights", "weights", "GB", mem)
     o(ws.title, "total", "weights + KV", "GB", mem, show=False)
@@ -103,45 +144,107 @@ def _serving(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     b.input("s_prompt", "Prompt tokens per request", s.prompt_tokens, "tokens", st.WHOLE)
     b.input("s_output", "Answer tokens per request", s.output_tokens, "tokens", st.WHOLE)
     _model_input(ws, b, "s_model", s.model, "Models sheet: 70.6B, 80 layers, 8 KV heads of 128 (GQA)")
-    b.calc("s_params", "Parameters (Models sheet)", f"={ctx.model_lookup('{s_model}', 'total_params')}", "params",
-           st.PARAMS)
+    b.calc(
+        "s_params",
+        "Parameters (Models sheet)",
+        f"={ctx.model_lookup('{s_model}', 'total_params')}",
+        "params",
+        st.PARAMS,
+    )
     _gpu_inputs(ws, b, "s_", s.gpu, s.precision)
     b.input("s_bytes", "Bytes per parameter", s.bytes_per_param, "bytes", st.ONE_DP)
     b.input("s_tp", "GPUs per replica (tensor parallel)", s.gpus_per_replica, "GPUs", st.WHOLE)
     b.input("s_batch", "Batch per replica", s.batch, "requests", st.WHOLE)
-    b.input("s_load", "Average load", s.load_factor, "fraction", st.PCT,
-            note="Share of the day a replica runs at full batch (traffic peaks, idle nights)")
-    b.input("s_latency", "Latency target per answer token", s.latency_ms, "ms", st.WHOLE,
-            note="Estimate: 50 ms = 20 tokens/s per user; the fleet batches only as far as this allows")
-    b.input("s_peak", "Peak-hour factor (busiest hour / average)", s.peak_factor, "x", st.ONE_DP,
-            note="Estimate: the fleet is sized for its busiest hour, not the daily average")
+    b.input(
+        "s_load",
+        "Average load",
+        s.load_factor,
+        "fraction",
+        st.PCT,
+        note="Share of the day a replica runs at full batch (traffic peaks, idle nights)",
+    )
+    b.input(
+        "s_latency",
+        "Latency target per answer token",
+        s.latency_ms,
+        "ms",
+        st.WHOLE,
+        note="Estimate: 50 ms = 20 tokens/s per user; the fleet batches only as far as this allows",
+    )
+    b.input(
+        "s_peak",
+        "Peak-hour factor (busiest hour / average)",
+        s.peak_factor,
+        "x",
+        st.ONE_DP,
+        note="Estimate: the fleet is sized for its busiest hour, not the daily average",
+    )
     b.calc("s_context", "Context per request", "={s_prompt}+{s_output}", "tokens", st.WHOLE)
-    b.calc("s_kv", "KV cache of a full batch", "=KV_CACHE_GB({s_model},{s_context},{s_batch},{s_bytes},{s_tp})",
-           "GB", st.ONE_DP, note="The model's own cache (GQA: 8 KV heads), split over the replica's GPUs")
+    b.calc(
+        "s_kv",
+        "KV cache of a full batch",
+        "=KV_CACHE_GB({s_model},{s_context},{s_batch},{s_bytes},{s_tp})",
+        "GB",
+        st.ONE_DP,
+        note="The model's own cache (GQA: 8 KV heads), split over the replica's GPUs",
+    )
     b.calc("s_weights", "Weights", "=WEIGHTS_GB({s_model},{s_bytes})", "GB", st.WHOLE)
-    b.calc("s_fit", "GPUs a replica needs for memory", "=GPUS_TO_FIT({s_weights}+{s_kv},{s_gpu},UsableMemory)",
-           "GPUs", st.WHOLE, note="Must not exceed GPUs per replica")
-    b.calc("s_tps", "Replica throughput", "=TOKENS_PER_SECOND({s_model},{s_gpu},{s_batch},{s_bytes},{s_tp},{s_kv},"
-           "BwEfficiency,DefaultMFU,IF({s_precision}=\"\",DefaultPrecision,{s_precision}))", "tokens/s", st.WHOLE, note="Roofline decode, all sequences")
+    b.calc(
+        "s_fit",
+        "GPUs a replica needs for memory",
+        "=GPUS_TO_FIT({s_weights}+{s_kv},{s_gpu},UsableMemory)",
+        "GPUs",
+        st.WHOLE,
+        note="Must not exceed GPUs per replica",
+    )
+    b.calc(
+        "s_tps",
+        "Replica throughput",
+        "=TOKENS_PER_SECOND({s_model},{s_gpu},{s_batch},{s_bytes},{s_tp},{s_kv},"
+        'BwEfficiency,DefaultMFU,IF({s_precision}="",DefaultPrecision,{s_precision}))',
+        "tokens/s",
+        st.WHOLE,
+        note="Roofline decode, all sequences",
+    )
     b.calc("s_demand", "Answer tokens per day", "={s_requests}*{s_output}", "tokens", st.SCI)
     b.calc("s_capacity", "Answer tokens per replica per day", "={s_tps}*SecondsPerDay*{s_load}", "tokens", st.SCI)
     # The summary takes this cell's value from engine.serving_replicas (the engine's count rule);
     # the spreadsheet's ROUNDUP snaps float noise itself (15 digits in Excel, 12 in LibreOffice).
-    b.calc("s_replicas", "Replicas (decode only, daily average)", "=ROUNDUP({s_demand}/{s_capacity},0)", "replicas",
-           st.WHOLE)
-    b.calc("s_gpus_decode", "GPUs by decode alone at the daily average", "={s_replicas}*{s_tp}", "GPUs", st.WHOLE,
-           note="What the roofline alone gives: it ignores prefill and sizes to the average hour")
-    b.calc("s_kv_seq", "KV cache of one request", "=KV_CACHE_GB({s_model},{s_context},1,{s_bytes},{s_tp})", "GB",
-           st.TWO_DP)
+    b.calc(
+        "s_replicas",
+        "Replicas (decode only, daily average)",
+        "=ROUNDUP({s_demand}/{s_capacity},0)",
+        "replicas",
+        st.WHOLE,
+    )
+    b.calc(
+        "s_gpus_decode",
+        "GPUs by decode alone at the daily average",
+        "={s_replicas}*{s_tp}",
+        "GPUs",
+        st.WHOLE,
+        note="What the roofline alone gives: it ignores prefill and sizes to the average hour",
+    )
+    b.calc(
+        "s_kv_seq", "KV cache of one request", "=KV_CACHE_GB({s_model},{s_context},1,{s_bytes},{s_tp})", "GB", st.TWO_DP
+    )
     # SERVING_GPUS takes the Models sheet's parameter count, not the name: the hand-off copy has no
     # native twin of its model form (all-reduces and prefill attention inside the largest-batch
     # search), and a dense 70B's all-reduces at this batch do not change the count (16 either way).
-    b.calc("s_gpus", "GPUs needed", "=SERVING_GPUS({s_requests},{s_prompt},{s_output},{s_params},{s_gpu},{s_tp},"
-           "{s_latency},{s_peak},{s_kv_seq},{s_bytes},BwEfficiency,DefaultMFU,IF({s_precision}=\"\",DefaultPrecision,{s_precision}))", "GPUs", st.WHOLE,
-           note="SERVING_GPUS: prefill + decode compute at the peak hour, largest batch under the latency target "
-           "that fits in memory (parameters from the Models sheet; BwEfficiency, DefaultMFU)")
-    b.note("SERVING_GPUS counts what the decode-only rows leave out: prefilling each prompt (2 x params x prompt "
-           "tokens plus causal attention) takes compute on the same GPUs, and the fleet must carry the busiest hour.")
+    b.calc(
+        "s_gpus",
+        "GPUs needed",
+        "=SERVING_GPUS({s_requests},{s_prompt},{s_output},{s_params},{s_gpu},{s_tp},"
+        '{s_latency},{s_peak},{s_kv_seq},{s_bytes},BwEfficiency,DefaultMFU,IF({s_precision}="",DefaultPrecision,{s_precision}))',
+        "GPUs",
+        st.WHOLE,
+        note="SERVING_GPUS: prefill + decode compute at the peak hour, largest batch under the latency target "
+        "that fits in memory (parameters from the Models sheet; BwEfficiency, DefaultMFU)",
+    )
+    b.note(
+        "SERVING_GPUS counts what the decode-only rows leave out: prefilling each prompt (2 x params x prompt "
+        "tokens plus causal attention) takes compute on the same GPUs, and the fleet must carry the busiest hour."
+    )
 
     o, n = ctx.output, s.name
     o(ws.title, "s_params", "parameters", "params", n, show=False)
@@ -152,9 +255,23 @@ def _serving(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     o(ws.title, "s_tps", "per replica", "tokens/s", n)
     o(ws.title, "s_demand", "answer tokens/day", "", n, show=False)
     o(ws.title, "s_capacity", "per replica per day", "tokens", n, show=False)
-    o(ws.title, "s_replicas", "replicas (decode only)", "", n, show=False,
-      engine=(engine.serving_replicas, {"requests_per_day": "s_requests", "output_tokens": "s_output",
-                                        "tokens_per_second": "s_tps", "load_factor": "s_load"}))
+    o(
+        ws.title,
+        "s_replicas",
+        "replicas (decode only)",
+        "",
+        n,
+        show=False,
+        engine=(
+            engine.serving_replicas,
+            {
+                "requests_per_day": "s_requests",
+                "output_tokens": "s_output",
+                "tokens_per_second": "s_tps",
+                "load_factor": "s_load",
+            },
+        ),
+    )
     o(ws.title, "s_gpus_decode", f"{s.gpu}s by decode alone (daily average)", "", n)
     o(ws.title, "s_kv_seq", "KV cache per request", "GB", n, show=False)
     o(ws.title, "s_gpus", f"{s.gpu}s for {s.requests_per_day:,.0f} requests/day (prefill + decode, peak hour)", "", n)
@@ -164,48 +281,112 @@ def _moe(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     m = sc.MoEServing()
     b.section(f"Mixture of experts: {m.name}")
     _model_input(ws, b, "m_model", m.model, "DeepSeek-AI 2024: 671B total, 37B active, 256 routed experts, 8 per token")
-    b.calc("m_total", "Total parameters (Models sheet)", f"={ctx.model_lookup('{m_model}', 'total_params')}",
-           "params", st.PARAMS, note="Every expert is held in memory")
-    b.calc("m_active", "Active parameters per token (Models sheet)",
-           f"={ctx.model_lookup('{m_model}', 'active_params')}", "params", st.PARAMS,
-           note="What each token computes with")
+    b.calc(
+        "m_total",
+        "Total parameters (Models sheet)",
+        f"={ctx.model_lookup('{m_model}', 'total_params')}",
+        "params",
+        st.PARAMS,
+        note="Every expert is held in memory",
+    )
+    b.calc(
+        "m_active",
+        "Active parameters per token (Models sheet)",
+        f"={ctx.model_lookup('{m_model}', 'active_params')}",
+        "params",
+        st.PARAMS,
+        note="What each token computes with",
+    )
     b.calc("m_experts", "Routed experts (Models sheet)", f"={ctx.model_lookup('{m_model}', 'experts')}", "", st.WHOLE)
-    b.calc("m_per_token", "Experts per token (Models sheet)", f"={ctx.model_lookup('{m_model}', 'experts_per_token')}",
-           "", st.WHOLE)
+    b.calc(
+        "m_per_token",
+        "Experts per token (Models sheet)",
+        f"={ctx.model_lookup('{m_model}', 'experts_per_token')}",
+        "",
+        st.WHOLE,
+    )
     _gpu_inputs(ws, b, "m_", m.gpu, m.precision)
-    b.input("m_bytes", "Bytes per parameter", m.bytes_per_param, "bytes", st.ONE_DP,
-            note="1 = FP8, the precision DeepSeek-V3's weights are released in")
+    b.input(
+        "m_bytes",
+        "Bytes per parameter",
+        m.bytes_per_param,
+        "bytes",
+        st.ONE_DP,
+        note="1 = FP8, the precision DeepSeek-V3's weights are released in",
+    )
     b.input("m_tp", "GPUs in tensor parallel", m.gpus, "GPUs", st.WHOLE, note="One 8-GPU server")
     b.input("m_batch", "Batch (requests decoded together)", m.batch, "requests", st.WHOLE)
     b.input("m_prompt", "Prompt tokens", m.prompt_tokens, "tokens", st.WHOLE)
     b.input("m_output", "Answer tokens", m.output_tokens, "tokens", st.WHOLE)
     b.calc("m_context", "Context per request", "={m_prompt}+{m_output}", "tokens", st.WHOLE)
-    b.calc("m_kv", "KV cache of the batch (latent)", "=KV_CACHE_GB({m_model},{m_context},{m_batch},{m_bytes},{m_tp})",
-           "GB", st.ONE_DP, note="MLA caches a 512 + 64 latent per layer per token, held on every tensor-parallel GPU")
+    b.calc(
+        "m_kv",
+        "KV cache of the batch (latent)",
+        "=KV_CACHE_GB({m_model},{m_context},{m_batch},{m_bytes},{m_tp})",
+        "GB",
+        st.ONE_DP,
+        note="MLA caches a 512 + 64 latent per layer per token, held on every tensor-parallel GPU",
+    )
     b.calc("m_weights", "Weights (all experts)", "=WEIGHTS_GB({m_model},{m_bytes})", "GB", st.WHOLE)
-    b.calc("m_fit", "GPUs to hold weights + cache", "=GPUS_TO_FIT({m_weights}+{m_kv},{m_gpu},UsableMemory)", "GPUs",
-           st.WHOLE, note="Must not exceed the GPUs in tensor parallel")
-    b.calc("m_decode_ms", "Decode step at this batch",
-           "=DECODE_MS({m_model},{m_gpu},{m_batch},{m_bytes},{m_tp},{m_kv},BwEfficiency,DefaultMFU,IF({m_precision}=\"\",DefaultPrecision,{m_precision}))",
-           "ms", st.ONE_DP, note="Reads the experts the batch touches: 1-(1-8/256)^64 = 87% of them at batch 64")
-    b.calc("m_dense_ms", "Same step if only the active parameters were read",
-           "=DECODE_MS({m_active},{m_gpu},{m_batch},{m_bytes},{m_tp},{m_kv},BwEfficiency,DefaultMFU,IF({m_precision}=\"\",DefaultPrecision,{m_precision}))",
-           "ms", st.ONE_DP, note="What typing 37B as params gives: too fast, the other experts' reads are missing")
-    b.calc("m_tps", "Throughput", "=TOKENS_PER_SECOND({m_model},{m_gpu},{m_batch},{m_bytes},{m_tp},{m_kv},"
-           "BwEfficiency,DefaultMFU,IF({m_precision}=\"\",DefaultPrecision,{m_precision}))", "tokens/s", st.WHOLE)
-    b.calc("m_ttft", "Time to first token (the batch's prompts)",
-           "=TTFT_SECONDS({m_model},{m_prompt},{m_gpu},{m_batch},{m_bytes},{m_tp},BwEfficiency,DefaultMFU,"
-           "IF({m_precision}=\"\",DefaultPrecision,{m_precision}))", "s", st.TWO_DP, note="Prefill: active-parameter FLOPs with causal attention, or one "
-           "read of the weights, whichever is slower")
-    b.calc("m_response_s", "Whole answer",
-           "=RESPONSE_SECONDS({m_model},{m_prompt},{m_output},{m_gpu},{m_batch},{m_bytes},{m_tp},{m_kv},"
-           "BwEfficiency,DefaultMFU,IF({m_precision}=\"\",DefaultPrecision,{m_precision}))", "s", st.TWO_DP, note="Time to first token + one decode step "
-           "per answer token")
+    b.calc(
+        "m_fit",
+        "GPUs to hold weights + cache",
+        "=GPUS_TO_FIT({m_weights}+{m_kv},{m_gpu},UsableMemory)",
+        "GPUs",
+        st.WHOLE,
+        note="Must not exceed the GPUs in tensor parallel",
+    )
+    b.calc(
+        "m_decode_ms",
+        "Decode step at this batch",
+        '=DECODE_MS({m_model},{m_gpu},{m_batch},{m_bytes},{m_tp},{m_kv},BwEfficiency,DefaultMFU,IF({m_precision}="",DefaultPrecision,{m_precision}))',
+        "ms",
+        st.ONE_DP,
+        note="Reads the experts the batch touches: 1-(1-8/256)^64 = 87% of them at batch 64",
+    )
+    b.calc(
+        "m_dense_ms",
+        "Same step if only the active parameters were read",
+        '=DECODE_MS({m_active},{m_gpu},{m_batch},{m_bytes},{m_tp},{m_kv},BwEfficiency,DefaultMFU,IF({m_precision}="",DefaultPrecision,{m_precision}))',
+        "ms",
+        st.ONE_DP,
+        note="What typing 37B as params gives: too fast, the other experts' reads are missing",
+    )
+    b.calc(
+        "m_tps",
+        "Throughput",
+        "=TOKENS_PER_SECOND({m_model},{m_gpu},{m_batch},{m_bytes},{m_tp},{m_kv},"
+        'BwEfficiency,DefaultMFU,IF({m_precision}="",DefaultPrecision,{m_precision}))',
+        "tokens/s",
+        st.WHOLE,
+    )
+    b.calc(
+        "m_ttft",
+        "Time to first token (the batch's prompts)",
+        "=TTFT_SECONDS({m_model},{m_prompt},{m_gpu},{m_batch},{m_bytes},{m_tp},BwEfficiency,DefaultMFU,"
+        'IF({m_precision}="",DefaultPrecision,{m_precision}))',
+        "s",
+        st.TWO_DP,
+        note="Prefill: active-parameter FLOPs with causal attention, or one read of the weights, whichever is slower",
+    )
+    b.calc(
+        "m_response_s",
+        "Whole answer",
+        "=RESPONSE_SECONDS({m_model},{m_prompt},{m_output},{m_gpu},{m_batch},{m_bytes},{m_tp},{m_kv},"
+        'BwEfficiency,DefaultMFU,IF({m_precision}="",DefaultPrecision,{m_precision}))',
+        "s",
+        st.TWO_DP,
+        note="Time to first token + one decode step per answer token",
+    )
 
     o, n = ctx.output, m.name
-    for key, label, unit in (("m_total", "total parameters", "params"), ("m_active", "active parameters", "params"),
-                             ("m_experts", "routed experts", ""), ("m_per_token", "experts per token", ""),
-                             ("m_context", "context", "tokens")):
+    for key, label, unit in (
+        ("m_total", "total parameters", "params"),
+        ("m_active", "active parameters", "params"),
+        ("m_experts", "routed experts", ""),
+        ("m_per_token", "experts per token", ""),
+        ("m_context", "context", "tokens"),
+    ):
         o(ws.title, key, label, unit, n, show=False)
     o(ws.title, "m_kv", "latent KV cache", "GB", n)
     o(ws.title, "m_weights", "weights", "GB", n)
@@ -222,40 +403,103 @@ def _long_context(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     name = "Kimi K2, 2M Chinese characters"
     b.section("Long context: Kimi's 2 million Chinese characters (Moonshot AI, March 2024), on Kimi K2")
     b.input("k_chars", "Chinese characters in the context", k.characters, "characters", st.WHOLE)
-    b.input("k_unit", "Tokens per character", k.unit, "", note='"zh_char" = 0.6 (DeepSeek); Moonshot: 1.5-2 '
-            'characters per token, type 0.5 or 0.67; Kimi: 2M characters ~ 1M tokens')
-    _model_input(ws, b, "k_model", k.model, "Moonshot AI 2025: 1T total, 32B active, MLA like DeepSeek-V3. Its "
-                 "stated context (Models sheet) is shorter: this is a what-if")
-    b.calc("k_params", "Active parameters per token (Models sheet)",
-           f"={ctx.model_lookup('{k_model}', 'active_params')}", "params", st.PARAMS)
-    b.calc("k_context_max", "Context the developer states (Models sheet)",
-           f"={ctx.model_lookup('{k_model}', 'context')}", "tokens", st.WHOLE)
+    b.input(
+        "k_unit",
+        "Tokens per character",
+        k.unit,
+        "",
+        note='"zh_char" = 0.6 (DeepSeek); Moonshot: 1.5-2 '
+        "characters per token, type 0.5 or 0.67; Kimi: 2M characters ~ 1M tokens",
+    )
+    _model_input(
+        ws,
+        b,
+        "k_model",
+        k.model,
+        "Moonshot AI 2025: 1T total, 32B active, MLA like DeepSeek-V3. Its "
+        "stated context (Models sheet) is shorter: this is a what-if",
+    )
+    b.calc(
+        "k_params",
+        "Active parameters per token (Models sheet)",
+        f"={ctx.model_lookup('{k_model}', 'active_params')}",
+        "params",
+        st.PARAMS,
+    )
+    b.calc(
+        "k_context_max",
+        "Context the developer states (Models sheet)",
+        f"={ctx.model_lookup('{k_model}', 'context')}",
+        "tokens",
+        st.WHOLE,
+    )
     b.input("k_output", "Answer tokens", k.output_tokens, "tokens", st.WHOLE)
-    b.input("k_bytes", "Bytes per weight", k.bytes_per_param, "bytes", st.ONE_DP, note="1 = FP8, as Kimi K2 is released")
-    b.input("k_kv_bytes", "Bytes per cached value", k.kv_bytes, "bytes", st.ONE_DP,
-            note="Assumption: an FP8 cache (2 = BF16 doubles the cache and needs more GPUs)")
+    b.input(
+        "k_bytes", "Bytes per weight", k.bytes_per_param, "bytes", st.ONE_DP, note="1 = FP8, as Kimi K2 is released"
+    )
+    b.input(
+        "k_kv_bytes",
+        "Bytes per cached value",
+        k.kv_bytes,
+        "bytes",
+        st.ONE_DP,
+        note="Assumption: an FP8 cache (2 = BF16 doubles the cache and needs more GPUs)",
+    )
     b.input("k_batch", "Sequences at once", k.batch, "", st.WHOLE)
     _gpu_inputs(ws, b, "k_", k.gpu, k.precision)
     b.input("k_tp", "GPUs in tensor parallel", k.gpus, "GPUs", st.WHOLE, note="Two 8-GPU servers")
     b.calc("k_tokens", "Tokens in the context", "=TEXT_TOKENS({k_chars},{k_unit})", "tokens", st.WHOLE)
-    b.calc("k_kv", "KV cache (latent, on every GPU)",
-           "=KV_CACHE_GB({k_model},{k_tokens},{k_batch},{k_kv_bytes},{k_tp})", "GB", st.WHOLE,
-           note="61 layers x (512 + 64) values per token, once per tensor-parallel GPU")
+    b.calc(
+        "k_kv",
+        "KV cache (latent, on every GPU)",
+        "=KV_CACHE_GB({k_model},{k_tokens},{k_batch},{k_kv_bytes},{k_tp})",
+        "GB",
+        st.WHOLE,
+        note="61 layers x (512 + 64) values per token, once per tensor-parallel GPU",
+    )
     b.calc("k_weights", "Weights", "=WEIGHTS_GB({k_model},{k_bytes})", "GB", st.WHOLE)
-    b.calc("k_fit", "GPUs to hold weights + cache", "=GPUS_TO_FIT({k_weights}+{k_kv},{k_gpu},UsableMemory)",
-           "GPUs", st.WHOLE, note="Must not exceed the GPUs in tensor parallel")
-    b.calc("k_flops", "Compute, 2 x active params per token", "=INFER_FLOPS({k_params},{k_tokens},{k_output})",
-           "FLOPs", st.FLOPS)
-    b.calc("k_flops_attn", "Compute with attention", "=INFER_FLOPS({k_model},{k_tokens},{k_output})", "FLOPs",
-           st.FLOPS, note="A model name brings its attention term (layers x heads x head_dim): at this length "
-           "attention, not the weights, dominates")
+    b.calc(
+        "k_fit",
+        "GPUs to hold weights + cache",
+        "=GPUS_TO_FIT({k_weights}+{k_kv},{k_gpu},UsableMemory)",
+        "GPUs",
+        st.WHOLE,
+        note="Must not exceed the GPUs in tensor parallel",
+    )
+    b.calc(
+        "k_flops",
+        "Compute, 2 x active params per token",
+        "=INFER_FLOPS({k_params},{k_tokens},{k_output})",
+        "FLOPs",
+        st.FLOPS,
+    )
+    b.calc(
+        "k_flops_attn",
+        "Compute with attention",
+        "=INFER_FLOPS({k_model},{k_tokens},{k_output})",
+        "FLOPs",
+        st.FLOPS,
+        note="A model name brings its attention term (layers x heads x head_dim): at this length "
+        "attention, not the weights, dominates",
+    )
     b.calc("k_attn_ratio", "With attention / without", "={k_flops_attn}/{k_flops}", "x", st.ONE_DP)
-    b.calc("k_prefill_s", "Reading the context once (time to first token)",
-           "=TTFT_SECONDS({k_model},{k_tokens},{k_gpu},{k_batch},{k_bytes},{k_tp},BwEfficiency,DefaultMFU,"
-           "IF({k_precision}=\"\",DefaultPrecision,{k_precision}))", "s", st.WHOLE)
-    b.calc("k_decode_ms", "Then each answer token", "=DECODE_MS({k_model},{k_gpu},{k_batch},{k_bytes},{k_tp},{k_kv},"
-           "BwEfficiency,DefaultMFU,IF({k_precision}=\"\",DefaultPrecision,{k_precision}))", "ms",
-           st.ONE_DP, note="Every step reads the experts it touches and the whole cache")
+    b.calc(
+        "k_prefill_s",
+        "Reading the context once (time to first token)",
+        "=TTFT_SECONDS({k_model},{k_tokens},{k_gpu},{k_batch},{k_bytes},{k_tp},BwEfficiency,DefaultMFU,"
+        'IF({k_precision}="",DefaultPrecision,{k_precision}))',
+        "s",
+        st.WHOLE,
+    )
+    b.calc(
+        "k_decode_ms",
+        "Then each answer token",
+        "=DECODE_MS({k_model},{k_gpu},{k_batch},{k_bytes},{k_tp},{k_kv},"
+        'BwEfficiency,DefaultMFU,IF({k_precision}="",DefaultPrecision,{k_precision}))',
+        "ms",
+        st.ONE_DP,
+        note="Every step reads the experts it touches and the whole cache",
+    )
 
     o = ctx.output
     o(ws.title, "k_params", "active parameters", "params", name, show=False)
@@ -274,10 +518,14 @@ def _long_context(ws: Worksheet, ctx: Ctx, b: Block) -> None:
 def write(ws: Worksheet, ctx: Ctx) -> None:
     b = Block(ws, ctx)
     b.title("Inference: time per request, memory, serving, mixture of experts and long context")
-    b.note(i18n.pick("Inputs are yellow. Function cells show #NAME? until the add-in is on (see Start). Memory and "
-                     "bandwidth come from the add-in's built-in catalog by GPU name; peaks from the GPUs sheet.",
-                     "Inputs are yellow. Every formula is native Excel; peaks, memory and bandwidth are looked up on "
-                     "the GPUs sheet by GPU name, so edits there flow through."))
+    b.note(
+        i18n.pick(
+            "Inputs are yellow. Function cells show #NAME? until the add-in is on (see Start). Memory and "
+            "bandwidth come from the add-in's built-in catalog by GPU name; peaks from the GPUs sheet.",
+            "Inputs are yellow. Every formula is native Excel; peaks, memory and bandwidth are looked up on "
+            "the GPUs sheet by GPU name, so edits there flow through.",
+        )
+    )
     _request(ws, ctx, b)
     _serving(ws, ctx, b)
     _moe(ws, ctx, b)

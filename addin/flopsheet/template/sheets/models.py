@@ -28,18 +28,43 @@ HEADER_ROW = 6
 FIRST_ROW = 7
 SPARE_ROWS = 40  # the model dropdown's range reaches this far below the catalog, for added rows
 
-_FORMAT = {"parameters": st.PARAMS, "count": st.WHOLE, "tokens": st.WHOLE, "FLOPs": st.FLOPS,
-           "accelerator-hours": st.WHOLE, "fraction": st.PCT, "year": "0"}
+_FORMAT = {
+    "parameters": st.PARAMS,
+    "count": st.WHOLE,
+    "tokens": st.WHOLE,
+    "FLOPs": st.FLOPS,
+    "accelerator-hours": st.WHOLE,
+    "fraction": st.PCT,
+    "year": "0",
+}
 _UNIT_SHOWN = {"count": "", "year": "", "fraction": "0-1"}
-_LABEL = {"total_params": "Total", "active_params": "Active per token",
-          "d_model": "d_model (width)", "kv_heads": "KV heads", "head_dim": "Head dimension",
-          "kv_lora_rank": "MLA latent (kv_lora_rank)", "qk_rope_head_dim": "MLA RoPE key (qk_rope_head_dim)",
-          "moe_layers": "MoE layers", "mfu": "Training MFU", "gpu_hours": "Training GPU-hours",
-          "training_flops": "Training compute", "training_chips": "Training chips", "vocab": "Vocabulary"}
+_LABEL = {
+    "total_params": "Total",
+    "active_params": "Active per token",
+    "d_model": "d_model (width)",
+    "kv_heads": "KV heads",
+    "head_dim": "Head dimension",
+    "kv_lora_rank": "MLA latent (kv_lora_rank)",
+    "qk_rope_head_dim": "MLA RoPE key (qk_rope_head_dim)",
+    "moe_layers": "MoE layers",
+    "mfu": "Training MFU",
+    "gpu_hours": "Training GPU-hours",
+    "training_flops": "Training compute",
+    "training_chips": "Training chips",
+    "vocab": "Vocabulary",
+}
 # Long text last, after the reason column, so the figures print on one page width.
 _TAIL = ("confidence", "source", "full_name", "notes")
-_WIDTH = {"family": 12, "developer": 14, "attention": 9, "training_hardware": 12, "confidence": 30,
-          "source": 60, "full_name": 28, "notes": 60}
+_WIDTH = {
+    "family": 12,
+    "developer": 14,
+    "attention": 9,
+    "training_hardware": 12,
+    "confidence": 30,
+    "source": 60,
+    "full_name": 28,
+    "notes": 60,
+}
 
 
 def _header(key: str) -> str:
@@ -83,12 +108,14 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
         "Parameters are raw counts shown in billions; active = per token (a mixture of experts reads all of its "
         "total parameters from memory but computes with the active ones). An empty figure is unpublished or "
         "unconfirmed ('Empty because'), or does not apply to the architecture.",
-        i18n.pick("Edit any figure, or add a model in the first empty row below the table: Inference looks figures up "
-                  "here by name (grey keys in row 5). Functions given a model name (e.g. DECODE_MS(\"DeepSeek-V3\",...)) "
-                  "read the add-in's built-in catalog; type numbers instead to use your own.",
-                  "Edit any figure, or add a model in the first empty row below the table: the Inference formulas "
-                  "that name a model look its figures up in this table's rows by name (grey keys in row 5), so an "
-                  "edit here changes every result on recalculation."),
+        i18n.pick(
+            "Edit any figure, or add a model in the first empty row below the table: Inference looks figures up "
+            'here by name (grey keys in row 5). Functions given a model name (e.g. DECODE_MS("DeepSeek-V3",...)) '
+            "read the add-in's built-in catalog; type numbers instead to use your own.",
+            "Edit any figure, or add a model in the first empty row below the table: the Inference formulas "
+            "that name a model look its figures up in this table's rows by name (grey keys in row 5), so an "
+            "edit here changes every result on recalculation.",
+        ),
     )
     for r, text in enumerate(notes, start=2):
         st.set_text(ws.cell(r, 1), text, st.NOTE)

@@ -20,8 +20,18 @@ from flopsheet.template.layout import TRAINING, Ctx, finish, widths
 
 HEADER_ROW = 4
 ARG_COLS = 7  # RESPONSE_SECONDS in the corrections takes seven
-COLS = ("#", "What the report computes", *(f"Argument {i}" for i in range(1, ARG_COLS + 1)), "Scale",
-        "Report prints", "Report's value", "Workbook value", "Workbook - report", "Difference (%)", "Note")
+COLS = (
+    "#",
+    "What the report computes",
+    *(f"Argument {i}" for i in range(1, ARG_COLS + 1)),
+    "Scale",
+    "Report prints",
+    "Report's value",
+    "Workbook value",
+    "Workbook - report",
+    "Difference (%)",
+    "Note",
+)
 FIRST_ARG = 3
 SCALE, PRINTS, REPORT, WORKBOOK, DIFF, PCT_DIFF, NOTE = range(FIRST_ARG + ARG_COLS, FIRST_ARG + ARG_COLS + 7)
 
@@ -47,9 +57,19 @@ def _rows():
         out.append((str(row.number), row))
         if row.number == 2 and row.function == "GPU_DAYS":
             # seed-figures row 2 lists both spellings of the GPU: a catalog name and its peak.
-            out.append(("2 (peak typed)", seed.SeedRow(2, "A100-days, the A100 given as 312 TFLOPS", "GPU_DAYS",
-                                                       (row.args[0], 312, *row.args[2:]), row.report,
-                                                       row.report_value)))
+            out.append(
+                (
+                    "2 (peak typed)",
+                    seed.SeedRow(
+                        2,
+                        "A100-days, the A100 given as 312 TFLOPS",
+                        "GPU_DAYS",
+                        (row.args[0], 312, *row.args[2:]),
+                        row.report,
+                        row.report_value,
+                    ),
+                )
+            )
     for row in seed.CORRECTIONS:
         out.append((f"{row.number} corrected", row))
     return out
@@ -62,20 +82,33 @@ def _published(ctx: Ctx):
         return []
     r = ctx.cells[(TRAINING, f"row:{name}")]
     return [
-        ("DeepSeek-V3: H800 GPU-hours", sc.DEEPSEEK_V3_GPU_HOURS, f"gpu_hours{r}",
-         "DeepSeek-V3 technical report (arXiv 2412.19437), Table 1: 2.788M H800 GPU-hours in total"),
-        ("DeepSeek-V3: cost at $2/GPU-hour", sc.DEEPSEEK_V3_COST_USD, f"cost{r}",
-         "Same table: $5.576M (rental assumption; excludes research and ablations)"),
+        (
+            "DeepSeek-V3: H800 GPU-hours",
+            sc.DEEPSEEK_V3_GPU_HOURS,
+            f"gpu_hours{r}",
+            "DeepSeek-V3 technical report (arXiv 2412.19437), Table 1: 2.788M H800 GPU-hours in total",
+        ),
+        (
+            "DeepSeek-V3: cost at $2/GPU-hour",
+            sc.DEEPSEEK_V3_COST_USD,
+            f"cost{r}",
+            "Same table: $5.576M (rental assumption; excludes research and ablations)",
+        ),
     ]
 
 
 def write(ws: Worksheet, ctx: Ctx) -> None:
     st.set_text(ws.cell(1, 1), "Seed check: the seed report's figures, recomputed by the workbook", st.TITLE)
-    st.set_text(ws.cell(2, 1), i18n.pick(
-        "The seed: a 2024 Chinese industry report on large-model compute demand. 万 = 10,000 (38.89万 = 388,900). "
-        "Workbook values show #NAME? until the add-in is on (see Start).",
-        "The seed: a 2024 Chinese industry report on large-model compute demand. 万 = 10,000 (38.89万 = 388,900). "
-        "Workbook values are native formulas on the argument cells; edit an argument to see the effect."), st.NOTE)
+    st.set_text(
+        ws.cell(2, 1),
+        i18n.pick(
+            "The seed: a 2024 Chinese industry report on large-model compute demand. 万 = 10,000 (38.89万 = 388,900). "
+            "Workbook values show #NAME? until the add-in is on (see Start).",
+            "The seed: a 2024 Chinese industry report on large-model compute demand. 万 = 10,000 (38.89万 = 388,900). "
+            "Workbook values are native formulas on the argument cells; edit an argument to see the effect.",
+        ),
+        st.NOTE,
+    )
     for c, label in enumerate(COLS, start=1):
         st.set_text(ws.cell(HEADER_ROW, c), label, st.HEADER)
     ws.row_dimensions[HEADER_ROW].height = 32
@@ -95,8 +128,9 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
             call = f"{get_column_letter(SCALE)}{r}*{call}"
         st.set_text(ws.cell(r, PRINTS), row.report, translate=False)  # the report's own print, as printed
         report = row.report_value or None
-        _compare(ws, ctx, r, f"={call}", report if report is not None else seed.value(row), report, row.note,
-                 label, row.what)
+        _compare(
+            ws, ctx, r, f"={call}", report if report is not None else seed.value(row), report, row.note, label, row.what
+        )
         r += 1
 
     r += 1

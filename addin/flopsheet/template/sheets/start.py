@@ -72,13 +72,12 @@ STEPS = (
     "internet: right-click the file > Properties > Unblock, then reopen.",
     "3. Once: File > Options > Trust Center > Trust Center Settings > Macro Settings > tick 'Trust access to "
     "the VBA project object model'.",
-    "4. Press Alt+F8 and run ImportPythonUDFs (or, with the xlwings add-in installed: xlwings tab > Import "
-    "Functions).",
+    "4. Press Alt+F8 and run ImportPythonUDFs (or, with the xlwings add-in installed: xlwings tab > Import Functions).",
     "5. Press Ctrl+Alt+F9 to recalculate: the status cell shows the version. Save (keep the .xlsm format).",
     "The xlwings.conf sheet tells xlwings to load flopsheet.udfs; leave it in place. This add-in needs Excel for "
     "Windows: elsewhere the cells show #NAME? (on macOS and Excel on the web, xlwings Lite gives the same "
     "functions: see above).",
-    "Numbers may also be typed as text magnitudes: \"175B\", \"1.4T\", \"2.53万\", \"3.5亿\", \"46.2%\". "
+    'Numbers may also be typed as text magnitudes: "175B", "1.4T", "2.53万", "3.5亿", "46.2%". '
     "Without an add-in (LibreOffice, Google Sheets) open flopsheet.xlsx, the hand-off copy.",
 )
 
@@ -101,20 +100,32 @@ SHEETS = (
     (GPUS, "Accelerator catalog: dense peaks per precision, memory, bandwidth, TDP, price assumption, sources."),
     (MODELS, "Model catalog: total and active parameters, layers, heads, experts, attention and cache, training runs."),
     (TRAINING, "Training scenarios: compute, GPU-hours and days, wall-clock days, GPUs for a deadline, cost, energy."),
-    (INFERENCE, "One request (seed method vs roofline), memory to fit, a serving fleet, DeepSeek-V3 (MoE) on 8 H200s, Kimi K2 with a 2-million-character context."),
+    (
+        INFERENCE,
+        "One request (seed method vs roofline), memory to fit, a serving fleet, DeepSeek-V3 (MoE) on 8 H200s, Kimi K2 with a 2-million-character context.",
+    ),
     (ECONOMICS, "Money: buying, powering, training and serving, in USD with low-high ranges; dated prices."),
     (MULTIMODAL, "Image and video tokens; the seed's all-images-of-2022 training estimate."),
     (SEED_CHECK, "Every worked figure of the seed report beside the workbook's value, and where the report is wrong."),
     (SOURCES, "Papers, datasheets and assumptions behind every figure, with links."),
 )
 # The hand-off adds this sheet to the copy (flopsheet.handoff.workings); the copy's Start lists it.
-COPY_SHEETS = (("Workings", "Every quantity the formulas use (a GPU's row, the peak and MFU used, a decode step's time...), "
-                            "one labelled cell each: a list, and helper columns working tables out row by row."),)
+COPY_SHEETS = (
+    (
+        "Workings",
+        "Every quantity the formulas use (a GPU's row, the peak and MFU used, a decode step's time...), "
+        "one labelled cell each: a list, and helper columns working tables out row by row.",
+    ),
+)
 
 
 # The .xlsm's last sheet, in the row where the copy lists Workings (both editions keep every cell in place).
-ADDIN_SHEETS = ((CONF_SHEET, "Tells xlwings to load the functions (flopsheet.udfs); leave it in place. The hand-off "
-                             "copy has no such sheet."),)
+ADDIN_SHEETS = (
+    (
+        CONF_SHEET,
+        "Tells xlwings to load the functions (flopsheet.udfs); leave it in place. The hand-off copy has no such sheet.",
+    ),
+)
 
 
 # The copy's words in that section's rows: it asks its reader for nothing (no add-in, nothing to set up).
@@ -174,9 +185,14 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
         b.section("How to use this copy (no add-in needed)")
     else:
         b.section("Are the functions live?")
-        b.calc("version", "Add-in status", "=FLOPSHEET_VERSION()", "",
-               note="Shows the add-in version (e.g. 0.1.0) when the functions work. #NAME? means they are not "
-                    "loaded yet: follow the steps below.")
+        b.calc(
+            "version",
+            "Add-in status",
+            "=FLOPSHEET_VERSION()",
+            "",
+            note="Shows the add-in version (e.g. 0.1.0) when the functions work. #NAME? means they are not "
+            "loaded yet: follow the steps below.",
+        )
         ctx.output(ws.title, "version", "add-in version", "", "Add-in status", show=False)
         b.section("Switch the functions on (Excel for Windows, once)")
     _notes(b, COPY_STEPS if copy else STEPS, STEPS, COPY_STEPS)
@@ -205,9 +221,12 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
 
     from flopsheet.functions import REGISTRY
 
-    b.section(i18n.tr("Functions ({count}, from flopsheet {version})").format(count=len(REGISTRY),
-                                                                              version=flopsheet.__version__),
-              translate=False)
+    b.section(
+        i18n.tr("Functions ({count}, from flopsheet {version})").format(
+            count=len(REGISTRY), version=flopsheet.__version__
+        ),
+        translate=False,
+    )
     b.header("Function", "Returns", "", "What it does; arguments ([optional])")
     for fn in REGISTRY.values():
         st.set_text(ws.cell(b.row, 1), fn.name, translate=False)

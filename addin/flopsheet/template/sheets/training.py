@@ -60,36 +60,73 @@ INPUTS = (
 # price used), so each result's formula is short and names what it uses: a reviewer audits one step
 # at a time, and the hand-off copy's native formulas stay short too.
 CALCS = (
-    Col("row", "GPU row on the GPUs sheet", 8, "0",
-        '=IF({gpu}="","",MATCH({gpu},{gpu_names},0))'),
-    Col("prec_used", "Precision used (blank = DefaultPrecision)", 9, None,
-        '=IF({gpu}="","",IF({precision}="",DefaultPrecision,{precision}))'),
-    Col("peak", "Peak used (dense TFLOPS)", 11, st.ONE_DP,
-        '=IF({gpu}="","",IF({override}="",{peak_lookup},{override}))'),
+    Col("row", "GPU row on the GPUs sheet", 8, "0", '=IF({gpu}="","",MATCH({gpu},{gpu_names},0))'),
+    Col(
+        "prec_used",
+        "Precision used (blank = DefaultPrecision)",
+        9,
+        None,
+        '=IF({gpu}="","",IF({precision}="",DefaultPrecision,{precision}))',
+    ),
+    Col(
+        "peak", "Peak used (dense TFLOPS)", 11, st.ONE_DP, '=IF({gpu}="","",IF({override}="",{peak_lookup},{override}))'
+    ),
     Col("tdp", "TDP used (W, GPUs sheet)", 9, st.WHOLE, '=IF({gpu}="","",{tdp_lookup})'),
     Col("mfu_used", "MFU used", 8, st.PCT, '=IF({params}="","",IF({mfu}="",DefaultMFU,{mfu}))'),
     Col("goodput_used", "Goodput used", 8, st.PCT, '=IF({params}="","",IF({goodput}="",DefaultGoodput,{goodput}))'),
     # A GPU without a price on the GPUs sheet leaves this blank, not 0: TRAIN_COST then says the price is
     # blank (never "must be > 0 (got 0)" for a price nobody typed), and the copy's cost shows #N/A, which
     # the cost column's header explains.
-    Col("usd_used", "$/GPU-hour used (blank = none on the GPUs sheet)", 10, st.USD_RATE,
-        '=IF(OR({params}="",{gpu}=""),"",IF({usd}="",IF({price_lookup}="","",{price_lookup}),{usd}))'),
+    Col(
+        "usd_used",
+        "$/GPU-hour used (blank = none on the GPUs sheet)",
+        10,
+        st.USD_RATE,
+        '=IF(OR({params}="",{gpu}=""),"",IF({usd}="",IF({price_lookup}="","",{price_lookup}),{usd}))',
+    ),
     Col("flops", "Compute (FLOPs)", 11, st.FLOPS, '=IF({params}="","",TRAIN_FLOPS({params},{tokens}))'),
-    Col("gpu_hours", "GPU-hours", 13, st.WHOLE,
-        '=IF({params}="","",GPU_HOURS({flops},{peak},{mfu_used},,{goodput_used}))'),
-    Col("gpu_days", "GPU-days", 12, st.WHOLE, '=IF({params}="","",GPU_DAYS({flops},{peak},{mfu_used},,{goodput_used}))'),
-    Col("days", "Wall-clock (days, on the GPUs)", 11, st.ONE_DP,
-        '=IF(OR({params}="",{gpus}=""),"",TRAIN_DAYS({flops},{peak},{gpus},{mfu_used},,{goodput_used}))'),
-    Col("needed", "GPUs for the deadline", 11, st.WHOLE,
-        '=IF(OR({params}="",{deadline}=""),"",GPUS_NEEDED({flops},{peak},{deadline},{mfu_used},,{goodput_used}))'),
-    Col("cost", "Cost (USD; #N/A = no price: type one in $/GPU-hour)", 14, st.USD,
-        '=IF({params}="","",TRAIN_COST({flops},{peak},{usd_used},{mfu_used},,{goodput_used}))'),
+    Col(
+        "gpu_hours",
+        "GPU-hours",
+        13,
+        st.WHOLE,
+        '=IF({params}="","",GPU_HOURS({flops},{peak},{mfu_used},,{goodput_used}))',
+    ),
+    Col(
+        "gpu_days", "GPU-days", 12, st.WHOLE, '=IF({params}="","",GPU_DAYS({flops},{peak},{mfu_used},,{goodput_used}))'
+    ),
+    Col(
+        "days",
+        "Wall-clock (days, on the GPUs)",
+        11,
+        st.ONE_DP,
+        '=IF(OR({params}="",{gpus}=""),"",TRAIN_DAYS({flops},{peak},{gpus},{mfu_used},,{goodput_used}))',
+    ),
+    Col(
+        "needed",
+        "GPUs for the deadline",
+        11,
+        st.WHOLE,
+        '=IF(OR({params}="",{deadline}=""),"",GPUS_NEEDED({flops},{peak},{deadline},{mfu_used},,{goodput_used}))',
+    ),
+    Col(
+        "cost",
+        "Cost (USD; #N/A = no price: type one in $/GPU-hour)",
+        14,
+        st.USD,
+        '=IF({params}="","",TRAIN_COST({flops},{peak},{usd_used},{mfu_used},,{goodput_used}))',
+    ),
     # TRAIN_ENERGY_MWH's arithmetic (GPU-hours x TDP x PUE / 1e6, engine.training.train_energy_mwh; the
     # GPU-hours already include goodput) on the GPUs sheet's TDP, so a TDP edited there changes the energy
     # in the add-in workbook and its copy alike.
     # A GPU without a TDP on the GPUs sheet shows #N/A (the header says so), never a wrong 0.
-    Col("energy", "Energy (MWh; TDP x PUE; #N/A = no TDP on the GPUs sheet)", 13, st.WHOLE,
-        '=IF({params}="","",IF({tdp}>0,{gpu_hours}*{tdp}*PUE/WattsPerMW,NA()))'),
+    Col(
+        "energy",
+        "Energy (MWh; TDP x PUE; #N/A = no TDP on the GPUs sheet)",
+        13,
+        st.WHOLE,
+        '=IF({params}="","",IF({tdp}>0,{gpu_hours}*{tdp}*PUE/WattsPerMW,NA()))',
+    ),
 )
 NOTES = Col("note", "Notes and sources", 120)
 COLUMNS = (*INPUTS, *CALCS, NOTES)
@@ -138,9 +175,12 @@ def _tokens_cell(s: sc.TrainingScenario, r: int, ctx: Ctx):
 
 # What the summary prints per row: key -> (label after the value, unit).
 _SHOWN = {
-    "flops": ("", "FLOPs"), "gpu_days": ("", "GPU-days"),
-    "days": ("wall-clock on {gpus:,.0f} GPUs", "days"), "needed": ("GPUs for {deadline:g} days", ""),
-    "cost": ("", "USD"), "energy": ("", "MWh"),
+    "flops": ("", "FLOPs"),
+    "gpu_days": ("", "GPU-days"),
+    "days": ("wall-clock on {gpus:,.0f} GPUs", "days"),
+    "needed": ("GPUs for {deadline:g} days", ""),
+    "cost": ("", "USD"),
+    "energy": ("", "MWh"),
 }
 
 
@@ -156,10 +196,20 @@ def write(ws: Worksheet, ctx: Ctx, scenarios=sc.TRAINING, blank_rows: int = sc.B
     rows = list(scenarios) + [sc.TrainingScenario("", None, None, None, None) for _ in range(blank_rows)]
     last = FIRST_ROW + len(rows) - 1
     for r, s in enumerate(rows, start=FIRST_ROW):
-        values = {"name": s.name or None, "params": s.params, "tokens": _tokens_cell(s, r, ctx), "gpu": s.gpu,
-                  "precision": s.precision, "mfu": s.mfu, "gpus": s.gpus, "deadline": s.deadline_days,
-                  "usd": s.usd_per_gpu_hour, "override": s.peak_override, "goodput": s.goodput,
-                  "note": s.note or None}
+        values = {
+            "name": s.name or None,
+            "params": s.params,
+            "tokens": _tokens_cell(s, r, ctx),
+            "gpu": s.gpu,
+            "precision": s.precision,
+            "mfu": s.mfu,
+            "gpus": s.gpus,
+            "deadline": s.deadline_days,
+            "usd": s.usd_per_gpu_hour,
+            "override": s.peak_override,
+            "goodput": s.goodput,
+            "note": s.note or None,
+        }
         for col in (*INPUTS, NOTES):
             cell = ws[f"{LETTER[col.key]}{r}"]
             v = values[col.key]
@@ -177,10 +227,25 @@ def write(ws: Worksheet, ctx: Ctx, scenarios=sc.TRAINING, blank_rows: int = sc.B
             label = label.format(gpus=s.gpus or 0, deadline=s.deadline_days or 0)
             engine = None
             if key == "energy" and s.name:  # the engine's formula on this row's cells: an independent check
-                engine = (_energy, {"flops": f"flops{r}", "peak_tflops": f"peak{r}", "tdp_w": f"tdp{r}",
-                                    "mfu": f"mfu_used{r}", "goodput": f"goodput_used{r}"})
-            ctx.output(ws.title, f"{key}{r}", label, unit, s.name or f"(blank row {r})",
-                       show=key in _SHOWN and bool(s.name), engine=engine)
+                engine = (
+                    _energy,
+                    {
+                        "flops": f"flops{r}",
+                        "peak_tflops": f"peak{r}",
+                        "tdp_w": f"tdp{r}",
+                        "mfu": f"mfu_used{r}",
+                        "goodput": f"goodput_used{r}",
+                    },
+                )
+            ctx.output(
+                ws.title,
+                f"{key}{r}",
+                label,
+                unit,
+                s.name or f"(blank row {r})",
+                show=key in _SHOWN and bool(s.name),
+                engine=engine,
+            )
         ctx.cells[(ws.title, f"row:{s.name}")] = str(r)
 
     span = lambda key: f"{LETTER[key]}{FIRST_ROW}:{LETTER[key]}{last}"  # noqa: E731
@@ -190,12 +255,24 @@ def write(ws: Worksheet, ctx: Ctx, scenarios=sc.TRAINING, blank_rows: int = sc.B
     validate_number(ws, span("goodput"), "0", "1", "Goodput is a fraction: type 0.85 or 85% for 85%")
     # The parameter count itself, not billions: 70 would be a 70-parameter model (TRAIN_FLOPS
     # refuses below 1E+6 too); a GPU count is whole.
-    validate_number(ws, span("params"), "999999.999", None,
-                    "Params is the count itself: for 70B type 7E+10 (below 1E+6 is not a model size)")
-    validate_number(ws, span("tokens"), "999999.999", None,
-                    "Tokens is the count itself: for 300B type 3E+11 (below 1E+6 is not a training run)")
+    validate_number(
+        ws,
+        span("params"),
+        "999999.999",
+        None,
+        "Params is the count itself: for 70B type 7E+10 (below 1E+6 is not a model size)",
+    )
+    validate_number(
+        ws,
+        span("tokens"),
+        "999999.999",
+        None,
+        "Tokens is the count itself: for 300B type 3E+11 (below 1E+6 is not a training run)",
+    )
     validate_number(ws, span("gpus"), "0", None, "GPUs is a whole number such as 1024", kind="whole")
-    validate_number(ws, span("usd"), "0.01", "100", "One GPU-hour's price in dollars, 0.01 to 100: for 250 cents type 2.5")
+    validate_number(
+        ws, span("usd"), "0.01", "100", "One GPU-hour's price in dollars, 0.01 to 100: for 250 cents type 2.5"
+    )
     for key in ("deadline", "override"):
         validate_number(ws, span(key), "0", None, "Must be a positive number")
 
