@@ -14,6 +14,7 @@ import sys
 from flopsheet import catalog, udfs
 from flopsheet.exceltext import number_literal, string_literal
 from flopsheet.functions import REGISTRY, Arg, Function, catalogs, economics, hardware, inference, tokens, training
+from flopsheet.functions.declaration import excel_required
 
 # The spec's four tables (../shared/spec/excel-functions.md), one registry module each.
 SECTIONS = (
@@ -95,9 +96,10 @@ def show_result(value) -> str:
     return f"{int(y):,}" if y.is_integer() else f"{y:,}"
 
 
-def _default(arg: Arg) -> str:
+def _default(arg: Arg, excel_optional: bool = False) -> str:
     if not arg.optional:
-        return "required"
+        # required in the plain form, left out in a shorter one (a catalog model's name first)
+        return "required (not in the model-name form)" if excel_optional else "required"
     if arg.default is None:
         return "optional"
     return f"optional, default {excel_literal(arg.default)}"
@@ -111,7 +113,8 @@ def function_section(fn: Function) -> str:
     lines = [f"### {fn.name}", "", fn.summary, "", f"`{syntax(fn)}` → {fn.returns}", ""]
     if fn.args:
         lines += ["| Argument | Default | Description |", "|---|---|---|"]
-        lines += [f"| `{a.name}` | {_default(a)} | {_cell(a.doc)} |" for a in fn.args]
+        needed = excel_required(fn)
+        lines += [f"| `{a.name}` | {_default(a, i >= needed)} | {_cell(a.doc)} |" for i, a in enumerate(fn.args)]
         lines.append("")
     call = f"={fn.name}({', '.join(excel_literal(v) for v in fn.example)})"
     result = getattr(udfs, fn.name)(*fn.example)
