@@ -118,16 +118,30 @@ def run_gpus(args) -> int:
     return 0
 
 
-def _subcommand_modules():
-    """Subcommands that live beside what they drive (each has add_parser(sub))."""
-    from flopsheet import lite
-    from flopsheet.handoff import cli as handoff_cli
-    from flopsheet.template import cli as template_cli
+# Subcommands that live beside what they drive: the module whose add_parser(sub) declares them.
+SUBCOMMANDS = {
+    "template": "flopsheet.template.cli",
+    "handoff": "flopsheet.handoff.cli",
+    "evaluate": "flopsheet.handoff.cli",
+    "lite": "flopsheet.lite",
+}
 
-    return (template_cli, handoff_cli, lite)
+
+def _subcommand_modules(argv: list[str] | None = None):
+    """The modules to import for this command line: only the named subcommand's (importing the
+    template builder and the function registry costs more than a small hand-off's work), every
+    one for help, a mistyped command or no command."""
+    import importlib
+
+    chosen = next((w for w in argv if not w.startswith("-")), None) if argv is not None else None
+    if chosen in ("calc", "gpus"):
+        return ()
+    names = [SUBCOMMANDS[chosen]] if chosen in SUBCOMMANDS else list(dict.fromkeys(SUBCOMMANDS.values()))
+    return tuple(importlib.import_module(n) for n in names)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; given the command line, only the subcommand it names is imported."""
     parser = argparse.ArgumentParser(
         prog="flopsheet",
         description="Estimate what large AI models cost in compute: Excel functions, a template workbook, "
@@ -137,13 +151,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _calc_parser(sub)
     _gpus_parser(sub)
-    for module in _subcommand_modules():
+    for module in _subcommand_modules(argv):
         module.add_parser(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
         parser.print_help()
