@@ -1,4 +1,4 @@
-"""The Excel contract (../shared/spec/excel-functions.md) as one registry of `Function`s.
+"""The Excel contract (docs/functions.md, generated from it) as one registry of `Function`s.
 
 Every face reads this registry: the xlwings functions (udfs), the command line (`calc`), the
 function reference in the docs, the template and the hand-off translator. Each `Function` is

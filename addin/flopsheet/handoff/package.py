@@ -1,8 +1,8 @@
 """An .xlsx/.xlsm package read the way Excel reads it, without loading it into a workbook model.
 
 Parts are found from `[Content_Types].xml` and the relationships (never by guessing names):
-`_rels/.rels` -> the workbook part -> its relationships -> each sheet (see
-/work/shared/design/editing-ooxml-packages.md). Namespaces are matched by local name, so `x:`
+`_rels/.rels` -> the workbook part -> its relationships -> each sheet (ECMA-376 Part 2, Open
+Packaging Conventions). Namespaces are matched by local name, so `x:`
 prefixes and Strict Open XML (purl.oclc.org namespaces) read the same.
 
 `Book` is what the translator (translate.Refs) and gpusheet.find_table read cells through. A
