@@ -97,6 +97,59 @@ def test_dense_peaks_are_consistent_within_each_row():
             assert gpu.tf32_tflops == pytest.approx(gpu.bf16_tflops / 2, rel=0.03), gpu.name
 
 
+# ---------------------------------------------------------------- issue 23: new accelerators
+
+# (catalog row, field): (value, source it was read in). Dense peaks: neither vendor quotes a
+# sparse figure these columns would have to halve (AWS's one sparse figure is noted on its row).
+TPU7X = "https://docs.cloud.google.com/tpu/docs/tpu7x"
+TRAINIUM2 = (
+    "https://awsdocs-neuron.readthedocs-hosted.com/en/v2.29.0/_sources/about-neuron/arch/neuron-hardware/trainium2.rst"
+)
+NEW_FIGURES = {
+    ("TPU v7", "bf16_tflops"): (2307, TPU7X),
+    ("TPU v7", "fp8_tflops"): (4614, TPU7X),
+    ("TPU v7", "memory_gb"): (192, TPU7X),
+    ("Trainium2", "fp8_tflops"): (1299, TRAINIUM2),
+    ("Trainium2", "bf16_tflops"): (667, TRAINIUM2),
+    ("Trainium2", "fp16_tflops"): (667, TRAINIUM2),
+    ("Trainium2", "tf32_tflops"): (667, TRAINIUM2),
+    ("Trainium2", "fp32_tflops"): (181, TRAINIUM2),
+    ("Trainium2", "memory_gb"): (96, TRAINIUM2),
+    ("Trainium2", "bandwidth_tbs"): (2.9, TRAINIUM2),
+    ("Trainium2", "interconnect_gbs"): (1280, TRAINIUM2),
+}
+
+
+@pytest.mark.parametrize("key", sorted(NEW_FIGURES))
+def test_new_accelerator_figures_are_pinned_to_their_source(key):
+    name, field = key
+    value, source = NEW_FIGURES[key]
+    gpu = by_name(name)
+    assert getattr(gpu, field) == value
+    assert source in gpu.source.split(" ; ")
+    assert field not in gpu.unconfirmed
+
+
+def test_new_accelerators_leave_unread_figures_empty():
+    # what the sources did not give is a named gap, never a number
+    for name, gaps in {
+        "TPU v7": ("bandwidth_tbs", "interconnect_gbs", "tdp_w", "int8_tops"),
+        "Trainium2": ("int8_tops", "fp64_tflops", "tdp_w", "sparsity_factor"),
+    }.items():
+        gpu = by_name(name)
+        for field in gaps:
+            assert getattr(gpu, field) is None and field in gpu.unconfirmed, (name, field)
+            with pytest.raises(FlopsheetError, match=field):
+                spec(gpu, field)
+
+
+def test_new_accelerators_resolve_by_their_usual_names():
+    for label in ("TPU v7", "TPU7x", "Ironwood", "Google TPU7x (Ironwood)"):
+        assert resolve(label).name == "TPU v7", label
+    for label in ("Trainium2", "Trn2", "Trainium 2", "AWS Trainium2"):
+        assert resolve(label).name == "Trainium2", label
+
+
 # ---------------------------------------------------------------- bullet 4: prices
 
 
