@@ -57,7 +57,8 @@ _R1C1_LIKE = re.compile(r"[Rr][0-9]*([Cc][0-9]*)?|[Cc][0-9]*")
 # QUOTED splits a formula into the parts outside quotes (even indexes) and its string literals and
 # quoted sheet names (odd indexes), where nothing is a reference; A1_REF is an A1 cell reference
 # outside them ($ marks, column letters, row), not part of a name, a function or a sheet prefix.
-QUOTED = re.compile(r"(\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*')")
+STRING = re.compile(r'"(?:[^"]|"")*"')  # a string literal alone ("" inside is one quote)
+QUOTED = re.compile(r"(" + STRING.pattern + r"|'(?:[^']|'')*')")
 A1_REF = re.compile(r"(?<![A-Za-z0-9_.$])(\$?)([A-Za-z]{1,3})(\$?)([0-9]{1,7})(?![A-Za-z0-9_(!])")
 
 

@@ -42,7 +42,7 @@ from pathlib import Path
 from openpyxl.utils import FORMULAE
 
 from flopsheet.errors import FlopsheetError
-from flopsheet.exceltext import a1
+from flopsheet.exceltext import STRING, a1
 from flopsheet.functions import REGISTRY
 from flopsheet.handoff import (
     comments,
@@ -109,8 +109,6 @@ def drop_calc_chain(job) -> None:
 
 
 # -- what the removals cost, said by cell ------------------------------------------------------
-_FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f\b[^>/]*>([^<]+)<")
-_STRING = re.compile(r'"(?:[^"]|"")*"')
 _FUNCTION = re.compile(r"(?<![A-Za-z0-9_.\]!])((?:_xlfn\.|_xlws\.|_xludf\.|_xll\.)?[A-Za-z_][A-Za-z0-9_.]*)\s*\(")
 _CONF_REF = re.compile(r"'?_?xlwings\.conf'?!", re.I)
 _SHOWN = 5
@@ -120,7 +118,7 @@ def _unknown_functions(text: str) -> set[str]:
     """Functions a formula calls that are neither Excel's (openpyxl's list, or the _xlfn. prefix
     Excel writes before newer ones) nor flopsheet's: a macro's or another add-in's."""
     out = set()
-    for name in _FUNCTION.findall(_STRING.sub('""', text)):
+    for name in _FUNCTION.findall(STRING.sub('""', text)):
         upper = name.upper()
         if upper.startswith(("_XLFN.", "_XLWS.")):
             continue
@@ -143,7 +141,7 @@ def report_losses(job) -> None:
         if s.name in CONF_SHEETS:
             continue
         data = job.zf.read(s.part)
-        texts = b"\n".join(_FORMULA_TEXT.findall(data)).decode("utf-8", "replace")
+        texts = b"\n".join(formulacells.FORMULA_TEXT.findall(data)).decode("utf-8", "replace")
         if not texts or not (
             b"|" in data
             or (conf and "xlwings.conf" in texts.lower())
@@ -157,7 +155,7 @@ def report_losses(job) -> None:
                 continue
             text = worksheetpart.text(m.group(2))
             where = f"{s.name}!{a1(cell.c, cell.r)}"
-            bare = _STRING.sub('""', text)
+            bare = STRING.sub('""', text)
             if "|" in bare:
                 found["dde"].append(where)
             if conf and _CONF_REF.search(bare):
@@ -168,7 +166,7 @@ def report_losses(job) -> None:
                     found["vba"].append(where)
                     names |= unknown
     for name, _, body in job.pkg.names_xml:
-        bare = _STRING.sub('""', body)
+        bare = STRING.sub('""', body)
         if conf and _CONF_REF.search(bare):
             found["conf"].append(f"defined name {name}")
         if vba and _unknown_functions(body):

@@ -26,7 +26,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter, range_boundaries
 
 from flopsheet.errors import FlopsheetError
-from flopsheet.exceltext import ErrorValue, a1, defused, looks_like_formula, show_number
+from flopsheet.exceltext import STRING, ErrorValue, a1, defused, looks_like_formula, show_number
 from flopsheet.handoff import package
 from flopsheet.handoff.copy import handoff
 from flopsheet.handoff.package import Package, read_rels
@@ -45,7 +45,6 @@ _DIFFERS = (
     (re.compile(r"(?<![\w.])ERROR\.TYPE\s*\(", re.I), "ERROR.TYPE (error codes)"),
 )
 _STRUCTURED = re.compile(r"[\w.]*\[")
-_STRINGS = re.compile(r'"(?:[^"]|"")*"')
 
 
 def csv_text(value) -> str:
@@ -189,7 +188,7 @@ def differs(src, formulas) -> dict:
     totals = _totals_rows(src)
     out = {}
     for sheet, ref, formula in formulas:
-        bare = _STRINGS.sub('""', formula)
+        bare = STRING.sub('""', formula)
         why = next((label for rx, label in _DIFFERS if rx.search(bare)), None)
         for _, r, c in _cells(ref):
             w = why

@@ -35,7 +35,7 @@ CALLS = re.compile(CALL_NAMES.pattern.encode(), re.I)
 _OTHER_FORMULA = re.compile(rb"<(?:\w+:)?formula[12]?>([^<]*)</|<xm:f>([^<]*)</xm:f>")
 _NAMES = tuple(name.encode() for name in REGISTRY)
 assert all(b"_" in name for name in _NAMES), "has_calls filters on the underscore every name has"
-_FORMULA_TEXT = re.compile(rb"<(?:\w+:)?(?:f|formula[12]?)\b[^>/]*>([^<]+)<")
+FORMULA_TEXT = re.compile(rb"<(?:\w+:)?(?:f|formula[12]?)\b[^>/]*>([^<]+)<")
 
 
 def has_calls(data: bytes) -> bool:
@@ -45,7 +45,7 @@ def has_calls(data: bytes) -> bool:
     with a literal, which the regex engine scans for at C speed)."""
     if b"(" not in data:
         return False
-    texts = b"\n".join(_FORMULA_TEXT.findall(data))
+    texts = b"\n".join(FORMULA_TEXT.findall(data))
     if b"_" not in texts:  # every flopsheet function's name has one
         return False
     upper = texts.upper()

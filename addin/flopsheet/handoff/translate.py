@@ -19,7 +19,7 @@ from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
 from flopsheet import excel_io
-from flopsheet.exceltext import A1_REF, QUOTED
+from flopsheet.exceltext import A1_REF, QUOTED, STRING
 from flopsheet.functions import REGISTRY
 from flopsheet.functions.inference import MODEL_FORMS
 from flopsheet.functions.tokens import TOKENIZER_ARGS
@@ -164,10 +164,7 @@ MAX_NESTING = 128
 # A spill reference (A2#, Sheet1!B3#: Excel 365's dynamic arrays) is not in the grammar openpyxl's
 # tokenizer reads: it is read as a range named with a marker, array-valued, and written back.
 SPILL_MARK = "__flopsheet_spill__"
-_STRING_OR_SPILL = re.compile(r'"(?:[^"]|"")*"|(\$?[A-Za-z]{1,3}\$?[0-9]{1,7})#')
-
-
-_STRINGS = re.compile(r'"(?:[^"]|"")*"|\'(?:[^\']|\'\')*\'')  # string literals and quoted sheet names
+_STRING_OR_SPILL = re.compile(STRING.pattern + r"|(\$?[A-Za-z]{1,3}\$?[0-9]{1,7})#")
 
 
 def _spill_marked(formula: str) -> str:
@@ -436,7 +433,7 @@ class Translator:
         if res.value_set or not isinstance(res.text, str):
             return res
         res.text = spill_unmarked(res.text)
-        if CALL_NAMES.search(_STRINGS.sub('""', res.text)):
+        if CALL_NAMES.search(QUOTED.sub('""', res.text)):
             # a call where the grammar is bent (X:GPU_DAYS(...), a range operator before a call)
             raise Untranslatable("a flopsheet call stands where the translator does not read it")
         return res
