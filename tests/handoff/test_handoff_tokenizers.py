@@ -1,7 +1,8 @@
-"""A tokenizer name where IMAGE_TOKENS and VIDEO_TOKENS take a patch size (issue 21): its rule has no
-native twin yet, so the hand-off copy keeps the add-in's value for that call, whether the name is
-typed in the formula or held by the cell the formula reads; a patch size in the same cells
-still translates; never #N/A where the add-in gives a number. Fixtures from XlsxWriter."""
+"""A tokenizer name where IMAGE_TOKENS and VIDEO_TOKENS take a patch size, and VIDEO_SECONDS_TOKENS'
+model (issue 21): typed in the formula, or held by the one cell the formula reads, it translates
+to its rule's twin (test_tokenizer_twins_engines.py recalculates them); the copy keeps the
+add-in's value where there is no twin (InternVL's tile search), where a range mixes names, and for
+the add-in's refusals. A patch size in the same cells still translates. Fixtures from XlsxWriter."""
 
 import openpyxl
 import xlsxwriter
@@ -10,13 +11,13 @@ from flopsheet.functions import REGISTRY as F
 from flopsheet.handoff.copy import handoff
 
 CALLS = [  # (formula, the add-in's value, translated)
-    ("=IMAGE_TOKENS(A1,B1,C1)", F["IMAGE_TOKENS"](1080, 1920, "GPT-4o"), False),
-    ('=IMAGE_TOKENS(A1,B1,"Claude")', F["IMAGE_TOKENS"](1080, 1920, "Claude"), False),
+    ("=IMAGE_TOKENS(A1,B1,C1)", F["IMAGE_TOKENS"](1080, 1920, "GPT-4o"), True),
+    ('=IMAGE_TOKENS(A1,B1,"Claude")', F["IMAGE_TOKENS"](1080, 1920, "Claude"), True),
     ("=IMAGE_TOKENS(A1,B1,C2)", F["IMAGE_TOKENS"](1080, 1920, 16), True),
     ("=IMAGE_TOKENS(A1,B1)", F["IMAGE_TOKENS"](1080, 1920), True),
-    ("=VIDEO_TOKENS(300,720,1280,C3,,30)", F["VIDEO_TOKENS"](300, 720, 1280, "Gemini", None, 30), False),
+    ("=VIDEO_TOKENS(300,720,1280,C3,,30)", F["VIDEO_TOKENS"](300, 720, 1280, "Gemini", None, 30), True),
     ("=VIDEO_TOKENS(300,720,1280,C2)", F["VIDEO_TOKENS"](300, 720, 1280, 16), True),
-    ("=VIDEO_SECONDS_TOKENS(10,720,1280,C4)", F["VIDEO_SECONDS_TOKENS"](10, 720, 1280, "Qwen2.5-VL"), False),
+    ("=VIDEO_SECONDS_TOKENS(10,720,1280,C4)", F["VIDEO_SECONDS_TOKENS"](10, 720, 1280, "Qwen2.5-VL"), True),
     ('=AUDIO_TOKENS(60,"Gemini")', 1920.0, True),
     ("=AUDIO_TOKENS(60,C3)", 1920.0, False),
     # fps with a patch size: the add-in refuses it (a twin would ignore it), so the copy keeps the refusal
@@ -24,6 +25,13 @@ CALLS = [  # (formula, the add-in's value, translated)
         "=VIDEO_TOKENS(300,720,1280,C2,1,30)",
         "VIDEO_TOKENS: fps is used only with a tokenizer name in patch (frames are "
         "then sampled by time); leave it blank with a patch size",
+        False,
+    ),
+    # InternVL's tile search has no twin; a range of names, one rule per element
+    ('=IMAGE_TOKENS(A1,B1,"InternVL")', F["IMAGE_TOKENS"](1080, 1920, "InternVL"), False),
+    (  # kept as the add-in's values, inside the SUM
+        "=SUM(IMAGE_TOKENS(A1,B1,C5:C6))",
+        "=SUM({%d;%d})" % (F["IMAGE_TOKENS"](1080, 1920, "GPT-4o"), F["IMAGE_TOKENS"](1080, 1920, "Gemini")),
         False,
     ),
 ]
@@ -40,6 +48,8 @@ def test_tokenizer_names_keep_their_values(tmp_path):
         ("C2", 16),
         ("C3", "Gemini"),
         ("C4", "Qwen2.5-VL"),
+        ("C5", "GPT-4o"),
+        ("C6", "Gemini"),
     ):
         ws.write(cell, value)
     for i, (formula, value, _) in enumerate(CALLS, start=1):
@@ -55,4 +65,4 @@ def test_tokenizer_names_keep_their_values(tmp_path):
         else:
             assert got == value and f"D{i}" in frozen, (formula, got)
     reasons = " ".join(r for _, _, r in report.frozen)
-    assert "patch names a tokenizer" in reasons
+    assert "InternVL's tile grid" in reasons and "range of tokenizer names" in reasons

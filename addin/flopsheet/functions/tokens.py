@@ -1,5 +1,6 @@
 """Token functions: images, video and audio (a patch size, or a catalog tokenizer's rule), text."""
 
+import functools
 from dataclasses import replace
 
 import numpy as np
@@ -11,6 +12,7 @@ from flopsheet.errors import FlopsheetError
 from flopsheet.functions.declaration import Arg, Function, declared_in, evaluate
 from flopsheet.functions.inputs import EXCEL_ERRORS, control_free, texts
 from flopsheet.functions.twintext import count_twin
+from flopsheet.functions.visiontwins import image_twin, video_twin
 from flopsheet.magnitudes import parse_num, resolution_word
 
 PATCH = Arg(
@@ -18,9 +20,12 @@ PATCH = Arg(
     'Patch side in pixels (default 16), or a tokenizer such as "GPT-4o", "Claude", "Gemini", '
     '"Qwen2.5-VL" (see the vision-tokenizer catalog)',
 )
-# Number arguments that may instead name a tokenizer: its rule has no native twin yet, so the
-# hand-off keeps the value of a call whose cell there holds a name (handoff.translate).
+# Number arguments that may instead name a tokenizer: a name typed in the formula, or held by the
+# one cell the argument reads, has the twin of its rule (`tokenizer_form`); a range mixing names
+# and numbers keeps the add-in's value in the hand-off (handoff.translate).
 TOKENIZER_ARGS = {"IMAGE_TOKENS": "patch", "VIDEO_TOKENS": "patch"}
+# Every function whose call may name a tokenizer, and the argument naming it
+TOKENIZER_NAMED = {**TOKENIZER_ARGS, "VIDEO_SECONDS_TOKENS": "model"}
 
 
 def tokens_per_unit(unit) -> float:
@@ -339,5 +344,28 @@ TOKENS_TO_WORDS = Function(
     formula=engine.tokens_to_words,
     twin="{tokens}/{tokens_per_word}",
 )
+
+
+@functools.cache
+def tokenizer_form(function: str, name: str) -> tuple[Function, tuple[str, ...]]:
+    """The declaration whose twin is catalog tokenizer `name`'s rule (its figures typed in), for
+    a call of `function` naming it, and the order of the call's arguments it takes (by name).
+    FlopsheetError: an unknown name, or one without that rule; KeyError: a rule without a twin."""
+    want = "images" if function == "IMAGE_TOKENS" else "video"
+    row = vision_catalog.resolve(name, TOKENIZER_NAMED[function], want)
+    if function == "IMAGE_TOKENS":
+        twin, steps = image_twin(row)
+        return replace(_IMAGE_OF_TOKENIZER, twin=twin, twin_steps=steps), ("height", "width", "patch")
+    if function == "VIDEO_TOKENS":
+        twin, steps = video_twin(row, "{frames}/{fps}")
+        return replace(_VIDEO_OF_TOKENIZER, twin=twin, twin_steps=steps), ("frames", "fps", "height", "width", "patch")
+    twin, steps = video_twin(row, "{seconds}")
+    return replace(_numbers_form(VIDEO_SECONDS_TOKENS), twin=twin, twin_steps=steps), (
+        "seconds",
+        "height",
+        "width",
+        "model",
+    )
+
 
 FUNCTIONS = declared_in(globals())  # every Function above, in order

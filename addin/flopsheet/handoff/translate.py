@@ -19,10 +19,11 @@ from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
 from flopsheet import excel_io
-from flopsheet.exceltext import A1_REF, QUOTED, STRING
+from flopsheet.errors import FlopsheetError
+from flopsheet.exceltext import A1_REF, QUOTED, STRING, string_literal
 from flopsheet.functions import REGISTRY
 from flopsheet.functions.inference import MODEL_FORMS
-from flopsheet.functions.tokens import TOKENIZER_ARGS
+from flopsheet.functions.tokens import TOKENIZER_ARGS, TOKENIZER_NAMED, tokenizer_form
 from flopsheet.handoff import twins
 from flopsheet.handoff.gpusheet import Table
 from flopsheet.handoff.twins import ErrorValue, Expr, Untranslatable
@@ -37,8 +38,6 @@ ALWAYS_FROZEN = {
     "FLOPSHEET_VERSION": "the add-in's version is a fact about the add-in, not the sheet",
     "GPU_NAMES": "the catalog's names are copied as values (the GPUs sheet lists them too)",
     "MODEL_NAMES": "the model catalog's names are copied as values",
-    "VIDEO_SECONDS_TOKENS": "a tokenizer's video sampling (frames by time, resized per frame) has no "
-    "native twin yet: the value is kept",
 }
 # MODEL_SPEC's twin looks the figure up on the workbook's Models sheet (handoff/modelsheet.py);
 # a workbook without one keeps the value (the copy does not add a Models sheet yet).
@@ -540,7 +539,12 @@ class Translator:
         reason = self._freeze_all or ALWAYS_FROZEN.get(fn.name)
         if reason is None and fn.name == "MODEL_SPEC" and self.models is None:
             reason = NO_MODELS_SHEET
-        if reason is None and fn.name in TOKENIZER_ARGS:
+        named = None  # (the declaration of the named tokenizer's rule, its arguments, the cell's test)
+        if reason is None and fn.name in TOKENIZER_NAMED:
+            named = self._tokenizer_twin(fn, exprs)
+            if isinstance(named, str):
+                reason, named = named, None
+        if reason is None and named is None and fn.name in TOKENIZER_ARGS:
             reason = self._tokenizer_in_cell(fn, exprs)
         model = self._model_name(fn, exprs) if reason is None else None
         models = self.models
@@ -567,11 +571,16 @@ class Translator:
                     and not any(_WHERE_DEPENDENT.search(e.text) for e in exprs if e.kind in ("expr", "call"))
                     else None
                 )
-                text = (
-                    twins.render_model(fn, exprs, self.table, models, model, hoist, self.names, self._strict)
-                    if model is not None
-                    else twins.render(fn, exprs, self.table, models, hoist, self.names, self._strict)
-                )
+                if named is not None:
+                    rule_fn, rule_exprs, test = named
+                    text = twins.render(rule_fn, rule_exprs, self.table, models, hoist, self.names, self._strict)
+                    text = f"IF({test},{text},NA())" if test else text
+                else:
+                    text = (
+                        twins.render_model(fn, exprs, self.table, models, model, hoist, self.names, self._strict)
+                        if model is not None
+                        else twins.render(fn, exprs, self.table, models, hoist, self.names, self._strict)
+                    )
             except Untranslatable as u:
                 reason = u.reason
         if reason is not None:
@@ -609,6 +618,53 @@ class Translator:
         else:
             return None
         return v.strip() if _is_model_name(v, a.name) else None
+
+    def _tokenizer_twin(self, fn, exprs):
+        """A call naming a catalog tokenizer, typed in the formula or held by the one cell its
+        argument reads: (the declaration whose twin is that rule, the call's arguments in its
+        order, the test that the cell still holds the name or None); a reason to keep the value
+        (a rule without a twin, a name in a range); None when no name is given (numbers)."""
+        arg = TOKENIZER_NAMED[fn.name]
+        given = {a.name: (exprs[i] if i < len(exprs) else twins.OMITTED) for i, a in enumerate(fn.args)}
+        e = given[arg]
+        test = None
+        if e.kind == "literal" and isinstance(e.value, str) and not isinstance(e.value, ErrorValue):
+            name = e.value
+        elif e.kind == "ref" and self.refs is not None:
+            self._res.depends_on_values = True
+            self._res.read_refs.append((e.text, arg))
+            try:
+                v = self.refs.values(e.text, self._sheet)
+            except Untranslatable:
+                self._res.names_found = True  # unknown: never reused
+                return None
+            if isinstance(v, list):
+                if fn.name == "VIDEO_SECONDS_TOKENS" or _holds_model_name(v, arg):
+                    self._res.names_found = True
+                    return f"{arg} is a range of tokenizer names: each has its own rule (the value is kept)"
+                return None
+            if not isinstance(v, str) or isinstance(v, ErrorValue):
+                return None
+            name = v
+            self._res.names_found = True
+            test = f"TRIM({e.text})={string_literal(' '.join(name.split()))}"
+        else:
+            return None
+        if not _is_model_name(name, arg) and fn.name != "VIDEO_SECONDS_TOKENS":
+            return None  # a patch size as text ("16"): the numbers twin
+        if fn.name == "VIDEO_TOKENS":
+            if not twins.blank_literal(given["temporal_patch"]):
+                return "temporal_patch is given with a tokenizer name (the add-in refuses it; its value is kept)"
+            if twins.blank_literal(given["fps"]):
+                return None  # the add-in's refusal (fps is required with a name) is kept
+        try:
+            rule_fn, order = tokenizer_form(fn.name, name.strip())
+        except KeyError as err:
+            return err.args[0]
+        except FlopsheetError:
+            return None  # an unknown name: the add-in's message is kept
+        named = {**given, arg: twins.Expr("literal", "", name.strip())}
+        return rule_fn, [named[a] for a in order], test
 
     def _tokenizer_in_cell(self, fn, exprs) -> str | None:
         """Why a call keeps its value: its patch cell names a tokenizer (IMAGE_TOKENS' and

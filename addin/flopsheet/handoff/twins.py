@@ -338,6 +338,8 @@ class TwinCall:
         self.steps_hoisted = False  # cell mode: {step:x} parts become Workings cells in the last fill
         self.steps = {k: (label, t) for k, label, t in fn.twin_steps}  # key -> (label, template)
         self.step_markers: set[str] = set()
+        self.step_memo: dict = {}  # (step, hoisted) -> its Value, within one top-level fill
+        self.filling = 0  # depth of nested fills (steps fill their templates)
         # cells whose blank is a value (a model without a window), not an input left empty
         self.blank_ok: set[str] = figures.blank_ok if figures is not None else set()
         self.strict = strict  # cell mode: every checked argument in a Workings cell (a long caller formula)
@@ -790,6 +792,12 @@ class TwinCall:
         the cell-mode formula's last fill, else its text in place."""
         if key not in self.steps:
             raise Untranslatable(f"twin placeholder {{step:{key}}} is not a step of {self.fn.name}")
+        memo = (key, self.steps_hoisted)
+        if memo not in self.step_memo:  # a step read by several later ones is filled once per fill
+            self.step_memo[memo] = self._step(key)
+        return self.step_memo[memo]
+
+    def _step(self, key: str) -> Value:
         label, template = self.steps[key]
         body = self.fill(template)
         if self.hoist and self.steps_hoisted:
@@ -814,6 +822,15 @@ class TwinCall:
         return reads_model(template, self.steps)
 
     def fill(self, template: str) -> str:
+        if self.filling == 0:
+            self.step_memo = {}  # each top-level fill makes its steps afresh (values may have moved to cells)
+        self.filling += 1
+        try:
+            return self._fill(template)
+        finally:
+            self.filling -= 1
+
+    def _fill(self, template: str) -> str:
         def section(m):
             # [[kept||otherwise]]: a section reading a catalog model's figures is kept when the call
             # names one; any other, unless every optional argument in it is omitted
