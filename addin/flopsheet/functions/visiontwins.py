@@ -169,7 +169,8 @@ def _claude(p: dict, s: _Steps) -> str:
         f"1 if the image fits {ms} px and {t} tokens as given",
         f"({down}*{pt}<={ms})*({across}*{pt}<={ms})*({down}*{across}<={t})",
     )
-    aspect = s.add("aspect", "longer side / shorter side", double("MAX({height},{width})/MIN({height},{width})"))
+    ratio = s.add("ratio", "longer side / shorter side", "MAX({height},{width})/MIN({height},{width})")
+    aspect = s.add("aspect", "longer side / shorter side, as a double", double(ratio))
     cap = s.add(
         "cap",
         "longest long side the search may reach",
@@ -179,19 +180,22 @@ def _claude(p: dict, s: _Steps) -> str:
     best = []
     for o, name in ((-1, "a"), (0, "b"), (1, "c")):
         m = s.add(f"m_{name}", f"short-side patches, candidate {name}", f"MAX(1,{k}{o:+d})" if o else f"MAX(1,{k})")
-        half = f"({pt}*{m}+0.5)"
+        half = s.add(
+            f"half_{name}", f"{pt} x m_{name} + 0.5: a short side rounding above it is too long", f"{pt}*{m}+0.5"
+        )
         l0 = s.add(
             f"l0_{name}", f"long side whose short side is {pt} x m_{name} + 0.5 (about)", f"INT({aspect}*{half})"
         )
 
-        def le(x, half=half):
-            return f"({double(f'({x})/{aspect}')}-({half}-{EPS})<={EPS})"
-
+        below = []
+        for d, name_d in (("+1", "l0_" + name + "+1"), ("", "l0_" + name)):
+            q = s.add(f"q{d and 'up'}_{name}", f"{name_d} / aspect", double(f"({l0}{d})/{aspect}"))
+            below.append(f"({q}-({half}-{EPS})<={EPS})")  # its short side rounds to at most p x m
         best.append(
             s.add(
                 f"l_{name}",
                 f"largest long side with m_{name} short-side patches",
-                f"MIN({cap},{pt}*INT({t}/{m}),IF({le(l0 + '+1')},{l0}+1,IF({le(l0)},{l0},{l0}-1)))",
+                f"MIN({cap},{pt}*INT({t}/{m}),IF({below[0]},{l0}+1,IF({below[1]},{l0},{l0}-1)))",
             )
         )
     long = s.add("resized_long", "long side after the resize", f"MAX({','.join(best)})")
@@ -218,7 +222,7 @@ def _smart_resize(s: _Steps, factor: float, min_pixels: float, max_pixels: str, 
         fl = s.add(f"{prefix}{side}_f_floor", f"{side} / {f}, floored", exact_floor(x))
         out.append(s.add(f"{prefix}{side}_r", f"{side} rounded to {f} px", f"MAX({f},({python_round(x, fl)})*{f})"))
     hb, wb = out
-    area = f"{hb}*{wb}"
+    area = s.add(f"{prefix}area_r", "pixels after the rounding", f"{hb}*{wb}")
     mn = num(min_pixels)
     pixels = s.add(f"{prefix}pixels", "height x width", double("{height}*{width}"))
     q_down = s.add(f"{prefix}area_over", "pixels / maximum pixels", double(f"{pixels}/{max_pixels}"))
@@ -231,11 +235,13 @@ def _smart_resize(s: _Steps, factor: float, min_pixels: float, max_pixels: str, 
         yd = s.add(f"{prefix}{side}_down", f"{side} / downscale / {f}", double(f"{xd}/{f}"))
         xu = s.add(f"{prefix}{side}_scaled_up", f"{side} x upscale", double(f"{{{side}}}*{up}"))
         yu = s.add(f"{prefix}{side}_up", f"{side} x upscale / {f}", double(f"{xu}/{f}"))
+        fd = s.add(f"{prefix}{side}_down_floor", f"{side} / downscale / {f}, floored", exact_floor(yd))
+        cu = s.add(f"{prefix}{side}_up_ceil", f"{side} x upscale / {f}, ceiled", exact_ceil(yu))
         sides.append(
             s.add(
                 f"{prefix}{side}_resized",
                 f"{side} after smart_resize",
-                f"IF({area}>{max_pixels},{exact_floor(yd)}*{f},IF({area}<{mn},{exact_ceil(yu)}*{f},{r}))",
+                f"IF({area}>{max_pixels},{fd}*{f},IF({area}<{mn},{cu}*{f},{r}))",
             )
         )
     return sides[0], sides[1]
@@ -261,7 +267,9 @@ def image_twin(row) -> tuple[str, tuple]:
         raise KeyError(NO_TWIN[rule])
     if rule == "patch":
         pt = num(p["patch"])
-        twin = f"{count_twin('{height}/' + pt)}*{count_twin('{width}/' + pt)}"
+        down = s.add("down", "patches down the image (a partial patch counts)", count_twin("{height}/" + pt))
+        across = s.add("across", "patches across the image (a partial patch counts)", count_twin("{width}/" + pt))
+        twin = f"{down}*{across}"
     elif rule == "fixed":
         twin = num(p["base_tokens"])
     elif rule == "tile":

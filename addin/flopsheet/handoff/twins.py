@@ -24,7 +24,7 @@ checked here, in Python; a call that fails the check is not translated (the call
 
 Only functions that Excel 2010, LibreOffice 7.4 and Google Sheets all know are emitted:
 IF, IFERROR, ISNUMBER, ISLOGICAL, NOT, ISNA, NA, N, INT, ROUND, ROUNDUP, LN, LOG10, LEN, CLEAN, TRIM,
-SUBSTITUTE, SEARCH, VLOOKUP, MATCH, INDEX, MAX, MIN, ABS, TEXT, LEFT, MID, arithmetic.
+SUBSTITUTE, SEARCH, VLOOKUP, MATCH, INDEX, MAX, MIN, ABS, TEXT, LEFT, MID, SQRT, MOD, arithmetic.
 
 Cell mode (`hoist`, a scalar call in a cell: handoff.workings): each quantity the twin uses (the
 GPU's row on the GPUs sheet, the peak used, an argument used with its default and checks, a
