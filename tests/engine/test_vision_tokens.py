@@ -103,6 +103,33 @@ def test_video_sampling():
         F.VIDEO_SECONDS_TOKENS(10, 720, 1280, "Claude")
 
 
+def test_qwen3_vl_video():
+    """Qwen3-VL's video processor (transformers video_processing_qwen3_vl.py at commit 930941c6, with the
+    model's video_preprocessor_config.json: fps 2, 4..768 frames, 4096..25165824 pixels over the clip,
+    32-px factor = patch 16 x merge 2), computed by hand from its arithmetic:
+    - 10 s of 720x1280: int(10 x 2) = 20 frames; 720 / 32 = 22.5 rounds half to even to 22 -> 704,
+      1280 / 32 = 40 -> 1280; 20 x 704 x 1280 = 18,022,400 <= 25,165,824: kept; 10 pairs x 22 x 40 = 8,800;
+    - 1 s: int(2) = 2 frames, raised to 4: 2 pairs x 880 = 1,760;
+    - 2.5 s: 5 frames (round(2.5) = 2 -> 4 for the budget), the last repeated: 3 pairs x 880 = 2,640;
+    - 14 s: 28 frames x 704 x 1280 = 25,231,360 > 25,165,824: beta = sqrt(28 x 720 x 1280 / 25165824)
+      = sqrt(1.02539) = 1.01261, 720 / beta / 32 = 22.2 -> 22 -> 704, 1280 / beta / 32 = 39.50 -> 39 -> 1248:
+      14 pairs x 22 x 39 = 12,012;
+    - 3600 s of 1080x1920: 7,200 frames, capped at 768; 1080 / 32 = 33.75 -> 34 -> 1088, 1920 -> 1920;
+      768 x 1088 x 1920 > the budget: beta = sqrt(768 x 1080 x 1920 / 25165824) = sqrt(63.28125) = 7.955;
+      1080 / beta / 32 = 4.24 -> 4 -> 128, 1920 / beta / 32 = 7.54 -> 7 -> 224: 384 pairs x 4 x 7 = 10,752."""
+    assert F.VIDEO_SECONDS_TOKENS(10, 720, 1280, "Qwen3-VL") == 8800
+    assert F.VIDEO_TOKENS(300, 720, 1280, "Qwen3-VL", None, 30) == 8800
+    assert F.VIDEO_SECONDS_TOKENS(1, 720, 1280, "Qwen3-VL") == 1760
+    assert F.VIDEO_SECONDS_TOKENS(2.5, 720, 1280, "Qwen3-VL") == 2640
+    assert F.VIDEO_SECONDS_TOKENS(13, 720, 1280, "Qwen3-VL") == 13 * 22 * 40  # 26 x 704 x 1280 within budget
+    assert F.VIDEO_SECONDS_TOKENS(14, 720, 1280, "Qwen3-VL") == 14 * 22 * 39
+    assert F.VIDEO_SECONDS_TOKENS(3600, 1080, 1920, "Qwen3-VL") == 10752
+    with pytest.raises(FlopsheetError, match="refuses a frame side under 32 px"):
+        F.VIDEO_SECONDS_TOKENS(10, 31, 1280, "Qwen3-VL")
+    with pytest.raises(FlopsheetError, match="more than 200 times"):
+        F.VIDEO_SECONDS_TOKENS(10, 32, 6401, "Qwen3-VL")
+
+
 def test_audio():
     assert F.AUDIO_TOKENS(30) == 1500  # Whisper's encoder, the default
     assert F.AUDIO_TOKENS(60, "Gemini") == 1920 and F.AUDIO_TOKENS(60, 25) == 1500

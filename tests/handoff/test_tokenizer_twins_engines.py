@@ -40,6 +40,11 @@ IMAGES += [(10, 2000, "Qwen2.5-VL"), (10, 2001, "Qwen2.5-VL")]  # aspect 200 (ke
 SECONDS = [0.5, 1.9, 2, 2.5, 150, 151, 384, 385, 3600]  # 4 frames, pairs, 300 frames (total pixels), 768 frames
 FRAMES = [(224, 224), (720, 1280), (1080, 1920), (28, 5600)]
 VIDEOS = [(s, h, w, n) for n in ("Qwen2.5-VL", "Gemini") for s in SECONDS for h, w in FRAMES]
+# Qwen3-VL: 4 frames, odd frames (5 -> pairs rounded half to even), the clip's pixel budget (720p from
+# 27 frames), 768 frames; 32-px rounding half to even (48 -> 64, 80 -> 64), a side under 32 px refused
+QWEN3_SECONDS = [1.9, 2, 2.5, 3.5, 13, 13.5, 14, 384, 385]
+QWEN3_FRAMES = [(720, 1280), (1080, 1920), (32, 32), (47, 48), (80, 6000), (31, 100), (32, 6401)]
+VIDEOS += [(s, h, w, "Qwen3-VL") for s in QWEN3_SECONDS for h, w in QWEN3_FRAMES]
 NAMES_IN_CELLS = [(1080, 1920, n) for n in ("GPT-4o", "claude", " Gemini ", "Qwen2.5-VL", "GPT-4.1-nano", "ViT-16")]
 
 

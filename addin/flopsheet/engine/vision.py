@@ -193,6 +193,53 @@ def qwen_video_tokens(seconds, height, width, patch=14.0, merge=2.0, fps=QWEN_VI
     return frames / q["frame_factor"] * (h / factor) * (w / factor)
 
 
+# Qwen3-VL video sampling (transformers Qwen3VLVideoProcessor.sample_frames, commit 930941c6)
+QWEN3_VIDEO = {"min_frames": 4.0, "max_frames": 768.0, "temporal_patch": 2.0}
+
+
+def qwen3_frames(seconds, fps=2.0):
+    """Frames Qwen3-VL samples from `seconds` of video: int(seconds x fps), within 4..768 (the
+    source assumed to have at least fps frames a second). The float product floored as Python's
+    int() takes it, unsnapped."""
+    q = QWEN3_VIDEO
+    n = np.floor(np.asarray(seconds, dtype=float) * fps)
+    return np.minimum(np.maximum(n, q["min_frames"]), q["max_frames"])
+
+
+def qwen3_video_tokens(
+    seconds, height, width, patch=16.0, merge=2.0, fps=2.0, min_pixels=4096.0, max_pixels=25165824.0
+):
+    """Qwen3-VL video tokens (transformers video_processing_qwen3_vl.py): one smart_resize for the
+    clip, its pixel budget over all frames: sides round()ed to factor = patch x merge, frames to
+    an even number (round(frames / 2) x 2); above max_pixels both sides scaled by
+    sqrt(frames x h x w / max_pixels), floored to multiples (at least one factor), below
+    min_pixels scaled up and ceiled; an odd last frame is repeated, so ceil(frames / 2) frame
+    pairs, each (h / factor) x (w / factor) tokens. The float operations are the processor's, in
+    its order."""
+    t2 = QWEN3_VIDEO["temporal_patch"]
+    frames = qwen3_frames(seconds, fps)
+    h, w = _pair(height, width)
+    frames = np.broadcast_to(frames, h.shape).astype(float)
+    factor = patch * merge
+    hb, wb = np.round(h / factor) * factor, np.round(w / factor) * factor
+    volume = np.round(frames / t2) * t2 * hb * wb
+    big, small = volume > max_pixels, volume < min_pixels
+    with np.errstate(all="ignore"):
+        beta_down = np.sqrt(frames * h * w / max_pixels)
+        beta_up = np.sqrt(min_pixels / (frames * h * w))
+    hb = np.where(
+        big,
+        np.maximum(factor, np.floor(h / beta_down / factor) * factor),
+        np.where(small, np.ceil(h * beta_up / factor) * factor, hb),
+    )
+    wb = np.where(
+        big,
+        np.maximum(factor, np.floor(w / beta_down / factor) * factor),
+        np.where(small, np.ceil(w * beta_up / factor) * factor, wb),
+    )
+    return np.ceil(frames / t2) * (hb / factor) * (wb / factor)
+
+
 def _intern_ratios(max_tiles):
     ratios = sorted(
         {
@@ -323,12 +370,36 @@ def _one_video(row, seconds, h, w):
     p = row.params
     if p.get("video_tokens_per_s"):  # a published rate (Gemini: 263 a second at any frame size)
         return seconds * p["video_tokens_per_s"]
+    if row.rule == "smart_resize" and p.get("video_max_pixels"):
+        return qwen3_video_tokens(
+            seconds, h, w, p["patch"], p["merge"], p["video_fps"], p["video_min_pixels"], p["video_max_pixels"]
+        )
     if row.rule == "smart_resize" and p.get("video_fps"):
         return qwen_video_tokens(seconds, h, w, p["patch"], p["merge"], p["video_fps"])
     return np.full(np.broadcast(seconds, h, w).shape, np.nan)  # no video rule (an element already refused)
 
 
-@quantity(_QWEN_RATIO, seconds=POSITIVE, height=POSITIVE, width=POSITIVE, tokenizer=NONNEGATIVE)
+def _video_side_ok(height, width, tokenizer, **_):
+    t = np.asarray(tokenizer, dtype=float)
+    out = np.ones(np.broadcast(np.asarray(height), np.asarray(width), t).shape, dtype=bool)
+    for r in _rows():
+        if r.params.get("video_max_pixels"):
+            factor = r.params["patch"] * r.params["merge"]
+            small = np.minimum(np.asarray(height, dtype=float), np.asarray(width, dtype=float)) < factor
+            out &= ~((t == r.index) & small)
+    return out
+
+
+_VIDEO_SIDE = Condition(
+    "height",
+    _video_side_ok,
+    lambda height, width, **_: (
+        f"height x width is {height:g} x {width:g}: Qwen3-VL's video processor refuses a frame side under 32 px"
+    ),
+)
+
+
+@quantity(_QWEN_RATIO, _VIDEO_SIDE, seconds=POSITIVE, height=POSITIVE, width=POSITIVE, tokenizer=NONNEGATIVE)
 def video_seconds_tokens_of(seconds, height, width, tokenizer):
     """Tokens of `seconds` of video as catalog tokenizer number `tokenizer` samples it."""
     shape = np.broadcast(*(np.asarray(x) for x in (seconds, height, width, tokenizer))).shape
@@ -336,7 +407,9 @@ def video_seconds_tokens_of(seconds, height, width, tokenizer):
     return _by_row(tokenizer, shape, lambda row, m: _one_video(row, s[m], h[m], w[m]))
 
 
-@quantity(_QWEN_RATIO, frames=POSITIVE, fps=POSITIVE, height=POSITIVE, width=POSITIVE, tokenizer=NONNEGATIVE)
+@quantity(
+    _QWEN_RATIO, _VIDEO_SIDE, frames=POSITIVE, fps=POSITIVE, height=POSITIVE, width=POSITIVE, tokenizer=NONNEGATIVE
+)
 def video_frames_tokens_of(frames, fps, height, width, tokenizer):
     """Tokens of a video of `frames` frames at `fps` frames a second (frames / fps seconds)."""
     return video_seconds_tokens_of.formula.fn(np.asarray(frames, dtype=float) / fps, height, width, tokenizer)

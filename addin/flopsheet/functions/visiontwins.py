@@ -293,6 +293,8 @@ def video_twin(row, seconds: str) -> tuple[str, tuple]:
     p, s = row.params, _Steps()
     if p.get("video_tokens_per_s"):
         return f"({seconds})*{num(p['video_tokens_per_s'])}", ()
+    if row.rule == "smart_resize" and p.get("video_max_pixels"):
+        return _qwen3_video(p, s, seconds), tuple(s.items)
     if not (row.rule == "smart_resize" and p.get("video_fps")):
         raise KeyError(f"{row.name} has no video rule")
     q = vision_engine.QWEN_VIDEO
@@ -310,3 +312,50 @@ def video_twin(row, seconds: str) -> tuple[str, tuple]:
     h, w = _smart_resize(s, factor, q["min_pixels"], max_pixels)
     f = num(factor)
     return _ratio_guard(f"{frames}/{ff}*({h}/{f})*({w}/{f})"), tuple(s.items)
+
+
+def _qwen3_video(p: dict, s: _Steps, seconds: str) -> str:
+    """Qwen3-VL video (engine.vision.qwen3_video_tokens): one smart_resize for the clip, its budget
+    over all sampled frames."""
+    q = vision_engine.QWEN3_VIDEO
+    sec = s.add("seconds", "seconds of video", double(seconds))
+    raw = s.add("frames_raw", "seconds x frames sampled a second", f"{sec}*{num(p['video_fps'])}")
+    frames = s.add(
+        "frames",
+        "frames sampled (int(), within the limits)",
+        f"MIN(MAX({exact_floor(raw)},{num(q['min_frames'])}),{num(q['max_frames'])})",
+    )
+    t2 = num(q["temporal_patch"])
+    half = s.add("frames_half", f"frames / {t2}", f"{frames}/{t2}")
+    half_floor = s.add("frames_half_floor", "its floor", f"INT({half})")
+    even = s.add("frames_even", "frames rounded to pairs (half to even)", f"({python_round(half, half_floor)})*{t2}")
+    f = num(p["patch"] * p["merge"])
+    sides = {}
+    for side in ("height", "width"):
+        x = s.add(f"{side}_f", f"{side} / {f}", f"{{{side}}}/{f}")
+        fl = s.add(f"{side}_f_floor", f"{side} / {f}, floored", exact_floor(x))
+        sides[side] = s.add(f"{side}_r", f"{side} rounded to {f} px", f"({python_round(x, fl)})*{f}")
+    volume = s.add("volume", "frames x pixels after the rounding", f"{even}*{sides['height']}*{sides['width']}")
+    mx, mn = num(p["video_max_pixels"]), num(p["video_min_pixels"])
+    pixels = s.add("pixels", "frames x height x width", double(f"{frames}*{{height}}*{{width}}"))
+    q_down = s.add("volume_over", "that / maximum pixels", double(f"{pixels}/{mx}"))
+    down = s.add("beta_down", "downscale (its square root)", double(f"SQRT({q_down})"))
+    q_up = s.add("volume_under", "minimum pixels / that", double(f"{mn}/{pixels}"))
+    up = s.add("beta_up", "upscale (its square root)", double(f"SQRT({q_up})"))
+    resized = []
+    for side in ("height", "width"):
+        xd = s.add(f"{side}_scaled_down", f"{side} / downscale", double(f"{{{side}}}/{down}"))
+        yd = s.add(f"{side}_down", f"{side} / downscale / {f}", double(f"{xd}/{f}"))
+        xu = s.add(f"{side}_scaled_up", f"{side} x upscale", double(f"{{{side}}}*{up}"))
+        yu = s.add(f"{side}_up", f"{side} x upscale / {f}", double(f"{xu}/{f}"))
+        fd = s.add(f"{side}_down_floor", f"{side} / downscale / {f}, floored", exact_floor(yd))
+        cu = s.add(f"{side}_up_ceil", f"{side} x upscale / {f}, ceiled", exact_ceil(yu))
+        resized.append(
+            s.add(
+                f"{side}_resized",
+                f"{side} after smart_resize",
+                f"IF({volume}>{mx},MAX({f},{fd}*{f}),IF({volume}<{mn},{cu}*{f},{sides[side]}))",
+            )
+        )
+    body = f"ROUNDUP({frames}/{t2},0)*({resized[0]}/{f})*({resized[1]}/{f})"
+    return _ratio_guard(f"IF(MIN({{height}},{{width}})>={f},{body},NA())")

@@ -800,6 +800,12 @@ class TwinCall:
     def _step(self, key: str) -> Value:
         label, template = self.steps[key]
         body = self.fill(template)
+        if self.hoist and not self.steps_hoisted:
+            # cell mode's first fill makes the values and look-ups a step reads; its text is not kept, and a
+            # chain of steps written out in place grows as the product of their uses: a stand-in
+            return Value(f"step_{key}")
+        if not self.hoist and estimated_length(body) > MAX_FORMULA:
+            raise Untranslatable(f"its twin's step {key!r} alone passes Excel's {MAX_FORMULA:,} characters")
         if self.hoist and self.steps_hoisted:
             # blank while an input is blank (a scenario row not filled in yet), as the inputs' cells are
             # (a text step may be "" itself, RANGE_TEXT's letter: there only the inputs count)
