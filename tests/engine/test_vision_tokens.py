@@ -130,6 +130,20 @@ def test_qwen3_vl_video():
         F.VIDEO_SECONDS_TOKENS(10, 32, 6401, "Qwen3-VL")
 
 
+def test_llava_onevision_images():
+    """LLaVA-OneVision (transformers processing_llava_onevision.py at d2759a76, grid pinpoints 384 x i by 384 x j,
+    i, j = 1..6), computed by hand from its arithmetic:
+    - 384 x 384: the 384 x 384 canvas keeps all 147,456 pixels and wastes none: 1 x 1 tile, 27 x 27 features,
+      no padding; sqrt(729 / (9 x 729)) = 0.33 <= 1.1, no pooling: 729 + 27 newlines + 729 base = 1,485;
+    - 1080 x 1920: the 1152 x 1920 canvas (3 x 5 tiles) keeps all 2,073,600 pixels with the least waste
+      (138,240); 81 x 135 features; 1920/1080 = 1.78 > 135/81 = 1.67, so new height int(1080 x 135/1920) = 75,
+      padding (81 - 75) // 2 = 3 a side: 75 x 135; ratio sqrt(75 x 135 / (9 x 729)) = 1.2423 > 1.1:
+      75 // 1.2423 = 60 rows, 135 // 1.2423 = 108 columns: 6,480 + 60 newlines + 729 base = 7,269."""
+    assert F.IMAGE_TOKENS(384, 384, "LLaVA-OneVision") == 1485
+    assert F.IMAGE_TOKENS(1080, 1920, "LLaVA-OneVision") == 7269
+    assert F.IMAGE_TOKENS(1080, 1920, "llava-ov") == 7269
+
+
 def test_audio():
     assert F.AUDIO_TOKENS(30) == 1500  # Whisper's encoder, the default
     assert F.AUDIO_TOKENS(60, "Gemini") == 1920 and F.AUDIO_TOKENS(60, 25) == 1500

@@ -240,6 +240,42 @@ def qwen3_video_tokens(
     return np.ceil(frames / t2) * (hb / factor) * (wb / factor)
 
 
+def anyres_tokens(height, width, tile=384.0, base=729.0, grid=6.0, max_area=9.0):
+    """LLaVA-OneVision image tokens (transformers processing_llava_onevision.py _get_number_of_features,
+    anyres_max_9): the canvas of image_grid_pinpoints (tile x i by tile x j, i, j = 1..grid, row by
+    row) that select_best_resolution picks (the largest effective resolution int(w x s) x int(h x s),
+    s the fit scale, capped at the image's own pixels; on a tie the least wasted canvas, the first in
+    the list); its feature grid of sqrt(base) per tile, the padding of the fitted image taken off,
+    pooled by the factor bringing it within max_area tiles' features when it passes 1.1 of that;
+    plus a newline feature per row and the base image's `base` features."""
+    h, w = _pair(height, width)
+    best_eff = np.zeros(h.shape)
+    best_waste = np.full(h.shape, np.inf)
+    bh, bw = np.zeros(h.shape), np.zeros(h.shape)
+    g = int(grid)
+    for i in range(1, g + 1):
+        for j in range(1, g + 1):
+            ch, cw = tile * i, tile * j
+            scale = np.minimum(cw / w, ch / h)
+            eff = np.minimum(np.floor(w * scale) * np.floor(h * scale), w * h)
+            waste = ch * cw - eff
+            take = (eff > best_eff) | ((eff == best_eff) & (waste < best_waste))
+            best_eff, best_waste = np.where(take, eff, best_eff), np.where(take, waste, best_waste)
+            bh, bw = np.where(take, ch, bh), np.where(take, cw, bw)
+    side = np.floor(np.sqrt(base))
+    cur_h, cur_w = side * np.floor_divide(bh, tile), side * np.floor_divide(bw, tile)
+    wide = w / h > cur_w / cur_h
+    new_h = np.floor(h * (cur_w / w))
+    new_w = np.floor(w * (cur_h / h))
+    cur_h = np.where(wide, cur_h - 2 * np.floor_divide(cur_h - new_h, 2), cur_h)
+    cur_w = np.where(wide, cur_w, cur_w - 2 * np.floor_divide(cur_w - new_w, 2))
+    ratio = np.sqrt(cur_h * cur_w / (max_area * side**2))
+    pooled = ratio > 1.1
+    rows = np.where(pooled, np.floor_divide(cur_h, ratio), cur_h)
+    cols = np.where(pooled, np.floor_divide(cur_w, ratio), cur_w)
+    return rows * cols + rows + base
+
+
 def _intern_ratios(max_tiles):
     ratios = sorted(
         {
@@ -303,6 +339,8 @@ def _one_image(row, h, w):
         return smart_resize_tokens(h, w, p["patch"], p["merge"], p["min_pixels"], p["max_pixels"])
     if row.rule == "intern_tiles":
         return intern_tokens(h, w, p["tile"], p["tile_tokens"], p["max_tiles"])
+    if row.rule == "anyres":
+        return anyres_tokens(h, w, p["tile"], p["tile_tokens"], p["max_tiles"], p["max_patches"])
     return np.full(np.broadcast(h, w).shape, np.nan)  # no image rule (an element already refused)
 
 

@@ -30,6 +30,8 @@ from flopsheet.functions.twintext import count_twin
 
 EPS = "0.0009765625"  # 2^-10: exact, and far from both a side's ulp and a spreadsheet's tolerance
 NO_TWIN = {
+    "anyres": "LLaVA-OneVision's canvas is the best of 36 grid shapes by effective and wasted resolution "
+    "(select_best_resolution): not plain arithmetic, so the value is kept",
     "intern_tiles": "InternVL's tile grid is the nearest of its grid shapes' aspect ratios with ties broken by "
     "list order and image area (find_closest_aspect_ratio): not plain arithmetic, so the value is kept",
 }
@@ -160,7 +162,7 @@ def _claude(p: dict, s: _Steps) -> str:
     for the largest long side L whose aspect-kept short side round(L / aspect) fits; the search's
     answer is also max over m (patches along the short side) of min(cap, p x floor(T/m), the
     largest L whose short side is at most p x m), and that maximum is at m = floor(sqrt(T/aspect))
-    or one either side (checked against the search over a grid in tests/engine)."""
+    or one either side (tests/handoff/test_tokenizer_twins_engines.py: the twin against the search, both engines)."""
     pt, ms, t = num(p["patch"]), num(p["max_side"]), num(p["max_patches"])
     down = s.add("down0", f"{pt}-px patches down the image as given", _snap_ceil("{height}/" + pt))
     across = s.add("across0", f"{pt}-px patches across the image as given", _snap_ceil("{width}/" + pt))
