@@ -19,7 +19,7 @@ CALLS = [  # (formula, the add-in's value, translated)
     ("=VIDEO_TOKENS(300,720,1280,C2)", F["VIDEO_TOKENS"](300, 720, 1280, 16), True),
     ("=VIDEO_SECONDS_TOKENS(10,720,1280,C4)", F["VIDEO_SECONDS_TOKENS"](10, 720, 1280, "Qwen2.5-VL"), True),
     ('=AUDIO_TOKENS(60,"Gemini")', 1920.0, True),
-    ("=AUDIO_TOKENS(60,C3)", 1920.0, False),
+    ("=AUDIO_TOKENS(60,C3)", 1920.0, True),
     # fps with a patch size: the add-in refuses it (a twin would ignore it), so the copy keeps the refusal
     (
         "=VIDEO_TOKENS(300,720,1280,C2,1,30)",

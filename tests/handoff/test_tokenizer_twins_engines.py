@@ -4,7 +4,8 @@ twin over sides just below, at and just above each of its thresholds (OpenAI's 2
 768-px shortest side and 512-px tiles; the patch budgets; Anthropic's long edge and token limit;
 Gemini's 384-px small image and 768-px tiles; Qwen's rounding to 28/32 px, its half-to-even ties,
 its min/max pixels and the float noise of its downscale, 8999 x 8999 -> 3556), and the video rules
-over their frame limits (4 and 768 frames, the total-pixel budget from 300 frames on). One
+over their frame limits (4 and 768 frames, the total-pixel budget from 300 frames on), and the
+audio rates with the model's name held by a cell. One
 workbook made with XlsxWriter, handed off, then one LibreOffice and one Gnumeric run (the
 session's batch)."""
 
@@ -75,6 +76,8 @@ def _rows():
                 _python("VIDEO_TOKENS", frames, h, w, n, None, 30),
             )
         )
+    for s, n in ((30, "Whisper"), (60, "Gemini"), (0.5, "whisper-large-v3"), (90, " gemini 2.5 ")):  # rates a second
+        out.append(("=AUDIO_TOKENS({A},{B})", (s, n), _python("AUDIO_TOKENS", s, n)))
     return out
 
 
@@ -105,8 +108,8 @@ def test_every_named_rule_with_a_twin_is_translated(handed_off):
     for r, (formula, cells, _) in enumerate(ROWS, start=1):
         text = formulas.cell(r, 6).value
         assert isinstance(text, str) and "TOKENS" not in text.upper(), (formula, text)
-        if "{C})" in formula or "{D}," in formula:  # a name held by a cell: tested to be still that name
-            cell = "C" if "{C})" in formula else "D"
+        if "{C})" in formula or "{D}," in formula or "{B})" in formula:  # a name held by a cell: tested
+            cell = "C" if "{C})" in formula else "D" if "{D}," in formula else "B"
             assert f'TRIM({cell}{r})="{" ".join(str(cells["ABCD".index(cell)]).split())}"' in text, text
 
 

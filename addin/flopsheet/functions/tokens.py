@@ -25,7 +25,7 @@ PATCH = Arg(
 # and numbers keeps the add-in's value in the hand-off (handoff.translate).
 TOKENIZER_ARGS = {"IMAGE_TOKENS": "patch", "VIDEO_TOKENS": "patch"}
 # Every function whose call may name a tokenizer, and the argument naming it
-TOKENIZER_NAMED = {**TOKENIZER_ARGS, "VIDEO_SECONDS_TOKENS": "model"}
+TOKENIZER_NAMED = {**TOKENIZER_ARGS, "VIDEO_SECONDS_TOKENS": "model", "AUDIO_TOKENS": "model"}
 
 
 def tokens_per_unit(unit) -> float:
@@ -117,8 +117,9 @@ def _audio_rate(v) -> float:
 
 
 # No `choices` look-up table for the copy: a VLOOKUP there reads * ? ~ as wildcards ("Gem*" would
-# be Gemini's rate where Python refuses it), so a model in a cell keeps its value in the hand-off;
-# a model typed in the formula becomes its rate.
+# be Gemini's rate where Python refuses it). A model typed in the formula becomes its rate; one held
+# by the cell the formula reads too, the copy testing that the cell still holds that name
+# (handoff.translate, `tokenizer_form`).
 
 _IMAGE_OF_TOKENIZER = Function(
     name="IMAGE_TOKENS",
@@ -351,8 +352,10 @@ def tokenizer_form(function: str, name: str) -> tuple[Function, tuple[str, ...]]
     """The declaration whose twin is catalog tokenizer `name`'s rule (its figures typed in), for
     a call of `function` naming it, and the order of the call's arguments it takes (by name).
     FlopsheetError: an unknown name, or one without that rule; KeyError: a rule without a twin."""
-    want = "images" if function == "IMAGE_TOKENS" else "video"
+    want = {"IMAGE_TOKENS": "images", "AUDIO_TOKENS": "audio"}.get(function, "video")
     row = vision_catalog.resolve(name, TOKENIZER_NAMED[function], want)
+    if function == "AUDIO_TOKENS":  # its twin types the name's rate in (the model argument's conversion)
+        return AUDIO_TOKENS, ("seconds", "model")
     if function == "IMAGE_TOKENS":
         twin, steps = image_twin(row)
         return replace(_IMAGE_OF_TOKENIZER, twin=twin, twin_steps=steps), ("height", "width", "patch")

@@ -650,7 +650,7 @@ class Translator:
             test = f"TRIM({e.text})={string_literal(' '.join(name.split()))}"
         else:
             return None
-        if not _is_model_name(name, arg) and fn.name != "VIDEO_SECONDS_TOKENS":
+        if not _is_model_name(name, arg) and fn.name not in ("VIDEO_SECONDS_TOKENS", "AUDIO_TOKENS"):
             return None  # a patch size as text ("16"): the numbers twin
         if fn.name == "VIDEO_TOKENS":
             if not twins.blank_literal(given["temporal_patch"]):
