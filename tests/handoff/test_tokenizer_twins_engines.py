@@ -34,6 +34,8 @@ SIDES = {
     "Qwen2.5-VL": [1, 41, 42, 55, 56, 70, 98, 3584, 3598, 3599, 4000, 8999, 10000],
     "Qwen3-VL": [16, 255, 256, 257, 4095, 4096, 4111, 4112, 4113, 9001],  # 32 px, 256^2 and 4096^2 pixels
     "ViT-16": [15, 16, 17],
+    # grids of at most 12 448-px tiles: aspect ties (1:1, 2:1...) broken by area around half a grid's pixels
+    "InternVL": [1, 100, 316, 317, 448, 449, 633, 634, 950, 951, 1266, 1268, 1920, 4000],
     "GPT-4o low": [1, 5000],
 }
 IMAGES = [(h, w, n) for n, sides in SIDES.items() for h, w in itertools.product(sides, sides)]

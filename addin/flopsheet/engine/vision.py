@@ -276,7 +276,7 @@ def anyres_tokens(height, width, tile=384.0, base=729.0, grid=6.0, max_area=9.0)
     return rows * cols + rows + base
 
 
-def _intern_ratios(max_tiles):
+def intern_ratios(max_tiles):
     ratios = sorted(
         {
             (i, j)
@@ -298,7 +298,7 @@ def intern_tiles(height, width, tile=448.0, max_tiles=12.0):
     aspect, area = w / h, w * h
     best = np.full(h.shape, np.inf)
     cols, rows = np.ones(h.shape), np.ones(h.shape)
-    for i, j in _intern_ratios(max_tiles):
+    for i, j in intern_ratios(max_tiles):
         diff = np.abs(aspect - i / j)
         take = (diff < best) | ((diff == best) & (area > 0.5 * tile * tile * i * j))
         best = np.where(diff < best, diff, best)

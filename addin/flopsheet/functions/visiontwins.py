@@ -17,8 +17,8 @@ Plain arithmetic, ROUND/INT/MIN/MAX/SQRT/MOD/IF only, as every other twin. Two k
   twin compares y - (n - 1/1024) with 1/1024, a difference every engine holds exactly
   (Sterbenz) and far enough from its operands' size that no engine's tolerant comparison hides it.
 
-InternVL's tile choice (find_closest_aspect_ratio: the nearest of 27 grid shapes, ties broken by
-the order of the list and the image's area) has no twin: a call naming it keeps the add-in's value.
+LLaVA-OneVision's canvas choice (select_best_resolution over 36 grid shapes, by effective then
+wasted resolution) has no twin yet: a call naming it keeps the add-in's value.
 """
 
 from __future__ import annotations
@@ -31,9 +31,7 @@ from flopsheet.functions.twintext import count_twin
 EPS = "0.0009765625"  # 2^-10: exact, and far from both a side's ulp and a spreadsheet's tolerance
 NO_TWIN = {
     "anyres": "LLaVA-OneVision's canvas is the best of 36 grid shapes by effective and wasted resolution "
-    "(select_best_resolution): not plain arithmetic, so the value is kept",
-    "intern_tiles": "InternVL's tile grid is the nearest of its grid shapes' aspect ratios with ties broken by "
-    "list order and image area (find_closest_aspect_ratio): not plain arithmetic, so the value is kept",
+    "(select_best_resolution): not written as a native formula yet, so the value is kept",
 }
 
 
@@ -209,6 +207,31 @@ def _claude(p: dict, s: _Steps) -> str:
     return f"IF({fits},{down}*{across},{_snap_ceil(long + '/' + pt)}*{_snap_ceil(short + '/' + pt)})"
 
 
+def _intern(p: dict, s: _Steps) -> str:
+    """InternVL's dynamic_preprocess (engine.vision.intern_tiles): find_closest_aspect_ratio's scan
+    over the (columns, rows) grids of at most max_tiles tiles, in its order, unrolled: a step per grid
+    for its distance to the image's aspect, the best distance so far and the grid chosen so far
+    (columns x 100 + rows). A grid replaces the choice when strictly nearer, or as near and the
+    image's area passes half the grid's pixels."""
+    t = num(p["tile"])
+    aspect = s.add("aspect", "width / height, as a double", double("{width}/{height}"))
+    area = s.add("area", "width x height", "{width}*{height}")
+    best, chosen = "9E+307", "101"
+    for k, (i, j) in enumerate(vision_engine.intern_ratios(p["max_tiles"])):
+        r = num(i / j) if j in (1, 2, 4, 8) else s.add(f"r{k}", f"{i} / {j}, as a double", double(f"{i}/{j}"))
+        d = s.add(f"d{k}", f"distance to a {i} x {j} grid's aspect", double(f"ABS({aspect}-{r})"))
+        take = f"({d}<{best})+({d}={best})*({area}>{num(0.5 * p['tile'] * p['tile'] * i * j)})"
+        new_best = s.add(f"best{k}", f"nearest distance after the {i} x {j} grid", f"MIN({d},{best})")
+        chosen = s.add(
+            f"grid{k}",
+            f"grid chosen after the {i} x {j} grid (columns x 100 + rows)",
+            f"IF({take},{i * 100 + j},{chosen})",
+        )
+        best = new_best
+    blocks = s.add("blocks", f"{t}-px tiles of the chosen grid", f"INT({chosen}/100)*MOD({chosen},100)")
+    return f"{num(p['tile_tokens'])}*({blocks}+({blocks}>1))"
+
+
 def _gemini(p: dict, s: _Steps) -> str:
     small, t = num(p["max_side"]), num(p["tile"])
     tiles = s.add("tiles", f"{t}-px tiles (estimate)", f"{_snap_ceil('{height}/' + t)}*{_snap_ceil('{width}/' + t)}")
@@ -284,6 +307,8 @@ def image_twin(row) -> tuple[str, tuple]:
         twin = _gemini(p, s)
     elif rule == "smart_resize":
         twin = _qwen_image(p, s)
+    elif rule == "intern_tiles":
+        twin = _intern(p, s)
     else:
         raise KeyError(f"{row.name} has no image rule")
     return twin, tuple(s.items)

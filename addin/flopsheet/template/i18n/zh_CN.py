@@ -125,7 +125,7 @@ STRINGS = {
     "Frames per second": "每秒帧数",
     "Every frame at full resolution in 16-px patches (the seed's method)": "每帧以全分辨率切成 16 像素的块（原始报告的方法）",
     "Gemini counts 263 tokens a second at any frame size; Qwen2.5-VL samples 2 frames a second, merges pairs of frames and resizes each within 768 x 28 x 28 pixels.": "Gemini 不论画面大小每秒计 263 个词元；Qwen2.5-VL 每秒取 2 帧，两帧合并，每帧缩放到 768 × 28 × 28 像素以内。",
-    "In this copy each row's tokens are its tokenizer's rule as a native formula (its steps on the Workings sheet): another image size recalculates; another name shows #N/A until the workbook is handed off again. InternVL's tile search has no native formula: its row keeps the add-in's value.": "本副本中每行的词元数是该分词器规则的原生公式（各步骤在 Workings 工作表上）：改变图像尺寸会重新计算；换成别的名称则显示 #N/A，直到重新生成交接副本。InternVL 的图块搜索没有原生公式：该行保留加载项算出的数值。",
+    "In this copy each row's tokens are its tokenizer's rule as a native formula (its steps on the Workings sheet): another image size recalculates; another name shows #N/A until the workbook is handed off again.": "本副本中每行的词元数是该分词器规则的原生公式（各步骤在 Workings 工作表上）：改变图像尺寸会重新计算；换成别的名称则显示 #N/A，直到重新生成交接副本。",
     "In this copy each tokenizer row is its rule as a native formula. Gemini counts 263 tokens a second at any frame size; Qwen2.5-VL samples 2 frames a second, merges pairs of frames and resizes each within 768 x 28 x 28 pixels.": "本副本中各分词器行是其规则的原生公式。Gemini 不论画面大小每秒计 263 个词元；Qwen2.5-VL 每秒取 2 帧，两帧合并，每帧缩放到 768 × 28 × 28 像素以内。",
     "Tokens in an amount of text: words, English or Chinese characters, or any tokens-per-unit ratio.": "一段文本的词元数：按英文单词、英文或中文字符，或任意“每单位词元数”比例。",
     "words": "词",

@@ -29,6 +29,8 @@ FIXED = {
     "named assumption": "命名假设",
     # the vision tokenizers' rules (flopsheet.functions.visiontwins)
     "the longer side": "较长边",
+    "width / height, as a double": "宽 / 高（按双精度）",
+    "width x height": "宽 × 高",
     "the shorter side after the fit": "适配后的较短边",
     "scale adjusted so the sides fit whole patches": "调整后的缩放比例（使边长为整块）",
     "patches across at that scale": "该比例下横向块数",
@@ -111,6 +113,14 @@ FIXED = {
 
 PATTERNS = [
     # the vision tokenizers' rules (flopsheet.functions.visiontwins)
+    (r"distance to a (\d+) x (\d+) grid's aspect", r"与 \1 × \2 网格宽高比的距离"),
+    (r"nearest distance after the (\d+) x (\d+) grid", r"比较到 \1 × \2 网格为止的最近距离"),
+    (
+        r"grid chosen after the (\d+) x (\d+) grid \(columns x 100 \+ rows\)",
+        r"比较到 \1 × \2 网格为止选中的网格（列数 × 100 + 行数）",
+    ),
+    (r"(\d+) / (\d+), as a double", r"\1 / \2（按双精度）"),
+    (r"(\d+)-px tiles of the chosen grid", r"选中网格的 \1 像素图块数"),
     (r"(height|width) after fitting in (\d+) x (\d+) px", r"\1 适配到 \2 × \3 像素后"),
     (r"(height|width) after the shortest side is brought down to (\d+) px", r"最短边缩到 \2 像素后的 \1"),
     (r"(\d+)-px tiles covering the resized image", r"覆盖缩放后图像的 \1 像素图块数"),

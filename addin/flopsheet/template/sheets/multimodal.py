@@ -196,7 +196,7 @@ def _tokenizers(ws: Worksheet, ctx: Ctx, b: Block) -> None:
         r, row = b.row, vision.resolve(name)
         t = _put(ws, ctx, f"tok{i}_name", r, 1, name, st.INPUT)
         per = absolute(2, r)
-        # (the hand-off copy has the rule's twin, functions/visiontwins.py; InternVL's keeps its value)
+        # (the hand-off copy has the rule's twin, functions/visiontwins.py)
         _put(ws, ctx, f"tok{i}_tokens", r, 2, f"=IMAGE_TOKENS({h},{w},{t})", st.CALC, st.WHOLE)
         data = _put(ws, ctx, f"tok{i}_dataset", r, 3, f"={c['images']}*{per}", st.CALC, st.SCI)
         flops = _put(ws, ctx, f"tok{i}_flops", r, 4, f"=TRAIN_FLOPS({c['params']},{data})", st.CALC, st.FLOPS)
@@ -233,7 +233,7 @@ def _tokenizers(ws: Worksheet, ctx: Ctx, b: Block) -> None:
             "not listed; Gemini's tile count for large images is an estimate.",
             "In this copy each row's tokens are its tokenizer's rule as a native formula (its steps on the Workings "
             "sheet): another image size recalculates; another name shows #N/A until the workbook is handed off "
-            "again. InternVL's tile search has no native formula: its row keeps the add-in's value.",
+            "again.",
         )
     )
 
