@@ -93,7 +93,7 @@ NUMBERS = {
     # Money (flopsheet.functions.economics)
     "usd_per_gpu": log10(3, 5),
     "overhead": floats(1, 3),
-    "server_factor": floats(1, 3),
+    "server_w": floats(100, 3000),
     "mw": log10(-1, 4),
     "usd_per_kwh": floats(0.01, 0.5),
     "hours": log10(0, 5),
