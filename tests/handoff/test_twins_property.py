@@ -127,7 +127,7 @@ ANY_GPU_NAME = st.sampled_from([s for g in catalog.all_gpus() for s in _spelling
 def _value(fn, arg):
     """A strategy for one argument's Python value (None = blank)."""
     needs_name = fn.name in ("GPU_SPEC",) or any(
-        p in (fn.formula.params if fn.formula else ()) for p in ("memory_gb", "bandwidth_tbs", "tdp_w")
+        p in (fn.formula.params if fn.formula else ()) for p in ("memory_gb", "bandwidth_tbs", "tdp_w", "server_w")
     )
     if arg.kind == "gpu":
         if fn.name == "GPU_SPEC":
