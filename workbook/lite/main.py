@@ -321,7 +321,7 @@ def TOKENS_TO_WORDS(tokens, tokens_per_word=1.3333333333333333):
 
 @func
 @arg('gpu', doc='GPU name from the catalog ("H100", "MI300X"; see GPU_NAMES)', **ARG_OPTIONS)
-@arg('field', doc='bf16_tflops (default), fp16/fp8/fp4/tf32/fp32_tflops, int8_tops, memory_gb, bandwidth_tbs, tdp_w, interconnect_gbs, sparsity_factor, vendor, year or source', **ARG_OPTIONS)
+@arg('field', doc="bf16_tflops (default), fp16/fp8/fp4/tf32/fp32_tflops, int8_tops, memory_gb, bandwidth_tbs, tdp_w, server_w (its server's power per GPU, W), interconnect_gbs, sparsity_factor, vendor, year or source", **ARG_OPTIONS)
 def GPU_SPEC(gpu, field='bf16_tflops'):
     """One figure of a GPU from the catalog: a dense peak, memory, bandwidth, TDP, vendor, year or source."""
     return excel_io.call(REGISTRY['GPU_SPEC'], (gpu, field))
