@@ -245,10 +245,7 @@ def paren(e: str) -> str:
 def _rule_test(rule, x: str, number_only: bool = False) -> str:
     # ISLOGICAL: TRUE is a number to LibreOffice's ISNUMBER; Python refuses booleans everywhere.
     parts = [] if number_only else [f"ISNUMBER({x})", f"NOT(ISLOGICAL({x}))"]
-    if rule.lo > -math.inf:
-        parts.append(f"({x}{'>' if rule.lo_open else '>='}{number(rule.lo)})")
-    if rule.hi < math.inf:
-        parts.append(f"({x}<={number(rule.hi)})")
+    parts += [f"({x}{op}{number(bound)})" for op, bound in rule.bounds]  # Excel writes the comparisons as Python
     if rule.whole:
         parts.append(f"({x}=INT({x}))")
     return "*".join(parts)
