@@ -63,6 +63,7 @@ MODEL_SPEC = Function(
     source="papers, model cards and config.json files; each row's source field names them",
     example=("DeepSeek-V3", "active_params"),
     impl=_model_spec,
+    twin="{model:field}",  # a look-up on the Models sheet; a blank figure shows #N/A (an error in Python too)
 )
 
 

@@ -21,7 +21,6 @@ from openpyxl.utils.cell import column_index_from_string, get_column_letter, ran
 from flopsheet import excel_io
 from flopsheet.exceltext import A1_REF, QUOTED, STRING
 from flopsheet.functions import REGISTRY
-from flopsheet.functions.inference import MODEL_FORMS
 from flopsheet.functions.tokens import TOKENIZER_ARGS
 from flopsheet.handoff import twins
 from flopsheet.handoff.gpusheet import Table
@@ -538,7 +537,7 @@ class Translator:
                 res.numeric_refs.append((e.text, self._sheet))
         shape = _broadcast(shapes)
         reason = self._freeze_all or ALWAYS_FROZEN.get(fn.name)
-        if reason is None and fn.name == "MODEL_SPEC" and self.models is None:
+        if reason is None and twins.looks_up_models(fn) and self.models is None:
             reason = NO_MODELS_SHEET
         if reason is None and fn.name in TOKENIZER_ARGS:
             reason = self._tokenizer_in_cell(fn, exprs)
@@ -589,9 +588,9 @@ class Translator:
 
     def _model_name(self, fn, exprs) -> str | None:
         """The catalog model a call's first argument names, when the function's plain-number
-        twin would not do for it (twins.model_terms; a model form of its own, MODEL_FORMS): a literal name,
-        or a cell holding one now (the result then depends on the cell: never reused)."""
-        if not exprs or not (twins.model_terms(fn) or fn.name in MODEL_FORMS):
+        twin would not do for it (twins.model_terms; a model form of its own, Function.forms): a literal
+        name, or a cell holding one now (the result then depends on the cell: never reused)."""
+        if not exprs or not (twins.model_terms(fn) or any(twins.has_model_form(f) for f in fn.forms)):
             return None
         first, a = exprs[0], fn.args[0]
         if first.kind == "literal":
@@ -643,12 +642,12 @@ class Translator:
         return None
 
     def _names_model(self, fn, exprs) -> bool:
-        """Whether a call names a catalog model: MODEL_SPEC, or a model argument holding a name
+        """Whether a call names a catalog model: a look-up by name (MODEL_SPEC), or a model argument holding a name
         typed in the formula or in the cell it reads now. A translation that read a cell depends
         on it (never reused for another row: a column may mix numbers and names); cells are read
         only when some text of the workbook is a model name (formulacells), so a workbook of
         numbers keeps one shared translation per column."""
-        if fn.name == "MODEL_SPEC":
+        if twins.looks_up_models(fn):
             return True
         for a, e in zip(fn.args, exprs):
             if a.kind != "model":
