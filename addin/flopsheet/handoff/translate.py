@@ -596,12 +596,8 @@ class Translator:
         if first.kind == "literal":
             v = first.value
         elif first.kind == "ref" and self.refs is not None:
-            self._res.depends_on_values = True  # another row of this form may hold a number
-            self._res.read_refs.append((first.text, a.name))
-            try:
-                v = self.refs.values(first.text, self._sheet)
-            except Untranslatable:
-                self._res.names_found = True
+            v = self._read_cells(first, a)  # another row of this form may hold a number
+            if v is _UNREAD:
                 return None
             if _holds_model_name(v, a.name):
                 self._res.names_found = True
@@ -623,14 +619,7 @@ class Translator:
                 if a.name == "fps" and not (e.value is None or (isinstance(e.value, str) and not e.value.strip())):
                     return "fps is given: it is read only with a tokenizer name (the add-in's value is kept)"
                 continue
-            if self.refs is None:
-                continue
-            self._res.depends_on_values = True
-            self._res.read_refs.append((e.text, a.name))
-            try:
-                v = self.refs.values(e.text, self._sheet)
-            except Untranslatable:
-                self._res.names_found = True  # unknown: never reused
+            if self.refs is None or (v := self._read_cells(e, a)) is _UNREAD:
                 continue
             cells = [x for row in v for x in row] if isinstance(v, list) else [v]
             if a.name == "fps" and any(x is not None and not (isinstance(x, str) and not x.strip()) for x in cells):
@@ -642,10 +631,9 @@ class Translator:
         return None
 
     def _names_model(self, fn, exprs) -> bool:
-        """Whether a call names a catalog model: a look-up by name (MODEL_SPEC), or a model argument holding a name
-        typed in the formula or in the cell it reads now. A translation that read a cell depends
-        on it (never reused for another row: a column may mix numbers and names); cells are read
-        only when some text of the workbook is a model name (formulacells), so a workbook of
+        """Whether a call names a catalog model: a look-up by name (MODEL_SPEC), or a model argument
+        holding a name typed in the formula or in the cell it reads now (`_read_cells`); cells are
+        read only when some text of the workbook is a model name (formulacells), so a workbook of
         numbers keeps one shared translation per column."""
         if twins.looks_up_models(fn):
             return True
@@ -655,17 +643,25 @@ class Translator:
             if e.kind == "literal" and _is_model_name(e.value, a.name):
                 return True
             if e.kind == "ref" and self.refs is not None and self.cells_may_name_models:
-                self._res.depends_on_values = True
-                self._res.read_refs.append((e.text, a.name))
-                try:
-                    v = self.refs.values(e.text, self._sheet)
-                except Untranslatable:
-                    self._res.names_found = True  # unknown: never reused
+                v = self._read_cells(e, a)
+                if v is _UNREAD:
                     continue
                 if _holds_model_name(v, a.name):
                     self._res.names_found = True
                     return True
         return False
+
+    def _read_cells(self, e, a):
+        """What the cells of reference `e` (argument `a`) hold now, or _UNREAD. A translation that
+        read them depends on them: never reused for another row (a column may mix numbers and
+        names), nor when they could not be read."""
+        self._res.depends_on_values = True
+        self._res.read_refs.append((e.text, a.name))
+        try:
+            return self.refs.values(e.text, self._sheet)
+        except Untranslatable:
+            self._res.names_found = True  # unknown: never reused
+            return _UNREAD
 
     def _freeze(self, call: Call, fn):
         """What the Python function returns for this call (as a cell shows it)."""
@@ -695,6 +691,7 @@ class Translator:
 
 
 _NOT_FROZEN = object()
+_UNREAD = object()  # cells that could not be read (Translator._read_cells)
 
 
 def _holds_model_name(v, name: str) -> bool:
