@@ -10,7 +10,7 @@ holding the .xlsm's text the copy's (flopsheet.handoff.copytext).
 What the hand-off reads of the template is here, never the template's builder: `wording(lang)`,
 the cells where the two editions differ, is `wording.json`, written by `python -m tools.regenerate`
 from the template's own builds (flopsheet.template.build.edition_wording; tests/template/
-test_template_editions.py fails when it is stale), and the Workings sheet's labels in Chinese.
+test_template_committed.py fails when it is stale), and the Workings sheet's labels in Chinese.
 """
 
 from __future__ import annotations
