@@ -50,9 +50,6 @@ def template_language(job) -> str | None:
     return None
 
 
-workings_translation = editions.workings_translation  # the Workings sheet's labels (None: English)
-
-
 def _is_formula(v) -> bool:
     return isinstance(v, str) and v.startswith("=")
 
