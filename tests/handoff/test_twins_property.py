@@ -22,10 +22,12 @@ from flopsheet import catalog
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions import REGISTRY
 from flopsheet.handoff.copy import handoff
+from flopsheet.handoff.twins import looks_up_models
 from flopsheet.magnitudes import format_num
 
 PER_FUNCTION = 50
-FUNCTIONS = [f for f in REGISTRY.values() if f.twin]
+# a look-up on the Models sheet by name (MODEL_SPEC) is tests/handoff/test_model_twins_engines.py's
+FUNCTIONS = [f for f in REGISTRY.values() if f.twin and not looks_up_models(f)]
 
 
 st_floats = st.floats
@@ -93,7 +95,7 @@ NUMBERS = {
     # Money (flopsheet.functions.economics)
     "usd_per_gpu": log10(3, 5),
     "overhead": floats(1, 3),
-    "server_factor": floats(1, 3),
+    "server_w": floats(100, 3000),
     "mw": log10(-1, 4),
     "usd_per_kwh": floats(0.01, 0.5),
     "hours": log10(0, 5),
@@ -127,7 +129,7 @@ ANY_GPU_NAME = st.sampled_from([s for g in catalog.all_gpus() for s in _spelling
 def _value(fn, arg):
     """A strategy for one argument's Python value (None = blank)."""
     needs_name = fn.name in ("GPU_SPEC",) or any(
-        p in (fn.formula.params if fn.formula else ()) for p in ("memory_gb", "bandwidth_tbs", "tdp_w")
+        p in (fn.formula.params if fn.formula else ()) for p in ("memory_gb", "bandwidth_tbs", "tdp_w", "server_w")
     )
     if arg.kind == "gpu":
         if fn.name == "GPU_SPEC":
