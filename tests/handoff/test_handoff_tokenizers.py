@@ -27,6 +27,12 @@ CALLS = [  # (formula, the add-in's value, translated)
         "then sampled by time); leave it blank with a patch size",
         False,
     ),
+    # a control character in the cell's name: the add-in refuses it, and so does the copy (its message kept)
+    (
+        "=IMAGE_TOKENS(A1,B1,C7)",
+        'IMAGE_TOKENS: patch "GPT-4o\\t" holds a control character (a tab or line break); type the name without it',
+        False,
+    ),
     # InternVL's tile search unrolled; LLaVA-OneVision's has no twin; a range of names, one rule per element
     ('=IMAGE_TOKENS(A1,B1,"InternVL")', F["IMAGE_TOKENS"](1080, 1920, "InternVL"), True),
     ('=IMAGE_TOKENS(A1,B1,"LLaVA-OneVision")', F["IMAGE_TOKENS"](1080, 1920, "LLaVA-OneVision"), False),
@@ -51,6 +57,7 @@ def test_tokenizer_names_keep_their_values(tmp_path):
         ("C4", "Qwen2.5-VL"),
         ("C5", "GPT-4o"),
         ("C6", "Gemini"),
+        ("C7", "GPT-4o\t"),
     ):
         ws.write(cell, value)
     for i, (formula, value, _) in enumerate(CALLS, start=1):

@@ -22,6 +22,7 @@ from flopsheet import excel_io
 from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import A1_REF, QUOTED, STRING, string_literal
 from flopsheet.functions import REGISTRY
+from flopsheet.functions.inputs import control_free
 from flopsheet.functions.tokens import TOKENIZER_ARGS, TOKENIZER_NAMED, tokenizer_form
 from flopsheet.handoff import twins
 from flopsheet.handoff.gpusheet import Table
@@ -638,7 +639,8 @@ class Translator:
                 return None
             name = v
             self._res.names_found = True
-            test = f"TRIM({e.text})={string_literal(' '.join(name.split()))}"
+            # still that name, and no control character (Gnumeric's TRIM strips a tab, which the add-in refuses)
+            test = f"(TRIM({e.text})={string_literal(' '.join(name.split()))})*(CLEAN({e.text})={e.text})"
         else:
             return None
         if not _is_model_name(name, arg) and fn.name not in ("VIDEO_SECONDS_TOKENS", "AUDIO_TOKENS"):
@@ -649,7 +651,7 @@ class Translator:
             if twins.blank_literal(given["fps"]):
                 return None  # the add-in's refusal (fps is required with a name) is kept
         try:
-            rule_fn, order = tokenizer_form(fn.name, name.strip())
+            rule_fn, order = tokenizer_form(fn.name, control_free(name, arg).strip())
         except KeyError as err:
             return err.args[0]
         except FlopsheetError:
