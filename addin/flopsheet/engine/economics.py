@@ -45,7 +45,15 @@ from flopsheet.engine.inference import (
     decode_ms_unchecked,
     prefill_s_unchecked,
 )
-from flopsheet.engine.training import DEFAULT_GOODPUT, DEFAULT_MFU, DEFAULT_PUE, PUE, SECONDS_PER_HOUR, gpu_hours
+from flopsheet.engine.training import (
+    DEFAULT_GOODPUT,
+    DEFAULT_MFU,
+    DEFAULT_PUE,
+    PUE,
+    SECONDS_PER_HOUR,
+    TRAIN_MFU,
+    gpu_hours,
+)
 
 HOURS_PER_YEAR = 8760.0
 CAPEX_OVERHEAD = 1.44
@@ -155,7 +163,7 @@ def train_cost_amortised(
     tdp_w,
     usd_per_kwh,
     years=DEFAULT_YEARS,
-    mfu=DEFAULT_MFU,
+    mfu=TRAIN_MFU,
     overhead=CAPEX_OVERHEAD,
     pue=DEFAULT_PUE,
     server_factor=SERVER_POWER_FACTOR,

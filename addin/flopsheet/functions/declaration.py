@@ -49,6 +49,7 @@ ARG_FORMS = {
     "model_form": "a number, or a catalog model name standing for its figures",
     "from_model_form": "a number; blank: the figure of the catalog model another argument names",
     "fallback_form": "a number; blank: a catalog figure of the GPU (TRAIN_COST's price)",
+    "by_precision_form": "a number; blank: the default for the call's precision (training MFU by number format)",
     "text_form": "text, converted to a number (a unit, a kind) or read as it is",
     "number_form": 'a number or a text magnitude ("175B"); blank: the default',
 }
@@ -73,6 +74,8 @@ class Arg:
     model_field: str | None = None  # kind "model": the catalog figure a model name stands for
     from_model: tuple[str, str] | None = None  # (model argument, catalog field) that fills it when blank
     fallback: str | None = None  # a catalog field of the `gpu` argument used when this one is blank
+    # blank: this function of the `precision` argument's number format (training MFU: engine.training_mfu)
+    by_precision: Callable[[str | None], float] | None = None
 
     @property
     def optional(self) -> bool:
@@ -85,6 +88,8 @@ class Arg:
             return self.kind + "_form"
         if self.from_model:
             return "from_model_form"
+        if self.by_precision:
+            return "by_precision_form"
         if self.fallback:
             return "fallback_form"
         if self.convert is not None or self.kind == "text":
@@ -151,7 +156,9 @@ class Function:
             frozenset(
                 param
                 for param, a in binding
-                if param not in GPU_FIGURES and a.kind != "model" and not (a.from_model or a.fallback or a.convert)
+                if param not in GPU_FIGURES
+                and a.kind != "model"
+                and not (a.from_model or a.fallback or a.by_precision or a.convert)
             ),
         )
         object.__setattr__(self, "labels", {p: a.name for p, a in binding if p != a.name})
@@ -160,7 +167,7 @@ class Function:
         # them per such combination (memo_work), so a serving call makes one look-up, not nine.
         # Not when a converted argument may be a number (its value would be the key).
         texts = tuple(a.name for a in self.args if a.kind != "number")
-        blanks = tuple(a.name for a in self.args if a.from_model or a.fallback)
+        blanks = tuple(a.name for a in self.args if a.from_model or a.fallback or a.by_precision)
         numeric_convert = any(a.convert and (a.kind == "number" or a.from_model or a.fallback) for a in self.args)
         derived = len(self._as_given) < len(binding)
         object.__setattr__(self, "_by_text", (texts, blanks) if derived and not numeric_convert else None)
@@ -195,7 +202,8 @@ class Function:
         return {
             param: out[param]
             for param, a in self.binding
-            if param not in self._as_given and not ((a.from_model or a.fallback) and b[a.name] is not None)
+            if param not in self._as_given
+            and not ((a.from_model or a.fallback or a.by_precision) and b[a.name] is not None)
         }
 
     def _bind(self, b: Bound) -> dict:
@@ -294,6 +302,15 @@ class Bound:
     def fallback_form(self, param: str, a: Arg):
         if self.values[a.name] is None:  # blank: the GPU's catalog figure (TRAIN_COST's price)
             return self.gpu(a.fallback)
+        return self.number_form(param, a)
+
+    def by_precision_form(self, param: str, a: Arg):
+        if self.values[a.name] is None:  # blank: the default for the precision (validated with the peak)
+            p = self.values.get("precision")
+            if self.scalar or not isinstance(p, np.ndarray) or p.ndim == 0:
+                p = p[()] if isinstance(p, np.ndarray) else p
+                return a.by_precision(p if isinstance(p, str) else None)
+            return self.map("precision", lambda v: a.by_precision(v if isinstance(v, str) else None))
         return self.number_form(param, a)
 
     def text_form(self, param: str, a: Arg):

@@ -35,6 +35,7 @@ from flopsheet.functions._common import (
     PRECISION,
     SERVED_PARAMS,
     TP_GPUS,
+    TRAIN_MFU,
 )
 from flopsheet.functions.declaration import Arg, Function, declared_in, evaluate
 from flopsheet.functions.inference import PREFILL_S, PREFILL_STEPS, STEP_MS, STEPS, fits_step, fits_twin
@@ -340,7 +341,7 @@ TRAIN_COST_AMORTISED = Function(
             "Years the hardware is written off over, 1 to 10; default 3.1 (Epoch AI's 0.14 orders of "
             "magnitude per year)",
         ),
-        MFU,
+        TRAIN_MFU,
         OVERHEAD,
         PUE_ARG,
         PRECISION,

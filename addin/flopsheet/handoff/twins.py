@@ -372,6 +372,66 @@ class TwinCall:
             return self._fallback(a, e)
         return self.number_form(a, e)
 
+    def by_precision_form(self, a, e: Expr) -> Value:
+        """An argument that, blank, is a function of the call's precision (training `mfu`,
+        engine.training_mfu), as in Python (`Arg.by_precision`): the named assumption of that
+        precision (TrainMFU, TrainFP8Share...) when the precision is known here, else chosen in the
+        sheet by the precision's column on the GPUs sheet; a reference: IF(cell="", that, cell)."""
+        if not blank_literal(e) and e.kind in ("literal", "call"):
+            return self.number_form(replace(a, default=REQUIRED), e)
+        default, known = self._by_precision(a)
+        if blank_literal(e):
+            if known is not None and default == number(known):
+                return Value(default, known)
+            label = f"{default}, checked" if known is not None else f"{a.name} used (the precision's default)"
+            return Value(default, None, runtime=True, label=label)
+        shown = default if known is not None else "the precision's default"
+        return Value(f'IF({e.text}="",{default},{e.text})', None, runtime=True, label=f"{a.name} used (blank: {shown})")
+
+    def _by_precision(self, a) -> tuple[str, float | None]:
+        """(Excel text, value when known here) of `a`'s default for the call's precision."""
+        e = self.given.get("precision", OMITTED)
+        named = self.named_default(self.spec["precision"]) if "precision" in self.spec else None
+        if not (named and blank_literal(e)) and (blank_literal(e) or e.kind == "literal"):
+            p = None if blank_literal(e) else e.value
+            if not (p is None or isinstance(p, str)):
+                raise Untranslatable(f'precision must be text like "bf16" (got {p!r})')
+            try:
+                catalog.precision_field(p if p is None else control_free(p, "precision"))
+            except FlopsheetError as err:
+                raise Untranslatable(err.message) from None
+            return self._precision_default(a, (p or "bf16").strip().lower()), a.by_precision(p)
+        col, fld = self._precision_column()  # decided in the sheet: the precision's column on the GPUs sheet
+        if fld is not None:
+            p = self._precision_name(fld)
+            return self._precision_default(a, p), a.by_precision(p)
+        table = self._table()
+        groups: dict[float, list[int]] = {}
+        for p, f in catalog.PRECISION_FIELDS.items():
+            if table.has(f):
+                groups.setdefault(a.by_precision(p), []).append(table.col_index(f))
+        base = a.by_precision("bf16")
+        text_ = self._precision_default(a, "bf16")
+        for value, cols in groups.items():
+            if value == base:
+                continue
+            p = next(q for q in catalog.PRECISION_FIELDS if a.by_precision(q) == value)
+            test = "+".join(f"({col}={c})" for c in cols)
+            text_ = f"IF({test},{self._precision_default(a, p)},{text_})"
+        return text_, None
+
+    def _precision_default(self, a, p: str) -> str:
+        """`a`'s default for precision `p`: the workbook's named assumption holding it, else the number."""
+        value = a.by_precision(p)
+        for n, assumption in assumption_names().items():
+            if p in assumption.precisions and n in self.names:
+                have = self.names[n]
+                ok = isinstance(have, (int, float)) and not isinstance(have, bool) and math.isclose(have, value)
+                if ok:
+                    _note_used(self.names, n)
+                    return n
+        return number(value)
+
     def from_model_form(self, a, e: Expr) -> Value:
         if blank_literal(e):  # only a model name fills it (TRAIN_FLOPS' tokens)
             return self._from_model(a)
