@@ -58,10 +58,10 @@ from flopsheet.engine.training import (
     gpus_needed,
     implied_mfu,
     train_cost,
-    training_mfu,
     train_days,
     train_energy_mwh,
     train_flops,
+    training_mfu,
 )
 
 __all__ = [

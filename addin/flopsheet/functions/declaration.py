@@ -33,6 +33,13 @@ from flopsheet.magnitudes import parse_num
 
 FROM_ENGINE = object()  # an argument's default is the engine formula's (the usual case)
 
+# What a function's number is (Function.nature), as the docs say it (issue 20, item 7).
+NATURES = {
+    "estimate": "an estimate: calibrated or rule-of-thumb defaults, expect an error either way",
+    "bound": "a bound: the best (or least) the hardware allows; real runs are slower (or need more)",
+    "exact": "exact: arithmetic or a published figure, given its inputs",
+}
+
 # Engine arguments that come from the `gpu` argument: its dense peak, or one catalog field.
 GPU_FIGURES = ("peak_tflops", "bandwidth_tbs", "memory_gb", "tdp_w", "interconnect_gbs")
 # GPU figures an engine formula needs only sometimes (tensor-parallel links): 0 when unknown.
@@ -110,6 +117,10 @@ class Function:
     name: str
     summary: str  # first docstring line: what Excel's function wizard shows
     returns: str  # unit of the result
+    # What the number is (NATURES): "estimate", "bound" or "exact", and one line saying why. Required for
+    # every registered function (tests/udfs/test_function_nature.py); the docs show both.
+    nature: str = ""
+    nature_why: str = ""
     args: tuple[Arg, ...]
     source: str  # the paper or datasheet behind the formula
     example: tuple  # arguments of a call a user could type (docs show it with its computed result)
@@ -133,6 +144,8 @@ class Function:
     )  # model argument -> the figure it stands for
 
     def __post_init__(self):
+        if self.nature and self.nature not in NATURES:
+            raise ValueError(f"{self.name}: nature must be one of {', '.join(NATURES)} (got {self.nature!r})")
         formula = getattr(self.formula, "formula", self.formula)
         object.__setattr__(self, "formula", formula)
         defaults = formula.defaults if formula is not None else {}

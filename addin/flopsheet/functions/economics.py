@@ -238,6 +238,8 @@ CLUSTER_CAPEX = Function(
     name="CLUSTER_CAPEX",
     summary="USD to buy a GPU cluster: GPUs x price per GPU x overhead for servers and network.",
     returns="USD",
+    nature="estimate",
+    nature_why="list prices times an assumed overhead for servers and network",
     args=(
         GPUS,
         GPU_NAME,
@@ -261,6 +263,8 @@ FLEET_POWER_MW = Function(
     name="FLEET_POWER_MW",
     summary="MW at the wall for a fleet: GPUs x TDP x server factor (host CPUs, NICs, fans) x PUE.",
     returns="MW",
+    nature="estimate",
+    nature_why="at TDP with an assumed server factor and PUE: an upper-end estimate of the draw",
     args=(GPUS, GPU_NAME, PUE_ARG, SERVER_FACTOR),
     source=f"TDP from the GPU's datasheet (catalog); {_DGX}",
     example=(777768, "H100", 1.2, 2),  # a column argument for the array benchmark (x0.5-1 stays >= 1)
@@ -272,6 +276,8 @@ ENERGY_COST_USD = Function(
     name="ENERGY_COST_USD",
     summary="USD of electricity for mw megawatts over hours (default: a year, 8760 hours).",
     returns="USD",
+    nature="exact",
+    nature_why="megawatts x hours x the price given",
     args=(Arg("mw", "Power in MW (see FLEET_POWER_MW)"), USD_PER_KWH, Arg("hours", "Hours; default 8760 (a year)")),
     source="1 MW for 1 hour = 1000 kWh; tariffs e.g. EIA Electric Power Monthly Table 5.6.A",
     example=(1190, 0.0872),
@@ -291,6 +297,8 @@ GPU_TCO_PER_HOUR = Function(
     summary="USD per useful GPU-hour of owning a GPU: capex share over years (with a capital charge), its server's "
     "energy and data-centre space, over utilization.",
     returns="USD/GPU-hour",
+    nature="estimate",
+    nature_why="capex, capital charge, power and colocation under assumed lifetime, load and prices",
     args=(
         USD_PER_GPU,
         YEARS,
@@ -331,6 +339,8 @@ TRAIN_COST_AMORTISED = Function(
     name="TRAIN_COST_AMORTISED",
     summary="USD to train on owned GPUs: GPU-hours x (amortised hardware + energy per GPU-hour), Epoch AI's method.",
     returns="USD",
+    nature="estimate",
+    nature_why="GPU_HOURS' estimate times an estimated ownership cost per GPU-hour",
     args=(
         FLOPS,
         GPU,
@@ -364,6 +374,8 @@ COST_PER_MTOK = Function(
     summary="USD per million tokens served on the serving model (MoE, tensor parallel): output at DECODE_MS' step, "
     "input at TTFT_SECONDS' prefill, at a GPU-hour price and load.",
     returns="USD/Mtok",
+    nature="bound",
+    nature_why="at DECODE_MS' and TTFT_SECONDS' roofline throughput: a lower bound on the cost",
     args=(
         SERVED_PARAMS,
         GPU_NAME,
@@ -405,6 +417,8 @@ GROSS_MARGIN = Function(
     name="GROSS_MARGIN",
     summary="Gross margin as a fraction of the price: (price - cost) / price; negative is a loss.",
     returns="fraction",
+    nature="exact",
+    nature_why="(price - cost) / price of the figures given",
     args=(
         Arg("price", "What the customer pays, e.g. USD per million tokens"),
         Arg("cost", "What serving it costs, in the same unit (e.g. COST_PER_MTOK)"),
@@ -501,6 +515,8 @@ RANGE_TEXT = Function(
     name="RANGE_TEXT",
     summary='A base with its low-high range as one line of text, e.g. "$9.8M (7.1M-14.2M)".',
     returns="text",
+    nature="exact",
+    nature_why="text made of the numbers given",
     args=(
         Arg("base_case", "The base case"),
         Arg("low", "The low case (<= base_case)"),

@@ -37,6 +37,11 @@ TRAIN_FLOPS = Function(
     summary="Training compute in FLOPs: 6 x params x tokens, plus attention if layers, d_model and seq_len are given; "
     "a model name gives its active parameters and published tokens.",
     returns="FLOPs",
+    nature="estimate",
+    nature_why=(
+        "6ND counts the weights' multiply-adds; attention only when its shape is typed, embeddings and "
+        "recomputation not"
+    ),
     args=(
         PARAMS,
         Arg(
@@ -62,6 +67,8 @@ CHINCHILLA_TOKENS = Function(
     name="CHINCHILLA_TOKENS",
     summary="Compute-optimal training tokens for a model size (Chinchilla: about 20 tokens per parameter).",
     returns="tokens",
+    nature="estimate",
+    nature_why="Chinchilla's rule of thumb (about 20 tokens per parameter), not an optimum for every data set",
     args=(PARAMS, Arg("tokens_per_param", "Tokens per parameter; default 20")),
     source="Hoffmann et al. 2022, Training Compute-Optimal Large Language Models (Chinchilla), Table 3",
     example=("70B",),
@@ -73,6 +80,8 @@ GPU_HOURS = Function(
     name="GPU_HOURS",
     summary="GPU-hours to compute flops at mfu of the GPU's dense peak.",
     returns="GPU-hours",
+    nature="estimate",
+    nature_why="the MFU and goodput defaults are medians of published runs (tests/reference/measured.csv)",
     args=(FLOPS, GPU, TRAIN_MFU, PRECISION, GOODPUT),
     source=_PEAK,
     example=(3.15e23, "A100", 0.462),
@@ -84,6 +93,8 @@ GPU_DAYS = Function(
     name="GPU_DAYS",
     summary="GPU-days to compute flops at mfu of the GPU's dense peak.",
     returns="GPU-days",
+    nature="estimate",
+    nature_why="the MFU and goodput defaults are medians of published runs (tests/reference/measured.csv)",
     args=(FLOPS, GPU, TRAIN_MFU, PRECISION, GOODPUT),
     source=_PEAK,
     example=(3.15e23, "A100", 0.462, "bf16", 1),
@@ -95,6 +106,8 @@ TRAIN_DAYS = Function(
     name="TRAIN_DAYS",
     summary="Wall-clock days to compute flops on gpus GPUs.",
     returns="days",
+    nature="estimate",
+    nature_why="the MFU and goodput defaults are medians of published runs; scaling loss only as the MFU prices it",
     args=(FLOPS, GPU, Arg("gpus", "GPUs training together"), TRAIN_MFU, PRECISION, GOODPUT),
     source=_PEAK,
     example=(3.15e23, "A100", 1000, 0.462),
@@ -106,6 +119,8 @@ GPUS_NEEDED = Function(
     name="GPUS_NEEDED",
     summary="Whole GPUs needed to compute flops within days wall-clock days (rounded up).",
     returns="GPUs",
+    nature="estimate",
+    nature_why="the MFU and goodput defaults are medians of published runs (tests/reference/measured.csv)",
     args=(FLOPS, GPU, Arg("days", "Deadline in wall-clock days"), TRAIN_MFU, PRECISION, GOODPUT),
     source=_PEAK,
     example=(9.216e26, "H100", 30, 0.462),
@@ -118,6 +133,8 @@ TRAIN_COST = Function(
     name="TRAIN_COST",
     summary="Cost in USD of computing flops at a price per GPU-hour (blank: the catalog's dated price for the GPU).",
     returns="USD",
+    nature="estimate",
+    nature_why="GPU_HOURS' estimate times a dated rental price",
     args=(
         FLOPS,
         GPU,
@@ -144,6 +161,8 @@ TRAIN_ENERGY_MWH = Function(
     name="TRAIN_ENERGY_MWH",
     summary="Energy in MWh at the wall: GPU-hours x the GPU's TDP x PUE.",
     returns="MWh",
+    nature="estimate",
+    nature_why="GPU_HOURS' estimate at board TDP x PUE: upper-end for the GPUs, hosts and network not counted",
     args=(
         FLOPS,
         GPU_NAME,
@@ -163,6 +182,11 @@ IMPLIED_MFU = Function(
     summary="MFU a published run's GPU-hours imply: flops / (gpu_hours x 3600 x the GPU's dense peak x goodput); "
     "fed back to GPU_HOURS as mfu with the same goodput, it gives the hours back.",
     returns="fraction",
+    nature="estimate",
+    nature_why=(
+        "exact arithmetic on the published hours, but the goodput it divides by is assumed (1: whole-run "
+        "utilisation, exact)"
+    ),
     args=(
         FLOPS,
         Arg("gpu_hours", "GPU-hours the run reports (downtime included)"),

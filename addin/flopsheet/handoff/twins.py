@@ -418,6 +418,8 @@ class TwinCall:
             p = next(q for q in catalog.PRECISION_FIELDS if a.by_precision(q) == value)
             test = "+".join(f"({col}={c})" for c in cols)
             text_ = f"IF({test},{self._precision_default(a, p)},{text_})"
+        if self.hoist:  # cell mode: chosen once, in its own Workings cell
+            text_ = self.hoist(f"{a.name} for the precision when blank (by its column on {table.sheet})", text_)
         return text_, None
 
     def _precision_default(self, a, p: str) -> str:
