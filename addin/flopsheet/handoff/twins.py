@@ -392,8 +392,11 @@ class TwinCall:
         """(Excel text, value when known here) of `a`'s default for the call's precision."""
         e = self.given.get("precision", OMITTED)
         named = self.named_default(self.spec["precision"]) if "precision" in self.spec else None
-        if not (named and blank_literal(e)) and (blank_literal(e) or e.kind == "literal"):
-            p = None if blank_literal(e) else e.value
+        if blank_literal(e) or e.kind == "literal":
+            # typed, or blank: the precision as it is now (DefaultPrecision's value when the workbook names
+            # it; the peak reads that cell in the sheet, so a later edit of DefaultPrecision moves the peak
+            # but not this default until the hand-off runs again: one short name here, not a look-up)
+            p = (self.names[named] if named else None) if blank_literal(e) else e.value
             if not (p is None or isinstance(p, str)):
                 raise Untranslatable(f'precision must be text like "bf16" (got {p!r})')
             try:
@@ -405,6 +408,7 @@ class TwinCall:
         if fld is not None:
             p = self._precision_name(fld)
             return self._precision_default(a, p), a.by_precision(p)
+        # by the precision's column on the GPUs sheet: each default other than BF16's where its columns are
         table = self._table()
         groups: dict[float, list[int]] = {}
         for p, f in catalog.PRECISION_FIELDS.items():
@@ -413,11 +417,10 @@ class TwinCall:
         base = a.by_precision("bf16")
         text_ = self._precision_default(a, "bf16")
         for value, cols in groups.items():
-            if value == base:
-                continue
-            p = next(q for q in catalog.PRECISION_FIELDS if a.by_precision(q) == value)
-            test = "+".join(f"({col}={c})" for c in cols)
-            text_ = f"IF({test},{self._precision_default(a, p)},{text_})"
+            if value != base:
+                p = next(q for q in catalog.PRECISION_FIELDS if a.by_precision(q) == value)
+                test = "+".join(f"({col}={c})" for c in cols)
+                text_ = f"IF({test},{self._precision_default(a, p)},{text_})"
         if self.hoist:  # cell mode: chosen once, in its own Workings cell
             text_ = self.hoist(f"{a.name} for the precision when blank (by its column on {table.sheet})", text_)
         return text_, None

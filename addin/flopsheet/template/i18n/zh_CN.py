@@ -32,6 +32,9 @@ STRINGS = {
     "Meaning and source": "含义与来源",
     "fraction": "比例",
     "Model FLOPs utilization of inference's compute when a scenario leaves it blank": "情景未填写时推理计算采用的模型算力利用率（MFU）",
+    "A blank training MFU, by precision (the Training sheet's MFU used)": "MFU 留空时训练按精度取的值（Training 工作表的所用 MFU）",
+    "MFU when blank": "留空时的 MFU",
+    "The assumption it reads": "所引用的假设",
     "Training MFU of a BF16/FP16 peak when a scenario leaves MFU blank": "情景未填写 MFU 时，训练相对 BF16/FP16 峰值的 MFU",
     "ESTIMATE: Epoch AI's median MFU of known runs 0.375 (https://epoch.ai/data/ai-models); per-step Llama 3.1 405B 0.38-0.43 (Dubey et al. 2024, Table 4), MegaScale 0.552 on 12,288 GPUs (arXiv:2402.15627); model cards' GPU-hours imply 0.16-0.50 (flopsheet tests/reference/measured.csv)": "估计值：Epoch AI 统计的已知训练 MFU 中位数为 0.375（https://epoch.ai/data/ai-models）；单步 MFU：Llama 3.1 405B 为 0.38-0.43（Dubey 等 2024，表 4），MegaScale 在 12,288 块 GPU 上为 0.552（arXiv:2402.15627）；模型卡的 GPU·小时折合 0.16-0.50（flopsheet tests/reference/measured.csv）",
     "Share of an FP8 (or INT8) peak a training run sustains when MFU is blank": "MFU 留空时，训练能持续达到的 FP8（或 INT8）峰值比例",
@@ -717,6 +720,13 @@ STRINGS = {
 # Defined names that stay as written: formulas use them verbatim.
 SAME = frozenset(
     {
+        "bf16",
+        "fp16",
+        "fp8",
+        "fp4",
+        "int8",
+        "tf32",
+        "fp32",
         "TrainMFU",
         "TrainFP8Share",
         "TrainFP4Share",

@@ -79,8 +79,7 @@ CALCS = (
         "MFU used (blank: TrainMFU, TrainFP8Share or TrainFP4Share by precision)",
         8,
         st.PCT,
-        '=IF({params}="","",IF({mfu}="",IF(OR({prec_used}="fp8",{prec_used}="int8"),TrainFP8Share,'
-        'IF({prec_used}="fp4",TrainFP4Share,TrainMFU)),{mfu}))',
+        '=IF({params}="","",IF({mfu}="",INDEX(TrainMFUs,MATCH({prec_used},TrainMFUKeys,0)),{mfu}))',
     ),
     Col("goodput_used", "Goodput used", 8, st.PCT, '=IF({params}="","",IF({goodput}="",DefaultGoodput,{goodput}))'),
     # A GPU without a price on the GPUs sheet leaves this blank, not 0: TRAIN_COST then says the price is
