@@ -58,7 +58,7 @@ def CHINCHILLA_TOKENS(params, tokens_per_param=20.0):
 @xw.func(category=CATEGORY)
 @xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
 @xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
-@xw.arg('mfu', doc='Model FLOPs utilization, a fraction of the peak at precision in (0, 1]; blank: 37.5% of a BF16/FP16 peak, 36% of an FP8/INT8 peak, 25% of an FP4 peak (training efficiencies, estimates)', **ARG_OPTIONS)
+@xw.arg('mfu', doc='Model FLOPs utilization, a fraction of the peak at precision in (0, 1]; default by precision: 37.5% of a BF16/FP16 peak, 36% of an FP8/INT8 peak, 25% of an FP4 peak (training efficiencies, estimates)', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @xw.arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
 def GPU_HOURS(flops, gpu, mfu=None, precision='bf16', goodput=0.85):
@@ -69,7 +69,7 @@ def GPU_HOURS(flops, gpu, mfu=None, precision='bf16', goodput=0.85):
 @xw.func(category=CATEGORY)
 @xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
 @xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
-@xw.arg('mfu', doc='Model FLOPs utilization, a fraction of the peak at precision in (0, 1]; blank: 37.5% of a BF16/FP16 peak, 36% of an FP8/INT8 peak, 25% of an FP4 peak (training efficiencies, estimates)', **ARG_OPTIONS)
+@xw.arg('mfu', doc='Model FLOPs utilization, a fraction of the peak at precision in (0, 1]; default by precision: 37.5% of a BF16/FP16 peak, 36% of an FP8/INT8 peak, 25% of an FP4 peak (training efficiencies, estimates)', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @xw.arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
 def GPU_DAYS(flops, gpu, mfu=None, precision='bf16', goodput=0.85):
@@ -81,7 +81,7 @@ def GPU_DAYS(flops, gpu, mfu=None, precision='bf16', goodput=0.85):
 @xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
 @xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
 @xw.arg('gpus', doc='GPUs training together', **ARG_OPTIONS)
-@xw.arg('mfu', doc='Model FLOPs utilization, a fraction of the peak at precision in (0, 1]; blank: 37.5% of a BF16/FP16 peak, 36% of an FP8/INT8 peak, 25% of an FP4 peak (training efficiencies, estimates)', **ARG_OPTIONS)
+@xw.arg('mfu', doc='Model FLOPs utilization, a fraction of the peak at precision in (0, 1]; default by precision: 37.5% of a BF16/FP16 peak, 36% of an FP8/INT8 peak, 25% of an FP4 peak (training efficiencies, estimates)', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @xw.arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
 def TRAIN_DAYS(flops, gpu, gpus, mfu=None, precision='bf16', goodput=0.85):
@@ -93,7 +93,7 @@ def TRAIN_DAYS(flops, gpu, gpus, mfu=None, precision='bf16', goodput=0.85):
 @xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
 @xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
 @xw.arg('days', doc='Deadline in wall-clock days', **ARG_OPTIONS)
-@xw.arg('mfu', doc='Model FLOPs utilization, a fraction of the peak at precision in (0, 1]; blank: 37.5% of a BF16/FP16 peak, 36% of an FP8/INT8 peak, 25% of an FP4 peak (training efficiencies, estimates)', **ARG_OPTIONS)
+@xw.arg('mfu', doc='Model FLOPs utilization, a fraction of the peak at precision in (0, 1]; default by precision: 37.5% of a BF16/FP16 peak, 36% of an FP8/INT8 peak, 25% of an FP4 peak (training efficiencies, estimates)', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @xw.arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
 def GPUS_NEEDED(flops, gpu, days, mfu=None, precision='bf16', goodput=0.85):
@@ -105,7 +105,7 @@ def GPUS_NEEDED(flops, gpu, days, mfu=None, precision='bf16', goodput=0.85):
 @xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
 @xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
 @xw.arg('usd_per_gpu_hour', doc='Price of one GPU-hour in USD, 0.01 to 100 (rental or amortised); optional: blank is the catalog\'s price for the GPU, GPU_SPEC(gpu, "usd_per_gpu_hour"), whose source and date GPU_SPEC(gpu, "price_source") and GPU_SPEC(gpu, "price_date") show', **ARG_OPTIONS)
-@xw.arg('mfu', doc='Model FLOPs utilization, a fraction of the peak at precision in (0, 1]; blank: 37.5% of a BF16/FP16 peak, 36% of an FP8/INT8 peak, 25% of an FP4 peak (training efficiencies, estimates)', **ARG_OPTIONS)
+@xw.arg('mfu', doc='Model FLOPs utilization, a fraction of the peak at precision in (0, 1]; default by precision: 37.5% of a BF16/FP16 peak, 36% of an FP8/INT8 peak, 25% of an FP4 peak (training efficiencies, estimates)', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @xw.arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
 def TRAIN_COST(flops, gpu, usd_per_gpu_hour=None, mfu=None, precision='bf16', goodput=0.85):
@@ -116,7 +116,7 @@ def TRAIN_COST(flops, gpu, usd_per_gpu_hour=None, mfu=None, precision='bf16', go
 @xw.func(category=CATEGORY)
 @xw.arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
 @xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
-@xw.arg('mfu', doc='Model FLOPs utilization, a fraction of the peak at precision in (0, 1]; blank: 37.5% of a BF16/FP16 peak, 36% of an FP8/INT8 peak, 25% of an FP4 peak (training efficiencies, estimates)', **ARG_OPTIONS)
+@xw.arg('mfu', doc='Model FLOPs utilization, a fraction of the peak at precision in (0, 1]; default by precision: 37.5% of a BF16/FP16 peak, 36% of an FP8/INT8 peak, 25% of an FP4 peak (training efficiencies, estimates)', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @xw.arg('pue', doc='Data-centre power usage effectiveness; default 1.2', **ARG_OPTIONS)
 @xw.arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
@@ -428,7 +428,7 @@ def GPU_TCO_PER_HOUR(usd_per_gpu, years, gpu, usd_per_kwh, overhead=1.44, pue=1.
 @xw.arg('usd_per_gpu', doc='Purchase price of one GPU in USD, 100 to 1,000,000 (27500 or "$27,500", not 27.5)', **ARG_OPTIONS)
 @xw.arg('usd_per_kwh', doc='Electricity price in USD per kWh, 0.005 to 2 (for 80 $/MWh type 0.08)', **ARG_OPTIONS)
 @xw.arg('years', doc="Years the hardware is written off over, 1 to 10; default 3.1 (Epoch AI's 0.14 orders of magnitude per year)", **ARG_OPTIONS)
-@xw.arg('mfu', doc='Model FLOPs utilization, a fraction of the peak at precision in (0, 1]; blank: 37.5% of a BF16/FP16 peak, 36% of an FP8/INT8 peak, 25% of an FP4 peak (training efficiencies, estimates)', **ARG_OPTIONS)
+@xw.arg('mfu', doc='Model FLOPs utilization, a fraction of the peak at precision in (0, 1]; default by precision: 37.5% of a BF16/FP16 peak, 36% of an FP8/INT8 peak, 25% of an FP4 peak (training efficiencies, estimates)', **ARG_OPTIONS)
 @xw.arg('overhead', doc="Servers and network as a multiple of the GPUs' price; default 1.44 (Epoch AI's cost shares)", **ARG_OPTIONS)
 @xw.arg('pue', doc='Data-centre power usage effectiveness; default 1.2', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)

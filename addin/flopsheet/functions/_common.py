@@ -46,8 +46,8 @@ MFU = Arg("mfu", "Model FLOPs utilization, a fraction in (0, 1]; default 0.40")
 # Training's: blank is the achievable share of the peak at the call's precision (engine.training_mfu)
 TRAIN_MFU = Arg(
     "mfu",
-    "Model FLOPs utilization, a fraction of the peak at precision in (0, 1]; blank: 37.5% of a BF16/FP16 "
-    "peak, 36% of an FP8/INT8 peak, 25% of an FP4 peak (training efficiencies, estimates)",
+    "Model FLOPs utilization, a fraction of the peak at precision in (0, 1]; default by precision: 37.5% of a "
+    "BF16/FP16 peak, 36% of an FP8/INT8 peak, 25% of an FP4 peak (training efficiencies, estimates)",
     default=None,
     by_precision=training_mfu,
 )
