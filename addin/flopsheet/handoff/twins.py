@@ -54,7 +54,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flopsheet import catalog, placeholders
 from flopsheet import models as catalog_models
