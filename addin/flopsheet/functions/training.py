@@ -17,6 +17,7 @@ from flopsheet.functions._common import (
     OPTIONAL_LAYERS,
     PARAMS,
     PRECISION,
+    SERVER_W,
     TRAIN_MFU,
 )
 from flopsheet.functions.declaration import Arg, Function, declared_in
@@ -159,10 +160,11 @@ TRAIN_COST = Function(
 
 TRAIN_ENERGY_MWH = Function(
     name="TRAIN_ENERGY_MWH",
-    summary="Energy in MWh at the wall: GPU-hours x the GPU's TDP x PUE.",
+    summary="Energy in MWh at the wall: GPU-hours x the server's power per GPU (IT power) x PUE; an upper bound "
+    "(servers' maximum power).",
     returns="MWh",
-    nature="estimate",
-    nature_why="GPU_HOURS' estimate at board TDP x PUE: upper-end for the GPUs, hosts and network not counted",
+    nature="bound",
+    nature_why="GPU_HOURS' estimate at the servers' maximum power x PUE: an upper bound, servers draw less",
     args=(
         FLOPS,
         GPU_NAME,
@@ -170,11 +172,15 @@ TRAIN_ENERGY_MWH = Function(
         PRECISION,
         Arg("pue", "Data-centre power usage effectiveness; default 1.2"),
         GOODPUT,
+        SERVER_W,
     ),
-    source="TDP from the GPU's datasheet (catalog); PUE 1.1-1.2 as hyperscalers report",
+    source=(
+        "server power per GPU from the catalog's platform figures (DGX H100 10.2 kW / 8...; estimates marked); "
+        "PUE 1.1-1.2 as hyperscalers report"
+    ),
     example=(3.15e23, "A100", 0.462),
     formula=engine.train_energy_mwh,
-    twin=_PER_HOUR + "*{gpu:tdp_w}*{pue}/{const:WattsPerMW}",
+    twin=_PER_HOUR + "*{server_w}*{pue}/{const:WattsPerMW}",
 )
 
 IMPLIED_MFU = Function(
