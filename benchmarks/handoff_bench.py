@@ -12,10 +12,18 @@ every row, written by XlsxWriter the way Excel writes them), side by side in one
   evaluate   `flopsheet evaluate --csv` (handoff + recalc + read)   target: <= 2x lo_recalc at 100k
 and a sheet with a whole-column merge (B1:B1048576) and a few calls: target "in seconds".
 Each step runs in a fresh Python process, so its peak memory (ru_maxrss, LibreOffice included
-for the steps that run it) is its own.
+for the steps that run it) is its own; those figures leave out the imports (they compare work).
+
+End to end, as a user runs them (a new interpreter: Python's start and every import included),
+the same file's `python -m flopsheet handoff` and `python -c "openpyxl load+save"`:
+  handoff CLI vs openpyxl CLI              target (issue 25): faster than openpyxl
+  carry CLI vs the floor (in-process)      target (issue 25): <= 3x the re-pack, end to end
+The quick steps (floor, openpyxl, handoff, carry, both CLIs) run `--repeat` times (default 3)
+and the best is kept: other processes share the machine.
 
     python benchmarks/handoff_bench.py                # 1000 10000 100000 rows
     python benchmarks/handoff_bench.py 2000 20000     # other sizes
+    python benchmarks/handoff_bench.py 20000 --repeat 5
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ import json
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 GPUS = ("H100", "A100", "MI300X", "B200", "nvidia h100 sxm", "TPU v5p")
@@ -123,14 +132,38 @@ def merge_workbook(path) -> Path:
     return Path(path)
 
 
-def _step(step: str, src: Path, work: Path) -> dict:
-    out = subprocess.run(
-        [sys.executable, "-c", _STEP, step, str(src), str(work)], check=True, capture_output=True, text=True
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+QUICK = ("floor", "openpyxl", "handoff", "carry")  # steps repeated, the best kept
 
 
-def run(rows=(1000, 10000, 100000)) -> list[dict]:
+def _step(step: str, src: Path, work: Path, repeat: int = 1) -> dict:
+    best = None
+    for _ in range(repeat if step in QUICK else 1):
+        out = subprocess.run(
+            [sys.executable, "-c", _STEP, step, str(src), str(work)], check=True, capture_output=True, text=True
+        )
+        got = json.loads(out.stdout.strip().splitlines()[-1])
+        best = got if best is None or got["seconds"] < best["seconds"] else best
+    return best
+
+
+_OPENPYXL_CLI = "import sys, openpyxl; openpyxl.load_workbook(sys.argv[1]).save(sys.argv[2])"
+
+
+def _cli(args: list[str], repeat: int) -> float:
+    """The best wall time of a command run in a new interpreter, as a user runs it."""
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, *args], check=True, capture_output=True)
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def _handoff_cli(src: Path, work: Path, repeat: int) -> float:
+    return _cli(["-m", "flopsheet", "handoff", str(src), "-o", str(work / "cli-copy.xlsx"), "--force"], repeat)
+
+
+def run(rows=(1000, 10000, 100000), repeat: int = 3) -> list[dict]:
     """Time every step for each size and print a table. Returns, per size, one row of kind
     "handoff" (against openpyxl's load+save and the unzip+rezip floor), one of kind "carry"
     (no flopsheet calls, against the floor) and one of kind "evaluate" (against LibreOffice's
@@ -141,14 +174,21 @@ def run(rows=(1000, 10000, 100000)) -> list[dict]:
         f"{'rows':>8} {'floor s':>8} {'openpyxl s':>11} {'handoff s':>10} {'x opx':>6} {'carry s':>8} "
         f"{'x floor':>8} {'LO recalc s':>12} {'evaluate s':>11} {'x':>5}  peak MB (openpyxl/handoff/LO/evaluate)"
     )
+    cli_lines = []
     for n in rows:
         with tempfile.TemporaryDirectory(prefix="flopsheet-bench-") as tmp:
             work = Path(tmp)
             src = scenario_workbook(work / "scenarios.xlsx", n)
             plain = scenario_workbook(work / "plain.xlsx", n, calls=False)
-            s = {step: _step(step, src, work) for step in ("floor", "openpyxl", "handoff", "lo_recalc", "evaluate")}
-            s["carry"] = _step("carry", plain, work)
-            s["plain_floor"] = _step("floor", plain, work)
+            steps = ("floor", "openpyxl", "handoff", "lo_recalc", "evaluate")
+            s = {step: _step(step, src, work, repeat) for step in steps}
+            s["carry"] = _step("carry", plain, work, repeat)
+            s["plain_floor"] = _step("floor", plain, work, repeat)
+            cli = {
+                "handoff": _handoff_cli(src, work, repeat),
+                "openpyxl": _cli(["-c", _OPENPYXL_CLI, str(src), str(work / "cli-openpyxl.xlsx")], repeat),
+                "carry": _handoff_cli(plain, work, repeat),
+            }
         handoff = {
             "kind": "handoff",
             "rows": n,
@@ -159,7 +199,10 @@ def run(rows=(1000, 10000, 100000)) -> list[dict]:
             "ratio_vs_floor": s["handoff"]["seconds"] / s["floor"]["seconds"],
             "peak_mb": s["handoff"]["peak_mb"],
             "openpyxl_peak_mb": s["openpyxl"]["peak_mb"],
-            "target": "faster than openpyxl load+save at 10k rows",
+            "cli_seconds": cli["handoff"],
+            "openpyxl_cli_seconds": cli["openpyxl"],
+            "cli_ratio_vs_openpyxl": cli["handoff"] / cli["openpyxl"],
+            "target": "faster than openpyxl load+save (in-process and end to end)",
         }
         carry = {
             "kind": "carry",
@@ -168,7 +211,9 @@ def run(rows=(1000, 10000, 100000)) -> list[dict]:
             "floor_seconds": s["plain_floor"]["seconds"],
             "ratio_vs_floor": s["carry"]["seconds"] / s["plain_floor"]["seconds"],
             "peak_mb": s["carry"]["peak_mb"],
-            "target": "<= 3x unzip+rezip",
+            "cli_seconds": cli["carry"],
+            "cli_ratio_vs_floor": cli["carry"] / s["plain_floor"]["seconds"],
+            "target": "<= 3x unzip+rezip (in-process and end to end)",
         }
         evaluate = {
             "kind": "evaluate",
@@ -189,6 +234,14 @@ def run(rows=(1000, 10000, 100000)) -> list[dict]:
             + "/".join(f"{s[k]['peak_mb']:.0f}" for k in ("openpyxl", "handoff", "lo_recalc", "evaluate")),
             flush=True,
         )
+        cli_lines.append(
+            f"{n:>8} rows, end to end: handoff CLI {handoff['cli_seconds']:.2f} s vs openpyxl CLI "
+            f"{handoff['openpyxl_cli_seconds']:.2f} s = {handoff['cli_ratio_vs_openpyxl']:.2f}x (in-process "
+            f"{handoff['ratio_vs_openpyxl']:.2f}x; target < 1); no calls: CLI {carry['cli_seconds']:.2f} s = "
+            f"{carry['cli_ratio_vs_floor']:.2f}x the re-pack (in-process {carry['ratio_vs_floor']:.2f}x; target <= 3x)"
+        )
+    for line in cli_lines:
+        print(line, flush=True)
     with tempfile.TemporaryDirectory(prefix="flopsheet-bench-") as tmp:
         work = Path(tmp)
         src = merge_workbook(work / "tall.xlsx")
@@ -236,7 +289,12 @@ def markdown(results: list[dict]) -> str:
 
 
 if __name__ == "__main__":
-    sizes = tuple(int(a) for a in sys.argv[1:]) or (1000, 10000, 100000)
-    out = run(sizes)
+    import argparse
+
+    ap = argparse.ArgumentParser(description="handoff and evaluate, timed against openpyxl, a re-pack and LibreOffice")
+    ap.add_argument("rows", nargs="*", type=int, help="sizes (default: 1000 10000 100000)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each quick step; the best is kept")
+    a = ap.parse_args()
+    out = run(tuple(a.rows) or (1000, 10000, 100000), a.repeat)
     print()
     print(markdown(out))

@@ -39,22 +39,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl.utils import FORMULAE
-
+from flopsheet.callnames import NAMES
 from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import STRING, a1
-from flopsheet.functions import REGISTRY
-from flopsheet.handoff import (
-    comments,
-    copytext,
-    formulacells,
-    gpusheet,
-    modelsheet,
-    package,
-    workbookpart,
-    workings,
-    worksheetpart,
-)
+from flopsheet.handoff import comments, copytext, package, workbookpart, worksheetpart
 from flopsheet.handoff.package import CONF_SHEETS, Package, rels_part
 from flopsheet.handoff.workbookpart import new_sheet_part
 from flopsheet.handoff.worksheetpart import SheetPlan
@@ -99,6 +87,23 @@ def plan_removals(job) -> None:
         rep.notes.append("removed the VBA project (the hand-off copy has no macros)")
 
 
+def read_sheets(job) -> tuple[list, set]:
+    """Each worksheet read once: (sheet, its bytes, whether it calls flopsheet) for the sheets
+    worth scanning (those that call, every one when evaluate lists the formulas), and the parts
+    holding a "|", which may be a DDE link (report_losses reads those again)."""
+    out, piped = [], set()
+    for s in job.pkg.worksheets:
+        if s.name in CONF_SHEETS:
+            continue
+        data = job.zf.read(s.part)
+        has = worksheetpart.has_calls(data)
+        if has or job.list_formulas:
+            out.append((s, data, has))
+        if b"|" in data:
+            piped.add(s.part)
+    return out, piped
+
+
 def drop_calc_chain(job) -> None:
     """Formulas changed: Excel's calculation chain lists formula cells and a stale one makes
     Excel repair the file, so it goes (Excel rebuilds it). A copy without changed formulas
@@ -112,36 +117,40 @@ def drop_calc_chain(job) -> None:
 _FUNCTION = re.compile(r"(?<![A-Za-z0-9_.\]!])((?:_xlfn\.|_xlws\.|_xludf\.|_xll\.)?[A-Za-z_][A-Za-z0-9_.]*)\s*\(")
 _CONF_REF = re.compile(r"'?_?xlwings\.conf'?!", re.I)
 _SHOWN = 5
+_CALL_NAMES = frozenset(NAMES)
 
 
 def _unknown_functions(text: str) -> set[str]:
     """Functions a formula calls that are neither Excel's (openpyxl's list, or the _xlfn. prefix
     Excel writes before newer ones) nor flopsheet's: a macro's or another add-in's."""
+    from openpyxl.utils import FORMULAE  # asked only of a workbook whose VBA project goes
+
     out = set()
     for name in _FUNCTION.findall(STRING.sub('""', text)):
         upper = name.upper()
         if upper.startswith(("_XLFN.", "_XLWS.")):
             continue
         bare = upper.removeprefix("_XLUDF.").removeprefix("_XLL.")
-        if bare in FORMULAE or bare in REGISTRY:
+        if bare in FORMULAE or bare in _CALL_NAMES:
             continue
         out.add(name)
     return out
 
 
-def report_losses(job) -> None:
+def report_losses(job, piped: set) -> None:
     """Warn, naming the cells, of what the copy passes on unworkable: formulas calling the
     workbook's own VBA functions (removed with the VBA project: #NAME?), references to the
-    removed xlwings.conf sheet (#REF!), and DDE links (carried as they are, never run here)."""
+    removed xlwings.conf sheet (#REF!), and DDE links (carried as they are, never run here).
+    `piped`: the sheets holding a "|" (read_sheets), the only ones a DDE link can be on."""
     vba = getattr(job, "vba_removed", False)
     conf = bool(job.conf)
     found: dict[str, list[str]] = {"vba": [], "conf": [], "dde": []}
     names: set[str] = set()
     for s in job.pkg.worksheets:
-        if s.name in CONF_SHEETS:
+        if s.name in CONF_SHEETS or not (vba or conf or s.part in piped):
             continue
         data = job.zf.read(s.part)
-        texts = b"\n".join(formulacells.FORMULA_TEXT.findall(data)).decode("utf-8", "replace")
+        texts = b"\n".join(worksheetpart.FORMULA_TEXT.findall(data)).decode("utf-8", "replace")
         if not texts or not (
             b"|" in data
             or (conf and "xlwings.conf" in texts.lower())
@@ -454,26 +463,24 @@ def handoff(
         if template_lang and translate is None:
             job.translate = copytext.workings_translation(template_lang)
         plan_removals(job)
-        if progress:
-            progress("translating formulas")
-        formulacells.translate(job)
-        report_losses(job)
+        candidates, piped = read_sheets(job)
+        calls = any(has for _, _, has in candidates) or any(
+            worksheetpart.CALLS.search(body.encode()) for _, _, body in job.pkg.names_xml
+        )
+        translation = None
+        if calls or list_formulas:
+            # The translator loads the twins, the function registry and numpy: a workbook that
+            # calls no flopsheet function (unless evaluate lists its formulas) never pays for them.
+            from flopsheet.handoff import formulacells as translation
+
+            if progress:
+                progress("translating formulas")
+            translation.translate(job, candidates, calls)
+        report_losses(job, piped)
         if template_lang:
             copytext.reword(job, template_lang)
-        gpusheet.add_to_package(job)
-        modelsheet.add_to_package(job)
-        workbookpart.define(job)
-        if job.workings is not None and (job.workings.count or job.workings.rows):
-            job.new_sheets.append((job.workings.title, job.workings.pieces))  # values: --recalc's
-            workings.print_names(job)
-            rep.workings = job.workings.count
-            rep.notes.append(
-                f'added sheet "{job.workings.title}" with the {rep.workings:,} quantities the translated '
-                "formulas use, each labelled (helper columns row by row beside a list)"
-            )
-            w_len, w_where = job.workings.longest
-            if w_len > rep.longest[0]:
-                rep.longest = (w_len, w_where)
+        if job.tr is not None:
+            translation.add_sheets(job)
         comments.add(job)
         translated = bool(job.plans) or bool(job.name_texts)
         if translated:

@@ -18,7 +18,6 @@ from flopsheet.exceltext import a1
 from flopsheet.handoff import worksheetpart
 from flopsheet.handoff.package import cell_value, local, read_rels
 from flopsheet.handoff.worksheetpart import cell_xml, value_xml
-from flopsheet.template import marker
 
 _CUSTOM = "custom-properties"
 
@@ -42,10 +41,14 @@ def properties(job) -> dict[str, str]:
 
 def template_language(job) -> str | None:
     """The language of the template's add-in edition this workbook came from, or None (a user's own
-    workbook, or a copy already)."""
+    workbook, or a copy already). The template's mark and editions are loaded only for a
+    workbook that has custom properties (the template builder is not a small import)."""
+    props = properties(job)
+    if not props:
+        return None
+    from flopsheet.template import marker
     from flopsheet.template.i18n import LANGS
 
-    props = properties(job)
     lang = props.get(marker.TEMPLATE)
     if lang in LANGS and props.get(marker.EDITION) == marker.EDITIONS["addin"]:
         return lang
@@ -172,6 +175,8 @@ class _Styled:
 
 def _mark_as_copy(job) -> None:
     """The copy's edition property says "copy" (handing the copy off again leaves its text alone)."""
+    from flopsheet.template import marker
+
     part = _custom_part(job)
     data = job.parts.get(part) or job.zf.read(part)
     at = data.find(f'name="{marker.EDITION}"'.encode())

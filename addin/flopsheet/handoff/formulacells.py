@@ -20,44 +20,13 @@ import re
 
 from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import a1
-from flopsheet.functions import REGISTRY
-from flopsheet.handoff import comments, gpusheet, modelsheet, twins, workbookpart, worksheetpart
-from flopsheet.handoff.package import CONF_SHEETS, Book
+from flopsheet.handoff import comments, gpusheet, modelsheet, twins, workings, worksheetpart
+from flopsheet.handoff.package import Book
 from flopsheet.handoff.styles import Styles
-from flopsheet.handoff.translate import CALL_NAMES, CachedTranslator, Refs, Untranslatable, literal_text, shift
+from flopsheet.handoff.translate import CachedTranslator, Refs, Untranslatable, literal_text, shift
 from flopsheet.handoff.workings import Workings
-from flopsheet.handoff.worksheetpart import SheetPlan, cell_xml, value_xml
+from flopsheet.handoff.worksheetpart import SheetPlan, cell_xml, other_formulas_call, value_xml
 from flopsheet.magnitudes import STARTS_LIKE_NUMBER, Parts, parse_parts
-
-CALLS = re.compile(CALL_NAMES.pattern.encode(), re.I)
-# Formulas outside cells: conditional formats and validations (<formula>, <formula1>, and the
-# x14 extensions' <xm:f>); the hand-off does not translate them, so it says so.
-_OTHER_FORMULA = re.compile(rb"<(?:\w+:)?formula[12]?>([^<]*)</|<xm:f>([^<]*)</xm:f>")
-_NAMES = tuple(name.encode() for name in REGISTRY)
-assert all(b"_" in name for name in _NAMES), "has_calls filters on the underscore every name has"
-FORMULA_TEXT = re.compile(rb"<(?:\w+:)?(?:f|formula[12]?)\b[^>/]*>([^<]+)<")
-
-
-def has_calls(data: bytes) -> bool:
-    """Whether a worksheet part calls a flopsheet function: in a cell formula, a conditional
-    format or a validation. The case-insensitive call pattern tries every position, which is
-    slow over megabytes, so it runs over the formula texts only (found by a pattern that starts
-    with a literal, which the regex engine scans for at C speed)."""
-    if b"(" not in data:
-        return False
-    texts = b"\n".join(FORMULA_TEXT.findall(data))
-    if b"_" not in texts:  # every flopsheet function's name has one
-        return False
-    upper = texts.upper()
-    if not any(name in upper for name in _NAMES):  # plain substring scans, before the pattern
-        return False
-    return CALLS.search(texts) is not None
-
-
-def other_formulas_call(data: bytes) -> bool:
-    """Whether a conditional format or a validation of the part calls a flopsheet function."""
-    return any(CALLS.search(a or b) for a, b in _OTHER_FORMULA.findall(data))
-
 
 # Thousands separators in a format divide by 1,000 each (ECMA-376 Part 1, 18.8.31 numFmt).
 _POWERS = {"K": 1, "M": 2, "B": 3, "G": 3, "T": 4, "P": 5, "E": 6, "BN": 3, "TN": 4, "MM": 2, "MN": 2}
@@ -152,25 +121,12 @@ def styles_of(job) -> Styles | None:
 PROGRESS_EVERY = 20_000  # formula cells between progress lines
 
 
-def sheets_with_calls(job) -> list:
-    """(sheet, its bytes, whether it calls flopsheet) for the sheets worth scanning."""
-    out = []
-    for s in job.pkg.worksheets:
-        if s.name in CONF_SHEETS:
-            continue
-        data = job.zf.read(s.part)
-        has = has_calls(data)
-        if has or job.list_formulas:
-            out.append((s, data, has))
-    return out
-
-
-def translate(job) -> None:
-    """Every calling formula cell and defined name translated into the job's plans."""
+def translate(job, candidates: list, calls: bool) -> None:
+    """Every calling formula cell and defined name translated into the job's plans.
+    `candidates`: (sheet, its bytes, whether it calls flopsheet) of the sheets worth scanning;
+    `calls`: whether any sheet or defined name calls flopsheet (else the cells are only listed)."""
     pkg = job.pkg
-    candidates = sheets_with_calls(job)
-    names_call = any(CALLS.search(body.encode()) for _, _, body in pkg.names_xml)
-    if not any(has for _, _, has in candidates) and not names_call:
+    if not calls:
         for s, data, _ in candidates:
             _scan(job, s, data, None)
         return
@@ -186,7 +142,7 @@ def translate(job) -> None:
     refs = Refs(job.book, job.book.cached)
     defined = {name.lower() for name, _, _ in job.pkg.names_xml}
     tr = job.tr = CachedTranslator(
-        job.table, refs, job.models, workbookpart.planned(_named_assumptions(job, refs), defined)
+        job.table, refs, job.models, workings.planned(_named_assumptions(job, refs), defined)
     )
     for name, lid, _ in job.pkg.names_xml:  # sheet-scoped names: a Workings cell must say whose
         if lid is not None and lid < len(job.pkg.sheets):
@@ -197,6 +153,25 @@ def translate(job) -> None:
     for s, data, has in candidates:
         _scan(job, s, data, tr if has else None)
     _names(job, tr)
+
+
+def add_sheets(job) -> None:
+    """What the translated formulas read, put into the package: the GPUs and Models sheets, the
+    named assumptions and the Workings sheet (after copytext.reword: its cells are final)."""
+    gpusheet.add_to_package(job)
+    modelsheet.add_to_package(job)
+    workings.define(job)
+    w, rep = job.workings, job.report
+    if w is not None and (w.count or w.rows):
+        job.new_sheets.append((w.title, w.pieces))  # values: --recalc's
+        workings.print_names(job)
+        rep.workings = w.count
+        rep.notes.append(
+            f'added sheet "{w.title}" with the {rep.workings:,} quantities the translated '
+            "formulas use, each labelled (helper columns row by row beside a list)"
+        )
+        if w.longest[0] > rep.longest[0]:
+            rep.longest = w.longest
 
 
 def _scan(job, s, data: bytes, tr) -> None:

@@ -26,11 +26,11 @@ from flopsheet.functions.tokens import TOKENIZER_ARGS
 from flopsheet.handoff import twins
 from flopsheet.handoff.gpusheet import Table
 from flopsheet.handoff.twins import ErrorValue, Expr, Untranslatable
+from flopsheet.handoff.worksheetpart import CALL_NAMES
 
 # Calls spelled with a prefix: `_xludf.` is how Excel stores a function it did not know when
 # saving; `_xll.` an XLL add-in's; a workbook-qualified add-in call carries `Book.xlam!`.
 _PREFIX = re.compile(r"^(?:_xludf\.|_xll\.|.*!)", re.I)
-CALL_NAMES = re.compile(r"(?<![A-Za-z0-9_.])(?:_xludf\.|_xll\.)?(" + "|".join(REGISTRY) + r")\s*\(", re.I)
 _CELL_RANGE = re.compile(r"^\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?$")
 # Functions that can never have a twin: their value is frozen.
 ALWAYS_FROZEN = {

@@ -7,6 +7,14 @@ its formula, and the first cell that uses it. A reviewer follows a reference fro
 labelled row, instead of reading one 3,000-character formula (issue 15). Identical quantities are
 one row, so a GPU's row is looked up once however many formulas use it.
 
+Named assumptions a copy defines when the user's workbook lacks them: a twin's default points at a
+named assumption (DefaultMFU, SecondsPerDay...; assumptions.py, the one list) instead of a typed 0.4
+or 86400, so a reviewer reads what a number means and a user changes it once. The template defines
+them on its Start sheet. A user's workbook that does not gets them from the copy: one labelled input
+cell each, at the end of the Workings sheet's list, and a workbook-wide defined name pointing there
+(handoff.workbookpart writes it). A name the workbook already uses for something else (any scope,
+another value) is left alone: the twin types the number instead.
+
 The sheet is the hand-off's own, written as XML here (inline strings, no styles), so the user's
 shared strings and styles parts stay as they were. With --recalc its values are LibreOffice's.
 """
@@ -18,7 +26,7 @@ from array import array
 
 from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import A1_REF, QUOTED, a1, column_letter, sheet_prefix
-from flopsheet.handoff import worksheetpart
+from flopsheet.handoff import twins, worksheetpart
 from flopsheet.handoff.twins import MARK, MARKER
 
 SHEET = "Workings"
@@ -53,6 +61,38 @@ def print_names(job) -> None:
     index = len(job.pkg.sheets) - len(job.conf) + added.index(job.workings.title)
     q = sheet_prefix(job.workings.title)
     job.added_names += [("_xlnm.Print_Area", q + PRINT_AREA, index), ("_xlnm.Print_Titles", q + PRINT_TITLES, index)]
+
+
+def planned(existing: dict, defined: set[str]) -> twins.Names:
+    """The names twins may use: the workbook's own (`existing`, name -> value) and, for names it
+    does not define in any scope (`defined`, lower case), the add-in's defaults."""
+    names = twins.Names(existing)
+    for a in twins.assumption_names().values():
+        if a.name.lower() not in defined:
+            names[a.name] = a.value
+    names.added = {n for n in names if n.lower() not in defined}  # type: ignore[attr-defined]
+    return names
+
+
+def define(job) -> None:
+    """The planned names a twin used: an input cell each on the Workings sheet and a defined name."""
+    names = getattr(job.tr, "names", None)
+    if not isinstance(names, twins.Names) or job.workings is None:
+        return
+    wanted = sorted(names.used & getattr(names, "added", set()))
+    if not wanted:
+        return
+    info = twins.assumption_names()
+    for n in wanted:
+        a = info[n]
+        ref = job.workings.add_input(
+            f"{n}: {a.label} (assumption: edit here; {a.source})", names[n], "named assumption"
+        )
+        job.added_names.append((n, ref))
+    job.report.notes.append(
+        "defined " + ", ".join(wanted) + " (named assumptions the formulas use for defaults) "
+        f'on the "{job.workings.title}" sheet'
+    )
 
 
 class Input:

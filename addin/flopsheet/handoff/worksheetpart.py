@@ -23,6 +23,7 @@ import zlib
 from array import array
 from dataclasses import dataclass
 
+from flopsheet.callnames import NAMES
 from flopsheet.exceltext import ErrorValue, a1
 
 _ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet[\s>]")
@@ -32,6 +33,40 @@ _CELL_R = re.compile(rb"(?<![\w:.-])r\s*=\s*[\"']([A-Z]{1,3})([0-9]{1,7})[\"']")
 _ROW_R = re.compile(rb"(?<![\w:.-])r\s*=\s*[\"']([0-9]{1,7})[\"']")
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _ESCAPE_START = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")  # each "_" that would start an escape
+
+
+# A flopsheet call: a function name before "(", not part of a longer name, maybe with the prefix
+# Excel writes before an add-in's functions. The names come from flopsheet.callnames, so telling
+# a sheet without calls loads neither the functions nor the translator.
+CALL_NAMES = re.compile(r"(?<![A-Za-z0-9_.])(?:_xludf\.|_xll\.)?(" + "|".join(NAMES) + r")\s*\(", re.I)
+CALLS = re.compile(CALL_NAMES.pattern.encode(), re.I)
+# Formulas outside cells: conditional formats and validations (<formula>, <formula1>, and the
+# x14 extensions' <xm:f>); the hand-off does not translate them, so it says so.
+_OTHER_FORMULA = re.compile(rb"<(?:\w+:)?formula[12]?>([^<]*)</|<xm:f>([^<]*)</xm:f>")
+_NAMES = tuple(name.encode() for name in NAMES)
+assert all(b"_" in name for name in _NAMES), "has_calls filters on the underscore every name has"
+FORMULA_TEXT = re.compile(rb"<(?:\w+:)?(?:f|formula[12]?)\b[^>/]*>([^<]+)<")
+
+
+def has_calls(data: bytes) -> bool:
+    """Whether a worksheet part calls a flopsheet function: in a cell formula, a conditional
+    format or a validation. The case-insensitive call pattern tries every position, which is
+    slow over megabytes, so it runs over the formula texts only (found by a pattern that starts
+    with a literal, which the regex engine scans for at C speed)."""
+    if b"(" not in data:
+        return False
+    texts = b"\n".join(FORMULA_TEXT.findall(data))
+    if b"_" not in texts:  # every flopsheet function's name has one
+        return False
+    upper = texts.upper()
+    if not any(name in upper for name in _NAMES):  # plain substring scans, before the pattern
+        return False
+    return CALLS.search(texts) is not None
+
+
+def other_formulas_call(data: bytes) -> bool:
+    """Whether a conditional format or a validation of the part calls a flopsheet function."""
+    return any(CALLS.search(a or b) for a, b in _OTHER_FORMULA.findall(data))
 
 
 class Pattern:
