@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from flopsheet.errors import FlopsheetError
-from flopsheet.exceltext import a1
+from flopsheet.exceltext import a1, sheet_prefix
 from flopsheet.handoff import comments, gpusheet, modelsheet, twins, workings, worksheetpart
 from flopsheet.handoff.package import Book
 from flopsheet.handoff.styles import Styles
@@ -58,12 +58,11 @@ def magnitude_format(text: str) -> str | None:
 
 def convert(job, area) -> None:
     """Text magnitudes a call reads as numbers become numbers, formatted as typed."""
-    if area is None or area in job.converted_areas or area[0] not in job.book:
+    # (a sheet without text magnitudes is ruled out first: most calls read numbers, row after row)
+    if area is None or area[0] not in job.book or not magnitude_cells(job, area[0]) or area in job.converted_areas:
         return
     job.converted_areas.add(area)
     title, c1, r1, c2, r2 = area
-    if not magnitude_cells(job, title):
-        return
     if (r2 - r1 + 1) * (c2 - c1 + 1) > 1_000_000:
         return
     sheet = job.book[title]
@@ -107,8 +106,8 @@ def magnitude_cells(job, title: str) -> set:
     if found is None:
         sheet = job.book[title]
         data = job.read_sheet(sheet.entry.part)
-        texts = worksheetpart.string_cells(data, worksheetpart.pattern_of(data), job.pkg.sst)
-        found = job.magnitude_cells[title] = {k: v for k, v in texts.items() if STARTS_LIKE_NUMBER.match(v[0])}
+        texts = worksheetpart.string_cells(data, worksheetpart.pattern_of(data), job.pkg.sst, STARTS_LIKE_NUMBER.match)
+        found = job.magnitude_cells[title] = texts
     return found
 
 
@@ -306,10 +305,10 @@ def _apply(job, plan: SheetPlan, cell, fa: dict, ref: str | None, res) -> None:
     text = res.text[1:] if res.text.startswith("=") else res.text
     if res.helpers or twins.MARK in text:
         text = job.workings.place(
-            text, res.helpers, f"{_where(title)}{coord}", (title, cell.r, coord.rstrip("0123456789")), res.origin
+            text, res.helpers, f"{sheet_prefix(title)}{coord}", (title, cell.r, coord.rstrip("0123456789")), res.origin
         )
     if len(text) + 1 > rep.longest[0]:
-        rep.longest = (len(text) + 1, f"{_where(title)}{coord}")
+        rep.longest = (len(text) + 1, f"{sheet_prefix(title)}{coord}")
     area = None
     if ref:
         f_attrs = b' t="array" ref="' + ref.encode() + b'"'
@@ -321,7 +320,8 @@ def _apply(job, plan: SheetPlan, cell, fa: dict, ref: str | None, res) -> None:
             rep.arrays.setdefault(title, []).append(worksheetpart.bounds(area))
     else:
         f_attrs = b""
-    f = b"<" + pat.tag("f") + f_attrs + b">" + worksheetpart.escape_formula(text) + b"</" + pat.tag("f") + b">"
+    f_tag = pat.tag("f")
+    f = b"".join((b"<", f_tag, f_attrs, b">", worksheetpart.escape_formula(text), b"</", f_tag, b">"))
     keep_cm = bool(ref or res.array)
 
     plan.replace[(r0, c0)] = worksheetpart.formula(plan, r0, c0, f, keep_cm)
@@ -331,13 +331,6 @@ def _apply(job, plan: SheetPlan, cell, fa: dict, ref: str | None, res) -> None:
             for c in range(c1, c2 + 1):
                 if (r, c) != (r0, c0):
                     worksheetpart.spilled(plan, r, c)
-
-
-def _where(title: str) -> str:
-    """A sheet's prefix in a cell address: `Training!`, `'Seed check'!`."""
-    from flopsheet.exceltext import sheet_prefix
-
-    return sheet_prefix(title)
 
 
 def _named_assumptions(job, refs) -> dict:
@@ -393,16 +386,19 @@ def _text_may_name_models(job, candidates) -> bool:
     for _, data, has in candidates:  # inline text and formulas' text results, read where they are
         if not has or (b"inlineStr" not in data and b't="str"' not in data):
             continue
-        for m in _INLINE_TEXT.finditer(data):
-            if modelsheet.formula_key(worksheetpart.text(m.group(1) or m.group(2))) in keys:
+        texts = set(_INLINE_TEXT.findall(data)) if b"inlineStr" in data else set()
+        if b't="str"' in data:
+            texts.update(_FORMULA_TEXT_RESULT.findall(data))
+        for raw in texts:  # each distinct text once
+            if modelsheet.formula_key(worksheetpart.text(raw)) in keys:
                 return True
     return False
 
 
-# the text of an inline string (<is><t>..</t>) or the cached text of a formula (t="str" ... <v>..</v>)
-_INLINE_TEXT = re.compile(
-    rb'<(?:\w+:)?t(?:\s[^>]*)?>([^<]*)</(?:\w+:)?t>|\bt="str"[^>]*>(?:(?!</(?:\w+:)?c>).)*?'
-    rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>",
+# the text of an inline string (<is><t>..</t>), and the cached text of a formula (t="str" ... <v>..</v>)
+_INLINE_TEXT = re.compile(rb"<(?:\w+:)?t(?:\s[^>]*)?>([^<]*)</(?:\w+:)?t>")
+_FORMULA_TEXT_RESULT = re.compile(
+    rb'\bt="str"[^>]*>(?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>',
     re.S,
 )
 

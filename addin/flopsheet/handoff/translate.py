@@ -19,7 +19,7 @@ from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
 from flopsheet import excel_io
-from flopsheet.exceltext import A1_REF, QUOTED, STRING
+from flopsheet.exceltext import A1_REF, QUOTED, STRING, column_letter
 from flopsheet.functions import REGISTRY
 from flopsheet.functions.inference import MODEL_FORMS
 from flopsheet.functions.tokens import TOKENIZER_ARGS
@@ -738,25 +738,29 @@ def relative_form(formula: str, row: int, col: int) -> str | None:
     """The formula with each reference made relative to (row, col); None if it has whole
     rows or columns (which a horizontal copy would shift differently)."""
     out = []
-    for i, part in enumerate(QUOTED.split(formula)):
+    parts = QUOTED.split(formula) if '"' in formula or "'" in formula else (formula,)
+    cols = _COLUMNS
+    for i, part in enumerate(parts):
         if i % 2:
             out.append(part)
             continue
         if _WHOLE.search(part):
             return None
-
-        def encode(m):
-            c = column_index_from_string(m.group(2).upper())
-            r = int(m.group(4))
-            return (
-                "\x00"
-                + (f"${c}" if m.group(1) else f"~{c - col}")
-                + (f"${r}" if m.group(3) else f"~{r - row}")
-                + "\x00"
-            )
-
-        out.append(A1_REF.sub(encode, part))
+        # split: text, then per reference its groups ($, letters, $, digits) and the text after it
+        pieces = A1_REF.split(part)
+        out.append(pieces[0])
+        for j in range(1, len(pieces), 5):
+            abs_c, letters, abs_r, digits = pieces[j : j + 4]
+            c = cols.get(letters)
+            if c is None:
+                c = cols[letters] = column_index_from_string(letters.upper())
+            r = int(digits)
+            out.append("\x00" + (f"${c}" if abs_c else f"~{c - col}") + (f"${r}" if abs_r else f"~{r - row}") + "\x00")
+            out.append(pieces[j + 4])
     return "".join(out)
+
+
+_COLUMNS: dict[str, int] = {}  # column letters as written -> number (relative_form, _Shifted)
 
 
 def shift(text: str, rows: int, cols: int) -> str:
@@ -795,6 +799,8 @@ class _Shifted:
             area = refs.area(text, sheet) if refs else None
             if area is not None:
                 self.areas.append((area, _moves(text)))
+        # what every moved Result shares: Result(text, res.translated, [], res.array, res.shape)
+        self._fields = dict(Result("", res.translated, [], res.array, res.shape).__dict__)
 
     @staticmethod
     def _template(text: str, slots: dict) -> str:
@@ -817,18 +823,24 @@ class _Shifted:
 
     def at(self, row: int, col: int) -> Result:
         dr, dc = row - self.row, col - self.col
-        names = [
-            (a + (get_column_letter(c + dc) if not a else get_column_letter(c)) + b + str(r if b else r + dr))
-            for a, c, b, r in self.refs
-        ]
-        text = self.template.format(*names)
-        base = self.res
-        res = Result(text, base.translated, [], base.array, base.shape)
-        res.helpers = _LazyHelpers(self.helpers, names)  # formatted only when Workings has no plan for them
-        res.origin = (id(self), col)
-        res.numeric_areas = [
-            (t, c1 + dc * m[0], r1 + dr * m[1], c2 + dc * m[2], r2 + dr * m[3]) for (t, c1, r1, c2, r2), m in self.areas
-        ]
+        names = [(a + column_letter(c if a else c + dc) + b + str(r if b else r + dr)) for a, c, b, r in self.refs]
+        # a Result made from a prepared field dict: a dataclass's __init__ with its default
+        # factories costs more than the rest of a moved cell
+        res = Result.__new__(Result)
+        res.__dict__ = {
+            **self._fields,
+            "text": self.template.format(*names),
+            "frozen": [],
+            "numeric_refs": [],
+            "read_refs": [],
+            # formatted only when Workings has no plan for them
+            "helpers": _LazyHelpers(self.helpers, names) if self.helpers else [],
+            "origin": (id(self), col),
+            "numeric_areas": [
+                (t, c1 + dc * m[0], r1 + dr * m[1], c2 + dc * m[2], r2 + dr * m[3])
+                for (t, c1, r1, c2, r2), m in self.areas
+            ],
+        }
         return res
 
 

@@ -129,7 +129,8 @@ class Workings:
         self._by_text: dict[str, str] = {}  # the list's formulas -> their addresses
         self._row_key = None  # the calling (sheet, row) whose helper cells `_row_seen` holds
         # How a moved translation's quantities were placed the first time (translate._Shifted):
-        # (sheet, origin) -> [(marker index, helper column or None, fixed address)]. Every other row
+        # (sheet, origin) -> [(marker index, the helper column's rows or None, its address without
+        # the row, or the fixed address)]. Every other row
         # of that translation places them alike, without formatting or parsing their formulas.
         self._plans: dict[tuple, list] = {}
         self._row_seen: dict[str, str] = {}
@@ -197,15 +198,16 @@ class Workings:
         if plan is not None:
             refs = {}
             row = at[1]
-            for i, col, ref in plan:
-                if col is None:
+            for i, rows, ref in plan:
+                if rows is None:
                     refs[i] = ref
-                else:
-                    rows = self.column_heads[col - HELPER_COL][3]
+                else:  # a helper column's cell in the caller's row: `ref` is its address without the row
                     if not rows or rows[-1] != row:
                         rows.append(row)
-                    refs[i] = f"{self.prefix}${column_letter(col)}{row}"
-            return MARKER.sub(lambda m: refs[int(m.group(1))], text)
+                    refs[i] = ref + str(row)
+            parts = MARKER.split(text)  # text, marker index, text, ...
+            parts[1::2] = [refs[int(i)] for i in parts[1::2]]
+            return "".join(parts)
         reached: set[int] = set()
         todo = [int(i) for i in MARKER.findall(text)]
         while todo:
@@ -222,7 +224,10 @@ class Workings:
             for i, ref in refs.items():
                 m = _HELPER_REF.fullmatch(ref[len(self.prefix) :])
                 col = worksheetpart.col_number(m.group(1)) if m and int(m.group(2)) == at[1] else None
-                plan.append((i, col if col is not None and col >= HELPER_COL else None, ref))
+                if col is not None and col >= HELPER_COL:  # (marker, the column's rows, its address without the row)
+                    plan.append((i, self.column_heads[col - HELPER_COL][3], f"{self.prefix}${column_letter(col)}"))
+                else:
+                    plan.append((i, None, ref))
             self._plans[key] = plan
         return MARKER.sub(lambda m: refs[int(m.group(1))], text)
 
@@ -260,6 +265,8 @@ class Workings:
 
         heads = self.column_heads
         at_row = [_row_writer(h[2]) for h in heads]
+        if values is None:  # each helper cell written whole from its column's form
+            at_row = [_cell_writer(HELPER_COL + i, h[2]) for i, h in enumerate(heads)]
         helper_rows: dict[int, list[int]] = {}  # row -> the helper columns with a cell there
         for i, (_, _, _, rows) in enumerate(heads):
             for r in rows:
@@ -306,8 +313,11 @@ class Workings:
                     value,
                     text_cell(r, 3, used_by, translate=used_by == "named assumption"),
                 ]
-            for c in sorted(helper_rows.get(r, ())):
-                cells.append(formula_cell(r, c, at_row[c - HELPER_COL](r)))
+            if values is None:
+                cells += [at_row[c - HELPER_COL](r) for c in sorted(helper_rows.get(r, ()))]
+            else:
+                for c in sorted(helper_rows.get(r, ())):
+                    cells.append(formula_cell(r, c, at_row[c - HELPER_COL](r)))
             if cells:
                 yield b'<row r="' + str(r).encode() + b'">' + b"".join(cells) + b"</row>"
         yield b"</sheetData>" + _PAGE_SETUP + b"</worksheet>"
@@ -327,15 +337,24 @@ def _row_writer(form: str):
     """`_at_row` for one form, split once: a column writes thousands of rows."""
     parts = _OFFSETS.split(form)  # text, offset, text, offset, ..., text
     texts, offsets = parts[0::2], [int(x) for x in parts[1::2]]
+    fmt = "{}".join(t.replace("{", "{{").replace("}", "}}") for t in texts)  # a slot per offset
+    if len(offsets) == 1:
+        (off,) = offsets
+        return lambda row: fmt.format(row + off)
+    return lambda row: fmt.format(*[row + off for off in offsets])
 
-    def at(row: int) -> str:
-        out = [texts[0]]
-        for off, t in zip(offsets, texts[1:]):
-            out.append(str(row + off))
-            out.append(t)
-        return "".join(out)
 
-    return at
+def _cell_writer(col: int, form: str):
+    """A helper column's cell at a row, as `pieces` writes it without cached values: the form's
+    text escaped once (an offset stands where a reference's row digits go, after its column
+    letters, so no escape spans one), each row's numbers put in its slots."""
+    parts = _OFFSETS.split(form)
+    texts, offsets = parts[0::2], [int(x) for x in parts[1::2]]
+    body = "{}".join(
+        worksheetpart.escape_formula(t).decode("utf-8").replace("{", "{{").replace("}", "}}") for t in texts
+    )
+    fmt = '<c r="' + column_letter(col) + '{}"><f>' + body + "</f></c>"
+    return lambda row: fmt.format(row, *[row + off for off in offsets]).encode("utf-8")
 
 
 def _row_form(formula: str, row: int) -> str | None:

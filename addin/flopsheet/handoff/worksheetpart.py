@@ -92,9 +92,13 @@ class Pattern:
         self.cols = re.compile(rb"<" + p + rb"cols>(.*?)</" + p + rb"cols>", re.S)
         self.col = re.compile(rb"<" + p + rb"col\b([^>]*?)/>")
         self.has_f = b"<" + prefix + b"f"
+        self._tags: dict[str, bytes] = {}
 
     def tag(self, name: str) -> bytes:
-        return self.prefix + name.encode()
+        t = self._tags.get(name)
+        if t is None:
+            t = self._tags[name] = self.prefix + name.encode()
+        return t
 
 
 def pattern_of(data: bytes) -> Pattern:
@@ -104,6 +108,8 @@ def pattern_of(data: bytes) -> Pattern:
 
 
 def attrs(raw: bytes) -> dict[bytes, bytes]:
+    if not raw or raw.isspace():  # most <f> elements have none
+        return {}
     return {m.group(1): m.group(2) if m.group(2) is not None else m.group(3) for m in _ATTR.finditer(raw)}
 
 
@@ -147,11 +153,16 @@ def escape(s: str) -> bytes:
 _CONTROL_IN_FORMULA = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+_FORMULA_PLAIN = re.compile(r"[^&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]*")
+
+
 def escape_formula(s: str) -> bytes:
     """A formula's text for <f>: as `escape`, except that a carriage return (a CR LF typed inside a
     string literal) is a character reference, &#13;. XML holds a CR only that way (a raw one is
     read as a line end, XML 1.0 section 2.11), and LibreOffice reads no _x000D_ escape in a
     formula, which would then show as text; Excel reads both."""
+    if "_x" not in s and _FORMULA_PLAIN.fullmatch(s):  # nothing to escape (most formulas)
+        return s.encode("utf-8")
     s = _ESCAPE_START.sub("_x005F_", s) if "_x" in s else s
     s = _CONTROL_IN_FORMULA.sub(lambda m: f"_x{ord(m.group(0)):04X}_", s)
     s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -450,9 +461,10 @@ def formula_cells(data: bytes, pat: Pattern):
         pos = stop
 
 
-def string_cells(data: bytes, pat: Pattern, sst) -> dict:
+def string_cells(data: bytes, pat: Pattern, sst, keep=None) -> dict:
     """{(row, col): (text, Cell)} of the cells holding text (shared or inline), found with one regular
-    expression per kind over the part, without a cell model. `sst()` gives the shared strings."""
+    expression per kind over the part, without a cell model. `sst()` gives the shared strings;
+    `keep(text)`, when given, says which texts are wanted (the others are skipped early)."""
     p = re.escape(pat.prefix)
     out = {}
     shared = re.compile(
@@ -463,7 +475,7 @@ def string_cells(data: bytes, pat: Pattern, sst) -> dict:
         if strings is None:
             strings = sst()
         i = int(m.group(3))
-        if i < len(strings):
+        if i < len(strings) and (keep is None or keep(strings[i])):
             r, c = int(m.group(2)), _col(m.group(1))
             cm = pat.cell_r.match(data, m.start())
             out[(r, c)] = (strings[i], Cell(r, c, cm.start(), cm.end(), cm.group(3), cm.group(4)))
@@ -472,14 +484,16 @@ def string_cells(data: bytes, pat: Pattern, sst) -> dict:
             rb"<" + p + rb"c\s+r=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*?\bt=\"inlineStr\"[^>]*>(.*?)</" + p + rb"c>", re.S
         )
         for m in inline.finditer(data):
-            body = pat.rph.sub(b"", m.group(3))
+            body = m.group(3)
+            if b"rPh" in body:
+                body = pat.rph.sub(b"", body)
             if pat.has_f not in body:
+                s = "".join(text(t.group(1)) for t in pat.t.finditer(body))
+                if keep is not None and not keep(s):
+                    continue
                 r, c = int(m.group(2)), _col(m.group(1))
                 cm = pat.cell_r.match(data, m.start())
-                out[(r, c)] = (
-                    "".join(text(t.group(1)) for t in pat.t.finditer(body)),
-                    Cell(r, c, cm.start(), cm.end(), cm.group(3), cm.group(4)),
-                )
+                out[(r, c)] = (s, Cell(r, c, cm.start(), cm.end(), cm.group(3), cm.group(4)))
     return out
 
 
@@ -509,17 +523,17 @@ def value_xml(pat, value, formula: bool) -> tuple[bytes | None, bytes]:
 
 def cell_xml(pat, r: int, c: int, attrs: dict, f: bytes | None, t: bytes | None, content: bytes) -> bytes:
     """A <c> element: the old attributes (style, metadata) kept, r and t set."""
-    out = [b"<" + pat.tag("c"), b' r="' + a1(c, r).encode() + b'"']
+    c_tag = pat.tag("c")
+    out = [b"<", c_tag, b' r="', a1(c, r).encode(), b'"']
     for k, v in attrs.items():
-        if k not in (b"r", b"t"):
-            out.append(b" " + k + b'="' + v + b'"')
+        if k != b"r" and k != b"t":
+            out += (b" ", k, b'="', v, b'"')
     if t:
-        out.append(b' t="' + t + b'"')
+        out += (b' t="', t, b'"')
     out.append(b">")
     if f is not None:
         out.append(f)
-    out.append(content)
-    out.append(b"</" + pat.tag("c") + b">")
+    out += (content, b"</", c_tag, b">")
     return b"".join(out)
 
 
@@ -559,11 +573,21 @@ class SheetPlan:
     def pieces(self, values=None):
         """The new part as a sequence of byte strings (the old bytes between changed cells, and
         each changed cell), so a writer can stream it without joining a copy of the part."""
-        data, cell_at, pos = self.data, self.pat.cell, 0
+        data, cell_at, cell_r, pos = self.data, self.pat.cell, self.pat.cell_r, 0
+        parsed: dict[bytes, dict] = {}  # the attributes after r (a few distinct ones: styles), parsed once
         self.formulas.rewind()
         for start, (r, c) in sorted((self.known[k], k) for k in self.replace):
-            m = cell_at.match(data, start)
-            new = self.replace[(r, c)](Cell(r, c, start, m.end(), m.group(1), m.group(2)), values)
+            m = cell_r.match(data, start)
+            if m is not None:  # r first: the other attributes are shared by many cells (read only)
+                raw = m.group(3)
+                a = parsed.get(raw)
+                if a is None:
+                    a = parsed[raw] = attrs(raw)
+                old = Cell(r, c, start, m.end(), raw, m.group(4), a)
+            else:
+                m = cell_at.match(data, start)
+                old = Cell(r, c, start, m.end(), m.group(1), m.group(2))
+            new = self.replace[(r, c)](old, values)
             if new is None:
                 continue
             yield data[pos:start]
