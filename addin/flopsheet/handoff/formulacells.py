@@ -58,8 +58,9 @@ def magnitude_format(text: str) -> str | None:
 
 def convert(job, area) -> None:
     """Text magnitudes a call reads as numbers become numbers, formatted as typed."""
-    # (a sheet without text magnitudes is ruled out first: most calls read numbers, row after row)
-    if area is None or area[0] not in job.book or not magnitude_cells(job, area[0]) or area in job.converted_areas:
+    if area is None or job.magnitude_cells.get(area[0]) == {}:  # a sheet known to hold none: most calls
+        return
+    if area[0] not in job.book or not magnitude_cells(job, area[0]) or area in job.converted_areas:
         return
     job.converted_areas.add(area)
     title, c1, r1, c2, r2 = area
@@ -208,20 +209,24 @@ def _scan(job, s, data: bytes, tr) -> None:
             rep.formulas.append((title, ref or a1(cell.c, cell.r), formula if ref is None else "{" + formula + "}"))
         if ref:
             rep.arrays.setdefault(title, []).append(worksheetpart.bounds(ref))
-        if tr is None or not tr.needs(formula):
+        freeze = table_reason if tr is not None and title == job.table.sheet else None
+        # a column of one formula: each cell is the cell above's translation moved (no pattern run)
+        res = tr.moved(formula, title, cell.r, cell.c) if tr is not None and freeze is None else None
+        if res is None and (tr is None or not tr.needs(formula)):
             if child_of in rewritten_groups:
                 plan = _unshared(job, plan, s, data, cell, text)
             continue
         seen += 1
         if job.progress and seen % PROGRESS_EVERY == 0:
             job.progress(f"translating: {seen:,} formulas on {title}")
-        try:
-            res = tr.translate_at(formula, title, cell.r, cell.c, table_reason if title == job.table.sheet else None)
-        except Untranslatable as u:
-            rep.warnings.append(f"{title}!{a1(cell.c, cell.r)}: formula left as it was ({u.reason})")
-            if child_of in rewritten_groups:
-                plan = _unshared(job, plan, s, data, cell, text)
-            continue
+        if res is None:
+            try:
+                res = tr.translate_at(formula, title, cell.r, cell.c, freeze)
+            except Untranslatable as u:
+                rep.warnings.append(f"{title}!{a1(cell.c, cell.r)}: formula left as it was ({u.reason})")
+                if child_of in rewritten_groups:
+                    plan = _unshared(job, plan, s, data, cell, text)
+                continue
         if plan is None:
             plan = job.plan(s.part, title, data)
         plan.known[(cell.r, cell.c)] = cell.start
@@ -304,9 +309,11 @@ def _apply(job, plan: SheetPlan, cell, fa: dict, ref: str | None, res) -> None:
         return
     text = res.text[1:] if res.text.startswith("=") else res.text
     if res.helpers or twins.MARK in text:
-        text = job.workings.place(
-            text, res.helpers, f"{sheet_prefix(title)}{coord}", (title, cell.r, coord.rstrip("0123456789")), res.origin
-        )
+        placed = job.workings.place_moved(text, title, cell.r, res.origin)  # placed as the cell above's
+        if placed is None:
+            where = (title, cell.r, coord.rstrip("0123456789"))
+            placed = job.workings.place(text, res.helpers, f"{sheet_prefix(title)}{coord}", where, res.origin)
+        text = placed
     if len(text) + 1 > rep.longest[0]:
         rep.longest = (len(text) + 1, f"{sheet_prefix(title)}{coord}")
     area = None

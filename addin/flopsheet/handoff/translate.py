@@ -788,8 +788,13 @@ class _Shifted:
     """A translated formula ready to be moved: its text as a format string with one slot per
     distinct relative reference, and the areas its calls read as numbers."""
 
-    def __init__(self, res: Result, row: int, col: int, refs: Refs | None):
+    def __init__(self, res: Result, row: int, col: int, refs: Refs | None, formula: str = ""):
         self.res, self.row, self.col = res, row, col
+        # the formula translated, as a template too: the next row's formula is predicted from it
+        # and compared, instead of computing its relative form (CachedTranslator.moved)
+        source_slots: dict[tuple, int] = {}
+        self.source = self._template(formula, source_slots)
+        self.source_refs = list(source_slots)
         slots: dict[tuple, int] = {}
         self.template = self._template(res.text, slots)
         self.helpers = [(h.label, self._template(h.text, slots)) for h in res.helpers]
@@ -820,6 +825,19 @@ class _Shifted:
                 out.append("{%d}" % slots.setdefault(ref, len(slots)))
             out.append(part[pos:].replace("{", "{{").replace("}", "}}"))
         return "".join(out)
+
+    def source_at(self, row: int, col: int) -> str | None:
+        """The translated formula as copied to (row, col), as Excel writes it; None off the grid."""
+        dr, dc = row - self.row, col - self.col
+        try:
+            return self.source.format(
+                *[
+                    (a + column_letter(c if a else c + dc) + b + str(r if b else r + dr))
+                    for a, c, b, r in self.source_refs
+                ]
+            )
+        except ValueError:
+            return None
 
     def at(self, row: int, col: int) -> Result:
         dr, dc = row - self.row, col - self.col
@@ -890,14 +908,31 @@ class CachedTranslator(Translator):
         # Translations that read cells for model names and found none: reused for another row of
         # the same form once that row's cells hold no model name either (a cheap read, not a parse).
         self._seen_plain: dict = {}
+        self._last: dict = {}  # (sheet, column) -> the _seen translation its last cell used
         self.hits = 0
 
+    def moved(self, formula: str, sheet: str, row: int, col: int) -> Result | None:
+        """The translation of `formula` when it is the last translation used in this column,
+        copied to this row (the common case: a column of one formula), else None. The formula
+        is compared with that translation's formula as copied here: equal text, equal relative
+        form, without computing it."""
+        last = self._last.get((sheet, col))
+        if last is not None and last.source_at(row, col) == formula:
+            self.hits += 1
+            return last.at(row, col)
+        return None
+
     def translate_at(self, formula: str, sheet: str, row: int, col: int, freeze_all=None) -> Result:
+        if not freeze_all:
+            res = self.moved(formula, sheet, row, col)
+            if res is not None:
+                return res
         key = None if freeze_all else relative_form(formula, row, col)
         if key is not None:
             hit = self._seen.get((sheet, key))
             if hit is not None:
                 self.hits += 1
+                self._last[(sheet, col)] = hit
                 return hit.at(row, col)
             plain = self._seen_plain.get((sheet, key))
             if plain is not None and not self._names_a_model(plain, sheet, row, col):
@@ -906,11 +941,12 @@ class CachedTranslator(Translator):
         res = self.translate(formula, sheet, freeze_all, cells=True)
         if key is not None and not res.frozen and not res.value_set:
             if not res.depends_on_values:
-                entry = _Shifted(res, row, col, self.refs)
+                entry = _Shifted(res, row, col, self.refs, formula)
                 self._seen[(sheet, key)] = entry
+                self._last[(sheet, col)] = entry
                 res.numeric_areas = [a for a, _ in entry.areas]
             elif not res.names_found and res.read_refs:
-                entry = _Shifted(res, row, col, self.refs)
+                entry = _Shifted(res, row, col, self.refs, formula)
                 self._seen_plain[(sheet, key)] = (entry, list(res.read_refs))
                 res.numeric_areas = [a for a, _ in entry.areas]
         return res

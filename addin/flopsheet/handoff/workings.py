@@ -194,20 +194,8 @@ class Workings:
         if MARK not in text:
             return text
         key = (at[0], origin) if origin is not None and at is not None and at[1] >= HELPER_ROW else None
-        plan = self._plans.get(key) if key is not None else None
-        if plan is not None:
-            refs = {}
-            row = at[1]
-            for i, rows, ref in plan:
-                if rows is None:
-                    refs[i] = ref
-                else:  # a helper column's cell in the caller's row: `ref` is its address without the row
-                    if not rows or rows[-1] != row:
-                        rows.append(row)
-                    refs[i] = ref + str(row)
-            parts = MARKER.split(text)  # text, marker index, text, ...
-            parts[1::2] = [refs[int(i)] for i in parts[1::2]]
-            return "".join(parts)
+        if key is not None and key in self._plans:
+            return self.place_moved(text, at[0], at[1], origin)
         reached: set[int] = set()
         todo = [int(i) for i in MARKER.findall(text)]
         while todo:
@@ -230,6 +218,24 @@ class Workings:
                     plan.append((i, None, ref))
             self._plans[key] = plan
         return MARKER.sub(lambda m: refs[int(m.group(1))], text)
+
+    def place_moved(self, text: str, sheet: str, row: int, origin) -> str | None:
+        """`place` for a moved translation already placed once on `sheet` (its quantities go
+        where they went then, helper cells in this row); None when it was not."""
+        plan = self._plans.get((sheet, origin)) if origin is not None and row >= HELPER_ROW else None
+        if plan is None:
+            return None
+        refs = {}
+        for i, rows, ref in plan:
+            if rows is None:
+                refs[i] = ref
+            else:  # a helper column's cell in the caller's row: `ref` is its address without the row
+                if not rows or rows[-1] != row:
+                    rows.append(row)
+                refs[i] = ref + str(row)
+        parts = MARKER.split(text)  # text, marker index, text, ...
+        parts[1::2] = [refs[int(i)] for i in parts[1::2]]
+        return "".join(parts)
 
     def sheet_xml(self, values=None) -> bytes:
         """The sheet's part, whole (see `pieces`)."""
