@@ -54,13 +54,13 @@ _PAGE_SETUP = (
 )
 
 
-def print_names(job) -> None:
+def print_names(edits, w) -> None:
     """The Workings sheet's print area and repeated rows: defined names local to it (its index among the
     copy's sheets: the input's, less the removed xlwings.conf, then the added ones in order)."""
-    added = [title for title, _ in job.new_sheets]
-    index = len(job.pkg.sheets) - len(job.conf) + added.index(job.workings.title)
-    q = sheet_prefix(job.workings.title)
-    job.added_names += [("_xlnm.Print_Area", q + PRINT_AREA, index), ("_xlnm.Print_Titles", q + PRINT_TITLES, index)]
+    added = [title for title, _ in edits.new_sheets]
+    index = len(edits.source.pkg.sheets) - len(edits.conf) + added.index(w.title)
+    q = sheet_prefix(w.title)
+    edits.added_names += [("_xlnm.Print_Area", q + PRINT_AREA, index), ("_xlnm.Print_Titles", q + PRINT_TITLES, index)]
 
 
 def planned(existing: dict, defined: set[str]) -> twins.Names:
@@ -74,10 +74,11 @@ def planned(existing: dict, defined: set[str]) -> twins.Names:
     return names
 
 
-def define(job) -> None:
-    """The planned names a twin used: an input cell each on the Workings sheet and a defined name."""
-    names = getattr(job.tr, "names", None)
-    if not isinstance(names, twins.Names) or job.workings is None:
+def define(tr, w, edits, report) -> None:
+    """The planned names a twin used (the translator `tr`'s): an input cell each on the Workings
+    sheet `w` and a defined name."""
+    names = getattr(tr, "names", None)
+    if not isinstance(names, twins.Names) or w is None:
         return
     wanted = sorted(names.used & getattr(names, "added", set()))
     if not wanted:
@@ -85,13 +86,10 @@ def define(job) -> None:
     info = twins.assumption_names()
     for n in wanted:
         a = info[n]
-        ref = job.workings.add_input(
-            f"{n}: {a.label} (assumption: edit here; {a.source})", names[n], "named assumption"
-        )
-        job.added_names.append((n, ref))
-    job.report.notes.append(
-        "defined " + ", ".join(wanted) + " (named assumptions the formulas use for defaults) "
-        f'on the "{job.workings.title}" sheet'
+        ref = w.add_input(f"{n}: {a.label} (assumption: edit here; {a.source})", names[n], "named assumption")
+        edits.added_names.append((n, ref))
+    report.notes.append(
+        "defined " + ", ".join(wanted) + f' (named assumptions the formulas use for defaults) on the "{w.title}" sheet'
     )
 
 

@@ -803,14 +803,14 @@ def revalued(plan: SheetPlan, f: bytes) -> _Revalued:
     return out
 
 
-def spill(job, plan: SheetPlan, r0: int, c0: int, shape) -> str | None:
+def spill(book, plan: SheetPlan, r0: int, c0: int, shape) -> str | None:
     """The range a result of `shape` spills into when those cells are free, else None."""
     if not shape or shape == (1, 1):
         return None
     rows, cols = shape
     if r0 + rows - 1 > 1_048_576 or c0 + cols - 1 > 16_384 or rows * cols > 100_000:
         return None
-    cells = job.book[plan.title]._cells
+    cells = book[plan.title]._cells
     for r in range(r0, r0 + rows):
         for c in range(c0, c0 + cols):
             got = cells.get((r, c))
@@ -821,18 +821,18 @@ def spill(job, plan: SheetPlan, r0: int, c0: int, shape) -> str | None:
     return f"{a1(c0, r0)}:{a1(c0 + cols - 1, r0 + rows - 1)}"
 
 
-def revalue_all(job) -> None:
+def revalue_all(edits) -> None:
     """--recalc: every formula cell's cached value (and every cell an array formula covers)
     will be LibreOffice's, so viewers that never recalculate show the copy's numbers. Only
     `<v>` and `t` change in cells the hand-off did not translate."""
-    for s in job.pkg.worksheets:
-        if s.part in job.removed:
+    for s in edits.source.pkg.worksheets:
+        if s.part in edits.removed:
             continue
-        data = job.read_sheet(s.part)
+        data = edits.read_sheet(s.part)
         pat = pattern_of(data)
         if pat.has_f not in data:
             continue
-        plan = job.plan(s.part, s.name, data)
+        plan = edits.plan(s.part, s.name, data)
         for cell in all_cells(data, pat):
             if not cell.inner or pat.has_f not in cell.inner or (cell.r, cell.c) in plan.replace:
                 continue
