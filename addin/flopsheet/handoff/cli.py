@@ -83,10 +83,12 @@ def _quiet(run):
 def run_handoff(args) -> int:
     from flopsheet.errors import FlopsheetError
     from flopsheet.handoff.copy import handoff
-    from flopsheet.recalc import LIBREOFFICE_MISSING, find_soffice
 
-    if args.recalc and find_soffice() is None:
-        raise FlopsheetError(LIBREOFFICE_MISSING)
+    if args.recalc:
+        from flopsheet.recalc import LIBREOFFICE_MISSING, find_soffice
+
+        if find_soffice() is None:
+            raise FlopsheetError(LIBREOFFICE_MISSING)
     rep = handoff(
         args.input,
         args.output,

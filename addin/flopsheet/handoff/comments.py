@@ -15,7 +15,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from xml.sax.saxutils import escape
 
 from flopsheet.exceltext import a1
 from flopsheet.handoff.package import rels_part
@@ -79,6 +78,11 @@ def note_text(why: str) -> str:
     return f"flopsheet hand-off: frozen to the value the flopsheet add-in computes, because {why}."
 
 
+def _escape(s: str) -> str:
+    """XML text: & < > as entities (xml.sax.saxutils.escape, without importing urllib and email)."""
+    return s.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
 def add(source, edits, report) -> None:
     """A comment on each frozen cell saying why (see handoff.comments): new parts in `edits`, a
     warning in `report` where a sheet's own comments cannot take them. `source`: the input package."""
@@ -131,8 +135,8 @@ def _scratch_shapes(scratch_vml: bytes) -> tuple[list[bytes], bytes]:
         return qname
 
     def xml(el) -> bytes:
-        attrs = "".join(f' {name(k)}="{escape(v, {chr(34): "&quot;"})}"' for k, v in el.attrib.items())
-        body = escape(el.text or "") + "".join(xml(k).decode() + escape(k.tail or "") for k in el)
+        attrs = "".join(f' {name(k)}="{_escape(v).replace(chr(34), "&quot;")}"' for k, v in el.attrib.items())
+        body = _escape(el.text or "") + "".join(xml(k).decode() + _escape(k.tail or "") for k in el)
         return (
             f"<{name(el.tag)}{attrs}>{body}</{name(el.tag)}>" if body or len(el) else f"<{name(el.tag)}{attrs}/>"
         ).encode()
