@@ -42,6 +42,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flopsheet import editions
 from flopsheet.callnames import NAMES
 from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import STRING, a1
@@ -479,7 +480,7 @@ def handoff(
         source, rep = Source(zin, Package.open(zin)), Report()
         template_lang = copytext.template_language(source)  # marked by `flopsheet template`: the copy's wording
         if template_lang and translate is None:
-            translate = copytext.workings_translation(template_lang)
+            translate = editions.workings_translation(template_lang)
         options = Options(progress, list_formulas, translate)
         edits = plan_removals(source, rep)
         candidates, piped = read_sheets(source, options)
