@@ -307,9 +307,8 @@ def _unshared(t, plan, s, data: bytes, cell, text: str):
 
 def _apply(t, plan: SheetPlan, cell, fa: dict, ref: str | None, res) -> None:
     rep, title, pat = t.report, plan.title, plan.pat
-    coord = a1(cell.c, cell.r)
     if res.frozen:
-        rep.frozen.append((title, coord, "; ".join(res.frozen)))
+        rep.frozen.append((title, a1(cell.c, cell.r), "; ".join(res.frozen)))
         plan.notes[(cell.r, cell.c)] = comments.note_text("; ".join(res.frozen))
     elif res.translated:
         rep.translated += 1
@@ -330,17 +329,18 @@ def _apply(t, plan: SheetPlan, cell, fa: dict, ref: str | None, res) -> None:
     if res.helpers or twins.MARK in text:
         placed = t.workings.place_moved(text, title, cell.r, res.origin)  # placed as the cell above's
         if placed is None:
+            coord = a1(cell.c, cell.r)
             where = (title, cell.r, coord.rstrip("0123456789"))
             placed = t.workings.place(text, res.helpers, f"{sheet_prefix(title)}{coord}", where, res.origin)
         text = placed
     if len(text) + 1 > rep.longest[0]:
-        rep.longest = (len(text) + 1, f"{sheet_prefix(title)}{coord}")
+        rep.longest = (len(text) + 1, f"{sheet_prefix(title)}{a1(cell.c, cell.r)}")
     area = None
     if ref:
         f_attrs = b' t="array" ref="' + ref.encode() + b'"'
     elif res.array:
         area = worksheetpart.spill(t.book, plan, r0, c0, res.shape)
-        target = area or coord
+        target = area or a1(c0, r0)
         f_attrs = b' t="array" ref="' + target.encode() + b'"'
         if area:
             rep.arrays.setdefault(title, []).append(worksheetpart.bounds(area))

@@ -19,7 +19,7 @@ from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
 from flopsheet import excel_io
-from flopsheet.exceltext import A1_REF, QUOTED, STRING, column_letter
+from flopsheet.exceltext import A1_REF, QUOTED, STRING
 from flopsheet.functions import REGISTRY
 from flopsheet.functions.tokens import TOKENIZER_ARGS
 from flopsheet.handoff import twins
@@ -786,12 +786,10 @@ class _Shifted:
 
     def __init__(self, res: Result, row: int, col: int, refs: Refs | None, formula: str = ""):
         self.res, self.row, self.col = res, row, col
-        # the formula translated, as a template too: the next row's formula is predicted from it
-        # and compared, instead of computing its relative form (CachedTranslator.moved)
-        source_slots: dict[tuple, int] = {}
-        self.source = self._template(formula, source_slots)
-        self.source_refs = list(source_slots)
+        # the formula translated is a template too, its references in the same slots: the next
+        # row's formula is predicted from it and compared (CachedTranslator.moved)
         slots: dict[tuple, int] = {}
+        self.source = self._template(formula, slots)
         self.template = self._template(res.text, slots)
         self.helpers = [(h.label, self._template(h.text, slots)) for h in res.helpers]
         self.refs = list(slots)
@@ -822,22 +820,14 @@ class _Shifted:
             out.append(part[pos:].replace("{", "{{").replace("}", "}}"))
         return "".join(out)
 
-    def source_at(self, row: int, col: int) -> str | None:
-        """The translated formula as copied to (row, col), as Excel writes it; None off the grid."""
+    def names(self, row: int, col: int) -> list[str]:
+        """Each slot's reference as copied to (row, col): relative parts moved, absolute kept."""
         dr, dc = row - self.row, col - self.col
-        try:
-            return self.source.format(
-                *[
-                    (a + column_letter(c if a else c + dc) + b + str(r if b else r + dr))
-                    for a, c, b, r in self.source_refs
-                ]
-            )
-        except ValueError:
-            return None
+        return [(a + get_column_letter(c if a else c + dc) + b + str(r if b else r + dr)) for a, c, b, r in self.refs]
 
-    def at(self, row: int, col: int) -> Result:
+    def at(self, row: int, col: int, names: list[str] | None = None) -> Result:
         dr, dc = row - self.row, col - self.col
-        names = [(a + column_letter(c if a else c + dc) + b + str(r if b else r + dr)) for a, c, b, r in self.refs]
+        names = self.names(row, col) if names is None else names
         # a Result made from a prepared field dict: a dataclass's __init__ with its default
         # factories costs more than the rest of a moved cell
         res = Result.__new__(Result)
@@ -913,10 +903,16 @@ class CachedTranslator(Translator):
         is compared with that translation's formula as copied here: equal text, equal relative
         form, without computing it."""
         last = self._last.get((sheet, col))
-        if last is not None and last.source_at(row, col) == formula:
-            self.hits += 1
-            return last.at(row, col)
-        return None
+        if last is None:
+            return None
+        try:
+            names = last.names(row, col)
+        except ValueError:  # moved off the grid
+            return None
+        if last.source.format(*names) != formula:
+            return None
+        self.hits += 1
+        return last.at(row, col, names)
 
     def translate_at(self, formula: str, sheet: str, row: int, col: int, freeze_all=None) -> Result:
         if not freeze_all:

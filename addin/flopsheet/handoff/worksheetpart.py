@@ -729,7 +729,7 @@ class _Formula(_Render):
         a = dict(old.attrs) if old is not None else {}
         if not self.keep_cm:
             a.pop(b"cm", None)
-        ok, v = computed(values, plan.title, r, c)
+        ok, v = computed(values, plan.title, r, c) if values is not None else (False, None)
         if ok:
             t, content = value_xml(pat, v, True)
         else:  # the add-in's cached value: the twin computes the same; Excel recomputes on load
