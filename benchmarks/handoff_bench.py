@@ -45,6 +45,7 @@ step, src, work = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 # Imports first: the figures compare the work, not how long each library takes to import.
 import zipfile
 import openpyxl
+from flopsheet.handoff import formulacells  # the translator: the hand-off loads it when a workbook calls
 from flopsheet.handoff.copy import handoff
 from flopsheet.handoff.evaluate import evaluate
 from flopsheet.recalc import recalculate
