@@ -73,15 +73,6 @@ def assumptions() -> tuple[Assumption, ...]:
             arg="bw_efficiency",
         ),
         Assumption(
-            "ServerFactor",
-            "Server wall power per watt of GPU TDP (host CPUs, NICs, fans)",
-            _default("FLEET_POWER_MW", "server_factor"),
-            "ratio",
-            st.TWO_DP,
-            "NVIDIA DGX H100: ~10.2 kW system power for 8 x 700 W GPUs (10200 / 5600)",
-            arg="server_factor",
-        ),
-        Assumption(
             "UsableMemory",
             "Fraction of GPU memory usable for weights and KV cache",
             _default("GPUS_TO_FIT", "usable_fraction"),

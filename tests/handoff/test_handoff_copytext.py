@@ -27,7 +27,7 @@ from flopsheet.template.sheets import training as tr
 from ooxml import assert_valid
 
 NEW, ACME = 10, 11  # the first empty scenario rows of the Training sheet
-MFU, ACME_PEAK, ACME_TDP, ACME_PRICE = 0.5, 1000.0, 800.0, 1.5
+MFU, ACME_PEAK, ACME_SERVER_W, ACME_PRICE = 0.5, 1000.0, 1400.0, 1.5
 OWN_NOTE = "Board pack, Q3: figures checked by finance."
 OWN_LINE = "Prepared by the strategy team"
 # What a copy must not ask of its reader: software to install, macros to enable, functions to import, an
@@ -74,7 +74,7 @@ def _fill(xlsm, out):
         "GPUs": {
             f"{col['name']}{acme_row}": "Acme X1",
             f"{col['bf16']}{acme_row}": ACME_PEAK,
-            f"{col['tdp_w']}{acme_row}": ACME_TDP,
+            f"{col['server_w']}{acme_row}": ACME_SERVER_W,  # energy reads the server power per GPU
             f"{col['usd_per_gpu_hour']}{acme_row}": ACME_PRICE,
             f"{col['memory_gb']}{acme_row}": 96.0,
             f"{col['bandwidth_tbs']}{acme_row}": 4.0,
@@ -156,7 +156,7 @@ def _expected() -> dict:
             (r, "needed"): F["GPUS_NEEDED"](flops, p, 30, MFU),
             (r, "cost"): F["TRAIN_COST"](flops, p, price, MFU),
         }
-    out[(ACME, "energy")] = F["GPU_HOURS"](flops, ACME_PEAK, MFU) * ACME_TDP * 1.2 / 1e6
+    out[(ACME, "energy")] = F["GPU_HOURS"](flops, ACME_PEAK, MFU) * ACME_SERVER_W * 1.2 / 1e6
     return out
 
 

@@ -116,7 +116,7 @@ def test_gpu_in_a_cell_is_looked_up_through_aliases(table):
         ("GPU_DAYS", ("12 parsecs", "A100"), "flops must be a number"),
         ("GPU_DAYS", (True, "A100"), "not TRUE"),
         ("GPUS_TO_FIT", (100, 312), "catalog name"),
-        ("TRAIN_ENERGY_MWH", (1e23, "TPU v4"), "tdp_w"),  # Google publishes no TPU v4 TDP
+        ("FLEET_POWER_MW", (1e3, "Ascend 910B"), "Ascend 910B has no"),  # no peaks, no server power figure
         ("TEXT_TOKENS", (100, "tweets"), "unit must be"),
         ("GPU_SPEC", ("H100", "colour"), "field must be"),
         ("WEIGHTS_GB", ("175B", 2, 3), "at most 2 arguments"),

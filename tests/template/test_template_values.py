@@ -108,9 +108,10 @@ def test_training_rows(saved):
     assert v("Chinchilla-optimal 70B", "MFU used") == 0.40  # blank MFU -> DefaultMFU
     # DeepSeek-V3 on ACTIVE parameters: the report's 2.788M H800 GPU-hours, to within 1%.
     assert v("DeepSeek-V3 (MoE, 37B active of 671B)", "GPU-hours") == pytest.approx(2.788e6, rel=0.01)
-    # H800 SXM TDP 700 W (NVIDIA's H800 datasheet): GPU-hours x 0.7 kW x PUE 1.2, in MWh
+    # H800 SXM server power 1275 W per GPU (an HGX H800 is the DGX H100's board: 10.2 kW / 8):
+    # GPU-hours x 1.275 kW x PUE 1.2, in MWh
     assert v("DeepSeek-V3 (MoE, 37B active of 671B)", ENERGY) == pytest.approx(
-        v("DeepSeek-V3 (MoE, 37B active of 671B)", "GPU-hours") * 0.700 * 1.2 / 1000, rel=1e-9
+        v("DeepSeek-V3 (MoE, 37B active of 671B)", "GPU-hours") * 1.275 * 1.2 / 1000, rel=1e-9
     )
     for r in range(5 + len(rows), 20):  # blank rows show nothing
         assert all(ev.value("Training", f"{LETTER[c.key]}{r}") == "" for c in CALCS)
@@ -140,17 +141,17 @@ def test_inference_and_multimodal_figures(saved):
     assert tokens["LLaVA-1.5, CLIP ViT-L/14 at 336 px"] == 576
 
 
-ENERGY = "Energy (MWh; TDP x PUE; #N/A = no TDP on the GPUs sheet)"
+ENERGY = "Energy (MWh; server power x PUE; #N/A = no server power on the GPUs sheet)"
 
 
-def test_a_blank_precision_means_the_default_and_a_tdp_edit_moves_the_energy(saved):
+def test_a_blank_precision_means_the_default_and_a_server_power_edit_moves_the_energy(saved):
     """Precision left blank reads DefaultPrecision (bf16) in every column; energy reads the GPUs
-    sheet's TDP, so the add-in workbook and its copy agree after the same edit."""
+    sheet's server power per GPU, so the add-in workbook and its copy agree after the same edit."""
     wb, _ = saved
     gpus, training = wb["GPUs"], wb["Training"]
     keys = {c.value: c.column_letter for c in gpus[5] if c.value}
     h100 = next(c.row for c in gpus["A"] if c.value == "H100 SXM")
-    gpus[f"{keys['tdp_w']}{h100}"] = 1000.0
+    gpus[f"{keys['server_w']}{h100}"] = 1000.0
     r = 13
     training[f"B{r}"], training[f"C{r}"], training[f"D{r}"] = 7e10, 1.4e12, "H100 SXM"
     ev = Evaluator(wb)

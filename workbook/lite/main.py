@@ -103,9 +103,10 @@ def TRAIN_COST(flops, gpu, usd_per_gpu_hour=None, mfu=0.4, precision='bf16', goo
 @arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @arg('pue', doc='Data-centre power usage effectiveness; default 1.2', **ARG_OPTIONS)
 @arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
-def TRAIN_ENERGY_MWH(flops, gpu, mfu=0.4, precision='bf16', pue=1.2, goodput=0.85):
-    """Energy in MWh at the wall: GPU-hours x the GPU's TDP x PUE."""
-    return excel_io.call(REGISTRY['TRAIN_ENERGY_MWH'], (flops, gpu, mfu, precision, pue, goodput))
+@arg('server_w', doc='IT power per accelerator of its server or rack in W, 50 to 5000 (DGX H100: 10,200 W / 8 = 1275); optional; blank: the catalog\'s figure for the GPU\'s platform, GPU_SPEC(gpu, "server_w"), its source GPU_SPEC(gpu, "server_source")', **ARG_OPTIONS)
+def TRAIN_ENERGY_MWH(flops, gpu, mfu=0.4, precision='bf16', pue=1.2, goodput=0.85, server_w=None):
+    """Energy in MWh at the wall: GPU-hours x the server's power per GPU (IT power) x PUE; an upper bound (servers' maximum power)."""
+    return excel_io.call(REGISTRY['TRAIN_ENERGY_MWH'], (flops, gpu, mfu, precision, pue, goodput, server_w))
 
 
 @func
@@ -320,7 +321,7 @@ def TOKENS_TO_WORDS(tokens, tokens_per_word=1.3333333333333333):
 
 @func
 @arg('gpu', doc='GPU name from the catalog ("H100", "MI300X"; see GPU_NAMES)', **ARG_OPTIONS)
-@arg('field', doc='bf16_tflops (default), fp16/fp8/fp4/tf32/fp32_tflops, int8_tops, memory_gb, bandwidth_tbs, tdp_w, interconnect_gbs, sparsity_factor, vendor, year or source', **ARG_OPTIONS)
+@arg('field', doc="bf16_tflops (default), fp16/fp8/fp4/tf32/fp32_tflops, int8_tops, memory_gb, bandwidth_tbs, tdp_w, server_w (its server's power per GPU, W), interconnect_gbs, sparsity_factor, vendor, year or source", **ARG_OPTIONS)
 def GPU_SPEC(gpu, field='bf16_tflops'):
     """One figure of a GPU from the catalog: a dense peak, memory, bandwidth, TDP, vendor, year or source."""
     return excel_io.call(REGISTRY['GPU_SPEC'], (gpu, field))
@@ -373,10 +374,19 @@ def CLUSTER_CAPEX(gpus, gpu, usd_per_gpu=None, overhead=1.44):
 @arg('gpus', doc='Accelerators in the fleet (a whole number)', **ARG_OPTIONS)
 @arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
 @arg('pue', doc='Data-centre power usage effectiveness; default 1.2', **ARG_OPTIONS)
-@arg('server_factor', doc='Server wall power per watt of GPU TDP; default 10200/5600 = 1.82 (DGX H100: 10.2 kW for 8 x 700 W GPUs)', **ARG_OPTIONS)
-def FLEET_POWER_MW(gpus, gpu, pue=1.2, server_factor=1.8214285714285714):
-    """MW at the wall for a fleet: GPUs x TDP x server factor (host CPUs, NICs, fans) x PUE."""
-    return excel_io.call(REGISTRY['FLEET_POWER_MW'], (gpus, gpu, pue, server_factor))
+@arg('server_w', doc='IT power per accelerator of its server or rack in W, 50 to 5000 (DGX H100: 10,200 W / 8 = 1275); optional; blank: the catalog\'s figure for the GPU\'s platform, GPU_SPEC(gpu, "server_w"), its source GPU_SPEC(gpu, "server_source")', **ARG_OPTIONS)
+def FLEET_POWER_MW(gpus, gpu, pue=1.2, server_w=None):
+    """Facility power in MW for a fleet: GPUs x their server's power per GPU (IT power) x PUE; IT_POWER_MW leaves the PUE out."""
+    return excel_io.call(REGISTRY['FLEET_POWER_MW'], (gpus, gpu, pue, server_w))
+
+
+@func
+@arg('gpus', doc='Accelerators in the fleet (a whole number)', **ARG_OPTIONS)
+@arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
+@arg('server_w', doc='IT power per accelerator of its server or rack in W, 50 to 5000 (DGX H100: 10,200 W / 8 = 1275); optional; blank: the catalog\'s figure for the GPU\'s platform, GPU_SPEC(gpu, "server_w"), its source GPU_SPEC(gpu, "server_source")', **ARG_OPTIONS)
+def IT_POWER_MW(gpus, gpu, server_w=None):
+    """IT power in MW for a fleet: GPUs x their server's power per GPU, before cooling (PUE). The '150 MW for 100k H100s' figure analysts quote is IT power."""
+    return excel_io.call(REGISTRY['IT_POWER_MW'], (gpus, gpu, server_w))
 
 
 @func
@@ -396,12 +406,12 @@ def ENERGY_COST_USD(mw, usd_per_kwh, hours=8760.0):
 @arg('overhead', doc="Servers and network as a multiple of the GPUs' price; default 1.44 (Epoch AI's cost shares)", **ARG_OPTIONS)
 @arg('pue', doc='Data-centre power usage effectiveness; default 1.2', **ARG_OPTIONS)
 @arg('utilization', doc='Share of hours the GPU does paid work, in (0, 1]; default 1', **ARG_OPTIONS)
-@arg('server_factor', doc='Server wall power per watt of GPU TDP; default 10200/5600 = 1.82 (DGX H100: 10.2 kW for 8 x 700 W GPUs)', **ARG_OPTIONS)
+@arg('server_w', doc='IT power per accelerator of its server or rack in W, 50 to 5000 (DGX H100: 10,200 W / 8 = 1275); optional; blank: the catalog\'s figure for the GPU\'s platform, GPU_SPEC(gpu, "server_w"), its source GPU_SPEC(gpu, "server_source")', **ARG_OPTIONS)
 @arg('cost_of_capital', doc="Cost of capital a year, 0.10 for 10%: capex recovered as an annuity over years; default 0 (straight line, no capital charge; the template's CostOfCapital)", **ARG_OPTIONS)
 @arg('usd_per_kw_month', doc="Data-centre space and power (colocation) in USD per kW of server power a month; default 0 (not counted; the template's ColoUsdPerKwMonth, CBRE 184.06)", **ARG_OPTIONS)
-def GPU_TCO_PER_HOUR(usd_per_gpu, years, gpu, usd_per_kwh, overhead=1.44, pue=1.2, utilization=1.0, server_factor=1.8214285714285714, cost_of_capital=0.0, usd_per_kw_month=0.0):
+def GPU_TCO_PER_HOUR(usd_per_gpu, years, gpu, usd_per_kwh, overhead=1.44, pue=1.2, utilization=1.0, server_w=None, cost_of_capital=0.0, usd_per_kw_month=0.0):
     """USD per useful GPU-hour of owning a GPU: capex share over years (with a capital charge), its server's energy and data-centre space, over utilization."""
-    return excel_io.call(REGISTRY['GPU_TCO_PER_HOUR'], (usd_per_gpu, years, gpu, usd_per_kwh, overhead, pue, utilization, server_factor, cost_of_capital, usd_per_kw_month))
+    return excel_io.call(REGISTRY['GPU_TCO_PER_HOUR'], (usd_per_gpu, years, gpu, usd_per_kwh, overhead, pue, utilization, server_w, cost_of_capital, usd_per_kw_month))
 
 
 @func
@@ -414,11 +424,11 @@ def GPU_TCO_PER_HOUR(usd_per_gpu, years, gpu, usd_per_kwh, overhead=1.44, pue=1.
 @arg('overhead', doc="Servers and network as a multiple of the GPUs' price; default 1.44 (Epoch AI's cost shares)", **ARG_OPTIONS)
 @arg('pue', doc='Data-centre power usage effectiveness; default 1.2', **ARG_OPTIONS)
 @arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-@arg('server_factor', doc='Server wall power per watt of GPU TDP; default 10200/5600 = 1.82 (DGX H100: 10.2 kW for 8 x 700 W GPUs)', **ARG_OPTIONS)
+@arg('server_w', doc='IT power per accelerator of its server or rack in W, 50 to 5000 (DGX H100: 10,200 W / 8 = 1275); optional; blank: the catalog\'s figure for the GPU\'s platform, GPU_SPEC(gpu, "server_w"), its source GPU_SPEC(gpu, "server_source")', **ARG_OPTIONS)
 @arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
-def TRAIN_COST_AMORTISED(flops, gpu, usd_per_gpu, usd_per_kwh, years=3.1, mfu=0.4, overhead=1.44, pue=1.2, precision='bf16', server_factor=1.8214285714285714, goodput=0.85):
+def TRAIN_COST_AMORTISED(flops, gpu, usd_per_gpu, usd_per_kwh, years=3.1, mfu=0.4, overhead=1.44, pue=1.2, precision='bf16', server_w=None, goodput=0.85):
     """USD to train on owned GPUs: GPU-hours x (amortised hardware + energy per GPU-hour), Epoch AI's method."""
-    return excel_io.call(REGISTRY['TRAIN_COST_AMORTISED'], (flops, gpu, usd_per_gpu, usd_per_kwh, years, mfu, overhead, pue, precision, server_factor, goodput))
+    return excel_io.call(REGISTRY['TRAIN_COST_AMORTISED'], (flops, gpu, usd_per_gpu, usd_per_kwh, years, mfu, overhead, pue, precision, server_w, goodput))
 
 
 @func

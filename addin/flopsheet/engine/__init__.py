@@ -8,6 +8,7 @@ rules, which the Excel face uses to error per element.
 from flopsheet.engine._checks import (  # the money rules: also the template's input validation
     COUNT_DIGITS,
     HELD_DIGITS,
+    SERVER_W,
     USD_PER_GPU,
     USD_PER_GPU_HOUR,
     USD_PER_KWH,
@@ -24,6 +25,7 @@ from flopsheet.engine.economics import (
     fleet_power_mw,
     gpu_tco_per_hour,
     gross_margin,
+    it_power_mw,
     train_cost_amortised,
 )
 from flopsheet.engine.inference import (
@@ -62,6 +64,7 @@ from flopsheet.engine.training import (
 
 __all__ = [
     "COUNT_DIGITS",
+    "SERVER_W",
     "USD_PER_GPU",
     "USD_PER_GPU_HOUR",
     "USD_PER_KWH",
@@ -116,4 +119,5 @@ __all__ = [
     "train_cost_amortised",
     "cost_per_mtok",
     "gross_margin",
+    "it_power_mw",
 ]

@@ -24,6 +24,7 @@ from flopsheet.engine._checks import (
     FRACTION,
     MODEL_SIZE,
     POSITIVE,
+    SERVER_W,
     USD_PER_GPU_HOUR,
     WHOLE,
     Rule,
@@ -118,15 +119,16 @@ DEFAULT_PUE = 1.2  # data-centre power usage effectiveness; hyperscalers report 
 PUE = Rule(">= 1 and <= 3", lo=1.0, hi=3.0)  # below 1 is impossible; above 3 is a typo
 
 
-@quantity(flops=POSITIVE, peak_tflops=POSITIVE, tdp_w=POSITIVE, mfu=FRACTION, pue=PUE, goodput=FRACTION)
-def train_energy_mwh(flops, peak_tflops, tdp_w, mfu=DEFAULT_MFU, pue=DEFAULT_PUE, goodput=DEFAULT_GOODPUT):
-    """MWh at the wall: GPU-hours * board TDP (datasheet) * PUE / 1e6.
+@quantity(flops=POSITIVE, peak_tflops=POSITIVE, server_w=SERVER_W, mfu=FRACTION, pue=PUE, goodput=FRACTION)
+def train_energy_mwh(flops, peak_tflops, server_w, mfu=DEFAULT_MFU, pue=DEFAULT_PUE, goodput=DEFAULT_GOODPUT):
+    """MWh at the wall: GPU-hours * the server's power per GPU (IT power, flopsheet.engine.economics)
+    * PUE / 1e6, as FLEET_POWER_MW x hours.
 
-    An upper-end estimate for the GPUs alone: boards run below TDP at typical MFU, while host
-    CPUs, network and storage (not counted) add back a similar share. Lost time (1 - goodput)
-    is charged at TDP too: restarts and idle waits keep the cluster powered.
+    An upper bound: server_w is the platform's maximum system power (host CPUs, NICs, switches and
+    fans included) and servers draw less at typical MFU. Lost time (1 - goodput) is charged at the
+    same power: restarts and idle waits keep the cluster powered.
     """
-    return flops / (peak_tflops * 1e12 * mfu * goodput * SECONDS_PER_HOUR) * tdp_w * pue / 1e6
+    return flops / (peak_tflops * 1e12 * mfu * goodput * SECONDS_PER_HOUR) * server_w * pue / 1e6
 
 
 @quantity(flops=POSITIVE, gpu_hours=POSITIVE, peak_tflops=POSITIVE)

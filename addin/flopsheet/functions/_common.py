@@ -42,6 +42,16 @@ GPU = Arg(
 )
 GPU_NAME = Arg("gpu", 'GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', kind="gpu")
 MFU = Arg("mfu", "Model FLOPs utilization, a fraction in (0, 1]; default 0.40")
+# The power of a GPU's server per GPU, IT power (flopsheet.engine.economics): blank is the catalog's
+# figure for the GPU's platform, as TRAIN_COST's blank price is the catalog's price.
+SERVER_W = Arg(
+    "server_w",
+    "IT power per accelerator of its server or rack in W, 50 to 5000 (DGX H100: 10,200 W / 8 = 1275); "
+    "optional; blank: the catalog's figure for the GPU's platform, GPU_SPEC(gpu, \"server_w\"), its source "
+    'GPU_SPEC(gpu, "server_source")',
+    default=None,
+    fallback="server_w",
+)
 PRECISION = Arg(
     "precision",
     "Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32",

@@ -155,6 +155,13 @@ class Function:
             ),
         )
         object.__setattr__(self, "labels", {p: a.name for p, a in binding if p != a.name})
+        # a `gpu` read only through a fallback (FLEET_POWER_MW's server_w): checked even when the figure
+        # is typed, so a bad GPU name is refused as everywhere else (the twins test {gpu:year}, as here)
+        object.__setattr__(
+            self,
+            "_gpu_only_as_fallback",
+            any(a.fallback for a in args) and not any(param in GPU_FIGURES for param in formula.params),
+        )
         # A scalar call's engine arguments that come from text (a GPU's figures, a model's, a unit)
         # depend only on the text arguments and on which blank-able numbers are blank: `bind` keeps
         # them per such combination (memo_work), so a serving call makes one look-up, not nine.
@@ -294,6 +301,8 @@ class Bound:
     def fallback_form(self, param: str, a: Arg):
         if self.values[a.name] is None:  # blank: the GPU's catalog figure (TRAIN_COST's price)
             return self.gpu(a.fallback)
+        if self.fn._gpu_only_as_fallback:  # typed: the GPU is still checked (see Function)
+            self.gpu("year")
         return self.number_form(param, a)
 
     def text_form(self, param: str, a: Arg):
@@ -382,6 +391,12 @@ class Bound:
                 f"usd_per_gpu_hour is blank and the catalog has no price for {gpu.name}; "
                 f"type a price per GPU-hour in USD",
                 arg="usd_per_gpu_hour",
+            )
+        if what == "server_w" and isinstance(catalog.figure(gpu, what), catalog.Missing):
+            raise FlopsheetError(
+                f'gpu "{text}": {gpu.name} has no server power in the catalog ({catalog.missing_reason(gpu, what)}); '
+                "type server_w, its IT power per accelerator in W",
+                arg="gpu",
             )
         if if_known:  # a figure needed only sometimes (the tensor-parallel link): 0 when unknown
             value = getattr(gpu, what, None)

@@ -34,6 +34,7 @@ from flopsheet.functions._common import (
     MFU,
     PRECISION,
     SERVED_PARAMS,
+    SERVER_W,
     TP_GPUS,
 )
 from flopsheet.functions.declaration import Arg, Function, declared_in, evaluate
@@ -51,17 +52,16 @@ _EPOCH = (
     "Cottier, Rahman et al. 2024, The rising costs of training frontier AI models (Epoch AI, "
     "arXiv:2405.21015): amortised hardware capex + energy"
 )
-_DGX = "NVIDIA DGX H100: ~10.2 kW system power for 8 x 700 W GPUs (server factor 1.82)"
+_POWER = (
+    "server power per GPU from the catalog's platform figures (NVIDIA DGX H100 10.2 kW / 8, DGX B200 14.3 kW / 8, "
+    "GB200 NVL72 132 kW / 72; estimates marked in server_source)"
+)
 
 GPUS = Arg("gpus", "Accelerators in the fleet (a whole number)")
 OVERHEAD = Arg(
     "overhead", "Servers and network as a multiple of the GPUs' price; default 1.44 (Epoch AI's cost shares)"
 )
 PUE_ARG = Arg("pue", "Data-centre power usage effectiveness; default 1.2")
-SERVER_FACTOR = Arg(
-    "server_factor",
-    "Server wall power per watt of GPU TDP; default 10200/5600 = 1.82 (DGX H100: 10.2 kW for 8 x 700 W GPUs)",
-)
 USD_PER_GPU = Arg("usd_per_gpu", 'Purchase price of one GPU in USD, 100 to 1,000,000 (27500 or "$27,500", not 27.5)')
 USD_PER_KWH = Arg("usd_per_kwh", "Electricity price in USD per kWh, 0.005 to 2 (for 80 $/MWh type 0.08)")
 YEARS = Arg("years", "Years the hardware is written off over, 1 to 10 (for 48 months type 4)")
@@ -258,13 +258,27 @@ CLUSTER_CAPEX = Function(
 
 FLEET_POWER_MW = Function(
     name="FLEET_POWER_MW",
-    summary="MW at the wall for a fleet: GPUs x TDP x server factor (host CPUs, NICs, fans) x PUE.",
+    summary="Facility power in MW for a fleet: GPUs x their server's power per GPU (IT power) x PUE; IT_POWER_MW "
+    "leaves the PUE out.",
     returns="MW",
-    args=(GPUS, GPU_NAME, PUE_ARG, SERVER_FACTOR),
-    source=f"TDP from the GPU's datasheet (catalog); {_DGX}",
-    example=(777768, "H100", 1.2, 2),  # a column argument for the array benchmark (x0.5-1 stays >= 1)
+    args=(GPUS, GPU_NAME, PUE_ARG, SERVER_W),
+    source=_POWER,
+    example=(777768, "H100", 1.2, 1275),  # a column argument for the array benchmark (x0.5-1 stays >= 50)
     formula=engine.fleet_power_mw,
-    twin="{gpus}*{gpu:tdp_w}*{server_factor}*{pue}/{const:WattsPerMW}",
+    # {gpu:year} checks that gpu is a catalog name when server_w is typed, as Python does (CLUSTER_CAPEX)
+    twin="IF({gpu:year}>0,{gpus}*{server_w}*{pue}/{const:WattsPerMW},NA())",
+)
+
+IT_POWER_MW = Function(
+    name="IT_POWER_MW",
+    summary="IT power in MW for a fleet: GPUs x their server's power per GPU, before cooling (PUE). The '150 MW for "
+    "100k H100s' figure analysts quote is IT power.",
+    returns="MW",
+    args=(GPUS, GPU_NAME, SERVER_W),
+    source=_POWER,
+    example=(100000, "H100"),
+    formula=engine.it_power_mw,
+    twin="IF({gpu:year}>0,{gpus}*{server_w}/{const:WattsPerMW},NA())",
 )
 
 ENERGY_COST_USD = Function(
@@ -278,12 +292,13 @@ ENERGY_COST_USD = Function(
     twin="{mw}*1000*{hours}*{usd_per_kwh}",
 )
 
-_TCO = "({usd_per_gpu}*{overhead}/({years}*8760)+{gpu:tdp_w}*{server_factor}*{pue}/1000*{usd_per_kwh})"
+_TCO = "({usd_per_gpu}*{overhead}/({years}*8760)+{server_w}*{pue}/1000*{usd_per_kwh})"
 
 # The capital charge: the equivalent annual cost's annuity factor, 1/years at a zero rate (the engine's
 # capital_recovery); colocation per kW of the server's power, 12 months over 8760 hours.
 _CRF = "IF({cost_of_capital}>0,{cost_of_capital}/(1-(1+{cost_of_capital})^(-{years})),1/{years})"
-_KW = "{gpu:tdp_w}*{server_factor}/1000"
+# {gpu:year}: gpu checked to be a catalog name when server_w is typed, as Python does (FLEET_POWER_MW)
+_KW = "IF({gpu:year}>0,{server_w}/1000,NA())"
 
 GPU_TCO_PER_HOUR = Function(
     name="GPU_TCO_PER_HOUR",
@@ -298,7 +313,7 @@ GPU_TCO_PER_HOUR = Function(
         OVERHEAD,
         PUE_ARG,
         Arg("utilization", "Share of hours the GPU does paid work, in (0, 1]; default 1"),
-        SERVER_FACTOR,
+        SERVER_W,
         Arg(
             "cost_of_capital",
             "Cost of capital a year, 0.10 for 10%: capex recovered as an annuity over years; "
@@ -311,7 +326,7 @@ GPU_TCO_PER_HOUR = Function(
         ),
     ),
     source=(
-        f"{_EPOCH}; {_DGX}; capital charge: equivalent annual cost (annuity factor r/(1-(1+r)^-years)); "
+        f"{_EPOCH}; {_POWER}; capital charge: equivalent annual cost (annuity factor r/(1-(1+r)^-years)); "
         "colocation per kW-month: CBRE North America Data Center Trends H2 2024"
     ),
     example=(27500, 4, "H100", 0.0872),
@@ -344,10 +359,10 @@ TRAIN_COST_AMORTISED = Function(
         OVERHEAD,
         PUE_ARG,
         PRECISION,
-        SERVER_FACTOR,
+        SERVER_W,
         GOODPUT,
     ),
-    source=f"{_EPOCH}; dense peak and TDP from the GPU's datasheet (catalog); {_DGX}",
+    source=f"{_EPOCH}; dense peak from the GPU's datasheet (catalog); {_POWER}",
     example=(3.15e23, "A100", 10000, 0.0872, 3.1, 0.462),
     formula=engine.train_cost_amortised,
     twin="{flops}/({peak}*1E12*{mfu}*{goodput}*3600)*" + _TCO,  # GPU_HOURS' twin (training.py) x TCO

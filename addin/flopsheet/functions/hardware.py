@@ -71,7 +71,7 @@ GPU_SPEC = Function(
         Arg(
             "field",
             "bf16_tflops (default), fp16/fp8/fp4/tf32/fp32_tflops, int8_tops, memory_gb, bandwidth_tbs, tdp_w, "
-            "interconnect_gbs, sparsity_factor, vendor, year or source",
+            "server_w (its server's power per GPU, W), interconnect_gbs, sparsity_factor, vendor, year or source",
             kind="text",
             default="bf16_tflops",
         ),

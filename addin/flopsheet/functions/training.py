@@ -18,6 +18,7 @@ from flopsheet.functions._common import (
     OPTIONAL_LAYERS,
     PARAMS,
     PRECISION,
+    SERVER_W,
 )
 from flopsheet.functions.declaration import Arg, Function, declared_in
 from flopsheet.functions.twintext import count_twin
@@ -141,13 +142,25 @@ TRAIN_COST = Function(
 
 TRAIN_ENERGY_MWH = Function(
     name="TRAIN_ENERGY_MWH",
-    summary="Energy in MWh at the wall: GPU-hours x the GPU's TDP x PUE.",
+    summary="Energy in MWh at the wall: GPU-hours x the server's power per GPU (IT power) x PUE; an upper bound "
+    "(servers' maximum power).",
     returns="MWh",
-    args=(FLOPS, GPU_NAME, MFU, PRECISION, Arg("pue", "Data-centre power usage effectiveness; default 1.2"), GOODPUT),
-    source="TDP from the GPU's datasheet (catalog); PUE 1.1-1.2 as hyperscalers report",
+    args=(
+        FLOPS,
+        GPU_NAME,
+        MFU,
+        PRECISION,
+        Arg("pue", "Data-centre power usage effectiveness; default 1.2"),
+        GOODPUT,
+        SERVER_W,
+    ),
+    source=(
+        "server power per GPU from the catalog's platform figures (DGX H100 10.2 kW / 8...; estimates marked); "
+        "PUE 1.1-1.2 as hyperscalers report"
+    ),
     example=(3.15e23, "A100", 0.462),
     formula=engine.train_energy_mwh,
-    twin=_PER_HOUR + "*{gpu:tdp_w}*{pue}/{const:WattsPerMW}",
+    twin=_PER_HOUR + "*{server_w}*{pue}/{const:WattsPerMW}",
 )
 
 IMPLIED_MFU = Function(
