@@ -56,7 +56,7 @@ def _fill(xlsm, out):
     last = max(r for r, (v,) in enumerate(gpus.iter_rows(min_col=1, max_col=1, values_only=True), start=1) if v)
     col = ctx.gpu_cols
     acme_row = last + 1
-    sheet, cell = ctx.names["DefaultMFU"].split("!")
+    sheet, cell = ctx.names["TrainMFU"].split("!")  # the training rows' blank MFU (BF16)
     L = tr.LETTER
     training = {f"{L['note']}{NEW}": OWN_NOTE, "A3": OWN_NOTE}
     for r, name, gpu in ((NEW, "Llama-style 70B on H100", "H100 SXM"), (ACME, "70B on Acme X1", "Acme X1")):
@@ -135,7 +135,7 @@ def test_the_rest_reads_as_the_templates_own_copy(filled, tmp_path):
     write_copy(pristine, lang=lang)
     got, want = (_constants(openpyxl.load_workbook(p)) for p in (copy, pristine))
     touched = {"Training", "GPUs", "Workings"}
-    default_mfu = build_workbook()[1].names["DefaultMFU"].split("!")[1].replace("$", "")
+    default_mfu = build_workbook()[1].names["TrainMFU"].split("!")[1].replace("$", "")
     for title in want:
         if title in touched:
             continue

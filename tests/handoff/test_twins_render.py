@@ -75,9 +75,14 @@ def test_counts_round_up_like_the_engine(table):
 def test_defaults_come_from_the_registry(table):
     fn = REGISTRY["GPU_DAYS"]
     text = render(fn, [Expr("ref", "A1"), Expr("literal", '"H100"', "H100")], table)
-    assert "*0.4*0.85*86400" in text  # mfu and goodput omitted: their defaults
+    assert "*0.375*0.85*86400" in text  # mfu and goodput omitted: their defaults (mfu: BF16's training MFU)
     text = render(fn, [Expr("ref", "A1"), Expr("literal", '"H100"', "H100"), Expr("ref", "C1")], table)
-    assert 'IF(C1="",0.4,C1)' in text  # a blank cell means the default too
+    assert 'IF(C1="",0.375,C1)' in text  # a blank cell means the default too
+    fp8 = [Expr("ref", "A1"), Expr("literal", '"H100"', "H100"), Expr("ref", "C1"), Expr("literal", '"fp8"', "fp8")]
+    assert 'IF(C1="",0.36,C1)' in render(fn, fp8, table)  # the default of the precision typed
+    runtime = [Expr("ref", "A1"), Expr("literal", '"H100"', "H100"), Expr("omitted"), Expr("ref", "D1")]
+    text = render(fn, runtime, table)  # a precision in a cell: the default chosen in the sheet by its column
+    assert "0.375" in text and "0.36" in text and "0.25" in text
 
 
 def test_literal_gpu_becomes_its_canonical_name_and_magnitudes_numbers(table):

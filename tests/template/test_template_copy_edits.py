@@ -4,7 +4,7 @@ add-in computes) give the figures Python computes for the same inputs.
 
 Edits (openpyxl on OUR generated files): a scenario typed in the first empty Training row with
 precision and MFU left blank, a GPU added below the GPUs table and a second scenario using it, a price,
-a server power and DefaultMFU changed. Also: the copy's formula statistics, printed."""
+a server power and TrainMFU (a blank training MFU at BF16) changed. Also: the copy's formula statistics, printed."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def _edit(wb) -> None:
         ("bandwidth_tbs", 4.0),
     ):
         gpus[f"{keys[key]}{new}"] = value
-    sheet, cell = wb.defined_names["DefaultMFU"].attr_text.split("!")
+    sheet, cell = wb.defined_names["TrainMFU"].attr_text.split("!")
     wb[sheet][cell.replace("$", "")] = MFU
     L = tr.LETTER
     for r, name, gpu in ((NEW, "Llama-style 70B on H100", "H100 SXM"), (ACME, "70B on Acme X1", "Acme X1")):

@@ -50,6 +50,9 @@ from flopsheet.engine.training import (
     DEFAULT_GOODPUT,
     DEFAULT_MFU,
     DEFAULT_PUE,
+    TRAIN_MFU,
+    TRAIN_SHARE_4BIT,
+    TRAIN_SHARE_8BIT,
     chinchilla_tokens,
     gpu_days,
     gpu_hours,
@@ -60,6 +63,7 @@ from flopsheet.engine.training import (
     train_days,
     train_energy_mwh,
     train_flops,
+    training_mfu,
 )
 
 __all__ = [
@@ -77,6 +81,10 @@ __all__ = [
     "DEFAULT_GOODPUT",
     "DEFAULT_MFU",
     "DEFAULT_PUE",
+    "TRAIN_MFU",
+    "TRAIN_SHARE_8BIT",
+    "TRAIN_SHARE_4BIT",
+    "training_mfu",
     "implied_mfu",
     "TOKENS_PER_UNIT",
     "train_flops",

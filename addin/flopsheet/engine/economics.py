@@ -52,7 +52,15 @@ from flopsheet.engine.inference import (
     decode_ms_unchecked,
     prefill_s_unchecked,
 )
-from flopsheet.engine.training import DEFAULT_GOODPUT, DEFAULT_MFU, DEFAULT_PUE, PUE, SECONDS_PER_HOUR, gpu_hours
+from flopsheet.engine.training import (
+    DEFAULT_GOODPUT,
+    DEFAULT_MFU,
+    DEFAULT_PUE,
+    PUE,
+    SECONDS_PER_HOUR,
+    TRAIN_MFU,
+    gpu_hours,
+)
 
 HOURS_PER_YEAR = 8760.0
 CAPEX_OVERHEAD = 1.44
@@ -165,7 +173,7 @@ def train_cost_amortised(
     server_w,
     usd_per_kwh,
     years=DEFAULT_YEARS,
-    mfu=DEFAULT_MFU,
+    mfu=TRAIN_MFU,
     overhead=CAPEX_OVERHEAD,
     pue=DEFAULT_PUE,
     goodput=DEFAULT_GOODPUT,

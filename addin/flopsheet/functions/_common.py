@@ -5,6 +5,7 @@ Defaults are not written here: each function takes them from its engine formula'
 
 import numpy as np
 
+from flopsheet.engine.training import training_mfu
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions.declaration import Arg
 from flopsheet.functions.inputs import EXCEL_ERRORS, control_free
@@ -42,6 +43,14 @@ GPU = Arg(
 )
 GPU_NAME = Arg("gpu", 'GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', kind="gpu")
 MFU = Arg("mfu", "Model FLOPs utilization, a fraction in (0, 1]; default 0.40")
+# Training's: blank is the achievable share of the peak at the call's precision (engine.training_mfu)
+TRAIN_MFU = Arg(
+    "mfu",
+    "Model FLOPs utilization, a fraction of the peak at precision in (0, 1]; default by precision: 37.5% of a "
+    "BF16/FP16 peak, 36% of an FP8/INT8 peak, 25% of an FP4 peak (training efficiencies, estimates)",
+    default=None,
+    by_precision=training_mfu,
+)
 # The power of a GPU's server per GPU, IT power (flopsheet.engine.economics): blank is the catalog's
 # figure for the GPU's platform, as TRAIN_COST's blank price is the catalog's price.
 SERVER_W = Arg(

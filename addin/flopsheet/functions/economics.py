@@ -36,6 +36,7 @@ from flopsheet.functions._common import (
     SERVED_PARAMS,
     SERVER_W,
     TP_GPUS,
+    TRAIN_MFU,
 )
 from flopsheet.functions.declaration import Arg, Function, declared_in, evaluate
 from flopsheet.functions.inference import PREFILL_S, PREFILL_STEPS, STEP_MS, STEPS, fits_step, fits_twin
@@ -237,6 +238,8 @@ CLUSTER_CAPEX = Function(
     name="CLUSTER_CAPEX",
     summary="USD to buy a GPU cluster: GPUs x price per GPU x overhead for servers and network.",
     returns="USD",
+    nature="estimate",
+    nature_why="list prices times an assumed overhead for servers and network",
     args=(
         GPUS,
         GPU_NAME,
@@ -261,6 +264,8 @@ FLEET_POWER_MW = Function(
     summary="Facility power in MW for a fleet: GPUs x their server's power per GPU (IT power) x PUE; IT_POWER_MW "
     "leaves the PUE out.",
     returns="MW",
+    nature="estimate",
+    nature_why="at the platform's maximum server power and a PUE: an upper-end estimate of the draw",
     args=(GPUS, GPU_NAME, PUE_ARG, SERVER_W),
     source=_POWER,
     example=(777768, "H100", 1.2, 1275),  # a column argument for the array benchmark (x0.5-1 stays >= 50)
@@ -274,6 +279,8 @@ IT_POWER_MW = Function(
     summary="IT power in MW for a fleet: GPUs x their server's power per GPU, before cooling (PUE). The '150 MW for "
     "100k H100s' figure analysts quote is IT power.",
     returns="MW",
+    nature="estimate",
+    nature_why="at the platform's maximum server power: an upper-end estimate of the draw",
     args=(GPUS, GPU_NAME, SERVER_W),
     source=_POWER,
     example=(100000, "H100"),
@@ -285,6 +292,8 @@ ENERGY_COST_USD = Function(
     name="ENERGY_COST_USD",
     summary="USD of electricity for mw megawatts over hours (default: a year, 8760 hours).",
     returns="USD",
+    nature="exact",
+    nature_why="megawatts x hours x the price given",
     args=(Arg("mw", "Power in MW (see FLEET_POWER_MW)"), USD_PER_KWH, Arg("hours", "Hours; default 8760 (a year)")),
     source="1 MW for 1 hour = 1000 kWh; tariffs e.g. EIA Electric Power Monthly Table 5.6.A",
     example=(1190, 0.0872),
@@ -305,6 +314,8 @@ GPU_TCO_PER_HOUR = Function(
     summary="USD per useful GPU-hour of owning a GPU: capex share over years (with a capital charge), its server's "
     "energy and data-centre space, over utilization.",
     returns="USD/GPU-hour",
+    nature="estimate",
+    nature_why="capex, capital charge, power and colocation under assumed lifetime, load and prices",
     args=(
         USD_PER_GPU,
         YEARS,
@@ -345,6 +356,8 @@ TRAIN_COST_AMORTISED = Function(
     name="TRAIN_COST_AMORTISED",
     summary="USD to train on owned GPUs: GPU-hours x (amortised hardware + energy per GPU-hour), Epoch AI's method.",
     returns="USD",
+    nature="estimate",
+    nature_why="GPU_HOURS' estimate times an estimated ownership cost per GPU-hour",
     args=(
         FLOPS,
         GPU,
@@ -355,7 +368,7 @@ TRAIN_COST_AMORTISED = Function(
             "Years the hardware is written off over, 1 to 10; default 3.1 (Epoch AI's 0.14 orders of "
             "magnitude per year)",
         ),
-        MFU,
+        TRAIN_MFU,
         OVERHEAD,
         PUE_ARG,
         PRECISION,
@@ -378,6 +391,8 @@ COST_PER_MTOK = Function(
     summary="USD per million tokens served on the serving model (MoE, tensor parallel): output at DECODE_MS' step, "
     "input at TTFT_SECONDS' prefill, at a GPU-hour price and load.",
     returns="USD/Mtok",
+    nature="bound",
+    nature_why="at DECODE_MS' and TTFT_SECONDS' roofline throughput: a lower bound on the cost",
     args=(
         SERVED_PARAMS,
         GPU_NAME,
@@ -419,6 +434,8 @@ GROSS_MARGIN = Function(
     name="GROSS_MARGIN",
     summary="Gross margin as a fraction of the price: (price - cost) / price; negative is a loss.",
     returns="fraction",
+    nature="exact",
+    nature_why="(price - cost) / price of the figures given",
     args=(
         Arg("price", "What the customer pays, e.g. USD per million tokens"),
         Arg("cost", "What serving it costs, in the same unit (e.g. COST_PER_MTOK)"),
@@ -515,6 +532,8 @@ RANGE_TEXT = Function(
     name="RANGE_TEXT",
     summary='A base with its low-high range as one line of text, e.g. "$9.8M (7.1M-14.2M)".',
     returns="text",
+    nature="exact",
+    nature_why="text made of the numbers given",
     args=(
         Arg("base_case", "The base case"),
         Arg("low", "The low case (<= base_case)"),

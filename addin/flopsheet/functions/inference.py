@@ -136,6 +136,8 @@ INFER_FLOPS = Function(
     summary="FLOPs to answer one request: 2 x params per token, plus causal attention if layers and d_model are given "
     "(or params names a catalog model: its layers and heads x head_dim).",
     returns="FLOPs",
+    nature="estimate",
+    nature_why="2 FLOPs per active parameter per token plus attention when the shape is known; no kernel overheads",
     args=(PARAMS, PROMPT, OUTPUT, OPTIONAL_LAYERS, OPTIONAL_D_MODEL),
     source="Kaplan et al. 2020, §2.1 (2N FLOPs per token forward); causal attention 2*L*d per key pair",
     example=("175B", 20, 300),
@@ -159,6 +161,8 @@ INFER_SECONDS = Function(
     name="INFER_SECONDS",
     summary="Compute-bound seconds for flops at mfu of the GPU's peak (the seed's method; a floor, see RESPONSE_SECONDS).",
     returns="seconds",
+    nature="bound",
+    nature_why="compute alone at the MFU: a floor, memory reads and communication not counted",
     args=(FLOPS, GPU, MFU, PRECISION),
     source="dense peak from the GPU's datasheet (catalog)",
     example=(1.12e14, "A100", 0.462),
@@ -170,6 +174,10 @@ DECODE_MS = Function(
     name="DECODE_MS",
     summary="Milliseconds per decode step (one token per sequence): memory-bandwidth or compute bound, whichever is slower.",
     returns="ms",
+    nature="bound",
+    nature_why=(
+        "a roofline (bandwidth or compute at fixed efficiencies): the fastest step the hardware allows, not calibrated"
+    ),
     args=_DECODE_ARGS,
     source=_ROOFLINE,
     example=("8B", "H100"),
@@ -182,6 +190,8 @@ RESPONSE_SECONDS = Function(
     name="RESPONSE_SECONDS",
     summary="Seconds to answer a request: compute-bound prefill of the prompt plus one decode step per output token.",
     returns="seconds",
+    nature="bound",
+    nature_why="prefill and decode rooflines: a lower bound on the time, scheduling and queueing not counted",
     args=(SERVED_PARAMS, PROMPT, OUTPUT, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB) + _TAIL,
     source=_ROOFLINE,
     example=("175B", 20, 300, "A100", 1, 2, 8),
@@ -195,6 +205,8 @@ TTFT_SECONDS = Function(
     summary="Seconds to the first token: prefill of the prompt, compute (with causal attention for a model name) "
     "or reading the weights once, whichever is slower, plus tensor-parallel all-reduces.",
     returns="seconds",
+    nature="bound",
+    nature_why="a prefill roofline: a lower bound on the time to the first token, queueing not counted",
     args=(SERVED_PARAMS, PROMPT, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS) + _TAIL,
     source=_ROOFLINE + "; causal attention 2 x layers x heads x head_dim x prompt^2 (Chowdhery et al. 2022, PaLM, "
     "appendix B); two all-reduces per layer (Shoeybi et al. 2019, Megatron-LM)",
@@ -208,6 +220,8 @@ TOKENS_PER_SECOND = Function(
     name="TOKENS_PER_SECOND",
     summary="Generated tokens per second, all sequences of the batch together: batch / DECODE_MS x 1000.",
     returns="tokens/s",
+    nature="bound",
+    nature_why="batch over DECODE_MS' roofline step: an upper bound on throughput",
     args=_DECODE_ARGS,
     source=_ROOFLINE,
     example=("8B", "H100", 64),
@@ -265,6 +279,8 @@ SERVING_GPUS = Function(
     summary="GPUs to serve a daily load at its peak hour, counting prefill and decode, at the largest batch that "
     "keeps each token under latency_ms and fits in memory.",
     returns="GPUs",
+    nature="bound",
+    nature_why="at roofline steps: the fewest GPUs that could serve the load, a lower bound",
     args=(
         Arg("requests_per_day", "Requests a day"),
         PROMPT,
@@ -302,6 +318,8 @@ WEIGHTS_GB = Function(
     name="WEIGHTS_GB",
     summary="Memory of the weights in GB (1e9 bytes); a model name counts all its weights (every expert).",
     returns="GB",
+    nature="exact",
+    nature_why="parameters x bytes per weight (4-bit formats' block scales not counted)",
     args=(TOTAL_PARAMS, WEIGHT_BYTES),
     source="bytes per parameter of the number format (BF16 = 2)",
     example=("175B",),
@@ -313,6 +331,8 @@ TRAIN_MEMORY_GB = Function(
     name="TRAIN_MEMORY_GB",
     summary="Memory for weights, gradients and Adam states in mixed-precision training, in GB (activations excluded).",
     returns="GB",
+    nature="bound",
+    nature_why="weights, gradients and Adam states only: a lower bound, activations excluded",
     args=(TOTAL_PARAMS, Arg("bytes_per_param", "Bytes per parameter; default 16 (ZeRO: 2+2+12)")),
     source="Rajbhandari et al. 2020, ZeRO, §3.1: 16 bytes per parameter with Adam in mixed precision",
     example=("70B",),
@@ -351,6 +371,8 @@ _KV_OF_MODEL = Function(
     name="KV_CACHE_GB",
     summary="KV cache in GB of a catalog model.",
     returns="GB",
+    nature="exact",
+    nature_why="the cache's shape times its length and bytes (paging and fragmentation not counted)",
     args=(
         Arg("layers", "Catalog model name (see MODEL_NAMES)", kind="model"),
         Arg("context_tokens", "Tokens held in the cache per sequence"),
@@ -400,6 +422,8 @@ KV_CACHE_GB = Function(
     summary="KV cache in GB: 2 x layers x kv_heads x head_dim x bytes x context_tokens x batch / 1e9, or a catalog "
     "model's own cache: KV_CACHE_GB(model, context_tokens, [batch], [bytes_per_value], [gpus]).",
     returns="GB",
+    nature="exact",
+    nature_why="the cache's shape times its length and bytes (paging and fragmentation not counted)",
     args=(
         Arg(
             "layers",
@@ -428,6 +452,8 @@ GPUS_TO_FIT = Function(
     name="GPUS_TO_FIT",
     summary="Whole GPUs whose memory holds gb, using usable_fraction of each (rounded up).",
     returns="GPUs",
+    nature="bound",
+    nature_why="the fewest GPUs whose usable memory holds the bytes given: a lower bound",
     args=(
         Arg("gb", "Memory to hold, in GB (e.g. WEIGHTS_GB + KV_CACHE_GB)"),
         GPU_NAME,

@@ -48,7 +48,7 @@ INPUTS = (
     Col("tokens", "Training tokens", 13, st.TOKENS),
     Col("gpu", "GPU (GPUs sheet)", 16),
     Col("precision", "Precision", 9),
-    Col("mfu", "MFU (blank = Default MFU)", 11, st.PCT),
+    Col("mfu", "MFU (blank = the precision's training default)", 11, st.PCT),
     Col("gpus", "GPUs training (count)", 10, st.WHOLE),
     Col("deadline", "Deadline (days)", 9, st.WHOLE),
     Col("usd", "$/GPU-hour (blank = GPUs sheet)", 11, st.USD_RATE),
@@ -72,7 +72,15 @@ CALCS = (
         "peak", "Peak used (dense TFLOPS)", 11, st.ONE_DP, '=IF({gpu}="","",IF({override}="",{peak_lookup},{override}))'
     ),
     Col("tdp", "Server power used (W per GPU, GPUs sheet)", 9, st.WHOLE, '=IF({gpu}="","",{tdp_lookup})'),
-    Col("mfu_used", "MFU used", 8, st.PCT, '=IF({params}="","",IF({mfu}="",DefaultMFU,{mfu}))'),
+    # blank: the training efficiency of the precision's peak (engine.training_mfu; Start sheet's TrainMFU,
+    # TrainFP8Share, TrainFP4Share), as GPU_HOURS' own blank mfu
+    Col(
+        "mfu_used",
+        "MFU used (blank: TrainMFU, TrainFP8Share or TrainFP4Share by precision)",
+        8,
+        st.PCT,
+        '=IF({params}="","",IF({mfu}="",INDEX(TrainMFUs,MATCH({prec_used},TrainMFUKeys,0)),{mfu}))',
+    ),
     Col("goodput_used", "Goodput used", 8, st.PCT, '=IF({params}="","",IF({goodput}="",DefaultGoodput,{goodput}))'),
     # A GPU without a price on the GPUs sheet leaves this blank, not 0: TRAIN_COST then says the price is
     # blank (never "must be > 0 (got 0)" for a price nobody typed), and the copy's cost shows #N/A, which
