@@ -75,3 +75,41 @@ def test_tokenizer_names_keep_their_values(tmp_path):
     reasons = " ".join(r for _, _, r in report.frozen)
     assert "range of tokenizer names" in reasons
     assert "select_best_resolution" in reasons
+
+
+def test_a_resolution_name_for_a_side_is_refused_as_the_add_in_refuses_it(tmp_path):
+    """ "2K" where a side in pixels goes: the add-in refuses it (a resolution name, not 2,000). The
+    copy once turned the cell's text into the number 2,000 and gave IMAGE_TOKENS(2000, 1920) =
+    10,000 tokens, silently; it keeps the add-in's refusal instead, whether the name is typed in
+    the formula or held by a cell, and a kept call leaves its cells as typed for the calls after
+    it. The same text read as a magnitude elsewhere ("2K" parameters) is still a number there."""
+    from flopsheet import excel_io
+
+    src, dst = tmp_path / "in.xlsx", tmp_path / "out.xlsx"
+    wb = xlsxwriter.Workbook(str(src))
+    ws = wb.add_worksheet("S")
+    ws.write("A1", "2K")
+    ws.write("B1", 1920)
+    ws.write("A2", "8k")
+    ws.write("A3", "2K")
+    calls = [
+        ("=IMAGE_TOKENS(A1,B1)", ("IMAGE_TOKENS", ["2K", 1920])),
+        ('=IMAGE_TOKENS("4K",1920)', ("IMAGE_TOKENS", ["4K", 1920])),
+        ("=VIDEO_TOKENS(300,A1,1280)", ("VIDEO_TOKENS", [300, "2K", 1280])),
+        ('=IMAGE_TOKENS(B1,A2,"GPT-4o")', ("IMAGE_TOKENS", [1920, "8k", "GPT-4o"])),
+        ('=VIDEO_SECONDS_TOKENS(10,B1,A1,"Gemini")', ("VIDEO_SECONDS_TOKENS", [10, 1920, "2K", "Gemini"])),
+    ]
+    for i, (formula, _) in enumerate(calls, start=1):
+        ws.write_formula(f"D{i}", formula)
+    ws.write_formula("E1", "=TRAIN_FLOPS(A3,1E12)")
+    wb.close()
+    report = handoff(str(src), str(dst), recalc=False)
+    out = openpyxl.load_workbook(dst)["S"]
+    frozen = {cell for _, cell, _ in report.frozen}
+    for i, (formula, (name, args)) in enumerate(calls, start=1):
+        want = excel_io.call(F[name], args)
+        assert isinstance(want, str) and "resolution name" in want, (formula, want)
+        assert out[f"D{i}"].value == want and f"D{i}" in frozen, (formula, out[f"D{i}"].value)
+    assert out["A1"].value == "2K" and out["A2"].value == "8k"  # kept as typed
+    assert out["A3"].value == 2000  # a magnitude where TRAIN_FLOPS reads it
+    assert str(out["E1"].value).startswith("=")

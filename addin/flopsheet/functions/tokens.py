@@ -26,6 +26,8 @@ PATCH = Arg(
 TOKENIZER_ARGS = {"IMAGE_TOKENS": "patch", "VIDEO_TOKENS": "patch"}
 # Every function whose call may name a tokenizer, and the argument naming it
 TOKENIZER_NAMED = {**TOKENIZER_ARGS, "VIDEO_SECONDS_TOKENS": "model", "AUDIO_TOKENS": "model"}
+# Arguments that are a side in pixels, where a resolution name ("4K") is refused (`_check_sides`)
+PIXEL_SIDES = {name: ("height", "width") for name in ("IMAGE_TOKENS", "VIDEO_TOKENS", "VIDEO_SECONDS_TOKENS")}
 
 
 def tokens_per_unit(unit) -> float:
@@ -62,15 +64,22 @@ def _names_tokenizer(v) -> bool:
     return any(_is_name(x) for x in np.asarray(arr, dtype=object).flat)
 
 
-def _check_sides(given: dict, names=("height", "width")) -> None:
-    """Refuse a resolution name ("4K", "8K") where a side in pixels is expected: as a magnitude it
-    would be 4,000, neither side of a 3840x2160 frame ("1080p" the magnitude parser refuses)."""
+def side_word(x) -> str | None:
+    """Why text `x` typed for a side in pixels is a resolution name ("4K", "8K"), or None: as a
+    magnitude it would be 4,000, neither side of a 3840x2160 frame ("1080p" the magnitude parser
+    refuses in its own cell)."""
+    why = resolution_word(x, pixel_side=True)
+    return why if why and not resolution_word(x) else None
+
+
+def _check_sides(given: dict, names: tuple) -> None:
+    """Refuse a resolution name where a side in pixels is expected (`side_word`)."""
     for name in names:
         v = given.get(name)
         if isinstance(v, str) or isinstance(v, (list, tuple, np.ndarray)):
             for x in np.asarray(texts(v, name, None)[0], dtype=object).flat:
-                why = resolution_word(x, pixel_side=True)
-                if why and not resolution_word(x):  # "1080p" errs in its own cell (the magnitude parser)
+                why = side_word(x)
+                if why:
                     raise FlopsheetError(f"{name}: {why}", arg=name)
 
 
@@ -153,7 +162,7 @@ def _numbers_form(fn):
 def _image_tokens(*args, **kwargs):
     """IMAGE_TOKENS' two forms: a patch size in pixels (the seed's ViT rule), or a tokenizer name."""
     given = dict(zip(("height", "width", "patch"), args)) | kwargs
-    _check_sides(given)
+    _check_sides(given, PIXEL_SIDES["IMAGE_TOKENS"])
     if len(args) > 3 or not _names_tokenizer(given.get("patch")):  # (the numbers form refuses a 4th argument)
         return evaluate(_numbers_form(IMAGE_TOKENS), *args, **kwargs)
     return evaluate(_IMAGE_OF_TOKENIZER, given.get("height"), given.get("width"), given.get("patch"))
@@ -202,7 +211,7 @@ def _video_tokens(*args, **kwargs):
     (a name: fps, the video's frame rate, is then required to know its duration)."""
     names = [a.name for a in VIDEO_TOKENS.args]
     given = dict(zip(names, args)) | kwargs
-    _check_sides(given)
+    _check_sides(given, PIXEL_SIDES["VIDEO_TOKENS"])
     if len(args) > len(names):
         return evaluate(_numbers_form(VIDEO_TOKENS), *args, **kwargs)  # refuses the extra arguments
     if not _names_tokenizer(given.get("patch")):
@@ -272,7 +281,7 @@ VIDEO_TOKENS = Function(
 
 def _video_seconds_tokens(*args, **kwargs):
     given = dict(zip(("seconds", "height", "width", "model"), args)) | kwargs
-    _check_sides(given)
+    _check_sides(given, PIXEL_SIDES["VIDEO_SECONDS_TOKENS"])
     return evaluate(_numbers_form(VIDEO_SECONDS_TOKENS), *args, **kwargs)
 
 

@@ -23,7 +23,7 @@ from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import A1_REF, QUOTED, STRING, string_literal
 from flopsheet.functions import REGISTRY
 from flopsheet.functions.inputs import control_free
-from flopsheet.functions.tokens import TOKENIZER_ARGS, TOKENIZER_NAMED, tokenizer_form
+from flopsheet.functions.tokens import PIXEL_SIDES, TOKENIZER_ARGS, TOKENIZER_NAMED, side_word, tokenizer_form
 from flopsheet.handoff import twins
 from flopsheet.handoff.gpusheet import Table
 from flopsheet.handoff.twins import ErrorValue, Expr, Untranslatable
@@ -539,6 +539,8 @@ class Translator:
         reason = self._freeze_all or ALWAYS_FROZEN.get(fn.name)
         if reason is None and twins.looks_up_models(fn) and self.models is None:
             reason = NO_MODELS_SHEET
+        if reason is None and fn.name in PIXEL_SIDES:
+            reason = self._side_word(fn, exprs)
         named = None  # (the declaration of the named tokenizer's rule, its arguments, the cell's test)
         if reason is None and fn.name in TOKENIZER_NAMED:
             named = self._tokenizer_twin(fn, exprs)
@@ -586,6 +588,9 @@ class Translator:
         if reason is not None:
             res.translated, res.array = mark[0], mark[3]
             del res.frozen[mark[1] :]
+            # a kept value reads its cells as the add-in did: they stay as typed for other calls
+            # (a "4K" a pixel side refused must not become 4,000 for the next call reading it)
+            del res.numeric_refs[mark[2] :]
             value = self._freeze(call, fn)
             res.frozen.append(f"{fn.name}(): {reason}")
             if root:
@@ -658,6 +663,23 @@ class Translator:
             return None  # an unknown name: the add-in's message is kept
         named = {**given, arg: twins.Expr("literal", "", name.strip())}
         return rule_fn, [named[a] for a in order], test
+
+    def _side_word(self, fn, exprs) -> str | None:
+        """Why a call keeps its value (the add-in's refusal): a side in pixels is a resolution name
+        ("4K"), typed in the formula or held by a cell it reads. The copy would read it as the
+        magnitude 4,000 (a literal, or a cell's text made a number) and give a wrong number."""
+        for a, e in zip(fn.args, exprs):
+            if a.name not in PIXEL_SIDES[fn.name] or e.kind not in ("ref", "literal"):
+                continue
+            if e.kind == "literal":
+                values = [e.value]
+            elif self.refs is None or (v := self._read_cells(e, a)) is _UNREAD:
+                continue
+            else:
+                values = [x for row in v for x in row] if isinstance(v, list) else [v]
+            if any(side_word(x) for x in values):
+                return f"{a.name} is a resolution name, not a side in pixels (the add-in's refusal is kept)"
+        return None
 
     def _tokenizer_in_cell(self, fn, exprs) -> str | None:
         """Why a call keeps its value: its patch cell names a tokenizer (IMAGE_TOKENS' and
