@@ -313,3 +313,43 @@ def test_internvl_on_a_grid():
     assert blocks.tolist() == [[ref.intern_blocks(wi, hi) for wi in sides] for hi in sides]
     assert blocks.max() <= 12
     assert (tokens("InternVL", w, h) == 256 * (blocks + (blocks > 1))).all()
+
+
+def test_llama4_by_hand():
+    """Llama 4 (transformers get_best_fit over grids of at most 16 336-px tiles; 144 tokens a tile,
+    a global tile when more than one). Scale of an r x c grid = min(336c / w, 336r / h)."""
+    # 1080 x 1920: an upscale needs c >= 6 and r >= 4 (24 tiles): none. The largest downscale:
+    # 3 x 5 -> min(1680/1920, 1008/1080) = min(0.875, 0.933) = 0.875 (4 x 4: 0.7; 2 x 8: 0.622)
+    assert F.IMAGE_TOKENS(1080, 1920, "Llama 4") == 144 * (15 + 1)
+    # 336 x 336: every grid scales by >= 1; the least, 1.0, is shared by 1 x c and r x 1: the
+    # least area is 1 x 1, one tile, no global tile
+    assert F.IMAGE_TOKENS(336, 336, "llama 4 scout") == 144
+    # 337 x 337: a 1-row or 1-column grid downscales; 2 x 2 and 2 x 3 upscale by 672/337: 2 x 2
+    assert F.IMAGE_TOKENS(337, 337, "Llama 4") == 144 * (4 + 1)
+    # 100 x 1000 (h x w): c >= 3 upscales, by 1008/1000 for every r x 3: 1 x 3
+    assert F.IMAGE_TOKENS(100, 1000, "Llama 4") == 144 * (3 + 1)
+    # 4000 x 3000: 4 x 3 -> min(1008/3000, 1344/4000) = 0.336, as 5 x 3 and 4 x 4: the least area
+    assert F.IMAGE_TOKENS(4000, 3000, "Llama 4") == 144 * (12 + 1)
+    # 2048 x 2048: 4 x 4 -> 1344/2048 = 0.656 (3 x 5: 1008/2048), the 16-tile cap
+    assert F.IMAGE_TOKENS(2048, 2048, "llama 4 maverick") == 144 * (16 + 1)
+
+
+def test_llama4_on_a_grid():
+    sides = around(1, 336, 672, 1008, 1344, 1680, 2000, 5376) + [1080, 1920, 3000, 4000]
+    h, w = np.meshgrid(sides, sides, indexing="ij")
+    tiles = v.llama4_tiles(h, w)
+    assert tiles.tolist() == [[ref.llama4_tiles(wi, hi) for wi in sides] for hi in sides]
+    assert tiles.max() == 16 and tiles.min() == 1
+    assert (tokens("Llama 4", w, h) == 144 * (tiles + (tiles > 1))).all()
+
+
+@pytest.mark.parametrize(("rows", "cols"), [(1, 1), (1, 2), (3, 5), (4, 4)])
+def test_llama4_counts_the_patch_tokens_not_the_markers(rows, cols):
+    """The catalog counts the <|patch|> tokens the processor writes; its markers (3 an image, and a
+    separator per tile when there are several) are text-side, as the row's note says."""
+    prompt = ref.llama4_prompt(rows, cols)
+    n = rows * cols
+    patches = prompt.count("<|patch|>")
+    assert patches == 144 * (n + (n > 1))
+    assert len(prompt) - patches == 3 + (n if n > 1 else 0)
+    assert "3 per image" in row("Llama 4").note and "one per tile" in row("Llama 4").note

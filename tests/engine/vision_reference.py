@@ -97,3 +97,35 @@ def intern_blocks(width, height, image_size=448, max_num=12):
         elif diff == best_diff and width * height > 0.5 * image_size * image_size * r[0] * r[1]:
             best = r
     return best[0] * best[1]
+
+
+def llama4_tiles(width, height, tile=336, max_patches=16):
+    """transformers image_processing_llama4_fast.py: find_supported_resolutions then get_best_fit
+    (resize_to_max_canvas False), in its order: the smallest upscale if any, else the largest
+    downscale; among canvases of that scale the first of least area."""
+    asp = {}
+    for chunk in range(max_patches, 0, -1):
+        for f in sorted(d for d in range(1, chunk + 1) if chunk % d == 0):
+            asp.setdefault(f / (chunk // f), []).append((f, chunk // f))
+    canvases = [(r * tile, c * tile) for v in asp.values() for r, c in v]
+    scales = [min(cw / width, ch / height) for ch, cw in canvases]
+    up = [s for s in scales if s >= 1]
+    chosen = min(up) if up else max(s for s in scales if s < 1)
+    fits = [c for c, s in zip(canvases, scales) if s == chosen]
+    ch, cw = min(fits, key=lambda c: c[0] * c[1])
+    return (ch // tile) * (cw // tile)
+
+
+def llama4_prompt(rows, cols, per_tile=144):
+    """transformers processing_llama4.py _prompt_split_image: the tokens the processor writes for an
+    image cut into rows x cols tiles, as a list of token names."""
+    out = ["<|image_start|>"]
+    if rows * cols > 1:
+        for _ in range(rows):
+            for x in range(cols):
+                out += ["<|patch|>"] * per_tile
+                if x < cols - 1:
+                    out.append("<|tile_x_separator|>")
+            out.append("<|tile_y_separator|>")
+    out += ["<|image|>"] + ["<|patch|>"] * per_tile + ["<|image_end|>"]
+    return out

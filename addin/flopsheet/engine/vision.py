@@ -312,6 +312,41 @@ def intern_tokens(height, width, tile=448.0, per_tile=256.0, max_tiles=12.0):
     return per_tile * (blocks + (blocks > 1))
 
 
+def llama4_canvases(max_tiles):
+    """The (rows, columns) tile grids Llama 4's processor may choose: every grid of at most max_tiles
+    tiles (find_supported_resolutions: the factor pairs of 1..max_tiles)."""
+    m = int(max_tiles)
+    return [(r, n // r) for n in range(1, m + 1) for r in range(1, n + 1) if n % r == 0]
+
+
+def llama4_tiles(height, width, tile=336.0, max_tiles=16.0):
+    """Tiles of the canvas Llama 4's image processor picks (transformers image_processing_llama4_fast.py
+    get_best_fit): each grid's scale is min(tile x columns / width, tile x rows / height); if some
+    grid needs no downscale (scale >= 1) the smallest such scale, else the largest; among grids of
+    that scale the least area. The image is resized into the canvas and padded, so the grid alone
+    fixes the tile count. The processor divides in float32; the engine in doubles: two grids'
+    scales are equal rationals (then equal in both) or differ by far more than float32's
+    precision for sides under a million pixels."""
+    h, w = _pair(height, width)
+    best, tiles = np.full(h.shape, -1.0), np.full(h.shape, np.inf)
+    for r, c in llama4_canvases(max_tiles):
+        s = np.minimum(tile * c / w, tile * r / h)
+        better = np.where(s >= 1, (best < 1) | (s < best), (best < 1) & (s > best))
+        take = better | ((s == best) & (r * c < tiles))
+        best, tiles = np.where(take, s, best), np.where(take, r * c, tiles)
+    return tiles
+
+
+def llama4_tokens(height, width, tile=336.0, per_tile=144.0, max_tiles=16.0):
+    """Llama 4 image tokens (transformers processing_llama4.py _prompt_split_image): per_tile
+    <|patch|> tokens for each tile, plus a global tile (the whole image resized to one tile) when
+    there are several. The processor's markers around them (<|image_start|>, <|image|>,
+    <|image_end|>, and a tile separator after each tile when there are several) are text-side
+    tokens, not counted (see the catalog row)."""
+    n = llama4_tiles(height, width, tile, max_tiles)
+    return per_tile * (n + (n > 1))
+
+
 # -- the catalog's rules ----------------------------------------------------------------------
 
 
@@ -339,6 +374,8 @@ def _one_image(row, h, w):
         return smart_resize_tokens(h, w, p["patch"], p["merge"], p["min_pixels"], p["max_pixels"])
     if row.rule == "intern_tiles":
         return intern_tokens(h, w, p["tile"], p["tile_tokens"], p["max_tiles"])
+    if row.rule == "llama4_tiles":
+        return llama4_tokens(h, w, p["tile"], p["tile_tokens"], p["max_tiles"])
     if row.rule == "anyres":
         return anyres_tokens(h, w, p["tile"], p["tile_tokens"], p["max_tiles"], p["max_patches"])
     return np.full(np.broadcast(h, w).shape, np.nan)  # no image rule (an element already refused)
