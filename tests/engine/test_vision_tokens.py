@@ -337,7 +337,7 @@ def test_llama4_by_hand():
 def test_llama4_on_a_grid():
     sides = around(1, 336, 672, 1008, 1344, 1680, 2000, 5376) + [1080, 1920, 3000, 4000]
     h, w = np.meshgrid(sides, sides, indexing="ij")
-    tiles = v.llama4_tiles(h, w)
+    tiles = v.best_fit_tiles(h, w)
     assert tiles.tolist() == [[ref.llama4_tiles(wi, hi) for wi in sides] for hi in sides]
     assert tiles.max() == 16 and tiles.min() == 1
     assert (tokens("Llama 4", w, h) == 144 * (tiles + (tiles > 1))).all()
@@ -353,3 +353,27 @@ def test_llama4_counts_the_patch_tokens_not_the_markers(rows, cols):
     assert patches == 144 * (n + (n > 1))
     assert len(prompt) - patches == 3 + (n if n > 1 else 0)
     assert "3 per image" in row("Llama 4").note and "one per tile" in row("Llama 4").note
+
+
+def test_llama32_vision_by_hand():
+    """Llama 3.2 Vision (mllama get_optimal_tiled_canvas over grids of at most 4 560-px tiles): 1,601
+    encoder positions a tile (40 x 40 patches of 14 px + a class token), no global tile."""
+    # 1080 x 1920: an upscale needs c >= 4 and r >= 2: none. 2 x 2 -> min(1120/1920, 1120/1080) =
+    # 0.583 beats 1 x 4 and 1 x 3 (560/1080 = 0.519)
+    assert F.IMAGE_TOKENS(1080, 1920, "Llama 3.2 Vision") == 1601 * 4
+    assert F.IMAGE_TOKENS(560, 560, "mllama") == 1601  # 1 x 1 at scale 1
+    assert F.IMAGE_TOKENS(561, 561, "Llama 3.2 Vision") == 1601 * 4  # only 2 x 2 upscales
+    # 500 x 1000: 1 x 2 and 2 x 2 both upscale by 1.12: the least area
+    assert F.IMAGE_TOKENS(500, 1000, "Llama 3.2 Vision") == 1601 * 2
+    # 1200 x 500: 3 x 1 -> min(560/500, 1680/1200) = 1.12
+    assert F.IMAGE_TOKENS(1200, 500, "Llama 3.2 Vision") == 1601 * 3
+    assert "stimate" in row("Llama 3.2 Vision").note and "<|image|>" in row("Llama 3.2 Vision").note
+
+
+def test_llama32_vision_on_a_grid():
+    sides = around(1, 560, 1120, 1680, 2240) + [300, 500, 1080, 1920, 4000]
+    h, w = np.meshgrid(sides, sides, indexing="ij")
+    tiles = v.best_fit_tiles(h, w, 560.0, 4.0)
+    assert tiles.tolist() == [[ref.mllama_tiles(wi, hi) for wi in sides] for hi in sides]
+    assert set(tiles.ravel().tolist()) == {1.0, 2.0, 3.0, 4.0}
+    assert (tokens("Llama 3.2 Vision", w, h) == 1601 * tiles).all()

@@ -129,3 +129,18 @@ def llama4_prompt(rows, cols, per_tile=144):
             out.append("<|tile_y_separator|>")
     out += ["<|image|>"] + ["<|patch|>"] * per_tile + ["<|image_end|>"]
     return out
+
+
+def mllama_tiles(width, height, tile=560, max_image_tiles=4):
+    """transformers image_processing_mllama.py get_optimal_tiled_canvas, in its order (the
+    arrangements' first figure taken as the canvas height, as its .T does)."""
+    arrangements = [
+        (a, b) for a in range(1, max_image_tiles + 1) for b in range(1, max_image_tiles + 1) if a * b <= max_image_tiles
+    ]
+    canvases = [(a * tile, b * tile) for a, b in arrangements]
+    scales = [min(ch / height, cw / width) for ch, cw in canvases]
+    up = [s for s in scales if s >= 1]
+    chosen = min(up) if up else max(s for s in scales if s < 1)
+    fits = [c for c, s in zip(canvases, scales) if s == chosen]
+    ch, cw = min(fits, key=lambda c: c[0] * c[1])
+    return (ch // tile) * (cw // tile)

@@ -33,9 +33,10 @@ CALLS = [  # (formula, the add-in's value, translated)
         'IMAGE_TOKENS: patch "GPT-4o\\t" holds a control character (a tab or line break); type the name without it',
         False,
     ),
-    # InternVL's and Llama 4's tile searches unrolled; LLaVA-OneVision's has no twin; a range of names, one rule per element
+    # InternVL's and the Llamas' tile searches unrolled; LLaVA-OneVision's has no twin; a range of names, one rule per element
     ('=IMAGE_TOKENS(A1,B1,"InternVL")', F["IMAGE_TOKENS"](1080, 1920, "InternVL"), True),
     ('=IMAGE_TOKENS(A1,B1,"Llama 4")', F["IMAGE_TOKENS"](1080, 1920, "Llama 4"), True),  # get_best_fit unrolled
+    ('=IMAGE_TOKENS(A1,B1,"Llama 3.2 Vision")', F["IMAGE_TOKENS"](1080, 1920, "Llama 3.2 Vision"), True),
     ('=IMAGE_TOKENS(A1,B1,"LLaVA-OneVision")', F["IMAGE_TOKENS"](1080, 1920, "LLaVA-OneVision"), False),
     (  # kept as the add-in's values, inside the SUM
         "=SUM(IMAGE_TOKENS(A1,B1,C5:C6))",

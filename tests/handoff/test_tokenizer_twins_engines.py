@@ -3,8 +3,8 @@ by LibreOffice and by Gnumeric in a hand-off copy, equal the add-in (issue 21): 
 twin over sides just below, at and just above each of its thresholds (OpenAI's 2048-px fit,
 768-px shortest side and 512-px tiles; the patch budgets; Anthropic's long edge and token limit;
 Gemini's 384-px small image and 768-px tiles; Qwen's rounding to 28/32 px, its half-to-even ties,
-its min/max pixels and the float noise of its downscale, 8999 x 8999 -> 3556; Llama 4's grids
-of 336-px tiles, upscale against downscale, ties by area), and the video rules
+its min/max pixels and the float noise of its downscale, 8999 x 8999 -> 3556; Llama 4's and
+Llama 3.2 Vision's grids of 336- and 560-px tiles, upscale against downscale, ties by area), and the video rules
 over their frame limits (4 and 768 frames, the total-pixel budget from 300 frames on), and the
 audio rates with the model's name held by a cell. One
 workbook made with XlsxWriter, handed off, then one LibreOffice and one Gnumeric run (the
@@ -40,6 +40,7 @@ SIDES = {
     # Llama 4: grids of at most 16 336-px tiles: upscale (a side <= 336 c) against downscale, the 16-tile cap,
     # equal scales broken by area (4000 x 3000: 4 x 3, 5 x 3 and 4 x 4 all 0.336)
     "Llama 4": [1, 335, 336, 337, 672, 673, 1008, 1009, 1344, 1345, 3000, 4000, 5377],
+    "Llama 3.2 Vision": [1, 300, 559, 560, 561, 1000, 1120, 1121, 1680, 1681, 4000],  # at most 4 560-px tiles
     "GPT-4o low": [1, 5000],
 }
 IMAGES = [(h, w, n) for n, sides in SIDES.items() for h, w in itertools.product(sides, sides)]

@@ -312,24 +312,26 @@ def intern_tokens(height, width, tile=448.0, per_tile=256.0, max_tiles=12.0):
     return per_tile * (blocks + (blocks > 1))
 
 
-def llama4_canvases(max_tiles):
-    """The (rows, columns) tile grids Llama 4's processor may choose: every grid of at most max_tiles
-    tiles (find_supported_resolutions: the factor pairs of 1..max_tiles)."""
+def best_fit_grids(max_tiles):
+    """The (rows, columns) tile grids Llama 4's and Llama 3.2 Vision's processors may choose: every
+    grid of at most max_tiles tiles (Llama 4 find_supported_resolutions, mllama
+    get_all_supported_aspect_ratios), by tile count."""
     m = int(max_tiles)
     return [(r, n // r) for n in range(1, m + 1) for r in range(1, n + 1) if n % r == 0]
 
 
-def llama4_tiles(height, width, tile=336.0, max_tiles=16.0):
-    """Tiles of the canvas Llama 4's image processor picks (transformers image_processing_llama4_fast.py
-    get_best_fit): each grid's scale is min(tile x columns / width, tile x rows / height); if some
+def best_fit_tiles(height, width, tile=336.0, max_tiles=16.0):
+    """Tiles of the canvas Llama 4's image processor (transformers image_processing_llama4_fast.py
+    get_best_fit) and Llama 3.2 Vision's (image_processing_mllama.py get_optimal_tiled_canvas, the
+    same rule) pick: each grid's scale is min(tile x columns / width, tile x rows / height); if some
     grid needs no downscale (scale >= 1) the smallest such scale, else the largest; among grids of
     that scale the least area. The image is resized into the canvas and padded, so the grid alone
-    fixes the tile count. The processor divides in float32; the engine in doubles: two grids'
+    fixes the tile count. Llama 4's processor divides in float32, the engine in doubles: two grids'
     scales are equal rationals (then equal in both) or differ by far more than float32's
     precision for sides under a million pixels."""
     h, w = _pair(height, width)
     best, tiles = np.full(h.shape, -1.0), np.full(h.shape, np.inf)
-    for r, c in llama4_canvases(max_tiles):
+    for r, c in best_fit_grids(max_tiles):
         s = np.minimum(tile * c / w, tile * r / h)
         better = np.where(s >= 1, (best < 1) | (s < best), (best < 1) & (s > best))
         take = better | ((s == best) & (r * c < tiles))
@@ -343,8 +345,16 @@ def llama4_tokens(height, width, tile=336.0, per_tile=144.0, max_tiles=16.0):
     there are several. The processor's markers around them (<|image_start|>, <|image|>,
     <|image_end|>, and a tile separator after each tile when there are several) are text-side
     tokens, not counted (see the catalog row)."""
-    n = llama4_tiles(height, width, tile, max_tiles)
+    n = best_fit_tiles(height, width, tile, max_tiles)
     return per_tile * (n + (n > 1))
+
+
+def mllama_tokens(height, width, tile=560.0, per_tile=1601.0, max_tiles=4.0):
+    """Llama 3.2 Vision (mllama) vision-encoder positions: per_tile for each tile of the canvas
+    get_optimal_tiled_canvas picks (1,601 = (560/14)^2 patches + a class token). An estimate of
+    the compute-relevant count: the language model sees one <|image|> token and cross-attends to
+    the encoder's output (see the catalog row)."""
+    return per_tile * best_fit_tiles(height, width, tile, max_tiles)
 
 
 # -- the catalog's rules ----------------------------------------------------------------------
@@ -376,6 +386,8 @@ def _one_image(row, h, w):
         return intern_tokens(h, w, p["tile"], p["tile_tokens"], p["max_tiles"])
     if row.rule == "llama4_tiles":
         return llama4_tokens(h, w, p["tile"], p["tile_tokens"], p["max_tiles"])
+    if row.rule == "mllama_tiles":
+        return mllama_tokens(h, w, p["tile"], p["tile_tokens"], p["max_tiles"])
     if row.rule == "anyres":
         return anyres_tokens(h, w, p["tile"], p["tile_tokens"], p["max_tiles"], p["max_patches"])
     return np.full(np.broadcast(h, w).shape, np.nan)  # no image rule (an element already refused)

@@ -4,7 +4,7 @@ video and audio tokens, with the vendor's documentation, the date it was read, a
 rule is published or an estimate (and why). The rules themselves are flopsheet.engine.vision.
 
 Columns: name, aliases (";"-separated), rule (patch | fixed | tile | patch_budget | claude |
-gemini | smart_resize | intern_tiles | llama4_tiles | anyres | audio), the rule's figures (patch, merge, tile,
+gemini | smart_resize | intern_tiles | llama4_tiles | mllama_tiles | anyres | audio), the rule's figures (patch, merge, tile,
 tile_tokens, base_tokens, max_side, short_side, max_patches, multiplier, min_pixels,
 max_pixels, max_tiles), video_tokens_per_s, video_fps, video_min_pixels and video_max_pixels
 (a video's pixel budget over all its sampled frames, Qwen3-VL), audio_tokens_per_s, status (published |
@@ -52,6 +52,7 @@ RULES = (
     "smart_resize",
     "intern_tiles",
     "llama4_tiles",
+    "mllama_tiles",
     "anyres",
     "audio",
 )

@@ -17,9 +17,10 @@ Plain arithmetic, ROUND/INT/MIN/MAX/SQRT/MOD/IF only, as every other twin. Two k
   twin compares y - (n - 1/1024) with 1/1024, a difference every engine holds exactly
   (Sterbenz) and far enough from its operands' size that no engine's tolerant comparison hides it.
 
-Llama 4's canvas choice (get_best_fit over the grids of at most 16 tiles) is unrolled as InternVL's
-is. LLaVA-OneVision's canvas choice (select_best_resolution over 36 grid shapes, by effective then
-wasted resolution) has no twin yet: a call naming it keeps the add-in's value.
+Llama 4's and Llama 3.2 Vision's canvas choice (get_best_fit / get_optimal_tiled_canvas over the
+grids of at most 16 or 4 tiles) is unrolled as InternVL's is. LLaVA-OneVision's canvas choice
+(select_best_resolution over 36 grid shapes, by effective then wasted resolution) has no twin yet:
+a call naming it keeps the add-in's value.
 """
 
 from __future__ import annotations
@@ -233,15 +234,16 @@ def _intern(p: dict, s: _Steps) -> str:
     return f"{num(p['tile_tokens'])}*({blocks}+({blocks}>1))"
 
 
-def _llama4(p: dict, s: _Steps) -> str:
-    """Llama 4's get_best_fit (engine.vision.llama4_tiles) unrolled over the grids of at most
-    max_tiles tiles: a step per grid for its scale (the quotients of whole numbers the engine
-    divides, so an equal scale is equal in every engine and distinct ones differ far above any
-    engine's tolerance), the best scale so far and the tiles of the grid chosen so far. A grid
-    replaces the choice when it needs a smaller upscale (scale >= 1), any upscale against a
-    downscale, or a smaller downscale; or the same scale with fewer tiles."""
+def _best_fit(p: dict, s: _Steps) -> str:
+    """The tiles of Llama 4's get_best_fit and mllama's get_optimal_tiled_canvas
+    (engine.vision.best_fit_tiles) unrolled over the grids of at most max_tiles tiles, by tile
+    count: a step per grid for its scale (quotients of whole numbers, so an equal scale is equal
+    in every engine and distinct ones differ far above any engine's tolerance), the best scale so
+    far and the tiles of the grid chosen so far. A grid replaces the choice when it needs a smaller
+    upscale (scale >= 1), any upscale against a downscale, or a smaller downscale; or the same
+    scale with fewer tiles (the code's area test; by tile count a tie already keeps the fewer)."""
     best, tiles = "-1", "99"
-    for k, (r, c) in enumerate(vision_engine.llama4_canvases(p["max_tiles"])):
+    for k, (r, c) in enumerate(vision_engine.best_fit_grids(p["max_tiles"])):
         sc = s.add(
             f"s{k}",
             f"scale into a {r} x {c} grid",
@@ -251,7 +253,7 @@ def _llama4(p: dict, s: _Steps) -> str:
         new_best = s.add(f"best{k}", f"scale chosen after the {r} x {c} grid", f"IF({take},{sc},{best})")
         tiles = s.add(f"tiles{k}", f"tiles chosen after the {r} x {c} grid", f"IF({take},{r * c},{tiles})")
         best = new_best
-    return f"{num(p['tile_tokens'])}*({tiles}+({tiles}>1))"
+    return tiles
 
 
 def _gemini(p: dict, s: _Steps) -> str:
@@ -331,8 +333,11 @@ def image_twin(row) -> tuple[str, tuple]:
         twin = _qwen_image(p, s)
     elif rule == "intern_tiles":
         twin = _intern(p, s)
-    elif rule == "llama4_tiles":
-        twin = _llama4(p, s)
+    elif rule == "llama4_tiles":  # a global tile beside several
+        tiles = _best_fit(p, s)
+        twin = f"{num(p['tile_tokens'])}*({tiles}+({tiles}>1))"
+    elif rule == "mllama_tiles":
+        twin = f"{num(p['tile_tokens'])}*{_best_fit(p, s)}"
     else:
         raise KeyError(f"{row.name} has no image rule")
     return twin, tuple(s.items)
