@@ -17,11 +17,13 @@ How a row becomes a call (`kind` column):
   with a load large enough that rounding to whole GPUs is below 1e-4.
 - input_throughput: prompt tokens x batch / TTFT_SECONDS per instance; a cached share of the input
   (DeepSeek's note) costs no prefill, so the computed rate is divided by 1 - cache_hit_share.
-- decode_step_ms: DECODE_MS; ttft_s: TTFT_SECONDS.
+- decode_step_ms: DECODE_MS, with the batch's KV cache (KV_CACHE_GB of the model at the running context,
+  prompt + half the output, BF16) when the row publishes its lengths; ttft_s: TTFT_SECONDS.
 - train_minutes: TRAIN_DAYS(TRAIN_FLOPS(model, tokens), gpu, gpus) x 1,440 (MLPerf time to train).
 - train_gpu_hours: GPU_HOURS(TRAIN_FLOPS(model, tokens), gpu).
 A precision of fp8 or fp4 is typed twice, as the call's `precision` (the peak) and as bytes per
-weight (1 or 0.5); KV cache, efficiencies, goodput and latency targets stay at their defaults.
+weight (1 or 0.5); efficiencies, goodput and latency targets stay at their defaults, and so does the KV
+cache (SERVING_GPUS: a catalog model's own at the running context; RESPONSE_SECONDS: none).
 
 ratio = predicted / measured in the row's unit: above 1 a throughput is optimistic and a time is
 pessimistic. error factor = max(ratio, 1 / ratio).
@@ -86,8 +88,16 @@ def predict(row: dict) -> tuple[float, str]:
     batch = row["batch"]
     setup = f'"{gpu}", batch, {BYTES[prec]:g}, {tp:g}, precision="{prec}"'
     if kind == "decode_step_ms":
-        value = F.DECODE_MS(model, gpu, batch=float(batch), **kw)
-        return value, f"DECODE_MS({m}, {setup.replace('batch', batch)})"
+        if out is None:
+            value = F.DECODE_MS(model, gpu, batch=float(batch), **kw)
+            return value, f"DECODE_MS({m}, {setup.replace('batch', batch)})"
+        # the batch's own cache at the requests' running context (prompt + half the answer), as serving holds it
+        context = inp + out / 2.0
+        kv = F.KV_CACHE_GB(model, context, float(batch), 2.0, tp)
+        value = F.DECODE_MS(model, gpu, batch=float(batch), kv_gb=kv, **kw)
+        return value, (
+            f"DECODE_MS({m}, {setup.replace('batch', batch)}, kv_gb=KV_CACHE_GB({m}, {context:g}, {batch}, 2, {tp:g}))"
+        )
     if kind == "ttft_s":
         value = F.TTFT_SECONDS(model, inp, gpu, batch=float(batch), **kw)
         return value, f"TTFT_SECONDS({m}, {inp:g}, {setup.replace('batch', batch)})"

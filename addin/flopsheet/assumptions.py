@@ -73,6 +73,16 @@ def assumptions() -> tuple[Assumption, ...]:
             arg="bw_efficiency",
         ),
         Assumption(
+            "AllReduceUs",
+            "Fixed cost of one tensor-parallel all-reduce in a forward pass (latency, kernel launch), in us",
+            _default("DECODE_MS", "allreduce_us"),
+            "us",
+            st.WHOLE,
+            "ESTIMATE fitted on published batch-1 decode runs (measured.csv: NIM 1.8 on 2 H100s wants ~34 us, "
+            "vLLM on 8 MI300Xs ~61 us); NCCL's small-message all-reduce alone is 10-30 us on 8 NVLink GPUs",
+            arg="allreduce_us",
+        ),
+        Assumption(
             "ServerFactor",
             "Server wall power per watt of GPU TDP (host CPUs, NICs, fans)",
             _default("FLEET_POWER_MW", "server_factor"),

@@ -64,10 +64,14 @@ def test_the_issues_llama_70b_check():
     assert _cost("input", 2.5, 1.0) == pytest.approx(0.24563, rel=1e-4)  # prefill is ~2.8x cheaper here
 
 
-def _served(model, gpu, usd, load, batch, bytes_per_param, gpus, kv_gb, precision=None, prompt_tokens=1000):
+def _served(
+    model, gpu, usd, load, batch, bytes_per_param, gpus, kv_gb, precision=None, prompt_tokens=1000, allreduce_us=None
+):
     """Fleet cost per hour over the tokens DECODE_MS' step and TTFT_SECONDS' prefill serve per hour."""
-    step_ms = F.DECODE_MS(model, gpu, batch, bytes_per_param, gpus, kv_gb, None, None, precision)
-    prefill_s = F.TTFT_SECONDS(model, prompt_tokens, gpu, batch, bytes_per_param, gpus, None, None, precision)
+    step_ms = F.DECODE_MS(model, gpu, batch, bytes_per_param, gpus, kv_gb, None, None, precision, allreduce_us)
+    prefill_s = F.TTFT_SECONDS(
+        model, prompt_tokens, gpu, batch, bytes_per_param, gpus, None, None, precision, allreduce_us
+    )
     per_hour = gpus * usd
     return (
         per_hour / (batch / step_ms * 1e3 * 3600 * load) * 1e6,
@@ -94,7 +98,8 @@ def test_the_issues_llama_70b_check_on_the_catalog_model():
     # x 80 layers per step: 160 x 8 us latency = 1.28 ms and 160 x 1.5 x 64 x 8192 x 2 B over
     # 450 GB/s = 0.56 ms. KV traffic is the same 31.46 GB (the argument). 17.94 / 15.99 = 1.12.
     a = LLAMA
-    cost = lambda load, ar=None: F.COST_PER_MTOK(  # noqa: E731
+    # (at 8 us an all-reduce, the issue's figure; the default, 45 us, is calibrated on measured batch-1 runs)
+    cost = lambda load, ar=8.0: F.COST_PER_MTOK(  # noqa: E731
         "Llama 3 70B",
         a["gpu"],
         2.5,
@@ -110,8 +115,8 @@ def test_the_issues_llama_70b_check_on_the_catalog_model():
         ar,
     )
     assert round(cost(1.0), 2) == 0.78 and round(cost(0.5), 2) == 1.56
-    plain_ms = F.DECODE_MS(70e9, a["gpu"], a["batch"], 2, a["gpus"], a["kv_gb"])
-    named_ms = F.DECODE_MS("Llama 3 70B", a["gpu"], a["batch"], 2, a["gpus"], a["kv_gb"])
+    plain_ms = F.DECODE_MS(70e9, a["gpu"], a["batch"], 2, a["gpus"], a["kv_gb"], allreduce_us=8)
+    named_ms = F.DECODE_MS("Llama 3 70B", a["gpu"], a["batch"], 2, a["gpus"], a["kv_gb"], allreduce_us=8)
     assert plain_ms == pytest.approx(15.994, abs=1e-3) and named_ms == pytest.approx(17.936, abs=1e-3)
     assert cost(1.0) / _cost("output", 2.5, 1.0) == pytest.approx(named_ms / plain_ms, rel=1e-12)
     assert (cost(1.0) - cost(1.0, 0)) / cost(1.0) == pytest.approx(160 * 8e-3 / named_ms, rel=1e-9)  # latency share
@@ -136,8 +141,9 @@ def test_deepseek_v3_on_8_h200_at_fp8():
         None,
         None,
         "fp8",
+        8.0,  # the issue's 8 us an all-reduce (the default, 45 us, is calibrated on measured batch-1 runs)
     )
-    out, in_ = _served("DeepSeek-V3", "H200", 2.5, 1, 64, 1, 8, kv, "fp8")
+    out, in_ = _served("DeepSeek-V3", "H200", 2.5, 1, 64, 1, 8, kv, "fp8", allreduce_us=8.0)
     assert call("output") == pytest.approx(out, rel=1e-12) and call("input") == pytest.approx(in_, rel=1e-12)
     # Mixture of experts: 64 sequences x 8 routed experts of 256 touch ~87% of the experts, so a
     # decode step reads most of the 671 GB, not the 37 GB a dense 37B model would (both read the

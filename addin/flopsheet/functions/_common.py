@@ -108,8 +108,8 @@ TP_GPUS = Arg("gpus", "GPUs in tensor parallel (bandwidth and peak add up); defa
 KV_GB = Arg("kv_gb", "KV cache read each step, in GB (see KV_CACHE_GB); default 0")
 ALLREDUCE_US = Arg(
     "allreduce_us",
-    "Latency of one tensor-parallel all-reduce in microseconds; default 8 (estimate, "
-    "one NVLink node, as llm-analysis); used when params is a model name and gpus > 1",
+    "Fixed cost of one tensor-parallel all-reduce in microseconds (latency, kernel launch); default 45 "
+    "(calibrated on batch-1 decode runs); used when params is a model name and gpus > 1",
 )
 BW_EFFICIENCY = Arg("bw_efficiency", "Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8")
 OPTIONAL_LAYERS = Arg("layers", "Transformer layers (optional, for the attention term)")

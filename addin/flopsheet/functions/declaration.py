@@ -495,6 +495,8 @@ MODEL_FIGURES = (
     "sliding_layers",
     "sliding_window",
     "kv_heads",
+    "decode_attn_dim",
+    "context",
 )
 
 
@@ -549,6 +551,13 @@ def model_figure(row, figure: str, name: str) -> float:
         return float(
             sliding if figure == "sliding_layers" else models.require(row, "sliding_window", purpose) if windowed else 0
         )
+    if figure == "decode_attn_dim":  # engine.inference.decode_attention_flops: the MLA latent's width as decoded
+        heads = models.require(row, "heads", purpose)
+        if row.attention == "MLA":
+            return float(heads * (models.require(row, "kv_lora_rank", purpose) + row.qk_rope_head_dim / 2))
+        return float(heads * models.require(row, "head_dim", purpose))
+    if figure == "context":  # the longest request the model takes; 0 when the catalog has none (no check)
+        return float(row.context) if isinstance(row.context, (int, float)) and row.context > 0 else 0.0
     if figure == "kv_heads" and row.attention == "MLA":
         return 1.0  # one latent per token, held whole by each tensor-parallel GPU
     return float(models.require(row, figure, purpose))

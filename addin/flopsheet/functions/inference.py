@@ -216,9 +216,11 @@ TOKENS_PER_SECOND = Function(
     twin_steps=STEPS + fits_step(),
 )
 
-# SERVING_GPUS' twin, for a plain parameter count (dense, no all-reduce term): step time is linear in the
-# batch on both sides of the roofline, so the largest batch under the target is a closed form.
+# SERVING_GPUS' twin, for a plain parameter count (dense, no all-reduce term, no cache unless typed): step time
+# is linear in the batch on both sides of the roofline, so the largest batch under the target is a closed form.
+# A catalog model's own cache, attention and all-reduces make it a search: that call keeps the add-in's value.
 _CAP = "65536"
+_KVSEQ = "[[{kv_gb_per_sequence}||0]]"  # blank: no cache for a plain parameter count (the engine's per_sequence)
 _S = "{step:read_bps}"  # bytes/s the replica reads
 _C = "{step:flops_ps}"  # FLOP/s it computes
 # A KV cache under a microbyte (or none) bounds nothing: the quotient passes the cap either way, and the
@@ -228,13 +230,13 @@ _B = "MAX(1,MIN(" + _CAP + ",{step:batch_bw},{step:batch_flops},{step:batch_memo
 # replica-seconds per request: prefill compute + output tokens x (step time / batch)
 _BUSY = (
     "(2*{params}*{prompt_tokens}+{output_tokens}*MAX(({params}*{bytes_per_param}/{step:batch}"
-    "+{kv_gb_per_sequence}*1E9)*" + _C + "/" + _S + ",2*{params}))/" + _C
+    "+" + _KVSEQ + "*1E9)*" + _C + "/" + _S + ",2*{params}))/" + _C
 )
-_ONE_STEP_MS = "MAX(({params}*{bytes_per_param}+{kv_gb_per_sequence}*1E9)/" + _S + ",2*{params}/" + _C + ")*1E3"
+_ONE_STEP_MS = "MAX(({params}*{bytes_per_param}+" + _KVSEQ + "*1E9)/" + _S + ",2*{params}/" + _C + ")*1E3"
 _SERVING_STEPS = (
     ("read_bps", "bytes a replica reads per second", "{gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency}"),
     ("flops_ps", "FLOPs a replica computes per second", "{gpus}*{peak}*1E12*{mfu}"),
-    ("kv_bytes", "KV cache bytes per sequence (floor 1E-6)", "MAX({kv_gb_per_sequence}*1E9,1E-6)"),
+    ("kv_bytes", "KV cache bytes per sequence (floor 1E-6)", "MAX(" + _KVSEQ + "*1E9,1E-6)"),
     ("one_step_ms", "one decode step at batch 1 (ms)", _ONE_STEP_MS),
     (
         "batch_bw",
@@ -248,8 +250,8 @@ _SERVING_STEPS = (
     ),
     (
         "batch_memory",
-        "largest batch whose KV cache fits beside the weights",
-        "INT(({gpus}*{gpu:memory_gb}*1E9-{params}*{bytes_per_param})/" + _KV + ")",
+        "largest batch whose KV cache fits beside the weights in usable memory",
+        "INT(({gpus}*{gpu:memory_gb}*{const:UsableMemory}*1E9-{params}*{bytes_per_param})/" + _KV + ")",
     ),
     ("batch", "largest batch under the latency target that fits (at most " + _CAP + ")", _B),
     ("busy", "replica-seconds per request", _BUSY),
@@ -276,8 +278,8 @@ SERVING_GPUS = Function(
         Arg("peak_factor", "Busiest hour over the daily average, >= 1; default 2 (estimate)"),
         Arg(
             "kv_gb_per_sequence",
-            "KV cache of one request at prompt + output tokens, in GB (KV_CACHE_GB); "
-            "default 0 (no memory limit on the batch)",
+            "KV cache of one request in GB (KV_CACHE_GB); blank: a catalog model's own at its running "
+            "context, prompt + half the output (BF16); none for a plain parameter count",
         ),
         BYTES_PER_PARAM,
         BW_EFFICIENCY,
@@ -285,7 +287,8 @@ SERVING_GPUS = Function(
         PRECISION,
         ALLREDUCE_US,
     ),
-    source=_ROOFLINE + "; prefill compute per request with causal attention (PaLM appendix B)",
+    source=_ROOFLINE + "; prefill compute per request with causal attention (PaLM appendix B); a catalog "
+    "model's own KV cache (DeepSeek-V2 §2.1 for MLA) and decode attention FLOPs (Kaplan et al. 2020, Table 1)",
     example=(1e6, 1000, 300, "70B", "H100", 4, 50, 2, 0.4),
     formula=engine.serving_gpus,
     # the engine's conditions (latency, fit) first, as Python checks them; no load is 0 GPUs (LOG10(0) errs)
@@ -294,7 +297,13 @@ SERVING_GPUS = Function(
         "{step:replicas_up}*{gpus},0),NA()),NA())"
     ),
     twin_steps=_SERVING_STEPS
-    + fits_step("{kv_gb_per_sequence}")
+    + (
+        (
+            "fits",
+            "weights + one sequence's KV cache fit in the GPUs' usable memory",
+            "{params}*{bytes_per_param}/1E9+" + _KVSEQ + "<={gpus}*{gpu:memory_gb}*{const:UsableMemory}",
+        ),
+    )
     + (("replicas_up", "replicas at the peak hour (rounded up)", count_twin("{step:replicas}")),),
 )
 

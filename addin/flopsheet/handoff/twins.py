@@ -92,7 +92,12 @@ def assumption_names() -> dict:
 
 @functools.cache
 def _default_names() -> dict:
-    return {a.arg: a.name for a in assumption_names().values() if a.arg}
+    """argument -> the named assumptions holding a default of it (mfu: DefaultMFU, PrefillMFU)."""
+    out: dict = {}
+    for a in assumption_names().values():
+        if a.arg:
+            out.setdefault(a.arg, []).append(a.name)
+    return out
 
 
 def marker(i: int) -> str:
@@ -414,22 +419,26 @@ class TwinCall:
     def named_default(self, a) -> str | None:
         """The workbook's named assumption holding `a`'s default (DefaultMFU for mfu = 0.4), when
         it defines one with that very value; None: the default is typed as a number."""
-        n = _default_names().get(a.name)
-        if n is None or n not in self.names or a.default in (REQUIRED, None):
+        if a.default in (REQUIRED, None):
             return None
-        have, want = self.names[n], a.default
-        if isinstance(want, str):
-            ok = isinstance(have, str) and have.strip().lower() == want.lower()
-        else:
-            # (a saved workbook keeps 16 significant digits: 10200/5600 reads back 1.821428571428571)
-            ok = (
-                isinstance(have, (int, float))
-                and not isinstance(have, bool)
-                and math.isclose(have, want, rel_tol=1e-15)
-            )
-        if ok:
-            _note_used(self.names, n)
-        return n if ok else None
+        want = a.default
+        for n in _default_names().get(a.name, ()):
+            if n not in self.names:
+                continue
+            have = self.names[n]
+            if isinstance(want, str):
+                ok = isinstance(have, str) and have.strip().lower() == want.lower()
+            else:
+                # (a saved workbook keeps 16 significant digits: 10200/5600 reads back 1.821428571428571)
+                ok = (
+                    isinstance(have, (int, float))
+                    and not isinstance(have, bool)
+                    and math.isclose(have, want, rel_tol=1e-15)
+                )
+            if ok:
+                _note_used(self.names, n)
+                return n
+        return None
 
     def const(self, name: str) -> str:
         """`{const:SecondsPerDay}`: the workbook's named constant when it has that value, else the number."""
