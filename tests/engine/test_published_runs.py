@@ -156,9 +156,13 @@ def test_prefill_attention_and_memory_floor():
     assert palm == pytest.approx(2 * 118 * 12288 * 2048**2)
     assert F.INFER_FLOPS("PaLM 540B", 2048, 0, 118, 18432) - 2 * 540.35e9 * 2048 == pytest.approx(1.5 * palm)
     assert F.INFER_FLOPS("175B", 20, 300) == 1.12e14  # a plain count: no attention term, as before
-    # with tensor parallelism the prompt's activations cross the links: 4 H100s, 4k prompt, +~10%
+    # with tensor parallelism the prompt's activations cross the links (and each all-reduce has its fixed
+    # cost): 4 H100s, 4k prompt, +~23%, of which attention is +3.8%
     tp = F.TTFT_SECONDS("Llama 3.1 70B", 4096, "H100", 1, 2, 4) / F.TTFT_SECONDS("70.6B", 4096, "H100", 1, 2, 4)
-    assert 1.10 < tp < 1.20
+    assert 1.18 < tp < 1.28
+    assert F.TTFT_SECONDS("Llama 3.1 70B", 4096, "H100", 1, 2, 4, allreduce_us=0) < F.TTFT_SECONDS(
+        "Llama 3.1 70B", 4096, "H100", 1, 2, 4
+    )
 
 
 def test_response_is_ttft_plus_decode():
@@ -174,8 +178,9 @@ def test_one_argument_order():
     tail = (8, 20.0, 0.7, 0.3, "bf16")
     step = F.DECODE_MS("70B", "H100", 16, 2, *tail)
     assert F.TOKENS_PER_SECOND("70B", "H100", 16, 2, *tail) == pytest.approx(16 / step * 1e3)
-    assert F.RESPONSE_SECONDS("70B", 0, 10, "H100", 16, 2, *tail) == pytest.approx(
-        F.TTFT_SECONDS("70B", 0, "H100", 16, 2, 8, 0.7, 0.3) + 10 * step / 1e3
+    # RESPONSE_SECONDS' prefill runs at prefill_mfu (its last argument), TTFT_SECONDS' at its mfu
+    assert F.RESPONSE_SECONDS("70B", 0, 10, "H100", 16, 2, *tail, 8, 0.5) == pytest.approx(
+        F.TTFT_SECONDS("70B", 0, "H100", 16, 2, 8, 0.7, 0.5) + 10 * step / 1e3
     )
 
 
@@ -189,7 +194,7 @@ def test_serving_gpus_counts_prefill_and_the_peak():
     peak = F.SERVING_GPUS(1e6, 1000, 300, "Llama 3.1 70B", "H100", 4, 50, 2, kv)
     decode_only = F.SERVING_GPUS(1e6, 0, 300, "Llama 3.1 70B", "H100", 4, 50, 1, kv)
     assert decode_only <= flat <= peak
-    assert peak == 16
+    assert peak == 12  # 16 before issue 20's prefill efficiency (0.65, not 0.4) and usable memory (0.9)
     # the latency target caps the batch: a looser target needs fewer replicas
     assert F.SERVING_GPUS(1e6, 1000, 300, "Llama 3.1 70B", "H100", 4, 200, 2, kv) <= peak
     with pytest.raises(FlopsheetError, match="over the 5 ms target"):

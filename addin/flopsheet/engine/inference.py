@@ -142,6 +142,29 @@ def infer_seconds(flops, peak_tflops, mfu=DEFAULT_MFU):
     return flops / (peak_tflops * 1e12 * mfu)
 
 
+# Efficiencies by phase and number format (issue 20), ESTIMATES fitted across all the published serving runs
+# of a kind in tests/reference/measured.csv (benchmarks/fidelity.py), never one row:
+# - DEFAULT_PREFILL_MFU: the share of a BF16 peak a prefill reaches. A prompt's tokens go through each weight
+#   matrix together (large GEMMs, no backward pass, no pipeline bubbles), so it runs nearer the peak than
+#   training or batched decode: NIM 1.8's time to first token (Llama 3.3 70B, 2 H100s, FP8, 500 and 5,000
+#   tokens) and the prefill the offline runs pay. NVIDIA's H100 FP8/BF16 GEMMs reach 70-80% of peak at
+#   these sizes (cuBLAS, TensorRT-LLM's perf-overview).
+# - PEAK_SHARE_8BIT, PEAK_SHARE_4BIT: the share of an FP8 (INT8) or FP4 peak reached for each unit of the
+#   BF16 efficiency, so FP8 is not 2x BF16 for free: only the GEMMs run at the 8-bit rate (attention,
+#   norms, activations, the KV cache's BF16 arithmetic do not), and 4-bit GEMMs carry block scales
+#   (NVFP4: one FP8 scale per 16 values). The offline FP8 and FP4 runs of the set (MLPerf Inference,
+#   TensorRT-LLM's table) are compute bound at their batch: these shares set their level.
+DEFAULT_PREFILL_MFU = 0.65
+PEAK_SHARE_8BIT = 0.75
+PEAK_SHARE_4BIT = 0.45
+PEAK_SHARES = {"fp8": PEAK_SHARE_8BIT, "int8": PEAK_SHARE_8BIT, "fp4": PEAK_SHARE_4BIT}
+
+
+def precision_share(precision: str | None) -> float:
+    """The share of the peak at `precision` reached per unit of efficiency (1 for BF16, FP16, TF32, FP32)."""
+    return PEAK_SHARES.get((precision or "bf16").strip().lower(), 1.0)
+
+
 # Fixed cost of one tensor-parallel all-reduce in a decode step (its latency, the launch and synchronisation
 # of the kernels around it), calibrated on the published batch-1 decode runs of tests/reference/measured.csv
 # across vendors and engines: NIM 1.8 (TensorRT-LLM) on 2 H100s, Llama 3.3 70B, 18.58 ms a token, wants
@@ -302,6 +325,7 @@ DECODE_RULES = dict(
     kv_gb=NONNEGATIVE,
     bw_efficiency=FRACTION,
     mfu=FRACTION,
+    peak_share=FRACTION,
     **MODEL_RULES,
 )
 
@@ -324,6 +348,7 @@ def decode_ms(
     d_model=0.0,
     interconnect_gbs=0.0,
     allreduce_us=DEFAULT_ALLREDUCE_US,
+    peak_share=1.0,
 ):
     """Milliseconds per decode step (one token for each sequence in the batch): the larger of
     reading the weights the batch touches + KV cache at `bw_efficiency` of peak bandwidth and
@@ -338,7 +363,7 @@ def decode_ms(
         gpus,
         kv_gb,
         bw_efficiency,
-        mfu,
+        mfu * peak_share,
         total_params,
         expert_share,
         layers,
@@ -378,7 +403,7 @@ def prefill_s_unchecked(
     return _maximum(compute_s, memory_s) + comm_s
 
 
-PREFILL_RULES = dict(prompt_tokens=WHOLE_OR_ZERO, attn_dim=WHOLE_OR_ZERO)
+PREFILL_RULES = dict(prompt_tokens=WHOLE_OR_ZERO, attn_dim=WHOLE_OR_ZERO, prefill_mfu=FRACTION)
 
 
 @quantity(FITS, LINK, **PREFILL_RULES, **DECODE_RULES)
@@ -392,7 +417,7 @@ def ttft_seconds(
     bytes_per_param=2.0,
     gpus=1.0,
     bw_efficiency=DEFAULT_BW_EFFICIENCY,
-    mfu=DEFAULT_MFU,
+    mfu=DEFAULT_PREFILL_MFU,
     total_params=0.0,
     expert_share=0.0,
     layers=0.0,
@@ -400,9 +425,11 @@ def ttft_seconds(
     attn_dim=0.0,
     interconnect_gbs=0.0,
     allreduce_us=DEFAULT_ALLREDUCE_US,
+    peak_share=1.0,
 ):
     """Seconds to the first token: prefill of the prompt for `batch` sequences, the slower of
-    its FLOPs (2*params per token + causal attention when the model is known) at `mfu` and
+    its FLOPs (2*params per token + causal attention when the model is known) at `mfu` (a prefill's
+    efficiency, DEFAULT_PREFILL_MFU) x peak_share (the number format's, precision_share) and
     reading the weights once, plus tensor-parallel all-reduces over all prompt tokens."""
     return prefill_s_unchecked(
         params,
@@ -413,7 +440,7 @@ def ttft_seconds(
         bytes_per_param,
         gpus,
         bw_efficiency,
-        mfu,
+        mfu * peak_share,
         total_params,
         expert_share,
         layers,
@@ -445,8 +472,11 @@ def response_seconds(
     attn_dim=0.0,
     interconnect_gbs=0.0,
     allreduce_us=DEFAULT_ALLREDUCE_US,
+    prefill_mfu=DEFAULT_PREFILL_MFU,
+    peak_share=1.0,
 ):
-    """Seconds to answer: time to first token (ttft_seconds) plus `output_tokens` decode steps."""
+    """Seconds to answer: time to first token (ttft_seconds, at prefill_mfu) plus `output_tokens` decode
+    steps (decode_ms, compute at mfu); both efficiencies times peak_share (precision_share)."""
     prefill_s = prefill_s_unchecked(
         params,
         prompt_tokens,
@@ -456,7 +486,7 @@ def response_seconds(
         bytes_per_param,
         gpus,
         bw_efficiency,
-        mfu,
+        prefill_mfu * peak_share,
         total_params,
         expert_share,
         layers,
@@ -474,7 +504,7 @@ def response_seconds(
         gpus,
         kv_gb,
         bw_efficiency,
-        mfu,
+        mfu * peak_share,
         total_params,
         expert_share,
         layers,
@@ -503,6 +533,7 @@ def tokens_per_second(
     d_model=0.0,
     interconnect_gbs=0.0,
     allreduce_us=DEFAULT_ALLREDUCE_US,
+    peak_share=1.0,
 ):
     """Generated tokens per second, all sequences of the batch together: batch / step time."""
     return (
@@ -516,7 +547,7 @@ def tokens_per_second(
             gpus,
             kv_gb,
             bw_efficiency,
-            mfu,
+            mfu * peak_share,
             total_params,
             expert_share,
             layers,
@@ -612,7 +643,7 @@ def _one_step_ms(kw):
         kw["gpus"],
         kv,
         kw["bw_efficiency"],
-        kw["mfu"],
+        kw["mfu"] * kw.get("peak_share", 1.0),
         kw["total_params"],
         kw["expert_share"],
         kw["layers"],
@@ -789,6 +820,8 @@ def serving_gpus(
     kv_heads=0.0,
     decode_attn_dim=0.0,
     context=0.0,
+    prefill_mfu=DEFAULT_PREFILL_MFU,
+    peak_share=1.0,
 ):
     """Whole GPUs (replicas of `gpus` tensor-parallel GPUs) to serve a day's requests at the peak
     hour (daily average x peak_factor), counting prefill and decode.
@@ -797,7 +830,7 @@ def serving_gpus(
     whose KV cache fits in usable memory beside the weights (largest_batch). A request's cache is
     kv_gb_per_sequence, or blank a catalog model's own at its running context (per_sequence), and
     its decode attention FLOPs are charged against that cache. A request costs the replica its
-    prefill compute (prompt FLOPs with causal attention at mfu; batched prefill is compute bound)
+    prefill compute (prompt FLOPs with causal attention at prefill_mfu; batched prefill is compute bound)
     plus output_tokens steps shared by the batch. Replicas are rounded up by the count rule
     (serving_replicas, the decode-only sizing the template used, ignores prefill and peak).
     """
@@ -821,7 +854,7 @@ def serving_gpus(
         bytes_per_param,
         gpus,
         bw_efficiency,
-        mfu,
+        mfu * peak_share,
         total_params,
         expert_share,
         layers,
@@ -842,7 +875,7 @@ def serving_gpus(
             gpus,
             b * kv_seq,
             bw_efficiency,
-            mfu,
+            mfu * peak_share,
             total_params,
             expert_share,
             layers,
@@ -854,7 +887,7 @@ def serving_gpus(
         / 1e3
     )
     prefill_flops = 2.0 * params * prompt_tokens + 2.0 * layers * attn_dim * prompt_tokens * prompt_tokens
-    prefill_s = prefill_flops / (gpus * peak_tflops * 1e12 * mfu) + comm_seconds(
+    prefill_s = prefill_flops / (gpus * peak_tflops * 1e12 * prefill_mfu * peak_share) + comm_seconds(
         layers, d_model, prompt_tokens, gpus, interconnect_gbs, allreduce_us
     )
     busy_s = prefill_s + output_tokens * step_s / b  # replica-seconds per request

@@ -42,6 +42,22 @@ GPU = Arg(
 )
 GPU_NAME = Arg("gpu", 'GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', kind="gpu")
 MFU = Arg("mfu", "Model FLOPs utilization, a fraction in (0, 1]; default 0.40")
+# Serving: the efficiency of a prefill (TTFT_SECONDS' mfu; prefill_mfu where decode has its own)
+PREFILL_MFU = Arg(
+    "prefill_mfu",
+    "Share of the peak the prefill reaches, a fraction in (0, 1]; default 0.65 (estimate, fitted on published "
+    "runs); times 0.75 at an FP8 peak, 0.45 at FP4",
+)
+TTFT_MFU = Arg(
+    "mfu",
+    "Share of the peak the prefill reaches, a fraction in (0, 1]; default 0.65 (estimate, fitted on published "
+    "runs); times 0.75 at an FP8 peak, 0.45 at FP4",
+)
+DECODE_MFU = Arg(
+    "mfu",
+    "Share of the peak a compute-bound decode step reaches, a fraction in (0, 1]; default 0.40; times 0.75 at "
+    "an FP8 peak, 0.45 at FP4 (estimates, fitted on published runs)",
+)
 PRECISION = Arg(
     "precision",
     "Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32",

@@ -34,7 +34,9 @@ from flopsheet.magnitudes import parse_num
 FROM_ENGINE = object()  # an argument's default is the engine formula's (the usual case)
 
 # Engine arguments that come from the `gpu` argument: its dense peak, or one catalog field.
-GPU_FIGURES = ("peak_tflops", "bandwidth_tbs", "memory_gb", "tdp_w", "interconnect_gbs")
+# peak_share: the share of the peak at the call's precision reached per unit of efficiency (serving's
+# engine.inference.precision_share: 1 for BF16, below 1 for FP8 and FP4), read with the peak.
+GPU_FIGURES = ("peak_tflops", "bandwidth_tbs", "memory_gb", "tdp_w", "interconnect_gbs", "peak_share")
 # GPU figures an engine formula needs only sometimes (tensor-parallel links): 0 when unknown.
 GPU_FIGURES_IF_KNOWN = ("interconnect_gbs",)
 
@@ -347,6 +349,10 @@ class Bound:
             catalog.precision_field(control_free(precision or "bf16", "precision"))  # validates the name
         else:
             raise FlopsheetError(f'precision must be text like "bf16" (got {precision!r})', arg="precision")
+        if what == "peak_share":  # a figure of the number format alone (the GPU is resolved with the peak)
+            from flopsheet.engine.inference import precision_share
+
+            return precision_share(precision)
         price = what == "usd_per_gpu_hour"  # a blank price: the catalog's, where it has one
         if isinstance(g, (int, float, np.integer, np.floating)):
             if what == "peak":

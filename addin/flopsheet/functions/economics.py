@@ -26,6 +26,7 @@ from flopsheet.functions._common import (
     BATCH,
     BW_EFFICIENCY,
     BYTES_PER_PARAM,
+    DECODE_MFU,
     FLOPS,
     GOODPUT,
     GPU,
@@ -33,6 +34,7 @@ from flopsheet.functions._common import (
     KV_GB,
     MFU,
     PRECISION,
+    PREFILL_MFU,
     SERVED_PARAMS,
     TP_GPUS,
 )
@@ -382,10 +384,11 @@ COST_PER_MTOK = Function(
         TP_GPUS,
         KV_GB,
         BW_EFFICIENCY,
-        MFU,
+        DECODE_MFU,
         PRECISION,
         ALLREDUCE_US,
         Arg("prompt_tokens", "Tokens per prompt, for the input price (prefill); default 1000"),
+        PREFILL_MFU,
     ),
     source=(
         "DECODE_MS' decode step and TTFT_SECONDS' prefill (roofline, Williams et al. 2009; Pope et al. 2022; "

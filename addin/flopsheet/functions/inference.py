@@ -15,6 +15,7 @@ from flopsheet.functions._common import (
     BATCH,
     BW_EFFICIENCY,
     BYTES_PER_PARAM,
+    DECODE_MFU,
     FLOPS,
     GPU,
     GPU_NAME,
@@ -24,9 +25,11 @@ from flopsheet.functions._common import (
     OPTIONAL_LAYERS,
     PARAMS,
     PRECISION,
+    PREFILL_MFU,
     SERVED_PARAMS,
     TOTAL_PARAMS,
     TP_GPUS,
+    TTFT_MFU,
     WEIGHT_BYTES,
 )
 from flopsheet.functions.declaration import Arg, Function, declared_in, evaluate
@@ -42,7 +45,7 @@ OUTPUT = Arg("output_tokens", "Tokens generated in the answer")
 # One order of the optional arguments for DECODE_MS, RESPONSE_SECONDS, TOKENS_PER_SECOND (and
 # TTFT_SECONDS without kv_gb): DECODE_MS's, so kv_gb comes before bw_efficiency and mfu.
 # RESPONSE_SECONDS had mfu 8th and kv_gb 9th until issue 13: a breaking change, in the docs.
-_TAIL = (BW_EFFICIENCY, MFU, PRECISION, ALLREDUCE_US)
+_TAIL = (BW_EFFICIENCY, DECODE_MFU, PRECISION, ALLREDUCE_US)
 _DECODE_ARGS = (SERVED_PARAMS, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB) + _TAIL
 
 
@@ -52,7 +55,8 @@ _DECODE_ARGS = (SERVED_PARAMS, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB)
 # model terms vanish (dense: every weight read; no all-reduces; no attention term), and
 # [[A||B]] is A with a catalog model, B without. One text serves both forms.
 _BYTES_S = "({gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency})"  # bytes/s the tensor-parallel GPUs read
-_FLOPS_S = "({gpus}*{peak}*1E12*{mfu})"  # FLOP/s they compute
+# FLOP/s they compute: `mfu` (a prefill's: prefill_mfu) x the share of the peak at the precision
+_FLOPS_S = "({gpus}*{peak}*1E12*{mfu}*{peak_share})"
 
 
 def _read(tokens: str) -> str:
@@ -87,7 +91,7 @@ STEPS = (
     (
         "step_ms",
         "decode step, the slower of the two (ms)",
-        "(IF({step:memory_s}>={step:compute_s},{step:memory_s},{step:compute_s})[[+{step:comm_b}]])*1E3",
+        "(MAX({step:memory_s},{step:compute_s})[[+{step:comm_b}]])*1E3",
     ),
 )
 
@@ -110,25 +114,33 @@ def fits_step(kv: str = "{kv_gb}") -> tuple:
 # Prefill: the slower of its FLOPs (with causal attention for a catalog model) and reading the
 # weights its tokens touch once, plus all-reduces over every prompt token.
 PREFILL_S = "{step:prefill_s}"
-PREFILL_STEPS = (
-    (
-        "attn",
-        "causal attention FLOPs of one prompt",
-        "2*{model:layers}*{model:heads}*{model:head_dim}*{prompt_tokens}^2",
-    ),
-    ("prefill_c", "prefill computing (s)", "(2*{params}*{prompt_tokens}[[+{step:attn}]])*{batch}/" + _FLOPS_S),
-    (
-        "prefill_m",
-        "prefill reading the weights once (s)",
-        _read("{prompt_tokens}*{batch}") + "*{bytes_per_param}/" + _BYTES_S,
-    ),
-    ("comm_p", "all-reduces of prefill (s)", _comm("{prompt_tokens}*{batch}")),
-    (
-        "prefill_s",
-        "prefill, the slower of the two (s)",
-        "IF({step:prefill_c}>={step:prefill_m},{step:prefill_c},{step:prefill_m})[[+{step:comm_p}]]",
-    ),
-)
+
+
+def prefill_steps(mfu: str = "{prefill_mfu}") -> tuple:
+    """The prefill's twin steps, computing at `mfu` (TTFT_SECONDS' own `mfu`; prefill_mfu elsewhere)."""
+    flops_s = _FLOPS_S.replace("{mfu}", mfu)
+    return (
+        (
+            "attn",
+            "causal attention FLOPs of one prompt",
+            "2*{model:layers}*{model:heads}*{model:head_dim}*{prompt_tokens}^2",
+        ),
+        ("prefill_c", "prefill computing (s)", "(2*{params}*{prompt_tokens}[[+{step:attn}]])*{batch}/" + flops_s),
+        (
+            "prefill_m",
+            "prefill reading the weights once (s)",
+            _read("{prompt_tokens}*{batch}") + "*{bytes_per_param}/" + _BYTES_S,
+        ),
+        ("comm_p", "all-reduces of prefill (s)", _comm("{prompt_tokens}*{batch}")),
+        (
+            "prefill_s",
+            "prefill, the slower of the two (s)",
+            "MAX({step:prefill_c},{step:prefill_m})[[+{step:comm_p}]]",
+        ),
+    )
+
+
+PREFILL_STEPS = prefill_steps()
 
 
 INFER_FLOPS = Function(
@@ -182,12 +194,12 @@ RESPONSE_SECONDS = Function(
     name="RESPONSE_SECONDS",
     summary="Seconds to answer a request: compute-bound prefill of the prompt plus one decode step per output token.",
     returns="seconds",
-    args=(SERVED_PARAMS, PROMPT, OUTPUT, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB) + _TAIL,
+    args=(SERVED_PARAMS, PROMPT, OUTPUT, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB) + _TAIL + (PREFILL_MFU,),
     source=_ROOFLINE,
     example=("175B", 20, 300, "A100", 1, 2, 8),
     formula=engine.response_seconds,
     twin=fits_twin(PREFILL_S + "+{output_tokens}*" + STEP_MS + "/1E3"),
-    twin_steps=PREFILL_STEPS + STEPS + fits_step(),
+    twin_steps=prefill_steps() + STEPS + fits_step(),
 )
 
 TTFT_SECONDS = Function(
@@ -195,13 +207,24 @@ TTFT_SECONDS = Function(
     summary="Seconds to the first token: prefill of the prompt, compute (with causal attention for a model name) "
     "or reading the weights once, whichever is slower, plus tensor-parallel all-reduces.",
     returns="seconds",
-    args=(SERVED_PARAMS, PROMPT, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS) + _TAIL,
+    args=(
+        SERVED_PARAMS,
+        PROMPT,
+        GPU_NAME,
+        BATCH,
+        BYTES_PER_PARAM,
+        TP_GPUS,
+        BW_EFFICIENCY,
+        TTFT_MFU,
+        PRECISION,
+        ALLREDUCE_US,
+    ),
     source=_ROOFLINE + "; causal attention 2 x layers x heads x head_dim x prompt^2 (Chowdhery et al. 2022, PaLM, "
     "appendix B); two all-reduces per layer (Shoeybi et al. 2019, Megatron-LM)",
     example=("70B", 4096, "H100", 1, 2, 4),
     formula=engine.ttft_seconds,
     twin=fits_twin(PREFILL_S),
-    twin_steps=PREFILL_STEPS + fits_step("0"),
+    twin_steps=prefill_steps("{mfu}") + fits_step("0"),
 )
 
 TOKENS_PER_SECOND = Function(
@@ -229,13 +252,14 @@ _KV = "{step:kv_bytes}"
 _B = "MAX(1,MIN(" + _CAP + ",{step:batch_bw},{step:batch_flops},{step:batch_memory}))"
 # replica-seconds per request: prefill compute + output tokens x (step time / batch)
 _BUSY = (
-    "(2*{params}*{prompt_tokens}+{output_tokens}*MAX(({params}*{bytes_per_param}/{step:batch}"
-    "+" + _KVSEQ + "*1E9)*" + _C + "/" + _S + ",2*{params}))/" + _C
+    "2*{params}*{prompt_tokens}/{step:prefill_ps}+{output_tokens}*MAX(({params}*{bytes_per_param}/{step:batch}"
+    "+" + _KVSEQ + "*1E9)/" + _S + ",2*{params}/" + _C + ")"
 )
 _ONE_STEP_MS = "MAX(({params}*{bytes_per_param}+" + _KVSEQ + "*1E9)/" + _S + ",2*{params}/" + _C + ")*1E3"
 _SERVING_STEPS = (
     ("read_bps", "bytes a replica reads per second", "{gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency}"),
-    ("flops_ps", "FLOPs a replica computes per second", "{gpus}*{peak}*1E12*{mfu}"),
+    ("flops_ps", "FLOPs a replica computes per second decoding", "{gpus}*{peak}*1E12*{mfu}*{peak_share}"),
+    ("prefill_ps", "FLOPs a replica computes per second in prefill", "{gpus}*{peak}*1E12*{prefill_mfu}*{peak_share}"),
     ("kv_bytes", "KV cache bytes per sequence (floor 1E-6)", "MAX(" + _KVSEQ + "*1E9,1E-6)"),
     ("one_step_ms", "one decode step at batch 1 (ms)", _ONE_STEP_MS),
     (
@@ -278,14 +302,15 @@ SERVING_GPUS = Function(
         Arg("peak_factor", "Busiest hour over the daily average, >= 1; default 2 (estimate)"),
         Arg(
             "kv_gb_per_sequence",
-            "KV cache of one request in GB (KV_CACHE_GB); blank: a catalog model's own at its running "
-            "context, prompt + half the output (BF16); none for a plain parameter count",
+            "KV cache of one request in GB (KV_CACHE_GB); default (blank): a catalog model's own at its "
+            "running context, prompt + half the output (BF16); none for a plain parameter count",
         ),
         BYTES_PER_PARAM,
         BW_EFFICIENCY,
-        MFU,
+        DECODE_MFU,
         PRECISION,
         ALLREDUCE_US,
+        PREFILL_MFU,
     ),
     source=_ROOFLINE + "; prefill compute per request with causal attention (PaLM appendix B); a catalog "
     "model's own KV cache (DeepSeek-V2 §2.1 for MLA) and decode attention FLOPs (Kaplan et al. 2020, Table 1)",

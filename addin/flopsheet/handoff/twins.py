@@ -202,6 +202,8 @@ class Expr:
 
 
 OMITTED = Expr("omitted")
+# the named assumptions holding serving's share of an 8-bit and a 4-bit peak (engine.inference.precision_share)
+SHARE_NAMES = {"fp8": "ServeFP8Share", "int8": "ServeFP8Share", "fp4": "ServeFP4Share"}
 
 
 def number(x: float) -> str:
@@ -710,6 +712,45 @@ class TwinCall:
         self.cache["{peak}"] = v
         return v
 
+    def peak_share(self) -> Value:
+        """`{peak_share}`: the share of the peak at the call's precision reached per unit of efficiency
+        (engine.inference.precision_share: 1 for BF16, less for FP8 and FP4), as the number when the
+        precision is known here, else chosen in the sheet from the precision's column on the GPUs sheet
+        (the column `{peak}` reads)."""
+        from flopsheet.engine.inference import precision_share
+
+        if "{peak_share}" in self.cache:
+            return self.cache["{peak_share}"]
+        e = self.given.get("precision", OMITTED)
+        named = self.named_default(self.spec["precision"]) if "precision" in self.spec else None
+        # blank with the workbook's DefaultPrecision: decided in the sheet from it, as `{peak}` reads it
+        if not (named and blank_literal(e)) and (blank_literal(e) or e.kind == "literal"):
+            p = None if blank_literal(e) else e.value
+            if not (p is None or isinstance(p, str)):
+                raise Untranslatable(f'precision must be text like "bf16" (got {p!r})')
+            try:
+                catalog.precision_field(p if p is None else control_free(p, "precision"))
+            except FlopsheetError as err:
+                raise Untranslatable(err.message) from None
+            share = precision_share(p)
+            key = (p or "bf16").strip().lower()
+            v = Value(self.const(SHARE_NAMES[key]), share) if key in SHARE_NAMES else Value(number(share), share)
+        else:  # the precision's text, in the sheet: the shares below 1 by name, 1 for the rest
+            p = e.text
+            if self.hoist:
+                p = self._checked_name(p, "precision")
+            else:
+                self.text_tests[plain_text_test(p)] = None
+            key = f'IF(TRIM({p})="",{named},TRIM({p}))' if named else f"TRIM({p})"
+            # (numbers: an array constant holds no names)
+            rows = ";".join(f"{string_literal(q)},{number(precision_share(q))}" for q in SHARE_NAMES)
+            text_ = f"IFERROR(VLOOKUP({key},{{{rows}}},2,FALSE),1)"
+            v = Value(text_, None)
+            if self.hoist:
+                v = Value(self.hoist("share of the peak at the precision (FP8, FP4 below 1)", text_), None)
+        self.cache["{peak_share}"] = v
+        return v
+
     @staticmethod
     def _precision_name(fld: str) -> str:
         return next(p for p, f in catalog.PRECISION_FIELDS.items() if f == fld)
@@ -780,6 +821,8 @@ class TwinCall:
     def value(self, name: str, sub: str | None) -> Value:
         if name == "peak":
             return self.peak()
+        if name == "peak_share":
+            return self.peak_share()
         if name == "gpu" and sub:
             return self.gpu_field(sub)
         if name == "step" and sub:
@@ -869,6 +912,8 @@ class TwinCall:
             label = bound.name  # the declaration's binding, as in Python
             if param == "peak_tflops":
                 v = self.peak()
+            elif param == "peak_share":
+                continue  # a function of the precision, which the peak's look-up validates
             elif param in GPU_FIGURES:
                 v = self.gpu_field(param)
             else:
