@@ -33,12 +33,6 @@ def _default(function: str, arg: str) -> float | str:
     return value if isinstance(value, str) else float(value)
 
 
-def _serving_share(precision: str) -> float:
-    from flopsheet.engine.inference import precision_share
-
-    return precision_share(precision)
-
-
 def assumptions() -> tuple[Assumption, ...]:
     return (
         Assumption(
@@ -88,24 +82,6 @@ def assumptions() -> tuple[Assumption, ...]:
             "Llama 3.3 70B FP8 on 2 H100s; the prefill of offline MLPerf and TensorRT-LLM runs); large GEMMs, "
             "no backward pass (flopsheet engine/inference.py)",
             arg="prefill_mfu",
-        ),
-        Assumption(
-            "ServeFP8Share",
-            "Share of an FP8 (or INT8) peak serving reaches per unit of its BF16 efficiency",
-            _serving_share("fp8"),
-            "fraction",
-            st.PCT,
-            "ESTIMATE fitted across the FP8 serving runs of tests/reference/measured.csv (MLPerf Inference, "
-            "TensorRT-LLM's table, NIM): only the GEMMs run at the 8-bit rate (flopsheet engine/inference.py)",
-        ),
-        Assumption(
-            "ServeFP4Share",
-            "Share of an FP4 peak serving reaches per unit of its BF16 efficiency",
-            _serving_share("fp4"),
-            "fraction",
-            st.PCT,
-            "ESTIMATE fitted across the FP4 serving runs of tests/reference/measured.csv (MLPerf Inference and "
-            "TensorRT-LLM on B200/B300/MI355X): 4-bit GEMMs with block scales, the rest at 8 or 16 bits",
         ),
         Assumption(
             "AllReduceUs",

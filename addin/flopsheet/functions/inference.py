@@ -86,12 +86,13 @@ STEPS = (
         "decode step reading weights and KV cache (s)",
         "(" + _read("{batch}") + "*{bytes_per_param}+{kv_gb}*1E9)/" + _BYTES_S,
     ),
-    ("compute_s", "decode step computing (s)", "2*{params}*{batch}/" + _FLOPS_S),
+    ("flops_d", "FLOP/s the GPUs compute decoding", _FLOPS_S),
+    ("compute_s", "decode step computing (s)", "2*{params}*{batch}/{step:flops_d}"),
     ("comm_b", "all-reduces of a decode step (s)", _comm("{batch}")),
     (
         "step_ms",
         "decode step, the slower of the two (ms)",
-        "(MAX({step:memory_s},{step:compute_s})[[+{step:comm_b}]])*1E3",
+        "(IF({step:memory_s}>={step:compute_s},{step:memory_s},{step:compute_s})[[+{step:comm_b}]])*1E3",
     ),
 )
 
@@ -118,14 +119,14 @@ PREFILL_S = "{step:prefill_s}"
 
 def prefill_steps(mfu: str = "{prefill_mfu}") -> tuple:
     """The prefill's twin steps, computing at `mfu` (TTFT_SECONDS' own `mfu`; prefill_mfu elsewhere)."""
-    flops_s = _FLOPS_S.replace("{mfu}", mfu)
     return (
+        ("flops_p", "FLOP/s the GPUs compute in prefill", _FLOPS_S.replace("{mfu}", mfu)),
         (
             "attn",
             "causal attention FLOPs of one prompt",
             "2*{model:layers}*{model:heads}*{model:head_dim}*{prompt_tokens}^2",
         ),
-        ("prefill_c", "prefill computing (s)", "(2*{params}*{prompt_tokens}[[+{step:attn}]])*{batch}/" + flops_s),
+        ("prefill_c", "prefill computing (s)", "(2*{params}*{prompt_tokens}[[+{step:attn}]])*{batch}/{step:flops_p}"),
         (
             "prefill_m",
             "prefill reading the weights once (s)",
@@ -135,7 +136,7 @@ def prefill_steps(mfu: str = "{prefill_mfu}") -> tuple:
         (
             "prefill_s",
             "prefill, the slower of the two (s)",
-            "MAX({step:prefill_c},{step:prefill_m})[[+{step:comm_p}]]",
+            "IF({step:prefill_c}>={step:prefill_m},{step:prefill_c},{step:prefill_m})[[+{step:comm_p}]]",
         ),
     )
 

@@ -202,8 +202,8 @@ class Expr:
 
 
 OMITTED = Expr("omitted")
-# the named assumptions holding serving's share of an 8-bit and a 4-bit peak (engine.inference.precision_share)
-SHARE_NAMES = {"fp8": "ServeFP8Share", "int8": "ServeFP8Share", "fp4": "ServeFP4Share"}
+# the number formats whose peak serving reaches a share below 1 of (engine.inference.precision_share)
+SHARE_PRECISIONS = ("fp8", "int8", "fp4")
 
 
 def number(x: float) -> str:
@@ -733,18 +733,20 @@ class TwinCall:
             except FlopsheetError as err:
                 raise Untranslatable(err.message) from None
             share = precision_share(p)
-            key = (p or "bf16").strip().lower()
-            v = Value(self.const(SHARE_NAMES[key]), share) if key in SHARE_NAMES else Value(number(share), share)
+            v = Value(number(share), share)
         else:  # the precision's text, in the sheet: the shares below 1 by name, 1 for the rest
-            p = e.text
-            if self.hoist:
-                p = self._checked_name(p, "precision")
+            if blank_literal(e):  # the workbook's DefaultPrecision (checked in Python as `{peak}` does)
+                key = f"TRIM({named})"
             else:
-                self.text_tests[plain_text_test(p)] = None
-            key = f'IF(TRIM({p})="",{named},TRIM({p}))' if named else f"TRIM({p})"
+                p = e.text
+                if self.hoist:
+                    p = self._checked_name(p, "precision")
+                else:
+                    self.text_tests[plain_text_test(p)] = None
+                key = f'IF(TRIM({p})="",{named},TRIM({p}))' if named else f"TRIM({p})"
             # (numbers: an array constant holds no names)
-            rows = ";".join(f"{string_literal(q)},{number(precision_share(q))}" for q in SHARE_NAMES)
-            text_ = f"IFERROR(VLOOKUP({key},{{{rows}}},2,FALSE),1)"
+            rows = ";".join(f"{string_literal(q)},{number(precision_share(q))}" for q in SHARE_PRECISIONS)
+            text_ = f"IFERROR(VLOOKUP({key},{{{rows}}},2,0),1)"
             v = Value(text_, None)
             if self.hoist:
                 v = Value(self.hoist("share of the peak at the precision (FP8, FP4 below 1)", text_), None)
