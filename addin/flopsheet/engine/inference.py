@@ -277,6 +277,24 @@ LINK = Condition(
 )
 
 
+def _within_context(prompt_tokens, output_tokens=0.0, context=0.0, **_):
+    if _plain(prompt_tokens, output_tokens, context):
+        return not (context > 0 and prompt_tokens + output_tokens > context)
+    return ~((context > 0) & (prompt_tokens + output_tokens > context))
+
+
+def _context_message(prompt_tokens, output_tokens=0.0, context=0.0, **_):
+    what = "prompt_tokens + output_tokens" if output_tokens else "prompt_tokens"
+    return (
+        f"{what} = {show(prompt_tokens + output_tokens)} is beyond the model's context "
+        f"of {show(context)} tokens (its catalog figure); shorten the request or use a longer-context model"
+    )
+
+
+# A request longer than the model's context (its catalog figure; 0: a plain count, unchecked) is refused.
+CONTEXT = Condition("prompt_tokens", _within_context, _context_message)
+
+
 def decode_ms_unchecked(
     params,
     peak_tflops,
@@ -406,7 +424,7 @@ def prefill_s_unchecked(
 PREFILL_RULES = dict(prompt_tokens=WHOLE_OR_ZERO, attn_dim=WHOLE_OR_ZERO, prefill_mfu=FRACTION)
 
 
-@quantity(FITS, LINK, **PREFILL_RULES, **DECODE_RULES)
+@quantity(CONTEXT, FITS, LINK, context=WHOLE_OR_ZERO, **PREFILL_RULES, **DECODE_RULES)
 def ttft_seconds(
     params,
     prompt_tokens,
@@ -426,6 +444,7 @@ def ttft_seconds(
     interconnect_gbs=0.0,
     allreduce_us=DEFAULT_ALLREDUCE_US,
     peak_share=1.0,
+    context=0.0,
 ):
     """Seconds to the first token: prefill of the prompt for `batch` sequences, the slower of
     its FLOPs (2*params per token + causal attention when the model is known) at `mfu` (a prefill's
@@ -451,7 +470,7 @@ def ttft_seconds(
     )
 
 
-@quantity(FITS, LINK, output_tokens=WHOLE_OR_ZERO, **PREFILL_RULES, **DECODE_RULES)
+@quantity(CONTEXT, FITS, LINK, output_tokens=WHOLE_OR_ZERO, context=WHOLE_OR_ZERO, **PREFILL_RULES, **DECODE_RULES)
 def response_seconds(
     params,
     prompt_tokens,
@@ -474,6 +493,7 @@ def response_seconds(
     allreduce_us=DEFAULT_ALLREDUCE_US,
     prefill_mfu=DEFAULT_PREFILL_MFU,
     peak_share=1.0,
+    context=0.0,
 ):
     """Seconds to answer: time to first token (ttft_seconds, at prefill_mfu) plus `output_tokens` decode
     steps (decode_ms, compute at mfu); both efficiencies times peak_share (precision_share)."""
@@ -680,33 +700,20 @@ def _room_message(**kw):
     kv, _ = _sequence_of(kw)
     usable = kw["memory_gb"] * USABLE_FRACTION
     need = float(_total(kw["params"], kw["total_params"])) * kw["bytes_per_param"] / 1e9 + float(kv)
-    what = "weights and one sequence's KV cache (kv_gb_per_sequence, or the model's own)" if kv else "weights"
+    what = "weights and one sequence's KV cache" if kv else "weights"
     n = need / usable
     if not np.isfinite(n) or n > 1e9:
         terms = "params x bytes_per_param" + (" + kv_gb_per_sequence" if kv else "")
         return f"{what} ({terms} = {show(need)} GB) are too large for any number of {show(kw['memory_gb'])} GB GPUs"
+    cache = "; the cache is kv_gb_per_sequence, or blank the model's own" if kv else ""
     return (
-        f"{what} ({show(round(need, 1))} GB) do not fit in {show(kw['gpus'])} x {show(round(usable, 1))} GB "
+        f"{what} ({show(round(need, 1))} GB{cache}) do not fit in {show(kw['gpus'])} x {show(round(usable, 1))} GB "
         f"(the usable {show(USABLE_FRACTION)} of {show(kw['memory_gb'])} GB); use gpus >= {show(ceil_whole(n))}"
-    )
-
-
-def _within_context(prompt_tokens, output_tokens, context=0.0, **_):
-    if _plain(prompt_tokens, output_tokens, context):
-        return not (context > 0 and prompt_tokens + output_tokens > context)
-    return ~((context > 0) & (prompt_tokens + output_tokens > context))
-
-
-def _context_message(prompt_tokens, output_tokens, context=0.0, **_):
-    return (
-        f"prompt_tokens + output_tokens = {show(prompt_tokens + output_tokens)} is beyond the model's context "
-        f"of {show(context)} tokens (its catalog figure); shorten the request or use a longer-context model"
     )
 
 
 SERVING_FITS = Condition("gpus", _room, _room_message)
 LATENCY = Condition("latency_ms", _latency_met, _latency_message)
-CONTEXT = Condition("prompt_tokens", _within_context, _context_message)
 
 
 def largest_batch(

@@ -102,12 +102,16 @@ def fits_twin(value: str) -> str:
     return "IF({step:fits}," + value + ",NA())"
 
 
-def fits_step(kv: str = "{kv_gb}") -> tuple:
+def fits_step(kv: str = "{kv_gb}", tokens: str = "") -> tuple:
+    """The FITS condition; with `tokens`, a catalog model's context must hold them too (CONTEXT)."""
+    fits = "[[{model:total_params}||{params}]]*{bytes_per_param}/1E9+" + kv + "<={gpus}*{gpu:memory_gb}"
+    if tokens:
+        fits = "(" + fits + ")[[*(" + tokens + "<={model:context})]]"
     return (
         (
             "fits",
-            "weights + KV cache fit in the GPUs' memory",
-            "[[{model:total_params}||{params}]]*{bytes_per_param}/1E9+" + kv + "<={gpus}*{gpu:memory_gb}",
+            "weights + KV cache fit in the GPUs' memory" + (" (and the request the context)" if tokens else ""),
+            fits,
         ),
     )
 
@@ -200,7 +204,7 @@ RESPONSE_SECONDS = Function(
     example=("175B", 20, 300, "A100", 1, 2, 8),
     formula=engine.response_seconds,
     twin=fits_twin(PREFILL_S + "+{output_tokens}*" + STEP_MS + "/1E3"),
-    twin_steps=prefill_steps() + STEPS + fits_step(),
+    twin_steps=prefill_steps() + STEPS + fits_step(tokens="{prompt_tokens}+{output_tokens}"),
 )
 
 TTFT_SECONDS = Function(
@@ -225,7 +229,7 @@ TTFT_SECONDS = Function(
     example=("70B", 4096, "H100", 1, 2, 4),
     formula=engine.ttft_seconds,
     twin=fits_twin(PREFILL_S),
-    twin_steps=prefill_steps("{mfu}") + fits_step("0"),
+    twin_steps=prefill_steps("{mfu}") + fits_step("0", tokens="{prompt_tokens}"),
 )
 
 TOKENS_PER_SECOND = Function(

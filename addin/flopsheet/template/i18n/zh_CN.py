@@ -706,6 +706,8 @@ STRINGS = {
     "A model name brings its attention term (layers x heads x head_dim): at this length attention, not the weights, dominates": "模型名称带入其注意力项（层数 × 头数 × 头维度）：在此长度下，主导的是注意力而非权重",
     "Reading the context once (time to first token)": "读一遍上下文（首词元时间）",
     "Every step reads the experts it touches and the whole cache": "每一步都要读取所触及的专家和全部缓存",
+    "Beyond the stated context TTFT_SECONDS refuses the prompt: here its FLOPs (with attention) at PrefillMFU of "
+    "the GPUs' peak": "超出公布的上下文时 TTFT_SECONDS 会拒绝该提示：这里按 PrefillMFU 乘以这些 GPU 的峰值计算其 FLOPs（含注意力）",
     "Share of the peak a prefill reaches (serving's time to first token)": "预填充能达到的峰值比例（推理服务的首词元时间）",
     "ESTIMATE fitted on published runs (tests/reference/measured.csv: NVIDIA NIM 1.8 time to first token, "
     "Llama 3.3 70B FP8 on 2 H100s; the prefill of offline MLPerf and TensorRT-LLM runs); large GEMMs, no backward "

@@ -487,10 +487,14 @@ def _long_context(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     b.calc(
         "k_prefill_s",
         "Reading the context once (time to first token)",
-        "=TTFT_SECONDS({k_model},{k_tokens},{k_gpu},{k_batch},{k_bytes},{k_tp},BwEfficiency,PrefillMFU,"
-        'IF({k_precision}="",DefaultPrecision,{k_precision}))',
+        # TTFT_SECONDS refuses a prompt beyond the model's stated context (issue 20): this what-if is the
+        # prompt's FLOPs with attention at PrefillMFU of the tensor-parallel GPUs' peak
+        "=INFER_SECONDS(INFER_FLOPS({k_model},{k_tokens},0),{k_gpu},PrefillMFU,"
+        'IF({k_precision}="",DefaultPrecision,{k_precision}))*{k_batch}/{k_tp}',
         "s",
         st.WHOLE,
+        note="Beyond the stated context TTFT_SECONDS refuses the prompt: here its FLOPs (with attention) at "
+        "PrefillMFU of the GPUs' peak",
     )
     b.calc(
         "k_decode_ms",
