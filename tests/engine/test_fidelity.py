@@ -1,9 +1,9 @@
 """Issue 20's measurement set: tests/reference/measured.csv holds published measurements, each with
 its source, date and setup, and benchmarks/fidelity.py maps every row to one flopsheet call with
 default inputs except the setup. These tests hold what is true today: the data are sourced and
-cover what the issue lists, and every row is answered with a number. They do not assert the
-issue's accuracy targets (median within 15%, every row within 40%): docs/fidelity.md reports how
-far flopsheet is from them."""
+cover what the issue lists, and every row is answered with a number. The issue's accuracy targets
+(median within 15%, every row within 40%) are not met by the serving rows: test_serving_rows_hold_what_
+they_reach bounds what they reach, and docs/fidelity.md reports how far flopsheet is from the targets."""
 
 import csv
 import importlib.util
@@ -113,3 +113,39 @@ def test_the_csv_is_plain_utf8_with_one_header(rows):
     text = (ROOT / "tests" / "reference" / "measured.csv").read_text(encoding="utf-8")
     header = next(csv.reader([text.splitlines()[0]]))
     assert header[0] == "id" and set(rows[0]) == set(header)
+
+
+# Serving rows (issue 20, the serving side). The issue's targets (median error within 15%, every row within 40%)
+# are NOT met: these bounds hold what the serving model reaches today (docs/fidelity.md), so a change that
+# moves the rows away fails. Rows whose physics flopsheet does not have yet, with what is missing:
+MISSING_PHYSICS = {
+    # expert parallelism with data-parallel attention over many nodes (DeepSeek's EP144/EP32, SGLang's
+    # EP72/EP32): flopsheet runs them as one tensor-parallel group, the MLA latent replicated on every GPU,
+    # so the batch is tiny and the all-reduces many (0.09-0.37 of measured)
+    "deepseek-decode",
+    "deepseek-prefill",
+    "sglang-decode",
+    "sglang-prefill",
+    # DeepSeek-R1 on a GB300 NVL72 with wide expert parallelism, typed as nine TP8 groups (2.5x optimistic)
+    "mlperf-inf-10",
+    # Mixtral 8x7B: expert kernels at few tokens each and routing imbalance, not modelled (3.5x optimistic)
+    "mlperf-inf-7",
+}
+SERVING = ("output_throughput", "input_throughput", "decode_step_ms", "ttft_s", "request_latency_s")
+
+
+def test_serving_rows_hold_what_they_reach(results):
+    rows = [r for r in results if r["kind"] in SERVING]
+    assert len(rows) >= 46
+    assert fidelity.summary(rows)["median_factor"] <= 1.40  # 1.35 (1.92 before issue 20's serving work)
+    modelled = [r for r in rows if r["id"] not in MISSING_PHYSICS]
+    worst = max(modelled, key=lambda r: r["factor"])
+    assert worst["factor"] <= 2.0, (worst["id"], worst["ratio"])  # 1.93: vLLM on 8 MI300Xs, MLPerf v4.1
+    kinds = fidelity.by(rows, lambda r: r["kind"])
+    assert kinds["ttft_s"]["median_factor"] <= 1.10  # 1.02
+    assert kinds["output_throughput"]["median_factor"] <= 1.40  # 1.35
+    sources = fidelity.by(rows, fidelity.source_group)
+    for source, bound in (("mlperf-inf", 1.35), ("trtllm", 1.40), ("nim", 1.20), ("vllm-oracle", 1.40)):
+        assert sources[source]["median_factor"] <= bound, (source, sources[source])
+    # the rows of missing physics stay answered, with a number (what flopsheet gives them today)
+    assert {r["id"] for r in rows} >= MISSING_PHYSICS

@@ -161,8 +161,9 @@ def test_long_context(values):
     # beyond Kimi K2's stated context TTFT_SECONDS refuses the prompt; the what-if is its FLOPs at PrefillMFU
     with pytest.raises(FlopsheetError, match="beyond the model's context"):
         f["TTFT_SECONDS"](k.model, tokens, k.gpu, k.batch, k.bytes_per_param, k.gpus)
-    prefill_flops = f["INFER_FLOPS"](k.model, tokens, 0)
-    prefill_s = f["INFER_SECONDS"](prefill_flops, k.gpu, A["PrefillMFU"], k.precision) * k.batch / k.gpus
+    request_flops = f["INFER_FLOPS"](k.model, tokens, k.output_tokens)  # the answer adds 0.1% to the prompt's
+    assert request_flops / f["INFER_FLOPS"](k.model, tokens, 0) < 1.002
+    prefill_s = f["INFER_SECONDS"](request_flops, k.gpu, A["PrefillMFU"], k.precision) * k.batch / k.gpus
     assert v("k_prefill_s") == pytest.approx(prefill_s, rel=1e-12)
     assert v("k_decode_ms") == f["DECODE_MS"](k.model, k.gpu, k.batch, k.bytes_per_param, k.gpus, kv, *opt)
 

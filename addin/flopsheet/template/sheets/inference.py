@@ -488,8 +488,8 @@ def _long_context(ws: Worksheet, ctx: Ctx, b: Block) -> None:
         "k_prefill_s",
         "Reading the context once (time to first token)",
         # TTFT_SECONDS refuses a prompt beyond the model's stated context (issue 20): this what-if is the
-        # prompt's FLOPs with attention at PrefillMFU of the tensor-parallel GPUs' peak
-        "=INFER_SECONDS(INFER_FLOPS({k_model},{k_tokens},0),{k_gpu},PrefillMFU,"
+        # request's FLOPs with attention (the answer's 500 tokens add 0.1%) at PrefillMFU of the GPUs' peak
+        "=INFER_SECONDS({k_flops_attn},{k_gpu},PrefillMFU,"
         'IF({k_precision}="",DefaultPrecision,{k_precision}))*{k_batch}/{k_tp}',
         "s",
         st.WHOLE,
