@@ -5,12 +5,13 @@
 - no private name (`_x`) imported from another module, and no private module imported from
   outside its own folder: what is shared is public;
 - the engine imports nothing of flopsheet outside `engine/` but `flopsheet.errors`;
-- the shared spreadsheet text (exceltext, placeholders, assumptions) sits under both the
-  template and the hand-off, and the hand-off under the template: neither imports upward;
+- the shared spreadsheet text (exceltext, placeholders, assumptions, the template's editions)
+  sits under both the template and the hand-off, and the hand-off under the template: neither
+  imports upward;
 - the installed package never imports the repository's tooling (`tools/`).
 
 Each rule is also run on a small package written to tmp_path that breaks it, so a rule that
-cannot fail is caught.
+cannot fail is caught. No rule has an exception.
 """
 
 from __future__ import annotations
@@ -27,11 +28,7 @@ PACKAGE = ROOT / "addin" / "flopsheet"
 # (importer prefix, allowed targets or None, forbidden targets): "flopsheet.x" covers flopsheet.x.*
 ENGINE = "flopsheet.engine"
 ENGINE_MAY_IMPORT = ("flopsheet.engine", "flopsheet.errors")
-SHARED_TEXT = ("flopsheet.exceltext", "flopsheet.placeholders", "flopsheet.assumptions")
-# Known debt, each named and checked to be still needed (test below), so the list can only shrink:
-# the copy of a template rewords its Start sheet from the template's own builder (handoff.copytext
-# reads template.build, .marker, .i18n): the wiring belongs above both layers (the top-level cli).
-ALLOWED = {("flopsheet.handoff.copytext", "flopsheet.template")}
+SHARED_TEXT = ("flopsheet.exceltext", "flopsheet.placeholders", "flopsheet.assumptions", "flopsheet.editions")
 UPWARD = (
     (SHARED_TEXT, ("flopsheet.template", "flopsheet.handoff")),
     (("flopsheet.handoff",), ("flopsheet.template",)),
@@ -59,15 +56,6 @@ class Graph:
         self.private: list[tuple[str, str, str]] = []  # (importer, imported module, name)
         for name, (path, is_package) in self.modules.items():
             self._read(name, path, is_package)
-        self.allowed = {
-            (a, b)
-            for a, targets in self.edges.items()
-            for b in targets
-            for ia, ib in ALLOWED
-            if a == ia and _under(b, ib)
-        }
-        for a, b in self.allowed:
-            self.edges[a].discard(b)
 
     def _module_of(self, dotted: str) -> str | None:
         while dotted and dotted not in self.modules:
@@ -210,11 +198,6 @@ def test_the_engine_imports_only_the_engine_and_the_error_type(graph):
 
 def test_no_layer_imports_one_above_it(graph):
     assert upward_imports(graph) == []
-
-
-def test_each_allowed_exception_is_still_needed(graph):
-    needed = {(ia, ib) for ia, ib in ALLOWED if any(a == ia and _under(b, ib) for a, b in graph.allowed)}
-    assert needed == ALLOWED, "remove the paid-off debt from ALLOWED"
 
 
 def _write(root: Path, files: dict[str, str]) -> Graph:

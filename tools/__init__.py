@@ -8,3 +8,16 @@ root, e.g. `python -m tools.regenerate`).
   render        PNG renders of the template's sheets (LibreOffice + pdftoppm)
   packagecheck  rules Excel enforces on a package beyond the schemas (used by the tests)
 """
+
+
+def command(prog: str, parser, run, argv=None) -> int:
+    """A tool's `main`: `run` the parsed arguments; a FlopsheetError is one line on stderr, status 1."""
+    import sys
+
+    from flopsheet.errors import FlopsheetError
+
+    try:
+        return run(parser.parse_args(argv))
+    except FlopsheetError as e:
+        print(f"{prog}: {e.message}", file=sys.stderr)
+        return 1

@@ -343,13 +343,9 @@ def run(args) -> int:
 
 
 def main(argv=None) -> int:
-    from flopsheet.errors import FlopsheetError
+    from tools import command
 
-    try:
-        return run(parser().parse_args(argv))
-    except FlopsheetError as e:
-        print(f"tools.docs: {e.message}", file=sys.stderr)
-        return 1
+    return command("tools.docs", parser(), run, argv)
 
 
 if __name__ == "__main__":

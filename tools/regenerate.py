@@ -4,6 +4,7 @@ Run from the repository root after changing a function, the catalog or the templ
   addin/flopsheet/udfs.py     the xlwings face (tools/udfs_source.py)
   workbook/lite/              the xlwings Lite face: main.py, requirements.txt (`flopsheet lite`)
   docs/functions.md           the function reference (tools/docs.py)
+  addin/flopsheet/editions/wording.json   where the template's two editions differ (the copy's wording)
   README.md                   its generated blocks: seed table, function list, sheet list
   workbook/README.md          its sheet table
   workbook/flopsheet.xlsm     the template (`flopsheet template`)
@@ -12,7 +13,8 @@ Run from the repository root after changing a function, the catalog or the templ
   docs/template-*.png         the renders of both editions' sheets (LibreOffice + pdftoppm)
   docs/print-*.png            the first printed page of each sheet of the English copy
 The tests that guard each file (tests/udfs/test_udfs_generated.py, tests/udfs/test_lite_generated.py,
-tests/udfs/test_udfs_docs.py, tests/test_readme.py, tests/template/test_template_committed.py,
+tests/udfs/test_udfs_docs.py, tests/test_readme.py, tests/template/test_template_committed.py (the
+workbooks and wording.json),
 tests/handoff/test_handoff_template.py) fail when one is stale. The benchmark block of the README
 is measured, not generated: refresh it with `python benchmarks/run.py`.
 """
@@ -48,11 +50,17 @@ def regenerate(root: Path, *, renders: bool = True, log=print) -> None:
     write_text(workbook_readme, docs.fill_blocks(text, docs.workbook_readme_blocks()), force=True)
     log(workbook_readme)
 
+    from flopsheet import editions
     from flopsheet.template import build_template
-    from flopsheet.template.build import copy_path, default_output, write_copy
-    from flopsheet.template.i18n import LANGS
+    from flopsheet.template.build import copy_path, default_output, edition_wording, write_copy
 
-    for lang in LANGS:
+    wording = root / "addin" / "flopsheet" / "editions" / editions.WORDING
+    table = {lang: edition_wording(lang) for lang in editions.LANGS}
+    wording.parent.mkdir(parents=True, exist_ok=True)
+    write_text(wording, _rows_json(table), force=True)
+    editions._table.cache_clear()  # the copies below read it
+    log(wording)
+    for lang in editions.LANGS:
         xlsm = root / "workbook" / default_output(lang)
         build_template(xlsm, force=True, lang=lang)
         log(xlsm)
@@ -61,11 +69,26 @@ def regenerate(root: Path, *, renders: bool = True, log=print) -> None:
     if renders:
         from tools.render import render, render_print
 
-        for lang in LANGS:
+        for lang in editions.LANGS:
             for path in render(root / "docs", lang=lang):
                 log(path)
         for path in render_print(root / "docs"):
             log(path)
+
+
+def _rows_json(table: dict) -> str:
+    """{lang: {sheet: [row, ...]}} as JSON with one cell's row per line (a change reads as one line)."""
+    import json
+
+    def block(items, indent, inner):
+        pad = " " * indent
+        body = ",\n".join(f"{pad} {json.dumps(k, ensure_ascii=False)}: {inner(v)}" for k, v in items)
+        return "{\n" + body + "\n" + pad + "}"
+
+    def rows(rs):
+        return "[\n" + ",\n".join("   " + json.dumps(r, ensure_ascii=False) for r in rs) + "\n  ]"
+
+    return block(table.items(), 0, lambda sheets: block(sheets.items(), 1, rows)) + "\n"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -88,13 +111,9 @@ def run(args) -> int:
 
 
 def main(argv=None) -> int:
-    from flopsheet.errors import FlopsheetError
+    from tools import command
 
-    try:
-        return run(parser().parse_args(argv))
-    except FlopsheetError as e:
-        print(f"tools.regenerate: {e.message}", file=sys.stderr)
-        return 1
+    return command("tools.regenerate", parser(), run, argv)
 
 
 if __name__ == "__main__":

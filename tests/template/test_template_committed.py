@@ -1,16 +1,20 @@
 """workbook/flopsheet.xlsm, the committed ready-made template, is what `flopsheet template` writes
 today (compared cell by cell: values, formulas, style names, formats, locks, validations, names,
-tables, layout; not bytes, which carry timestamps)."""
+tables, layout; not bytes, which carry timestamps); so is the editions' wording the hand-off reads."""
 
+import json
 from pathlib import Path
 
 import openpyxl
 import pytest
 
+from flopsheet import editions
 from flopsheet.template import build_template, default_output
 from flopsheet.template.base import vba_project_bytes
+from flopsheet.template.build import edition_wording
 
-COMMITTED = Path(__file__).resolve().parents[2] / "workbook" / "flopsheet.xlsm"
+ROOT = Path(__file__).resolve().parents[2]
+COMMITTED = ROOT / "workbook" / "flopsheet.xlsm"
 REGENERATE = "workbook/flopsheet.xlsm is stale: run `python -m tools.regenerate`"
 
 
@@ -58,6 +62,15 @@ def test_committed_workbook_is_current(tmp_path, lang):
     fresh = tmp_path / "fresh.xlsm"
     build_template(fresh, lang=lang)
     _compare(committed, fresh)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_committed_editions_wording_is_current(lang):
+    # what the hand-off reads of the template (flopsheet.editions.wording): its two editions' differing cells
+    committed = json.loads((ROOT / "addin" / "flopsheet" / "editions" / editions.WORDING).read_text(encoding="utf-8"))
+    fresh = json.loads(json.dumps(edition_wording(lang)))  # as JSON holds it (rows as lists)
+    assert fresh["Start"], "the editions differ on the Start page"
+    assert committed[lang] == fresh, REGENERATE
 
 
 def _compare(COMMITTED, fresh):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import inspect
 import math
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -37,72 +38,79 @@ def all_finite(x: np.ndarray) -> bool:
 
 
 _BELOW_INF = np.nextafter(math.inf, 0.0).item()  # the largest finite float: x <= it fails inf and NaN
+_COMPARE = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
 
 
 @dataclass(frozen=True)
 class Rule:
-    """What one numeric argument accepts: a finite number in an interval, maybe whole."""
+    """What one numeric argument accepts: a finite number in an interval, maybe whole.
+
+    The interval is `bounds`, the comparisons a value must pass at its finite ends; every check
+    below is made from it, and so is the copy's guard in Excel (handoff.twins)."""
 
     accepted: str
     lo: float = -math.inf
     lo_open: bool = False
     hi: float = math.inf
+    hi_open: bool = False
     whole: bool = False
     hint: Callable[[float], str] | None = None
     say: Callable[[str, float], str] | None = None  # the whole message, when the rule words its own
 
+    @property
+    def bounds(self) -> tuple[tuple[str, float], ...]:
+        """(operator, bound) for each finite end: (">", 0.0), ("<=", 1.0) for (0, 1]."""
+        out = []
+        if math.isfinite(self.lo):
+            out.append((">" if self.lo_open else ">=", self.lo))
+        if math.isfinite(self.hi):
+            out.append(("<" if self.hi_open else "<=", self.hi))
+        return tuple(out)
+
     def __post_init__(self):
-        # ok_scalar as one chained comparison (a serving call checks ~20 numbers; the method's
-        # four tests cost ~0.35 us each). A finite bound fails NaN and +-inf on its own.
-        lo, hi = self.lo, self.hi
-        if not math.isfinite(lo):
-            return
-        hi_ = hi if math.isfinite(hi) else _BELOW_INF
-        if self.lo_open:
-            test = lambda x: lo < x <= hi_  # noqa: E731 - one of two bounds, picked once
-        else:
-            test = lambda x: lo <= x <= hi_  # noqa: E731
+        # Both ends as comparisons, an infinite end as the largest finite float: every comparison
+        # fails NaN, and the finite stand-ins fail +-inf, so no separate finiteness test is needed.
+        lower, upper = (operator.ge, -_BELOW_INF), (operator.le, _BELOW_INF)
+        for op, bound in self.bounds:
+            if op.startswith(">"):
+                lower = (_COMPARE[op], bound)
+            else:
+                upper = (_COMPARE[op], bound)
+        object.__setattr__(self, "_ends", (lower, upper))
+        # ok_scalar as one closure of two C comparisons (a serving call checks ~20 numbers)
+        (lo_ok, lo), (hi_ok, hi) = lower, upper
         if self.whole:
             floor = math.floor
-            object.__setattr__(self, "ok_scalar", lambda x: test(x) and x == floor(x))
+            object.__setattr__(self, "ok_scalar", lambda x: lo_ok(x, lo) and hi_ok(x, hi) and x == floor(x))
         else:
-            object.__setattr__(self, "ok_scalar", test)
+            object.__setattr__(self, "ok_scalar", lambda x: lo_ok(x, lo) and hi_ok(x, hi))
 
     def ok(self, x: np.ndarray) -> np.ndarray:
-        good = np.isfinite(x)
-        good &= (x > self.lo) if self.lo_open else (x >= self.lo)
-        good &= x <= self.hi
+        (lo_ok, lo), (hi_ok, hi) = self._ends
+        good = lo_ok(x, lo) & hi_ok(x, hi)
         if self.whole:
             good &= np.floor(x) == x
         return good
 
     def all_ok(self, x: np.ndarray) -> bool:
         """True when every element of `x` passes: what `ok(x).all()` says, from two passes over
-        the data instead of three or four full-size masks (the check was most of a one-multiply
-        call's time on a large column). np.min and np.max propagate NaN and show +-inf; a
-        whole-number rule still checks every element. False means "some element fails": the
-        caller then marks which, as before."""
+        the data (np.min and np.max propagate NaN and show +-inf) instead of three or four
+        full-size masks (the check was most of a one-multiply call's time on a large column);
+        a whole-number rule still checks every element. False means "some element fails": the
+        caller then marks which."""
         if x.ndim == 0:
             return self.ok_scalar(float(x))
         if x.size == 0:
             return True
-        lo, hi = float(x.min()), float(x.max())
-        if not (math.isfinite(lo) and math.isfinite(hi)):  # np.min/np.max propagate NaN
-            return False
-        if (lo <= self.lo) if self.lo_open else (lo < self.lo):
-            return False
-        if hi > self.hi:
+        (lo_ok, lo), (hi_ok, hi) = self._ends
+        if not (lo_ok(float(x.min()), lo) and hi_ok(float(x.max()), hi)):
             return False
         return not self.whole or bool((np.floor(x) == x).all())
 
     def ok_scalar(self, x: float) -> bool:
-        if not math.isfinite(x):
-            return False
-        if (x <= self.lo) if self.lo_open else (x < self.lo):
-            return False
-        if x > self.hi:
-            return False
-        return not self.whole or x == math.floor(x)
+        """One number (each instance holds this as a closure, built once in __post_init__)."""
+        (lo_ok, lo), (hi_ok, hi) = self._ends
+        return lo_ok(x, lo) and hi_ok(x, hi) and (not self.whole or x == math.floor(x))
 
     def message(self, name: str, value: float) -> str:
         if self.say is not None and math.isfinite(value):

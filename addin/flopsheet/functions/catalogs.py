@@ -11,8 +11,8 @@ import numpy as np
 from flopsheet import models
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions.declaration import Arg, Function, declared_in
-from flopsheet.functions.hardware import per_element
-from flopsheet.functions.inputs import EXCEL_ERRORS, merge_errors, texts
+from flopsheet.functions.hardware import spec_lookup
+from flopsheet.functions.inputs import EXCEL_ERRORS
 
 
 def _model_spec_one(model, field):
@@ -33,17 +33,6 @@ def _model_spec_one(model, field):
     return float(value) if isinstance(value, (int, float)) else value
 
 
-def _model_spec(model=None, field=None):
-    m, me = texts(model, "model")
-    f, fe = texts(field, "field", "total_params")
-    if m.ndim == 0 and f.ndim == 0:
-        if me is not None:
-            raise FlopsheetError(str(me[()]), arg="model")
-        return _model_spec_one(m[()], f[()]), None, True
-    out, errors = per_element({"model": m, "field": f}, _model_spec_one)
-    return out, merge_errors(me, fe, errors), False
-
-
 MODEL_SPEC = Function(
     name="MODEL_SPEC",
     summary="One figure of a model from the catalog: total or active parameters, layers, heads, experts, "
@@ -62,7 +51,8 @@ MODEL_SPEC = Function(
     ),
     source="papers, model cards and config.json files; each row's source field names them",
     example=("DeepSeek-V3", "active_params"),
-    impl=_model_spec,
+    impl=spec_lookup("model", "total_params", _model_spec_one),
+    twin="{model:field}",  # a look-up on the Models sheet; a blank figure shows #N/A (an error in Python too)
 )
 
 

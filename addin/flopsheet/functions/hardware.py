@@ -45,15 +45,21 @@ def _gpu_spec_one(gpu, field):
     return catalog.spec(catalog.resolve(control_free(gpu, "gpu"), selectable_only=False), field)
 
 
-def _gpu_spec(gpu=None, field=None):
-    g, ge = texts(gpu, "gpu")
-    f, fe = texts(field, "field", "bf16_tflops")
-    if g.ndim == 0 and f.ndim == 0:
-        if ge is not None:
-            raise FlopsheetError(str(ge[()]), arg="gpu")
-        return _gpu_spec_one(g[()], f[()]), None, True
-    out, errors = per_element({"gpu": g, "field": f}, _gpu_spec_one)
-    return out, merge_errors(ge, fe, errors), False
+def spec_lookup(arg: str, default_field: str, one):
+    """The `impl` of a catalog look-up (GPU_SPEC, MODEL_SPEC): `one(name, field)` for one cell of
+    the argument named `arg` and a field (blank: `default_field`), over ranges element by element."""
+
+    def impl(field=None, **given):
+        n, ne = texts(given.get(arg), arg)
+        f, fe = texts(field, "field", default_field)
+        if n.ndim == 0 and f.ndim == 0:
+            if ne is not None:
+                raise FlopsheetError(str(ne[()]), arg=arg)
+            return one(n[()], f[()]), None, True
+        out, errors = per_element({arg: n, "field": f}, one)
+        return out, merge_errors(ne, fe, errors), False
+
+    return impl
 
 
 GPU_SPEC = Function(
@@ -72,7 +78,7 @@ GPU_SPEC = Function(
     ),
     source="vendor datasheets; each row's URL is its source field",
     example=("H100", "memory_gb"),
-    impl=_gpu_spec,
+    impl=spec_lookup("gpu", "bf16_tflops", _gpu_spec_one),
     twin="{gpu:field}",  # a look-up on the GPUs sheet; a blank figure shows #N/A (an error in Python too)
 )
 

@@ -400,8 +400,17 @@ _KV_OF_MODEL = Function(
     source="DeepSeek-V2 (arXiv:2405.04434) §2.1: MLA caches kv_lora_rank + qk_rope_head_dim per token per layer",
     example=("DeepSeek-V3", 128000),
     formula=engine.model_kv_cache_gb,
+    # the engine's figures of the row ({model:x}: MLA latent or 2 x kv_heads x head_dim, full and windowed layers)
+    twin="{model:values_per_token_layer}*{bytes_per_value}*{step:held}*{batch}/1E9"
+    "*IF({gpus}>{model:kv_heads},{gpus},{model:kv_heads})/{model:kv_heads}",
+    twin_steps=(
+        (
+            "held",
+            "token-layers the cache holds",
+            "{model:full_layers}*{context_tokens}+{model:sliding_layers}*MIN({context_tokens},{model:sliding_window})",
+        ),
+    ),
 )
-MODEL_FORMS = {"KV_CACHE_GB": _KV_OF_MODEL}  # a function's form taking a catalog model (twinned too)
 _NUMBER_DEFAULTS = (None, 1.0, 2.0)  # what Excel passes for an omitted trailing argument
 _NUMBERS_FORM: dict = {}  # KV_CACHE_GB without its dispatch, built on first use
 

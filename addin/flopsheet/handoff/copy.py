@@ -41,6 +41,7 @@ from pathlib import Path
 
 from openpyxl.utils import FORMULAE
 
+from flopsheet import editions
 from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import STRING, a1
 from flopsheet.functions import REGISTRY
@@ -452,7 +453,7 @@ def handoff(
         rep = job.report
         template_lang = copytext.template_language(job)  # marked by `flopsheet template`: the copy's wording
         if template_lang and translate is None:
-            job.translate = copytext.workings_translation(template_lang)
+            job.translate = editions.workings_translation(template_lang)
         plan_removals(job)
         if progress:
             progress("translating formulas")

@@ -2,9 +2,9 @@
 
 The .xlsm's Start page says how to install Python and import the functions, and some sheets' notes say
 "#NAME? until the add-in is on": true of the .xlsm, false of its hand-off copy. `flopsheet template`
-marks what it writes (flopsheet.template.marker: custom document properties, never a guess from text).
-For a workbook so marked, the hand-off builds both editions of the template in that language (the .xlsm's
-and its copy's, the same cells at the same places: tests/template/test_template_editions.py) and gives
+marks what it writes (custom document properties named in flopsheet.editions, never a guess from text).
+For a workbook so marked, the hand-off reads where the template's two editions in that language differ
+(the .xlsm's and its copy's, the same cells at the same places: flopsheet.editions.wording) and gives
 each text cell that still holds the .xlsm's text the copy's text at that cell. A cell the user typed over
 or added keeps what it holds; the add-in status cell (=FLOPSHEET_VERSION(), a formula only the .xlsm has)
 becomes the copy's line. The copy's mark then says "copy". A workbook without the mark keeps its text.
@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from defusedxml import ElementTree
 
+from flopsheet import editions
 from flopsheet.exceltext import a1
 from flopsheet.handoff import worksheetpart
 from flopsheet.handoff.package import cell_value, local, read_rels
 from flopsheet.handoff.worksheetpart import cell_xml, value_xml
-from flopsheet.template import marker
 
 _CUSTOM = "custom-properties"
 
@@ -43,35 +43,11 @@ def properties(job) -> dict[str, str]:
 def template_language(job) -> str | None:
     """The language of the template's add-in edition this workbook came from, or None (a user's own
     workbook, or a copy already)."""
-    from flopsheet.template.i18n import LANGS
-
     props = properties(job)
-    lang = props.get(marker.TEMPLATE)
-    if lang in LANGS and props.get(marker.EDITION) == marker.EDITIONS["addin"]:
+    lang = props.get(editions.TEMPLATE)
+    if lang in editions.LANGS and props.get(editions.EDITION) == editions.EDITIONS["addin"]:
         return lang
     return None
-
-
-def workings_translation(lang: str):
-    """The Workings sheet's labels in the template's language (None: English)."""
-    if lang == "zh-CN":
-        from flopsheet.template.i18n.zh_CN_workings import translate
-
-        return translate
-    return None
-
-
-def _editions(lang: str) -> tuple[dict, dict]:
-    """{sheet: {(row, col): value}} of the template's add-in edition and of its copy, in `lang`."""
-    from flopsheet.template.build import build_workbook
-
-    def cells(wb):
-        return {
-            ws.title: {(c.row, c.column): c.value for row in ws.iter_rows() for c in row if c.value is not None}
-            for ws in wb.worksheets
-        }
-
-    return (cells(build_workbook(lang=lang, audience="addin")[0]), cells(build_workbook(lang=lang, audience="copy")[0]))
 
 
 def _is_formula(v) -> bool:
@@ -93,7 +69,7 @@ def reword(job, lang: str) -> int:
     """Give the cells still holding the template's add-in text the copy's; return how many changed.
     Runs after the formulas are translated (the status cell's frozen value is replaced, its comment
     dropped) and before comments are added."""
-    addin, copy = _editions(lang)
+    addin, copy = editions.wording(lang)  # where the two editions differ
     rep, changed = job.report, 0
     for entry in job.pkg.worksheets:
         a, k = addin.get(entry.name), copy.get(entry.name)
@@ -174,8 +150,8 @@ def _mark_as_copy(job) -> None:
     """The copy's edition property says "copy" (handing the copy off again leaves its text alone)."""
     part = _custom_part(job)
     data = job.parts.get(part) or job.zf.read(part)
-    at = data.find(f'name="{marker.EDITION}"'.encode())
-    old = f">{marker.EDITIONS['addin']}<".encode()
+    at = data.find(f'name="{editions.EDITION}"'.encode())
+    old = f">{editions.EDITIONS['addin']}<".encode()
     hit = data.find(old, at, data.find(b"property>", at)) if at >= 0 else -1  # within that property element
     if hit >= 0:
-        job.parts[part] = data[:hit] + f">{marker.EDITIONS['copy']}<".encode() + data[hit + len(old) :]
+        job.parts[part] = data[:hit] + f">{editions.EDITIONS['copy']}<".encode() + data[hit + len(old) :]

@@ -21,7 +21,6 @@ from openpyxl.utils.cell import column_index_from_string, get_column_letter, ran
 from flopsheet import excel_io
 from flopsheet.exceltext import A1_REF, QUOTED, STRING
 from flopsheet.functions import REGISTRY
-from flopsheet.functions.inference import MODEL_FORMS
 from flopsheet.functions.tokens import TOKENIZER_ARGS
 from flopsheet.handoff import twins
 from flopsheet.handoff.gpusheet import Table
@@ -538,7 +537,7 @@ class Translator:
                 res.numeric_refs.append((e.text, self._sheet))
         shape = _broadcast(shapes)
         reason = self._freeze_all or ALWAYS_FROZEN.get(fn.name)
-        if reason is None and fn.name == "MODEL_SPEC" and self.models is None:
+        if reason is None and twins.looks_up_models(fn) and self.models is None:
             reason = NO_MODELS_SHEET
         if reason is None and fn.name in TOKENIZER_ARGS:
             reason = self._tokenizer_in_cell(fn, exprs)
@@ -589,20 +588,16 @@ class Translator:
 
     def _model_name(self, fn, exprs) -> str | None:
         """The catalog model a call's first argument names, when the function's plain-number
-        twin would not do for it (twins.model_terms; a model form of its own, MODEL_FORMS): a literal name,
-        or a cell holding one now (the result then depends on the cell: never reused)."""
-        if not exprs or not (twins.model_terms(fn) or fn.name in MODEL_FORMS):
+        twin would not do for it (twins.model_terms; a model form of its own, Function.forms): a literal
+        name, or a cell holding one now (the result then depends on the cell: never reused)."""
+        if not exprs or not (twins.model_terms(fn) or any(twins.has_model_form(f) for f in fn.forms)):
             return None
         first, a = exprs[0], fn.args[0]
         if first.kind == "literal":
             v = first.value
         elif first.kind == "ref" and self.refs is not None:
-            self._res.depends_on_values = True  # another row of this form may hold a number
-            self._res.read_refs.append((first.text, a.name))
-            try:
-                v = self.refs.values(first.text, self._sheet)
-            except Untranslatable:
-                self._res.names_found = True
+            v = self._read_cells(first, a)  # another row of this form may hold a number
+            if v is _UNREAD:
                 return None
             if _holds_model_name(v, a.name):
                 self._res.names_found = True
@@ -624,14 +619,7 @@ class Translator:
                 if a.name == "fps" and not (e.value is None or (isinstance(e.value, str) and not e.value.strip())):
                     return "fps is given: it is read only with a tokenizer name (the add-in's value is kept)"
                 continue
-            if self.refs is None:
-                continue
-            self._res.depends_on_values = True
-            self._res.read_refs.append((e.text, a.name))
-            try:
-                v = self.refs.values(e.text, self._sheet)
-            except Untranslatable:
-                self._res.names_found = True  # unknown: never reused
+            if self.refs is None or (v := self._read_cells(e, a)) is _UNREAD:
                 continue
             cells = [x for row in v for x in row] if isinstance(v, list) else [v]
             if a.name == "fps" and any(x is not None and not (isinstance(x, str) and not x.strip()) for x in cells):
@@ -643,12 +631,11 @@ class Translator:
         return None
 
     def _names_model(self, fn, exprs) -> bool:
-        """Whether a call names a catalog model: MODEL_SPEC, or a model argument holding a name
-        typed in the formula or in the cell it reads now. A translation that read a cell depends
-        on it (never reused for another row: a column may mix numbers and names); cells are read
-        only when some text of the workbook is a model name (formulacells), so a workbook of
+        """Whether a call names a catalog model: a look-up by name (MODEL_SPEC), or a model argument
+        holding a name typed in the formula or in the cell it reads now (`_read_cells`); cells are
+        read only when some text of the workbook is a model name (formulacells), so a workbook of
         numbers keeps one shared translation per column."""
-        if fn.name == "MODEL_SPEC":
+        if twins.looks_up_models(fn):
             return True
         for a, e in zip(fn.args, exprs):
             if a.kind != "model":
@@ -656,17 +643,25 @@ class Translator:
             if e.kind == "literal" and _is_model_name(e.value, a.name):
                 return True
             if e.kind == "ref" and self.refs is not None and self.cells_may_name_models:
-                self._res.depends_on_values = True
-                self._res.read_refs.append((e.text, a.name))
-                try:
-                    v = self.refs.values(e.text, self._sheet)
-                except Untranslatable:
-                    self._res.names_found = True  # unknown: never reused
+                v = self._read_cells(e, a)
+                if v is _UNREAD:
                     continue
                 if _holds_model_name(v, a.name):
                     self._res.names_found = True
                     return True
         return False
+
+    def _read_cells(self, e, a):
+        """What the cells of reference `e` (argument `a`) hold now, or _UNREAD. A translation that
+        read them depends on them: never reused for another row (a column may mix numbers and
+        names), nor when they could not be read."""
+        self._res.depends_on_values = True
+        self._res.read_refs.append((e.text, a.name))
+        try:
+            return self.refs.values(e.text, self._sheet)
+        except Untranslatable:
+            self._res.names_found = True  # unknown: never reused
+            return _UNREAD
 
     def _freeze(self, call: Call, fn):
         """What the Python function returns for this call (as a cell shows it)."""
@@ -696,6 +691,7 @@ class Translator:
 
 
 _NOT_FROZEN = object()
+_UNREAD = object()  # cells that could not be read (Translator._read_cells)
 
 
 def _holds_model_name(v, name: str) -> bool:

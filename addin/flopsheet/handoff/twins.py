@@ -41,8 +41,9 @@ attention in prefill; for a plain parameter count the sections reading model fig
 Here each figure is looked up on the workbook's Models sheet by the canonical name the model
 resolves to at hand-off time (so an edit on the Models sheet flows through). When the name sits
 in a cell, the twin also tests that the cell still names that model: another name there is
-#N/A (run the hand-off again), never a number computed for the wrong model. KV_CACHE_GB's model
-form (its own declaration, functions.inference.MODEL_FORMS) reads the cache's shape here.
+#N/A (run the hand-off again), never a number computed for the wrong model. A function whose
+model-name call has arguments of its own (KV_CACHE_GB(model, context_tokens, ...)) declares that
+form (`Function.forms`) with its twin in the same placeholders.
 
 A function whose twin does not read the model's figures (SERVING_GPUS: its largest batch is a
 search over MoE reads) has no model form: such a call keeps the add-in's value.
@@ -53,7 +54,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from flopsheet import catalog, placeholders
 from flopsheet import models as catalog_models
@@ -61,7 +62,6 @@ from flopsheet.catalog import field_name
 from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import A1_REF, QUOTED, ErrorValue, number_literal, string_literal
 from flopsheet.functions import GPU_FIGURES, GPU_FIGURES_IF_KNOWN, MODEL_FIGURES, REQUIRED, Function
-from flopsheet.functions.inference import MODEL_FORMS
 from flopsheet.functions.inputs import control_free
 from flopsheet.handoff import modelsheet
 from flopsheet.handoff.gpusheet import Table
@@ -252,10 +252,7 @@ def paren(e: str) -> str:
 def _rule_test(rule, x: str, number_only: bool = False) -> str:
     # ISLOGICAL: TRUE is a number to LibreOffice's ISNUMBER; Python refuses booleans everywhere.
     parts = [] if number_only else [f"ISNUMBER({x})", f"NOT(ISLOGICAL({x}))"]
-    if rule.lo > -math.inf:
-        parts.append(f"({x}{'>' if rule.lo_open else '>='}{number(rule.lo)})")
-    if rule.hi < math.inf:
-        parts.append(f"({x}<={number(rule.hi)})")
+    parts += [f"({x}{op}{number(bound)})" for op, bound in rule.bounds]  # Excel writes the comparisons as Python
     if rule.whole:
         parts.append(f"({x}=INT({x}))")
     return "*".join(parts)
@@ -510,6 +507,8 @@ class TwinCall:
         if self.models is None or not self.models.has(fld):
             raise Untranslatable(f"{name} is a model name and the workbook has no Models sheet with {fld}")
         self.models.used = True
+        # +0: an empty figure is 0 in arithmetic; a look-up function's figure (MODEL_SPEC's) may be text
+        plus0 = "+0" if self.fn.formula is not None else ""
         if kind == "name":
             from flopsheet import models
 
@@ -519,7 +518,7 @@ class TwinCall:
             if self.hoist:
                 row = self.hoist(f"row of {m} on {self.models.sheet}", self.models.row_of(text(m), True))
                 return Value(
-                    self.models.figure(fld, row) + "+0", known, label=f"{fld} of {m} ({self.models.sheet} sheet)"
+                    self.models.figure(fld, row) + plus0, known, label=f"{fld} of {m} ({self.models.sheet} sheet)"
                 )
             return Value(modelsheet.lookup(self.models, text(m), fld, literal=True), known)
         if self.hoist:
@@ -529,7 +528,7 @@ class TwinCall:
                 f'IF(ISNUMBER({checked})+({checked}=""),"",{self.models.row_of(checked, False, modelsheet.NORMALISE)})',
             )
             return Value(
-                f'IF({row}="","",{self.models.figure(fld, row)}+0)',
+                f'IF({row}="","",{self.models.figure(fld, row)}{plus0})',
                 runtime=True,
                 label=f"{fld} of the model ({self.models.sheet} sheet)",
             )
@@ -540,6 +539,37 @@ class TwinCall:
 
     def _checked_name(self, x: str, what: str) -> str:
         return checked_name(self.hoist, x, what)
+
+    def model_field(self) -> Value:
+        """`{model:field}`: the figure its `field` argument names of the catalog model its `model`
+        argument names, as `{gpu:field}` is the GPU's: the cell on the Models sheet (a blank figure
+        is #N/A, as the Python function refuses it). The field must be literal text."""
+        if "{model:field}" in self.cache:
+            return self.cache["{model:field}"]
+        if self.models is None:
+            raise Untranslatable("the workbook has no Models sheet to look model figures up in")
+        model, fe = self.given["model"], self.given["field"]
+        if blank_literal(model):
+            raise Untranslatable("model is required")
+        if not (blank_literal(fe) or (fe.kind == "literal" and isinstance(fe.value, str))) or isinstance(
+            fe.value, ErrorValue
+        ):
+            raise Untranslatable('field must be literal text such as "total_params" for the copy to look it up')
+        try:
+            fld = catalog_models.field_name(
+                self.spec["field"].default if blank_literal(fe) else control_free(fe.value, "field")
+            )
+        except FlopsheetError as err:
+            raise Untranslatable(err.message) from None
+        kind, m = self._model_name(model, "model") if model.kind in ("literal", "ref") else ("runtime", model.text)
+        if kind == "number":
+            raise Untranslatable(f"model must be a model name (got {number(m)})")
+        if kind == "runtime" and not self.hoist:
+            self.text_tests[f"NOT(ISNUMBER({m}))"] = None
+        v = self._model_lookup(kind, m, fld, "model")
+        v.runtime, v.check = True, lambda x: f'({x}&""<>"")*({x}&""<>"0")'  # a blank figure: #N/A
+        self.cache["{model:field}"] = v
+        return v
 
     def _model_arg(self, a, e: Expr) -> Value:
         kind, m = self._model_name(e, a.name)
@@ -831,10 +861,12 @@ class TwinCall:
             return self.step(sub)
         if name == "const" and sub:
             return Value(self.const(sub))
+        if name == "model" and sub == "field" and self.figures is None:
+            return self.model_field()
         if name == "model" and sub:
             if self.figures is None:
                 raise Untranslatable(f"{self.fn.name}'s twin reads the model's {sub}: it needs a catalog model")
-            return Value(self.figures.share() if sub == "share" else self.figures(sub))
+            return Value(self.figures.figure(sub))
         if name in self.spec:
             return self.arg(name)
         raise Untranslatable(f"twin placeholder {{{name}}} is not an argument of {self.fn.name}")
@@ -1071,6 +1103,19 @@ def has_model_form(fn: Function) -> bool:
     return bool(fn.twin) and reads_model(fn.twin, {k: (label, t) for k, label, t in fn.twin_steps})
 
 
+def looks_up_models(fn: Function) -> bool:
+    """Whether `fn`'s twin is a look-up on the Models sheet by the name its `model` argument holds
+    ({model:field}: MODEL_SPEC), so every call of it names a catalog model."""
+    return ("model", "field") in placeholders.placeholders(fn.twin or "")
+
+
+def model_form(fn: Function) -> Function | None:
+    """The declaration whose twin serves a model name in `fn`'s first argument: `fn` itself when
+    its twin reads the model's figures, else the form of its own it reaches by a model name
+    (`Function.forms`: KV_CACHE_GB(model, context_tokens, ...)); None: such a call keeps its value."""
+    return next((f for f in (fn, *fn.forms) if has_model_form(f)), None)
+
+
 def model_terms(fn: Function) -> list[str]:
     """Figures of a catalog model, beyond the one its argument stands for, that `fn`'s engine
     formula reads (expert share, layers and width for all-reduces, attention width, the KV
@@ -1086,48 +1131,6 @@ def model_terms(fn: Function) -> list[str]:
     return out
 
 
-def _model_spec(args: list[Expr], models: Table | None) -> str:
-    """MODEL_SPEC's twin: the field's cell on the Models sheet (a blank figure is #N/A, as the
-    Python function refuses it). The field must be literal text (a catalog field name)."""
-    from flopsheet import models as catalog_models
-
-    if models is None:
-        raise Untranslatable("the workbook has no Models sheet to look model figures up in")
-    model = args[0] if args else OMITTED
-    fe = args[1] if len(args) > 1 else OMITTED
-    if len(args) > 2:
-        raise Untranslatable(f"takes at most 2 arguments; got {len(args)}")
-    if blank_literal(model):
-        raise Untranslatable("model is required")
-    if fe.kind == "omitted" or (
-        fe.kind == "literal" and isinstance(fe.value, str) and not isinstance(fe.value, ErrorValue)
-    ):
-        try:
-            fld = catalog_models.field_name(
-                "total_params" if fe.kind == "omitted" or not fe.value.strip() else control_free(fe.value, "field")
-            )
-        except FlopsheetError as err:
-            raise Untranslatable(err.message) from None
-    else:
-        raise Untranslatable('field must be literal text such as "total_params" for the copy to look it up')
-    call = TwinCall(get_model_spec(), [model], None, True, models)
-    kind, m = call._model_name(model, "model") if model.kind in ("literal", "ref") else ("runtime", model.text)
-    if kind == "number":
-        raise Untranslatable(f"model must be a model name (got {number(m)})")
-    v = call._model_lookup(kind, m, fld, "model")
-    x = paren(v.text)
-    tests = list(call.text_tests) + [f'({x}&""<>"")*({x}&""<>"0")']
-    if kind == "runtime":
-        tests.insert(0, f"NOT(ISNUMBER({m}))")
-    return f"IFERROR(IF({'*'.join(tests)},{v.text},NA()),NA())"
-
-
-def get_model_spec() -> Function:
-    from flopsheet.functions import REGISTRY
-
-    return REGISTRY["MODEL_SPEC"]
-
-
 def render(
     fn: Function,
     args: list[Expr],
@@ -1141,8 +1144,6 @@ def render(
     the workbook's Models sheet (modelsheet.find_table), where model names are looked up.
     `hoist`: cell mode, quantities go to Workings cells (markers in the text); `names`: the
     workbook's named assumptions (name -> value) that defaults may point at."""
-    if fn.name == "MODEL_SPEC":
-        return _model_spec(args, models)
     if not fn.twin:
         raise Untranslatable(f"{fn.name} has no native twin")
     out = ""
@@ -1170,10 +1171,47 @@ class Figures:
     """One model's figures on the Models sheet: literal VLOOKUPs, or (cell mode, `hoist`) the
     Workings cells of its row and of each figure."""
 
-    def __init__(self, table: Table, row, hoist: Hoister | None = None):
-        self.table, self.row, self.hoist = table, row, hoist
+    # {model:x}: a catalog field (layers, total_params), or one of these figures the engine derives
+    # from a row, each written as functions.declaration.model_figure works it out in Python
+    DERIVED = ("share", "values_per_token_layer", "full_layers", "sliding_layers", "sliding_window", "kv_heads")
+
+    def __init__(self, table: Table, row, hoist: Hoister | None = None, arg: str = "model"):
+        self.table, self.row, self.hoist, self.arg = table, row, hoist, arg
         self.label = row.name if row is not None else "the model"
         self.blank_ok: set[str] = set()  # cells whose blank means "none" (no window), not a blank input
+
+    def figure(self, name: str) -> str:
+        """`{model:name}`'s text."""
+        if name not in self.DERIVED:
+            return self(name)
+        if self.row is not None and name != "share":  # a figure Python cannot work out: the call keeps its value
+            from flopsheet.functions.declaration import model_figure
+
+            try:
+                model_figure(self.row, name, self.arg)
+            except FlopsheetError as err:
+                raise Untranslatable(err.message) from None
+        return getattr(self, name)()
+
+    def _windowed(self) -> bool:
+        return self.row.sliding_window is not None
+
+    def values_per_token_layer(self) -> str:
+        if self.row.attention == "MLA":  # the latent and the decoupled RoPE key (DeepSeek-V2 §2.1)
+            return f"{self('kv_lora_rank')}+{self('qk_rope_head_dim')}"
+        return f"2*{self('kv_heads')}*{self('head_dim')}"
+
+    def full_layers(self) -> str:
+        return f"{self('layers')}-{self('sliding_layers')}" if self._windowed() else self("layers")
+
+    def sliding_layers(self) -> str:
+        return self("sliding_layers") if self._windowed() else "0"
+
+    def sliding_window(self) -> str:
+        return self("sliding_window") if self._windowed() else "0"
+
+    def kv_heads(self) -> str:
+        return "1" if self.row.attention == "MLA" else self("kv_heads")  # one latent per token for MLA
 
     def argument(self, a) -> Value:
         """The model argument itself: the figure the model stands for ({params}: active parameters)."""
@@ -1204,8 +1242,8 @@ class RowFigures(Figures):
     text names NOW (a model added below the table, or another catalog model typed later, is
     computed as its own row says: no figure is taken from the catalog at hand-off time)."""
 
-    def __init__(self, table: Table, hoist: Hoister, cell: str):
-        super().__init__(table, None, hoist)
+    def __init__(self, table: Table, hoist: Hoister, cell: str, arg: str = "model"):
+        super().__init__(table, None, hoist, arg)
         name = checked_name(hoist, cell, "model")
         self.at = hoist(
             f"row of the model on {table.sheet}",
@@ -1235,52 +1273,34 @@ class RowFigures(Figures):
             f"IFERROR({self('experts_per_token')}/{self('experts')},0)",
         )
 
+    # The KV cache's shape, decided in the sheet from the row (MLA latent or KV heads; windowed layers
+    # when it has a window, or its 'Empty because' names one, as models.derived decides in Python).
+    def _mla(self) -> str:
+        return self.hoist("the model caches an MLA latent", f'{self.raw("attention")}="MLA"')
 
-def _kv_template(f: Figures) -> str:
-    """memory.model_kv_cache_gb on the catalog row's own shape (MLA latent, windowed layers)."""
-    row = f.row
-    try:  # the figures Python needs: a missing one is Python's error, so the call keeps its value
-        for fig in ("values_per_token_layer", "full_layers", "sliding_layers", "sliding_window"):
-            from flopsheet.functions.declaration import model_figure
-
-            model_figure(row, fig, "layers")
-    except FlopsheetError as err:
-        raise Untranslatable(err.message) from None
-    mla = row.attention == "MLA"
-    values = f"({f('kv_lora_rank')}+{f('qk_rope_head_dim')})" if mla else f"2*{f('kv_heads')}*{f('head_dim')}"
-    if row.sliding_window is not None:
-        held = (
-            f"(({f('layers')}-{f('sliding_layers')})*{{context_tokens}}"
-            f"+{f('sliding_layers')}*MIN({{context_tokens}},{f('sliding_window')}))"
+    def values_per_token_layer(self) -> str:
+        values = self.hoist(
+            "values cached per token per layer",
+            f"IF({self._mla()},{self('kv_lora_rank')}+{self('qk_rope_head_dim')},2*{self('kv_heads')}*{self('head_dim')})",
         )
-    else:
-        held = f"{f('layers')}*{{context_tokens}}"
-    kvh = "1" if mla else f("kv_heads")
-    return f"{values}*{{bytes_per_value}}*{held}*{{batch}}/1E9*IF({{gpus}}>{kvh},{{gpus}},{kvh})/{kvh}"
+        return f"IF({values}>0,{values},NA())"
 
+    def _windowed(self) -> str:
+        missing = f'+ISNUMBER(SEARCH("sliding_window",{self.raw("missing")}))' if self.table.has("missing") else ""
+        return self.hoist("the model has windowed layers", f"(N({self.raw('sliding_window')})>0){missing}>0")
 
-def _kv_row_template(f: RowFigures):
-    """_kv_template for a model named in a cell: the shape decided in the sheet from its row (MLA
-    latent or KV heads; windowed layers when it has a window, or its 'Empty because' names one, as
-    models.derived and functions.declaration.model_figure decide in Python)."""
-    mla = f.hoist("the model caches an MLA latent", f'{f.raw("attention")}="MLA"')
-    values = f.hoist(
-        "values cached per token per layer",
-        f"IF({mla},{f('kv_lora_rank')}+{f('qk_rope_head_dim')},2*{f('kv_heads')}*{f('head_dim')})",
-    )
-    window = f.raw("sliding_window")
-    missing = f'+ISNUMBER(SEARCH("sliding_window",{f.raw("missing")}))' if f.table.has("missing") else ""
-    windowed = f.hoist("the model has windowed layers", f"(N({window})>0){missing}>0")
-    layers, sliding = f("layers"), f.raw("sliding_layers")
-    kvh = f.hoist("KV heads each GPU holds a copy of (1 for MLA)", f"IF({mla},1,{f('kv_heads')})")
-    held = (
-        f"IF({windowed},IF(ISNUMBER({sliding})*ISNUMBER({window}),({layers}-{sliding})*{{context_tokens}}"
-        f"+{sliding}*MIN({{context_tokens}},{window}),NA()),{layers}*{{context_tokens}})"
-    )
-    return (
-        f"IF({values}>0,{values},NA())*{{bytes_per_value}}*{{step:held}}*{{batch}}/1E9"
-        f"*IF({{gpus}}>{kvh},{{gpus}},{kvh})/{kvh}"
-    ), (("held", "token-layers the cache holds", held),)
+    def full_layers(self) -> str:
+        window, sliding, layers = self.raw("sliding_window"), self.raw("sliding_layers"), self("layers")
+        return f"IF({self._windowed()},IF(ISNUMBER({sliding})*ISNUMBER({window}),{layers}-{sliding},NA()),{layers})"
+
+    def sliding_layers(self) -> str:
+        return f"IF({self._windowed()},{self.raw('sliding_layers')},0)"
+
+    def sliding_window(self) -> str:
+        return f"IF({self._windowed()},{self.raw('sliding_window')},0)"
+
+    def kv_heads(self) -> str:
+        return self.hoist("KV heads each GPU holds a copy of (1 for MLA)", f"IF({self._mla()},1,{self('kv_heads')})")
 
 
 def render_model(
@@ -1295,21 +1315,20 @@ def render_model(
 ) -> str:
     """The twin of `fn(*args)` whose first argument (a literal, or the cell `args[0]`) names
     catalog model `name`; Untranslatable when there is none. `hoist`: cell mode (twins.render)."""
-    form = MODEL_FORMS.get(fn.name)  # a function whose model form is a declaration of its own
-    if form is None and not has_model_form(fn):
+    form = model_form(fn)
+    if form is None:
         raise Untranslatable(f"{fn.name} has no model-name twin (its value is kept)")
     try:
         row = catalog_models.resolve(name)
     except FlopsheetError as err:
         raise Untranslatable(err.message) from None
-    by_row = hoist is not None and args[0].kind == "ref" and models.key_col is not None
-    f = RowFigures(models, hoist, args[0].text) if by_row else Figures(models, row, hoist)
-    if form is not None:
+    if form is not fn:  # a form of its own (KV_CACHE_GB(model, context_tokens, ...)): its arguments
         if len(args) > len(form.args) and any(not blank_literal(a) for a in args[len(form.args) :]):
             raise Untranslatable(f"with a model name {fn.name} takes at most {len(form.args)} arguments")
         fn, args = form, list(args[: len(form.args)])
-        template, steps = _kv_row_template(f) if by_row else (_kv_template(f), ())
-        fn = replace(fn, twin=template, twin_steps=steps)
+    by_row = hoist is not None and args[0].kind == "ref" and models.key_col is not None
+    arg = fn.args[0].name
+    f = RowFigures(models, hoist, args[0].text, arg) if by_row else Figures(models, row, hoist, arg)
     call = TwinCall(fn, list(args), table, True, models, hoist, names, figures=f, strict=strict)
     models.used = True
     first = args[0]

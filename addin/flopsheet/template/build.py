@@ -14,6 +14,7 @@ from pathlib import Path
 from openpyxl.workbook import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 
+from flopsheet import editions
 from flopsheet.errors import FlopsheetError
 from flopsheet.template import i18n, marker, styles
 from flopsheet.template import scenarios as sc
@@ -164,10 +165,29 @@ def write_copy(
         src = Path(d) / "flopsheet-copy.xlsm"
         wb, _ = build_workbook(training_scenarios, lang=lang, audience="copy")
         wb.save(src)
-        translate = None
-        if lang == "zh-CN":
-            from flopsheet.template.i18n.zh_CN_workings import translate
-        return handoff(src, dst, force=force, recalc=recalc, translate=translate)
+        return handoff(src, dst, force=force, recalc=recalc, translate=editions.workings_translation(lang))
+
+
+def edition_wording(lang: str) -> dict:
+    """{sheet: [[row, column, the .xlsm's value, the copy's value], ...]}: the cells where the
+    template's two editions in `lang` differ (flopsheet.editions.wording, as tools.regenerate
+    writes it), in sheet and cell order."""
+
+    def cells(audience):
+        wb, _ = build_workbook(lang=lang, audience=audience)
+        return {
+            ws.title: {(c.row, c.column): c.value for row in ws.iter_rows() for c in row if c.value is not None}
+            for ws in wb.worksheets
+        }
+
+    addin, copy = cells("addin"), cells("copy")
+    out = {}
+    for sheet in addin:
+        a, k = addin[sheet], copy.get(sheet, {})
+        differ = sorted(rc for rc in set(a) | set(k) if a.get(rc) != k.get(rc))
+        if differ:
+            out[sheet] = [[r, c, a.get((r, c)), k.get((r, c))] for r, c in differ]
+    return out
 
 
 def formula_stats(path: str | os.PathLike) -> tuple[int, float, int, str]:

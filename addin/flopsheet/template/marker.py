@@ -1,8 +1,9 @@
-"""The mark a workbook written by `flopsheet template` carries: two custom document properties
-(docProps/custom.xml, File > Info > Properties > Advanced > Custom in Excel), its language and its
-edition. The hand-off reads them (flopsheet.handoff.copytext) to know that a workbook's text cells
-came from the template, in which language, and so which of them to give the copy's wording; a
-workbook without them is a user's own and keeps its text. Text is never guessed from."""
+"""The mark a workbook written by `flopsheet template` carries: custom document properties
+(docProps/custom.xml, File > Info > Properties > Advanced > Custom in Excel), its language, its
+edition and the flopsheet that wrote it, named in flopsheet.editions, where the hand-off reads them
+(flopsheet.handoff.copytext) to know that a workbook's text cells came from the template, in which
+language, and so which of them to give the copy's wording; a workbook without them is a user's own
+and keeps its text. Text is never guessed from."""
 
 from __future__ import annotations
 
@@ -10,11 +11,7 @@ from openpyxl.packaging.custom import StringProperty
 from openpyxl.workbook import Workbook
 
 import flopsheet
-
-TEMPLATE = "flopsheet template"  # the edition's language: "en", "zh-CN"
-EDITION = "flopsheet edition"  # "add-in" (the .xlsm) or "copy" (its hand-off)
-VERSION = "flopsheet version"  # the flopsheet that wrote it (its text is that version's)
-EDITIONS = {"addin": "add-in", "copy": "copy"}
+from flopsheet.editions import EDITION, EDITIONS, TEMPLATE, VERSION
 
 
 def mark(wb: Workbook, lang: str, audience: str) -> None:

@@ -17,8 +17,8 @@ import contextlib
 import contextvars
 from collections.abc import Callable, Iterator
 
-LANGS = ("en", "zh-CN")
-AUDIENCES = ("addin", "copy")
+from flopsheet.editions import AUDIENCES, LANGS
+
 _LANG = contextvars.ContextVar("flopsheet_template_lang", default="en")
 _AUDIENCE = contextvars.ContextVar("flopsheet_template_audience", default="addin")
 _RECORDER: contextvars.ContextVar[Callable[[str], None] | None] = contextvars.ContextVar(
