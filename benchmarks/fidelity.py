@@ -18,7 +18,8 @@ How a row becomes a call (`kind` column):
 - input_throughput: prompt tokens x batch / TTFT_SECONDS per instance; a cached share of the input
   (DeepSeek's note) costs no prefill, so the computed rate is divided by 1 - cache_hit_share.
 - decode_step_ms: DECODE_MS, with the batch's KV cache (KV_CACHE_GB of the model at the running context,
-  prompt + half the output, BF16) when the row publishes its lengths; ttft_s: TTFT_SECONDS.
+  prompt + half the output; FP8 beside 8- and 4-bit weights, see KV_BYTES) when the row publishes its
+  lengths; ttft_s: TTFT_SECONDS.
 - train_minutes: TRAIN_DAYS(TRAIN_FLOPS(model, tokens), gpu, gpus) x 1,440 (MLPerf time to train).
 - train_gpu_hours: GPU_HOURS(TRAIN_FLOPS(model, tokens), gpu).
 A precision of fp8 or fp4 is typed twice, as the call's `precision` (the peak) and as bytes per
@@ -44,6 +45,11 @@ DOC = ROOT / "docs" / "fidelity.md"
 CHART = ROOT / "docs" / "fidelity.png"
 
 BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "fp4": 0.5}
+# Bytes per cached key/value where a row's cache is typed (decode_step_ms): FP8 beside 8- and 4-bit weights, as
+# the FP8 and NVFP4 recipes of TensorRT-LLM and NIM quantize the cache with the weights (and NIM's run at 50
+# sequences of 5,250 tokens holds 70.5 GB of weights and 43 GB of FP8 cache on two 80 GB H100s: in BF16 the
+# cache alone would be 86 GB), BF16 otherwise
+KV_BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "fp4": 1.0}
 LOAD = 1e11  # requests a day for the serving-model throughput: >= 1e4 replicas, so whole-GPU rounding < 1e-4
 KINDS = (
     "output_throughput",
@@ -93,10 +99,12 @@ def predict(row: dict) -> tuple[float, str]:
             return value, f"DECODE_MS({m}, {setup.replace('batch', batch)})"
         # the batch's own cache at the requests' running context (prompt + half the answer), as serving holds it
         context = inp + out / 2.0
-        kv = F.KV_CACHE_GB(model, context, float(batch), 2.0, tp)
+        kv_bytes = KV_BYTES[prec]
+        kv = F.KV_CACHE_GB(model, context, float(batch), kv_bytes, tp)
         value = F.DECODE_MS(model, gpu, batch=float(batch), kv_gb=kv, **kw)
         return value, (
-            f"DECODE_MS({m}, {setup.replace('batch', batch)}, kv_gb=KV_CACHE_GB({m}, {context:g}, {batch}, 2, {tp:g}))"
+            f"DECODE_MS({m}, {setup.replace('batch', batch)}, "
+            f"kv_gb=KV_CACHE_GB({m}, {context:g}, {batch}, {kv_bytes:g}, {tp:g}))"
         )
     if kind == "ttft_s":
         value = F.TTFT_SECONDS(model, inp, gpu, batch=float(batch), **kw)

@@ -104,3 +104,15 @@ def test_prefill_and_answer_beyond_the_context_are_refused_too():
         F.RESPONSE_SECONDS("Llama 3.1 70B", 130000, 2000, "H100", 1, 2, 4)
     assert F.TTFT_SECONDS("Llama 3.1 70B", 131072, "H100", 1, 2, 4) > 0
     assert F.TTFT_SECONDS(70e9, 140000, "H100", 1, 2, 4) > 0  # a plain count: no context known
+
+
+def test_a_batch_whose_cache_does_not_fit_is_refused_with_the_largest_that_does():
+    # Llama 3.1 70B on 2 H100s: 2 x 72 GB usable, 141.1 GB of weights; a 4k-token cache is 1.34 GB a sequence
+    kv = F.KV_CACHE_GB("Llama 3.1 70B", 4096, 64, 2, 2)
+    with pytest.raises(
+        FlopsheetError, match=r"the largest batch that fits is 2 \(kv_gb / batch = 1.342 GB a sequence\)"
+    ):
+        F.DECODE_MS("Llama 3.1 70B", "H100", 64, 2, 2, kv)
+    assert F.DECODE_MS("Llama 3.1 70B", "H100", 2, 2, 2, F.KV_CACHE_GB("Llama 3.1 70B", 4096, 2, 2, 2)) > 0
+    with pytest.raises(FlopsheetError, match="the largest batch that fits is"):
+        F.TOKENS_PER_SECOND("Llama 3.1 70B", "H100", 64, 2, 2, kv)

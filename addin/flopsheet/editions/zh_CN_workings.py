@@ -40,8 +40,9 @@ FIXED = {
     "FLOP/s the GPUs compute decoding": "这些 GPU 解码时每秒的计算量（FLOP/s）",
     "FLOP/s the GPUs compute in prefill": "这些 GPU 预填充时每秒的计算量（FLOP/s）",
     "share of the peak at the precision (FP8, FP4 below 1)": "该精度下可达的峰值比例（FP8、FP4 低于 1）",
-    "weights + KV cache fit in the GPUs' memory (and the request the context)": "权重 + KV 缓存放得进这些 GPU 的显存"
-    "（且请求不超过上下文长度）",
+    "weights + KV cache fit in the GPUs' usable memory (and the request the context)": "权重 + KV 缓存放得进这些 GPU 的"
+    "可用显存（且请求不超过上下文长度）",
+    "weights + KV cache fit in the GPUs' usable memory": "权重 + KV 缓存放得进这些 GPU 的可用显存",
     "weights + one sequence's KV cache fit in the GPUs' usable memory": "权重 + 一个序列的 KV 缓存放得进这些 GPU 的可用显存",
     "FLOPs a replica computes per second decoding": "每个副本解码时每秒的计算量（FLOPs）",
     "FLOPs a replica computes per second in prefill": "每个副本预填充时每秒的计算量（FLOPs）",
@@ -50,7 +51,6 @@ FIXED = {
     "prefill computing (s)": "预填充的计算时间（秒）",
     "prefill reading the weights once (s)": "预填充读取一次权重的时间（秒）",
     "prefill, the slower of the two (s)": "预填充时间，取两者中较慢者（秒）",
-    "weights + KV cache fit in the GPUs' memory": "权重 + KV 缓存放得进这些 GPU 的显存",
     "bytes a replica reads per second": "每个副本每秒读取的字节数",
     "KV cache bytes per sequence (floor 1E-6)": "每个序列的 KV 缓存字节数（下限 1E-6）",
     "one decode step at batch 1 (ms)": "批大小为 1 时一步解码的时间（毫秒）",

@@ -236,20 +236,28 @@ def comm_seconds(layers, d_model, tokens, gpus, interconnect_gbs, allreduce_us):
 
 
 def _fits(params, memory_gb, bytes_per_param, gpus, kv_gb=0.0, total_params=None, **_):
-    return _total(params, total_params) * bytes_per_param / 1e9 + kv_gb <= gpus * memory_gb
+    return _total(params, total_params) * bytes_per_param / 1e9 + kv_gb <= gpus * memory_gb * USABLE_FRACTION
 
 
-def _fit_message(params, memory_gb, bytes_per_param, gpus, kv_gb=0.0, total_params=None, **_):
-    need = float(_total(params, total_params)) * bytes_per_param / 1e9 + kv_gb
+def _fit_message(params, memory_gb, bytes_per_param, gpus, kv_gb=0.0, total_params=None, batch=1.0, **_):
+    weights = float(_total(params, total_params)) * bytes_per_param / 1e9
+    need = weights + kv_gb
     what = "weights and KV cache" if kv_gb else "weights"
-    n = need / memory_gb
+    usable = memory_gb * USABLE_FRACTION
+    n = need / usable
     if not np.isfinite(n) or n > 1e9:
         terms = "params x bytes_per_param" + (" + kv_gb" if kv_gb else "")
         return f"{what} ({terms} = {show(need)} GB) are too large for any number of {show(memory_gb)} GB GPUs"
-    return (
-        f"{what} ({show(round(need, 1))} GB) do not fit in {show(gpus)} x "
-        f"{show(memory_gb)} GB; use gpus >= {show(ceil_whole(n))}"
-    )
+    where = f"{show(gpus)} x {show(round(usable, 1))} GB (the usable {show(USABLE_FRACTION)} of {show(memory_gb)} GB)"
+    room = gpus * usable - weights
+    if kv_gb and batch and batch > 1 and room * batch / kv_gb >= 1:  # the batch's cache is what does not fit
+        largest = math.floor(room * batch / kv_gb)
+        return (
+            f"{what} ({show(round(need, 1))} GB) do not fit in {where}: the largest batch that fits is "
+            f"{show(largest)} (kv_gb / batch = {show(round(kv_gb / batch, 3))} GB a sequence), or use gpus >= "
+            f"{show(ceil_whole(n))}"
+        )
+    return f"{what} ({show(round(need, 1))} GB) do not fit in {where}; use gpus >= {show(ceil_whole(n))}"
 
 
 FITS = Condition("gpus", _fits, _fit_message)

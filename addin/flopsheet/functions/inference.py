@@ -104,7 +104,11 @@ def fits_twin(value: str) -> str:
 
 def fits_step(kv: str = "{kv_gb}", tokens: str = "") -> tuple:
     """The FITS condition; with `tokens`, a catalog model's context must hold them too (CONTEXT)."""
-    fits = "[[{model:total_params}||{params}]]*{bytes_per_param}/1E9+" + kv + "<={gpus}*{gpu:memory_gb}"
+    fits = (
+        "[[{model:total_params}||{params}]]*{bytes_per_param}/1E9+"
+        + kv
+        + "<={gpus}*{gpu:memory_gb}*{const:UsableMemory}"
+    )
     if tokens:
         fits = "(" + fits + ")[[*(" + tokens + "<={model:context})]]"
     return (
