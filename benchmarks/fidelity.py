@@ -49,7 +49,7 @@ BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "fp4": 0.5}
 # the FP8 and NVFP4 recipes of TensorRT-LLM and NIM quantize the cache with the weights (and NIM's run at 50
 # sequences of 5,250 tokens holds 70.5 GB of weights and 43 GB of FP8 cache on two 80 GB H100s: in BF16 the
 # cache alone would be 86 GB), BF16 otherwise
-KV_BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "fp4": 1.0}
+KV_BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 1.0}
 LOAD = 1e11  # requests a day for the serving-model throughput: >= 1e4 replicas, so whole-GPU rounding < 1e-4
 KINDS = (
     "output_throughput",

@@ -357,8 +357,9 @@ TRAIN_COST_AMORTISED = Function(
 
 # The twin is DECODE_MS' and TTFT_SECONDS' (a plain count or a catalog model, functions/inference.py):
 # output at their decode step, input at their prefill of batch x prompt_tokens tokens.
-_OUT = "{gpus}*{usd_per_gpu_hour}/({batch}/" + STEP_MS + "*1E3*3600*{load})*1E6"
-_IN = "{gpus}*{usd_per_gpu_hour}/({prompt_tokens}*{batch}/" + PREFILL_S + "*3600*{load})*1E6"
+# USD per hour over tokens per hour, in millions: gpus x usd / (batch / step_ms x 1E3 x 3600 x load) x 1E6
+_OUT = "{gpus}*{usd_per_gpu_hour}*" + STEP_MS + "/({batch}*3.6*{load})"
+_IN = "{gpus}*{usd_per_gpu_hour}*" + PREFILL_S + "/({prompt_tokens}*{batch}*0.0036*{load})"  # likewise, prefill
 
 COST_PER_MTOK = Function(
     name="COST_PER_MTOK",

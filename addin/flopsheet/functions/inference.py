@@ -9,6 +9,7 @@ from dataclasses import replace
 import numpy as np
 
 from flopsheet import engine
+from flopsheet.engine.inference import USABLE_FRACTION
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions._common import (
     ALLREDUCE_US,
@@ -80,6 +81,9 @@ def _comm(tokens: str) -> str:
 
 
 STEP_MS = "{step:step_ms}"
+# The usable share of each GPU's memory (engine.inference.USABLE_FRACTION, a constant of the engine: the copy
+# types the same number, so it computes what Python does)
+_USABLE = repr(USABLE_FRACTION)
 STEPS = (
     (
         "memory_s",
@@ -104,17 +108,13 @@ def fits_twin(value: str) -> str:
 
 def fits_step(kv: str = "{kv_gb}", tokens: str = "") -> tuple:
     """The FITS condition; with `tokens`, a catalog model's context must hold them too (CONTEXT)."""
-    fits = (
-        "[[{model:total_params}||{params}]]*{bytes_per_param}/1E9+"
-        + kv
-        + "<={gpus}*{gpu:memory_gb}*{const:UsableMemory}"
-    )
+    fits = "[[{model:total_params}||{params}]]*{bytes_per_param}/1E9+" + kv + "<={gpus}*{gpu:memory_gb}*" + _USABLE
     if tokens:
         fits = "(" + fits + ")[[*(" + tokens + "<={model:context})]]"
     return (
         (
             "fits",
-            "weights + KV cache fit in the GPUs' memory" + (" (and the request the context)" if tokens else ""),
+            "weights + KV cache fit in the GPUs' usable memory" + (" (and the request the context)" if tokens else ""),
             fits,
         ),
     )
@@ -284,7 +284,7 @@ _SERVING_STEPS = (
     (
         "batch_memory",
         "largest batch whose KV cache fits beside the weights in usable memory",
-        "INT(({gpus}*{gpu:memory_gb}*{const:UsableMemory}*1E9-{params}*{bytes_per_param})/" + _KV + ")",
+        "INT(({gpus}*{gpu:memory_gb}*" + _USABLE + "*1E9-{params}*{bytes_per_param})/" + _KV + ")",
     ),
     ("batch", "largest batch under the latency target that fits (at most " + _CAP + ")", _B),
     ("busy", "replica-seconds per request", _BUSY),
@@ -335,7 +335,7 @@ SERVING_GPUS = Function(
         (
             "fits",
             "weights + one sequence's KV cache fit in the GPUs' usable memory",
-            "{params}*{bytes_per_param}/1E9+" + _KVSEQ + "<={gpus}*{gpu:memory_gb}*{const:UsableMemory}",
+            "{params}*{bytes_per_param}/1E9+" + _KVSEQ + "<={gpus}*{gpu:memory_gb}*" + _USABLE,
         ),
     )
     + (("replicas_up", "replicas at the peak hour (rounded up)", count_twin("{step:replicas}")),),
