@@ -39,7 +39,8 @@ from flopsheet.functions.twintext import count_twin
 
 _ROOFLINE = (
     "roofline model (Williams et al. 2009) for LLM decode (Pope et al. 2022, Efficiently Scaling "
-    "Transformer Inference); bandwidth, memory and peak from the GPU's datasheet (catalog)"
+    "Transformer Inference); bandwidth, memory and peak from the GPU's datasheet (catalog); efficiencies by "
+    "phase and number format and the all-reduce's fixed cost fitted on published runs (docs/fidelity.md)"
 )
 PROMPT = Arg("prompt_tokens", "Tokens in the prompt")
 OUTPUT = Arg("output_tokens", "Tokens generated in the answer")
