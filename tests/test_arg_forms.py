@@ -15,6 +15,7 @@ def test_every_form_has_a_python_and_an_excel_resolver():
         "model_form",
         "from_model_form",
         "fallback_form",
+        "by_precision_form",
         "text_form",
         "number_form",
     }
@@ -26,7 +27,15 @@ def test_every_form_has_a_python_and_an_excel_resolver():
 def test_every_declared_argument_has_a_form_in_the_table():
     forms = {a.form for fn in REGISTRY.values() for a in fn.args}
     assert forms <= set(ARG_FORMS)
-    assert forms >= {"gpu_form", "model_form", "from_model_form", "fallback_form", "text_form", "number_form"}
+    assert forms >= {
+        "gpu_form",
+        "model_form",
+        "from_model_form",
+        "fallback_form",
+        "by_precision_form",
+        "text_form",
+        "number_form",
+    }
 
 
 def test_the_form_follows_what_the_declaration_says():
@@ -37,3 +46,4 @@ def test_the_form_follows_what_the_declaration_says():
     assert Arg("unit", "", kind="text").form == "text_form"
     assert Arg("unit", "", convert=float).form == "text_form"
     assert Arg("mfu", "").form == "number_form"
+    assert Arg("mfu", "", default=None, by_precision=lambda p: 0.4).form == "by_precision_form"

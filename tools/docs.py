@@ -56,7 +56,21 @@ Conventions for every function:
   with did-you-mean.
 - **`goodput`** (training time, GPU-hours, cost, energy; the last argument) is the productive
   share of wall-clock time, separate from `mfu`: default 0.85, backed out of Llama 3.1 405B's
-  published hours. Pass 1 to count compute only (the seed report's figures).
+  published hours. Pass 1 to count compute only (the seed report's figures) or a benchmark
+  clock (MLPerf Training's time to train, which excludes failures and restarts).
+- **Training `mfu`** left blank is the achievable share of the peak at `precision`, by number
+  format: 37.5% of a BF16/FP16 peak, 36% of an FP8/INT8 peak, 25% of an FP4 peak (named
+  assumptions TrainMFU, TrainFP8Share, TrainFP4Share), so FP8 is not twice BF16's speed for free.
+  A typed `mfu` is a fraction of the peak at `precision`, as before.
+- **Gives** says what each number is: an **estimate** (calibrated or rule-of-thumb defaults:
+  expect an error either way), a **bound** (the best the hardware allows, e.g. a roofline: real
+  runs are slower or need more), or **exact** (arithmetic or a published figure, given its inputs).
+
+**Breaking change (issue 20):** IMPLIED_MFU takes a 5th argument, `goodput` (default 0.85, as
+GPU_HOURS'), and returns the MFU at that goodput, so `GPU_HOURS(flops, gpu, IMPLIED_MFU(flops,
+hours, gpu))` gives `hours` back; it used to return whole-run utilisation (MFU x goodput), which
+fed back as `mfu` applied goodput twice. Pass goodput 1 for the old figure. Training functions'
+blank `mfu` went from 40% of any peak to the precision's training default above.
 
 **Breaking change (issue 13):** DECODE_MS, RESPONSE_SECONDS and TOKENS_PER_SECOND now share
 one order of optional arguments, `..., [batch], [bytes_per_param], [gpus], [kv_gb],
@@ -110,7 +124,16 @@ def _cell(text: str) -> str:
 
 
 def function_section(fn: Function) -> str:
-    lines = [f"### {fn.name}", "", fn.summary, "", f"`{syntax(fn)}` → {fn.returns}", ""]
+    lines = [
+        f"### {fn.name}",
+        "",
+        fn.summary,
+        "",
+        f"`{syntax(fn)}` → {fn.returns}",
+        "",
+        f"Gives: **{fn.nature}** ({fn.nature_why}).",
+        "",
+    ]
     if fn.args:
         lines += ["| Argument | Default | Description |", "|---|---|---|"]
         needed = excel_required(fn)
@@ -163,8 +186,8 @@ def function_reference() -> str:
         fns = [f for f in fns if REGISTRY.get(f.name) is f]
         parts.append(f"## {title}\n")
         parts.append(
-            "| Function | Returns |\n|---|---|\n"
-            + "".join(f"| [`{syntax(f)}`](#{f.name.lower()}) | {f.returns} |\n" for f in fns)
+            "| Function | Returns | Gives |\n|---|---|---|\n"
+            + "".join(f"| [`{syntax(f)}`](#{f.name.lower()}) | {f.returns} | {f.nature} |\n" for f in fns)
         )
         parts += [function_section(f) for f in fns]
         if fns is tokens.FUNCTIONS or any(f.name == "IMAGE_TOKENS" for f in fns):
@@ -184,7 +207,8 @@ def function_reference() -> str:
 SHEET_DETAILS = {
     "Start": (
         "What the workbook is; the add-in status cell `=FLOPSHEET_VERSION()` (shows `#NAME?` until the functions are "
-        "on); how to switch them on in Excel for Windows; the global assumptions as defined names (`DefaultMFU`, "
+        "on); how to switch them on in Excel for Windows; the global assumptions as defined names (`DefaultMFU`, `TrainMFU`, "
+        "`TrainFP8Share`, `TrainFP4Share`, "
         "`PUE`, `BwEfficiency`, `UsableMemory`, `DefaultPrecision`, `SecondsPerDay`, `DaysPerMonth`, `WattsPerMW`); "
         "in the copy, how to use it instead; the cell-style legend; every function with its arguments."
     ),
@@ -205,7 +229,7 @@ SHEET_DETAILS = {
         "peak and at the seed's sparse 1,979 TFLOPS; a Chinchilla-optimal 70B; DeepSeek-V3 on its 37B active "
         "parameters) and 25 pre-formatted blank rows. Helper columns show what each result uses: the GPU's row on the"
         " GPUs sheet (MATCH), the precision (blank = `DefaultPrecision`), peak, TDP and price (INDEX into whole "
-        "columns, so a GPU added below the table is found) and MFU (blank = `DefaultMFU`); compute, GPU-hours, "
+        "columns, so a GPU added below the table is found) and MFU (blank = the precision's `TrainMFU`, `TrainFP8Share` or `TrainFP4Share`); compute, GPU-hours, "
         "GPU-days, wall-clock days, GPUs for a deadline and cost are function calls on them; energy is GPU-hours x "
         "TDP x `PUE` / `WattsPerMW` on the GPUs sheet's TDP (so an edited TDP moves the .xlsm and the copy alike). A "
         "chart of GPU-days over every scenario row."
@@ -271,10 +295,12 @@ def readme_blocks() -> dict[str, str]:
     """The README's generated parts: the seed-report table and the function list."""
     from flopsheet import seed
 
-    functions = ["| Function | What it gives |", "|---|---|"]
+    functions = ["| Function | Gives | What it gives |", "|---|---|---|"]
     for _title, fns in SECTIONS:
         for f in fns:
-            functions.append(f"| [`{syntax(f)}`](docs/functions.md#{f.name.lower()}) | {_cell(f.summary)} |")
+            functions.append(
+                f"| [`{syntax(f)}`](docs/functions.md#{f.name.lower()}) | {f.nature} | {_cell(f.summary)} |"
+            )
     return {"seed-table": seed.markdown_table(), "functions": "\n".join(functions), "sheets": readme_sheet_list()}
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flopsheet import exceltext as st
-from flopsheet.engine.training import SECONDS_PER_DAY
+from flopsheet.engine.training import SECONDS_PER_DAY, TRAIN_MFU, TRAIN_SHARE_4BIT, TRAIN_SHARE_8BIT
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,8 @@ class Assumption:
     fmt: str
     source: str
     arg: str | None = None  # the function argument whose default this is (None: a constant such as SecondsPerDay)
+    # the precisions whose blank training `mfu` this is (engine.training_mfu): the twins pick one by precision
+    precisions: tuple[str, ...] = ()
 
 
 def _default(function: str, arg: str) -> float | str:
@@ -37,12 +39,44 @@ def assumptions() -> tuple[Assumption, ...]:
     return (
         Assumption(
             "DefaultMFU",
-            "Model FLOPs utilization when a scenario leaves it blank",
-            _default("GPU_DAYS", "mfu"),
+            "Model FLOPs utilization of inference's compute when a scenario leaves it blank",
+            _default("INFER_SECONDS", "mfu"),
             "fraction",
             st.PCT,
             "Epoch AI: median MFU of known runs 0.375; PaLM 540B 0.462; Llama 3.1 405B 0.38-0.43",
             arg="mfu",
+        ),
+        Assumption(
+            "TrainMFU",
+            "Training MFU of a BF16/FP16 peak when a scenario leaves MFU blank",
+            TRAIN_MFU,
+            "fraction",
+            st.PCT,
+            "ESTIMATE: Epoch AI's median MFU of known runs 0.375 (https://epoch.ai/data/ai-models); per-step "
+            "Llama 3.1 405B 0.38-0.43 (Dubey et al. 2024, Table 4), MegaScale 0.552 on 12,288 GPUs "
+            "(arXiv:2402.15627); model cards' GPU-hours imply 0.16-0.50 (flopsheet tests/reference/measured.csv)",
+            precisions=("bf16", "fp16", "tf32", "fp32"),
+        ),
+        Assumption(
+            "TrainFP8Share",
+            "Share of an FP8 (or INT8) peak a training run sustains when MFU is blank",
+            TRAIN_SHARE_8BIT,
+            "fraction",
+            st.PCT,
+            "ESTIMATE: median 0.359 of nine MLPerf Training v4.0/v5.0 time-to-train runs (H100, GB200 FP8; TPU "
+            "v5p INT8); NVIDIA Megatron-Bridge 25.11 on H100 FP8: 719-744 of 1,979 TFLOPS (github.com/NVIDIA-"
+            "NeMo/Megatron-Bridge, docs/performance-summary.md). Only the matrix multiplies run at the FP8 rate",
+            precisions=("fp8", "int8"),
+        ),
+        Assumption(
+            "TrainFP4Share",
+            "Share of an FP4 peak a training run sustains when MFU is blank",
+            TRAIN_SHARE_4BIT,
+            "fraction",
+            st.PCT,
+            "ESTIMATE: NVFP4 ran MLPerf Training v5.1's Llama 3.1 405B about 1.4x as fast per GPU as v5.0's FP8 "
+            "(18.79 min on 2,560 Blackwell GPUs against 26.93 min on 2,496; NVIDIA, 2025-11-12): 0.36 x 1.4 / 2",
+            precisions=("fp4",),
         ),
         Assumption(
             "DefaultGoodput",
@@ -92,15 +126,6 @@ def assumptions() -> tuple[Assumption, ...]:
             "ESTIMATE fitted on published batch-1 decode runs (measured.csv: NIM 1.8 on 2 H100s wants ~34 us, "
             "vLLM on 8 MI300Xs ~61 us); NCCL's small-message all-reduce alone is 10-30 us on 8 NVLink GPUs",
             arg="allreduce_us",
-        ),
-        Assumption(
-            "ServerFactor",
-            "Server wall power per watt of GPU TDP (host CPUs, NICs, fans)",
-            _default("FLEET_POWER_MW", "server_factor"),
-            "ratio",
-            st.TWO_DP,
-            "NVIDIA DGX H100: ~10.2 kW system power for 8 x 700 W GPUs (10200 / 5600)",
-            arg="server_factor",
         ),
         Assumption(
             "UsableMemory",

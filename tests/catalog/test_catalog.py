@@ -56,6 +56,8 @@ def test_fields_and_precisions_follow_the_contract():
         "usd_per_gpu_hour",
         "price_source",
         "price_date",
+        "server_w",
+        "server_source",
     }
     assert PRECISIONS == ("bf16", "fp16", "fp8", "fp4", "int8", "tf32", "fp32")
 
@@ -89,9 +91,9 @@ def test_gpu_is_frozen():
 
 
 def test_catalog_has_all_reference_rows():
-    # 32 datasheet rows + TPU v7 (Ironwood) and Trainium2 (issue 23)
-    assert len(all_gpus()) == 34
-    assert len({g.name for g in all_gpus()}) == 34
+    # 32 datasheet rows + TPU v7 (Ironwood), Trainium2, H200 NVL, GH200, MI350X and Rubin (issue 23)
+    assert len(all_gpus()) == 38
+    assert len({g.name for g in all_gpus()}) == 38
 
 
 def test_every_row_with_a_figure_has_a_source_url():
@@ -133,7 +135,16 @@ def test_selectable_means_a_dense_bf16_or_fp16_peak():
     for gpu in all_gpus():
         has_peak = gpu.bf16_tflops is not None or gpu.fp16_tflops is not None
         assert gpu.selectable == has_peak, gpu.name
-    assert {g.name for g in all_gpus() if not g.selectable} == {"Ascend 910B", "Ascend 910C", "MLU590"}
+    # rows without a dense bf16/fp16 figure: no confirmed peaks (Huawei, Cambricon), unread vendor text (GH200,
+    # MI350X) or announced (Rubin)
+    assert {g.name for g in all_gpus() if not g.selectable} == {
+        "Ascend 910B",
+        "Ascend 910C",
+        "MLU590",
+        "GH200",
+        "MI350X",
+        "Rubin",
+    }
     assert gpu_names() == [g.name for g in all_gpus() if g.selectable]
     assert "Ascend 910B" not in gpu_names() and "H100 SXM" in gpu_names()
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from flopsheet import catalog
+from flopsheet import functions as F
 from flopsheet.catalog import FIELDS, Missing, all_gpus, figure, prices, require, resolve, spec
 from flopsheet.errors import FlopsheetError
 
@@ -105,6 +106,8 @@ TPU7X = "https://docs.cloud.google.com/tpu/docs/tpu7x"
 TRAINIUM2 = (
     "https://awsdocs-neuron.readthedocs-hosted.com/en/v2.29.0/_sources/about-neuron/arch/neuron-hardware/trainium2.rst"
 )
+H200_PAGE = "https://www.nvidia.com/en-us/data-center/h200/"
+ROCM_SPECS = "https://rocm.docs.amd.com/en/7.13.0-preview/reference/gpu-specs.html"
 NEW_FIGURES = {
     ("TPU v7", "bf16_tflops"): (2307, TPU7X),
     ("TPU v7", "fp8_tflops"): (4614, TPU7X),
@@ -117,6 +120,12 @@ NEW_FIGURES = {
     ("Trainium2", "memory_gb"): (96, TRAINIUM2),
     ("Trainium2", "bandwidth_tbs"): (2.9, TRAINIUM2),
     ("Trainium2", "interconnect_gbs"): (1280, TRAINIUM2),
+    # NVIDIA's H200 page, NVL column: BF16 1,671 TFLOPS with sparsity (dense half), up to 600 W
+    ("H200 NVL", "bf16_tflops"): (835.5, H200_PAGE),
+    ("H200 NVL", "sparsity_factor"): (2, H200_PAGE),
+    ("H200 NVL", "tdp_w"): (600, H200_PAGE),
+    # AMD's ROCm GPU specifications table: MI350X 288 (GiB column)
+    ("MI350X", "memory_gb"): (288, ROCM_SPECS),
 }
 
 
@@ -135,6 +144,11 @@ def test_new_accelerators_leave_unread_figures_empty():
     for name, gaps in {
         "TPU v7": ("bandwidth_tbs", "interconnect_gbs", "tdp_w", "int8_tops"),
         "Trainium2": ("int8_tops", "fp64_tflops", "tdp_w", "sparsity_factor"),
+        # issue 23: no vendor text read for these figures (press copies only), so none is entered
+        "H200 NVL": ("memory_gb", "bandwidth_tbs", "fp8_tflops", "int8_tops", "fp64_tflops", "interconnect_gbs"),
+        "GH200": ("memory_gb", "bandwidth_tbs", "bf16_tflops", "fp8_tflops", "tdp_w", "server_w"),
+        "MI350X": ("bandwidth_tbs", "bf16_tflops", "fp16_tflops", "fp8_tflops", "fp4_tflops", "tdp_w", "server_w"),
+        "Rubin": ("year", "memory_gb", "bandwidth_tbs", "bf16_tflops", "fp8_tflops", "fp4_tflops", "tdp_w"),
     }.items():
         gpu = by_name(name)
         for field in gaps:
@@ -148,6 +162,30 @@ def test_new_accelerators_resolve_by_their_usual_names():
         assert resolve(label).name == "TPU v7", label
     for label in ("Trainium2", "Trn2", "Trainium 2", "AWS Trainium2"):
         assert resolve(label).name == "Trainium2", label
+    for label, name in (
+        ("H200 NVL", "H200 NVL"),
+        ("H200 PCIe", "H200 NVL"),
+        ("H200", "H200 SXM"),  # the SXM stays what "H200" means
+        ("GH200", "GH200"),
+        ("Grace Hopper", "GH200"),
+        ("MI350X", "MI350X"),
+        ("MI355X", "MI355X"),
+        ("Vera Rubin", "Rubin"),
+        ("Rubin", "Rubin"),
+    ):
+        assert resolve(label, selectable_only=False).name == name, label
+
+
+def test_an_announced_or_unread_accelerator_is_named_and_refused_with_the_reason():
+    # Rubin is announced, GH200 and MI350X have no vendor text read: the name resolves, and a
+    # function that needs a peak says the figure is unconfirmed (never another GPU's figures)
+    assert "announced" in by_name("Rubin").full_name
+    assert "ANNOUNCED" in by_name("Rubin").notes
+    for name in ("Rubin", "GH200", "MI350X"):
+        with pytest.raises(
+            FlopsheetError, match=f"{name} has no dense bf16/fp16 peak in the catalog \\(unconfirmed\\)"
+        ):
+            F.GPU_HOURS(1e24, name)
 
 
 # ---------------------------------------------------------------- bullet 4: prices

@@ -107,7 +107,7 @@ def test_spellings_that_name_one_gpu_resolve_to_it(typed, expected):
         ("H800 PCIe", "H100"),
         ("A100 PCIe 40GB", "A800"),
         ("V100 16GB", "A100"),
-        ("H200 NVL", "H100"),
+        ("H200 SXM 80GB", "H100"),
         ("L40", 'L4"'),
     ],
 )

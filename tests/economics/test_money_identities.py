@@ -257,8 +257,13 @@ def test_refusals_name_the_argument():
     with pytest.raises(FlopsheetError, match="no sourced purchase price for MI300X"):
         F.CLUSTER_CAPEX(10, "MI300X")
     assert F.CLUSTER_CAPEX(10, "MI300X", 15000) == pytest.approx(10 * 15000 * 1.44)
-    with pytest.raises(FlopsheetError, match="tdp"):
-        F.FLEET_POWER_MW(10, "TPU v4")  # no published TDP: an error, never a zero
+    with pytest.raises(FlopsheetError, match="Ascend 910B has no server power in the catalog .* type server_w"):
+        F.FLEET_POWER_MW(10, "Ascend 910B")  # no figure and no estimate: an error, never a zero
+    assert F.FLEET_POWER_MW(10, "Ascend 910B", 1.0, 700) == pytest.approx(10 * 700 / 1e6)  # typed: used
+    with pytest.raises(FlopsheetError, match="unknown GPU"):
+        F.FLEET_POWER_MW(10, "H1*", 1.2, 1275)  # the GPU checked even when its power is typed
+    with pytest.raises(FlopsheetError, match="type watts, not kW: for 10.2 kW type 10200"):
+        F.IT_POWER_MW(10, "H100", 10.2)
 
 
 def test_a_capital_charge_and_colocation_in_the_tco():

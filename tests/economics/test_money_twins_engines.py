@@ -26,12 +26,12 @@ CASES = [  # (function, arguments; a list argument [v] is put in a cell and refe
     ("CLUSTER_CAPEX", (1000, "H100")),  # default price from the table: frozen as its value
     ("CLUSTER_CAPEX", ([10.5], "H100", 27500)),  # a fractional GPU count: an error both ways
     ("FLEET_POWER_MW", (777768, "H100")),
-    ("FLEET_POWER_MW", ([777768], ["H100"], [1.4], [1.5])),
+    ("FLEET_POWER_MW", ([777768], ["H100"], [1.4], [1500])),  # server power per GPU typed (W)
     ("FLEET_POWER_MW", (4096, "MI300X", 1.1)),
     ("ENERGY_COST_USD", (1190, 0.0872)),
     ("ENERGY_COST_USD", ([1190], [0.1895], [720])),
     ("GPU_TCO_PER_HOUR", (27500, 4, "H100", 0.0872)),
-    ("GPU_TCO_PER_HOUR", ([25000], [3.1], ["H100"], [0.0604], [1.32], [1.1], [0.6], [1.6])),
+    ("GPU_TCO_PER_HOUR", ([25000], [3.1], ["H100"], [0.0604], [1.32], [1.1], [0.6], [1600])),
     ("GPU_TCO_PER_HOUR", (27500, 4, "H100", 0.0872, 1.44, 1.2, [1.5])),  # utilization > 1: error
     ("TRAIN_COST_AMORTISED", (3.8e25, "H100", 27500, 0.0872)),
     ("TRAIN_COST_AMORTISED", ([3.15e23], ["A100"], [10000], [0.1895], [5], [0.462], [1.5], [1.3], ["fp16"])),
@@ -84,13 +84,22 @@ CASES = [  # (function, arguments; a list argument [v] is put in a cell and refe
     ("WEIGHTS_GB", ([405e9], [True])),
     ("WEIGHTS_GB", ([405e9], ["fp3"])),
     # finance TCO: a capital charge and colocation per kW-month (rows 58-62)
-    ("GPU_TCO_PER_HOUR", ([27500], [4], ["H100"], [0.0872], [1.44], [1.2], [0.7], [1.82], [0.1], [184.06])),
-    ("GPU_TCO_PER_HOUR", (27500, 5, "B200", 0.0604, 1.44, 1.2, 1, 1.6, 0.13, 150)),
-    ("GPU_TCO_PER_HOUR", ([27500], [4], ["H100"], [0.0872], [1.44], [1.2], [0.7], [1.82], [0], [0])),
-    ("GPU_TCO_PER_HOUR", ([27500], [4], ["H100"], [0.0872], [1.44], [1.2], [0.7], [1.82], [10], [184.06])),  # 10%
-    ("GPU_TCO_PER_HOUR", ([27500], [4], ["H100"], [0.0872], [1.44], [1.2], [0.7], [1.82], [0.1], [2208.72])),  # /yr
+    ("GPU_TCO_PER_HOUR", ([27500], [4], ["H100"], [0.0872], [1.44], [1.2], [0.7], [1275], [0.1], [184.06])),
+    ("GPU_TCO_PER_HOUR", (27500, 5, "B200", 0.0604, 1.44, 1.2, 1, 1787.5, 0.13, 150)),
+    ("GPU_TCO_PER_HOUR", ([27500], [4], ["H100"], [0.0872], [1.44], [1.2], [0.7], [1275], [0], [0])),
+    ("GPU_TCO_PER_HOUR", ([27500], [4], ["H100"], [0.0872], [1.44], [1.2], [0.7], [1275], [10], [184.06])),  # 10%
+    ("GPU_TCO_PER_HOUR", ([27500], [4], ["H100"], [0.0872], [1.44], [1.2], [0.7], [1275], [0.1], [2208.72])),  # /yr
+    # power by platform (rows 63-69): IT power, a rack, TPU and Trainium estimates, a typed server power
+    # with a bad GPU name (still refused) and one in kW (refused)
+    ("IT_POWER_MW", (100000, "H100")),
+    ("IT_POWER_MW", ([72], ["GB200"])),
+    ("FLEET_POWER_MW", ([1000], ["TPU v7"])),
+    ("TRAIN_ENERGY_MWH", ([1e24], ["Trainium2"])),
+    ("FLEET_POWER_MW", ([1000], ["H1*"], [1.2], [1275])),
+    ("IT_POWER_MW", ([1000], ["H100"], [10.2])),
+    ("GPU_TCO_PER_HOUR", ([27500], [4], ["TPU v5p"], [0.08])),
 ]
-REFUSED = 5 + 10 + 3 + 2
+REFUSED = 5 + 10 + 3 + 2 + 2
 
 
 def _literal(v) -> str:

@@ -116,7 +116,7 @@ def test_only_the_bad_element_errors():
         {"flops": np.array([1e23, -1, 1e23]), "peak_tflops": np.array(312.0), "mfu": np.array(0.4)},
     )
     assert errors[0] is None and errors[2] is None and "flops" in errors[1]
-    assert out[0] == out[2] == pytest.approx(engine.gpu_days(1e23, 312))
+    assert out[0] == out[2] == pytest.approx(engine.gpu_days(1e23, 312, 0.4))
 
 
 def _valid(rule):

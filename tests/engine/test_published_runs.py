@@ -31,17 +31,18 @@ def test_model_names_give_published_training_compute():
 def test_gpu_hours_with_every_optional_input_blank_land_near_llama_3_1():
     hours = F.GPU_HOURS(3.8e25, "H100")
     assert hours == pytest.approx(30.84e6, rel=0.10)
-    assert hours == pytest.approx(31.39e6, rel=0.001)  # mfu 0.40, goodput 0.85
+    assert hours == pytest.approx(33.47e6, rel=0.001)  # TRAIN_MFU 0.375 of the BF16 peak, goodput 0.85
     # the goodput applies whether mfu is typed or blank
-    assert F.GPU_HOURS(3.8e25, "H100", 0.40) == hours
-    assert F.GPU_HOURS(3.8e25, "H100", 0.40, "bf16", 1) == pytest.approx(hours * engine.DEFAULT_GOODPUT)
+    assert F.GPU_HOURS(3.8e25, "H100", engine.TRAIN_MFU) == hours
+    assert F.GPU_HOURS(3.8e25, "H100", engine.TRAIN_MFU, "bf16", 1) == pytest.approx(hours * engine.DEFAULT_GOODPUT)
 
 
 def test_implied_mfu_of_published_runs():
-    llama = F.IMPLIED_MFU(3.8e25, 30.84e6, "H100")
-    palm = F.IMPLIED_MFU(2.527e24, F.MODEL_SPEC("PaLM 540B", "gpu_hours"), "TPU v4")
-    bloom = F.IMPLIED_MFU(6 * 176e9 * 366e9, 1.08e6, "A100")
-    deepseek = F.IMPLIED_MFU(F.TRAIN_FLOPS("DeepSeek-V3"), 2.788e6, "H800")
+    # goodput 1: whole-run utilisation, downtime included
+    llama = F.IMPLIED_MFU(3.8e25, 30.84e6, "H100", "bf16", 1)
+    palm = F.IMPLIED_MFU(2.527e24, F.MODEL_SPEC("PaLM 540B", "gpu_hours"), "TPU v4", "bf16", 1)
+    bloom = F.IMPLIED_MFU(6 * 176e9 * 366e9, 1.08e6, "A100", "bf16", 1)
+    deepseek = F.IMPLIED_MFU(F.TRAIN_FLOPS("DeepSeek-V3"), 2.788e6, "H800", "bf16", 1)
     assert llama == pytest.approx(0.346, abs=0.001)
     assert palm == pytest.approx(0.304, abs=0.001)
     assert bloom == pytest.approx(0.319, abs=0.001)
@@ -55,7 +56,7 @@ def test_implied_mfu_of_published_runs():
 def test_published_hours_are_reproduced_by_their_own_utilisation():
     for model, gpu, mfu in (("Llama 3.1 405B", "H100", 0.40), ("PaLM 540B", "TPU v4", 0.462)):
         flops, hours = F.MODEL_SPEC(model, "training_flops"), F.MODEL_SPEC(model, "gpu_hours")
-        goodput = F.IMPLIED_MFU(flops, hours, gpu) / mfu
+        goodput = F.IMPLIED_MFU(flops, hours, gpu, "bf16", 1) / mfu
         assert F.GPU_HOURS(flops, gpu, mfu, "bf16", goodput) == pytest.approx(hours, rel=1e-9)
 
 

@@ -27,7 +27,7 @@ from flopsheet.template.sheets import training as tr
 from ooxml import assert_valid
 
 NEW, ACME = 10, 11  # the first empty scenario rows of the Training sheet
-MFU, ACME_PEAK, ACME_TDP, ACME_PRICE = 0.5, 1000.0, 800.0, 1.5
+MFU, ACME_PEAK, ACME_SERVER_W, ACME_PRICE = 0.5, 1000.0, 1400.0, 1.5
 OWN_NOTE = "Board pack, Q3: figures checked by finance."
 OWN_LINE = "Prepared by the strategy team"
 # What a copy must not ask of its reader: software to install, macros to enable, functions to import, an
@@ -56,7 +56,7 @@ def _fill(xlsm, out):
     last = max(r for r, (v,) in enumerate(gpus.iter_rows(min_col=1, max_col=1, values_only=True), start=1) if v)
     col = ctx.gpu_cols
     acme_row = last + 1
-    sheet, cell = ctx.names["DefaultMFU"].split("!")
+    sheet, cell = ctx.names["TrainMFU"].split("!")  # the training rows' blank MFU (BF16)
     L = tr.LETTER
     training = {f"{L['note']}{NEW}": OWN_NOTE, "A3": OWN_NOTE}
     for r, name, gpu in ((NEW, "Llama-style 70B on H100", "H100 SXM"), (ACME, "70B on Acme X1", "Acme X1")):
@@ -74,7 +74,7 @@ def _fill(xlsm, out):
         "GPUs": {
             f"{col['name']}{acme_row}": "Acme X1",
             f"{col['bf16']}{acme_row}": ACME_PEAK,
-            f"{col['tdp_w']}{acme_row}": ACME_TDP,
+            f"{col['server_w']}{acme_row}": ACME_SERVER_W,  # energy reads the server power per GPU
             f"{col['usd_per_gpu_hour']}{acme_row}": ACME_PRICE,
             f"{col['memory_gb']}{acme_row}": 96.0,
             f"{col['bandwidth_tbs']}{acme_row}": 4.0,
@@ -135,7 +135,7 @@ def test_the_rest_reads_as_the_templates_own_copy(filled, tmp_path):
     write_copy(pristine, lang=lang)
     got, want = (_constants(openpyxl.load_workbook(p)) for p in (copy, pristine))
     touched = {"Training", "GPUs", "Workings"}
-    default_mfu = build_workbook()[1].names["DefaultMFU"].split("!")[1].replace("$", "")
+    default_mfu = build_workbook()[1].names["TrainMFU"].split("!")[1].replace("$", "")
     for title in want:
         if title in touched:
             continue
@@ -156,7 +156,7 @@ def _expected() -> dict:
             (r, "needed"): F["GPUS_NEEDED"](flops, p, 30, MFU),
             (r, "cost"): F["TRAIN_COST"](flops, p, price, MFU),
         }
-    out[(ACME, "energy")] = F["GPU_HOURS"](flops, ACME_PEAK, MFU) * ACME_TDP * 1.2 / 1e6
+    out[(ACME, "energy")] = F["GPU_HOURS"](flops, ACME_PEAK, MFU) * ACME_SERVER_W * 1.2 / 1e6
     return out
 
 

@@ -108,6 +108,18 @@ CASES += [
     ("TRAIN_COST", (6.3e24, "910B", 2.0)),
 ]
 
+# a blank mfu is the training efficiency of the precision's peak (engine.training_mfu), in a cell or typed
+for p in ["bf16", "fp8", "int8", "fp4", "FP8", "fp*", BLANK]:
+    CASES += [("GPU_DAYS", (6.3e24, "B200", BLANK, p)), ("TRAIN_COST", (6.3e24, "B200", 2.0, BLANK, p))]
+CASES += [("GPU_DAYS", (6.3e24, "B200", 0.5, "fp8")), ("TRAIN_ENERGY_MWH", (6.3e24, "H100", BLANK, "fp8"))]
+# IMPLIED_MFU: the MFU at a goodput (default GPU_HOURS'), so it feeds GPU_HOURS back (test_implied_mfu_roundtrip.py)
+CASES += [
+    ("IMPLIED_MFU", (3.8e25, 30.84e6, "H100")),
+    ("IMPLIED_MFU", (3.8e25, 30.84e6, "H100", "bf16", 1.0)),
+    ("IMPLIED_MFU", (3.8e25, 30.84e6, "H100", "fp8", 0.9)),
+    ("IMPLIED_MFU", (3.8e25, 30.84e6, "H100", BLANK, 0.0)),
+]
+
 
 def python_value(name, args):
     try:
@@ -137,7 +149,13 @@ def test_python_side_of_the_cases():
     assert values[("GPU_DAYS", (6.3e24, "910B"))] is None
     assert values[("GPU_DAYS", (6.3e24, "4090"))] == pytest.approx(
         6.3e24
-        / (catalog.peak_tflops(catalog.resolve("RTX 4090"), "bf16") * 1e12 * 0.4 * engine.DEFAULT_GOODPUT * 86400)
+        / (
+            catalog.peak_tflops(catalog.resolve("RTX 4090"), "bf16")
+            * 1e12
+            * engine.TRAIN_MFU
+            * engine.DEFAULT_GOODPUT
+            * 86400
+        )
     )
     assert values[("GPU_DAYS", (6.3e24, "1979"))] is None
     assert values[("GPUS_TO_FIT", (216.00000000036, "H100"))] == 4
@@ -146,6 +164,14 @@ def test_python_side_of_the_cases():
     assert values[("TRAIN_COST", (6.3e24, "H100", BLANK))] == pytest.approx(
         values[("TRAIN_COST", (6.3e24, "H100", 2.0))] * catalog.resolve("H100").usd_per_gpu_hour / 2
     )
+    # blank mfu: the share of the precision's peak; FP8 is 2 x 0.36 / 0.375 = 1.92x BF16's rate, FP4 2.67x
+    bf16 = values[("GPU_DAYS", (6.3e24, "B200", BLANK, "bf16"))]
+    assert values[("GPU_DAYS", (6.3e24, "B200", BLANK, BLANK))] == bf16
+    assert bf16 / values[("GPU_DAYS", (6.3e24, "B200", BLANK, "fp8"))] == pytest.approx(2 * 0.36 / 0.375)
+    assert bf16 / values[("GPU_DAYS", (6.3e24, "B200", BLANK, "int8"))] == pytest.approx(2 * 0.36 / 0.375)
+    assert bf16 / values[("GPU_DAYS", (6.3e24, "B200", BLANK, "fp4"))] == pytest.approx(4 * 0.25 / 0.375)
+    assert values[("GPU_DAYS", (6.3e24, "B200", BLANK, "fp*"))] is None
+    assert values[("IMPLIED_MFU", (3.8e25, 30.84e6, "H100", BLANK, 0.0))] is None
     assert sum(v is None for v in values.values()) > 40 and sum(v is not None for v in values.values()) > 30
 
 

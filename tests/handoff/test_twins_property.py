@@ -96,7 +96,7 @@ NUMBERS = {
     # Money (flopsheet.functions.economics)
     "usd_per_gpu": log10(3, 5),
     "overhead": floats(1, 3),
-    "server_factor": floats(1, 3),
+    "server_w": floats(100, 3000),
     "mw": log10(-1, 4),
     "usd_per_kwh": floats(0.01, 0.5),
     "hours": log10(0, 5),
@@ -130,7 +130,7 @@ ANY_GPU_NAME = st.sampled_from([s for g in catalog.all_gpus() for s in _spelling
 def _value(fn, arg):
     """A strategy for one argument's Python value (None = blank)."""
     needs_name = fn.name in ("GPU_SPEC",) or any(
-        p in (fn.formula.params if fn.formula else ()) for p in ("memory_gb", "bandwidth_tbs", "tdp_w")
+        p in (fn.formula.params if fn.formula else ()) for p in ("memory_gb", "bandwidth_tbs", "tdp_w", "server_w")
     )
     if arg.kind == "gpu":
         if fn.name == "GPU_SPEC":

@@ -75,9 +75,14 @@ def test_counts_round_up_like_the_engine(table):
 def test_defaults_come_from_the_registry(table):
     fn = REGISTRY["GPU_DAYS"]
     text = render(fn, [Expr("ref", "A1"), Expr("literal", '"H100"', "H100")], table)
-    assert "*0.4*0.85*86400" in text  # mfu and goodput omitted: their defaults
+    assert "*0.375*0.85*86400" in text  # mfu and goodput omitted: their defaults (mfu: BF16's training MFU)
     text = render(fn, [Expr("ref", "A1"), Expr("literal", '"H100"', "H100"), Expr("ref", "C1")], table)
-    assert 'IF(C1="",0.4,C1)' in text  # a blank cell means the default too
+    assert 'IF(C1="",0.375,C1)' in text  # a blank cell means the default too
+    fp8 = [Expr("ref", "A1"), Expr("literal", '"H100"', "H100"), Expr("ref", "C1"), Expr("literal", '"fp8"', "fp8")]
+    assert 'IF(C1="",0.36,C1)' in render(fn, fp8, table)  # the default of the precision typed
+    runtime = [Expr("ref", "A1"), Expr("literal", '"H100"', "H100"), Expr("omitted"), Expr("ref", "D1")]
+    text = render(fn, runtime, table)  # a precision in a cell: the default chosen in the sheet by its column
+    assert "0.375" in text and "0.36" in text and "0.25" in text
 
 
 def test_literal_gpu_becomes_its_canonical_name_and_magnitudes_numbers(table):
@@ -116,7 +121,7 @@ def test_gpu_in_a_cell_is_looked_up_through_aliases(table):
         ("GPU_DAYS", ("12 parsecs", "A100"), "flops must be a number"),
         ("GPU_DAYS", (True, "A100"), "not TRUE"),
         ("GPUS_TO_FIT", (100, 312), "catalog name"),
-        ("TRAIN_ENERGY_MWH", (1e23, "TPU v4"), "tdp_w"),  # Google publishes no TPU v4 TDP
+        ("FLEET_POWER_MW", (1e3, "Ascend 910B"), "Ascend 910B has no"),  # no peaks, no server power figure
         ("TEXT_TOKENS", (100, "tweets"), "unit must be"),
         ("GPU_SPEC", ("H100", "colour"), "field must be"),
         ("WEIGHTS_GB", ("175B", 2, 3), "at most 2 arguments"),

@@ -76,12 +76,13 @@ def _python(i: int) -> dict[str, float]:
 
 @shared_workbook("copy.xlsx", "mfu.xlsx")
 def copied(d):
-    """The scenarios' copy, and beside it (mfu.xlsx) the copy with DefaultMFU edited to 0.5."""
+    """The scenarios' copy, and beside it (mfu.xlsx) the copy with TrainMFU (a blank training MFU at BF16)
+    edited to 0.5."""
     src = _scenarios(d / "runs.xlsx")
     dst = d / "copy.xlsx"
     report = handoff(src, dst)
     wb = openpyxl.load_workbook(dst)
-    sheet, cell = wb.defined_names["DefaultMFU"].attr_text.split("!")
+    sheet, cell = wb.defined_names["TrainMFU"].attr_text.split("!")
     wb[sheet][cell.replace("$", "")] = 0.5
     wb.save(d / "mfu.xlsx")
     return d, dst, report
@@ -258,23 +259,25 @@ def test_references_are_qualified_for_the_workings_sheet(formula, expected):
 
 
 def test_defaults_point_at_named_assumptions_the_copy_defines(copied):
-    """A blank MFU is DefaultMFU, not a typed 0.4: the user's workbook had no such name, so the copy
-    defines it (an input cell on the Workings sheet); goodput and seconds per day likewise."""
+    """A blank MFU is a named assumption (TrainMFU for a training call at BF16, DefaultMFU for DECODE_MS),
+    not a typed 0.375 or 0.4: the user's workbook had no such name, so the copy defines it (an input cell on the Workings sheet); goodput and seconds per day likewise."""
     _, dst, report = copied
     wb = openpyxl.load_workbook(dst)
-    assert {"DefaultMFU", "DefaultGoodput", "SecondsPerDay"} <= set(wb.defined_names.keys())
+    assert {"DefaultMFU", "TrainMFU", "DefaultGoodput", "SecondsPerDay"} <= set(wb.defined_names.keys())
     sheet, cell = wb.defined_names["DefaultMFU"].attr_text.split("!")
-    assert sheet == "Workings" and wb[sheet][cell.replace("$", "")].value == 0.4
-    assert any("DefaultMFU" in n for n in report.notes)
-    typed = [k for k, f in _formulas(wb).items() if re.search(r"(?<![\d.])(0\.4|0\.85|86400)(?![\d])", f)]
+    assert sheet == "Workings" and wb[sheet][cell.replace("$", "")].value == 0.4  # DECODE_MS' (inference)
+    sheet, cell = wb.defined_names["TrainMFU"].attr_text.split("!")
+    assert sheet == "Workings" and wb[sheet][cell.replace("$", "")].value == 0.375  # GPU_DAYS' blank mfu at BF16
+    assert any("DefaultMFU" in n for n in report.notes) and any("TrainMFU" in n for n in report.notes)
+    typed = [k for k, f in _formulas(wb).items() if re.search(r"(?<![\d.])(0\.4|0\.375|0\.85|86400)(?![\d])", f)]
     assert not typed, typed[:3]
 
 
 def test_an_edited_default_flows_to_the_rows_that_leave_it_blank(copied, soffice, gnumeric):
     d, _, _ = copied
-    edited = d / "mfu.xlsx"  # the copy with DefaultMFU edited (built with it)
+    edited = d / "mfu.xlsx"  # the copy with TrainMFU edited (built with it)
     wb = openpyxl.load_workbook(edited)
-    sheet, cell = wb.defined_names["DefaultMFU"].attr_text.split("!")
+    sheet, cell = wb.defined_names["TrainMFU"].attr_text.split("!")
     assert wb[sheet][cell.replace("$", "")].value == 0.5
     for engine in (recalculate, recalculate_gnumeric):
         runs = openpyxl.load_workbook(engine(edited, d / f"mfu-{engine.__name__}.xlsx"), data_only=True)["Runs"]

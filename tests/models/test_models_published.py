@@ -63,6 +63,34 @@ PUBLISHED = [
     ("gpt-oss-120b", "total_params", 116.83e9, "arXiv:2508.10925 Table 1"),
     ("gpt-oss-120b", "active_params", 5.13e9, "arXiv:2508.10925 Table 1"),
     ("gpt-oss-120b", "sliding_window", 128, "openai/gpt-oss gpt_oss/torch/model.py"),
+    # issue 23. Llama 3.3 70B: the llama-models card (7.0M H100 hours, 15T+ tokens, 128k) and
+    # sku_list.py's arch_args (dim 8192, 80 layers, 64 / 8 heads, vocab 128256).
+    ("Llama 3.3 70B", "gpu_hours", 7.0e6, "llama-models llama3_3/MODEL_CARD.md"),
+    ("Llama 3.3 70B", "training_tokens", 15e12, "llama-models llama3_3/MODEL_CARD.md"),
+    ("Llama 3.3 70B", "layers", 80, "llama-models sku_list.py llama3_3_instruct_models"),
+    ("Llama 3.3 70B", "d_model", 8192, "llama-models sku_list.py llama3_3_instruct_models"),
+    ("Llama 3.3 70B", "kv_heads", 8, "llama-models sku_list.py llama3_3_instruct_models"),
+    ("Llama 3.3 70B", "vocab", 128256, "llama-models sku_list.py LLAMA3_VOCAB_SIZE"),
+    ("Llama 3.3 70B", "training_hardware", "H100 SXM", "llama-models llama3_3/MODEL_CARD.md"),
+    # Mistral Large 2: Mistral's post (123B, 128k) and the config.json shape.
+    ("Mistral Large 2", "total_params", 123e9, "mistral.ai/news/mistral-large-2407"),
+    ("Mistral Large 2", "layers", 88, "Mistral-Large-Instruct-2407 config.json num_hidden_layers"),
+    ("Mistral Large 2", "d_model", 12288, "config.json hidden_size"),
+    ("Mistral Large 2", "heads", 96, "config.json num_attention_heads"),
+    ("Mistral Large 2", "kv_heads", 8, "config.json num_key_value_heads"),
+    ("Mistral Large 2", "vocab", 32768, "config.json vocab_size"),
+    ("Mistral Large 2", "context", 131072, "config.json max_position_embeddings"),
+    # GLM-4.5: the zai-org/GLM-4.5 README (355B / 32B) and the report's architecture table.
+    ("GLM-4.5", "total_params", 355e9, "zai-org/GLM-4.5 README"),
+    ("GLM-4.5", "active_params", 32e9, "zai-org/GLM-4.5 README"),
+    ("GLM-4.5", "layers", 92, "arXiv:2508.06471 architecture table: 3 dense + 89 MoE"),
+    ("GLM-4.5", "moe_layers", 89, "arXiv:2508.06471 architecture table"),
+    ("GLM-4.5", "experts", 160, "arXiv:2508.06471 architecture table"),
+    ("GLM-4.5", "experts_per_token", 8, "arXiv:2508.06471 architecture table"),
+    ("GLM-4.5", "shared_experts", 1, "arXiv:2508.06471 architecture table"),
+    ("GLM-4.5", "heads", 96, "arXiv:2508.06471 architecture table"),
+    ("GLM-4.5", "kv_heads", 8, "arXiv:2508.06471 architecture table"),
+    ("GLM-4.5", "vocab", 151552, "arXiv:2508.06471 architecture table"),
 ]
 
 
@@ -85,6 +113,12 @@ def test_published_figure(model, name, value, source):
         ("BLOOM 176B", "arxiv.org/abs/2211.05100"),
         ("GPT-3 175B", "arxiv.org/abs/2005.14165"),
         ("Chinchilla 70B", "arxiv.org/abs/2203.15556"),
+        ("Llama 3.3 70B", "llama3_3/MODEL_CARD.md"),
+        ("Llama 3.3 70B", "models/sku_list.py"),
+        ("Mistral Large 2", "mistral.ai/news/mistral-large-2407"),
+        ("Mistral Large 2", "mistralai/Mistral-Large-Instruct-2407/blob/main/config.json"),
+        ("GLM-4.5", "github.com/zai-org/GLM-4.5"),
+        ("GLM-4.5", "arxiv.org/abs/2508.06471"),
     ],
 )
 def test_published_figures_cite_their_source(model, source_part):

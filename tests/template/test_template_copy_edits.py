@@ -4,7 +4,7 @@ add-in computes) give the figures Python computes for the same inputs.
 
 Edits (openpyxl on OUR generated files): a scenario typed in the first empty Training row with
 precision and MFU left blank, a GPU added below the GPUs table and a second scenario using it, a price,
-a TDP and DefaultMFU changed. Also: the copy's formula statistics, printed."""
+a server power and TrainMFU (a blank training MFU at BF16) changed. Also: the copy's formula statistics, printed."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ from flopsheet.template.sheets import training as tr
 from ooxml import assert_valid
 
 NEW, ACME = 10, 11  # the first empty scenario rows (five shipped scenarios from row 5)
-MFU, H100_PRICE, A100_TDP = 0.5, 3.0, 500.0
-ACME_PEAK, ACME_TDP, ACME_PRICE = 1000.0, 800.0, 1.5
+MFU, H100_PRICE, A100_SERVER_W = 0.5, 3.0, 500.0
+ACME_PEAK, ACME_SERVER_W, ACME_PRICE = 1000.0, 800.0, 1.5
 
 
 def _edit(wb) -> None:
@@ -32,18 +32,18 @@ def _edit(wb) -> None:
     keys = {c.value: c.column_letter for c in gpus[5] if c.value}
     row = {c.value: c.row for c in gpus["A"] if c.value}
     gpus[f"{keys['usd_per_gpu_hour']}{row['H100 SXM']}"] = H100_PRICE
-    gpus[f"{keys['tdp_w']}{row['A100 SXM 80GB']}"] = A100_TDP
+    gpus[f"{keys['server_w']}{row['A100 SXM 80GB']}"] = A100_SERVER_W
     new = max(row.values()) + 1
     for key, value in (
         ("name", "Acme X1"),
         ("bf16", ACME_PEAK),
-        ("tdp_w", ACME_TDP),
+        ("server_w", ACME_SERVER_W),
         ("usd_per_gpu_hour", ACME_PRICE),
         ("memory_gb", 96.0),
         ("bandwidth_tbs", 4.0),
     ):
         gpus[f"{keys[key]}{new}"] = value
-    sheet, cell = wb.defined_names["DefaultMFU"].attr_text.split("!")
+    sheet, cell = wb.defined_names["TrainMFU"].attr_text.split("!")
     wb[sheet][cell.replace("$", "")] = MFU
     L = tr.LETTER
     for r, name, gpu in ((NEW, "Llama-style 70B on H100", "H100 SXM"), (ACME, "70B on Acme X1", "Acme X1")):
@@ -60,13 +60,13 @@ def _edit(wb) -> None:
 
 def _expected() -> dict[tuple[int, str], float]:
     """What Python computes for the edited inputs (registry functions on numbers; energy by its engine
-    formula with the GPUs sheet's TDP), independent of the workbook's formulas."""
+    formula with the GPUs sheet's server power per GPU), independent of the workbook's formulas."""
     flops = 6 * 7e10 * 1.4e12
     h100 = catalog.resolve("H100 SXM")
     out = {}
-    for r, peak, price, tdp in (
-        (NEW, catalog.spec(h100, "bf16_tflops"), H100_PRICE, h100.tdp_w),
-        (ACME, ACME_PEAK, ACME_PRICE, ACME_TDP),
+    for r, peak, price, server_w in (
+        (NEW, catalog.spec(h100, "bf16_tflops"), H100_PRICE, h100.server_w),
+        (ACME, ACME_PEAK, ACME_PRICE, ACME_SERVER_W),
     ):
         hours = F["GPU_HOURS"](flops, peak, MFU)
         out |= {
@@ -78,10 +78,10 @@ def _expected() -> dict[tuple[int, str], float]:
             (r, "days"): F["TRAIN_DAYS"](flops, peak, 1024, MFU),
             (r, "needed"): F["GPUS_NEEDED"](flops, peak, 30, MFU),
             (r, "cost"): F["TRAIN_COST"](flops, peak, price, MFU),
-            (r, "energy"): hours * tdp * 1.2 / 1e6,
+            (r, "energy"): hours * server_w * 1.2 / 1e6,
         }
     gpt3_hours = F["GPU_HOURS"](6 * 175e9 * 300e9, 312.0, 0.462, None, 1.0)  # row 5: A100 fp16, its MFU, goodput 1
-    out[(5, "energy")] = gpt3_hours * A100_TDP * 1.2 / 1e6
+    out[(5, "energy")] = gpt3_hours * A100_SERVER_W * 1.2 / 1e6
     return out
 
 

@@ -145,12 +145,17 @@ def test_defined_names_for_global_assumptions(wb):
             and cell.style == st.INPUT
         ), a.name  # 16 digits saved
         assert re.search(rf"\b{a.name}\b", formulas), f"{a.name} is never used"
-    assert (
-        wb[split_ref(names["DefaultMFU"].attr_text, "")[0]][
-            split_ref(names["DefaultMFU"].attr_text, "")[1].replace("$", "")
-        ].value
-        == REGISTRY["GPU_DAYS"].args[2].default
-    )
+
+    def value(name):
+        sheet, addr = split_ref(names[name].attr_text, "")
+        return wb[sheet][addr.replace("$", "")].value
+
+    assert value("DefaultMFU") == REGISTRY["INFER_SECONDS"].args[2].default
+    # a blank training MFU: the engine's by precision (GPU_DAYS' mfu has no single default)
+    assert REGISTRY["GPU_DAYS"].args[2].default is None
+    for p in ("bf16", "fp8", "int8", "fp4"):
+        name = next(a.name for a in assumptions() if p in a.precisions)
+        assert value(name) == REGISTRY["GPU_DAYS"].args[2].by_precision(p), p
 
 
 def test_formulas_and_inputs_carry_their_styles_and_locks(wb):

@@ -1,7 +1,8 @@
-"""A figure the GPUs sheet lacks (a price, a TDP) is never taken for 0 (issue 22): the .xlsm's message says
+"""A figure the GPUs sheet lacks (a price, a server power) is never taken for 0 (issue 22): the .xlsm's message says
 the price is blank, never "must be > 0 (got 0)"; the copy shows #N/A there, and the column's header says
 what #N/A means. Scenarios are typed into the template's first empty Training rows (in its XML), on a GPU
-the catalog prices nowhere and on one without a TDP; the copy is recalculated by LibreOffice and Gnumeric."""
+the catalog prices nowhere and on one without a server power (its peak and price typed); the copy is
+recalculated by LibreOffice and Gnumeric."""
 
 from __future__ import annotations
 
@@ -17,10 +18,11 @@ from flopsheet.template.formula_eval import Evaluator
 from flopsheet.template.sheets import training as tr
 
 L = tr.LETTER
-# GPUs with a BF16 peak (the default precision), one without a catalog price, one without a TDP
+# A GPU with a BF16 peak (the default precision) and no catalog price; a GPU without a server power (every
+# selectable GPU has one, an estimate at least, so a row without peaks: its peak typed in the override column)
 _BF16 = [g for g in catalog.all_gpus() if g.selectable and g.bf16_tflops]
-NO_PRICE = next(g.name for g in _BF16 if g.usd_per_gpu_hour is None and g.tdp_w)
-NO_TDP = next(g.name for g in _BF16 if g.tdp_w is None)  # its price typed below
+NO_PRICE = next(g.name for g in _BF16 if g.usd_per_gpu_hour is None and g.server_w)
+NO_TDP = next(g.name for g in catalog.all_gpus() if g.server_w is None)  # its peak and price typed below
 ROWS = {10: NO_PRICE, 11: NO_TDP}
 
 
@@ -36,6 +38,7 @@ def _inputs() -> dict:
         ):
             cells[f"{L[key]}{r}"] = value
     cells[f"{L['usd']}11"] = 2.0
+    cells[f"{L['override']}11"] = 300.0
     return cells
 
 
@@ -48,7 +51,7 @@ def test_the_template_says_the_price_is_blank_not_zero():
     assert price in ("", None)
     cost = str(ev.value("Training", f"{L['cost']}10"))
     assert "blank" in cost and "got 0" not in cost, cost
-    assert isinstance(ev.value("Training", f"{L['cost']}11"), float)  # a typed price, no TDP: a cost
+    assert isinstance(ev.value("Training", f"{L['cost']}11"), float)  # a typed price, no server power: a cost
 
 
 @pytest.fixture(scope="module")

@@ -105,12 +105,16 @@ def test_training_rows(saved):
     assert v("500B on all 2022 images (seed, dense H100)", "GPUs for the deadline") == 777768
     assert v("Same, at the seed's 1,979 TFLOPS (sparse)", "GPUs for the deadline") == 388884
     assert v("Chinchilla-optimal 70B", "Training tokens") == 1.4e12
-    assert v("Chinchilla-optimal 70B", "MFU used") == 0.40  # blank MFU -> DefaultMFU
+    # blank MFU at BF16 -> TrainMFU (the Start sheet's training MFU by precision)
+    assert (
+        v("Chinchilla-optimal 70B", "MFU used (blank: TrainMFU, TrainFP8Share or TrainFP4Share by precision)") == 0.375
+    )
     # DeepSeek-V3 on ACTIVE parameters: the report's 2.788M H800 GPU-hours, to within 1%.
     assert v("DeepSeek-V3 (MoE, 37B active of 671B)", "GPU-hours") == pytest.approx(2.788e6, rel=0.01)
-    # H800 SXM TDP 700 W (NVIDIA's H800 datasheet): GPU-hours x 0.7 kW x PUE 1.2, in MWh
+    # H800 SXM server power 1275 W per GPU (an HGX H800 is the DGX H100's board: 10.2 kW / 8):
+    # GPU-hours x 1.275 kW x PUE 1.2, in MWh
     assert v("DeepSeek-V3 (MoE, 37B active of 671B)", ENERGY) == pytest.approx(
-        v("DeepSeek-V3 (MoE, 37B active of 671B)", "GPU-hours") * 0.700 * 1.2 / 1000, rel=1e-9
+        v("DeepSeek-V3 (MoE, 37B active of 671B)", "GPU-hours") * 1.275 * 1.2 / 1000, rel=1e-9
     )
     for r in range(5 + len(rows), 20):  # blank rows show nothing
         assert all(ev.value("Training", f"{LETTER[c.key]}{r}") == "" for c in CALCS)
@@ -140,17 +144,17 @@ def test_inference_and_multimodal_figures(saved):
     assert tokens["LLaVA-1.5, CLIP ViT-L/14 at 336 px"] == 576
 
 
-ENERGY = "Energy (MWh; TDP x PUE; #N/A = no TDP on the GPUs sheet)"
+ENERGY = "Energy (MWh; server power x PUE; #N/A = no server power on the GPUs sheet)"
 
 
-def test_a_blank_precision_means_the_default_and_a_tdp_edit_moves_the_energy(saved):
+def test_a_blank_precision_means_the_default_and_a_server_power_edit_moves_the_energy(saved):
     """Precision left blank reads DefaultPrecision (bf16) in every column; energy reads the GPUs
-    sheet's TDP, so the add-in workbook and its copy agree after the same edit."""
+    sheet's server power per GPU, so the add-in workbook and its copy agree after the same edit."""
     wb, _ = saved
     gpus, training = wb["GPUs"], wb["Training"]
     keys = {c.value: c.column_letter for c in gpus[5] if c.value}
     h100 = next(c.row for c in gpus["A"] if c.value == "H100 SXM")
-    gpus[f"{keys['tdp_w']}{h100}"] = 1000.0
+    gpus[f"{keys['server_w']}{h100}"] = 1000.0
     r = 13
     training[f"B{r}"], training[f"C{r}"], training[f"D{r}"] = 7e10, 1.4e12, "H100 SXM"
     ev = Evaluator(wb)
@@ -158,8 +162,18 @@ def test_a_blank_precision_means_the_default_and_a_tdp_edit_moves_the_energy(sav
     peak = catalog.spec(catalog.resolve("H100 SXM"), "bf16_tflops")
     L = LETTER
     assert ev.value("Training", f"{L['prec_used']}{r}") == "bf16" and ev.value("Training", f"{L['peak']}{r}") == peak
-    hours = py("GPU_HOURS", flops, peak, 0.4)
+    hours = py("GPU_HOURS", flops, peak, 0.375)  # blank MFU at BF16: TrainMFU
     assert ev.value("Training", f"{L['gpu_hours']}{r}") == pytest.approx(hours)
+    assert ev.value("Training", f"{L['gpu_hours']}{r}") == pytest.approx(py("GPU_HOURS", flops, "H100 SXM"))
+    # an FP8 row: the share of the FP8 peak (TrainFP8Share), as GPU_HOURS' own blank mfu
+    training[f"E{r}"] = "fp8"
+    ev = Evaluator(wb)
+    assert ev.value("Training", f"{L['mfu_used']}{r}") == 0.36
+    assert ev.value("Training", f"{L['gpu_hours']}{r}") == pytest.approx(
+        py("GPU_HOURS", flops, "H100 SXM", None, "fp8")
+    )
+    training[f"E{r}"] = None
+    ev = Evaluator(wb)
     assert ev.value("Training", f"{L['energy']}{r}") == pytest.approx(hours * 1000.0 * 1.2 / 1e6)
     assert not any(isinstance(ev.value("Training", f"{L[c.key]}{r}"), NA) for c in CALCS if c.key != "days")
 
@@ -181,5 +195,5 @@ def test_edits_on_the_gpus_sheet_flow_into_training(saved):
     assert ev.value("Training", f"{L['needed']}6") == py("GPUS_NEEDED", 9.216e26, 500.0, 30, 0.462, None, 1)
     assert ev.value("Training", f"{L['peak']}{r}") == 1000.0 and ev.value("Training", f"{L['usd_used']}{r}") == 1.5
     assert ev.value("Training", f"{L['cost']}{r}") == pytest.approx(
-        py("TRAIN_COST", 6 * 7e10 * 1.4e12, 1000.0, 1.5, 0.4)
-    )  # blank goodput: the default, as in Python
+        py("TRAIN_COST", 6 * 7e10 * 1.4e12, 1000.0, 1.5, 0.375)
+    )  # blank MFU and goodput: the defaults at BF16, as in Python

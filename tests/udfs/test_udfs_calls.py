@@ -44,7 +44,7 @@ def test_one_cell_ranges_take_the_scalar_path(u):
 
 def test_blank_optional_means_default_and_blank_required_is_an_error(u):
     default = u.GPU_DAYS(3.15e23, "A100")
-    assert default == pytest.approx(days(3.15e23, mfu=0.40))
+    assert default == pytest.approx(days(3.15e23, mfu=0.375))  # BF16 training MFU (TrainMFU)
     assert excel_call(u.GPU_DAYS, 3.15e23, "A100", None) == [[default]]  # empty cell
     assert excel_call(u.GPU_DAYS, 3.15e23, "A100", MISSING) == [[default]]  # omitted argument
     assert excel_call(u.GPU_DAYS, 3.15e23, "A100", "") == [[default]]

@@ -41,10 +41,10 @@ def CHINCHILLA_TOKENS(params, tokens_per_param=20.0):
 @func
 @arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
 @arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
-@arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
+@arg('mfu', doc='Model FLOPs utilization, a fraction of the peak at precision in (0, 1]; default by precision: 37.5% of a BF16/FP16 peak, 36% of an FP8/INT8 peak, 25% of an FP4 peak (training efficiencies, estimates)', **ARG_OPTIONS)
 @arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
-def GPU_HOURS(flops, gpu, mfu=0.4, precision='bf16', goodput=0.85):
+def GPU_HOURS(flops, gpu, mfu=None, precision='bf16', goodput=0.85):
     """GPU-hours to compute flops at mfu of the GPU's dense peak."""
     return excel_io.call(REGISTRY['GPU_HOURS'], (flops, gpu, mfu, precision, goodput))
 
@@ -52,10 +52,10 @@ def GPU_HOURS(flops, gpu, mfu=0.4, precision='bf16', goodput=0.85):
 @func
 @arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
 @arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
-@arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
+@arg('mfu', doc='Model FLOPs utilization, a fraction of the peak at precision in (0, 1]; default by precision: 37.5% of a BF16/FP16 peak, 36% of an FP8/INT8 peak, 25% of an FP4 peak (training efficiencies, estimates)', **ARG_OPTIONS)
 @arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
-def GPU_DAYS(flops, gpu, mfu=0.4, precision='bf16', goodput=0.85):
+def GPU_DAYS(flops, gpu, mfu=None, precision='bf16', goodput=0.85):
     """GPU-days to compute flops at mfu of the GPU's dense peak."""
     return excel_io.call(REGISTRY['GPU_DAYS'], (flops, gpu, mfu, precision, goodput))
 
@@ -64,10 +64,10 @@ def GPU_DAYS(flops, gpu, mfu=0.4, precision='bf16', goodput=0.85):
 @arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
 @arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
 @arg('gpus', doc='GPUs training together', **ARG_OPTIONS)
-@arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
+@arg('mfu', doc='Model FLOPs utilization, a fraction of the peak at precision in (0, 1]; default by precision: 37.5% of a BF16/FP16 peak, 36% of an FP8/INT8 peak, 25% of an FP4 peak (training efficiencies, estimates)', **ARG_OPTIONS)
 @arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
-def TRAIN_DAYS(flops, gpu, gpus, mfu=0.4, precision='bf16', goodput=0.85):
+def TRAIN_DAYS(flops, gpu, gpus, mfu=None, precision='bf16', goodput=0.85):
     """Wall-clock days to compute flops on gpus GPUs."""
     return excel_io.call(REGISTRY['TRAIN_DAYS'], (flops, gpu, gpus, mfu, precision, goodput))
 
@@ -76,10 +76,10 @@ def TRAIN_DAYS(flops, gpu, gpus, mfu=0.4, precision='bf16', goodput=0.85):
 @arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
 @arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
 @arg('days', doc='Deadline in wall-clock days', **ARG_OPTIONS)
-@arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
+@arg('mfu', doc='Model FLOPs utilization, a fraction of the peak at precision in (0, 1]; default by precision: 37.5% of a BF16/FP16 peak, 36% of an FP8/INT8 peak, 25% of an FP4 peak (training efficiencies, estimates)', **ARG_OPTIONS)
 @arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
-def GPUS_NEEDED(flops, gpu, days, mfu=0.4, precision='bf16', goodput=0.85):
+def GPUS_NEEDED(flops, gpu, days, mfu=None, precision='bf16', goodput=0.85):
     """Whole GPUs needed to compute flops within days wall-clock days (rounded up)."""
     return excel_io.call(REGISTRY['GPUS_NEEDED'], (flops, gpu, days, mfu, precision, goodput))
 
@@ -88,10 +88,10 @@ def GPUS_NEEDED(flops, gpu, days, mfu=0.4, precision='bf16', goodput=0.85):
 @arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
 @arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
 @arg('usd_per_gpu_hour', doc='Price of one GPU-hour in USD, 0.01 to 100 (rental or amortised); optional: blank is the catalog\'s price for the GPU, GPU_SPEC(gpu, "usd_per_gpu_hour"), whose source and date GPU_SPEC(gpu, "price_source") and GPU_SPEC(gpu, "price_date") show', **ARG_OPTIONS)
-@arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
+@arg('mfu', doc='Model FLOPs utilization, a fraction of the peak at precision in (0, 1]; default by precision: 37.5% of a BF16/FP16 peak, 36% of an FP8/INT8 peak, 25% of an FP4 peak (training efficiencies, estimates)', **ARG_OPTIONS)
 @arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
-def TRAIN_COST(flops, gpu, usd_per_gpu_hour=None, mfu=0.4, precision='bf16', goodput=0.85):
+def TRAIN_COST(flops, gpu, usd_per_gpu_hour=None, mfu=None, precision='bf16', goodput=0.85):
     """Cost in USD of computing flops at a price per GPU-hour (blank: the catalog's dated price for the GPU)."""
     return excel_io.call(REGISTRY['TRAIN_COST'], (flops, gpu, usd_per_gpu_hour, mfu, precision, goodput))
 
@@ -99,13 +99,14 @@ def TRAIN_COST(flops, gpu, usd_per_gpu_hour=None, mfu=0.4, precision='bf16', goo
 @func
 @arg('flops', doc='Compute in FLOPs, e.g. 3.15E+23 or "3.15e23"', **ARG_OPTIONS)
 @arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
-@arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
+@arg('mfu', doc='Model FLOPs utilization, a fraction of the peak at precision in (0, 1]; default by precision: 37.5% of a BF16/FP16 peak, 36% of an FP8/INT8 peak, 25% of an FP4 peak (training efficiencies, estimates)', **ARG_OPTIONS)
 @arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @arg('pue', doc='Data-centre power usage effectiveness; default 1.2', **ARG_OPTIONS)
 @arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
-def TRAIN_ENERGY_MWH(flops, gpu, mfu=0.4, precision='bf16', pue=1.2, goodput=0.85):
-    """Energy in MWh at the wall: GPU-hours x the GPU's TDP x PUE."""
-    return excel_io.call(REGISTRY['TRAIN_ENERGY_MWH'], (flops, gpu, mfu, precision, pue, goodput))
+@arg('server_w', doc='IT power per accelerator of its server or rack in W, 50 to 5000 (DGX H100: 10,200 W / 8 = 1275); optional; blank: the catalog\'s figure for the GPU\'s platform, GPU_SPEC(gpu, "server_w"), its source GPU_SPEC(gpu, "server_source")', **ARG_OPTIONS)
+def TRAIN_ENERGY_MWH(flops, gpu, mfu=None, precision='bf16', pue=1.2, goodput=0.85, server_w=None):
+    """Energy in MWh at the wall: GPU-hours x the server's power per GPU (IT power) x PUE; an upper bound (servers' maximum power)."""
+    return excel_io.call(REGISTRY['TRAIN_ENERGY_MWH'], (flops, gpu, mfu, precision, pue, goodput, server_w))
 
 
 @func
@@ -113,9 +114,10 @@ def TRAIN_ENERGY_MWH(flops, gpu, mfu=0.4, precision='bf16', pue=1.2, goodput=0.8
 @arg('gpu_hours', doc='GPU-hours the run reports (downtime included)', **ARG_OPTIONS)
 @arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
 @arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-def IMPLIED_MFU(flops, gpu_hours, gpu, precision='bf16'):
-    """Whole-run utilisation of a published run: flops / (gpu_hours x 3600 x the GPU's dense peak) = MFU x goodput."""
-    return excel_io.call(REGISTRY['IMPLIED_MFU'], (flops, gpu_hours, gpu, precision))
+@arg('goodput', doc="Productive share of those hours, in (0, 1]; default 0.85 as GPU_HOURS' (Llama 3.1 405B); 1 gives whole-run utilisation (MFU x goodput, downtime included)", **ARG_OPTIONS)
+def IMPLIED_MFU(flops, gpu_hours, gpu, precision='bf16', goodput=0.85):
+    """MFU a published run's GPU-hours imply: flops / (gpu_hours x 3600 x the GPU's dense peak x goodput); fed back to GPU_HOURS as mfu with the same goodput, it gives the hours back."""
+    return excel_io.call(REGISTRY['IMPLIED_MFU'], (flops, gpu_hours, gpu, precision, goodput))
 
 
 @func
@@ -322,7 +324,7 @@ def TOKENS_TO_WORDS(tokens, tokens_per_word=1.3333333333333333):
 
 @func
 @arg('gpu', doc='GPU name from the catalog ("H100", "MI300X"; see GPU_NAMES)', **ARG_OPTIONS)
-@arg('field', doc='bf16_tflops (default), fp16/fp8/fp4/tf32/fp32_tflops, int8_tops, memory_gb, bandwidth_tbs, tdp_w, interconnect_gbs, sparsity_factor, vendor, year or source', **ARG_OPTIONS)
+@arg('field', doc="bf16_tflops (default), fp16/fp8/fp4/tf32/fp32_tflops, int8_tops, memory_gb, bandwidth_tbs, tdp_w, server_w (its server's power per GPU, W), interconnect_gbs, sparsity_factor, vendor, year or source", **ARG_OPTIONS)
 def GPU_SPEC(gpu, field='bf16_tflops'):
     """One figure of a GPU from the catalog: a dense peak, memory, bandwidth, TDP, vendor, year or source."""
     return excel_io.call(REGISTRY['GPU_SPEC'], (gpu, field))
@@ -375,10 +377,19 @@ def CLUSTER_CAPEX(gpus, gpu, usd_per_gpu=None, overhead=1.44):
 @arg('gpus', doc='Accelerators in the fleet (a whole number)', **ARG_OPTIONS)
 @arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
 @arg('pue', doc='Data-centre power usage effectiveness; default 1.2', **ARG_OPTIONS)
-@arg('server_factor', doc='Server wall power per watt of GPU TDP; default 10200/5600 = 1.82 (DGX H100: 10.2 kW for 8 x 700 W GPUs)', **ARG_OPTIONS)
-def FLEET_POWER_MW(gpus, gpu, pue=1.2, server_factor=1.8214285714285714):
-    """MW at the wall for a fleet: GPUs x TDP x server factor (host CPUs, NICs, fans) x PUE."""
-    return excel_io.call(REGISTRY['FLEET_POWER_MW'], (gpus, gpu, pue, server_factor))
+@arg('server_w', doc='IT power per accelerator of its server or rack in W, 50 to 5000 (DGX H100: 10,200 W / 8 = 1275); optional; blank: the catalog\'s figure for the GPU\'s platform, GPU_SPEC(gpu, "server_w"), its source GPU_SPEC(gpu, "server_source")', **ARG_OPTIONS)
+def FLEET_POWER_MW(gpus, gpu, pue=1.2, server_w=None):
+    """Facility power in MW for a fleet: GPUs x their server's power per GPU (IT power) x PUE; IT_POWER_MW leaves the PUE out."""
+    return excel_io.call(REGISTRY['FLEET_POWER_MW'], (gpus, gpu, pue, server_w))
+
+
+@func
+@arg('gpus', doc='Accelerators in the fleet (a whole number)', **ARG_OPTIONS)
+@arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
+@arg('server_w', doc='IT power per accelerator of its server or rack in W, 50 to 5000 (DGX H100: 10,200 W / 8 = 1275); optional; blank: the catalog\'s figure for the GPU\'s platform, GPU_SPEC(gpu, "server_w"), its source GPU_SPEC(gpu, "server_source")', **ARG_OPTIONS)
+def IT_POWER_MW(gpus, gpu, server_w=None):
+    """IT power in MW for a fleet: GPUs x their server's power per GPU, before cooling (PUE). The '150 MW for 100k H100s' figure analysts quote is IT power."""
+    return excel_io.call(REGISTRY['IT_POWER_MW'], (gpus, gpu, server_w))
 
 
 @func
@@ -398,12 +409,12 @@ def ENERGY_COST_USD(mw, usd_per_kwh, hours=8760.0):
 @arg('overhead', doc="Servers and network as a multiple of the GPUs' price; default 1.44 (Epoch AI's cost shares)", **ARG_OPTIONS)
 @arg('pue', doc='Data-centre power usage effectiveness; default 1.2', **ARG_OPTIONS)
 @arg('utilization', doc='Share of hours the GPU does paid work, in (0, 1]; default 1', **ARG_OPTIONS)
-@arg('server_factor', doc='Server wall power per watt of GPU TDP; default 10200/5600 = 1.82 (DGX H100: 10.2 kW for 8 x 700 W GPUs)', **ARG_OPTIONS)
+@arg('server_w', doc='IT power per accelerator of its server or rack in W, 50 to 5000 (DGX H100: 10,200 W / 8 = 1275); optional; blank: the catalog\'s figure for the GPU\'s platform, GPU_SPEC(gpu, "server_w"), its source GPU_SPEC(gpu, "server_source")', **ARG_OPTIONS)
 @arg('cost_of_capital', doc="Cost of capital a year, 0.10 for 10%: capex recovered as an annuity over years; default 0 (straight line, no capital charge; the template's CostOfCapital)", **ARG_OPTIONS)
 @arg('usd_per_kw_month', doc="Data-centre space and power (colocation) in USD per kW of server power a month; default 0 (not counted; the template's ColoUsdPerKwMonth, CBRE 184.06)", **ARG_OPTIONS)
-def GPU_TCO_PER_HOUR(usd_per_gpu, years, gpu, usd_per_kwh, overhead=1.44, pue=1.2, utilization=1.0, server_factor=1.8214285714285714, cost_of_capital=0.0, usd_per_kw_month=0.0):
+def GPU_TCO_PER_HOUR(usd_per_gpu, years, gpu, usd_per_kwh, overhead=1.44, pue=1.2, utilization=1.0, server_w=None, cost_of_capital=0.0, usd_per_kw_month=0.0):
     """USD per useful GPU-hour of owning a GPU: capex share over years (with a capital charge), its server's energy and data-centre space, over utilization."""
-    return excel_io.call(REGISTRY['GPU_TCO_PER_HOUR'], (usd_per_gpu, years, gpu, usd_per_kwh, overhead, pue, utilization, server_factor, cost_of_capital, usd_per_kw_month))
+    return excel_io.call(REGISTRY['GPU_TCO_PER_HOUR'], (usd_per_gpu, years, gpu, usd_per_kwh, overhead, pue, utilization, server_w, cost_of_capital, usd_per_kw_month))
 
 
 @func
@@ -412,15 +423,15 @@ def GPU_TCO_PER_HOUR(usd_per_gpu, years, gpu, usd_per_kwh, overhead=1.44, pue=1.
 @arg('usd_per_gpu', doc='Purchase price of one GPU in USD, 100 to 1,000,000 (27500 or "$27,500", not 27.5)', **ARG_OPTIONS)
 @arg('usd_per_kwh', doc='Electricity price in USD per kWh, 0.005 to 2 (for 80 $/MWh type 0.08)', **ARG_OPTIONS)
 @arg('years', doc="Years the hardware is written off over, 1 to 10; default 3.1 (Epoch AI's 0.14 orders of magnitude per year)", **ARG_OPTIONS)
-@arg('mfu', doc='Model FLOPs utilization, a fraction in (0, 1]; default 0.40', **ARG_OPTIONS)
+@arg('mfu', doc='Model FLOPs utilization, a fraction of the peak at precision in (0, 1]; default by precision: 37.5% of a BF16/FP16 peak, 36% of an FP8/INT8 peak, 25% of an FP4 peak (training efficiencies, estimates)', **ARG_OPTIONS)
 @arg('overhead', doc="Servers and network as a multiple of the GPUs' price; default 1.44 (Epoch AI's cost shares)", **ARG_OPTIONS)
 @arg('pue', doc='Data-centre power usage effectiveness; default 1.2', **ARG_OPTIONS)
 @arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-@arg('server_factor', doc='Server wall power per watt of GPU TDP; default 10200/5600 = 1.82 (DGX H100: 10.2 kW for 8 x 700 W GPUs)', **ARG_OPTIONS)
+@arg('server_w', doc='IT power per accelerator of its server or rack in W, 50 to 5000 (DGX H100: 10,200 W / 8 = 1275); optional; blank: the catalog\'s figure for the GPU\'s platform, GPU_SPEC(gpu, "server_w"), its source GPU_SPEC(gpu, "server_source")', **ARG_OPTIONS)
 @arg('goodput', doc='Productive share of wall-clock time (failures, restarts, checkpoints excluded), in (0, 1]; default 0.85 (Llama 3.1 405B); 1 counts compute only', **ARG_OPTIONS)
-def TRAIN_COST_AMORTISED(flops, gpu, usd_per_gpu, usd_per_kwh, years=3.1, mfu=0.4, overhead=1.44, pue=1.2, precision='bf16', server_factor=1.8214285714285714, goodput=0.85):
+def TRAIN_COST_AMORTISED(flops, gpu, usd_per_gpu, usd_per_kwh, years=3.1, mfu=None, overhead=1.44, pue=1.2, precision='bf16', server_w=None, goodput=0.85):
     """USD to train on owned GPUs: GPU-hours x (amortised hardware + energy per GPU-hour), Epoch AI's method."""
-    return excel_io.call(REGISTRY['TRAIN_COST_AMORTISED'], (flops, gpu, usd_per_gpu, usd_per_kwh, years, mfu, overhead, pue, precision, server_factor, goodput))
+    return excel_io.call(REGISTRY['TRAIN_COST_AMORTISED'], (flops, gpu, usd_per_gpu, usd_per_kwh, years, mfu, overhead, pue, precision, server_w, goodput))
 
 
 @func

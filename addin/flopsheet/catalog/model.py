@@ -43,6 +43,8 @@ FIELDS = (
     "usd_per_gpu_hour",
     "price_source",
     "price_date",
+    "server_w",
+    "server_source",
 )
 
 TABLE = Table(
@@ -63,9 +65,10 @@ TABLE = Table(
         "sparsity_factor",
         "interconnect_gbs",
         "tdp_w",
+        "server_w",
         "usd_per_gpu_hour",
     ),
-    texts=("vendor", "price_source", "price_date", "source", "confidence", "full_name", "notes"),
+    texts=("vendor", "price_source", "price_date", "server_source", "source", "confidence", "full_name", "notes"),
     publisher="vendor",
     unconfirmed="unconfirmed in public sources",
 )
@@ -91,6 +94,11 @@ class GPU:
     sparsity_factor: float | None  # vendor's with-sparsity headline = dense * this
     interconnect_gbs: float | None
     tdp_w: float | None
+    # IT power per accelerator of its reference server or rack at full load (system maximum / its
+    # accelerators: DGX H100 10.2 kW / 8), host CPUs, NICs, switches and fans included; PUE not
+    # included. server_source says whose figure it is, or begins "ESTIMATE:" and says how it was made.
+    server_w: float | None
+    server_source: str
     usd_per_gpu_hour: float | None  # an editable assumption, dated; see price_source
     price_source: str  # who published the price and what kind it is (list price / assumption)
     price_date: str  # ISO date the price was published or read; a price row has both
@@ -120,6 +128,8 @@ def _parse_row(raw: dict[str, str], line: int) -> GPU:
         raise FlopsheetError(
             f"catalog row {gpu.name}: a price needs price_source and price_date, and they need a price"
         )
+    if (gpu.server_w is None) != (not gpu.server_source):
+        raise FlopsheetError(f"catalog row {gpu.name}: server_w needs server_source, and server_source a server_w")
     if gpu.price_date and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", gpu.price_date):
         raise FlopsheetError(f"catalog row {gpu.name}: price_date must be YYYY-MM-DD (got {gpu.price_date!r})")
     return gpu

@@ -14,6 +14,13 @@ on-demand rate, dated), so the same FLOPs cost the same on the same silicon what
 provenance. The catalog's `usd_per_gpu_hour` (GPU_SPEC's price field, TRAIN_COST's blank price) is
 that row: a test holds every catalog price equal to its rental_default row here, date and source
 included, so the two never drift.
+
+Accelerators with no default price, and why: AMD Instinct (MI300X, MI325X, MI350X, MI355X) are not
+in Spheron's marketplace (its docs name six providers, Voltage Park, DataCrunch, TensorDock,
+Sesterce, Spheron AI and Massed Compute, none listing AMD GPUs: https://docs.spheron.network/concepts),
+and Google TPUs and AWS Trainium are rented only by their makers' clouds, so no rate on this basis
+exists; a price of another kind (another provider's on-demand list price) would break the one basis.
+They stay unpriced here: type a price per GPU-hour.
 """
 
 from __future__ import annotations

@@ -85,6 +85,8 @@ FIXED = {
 }
 
 PATTERNS = [
+    (r"(.+) for the precision when blank \(by its column on (.+)\)", r"留空时按精度取的 \1（按该精度在 \2 表中的列）"),
+    (r"(.+) used \(the precision's default\)", r"所用 \1（该精度的默认值）"),
     (r"(.+) as typed, checked \(no wildcards\)", r"\1（按输入，已检查：无通配符）"),
     (r"(.+) as given", r"\1（按给出的值）"),
     (r"(.+) used \(blank: the GPU's (.+)\)", r"所用 \1（留空取该 GPU 的 \2）"),

@@ -8,6 +8,7 @@ rules, which the Excel face uses to error per element.
 from flopsheet.engine._checks import (  # the money rules: also the template's input validation
     COUNT_DIGITS,
     HELD_DIGITS,
+    SERVER_W,
     USD_PER_GPU,
     USD_PER_GPU_HOUR,
     USD_PER_KWH,
@@ -24,6 +25,7 @@ from flopsheet.engine.economics import (
     fleet_power_mw,
     gpu_tco_per_hour,
     gross_margin,
+    it_power_mw,
     train_cost_amortised,
 )
 from flopsheet.engine.inference import (
@@ -49,6 +51,9 @@ from flopsheet.engine.training import (
     DEFAULT_GOODPUT,
     DEFAULT_MFU,
     DEFAULT_PUE,
+    TRAIN_MFU,
+    TRAIN_SHARE_4BIT,
+    TRAIN_SHARE_8BIT,
     chinchilla_tokens,
     gpu_days,
     gpu_hours,
@@ -59,10 +64,12 @@ from flopsheet.engine.training import (
     train_days,
     train_energy_mwh,
     train_flops,
+    training_mfu,
 )
 
 __all__ = [
     "COUNT_DIGITS",
+    "SERVER_W",
     "USD_PER_GPU",
     "USD_PER_GPU_HOUR",
     "USD_PER_KWH",
@@ -75,6 +82,10 @@ __all__ = [
     "DEFAULT_GOODPUT",
     "DEFAULT_MFU",
     "DEFAULT_PUE",
+    "TRAIN_MFU",
+    "TRAIN_SHARE_8BIT",
+    "TRAIN_SHARE_4BIT",
+    "training_mfu",
     "implied_mfu",
     "TOKENS_PER_UNIT",
     "train_flops",
@@ -118,4 +129,5 @@ __all__ = [
     "train_cost_amortised",
     "cost_per_mtok",
     "gross_margin",
+    "it_power_mw",
 ]

@@ -233,6 +233,25 @@ USD_PER_KW_MONTH = Rule(
         f"for a price per kW-year type {_three(v / 12)}; for $ per MW-month type {_three(v / 1000)}"
     ),
 )
+# Power per accelerator of its server or rack (IT power, W): an L4 server ~130, a DGX H100 1,275
+# (10.2 kW / 8), a GB200 NVL72 ~1,830 (132 kW / 72). 50-5000 W; a kW figure (1.275) or a whole
+# server's watts (10,200) falls outside.
+SERVER_W = Rule(
+    "W per accelerator between 50 and 5000",
+    lo=50.0,
+    hi=5000.0,
+    say=_plausible(
+        "W per accelerator",
+        50.0,
+        5000.0,
+        lambda v: (
+            f"type watts, not kW: for {show(v)} kW type {number_literal(v * 1000)}"
+            if v < 50
+            else "type one accelerator's share of its server's power (a DGX H100: 10,200 W / 8 GPUs = 1275), "
+            "not a server's or a rack's"
+        ),
+    ),
+)
 # Cost of capital, a fraction a year (0.10 for 10%); 0 is straight-line write-off with no capital charge.
 RATE = Rule(">= 0 and <= 1 (a fraction a year: 0.10 for 10%)", lo=0.0, hi=1.0, hint=_percent_hint)
 YEARS = _money_rule(

@@ -9,9 +9,15 @@ here are the cited multiples that turn a GPU price and a TDP into a cluster's:
   server components are 15-22%, cluster-level interconnect 9-13%, energy 2-6%, the rest chips;
   at the midpoints chips are 66.5% and servers + network 29.5%, so (66.5 + 29.5) / 66.5 = 1.44
   (1.32-1.59 across the ranges). An estimate; the building is not in it.
-- SERVER_POWER_FACTOR 1.82: wall power of a GPU server per watt of GPU TDP. NVIDIA DGX H100
-  (user guide / datasheet): ~10.2 kW maximum system power for 8 x 700 W H100s, 10200 / 5600.
-  An upper bound (the DGX's typical draw is lower, 6.5-8.5 kW as reported).
+- Power is per accelerator of its server or rack (`server_w`, W): the platform's maximum system
+  power over its accelerators, host CPUs, NICs, switches and fans included (the catalog's server_w:
+  DGX H100 10.2 kW / 8 = 1275 W; DGX B200 14.3 kW / 8; GB200 NVL72 132 kW / 72). That is IT power;
+  facility power is IT power x PUE (cooling, power conversion). The "150 MW for 100k H100s"
+  analysts quote is IT power of the whole cluster (storage and the network's switches too):
+  100,000 x 1275 W = 127.5 MW of servers, 153 MW x PUE 1.2. Maxima, so upper bounds (a DGX
+  H100's typical draw is lower, 6.5-8.5 kW as reported).
+- SERVER_POWER_FACTOR 1.82: a server's power per watt of GPU TDP for a chip whose platform has no
+  vendor figure (the catalog marks such server_w "ESTIMATE"): the DGX H100's 10200 / (8 x 700).
 - DEFAULT_YEARS 3.1: Epoch AI's amortisation. Cottier et al. depreciate hardware at 0.14
   orders of magnitude per year (ML GPU price-performance), amortised cost = value x hours /
   8760 x r ln 10 = value x hours / (8760 x 3.10 years); 3.1 here.
@@ -26,6 +32,7 @@ from flopsheet.engine._checks import (
     NONNEGATIVE,
     POSITIVE,
     RATE,
+    SERVER_W,
     USD_PER_GPU,
     USD_PER_GPU_HOUR,
     USD_PER_KW_MONTH,
@@ -46,7 +53,15 @@ from flopsheet.engine.inference import (
     decode_ms_unchecked,
     prefill_s_unchecked,
 )
-from flopsheet.engine.training import DEFAULT_GOODPUT, DEFAULT_MFU, DEFAULT_PUE, PUE, SECONDS_PER_HOUR, gpu_hours
+from flopsheet.engine.training import (
+    DEFAULT_GOODPUT,
+    DEFAULT_MFU,
+    DEFAULT_PUE,
+    PUE,
+    SECONDS_PER_HOUR,
+    TRAIN_MFU,
+    gpu_hours,
+)
 
 HOURS_PER_YEAR = 8760.0
 CAPEX_OVERHEAD = 1.44
@@ -69,10 +84,16 @@ def cluster_capex(gpus, usd_per_gpu, overhead=CAPEX_OVERHEAD):
     return gpus * usd_per_gpu * overhead
 
 
-@quantity(gpus=WHOLE, tdp_w=POSITIVE, pue=PUE, server_factor=MULTIPLE)
-def fleet_power_mw(gpus, tdp_w, pue=DEFAULT_PUE, server_factor=SERVER_POWER_FACTOR):
-    """MW at the wall: GPUs x TDP x server factor (host, NICs, fans) x PUE / 1e6."""
-    return gpus * tdp_w * server_factor * pue / 1e6
+@quantity(gpus=WHOLE, server_w=SERVER_W, pue=PUE)
+def fleet_power_mw(gpus, server_w, pue=DEFAULT_PUE):
+    """Facility power in MW: GPUs x their server's power per GPU (IT power) x PUE / 1e6."""
+    return gpus * server_w * pue / 1e6
+
+
+@quantity(gpus=WHOLE, server_w=SERVER_W)
+def it_power_mw(gpus, server_w):
+    """IT power in MW: GPUs x their server's power per GPU / 1e6 (no cooling: PUE 1)."""
+    return gpus * server_w / 1e6
 
 
 @quantity(mw=NONNEGATIVE, usd_per_kwh=USD_PER_KWH, hours=POSITIVE)
@@ -81,9 +102,9 @@ def energy_cost_usd(mw, usd_per_kwh, hours=HOURS_PER_YEAR):
     return mw * 1000.0 * hours * usd_per_kwh
 
 
-def _tco(usd_per_gpu, years, tdp_w, usd_per_kwh, overhead, pue, utilization, server_factor):
+def _tco(usd_per_gpu, years, server_w, usd_per_kwh, overhead, pue, utilization):
     capex_per_hour = usd_per_gpu * overhead / (years * HOURS_PER_YEAR)
-    energy_per_hour = tdp_w * server_factor * pue / 1000.0 * usd_per_kwh
+    energy_per_hour = server_w * pue / 1000.0 * usd_per_kwh
     return (capex_per_hour + energy_per_hour) / utilization
 
 
@@ -102,24 +123,22 @@ def capital_recovery(rate, years):
 @quantity(
     usd_per_gpu=USD_PER_GPU,
     years=YEARS,
-    tdp_w=POSITIVE,
+    server_w=SERVER_W,
     usd_per_kwh=USD_PER_KWH,
     overhead=MULTIPLE,
     pue=PUE,
     utilization=FRACTION,
-    server_factor=MULTIPLE,
     cost_of_capital=RATE,
     usd_per_kw_month=USD_PER_KW_MONTH,
 )
 def gpu_tco_per_hour(
     usd_per_gpu,
     years,
-    tdp_w,
+    server_w,
     usd_per_kwh,
     overhead=CAPEX_OVERHEAD,
     pue=DEFAULT_PUE,
     utilization=1.0,
-    server_factor=SERVER_POWER_FACTOR,
     cost_of_capital=0.0,
     usd_per_kw_month=0.0,
 ):
@@ -130,7 +149,7 @@ def gpu_tco_per_hour(
     beside a rental price (Cottier et al. 2024's amortised hardware + energy, and a finance
     team's capital charge and colocation)."""
     capex_per_hour = usd_per_gpu * overhead * capital_recovery(cost_of_capital, years) / HOURS_PER_YEAR
-    kw = tdp_w * server_factor / 1000.0
+    kw = server_w / 1000.0
     energy_per_hour = kw * pue * usd_per_kwh
     space_per_hour = kw * usd_per_kw_month * 12.0 / HOURS_PER_YEAR
     return (capex_per_hour + energy_per_hour + space_per_hour) / utilization
@@ -140,33 +159,31 @@ def gpu_tco_per_hour(
     flops=POSITIVE,
     peak_tflops=POSITIVE,
     usd_per_gpu=USD_PER_GPU,
-    tdp_w=POSITIVE,
+    server_w=SERVER_W,
     usd_per_kwh=USD_PER_KWH,
     years=YEARS,
     mfu=FRACTION,
     overhead=MULTIPLE,
     pue=PUE,
-    server_factor=MULTIPLE,
     goodput=FRACTION,
 )
 def train_cost_amortised(
     flops,
     peak_tflops,
     usd_per_gpu,
-    tdp_w,
+    server_w,
     usd_per_kwh,
     years=DEFAULT_YEARS,
-    mfu=DEFAULT_MFU,
+    mfu=TRAIN_MFU,
     overhead=CAPEX_OVERHEAD,
     pue=DEFAULT_PUE,
-    server_factor=SERVER_POWER_FACTOR,
     goodput=DEFAULT_GOODPUT,
 ):
     """USD to train on owned hardware (Epoch AI's method, Cottier et al. 2024): GPU-hours (GPU_HOURS,
     with its goodput: wall-clock hours lost to failures and restarts are paid too) x the
     amortised hardware cost per GPU-hour plus energy, every hour of the run counted."""
     return _gpu_hours(flops, peak_tflops, mfu, goodput) * _tco(
-        usd_per_gpu, years, tdp_w, usd_per_kwh, overhead, pue, 1.0, server_factor
+        usd_per_gpu, years, server_w, usd_per_kwh, overhead, pue, 1.0
     )
 
 
@@ -332,5 +349,6 @@ __all__ = [
     "fleet_power_mw",
     "gpu_tco_per_hour",
     "gross_margin",
+    "it_power_mw",
     "train_cost_amortised",
 ]

@@ -15,7 +15,29 @@ Backed out of public runs (IMPLIED_MFU = FLOPs / (GPU-hours x peak)), whole-run 
   BLOOM 176B: 6 x 176B x 366B / (1.08M A100-hours x 312) = 0.32 against 0.50 (156 of 312
     TFLOPS in the fastest configuration, BigScience 2022, arXiv:2211.05100 §3.4), goodput 0.64.
 DEFAULT_GOODPUT = 0.85 is the most recent large run's (Llama 3.1 405B), an ESTIMATE: 2022-era
-runs lost a third of their time; pass goodput 1 to count compute only (the seed report does).
+runs lost a third of their time; pass goodput 1 to count compute only (the seed report does, and so
+does a benchmark clock: MLPerf Training's time to train and MegaScale's MFU exclude failures and
+restarts, so such a run is goodput 1 at its published MFU).
+
+Training efficiency by number format. A blank `mfu` is the achievable share of the peak at the
+`precision` the run uses (`training_mfu`), so FP8 is not twice as fast as BF16 for free: only the
+GEMMs run at the FP8 rate; attention, norms, optimizer and communication do not. Each figure is an
+ESTIMATE, the median of the published figures of its class (per-step, goodput 1):
+- TRAIN_MFU = 0.375 of a BF16/FP16 (or TF32/FP32) peak: Epoch AI's median of known runs 0.375;
+  per-step reports Llama 3.1 405B 0.38-0.43 (Dubey et al. 2024, Table 4), PaLM 0.462, BLOOM 0.50
+  (A100, §3.4), MegaScale 0.552 on 12,288 GPUs (Jiang et al. 2024, arXiv:2402.15627, abstract); model cards' whole-run figures over goodput 0.85 give 0.16-0.50
+  (tests/reference/measured.csv, train_gpu_hours rows; Llama 3/3.1 8B 0.16-0.18, Llama 2 0.46-0.50).
+- TRAIN_SHARE_8BIT = 0.36 of an FP8 (or INT8) peak: MLPerf Training v4.0/v5.0 time-to-train rows
+  0.27-0.41, median 0.359 (GPT-3 175B and Llama 3.1 405B on H100, GB200 in FP8, TPU v5p in INT8;
+  measured.csv); NVIDIA Megatron-Bridge 25.11 published Model TFLOP/s/GPU on H100 FP8-CS, Llama 3
+  8B 744, 70B 719, Llama 3.1 405B 737 of 1,979 (0.36-0.38; github.com/NVIDIA-NeMo/Megatron-Bridge
+  docs/performance-summary.md, 25.11 container). MoE runs reach less (DeepSeek-V3 0.195 of its H800
+  FP8 peak, Llama 4 Behemoth 390 TFLOPS/GPU = 0.197, https://ai.meta.com/blog/llama-4-multimodal-
+  intelligence/ 2025-04-05): type their MFU.
+- TRAIN_SHARE_4BIT = 0.25 of an FP4 peak: NVFP4 made MLPerf Training v5.1's Llama 3.1 405B on
+  2,560 Blackwell GPUs 18.79 min against v5.0's 26.93 min on 2,496 (NVIDIA's results announcement,
+  2025-11-12, as https://epium.com/news/nvidia-sweeps-mlperf-training-v51 reports it): 1.4x the FP8
+  rate per GPU where the peak doubles, so 0.36 x 1.4 / 2 = 0.25 (one comparison: the least sure).
 """
 
 from __future__ import annotations
@@ -24,6 +46,7 @@ from flopsheet.engine._checks import (
     FRACTION,
     MODEL_SIZE,
     POSITIVE,
+    SERVER_W,
     USD_PER_GPU_HOUR,
     WHOLE,
     Rule,
@@ -32,10 +55,21 @@ from flopsheet.engine._checks import (
 )
 from flopsheet.errors import FlopsheetError
 
-DEFAULT_MFU = 0.40
+DEFAULT_MFU = 0.40  # inference's compute-bound phases (engine.inference); training: training_mfu
+TRAIN_MFU = 0.375  # of a BF16/FP16 peak (module docstring)
+TRAIN_SHARE_8BIT = 0.36  # of an FP8/INT8 peak
+TRAIN_SHARE_4BIT = 0.25  # of an FP4 peak
+# the training efficiency of a blank `mfu`, by the number format of the peak (catalog precisions)
+TRAINING_MFU = {"fp8": TRAIN_SHARE_8BIT, "int8": TRAIN_SHARE_8BIT, "fp4": TRAIN_SHARE_4BIT}
 DEFAULT_GOODPUT = 0.85  # productive share of wall-clock time (module docstring: Llama 3.1 405B)
 SECONDS_PER_HOUR = 3600.0
 SECONDS_PER_DAY = 86400.0
+
+
+def training_mfu(precision: str | None) -> float:
+    """The share of the peak at `precision` a training run sustains when `mfu` is blank (module
+    docstring): TRAIN_MFU for BF16, FP16, TF32 and FP32, the 8-bit and 4-bit shares below them."""
+    return TRAINING_MFU.get((precision or "bf16").strip().lower(), TRAIN_MFU)
 
 
 # Tokens may be few: 6N FLOPs per token (tokens = 1), or per step of a measured run, is a correct
@@ -79,37 +113,37 @@ def chinchilla_tokens(params, tokens_per_param=20.0):
 
 
 @quantity(flops=POSITIVE, peak_tflops=POSITIVE, mfu=FRACTION, goodput=FRACTION)
-def gpu_seconds(flops, peak_tflops, mfu=DEFAULT_MFU, goodput=DEFAULT_GOODPUT):
+def gpu_seconds(flops, peak_tflops, mfu=TRAIN_MFU, goodput=DEFAULT_GOODPUT):
     """Seconds one GPU needs: FLOPs over sustained FLOP/s (peak * 1e12 * mfu)."""
     return flops / (peak_tflops * 1e12 * mfu * goodput)
 
 
 @quantity(flops=POSITIVE, peak_tflops=POSITIVE, mfu=FRACTION, goodput=FRACTION)
-def gpu_hours(flops, peak_tflops, mfu=DEFAULT_MFU, goodput=DEFAULT_GOODPUT):
+def gpu_hours(flops, peak_tflops, mfu=TRAIN_MFU, goodput=DEFAULT_GOODPUT):
     """GPU-hours: flops / (peak * mfu * 3600)."""
     return flops / (peak_tflops * 1e12 * mfu * goodput * SECONDS_PER_HOUR)
 
 
 @quantity(flops=POSITIVE, peak_tflops=POSITIVE, mfu=FRACTION, goodput=FRACTION)
-def gpu_days(flops, peak_tflops, mfu=DEFAULT_MFU, goodput=DEFAULT_GOODPUT):
+def gpu_days(flops, peak_tflops, mfu=TRAIN_MFU, goodput=DEFAULT_GOODPUT):
     """GPU-days: flops / (peak * mfu * 86400). The seed's GPT-3 on A100: 25,293."""
     return flops / (peak_tflops * 1e12 * mfu * goodput * SECONDS_PER_DAY)
 
 
 @quantity(flops=POSITIVE, peak_tflops=POSITIVE, gpus=WHOLE, mfu=FRACTION, goodput=FRACTION)
-def train_days(flops, peak_tflops, gpus, mfu=DEFAULT_MFU, goodput=DEFAULT_GOODPUT):
+def train_days(flops, peak_tflops, gpus, mfu=TRAIN_MFU, goodput=DEFAULT_GOODPUT):
     """Wall-clock days on `gpus` GPUs, assuming the MFU already prices in the scaling loss."""
     return flops / (peak_tflops * 1e12 * mfu * goodput * SECONDS_PER_DAY) / gpus
 
 
 @quantity(flops=POSITIVE, peak_tflops=POSITIVE, days=POSITIVE, mfu=FRACTION, goodput=FRACTION)
-def gpus_needed(flops, peak_tflops, days, mfu=DEFAULT_MFU, goodput=DEFAULT_GOODPUT):
+def gpus_needed(flops, peak_tflops, days, mfu=TRAIN_MFU, goodput=DEFAULT_GOODPUT):
     """Whole GPUs to finish in `days` wall-clock days (rounded up: 0.1 of a GPU is a GPU)."""
     return ceil_whole(flops / (peak_tflops * 1e12 * mfu * goodput * SECONDS_PER_DAY) / days)
 
 
 @quantity(flops=POSITIVE, peak_tflops=POSITIVE, usd_per_gpu_hour=USD_PER_GPU_HOUR, mfu=FRACTION, goodput=FRACTION)
-def train_cost(flops, peak_tflops, usd_per_gpu_hour, mfu=DEFAULT_MFU, goodput=DEFAULT_GOODPUT):
+def train_cost(flops, peak_tflops, usd_per_gpu_hour, mfu=TRAIN_MFU, goodput=DEFAULT_GOODPUT):
     """USD: GPU-hours times the rental (or amortised ownership) price per GPU-hour."""
     return flops / (peak_tflops * 1e12 * mfu * goodput * SECONDS_PER_HOUR) * usd_per_gpu_hour
 
@@ -118,19 +152,22 @@ DEFAULT_PUE = 1.2  # data-centre power usage effectiveness; hyperscalers report 
 PUE = Rule(">= 1 and <= 3", lo=1.0, hi=3.0)  # below 1 is impossible; above 3 is a typo
 
 
-@quantity(flops=POSITIVE, peak_tflops=POSITIVE, tdp_w=POSITIVE, mfu=FRACTION, pue=PUE, goodput=FRACTION)
-def train_energy_mwh(flops, peak_tflops, tdp_w, mfu=DEFAULT_MFU, pue=DEFAULT_PUE, goodput=DEFAULT_GOODPUT):
-    """MWh at the wall: GPU-hours * board TDP (datasheet) * PUE / 1e6.
+@quantity(flops=POSITIVE, peak_tflops=POSITIVE, server_w=SERVER_W, mfu=FRACTION, pue=PUE, goodput=FRACTION)
+def train_energy_mwh(flops, peak_tflops, server_w, mfu=TRAIN_MFU, pue=DEFAULT_PUE, goodput=DEFAULT_GOODPUT):
+    """MWh at the wall: GPU-hours * the server's power per GPU (IT power, flopsheet.engine.economics)
+    * PUE / 1e6, as FLEET_POWER_MW x hours.
 
-    An upper-end estimate for the GPUs alone: boards run below TDP at typical MFU, while host
-    CPUs, network and storage (not counted) add back a similar share. Lost time (1 - goodput)
-    is charged at TDP too: restarts and idle waits keep the cluster powered.
+    An upper bound: server_w is the platform's maximum system power (host CPUs, NICs, switches and
+    fans included) and servers draw less at typical MFU. Lost time (1 - goodput) is charged at the
+    same power: restarts and idle waits keep the cluster powered.
     """
-    return flops / (peak_tflops * 1e12 * mfu * goodput * SECONDS_PER_HOUR) * tdp_w * pue / 1e6
+    return flops / (peak_tflops * 1e12 * mfu * goodput * SECONDS_PER_HOUR) * server_w * pue / 1e6
 
 
-@quantity(flops=POSITIVE, gpu_hours=POSITIVE, peak_tflops=POSITIVE)
-def implied_mfu(flops, gpu_hours, peak_tflops):
-    """Whole-run utilisation of a published run: FLOPs / (GPU-hours x 3600 x peak). This is MFU
-    times goodput (downtime included): Llama 3.1 405B, 3.8e25 FLOPs in 30.84M H100-hours, 0.346."""
-    return flops / (gpu_hours * SECONDS_PER_HOUR * peak_tflops * 1e12)
+@quantity(flops=POSITIVE, gpu_hours=POSITIVE, peak_tflops=POSITIVE, goodput=FRACTION)
+def implied_mfu(flops, gpu_hours, peak_tflops, goodput=DEFAULT_GOODPUT):
+    """The MFU a published run's GPU-hours imply at `goodput`: FLOPs / (GPU-hours x 3600 x peak x
+    goodput), the inverse of gpu_hours, so fed back as `mfu` with the same goodput it gives the
+    hours back. Llama 3.1 405B, 3.8e25 FLOPs in 30.84M H100-hours: 0.407 at goodput 0.85 (the paper
+    reports 0.38-0.43); goodput 1 gives whole-run utilisation, downtime included (0.346)."""
+    return flops / (gpu_hours * SECONDS_PER_HOUR * peak_tflops * 1e12 * goodput)

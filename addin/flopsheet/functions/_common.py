@@ -5,6 +5,7 @@ Defaults are not written here: each function takes them from its engine formula'
 
 import numpy as np
 
+from flopsheet.engine.training import training_mfu
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions.declaration import Arg
 from flopsheet.functions.inputs import EXCEL_ERRORS, control_free
@@ -57,6 +58,24 @@ DECODE_MFU = Arg(
     "mfu",
     "Share of the peak a compute-bound decode step reaches, a fraction in (0, 1]; default 0.40; times 0.75 at "
     "an FP8 peak, 0.45 at FP4 (estimates, fitted on published runs)",
+)
+# Training's: blank is the achievable share of the peak at the call's precision (engine.training_mfu)
+TRAIN_MFU = Arg(
+    "mfu",
+    "Model FLOPs utilization, a fraction of the peak at precision in (0, 1]; default by precision: 37.5% of a "
+    "BF16/FP16 peak, 36% of an FP8/INT8 peak, 25% of an FP4 peak (training efficiencies, estimates)",
+    default=None,
+    by_precision=training_mfu,
+)
+# The power of a GPU's server per GPU, IT power (flopsheet.engine.economics): blank is the catalog's
+# figure for the GPU's platform, as TRAIN_COST's blank price is the catalog's price.
+SERVER_W = Arg(
+    "server_w",
+    "IT power per accelerator of its server or rack in W, 50 to 5000 (DGX H100: 10,200 W / 8 = 1275); "
+    "optional; blank: the catalog's figure for the GPU's platform, GPU_SPEC(gpu, \"server_w\"), its source "
+    'GPU_SPEC(gpu, "server_source")',
+    default=None,
+    fallback="server_w",
 )
 PRECISION = Arg(
     "precision",

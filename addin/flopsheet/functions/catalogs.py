@@ -38,6 +38,8 @@ MODEL_SPEC = Function(
     summary="One figure of a model from the catalog: total or active parameters, layers, heads, experts, "
     "training tokens, GPU-hours, or its source.",
     returns="as the field says",
+    nature="exact",
+    nature_why="a figure as the model's paper or card publishes it",
     args=(
         Arg("model", 'Model name from the catalog ("Llama 3.1 405B", "DeepSeek-V3"; see MODEL_NAMES)', kind="text"),
         Arg(
@@ -64,6 +66,8 @@ MODEL_NAMES = Function(
     name="MODEL_NAMES",
     summary="The model catalog's names as a column (spills).",
     returns="names",
+    nature="exact",
+    nature_why="the catalog's list",
     args=(),
     source="the model catalog (papers, model cards)",
     example=(),

@@ -33,6 +33,13 @@ from flopsheet.magnitudes import parse_num
 
 FROM_ENGINE = object()  # an argument's default is the engine formula's (the usual case)
 
+# What a function's number is (Function.nature), as the docs say it (issue 20, item 7).
+NATURES = {
+    "estimate": "an estimate: calibrated or rule-of-thumb defaults, expect an error either way",
+    "bound": "a bound: the best (or least) the hardware allows; real runs are slower (or need more)",
+    "exact": "exact: arithmetic or a published figure, given its inputs",
+}
+
 # Engine arguments that come from the `gpu` argument: its dense peak, or one catalog field.
 # peak_share: the share of the peak at the call's precision reached per unit of efficiency (serving's
 # engine.inference.precision_share: 1 for BF16, below 1 for FP8 and FP4), read with the peak.
@@ -51,6 +58,7 @@ ARG_FORMS = {
     "model_form": "a number, or a catalog model name standing for its figures",
     "from_model_form": "a number; blank: the figure of the catalog model another argument names",
     "fallback_form": "a number; blank: a catalog figure of the GPU (TRAIN_COST's price)",
+    "by_precision_form": "a number; blank: the default for the call's precision (training MFU by number format)",
     "text_form": "text, converted to a number (a unit, a kind) or read as it is",
     "number_form": 'a number or a text magnitude ("175B"); blank: the default',
 }
@@ -75,6 +83,8 @@ class Arg:
     model_field: str | None = None  # kind "model": the catalog figure a model name stands for
     from_model: tuple[str, str] | None = None  # (model argument, catalog field) that fills it when blank
     fallback: str | None = None  # a catalog field of the `gpu` argument used when this one is blank
+    # blank: this function of the `precision` argument's number format (training MFU: engine.training_mfu)
+    by_precision: Callable[[str | None], float] | None = None
 
     @property
     def optional(self) -> bool:
@@ -87,6 +97,8 @@ class Arg:
             return self.kind + "_form"
         if self.from_model:
             return "from_model_form"
+        if self.by_precision:
+            return "by_precision_form"
         if self.fallback:
             return "fallback_form"
         if self.convert is not None or self.kind == "text":
@@ -107,6 +119,10 @@ class Function:
     name: str
     summary: str  # first docstring line: what Excel's function wizard shows
     returns: str  # unit of the result
+    # What the number is (NATURES): "estimate", "bound" or "exact", and one line saying why. Required for
+    # every registered function (tests/udfs/test_function_nature.py); the docs show both.
+    nature: str = ""
+    nature_why: str = ""
     args: tuple[Arg, ...]
     source: str  # the paper or datasheet behind the formula
     example: tuple  # arguments of a call a user could type (docs show it with its computed result)
@@ -130,6 +146,8 @@ class Function:
     )  # model argument -> the figure it stands for
 
     def __post_init__(self):
+        if self.nature and self.nature not in NATURES:
+            raise ValueError(f"{self.name}: nature must be one of {', '.join(NATURES)} (got {self.nature!r})")
         formula = getattr(self.formula, "formula", self.formula)
         object.__setattr__(self, "formula", formula)
         defaults = formula.defaults if formula is not None else {}
@@ -153,16 +171,25 @@ class Function:
             frozenset(
                 param
                 for param, a in binding
-                if param not in GPU_FIGURES and a.kind != "model" and not (a.from_model or a.fallback or a.convert)
+                if param not in GPU_FIGURES
+                and a.kind != "model"
+                and not (a.from_model or a.fallback or a.by_precision or a.convert)
             ),
         )
         object.__setattr__(self, "labels", {p: a.name for p, a in binding if p != a.name})
+        # a `gpu` read only through a fallback (FLEET_POWER_MW's server_w): checked even when the figure
+        # is typed, so a bad GPU name is refused as everywhere else (the twins test {gpu:year}, as here)
+        object.__setattr__(
+            self,
+            "_gpu_only_as_fallback",
+            any(a.fallback for a in args) and not any(param in GPU_FIGURES for param in formula.params),
+        )
         # A scalar call's engine arguments that come from text (a GPU's figures, a model's, a unit)
         # depend only on the text arguments and on which blank-able numbers are blank: `bind` keeps
         # them per such combination (memo_work), so a serving call makes one look-up, not nine.
         # Not when a converted argument may be a number (its value would be the key).
         texts = tuple(a.name for a in self.args if a.kind != "number")
-        blanks = tuple(a.name for a in self.args if a.from_model or a.fallback)
+        blanks = tuple(a.name for a in self.args if a.from_model or a.fallback or a.by_precision)
         numeric_convert = any(a.convert and (a.kind == "number" or a.from_model or a.fallback) for a in self.args)
         derived = len(self._as_given) < len(binding)
         object.__setattr__(self, "_by_text", (texts, blanks) if derived and not numeric_convert else None)
@@ -197,7 +224,8 @@ class Function:
         return {
             param: out[param]
             for param, a in self.binding
-            if param not in self._as_given and not ((a.from_model or a.fallback) and b[a.name] is not None)
+            if param not in self._as_given
+            and not ((a.from_model or a.fallback or a.by_precision) and b[a.name] is not None)
         }
 
     def _bind(self, b: Bound) -> dict:
@@ -296,6 +324,17 @@ class Bound:
     def fallback_form(self, param: str, a: Arg):
         if self.values[a.name] is None:  # blank: the GPU's catalog figure (TRAIN_COST's price)
             return self.gpu(a.fallback)
+        if self.fn._gpu_only_as_fallback:  # typed: the GPU is still checked (see Function)
+            self.gpu("year")
+        return self.number_form(param, a)
+
+    def by_precision_form(self, param: str, a: Arg):
+        if self.values[a.name] is None:  # blank: the default for the precision (validated with the peak)
+            p = self.values.get("precision")
+            if self.scalar or not isinstance(p, np.ndarray) or p.ndim == 0:
+                p = p[()] if isinstance(p, np.ndarray) else p
+                return a.by_precision(p if isinstance(p, str) else None)
+            return self.map("precision", lambda v: a.by_precision(v if isinstance(v, str) else None))
         return self.number_form(param, a)
 
     def text_form(self, param: str, a: Arg):
@@ -388,6 +427,12 @@ class Bound:
                 f"usd_per_gpu_hour is blank and the catalog has no price for {gpu.name}; "
                 f"type a price per GPU-hour in USD",
                 arg="usd_per_gpu_hour",
+            )
+        if what == "server_w" and isinstance(catalog.figure(gpu, what), catalog.Missing):
+            raise FlopsheetError(
+                f'gpu "{text}": {gpu.name} has no server power in the catalog ({catalog.missing_reason(gpu, what)}); '
+                "type server_w, its IT power per accelerator in W",
+                arg="gpu",
             )
         if if_known:  # a figure needed only sometimes (the tensor-parallel link): 0 when unknown
             value = getattr(gpu, what, None)

@@ -32,11 +32,12 @@ from flopsheet.functions._common import (
     GPU,
     GPU_NAME,
     KV_GB,
-    MFU,
     PRECISION,
     PREFILL_MFU,
     SERVED_PARAMS,
+    SERVER_W,
     TP_GPUS,
+    TRAIN_MFU,
 )
 from flopsheet.functions.declaration import Arg, Function, declared_in, evaluate
 from flopsheet.functions.inference import PREFILL_S, PREFILL_STEPS, STEP_MS, STEPS, fits_step, fits_twin
@@ -53,17 +54,16 @@ _EPOCH = (
     "Cottier, Rahman et al. 2024, The rising costs of training frontier AI models (Epoch AI, "
     "arXiv:2405.21015): amortised hardware capex + energy"
 )
-_DGX = "NVIDIA DGX H100: ~10.2 kW system power for 8 x 700 W GPUs (server factor 1.82)"
+_POWER = (
+    "server power per GPU from the catalog's platform figures (NVIDIA DGX H100 10.2 kW / 8, DGX B200 14.3 kW / 8, "
+    "GB200 NVL72 132 kW / 72; estimates marked in server_source)"
+)
 
 GPUS = Arg("gpus", "Accelerators in the fleet (a whole number)")
 OVERHEAD = Arg(
     "overhead", "Servers and network as a multiple of the GPUs' price; default 1.44 (Epoch AI's cost shares)"
 )
 PUE_ARG = Arg("pue", "Data-centre power usage effectiveness; default 1.2")
-SERVER_FACTOR = Arg(
-    "server_factor",
-    "Server wall power per watt of GPU TDP; default 10200/5600 = 1.82 (DGX H100: 10.2 kW for 8 x 700 W GPUs)",
-)
 USD_PER_GPU = Arg("usd_per_gpu", 'Purchase price of one GPU in USD, 100 to 1,000,000 (27500 or "$27,500", not 27.5)')
 USD_PER_KWH = Arg("usd_per_kwh", "Electricity price in USD per kWh, 0.005 to 2 (for 80 $/MWh type 0.08)")
 YEARS = Arg("years", "Years the hardware is written off over, 1 to 10 (for 48 months type 4)")
@@ -239,6 +239,8 @@ CLUSTER_CAPEX = Function(
     name="CLUSTER_CAPEX",
     summary="USD to buy a GPU cluster: GPUs x price per GPU x overhead for servers and network.",
     returns="USD",
+    nature="estimate",
+    nature_why="list prices times an assumed overhead for servers and network",
     args=(
         GPUS,
         GPU_NAME,
@@ -260,19 +262,39 @@ CLUSTER_CAPEX = Function(
 
 FLEET_POWER_MW = Function(
     name="FLEET_POWER_MW",
-    summary="MW at the wall for a fleet: GPUs x TDP x server factor (host CPUs, NICs, fans) x PUE.",
+    summary="Facility power in MW for a fleet: GPUs x their server's power per GPU (IT power) x PUE; IT_POWER_MW "
+    "leaves the PUE out.",
     returns="MW",
-    args=(GPUS, GPU_NAME, PUE_ARG, SERVER_FACTOR),
-    source=f"TDP from the GPU's datasheet (catalog); {_DGX}",
-    example=(777768, "H100", 1.2, 2),  # a column argument for the array benchmark (x0.5-1 stays >= 1)
+    nature="estimate",
+    nature_why="at the platform's maximum server power and a PUE: an upper-end estimate of the draw",
+    args=(GPUS, GPU_NAME, PUE_ARG, SERVER_W),
+    source=_POWER,
+    example=(777768, "H100", 1.2, 1275),  # a column argument for the array benchmark (x0.5-1 stays >= 50)
     formula=engine.fleet_power_mw,
-    twin="{gpus}*{gpu:tdp_w}*{server_factor}*{pue}/{const:WattsPerMW}",
+    # {gpu:year} checks that gpu is a catalog name when server_w is typed, as Python does (CLUSTER_CAPEX)
+    twin="IF({gpu:year}>0,{gpus}*{server_w}*{pue}/{const:WattsPerMW},NA())",
+)
+
+IT_POWER_MW = Function(
+    name="IT_POWER_MW",
+    summary="IT power in MW for a fleet: GPUs x their server's power per GPU, before cooling (PUE). The '150 MW for "
+    "100k H100s' figure analysts quote is IT power.",
+    returns="MW",
+    nature="estimate",
+    nature_why="at the platform's maximum server power: an upper-end estimate of the draw",
+    args=(GPUS, GPU_NAME, SERVER_W),
+    source=_POWER,
+    example=(100000, "H100"),
+    formula=engine.it_power_mw,
+    twin="IF({gpu:year}>0,{gpus}*{server_w}/{const:WattsPerMW},NA())",
 )
 
 ENERGY_COST_USD = Function(
     name="ENERGY_COST_USD",
     summary="USD of electricity for mw megawatts over hours (default: a year, 8760 hours).",
     returns="USD",
+    nature="exact",
+    nature_why="megawatts x hours x the price given",
     args=(Arg("mw", "Power in MW (see FLEET_POWER_MW)"), USD_PER_KWH, Arg("hours", "Hours; default 8760 (a year)")),
     source="1 MW for 1 hour = 1000 kWh; tariffs e.g. EIA Electric Power Monthly Table 5.6.A",
     example=(1190, 0.0872),
@@ -280,18 +302,21 @@ ENERGY_COST_USD = Function(
     twin="{mw}*1000*{hours}*{usd_per_kwh}",
 )
 
-_TCO = "({usd_per_gpu}*{overhead}/({years}*8760)+{gpu:tdp_w}*{server_factor}*{pue}/1000*{usd_per_kwh})"
+_TCO = "({usd_per_gpu}*{overhead}/({years}*8760)+{server_w}*{pue}/1000*{usd_per_kwh})"
 
 # The capital charge: the equivalent annual cost's annuity factor, 1/years at a zero rate (the engine's
 # capital_recovery); colocation per kW of the server's power, 12 months over 8760 hours.
 _CRF = "IF({cost_of_capital}>0,{cost_of_capital}/(1-(1+{cost_of_capital})^(-{years})),1/{years})"
-_KW = "{gpu:tdp_w}*{server_factor}/1000"
+# {gpu:year}: gpu checked to be a catalog name when server_w is typed, as Python does (FLEET_POWER_MW)
+_KW = "IF({gpu:year}>0,{server_w}/1000,NA())"
 
 GPU_TCO_PER_HOUR = Function(
     name="GPU_TCO_PER_HOUR",
     summary="USD per useful GPU-hour of owning a GPU: capex share over years (with a capital charge), its server's "
     "energy and data-centre space, over utilization.",
     returns="USD/GPU-hour",
+    nature="estimate",
+    nature_why="capex, capital charge, power and colocation under assumed lifetime, load and prices",
     args=(
         USD_PER_GPU,
         YEARS,
@@ -300,7 +325,7 @@ GPU_TCO_PER_HOUR = Function(
         OVERHEAD,
         PUE_ARG,
         Arg("utilization", "Share of hours the GPU does paid work, in (0, 1]; default 1"),
-        SERVER_FACTOR,
+        SERVER_W,
         Arg(
             "cost_of_capital",
             "Cost of capital a year, 0.10 for 10%: capex recovered as an annuity over years; "
@@ -313,7 +338,7 @@ GPU_TCO_PER_HOUR = Function(
         ),
     ),
     source=(
-        f"{_EPOCH}; {_DGX}; capital charge: equivalent annual cost (annuity factor r/(1-(1+r)^-years)); "
+        f"{_EPOCH}; {_POWER}; capital charge: equivalent annual cost (annuity factor r/(1-(1+r)^-years)); "
         "colocation per kW-month: CBRE North America Data Center Trends H2 2024"
     ),
     example=(27500, 4, "H100", 0.0872),
@@ -332,6 +357,8 @@ TRAIN_COST_AMORTISED = Function(
     name="TRAIN_COST_AMORTISED",
     summary="USD to train on owned GPUs: GPU-hours x (amortised hardware + energy per GPU-hour), Epoch AI's method.",
     returns="USD",
+    nature="estimate",
+    nature_why="GPU_HOURS' estimate times an estimated ownership cost per GPU-hour",
     args=(
         FLOPS,
         GPU,
@@ -342,14 +369,14 @@ TRAIN_COST_AMORTISED = Function(
             "Years the hardware is written off over, 1 to 10; default 3.1 (Epoch AI's 0.14 orders of "
             "magnitude per year)",
         ),
-        MFU,
+        TRAIN_MFU,
         OVERHEAD,
         PUE_ARG,
         PRECISION,
-        SERVER_FACTOR,
+        SERVER_W,
         GOODPUT,
     ),
-    source=f"{_EPOCH}; dense peak and TDP from the GPU's datasheet (catalog); {_DGX}",
+    source=f"{_EPOCH}; dense peak from the GPU's datasheet (catalog); {_POWER}",
     example=(3.15e23, "A100", 10000, 0.0872, 3.1, 0.462),
     formula=engine.train_cost_amortised,
     twin="{flops}/({peak}*1E12*{mfu}*{goodput}*3600)*" + _TCO,  # GPU_HOURS' twin (training.py) x TCO
@@ -366,6 +393,8 @@ COST_PER_MTOK = Function(
     summary="USD per million tokens served on the serving model (MoE, tensor parallel): output at DECODE_MS' step, "
     "input at TTFT_SECONDS' prefill, at a GPU-hour price and load.",
     returns="USD/Mtok",
+    nature="estimate",
+    nature_why="at DECODE_MS' and TTFT_SECONDS' throughput (efficiencies fitted on published runs, docs/fidelity.md)",
     args=(
         SERVED_PARAMS,
         GPU_NAME,
@@ -408,6 +437,8 @@ GROSS_MARGIN = Function(
     name="GROSS_MARGIN",
     summary="Gross margin as a fraction of the price: (price - cost) / price; negative is a loss.",
     returns="fraction",
+    nature="exact",
+    nature_why="(price - cost) / price of the figures given",
     args=(
         Arg("price", "What the customer pays, e.g. USD per million tokens"),
         Arg("cost", "What serving it costs, in the same unit (e.g. COST_PER_MTOK)"),
@@ -504,6 +535,8 @@ RANGE_TEXT = Function(
     name="RANGE_TEXT",
     summary='A base with its low-high range as one line of text, e.g. "$9.8M (7.1M-14.2M)".',
     returns="text",
+    nature="exact",
+    nature_why="text made of the numbers given",
     args=(
         Arg("base_case", "The base case"),
         Arg("low", "The low case (<= base_case)"),

@@ -158,6 +158,8 @@ INFER_FLOPS = Function(
     summary="FLOPs to answer one request: 2 x params per token, plus causal attention if layers and d_model are given "
     "(or params names a catalog model: its layers and heads x head_dim).",
     returns="FLOPs",
+    nature="estimate",
+    nature_why="2 FLOPs per active parameter per token plus attention when the shape is known; no kernel overheads",
     args=(PARAMS, PROMPT, OUTPUT, OPTIONAL_LAYERS, OPTIONAL_D_MODEL),
     source="Kaplan et al. 2020, §2.1 (2N FLOPs per token forward); causal attention 2*L*d per key pair",
     example=("175B", 20, 300),
@@ -181,6 +183,8 @@ INFER_SECONDS = Function(
     name="INFER_SECONDS",
     summary="Compute-bound seconds for flops at mfu of the GPU's peak (the seed's method; a floor, see RESPONSE_SECONDS).",
     returns="seconds",
+    nature="bound",
+    nature_why="compute alone at the MFU: a floor, memory reads and communication not counted",
     args=(FLOPS, GPU, MFU, PRECISION),
     source="dense peak from the GPU's datasheet (catalog)",
     example=(1.12e14, "A100", 0.462),
@@ -192,6 +196,11 @@ DECODE_MS = Function(
     name="DECODE_MS",
     summary="Milliseconds per decode step (one token per sequence): memory-bandwidth or compute bound, whichever is slower.",
     returns="ms",
+    nature="estimate",
+    nature_why=(
+        "a roofline (bandwidth or compute) at efficiencies and a fixed all-reduce cost fitted on published runs "
+        "(docs/fidelity.md)"
+    ),
     args=_DECODE_ARGS,
     source=_ROOFLINE,
     example=("8B", "H100"),
@@ -204,6 +213,9 @@ RESPONSE_SECONDS = Function(
     name="RESPONSE_SECONDS",
     summary="Seconds to answer a request: compute-bound prefill of the prompt plus one decode step per output token.",
     returns="seconds",
+    nature="estimate",
+    nature_why="prefill and decode rooflines with efficiencies and fixed all-reduce costs fitted on published runs "
+    "(docs/fidelity.md); scheduling and queueing not counted",
     args=(SERVED_PARAMS, PROMPT, OUTPUT, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB) + _TAIL + (PREFILL_MFU,),
     source=_ROOFLINE,
     example=("175B", 20, 300, "A100", 1, 2, 8),
@@ -217,6 +229,9 @@ TTFT_SECONDS = Function(
     summary="Seconds to the first token: prefill of the prompt, compute (with causal attention for a model name) "
     "or reading the weights once, whichever is slower, plus tensor-parallel all-reduces.",
     returns="seconds",
+    nature="estimate",
+    nature_why="a prefill roofline at a prefill efficiency fitted on published time-to-first-token runs "
+    "(docs/fidelity.md); queueing not counted",
     args=(
         SERVED_PARAMS,
         PROMPT,
@@ -241,6 +256,8 @@ TOKENS_PER_SECOND = Function(
     name="TOKENS_PER_SECOND",
     summary="Generated tokens per second, all sequences of the batch together: batch / DECODE_MS x 1000.",
     returns="tokens/s",
+    nature="estimate",
+    nature_why="batch over DECODE_MS' step (a roofline at efficiencies fitted on published runs, docs/fidelity.md)",
     args=_DECODE_ARGS,
     source=_ROOFLINE,
     example=("8B", "H100", 64),
@@ -301,6 +318,9 @@ SERVING_GPUS = Function(
     summary="GPUs to serve a daily load at its peak hour, counting prefill and decode, at the largest batch that "
     "keeps each token under latency_ms and fits in memory.",
     returns="GPUs",
+    nature="estimate",
+    nature_why="decode steps and prefill at efficiencies, fixed all-reduce costs and a model's own cache fitted or "
+    "taken from published runs (docs/fidelity.md); queueing not counted",
     args=(
         Arg("requests_per_day", "Requests a day"),
         PROMPT,
@@ -346,6 +366,8 @@ WEIGHTS_GB = Function(
     name="WEIGHTS_GB",
     summary="Memory of the weights in GB (1e9 bytes); a model name counts all its weights (every expert).",
     returns="GB",
+    nature="exact",
+    nature_why="parameters x bytes per weight (4-bit formats' block scales not counted)",
     args=(TOTAL_PARAMS, WEIGHT_BYTES),
     source="bytes per parameter of the number format (BF16 = 2)",
     example=("175B",),
@@ -357,6 +379,8 @@ TRAIN_MEMORY_GB = Function(
     name="TRAIN_MEMORY_GB",
     summary="Memory for weights, gradients and Adam states in mixed-precision training, in GB (activations excluded).",
     returns="GB",
+    nature="bound",
+    nature_why="weights, gradients and Adam states only: a lower bound, activations excluded",
     args=(TOTAL_PARAMS, Arg("bytes_per_param", "Bytes per parameter; default 16 (ZeRO: 2+2+12)")),
     source="Rajbhandari et al. 2020, ZeRO, §3.1: 16 bytes per parameter with Adam in mixed precision",
     example=("70B",),
@@ -395,6 +419,8 @@ _KV_OF_MODEL = Function(
     name="KV_CACHE_GB",
     summary="KV cache in GB of a catalog model.",
     returns="GB",
+    nature="exact",
+    nature_why="the cache's shape times its length and bytes (paging and fragmentation not counted)",
     args=(
         Arg("layers", "Catalog model name (see MODEL_NAMES)", kind="model"),
         Arg("context_tokens", "Tokens held in the cache per sequence"),
@@ -444,6 +470,8 @@ KV_CACHE_GB = Function(
     summary="KV cache in GB: 2 x layers x kv_heads x head_dim x bytes x context_tokens x batch / 1e9, or a catalog "
     "model's own cache: KV_CACHE_GB(model, context_tokens, [batch], [bytes_per_value], [gpus]).",
     returns="GB",
+    nature="exact",
+    nature_why="the cache's shape times its length and bytes (paging and fragmentation not counted)",
     args=(
         Arg(
             "layers",
@@ -472,6 +500,8 @@ GPUS_TO_FIT = Function(
     name="GPUS_TO_FIT",
     summary="Whole GPUs whose memory holds gb, using usable_fraction of each (rounded up).",
     returns="GPUs",
+    nature="bound",
+    nature_why="the fewest GPUs whose usable memory holds the bytes given: a lower bound",
     args=(
         Arg("gb", "Memory to hold, in GB (e.g. WEIGHTS_GB + KV_CACHE_GB)"),
         GPU_NAME,

@@ -119,6 +119,8 @@ _IMAGE_OF_TOKENIZER = Function(
     name="IMAGE_TOKENS",
     summary="Tokens of an image as a catalog tokenizer counts it (its rule, with its resizes).",
     returns="tokens",
+    nature="exact",
+    nature_why="the tokenizer's published patch rule",
     args=(
         Arg("height", "Image height in pixels"),
         Arg("width", "Image width in pixels"),
@@ -156,6 +158,8 @@ IMAGE_TOKENS = Function(
     summary="Tokens of an image: patch x patch squares (a partial patch costs a token), or a named tokenizer's rule "
     "(GPT-4o tiles, Claude, Gemini, Qwen2.5-VL...).",
     returns="tokens",
+    nature="exact",
+    nature_why="the tokenizer's published patch rule",
     args=(Arg("height", "Image height in pixels"), Arg("width", "Image width in pixels"), PATCH),
     source="Dosovitskiy et al. 2021 (ViT); Bao et al. 2022 (BEiT): 224x224 in 16x16 patches = 196 tokens",
     example=(1024, 768),
@@ -172,6 +176,8 @@ _VIDEO_OF_TOKENIZER = Function(
     name="VIDEO_TOKENS",
     summary="Tokens of a video of frames at fps frames a second, as a catalog tokenizer samples it.",
     returns="tokens",
+    nature="exact",
+    nature_why="the tokenizer's published patch and frame-group rule",
     args=(
         Arg("frames", "Frames of the video"),
         Arg("fps", "Frames per second of the video"),
@@ -231,6 +237,8 @@ VIDEO_TOKENS = Function(
     summary="Tokens of a video: frame groups of temporal_patch frames, each cut like an image; or, with a tokenizer "
     "name in patch and the video's fps, the frames that tokenizer samples.",
     returns="tokens",
+    nature="exact",
+    nature_why="the tokenizer's published patch and frame-group rule",
     args=(
         Arg("frames", "Frames"),
         Arg("height", "Frame height in pixels"),
@@ -267,6 +275,8 @@ VIDEO_SECONDS_TOKENS = Function(
     summary="Tokens of seconds of video as a tokenizer samples it: Gemini 263 a second, Qwen2.5-VL 2 frames a "
     "second in pairs at its video resolution.",
     returns="tokens",
+    nature="exact",
+    nature_why="the tokenizer's published sampling rate",
     args=(
         Arg("seconds", "Length of the video in seconds"),
         Arg("height", "Frame height in pixels"),
@@ -290,6 +300,8 @@ AUDIO_TOKENS = Function(
     name="AUDIO_TOKENS",
     summary="Tokens of seconds of audio at a published rate: Whisper's encoder 50 a second (default), Gemini 32.",
     returns="tokens",
+    nature="exact",
+    nature_why="the encoder's published token rate",
     args=(
         Arg("seconds", "Length of the audio in seconds"),
         Arg(
@@ -312,6 +324,8 @@ TEXT_TOKENS = Function(
     name="TEXT_TOKENS",
     summary="Tokens in an amount of text: words, English or Chinese characters, or any tokens-per-unit ratio.",
     returns="tokens",
+    nature="estimate",
+    nature_why="a tokens-per-unit rule of thumb; real counts depend on the tokenizer and the text",
     args=(
         Arg("amount", "How much text, in units"),
         Arg(
@@ -333,6 +347,8 @@ TOKENS_TO_WORDS = Function(
     name="TOKENS_TO_WORDS",
     summary="English words that a number of tokens makes (4/3 tokens per word by default).",
     returns="words",
+    nature="estimate",
+    nature_why="a tokens-per-word rule of thumb for English",
     args=(Arg("tokens", "Tokens"), Arg("tokens_per_word", "Tokens per English word; default 4/3")),
     source="OpenAI help center: 1 token ~ 0.75 English words",
     example=(196,),

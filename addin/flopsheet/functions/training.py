@@ -13,19 +13,21 @@ from flopsheet.functions._common import (
     GOODPUT,
     GPU,
     GPU_NAME,
-    MFU,
     OPTIONAL_D_MODEL,
     OPTIONAL_LAYERS,
     PARAMS,
     PRECISION,
+    SERVER_W,
+    TRAIN_MFU,
 )
 from flopsheet.functions.declaration import Arg, Function, declared_in
 from flopsheet.functions.twintext import count_twin
 
 _KAPLAN = "Kaplan et al. 2020, Scaling Laws for Neural Language Models, §2.1 (C = 6ND)"
 _PEAK = (
-    "dense peak from the GPU's datasheet (catalog); mfu per PaLM (Chowdhery et al. 2022) / Epoch AI; goodput "
-    "backed out of Llama 3.1 405B (Dubey et al. 2024), PaLM and BLOOM published hours"
+    "dense peak from the GPU's datasheet (catalog); blank mfu: the training efficiency of the precision's peak "
+    "(Epoch AI's median MFU 0.375 for BF16; MLPerf Training and NVIDIA Megatron-Bridge 0.36 of an FP8 peak; "
+    "flopsheet engine/training.py); goodput backed out of Llama 3.1 405B (Dubey et al. 2024), PaLM and BLOOM hours"
 )
 _PER_HOUR = "{flops}/({peak}*1E12*{mfu}*{goodput}*3600)"
 _PER_DAY = "{flops}/({peak}*1E12*{mfu}*{goodput}*{const:SecondsPerDay})"
@@ -36,6 +38,11 @@ TRAIN_FLOPS = Function(
     summary="Training compute in FLOPs: 6 x params x tokens, plus attention if layers, d_model and seq_len are given; "
     "a model name gives its active parameters and published tokens.",
     returns="FLOPs",
+    nature="estimate",
+    nature_why=(
+        "6ND counts the weights' multiply-adds; attention only when its shape is typed, embeddings and "
+        "recomputation not"
+    ),
     args=(
         PARAMS,
         Arg(
@@ -61,6 +68,8 @@ CHINCHILLA_TOKENS = Function(
     name="CHINCHILLA_TOKENS",
     summary="Compute-optimal training tokens for a model size (Chinchilla: about 20 tokens per parameter).",
     returns="tokens",
+    nature="estimate",
+    nature_why="Chinchilla's rule of thumb (about 20 tokens per parameter), not an optimum for every data set",
     args=(PARAMS, Arg("tokens_per_param", "Tokens per parameter; default 20")),
     source="Hoffmann et al. 2022, Training Compute-Optimal Large Language Models (Chinchilla), Table 3",
     example=("70B",),
@@ -72,7 +81,9 @@ GPU_HOURS = Function(
     name="GPU_HOURS",
     summary="GPU-hours to compute flops at mfu of the GPU's dense peak.",
     returns="GPU-hours",
-    args=(FLOPS, GPU, MFU, PRECISION, GOODPUT),
+    nature="estimate",
+    nature_why="the MFU and goodput defaults are medians of published runs (tests/reference/measured.csv)",
+    args=(FLOPS, GPU, TRAIN_MFU, PRECISION, GOODPUT),
     source=_PEAK,
     example=(3.15e23, "A100", 0.462),
     formula=engine.gpu_hours,
@@ -83,7 +94,9 @@ GPU_DAYS = Function(
     name="GPU_DAYS",
     summary="GPU-days to compute flops at mfu of the GPU's dense peak.",
     returns="GPU-days",
-    args=(FLOPS, GPU, MFU, PRECISION, GOODPUT),
+    nature="estimate",
+    nature_why="the MFU and goodput defaults are medians of published runs (tests/reference/measured.csv)",
+    args=(FLOPS, GPU, TRAIN_MFU, PRECISION, GOODPUT),
     source=_PEAK,
     example=(3.15e23, "A100", 0.462, "bf16", 1),
     formula=engine.gpu_days,
@@ -94,7 +107,9 @@ TRAIN_DAYS = Function(
     name="TRAIN_DAYS",
     summary="Wall-clock days to compute flops on gpus GPUs.",
     returns="days",
-    args=(FLOPS, GPU, Arg("gpus", "GPUs training together"), MFU, PRECISION, GOODPUT),
+    nature="estimate",
+    nature_why="the MFU and goodput defaults are medians of published runs; scaling loss only as the MFU prices it",
+    args=(FLOPS, GPU, Arg("gpus", "GPUs training together"), TRAIN_MFU, PRECISION, GOODPUT),
     source=_PEAK,
     example=(3.15e23, "A100", 1000, 0.462),
     formula=engine.train_days,
@@ -105,7 +120,9 @@ GPUS_NEEDED = Function(
     name="GPUS_NEEDED",
     summary="Whole GPUs needed to compute flops within days wall-clock days (rounded up).",
     returns="GPUs",
-    args=(FLOPS, GPU, Arg("days", "Deadline in wall-clock days"), MFU, PRECISION, GOODPUT),
+    nature="estimate",
+    nature_why="the MFU and goodput defaults are medians of published runs (tests/reference/measured.csv)",
+    args=(FLOPS, GPU, Arg("days", "Deadline in wall-clock days"), TRAIN_MFU, PRECISION, GOODPUT),
     source=_PEAK,
     example=(9.216e26, "H100", 30, 0.462),
     formula=engine.gpus_needed,
@@ -117,6 +134,8 @@ TRAIN_COST = Function(
     name="TRAIN_COST",
     summary="Cost in USD of computing flops at a price per GPU-hour (blank: the catalog's dated price for the GPU).",
     returns="USD",
+    nature="estimate",
+    nature_why="GPU_HOURS' estimate times a dated rental price",
     args=(
         FLOPS,
         GPU,
@@ -129,7 +148,7 @@ TRAIN_COST = Function(
             default=None,
             fallback="usd_per_gpu_hour",
         ),
-        MFU,
+        TRAIN_MFU,
         PRECISION,
         GOODPUT,
     ),
@@ -141,24 +160,55 @@ TRAIN_COST = Function(
 
 TRAIN_ENERGY_MWH = Function(
     name="TRAIN_ENERGY_MWH",
-    summary="Energy in MWh at the wall: GPU-hours x the GPU's TDP x PUE.",
+    summary="Energy in MWh at the wall: GPU-hours x the server's power per GPU (IT power) x PUE; an upper bound "
+    "(servers' maximum power).",
     returns="MWh",
-    args=(FLOPS, GPU_NAME, MFU, PRECISION, Arg("pue", "Data-centre power usage effectiveness; default 1.2"), GOODPUT),
-    source="TDP from the GPU's datasheet (catalog); PUE 1.1-1.2 as hyperscalers report",
+    nature="bound",
+    nature_why="GPU_HOURS' estimate at the servers' maximum power x PUE: an upper bound, servers draw less",
+    args=(
+        FLOPS,
+        GPU_NAME,
+        TRAIN_MFU,
+        PRECISION,
+        Arg("pue", "Data-centre power usage effectiveness; default 1.2"),
+        GOODPUT,
+        SERVER_W,
+    ),
+    source=(
+        "server power per GPU from the catalog's platform figures (DGX H100 10.2 kW / 8...; estimates marked); "
+        "PUE 1.1-1.2 as hyperscalers report"
+    ),
     example=(3.15e23, "A100", 0.462),
     formula=engine.train_energy_mwh,
-    twin=_PER_HOUR + "*{gpu:tdp_w}*{pue}/{const:WattsPerMW}",
+    twin=_PER_HOUR + "*{server_w}*{pue}/{const:WattsPerMW}",
 )
 
 IMPLIED_MFU = Function(
     name="IMPLIED_MFU",
-    summary="Whole-run utilisation of a published run: flops / (gpu_hours x 3600 x the GPU's dense peak) = MFU x goodput.",
+    summary="MFU a published run's GPU-hours imply: flops / (gpu_hours x 3600 x the GPU's dense peak x goodput); "
+    "fed back to GPU_HOURS as mfu with the same goodput, it gives the hours back.",
     returns="fraction",
-    args=(FLOPS, Arg("gpu_hours", "GPU-hours the run reports (downtime included)"), GPU, PRECISION),
-    source="Llama 3.1 405B: 3.8E+25 FLOPs in 30.84M H100-hours (Dubey et al. 2024, §3.3 and model card) -> 0.346",
+    nature="estimate",
+    nature_why=(
+        "exact arithmetic on the published hours, but the goodput it divides by is assumed (1: whole-run "
+        "utilisation, exact)"
+    ),
+    args=(
+        FLOPS,
+        Arg("gpu_hours", "GPU-hours the run reports (downtime included)"),
+        GPU,
+        PRECISION,
+        Arg(
+            "goodput",
+            "Productive share of those hours, in (0, 1]; default 0.85 as GPU_HOURS' (Llama 3.1 405B); "
+            "1 gives whole-run utilisation (MFU x goodput, downtime included)",
+        ),
+    ),
+    source="Llama 3.1 405B: 3.8E+25 FLOPs in 30.84M H100-hours (Dubey et al. 2024, §3.3 and model card) -> 0.407 "
+    "at goodput 0.85 (the paper reports MFU 0.38-0.43), 0.346 at goodput 1",
     example=(3.8e25, 30.84e6, "H100"),
     formula=engine.implied_mfu,
-    twin="{flops}/({gpu_hours}*3600*{peak}*1E12)",
+    twin="{flops}/({gpu_hours}*3600*{peak}*1E12*{goodput})",
 )
 
 FUNCTIONS = declared_in(globals())  # every Function above, in order

@@ -54,7 +54,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flopsheet import catalog, placeholders
 from flopsheet import models as catalog_models
@@ -375,6 +375,71 @@ class TwinCall:
         if blank_literal(e) or e.kind == "ref":
             return self._fallback(a, e)
         return self.number_form(a, e)
+
+    def by_precision_form(self, a, e: Expr) -> Value:
+        """An argument that, blank, is a function of the call's precision (training `mfu`,
+        engine.training_mfu), as in Python (`Arg.by_precision`): the named assumption of that
+        precision (TrainMFU, TrainFP8Share...) when the precision is known here, else chosen in the
+        sheet by the precision's column on the GPUs sheet; a reference: IF(cell="", that, cell)."""
+        if not blank_literal(e) and e.kind in ("literal", "call"):
+            return self.number_form(replace(a, default=REQUIRED), e)
+        default, known = self._by_precision(a)
+        if blank_literal(e):
+            if known is not None and default == number(known):
+                return Value(default, known)
+            label = f"{default}, checked" if known is not None else f"{a.name} used (the precision's default)"
+            return Value(default, None, runtime=True, label=label)
+        shown = default if known is not None else "the precision's default"
+        return Value(f'IF({e.text}="",{default},{e.text})', None, runtime=True, label=f"{a.name} used (blank: {shown})")
+
+    def _by_precision(self, a) -> tuple[str, float | None]:
+        """(Excel text, value when known here) of `a`'s default for the call's precision."""
+        e = self.given.get("precision", OMITTED)
+        named = self.named_default(self.spec["precision"]) if "precision" in self.spec else None
+        if blank_literal(e) or e.kind == "literal":
+            # typed, or blank: the precision as it is now (DefaultPrecision's value when the workbook names
+            # it; the peak reads that cell in the sheet, so a later edit of DefaultPrecision moves the peak
+            # but not this default until the hand-off runs again: one short name here, not a look-up)
+            p = (self.names[named] if named else None) if blank_literal(e) else e.value
+            if not (p is None or isinstance(p, str)):
+                raise Untranslatable(f'precision must be text like "bf16" (got {p!r})')
+            try:
+                catalog.precision_field(p if p is None else control_free(p, "precision"))
+            except FlopsheetError as err:
+                raise Untranslatable(err.message) from None
+            return self._precision_default(a, (p or "bf16").strip().lower()), a.by_precision(p)
+        col, fld = self._precision_column()  # decided in the sheet: the precision's column on the GPUs sheet
+        if fld is not None:
+            p = self._precision_name(fld)
+            return self._precision_default(a, p), a.by_precision(p)
+        # by the precision's column on the GPUs sheet: each default other than BF16's where its columns are
+        table = self._table()
+        groups: dict[float, list[int]] = {}
+        for p, f in catalog.PRECISION_FIELDS.items():
+            if table.has(f):
+                groups.setdefault(a.by_precision(p), []).append(table.col_index(f))
+        base = a.by_precision("bf16")
+        text_ = self._precision_default(a, "bf16")
+        for value, cols in groups.items():
+            if value != base:
+                p = next(q for q in catalog.PRECISION_FIELDS if a.by_precision(q) == value)
+                test = "+".join(f"({col}={c})" for c in cols)
+                text_ = f"IF({test},{self._precision_default(a, p)},{text_})"
+        if self.hoist:  # cell mode: chosen once, in its own Workings cell
+            text_ = self.hoist(f"{a.name} for the precision when blank (by its column on {table.sheet})", text_)
+        return text_, None
+
+    def _precision_default(self, a, p: str) -> str:
+        """`a`'s default for precision `p`: the workbook's named assumption holding it, else the number."""
+        value = a.by_precision(p)
+        for n, assumption in assumption_names().items():
+            if p in assumption.precisions and n in self.names:
+                have = self.names[n]
+                ok = isinstance(have, (int, float)) and not isinstance(have, bool) and math.isclose(have, value)
+                if ok:
+                    _note_used(self.names, n)
+                    return n
+        return number(value)
 
     def from_model_form(self, a, e: Expr) -> Value:
         if blank_literal(e):  # only a model name fills it (TRAIN_FLOPS' tokens)

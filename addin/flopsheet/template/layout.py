@@ -34,6 +34,9 @@ SHEET_ORDER = (START, GPUS, MODELS, TRAINING, INFERENCE, ECONOMICS, MULTIMODAL, 
 # Defined names for lists that dropdowns use (see sheets/gpus.py).
 GPU_LIST = "GPUList"
 PRECISION_LIST = "PrecisionList"
+# sheets/start.py: the precisions (a column) and, beside them, a blank training MFU at each (TrainMFU...)
+TRAIN_MFU_KEYS = "TrainMFUKeys"
+TRAIN_MFU_BY_PRECISION = "TrainMFUs"
 MODEL_LIST = "ModelList"  # sheets/models.py: the Models sheet's name column
 NOTE_WIDTH = 150  # characters per note row: fits the sheets' print width
 

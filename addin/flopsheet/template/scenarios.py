@@ -19,7 +19,7 @@ class TrainingScenario:
     tokens: float | str | None  # a number, or TOKENS_CHINCHILLA / TOKENS_ALL_IMAGES
     gpu: str | None  # a GPUs-sheet name
     precision: str | None
-    mfu: float | None = None  # None: the DefaultMFU assumption
+    mfu: float | None = None  # None: the precision's training default (TrainMFU for BF16, TrainFP8Share...)
     gpus: float | None = None  # GPUs training together (for wall-clock days)
     deadline_days: float | None = None  # for GPUs needed
     usd_per_gpu_hour: float | None = None  # None: the GPUs sheet's price
@@ -81,7 +81,7 @@ TRAINING = (
         1024,
         30,
         note="Tokens = CHINCHILLA_TOKENS: 20 per parameter (Hoffmann et al. 2022). MFU blank: "
-        "uses DefaultMFU (Start sheet). Price from the GPUs sheet.",
+        "uses TrainMFU (Start sheet; TrainFP8Share for an FP8 run). Price from the GPUs sheet.",
     ),
     TrainingScenario(
         "DeepSeek-V3 (MoE, 37B active of 671B)",
@@ -94,7 +94,7 @@ TRAINING = (
         60,
         note="Mixture-of-experts: use ACTIVE parameters. The report (arXiv 2412.19437) states 2.788M "
         "H800 GPU-hours, $5.576M at $2/GPU-hour; MFU 0.33 of the dense BF16 peak reproduces it "
-        "(GEMMs ran in FP8). 0.33 is whole-run utilisation (IMPLIED_MFU), downtime included, so "
+        "(GEMMs ran in FP8). 0.33 is whole-run utilisation (IMPLIED_MFU at goodput 1), downtime included, so "
         "goodput is 1 here. Price: the report's $2/GPU-hour assumption (typed: it is not the default basis).",
         goodput=1.0,
         usd_per_gpu_hour=2.0,

@@ -278,12 +278,22 @@ def _fleet(rows: Rows, b: Block) -> None:
         scenario="seed fleet",
     )
     rows.calc(
-        "f_mw",
-        "Power at the wall",
+        "f_it_mw",
+        "IT power (servers)",
         "MW",
         st.WHOLE,
-        "=FLEET_POWER_MW({f_gpus},{f_gpu},{f_pue},ServerFactor)",
-        note="FLEET_POWER_MW: TDP x ServerFactor (1.82: DGX H100, 10.2 kW for 8 GPUs) x PUE",
+        "=IT_POWER_MW({f_gpus},{f_gpu})",
+        note="IT_POWER_MW: GPUs x server power per GPU (GPUs sheet: DGX H100 10.2 kW / 8 GPUs); the '150 MW for "
+        "100k H100s' analysts quote is IT power",
+        scenario="seed fleet",
+    )
+    rows.calc(
+        "f_mw",
+        "Power at the wall (facility)",
+        "MW",
+        st.WHOLE,
+        "=FLEET_POWER_MW({f_gpus},{f_gpu},{f_pue})",
+        note="FLEET_POWER_MW: IT power x PUE (cooling and power conversion)",
         scenario="seed fleet",
     )
     rows.calc(
@@ -315,7 +325,7 @@ def _fleet(rows: Rows, b: Block) -> None:
         "Owning one GPU-hour (TCO)",
         "USD/GPU-hour",
         st.USD_RATE,
-        "=GPU_TCO_PER_HOUR({f_price},{f_years},{f_gpu},{f_kwh},{f_overhead},{f_pue},{f_util},ServerFactor,"
+        "=GPU_TCO_PER_HOUR({f_price},{f_years},{f_gpu},{f_kwh},{f_overhead},{f_pue},{f_util},,"
         "CostOfCapital,ColoUsdPerKwMonth)",
         note="GPU_TCO_PER_HOUR: capex with a capital charge (CostOfCapital) + energy + colocation "
         "(ColoUsdPerKwMonth), per useful hour; set beside the rentals above",
@@ -503,7 +513,7 @@ def _training(ws: Worksheet, b: Block, ctx: Ctx) -> None:
             tco = (
                 f"GPU_TCO_PER_HOUR({price},{ctx.ref(ws.title, 'f_years' + SUFFIX[case], ws.title)},{gpu},{kwh},"
                 f"{ctx.ref(ws.title, 'f_overhead' + SUFFIX[case], ws.title)},"
-                f"{ctx.ref(ws.title, 'f_pue' + SUFFIX[case], ws.title)},,ServerFactor)"
+                f"{ctx.ref(ws.title, 'f_pue' + SUFFIX[case], ws.title)})"
             )
             formula = f'=IF({gpu}<>{ctx.ref(ws.title, "f_gpu", ws.title)},"",{hours}*{tco})'
             col = COL[case] + 1

@@ -34,12 +34,15 @@ COLUMNS = (
     ("memory_gb", "Memory (GB)", 10, st.WHOLE, st.DATA),
     ("bandwidth_tbs", "Bandwidth (TB/s)", 11, st.THREE_DP, st.DATA),
     ("tdp_w", "TDP (W)", 9, st.WHOLE, st.DATA),
+    # IT power per accelerator of its server or rack (system maximum / its GPUs); energy and fleet power use it
+    ("server_w", "Server power (W per GPU, IT)", 10, st.WHOLE, st.DATA),
     ("sparsity_factor", "Sparsity factor (headline / dense)", 12, "0.0#", st.DATA),
     ("interconnect_gbs", "Interconnect (GB/s)", 12, st.WHOLE, st.DATA),
     # Prices are not datasheet figures: this column shows the Economics sheet's price table (formulas
     # written by sheets/economics.py), where each price has its date and source; edit prices there.
     ("usd_per_gpu_hour", "$/GPU-hour: price, from the Economics price table", 14, st.USD_RATE, st.CALC),
     ("price_source", "Price source", 30, None, st.DATA),
+    ("server_source", "Server power source (ESTIMATE: how it was made)", 40, None, st.DATA),
     ("missing", "Empty because", 44, None, st.DATA),
     ("confidence", "Confidence", 20, None, st.DATA),
     ("source", "Datasheet (source)", 50, None, st.DATA),

@@ -109,7 +109,7 @@ PAPERS = (
         "MFU of real runs",
         "Epoch AI, data on notable AI models (hardware utilization)",
         "https://epoch.ai/data/ai-models",
-        "DefaultMFU 0.40 (median of known runs about 0.375)",
+        "TrainMFU 0.375 (training, the median of known runs); DefaultMFU 0.40 (inference compute)",
     ),
     (
         "Tokens per word",

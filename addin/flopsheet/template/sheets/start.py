@@ -8,6 +8,7 @@ import textwrap
 from openpyxl.worksheet.worksheet import Worksheet
 
 import flopsheet
+from flopsheet import catalog
 from flopsheet.assumptions import assumptions
 from flopsheet.template import i18n
 from flopsheet.template import styles as st
@@ -24,6 +25,8 @@ from flopsheet.template.layout import (
     SHEET_ORDER,
     SOURCES,
     START,
+    TRAIN_MFU_BY_PRECISION,
+    TRAIN_MFU_KEYS,
     TRAINING,
     Block,
     Ctx,
@@ -206,6 +209,18 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
         ctx.names[a.name] = f"{quoted(ws.title)}{coord}"
         if isinstance(a.value, str):  # DefaultPrecision: one of the GPUs sheet's precision keys
             validate_list(ws, PRECISION_LIST, coord.replace("$", ""), "Pick a precision")
+
+    # A blank training MFU by precision (engine.training_mfu): the Training sheet looks its precision up here,
+    # so its formulas name the assumptions, never a typed "fp8".
+    b.section("A blank training MFU, by precision (the Training sheet's MFU used)")
+    b.header("Precision", "MFU when blank", "", "The assumption it reads")
+    first = b.row
+    for p in catalog.PRECISIONS:  # column A holds the GPUs sheet's precision keys, the same in every edition
+        name = next(a.name for a in assumptions() if p in a.precisions)
+        b.calc(f"train_mfu_{p}", p, f"={name}", "fraction", st.PCT, note=name)
+        ctx.output(ws.title, f"train_mfu_{p}", f"training MFU when blank at {p}", "fraction", show=False)
+    ctx.names[TRAIN_MFU_KEYS] = f"{quoted(ws.title)}$A${first}:$A${b.row - 1}"
+    ctx.names[TRAIN_MFU_BY_PRECISION] = f"{quoted(ws.title)}$B${first}:$B${b.row - 1}"
 
     b.section("Cell styles")
     for style, sample, meaning in st.LEGEND:

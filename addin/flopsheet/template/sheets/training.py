@@ -30,7 +30,7 @@ from flopsheet.template.layout import (
 
 HEADER_ROW = 4
 FIRST_ROW = 5
-NO_TDP = "no TDP on the GPUs sheet"  # why an energy cell shows #N/A
+NO_TDP = "no server power on the GPUs sheet"  # why an energy cell shows #N/A
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ INPUTS = (
     Col("tokens", "Training tokens", 13, st.TOKENS),
     Col("gpu", "GPU (GPUs sheet)", 16),
     Col("precision", "Precision", 9),
-    Col("mfu", "MFU (blank = Default MFU)", 11, st.PCT),
+    Col("mfu", "MFU (blank = the precision's training default)", 11, st.PCT),
     Col("gpus", "GPUs training (count)", 10, st.WHOLE),
     Col("deadline", "Deadline (days)", 9, st.WHOLE),
     Col("usd", "$/GPU-hour (blank = GPUs sheet)", 11, st.USD_RATE),
@@ -71,8 +71,16 @@ CALCS = (
     Col(
         "peak", "Peak used (dense TFLOPS)", 11, st.ONE_DP, '=IF({gpu}="","",IF({override}="",{peak_lookup},{override}))'
     ),
-    Col("tdp", "TDP used (W, GPUs sheet)", 9, st.WHOLE, '=IF({gpu}="","",{tdp_lookup})'),
-    Col("mfu_used", "MFU used", 8, st.PCT, '=IF({params}="","",IF({mfu}="",DefaultMFU,{mfu}))'),
+    Col("tdp", "Server power used (W per GPU, GPUs sheet)", 9, st.WHOLE, '=IF({gpu}="","",{tdp_lookup})'),
+    # blank: the training efficiency of the precision's peak (engine.training_mfu; Start sheet's TrainMFU,
+    # TrainFP8Share, TrainFP4Share), as GPU_HOURS' own blank mfu
+    Col(
+        "mfu_used",
+        "MFU used (blank: TrainMFU, TrainFP8Share or TrainFP4Share by precision)",
+        8,
+        st.PCT,
+        '=IF({params}="","",IF({mfu}="",INDEX(TrainMFUs,MATCH({prec_used},TrainMFUKeys,0)),{mfu}))',
+    ),
     Col("goodput_used", "Goodput used", 8, st.PCT, '=IF({params}="","",IF({goodput}="",DefaultGoodput,{goodput}))'),
     # A GPU without a price on the GPUs sheet leaves this blank, not 0: TRAIN_COST then says the price is
     # blank (never "must be > 0 (got 0)" for a price nobody typed), and the copy's cost shows #N/A, which
@@ -116,13 +124,13 @@ CALCS = (
         st.USD,
         '=IF({params}="","",TRAIN_COST({flops},{peak},{usd_used},{mfu_used},,{goodput_used}))',
     ),
-    # TRAIN_ENERGY_MWH's arithmetic (GPU-hours x TDP x PUE / 1e6, engine.training.train_energy_mwh; the
-    # GPU-hours already include goodput) on the GPUs sheet's TDP, so a TDP edited there changes the energy
-    # in the add-in workbook and its copy alike.
-    # A GPU without a TDP on the GPUs sheet shows #N/A (the header says so), never a wrong 0.
+    # TRAIN_ENERGY_MWH's arithmetic (GPU-hours x server power per GPU x PUE / 1e6,
+    # engine.training.train_energy_mwh; the GPU-hours already include goodput) on the GPUs sheet's
+    # server power, so a figure edited there changes the energy in the add-in workbook and its copy alike.
+    # A GPU without a server power on the GPUs sheet shows #N/A (the header says so), never a wrong 0.
     Col(
         "energy",
-        "Energy (MWh; TDP x PUE; #N/A = no TDP on the GPUs sheet)",
+        "Energy (MWh; server power x PUE; #N/A = no server power on the GPUs sheet)",
         13,
         st.WHOLE,
         '=IF({params}="","",IF({tdp}>0,{gpu_hours}*{tdp}*PUE/WattsPerMW,NA()))',
@@ -134,11 +142,11 @@ LETTER = {c.key: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
 
 INTRO = (
     "Type in the yellow cells; a new scenario goes in the next empty yellow row (formulas, checks and the chart "
-    "already cover it). Peak, TDP and price come from the GPUs sheet unless typed here. MoE models: use ACTIVE "
+    "already cover it). Peak, server power and price come from the GPUs sheet unless typed here. MoE models: use ACTIVE "
     "parameters.",
-    "The helper columns right of the inputs show what each result uses (GPU row, precision, peak, TDP, MFU, "
+    "The helper columns right of the inputs show what each result uses (GPU row, precision, peak, server power, MFU, "
     "goodput, price). A peak of 0 means "
-    "the GPUs sheet has no dense figure for that precision. Energy = GPU-hours x TDP x PUE.",
+    "the GPUs sheet has no dense figure for that precision. Energy = GPU-hours x server power per GPU x PUE.",
 )
 INTRO_ADDIN = "Function cells show #NAME? until the add-in is on (see Start)."
 INTRO_COPY = "Every formula is native Excel: it recalculates in Excel, LibreOffice, Gnumeric or Google Sheets."
@@ -148,19 +156,19 @@ def _formula(col: Col, r: int, ctx: Ctx) -> str:
     cell = {k: f"${v}{r}" for k, v in LETTER.items()}
     cell["gpu_names"] = ctx.gpu_column("name")
     cell["peak_lookup"] = ctx.peak_at(cell["row"], cell["prec_used"])
-    cell["tdp_lookup"] = ctx.field_at(cell["row"], "tdp_w")
+    cell["tdp_lookup"] = ctx.field_at(cell["row"], "server_w")
     cell["price_lookup"] = ctx.field_at(cell["row"], "usd_per_gpu_hour")
     return placeholders.fill(col.formula, lambda _scope, key: cell[key])
 
 
-def _energy(flops, peak_tflops, tdp_w, mfu, goodput):
+def _energy(flops, peak_tflops, server_w, mfu, goodput):
     """engine.training.train_energy_mwh with the PUE assumption, or why there is no figure."""
     from flopsheet import engine
     from flopsheet.errors import FlopsheetError
 
-    if tdp_w == "" or not tdp_w > 0:
+    if server_w == "" or not server_w > 0:
         raise FlopsheetError(NO_TDP)
-    return engine.training.train_energy_mwh(flops, peak_tflops, tdp_w, mfu, goodput=goodput)
+    return engine.training.train_energy_mwh(flops, peak_tflops, server_w, mfu, goodput=goodput)
 
 
 def _tokens_cell(s: sc.TrainingScenario, r: int, ctx: Ctx):
@@ -232,7 +240,7 @@ def write(ws: Worksheet, ctx: Ctx, scenarios=sc.TRAINING, blank_rows: int = sc.B
                     {
                         "flops": f"flops{r}",
                         "peak_tflops": f"peak{r}",
-                        "tdp_w": f"tdp{r}",
+                        "server_w": f"tdp{r}",
                         "mfu": f"mfu_used{r}",
                         "goodput": f"goodput_used{r}",
                     },
