@@ -202,6 +202,10 @@ class Expr:
 
 
 OMITTED = Expr("omitted")
+# A step's "the larger of two" in a twin, IF({step:a}>={step:b},{step:a},{step:b}): elementwise for ranges
+_LARGER = re.compile(r"IF\(\{step:(\w+)\}>=\{step:(\w+)\},\{step:\1\},\{step:\2\}\)")
+# one cell (a sheet-qualified, absolute or relative A1 reference), where MAX of two numbers is the larger
+_SINGLE_CELL = re.compile(r"(?:(?:'[^']+'|[A-Za-z0-9_.]+)!)?\$?[A-Za-z]{1,3}\$?\d+")
 # the number formats whose peak serving reaches a share below 1 of (engine.inference.precision_share)
 SHARE_PRECISIONS = ("fp8", "int8", "fp4")
 
@@ -340,6 +344,7 @@ class TwinCall:
         # the catalog model the model argument names ({model:x}; Figures), None for a number
         self.figures = figures
         self.steps_hoisted = False  # cell mode: {step:x} parts become Workings cells in the last fill
+        self.single_cells = False  # every argument a literal or one cell (render_model sets it): MAX is elementwise
         self.steps = {k: (label, t) for k, label, t in fn.twin_steps}  # key -> (label, template)
         self.step_markers: set[str] = set()
         # cells whose blank is a value (a model without a window), not an input left empty
@@ -942,6 +947,8 @@ class TwinCall:
         if key not in self.steps:
             raise Untranslatable(f"twin placeholder {{step:{key}}} is not a step of {self.fn.name}")
         label, template = self.steps[key]
+        if self.single_cells:  # the larger of two steps, each written once (see _LARGER)
+            template = _LARGER.sub(r"MAX({step:\1},{step:\2})", template)
         body = self.fill(template)
         if self.hoist and self.steps_hoisted:
             # blank while an input is blank (a scenario row not filled in yet), as the inputs' cells are
@@ -1420,6 +1427,9 @@ def render_model(
             )
             out = f"IF({named},{out},NA())"
         return out
+    # in place, a scalar call's steps are written out where used: the larger of two as MAX, not IF, halves
+    # the longest (a range argument keeps IF, which compares element by element where MAX would not)
+    call.single_cells = all(e.kind in ("literal", "omitted") or _SINGLE_CELL.fullmatch(e.text) for e in args)
     value = call.fill(fn.twin)
     tests = same + call.guard()
     out = f"IFERROR(IF({'*'.join(tests)},{value},NA()),NA())" if tests else f"IFERROR({value},NA())"
