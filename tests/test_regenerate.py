@@ -1,5 +1,5 @@
 """`python -m tools.regenerate` rewrites every generated file: run on a scratch copy of the repository's
-hand-written parts, it reproduces the committed udfs.py, workbook/lite/, docs/functions.md and both READMEs exactly,
+hand-written parts, it reproduces the committed udfs.py, callnames.py, workbook/lite/, docs/functions.md and both READMEs exactly,
 and writes both editions' workbooks and copies."""
 
 from pathlib import Path
@@ -27,6 +27,7 @@ def test_regenerate_reproduces_the_committed_files(tmp_path, soffice):
     regenerate(tmp_path, renders=False, log=written.append)
     for rel in (
         "addin/flopsheet/udfs.py",
+        "addin/flopsheet/callnames.py",
         "addin/flopsheet/editions/wording.json",
         "workbook/lite/main.py",
         "workbook/lite/requirements.txt",
@@ -42,7 +43,7 @@ def test_regenerate_reproduces_the_committed_files(tmp_path, soffice):
         "workbook/flopsheet-zh-CN.xlsx",
     ):
         assert (tmp_path / rel).stat().st_size > 10_000, rel
-    assert len(written) == 11
+    assert len(written) == 12
 
 
 def test_regenerate_refuses_a_folder_that_is_not_the_repository(tmp_path, capsys):

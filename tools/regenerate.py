@@ -2,6 +2,7 @@
 
 Run from the repository root after changing a function, the catalog or the template:
   addin/flopsheet/udfs.py     the xlwings face (tools/udfs_source.py)
+  addin/flopsheet/callnames.py  the functions' names alone (what the hand-off reads before loading them)
   workbook/lite/              the xlwings Lite face: main.py, requirements.txt (`flopsheet lite`)
   docs/functions.md           the function reference (tools/docs.py)
   addin/flopsheet/editions/wording.json   where the template's two editions differ (the copy's wording)
@@ -36,6 +37,9 @@ def regenerate(root: Path, *, renders: bool = True, log=print) -> None:
     udfs = root / "addin" / "flopsheet" / "udfs.py"
     write_text(udfs, udfs_source.source(), force=True)
     log(udfs)
+    names = root / "addin" / "flopsheet" / "callnames.py"
+    write_text(names, udfs_source.names_source(), force=True)
+    log(names)
     from flopsheet import lite
 
     for path in lite.write(root / LITE_DIR, force=True):

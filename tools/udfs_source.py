@@ -55,6 +55,23 @@ def function_source(fn: Function) -> str:
     return decorated_def(fn, "@xw.func(category=CATEGORY)", "xw.arg")
 
 
+NAMES_HEADER = '''"""The names of flopsheet's Excel functions, for code that must recognise a call without loading
+the functions: the hand-off of a workbook without calls is a zip copy, and importing the registry
+(and numpy under it) would cost it more than its work.
+
+GENERATED from flopsheet.functions by `python -m tools.regenerate` (tools/udfs_source.py);
+do not edit by hand: a test fails when this file and the registry disagree.
+"""
+
+NAMES = (
+'''
+
+
+def names_source() -> str:
+    """The whole text of flopsheet/callnames.py: the registry's names, in its order."""
+    return NAMES_HEADER + "".join(f'    "{name}",\n' for name in REGISTRY) + ")\n"
+
+
 def source() -> str:
     """The whole text of flopsheet/udfs.py."""
     body = "".join(function_source(fn) for fn in REGISTRY.values())

@@ -8,6 +8,7 @@ formula" exists once.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from flopsheet.errors import number_literal, show_number  # noqa: F401 - written with the messages' numbers
@@ -71,6 +72,7 @@ def needs_quotes(sheet: str) -> bool:
     return bool(_CELL_LIKE.fullmatch(sheet) or _R1C1_LIKE.fullmatch(sheet) or sheet.upper() in ("TRUE", "FALSE"))
 
 
+@functools.lru_cache(maxsize=1024)  # a workbook has few sheets; the hand-off asks once per cell
 def sheet_prefix(sheet: str) -> str:
     """A sheet name as a reference prefix: `GPUs!`, `'Seed check'!`, `'2024'!`, `'It''s'!`."""
     if needs_quotes(sheet):
@@ -78,6 +80,7 @@ def sheet_prefix(sheet: str) -> str:
     return sheet + "!"
 
 
+@functools.cache  # at most 16,384 columns; the hand-off writes one per cell
 def column_letter(col: int) -> str:
     """1 -> A, 27 -> AA, 16384 -> XFD."""
     if not 1 <= int(col) <= 16384:
@@ -91,10 +94,12 @@ def column_letter(col: int) -> str:
 
 def a1(col: int, row: int, absolute: bool = False) -> str:
     """(3, 7) -> C7, or $C$7 when `absolute`."""
-    if not 1 <= int(row) <= 1048576:
+    row = int(row)
+    if not 1 <= row <= 1048576:
         raise ValueError(f"row {row} is outside 1..1048576")
-    d = "$" if absolute else ""
-    return f"{d}{column_letter(col)}{d}{int(row)}"
+    if absolute:
+        return f"${column_letter(col)}${row}"
+    return f"{column_letter(col)}{row}"
 
 
 def ref(sheet: str | None, col: int, row: int, absolute: bool = False) -> str:

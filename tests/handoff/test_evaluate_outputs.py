@@ -109,7 +109,7 @@ def test_cli_evaluate_writes_csv_to_stdout(evaluated, capsys, monkeypatch):
 
 
 def test_progress_lines_only_once_a_run_is_slow(capsys):
-    from flopsheet.handoff.evaluate import stderr_progress
+    from flopsheet.handoff.cli import stderr_progress
 
     quick = stderr_progress("handoff")
     quick("translating formulas")

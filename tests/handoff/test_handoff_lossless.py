@@ -26,9 +26,8 @@ import engine_batch
 from engine_batch import shared_workbook
 from flopsheet.handoff import package
 from flopsheet.handoff.copy import handoff
-from flopsheet.handoff.formulacells import CALLS
 from flopsheet.handoff.package import Book, Package, local
-from flopsheet.handoff.worksheetpart import split_ref
+from flopsheet.handoff.worksheetpart import CALLS, split_ref
 
 BUILDERS = {
     "rich": (fx.rich, ".xlsm"),

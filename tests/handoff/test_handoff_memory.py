@@ -64,9 +64,9 @@ def test_planned_cells_keep_offsets_and_slots(tmp_path, monkeypatch):
     seen = {}
     real = handoff_copy._write
 
-    def spy(zin, job, out, values=None):
-        seen["plans"] = list(job.plans.values())
-        return real(zin, job, out, values)
+    def spy(zin, edits, *args, **kwargs):
+        seen["plans"] = list(edits.plans.values())
+        return real(zin, edits, *args, **kwargs)
 
     monkeypatch.setattr(handoff_copy, "_write", spy)
     handoff(src, tmp_path / "copy.xlsx")

@@ -33,3 +33,13 @@ def test_a_changed_declaration_makes_the_module_stale(monkeypatch):
     assert changed != udfs_source.function_source(fn)
     monkeypatch.setattr(udfs_source, "function_source", lambda f: changed if f is fn else "")
     assert udfs_source.source() != UDFS.read_text(encoding="utf-8")
+
+
+def test_committed_call_names_are_the_registry_names():
+    from flopsheet import callnames
+
+    path = Path(callnames.__file__)
+    assert path.read_text(encoding="utf-8") == udfs_source.names_source(), (
+        "flopsheet/callnames.py is stale: run `python -m tools.regenerate`"
+    )
+    assert callnames.NAMES == tuple(REGISTRY)

@@ -17,7 +17,7 @@ The package editor: one module per part of the OOXML package, every other byte c
   values         cached values: read back what LibreOffice computed
 
 The pipeline
-  copy           `handoff(src, dst)`: one Job planned step by step, checked, then written
+  copy           `handoff(src, dst)`: options, the input read once, edits planned step by step, checked, written
   formulacells   each sheet's formula cells scanned; calls translated; magnitudes they read converted
   evaluate       `evaluate(src, out, csv)`: every formula cell's value, computed without Excel
   cli            the `flopsheet handoff` and `flopsheet evaluate` subcommands

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 import warnings
 
 HANDOFF_HELP = "write an add-in-free copy whose flopsheet calls are native formulas (for finance)"
@@ -11,6 +12,7 @@ TRUST_SIZE_HELP = (
     "compression ratio); the checks that protect the XML parsers stay"
 )
 EVALUATE_HELP = "compute every formula cell without Excel (headless LibreOffice) into a values copy or CSV"
+PROGRESS_AFTER = 2.0  # seconds: a run shorter than this prints no progress line
 
 
 def add_parser(sub) -> None:
@@ -48,6 +50,19 @@ def add_parser(sub) -> None:
     e.set_defaults(run=run_evaluate)
 
 
+def stderr_progress(command: str = "evaluate", after: float = PROGRESS_AFTER):
+    """Progress lines on stderr, each with the time since the start, once a run has taken
+    longer than `after` seconds (a quick run prints nothing)."""
+    started = time.monotonic()
+
+    def show(line: str) -> None:
+        elapsed = time.monotonic() - started
+        if elapsed >= after:
+            print(f"flopsheet {command}: {line} ({elapsed:.1f} s)", file=sys.stderr, flush=True)
+
+    return show
+
+
 def _warn(line: str) -> None:
     print(f"flopsheet: warning: {line}", file=sys.stderr, flush=True)
 
@@ -68,12 +83,12 @@ def _quiet(run):
 def run_handoff(args) -> int:
     from flopsheet.errors import FlopsheetError
     from flopsheet.handoff.copy import handoff
-    from flopsheet.handoff.evaluate import stderr_progress
-    from flopsheet.handoff.twins import LIMIT
-    from flopsheet.recalc import LIBREOFFICE_MISSING, find_soffice
 
-    if args.recalc and find_soffice() is None:
-        raise FlopsheetError(LIBREOFFICE_MISSING)
+    if args.recalc:
+        from flopsheet.recalc import LIBREOFFICE_MISSING, find_soffice
+
+        if find_soffice() is None:
+            raise FlopsheetError(LIBREOFFICE_MISSING)
     rep = handoff(
         args.input,
         args.output,
@@ -97,6 +112,8 @@ def run_handoff(args) -> int:
     if rep.workings:
         print(f"  the quantities they use are {rep.workings:,} labelled cells of the Workings sheet")
     if rep.longest[0]:
+        from flopsheet.handoff.twins import LIMIT  # loaded already: a formula was translated
+
         over = f" (over the {LIMIT} characters a reviewer reads at a glance)" if rep.longest[0] > LIMIT else ""
         print(f"  longest formula written: {rep.longest[0]:,} characters, {rep.longest[1]}{over}")
     return 0
@@ -104,7 +121,7 @@ def run_handoff(args) -> int:
 
 @_quiet
 def run_evaluate(args) -> int:
-    from flopsheet.handoff.evaluate import evaluate, stderr_progress
+    from flopsheet.handoff.evaluate import evaluate
 
     summary = evaluate(
         args.input,

@@ -15,7 +15,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from xml.sax.saxutils import escape
 
 from flopsheet.exceltext import a1
 from flopsheet.handoff.package import rels_part
@@ -79,18 +78,24 @@ def note_text(why: str) -> str:
     return f"flopsheet hand-off: frozen to the value the flopsheet add-in computes, because {why}."
 
 
-def add(job) -> None:
-    """A comment on each frozen cell saying why (see handoff.comments)."""
+def _escape(s: str) -> str:
+    """XML text: & < > as entities (xml.sax.saxutils.escape, without importing urllib and email)."""
+    return s.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
+def add(source, edits, report) -> None:
+    """A comment on each frozen cell saying why (see handoff.comments): new parts in `edits`, a
+    warning in `report` where a sheet's own comments cannot take them. `source`: the input package."""
     block = 900  # VML shape-id blocks far above the ones Excel numbers from the sheet index
-    taken = {n.lower() for n in job.pkg.names}
-    for plan in job.plans.values():
+    taken = {n.lower() for n in source.pkg.names}
+    for plan in edits.plans.values():
         if not plan.notes:
             continue
         rels_name = rels_part(plan.part)
-        rels = job.zf.read(rels_name) if rels_name in job.pkg.names else None
+        rels = source.zf.read(rels_name) if rels_name in source.pkg.names else None
         if not can_add(plan.data, rels):
-            if not _merge_into(job, plan, rels):
-                job.report.warnings.append(
+            if not _merge_into(source, edits, report, plan, rels):
+                report.warnings.append(
                     f'sheet "{plan.title}" already has comments: the frozen cells are listed here, not commented'
                 )
             continue
@@ -101,10 +106,10 @@ def add(job) -> None:
         cpart, vpart = f"xl/comments/comment{n}.xml", f"xl/drawings/vmlDrawing{n}.vml"
         taken |= {cpart.lower(), vpart.lower()}
         cxml, vml = scratch_parts(plan.notes, block)
-        job.extra[cpart], job.extra[vpart] = cxml, vml
+        edits.extra[cpart], edits.extra[vpart] = cxml, vml
         new_rels, plan.legacy_rid = relationships(rels, cpart, vpart)
-        (job.parts if rels is not None else job.extra)[rels_name] = new_rels
-        job.ct_add.append(f'<Override PartName="/{cpart}" ContentType="{COMMENTS_TYPE}"/>')
+        (edits.parts if rels is not None else edits.extra)[rels_name] = new_rels
+        edits.ct_add.append(f'<Override PartName="/{cpart}" ContentType="{COMMENTS_TYPE}"/>')
 
 
 _VML_URIS = {
@@ -130,8 +135,8 @@ def _scratch_shapes(scratch_vml: bytes) -> tuple[list[bytes], bytes]:
         return qname
 
     def xml(el) -> bytes:
-        attrs = "".join(f' {name(k)}="{escape(v, {chr(34): "&quot;"})}"' for k, v in el.attrib.items())
-        body = escape(el.text or "") + "".join(xml(k).decode() + escape(k.tail or "") for k in el)
+        attrs = "".join(f' {name(k)}="{_escape(v).replace(chr(34), "&quot;")}"' for k, v in el.attrib.items())
+        body = _escape(el.text or "") + "".join(xml(k).decode() + _escape(k.tail or "") for k in el)
         return (
             f"<{name(el.tag)}{attrs}>{body}</{name(el.tag)}>" if body or len(el) else f"<{name(el.tag)}{attrs}/>"
         ).encode()
@@ -199,7 +204,7 @@ def merge(comments_xml: bytes, vml: bytes, notes: dict) -> tuple[bytes, bytes, l
     return comments_xml, vml[:at] + b"".join(out) + vml[at:], skipped
 
 
-def _merge_into(job, plan, rels: bytes | None) -> bool:
+def _merge_into(source, edits, report, plan, rels: bytes | None) -> bool:
     """Our comments appended to the sheet's own comments part and VML drawing; False when the
     sheet has no comments part (a legacy drawing of form controls) or merge() declines."""
     import posixpath
@@ -217,13 +222,13 @@ def _merge_into(job, plan, rels: bytes | None) -> bool:
                 t.lstrip("/") if t.startswith("/") else posixpath.normpath(posixpath.join(base, t))
             )
     cparts, vparts = targets.get(b"comments", []), targets.get(b"vmlDrawing", [])
-    if len(cparts) != 1 or len(vparts) != 1 or not all(p in job.pkg.names for p in cparts + vparts):
+    if len(cparts) != 1 or len(vparts) != 1 or not all(p in source.pkg.names for p in cparts + vparts):
         return False
-    got = merge(job.zf.read(cparts[0]), job.zf.read(vparts[0]), plan.notes)
+    got = merge(source.zf.read(cparts[0]), source.zf.read(vparts[0]), plan.notes)
     if got is None:
         return False
     cxml, vml, skipped = got
-    job.parts[cparts[0]], job.parts[vparts[0]] = cxml, vml
+    edits.parts[cparts[0]], edits.parts[vparts[0]] = cxml, vml
     for r, c in skipped:
-        job.report.warnings.append(f"{plan.title}!{a1(c, r)} already has a comment: frozen, not commented")
+        report.warnings.append(f"{plan.title}!{a1(c, r)} already has a comment: frozen, not commented")
     return True

@@ -15,9 +15,11 @@ merged cells, chart data tables, rich text after plain text, pivot relationships
 Refusals come first (`untrusted.check_workbook`, `safefile.check_output`); the input is only
 ever read; the copy appears atomically, after every warning was given.
 
-A `Job` is one hand-off in progress: the input package and everything planned for the copy (the
-steps fill it in, `handoff` writes the copy from it); a `Report` what it did, for the command
-line and for `evaluate`. The copy leaves out the xlwings settings sheet, the VBA project and a
+One hand-off is a few named pieces, each step given only those it uses: `Options` (what the
+caller asked), `Source` (the input package, read once), `Edits` (what the copy changes: sheet
+plans, new and removed parts, names; the steps fill it in, `_write` writes the copy from it),
+`formulacells.Translation` (the translator's state, only for a workbook that calls flopsheet)
+and `Report` (what it did, for the command line and for `evaluate`). The copy leaves out the xlwings settings sheet, the VBA project and a
 stale calcChain.
 
 What a workbook contains that a copy might lose is counted in the input and in the copy: the
@@ -36,26 +38,15 @@ import re
 import tempfile
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl.utils import FORMULAE
-
 from flopsheet import editions
+from flopsheet.callnames import NAMES
 from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import STRING, a1
-from flopsheet.functions import REGISTRY
-from flopsheet.handoff import (
-    comments,
-    copytext,
-    formulacells,
-    gpusheet,
-    modelsheet,
-    package,
-    workbookpart,
-    workings,
-    worksheetpart,
-)
+from flopsheet.handoff import comments, copytext, package, workbookpart, worksheetpart
 from flopsheet.handoff.package import CONF_SHEETS, Package, rels_part
 from flopsheet.handoff.workbookpart import new_sheet_part
 from flopsheet.handoff.worksheetpart import SheetPlan
@@ -81,68 +72,143 @@ class Report:
     workings: int = 0  # rows of the Workings sheet (quantities the translated formulas use)
 
 
-def plan_removals(job) -> None:
-    pkg, rep = job.pkg, job.report
-    job.conf = [s for s in pkg.sheets if s.name in CONF_SHEETS]
-    for s in job.conf:
-        rep.notes.append(f'removed the "{s.name}" sheet (xlwings settings)')
-        job.expected["sheet"] += 1
+@dataclass(frozen=True)
+class Options:
+    """What the caller asked of one hand-off."""
+
+    progress: Callable[[str], None] | None = None  # a line now and then on big files
+    list_formulas: bool = False  # Report.formulas lists every formula cell (for evaluate)
+    translate: Callable[[str], str] | None = None  # the Workings sheet's labels in another language
+
+
+@dataclass(frozen=True)
+class Source:
+    """The input package, read once and never written: its zip and what package.Package found."""
+
+    zf: zipfile.ZipFile
+    pkg: Package
+
+
+class Edits:
+    """What the copy changes in the package, planned step by step and written by `_write`."""
+
+    def __init__(self, source: Source, conf: list, removed: set, vba_removed: bool):
+        self.source = source
+        self.conf = conf  # the xlwings settings sheets (removed)
+        self.vba_removed = vba_removed  # the VBA project goes (its functions' callers lose them)
+        self.removed: set[str] = removed  # parts left out (the calcChain joins when formulas change)
+        self.expected: Counter = Counter()  # losses planned on purpose, by kind (see `losses`)
+        self.plans: dict[str, SheetPlan] = {}  # part -> the worksheet's changed cells
+        self.styles = None  # handoff.styles.Styles, once a converted magnitude needs a format
+        self.parts: dict[str, bytes] = {}  # part -> new bytes (non-sheet parts)
+        self.extra: dict[str, bytes] = {}  # new parts
+        self.added_names: list = []  # (name, reference): names the copy defines (handoff.workings)
+        self.name_texts: dict = {}  # (name, localSheetId) -> translated defined-name text
+        self.new_sheets: list = []  # (title, worksheet bytes): the GPUs / Models / Workings sheets added
+        self.new_parts: dict[str, str] = {}  # title -> its part name
+        self.new_rids: dict[str, str] = {}  # title -> its relationship id in the workbook
+        self.ct_add: list[str] = []  # content-type entries for added parts
+
+    def read_sheet(self, part: str) -> bytes:
+        """A worksheet part's bytes as planned (the same bytes the input holds)."""
+        return self.plans[part].data if part in self.plans else self.source.zf.read(part)
+
+    def plan(self, part: str, title: str, data: bytes | None = None) -> SheetPlan:
+        plan = self.plans.get(part)
+        if plan is None:
+            data = data if data is not None else self.source.zf.read(part)
+            plan = self.plans[part] = SheetPlan(title, part, data)
+        return plan
+
+
+def plan_removals(source: Source, report: Report) -> Edits:
+    """The copy's edits, starting with what it leaves out: the xlwings settings sheet and the VBA
+    project (each said in `report`)."""
+    pkg = source.pkg
+    conf = [s for s in pkg.sheets if s.name in CONF_SHEETS]
+    removed: set[str] = set()
+    for s in conf:
+        report.notes.append(f'removed the "{s.name}" sheet (xlwings settings)')
         if s.part:
-            job.removed |= {s.part, rels_part(s.part)}
+            removed |= {s.part, rels_part(s.part)}
     for r in pkg.rels:
         if r.type == "vbaProject" and not r.external:
-            job.removed |= {r.target, rels_part(r.target)}
+            removed |= {r.target, rels_part(r.target)}
     sig = re.compile(r"(^|/)vbaProject(Signature\w*)?\.bin$", re.I)
-    job.removed |= {n for n in pkg.names if sig.search(n)}
-    job.removed &= pkg.names
-    job.vba_removed = any(sig.search(n) for n in job.removed)
-    if job.vba_removed:
-        rep.notes.append("removed the VBA project (the hand-off copy has no macros)")
+    removed |= {n for n in pkg.names if sig.search(n)}
+    removed &= pkg.names
+    vba_removed = any(sig.search(n) for n in removed)
+    if vba_removed:
+        report.notes.append("removed the VBA project (the hand-off copy has no macros)")
+    edits = Edits(source, conf, removed, vba_removed)
+    edits.expected["sheet"] += len(conf)
+    return edits
 
 
-def drop_calc_chain(job) -> None:
+def read_sheets(source: Source, options: Options) -> tuple[list, set]:
+    """Each worksheet read once: (sheet, its bytes, whether it calls flopsheet) for the sheets
+    worth scanning (those that call, every one when evaluate lists the formulas), and the parts
+    holding a "|", which may be a DDE link (report_losses reads those again)."""
+    out, piped = [], set()
+    for s in source.pkg.worksheets:
+        if s.name in CONF_SHEETS:
+            continue
+        data = source.zf.read(s.part)
+        has = worksheetpart.has_calls(data)
+        if has or options.list_formulas:
+            out.append((s, data, has))
+        if b"|" in data:
+            piped.add(s.part)
+    return out, piped
+
+
+def drop_calc_chain(source: Source, edits: Edits) -> None:
     """Formulas changed: Excel's calculation chain lists formula cells and a stale one makes
     Excel repair the file, so it goes (Excel rebuilds it). A copy without changed formulas
     keeps it, with the workbook's relationships and content types untouched."""
-    for r in job.pkg.rels:
-        if r.type == "calcChain" and not r.external and r.target in job.pkg.names:
-            job.removed.add(r.target)
+    for r in source.pkg.rels:
+        if r.type == "calcChain" and not r.external and r.target in source.pkg.names:
+            edits.removed.add(r.target)
 
 
 # -- what the removals cost, said by cell ------------------------------------------------------
 _FUNCTION = re.compile(r"(?<![A-Za-z0-9_.\]!])((?:_xlfn\.|_xlws\.|_xludf\.|_xll\.)?[A-Za-z_][A-Za-z0-9_.]*)\s*\(")
 _CONF_REF = re.compile(r"'?_?xlwings\.conf'?!", re.I)
 _SHOWN = 5
+_CALL_NAMES = frozenset(NAMES)
 
 
 def _unknown_functions(text: str) -> set[str]:
     """Functions a formula calls that are neither Excel's (openpyxl's list, or the _xlfn. prefix
     Excel writes before newer ones) nor flopsheet's: a macro's or another add-in's."""
+    from openpyxl.utils import FORMULAE  # asked only of a workbook whose VBA project goes
+
     out = set()
     for name in _FUNCTION.findall(STRING.sub('""', text)):
         upper = name.upper()
         if upper.startswith(("_XLFN.", "_XLWS.")):
             continue
         bare = upper.removeprefix("_XLUDF.").removeprefix("_XLL.")
-        if bare in FORMULAE or bare in REGISTRY:
+        if bare in FORMULAE or bare in _CALL_NAMES:
             continue
         out.add(name)
     return out
 
 
-def report_losses(job) -> None:
+def report_losses(source: Source, edits: Edits, report: Report, piped: set) -> None:
     """Warn, naming the cells, of what the copy passes on unworkable: formulas calling the
     workbook's own VBA functions (removed with the VBA project: #NAME?), references to the
-    removed xlwings.conf sheet (#REF!), and DDE links (carried as they are, never run here)."""
-    vba = getattr(job, "vba_removed", False)
-    conf = bool(job.conf)
+    removed xlwings.conf sheet (#REF!), and DDE links (carried as they are, never run here).
+    `piped`: the sheets holding a "|" (read_sheets), the only ones a DDE link can be on."""
+    vba = edits.vba_removed
+    conf = bool(edits.conf)
     found: dict[str, list[str]] = {"vba": [], "conf": [], "dde": []}
     names: set[str] = set()
-    for s in job.pkg.worksheets:
-        if s.name in CONF_SHEETS:
+    for s in source.pkg.worksheets:
+        if s.name in CONF_SHEETS or not (vba or conf or s.part in piped):
             continue
-        data = job.zf.read(s.part)
-        texts = b"\n".join(formulacells.FORMULA_TEXT.findall(data)).decode("utf-8", "replace")
+        data = source.zf.read(s.part)
+        texts = b"\n".join(worksheetpart.FORMULA_TEXT.findall(data)).decode("utf-8", "replace")
         if not texts or not (
             b"|" in data
             or (conf and "xlwings.conf" in texts.lower())
@@ -166,7 +232,7 @@ def report_losses(job) -> None:
                 if unknown:
                     found["vba"].append(where)
                     names |= unknown
-    for name, _, body in job.pkg.names_xml:
+    for name, _, body in source.pkg.names_xml:
         bare = STRING.sub('""', body)
         if conf and _CONF_REF.search(bare):
             found["conf"].append(f"defined name {name}")
@@ -178,7 +244,7 @@ def report_losses(job) -> None:
         more = f" and {len(where) - _SHOWN} more" if len(where) > _SHOWN else ""
         return ", ".join(where[:_SHOWN]) + more
 
-    rep = job.report
+    rep = report
     if found["vba"]:
         rep.warnings.append(
             f"{len(found['vba'])} formulas call {', '.join(sorted(names)[:5])}, which are not Excel's functions "
@@ -196,46 +262,6 @@ def report_losses(job) -> None:
             f"Excel asks before running them, LibreOffice and Gnumeric do not run them: "
             f"{cells(found['dde'])}"
         )
-
-
-class Job:
-    def __init__(self, zf: zipfile.ZipFile, progress=None, list_formulas: bool = False, translate=None):
-        self.zf = zf
-        self.translate = translate  # the Workings sheet's labels in another language (None: English)
-        self.pkg = Package.open(zf)
-        self.report = Report()
-        self.progress = progress
-        self.list_formulas = list_formulas
-        self.plans: dict[str, SheetPlan] = {}  # part -> plan
-        self.styles = None  # handoff.styles.Styles, once a converted magnitude needs a format
-        self.parts: dict[str, bytes] = {}  # part -> new bytes (non-sheet parts)
-        self.extra: dict[str, bytes] = {}  # new parts
-        self.removed: set[str] = set()
-        self.expected: Counter = Counter()  # losses planned on purpose, by kind (see `losses`)
-        self.converted_areas: set = set()
-        self.magnitude_cells: dict = {}
-        self.conf: list = []  # the xlwings settings sheets (removed)
-        self.book = None  # handoff.package.Book, when a call is translated
-        self.table = None  # gpusheet's plan for the GPU table
-        self.models = None  # modelsheet's Table: the workbook's Models sheet, or the one the copy adds
-        self.tr = None
-        self.workings = None  # handoff.workings.Workings: the quantities scalar twins use
-        self.added_names: list = []  # (name, reference): named assumptions the copy defines (handoff.assumptions)
-        self.name_texts: dict = {}  # (name, localSheetId) -> translated defined-name text
-        self.new_sheets: list = []  # (title, worksheet bytes): the GPUs / Models sheets added
-        self.new_parts: dict[str, str] = {}  # title -> its part name
-        self.new_rids: dict[str, str] = {}  # title -> its relationship id in the workbook
-        self.ct_add: list[str] = []  # content-type entries for added parts
-
-    def read_sheet(self, part: str) -> bytes:
-        """A worksheet part's bytes as planned (the same bytes the input holds)."""
-        return self.plans[part].data if part in self.plans else self.zf.read(part)
-
-    def plan(self, part: str, title: str, data: bytes | None = None) -> SheetPlan:
-        plan = self.plans.get(part)
-        if plan is None:
-            plan = self.plans[part] = SheetPlan(title, part, data if data is not None else self.zf.read(part))
-        return plan
 
 
 # Kinds whose loss is intended: the hand-off copy is macro-free and add-in-free.
@@ -343,17 +369,19 @@ def losses(before: Counter, after: Counter, expected: Counter | None = None) -> 
 __all__ = ["Report", "handoff"]
 
 
-def _write(zin: zipfile.ZipFile, job: Job, out: Path, values=None) -> None:
-    parts = dict(job.parts)
-    streamed = {part: plan for part, plan in job.plans.items() if plan.streamable()}
-    for part, plan in job.plans.items():
+def _write(zin: zipfile.ZipFile, edits: Edits, report: Report, out: Path, values=None, workings=None) -> None:
+    """The copy: every part of `zin` as `edits` plan it (`values`: --recalc's cached values;
+    `workings`: the Workings sheet, whose size says whether its part needs zip64)."""
+    parts = dict(edits.parts)
+    streamed = {part: plan for part, plan in edits.plans.items() if plan.streamable()}
+    for part, plan in edits.plans.items():
         if part not in streamed:
             parts[part] = plan.render(values)
-    if job.styles is not None and job.styles.changed:
-        parts[job.pkg.styles] = job.styles.data()
+    if edits.styles is not None and edits.styles.changed:
+        parts[edits.source.pkg.styles] = edits.styles.data()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
-            if info.filename in job.removed:
+            if info.filename in edits.removed:
                 continue
             data = parts.get(info.filename)
             plan = streamed.get(info.filename)
@@ -377,25 +405,25 @@ def _write(zin: zipfile.ZipFile, job: Job, out: Path, values=None) -> None:
                 zinfo.compress_type = zipfile.ZIP_DEFLATED
                 zinfo.external_attr = info.external_attr
                 zout.writestr(zinfo, data)
-        strict = _is_strict(zin, job)
+        strict = _is_strict(zin, edits.source)
         added = {
-            name: _strict(data) if strict and isinstance(data, bytes) else data for name, data in job.extra.items()
+            name: _strict(data) if strict and isinstance(data, bytes) else data for name, data in edits.extra.items()
         }
-        for title, sheet_xml in job.new_sheets:
-            added[new_sheet_part(job, title)] = _strict(sheet_xml) if strict else sheet_xml
+        for title, sheet_xml in edits.new_sheets:
+            added[new_sheet_part(edits, title)] = _strict(sheet_xml) if strict else sheet_xml
         for name, data in added.items():
             if callable(data):  # the Workings sheet: written as it is made (handoff.workings)
                 zinfo = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
                 zinfo.compress_type = zipfile.ZIP_DEFLATED
-                big = job.workings is not None and job.workings.count > 5_000_000  # past 2 GB of XML
+                big = workings is not None and workings.count > 5_000_000  # past 2 GB of XML
                 with zout.open(zinfo, "w", force_zip64=big) as fh:
                     for piece in data(values):
                         fh.write(piece)
             else:
                 zout.writestr(name, data)
-    job.report.rewritten = sorted(set(parts) | set(streamed))
-    job.report.removed = sorted(job.removed)
-    job.report.added = sorted(added)
+    report.rewritten = sorted(set(parts) | set(streamed))
+    report.removed = sorted(edits.removed)
+    report.added = sorted(added)
 
 
 # Transitional namespaces and their Strict twins (ECMA-376 Part 1, 2016, annex A): the sheets the
@@ -409,8 +437,8 @@ _STRICT = (
 )
 
 
-def _is_strict(zin: zipfile.ZipFile, job: Job) -> bool:
-    return _STRICT[0][1] in zin.read(job.pkg.workbook)[:4096]
+def _is_strict(zin: zipfile.ZipFile, source: Source) -> bool:
+    return _STRICT[0][1] in zin.read(source.pkg.workbook)[:4096]
 
 
 def _strict(sheet_xml):
@@ -449,48 +477,47 @@ def handoff(
     # the file, so only the size limits are lifted (untrusted.TRUSTED)
     check_workbook(src, TRUSTED if trust_size else Limits(), plain_scan=True)
     with package.XmlZipFile(src) as zin:
-        job = Job(zin, progress, list_formulas, translate)
-        rep = job.report
-        template_lang = copytext.template_language(job)  # marked by `flopsheet template`: the copy's wording
+        source, rep = Source(zin, Package.open(zin)), Report()
+        template_lang = copytext.template_language(source)  # marked by `flopsheet template`: the copy's wording
         if template_lang and translate is None:
-            job.translate = editions.workings_translation(template_lang)
-        plan_removals(job)
-        if progress:
-            progress("translating formulas")
-        formulacells.translate(job)
-        report_losses(job)
+            translate = editions.workings_translation(template_lang)
+        options = Options(progress, list_formulas, translate)
+        edits = plan_removals(source, rep)
+        candidates, piped = read_sheets(source, options)
+        calls = any(has for _, _, has in candidates) or any(
+            worksheetpart.CALLS.search(body.encode()) for _, _, body in source.pkg.names_xml
+        )
+        stage = None  # formulacells.Translation
+        if calls or list_formulas:
+            # The translator loads the twins, the function registry and numpy: a workbook that
+            # calls no flopsheet function (unless evaluate lists its formulas) never pays for them.
+            from flopsheet.handoff import formulacells
+
+            if progress:
+                progress("translating formulas")
+            stage = formulacells.translate(options, source, edits, rep, candidates, calls)
+        report_losses(source, edits, rep, piped)
         if template_lang:
-            copytext.reword(job, template_lang)
-        gpusheet.add_to_package(job)
-        modelsheet.add_to_package(job)
-        workbookpart.define(job)
-        if job.workings is not None and (job.workings.count or job.workings.rows):
-            job.new_sheets.append((job.workings.title, job.workings.pieces))  # values: --recalc's
-            workings.print_names(job)
-            rep.workings = job.workings.count
-            rep.notes.append(
-                f'added sheet "{job.workings.title}" with the {rep.workings:,} quantities the translated '
-                "formulas use, each labelled (helper columns row by row beside a list)"
-            )
-            w_len, w_where = job.workings.longest
-            if w_len > rep.longest[0]:
-                rep.longest = (w_len, w_where)
-        comments.add(job)
-        translated = bool(job.plans) or bool(job.name_texts)
+            copytext.reword(source, edits, stage.book if stage else None, rep, template_lang)
+        if stage is not None and stage.tr is not None:
+            formulacells.add_sheets(stage)
+        workings = stage.workings if stage is not None else None
+        comments.add(source, edits, rep)
+        translated = bool(edits.plans) or bool(edits.name_texts)
         if translated:
-            drop_calc_chain(job)
-        workbookpart.workbook_parts(job, translated)
+            drop_calc_chain(source, edits)
+        workbookpart.workbook_parts(source, edits, translated)
         with atomic_output(dst, force=force, source=src) as tmp:
             if progress:
                 progress("writing the copy")
-            _write(zin, job, tmp)
+            _write(zin, edits, rep, tmp, workings=workings)
             if recalc:
                 try:
-                    _recalculated(zin, job, tmp, progress)
+                    _recalculated(zin, edits, rep, workings, tmp, progress)
                 except FlopsheetError as e:  # it names the temporary file: say what the user gave
                     raise FlopsheetError(str(e).replace(str(tmp), f"the copy of {src.name}"), e.arg) from None
             touched = set(rep.rewritten) | set(rep.removed)
-            lost = losses(inventory(src, touched), inventory(tmp, touched), job.expected)
+            lost = losses(inventory(src, touched), inventory(tmp, touched), edits.expected)
             if lost:
                 rep.warnings.insert(0, "the hand-off copy cannot carry " + ", ".join(lost))
             for line in rep.warnings:
@@ -499,7 +526,7 @@ def handoff(
     return rep
 
 
-def _recalculated(zin, job: Job, out: Path, progress) -> None:
+def _recalculated(zin, edits: Edits, report: Report, workings, out: Path, progress) -> None:
     """Let LibreOffice compute every formula of the copy, then write the values of the cells the
     hand-off rewrote into the copy's cached <v> (the shipped file stays the surgical copy)."""
     from flopsheet.handoff import values
@@ -514,6 +541,6 @@ def _recalculated(zin, job: Job, out: Path, progress) -> None:
         if progress:
             progress("writing the computed values into the copy")
         staged = Path(tmp) / "copy.xlsx"
-        worksheetpart.revalue_all(job)
-        _write(zin, job, staged, got)
+        worksheetpart.revalue_all(edits)
+        _write(zin, edits, report, staged, got, workings)
         out.write_bytes(staged.read_bytes())

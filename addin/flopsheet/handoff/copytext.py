@@ -23,27 +23,29 @@ from flopsheet.handoff.worksheetpart import cell_xml, value_xml
 _CUSTOM = "custom-properties"
 
 
-def _custom_part(job) -> str | None:
-    rel = next((r for r in read_rels(job.zf, "", set(job.zf.namelist())) if r.type == _CUSTOM and not r.external), None)
-    return rel.target if rel is not None and rel.target in job.zf.namelist() else None
+def _custom_part(source) -> str | None:
+    rel = next(
+        (r for r in read_rels(source.zf, "", set(source.zf.namelist())) if r.type == _CUSTOM and not r.external), None
+    )
+    return rel.target if rel is not None and rel.target in source.zf.namelist() else None
 
 
-def properties(job) -> dict[str, str]:
+def properties(source) -> dict[str, str]:
     """The workbook's custom document properties, {name: text}."""
-    part = _custom_part(job)
+    part = _custom_part(source)
     if part is None:
         return {}
     out = {}
-    for prop in ElementTree.fromstring(job.zf.read(part)):
+    for prop in ElementTree.fromstring(source.zf.read(part)):
         if local(prop.tag) == "property" and prop.get("name") and len(prop):
             out[prop.get("name")] = prop[0].text or ""
     return out
 
 
-def template_language(job) -> str | None:
+def template_language(source) -> str | None:
     """The language of the template's add-in edition this workbook came from, or None (a user's own
     workbook, or a copy already)."""
-    props = properties(job)
+    props = properties(source)
     lang = props.get(editions.TEMPLATE)
     if lang in editions.LANGS and props.get(editions.EDITION) == editions.EDITIONS["addin"]:
         return lang
@@ -65,35 +67,35 @@ def _text_cell(plan, r, c, text):
     return render
 
 
-def reword(job, lang: str) -> int:
+def reword(source, edits, book, report, lang: str) -> int:
     """Give the cells still holding the template's add-in text the copy's; return how many changed.
     Runs after the formulas are translated (the status cell's frozen value is replaced, its comment
     dropped) and before comments are added."""
     addin, copy = editions.wording(lang)  # where the two editions differ
-    rep, changed = job.report, 0
-    for entry in job.pkg.worksheets:
+    rep, changed = report, 0
+    for entry in source.pkg.worksheets:
         a, k = addin.get(entry.name), copy.get(entry.name)
         if a is None or k is None or entry.part is None:
             continue
-        data = job.read_sheet(entry.part)
-        texts = worksheetpart.string_cells(data, worksheetpart.pattern_of(data), job.pkg.sst)
+        data = edits.read_sheet(entry.part)
+        texts = worksheetpart.string_cells(data, worksheetpart.pattern_of(data), source.pkg.sst)
         for (r, c), (text, cell) in sorted(texts.items()):
             new = k.get((r, c))
             if a.get((r, c)) != text or new == text or _is_formula(new):
                 continue
-            plan = job.plan(entry.part, entry.name)
+            plan = edits.plan(entry.part, entry.name)
             if (r, c) in plan.replace:
                 continue
             plan.known[(r, c)] = cell.start
             plan.replace[(r, c)] = _text_cell(plan, r, c, new)
             changed += 1
-        changed += _fill_blanks(job, entry, a, k, texts, data)
+        changed += _fill_blanks(source, edits, entry, a, k, texts, data)
         for (r, c), formula in a.items():  # a formula only the add-in edition has (the status cell)
             new = k.get((r, c))
-            if not _is_formula(formula) or _is_formula(new) or job.book is None or entry.name not in job.book:
+            if not _is_formula(formula) or _is_formula(new) or book is None or entry.name not in book:
                 continue
-            held = job.book[entry.name].cell(r, c)
-            plan = job.plans.get(entry.part)
+            held = book[entry.name].cell(r, c)
+            plan = edits.plans.get(entry.part)
             if held.data_type != "f" or held.value != formula or plan is None or (r, c) not in plan.replace:
                 continue
             plan.replace[(r, c)] = _text_cell(plan, r, c, new)
@@ -102,7 +104,7 @@ def reword(job, lang: str) -> int:
             rep.frozen = [f for f in rep.frozen if (f[0], f[1]) != (entry.name, where)]
             changed += 1
     if changed:
-        _mark_as_copy(job)
+        _mark_as_copy(source, edits)
         rep.notes.append(
             f"gave {changed} cells of the template's text the copy's wording "
             f"(the template's {lang} edition; cells you changed keep yours)"
@@ -110,7 +112,7 @@ def reword(job, lang: str) -> int:
     return changed
 
 
-def _fill_blanks(job, entry, addin: dict, copy: dict, texts: dict, data: bytes) -> int:
+def _fill_blanks(source, edits, entry, addin: dict, copy: dict, texts: dict, data: bytes) -> int:
     """Cells the add-in edition leaves empty and the copy's fills (its longer notes), still empty in the
     workbook: given the copy's text and the style of the cell or, when it has none, of the cell above."""
     wanted = [
@@ -122,10 +124,10 @@ def _fill_blanks(job, entry, addin: dict, copy: dict, texts: dict, data: bytes) 
         return 0
     pat = worksheetpart.pattern_of(data)
     present = {(cell.r, cell.c): cell for cell in worksheetpart.all_cells(data, pat)}
-    plan, n = job.plan(entry.part, entry.name), 0
+    plan, n = edits.plan(entry.part, entry.name), 0
     for r, c in sorted(wanted):
         cell = present.get((r, c))
-        if (r, c) in plan.replace or (cell is not None and cell_value(cell, pat, job.pkg.sst)[0] is not None):
+        if (r, c) in plan.replace or (cell is not None and cell_value(cell, pat, source.pkg.sst)[0] is not None):
             continue  # the user typed something there
         above = present.get((r - 1, c))
         style = {b"s": above.attrs[b"s"]} if above is not None and b"s" in above.attrs else {}
@@ -146,12 +148,12 @@ class _Styled:
         self.attrs = attrs
 
 
-def _mark_as_copy(job) -> None:
+def _mark_as_copy(source, edits) -> None:
     """The copy's edition property says "copy" (handing the copy off again leaves its text alone)."""
-    part = _custom_part(job)
-    data = job.parts.get(part) or job.zf.read(part)
+    part = _custom_part(source)
+    data = edits.parts.get(part) or source.zf.read(part)
     at = data.find(f'name="{editions.EDITION}"'.encode())
     old = f">{editions.EDITIONS['addin']}<".encode()
     hit = data.find(old, at, data.find(b"property>", at)) if at >= 0 else -1  # within that property element
     if hit >= 0:
-        job.parts[part] = data[:hit] + f">{editions.EDITIONS['copy']}<".encode() + data[hit + len(old) :]
+        edits.parts[part] = data[:hit] + f">{editions.EDITIONS['copy']}<".encode() + data[hit + len(old) :]

@@ -18,7 +18,6 @@ import io
 import re
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -34,8 +33,6 @@ from flopsheet.handoff.values import read
 from flopsheet.recalc import LIBREOFFICE_MISSING, find_soffice, recalculate
 from flopsheet.safefile import atomic_output, check_output
 from flopsheet.untrusted import TRUSTED, Limits, check_workbook
-
-PROGRESS_AFTER = 2.0  # seconds: a run shorter than this prints no progress line
 
 # Where LibreOffice's result is known to differ from Excel's (so the value is not presented):
 # AGGREGATE's options are only partly implemented, ERROR.TYPE numbers LibreOffice's own
@@ -227,16 +224,3 @@ def _totals_rows(src) -> dict:
                 c1, _, c2, r2 = range_boundaries(f"{ref.group(1)}:{ref.group(2)}")
                 out.setdefault(s.name, []).append((r2, c1, c2))
     return out
-
-
-def stderr_progress(command: str = "evaluate", after: float = PROGRESS_AFTER):
-    """Progress lines on stderr, each with the time since the start, once a run has taken
-    longer than `after` seconds (a quick run prints nothing)."""
-    started = time.monotonic()
-
-    def show(line: str) -> None:
-        elapsed = time.monotonic() - started
-        if elapsed >= after:
-            print(f"flopsheet {command}: {line} ({elapsed:.1f} s)", file=sys.stderr, flush=True)
-
-    return show

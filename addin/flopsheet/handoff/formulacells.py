@@ -19,45 +19,14 @@ from __future__ import annotations
 import re
 
 from flopsheet.errors import FlopsheetError
-from flopsheet.exceltext import a1
-from flopsheet.functions import REGISTRY
-from flopsheet.handoff import comments, gpusheet, modelsheet, twins, workbookpart, worksheetpart
-from flopsheet.handoff.package import CONF_SHEETS, Book
+from flopsheet.exceltext import a1, sheet_prefix
+from flopsheet.handoff import comments, gpusheet, modelsheet, twins, workings, worksheetpart
+from flopsheet.handoff.package import Book
 from flopsheet.handoff.styles import Styles
-from flopsheet.handoff.translate import CALL_NAMES, CachedTranslator, Refs, Untranslatable, literal_text, shift
+from flopsheet.handoff.translate import CachedTranslator, Refs, Untranslatable, literal_text, shift
 from flopsheet.handoff.workings import Workings
-from flopsheet.handoff.worksheetpart import SheetPlan, cell_xml, value_xml
+from flopsheet.handoff.worksheetpart import SheetPlan, cell_xml, other_formulas_call, value_xml
 from flopsheet.magnitudes import STARTS_LIKE_NUMBER, Parts, parse_parts
-
-CALLS = re.compile(CALL_NAMES.pattern.encode(), re.I)
-# Formulas outside cells: conditional formats and validations (<formula>, <formula1>, and the
-# x14 extensions' <xm:f>); the hand-off does not translate them, so it says so.
-_OTHER_FORMULA = re.compile(rb"<(?:\w+:)?formula[12]?>([^<]*)</|<xm:f>([^<]*)</xm:f>")
-_NAMES = tuple(name.encode() for name in REGISTRY)
-assert all(b"_" in name for name in _NAMES), "has_calls filters on the underscore every name has"
-FORMULA_TEXT = re.compile(rb"<(?:\w+:)?(?:f|formula[12]?)\b[^>/]*>([^<]+)<")
-
-
-def has_calls(data: bytes) -> bool:
-    """Whether a worksheet part calls a flopsheet function: in a cell formula, a conditional
-    format or a validation. The case-insensitive call pattern tries every position, which is
-    slow over megabytes, so it runs over the formula texts only (found by a pattern that starts
-    with a literal, which the regex engine scans for at C speed)."""
-    if b"(" not in data:
-        return False
-    texts = b"\n".join(FORMULA_TEXT.findall(data))
-    if b"_" not in texts:  # every flopsheet function's name has one
-        return False
-    upper = texts.upper()
-    if not any(name in upper for name in _NAMES):  # plain substring scans, before the pattern
-        return False
-    return CALLS.search(texts) is not None
-
-
-def other_formulas_call(data: bytes) -> bool:
-    """Whether a conditional format or a validation of the part calls a flopsheet function."""
-    return any(CALLS.search(a or b) for a, b in _OTHER_FORMULA.findall(data))
-
 
 # Thousands separators in a format divide by 1,000 each (ECMA-376 Part 1, 18.8.31 numFmt).
 _POWERS = {"K": 1, "M": 2, "B": 3, "G": 3, "T": 4, "P": 5, "E": 6, "BN": 3, "TN": 4, "MM": 2, "MN": 2}
@@ -87,18 +56,18 @@ def magnitude_format(text: str) -> str | None:
         return None
 
 
-def convert(job, area) -> None:
+def convert(t, area) -> None:
     """Text magnitudes a call reads as numbers become numbers, formatted as typed."""
-    if area is None or area in job.converted_areas or area[0] not in job.book:
+    if area is None or t.magnitude_cells.get(area[0]) == {}:  # a sheet known to hold none: most calls
         return
-    job.converted_areas.add(area)
+    if area[0] not in t.book or not magnitude_cells(t, area[0]) or area in t.converted_areas:
+        return
+    t.converted_areas.add(area)
     title, c1, r1, c2, r2 = area
-    if not magnitude_cells(job, title):
-        return
     if (r2 - r1 + 1) * (c2 - c1 + 1) > 1_000_000:
         return
-    sheet = job.book[title]
-    candidates = magnitude_cells(job, title)  # text cells that may be magnitudes, found once per sheet
+    sheet = t.book[title]
+    candidates = magnitude_cells(t, title)  # text cells that may be magnitudes, found once per sheet
     if not candidates:
         return
     if (r2 - r1 + 1) * (c2 - c1 + 1) <= len(candidates):
@@ -112,12 +81,12 @@ def convert(job, area) -> None:
         except FlopsheetError:  # not a magnitude (a GPU name, a unit): keep the text
             continue
         x = parts.value
-        plan = job.plan(sheet.entry.part, title)
+        plan = t.edits.plan(sheet.entry.part, title)
         if (r, c) in plan.replace:
             continue
         plan.known[(r, c)] = found.start
         fmt = number_format(parts)
-        styles = styles_of(job)
+        styles = styles_of(t)
         # the styles part is final before any sheet is written (sheets are streamed after it)
         style = styles.with_format(int(found.attrs.get(b"s", b"0") or 0), fmt) if fmt and styles else None
 
@@ -130,78 +99,103 @@ def convert(job, area) -> None:
 
         plan.replace[(r, c)] = number
         sheet.set_number(r, c, float(x))  # later reads (a frozen call's inputs) see the number
-        job.report.converted += 1
+        t.report.converted += 1
 
 
-def magnitude_cells(job, title: str) -> set:
-    found = job.magnitude_cells.get(title)
+def magnitude_cells(t, title: str) -> set:
+    found = t.magnitude_cells.get(title)
     if found is None:
-        sheet = job.book[title]
-        data = job.read_sheet(sheet.entry.part)
-        texts = worksheetpart.string_cells(data, worksheetpart.pattern_of(data), job.pkg.sst)
-        found = job.magnitude_cells[title] = {k: v for k, v in texts.items() if STARTS_LIKE_NUMBER.match(v[0])}
+        sheet = t.book[title]
+        data = t.edits.read_sheet(sheet.entry.part)
+        texts = worksheetpart.string_cells(
+            data, worksheetpart.pattern_of(data), t.source.pkg.sst, STARTS_LIKE_NUMBER.match
+        )
+        found = t.magnitude_cells[title] = texts
     return found
 
 
-def styles_of(job) -> Styles | None:
-    if job.styles is None and job.pkg.styles:
-        job.styles = Styles(job.zf.read(job.pkg.styles))
-    return job.styles
+def styles_of(t) -> Styles | None:
+    if t.edits.styles is None and t.source.pkg.styles:
+        t.edits.styles = Styles(t.source.zf.read(t.source.pkg.styles))
+    return t.edits.styles
 
 
 PROGRESS_EVERY = 20_000  # formula cells between progress lines
 
 
-def sheets_with_calls(job) -> list:
-    """(sheet, its bytes, whether it calls flopsheet) for the sheets worth scanning."""
-    out = []
-    for s in job.pkg.worksheets:
-        if s.name in CONF_SHEETS:
-            continue
-        data = job.zf.read(s.part)
-        has = has_calls(data)
-        if has or job.list_formulas:
-            out.append((s, data, has))
-    return out
+class Translation:
+    """One hand-off's translating stage: what it reads (the options, the input package), what it
+    plans (the copy's edits, the report), and its own state: the workbook's cells as the
+    translator reads them, the GPU and model tables, the translator, the Workings sheet, the
+    text magnitudes found and converted."""
+
+    def __init__(self, options, source, edits, report):
+        self.options, self.source, self.edits, self.report = options, source, edits, report
+        self.book: Book | None = None  # package.Book, when a call is translated
+        self.table = None  # gpusheet's plan for the GPU table
+        self.models = None  # modelsheet's Table: the workbook's Models sheet, or the one the copy adds
+        self.tr: CachedTranslator | None = None
+        self.workings: Workings | None = None  # the quantities scalar twins use
+        self.converted_areas: set = set()
+        self.magnitude_cells: dict = {}  # title -> {(row, col): (text, Cell)} of number-like texts
 
 
-def translate(job) -> None:
-    """Every calling formula cell and defined name translated into the job's plans."""
-    pkg = job.pkg
-    candidates = sheets_with_calls(job)
-    names_call = any(CALLS.search(body.encode()) for _, _, body in pkg.names_xml)
-    if not any(has for _, _, has in candidates) and not names_call:
+def translate(options, source, edits, report, candidates: list, calls: bool) -> Translation:
+    """Every calling formula cell and defined name translated into `edits` (sheet plans, names).
+    `candidates`: (sheet, its bytes, whether it calls flopsheet) of the sheets worth scanning;
+    `calls`: whether any sheet or defined name calls flopsheet (else the cells are only listed)."""
+    t = Translation(options, source, edits, report)
+    pkg = source.pkg
+    if not calls:
         for s, data, _ in candidates:
-            _scan(job, s, data, None)
-        return
-    job.book = Book(pkg, dropped={s.name for s in job.conf})
-    job.table = gpusheet.plan_table(gpusheet.TableView(job.book, pkg))
+            _scan(t, s, data, None)
+        return t
+    t.book = Book(pkg, dropped={s.name for s in t.edits.conf})
+    t.table = gpusheet.plan_table(gpusheet.TableView(t.book, pkg))
     # Model names are looked up on the workbook's own Models sheet (the template's); a workbook
     # without one gets one (modelsheet.add_to_package) if a call names a model (translate.Translator
     # uses the planned sheet only for those calls).
-    models_view = [ws for ws in job.book.worksheets if ws.title == modelsheet.SHEET]
-    job.models = modelsheet.find_table(_Sheets(models_view)) if models_view else None
-    if job.models is None:
-        job.models = modelsheet.plan_table(_Sheets([], job.book.sheetnames))
-    refs = Refs(job.book, job.book.cached)
-    defined = {name.lower() for name, _, _ in job.pkg.names_xml}
-    tr = job.tr = CachedTranslator(
-        job.table, refs, job.models, workbookpart.planned(_named_assumptions(job, refs), defined)
-    )
-    for name, lid, _ in job.pkg.names_xml:  # sheet-scoped names: a Workings cell must say whose
-        if lid is not None and lid < len(job.pkg.sheets):
-            tr.local_names.setdefault(job.pkg.sheets[lid].name, set()).add(name.lower())
-    job.workings = Workings(job.book.sheetnames + [job.table.sheet, job.models.sheet], job.translate)
-    if job.models.pending == "sheet":
-        tr.cells_may_name_models = _text_may_name_models(job, candidates)
+    models_view = [ws for ws in t.book.worksheets if ws.title == modelsheet.SHEET]
+    t.models = modelsheet.find_table(_Sheets(models_view)) if models_view else None
+    if t.models is None:
+        t.models = modelsheet.plan_table(_Sheets([], t.book.sheetnames))
+    refs = Refs(t.book, t.book.cached)
+    defined = {name.lower() for name, _, _ in t.source.pkg.names_xml}
+    tr = t.tr = CachedTranslator(t.table, refs, t.models, workings.planned(_named_assumptions(t, refs), defined))
+    for name, lid, _ in t.source.pkg.names_xml:  # sheet-scoped names: a Workings cell must say whose
+        if lid is not None and lid < len(t.source.pkg.sheets):
+            tr.local_names.setdefault(t.source.pkg.sheets[lid].name, set()).add(name.lower())
+    t.workings = Workings(t.book.sheetnames + [t.table.sheet, t.models.sheet], t.options.translate)
+    if t.models.pending == "sheet":
+        tr.cells_may_name_models = _text_may_name_models(t, candidates)
     for s, data, has in candidates:
-        _scan(job, s, data, tr if has else None)
-    _names(job, tr)
+        _scan(t, s, data, tr if has else None)
+    _names(t, tr)
+    return t
 
 
-def _scan(job, s, data: bytes, tr) -> None:
+def add_sheets(t) -> None:
+    """What the translated formulas read, put into the package: the GPUs and Models sheets, the
+    named assumptions and the Workings sheet (after copytext.reword: its cells are final)."""
+    gpusheet.add_to_package(t.table, t.book, t.edits, t.report)
+    modelsheet.add_to_package(t.models, t.edits, t.report)
+    workings.define(t.tr, t.workings, t.edits, t.report)
+    w, rep = t.workings, t.report
+    if w is not None and (w.count or w.rows):
+        t.edits.new_sheets.append((w.title, w.pieces))  # values: --recalc's
+        workings.print_names(t.edits, w)
+        rep.workings = w.count
+        rep.notes.append(
+            f'added sheet "{w.title}" with the {rep.workings:,} quantities the translated '
+            "formulas use, each labelled (helper columns row by row beside a list)"
+        )
+        if w.longest[0] > rep.longest[0]:
+            rep.longest = w.longest
+
+
+def _scan(t, s, data: bytes, tr) -> None:
     """Every formula cell of one sheet (listed for evaluate); calls translated when `tr`."""
-    rep, pat, title = job.report, worksheetpart.pattern_of(data), s.name
+    rep, pat, title = t.report, worksheetpart.pattern_of(data), s.name
     # Cells are handled as they are found (never all held at once: a sheet can have millions);
     # shared formulas' masters are found first, by a pass that keeps only them.
     masters = _masters(data, pat) if b"shared" in data else {}
@@ -209,8 +203,8 @@ def _scan(job, s, data: bytes, tr) -> None:
     table_reason = None
     if tr is not None:
         table_reason = (
-            f'it is on the "{job.table.sheet}" sheet, which the twins read GPU figures from'
-            if job.table.pending != "sheet"
+            f'it is on the "{t.table.sheet}" sheet, which the twins read GPU figures from'
+            if t.table.pending != "sheet"
             else None
         )
     seen = 0
@@ -230,35 +224,39 @@ def _scan(job, s, data: bytes, tr) -> None:
             continue
         ref = fa.get(b"ref").decode() if kind == b"array" and fa.get(b"ref") else None
         formula = "=" + text
-        if job.list_formulas:
+        if t.options.list_formulas:
             rep.formulas.append((title, ref or a1(cell.c, cell.r), formula if ref is None else "{" + formula + "}"))
         if ref:
             rep.arrays.setdefault(title, []).append(worksheetpart.bounds(ref))
-        if tr is None or not tr.needs(formula):
+        freeze = table_reason if tr is not None and title == t.table.sheet else None
+        # a column of one formula: each cell is the cell above's translation moved (no pattern run)
+        res = tr.moved(formula, title, cell.r, cell.c) if tr is not None and freeze is None else None
+        if res is None and (tr is None or not tr.needs(formula)):
             if child_of in rewritten_groups:
-                plan = _unshared(job, plan, s, data, cell, text)
+                plan = _unshared(t, plan, s, data, cell, text)
             continue
         seen += 1
-        if job.progress and seen % PROGRESS_EVERY == 0:
-            job.progress(f"translating: {seen:,} formulas on {title}")
-        try:
-            res = tr.translate_at(formula, title, cell.r, cell.c, table_reason if title == job.table.sheet else None)
-        except Untranslatable as u:
-            rep.warnings.append(f"{title}!{a1(cell.c, cell.r)}: formula left as it was ({u.reason})")
-            if child_of in rewritten_groups:
-                plan = _unshared(job, plan, s, data, cell, text)
-            continue
+        if t.options.progress and seen % PROGRESS_EVERY == 0:
+            t.options.progress(f"translating: {seen:,} formulas on {title}")
+        if res is None:
+            try:
+                res = tr.translate_at(formula, title, cell.r, cell.c, freeze)
+            except Untranslatable as u:
+                rep.warnings.append(f"{title}!{a1(cell.c, cell.r)}: formula left as it was ({u.reason})")
+                if child_of in rewritten_groups:
+                    plan = _unshared(t, plan, s, data, cell, text)
+                continue
         if plan is None:
-            plan = job.plan(s.part, title, data)
+            plan = t.edits.plan(s.part, title, data)
         plan.known[(cell.r, cell.c)] = cell.start
-        _apply(job, plan, cell, fa, ref, res)
+        _apply(t, plan, cell, fa, ref, res)
         if kind == b"shared" and child_of is None and b"si" in fa:
             rewritten_groups.add(fa[b"si"])
         areas = res.numeric_areas
         if areas is None:
             areas = [tr.refs.area(t, sh) for t, sh in res.numeric_refs]
         for area in areas:
-            convert(job, area)
+            convert(t, area)
     if tr is not None:
         if other_formulas_call(data):
             rep.warnings.append(
@@ -294,12 +292,12 @@ def _masters(data: bytes, pat) -> dict:
     return out
 
 
-def _unshared(job, plan, s, data: bytes, cell, text: str):
+def _unshared(t, plan, s, data: bytes, cell, text: str):
     """A follower of a shared formula whose master was rewritten, given its own formula text: the
     group it pointed at is gone, and a follower left pointing at it loses its formula (LibreOffice
     drops the cell, Gnumeric shows an error). Returns the sheet's plan."""
     if plan is None:
-        plan = job.plan(s.part, s.name, data)
+        plan = t.edits.plan(s.part, s.name, data)
     plan.known[(cell.r, cell.c)] = cell.start
     tag = plan.pat.tag("f")
     f = b"<" + tag + b">" + worksheetpart.escape_formula(text) + b"</" + tag + b">"
@@ -307,11 +305,10 @@ def _unshared(job, plan, s, data: bytes, cell, text: str):
     return plan
 
 
-def _apply(job, plan: SheetPlan, cell, fa: dict, ref: str | None, res) -> None:
-    rep, title, pat = job.report, plan.title, plan.pat
-    coord = a1(cell.c, cell.r)
+def _apply(t, plan: SheetPlan, cell, fa: dict, ref: str | None, res) -> None:
+    rep, title, pat = t.report, plan.title, plan.pat
     if res.frozen:
-        rep.frozen.append((title, coord, "; ".join(res.frozen)))
+        rep.frozen.append((title, a1(cell.c, cell.r), "; ".join(res.frozen)))
         plan.notes[(cell.r, cell.c)] = comments.note_text("; ".join(res.frozen))
     elif res.translated:
         rep.translated += 1
@@ -320,7 +317,7 @@ def _apply(job, plan: SheetPlan, cell, fa: dict, ref: str | None, res) -> None:
         value = res.value
         if isinstance(value, list):
             rows = value
-            area = worksheetpart.spill(job, plan, r0, c0, (len(rows), len(rows[0]) if rows else 1))
+            area = worksheetpart.spill(t.book, plan, r0, c0, (len(rows), len(rows[0]) if rows else 1))
             rows = rows if area else [[rows[0][0] if rows and rows[0] else None]]
             for i, row in enumerate(rows):
                 for j, v in enumerate(row if isinstance(row, list) else [row]):
@@ -330,23 +327,27 @@ def _apply(job, plan: SheetPlan, cell, fa: dict, ref: str | None, res) -> None:
         return
     text = res.text[1:] if res.text.startswith("=") else res.text
     if res.helpers or twins.MARK in text:
-        text = job.workings.place(
-            text, res.helpers, f"{_where(title)}{coord}", (title, cell.r, coord.rstrip("0123456789")), res.origin
-        )
+        placed = t.workings.place_moved(text, title, cell.r, res.origin)  # placed as the cell above's
+        if placed is None:
+            coord = a1(cell.c, cell.r)
+            where = (title, cell.r, coord.rstrip("0123456789"))
+            placed = t.workings.place(text, res.helpers, f"{sheet_prefix(title)}{coord}", where, res.origin)
+        text = placed
     if len(text) + 1 > rep.longest[0]:
-        rep.longest = (len(text) + 1, f"{_where(title)}{coord}")
+        rep.longest = (len(text) + 1, f"{sheet_prefix(title)}{a1(cell.c, cell.r)}")
     area = None
     if ref:
         f_attrs = b' t="array" ref="' + ref.encode() + b'"'
     elif res.array:
-        area = worksheetpart.spill(job, plan, r0, c0, res.shape)
-        target = area or coord
+        area = worksheetpart.spill(t.book, plan, r0, c0, res.shape)
+        target = area or a1(c0, r0)
         f_attrs = b' t="array" ref="' + target.encode() + b'"'
         if area:
             rep.arrays.setdefault(title, []).append(worksheetpart.bounds(area))
     else:
         f_attrs = b""
-    f = b"<" + pat.tag("f") + f_attrs + b">" + worksheetpart.escape_formula(text) + b"</" + pat.tag("f") + b">"
+    f_tag = pat.tag("f")
+    f = b"".join((b"<", f_tag, f_attrs, b">", worksheetpart.escape_formula(text), b"</", f_tag, b">"))
     keep_cm = bool(ref or res.array)
 
     plan.replace[(r0, c0)] = worksheetpart.formula(plan, r0, c0, f, keep_cm)
@@ -358,19 +359,12 @@ def _apply(job, plan: SheetPlan, cell, fa: dict, ref: str | None, res) -> None:
                     worksheetpart.spilled(plan, r, c)
 
 
-def _where(title: str) -> str:
-    """A sheet's prefix in a cell address: `Training!`, `'Seed check'!`."""
-    from flopsheet.exceltext import sheet_prefix
-
-    return sheet_prefix(title)
-
-
-def _named_assumptions(job, refs) -> dict:
+def _named_assumptions(t, refs) -> dict:
     """The workbook-wide defined names a twin's default may point at (twins.assumption_names), with
     the value each holds now: one cell each, read from the book."""
     wanted = set(twins.assumption_names())
     out = {}
-    for name, lid, body in job.pkg.names_xml:
+    for name, lid, body in t.source.pkg.names_xml:
         if lid is not None or name not in wanted:
             continue
         try:
@@ -382,20 +376,20 @@ def _named_assumptions(job, refs) -> dict:
     return out
 
 
-def _names(job, tr) -> None:
-    job.name_texts = {}
-    for name, lid, body in job.pkg.names_xml:
+def _names(t, tr) -> None:
+    t.edits.name_texts = {}
+    for name, lid, body in t.source.pkg.names_xml:
         if not tr.needs(body):
             continue
-        sheet = job.pkg.sheets[lid].name if lid is not None and lid < len(job.pkg.sheets) else None
+        sheet = t.source.pkg.sheets[lid].name if lid is not None and lid < len(t.source.pkg.sheets) else None
         try:
             res = tr.translate("=" + body, sheet)
         except Untranslatable as u:
-            job.report.warnings.append(f"defined name {name}: left as it was ({u.reason})")
+            t.report.warnings.append(f"defined name {name}: left as it was ({u.reason})")
             continue
-        job.name_texts[(name, lid)] = literal_text(res.value) if res.value_set else res.text[1:]
+        t.edits.name_texts[(name, lid)] = literal_text(res.value) if res.value_set else res.text[1:]
         if res.frozen:
-            job.report.warnings.append(f"defined name {name}: {'; '.join(res.frozen)} (frozen)")
+            t.report.warnings.append(f"defined name {name}: {'; '.join(res.frozen)} (frozen)")
 
 
 def _plain(v):
@@ -408,26 +402,29 @@ def _plain(v):
         return str(v)
 
 
-def _text_may_name_models(job, candidates) -> bool:
+def _text_may_name_models(t, candidates) -> bool:
     """Whether a cell can hold a catalog model's name: one of the shared strings is a spelling
     of one, or a calling sheet holds inline or formula text. When not, the translator never
     reads the cells a model argument points at (reading them would parse whole sheets)."""
     keys = {k for k, _ in modelsheet.key_rows()}
-    if any(modelsheet.formula_key(s) in keys for s in job.pkg.sst()):
+    if any(modelsheet.formula_key(s) in keys for s in t.source.pkg.sst()):
         return True
     for _, data, has in candidates:  # inline text and formulas' text results, read where they are
         if not has or (b"inlineStr" not in data and b't="str"' not in data):
             continue
-        for m in _INLINE_TEXT.finditer(data):
-            if modelsheet.formula_key(worksheetpart.text(m.group(1) or m.group(2))) in keys:
+        texts = set(_INLINE_TEXT.findall(data)) if b"inlineStr" in data else set()
+        if b't="str"' in data:
+            texts.update(_FORMULA_TEXT_RESULT.findall(data))
+        for raw in texts:  # each distinct text once
+            if modelsheet.formula_key(worksheetpart.text(raw)) in keys:
                 return True
     return False
 
 
-# the text of an inline string (<is><t>..</t>) or the cached text of a formula (t="str" ... <v>..</v>)
-_INLINE_TEXT = re.compile(
-    rb'<(?:\w+:)?t(?:\s[^>]*)?>([^<]*)</(?:\w+:)?t>|\bt="str"[^>]*>(?:(?!</(?:\w+:)?c>).)*?'
-    rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>",
+# the text of an inline string (<is><t>..</t>), and the cached text of a formula (t="str" ... <v>..</v>)
+_INLINE_TEXT = re.compile(rb"<(?:\w+:)?t(?:\s[^>]*)?>([^<]*)</(?:\w+:)?t>")
+_FORMULA_TEXT_RESULT = re.compile(
+    rb'\bt="str"[^>]*>(?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>',
     re.S,
 )
 

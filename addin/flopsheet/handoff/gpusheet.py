@@ -217,28 +217,27 @@ materialize = functools.partial(catalogsheet.materialize, SPEC)
 ensure_table = functools.partial(catalogsheet.ensure_table, SPEC)
 
 
-def add_to_package(job) -> None:
-    """The GPUs sheet (or key columns) planned, when a twin looks GPU figures up."""
-    table = job.table
+def add_to_package(table, book, edits, report) -> None:
+    """The GPUs sheet (or key columns) planned in `edits`, when a twin looks GPU figures up in `table`."""
     if table is None or not table.used or table.pending is None:
         if table is not None:
-            job.report.notes.extend(table.notes)
+            report.notes.extend(table.notes)
         return
     pending = table.pending
     sheet_xml = catalogsheet.scratch_sheet_xml(SPEC, table, with_sheet=pending == "keys")
     if pending == "sheet":
-        job.new_sheets.append((table.sheet, sheet_xml))
+        edits.new_sheets.append((table.sheet, sheet_xml))
     else:
-        _add_keys(job, table, sheet_xml)
-    job.report.notes.extend(table.notes)
+        _add_keys(table, book, edits, sheet_xml)
+    report.notes.extend(table.notes)
 
 
-def _add_keys(job, table, sheet_xml: bytes) -> None:
+def _add_keys(table, book, edits, sheet_xml: bytes) -> None:
     """The key columns gpusheet wrote in a scratch sheet, spliced into the user's GPU table."""
-    entry = next(s for s in job.pkg.worksheets if s.name == table.sheet)
-    plan = job.plan(entry.part, table.sheet)
+    entry = next(s for s in edits.source.pkg.worksheets if s.name == table.sheet)
+    plan = edits.plan(entry.part, table.sheet)
     pat = worksheetpart.pattern_of(sheet_xml)
-    existing = job.book[table.sheet]._cells
+    existing = book[table.sheet]._cells
     for cell in worksheetpart.all_cells(sheet_xml, pat):
         xml = sheet_xml[cell.start : cell.end]
         if pat.prefix != plan.pat.prefix:

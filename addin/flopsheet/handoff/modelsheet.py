@@ -90,10 +90,9 @@ def lookup(table: Table, name_expr: str, fld: str, literal: bool) -> str:
     return f"VLOOKUP({canonical},{t},{col},FALSE)"
 
 
-def add_to_package(job) -> None:
-    """The Models sheet written, when the translator planned one and a twin looks it up."""
-    table = job.models
+def add_to_package(table, edits, report) -> None:
+    """The Models sheet (`table`) written, when the translator planned one and a twin looks it up."""
     if table is None or not table.used or table.pending != "sheet":
         return
-    job.new_sheets.append((table.sheet, catalogsheet.scratch_sheet_xml(SPEC, table, with_sheet=False)))
-    job.report.notes.extend(table.notes)
+    edits.new_sheets.append((table.sheet, catalogsheet.scratch_sheet_xml(SPEC, table, with_sheet=False)))
+    report.notes.extend(table.notes)

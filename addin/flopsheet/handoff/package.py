@@ -27,7 +27,6 @@ import zipfile
 from dataclasses import dataclass, field
 
 from defusedxml import ElementTree
-from openpyxl.workbook.defined_name import DefinedName
 
 from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import ErrorValue, column_letter
@@ -379,6 +378,8 @@ class Book:
         self._sheets = {s.name: SheetView(pkg, s, self) for s in pkg.worksheets if s.name not in dropped}
         self.sheetnames = [s.name for s in pkg.sheets if s.name not in dropped]
         self.defined_names = _Names()
+        if pkg.names_xml:  # (a Book is made only to translate calls: openpyxl is loaded then)
+            from openpyxl.workbook.defined_name import DefinedName
         for name, lid, body in pkg.names_xml:
             dn = DefinedName(name, attr_text=body)
             if lid is None:

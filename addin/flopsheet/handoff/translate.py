@@ -25,11 +25,11 @@ from flopsheet.functions.tokens import TOKENIZER_ARGS
 from flopsheet.handoff import twins
 from flopsheet.handoff.gpusheet import Table
 from flopsheet.handoff.twins import ErrorValue, Expr, Untranslatable
+from flopsheet.handoff.worksheetpart import CALL_NAMES
 
 # Calls spelled with a prefix: `_xludf.` is how Excel stores a function it did not know when
 # saving; `_xll.` an XLL add-in's; a workbook-qualified add-in call carries `Book.xlam!`.
 _PREFIX = re.compile(r"^(?:_xludf\.|_xll\.|.*!)", re.I)
-CALL_NAMES = re.compile(r"(?<![A-Za-z0-9_.])(?:_xludf\.|_xll\.)?(" + "|".join(REGISTRY) + r")\s*\(", re.I)
 _CELL_RANGE = re.compile(r"^\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?$")
 # Functions that can never have a twin: their value is frozen.
 ALWAYS_FROZEN = {
@@ -734,25 +734,29 @@ def relative_form(formula: str, row: int, col: int) -> str | None:
     """The formula with each reference made relative to (row, col); None if it has whole
     rows or columns (which a horizontal copy would shift differently)."""
     out = []
-    for i, part in enumerate(QUOTED.split(formula)):
+    parts = QUOTED.split(formula) if '"' in formula or "'" in formula else (formula,)
+    cols = _COLUMNS
+    for i, part in enumerate(parts):
         if i % 2:
             out.append(part)
             continue
         if _WHOLE.search(part):
             return None
-
-        def encode(m):
-            c = column_index_from_string(m.group(2).upper())
-            r = int(m.group(4))
-            return (
-                "\x00"
-                + (f"${c}" if m.group(1) else f"~{c - col}")
-                + (f"${r}" if m.group(3) else f"~{r - row}")
-                + "\x00"
-            )
-
-        out.append(A1_REF.sub(encode, part))
+        # split: text, then per reference its groups ($, letters, $, digits) and the text after it
+        pieces = A1_REF.split(part)
+        out.append(pieces[0])
+        for j in range(1, len(pieces), 5):
+            abs_c, letters, abs_r, digits = pieces[j : j + 4]
+            c = cols.get(letters)
+            if c is None:
+                c = cols[letters] = column_index_from_string(letters.upper())
+            r = int(digits)
+            out.append("\x00" + (f"${c}" if abs_c else f"~{c - col}") + (f"${r}" if abs_r else f"~{r - row}") + "\x00")
+            out.append(pieces[j + 4])
     return "".join(out)
+
+
+_COLUMNS: dict[str, int] = {}  # column letters as written -> number (relative_form, _Shifted)
 
 
 def shift(text: str, rows: int, cols: int) -> str:
@@ -780,9 +784,12 @@ class _Shifted:
     """A translated formula ready to be moved: its text as a format string with one slot per
     distinct relative reference, and the areas its calls read as numbers."""
 
-    def __init__(self, res: Result, row: int, col: int, refs: Refs | None):
+    def __init__(self, res: Result, row: int, col: int, refs: Refs | None, formula: str = ""):
         self.res, self.row, self.col = res, row, col
+        # the formula translated is a template too, its references in the same slots: the next
+        # row's formula is predicted from it and compared (CachedTranslator.moved)
         slots: dict[tuple, int] = {}
+        self.source = self._template(formula, slots)
         self.template = self._template(res.text, slots)
         self.helpers = [(h.label, self._template(h.text, slots)) for h in res.helpers]
         self.refs = list(slots)
@@ -791,6 +798,8 @@ class _Shifted:
             area = refs.area(text, sheet) if refs else None
             if area is not None:
                 self.areas.append((area, _moves(text)))
+        # what every moved Result shares: Result(text, res.translated, [], res.array, res.shape)
+        self._fields = dict(Result("", res.translated, [], res.array, res.shape).__dict__)
 
     @staticmethod
     def _template(text: str, slots: dict) -> str:
@@ -811,20 +820,31 @@ class _Shifted:
             out.append(part[pos:].replace("{", "{{").replace("}", "}}"))
         return "".join(out)
 
-    def at(self, row: int, col: int) -> Result:
+    def names(self, row: int, col: int) -> list[str]:
+        """Each slot's reference as copied to (row, col): relative parts moved, absolute kept."""
         dr, dc = row - self.row, col - self.col
-        names = [
-            (a + (get_column_letter(c + dc) if not a else get_column_letter(c)) + b + str(r if b else r + dr))
-            for a, c, b, r in self.refs
-        ]
-        text = self.template.format(*names)
-        base = self.res
-        res = Result(text, base.translated, [], base.array, base.shape)
-        res.helpers = _LazyHelpers(self.helpers, names)  # formatted only when Workings has no plan for them
-        res.origin = (id(self), col)
-        res.numeric_areas = [
-            (t, c1 + dc * m[0], r1 + dr * m[1], c2 + dc * m[2], r2 + dr * m[3]) for (t, c1, r1, c2, r2), m in self.areas
-        ]
+        return [(a + get_column_letter(c if a else c + dc) + b + str(r if b else r + dr)) for a, c, b, r in self.refs]
+
+    def at(self, row: int, col: int, names: list[str] | None = None) -> Result:
+        dr, dc = row - self.row, col - self.col
+        names = self.names(row, col) if names is None else names
+        # a Result made from a prepared field dict: a dataclass's __init__ with its default
+        # factories costs more than the rest of a moved cell
+        res = Result.__new__(Result)
+        res.__dict__ = {
+            **self._fields,
+            "text": self.template.format(*names),
+            "frozen": [],
+            "numeric_refs": [],
+            "read_refs": [],
+            # formatted only when Workings has no plan for them
+            "helpers": _LazyHelpers(self.helpers, names) if self.helpers else [],
+            "origin": (id(self), col),
+            "numeric_areas": [
+                (t, c1 + dc * m[0], r1 + dr * m[1], c2 + dc * m[2], r2 + dr * m[3])
+                for (t, c1, r1, c2, r2), m in self.areas
+            ],
+        }
         return res
 
 
@@ -874,14 +894,37 @@ class CachedTranslator(Translator):
         # Translations that read cells for model names and found none: reused for another row of
         # the same form once that row's cells hold no model name either (a cheap read, not a parse).
         self._seen_plain: dict = {}
+        self._last: dict = {}  # (sheet, column) -> the _seen translation its last cell used
         self.hits = 0
 
+    def moved(self, formula: str, sheet: str, row: int, col: int) -> Result | None:
+        """The translation of `formula` when it is the last translation used in this column,
+        copied to this row (the common case: a column of one formula), else None. The formula
+        is compared with that translation's formula as copied here: equal text, equal relative
+        form, without computing it."""
+        last = self._last.get((sheet, col))
+        if last is None:
+            return None
+        try:
+            names = last.names(row, col)
+        except ValueError:  # moved off the grid
+            return None
+        if last.source.format(*names) != formula:
+            return None
+        self.hits += 1
+        return last.at(row, col, names)
+
     def translate_at(self, formula: str, sheet: str, row: int, col: int, freeze_all=None) -> Result:
+        if not freeze_all:
+            res = self.moved(formula, sheet, row, col)
+            if res is not None:
+                return res
         key = None if freeze_all else relative_form(formula, row, col)
         if key is not None:
             hit = self._seen.get((sheet, key))
             if hit is not None:
                 self.hits += 1
+                self._last[(sheet, col)] = hit
                 return hit.at(row, col)
             plain = self._seen_plain.get((sheet, key))
             if plain is not None and not self._names_a_model(plain, sheet, row, col):
@@ -890,11 +933,12 @@ class CachedTranslator(Translator):
         res = self.translate(formula, sheet, freeze_all, cells=True)
         if key is not None and not res.frozen and not res.value_set:
             if not res.depends_on_values:
-                entry = _Shifted(res, row, col, self.refs)
+                entry = _Shifted(res, row, col, self.refs, formula)
                 self._seen[(sheet, key)] = entry
+                self._last[(sheet, col)] = entry
                 res.numeric_areas = [a for a, _ in entry.areas]
             elif not res.names_found and res.read_refs:
-                entry = _Shifted(res, row, col, self.refs)
+                entry = _Shifted(res, row, col, self.refs, formula)
                 self._seen_plain[(sheet, key)] = (entry, list(res.read_refs))
                 res.numeric_areas = [a for a, _ in entry.areas]
         return res

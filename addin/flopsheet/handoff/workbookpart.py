@@ -1,14 +1,8 @@
 """The workbook part, its relationships and `[Content_Types].xml`, edited as text: settings sheet
 and VBA project gone, the GPUs / Models sheets added, defined names translated, `fullCalcOnLoad` set.
 Nothing else in them changes (a copy without calls keeps all three byte for byte). Its prefix (`x:`) and every byte the hand-off does not
-change are kept (ECMA-376 Part 1, 18.2: CT_Workbook).
-
-Named assumptions a copy defines when the user's workbook lacks them: a twin's default points at a named assumption (DefaultMFU, SecondsPerDay...; assumptions.py,
-the one list) instead of a typed 0.4 or 86400, so a reviewer reads what a number means and a
-user changes it once. The template defines them on its Start sheet. A user's workbook that does
-not gets them from the copy: one labelled input cell each, at the end of the Workings sheet's
-list, and a workbook-wide defined name pointing there. A name the workbook already uses for
-something else (any scope, another value) is left alone: the twin types the number instead.
+change are kept (ECMA-376 Part 1, 18.2: CT_Workbook). The names the copy adds (handoff.workings: named
+assumptions, the Workings sheet's print area) are written here.
 """
 
 from __future__ import annotations
@@ -16,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 
-from flopsheet.handoff import comments, twins
+from flopsheet.handoff import comments
 from flopsheet.handoff.package import rels_part
 
 # Elements that follow <calcPr> in CT_Workbook (ECMA-376 Part 1, 18.2.27): a new calcPr goes
@@ -74,46 +68,14 @@ def fresh_id(taken: set, stem: str) -> str:
     return f"{stem}{n}"
 
 
-def planned(existing: dict, defined: set[str]) -> twins.Names:
-    """The names twins may use: the workbook's own (`existing`, name -> value) and, for names it
-    does not define in any scope (`defined`, lower case), the add-in's defaults."""
-    names = twins.Names(existing)
-    for a in twins.assumption_names().values():
-        if a.name.lower() not in defined:
-            names[a.name] = a.value
-    names.added = {n for n in names if n.lower() not in defined}  # type: ignore[attr-defined]
-    return names
-
-
-def define(job) -> None:
-    """The planned names a twin used: an input cell each on the Workings sheet and a defined name."""
-    names = getattr(job.tr, "names", None)
-    if not isinstance(names, twins.Names) or job.workings is None:
-        return
-    wanted = sorted(names.used & getattr(names, "added", set()))
-    if not wanted:
-        return
-    info = twins.assumption_names()
-    for n in wanted:
-        a = info[n]
-        ref = job.workings.add_input(
-            f"{n}: {a.label} (assumption: edit here; {a.source})", names[n], "named assumption"
-        )
-        job.added_names.append((n, ref))
-    job.report.notes.append(
-        "defined " + ", ".join(wanted) + " (named assumptions the formulas use for defaults) "
-        f'on the "{job.workings.title}" sheet'
-    )
-
-
-def defined_names_xml(job, p: str) -> str:
+def defined_names_xml(edits, p: str) -> str:
     """The names the copy adds: (name, reference), or (name, reference, localSheetId) for a sheet's own
     (the Workings sheet's print area, handoff.workings.print_names)."""
     return "".join(
         f'<{p}definedName name="{xml_attr(n)}"'
         + "".join(f' localSheetId="{i}"' for i in local)
         + f">{xml_text(ref)}</{p}definedName>"
-        for n, ref, *local in job.added_names
+        for n, ref, *local in edits.added_names
     )
 
 
@@ -130,43 +92,45 @@ _MAIN_TYPES = (
 _SHEET_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 
 
-def workbook_parts(job, translated: bool) -> None:
-    pkg = job.pkg
+def workbook_parts(source, edits, translated: bool) -> None:
+    """The workbook part, its relationships and the content types, as `edits` change them (into
+    `edits.parts`); `translated`: formulas changed (Excel recomputes all on load)."""
+    pkg = source.pkg
     book = pkg.workbook
-    text = job.zf.read(book).decode("utf-8")
-    removed_idx = sorted(s.index for s in job.conf)
+    text = source.zf.read(book).decode("utf-8")
+    removed_idx = sorted(s.index for s in edits.conf)
     prefix = re.search(r"<(\w+:)?workbook\b", text).group(1) or ""
-    new_sheets = job.new_sheets
+    new_sheets = edits.new_sheets
     changed = False
-    if removed_idx or new_sheets or translated or job.name_texts or job.added_names:
-        text = _edit_workbook(job, text, prefix, removed_idx, new_sheets, translated)
+    if removed_idx or new_sheets or translated or edits.name_texts or edits.added_names:
+        text = _edit_workbook(edits, text, prefix, removed_idx, new_sheets, translated)
         changed = True
     if changed:
-        job.parts[book] = text.encode("utf-8")
+        edits.parts[book] = text.encode("utf-8")
     # relationships
     rels_name = rels_part(book)
     if rels_name in pkg.names:
-        rels = job.zf.read(rels_name).decode("utf-8")
+        rels = source.zf.read(rels_name).decode("utf-8")
         new_rels = rels
-        gone = {r.id for r in pkg.rels if not r.external and r.target in job.removed}
-        gone |= {s.rid for s in job.conf}
+        gone = {r.id for r in pkg.rels if not r.external and r.target in edits.removed}
+        gone |= {s.rid for s in edits.conf}
         for rid in gone:
             new_rels = re.sub(r'<(?:\w+:)?Relationship\b[^>]*\bId="' + re.escape(rid) + r'"[^>]*/>', "", new_rels)
         for title, _ in new_sheets:
-            target = new_sheet_part(job, title)
+            target = new_sheet_part(edits, title)
             kind = next((r.full_type for r in pkg.rels if r.type == "worksheet"), WORKSHEET_REL)
-            rel = f'<Relationship Id="{new_rid(job, title)}" Type="{kind}" Target="/{target}"/>'
+            rel = f'<Relationship Id="{new_rid(edits, title)}" Type="{kind}" Target="/{target}"/>'
             new_rels = re.sub(r"(</(?:\w+:)?Relationships>)", lambda m: rel + m.group(1), new_rels)
         if new_rels != rels:
-            job.parts[rels_name] = new_rels.encode("utf-8")
+            edits.parts[rels_name] = new_rels.encode("utf-8")
     # content types
-    ct = job.zf.read("[Content_Types].xml").decode("utf-8")
+    ct = source.zf.read("[Content_Types].xml").decode("utf-8")
     new_ct = ct
-    for part in job.removed:
+    for part in edits.removed:
         new_ct = re.sub(r'<(?:\w+:)?Override\b[^>]*PartName="/' + re.escape(part) + r'"[^>]*/>', "", new_ct, flags=re.I)
     for t in _MAIN_TYPES:
         new_ct = new_ct.replace(f'"{t}"', f'"{_SHEET_MAIN}"')
-    remaining_bins = [n for n in pkg.names if n.lower().endswith(".bin") and n not in job.removed]
+    remaining_bins = [n for n in pkg.names if n.lower().endswith(".bin") and n not in edits.removed]
     if not remaining_bins:
         new_ct = re.sub(
             r'<(?:\w+:)?Default\b[^>]*Extension="bin"[^>]*ContentType="application/vnd\.ms-office\.'
@@ -175,41 +139,41 @@ def workbook_parts(job, translated: bool) -> None:
             new_ct,
             flags=re.I,
         )
-    adds = list(job.ct_add)
+    adds = list(edits.ct_add)
     for title, _ in new_sheets:
-        adds.append(f'<Override PartName="/{new_sheet_part(job, title)}" ContentType="{WORKSHEET_TYPE}"/>')
-    if any(n.endswith(".vml") for n in job.extra) and not re.search(r'Extension="vml"', new_ct, re.I):
+        adds.append(f'<Override PartName="/{new_sheet_part(edits, title)}" ContentType="{WORKSHEET_TYPE}"/>')
+    if any(n.endswith(".vml") for n in edits.extra) and not re.search(r'Extension="vml"', new_ct, re.I):
         adds.insert(0, f'<Default Extension="vml" ContentType="{comments.VML_TYPE}"/>')
     if adds:
         new_ct = re.sub(r"(</(?:\w+:)?Types>)", lambda m: "".join(adds) + m.group(1), new_ct)
     if new_ct != ct:
-        job.parts["[Content_Types].xml"] = new_ct.encode("utf-8")
+        edits.parts["[Content_Types].xml"] = new_ct.encode("utf-8")
 
 
-def new_sheet_part(job, title: str) -> str:
+def new_sheet_part(edits, title: str) -> str:
     """The part name of an added sheet: the first sheetN.xml neither the input nor another
     added sheet uses."""
-    if title not in job.new_parts:
-        taken = {x.lower() for x in job.pkg.names} | set(job.new_parts.values())
+    if title not in edits.new_parts:
+        taken = {x.lower() for x in edits.source.pkg.names} | set(edits.new_parts.values())
         n = 1
         while f"xl/worksheets/sheet{n}.xml" in taken:
             n += 1
-        job.new_parts[title] = f"xl/worksheets/sheet{n}.xml"
-    return job.new_parts[title]
+        edits.new_parts[title] = f"xl/worksheets/sheet{n}.xml"
+    return edits.new_parts[title]
 
 
-def _edit_workbook(job, text: str, p: str, removed_idx: list, new_sheets: list, translated: bool) -> str:
-    pkg = job.pkg
-    conf_names = {s.name for s in job.conf}
+def _edit_workbook(edits, text: str, p: str, removed_idx: list, new_sheets: list, translated: bool) -> str:
+    pkg = edits.source.pkg
+    conf_names = {s.name for s in edits.conf}
     # sheets: drop the conf sheets, add the GPUs sheet
-    for s in job.conf:
+    for s in edits.conf:
         text = re.sub(
             r"<" + re.escape(p) + r'sheet\b[^>]*\bname="' + re.escape(xml_attr(s.name)) + r'"[^>]*/>', "", text, count=1
         )
     ids = [int(s.sheet_id) for s in pkg.sheets if (s.sheet_id or "").isdigit()]
     for i, (title, _) in enumerate(new_sheets, start=1):
         rid = _rid_attr(text)
-        el = f'<{p}sheet name="{xml_attr(title)}" sheetId="{max(ids, default=0) + i}" {rid}="{new_rid(job, title)}"/>'
+        el = f'<{p}sheet name="{xml_attr(title)}" sheetId="{max(ids, default=0) + i}" {rid}="{new_rid(edits, title)}"/>'
         text = re.sub(r"(</" + re.escape(p) + r"sheets>)", lambda m: el + m.group(1), text, count=1)
 
     def shift_index(i: int) -> int | None:
@@ -226,13 +190,13 @@ def _edit_workbook(job, text: str, p: str, removed_idx: list, new_sheets: list, 
         idx = int(lid.group(1)) if lid else None
         raw = unxml(body)
         if any(c in raw for c in conf_names) and points_into(raw, conf_names):
-            job.expected["defined name"] += 1
+            edits.expected["defined name"] += 1
             return ""
-        new_body = job.name_texts.get((name, idx))
+        new_body = edits.name_texts.get((name, idx))
         if idx is not None:
             j = shift_index(idx)
             if j is None:
-                job.expected["defined name"] += 1
+                edits.expected["defined name"] += 1
                 return ""
             head = head.replace(lid.group(0), f'localSheetId="{j}"')
         body = body if new_body is None else xml_text(new_body)
@@ -244,7 +208,7 @@ def _edit_workbook(job, text: str, p: str, removed_idx: list, new_sheets: list, 
         text,
         flags=re.S,
     )
-    added = defined_names_xml(job, p)
+    added = defined_names_xml(edits, p)
     if added:  # the named assumptions the copy defines (handoff.assumptions); schema order: after sheets
         text = re.sub(r"<" + re.escape(p) + r"definedNames\s*/>", f"<{p}definedNames></{p}definedNames>", text)
         if re.search(r"</" + re.escape(p) + r"definedNames>", text):
@@ -277,10 +241,10 @@ def _edit_workbook(job, text: str, p: str, removed_idx: list, new_sheets: list, 
     return text
 
 
-def new_rid(job, title: str) -> str:
-    if title not in job.new_rids:
-        job.new_rids[title] = fresh_id({r.id for r in job.pkg.rels} | set(job.new_rids.values()), "rId")
-    return job.new_rids[title]
+def new_rid(edits, title: str) -> str:
+    if title not in edits.new_rids:
+        edits.new_rids[title] = fresh_id({r.id for r in edits.source.pkg.rels} | set(edits.new_rids.values()), "rId")
+    return edits.new_rids[title]
 
 
 def _rid_attr(text: str) -> str:

@@ -7,6 +7,14 @@ its formula, and the first cell that uses it. A reviewer follows a reference fro
 labelled row, instead of reading one 3,000-character formula (issue 15). Identical quantities are
 one row, so a GPU's row is looked up once however many formulas use it.
 
+Named assumptions a copy defines when the user's workbook lacks them: a twin's default points at a
+named assumption (DefaultMFU, SecondsPerDay...; assumptions.py, the one list) instead of a typed 0.4
+or 86400, so a reviewer reads what a number means and a user changes it once. The template defines
+them on its Start sheet. A user's workbook that does not gets them from the copy: one labelled input
+cell each, at the end of the Workings sheet's list, and a workbook-wide defined name pointing there
+(handoff.workbookpart writes it). A name the workbook already uses for something else (any scope,
+another value) is left alone: the twin types the number instead.
+
 The sheet is the hand-off's own, written as XML here (inline strings, no styles), so the user's
 shared strings and styles parts stay as they were. With --recalc its values are LibreOffice's.
 """
@@ -18,7 +26,7 @@ from array import array
 
 from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import A1_REF, QUOTED, a1, column_letter, sheet_prefix
-from flopsheet.handoff import worksheetpart
+from flopsheet.handoff import twins, worksheetpart
 from flopsheet.handoff.twins import MARK, MARKER
 
 SHEET = "Workings"
@@ -46,13 +54,43 @@ _PAGE_SETUP = (
 )
 
 
-def print_names(job) -> None:
+def print_names(edits, w) -> None:
     """The Workings sheet's print area and repeated rows: defined names local to it (its index among the
     copy's sheets: the input's, less the removed xlwings.conf, then the added ones in order)."""
-    added = [title for title, _ in job.new_sheets]
-    index = len(job.pkg.sheets) - len(job.conf) + added.index(job.workings.title)
-    q = sheet_prefix(job.workings.title)
-    job.added_names += [("_xlnm.Print_Area", q + PRINT_AREA, index), ("_xlnm.Print_Titles", q + PRINT_TITLES, index)]
+    added = [title for title, _ in edits.new_sheets]
+    index = len(edits.source.pkg.sheets) - len(edits.conf) + added.index(w.title)
+    q = sheet_prefix(w.title)
+    edits.added_names += [("_xlnm.Print_Area", q + PRINT_AREA, index), ("_xlnm.Print_Titles", q + PRINT_TITLES, index)]
+
+
+def planned(existing: dict, defined: set[str]) -> twins.Names:
+    """The names twins may use: the workbook's own (`existing`, name -> value) and, for names it
+    does not define in any scope (`defined`, lower case), the add-in's defaults."""
+    names = twins.Names(existing)
+    for a in twins.assumption_names().values():
+        if a.name.lower() not in defined:
+            names[a.name] = a.value
+    names.added = {n for n in names if n.lower() not in defined}  # type: ignore[attr-defined]
+    return names
+
+
+def define(tr, w, edits, report) -> None:
+    """The planned names a twin used (the translator `tr`'s): an input cell each on the Workings
+    sheet `w` and a defined name."""
+    names = getattr(tr, "names", None)
+    if not isinstance(names, twins.Names) or w is None:
+        return
+    wanted = sorted(names.used & getattr(names, "added", set()))
+    if not wanted:
+        return
+    info = twins.assumption_names()
+    for n in wanted:
+        a = info[n]
+        ref = w.add_input(f"{n}: {a.label} (assumption: edit here; {a.source})", names[n], "named assumption")
+        edits.added_names.append((n, ref))
+    report.notes.append(
+        "defined " + ", ".join(wanted) + f' (named assumptions the formulas use for defaults) on the "{w.title}" sheet'
+    )
 
 
 class Input:
@@ -89,7 +127,8 @@ class Workings:
         self._by_text: dict[str, str] = {}  # the list's formulas -> their addresses
         self._row_key = None  # the calling (sheet, row) whose helper cells `_row_seen` holds
         # How a moved translation's quantities were placed the first time (translate._Shifted):
-        # (sheet, origin) -> [(marker index, helper column or None, fixed address)]. Every other row
+        # (sheet, origin) -> [(marker index, the helper column's rows or None, its address without
+        # the row, or the fixed address)]. Every other row
         # of that translation places them alike, without formatting or parsing their formulas.
         self._plans: dict[tuple, list] = {}
         self._row_seen: dict[str, str] = {}
@@ -153,19 +192,8 @@ class Workings:
         if MARK not in text:
             return text
         key = (at[0], origin) if origin is not None and at is not None and at[1] >= HELPER_ROW else None
-        plan = self._plans.get(key) if key is not None else None
-        if plan is not None:
-            refs = {}
-            row = at[1]
-            for i, col, ref in plan:
-                if col is None:
-                    refs[i] = ref
-                else:
-                    rows = self.column_heads[col - HELPER_COL][3]
-                    if not rows or rows[-1] != row:
-                        rows.append(row)
-                    refs[i] = f"{self.prefix}${column_letter(col)}{row}"
-            return MARKER.sub(lambda m: refs[int(m.group(1))], text)
+        if key is not None and key in self._plans:
+            return self.place_moved(text, at[0], at[1], origin)
         reached: set[int] = set()
         todo = [int(i) for i in MARKER.findall(text)]
         while todo:
@@ -182,9 +210,30 @@ class Workings:
             for i, ref in refs.items():
                 m = _HELPER_REF.fullmatch(ref[len(self.prefix) :])
                 col = worksheetpart.col_number(m.group(1)) if m and int(m.group(2)) == at[1] else None
-                plan.append((i, col if col is not None and col >= HELPER_COL else None, ref))
+                if col is not None and col >= HELPER_COL:  # (marker, the column's rows, its address without the row)
+                    plan.append((i, self.column_heads[col - HELPER_COL][3], f"{self.prefix}${column_letter(col)}"))
+                else:
+                    plan.append((i, None, ref))
             self._plans[key] = plan
         return MARKER.sub(lambda m: refs[int(m.group(1))], text)
+
+    def place_moved(self, text: str, sheet: str, row: int, origin) -> str | None:
+        """`place` for a moved translation already placed once on `sheet` (its quantities go
+        where they went then, helper cells in this row); None when it was not."""
+        plan = self._plans.get((sheet, origin)) if origin is not None and row >= HELPER_ROW else None
+        if plan is None:
+            return None
+        refs = {}
+        for i, rows, ref in plan:
+            if rows is None:
+                refs[i] = ref
+            else:  # a helper column's cell in the caller's row: `ref` is its address without the row
+                if not rows or rows[-1] != row:
+                    rows.append(row)
+                refs[i] = ref + str(row)
+        parts = MARKER.split(text)  # text, marker index, text, ...
+        parts[1::2] = [refs[int(i)] for i in parts[1::2]]
+        return "".join(parts)
 
     def sheet_xml(self, values=None) -> bytes:
         """The sheet's part, whole (see `pieces`)."""
@@ -220,6 +269,8 @@ class Workings:
 
         heads = self.column_heads
         at_row = [_row_writer(h[2]) for h in heads]
+        if values is None:  # each helper cell written whole from its column's form
+            at_row = [_cell_writer(HELPER_COL + i, h[2]) for i, h in enumerate(heads)]
         helper_rows: dict[int, list[int]] = {}  # row -> the helper columns with a cell there
         for i, (_, _, _, rows) in enumerate(heads):
             for r in rows:
@@ -266,8 +317,11 @@ class Workings:
                     value,
                     text_cell(r, 3, used_by, translate=used_by == "named assumption"),
                 ]
-            for c in sorted(helper_rows.get(r, ())):
-                cells.append(formula_cell(r, c, at_row[c - HELPER_COL](r)))
+            if values is None:
+                cells += [at_row[c - HELPER_COL](r) for c in sorted(helper_rows.get(r, ()))]
+            else:
+                for c in sorted(helper_rows.get(r, ())):
+                    cells.append(formula_cell(r, c, at_row[c - HELPER_COL](r)))
             if cells:
                 yield b'<row r="' + str(r).encode() + b'">' + b"".join(cells) + b"</row>"
         yield b"</sheetData>" + _PAGE_SETUP + b"</worksheet>"
@@ -287,15 +341,24 @@ def _row_writer(form: str):
     """`_at_row` for one form, split once: a column writes thousands of rows."""
     parts = _OFFSETS.split(form)  # text, offset, text, offset, ..., text
     texts, offsets = parts[0::2], [int(x) for x in parts[1::2]]
+    fmt = "{}".join(t.replace("{", "{{").replace("}", "}}") for t in texts)  # a slot per offset
+    if len(offsets) == 1:
+        (off,) = offsets
+        return lambda row: fmt.format(row + off)
+    return lambda row: fmt.format(*[row + off for off in offsets])
 
-    def at(row: int) -> str:
-        out = [texts[0]]
-        for off, t in zip(offsets, texts[1:]):
-            out.append(str(row + off))
-            out.append(t)
-        return "".join(out)
 
-    return at
+def _cell_writer(col: int, form: str):
+    """A helper column's cell at a row, as `pieces` writes it without cached values: the form's
+    text escaped once (an offset stands where a reference's row digits go, after its column
+    letters, so no escape spans one), each row's numbers put in its slots."""
+    parts = _OFFSETS.split(form)
+    texts, offsets = parts[0::2], [int(x) for x in parts[1::2]]
+    body = "{}".join(
+        worksheetpart.escape_formula(t).decode("utf-8").replace("{", "{{").replace("}", "}}") for t in texts
+    )
+    fmt = '<c r="' + column_letter(col) + '{}"><f>' + body + "</f></c>"
+    return lambda row: fmt.format(row, *[row + off for off in offsets]).encode("utf-8")
 
 
 def _row_form(formula: str, row: int) -> str | None:

@@ -23,6 +23,7 @@ import zlib
 from array import array
 from dataclasses import dataclass
 
+from flopsheet.callnames import NAMES
 from flopsheet.exceltext import ErrorValue, a1
 
 _ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet[\s>]")
@@ -32,6 +33,40 @@ _CELL_R = re.compile(rb"(?<![\w:.-])r\s*=\s*[\"']([A-Z]{1,3})([0-9]{1,7})[\"']")
 _ROW_R = re.compile(rb"(?<![\w:.-])r\s*=\s*[\"']([0-9]{1,7})[\"']")
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _ESCAPE_START = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")  # each "_" that would start an escape
+
+
+# A flopsheet call: a function name before "(", not part of a longer name, maybe with the prefix
+# Excel writes before an add-in's functions. The names come from flopsheet.callnames, so telling
+# a sheet without calls loads neither the functions nor the translator.
+CALL_NAMES = re.compile(r"(?<![A-Za-z0-9_.])(?:_xludf\.|_xll\.)?(" + "|".join(NAMES) + r")\s*\(", re.I)
+CALLS = re.compile(CALL_NAMES.pattern.encode(), re.I)
+# Formulas outside cells: conditional formats and validations (<formula>, <formula1>, and the
+# x14 extensions' <xm:f>); the hand-off does not translate them, so it says so.
+_OTHER_FORMULA = re.compile(rb"<(?:\w+:)?formula[12]?>([^<]*)</|<xm:f>([^<]*)</xm:f>")
+_NAMES = tuple(name.encode() for name in NAMES)
+assert all(b"_" in name for name in _NAMES), "has_calls filters on the underscore every name has"
+FORMULA_TEXT = re.compile(rb"<(?:\w+:)?(?:f|formula[12]?)\b[^>/]*>([^<]+)<")
+
+
+def has_calls(data: bytes) -> bool:
+    """Whether a worksheet part calls a flopsheet function: in a cell formula, a conditional
+    format or a validation. The case-insensitive call pattern tries every position, which is
+    slow over megabytes, so it runs over the formula texts only (found by a pattern that starts
+    with a literal, which the regex engine scans for at C speed)."""
+    if b"(" not in data:
+        return False
+    texts = b"\n".join(FORMULA_TEXT.findall(data))
+    if b"_" not in texts:  # every flopsheet function's name has one
+        return False
+    upper = texts.upper()
+    if not any(name in upper for name in _NAMES):  # plain substring scans, before the pattern
+        return False
+    return CALLS.search(texts) is not None
+
+
+def other_formulas_call(data: bytes) -> bool:
+    """Whether a conditional format or a validation of the part calls a flopsheet function."""
+    return any(CALLS.search(a or b) for a, b in _OTHER_FORMULA.findall(data))
 
 
 class Pattern:
@@ -57,9 +92,13 @@ class Pattern:
         self.cols = re.compile(rb"<" + p + rb"cols>(.*?)</" + p + rb"cols>", re.S)
         self.col = re.compile(rb"<" + p + rb"col\b([^>]*?)/>")
         self.has_f = b"<" + prefix + b"f"
+        self._tags: dict[str, bytes] = {}
 
     def tag(self, name: str) -> bytes:
-        return self.prefix + name.encode()
+        t = self._tags.get(name)
+        if t is None:
+            t = self._tags[name] = self.prefix + name.encode()
+        return t
 
 
 def pattern_of(data: bytes) -> Pattern:
@@ -69,6 +108,8 @@ def pattern_of(data: bytes) -> Pattern:
 
 
 def attrs(raw: bytes) -> dict[bytes, bytes]:
+    if not raw or raw.isspace():  # most <f> elements have none
+        return {}
     return {m.group(1): m.group(2) if m.group(2) is not None else m.group(3) for m in _ATTR.finditer(raw)}
 
 
@@ -112,11 +153,16 @@ def escape(s: str) -> bytes:
 _CONTROL_IN_FORMULA = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+_FORMULA_PLAIN = re.compile(r"[^&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]*")
+
+
 def escape_formula(s: str) -> bytes:
     """A formula's text for <f>: as `escape`, except that a carriage return (a CR LF typed inside a
     string literal) is a character reference, &#13;. XML holds a CR only that way (a raw one is
     read as a line end, XML 1.0 section 2.11), and LibreOffice reads no _x000D_ escape in a
     formula, which would then show as text; Excel reads both."""
+    if "_x" not in s and _FORMULA_PLAIN.fullmatch(s):  # nothing to escape (most formulas)
+        return s.encode("utf-8")
     s = _ESCAPE_START.sub("_x005F_", s) if "_x" in s else s
     s = _CONTROL_IN_FORMULA.sub(lambda m: f"_x{ord(m.group(0)):04X}_", s)
     s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -415,9 +461,10 @@ def formula_cells(data: bytes, pat: Pattern):
         pos = stop
 
 
-def string_cells(data: bytes, pat: Pattern, sst) -> dict:
+def string_cells(data: bytes, pat: Pattern, sst, keep=None) -> dict:
     """{(row, col): (text, Cell)} of the cells holding text (shared or inline), found with one regular
-    expression per kind over the part, without a cell model. `sst()` gives the shared strings."""
+    expression per kind over the part, without a cell model. `sst()` gives the shared strings;
+    `keep(text)`, when given, says which texts are wanted (the others are skipped early)."""
     p = re.escape(pat.prefix)
     out = {}
     shared = re.compile(
@@ -428,7 +475,7 @@ def string_cells(data: bytes, pat: Pattern, sst) -> dict:
         if strings is None:
             strings = sst()
         i = int(m.group(3))
-        if i < len(strings):
+        if i < len(strings) and (keep is None or keep(strings[i])):
             r, c = int(m.group(2)), _col(m.group(1))
             cm = pat.cell_r.match(data, m.start())
             out[(r, c)] = (strings[i], Cell(r, c, cm.start(), cm.end(), cm.group(3), cm.group(4)))
@@ -437,14 +484,16 @@ def string_cells(data: bytes, pat: Pattern, sst) -> dict:
             rb"<" + p + rb"c\s+r=\"([A-Z]{1,3})([0-9]{1,7})\"[^>]*?\bt=\"inlineStr\"[^>]*>(.*?)</" + p + rb"c>", re.S
         )
         for m in inline.finditer(data):
-            body = pat.rph.sub(b"", m.group(3))
+            body = m.group(3)
+            if b"rPh" in body:
+                body = pat.rph.sub(b"", body)
             if pat.has_f not in body:
+                s = "".join(text(t.group(1)) for t in pat.t.finditer(body))
+                if keep is not None and not keep(s):
+                    continue
                 r, c = int(m.group(2)), _col(m.group(1))
                 cm = pat.cell_r.match(data, m.start())
-                out[(r, c)] = (
-                    "".join(text(t.group(1)) for t in pat.t.finditer(body)),
-                    Cell(r, c, cm.start(), cm.end(), cm.group(3), cm.group(4)),
-                )
+                out[(r, c)] = (s, Cell(r, c, cm.start(), cm.end(), cm.group(3), cm.group(4)))
     return out
 
 
@@ -474,17 +523,17 @@ def value_xml(pat, value, formula: bool) -> tuple[bytes | None, bytes]:
 
 def cell_xml(pat, r: int, c: int, attrs: dict, f: bytes | None, t: bytes | None, content: bytes) -> bytes:
     """A <c> element: the old attributes (style, metadata) kept, r and t set."""
-    out = [b"<" + pat.tag("c"), b' r="' + a1(c, r).encode() + b'"']
+    c_tag = pat.tag("c")
+    out = [b"<", c_tag, b' r="', a1(c, r).encode(), b'"']
     for k, v in attrs.items():
-        if k not in (b"r", b"t"):
-            out.append(b" " + k + b'="' + v + b'"')
+        if k != b"r" and k != b"t":
+            out += (b" ", k, b'="', v, b'"')
     if t:
-        out.append(b' t="' + t + b'"')
+        out += (b' t="', t, b'"')
     out.append(b">")
     if f is not None:
         out.append(f)
-    out.append(content)
-    out.append(b"</" + pat.tag("c") + b">")
+    out += (content, b"</", c_tag, b">")
     return b"".join(out)
 
 
@@ -524,11 +573,21 @@ class SheetPlan:
     def pieces(self, values=None):
         """The new part as a sequence of byte strings (the old bytes between changed cells, and
         each changed cell), so a writer can stream it without joining a copy of the part."""
-        data, cell_at, pos = self.data, self.pat.cell, 0
+        data, cell_at, cell_r, pos = self.data, self.pat.cell, self.pat.cell_r, 0
+        parsed: dict[bytes, dict] = {}  # the attributes after r (a few distinct ones: styles), parsed once
         self.formulas.rewind()
         for start, (r, c) in sorted((self.known[k], k) for k in self.replace):
-            m = cell_at.match(data, start)
-            new = self.replace[(r, c)](Cell(r, c, start, m.end(), m.group(1), m.group(2)), values)
+            m = cell_r.match(data, start)
+            if m is not None:  # r first: the other attributes are shared by many cells (read only)
+                raw = m.group(3)
+                a = parsed.get(raw)
+                if a is None:
+                    a = parsed[raw] = attrs(raw)
+                old = Cell(r, c, start, m.end(), raw, m.group(4), a)
+            else:
+                m = cell_at.match(data, start)
+                old = Cell(r, c, start, m.end(), m.group(1), m.group(2))
+            new = self.replace[(r, c)](old, values)
             if new is None:
                 continue
             yield data[pos:start]
@@ -670,7 +729,7 @@ class _Formula(_Render):
         a = dict(old.attrs) if old is not None else {}
         if not self.keep_cm:
             a.pop(b"cm", None)
-        ok, v = computed(values, plan.title, r, c)
+        ok, v = computed(values, plan.title, r, c) if values is not None else (False, None)
         if ok:
             t, content = value_xml(pat, v, True)
         else:  # the add-in's cached value: the twin computes the same; Excel recomputes on load
@@ -744,14 +803,14 @@ def revalued(plan: SheetPlan, f: bytes) -> _Revalued:
     return out
 
 
-def spill(job, plan: SheetPlan, r0: int, c0: int, shape) -> str | None:
+def spill(book, plan: SheetPlan, r0: int, c0: int, shape) -> str | None:
     """The range a result of `shape` spills into when those cells are free, else None."""
     if not shape or shape == (1, 1):
         return None
     rows, cols = shape
     if r0 + rows - 1 > 1_048_576 or c0 + cols - 1 > 16_384 or rows * cols > 100_000:
         return None
-    cells = job.book[plan.title]._cells
+    cells = book[plan.title]._cells
     for r in range(r0, r0 + rows):
         for c in range(c0, c0 + cols):
             got = cells.get((r, c))
@@ -762,18 +821,18 @@ def spill(job, plan: SheetPlan, r0: int, c0: int, shape) -> str | None:
     return f"{a1(c0, r0)}:{a1(c0 + cols - 1, r0 + rows - 1)}"
 
 
-def revalue_all(job) -> None:
+def revalue_all(edits) -> None:
     """--recalc: every formula cell's cached value (and every cell an array formula covers)
     will be LibreOffice's, so viewers that never recalculate show the copy's numbers. Only
     `<v>` and `t` change in cells the hand-off did not translate."""
-    for s in job.pkg.worksheets:
-        if s.part in job.removed:
+    for s in edits.source.pkg.worksheets:
+        if s.part in edits.removed:
             continue
-        data = job.read_sheet(s.part)
+        data = edits.read_sheet(s.part)
         pat = pattern_of(data)
         if pat.has_f not in data:
             continue
-        plan = job.plan(s.part, s.name, data)
+        plan = edits.plan(s.part, s.name, data)
         for cell in all_cells(data, pat):
             if not cell.inner or pat.has_f not in cell.inner or (cell.r, cell.c) in plan.replace:
                 continue
