@@ -103,6 +103,47 @@ def test_video_sampling():
         F.VIDEO_SECONDS_TOKENS(10, 720, 1280, "Claude")
 
 
+def test_qwen3_vl_video():
+    """Qwen3-VL's video processor (transformers video_processing_qwen3_vl.py at commit 930941c6, with the
+    model's video_preprocessor_config.json: fps 2, 4..768 frames, 4096..25165824 pixels over the clip,
+    32-px factor = patch 16 x merge 2), computed by hand from its arithmetic:
+    - 10 s of 720x1280: int(10 x 2) = 20 frames; 720 / 32 = 22.5 rounds half to even to 22 -> 704,
+      1280 / 32 = 40 -> 1280; 20 x 704 x 1280 = 18,022,400 <= 25,165,824: kept; 10 pairs x 22 x 40 = 8,800;
+    - 1 s: int(2) = 2 frames, raised to 4: 2 pairs x 880 = 1,760;
+    - 2.5 s: 5 frames (round(2.5) = 2 -> 4 for the budget), the last repeated: 3 pairs x 880 = 2,640;
+    - 14 s: 28 frames x 704 x 1280 = 25,231,360 > 25,165,824: beta = sqrt(28 x 720 x 1280 / 25165824)
+      = sqrt(1.02539) = 1.01261, 720 / beta / 32 = 22.2 -> 22 -> 704, 1280 / beta / 32 = 39.50 -> 39 -> 1248:
+      14 pairs x 22 x 39 = 12,012;
+    - 3600 s of 1080x1920: 7,200 frames, capped at 768; 1080 / 32 = 33.75 -> 34 -> 1088, 1920 -> 1920;
+      768 x 1088 x 1920 > the budget: beta = sqrt(768 x 1080 x 1920 / 25165824) = sqrt(63.28125) = 7.955;
+      1080 / beta / 32 = 4.24 -> 4 -> 128, 1920 / beta / 32 = 7.54 -> 7 -> 224: 384 pairs x 4 x 7 = 10,752."""
+    assert F.VIDEO_SECONDS_TOKENS(10, 720, 1280, "Qwen3-VL") == 8800
+    assert F.VIDEO_TOKENS(300, 720, 1280, "Qwen3-VL", None, 30) == 8800
+    assert F.VIDEO_SECONDS_TOKENS(1, 720, 1280, "Qwen3-VL") == 1760
+    assert F.VIDEO_SECONDS_TOKENS(2.5, 720, 1280, "Qwen3-VL") == 2640
+    assert F.VIDEO_SECONDS_TOKENS(13, 720, 1280, "Qwen3-VL") == 13 * 22 * 40  # 26 x 704 x 1280 within budget
+    assert F.VIDEO_SECONDS_TOKENS(14, 720, 1280, "Qwen3-VL") == 14 * 22 * 39
+    assert F.VIDEO_SECONDS_TOKENS(3600, 1080, 1920, "Qwen3-VL") == 10752
+    with pytest.raises(FlopsheetError, match="refuses a frame side under 32 px"):
+        F.VIDEO_SECONDS_TOKENS(10, 31, 1280, "Qwen3-VL")
+    with pytest.raises(FlopsheetError, match="more than 200 times"):
+        F.VIDEO_SECONDS_TOKENS(10, 32, 6401, "Qwen3-VL")
+
+
+def test_llava_onevision_images():
+    """LLaVA-OneVision (transformers processing_llava_onevision.py at d2759a76, grid pinpoints 384 x i by 384 x j,
+    i, j = 1..6), computed by hand from its arithmetic:
+    - 384 x 384: the 384 x 384 canvas keeps all 147,456 pixels and wastes none: 1 x 1 tile, 27 x 27 features,
+      no padding; sqrt(729 / (9 x 729)) = 0.33 <= 1.1, no pooling: 729 + 27 newlines + 729 base = 1,485;
+    - 1080 x 1920: the 1152 x 1920 canvas (3 x 5 tiles) keeps all 2,073,600 pixels with the least waste
+      (138,240); 81 x 135 features; 1920/1080 = 1.78 > 135/81 = 1.67, so new height int(1080 x 135/1920) = 75,
+      padding (81 - 75) // 2 = 3 a side: 75 x 135; ratio sqrt(75 x 135 / (9 x 729)) = 1.2423 > 1.1:
+      75 // 1.2423 = 60 rows, 135 // 1.2423 = 108 columns: 6,480 + 60 newlines + 729 base = 7,269."""
+    assert F.IMAGE_TOKENS(384, 384, "LLaVA-OneVision") == 1485
+    assert F.IMAGE_TOKENS(1080, 1920, "LLaVA-OneVision") == 7269
+    assert F.IMAGE_TOKENS(1080, 1920, "llava-ov") == 7269
+
+
 def test_audio():
     assert F.AUDIO_TOKENS(30) == 1500  # Whisper's encoder, the default
     assert F.AUDIO_TOKENS(60, "Gemini") == 1920 and F.AUDIO_TOKENS(60, 25) == 1500

@@ -52,6 +52,10 @@ PORTABLE = {
     "OR",  # Workings cells (handoff.workings): a figure of a row; blank while an input is
     "MAX",
     "MIN",
+    # the vision tokenizers' rules (functions/visiontwins.py): Qwen's and OpenAI's square roots, Python's
+    # half-to-even rounding; both in every Excel since 1.0, LibreOffice and Sheets
+    "SQRT",
+    "MOD",
 }  # SERVING_GPUS' twin (issue 13); both in every Excel since 1.0, LibreOffice and Sheets
 
 F = REGISTRY

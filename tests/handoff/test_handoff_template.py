@@ -84,12 +84,9 @@ def test_template_copy_holds_what_the_addin_computes(fresh):
                     wrong.append(f"{ws.title}!{cell.coordinate} {text}: add-in {expected!r}, copy {actual!r}")
     assert checked >= 100
     assert not wrong, "\n".join(wrong)
-    # the Multimodal sheet's calls naming a tokenizer (issue 21: its rules have no native twin yet, so the copy
-    # keeps their values); every other call translates, and the status cell gets the copy's line (not frozen)
-    kept = [why for s, c, why in report.frozen if "names a tokenizer" not in why]
-    assert kept == [], kept
-    named = [c for s, c, why in report.frozen if "names a tokenizer" in why]
-    assert {s for s, c, why in report.frozen if "names a tokenizer" in why} == {"Multimodal"} and len(named) == 11
+    # the Multimodal sheet's calls naming a tokenizer translate to their rules' twins (issue 21), as every
+    # other call; the status cell gets the copy's line (not frozen)
+    assert report.frozen == [], report.frozen
 
 
 def _same(expected, actual) -> bool:

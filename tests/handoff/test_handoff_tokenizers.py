@@ -1,7 +1,8 @@
-"""A tokenizer name where IMAGE_TOKENS and VIDEO_TOKENS take a patch size (issue 21): its rule has no
-native twin yet, so the hand-off copy keeps the add-in's value for that call, whether the name is
-typed in the formula or held by the cell the formula reads; a patch size in the same cells
-still translates; never #N/A where the add-in gives a number. Fixtures from XlsxWriter."""
+"""A tokenizer name where IMAGE_TOKENS and VIDEO_TOKENS take a patch size, and VIDEO_SECONDS_TOKENS'
+model (issue 21): typed in the formula, or held by the one cell the formula reads, it translates
+to its rule's twin (test_tokenizer_twins_engines.py recalculates them); the copy keeps the
+add-in's value where there is no twin (LLaVA-OneVision's search over 36 canvases), where a range mixes names, and for
+the add-in's refusals. A patch size in the same cells still translates. Fixtures from XlsxWriter."""
 
 import openpyxl
 import xlsxwriter
@@ -10,20 +11,34 @@ from flopsheet.functions import REGISTRY as F
 from flopsheet.handoff.copy import handoff
 
 CALLS = [  # (formula, the add-in's value, translated)
-    ("=IMAGE_TOKENS(A1,B1,C1)", F["IMAGE_TOKENS"](1080, 1920, "GPT-4o"), False),
-    ('=IMAGE_TOKENS(A1,B1,"Claude")', F["IMAGE_TOKENS"](1080, 1920, "Claude"), False),
+    ("=IMAGE_TOKENS(A1,B1,C1)", F["IMAGE_TOKENS"](1080, 1920, "GPT-4o"), True),
+    ('=IMAGE_TOKENS(A1,B1,"Claude")', F["IMAGE_TOKENS"](1080, 1920, "Claude"), True),
     ("=IMAGE_TOKENS(A1,B1,C2)", F["IMAGE_TOKENS"](1080, 1920, 16), True),
     ("=IMAGE_TOKENS(A1,B1)", F["IMAGE_TOKENS"](1080, 1920), True),
-    ("=VIDEO_TOKENS(300,720,1280,C3,,30)", F["VIDEO_TOKENS"](300, 720, 1280, "Gemini", None, 30), False),
+    ("=VIDEO_TOKENS(300,720,1280,C3,,30)", F["VIDEO_TOKENS"](300, 720, 1280, "Gemini", None, 30), True),
     ("=VIDEO_TOKENS(300,720,1280,C2)", F["VIDEO_TOKENS"](300, 720, 1280, 16), True),
-    ("=VIDEO_SECONDS_TOKENS(10,720,1280,C4)", F["VIDEO_SECONDS_TOKENS"](10, 720, 1280, "Qwen2.5-VL"), False),
+    ("=VIDEO_SECONDS_TOKENS(10,720,1280,C4)", F["VIDEO_SECONDS_TOKENS"](10, 720, 1280, "Qwen2.5-VL"), True),
     ('=AUDIO_TOKENS(60,"Gemini")', 1920.0, True),
-    ("=AUDIO_TOKENS(60,C3)", 1920.0, False),
+    ("=AUDIO_TOKENS(60,C3)", 1920.0, True),
     # fps with a patch size: the add-in refuses it (a twin would ignore it), so the copy keeps the refusal
     (
         "=VIDEO_TOKENS(300,720,1280,C2,1,30)",
         "VIDEO_TOKENS: fps is used only with a tokenizer name in patch (frames are "
         "then sampled by time); leave it blank with a patch size",
+        False,
+    ),
+    # a control character in the cell's name: the add-in refuses it, and so does the copy (its message kept)
+    (
+        "=IMAGE_TOKENS(A1,B1,C7)",
+        'IMAGE_TOKENS: patch "GPT-4o\\t" holds a control character (a tab or line break); type the name without it',
+        False,
+    ),
+    # InternVL's tile search unrolled; LLaVA-OneVision's has no twin; a range of names, one rule per element
+    ('=IMAGE_TOKENS(A1,B1,"InternVL")', F["IMAGE_TOKENS"](1080, 1920, "InternVL"), True),
+    ('=IMAGE_TOKENS(A1,B1,"LLaVA-OneVision")', F["IMAGE_TOKENS"](1080, 1920, "LLaVA-OneVision"), False),
+    (  # kept as the add-in's values, inside the SUM
+        "=SUM(IMAGE_TOKENS(A1,B1,C5:C6))",
+        "=SUM({%d;%d})" % (F["IMAGE_TOKENS"](1080, 1920, "GPT-4o"), F["IMAGE_TOKENS"](1080, 1920, "Gemini")),
         False,
     ),
 ]
@@ -40,6 +55,9 @@ def test_tokenizer_names_keep_their_values(tmp_path):
         ("C2", 16),
         ("C3", "Gemini"),
         ("C4", "Qwen2.5-VL"),
+        ("C5", "GPT-4o"),
+        ("C6", "Gemini"),
+        ("C7", "GPT-4o\t"),
     ):
         ws.write(cell, value)
     for i, (formula, value, _) in enumerate(CALLS, start=1):
@@ -55,4 +73,43 @@ def test_tokenizer_names_keep_their_values(tmp_path):
         else:
             assert got == value and f"D{i}" in frozen, (formula, got)
     reasons = " ".join(r for _, _, r in report.frozen)
-    assert "patch names a tokenizer" in reasons
+    assert "range of tokenizer names" in reasons
+    assert "select_best_resolution" in reasons
+
+
+def test_a_resolution_name_for_a_side_is_refused_as_the_add_in_refuses_it(tmp_path):
+    """ "2K" where a side in pixels goes: the add-in refuses it (a resolution name, not 2,000). The
+    copy once turned the cell's text into the number 2,000 and gave IMAGE_TOKENS(2000, 1920) =
+    10,000 tokens, silently; it keeps the add-in's refusal instead, whether the name is typed in
+    the formula or held by a cell, and a kept call leaves its cells as typed for the calls after
+    it. The same text read as a magnitude elsewhere ("2K" parameters) is still a number there."""
+    from flopsheet import excel_io
+
+    src, dst = tmp_path / "in.xlsx", tmp_path / "out.xlsx"
+    wb = xlsxwriter.Workbook(str(src))
+    ws = wb.add_worksheet("S")
+    ws.write("A1", "2K")
+    ws.write("B1", 1920)
+    ws.write("A2", "8k")
+    ws.write("A3", "2K")
+    calls = [
+        ("=IMAGE_TOKENS(A1,B1)", ("IMAGE_TOKENS", ["2K", 1920])),
+        ('=IMAGE_TOKENS("4K",1920)', ("IMAGE_TOKENS", ["4K", 1920])),
+        ("=VIDEO_TOKENS(300,A1,1280)", ("VIDEO_TOKENS", [300, "2K", 1280])),
+        ('=IMAGE_TOKENS(B1,A2,"GPT-4o")', ("IMAGE_TOKENS", [1920, "8k", "GPT-4o"])),
+        ('=VIDEO_SECONDS_TOKENS(10,B1,A1,"Gemini")', ("VIDEO_SECONDS_TOKENS", [10, 1920, "2K", "Gemini"])),
+    ]
+    for i, (formula, _) in enumerate(calls, start=1):
+        ws.write_formula(f"D{i}", formula)
+    ws.write_formula("E1", "=TRAIN_FLOPS(A3,1E12)")
+    wb.close()
+    report = handoff(str(src), str(dst), recalc=False)
+    out = openpyxl.load_workbook(dst)["S"]
+    frozen = {cell for _, cell, _ in report.frozen}
+    for i, (formula, (name, args)) in enumerate(calls, start=1):
+        want = excel_io.call(F[name], args)
+        assert isinstance(want, str) and "resolution name" in want, (formula, want)
+        assert out[f"D{i}"].value == want and f"D{i}" in frozen, (formula, out[f"D{i}"].value)
+    assert out["A1"].value == "2K" and out["A2"].value == "8k"  # kept as typed
+    assert out["A3"].value == 2000  # a magnitude where TRAIN_FLOPS reads it
+    assert str(out["E1"].value).startswith("=")

@@ -12,7 +12,10 @@ import pytest
 # Excel 2010 has all of these without the _xlfn. prefix; so do LibreOffice 7.4 and Google Sheets.
 from handoff_cases import PORTABLE
 
+from flopsheet.engine import vision_catalog
+from flopsheet.errors import FlopsheetError
 from flopsheet.functions import REGISTRY
+from flopsheet.functions.tokens import TOKENIZER_NAMED, tokenizer_form
 from flopsheet.handoff import gpusheet
 from flopsheet.handoff.translate import ALWAYS_FROZEN, CachedTranslator, Refs, Translator, relative_form, shift
 from flopsheet.handoff.twins import Expr, Untranslatable, looks_up_models, number, render
@@ -37,8 +40,31 @@ def _every_way(fn):
 
 
 def test_every_function_has_a_twin_or_is_frozen_on_purpose():
-    # a look-up function's twin is declared too (MODEL_SPEC: "{model:field}", a look-up on the Models sheet)
-    assert {n for n, f in REGISTRY.items() if not f.twin} == set(ALWAYS_FROZEN)
+    # a look-up function's twin is declared too (MODEL_SPEC: "{model:field}", a look-up on the Models sheet);
+    # VIDEO_SECONDS_TOKENS' is its tokenizer's rule (functions.tokens.tokenizer_form), as IMAGE_TOKENS'
+    # and VIDEO_TOKENS' with a name
+    assert {n for n, f in REGISTRY.items() if not f.twin} == set(ALWAYS_FROZEN) | {"VIDEO_SECONDS_TOKENS"}
+
+
+@pytest.mark.parametrize("function", sorted(TOKENIZER_NAMED))
+def test_tokenizer_twins_use_only_portable_functions(function):
+    """Every catalog rule's twin (and each of its steps) for each function that takes its name;
+    a rule without one (LLaVA-OneVision) or without that kind of rule (no video) says so."""
+    made = 0
+    for row in vision_catalog.rows():
+        try:
+            fn, order = tokenizer_form(function, row.name)
+        except KeyError as err:
+            assert row.rule == "anyres" and "select_best_resolution" in err.args[0]
+            continue
+        except FlopsheetError as err:
+            assert "has no published" in err.message
+            continue
+        made += 1
+        assert [a.name for a in fn.args] == sorted(order, key=[a.name for a in fn.args].index)
+        for text in (fn.twin, *(t for _, _, t in fn.twin_steps)):
+            assert _functions(text) <= PORTABLE, (row.name, _functions(text) - PORTABLE)
+    assert made >= (14 if function == "IMAGE_TOKENS" else 2)
 
 
 # (a look-up on the Models sheet, MODEL_SPEC, needs one: tests/handoff/test_model_twins_engines.py)

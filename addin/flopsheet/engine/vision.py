@@ -193,7 +193,90 @@ def qwen_video_tokens(seconds, height, width, patch=14.0, merge=2.0, fps=QWEN_VI
     return frames / q["frame_factor"] * (h / factor) * (w / factor)
 
 
-def _intern_ratios(max_tiles):
+# Qwen3-VL video sampling (transformers Qwen3VLVideoProcessor.sample_frames, commit 930941c6)
+QWEN3_VIDEO = {"min_frames": 4.0, "max_frames": 768.0, "temporal_patch": 2.0}
+
+
+def qwen3_frames(seconds, fps=2.0):
+    """Frames Qwen3-VL samples from `seconds` of video: int(seconds x fps), within 4..768 (the
+    source assumed to have at least fps frames a second). The float product floored as Python's
+    int() takes it, unsnapped."""
+    q = QWEN3_VIDEO
+    n = np.floor(np.asarray(seconds, dtype=float) * fps)
+    return np.minimum(np.maximum(n, q["min_frames"]), q["max_frames"])
+
+
+def qwen3_video_tokens(
+    seconds, height, width, patch=16.0, merge=2.0, fps=2.0, min_pixels=4096.0, max_pixels=25165824.0
+):
+    """Qwen3-VL video tokens (transformers video_processing_qwen3_vl.py): one smart_resize for the
+    clip, its pixel budget over all frames: sides round()ed to factor = patch x merge, frames to
+    an even number (round(frames / 2) x 2); above max_pixels both sides scaled by
+    sqrt(frames x h x w / max_pixels), floored to multiples (at least one factor), below
+    min_pixels scaled up and ceiled; an odd last frame is repeated, so ceil(frames / 2) frame
+    pairs, each (h / factor) x (w / factor) tokens. The float operations are the processor's, in
+    its order."""
+    t2 = QWEN3_VIDEO["temporal_patch"]
+    frames = qwen3_frames(seconds, fps)
+    h, w = _pair(height, width)
+    frames = np.broadcast_to(frames, h.shape).astype(float)
+    factor = patch * merge
+    hb, wb = np.round(h / factor) * factor, np.round(w / factor) * factor
+    volume = np.round(frames / t2) * t2 * hb * wb
+    big, small = volume > max_pixels, volume < min_pixels
+    with np.errstate(all="ignore"):
+        beta_down = np.sqrt(frames * h * w / max_pixels)
+        beta_up = np.sqrt(min_pixels / (frames * h * w))
+    hb = np.where(
+        big,
+        np.maximum(factor, np.floor(h / beta_down / factor) * factor),
+        np.where(small, np.ceil(h * beta_up / factor) * factor, hb),
+    )
+    wb = np.where(
+        big,
+        np.maximum(factor, np.floor(w / beta_down / factor) * factor),
+        np.where(small, np.ceil(w * beta_up / factor) * factor, wb),
+    )
+    return np.ceil(frames / t2) * (hb / factor) * (wb / factor)
+
+
+def anyres_tokens(height, width, tile=384.0, base=729.0, grid=6.0, max_area=9.0):
+    """LLaVA-OneVision image tokens (transformers processing_llava_onevision.py _get_number_of_features,
+    anyres_max_9): the canvas of image_grid_pinpoints (tile x i by tile x j, i, j = 1..grid, row by
+    row) that select_best_resolution picks (the largest effective resolution int(w x s) x int(h x s),
+    s the fit scale, capped at the image's own pixels; on a tie the least wasted canvas, the first in
+    the list); its feature grid of sqrt(base) per tile, the padding of the fitted image taken off,
+    pooled by the factor bringing it within max_area tiles' features when it passes 1.1 of that;
+    plus a newline feature per row and the base image's `base` features."""
+    h, w = _pair(height, width)
+    best_eff = np.zeros(h.shape)
+    best_waste = np.full(h.shape, np.inf)
+    bh, bw = np.zeros(h.shape), np.zeros(h.shape)
+    g = int(grid)
+    for i in range(1, g + 1):
+        for j in range(1, g + 1):
+            ch, cw = tile * i, tile * j
+            scale = np.minimum(cw / w, ch / h)
+            eff = np.minimum(np.floor(w * scale) * np.floor(h * scale), w * h)
+            waste = ch * cw - eff
+            take = (eff > best_eff) | ((eff == best_eff) & (waste < best_waste))
+            best_eff, best_waste = np.where(take, eff, best_eff), np.where(take, waste, best_waste)
+            bh, bw = np.where(take, ch, bh), np.where(take, cw, bw)
+    side = np.floor(np.sqrt(base))
+    cur_h, cur_w = side * np.floor_divide(bh, tile), side * np.floor_divide(bw, tile)
+    wide = w / h > cur_w / cur_h
+    new_h = np.floor(h * (cur_w / w))
+    new_w = np.floor(w * (cur_h / h))
+    cur_h = np.where(wide, cur_h - 2 * np.floor_divide(cur_h - new_h, 2), cur_h)
+    cur_w = np.where(wide, cur_w, cur_w - 2 * np.floor_divide(cur_w - new_w, 2))
+    ratio = np.sqrt(cur_h * cur_w / (max_area * side**2))
+    pooled = ratio > 1.1
+    rows = np.where(pooled, np.floor_divide(cur_h, ratio), cur_h)
+    cols = np.where(pooled, np.floor_divide(cur_w, ratio), cur_w)
+    return rows * cols + rows + base
+
+
+def intern_ratios(max_tiles):
     ratios = sorted(
         {
             (i, j)
@@ -215,7 +298,7 @@ def intern_tiles(height, width, tile=448.0, max_tiles=12.0):
     aspect, area = w / h, w * h
     best = np.full(h.shape, np.inf)
     cols, rows = np.ones(h.shape), np.ones(h.shape)
-    for i, j in _intern_ratios(max_tiles):
+    for i, j in intern_ratios(max_tiles):
         diff = np.abs(aspect - i / j)
         take = (diff < best) | ((diff == best) & (area > 0.5 * tile * tile * i * j))
         best = np.where(diff < best, diff, best)
@@ -256,6 +339,8 @@ def _one_image(row, h, w):
         return smart_resize_tokens(h, w, p["patch"], p["merge"], p["min_pixels"], p["max_pixels"])
     if row.rule == "intern_tiles":
         return intern_tokens(h, w, p["tile"], p["tile_tokens"], p["max_tiles"])
+    if row.rule == "anyres":
+        return anyres_tokens(h, w, p["tile"], p["tile_tokens"], p["max_tiles"], p["max_patches"])
     return np.full(np.broadcast(h, w).shape, np.nan)  # no image rule (an element already refused)
 
 
@@ -323,12 +408,36 @@ def _one_video(row, seconds, h, w):
     p = row.params
     if p.get("video_tokens_per_s"):  # a published rate (Gemini: 263 a second at any frame size)
         return seconds * p["video_tokens_per_s"]
+    if row.rule == "smart_resize" and p.get("video_max_pixels"):
+        return qwen3_video_tokens(
+            seconds, h, w, p["patch"], p["merge"], p["video_fps"], p["video_min_pixels"], p["video_max_pixels"]
+        )
     if row.rule == "smart_resize" and p.get("video_fps"):
         return qwen_video_tokens(seconds, h, w, p["patch"], p["merge"], p["video_fps"])
     return np.full(np.broadcast(seconds, h, w).shape, np.nan)  # no video rule (an element already refused)
 
 
-@quantity(_QWEN_RATIO, seconds=POSITIVE, height=POSITIVE, width=POSITIVE, tokenizer=NONNEGATIVE)
+def _video_side_ok(height, width, tokenizer, **_):
+    t = np.asarray(tokenizer, dtype=float)
+    out = np.ones(np.broadcast(np.asarray(height), np.asarray(width), t).shape, dtype=bool)
+    for r in _rows():
+        if r.params.get("video_max_pixels"):
+            factor = r.params["patch"] * r.params["merge"]
+            small = np.minimum(np.asarray(height, dtype=float), np.asarray(width, dtype=float)) < factor
+            out &= ~((t == r.index) & small)
+    return out
+
+
+_VIDEO_SIDE = Condition(
+    "height",
+    _video_side_ok,
+    lambda height, width, **_: (
+        f"height x width is {height:g} x {width:g}: Qwen3-VL's video processor refuses a frame side under 32 px"
+    ),
+)
+
+
+@quantity(_QWEN_RATIO, _VIDEO_SIDE, seconds=POSITIVE, height=POSITIVE, width=POSITIVE, tokenizer=NONNEGATIVE)
 def video_seconds_tokens_of(seconds, height, width, tokenizer):
     """Tokens of `seconds` of video as catalog tokenizer number `tokenizer` samples it."""
     shape = np.broadcast(*(np.asarray(x) for x in (seconds, height, width, tokenizer))).shape
@@ -336,7 +445,9 @@ def video_seconds_tokens_of(seconds, height, width, tokenizer):
     return _by_row(tokenizer, shape, lambda row, m: _one_video(row, s[m], h[m], w[m]))
 
 
-@quantity(_QWEN_RATIO, frames=POSITIVE, fps=POSITIVE, height=POSITIVE, width=POSITIVE, tokenizer=NONNEGATIVE)
+@quantity(
+    _QWEN_RATIO, _VIDEO_SIDE, frames=POSITIVE, fps=POSITIVE, height=POSITIVE, width=POSITIVE, tokenizer=NONNEGATIVE
+)
 def video_frames_tokens_of(frames, fps, height, width, tokenizer):
     """Tokens of a video of `frames` frames at `fps` frames a second (frames / fps seconds)."""
     return video_seconds_tokens_of.formula.fn(np.asarray(frames, dtype=float) / fps, height, width, tokenizer)

@@ -4,9 +4,10 @@ video and audio tokens, with the vendor's documentation, the date it was read, a
 rule is published or an estimate (and why). The rules themselves are flopsheet.engine.vision.
 
 Columns: name, aliases (";"-separated), rule (patch | fixed | tile | patch_budget | claude |
-gemini | smart_resize | intern_tiles | audio), the rule's figures (patch, merge, tile,
+gemini | smart_resize | intern_tiles | anyres | audio), the rule's figures (patch, merge, tile,
 tile_tokens, base_tokens, max_side, short_side, max_patches, multiplier, min_pixels,
-max_pixels, max_tiles), video_tokens_per_s, video_fps, audio_tokens_per_s, status (published |
+max_pixels, max_tiles), video_tokens_per_s, video_fps, video_min_pixels and video_max_pixels
+(a video's pixel budget over all its sampled frames, Qwen3-VL), audio_tokens_per_s, status (published |
 estimate), source, url, read (date), note.
 """
 
@@ -37,9 +38,22 @@ FIGURES = (
     "max_tiles",
     "video_tokens_per_s",
     "video_fps",
+    "video_min_pixels",
+    "video_max_pixels",
     "audio_tokens_per_s",
 )
-RULES = ("patch", "fixed", "tile", "patch_budget", "claude", "gemini", "smart_resize", "intern_tiles", "audio")
+RULES = (
+    "patch",
+    "fixed",
+    "tile",
+    "patch_budget",
+    "claude",
+    "gemini",
+    "smart_resize",
+    "intern_tiles",
+    "anyres",
+    "audio",
+)
 DEFAULT = "ViT-16"  # the seed report's tokenizer
 
 

@@ -1,5 +1,6 @@
 """Token functions: images, video and audio (a patch size, or a catalog tokenizer's rule), text."""
 
+import functools
 from dataclasses import replace
 
 import numpy as np
@@ -11,6 +12,7 @@ from flopsheet.errors import FlopsheetError
 from flopsheet.functions.declaration import Arg, Function, declared_in, evaluate
 from flopsheet.functions.inputs import EXCEL_ERRORS, control_free, texts
 from flopsheet.functions.twintext import count_twin
+from flopsheet.functions.visiontwins import image_twin, video_twin
 from flopsheet.magnitudes import parse_num, resolution_word
 
 PATCH = Arg(
@@ -18,9 +20,14 @@ PATCH = Arg(
     'Patch side in pixels (default 16), or a tokenizer such as "GPT-4o", "Claude", "Gemini", '
     '"Qwen2.5-VL" (see the vision-tokenizer catalog)',
 )
-# Number arguments that may instead name a tokenizer: its rule has no native twin yet, so the
-# hand-off keeps the value of a call whose cell there holds a name (handoff.translate).
+# Number arguments that may instead name a tokenizer: a name typed in the formula, or held by the
+# one cell the argument reads, has the twin of its rule (`tokenizer_form`); a range mixing names
+# and numbers keeps the add-in's value in the hand-off (handoff.translate).
 TOKENIZER_ARGS = {"IMAGE_TOKENS": "patch", "VIDEO_TOKENS": "patch"}
+# Every function whose call may name a tokenizer, and the argument naming it
+TOKENIZER_NAMED = {**TOKENIZER_ARGS, "VIDEO_SECONDS_TOKENS": "model", "AUDIO_TOKENS": "model"}
+# Arguments that are a side in pixels, where a resolution name ("4K") is refused (`_check_sides`)
+PIXEL_SIDES = {name: ("height", "width") for name in ("IMAGE_TOKENS", "VIDEO_TOKENS", "VIDEO_SECONDS_TOKENS")}
 
 
 def tokens_per_unit(unit) -> float:
@@ -57,15 +64,22 @@ def _names_tokenizer(v) -> bool:
     return any(_is_name(x) for x in np.asarray(arr, dtype=object).flat)
 
 
-def _check_sides(given: dict, names=("height", "width")) -> None:
-    """Refuse a resolution name ("4K", "8K") where a side in pixels is expected: as a magnitude it
-    would be 4,000, neither side of a 3840x2160 frame ("1080p" the magnitude parser refuses)."""
+def side_word(x) -> str | None:
+    """Why text `x` typed for a side in pixels is a resolution name ("4K", "8K"), or None: as a
+    magnitude it would be 4,000, neither side of a 3840x2160 frame ("1080p" the magnitude parser
+    refuses in its own cell)."""
+    why = resolution_word(x, pixel_side=True)
+    return why if why and not resolution_word(x) else None
+
+
+def _check_sides(given: dict, names: tuple) -> None:
+    """Refuse a resolution name where a side in pixels is expected (`side_word`)."""
     for name in names:
         v = given.get(name)
         if isinstance(v, str) or isinstance(v, (list, tuple, np.ndarray)):
             for x in np.asarray(texts(v, name, None)[0], dtype=object).flat:
-                why = resolution_word(x, pixel_side=True)
-                if why and not resolution_word(x):  # "1080p" errs in its own cell (the magnitude parser)
+                why = side_word(x)
+                if why:
                     raise FlopsheetError(f"{name}: {why}", arg=name)
 
 
@@ -112,8 +126,9 @@ def _audio_rate(v) -> float:
 
 
 # No `choices` look-up table for the copy: a VLOOKUP there reads * ? ~ as wildcards ("Gem*" would
-# be Gemini's rate where Python refuses it), so a model in a cell keeps its value in the hand-off;
-# a model typed in the formula becomes its rate.
+# be Gemini's rate where Python refuses it). A model typed in the formula becomes its rate; one held
+# by the cell the formula reads too, the copy testing that the cell still holds that name
+# (handoff.translate, `tokenizer_form`).
 
 _IMAGE_OF_TOKENIZER = Function(
     name="IMAGE_TOKENS",
@@ -147,7 +162,7 @@ def _numbers_form(fn):
 def _image_tokens(*args, **kwargs):
     """IMAGE_TOKENS' two forms: a patch size in pixels (the seed's ViT rule), or a tokenizer name."""
     given = dict(zip(("height", "width", "patch"), args)) | kwargs
-    _check_sides(given)
+    _check_sides(given, PIXEL_SIDES["IMAGE_TOKENS"])
     if len(args) > 3 or not _names_tokenizer(given.get("patch")):  # (the numbers form refuses a 4th argument)
         return evaluate(_numbers_form(IMAGE_TOKENS), *args, **kwargs)
     return evaluate(_IMAGE_OF_TOKENIZER, given.get("height"), given.get("width"), given.get("patch"))
@@ -196,7 +211,7 @@ def _video_tokens(*args, **kwargs):
     (a name: fps, the video's frame rate, is then required to know its duration)."""
     names = [a.name for a in VIDEO_TOKENS.args]
     given = dict(zip(names, args)) | kwargs
-    _check_sides(given)
+    _check_sides(given, PIXEL_SIDES["VIDEO_TOKENS"])
     if len(args) > len(names):
         return evaluate(_numbers_form(VIDEO_TOKENS), *args, **kwargs)  # refuses the extra arguments
     if not _names_tokenizer(given.get("patch")):
@@ -266,7 +281,7 @@ VIDEO_TOKENS = Function(
 
 def _video_seconds_tokens(*args, **kwargs):
     given = dict(zip(("seconds", "height", "width", "model"), args)) | kwargs
-    _check_sides(given)
+    _check_sides(given, PIXEL_SIDES["VIDEO_SECONDS_TOKENS"])
     return evaluate(_numbers_form(VIDEO_SECONDS_TOKENS), *args, **kwargs)
 
 
@@ -355,5 +370,30 @@ TOKENS_TO_WORDS = Function(
     formula=engine.tokens_to_words,
     twin="{tokens}/{tokens_per_word}",
 )
+
+
+@functools.cache
+def tokenizer_form(function: str, name: str) -> tuple[Function, tuple[str, ...]]:
+    """The declaration whose twin is catalog tokenizer `name`'s rule (its figures typed in), for
+    a call of `function` naming it, and the order of the call's arguments it takes (by name).
+    FlopsheetError: an unknown name, or one without that rule; KeyError: a rule without a twin."""
+    want = {"IMAGE_TOKENS": "images", "AUDIO_TOKENS": "audio"}.get(function, "video")
+    row = vision_catalog.resolve(name, TOKENIZER_NAMED[function], want)
+    if function == "AUDIO_TOKENS":  # its twin types the name's rate in (the model argument's conversion)
+        return AUDIO_TOKENS, ("seconds", "model")
+    if function == "IMAGE_TOKENS":
+        twin, steps = image_twin(row)
+        return replace(_IMAGE_OF_TOKENIZER, twin=twin, twin_steps=steps), ("height", "width", "patch")
+    if function == "VIDEO_TOKENS":
+        twin, steps = video_twin(row, "{frames}/{fps}")
+        return replace(_VIDEO_OF_TOKENIZER, twin=twin, twin_steps=steps), ("frames", "fps", "height", "width", "patch")
+    twin, steps = video_twin(row, "{seconds}")
+    return replace(_numbers_form(VIDEO_SECONDS_TOKENS), twin=twin, twin_steps=steps), (
+        "seconds",
+        "height",
+        "width",
+        "model",
+    )
+
 
 FUNCTIONS = declared_in(globals())  # every Function above, in order

@@ -19,9 +19,11 @@ from openpyxl.formula.tokenizer import Token, Tokenizer, TokenizerError
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
 from flopsheet import excel_io
-from flopsheet.exceltext import A1_REF, QUOTED, STRING
+from flopsheet.errors import FlopsheetError
+from flopsheet.exceltext import A1_REF, QUOTED, STRING, string_literal
 from flopsheet.functions import REGISTRY
-from flopsheet.functions.tokens import TOKENIZER_ARGS
+from flopsheet.functions.inputs import control_free
+from flopsheet.functions.tokens import PIXEL_SIDES, TOKENIZER_ARGS, TOKENIZER_NAMED, side_word, tokenizer_form
 from flopsheet.handoff import twins
 from flopsheet.handoff.gpusheet import Table
 from flopsheet.handoff.twins import ErrorValue, Expr, Untranslatable
@@ -36,8 +38,6 @@ ALWAYS_FROZEN = {
     "FLOPSHEET_VERSION": "the add-in's version is a fact about the add-in, not the sheet",
     "GPU_NAMES": "the catalog's names are copied as values (the GPUs sheet lists them too)",
     "MODEL_NAMES": "the model catalog's names are copied as values",
-    "VIDEO_SECONDS_TOKENS": "a tokenizer's video sampling (frames by time, resized per frame) has no "
-    "native twin yet: the value is kept",
 }
 # MODEL_SPEC's twin looks the figure up on the workbook's Models sheet (handoff/modelsheet.py);
 # a workbook without one keeps the value (the copy does not add a Models sheet yet).
@@ -539,7 +539,14 @@ class Translator:
         reason = self._freeze_all or ALWAYS_FROZEN.get(fn.name)
         if reason is None and twins.looks_up_models(fn) and self.models is None:
             reason = NO_MODELS_SHEET
-        if reason is None and fn.name in TOKENIZER_ARGS:
+        if reason is None and fn.name in PIXEL_SIDES:
+            reason = self._side_word(fn, exprs)
+        named = None  # (the declaration of the named tokenizer's rule, its arguments, the cell's test)
+        if reason is None and fn.name in TOKENIZER_NAMED:
+            named = self._tokenizer_twin(fn, exprs)
+            if isinstance(named, str):
+                reason, named = named, None
+        if reason is None and named is None and fn.name in TOKENIZER_ARGS:
             reason = self._tokenizer_in_cell(fn, exprs)
         model = self._model_name(fn, exprs) if reason is None else None
         models = self.models
@@ -566,16 +573,24 @@ class Translator:
                     and not any(_WHERE_DEPENDENT.search(e.text) for e in exprs if e.kind in ("expr", "call"))
                     else None
                 )
-                text = (
-                    twins.render_model(fn, exprs, self.table, models, model, hoist, self.names, self._strict)
-                    if model is not None
-                    else twins.render(fn, exprs, self.table, models, hoist, self.names, self._strict)
-                )
+                if named is not None:
+                    rule_fn, rule_exprs, test = named
+                    text = twins.render(rule_fn, rule_exprs, self.table, models, hoist, self.names, self._strict)
+                    text = f"IF({test},{text},NA())" if test else text
+                else:
+                    text = (
+                        twins.render_model(fn, exprs, self.table, models, model, hoist, self.names, self._strict)
+                        if model is not None
+                        else twins.render(fn, exprs, self.table, models, hoist, self.names, self._strict)
+                    )
             except Untranslatable as u:
                 reason = u.reason
         if reason is not None:
             res.translated, res.array = mark[0], mark[3]
             del res.frozen[mark[1] :]
+            # a kept value reads its cells as the add-in did: they stay as typed for other calls
+            # (a "4K" a pixel side refused must not become 4,000 for the next call reading it)
+            del res.numeric_refs[mark[2] :]
             value = self._freeze(call, fn)
             res.frozen.append(f"{fn.name}(): {reason}")
             if root:
@@ -604,6 +619,67 @@ class Translator:
         else:
             return None
         return v.strip() if _is_model_name(v, a.name) else None
+
+    def _tokenizer_twin(self, fn, exprs):
+        """A call naming a catalog tokenizer, typed in the formula or held by the one cell its
+        argument reads: (the declaration whose twin is that rule, the call's arguments in its
+        order, the test that the cell still holds the name or None); a reason to keep the value
+        (a rule without a twin, a name in a range); None when no name is given (numbers)."""
+        arg = TOKENIZER_NAMED[fn.name]
+        given = {a.name: (exprs[i] if i < len(exprs) else twins.OMITTED) for i, a in enumerate(fn.args)}
+        e = given[arg]
+        test = None
+        if e.kind == "literal" and isinstance(e.value, str) and not isinstance(e.value, ErrorValue):
+            name = e.value
+        elif e.kind == "ref" and self.refs is not None:
+            v = self._read_cells(e, fn.args[[a.name for a in fn.args].index(arg)])
+            if v is _UNREAD:
+                return None
+            if isinstance(v, list):
+                if fn.name == "VIDEO_SECONDS_TOKENS" or _holds_model_name(v, arg):
+                    self._res.names_found = True
+                    return f"{arg} is a range of tokenizer names: each has its own rule (the value is kept)"
+                return None
+            if not isinstance(v, str) or isinstance(v, ErrorValue):
+                return None
+            name = v
+            self._res.names_found = True
+            # still that name, and no control character (Gnumeric's TRIM strips a tab, which the add-in refuses)
+            test = f"(TRIM({e.text})={string_literal(' '.join(name.split()))})*(CLEAN({e.text})={e.text})"
+        else:
+            return None
+        if not _is_model_name(name, arg) and fn.name not in ("VIDEO_SECONDS_TOKENS", "AUDIO_TOKENS"):
+            return None  # a patch size as text ("16"): the numbers twin
+        if fn.name == "VIDEO_TOKENS":
+            if not twins.blank_literal(given["temporal_patch"]):
+                return "temporal_patch is given with a tokenizer name (the add-in refuses it; its value is kept)"
+            if twins.blank_literal(given["fps"]):
+                return None  # the add-in's refusal (fps is required with a name) is kept
+        try:
+            rule_fn, order = tokenizer_form(fn.name, control_free(name, arg).strip())
+        except KeyError as err:
+            return err.args[0]
+        except FlopsheetError:
+            return None  # an unknown name: the add-in's message is kept
+        named = {**given, arg: twins.Expr("literal", "", name.strip())}
+        return rule_fn, [named[a] for a in order], test
+
+    def _side_word(self, fn, exprs) -> str | None:
+        """Why a call keeps its value (the add-in's refusal): a side in pixels is a resolution name
+        ("4K"), typed in the formula or held by a cell it reads. The copy would read it as the
+        magnitude 4,000 (a literal, or a cell's text made a number) and give a wrong number."""
+        for a, e in zip(fn.args, exprs):
+            if a.name not in PIXEL_SIDES[fn.name] or e.kind not in ("ref", "literal"):
+                continue
+            if e.kind == "literal":
+                values = [e.value]
+            elif self.refs is None or (v := self._read_cells(e, a)) is _UNREAD:
+                continue
+            else:
+                values = [x for row in v for x in row] if isinstance(v, list) else [v]
+            if any(side_word(x) for x in values):
+                return f"{a.name} is a resolution name, not a side in pixels (the add-in's refusal is kept)"
+        return None
 
     def _tokenizer_in_cell(self, fn, exprs) -> str | None:
         """Why a call keeps its value: its patch cell names a tokenizer (IMAGE_TOKENS' and

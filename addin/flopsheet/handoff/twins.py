@@ -24,7 +24,7 @@ checked here, in Python; a call that fails the check is not translated (the call
 
 Only functions that Excel 2010, LibreOffice 7.4 and Google Sheets all know are emitted:
 IF, IFERROR, ISNUMBER, ISLOGICAL, NOT, ISNA, NA, N, INT, ROUND, ROUNDUP, LN, LOG10, LEN, CLEAN, TRIM,
-SUBSTITUTE, SEARCH, VLOOKUP, MATCH, INDEX, MAX, MIN, ABS, TEXT, LEFT, MID, arithmetic.
+SUBSTITUTE, SEARCH, VLOOKUP, MATCH, INDEX, MAX, MIN, ABS, TEXT, LEFT, MID, SQRT, MOD, arithmetic.
 
 Cell mode (`hoist`, a scalar call in a cell: handoff.workings): each quantity the twin uses (the
 GPU's row on the GPUs sheet, the peak used, an argument used with its default and checks, a
@@ -347,6 +347,8 @@ class TwinCall:
         self.single_cells = False  # every argument a literal or one cell (render_model sets it): MAX is elementwise
         self.steps = {k: (label, t) for k, label, t in fn.twin_steps}  # key -> (label, template)
         self.step_markers: set[str] = set()
+        self.step_memo: dict = {}  # (step, hoisted) -> its Value, within one top-level fill
+        self.filling = 0  # depth of nested fills (steps fill their templates)
         # cells whose blank is a value (a model without a window), not an input left empty
         self.blank_ok: set[str] = figures.blank_ok if figures is not None else set()
         self.strict = strict  # cell mode: every checked argument in a Workings cell (a long caller formula)
@@ -946,10 +948,22 @@ class TwinCall:
         the cell-mode formula's last fill, else its text in place."""
         if key not in self.steps:
             raise Untranslatable(f"twin placeholder {{step:{key}}} is not a step of {self.fn.name}")
+        memo = (key, self.steps_hoisted)
+        if memo not in self.step_memo:  # a step read by several later ones is filled once per fill
+            self.step_memo[memo] = self._step(key)
+        return self.step_memo[memo]
+
+    def _step(self, key: str) -> Value:
         label, template = self.steps[key]
         if self.single_cells:  # the larger of two steps, each written once (see _LARGER)
             template = _LARGER.sub(r"MAX({step:\1},{step:\2})", template)
         body = self.fill(template)
+        if self.hoist and not self.steps_hoisted:
+            # cell mode's first fill makes the values and look-ups a step reads; its text is not kept, and a
+            # chain of steps written out in place grows as the product of their uses: a stand-in
+            return Value(f"step_{key}")
+        if not self.hoist and estimated_length(body) > MAX_FORMULA:
+            raise Untranslatable(f"its twin's step {key!r} alone passes Excel's {MAX_FORMULA:,} characters")
         if self.hoist and self.steps_hoisted:
             # blank while an input is blank (a scenario row not filled in yet), as the inputs' cells are
             # (a text step may be "" itself, RANGE_TEXT's letter: there only the inputs count)
@@ -972,6 +986,15 @@ class TwinCall:
         return reads_model(template, self.steps)
 
     def fill(self, template: str) -> str:
+        if self.filling == 0:
+            self.step_memo = {}  # each top-level fill makes its steps afresh (values may have moved to cells)
+        self.filling += 1
+        try:
+            return self._fill(template)
+        finally:
+            self.filling -= 1
+
+    def _fill(self, template: str) -> str:
         def section(m):
             # [[kept||otherwise]]: a section reading a catalog model's figures is kept when the call
             # names one; any other, unless every optional argument in it is omitted

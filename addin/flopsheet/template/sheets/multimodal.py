@@ -196,7 +196,7 @@ def _tokenizers(ws: Worksheet, ctx: Ctx, b: Block) -> None:
         r, row = b.row, vision.resolve(name)
         t = _put(ws, ctx, f"tok{i}_name", r, 1, name, st.INPUT)
         per = absolute(2, r)
-        # (the hand-off copy keeps this call's value: a tokenizer rule has no native formula yet)
+        # (the hand-off copy has the rule's twin, functions/visiontwins.py)
         _put(ws, ctx, f"tok{i}_tokens", r, 2, f"=IMAGE_TOKENS({h},{w},{t})", st.CALC, st.WHOLE)
         data = _put(ws, ctx, f"tok{i}_dataset", r, 3, f"={c['images']}*{per}", st.CALC, st.SCI)
         flops = _put(ws, ctx, f"tok{i}_flops", r, 4, f"=TRAIN_FLOPS({c['params']},{data})", st.CALC, st.FLOPS)
@@ -231,8 +231,9 @@ def _tokenizers(ws: Worksheet, ctx: Ctx, b: Block) -> None:
         i18n.pick(
             "GPT-4o-mini's count is a price device (2833 + 5667 per tile, billed at a lower price), so it is "
             "not listed; Gemini's tile count for large images is an estimate.",
-            "In this copy the tokens per image are the add-in's values: the tokenizer rules have no native "
-            "Excel formula yet, so changing a name or the image size does not update them.",
+            "In this copy each row's tokens are its tokenizer's rule as a native formula (its steps on the Workings "
+            "sheet): another image size recalculates; another name shows #N/A until the workbook is handed off "
+            "again.",
         )
     )
 
@@ -265,7 +266,7 @@ def _clip(ws: Worksheet, ctx: Ctx, b: Block) -> None:
         st.set_text(ws.cell(r, 8), note, st.NOTE, translate=name == "ViT-16")
         b.row += 1
     b.note(
-        i18n.pick("", "In this copy the tokenizer rows are the add-in's values (no native formula yet). ")
+        i18n.pick("", "In this copy each tokenizer row is its rule as a native formula. ")
         + "Gemini counts 263 tokens a second at any frame size; Qwen2.5-VL samples 2 frames a second, merges pairs of "
         "frames and resizes each within 768 x 28 x 28 pixels."
     )
