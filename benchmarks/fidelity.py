@@ -17,7 +17,9 @@ How a row becomes a call (`kind` column):
   with a load large enough that rounding to whole GPUs is below 1e-4.
 - input_throughput: prompt tokens x batch / TTFT_SECONDS per instance; a cached share of the input
   (DeepSeek's note) costs no prefill, so the computed rate is divided by 1 - cache_hit_share.
-- decode_step_ms: DECODE_MS; ttft_s: TTFT_SECONDS.
+- decode_step_ms: DECODE_MS, with the batch's KV cache (KV_CACHE_GB of the model at the running context,
+  prompt + half the output; FP8 beside 8- and 4-bit weights, see KV_BYTES) when the row publishes its
+  lengths; ttft_s: TTFT_SECONDS.
 - train_minutes: TRAIN_DAYS(TRAIN_FLOPS(model, tokens), gpu, gpus, goodput=1) x 1,440 (MLPerf time to
   train). goodput 1 is a setup fact, not a fit: MLPerf's clock runs from run_start to run_stop of one
   successful run, so failures and restarts (what goodput discounts) are outside it, while its
@@ -26,8 +28,9 @@ How a row becomes a call (`kind` column):
   card's GPU-hours are the whole run's, restarts and checkpoints included.
 A precision of fp8 or fp4 is typed twice, as the call's `precision` (the peak) and as bytes per
 weight (1 or 0.5; int8 as 1); a blank `mfu` is the training efficiency of that precision's peak
-(engine.training_mfu); KV cache, efficiencies, goodput (but the benchmark clock's) and latency targets
-stay at their defaults.
+(engine.training_mfu), serving's efficiencies are their defaults (by phase and number format); goodput
+(but the benchmark clock's) and latency targets stay at their defaults, and so does the KV cache
+(SERVING_GPUS: a catalog model's own at the running context; RESPONSE_SECONDS: none).
 
 ratio = predicted / measured in the row's unit: above 1 a throughput is optimistic and a time is
 pessimistic. error factor = max(ratio, 1 / ratio).
@@ -48,6 +51,11 @@ DOC = ROOT / "docs" / "fidelity.md"
 CHART = ROOT / "docs" / "fidelity.png"
 
 BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 0.5}
+# Bytes per cached key/value where a row's cache is typed (decode_step_ms): FP8 beside 8- and 4-bit weights, as
+# the FP8 and NVFP4 recipes of TensorRT-LLM and NIM quantize the cache with the weights (and NIM's run at 50
+# sequences of 5,250 tokens holds 70.5 GB of weights and 43 GB of FP8 cache on two 80 GB H100s: in BF16 the
+# cache alone would be 86 GB), BF16 otherwise
+KV_BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 1.0}
 LOAD = 1e11  # requests a day for the serving-model throughput: >= 1e4 replicas, so whole-GPU rounding < 1e-4
 KINDS = (
     "output_throughput",
@@ -93,8 +101,18 @@ def predict(row: dict) -> tuple[float, str]:
     batch = row["batch"]
     setup = f'"{gpu}", batch, {BYTES[prec]:g}, {tp:g}, precision="{prec}"'
     if kind == "decode_step_ms":
-        value = F.DECODE_MS(model, gpu, batch=float(batch), **kw)
-        return value, f"DECODE_MS({m}, {setup.replace('batch', batch)})"
+        if out is None:
+            value = F.DECODE_MS(model, gpu, batch=float(batch), **kw)
+            return value, f"DECODE_MS({m}, {setup.replace('batch', batch)})"
+        # the batch's own cache at the requests' running context (prompt + half the answer), as serving holds it
+        context = inp + out / 2.0
+        kv_bytes = KV_BYTES[prec]
+        kv = F.KV_CACHE_GB(model, context, float(batch), kv_bytes, tp)
+        value = F.DECODE_MS(model, gpu, batch=float(batch), kv_gb=kv, **kw)
+        return value, (
+            f"DECODE_MS({m}, {setup.replace('batch', batch)}, "
+            f"kv_gb=KV_CACHE_GB({m}, {context:g}, {batch}, {kv_bytes:g}, {tp:g}))"
+        )
     if kind == "ttft_s":
         value = F.TTFT_SECONDS(model, inp, gpu, batch=float(batch), **kw)
         return value, f"TTFT_SECONDS({m}, {inp:g}, {setup.replace('batch', batch)})"

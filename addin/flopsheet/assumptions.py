@@ -107,6 +107,27 @@ def assumptions() -> tuple[Assumption, ...]:
             arg="bw_efficiency",
         ),
         Assumption(
+            "PrefillMFU",
+            "Share of the peak a prefill reaches (serving's time to first token)",
+            _default("RESPONSE_SECONDS", "prefill_mfu"),
+            "fraction",
+            st.PCT,
+            "ESTIMATE fitted on published runs (tests/reference/measured.csv: NVIDIA NIM 1.8 time to first token, "
+            "Llama 3.3 70B FP8 on 2 H100s; the prefill of offline MLPerf and TensorRT-LLM runs); large GEMMs, "
+            "no backward pass (flopsheet engine/inference.py)",
+            arg="prefill_mfu",
+        ),
+        Assumption(
+            "AllReduceUs",
+            "Fixed cost of one tensor-parallel all-reduce in a forward pass (latency, kernel launch), in us",
+            _default("DECODE_MS", "allreduce_us"),
+            "us",
+            st.WHOLE,
+            "ESTIMATE fitted on published batch-1 decode runs (measured.csv: NIM 1.8 on 2 H100s wants ~34 us, "
+            "vLLM on 8 MI300Xs ~61 us); NCCL's small-message all-reduce alone is 10-30 us on 8 NVLink GPUs",
+            arg="allreduce_us",
+        ),
+        Assumption(
             "UsableMemory",
             "Fraction of GPU memory usable for weights and KV cache",
             _default("GPUS_TO_FIT", "usable_fraction"),

@@ -36,6 +36,7 @@ def _cost(kind, usd=2.5, load=1.0, **over):
         a["kv_gb"],
         None,
         a.get("mfu"),
+        prefill_mfu=a.get("prefill_mfu"),
     )
 
 
@@ -46,8 +47,10 @@ def test_cost_per_mtok_times_tokens_served_is_the_fleet_cost_per_hour(load, usd)
     decode_tps = F.TOKENS_PER_SECOND(LLAMA["params"], LLAMA["gpu"], LLAMA["batch"], 2, LLAMA["gpus"], LLAMA["kv_gb"])
     out_tokens_per_hour = decode_tps * 3600 * load
     assert _cost("output", usd, load) * out_tokens_per_hour / 1e6 == pytest.approx(fleet_per_hour, rel=1e-12)
-    # prefill: one prompt token is INFER_FLOPS(params, 1, 0) at mfu of the replica's summed peak
-    prefill_s = F.INFER_SECONDS(F.INFER_FLOPS(LLAMA["params"], 1, 0), LLAMA["gpus"] * H100_PEAK)
+    # prefill: one prompt token is INFER_FLOPS(params, 1, 0) at prefill_mfu of the replica's summed peak
+    prefill_s = F.INFER_SECONDS(
+        F.INFER_FLOPS(LLAMA["params"], 1, 0), LLAMA["gpus"] * H100_PEAK, engine.DEFAULT_PREFILL_MFU
+    )
     in_tokens_per_hour = 3600 / prefill_s * load
     assert _cost("input", usd, load) * in_tokens_per_hour / 1e6 == pytest.approx(fleet_per_hour, rel=1e-12)
     assert _cost("blended", usd, load) == pytest.approx(
@@ -61,13 +64,18 @@ def test_the_issues_llama_70b_check():
     assert round(_cost("output", 2.5, 1.0), 2) == 0.69
     assert round(_cost("output", 2.5, 0.5), 2) == 1.39
     assert _cost("output", 2.5, 1.0) == pytest.approx(0.69419, rel=1e-4)
-    assert _cost("input", 2.5, 1.0) == pytest.approx(0.24563, rel=1e-4)  # prefill is ~2.8x cheaper here
+    # prefill, at prefill_mfu 0.65 (0.24563 at the decode's 0.4), is ~4.6x cheaper here
+    assert _cost("input", 2.5, 1.0) == pytest.approx(0.24563 * 0.4 / 0.65, rel=1e-4)
 
 
-def _served(model, gpu, usd, load, batch, bytes_per_param, gpus, kv_gb, precision=None, prompt_tokens=1000):
+def _served(
+    model, gpu, usd, load, batch, bytes_per_param, gpus, kv_gb, precision=None, prompt_tokens=1000, allreduce_us=None
+):
     """Fleet cost per hour over the tokens DECODE_MS' step and TTFT_SECONDS' prefill serve per hour."""
-    step_ms = F.DECODE_MS(model, gpu, batch, bytes_per_param, gpus, kv_gb, None, None, precision)
-    prefill_s = F.TTFT_SECONDS(model, prompt_tokens, gpu, batch, bytes_per_param, gpus, None, None, precision)
+    step_ms = F.DECODE_MS(model, gpu, batch, bytes_per_param, gpus, kv_gb, None, None, precision, allreduce_us)
+    prefill_s = F.TTFT_SECONDS(
+        model, prompt_tokens, gpu, batch, bytes_per_param, gpus, None, None, precision, allreduce_us
+    )
     per_hour = gpus * usd
     return (
         per_hour / (batch / step_ms * 1e3 * 3600 * load) * 1e6,
@@ -94,7 +102,8 @@ def test_the_issues_llama_70b_check_on_the_catalog_model():
     # x 80 layers per step: 160 x 8 us latency = 1.28 ms and 160 x 1.5 x 64 x 8192 x 2 B over
     # 450 GB/s = 0.56 ms. KV traffic is the same 31.46 GB (the argument). 17.94 / 15.99 = 1.12.
     a = LLAMA
-    cost = lambda load, ar=None: F.COST_PER_MTOK(  # noqa: E731
+    # (at 8 us an all-reduce, the issue's figure; the default, 45 us, is calibrated on measured batch-1 runs)
+    cost = lambda load, ar=8.0: F.COST_PER_MTOK(  # noqa: E731
         "Llama 3 70B",
         a["gpu"],
         2.5,
@@ -110,8 +119,8 @@ def test_the_issues_llama_70b_check_on_the_catalog_model():
         ar,
     )
     assert round(cost(1.0), 2) == 0.78 and round(cost(0.5), 2) == 1.56
-    plain_ms = F.DECODE_MS(70e9, a["gpu"], a["batch"], 2, a["gpus"], a["kv_gb"])
-    named_ms = F.DECODE_MS("Llama 3 70B", a["gpu"], a["batch"], 2, a["gpus"], a["kv_gb"])
+    plain_ms = F.DECODE_MS(70e9, a["gpu"], a["batch"], 2, a["gpus"], a["kv_gb"], allreduce_us=8)
+    named_ms = F.DECODE_MS("Llama 3 70B", a["gpu"], a["batch"], 2, a["gpus"], a["kv_gb"], allreduce_us=8)
     assert plain_ms == pytest.approx(15.994, abs=1e-3) and named_ms == pytest.approx(17.936, abs=1e-3)
     assert cost(1.0) / _cost("output", 2.5, 1.0) == pytest.approx(named_ms / plain_ms, rel=1e-12)
     assert (cost(1.0) - cost(1.0, 0)) / cost(1.0) == pytest.approx(160 * 8e-3 / named_ms, rel=1e-9)  # latency share
@@ -136,8 +145,9 @@ def test_deepseek_v3_on_8_h200_at_fp8():
         None,
         None,
         "fp8",
+        8.0,  # the issue's 8 us an all-reduce (the default, 45 us, is calibrated on measured batch-1 runs)
     )
-    out, in_ = _served("DeepSeek-V3", "H200", 2.5, 1, 64, 1, 8, kv, "fp8")
+    out, in_ = _served("DeepSeek-V3", "H200", 2.5, 1, 64, 1, 8, kv, "fp8", allreduce_us=8.0)
     assert call("output") == pytest.approx(out, rel=1e-12) and call("input") == pytest.approx(in_, rel=1e-12)
     # Mixture of experts: 64 sequences x 8 routed experts of 256 touch ~87% of the experts, so a
     # decode step reads most of the 671 GB, not the 37 GB a dense 37B model would (both read the
@@ -145,7 +155,8 @@ def test_deepseek_v3_on_8_h200_at_fp8():
     # a little under the dense 671B one. 22.22 ms a step, 0.98 ms of it all-reduce latency (61 x 2 x 8 us).
     assert call("output", 37e9) * 7 < call("output") < call("output", 671e9)
     assert call("output") == pytest.approx(1.9286, rel=1e-4)
-    assert call("input") == pytest.approx(0.10454, rel=1e-4)
+    # prefill at 0.65 x 0.75 of the FP8 peak (prefill_mfu x the 8-bit share; 0.10454 at the decode's 0.4)
+    assert call("input") == pytest.approx(0.092576, rel=1e-4)
     # Prefill of 64 x 1000 tokens touches every expert once: cheap per token, attention included.
     assert call("input", 37e9) < call("input") < call("output") / 10
 
@@ -203,7 +214,7 @@ MONOTONE = [  # (name, function of one input, inputs low..high, +1 rising / -1 f
     ("amortised in kWh", lambda x: F.TRAIN_COST_AMORTISED(3.8e25, "H100", 27500, x), (0.0604, 0.0872, 0.1895), +1),
     ("COST_PER_MTOK in load", lambda x: _cost("output", 2.5, x), (0.3, 0.5, 0.7), -1),
     ("COST_PER_MTOK in price", lambda x: _cost("output", x, 0.5), (1.844, 2.5, 3.78), +1),
-    ("COST_PER_MTOK input in mfu", lambda x: _cost("input", 2.5, 0.5, mfu=x), (0.3, 0.4, 0.55), -1),
+    ("COST_PER_MTOK input in prefill_mfu", lambda x: _cost("input", 2.5, 0.5, prefill_mfu=x), (0.5, 0.65, 0.8), -1),
     ("CLUSTER_CAPEX in price", lambda x: F.CLUSTER_CAPEX(777768, "H100", x), (25000, 27500, 30000), +1),
     ("CLUSTER_CAPEX in overhead", lambda x: F.CLUSTER_CAPEX(777768, "H100", 27500, x), (1.32, 1.44, 1.59), +1),
     ("FLEET_POWER_MW in pue", lambda x: F.FLEET_POWER_MW(777768, "H100", x), (1.1, 1.2, 1.4), +1),

@@ -3,7 +3,8 @@ its source, date and setup, and benchmarks/fidelity.py maps every row to one flo
 default inputs except the setup. These tests hold what is true today: the data are sourced and
 cover what the issue lists, and every row is answered with a number. The issue's accuracy targets
 (median within 15%, every row within 40%) are asserted for the training rows below
-(test_training_rows_meet_the_issue_targets); docs/fidelity.md reports how far the rest is from them."""
+(test_training_rows_meet_the_issue_targets); the serving rows do not meet them, and
+test_serving_rows_hold_what_they_reach bounds what they reach; docs/fidelity.md reports how far the rest is."""
 
 import csv
 import importlib.util
@@ -146,3 +147,44 @@ def test_training_rows_use_the_setup_they_publish(rows):
     assert "goodput" not in call
     tpu = [r for r in rows if r["kind"] == "train_minutes" and r["gpu"].startswith("TPU")]
     assert tpu and all(r["precision"] == "int8" and "quantization=int8" in r["notes"] for r in tpu)
+
+
+# Serving rows (issue 20, the serving side). The issue's targets (median error within 15%, every row within 40%)
+# are NOT met: these bounds hold what the serving model reaches today (docs/fidelity.md), so a change that
+# moves the rows away fails. Rows whose physics flopsheet does not have yet, with what is missing:
+MISSING_PHYSICS = {
+    # expert parallelism with data-parallel attention over many nodes (DeepSeek's EP144/EP32, SGLang's
+    # EP72/EP32): flopsheet runs them as one tensor-parallel group, the MLA latent replicated on every GPU,
+    # so the batch is tiny and the all-reduces many (0.09-0.37 of measured)
+    "deepseek-decode",
+    "deepseek-prefill",
+    "sglang-decode",
+    "sglang-prefill",
+    # DeepSeek-R1 on a GB300 NVL72 with wide expert parallelism, typed as nine TP8 groups (2.5x optimistic)
+    "mlperf-inf-10",
+    # Mixtral 8x7B: expert kernels at few tokens each and routing imbalance, not modelled (3.5x optimistic)
+    "mlperf-inf-7",
+    # NIM's inter-token latency at 25 and 50 concurrent requests of 5,000-token prompts: each step also carries
+    # the other requests' chunked prefill (~250-500 prompt tokens a step), which DECODE_MS, one pure decode
+    # step, leaves out (0.63 and 0.48 of measured; 1.10 at concurrency 1)
+    "nim-2",
+    "nim-3",
+}
+SERVING = ("output_throughput", "input_throughput", "decode_step_ms", "ttft_s", "request_latency_s")
+
+
+def test_serving_rows_hold_what_they_reach(results):
+    rows = [r for r in results if r["kind"] in SERVING]
+    assert len(rows) >= 46
+    assert fidelity.summary(rows)["median_factor"] <= 1.40  # 1.35 (1.92 before issue 20's serving work)
+    modelled = [r for r in rows if r["id"] not in MISSING_PHYSICS]
+    worst = max(modelled, key=lambda r: r["factor"])
+    assert worst["factor"] <= 2.0, (worst["id"], worst["ratio"])  # 1.93: vLLM on 8 MI300Xs, MLPerf v4.1
+    kinds = fidelity.by(rows, lambda r: r["kind"])
+    assert kinds["ttft_s"]["median_factor"] <= 1.10  # 1.02
+    assert kinds["output_throughput"]["median_factor"] <= 1.40  # 1.35
+    sources = fidelity.by(rows, fidelity.source_group)
+    for source, bound in (("mlperf-inf", 1.35), ("trtllm", 1.40), ("nim", 1.20), ("vllm-oracle", 1.40)):
+        assert sources[source]["median_factor"] <= bound, (source, sources[source])
+    # the rows of missing physics stay answered, with a number (what flopsheet gives them today)
+    assert {r["id"] for r in rows} >= MISSING_PHYSICS

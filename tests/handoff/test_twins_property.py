@@ -57,6 +57,7 @@ NUMBERS = {
     "gpus": whole(1, 4096),
     "usd_per_gpu_hour": log10(-1, 1.5),
     "mfu": frac(0.01),
+    "prefill_mfu": frac(0.01),
     "pue": floats(1, 3),
     "flops_per_param_token": floats(1, 12),
     "tokens_per_param": floats(1, 100),

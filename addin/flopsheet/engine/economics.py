@@ -47,6 +47,7 @@ from flopsheet.engine.inference import (
     DECODE_RULES,
     DEFAULT_ALLREDUCE_US,
     DEFAULT_BW_EFFICIENCY,
+    DEFAULT_PREFILL_MFU,
     FITS,
     LINK,
     decode_ms_unchecked,
@@ -207,6 +208,7 @@ def _cost_per_mtok(
     interconnect_gbs,
     allreduce_us,
     prompt_tokens,
+    prefill_mfu=DEFAULT_PREFILL_MFU,
 ):
     fleet_usd_per_hour = gpus * usd_per_gpu_hour
     # Output: one decode step of the serving model (DECODE_MS: the weights the batch touches,
@@ -244,7 +246,7 @@ def _cost_per_mtok(
         bytes_per_param,
         gpus,
         bw_efficiency,
-        mfu,
+        prefill_mfu,
         total_params,
         expert_share,
         layers,
@@ -270,6 +272,7 @@ DEFAULT_PROMPT_TOKENS = 1000.0  # the Inference sheet's chat prompt; the prefill
     load=FRACTION,
     prompt_tokens=WHOLE,
     attn_dim=WHOLE_OR_ZERO,
+    prefill_mfu=FRACTION,
     **DECODE_RULES,
 )
 def cost_per_mtok(
@@ -294,11 +297,13 @@ def cost_per_mtok(
     interconnect_gbs=0.0,
     allreduce_us=DEFAULT_ALLREDUCE_US,
     prompt_tokens=DEFAULT_PROMPT_TOKENS,
+    prefill_mfu=DEFAULT_PREFILL_MFU,
+    peak_share=1.0,
 ):
     """USD per million tokens served by one replica of `gpus` GPUs (tensor parallel) at
     `usd_per_gpu_hour` each, busy `load` of the time, on the serving model of flopsheet.engine.inference:
     output tokens at DECODE_MS's step (MoE weights read, KV cache, all-reduces), input (prompt) tokens
-    at TTFT_SECONDS' prefill of `batch` prompts of `prompt_tokens`, mixed by `output_share` (1 output,
+    at TTFT_SECONDS' prefill (prefill_mfu) of `batch` prompts of `prompt_tokens`, mixed by `output_share` (1 output,
     0 input, 0.25 blended 3:1). Fleet cost per hour = cost per token x tokens served per hour."""
     return _cost_per_mtok(
         params,
@@ -312,7 +317,7 @@ def cost_per_mtok(
         gpus,
         kv_gb,
         bw_efficiency,
-        mfu,
+        mfu * peak_share,
         total_params,
         expert_share,
         layers,
@@ -321,6 +326,7 @@ def cost_per_mtok(
         interconnect_gbs,
         allreduce_us,
         prompt_tokens,
+        prefill_mfu * peak_share,
     )
 
 

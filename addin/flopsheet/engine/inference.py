@@ -57,6 +57,52 @@ DEFAULT_BW_EFFICIENCY = (
     0.8  # HBM copy kernels reach ~90% of datasheet bandwidth (3.03 of 3.35 TB/s measured); decode ~80%
 )
 
+# Share of a GPU's memory the weights and KV cache may fill: serving engines keep the rest for the CUDA
+# context, activations and fragmentation (vLLM's gpu_memory_utilization defaults to 0.9; TensorRT-LLM's
+# KV cache takes 0.9 of the memory left after the weights). GPUS_TO_FIT's default and UsableMemory too.
+USABLE_FRACTION = 0.9
+KV_BYTES = 2.0  # BF16 keys and values, what the engines cache unless told to quantize the cache
+
+
+def _minimum(a, b):
+    """np.minimum(a, b); on two plain numbers without the ufunc call (NaN wins, as in numpy)."""
+    if _plain(a, b):
+        if a != a or b != b:
+            return np.float64(np.nan)
+        return a if a <= b else b
+    return np.minimum(a, b)
+
+
+def token_layers(full_layers, sliding_layers, sliding_window, context):
+    """Token-layers a sequence's cache holds at `context` tokens: full layers hold every token, windowed
+    ones at most their window (memory.model_kv_cache_gb's `held`)."""
+    return full_layers * context + sliding_layers * _minimum(context, sliding_window)
+
+
+def model_kv_gb(values_per_token_layer, full_layers, sliding_layers, sliding_window, kv_heads, context, gpus):
+    """GB of one sequence's KV cache at `context` tokens on a catalog model's own shape, times the copies
+    tensor parallelism over `gpus` makes (memory.replicated; kv_heads = 1 for an MLA latent); 0 for a plain
+    parameter count (no shape: values_per_token_layer = 0)."""
+    held = token_layers(full_layers, sliding_layers, sliding_window, context)
+    kv_heads = _maximum(kv_heads, 1.0)
+    copies = _maximum(kv_heads, gpus) / kv_heads
+    return values_per_token_layer * KV_BYTES * held / 1e9 * copies
+
+
+def running_context(prompt_tokens, output_tokens):
+    """Tokens a request holds in its cache on average while it decodes: the prompt and half the answer."""
+    return prompt_tokens + output_tokens / 2.0
+
+
+def decode_attention_flops(decode_attn_dim, full_layers, sliding_layers, sliding_window, context):
+    """Attention FLOPs of one decode token against a cache of `context` tokens: scores and weighted sum,
+    2 multiply-adds per key per layer per dimension of the attention width (Kaplan et al. 2020, Table 1:
+    2 x n_layer x n_ctx x d_attn per token, forward). For an MLA model the width is the latent's as the
+    decode kernels run it (weights absorbed: DeepSeek-V2, arXiv:2405.04434, §2.1.3; FlashMLA):
+    heads x (kv_lora_rank + qk_rope_head_dim / 2); for GQA/MHA heads x head_dim. Windowed layers see
+    at most their window."""
+    return 4.0 * decode_attn_dim * token_layers(full_layers, sliding_layers, sliding_window, context)
+
 
 @quantity(
     params=MODEL_SIZE,
@@ -96,10 +142,38 @@ def infer_seconds(flops, peak_tflops, mfu=DEFAULT_MFU):
     return flops / (peak_tflops * 1e12 * mfu)
 
 
-# ESTIMATE of one small all-reduce inside an NVLink node: llm-analysis 0.2.2's GPU configs use 8 us as the
-# intra-node minimum message latency for A100 and H100 SXM (gpu_configs/h100-sxm-80gb.json); NCCL
-# measurements on 8-GPU nodes are of the same order. An argument (allreduce_us) where it matters.
-DEFAULT_ALLREDUCE_US = 8.0
+# Efficiencies by phase and number format (issue 20), ESTIMATES fitted across all the published serving runs
+# of a kind in tests/reference/measured.csv (benchmarks/fidelity.py), never one row:
+# - DEFAULT_PREFILL_MFU: the share of a BF16 peak a prefill reaches. A prompt's tokens go through each weight
+#   matrix together (large GEMMs, no backward pass, no pipeline bubbles), so it runs nearer the peak than
+#   training or batched decode: NIM 1.8's time to first token (Llama 3.3 70B, 2 H100s, FP8, 500 and 5,000
+#   tokens) and the prefill the offline runs pay. NVIDIA's H100 FP8/BF16 GEMMs reach 70-80% of peak at
+#   these sizes (cuBLAS, TensorRT-LLM's perf-overview).
+# - PEAK_SHARE_8BIT, PEAK_SHARE_4BIT: the share of an FP8 (INT8) or FP4 peak reached for each unit of the
+#   BF16 efficiency, so FP8 is not 2x BF16 for free: only the GEMMs run at the 8-bit rate (attention,
+#   norms, activations, the KV cache's BF16 arithmetic do not), and 4-bit GEMMs carry block scales
+#   (NVFP4: one FP8 scale per 16 values). The offline FP8 and FP4 runs of the set (MLPerf Inference,
+#   TensorRT-LLM's table) are compute bound at their batch: these shares set their level.
+DEFAULT_PREFILL_MFU = 0.65
+PEAK_SHARE_8BIT = 0.75
+PEAK_SHARE_4BIT = 0.45
+PEAK_SHARES = {"fp8": PEAK_SHARE_8BIT, "int8": PEAK_SHARE_8BIT, "fp4": PEAK_SHARE_4BIT}
+
+
+def precision_share(precision: str | None) -> float:
+    """The share of the peak at `precision` reached per unit of efficiency (1 for BF16, FP16, TF32, FP32)."""
+    return PEAK_SHARES.get((precision or "bf16").strip().lower(), 1.0)
+
+
+# Fixed cost of one tensor-parallel all-reduce in a decode step (its latency, the launch and synchronisation
+# of the kernels around it), calibrated on the published batch-1 decode runs of tests/reference/measured.csv
+# across vendors and engines: NIM 1.8 (TensorRT-LLM) on 2 H100s, Llama 3.3 70B, 18.58 ms a token, wants
+# ~34 us over the bandwidth roofline per all-reduce; vLLM on 8 MI300Xs, Llama 3.1 405B, 3.53 s for 128
+# tokens, wants ~61 us; 45 us sits between them (each within 15%). NCCL's own small-message all-reduce is
+# 10-30 us on 8 NVLink GPUs (nccl-tests; llm-analysis 0.2.2 uses 8 us for the message alone), so the rest
+# is per-layer kernel launch and scheduling, which CUDA graphs hide on one GPU (8B on one H100: 5.64 ms
+# measured, 5.60 ms from the bandwidth alone). An argument (allreduce_us) where it matters.
+DEFAULT_ALLREDUCE_US = 45.0
 ACTIVATION_BYTES = 2.0  # BF16 activations cross the interconnect
 
 
@@ -162,20 +236,28 @@ def comm_seconds(layers, d_model, tokens, gpus, interconnect_gbs, allreduce_us):
 
 
 def _fits(params, memory_gb, bytes_per_param, gpus, kv_gb=0.0, total_params=None, **_):
-    return _total(params, total_params) * bytes_per_param / 1e9 + kv_gb <= gpus * memory_gb
+    return _total(params, total_params) * bytes_per_param / 1e9 + kv_gb <= gpus * memory_gb * USABLE_FRACTION
 
 
-def _fit_message(params, memory_gb, bytes_per_param, gpus, kv_gb=0.0, total_params=None, **_):
-    need = float(_total(params, total_params)) * bytes_per_param / 1e9 + kv_gb
+def _fit_message(params, memory_gb, bytes_per_param, gpus, kv_gb=0.0, total_params=None, batch=1.0, **_):
+    weights = float(_total(params, total_params)) * bytes_per_param / 1e9
+    need = weights + kv_gb
     what = "weights and KV cache" if kv_gb else "weights"
-    n = need / memory_gb
+    usable = memory_gb * USABLE_FRACTION
+    n = need / usable
     if not np.isfinite(n) or n > 1e9:
         terms = "params x bytes_per_param" + (" + kv_gb" if kv_gb else "")
         return f"{what} ({terms} = {show(need)} GB) are too large for any number of {show(memory_gb)} GB GPUs"
-    return (
-        f"{what} ({show(round(need, 1))} GB) do not fit in {show(gpus)} x "
-        f"{show(memory_gb)} GB; use gpus >= {show(ceil_whole(n))}"
-    )
+    where = f"{show(gpus)} x {show(round(usable, 1))} GB (the usable {show(USABLE_FRACTION)} of {show(memory_gb)} GB)"
+    room = gpus * usable - weights
+    if kv_gb and batch and batch > 1 and room * batch / kv_gb >= 1:  # the batch's cache is what does not fit
+        largest = math.floor(room * batch / kv_gb)
+        return (
+            f"{what} ({show(round(need, 1))} GB) do not fit in {where}: the largest batch that fits is "
+            f"{show(largest)} (kv_gb / batch = {show(round(kv_gb / batch, 3))} GB a sequence), or use gpus >= "
+            f"{show(ceil_whole(n))}"
+        )
+    return f"{what} ({show(round(need, 1))} GB) do not fit in {where}; use gpus >= {show(ceil_whole(n))}"
 
 
 FITS = Condition("gpus", _fits, _fit_message)
@@ -203,6 +285,24 @@ LINK = Condition(
 )
 
 
+def _within_context(prompt_tokens, output_tokens=0.0, context=0.0, **_):
+    if _plain(prompt_tokens, output_tokens, context):
+        return not (context > 0 and prompt_tokens + output_tokens > context)
+    return ~((context > 0) & (prompt_tokens + output_tokens > context))
+
+
+def _context_message(prompt_tokens, output_tokens=0.0, context=0.0, **_):
+    what = "prompt_tokens + output_tokens" if output_tokens else "prompt_tokens"
+    return (
+        f"{what} = {show(prompt_tokens + output_tokens)} is beyond the model's context "
+        f"of {show(context)} tokens (its catalog figure); shorten the request or use a longer-context model"
+    )
+
+
+# A request longer than the model's context (its catalog figure; 0: a plain count, unchecked) is refused.
+CONTEXT = Condition("prompt_tokens", _within_context, _context_message)
+
+
 def decode_ms_unchecked(
     params,
     peak_tflops,
@@ -219,12 +319,14 @@ def decode_ms_unchecked(
     d_model,
     interconnect_gbs,
     allreduce_us,
+    attn_flops=0.0,
 ):
     # Tensor parallelism over `gpus` identical GPUs: bandwidth and peak add up (Pope et al. 2022),
     # plus two all-reduces per layer. Weights read: every one touched by the batch (MoE).
+    # attn_flops: each sequence's attention against its cache (decode_attention_flops), when known.
     read = weights_read(params, total_params, expert_share, batch)
     memory_s = (read * bytes_per_param + kv_gb * 1e9) / (gpus * bandwidth_tbs * 1e12 * bw_efficiency)
-    compute_s = 2.0 * params * batch / (gpus * peak_tflops * 1e12 * mfu)
+    compute_s = (2.0 * params + attn_flops) * batch / (gpus * peak_tflops * 1e12 * mfu)
     comm_s = comm_seconds(layers, d_model, batch, gpus, interconnect_gbs, allreduce_us)
     return (_maximum(memory_s, compute_s) + comm_s) * 1e3
 
@@ -249,6 +351,7 @@ DECODE_RULES = dict(
     kv_gb=NONNEGATIVE,
     bw_efficiency=FRACTION,
     mfu=FRACTION,
+    peak_share=FRACTION,
     **MODEL_RULES,
 )
 
@@ -271,6 +374,7 @@ def decode_ms(
     d_model=0.0,
     interconnect_gbs=0.0,
     allreduce_us=DEFAULT_ALLREDUCE_US,
+    peak_share=1.0,
 ):
     """Milliseconds per decode step (one token for each sequence in the batch): the larger of
     reading the weights the batch touches + KV cache at `bw_efficiency` of peak bandwidth and
@@ -285,7 +389,7 @@ def decode_ms(
         gpus,
         kv_gb,
         bw_efficiency,
-        mfu,
+        mfu * peak_share,
         total_params,
         expert_share,
         layers,
@@ -325,10 +429,10 @@ def prefill_s_unchecked(
     return _maximum(compute_s, memory_s) + comm_s
 
 
-PREFILL_RULES = dict(prompt_tokens=WHOLE_OR_ZERO, attn_dim=WHOLE_OR_ZERO)
+PREFILL_RULES = dict(prompt_tokens=WHOLE_OR_ZERO, attn_dim=WHOLE_OR_ZERO, prefill_mfu=FRACTION)
 
 
-@quantity(FITS, LINK, **PREFILL_RULES, **DECODE_RULES)
+@quantity(CONTEXT, FITS, LINK, context=WHOLE_OR_ZERO, **PREFILL_RULES, **DECODE_RULES)
 def ttft_seconds(
     params,
     prompt_tokens,
@@ -339,7 +443,7 @@ def ttft_seconds(
     bytes_per_param=2.0,
     gpus=1.0,
     bw_efficiency=DEFAULT_BW_EFFICIENCY,
-    mfu=DEFAULT_MFU,
+    mfu=DEFAULT_PREFILL_MFU,
     total_params=0.0,
     expert_share=0.0,
     layers=0.0,
@@ -347,9 +451,12 @@ def ttft_seconds(
     attn_dim=0.0,
     interconnect_gbs=0.0,
     allreduce_us=DEFAULT_ALLREDUCE_US,
+    peak_share=1.0,
+    context=0.0,
 ):
     """Seconds to the first token: prefill of the prompt for `batch` sequences, the slower of
-    its FLOPs (2*params per token + causal attention when the model is known) at `mfu` and
+    its FLOPs (2*params per token + causal attention when the model is known) at `mfu` (a prefill's
+    efficiency, DEFAULT_PREFILL_MFU) x peak_share (the number format's, precision_share) and
     reading the weights once, plus tensor-parallel all-reduces over all prompt tokens."""
     return prefill_s_unchecked(
         params,
@@ -360,7 +467,7 @@ def ttft_seconds(
         bytes_per_param,
         gpus,
         bw_efficiency,
-        mfu,
+        mfu * peak_share,
         total_params,
         expert_share,
         layers,
@@ -371,7 +478,7 @@ def ttft_seconds(
     )
 
 
-@quantity(FITS, LINK, output_tokens=WHOLE_OR_ZERO, **PREFILL_RULES, **DECODE_RULES)
+@quantity(CONTEXT, FITS, LINK, output_tokens=WHOLE_OR_ZERO, context=WHOLE_OR_ZERO, **PREFILL_RULES, **DECODE_RULES)
 def response_seconds(
     params,
     prompt_tokens,
@@ -392,8 +499,12 @@ def response_seconds(
     attn_dim=0.0,
     interconnect_gbs=0.0,
     allreduce_us=DEFAULT_ALLREDUCE_US,
+    prefill_mfu=DEFAULT_PREFILL_MFU,
+    peak_share=1.0,
+    context=0.0,
 ):
-    """Seconds to answer: time to first token (ttft_seconds) plus `output_tokens` decode steps."""
+    """Seconds to answer: time to first token (ttft_seconds, at prefill_mfu) plus `output_tokens` decode
+    steps (decode_ms, compute at mfu); both efficiencies times peak_share (precision_share)."""
     prefill_s = prefill_s_unchecked(
         params,
         prompt_tokens,
@@ -403,7 +514,7 @@ def response_seconds(
         bytes_per_param,
         gpus,
         bw_efficiency,
-        mfu,
+        prefill_mfu * peak_share,
         total_params,
         expert_share,
         layers,
@@ -421,7 +532,7 @@ def response_seconds(
         gpus,
         kv_gb,
         bw_efficiency,
-        mfu,
+        mfu * peak_share,
         total_params,
         expert_share,
         layers,
@@ -450,6 +561,7 @@ def tokens_per_second(
     d_model=0.0,
     interconnect_gbs=0.0,
     allreduce_us=DEFAULT_ALLREDUCE_US,
+    peak_share=1.0,
 ):
     """Generated tokens per second, all sequences of the batch together: batch / step time."""
     return (
@@ -463,7 +575,7 @@ def tokens_per_second(
             gpus,
             kv_gb,
             bw_efficiency,
-            mfu,
+            mfu * peak_share,
             total_params,
             expert_share,
             layers,
@@ -486,6 +598,16 @@ def serving_replicas(requests_per_day, output_tokens, tokens_per_second, load_fa
 
 DEFAULT_LATENCY_MS = 50.0  # ESTIMATE: 20 tokens/s per user, about twice reading speed (~4 words/s)
 DEFAULT_PEAK_FACTOR = 2.0  # ESTIMATE: busiest hour over the daily average for a diurnal consumer load
+# A catalog model's cache shape (0 for a plain parameter count: no cache, no attention term, no limit).
+SHAPE_RULES = dict(
+    values_per_token_layer=WHOLE_OR_ZERO,
+    full_layers=WHOLE_OR_ZERO,
+    sliding_layers=WHOLE_OR_ZERO,
+    sliding_window=WHOLE_OR_ZERO,
+    kv_heads=WHOLE_OR_ZERO,
+    decode_attn_dim=NONNEGATIVE,
+    context=WHOLE_OR_ZERO,
+)
 SERVING_RULES = dict(
     requests_per_day=NONNEGATIVE,
     latency_ms=POSITIVE,
@@ -494,83 +616,107 @@ SERVING_RULES = dict(
     **PREFILL_RULES,
     output_tokens=WHOLE_OR_ZERO,
     **{k: v for k, v in DECODE_RULES.items() if k not in ("batch", "kv_gb")},
+    **SHAPE_RULES,
 )
 
 
-def _latency_met(
-    params,
-    peak_tflops,
-    bandwidth_tbs,
-    bytes_per_param,
-    gpus,
-    bw_efficiency,
-    mfu,
-    total_params,
-    expert_share,
-    layers,
-    d_model,
-    interconnect_gbs,
-    allreduce_us,
+def per_sequence(
     kv_gb_per_sequence,
-    latency_ms,
-    **_,
+    prompt_tokens,
+    output_tokens,
+    gpus,
+    values_per_token_layer,
+    full_layers,
+    sliding_layers,
+    sliding_window,
+    kv_heads,
+    decode_attn_dim,
 ):
-    one = decode_ms_unchecked(
-        params,
-        peak_tflops,
-        bandwidth_tbs,
-        1.0,
-        bytes_per_param,
-        gpus,
-        kv_gb_per_sequence,
-        bw_efficiency,
-        mfu,
-        total_params,
-        expert_share,
-        layers,
-        d_model,
-        interconnect_gbs,
-        allreduce_us,
+    """(KV cache GB, attention FLOPs per decode step) of one request at its running context (prompt +
+    half the answer: a batch holds requests at every stage of their answer): the typed cache, else the
+    catalog model's own (model_kv_gb; 0 for a plain parameter count)."""
+    context = running_context(prompt_tokens, output_tokens)
+    if kv_gb_per_sequence is None:
+        kv_gb_per_sequence = model_kv_gb(
+            values_per_token_layer, full_layers, sliding_layers, sliding_window, kv_heads, context, gpus
+        )
+    return kv_gb_per_sequence, decode_attention_flops(
+        decode_attn_dim, full_layers, sliding_layers, sliding_window, context
     )
-    return one <= latency_ms
 
 
-def _latency_message(latency_ms, **kw):
-    one = decode_ms_unchecked(
+def _sequence_of(kw) -> tuple:
+    return per_sequence(
+        kw.get("kv_gb_per_sequence"),
+        kw["prompt_tokens"],
+        kw["output_tokens"],
+        kw["gpus"],
+        kw["values_per_token_layer"],
+        kw["full_layers"],
+        kw["sliding_layers"],
+        kw["sliding_window"],
+        kw["kv_heads"],
+        kw["decode_attn_dim"],
+    )
+
+
+def _one_step_ms(kw):
+    kv, attn = _sequence_of(kw)
+    return decode_ms_unchecked(
         kw["params"],
         kw["peak_tflops"],
         kw["bandwidth_tbs"],
         1.0,
         kw["bytes_per_param"],
         kw["gpus"],
-        kw["kv_gb_per_sequence"],
+        kv,
         kw["bw_efficiency"],
-        kw["mfu"],
+        kw["mfu"] * kw.get("peak_share", 1.0),
         kw["total_params"],
         kw["expert_share"],
         kw["layers"],
         kw["d_model"],
         kw["interconnect_gbs"],
         kw["allreduce_us"],
+        attn,
     )
+
+
+def _latency_met(**kw):
+    return _one_step_ms(kw) <= kw["latency_ms"]
+
+
+def _latency_message(latency_ms, **kw):
+    one = _one_step_ms(dict(kw, latency_ms=latency_ms))
     return (
         f"even one sequence takes {show(round(float(one), 2))} ms per token on these GPUs, over the "
         f"{show(latency_ms)} ms target; raise latency_ms or gpus"
     )
 
 
-def _room(params, memory_gb, bytes_per_param, gpus, kv_gb_per_sequence, total_params=0.0, **_):
-    return _total(params, total_params) * bytes_per_param / 1e9 + kv_gb_per_sequence <= gpus * memory_gb
+def _free_gb(params, memory_gb, bytes_per_param, gpus, total_params):
+    """GB the GPUs' usable memory leaves beside the weights (USABLE_FRACTION of each)."""
+    return gpus * memory_gb * USABLE_FRACTION - _total(params, total_params) * bytes_per_param / 1e9
+
+
+def _room(**kw):
+    kv, _ = _sequence_of(kw)
+    return kv <= _free_gb(kw["params"], kw["memory_gb"], kw["bytes_per_param"], kw["gpus"], kw["total_params"])
 
 
 def _room_message(**kw):
-    kv = kw.pop("kv_gb_per_sequence")
+    kv, _ = _sequence_of(kw)
+    usable = kw["memory_gb"] * USABLE_FRACTION
+    need = float(_total(kw["params"], kw["total_params"])) * kw["bytes_per_param"] / 1e9 + float(kv)
+    what = "weights and one sequence's KV cache" if kv else "weights"
+    n = need / usable
+    if not np.isfinite(n) or n > 1e9:
+        terms = "params x bytes_per_param" + (" + kv_gb_per_sequence" if kv else "")
+        return f"{what} ({terms} = {show(need)} GB) are too large for any number of {show(kw['memory_gb'])} GB GPUs"
+    cache = "; the cache is kv_gb_per_sequence, or blank the model's own" if kv else ""
     return (
-        _fit_message(kv_gb=kv, **kw)
-        .replace("+ kv_gb", "+ kv_gb_per_sequence")
-        .replace(
-            "weights and KV cache", "weights and one sequence's KV cache (kv_gb_per_sequence)" if kv else "weights", 1
-        )
+        f"{what} ({show(round(need, 1))} GB{cache}) do not fit in {show(kw['gpus'])} x {show(round(usable, 1))} GB "
+        f"(the usable {show(USABLE_FRACTION)} of {show(kw['memory_gb'])} GB); use gpus >= {show(ceil_whole(n))}"
     )
 
 
@@ -596,10 +742,11 @@ def largest_batch(
     kv_gb_per_sequence,
     latency_ms,
     cap=65536.0,
+    attn_flops=0.0,
 ):
     """The largest whole batch whose decode step stays within `latency_ms` and whose KV cache
-    fits beside the weights (step time grows with the batch, so a bisection finds it)."""
-    free = gpus * memory_gb - _total(params, total_params) * bytes_per_param / 1e9
+    fits beside the weights in usable memory (step time grows with the batch, so a bisection finds it)."""
+    free = _free_gb(params, memory_gb, bytes_per_param, gpus, total_params)
 
     def ok(b):
         return (
@@ -619,6 +766,7 @@ def largest_batch(
                 d_model,
                 interconnect_gbs,
                 allreduce_us,
+                attn_flops,
             )
             <= latency_ms
         )
@@ -657,7 +805,7 @@ def largest_batch(
     return np.where(hi_ok, np.clip(by_memory, 1.0, cap), lo)
 
 
-@quantity(SERVING_FITS, LINK, LATENCY, **SERVING_RULES)
+@quantity(CONTEXT, SERVING_FITS, LINK, LATENCY, **SERVING_RULES)
 def serving_gpus(
     requests_per_day,
     prompt_tokens,
@@ -669,7 +817,7 @@ def serving_gpus(
     gpus=1.0,
     latency_ms=DEFAULT_LATENCY_MS,
     peak_factor=DEFAULT_PEAK_FACTOR,
-    kv_gb_per_sequence=0.0,
+    kv_gb_per_sequence=None,
     bytes_per_param=2.0,
     bw_efficiency=DEFAULT_BW_EFFICIENCY,
     mfu=DEFAULT_MFU,
@@ -680,16 +828,39 @@ def serving_gpus(
     attn_dim=0.0,
     interconnect_gbs=0.0,
     allreduce_us=DEFAULT_ALLREDUCE_US,
+    values_per_token_layer=0.0,
+    full_layers=0.0,
+    sliding_layers=0.0,
+    sliding_window=0.0,
+    kv_heads=0.0,
+    decode_attn_dim=0.0,
+    context=0.0,
+    prefill_mfu=DEFAULT_PREFILL_MFU,
+    peak_share=1.0,
 ):
     """Whole GPUs (replicas of `gpus` tensor-parallel GPUs) to serve a day's requests at the peak
     hour (daily average x peak_factor), counting prefill and decode.
 
     Each replica decodes at the largest batch whose step stays under `latency_ms` per token and
-    whose KV cache (kv_gb_per_sequence each) fits (largest_batch). A request costs the replica
-    its prefill compute (prompt FLOPs with causal attention at mfu; batched prefill is compute
-    bound) plus output_tokens steps shared by the batch. Replicas are rounded up by the count
-    rule (serving_replicas, the decode-only sizing the template used, ignores prefill and peak).
+    whose KV cache fits in usable memory beside the weights (largest_batch). A request's cache is
+    kv_gb_per_sequence, or blank a catalog model's own at its running context (per_sequence), and
+    its decode attention FLOPs are charged against that cache. A request costs the replica its
+    prefill compute (prompt FLOPs with causal attention at prefill_mfu; batched prefill is compute bound)
+    plus output_tokens steps shared by the batch. Replicas are rounded up by the count rule
+    (serving_replicas, the decode-only sizing the template used, ignores prefill and peak).
     """
+    kv_seq, attn = per_sequence(
+        kv_gb_per_sequence,
+        prompt_tokens,
+        output_tokens,
+        gpus,
+        values_per_token_layer,
+        full_layers,
+        sliding_layers,
+        sliding_window,
+        kv_heads,
+        decode_attn_dim,
+    )
     b = largest_batch(
         params,
         peak_tflops,
@@ -698,15 +869,16 @@ def serving_gpus(
         bytes_per_param,
         gpus,
         bw_efficiency,
-        mfu,
+        mfu * peak_share,
         total_params,
         expert_share,
         layers,
         d_model,
         interconnect_gbs,
         allreduce_us,
-        kv_gb_per_sequence,
+        kv_seq,
         latency_ms,
+        attn_flops=attn,
     )
     step_s = (
         decode_ms_unchecked(
@@ -716,20 +888,21 @@ def serving_gpus(
             b,
             bytes_per_param,
             gpus,
-            b * kv_gb_per_sequence,
+            b * kv_seq,
             bw_efficiency,
-            mfu,
+            mfu * peak_share,
             total_params,
             expert_share,
             layers,
             d_model,
             interconnect_gbs,
             allreduce_us,
+            attn,
         )
         / 1e3
     )
     prefill_flops = 2.0 * params * prompt_tokens + 2.0 * layers * attn_dim * prompt_tokens * prompt_tokens
-    prefill_s = prefill_flops / (gpus * peak_tflops * 1e12 * mfu) + comm_seconds(
+    prefill_s = prefill_flops / (gpus * peak_tflops * 1e12 * prefill_mfu * peak_share) + comm_seconds(
         layers, d_model, prompt_tokens, gpus, interconnect_gbs, allreduce_us
     )
     busy_s = prefill_s + output_tokens * step_s / b  # replica-seconds per request

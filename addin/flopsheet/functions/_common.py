@@ -43,6 +43,22 @@ GPU = Arg(
 )
 GPU_NAME = Arg("gpu", 'GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', kind="gpu")
 MFU = Arg("mfu", "Model FLOPs utilization, a fraction in (0, 1]; default 0.40")
+# Serving: the efficiency of a prefill (TTFT_SECONDS' mfu; prefill_mfu where decode has its own)
+PREFILL_MFU = Arg(
+    "prefill_mfu",
+    "Share of the peak the prefill reaches, a fraction in (0, 1]; default 0.65 (estimate, fitted on published "
+    "runs); times 0.75 at an FP8 peak, 0.45 at FP4",
+)
+TTFT_MFU = Arg(
+    "mfu",
+    "Share of the peak the prefill reaches, a fraction in (0, 1]; default 0.65 (estimate, fitted on published "
+    "runs); times 0.75 at an FP8 peak, 0.45 at FP4",
+)
+DECODE_MFU = Arg(
+    "mfu",
+    "Share of the peak a compute-bound decode step reaches, a fraction in (0, 1]; default 0.40; times 0.75 at "
+    "an FP8 peak, 0.45 at FP4 (estimates, fitted on published runs)",
+)
 # Training's: blank is the achievable share of the peak at the call's precision (engine.training_mfu)
 TRAIN_MFU = Arg(
     "mfu",
@@ -127,8 +143,8 @@ TP_GPUS = Arg("gpus", "GPUs in tensor parallel (bandwidth and peak add up); defa
 KV_GB = Arg("kv_gb", "KV cache read each step, in GB (see KV_CACHE_GB); default 0")
 ALLREDUCE_US = Arg(
     "allreduce_us",
-    "Latency of one tensor-parallel all-reduce in microseconds; default 8 (estimate, "
-    "one NVLink node, as llm-analysis); used when params is a model name and gpus > 1",
+    "Fixed cost of one tensor-parallel all-reduce in microseconds (latency, kernel launch); default 45 "
+    "(calibrated on batch-1 decode runs); used when params is a model name and gpus > 1",
 )
 BW_EFFICIENCY = Arg("bw_efficiency", "Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8")
 OPTIONAL_LAYERS = Arg("layers", "Transformer layers (optional, for the attention term)")

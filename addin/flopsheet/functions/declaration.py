@@ -41,7 +41,9 @@ NATURES = {
 }
 
 # Engine arguments that come from the `gpu` argument: its dense peak, or one catalog field.
-GPU_FIGURES = ("peak_tflops", "bandwidth_tbs", "memory_gb", "tdp_w", "interconnect_gbs")
+# peak_share: the share of the peak at the call's precision reached per unit of efficiency (serving's
+# engine.inference.precision_share: 1 for BF16, below 1 for FP8 and FP4), read with the peak.
+GPU_FIGURES = ("peak_tflops", "bandwidth_tbs", "memory_gb", "tdp_w", "interconnect_gbs", "peak_share")
 # GPU figures an engine formula needs only sometimes (tensor-parallel links): 0 when unknown.
 GPU_FIGURES_IF_KNOWN = ("interconnect_gbs",)
 
@@ -386,6 +388,10 @@ class Bound:
             catalog.precision_field(control_free(precision or "bf16", "precision"))  # validates the name
         else:
             raise FlopsheetError(f'precision must be text like "bf16" (got {precision!r})', arg="precision")
+        if what == "peak_share":  # a figure of the number format alone (the GPU is resolved with the peak)
+            from flopsheet.engine.inference import precision_share
+
+            return precision_share(precision)
         price = what == "usd_per_gpu_hour"  # a blank price: the catalog's, where it has one
         if isinstance(g, (int, float, np.integer, np.floating)):
             if what == "peak":
@@ -540,6 +546,8 @@ MODEL_FIGURES = (
     "sliding_layers",
     "sliding_window",
     "kv_heads",
+    "decode_attn_dim",
+    "context",
 )
 
 
@@ -594,6 +602,13 @@ def model_figure(row, figure: str, name: str) -> float:
         return float(
             sliding if figure == "sliding_layers" else models.require(row, "sliding_window", purpose) if windowed else 0
         )
+    if figure == "decode_attn_dim":  # engine.inference.decode_attention_flops: the MLA latent's width as decoded
+        heads = models.require(row, "heads", purpose)
+        if row.attention == "MLA":
+            return float(heads * (models.require(row, "kv_lora_rank", purpose) + row.qk_rope_head_dim / 2))
+        return float(heads * models.require(row, "head_dim", purpose))
+    if figure == "context":  # the longest request the model takes; 0 when the catalog has none (no check)
+        return float(row.context) if isinstance(row.context, (int, float)) and row.context > 0 else 0.0
     if figure == "kv_heads" and row.attention == "MLA":
         return 1.0  # one latent per token, held whole by each tensor-parallel GPU
     return float(models.require(row, figure, purpose))

@@ -26,13 +26,14 @@ from flopsheet.functions._common import (
     BATCH,
     BW_EFFICIENCY,
     BYTES_PER_PARAM,
+    DECODE_MFU,
     FLOPS,
     GOODPUT,
     GPU,
     GPU_NAME,
     KV_GB,
-    MFU,
     PRECISION,
+    PREFILL_MFU,
     SERVED_PARAMS,
     SERVER_W,
     TP_GPUS,
@@ -383,16 +384,17 @@ TRAIN_COST_AMORTISED = Function(
 
 # The twin is DECODE_MS' and TTFT_SECONDS' (a plain count or a catalog model, functions/inference.py):
 # output at their decode step, input at their prefill of batch x prompt_tokens tokens.
-_OUT = "{gpus}*{usd_per_gpu_hour}/({batch}/" + STEP_MS + "*1E3*3600*{load})*1E6"
-_IN = "{gpus}*{usd_per_gpu_hour}/({prompt_tokens}*{batch}/" + PREFILL_S + "*3600*{load})*1E6"
+# USD per hour over tokens per hour, in millions: gpus x usd / (batch / step_ms x 1E3 x 3600 x load) x 1E6
+_OUT = "{gpus}*{usd_per_gpu_hour}*" + STEP_MS + "/({batch}*3.6*{load})"
+_IN = "{gpus}*{usd_per_gpu_hour}*" + PREFILL_S + "/({prompt_tokens}*{batch}*0.0036*{load})"  # likewise, prefill
 
 COST_PER_MTOK = Function(
     name="COST_PER_MTOK",
     summary="USD per million tokens served on the serving model (MoE, tensor parallel): output at DECODE_MS' step, "
     "input at TTFT_SECONDS' prefill, at a GPU-hour price and load.",
     returns="USD/Mtok",
-    nature="bound",
-    nature_why="at DECODE_MS' and TTFT_SECONDS' roofline throughput: a lower bound on the cost",
+    nature="estimate",
+    nature_why="at DECODE_MS' and TTFT_SECONDS' throughput (efficiencies fitted on published runs, docs/fidelity.md)",
     args=(
         SERVED_PARAMS,
         GPU_NAME,
@@ -412,10 +414,11 @@ COST_PER_MTOK = Function(
         TP_GPUS,
         KV_GB,
         BW_EFFICIENCY,
-        MFU,
+        DECODE_MFU,
         PRECISION,
         ALLREDUCE_US,
         Arg("prompt_tokens", "Tokens per prompt, for the input price (prefill); default 1000"),
+        PREFILL_MFU,
     ),
     source=(
         "DECODE_MS' decode step and TTFT_SECONDS' prefill (roofline, Williams et al. 2009; Pope et al. 2022; "

@@ -9,12 +9,14 @@ from dataclasses import replace
 import numpy as np
 
 from flopsheet import engine
+from flopsheet.engine.inference import USABLE_FRACTION
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions._common import (
     ALLREDUCE_US,
     BATCH,
     BW_EFFICIENCY,
     BYTES_PER_PARAM,
+    DECODE_MFU,
     FLOPS,
     GPU,
     GPU_NAME,
@@ -24,9 +26,11 @@ from flopsheet.functions._common import (
     OPTIONAL_LAYERS,
     PARAMS,
     PRECISION,
+    PREFILL_MFU,
     SERVED_PARAMS,
     TOTAL_PARAMS,
     TP_GPUS,
+    TTFT_MFU,
     WEIGHT_BYTES,
 )
 from flopsheet.functions.declaration import Arg, Function, declared_in, evaluate
@@ -35,14 +39,15 @@ from flopsheet.functions.twintext import count_twin
 
 _ROOFLINE = (
     "roofline model (Williams et al. 2009) for LLM decode (Pope et al. 2022, Efficiently Scaling "
-    "Transformer Inference); bandwidth, memory and peak from the GPU's datasheet (catalog)"
+    "Transformer Inference); bandwidth, memory and peak from the GPU's datasheet (catalog); efficiencies by "
+    "phase and number format and the all-reduce's fixed cost fitted on published runs (docs/fidelity.md)"
 )
 PROMPT = Arg("prompt_tokens", "Tokens in the prompt")
 OUTPUT = Arg("output_tokens", "Tokens generated in the answer")
 # One order of the optional arguments for DECODE_MS, RESPONSE_SECONDS, TOKENS_PER_SECOND (and
 # TTFT_SECONDS without kv_gb): DECODE_MS's, so kv_gb comes before bw_efficiency and mfu.
 # RESPONSE_SECONDS had mfu 8th and kv_gb 9th until issue 13: a breaking change, in the docs.
-_TAIL = (BW_EFFICIENCY, MFU, PRECISION, ALLREDUCE_US)
+_TAIL = (BW_EFFICIENCY, DECODE_MFU, PRECISION, ALLREDUCE_US)
 _DECODE_ARGS = (SERVED_PARAMS, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB) + _TAIL
 
 
@@ -52,7 +57,8 @@ _DECODE_ARGS = (SERVED_PARAMS, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB)
 # model terms vanish (dense: every weight read; no all-reduces; no attention term), and
 # [[A||B]] is A with a catalog model, B without. One text serves both forms.
 _BYTES_S = "({gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency})"  # bytes/s the tensor-parallel GPUs read
-_FLOPS_S = "({gpus}*{peak}*1E12*{mfu})"  # FLOP/s they compute
+# FLOP/s they compute: `mfu` (a prefill's: prefill_mfu) x the share of the peak at the precision
+_FLOPS_S = "({gpus}*{peak}*1E12*{mfu}*{peak_share})"
 
 
 def _read(tokens: str) -> str:
@@ -76,13 +82,17 @@ def _comm(tokens: str) -> str:
 
 
 STEP_MS = "{step:step_ms}"
+# The usable share of each GPU's memory (engine.inference.USABLE_FRACTION, a constant of the engine: the copy
+# types the same number, so it computes what Python does)
+_USABLE = repr(USABLE_FRACTION)
 STEPS = (
     (
         "memory_s",
         "decode step reading weights and KV cache (s)",
         "(" + _read("{batch}") + "*{bytes_per_param}+{kv_gb}*1E9)/" + _BYTES_S,
     ),
-    ("compute_s", "decode step computing (s)", "2*{params}*{batch}/" + _FLOPS_S),
+    ("flops_d", "FLOP/s the GPUs compute decoding", _FLOPS_S),
+    ("compute_s", "decode step computing (s)", "2*{params}*{batch}/{step:flops_d}"),
     ("comm_b", "all-reduces of a decode step (s)", _comm("{batch}")),
     (
         "step_ms",
@@ -97,12 +107,16 @@ def fits_twin(value: str) -> str:
     return "IF({step:fits}," + value + ",NA())"
 
 
-def fits_step(kv: str = "{kv_gb}") -> tuple:
+def fits_step(kv: str = "{kv_gb}", tokens: str = "") -> tuple:
+    """The FITS condition; with `tokens`, a catalog model's context must hold them too (CONTEXT)."""
+    fits = "[[{model:total_params}||{params}]]*{bytes_per_param}/1E9+" + kv + "<={gpus}*{gpu:memory_gb}*" + _USABLE
+    if tokens:
+        fits = "(" + fits + ")[[*(" + tokens + "<={model:context})]]"
     return (
         (
             "fits",
-            "weights + KV cache fit in the GPUs' memory",
-            "[[{model:total_params}||{params}]]*{bytes_per_param}/1E9+" + kv + "<={gpus}*{gpu:memory_gb}",
+            "weights + KV cache fit in the GPUs' usable memory" + (" (and the request the context)" if tokens else ""),
+            fits,
         ),
     )
 
@@ -110,25 +124,33 @@ def fits_step(kv: str = "{kv_gb}") -> tuple:
 # Prefill: the slower of its FLOPs (with causal attention for a catalog model) and reading the
 # weights its tokens touch once, plus all-reduces over every prompt token.
 PREFILL_S = "{step:prefill_s}"
-PREFILL_STEPS = (
-    (
-        "attn",
-        "causal attention FLOPs of one prompt",
-        "2*{model:layers}*{model:heads}*{model:head_dim}*{prompt_tokens}^2",
-    ),
-    ("prefill_c", "prefill computing (s)", "(2*{params}*{prompt_tokens}[[+{step:attn}]])*{batch}/" + _FLOPS_S),
-    (
-        "prefill_m",
-        "prefill reading the weights once (s)",
-        _read("{prompt_tokens}*{batch}") + "*{bytes_per_param}/" + _BYTES_S,
-    ),
-    ("comm_p", "all-reduces of prefill (s)", _comm("{prompt_tokens}*{batch}")),
-    (
-        "prefill_s",
-        "prefill, the slower of the two (s)",
-        "IF({step:prefill_c}>={step:prefill_m},{step:prefill_c},{step:prefill_m})[[+{step:comm_p}]]",
-    ),
-)
+
+
+def prefill_steps(mfu: str = "{prefill_mfu}") -> tuple:
+    """The prefill's twin steps, computing at `mfu` (TTFT_SECONDS' own `mfu`; prefill_mfu elsewhere)."""
+    return (
+        ("flops_p", "FLOP/s the GPUs compute in prefill", _FLOPS_S.replace("{mfu}", mfu)),
+        (
+            "attn",
+            "causal attention FLOPs of one prompt",
+            "2*{model:layers}*{model:heads}*{model:head_dim}*{prompt_tokens}^2",
+        ),
+        ("prefill_c", "prefill computing (s)", "(2*{params}*{prompt_tokens}[[+{step:attn}]])*{batch}/{step:flops_p}"),
+        (
+            "prefill_m",
+            "prefill reading the weights once (s)",
+            _read("{prompt_tokens}*{batch}") + "*{bytes_per_param}/" + _BYTES_S,
+        ),
+        ("comm_p", "all-reduces of prefill (s)", _comm("{prompt_tokens}*{batch}")),
+        (
+            "prefill_s",
+            "prefill, the slower of the two (s)",
+            "IF({step:prefill_c}>={step:prefill_m},{step:prefill_c},{step:prefill_m})[[+{step:comm_p}]]",
+        ),
+    )
+
+
+PREFILL_STEPS = prefill_steps()
 
 
 INFER_FLOPS = Function(
@@ -174,9 +196,10 @@ DECODE_MS = Function(
     name="DECODE_MS",
     summary="Milliseconds per decode step (one token per sequence): memory-bandwidth or compute bound, whichever is slower.",
     returns="ms",
-    nature="bound",
+    nature="estimate",
     nature_why=(
-        "a roofline (bandwidth or compute at fixed efficiencies): the fastest step the hardware allows, not calibrated"
+        "a roofline (bandwidth or compute) at efficiencies and a fixed all-reduce cost fitted on published runs "
+        "(docs/fidelity.md)"
     ),
     args=_DECODE_ARGS,
     source=_ROOFLINE,
@@ -190,14 +213,15 @@ RESPONSE_SECONDS = Function(
     name="RESPONSE_SECONDS",
     summary="Seconds to answer a request: compute-bound prefill of the prompt plus one decode step per output token.",
     returns="seconds",
-    nature="bound",
-    nature_why="prefill and decode rooflines: a lower bound on the time, scheduling and queueing not counted",
-    args=(SERVED_PARAMS, PROMPT, OUTPUT, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB) + _TAIL,
+    nature="estimate",
+    nature_why="prefill and decode rooflines with efficiencies and fixed all-reduce costs fitted on published runs "
+    "(docs/fidelity.md); scheduling and queueing not counted",
+    args=(SERVED_PARAMS, PROMPT, OUTPUT, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB) + _TAIL + (PREFILL_MFU,),
     source=_ROOFLINE,
     example=("175B", 20, 300, "A100", 1, 2, 8),
     formula=engine.response_seconds,
     twin=fits_twin(PREFILL_S + "+{output_tokens}*" + STEP_MS + "/1E3"),
-    twin_steps=PREFILL_STEPS + STEPS + fits_step(),
+    twin_steps=prefill_steps() + STEPS + fits_step(tokens="{prompt_tokens}+{output_tokens}"),
 )
 
 TTFT_SECONDS = Function(
@@ -205,23 +229,35 @@ TTFT_SECONDS = Function(
     summary="Seconds to the first token: prefill of the prompt, compute (with causal attention for a model name) "
     "or reading the weights once, whichever is slower, plus tensor-parallel all-reduces.",
     returns="seconds",
-    nature="bound",
-    nature_why="a prefill roofline: a lower bound on the time to the first token, queueing not counted",
-    args=(SERVED_PARAMS, PROMPT, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS) + _TAIL,
+    nature="estimate",
+    nature_why="a prefill roofline at a prefill efficiency fitted on published time-to-first-token runs "
+    "(docs/fidelity.md); queueing not counted",
+    args=(
+        SERVED_PARAMS,
+        PROMPT,
+        GPU_NAME,
+        BATCH,
+        BYTES_PER_PARAM,
+        TP_GPUS,
+        BW_EFFICIENCY,
+        TTFT_MFU,
+        PRECISION,
+        ALLREDUCE_US,
+    ),
     source=_ROOFLINE + "; causal attention 2 x layers x heads x head_dim x prompt^2 (Chowdhery et al. 2022, PaLM, "
     "appendix B); two all-reduces per layer (Shoeybi et al. 2019, Megatron-LM)",
     example=("70B", 4096, "H100", 1, 2, 4),
     formula=engine.ttft_seconds,
     twin=fits_twin(PREFILL_S),
-    twin_steps=PREFILL_STEPS + fits_step("0"),
+    twin_steps=prefill_steps("{mfu}") + fits_step("0", tokens="{prompt_tokens}"),
 )
 
 TOKENS_PER_SECOND = Function(
     name="TOKENS_PER_SECOND",
     summary="Generated tokens per second, all sequences of the batch together: batch / DECODE_MS x 1000.",
     returns="tokens/s",
-    nature="bound",
-    nature_why="batch over DECODE_MS' roofline step: an upper bound on throughput",
+    nature="estimate",
+    nature_why="batch over DECODE_MS' step (a roofline at efficiencies fitted on published runs, docs/fidelity.md)",
     args=_DECODE_ARGS,
     source=_ROOFLINE,
     example=("8B", "H100", 64),
@@ -230,9 +266,11 @@ TOKENS_PER_SECOND = Function(
     twin_steps=STEPS + fits_step(),
 )
 
-# SERVING_GPUS' twin, for a plain parameter count (dense, no all-reduce term): step time is linear in the
-# batch on both sides of the roofline, so the largest batch under the target is a closed form.
+# SERVING_GPUS' twin, for a plain parameter count (dense, no all-reduce term, no cache unless typed): step time
+# is linear in the batch on both sides of the roofline, so the largest batch under the target is a closed form.
+# A catalog model's own cache, attention and all-reduces make it a search: that call keeps the add-in's value.
 _CAP = "65536"
+_KVSEQ = "[[{kv_gb_per_sequence}||0]]"  # blank: no cache for a plain parameter count (the engine's per_sequence)
 _S = "{step:read_bps}"  # bytes/s the replica reads
 _C = "{step:flops_ps}"  # FLOP/s it computes
 # A KV cache under a microbyte (or none) bounds nothing: the quotient passes the cap either way, and the
@@ -241,14 +279,15 @@ _KV = "{step:kv_bytes}"
 _B = "MAX(1,MIN(" + _CAP + ",{step:batch_bw},{step:batch_flops},{step:batch_memory}))"
 # replica-seconds per request: prefill compute + output tokens x (step time / batch)
 _BUSY = (
-    "(2*{params}*{prompt_tokens}+{output_tokens}*MAX(({params}*{bytes_per_param}/{step:batch}"
-    "+{kv_gb_per_sequence}*1E9)*" + _C + "/" + _S + ",2*{params}))/" + _C
+    "2*{params}*{prompt_tokens}/{step:prefill_ps}+{output_tokens}*MAX(({params}*{bytes_per_param}/{step:batch}"
+    "+" + _KVSEQ + "*1E9)/" + _S + ",2*{params}/" + _C + ")"
 )
-_ONE_STEP_MS = "MAX(({params}*{bytes_per_param}+{kv_gb_per_sequence}*1E9)/" + _S + ",2*{params}/" + _C + ")*1E3"
+_ONE_STEP_MS = "MAX(({params}*{bytes_per_param}+" + _KVSEQ + "*1E9)/" + _S + ",2*{params}/" + _C + ")*1E3"
 _SERVING_STEPS = (
     ("read_bps", "bytes a replica reads per second", "{gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency}"),
-    ("flops_ps", "FLOPs a replica computes per second", "{gpus}*{peak}*1E12*{mfu}"),
-    ("kv_bytes", "KV cache bytes per sequence (floor 1E-6)", "MAX({kv_gb_per_sequence}*1E9,1E-6)"),
+    ("flops_ps", "FLOPs a replica computes per second decoding", "{gpus}*{peak}*1E12*{mfu}*{peak_share}"),
+    ("prefill_ps", "FLOPs a replica computes per second in prefill", "{gpus}*{peak}*1E12*{prefill_mfu}*{peak_share}"),
+    ("kv_bytes", "KV cache bytes per sequence (floor 1E-6)", "MAX(" + _KVSEQ + "*1E9,1E-6)"),
     ("one_step_ms", "one decode step at batch 1 (ms)", _ONE_STEP_MS),
     (
         "batch_bw",
@@ -262,8 +301,8 @@ _SERVING_STEPS = (
     ),
     (
         "batch_memory",
-        "largest batch whose KV cache fits beside the weights",
-        "INT(({gpus}*{gpu:memory_gb}*1E9-{params}*{bytes_per_param})/" + _KV + ")",
+        "largest batch whose KV cache fits beside the weights in usable memory",
+        "INT(({gpus}*{gpu:memory_gb}*" + _USABLE + "*1E9-{params}*{bytes_per_param})/" + _KV + ")",
     ),
     ("batch", "largest batch under the latency target that fits (at most " + _CAP + ")", _B),
     ("busy", "replica-seconds per request", _BUSY),
@@ -279,8 +318,9 @@ SERVING_GPUS = Function(
     summary="GPUs to serve a daily load at its peak hour, counting prefill and decode, at the largest batch that "
     "keeps each token under latency_ms and fits in memory.",
     returns="GPUs",
-    nature="bound",
-    nature_why="at roofline steps: the fewest GPUs that could serve the load, a lower bound",
+    nature="estimate",
+    nature_why="decode steps and prefill at efficiencies, fixed all-reduce costs and a model's own cache fitted or "
+    "taken from published runs (docs/fidelity.md); queueing not counted",
     args=(
         Arg("requests_per_day", "Requests a day"),
         PROMPT,
@@ -292,16 +332,18 @@ SERVING_GPUS = Function(
         Arg("peak_factor", "Busiest hour over the daily average, >= 1; default 2 (estimate)"),
         Arg(
             "kv_gb_per_sequence",
-            "KV cache of one request at prompt + output tokens, in GB (KV_CACHE_GB); "
-            "default 0 (no memory limit on the batch)",
+            "KV cache of one request in GB (KV_CACHE_GB); default (blank): a catalog model's own at its "
+            "running context, prompt + half the output (BF16); none for a plain parameter count",
         ),
         BYTES_PER_PARAM,
         BW_EFFICIENCY,
-        MFU,
+        DECODE_MFU,
         PRECISION,
         ALLREDUCE_US,
+        PREFILL_MFU,
     ),
-    source=_ROOFLINE + "; prefill compute per request with causal attention (PaLM appendix B)",
+    source=_ROOFLINE + "; prefill compute per request with causal attention (PaLM appendix B); a catalog "
+    "model's own KV cache (DeepSeek-V2 §2.1 for MLA) and decode attention FLOPs (Kaplan et al. 2020, Table 1)",
     example=(1e6, 1000, 300, "70B", "H100", 4, 50, 2, 0.4),
     formula=engine.serving_gpus,
     # the engine's conditions (latency, fit) first, as Python checks them; no load is 0 GPUs (LOG10(0) errs)
@@ -310,7 +352,13 @@ SERVING_GPUS = Function(
         "{step:replicas_up}*{gpus},0),NA()),NA())"
     ),
     twin_steps=_SERVING_STEPS
-    + fits_step("{kv_gb_per_sequence}")
+    + (
+        (
+            "fits",
+            "weights + one sequence's KV cache fit in the GPUs' usable memory",
+            "{params}*{bytes_per_param}/1E9+" + _KVSEQ + "<={gpus}*{gpu:memory_gb}*" + _USABLE,
+        ),
+    )
     + (("replicas_up", "replicas at the peak hour (rounded up)", count_twin("{step:replicas}")),),
 )
 

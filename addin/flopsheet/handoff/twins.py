@@ -92,7 +92,12 @@ def assumption_names() -> dict:
 
 @functools.cache
 def _default_names() -> dict:
-    return {a.arg: a.name for a in assumption_names().values() if a.arg}
+    """argument -> the named assumptions holding a default of it (mfu: DefaultMFU, PrefillMFU)."""
+    out: dict = {}
+    for a in assumption_names().values():
+        if a.arg:
+            out.setdefault(a.arg, []).append(a.name)
+    return out
 
 
 def marker(i: int) -> str:
@@ -197,6 +202,12 @@ class Expr:
 
 
 OMITTED = Expr("omitted")
+# A step's "the larger of two" in a twin, IF({step:a}>={step:b},{step:a},{step:b}): elementwise for ranges
+_LARGER = re.compile(r"IF\(\{step:(\w+)\}>=\{step:(\w+)\},\{step:\1\},\{step:\2\}\)")
+# one cell (a sheet-qualified, absolute or relative A1 reference), where MAX of two numbers is the larger
+_SINGLE_CELL = re.compile(r"(?:(?:'[^']+'|[A-Za-z0-9_.]+)!)?\$?[A-Za-z]{1,3}\$?\d+")
+# the number formats whose peak serving reaches a share below 1 of (engine.inference.precision_share)
+SHARE_PRECISIONS = ("fp8", "int8", "fp4")
 
 
 def number(x: float) -> str:
@@ -333,6 +344,7 @@ class TwinCall:
         # the catalog model the model argument names ({model:x}; Figures), None for a number
         self.figures = figures
         self.steps_hoisted = False  # cell mode: {step:x} parts become Workings cells in the last fill
+        self.single_cells = False  # every argument a literal or one cell (render_model sets it): MAX is elementwise
         self.steps = {k: (label, t) for k, label, t in fn.twin_steps}  # key -> (label, template)
         self.step_markers: set[str] = set()
         self.step_memo: dict = {}  # (step, hoisted) -> its Value, within one top-level fill
@@ -478,22 +490,26 @@ class TwinCall:
     def named_default(self, a) -> str | None:
         """The workbook's named assumption holding `a`'s default (DefaultMFU for mfu = 0.4), when
         it defines one with that very value; None: the default is typed as a number."""
-        n = _default_names().get(a.name)
-        if n is None or n not in self.names or a.default in (REQUIRED, None):
+        if a.default in (REQUIRED, None):
             return None
-        have, want = self.names[n], a.default
-        if isinstance(want, str):
-            ok = isinstance(have, str) and have.strip().lower() == want.lower()
-        else:
-            # (a saved workbook keeps 16 significant digits: 10200/5600 reads back 1.821428571428571)
-            ok = (
-                isinstance(have, (int, float))
-                and not isinstance(have, bool)
-                and math.isclose(have, want, rel_tol=1e-15)
-            )
-        if ok:
-            _note_used(self.names, n)
-        return n if ok else None
+        want = a.default
+        for n in _default_names().get(a.name, ()):
+            if n not in self.names:
+                continue
+            have = self.names[n]
+            if isinstance(want, str):
+                ok = isinstance(have, str) and have.strip().lower() == want.lower()
+            else:
+                # (a saved workbook keeps 16 significant digits: 10200/5600 reads back 1.821428571428571)
+                ok = (
+                    isinstance(have, (int, float))
+                    and not isinstance(have, bool)
+                    and math.isclose(have, want, rel_tol=1e-15)
+                )
+            if ok:
+                _note_used(self.names, n)
+                return n
+        return None
 
     def const(self, name: str) -> str:
         """`{const:SecondsPerDay}`: the workbook's named constant when it has that value, else the number."""
@@ -798,6 +814,47 @@ class TwinCall:
         self.cache["{peak}"] = v
         return v
 
+    def peak_share(self) -> Value:
+        """`{peak_share}`: the share of the peak at the call's precision reached per unit of efficiency
+        (engine.inference.precision_share: 1 for BF16, less for FP8 and FP4), as the number when the
+        precision is known here, else chosen in the sheet from the precision's column on the GPUs sheet
+        (the column `{peak}` reads)."""
+        from flopsheet.engine.inference import precision_share
+
+        if "{peak_share}" in self.cache:
+            return self.cache["{peak_share}"]
+        e = self.given.get("precision", OMITTED)
+        named = self.named_default(self.spec["precision"]) if "precision" in self.spec else None
+        # blank with the workbook's DefaultPrecision: decided in the sheet from it, as `{peak}` reads it
+        if not (named and blank_literal(e)) and (blank_literal(e) or e.kind == "literal"):
+            p = None if blank_literal(e) else e.value
+            if not (p is None or isinstance(p, str)):
+                raise Untranslatable(f'precision must be text like "bf16" (got {p!r})')
+            try:
+                catalog.precision_field(p if p is None else control_free(p, "precision"))
+            except FlopsheetError as err:
+                raise Untranslatable(err.message) from None
+            share = precision_share(p)
+            v = Value(number(share), share)
+        else:  # the precision's text, in the sheet: the shares below 1 by name, 1 for the rest
+            if blank_literal(e):  # the workbook's DefaultPrecision (checked in Python as `{peak}` does)
+                key = f"TRIM({named})"
+            else:
+                p = e.text
+                if self.hoist:
+                    p = self._checked_name(p, "precision")
+                else:
+                    self.text_tests[plain_text_test(p)] = None
+                key = f'IF(TRIM({p})="",{named},TRIM({p}))' if named else f"TRIM({p})"
+            # (numbers: an array constant holds no names)
+            rows = ";".join(f"{string_literal(q)},{number(precision_share(q))}" for q in SHARE_PRECISIONS)
+            text_ = f"IFERROR(VLOOKUP({key},{{{rows}}},2,0),1)"
+            v = Value(text_, None)
+            if self.hoist:
+                v = Value(self.hoist("share of the peak at the precision (FP8, FP4 below 1)", text_), None)
+        self.cache["{peak_share}"] = v
+        return v
+
     @staticmethod
     def _precision_name(fld: str) -> str:
         return next(p for p, f in catalog.PRECISION_FIELDS.items() if f == fld)
@@ -868,6 +925,8 @@ class TwinCall:
     def value(self, name: str, sub: str | None) -> Value:
         if name == "peak":
             return self.peak()
+        if name == "peak_share":
+            return self.peak_share()
         if name == "gpu" and sub:
             return self.gpu_field(sub)
         if name == "step" and sub:
@@ -896,6 +955,8 @@ class TwinCall:
 
     def _step(self, key: str) -> Value:
         label, template = self.steps[key]
+        if self.single_cells:  # the larger of two steps, each written once (see _LARGER)
+            template = _LARGER.sub(r"MAX({step:\1},{step:\2})", template)
         body = self.fill(template)
         if self.hoist and not self.steps_hoisted:
             # cell mode's first fill makes the values and look-ups a step reads; its text is not kept, and a
@@ -980,6 +1041,8 @@ class TwinCall:
             label = bound.name  # the declaration's binding, as in Python
             if param == "peak_tflops":
                 v = self.peak()
+            elif param == "peak_share":
+                continue  # a function of the precision, which the peak's look-up validates
             elif param in GPU_FIGURES:
                 v = self.gpu_field(param)
             else:
@@ -1387,6 +1450,9 @@ def render_model(
             )
             out = f"IF({named},{out},NA())"
         return out
+    # in place, a scalar call's steps are written out where used: the larger of two as MAX, not IF, halves
+    # the longest (a range argument keeps IF, which compares element by element where MAX would not)
+    call.single_cells = all(e.kind in ("literal", "omitted") or _SINGLE_CELL.fullmatch(e.text) for e in args)
     value = call.fill(fn.twin)
     tests = same + call.guard()
     out = f"IFERROR(IF({'*'.join(tests)},{value},NA()),NA())" if tests else f"IFERROR({value},NA())"

@@ -718,11 +718,27 @@ STRINGS = {
     "A model name brings its attention term (layers x heads x head_dim): at this length attention, not the weights, dominates": "模型名称带入其注意力项（层数 × 头数 × 头维度）：在此长度下，主导的是注意力而非权重",
     "Reading the context once (time to first token)": "读一遍上下文（首词元时间）",
     "Every step reads the experts it touches and the whole cache": "每一步都要读取所触及的专家和全部缓存",
+    "Beyond the stated context TTFT_SECONDS refuses the prompt: here its FLOPs (with attention) at PrefillMFU of "
+    "the GPUs' peak": "超出公布的上下文时 TTFT_SECONDS 会拒绝该提示：这里按 PrefillMFU 乘以这些 GPU 的峰值计算其 FLOPs（含注意力）",
+    "Share of the peak a prefill reaches (serving's time to first token)": "预填充能达到的峰值比例（推理服务的首词元时间）",
+    "ESTIMATE fitted on published runs (tests/reference/measured.csv: NVIDIA NIM 1.8 time to first token, "
+    "Llama 3.3 70B FP8 on 2 H100s; the prefill of offline MLPerf and TensorRT-LLM runs); large GEMMs, no backward "
+    "pass (flopsheet engine/inference.py)": "估计值，按已发布的实测拟合（tests/reference/measured.csv：NVIDIA NIM 1.8 "
+    "的首词元时间，Llama 3.3 70B FP8 在 2 块 H100 上；离线 MLPerf 与 TensorRT-LLM 运行中的预填充）；大矩阵乘法，"
+    "没有反向传播（flopsheet engine/inference.py）",
+    "us": "微秒",
+    "Fixed cost of one tensor-parallel all-reduce in a forward pass (latency, kernel launch), in us": "前向计算中一次张量并行 "
+    "all-reduce 的固定开销（延迟、内核启动），单位微秒",
+    "ESTIMATE fitted on published batch-1 decode runs (measured.csv: NIM 1.8 on 2 H100s wants ~34 us, vLLM on 8 "
+    "MI300Xs ~61 us); NCCL's small-message all-reduce alone is 10-30 us on 8 NVLink GPUs": "估计值，按已发布的批大小为 1 "
+    "的解码实测拟合（measured.csv：NIM 1.8 在 2 块 H100 上约需 34 微秒，vLLM 在 8 块 MI300X 上约 61 微秒）；"
+    "仅 NCCL 的小消息 all-reduce 在 8 块 NVLink GPU 上就需 10-30 微秒",
 }
 
 # Defined names that stay as written: formulas use them verbatim.
 SAME = frozenset(
     {
+        "AllReduceUs",
         "bf16",
         "fp16",
         "fp8",
@@ -741,6 +757,7 @@ SAME = frozenset(
         "DefaultMFU",
         "DefaultPrecision",
         "PUE",
+        "PrefillMFU",
         "SecondsPerDay",
         "UsableMemory",
         "WattsPerMW",

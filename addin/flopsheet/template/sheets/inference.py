@@ -235,7 +235,8 @@ def _serving(ws: Worksheet, ctx: Ctx, b: Block) -> None:
         "s_gpus",
         "GPUs needed",
         "=SERVING_GPUS({s_requests},{s_prompt},{s_output},{s_params},{s_gpu},{s_tp},"
-        '{s_latency},{s_peak},{s_kv_seq},{s_bytes},BwEfficiency,DefaultMFU,IF({s_precision}="",DefaultPrecision,{s_precision}))',
+        '{s_latency},{s_peak},{s_kv_seq},{s_bytes},BwEfficiency,DefaultMFU,IF({s_precision}="",DefaultPrecision,{s_precision}),'
+        "AllReduceUs,PrefillMFU)",
         "GPUs",
         st.WHOLE,
         note="SERVING_GPUS: prefill + decode compute at the peak hour, largest batch under the latency target "
@@ -363,7 +364,7 @@ def _moe(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     b.calc(
         "m_ttft",
         "Time to first token (the batch's prompts)",
-        "=TTFT_SECONDS({m_model},{m_prompt},{m_gpu},{m_batch},{m_bytes},{m_tp},BwEfficiency,DefaultMFU,"
+        "=TTFT_SECONDS({m_model},{m_prompt},{m_gpu},{m_batch},{m_bytes},{m_tp},BwEfficiency,PrefillMFU,"
         'IF({m_precision}="",DefaultPrecision,{m_precision}))',
         "s",
         st.TWO_DP,
@@ -373,7 +374,7 @@ def _moe(ws: Worksheet, ctx: Ctx, b: Block) -> None:
         "m_response_s",
         "Whole answer",
         "=RESPONSE_SECONDS({m_model},{m_prompt},{m_output},{m_gpu},{m_batch},{m_bytes},{m_tp},{m_kv},"
-        'BwEfficiency,DefaultMFU,IF({m_precision}="",DefaultPrecision,{m_precision}))',
+        'BwEfficiency,DefaultMFU,IF({m_precision}="",DefaultPrecision,{m_precision}),AllReduceUs,PrefillMFU)',
         "s",
         st.TWO_DP,
         note="Time to first token + one decode step per answer token",
@@ -486,10 +487,14 @@ def _long_context(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     b.calc(
         "k_prefill_s",
         "Reading the context once (time to first token)",
-        "=TTFT_SECONDS({k_model},{k_tokens},{k_gpu},{k_batch},{k_bytes},{k_tp},BwEfficiency,DefaultMFU,"
-        'IF({k_precision}="",DefaultPrecision,{k_precision}))',
+        # TTFT_SECONDS refuses a prompt beyond the model's stated context (issue 20): this what-if is the
+        # request's FLOPs with attention (the answer's 500 tokens add 0.1%) at PrefillMFU of the GPUs' peak
+        "=INFER_SECONDS({k_flops_attn},{k_gpu},PrefillMFU,"
+        'IF({k_precision}="",DefaultPrecision,{k_precision}))*{k_batch}/{k_tp}',
         "s",
         st.WHOLE,
+        note="Beyond the stated context TTFT_SECONDS refuses the prompt: here its FLOPs (with attention) at "
+        "PrefillMFU of the GPUs' peak",
     )
     b.calc(
         "k_decode_ms",

@@ -1,0 +1,118 @@
+"""Issue 20's serving defaults: a catalog model's own KV cache at the running context, usable memory,
+the model's context limit, decode attention against the cache (MLA at its latent width), the
+efficiencies by phase and number format, and the all-reduce's fixed cost."""
+
+import pytest
+
+from flopsheet import engine
+from flopsheet import functions as F
+from flopsheet.engine import inference
+from flopsheet.errors import FlopsheetError
+
+LLAMA = ("Llama 3.1 70B", "H100", 4)  # model, GPU, tensor-parallel GPUs
+
+
+def serving(prompt, output, model="Llama 3.1 70B", kv=None, **kw):
+    return F.SERVING_GPUS(1e9, prompt, output, model, "H100", 4, 50, 1, kv, **kw)
+
+
+def test_a_catalog_model_brings_its_own_cache_at_the_running_context():
+    # blank: the cache of prompt + half the answer (what a batch holds on average), split over 4 GPUs
+    running = F.KV_CACHE_GB("Llama 3.1 70B", 1000 + 2000 / 2, 1, 2, 4)
+    assert serving(1000, 2000) == serving(1000, 2000, kv=running)
+    assert serving(1000, 2000) < serving(1000, 2000, kv=F.KV_CACHE_GB("Llama 3.1 70B", 3000, 1, 2, 4))
+    assert serving(1000, 2000) > serving(1000, 2000, kv=0)  # the cache bounds the batch and is read each step
+    # a plain parameter count has no shape: no cache unless typed (as before)
+    n = F.MODEL_SPEC("Llama 3.1 70B", "active_params")
+    assert serving(1000, 2000, model=n) == serving(1000, 2000, model=n, kv=0)
+
+
+def test_the_batch_fits_in_usable_memory():
+    kw = dict(
+        params=70e9,
+        peak_tflops=989.5,
+        bandwidth_tbs=3.35,
+        memory_gb=80,
+        bytes_per_param=2,
+        gpus=4,
+        bw_efficiency=0.8,
+        mfu=0.4,
+        total_params=0,
+        expert_share=0,
+        layers=0,
+        d_model=0,
+        interconnect_gbs=0,
+        allreduce_us=0,
+        latency_ms=1e6,
+    )
+    # (0.9 x 320 - 140) / 0.5 = 296 sequences, not (320 - 140) / 0.5 = 360
+    assert float(engine.largest_batch(kv_gb_per_sequence=0.5, **kw)) == 296
+    assert inference.USABLE_FRACTION == 0.9
+    with pytest.raises(FlopsheetError, match=r"do not fit in 1 x 72 GB \(the usable 0\.9 of 80 GB\); use gpus >= 2"):
+        F.SERVING_GPUS(1e6, 1000, 300, "Llama 3.1 70B", "H100", 1)
+
+
+def test_a_request_beyond_the_models_context_is_refused():
+    with pytest.raises(FlopsheetError, match="131072 tokens"):
+        serving(130000, 2000)
+    assert serving(120000, 2000) > 0
+    assert serving(130000, 2000, model=70e9, kv=1.0) > 0  # a plain count has no limit to check
+
+
+def test_decode_attention_is_charged_against_the_cache():
+    # MLA decodes at the latent's width: heads x (kv_lora_rank + qk_rope_head_dim / 2) per key and layer
+    from flopsheet.functions.declaration import model_figure
+    from flopsheet.models import resolve
+
+    ds = resolve("DeepSeek-V3")
+    assert model_figure(ds, "decode_attn_dim", "params") == 128 * (512 + 32)
+    assert model_figure(resolve("Llama 3.1 70B"), "decode_attn_dim", "params") == 64 * 128
+    # at a 5k cache it exceeds the weights' 2 x 37B FLOPs per token (issue 20)
+    per_token = inference.decode_attention_flops(128 * (512 + 32), 61, 0, 0, 5000)
+    assert per_token > 2 * 37e9
+    # windowed layers see at most their window
+    assert inference.token_layers(12, 36, 8192, 100000) == 12 * 100000 + 36 * 8192
+
+
+def test_efficiency_by_phase_and_number_format():
+    assert inference.precision_share("bf16") == inference.precision_share(None) == 1.0
+    assert inference.precision_share("FP8") == inference.precision_share("int8") == inference.PEAK_SHARE_8BIT
+    assert inference.precision_share("fp4") == inference.PEAK_SHARE_4BIT < inference.PEAK_SHARE_8BIT < 1
+    # FP8 is not 2x BF16 for free: a compute-bound prefill gains 2 x 0.75
+    bf16 = F.TTFT_SECONDS("70B", 8000, "H100", 8, 2, 8)
+    fp8 = F.TTFT_SECONDS("70B", 8000, "H100", 8, 2, 8, precision="fp8")
+    assert bf16 / fp8 == pytest.approx(2 * inference.PEAK_SHARE_8BIT, rel=1e-9)
+    # a prefill runs at its own efficiency (0.65), not the decode's 0.4
+    assert F.TTFT_SECONDS("70B", 8000, "H100", 8, 2, 8, 0.8, 0.4) / bf16 == pytest.approx(0.65 / 0.4, rel=1e-9)
+    r = F.RESPONSE_SECONDS("70B", 8000, 10, "H100", 8, 2, 8)
+    assert r == pytest.approx(bf16 + 10 * F.DECODE_MS("70B", "H100", 8, 2, 8) / 1e3, rel=1e-12)
+
+
+def test_the_all_reduce_has_a_fixed_cost_calibrated_on_batch_1_runs():
+    assert engine.DEFAULT_ALLREDUCE_US == 45.0
+    # NIM 1.8, Llama 3.3 70B FP8 on 2 H100s at batch 1: 18.58 ms a token measured (measured.csv nim-1)
+    kv = F.KV_CACHE_GB("Llama 3.1 70B", 5250, 1, 2, 2)
+    step = F.DECODE_MS("Llama 3.1 70B", "H100", 1, 1, 2, kv, precision="fp8")
+    assert step / 18.58 == pytest.approx(1.0, abs=0.15)
+    assert F.DECODE_MS("Llama 3.1 70B", "H100", 1, 1, 2, kv, allreduce_us=0, precision="fp8") < 0.75 * step
+
+
+def test_prefill_and_answer_beyond_the_context_are_refused_too():
+    with pytest.raises(FlopsheetError, match=r"TTFT_SECONDS: prompt_tokens = 140000 is beyond the model's context"):
+        F.TTFT_SECONDS("Llama 3.1 70B", 140000, "H100", 1, 2, 4)
+    with pytest.raises(FlopsheetError, match=r"prompt_tokens \+ output_tokens = 132000 is beyond"):
+        F.RESPONSE_SECONDS("Llama 3.1 70B", 130000, 2000, "H100", 1, 2, 4)
+    assert F.TTFT_SECONDS("Llama 3.1 70B", 131072, "H100", 1, 2, 4) > 0
+    assert F.TTFT_SECONDS(70e9, 140000, "H100", 1, 2, 4) > 0  # a plain count: no context known
+
+
+def test_a_batch_whose_cache_does_not_fit_is_refused_with_the_largest_that_does():
+    # Llama 3.1 70B on 2 H100s: 2 x 72 GB usable, 141.1 GB of weights; a 4k-token cache is 1.34 GB a sequence
+    kv = F.KV_CACHE_GB("Llama 3.1 70B", 4096, 64, 2, 2)
+    with pytest.raises(
+        FlopsheetError, match=r"the largest batch that fits is 2 \(kv_gb / batch = 1.342 GB a sequence\)"
+    ):
+        F.DECODE_MS("Llama 3.1 70B", "H100", 64, 2, 2, kv)
+    assert F.DECODE_MS("Llama 3.1 70B", "H100", 2, 2, 2, F.KV_CACHE_GB("Llama 3.1 70B", 4096, 2, 2, 2)) > 0
+    with pytest.raises(FlopsheetError, match="the largest batch that fits is"):
+        F.TOKENS_PER_SECOND("Llama 3.1 70B", "H100", 64, 2, 2, kv)
