@@ -321,6 +321,16 @@ def blank_literal(e: Expr) -> bool:
     )
 
 
+def _check_precision(p) -> None:
+    """A precision typed in the formula (or DefaultPrecision's value), refused as the add-in refuses it."""
+    if not (p is None or isinstance(p, str)):
+        raise Untranslatable(f'precision must be text like "bf16" (got {p!r})')
+    try:
+        catalog.precision_field(p if p is None else control_free(p, "precision"))
+    except FlopsheetError as err:
+        raise Untranslatable(err.message) from None
+
+
 class TwinCall:
     """One rendering: the function, its arguments by name, the GPU table."""
 
@@ -408,12 +418,7 @@ class TwinCall:
             # it; the peak reads that cell in the sheet, so a later edit of DefaultPrecision moves the peak
             # but not this default until the hand-off runs again: one short name here, not a look-up)
             p = (self.names[named] if named else None) if blank_literal(e) else e.value
-            if not (p is None or isinstance(p, str)):
-                raise Untranslatable(f'precision must be text like "bf16" (got {p!r})')
-            try:
-                catalog.precision_field(p if p is None else control_free(p, "precision"))
-            except FlopsheetError as err:
-                raise Untranslatable(err.message) from None
+            _check_precision(p)
             return self._precision_default(a, (p or "bf16").strip().lower()), a.by_precision(p)
         col, fld = self._precision_column()  # decided in the sheet: the precision's column on the GPUs sheet
         if fld is not None:
@@ -828,12 +833,7 @@ class TwinCall:
         # blank with the workbook's DefaultPrecision: decided in the sheet from it, as `{peak}` reads it
         if not (named and blank_literal(e)) and (blank_literal(e) or e.kind == "literal"):
             p = None if blank_literal(e) else e.value
-            if not (p is None or isinstance(p, str)):
-                raise Untranslatable(f'precision must be text like "bf16" (got {p!r})')
-            try:
-                catalog.precision_field(p if p is None else control_free(p, "precision"))
-            except FlopsheetError as err:
-                raise Untranslatable(err.message) from None
+            _check_precision(p)
             share = precision_share(p)
             v = Value(number(share), share)
         else:  # the precision's text, in the sheet: the shares below 1 by name, 1 for the rest
