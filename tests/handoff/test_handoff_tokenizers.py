@@ -1,7 +1,7 @@
 """A tokenizer name where IMAGE_TOKENS and VIDEO_TOKENS take a patch size, and VIDEO_SECONDS_TOKENS'
 model (issue 21): typed in the formula, or held by the one cell the formula reads, it translates
 to its rule's twin (test_tokenizer_twins_engines.py recalculates them); the copy keeps the
-add-in's value where there is no twin (LLaVA-OneVision's search over 36 canvases), where a range mixes names, and for
+add-in's value where a range mixes names, and for
 the add-in's refusals. A patch size in the same cells still translates. Fixtures from XlsxWriter."""
 
 import openpyxl
@@ -33,11 +33,11 @@ CALLS = [  # (formula, the add-in's value, translated)
         'IMAGE_TOKENS: patch "GPT-4o\\t" holds a control character (a tab or line break); type the name without it',
         False,
     ),
-    # InternVL's and the Llamas' tile searches unrolled; LLaVA-OneVision's has no twin; a range of names, one rule per element
+    # InternVL's, the Llamas' and LLaVA-OneVision's canvas searches unrolled; a range of names, one rule per element
     ('=IMAGE_TOKENS(A1,B1,"InternVL")', F["IMAGE_TOKENS"](1080, 1920, "InternVL"), True),
     ('=IMAGE_TOKENS(A1,B1,"Llama 4")', F["IMAGE_TOKENS"](1080, 1920, "Llama 4"), True),  # get_best_fit unrolled
     ('=IMAGE_TOKENS(A1,B1,"Llama 3.2 Vision")', F["IMAGE_TOKENS"](1080, 1920, "Llama 3.2 Vision"), True),
-    ('=IMAGE_TOKENS(A1,B1,"LLaVA-OneVision")', F["IMAGE_TOKENS"](1080, 1920, "LLaVA-OneVision"), False),
+    ('=IMAGE_TOKENS(A1,B1,"LLaVA-OneVision")', F["IMAGE_TOKENS"](1080, 1920, "LLaVA-OneVision"), True),
     (  # kept as the add-in's values, inside the SUM
         "=SUM(IMAGE_TOKENS(A1,B1,C5:C6))",
         "=SUM({%d;%d})" % (F["IMAGE_TOKENS"](1080, 1920, "GPT-4o"), F["IMAGE_TOKENS"](1080, 1920, "Gemini")),
@@ -76,7 +76,6 @@ def test_tokenizer_names_keep_their_values(tmp_path):
             assert got == value and f"D{i}" in frozen, (formula, got)
     reasons = " ".join(r for _, _, r in report.frozen)
     assert "range of tokenizer names" in reasons
-    assert "select_best_resolution" in reasons
 
 
 def test_a_resolution_name_for_a_side_is_refused_as_the_add_in_refuses_it(tmp_path):

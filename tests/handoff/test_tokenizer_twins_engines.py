@@ -4,7 +4,8 @@ twin over sides just below, at and just above each of its thresholds (OpenAI's 2
 768-px shortest side and 512-px tiles; the patch budgets; Anthropic's long edge and token limit;
 Gemini's 384-px small image and 768-px tiles; Qwen's rounding to 28/32 px, its half-to-even ties,
 its min/max pixels and the float noise of its downscale, 8999 x 8999 -> 3556; Llama 4's and
-Llama 3.2 Vision's grids of 336- and 560-px tiles, upscale against downscale, ties by area), and the video rules
+Llama 3.2 Vision's grids of 336- and 560-px tiles, upscale against downscale, ties by area; LLaVA-OneVision's
+384-px canvases and its pooling's floor division at a 10/9 ratio), and the video rules
 over their frame limits (4 and 768 frames, the total-pixel budget from 300 frames on), and the
 audio rates with the model's name held by a cell. One
 workbook made with XlsxWriter, handed off, then one LibreOffice and one Gnumeric run (the
@@ -42,9 +43,36 @@ SIDES = {
     "Llama 4": [1, 335, 336, 337, 672, 673, 1008, 1009, 1344, 1345, 3000, 4000, 5377],
     "Llama 3.2 Vision": [1, 300, 559, 560, 561, 1000, 1120, 1121, 1680, 1681, 4000],  # at most 4 560-px tiles
     "GPT-4o low": [1, 5000],
+    # LLaVA-OneVision: canvases of 384 x i by 384 x j (i, j <= 6) by effective then wasted resolution, ties
+    # (square images, 1 x 1 against every canvas); 47 and 173 px, where w x (c / w) floors to c - 1 in doubles
+    "LLaVA-OneVision": [
+        1,
+        47,
+        173,
+        383,
+        384,
+        385,
+        767,
+        768,
+        769,
+        1151,
+        1152,
+        1153,
+        1535,
+        1536,
+        1537,
+        1920,
+        2304,
+        2305,
+        5000,
+    ],
 }
 IMAGES = [(h, w, n) for n, sides in SIDES.items() for h, w in itertools.product(sides, sides)]
 IMAGES += [(10, 2000, "Qwen2.5-VL"), (10, 2001, "Qwen2.5-VL")]  # aspect 200 (kept) and above (refused)
+# LLaVA-OneVision's pooling where Python's // (the exact floor) is below floor(a / b) in doubles: the unpadded
+# grid's rows x columns 8,100 = 6,561 x (10/9)^2, ratio 1.1111111111111112, 50 // ratio = 44, 100 // ratio = 89
+LLAVA_POOLED = [(583, 1927), (695, 1927), (933, 1157), (1157, 933), (1157, 1927), (1542, 1542), (1927, 583)]
+IMAGES += [(h, w, "LLaVA-OneVision") for h, w in LLAVA_POOLED]
 SECONDS = [0.5, 1.9, 2, 2.5, 150, 151, 384, 385, 3600]  # 4 frames, pairs, 300 frames (total pixels), 768 frames
 FRAMES = [(224, 224), (720, 1280), (1080, 1920), (28, 5600)]
 VIDEOS = [(s, h, w, n) for n in ("Qwen2.5-VL", "Gemini") for s in SECONDS for h, w in FRAMES]
@@ -150,3 +178,7 @@ def test_the_grid_crosses_the_float_noise_and_the_ties():
     assert values[(1092, 1092, "Claude")] == 39 * 39
     assert values[(1093, 1093, "Claude")] <= 1568 < 40 * 40
     assert values[(10, 2001, "Qwen2.5-VL")] is None
+    # LLaVA-OneVision 583 x 1927: the 2 x 6 canvas, 54 x 162 features unpadded to 50 x 162, ratio
+    # sqrt(8100 / 6561) = 1.1111111111111112 (a double above 10/9): 50 // it = 44 and 162 // it = 145
+    # (50 / it is 45.0 in doubles): 44 x 145 + 44 + 729
+    assert values[(583, 1927, "LLaVA-OneVision")] == 44 * 145 + 44 + 729

@@ -18,9 +18,10 @@ Plain arithmetic, ROUND/INT/MIN/MAX/SQRT/MOD/IF only, as every other twin. Two k
   (Sterbenz) and far enough from its operands' size that no engine's tolerant comparison hides it.
 
 Llama 4's and Llama 3.2 Vision's canvas choice (get_best_fit / get_optimal_tiled_canvas over the
-grids of at most 16 or 4 tiles) is unrolled as InternVL's is. LLaVA-OneVision's canvas choice
-(select_best_resolution over 36 grid shapes, by effective then wasted resolution) has no twin yet:
-a call naming it keeps the add-in's value.
+grids of at most 16 or 4 tiles) is unrolled as InternVL's is, and so is LLaVA-OneVision's
+(select_best_resolution over 36 grid shapes, by effective then wasted resolution); its pooling's
+float floor division (Python's //, the exact floor of a / b for the double b) is checked on an
+exact residue near an integer (`_floor_div`).
 """
 
 from __future__ import annotations
@@ -31,10 +32,7 @@ from flopsheet.engine import vision as vision_engine
 from flopsheet.functions.twintext import count_twin
 
 EPS = "0.0009765625"  # 2^-10: exact, and far from both a side's ulp and a spreadsheet's tolerance
-NO_TWIN = {
-    "anyres": "LLaVA-OneVision's canvas is the best of 36 grid shapes by effective and wasted resolution "
-    "(select_best_resolution): not written as a native formula yet, so the value is kept",
-}
+NO_TWIN: dict[str, str] = {}  # rules without a twin: their reason (none today)
 
 
 def num(x: float) -> str:
@@ -256,6 +254,81 @@ def _best_fit(p: dict, s: _Steps) -> str:
     return tiles
 
 
+def _floor_div(s: _Steps, key: str, label: str, a: str, b: str) -> str:
+    """a // b as Python (and numpy) take it for a whole a >= 1 and a double b in [1, 2] held in a step:
+    the exact floor of a / b (fmod is exact), which float division may round up to an integer
+    (50 // 1.1111111111111112 = 44). Near an integer k the sign of a - k x b is taken exactly: b split
+    (Veltkamp) so both k x b_hi and k x b_lo are exact, a - k x b_hi exact (Sterbenz) and the rest, when
+    not zero, a multiple of 2^-52 far above any engine's tolerance of a number about 2^-20."""
+    q = s.add(f"{key}_q", f"{label}: the quotient, as a double", double(f"{a}/{b}"))
+    hi = s.add(f"{key}_hi", f"{label}: the divisor's top bits", f"{b}*134217729-({b}*134217729-{b})")
+    lo = s.add(f"{key}_lo", f"{label}: the divisor's other bits", f"{b}-{hi}")
+    k = s.add(f"{key}_k", f"{label}: the nearest whole quotient", f"ROUND({q},0)")
+    rest = s.add(f"{key}_rest", f"{label}: dividend - that x divisor (its sign exact)", f"({a}-{k}*{hi})-{k}*{lo}")
+    return s.add(key, label, f"IF(ABS({q}-{k})<0.001,{k}-({rest}<0),INT({q}))")
+
+
+def _anyres(p: dict, s: _Steps) -> str:
+    """LLaVA-OneVision (engine.vision.anyres_tokens): select_best_resolution unrolled over the grids
+    i x j (rows, columns; i, j = 1..grid) in its order: a step per grid for its fit scale (as a double),
+    the fitted sides (floored exactly, as the engine floors the doubles' products), its effective
+    resolution; the best so far and the grid chosen so far (rows x 100 + columns). A grid replaces the
+    choice when its effective resolution is larger, or equal with less canvas (less waste). Then the
+    feature grid unpadded and pooled as the engine does."""
+    t, g = p["tile"], int(p["max_tiles"])
+    side = math.floor(math.sqrt(p["tile_tokens"]))
+    area = s.add("area", "width x height", "{width}*{height}")
+    best, canvas, chosen = "-1", "9E+307", "101"
+    for i in range(1, g + 1):
+        for j in range(1, g + 1):
+            k = f"{i}x{j}"
+            sc = s.add(
+                f"s{k}",
+                f"scale into a {num(t * i)} x {num(t * j)} canvas",
+                double(f"MIN({num(t * j)}/{{width}},{num(t * i)}/{{height}})"),
+            )
+            xw = s.add(f"w{k}", f"width scaled into the {i} x {j} canvas", double(f"{{width}}*{sc}"))
+            xh = s.add(f"h{k}", f"height scaled into the {i} x {j} canvas", double(f"{{height}}*{sc}"))
+            fw = s.add(f"fw{k}", f"width fitted in the {i} x {j} canvas, floored", exact_floor(xw))
+            fh = s.add(f"fh{k}", f"height fitted in the {i} x {j} canvas, floored", exact_floor(xh))
+            eff = s.add(f"e{k}", f"effective resolution in the {i} x {j} canvas", f"MIN({fw}*{fh},{area})")
+            c = num(t * t * i * j)
+            take = f"({eff}>{best})+({eff}={best})*({c}<{canvas})"
+            new_best = s.add(
+                f"best{k}", f"effective resolution chosen after the {i} x {j} canvas", f"IF({take},{eff},{best})"
+            )
+            canvas = s.add(f"canvas{k}", f"canvas pixels chosen after the {i} x {j} canvas", f"IF({take},{c},{canvas})")
+            chosen = s.add(
+                f"grid{k}",
+                f"grid chosen after the {i} x {j} canvas (rows x 100 + columns)",
+                f"IF({take},{i * 100 + j},{chosen})",
+            )
+            best = new_best
+    sd = num(side)
+    ch = s.add("feat_h", f"feature rows of the chosen grid ({sd} a tile)", f"{sd}*INT({chosen}/100)")
+    cw = s.add("feat_w", f"feature columns of the chosen grid ({sd} a tile)", f"{sd}*MOD({chosen},100)")
+    wide = s.add("wide", "1 if the image is wider than the grid", f"({{width}}/{{height}}>{cw}/{ch})")
+    qh = s.add("qh", "feature columns / width, as a double", double(f"{cw}/{{width}}"))
+    yh = s.add("yh", "height x that, as a double", double(f"{{height}}*{qh}"))
+    qw = s.add("qw", "feature rows / height, as a double", double(f"{ch}/{{height}}"))
+    yw = s.add("yw", "width x that, as a double", double(f"{{width}}*{qw}"))
+    nh = s.add("new_h", "height fitted to the grid's width, in features, floored", exact_floor(yh))
+    nw = s.add("new_w", "width fitted to the grid's height, in features, floored", exact_floor(yw))
+    rows = s.add("rows", "feature rows, the padding taken off", f"IF({wide},{ch}-2*INT(({ch}-{nh})/2),{ch})")
+    cols = s.add("cols", "feature columns, the padding taken off", f"IF({wide},{cw},{cw}-2*INT(({cw}-{nw})/2))")
+    q = s.add(
+        "pool_sq",
+        "(features / the most kept)^2, as a double",
+        double(f"{rows}*{cols}/{num(p['max_patches'] * side * side)}"),
+    )
+    ratio = s.add("pool", "pooling ratio", double(f"SQRT({q})"))
+    pr = _floor_div(s, "rows_pooled", "feature rows pooled", rows, ratio)
+    pc = _floor_div(s, "cols_pooled", "feature columns pooled", cols, ratio)
+    r2 = s.add("rows_kept", "feature rows kept", f"IF({ratio}>1.1,{pr},{rows})")
+    c2 = s.add("cols_kept", "feature columns kept", f"IF({ratio}>1.1,{pc},{cols})")
+    return f"{r2}*{c2}+{r2}+{num(p['tile_tokens'])}"
+
+
 def _gemini(p: dict, s: _Steps) -> str:
     small, t = num(p["max_side"]), num(p["tile"])
     tiles = s.add("tiles", f"{t}-px tiles (estimate)", f"{_snap_ceil('{height}/' + t)}*{_snap_ceil('{width}/' + t)}")
@@ -336,6 +409,8 @@ def image_twin(row) -> tuple[str, tuple]:
     elif rule == "llama4_tiles":  # a global tile beside several
         tiles = _best_fit(p, s)
         twin = f"{num(p['tile_tokens'])}*({tiles}+({tiles}>1))"
+    elif rule == "anyres":
+        twin = _anyres(p, s)
     elif rule == "mllama_tiles":
         twin = f"{num(p['tile_tokens'])}*{_best_fit(p, s)}"
     else:
