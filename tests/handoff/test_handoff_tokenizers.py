@@ -83,7 +83,8 @@ def test_a_resolution_name_for_a_side_is_refused_as_the_add_in_refuses_it(tmp_pa
     copy once turned the cell's text into the number 2,000 and gave IMAGE_TOKENS(2000, 1920) =
     10,000 tokens, silently; it keeps the add-in's refusal instead, whether the name is typed in
     the formula or held by a cell, and a kept call leaves its cells as typed for the calls after
-    it. The same text read as a magnitude elsewhere ("2K" parameters) is still a number there."""
+    it. The same text read as a magnitude elsewhere ("2K" parameters) is still a number there, and
+    a side reading a cell that an earlier call made a number still sees the text typed."""
     from flopsheet import excel_io
 
     src, dst = tmp_path / "in.xlsx", tmp_path / "out.xlsx"
@@ -93,12 +94,15 @@ def test_a_resolution_name_for_a_side_is_refused_as_the_add_in_refuses_it(tmp_pa
     ws.write("B1", 1920)
     ws.write("A2", "8k")
     ws.write("A3", "2K")
+    ws.write("A6", "4K")  # read first as a number of FLOPs (C2), then as a side (D6); D1 loads the sheet
+    ws.write_formula("C2", '=GPU_DAYS(A6,"H100")')
     calls = [
         ("=IMAGE_TOKENS(A1,B1)", ("IMAGE_TOKENS", ["2K", 1920])),
         ('=IMAGE_TOKENS("4K",1920)', ("IMAGE_TOKENS", ["4K", 1920])),
         ("=VIDEO_TOKENS(300,A1,1280)", ("VIDEO_TOKENS", [300, "2K", 1280])),
         ('=IMAGE_TOKENS(B1,A2,"GPT-4o")', ("IMAGE_TOKENS", [1920, "8k", "GPT-4o"])),
         ('=VIDEO_SECONDS_TOKENS(10,B1,A1,"Gemini")', ("VIDEO_SECONDS_TOKENS", [10, 1920, "2K", "Gemini"])),
+        ("=IMAGE_TOKENS(A6,B1)", ("IMAGE_TOKENS", ["4K", 1920])),
     ]
     for i, (formula, _) in enumerate(calls, start=1):
         ws.write_formula(f"D{i}", formula)
@@ -113,4 +117,5 @@ def test_a_resolution_name_for_a_side_is_refused_as_the_add_in_refuses_it(tmp_pa
         assert out[f"D{i}"].value == want and f"D{i}" in frozen, (formula, out[f"D{i}"].value)
     assert out["A1"].value == "2K" and out["A2"].value == "8k"  # kept as typed
     assert out["A3"].value == 2000  # a magnitude where TRAIN_FLOPS reads it
+    assert out["A6"].value == 4000 and str(out["C2"].value).startswith("=")  # GPU_DAYS read it first
     assert str(out["E1"].value).startswith("=")

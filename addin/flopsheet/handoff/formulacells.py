@@ -98,7 +98,7 @@ def convert(t, area) -> None:
             return cell_xml(pat, r, c, a, None, t, content)
 
         plan.replace[(r, c)] = number
-        sheet.set_number(r, c, float(x))  # later reads (a frozen call's inputs) see the number
+        sheet.set_number(r, c, float(x), typed)  # later reads see the number and the text typed
         t.report.converted += 1
 
 

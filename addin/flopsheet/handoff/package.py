@@ -268,10 +268,11 @@ class Package:
 
 # -- a read-only view of the cells, for the translator and gpusheet.find_table ----------------
 class CellView:
-    __slots__ = ("row", "column", "value", "data_type", "cached")
+    __slots__ = ("row", "column", "value", "data_type", "cached", "typed")
 
-    def __init__(self, row, column, value=None, data_type="n", cached=None):
+    def __init__(self, row, column, value=None, data_type="n", cached=None, typed=None):
         self.row, self.column, self.value, self.data_type, self.cached = row, column, value, data_type, cached
+        self.typed = typed  # the text a converted magnitude was typed as ("175B"), else None
 
     @property
     def coordinate(self) -> str:
@@ -340,10 +341,11 @@ class SheetView:
             self.book.parsed.append(self.title)
         return self._loaded
 
-    def set_number(self, row: int, column: int, x: float) -> None:
-        """A text magnitude the hand-off turned into a number (seen by later reads)."""
+    def set_number(self, row: int, column: int, x: float, typed: str | None = None) -> None:
+        """A text magnitude the hand-off turned into a number (seen by later reads), and the text it
+        was typed as (what the add-in read, and what a call refusing it must still see)."""
         if self._loaded is not None:
-            self._loaded[(row, column)] = CellView(row, column, x, "n", x)
+            self._loaded[(row, column)] = CellView(row, column, x, "n", x, typed)
 
     @property
     def max_row(self) -> int:

@@ -352,6 +352,10 @@ class Refs:
 
     def _value(self, ws, title, r, c):
         cell = ws._cells.get((r, c))
+        if cell is not None and getattr(cell, "typed", None) is not None:
+            # a text magnitude another call's translation made a number: the add-in reads the text
+            # (a frozen call computes from it; a pixel side refuses "4K" whichever call came first)
+            return cell.typed
         v = None if cell is None else cell.value
         if cell is not None and cell.data_type == "f":
             if self._cached is None:
