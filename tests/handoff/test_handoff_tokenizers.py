@@ -38,6 +38,9 @@ CALLS = [  # (formula, the add-in's value, translated)
     ('=IMAGE_TOKENS(A1,B1,"Llama 4")', F["IMAGE_TOKENS"](1080, 1920, "Llama 4"), True),  # get_best_fit unrolled
     ('=IMAGE_TOKENS(A1,B1,"Llama 3.2 Vision")', F["IMAGE_TOKENS"](1080, 1920, "Llama 3.2 Vision"), True),
     ('=IMAGE_TOKENS(A1,B1,"LLaVA-OneVision")', F["IMAGE_TOKENS"](1080, 1920, "LLaVA-OneVision"), True),
+    # typed sides: the chained steps' Workings cells checked once each for a row reference (was exponential)
+    ('=IMAGE_TOKENS(1080,1920,"LLaVA-OneVision")', F["IMAGE_TOKENS"](1080, 1920, "LLaVA-OneVision"), True),
+    ('=IMAGE_TOKENS(1080,1920,"Llama 4")', F["IMAGE_TOKENS"](1080, 1920, "Llama 4"), True),
     (  # kept as the add-in's values, inside the SUM
         "=SUM(IMAGE_TOKENS(A1,B1,C5:C6))",
         "=SUM({%d;%d})" % (F["IMAGE_TOKENS"](1080, 1920, "GPT-4o"), F["IMAGE_TOKENS"](1080, 1920, "Gemini")),

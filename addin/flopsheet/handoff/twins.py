@@ -158,6 +158,7 @@ class Hoister:
         self.local_names = local_names  # names defined for the caller's sheet only (lower case)
         self.helpers: list[Helper] = []
         self._seen: dict[str, str] = {}
+        self._rows: dict[int, bool] = {}  # helper index -> row_by_row of its text (helpers only grow)
 
     def row_by_row(self, formula: str) -> bool:
         """Whether `formula` reads its caller's row (a row-relative reference, itself or through
@@ -165,7 +166,14 @@ class Hoister:
         parts = QUOTED.split(qualify(formula, self.sheet, self.local_names))
         if any(not m.group(3) for p in parts[0::2] for m in A1_REF.finditer(p)):  # a row without $
             return True
-        return any(self.row_by_row(self.helpers[int(i)].text) for i in set(MARKER.findall(formula)))
+        return any(self._helper_row_by_row(int(i)) for i in set(MARKER.findall(formula)))
+
+    def _helper_row_by_row(self, i: int) -> bool:
+        """row_by_row of helper i, once (a chain of steps each reading the last ones, as an unrolled canvas
+        search, would otherwise be walked once per path: exponentially often)."""
+        if i not in self._rows:
+            self._rows[i] = self.row_by_row(self.helpers[i].text)
+        return self._rows[i]
 
     def __call__(self, label: str, formula: str) -> str:
         t = qualify(formula, self.sheet, self.local_names)
