@@ -19,6 +19,8 @@ A plain parameter count ("70B") has no heads: only the domain bounds its degree 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 SCALE_UP_GPUS = 8  # GPUs one NVLink domain joins in an HGX/DGX node (see the module docstring)
@@ -32,10 +34,26 @@ def domain_of(scale_up_gpus) -> np.ndarray | float:
     return np.where(s > 0, s, float(SCALE_UP_GPUS))
 
 
+_PLAIN = (float, int, np.float64)
+
+
+def _valid_one(d: float, h: float, k: float, domain: float) -> bool:
+    """is_valid_degree on plain numbers (a scalar call builds no array)."""
+    if not (d >= 1 and d == int(d) and d <= domain):
+        return False
+    if h > 0 and h % d:
+        return False
+    return not (k > 0 and (k % d if d <= k else d % k))
+
+
 def is_valid_degree(degree, heads=0.0, kv_heads=0.0, scale_up_gpus=0.0):
     """True where `degree` GPUs may hold one tensor-parallel copy of a model with `heads` attention heads and
     `kv_heads` key/value heads (0: unknown, not checked) in a scale-up domain of `scale_up_gpus` (0: the
     default 8). Elementwise over arrays."""
+    heads = 0.0 if heads is None else heads
+    kv_heads = 0.0 if kv_heads is None else kv_heads
+    if all(type(x) in _PLAIN for x in (degree, heads, kv_heads, scale_up_gpus)):
+        return _valid_one(float(degree), float(heads), float(kv_heads), domain_of(float(scale_up_gpus)))
     d = np.asarray(degree, dtype=float)
     h = np.asarray(0.0 if heads is None else heads, dtype=float)
     k = np.asarray(0.0 if kv_heads is None else kv_heads, dtype=float)
@@ -82,6 +100,16 @@ def fewest_gpus(need_gb, usable_gb, heads=0.0, kv_heads=0.0, scale_up_gpus=0.0):
     of the degree (the weights, plus a cache that tensor parallelism may replicate) or a number; NaN where no
     valid degree in the domain holds it. Elementwise over arrays."""
     need = need_gb if callable(need_gb) else (lambda d, n=need_gb: n)
+    heads = 0.0 if heads is None else heads
+    kv_heads = 0.0 if kv_heads is None else kv_heads
+    if all(type(x) in _PLAIN for x in (usable_gb, heads, kv_heads, scale_up_gpus)):
+        first = need(1.0)
+        if type(first) in _PLAIN:  # one model, one GPU: the smallest valid degree that holds it, or NaN
+            domain = domain_of(float(scale_up_gpus))
+            for d in range(1, int(domain) + 1):
+                if _valid_one(float(d), float(heads), float(kv_heads), domain) and need(float(d)) <= d * usable_gb:
+                    return float(d)
+            return math.nan
     dom = domain_of(scale_up_gpus)
     top = int(np.max(dom))
     out = None

@@ -533,7 +533,8 @@ class Bound:
 # routed share of experts per token, layers and width for tensor-parallel all-reduces, and
 # heads x head_dim for the attention term (PaLM appendix B uses heads x head_dim, not d_model).
 # The KV cache's shape: values per token per layer (MLA latent or 2 x kv_heads x head_dim), full
-# and windowed layers, the window, and KV heads (1 for an MLA latent) for tensor-parallel copies.
+# and windowed layers, the window, and KV heads (1 for an MLA latent) for tensor-parallel copies; attention
+# heads for the tensor-parallel degrees the model accepts (engine.tensor_parallel).
 MODEL_FIGURES = (
     "total_params",
     "expert_share",
@@ -548,6 +549,7 @@ MODEL_FIGURES = (
     "kv_heads",
     "decode_attn_dim",
     "context",
+    "heads",
 )
 
 
@@ -609,6 +611,8 @@ def model_figure(row, figure: str, name: str) -> float:
         return float(heads * models.require(row, "head_dim", purpose))
     if figure == "context":  # the longest request the model takes; 0 when the catalog has none (no check)
         return float(row.context) if isinstance(row.context, (int, float)) and row.context > 0 else 0.0
+    if figure == "heads":  # attention heads, what a tensor-parallel degree must divide (engine.tensor_parallel)
+        return float(row.heads) if isinstance(row.heads, (int, float)) and row.heads > 0 else 0.0
     if figure == "kv_heads" and row.attention == "MLA":
         return 1.0  # one latent per token, held whole by each tensor-parallel GPU
     return float(models.require(row, figure, purpose))

@@ -23,9 +23,9 @@ from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import show_number
 from flopsheet.functions._common import (
     ALLREDUCE_US,
-    BATCH,
     BW_EFFICIENCY,
     BYTES_PER_PARAM,
+    CONTEXT_TOKENS,
     DECODE_MFU,
     FLOPS,
     GOODPUT,
@@ -36,6 +36,7 @@ from flopsheet.functions._common import (
     PREFILL_MFU,
     SERVED_PARAMS,
     SERVER_W,
+    SERVING_BATCH,
     TP_GPUS,
     TRAIN_MFU,
 )
@@ -409,7 +410,7 @@ COST_PER_MTOK = Function(
             convert=output_share,
         ),
         Arg("load", "Share of the time the replica serves at full batch, in (0, 1]; default 1"),
-        BATCH,
+        SERVING_BATCH,
         BYTES_PER_PARAM,
         TP_GPUS,
         KV_GB,
@@ -419,6 +420,7 @@ COST_PER_MTOK = Function(
         ALLREDUCE_US,
         Arg("prompt_tokens", "Tokens per prompt, for the input price (prefill); default 1000"),
         PREFILL_MFU,
+        CONTEXT_TOKENS,
     ),
     source=(
         "DECODE_MS' decode step and TTFT_SECONDS' prefill (roofline, Williams et al. 2009; Pope et al. 2022; "

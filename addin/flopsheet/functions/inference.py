@@ -16,6 +16,7 @@ from flopsheet.functions._common import (
     BATCH,
     BW_EFFICIENCY,
     BYTES_PER_PARAM,
+    CONTEXT_TOKENS,
     DECODE_MFU,
     FLOPS,
     GPU,
@@ -27,7 +28,9 @@ from flopsheet.functions._common import (
     PARAMS,
     PRECISION,
     PREFILL_MFU,
+    RESPONSE_KV_GB,
     SERVED_PARAMS,
+    SERVING_BATCH,
     TOTAL_PARAMS,
     TP_GPUS,
     TTFT_MFU,
@@ -48,7 +51,9 @@ OUTPUT = Arg("output_tokens", "Tokens generated in the answer")
 # TTFT_SECONDS without kv_gb): DECODE_MS's, so kv_gb comes before bw_efficiency and mfu.
 # RESPONSE_SECONDS had mfu 8th and kv_gb 9th until issue 13: a breaking change, in the docs.
 _TAIL = (BW_EFFICIENCY, DECODE_MFU, PRECISION, ALLREDUCE_US)
-_DECODE_ARGS = (SERVED_PARAMS, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB) + _TAIL
+# context_tokens last (issue 20): a call typed before it keeps its meaning.
+_DECODE_ARGS = (SERVED_PARAMS, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB) + _TAIL + (CONTEXT_TOKENS,)
+_THROUGHPUT_ARGS = (SERVED_PARAMS, GPU_NAME, SERVING_BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB) + _TAIL + (CONTEXT_TOKENS,)
 
 
 # Native twins (flopsheet.handoff.twins), in the engine's operation order and its general form:
@@ -216,7 +221,9 @@ RESPONSE_SECONDS = Function(
     nature="estimate",
     nature_why="prefill and decode rooflines with efficiencies and fixed all-reduce costs fitted on published runs "
     "(docs/fidelity.md); scheduling and queueing not counted",
-    args=(SERVED_PARAMS, PROMPT, OUTPUT, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB) + _TAIL + (PREFILL_MFU,),
+    args=(SERVED_PARAMS, PROMPT, OUTPUT, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, RESPONSE_KV_GB)
+    + _TAIL
+    + (PREFILL_MFU,),
     source=_ROOFLINE,
     example=("175B", 20, 300, "A100", 1, 2, 8),
     formula=engine.response_seconds,
@@ -258,7 +265,7 @@ TOKENS_PER_SECOND = Function(
     returns="tokens/s",
     nature="estimate",
     nature_why="batch over DECODE_MS' step (a roofline at efficiencies fitted on published runs, docs/fidelity.md)",
-    args=_DECODE_ARGS,
+    args=_THROUGHPUT_ARGS,
     source=_ROOFLINE,
     example=("8B", "H100", 64),
     formula=engine.tokens_per_second,
@@ -327,7 +334,12 @@ SERVING_GPUS = Function(
         OUTPUT,
         SERVED_PARAMS,
         GPU_NAME,
-        Arg("gpus", "GPUs per replica, in tensor parallel; default 1"),
+        Arg(
+            "gpus",
+            "GPUs per replica, in tensor parallel (a valid degree: it divides the model's attention heads, "
+            "splits its KV heads evenly, stays within an 8-GPU NVLink domain); default (blank): the fewest "
+            "valid GPUs that hold the weights and one request's KV cache",
+        ),
         Arg("latency_ms", "Most milliseconds per generated token (per user); default 50 (estimate: 20 tokens/s)"),
         Arg("peak_factor", "Busiest hour over the daily average, >= 1; default 2 (estimate)"),
         Arg(
