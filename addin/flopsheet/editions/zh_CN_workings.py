@@ -77,6 +77,20 @@ FIXED = {
     "weights + KV cache fit in the GPUs' usable memory (and the request the context)": "权重 + KV 缓存放得进这些 GPU 的"
     "可用显存（且请求不超过上下文长度）",
     "weights + KV cache fit in the GPUs' usable memory": "权重 + KV 缓存放得进这些 GPU 的可用显存",
+    # issue 20: the model's own KV cache by default, valid tensor-parallel degrees
+    "a valid tensor-parallel degree whose usable memory holds weights + KV cache (and the request the context)": (
+        "有效的张量并行度，且其可用显存放得进权重 + KV 缓存（且请求不超过上下文长度）"
+    ),
+    "a valid tensor-parallel degree whose usable memory holds weights + KV cache": "有效的张量并行度，且其可用显存"
+    "放得进权重 + KV 缓存",
+    "weights + one sequence's KV cache fit in the GPUs' usable memory (a valid tensor-parallel degree)": "权重 + 一个"
+    "序列的 KV 缓存放得进这些 GPU 的可用显存（张量并行度有效）",
+    "token-layers a sequence's cache holds at its running context": "一个序列的缓存在其运行上下文下所含的 token × 层数",
+    "the model's own KV cache of the batch (GB)": "按模型自身结构计算的整批 KV 缓存（GB）",
+    "KV cache read each step (GB): kv_gb, or blank the model's own at the running context": "每步读取的 KV 缓存（GB）："
+    "kv_gb，留空则为模型自身在运行上下文下的缓存",
+    "attention FLOPs of one decode token against the model's own cache": "一个解码 token 对模型自身缓存做注意力的 FLOPs",
+    "attention width of a decode token (MLA: its latent as absorbed)": "解码 token 的注意力宽度（MLA：吸收后的潜向量宽度）",
     "weights + one sequence's KV cache fit in the GPUs' usable memory": "权重 + 一个序列的 KV 缓存放得进这些 GPU 的可用显存",
     "FLOPs a replica computes per second decoding": "每个副本解码时每秒的计算量（FLOPs）",
     "FLOPs a replica computes per second in prefill": "每个副本预填充时每秒的计算量（FLOPs）",

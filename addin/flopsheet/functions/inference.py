@@ -9,7 +9,8 @@ from dataclasses import replace
 import numpy as np
 
 from flopsheet import engine
-from flopsheet.engine.inference import USABLE_FRACTION
+from flopsheet.engine.inference import KV_BYTES, USABLE_FRACTION
+from flopsheet.engine.tensor_parallel import SCALE_UP_GPUS
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions._common import (
     ALLREDUCE_US,
@@ -90,21 +91,56 @@ STEP_MS = "{step:step_ms}"
 # The usable share of each GPU's memory (engine.inference.USABLE_FRACTION, a constant of the engine: the copy
 # types the same number, so it computes what Python does)
 _USABLE = repr(USABLE_FRACTION)
-STEPS = (
-    (
-        "memory_s",
-        "decode step reading weights and KV cache (s)",
-        "(" + _read("{batch}") + "*{bytes_per_param}+{kv_gb}*1E9)/" + _BYTES_S,
-    ),
-    ("flops_d", "FLOP/s the GPUs compute decoding", _FLOPS_S),
-    ("compute_s", "decode step computing (s)", "2*{params}*{batch}/{step:flops_d}"),
-    ("comm_b", "all-reduces of a decode step (s)", _comm("{batch}")),
-    (
-        "step_ms",
-        "decode step, the slower of the two (ms)",
-        "(IF({step:memory_s}>={step:compute_s},{step:memory_s},{step:compute_s})[[+{step:comm_b}]])*1E3",
-    ),
-)
+# A running context of `context` tokens: the token-layers a sequence's cache holds (engine.inference.token_layers)
+_HELD = "({model:full_layers}*{c}+{model:sliding_layers}*MIN({c},{model:sliding_window}))"
+CONTEXT_OF_DECODE = "{context_tokens}"  # DECODE_MS, TOKENS_PER_SECOND, COST_PER_MTOK
+CONTEXT_OF_REQUEST = "({prompt_tokens}+{output_tokens}/2)"  # RESPONSE_SECONDS: prompt + half the answer
+
+
+def decode_steps(context: str = CONTEXT_OF_DECODE) -> tuple:
+    """The decode step's twin steps. Blank kv_gb (engine.inference.serving_blanks): a catalog model's own cache
+    for each sequence at `context` tokens (model_kv_gb: values per token-layer x KV_BYTES, copied where the
+    tensor-parallel GPUs outnumber the KV heads) and its attention FLOPs against it (decode_attention_flops);
+    none for a plain parameter count. Typed kv_gb: that cache, no attention term."""
+    return (
+        (
+            "held",
+            "token-layers a sequence's cache holds at its running context",
+            "[[" + _HELD.replace("{c}", context) + "||0]]",
+        ),
+        (
+            "kv_own",
+            "the model's own KV cache of the batch (GB)",
+            "[[{batch}*{model:values_per_token_layer}*" + repr(KV_BYTES) + "*{step:held}/1E9"
+            "*IF({gpus}>{model:kv_heads},{gpus},{model:kv_heads})/{model:kv_heads}||0]]",
+        ),
+        (
+            "kv",
+            "KV cache read each step (GB): kv_gb, or blank the model's own at the running context",
+            'IF({kv_gb}="",{step:kv_own},{kv_gb})',
+        ),
+        (
+            "attn_d",
+            "attention FLOPs of one decode token against the model's own cache",
+            '[[IF({kv_gb}="",4*{model:decode_attn_dim}*{step:held},0)||0]]',
+        ),
+        (
+            "memory_s",
+            "decode step reading weights and KV cache (s)",
+            "(" + _read("{batch}") + "*{bytes_per_param}+{step:kv}*1E9)/" + _BYTES_S,
+        ),
+        ("flops_d", "FLOP/s the GPUs compute decoding", _FLOPS_S),
+        ("compute_s", "decode step computing (s)", "(2*{params}+{step:attn_d})*{batch}/{step:flops_d}"),
+        ("comm_b", "all-reduces of a decode step (s)", _comm("{batch}")),
+        (
+            "step_ms",
+            "decode step, the slower of the two (ms)",
+            "(IF({step:memory_s}>={step:compute_s},{step:memory_s},{step:compute_s})[[+{step:comm_b}]])*1E3",
+        ),
+    )
+
+
+STEPS = decode_steps()
 
 
 def fits_twin(value: str) -> str:
@@ -112,15 +148,26 @@ def fits_twin(value: str) -> str:
     return "IF({step:fits}," + value + ",NA())"
 
 
-def fits_step(kv: str = "{kv_gb}", tokens: str = "") -> tuple:
-    """The FITS condition; with `tokens`, a catalog model's context must hold them too (CONTEXT)."""
+# engine.tensor_parallel.is_valid_degree: within the NVLink domain, and for a catalog model a divisor of its
+# heads whose KV heads split (or are copied) evenly
+_VALID_TP = (
+    "({gpus}<=" + str(SCALE_UP_GPUS) + ")[[*(MOD({model:heads},{gpus})=0)"
+    "*IF({gpus}<={model:kv_heads},MOD({model:kv_heads},{gpus})=0,MOD({gpus},{model:kv_heads})=0)]]"
+)
+
+
+def fits_step(kv: str = "{step:kv}", tokens: str = "") -> tuple:
+    """The FITS condition and a valid tensor-parallel degree (TP_DEGREE); with `tokens`, a catalog model's
+    context must hold them too (CONTEXT)."""
     fits = "[[{model:total_params}||{params}]]*{bytes_per_param}/1E9+" + kv + "<={gpus}*{gpu:memory_gb}*" + _USABLE
+    fits = "(" + fits + ")*" + _VALID_TP
     if tokens:
-        fits = "(" + fits + ")[[*(" + tokens + "<={model:context})]]"
+        fits = fits + "[[*(" + tokens + "<={model:context})]]"
     return (
         (
             "fits",
-            "weights + KV cache fit in the GPUs' usable memory" + (" (and the request the context)" if tokens else ""),
+            "a valid tensor-parallel degree whose usable memory holds weights + KV cache"
+            + (" (and the request the context)" if tokens else ""),
             fits,
         ),
     )
@@ -208,10 +255,11 @@ DECODE_MS = Function(
     ),
     args=_DECODE_ARGS,
     source=_ROOFLINE,
-    example=("8B", "H100"),
+    example=("8B", "H100", 1, 2, 1),
+    twin_keeps_blank=("gpus",),
     formula=engine.decode_ms,
     twin=fits_twin(STEP_MS),
-    twin_steps=STEPS + fits_step(),
+    twin_steps=STEPS + fits_step(tokens=CONTEXT_OF_DECODE),
 )
 
 RESPONSE_SECONDS = Function(
@@ -226,9 +274,10 @@ RESPONSE_SECONDS = Function(
     + (PREFILL_MFU,),
     source=_ROOFLINE,
     example=("175B", 20, 300, "A100", 1, 2, 8),
+    twin_keeps_blank=("gpus",),
     formula=engine.response_seconds,
     twin=fits_twin(PREFILL_S + "+{output_tokens}*" + STEP_MS + "/1E3"),
-    twin_steps=prefill_steps() + STEPS + fits_step(tokens="{prompt_tokens}+{output_tokens}"),
+    twin_steps=prefill_steps() + decode_steps(CONTEXT_OF_REQUEST) + fits_step(tokens="{prompt_tokens}+{output_tokens}"),
 )
 
 TTFT_SECONDS = Function(
@@ -254,6 +303,7 @@ TTFT_SECONDS = Function(
     source=_ROOFLINE + "; causal attention 2 x layers x heads x head_dim x prompt^2 (Chowdhery et al. 2022, PaLM, "
     "appendix B); two all-reduces per layer (Shoeybi et al. 2019, Megatron-LM)",
     example=("70B", 4096, "H100", 1, 2, 4),
+    twin_keeps_blank=("gpus",),
     formula=engine.ttft_seconds,
     twin=fits_twin(PREFILL_S),
     twin_steps=prefill_steps("{mfu}") + fits_step("0", tokens="{prompt_tokens}"),
@@ -267,10 +317,11 @@ TOKENS_PER_SECOND = Function(
     nature_why="batch over DECODE_MS' step (a roofline at efficiencies fitted on published runs, docs/fidelity.md)",
     args=_THROUGHPUT_ARGS,
     source=_ROOFLINE,
-    example=("8B", "H100", 64),
+    example=("8B", "H100", 64, 2, 1),
+    twin_keeps_blank=("batch", "gpus"),
     formula=engine.tokens_per_second,
     twin=fits_twin("{batch}/" + STEP_MS + "*1E3"),
-    twin_steps=STEPS + fits_step(),
+    twin_steps=STEPS + fits_step(tokens=CONTEXT_OF_DECODE),
 )
 
 # SERVING_GPUS' twin, for a plain parameter count (dense, no all-reduce term, no cache unless typed): step time
@@ -357,6 +408,7 @@ SERVING_GPUS = Function(
     source=_ROOFLINE + "; prefill compute per request with causal attention (PaLM appendix B); a catalog "
     "model's own KV cache (DeepSeek-V2 §2.1 for MLA) and decode attention FLOPs (Kaplan et al. 2020, Table 1)",
     example=(1e6, 1000, 300, "70B", "H100", 4, 50, 2, 0.4),
+    twin_keeps_blank=("gpus",),
     formula=engine.serving_gpus,
     # the engine's conditions (latency, fit) first, as Python checks them; no load is 0 GPUs (LOG10(0) errs)
     twin=(
@@ -367,8 +419,8 @@ SERVING_GPUS = Function(
     + (
         (
             "fits",
-            "weights + one sequence's KV cache fit in the GPUs' usable memory",
-            "{params}*{bytes_per_param}/1E9+" + _KVSEQ + "<={gpus}*{gpu:memory_gb}*" + _USABLE,
+            "weights + one sequence's KV cache fit in the GPUs' usable memory (a valid tensor-parallel degree)",
+            "({params}*{bytes_per_param}/1E9+" + _KVSEQ + "<={gpus}*{gpu:memory_gb}*" + _USABLE + ")*" + _VALID_TP,
         ),
     )
     + (("replicas_up", "replicas at the peak hour (rounded up)", count_twin("{step:replicas}")),),

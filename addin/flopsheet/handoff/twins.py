@@ -475,6 +475,11 @@ class TwinCall:
                 # CLUSTER_CAPEX's price: its default is the add-in's price table, not a sheet figure
                 raise Untranslatable(f"{name} is omitted and its default comes from the add-in's price table")
             named = self.named_default(a)
+            if a.default is None and name in self.fn.twin_keeps_blank:
+                raise Untranslatable(
+                    f"{name} is blank: {self.fn.name} works it out by a search the copy does not repeat "
+                    "(the add-in's value is kept)"
+                )
             if a.default is None:
                 return Value('""', None, optional=True, omitted=True)
             if named:  # the workbook's assumption cell: checked in the sheet, as a user may edit it
@@ -487,9 +492,10 @@ class TwinCall:
         wrapped = a.default not in (REQUIRED, None) and e.kind != "call"
         if wrapped:
             t = f'IF({t}="",{self.named_default(a) or number(a.default)},{t})'
-        v = Value(
-            t, None, runtime=e.kind != "call" or self.guard_calls, optional=a.default is None and not a.from_model
-        )  # TRAIN_FLOPS' tokens: blank is #N/A
+        # TRAIN_FLOPS' tokens: blank is #N/A; so is a cell left empty where the add-in would search for the value
+        # (twin_keeps_blank: the serving batch, the fewest GPUs): an error, never a number for another question
+        optional = a.default is None and not a.from_model and name not in self.fn.twin_keeps_blank
+        v = Value(t, None, runtime=e.kind != "call" or self.guard_calls, optional=optional)
         if e.kind == "call":
             v.label = f"{name}: the nested call's result"
         elif wrapped:
@@ -1276,7 +1282,15 @@ class Figures:
 
     # {model:x}: a catalog field (layers, total_params), or one of these figures the engine derives
     # from a row, each written as functions.declaration.model_figure works it out in Python
-    DERIVED = ("share", "values_per_token_layer", "full_layers", "sliding_layers", "sliding_window", "kv_heads")
+    DERIVED = (
+        "share",
+        "values_per_token_layer",
+        "full_layers",
+        "sliding_layers",
+        "sliding_window",
+        "kv_heads",
+        "decode_attn_dim",
+    )
 
     def __init__(self, table: Table, row, hoist: Hoister | None = None, arg: str = "model"):
         self.table, self.row, self.hoist, self.arg = table, row, hoist, arg
@@ -1315,6 +1329,12 @@ class Figures:
 
     def kv_heads(self) -> str:
         return "1" if self.row.attention == "MLA" else self("kv_heads")  # one latent per token for MLA
+
+    def decode_attn_dim(self) -> str:
+        """The attention width a decode token runs at (declaration.model_figure): MLA's latent as absorbed."""
+        if self.row.attention == "MLA":
+            return f"{self('heads')}*({self('kv_lora_rank')}+{self('qk_rope_head_dim')}/2)"
+        return f"{self('heads')}*{self('head_dim')}"
 
     def argument(self, a) -> Value:
         """The model argument itself: the figure the model stands for ({params}: active parameters)."""
@@ -1404,6 +1424,12 @@ class RowFigures(Figures):
 
     def kv_heads(self) -> str:
         return self.hoist("KV heads each GPU holds a copy of (1 for MLA)", f"IF({self._mla()},1,{self('kv_heads')})")
+
+    def decode_attn_dim(self) -> str:
+        return self.hoist(
+            "attention width of a decode token (MLA: its latent as absorbed)",
+            f"{self('heads')}*IF({self._mla()},{self('kv_lora_rank')}+{self('qk_rope_head_dim')}/2,{self('head_dim')})",
+        )
 
 
 def render_model(
