@@ -36,6 +36,12 @@ for fn in ("DECODE_MS", "TOKENS_PER_SECOND"):
         (fn, ("Llama 3.1 70B", "H100 SXM", 1.0, 2.0, 3.0), False),  # 3 does not divide 64 heads: an error
         (fn, ("Llama 2 70B", "H100 SXM", 1.0, 2.0, 4.0, BLANK, 0.8, 0.4, "bf16", 45.0, 8000.0), False),  # > 4k
     ]
+# issue 20: the batch's cell left empty is #N/A in the copy (the serving batch is worked out only for a batch
+# omitted in the formula: LITERAL below), never a number for another batch
+CASES += [
+    ("TOKENS_PER_SECOND", ("Llama 3.1 70B", "H100 SXM", BLANK, 2.0, 4.0), False),
+    ("COST_PER_MTOK", ("Llama 3.1 70B", "H100 SXM", 2.5, "output", 1.0, BLANK, 2.0, 4.0), False),
+]
 CASES += [
     ("TTFT_SECONDS", ("DeepSeek-V3", 1000.0, "H200 SXM", 64.0, 1.0, 8.0, 0.8, 0.4, "fp8"), False),
     ("TTFT_SECONDS", ("Kimi K2", 1.2e6, "H200 SXM", 1.0, 1.0, 16.0, 0.8, 0.4, "fp8"), False),
@@ -94,6 +100,9 @@ LITERAL = [
 
 
 def python_value(name, args):
+    fn = REGISTRY[name]
+    if any(a is BLANK and fn.args[i].name in fn.twin_blank_cell_na for i, a in enumerate(args)):
+        return None  # the copy's #N/A by design, where Python searches (Function.twin_blank_cell_na)
     try:
         v = REGISTRY[name](*(None if a is BLANK else a for a in args))
     except FlopsheetError:

@@ -85,6 +85,19 @@ FIXED = {
     "放得进权重 + KV 缓存",
     "weights + one sequence's KV cache fit in the GPUs' usable memory (a valid tensor-parallel degree)": "权重 + 一个"
     "序列的 KV 缓存放得进这些 GPU 的可用显存（张量并行度有效）",
+    "gpus is a valid tensor-parallel degree for the model": "gpus 是该模型有效的张量并行度",
+    "the model's own KV cache of one sequence (GB)": "按模型自身结构计算的单个序列 KV 缓存（GB）",
+    "GB the usable memory leaves beside the weights": "可用显存放下权重后剩余的 GB",
+    "largest batch whose KV cache fits (at most 65536)": "KV 缓存放得下的最大批量（至多 65536）",
+    "that batch meets the latency target": "该批量满足延迟目标",
+    "batch tried": "试探的批量",
+    "it meets the latency target": "它满足延迟目标",
+    "largest batch known to meet it": "已知满足目标的最大批量",
+    "largest batch still possible": "仍可能满足目标的最大批量",
+    "the serving batch: the largest that fits and meets the latency target": "服务批量：放得下且满足延迟目标的最大批量",
+    "batch: as typed, or blank the serving batch": "批量：按输入，留空则为服务批量",
+    "tokens a sequence's cache holds on average (its running context)": "一个序列的缓存平均所含的 token 数（其运行上下文）",
+    "token-layers of the model's full-attention layers at that context": "该上下文下模型全注意力层的 token × 层数",
     "token-layers a sequence's cache holds at its running context": "一个序列的缓存在其运行上下文下所含的 token × 层数",
     "the model's own KV cache of the batch (GB)": "按模型自身结构计算的整批 KV 缓存（GB）",
     "KV cache read each step (GB): kv_gb, or blank the model's own at the running context": "每步读取的 KV 缓存（GB）："
@@ -215,10 +228,22 @@ _WORDS = [
 ]
 
 
+# a label of a step repeated along an unrolled search (functions.inference.serving_batch_steps): the step's own
+# label, translated, and where in the search it stands
+_SUFFIXES = [
+    (re.compile(r"(.+), bisection step (\d+)\Z"), "（二分查找第 {1} 步）"),
+    (re.compile(r"(.+), at that batch\Z"), "（在该批量下）"),
+]
+
+
 def translate(text: str) -> str:
     """A Workings label in Simplified Chinese; the English text when no entry or shape fits."""
     if text in FIXED:
         return FIXED[text]
+    for pattern, tail in _SUFFIXES:
+        m = pattern.match(text)
+        if m:
+            return translate(m.group(1)) + tail.format(*m.groups())
     for pattern, template in _COMPILED:
         m = pattern.match(text)
         if m:

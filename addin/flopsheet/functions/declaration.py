@@ -137,6 +137,9 @@ class Function:
     # Arguments whose blank the engine works out by a search the copy does not unroll (the serving batch, the
     # fewest valid GPUs): a call leaving one blank keeps the add-in's value in the hand-off copy.
     twin_keeps_blank: tuple = ()
+    # Arguments whose omission the twin works out (the serving batch, unrolled), but whose cell left empty is
+    # #N/A in the copy: a cell's blank is known only when the sheet recalculates, where the search is not written.
+    twin_blank_cell_na: tuple = ()
     # The other forms `dispatch` reaches (KV_CACHE_GB(model, context_tokens, ...)): an argument that one of
     # them does without is optional to Excel (`excel_required`), and blank it gets the one-line message.
     forms: tuple = ()

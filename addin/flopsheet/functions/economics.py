@@ -49,6 +49,7 @@ from flopsheet.functions.inference import (
     STEPS,
     fits_step,
     fits_twin,
+    with_serving_batch,
 )
 from flopsheet.functions.inputs import (
     EXCEL_ERRORS,
@@ -397,6 +398,14 @@ TRAIN_COST_AMORTISED = Function(
 _OUT = "{gpus}*{usd_per_gpu_hour}*" + STEP_MS + "/({batch}*3.6*{load})"
 _IN = "{gpus}*{usd_per_gpu_hour}*" + PREFILL_S + "/({prompt_tokens}*{batch}*0.0036*{load})"  # likewise, prefill
 
+_COST_TWIN, _COST_STEPS = with_serving_batch(
+    STEPS
+    + PREFILL_STEPS
+    + fits_step(tokens=CONTEXT_OF_DECODE)
+    + (("output_usd", "USD per million output tokens", _OUT), ("input_usd", "USD per million input tokens", _IN)),
+    fits_twin("{kind}*{step:output_usd}+(1-{kind})*{step:input_usd}"),
+)
+
 COST_PER_MTOK = Function(
     name="COST_PER_MTOK",
     summary="USD per million tokens served on the serving model (MoE, tensor parallel): output at DECODE_MS' step, "
@@ -435,13 +444,11 @@ COST_PER_MTOK = Function(
         "MoE weights read and Megatron-LM all-reduces for a catalog model); blended 3:1 as Artificial Analysis"
     ),
     example=("70B", "H100", 2.5, "output", 1, 64, 2, 4, 31.45728),
-    twin_keeps_blank=("batch", "gpus"),
+    twin_keeps_blank=("gpus",),
+    twin_blank_cell_na=("batch",),
     formula=engine.cost_per_mtok,
-    twin=fits_twin("{kind}*{step:output_usd}+(1-{kind})*{step:input_usd}"),
-    twin_steps=STEPS
-    + PREFILL_STEPS
-    + fits_step(tokens=CONTEXT_OF_DECODE)
-    + (("output_usd", "USD per million output tokens", _OUT), ("input_usd", "USD per million input tokens", _IN)),
+    twin=_COST_TWIN,
+    twin_steps=_COST_STEPS,
 )
 
 GROSS_MARGIN = Function(

@@ -4,12 +4,13 @@ Each is one keyword declaration; defaults, binding and error labels come from th
 formula (see `Function`).
 """
 
+import math
 from dataclasses import replace
 
 import numpy as np
 
 from flopsheet import engine
-from flopsheet.engine.inference import KV_BYTES, USABLE_FRACTION
+from flopsheet.engine.inference import DEFAULT_LATENCY_MS, KV_BYTES, USABLE_FRACTION
 from flopsheet.engine.tensor_parallel import SCALE_UP_GPUS
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions._common import (
@@ -91,8 +92,6 @@ STEP_MS = "{step:step_ms}"
 # The usable share of each GPU's memory (engine.inference.USABLE_FRACTION, a constant of the engine: the copy
 # types the same number, so it computes what Python does)
 _USABLE = repr(USABLE_FRACTION)
-# A running context of `context` tokens: the token-layers a sequence's cache holds (engine.inference.token_layers)
-_HELD = "({model:full_layers}*{c}+{model:sliding_layers}*MIN({c},{model:sliding_window}))"
 CONTEXT_OF_DECODE = "{context_tokens}"  # DECODE_MS, TOKENS_PER_SECOND, COST_PER_MTOK
 CONTEXT_OF_REQUEST = "({prompt_tokens}+{output_tokens}/2)"  # RESPONSE_SECONDS: prompt + half the answer
 
@@ -103,17 +102,24 @@ def decode_steps(context: str = CONTEXT_OF_DECODE) -> tuple:
     tensor-parallel GPUs outnumber the KV heads) and its attention FLOPs against it (decode_attention_flops);
     none for a plain parameter count. Typed kv_gb: that cache, no attention term."""
     return (
+        ("ctx", "tokens a sequence's cache holds on average (its running context)", context),
+        (
+            "held_full",
+            "token-layers of the model's full-attention layers at that context",
+            "[[{model:full_layers}*{step:ctx}||0]]",
+        ),
         (
             "held",
             "token-layers a sequence's cache holds at its running context",
-            "[[" + _HELD.replace("{c}", context) + "||0]]",
+            "[[{step:held_full}+{model:sliding_layers}*MIN({step:ctx},{model:sliding_window})||0]]",
         ),
         (
-            "kv_own",
-            "the model's own KV cache of the batch (GB)",
-            "[[{batch}*{model:values_per_token_layer}*" + repr(KV_BYTES) + "*{step:held}/1E9"
+            "kv_seq",
+            "the model's own KV cache of one sequence (GB)",
+            "[[{model:values_per_token_layer}*" + repr(KV_BYTES) + "*{step:held}/1E9"
             "*IF({gpus}>{model:kv_heads},{gpus},{model:kv_heads})/{model:kv_heads}||0]]",
         ),
+        ("kv_own", "the model's own KV cache of the batch (GB)", "{batch}*{step:kv_seq}"),
         (
             "kv",
             "KV cache read each step (GB): kv_gb, or blank the model's own at the running context",
@@ -142,6 +148,84 @@ def decode_steps(context: str = CONTEXT_OF_DECODE) -> tuple:
 
 STEPS = decode_steps()
 
+# engine.inference.largest_batch, unrolled for a blank batch (TOKENS_PER_SECOND, COST_PER_MTOK: the serving
+# batch): the largest batch whose cache fits beside the weights (at most BATCH_CAP), then the same bisection
+# as Python's, BISECTIONS halvings, each step of it the decode step above at the batch tried (its steps copied
+# with the batch replaced), compared with the latency target. Written once per call in cell mode (Workings).
+BATCH_CAP = 65536
+BISECTIONS = int(math.log2(BATCH_CAP)) + 2  # as largest_batch loops
+
+
+def _at_batch(base: tuple, batch: str, suffix: str, what: str) -> list:
+    """The steps of `base` that depend on the batch, at `batch`, keyed with `suffix`."""
+    dep: list[str] = []
+    for k, _, t in base:
+        if "{batch}" in t or any("{step:" + d + "}" in t for d in dep):
+            dep.append(k)
+    out = []
+    for k, label, t in base:
+        if k in dep:
+            for d in dep:
+                t = t.replace("{step:" + d + "}", "{step:" + d + suffix + "}")
+            out.append((k + suffix, f"{label}, {what}", t.replace("{batch}", batch)))
+    return out
+
+
+def serving_batch_steps(base: tuple) -> tuple:
+    """Steps ending in {step:sb}, the serving batch, from the decode steps `base` (decode_steps)."""
+    ok = "<=" + repr(DEFAULT_LATENCY_MS)
+    steps = [
+        (
+            "sb_free",
+            "GB the usable memory leaves beside the weights",
+            "{gpus}*{gpu:memory_gb}*" + _USABLE + "-[[{model:total_params}||{params}]]*{bytes_per_param}/1E9",
+        ),
+        (
+            "sb_top",
+            f"largest batch whose KV cache fits (at most {BATCH_CAP})",
+            f"IF({{step:kv_seq}}>0,MAX(1,MIN({BATCH_CAP},INT({{step:sb_free}}/{{step:kv_seq}}))),{BATCH_CAP})",
+        ),
+    ]
+    steps += _at_batch(base, "{step:sb_top}", "_top", "at that batch")
+    steps.append(("sb_ok_top", "that batch meets the latency target", "{step:step_ms_top}" + ok))
+    lo, hi = "1", "{step:sb_top}"
+    for i in range(1, BISECTIONS + 1):
+        mid = f"sb_mid{i}"
+        steps.append((mid, f"batch tried, bisection step {i}", f"INT(({lo}+{hi}+1)/2)"))
+        steps += _at_batch(base, "{step:" + mid + "}", f"_{i}", f"bisection step {i}")
+        steps.append((f"sb_ok{i}", f"it meets the latency target, bisection step {i}", f"{{step:step_ms_{i}}}{ok}"))
+        steps.append(
+            (
+                f"sb_lo{i}",
+                f"largest batch known to meet it, bisection step {i}",
+                f"IF({{step:sb_ok{i}}},{{step:{mid}}},{lo})",
+            )
+        )
+        steps.append(
+            (
+                f"sb_hi{i}",
+                f"largest batch still possible, bisection step {i}",
+                f"IF({{step:sb_ok{i}}},{hi},{{step:{mid}}}-1)",
+            )
+        )
+        lo, hi = f"{{step:sb_lo{i}}}", f"{{step:sb_hi{i}}}"
+    steps.append(
+        (
+            "sb",
+            "the serving batch: the largest that fits and meets the latency target",
+            f"IF({{step:sb_ok_top}},{{step:sb_top}},{lo})",
+        )
+    )
+    return tuple(steps)
+
+
+def with_serving_batch(steps: tuple, twin: str) -> tuple[str, tuple]:
+    """`twin` and `steps` reading {step:b}: the batch typed, or blank the serving batch (serving_batch_steps;
+    a typed kv_gb with a blank batch is Python's error, #N/A)."""
+    b = (("b", "batch: as typed, or blank the serving batch", '[[{batch}||IF({kv_gb}="",{step:sb},NA())]]'),)
+    moved = tuple((k, label, t.replace("{batch}", "{step:b}")) for k, label, t in steps)
+    return twin.replace("{batch}", "{step:b}"), b + serving_batch_steps(STEPS) + moved
+
 
 def fits_twin(value: str) -> str:
     """The engine's FITS condition (`fits_step`): weights + KV cache fit in the GPUs' memory, else #N/A."""
@@ -156,14 +240,18 @@ _VALID_TP = (
 )
 
 
+TP_OK = ("tp_ok", "gpus is a valid tensor-parallel degree for the model", _VALID_TP)
+
+
 def fits_step(kv: str = "{step:kv}", tokens: str = "") -> tuple:
     """The FITS condition and a valid tensor-parallel degree (TP_DEGREE); with `tokens`, a catalog model's
     context must hold them too (CONTEXT)."""
     fits = "[[{model:total_params}||{params}]]*{bytes_per_param}/1E9+" + kv + "<={gpus}*{gpu:memory_gb}*" + _USABLE
-    fits = "(" + fits + ")*" + _VALID_TP
+    fits = "(" + fits + ")*{step:tp_ok}"
     if tokens:
         fits = fits + "[[*(" + tokens + "<={model:context})]]"
     return (
+        TP_OK,
         (
             "fits",
             "a valid tensor-parallel degree whose usable memory holds weights + KV cache"
@@ -309,6 +397,10 @@ TTFT_SECONDS = Function(
     twin_steps=prefill_steps("{mfu}") + fits_step("0", tokens="{prompt_tokens}"),
 )
 
+_TPS_TWIN, _TPS_STEPS = with_serving_batch(
+    STEPS + fits_step(tokens=CONTEXT_OF_DECODE), fits_twin("{batch}/" + STEP_MS + "*1E3")
+)
+
 TOKENS_PER_SECOND = Function(
     name="TOKENS_PER_SECOND",
     summary="Generated tokens per second, all sequences of the batch together: batch / DECODE_MS x 1000.",
@@ -318,10 +410,11 @@ TOKENS_PER_SECOND = Function(
     args=_THROUGHPUT_ARGS,
     source=_ROOFLINE,
     example=("8B", "H100", 64, 2, 1),
-    twin_keeps_blank=("batch", "gpus"),
+    twin_keeps_blank=("gpus",),
+    twin_blank_cell_na=("batch",),
     formula=engine.tokens_per_second,
-    twin=fits_twin("{batch}/" + STEP_MS + "*1E3"),
-    twin_steps=STEPS + fits_step(tokens=CONTEXT_OF_DECODE),
+    twin=_TPS_TWIN,
+    twin_steps=_TPS_STEPS,
 )
 
 # SERVING_GPUS' twin, for a plain parameter count (dense, no all-reduce term, no cache unless typed): step time
@@ -416,11 +509,12 @@ SERVING_GPUS = Function(
         "{step:replicas_up}*{gpus},0),NA()),NA())"
     ),
     twin_steps=_SERVING_STEPS
+    + (TP_OK,)
     + (
         (
             "fits",
             "weights + one sequence's KV cache fit in the GPUs' usable memory (a valid tensor-parallel degree)",
-            "({params}*{bytes_per_param}/1E9+" + _KVSEQ + "<={gpus}*{gpu:memory_gb}*" + _USABLE + ")*" + _VALID_TP,
+            "({params}*{bytes_per_param}/1E9+" + _KVSEQ + "<={gpus}*{gpu:memory_gb}*" + _USABLE + ")*{step:tp_ok}",
         ),
     )
     + (("replicas_up", "replicas at the peak hour (rounded up)", count_twin("{step:replicas}")),),

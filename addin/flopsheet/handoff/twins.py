@@ -54,6 +54,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import sys
 from dataclasses import dataclass, replace
 
 from flopsheet import catalog, placeholders
@@ -494,7 +495,9 @@ class TwinCall:
             t = f'IF({t}="",{self.named_default(a) or number(a.default)},{t})'
         # TRAIN_FLOPS' tokens: blank is #N/A; so is a cell left empty where the add-in would search for the value
         # (twin_keeps_blank: the serving batch, the fewest GPUs): an error, never a number for another question
-        optional = a.default is None and not a.from_model and name not in self.fn.twin_keeps_blank
+        optional = (
+            a.default is None and not a.from_model and name not in self.fn.twin_keeps_blank + self.fn.twin_blank_cell_na
+        )
         v = Value(t, None, runtime=e.kind != "call" or self.guard_calls, optional=optional)
         if e.kind == "call":
             v.label = f"{name}: the nested call's result"
@@ -1109,11 +1112,25 @@ def _is_plain(text_: str) -> bool:
     return bool(_ATOM.fullmatch(text_)) or (text_.startswith("'") and bool(_ATOM.fullmatch(text_.split("!")[-1])))
 
 
+# An unrolled search (functions.inference.serving_batch_steps: 18 halvings of ~9 steps) is a chain of ~170 steps,
+# each filled inside the one that reads it, ~6 Python frames a step: more than the default recursion limit.
+_STEP_FRAMES = 20000
+
+
 def hoisted(call: TwinCall, template: str, limit: int) -> str:
     """Cell mode: every labelled quantity of `call` becomes a Workings cell (call.hoist) and the
     visible formula is what is left: the twin's arithmetic on those cells. Checks go where the
     value is made (an argument used: `IF(blank, default, IF(checks, value, NA()))`); a plain
     reference's checks stay in the visible formula unless that would pass `limit` characters."""
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(before, _STEP_FRAMES))
+    try:
+        return _hoisted(call, template, limit)
+    finally:
+        sys.setrecursionlimit(before)
+
+
+def _hoisted(call: TwinCall, template: str, limit: int) -> str:
     call.fill(template)  # first fill: every value and lookup made (steps in place)
     pairs = call.guard_pairs()
     tests: dict[int, list] = {}
