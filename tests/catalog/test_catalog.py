@@ -135,14 +135,11 @@ def test_selectable_means_a_dense_bf16_or_fp16_peak():
     for gpu in all_gpus():
         has_peak = gpu.bf16_tflops is not None or gpu.fp16_tflops is not None
         assert gpu.selectable == has_peak, gpu.name
-    # rows without a dense bf16/fp16 figure: no confirmed peaks (Huawei, Cambricon), unread vendor text (GH200,
-    # MI350X) or announced (Rubin)
+    # rows without a dense bf16/fp16 figure: no confirmed peaks (Huawei, Cambricon) or announced (Rubin)
     assert {g.name for g in all_gpus() if not g.selectable} == {
         "Ascend 910B",
         "Ascend 910C",
         "MLU590",
-        "GH200",
-        "MI350X",
         "Rubin",
     }
     assert gpu_names() == [g.name for g in all_gpus() if g.selectable]
