@@ -134,6 +134,8 @@ NEW_FIGURES = {
 GH200_PAGE = "https://www.nvidia.com/en-us/data-center/grace-hopper-superchip/"
 GH200_FORUM = "https://forums.developer.nvidia.com/t/question-about-gh200-memory-size/258535"
 MI350X_PAGE = "https://www.amd.com/en/products/accelerators/instinct/mi350/mi350x.html"
+HUAWEI_HC2025_COPY = "https://www.stcn.com/article/detail/3345926.html"
+ATLAS_800T_A2 = "https://e.huawei.com/cn/documents/products/computing/b0b253c4d5da4e05ba80a39e3dc65fd2"
 SECONDARY_FIGURES = {
     # the H200 page's NVL column, sparse figures halved: 141 GB, 4.8 TB/s, FP8/INT8 3,341*, TF32 835*
     ("H200 NVL", "memory_gb"): (141, H200_PAGE),
@@ -154,6 +156,14 @@ SECONDARY_FIGURES = {
     ("MI350X", "fp4_tflops"): (9227.5, MI350X_PAGE),
     ("MI350X", "bandwidth_tbs"): (8.0, MI350X_PAGE),
     ("MI350X", "tdp_w"): (1000, MI350X_PAGE),
+    # Huawei Connect 2025 keynote (Eric Xu) as Securities Times reported it: 910C 800 TFLOPS FP16,
+    # 128 GB HBM at 3.2 TB/s, 784 GB/s interconnect
+    ("Ascend 910C", "fp16_tflops"): (800, HUAWEI_HC2025_COPY),
+    ("Ascend 910C", "memory_gb"): (128, HUAWEI_HC2025_COPY),
+    ("Ascend 910C", "bandwidth_tbs"): (3.2, HUAWEI_HC2025_COPY),
+    ("Ascend 910C", "interconnect_gbs"): (784, HUAWEI_HC2025_COPY),
+    # the higher of the Atlas 800T A2 white paper's two per-NPU FP16 options (313 / 376)
+    ("Ascend 910B", "fp16_tflops"): (376, ATLAS_800T_A2),
 }
 
 
@@ -176,6 +186,16 @@ def test_mi350x_peaks_are_its_cus_times_cdna4_rates_at_its_clock():
         assert gpu.bf16_tflops == pytest.approx(cus * 4096 * clock / 1e3, abs=0.05), name
         assert gpu.fp8_tflops == pytest.approx(cus * 8192 * clock / 1e3, abs=0.05), name
         assert gpu.fp4_tflops == pytest.approx(cus * 16384 * clock / 1e3, abs=0.6), name
+
+
+def test_ascend_bf16_is_a_named_gap_not_a_copy_of_fp16():
+    # Huawei's figures name FP16; BF16 is supported but no BF16 figure of Huawei's was read
+    for name in ("Ascend 910B", "Ascend 910C"):
+        gpu = by_name(name)
+        assert gpu.bf16_tflops is None and "bf16_tflops" in gpu.unconfirmed, name
+        assert gpu.fp8_tflops is None and "fp8_tflops" not in gpu.unconfirmed, name  # no FP8 on this generation
+        with pytest.raises(FlopsheetError, match="bf16_tflops"):
+            spec(gpu, "bf16_tflops")
 
 
 def test_gh200_platform_power_is_nvidia_s_building_block_figure():
