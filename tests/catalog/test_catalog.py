@@ -135,10 +135,11 @@ def test_selectable_means_a_dense_bf16_or_fp16_peak():
     for gpu in all_gpus():
         has_peak = gpu.bf16_tflops is not None or gpu.fp16_tflops is not None
         assert gpu.selectable == has_peak, gpu.name
-    # rows without a dense bf16/fp16 figure: no published figures (Cambricon MLU590) or announced (Rubin)
-    assert {g.name for g in all_gpus() if not g.selectable} == {"MLU590", "Rubin"}
+    # rows without a dense bf16/fp16 figure: a name covering several SKUs (Ascend 910B), no published
+    # figures (Cambricon MLU590) or announced (Rubin)
+    assert {g.name for g in all_gpus() if not g.selectable} == {"Ascend 910B", "MLU590", "Rubin"}
     assert gpu_names() == [g.name for g in all_gpus() if g.selectable]
-    assert "MLU590" not in gpu_names() and "H100 SXM" in gpu_names()
+    assert "Ascend 910B" not in gpu_names() and "H100 SXM" in gpu_names()
 
 
 def test_values_are_positive_and_sparsity_factor_at_least_one():
@@ -334,7 +335,7 @@ def test_aliases_resolve(typed, expected):
 
 @pytest.mark.parametrize(
     "typed, expected",
-    [("MLU590", "MLU590"), ("Cambricon MLU590", "MLU590"), ("Rubin", "Rubin"), ("Vera Rubin", "Rubin")],
+    [("910B", "Ascend 910B"), ("Huawei Ascend 910B", "Ascend 910B"), ("MLU590", "MLU590"), ("Vera Rubin", "Rubin")],
 )
 def test_unselectable_rows_resolve_but_refuse_to_stand_in(typed, expected):
     assert resolve(typed, selectable_only=False).name == expected

@@ -162,8 +162,8 @@ SECONDARY_FIGURES = {
     ("Ascend 910C", "memory_gb"): (128, HUAWEI_HC2025_COPY),
     ("Ascend 910C", "bandwidth_tbs"): (3.2, HUAWEI_HC2025_COPY),
     ("Ascend 910C", "interconnect_gbs"): (784, HUAWEI_HC2025_COPY),
-    # the higher of the Atlas 800T A2 white paper's two per-NPU FP16 options (313 / 376)
-    ("Ascend 910B", "fp16_tflops"): (376, ATLAS_800T_A2),
+    # HCCS per 8-NPU module, press copies
+    ("Ascend 910B", "interconnect_gbs"): (392, ATLAS_800T_A2),
 }
 
 
@@ -188,9 +188,16 @@ def test_mi350x_peaks_are_its_cus_times_cdna4_rates_at_its_clock():
         assert gpu.fp4_tflops == pytest.approx(cus * 16384 * clock / 1e3, abs=0.6), name
 
 
+def test_a_name_that_covers_several_skus_gets_no_peak():
+    # "910B" names SKUs with 280-376 TFLOPS FP16: no single figure, the user types the SKU's peak
+    gpu = by_name("Ascend 910B")
+    assert gpu.fp16_tflops is None and gpu.bf16_tflops is None and not gpu.selectable
+    assert "313 or 376" in gpu.notes and "type the peak of your SKU" in gpu.notes
+
+
 def test_ascend_bf16_is_a_named_gap_not_a_copy_of_fp16():
     # Huawei's figures name FP16; BF16 is supported but no BF16 figure of Huawei's was read
-    for name in ("Ascend 910B", "Ascend 910C"):
+    for name in ("Ascend 910C",):
         gpu = by_name(name)
         assert gpu.bf16_tflops is None and "bf16_tflops" in gpu.unconfirmed, name
         assert gpu.fp8_tflops is None and "fp8_tflops" not in gpu.unconfirmed, name  # no FP8 on this generation
