@@ -172,6 +172,14 @@ MISSING_PHYSICS = {
     # 0.68 of its B200 cell for the same setup (trtllm-18, 1.33), though GB200's datasheet peak and bandwidth are
     # at least B200's; flopsheet gives the two GPUs the same answer (2.06x optimistic)
     "trtllm-28",
+    # gpt-oss-20b on one H100 (MoE, 3.6B active of 21B, attention data parallel): expert kernels at few tokens
+    # each, not modelled (3.0x optimistic; the issue measured gpt-oss-120b at batch 1-4 2.7x optimistic)
+    "trtllm-pg-3",
+    # DeepSeek-R1 on 4 B200 and Llama 4 Maverick on 4 GB200 run "DEP4" (attention data parallel with expert
+    # parallel): typed as one 4-GPU tensor-parallel group, attention and its cache split four ways and all-reduced
+    # (0.43 and 0.49 of measured)
+    "trtllm-pg-8",
+    "trtllm-pg-10",
     # NIM's inter-token latency at 25 and 50 concurrent requests of 5,000-token prompts: each step also carries
     # the other requests' chunked prefill (~250-500 prompt tokens a step), which DECODE_MS, one pure decode
     # step, leaves out (0.63 and 0.48 of measured; 1.10 at concurrency 1)
