@@ -23,6 +23,8 @@ import math
 
 import numpy as np
 
+from flopsheet.engine._checks import show
+
 SCALE_UP_GPUS = 8  # GPUs one NVLink domain joins in an HGX/DGX node (see the module docstring)
 
 
@@ -88,9 +90,7 @@ def degrees_text(heads=0.0, kv_heads=0.0, scale_up_gpus=0.0) -> str:
 
 def degree_message(gpus, heads=0.0, kv_heads=0.0, scale_up_gpus=0.0) -> str:
     """Why a typed degree is refused, naming the valid ones."""
-    g = float(gpus)
-    shown = str(int(g)) if g == int(g) else str(g)
-    return f"gpus = {shown} is not a valid tensor-parallel degree for this model; use " + degrees_text(
+    return f"gpus = {show(float(gpus))} is not a valid tensor-parallel degree for this model; use " + degrees_text(
         heads, kv_heads, scale_up_gpus
     )
 
