@@ -199,9 +199,10 @@ MISSING_PHYSICS = {
     # step, leaves out (0.63 and 0.48 of measured; 1.10 at concurrency 1)
     "nim-2",
     "nim-3",
-    # ML.ENERGY's vLLM GPQA runs of Qwen3 8B, 14B, 30B-A3B and 32B on one B200: slower than the same files' runs on
-    # one H100 at the same max_num_seqs (Qwen3 14B at 8: 33.6 ms on B200, 14.4 ms on H100) and than the same models'
-    # B200 chat runs (Qwen3 14B at 8: 7.2 ms), which the source does not explain (0.11-0.49 of measured)
+    # ML.ENERGY's vLLM GPQA runs of Qwen3 8B, 14B, 30B-A3B and 32B on one B200: at max_num_seqs 8 slower than the
+    # same files' H100 runs (Qwen3 14B: 33.6 ms on one B200, 14.4 ms on one H100; Qwen3 32B: 44.1 ms, 16.7 ms on two
+    # H100) and than the same models' B200 chat runs (Qwen3 14B: 7.2 ms) with the same vLLM flags, which the source
+    # does not explain (0.11-0.49 of measured)
     "mlenergy-3",
     "mlenergy-4",
     "mlenergy-15",
