@@ -29,8 +29,9 @@ How a row becomes a call (`kind` column):
 A precision of fp8 or fp4 is typed twice, as the call's `precision` (the peak) and as bytes per
 weight (1 or 0.5; int8 as 1); a blank `mfu` is the training efficiency of that precision's peak
 (engine.training_mfu), serving's efficiencies are their defaults (by phase and number format); goodput
-(but the benchmark clock's) and latency targets stay at their defaults, and so does the KV cache
-(SERVING_GPUS: a catalog model's own at the running context; RESPONSE_SECONDS: none).
+(but the benchmark clock's) and latency targets stay at their defaults. The KV cache is the model's own at the
+running context: SERVING_GPUS' default; RESPONSE_SECONDS and DECODE_MS get it typed in the row's cache format
+(KV_BYTES: FP8 beside 8- and 4-bit weights, as the engines that published them cache).
 
 ratio = predicted / measured in the row's unit: above 1 a throughput is optimistic and a time is
 pessimistic. error factor = max(ratio, 1 / ratio).
@@ -117,8 +118,9 @@ def predict(row: dict) -> tuple[float, str]:
         value = F.TTFT_SECONDS(model, inp, gpu, batch=float(batch), **kw)
         return value, f"TTFT_SECONDS({m}, {inp:g}, {setup.replace('batch', batch)})"
     if kind == "request_latency_s":
-        value = F.RESPONSE_SECONDS(model, inp, out, gpu, batch=float(batch), **kw)
-        return value, f"RESPONSE_SECONDS({m}, {inp:g}, {out:g}, {setup.replace('batch', batch)})"
+        kv, kv_call = _cache(model, m, inp, out, batch, prec, tp)
+        value = F.RESPONSE_SECONDS(model, inp, out, gpu, batch=float(batch), kv_gb=kv, **kw)
+        return value, f"RESPONSE_SECONDS({m}, {inp:g}, {out:g}, {setup.replace('batch', batch)}, {kv_call})"
     if kind == "input_throughput":
         b = float(batch)
         value = inp * b / F.TTFT_SECONDS(model, inp, gpu, batch=b, **kw) * instances
@@ -143,11 +145,24 @@ def predict(row: dict) -> tuple[float, str]:
         )
     else:
         b = float(batch)
-        value = b * out / F.RESPONSE_SECONDS(model, inp, out, gpu, batch=b, **kw) * instances
-        call = f"{b:g} x {out:g} / RESPONSE_SECONDS({m}, {inp:g}, {out:g}, {setup.replace('batch', batch)})" + (
-            f" x {instances:g}" if instances != 1 else ""
+        kv, kv_call = _cache(model, m, inp, out, batch, prec, tp)
+        value = b * out / F.RESPONSE_SECONDS(model, inp, out, gpu, batch=b, kv_gb=kv, **kw) * instances
+        call = (
+            f"{b:g} x {out:g} / RESPONSE_SECONDS({m}, {inp:g}, {out:g}, {setup.replace('batch', batch)}, {kv_call})"
+            + (f" x {instances:g}" if instances != 1 else "")
         )
     return _per(row, value, call)
+
+
+def _cache(model: str, m: str, inp: float, out: float, batch: str, prec: str, tp: float) -> tuple[float, str]:
+    """The batch's KV cache at the row's running context in the number format its engine caches in (KV_BYTES:
+    FP8 beside 8- and 4-bit weights), as decode_step_ms rows type it: RESPONSE_SECONDS' blank kv_gb is the
+    model's own BF16 cache since issue 20, and the cache's format is part of the published setup."""
+    from flopsheet import functions as F
+
+    context = inp + math.floor(out / 2.0)  # a whole token count (KV_CACHE_GB refuses 122.5)
+    kv = F.KV_CACHE_GB(model, context, float(batch), KV_BYTES[prec], tp)
+    return kv, f"kv_gb=KV_CACHE_GB({m}, {context:g}, {batch}, {KV_BYTES[prec]:g}, {tp:g})"
 
 
 def _per(row: dict, value: float, call: str) -> tuple[float, str]:
