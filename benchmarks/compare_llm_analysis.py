@@ -148,7 +148,9 @@ def flopsheet_value(name: str, args: tuple) -> float:
     from flopsheet import functions as F
 
     if name == "DECODE_MS":  # at llm-analysis' all-reduce latency: the comparison is of the same physics
-        return F.DECODE_MS(*args, allreduce_us=LLM_ANALYSIS_ALLREDUCE_US) / 1e3
+        # kv_gb = 0: the weights' reads and the all-reduces, as recorded before a blank kv_gb became the model's
+        # own cache (issue 20); llm-analysis' cache term is compared on its own (it reads the cache twice)
+        return F.DECODE_MS(*args, kv_gb=0, allreduce_us=LLM_ANALYSIS_ALLREDUCE_US) / 1e3
     if name == "COMM_MS":
         model, gpu, batch, gpus = args
         row = models.resolve(model)

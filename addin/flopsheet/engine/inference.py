@@ -424,8 +424,30 @@ BATCH_SEARCHABLE = Condition(
         "batch cannot be searched for; type batch, or leave kv_gb blank for a catalog model's own cache"
     ),
 )
-# The conditions of a serving function with blanks: typed degree, a blank one that holds, fit, link.
-BLANK_CONDITIONS = (TP_DEGREE, HELD, resolved(FITS), resolved(LINK))
+_SHAPE_FIGURES = ("values_per_token_layer", "full_layers", "sliding_layers", "sliding_window", "decode_attn_dim")
+
+
+def _shape_known(**kw):
+    if "kv_gb" not in kw or kw.get("kv_gb") is not None:
+        return True
+    unknown = False
+    for k in _SHAPE_FIGURES:
+        v = kw.get(k, 0.0)
+        unknown = unknown | (np.asarray(0.0 if v is None else v) < 0)
+    return ~unknown if np.ndim(unknown) else not unknown
+
+
+SHAPE_KNOWN = Condition(
+    "kv_gb",
+    _shape_known,
+    lambda **_: (
+        "kv_gb is blank and the catalog lacks a figure of this model's own KV cache (its windowed layers: "
+        "MODEL_SPEC's notes say why); type kv_gb, e.g. KV_CACHE_GB(layers, kv_heads, head_dim, context_tokens, batch)"
+    ),
+)
+# The conditions of a serving function with blanks: a cache that can be sized, typed degree, a blank one that
+# holds, fit, link.
+BLANK_CONDITIONS = (SHAPE_KNOWN, TP_DEGREE, HELD, resolved(FITS), resolved(LINK))
 
 
 class Serving(NamedTuple):
@@ -527,13 +549,15 @@ MODEL_RULES = dict(
 )
 # A catalog model's cache shape (0 for a plain parameter count: no cache, no attention term, no limit) and
 # its attention heads (the tensor-parallel degrees it accepts).
+# -1 (SHAPE_UNKNOWN): a figure the catalog lacks, refused only where the model's own cache is needed (SHAPE_KNOWN)
+_SHAPE = Rule("whole and >= 0 (-1: not in the catalog)", lo=-1.0, whole=True)
 SHAPE_RULES = dict(
-    values_per_token_layer=WHOLE_OR_ZERO,
-    full_layers=WHOLE_OR_ZERO,
-    sliding_layers=WHOLE_OR_ZERO,
-    sliding_window=WHOLE_OR_ZERO,
+    values_per_token_layer=_SHAPE,
+    full_layers=_SHAPE,
+    sliding_layers=_SHAPE,
+    sliding_window=_SHAPE,
     kv_heads=WHOLE_OR_ZERO,
-    decode_attn_dim=NONNEGATIVE,
+    decode_attn_dim=Rule(">= 0 (-1: not in the catalog)", lo=-1.0),
     context=WHOLE_OR_ZERO,
     heads=WHOLE_OR_ZERO,
 )

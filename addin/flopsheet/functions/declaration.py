@@ -375,7 +375,13 @@ class Bound:
                         arg=needed_by,
                     )
                 return number if figure == own else 0.0
-            return model_figure(model_row(v, name), figure, name)
+            row = model_row(v, name)
+            if figure in CACHE_SHAPE and "kv_gb" in self.fn.formula.params:
+                try:
+                    return model_figure(row, figure, name)
+                except FlopsheetError:  # needed only where kv_gb is blank: the engine says so there (SHAPE_KNOWN)
+                    return SHAPE_UNKNOWN
+            return model_figure(row, figure, name)
 
         if self.scalar and type(v) is str:  # the text's figure, worked out once (see _MEMO)
             return memo_work(("model", v, name, figure, own, needed_by), lambda: convert(v))
@@ -557,6 +563,13 @@ MODEL_FIGURES = (
     "context",
     "heads",
 )
+
+
+# The figures of a model's own KV cache (engine.inference.serving_blanks). Where a serving function takes kv_gb,
+# a figure the catalog lacks (GPT-3's windowed layers are unpublished) is SHAPE_UNKNOWN rather than an error:
+# a typed kv_gb does not need it, and a blank one is refused by the engine (SHAPE_KNOWN) saying what to type.
+CACHE_SHAPE = ("values_per_token_layer", "full_layers", "sliding_layers", "sliding_window", "decode_attn_dim")
+SHAPE_UNKNOWN = -1.0
 
 
 def model_number(v, name: str) -> float | None:
