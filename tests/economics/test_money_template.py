@@ -49,7 +49,12 @@ def test_the_issues_serving_figure_is_on_the_sheet(built):
     # caches fit and whose step stays under 50 ms) with Llama 3.1 70B's own cache at the running context, not
     # at the batch of 64 the sheet used to type with a cache at the full context ($1.40 then).
     running = 1000 + 500 // 2
+    batch = F.SERVING_BATCH("Llama 3.1 70B", "H100 SXM", 2, 4, 0.8, 0.4, "bf16", 45, running, 50)
     out = F.COST_PER_MTOK(
+        "Llama 3.1 70B", "H100 SXM", 2.5, "output", 0.5, batch, 2, 4, None, 0.8, 0.4, "bf16", 45, 1000, 0.65, running
+    )
+    # the sheet's SERVING_BATCH is what COST_PER_MTOK takes for a blank batch
+    assert out == F.COST_PER_MTOK(
         "Llama 3.1 70B", "H100 SXM", 2.5, "output", 0.5, None, 2, 4, None, 0.8, 0.4, "bf16", 45, 1000, 0.65, running
     )
     assert _v(built, "p_out") == pytest.approx(out, rel=1e-12)

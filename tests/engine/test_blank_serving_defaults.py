@@ -110,6 +110,15 @@ def test_a_blank_batch_is_the_serving_batch():
     assert cost == pytest.approx(F.COST_PER_MTOK(M, "H100", 2.5, "output", 1, b, 2, 4), rel=1e-12)
 
 
+def test_serving_batch_is_what_a_blank_batch_stands_for():
+    b = F.SERVING_BATCH(M, "H100", 2, 4)
+    assert b == _largest_batch_by_scan(4)
+    assert F.TOKENS_PER_SECOND(M, "H100", None, 2, 4) == F.TOKENS_PER_SECOND(M, "H100", b, 2, 4)
+    # a tighter latency target, a smaller batch; a longer context, fewer caches fit
+    assert F.SERVING_BATCH(M, "H100", 2, 4, latency_ms=30) < b
+    assert F.SERVING_BATCH(M, "H100", 2, 4, context_tokens=32768) < b
+
+
 def test_a_blank_gpu_count_is_the_fewest_valid_gpus_that_hold_the_model():
     weights = F.WEIGHTS_GB(M, 2)  # 141.1 GB over 72 GB usable per H100: 2 GPUs
     assert math.ceil(weights / 72) == 2

@@ -57,14 +57,27 @@ def test_serving_fleet_is_the_engine_count(values):
     v = lambda key: values[("Inference", key)]  # noqa: E731
     assert v("s_params") == models.resolve(s.model).total_params == 70.55e9  # looked up on the Models sheet
     # issue 20: the model's own cache at the running context (prompt + half the answer), the serving batch
-    running = s.prompt_tokens + s.output_tokens // 2
+    running = s.prompt_tokens + math.ceil(s.output_tokens * s.answer_held)
     assert v("s_running") == running
     kv = f["KV_CACHE_GB"](s.model, running, 1, 2, s.gpus_per_replica)
     assert v("s_kv") == kv
+    batch = f["SERVING_BATCH"](
+        s.model,
+        s.gpu,
+        s.bytes_per_param,
+        s.gpus_per_replica,
+        A["BwEfficiency"],
+        A["DefaultMFU"],
+        s.precision,
+        A["AllReduceUs"],
+        running,
+        s.latency_ms,
+    )
+    assert v("s_batch") == batch > 64  # the serving batch: far more than the 64 the card used to type
     tps = f["TOKENS_PER_SECOND"](
         s.model,
         s.gpu,
-        None,  # the serving batch
+        batch,
         s.bytes_per_param,
         s.gpus_per_replica,
         None,  # the model's own cache
@@ -129,7 +142,9 @@ def test_moe_serving_deepseek_v3(values):
     row = models.resolve(m.model)
     assert (v("m_total"), v("m_active"), v("m_experts"), v("m_per_token")) == (671e9, 37e9, 256, 8)
     assert (row.total_params, row.active_params) == (671e9, 37e9)
-    running = m.prompt_tokens + m.output_tokens // 2  # the model's own BF16 cache at the running context
+    running = m.prompt_tokens + math.ceil(
+        m.output_tokens * sc.Serving().answer_held
+    )  # the model's own BF16 cache at the running context
     kv = f["KV_CACHE_GB"](m.model, running, m.batch, 2, m.gpus)
     assert v("m_kv") == kv
     assert v("m_weights") == f["WEIGHTS_GB"](m.model, m.bytes_per_param) == 671
@@ -139,7 +154,7 @@ def test_moe_serving_deepseek_v3(values):
     assert v("m_decode_ms") == decode
     dense = f["DECODE_MS"](37e9, m.gpu, m.batch, m.bytes_per_param, m.gpus, kv, *opt)
     assert v("m_dense_ms") == dense and decode > 5 * dense  # 87% of the experts are read at batch 64
-    assert v("m_tps") == f["TOKENS_PER_SECOND"](m.model, m.gpu, None, m.bytes_per_param, m.gpus, None, *opt, running)
+    assert v("m_tps") == f["TOKENS_PER_SECOND"](m.model, m.gpu, m.batch, m.bytes_per_param, m.gpus, None, *opt, running)
     prefill = (A["BwEfficiency"], A["PrefillMFU"], m.precision)  # TTFT_SECONDS' mfu is a prefill's
     ttft = f["TTFT_SECONDS"](m.model, m.prompt_tokens, m.gpu, m.batch, m.bytes_per_param, m.gpus, *prefill)
     assert v("m_ttft") == ttft

@@ -939,7 +939,8 @@ def serving_blanks(kw: dict) -> dict:
         gpus = out["gpus"] = fewest_gpus(need, kw["memory_gb"] * USABLE_FRACTION, get("heads", 0.0), kv_heads)
     if batch is None:
         s = serving_setup(out)
-        batch = out["batch"] = largest_batch(s, per_seq(gpus) if own else 0.0, DEFAULT_LATENCY_MS, attn_flops=attn)
+        latency = get("latency_ms", DEFAULT_LATENCY_MS)
+        batch = out["batch"] = largest_batch(s, per_seq(gpus) if own else 0.0, latency, attn_flops=attn)
     if own:
         out["kv_gb"] = batch * per_seq(gpus)
     out["attn_flops"] = attn
@@ -1016,3 +1017,51 @@ def serving_gpus(
     busy_s = prefill_s + output_tokens * step_s / b  # replica-seconds per request
     peak_rps = requests_per_day / SECONDS_PER_DAY * peak_factor
     return ceil_whole(peak_rps * busy_s) * gpus
+
+
+def _searched(cond: Condition) -> Condition:
+    """`cond` on SERVING_BATCH's call: the batch searched for, the model's own cache."""
+    return Condition(
+        cond.arg,
+        lambda **kw: cond.ok(**dict(kw, batch=None, kv_gb=None)),
+        lambda **kw: cond.message(**dict(kw, batch=None, kv_gb=None)),
+    )
+
+
+@quantity(
+    *(_searched(c) for c in (CONTEXT_HELD, *BLANK_CONDITIONS)),
+    context_tokens=CONTEXT_TOKENS,
+    latency_ms=POSITIVE,
+    **{k: v for k, v in DECODE_RULES.items() if k not in ("batch", "kv_gb")},
+)
+def serving_batch(
+    params,
+    peak_tflops,
+    bandwidth_tbs,
+    memory_gb,
+    bytes_per_param=2.0,
+    gpus=None,
+    bw_efficiency=DEFAULT_BW_EFFICIENCY,
+    mfu=DEFAULT_MFU,
+    total_params=0.0,
+    expert_share=0.0,
+    layers=0.0,
+    d_model=0.0,
+    interconnect_gbs=0.0,
+    allreduce_us=DEFAULT_ALLREDUCE_US,
+    peak_share=1.0,
+    context_tokens=DEFAULT_CONTEXT_TOKENS,
+    latency_ms=DEFAULT_LATENCY_MS,
+    heads=0.0,
+    kv_heads=0.0,
+    values_per_token_layer=0.0,
+    full_layers=0.0,
+    sliding_layers=0.0,
+    sliding_window=0.0,
+    decode_attn_dim=0.0,
+    context=0.0,
+):
+    """The serving batch: the largest whose KV caches (the model's own at context_tokens) fit in usable memory
+    beside the weights and whose decode step stays within latency_ms (largest_batch), as TOKENS_PER_SECOND and
+    COST_PER_MTOK take a blank batch."""
+    return serving_blanks(dict(locals(), batch=None, kv_gb=None))["batch"]

@@ -409,7 +409,7 @@ _COST_TWIN, _COST_STEPS = with_serving_batch(
 COST_PER_MTOK = Function(
     name="COST_PER_MTOK",
     summary="USD per million tokens served on the serving model (MoE, tensor parallel): output at DECODE_MS' step, "
-    "input at TTFT_SECONDS' prefill, at a GPU-hour price and load.",
+    "input at TTFT_SECONDS' prefill, at a GPU-hour price and load; batch left blank: the serving batch.",
     returns="USD/Mtok",
     nature="estimate",
     nature_why="at DECODE_MS' and TTFT_SECONDS' throughput (efficiencies fitted on published runs, docs/fidelity.md)",

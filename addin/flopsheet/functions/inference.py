@@ -149,15 +149,19 @@ def decode_steps(context: str = CONTEXT_OF_DECODE) -> tuple:
 STEPS = decode_steps()
 
 # engine.inference.largest_batch, unrolled for a blank batch (TOKENS_PER_SECOND, COST_PER_MTOK: the serving
-# batch): the largest batch whose cache fits beside the weights (at most BATCH_CAP), then the same bisection
-# as Python's, BISECTIONS halvings, each step of it the decode step above at the batch tried (its steps copied
-# with the batch replaced), compared with the latency target. Written once per call in cell mode (Workings).
+# batch; SERVING_BATCH): the largest batch whose cache fits beside the weights (at most BATCH_CAP), then the same
+# bisection as Python's, each halving the decode step above at the batch tried (its steps copied with the batch
+# replaced, the cache the model's own: batch x kv_seq), compared with the latency target. The interval [1, top]
+# of at most 2^16 batches is one batch after 16 halvings; BISECTIONS is one more (Python stops when converged).
 BATCH_CAP = 65536
-BISECTIONS = int(math.log2(BATCH_CAP)) + 2  # as largest_batch loops
+BISECTIONS = int(math.log2(BATCH_CAP)) + 1
 
 
 def _at_batch(base: tuple, batch: str, suffix: str, what: str) -> list:
-    """The steps of `base` that depend on the batch, at `batch`, keyed with `suffix`."""
+    """The steps of `base` that depend on the batch, at `batch`, keyed with `suffix` (the cache: the model's own)."""
+    base = tuple(
+        (k, label, t.replace("{step:kv}", "{batch}*{step:kv_seq}")) for k, label, t in base if k not in ("kv", "kv_own")
+    )
     dep: list[str] = []
     for k, _, t in base:
         if "{batch}" in t or any("{step:" + d + "}" in t for d in dep):
@@ -171,9 +175,9 @@ def _at_batch(base: tuple, batch: str, suffix: str, what: str) -> list:
     return out
 
 
-def serving_batch_steps(base: tuple) -> tuple:
-    """Steps ending in {step:sb}, the serving batch, from the decode steps `base` (decode_steps)."""
-    ok = "<=" + repr(DEFAULT_LATENCY_MS)
+def serving_batch_steps(base: tuple, latency: str = repr(DEFAULT_LATENCY_MS)) -> tuple:
+    """Steps ending in {step:sb}, the serving batch, from the decode steps `base` (decode_steps), at `latency` ms."""
+    ok = "<=" + latency
     steps = [
         (
             "sb_free",
@@ -187,33 +191,28 @@ def serving_batch_steps(base: tuple) -> tuple:
         ),
     ]
     steps += _at_batch(base, "{step:sb_top}", "_top", "at that batch")
-    steps.append(("sb_ok_top", "that batch meets the latency target", "{step:step_ms_top}" + ok))
     lo, hi = "1", "{step:sb_top}"
     for i in range(1, BISECTIONS + 1):
         mid = f"sb_mid{i}"
         steps.append((mid, f"batch tried, bisection step {i}", f"INT(({lo}+{hi}+1)/2)"))
         steps += _at_batch(base, "{step:" + mid + "}", f"_{i}", f"bisection step {i}")
-        steps.append((f"sb_ok{i}", f"it meets the latency target, bisection step {i}", f"{{step:step_ms_{i}}}{ok}"))
+        met = f"{{step:step_ms_{i}}}{ok}"
         steps.append(
             (
                 f"sb_lo{i}",
-                f"largest batch known to meet it, bisection step {i}",
-                f"IF({{step:sb_ok{i}}},{{step:{mid}}},{lo})",
+                f"largest batch known to meet the target, bisection step {i}",
+                f"IF({met},{{step:{mid}}},{lo})",
             )
         )
         steps.append(
-            (
-                f"sb_hi{i}",
-                f"largest batch still possible, bisection step {i}",
-                f"IF({{step:sb_ok{i}}},{hi},{{step:{mid}}}-1)",
-            )
+            (f"sb_hi{i}", f"largest batch still possible, bisection step {i}", f"IF({met},{hi},{{step:{mid}}}-1)")
         )
         lo, hi = f"{{step:sb_lo{i}}}", f"{{step:sb_hi{i}}}"
     steps.append(
         (
             "sb",
             "the serving batch: the largest that fits and meets the latency target",
-            f"IF({{step:sb_ok_top}},{{step:sb_top}},{lo})",
+            f"IF({{step:step_ms_top}}{ok},{{step:sb_top}},{lo})",
         )
     )
     return tuple(steps)
@@ -403,7 +402,8 @@ _TPS_TWIN, _TPS_STEPS = with_serving_batch(
 
 TOKENS_PER_SECOND = Function(
     name="TOKENS_PER_SECOND",
-    summary="Generated tokens per second, all sequences of the batch together: batch / DECODE_MS x 1000.",
+    summary="Generated tokens per second, all sequences of the batch together: batch / DECODE_MS x 1000; batch left "
+    "blank: the serving batch (the largest that fits and keeps a step under 50 ms).",
     returns="tokens/s",
     nature="estimate",
     nature_why="batch over DECODE_MS' step (a roofline at efficiencies fitted on published runs, docs/fidelity.md)",
@@ -415,6 +415,43 @@ TOKENS_PER_SECOND = Function(
     formula=engine.tokens_per_second,
     twin=_TPS_TWIN,
     twin_steps=_TPS_STEPS,
+)
+
+# SERVING_BATCH's twin: the search alone, the model's own cache (no kv_gb), at the call's latency_ms
+_SB_STEPS = tuple(
+    (k, label, "[[4*{model:decode_attn_dim}*{step:held}||0]]" if k == "attn_d" else t)
+    for k, label, t in STEPS
+    if k not in ("kv", "kv_own")
+)
+
+SERVING_BATCH = Function(
+    name="SERVING_BATCH",
+    summary="The serving batch: the largest whose KV caches fit in usable memory beside the weights and whose decode "
+    "step stays within latency_ms (what TOKENS_PER_SECOND and COST_PER_MTOK take for a blank batch).",
+    returns="sequences",
+    nature="estimate",
+    nature_why="the largest batch under DECODE_MS' step (a roofline at efficiencies fitted on published runs, "
+    "docs/fidelity.md) and the model's own cache; schedulers' limits (max batch, chunked prefill) not counted",
+    args=(
+        SERVED_PARAMS,
+        GPU_NAME,
+        BYTES_PER_PARAM,
+        TP_GPUS,
+        BW_EFFICIENCY,
+        DECODE_MFU,
+        PRECISION,
+        ALLREDUCE_US,
+        CONTEXT_TOKENS,
+        Arg("latency_ms", "Most milliseconds per generated token (per user); default 50 (estimate: 20 tokens/s)"),
+    ),
+    source=_ROOFLINE + "; a catalog model's own KV cache (DeepSeek-V2 §2.1 for MLA) and decode attention FLOPs",
+    example=("8B", "H100", 2, 1),
+    twin_keeps_blank=("gpus",),
+    formula=engine.serving_batch,
+    twin=fits_twin("{step:sb}"),
+    twin_steps=_SB_STEPS
+    + serving_batch_steps(_SB_STEPS, "{latency_ms}")
+    + fits_step("{step:kv_seq}", CONTEXT_OF_DECODE),
 )
 
 # SERVING_GPUS' twin, for a plain parameter count (dense, no all-reduce term, no cache unless typed): step time

@@ -136,6 +136,10 @@ class Serving:
     precision: str = "bf16"
     bytes_per_param: float = 2
     gpus_per_replica: float = 4
+    # issue 20's defaults: the model's own BF16 cache (engine.inference.KV_BYTES) at the running context, the prompt
+    # and half the answer (engine.inference.running_context)
+    answer_held: float = 0.5
+    kv_bytes: float = 2
     requests_per_day: float = 1_000_000
     prompt_tokens: float = 1000
     output_tokens: float = 500

@@ -186,18 +186,34 @@ def _serving(ws: Worksheet, ctx: Ctx, b: Block) -> None:
         note="Estimate: the fleet is sized for its busiest hour, not the daily average",
     )
     b.calc("s_context", "Context per request", "={s_prompt}+{s_output}", "tokens", st.WHOLE)
+    b.input(
+        "s_held",
+        "Share of the answer a request holds while it decodes",
+        s.answer_held,
+        "fraction",
+        st.PCT,
+        note="Half on average: a batch holds requests at every stage of their answers (the add-in's running context)",
+    )
     b.calc(
         "s_running",
-        "Running context (prompt + half the answer)",
-        "={s_prompt}+ROUNDUP({s_output}/2-0.5,0)",
+        "Running context (prompt + the answer held)",
+        "={s_prompt}+ROUNDUP({s_output}*{s_held},0)",
         "tokens",
         st.WHOLE,
-        note="What a request holds on average while it decodes: a batch holds requests at every stage",
+        note="Rounded up to a whole token",
+    )
+    b.input(
+        "s_kv_bytes",
+        "Bytes per cached value",
+        s.kv_bytes,
+        "bytes",
+        st.ONE_DP,
+        note="2 = BF16, the cache the add-in charges when kv_gb is left out",
     )
     b.calc(
         "s_kv",
         "KV cache of one request",
-        "=KV_CACHE_GB({s_model},{s_running},1,2,{s_tp})",
+        "=KV_CACHE_GB({s_model},{s_running},1,{s_kv_bytes},{s_tp})",
         "GB",
         st.TWO_DP,
         note="The model's own BF16 cache (GQA: 8 KV heads) at the running context, split over the replica's GPUs",
@@ -212,14 +228,23 @@ def _serving(ws: Worksheet, ctx: Ctx, b: Block) -> None:
         note="Weights and one request's cache; must not exceed GPUs per replica",
     )
     b.calc(
+        "s_batch",
+        "Serving batch per replica",
+        "=SERVING_BATCH({s_model},{s_gpu},{s_bytes},{s_tp},BwEfficiency,DefaultMFU,"
+        'IF({s_precision}="",DefaultPrecision,{s_precision}),AllReduceUs,{s_running},{s_latency})',
+        "requests",
+        st.WHOLE,
+        note="The largest batch whose caches fit beside the weights and whose step meets the latency target "
+        "(what TOKENS_PER_SECOND and COST_PER_MTOK take when batch is left out)",
+    )
+    b.calc(
         "s_tps",
         "Replica throughput at the serving batch",
-        "=TOKENS_PER_SECOND({s_model},{s_gpu},,{s_bytes},{s_tp},,"
+        "=TOKENS_PER_SECOND({s_model},{s_gpu},{s_batch},{s_bytes},{s_tp},,"
         'BwEfficiency,DefaultMFU,IF({s_precision}="",DefaultPrecision,{s_precision}),AllReduceUs,{s_running})',
         "tokens/s",
         st.WHOLE,
-        note="Batch left out: the largest whose caches fit and whose step stays under 50 ms; kv_gb left out: "
-        "the model's own cache at the running context",
+        note="kv_gb left out: the model's own cache at the running context, for every request of the batch",
     )
     b.calc("s_demand", "Answer tokens per day", "={s_requests}*{s_output}", "tokens", st.SCI)
     b.calc("s_capacity", "Answer tokens per replica per day", "={s_tps}*SecondsPerDay*{s_load}", "tokens", st.SCI)
@@ -263,6 +288,7 @@ def _serving(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     o(ws.title, "s_params", "parameters", "params", n, show=False)
     o(ws.title, "s_context", "context", "tokens", n, show=False)
     o(ws.title, "s_running", "running context", "tokens", n, show=False)
+    o(ws.title, "s_batch", "serving batch per replica", "requests", n)
     o(ws.title, "s_kv", "KV cache per request", "GB", n, show=False)
     o(ws.title, "s_weights", "weights", "GB", n, show=False)
     o(ws.title, "s_fit", "for memory", "GPUs", n, show=False)
@@ -334,15 +360,16 @@ def _moe(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     b.calc("m_context", "Context per request", "={m_prompt}+{m_output}", "tokens", st.WHOLE)
     b.calc(
         "m_running",
-        "Running context (prompt + half the answer)",
-        "={m_prompt}+ROUNDUP({m_output}/2-0.5,0)",
+        "Running context (prompt + the answer held)",
+        "={m_prompt}+ROUNDUP({m_output}*{s_held},0)",
         "tokens",
         st.WHOLE,
+        note="The serving card's share of the answer held, rounded up to a whole token",
     )
     b.calc(
         "m_kv",
         "KV cache of the batch (latent)",
-        "=KV_CACHE_GB({m_model},{m_running},{m_batch},2,{m_tp})",
+        "=KV_CACHE_GB({m_model},{m_running},{m_batch},{s_kv_bytes},{m_tp})",
         "GB",
         st.ONE_DP,
         note="The model's own BF16 cache at the running context: MLA caches a 512 + 64 latent per layer per "
@@ -376,12 +403,12 @@ def _moe(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     )
     b.calc(
         "m_tps",
-        "Throughput at the serving batch",
-        "=TOKENS_PER_SECOND({m_model},{m_gpu},,{m_bytes},{m_tp},,"
+        "Throughput",
+        "=TOKENS_PER_SECOND({m_model},{m_gpu},{m_batch},{m_bytes},{m_tp},,"
         'BwEfficiency,DefaultMFU,IF({m_precision}="",DefaultPrecision,{m_precision}),AllReduceUs,{m_running})',
         "tokens/s",
         st.WHOLE,
-        note="Batch left out: the largest whose caches fit and whose step stays under 50 ms",
+        note="kv_gb left out: the model's own cache at the running context",
     )
     b.calc(
         "m_ttft",
@@ -417,7 +444,7 @@ def _moe(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     o(ws.title, "m_fit", f"{m.gpu}s to hold it", "", n)
     o(ws.title, "m_decode_ms", f"per token at batch {m.batch:g}", "ms", n)
     o(ws.title, "m_dense_ms", "per token if only active weights were read", "ms", n, show=False)
-    o(ws.title, "m_tps", "throughput at the serving batch", "tokens/s", n)
+    o(ws.title, "m_tps", "throughput", "tokens/s", n)
     o(ws.title, "m_ttft", "time to first token", "s", n)
     o(ws.title, "m_response_s", "whole answer", "s", n)
 
