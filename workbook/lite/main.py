@@ -129,7 +129,7 @@ def IMPLIED_MFU(flops, gpu_hours, gpu, precision='bf16', goodput=0.85):
 @arg('mfu', doc='Share of the peak a compute-bound decode step reaches, a fraction in (0, 1]; default 0.40; times 0.75 at an FP8 peak, 0.45 at FP4 (estimates, fitted on published runs)', **ARG_OPTIONS)
 @arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (latency, kernel launch); default 45 (calibrated on batch-1 decode runs); used when params is a model name and gpus > 1', **ARG_OPTIONS)
-@arg('context_tokens', doc="Tokens each sequence holds in its cache on average (prompt + half the answer), for a catalog model's own KV cache; default 1085: prompt + half the answer of the Azure conversation trace's median request, 1,020 prompt + 129 answer tokens (Splitwise, Patel et al. 2024), rounded up", **ARG_OPTIONS)
+@arg('context_tokens', doc="Tokens a sequence holds in its cache on average, for a catalog model's own KV cache; default 1085: prompt + half the answer of the median request of Azure's conversation trace (1,020 + 129 / 2; Splitwise, 2024)", **ARG_OPTIONS)
 @arg('latency_ms', doc='Most milliseconds per generated token (per user); default 50 (estimate: 20 tokens/s)', **ARG_OPTIONS)
 def SERVING_BATCH(params, gpu, bytes_per_param=2.0, gpus=None, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=45.0, context_tokens=1085.0, latency_ms=50.0):
     """The serving batch: the largest whose KV caches fit in usable memory beside the weights and whose decode step stays within latency_ms (what TOKENS_PER_SECOND and COST_PER_MTOK take for a blank batch)."""
@@ -163,12 +163,12 @@ def INFER_SECONDS(flops, gpu, mfu=0.4, precision='bf16'):
 @arg('batch', doc='Sequences decoded together, each getting one token per step; default 1', **ARG_OPTIONS)
 @arg('bytes_per_param', doc='Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit', **ARG_OPTIONS)
 @arg('gpus', doc="GPUs in tensor parallel (bandwidth and peak add up); a valid degree divides the model's attention heads, splits its KV heads evenly and stays within an 8-GPU NVLink domain; default (blank): the fewest valid GPUs that hold the weights and the KV cache", **ARG_OPTIONS)
-@arg('kv_gb', doc='KV cache of the whole batch read each step, in GB (see KV_CACHE_GB); default (blank): a catalog model\'s own at context_tokens (BF16) for every sequence of the batch, with its attention FLOPs; none for a plain parameter count ("70B" has no layers or heads to size a cache)', **ARG_OPTIONS)
+@arg('kv_gb', doc='KV cache of the whole batch read each step, in GB (KV_CACHE_GB); default (blank): a catalog model\'s own BF16 cache at context_tokens for every sequence, with its attention FLOPs; none for a plain count ("70B")', **ARG_OPTIONS)
 @arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
 @arg('mfu', doc='Share of the peak a compute-bound decode step reaches, a fraction in (0, 1]; default 0.40; times 0.75 at an FP8 peak, 0.45 at FP4 (estimates, fitted on published runs)', **ARG_OPTIONS)
 @arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (latency, kernel launch); default 45 (calibrated on batch-1 decode runs); used when params is a model name and gpus > 1', **ARG_OPTIONS)
-@arg('context_tokens', doc="Tokens each sequence holds in its cache on average (prompt + half the answer), for a catalog model's own KV cache; default 1085: prompt + half the answer of the Azure conversation trace's median request, 1,020 prompt + 129 answer tokens (Splitwise, Patel et al. 2024), rounded up", **ARG_OPTIONS)
+@arg('context_tokens', doc="Tokens a sequence holds in its cache on average, for a catalog model's own KV cache; default 1085: prompt + half the answer of the median request of Azure's conversation trace (1,020 + 129 / 2; Splitwise, 2024)", **ARG_OPTIONS)
 def DECODE_MS(params, gpu, batch=1.0, bytes_per_param=2.0, gpus=None, kv_gb=None, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=45.0, context_tokens=1085.0):
     """Milliseconds per decode step (one token per sequence): memory-bandwidth or compute bound, whichever is slower."""
     return excel_io.call(REGISTRY['DECODE_MS'], (params, gpu, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us, context_tokens))
@@ -182,7 +182,7 @@ def DECODE_MS(params, gpu, batch=1.0, bytes_per_param=2.0, gpus=None, kv_gb=None
 @arg('batch', doc='Sequences decoded together, each getting one token per step; default 1', **ARG_OPTIONS)
 @arg('bytes_per_param', doc='Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit', **ARG_OPTIONS)
 @arg('gpus', doc="GPUs in tensor parallel (bandwidth and peak add up); a valid degree divides the model's attention heads, splits its KV heads evenly and stays within an 8-GPU NVLink domain; default (blank): the fewest valid GPUs that hold the weights and the KV cache", **ARG_OPTIONS)
-@arg('kv_gb', doc='KV cache of the whole batch read each step, in GB (see KV_CACHE_GB); default (blank): a catalog model\'s own at the request\'s running context, prompt_tokens + output_tokens / 2 (BF16), for every sequence, with its attention FLOPs; none for a plain parameter count ("70B" has no layers or heads to size a cache)', **ARG_OPTIONS)
+@arg('kv_gb', doc='KV cache of the whole batch read each step, in GB (KV_CACHE_GB); default (blank): a catalog model\'s own BF16 cache at prompt_tokens + output_tokens / 2 for every sequence; none for a plain count ("70B")', **ARG_OPTIONS)
 @arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
 @arg('mfu', doc='Share of the peak a compute-bound decode step reaches, a fraction in (0, 1]; default 0.40; times 0.75 at an FP8 peak, 0.45 at FP4 (estimates, fitted on published runs)', **ARG_OPTIONS)
 @arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
@@ -215,12 +215,12 @@ def TTFT_SECONDS(params, prompt_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpu
 @arg('batch', doc='Sequences decoded together, each getting one token per step; default (blank): the serving batch, the largest whose KV cache fits in usable memory and whose step stays under 50 ms (as SERVING_GPUS)', **ARG_OPTIONS)
 @arg('bytes_per_param', doc='Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit', **ARG_OPTIONS)
 @arg('gpus', doc="GPUs in tensor parallel (bandwidth and peak add up); a valid degree divides the model's attention heads, splits its KV heads evenly and stays within an 8-GPU NVLink domain; default (blank): the fewest valid GPUs that hold the weights and the KV cache", **ARG_OPTIONS)
-@arg('kv_gb', doc='KV cache of the whole batch read each step, in GB (see KV_CACHE_GB); default (blank): a catalog model\'s own at context_tokens (BF16) for every sequence of the batch, with its attention FLOPs; none for a plain parameter count ("70B" has no layers or heads to size a cache)', **ARG_OPTIONS)
+@arg('kv_gb', doc='KV cache of the whole batch read each step, in GB (KV_CACHE_GB); default (blank): a catalog model\'s own BF16 cache at context_tokens for every sequence, with its attention FLOPs; none for a plain count ("70B")', **ARG_OPTIONS)
 @arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
 @arg('mfu', doc='Share of the peak a compute-bound decode step reaches, a fraction in (0, 1]; default 0.40; times 0.75 at an FP8 peak, 0.45 at FP4 (estimates, fitted on published runs)', **ARG_OPTIONS)
 @arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (latency, kernel launch); default 45 (calibrated on batch-1 decode runs); used when params is a model name and gpus > 1', **ARG_OPTIONS)
-@arg('context_tokens', doc="Tokens each sequence holds in its cache on average (prompt + half the answer), for a catalog model's own KV cache; default 1085: prompt + half the answer of the Azure conversation trace's median request, 1,020 prompt + 129 answer tokens (Splitwise, Patel et al. 2024), rounded up", **ARG_OPTIONS)
+@arg('context_tokens', doc="Tokens a sequence holds in its cache on average, for a catalog model's own KV cache; default 1085: prompt + half the answer of the median request of Azure's conversation trace (1,020 + 129 / 2; Splitwise, 2024)", **ARG_OPTIONS)
 def TOKENS_PER_SECOND(params, gpu, batch=None, bytes_per_param=2.0, gpus=None, kv_gb=None, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=45.0, context_tokens=1085.0):
     """Generated tokens per second, all sequences of the batch together: batch / DECODE_MS x 1000; batch left blank: the serving batch (the largest that fits and keeps a step under 50 ms)."""
     return excel_io.call(REGISTRY['TOKENS_PER_SECOND'], (params, gpu, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us, context_tokens))
@@ -461,14 +461,14 @@ def TRAIN_COST_AMORTISED(flops, gpu, usd_per_gpu, usd_per_kwh, years=3.1, mfu=No
 @arg('batch', doc='Sequences decoded together, each getting one token per step; default (blank): the serving batch, the largest whose KV cache fits in usable memory and whose step stays under 50 ms (as SERVING_GPUS)', **ARG_OPTIONS)
 @arg('bytes_per_param', doc='Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit', **ARG_OPTIONS)
 @arg('gpus', doc="GPUs in tensor parallel (bandwidth and peak add up); a valid degree divides the model's attention heads, splits its KV heads evenly and stays within an 8-GPU NVLink domain; default (blank): the fewest valid GPUs that hold the weights and the KV cache", **ARG_OPTIONS)
-@arg('kv_gb', doc='KV cache of the whole batch read each step, in GB (see KV_CACHE_GB); default (blank): a catalog model\'s own at context_tokens (BF16) for every sequence of the batch, with its attention FLOPs; none for a plain parameter count ("70B" has no layers or heads to size a cache)', **ARG_OPTIONS)
+@arg('kv_gb', doc='KV cache of the whole batch read each step, in GB (KV_CACHE_GB); default (blank): a catalog model\'s own BF16 cache at context_tokens for every sequence, with its attention FLOPs; none for a plain count ("70B")', **ARG_OPTIONS)
 @arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
 @arg('mfu', doc='Share of the peak a compute-bound decode step reaches, a fraction in (0, 1]; default 0.40; times 0.75 at an FP8 peak, 0.45 at FP4 (estimates, fitted on published runs)', **ARG_OPTIONS)
 @arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (latency, kernel launch); default 45 (calibrated on batch-1 decode runs); used when params is a model name and gpus > 1', **ARG_OPTIONS)
 @arg('prompt_tokens', doc='Tokens per prompt, for the input price (prefill); default 1000', **ARG_OPTIONS)
 @arg('prefill_mfu', doc='Share of the peak the prefill reaches, a fraction in (0, 1]; default 0.65 (estimate, fitted on published runs); times 0.75 at an FP8 peak, 0.45 at FP4', **ARG_OPTIONS)
-@arg('context_tokens', doc="Tokens each sequence holds in its cache on average (prompt + half the answer), for a catalog model's own KV cache; default 1085: prompt + half the answer of the Azure conversation trace's median request, 1,020 prompt + 129 answer tokens (Splitwise, Patel et al. 2024), rounded up", **ARG_OPTIONS)
+@arg('context_tokens', doc="Tokens a sequence holds in its cache on average, for a catalog model's own KV cache; default 1085: prompt + half the answer of the median request of Azure's conversation trace (1,020 + 129 / 2; Splitwise, 2024)", **ARG_OPTIONS)
 def COST_PER_MTOK(params, gpu, usd_per_gpu_hour, kind='output', load=1.0, batch=None, bytes_per_param=2.0, gpus=None, kv_gb=None, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=45.0, prompt_tokens=1000.0, prefill_mfu=0.65, context_tokens=1085.0):
     """USD per million tokens served on the serving model (MoE, tensor parallel): output at DECODE_MS' step, input at TTFT_SECONDS' prefill, at a GPU-hour price and load; batch left blank: the serving batch."""
     return excel_io.call(REGISTRY['COST_PER_MTOK'], (params, gpu, usd_per_gpu_hour, kind, load, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us, prompt_tokens, prefill_mfu, context_tokens))

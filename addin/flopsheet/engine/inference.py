@@ -430,11 +430,13 @@ _SHAPE_FIGURES = ("values_per_token_layer", "full_layers", "sliding_layers", "sl
 def _shape_known(**kw):
     if "kv_gb" not in kw or kw.get("kv_gb") is not None:
         return True
+    figures = [0.0 if v is None else v for v in (kw.get(k, 0.0) for k in _SHAPE_FIGURES)]
+    if _plain(*figures):  # the scalar path builds no array
+        return not any(v < 0 for v in figures)
     unknown = False
-    for k in _SHAPE_FIGURES:
-        v = kw.get(k, 0.0)
-        unknown = unknown | (np.asarray(0.0 if v is None else v) < 0)
-    return ~unknown if np.ndim(unknown) else not unknown
+    for v in figures:
+        unknown = unknown | (np.asarray(v) < 0)
+    return ~unknown
 
 
 SHAPE_KNOWN = Condition(
@@ -861,7 +863,9 @@ def largest_batch(s: Serving, kv_gb_per_sequence, latency_ms, cap=65536.0, attn_
     def ok(b):
         return decode_ms_unchecked(s, b, b * kv_gb_per_sequence, attn_flops) <= latency_ms
 
-    if _plain(free, kv_gb_per_sequence, cap):  # one number each (see _plain): the same bisection
+    # one number each (see _plain), the setup's too (a range of bw_efficiency makes every step an array): the
+    # same bisection
+    if _plain(free, kv_gb_per_sequence, cap, attn_flops, latency_ms) and all(x is None or type(x) in _PLAIN for x in s):
         with np.errstate(all="ignore"):
             by_memory = np.floor(free / kv_gb_per_sequence) if kv_gb_per_sequence > 0 else np.float64(cap)
             top = (

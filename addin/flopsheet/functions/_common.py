@@ -153,22 +153,19 @@ TP_GPUS = Arg(
 )
 KV_GB = Arg(
     "kv_gb",
-    "KV cache of the whole batch read each step, in GB (see KV_CACHE_GB); default (blank): a catalog model's "
-    "own at context_tokens (BF16) for every sequence of the batch, with its attention FLOPs; none for a plain "
-    'parameter count ("70B" has no layers or heads to size a cache)',
+    "KV cache of the whole batch read each step, in GB (KV_CACHE_GB); default (blank): a catalog model's own "
+    'BF16 cache at context_tokens for every sequence, with its attention FLOPs; none for a plain count ("70B")',
 )
 # RESPONSE_SECONDS': the request's own running context
 RESPONSE_KV_GB = Arg(
     "kv_gb",
-    "KV cache of the whole batch read each step, in GB (see KV_CACHE_GB); default (blank): a catalog model's "
-    "own at the request's running context, prompt_tokens + output_tokens / 2 (BF16), for every sequence, with "
-    'its attention FLOPs; none for a plain parameter count ("70B" has no layers or heads to size a cache)',
+    "KV cache of the whole batch read each step, in GB (KV_CACHE_GB); default (blank): a catalog model's own "
+    'BF16 cache at prompt_tokens + output_tokens / 2 for every sequence; none for a plain count ("70B")',
 )
 CONTEXT_TOKENS = Arg(
     "context_tokens",
-    "Tokens each sequence holds in its cache on average (prompt + half the answer), for a catalog model's own "
-    "KV cache; default 1085: prompt + half the answer of the Azure conversation trace's median request, 1,020 "
-    "prompt + 129 answer tokens (Splitwise, Patel et al. 2024), rounded up",
+    "Tokens a sequence holds in its cache on average, for a catalog model's own KV cache; default 1085: prompt + "
+    "half the answer of the median request of Azure's conversation trace (1,020 + 129 / 2; Splitwise, 2024)",
 )
 ALLREDUCE_US = Arg(
     "allreduce_us",
