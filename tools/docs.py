@@ -86,8 +86,10 @@ left blank (DECODE_MS, RESPONSE_SECONDS, TTFT_SECONDS, TOKENS_PER_SECOND, COST_P
 fewest valid tensor-parallel GPUs that hold the weights and the cache, not 1. A typed `gpus` must be a valid
 tensor-parallel degree: it divides the model's attention heads, splits its KV heads evenly (or copies them
 evenly) and stays within one 8-GPU NVLink domain, as vLLM and TensorRT-LLM require; `gpus` 3 for a 64-head
-model, or 16, is an error that names the valid degrees. In the hand-off copy a blank `gpus` keeps the
-add-in's value; a blank `batch` is computed there too (the bisection written out in Workings cells).
+model, or 16, is an error that names the valid degrees. The hand-off copy computes both blanks natively (the
+fewest valid degree as a chain over 1-8 GPUs, the serving batch as its bisection written out in Workings
+cells); SERVING_BATCH gives the serving batch itself. A cell left empty for `batch` or `gpus` is #N/A in the
+copy: leave the argument out of the formula instead.
 
 **Breaking change (issue 13):** DECODE_MS, RESPONSE_SECONDS and TOKENS_PER_SECOND now share
 one order of optional arguments, `..., [batch], [bytes_per_param], [gpus], [kv_gb],

@@ -94,6 +94,8 @@ FIXED = {
     "largest batch still possible": "仍可能满足目标的最大批量",
     "the serving batch: the largest that fits and meets the latency target": "服务批量：放得下且满足延迟目标的最大批量",
     "batch: as typed, or blank the serving batch": "批量：按输入，留空则为服务批量",
+    "gpus: as typed, or blank the fewest valid that hold the model": "gpus：按输入，留空则为放得下模型的最少有效 GPU 数",
+    "GB of the weights": "权重的 GB 数",
     "tokens a sequence's cache holds on average (its running context)": "一个序列的缓存平均所含的 token 数（其运行上下文）",
     "token-layers of the model's full-attention layers at that context": "该上下文下模型全注意力层的 token × 层数",
     "token-layers a sequence's cache holds at its running context": "一个序列的缓存在其运行上下文下所含的 token × 层数",
@@ -144,6 +146,9 @@ FIXED = {
 }
 
 PATTERNS = [
+    # the fewest valid tensor-parallel GPUs (functions.inference.with_fewest_gpus)
+    (r"GB the weights and caches need on (\d+) GPUs", r"在 \1 张 GPU 上权重和缓存所需的 GB 数"),
+    (r"(\d+) GPUs: a valid tensor-parallel degree that holds them", r"\1 张 GPU：有效的张量并行度且放得下它们"),
     # the vision tokenizers' rules (flopsheet.functions.visiontwins)
     (r"distance to a (\d+) x (\d+) grid's aspect", r"与 \1 × \2 网格宽高比的距离"),
     (r"nearest distance after the (\d+) x (\d+) grid", r"比较到 \1 × \2 网格为止的最近距离"),

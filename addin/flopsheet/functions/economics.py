@@ -43,12 +43,14 @@ from flopsheet.functions._common import (
 from flopsheet.functions.declaration import Arg, Function, declared_in, evaluate
 from flopsheet.functions.inference import (
     CONTEXT_OF_DECODE,
+    KV_OF_SERVING_BATCH,
     PREFILL_S,
     PREFILL_STEPS,
     STEP_MS,
     STEPS,
     fits_step,
     fits_twin,
+    with_fewest_gpus,
     with_serving_batch,
 )
 from flopsheet.functions.inputs import (
@@ -398,13 +400,14 @@ TRAIN_COST_AMORTISED = Function(
 _OUT = "{gpus}*{usd_per_gpu_hour}*" + STEP_MS + "/({batch}*3.6*{load})"
 _IN = "{gpus}*{usd_per_gpu_hour}*" + PREFILL_S + "/({prompt_tokens}*{batch}*0.0036*{load})"  # likewise, prefill
 
-_COST_TWIN, _COST_STEPS = with_serving_batch(
+_COST_STEPS0, _COST_TWIN0 = with_serving_batch(
     STEPS
     + PREFILL_STEPS
     + fits_step(tokens=CONTEXT_OF_DECODE)
     + (("output_usd", "USD per million output tokens", _OUT), ("input_usd", "USD per million input tokens", _IN)),
     fits_twin("{kind}*{step:output_usd}+(1-{kind})*{step:input_usd}"),
-)
+)[::-1]
+_COST_TWIN, _COST_STEPS = with_fewest_gpus(_COST_STEPS0, _COST_TWIN0, KV_OF_SERVING_BATCH)
 
 COST_PER_MTOK = Function(
     name="COST_PER_MTOK",
@@ -444,8 +447,7 @@ COST_PER_MTOK = Function(
         "MoE weights read and Megatron-LM all-reduces for a catalog model); blended 3:1 as Artificial Analysis"
     ),
     example=("70B", "H100", 2.5, "output", 1, 64, 2, 4, 31.45728),
-    twin_keeps_blank=("gpus",),
-    twin_blank_cell_na=("batch",),
+    twin_blank_cell_na=("batch", "gpus"),
     formula=engine.cost_per_mtok,
     twin=_COST_TWIN,
     twin_steps=_COST_STEPS,

@@ -218,6 +218,47 @@ def serving_batch_steps(base: tuple, latency: str = repr(DEFAULT_LATENCY_MS)) ->
     return tuple(steps)
 
 
+def _kv_seq_at(gpus: str) -> str:
+    """The model's own cache of one sequence (GB) on `gpus` tensor-parallel GPUs (decode_steps' kv_seq)."""
+    return (
+        "[[{model:values_per_token_layer}*" + repr(KV_BYTES) + "*{step:held}/1E9"
+        "*IF(" + gpus + ">{model:kv_heads}," + gpus + ",{model:kv_heads})/{model:kv_heads}||0]]"
+    )
+
+
+# What a blank gpus must hold besides the weights, per function (engine.inference.serving_blanks): the batch's
+# own cache (one sequence when the batch is blank too), a typed kv_gb, or nothing (TTFT_SECONDS)
+KV_OF_BATCH = 'IF({kv_gb}="",{batch}*{kv_seq},{kv_gb})'
+KV_OF_SERVING_BATCH = 'IF({kv_gb}="",[[{batch}||1]]*{kv_seq},{kv_gb})'
+KV_OF_ONE = "{kv_seq}"
+
+
+def with_fewest_gpus(steps: tuple, twin: str, kv: str | None) -> tuple[str, tuple]:
+    """`twin` and `steps` reading {step:g}: gpus as typed, or blank the fewest valid tensor-parallel GPUs that
+    hold the weights and `kv` ({kv_seq}: one sequence's own cache at that count; None: the weights alone), as
+    engine.tensor_parallel.fewest_gpus: the first degree of 1..SCALE_UP_GPUS that is valid and holds them."""
+    moved = tuple((k, label, t.replace("{gpus}", "{step:g}")) for k, label, t in steps)
+    added = [("g_w", "GB of the weights", "[[{model:total_params}||{params}]]*{bytes_per_param}/1E9")]
+    chain = "NA()"
+    for d in range(SCALE_UP_GPUS, 0, -1):
+        need = "{step:g_w}" + ("" if kv is None else "+" + kv.replace("{kv_seq}", _kv_seq_at(str(d))))
+        valid = (
+            f"[[(MOD({{model:heads}},{d})=0)*IF({d}<={{model:kv_heads}},MOD({{model:kv_heads}},{d})=0,"
+            f"MOD({d},{{model:kv_heads}})=0)||1]]"
+        )
+        added.append((f"g_need{d}", f"GB the weights and caches need on {d} GPUs", need))
+        added.append(
+            (
+                f"g_ok{d}",
+                f"{d} GPUs: a valid tensor-parallel degree that holds them",
+                f"{valid}*({{step:g_need{d}}}<={d}*({{gpu:memory_gb}}*{_USABLE}))",
+            )
+        )
+        chain = f"IF({{step:g_ok{d}}},{d},{chain})"
+    added.append(("g", "gpus: as typed, or blank the fewest valid that hold the model", "[[{gpus}||" + chain + "]]"))
+    return twin.replace("{gpus}", "{step:g}"), tuple(added) + moved
+
+
 def with_serving_batch(steps: tuple, twin: str) -> tuple[str, tuple]:
     """`twin` and `steps` reading {step:b}: the batch typed, or blank the serving batch (serving_batch_steps;
     a typed kv_gb with a blank batch is Python's error, #N/A)."""
@@ -331,6 +372,10 @@ INFER_SECONDS = Function(
     twin="{flops}/({peak}*1E12*{mfu})",
 )
 
+_DECODE_TWIN, _DECODE_STEPS = with_fewest_gpus(
+    STEPS + fits_step(tokens=CONTEXT_OF_DECODE), fits_twin(STEP_MS), KV_OF_BATCH
+)
+
 DECODE_MS = Function(
     name="DECODE_MS",
     summary="Milliseconds per decode step (one token per sequence): memory-bandwidth or compute bound, whichever is slower.",
@@ -343,10 +388,16 @@ DECODE_MS = Function(
     args=_DECODE_ARGS,
     source=_ROOFLINE,
     example=("8B", "H100", 1, 2, 1),
-    twin_keeps_blank=("gpus",),
+    twin_blank_cell_na=("gpus",),
     formula=engine.decode_ms,
-    twin=fits_twin(STEP_MS),
-    twin_steps=STEPS + fits_step(tokens=CONTEXT_OF_DECODE),
+    twin=_DECODE_TWIN,
+    twin_steps=_DECODE_STEPS,
+)
+
+_RESPONSE_TWIN, _RESPONSE_STEPS = with_fewest_gpus(
+    prefill_steps() + decode_steps(CONTEXT_OF_REQUEST) + fits_step(tokens="{prompt_tokens}+{output_tokens}"),
+    fits_twin(PREFILL_S + "+{output_tokens}*" + STEP_MS + "/1E3"),
+    KV_OF_BATCH,
 )
 
 RESPONSE_SECONDS = Function(
@@ -361,10 +412,14 @@ RESPONSE_SECONDS = Function(
     + (PREFILL_MFU,),
     source=_ROOFLINE,
     example=("175B", 20, 300, "A100", 1, 2, 8),
-    twin_keeps_blank=("gpus",),
+    twin_blank_cell_na=("gpus",),
     formula=engine.response_seconds,
-    twin=fits_twin(PREFILL_S + "+{output_tokens}*" + STEP_MS + "/1E3"),
-    twin_steps=prefill_steps() + decode_steps(CONTEXT_OF_REQUEST) + fits_step(tokens="{prompt_tokens}+{output_tokens}"),
+    twin=_RESPONSE_TWIN,
+    twin_steps=_RESPONSE_STEPS,
+)
+
+_TTFT_TWIN, _TTFT_STEPS = with_fewest_gpus(
+    prefill_steps("{mfu}") + fits_step("0", tokens="{prompt_tokens}"), fits_twin(PREFILL_S), None
 )
 
 TTFT_SECONDS = Function(
@@ -390,15 +445,16 @@ TTFT_SECONDS = Function(
     source=_ROOFLINE + "; causal attention 2 x layers x heads x head_dim x prompt^2 (Chowdhery et al. 2022, PaLM, "
     "appendix B); two all-reduces per layer (Shoeybi et al. 2019, Megatron-LM)",
     example=("70B", 4096, "H100", 1, 2, 4),
-    twin_keeps_blank=("gpus",),
+    twin_blank_cell_na=("gpus",),
     formula=engine.ttft_seconds,
-    twin=fits_twin(PREFILL_S),
-    twin_steps=prefill_steps("{mfu}") + fits_step("0", tokens="{prompt_tokens}"),
+    twin=_TTFT_TWIN,
+    twin_steps=_TTFT_STEPS,
 )
 
-_TPS_TWIN, _TPS_STEPS = with_serving_batch(
+_TPS_STEPS0, _TPS_TWIN0 = with_serving_batch(
     STEPS + fits_step(tokens=CONTEXT_OF_DECODE), fits_twin("{batch}/" + STEP_MS + "*1E3")
-)
+)[::-1]
+_TPS_TWIN, _TPS_STEPS = with_fewest_gpus(_TPS_STEPS0, _TPS_TWIN0, KV_OF_SERVING_BATCH)
 
 TOKENS_PER_SECOND = Function(
     name="TOKENS_PER_SECOND",
@@ -410,8 +466,7 @@ TOKENS_PER_SECOND = Function(
     args=_THROUGHPUT_ARGS,
     source=_ROOFLINE,
     example=("8B", "H100", 64, 2, 1),
-    twin_keeps_blank=("gpus",),
-    twin_blank_cell_na=("batch",),
+    twin_blank_cell_na=("batch", "gpus"),
     formula=engine.tokens_per_second,
     twin=_TPS_TWIN,
     twin_steps=_TPS_STEPS,
@@ -422,6 +477,12 @@ _SB_STEPS = tuple(
     (k, label, "[[4*{model:decode_attn_dim}*{step:held}||0]]" if k == "attn_d" else t)
     for k, label, t in STEPS
     if k not in ("kv", "kv_own")
+)
+
+_SB_TWIN, _SB_TWIN_STEPS = with_fewest_gpus(
+    _SB_STEPS + serving_batch_steps(_SB_STEPS, "{latency_ms}") + fits_step("{step:kv_seq}", CONTEXT_OF_DECODE),
+    fits_twin("{step:sb}"),
+    KV_OF_ONE,
 )
 
 SERVING_BATCH = Function(
@@ -446,12 +507,10 @@ SERVING_BATCH = Function(
     ),
     source=_ROOFLINE + "; a catalog model's own KV cache (DeepSeek-V2 §2.1 for MLA) and decode attention FLOPs",
     example=("8B", "H100", 2, 1),
-    twin_keeps_blank=("gpus",),
+    twin_blank_cell_na=("gpus",),
     formula=engine.serving_batch,
-    twin=fits_twin("{step:sb}"),
-    twin_steps=_SB_STEPS
-    + serving_batch_steps(_SB_STEPS, "{latency_ms}")
-    + fits_step("{step:kv_seq}", CONTEXT_OF_DECODE),
+    twin=_SB_TWIN,
+    twin_steps=_SB_TWIN_STEPS,
 )
 
 # SERVING_GPUS' twin, for a plain parameter count (dense, no all-reduce term, no cache unless typed): step time
@@ -501,6 +560,24 @@ _SERVING_STEPS = (
     ),
 )
 
+_SERVING_TWIN, _SERVING_TWIN_STEPS = with_fewest_gpus(
+    _SERVING_STEPS
+    + (TP_OK,)
+    + (
+        (
+            "fits",
+            "weights + one sequence's KV cache fit in the GPUs' usable memory (a valid tensor-parallel degree)",
+            "({params}*{bytes_per_param}/1E9+" + _KVSEQ + "<={gpus}*{gpu:memory_gb}*" + _USABLE + ")*{step:tp_ok}",
+        ),
+    )
+    + (("replicas_up", "replicas at the peak hour (rounded up)", count_twin("{step:replicas}")),),
+    (
+        "IF({step:one_step_ms}<={latency_ms},IF({step:fits},IF({requests_per_day}*({prompt_tokens}+{output_tokens})>0,"
+        "{step:replicas_up}*{gpus},0),NA()),NA())"
+    ),
+    'IF({kv_gb_per_sequence}="",0,{kv_gb_per_sequence})',
+)
+
 SERVING_GPUS = Function(
     name="SERVING_GPUS",
     summary="GPUs to serve a daily load at its peak hour, counting prefill and decode, at the largest batch that "
@@ -538,23 +615,11 @@ SERVING_GPUS = Function(
     source=_ROOFLINE + "; prefill compute per request with causal attention (PaLM appendix B); a catalog "
     "model's own KV cache (DeepSeek-V2 §2.1 for MLA) and decode attention FLOPs (Kaplan et al. 2020, Table 1)",
     example=(1e6, 1000, 300, "70B", "H100", 4, 50, 2, 0.4),
-    twin_keeps_blank=("gpus",),
+    twin_blank_cell_na=("gpus",),
     formula=engine.serving_gpus,
     # the engine's conditions (latency, fit) first, as Python checks them; no load is 0 GPUs (LOG10(0) errs)
-    twin=(
-        "IF({step:one_step_ms}<={latency_ms},IF({step:fits},IF({requests_per_day}*({prompt_tokens}+{output_tokens})>0,"
-        "{step:replicas_up}*{gpus},0),NA()),NA())"
-    ),
-    twin_steps=_SERVING_STEPS
-    + (TP_OK,)
-    + (
-        (
-            "fits",
-            "weights + one sequence's KV cache fit in the GPUs' usable memory (a valid tensor-parallel degree)",
-            "({params}*{bytes_per_param}/1E9+" + _KVSEQ + "<={gpus}*{gpu:memory_gb}*" + _USABLE + ")*{step:tp_ok}",
-        ),
-    )
-    + (("replicas_up", "replicas at the peak hour (rounded up)", count_twin("{step:replicas}")),),
+    twin=_SERVING_TWIN,
+    twin_steps=_SERVING_TWIN_STEPS,
 )
 
 WEIGHTS_GB = Function(
