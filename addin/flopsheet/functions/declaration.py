@@ -134,11 +134,9 @@ class Function:
     # (or a later step) is that quantity. A scalar call's copy writes each into a labelled cell of
     # the Workings sheet (handoff.workings); an array call's twin has them inline.
     twin_steps: tuple = ()
-    # Arguments whose blank the engine works out by a search the copy does not unroll (the serving batch, the
-    # fewest valid GPUs): a call leaving one blank keeps the add-in's value in the hand-off copy.
-    twin_keeps_blank: tuple = ()
-    # Arguments whose omission the twin works out (the serving batch, unrolled), but whose cell left empty is
-    # #N/A in the copy: a cell's blank is known only when the sheet recalculates, where the search is not written.
+    # Arguments whose omission the twin works out (the serving batch, the fewest valid GPUs: sections of the twin),
+    # but whose cell left empty is #N/A in the copy: a cell's blank is known only when the sheet recalculates,
+    # where the search is not written.
     twin_blank_cell_na: tuple = ()
     # The other forms `dispatch` reaches (KV_CACHE_GB(model, context_tokens, ...)): an argument that one of
     # them does without is optional to Excel (`excel_required`), and blank it gets the one-line message.

@@ -476,11 +476,6 @@ class TwinCall:
                 # CLUSTER_CAPEX's price: its default is the add-in's price table, not a sheet figure
                 raise Untranslatable(f"{name} is omitted and its default comes from the add-in's price table")
             named = self.named_default(a)
-            if a.default is None and name in self.fn.twin_keeps_blank:
-                raise Untranslatable(
-                    f"{name} is blank: {self.fn.name} works it out by a search the copy does not repeat "
-                    "(the add-in's value is kept)"
-                )
             if a.default is None:
                 return Value('""', None, optional=True, omitted=True)
             if named:  # the workbook's assumption cell: checked in the sheet, as a user may edit it
@@ -494,10 +489,8 @@ class TwinCall:
         if wrapped:
             t = f'IF({t}="",{self.named_default(a) or number(a.default)},{t})'
         # TRAIN_FLOPS' tokens: blank is #N/A; so is a cell left empty where the add-in would search for the value
-        # (twin_keeps_blank: the serving batch, the fewest GPUs): an error, never a number for another question
-        optional = (
-            a.default is None and not a.from_model and name not in self.fn.twin_keeps_blank + self.fn.twin_blank_cell_na
-        )
+        # (twin_blank_cell_na: the serving batch, the fewest GPUs): an error, never a number for another question
+        optional = a.default is None and not a.from_model and name not in self.fn.twin_blank_cell_na
         v = Value(t, None, runtime=e.kind != "call" or self.guard_calls, optional=optional)
         if e.kind == "call":
             v.label = f"{name}: the nested call's result"
