@@ -214,9 +214,8 @@ IMPLIED_MFU = Function(
 
 TRAIN_MFU = Function(
     name="TRAIN_MFU",
-    summary="Model FLOPs utilization one training step of a model sustains on a GPU: the share of the peak at "
-    "precision, less the attention at seq_len, a mixture of experts' all-to-all and, with gpus and batch_tokens, "
-    "the per-step overhead; feed it to GPU_HOURS or TRAIN_DAYS as mfu.",
+    summary="MFU a training step of a model sustains on a GPU: the precision's share of the peak, less attention "
+    "at seq_len, MoE all-to-all and, with gpus and batch_tokens, per-step overhead; give it to GPU_HOURS as mfu.",
     returns="fraction",
     nature="estimate",
     nature_why=(
