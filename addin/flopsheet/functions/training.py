@@ -251,7 +251,13 @@ TRAIN_MFU = Function(
     ),
     example=("Llama 3.1 405B", "H100", "bf16", 8192, 16384, 16777216),
     formula=engine.train_mfu,
-    twin=None,
+    # engine.training.train_mfu in its operation order; [[...||0/{peak}]]: a plain parameter count has no model
+    # terms, but the peak is still read, so a GPU without the precision is #N/A (#DIV/0!) as it is an error in Python
+    twin="{share}/(1+[[2*{model:layers}*{model:d_model}*{seq_len}/{params}+{const:TrainA2ABytes}"
+    "*{model:routed_experts}*{model:moe_layers}*{model:d_model}/({const:ScaleOutGBs}*1E9)"
+    "/(6*{params}/({peak}*1E12*{share}))||0/{peak}]])"
+    '/IF(({gpus}="")*({batch_tokens}=""),1,IF(({gpus}<>"")*({batch_tokens}<>""),'
+    "1+{const:TrainStepOverheadTokens}*{gpus}/{batch_tokens},NA()))",
 )
 
 FUNCTIONS = declared_in(globals())  # every Function above, in order
