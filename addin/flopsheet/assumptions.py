@@ -16,6 +16,7 @@ from flopsheet.engine.training import (
     A2A_BYTES,
     SCALE_OUT_GBS,
     SECONDS_PER_DAY,
+    STEP_FIXED_S,
     STEP_OVERHEAD_TOKENS,
     TRAIN_MFU,
     TRAIN_SHARE_4BIT,
@@ -114,7 +115,7 @@ def assumptions() -> tuple[Assumption, ...]:
             TRAIN_STEP_SHARE["fp4"],
             "fraction",
             st.PCT,
-            "ESTIMATE: TrainStepFP8Share x TrainFP4Share / TrainFP8Share (one NVFP4 comparison, MLPerf v5.1)",
+            "ESTIMATE fitted on Llama 3.1 8B on 8 GB200s and 8 GB300s in NVFP4 (MLPerf Training v5.1)",
             precisions=("fp4",),
         ),
         Assumption(
@@ -143,6 +144,15 @@ def assumptions() -> tuple[Assumption, ...]:
             st.WHOLE,
             "ESTIMATE fitted on MLPerf Training v4.0/v5.0 runs of one benchmark at two scales (GPT-3 on 512 and "
             "11,616 H100s; Llama 3.1 405B on 512-8,192 H100s and 512-2,496 GB200s; GPT-3 on TPU v5p)",
+        ),
+        Assumption(
+            "TrainStepFixedS",
+            "TRAIN_MFU: seconds a training step costs whatever the model and batch (launches, synchronisation)",
+            STEP_FIXED_S,
+            "s",
+            st.THREE_DP,
+            "ESTIMATE fitted with TrainStepOverheadTokens on MLPerf Training runs; Llama 3.1 8B on 72 and 512 "
+            "GB200/GB300s (v5.1) is where it shows: small models at few tokens per GPU",
         ),
         Assumption(
             "DefaultGoodput",

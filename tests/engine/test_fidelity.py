@@ -121,15 +121,17 @@ def test_the_csv_is_plain_utf8_with_one_header(rows):
 # they are off for a reason the model cannot know from FLOPs (kept in the set and in the median).
 TRAINING = ("train_minutes", "train_gpu_hours")
 # Llama 3 and 3.1 8B: 0.16-0.18 of the BF16 peak over the whole run, half of what the same cards' 70B and 405B
-# reach on the same hardware and what Llama 2 7B reached on A100s; TRAIN_MFU's per-step overhead would explain
-# it at about 250-300 tokens per GPU per step (a 4M-token batch on ~14,000 GPUs), but Meta publishes neither
-# the 8B's GPU count nor its batch, and no term of the model, GPU or precision tells the 8B apart (0.52-0.58).
+# reach on the same hardware and what Llama 2 7B reached on A100s. TRAIN_MFU's per-step overhead would explain
+# it at about 700 tokens per GPU per step (a 4M-token batch on ~6,000 GPUs; MLPerf's Llama 3.1 8B on 512
+# GB200/GB300s at 1,024 tokens per GPU shows that loss, and TRAIN_MFU gives those runs within 5%), but Meta
+# publishes neither the 8B's GPU count nor its batch, and no term of the model, GPU or precision alone tells
+# the 8B apart (predicted 0.52-0.58 of the cards' hours).
 OFF_FOR_A_STATED_REASON = {"gpu-hours-3", "gpu-hours-5"}
 
 
 def test_training_rows_meet_the_issue_targets(results):
     rows = [r for r in results if r["kind"] in TRAINING]
-    assert len(rows) >= 28
+    assert len(rows) >= 45
     s = fidelity.summary(rows)
     assert s["answered"] == len(rows)
     assert s["median_factor"] <= 1.15, s

@@ -74,46 +74,52 @@ def training_mfu(precision: str | None) -> float:
 
 
 # -- The per-step efficiency of one run, from its model, GPU and layout (TRAIN_MFU) ---------------------
-# Fitted across all 28 training rows of tests/reference/measured.csv at once (MLPerf Training time to
-# train on H100, GB200 and TPU v5p; model cards and papers' GPU-hours on A100, H100 and H800: Llama 1,
-# Llama 2, Llama 3/3.1, Llama 4, BLOOM, DeepSeek 67B, DeepSeek-V2, DeepSeek-V3), robust least squares
+# Fitted across all 45 training rows of tests/reference/measured.csv at once (MLPerf Training v3.1-v5.1
+# time to train: GPT-3 175B on 512-11,616 H100s, 512-6,144 TPU v5p and 1,024 Gaudi 2, Llama 3.1 405B on
+# H100 and GB200, Llama 3.1 8B on 8-512 GB200/GB300; model cards' and papers' GPU-hours on A100, H100
+# and H800: Llama 1, Llama 2, Llama 3/3.1, Llama 4, BLOOM, DeepSeek 67B, DeepSeek-V2, DeepSeek-V3), robust least squares
 # (soft L1, scale 0.1) on the log of predicted / measured, as fidelity.py maps each row; each term is a
 # published mechanism, each constant an ESTIMATE:
 # - TRAIN_STEP_SHARE: the share of the peak a dense model's FLOPs reach per step when the attention
 #   scores are counted as work (12 L d s per token, full matrix, as PaLM and Megatron count MFU:
 #   Chowdhery et al. 2022 appendix B; Narayanan et al. 2021 eq. 3). Fitted 0.40 of a BF16 peak (0.403)
-#   and 0.42 of an FP8/INT8 peak (0.416): MLPerf's FP8 runs of GPT-3 175B and Llama 3.1 405B at 512 GPUs
+#   and 0.41 of an FP8/INT8 peak (0.412): MLPerf's FP8 runs of GPT-3 175B and Llama 3.1 405B at 512 GPUs
 #   reach 0.39-0.43 of the FP8 peak with attention counted, Llama 3.1 405B's BF16 run 0.38-0.43 (Dubey
-#   et al. 2024, Table 4). FP4: 0.42 x 0.25 / 0.36 = 0.29 (TRAIN_SHARE_4BIT's one NVFP4 comparison).
+#   et al. 2024, Table 4). FP4: 0.26 from the two NVFP4 rows (Llama 3.1 8B on 8 GB200s and 8 GB300s,
+#   MLPerf v5.1), near TRAIN_SHARE_4BIT's one comparison (0.25).
 # - attention: the 6N FLOPs a model's size gives leave out the attention scores, 2 L d s / N of them
 #   (Llama 3 8B at 8,192 tokens: +27%; 405B: +8%), run at the same share (FlashAttention-2 reaches
 #   50-73% of A100's peak forward, Dao 2023): a long sequence makes a small model slower per 6N.
 # - MoE all-to-all: each token's hidden vector goes to and comes back from each routed expert, in
 #   the forward and backward passes, over the scale-out network (DeepSeek-V3 report §3.2.1: cross-node
 #   expert parallelism gives "an inefficient computation-to-communication ratio of approximately 1:1").
-#   A2A_BYTES = 6.2 bytes per routed expert per MoE layer per unit of width per token is what the
-#   MoE rows (DeepSeek-V2, DeepSeek-V3, Llama 4 Scout and Maverick) fit: dispatch and combine in the
-#   forward and backward passes are 4 transfers, 8 bytes in BF16 (6 with DeepSeek's FP8 dispatch), so
-#   about three quarters of it is exposed, not hidden behind computation. SCALE_OUT_GBS = 50 GB/s per GPU: one 400 Gb/s NIC per
-#   GPU (NVIDIA DGX H100 user guide: 8 ConnectX-7 at 400 Gb/s; DeepSeek's H800 nodes, report §3.1,
-#   8 InfiniBand NICs of 400 Gb/s).
+#   A2A_BYTES = 6.2 bytes (fitted 6.15) per routed expert per MoE layer per unit of width per token
+#   is what the MoE rows (DeepSeek-V2, DeepSeek-V3, Llama 4 Scout and Maverick) fit: dispatch and
+#   combine in the forward and backward passes are 4 transfers, 8 bytes in BF16 (6 with DeepSeek's
+#   FP8 dispatch), so about three quarters of it is exposed, not hidden behind computation.
+#   SCALE_OUT_GBS = 50 GB/s per GPU: one 400 Gb/s NIC per GPU (NVIDIA DGX H100 user guide: 8
+#   ConnectX-7 at 400 Gb/s; DeepSeek's H800 nodes, report §3.1, 8 InfiniBand NICs of 400 Gb/s).
 # - per-step overhead: pipeline bubbles, the gradient reduction and the optimizer step cost about
 #   the same time per step whatever the batch, so the share falls with the tokens each GPU processes
-#   per step: 1 / (1 + STEP_OVERHEAD_TOKENS / (batch tokens / GPUs)) (Narayanan et al. 2021 §3: the
-#   bubble (p - 1) / m). STEP_OVERHEAD_TOKENS = 250 fits the four MLPerf pairs of one benchmark at
-#   two scales: GPT-3 on 512 and 11,616 H100s (0.41 -> 0.27 of the FP8 peak), Llama 3.1 405B on 512
-#   and 8,192 H100s, on 512 and 2,496 GB200s, GPT-3 on 512 and 6,144 TPU v5p; it also gives Meta's
-#   ratio of 430 -> 400 TFLOPS from 8,192 to 16,384 GPUs at 16M-token batches (0.93; the term gives 0.90;
-#   Dubey et al. 2024, Table 4).
+#   per step (Narayanan et al. 2021 §3: the bubble (p - 1) / m), and a step also has a fixed time
+#   whatever its size (kernel launches, synchronisation): 1 / (1 + STEP_OVERHEAD_TOKENS / T +
+#   STEP_FIXED_S / (seconds per token x T)) at T = batch tokens / GPUs. STEP_OVERHEAD_TOKENS = 250
+#   (fitted 246) is what runs of one benchmark at several scales fit: GPT-3 on 512 to 11,616 H100s
+#   (0.41 -> 0.27 of the FP8 peak), Llama 3.1 405B on 512 and 8,192 H100s and on 512 and 2,496 GB200s,
+#   GPT-3 on 512 to 6,144 TPU v5p. STEP_FIXED_S = 0.052 s is what a small model shows: Llama 3.1 8B
+#   on 512 GB200/GB300s (MLPerf v5.1, 1,024 tokens per GPU, a step of ~30 ms of work) runs at 0.4 of
+#   what the proportional term alone gives. The terms give Meta's ratio of 430 -> 400 TFLOPS from
+#   8,192 to 16,384 GPUs at 16M-token batches within a few percent (Dubey et al. 2024, Table 4).
 #   Blank GPUs or batch: no such loss (a model card publishes neither).
 # Left out, as the rows do not show them: a width or memory-bandwidth term (the non-GEMM traffic of
 # Korthikanti et al. 2022) fits no better once attention is counted, and a GPU-generation factor.
 # Not explained: Llama 3 and 3.1 8B's cards (0.16-0.18 of the BF16 peak over the whole run, half of
 # what the same hardware gives the 70B and 405B): tests/engine/test_fidelity.py says why.
-TRAIN_STEP_SHARE = {"bf16": 0.40, "fp16": 0.40, "tf32": 0.40, "fp32": 0.40, "fp8": 0.42, "int8": 0.42, "fp4": 0.29}
+TRAIN_STEP_SHARE = {"bf16": 0.40, "fp16": 0.40, "tf32": 0.40, "fp32": 0.40, "fp8": 0.41, "int8": 0.41, "fp4": 0.26}
 A2A_BYTES = 6.2  # bytes per routed expert, MoE layer, unit of width and token over the scale-out network
 SCALE_OUT_GBS = 50.0  # GB/s of scale-out network per GPU (400 Gb/s)
-STEP_OVERHEAD_TOKENS = 250.0  # tokens per GPU a step's fixed costs are worth
+STEP_OVERHEAD_TOKENS = 250.0  # tokens per GPU a step's proportional overhead is worth
+STEP_FIXED_S = 0.052  # seconds a step costs whatever the model and batch (launches, synchronisation, optimizer)
 
 
 def train_step_share(precision: str | None) -> float:
@@ -150,9 +156,11 @@ def train_mfu(
     attention = 2.0 * layers * d_model * seq_len / params
     gemm_s = 6.0 * params / (peak_tflops * 1e12 * share)  # seconds per token of the weights' FLOPs
     a2a_s = A2A_BYTES * routed_experts * moe_layers * d_model / (SCALE_OUT_GBS * 1e9)
+    token_s = gemm_s * (1.0 + attention) + a2a_s  # seconds per token of the whole step's work on one GPU
     mfu = share / (1.0 + attention + a2a_s / gemm_s)
     if gpus is not None and batch_tokens is not None:
-        mfu = mfu / (1.0 + STEP_OVERHEAD_TOKENS * gpus / batch_tokens)
+        per_gpu = batch_tokens / gpus  # tokens each GPU processes per step
+        mfu = mfu / (1.0 + STEP_OVERHEAD_TOKENS / per_gpu + STEP_FIXED_S / (token_s * per_gpu))
     elif (gpus is None) != (batch_tokens is None):
         given = "gpus" if gpus is not None else "batch_tokens"
         raise FlopsheetError(

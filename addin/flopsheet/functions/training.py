@@ -238,7 +238,7 @@ TRAIN_MFU = Function(
         Arg(
             "share",
             "Share of the peak a dense model's counted work reaches, in (0, 1]; default by precision: 40% of "
-            "BF16, 42% of FP8/INT8, 29% of FP4 (estimates fitted on measured.csv)",
+            "BF16, 41% of FP8/INT8, 26% of FP4 (estimates fitted on measured.csv)",
             default=None,
             by_precision=train_step_share,
         ),
@@ -249,15 +249,23 @@ TRAIN_MFU = Function(
         "pipeline bubble (Narayanan et al. 2021); fitted on MLPerf Training v4.0/v5.0 and model cards "
         "(docs/fidelity.md, flopsheet engine/training.py)"
     ),
-    example=("Llama 3.1 405B", "H100", "bf16", 8192, 16384, 16777216),
+    example=("405B", "H100", "bf16", 8192, 16384, 16777216),
     formula=engine.train_mfu,
-    # engine.training.train_mfu in its operation order; [[...||0/{peak}]]: a plain parameter count has no model
-    # terms, but the peak is still read, so a GPU without the precision is #N/A (#DIV/0!) as it is an error in Python
-    twin="{share}/(1+[[2*{model:layers}*{model:d_model}*{seq_len}/{params}+{const:TrainA2ABytes}"
-    "*{model:routed_experts}*{model:moe_layers}*{model:d_model}/({const:ScaleOutGBs}*1E9)"
-    "/(6*{params}/({peak}*1E12*{share}))||0/{peak}]])"
+    # engine.training.train_mfu in its operation order; [[A||0]]: a plain parameter count has no model terms
+    twin="{share}/(1+{step:attention}+{step:a2a}/{step:gemm})"
     '/IF(({gpus}="")*({batch_tokens}=""),1,IF(({gpus}<>"")*({batch_tokens}<>""),'
-    "1+{const:TrainStepOverheadTokens}*{gpus}/{batch_tokens},NA()))",
+    "1+{const:TrainStepOverheadTokens}/({batch_tokens}/{gpus})+{const:TrainStepFixedS}"
+    "/(({step:gemm}*(1+{step:attention})+{step:a2a})*({batch_tokens}/{gpus})),NA()))",
+    twin_steps=(
+        ("attention", "attention scores per 6N of work", "[[2*{model:layers}*{model:d_model}*{seq_len}/{params}||0]]"),
+        (
+            "a2a",
+            "MoE all-to-all seconds per token",
+            "[[{const:TrainA2ABytes}*{model:routed_experts}*{model:moe_layers}*{model:d_model}"
+            "/({const:ScaleOutGBs}*1E9)||0]]",
+        ),
+        ("gemm", "seconds per token of the weights' FLOPs at the share", "6*{params}/({peak}*1E12*{share})"),
+    ),
 )
 
 FUNCTIONS = declared_in(globals())  # every Function above, in order

@@ -1384,6 +1384,12 @@ class RowFigures(Figures):
             raise Untranslatable(f'the Models sheet has no "{fld}" column')
         return self.hoist(f"{fld} of {self.label} ({self.table.sheet} sheet)", self.table.figure(fld, self.at) + "+0")
 
+    def routed_experts(self) -> str:  # a dense model's experts are empty: 0 (engine.training.train_mfu)
+        return self("experts_per_token")
+
+    def moe_layers(self) -> str:
+        return self("moe_layers")
+
     def share(self) -> str:
         # a dense model's experts are empty: 0/0 is an error, so its share is 0 (engine: expert_share)
         return self.hoist(

@@ -738,7 +738,7 @@ STRINGS = {
     "TRAIN_MFU: share of an FP8 (or INT8) peak a dense model's training step reaches, attention counted": "TRAIN_MFU：稠密模型训练一步达到的 FP8（或 INT8）峰值比例（计入注意力）",
     "ESTIMATE fitted as TrainStepShare; MLPerf Training v4.0/v5.0 GPT-3 175B and Llama 3.1 405B on 512 H100s reach 0.39-0.43 of the FP8 peak with attention counted": "估计值，与 TrainStepShare 一同拟合；MLPerf Training v4.0/v5.0 中 GPT-3 175B 与 Llama 3.1 405B 在 512 块 H100 上计入注意力后达到 FP8 峰值的 0.39-0.43",
     "TRAIN_MFU: share of an FP4 peak a dense model's training step reaches": "TRAIN_MFU：稠密模型训练一步达到的 FP4 峰值比例",
-    "ESTIMATE: TrainStepFP8Share x TrainFP4Share / TrainFP8Share (one NVFP4 comparison, MLPerf v5.1)": "估计值：TrainStepFP8Share x TrainFP4Share / TrainFP8Share（一次 NVFP4 对比，MLPerf v5.1）",
+    "ESTIMATE fitted on Llama 3.1 8B on 8 GB200s and 8 GB300s in NVFP4 (MLPerf Training v5.1)": "估计值，按 Llama 3.1 8B 在 8 块 GB200 与 8 块 GB300 上以 NVFP4 训练的结果拟合（MLPerf Training v5.1）",
     "TRAIN_MFU: exposed all-to-all bytes per routed expert, MoE layer, unit of width and token": "TRAIN_MFU：每个词元、每个路由专家、每个 MoE 层、每单位宽度未被掩盖的 all-to-all 字节数",
     "ESTIMATE fitted on DeepSeek-V2/V3 and Llama 4 GPU-hours: dispatch and combine, forward and backward, are 8 bytes in BF16; DeepSeek-V3 report §3.2.1: about 1:1 computation to communication": "估计值，按 DeepSeek-V2/V3 与 Llama 4 的 GPU·小时拟合：前向与反向的分发和合并在 BF16 下共 8 字节；DeepSeek-V3 报告 §3.2.1：计算与通信约 1:1",
     "GB/s": "GB/s",
@@ -756,6 +756,10 @@ STRINGS = {
     "Share of the step's efficiency left after its fixed costs, at those tokens per GPU": "在该每 GPU 词元数下，扣除每步固定开销后剩余的效率比例",
     "1 / (1 + TrainStepOverheadTokens x gpus / batch_tokens)": "1 / (1 + TrainStepOverheadTokens x gpus / batch_tokens)",
     "MFU a training step of a model sustains on a GPU: the precision's share of the peak, less attention at seq_len, MoE all-to-all and, with gpus and batch_tokens, per-step overhead; give it to GPU_HOURS as mfu.": "模型在某 GPU 上训练一步可维持的 MFU：该精度下的峰值比例，扣除 seq_len 下的注意力、MoE 的 all-to-all，以及给出 gpus 与 batch_tokens 时的每步开销；可作为 mfu 传给 GPU_HOURS。",
+    "TRAIN_MFU: seconds a training step costs whatever the model and batch (launches, synchronisation)": "TRAIN_MFU：无论模型与批大小，训练每步都要花费的秒数（内核启动、同步）",
+    "ESTIMATE fitted with TrainStepOverheadTokens on MLPerf Training runs; Llama 3.1 8B on 72 and 512 GB200/GB300s (v5.1) is where it shows: small models at few tokens per GPU": "估计值，与 TrainStepOverheadTokens 一同按 MLPerf Training 运行拟合；在 72 与 512 块 GB200/GB300 上训练 Llama 3.1 8B（v5.1）时最明显：小模型、每 GPU 词元少",
+    "Fixed time of every step, added to its work at the tokens per GPU": "每步的固定时间，按每 GPU 词元数加到该步的计算上",
+    "TrainStepFixedS / (seconds per token x tokens per GPU), beside the line above": "TrainStepFixedS / (每词元秒数 x 每 GPU 词元数)，与上一行并列",
 }
 
 # Defined names that stay as written: formulas use them verbatim.
@@ -778,6 +782,7 @@ SAME = frozenset(
         "TrainA2ABytes",
         "ScaleOutGBs",
         "TrainStepOverheadTokens",
+        "TrainStepFixedS",
         "BwEfficiency",
         "ColoUsdPerKwMonth",
         "CostOfCapital",

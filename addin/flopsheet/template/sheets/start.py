@@ -254,6 +254,15 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
         note="1 / (1 + TrainStepOverheadTokens x gpus / batch_tokens)",
     )
     ctx.output(ws.title, "train_step_left", "TRAIN_MFU share left after per-step costs", "fraction", show=False)
+    b.calc(
+        "train_step_fixed",
+        "Fixed time of every step, added to its work at the tokens per GPU",
+        "=TrainStepFixedS",
+        "s",
+        st.THREE_DP,
+        note="TrainStepFixedS / (seconds per token x tokens per GPU), beside the line above",
+    )
+    ctx.output(ws.title, "train_step_fixed", "TRAIN_MFU fixed time per step", "s", show=False)
 
     b.section("Cell styles")
     for style, sample, meaning in st.LEGEND:
