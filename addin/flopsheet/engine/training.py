@@ -86,7 +86,8 @@ def training_mfu(precision: str | None) -> float:
 #   and 0.41 of an FP8/INT8 peak (0.412): MLPerf's FP8 runs of GPT-3 175B and Llama 3.1 405B at 512 GPUs
 #   reach 0.39-0.43 of the FP8 peak with attention counted, Llama 3.1 405B's BF16 run 0.38-0.43 (Dubey
 #   et al. 2024, Table 4). FP4: 0.26 from the two NVFP4 rows (Llama 3.1 8B on 8 GB200s and 8 GB300s,
-#   MLPerf v5.1), near TRAIN_SHARE_4BIT's one comparison (0.25).
+#   MLPerf v5.1), near TRAIN_SHARE_4BIT's one comparison (0.25); checked, not fitted, on Llama 3.1
+#   405B in NVFP4 on 2,560 and 5,120 GB200s (MLPerf v5.1): 1.03 and 1.00 of the measured minutes.
 # - attention: the 6N FLOPs a model's size gives leave out the attention scores, 2 L d s / N of them
 #   (Llama 3 8B at 8,192 tokens: +27%; 405B: +8%), run at the same share (FlashAttention-2 reaches
 #   50-73% of A100's peak forward, Dao 2023): a long sequence makes a small model slower per 6N.
