@@ -103,7 +103,7 @@ def predict(row: dict) -> tuple[float, str]:
     gpus = float(row["gpus"])
     if kind == "train_minutes":
         tokens = float(row["train_tokens"])
-        step = _num(row["batch"])
+        step = _num(row["batch"]) if row["batch"] not in ("max",) else None  # "max": no published batch
         batch_tokens = step * seq if step and seq else None
         mfu = F.TRAIN_MFU(model, gpu, prec, seq, gpus if batch_tokens else None, batch_tokens)
         mfu_call = f'TRAIN_MFU({m}, "{gpu}", "{prec}", {seq or 0:g}' + (
