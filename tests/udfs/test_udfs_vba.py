@@ -57,6 +57,8 @@ SPEC = {
     "FLOPSHEET_VERSION": "",
     # issue 13
     "IMPLIED_MFU": "flops, gpu_hours, gpu, [precision=bf16]",
+    # issue 20: a training step's efficiency from the model, GPU and layout (engine.training.train_mfu)
+    "TRAIN_MFU": "params, gpu, [precision=bf16], [seq_len=0], [gpus], [batch_tokens], [share]",
     # issue 20: a prefill's own efficiency (0.65), the all-reduce's fixed cost calibrated on measured runs
     # (45 us), and a blank KV cache is a catalog model's own (none for a plain parameter count)
     "TTFT_SECONDS": "params, prompt_tokens, gpu, [batch=1], [bytes_per_param=2], [gpus], [bw_efficiency=0.8], "
