@@ -1197,6 +1197,8 @@ def _hoist_value(call: TwinCall, v: Value, makers: list, outer: list) -> None:
 
     if estimated_length(folded) <= LIMIT - 10 and (not makers or _is_plain(raw) or len(raw) <= 60):
         v.text = call.hoist(v.label, folded)
+        if v.optional:  # its blank is a value (kv_gb left empty: the model's own cache), not an input not filled in
+            call.blank_ok.add(v.text)
         return
     v.text = call.hoist(v.label, raw)
     outer.extend(mk(v.text) for mk in makers)
