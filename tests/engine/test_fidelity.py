@@ -4,7 +4,8 @@ default inputs except the setup. These tests hold what is true today: the data a
 cover what the issue lists, and every row is answered with a number. The issue's accuracy targets
 (median within 15%, every row within 40%) are asserted for the training rows below
 (test_training_rows_meet_the_issue_targets); the serving rows do not meet them, and
-test_serving_rows_hold_what_they_reach bounds what they reach; docs/fidelity.md reports how far the rest is."""
+test_serving_rows_hold_what_they_reach bounds what they reach, test_dense_offline_rows_land the dense offline runs;
+docs/fidelity.md reports how far the rest is."""
 
 import csv
 import importlib.util
@@ -180,17 +181,11 @@ MISSING_PHYSICS = {
     # (0.43 and 0.49 of measured)
     "trtllm-pg-8",
     "trtllm-pg-10",
-    # TensorRT-LLM v0.6's static-batch runs of Llama 2 7B (full multi-head attention: 0.5 MB of FP16 cache a
-    # token) with 2,048-token outputs on H100, L40S and A100: the batch's KV cache, read every step, outweighs
-    # the weights, and RESPONSE_SECONDS charges no cache unless one is typed (5.4x, 4.0x and 3.7x optimistic)
-    "trtllm-v06-2",
-    "trtllm-v06-7",
-    "trtllm-v06-10",
-    # the same on Intel Gaudi: 2,048-token outputs at batch 364 (Llama 3.1 8B), 120 and 44 (Mistral 7B), whose
-    # cache RESPONSE_SECONDS does not charge (2.8x, 2.7x and 2.1x optimistic)
-    "gaudi-g3-2",
-    "gaudi-g3-7",
-    "gaudi-g2-5",
+    # Llama 4 Maverick on 8 H100s and Qwen3-30B-A3B on one B200, offline (no latency limit: the batch is what
+    # memory holds): expert kernels at few tokens each and routing imbalance, not modelled (2.4x optimistic; at
+    # the 50 ms default target they were 1.51 and 1.33, right for a wrong reason)
+    "trtllm-15",
+    "trtllm-18",
     # first token of a 128-token prompt on one H100 (Llama 2 7B, FP8): 7 ms against 2.5 ms of compute and weight
     # reads; a fixed per-request and per-layer launch cost flopsheet does not charge (0.36 of measured)
     "trtllm-v06-19",
@@ -206,15 +201,70 @@ SERVING = ("output_throughput", "input_throughput", "decode_step_ms", "ttft_s", 
 def test_serving_rows_hold_what_they_reach(results):
     rows = [r for r in results if r["kind"] in SERVING]
     assert len(rows) >= 46
-    assert fidelity.summary(rows)["median_factor"] <= 1.40  # 1.35 (1.92 before issue 20's serving work)
+    assert fidelity.summary(rows)["median_factor"] <= 1.28  # 1.24 (1.92 before issue 20's serving work)
     modelled = [r for r in rows if r["id"] not in MISSING_PHYSICS]
     worst = max(modelled, key=lambda r: r["factor"])
-    assert worst["factor"] <= 2.0, (worst["id"], worst["ratio"])  # 1.93: vLLM on 8 MI300Xs, MLPerf v4.1
+    # 2.0: vLLM on 8 MI300Xs (vllm-oracle-6 offline, dstack-3 at batch 1), AMD's achieved share of the peak
+    assert worst["factor"] <= 2.01, (worst["id"], worst["ratio"])
     kinds = fidelity.by(rows, lambda r: r["kind"])
-    assert kinds["ttft_s"]["median_factor"] <= 1.10  # 1.02
-    assert kinds["output_throughput"]["median_factor"] <= 1.40  # 1.35
+    assert kinds["ttft_s"]["median_factor"] <= 1.10  # 1.09
+    assert kinds["output_throughput"]["median_factor"] <= 1.28  # 1.24 (1.38 at the 50 ms target, no typed cache)
     sources = fidelity.by(rows, fidelity.source_group)
-    for source, bound in (("mlperf-inf", 1.35), ("trtllm", 1.40), ("nim", 1.20), ("vllm-oracle", 1.40)):
+    for source, bound in (
+        ("mlperf-inf", 1.35),  # 1.30
+        ("trtllm", 1.20),  # 1.15 (1.36 at the 50 ms target)
+        ("trtllm-v06", 1.15),  # 1.10 (1.27 with no cache in the static batches)
+        ("nim", 1.20),  # 1.11
+        ("vllm-oracle", 1.45),  # 1.41: MI300X, see test_dense_offline_rows_land
+    ):
         assert sources[source]["median_factor"] <= bound, (source, sources[source])
     # the rows of missing physics stay answered, with a number (what flopsheet gives them today)
     assert {r["id"] for r in rows} >= MISSING_PHYSICS
+
+
+# The dense runs of TensorRT-LLM's performance overview (Llama 3.1/3.3 8B, 70B and 405B on H100, H200, B200 and
+# GB200; trtllm-bench throughput, requests queued at once): typed with their setup, no latency limit and the
+# recipe's FP8 cache, they land within 40% but one (were 0.56-0.79 at SERVING_GPUS' default 50 ms target with a
+# BF16 cache). trtllm-21 (Llama 3.3 70B on 2 H100s, 128/128 tokens: 0.60) is prefill-bound at a batch of
+# thousands, where a prefill's 0.65 of the FP8 peak at 0.75 undercounts what TensorRT-LLM's chunked prefill
+# reaches. AMD's CDNA3 (MI300X, MI325X) runs stay optimistic (MLPerf Offline 1.6-1.9, vLLM offline 1.4-2.0): its
+# achieved share of the datasheet peak is lower than NVIDIA's (SemiAnalysis, "MI300X vs H100 vs H200 Benchmark
+# Part 1: Training", 2024-12, SECONDARY: GEMMs near half of the marketed peak), not in the model yet.
+DENSE_OFFLINE_OFF = {"trtllm-21"}
+
+
+def test_dense_offline_rows_land(results):
+    dense = [
+        r
+        for r in results
+        if r["id"].startswith("trtllm-")
+        and r["batch"] == "max"
+        and fidelity.scenario(r) == "offline"
+        and r["model_as_typed"].startswith("Llama 3.")
+    ]
+    assert len(dense) >= 20
+    s = fidelity.summary(dense)
+    assert s["median_factor"] <= 1.15, s  # 1.13
+    outside = {r["id"] for r in dense if r["factor"] > 1.40}
+    assert outside <= DENSE_OFFLINE_OFF, sorted(outside - DENSE_OFFLINE_OFF)
+    for r in dense:
+        _, call = fidelity.predict(r)
+        assert f"latency_ms={fidelity.NO_LIMIT_MS:g}" in call and "kv_gb_per_sequence=KV_CACHE_GB(" in call, r["id"]
+
+
+def test_a_run_is_held_to_its_own_latency_limit(rows):
+    """Offline runs have none; an MLPerf Server run its benchmark's time per output token (loadgen/mlperf.conf);
+    anything else SERVING_GPUS' default target."""
+    by_id = {r["id"]: r for r in rows}
+    assert fidelity.latency_target(by_id["trtllm-1"]) == fidelity.NO_LIMIT_MS  # trtllm-bench throughput
+    assert fidelity.latency_target(by_id["mlperf-inf-1"]) == fidelity.NO_LIMIT_MS  # MLPerf Offline
+    assert fidelity.latency_target(by_id["vllm-oracle-5"]) == fidelity.NO_LIMIT_MS  # benchmark_throughput.py
+    assert fidelity.latency_target(by_id["mlperf-inf-8"]) == 200.0  # llama2-70b Server: TPOT <= 200 ms
+    assert fidelity.latency_target(by_id["mlperf-inf-10"]) == 80.0  # deepseek-r1 Server: TPOT <= 80 ms
+    assert fidelity.latency_target(by_id["deepseek-decode"]) is None  # a production service: the default
+    # the limit binds: the same offline row held to 20 ms per token serves fewer tokens a second
+    free, _ = fidelity.predict(by_id["trtllm-11"])
+    held = dict(by_id["trtllm-11"], notes="a production service")
+    assert fidelity.latency_target(held) is None
+    limited, _ = fidelity.predict(held)
+    assert limited < free
