@@ -466,7 +466,16 @@ def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
         "their sources and setups are described in `tests/reference/README.md`). Each row is one flopsheet call "
         "with default inputs except the setup the source publishes: model, GPU, GPU count and tensor-parallel "
         "group, batch, prompt and output lengths, precision, training tokens. How each kind of row becomes a call "
-        "is in the script's docstring; the call itself is listed at the end.",
+        "is in the script's docstring; the call itself is listed at the end. The setup includes the run's own "
+        "per-token latency limit (none for an offline run such as MLPerf Offline or trtllm-bench throughput; "
+        "MLPerf Server's time-per-output-token limit from loadgen/mlperf.conf) and the recipe's KV cache format "
+        "(FP8 beside 8- and 4-bit weights).",
+        "",
+        "Serving defaults fitted on these rows (each across all the runs of its kind, never one; sources in "
+        "`addin/flopsheet/engine/inference.py`): a prefill's share of the peak (0.65), a compute-bound decode "
+        "step's (0.40), the share of an FP8 or FP4 peak per unit of it (0.75, 0.45), the fixed cost of a "
+        "tensor-parallel all-reduce (45 us), and the share of its datasheet peak an accelerator's kernels reach "
+        "against NVIDIA's (ACHIEVED_PEAK_SHARE: AMD's CDNA3, MI300X and MI325X, 0.6; the rest 1).",
         "",
         "predicted / measured above 1 means a throughput is optimistic, or a time (ms, s, minutes, GPU-hours) is "
         "pessimistic. The error factor is max(ratio, 1 / ratio). Rows marked SECONDARY, ASSUMPTION or undated "

@@ -201,21 +201,22 @@ SERVING = ("output_throughput", "input_throughput", "decode_step_ms", "ttft_s", 
 def test_serving_rows_hold_what_they_reach(results):
     rows = [r for r in results if r["kind"] in SERVING]
     assert len(rows) >= 46
-    assert fidelity.summary(rows)["median_factor"] <= 1.28  # 1.24 (1.92 before issue 20's serving work)
+    assert fidelity.summary(rows)["median_factor"] <= 1.24  # 1.20 (1.92 before issue 20's serving work)
     modelled = [r for r in rows if r["id"] not in MISSING_PHYSICS]
     worst = max(modelled, key=lambda r: r["factor"])
-    # 2.0: vLLM on 8 MI300Xs (vllm-oracle-6 offline, dstack-3 at batch 1), AMD's achieved share of the peak
+    # 2.0: vLLM on 8 MI300Xs at batch 1 with a 10,000-token prompt (dstack-3: ROCm's per-layer and all-reduce costs
+    # at small batch, above the 45 us NVIDIA's runs want), TensorRT-LLM v0.6's Llama 2 70B at batch 480 (1.99)
     assert worst["factor"] <= 2.01, (worst["id"], worst["ratio"])
     kinds = fidelity.by(rows, lambda r: r["kind"])
     assert kinds["ttft_s"]["median_factor"] <= 1.10  # 1.09
-    assert kinds["output_throughput"]["median_factor"] <= 1.28  # 1.24 (1.38 at the 50 ms target, no typed cache)
+    assert kinds["output_throughput"]["median_factor"] <= 1.20  # 1.15 (1.38 at the 50 ms target, no typed cache)
     sources = fidelity.by(rows, fidelity.source_group)
     for source, bound in (
-        ("mlperf-inf", 1.35),  # 1.30
+        ("mlperf-inf", 1.25),  # 1.21 (1.30 without AMD's achieved share)
         ("trtllm", 1.20),  # 1.15 (1.36 at the 50 ms target)
         ("trtllm-v06", 1.15),  # 1.10 (1.27 with no cache in the static batches)
         ("nim", 1.20),  # 1.11
-        ("vllm-oracle", 1.45),  # 1.41: MI300X, see test_dense_offline_rows_land
+        ("vllm-oracle", 1.25),  # 1.21 (1.41 without AMD's achieved share)
     ):
         assert sources[source]["median_factor"] <= bound, (source, sources[source])
     # the rows of missing physics stay answered, with a number (what flopsheet gives them today)
@@ -227,9 +228,7 @@ def test_serving_rows_hold_what_they_reach(results):
 # recipe's FP8 cache, they land within 40% but one (were 0.56-0.79 at SERVING_GPUS' default 50 ms target with a
 # BF16 cache). trtllm-21 (Llama 3.3 70B on 2 H100s, 128/128 tokens: 0.60) is prefill-bound at a batch of
 # thousands, where a prefill's 0.65 of the FP8 peak at 0.75 undercounts what TensorRT-LLM's chunked prefill
-# reaches. AMD's CDNA3 (MI300X, MI325X) runs stay optimistic (MLPerf Offline 1.6-1.9, vLLM offline 1.4-2.0): its
-# achieved share of the datasheet peak is lower than NVIDIA's (SemiAnalysis, "MI300X vs H100 vs H200 Benchmark
-# Part 1: Training", 2024-12, SECONDARY: GEMMs near half of the marketed peak), not in the model yet.
+# reaches.
 DENSE_OFFLINE_OFF = {"trtllm-21"}
 
 
@@ -268,3 +267,18 @@ def test_a_run_is_held_to_its_own_latency_limit(rows):
     assert fidelity.latency_target(held) is None
     limited, _ = fidelity.predict(held)
     assert limited < free
+
+
+def test_amd_cdna3_runs_land_at_its_achieved_share(results):
+    """AMD's CDNA3 (MI300X, MI325X) reaches a lower share of its datasheet peak than NVIDIA's parts
+    (engine.inference.ACHIEVED_PEAK_SHARE, 0.6): its compute-bound runs (MLPerf Llama 2 70B Offline and Server, vLLM's
+    offline and large-batch runs of Llama 3.1 405B) land within 40%, and were 1.3-2.0x optimistic without it."""
+    from flopsheet.engine import inference
+
+    assert inference.ACHIEVED_PEAK_SHARE == {"MI300X": 0.6, "MI325X": 0.6}
+    compute_bound = {"mlperf-inf-5", "mlperf-inf-6", "mlperf-inf-17", "mlperf-inf-18", "mlperf-inf-19"}
+    compute_bound |= {"vllm-oracle-3", "vllm-oracle-5", "vllm-oracle-6"}
+    rows = [r for r in results if r["id"] in compute_bound]
+    assert len(rows) == len(compute_bound)
+    assert all(r["factor"] <= 1.40 for r in rows), [(r["id"], round(r["ratio"], 2)) for r in rows]
+    assert fidelity.summary(rows)["median_factor"] <= 1.20  # 1.17
