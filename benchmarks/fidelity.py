@@ -176,9 +176,9 @@ def predict(row: dict) -> tuple[float, str]:
         value = F.TTFT_SECONDS(model, inp, gpu, batch=float(batch), **kw)
         return value, f"TTFT_SECONDS({m}, {inp:g}, {setup.replace('batch', batch)})"
     if kind == "request_latency_s":
-        kv, kv_call = _batch_kv(model, inp, out, float(batch), prec, tp)
+        kv, kv_call = _cache(model, m, inp, out, batch, prec, tp)
         value = F.RESPONSE_SECONDS(model, inp, out, gpu, batch=float(batch), kv_gb=kv, **kw)
-        return value, f"RESPONSE_SECONDS({m}, {inp:g}, {out:g}, {setup.replace('batch', batch)}{kv_call})"
+        return value, f"RESPONSE_SECONDS({m}, {inp:g}, {out:g}, {setup.replace('batch', batch)}, {kv_call})"
     if kind == "input_throughput":
         b = float(batch)
         value = inp * b / F.TTFT_SECONDS(model, inp, gpu, batch=b, **kw) * instances
@@ -214,28 +214,24 @@ def predict(row: dict) -> tuple[float, str]:
         )
     else:
         b = float(batch)
-        kv, kv_call = _batch_kv(model, inp, out, b, prec, tp)
+        kv, kv_call = _cache(model, m, inp, out, batch, prec, tp)
         value = b * out / F.RESPONSE_SECONDS(model, inp, out, gpu, batch=b, kv_gb=kv, **kw) * instances
         call = (
-            f"{b:g} x {out:g} / RESPONSE_SECONDS({m}, {inp:g}, {out:g}, {setup.replace('batch', batch)}{kv_call})"
+            f"{b:g} x {out:g} / RESPONSE_SECONDS({m}, {inp:g}, {out:g}, {setup.replace('batch', batch)}, {kv_call})"
             + (f" x {instances:g}" if instances != 1 else "")
         )
     return _per(row, value, call)
 
 
-def _batch_kv(model: str, inp: float, out: float, batch: float, prec: str, tp: float) -> tuple[float, str]:
-    """The batch's KV cache read each decode step of a static batch: every sequence at its running context
-    (prompt + half the answer, the average over the answer), in the recipe's cache format (KV_BYTES); 0 for a
-    model without a cache shape. With the call's text."""
+def _cache(model: str, m: str, inp: float, out: float, batch: str, prec: str, tp: float) -> tuple[float, str]:
+    """The batch's KV cache at the row's running context in the number format its engine caches in (KV_BYTES:
+    FP8 beside 8- and 4-bit weights), as decode_step_ms rows type it: RESPONSE_SECONDS' blank kv_gb is the
+    model's own BF16 cache since issue 20, and the cache's format is part of the published setup."""
     from flopsheet import functions as F
-    from flopsheet.errors import FlopsheetError
 
-    context = float(math.ceil(inp + out / 2.0))
-    try:
-        kv = F.KV_CACHE_GB(model, context, batch, KV_BYTES[prec], tp)
-    except FlopsheetError:
-        return 0.0, ""
-    return kv, f', kv_gb=KV_CACHE_GB("{model}", {context:g}, {batch:g}, {KV_BYTES[prec]:g}, {tp:g})'
+    context = inp + math.floor(out / 2.0)  # a whole token count (KV_CACHE_GB refuses 122.5)
+    kv = F.KV_CACHE_GB(model, context, float(batch), KV_BYTES[prec], tp)
+    return kv, f"kv_gb=KV_CACHE_GB({m}, {context:g}, {batch}, {KV_BYTES[prec]:g}, {tp:g})"
 
 
 def _per(row: dict, value: float, call: str) -> tuple[float, str]:
@@ -473,8 +469,8 @@ def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
         "",
         "Serving defaults fitted on these rows (each across all the runs of its kind, never one; sources in "
         "`addin/flopsheet/engine/inference.py`): a prefill's share of the peak (0.65), a compute-bound decode "
-        "step's (0.40), the share of an FP8 or FP4 peak per unit of it (0.75, 0.45), the fixed cost of a "
-        "tensor-parallel all-reduce (45 us), and the share of its datasheet peak an accelerator's kernels reach "
+        "step's (0.40), the share of an FP8 or FP4 peak per unit of it (0.75, 0.45), the fixed costs of a "
+        "forward pass (50 us a layer) and of a tensor-parallel all-reduce (20 us), and the share of its datasheet peak an accelerator's kernels reach "
         "against NVIDIA's (ACHIEVED_PEAK_SHARE: AMD's CDNA3, MI300X and MI325X, 0.6; the rest 1).",
         "",
         "predicted / measured above 1 means a throughput is optimistic, or a time (ms, s, minutes, GPU-hours) is "

@@ -187,7 +187,7 @@ MISSING_PHYSICS = {
     "trtllm-15",
     "trtllm-18",
     # first token of a 128-token prompt on one H100 (Llama 2 7B, FP8): 7 ms against 2.5 ms of compute and weight
-    # reads; a fixed per-request and per-layer launch cost flopsheet does not charge (0.36 of measured)
+    # reads and 1.6 ms of fixed cost per layer; a fixed per-request cost flopsheet does not charge (0.59 of measured)
     "trtllm-v06-19",
     # NIM's inter-token latency at 25 and 50 concurrent requests of 5,000-token prompts: each step also carries
     # the other requests' chunked prefill (~250-500 prompt tokens a step), which DECODE_MS, one pure decode
@@ -234,9 +234,8 @@ SERVING = ("output_throughput", "input_throughput", "decode_step_ms", "ttft_s", 
 def test_serving_rows_hold_what_they_reach(results):
     rows = [r for r in results if r["kind"] in SERVING]
     assert len(rows) >= 46
-    assert (
-        fidelity.summary(rows)["median_factor"] <= 1.27
-    )  # 1.24, 1.20 before ML.ENERGY's 58 decode rows (1.92 before issue 20)
+    # 1.22 (1.24 before the fixed costs per layer, 1.20 before ML.ENERGY's 58 decode rows, 1.92 before issue 20)
+    assert fidelity.summary(rows)["median_factor"] <= 1.25
     modelled = [r for r in rows if r["id"] not in MISSING_PHYSICS]
     worst = max(modelled, key=lambda r: r["factor"])
     # 2.0: vLLM on 8 MI300Xs at batch 1 with a 10,000-token prompt (dstack-3: ROCm's per-layer and all-reduce costs
@@ -244,7 +243,8 @@ def test_serving_rows_hold_what_they_reach(results):
     assert worst["factor"] <= 2.01, (worst["id"], worst["ratio"])
     kinds = fidelity.by(rows, lambda r: r["kind"])
     assert kinds["ttft_s"]["median_factor"] <= 1.10  # 1.09
-    assert kinds["output_throughput"]["median_factor"] <= 1.20  # 1.15 (1.38 at the 50 ms target, no typed cache)
+    assert kinds["output_throughput"]["median_factor"] <= 1.22  # 1.18 (1.38 at the 50 ms target, no typed cache)
+    assert kinds["decode_step_ms"]["median_factor"] <= 1.38  # 1.34 (1.44 without the fixed cost per layer)
     sources = fidelity.by(rows, fidelity.source_group)
     for source, bound in (
         ("mlperf-inf", 1.25),  # 1.21 (1.30 without AMD's achieved share)
@@ -278,7 +278,7 @@ def test_dense_offline_rows_land(results):
     ]
     assert len(dense) >= 20
     s = fidelity.summary(dense)
-    assert s["median_factor"] <= 1.15, s  # 1.13
+    assert s["median_factor"] <= 1.16, s  # 1.14
     outside = {r["id"] for r in dense if r["factor"] > 1.40}
     assert outside <= DENSE_OFFLINE_OFF, sorted(outside - DENSE_OFFLINE_OFF)
     for r in dense:

@@ -35,7 +35,8 @@ KW = dict(
 def test_each_field_is_the_figure_of_its_name():
     s = serving_setup(KW)
     assert isinstance(s, Serving) and len(s) == len(Serving._fields)
-    raw = set(Serving._fields) - {"mfu", "prefill_mfu", "bytes_s", "flops_s", "prefill_flops_s"}
+    raw = set(Serving._fields) - {"mfu", "prefill_mfu", "bytes_s", "flops_s", "prefill_flops_s", "layer_us"}
+    assert s.layer_us == inference.DEFAULT_LAYER_US and serving_setup(dict(KW, layer_us=30.0)).layer_us == 30.0
     assert {name: getattr(s, name) for name in raw} == {name: KW[name] for name in raw}
     # both efficiencies times the number format's share of the peak
     assert s.mfu == 0.3 * 0.5 and s.prefill_mfu == 0.6 * 0.5
@@ -49,7 +50,7 @@ def test_a_figure_the_formula_does_not_take_is_the_default():
     assert (s.gpus, s.bytes_per_param, s.total_params, s.layers) == (1.0, 2.0, 0.0, 0.0)
     assert s.mfu == inference.DEFAULT_MFU
     assert s.prefill_mfu == inference.DEFAULT_PREFILL_MFU
-    assert s.allreduce_us == inference.DEFAULT_ALLREDUCE_US
+    assert s.allreduce_us == inference.DEFAULT_ALLREDUCE_US and s.layer_us == inference.DEFAULT_LAYER_US
 
 
 def test_the_prefill_efficiency_can_stand_for_the_formulas():
