@@ -35,7 +35,7 @@ KW = dict(
 def test_each_field_is_the_figure_of_its_name():
     s = serving_setup(KW)
     assert isinstance(s, Serving) and len(s) == len(Serving._fields)
-    raw = set(Serving._fields) - {"mfu", "prefill_mfu", "bytes_s", "flops_s", "prefill_flops_s", "layer_us"}
+    raw = set(Serving._fields) - {"mfu", "prefill_mfu", "bytes_s", "flops_s", "prefill_flops_s", "layer_us", "launch_s"}
     assert s.layer_us == inference.DEFAULT_LAYER_US and serving_setup(dict(KW, layer_us=30.0)).layer_us == 30.0
     assert {name: getattr(s, name) for name in raw} == {name: KW[name] for name in raw}
     # both efficiencies times the number format's share of the peak
@@ -43,6 +43,7 @@ def test_each_field_is_the_figure_of_its_name():
     assert s.bytes_s == 4.0 * 3.35 * 1e12 * 0.7
     assert s.flops_s == 4.0 * 989.5 * 1e12 * (0.3 * 0.5)
     assert s.prefill_flops_s == 4.0 * 989.5 * 1e12 * (0.6 * 0.5)
+    assert s.launch_s == 80.0 * inference.DEFAULT_LAYER_US * 1e-6  # a forward pass's fixed cost
 
 
 def test_a_figure_the_formula_does_not_take_is_the_default():

@@ -376,6 +376,7 @@ class Serving(NamedTuple):
     bytes_s: Any  # bytes a second the tensor-parallel GPUs read: gpus x bandwidth x bw_efficiency
     flops_s: Any  # FLOP/s they compute decoding: gpus x peak x mfu
     prefill_flops_s: Any  # and in a prefill: gpus x peak x prefill_mfu
+    launch_s: Any  # a forward pass's fixed cost, layers x layer_us (launch_seconds)
 
 
 _new_tuple = tuple.__new__
@@ -396,6 +397,8 @@ def serving_setup(kw: dict, prefill_mfu=None) -> Serving:
     bw_efficiency = get("bw_efficiency", DEFAULT_BW_EFFICIENCY)
     mfu = get("mfu", DEFAULT_MFU) * share
     prefill = (get("prefill_mfu", DEFAULT_PREFILL_MFU) if prefill_mfu is None else prefill_mfu) * share
+    layers = get("layers", 0.0)
+    layer_us = get("layer_us", DEFAULT_LAYER_US)
     # In Serving's field order (tests/engine/test_serving_setup.py reads each back by name); tuple.__new__,
     # not Serving(...): the generated __new__'s own frame and argument binding cost ~0.2 us a call.
     return _new_tuple(
@@ -412,15 +415,16 @@ def serving_setup(kw: dict, prefill_mfu=None) -> Serving:
             prefill,
             get("total_params", 0.0),
             get("expert_share", 0.0),
-            get("layers", 0.0),
+            layers,
             get("d_model", 0.0),
             get("attn_dim", 0.0),
             get("interconnect_gbs", 0.0),
             get("allreduce_us", DEFAULT_ALLREDUCE_US),
-            get("layer_us", DEFAULT_LAYER_US),
+            layer_us,
             gpus * bandwidth_tbs * 1e12 * bw_efficiency,
             gpus * peak_tflops * 1e12 * mfu,
             gpus * peak_tflops * 1e12 * prefill,
+            launch_seconds(layers, layer_us),
         ),
     )
 
@@ -434,7 +438,7 @@ def decode_ms_unchecked(s: Serving, batch, kv_gb, attn_flops=0.0):
     memory_s = (read * s.bytes_per_param + kv_gb * 1e9) / s.bytes_s
     compute_s = (2.0 * s.params + attn_flops) * batch / s.flops_s
     comm_s = comm_seconds(s.layers, s.d_model, batch, s.gpus, s.interconnect_gbs, s.allreduce_us)
-    return (_maximum(memory_s, compute_s) + comm_s + launch_seconds(s.layers, s.layer_us)) * 1e3
+    return (_maximum(memory_s, compute_s) + comm_s + s.launch_s) * 1e3
 
 
 # Figures a catalog model supplies (0 when params is a plain number: dense, no communication term).
@@ -500,7 +504,7 @@ def prefill_s_unchecked(s: Serving, prompt_tokens, batch):
     read = weights_read(s.params, s.total_params, s.expert_share, prompt_tokens * batch)
     memory_s = read * s.bytes_per_param / s.bytes_s
     comm_s = comm_seconds(s.layers, s.d_model, prompt_tokens * batch, s.gpus, s.interconnect_gbs, s.allreduce_us)
-    return _maximum(compute_s, memory_s) + comm_s + launch_seconds(s.layers, s.layer_us)
+    return _maximum(compute_s, memory_s) + comm_s + s.launch_s
 
 
 PREFILL_RULES = dict(prompt_tokens=WHOLE_OR_ZERO, attn_dim=WHOLE_OR_ZERO, prefill_mfu=FRACTION)
