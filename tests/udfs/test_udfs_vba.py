@@ -55,6 +55,8 @@ SPEC = {
     "FLOPSHEET_VERSION": "",
     # issue 13
     "IMPLIED_MFU": "flops, gpu_hours, gpu, [precision=bf16]",
+    # issue 20: a training step's efficiency from the model, GPU and layout (engine.training.train_mfu)
+    "TRAIN_MFU": "params, gpu, [precision=bf16], [seq_len=0], [gpus], [batch_tokens], [share]",
     # issue 20: a prefill's own efficiency (0.65), the all-reduce's fixed cost calibrated on measured runs
     # (20 us), and a blank KV cache is a catalog model's own (none for a plain parameter count)
     "TTFT_SECONDS": "params, prompt_tokens, gpu, [batch=1], [bytes_per_param=2], [gpus=1], [bw_efficiency=0.8], "
@@ -133,7 +135,7 @@ def declared(udfs):
 
 
 def test_every_spec_function_and_nothing_else_is_a_vba_function(declared):
-    assert len(SPEC) == 41
+    assert len(SPEC) == 42
     assert set(declared) == set(SPEC) == set(REGISTRY), (
         f"missing in VBA: {sorted(set(SPEC) - set(declared))}; not in the spec: {sorted(set(declared) - set(SPEC))}"
     )
