@@ -76,7 +76,7 @@ CASES += [
 ]
 # serving's share of the peak is the number format's times the accelerator's (engine.inference.ACHIEVED_PEAK_SHARE:
 # AMD's CDNA3 at 0.6), chosen in the sheet by the GPU's name or alias: a compute-bound batch shows it, batch 1 not
-AMD = ["MI300X", "mi300x oam", "MI325X", "H100 SXM", "MI355X"]
+AMD = ["MI300X", "mi300x oam", "AMD Instinct MI300X (OAM)", "MI325X", "H100 SXM", "MI355X"]
 for g in AMD:
     for p in ("fp8", "bf16"):
         CASES.append(("TOKENS_PER_SECOND", (7e10, g, 4096.0, 1.0, 1.0, 0.0, 0.8, 0.4, p), False))
@@ -172,7 +172,9 @@ def test_python_side_of_the_cases():
     for p in ("fp8", "bf16"):
         assert tps[("MI300X", p)] / tps[("H100 SXM", p)] == pytest.approx(0.6 * peak("MI300X", p) / peak("H100", p))
         assert tps[("MI355X", p)] / tps[("H100 SXM", p)] == pytest.approx(peak("MI355X", p) / peak("H100", p))
-        assert tps[("mi300x oam", p)] == tps[("MI300X", p)] == tps[("MI325X", p)]
+        assert (
+            tps[("mi300x oam", p)] == tps[("AMD Instinct MI300X (OAM)", p)] == tps[("MI300X", p)] == tps[("MI325X", p)]
+        )
 
 
 def test_a_model_name_is_looked_up_not_frozen(workbook):

@@ -878,12 +878,13 @@ class TwinCall:
                 product = float(v.literal) * share
                 return Value(number(product), product)
             return Value(f"{paren(v.text)}*{number(share)}", None)
-        names = []
-        for name, share in ACHIEVED_PEAK_SHARE.items():
-            gpu = catalog.resolve(name, selectable_only=False)
-            names += [(n, share) for n in (gpu.name, *getattr(gpu, "aliases", ()))]
-        rows = ";".join(f"{string_literal(n)},{number(x)}" for n, x in names)
-        by_name = f"IF(ISNUMBER({g}),1,IFERROR(VLOOKUP(TRIM({g}),{{{rows}}},2,0),1))"
+        # the canonical name, as the GPU's other figures find it (any spelling catalog.resolve takes), then its share
+        canonical = self._table().canonical(g)
+        rows = ";".join(
+            f"{string_literal(catalog.resolve(n, selectable_only=False).name)},{number(x)}"
+            for n, x in ACHIEVED_PEAK_SHARE.items()
+        )
+        by_name = f"IF(ISNUMBER({g}),1,IFERROR(VLOOKUP({canonical},{{{rows}}},2,0),1))"
         text_ = f"{paren(v.text)}*{by_name}"
         if self.hoist:
             return Value(
