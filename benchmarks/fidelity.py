@@ -26,6 +26,12 @@ How a row becomes a call (`kind` column):
   evaluations and the warm-up steps stay inside (they are part of the MFU the run sustains).
 - train_gpu_hours: GPU_HOURS(TRAIN_FLOPS(model, tokens), gpu) at the default goodput (0.85): a model
   card's GPU-hours are the whole run's, restarts and checkpoints included.
+- a row with a published parallel `layout` ("EP144": experts over 144 GPUs, attention data-parallel; "TP4 EP8"):
+  the expert-parallel model of engine.parallel (flopsheet.functions.layout binds the model, GPU and platform):
+  output_throughput with batch "max" at the largest batch under the default 50 ms per token that fits (a
+  decode-only unit of a disaggregated deployment has no input length, so no prefill), its cache at the row's
+  `kv_context` when the source publishes the average cached length; input_throughput at `batch` prompts per GPU.
+  DeepSeek's note and SGLang's post publish their layouts (EP144 / EP32, EP72 / EP32): typed as published.
 A precision of fp8 or fp4 is typed twice, as the call's `precision` (the peak) and as bytes per
 weight (1 or 0.5; int8 as 1); a blank `mfu` is the training efficiency of that precision's peak
 (engine.training_mfu), serving's efficiencies are their defaults (by phase and number format); goodput
@@ -93,6 +99,8 @@ def predict(row: dict) -> tuple[float, str]:
         value = F.TRAIN_DAYS(F.TRAIN_FLOPS(model, tokens), gpu, gpus, precision=prec, goodput=1) * 1440.0
         call = f'TRAIN_DAYS(TRAIN_FLOPS({m}, {tokens:.4g}), "{gpu}", {gpus:g}, precision="{prec}", goodput=1) x 1440'
         return value, call
+    if row.get("layout"):
+        return _predict_layout(row)
     tp = float(row["gpus_per_instance"])
     instances = gpus / tp
     kw = dict(bytes_per_param=BYTES[prec], gpus=tp, precision=prec)
@@ -147,6 +155,38 @@ def predict(row: dict) -> tuple[float, str]:
         call = f"{b:g} x {out:g} / RESPONSE_SECONDS({m}, {inp:g}, {out:g}, {setup.replace('batch', batch)})" + (
             f" x {instances:g}" if instances != 1 else ""
         )
+    return _per(row, value, call)
+
+
+def _predict_layout(row: dict) -> tuple[float, str]:
+    """A row whose source publishes its parallel layout (`layout`: "EP144", "TP4 EP8"; flopsheet.functions.layout
+    binds it to the model, the GPU and its platform): the expert-parallel serving model (engine.parallel) of one
+    instance of that layout, times the instances. A decode row's cache is its `kv_context` when the source
+    publishes the average cached length (DeepSeek: 4,989 tokens per output token), else the running context."""
+    from flopsheet.functions import layout as L
+
+    kind, model, gpu, prec, layout = row["kind"], row["model_as_typed"], row["gpu"], row["precision"], row["layout"]
+    gpus, per = float(row["gpus"]), float(row["gpus_per_instance"])
+    inp = _num(row["input_tokens"]) or 0.0
+    out = _num(row["output_tokens"])
+    head = f'"{model}", "{gpu}", "{layout}"'
+    if kind == "output_throughput" and row["batch"] == "max":
+        ctx = _num(row.get("kv_context") or "")
+        got = L.ep_serving(model, gpu, layout, inp, out, precision=prec, context=ctx)
+        call = f'EP_SERVING({head}, {inp:g}, {out:g}, precision="{prec}"' + (f", context={ctx:g})" if ctx else ")")
+    elif kind == "input_throughput":
+        b = float(row["batch"])
+        got = L.ep_prefill(model, gpu, layout, inp, precision=prec, batch=b)
+        call = f'EP_PREFILL({head}, {inp:g}, precision="{prec}", batch={b:g})'
+    else:
+        raise ValueError(f"{row['id']}: a layout row of kind {kind!r} (batch {row['batch']!r}) has no mapping")
+    if got["gpus"] != per:
+        raise ValueError(f"{row['id']}: layout {layout!r} has {got['gpus']} GPUs, gpus_per_instance says {per:g}")
+    value, instances = got["tokens_per_s"] * gpus / per, gpus / per
+    call += f" x {instances:g}" if instances != 1 else ""
+    hit = _num(row["cache_hit_share"]) or 0.0
+    if hit:
+        value, call = value / (1.0 - hit), call + f" / (1 - {hit:g})"
     return _per(row, value, call)
 
 

@@ -153,13 +153,6 @@ def test_training_rows_use_the_setup_they_publish(rows):
 # are NOT met: these bounds hold what the serving model reaches today (docs/fidelity.md), so a change that
 # moves the rows away fails. Rows whose physics flopsheet does not have yet, with what is missing:
 MISSING_PHYSICS = {
-    # expert parallelism with data-parallel attention over many nodes (DeepSeek's EP144/EP32, SGLang's
-    # EP72/EP32): flopsheet runs them as one tensor-parallel group, the MLA latent replicated on every GPU,
-    # so the batch is tiny and the all-reduces many (0.09-0.37 of measured)
-    "deepseek-decode",
-    "deepseek-prefill",
-    "sglang-decode",
-    "sglang-prefill",
     # DeepSeek-R1 on a GB300 NVL72 with wide expert parallelism, typed as nine TP8 groups (2.5x optimistic)
     "mlperf-inf-10",
     # Mixtral 8x7B: expert kernels at few tokens each and routing imbalance, not modelled (3.5x optimistic)
@@ -171,6 +164,22 @@ MISSING_PHYSICS = {
     "nim-3",
 }
 SERVING = ("output_throughput", "input_throughput", "decode_step_ms", "ttft_s", "request_latency_s")
+
+
+# Rows typed with their published expert-parallel layout (engine.parallel; 0.09-0.37 of measured when they ran as
+# one tensor-parallel group): the error factor each reaches. DeepSeek's prefill is a 24-hour production average
+# of a service that is not saturated all day (the decode side, at its published 20-22 tokens/s per user, lands
+# within 20%), against SGLang's saturated benchmark of the same layout within 5%: 1.59x optimistic.
+EXPERT_PARALLEL = {"deepseek-decode": 1.25, "sglang-decode": 1.15, "sglang-prefill": 1.15, "deepseek-prefill": 1.65}
+
+
+def test_expert_parallel_rows_use_their_layout(results):
+    by_id = {r["id"]: r for r in results}
+    for rid, bound in EXPERT_PARALLEL.items():
+        r = by_id[rid]
+        assert r["layout"] and r["layout"].startswith("EP"), rid
+        assert "EP_" in r["call"], (rid, r["call"])
+        assert r["factor"] <= bound, (rid, r["ratio"])
 
 
 def test_serving_rows_hold_what_they_reach(results):

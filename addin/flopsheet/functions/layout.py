@@ -1,0 +1,155 @@
+"""A typed parallel layout ("EP32", "TP4 EP8") bound to a catalog model, a catalog GPU and its platform: the
+arguments engine.parallel's expert-parallel forms take, checked (valid degrees named on refusal).
+
+    from flopsheet.functions.layout import ep_serving, ep_prefill
+    ep_serving("DeepSeek-V3", "H800", "EP144", 0, 1000, precision="fp8", context=4989)
+
+Efficiencies are the serving defaults (engine.inference: DEFAULT_MFU for decode, DEFAULT_PREFILL_MFU for
+prefill, times the number format's peak share), the KV cache the model's own at the running context (prompt +
+half the output unless `context` is given), in FP8 beside 8- and 4-bit weights, BF16 otherwise.
+"""
+
+from __future__ import annotations
+
+from flopsheet import catalog, models
+from flopsheet.catalog.platforms import platform
+from flopsheet.engine import parallel
+from flopsheet.engine.inference import (
+    DEFAULT_ALLREDUCE_US,
+    DEFAULT_BW_EFFICIENCY,
+    DEFAULT_LATENCY_MS,
+    DEFAULT_PREFILL_MFU,
+    decode_attention_flops,
+    model_kv_gb,
+    precision_share,
+    running_context,
+)
+from flopsheet.engine.training import DEFAULT_MFU
+from flopsheet.errors import FlopsheetError
+from flopsheet.functions.declaration import model_figure
+
+BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 0.5}
+
+
+def bind(model: str, gpu: str, layout: str, precision: str = "bf16", bytes_per_param: float | None = None) -> dict:
+    """ep_forward_seconds' model and platform arguments for `layout` (checked), plus the cache's shape."""
+    row = models.resolve(model)
+    g = catalog.resolve(gpu)
+    lay = parallel.parse_layout(layout)
+    plat = platform(g.name)
+    if not row.is_moe and lay.ep:
+        raise FlopsheetError(f"EP{lay.ep} needs a mixture of experts; {row.name} is dense: use TP only", arg="layout")
+    mla = row.attention == "MLA"
+    parallel.check_layout(
+        lay,
+        model=row.name,
+        heads=int(row.heads or 0),
+        kv_heads=1 if mla else int(row.kv_heads or 0),
+        experts=int(row.experts or 0) if row.is_moe else 0,
+        gpu=g.name,
+        scaleup_gpus=plat.scaleup_gpus if plat else None,
+        scaleout_gbs=plat.scaleout_gbs if plat else None,
+    )
+    prec = (precision or "bf16").strip().lower()
+    share = precision_share(prec)
+
+    def fig(name: str) -> float:
+        return model_figure(row, name, "params")
+
+    return dict(
+        row=row,
+        gpu=g,
+        layout=lay,
+        share=share,
+        kv_bytes=1.0 if BYTES.get(prec, 2.0) < 2 else 2.0,
+        fig=fig,
+        forward=dict(
+            params=float(row.active_params),
+            total_params=float(row.total_params),
+            expert_share=fig("expert_share"),
+            experts_per_token=float(row.experts_per_token or 0) if row.is_moe else 0.0,
+            d_model=float(row.d_model),
+            layers=float(row.layers),
+            moe_layers=float(row.moe_layers or 0) if row.is_moe else 0.0,
+            tp=float(lay.tp),
+            gpus=float(lay.gpus),
+            peak_tflops=float(catalog.peak_tflops(g, prec)),
+            bandwidth_tbs=float(g.bandwidth_tbs),
+            bytes_per_param=BYTES.get(prec, 2.0) if bytes_per_param is None else float(bytes_per_param),
+            bw_efficiency=DEFAULT_BW_EFFICIENCY,
+            scaleup_gpus=float(plat.scaleup_gpus) if plat else float(lay.gpus),
+            nvlink_gbs=float(g.interconnect_gbs or 0.0),
+            scaleout_gbs=float(plat.scaleout_gbs or 0.0) if plat else 0.0,
+            allreduce_us=DEFAULT_ALLREDUCE_US,
+        ),
+    )
+
+
+def _sequence(b: dict, context: float) -> tuple[float, float]:
+    """(KV cache GB, decode attention FLOPs) of one sequence at `context` tokens, with the TP group's copies."""
+    fig, lay = b["fig"], b["layout"]
+    kv = model_kv_gb(
+        fig("values_per_token_layer"),
+        fig("full_layers"),
+        fig("sliding_layers"),
+        fig("sliding_window"),
+        fig("kv_heads"),
+        context,
+        float(lay.tp),
+    ) * (b["kv_bytes"] / 2.0)
+    attn = decode_attention_flops(
+        fig("decode_attn_dim"), fig("full_layers"), fig("sliding_layers"), fig("sliding_window"), context
+    )
+    return float(kv), float(attn)
+
+
+def _prefill_attention(b: dict, prompt_tokens: float) -> float:
+    """Causal attention FLOPs of one prompt (engine.inference.prefill_s_unchecked's term)."""
+    return 2.0 * b["fig"]("attn_layers") * b["fig"]("attn_dim") * prompt_tokens * prompt_tokens
+
+
+def ep_serving(
+    model: str,
+    gpu: str,
+    layout: str,
+    prompt_tokens: float,
+    output_tokens: float,
+    *,
+    precision: str = "bf16",
+    context: float | None = None,
+    latency_ms: float = DEFAULT_LATENCY_MS,
+) -> dict:
+    """An instance of `layout` serving requests (engine.parallel.ep_serving): batch, step, prefill per request,
+    output tokens/s of the instance and per GPU. `context`: the cached tokens per sequence while decoding, when
+    the source publishes it; default the running context (prompt + half the output)."""
+    b = bind(model, gpu, layout, precision)
+    ctx = running_context(prompt_tokens, output_tokens) if context is None else context
+    kv, attn = _sequence(b, ctx)
+    batch, step, prefill, rate = parallel.ep_serving(
+        prompt_tokens=prompt_tokens,
+        output_tokens=output_tokens,
+        kv_gb_per_sequence=kv,
+        attn_flops_per_sequence=attn,
+        prefill_attn_flops=_prefill_attention(b, prompt_tokens),
+        memory_gb=float(b["gpu"].memory_gb),
+        latency_ms=latency_ms,
+        prefill_mfu=DEFAULT_PREFILL_MFU * b["share"],
+        decode_mfu=DEFAULT_MFU * b["share"],
+        **b["forward"],
+    )
+    gpus = b["layout"].gpus
+    return dict(batch=batch, step_ms=step * 1e3, prefill_s=prefill, tokens_per_s=rate, per_gpu=rate / gpus, gpus=gpus)
+
+
+def ep_prefill(model: str, gpu: str, layout: str, prompt_tokens: float, *, precision: str = "bf16", batch=1) -> dict:
+    """Prompt tokens per second an instance of `layout` prefills, `batch` prompts per GPU at once."""
+    b = bind(model, gpu, layout, precision)
+    rate = parallel.ep_prefill_tokens_per_second(
+        prompt_tokens=prompt_tokens,
+        batch=batch,
+        prefill_attn_flops=_prefill_attention(b, prompt_tokens),
+        prefill_mfu=DEFAULT_PREFILL_MFU * b["share"],
+        **b["forward"],
+    )
+    gpus = b["layout"].gpus
+    return dict(tokens_per_s=rate, per_gpu=rate / gpus, gpus=gpus)

@@ -1,0 +1,199 @@
+"""engine.parallel: layouts as deployed and expert-parallel serving (issue 20, items 2 and 5), hand-computed cases."""
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from flopsheet import catalog
+from flopsheet.catalog.platforms import all_platforms, platform
+from flopsheet.engine import parallel as P
+from flopsheet.errors import FlopsheetError
+from flopsheet.functions import layout as L
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_layouts_parse_as_typed():
+    assert P.parse_layout("TP8") == P.Layout(tp=8, ep=0)
+    lay = P.parse_layout(" tp4, ep8 ")
+    assert (lay.tp, lay.ep, lay.gpus, lay.replicas) == (4, 8, 8, 2)
+    lay = P.parse_layout("EP144")  # DeepSeek's decode unit: attention data-parallel on every GPU
+    assert (lay.tp, lay.gpus, lay.replicas) == (1, 144, 144)
+    assert str(P.parse_layout("ep32 TP2")) == "TP2 EP32"
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("", "layout is empty"),
+        ("TP", "'TP' is not a degree"),
+        ("PP4", "'PP4' is not a degree"),
+        ("TP2 TP4", "gives TP twice"),
+        ("TP0", "TP0 must be at least 1"),
+        ("TP3 EP8", "EP8 is not a multiple of TP3"),
+    ],
+)
+def test_a_layout_that_means_nothing_is_refused(text, words):
+    with pytest.raises(FlopsheetError, match=words) as e:
+        P.parse_layout(text)
+    assert e.value.arg == "layout"
+
+
+def test_valid_tensor_parallel_degrees():
+    # Llama 4: 40 heads, 8 KV heads, 8-GPU node -> 1, 2, 4, 8 (5 divides 40 but neither divides 8 nor is a multiple)
+    assert P.valid_tp_degrees(40, 8, 8) == [1, 2, 4, 8]
+    # Qwen2.5-7B-like: 28 heads, 4 KV heads: 7 divides 28 but not 4 (and 4 is no multiple of 7)
+    assert P.valid_tp_degrees(28, 4, 8) == [1, 2, 4]
+    # a 72-GPU NVL72 domain lets TP reach 32 for 32 heads; the scale-up domain caps it at 8 on HGX
+    assert P.valid_tp_degrees(32, 8, 72) == [1, 2, 4, 8, 16, 32]
+    assert P.valid_tp_degrees(64, 1, None) == [1, 2, 4, 8, 16, 32, 64]  # MLA latent, domain unknown
+
+
+def _check(layout, **kw):
+    args = dict(model="M", heads=64, kv_heads=8, experts=256, gpu="G", scaleup_gpus=8, scaleout_gbs=50.0)
+    args.update(kw)
+    P.check_layout(P.parse_layout(layout), **args)
+
+
+def test_layout_checks_name_the_valid_choices():
+    _check("TP8")
+    _check("EP144")
+    with pytest.raises(FlopsheetError, match="valid: TP1, TP2, TP4, TP8") as e:
+        _check("TP16")  # beyond the 8-GPU NVLink domain
+    assert "scale-up domain" in e.value.message and e.value.arg == "layout"
+    with pytest.raises(FlopsheetError, match="valid: TP1, TP2, TP4, TP8"):
+        _check("TP3")  # does not divide 64 heads
+    with pytest.raises(FlopsheetError, match="is dense: use TP only"):
+        _check("EP8", experts=0)
+    with pytest.raises(FlopsheetError, match="use EP <= 8"):
+        _check("EP16", experts=8)
+    with pytest.raises(FlopsheetError, match="no row in the platform catalog"):
+        _check("EP8", scaleup_gpus=None, scaleout_gbs=None)
+    _check("EP8", scaleout_gbs=None)  # inside one node: NVLink only, no NIC needed
+    with pytest.raises(FlopsheetError, match="scale-out network is not published"):
+        _check("EP16", scaleout_gbs=None)
+
+
+def test_moe_split_deepseek_v3():
+    # 37B active of 671B, 8 of 256 routed: routed = 634 / (1 - 1/32) = 654.45B; dense 16.55B
+    dense, routed = P.moe_split(37e9, 671e9, 8 / 256)
+    assert routed == pytest.approx(634e9 / (31 / 32))
+    assert dense == pytest.approx(671e9 - 634e9 * 32 / 31)
+    dense, routed = P.moe_split(8e9, 0.0, 0.0)  # dense model: all dense
+    assert (dense, routed) == (8e9, 0.0)
+
+
+def test_remote_domains():
+    assert P.remote_domains(8, 32, 8) == pytest.approx(3 * (1 - 0.75**8))  # 2.6997 of 6 remote copies
+    assert P.remote_domains(8, 8, 8) == 0.0  # inside one node
+    assert P.remote_domains(1, 16, 8) == pytest.approx(0.5)  # top-1 over two nodes: half the tokens leave
+
+
+def test_all_to_all_hand_computed():
+    # DeepEP's low-latency test setting: 128 tokens per GPU, 7168 hidden, top-8, FP8 dispatch + BF16 combine
+    # (1 + 2 bytes a value here), EP128 on H800 nodes (8 GPUs, NVLink 400 GB/s both ways, NIC 50 GB/s)
+    per_copy = 128 * 7168 * 3.0
+    remote = 15 * (1 - (15 / 16) ** 8)
+    nic = per_copy * remote / (50e9 * 0.8)
+    nvlink = per_copy * 8 / (200e9 * 0.8)
+    got = P.all_to_all_seconds(128, 8, 7168, 1, 128, 8, 400.0, 50.0, dispatch_bytes=1.0, imbalance=1.0)
+    assert float(got) == pytest.approx(max(nic, nvlink))
+    assert 0.35e-3 < float(got) < 0.6e-3  # DeepEP measured 192 + 369 us (no per-node merge): 0.56 ms
+    # inside one node only NVLink counts; one GPU sends nothing
+    inside = P.all_to_all_seconds(128, 8, 7168, 2, 8, 8, 400.0, 0.0, dispatch_bytes=1.0, imbalance=1.0)
+    assert float(inside) == pytest.approx(2 * nvlink)
+    assert float(P.all_to_all_seconds(128, 8, 7168, 2, 1, 8, 400.0, 0.0)) == 0.0
+
+
+# A toy mixture of experts: 10B total, 2.8B active, share 0.2 -> routed 9B, dense 1B (2.8 = 1 + 0.2 x 9)
+TOY = dict(
+    params=2.8e9,
+    total_params=10e9,
+    expert_share=0.2,
+    experts_per_token=2.0,
+    d_model=1000.0,
+    layers=10.0,
+    moe_layers=10.0,
+    tp=1.0,
+    peak_tflops=100.0,
+    bandwidth_tbs=1.0,
+    bytes_per_param=1.0,
+    bw_efficiency=1.0,
+    scaleup_gpus=8.0,
+    nvlink_gbs=800.0,
+    scaleout_gbs=50.0,
+    allreduce_us=10.0,
+)
+
+
+def test_one_gpu_is_the_roofline():
+    # 100 tokens touch every expert (1 - 0.8^100 = 1 - 2e-10): 10 GB read at 1 TB/s = 10 ms; FLOPs
+    # 2 x 1e9 x 100 + 2 x 0.2 x 9e9 x 100 = 5.6e11 at 100 TFLOP/s = 5.6 ms; no imbalance or all-to-all on one GPU
+    got = P.ep_forward_seconds(tokens=100.0, attn_flops=0.0, kv_gb=0.0, gpus=1.0, mfu=1.0, **TOY)
+    assert float(got) == pytest.approx(10e-3, rel=1e-6)
+
+
+def test_expert_parallel_step_hand_computed():
+    # EP4 in one node: each GPU reads 1 GB dense + 9/4 GB experts, twice (two micro-batches): 6.5 ms;
+    # computes 2e11 / 4 + 3.6e11 x 1.25 / 4 = 1.625e11 FLOPs: 1.625 ms. All-to-all: 25 tokens a GPU x 1.25 x
+    # 1000 x (1 + 4/128 + 2) bytes per copy, 2 copies over NVLink at 400 x 0.8 GB/s, 10 layers: 5.92 us,
+    # half of it hidden. Fixed: 2 x 10 layers x 10 us.
+    got = P.ep_forward_seconds(tokens=100.0, attn_flops=0.0, kv_gb=0.0, gpus=4.0, mfu=1.0, **TOY)
+    a2a = 10 * 2 * (25 * 1.25 * 1000 * (1 + 4 / 128 + 2)) / (400e9 * 0.8)
+    assert float(got) == pytest.approx(6.5e-3 + 0.5 * a2a + 2 * 10 * 10e-6, rel=1e-9)
+    # without the overlap: one read of the weights (3.25 ms, still above compute), the all-to-all added whole
+    got = P.ep_forward_seconds(tokens=100.0, attn_flops=0.0, kv_gb=0.0, gpus=4.0, mfu=1.0, overlap=False, **TOY)
+    assert float(got) == pytest.approx(3.25e-3 + a2a + 2 * 10 * 10e-6, rel=1e-9)
+
+
+def test_imbalance_slows_the_busiest_gpu():
+    kw = dict(TOY, bandwidth_tbs=1000.0)  # compute bound: only the expert FLOPs move with the imbalance
+    even = P.ep_forward_seconds(tokens=1e4, attn_flops=0.0, kv_gb=0.0, gpus=4.0, mfu=1.0, imbalance=1.0, **kw)
+    hot = P.ep_forward_seconds(tokens=1e4, attn_flops=0.0, kv_gb=0.0, gpus=4.0, mfu=1.0, imbalance=2.0, **kw)
+    assert float(hot) > float(even)
+
+
+def test_largest_batch_meets_latency_and_memory():
+    def step(b):
+        return 0.001 * b + 0.01
+
+    assert P.largest_ep_batch(step, 100.0, 0.0, 2, 0.05) == 40  # 0.001 x 40 + 0.01 = 50 ms
+    assert P.largest_ep_batch(step, 10.0, 1.0, 2, 0.05) == 20  # 2 GPUs x 10 GB free / 1 GB a sequence
+    assert P.largest_ep_batch(step, 10.0, 1.0, 2, 0.001) == 1  # not even one: the caller refuses it
+
+
+def test_platform_catalog_is_sourced_and_names_catalog_gpus():
+    rows = list(csv.DictReader(open(ROOT / "addin/flopsheet/catalog/platforms.csv", encoding="utf-8")))
+    assert len(rows) == len(all_platforms()) >= 8
+    names = {g.name for g in catalog.all_gpus()}
+    for r in rows:
+        assert r["gpu"] in names, r["gpu"]
+        assert r["source"].startswith("https://") and r["source_date"] and r["confidence"], r["gpu"]
+        assert int(r["scaleup_gpus"]) in (8, 72), r["gpu"]
+    assert platform("H800 SXM").scaleout_gbs == 50.0  # DeepEP: CX7 400 Gb/s, ~50 GB/s
+    assert platform("GB300").scaleup_gpus == 72 and platform("GB300").scaleout_gbs == 100.0
+    assert platform("MI300X").scaleout_gbs is None  # no NIC in AMD's platform spec
+    assert platform("L4") is None
+
+
+def test_deepseek_layouts_are_expressible():
+    dec = L.ep_serving("DeepSeek-V3", "H800", "EP144", 0, 1000, precision="fp8", context=4989)
+    assert dec["gpus"] == 144 and dec["step_ms"] <= 50.0
+    # DeepSeek's note: ~14.8k output tokens/s per node (1,850 per GPU) at 20-22 tokens/s per user
+    assert 1850 / 1.4 < dec["per_gpu"] < 1850 * 1.4
+    pre = L.ep_prefill("DeepSeek-V3", "H100", "EP32", 2000, precision="fp8")
+    assert 52300 / 8 / 1.4 < pre["per_gpu"] < 52300 / 8 * 1.4  # SGLang: 52.3k input tokens/s per node
+
+
+def test_the_layout_binding_refuses_what_cannot_run():
+    with pytest.raises(FlopsheetError, match="Llama 3.1 70B is dense"):
+        L.bind("Llama 3.1 70B", "H100", "EP8")
+    with pytest.raises(FlopsheetError, match="valid: TP1, TP2, TP4, TP8"):
+        L.bind("Llama 4 Maverick", "H100", "TP5")
+    with pytest.raises(FlopsheetError, match="scale-out network is not published"):
+        L.bind("DeepSeek-V3", "MI300X", "EP16")
+    with pytest.raises(FlopsheetError, match="no row in the platform catalog"):
+        L.bind("Qwen3 30B-A3B", "L40S", "EP4")
+    with pytest.raises(FlopsheetError, match="spread the experts over more GPUs"):
+        L.ep_serving("DeepSeek-V3", "H100", "EP4", 0, 100, precision="fp8")  # 671 GB over 4 x 80 GB
