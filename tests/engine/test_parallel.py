@@ -128,23 +128,36 @@ TOY = dict(
 
 
 def test_one_gpu_is_the_roofline():
-    # 100 tokens touch every expert (1 - 0.8^100 = 1 - 2e-10): 10 GB read at 1 TB/s = 10 ms; FLOPs
-    # 2 x 1e9 x 100 + 2 x 0.2 x 9e9 x 100 = 5.6e11 at 100 TFLOP/s = 5.6 ms; no imbalance or all-to-all on one GPU
+    # 100 tokens touch every expert (1 - 0.8^100 = 1 - 2e-10): 10 GB read at 1 TB/s = 10 ms. FLOPs: dense
+    # 2 x 1e9 x 100 = 2e11 at 100 TFLOP/s = 2 ms; experts 2 x 0.2 x 9e9 x 100 = 3.6e11 at 20 tokens an expert,
+    # a grouped GEMM at 20 / (20 + 100) of the rate: 21.6 ms. No imbalance or all-to-all on one GPU.
     got = P.ep_forward_seconds(tokens=100.0, attn_flops=0.0, kv_gb=0.0, gpus=1.0, mfu=1.0, **TOY)
-    assert float(got) == pytest.approx(10e-3, rel=1e-6)
+    assert float(got) == pytest.approx(2e-3 + 21.6e-3, rel=1e-9)
+    # at 10 GB/s of memory the weights' 1 s is the bound
+    got = P.ep_forward_seconds(
+        tokens=100.0, attn_flops=0.0, kv_gb=0.0, gpus=1.0, mfu=1.0, **dict(TOY, bandwidth_tbs=0.01)
+    )
+    assert float(got) == pytest.approx(1.0, rel=1e-6)
+
+
+def test_grouped_gemm_efficiency_follows_deepgemm():
+    # DeepGEMM masked layout vs contiguous (H800 FP8): 932 / 1040 / 1233 of ~1293 TFLOPS at 256 / 512 / 1024 rows
+    for m, measured in ((256, 932 / 1293), (512, 1040 / 1293), (1024, 1233 / 1293)):
+        assert P.grouped_gemm_efficiency(m) == pytest.approx(measured, abs=0.09)
+    assert P.grouped_gemm_efficiency(100.0) == 0.5
 
 
 def test_expert_parallel_step_hand_computed():
-    # EP4 in one node: each GPU reads 1 GB dense + 9/4 GB experts, twice (two micro-batches): 6.5 ms;
-    # computes 2e11 / 4 + 3.6e11 x 1.25 / 4 = 1.625e11 FLOPs: 1.625 ms. All-to-all: 25 tokens a GPU x 1.25 x
-    # 1000 x (1 + 4/128 + 2) bytes per copy, 2 copies over NVLink at 400 x 0.8 GB/s, 10 layers: 5.92 us,
-    # half of it hidden. Fixed: 2 x 10 layers x 10 us.
+    # EP4 in one node: each GPU reads 1 GB dense + 9/4 GB experts, twice (two micro-batches): 6.5 ms; computes
+    # 2e11 / 4 dense (0.5 ms) and 3.6e11 x 1.25 / 4 expert FLOPs at 25 tokens an expert (x 25 / 125): 5.625 ms.
+    # All-to-all: 25 tokens a GPU x 1.25 x 1000 x (1 + 4/128 + 2) bytes per copy, 2 copies over NVLink at
+    # 400 x 0.8 GB/s, 10 layers: 5.92 us, half of it hidden. Fixed: 2 x 10 layers x 10 us.
     got = P.ep_forward_seconds(tokens=100.0, attn_flops=0.0, kv_gb=0.0, gpus=4.0, mfu=1.0, **TOY)
     a2a = 10 * 2 * (25 * 1.25 * 1000 * (1 + 4 / 128 + 2)) / (400e9 * 0.8)
     assert float(got) == pytest.approx(6.5e-3 + 0.5 * a2a + 2 * 10 * 10e-6, rel=1e-9)
-    # without the overlap: one read of the weights (3.25 ms, still above compute), the all-to-all added whole
+    # without the overlap: one read of the weights (3.25 ms), so compute (6.125 ms) bounds; the all-to-all added
     got = P.ep_forward_seconds(tokens=100.0, attn_flops=0.0, kv_gb=0.0, gpus=4.0, mfu=1.0, overlap=False, **TOY)
-    assert float(got) == pytest.approx(3.25e-3 + a2a + 2 * 10 * 10e-6, rel=1e-9)
+    assert float(got) == pytest.approx(6.125e-3 + a2a + 2 * 10 * 10e-6, rel=1e-9)
 
 
 def test_imbalance_slows_the_busiest_gpu():

@@ -63,6 +63,12 @@ DEFAULT_EXPERT_IMBALANCE = 1.25
 # overlap of comparable compute and communication would give up to 2x. ESTIMATE: half, fitted on the expert-
 # parallel rows of tests/reference/measured.csv (DeepSeek's note, SGLang's post, TensorRT-LLM's table).
 OVERLAP_SHARE = 0.5
+# Grouped GEMMs run below a large GEMM's rate at the tokens each expert receives (m): DeepGEMM's masked-layout
+# grouped GEMMs (deepseek-ai/DeepGEMM README, H800, FP8, read 2026-12-06) reach 932, 1040 and 1233 TFLOPS at m =
+# 256, 512 and 1024 tokens per expert (N 4096, K 7168) against 1288-1297 TFLOPS contiguous at 4096-8192: 0.72,
+# 0.80, 0.95; not from memory traffic (at m = 256 the weights take half the kernel's time). m / (m + m_half)
+# with m_half = 100 tokens passes through 0.72, 0.84, 0.91 (fit across the three).
+GROUPED_GEMM_HALF_TOKENS = 100.0
 MICRO_BATCHES = 2  # DeepSeek's dual micro-batch / SGLang's two-batch overlap (see the module docstring)
 
 _TOKEN = re.compile(r"^(TP|EP)(\d+)$", re.IGNORECASE)
@@ -181,6 +187,12 @@ def check_layout(
         )
 
 
+def grouped_gemm_efficiency(tokens_per_expert):
+    """Share of a large GEMM's rate a grouped expert GEMM reaches at `tokens_per_expert` rows:
+    m / (m + GROUPED_GEMM_HALF_TOKENS) (DeepGEMM's measured masked-layout table)."""
+    return tokens_per_expert / (tokens_per_expert + GROUPED_GEMM_HALF_TOKENS)
+
+
 def moe_split(params, total_params, expert_share):
     """(dense, routed) parameters of a mixture of experts: active = dense + share x routed and total = dense +
     routed, so routed = (total - active) / (1 - share) (engine.inference.weights_read). DeepSeek-V3 (37B of 671B,
@@ -270,8 +282,15 @@ def ep_forward_seconds(
     reads = np.where(overlap, MICRO_BATCHES, 1)
     weight_bytes = (dense / tp + routed / gpus * touched) * bytes_per_param
     memory_s = (weight_bytes * reads + kv_gb * 1e9 / gpus) / (bandwidth_tbs * 1e12 * bw_efficiency)
-    flops = (2.0 * dense * tokens + attn_flops) / gpus + 2.0 * expert_share * routed * tokens * imbalance / gpus
-    compute_s = flops / (peak_tflops * 1e12 * mfu)
+    # the busiest GPU's experts: imbalance x the mean tokens an expert receives (tokens x k / E), each grouped GEMM
+    # at the efficiency of its rows
+    per_expert = tokens * expert_share * imbalance
+    expert_flops = 2.0 * expert_share * routed * tokens * imbalance / gpus
+    with np.errstate(all="ignore"):
+        expert_s = np.where(
+            expert_flops > 0, expert_flops / (peak_tflops * 1e12 * mfu * grouped_gemm_efficiency(per_expert)), 0.0
+        )
+    compute_s = (2.0 * dense * tokens + attn_flops) / gpus / (peak_tflops * 1e12 * mfu) + expert_s
     work = np.maximum(memory_s, compute_s)
     dispatch = np.where(bytes_per_param < 2, DISPATCH_BYTES_FP8, 2.0)
     a2a = all_to_all_seconds(
@@ -407,6 +426,8 @@ __all__ = [
     "ep_forward_seconds",
     "ep_prefill_tokens_per_second",
     "ep_serving",
+    "grouped_gemm_efficiency",
+    "GROUPED_GEMM_HALF_TOKENS",
     "largest_ep_batch",
     "moe_split",
     "parse_layout",
