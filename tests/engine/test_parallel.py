@@ -160,6 +160,16 @@ def test_expert_parallel_step_hand_computed():
     assert float(got) == pytest.approx(6.125e-3 + a2a + 2 * 10 * 10e-6, rel=1e-9)
 
 
+def test_a_tensor_parallel_layout_has_no_all_to_all():
+    # TP4 over a MoE: experts sharded over the group, no all-to-all, no imbalance, one read of the weights:
+    # weights 10 GB / 4 = 2.5 ms; compute 2e11 / 4 dense + 3.6e11 / 4 at 20 tokens an expert (x 1/6) = 5.9 ms;
+    # two all-reduces per layer over 10 layers: 20 x (10 us + 2 x 3/4 x 100 tokens x 1000 x 2 bytes / 400 GB/s)
+    kw = dict(TOY, tp=4.0)
+    got = P.ep_forward_seconds(tokens=100.0, attn_flops=0.0, kv_gb=0.0, gpus=4.0, mfu=1.0, expert_parallel=False, **kw)
+    allreduce = 20 * (10e-6 + 2 * 0.75 * 100 * 1000 * 2 / 400e9)
+    assert float(got) == pytest.approx(0.5e-3 + 5.4e-3 + allreduce, rel=1e-9)
+
+
 def test_imbalance_slows_the_busiest_gpu():
     kw = dict(TOY, bandwidth_tbs=1000.0)  # compute bound: only the expert FLOPs move with the imbalance
     even = P.ep_forward_seconds(tokens=1e4, attn_flops=0.0, kv_gb=0.0, gpus=4.0, mfu=1.0, imbalance=1.0, **kw)

@@ -268,13 +268,17 @@ def ep_forward_seconds(
     allreduce_us,
     imbalance=DEFAULT_EXPERT_IMBALANCE,
     overlap=True,
+    expert_parallel=True,
 ):
     """Seconds of one forward pass of an expert-parallel instance of `gpus` GPUs (attention TP over `tp`) that
     moves `tokens` tokens through the model (a decode step: the batch; a prefill: prompts x batch), with
-    `attn_flops` of attention and `kv_gb` of KV cache read over the whole instance (see the module docstring)."""
+    `attn_flops` of attention and `kv_gb` of KV cache read over the whole instance (see the module docstring).
+    expert_parallel False: a TP-only layout (gpus = tp), each expert sharded over the group: no all-to-all, no
+    imbalance between GPUs, no micro-batch overlap; the TP all-reduces only."""
     dense, routed = moe_split(params, total_params, expert_share)
     replicas = gpus / tp
-    spread = gpus > 1  # one GPU: no imbalance between GPUs, no all-to-all, nothing to overlap
+    # one GPU or a TP-only layout: no imbalance between GPUs, no all-to-all, nothing to overlap
+    spread = (gpus > 1) & bool(expert_parallel)
     imbalance = np.where(spread, imbalance, 1.0)
     overlap = overlap & spread
     with np.errstate(all="ignore"):
@@ -293,12 +297,12 @@ def ep_forward_seconds(
     compute_s = (2.0 * dense * tokens + attn_flops) / gpus / (peak_tflops * 1e12 * mfu) + expert_s
     work = np.maximum(memory_s, compute_s)
     dispatch = np.where(bytes_per_param < 2, DISPATCH_BYTES_FP8, 2.0)
-    a2a = all_to_all_seconds(
+    a2a = np.where(spread, all_to_all_seconds(
         tokens / gpus, experts_per_token, d_model, moe_layers, gpus, scaleup_gpus, nvlink_gbs, scaleout_gbs,
         dispatch, imbalance,
-    )  # fmt: skip
+    ), 0.0)  # fmt: skip
     # fixed cost of each collective (launch, synchronisation): the all-reduce's calibrated figure, per all-to-all
-    fixed = np.where(gpus > 1, 2.0 * moe_layers * allreduce_us * 1e-6, 0.0)
+    fixed = np.where(spread, 2.0 * moe_layers * allreduce_us * 1e-6, 0.0)
     tp_comm = comm_seconds(layers, d_model, tokens / replicas, tp, nvlink_gbs, allreduce_us)
     # two micro-batches hide the shorter of the work and the all-to-all, OVERLAP_SHARE of it
     body = np.maximum(work, a2a) + np.where(overlap, 1.0 - OVERLAP_SHARE, 1.0) * np.minimum(work, a2a)

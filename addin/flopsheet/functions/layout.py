@@ -81,6 +81,7 @@ def bind(model: str, gpu: str, layout: str, precision: str = "bf16", bytes_per_p
             nvlink_gbs=float(g.interconnect_gbs or 0.0),
             scaleout_gbs=float(plat.scaleout_gbs or 0.0) if plat else 0.0,
             allreduce_us=DEFAULT_ALLREDUCE_US,
+            expert_parallel=lay.ep > 1,
         ),
     )
 
