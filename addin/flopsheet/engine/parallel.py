@@ -58,10 +58,10 @@ COMBINE_BYTES = 2.0
 # 2025-05-05). ESTIMATE: 1.25 after such balancing (Switch's larger capacity factor).
 DEFAULT_EXPERT_IMBALANCE = 1.25
 # Share of the shorter of compute and all-to-all the micro-batch overlap hides. Complete overlap would hide all
-# of it; the published gains of two-batch overlap are smaller than that: SGLang report 27-35% more prefill
-# throughput from it (lmsys.org 2025-05-05, as summarised at hackersqueeze.com, SECONDARY) where a complete
-# overlap of comparable compute and communication would give up to 2x. ESTIMATE: half, fitted on the expert-
-# parallel rows of tests/reference/measured.csv (DeepSeek's note, SGLang's post, TensorRT-LLM's table).
+# of it; the published gains of two-batch overlap are smaller: SGLang report 27-35% more prefill throughput from
+# it (lmsys.org 2025-05-05, as summarised at hackersqueeze.com, SECONDARY). ESTIMATE: half, which gives their
+# setting (DeepSeek-V3, EP32 on H100 nodes, 2,000-token prompts) a 1.30x gain from the overlap
+# (tests/engine/test_parallel.py); hiding 0.3 would give 1.16x, 0.7 1.45x.
 OVERLAP_SHARE = 0.5
 # Grouped GEMMs run below a large GEMM's rate at the tokens each expert receives (m): DeepGEMM's masked-layout
 # grouped GEMMs (deepseek-ai/DeepGEMM README, H800, FP8, read 2026-12-06) reach 932, 1040 and 1233 TFLOPS at m =
