@@ -18,8 +18,8 @@ How a row becomes a call (`kind` column):
 - input_throughput: prompt tokens x batch / TTFT_SECONDS per instance; a cached share of the input
   (DeepSeek's note) costs no prefill, so the computed rate is divided by 1 - cache_hit_share.
 - decode_step_ms: DECODE_MS, with the batch's KV cache (KV_CACHE_GB of the model at the running context,
-  prompt + half the output; FP8 beside 8- and 4-bit weights, see KV_BYTES) when the row publishes its
-  lengths; ttft_s: TTFT_SECONDS.
+  prompt + half the output rounded down to a whole token; FP8 beside 8- and 4-bit weights, see KV_BYTES)
+  when the row publishes its lengths; ttft_s: TTFT_SECONDS.
 - train_minutes: TRAIN_DAYS(TRAIN_FLOPS(model, tokens), gpu, gpus, goodput=1) x 1,440 (MLPerf time to
   train). goodput 1 is a setup fact, not a fit: MLPerf's clock runs from run_start to run_stop of one
   successful run, so failures and restarts (what goodput discounts) are outside it, while its
@@ -113,7 +113,7 @@ def predict(row: dict) -> tuple[float, str]:
             value = F.DECODE_MS(model, gpu, batch=float(batch), **kw)
             return value, f"DECODE_MS({m}, {setup.replace('batch', batch)})"
         # the batch's own cache at the requests' running context (prompt + half the answer), as serving holds it
-        context = inp + out / 2.0
+        context = inp + math.floor(out / 2.0)  # a whole token count (KV_CACHE_GB refuses 122.5)
         kv_bytes = KV_BYTES[prec]
         kv = F.KV_CACHE_GB(model, context, float(batch), kv_bytes, tp)
         value = F.DECODE_MS(model, gpu, batch=float(batch), kv_gb=kv, **kw)
