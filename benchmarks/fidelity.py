@@ -28,10 +28,12 @@ How a row becomes a call (`kind` column):
   card's GPU-hours are the whole run's, restarts and checkpoints included.
 - a row with a published parallel `layout` ("EP144": experts over 144 GPUs, attention data-parallel; "TP4 EP8"):
   the expert-parallel model of engine.parallel (flopsheet.functions.layout binds the model, GPU and platform):
-  output_throughput with batch "max" at the largest batch under the default 50 ms per token that fits (a
-  decode-only unit of a disaggregated deployment has no input length, so no prefill), its cache at the row's
-  `kv_context` when the source publishes the average cached length; input_throughput at `batch` prompts per GPU.
-  DeepSeek's note and SGLang's post publish their layouts (EP144 / EP32, EP72 / EP32): typed as published.
+  output_throughput at the row's published batch of the instance, or with batch "max" at the largest batch under
+  the default 50 ms per token that fits (a decode-only unit of a disaggregated deployment has no input length, so
+  no prefill), its cache at the row's `kv_context` when the source publishes the average cached length;
+  input_throughput at `batch` prompts per GPU. Typed as published: DeepSeek's note and SGLang's post (EP144 / EP32,
+  EP72 / EP32), TensorRT-LLM's "DEP4"/"DEP8" columns (attention data-parallel with expert parallel over the group:
+  "EP4"/"EP8"), NVIDIA's MLPerf configs with enable_attention_dp and moe_expert_parallelism 8 ("EP8").
 A precision of fp8 or fp4 is typed twice, as the call's `precision` (the peak) and as bytes per
 weight (1 or 0.5; int8 as 1); a blank `mfu` is the training efficiency of that precision's peak
 (engine.training_mfu), serving's efficiencies are their defaults (by phase and number format); goodput
@@ -170,10 +172,16 @@ def _predict_layout(row: dict) -> tuple[float, str]:
     inp = _num(row["input_tokens"]) or 0.0
     out = _num(row["output_tokens"])
     head = f'"{model}", "{gpu}", "{layout}"'
-    if kind == "output_throughput" and row["batch"] == "max":
+    if kind == "output_throughput" and out:
         ctx = _num(row.get("kv_context") or "")
-        got = L.ep_serving(model, gpu, layout, inp, out, precision=prec, context=ctx)
-        call = f'EP_SERVING({head}, {inp:g}, {out:g}, precision="{prec}"' + (f", context={ctx:g})" if ctx else ")")
+        b = None if row["batch"] == "max" else float(row["batch"])
+        got = L.ep_serving(model, gpu, layout, inp, out, precision=prec, context=ctx, batch=b)
+        call = (
+            f'EP_SERVING({head}, {inp:g}, {out:g}, precision="{prec}"'
+            + (f", context={ctx:g}" if ctx else "")
+            + (f", batch={b:g}" if b else "")
+            + ")"
+        )
     elif kind == "input_throughput":
         b = float(row["batch"])
         got = L.ep_prefill(model, gpu, layout, inp, precision=prec, batch=b)

@@ -148,16 +148,32 @@ def test_grouped_gemm_efficiency_follows_deepgemm():
 
 
 def test_expert_parallel_step_hand_computed():
-    # EP4 in one node: each GPU reads 1 GB dense + 9/4 GB experts, twice (two micro-batches): 6.5 ms; computes
-    # 2e11 / 4 dense (0.5 ms) and 3.6e11 x 1.25 / 4 expert FLOPs at 25 tokens an expert (x 25 / 125): 5.625 ms.
-    # All-to-all: 25 tokens a GPU x 1.25 x 1000 x (1 + 4/128 + 2) bytes per copy, 2 copies over NVLink at
-    # 400 x 0.8 GB/s, 10 layers: 5.92 us, half of it hidden. Fixed: 2 x 10 layers x 10 us.
+    # EP4 in one node: each GPU reads 1 GB dense + 9/4 GB experts (3.25 ms); computes 2e11 / 4 dense (0.5 ms) and
+    # 3.6e11 x 1.25 / 4 expert FLOPs at 25 tokens an expert (x 25 / 125): 5.625 ms. All-to-all: 25 tokens a GPU x
+    # 1.25 x 1000 x (1 + 4/128 + 2) bytes per copy, 2 copies over NVLink at 400 x 0.8 GB/s, 10 layers: 5.92 us.
+    # Fixed: 2 x 10 layers x 10 us. Two micro-batches would read the weights twice (6.5 ms) to hide half of
+    # 5.92 us: the engine runs one batch, compute then the all-to-all.
     got = P.ep_forward_seconds(tokens=100.0, attn_flops=0.0, kv_gb=0.0, gpus=4.0, mfu=1.0, **TOY)
     a2a = 10 * 2 * (25 * 1.25 * 1000 * (1 + 4 / 128 + 2)) / (400e9 * 0.8)
-    assert float(got) == pytest.approx(6.5e-3 + 0.5 * a2a + 2 * 10 * 10e-6, rel=1e-9)
-    # without the overlap: one read of the weights (3.25 ms), so compute (6.125 ms) bounds; the all-to-all added
-    got = P.ep_forward_seconds(tokens=100.0, attn_flops=0.0, kv_gb=0.0, gpus=4.0, mfu=1.0, overlap=False, **TOY)
     assert float(got) == pytest.approx(6.125e-3 + a2a + 2 * 10 * 10e-6, rel=1e-9)
+    off = P.ep_forward_seconds(tokens=100.0, attn_flops=0.0, kv_gb=0.0, gpus=4.0, mfu=1.0, overlap=False, **TOY)
+    assert float(off) == float(got)
+
+
+def test_two_micro_batches_hide_a_slow_all_to_all():
+    # EP16 over two 8-GPU nodes on a 1 GB/s NIC, 100 tokens a GPU: a token's 2 experts leave the node for
+    # 1 x (1 - 1/2^2) = 0.75 remote nodes; 100 x 1.25 x 1000 x 3.03125 bytes a copy x 0.75 / 0.8 GB/s x 10 layers
+    # = 3.55 ms (NVLink's 2 copies at 320 GB/s: 24 us). Work: compute 2e9 x 1600 / 16 at 100 TFLOP/s = 2 ms dense
+    # + 2 x 0.2 x 9e9 x 1600 x 1.25 / 16 = 4.5e11 at 400 tokens an expert (x 0.8) = 5.625 ms; weights 1.5625 GB
+    # (3.125 ms twice) stay under it. Overlapped: 7.625 + half of 3.55 ms, against 7.625 + 3.55 ms in one batch.
+    kw = dict(TOY, scaleout_gbs=1.0)
+    got = P.ep_forward_seconds(tokens=1600.0, attn_flops=0.0, kv_gb=0.0, gpus=16.0, mfu=1.0, **kw)
+    copy = 100 * 1.25 * 1000 * (1 + 4 / 128 + 2)
+    a2a = 10 * copy * 0.75 / 0.8e9
+    work = 2e-3 + 4.5e11 / (1e14 * 0.8)
+    assert float(got) == pytest.approx(work + 0.5 * a2a + 2 * 10 * 10e-6, rel=1e-9)
+    serial = P.ep_forward_seconds(tokens=1600.0, attn_flops=0.0, kv_gb=0.0, gpus=16.0, mfu=1.0, overlap=False, **kw)
+    assert float(serial) == pytest.approx(work + a2a + 2 * 10 * 10e-6, rel=1e-9)
 
 
 def test_a_tensor_parallel_layout_has_no_all_to_all():

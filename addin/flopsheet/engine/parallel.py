@@ -283,9 +283,9 @@ def ep_forward_seconds(
     overlap = overlap & spread
     with np.errstate(all="ignore"):
         touched = 1.0 - (1.0 - expert_share) ** tokens  # a local expert is read if some token picks it
-    reads = np.where(overlap, MICRO_BATCHES, 1)
     weight_bytes = (dense / tp + routed / gpus * touched) * bytes_per_param
-    memory_s = (weight_bytes * reads + kv_gb * 1e9 / gpus) / (bandwidth_tbs * 1e12 * bw_efficiency)
+    kv_bytes = kv_gb * 1e9 / gpus
+    rate = bandwidth_tbs * 1e12 * bw_efficiency
     # the busiest GPU's experts: imbalance x the mean tokens an expert receives (tokens x k / E), each grouped GEMM
     # at the efficiency of its rows
     per_expert = tokens * expert_share * imbalance
@@ -295,7 +295,6 @@ def ep_forward_seconds(
             expert_flops > 0, expert_flops / (peak_tflops * 1e12 * mfu * grouped_gemm_efficiency(per_expert)), 0.0
         )
     compute_s = (2.0 * dense * tokens + attn_flops) / gpus / (peak_tflops * 1e12 * mfu) + expert_s
-    work = np.maximum(memory_s, compute_s)
     dispatch = np.where(bytes_per_param < 2, DISPATCH_BYTES_FP8, 2.0)
     a2a = np.where(spread, all_to_all_seconds(
         tokens / gpus, experts_per_token, d_model, moe_layers, gpus, scaleup_gpus, nvlink_gbs, scaleout_gbs,
@@ -304,8 +303,14 @@ def ep_forward_seconds(
     # fixed cost of each collective (launch, synchronisation): the all-reduce's calibrated figure, per all-to-all
     fixed = np.where(spread, 2.0 * moe_layers * allreduce_us * 1e-6, 0.0)
     tp_comm = comm_seconds(layers, d_model, tokens / replicas, tp, nvlink_gbs, allreduce_us)
-    # two micro-batches hide the shorter of the work and the all-to-all, OVERLAP_SHARE of it
-    body = np.maximum(work, a2a) + np.where(overlap, 1.0 - OVERLAP_SHARE, 1.0) * np.minimum(work, a2a)
+    # one batch: work, then the all-to-all. Two micro-batches (where the engine overlaps, as the published
+    # expert-parallel systems do when it pays): each reads the weights again, and OVERLAP_SHARE of the shorter of
+    # work and all-to-all is hidden. The engine runs whichever is faster.
+    work = np.maximum((weight_bytes + kv_bytes) / rate, compute_s)
+    serial = work + a2a
+    work2 = np.maximum((MICRO_BATCHES * weight_bytes + kv_bytes) / rate, compute_s)
+    overlapped = np.maximum(work2, a2a) + (1.0 - OVERLAP_SHARE) * np.minimum(work2, a2a)
+    body = np.where(overlap, np.minimum(serial, overlapped), serial)
     return body + fixed + tp_comm
 
 
@@ -343,6 +348,7 @@ def ep_serving(
     latency_ms,
     prefill_mfu,
     decode_mfu,
+    batch=None,
     **model_and_platform,
 ):
     """An expert-parallel instance serving requests of prompt_tokens in and output_tokens out, as SERVING_GPUS
@@ -350,7 +356,8 @@ def ep_serving(
     latency_ms and whose KV cache (kv_gb_per_sequence each, the running context's) fits beside each GPU's weights
     in usable memory; each request also costs the instance its prefill (one prompt per GPU at a time, compute at
     prefill_mfu; prefill_attn_flops: one prompt's causal attention). `model_and_platform`: ep_forward_seconds'
-    other arguments (params ... allreduce_us, not tokens/attn_flops/kv_gb/mfu).
+    other arguments (params ... allreduce_us, not tokens/attn_flops/kv_gb/mfu). A published `batch` (of the
+    instance) replaces the search: it must fit in memory, and the latency target does not apply.
     Returns (batch, decode step s, instance-seconds of prefill per request, output tokens/s of the instance)."""
     kw = model_and_platform
     gpus, tp = kw["gpus"], kw["tp"]
@@ -380,14 +387,23 @@ def ep_serving(
             "weights leave; use a larger EP or a shorter request",
             arg="layout",
         )
-    batch = largest_ep_batch(step_s, free, kv_gb_per_sequence, gpus, latency_ms / 1e3)
-    step = step_s(batch)
-    if step > latency_ms / 1e3:
-        raise FlopsheetError(
-            f"even one sequence takes {step * 1e3:.2f} ms per token in this layout, over the {latency_ms:g} ms target; "
-            "raise latency_ms",
-            arg="latency_ms",
-        )
+    if batch is not None:  # a published batch: it must fit; no latency target
+        if batch * kv_gb_per_sequence > free * gpus:
+            raise FlopsheetError(
+                f"a batch of {batch:g} sequences needs {batch * kv_gb_per_sequence:.1f} GB of KV cache, more than the "
+                f"{free * gpus:.1f} GB the weights leave; the largest that fits is {int(free * gpus / kv_gb_per_sequence)}",
+                arg="batch",
+            )
+        step = step_s(batch)
+    else:
+        batch = largest_ep_batch(step_s, free, kv_gb_per_sequence, gpus, latency_ms / 1e3)
+        step = step_s(batch)
+        if step > latency_ms / 1e3:
+            raise FlopsheetError(
+                f"even one sequence takes {step * 1e3:.2f} ms per token in this layout, over the {latency_ms:g} ms "
+                "target; raise latency_ms",
+                arg="latency_ms",
+            )
     prefill = 0.0
     if prompt_tokens > 0:
         prefill = (

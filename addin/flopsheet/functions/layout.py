@@ -119,14 +119,17 @@ def ep_serving(
     precision: str = "bf16",
     context: float | None = None,
     latency_ms: float = DEFAULT_LATENCY_MS,
+    batch: float | None = None,
 ) -> dict:
     """An instance of `layout` serving requests (engine.parallel.ep_serving): batch, step, prefill per request,
     output tokens/s of the instance and per GPU. `context`: the cached tokens per sequence while decoding, when
-    the source publishes it; default the running context (prompt + half the output)."""
+    the source publishes it; default the running context (prompt + half the output). `batch`: the instance's
+    published batch instead of the largest under latency_ms that fits."""
     b = bind(model, gpu, layout, precision)
     ctx = running_context(prompt_tokens, output_tokens) if context is None else context
     kv, attn = _sequence(b, ctx)
     batch, step, prefill, rate = parallel.ep_serving(
+        batch=batch,
         prompt_tokens=prompt_tokens,
         output_tokens=output_tokens,
         kv_gb_per_sequence=kv,
