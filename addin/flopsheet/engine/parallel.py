@@ -17,10 +17,10 @@ A step of an expert-parallel instance, on its busiest GPU (every GPU waits for i
 - sends and receives each MoE layer's dispatch (FP8 activations, one copy per chosen expert) and combine (BF16)
   all-to-all: over NVLink to the GPUs of its scale-up domain, over its scale-out NIC to the others
   (catalog/platforms.csv), at A2A_EFFICIENCY of the link;
-- overlaps the all-to-all with compute by splitting the batch into MICRO_BATCHES micro-batches, as the published
-  expert-parallel systems do (DeepSeek's dual micro-batch in prefill and 5-stage pipeline in decode, SGLang's
-  two-batch overlap, TensorRT-LLM's wide-EP overlap): the step is the slower of the compute/memory work and the
-  all-to-all, and each micro-batch reads the weights again. ASSUMPTION: the overlap is complete.
+- overlaps the all-to-all with compute by splitting the batch into MICRO_BATCHES micro-batches where that pays, as
+  the published expert-parallel systems do (DeepSeek's dual micro-batch in prefill and 5-stage pipeline in decode,
+  SGLang's two-batch overlap): OVERLAP_SHARE of the shorter of work and all-to-all is hidden, and each micro-batch
+  reads the weights again; the faster of one batch and two micro-batches is taken.
 The tensor-parallel all-reduces inside each attention replica (TP > 1) are the dense path's (comm_seconds).
 
 Grouped GEMMs at few tokens per expert: a routed expert that receives m tokens in a step costs the larger of
