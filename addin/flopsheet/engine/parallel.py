@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from flopsheet.engine.inference import USABLE_FRACTION, comm_seconds
-from flopsheet.errors import FlopsheetError
+from flopsheet.errors import FlopsheetError, show_number
 
 # Share of a link's bandwidth an expert all-to-all reaches. DeepEP (deepseek-ai/DeepEP README, read 2026-12-06),
 # H800 with one ConnectX-7 400 Gb/s (~50 GB/s) per GPU, DeepSeek-V3 settings (7168 hidden, top-8, FP8 dispatch,
@@ -383,15 +383,16 @@ def ep_serving(
         )
     if kv_gb_per_sequence > free * gpus:
         raise FlopsheetError(
-            f"one sequence's KV cache ({kv_gb_per_sequence:.2f} GB) does not fit in the {free * gpus:.1f} GB the "
-            "weights leave; use a larger EP or a shorter request",
+            f"one sequence's KV cache ({kv_gb_per_sequence:.2f} GB at prompt_tokens + half the output_tokens) does not "
+            f"fit in the {free * gpus:.1f} GB the weights leave; use a larger EP or a shorter request",
             arg="layout",
         )
     if batch is not None:  # a published batch: it must fit; no latency target
         if batch * kv_gb_per_sequence > free * gpus:
             raise FlopsheetError(
-                f"a batch of {batch:g} sequences needs {batch * kv_gb_per_sequence:.1f} GB of KV cache, more than the "
-                f"{free * gpus:.1f} GB the weights leave; the largest that fits is {int(free * gpus / kv_gb_per_sequence)}",
+                f"a batch of {show_number(batch)} sequences needs {show_number(round(batch * kv_gb_per_sequence, 1))} GB "
+                f"of KV cache, more than the {free * gpus:.1f} GB the weights leave; the largest that fits is "
+                f"{int(free * gpus / kv_gb_per_sequence)}",
                 arg="batch",
             )
         step = step_s(batch)

@@ -25,7 +25,7 @@ from flopsheet.engine.inference import (
     running_context,
 )
 from flopsheet.engine.training import DEFAULT_MFU
-from flopsheet.errors import FlopsheetError
+from flopsheet.errors import FlopsheetError, show_number
 from flopsheet.functions.declaration import model_figure
 
 BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 0.5}
@@ -34,7 +34,10 @@ BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 0.5}
 def bind(model: str, gpu: str, layout: str, precision: str = "bf16", bytes_per_param: float | None = None) -> dict:
     """ep_forward_seconds' model and platform arguments for `layout` (checked), plus the cache's shape."""
     row = models.resolve(model)
-    g = catalog.resolve(gpu)
+    try:
+        g = catalog.resolve(gpu)
+    except FlopsheetError as e:
+        raise FlopsheetError(f"gpu: {e.message}", arg="gpu") from None
     lay = parallel.parse_layout(layout)
     plat = platform(g.name)
     if not row.is_moe and lay.ep:
@@ -52,6 +55,10 @@ def bind(model: str, gpu: str, layout: str, precision: str = "bf16", bytes_per_p
     )
     prec = (precision or "bf16").strip().lower()
     share = precision_share(prec)
+    try:
+        peak = float(catalog.peak_tflops(g, prec))
+    except FlopsheetError as e:
+        raise FlopsheetError(f"gpu {g.name}: {e.message}", arg="gpu") from None
 
     def fig(name: str) -> float:
         return model_figure(row, name, "params")
@@ -73,7 +80,7 @@ def bind(model: str, gpu: str, layout: str, precision: str = "bf16", bytes_per_p
             moe_layers=float(row.moe_layers or 0) if row.is_moe else 0.0,
             tp=float(lay.tp),
             gpus=float(lay.gpus),
-            peak_tflops=float(catalog.peak_tflops(g, prec)),
+            peak_tflops=peak,
             bandwidth_tbs=float(g.bandwidth_tbs),
             bytes_per_param=BYTES.get(prec, 2.0) if bytes_per_param is None else float(bytes_per_param),
             bw_efficiency=DEFAULT_BW_EFFICIENCY,
@@ -84,6 +91,18 @@ def bind(model: str, gpu: str, layout: str, precision: str = "bf16", bytes_per_p
             expert_parallel=lay.ep > 1,
         ),
     )
+
+
+def _within_context(b: dict, prompt_tokens: float, output_tokens: float = 0.0) -> None:
+    """A request longer than the model's context (its catalog figure) is refused, as engine.inference's CONTEXT."""
+    limit = b["fig"]("context")
+    if limit and prompt_tokens + output_tokens > limit:
+        what = "prompt_tokens + output_tokens" if output_tokens else "prompt_tokens"
+        raise FlopsheetError(
+            f"{what} = {show_number(prompt_tokens + output_tokens)} is beyond the model's context of "
+            f"{show_number(limit)} tokens (its catalog figure); shorten the request or use a longer-context model",
+            arg="prompt_tokens",
+        )
 
 
 def _sequence(b: dict, context: float) -> tuple[float, float]:
@@ -126,6 +145,14 @@ def ep_serving(
     the source publishes it; default the running context (prompt + half the output). `batch`: the instance's
     published batch instead of the largest under latency_ms that fits."""
     b = bind(model, gpu, layout, precision)
+    _within_context(b, prompt_tokens, output_tokens)
+    limit = b["fig"]("context")
+    if context is not None and limit and context > limit:
+        raise FlopsheetError(
+            f"context_tokens = {show_number(context)} is beyond the model's context of {show_number(limit)} tokens "
+            "(its catalog figure)",
+            arg="context_tokens",
+        )
     ctx = running_context(prompt_tokens, output_tokens) if context is None else context
     kv, attn = _sequence(b, ctx)
     batch, step, prefill, rate = parallel.ep_serving(
@@ -148,6 +175,7 @@ def ep_serving(
 def ep_prefill(model: str, gpu: str, layout: str, prompt_tokens: float, *, precision: str = "bf16", batch=1) -> dict:
     """Prompt tokens per second an instance of `layout` prefills, `batch` prompts per GPU at once."""
     b = bind(model, gpu, layout, precision)
+    _within_context(b, prompt_tokens)
     rate = parallel.ep_prefill_tokens_per_second(
         prompt_tokens=prompt_tokens,
         batch=batch,
