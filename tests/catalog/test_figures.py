@@ -128,6 +128,90 @@ NEW_FIGURES = {
     ("MI350X", "memory_gb"): (288, ROCM_SPECS),
 }
 
+# Issue 23, second pass: figures only SECONDARY copies of the vendor's text gave (press, OEM and
+# forum copies of NVIDIA's and AMD's tables). Each is pinned to the URL the row cites and the row
+# must say SECONDARY, so it can never pass for a datasheet read.
+GH200_PAGE = "https://www.nvidia.com/en-us/data-center/grace-hopper-superchip/"
+GH200_FORUM = "https://forums.developer.nvidia.com/t/question-about-gh200-memory-size/258535"
+MI350X_PAGE = "https://www.amd.com/en/products/accelerators/instinct/mi350/mi350x.html"
+HUAWEI_HC2025_COPY = "https://www.stcn.com/article/detail/3345926.html"
+ATLAS_800T_A2 = "https://e.huawei.com/cn/documents/products/computing/b0b253c4d5da4e05ba80a39e3dc65fd2"
+SECONDARY_FIGURES = {
+    # the H200 page's NVL column, sparse figures halved: 141 GB, 4.8 TB/s, FP8/INT8 3,341*, TF32 835*
+    ("H200 NVL", "memory_gb"): (141, H200_PAGE),
+    ("H200 NVL", "bandwidth_tbs"): (4.8, H200_PAGE),
+    ("H200 NVL", "fp8_tflops"): (1670.5, H200_PAGE),
+    ("H200 NVL", "int8_tops"): (1670.5, H200_PAGE),
+    ("H200 NVL", "tf32_tflops"): (417.5, H200_PAGE),
+    ("H200 NVL", "fp64_tflops"): (30, H200_PAGE),
+    ("H200 NVL", "interconnect_gbs"): (900, H200_PAGE),
+    # GH200 datasheet copies: 96 GB HBM3 at 4 TB/s, the GH100's FP8 3,958* / BF16 1,979*
+    ("GH200", "memory_gb"): (96, GH200_FORUM),
+    ("GH200", "bandwidth_tbs"): (4.0, GH200_PAGE),
+    ("GH200", "bf16_tflops"): (989.5, GH200_PAGE),
+    ("GH200", "fp8_tflops"): (1979, GH200_PAGE),
+    # AMD: 2.3 / 4.6 / 9.2 PF dense = 256 CUs x 4,096 / 8,192 / 16,384 FLOPs per clock x 2.2 GHz
+    ("MI350X", "bf16_tflops"): (2306.9, MI350X_PAGE),
+    ("MI350X", "fp8_tflops"): (4613.7, MI350X_PAGE),
+    ("MI350X", "fp4_tflops"): (9227.5, MI350X_PAGE),
+    ("MI350X", "bandwidth_tbs"): (8.0, MI350X_PAGE),
+    ("MI350X", "tdp_w"): (1000, MI350X_PAGE),
+    # Huawei Connect 2025 keynote (Eric Xu) as Securities Times reported it: 910C 800 TFLOPS FP16,
+    # 128 GB HBM at 3.2 TB/s, 784 GB/s interconnect
+    ("Ascend 910C", "fp16_tflops"): (800, HUAWEI_HC2025_COPY),
+    ("Ascend 910C", "memory_gb"): (128, HUAWEI_HC2025_COPY),
+    ("Ascend 910C", "bandwidth_tbs"): (3.2, HUAWEI_HC2025_COPY),
+    ("Ascend 910C", "interconnect_gbs"): (784, HUAWEI_HC2025_COPY),
+    # HCCS per 8-NPU module, press copies
+    ("Ascend 910B", "interconnect_gbs"): (392, ATLAS_800T_A2),
+}
+
+
+@pytest.mark.parametrize("key", sorted(SECONDARY_FIGURES))
+def test_secondary_figures_are_pinned_and_say_so(key):
+    name, field = key
+    value, source = SECONDARY_FIGURES[key]
+    gpu = by_name(name)
+    assert getattr(gpu, field) == value
+    assert source in gpu.source.split(" ; ")
+    assert field not in gpu.unconfirmed
+    assert "SECONDARY" in gpu.confidence and "SECONDARY" in gpu.notes
+
+
+def test_mi350x_peaks_are_its_cus_times_cdna4_rates_at_its_clock():
+    # the same arithmetic gives the MI355X row at 2.4 GHz, so the two rows cannot drift apart
+    cus, ghz = 256, {"MI350X": 2.2, "MI355X": 2.4}
+    for name, clock in ghz.items():
+        gpu = by_name(name)
+        assert gpu.bf16_tflops == pytest.approx(cus * 4096 * clock / 1e3, abs=0.05), name
+        assert gpu.fp8_tflops == pytest.approx(cus * 8192 * clock / 1e3, abs=0.05), name
+        assert gpu.fp4_tflops == pytest.approx(cus * 16384 * clock / 1e3, abs=0.6), name
+
+
+def test_a_name_that_covers_several_skus_gets_no_peak():
+    # "910B" names SKUs with 280-376 TFLOPS FP16: no single figure, the user types the SKU's peak
+    gpu = by_name("Ascend 910B")
+    assert gpu.fp16_tflops is None and gpu.bf16_tflops is None and not gpu.selectable
+    assert "313 or 376" in gpu.notes and "type the peak of your SKU" in gpu.notes
+
+
+def test_ascend_bf16_is_a_named_gap_not_a_copy_of_fp16():
+    # Huawei's figures name FP16; BF16 is supported but no BF16 figure of Huawei's was read
+    for name in ("Ascend 910C",):
+        gpu = by_name(name)
+        assert gpu.bf16_tflops is None and "bf16_tflops" in gpu.unconfirmed, name
+        assert gpu.fp8_tflops is None and "fp8_tflops" not in gpu.unconfirmed, name  # no FP8 on this generation
+        with pytest.raises(FlopsheetError, match="bf16_tflops"):
+            spec(gpu, "bf16_tflops")
+
+
+def test_gh200_platform_power_is_nvidia_s_building_block_figure():
+    # ~15 kW per DGX GH200 building block of 8 superchips and 3 switch trays (NVIDIA forum answer)
+    gh200 = by_name("GH200")
+    assert gh200.server_w == 15000 / 8
+    assert GH200_FORUM in gh200.server_source and not gh200.server_source.startswith("ESTIMATE")
+    assert gh200.tdp_w is None and "tdp_w" in gh200.unconfirmed  # NVIDIA gives a module power, not a GPU TDP
+
 
 @pytest.mark.parametrize("key", sorted(NEW_FIGURES))
 def test_new_accelerator_figures_are_pinned_to_their_source(key):
@@ -144,10 +228,9 @@ def test_new_accelerators_leave_unread_figures_empty():
     for name, gaps in {
         "TPU v7": ("bandwidth_tbs", "interconnect_gbs", "tdp_w", "int8_tops"),
         "Trainium2": ("int8_tops", "fp64_tflops", "tdp_w", "sparsity_factor"),
-        # issue 23: no vendor text read for these figures (press copies only), so none is entered
-        "H200 NVL": ("memory_gb", "bandwidth_tbs", "fp8_tflops", "int8_tops", "fp64_tflops", "interconnect_gbs"),
-        "GH200": ("memory_gb", "bandwidth_tbs", "bf16_tflops", "fp8_tflops", "tdp_w", "server_w"),
-        "MI350X": ("bandwidth_tbs", "bf16_tflops", "fp16_tflops", "fp8_tflops", "fp4_tflops", "tdp_w", "server_w"),
+        # issue 23: figures no copy of the vendor's text gave stay named gaps
+        "GH200": ("tdp_w",),
+        "MI350X": ("fp32_tflops", "tf32_tflops", "int8_tops", "fp64_tflops", "interconnect_gbs"),
         "Rubin": ("year", "memory_gb", "bandwidth_tbs", "bf16_tflops", "fp8_tflops", "fp4_tflops", "tdp_w"),
     }.items():
         gpu = by_name(name)
@@ -176,12 +259,12 @@ def test_new_accelerators_resolve_by_their_usual_names():
         assert resolve(label, selectable_only=False).name == name, label
 
 
-def test_an_announced_or_unread_accelerator_is_named_and_refused_with_the_reason():
-    # Rubin is announced, GH200 and MI350X have no vendor text read: the name resolves, and a
-    # function that needs a peak says the figure is unconfirmed (never another GPU's figures)
+def test_an_announced_accelerator_is_named_and_refused_with_the_reason():
+    # Rubin is announced: the name resolves, and a function that needs a peak says the figure is
+    # unconfirmed (never another GPU's figures)
     assert "announced" in by_name("Rubin").full_name
     assert "ANNOUNCED" in by_name("Rubin").notes
-    for name in ("Rubin", "GH200", "MI350X"):
+    for name in ("Rubin",):
         with pytest.raises(
             FlopsheetError, match=f"{name} has no dense bf16/fp16 peak in the catalog \\(unconfirmed\\)"
         ):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from flopsheet import catalog
+from flopsheet import functions as F
 from flopsheet.catalog import all_gpus, resolve
 from flopsheet.catalog.names import near_model, parse
 from flopsheet.errors import FlopsheetError
@@ -33,6 +34,9 @@ def test_text_that_looks_like_a_magnitude_is_a_name():
     # requiring its peak says why there is none and what to type instead
     msg = message("910B")
     assert "Ascend 910B" in msg and "unconfirmed" in msg and "as a number" in msg
+    # a peak the vendor did not give in this precision names the one it did give
+    with pytest.raises(FlopsheetError, match="Ascend 910C has no dense bf16 figure .*it supports fp16"):
+        F.GPU_HOURS(1e24, "910C")
 
 
 @pytest.mark.parametrize("text", ["1979", "312", " 989.5 ", "1,979", "100B", "1e3", "+312", ".5"])
@@ -193,7 +197,15 @@ def test_helpers_other_packages_use_are_public():
 
 
 @pytest.mark.parametrize(
-    "text,gpu,n", [("GB200 NVL72", "GB200", 72), ("gb300-nvl72", "GB300", 72), ("NVIDIA GB200 NVL72", "GB200", 72)]
+    "text,gpu,n",
+    [
+        ("GB200 NVL72", "GB200", 72),
+        ("gb300-nvl72", "GB300", 72),
+        ("NVIDIA GB200 NVL72", "GB200", 72),
+        ("GH200 NVL32", "GH200", 32),
+        ("Vera Rubin NVL72", "Rubin", 72),
+        ("Vera Rubin NVL144", "Rubin", 72),  # NVIDIA's 144 counts dies: 72 two-die packages
+    ],
 )
 def test_a_rack_scale_name_is_refused_with_the_per_gpu_name(text, gpu, n):
     """Issue 23: "GB200 NVL72" is a rack of 72 GPUs; the catalog's figures are one GPU's, so the name
@@ -201,6 +213,13 @@ def test_a_rack_scale_name_is_refused_with_the_per_gpu_name(text, gpu, n):
     with pytest.raises(FlopsheetError) as e:
         resolve(text)
     assert f'type "{gpu}"' in e.value.message and f"{n} per rack" in e.value.message
-    assert resolve(gpu).name == gpu
+    assert resolve(gpu, selectable_only=False).name == gpu
     # the per-GPU full name still resolves: it says which GPU of the rack it is
-    assert resolve(resolve(gpu).full_name).name == gpu
+    assert resolve(resolve(gpu, selectable_only=False).full_name, selectable_only=False).name == gpu
+
+
+def test_a_die_counted_rack_name_says_what_its_number_counts():
+    with pytest.raises(FlopsheetError) as e:
+        resolve("Vera Rubin NVL144")
+    assert "rack of 72 GPUs" in e.value.message and "144 counts dies, 2 per GPU" in e.value.message
+    assert "144 per rack" not in e.value.message

@@ -35,6 +35,20 @@ MODELS = all_models()
         ("Llama-2-70b-hf", "Llama 2 70B"),
         ("GPT-3", "GPT-3 175B"),
         ("bigscience/bloom", "BLOOM 176B"),
+        # issue 23: current open models by what people type, family and size
+        ("qwen3 32b", "Qwen3 32B"),
+        ("qwen 3 14b", "Qwen3 14B"),
+        ("Qwen/Qwen3-8B", "Qwen3 8B"),
+        ("qwen3-4b", "Qwen3 4B"),
+        ("glm 4.5 air", "GLM-4.5-Air"),
+        ("zai-org/GLM-4.5-Air-FP8", "GLM-4.5-Air"),
+        ("glm 4.5", "GLM-4.5"),
+        ("Qwen3-Coder-480B-A35B-Instruct", "Qwen3-Coder 480B-A35B"),
+        ("qwen3 coder 480b", "Qwen3-Coder 480B-A35B"),
+        ("deepseek v3.1", "DeepSeek-V3.1"),
+        ("deepseek-ai/DeepSeek-V3.1-Base", "DeepSeek-V3.1"),
+        ("DeepSeek-R1-0528", "DeepSeek-R1"),
+        ("kimi k2", "Kimi K2"),
     ],
 )
 def test_resolve_accepts_names_aliases_and_hub_ids(typed, expected):
@@ -85,7 +99,7 @@ def test_did_you_mean_suggests_the_same_model_misspelt(typed, suggested):
         ("Qwen2.5 70B", "72B"),
         ("Qwen2.5 70B", "Llama"),
         ("DeepSeek V4", "V3"),
-        ("DeepSeek-V3.1", "V3"),
+        ("DeepSeek-V3.2", "V3"),
         ("Kimi K3", "K2"),
         ("DeepSeek-R2", "V2"),  # another line of the same developer
         ("Gemma 3", "GPT-3"),  # shares only its number with GPT-3
@@ -208,6 +222,10 @@ def test_field_name_accepts_every_field():
         ("llama 3 405b", "Llama 3.1 405B"),
         ("Qwen3-235B", "Qwen3 235B-A22B"),
         ("qwen 3 235b", "Qwen3 235B-A22B"),
+        ("qwen3 30b", "Qwen3 30B-A3B"),
+        ("qwen3 coder 480", "Qwen3-Coder 480B-A35B"),
+        ("GLM 4.5 Air 106B", "GLM-4.5-Air"),  # the row's name states no size: its hub label does
+        ("GLM-4.5 355B", "GLM-4.5"),
     ],
 )
 def test_suggestions_match_family_and_size_with_the_version_refined(typed, suggested):
@@ -219,7 +237,19 @@ def test_suggestions_match_family_and_size_with_the_version_refined(typed, sugge
 
 
 @pytest.mark.parametrize(
-    "typed", ["Llama 3.1 400B", "llama 3", "qwen3", "Llama 4 405B", "Qwen2 235B", "Mistral 8B", "Qwen3 22B"]
+    "typed",
+    [
+        "Llama 3.1 400B",
+        "llama 3",
+        "qwen3",
+        "Llama 4 405B",
+        "Qwen2 235B",
+        "Mistral 8B",
+        "Qwen3 22B",
+        "GLM 4.5 Air 355B",  # Air is 106B: never the 355B row's figures
+        "Qwen3 16B",
+        "DeepSeek-V3.2",
+    ],
 )
 def test_suggestions_never_cross_to_another_size_or_generation(typed):
     with pytest.raises(FlopsheetError) as e:

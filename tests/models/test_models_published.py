@@ -91,6 +91,31 @@ PUBLISHED = [
     ("GLM-4.5", "heads", 96, "arXiv:2508.06471 architecture table"),
     ("GLM-4.5", "kv_heads", 8, "arXiv:2508.06471 architecture table"),
     ("GLM-4.5", "vocab", 151552, "arXiv:2508.06471 architecture table"),
+    # GLM-4.5-Air: the zai-org/GLM-4.5 README at 08158da (106B / 12B, 128K) and its config.json.
+    ("GLM-4.5-Air", "total_params", 106e9, "zai-org/GLM-4.5 README: 106 billion total"),
+    ("GLM-4.5-Air", "active_params", 12e9, "zai-org/GLM-4.5 README: 12 billion active"),
+    ("GLM-4.5-Air", "layers", 46, "GLM-4.5-Air config.json num_hidden_layers"),
+    ("GLM-4.5-Air", "moe_layers", 45, "config.json: 46 layers, first_k_dense_replace 1"),
+    ("GLM-4.5-Air", "experts", 128, "config.json n_routed_experts"),
+    ("GLM-4.5-Air", "d_model", 4096, "config.json hidden_size"),
+    ("GLM-4.5-Air", "context", 131072, "README 128K; config.json max_position_embeddings"),
+    # Qwen3 dense sizes: the Qwen3 blog's dense-model table (2025-04-29) and the model cards.
+    ("Qwen3 14B", "total_params", 14.8e9, "Qwen/Qwen3-14B model card: 14.8B"),
+    ("Qwen3 14B", "layers", 40, "Qwen3 blog table; model card"),
+    ("Qwen3 14B", "heads", 40, "Qwen3 blog table: 40 / 8"),
+    ("Qwen3 8B", "layers", 36, "Qwen3 blog table"),
+    ("Qwen3 8B", "kv_heads", 8, "Qwen3 blog table: 32 / 8"),
+    ("Qwen3 4B", "layers", 36, "Qwen3 blog table"),
+    ("Qwen3 4B", "d_model", 2560, "Qwen3-4B config.json hidden_size"),
+    ("Qwen3 4B", "context", 32768, "Qwen3 blog table: 32K; model card: 32,768 natively"),
+    # Qwen3-Coder README at 0e7ecb7: 480B MoE, 35B active, native 256K.
+    ("Qwen3-Coder 480B-A35B", "total_params", 480e9, "QwenLM/Qwen3-Coder README"),
+    ("Qwen3-Coder 480B-A35B", "active_params", 35e9, "QwenLM/Qwen3-Coder README"),
+    ("Qwen3-Coder 480B-A35B", "context", 262144, "QwenLM/Qwen3-Coder README: 256K"),
+    # DeepSeek-V3.1 model card: 671B / 37B, 128K; the V3 checkpoint's shape.
+    ("DeepSeek-V3.1", "total_params", 671e9, "deepseek-ai/DeepSeek-V3.1 model card"),
+    ("DeepSeek-V3.1", "active_params", 37e9, "deepseek-ai/DeepSeek-V3.1 model card"),
+    ("DeepSeek-V3.1", "context", 131072, "deepseek-ai/DeepSeek-V3.1 model card: 128K"),
 ]
 
 
@@ -119,6 +144,10 @@ def test_published_figure(model, name, value, source):
         ("Mistral Large 2", "mistralai/Mistral-Large-Instruct-2407/blob/main/config.json"),
         ("GLM-4.5", "github.com/zai-org/GLM-4.5"),
         ("GLM-4.5", "arxiv.org/abs/2508.06471"),
+        ("GLM-4.5-Air", "github.com/zai-org/GLM-4.5/blob/08158da0b5cb63e7e9da9529482cc5d30e2a7437/README.md"),
+        ("Qwen3 14B", "qwenlm.github.io/blog/qwen3/"),
+        ("Qwen3-Coder 480B-A35B", "github.com/QwenLM/Qwen3-Coder/blob/0e7ecb708645fb4dcf08fef7a0dc80b79895cbaa"),
+        ("DeepSeek-V3.1", "huggingface.co/deepseek-ai/DeepSeek-V3.1"),
     ],
 )
 def test_published_figures_cite_their_source(model, source_part):
@@ -130,8 +159,9 @@ def test_palm_hours_are_the_two_stages_of_appendix_b():
     assert field("PaLM 540B", "gpu_hours") == 6144 * 1200 + 3072 * 336
 
 
-def test_deepseek_r1_shares_deepseek_v3_architecture():
-    v3, r1 = resolve("DeepSeek-V3"), resolve("DeepSeek-R1")
+@pytest.mark.parametrize("other", ["DeepSeek-R1", "DeepSeek-V3.1"])
+def test_deepseek_r1_and_v3_1_share_deepseek_v3_architecture(other):
+    v3, r1 = resolve("DeepSeek-V3"), resolve(other)
     for name in (
         "total_params",
         "active_params",

@@ -141,6 +141,13 @@ def _suggestions(parsed: names.Parsed | None) -> list[GPU]:
     return out
 
 
+# Rack names whose NVL number counts GPU dies, not GPUs: NVIDIA's "Vera Rubin NVL144" (GTC 2025)
+# counts two Rubin dies per GPU package, 72 packages, the rack NVIDIA's later documentation calls
+# "Vera Rubin NVL72" (docs.nvidia.com/reference-architectures/vera-rubin-nvl72-ai-factory). The
+# catalog's Rubin row is one package, so NVL144 means 72 of it, never 144.
+_DIE_COUNTED_RACKS = {("Rubin", 144): 72}
+
+
 def _looks_like_a_number(text: str) -> bool:
     return text[:1].isdigit() or (text[:1] in "+-." and text[1:2].isdigit())
 
@@ -164,6 +171,12 @@ def _by_text(name: str) -> GPU | str:
         if isinstance(found, GPU) and parsed.rack:
             # a rack-scale name ("GB200 NVL72") is never silently one GPU of the rack
             n = parsed.rack
+            packages = _DIE_COUNTED_RACKS.get((found.name, n))
+            if packages:
+                return (
+                    f'"{shown}" is a rack of {packages} GPUs (NVIDIA\'s {n} counts dies, {n // packages} per GPU); '
+                    f'the catalog\'s figures are per GPU: type "{found.name}" and count the GPUs ({packages} per rack)'
+                )
             return (
                 f'"{shown}" is a rack of {n} GPUs; the catalog\'s figures are per GPU: type "{found.name}" '
                 f"and count the GPUs ({n} per rack)"

@@ -20,7 +20,11 @@ in Spheron's marketplace (its docs name six providers, Voltage Park, DataCrunch,
 Sesterce, Spheron AI and Massed Compute, none listing AMD GPUs: https://docs.spheron.network/concepts),
 and Google TPUs and AWS Trainium are rented only by their makers' clouds, so no rate on this basis
 exists; a price of another kind (another provider's on-demand list price) would break the one basis.
-They stay unpriced here: type a price per GPU-hour.
+They stay unpriced here: type a price per GPU-hour. Re-checked 2026-12-06 (issue 23): Spheron's
+provider list is unchanged and names no AMD capacity; the one multi-venue MI300X series found (a
+daily spot "fixing" published on a workers.dev page, $2.94 on 2026-04-18 from 4 venues) is a spot
+rate of an unnamed methodology owner, neither this basis nor a well-sourced index, so it is not
+entered.
 """
 
 from __future__ import annotations

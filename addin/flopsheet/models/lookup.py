@@ -76,6 +76,18 @@ def _index() -> tuple[dict[str, Model], dict[str, tuple[str, ...]]]:
     return label_index(all_models(), _key), numbers
 
 
+@functools.lru_cache(maxsize=1)
+def _row_sizes() -> dict[str, tuple[str, ...]]:
+    """key -> the sizes of its row: the canonical name's, or, where the name states none
+    ("GLM-4.5-Air"), the sizes of the label the key came from ("GLM-4.5-Air-106B-A12B")."""
+    out: dict[str, tuple[str, ...]] = {}
+    for model in all_models():
+        own = _sizes(model.name)
+        for label in labels(model):
+            out.setdefault(_key(label), own or _sizes(label))
+    return out
+
+
 def names() -> list[str]:
     """Canonical names of every catalog row, in catalog order."""
     return [m.name for m in all_models()]
@@ -102,7 +114,7 @@ def _suggest(key: str, numbers: tuple[str, ...], sizes: tuple[str, ...] = ()) ->
             k
             for k, n in label_numbers.items()
             if _carries(numbers, n)
-            and _sizes(index[k].name)[: len(sizes)] == sizes
+            and _row_sizes()[k][: len(sizes)] == sizes
             and difflib.SequenceMatcher(None, stem, _stem(k)).ratio() >= 0.6
         ]
     close = difflib.get_close_matches(key, candidates, n=4, cutoff=0.3)
