@@ -27,7 +27,7 @@ How a row becomes a call (`kind` column):
 - train_gpu_hours: GPU_HOURS(TRAIN_FLOPS(model, tokens), gpu) at the default goodput (0.85): a model
   card's GPU-hours are the whole run's, restarts and checkpoints included.
 - a row with a published parallel `layout` ("EP144": experts over 144 GPUs, attention data-parallel; "TP4 EP8"):
-  the expert-parallel model of engine.parallel (flopsheet.functions.layout binds the model, GPU and platform):
+  LAYOUT_TOKENS_PER_SECOND / LAYOUT_PREFILL_TOKENS_PER_SECOND (engine.parallel's expert-parallel model):
   output_throughput at the row's published batch of the instance, or with batch "max" at the largest batch under
   the default 50 ms per token that fits (a decode-only unit of a disaggregated deployment has no input length, so
   no prefill), its cache at the row's `kv_context` when the source publishes the average cached length;
@@ -161,36 +161,33 @@ def predict(row: dict) -> tuple[float, str]:
 
 
 def _predict_layout(row: dict) -> tuple[float, str]:
-    """A row whose source publishes its parallel layout (`layout`: "EP144", "TP4 EP8"; flopsheet.functions.layout
-    binds it to the model, the GPU and its platform): the expert-parallel serving model (engine.parallel) of one
-    instance of that layout, times the instances. A decode row's cache is its `kv_context` when the source
-    publishes the average cached length (DeepSeek: 4,989 tokens per output token), else the running context."""
-    from flopsheet.functions import layout as L
+    """A row whose source publishes its parallel layout (`layout`: "EP144", "TP4 EP8"): LAYOUT_TOKENS_PER_SECOND or
+    LAYOUT_PREFILL_TOKENS_PER_SECOND (the expert-parallel model of engine.parallel) of one instance of that layout,
+    times the instances. A decode row's cache is its `kv_context` when the source publishes the average cached
+    length (DeepSeek: 4,989 tokens per output token), else the running context."""
+    from flopsheet import functions as F
+    from flopsheet.engine.parallel import parse_layout
 
     kind, model, gpu, prec, layout = row["kind"], row["model_as_typed"], row["gpu"], row["precision"], row["layout"]
     gpus, per = float(row["gpus"]), float(row["gpus_per_instance"])
+    if parse_layout(layout).gpus != per:
+        raise ValueError(f"{row['id']}: layout {layout!r} is not {per:g} GPUs (gpus_per_instance)")
     inp = _num(row["input_tokens"]) or 0.0
     out = _num(row["output_tokens"])
     head = f'"{model}", "{gpu}", "{layout}"'
     if kind == "output_throughput" and out:
         ctx = _num(row.get("kv_context") or "")
         b = None if row["batch"] == "max" else float(row["batch"])
-        got = L.ep_serving(model, gpu, layout, inp, out, precision=prec, context=ctx, batch=b)
-        call = (
-            f'EP_SERVING({head}, {inp:g}, {out:g}, precision="{prec}"'
-            + (f", context={ctx:g}" if ctx else "")
-            + (f", batch={b:g}" if b else "")
-            + ")"
-        )
+        rate = F.LAYOUT_TOKENS_PER_SECOND(model, gpu, layout, inp, out, prec, b, None, ctx)
+        tail = (f", {b:g}" if b else ", ") + (f", , {ctx:g}" if ctx else "")
+        call = f'LAYOUT_TOKENS_PER_SECOND({head}, {inp:g}, {out:g}, "{prec}"{tail.rstrip(", ")})'
     elif kind == "input_throughput":
         b = float(row["batch"])
-        got = L.ep_prefill(model, gpu, layout, inp, precision=prec, batch=b)
-        call = f'EP_PREFILL({head}, {inp:g}, precision="{prec}", batch={b:g})'
+        rate = F.LAYOUT_PREFILL_TOKENS_PER_SECOND(model, gpu, layout, inp, prec, b)
+        call = f'LAYOUT_PREFILL_TOKENS_PER_SECOND({head}, {inp:g}, "{prec}", {b:g})'
     else:
         raise ValueError(f"{row['id']}: a layout row of kind {kind!r} (batch {row['batch']!r}) has no mapping")
-    if got["gpus"] != per:
-        raise ValueError(f"{row['id']}: layout {layout!r} has {got['gpus']} GPUs, gpus_per_instance says {per:g}")
-    value, instances = got["tokens_per_s"] * gpus / per, gpus / per
+    value, instances = rate * gpus / per, gpus / per
     call += f" x {instances:g}" if instances != 1 else ""
     hit = _num(row["cache_hit_share"]) or 0.0
     if hit:

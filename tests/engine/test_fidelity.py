@@ -214,7 +214,7 @@ def test_expert_parallel_rows_use_their_layout(results):
     for rid, bound in EXPERT_PARALLEL.items():
         r = by_id[rid]
         assert r["layout"] and r["layout"].startswith("EP"), rid
-        assert "EP_" in r["call"], (rid, r["call"])
+        assert r["call"].startswith("LAYOUT_"), (rid, r["call"])
         assert r["factor"] <= bound, (rid, r["ratio"])
 
 
