@@ -246,3 +246,26 @@ def test_the_overlap_gain_matches_sglangs_two_batch_overlap():
     overlapped = float(P.ep_forward_seconds(**args, **b["forward"]))
     serial = float(P.ep_forward_seconds(**args, **dict(b["forward"], overlap=False)))
     assert 1.25 <= serial / overlapped <= 1.37
+
+
+def test_the_excel_functions():
+    from flopsheet import functions as F
+
+    node = F.LAYOUT_TOKENS_PER_SECOND("DeepSeek-V3", "H800", "EP144", 0, 1000, "fp8", None, None, 4989) / 18
+    direct = L.ep_serving("DeepSeek-V3", "H800", "EP144", 0, 1000, precision="fp8", context=4989)["tokens_per_s"] / 18
+    assert node == pytest.approx(direct)
+    # a longer latency target allows a larger batch and more tokens a second; a typed batch replaces the search
+    slow = F.LAYOUT_TOKENS_PER_SECOND("DeepSeek-V3", "H800", "EP144", 0, 1000, "fp8", None, 100, 4989) / 18
+    assert slow > node
+    small = F.LAYOUT_TOKENS_PER_SECOND("DeepSeek-V3", "H800", "EP144", 0, 1000, "fp8", 1440, None, 4989) / 18
+    assert small < node
+    col = F.LAYOUT_PREFILL_TOKENS_PER_SECOND("DeepSeek-V3", "H100", [["EP16"], ["EP32"]], 2000, "fp8")
+    assert col.shape == (2, 1) and col[1, 0] > col[0, 0]  # twice the GPUs, more tokens a second
+    with pytest.raises(FlopsheetError, match="beyond the model's context of 131,?072"):
+        F.LAYOUT_TOKENS_PER_SECOND("DeepSeek-V3", "H800", "EP144", 200000, 1000, "fp8")
+    with pytest.raises(FlopsheetError, match="context_tokens = 200,?000 is beyond"):
+        F.LAYOUT_TOKENS_PER_SECOND("DeepSeek-V3", "H800", "EP144", 0, 1000, "fp8", None, None, 200000)
+    with pytest.raises(FlopsheetError, match="the largest that fits is"):
+        F.LAYOUT_TOKENS_PER_SECOND("DeepSeek-V3", "H800", "EP144", 0, 1000, "fp8", 10**7, None, 4989)
+    with pytest.raises(FlopsheetError, match="layout is empty"):
+        F.LAYOUT_PREFILL_TOKENS_PER_SECOND("DeepSeek-V3", "H100", " ", 2000)
