@@ -187,6 +187,39 @@ MISSING_PHYSICS = {
     # step, leaves out (0.63 and 0.48 of measured; 1.10 at concurrency 1)
     "nim-2",
     "nim-3",
+    # ML.ENERGY's vLLM GPQA runs of Qwen3 8B, 14B, 30B-A3B and 32B on one B200: at max_num_seqs 8 slower than the
+    # same files' H100 runs (Qwen3 14B: 33.6 ms on one B200, 14.4 ms on one H100; Qwen3 32B: 44.1 ms, 16.7 ms on two
+    # H100) and than the same models' B200 chat runs (Qwen3 14B: 7.2 ms) with the same vLLM flags, which the source
+    # does not explain (0.11-0.49 of measured)
+    "mlenergy-3",
+    "mlenergy-4",
+    "mlenergy-15",
+    "mlenergy-16",
+    "mlenergy-19",
+    "mlenergy-20",
+    "mlenergy-23",
+    "mlenergy-24",
+    # MoE decode at few tokens per expert (expert kernels, routing, expert-parallel all-to-all; typed as one
+    # tensor-parallel group): Qwen3 235B FP8 on 2 B200 (EP2), DeepSeek-R1 and -V3.1 on 8 B200 (EP8), Llama 4
+    # Maverick FP8 on 8 H100 (EP8), gpt-oss-120b and -20b (MXFP4) on one B200 at batch 8 (0.41-0.50 of measured)
+    "mlenergy-7",
+    "mlenergy-25",
+    "mlenergy-27",
+    "mlenergy-28",
+    "mlenergy-52",
+    "mlenergy-55",
+    "mlenergy-57",
+    # ML.ENERGY's steady state at hundreds to thousands of running requests: vLLM's steps carry the arriving
+    # requests' chunked prefill (max-num-batched-tokens 8192; the prompts' lengths are not published), which
+    # DECODE_MS, one pure decode step, leaves out, as on nim-2 and nim-3 (Gemma 3 27B at 247 on a B200, Llama 3.1
+    # 8B at 511 on an H100 and 2,043 on a B200, Llama 4 Scout at 383 on 4 H100, gpt-oss-120b and -20b at 2,047 and
+    # 4,095 on a B200 with MXFP4 expert kernels: 0.07-0.44 of measured)
+    "mlenergy-32",
+    "mlenergy-44",
+    "mlenergy-46",
+    "mlenergy-54",
+    "mlenergy-56",
+    "mlenergy-58",
 }
 SERVING = ("output_throughput", "input_throughput", "decode_step_ms", "ttft_s", "request_latency_s")
 

@@ -222,16 +222,17 @@ def test_largest_batch_keeps_the_step_under_the_target():
         d_model=8192,
         interconnect_gbs=900,
         allreduce_us=10,
-        kv_gb_per_sequence=0.4,
     )
     from flopsheet.engine.inference import decode_ms_unchecked
 
+    setup = engine.serving_setup(args)
+
     def step(n):
-        return decode_ms_unchecked(70.6e9, 989.5, 3.35, n, 2, 4, n * 0.4, 0.8, 0.4, 0, 0, 80, 8192, 900, 10)
+        return decode_ms_unchecked(setup, n, n * 0.4)
 
     for latency in (20, 50):
-        b = float(engine.largest_batch(latency_ms=latency, **args))
+        b = float(engine.largest_batch(setup, 0.4, latency))
         fits_one_more = 141.2 + (b + 1) * 0.4 <= 4 * 80 * 0.9
         assert step(b) <= latency and (step(b + 1) > latency or not fits_one_more)
     # memory: (0.9 x 320 - 141.2) / 0.4, the usable share of memory (serving engines keep 10% back)
-    assert float(engine.largest_batch(latency_ms=1000, **args)) == 367
+    assert float(engine.largest_batch(setup, 0.4, 1000)) == 367

@@ -37,6 +37,14 @@ def _case(rng: random.Random) -> dict:
     )
 
 
+def _decode_step(batch, kv_gb, **kw):
+    return inference.decode_ms_unchecked(inference.serving_setup(kw), batch, kv_gb)
+
+
+def _largest_batch(kv_gb_per_sequence, latency_ms, **kw):
+    return inference.largest_batch(inference.serving_setup(kw), kv_gb_per_sequence, latency_ms)
+
+
 def _calls(rng: random.Random):
     """(formula, keyword floats) pairs over the serving formulas, dense and mixture-of-experts."""
     for _ in range(150):
@@ -44,7 +52,7 @@ def _calls(rng: random.Random):
         batch, kv = float(rng.randint(1, 512)), rng.choice([0.0, 1.5, 20.0])
         prompt, output = float(rng.choice([1, 100, 4096])), float(rng.choice([1, 300]))
         decode = dict(c, batch=batch, kv_gb=kv)
-        yield inference.decode_ms_unchecked, {k: v for k, v in decode.items() if k != "memory_gb"}
+        yield _decode_step, decode
         yield engine.decode_ms.formula.fn, decode
         yield engine.tokens_per_second.formula.fn, decode
         yield (
@@ -54,7 +62,7 @@ def _calls(rng: random.Random):
         yield engine.ttft_seconds.formula.fn, dict(c, batch=batch, prompt_tokens=prompt, attn_dim=c["d_model"])
         per_seq = rng.choice([0.0, 0.01, 0.4, 5.0])
         latency = rng.choice([5.0, 20.0, 50.0, 200.0])
-        yield inference.largest_batch, dict(c, kv_gb_per_sequence=per_seq, latency_ms=latency)
+        yield _largest_batch, dict(c, kv_gb_per_sequence=per_seq, latency_ms=latency)
         yield (
             engine.serving_gpus.formula.fn,
             dict(

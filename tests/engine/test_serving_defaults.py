@@ -43,10 +43,9 @@ def test_the_batch_fits_in_usable_memory():
         d_model=0,
         interconnect_gbs=0,
         allreduce_us=0,
-        latency_ms=1e6,
     )
     # (0.9 x 320 - 140) / 0.5 = 296 sequences, not (320 - 140) / 0.5 = 360
-    assert float(engine.largest_batch(kv_gb_per_sequence=0.5, **kw)) == 296
+    assert float(engine.largest_batch(engine.serving_setup(kw), 0.5, 1e6)) == 296
     assert inference.USABLE_FRACTION == 0.9
     with pytest.raises(FlopsheetError, match=r"do not fit in 1 x 72 GB \(the usable 0\.9 of 80 GB\); use gpus >= 2"):
         F.SERVING_GPUS(1e6, 1000, 300, "Llama 3.1 70B", "H100", 1)

@@ -50,8 +50,10 @@ from flopsheet.engine.inference import (
     DEFAULT_PREFILL_MFU,
     FITS,
     LINK,
+    Serving,
     decode_ms_unchecked,
     prefill_s_unchecked,
+    serving_setup,
 )
 from flopsheet.engine.training import (
     DEFAULT_GOODPUT,
@@ -187,75 +189,15 @@ def train_cost_amortised(
     )
 
 
-def _cost_per_mtok(
-    params,
-    peak_tflops,
-    bandwidth_tbs,
-    usd_per_gpu_hour,
-    output_share,
-    load,
-    batch,
-    bytes_per_param,
-    gpus,
-    kv_gb,
-    bw_efficiency,
-    mfu,
-    total_params,
-    expert_share,
-    layers,
-    d_model,
-    attn_dim,
-    interconnect_gbs,
-    allreduce_us,
-    prompt_tokens,
-    prefill_mfu=DEFAULT_PREFILL_MFU,
-):
-    fleet_usd_per_hour = gpus * usd_per_gpu_hour
+def _cost_per_mtok(setup: Serving, usd_per_gpu_hour, output_share, load, batch, kv_gb, prompt_tokens):
+    fleet_usd_per_hour = setup.gpus * usd_per_gpu_hour
     # Output: one decode step of the serving model (DECODE_MS: the weights the batch touches,
     # MoE-aware, and the KV cache, or the FLOPs, whichever is slower, plus the tensor-parallel
     # all-reduces) gives `batch` tokens.
-    step_s = (
-        decode_ms_unchecked(
-            params,
-            peak_tflops,
-            bandwidth_tbs,
-            batch,
-            bytes_per_param,
-            gpus,
-            kv_gb,
-            bw_efficiency,
-            mfu,
-            total_params,
-            expert_share,
-            layers,
-            d_model,
-            interconnect_gbs,
-            allreduce_us,
-        )
-        / 1e3
-    )
-    decode_tps = batch / step_s
+    decode_tps = batch / (decode_ms_unchecked(setup, batch, kv_gb) / 1e3)
     # Input: the prefill of `batch` prompts of `prompt_tokens` (TTFT_SECONDS: their FLOPs with causal
     # attention for a catalog model, or reading the weights they touch, plus the all-reduces).
-    prefill_s = prefill_s_unchecked(
-        params,
-        prompt_tokens,
-        peak_tflops,
-        bandwidth_tbs,
-        batch,
-        bytes_per_param,
-        gpus,
-        bw_efficiency,
-        prefill_mfu,
-        total_params,
-        expert_share,
-        layers,
-        d_model,
-        attn_dim,
-        interconnect_gbs,
-        allreduce_us,
-    )
-    prefill_tps = prompt_tokens * batch / prefill_s
+    prefill_tps = prompt_tokens * batch / prefill_s_unchecked(setup, prompt_tokens, batch)
     output = fleet_usd_per_hour / (decode_tps * SECONDS_PER_HOUR * load) * 1e6
     input_ = fleet_usd_per_hour / (prefill_tps * SECONDS_PER_HOUR * load) * 1e6
     return output_share * output + (1.0 - output_share) * input_
@@ -305,29 +247,8 @@ def cost_per_mtok(
     output tokens at DECODE_MS's step (MoE weights read, KV cache, all-reduces), input (prompt) tokens
     at TTFT_SECONDS' prefill (prefill_mfu) of `batch` prompts of `prompt_tokens`, mixed by `output_share` (1 output,
     0 input, 0.25 blended 3:1). Fleet cost per hour = cost per token x tokens served per hour."""
-    return _cost_per_mtok(
-        params,
-        peak_tflops,
-        bandwidth_tbs,
-        usd_per_gpu_hour,
-        output_share,
-        load,
-        batch,
-        bytes_per_param,
-        gpus,
-        kv_gb,
-        bw_efficiency,
-        mfu * peak_share,
-        total_params,
-        expert_share,
-        layers,
-        d_model,
-        attn_dim,
-        interconnect_gbs,
-        allreduce_us,
-        prompt_tokens,
-        prefill_mfu * peak_share,
-    )
+    setup = serving_setup(locals())
+    return _cost_per_mtok(setup, usd_per_gpu_hour, output_share, load, batch, kv_gb, prompt_tokens)
 
 
 @quantity(price=POSITIVE, cost=NONNEGATIVE)

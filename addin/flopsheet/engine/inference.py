@@ -11,6 +11,7 @@ reference, 2026-11-27): 5.64 ms per step for an 8B model at batch 1 against 5.60
 from __future__ import annotations
 
 import math
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -195,8 +196,9 @@ def weights_read(params, total_params, expert_share, tokens):
     correlated routing touches fewer; flopsheet.models.fraction_of_experts_touched). DeepSeek-V3
     (37B of 671B, 8 of 256 experts) at batch 64: 16.5B + 654.5B x 0.869 = 585B.
     """
-    total = _total(params, total_params)
-    if _plain(params, expert_share, tokens):  # one number each (see _plain): the same arithmetic
+    held = 0.0 if total_params is None else total_params
+    if _plain(params, held, expert_share, tokens):  # one number each (see _plain): the same arithmetic
+        total = np.float64(held if held > 0 else params)  # _total's, without its call
         if not expert_share > 0:
             return total
         routed = (total - params) / (1.0 - (expert_share if expert_share < 1 else 0.5))
@@ -205,6 +207,7 @@ def weights_read(params, total_params, expert_share, tokens):
             (1.0 - expert_share) ** tokens if type(tokens) is float else np.power(1.0 - expert_share, tokens)
         )
         return total - routed + routed * touched
+    total = _total(params, total_params)
     share = np.zeros_like(np.asarray(params, dtype=float)) if expert_share is None else expert_share
     with np.errstate(all="ignore"):
         routed = np.where(share > 0, (total - params) / (1.0 - np.where(share < 1, share, 0.5)), 0.0)
@@ -224,8 +227,10 @@ def comm_seconds(layers, d_model, tokens, gpus, interconnect_gbs, allreduce_us):
     if _plain(layers, d_model, tokens, gpus, known, allreduce_us):  # one number each (see _plain)
         if not ((gpus > 1) and (layers > 0)):
             return np.float64(0.0)
-        link = np.float64(known) / 2.0 * 1e9
-        link = link if link > 0 else np.float64(np.inf)
+        # plain floats: the same doubles as numpy's scalars (link > 0 and gpus > 1 here, so no division
+        # by zero), at a third of the cost of numpy's scalar arithmetic
+        link = known / 2.0 * 1e9
+        link = link if link > 0 else math.inf
         one = allreduce_us * 1e-6 + 2.0 * (gpus - 1) / gpus * tokens * d_model * ACTIVATION_BYTES / link
         return 2.0 * layers * one
     link = np.asarray(0.0 if interconnect_gbs is None else interconnect_gbs, dtype=float) / 2.0 * 1e9
@@ -236,6 +241,10 @@ def comm_seconds(layers, d_model, tokens, gpus, interconnect_gbs, allreduce_us):
 
 
 def _fits(params, memory_gb, bytes_per_param, gpus, kv_gb=0.0, total_params=None, **_):
+    held = 0.0 if total_params is None else total_params
+    if _plain(params, held):  # _total's choice on plain numbers, without its np.float64 (the same doubles)
+        weights = held if held > 0 else params
+        return weights * bytes_per_param / 1e9 + kv_gb <= gpus * memory_gb * USABLE_FRACTION
     return _total(params, total_params) * bytes_per_param / 1e9 + kv_gb <= gpus * memory_gb * USABLE_FRACTION
 
 
@@ -303,31 +312,91 @@ def _context_message(prompt_tokens, output_tokens=0.0, context=0.0, **_):
 CONTEXT = Condition("prompt_tokens", _within_context, _context_message)
 
 
-def decode_ms_unchecked(
-    params,
-    peak_tflops,
-    bandwidth_tbs,
-    batch,
-    bytes_per_param,
-    gpus,
-    kv_gb,
-    bw_efficiency,
-    mfu,
-    total_params,
-    expert_share,
-    layers,
-    d_model,
-    interconnect_gbs,
-    allreduce_us,
-    attn_flops=0.0,
-):
-    # Tensor parallelism over `gpus` identical GPUs: bandwidth and peak add up (Pope et al. 2022),
-    # plus two all-reduces per layer. Weights read: every one touched by the batch (MoE).
-    # attn_flops: each sequence's attention against its cache (decode_attention_flops), when known.
-    read = weights_read(params, total_params, expert_share, batch)
-    memory_s = (read * bytes_per_param + kv_gb * 1e9) / (gpus * bandwidth_tbs * 1e12 * bw_efficiency)
-    compute_s = (2.0 * params + attn_flops) * batch / (gpus * peak_tflops * 1e12 * mfu)
-    comm_s = comm_seconds(layers, d_model, batch, gpus, interconnect_gbs, allreduce_us)
+class Serving(NamedTuple):
+    """One serving setup: the model, GPU and parallelism figures every serving formula reads, bound by
+    name once (serving_setup) from the keyword arguments a serving quantity receives and handed whole to
+    the step formulas (decode_ms_unchecked, prefill_s_unchecked, largest_batch, economics' cost per token).
+    A new term of the serving model (a parallel layout, a network, an overhead) is a field here, a
+    parameter of serving_setup and its use in the step formulas; the formulas' signatures stay as they
+    are. Each field is a Python float on the scalar path (see _plain) or an array that broadcasts."""
+
+    params: Any  # active parameters (a mixture of experts' per token)
+    peak_tflops: Any  # one GPU's dense peak at the number format
+    bandwidth_tbs: Any
+    memory_gb: Any
+    bytes_per_param: Any
+    gpus: Any  # tensor-parallel GPUs of one replica
+    bw_efficiency: Any
+    mfu: Any  # decode's compute efficiency x the number format's peak share (precision_share)
+    prefill_mfu: Any  # a prefill's efficiency x the same share
+    total_params: Any  # what memory holds (0: params itself)
+    expert_share: Any  # experts_per_token / experts (0: dense)
+    layers: Any  # the catalog model's shape (0: a plain parameter count)
+    d_model: Any
+    attn_dim: Any  # heads x head_dim: a prefill's causal attention
+    interconnect_gbs: Any
+    allreduce_us: Any
+    # What the step formulas divide by, once per setup (each the product they wrote inline, the same doubles):
+    bytes_s: Any  # bytes a second the tensor-parallel GPUs read: gpus x bandwidth x bw_efficiency
+    flops_s: Any  # FLOP/s they compute decoding: gpus x peak x mfu
+    prefill_flops_s: Any  # and in a prefill: gpus x peak x prefill_mfu
+
+
+_new_tuple = tuple.__new__
+
+
+def serving_setup(kw: dict, prefill_mfu=None) -> Serving:
+    """The Serving bundle from a serving quantity's keyword arguments (`serving_setup(locals())` at its
+    top; the request's own figures, batch, prompt and the like, stay with the formula), by name: a figure
+    the quantity does not take is its default here. Both efficiencies are times peak_share, the share of
+    the number format's peak (precision_share); `prefill_mfu` stands for kw's (TTFT_SECONDS' mfu is the
+    prefill's). A dict, not **kw: a serving call binds it once or more, and keyword binding of ~20
+    names cost ~1 us a time (the scalar path's budget; benchmarks/udfs_bench.py)."""
+    get = kw.get
+    share = get("peak_share", 1.0)
+    gpus = get("gpus", 1.0)
+    peak_tflops = kw["peak_tflops"]
+    bandwidth_tbs = kw["bandwidth_tbs"]
+    bw_efficiency = get("bw_efficiency", DEFAULT_BW_EFFICIENCY)
+    mfu = get("mfu", DEFAULT_MFU) * share
+    prefill = (get("prefill_mfu", DEFAULT_PREFILL_MFU) if prefill_mfu is None else prefill_mfu) * share
+    # In Serving's field order (tests/engine/test_serving_setup.py reads each back by name); tuple.__new__,
+    # not Serving(...): the generated __new__'s own frame and argument binding cost ~0.2 us a call.
+    return _new_tuple(
+        Serving,
+        (
+            kw["params"],
+            peak_tflops,
+            bandwidth_tbs,
+            kw["memory_gb"],
+            get("bytes_per_param", 2.0),
+            gpus,
+            bw_efficiency,
+            mfu,
+            prefill,
+            get("total_params", 0.0),
+            get("expert_share", 0.0),
+            get("layers", 0.0),
+            get("d_model", 0.0),
+            get("attn_dim", 0.0),
+            get("interconnect_gbs", 0.0),
+            get("allreduce_us", DEFAULT_ALLREDUCE_US),
+            gpus * bandwidth_tbs * 1e12 * bw_efficiency,
+            gpus * peak_tflops * 1e12 * mfu,
+            gpus * peak_tflops * 1e12 * prefill,
+        ),
+    )
+
+
+def decode_ms_unchecked(s: Serving, batch, kv_gb, attn_flops=0.0):
+    """Milliseconds of one decode step of `batch` sequences holding `kv_gb` of cache on setup `s`.
+    Tensor parallelism over `gpus` identical GPUs: bandwidth and peak add up (Pope et al. 2022), plus
+    two all-reduces per layer. Weights read: every one touched by the batch (MoE). attn_flops: each
+    sequence's attention against its cache (decode_attention_flops), when known."""
+    read = weights_read(s.params, s.total_params, s.expert_share, batch)
+    memory_s = (read * s.bytes_per_param + kv_gb * 1e9) / s.bytes_s
+    compute_s = (2.0 * s.params + attn_flops) * batch / s.flops_s
+    comm_s = comm_seconds(s.layers, s.d_model, batch, s.gpus, s.interconnect_gbs, s.allreduce_us)
     return (_maximum(memory_s, compute_s) + comm_s) * 1e3
 
 
@@ -380,52 +449,20 @@ def decode_ms(
     reading the weights the batch touches + KV cache at `bw_efficiency` of peak bandwidth and
     2*params*batch FLOPs at `mfu` of peak, plus tensor-parallel all-reduces (comm_seconds).
     params = ACTIVE parameters; total_params (mixture of experts) is what memory holds."""
-    return decode_ms_unchecked(
-        params,
-        peak_tflops,
-        bandwidth_tbs,
-        batch,
-        bytes_per_param,
-        gpus,
-        kv_gb,
-        bw_efficiency,
-        mfu * peak_share,
-        total_params,
-        expert_share,
-        layers,
-        d_model,
-        interconnect_gbs,
-        allreduce_us,
-    )
+    return decode_ms_unchecked(serving_setup(locals()), batch, kv_gb)
 
 
-def prefill_s_unchecked(
-    params,
-    prompt_tokens,
-    peak_tflops,
-    bandwidth_tbs,
-    batch,
-    bytes_per_param,
-    gpus,
-    bw_efficiency,
-    mfu,
-    total_params,
-    expert_share,
-    layers,
-    d_model,
-    attn_dim,
-    interconnect_gbs,
-    allreduce_us,
-):
-    # Causal attention: each prompt token attends to half the prompt on average, 2 x L x (heads x
-    # head_dim) x p^2 FLOPs per sequence (Chowdhery et al. 2022, PaLM, appendix B, forward only,
-    # halved for the causal mask). Memory floor: the weights the prompt's tokens touch, read once.
-    attn_dim = 0.0 if attn_dim is None else attn_dim
-    flops = (2.0 * params * prompt_tokens + 2.0 * layers * attn_dim * prompt_tokens * prompt_tokens) * batch
-    compute_s = flops / (gpus * peak_tflops * 1e12 * mfu)
-    read = weights_read(params, total_params, expert_share, prompt_tokens * batch)
-    memory_s = read * bytes_per_param / (gpus * bandwidth_tbs * 1e12 * bw_efficiency)
-    comm_s = comm_seconds(layers, d_model, prompt_tokens * batch, gpus, interconnect_gbs, allreduce_us)
+def prefill_s_unchecked(s: Serving, prompt_tokens, batch):
+    """Seconds of the prefill of `batch` prompts of `prompt_tokens` on setup `s` (at s.prefill_mfu).
+    Causal attention: each prompt token attends to half the prompt on average, 2 x L x (heads x
+    head_dim) x p^2 FLOPs per sequence (Chowdhery et al. 2022, PaLM, appendix B, forward only, halved
+    for the causal mask). Memory floor: the weights the prompt's tokens touch, read once."""
+    attn_dim = 0.0 if s.attn_dim is None else s.attn_dim
+    flops = (2.0 * s.params * prompt_tokens + 2.0 * s.layers * attn_dim * prompt_tokens * prompt_tokens) * batch
+    compute_s = flops / s.prefill_flops_s
+    read = weights_read(s.params, s.total_params, s.expert_share, prompt_tokens * batch)
+    memory_s = read * s.bytes_per_param / s.bytes_s
+    comm_s = comm_seconds(s.layers, s.d_model, prompt_tokens * batch, s.gpus, s.interconnect_gbs, s.allreduce_us)
     return _maximum(compute_s, memory_s) + comm_s
 
 
@@ -458,24 +495,8 @@ def ttft_seconds(
     its FLOPs (2*params per token + causal attention when the model is known) at `mfu` (a prefill's
     efficiency, DEFAULT_PREFILL_MFU) x peak_share (the number format's, precision_share) and
     reading the weights once, plus tensor-parallel all-reduces over all prompt tokens."""
-    return prefill_s_unchecked(
-        params,
-        prompt_tokens,
-        peak_tflops,
-        bandwidth_tbs,
-        batch,
-        bytes_per_param,
-        gpus,
-        bw_efficiency,
-        mfu * peak_share,
-        total_params,
-        expert_share,
-        layers,
-        d_model,
-        attn_dim,
-        interconnect_gbs,
-        allreduce_us,
-    )
+    setup = serving_setup(locals(), prefill_mfu=mfu)  # mfu here is the prefill's
+    return prefill_s_unchecked(setup, prompt_tokens, batch)
 
 
 @quantity(CONTEXT, FITS, LINK, output_tokens=WHOLE_OR_ZERO, context=WHOLE_OR_ZERO, **PREFILL_RULES, **DECODE_RULES)
@@ -505,42 +526,9 @@ def response_seconds(
 ):
     """Seconds to answer: time to first token (ttft_seconds, at prefill_mfu) plus `output_tokens` decode
     steps (decode_ms, compute at mfu); both efficiencies times peak_share (precision_share)."""
-    prefill_s = prefill_s_unchecked(
-        params,
-        prompt_tokens,
-        peak_tflops,
-        bandwidth_tbs,
-        batch,
-        bytes_per_param,
-        gpus,
-        bw_efficiency,
-        prefill_mfu * peak_share,
-        total_params,
-        expert_share,
-        layers,
-        d_model,
-        attn_dim,
-        interconnect_gbs,
-        allreduce_us,
-    )
-    step_ms = decode_ms_unchecked(
-        params,
-        peak_tflops,
-        bandwidth_tbs,
-        batch,
-        bytes_per_param,
-        gpus,
-        kv_gb,
-        bw_efficiency,
-        mfu * peak_share,
-        total_params,
-        expert_share,
-        layers,
-        d_model,
-        interconnect_gbs,
-        allreduce_us,
-    )
-    return prefill_s + output_tokens * step_ms / 1e3
+    setup = serving_setup(locals())
+    prefill_s = prefill_s_unchecked(setup, prompt_tokens, batch)
+    return prefill_s + output_tokens * decode_ms_unchecked(setup, batch, kv_gb) / 1e3
 
 
 @quantity(FITS, LINK, **DECODE_RULES)
@@ -564,27 +552,7 @@ def tokens_per_second(
     peak_share=1.0,
 ):
     """Generated tokens per second, all sequences of the batch together: batch / step time."""
-    return (
-        batch
-        / decode_ms_unchecked(
-            params,
-            peak_tflops,
-            bandwidth_tbs,
-            batch,
-            bytes_per_param,
-            gpus,
-            kv_gb,
-            bw_efficiency,
-            mfu * peak_share,
-            total_params,
-            expert_share,
-            layers,
-            d_model,
-            interconnect_gbs,
-            allreduce_us,
-        )
-        * 1e3
-    )
+    return batch / decode_ms_unchecked(serving_setup(locals()), batch, kv_gb) * 1e3
 
 
 @quantity(requests_per_day=NONNEGATIVE, output_tokens=WHOLE, tokens_per_second=POSITIVE, load_factor=FRACTION)
@@ -662,24 +630,7 @@ def _sequence_of(kw) -> tuple:
 
 def _one_step_ms(kw):
     kv, attn = _sequence_of(kw)
-    return decode_ms_unchecked(
-        kw["params"],
-        kw["peak_tflops"],
-        kw["bandwidth_tbs"],
-        1.0,
-        kw["bytes_per_param"],
-        kw["gpus"],
-        kv,
-        kw["bw_efficiency"],
-        kw["mfu"] * kw.get("peak_share", 1.0),
-        kw["total_params"],
-        kw["expert_share"],
-        kw["layers"],
-        kw["d_model"],
-        kw["interconnect_gbs"],
-        kw["allreduce_us"],
-        attn,
-    )
+    return decode_ms_unchecked(serving_setup(kw), 1.0, kv, attn)
 
 
 def _latency_met(**kw):
@@ -724,52 +675,13 @@ SERVING_FITS = Condition("gpus", _room, _room_message)
 LATENCY = Condition("latency_ms", _latency_met, _latency_message)
 
 
-def largest_batch(
-    params,
-    peak_tflops,
-    bandwidth_tbs,
-    memory_gb,
-    bytes_per_param,
-    gpus,
-    bw_efficiency,
-    mfu,
-    total_params,
-    expert_share,
-    layers,
-    d_model,
-    interconnect_gbs,
-    allreduce_us,
-    kv_gb_per_sequence,
-    latency_ms,
-    cap=65536.0,
-    attn_flops=0.0,
-):
-    """The largest whole batch whose decode step stays within `latency_ms` and whose KV cache
-    fits beside the weights in usable memory (step time grows with the batch, so a bisection finds it)."""
-    free = _free_gb(params, memory_gb, bytes_per_param, gpus, total_params)
+def largest_batch(s: Serving, kv_gb_per_sequence, latency_ms, cap=65536.0, attn_flops=0.0):
+    """The largest whole batch whose decode step on setup `s` stays within `latency_ms` and whose KV
+    cache fits beside the weights in usable memory (step time grows with the batch, so a bisection finds it)."""
+    free = _free_gb(s.params, s.memory_gb, s.bytes_per_param, s.gpus, s.total_params)
 
     def ok(b):
-        return (
-            decode_ms_unchecked(
-                params,
-                peak_tflops,
-                bandwidth_tbs,
-                b,
-                bytes_per_param,
-                gpus,
-                b * kv_gb_per_sequence,
-                bw_efficiency,
-                mfu,
-                total_params,
-                expert_share,
-                layers,
-                d_model,
-                interconnect_gbs,
-                allreduce_us,
-                attn_flops,
-            )
-            <= latency_ms
-        )
+        return decode_ms_unchecked(s, b, b * kv_gb_per_sequence, attn_flops) <= latency_ms
 
     if _plain(free, kv_gb_per_sequence, cap):  # one number each (see _plain): the same bisection
         with np.errstate(all="ignore"):
@@ -781,15 +693,18 @@ def largest_batch(
             )
             number = np.float64  # weights_read then takes the ufunc power, as the array path does
             hi, lo = number(top), number(1.0)
-            hi_ok = ok(hi)
+            if ok(hi):  # the whole memory's batch meets the target: the search would not be used
+                return top
             for _ in range(int(np.log2(cap)) + 2):
+                if lo >= hi:  # converged: mid would be lo, which stays (the array path's fixed count adds nothing)
+                    break
                 mid = lo + hi + 1
                 mid = number(math.floor(mid / 2)) if math.isfinite(mid) else mid / 2
                 if ok(mid):
                     lo = mid
                 else:
                     hi = mid - 1
-        return top if hi_ok else np.float64(lo)
+        return np.float64(lo)
     with np.errstate(all="ignore"):
         by_memory = np.where(
             kv_gb_per_sequence > 0, np.floor(free / np.where(kv_gb_per_sequence > 0, kv_gb_per_sequence, 1.0)), cap
@@ -849,6 +764,7 @@ def serving_gpus(
     plus output_tokens steps shared by the batch. Replicas are rounded up by the count rule
     (serving_replicas, the decode-only sizing the template used, ignores prefill and peak).
     """
+    setup = serving_setup(locals())
     kv_seq, attn = per_sequence(
         kv_gb_per_sequence,
         prompt_tokens,
@@ -861,46 +777,8 @@ def serving_gpus(
         kv_heads,
         decode_attn_dim,
     )
-    b = largest_batch(
-        params,
-        peak_tflops,
-        bandwidth_tbs,
-        memory_gb,
-        bytes_per_param,
-        gpus,
-        bw_efficiency,
-        mfu * peak_share,
-        total_params,
-        expert_share,
-        layers,
-        d_model,
-        interconnect_gbs,
-        allreduce_us,
-        kv_seq,
-        latency_ms,
-        attn_flops=attn,
-    )
-    step_s = (
-        decode_ms_unchecked(
-            params,
-            peak_tflops,
-            bandwidth_tbs,
-            b,
-            bytes_per_param,
-            gpus,
-            b * kv_seq,
-            bw_efficiency,
-            mfu * peak_share,
-            total_params,
-            expert_share,
-            layers,
-            d_model,
-            interconnect_gbs,
-            allreduce_us,
-            attn,
-        )
-        / 1e3
-    )
+    b = largest_batch(setup, kv_seq, latency_ms, attn_flops=attn)
+    step_s = decode_ms_unchecked(setup, b, b * kv_seq, attn) / 1e3
     prefill_flops = 2.0 * params * prompt_tokens + 2.0 * layers * attn_dim * prompt_tokens * prompt_tokens
     prefill_s = prefill_flops / (gpus * peak_tflops * 1e12 * prefill_mfu * peak_share) + comm_seconds(
         layers, d_model, prompt_tokens, gpus, interconnect_gbs, allreduce_us
