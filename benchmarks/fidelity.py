@@ -178,9 +178,10 @@ def _predict_layout(row: dict) -> tuple[float, str]:
     if kind == "output_throughput" and out:
         ctx = _num(row.get("kv_context") or "")
         b = None if row["batch"] == "max" else float(row["batch"])
-        rate = F.LAYOUT_TOKENS_PER_SECOND(model, gpu, layout, inp, out, prec, b, None, ctx)
-        tail = (f", {b:g}" if b else ", ") + (f", , {ctx:g}" if ctx else "")
-        call = f'LAYOUT_TOKENS_PER_SECOND({head}, {inp:g}, {out:g}, "{prec}"{tail.rstrip(", ")})'
+        kv = KV_BYTES[prec]  # the harness' cache format: FP8 beside 8- and 4-bit weights (see KV_BYTES)
+        rate = F.LAYOUT_TOKENS_PER_SECOND(model, gpu, layout, inp, out, prec, b, None, ctx, kv)
+        tail = (f", {b:g}" if b else ", ") + ", " + (f", {ctx:g}" if ctx else ", ") + f", {kv:g}"
+        call = f'LAYOUT_TOKENS_PER_SECOND({head}, {inp:g}, {out:g}, "{prec}"{tail})'
     elif kind == "input_throughput":
         b = float(row["batch"])
         rate = F.LAYOUT_PREFILL_TOKENS_PER_SECOND(model, gpu, layout, inp, prec, b)

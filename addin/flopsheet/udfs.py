@@ -294,9 +294,10 @@ def GPUS_TO_FIT(gb, gpu, usable_fraction=0.9):
 @xw.arg('batch', doc='Sequences the instance decodes together; default (blank): the largest whose step stays within latency_ms and whose KV cache fits beside the weights', **ARG_OPTIONS)
 @xw.arg('latency_ms', doc='Most milliseconds per generated token (per user) for the default batch; default 50', **ARG_OPTIONS)
 @xw.arg('context_tokens', doc='Cached tokens per sequence while decoding, when known (DeepSeek: 4,989); default the prompt + half the answer', **ARG_OPTIONS)
-def LAYOUT_TOKENS_PER_SECOND(model, gpu, layout, prompt_tokens, output_tokens, precision='bf16', batch=None, latency_ms=50.0, context_tokens=None):
+@xw.arg('kv_bytes', doc='Bytes per cached key/value: 2 (BF16, default, as the other serving functions) or 1 (an FP8 cache)', **ARG_OPTIONS)
+def LAYOUT_TOKENS_PER_SECOND(model, gpu, layout, prompt_tokens, output_tokens, precision='bf16', batch=None, latency_ms=50.0, context_tokens=None, kv_bytes=2.0):
     'Output tokens per second of one instance of a parallel layout ("EP144", "TP4 EP8") serving requests, prefill included: expert parallelism with its all-to-all, routing imbalance and overlap.'
-    return excel_io.call(REGISTRY['LAYOUT_TOKENS_PER_SECOND'], (model, gpu, layout, prompt_tokens, output_tokens, precision, batch, latency_ms, context_tokens))
+    return excel_io.call(REGISTRY['LAYOUT_TOKENS_PER_SECOND'], (model, gpu, layout, prompt_tokens, output_tokens, precision, batch, latency_ms, context_tokens, kv_bytes))
 
 
 @xw.func(category=CATEGORY)

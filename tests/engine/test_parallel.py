@@ -269,3 +269,22 @@ def test_the_excel_functions():
         F.LAYOUT_TOKENS_PER_SECOND("DeepSeek-V3", "H800", "EP144", 0, 1000, "fp8", 10**7, None, 4989)
     with pytest.raises(FlopsheetError, match="layout is empty"):
         F.LAYOUT_PREFILL_TOKENS_PER_SECOND("DeepSeek-V3", "H100", " ", 2000)
+
+
+@pytest.mark.parametrize(
+    "model, gpu, tp, prompt, output, precision, weight_bytes",
+    [("Llama 3.1 70B", "H100", 4, 1000, 1000, "fp8", 1.0), ("Qwen3 235B-A22B", "H200", 8, 1000, 1000, "fp8", 1.0)],
+)
+def test_a_tensor_parallel_layout_is_serving_gpus_replica(model, gpu, tp, prompt, output, precision, weight_bytes):
+    # one serving model: a "TP" layout runs the serving bundle's tensor-parallel step as SERVING_GPUS sizes a
+    # replica (its largest batch under 50 ms, its prefill), so the rate is the one SERVING_GPUS implies
+    from flopsheet import functions as F
+
+    load = 1e11  # requests a day: whole-GPU rounding below 1e-5
+    gpus = F.SERVING_GPUS(
+        load, prompt, output, model, gpu, tp, peak_factor=1, bytes_per_param=weight_bytes, precision=precision
+    )
+    implied = load / 86400 * output / gpus * tp
+    assert F.LAYOUT_TOKENS_PER_SECOND(model, gpu, f"TP{tp}", prompt, output, precision) == pytest.approx(
+        implied, rel=1e-4
+    )

@@ -57,7 +57,7 @@ SPEC = {
     "IMPLIED_MFU": "flops, gpu_hours, gpu, [precision=bf16]",
     # issue 20: serving in a parallel layout as deployed ("EP144", "TP4 EP8": expert parallelism)
     "LAYOUT_TOKENS_PER_SECOND": "model, gpu, layout, prompt_tokens, output_tokens, [precision=bf16], [batch], "
-    "[latency_ms=50], [context_tokens]",
+    "[latency_ms=50], [context_tokens], [kv_bytes=2]",
     "LAYOUT_PREFILL_TOKENS_PER_SECOND": "model, gpu, layout, prompt_tokens, [precision=bf16], [batch=1]",
     # issue 20: a prefill's own efficiency (0.65), the all-reduce's fixed cost calibrated on measured runs
     # (45 us), and a blank KV cache is a catalog model's own (none for a plain parameter count)

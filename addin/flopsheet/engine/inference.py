@@ -412,10 +412,11 @@ def _expert_parallel(s: Serving) -> bool:
 def _ep_forward_s(s: Serving, tokens, attn_flops, kv_gb, mfu):
     """Seconds of one forward pass of `tokens` tokens on an expert-parallel setup (engine.parallel), where
     s.ep > 1; the tensor-parallel step elsewhere is the caller's."""
-    from flopsheet.engine.parallel import ep_forward_seconds
+    from flopsheet.engine.moe import expert_parallel_seconds
 
     ep = np.asarray(s.ep, dtype=float)
-    return ep_forward_seconds(
+    gpus = np.maximum(ep, s.gpus)
+    return expert_parallel_seconds(
         params=s.params,
         total_params=s.total_params,
         expert_share=s.expert_share,
@@ -427,7 +428,7 @@ def _ep_forward_s(s: Serving, tokens, attn_flops, kv_gb, mfu):
         attn_flops=attn_flops,
         kv_gb=kv_gb,
         tp=s.gpus,
-        gpus=np.maximum(ep, s.gpus),
+        gpus=gpus,
         peak_tflops=s.peak_tflops,
         bandwidth_tbs=s.bandwidth_tbs,
         bytes_per_param=s.bytes_per_param,
@@ -437,6 +438,9 @@ def _ep_forward_s(s: Serving, tokens, attn_flops, kv_gb, mfu):
         nvlink_gbs=s.interconnect_gbs,
         scaleout_gbs=s.scaleout_gbs,
         allreduce_us=s.allreduce_us,
+        tp_comm_s=comm_seconds(
+            s.layers, s.d_model, tokens / (gpus / s.gpus), s.gpus, s.interconnect_gbs, s.allreduce_us
+        ),
     )
 
 

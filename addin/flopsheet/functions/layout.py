@@ -19,10 +19,16 @@ from flopsheet.engine.inference import (
     DEFAULT_BW_EFFICIENCY,
     DEFAULT_LATENCY_MS,
     DEFAULT_PREFILL_MFU,
+    KV_BYTES,
+    comm_seconds,
     decode_attention_flops,
+    decode_ms_unchecked,
+    largest_batch,
     model_kv_gb,
     precision_share,
+    prefill_s_unchecked,
     running_context,
+    serving_setup,
 )
 from flopsheet.engine.training import DEFAULT_MFU
 from flopsheet.errors import FlopsheetError, show_number
@@ -31,8 +37,17 @@ from flopsheet.functions.declaration import model_figure
 BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 0.5}
 
 
-def bind(model: str, gpu: str, layout: str, precision: str = "bf16", bytes_per_param: float | None = None) -> dict:
-    """ep_forward_seconds' model and platform arguments for `layout` (checked), plus the cache's shape."""
+def bind(
+    model: str,
+    gpu: str,
+    layout: str,
+    precision: str = "bf16",
+    bytes_per_param: float | None = None,
+    kv_bytes: float | None = None,
+) -> dict:
+    """ep_forward_seconds' model and platform arguments for `layout` (checked), the serving bundle of the same
+    setup (engine.inference.Serving with its expert-parallel fields), and the cache's shape. kv_bytes: bytes per
+    cached value, the engine's KV_BYTES (BF16) unless given."""
     row = models.resolve(model)
     try:
         g = catalog.resolve(gpu)
@@ -68,7 +83,7 @@ def bind(model: str, gpu: str, layout: str, precision: str = "bf16", bytes_per_p
         gpu=g,
         layout=lay,
         share=share,
-        kv_bytes=1.0 if BYTES.get(prec, 2.0) < 2 else 2.0,
+        kv_bytes=KV_BYTES if kv_bytes is None else float(kv_bytes),
         fig=fig,
         forward=dict(
             params=float(row.active_params),
@@ -90,6 +105,39 @@ def bind(model: str, gpu: str, layout: str, precision: str = "bf16", bytes_per_p
             allreduce_us=DEFAULT_ALLREDUCE_US,
             expert_parallel=lay.ep > 1,
         ),
+    )
+
+
+def setup_of(b: dict):
+    """The serving bundle (engine.inference.serving_setup) of a bound layout: the TP group's figures, and the
+    expert-parallel fields when experts are spread (ep > 1), so decode_ms_unchecked / prefill_s_unchecked price
+    this layout's steps (engine.parallel for EP, the tensor-parallel step otherwise)."""
+    f, lay = b["forward"], b["layout"]
+    return serving_setup(
+        dict(
+            params=f["params"],
+            peak_tflops=f["peak_tflops"],
+            bandwidth_tbs=f["bandwidth_tbs"],
+            memory_gb=float(b["gpu"].memory_gb),
+            bytes_per_param=f["bytes_per_param"],
+            gpus=f["tp"],
+            bw_efficiency=f["bw_efficiency"],
+            mfu=DEFAULT_MFU,
+            prefill_mfu=DEFAULT_PREFILL_MFU,
+            peak_share=b["share"],
+            total_params=f["total_params"],
+            expert_share=f["expert_share"],
+            layers=f["layers"],
+            d_model=f["d_model"],
+            attn_dim=b["fig"]("attn_dim"),
+            interconnect_gbs=f["nvlink_gbs"],
+            allreduce_us=f["allreduce_us"],
+            ep=float(lay.ep) if lay.ep > 1 else 0.0,
+            experts_per_token=f["experts_per_token"],
+            moe_layers=f["moe_layers"],
+            scaleup_gpus=f["scaleup_gpus"],
+            scaleout_gbs=f["scaleout_gbs"],
+        )
     )
 
 
@@ -139,12 +187,14 @@ def ep_serving(
     context: float | None = None,
     latency_ms: float = DEFAULT_LATENCY_MS,
     batch: float | None = None,
+    kv_bytes: float | None = None,
 ) -> dict:
     """An instance of `layout` serving requests (engine.parallel.ep_serving): batch, step, prefill per request,
     output tokens/s of the instance and per GPU. `context`: the cached tokens per sequence while decoding, when
     the source publishes it; default the running context (prompt + half the output). `batch`: the instance's
-    published batch instead of the largest under latency_ms that fits."""
-    b = bind(model, gpu, layout, precision)
+    published batch instead of the largest under latency_ms that fits. `kv_bytes`: bytes per cached value
+    (default the engine's BF16)."""
+    b = bind(model, gpu, layout, precision, kv_bytes=kv_bytes)
     _within_context(b, prompt_tokens, output_tokens)
     limit = b["fig"]("context")
     if context is not None and limit and context > limit:
@@ -155,33 +205,52 @@ def ep_serving(
         )
     ctx = running_context(prompt_tokens, output_tokens) if context is None else context
     kv, attn = _sequence(b, ctx)
-    batch, step, prefill, rate = parallel.ep_serving(
-        batch=batch,
-        prompt_tokens=prompt_tokens,
-        output_tokens=output_tokens,
-        kv_gb_per_sequence=kv,
-        attn_flops_per_sequence=attn,
-        prefill_attn_flops=_prefill_attention(b, prompt_tokens),
-        memory_gb=float(b["gpu"].memory_gb),
-        latency_ms=latency_ms,
-        prefill_mfu=DEFAULT_PREFILL_MFU * b["share"],
-        decode_mfu=DEFAULT_MFU * b["share"],
-        **b["forward"],
-    )
+    lay, setup = b["layout"], setup_of(b)
+    if lay.ep > 1:  # experts spread: engine.parallel's serving search on the bundle's expert-parallel step
+        batch, step, prefill, rate = parallel.ep_serving(
+            batch=batch,
+            prompt_tokens=prompt_tokens,
+            output_tokens=output_tokens,
+            kv_gb_per_sequence=kv,
+            attn_flops_per_sequence=attn,
+            prefill_attn_flops=_prefill_attention(b, prompt_tokens),
+            memory_gb=float(b["gpu"].memory_gb),
+            latency_ms=latency_ms,
+            prefill_mfu=setup.prefill_mfu,
+            decode_mfu=setup.mfu,
+            step_s=lambda n: float(decode_ms_unchecked(setup, n, n * kv, attn)) / 1e3,
+            prefill_s=lambda p, n: float(prefill_s_unchecked(setup, p, n)),
+            **b["forward"],
+        )
+    else:  # a tensor-parallel group: SERVING_GPUS' replica (engine.inference.serving_gpus), the same numbers
+        batch, step, prefill, rate = _tp_serving(b, setup, prompt_tokens, output_tokens, kv, attn, latency_ms, batch)
     gpus = b["layout"].gpus
     return dict(batch=batch, step_ms=step * 1e3, prefill_s=prefill, tokens_per_s=rate, per_gpu=rate / gpus, gpus=gpus)
+
+
+def _tp_serving(b, setup, prompt_tokens, output_tokens, kv, attn, latency_ms, batch):
+    """A TP-only layout as SERVING_GPUS sizes a replica: the largest batch under latency_ms that fits
+    (engine.inference.largest_batch) or the given one, prefill charged at its compute plus the all-reduces."""
+    if batch is None:
+        batch = float(largest_batch(setup, kv, latency_ms, attn_flops=attn))
+    step = float(decode_ms_unchecked(setup, batch, batch * kv, attn)) / 1e3
+    f = b["forward"]
+    flops = 2.0 * f["params"] * prompt_tokens + _prefill_attention(b, prompt_tokens)
+    prefill = flops / setup.prefill_flops_s + float(
+        comm_seconds(f["layers"], f["d_model"], prompt_tokens, f["tp"], f["nvlink_gbs"], f["allreduce_us"])
+    )
+    busy = prefill + output_tokens * step / batch
+    return batch, step, prefill, output_tokens / busy
 
 
 def ep_prefill(model: str, gpu: str, layout: str, prompt_tokens: float, *, precision: str = "bf16", batch=1) -> dict:
     """Prompt tokens per second an instance of `layout` prefills, `batch` prompts per GPU at once."""
     b = bind(model, gpu, layout, precision)
     _within_context(b, prompt_tokens)
-    rate = parallel.ep_prefill_tokens_per_second(
-        prompt_tokens=prompt_tokens,
-        batch=batch,
-        prefill_attn_flops=_prefill_attention(b, prompt_tokens),
-        prefill_mfu=DEFAULT_PREFILL_MFU * b["share"],
-        **b["forward"],
-    )
+    lay = b["layout"]
+    prompts = batch * lay.gpus  # `batch` prompts on each GPU of the instance
+    rate = prompt_tokens * prompts / float(prefill_s_unchecked(setup_of(b), prompt_tokens, prompts / lay.replicas))
+    if lay.ep > 1:  # the expert-parallel pass takes the instance's prompts
+        rate = prompt_tokens * prompts / float(prefill_s_unchecked(setup_of(b), prompt_tokens, prompts))
     gpus = b["layout"].gpus
     return dict(tokens_per_s=rate, per_gpu=rate / gpus, gpus=gpus)

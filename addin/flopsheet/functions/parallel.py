@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from flopsheet.engine.inference import DEFAULT_LATENCY_MS
+from flopsheet.engine.inference import DEFAULT_LATENCY_MS, KV_BYTES
 from flopsheet.errors import FlopsheetError, show_number
 from flopsheet.functions.declaration import Arg, Function, declared_in
 from flopsheet.functions.hardware import per_element
@@ -69,6 +69,16 @@ def _number(v, name: str, default=REQUIRED, *, whole=False, positive=False):
     return x
 
 
+def _kv_bytes(v) -> float:
+    x = _number(v, "kv_bytes", KV_BYTES, positive=True)
+    if x > 4:
+        raise FlopsheetError(
+            f"kv_bytes must be at most 4 (FP32) bytes per cached value (got {show_number(x)}); 2 is BF16, 1 FP8",
+            arg="kv_bytes",
+        )
+    return x
+
+
 def _impl(one, names):
     def impl(**given):
         values = {n: given.get(n) for n in names}
@@ -83,7 +93,16 @@ def _impl(one, names):
 
 
 def _serving_one(
-    model, gpu, layout, prompt_tokens, output_tokens, precision=None, batch=None, latency_ms=None, context_tokens=None
+    model,
+    gpu,
+    layout,
+    prompt_tokens,
+    output_tokens,
+    precision=None,
+    batch=None,
+    latency_ms=None,
+    context_tokens=None,
+    kv_bytes=None,
 ):
     got = ep_serving(
         _text(model, "model"),
@@ -95,6 +114,7 @@ def _serving_one(
         batch=_number(batch, "batch", None, whole=True, positive=True),
         latency_ms=_number(latency_ms, "latency_ms", DEFAULT_LATENCY_MS, positive=True),
         context=_number(context_tokens, "context_tokens", None, positive=True),
+        kv_bytes=_kv_bytes(kv_bytes),
     )
     return got["tokens_per_s"]
 
@@ -133,6 +153,11 @@ _SERVING_ARGS = (
         "context_tokens",
         "Cached tokens per sequence while decoding, when known (DeepSeek: 4,989); default the prompt + half the answer",
         default=None,
+    ),
+    Arg(
+        "kv_bytes",
+        "Bytes per cached key/value: 2 (BF16, default, as the other serving functions) or 1 (an FP8 cache)",
+        default=KV_BYTES,
     ),
 )
 
