@@ -1,4 +1,6 @@
 """Parallel layouts as deployed, and mixture-of-experts serving over expert parallelism (issue 20, items 2 and 5).
+The step's physics and its constants are engine.moe's (a leaf module the serving bundle also uses); this module
+types and checks layouts and searches the serving batch of an expert-parallel instance.
 
 A layout is typed as text, the way serving engines and papers name it:
 - "TP8": one tensor-parallel group of 8 GPUs (attention and MLP sharded; two all-reduces per layer, Megatron-LM).
