@@ -288,16 +288,6 @@ def ep_serving(
     return batch, step, prefill, output_tokens / busy
 
 
-def ep_prefill_tokens_per_second(*, prompt_tokens, batch, prefill_attn_flops, prefill_mfu, **model_and_platform):
-    """Prompt tokens per second an expert-parallel instance prefills, `batch` prompts on each GPU at once."""
-    gpus = model_and_platform["gpus"]
-    n = batch * gpus
-    seconds = ep_forward_seconds(
-        tokens=prompt_tokens * n, attn_flops=n * prefill_attn_flops, kv_gb=0.0, mfu=prefill_mfu, **model_and_platform
-    )
-    return prompt_tokens * n / float(seconds)
-
-
 __all__ = [
     "A2A_EFFICIENCY",
     "COMBINE_BYTES",
@@ -310,7 +300,6 @@ __all__ = [
     "all_to_all_seconds",
     "check_layout",
     "ep_forward_seconds",
-    "ep_prefill_tokens_per_second",
     "ep_serving",
     "grouped_gemm_efficiency",
     "GROUPED_GEMM_HALF_TOKENS",

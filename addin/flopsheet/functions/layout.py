@@ -249,8 +249,8 @@ def ep_prefill(model: str, gpu: str, layout: str, prompt_tokens: float, *, preci
     _within_context(b, prompt_tokens)
     lay = b["layout"]
     prompts = batch * lay.gpus  # `batch` prompts on each GPU of the instance
-    rate = prompt_tokens * prompts / float(prefill_s_unchecked(setup_of(b), prompt_tokens, prompts / lay.replicas))
-    if lay.ep > 1:  # the expert-parallel pass takes the instance's prompts
-        rate = prompt_tokens * prompts / float(prefill_s_unchecked(setup_of(b), prompt_tokens, prompts))
+    # the serving bundle's prefill (engine.inference.prefill_s_unchecked): an expert-parallel pass over all the
+    # instance's prompts, or the TP group's over its own (a TP-only layout is one group)
+    rate = prompt_tokens * prompts / float(prefill_s_unchecked(setup_of(b), prompt_tokens, prompts))
     gpus = b["layout"].gpus
     return dict(tokens_per_s=rate, per_gpu=rate / gpus, gpus=gpus)
