@@ -288,3 +288,12 @@ def test_a_tensor_parallel_layout_is_serving_gpus_replica(model, gpu, tp, prompt
     assert F.LAYOUT_TOKENS_PER_SECOND(model, gpu, f"TP{tp}", prompt, output, precision) == pytest.approx(
         implied, rel=1e-4
     )
+
+
+def test_a_tensor_parallel_prefill_is_ttft_seconds():
+    # 4 prompts (one a GPU) on a TP4 group: TTFT_SECONDS' prefill of a batch of 4, the same serving bundle
+    from flopsheet import functions as F
+
+    rate = F.LAYOUT_PREFILL_TOKENS_PER_SECOND("Llama 3.1 70B", "H100", "TP4", 2000, "fp8", 1)
+    ttft = F.TTFT_SECONDS("Llama 3.1 70B", 2000, "H100", batch=4, bytes_per_param=1, gpus=4, precision="fp8")
+    assert rate == pytest.approx(2000 * 4 / ttft, rel=1e-12)
