@@ -31,7 +31,8 @@ How a row becomes a call (`kind` column):
   output_throughput at the row's published batch of the instance, or with batch "max" at the largest batch under
   the default 50 ms per token that fits (a decode-only unit of a disaggregated deployment has no input length, so
   no prefill), its cache at the row's `kv_context` when the source publishes the average cached length;
-  input_throughput at `batch` prompts per GPU. Typed as published: DeepSeek's note and SGLang's post (EP144 / EP32,
+  input_throughput at `batch` prompts per GPU; decode_step_ms: LAYOUT_DECODE_MS at the row's batch and running
+  context (ML.ENERGY's vLLM runs: attention TP and experts EP over the same GPUs, "TP8 EP8"). Typed as published: DeepSeek's note and SGLang's post (EP144 / EP32,
   EP72 / EP32), TensorRT-LLM's "DEP4"/"DEP8" columns (attention data-parallel with expert parallel over the group:
   "EP4"/"EP8"), NVIDIA's MLPerf configs with enable_attention_dp and moe_expert_parallelism 8 ("EP8").
 A precision of fp8 or fp4 is typed twice, as the call's `precision` (the peak) and as bytes per
@@ -175,6 +176,11 @@ def _predict_layout(row: dict) -> tuple[float, str]:
     inp = _num(row["input_tokens"]) or 0.0
     out = _num(row["output_tokens"])
     head = f'"{model}", "{gpu}", "{layout}"'
+    if kind == "decode_step_ms" and out:
+        # one step of the instance's batch at the running context (prompt + half the answer), as DECODE_MS rows
+        context, b, kv = inp + math.floor(out / 2.0), float(row["batch"]), KV_BYTES[prec]
+        value = F.LAYOUT_DECODE_MS(model, gpu, layout, b, context, prec, kv)
+        return value, f'LAYOUT_DECODE_MS({head}, {b:g}, {context:g}, "{prec}", {kv:g})'
     if kind == "output_throughput" and out:
         ctx = _num(row.get("kv_context") or "")
         b = None if row["batch"] == "max" else float(row["batch"])

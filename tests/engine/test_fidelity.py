@@ -199,12 +199,11 @@ MISSING_PHYSICS = {
     "mlenergy-20",
     "mlenergy-23",
     "mlenergy-24",
-    # MoE decode at few tokens per expert (expert kernels, routing, expert-parallel all-to-all; typed as one
-    # tensor-parallel group): Qwen3 235B FP8 on 2 B200 (EP2), DeepSeek-R1 and -V3.1 on 8 B200 (EP8), Llama 4
-    # Maverick FP8 on 8 H100 (EP8), gpt-oss-120b and -20b (MXFP4) on one B200 at batch 8 (0.41-0.50 of measured)
-    "mlenergy-7",
-    "mlenergy-25",
-    "mlenergy-27",
+    # MoE decode on ML.ENERGY's vLLM runs, typed with their published layout (attention TP and experts EP over the
+    # same GPUs, engine.parallel): DeepSeek-V3.1 on 8 B200 at 256 sequences and Llama 4 Maverick FP8 on 8 H100 at
+    # 383 still 0.58 and 0.55 of measured (0.48 and 0.50 as one tensor-parallel group; their steps also carry the
+    # arriving requests' chunked prefill, as the group below); gpt-oss-120b and -20b (MXFP4) on one B200 at batch 8,
+    # no expert parallelism: fixed per-step costs the model leaves out (0.41 and 0.31)
     "mlenergy-28",
     "mlenergy-52",
     "mlenergy-55",
@@ -239,6 +238,15 @@ EXPERT_PARALLEL = {
     "trtllm-pg-10": 1.15,  # Llama 4 Maverick FP4, 4 GB200 "DEP4": 0.89 (0.49 as TP4)
     "mlperf-inf-25": 1.40,  # 0.73
     "mlperf-inf-26": 1.50,  # 1.44
+    # ML.ENERGY decode steps (vLLM, attention TP + experts EP over the same GPUs): 0.49-1.33 (0.42-0.91 as TP)
+    "mlenergy-5": 1.35,  # Qwen3 235B FP8, 4 H100, batch 8: 0.76 (0.52)
+    "mlenergy-7": 1.50,  # 2 B200: 0.69 (0.46)
+    "mlenergy-9": 1.40,  # 8 H100, batch 8: 1.33 (0.91)
+    "mlenergy-11": 1.40,  # 4 B200, batch 8: 1.33 (0.89)
+    "mlenergy-25": 1.35,  # DeepSeek-R1, 8 B200, batch 8: 0.78 (0.50)
+    "mlenergy-27": 1.35,  # DeepSeek-V3.1: 0.76 (0.48)
+    "mlenergy-51": 1.45,  # Llama 4 Maverick FP8, 8 H100, batch 8: 0.72 (0.53)
+    "mlenergy-53": 1.40,  # Llama 4 Scout, 4 H100, batch 8: 0.75 (0.57)
 }
 
 
@@ -246,7 +254,7 @@ def test_expert_parallel_rows_use_their_layout(results):
     by_id = {r["id"]: r for r in results}
     for rid, bound in EXPERT_PARALLEL.items():
         r = by_id[rid]
-        assert r["layout"] and r["layout"].startswith("EP"), rid
+        assert r["layout"] and "EP" in r["layout"], rid
         assert r["call"].startswith("LAYOUT_"), (rid, r["call"])
         assert r["factor"] <= bound, (rid, r["ratio"])
 

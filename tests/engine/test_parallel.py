@@ -297,3 +297,19 @@ def test_a_tensor_parallel_prefill_is_ttft_seconds():
     rate = F.LAYOUT_PREFILL_TOKENS_PER_SECOND("Llama 3.1 70B", "H100", "TP4", 2000, "fp8", 1)
     ttft = F.TTFT_SECONDS("Llama 3.1 70B", 2000, "H100", batch=4, bytes_per_param=1, gpus=4, precision="fp8")
     assert rate == pytest.approx(2000 * 4 / ttft, rel=1e-12)
+
+
+def test_the_layout_decode_step():
+    from flopsheet import functions as F
+
+    # a TP layout's step is DECODE_MS with the model's own cache (one serving bundle)
+    kv = F.KV_CACHE_GB("Llama 3.1 70B", 2000, 64, 2, 4)
+    same = F.DECODE_MS("Llama 3.1 70B", "H100", 64, 1, 4, kv, precision="fp8")
+    assert F.LAYOUT_DECODE_MS("Llama 3.1 70B", "H100", "TP4", 64, 2000, "fp8") == pytest.approx(same, rel=1e-12)
+    # experts over the group: a few tokens an expert at batch 8 touch a fraction of them, each a padded grouped GEMM
+    ep = F.LAYOUT_DECODE_MS("DeepSeek-R1", "B200", "TP8 EP8", 8, 5930, "fp8", 1)
+    assert 10.0 < ep < 20.0  # ML.ENERGY's vLLM run: 18.4 ms a step
+    with pytest.raises(FlopsheetError, match="precision bf16"):
+        F.LAYOUT_DECODE_MS("DeepSeek-R1", "B200", "TP8 EP8", 8, 5930)  # 1,342 GB of BF16 weights on 8 x 180 GB
+    with pytest.raises(FlopsheetError, match="context_tokens = 200,?000 is beyond"):
+        F.LAYOUT_DECODE_MS("DeepSeek-R1", "B200", "TP8 EP8", 8, 200000, "fp8")

@@ -145,9 +145,10 @@ def expert_parallel_seconds(
     weight_bytes = (dense / tp + routed / gpus * touched) * bytes_per_param
     kv_bytes = kv_gb * 1e9 / gpus
     rate = bandwidth_tbs * 1e12 * bw_efficiency
-    # the busiest GPU's experts: imbalance x the mean tokens an expert receives (tokens x k / E), each grouped GEMM
-    # at the efficiency of its rows
-    per_expert = tokens * expert_share * imbalance
+    # the busiest GPU's experts: imbalance x the mean tokens an expert receives (tokens x k / E); only the experts
+    # some token picks run, each a grouped GEMM at the efficiency of its rows (the tokens of a touched expert)
+    with np.errstate(all="ignore"):
+        per_expert = tokens * expert_share * imbalance / np.where(touched > 0, touched, 1.0)
     expert_flops = 2.0 * expert_share * routed * tokens * imbalance / gpus
     with np.errstate(all="ignore"):
         expert_s = np.where(

@@ -20,6 +20,7 @@ from flopsheet.engine.inference import (
     DEFAULT_LATENCY_MS,
     DEFAULT_PREFILL_MFU,
     KV_BYTES,
+    USABLE_FRACTION,
     comm_seconds,
     decode_attention_flops,
     decode_ms_unchecked,
@@ -141,15 +142,15 @@ def setup_of(b: dict):
     )
 
 
-def _within_context(b: dict, prompt_tokens: float, output_tokens: float = 0.0) -> None:
+def _within_context(b: dict, prompt_tokens: float, output_tokens: float = 0.0, name: str = "prompt_tokens") -> None:
     """A request longer than the model's context (its catalog figure) is refused, as engine.inference's CONTEXT."""
     limit = b["fig"]("context")
     if limit and prompt_tokens + output_tokens > limit:
-        what = "prompt_tokens + output_tokens" if output_tokens else "prompt_tokens"
+        what = "prompt_tokens + output_tokens" if output_tokens else name
         raise FlopsheetError(
             f"{what} = {show_number(prompt_tokens + output_tokens)} is beyond the model's context of "
             f"{show_number(limit)} tokens (its catalog figure); shorten the request or use a longer-context model",
-            arg="prompt_tokens",
+            arg=name,
         )
 
 
@@ -254,3 +255,42 @@ def ep_prefill(model: str, gpu: str, layout: str, prompt_tokens: float, *, preci
     rate = prompt_tokens * prompts / float(prefill_s_unchecked(setup_of(b), prompt_tokens, prompts))
     gpus = b["layout"].gpus
     return dict(tokens_per_s=rate, per_gpu=rate / gpus, gpus=gpus)
+
+
+def ep_decode_ms(
+    model: str,
+    gpu: str,
+    layout: str,
+    batch: float,
+    context: float,
+    *,
+    precision: str = "bf16",
+    kv_bytes: float | None = None,
+) -> float:
+    """Milliseconds of one decode step of an instance of `layout` holding `batch` sequences of `context` cached
+    tokens each (the serving bundle's step: engine.parallel's expert-parallel one when experts are spread)."""
+    b = bind(model, gpu, layout, precision, kv_bytes=kv_bytes)
+    _within_context(b, context, name="context_tokens")
+    kv, attn = _sequence(b, context)
+    setup = setup_of(b)
+    free = float(b["gpu"].memory_gb) * USABLE_FRACTION - float(
+        parallel.weights_per_gpu_gb(
+            setup.params, setup.total_params, setup.expert_share, setup.bytes_per_param, setup.gpus, b["layout"].gpus
+        )
+    )
+    if free <= 0:
+        raise FlopsheetError(
+            f"the weights ({show_number(setup.bytes_per_param)} bytes each at precision {precision}) take "
+            f"{float(b['gpu'].memory_gb) * USABLE_FRACTION - free:.1f} GB of each GPU, more than the usable "
+            f"{USABLE_FRACTION:g} of {show_number(b['gpu'].memory_gb)} GB; type a smaller precision (fp8, fp4) or "
+            "spread the experts over more GPUs (a larger EP)",
+            arg="precision",
+        )
+    if batch * kv > free * b["layout"].gpus:
+        raise FlopsheetError(
+            f"a batch of {show_number(batch)} sequences needs {show_number(round(batch * kv, 1))} GB of KV cache, more "
+            f"than the {max(free, 0.0) * b['layout'].gpus:.1f} GB the weights leave; the largest that fits is "
+            f"{max(int(free * b['layout'].gpus / kv), 0) if kv > 0 else 0}",
+            arg="batch",
+        )
+    return float(decode_ms_unchecked(setup, batch, batch * kv, attn))

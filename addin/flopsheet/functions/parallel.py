@@ -18,7 +18,7 @@ from flopsheet.errors import FlopsheetError, show_number
 from flopsheet.functions.declaration import Arg, Function, declared_in
 from flopsheet.functions.hardware import per_element
 from flopsheet.functions.inputs import REQUIRED, control_free, element_number, merge_errors
-from flopsheet.functions.layout import ep_prefill, ep_serving
+from flopsheet.functions.layout import ep_decode_ms, ep_prefill, ep_serving
 
 MODEL = Arg("model", 'A catalog model ("DeepSeek-V3", "Qwen3 235B-A22B"; see MODEL_NAMES)', kind="text")
 GPU = Arg("gpu", 'A catalog GPU ("H800", "H100", "GB200"; see GPU_NAMES)', kind="text")
@@ -194,6 +194,46 @@ LAYOUT_PREFILL_TOKENS_PER_SECOND = Function(
     source=_SOURCE,
     example=("DeepSeek-V3", "H800", "EP32", 4989, "fp8"),
     impl=_impl(_prefill_one, [a.name for a in _PREFILL_ARGS]),
+)
+
+
+def _decode_one(model, gpu, layout, batch, context_tokens, precision=None, kv_bytes=None):
+    return ep_decode_ms(
+        _text(model, "model"),
+        _text(gpu, "gpu"),
+        control_free(layout, "layout") if isinstance(layout, str) else _text(layout, "layout"),
+        _number(batch, "batch", whole=True, positive=True),
+        _number(context_tokens, "context_tokens", whole=True),
+        precision=_text(precision, "precision") if precision not in (None, "") else "bf16",
+        kv_bytes=_kv_bytes(kv_bytes),
+    )
+
+
+_DECODE_ARGS = (
+    MODEL,
+    GPU,
+    LAYOUT,
+    Arg("batch", "Sequences the instance decodes together (all its GPUs)"),
+    Arg("context_tokens", "Cached tokens per sequence (prompt + the answer so far)"),
+    PRECISION,
+    Arg(
+        "kv_bytes",
+        "Bytes per cached key/value: 2 (BF16, default, as the other serving functions) or 1 (an FP8 cache)",
+        default=KV_BYTES,
+    ),
+)
+
+LAYOUT_DECODE_MS = Function(
+    name="LAYOUT_DECODE_MS",
+    summary='Milliseconds of one decode step of an instance of a parallel layout ("TP8 EP8", "EP144") holding a batch '
+    "of sequences: expert parallelism with its all-to-all, routing imbalance and overlap.",
+    returns="ms",
+    nature="estimate",
+    nature_why=_WHY,
+    args=_DECODE_ARGS,
+    source=_SOURCE,
+    example=("DeepSeek-R1", "B200", "TP8 EP8", 8, 5930, "fp8"),
+    impl=_impl(_decode_one, [a.name for a in _DECODE_ARGS]),
 )
 
 FUNCTIONS = declared_in(globals())  # every Function above, in order

@@ -42,6 +42,7 @@ ALWAYS_FROZEN = {
     # SERVING_GPUS' with a model name, whose value the copy keeps too
     "LAYOUT_TOKENS_PER_SECOND": "an expert-parallel layout's serving rate is a search the copy cannot express",
     "LAYOUT_PREFILL_TOKENS_PER_SECOND": "an expert-parallel layout's prefill rate is copied as a value",
+    "LAYOUT_DECODE_MS": "an expert-parallel layout's decode step is copied as a value",
 }
 # MODEL_SPEC's twin looks the figure up on the workbook's Models sheet (handoff/modelsheet.py);
 # a workbook without one keeps the value (the copy does not add a Models sheet yet).

@@ -504,6 +504,7 @@ STRINGS = {
     "Seconds to the first token: prefill of the prompt, compute (with causal attention for a model name) or reading the weights once, whichever is slower, plus tensor-parallel all-reduces.": "首个词元的等待秒数：提示词预填充，取计算（模型名称时含因果注意力）与读取一遍权重中较慢者，再加上张量并行的 all-reduce。",
     "GPUs to serve a daily load at its peak hour, counting prefill and decode, at the largest batch that keeps each token under latency_ms and fits in memory.": "在高峰时段承载日负载所需的 GPU 数，计入预填充和解码，批大小取使每个词元低于 latency_ms 且放得进显存的最大值。",
     # issue 20: serving in a parallel layout (functions/parallel.py)
+    'Milliseconds of one decode step of an instance of a parallel layout ("TP8 EP8", "EP144") holding a batch of sequences: expert parallelism with its all-to-all, routing imbalance and overlap.': '按并行布局（"TP8 EP8"、"EP144"）部署的一个实例解码一步（一批序列）所需的毫秒数：专家并行及其 all-to-all 通信、路由不均衡和计算通信重叠。',
     'Output tokens per second of one instance of a parallel layout ("EP144", "TP4 EP8") serving requests, prefill included: expert parallelism with its all-to-all, routing imbalance and overlap.': '按并行布局（"EP144"、"TP4 EP8"）部署的一个实例服务请求时每秒输出的词元数，含预填充：专家并行及其 all-to-all 通信、路由不均衡和计算通信重叠。',
     'Prompt tokens per second one instance of a parallel layout ("EP32") prefills: expert parallelism with its all-to-all, routing imbalance and overlap.': '按并行布局（"EP32"）部署的一个实例每秒预填充的提示词元数：专家并行及其 all-to-all 通信、路由不均衡和计算通信重叠。',
     "tokens/s (the instance's GPUs together)": "词元/秒（该实例所有 GPU 合计）",
