@@ -20,21 +20,28 @@ How a row becomes a call (`kind` column):
 - decode_step_ms: DECODE_MS, with the batch's KV cache (KV_CACHE_GB of the model at the running context,
   prompt + half the output rounded down to a whole token; FP8 beside 8- and 4-bit weights, see KV_BYTES)
   when the row publishes its lengths; ttft_s: TTFT_SECONDS.
-- train_minutes: TRAIN_DAYS(TRAIN_FLOPS(model, tokens), gpu, gpus, goodput=1) x 1,440 (MLPerf time to
-  train). goodput 1 is a setup fact, not a fit: MLPerf's clock runs from run_start to run_stop of one
-  successful run, so failures and restarts (what goodput discounts) are outside it, while its
+- train_minutes: TRAIN_DAYS(TRAIN_FLOPS(model, tokens), gpu, gpus, TRAIN_MFU(model, gpu, precision,
+  seq_len, gpus, batch x seq_len), goodput=1) x 1,440 (MLPerf time to train); for training rows `batch`
+  is the global batch in sequences and `input_tokens` the sequence length, as the run's config and log
+  publish them. goodput 1 is a setup fact, not a fit: MLPerf's clock runs from run_start to run_stop of
+  one successful run, so failures and restarts (what goodput discounts) are outside it, while its
   evaluations and the warm-up steps stay inside (they are part of the MFU the run sustains).
-- train_gpu_hours: GPU_HOURS(TRAIN_FLOPS(model, tokens), gpu) at the default goodput (0.85): a model
-  card's GPU-hours are the whole run's, restarts and checkpoints included.
+- train_gpu_hours: GPU_HOURS(TRAIN_FLOPS(model, tokens), gpu, TRAIN_MFU(model, gpu, precision, seq_len))
+  at the default goodput (0.85): a model card's GPU-hours are the whole run's, restarts and checkpoints
+  included; a row whose notes say COMPUTE-ONLY HOURS (the source's hours are its throughput times its
+  tokens, as the LLaMA paper's and DeepSeek's per-trillion-token figures are) is goodput 1. A blank
+  sequence length leaves the attention term out; a model card publishes no GPU count or batch, so no
+  per-step overhead.
 - a row with a published parallel `layout` ("EP144": experts over 144 GPUs, attention data-parallel; "TP4 EP8"):
   LAYOUT_TOKENS_PER_SECOND / LAYOUT_PREFILL_TOKENS_PER_SECOND (engine.parallel's expert-parallel model):
   output_throughput at the row's published batch of the instance, or with batch "max" at the largest batch under
   the default 50 ms per token that fits (a decode-only unit of a disaggregated deployment has no input length, so
   no prefill), its cache at the row's `kv_context` when the source publishes the average cached length;
   input_throughput at `batch` prompts per GPU; decode_step_ms: LAYOUT_DECODE_MS at the row's batch and running
-  context (ML.ENERGY's vLLM runs: attention TP and experts EP over the same GPUs, "TP8 EP8"). Typed as published: DeepSeek's note and SGLang's post (EP144 / EP32,
-  EP72 / EP32), TensorRT-LLM's "DEP4"/"DEP8" columns (attention data-parallel with expert parallel over the group:
-  "EP4"/"EP8"), NVIDIA's MLPerf configs with enable_attention_dp and moe_expert_parallelism 8 ("EP8").
+  context (ML.ENERGY's vLLM runs: attention TP and experts EP over the same GPUs, "TP8 EP8"). Typed as
+  published: DeepSeek's note and SGLang's post (EP144 / EP32, EP72 / EP32), TensorRT-LLM's "DEP4"/"DEP8"
+  columns (attention data-parallel with expert parallel over the group: "EP4"/"EP8"), NVIDIA's MLPerf configs
+  with enable_attention_dp and moe_expert_parallelism 8 ("EP8").
 A precision of fp8 or fp4 is typed twice, as the call's `precision` (the peak) and as bytes per
 weight (1 or 0.5; int8 as 1); a blank `mfu` is the training efficiency of that precision's peak
 (engine.training_mfu), serving's efficiencies are their defaults (by phase and number format); goodput
@@ -65,6 +72,7 @@ BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 0.5}
 # sequences of 5,250 tokens holds 70.5 GB of weights and 43 GB of FP8 cache on two 80 GB H100s: in BF16 the
 # cache alone would be 86 GB), BF16 otherwise
 KV_BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 1.0}
+COMPUTE_ONLY = "COMPUTE-ONLY HOURS"  # a train_gpu_hours row whose hours are throughput x tokens: goodput 1
 LOAD = 1e11  # requests a day for the serving-model throughput: >= 1e4 replicas, so whole-GPU rounding < 1e-4
 KINDS = (
     "output_throughput",
@@ -92,15 +100,30 @@ def predict(row: dict) -> tuple[float, str]:
 
     kind, model, gpu, prec = row["kind"], row["model_as_typed"], row["gpu"], row["precision"]
     m = f'"{model}"'
+    seq = _num(row["input_tokens"])
     if kind == "train_gpu_hours":
         tokens = float(row["train_tokens"])
-        value = F.GPU_HOURS(F.TRAIN_FLOPS(model, tokens), gpu, precision=prec)
-        return value, f'GPU_HOURS(TRAIN_FLOPS({m}, {tokens:.4g}), "{gpu}", precision="{prec}")'
+        mfu = F.TRAIN_MFU(model, gpu, prec, seq)
+        mfu_call = f'TRAIN_MFU({m}, "{gpu}", "{prec}"' + (f", {seq:g})" if seq else ")")
+        if COMPUTE_ONLY in row["notes"]:
+            value = F.GPU_HOURS(F.TRAIN_FLOPS(model, tokens), gpu, mfu, precision=prec, goodput=1)
+            return value, f'GPU_HOURS(TRAIN_FLOPS({m}, {tokens:.4g}), "{gpu}", {mfu_call}, "{prec}", goodput=1)'
+        value = F.GPU_HOURS(F.TRAIN_FLOPS(model, tokens), gpu, mfu, precision=prec)
+        return value, f'GPU_HOURS(TRAIN_FLOPS({m}, {tokens:.4g}), "{gpu}", {mfu_call}, "{prec}")'
     gpus = float(row["gpus"])
     if kind == "train_minutes":
         tokens = float(row["train_tokens"])
-        value = F.TRAIN_DAYS(F.TRAIN_FLOPS(model, tokens), gpu, gpus, precision=prec, goodput=1) * 1440.0
-        call = f'TRAIN_DAYS(TRAIN_FLOPS({m}, {tokens:.4g}), "{gpu}", {gpus:g}, precision="{prec}", goodput=1) x 1440'
+        step = _num(row["batch"]) if row["batch"] not in ("max",) else None  # "max": no published batch
+        batch_tokens = step * seq if step and seq else None
+        mfu = F.TRAIN_MFU(model, gpu, prec, seq, gpus if batch_tokens else None, batch_tokens)
+        mfu_call = f'TRAIN_MFU({m}, "{gpu}", "{prec}", {seq or 0:g}' + (
+            f", {gpus:g}, {batch_tokens:.0f})" if batch_tokens else ")"
+        )
+        value = F.TRAIN_DAYS(F.TRAIN_FLOPS(model, tokens), gpu, gpus, mfu, precision=prec, goodput=1) * 1440.0
+        call = (
+            f'TRAIN_DAYS(TRAIN_FLOPS({m}, {tokens:.4g}), "{gpu}", {gpus:g}, {mfu_call}, precision="{prec}", '
+            "goodput=1) x 1440"
+        )
         return value, call
     if row.get("layout"):
         return _predict_layout(row)

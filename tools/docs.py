@@ -73,6 +73,21 @@ Conventions for every function:
   format: 37.5% of a BF16/FP16 peak, 36% of an FP8/INT8 peak, 25% of an FP4 peak (named
   assumptions TrainMFU, TrainFP8Share, TrainFP4Share), so FP8 is not twice BF16's speed for free.
   A typed `mfu` is a fraction of the peak at `precision`, as before.
+- **`TRAIN_MFU(model, gpu, [precision], [seq_len], [gpus], [batch_tokens])`** estimates the MFU
+  of one run from its setup, for GPU_HOURS, TRAIN_DAYS and the rest as `mfu` (they take FLOPs,
+  not the model): the precision's share of the peak for a dense model's work with attention
+  counted (40% of BF16, 41% of FP8/INT8, 26% of FP4: TrainStepShare...), less the attention
+  scores at `seq_len` (2 L d s / N of extra work; Chowdhery et al. 2022, appendix B), a mixture of
+  experts' all-to-all (TrainA2ABytes per routed expert, MoE layer and unit of width over
+  ScaleOutGBs per GPU; DeepSeek-V3 report §3.2.1), and with `gpus` and `batch_tokens` a per-step
+  overhead: TrainStepOverheadTokens per GPU (pipeline bubble, gradient reduction; Narayanan et
+  al. 2021) plus TrainStepFixedS of fixed time, which a small model at few tokens per GPU feels.
+  Fitted at once on the 45 training rows of `docs/fidelity.md` (MLPerf Training v3.1-v5.1 time to
+  train, 26 runs from 8 to 11,616 accelerators, all within 20%; model cards' and papers'
+  GPU-hours); goodput is separate. E.g.
+  `=GPU_HOURS(TRAIN_FLOPS("Llama 3.1 405B",15.6E12),"H100",TRAIN_MFU("Llama 3.1 405B","H100",
+  "bf16",8192))`. Llama 3 and 3.1 8B's cards stay 1.7-1.9x under it (whole-run utilisation half
+  that of the 70B and 405B on the same hardware, with no published GPU count or batch to say why).
 - **Gives** says what each number is: an **estimate** (calibrated or rule-of-thumb defaults:
   expect an error either way), a **bound** (the best the hardware allows, e.g. a roofline: real
   runs are slower or need more), or **exact** (arithmetic or a published figure, given its inputs).

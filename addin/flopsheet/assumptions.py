@@ -12,7 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flopsheet import exceltext as st
-from flopsheet.engine.training import SECONDS_PER_DAY, TRAIN_MFU, TRAIN_SHARE_4BIT, TRAIN_SHARE_8BIT
+from flopsheet.engine.training import (
+    A2A_BYTES,
+    SCALE_OUT_GBS,
+    SECONDS_PER_DAY,
+    STEP_FIXED_S,
+    STEP_OVERHEAD_TOKENS,
+    TRAIN_MFU,
+    TRAIN_SHARE_4BIT,
+    TRAIN_SHARE_8BIT,
+    TRAIN_STEP_SHARE,
+)
 
 
 @dataclass(frozen=True)
@@ -77,6 +87,72 @@ def assumptions() -> tuple[Assumption, ...]:
             "ESTIMATE: NVFP4 ran MLPerf Training v5.1's Llama 3.1 405B about 1.4x as fast per GPU as v5.0's FP8 "
             "(18.79 min on 2,560 Blackwell GPUs against 26.93 min on 2,496; NVIDIA, 2025-11-12): 0.36 x 1.4 / 2",
             precisions=("fp4",),
+        ),
+        Assumption(
+            "TrainStepShare",
+            "TRAIN_MFU: share of a BF16 peak a dense model's training step reaches, attention counted",
+            TRAIN_STEP_SHARE["bf16"],
+            "fraction",
+            st.PCT,
+            "ESTIMATE fitted on all training rows of flopsheet tests/reference/measured.csv (MLPerf Training, "
+            "Llama 1/2/3/4, BLOOM, DeepSeek cards); Llama 3.1 405B reports 0.38-0.43 per step (Dubey et al. 2024, "
+            "Table 4)",
+            precisions=("bf16", "fp16", "tf32", "fp32"),
+        ),
+        Assumption(
+            "TrainStepFP8Share",
+            "TRAIN_MFU: share of an FP8 (or INT8) peak a dense model's training step reaches, attention counted",
+            TRAIN_STEP_SHARE["fp8"],
+            "fraction",
+            st.PCT,
+            "ESTIMATE fitted as TrainStepShare; MLPerf Training v4.0/v5.0 GPT-3 175B and Llama 3.1 405B on 512 "
+            "H100s reach 0.39-0.43 of the FP8 peak with attention counted",
+            precisions=("fp8", "int8"),
+        ),
+        Assumption(
+            "TrainStepFP4Share",
+            "TRAIN_MFU: share of an FP4 peak a dense model's training step reaches",
+            TRAIN_STEP_SHARE["fp4"],
+            "fraction",
+            st.PCT,
+            "ESTIMATE fitted on Llama 3.1 8B on 8 GB200s and 8 GB300s in NVFP4 (MLPerf Training v5.1)",
+            precisions=("fp4",),
+        ),
+        Assumption(
+            "TrainA2ABytes",
+            "TRAIN_MFU: exposed all-to-all bytes per routed expert, MoE layer, unit of width and token",
+            A2A_BYTES,
+            "bytes",
+            st.TWO_DP,
+            "ESTIMATE fitted on DeepSeek-V2/V3 and Llama 4 GPU-hours: dispatch and combine, forward and "
+            "backward, are 8 bytes in BF16; DeepSeek-V3 report §3.2.1: about 1:1 computation to communication",
+        ),
+        Assumption(
+            "ScaleOutGBs",
+            "TRAIN_MFU: scale-out network per GPU, GB/s",
+            SCALE_OUT_GBS,
+            "GB/s",
+            st.WHOLE,
+            "One 400 Gb/s NIC per GPU: NVIDIA DGX H100 (8 ConnectX-7 at 400 Gb/s); DeepSeek-V3 report §3.1 "
+            "(H800 nodes, 8 InfiniBand NICs of 400 Gb/s)",
+        ),
+        Assumption(
+            "TrainStepOverheadTokens",
+            "TRAIN_MFU: tokens per GPU a training step's fixed costs (bubble, gradient reduction) are worth",
+            STEP_OVERHEAD_TOKENS,
+            "tokens",
+            st.WHOLE,
+            "ESTIMATE fitted on MLPerf Training v4.0/v5.0 runs of one benchmark at two scales (GPT-3 on 512 and "
+            "11,616 H100s; Llama 3.1 405B on 512-8,192 H100s and 512-2,496 GB200s; GPT-3 on TPU v5p)",
+        ),
+        Assumption(
+            "TrainStepFixedS",
+            "TRAIN_MFU: seconds a training step costs whatever the model and batch (launches, synchronisation)",
+            STEP_FIXED_S,
+            "s",
+            st.THREE_DP,
+            "ESTIMATE fitted with TrainStepOverheadTokens on MLPerf Training runs; Llama 3.1 8B on 72 and 512 "
+            "GB200/GB300s (v5.1) is where it shows: small models at few tokens per GPU",
         ),
         Assumption(
             "DefaultGoodput",

@@ -7,6 +7,7 @@ do not edit by hand: a test fails when this file and the registry disagree.
 """
 
 NAMES = (
+    "TRAIN_MFU",
     "TRAIN_FLOPS",
     "CHINCHILLA_TOKENS",
     "GPU_HOURS",

@@ -120,15 +120,24 @@ def test_the_csv_is_plain_utf8_with_one_header(rows):
 # within 15% and every row within 40%, but for the rows whose notes say, with their source's words, why
 # they are off for a reason the model cannot know from FLOPs (kept in the set and in the median).
 TRAINING = ("train_minutes", "train_gpu_hours")
-OFF_FOR_A_STATED_REASON = {"gpu-hours-3", "gpu-hours-5", "gpu-hours-10"}  # Llama 3/3.1 8B cards; DeepSeek-V3 (MoE)
+# Llama 3 and 3.1 8B: 0.16-0.18 of the BF16 peak over the whole run, half of what the same cards' 70B and 405B
+# reach on the same hardware and what Llama 2 7B reached on A100s. TRAIN_MFU's per-step overhead would explain
+# it at about 700 tokens per GPU per step (a 4M-token batch on ~6,000 GPUs; MLPerf's Llama 3.1 8B on 512
+# GB200/GB300s at 1,024 tokens per GPU shows that loss, and TRAIN_MFU gives those runs within 5%), but Meta
+# publishes neither the 8B's GPU count nor its batch, and no term of the model, GPU or precision alone tells
+# the 8B apart (predicted 0.52-0.58 of the cards' hours).
+OFF_FOR_A_STATED_REASON = {"gpu-hours-3", "gpu-hours-5"}
 
 
 def test_training_rows_meet_the_issue_targets(results):
     rows = [r for r in results if r["kind"] in TRAINING]
-    assert len(rows) >= 19
+    assert len(rows) >= 45
     s = fidelity.summary(rows)
     assert s["answered"] == len(rows)
     assert s["median_factor"] <= 1.15, s
+    # MLPerf's benchmark clock, where the setup is all published: every row within 25%
+    mlperf = [r for r in rows if r["kind"] == "train_minutes"]
+    assert mlperf and all(r["factor"] <= 1.25 for r in mlperf), [(r["id"], r["ratio"]) for r in mlperf]
     outside = {r["id"] for r in rows if r["factor"] > 1.40}
     assert outside <= OFF_FOR_A_STATED_REASON, sorted(outside - OFF_FOR_A_STATED_REASON)
     for r in rows:
@@ -142,9 +151,18 @@ def test_training_rows_use_the_setup_they_publish(rows):
     clock = next(r for r in rows if r["kind"] == "train_minutes")
     _, call = fidelity.predict(clock)
     assert "goodput=1" in call and "benchmark clock" in clock["notes"]
-    card = next(r for r in rows if r["kind"] == "train_gpu_hours")
+    card = next(r for r in rows if r["kind"] == "train_gpu_hours" and fidelity.COMPUTE_ONLY not in r["notes"])
     _, call = fidelity.predict(card)
-    assert "goodput" not in call
+    assert "goodput" not in call and "TRAIN_MFU(" in call
+    # hours that are throughput x tokens (the LLaMA paper, DeepSeek's per-trillion figures): goodput 1
+    compute_only = [r for r in rows if fidelity.COMPUTE_ONLY in r["notes"]]
+    assert len(compute_only) >= 4
+    for r in compute_only:
+        _, call = fidelity.predict(r)
+        assert "goodput=1" in call, r["id"]
+    # MLPerf's per-step setup (global batch and sequence) reaches TRAIN_MFU's per-step overhead
+    assert all(float(r["batch"]) >= 1 and float(r["input_tokens"]) >= 1 for r in rows if r["kind"] == "train_minutes")
+    assert f", {float(clock['gpus']):g}, " in fidelity.predict(clock)[1]
     tpu = [r for r in rows if r["kind"] == "train_minutes" and r["gpu"].startswith("TPU")]
     assert tpu and all(r["precision"] == "int8" and "quantization=int8" in r["notes"] for r in tpu)
 

@@ -68,6 +68,14 @@ def _cases():
         ("C20", "=WEIGHTS_GB(A20,2)", F["WEIGHTS_GB"](70e9, 2)),
         ("C21", "=WEIGHTS_GB(A21,2)", F["WEIGHTS_GB"]("DeepSeek-V3", 2)),
         ("C22", "=WEIGHTS_GB(A22,2)", F["WEIGHTS_GB"](8e9, 2)),
+        # TRAIN_MFU: a model named in a cell (its row read in the sheet: a MoE's experts, a dense model's none)
+        ("C23", '=TRAIN_MFU(A2,"H800","fp8",4096)', F["TRAIN_MFU"]("DeepSeek-V3", "H800", "fp8", 4096)),
+        (
+            "C24",
+            '=TRAIN_MFU(A4,"H100","bf16",8192,512,4194304)',
+            F["TRAIN_MFU"]("Llama 3.1 70B", "H100", "bf16", 8192, 512, 4194304),
+        ),
+        ("C25", '=TRAIN_MFU("DeepSeek-V3","H800","fp8")', F["TRAIN_MFU"]("DeepSeek-V3", "H800", "fp8")),
     ]
 
 

@@ -54,6 +54,12 @@ CASES += [
     ("WEIGHTS_GB", ("kimi k2",), False),
     ("WEIGHTS_GB", ("Nonexistent", 1.0), False),
     ("WEIGHTS_GB", (7e10, 2.0), False),
+    # TRAIN_MFU: attention at the sequence, a MoE's all-to-all, the per-step overhead (and gpus without a batch)
+    ("TRAIN_MFU", ("Llama 3 8B", "H100 SXM", "bf16", 8192.0), False),
+    ("TRAIN_MFU", ("DeepSeek-V3", "H800", "fp8", 4096.0), False),
+    ("TRAIN_MFU", ("Llama 4 Scout", "H100 SXM"), False),
+    ("TRAIN_MFU", ("GPT-3 175B", "H100 SXM", "fp8", 2048.0, 11616.0, 5947392.0), False),
+    ("TRAIN_MFU", ("Llama 3.1 405B", "H100 SXM", "bf16", 8192.0, 16.0), False),
     ("TRAIN_FLOPS", ("Llama 3.1 405B",), False),
     ("TRAIN_FLOPS", ("Llama 3.1 405B", 1e12), False),
     ("TRAIN_FLOPS", ("DeepSeek-V3",), False),

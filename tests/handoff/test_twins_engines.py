@@ -112,6 +112,16 @@ CASES += [
 for p in ["bf16", "fp8", "int8", "fp4", "FP8", "fp*", BLANK]:
     CASES += [("GPU_DAYS", (6.3e24, "B200", BLANK, p)), ("TRAIN_COST", (6.3e24, "B200", 2.0, BLANK, p))]
 CASES += [("GPU_DAYS", (6.3e24, "B200", 0.5, "fp8")), ("TRAIN_ENERGY_MWH", (6.3e24, "H100", BLANK, "fp8"))]
+# TRAIN_MFU with a plain parameter count: the precision's share (no model terms), the per-step overhead, its pairing
+CASES += [
+    ("TRAIN_MFU", (7e9, "A100")),
+    ("TRAIN_MFU", (7e9, "H100", "fp8")),
+    ("TRAIN_MFU", (7e9, "H100", BLANK, BLANK, 64.0, 262144.0)),
+    ("TRAIN_MFU", (7e9, "H100", "bf16", 0.0, 64.0, BLANK)),
+    ("TRAIN_MFU", (7e9, "H100", "fp4", BLANK, BLANK, BLANK, 0.3)),
+    ("TRAIN_MFU", (7e9, "H100", "bf16", 4096.0, 2.5, 1e6)),
+    ("TRAIN_MFU", (True, "H100")),
+]
 # IMPLIED_MFU: the MFU at a goodput (default GPU_HOURS'), so it feeds GPU_HOURS back (test_implied_mfu_roundtrip.py)
 CASES += [
     ("IMPLIED_MFU", (3.8e25, 30.84e6, "H100")),

@@ -112,6 +112,9 @@ NUMBERS = {
     # issue 23: the finance TCO's capital charge and colocation
     "cost_of_capital": st.sampled_from([0.0, 0.05, 0.1, 0.17]),
     "usd_per_kw_month": floats(0, 400),
+    # issue 20: TRAIN_MFU's global batch in tokens and its share of the peak
+    "batch_tokens": log10(4, 8),
+    "share": frac(0.01),
 }
 
 

@@ -55,6 +55,8 @@ SPEC = {
     "FLOPSHEET_VERSION": "",
     # issue 13
     "IMPLIED_MFU": "flops, gpu_hours, gpu, [precision=bf16]",
+    # issue 20: a training step's efficiency from the model, GPU and layout (engine.training.train_mfu)
+    "TRAIN_MFU": "params, gpu, [precision=bf16], [seq_len=0], [gpus], [batch_tokens], [share]",
     # issue 20: serving in a parallel layout as deployed ("EP144", "TP4 EP8": expert parallelism)
     "LAYOUT_TOKENS_PER_SECOND": "model, gpu, layout, prompt_tokens, output_tokens, [precision=bf16], [batch], "
     "[latency_ms=50], [context_tokens], [kv_bytes=2]",
@@ -138,9 +140,8 @@ def declared(udfs):
 
 
 def test_every_spec_function_and_nothing_else_is_a_vba_function(declared):
-    assert (
-        len(SPEC) == 44
-    )  # 41 + issue 20's LAYOUT_TOKENS_PER_SECOND, LAYOUT_PREFILL_TOKENS_PER_SECOND, LAYOUT_DECODE_MS
+    # 41 + issue 20's TRAIN_MFU, LAYOUT_TOKENS_PER_SECOND, LAYOUT_PREFILL_TOKENS_PER_SECOND, LAYOUT_DECODE_MS
+    assert len(SPEC) == 45
     assert set(declared) == set(SPEC) == set(REGISTRY), (
         f"missing in VBA: {sorted(set(SPEC) - set(declared))}; not in the spec: {sorted(set(declared) - set(SPEC))}"
     )

@@ -19,6 +19,19 @@ ARG_OPTIONS = {"ndim": 2, "err_to_str": True}
 
 
 @func
+@arg('params', doc='A catalog model name ("Llama 3.1 70B"; its active parameters, layers, width and experts), or active parameters as a number (a dense model of unknown shape: no attention or all-to-all term)', **ARG_OPTIONS)
+@arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES), or its dense peak TFLOPS as a number (text is always a name: "4090" is the RTX 4090)', **ARG_OPTIONS)
+@arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
+@arg('seq_len', doc='Training sequence length in tokens (optional; blank: the attention scores are not counted)', **ARG_OPTIONS)
+@arg('gpus', doc='GPUs training together (optional, with batch_tokens: the per-step overhead)', **ARG_OPTIONS)
+@arg('batch_tokens', doc='Global batch per step in tokens, sequences x seq_len (optional, with gpus)', **ARG_OPTIONS)
+@arg('share', doc="Share of the peak a dense model's counted work reaches, in (0, 1]; default by precision: 40% of BF16, 41% of FP8/INT8, 26% of FP4 (estimates fitted on measured.csv)", **ARG_OPTIONS)
+def TRAIN_MFU(params, gpu, precision='bf16', seq_len=0.0, gpus=None, batch_tokens=None, share=None):
+    """MFU a training step of a model sustains on a GPU: the precision's share of the peak, less attention at seq_len, MoE all-to-all and, with gpus and batch_tokens, per-step overhead; give it to GPU_HOURS as mfu."""
+    return excel_io.call(REGISTRY['TRAIN_MFU'], (params, gpu, precision, seq_len, gpus, batch_tokens, share))
+
+
+@func
 @arg('params', doc='Parameters (active ones for mixture-of-experts), e.g. 175E+9 or "175B", or a catalog model name ("Llama 3.1 405B"; see MODEL_NAMES): its active parameters', **ARG_OPTIONS)
 @arg('tokens', doc='Training tokens, e.g. "300B"; optional only when params is a catalog model name (its published training tokens)', **ARG_OPTIONS)
 @arg('flops_per_param_token', doc='FLOPs per parameter per token; default 6 (2 forward + 4 backward)', **ARG_OPTIONS)

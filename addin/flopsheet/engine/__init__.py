@@ -66,6 +66,8 @@ from flopsheet.engine.training import (
     train_days,
     train_energy_mwh,
     train_flops,
+    train_mfu,
+    train_step_share,
     training_mfu,
 )
 
@@ -88,6 +90,8 @@ __all__ = [
     "TRAIN_SHARE_8BIT",
     "TRAIN_SHARE_4BIT",
     "training_mfu",
+    "train_mfu",
+    "train_step_share",
     "implied_mfu",
     "TOKENS_PER_UNIT",
     "train_flops",

@@ -548,6 +548,8 @@ MODEL_FIGURES = (
     "kv_heads",
     "decode_attn_dim",
     "context",
+    "routed_experts",
+    "moe_layers",
 )
 
 
@@ -607,6 +609,11 @@ def model_figure(row, figure: str, name: str) -> float:
         if row.attention == "MLA":
             return float(heads * (models.require(row, "kv_lora_rank", purpose) + row.qk_rope_head_dim / 2))
         return float(heads * models.require(row, "head_dim", purpose))
+    if figure in ("routed_experts", "moe_layers"):  # engine.training.train_mfu's all-to-all: 0 for a dense model
+        if not row.is_moe:
+            return 0.0
+        field = "experts_per_token" if figure == "routed_experts" else "moe_layers"
+        return float(models.require(row, field, purpose))
     if figure == "context":  # the longest request the model takes; 0 when the catalog has none (no check)
         return float(row.context) if isinstance(row.context, (int, float)) and row.context > 0 else 0.0
     if figure == "kv_heads" and row.attention == "MLA":

@@ -8,6 +8,7 @@ as the engine does.
 """
 
 from flopsheet import engine
+from flopsheet.engine.training import train_step_share
 from flopsheet.functions._common import (
     FLOPS,
     GOODPUT,
@@ -209,6 +210,62 @@ IMPLIED_MFU = Function(
     example=(3.8e25, 30.84e6, "H100"),
     formula=engine.implied_mfu,
     twin="{flops}/({gpu_hours}*3600*{peak}*1E12*{goodput})",
+)
+
+TRAIN_MFU = Function(
+    name="TRAIN_MFU",
+    summary="MFU a training step of a model sustains on a GPU: the precision's share of the peak, less attention "
+    "at seq_len, MoE all-to-all and, with gpus and batch_tokens, per-step overhead; give it to GPU_HOURS as mfu.",
+    returns="fraction",
+    nature="estimate",
+    nature_why=(
+        "four terms fitted at once on every training row of tests/reference/measured.csv (MLPerf Training, model "
+        "cards' GPU-hours); goodput is not in it"
+    ),
+    args=(
+        Arg(
+            "params",
+            'A catalog model name ("Llama 3.1 70B"; its active parameters, layers, width and experts), or active '
+            "parameters as a number (a dense model of unknown shape: no attention or all-to-all term)",
+            kind="model",
+            model_field="active_params",
+        ),
+        GPU,
+        PRECISION,
+        Arg("seq_len", "Training sequence length in tokens (optional; blank: the attention scores are not counted)"),
+        Arg("gpus", "GPUs training together (optional, with batch_tokens: the per-step overhead)"),
+        Arg("batch_tokens", "Global batch per step in tokens, sequences x seq_len (optional, with gpus)"),
+        Arg(
+            "share",
+            "Share of the peak a dense model's counted work reaches, in (0, 1]; default by precision: 40% of "
+            "BF16, 41% of FP8/INT8, 26% of FP4 (estimates fitted on measured.csv)",
+            default=None,
+            by_precision=train_step_share,
+        ),
+    ),
+    source=(
+        "attention FLOPs 12*L*d*s per token (Chowdhery et al. 2022, PaLM, appendix B); MoE all-to-all over 400 "
+        "Gb/s per GPU (DeepSeek-V3 report §3.2.1, 1:1 computation to communication); per-step overhead as the "
+        "pipeline bubble (Narayanan et al. 2021); fitted on MLPerf Training v4.0/v5.0 and model cards "
+        "(docs/fidelity.md, flopsheet engine/training.py)"
+    ),
+    example=("405B", "H100", "bf16", 8192, 16384, 16777216),
+    formula=engine.train_mfu,
+    # engine.training.train_mfu in its operation order; [[A||0]]: a plain parameter count has no model terms
+    twin="{share}/(1+{step:attention}+{step:a2a}/{step:gemm})"
+    '/IF(({gpus}="")*({batch_tokens}=""),1,IF(({gpus}<>"")*({batch_tokens}<>""),'
+    "1+{const:TrainStepOverheadTokens}/({batch_tokens}/{gpus})+{const:TrainStepFixedS}"
+    "/(({step:gemm}*(1+{step:attention})+{step:a2a})*({batch_tokens}/{gpus})),NA()))",
+    twin_steps=(
+        ("attention", "attention scores per 6N of work", "[[2*{model:layers}*{model:d_model}*{seq_len}/{params}||0]]"),
+        (
+            "a2a",
+            "MoE all-to-all seconds per token",
+            "[[{const:TrainA2ABytes}*{model:routed_experts}*{model:moe_layers}*{model:d_model}"
+            "/({const:ScaleOutGBs}*1E9)||0]]",
+        ),
+        ("gemm", "seconds per token of the weights' FLOPs at the share", "6*{params}/({peak}*1E12*{share})"),
+    ),
 )
 
 FUNCTIONS = declared_in(globals())  # every Function above, in order

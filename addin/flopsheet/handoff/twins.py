@@ -1276,7 +1276,16 @@ class Figures:
 
     # {model:x}: a catalog field (layers, total_params), or one of these figures the engine derives
     # from a row, each written as functions.declaration.model_figure works it out in Python
-    DERIVED = ("share", "values_per_token_layer", "full_layers", "sliding_layers", "sliding_window", "kv_heads")
+    DERIVED = (
+        "share",
+        "values_per_token_layer",
+        "full_layers",
+        "sliding_layers",
+        "sliding_window",
+        "kv_heads",
+        "routed_experts",
+        "moe_layers",
+    )
 
     def __init__(self, table: Table, row, hoist: Hoister | None = None, arg: str = "model"):
         self.table, self.row, self.hoist, self.arg = table, row, hoist, arg
@@ -1312,6 +1321,12 @@ class Figures:
 
     def sliding_window(self) -> str:
         return self("sliding_window") if self._windowed() else "0"
+
+    def routed_experts(self) -> str:  # engine.training.train_mfu's all-to-all: none for a dense model
+        return self("experts_per_token") if self.row.is_moe else "0"
+
+    def moe_layers(self) -> str:
+        return self("moe_layers") if self.row.is_moe else "0"
 
     def kv_heads(self) -> str:
         return "1" if self.row.attention == "MLA" else self("kv_heads")  # one latent per token for MLA
@@ -1368,6 +1383,12 @@ class RowFigures(Figures):
         if not self.table.has(fld):
             raise Untranslatable(f'the Models sheet has no "{fld}" column')
         return self.hoist(f"{fld} of {self.label} ({self.table.sheet} sheet)", self.table.figure(fld, self.at) + "+0")
+
+    def routed_experts(self) -> str:  # a dense model's experts are empty: 0 (engine.training.train_mfu)
+        return self("experts_per_token")
+
+    def moe_layers(self) -> str:
+        return self("moe_layers")
 
     def share(self) -> str:
         # a dense model's experts are empty: 0/0 is an error, so its share is 0 (engine: expert_share)

@@ -222,6 +222,48 @@ def write(ws: Worksheet, ctx: Ctx) -> None:
     ctx.names[TRAIN_MFU_KEYS] = f"{quoted(ws.title)}$A${first}:$A${b.row - 1}"
     ctx.names[TRAIN_MFU_BY_PRECISION] = f"{quoted(ws.title)}$B${first}:$B${b.row - 1}"
 
+    # TRAIN_MFU's terms (engine.training.train_mfu): the hand-off's twins read these names; here each is shown
+    # at work, so a user sees what an edit of one moves.
+    b.section("TRAIN_MFU: a training step's efficiency (its terms at work)")
+    b.header("Term", "Value", "Unit", "How TRAIN_MFU uses it")
+    for p, name in (("bf16", "TrainStepShare"), ("fp8", "TrainStepFP8Share"), ("fp4", "TrainStepFP4Share")):
+        b.calc(f"train_step_share_{p}", p, f"={name}", "fraction", st.PCT, note=name)
+        ctx.output(ws.title, f"train_step_share_{p}", f"TRAIN_MFU share when blank at {p}", "fraction", show=False)
+    b.calc(
+        "train_a2a_s",
+        "All-to-all time per token per routed expert, MoE layer and unit of width",
+        "=TrainA2ABytes/ScaleOutGBs",
+        "ns",
+        st.TWO_DP,
+        note="TrainA2ABytes / ScaleOutGBs: a mixture of experts' exposed all-to-all",
+    )
+    ctx.output(ws.title, "train_a2a_s", "TRAIN_MFU all-to-all time per unit", "ns", show=False)
+    per_gpu = b.input(
+        "train_tokens_per_gpu_step",
+        "Tokens per GPU per step, for the line below (16M-token batches on 16,384 GPUs: 1,024)",
+        1024.0,
+        "tokens",
+        st.WHOLE,
+    )
+    b.calc(
+        "train_step_left",
+        "Share of the step's efficiency left after its fixed costs, at those tokens per GPU",
+        f"=1/(1+TrainStepOverheadTokens/{per_gpu})",
+        "fraction",
+        st.PCT,
+        note="1 / (1 + TrainStepOverheadTokens x gpus / batch_tokens)",
+    )
+    ctx.output(ws.title, "train_step_left", "TRAIN_MFU share left after per-step costs", "fraction", show=False)
+    b.calc(
+        "train_step_fixed",
+        "Fixed time of every step, added to its work at the tokens per GPU",
+        "=TrainStepFixedS",
+        "s",
+        st.THREE_DP,
+        note="TrainStepFixedS / (seconds per token x tokens per GPU), beside the line above",
+    )
+    ctx.output(ws.title, "train_step_fixed", "TRAIN_MFU fixed time per step", "s", show=False)
+
     b.section("Cell styles")
     for style, sample, meaning in st.LEGEND:
         st.set_text(ws.cell(b.row, 1), sample, style)

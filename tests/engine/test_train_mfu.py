@@ -1,0 +1,78 @@
+"""TRAIN_MFU (engine.training.train_mfu): the per-step efficiency of one run from its model, GPU and layout.
+Each term moves the answer the way its mechanism says, and vanishes when its inputs are absent."""
+
+import math
+
+import pytest
+
+from flopsheet import functions as F
+from flopsheet.engine import training as T
+from flopsheet.errors import FlopsheetError
+
+
+def test_a_dense_model_of_unknown_shape_is_the_precision_share():
+    assert F.TRAIN_MFU(7e9, "A100") == pytest.approx(T.TRAIN_STEP_SHARE["bf16"])
+    assert F.TRAIN_MFU(7e9, "H100", "fp8") == pytest.approx(T.TRAIN_STEP_SHARE["fp8"])
+    assert F.TRAIN_MFU(7e9, "H100", "fp8", share=0.3) == pytest.approx(0.3)
+
+
+def test_attention_costs_a_small_model_more_at_a_long_sequence():
+    share = T.TRAIN_STEP_SHARE["bf16"]
+    small = F.TRAIN_MFU("Llama 3 8B", "H100", "bf16", 8192)
+    big = F.TRAIN_MFU("Llama 3.1 405B", "H100", "bf16", 8192)
+    assert small < big < share
+    # 2 L d s / N: Llama 3 8B has 32 layers of width 4096, 8.03B active parameters
+    assert small == pytest.approx(share / (1 + 2 * 32 * 4096 * 8192 / 8.03e9), rel=1e-3)
+    assert F.TRAIN_MFU("Llama 3 8B", "H100", "bf16") == pytest.approx(share)  # no sequence: not counted
+
+
+def test_moe_all_to_all_is_charged_per_routed_expert_over_the_network():
+    dense_like = F.TRAIN_MFU(37e9, "H800", "fp8", 4096)  # the same active size as a number: no model terms
+    moe = F.TRAIN_MFU("DeepSeek-V3", "H800", "fp8")
+    share = T.TRAIN_STEP_SHARE["fp8"]
+    gemm = 6 * 37e9 / (1978.9e12 * share)
+    a2a = T.A2A_BYTES * 8 * 58 * 7168 / (T.SCALE_OUT_GBS * 1e9)
+    assert moe == pytest.approx(share / (1 + a2a / gemm), rel=1e-2)
+    assert moe < 0.6 * dense_like  # DeepSeek-V3 report §3.2.1: about 1:1 computation to communication
+    # a dense catalog model has no all-to-all
+    assert F.TRAIN_MFU("Llama 3.1 70B", "H100") == pytest.approx(T.TRAIN_STEP_SHARE["bf16"])
+
+
+def test_per_step_overhead_falls_with_tokens_per_gpu():
+    base = F.TRAIN_MFU("GPT-3 175B", "H100", "fp8", 2048)
+    few = F.TRAIN_MFU("GPT-3 175B", "H100", "fp8", 2048, 11616, 2904 * 2048)
+    many = F.TRAIN_MFU("GPT-3 175B", "H100", "fp8", 2048, 512, 2304 * 2048)
+    assert few < many < base
+    per_gpu = 2904 * 2048 / 11616
+    token_s = 6 * 175e9 / (1978.9e12 * T.TRAIN_STEP_SHARE["fp8"]) * (1 + 2 * 96 * 12288 * 2048 / 175e9)
+    overhead = T.STEP_OVERHEAD_TOKENS / per_gpu + T.STEP_FIXED_S / (token_s * per_gpu)
+    assert few == pytest.approx(base / (1 + overhead), rel=1e-3)
+    # MLPerf v4.0: the same benchmark ran at 0.66 of the per-GPU rate on 11,616 GPUs as on 512 (fidelity rows)
+    assert 0.55 < few / many < 0.8
+
+
+def test_the_fixed_step_time_weighs_on_a_small_model_at_few_tokens_per_gpu():
+    # MLPerf v5.1: Llama 3.1 8B on 512 GB300s at 1,024 tokens per GPU ran at ~0.4 of the 72-GPU per-GPU rate's
+    # share; the fixed time is most of what a 30 ms step of work adds
+    small = F.TRAIN_MFU("Llama 3.1 8B", "GB300", "fp8", 8192, 512, 64 * 8192)
+    big = F.TRAIN_MFU("GPT-3 175B", "GB300", "fp8", 8192, 512, 64 * 8192)
+    alone = F.TRAIN_MFU("Llama 3.1 8B", "GB300", "fp8", 8192)
+    assert small < 0.5 * alone
+    assert big / F.TRAIN_MFU("GPT-3 175B", "GB300", "fp8", 8192) > 0.7  # a big model's step hides it
+
+
+def test_gpus_and_batch_go_together_and_bad_inputs_are_named():
+    with pytest.raises(FlopsheetError, match="batch_tokens"):
+        F.TRAIN_MFU("Llama 3 8B", "H100", "bf16", 8192, 16)
+    with pytest.raises(FlopsheetError, match="gpus"):
+        F.TRAIN_MFU("Llama 3 8B", "H100", "bf16", 8192, 0, 1e6)
+    with pytest.raises(FlopsheetError, match="params"):
+        F.TRAIN_MFU("no such model", "H100")
+
+
+def test_it_feeds_gpu_hours_and_gives_the_hours_back():
+    mfu = F.TRAIN_MFU("Llama 3.1 405B", "H100", "bf16", 8192)
+    flops = F.TRAIN_FLOPS("Llama 3.1 405B", 15e12)
+    hours = F.GPU_HOURS(flops, "H100", mfu, goodput=1)
+    assert hours == pytest.approx(flops / (989.4e12 * mfu * 3600), rel=1e-3)
+    assert math.isfinite(hours)
