@@ -38,6 +38,16 @@ How a row becomes a call (`kind` column):
   tokens, as the LLaMA paper's and DeepSeek's per-trillion-token figures are) is goodput 1. A blank
   sequence length leaves the attention term out; a model card publishes no GPU count or batch, so no
   per-step overhead.
+- a row with a published parallel `layout` ("EP144": experts over 144 GPUs, attention data-parallel; "TP4 EP8"):
+  LAYOUT_TOKENS_PER_SECOND / LAYOUT_PREFILL_TOKENS_PER_SECOND (engine.parallel's expert-parallel model):
+  output_throughput at the row's published batch of the instance, or with batch "max" at the largest batch under
+  the default 50 ms per token that fits (a decode-only unit of a disaggregated deployment has no input length, so
+  no prefill), its cache at the row's `kv_context` when the source publishes the average cached length;
+  input_throughput at `batch` prompts per GPU; decode_step_ms: LAYOUT_DECODE_MS at the row's batch and running
+  context (ML.ENERGY's vLLM runs: attention TP and experts EP over the same GPUs, "TP8 EP8"). Typed as
+  published: DeepSeek's note and SGLang's post (EP144 / EP32, EP72 / EP32), TensorRT-LLM's "DEP4"/"DEP8"
+  columns (attention data-parallel with expert parallel over the group: "EP4"/"EP8"), NVIDIA's MLPerf configs
+  with enable_attention_dp and moe_expert_parallelism 8 ("EP8").
 A precision of fp8 or fp4 is typed twice, as the call's `precision` (the peak) and as bytes per
 weight (1 or 0.5; int8 as 1); a blank `mfu` is the training efficiency of that precision's peak
 (engine.training_mfu), serving's efficiencies are their defaults (by phase and number format); goodput
@@ -174,6 +184,8 @@ def predict(row: dict) -> tuple[float, str]:
             "goodput=1) x 1440"
         )
         return value, call
+    if row.get("layout"):
+        return _predict_layout(row)
     tp = float(row["gpus_per_instance"])
     instances = gpus / tp
     kw = dict(bytes_per_param=BYTES[prec], gpus=tp, precision=prec)
@@ -254,6 +266,47 @@ def _cache(model: str, m: str, inp: float, out: float, batch: str, prec: str, tp
     context = inp + math.floor(out / 2.0)  # a whole token count (KV_CACHE_GB refuses 122.5)
     kv = F.KV_CACHE_GB(model, context, float(batch), KV_BYTES[prec], tp)
     return kv, f"kv_gb=KV_CACHE_GB({m}, {context:g}, {batch}, {KV_BYTES[prec]:g}, {tp:g})"
+
+
+def _predict_layout(row: dict) -> tuple[float, str]:
+    """A row whose source publishes its parallel layout (`layout`: "EP144", "TP4 EP8"): LAYOUT_TOKENS_PER_SECOND or
+    LAYOUT_PREFILL_TOKENS_PER_SECOND (the expert-parallel model of engine.parallel) of one instance of that layout,
+    times the instances. A decode row's cache is its `kv_context` when the source publishes the average cached
+    length (DeepSeek: 4,989 tokens per output token), else the running context."""
+    from flopsheet import functions as F
+    from flopsheet.engine.parallel import parse_layout
+
+    kind, model, gpu, prec, layout = row["kind"], row["model_as_typed"], row["gpu"], row["precision"], row["layout"]
+    gpus, per = float(row["gpus"]), float(row["gpus_per_instance"])
+    if parse_layout(layout).gpus != per:
+        raise ValueError(f"{row['id']}: layout {layout!r} is not {per:g} GPUs (gpus_per_instance)")
+    inp = _num(row["input_tokens"]) or 0.0
+    out = _num(row["output_tokens"])
+    head = f'"{model}", "{gpu}", "{layout}"'
+    if kind == "decode_step_ms" and out:
+        # one step of the instance's batch at the running context (prompt + half the answer), as DECODE_MS rows
+        context, b, kv = inp + math.floor(out / 2.0), float(row["batch"]), KV_BYTES[prec]
+        value = F.LAYOUT_DECODE_MS(model, gpu, layout, b, context, prec, kv)
+        return value, f'LAYOUT_DECODE_MS({head}, {b:g}, {context:g}, "{prec}", {kv:g})'
+    if kind == "output_throughput" and out:
+        ctx = _num(row.get("kv_context") or "")
+        b = None if row["batch"] == "max" else float(row["batch"])
+        kv = KV_BYTES[prec]  # the harness' cache format: FP8 beside 8- and 4-bit weights (see KV_BYTES)
+        rate = F.LAYOUT_TOKENS_PER_SECOND(model, gpu, layout, inp, out, prec, b, None, ctx, kv)
+        tail = (f", {b:g}" if b else ", ") + ", " + (f", {ctx:g}" if ctx else ", ") + f", {kv:g}"
+        call = f'LAYOUT_TOKENS_PER_SECOND({head}, {inp:g}, {out:g}, "{prec}"{tail})'
+    elif kind == "input_throughput":
+        b = float(row["batch"])
+        rate = F.LAYOUT_PREFILL_TOKENS_PER_SECOND(model, gpu, layout, inp, prec, b)
+        call = f'LAYOUT_PREFILL_TOKENS_PER_SECOND({head}, {inp:g}, "{prec}", {b:g})'
+    else:
+        raise ValueError(f"{row['id']}: a layout row of kind {kind!r} (batch {row['batch']!r}) has no mapping")
+    value, instances = rate * gpus / per, gpus / per
+    call += f" x {instances:g}" if instances != 1 else ""
+    hit = _num(row["cache_hit_share"]) or 0.0
+    if hit:
+        value, call = value / (1.0 - hit), call + f" / (1 - {hit:g})"
+    return _per(row, value, call)
 
 
 def _per(row: dict, value: float, call: str) -> tuple[float, str]:

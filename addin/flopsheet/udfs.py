@@ -298,6 +298,47 @@ def GPUS_TO_FIT(gb, gpu, usable_fraction=0.9):
 
 
 @xw.func(category=CATEGORY)
+@xw.arg('model', doc='A catalog model ("DeepSeek-V3", "Qwen3 235B-A22B"; see MODEL_NAMES)', **ARG_OPTIONS)
+@xw.arg('gpu', doc='A catalog GPU ("H800", "H100", "GB200"; see GPU_NAMES)', **ARG_OPTIONS)
+@xw.arg('layout', doc='The parallel layout of one instance: "TP8" (tensor parallel), "EP32" (experts over 32 GPUs, attention data-parallel on each), "TP4 EP8" (attention TP4 in two replicas, experts over 8)', **ARG_OPTIONS)
+@xw.arg('prompt_tokens', doc='Tokens in each prompt', **ARG_OPTIONS)
+@xw.arg('output_tokens', doc='Tokens generated in each answer', **ARG_OPTIONS)
+@xw.arg('precision', doc='Number format of the weights and the peak: bf16 (default), fp8 or fp4 (weights of 2, 1 or 0.5 bytes)', **ARG_OPTIONS)
+@xw.arg('batch', doc='Sequences the instance decodes together; default (blank): the largest whose step stays within latency_ms and whose KV cache fits beside the weights', **ARG_OPTIONS)
+@xw.arg('latency_ms', doc='Most milliseconds per generated token (per user) for the default batch; default 50', **ARG_OPTIONS)
+@xw.arg('context_tokens', doc='Cached tokens per sequence while decoding, when known (DeepSeek: 4,989); default the prompt + half the answer', **ARG_OPTIONS)
+@xw.arg('kv_bytes', doc='Bytes per cached key/value: 2 (BF16, default, as the other serving functions) or 1 (an FP8 cache)', **ARG_OPTIONS)
+def LAYOUT_TOKENS_PER_SECOND(model, gpu, layout, prompt_tokens, output_tokens, precision='bf16', batch=None, latency_ms=50.0, context_tokens=None, kv_bytes=2.0):
+    'Output tokens per second of one instance of a parallel layout ("EP144", "TP4 EP8") serving requests, prefill included: expert parallelism with its all-to-all, routing imbalance and overlap.'
+    return excel_io.call(REGISTRY['LAYOUT_TOKENS_PER_SECOND'], (model, gpu, layout, prompt_tokens, output_tokens, precision, batch, latency_ms, context_tokens, kv_bytes))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('model', doc='A catalog model ("DeepSeek-V3", "Qwen3 235B-A22B"; see MODEL_NAMES)', **ARG_OPTIONS)
+@xw.arg('gpu', doc='A catalog GPU ("H800", "H100", "GB200"; see GPU_NAMES)', **ARG_OPTIONS)
+@xw.arg('layout', doc='The parallel layout of one instance: "TP8" (tensor parallel), "EP32" (experts over 32 GPUs, attention data-parallel on each), "TP4 EP8" (attention TP4 in two replicas, experts over 8)', **ARG_OPTIONS)
+@xw.arg('prompt_tokens', doc='Tokens in each prompt', **ARG_OPTIONS)
+@xw.arg('precision', doc='Number format of the weights and the peak: bf16 (default), fp8 or fp4 (weights of 2, 1 or 0.5 bytes)', **ARG_OPTIONS)
+@xw.arg('batch', doc='Prompts each GPU prefills at once; default 1', **ARG_OPTIONS)
+def LAYOUT_PREFILL_TOKENS_PER_SECOND(model, gpu, layout, prompt_tokens, precision='bf16', batch=1.0):
+    'Prompt tokens per second one instance of a parallel layout ("EP32") prefills: expert parallelism with its all-to-all, routing imbalance and overlap.'
+    return excel_io.call(REGISTRY['LAYOUT_PREFILL_TOKENS_PER_SECOND'], (model, gpu, layout, prompt_tokens, precision, batch))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('model', doc='A catalog model ("DeepSeek-V3", "Qwen3 235B-A22B"; see MODEL_NAMES)', **ARG_OPTIONS)
+@xw.arg('gpu', doc='A catalog GPU ("H800", "H100", "GB200"; see GPU_NAMES)', **ARG_OPTIONS)
+@xw.arg('layout', doc='The parallel layout of one instance: "TP8" (tensor parallel), "EP32" (experts over 32 GPUs, attention data-parallel on each), "TP4 EP8" (attention TP4 in two replicas, experts over 8)', **ARG_OPTIONS)
+@xw.arg('batch', doc='Sequences the instance decodes together (all its GPUs)', **ARG_OPTIONS)
+@xw.arg('context_tokens', doc='Cached tokens per sequence (prompt + the answer so far)', **ARG_OPTIONS)
+@xw.arg('precision', doc='Number format of the weights and the peak: bf16 (default), fp8 or fp4 (weights of 2, 1 or 0.5 bytes)', **ARG_OPTIONS)
+@xw.arg('kv_bytes', doc='Bytes per cached key/value: 2 (BF16, default, as the other serving functions) or 1 (an FP8 cache)', **ARG_OPTIONS)
+def LAYOUT_DECODE_MS(model, gpu, layout, batch, context_tokens, precision='bf16', kv_bytes=2.0):
+    'Milliseconds of one decode step of an instance of a parallel layout ("TP8 EP8", "EP144") holding a batch of sequences: expert parallelism with its all-to-all, routing imbalance and overlap.'
+    return excel_io.call(REGISTRY['LAYOUT_DECODE_MS'], (model, gpu, layout, batch, context_tokens, precision, kv_bytes))
+
+
+@xw.func(category=CATEGORY)
 @xw.arg('height', doc='Image height in pixels', **ARG_OPTIONS)
 @xw.arg('width', doc='Image width in pixels', **ARG_OPTIONS)
 @xw.arg('patch', doc='Patch side in pixels (default 16), or a tokenizer such as "GPT-4o", "Claude", "Gemini", "Qwen2.5-VL" (see the vision-tokenizer catalog)', **ARG_OPTIONS)
@@ -525,6 +566,9 @@ __all__ = [
     'TRAIN_MEMORY_GB',
     'KV_CACHE_GB',
     'GPUS_TO_FIT',
+    'LAYOUT_TOKENS_PER_SECOND',
+    'LAYOUT_PREFILL_TOKENS_PER_SECOND',
+    'LAYOUT_DECODE_MS',
     'IMAGE_TOKENS',
     'VIDEO_TOKENS',
     'VIDEO_SECONDS_TOKENS',

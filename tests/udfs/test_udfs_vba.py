@@ -57,6 +57,11 @@ SPEC = {
     "IMPLIED_MFU": "flops, gpu_hours, gpu, [precision=bf16]",
     # issue 20: a training step's efficiency from the model, GPU and layout (engine.training.train_mfu)
     "TRAIN_MFU": "params, gpu, [precision=bf16], [seq_len=0], [gpus], [batch_tokens], [share]",
+    # issue 20: serving in a parallel layout as deployed ("EP144", "TP4 EP8": expert parallelism)
+    "LAYOUT_TOKENS_PER_SECOND": "model, gpu, layout, prompt_tokens, output_tokens, [precision=bf16], [batch], "
+    "[latency_ms=50], [context_tokens], [kv_bytes=2]",
+    "LAYOUT_PREFILL_TOKENS_PER_SECOND": "model, gpu, layout, prompt_tokens, [precision=bf16], [batch=1]",
+    "LAYOUT_DECODE_MS": "model, gpu, layout, batch, context_tokens, [precision=bf16], [kv_bytes=2]",
     # issue 20: a prefill's own efficiency (0.65), the all-reduce's fixed cost calibrated on measured runs
     # (20 us), and a blank KV cache is a catalog model's own (none for a plain parameter count)
     "TTFT_SECONDS": "params, prompt_tokens, gpu, [batch=1], [bytes_per_param=2], [gpus=1], [bw_efficiency=0.8], "
@@ -135,7 +140,8 @@ def declared(udfs):
 
 
 def test_every_spec_function_and_nothing_else_is_a_vba_function(declared):
-    assert len(SPEC) == 42
+    # 41 + issue 20's TRAIN_MFU, LAYOUT_TOKENS_PER_SECOND, LAYOUT_PREFILL_TOKENS_PER_SECOND, LAYOUT_DECODE_MS
+    assert len(SPEC) == 45
     assert set(declared) == set(SPEC) == set(REGISTRY), (
         f"missing in VBA: {sorted(set(SPEC) - set(declared))}; not in the spec: {sorted(set(declared) - set(SPEC))}"
     )

@@ -204,6 +204,10 @@ def accelerator_share(name: str | None) -> float:
 # optimistic. Both are ESTIMATES; allreduce_us is an argument where it matters.
 DEFAULT_LAYER_US = 50.0
 DEFAULT_ALLREDUCE_US = 20.0
+# The expert-parallel step (engine.moe, engine.parallel) was fitted on its own rows with every collective at 45 us
+# (all-to-all and all-reduce) and no per-layer cost; it keeps that fit at the default (45 us each, no launch_s),
+# scaling with a typed allreduce_us (0: no fixed collective costs). A joint refit of both paths is left to do.
+EP_COLLECTIVE_PER_ALLREDUCE = 45.0 / DEFAULT_ALLREDUCE_US
 ACTIVATION_BYTES = 2.0  # BF16 activations cross the interconnect
 
 
@@ -377,6 +381,14 @@ class Serving(NamedTuple):
     flops_s: Any  # FLOP/s they compute decoding: gpus x peak x mfu
     prefill_flops_s: Any  # and in a prefill: gpus x peak x prefill_mfu
     launch_s: Any  # a forward pass's fixed cost, layers x layer_us (launch_seconds)
+    # Expert parallelism (engine.parallel; ep 0 or 1: none, the tensor-parallel step): routed experts spread over
+    # `ep` GPUs, attention data-parallel on each TP group of `gpus`, the dispatch/combine all-to-all over NVLink
+    # inside `scaleup_gpus` and the per-GPU scale-out NIC (scaleout_gbs, GB/s) beyond (catalog/platforms.csv)
+    ep: Any = 0.0
+    experts_per_token: Any = 0.0
+    moe_layers: Any = 0.0
+    scaleup_gpus: Any = 0.0
+    scaleout_gbs: Any = 0.0
 
 
 _new_tuple = tuple.__new__
@@ -425,6 +437,59 @@ def serving_setup(kw: dict, prefill_mfu=None) -> Serving:
             gpus * peak_tflops * 1e12 * mfu,
             gpus * peak_tflops * 1e12 * prefill,
             launch_seconds(layers, layer_us),
+            get("ep", 0.0),
+            get("experts_per_token", 0.0),
+            get("moe_layers", 0.0),
+            get("scaleup_gpus", 0.0),
+            get("scaleout_gbs", 0.0),
+        ),
+    )
+
+
+def _expert_parallel(s: Serving) -> bool:
+    """Whether setup `s` spreads experts over more than one GPU (then engine.parallel prices its steps)."""
+    ep = s.ep
+    if type(ep) is float or type(ep) is int:
+        return ep > 1
+    return bool(np.any(np.asarray(ep) > 1))
+
+
+def _ep_forward_s(s: Serving, tokens, attn_flops, kv_gb, mfu):
+    """Seconds of one forward pass of `tokens` tokens on an expert-parallel setup (engine.parallel), where
+    s.ep > 1; the tensor-parallel step elsewhere is the caller's."""
+    from flopsheet.engine.moe import expert_parallel_seconds
+
+    ep = np.asarray(s.ep, dtype=float)
+    gpus = np.maximum(ep, s.gpus)
+    return expert_parallel_seconds(
+        params=s.params,
+        total_params=s.total_params,
+        expert_share=s.expert_share,
+        experts_per_token=s.experts_per_token,
+        d_model=s.d_model,
+        layers=s.layers,
+        moe_layers=s.moe_layers,
+        tokens=tokens,
+        attn_flops=attn_flops,
+        kv_gb=kv_gb,
+        tp=s.gpus,
+        gpus=gpus,
+        peak_tflops=s.peak_tflops,
+        bandwidth_tbs=s.bandwidth_tbs,
+        bytes_per_param=s.bytes_per_param,
+        bw_efficiency=s.bw_efficiency,
+        mfu=mfu,
+        scaleup_gpus=s.scaleup_gpus,
+        nvlink_gbs=s.interconnect_gbs,
+        scaleout_gbs=s.scaleout_gbs,
+        allreduce_us=s.allreduce_us * EP_COLLECTIVE_PER_ALLREDUCE,
+        tp_comm_s=comm_seconds(
+            s.layers,
+            s.d_model,
+            tokens / (gpus / s.gpus),
+            s.gpus,
+            s.interconnect_gbs,
+            s.allreduce_us * EP_COLLECTIVE_PER_ALLREDUCE,
         ),
     )
 
@@ -432,13 +497,20 @@ def serving_setup(kw: dict, prefill_mfu=None) -> Serving:
 def decode_ms_unchecked(s: Serving, batch, kv_gb, attn_flops=0.0):
     """Milliseconds of one decode step of `batch` sequences holding `kv_gb` of cache on setup `s`.
     Tensor parallelism over `gpus` identical GPUs: bandwidth and peak add up (Pope et al. 2022), plus
-    two all-reduces per layer and the pass's fixed cost per layer (launch_seconds). Weights read: every one touched by the batch (MoE). attn_flops: each
-    sequence's attention against its cache (decode_attention_flops), when known."""
+    two all-reduces per layer and the pass's fixed cost per layer (launch_seconds; not on the expert-parallel
+    path, fitted without it: EP_COLLECTIVE_PER_ALLREDUCE). Weights read: every one
+    touched by the batch (MoE). attn_flops: each sequence's attention against its cache (decode_attention_flops),
+    when known. With experts spread over s.ep > 1 GPUs, the expert-parallel step of engine.parallel (batch and
+    kv_gb: the instance's)."""
     read = weights_read(s.params, s.total_params, s.expert_share, batch)
     memory_s = (read * s.bytes_per_param + kv_gb * 1e9) / s.bytes_s
     compute_s = (2.0 * s.params + attn_flops) * batch / s.flops_s
     comm_s = comm_seconds(s.layers, s.d_model, batch, s.gpus, s.interconnect_gbs, s.allreduce_us)
-    return (_maximum(memory_s, compute_s) + comm_s + s.launch_s) * 1e3
+    tp_ms = (_maximum(memory_s, compute_s) + comm_s + s.launch_s) * 1e3
+    if not _expert_parallel(s):
+        return tp_ms
+    ep_ms = _ep_forward_s(s, batch, attn_flops * batch, kv_gb, s.mfu) * 1e3
+    return np.where(np.asarray(s.ep) > 1, ep_ms, tp_ms)
 
 
 # Figures a catalog model supplies (0 when params is a plain number: dense, no communication term).
@@ -497,14 +569,20 @@ def prefill_s_unchecked(s: Serving, prompt_tokens, batch):
     """Seconds of the prefill of `batch` prompts of `prompt_tokens` on setup `s` (at s.prefill_mfu).
     Causal attention: each prompt token attends to half the prompt on average, 2 x L x (heads x
     head_dim) x p^2 FLOPs per sequence (Chowdhery et al. 2022, PaLM, appendix B, forward only, halved
-    for the causal mask). Memory floor: the weights the prompt's tokens touch, read once."""
+    for the causal mask). Memory floor: the weights the prompt's tokens touch, read once. With experts
+    spread over s.ep > 1 GPUs, the expert-parallel pass of engine.parallel (batch: the instance's prompts)."""
     attn_dim = 0.0 if s.attn_dim is None else s.attn_dim
     flops = (2.0 * s.params * prompt_tokens + 2.0 * s.layers * attn_dim * prompt_tokens * prompt_tokens) * batch
     compute_s = flops / s.prefill_flops_s
     read = weights_read(s.params, s.total_params, s.expert_share, prompt_tokens * batch)
     memory_s = read * s.bytes_per_param / s.bytes_s
     comm_s = comm_seconds(s.layers, s.d_model, prompt_tokens * batch, s.gpus, s.interconnect_gbs, s.allreduce_us)
-    return _maximum(compute_s, memory_s) + comm_s + s.launch_s
+    tp_s = _maximum(compute_s, memory_s) + comm_s + s.launch_s
+    if not _expert_parallel(s):
+        return tp_s
+    attn = 2.0 * s.layers * attn_dim * prompt_tokens * prompt_tokens * batch
+    ep_s = _ep_forward_s(s, prompt_tokens * batch, attn, 0.0, s.prefill_mfu)
+    return np.where(np.asarray(s.ep) > 1, ep_s, tp_s)
 
 
 PREFILL_RULES = dict(prompt_tokens=WHOLE_OR_ZERO, attn_dim=WHOLE_OR_ZERO, prefill_mfu=FRACTION)
