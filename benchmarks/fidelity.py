@@ -8,13 +8,19 @@ tokens), and predicted / measured.
 
 How a row becomes a call (`kind` column):
 - output_throughput with a published batch: batch x output_tokens / RESPONSE_SECONDS (prefill of the
-  batch's prompts, then output_tokens decode steps), per tensor-parallel instance, times the
-  instances (gpus / gpus_per_instance); with no output length (prompts of unpublished lengths),
-  TOKENS_PER_SECOND at that batch.
+  batch's prompts, then output_tokens decode steps, each reading the batch's KV cache at the running
+  context, prompt + half the answer, in the recipe's cache format: KV_BYTES), per tensor-parallel
+  instance, times the instances (gpus / gpus_per_instance); with no output length (prompts of
+  unpublished lengths), TOKENS_PER_SECOND at that batch.
 - output_throughput with batch "max" (offline and serving runs that publish no batch): the serving
-  model SERVING_GPUS uses (the largest batch whose decode step meets its default 50 ms per token,
-  prefill charged per request) at peak_factor 1: requests_per_day x output_tokens / 86,400 / GPUs,
-  with a load large enough that rounding to whole GPUs is below 1e-4.
+  model SERVING_GPUS uses (the largest batch whose KV cache fits and whose decode step meets the
+  per-token limit, prefill charged per request) at peak_factor 1: requests_per_day x output_tokens /
+  86,400 / GPUs, with a load large enough that rounding to whole GPUs is below 1e-4. The limit is the
+  run's own, a setup fact (latency_target): none for an offline run (MLPerf Offline, trtllm-bench
+  throughput, vLLM's benchmark_throughput.py: every request queued at once, the batch is what memory
+  holds), MLPerf's time-per-output-token limit for a Server run (loadgen/mlperf.conf), SERVING_GPUS'
+  default 50 ms for the rest; each sequence's cache is the model's own at the running context in the
+  recipe's cache format (kv_per_sequence).
 - input_throughput: prompt tokens x batch / TTFT_SECONDS per instance; a cached share of the input
   (DeepSeek's note) costs no prefill, so the computed rate is divided by 1 - cache_hit_share.
 - decode_step_ms: DECODE_MS, with the batch's KV cache (KV_CACHE_GB of the model at the running context,
@@ -45,8 +51,9 @@ How a row becomes a call (`kind` column):
 A precision of fp8 or fp4 is typed twice, as the call's `precision` (the peak) and as bytes per
 weight (1 or 0.5; int8 as 1); a blank `mfu` is the training efficiency of that precision's peak
 (engine.training_mfu), serving's efficiencies are their defaults (by phase and number format); goodput
-(but the benchmark clock's) and latency targets stay at their defaults, and so does the KV cache
-(SERVING_GPUS: a catalog model's own at the running context; RESPONSE_SECONDS: none).
+(but the benchmark clock's) stays at its default; the latency target is the run's own where it publishes
+one (or none, offline), else the default; the KV cache is the model's own at the running context in the
+recipe's cache format (a time to first token reads none).
 
 ratio = predicted / measured in the row's unit: above 1 a throughput is optimistic and a time is
 pessimistic. error factor = max(ratio, 1 / ratio).
@@ -67,13 +74,65 @@ DOC = ROOT / "docs" / "fidelity.md"
 CHART = ROOT / "docs" / "fidelity.png"
 
 BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 0.5}
-# Bytes per cached key/value where a row's cache is typed (decode_step_ms): FP8 beside 8- and 4-bit weights, as
-# the FP8 and NVFP4 recipes of TensorRT-LLM and NIM quantize the cache with the weights (and NIM's run at 50
-# sequences of 5,250 tokens holds 70.5 GB of weights and 43 GB of FP8 cache on two 80 GB H100s: in BF16 the
-# cache alone would be 86 GB), BF16 otherwise
+# Bytes per cached key/value where a row's cache is typed (every serving kind but the prefill ones): FP8 beside
+# 8- and 4-bit weights, as the FP8 and NVFP4 recipes quantize the cache with the weights: TensorRT-LLM's ModelOpt
+# checkpoints export kv_cache_quant_algo FP8 (ModelOpt's hf_quant_config), NIM's run at 50 sequences of 5,250
+# tokens holds 70.5 GB of weights and 43 GB of FP8 cache on two 80 GB H100s (in BF16 the cache alone would be
+# 86 GB), AMD's MLPerf v5.1 harness sets kv_cache_dtype fp8 (closed/AMD/code/mixtral-8x7b/.../offline_mi300x.yaml,
+# mlperf-inf-22's note); an ASSUMPTION for the recipes that do not say (Gaudi's, vLLM's on MI300X); BF16 otherwise
 KV_BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 1.0}
 COMPUTE_ONLY = "COMPUTE-ONLY HOURS"  # a train_gpu_hours row whose hours are throughput x tokens: goodput 1
 LOAD = 1e11  # requests a day for the serving-model throughput: >= 1e4 replicas, so whole-GPU rounding < 1e-4
+# The per-token latency limit a "batch max" run was held to, the benchmark's own (a setup fact, not a fit):
+# - Offline runs have none: MLPerf Offline queues every sample at once, trtllm-bench throughput sends requests
+#   "at an infinite rate" (TensorRT-LLM perf-overview.md, "Throughput Measurements"), vLLM's
+#   benchmark_throughput.py queues all requests; the batch is what memory holds. NO_LIMIT_MS types that.
+# - MLPerf Server runs meet a 99th-percentile time per output token, by benchmark (mlcommons/inference,
+#   loadgen/mlperf.conf at commit 001712e9, read 2026-12-06: llama2-70b and mixtral-8x7b 200 ms, llama3_1-405b
+#   175 ms, llama3_1-8b 100 ms, deepseek-r1 80 ms; their time-to-first-token limits, 2-6 s, are not modelled).
+# - Any other run (a production service) keeps SERVING_GPUS' default target.
+NO_LIMIT_MS = 1e7
+MLPERF_SERVER_TPOT_MS = {
+    "Llama 2 70B": 200.0,
+    "Mixtral 8x7B": 200.0,
+    "Llama 3.1 405B": 175.0,
+    "Llama 3.1 8B": 100.0,
+    "DeepSeek-R1": 80.0,
+}
+
+
+def scenario(row: dict) -> str:
+    """'offline', 'server' (an MLPerf Server run) or '' (unknown: the default target), from the row's notes."""
+    notes = row["notes"]
+    if row["id"].startswith("mlperf-inf"):
+        return "server" if "Server" in notes else "offline" if "Offline" in notes else ""
+    if "trtllm-bench throughput" in notes or "benchmark_throughput" in notes:
+        return "offline"
+    return ""
+
+
+def latency_target(row: dict) -> float | None:
+    """The per-token latency limit of a "batch max" row (None: SERVING_GPUS' default)."""
+    kind = scenario(row)
+    if kind == "offline":
+        return NO_LIMIT_MS
+    if kind == "server":
+        return MLPERF_SERVER_TPOT_MS.get(row["model_as_typed"])
+    return None
+
+
+def kv_per_sequence(model: str, context: float, prec: str, tp: float) -> float | None:
+    """KV_CACHE_GB of one sequence of a catalog model at `context` tokens (rounded up) in the recipe's cache
+    format (KV_BYTES), split over `tp` GPUs; None for a model without a cache shape (SERVING_GPUS' own then)."""
+    from flopsheet import functions as F
+    from flopsheet.errors import FlopsheetError
+
+    try:
+        return F.KV_CACHE_GB(model, float(math.ceil(context)), 1.0, KV_BYTES[prec], tp)
+    except FlopsheetError:
+        return None
+
+
 KINDS = (
     "output_throughput",
     "input_throughput",
@@ -151,8 +210,9 @@ def predict(row: dict) -> tuple[float, str]:
         value = F.TTFT_SECONDS(model, inp, gpu, batch=float(batch), **kw)
         return value, f"TTFT_SECONDS({m}, {inp:g}, {setup.replace('batch', batch)})"
     if kind == "request_latency_s":
-        value = F.RESPONSE_SECONDS(model, inp, out, gpu, batch=float(batch), **kw)
-        return value, f"RESPONSE_SECONDS({m}, {inp:g}, {out:g}, {setup.replace('batch', batch)})"
+        kv, kv_call = _cache(model, m, inp, out, batch, prec, tp)
+        value = F.RESPONSE_SECONDS(model, inp, out, gpu, batch=float(batch), kv_gb=kv, **kw)
+        return value, f"RESPONSE_SECONDS({m}, {inp:g}, {out:g}, {setup.replace('batch', batch)}, {kv_call})"
     if kind == "input_throughput":
         b = float(batch)
         value = inp * b / F.TTFT_SECONDS(model, inp, gpu, batch=b, **kw) * instances
@@ -164,11 +224,22 @@ def predict(row: dict) -> tuple[float, str]:
     if kind != "output_throughput":
         raise ValueError(f"{row['id']}: unknown kind {kind!r}")
     if batch == "max":
-        served = F.SERVING_GPUS(LOAD, inp, out, model, gpu, peak_factor=1, **kw)
+        serving = dict(kw)
+        limit = latency_target(row)
+        extra = ""
+        if limit is not None:
+            serving["latency_ms"] = limit
+            extra += f", latency_ms={limit:g}"
+        context = inp + out / 2.0  # the running context, as SERVING_GPUS holds it
+        kv_seq = kv_per_sequence(model, context, prec, tp)
+        if kv_seq is not None:
+            serving["kv_gb_per_sequence"] = kv_seq
+            extra += f", kv_gb_per_sequence=KV_CACHE_GB({m}, {math.ceil(context):g}, 1, {KV_BYTES[prec]:g}, {tp:g})"
+        served = F.SERVING_GPUS(LOAD, inp, out, model, gpu, peak_factor=1, **serving)
         value = LOAD / 86400.0 * out / served * gpus
         call = (
             f'{LOAD:.0e} x {out:g} / 86400 / SERVING_GPUS({LOAD:.0e}, {inp:g}, {out:g}, {m}, "{gpu}", {tp:g}, '
-            f'peak_factor=1, bytes_per_param={BYTES[prec]:g}, precision="{prec}") x {gpus:g}'
+            f'peak_factor=1, bytes_per_param={BYTES[prec]:g}, precision="{prec}"{extra}) x {gpus:g}'
         )
     elif out is None:
         value = F.TOKENS_PER_SECOND(model, gpu, batch=float(batch), **kw) * instances
@@ -177,11 +248,24 @@ def predict(row: dict) -> tuple[float, str]:
         )
     else:
         b = float(batch)
-        value = b * out / F.RESPONSE_SECONDS(model, inp, out, gpu, batch=b, **kw) * instances
-        call = f"{b:g} x {out:g} / RESPONSE_SECONDS({m}, {inp:g}, {out:g}, {setup.replace('batch', batch)})" + (
-            f" x {instances:g}" if instances != 1 else ""
+        kv, kv_call = _cache(model, m, inp, out, batch, prec, tp)
+        value = b * out / F.RESPONSE_SECONDS(model, inp, out, gpu, batch=b, kv_gb=kv, **kw) * instances
+        call = (
+            f"{b:g} x {out:g} / RESPONSE_SECONDS({m}, {inp:g}, {out:g}, {setup.replace('batch', batch)}, {kv_call})"
+            + (f" x {instances:g}" if instances != 1 else "")
         )
     return _per(row, value, call)
+
+
+def _cache(model: str, m: str, inp: float, out: float, batch: str, prec: str, tp: float) -> tuple[float, str]:
+    """The batch's KV cache at the row's running context in the number format its engine caches in (KV_BYTES:
+    FP8 beside 8- and 4-bit weights), as decode_step_ms rows type it: RESPONSE_SECONDS' blank kv_gb is the
+    model's own BF16 cache since issue 20, and the cache's format is part of the published setup."""
+    from flopsheet import functions as F
+
+    context = inp + math.floor(out / 2.0)  # a whole token count (KV_CACHE_GB refuses 122.5)
+    kv = F.KV_CACHE_GB(model, context, float(batch), KV_BYTES[prec], tp)
+    return kv, f"kv_gb=KV_CACHE_GB({m}, {context:g}, {batch}, {KV_BYTES[prec]:g}, {tp:g})"
 
 
 def _predict_layout(row: dict) -> tuple[float, str]:
@@ -453,7 +537,16 @@ def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
         "their sources and setups are described in `tests/reference/README.md`). Each row is one flopsheet call "
         "with default inputs except the setup the source publishes: model, GPU, GPU count and tensor-parallel "
         "group, batch, prompt and output lengths, precision, training tokens. How each kind of row becomes a call "
-        "is in the script's docstring; the call itself is listed at the end.",
+        "is in the script's docstring; the call itself is listed at the end. The setup includes the run's own "
+        "per-token latency limit (none for an offline run such as MLPerf Offline or trtllm-bench throughput; "
+        "MLPerf Server's time-per-output-token limit from loadgen/mlperf.conf) and the recipe's KV cache format "
+        "(FP8 beside 8- and 4-bit weights).",
+        "",
+        "Serving defaults fitted on these rows (each across all the runs of its kind, never one; sources in "
+        "`addin/flopsheet/engine/inference.py`): a prefill's share of the peak (0.65), a compute-bound decode "
+        "step's (0.40), the share of an FP8 or FP4 peak per unit of it (0.75, 0.45), the fixed costs of a "
+        "forward pass (50 us a layer) and of a tensor-parallel all-reduce (20 us), and the share of its datasheet peak an accelerator's kernels reach "
+        "against NVIDIA's (ACHIEVED_PEAK_SHARE: AMD's CDNA3, MI300X and MI325X, 0.6; the rest 1).",
         "",
         "predicted / measured above 1 means a throughput is optimistic, or a time (ms, s, minutes, GPU-hours) is "
         "pessimistic. The error factor is max(ratio, 1 / ratio). Rows marked SECONDARY, ASSUMPTION or undated "

@@ -63,9 +63,9 @@ SPEC = {
     "LAYOUT_PREFILL_TOKENS_PER_SECOND": "model, gpu, layout, prompt_tokens, [precision=bf16], [batch=1]",
     "LAYOUT_DECODE_MS": "model, gpu, layout, batch, context_tokens, [precision=bf16], [kv_bytes=2]",
     # issue 20: a prefill's own efficiency (0.65), the all-reduce's fixed cost calibrated on measured runs
-    # (45 us), and a blank KV cache is a catalog model's own (none for a plain parameter count)
+    # (20 us), and a blank KV cache is a catalog model's own (none for a plain parameter count)
     "TTFT_SECONDS": "params, prompt_tokens, gpu, [batch=1], [bytes_per_param=2], [gpus=1], [bw_efficiency=0.8], "
-    "[mfu=0.65], [precision=bf16], [allreduce_us=45]",
+    "[mfu=0.65], [precision=bf16], [allreduce_us=20]",
     "SERVING_GPUS": "requests_per_day, prompt_tokens, output_tokens, params, gpu, [gpus=1], [latency_ms=50], "
     "[peak_factor=2], [kv_gb_per_sequence]",
     "MODEL_SPEC": "model, [field=total_params]",

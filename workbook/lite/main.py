@@ -164,8 +164,8 @@ def INFER_SECONDS(flops, gpu, mfu=0.4, precision='bf16'):
 @arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
 @arg('mfu', doc='Share of the peak a compute-bound decode step reaches, a fraction in (0, 1]; default 0.40; times 0.75 at an FP8 peak, 0.45 at FP4 (estimates, fitted on published runs)', **ARG_OPTIONS)
 @arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-@arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (latency, kernel launch); default 45 (calibrated on batch-1 decode runs); used when params is a model name and gpus > 1', **ARG_OPTIONS)
-def DECODE_MS(params, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=45.0):
+@arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (its latency over the link); default 20 (calibrated on small-batch decode runs, beside a fixed 50 us per layer of each forward pass); used when params is a model name and gpus > 1', **ARG_OPTIONS)
+def DECODE_MS(params, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0):
     """Milliseconds per decode step (one token per sequence): memory-bandwidth or compute bound, whichever is slower."""
     return excel_io.call(REGISTRY['DECODE_MS'], (params, gpu, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us))
 
@@ -182,9 +182,9 @@ def DECODE_MS(params, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, 
 @arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
 @arg('mfu', doc='Share of the peak a compute-bound decode step reaches, a fraction in (0, 1]; default 0.40; times 0.75 at an FP8 peak, 0.45 at FP4 (estimates, fitted on published runs)', **ARG_OPTIONS)
 @arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-@arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (latency, kernel launch); default 45 (calibrated on batch-1 decode runs); used when params is a model name and gpus > 1', **ARG_OPTIONS)
+@arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (its latency over the link); default 20 (calibrated on small-batch decode runs, beside a fixed 50 us per layer of each forward pass); used when params is a model name and gpus > 1', **ARG_OPTIONS)
 @arg('prefill_mfu', doc='Share of the peak the prefill reaches, a fraction in (0, 1]; default 0.65 (estimate, fitted on published runs); times 0.75 at an FP8 peak, 0.45 at FP4', **ARG_OPTIONS)
-def RESPONSE_SECONDS(params, prompt_tokens, output_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=45.0, prefill_mfu=0.65):
+def RESPONSE_SECONDS(params, prompt_tokens, output_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, prefill_mfu=0.65):
     """Seconds to answer a request: compute-bound prefill of the prompt plus one decode step per output token."""
     return excel_io.call(REGISTRY['RESPONSE_SECONDS'], (params, prompt_tokens, output_tokens, gpu, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us, prefill_mfu))
 
@@ -199,8 +199,8 @@ def RESPONSE_SECONDS(params, prompt_tokens, output_tokens, gpu, batch=1.0, bytes
 @arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
 @arg('mfu', doc='Share of the peak the prefill reaches, a fraction in (0, 1]; default 0.65 (estimate, fitted on published runs); times 0.75 at an FP8 peak, 0.45 at FP4', **ARG_OPTIONS)
 @arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-@arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (latency, kernel launch); default 45 (calibrated on batch-1 decode runs); used when params is a model name and gpus > 1', **ARG_OPTIONS)
-def TTFT_SECONDS(params, prompt_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, bw_efficiency=0.8, mfu=0.65, precision='bf16', allreduce_us=45.0):
+@arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (its latency over the link); default 20 (calibrated on small-batch decode runs, beside a fixed 50 us per layer of each forward pass); used when params is a model name and gpus > 1', **ARG_OPTIONS)
+def TTFT_SECONDS(params, prompt_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, bw_efficiency=0.8, mfu=0.65, precision='bf16', allreduce_us=20.0):
     """Seconds to the first token: prefill of the prompt, compute (with causal attention for a model name) or reading the weights once, whichever is slower, plus tensor-parallel all-reduces."""
     return excel_io.call(REGISTRY['TTFT_SECONDS'], (params, prompt_tokens, gpu, batch, bytes_per_param, gpus, bw_efficiency, mfu, precision, allreduce_us))
 
@@ -215,8 +215,8 @@ def TTFT_SECONDS(params, prompt_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpu
 @arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
 @arg('mfu', doc='Share of the peak a compute-bound decode step reaches, a fraction in (0, 1]; default 0.40; times 0.75 at an FP8 peak, 0.45 at FP4 (estimates, fitted on published runs)', **ARG_OPTIONS)
 @arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-@arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (latency, kernel launch); default 45 (calibrated on batch-1 decode runs); used when params is a model name and gpus > 1', **ARG_OPTIONS)
-def TOKENS_PER_SECOND(params, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=45.0):
+@arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (its latency over the link); default 20 (calibrated on small-batch decode runs, beside a fixed 50 us per layer of each forward pass); used when params is a model name and gpus > 1', **ARG_OPTIONS)
+def TOKENS_PER_SECOND(params, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0):
     """Generated tokens per second, all sequences of the batch together: batch / DECODE_MS x 1000."""
     return excel_io.call(REGISTRY['TOKENS_PER_SECOND'], (params, gpu, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us))
 
@@ -235,9 +235,9 @@ def TOKENS_PER_SECOND(params, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_
 @arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
 @arg('mfu', doc='Share of the peak a compute-bound decode step reaches, a fraction in (0, 1]; default 0.40; times 0.75 at an FP8 peak, 0.45 at FP4 (estimates, fitted on published runs)', **ARG_OPTIONS)
 @arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-@arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (latency, kernel launch); default 45 (calibrated on batch-1 decode runs); used when params is a model name and gpus > 1', **ARG_OPTIONS)
+@arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (its latency over the link); default 20 (calibrated on small-batch decode runs, beside a fixed 50 us per layer of each forward pass); used when params is a model name and gpus > 1', **ARG_OPTIONS)
 @arg('prefill_mfu', doc='Share of the peak the prefill reaches, a fraction in (0, 1]; default 0.65 (estimate, fitted on published runs); times 0.75 at an FP8 peak, 0.45 at FP4', **ARG_OPTIONS)
-def SERVING_GPUS(requests_per_day, prompt_tokens, output_tokens, params, gpu, gpus=1.0, latency_ms=50.0, peak_factor=2.0, kv_gb_per_sequence=None, bytes_per_param=2.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=45.0, prefill_mfu=0.65):
+def SERVING_GPUS(requests_per_day, prompt_tokens, output_tokens, params, gpu, gpus=1.0, latency_ms=50.0, peak_factor=2.0, kv_gb_per_sequence=None, bytes_per_param=2.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, prefill_mfu=0.65):
     """GPUs to serve a daily load at its peak hour, counting prefill and decode, at the largest batch that keeps each token under latency_ms and fits in memory."""
     return excel_io.call(REGISTRY['SERVING_GPUS'], (requests_per_day, prompt_tokens, output_tokens, params, gpu, gpus, latency_ms, peak_factor, kv_gb_per_sequence, bytes_per_param, bw_efficiency, mfu, precision, allreduce_us, prefill_mfu))
 
@@ -501,10 +501,10 @@ def TRAIN_COST_AMORTISED(flops, gpu, usd_per_gpu, usd_per_kwh, years=3.1, mfu=No
 @arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
 @arg('mfu', doc='Share of the peak a compute-bound decode step reaches, a fraction in (0, 1]; default 0.40; times 0.75 at an FP8 peak, 0.45 at FP4 (estimates, fitted on published runs)', **ARG_OPTIONS)
 @arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-@arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (latency, kernel launch); default 45 (calibrated on batch-1 decode runs); used when params is a model name and gpus > 1', **ARG_OPTIONS)
+@arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (its latency over the link); default 20 (calibrated on small-batch decode runs, beside a fixed 50 us per layer of each forward pass); used when params is a model name and gpus > 1', **ARG_OPTIONS)
 @arg('prompt_tokens', doc='Tokens per prompt, for the input price (prefill); default 1000', **ARG_OPTIONS)
 @arg('prefill_mfu', doc='Share of the peak the prefill reaches, a fraction in (0, 1]; default 0.65 (estimate, fitted on published runs); times 0.75 at an FP8 peak, 0.45 at FP4', **ARG_OPTIONS)
-def COST_PER_MTOK(params, gpu, usd_per_gpu_hour, kind='output', load=1.0, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=45.0, prompt_tokens=1000.0, prefill_mfu=0.65):
+def COST_PER_MTOK(params, gpu, usd_per_gpu_hour, kind='output', load=1.0, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, prompt_tokens=1000.0, prefill_mfu=0.65):
     """USD per million tokens served on the serving model (MoE, tensor parallel): output at DECODE_MS' step, input at TTFT_SECONDS' prefill, at a GPU-hour price and load."""
     return excel_io.call(REGISTRY['COST_PER_MTOK'], (params, gpu, usd_per_gpu_hour, kind, load, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us, prompt_tokens, prefill_mfu))
 

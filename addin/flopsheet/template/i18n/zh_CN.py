@@ -733,12 +733,13 @@ STRINGS = {
     "的首词元时间，Llama 3.3 70B FP8 在 2 块 H100 上；离线 MLPerf 与 TensorRT-LLM 运行中的预填充）；大矩阵乘法，"
     "没有反向传播（flopsheet engine/inference.py）",
     "us": "微秒",
-    "Fixed cost of one tensor-parallel all-reduce in a forward pass (latency, kernel launch), in us": "前向计算中一次张量并行 "
-    "all-reduce 的固定开销（延迟、内核启动），单位微秒",
-    "ESTIMATE fitted on published batch-1 decode runs (measured.csv: NIM 1.8 on 2 H100s wants ~34 us, vLLM on 8 "
-    "MI300Xs ~61 us); NCCL's small-message all-reduce alone is 10-30 us on 8 NVLink GPUs": "估计值，按已发布的批大小为 1 "
-    "的解码实测拟合（measured.csv：NIM 1.8 在 2 块 H100 上约需 34 微秒，vLLM 在 8 块 MI300X 上约 61 微秒）；"
-    "仅 NCCL 的小消息 all-reduce 在 8 块 NVLink GPU 上就需 10-30 微秒",
+    "Fixed cost of one tensor-parallel all-reduce in a forward pass (its latency over the link), in us": "前向计算中一次"
+    "张量并行 all-reduce 的固定开销（链路上的延迟），单位微秒",
+    "ESTIMATE fitted on published small-batch decode runs beside a fixed 50 us per layer of every pass (measured.csv: "
+    "NIM 1.8 and vLLM on 2-8 H100s/B200s want 41-111 us a layer in all); NCCL's small-message all-reduce alone is "
+    "10-30 us on 8 NVLink GPUs": "估计值，按已发布的小批量解码实测拟合，另计每次前向每层固定 50 微秒（measured.csv："
+    "NIM 1.8 与 vLLM 在 2-8 块 H100/B200 上每层共需 41-111 微秒）；仅 NCCL 的小消息 all-reduce 在 8 块 NVLink GPU 上"
+    "就需 10-30 微秒",
     "TRAIN_MFU: share of a BF16 peak a dense model's training step reaches, attention counted": "TRAIN_MFU：稠密模型训练一步达到的 BF16 峰值比例（计入注意力）",
     "ESTIMATE fitted on all training rows of flopsheet tests/reference/measured.csv (MLPerf Training, Llama 1/2/3/4, BLOOM, DeepSeek cards); Llama 3.1 405B reports 0.38-0.43 per step (Dubey et al. 2024, Table 4)": "估计值，按 flopsheet tests/reference/measured.csv 的全部训练行拟合（MLPerf Training、Llama 1/2/3/4、BLOOM、DeepSeek 的模型卡）；Llama 3.1 405B 报告每步 0.38-0.43（Dubey 等 2024，表 4）",
     "TRAIN_MFU: share of an FP8 (or INT8) peak a dense model's training step reaches, attention counted": "TRAIN_MFU：稠密模型训练一步达到的 FP8（或 INT8）峰值比例（计入注意力）",
