@@ -8,13 +8,19 @@ tokens), and predicted / measured.
 
 How a row becomes a call (`kind` column):
 - output_throughput with a published batch: batch x output_tokens / RESPONSE_SECONDS (prefill of the
-  batch's prompts, then output_tokens decode steps), per tensor-parallel instance, times the
-  instances (gpus / gpus_per_instance); with no output length (prompts of unpublished lengths),
-  TOKENS_PER_SECOND at that batch.
+  batch's prompts, then output_tokens decode steps, each reading the batch's KV cache at the running
+  context, prompt + half the answer, in the recipe's cache format: KV_BYTES), per tensor-parallel
+  instance, times the instances (gpus / gpus_per_instance); with no output length (prompts of
+  unpublished lengths), TOKENS_PER_SECOND at that batch.
 - output_throughput with batch "max" (offline and serving runs that publish no batch): the serving
-  model SERVING_GPUS uses (the largest batch whose decode step meets its default 50 ms per token,
-  prefill charged per request) at peak_factor 1: requests_per_day x output_tokens / 86,400 / GPUs,
-  with a load large enough that rounding to whole GPUs is below 1e-4.
+  model SERVING_GPUS uses (the largest batch whose KV cache fits and whose decode step meets the
+  per-token limit, prefill charged per request) at peak_factor 1: requests_per_day x output_tokens /
+  86,400 / GPUs, with a load large enough that rounding to whole GPUs is below 1e-4. The limit is the
+  run's own, a setup fact (latency_target): none for an offline run (MLPerf Offline, trtllm-bench
+  throughput, vLLM's benchmark_throughput.py: every request queued at once, the batch is what memory
+  holds), MLPerf's time-per-output-token limit for a Server run (loadgen/mlperf.conf), SERVING_GPUS'
+  default 50 ms for the rest; each sequence's cache is the model's own at the running context in the
+  recipe's cache format (kv_per_sequence).
 - input_throughput: prompt tokens x batch / TTFT_SECONDS per instance; a cached share of the input
   (DeepSeek's note) costs no prefill, so the computed rate is divided by 1 - cache_hit_share.
 - decode_step_ms: DECODE_MS, with the batch's KV cache (KV_CACHE_GB of the model at the running context,
@@ -32,12 +38,22 @@ How a row becomes a call (`kind` column):
   tokens, as the LLaMA paper's and DeepSeek's per-trillion-token figures are) is goodput 1. A blank
   sequence length leaves the attention term out; a model card publishes no GPU count or batch, so no
   per-step overhead.
+- a row with a published parallel `layout` ("EP144": experts over 144 GPUs, attention data-parallel; "TP4 EP8"):
+  LAYOUT_TOKENS_PER_SECOND / LAYOUT_PREFILL_TOKENS_PER_SECOND (engine.parallel's expert-parallel model):
+  output_throughput at the row's published batch of the instance, or with batch "max" at the largest batch under
+  the default 50 ms per token that fits (a decode-only unit of a disaggregated deployment has no input length, so
+  no prefill), its cache at the row's `kv_context` when the source publishes the average cached length;
+  input_throughput at `batch` prompts per GPU; decode_step_ms: LAYOUT_DECODE_MS at the row's batch and running
+  context (ML.ENERGY's vLLM runs: attention TP and experts EP over the same GPUs, "TP8 EP8"). Typed as
+  published: DeepSeek's note and SGLang's post (EP144 / EP32, EP72 / EP32), TensorRT-LLM's "DEP4"/"DEP8"
+  columns (attention data-parallel with expert parallel over the group: "EP4"/"EP8"), NVIDIA's MLPerf configs
+  with enable_attention_dp and moe_expert_parallelism 8 ("EP8").
 A precision of fp8 or fp4 is typed twice, as the call's `precision` (the peak) and as bytes per
 weight (1 or 0.5; int8 as 1); a blank `mfu` is the training efficiency of that precision's peak
 (engine.training_mfu), serving's efficiencies are their defaults (by phase and number format); goodput
-(but the benchmark clock's) and latency targets stay at their defaults. The KV cache is the model's own at the
-running context: SERVING_GPUS' default; RESPONSE_SECONDS and DECODE_MS get it typed in the row's cache format
-(KV_BYTES: FP8 beside 8- and 4-bit weights, as the engines that published them cache).
+(but the benchmark clock's) stays at its default; the latency target is the run's own where it publishes
+one (or none, offline), else the default; the KV cache is the model's own at the running context in the
+recipe's cache format (a time to first token reads none).
 
 ratio = predicted / measured in the row's unit: above 1 a throughput is optimistic and a time is
 pessimistic. error factor = max(ratio, 1 / ratio).
@@ -58,13 +74,65 @@ DOC = ROOT / "docs" / "fidelity.md"
 CHART = ROOT / "docs" / "fidelity.png"
 
 BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 0.5}
-# Bytes per cached key/value where a row's cache is typed (decode_step_ms): FP8 beside 8- and 4-bit weights, as
-# the FP8 and NVFP4 recipes of TensorRT-LLM and NIM quantize the cache with the weights (and NIM's run at 50
-# sequences of 5,250 tokens holds 70.5 GB of weights and 43 GB of FP8 cache on two 80 GB H100s: in BF16 the
-# cache alone would be 86 GB), BF16 otherwise
+# Bytes per cached key/value where a row's cache is typed (every serving kind but the prefill ones): FP8 beside
+# 8- and 4-bit weights, as the FP8 and NVFP4 recipes quantize the cache with the weights: TensorRT-LLM's ModelOpt
+# checkpoints export kv_cache_quant_algo FP8 (ModelOpt's hf_quant_config), NIM's run at 50 sequences of 5,250
+# tokens holds 70.5 GB of weights and 43 GB of FP8 cache on two 80 GB H100s (in BF16 the cache alone would be
+# 86 GB), AMD's MLPerf v5.1 harness sets kv_cache_dtype fp8 (closed/AMD/code/mixtral-8x7b/.../offline_mi300x.yaml,
+# mlperf-inf-22's note); an ASSUMPTION for the recipes that do not say (Gaudi's, vLLM's on MI300X); BF16 otherwise
 KV_BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 1.0}
 COMPUTE_ONLY = "COMPUTE-ONLY HOURS"  # a train_gpu_hours row whose hours are throughput x tokens: goodput 1
 LOAD = 1e11  # requests a day for the serving-model throughput: >= 1e4 replicas, so whole-GPU rounding < 1e-4
+# The per-token latency limit a "batch max" run was held to, the benchmark's own (a setup fact, not a fit):
+# - Offline runs have none: MLPerf Offline queues every sample at once, trtllm-bench throughput sends requests
+#   "at an infinite rate" (TensorRT-LLM perf-overview.md, "Throughput Measurements"), vLLM's
+#   benchmark_throughput.py queues all requests; the batch is what memory holds. NO_LIMIT_MS types that.
+# - MLPerf Server runs meet a 99th-percentile time per output token, by benchmark (mlcommons/inference,
+#   loadgen/mlperf.conf at commit 001712e9, read 2026-12-06: llama2-70b and mixtral-8x7b 200 ms, llama3_1-405b
+#   175 ms, llama3_1-8b 100 ms, deepseek-r1 80 ms; their time-to-first-token limits, 2-6 s, are not modelled).
+# - Any other run (a production service) keeps SERVING_GPUS' default target.
+NO_LIMIT_MS = 1e7
+MLPERF_SERVER_TPOT_MS = {
+    "Llama 2 70B": 200.0,
+    "Mixtral 8x7B": 200.0,
+    "Llama 3.1 405B": 175.0,
+    "Llama 3.1 8B": 100.0,
+    "DeepSeek-R1": 80.0,
+}
+
+
+def scenario(row: dict) -> str:
+    """'offline', 'server' (an MLPerf Server run) or '' (unknown: the default target), from the row's notes."""
+    notes = row["notes"]
+    if row["id"].startswith("mlperf-inf"):
+        return "server" if "Server" in notes else "offline" if "Offline" in notes else ""
+    if "trtllm-bench throughput" in notes or "benchmark_throughput" in notes:
+        return "offline"
+    return ""
+
+
+def latency_target(row: dict) -> float | None:
+    """The per-token latency limit of a "batch max" row (None: SERVING_GPUS' default)."""
+    kind = scenario(row)
+    if kind == "offline":
+        return NO_LIMIT_MS
+    if kind == "server":
+        return MLPERF_SERVER_TPOT_MS.get(row["model_as_typed"])
+    return None
+
+
+def kv_per_sequence(model: str, context: float, prec: str, tp: float) -> float | None:
+    """KV_CACHE_GB of one sequence of a catalog model at `context` tokens (rounded up) in the recipe's cache
+    format (KV_BYTES), split over `tp` GPUs; None for a model without a cache shape (SERVING_GPUS' own then)."""
+    from flopsheet import functions as F
+    from flopsheet.errors import FlopsheetError
+
+    try:
+        return F.KV_CACHE_GB(model, float(math.ceil(context)), 1.0, KV_BYTES[prec], tp)
+    except FlopsheetError:
+        return None
+
+
 KINDS = (
     "output_throughput",
     "input_throughput",
@@ -116,6 +184,8 @@ def predict(row: dict) -> tuple[float, str]:
             "goodput=1) x 1440"
         )
         return value, call
+    if row.get("layout"):
+        return _predict_layout(row)
     tp = float(row["gpus_per_instance"])
     instances = gpus / tp
     kw = dict(bytes_per_param=BYTES[prec], gpus=tp, precision=prec)
@@ -154,11 +224,22 @@ def predict(row: dict) -> tuple[float, str]:
     if kind != "output_throughput":
         raise ValueError(f"{row['id']}: unknown kind {kind!r}")
     if batch == "max":
-        served = F.SERVING_GPUS(LOAD, inp, out, model, gpu, peak_factor=1, **kw)
+        serving = dict(kw)
+        limit = latency_target(row)
+        extra = ""
+        if limit is not None:
+            serving["latency_ms"] = limit
+            extra += f", latency_ms={limit:g}"
+        context = inp + out / 2.0  # the running context, as SERVING_GPUS holds it
+        kv_seq = kv_per_sequence(model, context, prec, tp)
+        if kv_seq is not None:
+            serving["kv_gb_per_sequence"] = kv_seq
+            extra += f", kv_gb_per_sequence=KV_CACHE_GB({m}, {math.ceil(context):g}, 1, {KV_BYTES[prec]:g}, {tp:g})"
+        served = F.SERVING_GPUS(LOAD, inp, out, model, gpu, peak_factor=1, **serving)
         value = LOAD / 86400.0 * out / served * gpus
         call = (
             f'{LOAD:.0e} x {out:g} / 86400 / SERVING_GPUS({LOAD:.0e}, {inp:g}, {out:g}, {m}, "{gpu}", {tp:g}, '
-            f'peak_factor=1, bytes_per_param={BYTES[prec]:g}, precision="{prec}") x {gpus:g}'
+            f'peak_factor=1, bytes_per_param={BYTES[prec]:g}, precision="{prec}"{extra}) x {gpus:g}'
         )
     elif out is None:
         value = F.TOKENS_PER_SECOND(model, gpu, batch=float(batch), **kw) * instances
@@ -185,6 +266,47 @@ def _cache(model: str, m: str, inp: float, out: float, batch: str, prec: str, tp
     context = inp + math.floor(out / 2.0)  # a whole token count (KV_CACHE_GB refuses 122.5)
     kv = F.KV_CACHE_GB(model, context, float(batch), KV_BYTES[prec], tp)
     return kv, f"kv_gb=KV_CACHE_GB({m}, {context:g}, {batch}, {KV_BYTES[prec]:g}, {tp:g})"
+
+
+def _predict_layout(row: dict) -> tuple[float, str]:
+    """A row whose source publishes its parallel layout (`layout`: "EP144", "TP4 EP8"): LAYOUT_TOKENS_PER_SECOND or
+    LAYOUT_PREFILL_TOKENS_PER_SECOND (the expert-parallel model of engine.parallel) of one instance of that layout,
+    times the instances. A decode row's cache is its `kv_context` when the source publishes the average cached
+    length (DeepSeek: 4,989 tokens per output token), else the running context."""
+    from flopsheet import functions as F
+    from flopsheet.engine.parallel import parse_layout
+
+    kind, model, gpu, prec, layout = row["kind"], row["model_as_typed"], row["gpu"], row["precision"], row["layout"]
+    gpus, per = float(row["gpus"]), float(row["gpus_per_instance"])
+    if parse_layout(layout).gpus != per:
+        raise ValueError(f"{row['id']}: layout {layout!r} is not {per:g} GPUs (gpus_per_instance)")
+    inp = _num(row["input_tokens"]) or 0.0
+    out = _num(row["output_tokens"])
+    head = f'"{model}", "{gpu}", "{layout}"'
+    if kind == "decode_step_ms" and out:
+        # one step of the instance's batch at the running context (prompt + half the answer), as DECODE_MS rows
+        context, b, kv = inp + math.floor(out / 2.0), float(row["batch"]), KV_BYTES[prec]
+        value = F.LAYOUT_DECODE_MS(model, gpu, layout, b, context, prec, kv)
+        return value, f'LAYOUT_DECODE_MS({head}, {b:g}, {context:g}, "{prec}", {kv:g})'
+    if kind == "output_throughput" and out:
+        ctx = _num(row.get("kv_context") or "")
+        b = None if row["batch"] == "max" else float(row["batch"])
+        kv = KV_BYTES[prec]  # the harness' cache format: FP8 beside 8- and 4-bit weights (see KV_BYTES)
+        rate = F.LAYOUT_TOKENS_PER_SECOND(model, gpu, layout, inp, out, prec, b, None, ctx, kv)
+        tail = (f", {b:g}" if b else ", ") + ", " + (f", {ctx:g}" if ctx else ", ") + f", {kv:g}"
+        call = f'LAYOUT_TOKENS_PER_SECOND({head}, {inp:g}, {out:g}, "{prec}"{tail})'
+    elif kind == "input_throughput":
+        b = float(row["batch"])
+        rate = F.LAYOUT_PREFILL_TOKENS_PER_SECOND(model, gpu, layout, inp, prec, b)
+        call = f'LAYOUT_PREFILL_TOKENS_PER_SECOND({head}, {inp:g}, "{prec}", {b:g})'
+    else:
+        raise ValueError(f"{row['id']}: a layout row of kind {kind!r} (batch {row['batch']!r}) has no mapping")
+    value, instances = rate * gpus / per, gpus / per
+    call += f" x {instances:g}" if instances != 1 else ""
+    hit = _num(row["cache_hit_share"]) or 0.0
+    if hit:
+        value, call = value / (1.0 - hit), call + f" / (1 - {hit:g})"
+    return _per(row, value, call)
 
 
 def _per(row: dict, value: float, call: str) -> tuple[float, str]:
@@ -415,7 +537,16 @@ def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
         "their sources and setups are described in `tests/reference/README.md`). Each row is one flopsheet call "
         "with default inputs except the setup the source publishes: model, GPU, GPU count and tensor-parallel "
         "group, batch, prompt and output lengths, precision, training tokens. How each kind of row becomes a call "
-        "is in the script's docstring; the call itself is listed at the end.",
+        "is in the script's docstring; the call itself is listed at the end. The setup includes the run's own "
+        "per-token latency limit (none for an offline run such as MLPerf Offline or trtllm-bench throughput; "
+        "MLPerf Server's time-per-output-token limit from loadgen/mlperf.conf) and the recipe's KV cache format "
+        "(FP8 beside 8- and 4-bit weights).",
+        "",
+        "Serving defaults fitted on these rows (each across all the runs of its kind, never one; sources in "
+        "`addin/flopsheet/engine/inference.py`): a prefill's share of the peak (0.65), a compute-bound decode "
+        "step's (0.40), the share of an FP8 or FP4 peak per unit of it (0.75, 0.45), the fixed costs of a "
+        "forward pass (50 us a layer) and of a tensor-parallel all-reduce (20 us), and the share of its datasheet peak an accelerator's kernels reach "
+        "against NVIDIA's (ACHIEVED_PEAK_SHARE: AMD's CDNA3, MI300X and MI325X, 0.6; the rest 1).",
         "",
         "predicted / measured above 1 means a throughput is optimistic, or a time (ms, s, minutes, GPU-hours) is "
         "pessimistic. The error factor is max(ratio, 1 / ratio). Rows marked SECONDARY, ASSUMPTION or undated "

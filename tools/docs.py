@@ -13,13 +13,24 @@ import sys
 
 from flopsheet import catalog, udfs
 from flopsheet.exceltext import number_literal, string_literal
-from flopsheet.functions import REGISTRY, Arg, Function, catalogs, economics, hardware, inference, tokens, training
+from flopsheet.functions import (
+    REGISTRY,
+    Arg,
+    Function,
+    catalogs,
+    economics,
+    hardware,
+    inference,
+    parallel,
+    tokens,
+    training,
+)
 from flopsheet.functions.declaration import excel_required
 
 # The spec's four tables (../shared/spec/excel-functions.md), one registry module each.
 SECTIONS = (
     ("Training", training.FUNCTIONS),
-    ("Inference", inference.FUNCTIONS),
+    ("Inference", inference.FUNCTIONS + parallel.FUNCTIONS),
     ("Tokens: text, images, video, audio", tokens.FUNCTIONS),
     ("Hardware and utilities", hardware.FUNCTIONS),
     ("Models", catalogs.FUNCTIONS),

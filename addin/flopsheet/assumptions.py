@@ -195,12 +195,13 @@ def assumptions() -> tuple[Assumption, ...]:
         ),
         Assumption(
             "AllReduceUs",
-            "Fixed cost of one tensor-parallel all-reduce in a forward pass (latency, kernel launch), in us",
+            "Fixed cost of one tensor-parallel all-reduce in a forward pass (its latency over the link), in us",
             _default("DECODE_MS", "allreduce_us"),
             "us",
             st.WHOLE,
-            "ESTIMATE fitted on published batch-1 decode runs (measured.csv: NIM 1.8 on 2 H100s wants ~34 us, "
-            "vLLM on 8 MI300Xs ~61 us); NCCL's small-message all-reduce alone is 10-30 us on 8 NVLink GPUs",
+            "ESTIMATE fitted on published small-batch decode runs beside a fixed 50 us per layer of every pass "
+            "(measured.csv: NIM 1.8 and vLLM on 2-8 H100s/B200s want 41-111 us a layer in all); NCCL's "
+            "small-message all-reduce alone is 10-30 us on 8 NVLink GPUs",
             arg="allreduce_us",
         ),
         Assumption(

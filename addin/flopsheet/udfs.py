@@ -158,10 +158,10 @@ def IMPLIED_MFU(flops, gpu_hours, gpu, precision='bf16', goodput=0.85):
 @xw.arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Share of the peak a compute-bound decode step reaches, a fraction in (0, 1]; default 0.40; times 0.75 at an FP8 peak, 0.45 at FP4 (estimates, fitted on published runs)', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-@xw.arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (latency, kernel launch); default 45 (calibrated on batch-1 decode runs); used when params is a model name and gpus > 1', **ARG_OPTIONS)
+@xw.arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (its latency over the link); default 20 (calibrated on small-batch decode runs, beside a fixed 50 us per layer of each forward pass); used when params is a model name and gpus > 1', **ARG_OPTIONS)
 @xw.arg('context_tokens', doc="Tokens a sequence holds in its cache on average, for a catalog model's own KV cache; default 1085: prompt + half the answer of the median request of Azure's conversation trace (1,020 + 129 / 2; Splitwise, 2024)", **ARG_OPTIONS)
 @xw.arg('latency_ms', doc='Most milliseconds per generated token (per user); default 50 (estimate: 20 tokens/s)', **ARG_OPTIONS)
-def SERVING_BATCH(params, gpu, bytes_per_param=2.0, gpus=None, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=45.0, context_tokens=1085.0, latency_ms=50.0):
+def SERVING_BATCH(params, gpu, bytes_per_param=2.0, gpus=None, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, context_tokens=1085.0, latency_ms=50.0):
     """The serving batch: the largest whose KV caches fit in usable memory beside the weights and whose decode step stays within latency_ms (what TOKENS_PER_SECOND and COST_PER_MTOK take for a blank batch)."""
     return excel_io.call(REGISTRY['SERVING_BATCH'], (params, gpu, bytes_per_param, gpus, bw_efficiency, mfu, precision, allreduce_us, context_tokens, latency_ms))
 
@@ -197,9 +197,9 @@ def INFER_SECONDS(flops, gpu, mfu=0.4, precision='bf16'):
 @xw.arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Share of the peak a compute-bound decode step reaches, a fraction in (0, 1]; default 0.40; times 0.75 at an FP8 peak, 0.45 at FP4 (estimates, fitted on published runs)', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-@xw.arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (latency, kernel launch); default 45 (calibrated on batch-1 decode runs); used when params is a model name and gpus > 1', **ARG_OPTIONS)
+@xw.arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (its latency over the link); default 20 (calibrated on small-batch decode runs, beside a fixed 50 us per layer of each forward pass); used when params is a model name and gpus > 1', **ARG_OPTIONS)
 @xw.arg('context_tokens', doc="Tokens a sequence holds in its cache on average, for a catalog model's own KV cache; default 1085: prompt + half the answer of the median request of Azure's conversation trace (1,020 + 129 / 2; Splitwise, 2024)", **ARG_OPTIONS)
-def DECODE_MS(params, gpu, batch=1.0, bytes_per_param=2.0, gpus=None, kv_gb=None, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=45.0, context_tokens=1085.0):
+def DECODE_MS(params, gpu, batch=1.0, bytes_per_param=2.0, gpus=None, kv_gb=None, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, context_tokens=1085.0):
     """Milliseconds per decode step (one token per sequence): memory-bandwidth or compute bound, whichever is slower."""
     return excel_io.call(REGISTRY['DECODE_MS'], (params, gpu, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us, context_tokens))
 
@@ -216,9 +216,9 @@ def DECODE_MS(params, gpu, batch=1.0, bytes_per_param=2.0, gpus=None, kv_gb=None
 @xw.arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Share of the peak a compute-bound decode step reaches, a fraction in (0, 1]; default 0.40; times 0.75 at an FP8 peak, 0.45 at FP4 (estimates, fitted on published runs)', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-@xw.arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (latency, kernel launch); default 45 (calibrated on batch-1 decode runs); used when params is a model name and gpus > 1', **ARG_OPTIONS)
+@xw.arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (its latency over the link); default 20 (calibrated on small-batch decode runs, beside a fixed 50 us per layer of each forward pass); used when params is a model name and gpus > 1', **ARG_OPTIONS)
 @xw.arg('prefill_mfu', doc='Share of the peak the prefill reaches, a fraction in (0, 1]; default 0.65 (estimate, fitted on published runs); times 0.75 at an FP8 peak, 0.45 at FP4', **ARG_OPTIONS)
-def RESPONSE_SECONDS(params, prompt_tokens, output_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpus=None, kv_gb=None, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=45.0, prefill_mfu=0.65):
+def RESPONSE_SECONDS(params, prompt_tokens, output_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpus=None, kv_gb=None, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, prefill_mfu=0.65):
     """Seconds to answer a request: compute-bound prefill of the prompt plus one decode step per output token."""
     return excel_io.call(REGISTRY['RESPONSE_SECONDS'], (params, prompt_tokens, output_tokens, gpu, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us, prefill_mfu))
 
@@ -233,8 +233,8 @@ def RESPONSE_SECONDS(params, prompt_tokens, output_tokens, gpu, batch=1.0, bytes
 @xw.arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Share of the peak the prefill reaches, a fraction in (0, 1]; default 0.65 (estimate, fitted on published runs); times 0.75 at an FP8 peak, 0.45 at FP4', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-@xw.arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (latency, kernel launch); default 45 (calibrated on batch-1 decode runs); used when params is a model name and gpus > 1', **ARG_OPTIONS)
-def TTFT_SECONDS(params, prompt_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpus=None, bw_efficiency=0.8, mfu=0.65, precision='bf16', allreduce_us=45.0):
+@xw.arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (its latency over the link); default 20 (calibrated on small-batch decode runs, beside a fixed 50 us per layer of each forward pass); used when params is a model name and gpus > 1', **ARG_OPTIONS)
+def TTFT_SECONDS(params, prompt_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpus=None, bw_efficiency=0.8, mfu=0.65, precision='bf16', allreduce_us=20.0):
     """Seconds to the first token: prefill of the prompt, compute (with causal attention for a model name) or reading the weights once, whichever is slower, plus tensor-parallel all-reduces."""
     return excel_io.call(REGISTRY['TTFT_SECONDS'], (params, prompt_tokens, gpu, batch, bytes_per_param, gpus, bw_efficiency, mfu, precision, allreduce_us))
 
@@ -249,9 +249,9 @@ def TTFT_SECONDS(params, prompt_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpu
 @xw.arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Share of the peak a compute-bound decode step reaches, a fraction in (0, 1]; default 0.40; times 0.75 at an FP8 peak, 0.45 at FP4 (estimates, fitted on published runs)', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-@xw.arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (latency, kernel launch); default 45 (calibrated on batch-1 decode runs); used when params is a model name and gpus > 1', **ARG_OPTIONS)
+@xw.arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (its latency over the link); default 20 (calibrated on small-batch decode runs, beside a fixed 50 us per layer of each forward pass); used when params is a model name and gpus > 1', **ARG_OPTIONS)
 @xw.arg('context_tokens', doc="Tokens a sequence holds in its cache on average, for a catalog model's own KV cache; default 1085: prompt + half the answer of the median request of Azure's conversation trace (1,020 + 129 / 2; Splitwise, 2024)", **ARG_OPTIONS)
-def TOKENS_PER_SECOND(params, gpu, batch=None, bytes_per_param=2.0, gpus=None, kv_gb=None, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=45.0, context_tokens=1085.0):
+def TOKENS_PER_SECOND(params, gpu, batch=None, bytes_per_param=2.0, gpus=None, kv_gb=None, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, context_tokens=1085.0):
     """Generated tokens per second, all sequences of the batch together: batch / DECODE_MS x 1000; batch left blank: the serving batch (the largest that fits and keeps a step under 50 ms)."""
     return excel_io.call(REGISTRY['TOKENS_PER_SECOND'], (params, gpu, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us, context_tokens))
 
@@ -270,9 +270,9 @@ def TOKENS_PER_SECOND(params, gpu, batch=None, bytes_per_param=2.0, gpus=None, k
 @xw.arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Share of the peak a compute-bound decode step reaches, a fraction in (0, 1]; default 0.40; times 0.75 at an FP8 peak, 0.45 at FP4 (estimates, fitted on published runs)', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-@xw.arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (latency, kernel launch); default 45 (calibrated on batch-1 decode runs); used when params is a model name and gpus > 1', **ARG_OPTIONS)
+@xw.arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (its latency over the link); default 20 (calibrated on small-batch decode runs, beside a fixed 50 us per layer of each forward pass); used when params is a model name and gpus > 1', **ARG_OPTIONS)
 @xw.arg('prefill_mfu', doc='Share of the peak the prefill reaches, a fraction in (0, 1]; default 0.65 (estimate, fitted on published runs); times 0.75 at an FP8 peak, 0.45 at FP4', **ARG_OPTIONS)
-def SERVING_GPUS(requests_per_day, prompt_tokens, output_tokens, params, gpu, gpus=None, latency_ms=50.0, peak_factor=2.0, kv_gb_per_sequence=None, bytes_per_param=2.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=45.0, prefill_mfu=0.65):
+def SERVING_GPUS(requests_per_day, prompt_tokens, output_tokens, params, gpu, gpus=None, latency_ms=50.0, peak_factor=2.0, kv_gb_per_sequence=None, bytes_per_param=2.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, prefill_mfu=0.65):
     """GPUs to serve a daily load at its peak hour, counting prefill and decode, at the largest batch that keeps each token under latency_ms and fits in memory."""
     return excel_io.call(REGISTRY['SERVING_GPUS'], (requests_per_day, prompt_tokens, output_tokens, params, gpu, gpus, latency_ms, peak_factor, kv_gb_per_sequence, bytes_per_param, bw_efficiency, mfu, precision, allreduce_us, prefill_mfu))
 
@@ -313,6 +313,47 @@ def KV_CACHE_GB(layers, kv_heads, head_dim=None, context_tokens=None, batch=1.0,
 def GPUS_TO_FIT(gb, gpu, usable_fraction=0.9):
     """Whole GPUs whose memory holds gb, using usable_fraction of each (rounded up)."""
     return excel_io.call(REGISTRY['GPUS_TO_FIT'], (gb, gpu, usable_fraction))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('model', doc='A catalog model ("DeepSeek-V3", "Qwen3 235B-A22B"; see MODEL_NAMES)', **ARG_OPTIONS)
+@xw.arg('gpu', doc='A catalog GPU ("H800", "H100", "GB200"; see GPU_NAMES)', **ARG_OPTIONS)
+@xw.arg('layout', doc='The parallel layout of one instance: "TP8" (tensor parallel), "EP32" (experts over 32 GPUs, attention data-parallel on each), "TP4 EP8" (attention TP4 in two replicas, experts over 8)', **ARG_OPTIONS)
+@xw.arg('prompt_tokens', doc='Tokens in each prompt', **ARG_OPTIONS)
+@xw.arg('output_tokens', doc='Tokens generated in each answer', **ARG_OPTIONS)
+@xw.arg('precision', doc='Number format of the weights and the peak: bf16 (default), fp8 or fp4 (weights of 2, 1 or 0.5 bytes)', **ARG_OPTIONS)
+@xw.arg('batch', doc='Sequences the instance decodes together; default (blank): the largest whose step stays within latency_ms and whose KV cache fits beside the weights', **ARG_OPTIONS)
+@xw.arg('latency_ms', doc='Most milliseconds per generated token (per user) for the default batch; default 50', **ARG_OPTIONS)
+@xw.arg('context_tokens', doc='Cached tokens per sequence while decoding, when known (DeepSeek: 4,989); default the prompt + half the answer', **ARG_OPTIONS)
+@xw.arg('kv_bytes', doc='Bytes per cached key/value: 2 (BF16, default, as the other serving functions) or 1 (an FP8 cache)', **ARG_OPTIONS)
+def LAYOUT_TOKENS_PER_SECOND(model, gpu, layout, prompt_tokens, output_tokens, precision='bf16', batch=None, latency_ms=50.0, context_tokens=None, kv_bytes=2.0):
+    'Output tokens per second of one instance of a parallel layout ("EP144", "TP4 EP8") serving requests, prefill included: expert parallelism with its all-to-all, routing imbalance and overlap.'
+    return excel_io.call(REGISTRY['LAYOUT_TOKENS_PER_SECOND'], (model, gpu, layout, prompt_tokens, output_tokens, precision, batch, latency_ms, context_tokens, kv_bytes))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('model', doc='A catalog model ("DeepSeek-V3", "Qwen3 235B-A22B"; see MODEL_NAMES)', **ARG_OPTIONS)
+@xw.arg('gpu', doc='A catalog GPU ("H800", "H100", "GB200"; see GPU_NAMES)', **ARG_OPTIONS)
+@xw.arg('layout', doc='The parallel layout of one instance: "TP8" (tensor parallel), "EP32" (experts over 32 GPUs, attention data-parallel on each), "TP4 EP8" (attention TP4 in two replicas, experts over 8)', **ARG_OPTIONS)
+@xw.arg('prompt_tokens', doc='Tokens in each prompt', **ARG_OPTIONS)
+@xw.arg('precision', doc='Number format of the weights and the peak: bf16 (default), fp8 or fp4 (weights of 2, 1 or 0.5 bytes)', **ARG_OPTIONS)
+@xw.arg('batch', doc='Prompts each GPU prefills at once; default 1', **ARG_OPTIONS)
+def LAYOUT_PREFILL_TOKENS_PER_SECOND(model, gpu, layout, prompt_tokens, precision='bf16', batch=1.0):
+    'Prompt tokens per second one instance of a parallel layout ("EP32") prefills: expert parallelism with its all-to-all, routing imbalance and overlap.'
+    return excel_io.call(REGISTRY['LAYOUT_PREFILL_TOKENS_PER_SECOND'], (model, gpu, layout, prompt_tokens, precision, batch))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg('model', doc='A catalog model ("DeepSeek-V3", "Qwen3 235B-A22B"; see MODEL_NAMES)', **ARG_OPTIONS)
+@xw.arg('gpu', doc='A catalog GPU ("H800", "H100", "GB200"; see GPU_NAMES)', **ARG_OPTIONS)
+@xw.arg('layout', doc='The parallel layout of one instance: "TP8" (tensor parallel), "EP32" (experts over 32 GPUs, attention data-parallel on each), "TP4 EP8" (attention TP4 in two replicas, experts over 8)', **ARG_OPTIONS)
+@xw.arg('batch', doc='Sequences the instance decodes together (all its GPUs)', **ARG_OPTIONS)
+@xw.arg('context_tokens', doc='Cached tokens per sequence (prompt + the answer so far)', **ARG_OPTIONS)
+@xw.arg('precision', doc='Number format of the weights and the peak: bf16 (default), fp8 or fp4 (weights of 2, 1 or 0.5 bytes)', **ARG_OPTIONS)
+@xw.arg('kv_bytes', doc='Bytes per cached key/value: 2 (BF16, default, as the other serving functions) or 1 (an FP8 cache)', **ARG_OPTIONS)
+def LAYOUT_DECODE_MS(model, gpu, layout, batch, context_tokens, precision='bf16', kv_bytes=2.0):
+    'Milliseconds of one decode step of an instance of a parallel layout ("TP8 EP8", "EP144") holding a batch of sequences: expert parallelism with its all-to-all, routing imbalance and overlap.'
+    return excel_io.call(REGISTRY['LAYOUT_DECODE_MS'], (model, gpu, layout, batch, context_tokens, precision, kv_bytes))
 
 
 @xw.func(category=CATEGORY)
@@ -495,11 +536,11 @@ def TRAIN_COST_AMORTISED(flops, gpu, usd_per_gpu, usd_per_kwh, years=3.1, mfu=No
 @xw.arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Share of the peak a compute-bound decode step reaches, a fraction in (0, 1]; default 0.40; times 0.75 at an FP8 peak, 0.45 at FP4 (estimates, fitted on published runs)', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
-@xw.arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (latency, kernel launch); default 45 (calibrated on batch-1 decode runs); used when params is a model name and gpus > 1', **ARG_OPTIONS)
+@xw.arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (its latency over the link); default 20 (calibrated on small-batch decode runs, beside a fixed 50 us per layer of each forward pass); used when params is a model name and gpus > 1', **ARG_OPTIONS)
 @xw.arg('prompt_tokens', doc='Tokens per prompt, for the input price (prefill); default 1000', **ARG_OPTIONS)
 @xw.arg('prefill_mfu', doc='Share of the peak the prefill reaches, a fraction in (0, 1]; default 0.65 (estimate, fitted on published runs); times 0.75 at an FP8 peak, 0.45 at FP4', **ARG_OPTIONS)
 @xw.arg('context_tokens', doc="Tokens a sequence holds in its cache on average, for a catalog model's own KV cache; default 1085: prompt + half the answer of the median request of Azure's conversation trace (1,020 + 129 / 2; Splitwise, 2024)", **ARG_OPTIONS)
-def COST_PER_MTOK(params, gpu, usd_per_gpu_hour, kind='output', load=1.0, batch=None, bytes_per_param=2.0, gpus=None, kv_gb=None, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=45.0, prompt_tokens=1000.0, prefill_mfu=0.65, context_tokens=1085.0):
+def COST_PER_MTOK(params, gpu, usd_per_gpu_hour, kind='output', load=1.0, batch=None, bytes_per_param=2.0, gpus=None, kv_gb=None, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, prompt_tokens=1000.0, prefill_mfu=0.65, context_tokens=1085.0):
     """USD per million tokens served on the serving model (MoE, tensor parallel): output at DECODE_MS' step, input at TTFT_SECONDS' prefill, at a GPU-hour price and load; batch left blank: the serving batch."""
     return excel_io.call(REGISTRY['COST_PER_MTOK'], (params, gpu, usd_per_gpu_hour, kind, load, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us, prompt_tokens, prefill_mfu, context_tokens))
 
@@ -545,6 +586,9 @@ __all__ = [
     'TRAIN_MEMORY_GB',
     'KV_CACHE_GB',
     'GPUS_TO_FIT',
+    'LAYOUT_TOKENS_PER_SECOND',
+    'LAYOUT_PREFILL_TOKENS_PER_SECOND',
+    'LAYOUT_DECODE_MS',
     'IMAGE_TOKENS',
     'VIDEO_TOKENS',
     'VIDEO_SECONDS_TOKENS',

@@ -4,7 +4,8 @@ default inputs except the setup. These tests hold what is true today: the data a
 cover what the issue lists, and every row is answered with a number. The issue's accuracy targets
 (median within 15%, every row within 40%) are asserted for the training rows below
 (test_training_rows_meet_the_issue_targets); the serving rows do not meet them, and
-test_serving_rows_hold_what_they_reach bounds what they reach; docs/fidelity.md reports how far the rest is."""
+test_serving_rows_hold_what_they_reach bounds what they reach, test_dense_offline_rows_land the dense offline runs;
+docs/fidelity.md reports how far the rest is."""
 
 import csv
 import importlib.util
@@ -171,13 +172,6 @@ def test_training_rows_use_the_setup_they_publish(rows):
 # are NOT met: these bounds hold what the serving model reaches today (docs/fidelity.md), so a change that
 # moves the rows away fails. Rows whose physics flopsheet does not have yet, with what is missing:
 MISSING_PHYSICS = {
-    # expert parallelism with data-parallel attention over many nodes (DeepSeek's EP144/EP32, SGLang's
-    # EP72/EP32): flopsheet runs them as one tensor-parallel group, the MLA latent replicated on every GPU,
-    # so the batch is tiny and the all-reduces many (0.09-0.37 of measured)
-    "deepseek-decode",
-    "deepseek-prefill",
-    "sglang-decode",
-    "sglang-prefill",
     # DeepSeek-R1 on a GB300 NVL72 with wide expert parallelism, typed as nine TP8 groups (2.5x optimistic)
     "mlperf-inf-10",
     # Mixtral 8x7B: expert kernels at few tokens each and routing imbalance, not modelled (3.5x optimistic; MLPerf
@@ -193,24 +187,13 @@ MISSING_PHYSICS = {
     # gpt-oss-20b on one H100 (MoE, 3.6B active of 21B, attention data parallel): expert kernels at few tokens
     # each, not modelled (3.0x optimistic; the issue measured gpt-oss-120b at batch 1-4 2.7x optimistic)
     "trtllm-pg-3",
-    # DeepSeek-R1 on 4 B200 and Llama 4 Maverick on 4 GB200 run "DEP4" (attention data parallel with expert
-    # parallel): typed as one 4-GPU tensor-parallel group, attention and its cache split four ways and all-reduced
-    # (0.43 and 0.49 of measured)
-    "trtllm-pg-8",
-    "trtllm-pg-10",
-    # TensorRT-LLM v0.6's static-batch runs of Llama 2 7B (full multi-head attention: 0.5 MB of FP16 cache a
-    # token) with 2,048-token outputs on H100, L40S and A100: the batch's KV cache, read every step, outweighs
-    # the weights, and RESPONSE_SECONDS charges no cache unless one is typed (5.4x, 4.0x and 3.7x optimistic)
-    "trtllm-v06-2",
-    "trtllm-v06-7",
-    "trtllm-v06-10",
-    # the same on Intel Gaudi: 2,048-token outputs at batch 364 (Llama 3.1 8B), 120 and 44 (Mistral 7B), whose
-    # cache RESPONSE_SECONDS does not charge (2.8x, 2.7x and 2.1x optimistic)
-    "gaudi-g3-2",
-    "gaudi-g3-7",
-    "gaudi-g2-5",
+    # Llama 4 Maverick on 8 H100s and Qwen3-30B-A3B on one B200, offline (no latency limit: the batch is what
+    # memory holds): expert kernels at few tokens each and routing imbalance, not modelled (2.4x optimistic; at
+    # the 50 ms default target they were 1.51 and 1.33, right for a wrong reason)
+    "trtllm-15",
+    "trtllm-18",
     # first token of a 128-token prompt on one H100 (Llama 2 7B, FP8): 7 ms against 2.5 ms of compute and weight
-    # reads; a fixed per-request and per-layer launch cost flopsheet does not charge (0.36 of measured)
+    # reads and 1.6 ms of fixed cost per layer; a fixed per-request cost flopsheet does not charge (0.59 of measured)
     "trtllm-v06-19",
     # NIM's inter-token latency at 25 and 50 concurrent requests of 5,000-token prompts: each step also carries
     # the other requests' chunked prefill (~250-500 prompt tokens a step), which DECODE_MS, one pure decode
@@ -229,12 +212,11 @@ MISSING_PHYSICS = {
     "mlenergy-20",
     "mlenergy-23",
     "mlenergy-24",
-    # MoE decode at few tokens per expert (expert kernels, routing, expert-parallel all-to-all; typed as one
-    # tensor-parallel group): Qwen3 235B FP8 on 2 B200 (EP2), DeepSeek-R1 and -V3.1 on 8 B200 (EP8), Llama 4
-    # Maverick FP8 on 8 H100 (EP8), gpt-oss-120b and -20b (MXFP4) on one B200 at batch 8 (0.41-0.50 of measured)
-    "mlenergy-7",
-    "mlenergy-25",
-    "mlenergy-27",
+    # MoE decode on ML.ENERGY's vLLM runs, typed with their published layout (attention TP and experts EP over the
+    # same GPUs, engine.parallel): DeepSeek-V3.1 on 8 B200 at 256 sequences and Llama 4 Maverick FP8 on 8 H100 at
+    # 383 still 0.58 and 0.55 of measured (0.48 and 0.50 as one tensor-parallel group; their steps also carry the
+    # arriving requests' chunked prefill, as the group below); gpt-oss-120b and -20b (MXFP4) on one B200 at batch 8,
+    # no expert parallelism: fixed per-step costs the model leaves out (0.41 and 0.31)
     "mlenergy-28",
     "mlenergy-52",
     "mlenergy-55",
@@ -254,18 +236,125 @@ MISSING_PHYSICS = {
 SERVING = ("output_throughput", "input_throughput", "decode_step_ms", "ttft_s", "request_latency_s")
 
 
+# Rows typed with their published expert-parallel layout (engine.parallel): the error factor each reaches, and what
+# it was as one tensor-parallel group. DeepSeek's prefill is a 24-hour production average of a service that is not
+# saturated all day (the decode side, at its published 20-22 tokens/s per user, lands within 15%), against SGLang's
+# saturated benchmark of the same layout within 5%: 1.59x optimistic. MLPerf's DeepSeek-R1 rows read the config's
+# batch as the instance's (B200 0.73, GB300 NVL72 1.44; 1.09 and 1.90 as TP8).
+EXPERT_PARALLEL = {
+    "deepseek-decode": 1.20,  # 0.09 as TP144
+    "sglang-decode": 1.10,  # 0.16 as TP72
+    "sglang-prefill": 1.10,  # 0.34 as TP32
+    "deepseek-prefill": 1.65,  # 0.37 as TP32
+    "trtllm-pg-7": 1.30,  # DeepSeek-R1 FP8, 8 H200 "DEP8": 0.80 (0.62 as TP8)
+    "trtllm-pg-8": 1.15,  # DeepSeek-R1 FP4, 4 B200 "DEP4": 1.08 (0.43 as TP4)
+    "trtllm-pg-10": 1.15,  # Llama 4 Maverick FP4, 4 GB200 "DEP4": 0.89 (0.49 as TP4)
+    "mlperf-inf-25": 1.40,  # 0.73
+    "mlperf-inf-26": 1.50,  # 1.44
+    # ML.ENERGY decode steps (vLLM, attention TP + experts EP over the same GPUs): 0.49-1.33 (0.42-0.91 as TP)
+    "mlenergy-5": 1.35,  # Qwen3 235B FP8, 4 H100, batch 8: 0.76 (0.52)
+    "mlenergy-7": 1.50,  # 2 B200: 0.69 (0.46)
+    "mlenergy-9": 1.40,  # 8 H100, batch 8: 1.33 (0.91)
+    "mlenergy-11": 1.40,  # 4 B200, batch 8: 1.33 (0.89)
+    "mlenergy-25": 1.35,  # DeepSeek-R1, 8 B200, batch 8: 0.78 (0.50)
+    "mlenergy-27": 1.35,  # DeepSeek-V3.1: 0.76 (0.48)
+    "mlenergy-51": 1.45,  # Llama 4 Maverick FP8, 8 H100, batch 8: 0.72 (0.53)
+    "mlenergy-53": 1.40,  # Llama 4 Scout, 4 H100, batch 8: 0.75 (0.57)
+}
+
+
+def test_expert_parallel_rows_use_their_layout(results):
+    by_id = {r["id"]: r for r in results}
+    for rid, bound in EXPERT_PARALLEL.items():
+        r = by_id[rid]
+        assert r["layout"] and "EP" in r["layout"], rid
+        assert r["call"].startswith("LAYOUT_"), (rid, r["call"])
+        assert r["factor"] <= bound, (rid, r["ratio"])
+
+
 def test_serving_rows_hold_what_they_reach(results):
     rows = [r for r in results if r["kind"] in SERVING]
     assert len(rows) >= 46
-    assert fidelity.summary(rows)["median_factor"] <= 1.40  # 1.35 (1.92 before issue 20's serving work)
+    # 1.22 (1.24 before the fixed costs per layer, 1.20 before ML.ENERGY's 58 decode rows, 1.92 before issue 20)
+    assert fidelity.summary(rows)["median_factor"] <= 1.25
     modelled = [r for r in rows if r["id"] not in MISSING_PHYSICS]
     worst = max(modelled, key=lambda r: r["factor"])
-    assert worst["factor"] <= 2.0, (worst["id"], worst["ratio"])  # 1.93: vLLM on 8 MI300Xs, MLPerf v4.1
+    # 2.0: vLLM on 8 MI300Xs at batch 1 with a 10,000-token prompt (dstack-3: ROCm's per-layer and all-reduce costs
+    # at small batch, above the 45 us NVIDIA's runs want), TensorRT-LLM v0.6's Llama 2 70B at batch 480 (1.99)
+    assert worst["factor"] <= 2.01, (worst["id"], worst["ratio"])
     kinds = fidelity.by(rows, lambda r: r["kind"])
-    assert kinds["ttft_s"]["median_factor"] <= 1.10  # 1.02
-    assert kinds["output_throughput"]["median_factor"] <= 1.40  # 1.35
+    assert kinds["ttft_s"]["median_factor"] <= 1.10  # 1.09
+    assert kinds["output_throughput"]["median_factor"] <= 1.22  # 1.18 (1.38 at the 50 ms target, no typed cache)
+    assert kinds["decode_step_ms"]["median_factor"] <= 1.38  # 1.34 (1.44 without the fixed cost per layer)
     sources = fidelity.by(rows, fidelity.source_group)
-    for source, bound in (("mlperf-inf", 1.35), ("trtllm", 1.40), ("nim", 1.20), ("vllm-oracle", 1.40)):
+    for source, bound in (
+        ("mlperf-inf", 1.25),  # 1.21 (1.30 without AMD's achieved share)
+        ("trtllm", 1.20),  # 1.15 (1.36 at the 50 ms target)
+        ("trtllm-v06", 1.15),  # 1.10 (1.27 with no cache in the static batches)
+        ("nim", 1.20),  # 1.11
+        ("vllm-oracle", 1.25),  # 1.21 (1.41 without AMD's achieved share)
+    ):
         assert sources[source]["median_factor"] <= bound, (source, sources[source])
     # the rows of missing physics stay answered, with a number (what flopsheet gives them today)
     assert {r["id"] for r in rows} >= MISSING_PHYSICS
+
+
+# The dense runs of TensorRT-LLM's performance overview (Llama 3.1/3.3 8B, 70B and 405B on H100, H200, B200 and
+# GB200; trtllm-bench throughput, requests queued at once): typed with their setup, no latency limit and the
+# recipe's FP8 cache, they land within 40% but one (were 0.56-0.79 at SERVING_GPUS' default 50 ms target with a
+# BF16 cache). trtllm-21 (Llama 3.3 70B on 2 H100s, 128/128 tokens: 0.60) is prefill-bound at a batch of
+# thousands, where a prefill's 0.65 of the FP8 peak at 0.75 undercounts what TensorRT-LLM's chunked prefill
+# reaches.
+DENSE_OFFLINE_OFF = {"trtllm-21"}
+
+
+def test_dense_offline_rows_land(results):
+    dense = [
+        r
+        for r in results
+        if r["id"].startswith("trtllm-")
+        and r["batch"] == "max"
+        and fidelity.scenario(r) == "offline"
+        and r["model_as_typed"].startswith("Llama 3.")
+    ]
+    assert len(dense) >= 20
+    s = fidelity.summary(dense)
+    assert s["median_factor"] <= 1.16, s  # 1.14
+    outside = {r["id"] for r in dense if r["factor"] > 1.40}
+    assert outside <= DENSE_OFFLINE_OFF, sorted(outside - DENSE_OFFLINE_OFF)
+    for r in dense:
+        _, call = fidelity.predict(r)
+        assert f"latency_ms={fidelity.NO_LIMIT_MS:g}" in call and "kv_gb_per_sequence=KV_CACHE_GB(" in call, r["id"]
+
+
+def test_a_run_is_held_to_its_own_latency_limit(rows):
+    """Offline runs have none; an MLPerf Server run its benchmark's time per output token (loadgen/mlperf.conf);
+    anything else SERVING_GPUS' default target."""
+    by_id = {r["id"]: r for r in rows}
+    assert fidelity.latency_target(by_id["trtllm-1"]) == fidelity.NO_LIMIT_MS  # trtllm-bench throughput
+    assert fidelity.latency_target(by_id["mlperf-inf-1"]) == fidelity.NO_LIMIT_MS  # MLPerf Offline
+    assert fidelity.latency_target(by_id["vllm-oracle-5"]) == fidelity.NO_LIMIT_MS  # benchmark_throughput.py
+    assert fidelity.latency_target(by_id["mlperf-inf-8"]) == 200.0  # llama2-70b Server: TPOT <= 200 ms
+    assert fidelity.latency_target(by_id["mlperf-inf-10"]) == 80.0  # deepseek-r1 Server: TPOT <= 80 ms
+    assert fidelity.latency_target(by_id["deepseek-decode"]) is None  # a production service: the default
+    # the limit binds: the same offline row held to 20 ms per token serves fewer tokens a second
+    free, _ = fidelity.predict(by_id["trtllm-11"])
+    held = dict(by_id["trtllm-11"], notes="a production service")
+    assert fidelity.latency_target(held) is None
+    limited, _ = fidelity.predict(held)
+    assert limited < free
+
+
+def test_amd_cdna3_runs_land_at_its_achieved_share(results):
+    """AMD's CDNA3 (MI300X, MI325X) reaches a lower share of its datasheet peak than NVIDIA's parts
+    (engine.inference.ACHIEVED_PEAK_SHARE, 0.6): its compute-bound runs (MLPerf Llama 2 70B Offline and Server, vLLM's
+    offline and large-batch runs of Llama 3.1 405B) land within 40%, and were 1.3-2.0x optimistic without it."""
+    from flopsheet.engine import inference
+
+    assert inference.ACHIEVED_PEAK_SHARE == {"MI300X": 0.6, "MI325X": 0.6}
+    compute_bound = {"mlperf-inf-5", "mlperf-inf-6", "mlperf-inf-17", "mlperf-inf-18", "mlperf-inf-19"}
+    compute_bound |= {"vllm-oracle-3", "vllm-oracle-5", "vllm-oracle-6"}
+    rows = [r for r in results if r["id"] in compute_bound]
+    assert len(rows) == len(compute_bound)
+    assert all(r["factor"] <= 1.40 for r in rows), [(r["id"], round(r["ratio"], 2)) for r in rows]
+    assert fidelity.summary(rows)["median_factor"] <= 1.20  # 1.17

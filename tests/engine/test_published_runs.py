@@ -12,6 +12,7 @@ import pytest
 
 from flopsheet import engine
 from flopsheet import functions as F
+from flopsheet.engine import inference
 from flopsheet.errors import FlopsheetError
 
 # -- training: model names, goodput, implied utilisation ----------------------------------------
@@ -91,9 +92,10 @@ def test_deepseek_v3_decode_on_8_h200_fp8():
     assert engine.decode_ms(37e9, 1979, 4.8, 141, 64, 1, 8, total_params=671e9, expert_share=8 / 256) == pytest.approx(
         19.0, abs=0.1
     )  # the issue's ~19 ms
-    assert full == pytest.approx(20.46, abs=0.05)  # + 61 layers x 2 all-reduces of ~8 us
-    assert one == pytest.approx(2.19, abs=0.01)  # 37B read once + the all-reduces
-    # the default fixed cost per all-reduce (calibrated on batch-1 runs) adds 61 x 2 x (45 - 8) us
+    launch = 61 * inference.DEFAULT_LAYER_US / 1e3  # a forward pass's fixed cost per layer: 3.05 ms
+    assert full - launch == pytest.approx(20.46, abs=0.05)  # + 61 layers x 2 all-reduces of ~8 us
+    assert one - launch == pytest.approx(2.19, abs=0.01)  # 37B read once + the all-reduces
+    # the default fixed cost per all-reduce (calibrated on small-batch runs) adds 61 x 2 x (20 - 8) us
     more = F.DECODE_MS("DeepSeek-V3", "H200", 64, 1, 8, 0) - full
     assert more == pytest.approx(61 * 2 * (engine.DEFAULT_ALLREDUCE_US - 8) / 1e3, rel=1e-9)
     assert F.DECODE_MS("37B", "H200", 64, 1, 8) == pytest.approx(1.50, abs=0.01)  # a bare count: the issue's 1.5 ms
@@ -135,11 +137,12 @@ def test_kv_cache_of_a_model():
 def test_llama_2_70b_on_8_h100_decode_with_all_reduces():
     # flopsheet before issue 13: 6.5 ms; llm-analysis 8.0 and GenZ 9.1 (issue 13)
     assert F.DECODE_MS("69B", "H100", 1, 2, 8) == pytest.approx(6.44, abs=0.01)  # a bare count: unchanged
-    tp = F.DECODE_MS("Llama 2 70B", "H100", 1, 2, 8, 0, allreduce_us=8)  # the weights alone (kv_gb = 0)
-    assert tp == pytest.approx(7.72, abs=0.02)  # 160 all-reduces x ~8 us on top
-    # at the default (45 us: launch and scheduling too, calibrated on batch-1 runs) 160 x 37 us more
-    assert F.DECODE_MS("Llama 2 70B", "H100", 1, 2, 8, 0) - tp == pytest.approx(160 * 0.037, rel=1e-6)
-    assert F.DECODE_MS("Llama 2 70B", "H100", 1, 2, 8, 0, allreduce_us=0) < 6.6
+    tp = F.DECODE_MS("Llama 2 70B", "H100", 1, 2, 8, 0, allreduce_us=8)  # kv_gb = 0: the weights alone
+    launch = 80 * inference.DEFAULT_LAYER_US / 1e3  # a forward pass's fixed cost per layer: 4 ms
+    assert tp - launch == pytest.approx(7.72, abs=0.02)  # 160 all-reduces x ~8 us on top
+    # at the default (20 us an all-reduce, calibrated on small-batch runs) 160 x 12 us more
+    assert F.DECODE_MS("Llama 2 70B", "H100", 1, 2, 8, 0) - tp == pytest.approx(160 * 0.012, rel=1e-6)
+    assert F.DECODE_MS("Llama 2 70B", "H100", 1, 2, 8, 0, allreduce_us=0) - launch < 6.6
     with pytest.raises(FlopsheetError, match="interconnect bandwidth is not in the catalog"):
         F.DECODE_MS("Llama 2 70B", "TPU v4", 1, 2, 8)
 
@@ -152,7 +155,10 @@ def test_prefill_attention_and_memory_floor():
     # 64 heads of 128) on one H100 in FP8 (one GPU: no all-reduce) adds 80 x 8192 x p / 70.6B
     n = F.MODEL_SPEC("Llama 3.1 70B", "active_params")
     base = {p: F.TTFT_SECONDS(n, p, "H100", 1, 1, 1) for p in (4096, 32768, 131072)}
-    named = {p: F.TTFT_SECONDS("Llama 3.1 70B", p, "H100", 1, 1, 1) for p in base}
+    # (less the named model's fixed cost per layer of the pass, which a bare count has no layers for)
+    named = {
+        p: F.TTFT_SECONDS("Llama 3.1 70B", p, "H100", 1, 1, 1) - 80 * inference.DEFAULT_LAYER_US * 1e-6 for p in base
+    }
     for p in base:
         assert named[p] / base[p] - 1 == pytest.approx(80 * 8192 * p / n, rel=1e-9)
     assert named[131072] / base[131072] - 1 == pytest.approx(1.22, abs=0.01)

@@ -30,18 +30,23 @@ KW = dict(
     allreduce_us=12.0,
     batch=64.0,  # the request's own: not a field
 )
+# The expert-parallel fields (engine.parallel), which no public formula takes yet: 0 (none) unless given
+EP = dict(ep=144.0, experts_per_token=8.0, moe_layers=58.0, scaleup_gpus=8.0, scaleout_gbs=50.0)
 
 
 def test_each_field_is_the_figure_of_its_name():
     s = serving_setup(KW)
     assert isinstance(s, Serving) and len(s) == len(Serving._fields)
-    raw = set(Serving._fields) - {"mfu", "prefill_mfu", "bytes_s", "flops_s", "prefill_flops_s"}
+    raw = set(Serving._fields) - {"mfu", "prefill_mfu", "bytes_s", "flops_s", "prefill_flops_s", "layer_us", "launch_s"}
+    raw -= set(EP)
+    assert s.layer_us == inference.DEFAULT_LAYER_US and serving_setup(dict(KW, layer_us=30.0)).layer_us == 30.0
     assert {name: getattr(s, name) for name in raw} == {name: KW[name] for name in raw}
     # both efficiencies times the number format's share of the peak
     assert s.mfu == 0.3 * 0.5 and s.prefill_mfu == 0.6 * 0.5
     assert s.bytes_s == 4.0 * 3.35 * 1e12 * 0.7
     assert s.flops_s == 4.0 * 989.5 * 1e12 * (0.3 * 0.5)
     assert s.prefill_flops_s == 4.0 * 989.5 * 1e12 * (0.6 * 0.5)
+    assert s.launch_s == 80.0 * inference.DEFAULT_LAYER_US * 1e-6  # a forward pass's fixed cost
 
 
 def test_a_figure_the_formula_does_not_take_is_the_default():
@@ -49,7 +54,7 @@ def test_a_figure_the_formula_does_not_take_is_the_default():
     assert (s.gpus, s.bytes_per_param, s.total_params, s.layers) == (1.0, 2.0, 0.0, 0.0)
     assert s.mfu == inference.DEFAULT_MFU
     assert s.prefill_mfu == inference.DEFAULT_PREFILL_MFU
-    assert s.allreduce_us == inference.DEFAULT_ALLREDUCE_US
+    assert s.allreduce_us == inference.DEFAULT_ALLREDUCE_US and s.layer_us == inference.DEFAULT_LAYER_US
 
 
 def test_the_prefill_efficiency_can_stand_for_the_formulas():
@@ -77,3 +82,42 @@ def test_the_bundle_broadcasts_arrays():
     assert np.shape(s.flops_s) == (3, 2)
     step = inference.decode_ms_unchecked(s, 64.0, 3.0)
     assert np.shape(step) == (3, 2) and np.all(np.diff(step[:, 0]) < 0)  # more GPUs, shorter step
+
+
+def test_the_expert_parallel_fields_and_step():
+    from flopsheet.engine.parallel import ep_forward_seconds
+
+    plain = serving_setup(KW)
+    assert all(getattr(plain, name) == 0.0 for name in EP)
+    s = serving_setup(dict(KW, **EP, gpus=1.0))
+    assert {name: getattr(s, name) for name in EP} == EP
+    # the bundle's step is engine.parallel's on the same figures (experts over 144 GPUs, attention TP1)
+    step = inference.decode_ms_unchecked(s, 15000.0, 2000.0, 1e9)
+    fields = ("params", "total_params", "expert_share", "experts_per_token", "d_model", "layers", "moe_layers")
+    direct = ep_forward_seconds(
+        **{k: getattr(s, k) for k in fields},
+        tokens=15000.0,
+        attn_flops=1e9 * 15000.0,
+        kv_gb=2000.0,
+        tp=1.0,
+        gpus=144.0,
+        peak_tflops=989.5,
+        bandwidth_tbs=3.35,
+        bytes_per_param=1.0,
+        bw_efficiency=0.7,
+        mfu=0.3 * 0.5,
+        scaleup_gpus=8.0,
+        nvlink_gbs=900.0,
+        scaleout_gbs=50.0,
+        allreduce_us=12.0 * inference.EP_COLLECTIVE_PER_ALLREDUCE,
+    )
+    # the expert-parallel path keeps the fit it was made with: every collective at EP_COLLECTIVE_PER_ALLREDUCE x
+    # allreduce_us (45 us at the default), no per-layer launch cost
+    assert float(step) == float(direct) * 1e3
+    assert float(step) != inference.decode_ms_unchecked(serving_setup(dict(KW, gpus=1.0)), 15000.0, 2000.0, 1e9)
+    # an array of layouts: each element its own step (EP1 is the tensor-parallel step)
+    both = inference.decode_ms_unchecked(
+        serving_setup(dict(KW, **dict(EP, ep=np.array([1.0, 144.0])), gpus=1.0)), 15000.0, 2000.0, 1e9
+    )
+    assert both[1] == float(step)
+    assert both[0] == inference.decode_ms_unchecked(serving_setup(dict(KW, gpus=1.0)), 15000.0, 2000.0, 1e9)

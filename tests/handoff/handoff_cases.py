@@ -98,6 +98,8 @@ def _variations(fn):
         return ["175B", "2.53万", "46.2%"]
     if fn.name == "MODEL_SPEC":
         return ["DeepSeek-V3", "llama 3.1 405b", "Kimi K2"]
+    if fn.name.startswith("LAYOUT_"):  # a mixture of experts named (the layout spreads its experts)
+        return ["DeepSeek-V3", "deepseek-r1", "Kimi K2"]
     v = parse_num(fn.example[0]) if isinstance(fn.example[0], str) else float(fn.example[0])
     return [format_num(v * k) for k in (1, 2, 3)]
 

@@ -7,6 +7,7 @@ caches), own-figure arguments and MODEL_SPEC are handoff/twins.py."""
 from __future__ import annotations
 
 import openpyxl
+import pytest
 from twin_cases import BLANK, arguments_in_row, cases_workbook, engine_tests
 
 from engine_batch import shared_workbook
@@ -84,7 +85,18 @@ CASES += [
     ("MODEL_SPEC", ("Llama 3.1 70B",), True),
     ("MODEL_SPEC", ("Deep*", "layers"), True),
 ]
-
+# serving's share of the peak is the number format's times the accelerator's (engine.inference.ACHIEVED_PEAK_SHARE:
+# AMD's CDNA3 at 0.6), chosen in the sheet by the GPU's name or alias: a compute-bound batch shows it, batch 1 not
+AMD = ["MI300X", "mi300x oam", "AMD Instinct MI300X (OAM)", "MI325X", "H100 SXM", "MI355X"]
+for g in AMD:
+    for p in ("fp8", "bf16"):
+        CASES.append(("TOKENS_PER_SECOND", (7e10, g, 4096.0, 1.0, 1.0, 0.0, 0.8, 0.4, p), False))
+CASES += [
+    ("DECODE_MS", (7e10, "MI300X", 1.0, 1.0, 1.0, 0.0, 0.8, 0.4, "fp8"), False),
+    ("TOKENS_PER_SECOND", ("Llama 3.1 70B", "MI300X", 256.0, 1.0, 2.0, 20.0, 0.8, 0.4, "fp8"), False),
+    ("TTFT_SECONDS", ("Llama 3.1 70B", 4096.0, "MI300X", 1.0, 1.0, 1.0, 0.8, 0.65, "fp8"), False),
+    ("COST_PER_MTOK", ("Llama 3.1 405B", "MI300X", 2.5, "blended", 1.0, 256.0, 1.0, 8.0), False),
+]
 
 # typed in the formula: the name is resolved at hand-off time, nothing is left to test in the sheet
 LITERAL = [
@@ -102,6 +114,12 @@ LITERAL = [
         '"DeepSeek-V3","H200",2.5,"blended",0.5,64,1,8',
         ("DeepSeek-V3", "H200", 2.5, "blended", 0.5, 64.0, 1.0, 8.0),
     ),
+    (
+        "TOKENS_PER_SECOND",
+        '7E10,"MI300X",4096,1,1,0,0.8,0.4,"fp8"',
+        (7e10, "MI300X", 4096.0, 1.0, 1.0, 0.0, 0.8, 0.4, "fp8"),
+    ),
+    ("TOKENS_PER_SECOND", '7E10,"MI325X",4096,1,1', (7e10, "MI325X", 4096.0, 1.0, 1.0)),
 ]
 
 
@@ -153,6 +171,24 @@ def test_python_side_of_the_cases():
     assert values[("MODEL_SPEC", ("Kimi K2", "attention"))] == "MLA"
     assert values[("MODEL_SPEC", ("GPT-3 175B", "gpu_hours"))] is None
     assert sum(v is None for v in values.values()) >= 6 and sum(v is not None for v in values.values()) > 30
+    # a compute-bound step on AMD's CDNA3 reaches 0.6 of what its datasheet peak would give (alias too); MI355X 1
+    from flopsheet import catalog
+
+    tps = {
+        (g, p): values[("TOKENS_PER_SECOND", (7e10, g, 4096.0, 1.0, 1.0, 0.0, 0.8, 0.4, p))]
+        for g in AMD
+        for p in ("fp8", "bf16")
+    }
+
+    def peak(g, p):
+        return catalog.peak_tflops(catalog.resolve(g), p)
+
+    for p in ("fp8", "bf16"):
+        assert tps[("MI300X", p)] / tps[("H100 SXM", p)] == pytest.approx(0.6 * peak("MI300X", p) / peak("H100", p))
+        assert tps[("MI355X", p)] / tps[("H100 SXM", p)] == pytest.approx(peak("MI355X", p) / peak("H100", p))
+        assert (
+            tps[("mi300x oam", p)] == tps[("AMD Instinct MI300X (OAM)", p)] == tps[("MI300X", p)] == tps[("MI325X", p)]
+        )
 
 
 def test_a_model_name_is_looked_up_not_frozen(workbook):

@@ -59,15 +59,20 @@ SPEC = {
     "IMPLIED_MFU": "flops, gpu_hours, gpu, [precision=bf16]",
     # issue 20: a training step's efficiency from the model, GPU and layout (engine.training.train_mfu)
     "TRAIN_MFU": "params, gpu, [precision=bf16], [seq_len=0], [gpus], [batch_tokens], [share]",
+    # issue 20: serving in a parallel layout as deployed ("EP144", "TP4 EP8": expert parallelism)
+    "LAYOUT_TOKENS_PER_SECOND": "model, gpu, layout, prompt_tokens, output_tokens, [precision=bf16], [batch], "
+    "[latency_ms=50], [context_tokens], [kv_bytes=2]",
+    "LAYOUT_PREFILL_TOKENS_PER_SECOND": "model, gpu, layout, prompt_tokens, [precision=bf16], [batch=1]",
+    "LAYOUT_DECODE_MS": "model, gpu, layout, batch, context_tokens, [precision=bf16], [kv_bytes=2]",
     # issue 20: a prefill's own efficiency (0.65), the all-reduce's fixed cost calibrated on measured runs
-    # (45 us), and a blank KV cache is a catalog model's own (none for a plain parameter count)
+    # (20 us), and a blank KV cache is a catalog model's own (none for a plain parameter count)
     "TTFT_SECONDS": "params, prompt_tokens, gpu, [batch=1], [bytes_per_param=2], [gpus], [bw_efficiency=0.8], "
-    "[mfu=0.65], [precision=bf16], [allreduce_us=45]",
+    "[mfu=0.65], [precision=bf16], [allreduce_us=20]",
     "SERVING_GPUS": "requests_per_day, prompt_tokens, output_tokens, params, gpu, [gpus], [latency_ms=50], "
     "[peak_factor=2], [kv_gb_per_sequence]",
     # issue 20: the batch TOKENS_PER_SECOND and COST_PER_MTOK take when it is left blank
     "SERVING_BATCH": "params, gpu, [bytes_per_param=2], [gpus], [bw_efficiency=0.8], [mfu=0.4], [precision=bf16], "
-    "[allreduce_us=45], [context_tokens=1085], [latency_ms=50]",
+    "[allreduce_us=20], [context_tokens=1085], [latency_ms=50]",
     "MODEL_SPEC": "model, [field=total_params]",
     "MODEL_NAMES": "",
     # Money (issue 14): flopsheet.functions.economics
@@ -140,7 +145,9 @@ def declared(udfs):
 
 
 def test_every_spec_function_and_nothing_else_is_a_vba_function(declared):
-    assert len(SPEC) == 43
+    # 41 + issue 20's TRAIN_MFU, LAYOUT_TOKENS_PER_SECOND, LAYOUT_PREFILL_TOKENS_PER_SECOND, LAYOUT_DECODE_MS,
+    # SERVING_BATCH
+    assert len(SPEC) == 46
     assert set(declared) == set(SPEC) == set(REGISTRY), (
         f"missing in VBA: {sorted(set(SPEC) - set(declared))}; not in the spec: {sorted(set(declared) - set(SPEC))}"
     )

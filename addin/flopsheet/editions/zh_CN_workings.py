@@ -74,6 +74,9 @@ FIXED = {
     "FLOP/s the GPUs compute decoding": "这些 GPU 解码时每秒的计算量（FLOP/s）",
     "FLOP/s the GPUs compute in prefill": "这些 GPU 预填充时每秒的计算量（FLOP/s）",
     "share of the peak at the precision (FP8, FP4 below 1)": "该精度下可达的峰值比例（FP8、FP4 低于 1）",
+    "share of the peak at the precision and on this GPU (FP8, FP4, AMD CDNA3 below 1)": (
+        "该精度与该 GPU 下可达的峰值比例（FP8、FP4、AMD CDNA3 低于 1）"
+    ),
     "weights + KV cache fit in the GPUs' usable memory (and the request the context)": "权重 + KV 缓存放得进这些 GPU 的"
     "可用显存（且请求不超过上下文长度）",
     "weights + KV cache fit in the GPUs' usable memory": "权重 + KV 缓存放得进这些 GPU 的可用显存",

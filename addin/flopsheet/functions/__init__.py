@@ -6,7 +6,7 @@ callable from Python: scalars in -> float, ranges in -> ndarray, bad input -> Fl
 whose message starts with the function's name.
 """
 
-from flopsheet.functions import catalogs, economics, hardware, inference, tokens, training
+from flopsheet.functions import catalogs, economics, hardware, inference, parallel, tokens, training
 from flopsheet.functions.declaration import (
     GPU_FIGURES,
     GPU_FIGURES_IF_KNOWN,
@@ -18,7 +18,9 @@ from flopsheet.functions.declaration import (
 )
 from flopsheet.functions.inputs import REQUIRED
 
-_ALL = [f for module in (training, inference, tokens, hardware, catalogs, economics) for f in module.FUNCTIONS]
+_ALL = [
+    f for module in (training, inference, parallel, tokens, hardware, catalogs, economics) for f in module.FUNCTIONS
+]
 REGISTRY: dict[str, Function] = {f.name: f for f in _ALL}
 if len(REGISTRY) != len(_ALL):  # a Function imported into a second module would be declared twice
     raise ImportError(f"a function is declared twice: {sorted({f.name for f in _ALL if _ALL.count(f) > 1})}")

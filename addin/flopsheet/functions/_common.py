@@ -169,8 +169,9 @@ CONTEXT_TOKENS = Arg(
 )
 ALLREDUCE_US = Arg(
     "allreduce_us",
-    "Fixed cost of one tensor-parallel all-reduce in microseconds (latency, kernel launch); default 45 "
-    "(calibrated on batch-1 decode runs); used when params is a model name and gpus > 1",
+    "Fixed cost of one tensor-parallel all-reduce in microseconds (its latency over the link); default 20 "
+    "(calibrated on small-batch decode runs, beside a fixed 50 us per layer of each forward pass); used when "
+    "params is a model name and gpus > 1",
 )
 BW_EFFICIENCY = Arg("bw_efficiency", "Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8")
 OPTIONAL_LAYERS = Arg("layers", "Transformer layers (optional, for the attention term)")

@@ -398,10 +398,16 @@ class Bound:
             catalog.precision_field(control_free(precision or "bf16", "precision"))  # validates the name
         else:
             raise FlopsheetError(f'precision must be text like "bf16" (got {precision!r})', arg="precision")
-        if what == "peak_share":  # a figure of the number format alone (the GPU is resolved with the peak)
-            from flopsheet.engine.inference import precision_share
+        if what == "peak_share":  # the number format's share x the accelerator's (the GPU is resolved with the peak)
+            from flopsheet.engine.inference import accelerator_share, precision_share
 
-            return precision_share(precision)
+            share = precision_share(precision)
+            if isinstance(g, str):
+                try:
+                    share *= accelerator_share(catalog.resolve(control_free(g, "gpu"), selectable_only=False).name)
+                except FlopsheetError:
+                    pass  # the peak's own look-up says what is wrong with the name
+            return share
         price = what == "usd_per_gpu_hour"  # a blank price: the catalog's, where it has one
         if isinstance(g, (int, float, np.integer, np.floating)):
             if what == "peak":

@@ -10,7 +10,7 @@ from dataclasses import replace
 import numpy as np
 
 from flopsheet import engine
-from flopsheet.engine.inference import DEFAULT_LATENCY_MS, KV_BYTES, USABLE_FRACTION
+from flopsheet.engine.inference import DEFAULT_LATENCY_MS, DEFAULT_LAYER_US, KV_BYTES, USABLE_FRACTION
 from flopsheet.engine.tensor_parallel import SCALE_UP_GPUS
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions._common import (
@@ -45,7 +45,8 @@ from flopsheet.functions.twintext import count_twin
 _ROOFLINE = (
     "roofline model (Williams et al. 2009) for LLM decode (Pope et al. 2022, Efficiently Scaling "
     "Transformer Inference); bandwidth, memory and peak from the GPU's datasheet (catalog); efficiencies by "
-    "phase and number format and the all-reduce's fixed cost fitted on published runs (docs/fidelity.md)"
+    "phase and number format, the fixed costs per layer and per all-reduce and AMD CDNA3's achieved share of its "
+    "peak fitted on published runs (docs/fidelity.md)"
 )
 PROMPT = Arg("prompt_tokens", "Tokens in the prompt")
 OUTPUT = Arg("output_tokens", "Tokens generated in the answer")
@@ -89,6 +90,9 @@ def _comm(tokens: str) -> str:
 
 
 STEP_MS = "{step:step_ms}"
+# engine.inference.launch_seconds: a forward pass's fixed cost per layer (DEFAULT_LAYER_US, a constant of the engine
+# typed as the same number, as _USABLE below)
+_LAUNCH = "{model:layers}*" + repr(DEFAULT_LAYER_US) + "*1E-6"
 # The usable share of each GPU's memory (engine.inference.USABLE_FRACTION, a constant of the engine: the copy
 # types the same number, so it computes what Python does)
 _USABLE = repr(USABLE_FRACTION)
@@ -141,7 +145,9 @@ def decode_steps(context: str = CONTEXT_OF_DECODE) -> tuple:
         (
             "step_ms",
             "decode step, the slower of the two (ms)",
-            "(IF({step:memory_s}>={step:compute_s},{step:memory_s},{step:compute_s})[[+{step:comm_b}]])*1E3",
+            "(IF({step:memory_s}>={step:compute_s},{step:memory_s},{step:compute_s})[[+{step:comm_b}+"
+            + _LAUNCH
+            + "]])*1E3",
         ),
     )
 
@@ -325,7 +331,9 @@ def prefill_steps(mfu: str = "{prefill_mfu}") -> tuple:
         (
             "prefill_s",
             "prefill, the slower of the two (s)",
-            "IF({step:prefill_c}>={step:prefill_m},{step:prefill_c},{step:prefill_m})[[+{step:comm_p}]]",
+            "IF({step:prefill_c}>={step:prefill_m},{step:prefill_c},{step:prefill_m})[[+{step:comm_p}+"
+            + _LAUNCH
+            + "]]",
         ),
     )
 

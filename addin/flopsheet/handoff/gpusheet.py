@@ -138,6 +138,13 @@ class Table:
         return self.columns[fld] - self.name_col + 1
 
     # -- formulas ------------------------------------------------------------------------
+    def canonical(self, name_expr: str) -> str:
+        """The canonical catalog name of the GPU a runtime expression names (any spelling catalog.resolve takes,
+        through the key columns), else its text trimmed."""
+        if self.key_col is None:
+            return f"TRIM({name_expr})"
+        return f"IFERROR(VLOOKUP({_NORMALISE.format(name_expr)},{self.key_ref()},2,FALSE),TRIM({name_expr}))"
+
     def lookup(self, name_expr: str, column_expr: str, literal: bool) -> str:
         """A field of the GPU named by `name_expr`: a quoted canonical name when `literal`
         (resolved in Python at hand-off time), else any expression, whose normalised spelling

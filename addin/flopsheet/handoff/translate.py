@@ -38,6 +38,11 @@ ALWAYS_FROZEN = {
     "FLOPSHEET_VERSION": "the add-in's version is a fact about the add-in, not the sheet",
     "GPU_NAMES": "the catalog's names are copied as values (the GPUs sheet lists them too)",
     "MODEL_NAMES": "the model catalog's names are copied as values",
+    # a layout's serving batch is a search over the step's roofline, all-to-all and overlap (engine.parallel), as
+    # SERVING_GPUS' with a model name, whose value the copy keeps too
+    "LAYOUT_TOKENS_PER_SECOND": "an expert-parallel layout's serving rate is a search the copy cannot express",
+    "LAYOUT_PREFILL_TOKENS_PER_SECOND": "an expert-parallel layout's prefill rate is copied as a value",
+    "LAYOUT_DECODE_MS": "an expert-parallel layout's decode step is copied as a value",
 }
 # MODEL_SPEC's twin looks the figure up on the workbook's Models sheet (handoff/modelsheet.py);
 # a workbook without one keeps the value (the copy does not add a Models sheet yet).

@@ -862,8 +862,38 @@ class TwinCall:
             v = Value(text_, None)
             if self.hoist:
                 v = Value(self.hoist("share of the peak at the precision (FP8, FP4 below 1)", text_), None)
+        v = self._times_accelerator_share(v)
         self.cache["{peak_share}"] = v
         return v
+
+    def _times_accelerator_share(self, v: Value) -> Value:
+        """The precision's share times the accelerator's (engine.inference.ACHIEVED_PEAK_SHARE, 1 for the rest):
+        a number for a GPU typed in the formula, else chosen in the sheet by the GPU's name or alias."""
+        from flopsheet.engine.inference import ACHIEVED_PEAK_SHARE, accelerator_share
+
+        kind, g = self._gpu()
+        if kind != "runtime":
+            share = accelerator_share(g if kind == "name" else None)
+            if share == 1.0:
+                return v
+            if v.literal is not None and not isinstance(v.literal, str):
+                product = float(v.literal) * share
+                return Value(number(product), product)
+            return Value(f"{paren(v.text)}*{number(share)}", None)
+        # the canonical name, as the GPU's other figures find it (any spelling catalog.resolve takes), then its share
+        canonical = self._table().canonical(g)
+        rows = ";".join(
+            f"{string_literal(catalog.resolve(n, selectable_only=False).name)},{number(x)}"
+            for n, x in ACHIEVED_PEAK_SHARE.items()
+        )
+        by_name = f"IF(ISNUMBER({g}),1,IFERROR(VLOOKUP({canonical},{{{rows}}},2,0),1))"
+        text_ = f"{paren(v.text)}*{by_name}"
+        if self.hoist:
+            return Value(
+                self.hoist("share of the peak at the precision and on this GPU (FP8, FP4, AMD CDNA3 below 1)", text_),
+                None,
+            )
+        return Value(text_, None)
 
     @staticmethod
     def _precision_name(fld: str) -> str:

@@ -522,6 +522,12 @@ STRINGS = {
     "FLOPs to answer one request: 2 x params per token, plus causal attention if layers and d_model are given (or params names a catalog model: its layers and heads x head_dim).": "回答一次请求的 FLOPs：每个词元 2 × 参数量；若给出 layers 和 d_model（或 params 为目录中的模型名称：取其层数和头数 × 头维度），再加上因果注意力部分。",
     "Seconds to the first token: prefill of the prompt, compute (with causal attention for a model name) or reading the weights once, whichever is slower, plus tensor-parallel all-reduces.": "首个词元的等待秒数：提示词预填充，取计算（模型名称时含因果注意力）与读取一遍权重中较慢者，再加上张量并行的 all-reduce。",
     "GPUs to serve a daily load at its peak hour, counting prefill and decode, at the largest batch that keeps each token under latency_ms and fits in memory.": "在高峰时段承载日负载所需的 GPU 数，计入预填充和解码，批大小取使每个词元低于 latency_ms 且放得进显存的最大值。",
+    # issue 20: serving in a parallel layout (functions/parallel.py)
+    'Milliseconds of one decode step of an instance of a parallel layout ("TP8 EP8", "EP144") holding a batch of sequences: expert parallelism with its all-to-all, routing imbalance and overlap.': '按并行布局（"TP8 EP8"、"EP144"）部署的一个实例解码一步（一批序列）所需的毫秒数：专家并行及其 all-to-all 通信、路由不均衡和计算通信重叠。',
+    'Output tokens per second of one instance of a parallel layout ("EP144", "TP4 EP8") serving requests, prefill included: expert parallelism with its all-to-all, routing imbalance and overlap.': '按并行布局（"EP144"、"TP4 EP8"）部署的一个实例服务请求时每秒输出的词元数，含预填充：专家并行及其 all-to-all 通信、路由不均衡和计算通信重叠。',
+    'Prompt tokens per second one instance of a parallel layout ("EP32") prefills: expert parallelism with its all-to-all, routing imbalance and overlap.': '按并行布局（"EP32"）部署的一个实例每秒预填充的提示词元数：专家并行及其 all-to-all 通信、路由不均衡和计算通信重叠。',
+    "tokens/s (the instance's GPUs together)": "词元/秒（该实例所有 GPU 合计）",
+    "prompt tokens/s (the instance's GPUs together)": "提示词元/秒（该实例所有 GPU 合计）",
     "Memory of the weights in GB (1e9 bytes); a model name counts all its weights (every expert).": "权重占用的显存（GB，1e9 字节）；给出模型名称时计入全部权重（所有专家）。",
     "KV cache in GB: 2 x layers x kv_heads x head_dim x bytes x context_tokens x batch / 1e9, or a catalog model's own cache: KV_CACHE_GB(model, context_tokens, [batch], [bytes_per_value], [gpus]).": "KV 缓存（GB）：2 × layers × kv_heads × head_dim × 字节数 × context_tokens × batch ÷ 1e9，或目录中模型自身的缓存：KV_CACHE_GB(model, context_tokens, [batch], [bytes_per_value], [gpus])。",
     "One figure of a model from the catalog: total or active parameters, layers, heads, experts, training tokens, GPU-hours, or its source.": "目录中模型的一项数值：总参数量或激活参数量、层数、头数、专家数、训练词元数、GPU·小时或来源。",
@@ -738,12 +744,13 @@ STRINGS = {
     "的首词元时间，Llama 3.3 70B FP8 在 2 块 H100 上；离线 MLPerf 与 TensorRT-LLM 运行中的预填充）；大矩阵乘法，"
     "没有反向传播（flopsheet engine/inference.py）",
     "us": "微秒",
-    "Fixed cost of one tensor-parallel all-reduce in a forward pass (latency, kernel launch), in us": "前向计算中一次张量并行 "
-    "all-reduce 的固定开销（延迟、内核启动），单位微秒",
-    "ESTIMATE fitted on published batch-1 decode runs (measured.csv: NIM 1.8 on 2 H100s wants ~34 us, vLLM on 8 "
-    "MI300Xs ~61 us); NCCL's small-message all-reduce alone is 10-30 us on 8 NVLink GPUs": "估计值，按已发布的批大小为 1 "
-    "的解码实测拟合（measured.csv：NIM 1.8 在 2 块 H100 上约需 34 微秒，vLLM 在 8 块 MI300X 上约 61 微秒）；"
-    "仅 NCCL 的小消息 all-reduce 在 8 块 NVLink GPU 上就需 10-30 微秒",
+    "Fixed cost of one tensor-parallel all-reduce in a forward pass (its latency over the link), in us": "前向计算中一次"
+    "张量并行 all-reduce 的固定开销（链路上的延迟），单位微秒",
+    "ESTIMATE fitted on published small-batch decode runs beside a fixed 50 us per layer of every pass (measured.csv: "
+    "NIM 1.8 and vLLM on 2-8 H100s/B200s want 41-111 us a layer in all); NCCL's small-message all-reduce alone is "
+    "10-30 us on 8 NVLink GPUs": "估计值，按已发布的小批量解码实测拟合，另计每次前向每层固定 50 微秒（measured.csv："
+    "NIM 1.8 与 vLLM 在 2-8 块 H100/B200 上每层共需 41-111 微秒）；仅 NCCL 的小消息 all-reduce 在 8 块 NVLink GPU 上"
+    "就需 10-30 微秒",
     "TRAIN_MFU: share of a BF16 peak a dense model's training step reaches, attention counted": "TRAIN_MFU：稠密模型训练一步达到的 BF16 峰值比例（计入注意力）",
     "ESTIMATE fitted on all training rows of flopsheet tests/reference/measured.csv (MLPerf Training, Llama 1/2/3/4, BLOOM, DeepSeek cards); Llama 3.1 405B reports 0.38-0.43 per step (Dubey et al. 2024, Table 4)": "估计值，按 flopsheet tests/reference/measured.csv 的全部训练行拟合（MLPerf Training、Llama 1/2/3/4、BLOOM、DeepSeek 的模型卡）；Llama 3.1 405B 报告每步 0.38-0.43（Dubey 等 2024，表 4）",
     "TRAIN_MFU: share of an FP8 (or INT8) peak a dense model's training step reaches, attention counted": "TRAIN_MFU：稠密模型训练一步达到的 FP8（或 INT8）峰值比例（计入注意力）",

@@ -1,0 +1,173 @@
+"""Mixture-of-experts physics of an expert-parallel step (issue 20, item 5): the split of dense and routed weights,
+grouped expert GEMMs at the tokens each expert receives, routing imbalance, the dispatch/combine all-to-all over
+NVLink and the scale-out network, and two-micro-batch overlap. engine.parallel types layouts and searches the
+serving batch; engine.inference's serving bundle (Serving) hands an expert-parallel setup's steps here. A leaf
+module (numpy only), so both import it. The model of the step is described in engine.parallel's docstring and
+docs/parallelism.md.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Share of a link's bandwidth an expert all-to-all reaches. DeepEP (deepseek-ai/DeepEP README, read 2026-12-06),
+# H800 with one ConnectX-7 400 Gb/s (~50 GB/s) per GPU, DeepSeek-V3 settings (7168 hidden, top-8, FP8 dispatch,
+# BF16 combine): low-latency kernels at 128 tokens 39-48 GB/s from EP32 to EP256 (0.78-0.96 of 50 GB/s), normal
+# kernels 43-58 GB/s "bottleneck bandwidth" (RDMA), intranode 153-158 GB/s of ~160 GB/s NVLink. 0.8 is the low
+# end of the scale-out figures (the low-latency kernels decode runs).
+A2A_EFFICIENCY = 0.8
+# Bytes per activation value sent: DeepSeek's inference system "dispatch transmissions adopt the FP8 format ...
+# combine transmissions use the BF16 format" (open-infra-index, day 6, 2025-03-01); DeepEP's FP8 dispatch carries
+# one FP32 scale per 128 values (4 / 128 bytes a value). With 16-bit weights the dispatch is BF16 too.
+DISPATCH_BYTES_FP8 = 1.0 + 4.0 / 128.0
+COMBINE_BYTES = 2.0
+# Routing imbalance: tokens routed to the busiest GPU's experts over the mean. Routers do not spread tokens
+# evenly: Switch Transformer (Fedus et al. 2021, arXiv:2101.03961, §2.1 and Table 1) sizes expert buffers with
+# capacity factors 1.0-1.25 (and drops overflow, which serving cannot), GShard (Lepikhin et al. 2020,
+# arXiv:2006.16668) 2.0; DeepSeek replicate heavy experts to even the GPUs' load (EPLB; "32 redundant experts"
+# in prefill, open-infra-index day 6) and SGLang report EPLB's balance gains on measured loads (lmsys.org
+# 2025-05-05). ESTIMATE: 1.25 after such balancing (Switch's larger capacity factor); it is also the best fit
+# over the nine expert-parallel rows of tests/reference/measured.csv (summed |ln(predicted / measured)| 1.74,
+# against 2.21 at 1.0, 1.86 at 1.15, 1.76 at 1.4, 1.83 at 1.6).
+DEFAULT_EXPERT_IMBALANCE = 1.25
+# Share of the shorter of compute and all-to-all the micro-batch overlap hides. Complete overlap would hide all
+# of it; the published gains of two-batch overlap are smaller: SGLang report 27-35% more prefill throughput from
+# it (lmsys.org 2025-05-05, as summarised at hackersqueeze.com, SECONDARY). ESTIMATE: half, which gives their
+# setting (DeepSeek-V3, EP32 on H100 nodes, 2,000-token prompts) a 1.30x gain from the overlap
+# (tests/engine/test_parallel.py); hiding 0.3 would give 1.16x, 0.7 1.45x.
+OVERLAP_SHARE = 0.5
+# Grouped GEMMs run below a large GEMM's rate at the tokens each expert receives (m): DeepGEMM's masked-layout
+# grouped GEMMs (deepseek-ai/DeepGEMM README, H800, FP8, read 2026-12-06) reach 932, 1040 and 1233 TFLOPS at m =
+# 256, 512 and 1024 tokens per expert (N 4096, K 7168) against 1288-1297 TFLOPS contiguous at 4096-8192: 0.72,
+# 0.80, 0.95; not from memory traffic (at m = 256 the weights take half the kernel's time). m / (m + m_half)
+# with m_half = 100 tokens passes through 0.72, 0.84, 0.91 (fit across the three).
+GROUPED_GEMM_HALF_TOKENS = 100.0
+MICRO_BATCHES = 2  # DeepSeek's dual micro-batch / SGLang's two-batch overlap (see the module docstring)
+
+
+def grouped_gemm_efficiency(tokens_per_expert):
+    """Share of a large GEMM's rate a grouped expert GEMM reaches at `tokens_per_expert` rows:
+    m / (m + GROUPED_GEMM_HALF_TOKENS) (DeepGEMM's measured masked-layout table)."""
+    return tokens_per_expert / (tokens_per_expert + GROUPED_GEMM_HALF_TOKENS)
+
+
+def moe_split(params, total_params, expert_share):
+    """(dense, routed) parameters of a mixture of experts: active = dense + share x routed and total = dense +
+    routed, so routed = (total - active) / (1 - share) (engine.inference.weights_read). DeepSeek-V3 (37B of 671B,
+    8 of 256 routed experts): routed 654.5B, dense 16.5B (attention, 3 dense layers, shared experts, embeddings)."""
+    total = np.where(total_params > 0, total_params, params)
+    share = np.asarray(expert_share, dtype=float)
+    with np.errstate(all="ignore"):
+        routed = np.where(share > 0, (total - params) / (1.0 - np.where(share < 1, share, 0.5)), 0.0)
+    return total - routed, routed
+
+
+def remote_domains(experts_per_token, gpus, scaleup_gpus):
+    """Expected scale-up domains other than its own that one token's experts_per_token experts fall in, experts
+    spread evenly over the instance's gpus / scaleup_gpus domains and chosen independently: (n - 1) x
+    (1 - (1 - 1/n)^k). A hierarchical all-to-all sends a token once to each such domain over the scale-out NIC
+    and forwards it over NVLink inside (DeepEP's normal kernels: "forwarding data from NVLink domain to RDMA
+    domain"; DeepSeek-V3 §3.2.2). EP32 on 8-GPU nodes, top-8: 2.7 copies leave the node instead of 6."""
+    n = np.maximum(gpus / scaleup_gpus, 1.0)
+    return (n - 1.0) * (1.0 - (1.0 - 1.0 / n) ** experts_per_token)
+
+
+def all_to_all_seconds(
+    tokens_per_gpu,
+    experts_per_token,
+    d_model,
+    moe_layers,
+    gpus,
+    scaleup_gpus,
+    nvlink_gbs,
+    scaleout_gbs,
+    dispatch_bytes=DISPATCH_BYTES_FP8,
+    imbalance=DEFAULT_EXPERT_IMBALANCE,
+):
+    """Seconds of one step's expert all-to-alls on the busiest GPU: in each MoE layer a dispatch (each token to
+    its experts_per_token experts, dispatch_bytes a value) and a combine (the results back, BF16). Every copy
+    crosses NVLink once (nvlink_gbs, the catalog's bidirectional figure, halved); one copy per remote scale-up
+    domain (remote_domains) crosses the scale-out NIC (scaleout_gbs, one direction); both at A2A_EFFICIENCY, the
+    NIC and NVLink in parallel. The busiest GPU receives `imbalance` times the mean."""
+    per_copy = tokens_per_gpu * imbalance * d_model * (dispatch_bytes + COMBINE_BYTES)
+    with np.errstate(all="ignore"):
+        nv = np.where(nvlink_gbs > 0, per_copy * experts_per_token / (nvlink_gbs / 2.0 * 1e9 * A2A_EFFICIENCY), np.inf)
+        remote = remote_domains(experts_per_token, gpus, scaleup_gpus)
+        out = np.where(
+            remote > 0,
+            per_copy * remote / (np.where(scaleout_gbs > 0, scaleout_gbs, np.nan) * 1e9 * A2A_EFFICIENCY),
+            0.0,
+        )
+    return np.where(gpus > 1, moe_layers * np.maximum(nv, out), 0.0)
+
+
+def expert_parallel_seconds(
+    *,
+    params,
+    total_params,
+    expert_share,
+    experts_per_token,
+    d_model,
+    layers,
+    moe_layers,
+    tokens,
+    attn_flops,
+    kv_gb,
+    tp,
+    gpus,
+    peak_tflops,
+    bandwidth_tbs,
+    bytes_per_param,
+    bw_efficiency,
+    mfu,
+    scaleup_gpus,
+    nvlink_gbs,
+    scaleout_gbs,
+    allreduce_us,
+    imbalance=DEFAULT_EXPERT_IMBALANCE,
+    overlap=True,
+    expert_parallel=True,
+    tp_comm_s=0.0,
+):
+    """Seconds of one forward pass of an expert-parallel instance of `gpus` GPUs (attention TP over `tp`) that
+    moves `tokens` tokens through the model (a decode step: the batch; a prefill: prompts x batch), with
+    `attn_flops` of attention and `kv_gb` of KV cache read over the whole instance (see the module docstring).
+    expert_parallel False: a TP-only layout (gpus = tp), each expert sharded over the group: no all-to-all, no
+    imbalance between GPUs, no micro-batch overlap. tp_comm_s: the TP group's all-reduces (the caller's
+    engine.inference.comm_seconds of tokens / replicas; this module imports nothing of the serving engine)."""
+    dense, routed = moe_split(params, total_params, expert_share)
+    # one GPU or a TP-only layout: no imbalance between GPUs, no all-to-all, nothing to overlap
+    spread = (gpus > 1) & bool(expert_parallel)
+    imbalance = np.where(spread, imbalance, 1.0)
+    overlap = overlap & spread
+    with np.errstate(all="ignore"):
+        touched = 1.0 - (1.0 - expert_share) ** tokens  # a local expert is read if some token picks it
+    weight_bytes = (dense / tp + routed / gpus * touched) * bytes_per_param
+    kv_bytes = kv_gb * 1e9 / gpus
+    rate = bandwidth_tbs * 1e12 * bw_efficiency
+    # the busiest GPU's experts: imbalance x the mean tokens an expert receives (tokens x k / E); only the experts
+    # some token picks run, each a grouped GEMM at the efficiency of its rows (the tokens of a touched expert)
+    with np.errstate(all="ignore"):
+        per_expert = tokens * expert_share * imbalance / np.where(touched > 0, touched, 1.0)
+    expert_flops = 2.0 * expert_share * routed * tokens * imbalance / gpus
+    with np.errstate(all="ignore"):
+        expert_s = np.where(
+            expert_flops > 0, expert_flops / (peak_tflops * 1e12 * mfu * grouped_gemm_efficiency(per_expert)), 0.0
+        )
+    compute_s = (2.0 * dense * tokens + attn_flops) / gpus / (peak_tflops * 1e12 * mfu) + expert_s
+    dispatch = np.where(bytes_per_param < 2, DISPATCH_BYTES_FP8, 2.0)
+    a2a = np.where(spread, all_to_all_seconds(
+        tokens / gpus, experts_per_token, d_model, moe_layers, gpus, scaleup_gpus, nvlink_gbs, scaleout_gbs,
+        dispatch, imbalance,
+    ), 0.0)  # fmt: skip
+    # fixed cost of each collective (launch, synchronisation): the all-reduce's calibrated figure, per all-to-all
+    fixed = np.where(spread, 2.0 * moe_layers * allreduce_us * 1e-6, 0.0)
+    # one batch: work, then the all-to-all. Two micro-batches (where the engine overlaps, as the published
+    # expert-parallel systems do when it pays): each reads the weights again, and OVERLAP_SHARE of the shorter of
+    # work and all-to-all is hidden. The engine runs whichever is faster.
+    work = np.maximum((weight_bytes + kv_bytes) / rate, compute_s)
+    serial = work + a2a
+    work2 = np.maximum((MICRO_BATCHES * weight_bytes + kv_bytes) / rate, compute_s)
+    overlapped = np.maximum(work2, a2a) + (1.0 - OVERLAP_SHARE) * np.minimum(work2, a2a)
+    body = np.where(overlap, np.minimum(serial, overlapped), serial)
+    return body + fixed + tp_comm_s

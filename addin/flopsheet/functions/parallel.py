@@ -1,0 +1,239 @@
+"""Serving in a parallel layout as deployed (issue 20, items 2 and 5): LAYOUT_TOKENS_PER_SECOND and
+LAYOUT_PREFILL_TOKENS_PER_SECOND.
+
+A layout is typed as text, "TP8", "EP32", "TP4 EP8" (engine.parallel.parse_layout): tensor parallel inside the
+GPU's scale-up domain, experts spread over EP GPUs with attention data-parallel on each TP group, the expert
+all-to-all over NVLink and the platform's scale-out NICs (catalog/platforms.csv). Both functions need a catalog
+mixture-of-experts model (or a dense one with a TP-only layout) and a GPU of the catalog; the serving batch is a
+search over the step's roofline, all-to-all and overlap, so the hand-off copy keeps the add-in's value (as it
+does for SERVING_GPUS with a model name).
+"""
+
+from __future__ import annotations
+
+import math
+
+from flopsheet.engine.inference import DEFAULT_LATENCY_MS, KV_BYTES
+from flopsheet.errors import FlopsheetError, show_number
+from flopsheet.functions.declaration import Arg, Function, declared_in
+from flopsheet.functions.hardware import per_element
+from flopsheet.functions.inputs import REQUIRED, control_free, element_number, merge_errors
+from flopsheet.functions.layout import ep_decode_ms, ep_prefill, ep_serving
+
+MODEL = Arg("model", 'A catalog model ("DeepSeek-V3", "Qwen3 235B-A22B"; see MODEL_NAMES)', kind="text")
+GPU = Arg("gpu", 'A catalog GPU ("H800", "H100", "GB200"; see GPU_NAMES)', kind="text")
+LAYOUT = Arg(
+    "layout",
+    'The parallel layout of one instance: "TP8" (tensor parallel), "EP32" (experts over 32 GPUs, attention '
+    'data-parallel on each), "TP4 EP8" (attention TP4 in two replicas, experts over 8)',
+    kind="text",
+)
+PROMPT = Arg("prompt_tokens", "Tokens in each prompt")
+PRECISION = Arg(
+    "precision",
+    "Number format of the weights and the peak: bf16 (default), fp8 or fp4 (weights of 2, 1 or 0.5 bytes)",
+    kind="text",
+    default="bf16",
+)
+_SOURCE = (
+    "DeepSeek's inference-system note (layouts, FP8 dispatch / BF16 combine), DeepEP's measured all-to-all "
+    "bandwidths, DeepGEMM's grouped-GEMM rates, vendor platform guides (catalog/platforms.csv); docs/parallelism.md"
+)
+_WHY = (
+    "a roofline of the busiest GPU with the expert all-to-all, routing imbalance, grouped-GEMM efficiency and "
+    "micro-batch overlap fitted on published runs (docs/parallelism.md); queueing not counted"
+)
+
+
+def _text(v, name: str) -> str:
+    if v is None or (isinstance(v, str) and not v.strip()):
+        raise FlopsheetError(f"{name} is required (it is blank)", arg=name)
+    if not isinstance(v, str):
+        what = 'a layout such as "TP8", "EP32" or "TP4 EP8"' if name == "layout" else "a name (text)"
+        got = show_number(float(v)) if isinstance(v, (int, float)) and not isinstance(v, bool) else type(v).__name__
+        raise FlopsheetError(f"{name} must be {what} (got {got})", arg=name)
+    return control_free(v, name).strip()
+
+
+def _number(v, name: str, default=REQUIRED, *, whole=False, positive=False):
+    if default is None and (v is None or (isinstance(v, str) and not v.strip())):
+        return None  # optional, blank
+    x, err = element_number(v, name, default)
+    if err:
+        raise FlopsheetError(err, arg=name)
+    if not math.isfinite(x):
+        raise FlopsheetError(f"{name} must be a finite number (got {show_number(x)})", arg=name)
+    if x < 0 or (positive and x <= 0) or (whole and x != int(x)):
+        need = "a whole number" if whole else "a number"
+        raise FlopsheetError(f"{name} must be {need} {'> 0' if positive else '>= 0'} (got {show_number(x)})", arg=name)
+    return x
+
+
+def _kv_bytes(v) -> float:
+    x = _number(v, "kv_bytes", KV_BYTES, positive=True)
+    if x > 4:
+        raise FlopsheetError(
+            f"kv_bytes must be at most 4 (FP32) bytes per cached value (got {show_number(x)}); 2 is BF16, 1 FP8",
+            arg="kv_bytes",
+        )
+    return x
+
+
+def _impl(one, names):
+    def impl(**given):
+        values = {n: given.get(n) for n in names}
+        out, errors = per_element(values, one, out_dtype=float)
+        if out.ndim == 0:
+            if errors is not None:
+                raise FlopsheetError(str(errors[()]))
+            return float(out[()]), None, True
+        return out, merge_errors(errors), False
+
+    return impl
+
+
+def _serving_one(
+    model,
+    gpu,
+    layout,
+    prompt_tokens,
+    output_tokens,
+    precision=None,
+    batch=None,
+    latency_ms=None,
+    context_tokens=None,
+    kv_bytes=None,
+):
+    got = ep_serving(
+        _text(model, "model"),
+        _text(gpu, "gpu"),
+        control_free(layout, "layout") if isinstance(layout, str) else _text(layout, "layout"),  # blank: parse_layout
+        _number(prompt_tokens, "prompt_tokens", whole=True),
+        _number(output_tokens, "output_tokens", whole=True, positive=True),
+        precision=_text(precision, "precision") if precision not in (None, "") else "bf16",
+        batch=_number(batch, "batch", None, whole=True, positive=True),
+        latency_ms=_number(latency_ms, "latency_ms", DEFAULT_LATENCY_MS, positive=True),
+        context=_number(context_tokens, "context_tokens", None, positive=True),
+        kv_bytes=_kv_bytes(kv_bytes),
+    )
+    return got["tokens_per_s"]
+
+
+def _prefill_one(model, gpu, layout, prompt_tokens, precision=None, batch=None):
+    got = ep_prefill(
+        _text(model, "model"),
+        _text(gpu, "gpu"),
+        control_free(layout, "layout") if isinstance(layout, str) else _text(layout, "layout"),
+        _number(prompt_tokens, "prompt_tokens", whole=True, positive=True),
+        precision=_text(precision, "precision") if precision not in (None, "") else "bf16",
+        batch=_number(batch, "batch", 1.0, whole=True, positive=True),
+    )
+    return got["tokens_per_s"]
+
+
+_SERVING_ARGS = (
+    MODEL,
+    GPU,
+    LAYOUT,
+    PROMPT,
+    Arg("output_tokens", "Tokens generated in each answer"),
+    PRECISION,
+    Arg(
+        "batch",
+        "Sequences the instance decodes together; default (blank): the largest whose step stays within latency_ms "
+        "and whose KV cache fits beside the weights",
+        default=None,
+    ),
+    Arg(
+        "latency_ms",
+        "Most milliseconds per generated token (per user) for the default batch; default 50",
+        default=DEFAULT_LATENCY_MS,
+    ),
+    Arg(
+        "context_tokens",
+        "Cached tokens per sequence while decoding, when known (DeepSeek: 4,989); default the prompt + half the answer",
+        default=None,
+    ),
+    Arg(
+        "kv_bytes",
+        "Bytes per cached key/value: 2 (BF16, default, as the other serving functions) or 1 (an FP8 cache)",
+        default=KV_BYTES,
+    ),
+)
+
+LAYOUT_TOKENS_PER_SECOND = Function(
+    name="LAYOUT_TOKENS_PER_SECOND",
+    summary='Output tokens per second of one instance of a parallel layout ("EP144", "TP4 EP8") serving requests, '
+    "prefill included: expert parallelism with its all-to-all, routing imbalance and overlap.",
+    returns="tokens/s (the instance's GPUs together)",
+    nature="estimate",
+    nature_why=_WHY,
+    args=_SERVING_ARGS,
+    source=_SOURCE,
+    example=("DeepSeek-V3", "H800", "EP144", 0, 1000, "fp8"),
+    impl=_impl(_serving_one, [a.name for a in _SERVING_ARGS]),
+)
+
+_PREFILL_ARGS = (
+    MODEL,
+    GPU,
+    LAYOUT,
+    PROMPT,
+    PRECISION,
+    Arg("batch", "Prompts each GPU prefills at once; default 1", default=1.0),
+)
+
+LAYOUT_PREFILL_TOKENS_PER_SECOND = Function(
+    name="LAYOUT_PREFILL_TOKENS_PER_SECOND",
+    summary='Prompt tokens per second one instance of a parallel layout ("EP32") prefills: expert parallelism '
+    "with its all-to-all, routing imbalance and overlap.",
+    returns="prompt tokens/s (the instance's GPUs together)",
+    nature="estimate",
+    nature_why=_WHY,
+    args=_PREFILL_ARGS,
+    source=_SOURCE,
+    example=("DeepSeek-V3", "H800", "EP32", 4989, "fp8"),
+    impl=_impl(_prefill_one, [a.name for a in _PREFILL_ARGS]),
+)
+
+
+def _decode_one(model, gpu, layout, batch, context_tokens, precision=None, kv_bytes=None):
+    return ep_decode_ms(
+        _text(model, "model"),
+        _text(gpu, "gpu"),
+        control_free(layout, "layout") if isinstance(layout, str) else _text(layout, "layout"),
+        _number(batch, "batch", whole=True, positive=True),
+        _number(context_tokens, "context_tokens", whole=True),
+        precision=_text(precision, "precision") if precision not in (None, "") else "bf16",
+        kv_bytes=_kv_bytes(kv_bytes),
+    )
+
+
+_DECODE_ARGS = (
+    MODEL,
+    GPU,
+    LAYOUT,
+    Arg("batch", "Sequences the instance decodes together (all its GPUs)"),
+    Arg("context_tokens", "Cached tokens per sequence (prompt + the answer so far)"),
+    PRECISION,
+    Arg(
+        "kv_bytes",
+        "Bytes per cached key/value: 2 (BF16, default, as the other serving functions) or 1 (an FP8 cache)",
+        default=KV_BYTES,
+    ),
+)
+
+LAYOUT_DECODE_MS = Function(
+    name="LAYOUT_DECODE_MS",
+    summary='Milliseconds of one decode step of an instance of a parallel layout ("TP8 EP8", "EP144") holding a batch '
+    "of sequences: expert parallelism with its all-to-all, routing imbalance and overlap.",
+    returns="ms",
+    nature="estimate",
+    nature_why=_WHY,
+    args=_DECODE_ARGS,
+    source=_SOURCE,
+    example=("DeepSeek-R1", "B200", "TP8 EP8", 8, 5930, "fp8"),
+    impl=_impl(_decode_one, [a.name for a in _DECODE_ARGS]),
+)
+
+FUNCTIONS = declared_in(globals())  # every Function above, in order
