@@ -41,7 +41,9 @@ def test_the_issue_example_by_hand_tokens_per_second_with_the_models_cache_at_8k
     attn = 4 * heads * head_dim * layers * context  # scores and weighted sum against the cache, per token
     memory_s = (params * 2 + kv_gb * 1e9) / (gpus * bw * 1e12 * 0.8)
     compute_s = (2 * params + attn) * batch / (gpus * peak * 1e12 * 0.4)
-    comm_s = 2 * layers * (45e-6 + 2 * (gpus - 1) / gpus * batch * d_model * 2 / (link / 2 * 1e9))
+    allreduce_s = inference.DEFAULT_ALLREDUCE_US * 1e-6  # the fixed cost of an all-reduce, then the per-layer launch
+    comm_s = 2 * layers * (allreduce_s + 2 * (gpus - 1) / gpus * batch * d_model * 2 / (link / 2 * 1e9))
+    comm_s += layers * inference.DEFAULT_LAYER_US * 1e-6
     want = batch / (max(memory_s, compute_s) + comm_s)
     got = F.TOKENS_PER_SECOND(M, "H100", batch, 2, gpus, context_tokens=context)
     assert got == pytest.approx(want, rel=1e-9)
