@@ -564,9 +564,9 @@ def _text_of(v: str) -> str:
     only shows a number already rounded, never at a half."""
     m = f"ABS({v}/{{step:scale}})*{{step:p10}}"
     return (
-        f'IF({v}<0,"-","")&TEXT((INT({m})+(({m})-INT({m})>=0.5-({m})*5E-16))/{{step:p10}},{{step:fmt}})'
-        "&{step:letter}"
+        f'IF({v}<0,"-","")&TEXT((INT({m})+(({m})-INT({m})>=0.5-({m})*5E-16))/{{step:p10}},{{step:fmt}})&{{step:letter}}'
     )
+
 
 _PRE = 'IF((LEFT({unit},3)="USD")+(LEFT({unit},1)="$"),"$","")'
 _SUF = 'IF(LEFT({unit},3)="USD",MID({unit},4,255),IF(LEFT({unit},1)="$",MID({unit},2,255),IF({unit}="",""," "&{unit})))'

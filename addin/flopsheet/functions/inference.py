@@ -10,7 +10,7 @@ from dataclasses import replace
 import numpy as np
 
 from flopsheet import engine
-from flopsheet.engine.inference import DEFAULT_LATENCY_MS, DEFAULT_LAYER_US, KV_BYTES, USABLE_FRACTION
+from flopsheet.engine.inference import DEFAULT_LATENCY_MS, DEFAULT_LAYER_US, KV_BYTES, LATENCY_TIE, USABLE_FRACTION
 from flopsheet.engine.tensor_parallel import SCALE_UP_GPUS
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions._common import (
@@ -183,7 +183,7 @@ def _at_batch(base: tuple, batch: str, suffix: str, what: str) -> list:
 
 def serving_batch_steps(base: tuple, latency: str = repr(DEFAULT_LATENCY_MS)) -> tuple:
     """Steps ending in {step:sb}, the serving batch, from the decode steps `base` (decode_steps), at `latency` ms."""
-    ok = "<=" + latency
+    ok = "<=(" + latency + ")*" + repr(LATENCY_TIE)  # a tie meets the target (engine.inference.meets_latency)
     steps = [
         (
             "sb_free",
@@ -547,12 +547,12 @@ _SERVING_STEPS = (
     (
         "batch_bw",
         "largest batch whose step reads in the latency target",
-        "INT(({latency_ms}/1E3*" + _S + "-{params}*{bytes_per_param})/" + _KV + ")",
+        "INT(({latency_ms}*" + repr(LATENCY_TIE) + "/1E3*" + _S + "-{params}*{bytes_per_param})/" + _KV + ")",
     ),
     (
         "batch_flops",
         "largest batch whose step computes in the latency target",
-        "INT({latency_ms}/1E3*" + _C + "/(2*{params}))",
+        "INT({latency_ms}*" + repr(LATENCY_TIE) + "/1E3*" + _C + "/(2*{params}))",
     ),
     (
         "batch_memory",
@@ -580,7 +580,9 @@ _SERVING_TWIN, _SERVING_TWIN_STEPS = with_fewest_gpus(
     )
     + (("replicas_up", "replicas at the peak hour (rounded up)", count_twin("{step:replicas}")),),
     (
-        "IF({step:one_step_ms}<={latency_ms},IF({step:fits},IF({requests_per_day}*({prompt_tokens}+{output_tokens})>0,"
+        "IF({step:one_step_ms}<={latency_ms}*"
+        + repr(LATENCY_TIE)
+        + ",IF({step:fits},IF({requests_per_day}*({prompt_tokens}+{output_tokens})>0,"
         "{step:replicas_up}*{gpus},0),NA()),NA())"
     ),
     'IF({kv_gb_per_sequence}="",0,{kv_gb_per_sequence})',
