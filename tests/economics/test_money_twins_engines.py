@@ -107,6 +107,8 @@ CASES = [  # (function, arguments; a list argument [v] is put in a cell and refe
     ("RANGE_TEXT", ([1.0], [1.0], [99.95])),  # 99.95 carries to 100.0
     ("RANGE_TEXT", ([2650], [1050], [8345000])),  # scaled: 2.7K (1.1K-8345.0K)
     ("RANGE_TEXT", ([-1.15], [-2.25], [-0.145], ["USD"])),  # negatives: halves away from zero too
+    ("RANGE_TEXT", (0.01, [0.01], [768398084.105])),  # two decimals: 768398084.11 (the property test's rows)
+    ("RANGE_TEXT", (["4.46683592151"], 1.0, [3112421320.95], "MW")),  # 3112421321.0
 ]
 REFUSED = 5 + 10 + 3 + 2 + 2
 
