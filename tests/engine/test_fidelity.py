@@ -174,12 +174,6 @@ def test_training_rows_use_the_setup_they_publish(rows):
 MISSING_PHYSICS = {
     # DeepSeek-R1 on a GB300 NVL72 with wide expert parallelism, typed as nine TP8 groups (2.5x optimistic)
     "mlperf-inf-10",
-    # Mixtral 8x7B: expert kernels at few tokens each and routing imbalance, not modelled (3.5x optimistic; MLPerf
-    # v5.1's MI300X, MI325X and H200 runs 4.6x, 3.5x and 3.0x)
-    "mlperf-inf-7",
-    "mlperf-inf-22",
-    "mlperf-inf-23",
-    "mlperf-inf-24",
     # Qwen3-30B-A3B on one GB200 (MoE, run with expert and attention-data parallelism): the table's GB200 cell is
     # 0.68 of its B200 cell for the same setup (trtllm-18, 1.33), though GB200's datasheet peak and bandwidth are
     # at least B200's; flopsheet gives the two GPUs the same answer (2.06x optimistic)
