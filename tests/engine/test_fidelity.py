@@ -172,7 +172,8 @@ def test_training_rows_use_the_setup_they_publish(rows):
 # are NOT met: these bounds hold what the serving model reaches today (docs/fidelity.md), so a change that
 # moves the rows away fails. Rows whose physics flopsheet does not have yet, with what is missing:
 MISSING_PHYSICS = {
-    # DeepSeek-R1 on a GB300 NVL72 with wide expert parallelism, typed as nine TP8 groups (2.5x optimistic)
+    # DeepSeek-R1 on a GB300 NVL72 with wide expert parallelism, typed as nine TP8 groups (2.1x optimistic with the
+    # dataset's 804-token prompts charged; 4.2x without)
     "mlperf-inf-10",
     # Qwen3-30B-A3B on one GB200 (MoE, run with expert and attention-data parallelism): the table's GB200 cell is
     # 0.68 of its B200 cell for the same setup (trtllm-18, 1.33), though GB200's datasheet peak and bandwidth are
@@ -234,7 +235,9 @@ SERVING = ("output_throughput", "input_throughput", "decode_step_ms", "ttft_s", 
 # it was as one tensor-parallel group. DeepSeek's prefill is a 24-hour production average of a service that is not
 # saturated all day (the decode side, at its published 20-22 tokens/s per user, lands within 15%), against SGLang's
 # saturated benchmark of the same layout within 5%: 1.59x optimistic. MLPerf's DeepSeek-R1 rows read the config's
-# batch as the instance's (B200 0.73, GB300 NVL72 1.44; 1.09 and 1.90 as TP8).
+# batch as the instance's (B200 0.73, GB300 NVL72 1.44; 1.09 and 1.90 as TP8); NVIDIA's harness applies it per
+# attention-DP rank (tests/reference/README.md): at 4,096 and 10,240 per instance with the 804-token prompts charged
+# they are 1.83 and 2.31, outside these bounds (left failing for the expert-parallel model to answer, not loosened).
 EXPERT_PARALLEL = {
     "deepseek-decode": 1.20,  # 0.09 as TP144
     "sglang-decode": 1.10,  # 0.16 as TP72
