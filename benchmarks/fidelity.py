@@ -121,6 +121,23 @@ def latency_target(row: dict) -> float | None:
     return None
 
 
+# The batch an engine's own scheduler caps a run at when the run sets none, a setup fact like the latency limit:
+# vLLM before its V1 engine (V1 the default from v0.8.0, 2025-03) admits at most max_num_seqs = 256 sequences a step
+# (vllm-project/vllm, vllm/engine/arg_utils.py, EngineArgs.__post_init__: "self.max_num_seqs = 256 if not
+# envs.VLLM_USE_V1 else 1024", read 2026-12-06); its benchmark_throughput.py queues every request, so an offline
+# run of 2024 decodes at 256 however much memory holds (vllm-oracle-5/6: 8 MI300Xs hold ~3,000 sequences of Llama 3.1
+# 405B at 128 + 1,024 tokens).
+VLLM_V0_MAX_NUM_SEQS = 256.0
+VLLM_V1_DEFAULT_FROM = "2025-03"
+
+
+def engine_batch_cap(row: dict) -> float | None:
+    """The scheduler's batch cap of a "batch max" run whose harness sets none (None: memory and latency decide)."""
+    if row["batch"] != "max" or "benchmark_throughput" not in row["notes"]:
+        return None
+    return VLLM_V0_MAX_NUM_SEQS if row["source_date"] < VLLM_V1_DEFAULT_FROM else None
+
+
 def kv_per_sequence(model: str, context: float, prec: str, tp: float) -> float | None:
     """KV_CACHE_GB of one sequence of a catalog model at `context` tokens (rounded up) in the recipe's cache
     format (KV_BYTES), split over `tp` GPUs; None for a model without a cache shape (SERVING_GPUS' own then)."""
@@ -223,6 +240,9 @@ def predict(row: dict) -> tuple[float, str]:
         return _per(row, value, call + (f" x {instances:g}" if instances != 1 else ""))
     if kind != "output_throughput":
         raise ValueError(f"{row['id']}: unknown kind {kind!r}")
+    cap = engine_batch_cap(row)
+    if batch == "max" and cap is not None:
+        batch = f"{cap:g}"
     if batch == "max":
         serving = dict(kw)
         limit = latency_target(row)

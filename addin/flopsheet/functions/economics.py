@@ -40,7 +40,7 @@ from flopsheet.functions._common import (
     TRAIN_MFU,
 )
 from flopsheet.functions.declaration import Arg, Function, declared_in, evaluate
-from flopsheet.functions.inference import PREFILL_S, PREFILL_STEPS, STEP_MS, STEPS, fits_step, fits_twin
+from flopsheet.functions.inference import PREFILL_S, PREFILL_STEPS, STEP_MS, decode_steps, fits_step, fits_twin
 from flopsheet.functions.inputs import (
     EXCEL_ERRORS,
     booleans_among_numbers,
@@ -427,7 +427,7 @@ COST_PER_MTOK = Function(
     example=("70B", "H100", 2.5, "output", 1, 64, 2, 4, 31.45728),
     formula=engine.cost_per_mtok,
     twin=fits_twin("{kind}*{step:output_usd}+(1-{kind})*{step:input_usd}"),
-    twin_steps=STEPS
+    twin_steps=decode_steps()
     + PREFILL_STEPS
     + fits_step()
     + (("output_usd", "USD per million output tokens", _OUT), ("input_usd", "USD per million input tokens", _IN)),

@@ -9,7 +9,12 @@ from dataclasses import replace
 import numpy as np
 
 from flopsheet import engine
-from flopsheet.engine.inference import DEFAULT_LAYER_US, USABLE_FRACTION
+from flopsheet.engine.inference import (
+    DECODE_GEMM_HALF_BATCH,
+    DEFAULT_LAYER_US,
+    DEFAULT_PREFILL_MFU,
+    USABLE_FRACTION,
+)
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions._common import (
     ALLREDUCE_US,
@@ -89,23 +94,43 @@ _LAUNCH = "{model:layers}*" + repr(DEFAULT_LAYER_US) + "*1E-6"
 # The usable share of each GPU's memory (engine.inference.USABLE_FRACTION, a constant of the engine: the copy
 # types the same number, so it computes what Python does)
 _USABLE = repr(USABLE_FRACTION)
-STEPS = (
-    (
-        "memory_s",
-        "decode step reading weights and KV cache (s)",
-        "(" + _read("{batch}") + "*{bytes_per_param}+{kv_gb}*1E9)/" + _BYTES_S,
-    ),
-    ("flops_d", "FLOP/s the GPUs compute decoding", _FLOPS_S),
-    ("compute_s", "decode step computing (s)", "2*{params}*{batch}/{step:flops_d}"),
-    ("comm_b", "all-reduces of a decode step (s)", _comm("{batch}")),
-    (
-        "step_ms",
-        "decode step, the slower of the two (ms)",
-        "(IF({step:memory_s}>={step:compute_s},{step:memory_s},{step:compute_s})[[+{step:comm_b}+"
-        + _LAUNCH
-        + "]])*1E3",
-    ),
-)
+_HALF = repr(DECODE_GEMM_HALF_BATCH)
+
+
+def gemm_mfu(batch: str, prefill_mfu: str = "{prefill_mfu}") -> str:
+    """engine.inference.gemm_mfu: the share of the peak a decode step's weight GEMMs reach with `batch` sequences,
+    the larger of mfu and prefill_mfu x batch / (batch + DECODE_GEMM_HALF_BATCH), each x the number format's share."""
+    return "MAX({mfu}*{peak_share}," + prefill_mfu + "*{peak_share}*" + batch + "/(" + batch + "+" + _HALF + "))"
+
+
+def decode_steps(prefill_mfu: str = "{prefill_mfu}") -> tuple:
+    """The decode step's twin steps; `prefill_mfu` is the function's own argument, or the engine's default typed
+    as a number where the function takes none (DECODE_MS, TOKENS_PER_SECOND)."""
+    return (
+        (
+            "memory_s",
+            "decode step reading weights and KV cache (s)",
+            "(" + _read("{batch}") + "*{bytes_per_param}+{kv_gb}*1E9)/" + _BYTES_S,
+        ),
+        (
+            "flops_d",
+            "FLOP/s the GPUs' weight GEMMs compute decoding the batch",
+            "({gpus}*{peak}*1E12*" + gemm_mfu("{batch}", prefill_mfu) + ")",
+        ),
+        ("compute_s", "decode step computing (s)", "2*{params}*{batch}/{step:flops_d}"),
+        ("comm_b", "all-reduces of a decode step (s)", _comm("{batch}")),
+        (
+            "step_ms",
+            "decode step, the slower of the two (ms)",
+            "(IF({step:memory_s}>={step:compute_s},{step:memory_s},{step:compute_s})[[+{step:comm_b}+"
+            + _LAUNCH
+            + "]])*1E3",
+        ),
+    )
+
+
+# DECODE_MS and TOKENS_PER_SECOND take no prefill_mfu: the engine's default, a constant typed as the same number
+STEPS = decode_steps(repr(DEFAULT_PREFILL_MFU))
 
 
 def fits_twin(value: str) -> str:
@@ -229,7 +254,7 @@ RESPONSE_SECONDS = Function(
     example=("175B", 20, 300, "A100", 1, 2, 8),
     formula=engine.response_seconds,
     twin=fits_twin(PREFILL_S + "+{output_tokens}*" + STEP_MS + "/1E3"),
-    twin_steps=prefill_steps() + STEPS + fits_step(tokens="{prompt_tokens}+{output_tokens}"),
+    twin_steps=prefill_steps() + decode_steps() + fits_step(tokens="{prompt_tokens}+{output_tokens}"),
 )
 
 TTFT_SECONDS = Function(
@@ -286,11 +311,20 @@ _C = "{step:flops_ps}"  # FLOP/s it computes
 _KV = "{step:kv_bytes}"
 _B = "MAX(1,MIN(" + _CAP + ",{step:batch_bw},{step:batch_flops},{step:batch_memory}))"
 # replica-seconds per request: prefill compute + output tokens x (step time / batch)
+# (the decode step computes at its batch's GEMM efficiency: gemm_mfu, so its FLOP/s at the batch are gemm_ps)
 _BUSY = (
     "2*{params}*{prompt_tokens}/{step:prefill_ps}+{output_tokens}*MAX(({params}*{bytes_per_param}/{step:batch}"
-    "+" + _KVSEQ + "*1E9)/" + _S + ",2*{params}/" + _C + ")"
+    "+" + _KVSEQ + "*1E9)/" + _S + ",2*{params}/{step:gemm_ps})"
 )
-_ONE_STEP_MS = "MAX(({params}*{bytes_per_param}+" + _KVSEQ + "*1E9)/" + _S + ",2*{params}/" + _C + ")*1E3"
+_ONE_STEP_MS = (
+    "MAX(({params}*{bytes_per_param}+"
+    + _KVSEQ
+    + "*1E9)/"
+    + _S
+    + ",2*{params}/({gpus}*{peak}*1E12*"
+    + gemm_mfu("1")
+    + "))*1E3"
+)
 _SERVING_STEPS = (
     ("read_bps", "bytes a replica reads per second", "{gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency}"),
     ("flops_ps", "FLOPs a replica computes per second decoding", "{gpus}*{peak}*1E12*{mfu}*{peak_share}"),
@@ -304,8 +338,13 @@ _SERVING_STEPS = (
     ),
     (
         "batch_flops",
-        "largest batch whose step computes in the latency target",
-        "INT({latency_ms}/1E3*" + _C + "/(2*{params}))",
+        "largest batch whose step computes in the latency target: at mfu, or at the GEMMs' prefill_mfu x b/(b+"
+        + _HALF
+        + ") (2 x params x (b + "
+        + _HALF
+        + ") FLOPs at prefill_mfu), the larger",
+        "MAX(INT({latency_ms}/1E3*" + _C + "/(2*{params})),INT({latency_ms}/1E3*{gpus}*{peak}*1E12*{prefill_mfu}"
+        "*{peak_share}/(2*{params})-" + _HALF + "))",
     ),
     (
         "batch_memory",
@@ -313,6 +352,11 @@ _SERVING_STEPS = (
         "INT(({gpus}*{gpu:memory_gb}*" + _USABLE + "*1E9-{params}*{bytes_per_param})/" + _KV + ")",
     ),
     ("batch", "largest batch under the latency target that fits (at most " + _CAP + ")", _B),
+    (
+        "gemm_ps",
+        "FLOPs a replica's weight GEMMs compute per second at that batch",
+        "{gpus}*{peak}*1E12*" + gemm_mfu("{step:batch}"),
+    ),
     ("busy", "replica-seconds per request", _BUSY),
     (
         "replicas",
