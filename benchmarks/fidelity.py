@@ -20,7 +20,9 @@ How a row becomes a call (`kind` column):
   throughput, vLLM's benchmark_throughput.py: every request queued at once, the batch is what memory
   holds), MLPerf's time-per-output-token limit for a Server run (loadgen/mlperf.conf), SERVING_GPUS'
   default 50 ms for the rest; each sequence's cache is the model's own at the running context in the
-  recipe's cache format (kv_per_sequence).
+  recipe's cache format (kv_per_sequence). A run whose engine caps the batch and whose harness sets no cap
+  (vLLM's benchmark_throughput.py before the V1 engine: max_num_seqs 256, engine_batch_cap) is the
+  published-batch mapping below at that cap.
 - input_throughput: prompt tokens x batch / TTFT_SECONDS per instance; a cached share of the input
   (DeepSeek's note) costs no prefill, so the computed rate is divided by 1 - cache_hit_share.
 - decode_step_ms: DECODE_MS, with the batch's KV cache (KV_CACHE_GB of the model at the running context,
@@ -564,9 +566,12 @@ def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
         "",
         "Serving defaults fitted on these rows (each across all the runs of its kind, never one; sources in "
         "`addin/flopsheet/engine/inference.py`): a prefill's share of the peak (0.65), a compute-bound decode "
-        "step's (0.40), the share of an FP8 or FP4 peak per unit of it (0.75, 0.45), the fixed costs of a "
-        "forward pass (50 us a layer) and of a tensor-parallel all-reduce (20 us), and the share of its datasheet peak an accelerator's kernels reach "
-        "against NVIDIA's (ACHIEVED_PEAK_SHARE: AMD's CDNA3, MI300X and MI325X, 0.6; the rest 1).",
+        "step's (0.40 at small batches, growing with the batch towards the prefill's: the larger of 0.40 and "
+        "0.65 x batch / (batch + 300), DECODE_GEMM_HALF_BATCH), the share of an FP8 or FP4 peak per unit of it "
+        "(0.75, 0.45), the fixed costs of a forward pass (50 us a layer) and of a tensor-parallel all-reduce "
+        "(20 us), and the share of its datasheet peak an accelerator's kernels reach against NVIDIA's "
+        "(ACHIEVED_PEAK_SHARE: AMD's MI300X 0.6, MI325X 0.75 at its 1,000 W; the rest 1). A vLLM offline run "
+        "from before vLLM's V1 engine decodes at most 256 sequences (its scheduler's default max_num_seqs).",
         "",
         "predicted / measured above 1 means a throughput is optimistic, or a time (ms, s, minutes, GPU-hours) is "
         "pessimistic. The error factor is max(ratio, 1 / ratio). Rows marked SECONDARY, ASSUMPTION or undated "
