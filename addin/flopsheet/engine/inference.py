@@ -510,9 +510,10 @@ def _ep_forward_s(s: Serving, tokens, attn_flops, kv_gb, mfu):
 
 def gemm_mfu(mfu, prefill_mfu, batch):
     """The share of the peak a decode step's weight GEMMs reach with `batch` sequences (one row each): the larger
-    of the decode efficiency `mfu` and the prefill's, `prefill_mfu`, times batch / (batch + DECODE_GEMM_HALF_BATCH)
-    (both already x the number format's share). See DECODE_GEMM_HALF_BATCH."""
-    return _maximum(mfu, prefill_mfu * batch / (batch + DECODE_GEMM_HALF_BATCH))
+    of the decode efficiency `mfu` and the prefill's, `prefill_mfu`, times batch / (batch + DECODE_GEMM_HALF_BATCH),
+    written prefill_mfu / (1 + DECODE_GEMM_HALF_BATCH / batch) (the batch once, as the twins type it; both
+    efficiencies already x the number format's share). See DECODE_GEMM_HALF_BATCH."""
+    return _maximum(mfu, prefill_mfu / (1.0 + DECODE_GEMM_HALF_BATCH / batch))
 
 
 def decode_ms_unchecked(s: Serving, batch, kv_gb, attn_flops=0.0):

@@ -94,13 +94,14 @@ _LAUNCH = "{model:layers}*" + repr(DEFAULT_LAYER_US) + "*1E-6"
 # The usable share of each GPU's memory (engine.inference.USABLE_FRACTION, a constant of the engine: the copy
 # types the same number, so it computes what Python does)
 _USABLE = repr(USABLE_FRACTION)
-_HALF = repr(DECODE_GEMM_HALF_BATCH)
+_HALF = f"{DECODE_GEMM_HALF_BATCH:g}"
 
 
 def gemm_mfu(batch: str, prefill_mfu: str = "{prefill_mfu}") -> str:
     """engine.inference.gemm_mfu: the share of the peak a decode step's weight GEMMs reach with `batch` sequences,
-    the larger of mfu and prefill_mfu x batch / (batch + DECODE_GEMM_HALF_BATCH), each x the number format's share."""
-    return "MAX({mfu}*{peak_share}," + prefill_mfu + "*{peak_share}*" + batch + "/(" + batch + "+" + _HALF + "))"
+    the larger of mfu and prefill_mfu / (1 + DECODE_GEMM_HALF_BATCH / batch), each x the number format's share
+    (the batch typed once: SERVING_GPUS' batch is a long expression)."""
+    return "MAX({mfu}*{peak_share}," + prefill_mfu + "*{peak_share}/(1+" + _HALF + "/" + batch + "))"
 
 
 def decode_steps(prefill_mfu: str = "{prefill_mfu}") -> tuple:
@@ -113,10 +114,11 @@ def decode_steps(prefill_mfu: str = "{prefill_mfu}") -> tuple:
             "(" + _read("{batch}") + "*{bytes_per_param}+{kv_gb}*1E9)/" + _BYTES_S,
         ),
         (
-            "flops_d",
-            "FLOP/s the GPUs' weight GEMMs compute decoding the batch",
-            "({gpus}*{peak}*1E12*" + gemm_mfu("{batch}", prefill_mfu) + ")",
+            "gemm_d",
+            "share of the peak the decode step's weight GEMMs reach at the batch",
+            gemm_mfu("{batch}", prefill_mfu),
         ),
+        ("flops_d", "FLOP/s the GPUs compute decoding", "({gpus}*{peak}*1E12*{step:gemm_d})"),
         ("compute_s", "decode step computing (s)", "2*{params}*{batch}/{step:flops_d}"),
         ("comm_b", "all-reduces of a decode step (s)", _comm("{batch}")),
         (
@@ -311,7 +313,7 @@ _C = "{step:flops_ps}"  # FLOP/s it computes
 _KV = "{step:kv_bytes}"
 _B = "MAX(1,MIN(" + _CAP + ",{step:batch_bw},{step:batch_flops},{step:batch_memory}))"
 # replica-seconds per request: prefill compute + output tokens x (step time / batch)
-# (the decode step computes at its batch's GEMM efficiency: gemm_mfu, so its FLOP/s at the batch are gemm_ps)
+# (the decode step computes at its batch's GEMM efficiency, gemm_mfu)
 _BUSY = (
     "2*{params}*{prompt_tokens}/{step:prefill_ps}+{output_tokens}*MAX(({params}*{bytes_per_param}/{step:batch}"
     "+" + _KVSEQ + "*1E9)/" + _S + ",2*{params}/{step:gemm_ps})"
@@ -338,11 +340,8 @@ _SERVING_STEPS = (
     ),
     (
         "batch_flops",
-        "largest batch whose step computes in the latency target: at mfu, or at the GEMMs' prefill_mfu x b/(b+"
-        + _HALF
-        + ") (2 x params x (b + "
-        + _HALF
-        + ") FLOPs at prefill_mfu), the larger",
+        "largest batch whose step computes in the latency target",
+        # at mfu, or at the GEMMs' prefill_mfu / (1 + h / b), 2 x params x (b + h) FLOPs at prefill_mfu: the larger
         "MAX(INT({latency_ms}/1E3*" + _C + "/(2*{params})),INT({latency_ms}/1E3*{gpus}*{peak}*1E12*{prefill_mfu}"
         "*{peak_share}/(2*{params})-" + _HALF + "))",
     ),
@@ -354,7 +353,7 @@ _SERVING_STEPS = (
     ("batch", "largest batch under the latency target that fits (at most " + _CAP + ")", _B),
     (
         "gemm_ps",
-        "FLOPs a replica's weight GEMMs compute per second at that batch",
+        "FLOPs a replica computes per second decoding at that batch",
         "{gpus}*{peak}*1E12*" + gemm_mfu("{step:batch}"),
     ),
     ("busy", "replica-seconds per request", _BUSY),
