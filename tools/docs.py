@@ -98,6 +98,25 @@ hours, gpu))` gives `hours` back; it used to return whole-run utilisation (MFU x
 fed back as `mfu` applied goodput twice. Pass goodput 1 for the old figure. Training functions'
 blank `mfu` went from 40% of any peak to the precision's training default above.
 
+**Breaking change (issue 20, serving defaults):** blank serving arguments now answer the question asked.
+`kv_gb` left blank in DECODE_MS, RESPONSE_SECONDS, TOKENS_PER_SECOND and COST_PER_MTOK is a catalog model's
+own KV cache (BF16) for every sequence of the batch, with its attention FLOPs: at `context_tokens` (new last
+argument; default 1,085 tokens, prompt + half the answer of the median request of Azure's conversation
+trace, Splitwise, Patel et al. 2024) or, in RESPONSE_SECONDS, at the request's own running context (prompt +
+half the answer). It used to be no cache: type `kv_gb` 0 for the old figure. A plain parameter count ("70B")
+has no layers or heads to size a cache, so it still has none: `TOKENS_PER_SECOND("70B","H100",64,2,8)` and
+`TOKENS_PER_SECOND("Llama 3.1 70B","H100",64,2,8)` differ by the cache each step reads (and the all-reduces
+the model's layers make). `batch` left blank in TOKENS_PER_SECOND and COST_PER_MTOK is the serving batch (the
+largest whose caches fit in usable memory and whose step stays under 50 ms, as SERVING_GPUS), not 1. `gpus`
+left blank (DECODE_MS, RESPONSE_SECONDS, TTFT_SECONDS, TOKENS_PER_SECOND, COST_PER_MTOK, SERVING_GPUS) is the
+fewest valid tensor-parallel GPUs that hold the weights and the cache, not 1. A typed `gpus` must be a valid
+tensor-parallel degree: it divides the model's attention heads, splits its KV heads evenly (or copies them
+evenly) and stays within one 8-GPU NVLink domain, as vLLM and TensorRT-LLM require; `gpus` 3 for a 64-head
+model, or 16, is an error that names the valid degrees. The hand-off copy computes both blanks natively (the
+fewest valid degree as a chain over 1-8 GPUs, the serving batch as its bisection written out in Workings
+cells); SERVING_BATCH gives the serving batch itself. A cell left empty for `batch` or `gpus` is #N/A in the
+copy: leave the argument out of the formula instead.
+
 **Breaking change (issue 13):** DECODE_MS, RESPONSE_SECONDS and TOKENS_PER_SECOND now share
 one order of optional arguments, `..., [batch], [bytes_per_param], [gpus], [kv_gb],
 [bw_efficiency], [mfu], [precision], [allreduce_us]`. RESPONSE_SECONDS used to take `mfu` 8th

@@ -17,6 +17,7 @@ NAMES = (
     "TRAIN_COST",
     "TRAIN_ENERGY_MWH",
     "IMPLIED_MFU",
+    "SERVING_BATCH",
     "INFER_FLOPS",
     "INFER_SECONDS",
     "DECODE_MS",

@@ -151,6 +151,22 @@ def IMPLIED_MFU(flops, gpu_hours, gpu, precision='bf16', goodput=0.85):
 
 
 @xw.func(category=CATEGORY)
+@xw.arg('params', doc='Active parameters ("70B"), or a catalog model name ("DeepSeek-V3"; see MODEL_NAMES): active for FLOPs, total for memory and the experts a batch reads, layers and width for tensor-parallel all-reduces', **ARG_OPTIONS)
+@xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
+@xw.arg('bytes_per_param', doc='Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit', **ARG_OPTIONS)
+@xw.arg('gpus', doc="GPUs in tensor parallel (bandwidth and peak add up); a valid degree divides the model's attention heads, splits its KV heads evenly and stays within an 8-GPU NVLink domain; default (blank): the fewest valid GPUs that hold the weights and the KV cache", **ARG_OPTIONS)
+@xw.arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
+@xw.arg('mfu', doc='Share of the peak a compute-bound decode step reaches, a fraction in (0, 1]; default 0.40; times 0.75 at an FP8 peak, 0.45 at FP4 (estimates, fitted on published runs)', **ARG_OPTIONS)
+@xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
+@xw.arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (its latency over the link); default 20 (calibrated on small-batch decode runs, beside a fixed 50 us per layer of each forward pass); used when params is a model name and gpus > 1', **ARG_OPTIONS)
+@xw.arg('context_tokens', doc="Tokens a sequence holds in its cache on average, for a catalog model's own KV cache; default 1085: prompt + half the answer of the median request of Azure's conversation trace (1,020 + 129 / 2; Splitwise, 2024)", **ARG_OPTIONS)
+@xw.arg('latency_ms', doc='Most milliseconds per generated token (per user); default 50 (estimate: 20 tokens/s)', **ARG_OPTIONS)
+def SERVING_BATCH(params, gpu, bytes_per_param=2.0, gpus=None, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, context_tokens=1085.0, latency_ms=50.0):
+    """The serving batch: the largest whose KV caches fit in usable memory beside the weights and whose decode step stays within latency_ms (what TOKENS_PER_SECOND and COST_PER_MTOK take for a blank batch)."""
+    return excel_io.call(REGISTRY['SERVING_BATCH'], (params, gpu, bytes_per_param, gpus, bw_efficiency, mfu, precision, allreduce_us, context_tokens, latency_ms))
+
+
+@xw.func(category=CATEGORY)
 @xw.arg('params', doc='Parameters (active ones for mixture-of-experts), e.g. 175E+9 or "175B", or a catalog model name ("Llama 3.1 405B"; see MODEL_NAMES): its active parameters', **ARG_OPTIONS)
 @xw.arg('prompt_tokens', doc='Tokens in the prompt', **ARG_OPTIONS)
 @xw.arg('output_tokens', doc='Tokens generated in the answer', **ARG_OPTIONS)
@@ -176,15 +192,16 @@ def INFER_SECONDS(flops, gpu, mfu=0.4, precision='bf16'):
 @xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
 @xw.arg('batch', doc='Sequences decoded together, each getting one token per step; default 1', **ARG_OPTIONS)
 @xw.arg('bytes_per_param', doc='Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit', **ARG_OPTIONS)
-@xw.arg('gpus', doc='GPUs in tensor parallel (bandwidth and peak add up); default 1', **ARG_OPTIONS)
-@xw.arg('kv_gb', doc='KV cache read each step, in GB (see KV_CACHE_GB); default 0', **ARG_OPTIONS)
+@xw.arg('gpus', doc="GPUs in tensor parallel (bandwidth and peak add up); a valid degree divides the model's attention heads, splits its KV heads evenly and stays within an 8-GPU NVLink domain; default (blank): the fewest valid GPUs that hold the weights and the KV cache", **ARG_OPTIONS)
+@xw.arg('kv_gb', doc='KV cache of the whole batch read each step, in GB (KV_CACHE_GB); default (blank): a catalog model\'s own BF16 cache at context_tokens for every sequence, with its attention FLOPs; none for a plain count ("70B")', **ARG_OPTIONS)
 @xw.arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Share of the peak a compute-bound decode step reaches, a fraction in (0, 1]; default 0.40; times 0.75 at an FP8 peak, 0.45 at FP4 (estimates, fitted on published runs)', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @xw.arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (its latency over the link); default 20 (calibrated on small-batch decode runs, beside a fixed 50 us per layer of each forward pass); used when params is a model name and gpus > 1', **ARG_OPTIONS)
-def DECODE_MS(params, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0):
+@xw.arg('context_tokens', doc="Tokens a sequence holds in its cache on average, for a catalog model's own KV cache; default 1085: prompt + half the answer of the median request of Azure's conversation trace (1,020 + 129 / 2; Splitwise, 2024)", **ARG_OPTIONS)
+def DECODE_MS(params, gpu, batch=1.0, bytes_per_param=2.0, gpus=None, kv_gb=None, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, context_tokens=1085.0):
     """Milliseconds per decode step (one token per sequence): memory-bandwidth or compute bound, whichever is slower."""
-    return excel_io.call(REGISTRY['DECODE_MS'], (params, gpu, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us))
+    return excel_io.call(REGISTRY['DECODE_MS'], (params, gpu, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us, context_tokens))
 
 
 @xw.func(category=CATEGORY)
@@ -194,14 +211,14 @@ def DECODE_MS(params, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, 
 @xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
 @xw.arg('batch', doc='Sequences decoded together, each getting one token per step; default 1', **ARG_OPTIONS)
 @xw.arg('bytes_per_param', doc='Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit', **ARG_OPTIONS)
-@xw.arg('gpus', doc='GPUs in tensor parallel (bandwidth and peak add up); default 1', **ARG_OPTIONS)
-@xw.arg('kv_gb', doc='KV cache read each step, in GB (see KV_CACHE_GB); default 0', **ARG_OPTIONS)
+@xw.arg('gpus', doc="GPUs in tensor parallel (bandwidth and peak add up); a valid degree divides the model's attention heads, splits its KV heads evenly and stays within an 8-GPU NVLink domain; default (blank): the fewest valid GPUs that hold the weights and the KV cache", **ARG_OPTIONS)
+@xw.arg('kv_gb', doc='KV cache of the whole batch read each step, in GB (KV_CACHE_GB); default (blank): a catalog model\'s own BF16 cache at prompt_tokens + output_tokens / 2 for every sequence; none for a plain count ("70B")', **ARG_OPTIONS)
 @xw.arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Share of the peak a compute-bound decode step reaches, a fraction in (0, 1]; default 0.40; times 0.75 at an FP8 peak, 0.45 at FP4 (estimates, fitted on published runs)', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @xw.arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (its latency over the link); default 20 (calibrated on small-batch decode runs, beside a fixed 50 us per layer of each forward pass); used when params is a model name and gpus > 1', **ARG_OPTIONS)
 @xw.arg('prefill_mfu', doc='Share of the peak the prefill reaches, a fraction in (0, 1]; default 0.65 (estimate, fitted on published runs); times 0.75 at an FP8 peak, 0.45 at FP4', **ARG_OPTIONS)
-def RESPONSE_SECONDS(params, prompt_tokens, output_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, prefill_mfu=0.65):
+def RESPONSE_SECONDS(params, prompt_tokens, output_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpus=None, kv_gb=None, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, prefill_mfu=0.65):
     """Seconds to answer a request: compute-bound prefill of the prompt plus one decode step per output token."""
     return excel_io.call(REGISTRY['RESPONSE_SECONDS'], (params, prompt_tokens, output_tokens, gpu, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us, prefill_mfu))
 
@@ -212,12 +229,12 @@ def RESPONSE_SECONDS(params, prompt_tokens, output_tokens, gpu, batch=1.0, bytes
 @xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
 @xw.arg('batch', doc='Sequences decoded together, each getting one token per step; default 1', **ARG_OPTIONS)
 @xw.arg('bytes_per_param', doc='Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit', **ARG_OPTIONS)
-@xw.arg('gpus', doc='GPUs in tensor parallel (bandwidth and peak add up); default 1', **ARG_OPTIONS)
+@xw.arg('gpus', doc="GPUs in tensor parallel (bandwidth and peak add up); a valid degree divides the model's attention heads, splits its KV heads evenly and stays within an 8-GPU NVLink domain; default (blank): the fewest valid GPUs that hold the weights and the KV cache", **ARG_OPTIONS)
 @xw.arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Share of the peak the prefill reaches, a fraction in (0, 1]; default 0.65 (estimate, fitted on published runs); times 0.75 at an FP8 peak, 0.45 at FP4', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @xw.arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (its latency over the link); default 20 (calibrated on small-batch decode runs, beside a fixed 50 us per layer of each forward pass); used when params is a model name and gpus > 1', **ARG_OPTIONS)
-def TTFT_SECONDS(params, prompt_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, bw_efficiency=0.8, mfu=0.65, precision='bf16', allreduce_us=20.0):
+def TTFT_SECONDS(params, prompt_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpus=None, bw_efficiency=0.8, mfu=0.65, precision='bf16', allreduce_us=20.0):
     """Seconds to the first token: prefill of the prompt, compute (with causal attention for a model name) or reading the weights once, whichever is slower, plus tensor-parallel all-reduces."""
     return excel_io.call(REGISTRY['TTFT_SECONDS'], (params, prompt_tokens, gpu, batch, bytes_per_param, gpus, bw_efficiency, mfu, precision, allreduce_us))
 
@@ -225,17 +242,18 @@ def TTFT_SECONDS(params, prompt_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpu
 @xw.func(category=CATEGORY)
 @xw.arg('params', doc='Active parameters ("70B"), or a catalog model name ("DeepSeek-V3"; see MODEL_NAMES): active for FLOPs, total for memory and the experts a batch reads, layers and width for tensor-parallel all-reduces', **ARG_OPTIONS)
 @xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
-@xw.arg('batch', doc='Sequences decoded together, each getting one token per step; default 1', **ARG_OPTIONS)
+@xw.arg('batch', doc='Sequences decoded together, each getting one token per step; default (blank): the serving batch, the largest whose KV cache fits in usable memory and whose step stays under 50 ms (as SERVING_GPUS)', **ARG_OPTIONS)
 @xw.arg('bytes_per_param', doc='Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit', **ARG_OPTIONS)
-@xw.arg('gpus', doc='GPUs in tensor parallel (bandwidth and peak add up); default 1', **ARG_OPTIONS)
-@xw.arg('kv_gb', doc='KV cache read each step, in GB (see KV_CACHE_GB); default 0', **ARG_OPTIONS)
+@xw.arg('gpus', doc="GPUs in tensor parallel (bandwidth and peak add up); a valid degree divides the model's attention heads, splits its KV heads evenly and stays within an 8-GPU NVLink domain; default (blank): the fewest valid GPUs that hold the weights and the KV cache", **ARG_OPTIONS)
+@xw.arg('kv_gb', doc='KV cache of the whole batch read each step, in GB (KV_CACHE_GB); default (blank): a catalog model\'s own BF16 cache at context_tokens for every sequence, with its attention FLOPs; none for a plain count ("70B")', **ARG_OPTIONS)
 @xw.arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Share of the peak a compute-bound decode step reaches, a fraction in (0, 1]; default 0.40; times 0.75 at an FP8 peak, 0.45 at FP4 (estimates, fitted on published runs)', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @xw.arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (its latency over the link); default 20 (calibrated on small-batch decode runs, beside a fixed 50 us per layer of each forward pass); used when params is a model name and gpus > 1', **ARG_OPTIONS)
-def TOKENS_PER_SECOND(params, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0):
-    """Generated tokens per second, all sequences of the batch together: batch / DECODE_MS x 1000."""
-    return excel_io.call(REGISTRY['TOKENS_PER_SECOND'], (params, gpu, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us))
+@xw.arg('context_tokens', doc="Tokens a sequence holds in its cache on average, for a catalog model's own KV cache; default 1085: prompt + half the answer of the median request of Azure's conversation trace (1,020 + 129 / 2; Splitwise, 2024)", **ARG_OPTIONS)
+def TOKENS_PER_SECOND(params, gpu, batch=None, bytes_per_param=2.0, gpus=None, kv_gb=None, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, context_tokens=1085.0):
+    """Generated tokens per second, all sequences of the batch together: batch / DECODE_MS x 1000; batch left blank: the serving batch (the largest that fits and keeps a step under 50 ms)."""
+    return excel_io.call(REGISTRY['TOKENS_PER_SECOND'], (params, gpu, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us, context_tokens))
 
 
 @xw.func(category=CATEGORY)
@@ -244,7 +262,7 @@ def TOKENS_PER_SECOND(params, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_
 @xw.arg('output_tokens', doc='Tokens generated in the answer', **ARG_OPTIONS)
 @xw.arg('params', doc='Active parameters ("70B"), or a catalog model name ("DeepSeek-V3"; see MODEL_NAMES): active for FLOPs, total for memory and the experts a batch reads, layers and width for tensor-parallel all-reduces', **ARG_OPTIONS)
 @xw.arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
-@xw.arg('gpus', doc='GPUs per replica, in tensor parallel; default 1', **ARG_OPTIONS)
+@xw.arg('gpus', doc="GPUs per replica, in tensor parallel (a valid degree: it divides the model's attention heads, splits its KV heads evenly, stays within an 8-GPU NVLink domain); default (blank): the fewest valid GPUs that hold the weights and one request's KV cache", **ARG_OPTIONS)
 @xw.arg('latency_ms', doc='Most milliseconds per generated token (per user); default 50 (estimate: 20 tokens/s)', **ARG_OPTIONS)
 @xw.arg('peak_factor', doc='Busiest hour over the daily average, >= 1; default 2 (estimate)', **ARG_OPTIONS)
 @xw.arg('kv_gb_per_sequence', doc="KV cache of one request in GB (KV_CACHE_GB); default (blank): a catalog model's own at its running context, prompt + half the output (BF16); none for a plain parameter count", **ARG_OPTIONS)
@@ -254,7 +272,7 @@ def TOKENS_PER_SECOND(params, gpu, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @xw.arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (its latency over the link); default 20 (calibrated on small-batch decode runs, beside a fixed 50 us per layer of each forward pass); used when params is a model name and gpus > 1', **ARG_OPTIONS)
 @xw.arg('prefill_mfu', doc='Share of the peak the prefill reaches, a fraction in (0, 1]; default 0.65 (estimate, fitted on published runs); times 0.75 at an FP8 peak, 0.45 at FP4', **ARG_OPTIONS)
-def SERVING_GPUS(requests_per_day, prompt_tokens, output_tokens, params, gpu, gpus=1.0, latency_ms=50.0, peak_factor=2.0, kv_gb_per_sequence=None, bytes_per_param=2.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, prefill_mfu=0.65):
+def SERVING_GPUS(requests_per_day, prompt_tokens, output_tokens, params, gpu, gpus=None, latency_ms=50.0, peak_factor=2.0, kv_gb_per_sequence=None, bytes_per_param=2.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, prefill_mfu=0.65):
     """GPUs to serve a daily load at its peak hour, counting prefill and decode, at the largest batch that keeps each token under latency_ms and fits in memory."""
     return excel_io.call(REGISTRY['SERVING_GPUS'], (requests_per_day, prompt_tokens, output_tokens, params, gpu, gpus, latency_ms, peak_factor, kv_gb_per_sequence, bytes_per_param, bw_efficiency, mfu, precision, allreduce_us, prefill_mfu))
 
@@ -511,19 +529,20 @@ def TRAIN_COST_AMORTISED(flops, gpu, usd_per_gpu, usd_per_kwh, years=3.1, mfu=No
 @xw.arg('usd_per_gpu_hour', doc='Price of one GPU-hour in USD, 0.01 to 100 (rental, or GPU_TCO_PER_HOUR)', **ARG_OPTIONS)
 @xw.arg('kind', doc='"output" (default: decode), "input" (prefill), "blended" (3 input : 1 output) or an output share in [0, 1]', **ARG_OPTIONS)
 @xw.arg('load', doc='Share of the time the replica serves at full batch, in (0, 1]; default 1', **ARG_OPTIONS)
-@xw.arg('batch', doc='Sequences decoded together, each getting one token per step; default 1', **ARG_OPTIONS)
+@xw.arg('batch', doc='Sequences decoded together, each getting one token per step; default (blank): the serving batch, the largest whose KV cache fits in usable memory and whose step stays under 50 ms (as SERVING_GPUS)', **ARG_OPTIONS)
 @xw.arg('bytes_per_param', doc='Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit', **ARG_OPTIONS)
-@xw.arg('gpus', doc='GPUs in tensor parallel (bandwidth and peak add up); default 1', **ARG_OPTIONS)
-@xw.arg('kv_gb', doc='KV cache read each step, in GB (see KV_CACHE_GB); default 0', **ARG_OPTIONS)
+@xw.arg('gpus', doc="GPUs in tensor parallel (bandwidth and peak add up); a valid degree divides the model's attention heads, splits its KV heads evenly and stays within an 8-GPU NVLink domain; default (blank): the fewest valid GPUs that hold the weights and the KV cache", **ARG_OPTIONS)
+@xw.arg('kv_gb', doc='KV cache of the whole batch read each step, in GB (KV_CACHE_GB); default (blank): a catalog model\'s own BF16 cache at context_tokens for every sequence, with its attention FLOPs; none for a plain count ("70B")', **ARG_OPTIONS)
 @xw.arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
 @xw.arg('mfu', doc='Share of the peak a compute-bound decode step reaches, a fraction in (0, 1]; default 0.40; times 0.75 at an FP8 peak, 0.45 at FP4 (estimates, fitted on published runs)', **ARG_OPTIONS)
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @xw.arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (its latency over the link); default 20 (calibrated on small-batch decode runs, beside a fixed 50 us per layer of each forward pass); used when params is a model name and gpus > 1', **ARG_OPTIONS)
 @xw.arg('prompt_tokens', doc='Tokens per prompt, for the input price (prefill); default 1000', **ARG_OPTIONS)
 @xw.arg('prefill_mfu', doc='Share of the peak the prefill reaches, a fraction in (0, 1]; default 0.65 (estimate, fitted on published runs); times 0.75 at an FP8 peak, 0.45 at FP4', **ARG_OPTIONS)
-def COST_PER_MTOK(params, gpu, usd_per_gpu_hour, kind='output', load=1.0, batch=1.0, bytes_per_param=2.0, gpus=1.0, kv_gb=0.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, prompt_tokens=1000.0, prefill_mfu=0.65):
-    """USD per million tokens served on the serving model (MoE, tensor parallel): output at DECODE_MS' step, input at TTFT_SECONDS' prefill, at a GPU-hour price and load."""
-    return excel_io.call(REGISTRY['COST_PER_MTOK'], (params, gpu, usd_per_gpu_hour, kind, load, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us, prompt_tokens, prefill_mfu))
+@xw.arg('context_tokens', doc="Tokens a sequence holds in its cache on average, for a catalog model's own KV cache; default 1085: prompt + half the answer of the median request of Azure's conversation trace (1,020 + 129 / 2; Splitwise, 2024)", **ARG_OPTIONS)
+def COST_PER_MTOK(params, gpu, usd_per_gpu_hour, kind='output', load=1.0, batch=None, bytes_per_param=2.0, gpus=None, kv_gb=None, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, prompt_tokens=1000.0, prefill_mfu=0.65, context_tokens=1085.0):
+    """USD per million tokens served on the serving model (MoE, tensor parallel): output at DECODE_MS' step, input at TTFT_SECONDS' prefill, at a GPU-hour price and load; batch left blank: the serving batch."""
+    return excel_io.call(REGISTRY['COST_PER_MTOK'], (params, gpu, usd_per_gpu_hour, kind, load, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us, prompt_tokens, prefill_mfu, context_tokens))
 
 
 @xw.func(category=CATEGORY)
@@ -555,6 +574,7 @@ __all__ = [
     'TRAIN_COST',
     'TRAIN_ENERGY_MWH',
     'IMPLIED_MFU',
+    'SERVING_BATCH',
     'INFER_FLOPS',
     'INFER_SECONDS',
     'DECODE_MS',

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 import ooxml
+from flopsheet import engine
 from flopsheet import functions as F
 from flopsheet.catalog import prices
 from flopsheet.template.build import build_workbook
@@ -45,15 +46,70 @@ def test_the_seed_fleet(built):
 
 
 def test_the_issues_serving_figure_is_on_the_sheet(built):
-    # $2.50 a GPU-hour at the Inference sheet's 50% load: the issue's $1.39 per million output tokens
-    # became $1.40 when the Inference sheet moved to the Models sheet's Llama 3.1 70B (70.55B active
-    # parameters, its own KV cache). The sheet passes the parameter count, not the name: the hand-off
-    # copy has no twin for COST_PER_MTOK's model terms (all-reduces), so a name would be frozen there.
-    assert round(_v(built, "p_out"), 2) == 1.40
-    kv = F.KV_CACHE_GB("Llama 3.1 70B", 1500, 64, 2, 4)
-    assert _v(built, "p_out") == pytest.approx(
-        F.COST_PER_MTOK(70.55e9, "H100 SXM", 2.5, "output", 0.5, 64, 2, 4, kv), rel=1e-12
+    # $2.50 a GPU-hour at the Inference sheet's 50% load. Issue 20: at the serving batch (the largest whose
+    # caches fit and whose step stays under 50 ms) with Llama 3.1 70B's own cache at the running context, not
+    # at the batch of 64 the sheet used to type with a cache at the full context ($1.40 then).
+    running = 1000 + 500 // 2
+    batch = F.SERVING_BATCH(
+        "Llama 3.1 70B", "H100 SXM", 2, 4, 0.8, 0.4, "bf16", engine.DEFAULT_ALLREDUCE_US, running, 50
     )
+    out = F.COST_PER_MTOK(
+        "Llama 3.1 70B",
+        "H100 SXM",
+        2.5,
+        "output",
+        0.5,
+        batch,
+        2,
+        4,
+        None,
+        0.8,
+        0.4,
+        "bf16",
+        engine.DEFAULT_ALLREDUCE_US,
+        1000,
+        0.65,
+        running,
+    )
+    # the sheet's SERVING_BATCH is what COST_PER_MTOK takes for a blank batch
+    assert out == F.COST_PER_MTOK(
+        "Llama 3.1 70B",
+        "H100 SXM",
+        2.5,
+        "output",
+        0.5,
+        None,
+        2,
+        4,
+        None,
+        0.8,
+        0.4,
+        "bf16",
+        engine.DEFAULT_ALLREDUCE_US,
+        1000,
+        0.65,
+        running,
+    )
+    assert _v(built, "p_out") == pytest.approx(out, rel=1e-12)
+    batch_64 = F.COST_PER_MTOK(
+        "Llama 3.1 70B",
+        "H100 SXM",
+        2.5,
+        "output",
+        0.5,
+        64,
+        2,
+        4,
+        None,
+        0.8,
+        0.4,
+        "bf16",
+        engine.DEFAULT_ALLREDUCE_US,
+        1000,
+        0.65,
+        running,
+    )
+    assert out < batch_64  # the serving batch is larger than 64 here: each GPU-hour serves more tokens
     assert _v(built, "p_margin") == pytest.approx(F.GROSS_MARGIN(_v(built, "p_revenue"), _v(built, "p_cost_day")))
 
 

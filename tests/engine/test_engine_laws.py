@@ -94,7 +94,9 @@ def test_attention_terms():
         (lambda: engine.gpu_days(-1, 312), "flops"),
         (lambda: engine.gpu_days(1e23, 0), "peak_tflops"),
         (lambda: engine.train_flops(1e9, 1e9, layers=32), "layers"),
-        (lambda: engine.decode_ms(175e9, 312, 2.0, 80), "gpus"),
+        (lambda: engine.decode_ms(175e9, 312, 2.0, 80, gpus=1), "gpus"),
+        (lambda: engine.decode_ms(175e9, 312, 2.0, 80, gpus=3, heads=96, kv_heads=8), "gpus"),
+        (lambda: engine.decode_ms(1e13, 312, 2.0, 80), "gpus"),  # blank: no valid degree holds 20 TB
         (lambda: engine.image_tokens(224, 224, 0), "patch"),
         (lambda: engine.train_flops(1e308, 1e308), None),
     ],

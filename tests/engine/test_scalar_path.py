@@ -127,13 +127,15 @@ class _CountingNumpy:
 @pytest.mark.parametrize(
     "name, args",
     [
-        ("DECODE_MS", ("Llama 3.1 70B", "H100", 64.0, 2.0, 2.0)),
+        ("DECODE_MS", ("Llama 3.1 70B", "H100", 8.0, 2.0, 2.0)),
+        ("DECODE_MS", ("Llama 3.1 70B", "H100", 8.0)),  # blank gpus and kv_gb (issue 20)
+        ("TOKENS_PER_SECOND", ("Llama 3.1 70B", "H100", None, 2.0, 4.0)),  # the serving batch
         ("DECODE_MS", ("DeepSeek-V3", "H200", 64.0, 1.0, 8.0)),
         ("TTFT_SECONDS", ("70B", 4096.0, "H100", 1.0, 2.0, 4.0)),
         ("RESPONSE_SECONDS", ("Mixtral 8x7B", 20.0, 300.0, "A100", 8.0, 2.0, 2.0)),
         ("TOKENS_PER_SECOND", ("8B", "H100", 64.0)),
         ("SERVING_GPUS", (1e6, 1000.0, 300.0, "Llama 3.1 70B", "H100", 4.0, 50.0, 2.0, 0.4)),
-        ("SERVING_GPUS", (1e6, 1000.0, 300.0, "DeepSeek-V3", "H200", 16.0, 50.0, 2.0, 0.1, 1.0)),
+        ("SERVING_GPUS", (1e6, 1000.0, 300.0, "DeepSeek-V3", "H200", 8.0, 50.0, 2.0, 0.1, 1.0)),
         ("COST_PER_MTOK", ("70B", "H100", 2.5, "blended", 1.0, 64.0, 2.0, 4.0)),
     ],
 )

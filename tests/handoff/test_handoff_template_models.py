@@ -6,6 +6,7 @@ and recalculated by LibreOffice AND Gnumeric every Inference result equals the P
 from __future__ import annotations
 
 import math
+import re
 
 import openpyxl
 
@@ -27,15 +28,29 @@ def copy(d):
 
 def test_model_name_cells_are_native_formulas(copy):
     _, out, report, expected = copy
-    from flopsheet.handoff.workings import expanded
+    from flopsheet.handoff.workings import SHEET
 
     wb = openpyxl.load_workbook(out)
     ws = wb["Inference"]
+    ref = re.compile(r"(?:'((?:[^']|'')*)'|(" + SHEET + r"))!\$([A-Z]{1,3})\$?(\d+)")
 
-    def full(c):  # the cell's formula with its Workings cells written out
-        return expanded(ws[c].value, lambda title, ref: wb[title][ref].value[1:])
+    def reads_models(formula: str, seen: set) -> bool:
+        """The formula or a Workings cell it reads, transitively, looks a figure up on the Models sheet (each
+        cell visited once: written out in full, the serving batch's bisection would double at every halving)."""
+        if "Models!" in formula:
+            return True
+        for m in ref.finditer(formula):
+            title = m.group(1).replace("''", "'") if m.group(1) is not None else m.group(2)
+            key = (title, f"{m.group(3)}{m.group(4)}")
+            if not title.startswith(SHEET) or key in seen:
+                continue
+            seen.add(key)
+            v = wb[title][key[1]].value
+            if isinstance(v, str) and reads_models(v, seen):
+                return True
+        return False
 
-    named = [c for c in expected if isinstance(ws[c].value, str) and "Models!" in full(c)]
+    named = [c for c in expected if isinstance(ws[c].value, str) and reads_models(ws[c].value, set())]
     assert len(named) >= 15  # every function cell of the three scenarios that names a model
     assert all(ws[c].value.startswith("=") for c in expected)  # none frozen to a value
     assert not [f for f in report.frozen if f[0] == "Inference"]

@@ -29,13 +29,24 @@ for fn in ("DECODE_MS", "TOKENS_PER_SECOND"):
         (fn, (*DS, 64.0, 1.0, 1.0), False),  # does not fit: an error
         (fn, ("Llama 3.1 70B", "H100 SXM", 64.0, 2.0, 4.0, 31.5), False),
         (fn, ("Kimi K2", "H200 SXM", 1.0, 1.0, 16.0, 674.6112, 0.8, 0.4, "fp8"), False),
-        (fn, ("Mixtral 8x7B", "H100 SXM", 8.0), False),
+        (fn, ("Mixtral 8x7B", "H100 SXM", 8.0, 2.0, 2.0), False),
         (fn, (7e10, "H100 SXM", 1.0, 2.0, 8.0), False),
+        # issue 20: the model's own cache at a typed context (windowed layers: Gemma 2), an invalid degree
+        (fn, ("Llama 3.1 70B", "H100 SXM", 16.0, 2.0, 4.0, BLANK, 0.8, 0.4, "bf16", 45.0, 8192.0), False),
+        (fn, ("Gemma 2 27B", "H100 SXM", 8.0, 2.0, 2.0, BLANK, 0.8, 0.4, "bf16", 45.0, 8000.0), False),
+        (fn, ("Llama 3.1 70B", "H100 SXM", 1.0, 2.0, 3.0), False),  # 3 does not divide 64 heads: an error
+        (fn, ("Llama 2 70B", "H100 SXM", 1.0, 2.0, 4.0, BLANK, 0.8, 0.4, "bf16", 45.0, 8000.0), False),  # > 4k
     ]
+# issue 20: the batch's cell left empty is #N/A in the copy (the serving batch is worked out only for a batch
+# omitted in the formula: LITERAL below), never a number for another batch
+CASES += [
+    ("TOKENS_PER_SECOND", ("Llama 3.1 70B", "H100 SXM", BLANK, 2.0, 4.0), False),
+    ("COST_PER_MTOK", ("Llama 3.1 70B", "H100 SXM", 2.5, "output", 1.0, BLANK, 2.0, 4.0), False),
+]
 CASES += [
     ("TTFT_SECONDS", ("DeepSeek-V3", 1000.0, "H200 SXM", 64.0, 1.0, 8.0, 0.8, 0.4, "fp8"), False),
     ("TTFT_SECONDS", ("Kimi K2", 1.2e6, "H200 SXM", 1.0, 1.0, 16.0, 0.8, 0.4, "fp8"), False),
-    ("TTFT_SECONDS", ("Llama 3.1 8B", 32768.0, "H100 SXM"), False),
+    ("TTFT_SECONDS", ("Llama 3.1 8B", 32768.0, "H100 SXM", 1.0, 2.0, 1.0), False),
     ("RESPONSE_SECONDS", ("DeepSeek-V3", 1000.0, 500.0, "H200 SXM", 64.0, 1.0, 8.0, 27.0, 0.8, 0.4, "fp8"), False),
     ("RESPONSE_SECONDS", ("Llama 3.1 70B", 4000.0, 300.0, "H100 SXM", 1.0, 2.0, 8.0), False),
     ("RESPONSE_SECONDS", ("Llama 3.1 70B", 4000.0, 300.0, "H100 SXM", 1.5, 2.0, 8.0), False),  # batch 1.5
@@ -113,6 +124,9 @@ LITERAL = [
 
 
 def python_value(name, args):
+    fn = REGISTRY[name]
+    if any(a is BLANK and fn.args[i].name in fn.twin_blank_cell_na for i, a in enumerate(args)):
+        return None  # the copy's #N/A by design, where Python searches (Function.twin_blank_cell_na)
     try:
         v = REGISTRY[name](*(None if a is BLANK else a for a in args))
     except FlopsheetError:

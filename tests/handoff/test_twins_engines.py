@@ -76,9 +76,17 @@ CASES += [
     ("TRAIN_DAYS", (6.3e24, "H100", 2.5)),
     ("KV_CACHE_GB", (32.0, 8.0, 128.0, 1000.0, 2.5)),
     ("KV_CACHE_GB", (32.5, 8.0, 128.0, 1000.0)),
-    ("DECODE_MS", (8e9, "H100", 1.5)),
+    ("DECODE_MS", (8e9, "H100", 1.5, 2.0, 1.0)),
     ("VIDEO_TOKENS", (10.5, 224.0, 224.0)),
     ("IMAGE_TOKENS", (224.0, 224.0, 15.5)),
+]
+# issue 20: a plain parameter count has no cache (blank kv_gb is none); any degree up to the 8-GPU NVLink domain
+CASES += [
+    ("DECODE_MS", (8e9, "H100", 1.0, 2.0, 3.0)),
+    ("DECODE_MS", (8e9, "H100", 1.0, 2.0, 9.0)),
+    ("TOKENS_PER_SECOND", (7e10, "H100", 64.0, 2.0, 2.0)),
+    ("TOKENS_PER_SECOND", (7e10, "H100", 64.0, 2.0, 2.0, BLANK)),  # kv_gb's cell left empty
+    ("RESPONSE_SECONDS", (7e10, 1000.0, 200.0, "H100", 8.0, 2.0, 4.0)),
 ]
 # the count rule at its edges, and patches after float noise
 for gb in [

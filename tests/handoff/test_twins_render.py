@@ -77,6 +77,12 @@ def test_twins_use_only_portable_functions(name, table):
             with pytest.raises(Untranslatable, match="Excel's 8,192"):
                 render(fn, args, table)
             continue
+        if name == "SERVING_BATCH":
+            # The serving batch is a bisection of ~17 halvings: written out in place it passes Excel's 8,192
+            # characters, so only the cell mode (Workings) translates it (test_serving_batch_twins_engines.py)
+            with pytest.raises(Untranslatable, match="8,192"):
+                render(fn, args, table)
+            continue
         if name == "AUDIO_TOKENS" and args[1].kind == "ref":
             # A model name in a cell would need a VLOOKUP, which reads * ? ~ as wildcards ("Gem*" would
             # get Gemini's rate where the add-in refuses it): the hand-off keeps the value instead.

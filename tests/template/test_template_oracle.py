@@ -56,19 +56,36 @@ def test_serving_fleet_is_the_engine_count(values):
     s, f = sc.Serving(), REGISTRY
     v = lambda key: values[("Inference", key)]  # noqa: E731
     assert v("s_params") == models.resolve(s.model).total_params == 70.55e9  # looked up on the Models sheet
-    context = s.prompt_tokens + s.output_tokens
-    kv = f["KV_CACHE_GB"](s.model, context, s.batch, s.bytes_per_param, s.gpus_per_replica)
+    # issue 20: the model's own cache at the running context (prompt + half the answer), the serving batch
+    running = s.prompt_tokens + math.ceil(s.output_tokens * s.answer_held)
+    assert v("s_running") == running
+    kv = f["KV_CACHE_GB"](s.model, running, 1, 2, s.gpus_per_replica)
     assert v("s_kv") == kv
-    tps = f["TOKENS_PER_SECOND"](
+    batch = f["SERVING_BATCH"](
         s.model,
         s.gpu,
-        s.batch,
         s.bytes_per_param,
         s.gpus_per_replica,
-        kv,
         A["BwEfficiency"],
         A["DefaultMFU"],
         s.precision,
+        A["AllReduceUs"],
+        running,
+        s.latency_ms,
+    )
+    assert v("s_batch") == batch > 64  # the serving batch: far more than the 64 the card used to type
+    tps = f["TOKENS_PER_SECOND"](
+        s.model,
+        s.gpu,
+        batch,
+        s.bytes_per_param,
+        s.gpus_per_replica,
+        None,  # the model's own cache
+        A["BwEfficiency"],
+        A["DefaultMFU"],
+        s.precision,
+        A["AllReduceUs"],
+        running,
     )
     assert v("s_tps") == tps
     replicas = engine.serving_replicas(s.requests_per_day, s.output_tokens, tps, s.load_factor)
@@ -76,7 +93,7 @@ def test_serving_fleet_is_the_engine_count(values):
         v("s_replicas") == replicas == math.ceil(s.requests_per_day * s.output_tokens / (tps * 86400 * s.load_factor))
     )
     assert v("s_gpus_decode") == replicas * s.gpus_per_replica
-    kv_one = f["KV_CACHE_GB"](s.model, context, 1, s.bytes_per_param, s.gpus_per_replica)
+    kv_one = kv
     assert (A["BwEfficiency"], A["DefaultMFU"]) == (0.8, 0.4)  # the fleet cell leaves them to these defaults
     fleet = f["SERVING_GPUS"](
         s.requests_per_day,
@@ -95,9 +112,8 @@ def test_serving_fleet_is_the_engine_count(values):
         A["AllReduceUs"],
         A["PrefillMFU"],
     )
-    assert v("s_kv_seq") == kv_one and v("s_gpus") == fleet and fleet % s.gpus_per_replica == 0
-    # prefill and the peak hour only add (the decode-only rows run the card's batch 64 at half load; the fleet
-    # runs the largest batch under the latency target that fits, ~300 here, so it may need fewer GPUs)
+    assert v("s_gpus") == fleet and fleet % s.gpus_per_replica == 0
+    # prefill and the peak hour only add
     lean = lambda prompt, peak: f["SERVING_GPUS"](  # noqa: E731
         s.requests_per_day, prompt, s.output_tokens, 70.55e9, s.gpu, s.gpus_per_replica, s.latency_ms, peak, kv_one
     )
@@ -126,21 +142,33 @@ def test_moe_serving_deepseek_v3(values):
     row = models.resolve(m.model)
     assert (v("m_total"), v("m_active"), v("m_experts"), v("m_per_token")) == (671e9, 37e9, 256, 8)
     assert (row.total_params, row.active_params) == (671e9, 37e9)
-    kv = f["KV_CACHE_GB"](m.model, m.prompt_tokens + m.output_tokens, m.batch, m.bytes_per_param, m.gpus)
+    running = m.prompt_tokens + math.ceil(
+        m.output_tokens * sc.Serving().answer_held
+    )  # the model's own BF16 cache at the running context
+    kv = f["KV_CACHE_GB"](m.model, running, m.batch, 2, m.gpus)
     assert v("m_kv") == kv
     assert v("m_weights") == f["WEIGHTS_GB"](m.model, m.bytes_per_param) == 671
     assert v("m_fit") == f["GPUS_TO_FIT"](671 + kv, m.gpu, A["UsableMemory"]) <= m.gpus
-    opt = (A["BwEfficiency"], A["DefaultMFU"], m.precision)
-    decode = f["DECODE_MS"](m.model, m.gpu, m.batch, m.bytes_per_param, m.gpus, kv, *opt)
+    opt = (A["BwEfficiency"], A["DefaultMFU"], m.precision, A["AllReduceUs"])
+    decode = f["DECODE_MS"](m.model, m.gpu, m.batch, m.bytes_per_param, m.gpus, None, *opt, running)
     assert v("m_decode_ms") == decode
     dense = f["DECODE_MS"](37e9, m.gpu, m.batch, m.bytes_per_param, m.gpus, kv, *opt)
     assert v("m_dense_ms") == dense and decode > 5 * dense  # 87% of the experts are read at batch 64
-    assert v("m_tps") == f["TOKENS_PER_SECOND"](m.model, m.gpu, m.batch, m.bytes_per_param, m.gpus, kv, *opt)
+    assert v("m_tps") == f["TOKENS_PER_SECOND"](m.model, m.gpu, m.batch, m.bytes_per_param, m.gpus, None, *opt, running)
     prefill = (A["BwEfficiency"], A["PrefillMFU"], m.precision)  # TTFT_SECONDS' mfu is a prefill's
     ttft = f["TTFT_SECONDS"](m.model, m.prompt_tokens, m.gpu, m.batch, m.bytes_per_param, m.gpus, *prefill)
     assert v("m_ttft") == ttft
     response = f["RESPONSE_SECONDS"](
-        m.model, m.prompt_tokens, m.output_tokens, m.gpu, m.batch, m.bytes_per_param, m.gpus, kv, *opt
+        m.model,
+        m.prompt_tokens,
+        m.output_tokens,
+        m.gpu,
+        m.batch,
+        m.bytes_per_param,
+        m.gpus,
+        None,
+        *opt,
+        A["PrefillMFU"],
     )
     assert v("m_response_s") == response
 

@@ -61,7 +61,11 @@ NEGATIVE_RESULTS = {"PARSE_NUM", "GROSS_MARGIN"}  # "-5" means -5; a margin belo
 MAX_MESSAGE = 300
 
 # Messages about a combination of arguments name the one to change rather than the one varied.
-CROSS_ARGUMENT = (re.compile(r"do not fit in .* use gpus >="), re.compile(r"^blank in some cells"))
+CROSS_ARGUMENT = (
+    re.compile(r"do not fit in .* use gpus >="),
+    re.compile(r"do not fit in .* no valid group of gpus <= \d+ holds"),  # and says what to lower (issue 20)
+    re.compile(r"^blank in some cells"),
+)
 
 
 def _names(message: str, arg: str) -> bool:

@@ -58,4 +58,6 @@ def test_batch_one_decode_is_bandwidth_bound(u):
     assert step == pytest.approx(350e9 / (8 * 2.039e12 * 0.8) * 1e3, rel=1e-9)
     assert 26 < step < 28
     assert 7.5 < u.RESPONSE_SECONDS("175B", 20, 300, "A100", 1, 2, 8) < 8.5
-    assert "gpus >= 5" in u.DECODE_MS("175B", "A100")  # 350 GB do not fit in one A100's usable 72 GB
+    assert "gpus >= 5" in u.DECODE_MS("175B", "A100", 1, 2, 1)  # 350 GB do not fit in one A100's usable 72 GB
+    # left blank, gpus is the fewest that hold it (issue 20): 5, any degree in the domain for a plain count
+    assert u.DECODE_MS("175B", "A100") == u.DECODE_MS("175B", "A100", 1, 2, 5)

@@ -30,12 +30,14 @@ SPEC = {
     "TRAIN_ENERGY_MWH": "flops, gpu, [mfu], [precision=bf16], [pue=1.2]",
     "INFER_FLOPS": "params, prompt_tokens, output_tokens, [layers], [d_model]",
     "INFER_SECONDS": "flops, gpu, [mfu=0.4], [precision=bf16]",
-    "DECODE_MS": "params, gpu, [batch=1], [bytes_per_param=2], [gpus=1], [kv_gb=0], [bw_efficiency=0.8], [mfu=0.4]",
+    # issue 20: blank gpus is the fewest valid tensor-parallel GPUs that hold the model, blank kv_gb a catalog
+    # model's own cache (none for a plain count); TOKENS_PER_SECOND's blank batch is the serving batch
+    "DECODE_MS": "params, gpu, [batch=1], [bytes_per_param=2], [gpus], [kv_gb], [bw_efficiency=0.8], [mfu=0.4]",
     # issue 13: one optional-argument order with DECODE_MS and TOKENS_PER_SECOND (kv_gb, bw_efficiency,
     # mfu); until then RESPONSE_SECONDS took mfu 8th. A breaking change, stated in docs and README.
-    "RESPONSE_SECONDS": "params, prompt_tokens, output_tokens, gpu, [batch=1], [bytes_per_param=2], [gpus=1], "
-    "[kv_gb=0], [bw_efficiency=0.8], [mfu=0.4]",
-    "TOKENS_PER_SECOND": "params, gpu, [batch=1], [bytes_per_param=2], [gpus=1]",
+    "RESPONSE_SECONDS": "params, prompt_tokens, output_tokens, gpu, [batch=1], [bytes_per_param=2], [gpus], "
+    "[kv_gb], [bw_efficiency=0.8], [mfu=0.4]",
+    "TOKENS_PER_SECOND": "params, gpu, [batch], [bytes_per_param=2], [gpus]",
     "WEIGHTS_GB": "params, [bytes_per_param=2]",
     "TRAIN_MEMORY_GB": "params, [bytes_per_param=16]",
     # issue 22: head_dim and context_tokens are optional to Excel so the model-name form
@@ -64,10 +66,13 @@ SPEC = {
     "LAYOUT_DECODE_MS": "model, gpu, layout, batch, context_tokens, [precision=bf16], [kv_bytes=2]",
     # issue 20: a prefill's own efficiency (0.65), the all-reduce's fixed cost calibrated on measured runs
     # (20 us), and a blank KV cache is a catalog model's own (none for a plain parameter count)
-    "TTFT_SECONDS": "params, prompt_tokens, gpu, [batch=1], [bytes_per_param=2], [gpus=1], [bw_efficiency=0.8], "
+    "TTFT_SECONDS": "params, prompt_tokens, gpu, [batch=1], [bytes_per_param=2], [gpus], [bw_efficiency=0.8], "
     "[mfu=0.65], [precision=bf16], [allreduce_us=20]",
-    "SERVING_GPUS": "requests_per_day, prompt_tokens, output_tokens, params, gpu, [gpus=1], [latency_ms=50], "
+    "SERVING_GPUS": "requests_per_day, prompt_tokens, output_tokens, params, gpu, [gpus], [latency_ms=50], "
     "[peak_factor=2], [kv_gb_per_sequence]",
+    # issue 20: the batch TOKENS_PER_SECOND and COST_PER_MTOK take when it is left blank
+    "SERVING_BATCH": "params, gpu, [bytes_per_param=2], [gpus], [bw_efficiency=0.8], [mfu=0.4], [precision=bf16], "
+    "[allreduce_us=20], [context_tokens=1085], [latency_ms=50]",
     "MODEL_SPEC": "model, [field=total_params]",
     "MODEL_NAMES": "",
     # Money (issue 14): flopsheet.functions.economics
@@ -140,8 +145,9 @@ def declared(udfs):
 
 
 def test_every_spec_function_and_nothing_else_is_a_vba_function(declared):
-    # 41 + issue 20's TRAIN_MFU, LAYOUT_TOKENS_PER_SECOND, LAYOUT_PREFILL_TOKENS_PER_SECOND, LAYOUT_DECODE_MS
-    assert len(SPEC) == 45
+    # 41 + issue 20's TRAIN_MFU, LAYOUT_TOKENS_PER_SECOND, LAYOUT_PREFILL_TOKENS_PER_SECOND, LAYOUT_DECODE_MS,
+    # SERVING_BATCH
+    assert len(SPEC) == 46
     assert set(declared) == set(SPEC) == set(REGISTRY), (
         f"missing in VBA: {sorted(set(SPEC) - set(declared))}; not in the spec: {sorted(set(declared) - set(SPEC))}"
     )

@@ -73,6 +73,7 @@ FIXED = {
     "decode step computing (s)": "一步解码的计算时间（秒）",
     "FLOP/s the GPUs compute decoding": "这些 GPU 解码时每秒的计算量（FLOP/s）",
     "share of the peak the decode step's weight GEMMs reach at the batch": "该批大小下一步解码的权重矩阵乘法可达的峰值比例",
+    "FLOP/s the GPUs' weight GEMMs compute decoding the batch": "这些 GPU 解码该批时权重矩阵乘法每秒的计算量（FLOP/s）",
     "FLOP/s the GPUs compute in prefill": "这些 GPU 预填充时每秒的计算量（FLOP/s）",
     "share of the peak at the precision (FP8, FP4 below 1)": "该精度下可达的峰值比例（FP8、FP4 低于 1）",
     "share of the peak at the precision and on this GPU (FP8, FP4, AMD CDNA3 below 1)": (
@@ -81,6 +82,33 @@ FIXED = {
     "weights + KV cache fit in the GPUs' usable memory (and the request the context)": "权重 + KV 缓存放得进这些 GPU 的"
     "可用显存（且请求不超过上下文长度）",
     "weights + KV cache fit in the GPUs' usable memory": "权重 + KV 缓存放得进这些 GPU 的可用显存",
+    # issue 20: the model's own KV cache by default, valid tensor-parallel degrees
+    "a valid tensor-parallel degree whose usable memory holds weights + KV cache (and the request the context)": (
+        "有效的张量并行度，且其可用显存放得进权重 + KV 缓存（且请求不超过上下文长度）"
+    ),
+    "a valid tensor-parallel degree whose usable memory holds weights + KV cache": "有效的张量并行度，且其可用显存"
+    "放得进权重 + KV 缓存",
+    "weights + one sequence's KV cache fit in the GPUs' usable memory (a valid tensor-parallel degree)": "权重 + 一个"
+    "序列的 KV 缓存放得进这些 GPU 的可用显存（张量并行度有效）",
+    "gpus is a valid tensor-parallel degree for the model": "gpus 是该模型有效的张量并行度",
+    "the model's own KV cache of one sequence (GB)": "按模型自身结构计算的单个序列 KV 缓存（GB）",
+    "GB the usable memory leaves beside the weights": "可用显存放下权重后剩余的 GB",
+    "largest batch whose KV cache fits (at most 65536)": "KV 缓存放得下的最大批量（至多 65536）",
+    "batch tried": "试探的批量",
+    "largest batch known to meet the target": "已知满足延迟目标的最大批量",
+    "largest batch still possible": "仍可能满足目标的最大批量",
+    "the serving batch: the largest that fits and meets the latency target": "服务批量：放得下且满足延迟目标的最大批量",
+    "batch: as typed, or blank the serving batch": "批量：按输入，留空则为服务批量",
+    "gpus: as typed, or blank the fewest valid that hold the model": "gpus：按输入，留空则为放得下模型的最少有效 GPU 数",
+    "GB of the weights": "权重的 GB 数",
+    "tokens a sequence's cache holds on average (its running context)": "一个序列的缓存平均所含的 token 数（其运行上下文）",
+    "token-layers of the model's full-attention layers at that context": "该上下文下模型全注意力层的 token × 层数",
+    "token-layers a sequence's cache holds at its running context": "一个序列的缓存在其运行上下文下所含的 token × 层数",
+    "the model's own KV cache of the batch (GB)": "按模型自身结构计算的整批 KV 缓存（GB）",
+    "KV cache read each step (GB): kv_gb, or blank the model's own at the running context": "每步读取的 KV 缓存（GB）："
+    "kv_gb，留空则为模型自身在运行上下文下的缓存",
+    "attention FLOPs of one decode token against the model's own cache": "一个解码 token 对模型自身缓存做注意力的 FLOPs",
+    "attention width of a decode token (MLA: its latent as absorbed)": "解码 token 的注意力宽度（MLA：吸收后的潜向量宽度）",
     "weights + one sequence's KV cache fit in the GPUs' usable memory": "权重 + 一个序列的 KV 缓存放得进这些 GPU 的可用显存",
     "FLOPs a replica computes per second decoding": "每个副本解码时每秒的计算量（FLOPs）",
     "FLOPs a replica computes per second decoding at that batch": "每个副本在该批大小下解码时每秒的计算量（FLOPs）",
@@ -124,6 +152,9 @@ FIXED = {
 }
 
 PATTERNS = [
+    # the fewest valid tensor-parallel GPUs (functions.inference.with_fewest_gpus)
+    (r"GB the weights and caches need on (\d+) GPUs", r"在 \1 张 GPU 上权重和缓存所需的 GB 数"),
+    (r"(\d+) GPUs: a valid tensor-parallel degree that holds them", r"\1 张 GPU：有效的张量并行度且放得下它们"),
     # the vision tokenizers' rules (flopsheet.functions.visiontwins)
     (r"distance to a (\d+) x (\d+) grid's aspect", r"与 \1 × \2 网格宽高比的距离"),
     (r"nearest distance after the (\d+) x (\d+) grid", r"比较到 \1 × \2 网格为止的最近距离"),
@@ -206,10 +237,22 @@ _WORDS = [
 ]
 
 
+# a label of a step repeated along an unrolled search (functions.inference.serving_batch_steps): the step's own
+# label, translated, and where in the search it stands
+_SUFFIXES = [
+    (re.compile(r"(.+), bisection step (\d+)\Z"), "（二分查找第 {1} 步）"),
+    (re.compile(r"(.+), at that batch\Z"), "（在该批量下）"),
+]
+
+
 def translate(text: str) -> str:
     """A Workings label in Simplified Chinese; the English text when no entry or shape fits."""
     if text in FIXED:
         return FIXED[text]
+    for pattern, tail in _SUFFIXES:
+        m = pattern.match(text)
+        if m:
+            return translate(m.group(1)) + tail.format(*m.groups())
     for pattern, template in _COMPILED:
         m = pattern.match(text)
         if m:

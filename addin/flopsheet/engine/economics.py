@@ -44,15 +44,19 @@ from flopsheet.engine._checks import (
     quantity,
 )
 from flopsheet.engine.inference import (
+    BATCH_SEARCHABLE,
+    BLANK_CONDITIONS,
+    CONTEXT_HELD,
+    CONTEXT_TOKENS,
     DECODE_RULES,
     DEFAULT_ALLREDUCE_US,
     DEFAULT_BW_EFFICIENCY,
+    DEFAULT_CONTEXT_TOKENS,
     DEFAULT_PREFILL_MFU,
-    FITS,
-    LINK,
     Serving,
     decode_ms_unchecked,
     prefill_s_unchecked,
+    serving_blanks,
     serving_setup,
 )
 from flopsheet.engine.training import (
@@ -189,12 +193,12 @@ def train_cost_amortised(
     )
 
 
-def _cost_per_mtok(setup: Serving, usd_per_gpu_hour, output_share, load, batch, kv_gb, prompt_tokens):
+def _cost_per_mtok(setup: Serving, usd_per_gpu_hour, output_share, load, batch, kv_gb, prompt_tokens, attn_flops=0.0):
     fleet_usd_per_hour = setup.gpus * usd_per_gpu_hour
     # Output: one decode step of the serving model (DECODE_MS: the weights the batch touches,
     # MoE-aware, and the KV cache, or the FLOPs, whichever is slower, plus the tensor-parallel
     # all-reduces) gives `batch` tokens.
-    decode_tps = batch / (decode_ms_unchecked(setup, batch, kv_gb) / 1e3)
+    decode_tps = batch / (decode_ms_unchecked(setup, batch, kv_gb, attn_flops) / 1e3)
     # Input: the prefill of `batch` prompts of `prompt_tokens` (TTFT_SECONDS: their FLOPs with causal
     # attention for a catalog model, or reading the weights they touch, plus the all-reduces).
     prefill_tps = prompt_tokens * batch / prefill_s_unchecked(setup, prompt_tokens, batch)
@@ -207,8 +211,10 @@ DEFAULT_PROMPT_TOKENS = 1000.0  # the Inference sheet's chat prompt; the prefill
 
 
 @quantity(
-    FITS,
-    LINK,
+    CONTEXT_HELD,
+    BATCH_SEARCHABLE,
+    *BLANK_CONDITIONS,
+    context_tokens=CONTEXT_TOKENS,
     usd_per_gpu_hour=USD_PER_GPU_HOUR,
     output_share=SHARE,
     load=FRACTION,
@@ -225,10 +231,10 @@ def cost_per_mtok(
     usd_per_gpu_hour,
     output_share=1.0,
     load=1.0,
-    batch=1.0,
+    batch=None,
     bytes_per_param=2.0,
-    gpus=1.0,
-    kv_gb=0.0,
+    gpus=None,
+    kv_gb=None,
     bw_efficiency=DEFAULT_BW_EFFICIENCY,
     mfu=DEFAULT_MFU,
     total_params=0.0,
@@ -241,14 +247,28 @@ def cost_per_mtok(
     prompt_tokens=DEFAULT_PROMPT_TOKENS,
     prefill_mfu=DEFAULT_PREFILL_MFU,
     peak_share=1.0,
+    context_tokens=DEFAULT_CONTEXT_TOKENS,
+    heads=0.0,
+    kv_heads=0.0,
+    values_per_token_layer=0.0,
+    full_layers=0.0,
+    sliding_layers=0.0,
+    sliding_window=0.0,
+    decode_attn_dim=0.0,
+    context=0.0,
 ):
     """USD per million tokens served by one replica of `gpus` GPUs (tensor parallel) at
     `usd_per_gpu_hour` each, busy `load` of the time, on the serving model of flopsheet.engine.inference:
     output tokens at DECODE_MS's step (MoE weights read, KV cache, all-reduces), input (prompt) tokens
     at TTFT_SECONDS' prefill (prefill_mfu) of `batch` prompts of `prompt_tokens`, mixed by `output_share` (1 output,
-    0 input, 0.25 blended 3:1). Fleet cost per hour = cost per token x tokens served per hour."""
-    setup = serving_setup(locals())
-    return _cost_per_mtok(setup, usd_per_gpu_hour, output_share, load, batch, kv_gb, prompt_tokens)
+    0 input, 0.25 blended 3:1). Fleet cost per hour = cost per token x tokens served per hour. Blank batch: the
+    serving batch; blank gpus: the fewest valid GPUs that hold the model; blank kv_gb: a catalog model's own
+    cache at context_tokens (engine.inference.serving_blanks)."""
+    kw = serving_blanks(locals())
+    b = kw["batch"]
+    return _cost_per_mtok(
+        serving_setup(kw), usd_per_gpu_hour, output_share, load, b, kw["kv_gb"], prompt_tokens, kw["attn_flops"]
+    )
 
 
 @quantity(price=POSITIVE, cost=NONNEGATIVE)

@@ -28,6 +28,7 @@ from flopsheet.engine._checks import (
     quantity,
     show,
 )
+from flopsheet.engine.tensor_parallel import SCALE_UP_GPUS, degree_message, fewest_gpus, is_valid_degree
 from flopsheet.engine.training import DEFAULT_MFU, SECONDS_PER_DAY
 
 # The scalar path: run_scalar hands the formulas Python floats, one number each. np.where and
@@ -294,6 +295,7 @@ def launch_seconds(layers, layer_us):
 
 
 def _fits(params, memory_gb, bytes_per_param, gpus, kv_gb=0.0, total_params=None, **_):
+    kv_gb = 0.0 if kv_gb is None else kv_gb
     held = 0.0 if total_params is None else total_params
     if _plain(params, held):  # _total's choice on plain numbers, without its np.float64 (the same doubles)
         weights = held if held > 0 else params
@@ -301,9 +303,23 @@ def _fits(params, memory_gb, bytes_per_param, gpus, kv_gb=0.0, total_params=None
     return _total(params, total_params) * bytes_per_param / 1e9 + kv_gb <= gpus * memory_gb * USABLE_FRACTION
 
 
-def _fit_message(params, memory_gb, bytes_per_param, gpus, kv_gb=0.0, total_params=None, batch=1.0, **_):
+def _more_gpus(need, usable, heads, kv_heads, terms="params x bytes_per_param") -> str:
+    """`use gpus >= n` with n the fewest valid tensor-parallel degree that holds `need` GB (engine.tensor_parallel)."""
+    n = fewest_gpus(need, usable, heads or 0.0, kv_heads or 0.0)
+    if n == n:
+        return f"use gpus >= {show(n)}"
+    return (
+        f"no valid group of gpus <= {SCALE_UP_GPUS} holds {terms}; lower bytes_per_param or pick a gpu with more memory"
+    )
+
+
+def _fit_message(
+    params, memory_gb, bytes_per_param, gpus, kv_gb=0.0, total_params=None, batch=1.0, heads=0.0, kv_heads=0.0, **_
+):
+    kv_gb = 0.0 if kv_gb is None else kv_gb
     weights = float(_total(params, total_params)) * bytes_per_param / 1e9
     need = weights + kv_gb
+    terms = "params x bytes_per_param" + (" + kv_gb" if kv_gb else "")
     what = "weights and KV cache" if kv_gb else "weights"
     usable = memory_gb * USABLE_FRACTION
     n = need / usable
@@ -316,10 +332,12 @@ def _fit_message(params, memory_gb, bytes_per_param, gpus, kv_gb=0.0, total_para
         largest = math.floor(room * batch / kv_gb)
         return (
             f"{what} ({show(round(need, 1))} GB) do not fit in {where}: the largest batch that fits is "
-            f"{show(largest)} (kv_gb / batch = {show(round(kv_gb / batch, 3))} GB a sequence), or use gpus >= "
-            f"{show(ceil_whole(n))}"
+            f"{show(largest)} (kv_gb / batch = {show(round(kv_gb / batch, 3))} GB a sequence), or "
+            f"{_more_gpus(need, usable, heads, kv_heads, terms)}"
         )
-    return f"{what} ({show(round(need, 1))} GB) do not fit in {where}; use gpus >= {show(ceil_whole(n))}"
+    return (
+        f"{what} ({show(round(need, 1))} GB) do not fit in {where}; {_more_gpus(need, usable, heads, kv_heads, terms)}"
+    )
 
 
 FITS = Condition("gpus", _fits, _fit_message)
@@ -363,6 +381,128 @@ def _context_message(prompt_tokens, output_tokens=0.0, context=0.0, **_):
 
 # A request longer than the model's context (its catalog figure; 0: a plain count, unchecked) is refused.
 CONTEXT = Condition("prompt_tokens", _within_context, _context_message)
+
+
+# Blank serving arguments (issue 20, items 4 and 6). What a blank gpus, batch or kv_gb stands for is worked out
+# once per call (serving_blanks, below) and every condition reads the call as resolved, so its message names the
+# figures used:
+# - kv_gb blank: a catalog model's own cache for each sequence of the batch at its running context, with its
+#   decode attention FLOPs; a plain parameter count has no shape, so no cache (0).
+# - gpus blank: the fewest valid tensor-parallel GPUs that hold the weights and that cache
+#   (engine.tensor_parallel: a degree divides the heads, splits the KV heads evenly, stays in the NVLink domain).
+# - batch blank (TOKENS_PER_SECOND, COST_PER_MTOK): the serving batch, largest_batch at DEFAULT_LATENCY_MS.
+# DEFAULT_CONTEXT_TOKENS: the running context of a typical request where the function has no prompt and answer
+# lengths (DECODE_MS, TOKENS_PER_SECOND, COST_PER_MTOK): prompt + half the answer of the median request of the
+# Azure LLM inference trace's conversation service (Patel et al. 2024, "Splitwise: Efficient generative LLM
+# inference using phase splitting", ISCA 2024, §III: median prompt 1,020 tokens, median answer 129 tokens;
+# trace: https://github.com/Azure/AzurePublicDataset/blob/master/AzureLLMInferenceDataset2023.md, read
+# 2026-12-06; the medians transcribed from the paper, not re-read in a stored copy). The conversation trace, not
+# the coding one (1,500 prompt, 13 answer tokens): chat is what a tokens-per-second or a cost per token is asked of.
+# 1,084.5 rounded up to a whole 1,085 tokens, so KV_CACHE_GB(model, 1085) gives the same cache.
+DEFAULT_CONTEXT_TOKENS = float(math.ceil(1020.0 + 129.0 / 2.0))
+
+
+def _valid_degree(gpus=None, heads=0.0, kv_heads=0.0, **_):
+    if gpus is None:  # blank: the fewest valid GPUs (serving_blanks)
+        return True
+    return is_valid_degree(gpus, heads, kv_heads)
+
+
+def _degree_message(gpus, heads=0.0, kv_heads=0.0, **_):
+    return degree_message(gpus, heads or 0.0, kv_heads or 0.0)
+
+
+# A typed tensor-parallel degree the model's heads do not split into, or beyond one NVLink domain, is refused.
+TP_DEGREE = Condition("gpus", _valid_degree, _degree_message)
+
+
+def _held(**kw):
+    if kw.get("gpus") is not None:
+        return True
+    g = serving_blanks(kw)["gpus"]
+    return g == g  # NaN: no valid degree holds the model
+
+
+def _held_message(**kw):
+    weights = float(_total(kw["params"], kw.get("total_params"))) * kw.get("bytes_per_param", 2.0) / 1e9
+    usable = kw["memory_gb"] * USABLE_FRACTION
+    kv = kw.get("kv_gb")
+    terms = "params x bytes_per_param" + (" + kv_gb" if kv else "")
+    return (
+        f"gpus is blank and no valid tensor-parallel group holds the weights ({terms} = {show(round(weights, 1))} GB"
+        f"{' + ' + show(round(kv, 1)) + ' GB' if kv else ''}) and the KV cache: at most {SCALE_UP_GPUS} x {show(round(usable, 1))} GB (the usable {show(USABLE_FRACTION)} "
+        f"of {show(kw['memory_gb'])} GB) in one {SCALE_UP_GPUS}-GPU NVLink domain; store the weights in fewer "
+        "bytes (bytes_per_param = 1 for FP8) or pick a GPU with more memory"
+    )
+
+
+HELD = Condition("gpus", _held, _held_message)
+
+
+def resolved(cond: Condition) -> Condition:
+    """`cond` read on the call with its blanks worked out (serving_blanks)."""
+    return Condition(
+        cond.arg, lambda **kw: cond.ok(**serving_blanks(kw)), lambda **kw: cond.message(**serving_blanks(kw))
+    )
+
+
+def _context_held(context_tokens=None, context=0.0, **_):
+    context = 0.0 if context is None else context
+    if context_tokens is None:
+        return True
+    if _plain(context_tokens, context):
+        return not (context > 0 and context_tokens > context)
+    return ~((context > 0) & (context_tokens > context))
+
+
+def _context_held_message(context_tokens, context=0.0, **_):
+    return (
+        f"context_tokens = {show(context_tokens)} is beyond the model's context of {show(context)} tokens (its "
+        "catalog figure); lower it or use a longer-context model"
+    )
+
+
+CONTEXT_HELD = Condition("context_tokens", _context_held, _context_held_message)
+
+
+def _batch_searchable(batch=None, kv_gb=None, **_):
+    return not (batch is None and kv_gb is not None)
+
+
+BATCH_SEARCHABLE = Condition(
+    "batch",
+    _batch_searchable,
+    lambda **_: (
+        "batch is blank (the serving batch) but kv_gb is typed: kv_gb is the cache of the whole batch, so the "
+        "batch cannot be searched for; type batch, or leave kv_gb blank for a catalog model's own cache"
+    ),
+)
+_SHAPE_FIGURES = ("values_per_token_layer", "full_layers", "sliding_layers", "sliding_window", "decode_attn_dim")
+
+
+def _shape_known(**kw):
+    if "kv_gb" not in kw or kw.get("kv_gb") is not None:
+        return True
+    figures = [0.0 if v is None else v for v in (kw.get(k, 0.0) for k in _SHAPE_FIGURES)]
+    if _plain(*figures):  # the scalar path builds no array
+        return not any(v < 0 for v in figures)
+    unknown = False
+    for v in figures:
+        unknown = unknown | (np.asarray(v) < 0)
+    return ~unknown
+
+
+SHAPE_KNOWN = Condition(
+    "kv_gb",
+    _shape_known,
+    lambda **_: (
+        "kv_gb is blank and the catalog lacks a figure of this model's own KV cache (its windowed layers: "
+        "MODEL_SPEC's notes say why); type kv_gb, e.g. KV_CACHE_GB(layers, kv_heads, head_dim, context_tokens, batch)"
+    ),
+)
+# The conditions of a serving function with blanks: a cache that can be sized, typed degree, a blank one that
+# holds, fit, link.
+BLANK_CONDITIONS = (SHAPE_KNOWN, TP_DEGREE, HELD, resolved(FITS), resolved(LINK))
 
 
 class Serving(NamedTuple):
@@ -547,6 +687,20 @@ MODEL_RULES = dict(
     interconnect_gbs=NONNEGATIVE,
     allreduce_us=Rule(">= 0 and <= 1000000 (one second)", lo=0.0, hi=1e6),
 )
+# A catalog model's cache shape (0 for a plain parameter count: no cache, no attention term, no limit) and
+# its attention heads (the tensor-parallel degrees it accepts).
+# -1 (SHAPE_UNKNOWN): a figure the catalog lacks, refused only where the model's own cache is needed (SHAPE_KNOWN)
+_SHAPE = Rule("whole and >= 0 (-1: not in the catalog)", lo=-1.0, whole=True)
+SHAPE_RULES = dict(
+    values_per_token_layer=_SHAPE,
+    full_layers=_SHAPE,
+    sliding_layers=_SHAPE,
+    sliding_window=_SHAPE,
+    kv_heads=WHOLE_OR_ZERO,
+    decode_attn_dim=Rule(">= 0 (-1: not in the catalog)", lo=-1.0),
+    context=WHOLE_OR_ZERO,
+    heads=WHOLE_OR_ZERO,
+)
 DECODE_RULES = dict(
     params=MODEL_SIZE,
     peak_tflops=POSITIVE,
@@ -560,10 +714,12 @@ DECODE_RULES = dict(
     mfu=FRACTION,
     peak_share=FRACTION,
     **MODEL_RULES,
+    **SHAPE_RULES,
 )
+CONTEXT_TOKENS = POSITIVE  # tokens a sequence holds on average
 
 
-@quantity(FITS, LINK, **DECODE_RULES)
+@quantity(CONTEXT_HELD, *BLANK_CONDITIONS, context_tokens=CONTEXT_TOKENS, **DECODE_RULES)
 def decode_ms(
     params,
     peak_tflops,
@@ -571,8 +727,8 @@ def decode_ms(
     memory_gb,
     batch=1.0,
     bytes_per_param=2.0,
-    gpus=1.0,
-    kv_gb=0.0,
+    gpus=None,
+    kv_gb=None,
     bw_efficiency=DEFAULT_BW_EFFICIENCY,
     mfu=DEFAULT_MFU,
     total_params=0.0,
@@ -582,12 +738,23 @@ def decode_ms(
     interconnect_gbs=0.0,
     allreduce_us=DEFAULT_ALLREDUCE_US,
     peak_share=1.0,
+    context_tokens=DEFAULT_CONTEXT_TOKENS,
+    heads=0.0,
+    kv_heads=0.0,
+    values_per_token_layer=0.0,
+    full_layers=0.0,
+    sliding_layers=0.0,
+    sliding_window=0.0,
+    decode_attn_dim=0.0,
+    context=0.0,
 ):
     """Milliseconds per decode step (one token for each sequence in the batch): the larger of
     reading the weights the batch touches + KV cache at `bw_efficiency` of peak bandwidth and
-    2*params*batch FLOPs at `mfu` of peak, plus tensor-parallel all-reduces (comm_seconds).
-    params = ACTIVE parameters; total_params (mixture of experts) is what memory holds."""
-    return decode_ms_unchecked(serving_setup(locals()), batch, kv_gb)
+    2*params*batch FLOPs (+ attention against the cache) at `mfu` of peak, plus tensor-parallel
+    all-reduces (comm_seconds). params = ACTIVE parameters; total_params (mixture of experts) is what
+    memory holds. Blank gpus and kv_gb: serving_blanks (the model's own cache at context_tokens)."""
+    kw = serving_blanks(locals())
+    return decode_ms_unchecked(serving_setup(kw), kw["batch"], kw["kv_gb"], kw["attn_flops"])
 
 
 def prefill_s_unchecked(s: Serving, prompt_tokens, batch):
@@ -613,7 +780,7 @@ def prefill_s_unchecked(s: Serving, prompt_tokens, batch):
 PREFILL_RULES = dict(prompt_tokens=WHOLE_OR_ZERO, attn_dim=WHOLE_OR_ZERO, prefill_mfu=FRACTION)
 
 
-@quantity(CONTEXT, FITS, LINK, context=WHOLE_OR_ZERO, **PREFILL_RULES, **DECODE_RULES)
+@quantity(CONTEXT, *BLANK_CONDITIONS, **PREFILL_RULES, **DECODE_RULES)
 def ttft_seconds(
     params,
     prompt_tokens,
@@ -622,7 +789,7 @@ def ttft_seconds(
     memory_gb,
     batch=1.0,
     bytes_per_param=2.0,
-    gpus=1.0,
+    gpus=None,
     bw_efficiency=DEFAULT_BW_EFFICIENCY,
     mfu=DEFAULT_PREFILL_MFU,
     total_params=0.0,
@@ -634,16 +801,18 @@ def ttft_seconds(
     allreduce_us=DEFAULT_ALLREDUCE_US,
     peak_share=1.0,
     context=0.0,
+    heads=0.0,
+    kv_heads=0.0,
 ):
     """Seconds to the first token: prefill of the prompt for `batch` sequences, the slower of
     its FLOPs (2*params per token + causal attention when the model is known) at `mfu` (a prefill's
     efficiency, DEFAULT_PREFILL_MFU) x peak_share (the number format's, precision_share) and
     reading the weights once, plus tensor-parallel all-reduces over all prompt tokens."""
-    setup = serving_setup(locals(), prefill_mfu=mfu)  # mfu here is the prefill's
+    setup = serving_setup(serving_blanks(locals()), prefill_mfu=mfu)  # mfu here is the prefill's
     return prefill_s_unchecked(setup, prompt_tokens, batch)
 
 
-@quantity(CONTEXT, FITS, LINK, output_tokens=WHOLE_OR_ZERO, context=WHOLE_OR_ZERO, **PREFILL_RULES, **DECODE_RULES)
+@quantity(CONTEXT, *BLANK_CONDITIONS, output_tokens=WHOLE_OR_ZERO, **PREFILL_RULES, **DECODE_RULES)
 def response_seconds(
     params,
     prompt_tokens,
@@ -653,8 +822,8 @@ def response_seconds(
     memory_gb,
     batch=1.0,
     bytes_per_param=2.0,
-    gpus=1.0,
-    kv_gb=0.0,
+    gpus=None,
+    kv_gb=None,
     bw_efficiency=DEFAULT_BW_EFFICIENCY,
     mfu=DEFAULT_MFU,
     total_params=0.0,
@@ -666,25 +835,34 @@ def response_seconds(
     allreduce_us=DEFAULT_ALLREDUCE_US,
     prefill_mfu=DEFAULT_PREFILL_MFU,
     peak_share=1.0,
+    heads=0.0,
+    kv_heads=0.0,
+    values_per_token_layer=0.0,
+    full_layers=0.0,
+    sliding_layers=0.0,
+    sliding_window=0.0,
+    decode_attn_dim=0.0,
     context=0.0,
 ):
     """Seconds to answer: time to first token (ttft_seconds, at prefill_mfu) plus `output_tokens` decode
-    steps (decode_ms, compute at mfu); both efficiencies times peak_share (precision_share)."""
-    setup = serving_setup(locals())
+    steps (decode_ms, compute at mfu); both efficiencies times peak_share (precision_share). Blank kv_gb:
+    the model's own cache at the request's running context, prompt + half the answer (serving_blanks)."""
+    kw = serving_blanks(locals())
+    setup = serving_setup(kw)
     prefill_s = prefill_s_unchecked(setup, prompt_tokens, batch)
-    return prefill_s + output_tokens * decode_ms_unchecked(setup, batch, kv_gb) / 1e3
+    return prefill_s + output_tokens * decode_ms_unchecked(setup, batch, kw["kv_gb"], kw["attn_flops"]) / 1e3
 
 
-@quantity(FITS, LINK, **DECODE_RULES)
+@quantity(CONTEXT_HELD, BATCH_SEARCHABLE, *BLANK_CONDITIONS, context_tokens=CONTEXT_TOKENS, **DECODE_RULES)
 def tokens_per_second(
     params,
     peak_tflops,
     bandwidth_tbs,
     memory_gb,
-    batch=1.0,
+    batch=None,
     bytes_per_param=2.0,
-    gpus=1.0,
-    kv_gb=0.0,
+    gpus=None,
+    kv_gb=None,
     bw_efficiency=DEFAULT_BW_EFFICIENCY,
     mfu=DEFAULT_MFU,
     total_params=0.0,
@@ -694,9 +872,21 @@ def tokens_per_second(
     interconnect_gbs=0.0,
     allreduce_us=DEFAULT_ALLREDUCE_US,
     peak_share=1.0,
+    context_tokens=DEFAULT_CONTEXT_TOKENS,
+    heads=0.0,
+    kv_heads=0.0,
+    values_per_token_layer=0.0,
+    full_layers=0.0,
+    sliding_layers=0.0,
+    sliding_window=0.0,
+    decode_attn_dim=0.0,
+    context=0.0,
 ):
-    """Generated tokens per second, all sequences of the batch together: batch / step time."""
-    return batch / decode_ms_unchecked(serving_setup(locals()), batch, kv_gb) * 1e3
+    """Generated tokens per second, all sequences of the batch together: batch / step time. Blank batch:
+    the serving batch (largest_batch at DEFAULT_LATENCY_MS); blank gpus and kv_gb: serving_blanks."""
+    kw = serving_blanks(locals())
+    b = kw["batch"]
+    return b / decode_ms_unchecked(serving_setup(kw), b, kw["kv_gb"], kw["attn_flops"]) * 1e3
 
 
 @quantity(requests_per_day=NONNEGATIVE, output_tokens=WHOLE, tokens_per_second=POSITIVE, load_factor=FRACTION)
@@ -710,16 +900,6 @@ def serving_replicas(requests_per_day, output_tokens, tokens_per_second, load_fa
 
 DEFAULT_LATENCY_MS = 50.0  # ESTIMATE: 20 tokens/s per user, about twice reading speed (~4 words/s)
 DEFAULT_PEAK_FACTOR = 2.0  # ESTIMATE: busiest hour over the daily average for a diurnal consumer load
-# A catalog model's cache shape (0 for a plain parameter count: no cache, no attention term, no limit).
-SHAPE_RULES = dict(
-    values_per_token_layer=WHOLE_OR_ZERO,
-    full_layers=WHOLE_OR_ZERO,
-    sliding_layers=WHOLE_OR_ZERO,
-    sliding_window=WHOLE_OR_ZERO,
-    kv_heads=WHOLE_OR_ZERO,
-    decode_attn_dim=NONNEGATIVE,
-    context=WHOLE_OR_ZERO,
-)
 SERVING_RULES = dict(
     requests_per_day=NONNEGATIVE,
     latency_ms=POSITIVE,
@@ -728,7 +908,6 @@ SERVING_RULES = dict(
     **PREFILL_RULES,
     output_tokens=WHOLE_OR_ZERO,
     **{k: v for k, v in DECODE_RULES.items() if k not in ("batch", "kv_gb")},
-    **SHAPE_RULES,
 )
 
 
@@ -811,7 +990,8 @@ def _room_message(**kw):
     cache = "; the cache is kv_gb_per_sequence, or blank the model's own" if kv else ""
     return (
         f"{what} ({show(round(need, 1))} GB{cache}) do not fit in {show(kw['gpus'])} x {show(round(usable, 1))} GB "
-        f"(the usable {show(USABLE_FRACTION)} of {show(kw['memory_gb'])} GB); use gpus >= {show(ceil_whole(n))}"
+        f"(the usable {show(USABLE_FRACTION)} of {show(kw['memory_gb'])} GB); "
+        f"{_more_gpus(need, usable, kw.get('heads'), kw.get('kv_heads'), 'them')}"
     )
 
 
@@ -827,7 +1007,9 @@ def largest_batch(s: Serving, kv_gb_per_sequence, latency_ms, cap=65536.0, attn_
     def ok(b):
         return decode_ms_unchecked(s, b, b * kv_gb_per_sequence, attn_flops) <= latency_ms
 
-    if _plain(free, kv_gb_per_sequence, cap):  # one number each (see _plain): the same bisection
+    # one number each (see _plain), the setup's too (a range of bw_efficiency makes every step an array): the
+    # same bisection
+    if _plain(free, kv_gb_per_sequence, cap, attn_flops, latency_ms) and all(x is None or type(x) in _PLAIN for x in s):
         with np.errstate(all="ignore"):
             by_memory = np.floor(free / kv_gb_per_sequence) if kv_gb_per_sequence > 0 else np.float64(cap)
             top = (
@@ -864,7 +1046,58 @@ def largest_batch(s: Serving, kv_gb_per_sequence, latency_ms, cap=65536.0, attn_
     return np.where(hi_ok, np.clip(by_memory, 1.0, cap), lo)
 
 
-@quantity(CONTEXT, SERVING_FITS, LINK, LATENCY, **SERVING_RULES)
+_BLANKS: list = [None, None]  # the last scalar call's arguments and their resolution (conditions and formula share it)
+
+
+def serving_blanks(kw: dict) -> dict:
+    """A serving call's keyword arguments with its blanks worked out (see TP_DEGREE above) and `attn_flops`,
+    each sequence's decode attention FLOPs against the model's own cache (0 where kv_gb is typed or absent).
+    The running context is context_tokens, else prompt_tokens + output_tokens / 2 (running_context). In
+    SERVING_GPUS (kv_gb_per_sequence) a blank gpus holds one request's cache; its batch is its own search."""
+    get = kw.get
+    gpus, batch, has_kv, kv = get("gpus"), get("batch", 1.0), "kv_gb" in kw, get("kv_gb")
+    if gpus is not None and batch is not None and (kv is not None or not has_kv):
+        return kw if "attn_flops" in kw else dict(kw, attn_flops=0.0)
+    key = None
+    if all(v is None or type(v) in _PLAIN for v in kw.values()):  # a scalar call: once for it and its conditions
+        key = tuple(kw.items())
+        if _BLANKS[0] == key:
+            return _BLANKS[1]
+    context = get("context_tokens")
+    if context is None:
+        context = running_context(get("prompt_tokens", 0.0), get("output_tokens", 0.0))
+    shape = tuple(get(k, 0.0) for k in ("values_per_token_layer", "full_layers", "sliding_layers", "sliding_window"))
+    kv_heads = get("kv_heads", 0.0)
+
+    def per_seq(g):
+        return model_kv_gb(*shape, kv_heads, context, g)
+
+    own = has_kv and kv is None  # the model's own cache (0 for a plain parameter count)
+    attn = decode_attention_flops(get("decode_attn_dim", 0.0), *shape[1:], context) if own else 0.0
+    out = dict(kw)
+    if gpus is None:
+        weights = _total(kw["params"], get("total_params", 0.0)) * get("bytes_per_param", 2.0) / 1e9
+        seqs = 1.0 if batch is None else batch
+        if "kv_gb_per_sequence" in kw and get("kv_gb_per_sequence") is not None:
+            need = weights + get("kv_gb_per_sequence")
+        elif own or "kv_gb_per_sequence" in kw:
+            need = lambda d: weights + seqs * per_seq(d)  # noqa: E731
+        else:
+            need = weights + (kv if has_kv else 0.0)
+        gpus = out["gpus"] = fewest_gpus(need, kw["memory_gb"] * USABLE_FRACTION, get("heads", 0.0), kv_heads)
+    if batch is None:
+        s = serving_setup(out)
+        latency = get("latency_ms", DEFAULT_LATENCY_MS)
+        batch = out["batch"] = largest_batch(s, per_seq(gpus) if own else 0.0, latency, attn_flops=attn)
+    if own:
+        out["kv_gb"] = batch * per_seq(gpus)
+    out["attn_flops"] = attn
+    if key is not None:
+        _BLANKS[:] = [key, out]
+    return out
+
+
+@quantity(CONTEXT, TP_DEGREE, HELD, resolved(SERVING_FITS), resolved(LINK), resolved(LATENCY), **SERVING_RULES)
 def serving_gpus(
     requests_per_day,
     prompt_tokens,
@@ -873,7 +1106,7 @@ def serving_gpus(
     peak_tflops,
     bandwidth_tbs,
     memory_gb,
-    gpus=1.0,
+    gpus=None,
     latency_ms=DEFAULT_LATENCY_MS,
     peak_factor=DEFAULT_PEAK_FACTOR,
     kv_gb_per_sequence=None,
@@ -896,6 +1129,7 @@ def serving_gpus(
     context=0.0,
     prefill_mfu=DEFAULT_PREFILL_MFU,
     peak_share=1.0,
+    heads=0.0,
 ):
     """Whole GPUs (replicas of `gpus` tensor-parallel GPUs) to serve a day's requests at the peak
     hour (daily average x peak_factor), counting prefill and decode.
@@ -908,7 +1142,8 @@ def serving_gpus(
     plus output_tokens steps shared by the batch. Replicas are rounded up by the count rule
     (serving_replicas, the decode-only sizing the template used, ignores prefill and peak).
     """
-    setup = serving_setup(locals())
+    gpus = serving_blanks(locals())["gpus"]  # blank: the fewest valid GPUs that hold a request
+    setup = serving_setup(dict(locals()))
     kv_seq, attn = per_sequence(
         kv_gb_per_sequence,
         prompt_tokens,
@@ -930,3 +1165,51 @@ def serving_gpus(
     busy_s = prefill_s + output_tokens * step_s / b  # replica-seconds per request
     peak_rps = requests_per_day / SECONDS_PER_DAY * peak_factor
     return ceil_whole(peak_rps * busy_s) * gpus
+
+
+def _searched(cond: Condition) -> Condition:
+    """`cond` on SERVING_BATCH's call: the batch searched for, the model's own cache."""
+    return Condition(
+        cond.arg,
+        lambda **kw: cond.ok(**dict(kw, batch=None, kv_gb=None)),
+        lambda **kw: cond.message(**dict(kw, batch=None, kv_gb=None)),
+    )
+
+
+@quantity(
+    *(_searched(c) for c in (CONTEXT_HELD, *BLANK_CONDITIONS)),
+    context_tokens=CONTEXT_TOKENS,
+    latency_ms=POSITIVE,
+    **{k: v for k, v in DECODE_RULES.items() if k not in ("batch", "kv_gb")},
+)
+def serving_batch(
+    params,
+    peak_tflops,
+    bandwidth_tbs,
+    memory_gb,
+    bytes_per_param=2.0,
+    gpus=None,
+    bw_efficiency=DEFAULT_BW_EFFICIENCY,
+    mfu=DEFAULT_MFU,
+    total_params=0.0,
+    expert_share=0.0,
+    layers=0.0,
+    d_model=0.0,
+    interconnect_gbs=0.0,
+    allreduce_us=DEFAULT_ALLREDUCE_US,
+    peak_share=1.0,
+    context_tokens=DEFAULT_CONTEXT_TOKENS,
+    latency_ms=DEFAULT_LATENCY_MS,
+    heads=0.0,
+    kv_heads=0.0,
+    values_per_token_layer=0.0,
+    full_layers=0.0,
+    sliding_layers=0.0,
+    sliding_window=0.0,
+    decode_attn_dim=0.0,
+    context=0.0,
+):
+    """The serving batch: the largest whose KV caches (the model's own at context_tokens) fit in usable memory
+    beside the weights and whose decode step stays within latency_ms (largest_batch), as TOKENS_PER_SECOND and
+    COST_PER_MTOK take a blank batch."""
+    return serving_blanks(dict(locals(), batch=None, kv_gb=None))["batch"]

@@ -84,6 +84,12 @@ PRECISION = Arg(
     default="bf16",
 )
 BATCH = Arg("batch", "Sequences decoded together, each getting one token per step; default 1")
+# TOKENS_PER_SECOND's and COST_PER_MTOK's: a throughput question is asked at the batch a server runs
+SERVING_BATCH = Arg(
+    "batch",
+    "Sequences decoded together, each getting one token per step; default (blank): the serving batch, the "
+    "largest whose KV cache fits in usable memory and whose step stays under 50 ms (as SERVING_GPUS)",
+)
 
 
 def bytes_per_weight(value) -> float:
@@ -139,8 +145,28 @@ WEIGHT_BYTES = Arg(
     default=2.0,
     convert=bytes_per_weight,
 )
-TP_GPUS = Arg("gpus", "GPUs in tensor parallel (bandwidth and peak add up); default 1")
-KV_GB = Arg("kv_gb", "KV cache read each step, in GB (see KV_CACHE_GB); default 0")
+TP_GPUS = Arg(
+    "gpus",
+    "GPUs in tensor parallel (bandwidth and peak add up); a valid degree divides the model's attention heads, "
+    "splits its KV heads evenly and stays within an 8-GPU NVLink domain; default (blank): the fewest valid GPUs "
+    "that hold the weights and the KV cache",
+)
+KV_GB = Arg(
+    "kv_gb",
+    "KV cache of the whole batch read each step, in GB (KV_CACHE_GB); default (blank): a catalog model's own "
+    'BF16 cache at context_tokens for every sequence, with its attention FLOPs; none for a plain count ("70B")',
+)
+# RESPONSE_SECONDS': the request's own running context
+RESPONSE_KV_GB = Arg(
+    "kv_gb",
+    "KV cache of the whole batch read each step, in GB (KV_CACHE_GB); default (blank): a catalog model's own "
+    'BF16 cache at prompt_tokens + output_tokens / 2 for every sequence; none for a plain count ("70B")',
+)
+CONTEXT_TOKENS = Arg(
+    "context_tokens",
+    "Tokens a sequence holds in its cache on average, for a catalog model's own KV cache; default 1085: prompt + "
+    "half the answer of the median request of Azure's conversation trace (1,020 + 129 / 2; Splitwise, 2024)",
+)
 ALLREDUCE_US = Arg(
     "allreduce_us",
     "Fixed cost of one tensor-parallel all-reduce in microseconds (its latency over the link); default 20 "

@@ -134,6 +134,10 @@ class Function:
     # (or a later step) is that quantity. A scalar call's copy writes each into a labelled cell of
     # the Workings sheet (handoff.workings); an array call's twin has them inline.
     twin_steps: tuple = ()
+    # Arguments whose omission the twin works out (the serving batch, the fewest valid GPUs: sections of the twin),
+    # but whose cell left empty is #N/A in the copy: a cell's blank is known only when the sheet recalculates,
+    # where the search is not written.
+    twin_blank_cell_na: tuple = ()
     # The other forms `dispatch` reaches (KV_CACHE_GB(model, context_tokens, ...)): an argument that one of
     # them does without is optional to Excel (`excel_required`), and blank it gets the one-line message.
     forms: tuple = ()
@@ -369,7 +373,13 @@ class Bound:
                         arg=needed_by,
                     )
                 return number if figure == own else 0.0
-            return model_figure(model_row(v, name), figure, name)
+            row = model_row(v, name)
+            if figure in CACHE_SHAPE and "kv_gb" in self.fn.formula.params:
+                try:
+                    return model_figure(row, figure, name)
+                except FlopsheetError:  # needed only where kv_gb is blank: the engine says so there (SHAPE_KNOWN)
+                    return SHAPE_UNKNOWN
+            return model_figure(row, figure, name)
 
         if self.scalar and type(v) is str:  # the text's figure, worked out once (see _MEMO)
             return memo_work(("model", v, name, figure, own, needed_by), lambda: convert(v))
@@ -539,7 +549,8 @@ class Bound:
 # routed share of experts per token, layers and width for tensor-parallel all-reduces, and
 # heads x head_dim for the attention term (PaLM appendix B uses heads x head_dim, not d_model).
 # The KV cache's shape: values per token per layer (MLA latent or 2 x kv_heads x head_dim), full
-# and windowed layers, the window, and KV heads (1 for an MLA latent) for tensor-parallel copies.
+# and windowed layers, the window, and KV heads (1 for an MLA latent) for tensor-parallel copies; attention
+# heads for the tensor-parallel degrees the model accepts (engine.tensor_parallel).
 MODEL_FIGURES = (
     "total_params",
     "expert_share",
@@ -554,9 +565,17 @@ MODEL_FIGURES = (
     "kv_heads",
     "decode_attn_dim",
     "context",
+    "heads",
     "routed_experts",
     "moe_layers",
 )
+
+
+# The figures of a model's own KV cache (engine.inference.serving_blanks). Where a serving function takes kv_gb,
+# a figure the catalog lacks (GPT-3's windowed layers are unpublished) is SHAPE_UNKNOWN rather than an error:
+# a typed kv_gb does not need it, and a blank one is refused by the engine (SHAPE_KNOWN) saying what to type.
+CACHE_SHAPE = ("values_per_token_layer", "full_layers", "sliding_layers", "sliding_window", "decode_attn_dim")
+SHAPE_UNKNOWN = -1.0
 
 
 def model_number(v, name: str) -> float | None:
@@ -622,6 +641,8 @@ def model_figure(row, figure: str, name: str) -> float:
         return float(models.require(row, field, purpose))
     if figure == "context":  # the longest request the model takes; 0 when the catalog has none (no check)
         return float(row.context) if isinstance(row.context, (int, float)) and row.context > 0 else 0.0
+    if figure == "heads":  # attention heads, what a tensor-parallel degree must divide (engine.tensor_parallel)
+        return float(row.heads) if isinstance(row.heads, (int, float)) and row.heads > 0 else 0.0
     if figure == "kv_heads" and row.attention == "MLA":
         return 1.0  # one latent per token, held whole by each tensor-parallel GPU
     return float(models.require(row, figure, purpose))

@@ -23,9 +23,9 @@ from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import show_number
 from flopsheet.functions._common import (
     ALLREDUCE_US,
-    BATCH,
     BW_EFFICIENCY,
     BYTES_PER_PARAM,
+    CONTEXT_TOKENS,
     DECODE_MFU,
     FLOPS,
     GOODPUT,
@@ -36,11 +36,23 @@ from flopsheet.functions._common import (
     PREFILL_MFU,
     SERVED_PARAMS,
     SERVER_W,
+    SERVING_BATCH,
     TP_GPUS,
     TRAIN_MFU,
 )
 from flopsheet.functions.declaration import Arg, Function, declared_in, evaluate
-from flopsheet.functions.inference import PREFILL_S, PREFILL_STEPS, STEP_MS, decode_steps, fits_step, fits_twin
+from flopsheet.functions.inference import (
+    CONTEXT_OF_DECODE,
+    KV_OF_SERVING_BATCH,
+    PREFILL_S,
+    PREFILL_STEPS,
+    STEP_MS,
+    decode_steps,
+    fits_step,
+    fits_twin,
+    with_fewest_gpus,
+    with_serving_batch,
+)
 from flopsheet.functions.inputs import (
     EXCEL_ERRORS,
     booleans_among_numbers,
@@ -388,10 +400,20 @@ TRAIN_COST_AMORTISED = Function(
 _OUT = "{gpus}*{usd_per_gpu_hour}*" + STEP_MS + "/({batch}*3.6*{load})"
 _IN = "{gpus}*{usd_per_gpu_hour}*" + PREFILL_S + "/({prompt_tokens}*{batch}*0.0036*{load})"  # likewise, prefill
 
+_COST_STEPS0, _COST_TWIN0 = with_serving_batch(
+    decode_steps()
+    + PREFILL_STEPS
+    + fits_step(tokens=CONTEXT_OF_DECODE)
+    + (("output_usd", "USD per million output tokens", _OUT), ("input_usd", "USD per million input tokens", _IN)),
+    fits_twin("{kind}*{step:output_usd}+(1-{kind})*{step:input_usd}"),
+    decode_steps(),  # COST_PER_MTOK takes prefill_mfu: its serving batch's steps read it
+)[::-1]
+_COST_TWIN, _COST_STEPS = with_fewest_gpus(_COST_STEPS0, _COST_TWIN0, KV_OF_SERVING_BATCH)
+
 COST_PER_MTOK = Function(
     name="COST_PER_MTOK",
     summary="USD per million tokens served on the serving model (MoE, tensor parallel): output at DECODE_MS' step, "
-    "input at TTFT_SECONDS' prefill, at a GPU-hour price and load.",
+    "input at TTFT_SECONDS' prefill, at a GPU-hour price and load; batch left blank: the serving batch.",
     returns="USD/Mtok",
     nature="estimate",
     nature_why="at DECODE_MS' and TTFT_SECONDS' throughput (efficiencies fitted on published runs, docs/fidelity.md)",
@@ -409,7 +431,7 @@ COST_PER_MTOK = Function(
             convert=output_share,
         ),
         Arg("load", "Share of the time the replica serves at full batch, in (0, 1]; default 1"),
-        BATCH,
+        SERVING_BATCH,
         BYTES_PER_PARAM,
         TP_GPUS,
         KV_GB,
@@ -419,18 +441,17 @@ COST_PER_MTOK = Function(
         ALLREDUCE_US,
         Arg("prompt_tokens", "Tokens per prompt, for the input price (prefill); default 1000"),
         PREFILL_MFU,
+        CONTEXT_TOKENS,
     ),
     source=(
         "DECODE_MS' decode step and TTFT_SECONDS' prefill (roofline, Williams et al. 2009; Pope et al. 2022; "
         "MoE weights read and Megatron-LM all-reduces for a catalog model); blended 3:1 as Artificial Analysis"
     ),
     example=("70B", "H100", 2.5, "output", 1, 64, 2, 4, 31.45728),
+    twin_blank_cell_na=("batch", "gpus"),
     formula=engine.cost_per_mtok,
-    twin=fits_twin("{kind}*{step:output_usd}+(1-{kind})*{step:input_usd}"),
-    twin_steps=decode_steps()
-    + PREFILL_STEPS
-    + fits_step()
-    + (("output_usd", "USD per million output tokens", _OUT), ("input_usd", "USD per million input tokens", _IN)),
+    twin=_COST_TWIN,
+    twin_steps=_COST_STEPS,
 )
 
 GROSS_MARGIN = Function(

@@ -4,6 +4,7 @@ Each is one keyword declaration; defaults, binding and error labels come from th
 formula (see `Function`).
 """
 
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -11,16 +12,20 @@ import numpy as np
 from flopsheet import engine
 from flopsheet.engine.inference import (
     DECODE_GEMM_HALF_BATCH,
+    DEFAULT_LATENCY_MS,
     DEFAULT_LAYER_US,
     DEFAULT_PREFILL_MFU,
+    KV_BYTES,
     USABLE_FRACTION,
 )
+from flopsheet.engine.tensor_parallel import SCALE_UP_GPUS
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions._common import (
     ALLREDUCE_US,
     BATCH,
     BW_EFFICIENCY,
     BYTES_PER_PARAM,
+    CONTEXT_TOKENS,
     DECODE_MFU,
     FLOPS,
     GPU,
@@ -32,7 +37,9 @@ from flopsheet.functions._common import (
     PARAMS,
     PRECISION,
     PREFILL_MFU,
+    RESPONSE_KV_GB,
     SERVED_PARAMS,
+    SERVING_BATCH,
     TOTAL_PARAMS,
     TP_GPUS,
     TTFT_MFU,
@@ -54,7 +61,9 @@ OUTPUT = Arg("output_tokens", "Tokens generated in the answer")
 # TTFT_SECONDS without kv_gb): DECODE_MS's, so kv_gb comes before bw_efficiency and mfu.
 # RESPONSE_SECONDS had mfu 8th and kv_gb 9th until issue 13: a breaking change, in the docs.
 _TAIL = (BW_EFFICIENCY, DECODE_MFU, PRECISION, ALLREDUCE_US)
-_DECODE_ARGS = (SERVED_PARAMS, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB) + _TAIL
+# context_tokens last (issue 20): a call typed before it keeps its meaning.
+_DECODE_ARGS = (SERVED_PARAMS, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB) + _TAIL + (CONTEXT_TOKENS,)
+_THROUGHPUT_ARGS = (SERVED_PARAMS, GPU_NAME, SERVING_BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB) + _TAIL + (CONTEXT_TOKENS,)
 
 
 # Native twins (flopsheet.handoff.twins), in the engine's operation order and its general form:
@@ -94,7 +103,12 @@ _LAUNCH = "{model:layers}*" + repr(DEFAULT_LAYER_US) + "*1E-6"
 # The usable share of each GPU's memory (engine.inference.USABLE_FRACTION, a constant of the engine: the copy
 # types the same number, so it computes what Python does)
 _USABLE = repr(USABLE_FRACTION)
+CONTEXT_OF_DECODE = "{context_tokens}"  # DECODE_MS, TOKENS_PER_SECOND, COST_PER_MTOK
+CONTEXT_OF_REQUEST = "({prompt_tokens}+{output_tokens}/2)"  # RESPONSE_SECONDS: prompt + half the answer
 _HALF = f"{DECODE_GEMM_HALF_BATCH:g}"
+# DECODE_MS, TOKENS_PER_SECOND and SERVING_BATCH take no prefill_mfu: the engine's default, a constant typed as the
+# same number (as _USABLE)
+_PREFILL_DEFAULT = repr(DEFAULT_PREFILL_MFU)
 
 
 def gemm_mfu(batch: str, prefill_mfu: str = "{prefill_mfu}") -> str:
@@ -104,22 +118,59 @@ def gemm_mfu(batch: str, prefill_mfu: str = "{prefill_mfu}") -> str:
     return "MAX({mfu}*{peak_share}," + prefill_mfu + "*{peak_share}/(1+" + _HALF + "/" + batch + "))"
 
 
-def decode_steps(prefill_mfu: str = "{prefill_mfu}") -> tuple:
-    """The decode step's twin steps; `prefill_mfu` is the function's own argument, or the engine's default typed
-    as a number where the function takes none (DECODE_MS, TOKENS_PER_SECOND)."""
+def decode_steps(context: str = CONTEXT_OF_DECODE, prefill_mfu: str = "{prefill_mfu}") -> tuple:
+    """The decode step's twin steps. Blank kv_gb (engine.inference.serving_blanks): a catalog model's own cache
+    for each sequence at `context` tokens (model_kv_gb: values per token-layer x KV_BYTES, copied where the
+    tensor-parallel GPUs outnumber the KV heads) and its attention FLOPs against it (decode_attention_flops);
+    none for a plain parameter count. Typed kv_gb: that cache, no attention term. The weights' GEMMs compute at
+    gemm_mfu of the batch (`prefill_mfu`: the function's own argument, or the engine's default typed as a number
+    where the function takes none); the attention at the decode efficiency."""
     return (
+        ("ctx", "tokens a sequence's cache holds on average (its running context)", context),
+        (
+            "held_full",
+            "token-layers of the model's full-attention layers at that context",
+            "[[{model:full_layers}*{step:ctx}||0]]",
+        ),
+        (
+            "held",
+            "token-layers a sequence's cache holds at its running context",
+            "[[{step:held_full}+{model:sliding_layers}*MIN({step:ctx},{model:sliding_window})||0]]",
+        ),
+        (
+            "kv_seq",
+            "the model's own KV cache of one sequence (GB)",
+            "[[{model:values_per_token_layer}*" + repr(KV_BYTES) + "*{step:held}/1E9"
+            "*IF({gpus}>{model:kv_heads},{gpus},{model:kv_heads})/{model:kv_heads}||0]]",
+        ),
+        ("kv_own", "the model's own KV cache of the batch (GB)", "{batch}*{step:kv_seq}"),
+        (
+            "kv",
+            "KV cache read each step (GB): kv_gb, or blank the model's own at the running context",
+            'IF({kv_gb}="",{step:kv_own},{kv_gb})',
+        ),
+        (
+            "attn_d",
+            "attention FLOPs of one decode token against the model's own cache",
+            '[[IF({kv_gb}="",4*{model:decode_attn_dim}*{step:held},0)||0]]',
+        ),
         (
             "memory_s",
             "decode step reading weights and KV cache (s)",
-            "(" + _read("{batch}") + "*{bytes_per_param}+{kv_gb}*1E9)/" + _BYTES_S,
+            "(" + _read("{batch}") + "*{bytes_per_param}+{step:kv}*1E9)/" + _BYTES_S,
         ),
+        ("flops_d", "FLOP/s the GPUs compute decoding", _FLOPS_S),
         (
             "gemm_d",
             "share of the peak the decode step's weight GEMMs reach at the batch",
             gemm_mfu("{batch}", prefill_mfu),
         ),
-        ("flops_d", "FLOP/s the GPUs compute decoding", "({gpus}*{peak}*1E12*{step:gemm_d})"),
-        ("compute_s", "decode step computing (s)", "2*{params}*{batch}/{step:flops_d}"),
+        ("flops_g", "FLOP/s the GPUs' weight GEMMs compute decoding the batch", "{gpus}*{peak}*1E12*{step:gemm_d}"),
+        (
+            "compute_s",
+            "decode step computing (s)",
+            "2*{params}*{batch}/{step:flops_g}+{step:attn_d}*{batch}/{step:flops_d}",
+        ),
         ("comm_b", "all-reduces of a decode step (s)", _comm("{batch}")),
         (
             "step_ms",
@@ -131,8 +182,126 @@ def decode_steps(prefill_mfu: str = "{prefill_mfu}") -> tuple:
     )
 
 
-# DECODE_MS and TOKENS_PER_SECOND take no prefill_mfu: the engine's default, a constant typed as the same number
-STEPS = decode_steps(repr(DEFAULT_PREFILL_MFU))
+STEPS = decode_steps(prefill_mfu=_PREFILL_DEFAULT)
+
+# engine.inference.largest_batch, unrolled for a blank batch (TOKENS_PER_SECOND, COST_PER_MTOK: the serving
+# batch; SERVING_BATCH): the largest batch whose cache fits beside the weights (at most BATCH_CAP), then the same
+# bisection as Python's, each halving the decode step above at the batch tried (its steps copied with the batch
+# replaced, the cache the model's own: batch x kv_seq), compared with the latency target. The interval [1, top]
+# of at most 2^16 batches is one batch after 16 halvings; BISECTIONS is one more (Python stops when converged).
+BATCH_CAP = 65536
+BISECTIONS = int(math.log2(BATCH_CAP)) + 1
+
+
+def _at_batch(base: tuple, batch: str, suffix: str, what: str) -> list:
+    """The steps of `base` that depend on the batch, at `batch`, keyed with `suffix` (the cache: the model's own)."""
+    base = tuple(
+        (k, label, t.replace("{step:kv}", "{batch}*{step:kv_seq}")) for k, label, t in base if k not in ("kv", "kv_own")
+    )
+    dep: list[str] = []
+    for k, _, t in base:
+        if "{batch}" in t or any("{step:" + d + "}" in t for d in dep):
+            dep.append(k)
+    out = []
+    for k, label, t in base:
+        if k in dep:
+            for d in dep:
+                t = t.replace("{step:" + d + "}", "{step:" + d + suffix + "}")
+            out.append((k + suffix, f"{label}, {what}", t.replace("{batch}", batch)))
+    return out
+
+
+def serving_batch_steps(base: tuple, latency: str = repr(DEFAULT_LATENCY_MS)) -> tuple:
+    """Steps ending in {step:sb}, the serving batch, from the decode steps `base` (decode_steps), at `latency` ms."""
+    ok = "<=" + latency
+    steps = [
+        (
+            "sb_free",
+            "GB the usable memory leaves beside the weights",
+            "{gpus}*{gpu:memory_gb}*" + _USABLE + "-[[{model:total_params}||{params}]]*{bytes_per_param}/1E9",
+        ),
+        (
+            "sb_top",
+            f"largest batch whose KV cache fits (at most {BATCH_CAP})",
+            f"IF({{step:kv_seq}}>0,MAX(1,MIN({BATCH_CAP},INT({{step:sb_free}}/{{step:kv_seq}}))),{BATCH_CAP})",
+        ),
+    ]
+    steps += _at_batch(base, "{step:sb_top}", "_top", "at that batch")
+    lo, hi = "1", "{step:sb_top}"
+    for i in range(1, BISECTIONS + 1):
+        mid = f"sb_mid{i}"
+        steps.append((mid, f"batch tried, bisection step {i}", f"INT(({lo}+{hi}+1)/2)"))
+        steps += _at_batch(base, "{step:" + mid + "}", f"_{i}", f"bisection step {i}")
+        met = f"{{step:step_ms_{i}}}{ok}"
+        steps.append(
+            (
+                f"sb_lo{i}",
+                f"largest batch known to meet the target, bisection step {i}",
+                f"IF({met},{{step:{mid}}},{lo})",
+            )
+        )
+        steps.append(
+            (f"sb_hi{i}", f"largest batch still possible, bisection step {i}", f"IF({met},{hi},{{step:{mid}}}-1)")
+        )
+        lo, hi = f"{{step:sb_lo{i}}}", f"{{step:sb_hi{i}}}"
+    steps.append(
+        (
+            "sb",
+            "the serving batch: the largest that fits and meets the latency target",
+            f"IF({{step:step_ms_top}}{ok},{{step:sb_top}},{lo})",
+        )
+    )
+    return tuple(steps)
+
+
+def _kv_seq_at(gpus: str) -> str:
+    """The model's own cache of one sequence (GB) on `gpus` tensor-parallel GPUs (decode_steps' kv_seq)."""
+    return (
+        "[[{model:values_per_token_layer}*" + repr(KV_BYTES) + "*{step:held}/1E9"
+        "*IF(" + gpus + ">{model:kv_heads}," + gpus + ",{model:kv_heads})/{model:kv_heads}||0]]"
+    )
+
+
+# What a blank gpus must hold besides the weights, per function (engine.inference.serving_blanks): the batch's
+# own cache (one sequence when the batch is blank too), a typed kv_gb, or nothing (TTFT_SECONDS)
+KV_OF_BATCH = 'IF({kv_gb}="",{batch}*{kv_seq},{kv_gb})'
+KV_OF_SERVING_BATCH = 'IF({kv_gb}="",[[{batch}||1]]*{kv_seq},{kv_gb})'
+KV_OF_ONE = "{kv_seq}"
+
+
+def with_fewest_gpus(steps: tuple, twin: str, kv: str | None) -> tuple[str, tuple]:
+    """`twin` and `steps` reading {step:g}: gpus as typed, or blank the fewest valid tensor-parallel GPUs that
+    hold the weights and `kv` ({kv_seq}: one sequence's own cache at that count; None: the weights alone), as
+    engine.tensor_parallel.fewest_gpus: the first degree of 1..SCALE_UP_GPUS that is valid and holds them."""
+    moved = tuple((k, label, t.replace("{gpus}", "{step:g}")) for k, label, t in steps)
+    added = [("g_w", "GB of the weights", "[[{model:total_params}||{params}]]*{bytes_per_param}/1E9")]
+    chain = "NA()"
+    for d in range(SCALE_UP_GPUS, 0, -1):
+        need = "{step:g_w}" + ("" if kv is None else "+" + kv.replace("{kv_seq}", _kv_seq_at(str(d))))
+        valid = (
+            f"[[(MOD({{model:heads}},{d})=0)*IF({d}<={{model:kv_heads}},MOD({{model:kv_heads}},{d})=0,"
+            f"MOD({d},{{model:kv_heads}})=0)||1]]"
+        )
+        added.append((f"g_need{d}", f"GB the weights and caches need on {d} GPUs", need))
+        added.append(
+            (
+                f"g_ok{d}",
+                f"{d} GPUs: a valid tensor-parallel degree that holds them",
+                f"{valid}*({{step:g_need{d}}}<={d}*({{gpu:memory_gb}}*{_USABLE}))",
+            )
+        )
+        chain = f"IF({{step:g_ok{d}}},{d},{chain})"
+    added.append(("g", "gpus: as typed, or blank the fewest valid that hold the model", "[[{gpus}||" + chain + "]]"))
+    return twin.replace("{gpus}", "{step:g}"), tuple(added) + moved
+
+
+def with_serving_batch(steps: tuple, twin: str, base: tuple = STEPS) -> tuple[str, tuple]:
+    """`twin` and `steps` reading {step:b}: the batch typed, or blank the serving batch (serving_batch_steps of the
+    decode steps `base`: decode_steps() where the function takes prefill_mfu; a typed kv_gb with a blank batch is
+    Python's error, #N/A)."""
+    b = (("b", "batch: as typed, or blank the serving batch", '[[{batch}||IF({kv_gb}="",{step:sb},NA())]]'),)
+    moved = tuple((k, label, t.replace("{batch}", "{step:b}")) for k, label, t in steps)
+    return twin.replace("{batch}", "{step:b}"), b + serving_batch_steps(base) + moved
 
 
 def fits_twin(value: str) -> str:
@@ -140,15 +309,30 @@ def fits_twin(value: str) -> str:
     return "IF({step:fits}," + value + ",NA())"
 
 
-def fits_step(kv: str = "{kv_gb}", tokens: str = "") -> tuple:
-    """The FITS condition; with `tokens`, a catalog model's context must hold them too (CONTEXT)."""
+# engine.tensor_parallel.is_valid_degree: within the NVLink domain, and for a catalog model a divisor of its
+# heads whose KV heads split (or are copied) evenly
+_VALID_TP = (
+    "({gpus}<=" + str(SCALE_UP_GPUS) + ")[[*(MOD({model:heads},{gpus})=0)"
+    "*IF({gpus}<={model:kv_heads},MOD({model:kv_heads},{gpus})=0,MOD({gpus},{model:kv_heads})=0)]]"
+)
+
+
+TP_OK = ("tp_ok", "gpus is a valid tensor-parallel degree for the model", _VALID_TP)
+
+
+def fits_step(kv: str = "{step:kv}", tokens: str = "") -> tuple:
+    """The FITS condition and a valid tensor-parallel degree (TP_DEGREE); with `tokens`, a catalog model's
+    context must hold them too (CONTEXT)."""
     fits = "[[{model:total_params}||{params}]]*{bytes_per_param}/1E9+" + kv + "<={gpus}*{gpu:memory_gb}*" + _USABLE
+    fits = "(" + fits + ")*{step:tp_ok}"
     if tokens:
-        fits = "(" + fits + ")[[*(" + tokens + "<={model:context})]]"
+        fits = fits + "[[*(" + tokens + "<={model:context})]]"
     return (
+        TP_OK,
         (
             "fits",
-            "weights + KV cache fit in the GPUs' usable memory" + (" (and the request the context)" if tokens else ""),
+            "a valid tensor-parallel degree whose usable memory holds weights + KV cache"
+            + (" (and the request the context)" if tokens else ""),
             fits,
         ),
     )
@@ -227,6 +411,10 @@ INFER_SECONDS = Function(
     twin="{flops}/({peak}*1E12*{mfu})",
 )
 
+_DECODE_TWIN, _DECODE_STEPS = with_fewest_gpus(
+    STEPS + fits_step(tokens=CONTEXT_OF_DECODE), fits_twin(STEP_MS), KV_OF_BATCH
+)
+
 DECODE_MS = Function(
     name="DECODE_MS",
     summary="Milliseconds per decode step (one token per sequence): memory-bandwidth or compute bound, whichever is slower.",
@@ -238,10 +426,17 @@ DECODE_MS = Function(
     ),
     args=_DECODE_ARGS,
     source=_ROOFLINE,
-    example=("8B", "H100"),
+    example=("8B", "H100", 1, 2, 1),
+    twin_blank_cell_na=("gpus",),
     formula=engine.decode_ms,
-    twin=fits_twin(STEP_MS),
-    twin_steps=STEPS + fits_step(),
+    twin=_DECODE_TWIN,
+    twin_steps=_DECODE_STEPS,
+)
+
+_RESPONSE_TWIN, _RESPONSE_STEPS = with_fewest_gpus(
+    prefill_steps() + decode_steps(CONTEXT_OF_REQUEST) + fits_step(tokens="{prompt_tokens}+{output_tokens}"),
+    fits_twin(PREFILL_S + "+{output_tokens}*" + STEP_MS + "/1E3"),
+    KV_OF_BATCH,
 )
 
 RESPONSE_SECONDS = Function(
@@ -251,12 +446,19 @@ RESPONSE_SECONDS = Function(
     nature="estimate",
     nature_why="prefill and decode rooflines with efficiencies and fixed all-reduce costs fitted on published runs "
     "(docs/fidelity.md); scheduling and queueing not counted",
-    args=(SERVED_PARAMS, PROMPT, OUTPUT, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB) + _TAIL + (PREFILL_MFU,),
+    args=(SERVED_PARAMS, PROMPT, OUTPUT, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, RESPONSE_KV_GB)
+    + _TAIL
+    + (PREFILL_MFU,),
     source=_ROOFLINE,
     example=("175B", 20, 300, "A100", 1, 2, 8),
+    twin_blank_cell_na=("gpus",),
     formula=engine.response_seconds,
-    twin=fits_twin(PREFILL_S + "+{output_tokens}*" + STEP_MS + "/1E3"),
-    twin_steps=prefill_steps() + decode_steps() + fits_step(tokens="{prompt_tokens}+{output_tokens}"),
+    twin=_RESPONSE_TWIN,
+    twin_steps=_RESPONSE_STEPS,
+)
+
+_TTFT_TWIN, _TTFT_STEPS = with_fewest_gpus(
+    prefill_steps("{mfu}") + fits_step("0", tokens="{prompt_tokens}"), fits_twin(PREFILL_S), None
 )
 
 TTFT_SECONDS = Function(
@@ -282,23 +484,72 @@ TTFT_SECONDS = Function(
     source=_ROOFLINE + "; causal attention 2 x layers x heads x head_dim x prompt^2 (Chowdhery et al. 2022, PaLM, "
     "appendix B); two all-reduces per layer (Shoeybi et al. 2019, Megatron-LM)",
     example=("70B", 4096, "H100", 1, 2, 4),
+    twin_blank_cell_na=("gpus",),
     formula=engine.ttft_seconds,
-    twin=fits_twin(PREFILL_S),
-    twin_steps=prefill_steps("{mfu}") + fits_step("0", tokens="{prompt_tokens}"),
+    twin=_TTFT_TWIN,
+    twin_steps=_TTFT_STEPS,
 )
+
+_TPS_STEPS0, _TPS_TWIN0 = with_serving_batch(
+    STEPS + fits_step(tokens=CONTEXT_OF_DECODE), fits_twin("{batch}/" + STEP_MS + "*1E3")
+)[::-1]
+_TPS_TWIN, _TPS_STEPS = with_fewest_gpus(_TPS_STEPS0, _TPS_TWIN0, KV_OF_SERVING_BATCH)
 
 TOKENS_PER_SECOND = Function(
     name="TOKENS_PER_SECOND",
-    summary="Generated tokens per second, all sequences of the batch together: batch / DECODE_MS x 1000.",
+    summary="Generated tokens per second, all sequences of the batch together: batch / DECODE_MS x 1000; batch left "
+    "blank: the serving batch (the largest that fits and keeps a step under 50 ms).",
     returns="tokens/s",
     nature="estimate",
     nature_why="batch over DECODE_MS' step (a roofline at efficiencies fitted on published runs, docs/fidelity.md)",
-    args=_DECODE_ARGS,
+    args=_THROUGHPUT_ARGS,
     source=_ROOFLINE,
-    example=("8B", "H100", 64),
+    example=("8B", "H100", 64, 2, 1),
+    twin_blank_cell_na=("batch", "gpus"),
     formula=engine.tokens_per_second,
-    twin=fits_twin("{batch}/" + STEP_MS + "*1E3"),
-    twin_steps=STEPS + fits_step(),
+    twin=_TPS_TWIN,
+    twin_steps=_TPS_STEPS,
+)
+
+# SERVING_BATCH's twin: the search alone, the model's own cache (no kv_gb), at the call's latency_ms
+_SB_STEPS = tuple(
+    (k, label, "[[4*{model:decode_attn_dim}*{step:held}||0]]" if k == "attn_d" else t)
+    for k, label, t in STEPS
+    if k not in ("kv", "kv_own")
+)
+
+_SB_TWIN, _SB_TWIN_STEPS = with_fewest_gpus(
+    _SB_STEPS + serving_batch_steps(_SB_STEPS, "{latency_ms}") + fits_step("{step:kv_seq}", CONTEXT_OF_DECODE),
+    fits_twin("{step:sb}"),
+    KV_OF_ONE,
+)
+
+SERVING_BATCH = Function(
+    name="SERVING_BATCH",
+    summary="The serving batch: the largest whose KV caches fit in usable memory beside the weights and whose decode "
+    "step stays within latency_ms (what TOKENS_PER_SECOND and COST_PER_MTOK take for a blank batch).",
+    returns="sequences",
+    nature="estimate",
+    nature_why="the largest batch under DECODE_MS' step (a roofline at efficiencies fitted on published runs, "
+    "docs/fidelity.md) and the model's own cache; schedulers' limits (max batch, chunked prefill) not counted",
+    args=(
+        SERVED_PARAMS,
+        GPU_NAME,
+        BYTES_PER_PARAM,
+        TP_GPUS,
+        BW_EFFICIENCY,
+        DECODE_MFU,
+        PRECISION,
+        ALLREDUCE_US,
+        CONTEXT_TOKENS,
+        Arg("latency_ms", "Most milliseconds per generated token (per user); default 50 (estimate: 20 tokens/s)"),
+    ),
+    source=_ROOFLINE + "; a catalog model's own KV cache (DeepSeek-V2 §2.1 for MLA) and decode attention FLOPs",
+    example=("8B", "H100", 2, 1),
+    twin_blank_cell_na=("gpus",),
+    formula=engine.serving_batch,
+    twin=_SB_TWIN,
+    twin_steps=_SB_TWIN_STEPS,
 )
 
 # SERVING_GPUS' twin, for a plain parameter count (dense, no all-reduce term, no cache unless typed): step time
@@ -364,6 +615,24 @@ _SERVING_STEPS = (
     ),
 )
 
+_SERVING_TWIN, _SERVING_TWIN_STEPS = with_fewest_gpus(
+    _SERVING_STEPS
+    + (TP_OK,)
+    + (
+        (
+            "fits",
+            "weights + one sequence's KV cache fit in the GPUs' usable memory (a valid tensor-parallel degree)",
+            "({params}*{bytes_per_param}/1E9+" + _KVSEQ + "<={gpus}*{gpu:memory_gb}*" + _USABLE + ")*{step:tp_ok}",
+        ),
+    )
+    + (("replicas_up", "replicas at the peak hour (rounded up)", count_twin("{step:replicas}")),),
+    (
+        "IF({step:one_step_ms}<={latency_ms},IF({step:fits},IF({requests_per_day}*({prompt_tokens}+{output_tokens})>0,"
+        "{step:replicas_up}*{gpus},0),NA()),NA())"
+    ),
+    'IF({kv_gb_per_sequence}="",0,{kv_gb_per_sequence})',
+)
+
 SERVING_GPUS = Function(
     name="SERVING_GPUS",
     summary="GPUs to serve a daily load at its peak hour, counting prefill and decode, at the largest batch that "
@@ -378,7 +647,12 @@ SERVING_GPUS = Function(
         OUTPUT,
         SERVED_PARAMS,
         GPU_NAME,
-        Arg("gpus", "GPUs per replica, in tensor parallel; default 1"),
+        Arg(
+            "gpus",
+            "GPUs per replica, in tensor parallel (a valid degree: it divides the model's attention heads, "
+            "splits its KV heads evenly, stays within an 8-GPU NVLink domain); default (blank): the fewest "
+            "valid GPUs that hold the weights and one request's KV cache",
+        ),
         Arg("latency_ms", "Most milliseconds per generated token (per user); default 50 (estimate: 20 tokens/s)"),
         Arg("peak_factor", "Busiest hour over the daily average, >= 1; default 2 (estimate)"),
         Arg(
@@ -396,21 +670,11 @@ SERVING_GPUS = Function(
     source=_ROOFLINE + "; prefill compute per request with causal attention (PaLM appendix B); a catalog "
     "model's own KV cache (DeepSeek-V2 §2.1 for MLA) and decode attention FLOPs (Kaplan et al. 2020, Table 1)",
     example=(1e6, 1000, 300, "70B", "H100", 4, 50, 2, 0.4),
+    twin_blank_cell_na=("gpus",),
     formula=engine.serving_gpus,
     # the engine's conditions (latency, fit) first, as Python checks them; no load is 0 GPUs (LOG10(0) errs)
-    twin=(
-        "IF({step:one_step_ms}<={latency_ms},IF({step:fits},IF({requests_per_day}*({prompt_tokens}+{output_tokens})>0,"
-        "{step:replicas_up}*{gpus},0),NA()),NA())"
-    ),
-    twin_steps=_SERVING_STEPS
-    + (
-        (
-            "fits",
-            "weights + one sequence's KV cache fit in the GPUs' usable memory",
-            "{params}*{bytes_per_param}/1E9+" + _KVSEQ + "<={gpus}*{gpu:memory_gb}*" + _USABLE,
-        ),
-    )
-    + (("replicas_up", "replicas at the peak hour (rounded up)", count_twin("{step:replicas}")),),
+    twin=_SERVING_TWIN,
+    twin_steps=_SERVING_TWIN_STEPS,
 )
 
 WEIGHTS_GB = Function(

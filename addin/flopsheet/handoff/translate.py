@@ -355,6 +355,23 @@ class Refs:
         rows = [[self._value(ws, title, r, c) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
         return rows[0][0] if len(rows) == 1 and len(rows[0]) == 1 else rows
 
+    def empty(self, ref: str, sheet: str | None) -> bool:
+        """Whether `ref` is one cell holding nothing: no value and no formula (a formula's saved value may be
+        stale or absent, so a formula cell is never taken for an empty one)."""
+        if ":" in ref:
+            return False
+        try:
+            where = self.area(ref, sheet)
+        except (Untranslatable, KeyError, ValueError, TypeError):
+            return False
+        if where is None:
+            return False
+        title, c1, r1, c2, r2 = where
+        if (r1, c1) != (r2, c2) or title not in self.wb.sheetnames:
+            return False
+        cell = self.wb[title]._cells.get((r1, c1))
+        return cell is None or (cell.value is None and cell.data_type != "f")
+
     def _value(self, ws, title, r, c):
         cell = ws._cells.get((r, c))
         if cell is not None and getattr(cell, "typed", None) is not None:
@@ -558,6 +575,7 @@ class Translator:
         if reason is None and named is None and fn.name in TOKENIZER_ARGS:
             reason = self._tokenizer_in_cell(fn, exprs)
         model = self._model_name(fn, exprs) if reason is None else None
+        exprs, still_blank = self._blank_cells_as_omitted(fn, exprs) if reason is None else (exprs, [])
         models = self.models
         if (
             reason is None
@@ -592,6 +610,8 @@ class Translator:
                         if model is not None
                         else twins.render(fn, exprs, self.table, models, hoist, self.names, self._strict)
                     )
+                if still_blank:  # the cells left empty stay empty, else #N/A: run the hand-off again
+                    text = f"IF({'*'.join(f'({r}={chr(34) * 2})' for r in still_blank)},{text},NA())"
             except Untranslatable as u:
                 reason = u.reason
         if reason is not None:
@@ -628,6 +648,22 @@ class Translator:
         else:
             return None
         return v.strip() if _is_model_name(v, a.name) else None
+
+    def _blank_cells_as_omitted(self, fn, exprs):
+        """A cell left empty for an argument whose blank the twin works out when omitted (Function
+        .twin_blank_cell_na: the serving batch, the fewest GPUs) is that omission, as the add-in reads it; the
+        references are returned for the test that they are still empty (the result depends on them)."""
+        out, still_blank = list(exprs), []
+        for i, a in enumerate(fn.args[: len(out)]):
+            e = out[i]
+            if a.name not in fn.twin_blank_cell_na or e.kind != "ref" or self.refs is None or ":" in e.text:
+                continue
+            if self.refs.empty(e.text, self._sheet):
+                self._res.depends_on_values = True
+                self._res.read_refs.append((e.text, a.name))
+                out[i] = twins.OMITTED
+                still_blank.append(e.text)
+        return out, still_blank
 
     def _tokenizer_twin(self, fn, exprs):
         """A call naming a catalog tokenizer, typed in the formula or held by the one cell its

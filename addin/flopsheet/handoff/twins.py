@@ -54,6 +54,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+import sys
 from dataclasses import dataclass, replace
 
 from flopsheet import catalog, placeholders
@@ -487,9 +488,10 @@ class TwinCall:
         wrapped = a.default not in (REQUIRED, None) and e.kind != "call"
         if wrapped:
             t = f'IF({t}="",{self.named_default(a) or number(a.default)},{t})'
-        v = Value(
-            t, None, runtime=e.kind != "call" or self.guard_calls, optional=a.default is None and not a.from_model
-        )  # TRAIN_FLOPS' tokens: blank is #N/A
+        # TRAIN_FLOPS' tokens: blank is #N/A; so is a cell left empty where the add-in would search for the value
+        # (twin_blank_cell_na: the serving batch, the fewest GPUs): an error, never a number for another question
+        optional = a.default is None and not a.from_model and name not in self.fn.twin_blank_cell_na
+        v = Value(t, None, runtime=e.kind != "call" or self.guard_calls, optional=optional)
         if e.kind == "call":
             v.label = f"{name}: the nested call's result"
         elif wrapped:
@@ -1133,11 +1135,25 @@ def _is_plain(text_: str) -> bool:
     return bool(_ATOM.fullmatch(text_)) or (text_.startswith("'") and bool(_ATOM.fullmatch(text_.split("!")[-1])))
 
 
+# An unrolled search (functions.inference.serving_batch_steps: 18 halvings of ~9 steps) is a chain of ~170 steps,
+# each filled inside the one that reads it, ~6 Python frames a step: more than the default recursion limit.
+_STEP_FRAMES = 20000
+
+
 def hoisted(call: TwinCall, template: str, limit: int) -> str:
     """Cell mode: every labelled quantity of `call` becomes a Workings cell (call.hoist) and the
     visible formula is what is left: the twin's arithmetic on those cells. Checks go where the
     value is made (an argument used: `IF(blank, default, IF(checks, value, NA()))`); a plain
     reference's checks stay in the visible formula unless that would pass `limit` characters."""
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(before, _STEP_FRAMES))
+    try:
+        return _hoisted(call, template, limit)
+    finally:
+        sys.setrecursionlimit(before)
+
+
+def _hoisted(call: TwinCall, template: str, limit: int) -> str:
     call.fill(template)  # first fill: every value and lookup made (steps in place)
     pairs = call.guard_pairs()
     tests: dict[int, list] = {}
@@ -1211,6 +1227,8 @@ def _hoist_value(call: TwinCall, v: Value, makers: list, outer: list) -> None:
 
     if estimated_length(folded) <= LIMIT - 10 and (not makers or _is_plain(raw) or len(raw) <= 60):
         v.text = call.hoist(v.label, folded)
+        if v.optional:  # its blank is a value (kv_gb left empty: the model's own cache), not an input not filled in
+            call.blank_ok.add(v.text)
         return
     v.text = call.hoist(v.label, raw)
     outer.extend(mk(v.text) for mk in makers)
@@ -1313,6 +1331,7 @@ class Figures:
         "sliding_layers",
         "sliding_window",
         "kv_heads",
+        "decode_attn_dim",
         "routed_experts",
         "moe_layers",
     )
@@ -1360,6 +1379,12 @@ class Figures:
 
     def kv_heads(self) -> str:
         return "1" if self.row.attention == "MLA" else self("kv_heads")  # one latent per token for MLA
+
+    def decode_attn_dim(self) -> str:
+        """The attention width a decode token runs at (declaration.model_figure): MLA's latent as absorbed."""
+        if self.row.attention == "MLA":
+            return f"{self('heads')}*({self('kv_lora_rank')}+{self('qk_rope_head_dim')}/2)"
+        return f"{self('heads')}*{self('head_dim')}"
 
     def argument(self, a) -> Value:
         """The model argument itself: the figure the model stands for ({params}: active parameters)."""
@@ -1455,6 +1480,12 @@ class RowFigures(Figures):
 
     def kv_heads(self) -> str:
         return self.hoist("KV heads each GPU holds a copy of (1 for MLA)", f"IF({self._mla()},1,{self('kv_heads')})")
+
+    def decode_attn_dim(self) -> str:
+        return self.hoist(
+            "attention width of a decode token (MLA: its latent as absorbed)",
+            f"{self('heads')}*IF({self._mla()},{self('kv_lora_rank')}+{self('qk_rope_head_dim')}/2,{self('head_dim')})",
+        )
 
 
 def render_model(

@@ -136,7 +136,10 @@ class Serving:
     precision: str = "bf16"
     bytes_per_param: float = 2
     gpus_per_replica: float = 4
-    batch: float = 64
+    # issue 20's defaults: the model's own BF16 cache (engine.inference.KV_BYTES) at the running context, the prompt
+    # and half the answer (engine.inference.running_context)
+    answer_held: float = 0.5
+    kv_bytes: float = 2
     requests_per_day: float = 1_000_000
     prompt_tokens: float = 1000
     output_tokens: float = 500
@@ -173,8 +176,11 @@ class LongContext:
     bytes_per_param: float = 1  # Kimi K2's weights are released in FP8 (block-wise)
     kv_bytes: float = 1  # FP8 latent cache: an assumption (a BF16 cache needs 2 and more GPUs)
     batch: float = 1
-    gpus: float = 16  # two 8-GPU H200 servers: the latent is held on every tensor-parallel GPU
-    gpu: str = "H200 SXM"
+    # one 8-GPU B300 server: 1 TB of FP8 weights and the latent held on every GPU fit in its 8 x 243 GB usable
+    # (8 H200s hold 1,015 GB: not the weights and the cache; a tensor-parallel group stays within one NVLink
+    # domain, so not 16 GPUs across two servers)
+    gpus: float = 8
+    gpu: str = "B300"
     precision: str = "fp8"
 
 

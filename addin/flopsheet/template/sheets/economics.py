@@ -383,9 +383,13 @@ def _serving(rows: Rows, b: Block, ctx: Ctx) -> None:
     rows.input("p_hours", "Hours per day", "hours", st.WHOLE, 24, style=st.DATA)
     rows.input("p_mtok", "Tokens per million tokens", "tokens", st.WHOLE, 1e6, style=st.DATA)
     # COST_PER_MTOK's kind as its output share: 1 = output (decode), 0 = input (prefill)
+    # at the Inference sheet's serving batch (SERVING_BATCH) with the model's own cache at the running context
+    # (kv_gb left out)
     args = (
-        "{Inference:s_params},{Inference:s_gpu},{p_usd},%s,{p_load},{Inference:s_batch},"
-        "{Inference:s_bytes},{Inference:s_tp},{Inference:s_kv}"
+        "{Inference:s_model},{Inference:s_gpu},{p_usd},%s,{p_load},{Inference:s_batch},{Inference:s_bytes},"
+        "{Inference:s_tp},,"
+        'BwEfficiency,DefaultMFU,IF({Inference:s_precision}="",DefaultPrecision,{Inference:s_precision}),'
+        "AllReduceUs,{Inference:s_prompt},PrefillMFU,{Inference:s_running}"
     )
     rows.calc(
         "p_gpus",
@@ -402,7 +406,7 @@ def _serving(rows: Rows, b: Block, ctx: Ctx) -> None:
         "USD/Mtok",
         st.USD_RATE,
         "=COST_PER_MTOK(" + args % "1" + ")",
-        note="COST_PER_MTOK, decode roofline",
+        note="COST_PER_MTOK at the serving batch, decode roofline with the model's own cache",
         scenario=s.name,
     )
     rows.calc(
@@ -411,7 +415,7 @@ def _serving(rows: Rows, b: Block, ctx: Ctx) -> None:
         "USD/Mtok",
         st.USD_RATE,
         "=COST_PER_MTOK(" + args % "0" + ")",
-        note="COST_PER_MTOK, compute-bound prefill",
+        note="COST_PER_MTOK at the serving batch, compute-bound prefill",
         scenario=s.name,
     )
     rows.calc(

@@ -153,8 +153,14 @@ def _serving(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     )
     _gpu_inputs(ws, b, "s_", s.gpu, s.precision)
     b.input("s_bytes", "Bytes per parameter", s.bytes_per_param, "bytes", st.ONE_DP)
-    b.input("s_tp", "GPUs per replica (tensor parallel)", s.gpus_per_replica, "GPUs", st.WHOLE)
-    b.input("s_batch", "Batch per replica", s.batch, "requests", st.WHOLE)
+    b.input(
+        "s_tp",
+        "GPUs per replica (tensor parallel)",
+        s.gpus_per_replica,
+        "GPUs",
+        st.WHOLE,
+        note="A valid degree: it divides the model's 64 heads and 8 KV heads, within one 8-GPU server",
+    )
     b.input(
         "s_load",
         "Average load",
@@ -180,13 +186,37 @@ def _serving(ws: Worksheet, ctx: Ctx, b: Block) -> None:
         note="Estimate: the fleet is sized for its busiest hour, not the daily average",
     )
     b.calc("s_context", "Context per request", "={s_prompt}+{s_output}", "tokens", st.WHOLE)
+    b.input(
+        "s_held",
+        "Share of the answer a request holds while it decodes",
+        s.answer_held,
+        "fraction",
+        st.PCT,
+        note="Half on average: a batch holds requests at every stage of their answers (the add-in's running context)",
+    )
+    b.calc(
+        "s_running",
+        "Running context (prompt + the answer held)",
+        "={s_prompt}+ROUNDUP({s_output}*{s_held},0)",
+        "tokens",
+        st.WHOLE,
+        note="Rounded up to a whole token",
+    )
+    b.input(
+        "s_kv_bytes",
+        "Bytes per cached value",
+        s.kv_bytes,
+        "bytes",
+        st.ONE_DP,
+        note="2 = BF16, the cache the add-in charges when kv_gb is left out",
+    )
     b.calc(
         "s_kv",
-        "KV cache of a full batch",
-        "=KV_CACHE_GB({s_model},{s_context},{s_batch},{s_bytes},{s_tp})",
+        "KV cache of one request",
+        "=KV_CACHE_GB({s_model},{s_running},1,{s_kv_bytes},{s_tp})",
         "GB",
-        st.ONE_DP,
-        note="The model's own cache (GQA: 8 KV heads), split over the replica's GPUs",
+        st.TWO_DP,
+        note="The model's own BF16 cache (GQA: 8 KV heads) at the running context, split over the replica's GPUs",
     )
     b.calc("s_weights", "Weights", "=WEIGHTS_GB({s_model},{s_bytes})", "GB", st.WHOLE)
     b.calc(
@@ -195,16 +225,26 @@ def _serving(ws: Worksheet, ctx: Ctx, b: Block) -> None:
         "=GPUS_TO_FIT({s_weights}+{s_kv},{s_gpu},UsableMemory)",
         "GPUs",
         st.WHOLE,
-        note="Must not exceed GPUs per replica",
+        note="Weights and one request's cache; must not exceed GPUs per replica",
+    )
+    b.calc(
+        "s_batch",
+        "Serving batch per replica",
+        "=SERVING_BATCH({s_model},{s_gpu},{s_bytes},{s_tp},BwEfficiency,DefaultMFU,"
+        'IF({s_precision}="",DefaultPrecision,{s_precision}),AllReduceUs,{s_running},{s_latency})',
+        "requests",
+        st.WHOLE,
+        note="The largest batch whose caches fit beside the weights and whose step meets the latency target "
+        "(what TOKENS_PER_SECOND and COST_PER_MTOK take when batch is left out)",
     )
     b.calc(
         "s_tps",
-        "Replica throughput",
-        "=TOKENS_PER_SECOND({s_model},{s_gpu},{s_batch},{s_bytes},{s_tp},{s_kv},"
-        'BwEfficiency,DefaultMFU,IF({s_precision}="",DefaultPrecision,{s_precision}))',
+        "Replica throughput at the serving batch",
+        "=TOKENS_PER_SECOND({s_model},{s_gpu},{s_batch},{s_bytes},{s_tp},,"
+        'BwEfficiency,DefaultMFU,IF({s_precision}="",DefaultPrecision,{s_precision}),AllReduceUs,{s_running})',
         "tokens/s",
         st.WHOLE,
-        note="Roofline decode, all sequences",
+        note="kv_gb left out: the model's own cache at the running context, for every request of the batch",
     )
     b.calc("s_demand", "Answer tokens per day", "={s_requests}*{s_output}", "tokens", st.SCI)
     b.calc("s_capacity", "Answer tokens per replica per day", "={s_tps}*SecondsPerDay*{s_load}", "tokens", st.SCI)
@@ -225,9 +265,6 @@ def _serving(ws: Worksheet, ctx: Ctx, b: Block) -> None:
         st.WHOLE,
         note="What the roofline alone gives: it ignores prefill and sizes to the average hour",
     )
-    b.calc(
-        "s_kv_seq", "KV cache of one request", "=KV_CACHE_GB({s_model},{s_context},1,{s_bytes},{s_tp})", "GB", st.TWO_DP
-    )
     # SERVING_GPUS takes the Models sheet's parameter count, not the name: the hand-off copy has no
     # native twin of its model form (all-reduces and prefill attention inside the largest-batch
     # search), and a dense 70B's all-reduces at this batch do not change the count (16 either way).
@@ -235,7 +272,7 @@ def _serving(ws: Worksheet, ctx: Ctx, b: Block) -> None:
         "s_gpus",
         "GPUs needed",
         "=SERVING_GPUS({s_requests},{s_prompt},{s_output},{s_params},{s_gpu},{s_tp},"
-        '{s_latency},{s_peak},{s_kv_seq},{s_bytes},BwEfficiency,DefaultMFU,IF({s_precision}="",DefaultPrecision,{s_precision}),'
+        '{s_latency},{s_peak},{s_kv},{s_bytes},BwEfficiency,DefaultMFU,IF({s_precision}="",DefaultPrecision,{s_precision}),'
         "AllReduceUs,PrefillMFU)",
         "GPUs",
         st.WHOLE,
@@ -250,7 +287,9 @@ def _serving(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     o, n = ctx.output, s.name
     o(ws.title, "s_params", "parameters", "params", n, show=False)
     o(ws.title, "s_context", "context", "tokens", n, show=False)
-    o(ws.title, "s_kv", "KV cache", "GB", n, show=False)
+    o(ws.title, "s_running", "running context", "tokens", n, show=False)
+    o(ws.title, "s_batch", "serving batch per replica", "requests", n)
+    o(ws.title, "s_kv", "KV cache per request", "GB", n, show=False)
     o(ws.title, "s_weights", "weights", "GB", n, show=False)
     o(ws.title, "s_fit", "for memory", "GPUs", n, show=False)
     o(ws.title, "s_tps", "per replica", "tokens/s", n)
@@ -274,7 +313,6 @@ def _serving(ws: Worksheet, ctx: Ctx, b: Block) -> None:
         ),
     )
     o(ws.title, "s_gpus_decode", f"{s.gpu}s by decode alone (daily average)", "", n)
-    o(ws.title, "s_kv_seq", "KV cache per request", "GB", n, show=False)
     o(ws.title, "s_gpus", f"{s.gpu}s for {s.requests_per_day:,.0f} requests/day (prefill + decode, peak hour)", "", n)
 
 
@@ -321,12 +359,21 @@ def _moe(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     b.input("m_output", "Answer tokens", m.output_tokens, "tokens", st.WHOLE)
     b.calc("m_context", "Context per request", "={m_prompt}+{m_output}", "tokens", st.WHOLE)
     b.calc(
+        "m_running",
+        "Running context (prompt + the answer held)",
+        "={m_prompt}+ROUNDUP({m_output}*{s_held},0)",
+        "tokens",
+        st.WHOLE,
+        note="The serving card's share of the answer held, rounded up to a whole token",
+    )
+    b.calc(
         "m_kv",
         "KV cache of the batch (latent)",
-        "=KV_CACHE_GB({m_model},{m_context},{m_batch},{m_bytes},{m_tp})",
+        "=KV_CACHE_GB({m_model},{m_running},{m_batch},{s_kv_bytes},{m_tp})",
         "GB",
         st.ONE_DP,
-        note="MLA caches a 512 + 64 latent per layer per token, held on every tensor-parallel GPU",
+        note="The model's own BF16 cache at the running context: MLA caches a 512 + 64 latent per layer per "
+        "token, held on every tensor-parallel GPU",
     )
     b.calc("m_weights", "Weights (all experts)", "=WEIGHTS_GB({m_model},{m_bytes})", "GB", st.WHOLE)
     b.calc(
@@ -340,10 +387,11 @@ def _moe(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     b.calc(
         "m_decode_ms",
         "Decode step at this batch",
-        '=DECODE_MS({m_model},{m_gpu},{m_batch},{m_bytes},{m_tp},{m_kv},BwEfficiency,DefaultMFU,IF({m_precision}="",DefaultPrecision,{m_precision}))',
+        '=DECODE_MS({m_model},{m_gpu},{m_batch},{m_bytes},{m_tp},,BwEfficiency,DefaultMFU,IF({m_precision}="",DefaultPrecision,{m_precision}),AllReduceUs,{m_running})',
         "ms",
         st.ONE_DP,
-        note="Reads the experts the batch touches: 1-(1-8/256)^64 = 87% of them at batch 64",
+        note="Reads the experts the batch touches (1-(1-8/256)^64 = 87% of them at batch 64) and the model's "
+        "own cache (kv_gb left out), with its attention against that cache",
     )
     b.calc(
         "m_dense_ms",
@@ -356,10 +404,11 @@ def _moe(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     b.calc(
         "m_tps",
         "Throughput",
-        "=TOKENS_PER_SECOND({m_model},{m_gpu},{m_batch},{m_bytes},{m_tp},{m_kv},"
-        'BwEfficiency,DefaultMFU,IF({m_precision}="",DefaultPrecision,{m_precision}))',
+        "=TOKENS_PER_SECOND({m_model},{m_gpu},{m_batch},{m_bytes},{m_tp},,"
+        'BwEfficiency,DefaultMFU,IF({m_precision}="",DefaultPrecision,{m_precision}),AllReduceUs,{m_running})',
         "tokens/s",
         st.WHOLE,
+        note="kv_gb left out: the model's own cache at the running context",
     )
     b.calc(
         "m_ttft",
@@ -373,11 +422,11 @@ def _moe(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     b.calc(
         "m_response_s",
         "Whole answer",
-        "=RESPONSE_SECONDS({m_model},{m_prompt},{m_output},{m_gpu},{m_batch},{m_bytes},{m_tp},{m_kv},"
+        "=RESPONSE_SECONDS({m_model},{m_prompt},{m_output},{m_gpu},{m_batch},{m_bytes},{m_tp},,"
         'BwEfficiency,DefaultMFU,IF({m_precision}="",DefaultPrecision,{m_precision}),AllReduceUs,PrefillMFU)',
         "s",
         st.TWO_DP,
-        note="Time to first token + one decode step per answer token",
+        note="Time to first token + one decode step per answer token (the model's own cache at the running context)",
     )
 
     o, n = ctx.output, m.name
@@ -387,6 +436,7 @@ def _moe(ws: Worksheet, ctx: Ctx, b: Block) -> None:
         ("m_experts", "routed experts", ""),
         ("m_per_token", "experts per token", ""),
         ("m_context", "context", "tokens"),
+        ("m_running", "running context", "tokens"),
     ):
         o(ws.title, key, label, unit, n, show=False)
     o(ws.title, "m_kv", "latent KV cache", "GB", n)
@@ -448,7 +498,7 @@ def _long_context(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     )
     b.input("k_batch", "Sequences at once", k.batch, "", st.WHOLE)
     _gpu_inputs(ws, b, "k_", k.gpu, k.precision)
-    b.input("k_tp", "GPUs in tensor parallel", k.gpus, "GPUs", st.WHOLE, note="Two 8-GPU servers")
+    b.input("k_tp", "GPUs in tensor parallel", k.gpus, "GPUs", st.WHOLE, note="One 8-GPU server (a valid degree)")
     b.calc("k_tokens", "Tokens in the context", "=TEXT_TOKENS({k_chars},{k_unit})", "tokens", st.WHOLE)
     b.calc(
         "k_kv",

@@ -1,0 +1,149 @@
+"""Issue 20: TOKENS_PER_SECOND and COST_PER_MTOK with the batch left out are at the serving batch (the largest
+whose KV cache fits in usable memory and whose decode step meets the 50 ms target: engine.inference
+.largest_batch). The hand-off copy unrolls that bisection in Workings cells (functions.inference
+.serving_batch_steps); here a workbook of such calls, handed off, recalculated by LibreOffice and by Gnumeric,
+shows what the add-in returns (relative 1e-9), #N/A where it errs, and no call keeps a frozen value."""
+
+from __future__ import annotations
+
+import math
+
+import openpyxl
+import pytest
+import xlsxwriter
+
+from engine_batch import recalculate, recalculate_gnumeric, shared_workbook
+from flopsheet import functions as F
+from flopsheet.errors import FlopsheetError
+from flopsheet.functions import REGISTRY
+from flopsheet.handoff.copy import handoff
+
+# (formula text after the name, arguments in Python): a model typed or in a cell (A), the batch left out
+CALLS = [
+    ("TOKENS_PER_SECOND", '"Llama 3.1 70B","H100",,2,4', ("Llama 3.1 70B", "H100", None, 2, 4)),
+    ("TOKENS_PER_SECOND", '"Llama 3.1 70B","H100",,2,2', ("Llama 3.1 70B", "H100", None, 2, 2)),  # memory bound
+    ("TOKENS_PER_SECOND", '"DeepSeek-V3","H200",,1,8', ("DeepSeek-V3", "H200", None, 1, 8)),  # MoE reads, MLA
+    ("TOKENS_PER_SECOND", '"Gemma 2 27B","H100",,2,1', ("Gemma 2 27B", "H100", None, 2, 1)),  # windowed layers
+    (
+        "TOKENS_PER_SECOND",
+        '"Mixtral 8x7B","H100",,2,2,,,,"fp8"',
+        ("Mixtral 8x7B", "H100", None, 2, 2, None, None, None, "fp8"),
+    ),
+    (
+        "TOKENS_PER_SECOND",
+        '"Llama 3.1 8B","H100",,2,1,,,,,,8192',
+        ("Llama 3.1 8B", "H100", None, 2, 1, None, None, None, None, None, 8192),
+    ),
+    ("TOKENS_PER_SECOND", '"Llama 3.1 70B","H100",,2,2,31.5', ("Llama 3.1 70B", "H100", None, 2, 2, 31.5)),  # error
+    ("TOKENS_PER_SECOND", '{A},"H100",,2,4', ("Llama 3.1 70B", "H100", None, 2, 4)),  # the name in a cell
+    ("TOKENS_PER_SECOND", '70E9,"H100",,2,2', (70e9, "H100", None, 2, 2)),  # a plain count: latency bound only
+    # gpus left out: the fewest valid tensor-parallel GPUs that hold the model (engine.tensor_parallel.fewest_gpus)
+    ("DECODE_MS", '"Llama 3.1 70B","H100"', ("Llama 3.1 70B", "H100")),
+    ("DECODE_MS", '"Llama 3.1 405B","H100",1,1', ("Llama 3.1 405B", "H100", 1, 1)),  # 6 by memory, 8 valid
+    ("DECODE_MS", '"Llama 3.1 405B","H100"', ("Llama 3.1 405B", "H100")),  # no 8-GPU group holds it: an error
+    ("DECODE_MS", '75E9,"H100",16', (75e9, "H100", 16)),  # a plain count: 3 GPUs
+    ("TTFT_SECONDS", '"Qwen2.5 72B",4096,"H100"', ("Qwen2.5 72B", 4096, "H100")),
+    ("RESPONSE_SECONDS", '"Llama 3.1 70B",1000,100,"H100",8', ("Llama 3.1 70B", 1000, 100, "H100", 8)),
+    ("TOKENS_PER_SECOND", '"Llama 3.1 70B","H100"', ("Llama 3.1 70B", "H100")),  # batch and gpus both
+    ("TOKENS_PER_SECOND", '"DeepSeek-V3","H200",,1', ("DeepSeek-V3", "H200", None, 1)),
+    ("SERVING_BATCH", '"Llama 3.1 70B","H100"', ("Llama 3.1 70B", "H100")),
+    ("SERVING_GPUS", '1E6,1000,300,70E9,"H100"', (1e6, 1000, 300, 70e9, "H100")),
+    ("COST_PER_MTOK", '"Llama 3.1 70B","H100",2.5', ("Llama 3.1 70B", "H100", 2.5)),
+    ("SERVING_BATCH", '"Llama 3.1 70B","H100",2,4', ("Llama 3.1 70B", "H100", 2, 4)),
+    ("SERVING_BATCH", '"Llama 3.1 70B","H100",2,4,,,,,,30', ("Llama 3.1 70B", "H100", 2, 4, *[None] * 5, 30)),
+    (
+        "SERVING_BATCH",
+        '"DeepSeek-V3","H200",1,8,,,"fp8",,2000',
+        ("DeepSeek-V3", "H200", 1, 8, None, None, "fp8", None, 2000),
+    ),
+    ("SERVING_BATCH", '"Llama 3.1 70B","H100",2,3', ("Llama 3.1 70B", "H100", 2, 3)),  # not a valid degree
+    (
+        "COST_PER_MTOK",
+        '"Llama 3.1 70B","H100",2.5,"output",1,,2,4',
+        ("Llama 3.1 70B", "H100", 2.5, "output", 1, None, 2, 4),
+    ),
+    (
+        "COST_PER_MTOK",
+        '"DeepSeek-V3","H200",2.5,"blended",1,,1,8',
+        ("DeepSeek-V3", "H200", 2.5, "blended", 1, None, 1, 8),
+    ),
+    (
+        "COST_PER_MTOK",
+        '"Llama 3.1 8B","H100",2,"input",0.5,,2,1',
+        ("Llama 3.1 8B", "H100", 2, "input", 0.5, None, 2, 1),
+    ),
+]
+
+
+def _python(name, args):
+    try:
+        return REGISTRY[name](*args)
+    except FlopsheetError:
+        return None
+
+
+ROWS = [(f"={name}({text})", _python(name, args)) for name, text, args in CALLS]
+
+
+@shared_workbook("copy.xlsx")
+def handed_off(d):
+    src = d / "calls.xlsx"
+    wb = xlsxwriter.Workbook(str(src))
+    ws = wb.add_worksheet("S")
+    for r, (formula, value) in enumerate(ROWS, start=1):
+        ws.write(r - 1, 0, "Llama 3.1 70B")
+        ws.write_formula(r - 1, 5, formula.format(A=f"A{r}"), None, value if value is not None else "")
+    wb.close()
+    report = handoff(src, d / "copy.xlsx", recalc=False)
+    return d, report
+
+
+def test_every_call_is_translated(handed_off):
+    d, report = handed_off
+    assert not report.frozen, report.frozen[:5]
+    formulas = openpyxl.load_workbook(d / "copy.xlsx")["S"]
+    for r in range(1, len(ROWS) + 1):
+        text = formulas.cell(r, 6).value
+        assert isinstance(text, str), text
+        assert not any(f + "(" in text for f in F.REGISTRY), text
+
+
+@pytest.mark.parametrize("engine_name", ["LibreOffice", "Gnumeric"])
+def test_the_copy_finds_the_serving_batch_the_add_in_finds(handed_off, engine_name, soffice, gnumeric):
+    d, _ = handed_off
+    run = recalculate if engine_name == "LibreOffice" else recalculate_gnumeric
+    got = openpyxl.load_workbook(run(d / "copy.xlsx", d / f"{engine_name}.xlsx"), data_only=True)["S"]
+    wrong = []
+    for r, (formula, expected) in enumerate(ROWS, start=1):
+        v = got.cell(r, 6).value
+        if expected is None:
+            ok = v == "#N/A"
+        else:
+            ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isclose(v, expected, rel_tol=1e-9)
+        if not ok:
+            wrong.append(f"row {r} {formula}: add-in {expected!r}, {engine_name} {v!r}")
+    assert not wrong, "\n".join(wrong)
+    assert sum(e is None for _, e in ROWS) == 3
+
+
+def test_the_serving_batch_is_the_largest_that_fits_and_meets_the_target():
+    """The add-in's side, by the definition: at the serving batch b the step meets 50 ms and the cache fits;
+    at b + 1 one of them fails (DECODE_MS at a typed batch, the model's own cache at the default context)."""
+    for model, gpu, bpp, gpus in (
+        ("Llama 3.1 70B", "H100", 2, 4),
+        ("Llama 3.1 70B", "H100", 2, 2),
+        ("DeepSeek-V3", "H200", 1, 8),
+    ):
+        tps = F.TOKENS_PER_SECOND(model, gpu, None, bpp, gpus)
+        step = None
+        b = 0
+        for n in range(1, 70000):  # the step grows with the batch: the first n whose tokens/s match
+            ms = F.DECODE_MS(model, gpu, n, bpp, gpus)
+            if math.isclose(n / ms * 1e3, tps, rel_tol=1e-12):
+                b, step = n, ms
+                break
+        assert b >= 1 and step <= 50
+        try:
+            assert F.DECODE_MS(model, gpu, b + 1, bpp, gpus) > 50
+        except FlopsheetError as e:
+            assert "largest batch that fits is" in str(e)
