@@ -75,17 +75,23 @@ def valid_tp_degrees(heads=0.0, kv_heads=0.0, scale_up_gpus=0.0) -> list[int]:
     return [d for d in range(1, top + 1) if is_valid_degree(float(d), heads, kv_heads, scale_up_gpus)]
 
 
-def degrees_text(heads=0.0, kv_heads=0.0, scale_up_gpus=0.0) -> str:
-    """The valid degrees as a message lists them, with the reason: "1, 2, 4 or 8"."""
-    degrees = [str(d) for d in valid_tp_degrees(heads, kv_heads, scale_up_gpus)]
-    listed = degrees[0] if len(degrees) == 1 else ", ".join(degrees[:-1]) + " or " + degrees[-1]
+def degree_rule(heads=0.0, kv_heads=0.0, scale_up_gpus=0.0) -> str:
+    """The rule in words, for one model: "a tensor-parallel degree must divide its 64 attention heads, ..."."""
     why = []
     if heads and heads > 0:
         why.append(f"divide its {int(heads)} attention heads")
     if kv_heads and kv_heads > 1:
         why.append(f"split or replicate its {int(kv_heads)} KV heads evenly")
     why.append(f"stay within one {int(domain_of(float(scale_up_gpus or 0.0)))}-GPU NVLink domain")
-    return f"{listed} (a tensor-parallel degree must " + ", ".join(why) + ")"
+    return "a tensor-parallel degree must " + ", ".join(why)
+
+
+def degrees_text(heads=0.0, kv_heads=0.0, scale_up_gpus=0.0, prefix: str = "") -> str:
+    """The valid degrees as a message lists them, with the reason: "1, 2, 4 or 8 (a tensor-parallel degree
+    must ...)"; `prefix` before each ("TP" for a layout: "TP1, TP2 or TP4")."""
+    degrees = [prefix + str(d) for d in valid_tp_degrees(heads, kv_heads, scale_up_gpus)]
+    listed = degrees[0] if len(degrees) == 1 else ", ".join(degrees[:-1]) + " or " + degrees[-1]
+    return f"{listed} ({degree_rule(heads, kv_heads, scale_up_gpus)})"
 
 
 def degree_message(gpus, heads=0.0, kv_heads=0.0, scale_up_gpus=0.0) -> str:
@@ -126,6 +132,7 @@ def fewest_gpus(need_gb, usable_gb, heads=0.0, kv_heads=0.0, scale_up_gpus=0.0):
 __all__ = [
     "SCALE_UP_GPUS",
     "degree_message",
+    "degree_rule",
     "degrees_text",
     "domain_of",
     "fewest_gpus",
