@@ -272,7 +272,9 @@ KV_OF_ONE = "{kv_seq}"
 def with_fewest_gpus(steps: tuple, twin: str, kv: str | None) -> tuple[str, tuple]:
     """`twin` and `steps` reading {step:g}: gpus as typed, or blank the fewest valid tensor-parallel GPUs that
     hold the weights and `kv` ({kv_seq}: one sequence's own cache at that count; None: the weights alone), as
-    engine.tensor_parallel.fewest_gpus: the first degree of 1..SCALE_UP_GPUS that is valid and holds them."""
+    engine.tensor_parallel.fewest_gpus: the first degree of 1..SCALE_UP_GPUS that is valid and holds them.
+    Over 1..8 only, as the engine's serving functions (the platform's 72-GPU NVL72 domain is the layouts' alone:
+    engine.tensor_parallel's docstring says why, with the catalog models it would change)."""
     moved = tuple((k, label, t.replace("{gpus}", "{step:g}")) for k, label, t in steps)
     added = [("g_w", "GB of the weights", "[[{model:total_params}||{params}]]*{bytes_per_param}/1E9")]
     chain = "NA()"
