@@ -175,6 +175,15 @@ MISSING_PHYSICS = {
     # DeepSeek-R1 on a GB300 NVL72 with wide expert parallelism, typed as nine TP8 groups (2.1x optimistic with the
     # dataset's 804-token prompts charged; 4.2x without)
     "mlperf-inf-10",
+    # DeepSeek-R1 (FP4) on 8 B200 and on a GB300 NVL72 rack, typed with their published layout (attention data
+    # parallel, experts EP8) at the batch NVIDIA's harness applies per attention-DP rank (4,096 and 10,240 per
+    # instance; tests/reference/README.md), the dataset's 804-token prompts charged: 1.83x and 2.31x optimistic. At
+    # that batch ~97% of the predicted time is decode steps whose MLA attention (~38% of the FLOPs at a 2,672-token
+    # context) is charged at the FP4 peak; a BF16-peak attention term would bring them to ~1.5-1.6 (estimated, not
+    # built), still outside: the expert-parallel model lacks a term here (test_expert_parallel_rows_use_their_layout
+    # still checks they are typed with their layout)
+    "mlperf-inf-25",
+    "mlperf-inf-26",
     # Qwen3-30B-A3B on one GB200 (MoE, run with expert and attention-data parallelism): the table's GB200 cell is
     # 0.68 of its B200 cell for the same setup (trtllm-18, 1.33), though GB200's datasheet peak and bandwidth are
     # at least B200's; flopsheet gives the two GPUs the same answer (2.06x optimistic)
@@ -237,7 +246,8 @@ SERVING = ("output_throughput", "input_throughput", "decode_step_ms", "ttft_s", 
 # saturated benchmark of the same layout within 5%: 1.59x optimistic. MLPerf's DeepSeek-R1 rows read the config's
 # batch as the instance's (B200 0.73, GB300 NVL72 1.44; 1.09 and 1.90 as TP8); NVIDIA's harness applies it per
 # attention-DP rank (tests/reference/README.md): at 4,096 and 10,240 per instance with the 804-token prompts charged
-# they are 1.83 and 2.31, outside these bounds (left failing for the expert-parallel model to answer, not loosened).
+# they are 1.83 and 2.31: listed in MISSING_PHYSICS with what is missing (their old bounds, 1.40 and 1.50, were set
+# when the batch was read as the instance's).
 EXPERT_PARALLEL = {
     "deepseek-decode": 1.20,  # 0.09 as TP144
     "sglang-decode": 1.10,  # 0.16 as TP72
@@ -246,8 +256,6 @@ EXPERT_PARALLEL = {
     "trtllm-pg-7": 1.30,  # DeepSeek-R1 FP8, 8 H200 "DEP8": 0.80 (0.62 as TP8)
     "trtllm-pg-8": 1.15,  # DeepSeek-R1 FP4, 4 B200 "DEP4": 1.08 (0.43 as TP4)
     "trtllm-pg-10": 1.15,  # Llama 4 Maverick FP4, 4 GB200 "DEP4": 0.89 (0.49 as TP4)
-    "mlperf-inf-25": 1.40,  # 0.73
-    "mlperf-inf-26": 1.50,  # 1.44
     # ML.ENERGY decode steps (vLLM, attention TP + experts EP over the same GPUs): 0.49-1.33 (0.42-0.91 as TP)
     "mlenergy-5": 1.35,  # Qwen3 235B FP8, 4 H100, batch 8: 0.76 (0.52)
     "mlenergy-7": 1.50,  # 2 B200: 0.69 (0.46)
@@ -262,6 +270,9 @@ EXPERT_PARALLEL = {
 
 def test_expert_parallel_rows_use_their_layout(results):
     by_id = {r["id"]: r for r in results}
+    for rid in ("mlperf-inf-25", "mlperf-inf-26"):  # missing physics (above), but typed with their layout
+        assert by_id[rid]["layout"] and "EP" in by_id[rid]["layout"], rid
+        assert by_id[rid]["call"].startswith("LAYOUT_"), (rid, by_id[rid]["call"])
     for rid, bound in EXPERT_PARALLEL.items():
         r = by_id[rid]
         assert r["layout"] and "EP" in r["layout"], rid
