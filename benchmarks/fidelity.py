@@ -20,7 +20,9 @@ How a row becomes a call (`kind` column):
   throughput, vLLM's benchmark_throughput.py: every request queued at once, the batch is what memory
   holds), MLPerf's time-per-output-token limit for a Server run (loadgen/mlperf.conf), SERVING_GPUS'
   default 50 ms for the rest; each sequence's cache is the model's own at the running context in the
-  recipe's cache format (kv_per_sequence).
+  recipe's cache format (kv_per_sequence). A run whose engine caps the batch and whose harness sets no cap
+  (vLLM's benchmark_throughput.py before the V1 engine: max_num_seqs 256, engine_batch_cap) is the
+  published-batch mapping below at that cap.
 - input_throughput: prompt tokens x batch / TTFT_SECONDS per instance; a cached share of the input
   (DeepSeek's note) costs no prefill, so the computed rate is divided by 1 - cache_hit_share.
 - decode_step_ms: DECODE_MS, with the batch's KV cache (KV_CACHE_GB of the model at the running context,
@@ -119,6 +121,23 @@ def latency_target(row: dict) -> float | None:
     if kind == "server":
         return MLPERF_SERVER_TPOT_MS.get(row["model_as_typed"])
     return None
+
+
+# The batch an engine's own scheduler caps a run at when the run sets none, a setup fact like the latency limit:
+# vLLM before its V1 engine (V1 the default from v0.8.0, 2025-03) admits at most max_num_seqs = 256 sequences a step
+# (vllm-project/vllm, vllm/engine/arg_utils.py, EngineArgs.__post_init__: "self.max_num_seqs = 256 if not
+# envs.VLLM_USE_V1 else 1024", read 2026-12-06); its benchmark_throughput.py queues every request, so an offline
+# run of 2024 decodes at 256 however much memory holds (vllm-oracle-5/6: 8 MI300Xs hold ~3,000 sequences of Llama 3.1
+# 405B at 128 + 1,024 tokens).
+VLLM_V0_MAX_NUM_SEQS = 256.0
+VLLM_V1_DEFAULT_FROM = "2025-03"
+
+
+def engine_batch_cap(row: dict) -> float | None:
+    """The scheduler's batch cap of a "batch max" run whose harness sets none (None: memory and latency decide)."""
+    if row["batch"] != "max" or "benchmark_throughput" not in row["notes"]:
+        return None
+    return VLLM_V0_MAX_NUM_SEQS if row["source_date"] < VLLM_V1_DEFAULT_FROM else None
 
 
 def kv_per_sequence(model: str, context: float, prec: str, tp: float) -> float | None:
@@ -223,6 +242,9 @@ def predict(row: dict) -> tuple[float, str]:
         return _per(row, value, call + (f" x {instances:g}" if instances != 1 else ""))
     if kind != "output_throughput":
         raise ValueError(f"{row['id']}: unknown kind {kind!r}")
+    cap = engine_batch_cap(row)
+    if batch == "max" and cap is not None:
+        batch = f"{cap:g}"
     if batch == "max":
         serving = dict(kw)
         limit = latency_target(row)
@@ -544,9 +566,12 @@ def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
         "",
         "Serving defaults fitted on these rows (each across all the runs of its kind, never one; sources in "
         "`addin/flopsheet/engine/inference.py`): a prefill's share of the peak (0.65), a compute-bound decode "
-        "step's (0.40), the share of an FP8 or FP4 peak per unit of it (0.75, 0.45), the fixed costs of a "
-        "forward pass (50 us a layer) and of a tensor-parallel all-reduce (20 us), and the share of its datasheet peak an accelerator's kernels reach "
-        "against NVIDIA's (ACHIEVED_PEAK_SHARE: AMD's CDNA3, MI300X and MI325X, 0.6; the rest 1).",
+        "step's (0.40 at small batches, growing with the batch towards the prefill's: the larger of 0.40 and "
+        "0.65 x batch / (batch + 300), DECODE_GEMM_HALF_BATCH), the share of an FP8 or FP4 peak per unit of it "
+        "(0.75, 0.45), the fixed costs of a forward pass (50 us a layer) and of a tensor-parallel all-reduce "
+        "(20 us), and the share of its datasheet peak an accelerator's kernels reach against NVIDIA's "
+        "(ACHIEVED_PEAK_SHARE: AMD's MI300X 0.6, MI325X 0.75 at its 1,000 W; the rest 1). A vLLM offline run "
+        "from before vLLM's V1 engine decodes at most 256 sequences (its scheduler's default max_num_seqs).",
         "",
         "predicted / measured above 1 means a throughput is optimistic, or a time (ms, s, minutes, GPU-hours) is "
         "pessimistic. The error factor is max(ratio, 1 / ratio). Rows marked SECONDARY, ASSUMPTION or undated "

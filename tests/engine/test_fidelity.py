@@ -172,14 +172,18 @@ def test_training_rows_use_the_setup_they_publish(rows):
 # are NOT met: these bounds hold what the serving model reaches today (docs/fidelity.md), so a change that
 # moves the rows away fails. Rows whose physics flopsheet does not have yet, with what is missing:
 MISSING_PHYSICS = {
-    # DeepSeek-R1 on a GB300 NVL72 with wide expert parallelism, typed as nine TP8 groups (2.5x optimistic)
+    # DeepSeek-R1 on a GB300 NVL72 with wide expert parallelism, typed as nine TP8 groups (2.1x optimistic with the
+    # dataset's 804-token prompts charged; 4.2x without)
     "mlperf-inf-10",
-    # Mixtral 8x7B: expert kernels at few tokens each and routing imbalance, not modelled (3.5x optimistic; MLPerf
-    # v5.1's MI300X, MI325X and H200 runs 4.6x, 3.5x and 3.0x)
-    "mlperf-inf-7",
-    "mlperf-inf-22",
-    "mlperf-inf-23",
-    "mlperf-inf-24",
+    # DeepSeek-R1 (FP4) on 8 B200 and on a GB300 NVL72 rack, typed with their published layout (attention data
+    # parallel, experts EP8) at the batch NVIDIA's harness applies per attention-DP rank (4,096 and 10,240 per
+    # instance; tests/reference/README.md), the dataset's 804-token prompts charged: 1.83x and 2.31x optimistic. At
+    # that batch ~97% of the predicted time is decode steps whose MLA attention (~38% of the FLOPs at a 2,672-token
+    # context) is charged at the FP4 peak; a BF16-peak attention term would bring them to ~1.5-1.6 (estimated, not
+    # built), still outside: the expert-parallel model lacks a term here (test_expert_parallel_rows_use_their_layout
+    # still checks they are typed with their layout)
+    "mlperf-inf-25",
+    "mlperf-inf-26",
     # Qwen3-30B-A3B on one GB200 (MoE, run with expert and attention-data parallelism): the table's GB200 cell is
     # 0.68 of its B200 cell for the same setup (trtllm-18, 1.33), though GB200's datasheet peak and bandwidth are
     # at least B200's; flopsheet gives the two GPUs the same answer (2.06x optimistic)
@@ -240,7 +244,10 @@ SERVING = ("output_throughput", "input_throughput", "decode_step_ms", "ttft_s", 
 # it was as one tensor-parallel group. DeepSeek's prefill is a 24-hour production average of a service that is not
 # saturated all day (the decode side, at its published 20-22 tokens/s per user, lands within 15%), against SGLang's
 # saturated benchmark of the same layout within 5%: 1.59x optimistic. MLPerf's DeepSeek-R1 rows read the config's
-# batch as the instance's (B200 0.73, GB300 NVL72 1.44; 1.09 and 1.90 as TP8).
+# batch as the instance's (B200 0.73, GB300 NVL72 1.44; 1.09 and 1.90 as TP8); NVIDIA's harness applies it per
+# attention-DP rank (tests/reference/README.md): at 4,096 and 10,240 per instance with the 804-token prompts charged
+# they are 1.83 and 2.31: listed in MISSING_PHYSICS with what is missing (their old bounds, 1.40 and 1.50, were set
+# when the batch was read as the instance's).
 EXPERT_PARALLEL = {
     "deepseek-decode": 1.20,  # 0.09 as TP144
     "sglang-decode": 1.10,  # 0.16 as TP72
@@ -249,8 +256,6 @@ EXPERT_PARALLEL = {
     "trtllm-pg-7": 1.30,  # DeepSeek-R1 FP8, 8 H200 "DEP8": 0.80 (0.62 as TP8)
     "trtllm-pg-8": 1.15,  # DeepSeek-R1 FP4, 4 B200 "DEP4": 1.08 (0.43 as TP4)
     "trtllm-pg-10": 1.15,  # Llama 4 Maverick FP4, 4 GB200 "DEP4": 0.89 (0.49 as TP4)
-    "mlperf-inf-25": 1.40,  # 0.73
-    "mlperf-inf-26": 1.50,  # 1.44
     # ML.ENERGY decode steps (vLLM, attention TP + experts EP over the same GPUs): 0.49-1.33 (0.42-0.91 as TP)
     "mlenergy-5": 1.35,  # Qwen3 235B FP8, 4 H100, batch 8: 0.76 (0.52)
     "mlenergy-7": 1.50,  # 2 B200: 0.69 (0.46)
@@ -265,6 +270,9 @@ EXPERT_PARALLEL = {
 
 def test_expert_parallel_rows_use_their_layout(results):
     by_id = {r["id"]: r for r in results}
+    for rid in ("mlperf-inf-25", "mlperf-inf-26"):  # missing physics (above), but typed with their layout
+        assert by_id[rid]["layout"] and "EP" in by_id[rid]["layout"], rid
+        assert by_id[rid]["call"].startswith("LAYOUT_"), (rid, by_id[rid]["call"])
     for rid, bound in EXPERT_PARALLEL.items():
         r = by_id[rid]
         assert r["layout"] and "EP" in r["layout"], rid
@@ -275,8 +283,9 @@ def test_expert_parallel_rows_use_their_layout(results):
 def test_serving_rows_hold_what_they_reach(results):
     rows = [r for r in results if r["kind"] in SERVING]
     assert len(rows) >= 46
-    # 1.22 (1.24 before the fixed costs per layer, 1.20 before ML.ENERGY's 58 decode rows, 1.92 before issue 20)
-    assert fidelity.summary(rows)["median_factor"] <= 1.25
+    # 1.18 (1.23 with the MLPerf prompts charged before decode's GEMM efficiency grew with the batch; 1.22 before
+    # the prompts, 1.24 before the fixed costs per layer, 1.20 before ML.ENERGY's 58 decode rows, 1.92 before issue 20)
+    assert fidelity.summary(rows)["median_factor"] <= 1.20
     modelled = [r for r in rows if r["id"] not in MISSING_PHYSICS]
     worst = max(modelled, key=lambda r: r["factor"])
     # 2.0: vLLM on 8 MI300Xs at batch 1 with a 10,000-token prompt (dstack-3: ROCm's per-layer and all-reduce costs
@@ -284,15 +293,17 @@ def test_serving_rows_hold_what_they_reach(results):
     assert worst["factor"] <= 2.01, (worst["id"], worst["ratio"])
     kinds = fidelity.by(rows, lambda r: r["kind"])
     assert kinds["ttft_s"]["median_factor"] <= 1.10  # 1.09
-    assert kinds["output_throughput"]["median_factor"] <= 1.22  # 1.18 (1.38 at the 50 ms target, no typed cache)
-    assert kinds["decode_step_ms"]["median_factor"] <= 1.38  # 1.34 (1.44 without the fixed cost per layer)
+    assert kinds["output_throughput"]["median_factor"] <= 1.18  # 1.16 (1.19 with a flat decode efficiency)
+    # 1.32 (1.30 with a flat decode efficiency: ML.ENERGY's large-batch steps, which carry other requests' prompt
+    # chunks of unpublished length, get faster; 1.44 without the fixed cost per layer)
+    assert kinds["decode_step_ms"]["median_factor"] <= 1.34
     sources = fidelity.by(rows, fidelity.source_group)
     for source, bound in (
-        ("mlperf-inf", 1.25),  # 1.21 (1.30 without AMD's achieved share)
-        ("trtllm", 1.20),  # 1.15 (1.36 at the 50 ms target)
-        ("trtllm-v06", 1.15),  # 1.10 (1.27 with no cache in the static batches)
-        ("nim", 1.20),  # 1.11
-        ("vllm-oracle", 1.25),  # 1.21 (1.41 without AMD's achieved share)
+        ("mlperf-inf", 1.20),  # 1.18 (1.34 with the prompts charged at a flat decode efficiency)
+        ("trtllm", 1.17),  # 1.15 (1.36 at the 50 ms target)
+        ("trtllm-v06", 1.10),  # 1.08 (1.27 with no cache in the static batches)
+        ("nim", 1.12),  # 1.10
+        ("vllm-oracle", 1.20),  # 1.18 (1.41 without AMD's achieved share; 1.29 without vLLM V0's 256-sequence cap)
     ):
         assert sources[source]["median_factor"] <= bound, (source, sources[source])
     # the rows of missing physics stay answered, with a number (what flopsheet gives them today)
@@ -301,11 +312,10 @@ def test_serving_rows_hold_what_they_reach(results):
 
 # The dense runs of TensorRT-LLM's performance overview (Llama 3.1/3.3 8B, 70B and 405B on H100, H200, B200 and
 # GB200; trtllm-bench throughput, requests queued at once): typed with their setup, no latency limit and the
-# recipe's FP8 cache, they land within 40% but one (were 0.56-0.79 at SERVING_GPUS' default 50 ms target with a
-# BF16 cache). trtllm-21 (Llama 3.3 70B on 2 H100s, 128/128 tokens: 0.60) is prefill-bound at a batch of
-# thousands, where a prefill's 0.65 of the FP8 peak at 0.75 undercounts what TensorRT-LLM's chunked prefill
-# reaches.
-DENSE_OFFLINE_OFF = {"trtllm-21"}
+# recipe's FP8 cache, they land within 40% (were 0.56-0.79 at SERVING_GPUS' default 50 ms target with a BF16
+# cache). trtllm-21 (Llama 3.3 70B on 2 H100s, 128/128 tokens, at a batch of thousands) was 0.60-0.68 while its
+# decode steps computed at the flat 0.40: 0.80 with decode's GEMM efficiency growing with the batch (gemm_mfu).
+DENSE_OFFLINE_OFF: set[str] = set()
 
 
 def test_dense_offline_rows_land(results):
@@ -347,14 +357,16 @@ def test_a_run_is_held_to_its_own_latency_limit(rows):
 
 def test_amd_cdna3_runs_land_at_its_achieved_share(results):
     """AMD's CDNA3 (MI300X, MI325X) reaches a lower share of its datasheet peak than NVIDIA's parts
-    (engine.inference.ACHIEVED_PEAK_SHARE, 0.6): its compute-bound runs (MLPerf Llama 2 70B Offline and Server, vLLM's
-    offline and large-batch runs of Llama 3.1 405B) land within 40%, and were 1.3-2.0x optimistic without it."""
+    (engine.inference.ACHIEVED_PEAK_SHARE: MI300X 0.6, MI325X 0.75, the same peak at 1,000 W): its compute-bound runs
+    (MLPerf Llama 2 70B Offline and Server, vLLM's offline and large-batch runs of Llama 3.1 405B) land within 25%,
+    and were 1.3-2.0x optimistic without it (with the MLPerf prompts charged and one 0.6, the MI325X rows were
+    0.64-0.69)."""
     from flopsheet.engine import inference
 
-    assert inference.ACHIEVED_PEAK_SHARE == {"MI300X": 0.6, "MI325X": 0.6}
+    assert inference.ACHIEVED_PEAK_SHARE == {"MI300X": 0.6, "MI325X": 0.75}
     compute_bound = {"mlperf-inf-5", "mlperf-inf-6", "mlperf-inf-17", "mlperf-inf-18", "mlperf-inf-19"}
     compute_bound |= {"vllm-oracle-3", "vllm-oracle-5", "vllm-oracle-6"}
     rows = [r for r in results if r["id"] in compute_bound]
     assert len(rows) == len(compute_bound)
-    assert all(r["factor"] <= 1.40 for r in rows), [(r["id"], round(r["ratio"], 2)) for r in rows]
+    assert all(r["factor"] <= 1.25 for r in rows), [(r["id"], round(r["ratio"], 2)) for r in rows]  # 0.82-1.18
     assert fidelity.summary(rows)["median_factor"] <= 1.20  # 1.17

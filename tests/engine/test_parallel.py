@@ -8,6 +8,7 @@ import pytest
 from flopsheet import catalog
 from flopsheet.catalog.platforms import all_platforms, platform
 from flopsheet.engine import parallel as P
+from flopsheet.engine import tensor_parallel as tp
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions import layout as L
 
@@ -40,14 +41,25 @@ def test_a_layout_that_means_nothing_is_refused(text, words):
     assert e.value.arg == "layout"
 
 
-def test_valid_tensor_parallel_degrees():
-    # Llama 4: 40 heads, 8 KV heads, 8-GPU node -> 1, 2, 4, 8 (5 divides 40 but neither divides 8 nor is a multiple)
-    assert P.valid_tp_degrees(40, 8, 8) == [1, 2, 4, 8]
-    # Qwen2.5-7B-like: 28 heads, 4 KV heads: 7 divides 28 but not 4 (and 4 is no multiple of 7)
-    assert P.valid_tp_degrees(28, 4, 8) == [1, 2, 4]
+def test_layouts_use_the_serving_functions_tensor_parallel_rule():
+    # one rule (engine.tensor_parallel): a layout's TP is valid exactly where the serving functions' gpus is,
+    # with the platform's scale-up domain; no platform row: the default 8-GPU domain
+    for heads, kv_heads in ((40, 8), (28, 4), (32, 8), (64, 1), (0, 0)):
+        for domain in (8, 72, None):
+            for t in range(1, 80):
+                ok = tp.is_valid_degree(t, heads, kv_heads, domain or 0)
+                try:
+                    _check(f"TP{t}", heads=heads, kv_heads=kv_heads, scaleup_gpus=domain, scaleout_gbs=None)
+                    accepted = True
+                except FlopsheetError:
+                    accepted = False
+                assert accepted == ok, (heads, kv_heads, domain, t)
+    # Llama 4 (40 heads, 8 KV heads): 5 divides 40 but neither divides 8 nor is a multiple of it
+    assert tp.valid_tp_degrees(40, 8, 8) == [1, 2, 4, 8]
     # a 72-GPU NVL72 domain lets TP reach 32 for 32 heads; the scale-up domain caps it at 8 on HGX
-    assert P.valid_tp_degrees(32, 8, 72) == [1, 2, 4, 8, 16, 32]
-    assert P.valid_tp_degrees(64, 1, None) == [1, 2, 4, 8, 16, 32, 64]  # MLA latent, domain unknown
+    assert tp.valid_tp_degrees(32, 8, 72) == [1, 2, 4, 8, 16, 32]
+    with pytest.raises(FlopsheetError, match=r"8-GPU scale-up domain assumed\); valid: TP1, TP2, TP4 or TP8"):
+        _check("TP16", kv_heads=1, scaleup_gpus=None, scaleout_gbs=None)  # MLA, GPU without a platform row
 
 
 def _check(layout, **kw):
@@ -59,10 +71,11 @@ def _check(layout, **kw):
 def test_layout_checks_name_the_valid_choices():
     _check("TP8")
     _check("EP144")
-    with pytest.raises(FlopsheetError, match="valid: TP1, TP2, TP4, TP8") as e:
+    with pytest.raises(FlopsheetError, match="valid: TP1, TP2, TP4 or TP8") as e:
         _check("TP16")  # beyond the 8-GPU NVLink domain
-    assert "scale-up domain" in e.value.message and e.value.arg == "layout"
-    with pytest.raises(FlopsheetError, match="valid: TP1, TP2, TP4, TP8"):
+    assert "scale-up domain: 8 GPUs" in e.value.message and "64 attention heads" in e.value.message
+    assert e.value.arg == "layout"
+    with pytest.raises(FlopsheetError, match="valid: TP1, TP2, TP4 or TP8"):
         _check("TP3")  # does not divide 64 heads
     with pytest.raises(FlopsheetError, match="is dense: use TP only"):
         _check("EP8", experts=0)
@@ -228,7 +241,7 @@ def test_deepseek_layouts_are_expressible():
 def test_the_layout_binding_refuses_what_cannot_run():
     with pytest.raises(FlopsheetError, match="Llama 3.1 70B is dense"):
         L.bind("Llama 3.1 70B", "H100", "EP8")
-    with pytest.raises(FlopsheetError, match="valid: TP1, TP2, TP4, TP8"):
+    with pytest.raises(FlopsheetError, match="valid: TP1, TP2, TP4 or TP8"):
         L.bind("Llama 4 Maverick", "H100", "TP5")
     with pytest.raises(FlopsheetError, match="scale-out network is not published"):
         L.bind("DeepSeek-V3", "MI300X", "EP16")

@@ -50,3 +50,29 @@ def test_fewest_gpus_is_the_smallest_valid_degree_that_holds_the_model():
     got = tp.fewest_gpus(np.array([10.0, 141.1, 500.0]), 72.0, 64, 8)
     assert got.tolist() == [1.0, 2.0, 8.0]
     assert tp.fewest_gpus(lambda d: 100.0 + 10.0 * d, 72.0, 64, 8) == 2  # 120 <= 144
+
+
+def test_serving_functions_keep_the_8_gpu_domain_that_their_twins_can_reproduce():
+    # engine.tensor_parallel's docstring: the layouts read the platform's domain (72 on a GB200 NVL72 rack), the
+    # serving functions SCALE_UP_GPUS, because a 72-GPU domain would add degrees above 8 that catalog models need,
+    # which the hand-off twins' chain over 1..8 cannot give. The reason, from the catalogs:
+    from flopsheet import catalog
+    from flopsheet import functions as F
+    from flopsheet.catalog.platforms import platform
+    from flopsheet.engine.inference import USABLE_FRACTION
+    from flopsheet.errors import FlopsheetError
+    from flopsheet.functions import layout as L
+
+    usable = catalog.resolve("GB200").memory_gb * USABLE_FRACTION
+    domain = platform("GB200").scaleup_gpus
+    weights = F.WEIGHTS_GB("DeepSeek-V3", 2)  # 1,342 GB in BF16; an MLA latent: kv_heads 1
+    in_rack = tp.fewest_gpus(weights, usable, F.MODEL_SPEC("DeepSeek-V3", "heads"), 1, domain)
+    assert domain == 72 and in_rack == 16 and np.isnan(tp.fewest_gpus(weights, usable, 128, 1))
+    # the behaviour: the serving functions refuse TP16 and a blank gpus on a GB200; the layouts accept TP16
+    with pytest.raises(FlopsheetError, match=r"gpus = 16 .*8-GPU NVLink domain"):
+        F.DECODE_MS("DeepSeek-V3", "GB200", 1, 2, 16)
+    with pytest.raises(FlopsheetError, match=r"at most 8 x 167.4 GB"):
+        F.DECODE_MS("DeepSeek-V3", "GB200")
+    assert L.bind("DeepSeek-V3", "GB200", "TP16")["layout"].tp == 16
+    with pytest.raises(FlopsheetError, match=r"72 GPUs.*valid: TP1, TP2, TP4, TP8, TP16, TP32 or TP64"):
+        L.bind("DeepSeek-V3", "GB200", "TP48")

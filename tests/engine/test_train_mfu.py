@@ -76,3 +76,30 @@ def test_it_feeds_gpu_hours_and_gives_the_hours_back():
     hours = F.GPU_HOURS(flops, "H100", mfu, goodput=1)
     assert hours == pytest.approx(flops / (989.4e12 * mfu * 3600), rel=1e-3)
     assert math.isfinite(hours)
+
+
+def test_scale_out_assumption_is_the_platform_figure_of_every_moe_training_row():
+    # engine/training.py keeps SCALE_OUT_GBS (ScaleOutGBs) instead of the GPU's platforms.csv figure: on every MoE
+    # training row it was fitted on, the platform gives the same 50 GB/s, so the platform figure would move none
+    import csv
+    from pathlib import Path
+
+    from flopsheet import catalog, models
+    from flopsheet.catalog.platforms import platform
+
+    path = Path(__file__).parents[1] / "reference" / "measured.csv"
+    rows = [r for r in csv.DictReader(path.open(encoding="utf-8")) if r["kind"].startswith("train_")]
+
+    def is_moe(typed):
+        try:
+            return models.resolve(typed).is_moe
+        except FlopsheetError:  # a plain parameter count ("6.7B"): no experts, no all-to-all term
+            return False
+
+    moe = [r for r in rows if is_moe(r["model_as_typed"])]
+    assert len(moe) >= 4  # DeepSeek-V2, DeepSeek-V3, Llama 4 Scout and Maverick
+    for r in moe:
+        plat = platform(catalog.resolve(r["gpu"]).name)
+        assert plat is not None and plat.scaleout_gbs == T.SCALE_OUT_GBS, r["id"]
+    # where they differ (a GB300's 800 Gb/s NIC), TRAIN_MFU keeps the assumption: its twin has no platform figure
+    assert platform("GB300").scaleout_gbs == 100.0

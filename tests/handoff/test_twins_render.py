@@ -73,7 +73,8 @@ def test_twins_use_only_portable_functions(name, table):
             # With the GPU and its precision in cells, each of its 15 look-ups of peak, bandwidth and
             # memory is a ~200-character VLOOKUP and the twin passes Excel's 8,192 characters: the
             # hand-off then keeps the value (Untranslatable), which is what this asserts.
-            with pytest.raises(Untranslatable, match="beyond Excel's 8,192"):
+            # (one step, replicas_up, passes it alone since decode's GEMM efficiency reads the batch: either message)
+            with pytest.raises(Untranslatable, match="Excel's 8,192"):
                 render(fn, args, table)
             continue
         if name == "SERVING_BATCH":

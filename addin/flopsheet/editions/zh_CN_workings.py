@@ -72,6 +72,8 @@ FIXED = {
     "decode step reading weights and KV cache (s)": "一步解码读取权重和 KV 缓存的时间（秒）",
     "decode step computing (s)": "一步解码的计算时间（秒）",
     "FLOP/s the GPUs compute decoding": "这些 GPU 解码时每秒的计算量（FLOP/s）",
+    "share of the peak the decode step's weight GEMMs reach at the batch": "该批大小下一步解码的权重矩阵乘法可达的峰值比例",
+    "FLOP/s the GPUs' weight GEMMs compute decoding the batch": "这些 GPU 解码该批时权重矩阵乘法每秒的计算量（FLOP/s）",
     "FLOP/s the GPUs compute in prefill": "这些 GPU 预填充时每秒的计算量（FLOP/s）",
     "share of the peak at the precision (FP8, FP4 below 1)": "该精度下可达的峰值比例（FP8、FP4 低于 1）",
     "share of the peak at the precision and on this GPU (FP8, FP4, AMD CDNA3 below 1)": (
@@ -109,6 +111,7 @@ FIXED = {
     "attention width of a decode token (MLA: its latent as absorbed)": "解码 token 的注意力宽度（MLA：吸收后的潜向量宽度）",
     "weights + one sequence's KV cache fit in the GPUs' usable memory": "权重 + 一个序列的 KV 缓存放得进这些 GPU 的可用显存",
     "FLOPs a replica computes per second decoding": "每个副本解码时每秒的计算量（FLOPs）",
+    "FLOPs a replica computes per second decoding at that batch": "每个副本在该批大小下解码时每秒的计算量（FLOPs）",
     "FLOPs a replica computes per second in prefill": "每个副本预填充时每秒的计算量（FLOPs）",
     "largest batch whose KV cache fits beside the weights in usable memory": "KV 缓存与权重一起放得进可用显存的最大批",
     "decode step, the slower of the two (ms)": "一步解码时间，取两者中较慢者（毫秒）",

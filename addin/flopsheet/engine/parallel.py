@@ -51,6 +51,7 @@ from flopsheet.engine.moe import (
     moe_split,
     remote_domains,
 )
+from flopsheet.engine.tensor_parallel import SCALE_UP_GPUS, degrees_text, is_valid_degree
 from flopsheet.errors import FlopsheetError, show_number
 
 _TOKEN = re.compile(r"^(TP|EP)(\d+)$", re.IGNORECASE)
@@ -109,21 +110,6 @@ def parse_layout(text: str) -> Layout:
     return Layout(tp=tp, ep=ep)
 
 
-def valid_tp_degrees(heads: int, kv_heads: int, scaleup_gpus: int | None) -> list[int]:
-    """Tensor-parallel degrees the engines accept: a divisor of the attention heads, and of the KV heads or a
-    multiple of them (vLLM and TensorRT-LLM shard KV heads or replicate them whole; an MLA latent (one shared
-    head) is replicated), within the scale-up domain (all-reduces every layer run over NVLink only)."""
-    top = heads if scaleup_gpus is None else min(heads, scaleup_gpus)
-    out = []
-    for t in range(1, int(top) + 1):
-        if heads % t:
-            continue
-        if kv_heads and kv_heads % t and t % kv_heads:
-            continue
-        out.append(t)
-    return out
-
-
 def check_layout(
     layout: Layout,
     *,
@@ -136,16 +122,20 @@ def check_layout(
     scaleout_gbs: float | None,
 ) -> None:
     """Refuse a layout the model or the platform cannot run, naming the valid degrees (arg "layout")."""
-    if heads:
-        valid = valid_tp_degrees(heads, kv_heads, scaleup_gpus)
-        if layout.tp not in valid:
-            domain = f" and fit the {scaleup_gpus}-GPU scale-up domain of the {gpu}" if scaleup_gpus else ""
-            kv = f" (and divide or be a multiple of its {kv_heads} KV heads)" if 1 < kv_heads != heads else ""
-            raise FlopsheetError(
-                f"TP{layout.tp} is not a valid tensor-parallel degree for {model}: it must divide its {heads} "
-                f"attention heads{kv}{domain}; valid: {', '.join(f'TP{t}' for t in valid)}",
-                arg="layout",
-            )
+    # engine.tensor_parallel's rule, the serving functions' own: heads and KV heads split evenly, inside the
+    # platform's scale-up domain (no platform row: its SCALE_UP_GPUS, an 8-GPU HGX node)
+    domain = float(scaleup_gpus or 0)
+    if not is_valid_degree(float(layout.tp), float(heads or 0), float(kv_heads or 0), domain):
+        where = (
+            f"scale-up domain: {scaleup_gpus} GPUs, catalog/platforms.csv"
+            if scaleup_gpus
+            else f"no platform row in catalog/platforms.csv: a {SCALE_UP_GPUS}-GPU scale-up domain assumed"
+        )
+        raise FlopsheetError(
+            f"TP{layout.tp} is not a valid tensor-parallel degree for {model} on the {gpu} ({where}); valid: "
+            + degrees_text(heads or 0, kv_heads or 0, domain, prefix="TP"),
+            arg="layout",
+        )
     if not layout.ep:
         return
     if not experts:
@@ -307,6 +297,5 @@ __all__ = [
     "moe_split",
     "parse_layout",
     "remote_domains",
-    "valid_tp_degrees",
     "weights_per_gpu_gb",
 ]

@@ -15,6 +15,18 @@ One rule, used by every serving function (issue 20, items 2 and 6) and by expert
   (`scale_up_gpus`, e.g. 72 for a GB200 NVL72 rack) . Read 2026-12-06.
 
 A plain parameter count ("70B") has no heads: only the domain bounds its degree (heads = 0: unknown).
+
+Where the domain comes from (2026-12-06):
+- the layouts (engine.parallel.check_layout, "TP16" on a GB200): the GPU's platform row (catalog/platforms.csv,
+  72 for an NVL72 rack); a GPU with no row: SCALE_UP_GPUS.
+- the serving functions (DECODE_MS ... COST_PER_MTOK: the typed-degree check TP_DEGREE and the blank-gpus default
+  of engine.inference.serving_blanks): SCALE_UP_GPUS for every GPU, for now. Their hand-off twins must give the
+  same numbers, and a 72-GPU domain adds degrees above 8 that catalog models need: DeepSeek-V3/R1 in BF16 (1,342
+  GB) is held by no 8 GB200s (8 x 0.9 x 186 = 1,339.2 GB) but by 16, Kimi K2 (2,000 GB) by 16. The twins' blank
+  chain (functions.inference.with_fewest_gpus) tries each degree in turn (two cells a degree), so 72 degrees
+  would be 144 cells per function, and the hand-off GPUs sheet holds no platform column for the twins' typed
+  check to read. So the serving functions keep the 8-GPU domain (their message says so and names FP8 as the way
+  out); tests/engine/test_tensor_parallel.py pins both the reason and the behaviour.
 """
 
 from __future__ import annotations
@@ -75,17 +87,23 @@ def valid_tp_degrees(heads=0.0, kv_heads=0.0, scale_up_gpus=0.0) -> list[int]:
     return [d for d in range(1, top + 1) if is_valid_degree(float(d), heads, kv_heads, scale_up_gpus)]
 
 
-def degrees_text(heads=0.0, kv_heads=0.0, scale_up_gpus=0.0) -> str:
-    """The valid degrees as a message lists them, with the reason: "1, 2, 4 or 8"."""
-    degrees = [str(d) for d in valid_tp_degrees(heads, kv_heads, scale_up_gpus)]
-    listed = degrees[0] if len(degrees) == 1 else ", ".join(degrees[:-1]) + " or " + degrees[-1]
+def degree_rule(heads=0.0, kv_heads=0.0, scale_up_gpus=0.0) -> str:
+    """The rule in words, for one model: "a tensor-parallel degree must divide its 64 attention heads, ..."."""
     why = []
     if heads and heads > 0:
         why.append(f"divide its {int(heads)} attention heads")
     if kv_heads and kv_heads > 1:
         why.append(f"split or replicate its {int(kv_heads)} KV heads evenly")
     why.append(f"stay within one {int(domain_of(float(scale_up_gpus or 0.0)))}-GPU NVLink domain")
-    return f"{listed} (a tensor-parallel degree must " + ", ".join(why) + ")"
+    return "a tensor-parallel degree must " + ", ".join(why)
+
+
+def degrees_text(heads=0.0, kv_heads=0.0, scale_up_gpus=0.0, prefix: str = "") -> str:
+    """The valid degrees as a message lists them, with the reason: "1, 2, 4 or 8 (a tensor-parallel degree
+    must ...)"; `prefix` before each ("TP" for a layout: "TP1, TP2 or TP4")."""
+    degrees = [prefix + str(d) for d in valid_tp_degrees(heads, kv_heads, scale_up_gpus)]
+    listed = degrees[0] if len(degrees) == 1 else ", ".join(degrees[:-1]) + " or " + degrees[-1]
+    return f"{listed} ({degree_rule(heads, kv_heads, scale_up_gpus)})"
 
 
 def degree_message(gpus, heads=0.0, kv_heads=0.0, scale_up_gpus=0.0) -> str:
@@ -126,6 +144,7 @@ def fewest_gpus(need_gb, usable_gb, heads=0.0, kv_heads=0.0, scale_up_gpus=0.0):
 __all__ = [
     "SCALE_UP_GPUS",
     "degree_message",
+    "degree_rule",
     "degrees_text",
     "domain_of",
     "fewest_gpus",

@@ -100,6 +100,11 @@ def training_mfu(precision: str | None) -> float:
 #   FP8 dispatch), so about three quarters of it is exposed, not hidden behind computation.
 #   SCALE_OUT_GBS = 50 GB/s per GPU: one 400 Gb/s NIC per GPU (NVIDIA DGX H100 user guide: 8
 #   ConnectX-7 at 400 Gb/s; DeepSeek's H800 nodes, report §3.1, 8 InfiniBand NICs of 400 Gb/s).
+#   It stays a Start-sheet assumption rather than the GPU's catalog/platforms.csv figure (checked
+#   2026-12-06): every MoE training row it was fitted on ran on H100 or H800, whose platform row is
+#   this same 50 GB/s, so reading the platform would move no fidelity row; but the TRAIN_MFU twin reads
+#   GPU figures from the hand-off GPUs sheet, which has no platform column, so Python would give a
+#   GB300 (100 GB/s) a number its twin cannot (tests/engine/test_train_mfu.py pins the first fact).
 # - per-step overhead: pipeline bubbles, the gradient reduction and the optimizer step cost about
 #   the same time per step whatever the batch, so the share falls with the tokens each GPU processes
 #   per step (Narayanan et al. 2021 §3: the bubble (p - 1) / m), and a step also has a fixed time

@@ -47,7 +47,7 @@ from flopsheet.functions.inference import (
     PREFILL_S,
     PREFILL_STEPS,
     STEP_MS,
-    STEPS,
+    decode_steps,
     fits_step,
     fits_twin,
     with_fewest_gpus,
@@ -401,11 +401,12 @@ _OUT = "{gpus}*{usd_per_gpu_hour}*" + STEP_MS + "/({batch}*3.6*{load})"
 _IN = "{gpus}*{usd_per_gpu_hour}*" + PREFILL_S + "/({prompt_tokens}*{batch}*0.0036*{load})"  # likewise, prefill
 
 _COST_STEPS0, _COST_TWIN0 = with_serving_batch(
-    STEPS
+    decode_steps()
     + PREFILL_STEPS
     + fits_step(tokens=CONTEXT_OF_DECODE)
     + (("output_usd", "USD per million output tokens", _OUT), ("input_usd", "USD per million input tokens", _IN)),
     fits_twin("{kind}*{step:output_usd}+(1-{kind})*{step:input_usd}"),
+    decode_steps(),  # COST_PER_MTOK takes prefill_mfu: its serving batch's steps read it
 )[::-1]
 _COST_TWIN, _COST_STEPS = with_fewest_gpus(_COST_STEPS0, _COST_TWIN0, KV_OF_SERVING_BATCH)
 

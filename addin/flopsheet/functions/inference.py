@@ -10,7 +10,15 @@ from dataclasses import replace
 import numpy as np
 
 from flopsheet import engine
-from flopsheet.engine.inference import DEFAULT_LATENCY_MS, DEFAULT_LAYER_US, KV_BYTES, LATENCY_TIE, USABLE_FRACTION
+from flopsheet.engine.inference import (
+    DECODE_GEMM_HALF_BATCH,
+    DEFAULT_LATENCY_MS,
+    DEFAULT_LAYER_US,
+    DEFAULT_PREFILL_MFU,
+    KV_BYTES,
+    LATENCY_TIE,
+    USABLE_FRACTION,
+)
 from flopsheet.engine.tensor_parallel import SCALE_UP_GPUS
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions._common import (
@@ -98,13 +106,26 @@ _LAUNCH = "{model:layers}*" + repr(DEFAULT_LAYER_US) + "*1E-6"
 _USABLE = repr(USABLE_FRACTION)
 CONTEXT_OF_DECODE = "{context_tokens}"  # DECODE_MS, TOKENS_PER_SECOND, COST_PER_MTOK
 CONTEXT_OF_REQUEST = "({prompt_tokens}+{output_tokens}/2)"  # RESPONSE_SECONDS: prompt + half the answer
+_HALF = f"{DECODE_GEMM_HALF_BATCH:g}"
+# DECODE_MS, TOKENS_PER_SECOND and SERVING_BATCH take no prefill_mfu: the engine's default, a constant typed as the
+# same number (as _USABLE)
+_PREFILL_DEFAULT = repr(DEFAULT_PREFILL_MFU)
 
 
-def decode_steps(context: str = CONTEXT_OF_DECODE) -> tuple:
+def gemm_mfu(batch: str, prefill_mfu: str = "{prefill_mfu}") -> str:
+    """engine.inference.gemm_mfu: the share of the peak a decode step's weight GEMMs reach with `batch` sequences,
+    the larger of mfu and prefill_mfu / (1 + DECODE_GEMM_HALF_BATCH / batch), each x the number format's share
+    (the batch typed once: SERVING_GPUS' batch is a long expression)."""
+    return "MAX({mfu}*{peak_share}," + prefill_mfu + "*{peak_share}/(1+" + _HALF + "/" + batch + "))"
+
+
+def decode_steps(context: str = CONTEXT_OF_DECODE, prefill_mfu: str = "{prefill_mfu}") -> tuple:
     """The decode step's twin steps. Blank kv_gb (engine.inference.serving_blanks): a catalog model's own cache
     for each sequence at `context` tokens (model_kv_gb: values per token-layer x KV_BYTES, copied where the
     tensor-parallel GPUs outnumber the KV heads) and its attention FLOPs against it (decode_attention_flops);
-    none for a plain parameter count. Typed kv_gb: that cache, no attention term."""
+    none for a plain parameter count. Typed kv_gb: that cache, no attention term. The weights' GEMMs compute at
+    gemm_mfu of the batch (`prefill_mfu`: the function's own argument, or the engine's default typed as a number
+    where the function takes none); the attention at the decode efficiency."""
     return (
         ("ctx", "tokens a sequence's cache holds on average (its running context)", context),
         (
@@ -140,7 +161,17 @@ def decode_steps(context: str = CONTEXT_OF_DECODE) -> tuple:
             "(" + _read("{batch}") + "*{bytes_per_param}+{step:kv}*1E9)/" + _BYTES_S,
         ),
         ("flops_d", "FLOP/s the GPUs compute decoding", _FLOPS_S),
-        ("compute_s", "decode step computing (s)", "(2*{params}+{step:attn_d})*{batch}/{step:flops_d}"),
+        (
+            "gemm_d",
+            "share of the peak the decode step's weight GEMMs reach at the batch",
+            gemm_mfu("{batch}", prefill_mfu),
+        ),
+        ("flops_g", "FLOP/s the GPUs' weight GEMMs compute decoding the batch", "{gpus}*{peak}*1E12*{step:gemm_d}"),
+        (
+            "compute_s",
+            "decode step computing (s)",
+            "2*{params}*{batch}/{step:flops_g}+{step:attn_d}*{batch}/{step:flops_d}",
+        ),
         ("comm_b", "all-reduces of a decode step (s)", _comm("{batch}")),
         (
             "step_ms",
@@ -152,7 +183,7 @@ def decode_steps(context: str = CONTEXT_OF_DECODE) -> tuple:
     )
 
 
-STEPS = decode_steps()
+STEPS = decode_steps(prefill_mfu=_PREFILL_DEFAULT)
 
 # engine.inference.largest_batch, unrolled for a blank batch (TOKENS_PER_SECOND, COST_PER_MTOK: the serving
 # batch; SERVING_BATCH): the largest batch whose cache fits beside the weights (at most BATCH_CAP), then the same
@@ -242,7 +273,9 @@ KV_OF_ONE = "{kv_seq}"
 def with_fewest_gpus(steps: tuple, twin: str, kv: str | None) -> tuple[str, tuple]:
     """`twin` and `steps` reading {step:g}: gpus as typed, or blank the fewest valid tensor-parallel GPUs that
     hold the weights and `kv` ({kv_seq}: one sequence's own cache at that count; None: the weights alone), as
-    engine.tensor_parallel.fewest_gpus: the first degree of 1..SCALE_UP_GPUS that is valid and holds them."""
+    engine.tensor_parallel.fewest_gpus: the first degree of 1..SCALE_UP_GPUS that is valid and holds them.
+    Over 1..8 only, as the engine's serving functions (the platform's 72-GPU NVL72 domain is the layouts' alone:
+    engine.tensor_parallel's docstring says why, with the catalog models it would change)."""
     moved = tuple((k, label, t.replace("{gpus}", "{step:g}")) for k, label, t in steps)
     added = [("g_w", "GB of the weights", "[[{model:total_params}||{params}]]*{bytes_per_param}/1E9")]
     chain = "NA()"
@@ -265,12 +298,13 @@ def with_fewest_gpus(steps: tuple, twin: str, kv: str | None) -> tuple[str, tupl
     return twin.replace("{gpus}", "{step:g}"), tuple(added) + moved
 
 
-def with_serving_batch(steps: tuple, twin: str) -> tuple[str, tuple]:
-    """`twin` and `steps` reading {step:b}: the batch typed, or blank the serving batch (serving_batch_steps;
-    a typed kv_gb with a blank batch is Python's error, #N/A)."""
+def with_serving_batch(steps: tuple, twin: str, base: tuple = STEPS) -> tuple[str, tuple]:
+    """`twin` and `steps` reading {step:b}: the batch typed, or blank the serving batch (serving_batch_steps of the
+    decode steps `base`: decode_steps() where the function takes prefill_mfu; a typed kv_gb with a blank batch is
+    Python's error, #N/A)."""
     b = (("b", "batch: as typed, or blank the serving batch", '[[{batch}||IF({kv_gb}="",{step:sb},NA())]]'),)
     moved = tuple((k, label, t.replace("{batch}", "{step:b}")) for k, label, t in steps)
-    return twin.replace("{batch}", "{step:b}"), b + serving_batch_steps(STEPS) + moved
+    return twin.replace("{batch}", "{step:b}"), b + serving_batch_steps(base) + moved
 
 
 def fits_twin(value: str) -> str:
@@ -533,11 +567,20 @@ _C = "{step:flops_ps}"  # FLOP/s it computes
 _KV = "{step:kv_bytes}"
 _B = "MAX(1,MIN(" + _CAP + ",{step:batch_bw},{step:batch_flops},{step:batch_memory}))"
 # replica-seconds per request: prefill compute + output tokens x (step time / batch)
+# (the decode step computes at its batch's GEMM efficiency, gemm_mfu)
 _BUSY = (
     "2*{params}*{prompt_tokens}/{step:prefill_ps}+{output_tokens}*MAX(({params}*{bytes_per_param}/{step:batch}"
-    "+" + _KVSEQ + "*1E9)/" + _S + ",2*{params}/" + _C + ")"
+    "+" + _KVSEQ + "*1E9)/" + _S + ",2*{params}/{step:gemm_ps})"
 )
-_ONE_STEP_MS = "MAX(({params}*{bytes_per_param}+" + _KVSEQ + "*1E9)/" + _S + ",2*{params}/" + _C + ")*1E3"
+_ONE_STEP_MS = (
+    "MAX(({params}*{bytes_per_param}+"
+    + _KVSEQ
+    + "*1E9)/"
+    + _S
+    + ",2*{params}/({gpus}*{peak}*1E12*"
+    + gemm_mfu("1")
+    + "))*1E3"
+)
 _SERVING_STEPS = (
     ("read_bps", "bytes a replica reads per second", "{gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency}"),
     ("flops_ps", "FLOPs a replica computes per second decoding", "{gpus}*{peak}*1E12*{mfu}*{peak_share}"),
@@ -552,7 +595,16 @@ _SERVING_STEPS = (
     (
         "batch_flops",
         "largest batch whose step computes in the latency target",
-        "INT({latency_ms}*" + repr(LATENCY_TIE) + "/1E3*" + _C + "/(2*{params}))",
+        # at mfu, or at the GEMMs' prefill_mfu / (1 + h / b), 2 x params x (b + h) FLOPs at prefill_mfu: the larger
+        "MAX(INT({latency_ms}*"
+        + repr(LATENCY_TIE)
+        + "/1E3*"
+        + _C
+        + "/(2*{params})),INT({latency_ms}*"
+        + repr(LATENCY_TIE)
+        + "/1E3*{gpus}*{peak}*1E12*{prefill_mfu}*{peak_share}/(2*{params})-"
+        + _HALF
+        + "))",
     ),
     (
         "batch_memory",
@@ -560,6 +612,11 @@ _SERVING_STEPS = (
         "INT(({gpus}*{gpu:memory_gb}*" + _USABLE + "*1E9-{params}*{bytes_per_param})/" + _KV + ")",
     ),
     ("batch", "largest batch under the latency target that fits (at most " + _CAP + ")", _B),
+    (
+        "gemm_ps",
+        "FLOPs a replica computes per second decoding at that batch",
+        "{gpus}*{peak}*1E12*" + gemm_mfu("{step:batch}"),
+    ),
     ("busy", "replica-seconds per request", _BUSY),
     (
         "replicas",
