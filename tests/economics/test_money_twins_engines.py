@@ -98,6 +98,17 @@ CASES = [  # (function, arguments; a list argument [v] is put in a cell and refe
     ("FLEET_POWER_MW", ([1000], ["H1*"], [1.2], [1275])),
     ("IT_POWER_MW", ([1000], ["H100"], [10.2])),
     ("GPU_TCO_PER_HOUR", ([27500], [4], ["TPU v5p"], [0.08])),
+    # RANGE_TEXT at a half, where the double is just below it (6501516281.05 is 6501516281.04999995...):
+    # halves away from zero on the 15 digits held, as Excel and LibreOffice show them; Gnumeric's TEXT
+    # rounded the binary value (found by tests/handoff/test_twins_property.py, row 3781 of a seeded run)
+    ("RANGE_TEXT", ([1.0], 1.0, ["6501516281.05"], "$")),
+    ("RANGE_TEXT", ([1.15], [0.145], [9993.05])),
+    ("RANGE_TEXT", ([0.145], [0.015], [2.675], ["MW"])),  # two decimals below 1: 0.15, 0.02, 2.68
+    ("RANGE_TEXT", ([1.0], [1.0], [99.95])),  # 99.95 carries to 100.0
+    ("RANGE_TEXT", ([2650], [1050], [8345000])),  # scaled: 2.7K (1.1K-8345.0K)
+    ("RANGE_TEXT", ([-1.15], [-2.25], [-0.145], ["USD"])),  # negatives: halves away from zero too
+    ("RANGE_TEXT", (0.01, [0.01], [768398084.105])),  # two decimals: 768398084.11 (the property test's rows)
+    ("RANGE_TEXT", (["4.46683592151"], 1.0, [3112421320.95], "MW")),  # 3112421321.0
 ]
 REFUSED = 5 + 10 + 3 + 2 + 2
 

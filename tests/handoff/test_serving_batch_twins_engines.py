@@ -72,6 +72,13 @@ CALLS = [
         '"Llama 3.1 8B","H100",2,"input",0.5,,2,1',
         ("Llama 3.1 8B", "H100", 2, "input", 0.5, None, 2, 1),
     ),
+    # a step exactly at the target: 1.0 ms at batch 18320 in Python, 1 + 1 ulp in Gnumeric's order of operations
+    # (18319 there before LATENCY_TIE; found by tests/handoff/test_twins_property.py): a tie meets the target
+    (
+        "SERVING_BATCH",
+        '1E6,"NVIDIA L40S",,1,0.525399427768823,,"fp32",1.1,269,1',
+        (1e6, "NVIDIA L40S", None, 1, 0.525399427768823, None, "fp32", 1.1, 269, 1),
+    ),
 ]
 
 

@@ -475,11 +475,16 @@ GROSS_MARGIN = Function(
 _SCALES = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))
 
 
+HELD_DIGITS = 15  # significant digits a spreadsheet holds of a double, and rounds TEXT() on (Excel, LibreOffice)
+
+
 def _fixed(x: float, places: int) -> str:
-    """x with `places` decimals, halves away from zero (as the spreadsheet TEXT function)."""
+    """x with `places` decimals, halves away from zero, on the 15 significant digits a spreadsheet
+    holds (as Excel's and LibreOffice's TEXT: 1.15, stored as 1.149999999999999911, shows 1.2)."""
     with localcontext() as ctx:
         ctx.prec = 400  # enough digits for any double below 1E+300
-        q = Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        held = Decimal(format(float(x), f".{HELD_DIGITS}g"))
+        q = held.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return f"{q:.{places}f}"
 
 
@@ -549,6 +554,21 @@ _B = "ABS({base_case})"
 _S = f"IF({_B}>=1E12,1E12,IF({_B}>=1E9,1E9,IF({_B}>=1E6,1E6,IF({_B}>=1E3,1E3,1))))"
 _L = f'IF({_B}>=1E12,"T",IF({_B}>=1E9,"B",IF({_B}>=1E6,"M",IF({_B}>=1E3,"K",""))))'
 _F = f'IF(ABS({{base_case}}/{_S})<1,"0.00","0.0")'
+
+
+def _text_of(v: str) -> str:
+    """The twin's text of `v` scaled, rounded half away from zero on the 15 digits a spreadsheet holds,
+    done by hand: Gnumeric's TEXT and ROUND round the binary value (TEXT(1.15,"0.0") is "1.1" there,
+    measured in Gnumeric 1.12; "1.2" in LibreOffice and Excel). m = |v| / scale x 10^places; a fraction
+    within 5E-16 x m of a half is the half: the double is within ~3.3E-16 x m of the decimal
+    (three roundings), while a 15-digit decimal that is not a half is at least 1E-15 x m from one. TEXT then
+    only shows a number already rounded, never at a half."""
+    m = f"ABS({v}/{{step:scale}})*{{step:p10}}"
+    return (
+        f'IF({v}<0,"-","")&TEXT((INT({m})+(({m})-INT({m})>=0.5-({m})*5E-16))/{{step:p10}},{{step:fmt}})&{{step:letter}}'
+    )
+
+
 _PRE = 'IF((LEFT({unit},3)="USD")+(LEFT({unit},1)="$"),"$","")'
 _SUF = 'IF(LEFT({unit},3)="USD",MID({unit},4,255),IF(LEFT({unit},1)="$",MID({unit},2,255),IF({unit}="",""," "&{unit})))'
 
@@ -588,9 +608,10 @@ RANGE_TEXT = Function(
         ("fmt", "decimals (two below 1)", 'IF(ABS({base_case}/{step:scale})<1,"0.00","0.0")'),
         ("prefix", "$ in front for a USD unit", _PRE),
         ("suffix", "the unit after the number", _SUF),
-        ("base_text", "the base case, scaled", "TEXT({base_case}/{step:scale},{step:fmt})&{step:letter}"),
-        ("low_text", "the low case, scaled", "TEXT({low}/{step:scale},{step:fmt})&{step:letter}"),
-        ("high_text", "the high case, scaled", "TEXT({high}/{step:scale},{step:fmt})&{step:letter}"),
+        ("p10", "10 to the decimals", "IF(ABS({base_case}/{step:scale})<1,100,10)"),
+        ("base_text", "the base case, scaled and rounded", _text_of("{base_case}")),
+        ("low_text", "the low case, scaled and rounded", _text_of("{low}")),
+        ("high_text", "the high case, scaled and rounded", _text_of("{high}")),
     ),
 )
 

@@ -16,6 +16,7 @@ from flopsheet.engine.inference import (
     DEFAULT_LAYER_US,
     DEFAULT_PREFILL_MFU,
     KV_BYTES,
+    LATENCY_TIE,
     USABLE_FRACTION,
 )
 from flopsheet.engine.tensor_parallel import SCALE_UP_GPUS
@@ -213,7 +214,7 @@ def _at_batch(base: tuple, batch: str, suffix: str, what: str) -> list:
 
 def serving_batch_steps(base: tuple, latency: str = repr(DEFAULT_LATENCY_MS)) -> tuple:
     """Steps ending in {step:sb}, the serving batch, from the decode steps `base` (decode_steps), at `latency` ms."""
-    ok = "<=" + latency
+    ok = "<=(" + latency + ")*" + repr(LATENCY_TIE)  # a tie meets the target (engine.inference.meets_latency)
     steps = [
         (
             "sb_free",
@@ -589,14 +590,21 @@ _SERVING_STEPS = (
     (
         "batch_bw",
         "largest batch whose step reads in the latency target",
-        "INT(({latency_ms}/1E3*" + _S + "-{params}*{bytes_per_param})/" + _KV + ")",
+        "INT(({latency_ms}*" + repr(LATENCY_TIE) + "/1E3*" + _S + "-{params}*{bytes_per_param})/" + _KV + ")",
     ),
     (
         "batch_flops",
         "largest batch whose step computes in the latency target",
         # at mfu, or at the GEMMs' prefill_mfu / (1 + h / b), 2 x params x (b + h) FLOPs at prefill_mfu: the larger
-        "MAX(INT({latency_ms}/1E3*" + _C + "/(2*{params})),INT({latency_ms}/1E3*{gpus}*{peak}*1E12*{prefill_mfu}"
-        "*{peak_share}/(2*{params})-" + _HALF + "))",
+        "MAX(INT({latency_ms}*"
+        + repr(LATENCY_TIE)
+        + "/1E3*"
+        + _C
+        + "/(2*{params})),INT({latency_ms}*"
+        + repr(LATENCY_TIE)
+        + "/1E3*{gpus}*{peak}*1E12*{prefill_mfu}*{peak_share}/(2*{params})-"
+        + _HALF
+        + "))",
     ),
     (
         "batch_memory",
@@ -629,7 +637,9 @@ _SERVING_TWIN, _SERVING_TWIN_STEPS = with_fewest_gpus(
     )
     + (("replicas_up", "replicas at the peak hour (rounded up)", count_twin("{step:replicas}")),),
     (
-        "IF({step:one_step_ms}<={latency_ms},IF({step:fits},IF({requests_per_day}*({prompt_tokens}+{output_tokens})>0,"
+        "IF({step:one_step_ms}<={latency_ms}*"
+        + repr(LATENCY_TIE)
+        + ",IF({step:fits},IF({requests_per_day}*({prompt_tokens}+{output_tokens})>0,"
         "{step:replicas_up}*{gpus},0),NA()),NA())"
     ),
     'IF({kv_gb_per_sequence}="",0,{kv_gb_per_sequence})',
