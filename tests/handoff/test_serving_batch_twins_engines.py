@@ -79,6 +79,12 @@ CALLS = [
         '1E6,"NVIDIA L40S",,1,0.525399427768823,,"fp32",1.1,269,1',
         (1e6, "NVIDIA L40S", None, 1, 0.525399427768823, None, "fp32", 1.1, 269, 1),
     ),
+    # another draw of the property test (the lead's full run before LATENCY_TIE: Python 30900, Gnumeric 30899)
+    (
+        "SERVING_BATCH",
+        '1E6,"Cambricon MLU370-X8",2,1,0.4440552328018731,,,54.078799060660366,4268,1',
+        (1e6, "Cambricon MLU370-X8", 2, 1, 0.4440552328018731, None, None, 54.078799060660366, 4268, 1),
+    ),
 ]
 
 
