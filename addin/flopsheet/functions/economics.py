@@ -556,17 +556,20 @@ _L = f'IF({_B}>=1E12,"T",IF({_B}>=1E9,"B",IF({_B}>=1E6,"M",IF({_B}>=1E3,"K",""))
 _F = f'IF(ABS({{base_case}}/{_S})<1,"0.00","0.0")'
 
 
-def _text_of(v: str) -> str:
+def _text_of(v: str, m: str) -> str:
     """The twin's text of `v` scaled, rounded half away from zero on the 15 digits a spreadsheet holds,
     done by hand: Gnumeric's TEXT and ROUND round the binary value (TEXT(1.15,"0.0") is "1.1" there,
-    measured in Gnumeric 1.12; "1.2" in LibreOffice and Excel). m = |v| / scale x 10^places; a fraction
-    within 5E-16 x m of a half is the half: the double is within ~3.3E-16 x m of the decimal
-    (three roundings), while a 15-digit decimal that is not a half is at least 1E-15 x m from one. TEXT then
-    only shows a number already rounded, never at a half."""
-    m = f"ABS({v}/{{step:scale}})*{{step:p10}}"
-    return (
-        f'IF({v}<0,"-","")&TEXT((INT({m})+(({m})-INT({m})>=0.5-({m})*5E-16))/{{step:p10}},{{step:fmt}})&{{step:letter}}'
-    )
+    measured in Gnumeric 1.12; "1.2" in LibreOffice and Excel). `m` is the step holding |v| / scale x 10^places
+    (_in_last_decimal); a fraction within 5E-16 x m of a half is the half: the double is within ~3.3E-16 x m of
+    the decimal (three roundings), while a 15-digit decimal that is not a half is at least 1E-15 x m from one.
+    TEXT then only shows a number already rounded, never at a half."""
+    return f'IF({v}<0,"-","")&TEXT((INT({m})+({m}-INT({m})>=0.5-{m}*5E-16))/{{step:p10}},{{step:fmt}})&{{step:letter}}'
+
+
+def _in_last_decimal(v: str) -> str:
+    """|v| / scale x 10^places: `v` counted in units of the last decimal shown (a step of its own, so the
+    rounding above reads one cell three times instead of repeating the expression)."""
+    return f"ABS({v}/{{step:scale}})*{{step:p10}}"
 
 
 _PRE = 'IF((LEFT({unit},3)="USD")+(LEFT({unit},1)="$"),"$","")'
@@ -609,9 +612,12 @@ RANGE_TEXT = Function(
         ("prefix", "$ in front for a USD unit", _PRE),
         ("suffix", "the unit after the number", _SUF),
         ("p10", "10 to the decimals", "IF(ABS({base_case}/{step:scale})<1,100,10)"),
-        ("base_text", "the base case, scaled and rounded", _text_of("{base_case}")),
-        ("low_text", "the low case, scaled and rounded", _text_of("{low}")),
-        ("high_text", "the high case, scaled and rounded", _text_of("{high}")),
+        ("base_m", "the base case in units of the last decimal", _in_last_decimal("{base_case}")),
+        ("low_m", "the low case in units of the last decimal", _in_last_decimal("{low}")),
+        ("high_m", "the high case in units of the last decimal", _in_last_decimal("{high}")),
+        ("base_text", "the base case, scaled and rounded", _text_of("{base_case}", "{step:base_m}")),
+        ("low_text", "the low case, scaled and rounded", _text_of("{low}", "{step:low_m}")),
+        ("high_text", "the high case, scaled and rounded", _text_of("{high}", "{step:high_m}")),
     ),
 )
 
