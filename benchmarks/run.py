@@ -170,6 +170,11 @@ def main(argv=None) -> int:
     p.add_argument("--json", default=str(HERE / "results.json"), help="where to write the figures")
     p.add_argument("--readme", help="refresh this README's benchmark block with the table")
     p.add_argument("--from-json", metavar="JSON", help="measure nothing: re-render --readme from saved figures")
+    p.add_argument(
+        "--skip-handoff",
+        action="store_true",
+        help="leave out the hand-off benchmark (benchmarks/handoff_bench.py, which has its own smoke test)",
+    )
     args = p.parse_args(argv)
     if args.from_json:
         from tools.docs import fill_blocks
@@ -190,7 +195,7 @@ def main(argv=None) -> int:
         ("array calls", lambda: udfs_bench.array_rows(sizes, repeat=2 if args.quick else 5)),
         ("scalar calls", lambda: udfs_bench.scalar_rows(200 if args.quick else 5000)),
         ("template", lambda: template_rows(1 if args.quick else 3, copy=not args.quick)),
-        ("handoff and evaluate", lambda: handoff_rows(rows, 1 if args.quick else 3)),
+        ("handoff and evaluate", lambda: [] if args.skip_handoff else handoff_rows(rows, 1 if args.quick else 3)),
     ):
         print(f"[bench] {title}...", file=sys.stderr, flush=True)
         results += step()
