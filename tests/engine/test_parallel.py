@@ -33,6 +33,7 @@ def test_layouts_parse_as_typed():
         ("TP2 TP4", "gives TP twice"),
         ("TP0", "TP0 must be at least 1"),
         ("TP3 EP8", "EP8 is not a multiple of TP3"),
+        ("TP3 EP8", r"e\.g\. TP2 EP8, keeping EP8, or TP3 EP9"),  # a TP that divides the EP the user typed first
     ],
 )
 def test_a_layout_that_means_nothing_is_refused(text, words):

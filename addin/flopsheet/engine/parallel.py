@@ -104,7 +104,8 @@ def parse_layout(text: str) -> Layout:
     if ep and ep % tp:
         raise FlopsheetError(
             f"layout {text!r}: EP{ep} is not a multiple of TP{tp}; the EP GPUs hold whole attention replicas of "
-            f"TP GPUs each (e.g. TP{tp} EP{tp * max(1, round(ep / tp))})",
+            f"TP GPUs each (e.g. TP{max(d for d in range(1, tp + 1) if ep % d == 0)} EP{ep}, keeping EP{ep}, or "
+            f"TP{tp} EP{tp * max(1, round(ep / tp))})",
             arg="layout",
         )
     return Layout(tp=tp, ep=ep)
