@@ -853,6 +853,82 @@ def response_seconds(
     return prefill_s + output_tokens * decode_ms_unchecked(setup, batch, kw["kv_gb"], kw["attn_flops"]) / 1e3
 
 
+# The inter-token latency a loaded, continuously batched server shows (vLLM, SGLang, TensorRT-LLM's and NIM's
+# in-flight batching with chunked prefill: Agrawal et al. 2024, "Taming Throughput-Latency Tradeoff in LLM Inference
+# with Sarathi-Serve", OSDI '24, §3-4): the arriving requests' prompts are prefilled in chunks inside the decode
+# steps, so the time between two of one request's tokens is a decode step of the batch plus the prompt chunks that
+# ride on it. In steady state, with `batch` requests in flight each answering output_tokens tokens, batch /
+# output_tokens requests arrive (and finish) per step; over one request's answer the other batch - 1 requests'
+# prompts land between its tokens (its own prefill comes before its first token), so each step carries
+# (batch - 1) x prompt_tokens / output_tokens prompt tokens (itl_prompts_per_step). What they add is their own
+# work: their FLOPs (2 x params a token and the prompt's causal attention) at the prefill efficiency and their
+# all-reduce traffic; the weights' read, the per-layer launches and the all-reduces' latency are the decode
+# step's, already paid (prefill_s_unchecked on the setup with those set to zero: riding_setup). Added to the step,
+# not overlapped with it: NIM 1.8's ITL of Llama 3.3 70B FP8 on 2 H100s at 25 and 50 concurrent requests of 5,000
+# prompt tokens (nim-2, nim-3) is 1.10 of measured this way, 0.63 and 0.48 without the chunks and ~0.7 with the
+# chunks hidden under the memory-bound step (max(memory, decode + prefill compute), Sarathi's ideal).
+def itl_prompts_per_step(batch, output_tokens):
+    """Prompts of other requests prefilled between two of one request's tokens in steady state: (batch - 1) /
+    output_tokens (0 at batch 1: no other request's prefill lands between its tokens)."""
+    return (batch - 1.0) / output_tokens
+
+
+def riding_setup(s: Serving) -> Serving:
+    """Setup `s` for work that rides on a decode step already timed: no weight read (bytes_s infinite), no
+    per-layer launch and no all-reduce latency (the step pays them); FLOPs and link traffic stay."""
+    return s._replace(bytes_s=math.inf, launch_s=0.0, allreduce_us=0.0)
+
+
+def itl_ms_unchecked(s: Serving, prompt_tokens, output_tokens, batch, kv_gb, attn_flops=0.0):
+    """Milliseconds between two tokens of one request with `batch` in flight on setup `s`: the decode step
+    (decode_ms_unchecked) plus the prefill of the prompts that ride on it (itl_prompts_per_step, riding_setup)."""
+    step_ms = decode_ms_unchecked(s, batch, kv_gb, attn_flops)
+    chunk_s = prefill_s_unchecked(riding_setup(s), prompt_tokens, itl_prompts_per_step(batch, output_tokens))
+    return step_ms + chunk_s * 1e3
+
+
+@quantity(CONTEXT, *BLANK_CONDITIONS, output_tokens=WHOLE, **PREFILL_RULES, **DECODE_RULES)
+def itl_ms(
+    params,
+    prompt_tokens,
+    output_tokens,
+    peak_tflops,
+    bandwidth_tbs,
+    memory_gb,
+    batch=1.0,
+    bytes_per_param=2.0,
+    gpus=None,
+    kv_gb=None,
+    bw_efficiency=DEFAULT_BW_EFFICIENCY,
+    mfu=DEFAULT_MFU,
+    total_params=0.0,
+    expert_share=0.0,
+    layers=0.0,
+    d_model=0.0,
+    attn_dim=0.0,
+    interconnect_gbs=0.0,
+    allreduce_us=DEFAULT_ALLREDUCE_US,
+    prefill_mfu=DEFAULT_PREFILL_MFU,
+    peak_share=1.0,
+    heads=0.0,
+    kv_heads=0.0,
+    values_per_token_layer=0.0,
+    full_layers=0.0,
+    sliding_layers=0.0,
+    sliding_window=0.0,
+    decode_attn_dim=0.0,
+    context=0.0,
+):
+    """Milliseconds between two tokens of one request on a continuously batched server with `batch` requests in
+    flight, each of prompt_tokens in and output_tokens out: the decode step (decode_ms, at mfu) plus the chunked
+    prefill of the other requests' prompts that lands in it, (batch - 1) x prompt_tokens / output_tokens tokens a
+    step at prefill_mfu (itl_ms_unchecked). Equals the decode step at batch 1 or prompt_tokens 0. Blank kv_gb: the
+    model's own cache at the request's running context, prompt + half the answer (serving_blanks)."""
+    kw = serving_blanks(locals())
+    setup = serving_setup(kw)
+    return itl_ms_unchecked(setup, prompt_tokens, output_tokens, batch, kw["kv_gb"], kw["attn_flops"])
+
+
 @quantity(CONTEXT_HELD, BATCH_SEARCHABLE, *BLANK_CONDITIONS, context_tokens=CONTEXT_TOKENS, **DECODE_RULES)
 def tokens_per_second(
     params,
