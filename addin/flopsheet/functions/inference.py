@@ -507,7 +507,7 @@ ITL_MS = Function(
     + (PREFILL_MFU,),
     source=_ROOFLINE + "; prompts prefilled in chunks inside the decode steps (Agrawal et al. 2024, Sarathi-Serve, "
     "OSDI '24), causal attention (PaLM appendix B)",
-    example=("Llama 3.1 70B", 5000, 500, "H100", 25, 1, 2),
+    example=("70B", 5000, 500, "H100", 25, 1, 2),
     twin_blank_cell_na=("gpus",),
     formula=engine.itl_ms,
     twin=_ITL_TWIN,
