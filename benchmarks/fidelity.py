@@ -28,6 +28,14 @@ How a row becomes a call (`kind` column):
 - decode_step_ms: DECODE_MS, with the batch's KV cache (KV_CACHE_GB of the model at the running context,
   prompt + half the output rounded down to a whole token; FP8 beside 8- and 4-bit weights, see KV_BYTES)
   when the row publishes its lengths; ttft_s: TTFT_SECONDS.
+- decode_step_ms measured on a server under steady load (under_load: a benchmark client holding a fixed number
+  of requests in flight, NIM's AIPerf/genai-perf "at fixed concurrency", or ML.ENERGY's "steady-state vLLM
+  serving"): the inter-token latency its users see, ITL_MS with the row's prompt and output lengths and the same
+  cache, a decode step plus the chunked prefill of the other requests' prompts that rides on it ((batch - 1) x
+  prompt / output tokens a step; with no published prompt length, input 0, that is DECODE_MS). Not dstack's
+  rows: benchmark_serving.py sent all their requests at once, so every prefill ran before the decode steps its
+  TPOT times (a static batch), and not the rows typed with an expert-parallel layout (LAYOUT_DECODE_MS below,
+  which has no prefill share).
 - train_minutes: TRAIN_DAYS(TRAIN_FLOPS(model, tokens), gpu, gpus, TRAIN_MFU(model, gpu, precision,
   seq_len, gpus, batch x seq_len), goodput=1) x 1,440 (MLPerf time to train); for training rows `batch`
   is the global batch in sequences and `input_tokens` the sequence length, as the run's config and log
@@ -140,6 +148,18 @@ def engine_batch_cap(row: dict) -> float | None:
     return VLLM_V0_MAX_NUM_SEQS if row["source_date"] < VLLM_V1_DEFAULT_FROM else None
 
 
+# The decode_step_ms rows measured on a server under steady load (a setup fact of the benchmark, read from the
+# row's notes): a client that keeps a fixed number of requests in flight, so new prompts arrive while others decode
+# and their chunked prefill shares the decode steps (ITL_MS). NIM's AIPerf runs "at fixed concurrency"; ML.ENERGY's
+# leaderboard measures vLLM's "steady-state" window with every request queued and max_num_seqs in flight.
+STEADY_LOAD = ("at fixed concurrency", "steady-state vLLM serving")
+
+
+def under_load(row: dict) -> bool:
+    """Whether a decode_step_ms row is an inter-token latency under steady load (ITL_MS), not one step (DECODE_MS)."""
+    return row["kind"] == "decode_step_ms" and any(s in row["notes"] for s in STEADY_LOAD)
+
+
 def kv_per_sequence(model: str, context: float, prec: str, tp: float) -> float | None:
     """KV_CACHE_GB of one sequence of a catalog model at `context` tokens (rounded up) in the recipe's cache
     format (KV_BYTES), split over `tp` GPUs; None for a model without a cache shape (SERVING_GPUS' own then)."""
@@ -220,11 +240,12 @@ def predict(row: dict) -> tuple[float, str]:
         context = inp + math.floor(out / 2.0)  # a whole token count (KV_CACHE_GB refuses 122.5)
         kv_bytes = KV_BYTES[prec]
         kv = F.KV_CACHE_GB(model, context, float(batch), kv_bytes, tp)
+        kv_call = f"kv_gb=KV_CACHE_GB({m}, {context:g}, {batch}, {kv_bytes:g}, {tp:g})"
+        if under_load(row):  # the inter-token latency of a loaded server: the other requests' prefill rides along
+            value = F.ITL_MS(model, inp, out, gpu, batch=float(batch), kv_gb=kv, **kw)
+            return value, f"ITL_MS({m}, {inp:g}, {out:g}, {setup.replace('batch', batch)}, {kv_call})"
         value = F.DECODE_MS(model, gpu, batch=float(batch), kv_gb=kv, **kw)
-        return value, (
-            f"DECODE_MS({m}, {setup.replace('batch', batch)}, "
-            f"kv_gb=KV_CACHE_GB({m}, {context:g}, {batch}, {kv_bytes:g}, {tp:g}))"
-        )
+        return value, f"DECODE_MS({m}, {setup.replace('batch', batch)}, {kv_call})"
     if kind == "ttft_s":
         value = F.TTFT_SECONDS(model, inp, gpu, batch=float(batch), **kw)
         return value, f"TTFT_SECONDS({m}, {inp:g}, {setup.replace('batch', batch)})"
