@@ -79,6 +79,20 @@ def test_arrays_broadcast_like_the_scalar_calls():
     assert np.allclose(many, one, rtol=1e-12, atol=0)
 
 
+def test_the_servers_cpu_time_per_sequence_overlaps_the_gpus_step():
+    # Llama 3.1 8B on one B200 at 2,043 sequences of 396 tokens: the GPU's step is ~27 ms, the CPU's 2,043 x 68 us
+    kw = dict(host_us=inference.VLLM_HOST_US)
+    gpu = F.ITL_MS("Llama 3.1 8B", 0, 396, "B200", 2043, 2, 1)
+    cpu = 2043 * inference.VLLM_HOST_US / 1e3
+    assert gpu < cpu
+    assert F.ITL_MS("Llama 3.1 8B", 0, 396, "B200", 2043, 2, 1, **kw) == pytest.approx(cpu, rel=1e-12)
+    # overlapped, not added: at batch 8 the GPU's step is the longer, and host_us changes nothing
+    small = F.ITL_MS("Llama 3.1 8B", 0, 396, "B200", 8, 2, 1)
+    assert F.ITL_MS("Llama 3.1 8B", 0, 396, "B200", 8, 2, 1, **kw) == small
+    # the default is a CPU that keeps up
+    assert F.ITL_MS("Llama 3.1 8B", 0, 396, "B200", 2043, 2, 1, host_us=0) == gpu
+
+
 @pytest.mark.parametrize(
     ("args", "kwargs", "arg"),
     [
@@ -87,6 +101,7 @@ def test_arrays_broadcast_like_the_scalar_calls():
         ((M, 5000, 500, "H100", 0, 1, 2), {}, "batch"),
         ((M, 5000, 500, "H100", 8, 1, 3), {}, "gpus"),  # 3 does not divide 64 heads
         ((M, 5000, 500, "H100", 8, 1, 2), {"prefill_mfu": 1.5}, "prefill_mfu"),
+        ((M, 5000, 500, "H100", 8, 1, 2), {"host_us": -5}, "host_us"),
         ((M, 130000, 2000, "H100", 1, 2, 4), {}, "prompt_tokens"),  # beyond the model's 128k context
     ],
 )

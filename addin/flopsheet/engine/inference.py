@@ -879,15 +879,34 @@ def riding_setup(s: Serving) -> Serving:
     return s._replace(bytes_s=math.inf, launch_s=0.0, allreduce_us=0.0)
 
 
-def itl_ms_unchecked(s: Serving, prompt_tokens, output_tokens, batch, kv_gb, attn_flops=0.0):
+# The serving engine's CPU work per running sequence per step (scheduling, input preparation, sampling's
+# bookkeeping, detokenisation, streaming each token back over HTTP): on a fast GPU at a large batch it can take
+# longer than the GPU's step. vLLM's team measured, for Llama 3 8B on one H100 under v0.5.3, "The HTTP API server
+# takes 33% of the total execution time", "29% ... is spent on scheduling" and "only 38% of the time was spent on
+# the actual GPU execution", the output processing "increasing as batch sizes grew" ("vLLM v0.6.0: 2.7x
+# Throughput Improvement and 5x Latency Reduction", vLLM Team, 2024-09-05,
+# https://blog.vllm.ai/2024/09/05/perf-update.html, read 2026-12-06). Since then the engine overlaps that work with
+# the GPU (v0.6's asynchronous output processing: step n's output is processed "while executing the n+1-th
+# step"; V1's async scheduling, on in ML.ENERGY's configurations), so a step takes the longer of the two:
+# max(GPU step, batch x host_us). host_us defaults to 0 (a server whose CPU keeps up, as NIM's TensorRT-LLM runs
+# at 25-50 requests show); VLLM_HOST_US is what vLLM v0.11.1 shows, an ESTIMATE fitted by least squares in log
+# across the ML.ENERGY rows where it binds (tests/reference/measured.csv, median ITL at steady state with async
+# scheduling): Llama 3.1 8B at 2,043 sequences on one B200 wants 61 us a sequence, gpt-oss-120b at 2,047 and
+# gpt-oss-20b at 4,095 on one B200 64 and 60 (whatever the model: the GPU's step is 0.05-0.22 of the measured
+# one), Llama 3.1 70B at 2,042 on 2 B200 69, Llama 3.1 8B at 511 on one H100 93 (another host); geometric mean 68.
+VLLM_HOST_US = 68.0
+
+
+def itl_ms_unchecked(s: Serving, prompt_tokens, output_tokens, batch, kv_gb, attn_flops=0.0, host_us=0.0):
     """Milliseconds between two tokens of one request with `batch` in flight on setup `s`: the decode step
-    (decode_ms_unchecked) plus the prefill of the prompts that ride on it (itl_prompts_per_step, riding_setup)."""
+    (decode_ms_unchecked) plus the prefill of the prompts that ride on it (itl_prompts_per_step, riding_setup),
+    or the server's CPU work for the batch, batch x host_us, when longer (overlapped: see VLLM_HOST_US)."""
     step_ms = decode_ms_unchecked(s, batch, kv_gb, attn_flops)
     chunk_s = prefill_s_unchecked(riding_setup(s), prompt_tokens, itl_prompts_per_step(batch, output_tokens))
-    return step_ms + chunk_s * 1e3
+    return _maximum(step_ms + chunk_s * 1e3, batch * host_us * 1e-3)
 
 
-@quantity(CONTEXT, *BLANK_CONDITIONS, output_tokens=WHOLE, **PREFILL_RULES, **DECODE_RULES)
+@quantity(CONTEXT, *BLANK_CONDITIONS, output_tokens=WHOLE, host_us=NONNEGATIVE, **PREFILL_RULES, **DECODE_RULES)
 def itl_ms(
     params,
     prompt_tokens,
@@ -918,15 +937,17 @@ def itl_ms(
     sliding_window=0.0,
     decode_attn_dim=0.0,
     context=0.0,
+    host_us=0.0,
 ):
     """Milliseconds between two tokens of one request on a continuously batched server with `batch` requests in
     flight, each of prompt_tokens in and output_tokens out: the decode step (decode_ms, at mfu) plus the chunked
     prefill of the other requests' prompts that lands in it, (batch - 1) x prompt_tokens / output_tokens tokens a
-    step at prefill_mfu (itl_ms_unchecked). Equals the decode step at batch 1 or prompt_tokens 0. Blank kv_gb: the
-    model's own cache at the request's running context, prompt + half the answer (serving_blanks)."""
+    step at prefill_mfu, or the server's CPU work, batch x host_us, when longer (itl_ms_unchecked). Equals the
+    decode step at batch 1 or prompt_tokens 0 (host_us 0). Blank kv_gb: the model's own cache at the request's
+    running context, prompt + half the answer (serving_blanks)."""
     kw = serving_blanks(locals())
     setup = serving_setup(kw)
-    return itl_ms_unchecked(setup, prompt_tokens, output_tokens, batch, kw["kv_gb"], kw["attn_flops"])
+    return itl_ms_unchecked(setup, prompt_tokens, output_tokens, batch, kw["kv_gb"], kw["attn_flops"], host_us)
 
 
 @quantity(CONTEXT_HELD, BATCH_SEARCHABLE, *BLANK_CONDITIONS, context_tokens=CONTEXT_TOKENS, **DECODE_RULES)
