@@ -863,10 +863,12 @@ def response_seconds(
 # (batch - 1) x prompt_tokens / output_tokens prompt tokens (itl_prompts_per_step). What they add is their own
 # work: their FLOPs (2 x params a token and the prompt's causal attention) at the prefill efficiency and their
 # all-reduce traffic; the weights' read, the per-layer launches and the all-reduces' latency are the decode
-# step's, already paid (prefill_s_unchecked on the setup with those set to zero: riding_setup). Added to the step,
-# not overlapped with it: NIM 1.8's ITL of Llama 3.3 70B FP8 on 2 H100s at 25 and 50 concurrent requests of 5,000
-# prompt tokens (nim-2, nim-3) is 1.10 of measured this way, 0.63 and 0.48 without the chunks and ~0.7 with the
-# chunks hidden under the memory-bound step (max(memory, decode + prefill compute), Sarathi's ideal).
+# step's, already paid (prefill_s_unchecked on the setup with those set to zero: riding_setup; for a mixture of
+# experts, the experts the chunk's tokens touch beyond the batch's are not charged). Added to the step, not
+# overlapped with it: NIM 1.8's ITL of Llama 3.3 70B FP8 on 2 H100s at 25 and 50 concurrent requests of 5,000
+# prompt tokens (nim-2, nim-3) is 1.14 and 1.16 of measured this way, 0.63 and 0.48 without the chunks, and about
+# 0.7 (estimated) with the chunks hidden under the memory-bound step (max(memory, decode + prefill compute),
+# Sarathi's ideal); the fit is those two rows (the only published loaded-server ITLs with known prompt lengths).
 def itl_prompts_per_step(batch, output_tokens):
     """Prompts of other requests prefilled between two of one request's tokens in steady state: (batch - 1) /
     output_tokens (0 at batch 1: no other request's prefill lands between its tokens)."""
@@ -888,8 +890,8 @@ def riding_setup(s: Serving) -> Serving:
 # https://blog.vllm.ai/2024/09/05/perf-update.html, read 2026-12-06). Since then the engine overlaps that work with
 # the GPU (v0.6's asynchronous output processing: step n's output is processed "while executing the n+1-th
 # step"; V1's async scheduling, on in ML.ENERGY's configurations), so a step takes the longer of the two:
-# max(GPU step, batch x host_us). host_us defaults to 0 (a server whose CPU keeps up, as NIM's TensorRT-LLM runs
-# at 25-50 requests show); VLLM_HOST_US is what vLLM v0.11.1 shows, an ESTIMATE fitted by least squares in log
+# max(GPU step, batch x host_us). host_us defaults to 0 (a server whose CPU keeps up with its GPUs; no CPU figure is
+# published for NIM's TensorRT-LLM runs, and at their 25-50 requests 68 us a sequence would not bind); VLLM_HOST_US is what vLLM v0.11.1 shows, an ESTIMATE fitted by least squares in log
 # across the ML.ENERGY rows where it binds (tests/reference/measured.csv, median ITL at steady state with async
 # scheduling): Llama 3.1 8B at 2,043 sequences on one B200 wants 61 us a sequence, gpt-oss-120b at 2,047 and
 # gpt-oss-20b at 4,095 on one B200 64 and 60 (whatever the model: the GPU's step is 0.05-0.22 of the measured
