@@ -78,8 +78,8 @@ def training_mfu(precision: str | None) -> float:
 # time to train: GPT-3 175B on 512-11,616 H100s, 512-6,144 TPU v5p and 1,024 Gaudi 2, Llama 3.1 405B on
 # H100 and GB200, Llama 3.1 8B on 8-512 GB200/GB300; model cards' and papers' GPU-hours on A100, H100
 # and H800: Llama 1, Llama 2, Llama 3/3.1, Llama 4, BLOOM, DeepSeek 67B, DeepSeek-V2, DeepSeek-V3; refitted
-# 2026-12-06 with the five per-step rates below added, the constants move by under 2%: bf16 0.407, fp8 0.414,
-# 251 tokens, 0.050 s, 6.2 bytes, so they stand as rounded), robust least squares
+# 2026-12-06 with the five per-step rates below added, benchmarks/fit_training.py: bf16 0.407, fp8 0.414,
+# fp4 0.248, 6.2 bytes, 260 tokens, 0.050 s, within 4% of the constants, which stand), robust least squares
 # (soft L1, scale 0.1) on the log of predicted / measured, as fidelity.py maps each row; each term is a
 # published mechanism, each constant an ESTIMATE:
 # - TRAIN_STEP_SHARE: the share of the peak a dense model's FLOPs reach per step when the attention
@@ -119,16 +119,23 @@ def training_mfu(precision: str | None) -> float:
 #   what the proportional term alone gives. The terms give Meta's ratio of 430 -> 400 TFLOPS from
 #   8,192 to 16,384 GPUs at 16M-token batches within a few percent (Dubey et al. 2024, Table 4).
 #   Blank GPUs or batch: no such loss (a model card publishes neither).
-# Left out, as the rows do not show them: a GPU-generation factor, and a width or size term. Published
+# Left out: a GPU-generation factor (not built: the nine A100 rows sit at 0.96-1.36 of measured, median
+# 1.15, pessimistic, and A100 steps reach more of their peak than H100 steps: torchtitan's Llama 3 8B and
+# 70B on 64 A100s at 58% and 52% MFU, github.com/pytorch/torchtitan docs/performance.md at 1d5815c,
+# 2024-10-30; a per-GPU achieved share shared with serving, as engine/inference.py's ACHIEVED_PEAK_SHARE,
+# would be its place), and a width or size term, which the rows refute. Published
 # steps of one model family on one GPU show no loss for a narrow model once attention is counted: Llama
 # 3.1 8B on 8 and 128 H100s in BF16 at 6,514-6,667 tokens/s a GPU (torchtitan, end of 2024, FSDP2 +
 # torch.compile, 500 W: "33% to 39% MFU", github.com/pytorch/torchtitan benchmarks/
 # llama3_h100_202412_torchtitan.md), Llama 3 8B, 70B and 3.1 405B on H100s in FP8 at 744, 719 and 737
 # model TFLOP/s a GPU (NVIDIA Megatron-Bridge 25.11, docs/performance-summary.md, 2025-12-04); TRAIN_MFU
-# gives these five steps 0.91-1.02 of measured (measured.csv train_tokens_per_s rows). A narrow-GEMM term
-# 1 / (1 + D0 / d_model) fitted with the rest (D0 = 680) moves them to 0.84-1.01, Llama 2 7B's A100
-# card to 1.46 and MLPerf's 8B on 72 GB300s to 1.24, to bring the Llama 3 8B cards only from 0.52-0.58
-# to 0.57-0.64; the non-GEMM traffic of Korthikanti et al. 2022 (arXiv:2205.05198, a term in peak /
+# gives these five steps 0.91-1.02 of measured (measured.csv train_tokens_per_s rows). On one H100 SXM the
+# project measured square BF16 GEMMs at 781 TFLOPS from 4,096 wide (677 at 2,048) and a 1.1B Llama-shaped
+# model (d_model 2,048) training at 0.53-0.56 of the peak (tests/reference/h100-measured.json, 2026-11-27):
+# an 8B's GEMMs (4,096 wide, thousands of tokens) are not narrow for an H100. A narrow-GEMM term
+# 1 / (1 + D0 / d_model) fitted with the rest (benchmarks/fit_training.py --term width: D0 = 682) moves the
+# five steps to 0.84-1.01, Llama 2 7B's A100 card to 1.46 and MLPerf's 8B on 72 GB300s to 1.24, to bring
+# the Llama 3 8B cards only from 0.52-0.58 to 0.57-0.64 (--term size fits N0 to 0); the non-GEMM traffic of Korthikanti et al. 2022 (arXiv:2205.05198, a term in peak /
 # (bandwidth x d_model)) is ~4% of an 8B's step on an H100 and ~1% of a 405B's (34 bytes of activations
 # per unit of width, token and layer, their §4.1, about 100 read and written forward and backward, at
 # 3.35 TB/s, against the layer's GEMMs at 40% of 989 TFLOPS): too small to see, and fitted as a term of its
