@@ -45,7 +45,9 @@ How a row becomes a call (`kind` column):
   precision, seq_len, gpus, batch x seq_len), precision, goodput=1)), one token's hours at the step's MFU: a
   per-step rate has no failures or restarts in it (goodput 1, a setup fact), and its layout's gpus and global
   batch reach TRAIN_MFU's per-step overhead as MLPerf's do. These rows check TRAIN_MFU per step across model
-  sizes on one GPU (Llama 3 8B, 70B and 405B on H100s), which the model cards' whole-run hours cannot.
+  sizes on one GPU (Llama 3 8B, 70B and 405B on H100s, GB300s, GB200s and B200s), which the model cards' whole-run
+  hours cannot, and MoE steps (Megatron-Bridge's DeepSeek-V3, gpt-oss-120b and Qwen3 runs) whose layout TRAIN_MFU
+  does not model (their notes say so).
 - a row with a published parallel `layout` ("EP144": experts over 144 GPUs, attention data-parallel; "TP4 EP8"):
   LAYOUT_TOKENS_PER_SECOND / LAYOUT_PREFILL_TOKENS_PER_SECOND (engine.parallel's expert-parallel model):
   output_throughput at the row's published batch of the instance, or with batch "max" at the largest batch under

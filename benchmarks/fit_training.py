@@ -100,10 +100,15 @@ def with_term(kind: str | None, term: dict):
     return undo
 
 
-def ratios(rows: list[dict]) -> np.ndarray:
+def forget() -> None:
+    """Empty the functions' memo: it keeps answers by their arguments, not by the constants they used."""
     from flopsheet.functions import declaration
 
-    declaration._MEMO.clear()  # the memo keeps answers by their arguments, not by the constants
+    declaration._MEMO.clear()
+
+
+def ratios(rows: list[dict]) -> np.ndarray:
+    forget()
     return np.array([fidelity.predict(r)[0] / float(r["value"]) for r in rows])
 
 
@@ -183,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         undo()
         for n, v in saved.items():
             put(n, v, term)
+        forget()
     return 0 if all(math.isfinite(v) for v in x) else 1
 
 

@@ -22,6 +22,7 @@ def engine_constants():
     T.TRAIN_STEP_SHARE.clear()
     T.TRAIN_STEP_SHARE.update(saved[0])
     T.A2A_BYTES, T.STEP_OVERHEAD_TOKENS, T.STEP_FIXED_S = saved[1:]
+    fit_training.forget()  # answers memoised with the fitted constants
 
 
 def test_the_fit_finds_the_bf16_share_from_a_wrong_start(engine_constants):
@@ -45,3 +46,7 @@ def test_a_run_restores_the_constants_and_the_formula(engine_constants, capsys):
     out = capsys.readouterr().out
     assert "fitted: bf16" in out and "N0" in out and "(check)" in out and "median error" in out
     assert (dict(T.TRAIN_STEP_SHARE), T.STEP_FIXED_S, T.train_mfu.formula.fn) == before
+    # and no answer worked out with the fitted constants is served afterwards
+    import flopsheet.functions as F
+
+    assert F.TRAIN_MFU("Llama 3 8B", "H100", "bf16") == pytest.approx(T.TRAIN_STEP_SHARE["bf16"])
