@@ -125,8 +125,9 @@ def training_mfu(precision: str | None) -> float:
 # on 64 A100s at 58% and 52% MFU, github.com/pytorch/torchtitan docs/performance.md at 1d5815c,
 # 2024-10-30), but an A100 factor fitted with the rest (1.31) takes the BF16 share to 0.35 and moves the
 # H100 BF16 rows away (Llama 3.1 405B's card 1.06 -> 1.20, torchtitan's 8B steps 0.94 -> 0.83) for no
-# gain in the median (1.071 -> 1.072 over the training rows). Left out too, as the rows refute it, a width or size term. Published
-# steps of one model family on one GPU show no loss for a narrow model once attention is counted: Llama
+# gain in the median (1.071 -> 1.072 over the training rows). Left out too, as the rows refute it, a
+# width or size term. Published steps of one model family on one GPU show no loss for a narrow model
+# once attention is counted: Llama
 # 3.1 8B on 8 and 128 H100s in BF16 at 6,514-6,667 tokens/s a GPU (torchtitan, end of 2024, FSDP2 +
 # torch.compile, 500 W: "33% to 39% MFU", github.com/pytorch/torchtitan benchmarks/
 # llama3_h100_202412_torchtitan.md), Llama 3 8B, 70B and 3.1 405B in FP8 on H100s at 744, 719 and 737
@@ -151,7 +152,8 @@ def training_mfu(precision: str | None) -> float:
 # (Qwen3 30B-A3B: the same EP8 on B200 runs 9,299 tokens/s a GPU at micro-batch 1 and on GB200 23,766 at
 # micro-batch 4, so the expert GEMMs' tokens count). The all-to-all term above lumps both into one
 # scale-out cost fitted on H100/H800 runs; moving it onto NVLink where EP fits the platform's scale-up
-# domain (catalog/platforms.csv) without an expert-GEMM term puts these rows at 1.3-5.7x optimistic, so
+# domain (catalog/platforms.csv) without an expert-GEMM term puts these rows at 1.3-5.7x optimistic (a
+# what-if, 2026-12-06: NVLink at half the catalog's bidirectional figure for EP within the domain), so
 # TRAIN_MFU keeps SCALE_OUT_GBS until it has an EP degree and the expert kernels' efficiency (as
 # engine/moe.py's grouped_gemm_efficiency and remote_domains price them for serving).
 # Not explained: Llama 3 and 3.1 8B's cards (0.16 and 0.14 of the BF16 peak over the whole run, half of
