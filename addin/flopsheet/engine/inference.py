@@ -648,6 +648,17 @@ def _ep_forward_s(s: Serving, tokens, attn_flops, kv_gb, mfu):
     )
 
 
+def expert_gemm_params(params, total_params, expert_share, tokens):
+    """engine.moe.gemm_params: the parameters a pass of `tokens` tokens computes as, at the step's GEMM rate, with a
+    mixture of experts' routed GEMMs at the tokens each expert receives; `params` itself for a dense model (no
+    expert share, or 0), untouched. See engine.moe.GROUPED_GEMM_HALF_TOKENS."""
+    if expert_share is None or (_plain(expert_share) and not expert_share > 0):
+        return params
+    from flopsheet.engine.moe import gemm_params
+
+    return gemm_params(params, 0.0 if total_params is None else total_params, expert_share, tokens)
+
+
 def gemm_mfu(mfu, prefill_mfu, batch):
     """The share of the peak a decode step's weight GEMMs reach with `batch` sequences (one row each): the larger
     of the decode efficiency `mfu` and the prefill's, `prefill_mfu`, times batch / (batch + DECODE_GEMM_HALF_BATCH),
@@ -666,9 +677,11 @@ def decode_ms_unchecked(s: Serving, batch, kv_gb, attn_flops=0.0):
     kv_gb: the instance's)."""
     read = weights_read(s.params, s.total_params, s.expert_share, batch)
     memory_s = (read * s.bytes_per_param + kv_gb * 1e9) / s.bytes_s
-    # the weights' GEMMs grow with the batch (gemm_mfu); each sequence's attention reads its own cache (no larger
-    # GEMM with the batch) and stays at the decode efficiency
-    gemm_s = 2.0 * s.params * batch / (s.gpus * s.peak_tflops * 1e12 * gemm_mfu(s.mfu, s.prefill_mfu, batch))
+    # the weights' GEMMs grow with the batch (gemm_mfu), a mixture of experts' routed ones at the tokens each expert
+    # receives (expert_gemm_params); each sequence's attention reads its own cache (no larger GEMM with the batch)
+    # and stays at the decode efficiency
+    gp = expert_gemm_params(s.params, s.total_params, s.expert_share, batch)
+    gemm_s = 2.0 * gp * batch / (s.gpus * s.peak_tflops * 1e12 * gemm_mfu(s.mfu, s.prefill_mfu, batch))
     compute_s = gemm_s + attn_flops * batch / s.flops_s
     comm_s = comm_seconds(s.layers, s.d_model, batch, s.gpus, s.interconnect_gbs, s.allreduce_us)
     tp_ms = (_maximum(memory_s, compute_s) + comm_s + s.launch_s) * 1e3
@@ -764,7 +777,9 @@ def prefill_s_unchecked(s: Serving, prompt_tokens, batch):
     for the causal mask). Memory floor: the weights the prompt's tokens touch, read once. With experts
     spread over s.ep > 1 GPUs, the expert-parallel pass of engine.parallel (batch: the instance's prompts)."""
     attn_dim = 0.0 if s.attn_dim is None else s.attn_dim
-    flops = (2.0 * s.params * prompt_tokens + 2.0 * s.layers * attn_dim * prompt_tokens * prompt_tokens) * batch
+    # a mixture of experts' routed GEMMs at the tokens each expert receives in the pass (expert_gemm_params)
+    gp = expert_gemm_params(s.params, s.total_params, s.expert_share, prompt_tokens * batch)
+    flops = (2.0 * gp * prompt_tokens + 2.0 * s.layers * attn_dim * prompt_tokens * prompt_tokens) * batch
     compute_s = flops / s.prefill_flops_s
     read = weights_read(s.params, s.total_params, s.expert_share, prompt_tokens * batch)
     memory_s = read * s.bytes_per_param / s.bytes_s
@@ -1169,7 +1184,12 @@ def serving_gpus(
     )
     b = largest_batch(setup, kv_seq, latency_ms, attn_flops=attn)
     step_s = decode_ms_unchecked(setup, b, b * kv_seq, attn) / 1e3
-    prefill_flops = 2.0 * params * prompt_tokens + 2.0 * layers * attn_dim * prompt_tokens * prompt_tokens
+    # a mixture of experts' routed GEMMs at the tokens each expert receives in one prefill pass of the engine, queued
+    # prompts batched up to PREFILL_PASS_TOKENS (or one longer prompt; expert_gemm_params)
+    from flopsheet.engine.moe import PREFILL_PASS_TOKENS
+
+    gp = expert_gemm_params(params, total_params, expert_share, _maximum(prompt_tokens, PREFILL_PASS_TOKENS))
+    prefill_flops = 2.0 * gp * prompt_tokens + 2.0 * layers * attn_dim * prompt_tokens * prompt_tokens
     prefill_s = prefill_flops / (gpus * peak_tflops * 1e12 * prefill_mfu * peak_share) + comm_seconds(
         layers, d_model, prompt_tokens, gpus, interconnect_gbs, allreduce_us
     )

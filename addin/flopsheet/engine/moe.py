@@ -43,12 +43,58 @@ OVERLAP_SHARE = 0.5
 # with m_half = 100 tokens passes through 0.72, 0.84, 0.91 (fit across the three).
 GROUPED_GEMM_HALF_TOKENS = 100.0
 MICRO_BATCHES = 2  # DeepSeek's dual micro-batch / SGLang's two-batch overlap (see the module docstring)
+# Tokens one prefill pass of a serving engine carries when requests queue (SERVING_GPUS' prefill): the engines batch
+# queued prompts (and chunk long ones) up to a token budget per forward pass, 8,192 by default in both engines of
+# the measured runs: TensorRT-LLM's LLM API max_num_tokens (NVIDIA/TensorRT-LLM, tensorrt_llm/llmapi/llm_args.py,
+# "max_num_tokens ... default=8192", read 2026-12-06) and vLLM's max_num_batched_tokens for its API server on GPUs
+# of 70 GB or more (vllm-project/vllm, vllm/engine/arg_utils.py, default_max_num_batched_tokens: OPENAI_API_SERVER
+# 8192, LLM_CLASS 16384; 8192 / 2048 on smaller GPUs; read 2026-12-06). A prompt longer than the budget is one pass
+# of its own length (TensorRT-LLM's default does not chunk). Only the routed experts' GEMMs read it: their rows are
+# the pass's tokens x experts_per_token / experts.
+PREFILL_PASS_TOKENS = 8192.0
 
 
 def grouped_gemm_efficiency(tokens_per_expert):
     """Share of a large GEMM's rate a grouped expert GEMM reaches at `tokens_per_expert` rows:
     m / (m + GROUPED_GEMM_HALF_TOKENS) (DeepGEMM's measured masked-layout table)."""
     return tokens_per_expert / (tokens_per_expert + GROUPED_GEMM_HALF_TOKENS)
+
+
+def expert_tokens(expert_share, tokens):
+    """Tokens a routed expert receives in a pass of `tokens` tokens, each routed to experts_per_token of the experts
+    (expert_share = experts_per_token / experts), over the experts some token picks: tokens x share / (1 - (1 -
+    share)^tokens), routing uniform and independent (as weights_read). One token: 1 (its own experts); many:
+    tokens x share (Qwen3-30B-A3B, 8 of 128 experts, at a batch of 1,024: 64). 0 for a dense model (share 0)."""
+    if type(expert_share) is float and type(tokens) is float:  # one number each: the same doubles, no ufuncs
+        if not expert_share > 0:
+            return 0.0
+        return tokens * expert_share / (1.0 - (1.0 - expert_share) ** tokens)
+    share = np.asarray(expert_share, dtype=float)
+    with np.errstate(all="ignore"):
+        touched = 1.0 - (1.0 - share) ** tokens
+        return np.where(share > 0, tokens * share / np.where(touched > 0, touched, 1.0), 0.0)
+
+
+def gemm_params(params, total_params, expert_share, tokens):
+    """Parameters that, at the step's GEMM rate, take as long as the GEMMs of one token of a pass of `tokens`: a dense
+    model's `params`; a mixture of experts' dense part (attention projections, dense layers, shared experts,
+    embeddings: moe_split) as it is and each token's routed experts (share x routed) over grouped_gemm_efficiency of
+    the tokens each receives (expert_tokens). The FLOPs are unchanged (2 x params a token); the routed experts' small
+    grouped GEMMs run below the large GEMM's rate. Qwen3-30B-A3B (3.3B active: 1.5B dense, 1.8B routed) at a batch
+    of 1,024: 64 tokens an expert, 0.39 of the rate, 6.1B; Mixtral 8x7B at 1,024: 256 tokens an expert, 0.72."""
+    if type(expert_share) is float and type(params) is float and type(tokens) is float:  # the scalar path
+        if not expert_share > 0:
+            return params
+        total = total_params if type(total_params) is float and total_params > 0 else params
+        routed = (total - params) / (1.0 - expert_share)
+        m = expert_tokens(expert_share, tokens)
+        return total - routed + expert_share * routed / grouped_gemm_efficiency(m)
+    dense, routed = moe_split(params, total_params, expert_share)
+    share = np.asarray(expert_share, dtype=float)
+    m = expert_tokens(share, tokens)
+    with np.errstate(all="ignore"):
+        slow = expert_share * routed / grouped_gemm_efficiency(np.where(m > 0, m, 1.0))
+    return np.where(share > 0, dense + slow, params)
 
 
 def moe_split(params, total_params, expert_share):
