@@ -659,6 +659,15 @@ def expert_gemm_params(params, total_params, expert_share, tokens):
     return gemm_params(params, 0.0 if total_params is None else total_params, expert_share, tokens)
 
 
+def serving_prefill_params(params, total_params, expert_share, prompt_tokens):
+    """expert_gemm_params of a serving replica's prefill (SERVING_GPUS, a "TP" layout's replica): requests queue, so
+    the engine's prefill pass carries engine.moe.PREFILL_PASS_TOKENS tokens of their prompts (or one longer
+    prompt), and a mixture of experts' routed GEMMs run at the tokens each expert receives in that pass."""
+    from flopsheet.engine.moe import PREFILL_PASS_TOKENS
+
+    return expert_gemm_params(params, total_params, expert_share, _maximum(prompt_tokens, PREFILL_PASS_TOKENS))
+
+
 def gemm_mfu(mfu, prefill_mfu, batch):
     """The share of the peak a decode step's weight GEMMs reach with `batch` sequences (one row each): the larger
     of the decode efficiency `mfu` and the prefill's, `prefill_mfu`, times batch / (batch + DECODE_GEMM_HALF_BATCH),
@@ -1184,11 +1193,7 @@ def serving_gpus(
     )
     b = largest_batch(setup, kv_seq, latency_ms, attn_flops=attn)
     step_s = decode_ms_unchecked(setup, b, b * kv_seq, attn) / 1e3
-    # a mixture of experts' routed GEMMs at the tokens each expert receives in one prefill pass of the engine, queued
-    # prompts batched up to PREFILL_PASS_TOKENS (or one longer prompt; expert_gemm_params)
-    from flopsheet.engine.moe import PREFILL_PASS_TOKENS
-
-    gp = expert_gemm_params(params, total_params, expert_share, _maximum(prompt_tokens, PREFILL_PASS_TOKENS))
+    gp = serving_prefill_params(params, total_params, expert_share, prompt_tokens)
     prefill_flops = 2.0 * gp * prompt_tokens + 2.0 * layers * attn_dim * prompt_tokens * prompt_tokens
     prefill_s = prefill_flops / (gpus * peak_tflops * 1e12 * prefill_mfu * peak_share) + comm_seconds(
         layers, d_model, prompt_tokens, gpus, interconnect_gbs, allreduce_us
