@@ -97,12 +97,15 @@ def test_deepseek_v3_decode_on_8_h200_fp8():
     comm = 61 * 2 * (8e-3 + 2 * 7 / 8 * 64 * 7168 * 2 / (900e9 / 2) * 1e3)
     # reading the weights the batch touches: 585 GB over 8 x 4.8 TB/s x 0.8, the 19 ms (20.46 ms with the
     # all-reduces) is no longer the step: at batch 64 each routed expert some token picks receives 64 x 8 / 256 / 0.869
-    # = 2.3 tokens, and its grouped GEMM runs at 2.3 / 102.3 of the step's GEMM rate (engine.moe.gemm_params:
-    # DeepGEMM's masked-layout table), so the 20.5B routed parameters of a token compute as 931B: 2 x (16.5B + 931B)
-    # x 64 FLOPs at 8 x 989.5 TFLOP/s (the BF16 peak: no precision typed) x 0.4 = 38.3 ms
-    gp = float(inference.expert_gemm_params(37e9, 671e9, 8 / 256, 64.0))
-    assert gp == pytest.approx(16.5e9 + 20.45e9 / (2.3 / 102.3), rel=0.01)
-    assert full - launch == pytest.approx(2 * gp * 64 / (8 * 989.5e12 * 0.4) * 1e3 + comm, rel=1e-6)
+    # = 2.3 tokens, and its grouped GEMM runs at 2.3 / 102.3 of the step's GEMM rate (engine.moe.routed_gemm_flops:
+    # DeepGEMM's masked-layout table), 100 rows more than it has: 2 x 100 x 654.5B x 0.869 FLOPs more than the
+    # 2 x 37B x 64, so the 20.5B routed parameters of a token compute as 909B; at 8 x 989.5 TFLOP/s (the BF16 peak:
+    # no precision typed) x 0.4, 37.4 ms
+    extra = float(inference.routed_gemm_flops(37e9, 671e9, 8 / 256, 64.0))
+    assert extra == pytest.approx(2 * 100 * 654.5e9 * 0.869, rel=0.002)
+    assert extra / (2 * 64) == pytest.approx(20.45e9 / (2.3 / 102.3) - 20.45e9, rel=0.01)
+    compute_ms = (2 * 37e9 * 64 + extra) / (8 * 989.5e12 * 0.4) * 1e3
+    assert full - launch == pytest.approx(compute_ms + comm, rel=1e-6)
     assert full - launch == pytest.approx(38.83, abs=0.05)
     # one sequence: its 8 experts get one token each, 1 / 101 of the rate, 1.31 ms of compute against 1.20 ms reading
     # the 37B it uses; before the expert term the read bound it (2.19 ms with the all-reduces)

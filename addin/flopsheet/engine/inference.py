@@ -648,24 +648,35 @@ def _ep_forward_s(s: Serving, tokens, attn_flops, kv_gb, mfu):
     )
 
 
-def expert_gemm_params(params, total_params, expert_share, tokens):
-    """engine.moe.gemm_params: the parameters a pass of `tokens` tokens computes as, at the step's GEMM rate, with a
-    mixture of experts' routed GEMMs at the tokens each expert receives; `params` itself for a dense model (no
-    expert share, or 0), untouched. See engine.moe.GROUPED_GEMM_HALF_TOKENS."""
+def routed_gemm_flops(params, total_params, expert_share, tokens):
+    """engine.moe.routed_gemm_flops: what a pass of `tokens` tokens' routed grouped GEMMs cost beyond 2 x params x
+    tokens, at the step's GEMM rate (each expert the pass runs at its tokens' share of the rate); 0 for a dense model
+    (no expert share, or 0). See engine.moe.GROUPED_GEMM_HALF_TOKENS."""
     if expert_share is None or (_plain(expert_share) and not expert_share > 0):
-        return params
-    from flopsheet.engine.moe import gemm_params
+        return 0.0
+    from flopsheet.engine.moe import GROUPED_GEMM_HALF_TOKENS
+    from flopsheet.engine.moe import routed_gemm_flops as flops
 
-    return gemm_params(params, 0.0 if total_params is None else total_params, expert_share, tokens)
+    held = 0.0 if total_params is None else total_params
+    if _plain(params, held, expert_share, tokens):  # one number each (see _plain): engine.moe's arithmetic
+        if not tokens > 0:
+            return 0.0
+        total = held if held > 0 else params
+        routed = (total - params) / (1.0 - (expert_share if expert_share < 1 else 0.5))
+        touched = 1.0 - np.power(1.0 - expert_share, tokens)  # the ufunc, as the array expression
+        return 2.0 * GROUPED_GEMM_HALF_TOKENS * routed * touched
+    return flops(params, held, expert_share, tokens)
 
 
 def serving_prefill_params(params, total_params, expert_share, prompt_tokens):
-    """expert_gemm_params of a serving replica's prefill (SERVING_GPUS, a "TP" layout's replica): requests queue, so
-    the engine's prefill pass carries engine.moe.PREFILL_PASS_TOKENS tokens of their prompts (or one longer
-    prompt), and a mixture of experts' routed GEMMs run at the tokens each expert receives in that pass."""
+    """Parameters one prompt token's GEMMs compute as in a serving replica's prefill (SERVING_GPUS, a "TP" layout's
+    replica): requests queue, so the engine's prefill pass carries engine.moe.PREFILL_PASS_TOKENS tokens of their
+    prompts (or one longer prompt), and a mixture of experts' routed GEMMs run at the tokens each expert receives
+    in that pass: params + routed_gemm_flops of the pass over 2 x its tokens (a dense model: params)."""
     from flopsheet.engine.moe import PREFILL_PASS_TOKENS
 
-    return expert_gemm_params(params, total_params, expert_share, _maximum(prompt_tokens, PREFILL_PASS_TOKENS))
+    tokens = _maximum(prompt_tokens, PREFILL_PASS_TOKENS)
+    return params + routed_gemm_flops(params, total_params, expert_share, tokens) / (2.0 * tokens)
 
 
 def gemm_mfu(mfu, prefill_mfu, batch):
@@ -687,10 +698,10 @@ def decode_ms_unchecked(s: Serving, batch, kv_gb, attn_flops=0.0):
     read = weights_read(s.params, s.total_params, s.expert_share, batch)
     memory_s = (read * s.bytes_per_param + kv_gb * 1e9) / s.bytes_s
     # the weights' GEMMs grow with the batch (gemm_mfu), a mixture of experts' routed ones at the tokens each expert
-    # receives (expert_gemm_params); each sequence's attention reads its own cache (no larger GEMM with the batch)
+    # receives (routed_gemm_flops); each sequence's attention reads its own cache (no larger GEMM with the batch)
     # and stays at the decode efficiency
-    gp = expert_gemm_params(s.params, s.total_params, s.expert_share, batch)
-    gemm_s = 2.0 * gp * batch / (s.gpus * s.peak_tflops * 1e12 * gemm_mfu(s.mfu, s.prefill_mfu, batch))
+    gemm_flops = 2.0 * s.params * batch + routed_gemm_flops(s.params, s.total_params, s.expert_share, batch)
+    gemm_s = gemm_flops / (s.gpus * s.peak_tflops * 1e12 * gemm_mfu(s.mfu, s.prefill_mfu, batch))
     compute_s = gemm_s + attn_flops * batch / s.flops_s
     comm_s = comm_seconds(s.layers, s.d_model, batch, s.gpus, s.interconnect_gbs, s.allreduce_us)
     tp_ms = (_maximum(memory_s, compute_s) + comm_s + s.launch_s) * 1e3
@@ -786,9 +797,9 @@ def prefill_s_unchecked(s: Serving, prompt_tokens, batch):
     for the causal mask). Memory floor: the weights the prompt's tokens touch, read once. With experts
     spread over s.ep > 1 GPUs, the expert-parallel pass of engine.parallel (batch: the instance's prompts)."""
     attn_dim = 0.0 if s.attn_dim is None else s.attn_dim
-    # a mixture of experts' routed GEMMs at the tokens each expert receives in the pass (expert_gemm_params)
-    gp = expert_gemm_params(s.params, s.total_params, s.expert_share, prompt_tokens * batch)
-    flops = (2.0 * gp * prompt_tokens + 2.0 * s.layers * attn_dim * prompt_tokens * prompt_tokens) * batch
+    # a mixture of experts' routed GEMMs at the tokens each expert receives in the pass (routed_gemm_flops)
+    flops = (2.0 * s.params * prompt_tokens + 2.0 * s.layers * attn_dim * prompt_tokens * prompt_tokens) * batch
+    flops = flops + routed_gemm_flops(s.params, s.total_params, s.expert_share, prompt_tokens * batch)
     compute_s = flops / s.prefill_flops_s
     read = weights_read(s.params, s.total_params, s.expert_share, prompt_tokens * batch)
     memory_s = read * s.bytes_per_param / s.bytes_s

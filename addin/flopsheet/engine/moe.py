@@ -65,36 +65,25 @@ def expert_tokens(expert_share, tokens):
     (expert_share = experts_per_token / experts), over the experts some token picks: tokens x share / (1 - (1 -
     share)^tokens), routing uniform and independent (as weights_read). One token: 1 (its own experts); many:
     tokens x share (Qwen3-30B-A3B, 8 of 128 experts, at a batch of 1,024: 64). 0 for a dense model (share 0)."""
-    if type(expert_share) is float and type(tokens) is float:  # one number each: the same doubles, no ufuncs
-        if not expert_share > 0:
-            return 0.0
-        return tokens * expert_share / (1.0 - (1.0 - expert_share) ** tokens)
     share = np.asarray(expert_share, dtype=float)
     with np.errstate(all="ignore"):
         touched = 1.0 - (1.0 - share) ** tokens
         return np.where(share > 0, tokens * share / np.where(touched > 0, touched, 1.0), 0.0)
 
 
-def gemm_params(params, total_params, expert_share, tokens):
-    """Parameters that, at the step's GEMM rate, take as long as the GEMMs of one token of a pass of `tokens`: a dense
-    model's `params`; a mixture of experts' dense part (attention projections, dense layers, shared experts,
-    embeddings: moe_split) as it is and each token's routed experts (share x routed) over grouped_gemm_efficiency of
-    the tokens each receives (expert_tokens). The FLOPs are unchanged (2 x params a token); the routed experts' small
-    grouped GEMMs run below the large GEMM's rate. Qwen3-30B-A3B (3.3B active: 1.5B dense, 1.8B routed) at a batch
-    of 1,024: 64 tokens an expert, 0.39 of the rate, 6.1B; Mixtral 8x7B at 1,024: 256 tokens an expert, 0.72."""
-    if type(expert_share) is float and type(params) is float and type(tokens) is float:  # the scalar path
-        if not expert_share > 0:
-            return params
-        total = total_params if type(total_params) is float and total_params > 0 else params
-        routed = (total - params) / (1.0 - expert_share)
-        m = expert_tokens(expert_share, tokens)
-        return total - routed + expert_share * routed / grouped_gemm_efficiency(m)
-    dense, routed = moe_split(params, total_params, expert_share)
+def routed_gemm_flops(params, total_params, expert_share, tokens):
+    """FLOPs, at the step's GEMM rate, that a pass of `tokens` tokens' routed grouped GEMMs cost beyond the 2 x params x
+    tokens the pass computes: each routed expert a pass runs receives m tokens (expert_tokens) and its grouped GEMM
+    runs at grouped_gemm_efficiency(m) = m / (m + GROUPED_GEMM_HALF_TOKENS) of the rate, so it costs
+    GROUPED_GEMM_HALF_TOKENS rows more than it has: 2 x GROUPED_GEMM_HALF_TOKENS x routed x touched, touched = 1 - (1
+    - share)^tokens the share of the routed weights some token picks (moe_split; as weights_read). 0 for a dense model
+    (share 0) or an empty pass. Qwen3-30B-A3B (1.8B of its 29.0B routed parameters a token) at a batch of 1,024: 64
+    tokens an expert, 0.39 of the rate; the step's GEMMs compute as 6.1B parameters a token, not 3.3B."""
     share = np.asarray(expert_share, dtype=float)
-    m = expert_tokens(share, tokens)
+    _, routed = moe_split(params, total_params, share)
     with np.errstate(all="ignore"):
-        slow = expert_share * routed / grouped_gemm_efficiency(np.where(m > 0, m, 1.0))
-    return np.where(share > 0, dense + slow, params)
+        touched = 1.0 - (1.0 - share) ** tokens
+        return np.where((share > 0) & (np.asarray(tokens) > 0), 2.0 * GROUPED_GEMM_HALF_TOKENS * routed * touched, 0.0)
 
 
 def moe_split(params, total_params, expert_share):
