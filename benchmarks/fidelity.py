@@ -571,7 +571,10 @@ def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
         "(0.75, 0.45), the fixed costs of a forward pass (50 us a layer) and of a tensor-parallel all-reduce "
         "(20 us), and the share of its datasheet peak an accelerator's kernels reach against NVIDIA's "
         "(ACHIEVED_PEAK_SHARE: AMD's MI300X 0.6, MI325X 0.75 at its 1,000 W; the rest 1). A vLLM offline run "
-        "from before vLLM's V1 engine decodes at most 256 sequences (its scheduler's default max_num_seqs).",
+        "from before vLLM's V1 engine decodes at most 256 sequences (its scheduler's default max_num_seqs). A "
+        "mixture of experts' routed GEMMs run at the tokens each expert receives, m / (m + 100) of the step's rate "
+        "(DeepGEMM's measured table, not fitted here; docs/parallelism.md), a serving prefill pass carrying 8,192 "
+        "tokens (the engines' default token budget).",
         "",
         "predicted / measured above 1 means a throughput is optimistic, or a time (ms, s, minutes, GPU-hours) is "
         "pessimistic. The error factor is max(ratio, 1 / ratio). Rows marked SECONDARY, ASSUMPTION or undated "

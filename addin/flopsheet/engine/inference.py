@@ -692,7 +692,8 @@ def decode_ms_unchecked(s: Serving, batch, kv_gb, attn_flops=0.0):
     Tensor parallelism over `gpus` identical GPUs: bandwidth and peak add up (Pope et al. 2022), plus
     two all-reduces per layer and the pass's fixed cost per layer (launch_seconds; not on the expert-parallel
     path, fitted without it: EP_COLLECTIVE_PER_ALLREDUCE). Weights read: every one
-    touched by the batch (MoE). attn_flops: each sequence's attention against its cache (decode_attention_flops),
+    touched by the batch (MoE); a mixture of experts' routed GEMMs at the tokens each expert receives
+    (routed_gemm_flops). attn_flops: each sequence's attention against its cache (decode_attention_flops),
     when known. With experts spread over s.ep > 1 GPUs, the expert-parallel step of engine.parallel (batch and
     kv_gb: the instance's)."""
     read = weights_read(s.params, s.total_params, s.expert_share, batch)

@@ -1,6 +1,8 @@
 """Mixture-of-experts physics of an expert-parallel step (issue 20, item 5): the split of dense and routed weights,
 grouped expert GEMMs at the tokens each expert receives, routing imbalance, the dispatch/combine all-to-all over
-NVLink and the scale-out network, and two-micro-batch overlap. engine.parallel types layouts and searches the
+NVLink and the scale-out network, and two-micro-batch overlap. The tensor-parallel serving step
+(engine.inference.decode_ms_unchecked, prefill_s_unchecked, serving_gpus) takes the grouped GEMMs' law from here
+too (routed_gemm_flops, PREFILL_PASS_TOKENS). engine.parallel types layouts and searches the
 serving batch; engine.inference's serving bundle (Serving) hands an expert-parallel setup's steps here. A leaf
 module (numpy only), so both import it. The model of the step is described in engine.parallel's docstring and
 docs/parallelism.md.
@@ -40,7 +42,10 @@ OVERLAP_SHARE = 0.5
 # grouped GEMMs (deepseek-ai/DeepGEMM README, H800, FP8, read 2026-12-06) reach 932, 1040 and 1233 TFLOPS at m =
 # 256, 512 and 1024 tokens per expert (N 4096, K 7168) against 1288-1297 TFLOPS contiguous at 4096-8192: 0.72,
 # 0.80, 0.95; not from memory traffic (at m = 256 the weights take half the kernel's time). m / (m + m_half)
-# with m_half = 100 tokens passes through 0.72, 0.84, 0.91 (fit across the three).
+# with m_half = 100 tokens passes through 0.72, 0.84, 0.91 (fit across the three). Both serving paths use it: the
+# expert-parallel step here and the tensor-parallel one (routed_gemm_flops: each expert a pass runs costs m_half
+# rows more than it has, at the step's GEMM rate); below 256 tokens an expert it is extrapolated (tile padding makes
+# a kernel of a few rows cost as many as its smallest tile, 64 rows on Hopper, so the form is no worse there).
 GROUPED_GEMM_HALF_TOKENS = 100.0
 MICRO_BATCHES = 2  # DeepSeek's dual micro-batch / SGLang's two-batch overlap (see the module docstring)
 # Tokens one prefill pass of a serving engine carries when requests queue (SERVING_GPUS' prefill): the engines batch
