@@ -44,8 +44,10 @@ OVERLAP_SHARE = 0.5
 # 0.80, 0.95; not from memory traffic (at m = 256 the weights take half the kernel's time). m / (m + m_half)
 # with m_half = 100 tokens passes through 0.72, 0.84, 0.91 (fit across the three). Both serving paths use it: the
 # expert-parallel step here and the tensor-parallel one (routed_gemm_flops: each expert a pass runs costs m_half
-# rows more than it has, at the step's GEMM rate); below 256 tokens an expert it is extrapolated (tile padding makes
-# a kernel of a few rows cost as many as its smallest tile, 64 rows on Hopper, so the form is no worse there).
+# rows more than it has, at the step's GEMM rate). Below 256 tokens an expert it is an extrapolation (ESTIMATE): a
+# kernel of m rows pays m + 100, more than the padding to Hopper's smallest 64-row MMA tile alone would; at such m
+# an expert is mostly bound by reading its weights, which the step's memory side counts. ML.ENERGY's MoE decode
+# steps at batch 8 (tests/reference/measured.csv) still run slower than predicted with it (0.72-0.92).
 GROUPED_GEMM_HALF_TOKENS = 100.0
 MICRO_BATCHES = 2  # DeepSeek's dual micro-batch / SGLang's two-batch overlap (see the module docstring)
 # Tokens one prefill pass of a serving engine carries when requests queue (SERVING_GPUS' prefill): the engines batch
