@@ -630,7 +630,10 @@ def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
         "inter-token latency measured on a server under steady load (NIM at fixed concurrency, ML.ENERGY's "
         "steady-state vLLM) is ITL_MS: a decode step plus the chunked prefill of the other requests' prompts that "
         "rides on it, or, on vLLM, the server's CPU time per running sequence (68 us, VLLM_HOST_US, fitted on the "
-        "ML.ENERGY rows at 511-4,095 sequences where it binds) when longer.",
+        "ML.ENERGY rows at 511-4,095 sequences where it binds) when longer. A "
+        "mixture of experts' routed GEMMs run at the tokens each expert receives, m / (m + 100) of the step's rate "
+        "(DeepGEMM's measured table, not fitted here; docs/parallelism.md), a serving prefill pass carrying 8,192 "
+        "tokens (the engines' default token budget).",
         "",
         "predicted / measured above 1 means a throughput is optimistic, or a time (ms, s, minutes, GPU-hours) is "
         "pessimistic. The error factor is max(ratio, 1 / ratio). Rows marked SECONDARY, ASSUMPTION or undated "

@@ -113,6 +113,15 @@ CASES += [
     ("TTFT_SECONDS", ("Llama 3.1 70B", 4096.0, "MI300X", 1.0, 1.0, 1.0, 0.8, 0.65, "fp8"), False),
     ("COST_PER_MTOK", ("Llama 3.1 405B", "MI300X", 2.5, "blended", 1.0, 256.0, 1.0, 8.0), False),
 ]
+# a mixture of experts' routed GEMMs at the tokens each expert receives (engine.moe.gemm_params), in decode (a
+# compute-bound batch of 64 tokens an expert, and 8 sequences at about one), prefill and the serving batch's search
+CASES += [
+    ("DECODE_MS", ("Qwen3 30B-A3B", "B200", 1024.0, 0.5, 1.0, BLANK, 0.8, 0.4, "fp4"), False),
+    ("DECODE_MS", ("gpt-oss-20b", "H100 SXM", 8.0, 1.0, 1.0, BLANK, 0.8, 0.4, "fp8"), False),
+    ("TTFT_SECONDS", ("Qwen3 30B-A3B", 512.0, "H100 SXM", 1.0, 2.0, 1.0), False),
+    ("RESPONSE_SECONDS", ("Mixtral 8x7B", 128.0, 500.0, "H100 SXM", 256.0, 1.0, 1.0), False),
+    ("COST_PER_MTOK", ("Qwen3 30B-A3B", "H100 SXM", 2.5, "blended", 1.0, 256.0, 1.0, 1.0), False),
+]
 
 # typed in the formula: the name is resolved at hand-off time, nothing is left to test in the sheet
 LITERAL = [

@@ -648,6 +648,41 @@ def _ep_forward_s(s: Serving, tokens, attn_flops, kv_gb, mfu):
     )
 
 
+def routed_gemm_flops(params, total_params, expert_share, tokens):
+    """engine.moe.routed_gemm_flops: what a pass of `tokens` tokens' routed grouped GEMMs cost beyond 2 x params x
+    tokens, at the step's GEMM rate (each expert the pass runs at its tokens' share of the rate); 0 for a dense model
+    (no expert share, or 0). See engine.moe.GROUPED_GEMM_HALF_TOKENS."""
+    if expert_share is None or (_plain(expert_share) and not expert_share > 0):
+        return 0.0
+    from flopsheet.engine.moe import GROUPED_GEMM_HALF_TOKENS
+    from flopsheet.engine.moe import routed_gemm_flops as flops
+
+    held = 0.0 if total_params is None else total_params
+    if _plain(params, held, expert_share, tokens):  # one number each (see _plain): engine.moe's arithmetic
+        if not tokens > 0:
+            return 0.0
+        total = held if held > 0 else params
+        routed = (total - params) / (1.0 - (expert_share if expert_share < 1 else 0.5))
+        # Python's pow for a float count, the ufunc for numpy's (as weights_read): the bits engine.moe's 0-d array
+        # expression gives (np.power of two Python floats can differ from it in the last bits)
+        touched = 1.0 - (
+            (1.0 - expert_share) ** tokens if type(tokens) is float else np.power(1.0 - expert_share, tokens)
+        )
+        return 2.0 * GROUPED_GEMM_HALF_TOKENS * routed * touched
+    return flops(params, held, expert_share, tokens)
+
+
+def serving_prefill_params(params, total_params, expert_share, prompt_tokens):
+    """Parameters one prompt token's GEMMs compute as in a serving replica's prefill (SERVING_GPUS, a "TP" layout's
+    replica): requests queue, so the engine's prefill pass carries engine.moe.PREFILL_PASS_TOKENS tokens of their
+    prompts (or one longer prompt), and a mixture of experts' routed GEMMs run at the tokens each expert receives
+    in that pass: params + routed_gemm_flops of the pass over 2 x its tokens (a dense model: params)."""
+    from flopsheet.engine.moe import PREFILL_PASS_TOKENS
+
+    tokens = _maximum(prompt_tokens, PREFILL_PASS_TOKENS)
+    return params + routed_gemm_flops(params, total_params, expert_share, tokens) / (2.0 * tokens)
+
+
 def gemm_mfu(mfu, prefill_mfu, batch):
     """The share of the peak a decode step's weight GEMMs reach with `batch` sequences (one row each): the larger
     of the decode efficiency `mfu` and the prefill's, `prefill_mfu`, times batch / (batch + DECODE_GEMM_HALF_BATCH),
@@ -661,14 +696,17 @@ def decode_ms_unchecked(s: Serving, batch, kv_gb, attn_flops=0.0):
     Tensor parallelism over `gpus` identical GPUs: bandwidth and peak add up (Pope et al. 2022), plus
     two all-reduces per layer and the pass's fixed cost per layer (launch_seconds; not on the expert-parallel
     path, fitted without it: EP_COLLECTIVE_PER_ALLREDUCE). Weights read: every one
-    touched by the batch (MoE). attn_flops: each sequence's attention against its cache (decode_attention_flops),
+    touched by the batch (MoE); a mixture of experts' routed GEMMs at the tokens each expert receives
+    (routed_gemm_flops). attn_flops: each sequence's attention against its cache (decode_attention_flops),
     when known. With experts spread over s.ep > 1 GPUs, the expert-parallel step of engine.parallel (batch and
     kv_gb: the instance's)."""
     read = weights_read(s.params, s.total_params, s.expert_share, batch)
     memory_s = (read * s.bytes_per_param + kv_gb * 1e9) / s.bytes_s
-    # the weights' GEMMs grow with the batch (gemm_mfu); each sequence's attention reads its own cache (no larger
-    # GEMM with the batch) and stays at the decode efficiency
-    gemm_s = 2.0 * s.params * batch / (s.gpus * s.peak_tflops * 1e12 * gemm_mfu(s.mfu, s.prefill_mfu, batch))
+    # the weights' GEMMs grow with the batch (gemm_mfu), a mixture of experts' routed ones at the tokens each expert
+    # receives (routed_gemm_flops); each sequence's attention reads its own cache (no larger GEMM with the batch)
+    # and stays at the decode efficiency
+    gemm_flops = 2.0 * s.params * batch + routed_gemm_flops(s.params, s.total_params, s.expert_share, batch)
+    gemm_s = gemm_flops / (s.gpus * s.peak_tflops * 1e12 * gemm_mfu(s.mfu, s.prefill_mfu, batch))
     compute_s = gemm_s + attn_flops * batch / s.flops_s
     comm_s = comm_seconds(s.layers, s.d_model, batch, s.gpus, s.interconnect_gbs, s.allreduce_us)
     tp_ms = (_maximum(memory_s, compute_s) + comm_s + s.launch_s) * 1e3
@@ -764,7 +802,9 @@ def prefill_s_unchecked(s: Serving, prompt_tokens, batch):
     for the causal mask). Memory floor: the weights the prompt's tokens touch, read once. With experts
     spread over s.ep > 1 GPUs, the expert-parallel pass of engine.parallel (batch: the instance's prompts)."""
     attn_dim = 0.0 if s.attn_dim is None else s.attn_dim
+    # a mixture of experts' routed GEMMs at the tokens each expert receives in the pass (routed_gemm_flops)
     flops = (2.0 * s.params * prompt_tokens + 2.0 * s.layers * attn_dim * prompt_tokens * prompt_tokens) * batch
+    flops = flops + routed_gemm_flops(s.params, s.total_params, s.expert_share, prompt_tokens * batch)
     compute_s = flops / s.prefill_flops_s
     read = weights_read(s.params, s.total_params, s.expert_share, prompt_tokens * batch)
     memory_s = read * s.bytes_per_param / s.bytes_s
@@ -1268,7 +1308,8 @@ def serving_gpus(
     )
     b = largest_batch(setup, kv_seq, latency_ms, attn_flops=attn)
     step_s = decode_ms_unchecked(setup, b, b * kv_seq, attn) / 1e3
-    prefill_flops = 2.0 * params * prompt_tokens + 2.0 * layers * attn_dim * prompt_tokens * prompt_tokens
+    gp = serving_prefill_params(params, total_params, expert_share, prompt_tokens)
+    prefill_flops = 2.0 * gp * prompt_tokens + 2.0 * layers * attn_dim * prompt_tokens * prompt_tokens
     prefill_s = prefill_flops / (gpus * peak_tflops * 1e12 * prefill_mfu * peak_share) + comm_seconds(
         layers, d_model, prompt_tokens, gpus, interconnect_gbs, allreduce_us
     )

@@ -20,6 +20,7 @@ from flopsheet.engine.inference import (
     USABLE_FRACTION,
     VLLM_HOST_US,
 )
+from flopsheet.engine.moe import GROUPED_GEMM_HALF_TOKENS
 from flopsheet.engine.tensor_parallel import SCALE_UP_GPUS
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions._common import (
@@ -81,12 +82,13 @@ _FLOPS_S = "({gpus}*{peak}*1E12*{mfu}*{peak_share})"
 def _read(tokens: str) -> str:
     """engine.inference.weights_read: a dense model reads every weight; a mixture of experts its
     shared weights and each routed expert some token of `tokens` picks: total - routed x
-    (1-share)^tokens, routed = (total - active) / (1-share). The power would underflow (an error
-    in LibreOffice) at a long prompt: its exponent stops where the term is below 1E-260 of the
+    (1-share)^tokens, routed = (total - active) / (1-share), written total - (total - active) x
+    EXP((tokens-1) x LN(1-share)) so the share is read once. The power would underflow (an error
+    in LibreOffice) at a long prompt: its exponent stops at -700, where the term is 1E-304 of the
     weights, far under the 1E-9 the copy keeps (a dense model, share 0, reads the total)."""
     return (
-        "[[({model:total_params}-({model:total_params}-{params})*(1-{model:share})"
-        "^MIN(" + tokens + "-1,600/(1E-300-LN(1-{model:share}))))||{params}]]"
+        "[[({model:total_params}-({model:total_params}-{params})*EXP(MAX(-700,(" + tokens + "-1)"
+        "*LN(1-{model:share}))))||{params}]]"
     )
 
 
@@ -95,6 +97,30 @@ def _comm(tokens: str) -> str:
     return (
         "IF({gpus}>1,2*{model:layers}*({allreduce_us}*1E-6+2*({gpus}-1)/{gpus}*(" + tokens + ")*{model:d_model}"
         "*2/({gpu:interconnect_gbs}/2*1E9)),0)"
+    )
+
+
+# engine.moe.routed_gemm_flops: a mixture of experts' routed GEMMs at the tokens each expert receives, each expert a
+# pass runs GROUPED_GEMM_HALF_TOKENS rows more than it has (a constant of the engine typed as the same number)
+_GROUPED_ROWS = repr(2.0 * GROUPED_GEMM_HALF_TOKENS)
+
+
+def routed_gemm_steps(tokens: str, key: str, what: str) -> tuple:
+    """The twin steps of engine.inference.routed_gemm_flops for a pass of `tokens` tokens, ending in {step:<key>}
+    inside a catalog model's [[...]] section (a plain parameter count: none): 2 x GROUPED_GEMM_HALF_TOKENS x routed x
+    (1 - (1 - share)^tokens), routed = (total - active) / (1 - share). The power is EXP(tokens x LN(1 - share)), its
+    exponent held above -700 so it never underflows to an error (LibreOffice's) where the engine's is below 1E-304;
+    the share read once. A dense model's share is 0: 0. `what` names the pass."""
+    routed = key + "_routed"
+    touched = "(1-EXP(MAX(-700,(" + tokens + ")*LN(1-{model:share}))))"
+    return (
+        (routed, "the model's routed experts' parameters", "[[({model:total_params}-{params})/(1-{model:share})||0]]"),
+        (
+            key,
+            f"FLOPs the routed experts' grouped GEMMs of {what} cost beyond 2 x params a token: each expert it runs "
+            f"{GROUPED_GEMM_HALF_TOKENS:g} rows more than it has (its tokens' share of the rate)",
+            "[[" + _GROUPED_ROWS + "*{step:" + routed + "}*" + touched + "||0]]",
+        ),
     )
 
 
@@ -168,10 +194,11 @@ def decode_steps(context: str = CONTEXT_OF_DECODE, prefill_mfu: str = "{prefill_
             gemm_mfu("{batch}", prefill_mfu),
         ),
         ("flops_g", "FLOP/s the GPUs' weight GEMMs compute decoding the batch", "{gpus}*{peak}*1E12*{step:gemm_d}"),
+        *routed_gemm_steps("{batch}", "gemm_x", "a decode step of the batch"),
         (
             "compute_s",
             "decode step computing (s)",
-            "2*{params}*{batch}/{step:flops_g}+{step:attn_d}*{batch}/{step:flops_d}",
+            "(2*{params}*{batch}[[+{step:gemm_x}]])/{step:flops_g}+{step:attn_d}*{batch}/{step:flops_d}",
         ),
         ("comm_b", "all-reduces of a decode step (s)", _comm("{batch}")),
         (
@@ -356,7 +383,12 @@ def prefill_steps(mfu: str = "{prefill_mfu}") -> tuple:
             "causal attention FLOPs of one prompt",
             "2*{model:layers}*{model:heads}*{model:head_dim}*{prompt_tokens}^2",
         ),
-        ("prefill_c", "prefill computing (s)", "(2*{params}*{prompt_tokens}[[+{step:attn}]])*{batch}/{step:flops_p}"),
+        *routed_gemm_steps("{prompt_tokens}*{batch}", "gemm_xf", "the prefill of the batch's prompts"),
+        (
+            "prefill_c",
+            "prefill computing (s)",
+            "((2*{params}*{prompt_tokens}[[+{step:attn}]])*{batch}[[+{step:gemm_xf}]])/{step:flops_p}",
+        ),
         (
             "prefill_m",
             "prefill reading the weights once (s)",
