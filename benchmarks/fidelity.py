@@ -40,6 +40,14 @@ How a row becomes a call (`kind` column):
   tokens, as the LLaMA paper's and DeepSeek's per-trillion-token figures are) is goodput 1. A blank
   sequence length leaves the attention term out; a model card publishes no GPU count or batch, so no
   per-step overhead.
+- train_tokens_per_s (tokens a second per GPU of a training step, as torchtitan's and NVIDIA Megatron-Bridge's
+  benchmark tables publish it): 1 / (3,600 x GPU_HOURS(TRAIN_FLOPS(model, 1), gpu, TRAIN_MFU(model, gpu,
+  precision, seq_len, gpus, batch x seq_len), precision, goodput=1)), one token's hours at the step's MFU: a
+  per-step rate has no failures or restarts in it (goodput 1, a setup fact), and its layout's gpus and global
+  batch reach TRAIN_MFU's per-step overhead as MLPerf's do. These rows check TRAIN_MFU per step across model
+  sizes on one GPU (Llama 3 8B, 70B and 405B on H100s, GB300s, GB200s and B200s), which the model cards' whole-run
+  hours cannot, and MoE steps (Megatron-Bridge's DeepSeek-V3, gpt-oss-120b and Qwen3 runs) whose layout TRAIN_MFU
+  does not model (their notes say so).
 - a row with a published parallel `layout` ("EP144": experts over 144 GPUs, attention data-parallel; "TP4 EP8"):
   LAYOUT_TOKENS_PER_SECOND / LAYOUT_PREFILL_TOKENS_PER_SECOND (engine.parallel's expert-parallel model):
   output_throughput at the row's published batch of the instance, or with batch "max" at the largest batch under
@@ -160,7 +168,9 @@ KINDS = (
     "request_latency_s",
     "train_minutes",
     "train_gpu_hours",
+    "train_tokens_per_s",
 )
+TRAINING_KINDS = ("train_minutes", "train_gpu_hours", "train_tokens_per_s")
 
 
 def load(path: Path = DATA) -> list[dict]:
@@ -189,6 +199,15 @@ def predict(row: dict) -> tuple[float, str]:
         value = F.GPU_HOURS(F.TRAIN_FLOPS(model, tokens), gpu, mfu, precision=prec)
         return value, f'GPU_HOURS(TRAIN_FLOPS({m}, {tokens:.4g}), "{gpu}", {mfu_call}, "{prec}")'
     gpus = float(row["gpus"])
+    if kind == "train_tokens_per_s":
+        batch_tokens = float(row["batch"]) * seq
+        mfu = F.TRAIN_MFU(model, gpu, prec, seq, gpus, batch_tokens)
+        hours = F.GPU_HOURS(F.TRAIN_FLOPS(model, 1.0), gpu, mfu, precision=prec, goodput=1)
+        call = (
+            f'1 / (3600 x GPU_HOURS(TRAIN_FLOPS({m}, 1), "{gpu}", TRAIN_MFU({m}, "{gpu}", "{prec}", {seq:g}, '
+            f'{gpus:g}, {batch_tokens:.0f}), "{prec}", goodput=1))'
+        )
+        return 1.0 / (3600.0 * hours), call
     if kind == "train_minutes":
         tokens = float(row["train_tokens"])
         step = _num(row["batch"]) if row["batch"] not in ("max",) else None  # "max": no published batch
@@ -462,6 +481,7 @@ COLOURS = {
     "request_latency_s": (140, 86, 75),
     "train_minutes": (44, 160, 44),
     "train_gpu_hours": (148, 103, 189),
+    "train_tokens_per_s": (188, 189, 34),
 }
 
 

@@ -84,10 +84,14 @@ Conventions for every function:
   al. 2021) plus TrainStepFixedS of fixed time, which a small model at few tokens per GPU feels.
   Fitted at once on the 45 training rows of `docs/fidelity.md` (MLPerf Training v3.1-v5.1 time to
   train, 26 runs from 8 to 11,616 accelerators, all within 20%; model cards' and papers'
-  GPU-hours); goodput is separate. E.g.
+  GPU-hours) and checked on 13 published dense training steps (torchtitan's and Megatron-Bridge's
+  Llama 3 8B to 405B on H100, GB300, GB200 and B200, within 18%); goodput is separate. MoE steps
+  on NVL72 racks come out 0.3-0.7 of measured (the experts' all-to-all inside NVLink and the
+  expert GEMMs are not modelled: type a measured MFU there). E.g.
   `=GPU_HOURS(TRAIN_FLOPS("Llama 3.1 405B",15.6E12),"H100",TRAIN_MFU("Llama 3.1 405B","H100",
   "bf16",8192))`. Llama 3 and 3.1 8B's cards stay 1.7-1.9x under it (whole-run utilisation half
-  that of the 70B and 405B on the same hardware, with no published GPU count or batch to say why).
+  that of the 70B and 405B on the same hardware, with no published GPU count or batch to say why;
+  not the width: one 8B step on H100s runs at the 70B's and 405B's share of the peak).
 - **Gives** says what each number is: an **estimate** (calibrated or rule-of-thumb defaults:
   expect an error either way), a **bound** (the best the hardware allows, e.g. a roofline: real
   runs are slower or need more), or **exact** (arithmetic or a published figure, given its inputs).

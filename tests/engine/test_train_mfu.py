@@ -96,7 +96,9 @@ def test_scale_out_assumption_is_the_platform_figure_of_every_moe_training_row()
         except FlopsheetError:  # a plain parameter count ("6.7B"): no experts, no all-to-all term
             return False
 
-    moe = [r for r in rows if is_moe(r["model_as_typed"])]
+    # the rows the constants were fitted on; the MoE checks on NVL72 racks (nemo-moe, "not used in fitting") are what
+    # the lumped term misses (engine/training.py, "Not modelled: MoE training inside an NVLink domain")
+    moe = [r for r in rows if is_moe(r["model_as_typed"]) and "not used in fitting" not in r["notes"]]
     assert len(moe) >= 4  # DeepSeek-V2, DeepSeek-V3, Llama 4 Scout and Maverick
     for r in moe:
         plat = platform(catalog.resolve(r["gpu"]).name)

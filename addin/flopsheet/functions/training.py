@@ -219,8 +219,8 @@ TRAIN_MFU = Function(
     returns="fraction",
     nature="estimate",
     nature_why=(
-        "four terms fitted at once on every training row of tests/reference/measured.csv (MLPerf Training, model "
-        "cards' GPU-hours); goodput is not in it"
+        "four terms fitted at once on the training rows of tests/reference/measured.csv (MLPerf Training, model "
+        "cards' GPU-hours, published per-step rates); goodput is not in it"
     ),
     args=(
         Arg(
