@@ -9,6 +9,7 @@ CI image that lost LibreOffice or Gnumeric cannot silently skip the recalculatio
 from __future__ import annotations
 
 import os
+import random
 import sys
 from pathlib import Path
 
@@ -25,6 +26,11 @@ if _TESTS_DIR not in sys.path:
 def pytest_configure(config):
     config.addinivalue_line("markers", "needs_libreoffice: test runs headless LibreOffice (soffice fixture)")
     config.addinivalue_line("markers", "needs_gnumeric: test runs Gnumeric's ssconvert (gnumeric fixture)")
+    if getattr(config.option, "tx", None) and not hasattr(config, "workerinput"):
+        # The xdist workers must collect the same tests in the same order, so one string hash seed
+        # for all of them (still a random one each run): a test parametrised from a set of strings
+        # would otherwise abort the run with "Different tests collected".
+        os.environ.setdefault("PYTHONHASHSEED", str(random.randrange(1, 2**32)))
 
 
 # Session fixtures that start LibreOffice: the files using any of them run on one worker (_worker_groups).
