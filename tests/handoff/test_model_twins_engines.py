@@ -51,6 +51,22 @@ CASES += [
     ("RESPONSE_SECONDS", ("Llama 3.1 70B", 4000.0, 300.0, "H100 SXM", 1.0, 2.0, 8.0), False),
     ("RESPONSE_SECONDS", ("Llama 3.1 70B", 4000.0, 300.0, "H100 SXM", 1.5, 2.0, 8.0), False),  # batch 1.5
     ("COST_PER_MTOK", ("DeepSeek-V3", "H200 SXM", 2.5, "output", 1.0, 64.0, 1.0, 8.0), False),
+    # ITL_MS: the decode step plus the other requests' prompt chunks (attention, all-reduce traffic; MoE weights
+    # read by the batch), batch 1 (the step alone), no prompt, beyond the context (an error)
+    ("ITL_MS", ("Llama 3.1 70B", 5000.0, 500.0, "H100 SXM", 25.0, 1.0, 2.0, BLANK, 0.8, 0.4, "fp8"), False),
+    ("ITL_MS", ("Llama 3.1 70B", 5000.0, 500.0, "H100 SXM", 1.0, 1.0, 2.0), False),
+    ("ITL_MS", ("DeepSeek-V3", 1000.0, 500.0, "H200 SXM", 64.0, 1.0, 8.0, 27.0, 0.8, 0.4, "fp8"), False),
+    ("ITL_MS", ("Mixtral 8x7B", 2000.0, 300.0, "H100 SXM", 32.0, 2.0, 2.0), False),
+    ("ITL_MS", ("Llama 3.1 8B", 0.0, 300.0, "H100 SXM", 64.0, 2.0, 1.0), False),
+    # the server's CPU time per sequence: longer than the GPU's step at 2,043 sequences, shorter at 8
+    (
+        "ITL_MS",
+        ("Llama 3.1 8B", 0.0, 396.0, "B200", 2043.0, 2.0, 1.0, BLANK, 0.8, 0.4, "bf16", 20.0, 0.65, 68.0),
+        False,
+    ),
+    ("ITL_MS", ("Llama 3.1 8B", 200.0, 396.0, "B200", 8.0, 2.0, 1.0, BLANK, 0.8, 0.4, "bf16", 20.0, 0.65, 68.0), False),
+    ("ITL_MS", ("Gemma 2 27B", 3000.0, 400.0, "H100 SXM", 16.0, 2.0, 2.0), False),
+    ("ITL_MS", ("Llama 3.1 70B", 130000.0, 2000.0, "H100 SXM", 1.0, 2.0, 4.0), False),
     ("COST_PER_MTOK", ("DeepSeek-V3", "H200 SXM", 2.5, "input", 0.5, 64.0, 1.0, 8.0, 27.0, 0.8, 0.4, "fp8"), False),
     ("COST_PER_MTOK", ("Llama 3.1 70B", "H100 SXM", 2.5, "blended", 1.0, 64.0, 2.0, 4.0, 31.5), False),
     ("COST_PER_MTOK", ("DeepSeek-V3", "H200 SXM", 2.5, "output", 1.0, 64.0, 1.0, 1.0), False),  # no fit

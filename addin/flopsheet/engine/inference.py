@@ -853,6 +853,105 @@ def response_seconds(
     return prefill_s + output_tokens * decode_ms_unchecked(setup, batch, kw["kv_gb"], kw["attn_flops"]) / 1e3
 
 
+# The inter-token latency a loaded, continuously batched server shows (vLLM, SGLang, TensorRT-LLM's and NIM's
+# in-flight batching with chunked prefill: Agrawal et al. 2024, "Taming Throughput-Latency Tradeoff in LLM Inference
+# with Sarathi-Serve", OSDI '24, §3-4): the arriving requests' prompts are prefilled in chunks inside the decode
+# steps, so the time between two of one request's tokens is a decode step of the batch plus the prompt chunks that
+# ride on it. In steady state, with `batch` requests in flight each answering output_tokens tokens, batch /
+# output_tokens requests arrive (and finish) per step; over one request's answer the other batch - 1 requests'
+# prompts land between its tokens (its own prefill comes before its first token), so each step carries
+# (batch - 1) x prompt_tokens / output_tokens prompt tokens (itl_prompts_per_step). What they add is their own
+# work: their FLOPs (2 x params a token and the prompt's causal attention) at the prefill efficiency and their
+# all-reduce traffic; the weights' read, the per-layer launches and the all-reduces' latency are the decode
+# step's, already paid (prefill_s_unchecked on the setup with those set to zero: riding_setup; for a mixture of
+# experts, the experts the chunk's tokens touch beyond the batch's are not charged). Added to the step, not
+# overlapped with it: NIM 1.8's ITL of Llama 3.3 70B FP8 on 2 H100s at 25 and 50 concurrent requests of 5,000
+# prompt tokens (nim-2, nim-3) is 1.14 and 1.16 of measured this way, 0.63 and 0.48 without the chunks, and about
+# 0.7 (estimated) with the chunks hidden under the memory-bound step (max(memory, decode + prefill compute),
+# Sarathi's ideal); the fit is those two rows (the only published loaded-server ITLs with known prompt lengths).
+def itl_prompts_per_step(batch, output_tokens):
+    """Prompts of other requests prefilled between two of one request's tokens in steady state: (batch - 1) /
+    output_tokens (0 at batch 1: no other request's prefill lands between its tokens)."""
+    return (batch - 1.0) / output_tokens
+
+
+def riding_setup(s: Serving) -> Serving:
+    """Setup `s` for work that rides on a decode step already timed: no weight read (bytes_s infinite), no
+    per-layer launch and no all-reduce latency (the step pays them); FLOPs and link traffic stay."""
+    return s._replace(bytes_s=math.inf, launch_s=0.0, allreduce_us=0.0)
+
+
+# The serving engine's CPU work per running sequence per step (scheduling, input preparation, sampling's
+# bookkeeping, detokenisation, streaming each token back over HTTP): on a fast GPU at a large batch it can take
+# longer than the GPU's step. vLLM's team measured, for Llama 3 8B on one H100 under v0.5.3, "The HTTP API server
+# takes 33% of the total execution time", "29% ... is spent on scheduling" and "only 38% of the time was spent on
+# the actual GPU execution", the output processing "increasing as batch sizes grew" ("vLLM v0.6.0: 2.7x
+# Throughput Improvement and 5x Latency Reduction", vLLM Team, 2024-09-05,
+# https://blog.vllm.ai/2024/09/05/perf-update.html, read 2026-12-06). Since then the engine overlaps that work with
+# the GPU (v0.6's asynchronous output processing: step n's output is processed "while executing the n+1-th
+# step"; V1's async scheduling, on in ML.ENERGY's configurations), so a step takes the longer of the two:
+# max(GPU step, batch x host_us). host_us defaults to 0 (a server whose CPU keeps up with its GPUs; no CPU figure is
+# published for NIM's TensorRT-LLM runs, and at their 25-50 requests 68 us a sequence would not bind); VLLM_HOST_US is what vLLM v0.11.1 shows, an ESTIMATE fitted by least squares in log
+# across the ML.ENERGY rows where it binds (tests/reference/measured.csv, median ITL at steady state with async
+# scheduling): Llama 3.1 8B at 2,043 sequences on one B200 wants 61 us a sequence, gpt-oss-120b at 2,047 and
+# gpt-oss-20b at 4,095 on one B200 64 and 60 (whatever the model: the GPU's step is 0.05-0.22 of the measured
+# one), Llama 3.1 70B at 2,042 on 2 B200 69, Llama 3.1 8B at 511 on one H100 93 (another host); geometric mean 68.
+VLLM_HOST_US = 68.0
+
+
+def itl_ms_unchecked(s: Serving, prompt_tokens, output_tokens, batch, kv_gb, attn_flops=0.0, host_us=0.0):
+    """Milliseconds between two tokens of one request with `batch` in flight on setup `s`: the decode step
+    (decode_ms_unchecked) plus the prefill of the prompts that ride on it (itl_prompts_per_step, riding_setup),
+    or the server's CPU work for the batch, batch x host_us, when longer (overlapped: see VLLM_HOST_US)."""
+    step_ms = decode_ms_unchecked(s, batch, kv_gb, attn_flops)
+    chunk_s = prefill_s_unchecked(riding_setup(s), prompt_tokens, itl_prompts_per_step(batch, output_tokens))
+    return _maximum(step_ms + chunk_s * 1e3, batch * host_us * 1e-3)
+
+
+@quantity(CONTEXT, *BLANK_CONDITIONS, output_tokens=WHOLE, host_us=NONNEGATIVE, **PREFILL_RULES, **DECODE_RULES)
+def itl_ms(
+    params,
+    prompt_tokens,
+    output_tokens,
+    peak_tflops,
+    bandwidth_tbs,
+    memory_gb,
+    batch=1.0,
+    bytes_per_param=2.0,
+    gpus=None,
+    kv_gb=None,
+    bw_efficiency=DEFAULT_BW_EFFICIENCY,
+    mfu=DEFAULT_MFU,
+    total_params=0.0,
+    expert_share=0.0,
+    layers=0.0,
+    d_model=0.0,
+    attn_dim=0.0,
+    interconnect_gbs=0.0,
+    allreduce_us=DEFAULT_ALLREDUCE_US,
+    prefill_mfu=DEFAULT_PREFILL_MFU,
+    peak_share=1.0,
+    heads=0.0,
+    kv_heads=0.0,
+    values_per_token_layer=0.0,
+    full_layers=0.0,
+    sliding_layers=0.0,
+    sliding_window=0.0,
+    decode_attn_dim=0.0,
+    context=0.0,
+    host_us=0.0,
+):
+    """Milliseconds between two tokens of one request on a continuously batched server with `batch` requests in
+    flight, each of prompt_tokens in and output_tokens out: the decode step (decode_ms, at mfu) plus the chunked
+    prefill of the other requests' prompts that lands in it, (batch - 1) x prompt_tokens / output_tokens tokens a
+    step at prefill_mfu, or the server's CPU work, batch x host_us, when longer (itl_ms_unchecked). Equals the
+    decode step at batch 1 or prompt_tokens 0 (host_us 0). Blank kv_gb: the model's own cache at the request's
+    running context, prompt + half the answer (serving_blanks)."""
+    kw = serving_blanks(locals())
+    setup = serving_setup(kw)
+    return itl_ms_unchecked(setup, prompt_tokens, output_tokens, batch, kw["kv_gb"], kw["attn_flops"], host_us)
+
+
 @quantity(CONTEXT_HELD, BATCH_SEARCHABLE, *BLANK_CONDITIONS, context_tokens=CONTEXT_TOKENS, **DECODE_RULES)
 def tokens_per_second(
     params,

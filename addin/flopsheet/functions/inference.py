@@ -18,6 +18,7 @@ from flopsheet.engine.inference import (
     KV_BYTES,
     LATENCY_TIE,
     USABLE_FRACTION,
+    VLLM_HOST_US,
 )
 from flopsheet.engine.tensor_parallel import SCALE_UP_GPUS
 from flopsheet.errors import FlopsheetError
@@ -458,6 +459,81 @@ RESPONSE_SECONDS = Function(
     formula=engine.response_seconds,
     twin=_RESPONSE_TWIN,
     twin_steps=_RESPONSE_STEPS,
+)
+
+# ITL_MS: RESPONSE_SECONDS' decode steps at the request's running context, plus the prefill of the other requests'
+# prompts that rides on each step (engine.inference.itl_ms_unchecked): (batch - 1) / output_tokens prompts a step,
+# their FLOPs at prefill_mfu (the prefill twin's own steps, at that count of prompts) and their all-reduce traffic
+# without the latency (riding_setup: the step already pays it, its weight read and its launches).
+_CHUNK = "{step:chunk_n}"
+_ITL_STEPS = (
+    tuple(t for t in prefill_steps() if t[0] in ("flops_p", "attn"))
+    + (
+        (
+            "chunk_n",
+            "other requests' prompts prefilled between two of one request's tokens",
+            "({batch}-1)/{output_tokens}",
+        ),
+        (
+            "chunk_c",
+            "their prefill computing (s)",
+            "(2*{params}*{prompt_tokens}[[+{step:attn}]])*" + _CHUNK + "/{step:flops_p}",
+        ),
+        (
+            "chunk_comm",
+            "their all-reduce traffic, the latency paid by the step (s)",
+            "[[IF({gpus}>1,2*{model:layers}*(2*({gpus}-1)/{gpus}*({prompt_tokens}*"
+            + _CHUNK
+            + ")*{model:d_model}*2/({gpu:interconnect_gbs}/2*1E9)),0)||0]]",
+        ),
+    )
+    + decode_steps(CONTEXT_OF_REQUEST)
+    + fits_step(tokens="{prompt_tokens}+{output_tokens}")
+)
+_ITL_STEPS += (
+    (
+        "itl_gpu",
+        "the GPUs' time between two tokens: the decode step and the prompt chunks on it (ms)",
+        STEP_MS + "+({step:chunk_c}+{step:chunk_comm})*1E3",
+    ),
+    ("itl_host", "the server's CPU work for the batch's step, batch x host_us (ms)", "{batch}*{host_us}*1E-3"),
+    (
+        "itl",
+        "between two tokens, the longer of the two: the CPU's work overlaps the GPUs' step (ms)",
+        "IF({step:itl_gpu}>={step:itl_host},{step:itl_gpu},{step:itl_host})",
+    ),
+)
+_ITL_TWIN, _ITL_TWIN_STEPS = with_fewest_gpus(_ITL_STEPS, fits_twin("{step:itl}"), KV_OF_BATCH)
+
+ITL_MS = Function(
+    name="ITL_MS",
+    summary="Milliseconds between two tokens of one request on a continuously batched server with batch requests in "
+    "flight: a decode step of the batch plus the chunked prefill of the other requests' prompts that lands in it.",
+    returns="ms",
+    nature="estimate",
+    nature_why="DECODE_MS' step plus (batch - 1) x prompt_tokens / output_tokens prompt tokens of prefill a step (the "
+    "steady state of a full batch with chunked prefill) at the prefill efficiency, fitted on published runs "
+    "(docs/fidelity.md), or the server's CPU time per sequence (host_us) when longer; queueing and preemption not "
+    "counted",
+    args=(SERVED_PARAMS, PROMPT, OUTPUT, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, RESPONSE_KV_GB)
+    + _TAIL
+    + (
+        PREFILL_MFU,
+        Arg(
+            "host_us",
+            "Server CPU time per running sequence per step in microseconds (scheduling, detokenising, streaming), "
+            "overlapped with the GPUs' step (the longer counts); default 0; "
+            f"{VLLM_HOST_US:g} for vLLM v0.11 (estimate, docs/fidelity.md)",
+        ),
+    ),
+    source=_ROOFLINE + "; prompts prefilled in chunks inside the decode steps (Agrawal et al. 2024, Sarathi-Serve, "
+    "OSDI '24), causal attention (PaLM appendix B); the engine's CPU work overlapped with the GPU's step (vLLM v0.6.0 "
+    "performance update, 2024-09-05)",
+    example=("70B", 5000, 500, "H100", 25, 1, 2),
+    twin_blank_cell_na=("gpus",),
+    formula=engine.itl_ms,
+    twin=_ITL_TWIN,
+    twin_steps=_ITL_TWIN_STEPS,
 )
 
 _TTFT_TWIN, _TTFT_STEPS = with_fewest_gpus(
