@@ -1,6 +1,7 @@
 """Shared test setup: helpers in tests/ importable; ``soffice`` and ``gnumeric`` fixtures for the
 two spreadsheet engines that stand in for Excel; ``recalc_batch``, the session's one LibreOffice run
-for the workbooks test modules declare with engine_batch.shared_workbook.
+for the workbooks test modules declare with engine_batch.shared_workbook; the pytest-xdist workers'
+groups (a test file whole on one worker, the files of those session fixtures all on one).
 
 Without an engine such tests are skipped on a developer machine but FAIL on CI (CI=true), so a
 CI image that lost LibreOffice or Gnumeric cannot silently skip the recalculation tests.
