@@ -917,8 +917,10 @@ def itl_prompts_per_step(batch, output_tokens):
 
 def riding_setup(s: Serving) -> Serving:
     """Setup `s` for work that rides on a decode step already timed: no weight read (bytes_s infinite), no
-    per-layer launch and no all-reduce latency (the step pays them); FLOPs and link traffic stay."""
-    return s._replace(bytes_s=math.inf, launch_s=0.0, allreduce_us=0.0)
+    per-layer launch and no all-reduce latency (the step pays them); FLOPs and link traffic stay. A mixture of
+    experts' routed GEMMs are the step's too (expert_share 0 here): the riding tokens join the step's grouped
+    GEMMs, so their extra rows are charged once for the pass (itl_ms_unchecked), not again for the chunk."""
+    return s._replace(bytes_s=math.inf, launch_s=0.0, allreduce_us=0.0, expert_share=0.0)
 
 
 # The serving engine's CPU work per running sequence per step (scheduling, input preparation, sampling's
@@ -944,8 +946,14 @@ def itl_ms_unchecked(s: Serving, prompt_tokens, output_tokens, batch, kv_gb, att
     (decode_ms_unchecked) plus the prefill of the prompts that ride on it (itl_prompts_per_step, riding_setup),
     or the server's CPU work for the batch, batch x host_us, when longer (overlapped: see VLLM_HOST_US)."""
     step_ms = decode_ms_unchecked(s, batch, kv_gb, attn_flops)
-    chunk_s = prefill_s_unchecked(riding_setup(s), prompt_tokens, itl_prompts_per_step(batch, output_tokens))
-    return _maximum(step_ms + chunk_s * 1e3, batch * host_us * 1e-3)
+    chunk = itl_prompts_per_step(batch, output_tokens)
+    chunk_s = prefill_s_unchecked(riding_setup(s), prompt_tokens, chunk)
+    # a mixture of experts: the chunk's tokens join the step's grouped expert GEMMs, so the pass's extra rows
+    # (routed_gemm_flops) grow only by the experts the chunk's tokens touch that the batch's did not, at the
+    # prefill's rate
+    joined = routed_gemm_flops(s.params, s.total_params, s.expert_share, batch + prompt_tokens * chunk)
+    extra_s = (joined - routed_gemm_flops(s.params, s.total_params, s.expert_share, batch)) / s.prefill_flops_s
+    return _maximum(step_ms + (chunk_s + extra_s) * 1e3, batch * host_us * 1e-3)
 
 
 @quantity(CONTEXT, *BLANK_CONDITIONS, output_tokens=WHOLE, host_us=NONNEGATIVE, **PREFILL_RULES, **DECODE_RULES)

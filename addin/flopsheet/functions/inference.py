@@ -521,12 +521,14 @@ _ITL_STEPS = (
     )
     + decode_steps(CONTEXT_OF_REQUEST)
     + fits_step(tokens="{prompt_tokens}+{output_tokens}")
+    # a mixture of experts: the chunk's tokens join the step's grouped expert GEMMs (engine.inference.itl_ms_unchecked)
+    + routed_gemm_steps("{batch}+{prompt_tokens}*" + _CHUNK, "gemm_xj", "the step with the chunk's tokens joined")
 )
 _ITL_STEPS += (
     (
         "itl_gpu",
         "the GPUs' time between two tokens: the decode step and the prompt chunks on it (ms)",
-        STEP_MS + "+({step:chunk_c}+{step:chunk_comm})*1E3",
+        STEP_MS + "+({step:chunk_c}+{step:chunk_comm}[[+({step:gemm_xj}-{step:gemm_x})/{step:flops_p}]])*1E3",
     ),
     ("itl_host", "the server's CPU work for the batch's step, batch x host_us (ms)", "{batch}*{host_us}*1E-3"),
     (
