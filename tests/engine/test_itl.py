@@ -55,6 +55,35 @@ def test_the_prefill_share_of_a_model_counts_attention_and_link_traffic_not_fixe
     assert itl / 38.75 == pytest.approx(1.0, abs=0.2)
 
 
+def test_a_mixture_of_experts_chunk_joins_the_steps_expert_gemms(monkeypatch):
+    # DeepSeek-V3 FP8 on 8 H200s, 64 in flight, 1,000-token prompts, 500-token answers: the riding chunk's 126 tokens
+    # go through the same grouped expert GEMMs as the batch's 64, so the pass's extra rows (engine.moe: 2 x 100 rows
+    # a touched expert) grow only by the experts the chunk touches that the batch did not: 1 - (1 - 8/256)^64 = 0.87
+    # of the routed weights are touched by the batch, 1 - (1 - 8/256)^190 = 0.998 with the chunk joined
+    m, gpu, batch, prompt, out, gpus = "DeepSeek-V3", "H200", 64, 1000, 500, 8
+    spec = {f: F.MODEL_SPEC(m, f) for f in ("active_params", "total_params", "experts", "experts_per_token")}
+    share = spec["experts_per_token"] / spec["experts"]
+    routed = (spec["total_params"] - spec["active_params"]) / (1 - share)
+    chunk_tokens = (batch - 1) * prompt / out
+    extra_flops = 2 * 100 * routed * ((1 - (1 - share) ** (batch + chunk_tokens)) - (1 - (1 - share) ** batch))
+    rate = gpus * F.GPU_SPEC(gpu, "fp8_tflops") * 1e12 * inference.DEFAULT_PREFILL_MFU * inference.PEAK_SHARE_8BIT
+    kv = F.KV_CACHE_GB(m, 1250, batch, 1, gpus)
+    joined = F.ITL_MS(m, prompt, out, gpu, batch, 1, gpus, kv, precision="fp8")
+    step = F.DECODE_MS(m, gpu, batch, 1, gpus, kv, precision="fp8")
+    # the chunk's own FLOPs and link traffic: what ITL_MS adds to the step with no routed-GEMM rows anywhere
+    monkeypatch.setattr(inference, "routed_gemm_flops", lambda *a: 0.0)
+    plain = F.ITL_MS(m, prompt, out, gpu, batch, 1, gpus, kv, precision="fp8")
+    chunk_ms = plain - F.DECODE_MS(m, gpu, batch, 1, gpus, kv, precision="fp8")
+    monkeypatch.undo()
+    assert chunk_ms > 0
+    assert joined == pytest.approx(step + chunk_ms + extra_flops / rate * 1e3, rel=1e-9)
+    # charged as a pass of its own (its 126 tokens' experts' rows again) it would be far more: 0.98 of the routed
+    # weights' rows, against the 0.13 the chunk adds to the batch's
+    alone = 2 * 100 * routed * (1 - (1 - share) ** chunk_tokens)
+    assert alone > 5 * extra_flops
+    assert joined < step + chunk_ms + alone / rate * 1e3
+
+
 def test_grows_with_the_prompt_and_the_batch_and_shrinks_with_longer_answers():
     base = F.ITL_MS(M, 2000, 500, "H100", 16, 2, 4)
     assert F.ITL_MS(M, 4000, 500, "H100", 16, 2, 4) > base
