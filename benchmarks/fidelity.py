@@ -74,6 +74,7 @@ from __future__ import annotations
 import argparse
 import csv
 import math
+import re
 import statistics
 import sys
 from pathlib import Path
@@ -182,6 +183,17 @@ def _num(text: str) -> float | None:
     return float(text) if text not in ("", None) else None
 
 
+def _expert_layout(row: dict, seq: float) -> tuple[float | None, float | None]:
+    """A published MoE step's expert-parallel degree and micro-batch tokens, from its layout as the notes give
+    it ("MBS 4, TP1 PP1 EP64"): TRAIN_MFU's ep and micro_batch_tokens (MBS x sequence length); (None, None)
+    for a step with no EP in its layout."""
+    ep = re.search(r"\bEP ?(\d+)", row["notes"])
+    mbs = re.search(r"\bMBS (\d+)", row["notes"])
+    if not ep or not mbs:
+        return None, None
+    return float(ep.group(1)), float(mbs.group(1)) * seq
+
+
 def predict(row: dict) -> tuple[float, str]:
     """flopsheet's answer for one row, in the row's unit, and the call that gave it (as text)."""
     from flopsheet import functions as F
@@ -201,11 +213,13 @@ def predict(row: dict) -> tuple[float, str]:
     gpus = float(row["gpus"])
     if kind == "train_tokens_per_s":
         batch_tokens = float(row["batch"]) * seq
-        mfu = F.TRAIN_MFU(model, gpu, prec, seq, gpus, batch_tokens)
+        ep, micro = _expert_layout(row, seq)
+        mfu = F.TRAIN_MFU(model, gpu, prec, seq, gpus, batch_tokens, None, ep, micro)
         hours = F.GPU_HOURS(F.TRAIN_FLOPS(model, 1.0), gpu, mfu, precision=prec, goodput=1)
+        moe = f", , {ep:g}, {micro:.0f}" if ep else ""
         call = (
             f'1 / (3600 x GPU_HOURS(TRAIN_FLOPS({m}, 1), "{gpu}", TRAIN_MFU({m}, "{gpu}", "{prec}", {seq:g}, '
-            f'{gpus:g}, {batch_tokens:.0f}), "{prec}", goodput=1))'
+            f'{gpus:g}, {batch_tokens:.0f}{moe}), "{prec}", goodput=1))'
         )
         return 1.0 / (3600.0 * hours), call
     if kind == "train_minutes":

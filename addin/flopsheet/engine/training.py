@@ -42,6 +42,8 @@ ESTIMATE, the median of the published figures of its class (per-step, goodput 1)
 
 from __future__ import annotations
 
+import numpy as np
+
 from flopsheet.engine._checks import (
     FRACTION,
     MODEL_SIZE,
@@ -54,6 +56,7 @@ from flopsheet.engine._checks import (
     ceil_whole,
     quantity,
 )
+from flopsheet.engine.moe import A2A_EFFICIENCY, COMBINE_BYTES, GROUPED_GEMM_HALF_TOKENS, moe_split
 from flopsheet.errors import FlopsheetError
 
 DEFAULT_MFU = 0.40  # inference's compute-bound phases (engine.inference); training: training_mfu
@@ -166,6 +169,41 @@ STEP_OVERHEAD_TOKENS = 250.0  # tokens per GPU a step's proportional overhead is
 STEP_FIXED_S = 0.052  # seconds a step costs whatever the model and batch (launches, synchronisation, optimizer)
 
 
+MOE_MICROBATCH_S = 0.0075  # seconds per MoE layer per micro-batch on each GPU (host launches, dropless dispatch)
+A2A_TRAIN_BYTES = 2.0 * (2.0 + COMBINE_BYTES)  # forward and backward: a BF16 dispatch and combine of each copy
+
+
+def moe_step_seconds(
+    params, peak_tflops, share, d_model, routed_experts, moe_layers, total_params, expert_share, interconnect_gbs,
+    ep, micro_batch_tokens,
+):  # fmt: skip
+    """GPU-seconds per token a mixture of experts' expert-parallel step adds to its dense work (the comment
+    above): the expert GEMMs' loss at the tokens each expert gets (engine.moe.grouped_gemm_efficiency), the
+    all-to-all over NVLink, and MOE_MICROBATCH_S per MoE layer per micro-batch. 0 for a dense model."""
+    _, routed = moe_split(params, total_params, expert_share)
+    # tokens each local expert gets per micro-batch: the micro-batch's tokens from each of the ep ranks, k of E
+    per_expert = micro_batch_tokens * ep * expert_share
+    with np.errstate(all="ignore"):
+        # the routed experts' 6 x share x routed FLOPs per token at m / (m + m_half) of the rate: the extra is
+        # 6 x share x routed x m_half / m = 6 x routed x m_half / (micro_batch_tokens x ep)
+        gemm_loss = np.where(
+            expert_share > 0,
+            6.0 * routed * GROUPED_GEMM_HALF_TOKENS / (peak_tflops * 1e12 * share * micro_batch_tokens * ep),
+            0.0,
+        )
+        nvlink = interconnect_gbs / 2.0 * 1e9 * A2A_EFFICIENCY  # one direction, at DeepEP's intranode share
+        a2a = np.where(
+            (ep > 1) & (routed_experts > 0),
+            A2A_TRAIN_BYTES * routed_experts * moe_layers * d_model * (ep - 1.0) / ep / nvlink,
+            0.0,
+        )
+        fixed = MOE_MICROBATCH_S * moe_layers / micro_batch_tokens
+    if np.any((ep > 1) & (routed_experts > 0) & ~(np.asarray(interconnect_gbs) > 0)):
+        raise FlopsheetError("ep > 1 needs the GPU's NVLink bandwidth (interconnect_gbs); the catalog has none", arg="ep")
+    del per_expert
+    return gemm_loss + a2a + fixed
+
+
 def train_step_share(precision: str | None) -> float:
     """TRAIN_MFU's share of the peak at `precision` for a dense model's counted work (above)."""
     return TRAIN_STEP_SHARE.get((precision or "bf16").strip().lower(), TRAIN_STEP_SHARE["bf16"])
@@ -182,6 +220,11 @@ def train_step_share(precision: str | None) -> float:
     moe_layers=NONNEGATIVE,
     gpus=WHOLE,
     batch_tokens=POSITIVE,
+    total_params=NONNEGATIVE,
+    expert_share=Rule(">= 0 and < 1", lo=0.0, hi=0.999999),
+    interconnect_gbs=NONNEGATIVE,
+    ep=WHOLE,
+    micro_batch_tokens=POSITIVE,
 )
 def train_mfu(
     params,
@@ -194,12 +237,31 @@ def train_mfu(
     moe_layers=0.0,
     gpus=None,
     batch_tokens=None,
+    total_params=0.0,
+    expert_share=0.0,
+    interconnect_gbs=0.0,
+    ep=None,
+    micro_batch_tokens=None,
 ):
     """The MFU (6N FLOPs over peak) one training step sustains: share / (1 + attention + all-to-all)
-    / (1 + per-step overhead), each term in the comment above. `params` are the active parameters."""
+    / (1 + per-step overhead), each term in the comment above. `params` are the active parameters.
+    With ep and micro_batch_tokens (a mixture of experts' expert-parallel group inside one NVLink domain
+    and the tokens of one micro-batch), the all-to-all term is moe_step_seconds' instead of the lumped
+    scale-out one."""
     attention = 2.0 * layers * d_model * seq_len / params
     gemm_s = 6.0 * params / (peak_tflops * 1e12 * share)  # seconds per token of the weights' FLOPs
-    a2a_s = A2A_BYTES * routed_experts * moe_layers * d_model / (SCALE_OUT_GBS * 1e9)
+    if ep is None and micro_batch_tokens is None:
+        a2a_s = A2A_BYTES * routed_experts * moe_layers * d_model / (SCALE_OUT_GBS * 1e9)
+    elif ep is None or micro_batch_tokens is None:
+        given = "ep" if ep is not None else "micro_batch_tokens"
+        raise FlopsheetError(
+            "ep and micro_batch_tokens go together for the expert-parallel step (got only " + given + ")", arg=given
+        )
+    else:
+        a2a_s = moe_step_seconds(
+            params, peak_tflops, share, d_model, routed_experts, moe_layers, total_params, expert_share,
+            interconnect_gbs, ep, micro_batch_tokens,
+        )  # fmt: skip
     token_s = gemm_s * (1.0 + attention) + a2a_s  # seconds per token of the whole step's work on one GPU
     mfu = share / (1.0 + attention + a2a_s / gemm_s)
     if gpus is not None and batch_tokens is not None:

@@ -8,7 +8,8 @@ as the engine does.
 """
 
 from flopsheet import engine
-from flopsheet.engine.training import train_step_share
+from flopsheet.engine.moe import A2A_EFFICIENCY, GROUPED_GEMM_HALF_TOKENS
+from flopsheet.engine.training import A2A_TRAIN_BYTES, MOE_MICROBATCH_S, train_step_share
 from flopsheet.functions._common import (
     FLOPS,
     GOODPUT,
@@ -242,12 +243,24 @@ TRAIN_MFU = Function(
             default=None,
             by_precision=train_step_share,
         ),
+        Arg(
+            "ep",
+            "Expert-parallel degree of a mixture of experts, inside one NVLink domain (EP8 on an 8-GPU node, up to "
+            "72 on an NVL72 rack; optional, with micro_batch_tokens: the all-to-all over NVLink, expert GEMMs "
+            "at their tokens, a fixed cost per MoE layer and micro-batch); blank: a scale-out all-to-all",
+        ),
+        Arg(
+            "micro_batch_tokens",
+            "Tokens in one micro-batch, micro-batch sequences x seq_len (optional, with ep)",
+        ),
     ),
     source=(
         "attention FLOPs 12*L*d*s per token (Chowdhery et al. 2022, PaLM, appendix B); MoE all-to-all over 400 "
         "Gb/s per GPU (DeepSeek-V3 report §3.2.1, 1:1 computation to communication); per-step overhead as the "
-        "pipeline bubble (Narayanan et al. 2021); fitted on MLPerf Training v4.0/v5.0 and model cards "
-        "(docs/fidelity.md, flopsheet engine/training.py)"
+        "pipeline bubble (Narayanan et al. 2021); with ep: grouped GEMMs at the tokens per expert (DeepGEMM), "
+        "the all-to-all over NVLink (DeepEP intranode), host launches per MoE layer and micro-batch "
+        "(Megatron-Core MoE README: 'decrease TP size or increase micro-batch size'); fitted on MLPerf Training, "
+        "model cards and Megatron-Bridge 25.11 steps (docs/fidelity.md, flopsheet engine/training.py)"
     ),
     example=("405B", "H100", "bf16", 8192, 16384, 16777216),
     formula=engine.train_mfu,
@@ -260,9 +273,19 @@ TRAIN_MFU = Function(
         ("attention", "attention scores per 6N of work", "[[2*{model:layers}*{model:d_model}*{seq_len}/{params}||0]]"),
         (
             "a2a",
-            "MoE all-to-all seconds per token",
-            "[[{const:TrainA2ABytes}*{model:routed_experts}*{model:moe_layers}*{model:d_model}"
-            "/({const:ScaleOutGBs}*1E9)||0]]",
+            "MoE all-to-all seconds per token (with ep: expert GEMM loss, NVLink all-to-all, per micro-batch cost)",
+            '[[IF(({ep}="")*({micro_batch_tokens}=""),{const:TrainA2ABytes}*{model:routed_experts}'
+            "*{model:moe_layers}*{model:d_model}/({const:ScaleOutGBs}*1E9),"
+            'IF(({ep}<>"")*({micro_batch_tokens}<>""),'
+            "IF({model:share}>0,6*({model:total_params}-{params})/(1-{model:share})"
+            f"*{GROUPED_GEMM_HALF_TOKENS:g}"
+            "/({peak}*1E12*{share}*{micro_batch_tokens}*{ep}),0)"
+            "+IF(({ep}>1)*({model:routed_experts}>0),"
+            f"{A2A_TRAIN_BYTES:g}"
+            "*{model:routed_experts}*{model:moe_layers}*{model:d_model}*({ep}-1)/{ep}"
+            f"/({{gpu:interconnect_gbs}}/2*1E9*{A2A_EFFICIENCY:g}),0)"
+            f"+{MOE_MICROBATCH_S:g}"
+            "*{model:moe_layers}/{micro_batch_tokens},NA()))||0]]",
         ),
         ("gemm", "seconds per token of the weights' FLOPs at the share", "6*{params}/({peak}*1E12*{share})"),
     ),
