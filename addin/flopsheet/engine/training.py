@@ -169,7 +169,7 @@ STEP_OVERHEAD_TOKENS = 250.0  # tokens per GPU a step's proportional overhead is
 STEP_FIXED_S = 0.052  # seconds a step costs whatever the model and batch (launches, synchronisation, optimizer)
 
 
-MOE_MICROBATCH_S = 0.0075  # seconds per MoE layer per micro-batch on each GPU (host launches, dropless dispatch)
+MOE_MICROBATCH_S = 0.007  # seconds per MoE layer per micro-batch on each GPU (host launches, dropless dispatch)
 A2A_TRAIN_BYTES = 2.0 * (2.0 + COMBINE_BYTES)  # forward and backward: a BF16 dispatch and combine of each copy
 
 
