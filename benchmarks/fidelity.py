@@ -46,8 +46,10 @@ How a row becomes a call (`kind` column):
   per-step rate has no failures or restarts in it (goodput 1, a setup fact), and its layout's gpus and global
   batch reach TRAIN_MFU's per-step overhead as MLPerf's do. These rows check TRAIN_MFU per step across model
   sizes on one GPU (Llama 3 8B, 70B and 405B on H100s, GB300s, GB200s and B200s), which the model cards' whole-run
-  hours cannot, and MoE steps (Megatron-Bridge's DeepSeek-V3, gpt-oss-120b and Qwen3 runs) whose layout TRAIN_MFU
-  does not model (their notes say so).
+  hours cannot, and MoE steps (Megatron-Bridge's DeepSeek-V3, gpt-oss-120b and Qwen3 runs), typed with the
+  expert-parallel degree and micro-batch their notes publish ("MBS 4, TP1 PP1 EP64": TRAIN_MFU's ep and
+  micro_batch_tokens = MBS x seq_len); the layouts TRAIN_MFU does not model (pipelines and expert replicas across
+  8-GPU nodes) say so in their notes.
 - a row with a published parallel `layout` ("EP144": experts over 144 GPUs, attention data-parallel; "TP4 EP8"):
   LAYOUT_TOKENS_PER_SECOND / LAYOUT_PREFILL_TOKENS_PER_SECOND (engine.parallel's expert-parallel model):
   output_throughput at the row's published batch of the instance, or with batch "max" at the largest batch under
