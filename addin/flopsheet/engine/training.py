@@ -204,6 +204,7 @@ def moe_step_seconds(
     above): the expert GEMMs' loss at the tokens each expert gets (engine.moe.grouped_gemm_efficiency), the
     all-to-all over NVLink, and MOE_MICROBATCH_S per MoE layer per micro-batch. 0 for a dense model."""
     _, routed = moe_split(params, total_params, expert_share)
+    ep, interconnect_gbs = np.asarray(ep, dtype=float), np.asarray(interconnect_gbs, dtype=float)  # x / 0: inf
     with np.errstate(all="ignore"):
         # each local expert gets m = micro_batch_tokens x ep x expert_share tokens per micro-batch (the micro-batch
         # of each of the ep ranks, k of E experts each); the routed experts' 6 x expert_share x routed FLOPs per
@@ -222,7 +223,7 @@ def moe_step_seconds(
         )
         fixed = MOE_MICROBATCH_S * moe_layers / micro_batch_tokens
     # a catalog model (its width known) with ep > 1 needs the link, as the twin divides by it
-    if np.any((ep > 1) & (d_model > 0) & ~(np.asarray(interconnect_gbs) > 0)):
+    if np.any((ep > 1) & (d_model > 0) & ~(interconnect_gbs > 0)):
         raise FlopsheetError(
             "ep > 1 needs the GPU's NVLink bandwidth (interconnect_gbs); the catalog has none", arg="ep"
         )
