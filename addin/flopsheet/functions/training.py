@@ -215,9 +215,9 @@ IMPLIED_MFU = Function(
 
 TRAIN_MFU = Function(
     name="TRAIN_MFU",
-    summary="MFU a training step of a model sustains on a GPU: the precision's share of the peak, less attention "
-    "at seq_len, MoE all-to-all (with ep and micro_batch_tokens: inside NVLink, expert GEMMs and a cost per "
-    "micro-batch) and, with gpus and batch_tokens, per-step overhead; give it to GPU_HOURS as mfu.",
+    summary="MFU a model's training step sustains on a GPU: the precision's peak share, less attention at seq_len, "
+    "MoE all-to-all (ep: over NVLink, with expert GEMM and micro-batch costs) and, with gpus and batch_tokens, "
+    "per-step overhead; give it to GPU_HOURS as mfu.",
     returns="fraction",
     nature="estimate",
     nature_why=(
@@ -246,9 +246,9 @@ TRAIN_MFU = Function(
         ),
         Arg(
             "ep",
-            "Expert-parallel degree of a mixture of experts, inside one NVLink domain (EP8 on an 8-GPU node, up to "
-            "72 on an NVL72 rack; optional, with micro_batch_tokens: the all-to-all over NVLink, expert GEMMs "
-            "at their tokens, a fixed cost per MoE layer and micro-batch); blank: a scale-out all-to-all",
+            "Expert-parallel degree of a mixture of experts inside one NVLink domain (8 on an 8-GPU node, up to 72 on "
+            "an NVL72 rack; optional, with micro_batch_tokens): all-to-all over NVLink, expert GEMMs, a cost per MoE "
+            "layer and micro-batch; blank: scale-out",
         ),
         Arg(
             "micro_batch_tokens",
