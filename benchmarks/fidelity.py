@@ -28,6 +28,17 @@ How a row becomes a call (`kind` column):
 - decode_step_ms: DECODE_MS, with the batch's KV cache (KV_CACHE_GB of the model at the running context,
   prompt + half the output rounded down to a whole token; FP8 beside 8- and 4-bit weights, see KV_BYTES)
   when the row publishes its lengths; ttft_s: TTFT_SECONDS.
+- decode_step_ms measured on a server under steady load (under_load: a benchmark client holding a fixed number
+  of requests in flight, NIM's AIPerf/genai-perf "at fixed concurrency", or ML.ENERGY's "steady-state vLLM
+  serving"): the inter-token latency its users see, ITL_MS with the row's prompt and output lengths and the same
+  cache, a decode step plus the chunked prefill of the other requests' prompts that rides on it ((batch - 1) x
+  prompt / output tokens a step; with no published prompt length, input 0, that is DECODE_MS); on a vLLM server
+  (a setup fact of the software, like its batch cap) with its CPU time per running sequence per step, host_us =
+  VLLM_HOST_US (68 us), overlapped with the GPU's step, so the longer of the two (it binds at thousands of
+  sequences on one fast GPU). Not dstack's
+  rows: benchmark_serving.py sent all their requests at once, so every prefill ran before the decode steps its
+  TPOT times (a static batch), and not the rows typed with an expert-parallel layout (LAYOUT_DECODE_MS below,
+  which has no prefill share).
 - train_minutes: TRAIN_DAYS(TRAIN_FLOPS(model, tokens), gpu, gpus, TRAIN_MFU(model, gpu, precision,
   seq_len, gpus, batch x seq_len), goodput=1) x 1,440 (MLPerf time to train); for training rows `batch`
   is the global batch in sequences and `input_tokens` the sequence length, as the run's config and log
@@ -151,6 +162,27 @@ def engine_batch_cap(row: dict) -> float | None:
     return VLLM_V0_MAX_NUM_SEQS if row["source_date"] < VLLM_V1_DEFAULT_FROM else None
 
 
+# The decode_step_ms rows measured on a server under steady load (a setup fact of the benchmark, read from the
+# row's notes): a client that keeps a fixed number of requests in flight, so new prompts arrive while others decode
+# and their chunked prefill shares the decode steps (ITL_MS). NIM's AIPerf runs "at fixed concurrency"; ML.ENERGY's
+# leaderboard measures vLLM's "steady-state" window with every request queued and max_num_seqs in flight.
+STEADY_LOAD = ("at fixed concurrency", "steady-state vLLM serving")
+
+
+def under_load(row: dict) -> bool:
+    """Whether a decode_step_ms row is an inter-token latency under steady load (ITL_MS), not one step (DECODE_MS)."""
+    return row["kind"] == "decode_step_ms" and any(s in row["notes"] for s in STEADY_LOAD)
+
+
+def host_us(row: dict) -> float:
+    """The server's CPU time per running sequence per step of an ITL_MS row, a setup fact of its software: vLLM's
+    (engine.inference.VLLM_HOST_US, fitted on ML.ENERGY's vLLM v0.11.1 rows at 2,000-4,000 sequences), else 0 (NIM's
+    TensorRT-LLM runs at 25-50 requests, where no CPU figure is published and none would bind)."""
+    from flopsheet.engine.inference import VLLM_HOST_US
+
+    return VLLM_HOST_US if row["software"].startswith("vLLM") else 0.0
+
+
 def kv_per_sequence(model: str, context: float, prec: str, tp: float) -> float | None:
     """KV_CACHE_GB of one sequence of a catalog model at `context` tokens (rounded up) in the recipe's cache
     format (KV_BYTES), split over `tp` GPUs; None for a model without a cache shape (SERVING_GPUS' own then)."""
@@ -255,11 +287,14 @@ def predict(row: dict) -> tuple[float, str]:
         context = inp + math.floor(out / 2.0)  # a whole token count (KV_CACHE_GB refuses 122.5)
         kv_bytes = KV_BYTES[prec]
         kv = F.KV_CACHE_GB(model, context, float(batch), kv_bytes, tp)
+        kv_call = f"kv_gb=KV_CACHE_GB({m}, {context:g}, {batch}, {kv_bytes:g}, {tp:g})"
+        if under_load(row):  # the inter-token latency of a loaded server: the other requests' prefill rides along
+            host = host_us(row)
+            value = F.ITL_MS(model, inp, out, gpu, batch=float(batch), kv_gb=kv, host_us=host, **kw)
+            tail = f", host_us={host:g}" if host else ""
+            return value, f"ITL_MS({m}, {inp:g}, {out:g}, {setup.replace('batch', batch)}, {kv_call}{tail})"
         value = F.DECODE_MS(model, gpu, batch=float(batch), kv_gb=kv, **kw)
-        return value, (
-            f"DECODE_MS({m}, {setup.replace('batch', batch)}, "
-            f"kv_gb=KV_CACHE_GB({m}, {context:g}, {batch}, {kv_bytes:g}, {tp:g}))"
-        )
+        return value, f"DECODE_MS({m}, {setup.replace('batch', batch)}, {kv_call})"
     if kind == "ttft_s":
         value = F.TTFT_SECONDS(model, inp, gpu, batch=float(batch), **kw)
         return value, f"TTFT_SECONDS({m}, {inp:g}, {setup.replace('batch', batch)})"
@@ -607,7 +642,14 @@ def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
         "(0.75, 0.45), the fixed costs of a forward pass (50 us a layer) and of a tensor-parallel all-reduce "
         "(20 us), and the share of its datasheet peak an accelerator's kernels reach against NVIDIA's "
         "(ACHIEVED_PEAK_SHARE: AMD's MI300X 0.6, MI325X 0.75 at its 1,000 W; the rest 1). A vLLM offline run "
-        "from before vLLM's V1 engine decodes at most 256 sequences (its scheduler's default max_num_seqs).",
+        "from before vLLM's V1 engine decodes at most 256 sequences (its scheduler's default max_num_seqs). An "
+        "inter-token latency measured on a server under steady load (NIM at fixed concurrency, ML.ENERGY's "
+        "steady-state vLLM) is ITL_MS: a decode step plus the chunked prefill of the other requests' prompts that "
+        "rides on it, or, on vLLM, the server's CPU time per running sequence (68 us, VLLM_HOST_US, fitted on the "
+        "ML.ENERGY rows at 511-4,095 sequences where it binds) when longer. A "
+        "mixture of experts' routed GEMMs run at the tokens each expert receives, m / (m + 100) of the step's rate "
+        "(DeepGEMM's measured table, not fitted here; docs/parallelism.md), a serving prefill pass carrying 8,192 "
+        "tokens (the engines' default token budget).",
         "",
         "predicted / measured above 1 means a throughput is optimistic, or a time (ms, s, minutes, GPU-hours) is "
         "pessimistic. The error factor is max(ratio, 1 / ratio). Rows marked SECONDARY, ASSUMPTION or undated "

@@ -112,17 +112,29 @@ hours, gpu))` gives `hours` back; it used to return whole-run utilisation (MFU x
 fed back as `mfu` applied goodput twice. Pass goodput 1 for the old figure. Training functions'
 blank `mfu` went from 40% of any peak to the precision's training default above.
 
+**New (issue 20): ITL_MS, the inter-token latency users see on a loaded server.** DECODE_MS is one decode
+step of a batch. A continuously batched server (vLLM, SGLang, TensorRT-LLM and NIM with chunked prefill)
+also prefills the arriving requests' prompts inside those steps, so with `batch` requests in flight, each of
+`prompt_tokens` in and `output_tokens` out, `ITL_MS` is the decode step plus (batch - 1) x prompt_tokens /
+output_tokens prompt tokens a step at the prefill efficiency (the steady state of a full batch: the same as
+DECODE_MS at batch 1 or with no prompt), or the server's own CPU time, batch x `host_us`, when that is longer
+(overlapped with the GPUs; 0 by default, 68 us a running sequence for vLLM v0.11, fitted on its published runs).
+An estimate: queueing and preemption are not counted. NIM 1.8's setup at concurrency 25 (Llama 3.3 70B FP8 on
+2 H100s, 5,000-token prompts, 500-token answers) measured 38.75 ms; `=ITL_MS("Llama 3.1 70B",5000,500,"H100",25,
+1,2,KV_CACHE_GB("Llama 3.1 70B",5250,25,1,2),,,"fp8")` with its FP8 cache gives 44.3 ms (DECODE_MS alone 24.5;
+docs/fidelity.md, nim-2), 48.3 ms with the default BF16 cache.
+
 **Breaking change (issue 20, serving defaults):** blank serving arguments now answer the question asked.
-`kv_gb` left blank in DECODE_MS, RESPONSE_SECONDS, TOKENS_PER_SECOND and COST_PER_MTOK is a catalog model's
+`kv_gb` left blank in DECODE_MS, RESPONSE_SECONDS, ITL_MS, TOKENS_PER_SECOND and COST_PER_MTOK is a catalog model's
 own KV cache (BF16) for every sequence of the batch, with its attention FLOPs: at `context_tokens` (new last
 argument; default 1,085 tokens, prompt + half the answer of the median request of Azure's conversation
-trace, Splitwise, Patel et al. 2024) or, in RESPONSE_SECONDS, at the request's own running context (prompt +
+trace, Splitwise, Patel et al. 2024) or, in RESPONSE_SECONDS and ITL_MS, at the request's own running context (prompt +
 half the answer). It used to be no cache: type `kv_gb` 0 for the old figure. A plain parameter count ("70B")
 has no layers or heads to size a cache, so it still has none: `TOKENS_PER_SECOND("70B","H100",64,2,8)` and
 `TOKENS_PER_SECOND("Llama 3.1 70B","H100",64,2,8)` differ by the cache each step reads (and the all-reduces
 the model's layers make). `batch` left blank in TOKENS_PER_SECOND and COST_PER_MTOK is the serving batch (the
 largest whose caches fit in usable memory and whose step stays under 50 ms, as SERVING_GPUS), not 1. `gpus`
-left blank (DECODE_MS, RESPONSE_SECONDS, TTFT_SECONDS, TOKENS_PER_SECOND, COST_PER_MTOK, SERVING_GPUS) is the
+left blank (DECODE_MS, RESPONSE_SECONDS, ITL_MS, TTFT_SECONDS, TOKENS_PER_SECOND, COST_PER_MTOK, SERVING_GPUS) is the
 fewest valid tensor-parallel GPUs that hold the weights and the cache, not 1. A typed `gpus` must be a valid
 tensor-parallel degree: it divides the model's attention heads, splits its KV heads evenly (or copies them
 evenly) and stays within one 8-GPU NVLink domain, as vLLM and TensorRT-LLM require; `gpus` 3 for a 64-head

@@ -22,6 +22,7 @@ NAMES = (
     "INFER_SECONDS",
     "DECODE_MS",
     "RESPONSE_SECONDS",
+    "ITL_MS",
     "TTFT_SECONDS",
     "TOKENS_PER_SECOND",
     "SERVING_GPUS",

@@ -93,8 +93,23 @@ def test_deepseek_v3_decode_on_8_h200_fp8():
         19.0, abs=0.1
     )  # the issue's ~19 ms
     launch = 61 * inference.DEFAULT_LAYER_US / 1e3  # a forward pass's fixed cost per layer: 3.05 ms
-    assert full - launch == pytest.approx(20.46, abs=0.05)  # + 61 layers x 2 all-reduces of ~8 us
-    assert one - launch == pytest.approx(2.19, abs=0.01)  # 37B read once + the all-reduces
+    # 61 layers x 2 all-reduces of 8 us and a ring's 2 x 7/8 x 64 tokens x 7168 x 2 bytes over 450 GB/s (ms)
+    comm = 61 * 2 * (8e-3 + 2 * 7 / 8 * 64 * 7168 * 2 / (900e9 / 2) * 1e3)
+    # reading the weights the batch touches: 585 GB over 8 x 4.8 TB/s x 0.8, the 19 ms (20.46 ms with the
+    # all-reduces) is no longer the step: at batch 64 each routed expert some token picks receives 64 x 8 / 256 / 0.869
+    # = 2.3 tokens, and its grouped GEMM runs at 2.3 / 102.3 of the step's GEMM rate (engine.moe.routed_gemm_flops:
+    # DeepGEMM's masked-layout table), 100 rows more than it has: 2 x 100 x 654.5B x 0.869 FLOPs more than the
+    # 2 x 37B x 64, so the 20.5B routed parameters of a token compute as 909B; at 8 x 989.5 TFLOP/s (the BF16 peak:
+    # no precision typed) x 0.4, 37.4 ms
+    extra = float(inference.routed_gemm_flops(37e9, 671e9, 8 / 256, 64.0))
+    assert extra == pytest.approx(2 * 100 * 654.5e9 * 0.869, rel=0.002)
+    assert extra / (2 * 64) == pytest.approx(20.45e9 / (2.3 / 102.3) - 20.45e9, rel=0.01)
+    compute_ms = (2 * 37e9 * 64 + extra) / (8 * 989.5e12 * 0.4) * 1e3
+    assert full - launch == pytest.approx(compute_ms + comm, rel=1e-6)
+    assert full - launch == pytest.approx(38.83, abs=0.05)
+    # one sequence: its 8 experts get one token each, 1 / 101 of the rate, 1.31 ms of compute against 1.20 ms reading
+    # the 37B it uses; before the expert term the read bound it (2.19 ms with the all-reduces)
+    assert one - launch == pytest.approx(2.30, abs=0.01)
     # the default fixed cost per all-reduce (calibrated on small-batch runs) adds 61 x 2 x (20 - 8) us
     more = F.DECODE_MS("DeepSeek-V3", "H200", 64, 1, 8, 0) - full
     assert more == pytest.approx(61 * 2 * (engine.DEFAULT_ALLREDUCE_US - 8) / 1e3, rel=1e-9)

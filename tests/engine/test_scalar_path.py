@@ -60,6 +60,16 @@ def _calls(rng: random.Random):
             dict(decode, prompt_tokens=prompt, output_tokens=output, attn_dim=c["d_model"]),
         )
         yield engine.ttft_seconds.formula.fn, dict(c, batch=batch, prompt_tokens=prompt, attn_dim=c["d_model"])
+        yield (
+            engine.itl_ms.formula.fn,
+            dict(
+                decode,
+                prompt_tokens=prompt,
+                output_tokens=output,
+                attn_dim=c["d_model"],
+                host_us=rng.choice([0.0, 68.0, 500.0]),
+            ),
+        )
         per_seq = rng.choice([0.0, 0.01, 0.4, 5.0])
         latency = rng.choice([5.0, 20.0, 50.0, 200.0])
         yield _largest_batch, dict(c, kv_gb_per_sequence=per_seq, latency_ms=latency)
@@ -95,7 +105,7 @@ def test_scalar_path_gives_the_numpy_expressions_numbers_bit_for_bit(monkeypatch
     fast = [float(fn(**kw)) for fn, kw in cases]
     monkeypatch.setattr(inference, "_plain", lambda *xs: False)  # every helper on its numpy code
     slow = [float(fn(**kw)) for fn, kw in cases]
-    assert len(fast) == 8 * 150
+    assert len(fast) == 9 * 150
     mismatched = [
         (fn.__name__, kw, a, b)
         for (fn, kw), a, b in zip(cases, fast, slow)

@@ -51,6 +51,22 @@ CASES += [
     ("RESPONSE_SECONDS", ("Llama 3.1 70B", 4000.0, 300.0, "H100 SXM", 1.0, 2.0, 8.0), False),
     ("RESPONSE_SECONDS", ("Llama 3.1 70B", 4000.0, 300.0, "H100 SXM", 1.5, 2.0, 8.0), False),  # batch 1.5
     ("COST_PER_MTOK", ("DeepSeek-V3", "H200 SXM", 2.5, "output", 1.0, 64.0, 1.0, 8.0), False),
+    # ITL_MS: the decode step plus the other requests' prompt chunks (attention, all-reduce traffic; MoE weights
+    # read by the batch), batch 1 (the step alone), no prompt, beyond the context (an error)
+    ("ITL_MS", ("Llama 3.1 70B", 5000.0, 500.0, "H100 SXM", 25.0, 1.0, 2.0, BLANK, 0.8, 0.4, "fp8"), False),
+    ("ITL_MS", ("Llama 3.1 70B", 5000.0, 500.0, "H100 SXM", 1.0, 1.0, 2.0), False),
+    ("ITL_MS", ("DeepSeek-V3", 1000.0, 500.0, "H200 SXM", 64.0, 1.0, 8.0, 27.0, 0.8, 0.4, "fp8"), False),
+    ("ITL_MS", ("Mixtral 8x7B", 2000.0, 300.0, "H100 SXM", 32.0, 2.0, 2.0), False),
+    ("ITL_MS", ("Llama 3.1 8B", 0.0, 300.0, "H100 SXM", 64.0, 2.0, 1.0), False),
+    # the server's CPU time per sequence: longer than the GPU's step at 2,043 sequences, shorter at 8
+    (
+        "ITL_MS",
+        ("Llama 3.1 8B", 0.0, 396.0, "B200", 2043.0, 2.0, 1.0, BLANK, 0.8, 0.4, "bf16", 20.0, 0.65, 68.0),
+        False,
+    ),
+    ("ITL_MS", ("Llama 3.1 8B", 200.0, 396.0, "B200", 8.0, 2.0, 1.0, BLANK, 0.8, 0.4, "bf16", 20.0, 0.65, 68.0), False),
+    ("ITL_MS", ("Gemma 2 27B", 3000.0, 400.0, "H100 SXM", 16.0, 2.0, 2.0), False),
+    ("ITL_MS", ("Llama 3.1 70B", 130000.0, 2000.0, "H100 SXM", 1.0, 2.0, 4.0), False),
     ("COST_PER_MTOK", ("DeepSeek-V3", "H200 SXM", 2.5, "input", 0.5, 64.0, 1.0, 8.0, 27.0, 0.8, 0.4, "fp8"), False),
     ("COST_PER_MTOK", ("Llama 3.1 70B", "H100 SXM", 2.5, "blended", 1.0, 64.0, 2.0, 4.0, 31.5), False),
     ("COST_PER_MTOK", ("DeepSeek-V3", "H200 SXM", 2.5, "output", 1.0, 64.0, 1.0, 1.0), False),  # no fit
@@ -104,6 +120,15 @@ CASES += [
     ("TOKENS_PER_SECOND", ("Llama 3.1 70B", "MI300X", 256.0, 1.0, 2.0, 20.0, 0.8, 0.4, "fp8"), False),
     ("TTFT_SECONDS", ("Llama 3.1 70B", 4096.0, "MI300X", 1.0, 1.0, 1.0, 0.8, 0.65, "fp8"), False),
     ("COST_PER_MTOK", ("Llama 3.1 405B", "MI300X", 2.5, "blended", 1.0, 256.0, 1.0, 8.0), False),
+]
+# a mixture of experts' routed GEMMs at the tokens each expert receives (engine.moe.gemm_params), in decode (a
+# compute-bound batch of 64 tokens an expert, and 8 sequences at about one), prefill and the serving batch's search
+CASES += [
+    ("DECODE_MS", ("Qwen3 30B-A3B", "B200", 1024.0, 0.5, 1.0, BLANK, 0.8, 0.4, "fp4"), False),
+    ("DECODE_MS", ("gpt-oss-20b", "H100 SXM", 8.0, 1.0, 1.0, BLANK, 0.8, 0.4, "fp8"), False),
+    ("TTFT_SECONDS", ("Qwen3 30B-A3B", 512.0, "H100 SXM", 1.0, 2.0, 1.0), False),
+    ("RESPONSE_SECONDS", ("Mixtral 8x7B", 128.0, 500.0, "H100 SXM", 256.0, 1.0, 1.0), False),
+    ("COST_PER_MTOK", ("Qwen3 30B-A3B", "H100 SXM", 2.5, "blended", 1.0, 256.0, 1.0, 1.0), False),
 ]
 
 # typed in the formula: the name is resolved at hand-off time, nothing is left to test in the sheet

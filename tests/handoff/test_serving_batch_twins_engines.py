@@ -44,6 +44,7 @@ CALLS = [
     ("DECODE_MS", '75E9,"H100",16', (75e9, "H100", 16)),  # a plain count: 3 GPUs
     ("TTFT_SECONDS", '"Qwen2.5 72B",4096,"H100"', ("Qwen2.5 72B", 4096, "H100")),
     ("RESPONSE_SECONDS", '"Llama 3.1 70B",1000,100,"H100",8', ("Llama 3.1 70B", 1000, 100, "H100", 8)),
+    ("ITL_MS", '"Llama 3.1 70B",2000,500,"H100",16', ("Llama 3.1 70B", 2000, 500, "H100", 16)),
     ("TOKENS_PER_SECOND", '"Llama 3.1 70B","H100"', ("Llama 3.1 70B", "H100")),  # batch and gpus both
     ("TOKENS_PER_SECOND", '"DeepSeek-V3","H200",,1', ("DeepSeek-V3", "H200", None, 1)),
     ("SERVING_BATCH", '"Llama 3.1 70B","H100"', ("Llama 3.1 70B", "H100")),

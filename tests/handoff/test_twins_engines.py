@@ -87,6 +87,9 @@ CASES += [
     ("TOKENS_PER_SECOND", (7e10, "H100", 64.0, 2.0, 2.0)),
     ("TOKENS_PER_SECOND", (7e10, "H100", 64.0, 2.0, 2.0, BLANK)),  # kv_gb's cell left empty
     ("RESPONSE_SECONDS", (7e10, 1000.0, 200.0, "H100", 8.0, 2.0, 4.0)),
+    ("ITL_MS", (7e10, 1000.0, 200.0, "H100", 8.0, 2.0, 4.0)),
+    ("ITL_MS", (7e10, 1000.0, 200.0, "H100", 8.0, 2.0, 4.0, 12.5)),
+    ("ITL_MS", (8e9, 1000.0, 0.0, "H100", 8.0, 2.0, 1.0)),  # no answer: no inter-token latency, an error
 ]
 # the count rule at its edges, and patches after float noise
 for gb in [

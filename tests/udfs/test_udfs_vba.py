@@ -38,6 +38,10 @@ SPEC = {
     "RESPONSE_SECONDS": "params, prompt_tokens, output_tokens, gpu, [batch=1], [bytes_per_param=2], [gpus], "
     "[kv_gb], [bw_efficiency=0.8], [mfu=0.4]",
     "TOKENS_PER_SECOND": "params, gpu, [batch], [bytes_per_param=2], [gpus]",
+    # issue 20: the inter-token latency of a continuously batched server (a decode step plus the other requests'
+    # chunked prefill, or the server's CPU time per sequence when longer), RESPONSE_SECONDS' arguments and host_us
+    "ITL_MS": "params, prompt_tokens, output_tokens, gpu, [batch=1], [bytes_per_param=2], [gpus], [kv_gb], "
+    "[bw_efficiency=0.8], [mfu=0.4], [precision=bf16], [allreduce_us=20], [prefill_mfu=0.65], [host_us=0]",
     "WEIGHTS_GB": "params, [bytes_per_param=2]",
     "TRAIN_MEMORY_GB": "params, [bytes_per_param=16]",
     # issue 22: head_dim and context_tokens are optional to Excel so the model-name form
@@ -146,8 +150,8 @@ def declared(udfs):
 
 def test_every_spec_function_and_nothing_else_is_a_vba_function(declared):
     # 41 + issue 20's TRAIN_MFU, LAYOUT_TOKENS_PER_SECOND, LAYOUT_PREFILL_TOKENS_PER_SECOND, LAYOUT_DECODE_MS,
-    # SERVING_BATCH
-    assert len(SPEC) == 46
+    # SERVING_BATCH, ITL_MS
+    assert len(SPEC) == 47
     assert set(declared) == set(SPEC) == set(REGISTRY), (
         f"missing in VBA: {sorted(set(SPEC) - set(declared))}; not in the spec: {sorted(set(declared) - set(SPEC))}"
     )

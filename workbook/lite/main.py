@@ -211,6 +211,26 @@ def RESPONSE_SECONDS(params, prompt_tokens, output_tokens, gpu, batch=1.0, bytes
 @func
 @arg('params', doc='Active parameters ("70B"), or a catalog model name ("DeepSeek-V3"; see MODEL_NAMES): active for FLOPs, total for memory and the experts a batch reads, layers and width for tensor-parallel all-reduces', **ARG_OPTIONS)
 @arg('prompt_tokens', doc='Tokens in the prompt', **ARG_OPTIONS)
+@arg('output_tokens', doc='Tokens generated in the answer', **ARG_OPTIONS)
+@arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
+@arg('batch', doc='Sequences decoded together, each getting one token per step; default 1', **ARG_OPTIONS)
+@arg('bytes_per_param', doc='Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit', **ARG_OPTIONS)
+@arg('gpus', doc="GPUs in tensor parallel (bandwidth and peak add up); a valid degree divides the model's attention heads, splits its KV heads evenly and stays within an 8-GPU NVLink domain; default (blank): the fewest valid GPUs that hold the weights and the KV cache", **ARG_OPTIONS)
+@arg('kv_gb', doc='KV cache of the whole batch read each step, in GB (KV_CACHE_GB); default (blank): a catalog model\'s own BF16 cache at prompt_tokens + output_tokens / 2 for every sequence; none for a plain count ("70B")', **ARG_OPTIONS)
+@arg('bw_efficiency', doc='Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8', **ARG_OPTIONS)
+@arg('mfu', doc='Share of the peak a compute-bound decode step reaches, a fraction in (0, 1]; default 0.40; times 0.75 at an FP8 peak, 0.45 at FP4 (estimates, fitted on published runs)', **ARG_OPTIONS)
+@arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
+@arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (its latency over the link); default 20 (calibrated on small-batch decode runs, beside a fixed 50 us per layer of each forward pass); used when params is a model name and gpus > 1', **ARG_OPTIONS)
+@arg('prefill_mfu', doc='Share of the peak the prefill reaches, a fraction in (0, 1]; default 0.65 (estimate, fitted on published runs); times 0.75 at an FP8 peak, 0.45 at FP4', **ARG_OPTIONS)
+@arg('host_us', doc="Server CPU time per running sequence per step in microseconds (scheduling, detokenising, streaming), overlapped with the GPUs' step (the longer counts); default 0; 68 for vLLM v0.11 (estimate, docs/fidelity.md)", **ARG_OPTIONS)
+def ITL_MS(params, prompt_tokens, output_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpus=None, kv_gb=None, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, prefill_mfu=0.65, host_us=0.0):
+    """Milliseconds between two tokens of one request on a continuously batched server with batch requests in flight: a decode step of the batch plus the chunked prefill of the other requests' prompts that lands in it."""
+    return excel_io.call(REGISTRY['ITL_MS'], (params, prompt_tokens, output_tokens, gpu, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us, prefill_mfu, host_us))
+
+
+@func
+@arg('params', doc='Active parameters ("70B"), or a catalog model name ("DeepSeek-V3"; see MODEL_NAMES): active for FLOPs, total for memory and the experts a batch reads, layers and width for tensor-parallel all-reduces', **ARG_OPTIONS)
+@arg('prompt_tokens', doc='Tokens in the prompt', **ARG_OPTIONS)
 @arg('gpu', doc='GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', **ARG_OPTIONS)
 @arg('batch', doc='Sequences decoded together, each getting one token per step; default 1', **ARG_OPTIONS)
 @arg('bytes_per_param', doc='Bytes per weight: 2 for BF16/FP16 (default), 1 for FP8/INT8, 0.5 for 4-bit', **ARG_OPTIONS)

@@ -71,6 +71,15 @@ FIXED = {
     "patches across a frame (a partial patch counts)": "每帧横向的块数（不足一块也计一块）",
     "decode step reading weights and KV cache (s)": "一步解码读取权重和 KV 缓存的时间（秒）",
     "decode step computing (s)": "一步解码的计算时间（秒）",
+    "the model's routed experts' parameters": "模型路由专家的参数量",
+    (
+        "FLOPs the routed experts' grouped GEMMs of a decode step of the batch cost beyond 2 x params a token: each "
+        "expert it runs 100 rows more than it has (its tokens' share of the rate)"
+    ): "该批一步解码中路由专家分组矩阵乘法在每 token 2 × 参数量之外多耗的 FLOPs：每个运行的专家多算 100 行（按其 token 数可达的速率比例）",
+    (
+        "FLOPs the routed experts' grouped GEMMs of the prefill of the batch's prompts cost beyond 2 x params a token: "
+        "each expert it runs 100 rows more than it has (its tokens' share of the rate)"
+    ): "该批提示预填充中路由专家分组矩阵乘法在每 token 2 × 参数量之外多耗的 FLOPs：每个运行的专家多算 100 行（按其 token 数可达的速率比例）",
     "FLOP/s the GPUs compute decoding": "这些 GPU 解码时每秒的计算量（FLOP/s）",
     "share of the peak the decode step's weight GEMMs reach at the batch": "该批大小下一步解码的权重矩阵乘法可达的峰值比例",
     "FLOP/s the GPUs' weight GEMMs compute decoding the batch": "这些 GPU 解码该批时权重矩阵乘法每秒的计算量（FLOP/s）",
@@ -116,6 +125,13 @@ FIXED = {
     "largest batch whose KV cache fits beside the weights in usable memory": "KV 缓存与权重一起放得进可用显存的最大批",
     "decode step, the slower of the two (ms)": "一步解码时间，取两者中较慢者（毫秒）",
     "prefill computing (s)": "预填充的计算时间（秒）",
+    # ITL_MS: the other requests' prompt chunks on each decode step, and the server's CPU time
+    "other requests' prompts prefilled between two of one request's tokens": "在一个请求相邻两个词元之间完成预填充的其他请求提示词数",
+    "their prefill computing (s)": "这些提示词预填充的计算时间（秒）",
+    "their all-reduce traffic, the latency paid by the step (s)": "它们的全归约通信量（延迟已由解码步承担）（秒）",
+    "the GPUs' time between two tokens: the decode step and the prompt chunks on it (ms)": "GPU 在相邻两个词元之间的时间：解码步及其上的提示词分块（毫秒）",
+    "the server's CPU work for the batch's step, batch x host_us (ms)": "服务器为该批次一步所做的 CPU 工作，batch x host_us（毫秒）",
+    "between two tokens, the longer of the two: the CPU's work overlaps the GPUs' step (ms)": "相邻两个词元之间的时间，取两者中较长者：CPU 工作与 GPU 的步重叠（毫秒）",
     "prefill reading the weights once (s)": "预填充读取一次权重的时间（秒）",
     "prefill, the slower of the two (s)": "预填充时间，取两者中较慢者（秒）",
     "bytes a replica reads per second": "每个副本每秒读取的字节数",

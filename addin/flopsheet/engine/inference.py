@@ -648,6 +648,41 @@ def _ep_forward_s(s: Serving, tokens, attn_flops, kv_gb, mfu):
     )
 
 
+def routed_gemm_flops(params, total_params, expert_share, tokens):
+    """engine.moe.routed_gemm_flops: what a pass of `tokens` tokens' routed grouped GEMMs cost beyond 2 x params x
+    tokens, at the step's GEMM rate (each expert the pass runs at its tokens' share of the rate); 0 for a dense model
+    (no expert share, or 0). See engine.moe.GROUPED_GEMM_HALF_TOKENS."""
+    if expert_share is None or (_plain(expert_share) and not expert_share > 0):
+        return 0.0
+    from flopsheet.engine.moe import GROUPED_GEMM_HALF_TOKENS
+    from flopsheet.engine.moe import routed_gemm_flops as flops
+
+    held = 0.0 if total_params is None else total_params
+    if _plain(params, held, expert_share, tokens):  # one number each (see _plain): engine.moe's arithmetic
+        if not tokens > 0:
+            return 0.0
+        total = held if held > 0 else params
+        routed = (total - params) / (1.0 - (expert_share if expert_share < 1 else 0.5))
+        # Python's pow for a float count, the ufunc for numpy's (as weights_read): the bits engine.moe's 0-d array
+        # expression gives (np.power of two Python floats can differ from it in the last bits)
+        touched = 1.0 - (
+            (1.0 - expert_share) ** tokens if type(tokens) is float else np.power(1.0 - expert_share, tokens)
+        )
+        return 2.0 * GROUPED_GEMM_HALF_TOKENS * routed * touched
+    return flops(params, held, expert_share, tokens)
+
+
+def serving_prefill_params(params, total_params, expert_share, prompt_tokens):
+    """Parameters one prompt token's GEMMs compute as in a serving replica's prefill (SERVING_GPUS, a "TP" layout's
+    replica): requests queue, so the engine's prefill pass carries engine.moe.PREFILL_PASS_TOKENS tokens of their
+    prompts (or one longer prompt), and a mixture of experts' routed GEMMs run at the tokens each expert receives
+    in that pass: params + routed_gemm_flops of the pass over 2 x its tokens (a dense model: params)."""
+    from flopsheet.engine.moe import PREFILL_PASS_TOKENS
+
+    tokens = _maximum(prompt_tokens, PREFILL_PASS_TOKENS)
+    return params + routed_gemm_flops(params, total_params, expert_share, tokens) / (2.0 * tokens)
+
+
 def gemm_mfu(mfu, prefill_mfu, batch):
     """The share of the peak a decode step's weight GEMMs reach with `batch` sequences (one row each): the larger
     of the decode efficiency `mfu` and the prefill's, `prefill_mfu`, times batch / (batch + DECODE_GEMM_HALF_BATCH),
@@ -661,14 +696,17 @@ def decode_ms_unchecked(s: Serving, batch, kv_gb, attn_flops=0.0):
     Tensor parallelism over `gpus` identical GPUs: bandwidth and peak add up (Pope et al. 2022), plus
     two all-reduces per layer and the pass's fixed cost per layer (launch_seconds; not on the expert-parallel
     path, fitted without it: EP_COLLECTIVE_PER_ALLREDUCE). Weights read: every one
-    touched by the batch (MoE). attn_flops: each sequence's attention against its cache (decode_attention_flops),
+    touched by the batch (MoE); a mixture of experts' routed GEMMs at the tokens each expert receives
+    (routed_gemm_flops). attn_flops: each sequence's attention against its cache (decode_attention_flops),
     when known. With experts spread over s.ep > 1 GPUs, the expert-parallel step of engine.parallel (batch and
     kv_gb: the instance's)."""
     read = weights_read(s.params, s.total_params, s.expert_share, batch)
     memory_s = (read * s.bytes_per_param + kv_gb * 1e9) / s.bytes_s
-    # the weights' GEMMs grow with the batch (gemm_mfu); each sequence's attention reads its own cache (no larger
-    # GEMM with the batch) and stays at the decode efficiency
-    gemm_s = 2.0 * s.params * batch / (s.gpus * s.peak_tflops * 1e12 * gemm_mfu(s.mfu, s.prefill_mfu, batch))
+    # the weights' GEMMs grow with the batch (gemm_mfu), a mixture of experts' routed ones at the tokens each expert
+    # receives (routed_gemm_flops); each sequence's attention reads its own cache (no larger GEMM with the batch)
+    # and stays at the decode efficiency
+    gemm_flops = 2.0 * s.params * batch + routed_gemm_flops(s.params, s.total_params, s.expert_share, batch)
+    gemm_s = gemm_flops / (s.gpus * s.peak_tflops * 1e12 * gemm_mfu(s.mfu, s.prefill_mfu, batch))
     compute_s = gemm_s + attn_flops * batch / s.flops_s
     comm_s = comm_seconds(s.layers, s.d_model, batch, s.gpus, s.interconnect_gbs, s.allreduce_us)
     tp_ms = (_maximum(memory_s, compute_s) + comm_s + s.launch_s) * 1e3
@@ -764,7 +802,9 @@ def prefill_s_unchecked(s: Serving, prompt_tokens, batch):
     for the causal mask). Memory floor: the weights the prompt's tokens touch, read once. With experts
     spread over s.ep > 1 GPUs, the expert-parallel pass of engine.parallel (batch: the instance's prompts)."""
     attn_dim = 0.0 if s.attn_dim is None else s.attn_dim
+    # a mixture of experts' routed GEMMs at the tokens each expert receives in the pass (routed_gemm_flops)
     flops = (2.0 * s.params * prompt_tokens + 2.0 * s.layers * attn_dim * prompt_tokens * prompt_tokens) * batch
+    flops = flops + routed_gemm_flops(s.params, s.total_params, s.expert_share, prompt_tokens * batch)
     compute_s = flops / s.prefill_flops_s
     read = weights_read(s.params, s.total_params, s.expert_share, prompt_tokens * batch)
     memory_s = read * s.bytes_per_param / s.bytes_s
@@ -851,6 +891,105 @@ def response_seconds(
     setup = serving_setup(kw)
     prefill_s = prefill_s_unchecked(setup, prompt_tokens, batch)
     return prefill_s + output_tokens * decode_ms_unchecked(setup, batch, kw["kv_gb"], kw["attn_flops"]) / 1e3
+
+
+# The inter-token latency a loaded, continuously batched server shows (vLLM, SGLang, TensorRT-LLM's and NIM's
+# in-flight batching with chunked prefill: Agrawal et al. 2024, "Taming Throughput-Latency Tradeoff in LLM Inference
+# with Sarathi-Serve", OSDI '24, §3-4): the arriving requests' prompts are prefilled in chunks inside the decode
+# steps, so the time between two of one request's tokens is a decode step of the batch plus the prompt chunks that
+# ride on it. In steady state, with `batch` requests in flight each answering output_tokens tokens, batch /
+# output_tokens requests arrive (and finish) per step; over one request's answer the other batch - 1 requests'
+# prompts land between its tokens (its own prefill comes before its first token), so each step carries
+# (batch - 1) x prompt_tokens / output_tokens prompt tokens (itl_prompts_per_step). What they add is their own
+# work: their FLOPs (2 x params a token and the prompt's causal attention) at the prefill efficiency and their
+# all-reduce traffic; the weights' read, the per-layer launches and the all-reduces' latency are the decode
+# step's, already paid (prefill_s_unchecked on the setup with those set to zero: riding_setup; for a mixture of
+# experts, the experts the chunk's tokens touch beyond the batch's are not charged). Added to the step, not
+# overlapped with it: NIM 1.8's ITL of Llama 3.3 70B FP8 on 2 H100s at 25 and 50 concurrent requests of 5,000
+# prompt tokens (nim-2, nim-3) is 1.14 and 1.16 of measured this way, 0.63 and 0.48 without the chunks, and about
+# 0.7 (estimated) with the chunks hidden under the memory-bound step (max(memory, decode + prefill compute),
+# Sarathi's ideal); the fit is those two rows (the only published loaded-server ITLs with known prompt lengths).
+def itl_prompts_per_step(batch, output_tokens):
+    """Prompts of other requests prefilled between two of one request's tokens in steady state: (batch - 1) /
+    output_tokens (0 at batch 1: no other request's prefill lands between its tokens)."""
+    return (batch - 1.0) / output_tokens
+
+
+def riding_setup(s: Serving) -> Serving:
+    """Setup `s` for work that rides on a decode step already timed: no weight read (bytes_s infinite), no
+    per-layer launch and no all-reduce latency (the step pays them); FLOPs and link traffic stay."""
+    return s._replace(bytes_s=math.inf, launch_s=0.0, allreduce_us=0.0)
+
+
+# The serving engine's CPU work per running sequence per step (scheduling, input preparation, sampling's
+# bookkeeping, detokenisation, streaming each token back over HTTP): on a fast GPU at a large batch it can take
+# longer than the GPU's step. vLLM's team measured, for Llama 3 8B on one H100 under v0.5.3, "The HTTP API server
+# takes 33% of the total execution time", "29% ... is spent on scheduling" and "only 38% of the time was spent on
+# the actual GPU execution", the output processing "increasing as batch sizes grew" ("vLLM v0.6.0: 2.7x
+# Throughput Improvement and 5x Latency Reduction", vLLM Team, 2024-09-05,
+# https://blog.vllm.ai/2024/09/05/perf-update.html, read 2026-12-06). Since then the engine overlaps that work with
+# the GPU (v0.6's asynchronous output processing: step n's output is processed "while executing the n+1-th
+# step"; V1's async scheduling, on in ML.ENERGY's configurations), so a step takes the longer of the two:
+# max(GPU step, batch x host_us). host_us defaults to 0 (a server whose CPU keeps up with its GPUs; no CPU figure is
+# published for NIM's TensorRT-LLM runs, and at their 25-50 requests 68 us a sequence would not bind); VLLM_HOST_US is what vLLM v0.11.1 shows, an ESTIMATE fitted by least squares in log
+# across the ML.ENERGY rows where it binds (tests/reference/measured.csv, median ITL at steady state with async
+# scheduling): Llama 3.1 8B at 2,043 sequences on one B200 wants 61 us a sequence, gpt-oss-120b at 2,047 and
+# gpt-oss-20b at 4,095 on one B200 64 and 60 (whatever the model: the GPU's step is 0.05-0.22 of the measured
+# one), Llama 3.1 70B at 2,042 on 2 B200 69, Llama 3.1 8B at 511 on one H100 93 (another host); geometric mean 68.
+VLLM_HOST_US = 68.0
+
+
+def itl_ms_unchecked(s: Serving, prompt_tokens, output_tokens, batch, kv_gb, attn_flops=0.0, host_us=0.0):
+    """Milliseconds between two tokens of one request with `batch` in flight on setup `s`: the decode step
+    (decode_ms_unchecked) plus the prefill of the prompts that ride on it (itl_prompts_per_step, riding_setup),
+    or the server's CPU work for the batch, batch x host_us, when longer (overlapped: see VLLM_HOST_US)."""
+    step_ms = decode_ms_unchecked(s, batch, kv_gb, attn_flops)
+    chunk_s = prefill_s_unchecked(riding_setup(s), prompt_tokens, itl_prompts_per_step(batch, output_tokens))
+    return _maximum(step_ms + chunk_s * 1e3, batch * host_us * 1e-3)
+
+
+@quantity(CONTEXT, *BLANK_CONDITIONS, output_tokens=WHOLE, host_us=NONNEGATIVE, **PREFILL_RULES, **DECODE_RULES)
+def itl_ms(
+    params,
+    prompt_tokens,
+    output_tokens,
+    peak_tflops,
+    bandwidth_tbs,
+    memory_gb,
+    batch=1.0,
+    bytes_per_param=2.0,
+    gpus=None,
+    kv_gb=None,
+    bw_efficiency=DEFAULT_BW_EFFICIENCY,
+    mfu=DEFAULT_MFU,
+    total_params=0.0,
+    expert_share=0.0,
+    layers=0.0,
+    d_model=0.0,
+    attn_dim=0.0,
+    interconnect_gbs=0.0,
+    allreduce_us=DEFAULT_ALLREDUCE_US,
+    prefill_mfu=DEFAULT_PREFILL_MFU,
+    peak_share=1.0,
+    heads=0.0,
+    kv_heads=0.0,
+    values_per_token_layer=0.0,
+    full_layers=0.0,
+    sliding_layers=0.0,
+    sliding_window=0.0,
+    decode_attn_dim=0.0,
+    context=0.0,
+    host_us=0.0,
+):
+    """Milliseconds between two tokens of one request on a continuously batched server with `batch` requests in
+    flight, each of prompt_tokens in and output_tokens out: the decode step (decode_ms, at mfu) plus the chunked
+    prefill of the other requests' prompts that lands in it, (batch - 1) x prompt_tokens / output_tokens tokens a
+    step at prefill_mfu, or the server's CPU work, batch x host_us, when longer (itl_ms_unchecked). Equals the
+    decode step at batch 1 or prompt_tokens 0 (host_us 0). Blank kv_gb: the model's own cache at the request's
+    running context, prompt + half the answer (serving_blanks)."""
+    kw = serving_blanks(locals())
+    setup = serving_setup(kw)
+    return itl_ms_unchecked(setup, prompt_tokens, output_tokens, batch, kw["kv_gb"], kw["attn_flops"], host_us)
 
 
 @quantity(CONTEXT_HELD, BATCH_SEARCHABLE, *BLANK_CONDITIONS, context_tokens=CONTEXT_TOKENS, **DECODE_RULES)
@@ -1169,7 +1308,8 @@ def serving_gpus(
     )
     b = largest_batch(setup, kv_seq, latency_ms, attn_flops=attn)
     step_s = decode_ms_unchecked(setup, b, b * kv_seq, attn) / 1e3
-    prefill_flops = 2.0 * params * prompt_tokens + 2.0 * layers * attn_dim * prompt_tokens * prompt_tokens
+    gp = serving_prefill_params(params, total_params, expert_share, prompt_tokens)
+    prefill_flops = 2.0 * gp * prompt_tokens + 2.0 * layers * attn_dim * prompt_tokens * prompt_tokens
     prefill_s = prefill_flops / (gpus * peak_tflops * 1e12 * prefill_mfu * peak_share) + comm_seconds(
         layers, d_model, prompt_tokens, gpus, interconnect_gbs, allreduce_us
     )

@@ -1,6 +1,8 @@
 """Mixture-of-experts physics of an expert-parallel step (issue 20, item 5): the split of dense and routed weights,
 grouped expert GEMMs at the tokens each expert receives, routing imbalance, the dispatch/combine all-to-all over
-NVLink and the scale-out network, and two-micro-batch overlap. engine.parallel types layouts and searches the
+NVLink and the scale-out network, and two-micro-batch overlap. The tensor-parallel serving step
+(engine.inference.decode_ms_unchecked, prefill_s_unchecked, serving_gpus) takes the grouped GEMMs' law from here
+too (routed_gemm_flops, PREFILL_PASS_TOKENS). engine.parallel types layouts and searches the
 serving batch; engine.inference's serving bundle (Serving) hands an expert-parallel setup's steps here. A leaf
 module (numpy only), so both import it. The model of the step is described in engine.parallel's docstring and
 docs/parallelism.md.
@@ -40,15 +42,55 @@ OVERLAP_SHARE = 0.5
 # grouped GEMMs (deepseek-ai/DeepGEMM README, H800, FP8, read 2026-12-06) reach 932, 1040 and 1233 TFLOPS at m =
 # 256, 512 and 1024 tokens per expert (N 4096, K 7168) against 1288-1297 TFLOPS contiguous at 4096-8192: 0.72,
 # 0.80, 0.95; not from memory traffic (at m = 256 the weights take half the kernel's time). m / (m + m_half)
-# with m_half = 100 tokens passes through 0.72, 0.84, 0.91 (fit across the three).
+# with m_half = 100 tokens passes through 0.72, 0.84, 0.91 (fit across the three). Both serving paths use it: the
+# expert-parallel step here and the tensor-parallel one (routed_gemm_flops: each expert a pass runs costs m_half
+# rows more than it has, at the step's GEMM rate). Below 256 tokens an expert it is an extrapolation (ESTIMATE): a
+# kernel of m rows pays m + 100, more than the padding to Hopper's smallest 64-row MMA tile alone would; at such m
+# an expert is mostly bound by reading its weights, which the step's memory side counts. ML.ENERGY's MoE decode
+# steps at batch 8 (tests/reference/measured.csv) still run slower than predicted with it (0.72-0.92).
 GROUPED_GEMM_HALF_TOKENS = 100.0
 MICRO_BATCHES = 2  # DeepSeek's dual micro-batch / SGLang's two-batch overlap (see the module docstring)
+# Tokens one prefill pass of a serving engine carries when requests queue (SERVING_GPUS' prefill): the engines batch
+# queued prompts (and chunk long ones) up to a token budget per forward pass, 8,192 by default in both engines of
+# the measured runs: TensorRT-LLM's LLM API max_num_tokens (NVIDIA/TensorRT-LLM, tensorrt_llm/llmapi/llm_args.py,
+# "max_num_tokens ... default=8192", read 2026-12-06) and vLLM's max_num_batched_tokens for its API server on GPUs
+# of 70 GB or more (vllm-project/vllm, vllm/engine/arg_utils.py, default_max_num_batched_tokens: OPENAI_API_SERVER
+# 8192, LLM_CLASS 16384; 8192 / 2048 on smaller GPUs; read 2026-12-06). A prompt longer than the budget is one pass
+# of its own length (TensorRT-LLM's default does not chunk). Only the routed experts' GEMMs read it: their rows are
+# the pass's tokens x experts_per_token / experts.
+PREFILL_PASS_TOKENS = 8192.0
 
 
 def grouped_gemm_efficiency(tokens_per_expert):
     """Share of a large GEMM's rate a grouped expert GEMM reaches at `tokens_per_expert` rows:
     m / (m + GROUPED_GEMM_HALF_TOKENS) (DeepGEMM's measured masked-layout table)."""
     return tokens_per_expert / (tokens_per_expert + GROUPED_GEMM_HALF_TOKENS)
+
+
+def expert_tokens(expert_share, tokens):
+    """Tokens a routed expert receives in a pass of `tokens` tokens, each routed to experts_per_token of the experts
+    (expert_share = experts_per_token / experts), over the experts some token picks: tokens x share / (1 - (1 -
+    share)^tokens), routing uniform and independent (as weights_read). One token: 1 (its own experts); many:
+    tokens x share (Qwen3-30B-A3B, 8 of 128 experts, at a batch of 1,024: 64). 0 for a dense model (share 0)."""
+    share = np.asarray(expert_share, dtype=float)
+    with np.errstate(all="ignore"):
+        touched = 1.0 - (1.0 - share) ** tokens
+        return np.where(share > 0, tokens * share / np.where(touched > 0, touched, 1.0), 0.0)
+
+
+def routed_gemm_flops(params, total_params, expert_share, tokens):
+    """FLOPs, at the step's GEMM rate, that a pass of `tokens` tokens' routed grouped GEMMs cost beyond the 2 x params x
+    tokens the pass computes: each routed expert a pass runs receives m tokens (expert_tokens) and its grouped GEMM
+    runs at grouped_gemm_efficiency(m) = m / (m + GROUPED_GEMM_HALF_TOKENS) of the rate, so it costs
+    GROUPED_GEMM_HALF_TOKENS rows more than it has: 2 x GROUPED_GEMM_HALF_TOKENS x routed x touched, touched = 1 - (1
+    - share)^tokens the share of the routed weights some token picks (moe_split; as weights_read). 0 for a dense model
+    (share 0) or an empty pass. Qwen3-30B-A3B (1.8B of its 29.0B routed parameters a token) at a batch of 1,024: 64
+    tokens an expert, 0.39 of the rate; the step's GEMMs compute as 6.1B parameters a token, not 3.3B."""
+    share = np.asarray(expert_share, dtype=float)
+    _, routed = moe_split(params, total_params, share)
+    with np.errstate(all="ignore"):
+        touched = 1.0 - (1.0 - share) ** tokens
+        return np.where((share > 0) & (np.asarray(tokens) > 0), 2.0 * GROUPED_GEMM_HALF_TOKENS * routed * touched, 0.0)
 
 
 def moe_split(params, total_params, expert_share):

@@ -18,7 +18,9 @@ from flopsheet.engine.inference import (
     KV_BYTES,
     LATENCY_TIE,
     USABLE_FRACTION,
+    VLLM_HOST_US,
 )
+from flopsheet.engine.moe import GROUPED_GEMM_HALF_TOKENS
 from flopsheet.engine.tensor_parallel import SCALE_UP_GPUS
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions._common import (
@@ -80,12 +82,13 @@ _FLOPS_S = "({gpus}*{peak}*1E12*{mfu}*{peak_share})"
 def _read(tokens: str) -> str:
     """engine.inference.weights_read: a dense model reads every weight; a mixture of experts its
     shared weights and each routed expert some token of `tokens` picks: total - routed x
-    (1-share)^tokens, routed = (total - active) / (1-share). The power would underflow (an error
-    in LibreOffice) at a long prompt: its exponent stops where the term is below 1E-260 of the
+    (1-share)^tokens, routed = (total - active) / (1-share), written total - (total - active) x
+    EXP((tokens-1) x LN(1-share)) so the share is read once. The power would underflow (an error
+    in LibreOffice) at a long prompt: its exponent stops at -700, where the term is 1E-304 of the
     weights, far under the 1E-9 the copy keeps (a dense model, share 0, reads the total)."""
     return (
-        "[[({model:total_params}-({model:total_params}-{params})*(1-{model:share})"
-        "^MIN(" + tokens + "-1,600/(1E-300-LN(1-{model:share}))))||{params}]]"
+        "[[({model:total_params}-({model:total_params}-{params})*EXP(MAX(-700,(" + tokens + "-1)"
+        "*LN(1-{model:share}))))||{params}]]"
     )
 
 
@@ -94,6 +97,30 @@ def _comm(tokens: str) -> str:
     return (
         "IF({gpus}>1,2*{model:layers}*({allreduce_us}*1E-6+2*({gpus}-1)/{gpus}*(" + tokens + ")*{model:d_model}"
         "*2/({gpu:interconnect_gbs}/2*1E9)),0)"
+    )
+
+
+# engine.moe.routed_gemm_flops: a mixture of experts' routed GEMMs at the tokens each expert receives, each expert a
+# pass runs GROUPED_GEMM_HALF_TOKENS rows more than it has (a constant of the engine typed as the same number)
+_GROUPED_ROWS = repr(2.0 * GROUPED_GEMM_HALF_TOKENS)
+
+
+def routed_gemm_steps(tokens: str, key: str, what: str) -> tuple:
+    """The twin steps of engine.inference.routed_gemm_flops for a pass of `tokens` tokens, ending in {step:<key>}
+    inside a catalog model's [[...]] section (a plain parameter count: none): 2 x GROUPED_GEMM_HALF_TOKENS x routed x
+    (1 - (1 - share)^tokens), routed = (total - active) / (1 - share). The power is EXP(tokens x LN(1 - share)), its
+    exponent held above -700 so it never underflows to an error (LibreOffice's) where the engine's is below 1E-304;
+    the share read once. A dense model's share is 0: 0. `what` names the pass."""
+    routed = key + "_routed"
+    touched = "(1-EXP(MAX(-700,(" + tokens + ")*LN(1-{model:share}))))"
+    return (
+        (routed, "the model's routed experts' parameters", "[[({model:total_params}-{params})/(1-{model:share})||0]]"),
+        (
+            key,
+            f"FLOPs the routed experts' grouped GEMMs of {what} cost beyond 2 x params a token: each expert it runs "
+            f"{GROUPED_GEMM_HALF_TOKENS:g} rows more than it has (its tokens' share of the rate)",
+            "[[" + _GROUPED_ROWS + "*{step:" + routed + "}*" + touched + "||0]]",
+        ),
     )
 
 
@@ -167,10 +194,11 @@ def decode_steps(context: str = CONTEXT_OF_DECODE, prefill_mfu: str = "{prefill_
             gemm_mfu("{batch}", prefill_mfu),
         ),
         ("flops_g", "FLOP/s the GPUs' weight GEMMs compute decoding the batch", "{gpus}*{peak}*1E12*{step:gemm_d}"),
+        *routed_gemm_steps("{batch}", "gemm_x", "a decode step of the batch"),
         (
             "compute_s",
             "decode step computing (s)",
-            "2*{params}*{batch}/{step:flops_g}+{step:attn_d}*{batch}/{step:flops_d}",
+            "(2*{params}*{batch}[[+{step:gemm_x}]])/{step:flops_g}+{step:attn_d}*{batch}/{step:flops_d}",
         ),
         ("comm_b", "all-reduces of a decode step (s)", _comm("{batch}")),
         (
@@ -355,7 +383,12 @@ def prefill_steps(mfu: str = "{prefill_mfu}") -> tuple:
             "causal attention FLOPs of one prompt",
             "2*{model:layers}*{model:heads}*{model:head_dim}*{prompt_tokens}^2",
         ),
-        ("prefill_c", "prefill computing (s)", "(2*{params}*{prompt_tokens}[[+{step:attn}]])*{batch}/{step:flops_p}"),
+        *routed_gemm_steps("{prompt_tokens}*{batch}", "gemm_xf", "the prefill of the batch's prompts"),
+        (
+            "prefill_c",
+            "prefill computing (s)",
+            "((2*{params}*{prompt_tokens}[[+{step:attn}]])*{batch}[[+{step:gemm_xf}]])/{step:flops_p}",
+        ),
         (
             "prefill_m",
             "prefill reading the weights once (s)",
@@ -458,6 +491,81 @@ RESPONSE_SECONDS = Function(
     formula=engine.response_seconds,
     twin=_RESPONSE_TWIN,
     twin_steps=_RESPONSE_STEPS,
+)
+
+# ITL_MS: RESPONSE_SECONDS' decode steps at the request's running context, plus the prefill of the other requests'
+# prompts that rides on each step (engine.inference.itl_ms_unchecked): (batch - 1) / output_tokens prompts a step,
+# their FLOPs at prefill_mfu (the prefill twin's own steps, at that count of prompts) and their all-reduce traffic
+# without the latency (riding_setup: the step already pays it, its weight read and its launches).
+_CHUNK = "{step:chunk_n}"
+_ITL_STEPS = (
+    tuple(t for t in prefill_steps() if t[0] in ("flops_p", "attn"))
+    + (
+        (
+            "chunk_n",
+            "other requests' prompts prefilled between two of one request's tokens",
+            "({batch}-1)/{output_tokens}",
+        ),
+        (
+            "chunk_c",
+            "their prefill computing (s)",
+            "(2*{params}*{prompt_tokens}[[+{step:attn}]])*" + _CHUNK + "/{step:flops_p}",
+        ),
+        (
+            "chunk_comm",
+            "their all-reduce traffic, the latency paid by the step (s)",
+            "[[IF({gpus}>1,2*{model:layers}*(2*({gpus}-1)/{gpus}*({prompt_tokens}*"
+            + _CHUNK
+            + ")*{model:d_model}*2/({gpu:interconnect_gbs}/2*1E9)),0)||0]]",
+        ),
+    )
+    + decode_steps(CONTEXT_OF_REQUEST)
+    + fits_step(tokens="{prompt_tokens}+{output_tokens}")
+)
+_ITL_STEPS += (
+    (
+        "itl_gpu",
+        "the GPUs' time between two tokens: the decode step and the prompt chunks on it (ms)",
+        STEP_MS + "+({step:chunk_c}+{step:chunk_comm})*1E3",
+    ),
+    ("itl_host", "the server's CPU work for the batch's step, batch x host_us (ms)", "{batch}*{host_us}*1E-3"),
+    (
+        "itl",
+        "between two tokens, the longer of the two: the CPU's work overlaps the GPUs' step (ms)",
+        "IF({step:itl_gpu}>={step:itl_host},{step:itl_gpu},{step:itl_host})",
+    ),
+)
+_ITL_TWIN, _ITL_TWIN_STEPS = with_fewest_gpus(_ITL_STEPS, fits_twin("{step:itl}"), KV_OF_BATCH)
+
+ITL_MS = Function(
+    name="ITL_MS",
+    summary="Milliseconds between two tokens of one request on a continuously batched server with batch requests in "
+    "flight: a decode step of the batch plus the chunked prefill of the other requests' prompts that lands in it.",
+    returns="ms",
+    nature="estimate",
+    nature_why="DECODE_MS' step plus (batch - 1) x prompt_tokens / output_tokens prompt tokens of prefill a step (the "
+    "steady state of a full batch with chunked prefill) at the prefill efficiency, fitted on published runs "
+    "(docs/fidelity.md), or the server's CPU time per sequence (host_us) when longer; queueing and preemption not "
+    "counted",
+    args=(SERVED_PARAMS, PROMPT, OUTPUT, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, RESPONSE_KV_GB)
+    + _TAIL
+    + (
+        PREFILL_MFU,
+        Arg(
+            "host_us",
+            "Server CPU time per running sequence per step in microseconds (scheduling, detokenising, streaming), "
+            "overlapped with the GPUs' step (the longer counts); default 0; "
+            f"{VLLM_HOST_US:g} for vLLM v0.11 (estimate, docs/fidelity.md)",
+        ),
+    ),
+    source=_ROOFLINE + "; prompts prefilled in chunks inside the decode steps (Agrawal et al. 2024, Sarathi-Serve, "
+    "OSDI '24), causal attention (PaLM appendix B); the engine's CPU work overlapped with the GPU's step (vLLM v0.6.0 "
+    "performance update, 2024-09-05)",
+    example=("70B", 5000, 500, "H100", 25, 1, 2),
+    twin_blank_cell_na=("gpus",),
+    formula=engine.itl_ms,
+    twin=_ITL_TWIN,
+    twin_steps=_ITL_TWIN_STEPS,
 )
 
 _TTFT_TWIN, _TTFT_STEPS = with_fewest_gpus(

@@ -29,6 +29,7 @@ from flopsheet.engine.inference import (
     precision_share,
     prefill_s_unchecked,
     running_context,
+    serving_prefill_params,
     serving_setup,
 )
 from flopsheet.engine.training import DEFAULT_MFU
@@ -236,7 +237,8 @@ def _tp_serving(b, setup, prompt_tokens, output_tokens, kv, attn, latency_ms, ba
         batch = float(largest_batch(setup, kv, latency_ms, attn_flops=attn))
     step = float(decode_ms_unchecked(setup, batch, batch * kv, attn)) / 1e3
     f = b["forward"]
-    flops = 2.0 * f["params"] * prompt_tokens + _prefill_attention(b, prompt_tokens)
+    gp = serving_prefill_params(setup.params, setup.total_params, setup.expert_share, prompt_tokens)
+    flops = 2.0 * float(gp) * prompt_tokens + _prefill_attention(b, prompt_tokens)
     prefill = flops / setup.prefill_flops_s + float(
         comm_seconds(f["layers"], f["d_model"], prompt_tokens, f["tp"], f["nvlink_gbs"], f["allreduce_us"])
     )

@@ -1,0 +1,110 @@
+"""ITL_MS: the inter-token latency of one request on a continuously batched server (engine.inference.itl_ms).
+
+A decode step of the batch (DECODE_MS at the request's running context) plus the chunked prefill of the other
+requests' prompts that rides on it: (batch - 1) x prompt_tokens / output_tokens prompt tokens a step, their
+FLOPs at the prefill efficiency and their all-reduce traffic (the step already pays the weight read, the launches
+and the all-reduce latency). Expected numbers are worked out here from the catalog's figures, not pasted.
+"""
+
+import pytest
+
+from flopsheet import functions as F
+from flopsheet.engine import inference
+from flopsheet.errors import FlopsheetError
+
+M = "Llama 3.1 70B"
+
+
+def test_equals_the_decode_step_at_batch_1_and_with_no_prompt():
+    # batch 1: no other request's prefill lands between one request's tokens
+    assert F.ITL_MS(M, 5000, 500, "H100", 1, 1, 2) == F.DECODE_MS(M, "H100", 1, 1, 2, context_tokens=5250)
+    # no prompt: nothing to prefill, whatever the batch (the cache at half the answer)
+    assert F.ITL_MS(M, 0, 500, "H100", 25, 1, 2) == F.DECODE_MS(M, "H100", 25, 1, 2, context_tokens=250)
+    # a typed cache is the decode step's too
+    kv = F.KV_CACHE_GB(M, 5250, 25, 1, 2)
+    assert F.ITL_MS(M, 0, 500, "H100", 25, 1, 2, kv) == F.DECODE_MS(M, "H100", 25, 1, 2, kv)
+
+
+def test_the_prefill_share_by_hand_for_a_plain_count():
+    # "8B" on one H100: no layers, so no attention, no all-reduce, no launch; the chunk is its FLOPs at prefill_mfu
+    peak = F.GPU_SPEC("H100", "bf16_tflops")
+    batch, prompt, out = 64, 2000, 400
+    tokens = (batch - 1) * prompt / out  # 315 prompt tokens a step
+    chunk_ms = 2 * 8e9 * tokens / (peak * 1e12 * inference.DEFAULT_PREFILL_MFU) * 1e3
+    step = F.DECODE_MS("8B", "H100", batch, 2, 1)
+    assert F.ITL_MS("8B", prompt, out, "H100", batch, 2, 1) == pytest.approx(step + chunk_ms, rel=1e-12)
+    # prefill_mfu is its own argument, the decode step's mfu not used for the chunk
+    half = F.ITL_MS("8B", prompt, out, "H100", batch, 2, 1, prefill_mfu=inference.DEFAULT_PREFILL_MFU / 2)
+    assert half == pytest.approx(step + 2 * chunk_ms, rel=1e-12)
+
+
+def test_the_prefill_share_of_a_model_counts_attention_and_link_traffic_not_fixed_costs():
+    # Llama 3.1 70B FP8 on 2 H100s: causal attention of each prompt and the chunk's all-reduce bytes, no latency
+    spec = {f: F.MODEL_SPEC(M, f) for f in ("active_params", "layers", "heads", "head_dim", "d_model")}
+    peak, link = F.GPU_SPEC("H100", "fp8_tflops"), F.GPU_SPEC("H100", "interconnect_gbs")
+    batch, prompt, out, gpus = 25, 5000, 500, 2
+    n = (batch - 1) / out  # prompts a step
+    flops = (2 * spec["active_params"] * prompt + 2 * spec["layers"] * spec["heads"] * spec["head_dim"] * prompt**2) * n
+    compute = flops / (gpus * peak * 1e12 * inference.DEFAULT_PREFILL_MFU * inference.PEAK_SHARE_8BIT)
+    traffic = 2 * spec["layers"] * 2 * (gpus - 1) / gpus * prompt * n * spec["d_model"] * 2 / (link / 2 * 1e9)
+    kv = F.KV_CACHE_GB(M, 5250, batch, 1, gpus)
+    step = F.DECODE_MS(M, "H100", batch, 1, gpus, kv, precision="fp8")
+    itl = F.ITL_MS(M, prompt, out, "H100", batch, 1, gpus, kv, precision="fp8")
+    assert itl == pytest.approx(step + (compute + traffic) * 1e3, rel=1e-9)
+    # NIM 1.8's ITL of this setup (Llama 3.3 70B, 38.75 ms at concurrency 25: tests/reference/measured.csv nim-2)
+    assert itl / 38.75 == pytest.approx(1.0, abs=0.2)
+
+
+def test_grows_with_the_prompt_and_the_batch_and_shrinks_with_longer_answers():
+    base = F.ITL_MS(M, 2000, 500, "H100", 16, 2, 4)
+    assert F.ITL_MS(M, 4000, 500, "H100", 16, 2, 4) > base
+    assert F.ITL_MS(M, 2000, 500, "H100", 32, 2, 4) > base
+    # the same prompts spread over more steps (and the cache at a longer running context): per step, the chunk
+    # shrinks by more than the cache grows at this length
+    a = F.ITL_MS(M, 2000, 500, "H100", 16, 2, 4, 0)
+    b = F.ITL_MS(M, 2000, 1000, "H100", 16, 2, 4, 0)
+    assert b < a
+    # never below the decode step of the same batch and cache
+    assert base > F.DECODE_MS(M, "H100", 16, 2, 4, context_tokens=2250)
+
+
+def test_arrays_broadcast_like_the_scalar_calls():
+    prompts = [0.0, 1000.0, 8000.0]
+    fn = inference.itl_ms.formula.fn
+    kw = dict(params=8e9, output_tokens=300.0, peak_tflops=989.4, bandwidth_tbs=3.35, memory_gb=80.0, batch=32.0)
+    import numpy as np
+
+    many = fn(prompt_tokens=np.array(prompts), gpus=1.0, kv_gb=0.0, **kw)
+    one = [fn(prompt_tokens=p, gpus=1.0, kv_gb=0.0, **kw) for p in prompts]
+    assert np.allclose(many, one, rtol=1e-12, atol=0)
+
+
+def test_the_servers_cpu_time_per_sequence_overlaps_the_gpus_step():
+    # Llama 3.1 8B on one B200 at 2,043 sequences of 396 tokens: the GPU's step is ~27 ms, the CPU's 2,043 x 68 us
+    kw = dict(host_us=inference.VLLM_HOST_US)
+    gpu = F.ITL_MS("Llama 3.1 8B", 0, 396, "B200", 2043, 2, 1)
+    cpu = 2043 * inference.VLLM_HOST_US / 1e3
+    assert gpu < cpu
+    assert F.ITL_MS("Llama 3.1 8B", 0, 396, "B200", 2043, 2, 1, **kw) == pytest.approx(cpu, rel=1e-12)
+    # overlapped, not added: at batch 8 the GPU's step is the longer, and host_us changes nothing
+    small = F.ITL_MS("Llama 3.1 8B", 0, 396, "B200", 8, 2, 1)
+    assert F.ITL_MS("Llama 3.1 8B", 0, 396, "B200", 8, 2, 1, **kw) == small
+    # the default is a CPU that keeps up
+    assert F.ITL_MS("Llama 3.1 8B", 0, 396, "B200", 2043, 2, 1, host_us=0) == gpu
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "arg"),
+    [
+        ((M, 5000, 0, "H100", 8, 1, 2), {}, "output_tokens"),
+        ((M, -1, 500, "H100", 8, 1, 2), {}, "prompt_tokens"),
+        ((M, 5000, 500, "H100", 0, 1, 2), {}, "batch"),
+        ((M, 5000, 500, "H100", 8, 1, 3), {}, "gpus"),  # 3 does not divide 64 heads
+        ((M, 5000, 500, "H100", 8, 1, 2), {"prefill_mfu": 1.5}, "prefill_mfu"),
+        ((M, 5000, 500, "H100", 8, 1, 2), {"host_us": -5}, "host_us"),
+        ((M, 130000, 2000, "H100", 1, 2, 4), {}, "prompt_tokens"),  # beyond the model's 128k context
+    ],
+)
+def test_bad_inputs_name_the_argument(args, kwargs, arg):
+    with pytest.raises(FlopsheetError, match=rf"ITL_MS: {arg}\b"):
+        F.ITL_MS(*args, **kwargs)
