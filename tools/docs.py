@@ -97,7 +97,9 @@ Conventions for every function:
   8-GPU nodes with the experts' gradients reduced across nodes, pipelines across 8-GPU nodes and
   GB300 (faster than its FP8 peak says) are not modelled (1.5-2.2x optimistic, 0.69). Neither face
   checks `ep` against the GPU's NVLink domain: for expert parallelism across nodes leave it blank
-  (the lumped scale-out all-to-all). E.g.
+  (the lumped scale-out all-to-all). Qwen3 30B-A3B on 8 GB200s, EP8, micro-batches of 4 x 4,096
+  tokens: `=TRAIN_MFU("Qwen3 30B-A3B","GB200","fp8",4096,8,2097152,,8,16384)` = 0.098, 24,700
+  tokens/s a GPU (Megatron-Bridge measured 23,766; with ep blank, 0.036). E.g.
   `=GPU_HOURS(TRAIN_FLOPS("Llama 3.1 405B",15.6E12),"H100",TRAIN_MFU("Llama 3.1 405B","H100",
   "bf16",8192))`. Llama 3 and 3.1 8B's cards stay 1.7-1.9x under it (whole-run utilisation half
   that of the 70B and 405B on the same hardware, with no published GPU count or batch to say why;
