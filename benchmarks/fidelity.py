@@ -57,8 +57,10 @@ How a row becomes a call (`kind` column):
   per-step rate has no failures or restarts in it (goodput 1, a setup fact), and its layout's gpus and global
   batch reach TRAIN_MFU's per-step overhead as MLPerf's do. These rows check TRAIN_MFU per step across model
   sizes on one GPU (Llama 3 8B, 70B and 405B on H100s, GB300s, GB200s and B200s), which the model cards' whole-run
-  hours cannot, and MoE steps (Megatron-Bridge's DeepSeek-V3, gpt-oss-120b and Qwen3 runs) whose layout TRAIN_MFU
-  does not model (their notes say so).
+  hours cannot, and MoE steps (Megatron-Bridge's DeepSeek-V3, gpt-oss-120b and Qwen3 runs), typed with the
+  expert-parallel degree and micro-batch their notes publish ("MBS 4, TP1 PP1 EP64": TRAIN_MFU's ep and
+  micro_batch_tokens = MBS x seq_len); the layouts TRAIN_MFU does not model (pipelines and expert replicas across
+  8-GPU nodes) say so in their notes.
 - a row with a published parallel `layout` ("EP144": experts over 144 GPUs, attention data-parallel; "TP4 EP8"):
   LAYOUT_TOKENS_PER_SECOND / LAYOUT_PREFILL_TOKENS_PER_SECOND (engine.parallel's expert-parallel model):
   output_throughput at the row's published batch of the instance, or with batch "max" at the largest batch under
@@ -85,6 +87,7 @@ from __future__ import annotations
 import argparse
 import csv
 import math
+import re
 import statistics
 import sys
 from pathlib import Path
@@ -214,6 +217,17 @@ def _num(text: str) -> float | None:
     return float(text) if text not in ("", None) else None
 
 
+def _expert_layout(row: dict, seq: float) -> tuple[float | None, float | None]:
+    """A published MoE step's expert-parallel degree and micro-batch tokens, from its layout as the notes give
+    it ("MBS 4, TP1 PP1 EP64"): TRAIN_MFU's ep and micro_batch_tokens (MBS x sequence length); (None, None)
+    for a step with no EP in its layout."""
+    ep = re.search(r"\bEP ?(\d+)", row["notes"])
+    mbs = re.search(r"\bMBS (\d+)", row["notes"])
+    if not ep or not mbs:
+        return None, None
+    return float(ep.group(1)), float(mbs.group(1)) * seq
+
+
 def predict(row: dict) -> tuple[float, str]:
     """flopsheet's answer for one row, in the row's unit, and the call that gave it (as text)."""
     from flopsheet import functions as F
@@ -233,11 +247,13 @@ def predict(row: dict) -> tuple[float, str]:
     gpus = float(row["gpus"])
     if kind == "train_tokens_per_s":
         batch_tokens = float(row["batch"]) * seq
-        mfu = F.TRAIN_MFU(model, gpu, prec, seq, gpus, batch_tokens)
+        ep, micro = _expert_layout(row, seq)
+        mfu = F.TRAIN_MFU(model, gpu, prec, seq, gpus, batch_tokens, None, ep, micro)
         hours = F.GPU_HOURS(F.TRAIN_FLOPS(model, 1.0), gpu, mfu, precision=prec, goodput=1)
+        moe = f", , {ep:g}, {micro:.0f}" if ep else ""
         call = (
             f'1 / (3600 x GPU_HOURS(TRAIN_FLOPS({m}, 1), "{gpu}", TRAIN_MFU({m}, "{gpu}", "{prec}", {seq:g}, '
-            f'{gpus:g}, {batch_tokens:.0f}), "{prec}", goodput=1))'
+            f'{gpus:g}, {batch_tokens:.0f}{moe}), "{prec}", goodput=1))'
         )
         return 1.0 / (3600.0 * hours), call
     if kind == "train_minutes":

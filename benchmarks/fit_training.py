@@ -6,7 +6,7 @@
 
 Each training row (MLPerf time to train, model cards' GPU-hours, published per-step rates) is mapped as
 benchmarks/fidelity.py maps it, and the constants of engine/training.py (TRAIN_STEP_SHARE by number format,
-A2A_BYTES, STEP_OVERHEAD_TOKENS, STEP_FIXED_S, plus the candidate term's) are fitted at once: robust least squares
+A2A_BYTES, STEP_OVERHEAD_TOKENS, STEP_FIXED_S, MOE_MICROBATCH_S, plus the candidate term's) are fitted at once: robust least squares
 (soft L1 at scale 0.1) on log(predicted / measured), the method engine/training.py documents, solved here by
 Levenberg-Marquardt on iteratively reweighted residuals (numpy only, no SciPy). Rows whose notes say they are not
 used in fitting (checks) are predicted but not fitted. Prints the fitted constants and every row as it is today
@@ -36,7 +36,7 @@ _spec.loader.exec_module(fidelity)
 CHECK = "not used in fitting"  # a row's notes: predicted, not fitted
 SCALE = 0.1  # soft L1 scale on the log ratio: rows beyond ~10% weigh less and less
 # the constants fitted, where they live, and the start of the search
-BASE = ("bf16", "fp8", "fp4", "a2a_bytes", "overhead_tokens", "fixed_s")
+BASE = ("bf16", "fp8", "fp4", "a2a_bytes", "overhead_tokens", "fixed_s", "moe_microbatch_s")
 TERMS = {"width": ("D0", 1000.0), "size": ("N0", 1e9)}
 
 
@@ -55,6 +55,7 @@ def get(name: str) -> float:
         "a2a_bytes": lambda: T.A2A_BYTES,
         "overhead_tokens": lambda: T.STEP_OVERHEAD_TOKENS,
         "fixed_s": lambda: T.STEP_FIXED_S,
+        "moe_microbatch_s": lambda: T.MOE_MICROBATCH_S,
     }[name]()
 
 
@@ -73,6 +74,8 @@ def put(name: str, value: float, term: dict) -> None:
         T.STEP_OVERHEAD_TOKENS = value
     elif name == "fixed_s":
         T.STEP_FIXED_S = value
+    elif name == "moe_microbatch_s":
+        T.MOE_MICROBATCH_S = value
     else:
         term[name] = value
 

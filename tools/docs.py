@@ -73,7 +73,8 @@ Conventions for every function:
   format: 37.5% of a BF16/FP16 peak, 36% of an FP8/INT8 peak, 25% of an FP4 peak (named
   assumptions TrainMFU, TrainFP8Share, TrainFP4Share), so FP8 is not twice BF16's speed for free.
   A typed `mfu` is a fraction of the peak at `precision`, as before.
-- **`TRAIN_MFU(model, gpu, [precision], [seq_len], [gpus], [batch_tokens])`** estimates the MFU
+- **`TRAIN_MFU(model, gpu, [precision], [seq_len], [gpus], [batch_tokens], [share], [ep],
+  [micro_batch_tokens])`** estimates the MFU
   of one run from its setup, for GPU_HOURS, TRAIN_DAYS and the rest as `mfu` (they take FLOPs,
   not the model): the precision's share of the peak for a dense model's work with attention
   counted (40% of BF16, 41% of FP8/INT8, 26% of FP4: TrainStepShare...), less the attention
@@ -85,9 +86,20 @@ Conventions for every function:
   Fitted at once on the 45 training rows of `docs/fidelity.md` (MLPerf Training v3.1-v5.1 time to
   train, 26 runs from 8 to 11,616 accelerators, all within 20%; model cards' and papers'
   GPU-hours) and checked on 13 published dense training steps (torchtitan's and Megatron-Bridge's
-  Llama 3 8B to 405B on H100, GB300, GB200 and B200, within 18%); goodput is separate. MoE steps
-  on NVL72 racks come out 0.3-0.7 of measured (the experts' all-to-all inside NVLink and the
-  expert GEMMs are not modelled: type a measured MFU there). E.g.
+  Llama 3 8B to 405B on H100, GB300, GB200 and B200, within 18%); goodput is separate. A mixture
+  of experts trained with expert parallelism inside one NVLink domain takes `ep` (its degree: 8 on
+  an 8-GPU node, up to 72 on an NVL72 rack) and `micro_batch_tokens` (micro-batch sequences x
+  seq_len): the all-to-all then crosses NVLink (the GPU's interconnect_gbs) instead of the 400 Gb/s
+  NICs, the expert GEMMs run at the tokens each expert gets (DeepGEMM's grouped-GEMM efficiency, as
+  serving uses it), and each MoE layer costs 7 ms of host launches per micro-batch (Megatron-Core's
+  MoE guide: a dropless MoE layer is launched from the host; "increase micro-batch size"; fitted on
+  Megatron-Bridge 25.11's MoE steps). Nine of those 14 steps land within 40% (0.85-1.11); EP8 on
+  8-GPU nodes with the experts' gradients reduced across nodes, pipelines across 8-GPU nodes and
+  GB300 (faster than its FP8 peak says) are not modelled (1.5-2.2x optimistic, 0.69). Neither face
+  checks `ep` against the GPU's NVLink domain: for expert parallelism across nodes leave it blank
+  (the lumped scale-out all-to-all). Qwen3 30B-A3B on 8 GB200s, EP8, micro-batches of 4 x 4,096
+  tokens: `=TRAIN_MFU("Qwen3 30B-A3B","GB200","fp8",4096,8,2097152,,8,16384)` = 0.098, 24,700
+  tokens/s a GPU (Megatron-Bridge measured 23,766; with ep blank, 0.036). E.g.
   `=GPU_HOURS(TRAIN_FLOPS("Llama 3.1 405B",15.6E12),"H100",TRAIN_MFU("Llama 3.1 405B","H100",
   "bf16",8192))`. Llama 3 and 3.1 8B's cards stay 1.7-1.9x under it (whole-run utilisation half
   that of the 70B and 405B on the same hardware, with no published GPU count or batch to say why;

@@ -96,12 +96,79 @@ def test_scale_out_assumption_is_the_platform_figure_of_every_moe_training_row()
         except FlopsheetError:  # a plain parameter count ("6.7B"): no experts, no all-to-all term
             return False
 
-    # the rows the constants were fitted on; the MoE checks on NVL72 racks (nemo-moe, "not used in fitting") are what
-    # the lumped term misses (engine/training.py, "Not modelled: MoE training inside an NVLink domain")
-    moe = [r for r in rows if is_moe(r["model_as_typed"]) and "not used in fitting" not in r["notes"]]
+    # the rows the lumped scale-out term was fitted on; Megatron-Bridge's MoE steps are typed with their EP and
+    # micro-batch (ep, micro_batch_tokens: the all-to-all inside NVLink, engine/training.py moe_step_seconds)
+    moe = [r for r in rows if is_moe(r["model_as_typed"]) and r["kind"] != "train_tokens_per_s"]
     assert len(moe) >= 4  # DeepSeek-V2, DeepSeek-V3, Llama 4 Scout and Maverick
     for r in moe:
         plat = platform(catalog.resolve(r["gpu"]).name)
         assert plat is not None and plat.scaleout_gbs == T.SCALE_OUT_GBS, r["id"]
     # where they differ (a GB300's 800 Gb/s NIC), TRAIN_MFU keeps the assumption: its twin has no platform figure
     assert platform("GB300").scaleout_gbs == 100.0
+
+
+# -- A mixture of experts' expert-parallel step (ep and micro_batch_tokens; engine.training.moe_step_seconds) ------
+
+
+def test_blank_ep_is_todays_answer_and_a_dense_model_ignores_it():
+    lumped = F.TRAIN_MFU("DeepSeek-V3", "H800", "fp8", 4096, 2048, 15728640)
+    assert F.TRAIN_MFU("DeepSeek-V3", "H800", "fp8", 4096, 2048, 15728640, None, None, None) == lumped
+    # a dense model (catalog or a plain count) has no experts, no MoE layers: ep and the micro-batch change nothing
+    dense = F.TRAIN_MFU("Llama 3 70B", "GB200", "fp8", 8192, 64, 128 * 8192)
+    assert F.TRAIN_MFU("Llama 3 70B", "GB200", "fp8", 8192, 64, 128 * 8192, None, 8, 16384) == pytest.approx(dense)
+    assert F.TRAIN_MFU(7e9, "H100", "bf16", None, None, None, None, 8, 4096) == pytest.approx(F.TRAIN_MFU(7e9, "H100"))
+
+
+def test_ep_and_micro_batch_go_together_and_bad_inputs_are_named():
+    with pytest.raises(FlopsheetError, match=r"go together .*\(got only ep\)"):
+        F.TRAIN_MFU("Qwen3 30B-A3B", "B200", "fp8", 4096, None, None, None, 8)
+    with pytest.raises(FlopsheetError, match=r"go together .*\(got only micro_batch_tokens\)"):
+        F.TRAIN_MFU("Qwen3 30B-A3B", "B200", "fp8", 4096, None, None, None, None, 4096)
+    with pytest.raises(FlopsheetError, match="ep must be a whole number"):
+        F.TRAIN_MFU("Qwen3 30B-A3B", "B200", "fp8", 4096, None, None, None, 2.5, 4096)
+    with pytest.raises(FlopsheetError, match="micro_batch_tokens must be > 0"):
+        F.TRAIN_MFU("Qwen3 30B-A3B", "B200", "fp8", 4096, None, None, None, 8, 0)
+
+
+def test_the_expert_step_terms_add_as_moe_step_seconds_says():
+    # Qwen3 30B-A3B on a B200, EP8, one 4,096-token sequence a micro-batch (Megatron-Bridge 25.11's layout)
+    share = T.TRAIN_STEP_SHARE["fp8"]
+    peak = 4500e12
+    active, total, k, experts, moe_layers, d, layers = 3.3e9, 30.5e9, 8, 128, 48, 2048, 48
+    routed = (total - active) / (1 - k / experts)
+    gemm = 6 * active / (peak * share)
+    loss = 6 * routed * 100.0 / (peak * share * 4096 * 8)  # grouped GEMMs at 2,048 tokens per expert (m_half 100)
+    a2a = T.A2A_TRAIN_BYTES * k * moe_layers * d * (7 / 8) / (1800 / 2 * 1e9 * 0.8)  # NVLink 5: 1,800 GB/s both ways
+    fixed = T.MOE_MICROBATCH_S * moe_layers / 4096
+    attention = 2 * layers * d * 4096 / active
+    want = share / (1 + attention + (loss + a2a + fixed) / gemm)
+    assert F.TRAIN_MFU("Qwen3 30B-A3B", "B200", "fp8", 4096, None, None, None, 8, 4096) == pytest.approx(want, rel=1e-3)
+    assert fixed > loss + a2a  # at one sequence a micro-batch, the launches per MoE layer dominate
+
+
+def test_a_larger_micro_batch_and_nvlink_beat_the_lumped_scale_out_term():
+    args = ("Qwen3 30B-A3B", "GB200", "fp8", 4096, 8, 512 * 4096, None, 8)
+    one, four = F.TRAIN_MFU(*args, 4096), F.TRAIN_MFU(*args, 4 * 4096)
+    assert one < four  # Megatron-Core MoE README: CPU overhead, "increase micro-batch size"
+    lumped = F.TRAIN_MFU(*args[:6])
+    assert four > 2 * lumped  # inside an NVL72 rack the all-to-all does not cross the 400 Gb/s NICs
+    # more expert-parallel ranks: more tokens per expert (a faster grouped GEMM), a larger share sent away
+    ep64 = F.TRAIN_MFU("DeepSeek-V3", "GB200", "fp8", 4096, 256, 2048 * 4096, None, 64, 4096)
+    ep8 = F.TRAIN_MFU("DeepSeek-V3", "GB200", "fp8", 4096, 256, 2048 * 4096, None, 8, 4096)
+    assert 0.8 < ep64 / ep8 < 1.25
+
+
+def test_published_moe_steps_at_their_layouts():
+    # Megatron-Bridge 25.11 (docs/performance-summary.md at 97ad8cc, 2025-12-04), tokens/s a GPU at the published
+    # EP and micro-batch: Qwen3 30B-A3B EP8 on 8 B200s at MBS 1: 9,299; on 8 GB200s at MBS 4: 23,766 (2.56x, where
+    # the FP8 peaks differ by 1.11x: the per-micro-batch cost); DeepSeek-V3 EP64 on 256 GB200s at MBS 1: 3,653
+    def rate(model, gpu, gpus, gbs, ep, mbs, active):
+        mfu = F.TRAIN_MFU(model, gpu, "fp8", 4096, gpus, gbs * 4096, None, ep, mbs * 4096)
+        peak = {"B200": 4500e12, "GB200": 5000e12}[gpu]
+        return mfu * peak / (6 * active)
+
+    b200 = rate("Qwen3 30B-A3B", "B200", 8, 512, 8, 1, 3.3e9)
+    gb200 = rate("Qwen3 30B-A3B", "GB200", 8, 512, 8, 4, 3.3e9)
+    assert b200 == pytest.approx(9299, rel=0.15) and gb200 == pytest.approx(23766, rel=0.15)
+    assert 2.0 < gb200 / b200 < 3.0
+    assert rate("DeepSeek-V3", "GB200", 256, 2048, 64, 1, 37e9) == pytest.approx(3653, rel=0.15)

@@ -88,6 +88,14 @@ CASES += [
     ("TRAIN_MFU", ("Llama 4 Scout", "H100 SXM"), False),
     ("TRAIN_MFU", ("GPT-3 175B", "H100 SXM", "fp8", 2048.0, 11616.0, 5947392.0), False),
     ("TRAIN_MFU", ("Llama 3.1 405B", "H100 SXM", "bf16", 8192.0, 16.0), False),
+    # with ep and micro_batch_tokens: expert GEMMs at their tokens, NVLink all-to-all, per micro-batch cost; a dense
+    # model (no experts), ep without the micro-batch (an error), ep 1 (no all-to-all)
+    ("TRAIN_MFU", ("Qwen3 30B-A3B", "B200", "fp8", 4096.0, 8.0, 2097152.0, BLANK, 8.0, 4096.0), False),
+    ("TRAIN_MFU", ("DeepSeek-V3", "GB200", "fp8", 4096.0, 256.0, 8388608.0, BLANK, 64.0, 4096.0), False),
+    ("TRAIN_MFU", ("gpt-oss-120b", "H100 SXM", "bf16", 4096.0, BLANK, BLANK, 0.35, 8.0, 16384.0), False),
+    ("TRAIN_MFU", ("Llama 3 70B", "GB200", "fp8", 8192.0, 64.0, 1048576.0, BLANK, 8.0, 16384.0), False),
+    ("TRAIN_MFU", ("Qwen3 30B-A3B", "B200", "fp8", 4096.0, BLANK, BLANK, BLANK, 8.0), False),
+    ("TRAIN_MFU", ("Qwen3 235B-A22B", "B200", "fp8", 4096.0, BLANK, BLANK, BLANK, 1.0, 4096.0), False),
     ("TRAIN_FLOPS", ("Llama 3.1 405B",), False),
     ("TRAIN_FLOPS", ("Llama 3.1 405B", 1e12), False),
     ("TRAIN_FLOPS", ("DeepSeek-V3",), False),

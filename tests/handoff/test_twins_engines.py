@@ -131,6 +131,8 @@ CASES += [
     ("TRAIN_MFU", (7e9, "H100", "bf16", 0.0, 64.0, BLANK)),
     ("TRAIN_MFU", (7e9, "H100", "fp4", BLANK, BLANK, BLANK, 0.3)),
     ("TRAIN_MFU", (7e9, "H100", "bf16", 4096.0, 2.5, 1e6)),
+    ("TRAIN_MFU", (7e9, "H100", "bf16", 4096.0, 64.0, 262144.0, BLANK, 8.0, 4096.0)),  # no experts: as blank
+    ("TRAIN_MFU", (7e9, "H100", "bf16", BLANK, BLANK, BLANK, BLANK, BLANK, 4096.0)),  # the pair: an error
     ("TRAIN_MFU", (True, "H100")),
 ]
 # IMPLIED_MFU: the MFU at a goodput (default GPU_HOURS'), so it feeds GPU_HOURS back (test_implied_mfu_roundtrip.py)

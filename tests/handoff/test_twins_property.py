@@ -116,6 +116,9 @@ NUMBERS = {
     # issue 20: TRAIN_MFU's global batch in tokens and its share of the peak
     "batch_tokens": log10(4, 8),
     "share": frac(0.01),
+    # TRAIN_MFU's expert-parallel step: degrees within every catalog GPU's scale-up domain (8 or more), as documented
+    "ep": st.sampled_from([1.0, 2.0, 4.0, 8.0]),
+    "micro_batch_tokens": log10(2, 6),
 }
 
 

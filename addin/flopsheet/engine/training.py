@@ -42,6 +42,8 @@ ESTIMATE, the median of the published figures of its class (per-step, goodput 1)
 
 from __future__ import annotations
 
+import numpy as np
+
 from flopsheet.engine._checks import (
     FRACTION,
     MODEL_SIZE,
@@ -54,6 +56,7 @@ from flopsheet.engine._checks import (
     ceil_whole,
     quantity,
 )
+from flopsheet.engine.moe import A2A_EFFICIENCY, COMBINE_BYTES, GROUPED_GEMM_HALF_TOKENS, moe_split
 from flopsheet.errors import FlopsheetError
 
 DEFAULT_MFU = 0.40  # inference's compute-bound phases (engine.inference); training: training_mfu
@@ -145,17 +148,40 @@ def training_mfu(precision: str | None) -> float:
 # term in peak / (bandwidth x d_model)) is ~4% of an 8B's step on an H100 and ~1% of a 405B's (34 bytes
 # of activations per unit of width, token and layer, their §4.1, about 100 read and written forward and
 # backward, at 3.35 TB/s, against the layer's GEMMs at 40% of 989 TFLOPS): too small to see.
-# Not modelled: MoE training inside an NVLink domain. Megatron-Bridge's 25.11 MoE steps (DeepSeek-V3,
-# Qwen3 30B-A3B and 235B-A22B, gpt-oss-120b on GB300, GB200, B200 and H100, experts force-balanced) come
-# out 0.31-1.48 of measured (nemo-moe rows, checks): 0.31-0.71 on NVL72 racks (EP up to 64 inside the
-# 72-GPU NVLink domain, no scale-out all-to-all) and up to 1.48 for small experts on H100s and B200s
-# (Qwen3 30B-A3B: the same EP8 on B200 runs 9,299 tokens/s a GPU at micro-batch 1 and on GB200 23,766 at
-# micro-batch 4, so the expert GEMMs' tokens count). The all-to-all term above lumps both into one
-# scale-out cost fitted on H100/H800 runs; moving it onto NVLink where EP fits the platform's scale-up
-# domain (catalog/platforms.csv) without an expert-GEMM term puts these rows at 1.3-5.7x optimistic (a
-# what-if, 2026-12-06: NVLink at half the catalog's bidirectional figure for EP within the domain), so
-# TRAIN_MFU keeps SCALE_OUT_GBS until it has an EP degree and the expert kernels' efficiency (as
-# engine/moe.py's grouped_gemm_efficiency and remote_domains price them for serving).
+# - MoE step inside an NVLink domain (ep and micro_batch_tokens typed; moe_step_seconds replaces the lumped
+#   all-to-all above). Megatron-Bridge 25.11's MoE steps (DeepSeek-V3, Qwen3 30B-A3B and 235B-A22B, gpt-oss-120b
+#   on GB300, GB200, B200 and H100, experts force-balanced, "token-dropless") came out 0.31-1.48 of measured with the
+#   lumped term: 0.31-0.71 on NVL72 racks (EP up to 64 inside the 72-GPU NVLink domain, no scale-out all-to-all) and
+#   up to 1.48 for small experts on 8-GPU nodes. What a step of such a layout adds to the dense work, per token:
+#   * the expert GEMMs at the tokens each expert gets per micro-batch, m = micro_batch_tokens x ep x k / E (each of
+#     the ep ranks sends its micro-batch's tokens to the experts they chose), at engine.moe.grouped_gemm_efficiency
+#     m / (m + 100) (DeepGEMM's grouped GEMMs on H800, as serving uses it): 6 x routed x 100 / (peak x share x
+#     micro_batch_tokens x ep) of extra seconds, a few percent at the published layouts (m >= 1,024);
+#   * the all-to-all over NVLink: each token's hidden vector to each of its k experts and back, forward and
+#     backward, BF16 both ways (A2A_TRAIN_BYTES = 8 bytes per copy and unit of width, an ESTIMATE: an FP8 dispatch
+#     would send 1 byte), (ep - 1) / ep of the copies leaving the GPU, over one direction of the GPU's NVLink
+#     (catalog interconnect_gbs / 2) at engine.moe.A2A_EFFICIENCY (DeepEP's intranode kernels: 153-158 of ~160
+#     GB/s). "EP All-to-All can consume 30-40% of training time without optimization" (Megatron-Core MoE README,
+#     github.com/NVIDIA/Megatron-LM megatron/core/transformer/moe/README.md at d98e8a6, read 2026-12-06);
+#   * MOE_MICROBATCH_S = 7 ms per MoE layer per micro-batch on each GPU, whatever its tokens: a dropless MoE
+#     layer's kernels are launched from the host for each micro-batch (its dynamic shapes "make MoE layers
+#     uncapturable" by CUDA graphs, and the alltoall dispatcher copies the token counts to the host and
+#     synchronises each time: megatron/core/transformer/moe/token_dispatcher.py at d98e8a6, cuda_sync_point), the
+#     README's "CPU Overhead Bottleneck", remedied by "increase micro-batch size". The tables show it: Qwen3 30B-A3B at
+#     EP8 runs 9,299 tokens/s a GPU on B200 at micro-batch 1 and 23,766 on GB200 at micro-batch 4 (2.56x, where the
+#     FP8 peaks differ by 1.11x). Fitted (soft L1, with every training row, benchmarks/fit_training.py: 7.1 ms;
+#     7.5 ms over the 14 MoE steps alone; the dense constants move by under 1%). An ESTIMATE of host time on these
+#     systems and software (NeMo 25.11, Grace or x86 hosts): CUDA graphs of MoE layers would remove most of it.
+#   With them nine of the 14 steps land within 40% (0.85-1.11: DeepSeek-V3 and gpt-oss-120b on both racks, Qwen3
+#   30B-A3B on GB300, GB200 and B200, Qwen3 235B-A22B on GB200 and B200). Not modelled, so the other five stay
+#   checks (tests/engine/test_fidelity.py, TRAINING_MISSING_PHYSICS): the experts' gradient reduction across the
+#   nodes that hold copies of them (EP8 on 8-GPU nodes: gpt-oss-120b on 64 B200s 1.97x, on 64 H100s 1.51x) and
+#   pipelines across 8-GPU nodes (DeepSeek-V3 PP16 on B200s 1.71x, Qwen3 30B-A3B PP2 with 24 virtual stages on
+#   H100s 2.17x), both needing the TP and PP degrees TRAIN_MFU does not take; and GB300, which runs the GB200's
+#   layouts 1.08-1.23x faster at the same FP8 peak in the catalog (Qwen3 235B-A22B TP2 on GB300: 0.69). ep is the
+#   degree inside one NVLink domain (the GPU's scale-up domain, catalog/platforms.csv: 8 on HGX nodes, 72 on NVL72
+#   racks); expert parallelism across nodes is the lumped term's (ep blank). The twin reads the GPU sheet, which has
+#   no platform column, so neither face checks ep against the domain (docs say so).
 # Not explained: Llama 3 and 3.1 8B's cards (0.16 and 0.14 of the BF16 peak over the whole run, half of
 # what the same hardware gives the 70B and 405B, while one 8B step runs at their share): a whole-run or
 # layout fact the cards do not publish (tests/engine/test_fidelity.py, OFF_FOR_A_STATED_REASON).
@@ -164,6 +190,44 @@ A2A_BYTES = 6.2  # bytes per routed expert, MoE layer, unit of width and token o
 SCALE_OUT_GBS = 50.0  # GB/s of scale-out network per GPU (400 Gb/s)
 STEP_OVERHEAD_TOKENS = 250.0  # tokens per GPU a step's proportional overhead is worth
 STEP_FIXED_S = 0.052  # seconds a step costs whatever the model and batch (launches, synchronisation, optimizer)
+
+
+MOE_MICROBATCH_S = 0.007  # seconds per MoE layer per micro-batch on each GPU (host launches of a dropless layer)
+A2A_TRAIN_BYTES = 2.0 * (2.0 + COMBINE_BYTES)  # forward and backward: a BF16 dispatch and combine of each copy
+
+
+def moe_step_seconds(
+    params, peak_tflops, share, d_model, routed_experts, moe_layers, total_params, expert_share, interconnect_gbs,
+    ep, micro_batch_tokens,
+):  # fmt: skip
+    """GPU-seconds per token a mixture of experts' expert-parallel step adds to its dense work (the comment
+    above): the expert GEMMs' loss at the tokens each expert gets (engine.moe.grouped_gemm_efficiency), the
+    all-to-all over NVLink, and MOE_MICROBATCH_S per MoE layer per micro-batch. 0 for a dense model."""
+    _, routed = moe_split(params, total_params, expert_share)
+    ep, interconnect_gbs = np.asarray(ep, dtype=float), np.asarray(interconnect_gbs, dtype=float)  # x / 0: inf
+    with np.errstate(all="ignore"):
+        # each local expert gets m = micro_batch_tokens x ep x expert_share tokens per micro-batch (the micro-batch
+        # of each of the ep ranks, k of E experts each); the routed experts' 6 x expert_share x routed FLOPs per
+        # token at m / (m + m_half) of the rate cost 6 x expert_share x routed x m_half / m more, which is
+        # 6 x routed x m_half / (micro_batch_tokens x ep)
+        gemm_loss = np.where(
+            expert_share > 0,
+            6.0 * routed * GROUPED_GEMM_HALF_TOKENS / (peak_tflops * 1e12 * share * micro_batch_tokens * ep),
+            0.0,
+        )
+        nvlink = interconnect_gbs / 2.0 * 1e9 * A2A_EFFICIENCY  # one direction, at DeepEP's intranode share
+        a2a = np.where(
+            (ep > 1) & (routed_experts > 0),
+            A2A_TRAIN_BYTES * routed_experts * moe_layers * d_model * (ep - 1.0) / ep / nvlink,
+            0.0,
+        )
+        fixed = MOE_MICROBATCH_S * moe_layers / micro_batch_tokens
+    # a catalog model (its width known) with ep > 1 needs the link, as the twin divides by it
+    if np.any((ep > 1) & (d_model > 0) & ~(interconnect_gbs > 0)):
+        raise FlopsheetError(
+            "ep > 1 needs the GPU's NVLink bandwidth (interconnect_gbs); the catalog has none", arg="ep"
+        )
+    return gemm_loss + a2a + fixed
 
 
 def train_step_share(precision: str | None) -> float:
@@ -182,6 +246,11 @@ def train_step_share(precision: str | None) -> float:
     moe_layers=NONNEGATIVE,
     gpus=WHOLE,
     batch_tokens=POSITIVE,
+    total_params=NONNEGATIVE,
+    expert_share=Rule(">= 0 and < 1", lo=0.0, hi=0.999999),
+    interconnect_gbs=NONNEGATIVE,
+    ep=WHOLE,
+    micro_batch_tokens=POSITIVE,
 )
 def train_mfu(
     params,
@@ -194,12 +263,31 @@ def train_mfu(
     moe_layers=0.0,
     gpus=None,
     batch_tokens=None,
+    total_params=0.0,
+    expert_share=0.0,
+    interconnect_gbs=0.0,
+    ep=None,
+    micro_batch_tokens=None,
 ):
     """The MFU (6N FLOPs over peak) one training step sustains: share / (1 + attention + all-to-all)
-    / (1 + per-step overhead), each term in the comment above. `params` are the active parameters."""
+    / (1 + per-step overhead), each term in the comment above. `params` are the active parameters.
+    With ep and micro_batch_tokens (a mixture of experts' expert-parallel group inside one NVLink domain
+    and the tokens of one micro-batch), the all-to-all term is moe_step_seconds' instead of the lumped
+    scale-out one."""
     attention = 2.0 * layers * d_model * seq_len / params
     gemm_s = 6.0 * params / (peak_tflops * 1e12 * share)  # seconds per token of the weights' FLOPs
-    a2a_s = A2A_BYTES * routed_experts * moe_layers * d_model / (SCALE_OUT_GBS * 1e9)
+    if ep is None and micro_batch_tokens is None:
+        a2a_s = A2A_BYTES * routed_experts * moe_layers * d_model / (SCALE_OUT_GBS * 1e9)
+    elif ep is None or micro_batch_tokens is None:
+        given = "ep" if ep is not None else "micro_batch_tokens"
+        raise FlopsheetError(
+            "ep and micro_batch_tokens go together for the expert-parallel step (got only " + given + ")", arg=given
+        )
+    else:
+        a2a_s = moe_step_seconds(
+            params, peak_tflops, share, d_model, routed_experts, moe_layers, total_params, expert_share,
+            interconnect_gbs, ep, micro_batch_tokens,
+        )  # fmt: skip
     token_s = gemm_s * (1.0 + attention) + a2a_s  # seconds per token of the whole step's work on one GPU
     mfu = share / (1.0 + attention + a2a_s / gemm_s)
     if gpus is not None and batch_tokens is not None:

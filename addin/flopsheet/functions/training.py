@@ -8,7 +8,8 @@ as the engine does.
 """
 
 from flopsheet import engine
-from flopsheet.engine.training import train_step_share
+from flopsheet.engine.moe import A2A_EFFICIENCY, GROUPED_GEMM_HALF_TOKENS
+from flopsheet.engine.training import A2A_TRAIN_BYTES, MOE_MICROBATCH_S, train_step_share
 from flopsheet.functions._common import (
     FLOPS,
     GOODPUT,
@@ -214,8 +215,9 @@ IMPLIED_MFU = Function(
 
 TRAIN_MFU = Function(
     name="TRAIN_MFU",
-    summary="MFU a training step of a model sustains on a GPU: the precision's share of the peak, less attention "
-    "at seq_len, MoE all-to-all and, with gpus and batch_tokens, per-step overhead; give it to GPU_HOURS as mfu.",
+    summary="MFU a model's training step sustains on a GPU: the precision's peak share, less attention at seq_len, "
+    "MoE all-to-all (ep: over NVLink, with expert GEMM and micro-batch costs) and, with gpus and batch_tokens, "
+    "per-step overhead; give it to GPU_HOURS as mfu.",
     returns="fraction",
     nature="estimate",
     nature_why=(
@@ -242,27 +244,48 @@ TRAIN_MFU = Function(
             default=None,
             by_precision=train_step_share,
         ),
+        Arg(
+            "ep",
+            "Expert-parallel degree of a mixture of experts inside one NVLink domain (8 on an 8-GPU node, up to 72 on "
+            "an NVL72 rack; optional, with micro_batch_tokens): all-to-all over NVLink, expert GEMMs, a cost per MoE "
+            "layer and micro-batch; blank: scale-out",
+        ),
+        Arg(
+            "micro_batch_tokens",
+            "Tokens in one micro-batch, micro-batch sequences x seq_len (optional, with ep)",
+        ),
     ),
     source=(
         "attention FLOPs 12*L*d*s per token (Chowdhery et al. 2022, PaLM, appendix B); MoE all-to-all over 400 "
         "Gb/s per GPU (DeepSeek-V3 report §3.2.1, 1:1 computation to communication); per-step overhead as the "
-        "pipeline bubble (Narayanan et al. 2021); fitted on MLPerf Training v4.0/v5.0 and model cards "
-        "(docs/fidelity.md, flopsheet engine/training.py)"
+        "pipeline bubble (Narayanan et al. 2021); with ep: grouped GEMMs at the tokens per expert (DeepGEMM), "
+        "the all-to-all over NVLink (DeepEP intranode), host launches per MoE layer and micro-batch "
+        "(Megatron-Core MoE README: 'decrease TP size or increase micro-batch size'); fitted on MLPerf Training, "
+        "model cards and Megatron-Bridge 25.11 steps (docs/fidelity.md, flopsheet engine/training.py)"
     ),
     example=("405B", "H100", "bf16", 8192, 16384, 16777216),
     formula=engine.train_mfu,
     # engine.training.train_mfu in its operation order; [[A||0]]: a plain parameter count has no model terms
-    twin="{share}/(1+{step:attention}+{step:a2a}/{step:gemm})"
+    # ep and micro_batch_tokens go together (the model's figures are 0 for a plain count, so checked here too)
+    twin='IF(({ep}="")=({micro_batch_tokens}=""),{share}/(1+{step:attention}+{step:a2a}/{step:gemm})'
     '/IF(({gpus}="")*({batch_tokens}=""),1,IF(({gpus}<>"")*({batch_tokens}<>""),'
     "1+{const:TrainStepOverheadTokens}/({batch_tokens}/{gpus})+{const:TrainStepFixedS}"
-    "/(({step:gemm}*(1+{step:attention})+{step:a2a})*({batch_tokens}/{gpus})),NA()))",
+    "/(({step:gemm}*(1+{step:attention})+{step:a2a})*({batch_tokens}/{gpus})),NA())),NA())",
     twin_steps=(
         ("attention", "attention scores per 6N of work", "[[2*{model:layers}*{model:d_model}*{seq_len}/{params}||0]]"),
         (
             "a2a",
-            "MoE all-to-all seconds per token",
-            "[[{const:TrainA2ABytes}*{model:routed_experts}*{model:moe_layers}*{model:d_model}"
-            "/({const:ScaleOutGBs}*1E9)||0]]",
+            "MoE seconds per token: the all-to-all (with ep: over NVLink), expert GEMM loss, per micro-batch cost",
+            # engine.training.train_mfu and moe_step_seconds: k x MoE layers x width x the bytes' seconds, plus, with ep
+            # and micro_batch_tokens, 6 x routed x m_half / (peak x share x micro_batch_tokens x ep) and the
+            # micro-batch's fixed cost per MoE layer
+            '[[{model:routed_experts}*{model:moe_layers}*{model:d_model}*IF({ep}="",{const:TrainA2ABytes}'
+            f"/({{const:ScaleOutGBs}}*1E9),IF({{ep}}>1,{A2A_TRAIN_BYTES:g}*({{ep}}-1)/{{ep}}"
+            f"/({{gpu:interconnect_gbs}}/2*1E9*{A2A_EFFICIENCY:g}),0))"
+            '+IF(({ep}="")*({micro_batch_tokens}=""),0,IF(({ep}<>"")*({micro_batch_tokens}<>""),'
+            "IF({model:share}>0,6*({model:total_params}-{params})/(1-{model:share})"
+            f"*{GROUPED_GEMM_HALF_TOKENS:g}/({{peak}}*1E12*{{share}}*{{micro_batch_tokens}}*{{ep}}),0)"
+            f"+{MOE_MICROBATCH_S:g}*{{model:moe_layers}}/{{micro_batch_tokens}},NA()))||0]]",
         ),
         ("gemm", "seconds per token of the weights' FLOPs at the share", "6*{params}/({peak}*1E12*{share})"),
     ),

@@ -774,7 +774,7 @@ STRINGS = {
     "Tokens per GPU per step, for the line below (16M-token batches on 16,384 GPUs: 1,024)": "每块 GPU 每步的词元数，供下一行使用（16,384 块 GPU 上 1,600 万词元的批：1,024）",
     "Share of the step's efficiency left after its fixed costs, at those tokens per GPU": "在该每 GPU 词元数下，扣除每步固定开销后剩余的效率比例",
     "1 / (1 + TrainStepOverheadTokens x gpus / batch_tokens)": "1 / (1 + TrainStepOverheadTokens x gpus / batch_tokens)",
-    "MFU a training step of a model sustains on a GPU: the precision's share of the peak, less attention at seq_len, MoE all-to-all and, with gpus and batch_tokens, per-step overhead; give it to GPU_HOURS as mfu.": "模型在某 GPU 上训练一步可维持的 MFU：该精度下的峰值比例，扣除 seq_len 下的注意力、MoE 的 all-to-all，以及给出 gpus 与 batch_tokens 时的每步开销；可作为 mfu 传给 GPU_HOURS。",
+    "MFU a model's training step sustains on a GPU: the precision's peak share, less attention at seq_len, MoE all-to-all (ep: over NVLink, with expert GEMM and micro-batch costs) and, with gpus and batch_tokens, per-step overhead; give it to GPU_HOURS as mfu.": "模型在某 GPU 上训练一步可维持的 MFU：该精度下的峰值比例，扣除 seq_len 下的注意力、MoE 的 all-to-all（给出 ep 时：经 NVLink，另计专家 GEMM 与每个微批次的开销），以及给出 gpus 与 batch_tokens 时的每步开销；可作为 mfu 传给 GPU_HOURS。",
     "TRAIN_MFU: seconds a training step costs whatever the model and batch (launches, synchronisation)": "TRAIN_MFU：无论模型与批大小，训练每步都要花费的秒数（内核启动、同步）",
     "ESTIMATE fitted with TrainStepOverheadTokens on MLPerf Training runs; Llama 3.1 8B on 72 and 512 GB200/GB300s (v5.1) is where it shows: small models at few tokens per GPU": "估计值，与 TrainStepOverheadTokens 一同按 MLPerf Training 运行拟合；在 72 与 512 块 GB200/GB300 上训练 Llama 3.1 8B（v5.1）时最明显：小模型、每 GPU 词元少",
     "Fixed time of every step, added to its work at the tokens per GPU": "每步的固定时间，按每 GPU 词元数加到该步的计算上",
