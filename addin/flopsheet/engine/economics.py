@@ -247,6 +247,7 @@ def cost_per_mtok(
     prompt_tokens=DEFAULT_PROMPT_TOKENS,
     prefill_mfu=DEFAULT_PREFILL_MFU,
     peak_share=1.0,
+    bw_share=1.0,
     context_tokens=DEFAULT_CONTEXT_TOKENS,
     heads=0.0,
     kv_heads=0.0,

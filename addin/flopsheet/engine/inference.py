@@ -201,6 +201,31 @@ def accelerator_share(name: str | None) -> float:
     return ACHIEVED_PEAK_SHARE.get(name, 1.0) if name else 1.0
 
 
+# ACHIEVED_BANDWIDTH_SHARE: the share of bw_efficiency (DEFAULT_BW_EFFICIENCY, fitted on NVIDIA's decode steps) an
+# accelerator's decode kernels reach on its datasheet bandwidth, relative to those GPUs (1 for any accelerator not
+# named). A few-sequence decode step is the weights' GEMVs (one row per sequence), and on CDNA3 the BLAS library's
+# GEMVs stream HBM well below the datasheet: AMD's own kernel timings of hipBLASLt at M = 1 (FP16) on MI300X, in
+# ROCm/rocm-libraries pull request 12329 (2026-09-18, https://github.com/ROCm/rocm-libraries/pull/12329 , read
+# 2026-12-06), take 497.12 us for a 76,032 x 13,312 matrix (2.02 GB: 4.07 TB/s), 118.96 us for 13,312 x 17,792
+# (0.47 GB: 3.98 TB/s), 61.53 us for 8,192 x 12,288 (3.27 TB/s) and 32.77 us for 4,096 x 11,008 (2.75 TB/s):
+# 0.52-0.77 of 5.3 TB/s on a 2026 library (the PR's hand-written split-K kernel reaches 4.75-4.87 TB/s, ~0.9: the
+# memory is not the limit, the kernels are). ESTIMATE fitted on the few-sequence AMD rows of
+# tests/reference/measured.csv, never one: Llama 3.1 405B on 8 MI300Xs at batch 1-32 under 2024's vLLM and TGI
+# (vllm-oracle-1/2/4 in FP8, dstack-1/2/4/5 in BF16) were 0.64-0.86 of measured with NVIDIA's 0.8 (0.70 median),
+# 0.78-1.00 with 0.75 of it (0.6 of the datasheet, 3.2 TB/s: within the GEMVs' measured range). The bandwidth, not
+# a fixed cost: at batch 1 the FP8 run (405 GB of weights a step) lacked 4.3 ms and TGI's BF16 run (810 GB) 8.2 ms
+# of the measured step, in proportion to the bytes read; a fixed cost per layer or per all-reduce large enough for
+# the BF16 runs put the FP8 run 1.2-1.3x pessimistic. The compute-bound AMD rows (MLPerf, the offline runs) do not
+# move. MI325X: the same compute die and kernels with HBM3E, so the same share (no few-sequence MI325X run in the
+# set: an ASSUMPTION). CDNA4 (MI355X) and every other accelerator: 1.
+ACHIEVED_BANDWIDTH_SHARE = {"MI300X": 0.75, "MI325X": 0.75}
+
+
+def accelerator_bw_share(name: str | None) -> float:
+    """ACHIEVED_BANDWIDTH_SHARE of a catalog accelerator's canonical name (1 for the rest, and for a typed peak)."""
+    return ACHIEVED_BANDWIDTH_SHARE.get(name, 1.0) if name else 1.0
+
+
 # Fixed costs of a forward pass (issue 20, item 3), calibrated on the published small-batch decode steps of
 # tests/reference/measured.csv across engines and GPUs (batch <= 8, dense models, where the weights' read is the
 # step): each wants a fixed time over the bandwidth roofline that grows with the layers on one GPU as on many.
@@ -560,7 +585,8 @@ def serving_setup(kw: dict, prefill_mfu=None) -> Serving:
     gpus = get("gpus", 1.0)
     peak_tflops = kw["peak_tflops"]
     bandwidth_tbs = kw["bandwidth_tbs"]
-    bw_efficiency = get("bw_efficiency", DEFAULT_BW_EFFICIENCY)
+    # the accelerator's achieved share of NVIDIA's decode bandwidth (ACHIEVED_BANDWIDTH_SHARE; 1 unless a GPU gives it)
+    bw_efficiency = get("bw_efficiency", DEFAULT_BW_EFFICIENCY) * get("bw_share", 1.0)
     mfu = get("mfu", DEFAULT_MFU) * share
     prefill = (get("prefill_mfu", DEFAULT_PREFILL_MFU) if prefill_mfu is None else prefill_mfu) * share
     layers = get("layers", 0.0)
@@ -751,6 +777,7 @@ DECODE_RULES = dict(
     bw_efficiency=FRACTION,
     mfu=FRACTION,
     peak_share=FRACTION,
+    bw_share=FRACTION,
     **MODEL_RULES,
     **SHAPE_RULES,
 )
@@ -776,6 +803,7 @@ def decode_ms(
     interconnect_gbs=0.0,
     allreduce_us=DEFAULT_ALLREDUCE_US,
     peak_share=1.0,
+    bw_share=1.0,
     context_tokens=DEFAULT_CONTEXT_TOKENS,
     heads=0.0,
     kv_heads=0.0,
@@ -840,6 +868,7 @@ def ttft_seconds(
     interconnect_gbs=0.0,
     allreduce_us=DEFAULT_ALLREDUCE_US,
     peak_share=1.0,
+    bw_share=1.0,
     context=0.0,
     heads=0.0,
     kv_heads=0.0,
@@ -875,6 +904,7 @@ def response_seconds(
     allreduce_us=DEFAULT_ALLREDUCE_US,
     prefill_mfu=DEFAULT_PREFILL_MFU,
     peak_share=1.0,
+    bw_share=1.0,
     heads=0.0,
     kv_heads=0.0,
     values_per_token_layer=0.0,
@@ -979,6 +1009,7 @@ def itl_ms(
     allreduce_us=DEFAULT_ALLREDUCE_US,
     prefill_mfu=DEFAULT_PREFILL_MFU,
     peak_share=1.0,
+    bw_share=1.0,
     heads=0.0,
     kv_heads=0.0,
     values_per_token_layer=0.0,
@@ -1019,6 +1050,7 @@ def tokens_per_second(
     interconnect_gbs=0.0,
     allreduce_us=DEFAULT_ALLREDUCE_US,
     peak_share=1.0,
+    bw_share=1.0,
     context_tokens=DEFAULT_CONTEXT_TOKENS,
     heads=0.0,
     kv_heads=0.0,
@@ -1287,6 +1319,7 @@ def serving_gpus(
     context=0.0,
     prefill_mfu=DEFAULT_PREFILL_MFU,
     peak_share=1.0,
+    bw_share=1.0,
     heads=0.0,
 ):
     """Whole GPUs (replicas of `gpus` tensor-parallel GPUs) to serve a day's requests at the peak
@@ -1361,6 +1394,7 @@ def serving_batch(
     interconnect_gbs=0.0,
     allreduce_us=DEFAULT_ALLREDUCE_US,
     peak_share=1.0,
+    bw_share=1.0,
     context_tokens=DEFAULT_CONTEXT_TOKENS,
     latency_ms=DEFAULT_LATENCY_MS,
     heads=0.0,

@@ -43,7 +43,9 @@ NATURES = {
 # Engine arguments that come from the `gpu` argument: its dense peak, or one catalog field.
 # peak_share: the share of the peak at the call's precision reached per unit of efficiency (serving's
 # engine.inference.precision_share: 1 for BF16, below 1 for FP8 and FP4), read with the peak.
-GPU_FIGURES = ("peak_tflops", "bandwidth_tbs", "memory_gb", "tdp_w", "interconnect_gbs", "peak_share")
+# bw_share: the accelerator's achieved share of the decode bandwidth NVIDIA's parts reach (serving's
+# engine.inference.ACHIEVED_BANDWIDTH_SHARE: 1 but for AMD's CDNA3), read by the GPU's name.
+GPU_FIGURES = ("peak_tflops", "bandwidth_tbs", "memory_gb", "tdp_w", "interconnect_gbs", "peak_share", "bw_share")
 # GPU figures an engine formula needs only sometimes (tensor-parallel links): 0 when unknown.
 GPU_FIGURES_IF_KNOWN = ("interconnect_gbs",)
 
@@ -398,6 +400,15 @@ class Bound:
             catalog.precision_field(control_free(precision or "bf16", "precision"))  # validates the name
         else:
             raise FlopsheetError(f'precision must be text like "bf16" (got {precision!r})', arg="precision")
+        if what == "bw_share":  # the accelerator's share of the decode bandwidth (1 for a typed peak)
+            from flopsheet.engine.inference import accelerator_bw_share
+
+            if isinstance(g, str):
+                try:
+                    return accelerator_bw_share(catalog.resolve(control_free(g, "gpu"), selectable_only=False).name)
+                except FlopsheetError:
+                    pass  # the bandwidth's own look-up says what is wrong with the name
+            return 1.0
         if what == "peak_share":  # the number format's share x the accelerator's (the GPU is resolved with the peak)
             from flopsheet.engine.inference import accelerator_share, precision_share
 

@@ -74,7 +74,9 @@ _THROUGHPUT_ARGS = (SERVED_PARAMS, GPU_NAME, SERVING_BATCH, BYTES_PER_PARAM, TP_
 # a [[...]] section that reads one is dropped for a plain parameter count, where the engine's
 # model terms vanish (dense: every weight read; no all-reduces; no attention term), and
 # [[A||B]] is A with a catalog model, B without. One text serves both forms.
-_BYTES_S = "({gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency})"  # bytes/s the tensor-parallel GPUs read
+# bytes/s the tensor-parallel GPUs read: bw_efficiency x the accelerator's achieved share of it ({bw_share}: 1 but for
+# AMD's CDNA3, engine.inference.ACHIEVED_BANDWIDTH_SHARE)
+_BYTES_S = "({gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency}*{bw_share})"
 # FLOP/s they compute: `mfu` (a prefill's: prefill_mfu) x the share of the peak at the precision
 _FLOPS_S = "({gpus}*{peak}*1E12*{mfu}*{peak_share})"
 
@@ -692,7 +694,7 @@ _ONE_STEP_MS = (
     + "))*1E3"
 )
 _SERVING_STEPS = (
-    ("read_bps", "bytes a replica reads per second", "{gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency}"),
+    ("read_bps", "bytes a replica reads per second", "{gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency}*{bw_share}"),
     ("flops_ps", "FLOPs a replica computes per second decoding", "{gpus}*{peak}*1E12*{mfu}*{peak_share}"),
     ("prefill_ps", "FLOPs a replica computes per second in prefill", "{gpus}*{peak}*1E12*{prefill_mfu}*{peak_share}"),
     ("kv_bytes", "KV cache bytes per sequence (floor 1E-6)", "MAX(" + _KVSEQ + "*1E9,1E-6)"),

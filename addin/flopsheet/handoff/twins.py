@@ -895,6 +895,31 @@ class TwinCall:
             )
         return Value(text_, None)
 
+    def bw_share(self) -> Value:
+        """`{bw_share}`: the accelerator's achieved share of the decode bandwidth (engine.inference.
+        ACHIEVED_BANDWIDTH_SHARE, 1 for the rest): a number for a GPU typed in the formula, else chosen in the sheet
+        by the GPU's name or alias, as `{peak_share}` chooses the accelerator's share of its peak."""
+        from flopsheet.engine.inference import ACHIEVED_BANDWIDTH_SHARE, accelerator_bw_share
+
+        if "{bw_share}" in self.cache:
+            return self.cache["{bw_share}"]
+        kind, g = self._gpu()
+        if kind != "runtime":
+            share = accelerator_bw_share(g if kind == "name" else None)
+            v = Value(number(share), share)
+        else:
+            canonical = self._table().canonical(g)
+            rows = ";".join(
+                f"{string_literal(catalog.resolve(n, selectable_only=False).name)},{number(x)}"
+                for n, x in ACHIEVED_BANDWIDTH_SHARE.items()
+            )
+            text_ = f"IF(ISNUMBER({g}),1,IFERROR(VLOOKUP({canonical},{{{rows}}},2,0),1))"
+            v = Value(text_, None)
+            if self.hoist:
+                v = Value(self.hoist("share of the decode bandwidth on this GPU (AMD CDNA3 below 1)", text_), None)
+        self.cache["{bw_share}"] = v
+        return v
+
     @staticmethod
     def _precision_name(fld: str) -> str:
         return next(p for p, f in catalog.PRECISION_FIELDS.items() if f == fld)
@@ -967,6 +992,8 @@ class TwinCall:
             return self.peak()
         if name == "peak_share":
             return self.peak_share()
+        if name == "bw_share":
+            return self.bw_share()
         if name == "gpu" and sub:
             return self.gpu_field(sub)
         if name == "step" and sub:
@@ -1083,6 +1110,8 @@ class TwinCall:
                 v = self.peak()
             elif param == "peak_share":
                 continue  # a function of the precision, which the peak's look-up validates
+            elif param == "bw_share":
+                continue  # a function of the GPU's name, which its bandwidth's look-up validates
             elif param in GPU_FIGURES:
                 v = self.gpu_field(param)
             else:
