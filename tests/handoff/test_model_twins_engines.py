@@ -20,7 +20,20 @@ from flopsheet.handoff.twins import model_terms, render
 
 COLUMN = 15  # the twin's column; its arguments are in A, B...
 DS = ("DeepSeek-V3", "H200 SXM")
-CASES: list[tuple[str, tuple, bool]] = []  # (function, arguments, field literal)
+# (function, arguments, field literal: True for the 2nd argument typed in the formula, or the position of the one)
+CASES: list[tuple[str, tuple, bool | int]] = []
+
+
+def _literal_at(field_literal: bool | int) -> int | None:
+    if field_literal is True:
+        return 2
+    return field_literal or None
+
+
+# The GPU typed in the formula (GPU_LITERAL, its position): with it in a cell these twins are one formula only in a
+# Workings-cell hand-off, the decode step's share of the bandwidth (looked up by the GPU's name) taking them past
+# Excel's length (test_a_long_twin_with_the_gpu_in_a_cell_goes_to_workings)
+ITL_GPU = 4
 for fn in ("DECODE_MS", "TOKENS_PER_SECOND"):
     CASES += [
         (fn, (*DS, 64.0, 1.0, 8.0), False),
@@ -55,19 +68,24 @@ CASES += [
     # read by the batch), batch 1 (the step alone), no prompt, beyond the context (an error)
     ("ITL_MS", ("Llama 3.1 70B", 5000.0, 500.0, "H100 SXM", 25.0, 1.0, 2.0, BLANK, 0.8, 0.4, "fp8"), False),
     ("ITL_MS", ("Llama 3.1 70B", 5000.0, 500.0, "H100 SXM", 1.0, 1.0, 2.0), False),
-    ("ITL_MS", ("DeepSeek-V3", 1000.0, 500.0, "H200 SXM", 64.0, 1.0, 8.0, 27.0, 0.8, 0.4, "fp8"), False),
+    ("ITL_MS", ("DeepSeek-V3", 1000.0, 500.0, "H200 SXM", 64.0, 1.0, 8.0, 27.0, 0.8, 0.4, "fp8"), ITL_GPU),
     ("ITL_MS", ("Mixtral 8x7B", 2000.0, 300.0, "H100 SXM", 32.0, 2.0, 2.0), False),
     ("ITL_MS", ("Llama 3.1 8B", 0.0, 300.0, "H100 SXM", 64.0, 2.0, 1.0), False),
     # the server's CPU time per sequence: longer than the GPU's step at 2,043 sequences, shorter at 8
     (
         "ITL_MS",
         ("Llama 3.1 8B", 0.0, 396.0, "B200", 2043.0, 2.0, 1.0, BLANK, 0.8, 0.4, "bf16", 20.0, 0.65, 68.0),
-        False,
+        ITL_GPU,
     ),
-    ("ITL_MS", ("Llama 3.1 8B", 200.0, 396.0, "B200", 8.0, 2.0, 1.0, BLANK, 0.8, 0.4, "bf16", 20.0, 0.65, 68.0), False),
+    (
+        "ITL_MS",
+        ("Llama 3.1 8B", 200.0, 396.0, "B200", 8.0, 2.0, 1.0, BLANK, 0.8, 0.4, "bf16", 20.0, 0.65, 68.0),
+        ITL_GPU,
+    ),
     ("ITL_MS", ("Gemma 2 27B", 3000.0, 400.0, "H100 SXM", 16.0, 2.0, 2.0), False),
     ("ITL_MS", ("Llama 3.1 70B", 130000.0, 2000.0, "H100 SXM", 1.0, 2.0, 4.0), False),
-    ("COST_PER_MTOK", ("DeepSeek-V3", "H200 SXM", 2.5, "input", 0.5, 64.0, 1.0, 8.0, 27.0, 0.8, 0.4, "fp8"), False),
+    # the GPU typed in the formula (see ITL_GPU)
+    ("COST_PER_MTOK", ("DeepSeek-V3", "H200 SXM", 2.5, "input", 0.5, 64.0, 1.0, 8.0, 27.0, 0.8, 0.4, "fp8"), True),
     ("COST_PER_MTOK", ("Llama 3.1 70B", "H100 SXM", 2.5, "blended", 1.0, 64.0, 2.0, 4.0, 31.5), False),
     ("COST_PER_MTOK", ("DeepSeek-V3", "H200 SXM", 2.5, "output", 1.0, 64.0, 1.0, 1.0), False),  # no fit
     ("INFER_FLOPS", ("Kimi K2", 1.2e6, 500.0), False),
@@ -115,6 +133,10 @@ AMD = ["MI300X", "mi300x oam", "AMD Instinct MI300X (OAM)", "MI325X", "H100 SXM"
 for g in AMD:
     for p in ("fp8", "bf16"):
         CASES.append(("TOKENS_PER_SECOND", (7e10, g, 4096.0, 1.0, 1.0, 0.0, 0.8, 0.4, p), False))
+# and its decode bandwidth the accelerator's share of bw_efficiency (engine.inference.ACHIEVED_BANDWIDTH_SHARE: CDNA3
+# at 0.75), chosen the same way: a one-sequence step reading 70 GB shows it
+for g in AMD:
+    CASES.append(("DECODE_MS", (7e10, g, 1.0, 1.0, 1.0, 0.0, 0.8, 0.4, "bf16"), False))
 CASES += [
     ("DECODE_MS", (7e10, "MI300X", 1.0, 1.0, 1.0, 0.0, 0.8, 0.4, "fp8"), False),
     ("TOKENS_PER_SECOND", ("Llama 3.1 70B", "MI300X", 256.0, 1.0, 2.0, 20.0, 0.8, 0.4, "fp8"), False),
@@ -153,6 +175,7 @@ LITERAL = [
         (7e10, "MI300X", 4096.0, 1.0, 1.0, 0.0, 0.8, 0.4, "fp8"),
     ),
     ("TOKENS_PER_SECOND", '7E10,"MI325X",4096,1,1', (7e10, "MI325X", 4096.0, 1.0, 1.0)),
+    ("DECODE_MS", '7E10,"MI300X",1,1,1', (7e10, "MI300X", 1.0, 1.0, 1.0)),
 ]
 
 
@@ -183,7 +206,7 @@ def workbook(d):
     models = modelsheet.ensure_table(wb)
     rows = []
     for r, (name, args, field_literal) in enumerate(CASES, start=1):
-        exprs = arguments_in_row(ws, r, args, literal_at=2 if field_literal else None)
+        exprs = arguments_in_row(ws, r, args, literal_at=_literal_at(field_literal))
         ws.cell(r, COLUMN, "=" + _twin(name, exprs, args, table, models))
         rows.append((r, name, args, python_value(name, args)))
     tr = Translator(table, None, models)
@@ -222,6 +245,33 @@ def test_python_side_of_the_cases():
         assert tps[("MI355X", p)] / tps[("H100 SXM", p)] == pytest.approx(peak("MI355X", p) / peak("H100", p))
         assert tps[("mi300x oam", p)] == tps[("AMD Instinct MI300X (OAM)", p)] == tps[("MI300X", p)]
         assert tps[("MI325X", p)] / tps[("MI300X", p)] == pytest.approx(0.75 / 0.6)
+    # a one-sequence step reads its weights at 0.75 of bw_efficiency on CDNA3 (alias too), at all of it on MI355X
+    step = {g: values[("DECODE_MS", (7e10, g, 1.0, 1.0, 1.0, 0.0, 0.8, 0.4, "bf16"))] for g in AMD}
+
+    def bandwidth(g):
+        return catalog.resolve(g).bandwidth_tbs
+
+    for g, share in (("MI300X", 0.75), ("mi300x oam", 0.75), ("MI325X", 0.75), ("MI355X", 1.0)):
+        assert step[g] / step["H100 SXM"] == pytest.approx(bandwidth("H100") / (share * bandwidth(g))), g
+
+
+def test_a_long_twin_with_the_gpu_in_a_cell_goes_to_workings():
+    """COST_PER_MTOK of DeepSeek-V3 with all twelve arguments in cells, the GPU among them, far down a sheet: as one
+    formula (a call over ranges) its twin passes Excel's 8,192 characters, so the copy keeps the add-in's value and
+    says why (never a truncated formula); in a cell (the hand-off's Workings mode) it renders. With the GPU typed in
+    the formula it is one formula (CASES)."""
+    from flopsheet.handoff.twins import MAX_FORMULA, Hoister, Untranslatable, render_model
+
+    args = ("DeepSeek-V3", "H200 SXM", 2.5, "input", 0.5, 64.0, 1.0, 8.0, 27.0, 0.8, 0.4, "fp8")
+    wb, ws = cases_workbook()
+    table, models = ensure_table(wb), modelsheet.ensure_table(wb)
+    exprs = arguments_in_row(ws, 1000, args)
+    fn = REGISTRY["COST_PER_MTOK"]
+    with pytest.raises(Untranslatable, match="characters, beyond Excel"):
+        render_model(fn, exprs, table, models, args[0])
+    hoister = Hoister("Cases", ())
+    text = render_model(fn, exprs, table, models, args[0], hoister)
+    assert len(text) < MAX_FORMULA and hoister.helpers
 
 
 def test_a_model_name_is_looked_up_not_frozen(workbook):

@@ -568,6 +568,8 @@ class Serving(NamedTuple):
     moe_layers: Any = 0.0
     scaleup_gpus: Any = 0.0
     scaleout_gbs: Any = 0.0
+    # the accelerator's share of bw_efficiency in a decode step's GEMVs (ACHIEVED_BANDWIDTH_SHARE; 1 but for AMD CDNA3)
+    bw_share: Any = 1.0
 
 
 _new_tuple = tuple.__new__
@@ -585,8 +587,7 @@ def serving_setup(kw: dict, prefill_mfu=None) -> Serving:
     gpus = get("gpus", 1.0)
     peak_tflops = kw["peak_tflops"]
     bandwidth_tbs = kw["bandwidth_tbs"]
-    # the accelerator's achieved share of NVIDIA's decode bandwidth (ACHIEVED_BANDWIDTH_SHARE; 1 unless a GPU gives it)
-    bw_efficiency = get("bw_efficiency", DEFAULT_BW_EFFICIENCY) * get("bw_share", 1.0)
+    bw_efficiency = get("bw_efficiency", DEFAULT_BW_EFFICIENCY)
     mfu = get("mfu", DEFAULT_MFU) * share
     prefill = (get("prefill_mfu", DEFAULT_PREFILL_MFU) if prefill_mfu is None else prefill_mfu) * share
     layers = get("layers", 0.0)
@@ -622,6 +623,7 @@ def serving_setup(kw: dict, prefill_mfu=None) -> Serving:
             get("moe_layers", 0.0),
             get("scaleup_gpus", 0.0),
             get("scaleout_gbs", 0.0),
+            get("bw_share", 1.0),
         ),
     )
 
@@ -634,7 +636,7 @@ def _expert_parallel(s: Serving) -> bool:
     return bool(np.any(np.asarray(ep) > 1))
 
 
-def _ep_forward_s(s: Serving, tokens, attn_flops, kv_gb, mfu):
+def _ep_forward_s(s: Serving, tokens, attn_flops, kv_gb, mfu, bw_share=1.0):
     """Seconds of one forward pass of `tokens` tokens on an expert-parallel setup (engine.parallel), where
     s.ep > 1; the tensor-parallel step elsewhere is the caller's."""
     from flopsheet.engine.moe import expert_parallel_seconds
@@ -657,7 +659,7 @@ def _ep_forward_s(s: Serving, tokens, attn_flops, kv_gb, mfu):
         peak_tflops=s.peak_tflops,
         bandwidth_tbs=s.bandwidth_tbs,
         bytes_per_param=s.bytes_per_param,
-        bw_efficiency=s.bw_efficiency,
+        bw_efficiency=s.bw_efficiency * bw_share,
         mfu=mfu,
         scaleup_gpus=s.scaleup_gpus,
         nvlink_gbs=s.interconnect_gbs,
@@ -727,7 +729,8 @@ def decode_ms_unchecked(s: Serving, batch, kv_gb, attn_flops=0.0):
     when known. With experts spread over s.ep > 1 GPUs, the expert-parallel step of engine.parallel (batch and
     kv_gb: the instance's)."""
     read = weights_read(s.params, s.total_params, s.expert_share, batch)
-    memory_s = (read * s.bytes_per_param + kv_gb * 1e9) / s.bytes_s
+    # the GEMVs of a decode step stream at the accelerator's share of bw_efficiency (ACHIEVED_BANDWIDTH_SHARE)
+    memory_s = (read * s.bytes_per_param + kv_gb * 1e9) / (s.bytes_s * s.bw_share)
     # the weights' GEMMs grow with the batch (gemm_mfu), a mixture of experts' routed ones at the tokens each expert
     # receives (routed_gemm_flops); each sequence's attention reads its own cache (no larger GEMM with the batch)
     # and stays at the decode efficiency
@@ -738,7 +741,7 @@ def decode_ms_unchecked(s: Serving, batch, kv_gb, attn_flops=0.0):
     tp_ms = (_maximum(memory_s, compute_s) + comm_s + s.launch_s) * 1e3
     if not _expert_parallel(s):
         return tp_ms
-    ep_ms = _ep_forward_s(s, batch, attn_flops * batch, kv_gb, s.mfu) * 1e3
+    ep_ms = _ep_forward_s(s, batch, attn_flops * batch, kv_gb, s.mfu, s.bw_share) * 1e3
     return np.where(np.asarray(s.ep) > 1, ep_ms, tp_ms)
 
 

@@ -74,9 +74,10 @@ _THROUGHPUT_ARGS = (SERVED_PARAMS, GPU_NAME, SERVING_BATCH, BYTES_PER_PARAM, TP_
 # a [[...]] section that reads one is dropped for a plain parameter count, where the engine's
 # model terms vanish (dense: every weight read; no all-reduces; no attention term), and
 # [[A||B]] is A with a catalog model, B without. One text serves both forms.
-# bytes/s the tensor-parallel GPUs read: bw_efficiency x the accelerator's achieved share of it ({bw_share}: 1 but for
-# AMD's CDNA3, engine.inference.ACHIEVED_BANDWIDTH_SHARE)
-_BYTES_S = "({gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency}*{bw_share})"
+_BYTES_S = "({gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency})"  # bytes/s the tensor-parallel GPUs read
+# in a decode step's GEMVs: times the accelerator's share of bw_efficiency there ({bw_share}: 1 but for AMD's CDNA3,
+# engine.inference.ACHIEVED_BANDWIDTH_SHARE; a prefill's GEMMs, one row per prompt token, are not GEMVs)
+_DECODE_BYTES_S = "({gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency}*{bw_share})"
 # FLOP/s they compute: `mfu` (a prefill's: prefill_mfu) x the share of the peak at the precision
 _FLOPS_S = "({gpus}*{peak}*1E12*{mfu}*{peak_share})"
 
@@ -187,7 +188,7 @@ def decode_steps(context: str = CONTEXT_OF_DECODE, prefill_mfu: str = "{prefill_
         (
             "memory_s",
             "decode step reading weights and KV cache (s)",
-            "(" + _read("{batch}") + "*{bytes_per_param}+{step:kv}*1E9)/" + _BYTES_S,
+            "(" + _read("{batch}") + "*{bytes_per_param}+{step:kv}*1E9)/" + _DECODE_BYTES_S,
         ),
         ("flops_d", "FLOP/s the GPUs compute decoding", _FLOPS_S),
         (

@@ -145,6 +145,11 @@ class Table:
             return f"TRIM({name_expr})"
         return f"IFERROR(VLOOKUP({_NORMALISE.format(name_expr)},{self.key_ref()},2,FALSE),TRIM({name_expr}))"
 
+    def canonical_or_error(self, name_expr: str) -> str:
+        """The canonical catalog name of the GPU a runtime expression names, through the key columns; #N/A for a
+        spelling they do not hold (key columns needed)."""
+        return f"VLOOKUP({_NORMALISE.format(name_expr)},{self.key_ref()},2,FALSE)"
+
     def lookup(self, name_expr: str, column_expr: str, literal: bool) -> str:
         """A field of the GPU named by `name_expr`: a quoted canonical name when `literal`
         (resolved in Python at hand-off time), else any expression, whose normalised spelling

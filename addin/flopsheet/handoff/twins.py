@@ -908,12 +908,15 @@ class TwinCall:
             share = accelerator_bw_share(g if kind == "name" else None)
             v = Value(number(share), share)
         else:
-            canonical = self._table().canonical(g)
+            # the canonical name through the key columns, any failure 1 (a peak number or an unknown name: the
+            # bandwidth's own look-up is #N/A there), kept short: a model twin that reads it is near Excel's limit
+            t = self._table()
+            canonical = t.canonical(g) if t.key_col is None else t.canonical_or_error(g)
             rows = ";".join(
                 f"{string_literal(catalog.resolve(n, selectable_only=False).name)},{number(x)}"
                 for n, x in ACHIEVED_BANDWIDTH_SHARE.items()
             )
-            text_ = f"IF(ISNUMBER({g}),1,IFERROR(VLOOKUP({canonical},{{{rows}}},2,0),1))"
+            text_ = f"IFERROR(VLOOKUP({canonical},{{{rows}}},2,0),1)"
             v = Value(text_, None)
             if self.hoist:
                 v = Value(self.hoist("share of the decode bandwidth on this GPU (AMD CDNA3 below 1)", text_), None)
