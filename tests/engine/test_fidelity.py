@@ -396,8 +396,8 @@ def test_serving_rows_hold_what_they_reach(results):
     assert fidelity.summary(rows)["median_factor"] <= 1.18
     modelled = [r for r in rows if r["id"] not in MISSING_PHYSICS]
     worst = max(modelled, key=lambda r: r["factor"])
-    # 2.0: vLLM on 8 MI300Xs at batch 1 with a 10,000-token prompt (dstack-3: ROCm's per-layer and all-reduce costs
-    # at small batch, above the 45 us NVIDIA's runs want), TensorRT-LLM v0.6's Llama 2 70B at batch 480 (1.99)
+    # 1.99: TensorRT-LLM v0.6's Llama 2 70B at batch 480 (vLLM on 8 MI300Xs at batch 1 with a 10,000-token prompt,
+    # dstack-3, was 2.0 before AMD's decode bandwidth share, 1.63 with it: see test_amd_small_batch_decode_rows)
     assert worst["factor"] <= 2.01, (worst["id"], worst["ratio"])
     kinds = fidelity.by(rows, lambda r: r["kind"])
     assert kinds["ttft_s"]["median_factor"] <= 1.10  # 1.09
@@ -405,7 +405,8 @@ def test_serving_rows_hold_what_they_reach(results):
     assert kinds["output_throughput"]["median_factor"] <= 1.16
     # 1.23 (1.32 as one pure decode step, before ITL_MS charged a loaded server's prompt chunks and vLLM's CPU time
     # per sequence; 1.30 with a flat decode efficiency; 1.44 without the fixed cost per layer)
-    assert kinds["decode_step_ms"]["median_factor"] <= 1.25
+    # 1.17 (1.22 before AMD CDNA3's share of the decode bandwidth, ACHIEVED_BANDWIDTH_SHARE)
+    assert kinds["decode_step_ms"]["median_factor"] <= 1.20
     sources = fidelity.by(rows, fidelity.source_group)
     for source, bound in (
         ("mlperf-inf", 1.20),  # 1.18 (1.34 with the prompts charged at a flat decode efficiency)
@@ -413,7 +414,10 @@ def test_serving_rows_hold_what_they_reach(results):
         ("trtllm-v06", 1.10),  # 1.08 (1.27 with no cache in the static batches)
         ("nim", 1.12),  # 1.10
         ("mlenergy", 1.24),  # 1.22 (1.31 with its rows as one pure decode step, before ITL_MS)
-        ("vllm-oracle", 1.20),  # 1.18 (1.41 without AMD's achieved share; 1.29 without vLLM V0's 256-sequence cap)
+        # 1.14 (1.18 before AMD's share of the decode bandwidth, 1.41 without AMD's achieved share of the peak; 1.29
+        # without vLLM V0's 256-sequence cap)
+        ("vllm-oracle", 1.16),
+        ("dstack", 1.20),  # 1.16 (1.42 before AMD's share of the decode bandwidth)
     ):
         assert sources[source]["median_factor"] <= bound, (source, sources[source])
     # the rows of missing physics stay answered, with a number (what flopsheet gives them today)
@@ -514,3 +518,48 @@ def test_the_expert_term_is_what_lands_them(rows, monkeypatch):
     monkeypatch.setattr(moe, "GROUPED_GEMM_HALF_TOKENS", 0.0)
     without, _ = fidelity.predict(row)
     assert without / float(row["value"]) > 1.25 > 1.15 > with_term / float(row["value"])
+
+
+# AMD CDNA3's few-sequence decode steps (Llama 3.1 405B on 8 MI300Xs, 2024's vLLM and TGI, batch 1-32): bound by
+# reading the weights, which CDNA3's decode GEMVs do at 0.75 of the share NVIDIA's reach (engine.inference.
+# ACHIEVED_BANDWIDTH_SHARE): 0.78-1.00 of measured, against 0.64-0.86 without it.
+AMD_FEW_SEQUENCES = {
+    "vllm-oracle-1": 1.10,  # FP8, batch 1: 1.00 (0.86 without the share)
+    "vllm-oracle-2": 1.25,  # batch 32: 0.84 (0.74)
+    "vllm-oracle-4": 1.15,  # batch 8: 0.93 (0.80)
+    "dstack-1": 1.20,  # BF16, vLLM, batch 1: 0.86 (0.70)
+    "dstack-2": 1.30,  # batch 8: 0.78 (0.64)
+    "dstack-4": 1.10,  # TGI, batch 1: 1.00 (0.81)
+    "dstack-5": 1.15,  # TGI, 10,000-token prompt: 0.93 (0.76)
+}
+# dstack-3 is dstack-5's setup (the same 8 MI300Xs, checkpoint, BF16, one request of 10,000 prompt tokens) under vLLM
+# 0.6.3.dev instead of TGI: 70.7 ms a step against 46.9 (1.51x), where at an 80-token prompt the two engines differ
+# by 1.15x (dstack-1, dstack-4: 50.2 and 43.5 ms). The extra 20 ms is that vLLM build's attention against a long
+# cache on ROCm, not the hardware (the cache read is ~0.7 GB a GPU, ~0.2 ms): no hardware figure lands both, and a
+# fit that chased it would put TGI's rows and the FP8 runs 1.2-1.5x pessimistic. It stays in the set and the
+# medians, outside 40% (0.61), for a stated reason.
+AMD_OFF_FOR_A_STATED_REASON = {"dstack-3"}
+
+
+def test_amd_small_batch_decode_rows(rows, results, monkeypatch):
+    from flopsheet.engine import inference
+
+    by_id = {r["id"]: r for r in results}
+    for rid, bound in AMD_FEW_SEQUENCES.items():
+        assert by_id[rid]["gpu"] == "MI300X" and by_id[rid]["factor"] <= bound, (rid, by_id[rid]["ratio"])
+    assert fidelity.summary([by_id[k] for k in AMD_FEW_SEQUENCES])["median_factor"] <= 1.10  # 1.07
+    # the engine, not the data, separates dstack-3 from dstack-5: the same setup and request lengths, two servers
+    three, five = by_id["dstack-3"], by_id["dstack-5"]
+    same = ("model_as_typed", "gpu", "gpus", "gpus_per_instance", "precision", "batch", "input_tokens")
+    assert all(three[k] == five[k] for k in same) and three["software"] != five["software"]
+    assert float(three["value"]) / float(five["value"]) > 1.4 and three["ratio"] < 0.714 < five["ratio"]
+    # the share is what lands them, and only AMD's CDNA3 rows read it
+    from flopsheet.functions import declaration
+
+    monkeypatch.setattr(inference, "ACHIEVED_BANDWIDTH_SHARE", {})
+    monkeypatch.setattr(declaration, "_MEMO", {})  # the GPUs' figures, worked out again without it
+    without = {r["id"]: r for r in fidelity.evaluate(rows)}
+    for rid in AMD_FEW_SEQUENCES:
+        assert without[rid]["ratio"] < by_id[rid]["ratio"] / 1.1, rid
+    moved = {k for k, r in without.items() if r["predicted"] != by_id[k]["predicted"]}
+    assert moved and all(by_id[k]["gpu"] in ("MI300X", "MI325X") for k in moved), sorted(moved)

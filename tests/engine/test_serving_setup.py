@@ -21,6 +21,7 @@ KW = dict(
     mfu=0.3,
     prefill_mfu=0.6,
     peak_share=0.5,
+    bw_share=0.75,
     total_params=4.0e11,
     expert_share=0.125,
     layers=80.0,
@@ -52,7 +53,7 @@ def test_each_field_is_the_figure_of_its_name():
 def test_a_figure_the_formula_does_not_take_is_the_default():
     s = serving_setup(dict(params=8e9, peak_tflops=989.5, bandwidth_tbs=3.35, memory_gb=80.0))
     assert (s.gpus, s.bytes_per_param, s.total_params, s.layers) == (1.0, 2.0, 0.0, 0.0)
-    assert s.mfu == inference.DEFAULT_MFU
+    assert s.mfu == inference.DEFAULT_MFU and s.bw_share == 1.0  # every accelerator's but AMD CDNA3's
     assert s.prefill_mfu == inference.DEFAULT_PREFILL_MFU
     assert s.allreduce_us == inference.DEFAULT_ALLREDUCE_US and s.layer_us == inference.DEFAULT_LAYER_US
 

@@ -191,8 +191,8 @@ def precision_share(precision: str | None) -> float:
 #   AMD's datasheets), so its clocks hold nearer the peak when compute bound: MLPerf v5.1 Llama 2 70B Offline and
 #   Server and Mixtral 8x7B on 8 MI325Xs land at 0.84-1.06 (at MI300X's 0.6 they were 0.64-0.85; measured, the
 #   MI325X node serves 1.24x the MI300X node's Llama 2 70B tokens with the same vLLM harness, mlperf-inf-17/18).
-# Memory-bound steps do not use it (HBM copies reach ~81% of MI300X's 5.3 TB/s, as on NVIDIA's parts); AMD's
-# CDNA4 (MI355X) runs land without it (MLPerf v6.0).
+# Memory-bound decode steps do not use it: their GEMVs' share of the bandwidth is ACHIEVED_BANDWIDTH_SHARE's;
+# AMD's CDNA4 (MI355X) runs land without either (MLPerf v6.0).
 ACHIEVED_PEAK_SHARE = {"MI300X": 0.6, "MI325X": 0.75}
 
 
@@ -240,8 +240,9 @@ def accelerator_bw_share(name: str | None) -> float:
 # Fitted together, never per row: 50 us a layer and 20 us an all-reduce take the median error of those rows
 # from 1.21x to 1.12x (predicted/measured 0.88 -> 0.98) and of the whole set from 1.24x to 1.21x; 45 us an
 # all-reduce and nothing per layer (the earlier fit, on two rows) left one-GPU steps too fast. AMD's MI300X
-# under 2024's vLLM/TGI wants 150-370 us a layer (dstack's Llama 3.1 405B rows): not fitted, those rows stay
-# optimistic. Both are ESTIMATES; allreduce_us is an argument where it matters.
+# under 2024's vLLM/TGI looked like it wanted 150-370 us a layer (dstack's Llama 3.1 405B rows), but its deficit
+# grows with the bytes read, not the layers (FP8 against BF16 at batch 1): a bandwidth share, ACHIEVED_BANDWIDTH_SHARE,
+# not a fixed cost. Both are ESTIMATES; allreduce_us is an argument where it matters.
 DEFAULT_LAYER_US = 50.0
 DEFAULT_ALLREDUCE_US = 20.0
 # The expert-parallel step (engine.moe, engine.parallel) was fitted on its own rows with every collective at 45 us

@@ -173,7 +173,11 @@ ALLREDUCE_US = Arg(
     "(calibrated on small-batch decode runs, beside a fixed 50 us per layer of each forward pass); used when "
     "params is a model name and gpus > 1",
 )
-BW_EFFICIENCY = Arg("bw_efficiency", "Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8")
+BW_EFFICIENCY = Arg(
+    "bw_efficiency",
+    "Fraction of datasheet memory bandwidth reached, in (0, 1]; default 0.8 (a decode step on AMD's MI300X and "
+    "MI325X reads at 0.75 of it, the share their GEMVs reach: 0.6 of the datasheet)",
+)
 OPTIONAL_LAYERS = Arg("layers", "Transformer layers (optional, for the attention term)")
 OPTIONAL_D_MODEL = Arg(
     "d_model",

@@ -55,8 +55,8 @@ from flopsheet.functions.twintext import count_twin
 _ROOFLINE = (
     "roofline model (Williams et al. 2009) for LLM decode (Pope et al. 2022, Efficiently Scaling "
     "Transformer Inference); bandwidth, memory and peak from the GPU's datasheet (catalog); efficiencies by "
-    "phase and number format, the fixed costs per layer and per all-reduce and AMD CDNA3's achieved share of its "
-    "peak fitted on published runs (docs/fidelity.md)"
+    "phase and number format, the fixed costs per layer and per all-reduce and AMD CDNA3's achieved shares of its "
+    "peak and of its decode bandwidth fitted on published runs (docs/fidelity.md)"
 )
 PROMPT = Arg("prompt_tokens", "Tokens in the prompt")
 OUTPUT = Arg("output_tokens", "Tokens generated in the answer")
