@@ -49,6 +49,9 @@ CALLS = [
     ("TOKENS_PER_SECOND", '"DeepSeek-V3","H200",,1', ("DeepSeek-V3", "H200", None, 1)),
     ("SERVING_BATCH", '"Llama 3.1 70B","H100"', ("Llama 3.1 70B", "H100")),
     ("SERVING_GPUS", '1E6,1000,300,70E9,"H100"', (1e6, 1000, 300, 70e9, "H100")),
+    # AMD's CDNA3: the serving batch's decode steps read at its share of the bandwidth (ACHIEVED_BANDWIDTH_SHARE)
+    ("SERVING_GPUS", '1E6,1000,300,70E9,"MI300X"', (1e6, 1000, 300, 70e9, "MI300X")),
+    ("TOKENS_PER_SECOND", '"Llama 3.1 70B","MI300X",,2,1', ("Llama 3.1 70B", "MI300X", None, 2, 1)),
     ("COST_PER_MTOK", '"Llama 3.1 70B","H100",2.5', ("Llama 3.1 70B", "H100", 2.5)),
     ("SERVING_BATCH", '"Llama 3.1 70B","H100",2,4', ("Llama 3.1 70B", "H100", 2, 4)),
     ("SERVING_BATCH", '"Llama 3.1 70B","H100",2,4,,,,,,30', ("Llama 3.1 70B", "H100", 2, 4, *[None] * 5, 30)),
