@@ -103,7 +103,11 @@ BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 0.5}
 # checkpoints export kv_cache_quant_algo FP8 (ModelOpt's hf_quant_config), NIM's run at 50 sequences of 5,250
 # tokens holds 70.5 GB of weights and 43 GB of FP8 cache on two 80 GB H100s (in BF16 the cache alone would be
 # 86 GB), AMD's MLPerf v5.1 harness sets kv_cache_dtype fp8 (closed/AMD/code/mixtral-8x7b/.../offline_mi300x.yaml,
-# mlperf-inf-22's note); an ASSUMPTION for the recipes that do not say (Gaudi's, vLLM's on MI300X); BF16 otherwise
+# mlperf-inf-22's note), TensorRT-LLM v0.6's static batches build with --fp8_kv_cache (its Llama 2 70B batch of 480
+# on 4 H100s holds only in FP8: test_static_batches_hold_their_cache_in_the_recipes_format); Intel's Gaudi FP8
+# recipe (optimum-habana + INC, maxabs_quant.json with no allowlist) quantizes the KVCache module by INC's default
+# module table, and its Gaudi 3 batches of 240 and 450 70B sequences fit only in FP8 (gaudi-g3-6/-3's notes; that
+# the page ran this recipe is an ASSUMPTION); an ASSUMPTION for vLLM's runs on MI300X; BF16 otherwise
 KV_BYTES = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "int8": 1.0, "fp4": 1.0}
 COMPUTE_ONLY = "COMPUTE-ONLY HOURS"  # a train_gpu_hours row whose hours are throughput x tokens: goodput 1
 LOAD = 1e11  # requests a day for the serving-model throughput: >= 1e4 replicas, so whole-GPU rounding < 1e-4

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flopsheet import exceltext as st
+from flopsheet.engine.inference import VLLM_HOST_US
 from flopsheet.engine.training import (
     A2A_BYTES,
     SCALE_OUT_GBS,
@@ -203,6 +204,19 @@ def assumptions() -> tuple[Assumption, ...]:
             "(measured.csv: NIM 1.8 and vLLM on 2-8 H100s/B200s want 41-111 us a layer in all); NCCL's "
             "small-message all-reduce alone is 10-30 us on 8 NVLink GPUs",
             arg="allreduce_us",
+        ),
+        Assumption(
+            "HostUs",
+            "Server CPU time per running request per decode step, in us (scheduling, detokenising, streaming): "
+            "ITL_MS's host_us on a loaded server",
+            VLLM_HOST_US,
+            "us",
+            st.WHOLE,
+            "ESTIMATE fitted on ML.ENERGY Leaderboard v3's vLLM v0.11.1 runs at 511-4,095 requests in flight, "
+            "where the CPU's work outlasts the GPUs' step (https://github.com/ml-energy/leaderboard, data of "
+            "2026-02-16; flopsheet tests/reference/measured.csv); vLLM's team measured the CPU's share at 62% of "
+            "a step (blog.vllm.ai/2024/09/05/perf-update.html). Overlapped with the GPUs' step: the longer counts. "
+            "Type 0 for a server whose CPU keeps up (ITL_MS's default)",
         ),
         Assumption(
             "UsableMemory",

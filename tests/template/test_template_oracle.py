@@ -88,6 +88,26 @@ def test_serving_fleet_is_the_engine_count(values):
         running,
     )
     assert v("s_tps") == tps
+    # one decode step (what the latency target sees) beside what users see under load (ITL_MS: the other
+    # requests' prompt chunks ride on each step; the CPU's HostUs a request when longer)
+    opt = (A["BwEfficiency"], A["DefaultMFU"], s.precision, A["AllReduceUs"])
+    step = f["DECODE_MS"](s.model, s.gpu, batch, s.bytes_per_param, s.gpus_per_replica, None, *opt, running)
+    assert v("s_decode_ms") == step <= s.latency_ms
+    itl = f["ITL_MS"](
+        s.model,
+        s.prompt_tokens,
+        s.output_tokens,
+        s.gpu,
+        batch,
+        s.bytes_per_param,
+        s.gpus_per_replica,
+        None,
+        *opt,
+        A["PrefillMFU"],
+        A["HostUs"],
+    )
+    assert v("s_itl") == itl > step  # (batch - 1) x 1,000 / 500 prompt tokens ride on every step
+    assert itl >= batch * A["HostUs"] / 1e3
     replicas = engine.serving_replicas(s.requests_per_day, s.output_tokens, tps, s.load_factor)
     assert (
         v("s_replicas") == replicas == math.ceil(s.requests_per_day * s.output_tokens / (tps * 86400 * s.load_factor))
@@ -154,6 +174,20 @@ def test_moe_serving_deepseek_v3(values):
     assert v("m_decode_ms") == decode
     dense = f["DECODE_MS"](37e9, m.gpu, m.batch, m.bytes_per_param, m.gpus, kv, *opt)
     assert v("m_dense_ms") == dense and decode > 5 * dense  # 87% of the experts are read at batch 64
+    itl = f["ITL_MS"](
+        m.model,
+        m.prompt_tokens,
+        m.output_tokens,
+        m.gpu,
+        m.batch,
+        m.bytes_per_param,
+        m.gpus,
+        None,
+        *opt,
+        A["PrefillMFU"],
+        A["HostUs"],
+    )
+    assert v("m_itl") == itl > decode
     assert v("m_tps") == f["TOKENS_PER_SECOND"](m.model, m.gpu, m.batch, m.bytes_per_param, m.gpus, None, *opt, running)
     prefill = (A["BwEfficiency"], A["PrefillMFU"], m.precision)  # TTFT_SECONDS' mfu is a prefill's
     ttft = f["TTFT_SECONDS"](m.model, m.prompt_tokens, m.gpu, m.batch, m.bytes_per_param, m.gpus, *prefill)
@@ -194,6 +228,22 @@ def test_long_context(values):
     prefill_s = f["INFER_SECONDS"](request_flops, k.gpu, A["PrefillMFU"], k.precision) * k.batch / k.gpus
     assert v("k_prefill_s") == pytest.approx(prefill_s, rel=1e-12)
     assert v("k_decode_ms") == f["DECODE_MS"](k.model, k.gpu, k.batch, k.bytes_per_param, k.gpus, kv, *opt)
+
+
+def test_host_us_is_vllms_estimate_and_binds_only_past_the_gpus_step():
+    from flopsheet.engine.inference import VLLM_HOST_US
+
+    assert A["HostUs"] == VLLM_HOST_US  # the Start sheet's assumption is the engine's fitted vLLM figure
+    assert REGISTRY["ITL_MS"].args[-1].name == "host_us" and REGISTRY["ITL_MS"].args[-1].default == 0
+
+    # Llama 3.1 8B at 2,000 requests on one B200 (ML.ENERGY's setting): the CPU's work, batch x HostUs, outlasts
+    # the GPU's step, so the time between tokens is the CPU's
+    def itl(batch, host):
+        return REGISTRY["ITL_MS"]("Llama 3.1 8B", 200, 500, "B200", batch, 2, 1, None, *(None,) * 5, host)
+
+    assert itl(2000, A["HostUs"]) == pytest.approx(2000 * A["HostUs"] / 1e3)
+    assert itl(2000, A["HostUs"]) > 1.5 * itl(2000, 0)
+    assert itl(1, A["HostUs"]) == itl(1, 0)  # one request: the GPUs' step is longer than its 68 us
 
 
 def test_serving_replicas_counts_as_the_engine_does():

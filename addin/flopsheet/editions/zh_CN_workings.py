@@ -80,6 +80,10 @@ FIXED = {
         "FLOPs the routed experts' grouped GEMMs of the prefill of the batch's prompts cost beyond 2 x params a token: "
         "each expert it runs 100 rows more than it has (its tokens' share of the rate)"
     ): "该批提示预填充中路由专家分组矩阵乘法在每 token 2 × 参数量之外多耗的 FLOPs：每个运行的专家多算 100 行（按其 token 数可达的速率比例）",
+    (
+        "FLOPs the routed experts' grouped GEMMs of the step with the chunk's tokens joined cost beyond 2 x params a "
+        "token: each expert it runs 100 rows more than it has (its tokens' share of the rate)"
+    ): "并入提示分块词元后的该步中路由专家分组矩阵乘法在每 token 2 × 参数量之外多耗的 FLOPs：每个运行的专家多算 100 行（按其 token 数可达的速率比例）",
     "FLOP/s the GPUs compute decoding": "这些 GPU 解码时每秒的计算量（FLOP/s）",
     "share of the peak the decode step's weight GEMMs reach at the batch": "该批大小下一步解码的权重矩阵乘法可达的峰值比例",
     "FLOP/s the GPUs' weight GEMMs compute decoding the batch": "这些 GPU 解码该批时权重矩阵乘法每秒的计算量（FLOP/s）",

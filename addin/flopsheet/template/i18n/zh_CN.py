@@ -659,7 +659,7 @@ STRINGS = {
     "native Excel: no add-in, no macros": "原生 Excel：无需加载项，无宏",
     "They recalculate in Excel on any platform, LibreOffice, Gnumeric and Google Sheets.": "它们可在任何平台的 Excel、LibreOffice、Gnumeric 和 Google Sheets 中重新计算。",
     "Model catalog: total and active parameters, layers, heads, experts, attention and cache, training runs.": "模型目录：总参数与激活参数、层数、注意力头、专家、注意力与缓存类型、训练记录。",
-    "One request (seed method vs roofline), memory to fit, a serving fleet, DeepSeek-V3 (MoE) on 8 H200s, Kimi K2 with a 2-million-character context.": "单次请求（原始报告方法与屋顶线模型对比）、显存需求、服务集群、8 张 H200 上的 DeepSeek-V3（混合专家）、200 万字上下文的 Kimi K2。",
+    "One request (seed method vs roofline), memory to fit, a serving fleet (one decode step vs the latency users see under load), DeepSeek-V3 (MoE) on 8 H200s, Kimi K2 with a 2-million-character context.": "单次请求（原始报告方法与屋顶线模型对比）、显存需求、服务集群（一个解码步与用户在负载下看到的延迟对比）、8 张 H200 上的 DeepSeek-V3（混合专家）、200 万字上下文的 Kimi K2。",
     "Models: architectures and published training runs": "模型：架构与已公布的训练记录",
     "Parameters are raw counts shown in billions; active = per token (a mixture of experts reads all of its total parameters from memory but computes with the active ones). An empty figure is unpublished or unconfirmed ('Empty because'), or does not apply to the architecture.": "参数为原始个数，以十亿显示；激活参数指每个词元使用的参数（混合专家模型从显存读取全部参数，但只用激活参数计算）。空白数字表示未公布或未经证实（见“空白原因”），或不适用于该架构。",
     'Edit any figure, or add a model in the first empty row below the table: Inference looks figures up here by name (grey keys in row 5). Functions given a model name (e.g. DECODE_MS("DeepSeek-V3",...)) read the add-in\'s built-in catalog; type numbers instead to use your own.': '可修改任一数字，或在表格下方第一个空行添加模型：推理表按名称在此查找数字（第 5 行灰色键）。传入模型名称的函数（如 DECODE_MS("DeepSeek-V3",...)）读取加载项内置目录；要使用自己的数字，请直接输入数字。',
@@ -752,6 +752,36 @@ STRINGS = {
     "10-30 us on 8 NVLink GPUs": "估计值，按已发布的小批量解码实测拟合，另计每次前向每层固定 50 微秒（measured.csv："
     "NIM 1.8 与 vLLM 在 2-8 块 H100/B200 上每层共需 41-111 微秒）；仅 NCCL 的小消息 all-reduce 在 8 块 NVLink GPU 上"
     "就需 10-30 微秒",
+    "Server CPU time per running request per decode step, in us (scheduling, detokenising, streaming): ITL_MS's "
+    "host_us on a loaded server": "每个运行中的请求在每个解码步所占的服务器 CPU 时间，单位微秒（调度、反分词、流式返回）："
+    "负载下服务器上 ITL_MS 的 host_us",
+    "ESTIMATE fitted on ML.ENERGY Leaderboard v3's vLLM v0.11.1 runs at 511-4,095 requests in flight, where the "
+    "CPU's work outlasts the GPUs' step (https://github.com/ml-energy/leaderboard, data of 2026-02-16; flopsheet "
+    "tests/reference/measured.csv); vLLM's team measured the CPU's share at 62% of a step "
+    "(blog.vllm.ai/2024/09/05/perf-update.html). Overlapped with the GPUs' step: the longer counts. Type 0 for a "
+    "server whose CPU keeps up (ITL_MS's default)": "估计值，按 ML.ENERGY Leaderboard v3 中 vLLM v0.11.1 在 511-4,095 "
+    "个并发请求下、CPU 工作比 GPU 一步更久的运行拟合（https://github.com/ml-energy/leaderboard，2026-02-16 的数据；"
+    "flopsheet tests/reference/measured.csv）；vLLM 团队测得 CPU 占一步时间的 62%"
+    "（blog.vllm.ai/2024/09/05/perf-update.html）。与 GPU 的一步重叠：取较长者。CPU 跟得上的服务器请填 0"
+    "（ITL_MS 的默认值）",
+    "One decode step at the serving batch": "服务批大小下的一个解码步",
+    "DECODE_MS: the GPUs' time to give every request of the batch one token; the serving batch keeps this under "
+    "the latency target": "DECODE_MS：GPU 为批中每个请求各生成一个词元的时间；服务批大小使它不超过延迟目标",
+    "Between two tokens under load (what users see)": "负载下两个词元之间的时间（用户看到的）",
+    "ITL_MS: that step plus the other requests' prompts prefilled in chunks inside it ((batch - 1) x prompt / "
+    "answer tokens a step, at PrefillMFU), or batch x HostUs of server CPU when longer": "ITL_MS：该解码步，加上在其中"
+    "分块预填充的其他请求的提示（每步 (batch - 1) × 提示词元 / 回答词元，按 PrefillMFU），若服务器 CPU 时间 batch × "
+    "HostUs 更长则取后者",
+    "One decode step is the roofline's time per token, what the latency target and the throughput above are "
+    "computed on. A loaded server that batches continuously (vLLM, SGLang, TensorRT-LLM) also prefills the arriving "
+    "requests' prompts in chunks inside its decode steps, so its users wait longer between tokens: ITL_MS, the "
+    "figure to compare with a measured inter-token latency. When it exceeds the target, a smaller batch or shorter "
+    "prompts bring it down.": "一个解码步是屋顶线模型给出的每词元时间，上面的延迟目标和吞吐量都按它计算。连续批处理的"
+    "负载服务器（vLLM、SGLang、TensorRT-LLM）还会在解码步中分块预填充新到请求的提示，因此用户在两个词元之间等得更久："
+    "即 ITL_MS，应与实测的词元间延迟比较。它超过目标时，减小批大小或缩短提示可以降低它。",
+    "ITL_MS: the decode step plus the other requests' prompt chunks riding on it (their tokens join the step's "
+    "expert GEMMs), or batch x HostUs of server CPU when longer": "ITL_MS：解码步加上搭载其上的其他请求的提示分块"
+    "（其词元并入该步的专家 GEMM），若服务器 CPU 时间 batch × HostUs 更长则取后者",
     "TRAIN_MFU: share of a BF16 peak a dense model's training step reaches, attention counted": "TRAIN_MFU：稠密模型训练一步达到的 BF16 峰值比例（计入注意力）",
     "ESTIMATE fitted on all training rows of flopsheet tests/reference/measured.csv (MLPerf Training, Llama 1/2/3/4, BLOOM, DeepSeek cards); Llama 3.1 405B reports 0.38-0.43 per step (Dubey et al. 2024, Table 4)": "估计值，按 flopsheet tests/reference/measured.csv 的全部训练行拟合（MLPerf Training、Llama 1/2/3/4、BLOOM、DeepSeek 的模型卡）；Llama 3.1 405B 报告每步 0.38-0.43（Dubey 等 2024，表 4）",
     "TRAIN_MFU: share of an FP8 (or INT8) peak a dense model's training step reaches, attention counted": "TRAIN_MFU：稠密模型训练一步达到的 FP8（或 INT8）峰值比例（计入注意力）",
@@ -785,6 +815,7 @@ STRINGS = {
 SAME = frozenset(
     {
         "AllReduceUs",
+        "HostUs",
         "bf16",
         "fp16",
         "fp8",

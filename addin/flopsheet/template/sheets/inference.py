@@ -1,7 +1,8 @@
 """Inference: one request (the seed's compute-bound time beside the roofline), memory, a serving
-fleet (SERVING_GPUS), a mixture of experts (DeepSeek-V3 on 8 H200s) and Kimi K2 with a
-2-million-character context. Model names go straight into the functions (the add-in's catalog);
-figures shown beside them are looked up on the Models sheet by the same name."""
+fleet (SERVING_GPUS; one decode step beside ITL_MS, the time between tokens users see under load), a
+mixture of experts (DeepSeek-V3 on 8 H200s) and Kimi K2 with a 2-million-character context. Model names
+go straight into the functions (the add-in's catalog); figures shown beside them are looked up on the
+Models sheet by the same name."""
 
 from __future__ import annotations
 
@@ -246,6 +247,33 @@ def _serving(ws: Worksheet, ctx: Ctx, b: Block) -> None:
         st.WHOLE,
         note="kv_gb left out: the model's own cache at the running context, for every request of the batch",
     )
+    b.calc(
+        "s_decode_ms",
+        "One decode step at the serving batch",
+        "=DECODE_MS({s_model},{s_gpu},{s_batch},{s_bytes},{s_tp},,"
+        'BwEfficiency,DefaultMFU,IF({s_precision}="",DefaultPrecision,{s_precision}),AllReduceUs,{s_running})',
+        "ms",
+        st.ONE_DP,
+        note="DECODE_MS: the GPUs' time to give every request of the batch one token; the serving batch keeps "
+        "this under the latency target",
+    )
+    b.calc(
+        "s_itl",
+        "Between two tokens under load (what users see)",
+        "=ITL_MS({s_model},{s_prompt},{s_output},{s_gpu},{s_batch},{s_bytes},{s_tp},,"
+        'BwEfficiency,DefaultMFU,IF({s_precision}="",DefaultPrecision,{s_precision}),AllReduceUs,PrefillMFU,HostUs)',
+        "ms",
+        st.ONE_DP,
+        note="ITL_MS: that step plus the other requests' prompts prefilled in chunks inside it ((batch - 1) x "
+        "prompt / answer tokens a step, at PrefillMFU), or batch x HostUs of server CPU when longer",
+    )
+    b.note(
+        "One decode step is the roofline's time per token, what the latency target and the throughput above are "
+        "computed on. A loaded server that batches continuously (vLLM, SGLang, TensorRT-LLM) also prefills the "
+        "arriving requests' prompts in chunks inside its decode steps, so its users wait longer between tokens: "
+        "ITL_MS, the figure to compare with a measured inter-token latency. When it exceeds the target, a smaller "
+        "batch or shorter prompts bring it down."
+    )
     b.calc("s_demand", "Answer tokens per day", "={s_requests}*{s_output}", "tokens", st.SCI)
     b.calc("s_capacity", "Answer tokens per replica per day", "={s_tps}*SecondsPerDay*{s_load}", "tokens", st.SCI)
     # The summary takes this cell's value from engine.serving_replicas (the engine's count rule);
@@ -293,6 +321,8 @@ def _serving(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     o(ws.title, "s_weights", "weights", "GB", n, show=False)
     o(ws.title, "s_fit", "for memory", "GPUs", n, show=False)
     o(ws.title, "s_tps", "per replica", "tokens/s", n)
+    o(ws.title, "s_decode_ms", "one decode step at the serving batch", "ms", n)
+    o(ws.title, "s_itl", "between two tokens under load", "ms", n)
     o(ws.title, "s_demand", "answer tokens/day", "", n, show=False)
     o(ws.title, "s_capacity", "per replica per day", "tokens", n, show=False)
     o(
@@ -402,6 +432,16 @@ def _moe(ws: Worksheet, ctx: Ctx, b: Block) -> None:
         note="What typing 37B as params gives: too fast, the other experts' reads are missing",
     )
     b.calc(
+        "m_itl",
+        "Between two tokens under load (what users see)",
+        "=ITL_MS({m_model},{m_prompt},{m_output},{m_gpu},{m_batch},{m_bytes},{m_tp},,"
+        'BwEfficiency,DefaultMFU,IF({m_precision}="",DefaultPrecision,{m_precision}),AllReduceUs,PrefillMFU,HostUs)',
+        "ms",
+        st.ONE_DP,
+        note="ITL_MS: the decode step plus the other requests' prompt chunks riding on it (their tokens join the "
+        "step's expert GEMMs), or batch x HostUs of server CPU when longer",
+    )
+    b.calc(
         "m_tps",
         "Throughput",
         "=TOKENS_PER_SECOND({m_model},{m_gpu},{m_batch},{m_bytes},{m_tp},,"
@@ -444,6 +484,7 @@ def _moe(ws: Worksheet, ctx: Ctx, b: Block) -> None:
     o(ws.title, "m_fit", f"{m.gpu}s to hold it", "", n)
     o(ws.title, "m_decode_ms", f"per token at batch {m.batch:g}", "ms", n)
     o(ws.title, "m_dense_ms", "per token if only active weights were read", "ms", n, show=False)
+    o(ws.title, "m_itl", "between two tokens under load", "ms", n)
     o(ws.title, "m_tps", "throughput", "tokens/s", n)
     o(ws.title, "m_ttft", "time to first token", "s", n)
     o(ws.title, "m_response_s", "whole answer", "s", n)

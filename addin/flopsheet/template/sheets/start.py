@@ -105,7 +105,7 @@ SHEETS = (
     (TRAINING, "Training scenarios: compute, GPU-hours and days, wall-clock days, GPUs for a deadline, cost, energy."),
     (
         INFERENCE,
-        "One request (seed method vs roofline), memory to fit, a serving fleet, DeepSeek-V3 (MoE) on 8 H200s, Kimi K2 with a 2-million-character context.",
+        "One request (seed method vs roofline), memory to fit, a serving fleet (one decode step vs the latency users see under load), DeepSeek-V3 (MoE) on 8 H200s, Kimi K2 with a 2-million-character context.",
     ),
     (ECONOMICS, "Money: buying, powering, training and serving, in USD with low-high ranges; dated prices."),
     (MULTIMODAL, "Image and video tokens; the seed's all-images-of-2022 training estimate."),
