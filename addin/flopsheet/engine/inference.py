@@ -213,9 +213,9 @@ def accelerator_share(name: str | None) -> float:
 # tests/reference/measured.csv, never one: Llama 3.1 405B on 8 MI300Xs at batch 1-32 under 2024's vLLM and TGI
 # (vllm-oracle-1/2/4 in FP8, dstack-1/2/4/5 in BF16) were 0.64-0.86 of measured with NVIDIA's 0.8 (0.76 median),
 # 0.78-1.00 with 0.75 of it (0.93 median; 0.6 of the datasheet, 3.2 TB/s: within the GEMVs' measured range). The
-# bandwidth, not a fixed cost: at batch 1 the FP8 run (405 GB of weights a step) lacked 4.3 ms and TGI's BF16 run (810 GB) 8.2 ms
-# of the measured step, in proportion to the bytes read; a fixed cost per layer or per all-reduce large enough for
-# the BF16 runs put the FP8 run 1.2-1.3x pessimistic. The compute-bound AMD rows (MLPerf, the offline runs) do not
+# bandwidth, not a fixed cost: at batch 1 the FP8 run (405 GB of weights a step) lacked 4.3 ms and TGI's BF16 run
+# (810 GB) 8.2 ms of the measured step, in proportion to the bytes read; a fixed cost per layer or per all-reduce
+# large enough for the BF16 runs put the FP8 run 1.2-1.3x pessimistic. The compute-bound AMD rows (MLPerf, the offline runs) do not
 # move. MI325X: the same compute die and kernels with HBM3E, so the same share (no few-sequence MI325X run in the
 # set: an ASSUMPTION). CDNA4 (MI355X) and every other accelerator: 1.
 ACHIEVED_BANDWIDTH_SHARE = {"MI300X": 0.75, "MI325X": 0.75}
