@@ -203,21 +203,20 @@ def accelerator_share(name: str | None) -> float:
 
 # ACHIEVED_BANDWIDTH_SHARE: the share of bw_efficiency (DEFAULT_BW_EFFICIENCY, fitted on NVIDIA's decode steps) an
 # accelerator's decode kernels reach on its datasheet bandwidth, relative to those GPUs (1 for any accelerator not
-# named). A few-sequence decode step is the weights' GEMVs (one row per sequence), and on CDNA3 the BLAS library's
-# GEMVs stream HBM well below the datasheet: kernel timings of hipBLASLt at M = 1 (FP16) on MI300X posted to ROCm's
+# named). A few-sequence decode step is the weights' GEMVs (one row per sequence), and on CDNA3 the BLAS library's GEMVs
+# stream HBM well below the datasheet: kernel timings of hipBLASLt at M = 1 (FP16) on MI300X posted to ROCm's
 # rocm-libraries repository, pull request 12329 (2026-09-18, https://github.com/ROCm/rocm-libraries/pull/12329 , read
-# 2026-12-06), take 497.12 us for a 76,032 x 13,312 matrix (2.02 GB: 4.07 TB/s), 118.96 us for 13,312 x 17,792
-# (0.47 GB: 3.98 TB/s), 61.53 us for 8,192 x 12,288 (3.27 TB/s) and 32.77 us for 4,096 x 11,008 (2.75 TB/s):
-# 0.52-0.77 of 5.3 TB/s on a 2026 library (the PR's hand-written split-K kernel reaches 4.65-4.87 TB/s, ~0.9: the
-# memory is not the limit, the kernels are). ESTIMATE fitted on the few-sequence AMD rows of
-# tests/reference/measured.csv, never one: Llama 3.1 405B on 8 MI300Xs at batch 1-32 under 2024's vLLM and TGI
-# (vllm-oracle-1/2/4 in FP8, dstack-1/2/4/5 in BF16) were 0.64-0.86 of measured with NVIDIA's 0.8 (0.76 median),
-# 0.78-1.00 with 0.75 of it (0.93 median; 0.6 of the datasheet, 3.2 TB/s: within the GEMVs' measured range). The
-# bandwidth, not a fixed cost: at batch 1 the FP8 run (405 GB of weights a step) lacked 4.3 ms and TGI's BF16 run
-# (810 GB) 8.2 ms of the measured step, in proportion to the bytes read; a fixed cost per layer or per all-reduce
-# large enough for the BF16 runs put the FP8 run 1.2-1.3x pessimistic. The compute-bound AMD rows (MLPerf, the offline runs) do not
-# move. MI325X: the same compute die and kernels with HBM3E, so the same share (no few-sequence MI325X run in the
-# set: an ASSUMPTION). CDNA4 (MI355X) and every other accelerator: 1.
+# 2026-12-06), take 497.12 us for a 76,032 x 13,312 matrix (2.02 GB: 4.07 TB/s), 118.96 us for 13,312 x 17,792 (0.47 GB:
+# 3.98 TB/s), 61.53 us for 8,192 x 12,288 (3.27 TB/s) and 32.77 us for 4,096 x 11,008 (2.75 TB/s): 0.52-0.77 of 5.3 TB/s
+# on a 2026 library (the PR's hand-written split-K kernel reaches 4.65-4.87 TB/s, ~0.9: the memory is not the limit, the
+# kernels are). ESTIMATE fitted on the few-sequence AMD rows of tests/reference/measured.csv, never one: Llama 3.1 405B
+# on 8 MI300Xs at batch 1-32 under 2024's vLLM and TGI (vllm-oracle-1/2/4 in FP8, dstack-1/2/4/5 in BF16) were 0.64-0.86
+# of measured with NVIDIA's 0.8 (0.76 median), 0.78-1.00 with 0.75 of it (0.93 median; 0.6 of the datasheet, 3.2 TB/s:
+# within the GEMVs' measured range). The bandwidth, not a fixed cost: at batch 1 the FP8 run (405 GB of weights a step)
+# lacked 4.3 ms and TGI's BF16 run (810 GB) 8.2 ms of the measured step, in proportion to the bytes read; a fixed cost
+# per layer or per all-reduce large enough for the BF16 runs put the FP8 run 1.2-1.3x pessimistic. The compute-bound AMD
+# rows (MLPerf, the offline runs) do not move. MI325X: the same compute die and kernels with HBM3E, so the same share
+# (no few-sequence MI325X run in the set: an ASSUMPTION). CDNA4 (MI355X) and every other accelerator: 1.
 ACHIEVED_BANDWIDTH_SHARE = {"MI300X": 0.75, "MI325X": 0.75}
 
 
