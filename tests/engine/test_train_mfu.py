@@ -130,6 +130,29 @@ def test_ep_and_micro_batch_go_together_and_bad_inputs_are_named():
         F.TRAIN_MFU("Qwen3 30B-A3B", "B200", "fp8", 4096, None, None, None, 8, 0)
 
 
+def test_ep_refusals_are_per_element_conditions_not_raised_by_the_formula():
+    import numpy as np
+
+    from flopsheet.engine._checks import run_masked
+
+    # a catalog model with ep > 1 on a GPU with no NVLink figure: refused, naming ep and what is missing
+    with pytest.raises(FlopsheetError, match=r"TRAIN_MFU: ep > 1 needs the GPU's NVLink bandwidth"):
+        F.TRAIN_MFU("DeepSeek-V3", 989, "fp8", 4096, ep=8, micro_batch_tokens=4096)
+    # a total below the active parameters would make the routed weights negative: refused, naming total_params
+    with pytest.raises(FlopsheetError, match=r"total_params \(1e\+10\) is below params \(3e\+10\)"):
+        T.train_mfu(3e10, 989.0, 0.4, total_params=1e10, expert_share=0.25, ep=8.0, micro_batch_tokens=4096.0)
+    # over arrays each element is answered or refused on its own (the formula itself never raises)
+    good = dict(params=3e10, peak_tflops=989.0, share=0.4, d_model=4096.0, routed_experts=8.0, moe_layers=40.0,
+                total_params=3e11, expert_share=0.0625, micro_batch_tokens=4096.0)  # fmt: skip
+    out, errors = run_masked(
+        T.train_mfu.formula,
+        {**{k: np.array([v, v]) for k, v in good.items()}, "interconnect_gbs": np.array([900.0, 0.0]),
+         "ep": np.array([8.0, 8.0])},
+    )  # fmt: skip
+    assert errors[0] is None and 0 < out[0] < 0.4
+    assert "NVLink" in errors[1]
+
+
 def test_the_expert_step_terms_add_as_moe_step_seconds_says():
     # Qwen3 30B-A3B on a B200, EP8, one 4,096-token sequence a micro-batch (Megatron-Bridge 25.11's layout)
     share = T.TRAIN_STEP_SHARE["fp8"]

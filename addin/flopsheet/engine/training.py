@@ -52,6 +52,7 @@ from flopsheet.engine._checks import (
     SERVER_W,
     USD_PER_GPU_HOUR,
     WHOLE,
+    Condition,
     Rule,
     ceil_whole,
     quantity,
@@ -204,6 +205,7 @@ def moe_step_seconds(
     above): the expert GEMMs' loss at the tokens each expert gets (engine.moe.grouped_gemm_efficiency), the
     all-to-all over NVLink, and MOE_MICROBATCH_S per MoE layer per micro-batch. 0 for a dense model."""
     _, routed = moe_split(params, total_params, expert_share)
+    routed = np.maximum(routed, 0.0)  # total below active: refused by HOLDS_ACTIVE; never a negative cost here
     ep, interconnect_gbs = np.asarray(ep, dtype=float), np.asarray(interconnect_gbs, dtype=float)  # x / 0: inf
     with np.errstate(all="ignore"):
         # each local expert gets m = micro_batch_tokens x ep x expert_share tokens per micro-batch (the micro-batch
@@ -222,12 +224,43 @@ def moe_step_seconds(
             0.0,
         )
         fixed = MOE_MICROBATCH_S * moe_layers / micro_batch_tokens
-    # a catalog model (its width known) with ep > 1 needs the link, as the twin divides by it
-    if np.any((ep > 1) & (d_model > 0) & ~(interconnect_gbs > 0)):
-        raise FlopsheetError(
-            "ep > 1 needs the GPU's NVLink bandwidth (interconnect_gbs); the catalog has none", arg="ep"
-        )
     return gemm_loss + a2a + fixed
+
+
+def _ep_link_known(ep=None, d_model=0.0, interconnect_gbs=0.0, **_):
+    """A catalog model (its width known) with ep > 1 needs the GPU's NVLink figure, as the twin divides by it."""
+    if ep is None:
+        return True
+    d_model = 0.0 if d_model is None else d_model
+    link = 0.0 if interconnect_gbs is None else interconnect_gbs
+    return ~((np.asarray(ep) > 1) & (np.asarray(d_model) > 0) & ~(np.asarray(link) > 0))
+
+
+EP_LINK = Condition(
+    "ep",
+    _ep_link_known,
+    lambda **_: "ep > 1 needs the GPU's NVLink bandwidth (interconnect_gbs); the catalog has none",
+)
+
+
+def _holds_its_active(params, total_params=0.0, expert_share=0.0, ep=None, **_):
+    """With ep (the expert-parallel step), a mixture of experts' total_params, when given, holds at least its
+    active params (else its routed weights, (total - active) / (1 - share), would be negative)."""
+    if ep is None:
+        return True
+    total = 0.0 if total_params is None else total_params
+    share = 0.0 if expert_share is None else expert_share
+    return ~((np.asarray(share) > 0) & (np.asarray(total) > 0) & (np.asarray(total) < np.asarray(params)))
+
+
+HOLDS_ACTIVE = Condition(
+    "total_params",
+    _holds_its_active,
+    lambda params, total_params, **_: (
+        f"total_params ({total_params:g}) is below params ({params:g}): a mixture of experts holds at least its "
+        "active parameters; type its total parameters (or 0 for a dense model)"
+    ),
+)
 
 
 def train_step_share(precision: str | None) -> float:
@@ -236,6 +269,8 @@ def train_step_share(precision: str | None) -> float:
 
 
 @quantity(
+    EP_LINK,
+    HOLDS_ACTIVE,
     params=MODEL_SIZE,
     peak_tflops=POSITIVE,
     share=FRACTION,
