@@ -69,6 +69,7 @@ FIXED = {
     "frame groups (a partial group counts)": "帧组数（不足一组也计一组）",
     "patches down a frame (a partial patch counts)": "每帧纵向的块数（不足一块也计一块）",
     "patches across a frame (a partial patch counts)": "每帧横向的块数（不足一块也计一块）",
+    "bytes/s the GPUs read in a decode step": "一步解码中各 GPU 每秒读取的字节数",
     "decode step reading weights and KV cache (s)": "一步解码读取权重和 KV 缓存的时间（秒）",
     "decode step computing (s)": "一步解码的计算时间（秒）",
     "the model's routed experts' parameters": "模型路由专家的参数量",

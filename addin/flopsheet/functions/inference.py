@@ -185,10 +185,11 @@ def decode_steps(context: str = CONTEXT_OF_DECODE, prefill_mfu: str = "{prefill_
             "attention FLOPs of one decode token against the model's own cache",
             '[[IF({kv_gb}="",4*{model:decode_attn_dim}*{step:held},0)||0]]',
         ),
+        ("bps_d", "bytes/s the GPUs read in a decode step", _DECODE_BYTES_S),
         (
             "memory_s",
             "decode step reading weights and KV cache (s)",
-            "(" + _read("{batch}") + "*{bytes_per_param}+{step:kv}*1E9)/" + _DECODE_BYTES_S,
+            "(" + _read("{batch}") + "*{bytes_per_param}+{step:kv}*1E9)/{step:bps_d}",
         ),
         ("flops_d", "FLOP/s the GPUs compute decoding", _FLOPS_S),
         (
