@@ -937,7 +937,8 @@ def response_seconds(
 # work: their FLOPs (2 x params a token and the prompt's causal attention) at the prefill efficiency and their
 # all-reduce traffic; the weights' read, the per-layer launches and the all-reduces' latency are the decode
 # step's, already paid (prefill_s_unchecked on the setup with those set to zero: riding_setup; for a mixture of
-# experts, the experts the chunk's tokens touch beyond the batch's are not charged). Added to the step, not
+# experts, the chunk's tokens join the step's grouped GEMMs, which gain rows only for the experts the chunk touches
+# beyond the batch's). Added to the step, not
 # overlapped with it: NIM 1.8's ITL of Llama 3.3 70B FP8 on 2 H100s at 25 and 50 concurrent requests of 5,000
 # prompt tokens (nim-2, nim-3) is 1.14 and 1.16 of measured this way, 0.63 and 0.48 without the chunks, and about
 # 0.7 (estimated) with the chunks hidden under the memory-bound step (max(memory, decode + prefill compute),
@@ -966,9 +967,9 @@ def riding_setup(s: Serving) -> Serving:
 # the GPU (v0.6's asynchronous output processing: step n's output is processed "while executing the n+1-th
 # step"; V1's async scheduling, on in ML.ENERGY's configurations), so a step takes the longer of the two:
 # max(GPU step, batch x host_us). host_us defaults to 0 (a server whose CPU keeps up with its GPUs; no CPU figure is
-# published for NIM's TensorRT-LLM runs, and at their 25-50 requests 68 us a sequence would not bind); VLLM_HOST_US is what vLLM v0.11.1 shows, an ESTIMATE fitted by least squares in log
-# across the ML.ENERGY rows where it binds (tests/reference/measured.csv, median ITL at steady state with async
-# scheduling): Llama 3.1 8B at 2,043 sequences on one B200 wants 61 us a sequence, gpt-oss-120b at 2,047 and
+# published for NIM's TensorRT-LLM runs, and at their 25-50 requests 68 us a sequence would not bind);
+# VLLM_HOST_US is what vLLM v0.11.1 shows, an ESTIMATE fitted by least squares in log across the ML.ENERGY rows
+# where it binds (tests/reference/measured.csv, median ITL at steady state with async scheduling): Llama 3.1 8B at 2,043 sequences on one B200 wants 61 us a sequence, gpt-oss-120b at 2,047 and
 # gpt-oss-20b at 4,095 on one B200 64 and 60 (whatever the model: the GPU's step is 0.05-0.22 of the measured
 # one), Llama 3.1 70B at 2,042 on 2 B200 69, Llama 3.1 8B at 511 on one H100 93 (another host); geometric mean 68.
 VLLM_HOST_US = 68.0
