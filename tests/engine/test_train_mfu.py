@@ -195,3 +195,92 @@ def test_published_moe_steps_at_their_layouts():
     assert b200 == pytest.approx(9299, rel=0.15) and gb200 == pytest.approx(23766, rel=0.15)
     assert 2.0 < gb200 / b200 < 3.0
     assert rate("DeepSeek-V3", "GB200", 256, 2048, 64, 1, 37e9) == pytest.approx(3653, rel=0.15)
+
+
+# -- ep is a degree inside one NVLink domain (EP_DOMAIN; the GPU's platform row, catalog/platforms.csv) -------------
+
+
+def test_ep_inside_the_nvlink_domain_is_answered_as_before():
+    # the domain is only a check: within it the engine gives the same number whatever the domain's size
+    kw = dict(params=37e9, peak_tflops=1979.0, share=0.41, layers=61.0, d_model=7168.0, seq_len=4096.0,
+              routed_experts=8.0, moe_layers=58.0, total_params=671e9, expert_share=8 / 256, interconnect_gbs=900.0,
+              micro_batch_tokens=4096.0)  # fmt: skip
+    for ep in (1.0, 2.0, 8.0):
+        at8, unknown = T.train_mfu(**kw, ep=ep, scaleup_gpus=8.0), T.train_mfu(**kw, ep=ep, scaleup_gpus=0.0)
+        assert at8 == unknown and 0 < at8 < 0.41
+    assert T.train_mfu(**kw, ep=64.0, scaleup_gpus=72.0) == T.train_mfu(**kw, ep=64.0, scaleup_gpus=0.0)
+    # through the face: the largest degree each platform holds (8 on an HGX/DGX node or MI300X platform, 72 on NVL72)
+    for gpu, domain in (("H100", 8), ("H800", 8), ("B200", 8), ("MI300X", 8), ("GB200", 72), ("GB300", 72)):
+        assert 0 < F.TRAIN_MFU("DeepSeek-V3", gpu, "fp8", 4096, None, None, None, domain, 4096) < 0.41, gpu
+
+
+@pytest.mark.parametrize(
+    ("model", "gpu", "ep", "domain"),
+    [
+        ("DeepSeek-V3", "H100", 64, 8),  # an 8-GPU DGX H100: the all-to-all of EP64 crosses the NICs
+        ("DeepSeek-V3", "B200", 16, 8),
+        ("DeepSeek-V3", "H800", 9, 8),  # one past the domain
+        ("gpt-oss-120b", "MI300X", 16, 8),  # the 8-GPU MI300X platform (Infinity Fabric)
+        ("DeepSeek-V3", "GB200", 144, 72),  # two NVL72 racks
+        ("DeepSeek-V3", "GB300", 73, 72),
+        ("DeepSeek-V3", "H100 PCIe", 16, 8),  # no platform row: the 8-GPU node assumed (SCALE_UP_GPUS)
+        (7e9, "H100", 64, 8),  # a plain count (ep changes nothing there) is still refused: the input is wrong
+    ],
+)
+def test_ep_beyond_the_nvlink_domain_is_refused_saying_what_to_type(model, gpu, ep, domain):
+    want = (
+        rf"TRAIN_MFU: ep = {ep} is beyond the GPU's NVLink domain of {domain} GPUs .*catalog/platforms\.csv.*; "
+        rf"type ep <= {domain}, or leave ep blank for expert parallelism across nodes"
+    )
+    with pytest.raises(FlopsheetError, match=want) as err:
+        F.TRAIN_MFU(model, gpu, "fp8", 4096, None, None, None, ep, 4096)
+    assert err.value.arg == "ep"
+    # blank ep (expert parallelism across nodes, the lumped scale-out term) is answered
+    assert 0 < F.TRAIN_MFU(model, gpu, "fp8", 4096) <= 0.41
+
+
+def test_a_typed_peak_has_no_known_domain():
+    # a peak number is no catalog GPU: its domain is unknown (scaleup_gpus 0) and not checked; a plain count has
+    # no experts, so ep changes nothing; a catalog model's ep > 1 is refused by EP_LINK (no NVLink figure)
+    assert F.TRAIN_MFU(7e9, 989, "bf16", None, None, None, None, 64, 4096) == pytest.approx(F.TRAIN_MFU(7e9, 989))
+    with pytest.raises(FlopsheetError, match=r"ep > 1 needs the GPU's NVLink bandwidth"):
+        F.TRAIN_MFU("DeepSeek-V3", 989, "fp8", 4096, None, None, None, 64, 4096)
+
+
+def test_ep_beyond_the_domain_is_refused_per_element():
+    import numpy as np
+
+    from flopsheet.engine._checks import run_masked
+    from flopsheet.functions.declaration import evaluate
+
+    # the engine: each element against its own domain (0: unknown, not checked)
+    good = dict(params=3e10, peak_tflops=989.0, share=0.4, d_model=4096.0, routed_experts=8.0, moe_layers=40.0,
+                total_params=3e11, expert_share=0.0625, micro_batch_tokens=4096.0, interconnect_gbs=900.0)  # fmt: skip
+    out, errors = run_masked(
+        T.train_mfu.formula,
+        {**{k: np.full(4, v) for k, v in good.items()}, "ep": np.array([8.0, 64.0, 64.0, 64.0]),
+         "scaleup_gpus": np.array([8.0, 8.0, 72.0, 0.0])},
+    )  # fmt: skip
+    assert errors[0] is None and errors[2] is None and errors[3] is None
+    assert "ep = 64 is beyond the GPU's NVLink domain of 8 GPUs" in errors[1]
+    assert out[2] == out[3] and 0 < out[0] < 0.4
+    # the face: a range of GPUs and degrees, each cell answered or refused on its own
+    gpus = np.array([["H100"], ["GB200"], ["GB200"], ["B200"]], dtype=object)
+    eps = np.array([[8.0], [64.0], [144.0], [64.0]])
+    out, errors, _ = evaluate(F.REGISTRY["TRAIN_MFU"], "DeepSeek-V3", gpus, "fp8", 4096, None, None, None, eps, 4096)
+    assert errors[0, 0] is None and errors[1, 0] is None
+    assert "domain of 72 GPUs" in errors[2, 0] and "type ep <= 72" in errors[2, 0]
+    assert "domain of 8 GPUs" in errors[3, 0] and "type ep <= 8" in errors[3, 0]
+    assert out[0, 0] == pytest.approx(F.TRAIN_MFU("DeepSeek-V3", "H100", "fp8", 4096, None, None, None, 8, 4096))
+    assert out[1, 0] == pytest.approx(F.TRAIN_MFU("DeepSeek-V3", "GB200", "fp8", 4096, None, None, None, 64, 4096))
+
+
+def test_the_domain_is_the_platform_row_else_the_8_gpu_node():
+    from flopsheet.catalog.platforms import all_platforms
+    from flopsheet.engine.tensor_parallel import SCALE_UP_GPUS
+    from flopsheet.functions.declaration import scaleup_gpus
+
+    rows = {p.gpu: p.scaleup_gpus for p in all_platforms()}
+    assert rows["GB200"] == rows["GB300"] == 72 and rows["H100 SXM"] == rows["B200"] == 8
+    for gpu in catalog.all_gpus():
+        assert scaleup_gpus(gpu.name) == rows.get(gpu.name, SCALE_UP_GPUS), gpu.name

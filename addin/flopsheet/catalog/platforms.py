@@ -52,3 +52,10 @@ def platform(gpu_name: str) -> Platform | None:
 
 def all_platforms() -> tuple[Platform, ...]:
     return tuple(_rows().values())
+
+
+def scaleup_gpus(gpu_name: str, default: int) -> int:
+    """The GPUs of the largest scale-up (NVLink / Infinity Fabric) domain a catalog GPU comes in: its platform
+    row's, else `default` (the caller's assumption for a GPU platforms.csv has no row for)."""
+    row = _rows().get(gpu_name)
+    return default if row is None else row.scaleup_gpus

@@ -181,8 +181,8 @@ def training_mfu(precision: str | None) -> float:
 #   H100s 2.17x), both needing the TP and PP degrees TRAIN_MFU does not take; and GB300, which runs the GB200's
 #   layouts 1.08-1.23x faster at the same FP8 peak in the catalog (Qwen3 235B-A22B TP2 on GB300: 0.69). ep is the
 #   degree inside one NVLink domain (the GPU's scale-up domain, catalog/platforms.csv: 8 on HGX nodes, 72 on NVL72
-#   racks); expert parallelism across nodes is the lumped term's (ep blank). The twin reads the GPU sheet, which has
-#   no platform column, so neither face checks ep against the domain (docs say so).
+#   racks); expert parallelism across nodes is the lumped term's (ep blank). Both faces refuse ep beyond the domain
+#   (EP_DOMAIN below; the twin chooses the domain by the GPU's name, as it does the bandwidth share).
 # Not explained: Llama 3 and 3.1 8B's cards (0.16 and 0.14 of the BF16 peak over the whole run, half of
 # what the same hardware gives the 70B and 405B, while one 8B step runs at their share): a whole-run or
 # layout fact the cards do not publish (tests/engine/test_fidelity.py, OFF_FOR_A_STATED_REASON).
@@ -253,6 +253,32 @@ def _holds_its_active(params, total_params=0.0, expert_share=0.0, ep=None, **_):
     return ~((np.asarray(share) > 0) & (np.asarray(total) > 0) & (np.asarray(total) < np.asarray(params)))
 
 
+# ep prices its all-to-all over NVLink, so it is a degree inside one scale-up domain: the GPU's largest platform
+# (functions: catalog/platforms.csv scaleup_gpus, 8 on HGX/DGX nodes, 72 on NVL72 racks; a catalog GPU with no
+# platform row: engine.tensor_parallel.SCALE_UP_GPUS, the 8-GPU HGX/DGX node, an ASSUMPTION as for the layouts).
+# ep = 64 on 8-GPU nodes would be answered at NVLink speed while most of its all-to-all crosses the 400 Gb/s NICs:
+# refused, pointing at the lumped scale-out term (ep blank). A typed peak (no catalog GPU) has no known domain
+# (scaleup_gpus 0): not checked here; where ep changes the answer (a catalog model) EP_LINK refuses ep > 1 for it.
+def _ep_inside_domain(ep=None, scaleup_gpus=0.0, **_):
+    """ep, when given, is at most the GPU's scale-up (NVLink) domain where that domain is known (> 0)."""
+    if ep is None:
+        return True
+    domain = np.asarray(0.0 if scaleup_gpus is None else scaleup_gpus)
+    return ~((domain > 0) & (np.asarray(ep) > domain))
+
+
+def _beyond_domain(ep, scaleup_gpus, **_):
+    d = f"{scaleup_gpus:g}"
+    where = "an NVL72 rack" if scaleup_gpus == 72 else "one node" if scaleup_gpus <= 16 else "one rack"
+    return (
+        f"ep = {ep:g} is beyond the GPU's NVLink domain of {d} GPUs ({where}: catalog/platforms.csv, 8 assumed where "
+        f"it has no row for the GPU); type ep <= {d}, or leave ep blank for expert parallelism across nodes"
+    )
+
+
+EP_DOMAIN = Condition("ep", _ep_inside_domain, _beyond_domain)
+
+
 HOLDS_ACTIVE = Condition(
     "total_params",
     _holds_its_active,
@@ -270,6 +296,7 @@ def train_step_share(precision: str | None) -> float:
 
 @quantity(
     EP_LINK,
+    EP_DOMAIN,
     HOLDS_ACTIVE,
     params=MODEL_SIZE,
     peak_tflops=POSITIVE,
@@ -286,6 +313,7 @@ def train_step_share(precision: str | None) -> float:
     interconnect_gbs=NONNEGATIVE,
     ep=WHOLE,
     micro_batch_tokens=POSITIVE,
+    scaleup_gpus=NONNEGATIVE,
 )
 def train_mfu(
     params,
@@ -303,12 +331,13 @@ def train_mfu(
     interconnect_gbs=0.0,
     ep=None,
     micro_batch_tokens=None,
+    scaleup_gpus=0.0,
 ):
     """The MFU (6N FLOPs over peak) one training step sustains: share / (1 + attention + all-to-all)
     / (1 + per-step overhead), each term in the comment above. `params` are the active parameters.
     With ep and micro_batch_tokens (a mixture of experts' expert-parallel group inside one NVLink domain
     and the tokens of one micro-batch), the all-to-all term is moe_step_seconds' instead of the lumped
-    scale-out one."""
+    scale-out one; scaleup_gpus (the GPU's NVLink domain, 0: unknown) bounds ep (EP_DOMAIN)."""
     attention = 2.0 * layers * d_model * seq_len / params
     gemm_s = 6.0 * params / (peak_tflops * 1e12 * share)  # seconds per token of the weights' FLOPs
     if ep is None and micro_batch_tokens is None:

@@ -45,9 +45,31 @@ NATURES = {
 # engine.inference.precision_share: 1 for BF16, below 1 for FP8 and FP4), read with the peak.
 # bw_share: the accelerator's achieved share of the decode bandwidth NVIDIA's parts reach (serving's
 # engine.inference.ACHIEVED_BANDWIDTH_SHARE: 1 but for AMD's CDNA3), read by the GPU's name.
-GPU_FIGURES = ("peak_tflops", "bandwidth_tbs", "memory_gb", "tdp_w", "interconnect_gbs", "peak_share", "bw_share")
+# scaleup_gpus: the GPUs of the GPU's largest scale-up (NVLink) domain (catalog/platforms.csv; no row:
+# engine.tensor_parallel.SCALE_UP_GPUS, an ASSUMPTION), 0 for a typed peak (unknown), read by the GPU's name.
+GPU_FIGURES = (
+    "peak_tflops",
+    "bandwidth_tbs",
+    "memory_gb",
+    "tdp_w",
+    "interconnect_gbs",
+    "peak_share",
+    "bw_share",
+    "scaleup_gpus",
+)
 # GPU figures an engine formula needs only sometimes (tensor-parallel links): 0 when unknown.
 GPU_FIGURES_IF_KNOWN = ("interconnect_gbs",)
+
+
+
+
+def scaleup_gpus(gpu_name: str) -> float:
+    """The `scaleup_gpus` GPU figure of a catalog GPU (its canonical name): its platform row's domain, else
+    SCALE_UP_GPUS (an 8-GPU HGX/DGX node: an ASSUMPTION for the catalog's GPUs with no platform row)."""
+    from flopsheet.catalog.platforms import scaleup_gpus as platform_domain
+    from flopsheet.engine.tensor_parallel import SCALE_UP_GPUS
+
+    return float(platform_domain(gpu_name, SCALE_UP_GPUS))
 
 
 # How an argument's value becomes what the engine formula takes: one form per argument, resolved
@@ -409,6 +431,13 @@ class Bound:
                 except FlopsheetError:
                     pass  # the bandwidth's own look-up says what is wrong with the name
             return 1.0
+        if what == "scaleup_gpus":  # the GPU's NVLink domain (0 for a typed peak: unknown)
+            if isinstance(g, str):
+                try:
+                    return scaleup_gpus(catalog.resolve(control_free(g, "gpu"), selectable_only=False).name)
+                except FlopsheetError:
+                    pass  # the peak's own look-up says what is wrong with the name
+            return 0.0
         if what == "peak_share":  # the number format's share x the accelerator's (the GPU is resolved with the peak)
             from flopsheet.engine.inference import accelerator_share, precision_share
 

@@ -923,6 +923,38 @@ class TwinCall:
         self.cache["{bw_share}"] = v
         return v
 
+    def scaleup_gpus(self) -> Value:
+        """`{scaleup_gpus}`: the GPUs of the GPU's largest NVLink domain (functions.declaration.scaleup_gpus:
+        catalog/platforms.csv, SCALE_UP_GPUS where a GPU has no row; 0 for a peak number, unknown): a number for a
+        GPU typed in the formula, else chosen in the sheet by the GPU's name or alias among the platforms whose
+        domain is not the default, as `{bw_share}` chooses the accelerator's bandwidth share."""
+        from flopsheet.catalog.platforms import all_platforms
+        from flopsheet.engine.tensor_parallel import SCALE_UP_GPUS
+        from flopsheet.functions.declaration import scaleup_gpus
+
+        if "{scaleup_gpus}" in self.cache:
+            return self.cache["{scaleup_gpus}"]
+        kind, g = self._gpu()
+        if kind != "runtime":
+            domain = scaleup_gpus(g) if kind == "name" else 0.0
+            v = Value(number(domain), domain)
+        else:
+            # the canonical name through the key columns; a peak number 0 (no domain known, as in Python); an
+            # unknown name the default (its peak's own look-up is #N/A there)
+            t = self._table()
+            canonical = t.canonical(g) if t.key_col is None else t.canonical_or_error(g)
+            rows = ";".join(
+                f"{string_literal(p.gpu)},{number(p.scaleup_gpus)}"
+                for p in all_platforms()
+                if p.scaleup_gpus != SCALE_UP_GPUS
+            )
+            text_ = f"IF(ISNUMBER({g}),0,IFERROR(VLOOKUP({canonical},{{{rows}}},2,0),{SCALE_UP_GPUS}))"
+            v = Value(text_, None)
+            if self.hoist:
+                v = Value(self.hoist("GPUs of this GPU's NVLink domain (catalog/platforms.csv, 8 assumed)", text_), None)
+        self.cache["{scaleup_gpus}"] = v
+        return v
+
     @staticmethod
     def _precision_name(fld: str) -> str:
         return next(p for p, f in catalog.PRECISION_FIELDS.items() if f == fld)
@@ -997,6 +1029,8 @@ class TwinCall:
             return self.peak_share()
         if name == "bw_share":
             return self.bw_share()
+        if name == "scaleup_gpus":
+            return self.scaleup_gpus()
         if name == "gpu" and sub:
             return self.gpu_field(sub)
         if name == "step" and sub:
@@ -1113,8 +1147,8 @@ class TwinCall:
                 v = self.peak()
             elif param == "peak_share":
                 continue  # a function of the precision, which the peak's look-up validates
-            elif param == "bw_share":
-                continue  # a function of the GPU's name, which its bandwidth's look-up validates
+            elif param in ("bw_share", "scaleup_gpus"):
+                continue  # a function of the GPU's name, which its own figures' look-ups validate
             elif param in GPU_FIGURES:
                 v = self.gpu_field(param)
             else:
