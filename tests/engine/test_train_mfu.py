@@ -276,6 +276,7 @@ def test_ep_beyond_the_domain_is_refused_per_element():
 
 
 def test_the_domain_is_the_platform_row_else_the_8_gpu_node():
+    from flopsheet import catalog
     from flopsheet.catalog.platforms import all_platforms
     from flopsheet.engine.tensor_parallel import SCALE_UP_GPUS
     from flopsheet.functions.declaration import scaleup_gpus

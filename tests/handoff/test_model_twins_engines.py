@@ -114,6 +114,11 @@ CASES += [
     ("TRAIN_MFU", ("Llama 3 70B", "GB200", "fp8", 8192.0, 64.0, 1048576.0, BLANK, 8.0, 16384.0), False),
     ("TRAIN_MFU", ("Qwen3 30B-A3B", "B200", "fp8", 4096.0, BLANK, BLANK, BLANK, 8.0), False),
     ("TRAIN_MFU", ("Qwen3 235B-A22B", "B200", "fp8", 4096.0, BLANK, BLANK, BLANK, 1.0, 4096.0), False),
+    # ep beyond the GPU's NVLink domain (engine.training.EP_DOMAIN: 8 on HGX/DGX nodes, 72 on NVL72 racks): #N/A
+    ("TRAIN_MFU", ("DeepSeek-V3", "H100 SXM", "fp8", 4096.0, 256.0, 8388608.0, BLANK, 64.0, 4096.0), False),
+    ("TRAIN_MFU", ("DeepSeek-V3", "GB200", "fp8", 4096.0, 256.0, 8388608.0, BLANK, 144.0, 4096.0), False),
+    ("TRAIN_MFU", ("gpt-oss-120b", "MI300X", "bf16", 4096.0, BLANK, BLANK, BLANK, 16.0, 4096.0), False),
+    ("TRAIN_MFU", ("DeepSeek-V3", "GB300", "fp8", 4096.0, BLANK, BLANK, BLANK, 72.0, 4096.0), False),
     ("TRAIN_FLOPS", ("Llama 3.1 405B",), False),
     ("TRAIN_FLOPS", ("Llama 3.1 405B", 1e12), False),
     ("TRAIN_FLOPS", ("DeepSeek-V3",), False),
@@ -175,6 +180,17 @@ LITERAL = [
         (7e10, "MI300X", 4096.0, 1.0, 1.0, 0.0, 0.8, 0.4, "fp8"),
     ),
     ("TOKENS_PER_SECOND", '7E10,"MI325X",4096,1,1', (7e10, "MI325X", 4096.0, 1.0, 1.0)),
+    # ep against the GPU's domain decided at hand-off time (the GPU typed in the formula): refused, then answered
+    (
+        "TRAIN_MFU",
+        '"DeepSeek-V3","H100","fp8",4096,,,,64,4096',
+        ("DeepSeek-V3", "H100", "fp8", 4096.0, None, None, None, 64.0, 4096.0),
+    ),
+    (
+        "TRAIN_MFU",
+        '"DeepSeek-V3","GB200","fp8",4096,,,,64,4096',
+        ("DeepSeek-V3", "GB200", "fp8", 4096.0, None, None, None, 64.0, 4096.0),
+    ),
     ("DECODE_MS", '7E10,"MI300X",1,1,1', (7e10, "MI300X", 1.0, 1.0, 1.0)),
 ]
 

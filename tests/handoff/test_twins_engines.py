@@ -134,6 +134,15 @@ CASES += [
     ("TRAIN_MFU", (7e9, "H100", "bf16", 4096.0, 64.0, 262144.0, BLANK, 8.0, 4096.0)),  # no experts: as blank
     ("TRAIN_MFU", (7e9, "H100", "bf16", BLANK, BLANK, BLANK, BLANK, BLANK, 4096.0)),  # the pair: an error
     ("TRAIN_MFU", (True, "H100")),
+    # ep beyond the GPU's NVLink domain (engine.training.EP_DOMAIN): #N/A where Python refuses, even for a plain
+    # count; at the domain, and on a typed peak (no domain known), answered; GB200's NVL72 domain by alias spelling
+    ("TRAIN_MFU", (7e9, "H100", "bf16", BLANK, BLANK, BLANK, BLANK, 64.0, 4096.0)),
+    ("TRAIN_MFU", (7e9, "h100 sxm", "bf16", BLANK, BLANK, BLANK, BLANK, 9.0, 4096.0)),
+    ("TRAIN_MFU", (7e9, "H100 PCIe", "bf16", BLANK, BLANK, BLANK, BLANK, 16.0, 4096.0)),
+    ("TRAIN_MFU", (7e9, "H100", "bf16", BLANK, BLANK, BLANK, BLANK, 8.0, 4096.0)),
+    ("TRAIN_MFU", (7e9, "GB200", "fp8", BLANK, BLANK, BLANK, BLANK, 72.0, 4096.0)),
+    ("TRAIN_MFU", (7e9, "NVIDIA GB200", "fp8", BLANK, BLANK, BLANK, BLANK, 73.0, 4096.0)),
+    ("TRAIN_MFU", (7e9, 989.0, "bf16", BLANK, BLANK, BLANK, BLANK, 64.0, 4096.0)),
 ]
 # IMPLIED_MFU: the MFU at a goodput (default GPU_HOURS'), so it feeds GPU_HOURS back (test_implied_mfu_roundtrip.py)
 CASES += [
@@ -181,6 +190,14 @@ def test_python_side_of_the_cases():
         )
     )
     assert values[("GPU_DAYS", (6.3e24, "1979"))] is None
+    # ep against the GPU's NVLink domain: beyond it refused (None), inside it or on a typed peak answered
+    ep = {
+        (a[1], a[7]): v
+        for (n, a), v in values.items()
+        if n == "TRAIN_MFU" and len(a) > 7 and a[3] is BLANK and a[7] is not BLANK
+    }
+    assert ep[("H100", 64.0)] is ep[("h100 sxm", 9.0)] is ep[("H100 PCIe", 16.0)] is ep[("NVIDIA GB200", 73.0)] is None
+    assert ep[("H100", 8.0)] == 0.4 and ep[("GB200", 72.0)] == 0.41 and ep[(989.0, 64.0)] == 0.4
     assert values[("GPUS_TO_FIT", (216.00000000036, "H100"))] == 4
     assert values[("IMAGE_TOKENS", (2240 * 0.1, 224.0))] == 196
     assert values[("TRAIN_DAYS", (6.3e24, "H100", 0.4))] is None

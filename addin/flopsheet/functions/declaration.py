@@ -61,8 +61,6 @@ GPU_FIGURES = (
 GPU_FIGURES_IF_KNOWN = ("interconnect_gbs",)
 
 
-
-
 def scaleup_gpus(gpu_name: str) -> float:
     """The `scaleup_gpus` GPU figure of a catalog GPU (its canonical name): its platform row's domain, else
     SCALE_UP_GPUS (an 8-GPU HGX/DGX node: an ASSUMPTION for the catalog's GPUs with no platform row)."""

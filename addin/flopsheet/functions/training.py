@@ -267,12 +267,14 @@ TRAIN_MFU = Function(
     formula=engine.train_mfu,
     # engine.training.train_mfu in its operation order; [[A||0]]: a plain parameter count has no model terms
     # ep and micro_batch_tokens go together (the model's figures are 0 for a plain count, so checked here too)
-    # ep beyond the GPU's NVLink domain (a known domain: {scaleup_gpus} > 0) is #N/A, as EP_DOMAIN refuses it
-    twin='IF(({ep}="")=({micro_batch_tokens}=""),IF(({ep}<>"")*({scaleup_gpus}>0)*({ep}>{scaleup_gpus}),NA(),'
-    "{share}/(1+{step:attention}+{step:a2a}/{step:gemm})"
+    # ep beyond the GPU's NVLink domain is #N/A, as EP_DOMAIN refuses it (dropped when ep is omitted); ep / domain
+    # reads the domain once (the model twins with the GPU in a cell are near Excel's length): an unknown domain (0,
+    # a peak number) divides by 0 and a blank ep is text or 0, neither above 1 (ep: a whole number >= 1, guarded)
+    twin='IF(({ep}="")=({micro_batch_tokens}=""),{share}[[*IF(IFERROR({ep}/{scaleup_gpus},0)>1,NA(),1)]]'
+    "/(1+{step:attention}+{step:a2a}/{step:gemm})"
     '/IF(({gpus}="")*({batch_tokens}=""),1,IF(({gpus}<>"")*({batch_tokens}<>""),'
     "1+{const:TrainStepOverheadTokens}/({batch_tokens}/{gpus})+{const:TrainStepFixedS}"
-    "/(({step:gemm}*(1+{step:attention})+{step:a2a})*({batch_tokens}/{gpus})),NA()))),NA())",
+    "/(({step:gemm}*(1+{step:attention})+{step:a2a})*({batch_tokens}/{gpus})),NA())),NA())",
     twin_steps=(
         ("attention", "attention scores per 6N of work", "[[2*{model:layers}*{model:d_model}*{seq_len}/{params}||0]]"),
         (

@@ -951,7 +951,9 @@ class TwinCall:
             text_ = f"IF(ISNUMBER({g}),0,IFERROR(VLOOKUP({canonical},{{{rows}}},2,0),{SCALE_UP_GPUS}))"
             v = Value(text_, None)
             if self.hoist:
-                v = Value(self.hoist("GPUs of this GPU's NVLink domain (catalog/platforms.csv, 8 assumed)", text_), None)
+                v = Value(
+                    self.hoist("GPUs of this GPU's NVLink domain (catalog/platforms.csv, 8 assumed)", text_), None
+                )
         self.cache["{scaleup_gpus}"] = v
         return v
 
