@@ -95,9 +95,12 @@ Conventions for every function:
   MoE guide: a dropless MoE layer is launched from the host; "increase micro-batch size"; fitted on
   Megatron-Bridge 25.11's MoE steps). Nine of those 14 steps land within 40% (0.85-1.11); EP8 on
   8-GPU nodes with the experts' gradients reduced across nodes, pipelines across 8-GPU nodes and
-  GB300 (faster than its FP8 peak says) are not modelled (1.5-2.2x optimistic, 0.69). Neither face
-  checks `ep` against the GPU's NVLink domain: for expert parallelism across nodes leave it blank
-  (the lumped scale-out all-to-all). Qwen3 30B-A3B on 8 GB200s, EP8, micro-batches of 4 x 4,096
+  GB300 (faster than its FP8 peak says) are not modelled (1.5-2.2x optimistic, 0.69). `ep` beyond
+  the GPU's NVLink domain is refused, in the add-in and in the hand-off copy (#N/A): the largest
+  platform the GPU comes in (`catalog/platforms.csv`: 8 on HGX/DGX H100, H200, H800, B200, B300 and
+  the MI300X platform, 72 on GB200 and GB300 NVL72 racks; 8 assumed for a GPU with no platform row,
+  an ASSUMPTION; a peak typed as a number has no known domain and is not checked). For expert
+  parallelism across nodes leave `ep` blank (the lumped scale-out all-to-all). Qwen3 30B-A3B on 8 GB200s, EP8, micro-batches of 4 x 4,096
   tokens: `=TRAIN_MFU("Qwen3 30B-A3B","GB200","fp8",4096,8,2097152,,8,16384)` = 0.098, 24,700
   tokens/s a GPU (Megatron-Bridge measured 23,766; with ep blank, 0.036). E.g.
   `=GPU_HOURS(TRAIN_FLOPS("Llama 3.1 405B",15.6E12),"H100",TRAIN_MFU("Llama 3.1 405B","H100",
