@@ -43,7 +43,7 @@ ARG_OPTIONS = {"ndim": 2, "err_to_str": True}
 @xw.arg('gpus', doc='GPUs training together (optional, with batch_tokens: the per-step overhead)', **ARG_OPTIONS)
 @xw.arg('batch_tokens', doc='Global batch per step in tokens, sequences x seq_len (optional, with gpus)', **ARG_OPTIONS)
 @xw.arg('share', doc="Share of the peak a dense model's counted work reaches, in (0, 1]; default by precision: 40% of BF16, 41% of FP8/INT8, 26% of FP4 (estimates fitted on measured.csv)", **ARG_OPTIONS)
-@xw.arg('ep', doc='Expert-parallel degree of a mixture of experts inside one NVLink domain (at most 8 on an 8-GPU node, 72 on an NVL72 rack, else an error; optional, with micro_batch_tokens): all-to-all over NVLink, expert GEMMs, a cost per MoE layer and micro-batch; blank: scale-out', **ARG_OPTIONS)
+@xw.arg('ep', doc='Expert-parallel degree of a mixture of experts inside one NVLink domain (at most 8 on an 8-GPU node, 72 on an NVL72 rack; optional, with micro_batch_tokens): all-to-all over NVLink, expert GEMMs, a cost per MoE layer and micro-batch; blank: scale-out', **ARG_OPTIONS)
 @xw.arg('micro_batch_tokens', doc='Tokens in one micro-batch, micro-batch sequences x seq_len (optional, with ep)', **ARG_OPTIONS)
 def TRAIN_MFU(params, gpu, precision='bf16', seq_len=0.0, gpus=None, batch_tokens=None, share=None, ep=None, micro_batch_tokens=None):
     """MFU a model's training step sustains on a GPU: the precision's peak share, less attention at seq_len, MoE all-to-all (ep: over NVLink, with expert GEMM and micro-batch costs) and, with gpus and batch_tokens, per-step overhead; give it to GPU_HOURS as mfu."""

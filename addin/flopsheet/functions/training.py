@@ -247,7 +247,7 @@ TRAIN_MFU = Function(
         Arg(
             "ep",
             "Expert-parallel degree of a mixture of experts inside one NVLink domain (at most 8 on an 8-GPU node, 72 "
-            "on an NVL72 rack, else an error; optional, with micro_batch_tokens): all-to-all over NVLink, expert "
+            "on an NVL72 rack; optional, with micro_batch_tokens): all-to-all over NVLink, expert "
             "GEMMs, a cost per MoE layer and micro-batch; blank: scale-out",
         ),
         Arg(
