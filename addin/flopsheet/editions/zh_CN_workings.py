@@ -94,6 +94,9 @@ FIXED = {
         "该精度与该 GPU 下可达的峰值比例（FP8、FP4、AMD CDNA3 低于 1）"
     ),
     "share of the decode bandwidth on this GPU (AMD CDNA3 below 1)": "该 GPU 解码时可达的显存带宽比例（AMD CDNA3 低于 1）",
+    "GPUs of this GPU's NVLink domain (catalog/platforms.csv, 8 assumed)": (
+        "该 GPU 的 NVLink 域内 GPU 数（catalog/platforms.csv；无平台记录时假定为 8）"
+    ),
     "weights + KV cache fit in the GPUs' usable memory (and the request the context)": "权重 + KV 缓存放得进这些 GPU 的"
     "可用显存（且请求不超过上下文长度）",
     "weights + KV cache fit in the GPUs' usable memory": "权重 + KV 缓存放得进这些 GPU 的可用显存",
