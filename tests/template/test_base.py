@@ -76,3 +76,12 @@ def test_custom_udf_modules(tmp_path):
     conf = openpyxl.load_workbook(out)[CONF_SHEET]
     assert conf["A1"].value == "UDF Modules"
     assert conf["B1"].value == "flopsheet.udfs;other.mod"
+
+
+def test_core_properties_are_flopsheets_not_the_quickstart_files(saved):
+    # File > Info in Excel: the author and dates were xlwings' quickstart file's ("Felix", created 2015)
+    with zipfile.ZipFile(saved) as zf:
+        core = zf.read("docProps/core.xml").decode("utf-8")
+    assert ">flopsheet</dc:creator>" in core and "<cp:lastModifiedBy>flopsheet</cp:lastModifiedBy>" in core
+    assert "Felix" not in core and "2015-" not in core
+    assert "flopsheet: AI compute estimates" in core

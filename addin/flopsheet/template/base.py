@@ -12,6 +12,7 @@ The template is never copied into the repository and never written to.
 
 from __future__ import annotations
 
+import datetime
 import importlib.util
 import zipfile
 from pathlib import Path
@@ -113,7 +114,17 @@ def load_base_workbook(udf_modules: str = "flopsheet.udfs") -> openpyxl.Workbook
         conf.cell(row=r, column=1, value=key)
         conf.cell(row=r, column=2, value=value)
     conf.cell(row=len(settings) + 2, column=1, value=_NOTE)
+    _own_core_properties(wb)
     return wb
+
+
+def _own_core_properties(wb: openpyxl.Workbook) -> None:
+    """The workbook's core properties (File > Info in Excel) are flopsheet's, not the quickstart file's, whose author
+    ("Felix") and creation date (2015) are xlwings' own. Created is now; openpyxl sets modified when it saves."""
+    props = wb.properties
+    props.creator = props.lastModifiedBy = "flopsheet"
+    props.title = "flopsheet: AI compute estimates"
+    props.created = datetime.datetime.now(tz=datetime.timezone.utc).replace(tzinfo=None, microsecond=0)
 
 
 def vba_project_bytes(path: str | Path) -> bytes:
