@@ -420,22 +420,18 @@ class Bound:
             catalog.precision_field(control_free(precision or "bf16", "precision"))  # validates the name
         else:
             raise FlopsheetError(f'precision must be text like "bf16" (got {precision!r})', arg="precision")
-        if what == "bw_share":  # the accelerator's share of the decode bandwidth (1 for a typed peak)
+        if what in ("bw_share", "scaleup_gpus"):
+            # by the GPU's canonical name: the accelerator's share of the decode bandwidth (1 for a typed peak), the
+            # GPU's NVLink domain (0 for a typed peak: unknown); a bad name: the peak's own look-up says what is wrong
             from flopsheet.engine.inference import accelerator_bw_share
 
+            of_name, typed_peak = (accelerator_bw_share, 1.0) if what == "bw_share" else (scaleup_gpus, 0.0)
             if isinstance(g, str):
                 try:
-                    return accelerator_bw_share(catalog.resolve(control_free(g, "gpu"), selectable_only=False).name)
+                    return of_name(catalog.resolve(control_free(g, "gpu"), selectable_only=False).name)
                 except FlopsheetError:
-                    pass  # the bandwidth's own look-up says what is wrong with the name
-            return 1.0
-        if what == "scaleup_gpus":  # the GPU's NVLink domain (0 for a typed peak: unknown)
-            if isinstance(g, str):
-                try:
-                    return scaleup_gpus(catalog.resolve(control_free(g, "gpu"), selectable_only=False).name)
-                except FlopsheetError:
-                    pass  # the peak's own look-up says what is wrong with the name
-            return 0.0
+                    pass
+            return typed_peak
         if what == "peak_share":  # the number format's share x the accelerator's (the GPU is resolved with the peak)
             from flopsheet.engine.inference import accelerator_share, precision_share
 

@@ -898,63 +898,59 @@ class TwinCall:
     def bw_share(self) -> Value:
         """`{bw_share}`: the accelerator's achieved share of the decode bandwidth (engine.inference.
         ACHIEVED_BANDWIDTH_SHARE, 1 for the rest): a number for a GPU typed in the formula, else chosen in the sheet
-        by the GPU's name or alias, as `{peak_share}` chooses the accelerator's share of its peak."""
+        by the GPU's name or alias, as `{peak_share}` chooses the accelerator's share of its peak (a peak number or an
+        unknown name: 1, the bandwidth's own look-up is #N/A there)."""
         from flopsheet.engine.inference import ACHIEVED_BANDWIDTH_SHARE, accelerator_bw_share
 
-        if "{bw_share}" in self.cache:
-            return self.cache["{bw_share}"]
-        kind, g = self._gpu()
-        if kind != "runtime":
-            share = accelerator_bw_share(g if kind == "name" else None)
-            v = Value(number(share), share)
-        else:
-            # the canonical name through the key columns, any failure 1 (a peak number or an unknown name: the
-            # bandwidth's own look-up is #N/A there), kept short: a model twin that reads it is near Excel's limit
-            t = self._table()
-            canonical = t.canonical(g) if t.key_col is None else t.canonical_or_error(g)
-            rows = ";".join(
-                f"{string_literal(catalog.resolve(n, selectable_only=False).name)},{number(x)}"
-                for n, x in ACHIEVED_BANDWIDTH_SHARE.items()
-            )
-            text_ = f"IFERROR(VLOOKUP({canonical},{{{rows}}},2,0),1)"
-            v = Value(text_, None)
-            if self.hoist:
-                v = Value(self.hoist("share of the decode bandwidth on this GPU (AMD CDNA3 below 1)", text_), None)
-        self.cache["{bw_share}"] = v
-        return v
+        rows = {catalog.resolve(n, selectable_only=False).name: x for n, x in ACHIEVED_BANDWIDTH_SHARE.items()}
+        return self._by_gpu_name(
+            "{bw_share}",
+            accelerator_bw_share,
+            rows,
+            "1",
+            "share of the decode bandwidth on this GPU (AMD CDNA3 below 1)",
+        )
 
     def scaleup_gpus(self) -> Value:
         """`{scaleup_gpus}`: the GPUs of the GPU's largest NVLink domain (functions.declaration.scaleup_gpus:
         catalog/platforms.csv, SCALE_UP_GPUS where a GPU has no row; 0 for a peak number, unknown): a number for a
         GPU typed in the formula, else chosen in the sheet by the GPU's name or alias among the platforms whose
-        domain is not the default, as `{bw_share}` chooses the accelerator's bandwidth share."""
+        domain is not the default, as `{bw_share}` chooses the accelerator's bandwidth share (an unknown name: the
+        default, its peak's own look-up is #N/A there)."""
         from flopsheet.catalog.platforms import all_platforms
         from flopsheet.engine.tensor_parallel import SCALE_UP_GPUS
         from flopsheet.functions.declaration import scaleup_gpus
 
-        if "{scaleup_gpus}" in self.cache:
-            return self.cache["{scaleup_gpus}"]
+        rows = {p.gpu: p.scaleup_gpus for p in all_platforms() if p.scaleup_gpus != SCALE_UP_GPUS}
+        return self._by_gpu_name(
+            "{scaleup_gpus}",
+            lambda name: scaleup_gpus(name) if name else 0.0,
+            rows,
+            f"{SCALE_UP_GPUS}",
+            "GPUs of this GPU's NVLink domain (catalog/platforms.csv, 8 assumed)",
+            peak_number="0",
+        )
+
+    def _by_gpu_name(self, key: str, of_name, rows: dict, default: str, label: str, peak_number: str | None = None):
+        """A per-GPU figure the catalog keeps in a short table by canonical name (`rows`; `default` for the rest):
+        `of_name(name)` as a number for a GPU typed in the formula (`of_name(None)` for a typed peak), else a
+        look-up in the sheet by the GPU's name or alias through the key columns, kept short (a model twin that reads
+        it is near Excel's limit); `peak_number`: what a peak number in the GPU's cell gives (else the default)."""
+        if key in self.cache:
+            return self.cache[key]
         kind, g = self._gpu()
         if kind != "runtime":
-            domain = scaleup_gpus(g) if kind == "name" else 0.0
-            v = Value(number(domain), domain)
+            x = of_name(g if kind == "name" else None)
+            v = Value(number(x), x)
         else:
-            # the canonical name through the key columns; a peak number 0 (no domain known, as in Python); an
-            # unknown name the default (its peak's own look-up is #N/A there)
             t = self._table()
             canonical = t.canonical(g) if t.key_col is None else t.canonical_or_error(g)
-            rows = ";".join(
-                f"{string_literal(p.gpu)},{number(p.scaleup_gpus)}"
-                for p in all_platforms()
-                if p.scaleup_gpus != SCALE_UP_GPUS
-            )
-            text_ = f"IF(ISNUMBER({g}),0,IFERROR(VLOOKUP({canonical},{{{rows}}},2,0),{SCALE_UP_GPUS}))"
-            v = Value(text_, None)
-            if self.hoist:
-                v = Value(
-                    self.hoist("GPUs of this GPU's NVLink domain (catalog/platforms.csv, 8 assumed)", text_), None
-                )
-        self.cache["{scaleup_gpus}"] = v
+            table = ";".join(f"{string_literal(n)},{number(x)}" for n, x in rows.items())
+            text_ = f"IFERROR(VLOOKUP({canonical},{{{table}}},2,0),{default})"
+            if peak_number is not None:
+                text_ = f"IF(ISNUMBER({g}),{peak_number},{text_})"
+            v = Value(self.hoist(label, text_), None) if self.hoist else Value(text_, None)
+        self.cache[key] = v
         return v
 
     @staticmethod
