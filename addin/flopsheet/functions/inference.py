@@ -95,12 +95,13 @@ def _read(tokens: str) -> str:
     )
 
 
-def _comm(tokens: str) -> str:
-    """engine.inference.comm_seconds: two all-reduces per layer over one direction of the link."""
+def _comm(tokens: str, latency: bool = True) -> str:
+    """engine.inference.comm_seconds: two all-reduces per layer over one direction of the link; `latency` False:
+    their traffic alone (work riding on a step that already pays the latency: engine.inference.riding_setup)."""
     return (
-        "IF({gpus}>1,2*{model:layers}*({allreduce_us}*1E-6+2*({gpus}-1)/{gpus}*(" + tokens + ")*{model:d_model}"
-        "*2/({gpu:interconnect_gbs}/2*1E9)),0)"
-    )
+        "IF({gpus}>1,2*{model:layers}*(" + ("{allreduce_us}*1E-6+" if latency else "") + "2*({gpus}-1)/{gpus}*("
+        + tokens + ")*{model:d_model}*2/({gpu:interconnect_gbs}/2*1E9)),0)"
+    )  # fmt: skip
 
 
 # engine.moe.routed_gemm_flops: a mixture of experts' routed GEMMs at the tokens each expert receives, each expert a
@@ -518,9 +519,7 @@ _ITL_STEPS = (
         (
             "chunk_comm",
             "their all-reduce traffic, the latency paid by the step (s)",
-            "[[IF({gpus}>1,2*{model:layers}*(2*({gpus}-1)/{gpus}*({prompt_tokens}*"
-            + _CHUNK
-            + ")*{model:d_model}*2/({gpu:interconnect_gbs}/2*1E9)),0)||0]]",
+            "[[" + _comm("{prompt_tokens}*" + _CHUNK, latency=False) + "||0]]",
         ),
     )
     + decode_steps(CONTEXT_OF_REQUEST)
