@@ -232,6 +232,17 @@ def _expert_layout(row: dict, seq: float) -> tuple[float | None, float | None]:
     return float(ep.group(1)), float(mbs.group(1)) * seq
 
 
+def _pipeline_layout(row: dict) -> tuple[float, float, float]:
+    """A published MoE step's tensor-parallel, pipeline and virtual-stage degrees from its layout ("TP1 PP4 VP2 EP8";
+    a degree the layout omits is 1): TRAIN_MFU's tp, pp and vp."""
+
+    def degree(name: str) -> float:
+        found = re.search(rf"\b{name} ?(\d+)\b", row["notes"])
+        return float(found.group(1)) if found else 1.0
+
+    return degree("TP"), degree("PP"), degree("VP")
+
+
 def predict(row: dict) -> tuple[float, str]:
     """flopsheet's answer for one row, in the row's unit, and the call that gave it (as text)."""
     from flopsheet import functions as F
@@ -252,9 +263,10 @@ def predict(row: dict) -> tuple[float, str]:
     if kind == "train_tokens_per_s":
         batch_tokens = float(row["batch"]) * seq
         ep, micro = _expert_layout(row, seq)
-        mfu = F.TRAIN_MFU(model, gpu, prec, seq, gpus, batch_tokens, None, ep, micro)
+        tp, pp, vp = _pipeline_layout(row) if ep else (None, None, None)
+        mfu = F.TRAIN_MFU(model, gpu, prec, seq, gpus, batch_tokens, None, ep, micro, tp, pp, vp)
         hours = F.GPU_HOURS(F.TRAIN_FLOPS(model, 1.0), gpu, mfu, precision=prec, goodput=1)
-        moe = f", , {ep:g}, {micro:.0f}" if ep else ""
+        moe = f", , {ep:g}, {micro:.0f}, {tp:g}, {pp:g}, {vp:g}" if ep else ""
         call = (
             f'1 / (3600 x GPU_HOURS(TRAIN_FLOPS({m}, 1), "{gpu}", TRAIN_MFU({m}, "{gpu}", "{prec}", {seq:g}, '
             f'{gpus:g}, {batch_tokens:.0f}{moe}), "{prec}", goodput=1))'

@@ -74,7 +74,7 @@ Conventions for every function:
   assumptions TrainMFU, TrainFP8Share, TrainFP4Share), so FP8 is not twice BF16's speed for free.
   A typed `mfu` is a fraction of the peak at `precision`, as before.
 - **`TRAIN_MFU(model, gpu, [precision], [seq_len], [gpus], [batch_tokens], [share], [ep],
-  [micro_batch_tokens])`** estimates the MFU
+  [micro_batch_tokens], [tp], [pp], [vp])`** estimates the MFU
   of one run from its setup, for GPU_HOURS, TRAIN_DAYS and the rest as `mfu` (they take FLOPs,
   not the model): the precision's share of the peak for a dense model's work with attention
   counted (40% of BF16, 41% of FP8/INT8, 26% of FP4: TrainStepShare...), less the attention
@@ -93,9 +93,21 @@ Conventions for every function:
   NICs, the expert GEMMs run at the tokens each expert gets (DeepGEMM's grouped-GEMM efficiency, as
   serving uses it), and each MoE layer costs 7 ms of host launches per micro-batch (Megatron-Core's
   MoE guide: a dropless MoE layer is launched from the host; "increase micro-batch size"; fitted on
-  Megatron-Bridge 25.11's MoE steps). Nine of those 14 steps land within 40% (0.85-1.11); EP8 on
-  8-GPU nodes with the experts' gradients reduced across nodes, pipelines across 8-GPU nodes and
-  GB300 (faster than its FP8 peak says) are not modelled (1.5-2.2x optimistic, 0.69). `ep` beyond
+  Megatron-Bridge 25.11's MoE steps). Nine of those 14 steps land within 40% (0.85-1.11). The
+  step's `tp`, `pp` and `vp` (tensor-parallel, pipeline and interleaved virtual stages, blank 1;
+  with `ep`, `gpus` and `batch_tokens`) add two terms computed from the layout, not fitted: the
+  pipeline bubble, (pp - 1) / (vp x m) of the step with m = batch_tokens / (micro_batch_tokens x
+  gpus / (tp x pp)) micro-batches a pipeline (Narayanan et al. 2021), and the experts' gradient
+  reduction across their gpus / (ep x pp) copies, 4 bytes (BF16 reduce-scatter and all-gather) a
+  held expert parameter over the 400 Gb/s NICs when the copies span NVLink domains (an ESTIMATE,
+  counted as not overlapped). gpt-oss-120b on 64 H100s, TP1 PP4 EP8, 512 x 4,096 tokens a step in
+  micro-batches of 4 x 4,096: `=TRAIN_MFU("gpt-oss-120b","H100","bf16",4096,64,2097152,,8,16384,1,4)`
+  = 0.187, 6,006 tokens/s a GPU (Megatron-Bridge measured 5,630; with the degrees blank 6,726, and
+  1.51x optimistic before these terms); on 64 B200s at EP8 the copies' reduction is 1 s of a 3 s
+  step (1.97x -> 1.31x). A dense run's pipeline stays in the fitted per-step overhead, so `tp`,
+  `pp` and `vp` without `ep` are refused. Still off: PP16's stage balance with multi-token
+  prediction (1.50), 24 virtual stages across two H100 nodes (2.16) and GB300, faster than its FP8
+  peak says (0.69). `ep` beyond
   the GPU's NVLink domain is refused, in the add-in and in the hand-off copy (#N/A): the largest
   platform the GPU comes in (`catalog/platforms.csv`: 8 on HGX/DGX H100, H200, H800, B200, B300 and
   the MI300X platform, 72 on GB200 and GB300 NVL72 racks; 8 assumed for a GPU with no platform row,

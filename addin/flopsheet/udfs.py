@@ -45,9 +45,12 @@ ARG_OPTIONS = {"ndim": 2, "err_to_str": True}
 @xw.arg('share', doc="Share of the peak a dense model's counted work reaches, in (0, 1]; default by precision: 40% of BF16, 41% of FP8/INT8, 26% of FP4 (estimates fitted on measured.csv)", **ARG_OPTIONS)
 @xw.arg('ep', doc='Expert-parallel degree of a mixture of experts inside one NVLink domain (at most 8 on an 8-GPU node, 72 on an NVL72 rack; optional, with micro_batch_tokens): all-to-all over NVLink, expert GEMMs, a cost per MoE layer and micro-batch; blank: scale-out', **ARG_OPTIONS)
 @xw.arg('micro_batch_tokens', doc='Tokens in one micro-batch, micro-batch sequences x seq_len (optional, with ep)', **ARG_OPTIONS)
-def TRAIN_MFU(params, gpu, precision='bf16', seq_len=0.0, gpus=None, batch_tokens=None, share=None, ep=None, micro_batch_tokens=None):
-    """MFU a model's training step sustains on a GPU: the precision's peak share, less attention at seq_len, MoE all-to-all (ep: over NVLink, with expert GEMM and micro-batch costs) and, with gpus and batch_tokens, per-step overhead; give it to GPU_HOURS as mfu."""
-    return excel_io.call(REGISTRY['TRAIN_MFU'], (params, gpu, precision, seq_len, gpus, batch_tokens, share, ep, micro_batch_tokens))
+@xw.arg('tp', doc='Tensor-parallel degree of that expert-parallel step (optional, with ep; blank 1)', **ARG_OPTIONS)
+@xw.arg('pp', doc="Pipeline stages of that step (optional, with ep, gpus and batch_tokens; blank 1): the bubble (pp - 1) / (vp x micro-batches) and the experts' copies, gpus / (ep x pp), whose gradients each step reduces", **ARG_OPTIONS)
+@xw.arg('vp', doc='Virtual (interleaved) pipeline stages per GPU (optional, with pp; blank 1)', **ARG_OPTIONS)
+def TRAIN_MFU(params, gpu, precision='bf16', seq_len=0.0, gpus=None, batch_tokens=None, share=None, ep=None, micro_batch_tokens=None, tp=None, pp=None, vp=None):
+    """MFU a model's training step sustains on a GPU: the precision's peak share, less attention at seq_len, MoE all-to-all (ep: NVLink), bubble and expert copies of tp, pp, vp and, with gpus and batch_tokens, per-step overhead; give it to GPU_HOURS as mfu."""
+    return excel_io.call(REGISTRY['TRAIN_MFU'], (params, gpu, precision, seq_len, gpus, batch_tokens, share, ep, micro_batch_tokens, tp, pp, vp))
 
 
 @xw.func(category=CATEGORY)

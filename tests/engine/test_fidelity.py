@@ -145,11 +145,14 @@ OFF_FOR_A_STATED_REASON = {"gpu-hours-3", "gpu-hours-5"}
 # all-to-all term is a scale-out cost fitted on H100/H800 runs (engine/training.py says why it is kept). Checks,
 # not fitted: 0.31-0.71 of measured on NVL72 racks, 0.66-1.48 on 8-GPU nodes.
 # Megatron-Bridge 25.11's MoE steps, typed with their published EP and micro-batch (TRAIN_MFU's ep and
-# micro_batch_tokens). Those still off, each with what is missing in its notes: GB300 at the GB200's FP8 peak with
-# TP2 (4); PP16 on 8-GPU nodes (9); experts' gradient reduction across nodes, EP8 on 8-GPU nodes (10, 13); PP2 with
-# 24 virtual stages across two H100 nodes (14).
+# micro_batch_tokens) and TP, PP and VP degrees (tp, pp, vp: the pipeline bubble and the experts' copies, whose
+# gradient reduction across 8-GPU nodes brought nemo-moe-10 and -13 in: 1.97 -> 1.31 and 1.51 -> 1.07). Those still
+# off, each with what is missing in its notes: GB300 at the GB200's FP8 peak with TP2 (4); PP16's stage balance
+# and multi-token prediction on 8-GPU nodes (9); PP2 with 24 virtual stages across two H100 nodes (14).
 MOE_STEPS = {f"nemo-moe-{i}" for i in range(1, 15)}
-TRAINING_MISSING_PHYSICS = {f"nemo-moe-{i}" for i in (4, 9, 10, 13, 14)}
+TRAINING_MISSING_PHYSICS = {f"nemo-moe-{i}" for i in (4, 9, 14)}
+# steps whose layout terms bring them in, checks (not fitted): they must stay within 40%
+LAYOUT_CHECKS = {"nemo-moe-10", "nemo-moe-13"}
 
 
 def test_training_rows_meet_the_issue_targets(results):
@@ -178,14 +181,17 @@ def test_moe_training_steps_hold_what_they_reach(results):
     moe = {r["id"]: r for r in results if r["id"] in MOE_STEPS}
     assert len(moe) == 14 and TRAINING_MISSING_PHYSICS < MOE_STEPS
     assert all(r["kind"] == "train_tokens_per_s" and "EP" in r["notes"] for r in moe.values())
-    for r in moe.values():  # each is typed with its layout: the call shows its ep and micro-batch tokens
+    for r in moe.values():  # each is typed with its layout: the call shows its ep, micro-batch tokens, tp, pp, vp
         ep, micro = fidelity._expert_layout(r, float(r["input_tokens"]))
-        assert ep and micro and f", , {ep:g}, {micro:.0f})" in fidelity.predict(r)[1], r["id"]
+        tp, pp, vp = fidelity._pipeline_layout(r)
+        assert ep and micro and f", , {ep:g}, {micro:.0f}, {tp:g}, {pp:g}, {vp:g})" in fidelity.predict(r)[1], r["id"]
     landed = [r for k, r in moe.items() if k not in TRAINING_MISSING_PHYSICS]
-    assert len(landed) >= 9 and all(r["factor"] <= 1.40 for r in landed), [(r["id"], r["ratio"]) for r in landed]
-    assert fidelity.summary(landed)["median_factor"] <= 1.12  # 1.08
-    assert fidelity.summary(list(moe.values()))["median_factor"] <= 1.25  # 1.14 (1.60 with the lumped term)
-    assert max(r["factor"] for r in moe.values()) <= 2.3  # 2.17: Qwen3 30B-A3B on 16 H100s, PP2 with 24 stages
+    assert len(landed) >= 11 and all(r["factor"] <= 1.40 for r in landed), [(r["id"], r["ratio"]) for r in landed]
+    assert LAYOUT_CHECKS <= {r["id"] for r in landed}
+    assert all("not used in fitting" in moe[k]["notes"] for k in LAYOUT_CHECKS)  # checks of the layout terms
+    assert fidelity.summary(landed)["median_factor"] <= 1.12  # 1.07
+    assert fidelity.summary(list(moe.values()))["median_factor"] <= 1.15  # 1.07 (1.14 without tp, pp, vp)
+    assert max(r["factor"] for r in moe.values()) <= 2.3  # 2.16: Qwen3 30B-A3B on 16 H100s, PP2 with 24 stages
     rack = [r for r in moe.values() if r["gpu"] in ("GB200", "GB300")]
     assert len(rack) == 8 and all(0.6 <= r["ratio"] <= 1.15 for r in rack), [(r["id"], r["ratio"]) for r in rack]
 

@@ -175,10 +175,81 @@ def test_a_larger_micro_batch_and_nvlink_beat_the_lumped_scale_out_term():
     assert one < four  # Megatron-Core MoE README: CPU overhead, "increase micro-batch size"
     lumped = F.TRAIN_MFU(*args[:6])
     assert four > 2 * lumped  # inside an NVL72 rack the all-to-all does not cross the 400 Gb/s NICs
-    # more expert-parallel ranks: more tokens per expert (a faster grouped GEMM), a larger share sent away
-    ep64 = F.TRAIN_MFU("DeepSeek-V3", "GB200", "fp8", 4096, 256, 2048 * 4096, None, 64, 4096)
-    ep8 = F.TRAIN_MFU("DeepSeek-V3", "GB200", "fp8", 4096, 256, 2048 * 4096, None, 8, 4096)
+    # more expert-parallel ranks: more tokens per expert (a faster grouped GEMM), a larger share sent away; on one
+    # NVL72 rack the eight copies EP8 leaves reduce their gradients over NVLink, a small cost
+    ep64 = F.TRAIN_MFU("DeepSeek-V3", "GB200", "fp8", 4096, 64, 512 * 4096, None, 64, 4096)
+    ep8 = F.TRAIN_MFU("DeepSeek-V3", "GB200", "fp8", 4096, 64, 512 * 4096, None, 8, 4096)
     assert 0.8 < ep64 / ep8 < 1.25
+    # over four racks EP8 leaves 32 copies of each expert whose gradients cross the 400 Gb/s NICs every step
+    across = F.TRAIN_MFU("DeepSeek-V3", "GB200", "fp8", 4096, 256, 2048 * 4096, None, 8, 4096)
+    assert across < 0.7 * F.TRAIN_MFU("DeepSeek-V3", "GB200", "fp8", 4096, 256, 2048 * 4096, None, 64, 4096)
+
+
+# -- tp, pp, vp: the pipeline bubble and the experts' copies of a published layout (engine.training.layout_step_terms)
+
+
+def test_the_pipeline_bubble_is_pp_minus_1_over_vp_micro_batches():
+    # gpt-oss-120b on 64 H100s, TP1 PP4 EP8, GBS 512 of 4,096 tokens, MBS 4: 16 pipelines of 8 micro-batches each
+    # (Megatron-Bridge 25.11, nemo-moe-13); one pipeline stage idles (pp - 1) / (vp x m) of the step
+    routed = (116.83e9 - 5.13e9) / (1 - 4 / 128)
+    layout = dict(routed=routed, gpus=64.0, batch_tokens=512 * 4096.0, micro_batch_tokens=16384.0, ep=8.0,
+                  interconnect_gbs=900.0, scaleup_gpus=8.0)  # fmt: skip
+    bubble, _ = T.layout_step_terms(**layout, tp=1.0, pp=4.0, vp=1.0)
+    assert bubble == pytest.approx(3 / 8)
+    assert T.layout_step_terms(**layout, tp=1.0, pp=4.0, vp=2.0)[0] == pytest.approx(3 / 16)  # interleaved stages
+    assert T.layout_step_terms(**layout, tp=2.0, pp=4.0, vp=1.0)[0] == pytest.approx(3 / 16)  # 8 pipelines of 16
+    assert T.layout_step_terms(**layout, tp=1.0, pp=1.0, vp=1.0)[0] == 0.0
+    # through the face: the step grows by the bubble of everything but the experts' reduction
+    args = ("gpt-oss-120b", "H100", "bf16", 4096, 64, 512 * 4096, None, 8, 4 * 4096)
+    flat, pp4 = F.TRAIN_MFU(*args, 1, 1), F.TRAIN_MFU(*args, 1, 4)
+    assert F.TRAIN_MFU(*args) == flat  # blank degrees are 1
+    _, sync4 = T.layout_step_terms(**layout, tp=1.0, pp=4.0, vp=1.0)
+    gemm_per_gpu = 6 * 5.13e9 / (989.4e12 * T.TRAIN_STEP_SHARE["bf16"]) * 512 * 4096 / 64  # s of the 6N work
+    share = T.TRAIN_STEP_SHARE["bf16"]
+    # the step without the layout's terms (PP4's two copies' reduction taken out of pp4's step)
+    step4 = share * gemm_per_gpu / pp4
+    _, sync1 = T.layout_step_terms(**layout, tp=1.0, pp=1.0, vp=1.0)
+    step1 = share * gemm_per_gpu / flat
+    assert (step4 - sync4) / (step1 - sync1) == pytest.approx(1 + 3 / 8, rel=1e-3)
+    assert F.TRAIN_MFU(*args, 2, 4) > pp4  # TP2: more micro-batches a pipeline, a smaller bubble
+
+
+def test_the_experts_copies_reduce_their_gradients_over_the_nics():
+    # gpt-oss-120b EP8 on 64 B200s (8-GPU nodes): 8 copies of 114B routed parameters, each GPU 1/8 of them, reduce-
+    # scattered and all-gathered in BF16 (4 bytes a parameter) x 7/8 over 50 GB/s a GPU: ~1 s a step
+    routed = (116.83e9 - 5.13e9) / (1 - 4 / 128)
+    sync = routed * T.EXPERT_SYNC_BYTES * (1 / 8 - 1 / 64) / (T.SCALE_OUT_GBS * 1e9)
+    assert 0.9 < sync < 1.1
+    kw = dict(params=5.13e9, peak_tflops=2250.0, share=0.4, layers=36.0, d_model=2880.0, seq_len=4096.0,
+              routed_experts=4.0, moe_layers=36.0, total_params=116.83e9, expert_share=4 / 128,
+              interconnect_gbs=1800.0, batch_tokens=512 * 4096.0, ep=8.0, micro_batch_tokens=16384.0)  # fmt: skip
+    on_nodes = T.train_mfu(**kw, gpus=64.0, scaleup_gpus=8.0)
+    one_node = T.train_mfu(**dict(kw, batch_tokens=64 * 4096.0), gpus=8.0, scaleup_gpus=8.0)  # one copy: no reduction
+    per_gpu = 512 * 4096 / 64
+    step = 6 * 5.13e9 * per_gpu / (on_nodes * 2250e12)
+    step_alone = 6 * 5.13e9 * per_gpu / (one_node * 2250e12)
+    assert step - step_alone == pytest.approx(sync, rel=0.02)
+    # the same copies inside an NVL72 rack reduce over one direction of NVLink (900 GB/s): 18x cheaper
+    in_rack = T.train_mfu(**kw, gpus=64.0, scaleup_gpus=72.0)
+    assert 6 * 5.13e9 * per_gpu / (in_rack * 2250e12) - step_alone == pytest.approx(sync * 50 / 900, rel=0.02)
+
+
+def test_layout_degrees_without_their_step_are_refused_saying_what_to_type():
+    with pytest.raises(FlopsheetError, match="pp describes the expert-parallel step's layout") as e:
+        F.TRAIN_MFU("gpt-oss-120b", "H100", "bf16", 4096, 64, 2097152, pp=4)
+    assert e.value.arg == "pp"
+    with pytest.raises(FlopsheetError, match="tp describes") as e:
+        F.TRAIN_MFU("Llama 3.1 405B", "H100", "bf16", 8192, 16384, 16777216, tp=8)
+    assert e.value.arg == "tp"
+    with pytest.raises(FlopsheetError, match="pp needs gpus and batch_tokens") as e:
+        F.TRAIN_MFU("gpt-oss-120b", "H100", "bf16", 4096, None, None, None, 8, 16384, 1, 4)
+    assert e.value.arg == "pp"
+    for bad in (0, 2.5, True, "four"):
+        with pytest.raises(FlopsheetError) as e:
+            F.TRAIN_MFU("gpt-oss-120b", "H100", "bf16", 4096, 64, 2097152, None, 8, 16384, 1, bad)
+        assert e.value.arg == "pp", bad
+    # pp 1 without gpus is no pipeline: answered
+    assert 0 < F.TRAIN_MFU("gpt-oss-120b", "H100", "bf16", 4096, None, None, None, 8, 16384, 1, 1) < 0.4
 
 
 def test_published_moe_steps_at_their_layouts():

@@ -114,6 +114,17 @@ CASES += [
     ("TRAIN_MFU", ("Llama 3 70B", "GB200", "fp8", 8192.0, 64.0, 1048576.0, BLANK, 8.0, 16384.0), False),
     ("TRAIN_MFU", ("Qwen3 30B-A3B", "B200", "fp8", 4096.0, BLANK, BLANK, BLANK, 8.0), False),
     ("TRAIN_MFU", ("Qwen3 235B-A22B", "B200", "fp8", 4096.0, BLANK, BLANK, BLANK, 1.0, 4096.0), False),
+    # with tp, pp and vp (engine.training.layout_step_terms): the pipeline bubble and the experts' gradient reduction
+    # across their copies, over the NICs (8-GPU nodes) or NVLink (inside an NVL72 rack); pp without ep, pp > 1
+    # without gpus and batch_tokens: #N/A
+    ("TRAIN_MFU", ("gpt-oss-120b", "H100 SXM", "bf16", 4096.0, 64.0, 2097152.0, BLANK, 8.0, 16384.0, 1.0, 4.0), False),
+    ("TRAIN_MFU", ("gpt-oss-120b", "B200", "bf16", 4096.0, 64.0, 2097152.0, BLANK, 8.0, 16384.0), False),
+    ("TRAIN_MFU", ("DeepSeek-V3", "GB200", "fp8", 4096.0, 256.0, 8388608.0, BLANK, 64.0, 4096.0, 1.0, 4.0, 4.0), False),
+    ("TRAIN_MFU", ("Qwen3 235B-A22B", "GB200", "fp8", 4096.0, 64.0, 4194304.0, BLANK, 8.0, 4096.0, 2.0, 2.0), False),
+    ("TRAIN_MFU", (7e9, "H100 SXM", "bf16", 4096.0, 64.0, 2097152.0, BLANK, 8.0, 16384.0, 1.0, 4.0, 2.0), False),
+    ("TRAIN_MFU", ("gpt-oss-120b", "H100 SXM", "bf16", 4096.0, 64.0, 2097152.0, BLANK, BLANK, BLANK, 1.0, 4.0), False),
+    ("TRAIN_MFU", ("gpt-oss-120b", "H100 SXM", "bf16", 4096.0, BLANK, BLANK, BLANK, 8.0, 16384.0, 1.0, 4.0), False),
+    ("TRAIN_MFU", ("gpt-oss-120b", "H100 SXM", "bf16", 4096.0, BLANK, BLANK, BLANK, 8.0, 16384.0, 2.0, 1.0), False),
     # ep beyond the GPU's NVLink domain (engine.training.EP_DOMAIN: 8 on HGX/DGX nodes, 72 on NVL72 racks): #N/A
     ("TRAIN_MFU", ("DeepSeek-V3", "H100 SXM", "fp8", 4096.0, 256.0, 8388608.0, BLANK, 64.0, 4096.0), False),
     ("TRAIN_MFU", ("DeepSeek-V3", "GB200", "fp8", 4096.0, 256.0, 8388608.0, BLANK, 144.0, 4096.0), False),

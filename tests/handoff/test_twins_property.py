@@ -119,6 +119,10 @@ NUMBERS = {
     # TRAIN_MFU's expert-parallel step: degrees within every catalog GPU's scale-up domain (8 or more), as documented
     "ep": st.sampled_from([1.0, 2.0, 4.0, 8.0]),
     "micro_batch_tokens": log10(2, 6),
+    # and its layout's tensor-parallel, pipeline and virtual-stage degrees (the bubble, the experts' copies)
+    "tp": st.sampled_from([1.0, 2.0, 4.0, 8.0]),
+    "pp": st.sampled_from([1.0, 2.0, 4.0, 16.0]),
+    "vp": st.sampled_from([1.0, 2.0, 4.0]),
 }
 
 

@@ -174,12 +174,16 @@ def training_mfu(precision: str | None) -> float:
 #     7.5 ms over the 14 MoE steps alone; the dense constants move by under 1%). An ESTIMATE of host time on these
 #     systems and software (NeMo 25.11, Grace or x86 hosts): CUDA graphs of MoE layers would remove most of it.
 #   With them nine of the 14 steps land within 40% (0.85-1.11: DeepSeek-V3 and gpt-oss-120b on both racks, Qwen3
-#   30B-A3B on GB300, GB200 and B200, Qwen3 235B-A22B on GB200 and B200). Not modelled, so the other five stay
-#   checks (tests/engine/test_fidelity.py, TRAINING_MISSING_PHYSICS): the experts' gradient reduction across the
-#   nodes that hold copies of them (EP8 on 8-GPU nodes: gpt-oss-120b on 64 B200s 1.97x, on 64 H100s 1.51x) and
-#   pipelines across 8-GPU nodes (DeepSeek-V3 PP16 on B200s 1.71x, Qwen3 30B-A3B PP2 with 24 virtual stages on
-#   H100s 2.17x), both needing the TP and PP degrees TRAIN_MFU does not take; and GB300, which runs the GB200's
-#   layouts 1.08-1.23x faster at the same FP8 peak in the catalog (Qwen3 235B-A22B TP2 on GB300: 0.69). ep is the
+#   30B-A3B on GB300, GB200 and B200, Qwen3 235B-A22B on GB200 and B200). With the layouts' TP, PP and VP typed as
+#   well (tp, pp, vp: layout_step_terms above, from the layout, not fitted; refitting every constant with them moves
+#   none by more than 2.2%, MOE_MICROBATCH_S 7.1 -> 7.0 ms, benchmarks/fit_training.py, 2026-12-06), two more: gpt-oss-120b at EP8 on 64 B200s
+#   (its experts' eight copies reduce their gradients across 8-GPU nodes every step) 1.97 -> 1.31, and on 64 H100s at
+#   PP4 with 8 micro-batches a pipeline (bubble 3/8) 1.51 -> 1.07. Three stay checks (tests/engine/test_fidelity.py,
+#   TRAINING_MISSING_PHYSICS): DeepSeek-V3 at PP16 on B200s 1.50 (the bubble took it from 1.71; the last of 16
+#   stages also holds the output head and the multi-token-prediction module, and the slowest stage sets the pace),
+#   Qwen3 30B-A3B at PP2 with 24 virtual stages on H100s 2.16 (its bubble is 0.1%: the stages' sends across the
+#   NICs and FP8 current scaling of narrow experts are not terms), and GB300, which runs the GB200's layouts
+#   1.08-1.23x faster at the same FP8 peak in the catalog (Qwen3 235B-A22B TP2 on GB300: 0.69). ep is the
 #   degree inside one NVLink domain (the GPU's scale-up domain, catalog/platforms.csv: 8 on HGX nodes, 72 on NVL72
 #   racks); expert parallelism across nodes is the lumped term's (ep blank). Both faces refuse ep beyond the domain
 #   (EP_DOMAIN below; the twin chooses the domain by the GPU's name, as it does the bandwidth share).
@@ -225,6 +229,44 @@ def moe_step_seconds(
         )
         fixed = MOE_MICROBATCH_S * moe_layers / micro_batch_tokens
     return gemm_loss + a2a + fixed
+
+
+# Pipeline and expert replicas of a published layout (tp, pp, vp typed with ep and micro_batch_tokens): two terms of
+# the step the fitted per-step overhead cannot stand for, computed from the layout, not fitted.
+# - The pipeline bubble (Narayanan et al. 2021, "Efficient Large-Scale Language Model Training on GPU Clusters Using
+#   Megatron-LM", SC21, §2.2.1-2.2.2): with pp stages, m micro-batches per pipeline per step and vp interleaved
+#   (virtual) stages per GPU, the idle share of the step is (pp - 1) / (vp x m); m = batch_tokens / (micro_batch_tokens
+#   x dp), dp = gpus / (tp x pp) data-parallel pipelines. The fitted STEP_OVERHEAD_TOKENS stands for it in dense runs
+#   of many micro-batches (their bubbles are a few percent); a shallow pipeline of few micro-batches is not that:
+#   gpt-oss-120b on 64 H100s at PP4 with 8 micro-batches idles 3/8 of its step (Megatron-Bridge 25.11, nemo-moe-13).
+# - The experts' gradient reduction across their replicas: with ep experts' GPUs in a group and pp stages, each GPU
+#   holds routed / (ep x pp) of the routed weights, replicated gpus / (ep x pp) times (expert tensor parallelism 1,
+#   Megatron-Core's EP x ETP x EDP x PP = world size with ETP 1, as the published MoE layouts run: TP2 EP64 on 64
+#   GPUs holds only with ETP 1). Each step reduce-scatters their BF16 gradients and all-gathers the BF16 weights
+#   (the distributed optimizer: EXPERT_SYNC_BYTES = 4 bytes a held parameter, times (R - 1) / R of a ring, an
+#   ESTIMATE: FP32 gradient reduction would be 6), over the scale-out network (SCALE_OUT_GBS per GPU) when the
+#   replicas span NVLink domains (gpus > the GPU's domain, or the domain unknown), else over one direction of NVLink.
+#   Counted as exposed, an upper-side ESTIMATE (Megatron can overlap it with the backward pass): gpt-oss-120b at EP8 on
+#   64 B200s (eight copies of 14.5B expert parameters on 8-GPU nodes) spends ~1 s of a ~3 s step on it (nemo-moe-10;
+#   with 6 bytes, 1.5 s).
+EXPERT_SYNC_BYTES = 4.0  # bytes per held expert parameter a step moves: BF16 reduce-scatter + BF16 all-gather
+
+
+def layout_step_terms(routed, gpus, batch_tokens, micro_batch_tokens, ep, tp, pp, vp, interconnect_gbs, scaleup_gpus):
+    """(bubble, sync_s) of a typed layout (the comment above): the pipeline's idle share of a step and the seconds each
+    step spends reducing the experts' gradients across their replicas; (0, 0) with pp = 1 and one replica."""
+    gpus, ep, tp, pp, vp = (np.asarray(x, dtype=float) for x in (gpus, ep, tp, pp, vp))
+    with np.errstate(all="ignore"):
+        # (pp - 1) / (vp x m), m = batch_tokens / (micro_batch_tokens x gpus / (tp x pp)) micro-batches a pipeline
+        bubble = np.where(pp > 1, (pp - 1.0) * micro_batch_tokens * gpus / (batch_tokens * vp * tp * pp), 0.0)
+        # held x (R - 1) / R with held = routed / (ep x pp) and R = gpus / (ep x pp): routed x (1 / (ep x pp) - 1 / gpus)
+        domain = np.asarray(scaleup_gpus, dtype=float)
+        across = ~((domain > 0) & (gpus <= domain))  # the copies span NVLink domains (or the domain is unknown)
+        link = np.where(across, SCALE_OUT_GBS, np.asarray(interconnect_gbs, dtype=float) / 2.0)
+        sync_s = (
+            np.maximum(routed, 0.0) * EXPERT_SYNC_BYTES * np.maximum(1.0 / (ep * pp) - 1.0 / gpus, 0.0) / (link * 1e9)
+        )
+    return bubble, sync_s
 
 
 def _ep_link_known(ep=None, d_model=0.0, interconnect_gbs=0.0, **_):
@@ -314,6 +356,9 @@ def train_step_share(precision: str | None) -> float:
     ep=WHOLE,
     micro_batch_tokens=POSITIVE,
     scaleup_gpus=NONNEGATIVE,
+    tp=WHOLE,
+    pp=WHOLE,
+    vp=WHOLE,
 )
 def train_mfu(
     params,
@@ -332,12 +377,24 @@ def train_mfu(
     ep=None,
     micro_batch_tokens=None,
     scaleup_gpus=0.0,
+    tp=None,
+    pp=None,
+    vp=None,
 ):
     """The MFU (6N FLOPs over peak) one training step sustains: share / (1 + attention + all-to-all)
     / (1 + per-step overhead), each term in the comment above. `params` are the active parameters.
     With ep and micro_batch_tokens (a mixture of experts' expert-parallel group inside one NVLink domain
     and the tokens of one micro-batch), the all-to-all term is moe_step_seconds' instead of the lumped
-    scale-out one; scaleup_gpus (the GPU's NVLink domain, 0: unknown) bounds ep (EP_DOMAIN)."""
+    scale-out one; scaleup_gpus (the GPU's NVLink domain, 0: unknown) bounds ep (EP_DOMAIN). tp, pp and vp (that
+    step's tensor-parallel, pipeline and virtual-stage degrees, blank 1; with ep, gpus and batch_tokens) add the
+    pipeline bubble and the experts' gradient reduction across their replicas (layout_step_terms)."""
+    layout = next((k for k, v in (("pp", pp), ("tp", tp), ("vp", vp)) if v is not None), None)
+    if layout is not None and ep is None:
+        raise FlopsheetError(
+            f"{layout} describes the expert-parallel step's layout: give it with ep and micro_batch_tokens (a dense "
+            "run's pipeline is in the fitted per-step overhead)",
+            arg=layout,
+        )
     attention = 2.0 * layers * d_model * seq_len / params
     gemm_s = 6.0 * params / (peak_tflops * 1e12 * share)  # seconds per token of the weights' FLOPs
     if ep is None and micro_batch_tokens is None:
@@ -352,16 +409,32 @@ def train_mfu(
             params, peak_tflops, share, d_model, routed_experts, moe_layers, total_params, expert_share,
             interconnect_gbs, ep, micro_batch_tokens,
         )  # fmt: skip
-    token_s = gemm_s * (1.0 + attention) + a2a_s  # seconds per token of the whole step's work on one GPU
-    mfu = share / (1.0 + attention + a2a_s / gemm_s)
+    work = 1.0 + attention + a2a_s / gemm_s  # the step's work per token over its weights' GEMMs
     if gpus is not None and batch_tokens is not None:
         per_gpu = batch_tokens / gpus  # tokens each GPU processes per step
-        mfu = mfu / (1.0 + STEP_OVERHEAD_TOKENS / per_gpu + STEP_FIXED_S / (token_s * per_gpu))
-    elif (gpus is None) != (batch_tokens is None):
+        bubble, sync_s = 0.0, 0.0
+        if ep is not None:  # the layout's bubble and expert copies (tp, pp, vp blank: 1)
+            _, routed = moe_split(params, total_params, expert_share)
+            one = 1.0
+            bubble, sync_s = layout_step_terms(
+                routed, gpus, batch_tokens, micro_batch_tokens, ep, one if tp is None else tp,
+                one if pp is None else pp, one if vp is None else vp, interconnect_gbs, scaleup_gpus,
+            )  # fmt: skip
+        # a step on one GPU: per_gpu x gemm_s x work of computation, plus the proportional overhead (the same work for
+        # STEP_OVERHEAD_TOKENS more tokens) and STEP_FIXED_S, the pipeline idle for a bubble's share of it all but the
+        # experts' reduction (sync_s); the MFU is the share of that time the 6N FLOPs fill at the share of the peak,
+        # share x per_gpu x gemm_s / step, written with the work once (the twin reads it once, as long as it is)
+        step_per_token = (1.0 + bubble) * work * (1.0 + STEP_OVERHEAD_TOKENS / per_gpu)
+        mfu = share / (step_per_token + ((1.0 + bubble) * STEP_FIXED_S + sync_s) / (gemm_s * per_gpu))
+    else:
+        mfu = share / work
+    if (gpus is None) != (batch_tokens is None):
         given = "gpus" if gpus is not None else "batch_tokens"
         raise FlopsheetError(
             "gpus and batch_tokens go together for the per-step overhead (got only " + given + ")", arg=given
         )
+    if gpus is None and pp is not None and np.any(np.asarray(pp) > 1):
+        raise FlopsheetError("pp needs gpus and batch_tokens (the micro-batches each pipeline runs a step)", arg="pp")
     return mfu
 
 

@@ -9,7 +9,7 @@ as the engine does.
 
 from flopsheet import engine
 from flopsheet.engine.moe import A2A_EFFICIENCY, GROUPED_GEMM_HALF_TOKENS
-from flopsheet.engine.training import A2A_TRAIN_BYTES, MOE_MICROBATCH_S, train_step_share
+from flopsheet.engine.training import A2A_TRAIN_BYTES, EXPERT_SYNC_BYTES, MOE_MICROBATCH_S, train_step_share
 from flopsheet.functions._common import (
     FLOPS,
     GOODPUT,
@@ -216,7 +216,7 @@ IMPLIED_MFU = Function(
 TRAIN_MFU = Function(
     name="TRAIN_MFU",
     summary="MFU a model's training step sustains on a GPU: the precision's peak share, less attention at seq_len, "
-    "MoE all-to-all (ep: over NVLink, with expert GEMM and micro-batch costs) and, with gpus and batch_tokens, "
+    "MoE all-to-all (ep: NVLink), bubble and expert copies of tp, pp, vp and, with gpus and batch_tokens, "
     "per-step overhead; give it to GPU_HOURS as mfu.",
     returns="fraction",
     nature="estimate",
@@ -254,13 +254,22 @@ TRAIN_MFU = Function(
             "micro_batch_tokens",
             "Tokens in one micro-batch, micro-batch sequences x seq_len (optional, with ep)",
         ),
+        Arg("tp", "Tensor-parallel degree of that expert-parallel step (optional, with ep; blank 1)"),
+        Arg(
+            "pp",
+            "Pipeline stages of that step (optional, with ep, gpus and batch_tokens; blank 1): the bubble "
+            "(pp - 1) / (vp x micro-batches) and the experts' copies, gpus / (ep x pp), whose gradients each step reduces",
+        ),
+        Arg("vp", "Virtual (interleaved) pipeline stages per GPU (optional, with pp; blank 1)"),
     ),
     source=(
         "attention FLOPs 12*L*d*s per token (Chowdhery et al. 2022, PaLM, appendix B); MoE all-to-all over 400 "
         "Gb/s per GPU (DeepSeek-V3 report §3.2.1, 1:1 computation to communication); per-step overhead as the "
         "pipeline bubble (Narayanan et al. 2021); with ep: grouped GEMMs at the tokens per expert (DeepGEMM), "
         "the all-to-all over NVLink (DeepEP intranode), host launches per MoE layer and micro-batch "
-        "(Megatron-Core MoE README: 'decrease TP size or increase micro-batch size'); fitted on MLPerf Training, "
+        "(Megatron-Core MoE README: 'decrease TP size or increase micro-batch size'); with tp, pp, vp: the bubble "
+        "(pp - 1) / (vp x micro-batches) (Narayanan et al. 2021, SC21 §2.2) and the experts' gradient reduction "
+        "across their copies (Megatron-Core's distributed optimizer: reduce-scatter, all-gather); fitted on MLPerf Training, "
         "model cards and Megatron-Bridge 25.11 steps (docs/fidelity.md, flopsheet engine/training.py)"
     ),
     example=("405B", "H100", "bf16", 8192, 16384, 16777216),
@@ -270,11 +279,12 @@ TRAIN_MFU = Function(
     # ep beyond the GPU's NVLink domain is #N/A, as EP_DOMAIN refuses it (dropped when ep is omitted); ep / domain
     # reads the domain once (the model twins with the GPU in a cell are near Excel's length): an unknown domain (0,
     # a peak number) divides by 0 and a blank ep is text or 0, neither above 1 (ep: a whole number >= 1, guarded)
+    # the layout's pipeline bubble and expert copies (engine.training.layout_step_terms) as the engine adds them:
+    # 1 / ((1 + bubble) / mfu + sync / (tokens per GPU x gemm x share)), mfu read once; both 0 without ep, gpus and
+    # batch_tokens (1 / (1 / mfu): mfu within a rounding); the bubble step is #N/A where the engine refuses tp, pp or vp
     twin='IF(({ep}="")=({micro_batch_tokens}=""),{share}[[*IF(IFERROR({ep}/{scaleup_gpus},0)>1,NA(),1)]]'
-    "/(1+{step:attention}+{step:a2a}/{step:gemm})"
-    '/IF(({gpus}="")*({batch_tokens}=""),1,IF(({gpus}<>"")*({batch_tokens}<>""),'
-    "1+{const:TrainStepOverheadTokens}/({batch_tokens}/{gpus})+{const:TrainStepFixedS}"
-    "/(({step:gemm}*(1+{step:attention})+{step:a2a})*({batch_tokens}/{gpus})),NA())),NA())",
+    "/((1+{step:bubble})*(1+{step:attention}+{step:a2a}/{step:gemm})*(1+{const:TrainStepOverheadTokens}*{step:gpt})"
+    "+((1+{step:bubble})*{const:TrainStepFixedS}+{step:sync})*{step:gpt}/{step:gemm}),NA())",
     twin_steps=(
         ("attention", "attention scores per 6N of work", "[[2*{model:layers}*{model:d_model}*{seq_len}/{params}||0]]"),
         (
@@ -292,6 +302,26 @@ TRAIN_MFU = Function(
             f"+{MOE_MICROBATCH_S:g}*{{model:moe_layers}}/{{micro_batch_tokens}},NA()))||0]]",
         ),
         ("gemm", "seconds per token of the weights' FLOPs at the share", "6*{params}/({peak}*1E12*{share})"),
+        (
+            "gpt",
+            "GPUs per token of the global batch (blank gpus and batch_tokens: 0, no per-step terms)",
+            'IF(({gpus}="")*({batch_tokens}=""),0,IF(({gpus}<>"")*({batch_tokens}<>""),{gpus}/{batch_tokens},NA()))',
+        ),
+        (
+            "bubble",
+            "pipeline bubble: (pp - 1) / (vp x micro-batches per pipeline)",
+            'IF(({ep}="")*(({tp}&{pp}&{vp})<>""),NA(),IF(IF({pp}="",1,{pp})>1,IFERROR((IF({pp}="",1,{pp})-1)'
+            '*{micro_batch_tokens}*{gpus}/({batch_tokens}*IF({vp}="",1,{vp})*IF({tp}="",1,{tp})*{pp}),NA()),0))',
+        ),
+        (
+            "sync",
+            "seconds a step reduces the experts' gradients across their copies",
+            # routed x EXPERT_SYNC_BYTES x (1 / (ep x pp) - 1 / gpus) over the link: scale-out unless the gpus fit in
+            # the GPU's NVLink domain (then one direction of NVLink); 0 without ep and gpus
+            "IFERROR([[MAX(({model:total_params}-{params})/(1-{model:share}),0)"
+            f'*{EXPERT_SYNC_BYTES:g}*MAX(1/({{ep}}*IF({{pp}}="",1,{{pp}}))-1/{{gpus}},0)'
+            "/(IF(IFERROR({gpus}/{scaleup_gpus},2)>1,{const:ScaleOutGBs},{gpu:interconnect_gbs}/2)*1E9)||0]],0)",
+        ),
     ),
 )
 
