@@ -229,6 +229,11 @@ def test_the_experts_copies_reduce_their_gradients_over_the_nics():
     step = 6 * 5.13e9 * per_gpu / (on_nodes * 2250e12)
     step_alone = 6 * 5.13e9 * per_gpu / (one_node * 2250e12)
     assert step - step_alone == pytest.approx(sync, rel=0.02)
+    # ep 1: every GPU holds every expert, replicated as the dense weights are (the fitted overhead's): no such term
+    assert T.layout_step_terms(routed, 64.0, 512 * 4096.0, 16384.0, 1.0, 1.0, 1.0, 1.0, 0.0, 8.0)[1] == 0.0
+    assert T.layout_step_terms(routed, 64.0, 512 * 4096.0, 16384.0, 8.0, 1.0, 1.0, 1.0, 1800.0, 8.0)[
+        1
+    ] == pytest.approx(sync)
     # the same copies inside an NVL72 rack reduce over one direction of NVLink (900 GB/s): 18x cheaper
     in_rack = T.train_mfu(**kw, gpus=64.0, scaleup_gpus=72.0)
     assert 6 * 5.13e9 * per_gpu / (in_rack * 2250e12) - step_alone == pytest.approx(sync * 50 / 900, rel=0.02)

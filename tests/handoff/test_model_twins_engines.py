@@ -125,6 +125,8 @@ CASES += [
     ("TRAIN_MFU", ("gpt-oss-120b", "H100 SXM", "bf16", 4096.0, 64.0, 2097152.0, BLANK, BLANK, BLANK, 1.0, 4.0), False),
     ("TRAIN_MFU", ("gpt-oss-120b", "H100 SXM", "bf16", 4096.0, BLANK, BLANK, BLANK, 8.0, 16384.0, 1.0, 4.0), False),
     ("TRAIN_MFU", ("gpt-oss-120b", "H100 SXM", "bf16", 4096.0, BLANK, BLANK, BLANK, 8.0, 16384.0, 2.0, 1.0), False),
+    # ep 1: the experts replicated as dense weights are (no copies' term), the bubble only; a GPU without NVLink figure
+    ("TRAIN_MFU", ("gpt-oss-120b", "H100 PCIe", "bf16", 4096.0, 16.0, 1048576.0, BLANK, 1.0, 16384.0, 1.0, 2.0), False),
     # ep beyond the GPU's NVLink domain (engine.training.EP_DOMAIN: 8 on HGX/DGX nodes, 72 on NVL72 racks): #N/A
     ("TRAIN_MFU", ("DeepSeek-V3", "H100 SXM", "fp8", 4096.0, 256.0, 8388608.0, BLANK, 64.0, 4096.0), False),
     ("TRAIN_MFU", ("DeepSeek-V3", "GB200", "fp8", 4096.0, 256.0, 8388608.0, BLANK, 144.0, 4096.0), False),

@@ -242,7 +242,8 @@ def moe_step_seconds(
 # - The experts' gradient reduction across their replicas: with ep experts' GPUs in a group and pp stages, each GPU
 #   holds routed / (ep x pp) of the routed weights, replicated gpus / (ep x pp) times (expert tensor parallelism 1,
 #   Megatron-Core's EP x ETP x EDP x PP = world size with ETP 1, as the published MoE layouts run: TP2 EP64 on 64
-#   GPUs holds only with ETP 1). Each step reduce-scatters their BF16 gradients and all-gathers the BF16 weights
+#   GPUs holds only with ETP 1; with ep 1 the experts are replicated as the dense weights are, whose data-parallel
+#   reduction the fitted per-step overhead stands for, so no term). Each step reduce-scatters their BF16 gradients and all-gathers the BF16 weights
 #   (the distributed optimizer: EXPERT_SYNC_BYTES = 4 bytes a held parameter, times (R - 1) / R of a ring, an
 #   ESTIMATE: FP32 gradient reduction would be 6), over the scale-out network (SCALE_OUT_GBS per GPU) when the
 #   replicas span NVLink domains (gpus > the GPU's domain, or the domain unknown), else over one direction of NVLink.
@@ -263,9 +264,10 @@ def layout_step_terms(routed, gpus, batch_tokens, micro_batch_tokens, ep, tp, pp
         domain = np.asarray(scaleup_gpus, dtype=float)
         across = ~((domain > 0) & (gpus <= domain))  # the copies span NVLink domains (or the domain is unknown)
         link = np.where(across, SCALE_OUT_GBS, np.asarray(interconnect_gbs, dtype=float) / 2.0)
-        sync_s = (
-            np.maximum(routed, 0.0) * EXPERT_SYNC_BYTES * np.maximum(1.0 / (ep * pp) - 1.0 / gpus, 0.0) / (link * 1e9)
-        )
+        # experts spread (ep > 1) only: with ep 1 every GPU holds them all, replicated as the dense weights are, whose
+        # data-parallel reduction the fitted per-step overhead stands for
+        copies = np.where(ep > 1, np.maximum(1.0 / (ep * pp) - 1.0 / gpus, 0.0), 0.0)
+        sync_s = np.where(copies > 0, np.maximum(routed, 0.0) * EXPERT_SYNC_BYTES * copies / (link * 1e9), 0.0)
     return bubble, sync_s
 
 

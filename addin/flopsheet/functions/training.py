@@ -316,10 +316,10 @@ TRAIN_MFU = Function(
         (
             "sync",
             "seconds a step reduces the experts' gradients across their copies",
-            # routed x EXPERT_SYNC_BYTES x (1 / (ep x pp) - 1 / gpus) over the link: scale-out unless the gpus fit in
-            # the GPU's NVLink domain (then one direction of NVLink); 0 without ep and gpus
+            # routed x EXPERT_SYNC_BYTES x (1 / (ep x pp) - 1 / gpus) over the link, experts spread (ep > 1): scale-out
+            # unless the gpus fit in the GPU's NVLink domain (then one direction of NVLink); 0 without ep and gpus
             "IFERROR([[MAX(({model:total_params}-{params})/(1-{model:share}),0)"
-            f'*{EXPERT_SYNC_BYTES:g}*MAX(1/({{ep}}*IF({{pp}}="",1,{{pp}}))-1/{{gpus}},0)'
+            f'*{EXPERT_SYNC_BYTES:g}*({{ep}}>1)*MAX(1/({{ep}}*IF({{pp}}="",1,{{pp}}))-1/{{gpus}},0)'
             "/(IF(IFERROR({gpus}/{scaleup_gpus},2)>1,{const:ScaleOutGBs},{gpu:interconnect_gbs}/2)*1E9)||0]],0)",
         ),
     ),
