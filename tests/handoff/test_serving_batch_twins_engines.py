@@ -1,6 +1,6 @@
 """Issue 20: TOKENS_PER_SECOND and COST_PER_MTOK with the batch left out are at the serving batch (the largest
 whose KV cache fits in usable memory and whose decode step meets the 50 ms target: engine.inference
-.largest_batch). The hand-off copy unrolls that bisection in Workings cells (functions.inference
+.largest_batch), and so is SERVING_GPUS with a catalog model (its replicas at that batch, each request's prefill). The hand-off copy unrolls that bisection in Workings cells (functions.inference
 .serving_batch_steps); here a workbook of such calls, handed off, recalculated by LibreOffice and by Gnumeric,
 shows what the add-in returns (relative 1e-9), #N/A where it errs, and no call keeps a frozen value."""
 
@@ -49,6 +49,36 @@ CALLS = [
     ("TOKENS_PER_SECOND", '"DeepSeek-V3","H200",,1', ("DeepSeek-V3", "H200", None, 1)),
     ("SERVING_BATCH", '"Llama 3.1 70B","H100"', ("Llama 3.1 70B", "H100")),
     ("SERVING_GPUS", '1E6,1000,300,70E9,"H100"', (1e6, 1000, 300, 70e9, "H100")),
+    # with a catalog model (its 4th argument): the model's own cache at the running context, its decode attention,
+    # the serving batch searched, each request's prefill with causal attention and all-reduces; a mixture of experts'
+    # routed GEMMs at their tokens; a typed cache per request; gpus left out; in a cell; refused ones #N/A
+    ("SERVING_GPUS", '1E6,1000,300,"Llama 3.1 70B","H100",4', (1e6, 1000, 300, "Llama 3.1 70B", "H100", 4)),
+    ("SERVING_GPUS", '1E6,1000,300,{A},"H100",4', (1e6, 1000, 300, "Llama 3.1 70B", "H100", 4)),
+    ("SERVING_GPUS", '1E6,1000,300,"Llama 3.1 70B","H100"', (1e6, 1000, 300, "Llama 3.1 70B", "H100")),
+    (
+        "SERVING_GPUS",
+        '5E6,2000,500,"DeepSeek-V3","H200",8,50,2,,1,,,"fp8"',
+        (5e6, 2000, 500, "DeepSeek-V3", "H200", 8, 50, 2, None, 1, None, None, "fp8"),
+    ),
+    (
+        "SERVING_GPUS",
+        '1E6,1000,1000,"Qwen3 30B-A3B","B200",1,1E7,1,,0.5,,,"fp4"',
+        (1e6, 1000, 1000, "Qwen3 30B-A3B", "B200", 1, 1e7, 1, None, 0.5, None, None, "fp4"),
+    ),
+    (
+        "SERVING_GPUS",
+        '2E6,500,200,"Gemma 2 27B","H100",2,40,2,0.3',
+        (2e6, 500, 200, "Gemma 2 27B", "H100", 2, 40, 2, 0.3),
+    ),
+    ("SERVING_GPUS", '1E6,1000,300,"Llama 3.1 70B","H100",3', (1e6, 1000, 300, "Llama 3.1 70B", "H100", 3)),  # TP3
+    ("SERVING_GPUS", '1E6,1000,300,"Llama 3.1 70B","H100",4,5', (1e6, 1000, 300, "Llama 3.1 70B", "H100", 4, 5)),
+    ("SERVING_GPUS", '1E6,200000,300,"Llama 3.1 70B","H100",8', (1e6, 200000, 300, "Llama 3.1 70B", "H100", 8)),
+    ("SERVING_GPUS", '0,1000,300,"Llama 3.1 8B","H100",1', (0, 1000, 300, "Llama 3.1 8B", "H100", 1)),
+    (
+        "SERVING_GPUS",
+        '1E6,1000,300,"Llama 3.1 8B","MI300X",1,50,2,,,,,"fp8",,0.5',
+        (1e6, 1000, 300, "Llama 3.1 8B", "MI300X", 1, 50, 2, None, None, None, None, "fp8", None, 0.5),
+    ),
     # AMD's CDNA3: the serving batch's decode steps read at its share of the bandwidth (ACHIEVED_BANDWIDTH_SHARE)
     ("SERVING_GPUS", '1E6,1000,300,70E9,"MI300X"', (1e6, 1000, 300, 70e9, "MI300X")),
     ("TOKENS_PER_SECOND", '"Llama 3.1 70B","MI300X",,2,1', ("Llama 3.1 70B", "MI300X", None, 2, 1)),
@@ -140,7 +170,7 @@ def test_the_copy_finds_the_serving_batch_the_add_in_finds(handed_off, engine_na
         if not ok:
             wrong.append(f"row {r} {formula}: add-in {expected!r}, {engine_name} {v!r}")
     assert not wrong, "\n".join(wrong)
-    assert sum(e is None for _, e in ROWS) == 3
+    assert sum(e is None for _, e in ROWS) == 6  # three before, and SERVING_GPUS of TP3, 5 ms and a 200k request
 
 
 def test_the_serving_batch_is_the_largest_that_fits_and_meets_the_target():

@@ -20,7 +20,7 @@ from flopsheet.engine.inference import (
     USABLE_FRACTION,
     VLLM_HOST_US,
 )
-from flopsheet.engine.moe import GROUPED_GEMM_HALF_TOKENS
+from flopsheet.engine.moe import GROUPED_GEMM_HALF_TOKENS, PREFILL_PASS_TOKENS
 from flopsheet.engine.tensor_parallel import SCALE_UP_GPUS
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions._common import (
@@ -670,7 +670,8 @@ SERVING_BATCH = Function(
 
 # SERVING_GPUS' twin, for a plain parameter count (dense, no all-reduce term, no cache unless typed): step time
 # is linear in the batch on both sides of the roofline, so the largest batch under the target is a closed form.
-# A catalog model's own cache, attention and all-reduces make it a search: that call keeps the add-in's value.
+# A catalog model's own cache, attention and all-reduces make it a search: its form below (_SG_MODEL) unrolls it as
+# SERVING_BATCH's does.
 _CAP = "65536"
 _KVSEQ = "[[{kv_gb_per_sequence}||0]]"  # blank: no cache for a plain parameter count (the engine's per_sequence)
 _S = "{step:read_bps}"  # bytes/s the replica reads
@@ -738,6 +739,84 @@ _SERVING_STEPS = (
     ),
 )
 
+# SERVING_GPUS with a catalog model (engine.inference.serving_gpus in its general form): each request's cache at its
+# running context (kv_gb_per_sequence, or blank the model's own) and its decode attention against the model's own
+# (per_sequence: charged whether the cache is typed or not), the serving batch searched as SERVING_BATCH's twin does
+# (serving_batch_steps at latency_ms), the step at that batch, and each request's prefill as the engine charges it:
+# its prompt's FLOPs at prefill_mfu, a mixture of experts' routed GEMMs at the tokens each expert gets in a pass of
+# max(prompt, PREFILL_PASS_TOKENS) tokens (serving_prefill_params), causal attention, plus the prompt's all-reduces.
+_SG_BASE = tuple(
+    (k, label, t)
+    for k, label, t in (
+        (("kv_seq_own", label, t) if k == "kv_seq" else (k, label, t))
+        for k, label, t in decode_steps(CONTEXT_OF_REQUEST)
+        if k not in ("kv", "kv_own", "attn_d")
+    )
+)
+_SG_BASE = (
+    _SG_BASE[:4]
+    + (
+        (
+            "kv_seq",
+            "KV cache of one request (GB): kv_gb_per_sequence, or blank the model's own at its running context",
+            'IF({kv_gb_per_sequence}="",{step:kv_seq_own},{kv_gb_per_sequence})',
+        ),
+        (
+            "attn_d",
+            "attention FLOPs of one decode token against the model's own cache",
+            "4*{model:decode_attn_dim}*{step:held}",
+        ),
+    )
+    + _SG_BASE[4:]
+)
+_SG_PASS = repr(PREFILL_PASS_TOKENS)
+_SG_STEPS = (
+    _SG_BASE
+    + serving_batch_steps(_SG_BASE, "{latency_ms}")
+    + tuple(_at_batch(_SG_BASE, "{step:sb}", "_sb", "at the serving batch"))
+    + tuple(_at_batch(_SG_BASE, "1", "_one", "one sequence"))
+    + (
+        ("pf_pass", "tokens of the prefill pass the request's prompt runs in", "MAX({prompt_tokens}," + _SG_PASS + ")"),
+        *routed_gemm_steps("{step:pf_pass}", "gemm_pf", "a prefill pass"),
+        (
+            "pf_flops",
+            "prefill FLOPs of one request: its tokens' weights, routed experts at their tokens, causal attention",
+            "2*{params}*{prompt_tokens}+{step:gemm_pf}*{prompt_tokens}/{step:pf_pass}"
+            "+2*{model:layers}*{model:heads}*{model:head_dim}*{prompt_tokens}^2",
+        ),
+        (
+            "pf_s",
+            "prefill of one request (s): its FLOPs at prefill_mfu, plus its all-reduces",
+            "{step:pf_flops}/({gpus}*{peak}*1E12*{prefill_mfu}*{peak_share})+" + _comm("{prompt_tokens}"),
+        ),
+        (
+            "busy_m",
+            "replica-seconds per request: its prefill and its share of output_tokens steps at the serving batch",
+            "{step:pf_s}+{output_tokens}*{step:step_ms_sb}/1E3/{step:sb}",
+        ),
+        (
+            "replicas_m",
+            "replicas at the peak hour, before rounding up",
+            "{requests_per_day}/{const:SecondsPerDay}*{peak_factor}*{step:busy_m}",
+        ),
+        ("replicas_up_m", "replicas at the peak hour (rounded up)", count_twin("{step:replicas_m}")),
+        TP_OK,
+        (
+            "fits_m",
+            "a valid tensor-parallel degree whose usable memory holds the weights, one request's cache and the "
+            "request the context",
+            "({model:total_params}*{bytes_per_param}/1E9+{step:kv_seq}<={gpus}*{gpu:memory_gb}*" + _USABLE + ")"
+            "*{step:tp_ok}*(({prompt_tokens}+{output_tokens})<={model:context})",
+        ),
+    )
+)
+_SG_MODEL = (
+    "IF({step:step_ms_one}<={latency_ms}*"
+    + repr(LATENCY_TIE)
+    + ",IF({step:fits_m},IF({requests_per_day}*({prompt_tokens}+{output_tokens})>0,"
+    "{step:replicas_up_m}*{gpus},0),NA()),NA())"
+)
+
 _SERVING_TWIN, _SERVING_TWIN_STEPS = with_fewest_gpus(
     _SERVING_STEPS
     + (TP_OK,)
@@ -748,14 +827,19 @@ _SERVING_TWIN, _SERVING_TWIN_STEPS = with_fewest_gpus(
             "({params}*{bytes_per_param}/1E9+" + _KVSEQ + "<={gpus}*{gpu:memory_gb}*" + _USABLE + ")*{step:tp_ok}",
         ),
     )
-    + (("replicas_up", "replicas at the peak hour (rounded up)", count_twin("{step:replicas}")),),
+    + (("replicas_up", "replicas at the peak hour (rounded up)", count_twin("{step:replicas}")),)
+    + tuple(s for s in _SG_STEPS if s[0] != "tp_ok"),
     (
-        "IF({step:one_step_ms}<={latency_ms}*"
+        "[["
+        + _SG_MODEL
+        + "||IF({step:one_step_ms}<={latency_ms}*"
         + repr(LATENCY_TIE)
         + ",IF({step:fits},IF({requests_per_day}*({prompt_tokens}+{output_tokens})>0,"
-        "{step:replicas_up}*{gpus},0),NA()),NA())"
+        "{step:replicas_up}*{gpus},0),NA()),NA())]]"
     ),
-    'IF({kv_gb_per_sequence}="",0,{kv_gb_per_sequence})',
+    # a blank gpus holds the weights and one request's cache: kv_gb_per_sequence, or blank the model's own (none
+    # for a plain parameter count)
+    'IF({kv_gb_per_sequence}="",{kv_seq},{kv_gb_per_sequence})',
 )
 
 SERVING_GPUS = Function(

@@ -5,8 +5,8 @@ A layout is typed as text, "TP8", "EP32", "TP4 EP8" (engine.parallel.parse_layou
 GPU's scale-up domain, experts spread over EP GPUs with attention data-parallel on each TP group, the expert
 all-to-all over NVLink and the platform's scale-out NICs (catalog/platforms.csv). Both functions need a catalog
 mixture-of-experts model (or a dense one with a TP-only layout) and a GPU of the catalog; the serving batch is a
-search over the step's roofline, all-to-all and overlap, so the hand-off copy keeps the add-in's value (as it
-does for SERVING_GPUS with a model name).
+search over the step's roofline, all-to-all and overlap, so the hand-off copy keeps the add-in's value
+(SERVING_GPUS' search over the tensor-parallel step, with a model name, it unrolls in Workings cells).
 """
 
 from __future__ import annotations

@@ -38,8 +38,8 @@ ALWAYS_FROZEN = {
     "FLOPSHEET_VERSION": "the add-in's version is a fact about the add-in, not the sheet",
     "GPU_NAMES": "the catalog's names are copied as values (the GPUs sheet lists them too)",
     "MODEL_NAMES": "the model catalog's names are copied as values",
-    # a layout's serving batch is a search over the step's roofline, all-to-all and overlap (engine.parallel), as
-    # SERVING_GPUS' with a model name, whose value the copy keeps too
+    # a layout's serving batch is a search over the step's roofline, all-to-all and overlap (engine.parallel), with
+    # routing imbalance and micro-batch overlap no twin has
     "LAYOUT_TOKENS_PER_SECOND": "an expert-parallel layout's serving rate is a search the copy cannot express",
     "LAYOUT_PREFILL_TOKENS_PER_SECOND": "an expert-parallel layout's prefill rate is copied as a value",
     "LAYOUT_DECODE_MS": "an expert-parallel layout's decode step is copied as a value",
@@ -631,12 +631,15 @@ class Translator:
         return twins.paren(text) if not root else text, shape, _NOT_FROZEN
 
     def _model_name(self, fn, exprs) -> str | None:
-        """The catalog model a call's first argument names, when the function's plain-number
+        """The catalog model a call's model argument (the first; SERVING_GPUS' 4th) names, when the function's plain-number
         twin would not do for it (twins.model_terms; a model form of its own, Function.forms): a literal
         name, or a cell holding one now (the result then depends on the cell: never reused)."""
         if not exprs or not (twins.model_terms(fn) or any(twins.has_model_form(f) for f in fn.forms)):
             return None
-        first, a = exprs[0], fn.args[0]
+        at = twins.model_index(fn)
+        if at >= len(exprs):
+            return None
+        first, a = exprs[at], fn.args[at]
         if first.kind == "literal":
             v = first.value
         elif first.kind == "ref" and self.refs is not None:

@@ -45,8 +45,9 @@ in a cell, the twin also tests that the cell still names that model: another nam
 model-name call has arguments of its own (KV_CACHE_GB(model, context_tokens, ...)) declares that
 form (`Function.forms`) with its twin in the same placeholders.
 
-A function whose twin does not read the model's figures (SERVING_GPUS: its largest batch is a
-search over MoE reads) has no model form: such a call keeps the add-in's value.
+A function whose twin does not read the model's figures has no model form: such a call keeps the
+add-in's value. SERVING_GPUS' model argument is its 4th (model_index), its serving batch the unrolled
+search SERVING_BATCH's twin has.
 """
 
 from __future__ import annotations
@@ -1324,6 +1325,12 @@ def looks_up_models(fn: Function) -> bool:
     return ("model", "field") in placeholders.placeholders(fn.twin or "")
 
 
+def model_index(fn: Function) -> int:
+    """The position of `fn`'s model argument (its first of kind "model": SERVING_GPUS' params is the 4th); 0 when it
+    has none (the first argument, as the other model forms)."""
+    return next((i for i, a in enumerate(fn.args) if a.kind == "model"), 0)
+
+
 def model_form(fn: Function) -> Function | None:
     """The declaration whose twin serves a model name in `fn`'s first argument: `fn` itself when
     its twin reads the model's figures, else the form of its own it reaches by a model name
@@ -1562,8 +1569,8 @@ def render_model(
     names: dict | None = None,
     strict: bool = False,
 ) -> str:
-    """The twin of `fn(*args)` whose first argument (a literal, or the cell `args[0]`) names
-    catalog model `name`; Untranslatable when there is none. `hoist`: cell mode (twins.render)."""
+    """The twin of `fn(*args)` whose model argument (the first, or SERVING_GPUS' params: model_index; a literal,
+    or a cell) names catalog model `name`; Untranslatable when there is none. `hoist`: cell mode (twins.render)."""
     form = model_form(fn)
     if form is None:
         raise Untranslatable(f"{fn.name} has no model-name twin (its value is kept)")
@@ -1575,12 +1582,13 @@ def render_model(
         if len(args) > len(form.args) and any(not blank_literal(a) for a in args[len(form.args) :]):
             raise Untranslatable(f"with a model name {fn.name} takes at most {len(form.args)} arguments")
         fn, args = form, list(args[: len(form.args)])
-    by_row = hoist is not None and args[0].kind == "ref" and models.key_col is not None
-    arg = fn.args[0].name
-    f = RowFigures(models, hoist, args[0].text, arg) if by_row else Figures(models, row, hoist, arg)
+    at = model_index(fn)
+    by_row = hoist is not None and args[at].kind == "ref" and models.key_col is not None
+    arg = fn.args[at].name
+    f = RowFigures(models, hoist, args[at].text, arg) if by_row else Figures(models, row, hoist, arg)
     call = TwinCall(fn, list(args), table, True, models, hoist, names, figures=f, strict=strict)
     models.used = True
-    first = args[0]
+    first = args[at]
     same = []
     if first.kind != "literal" and not by_row:  # the cell must still name this model
         m = first.text

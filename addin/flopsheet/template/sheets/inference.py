@@ -293,9 +293,10 @@ def _serving(ws: Worksheet, ctx: Ctx, b: Block) -> None:
         st.WHOLE,
         note="What the roofline alone gives: it ignores prefill and sizes to the average hour",
     )
-    # SERVING_GPUS takes the Models sheet's parameter count, not the name: the hand-off copy has no
-    # native twin of its model form (all-reduces and prefill attention inside the largest-batch
-    # search), and a dense 70B's all-reduces at this batch do not change the count (16 either way).
+    # SERVING_GPUS takes the Models sheet's parameter count, not the name: its model form's twin (all-reduces,
+    # decode and prefill attention inside the largest-batch search) is SERVING_BATCH's unrolled search, about 450
+    # Workings cells a call in the hand-off copy, and a dense 70B's all-reduces at this batch do not change the
+    # count (16 either way).
     b.calc(
         "s_gpus",
         "GPUs needed",
