@@ -176,10 +176,10 @@ def training_mfu(precision: str | None) -> float:
 #   With them nine of the 14 steps land within 40% (0.85-1.11: DeepSeek-V3 and gpt-oss-120b on both racks, Qwen3
 #   30B-A3B on GB300, GB200 and B200, Qwen3 235B-A22B on GB200 and B200). With the layouts' TP, PP and VP typed as
 #   well (tp, pp, vp: layout_step_terms above, from the layout, not fitted; refitting every constant with them moves
-#   none by more than 2.2%, MOE_MICROBATCH_S 7.1 -> 7.0 ms, benchmarks/fit_training.py, 2026-12-06), two more: gpt-oss-120b at EP8 on 64 B200s
-#   (its experts' eight copies reduce their gradients across 8-GPU nodes every step) 1.97 -> 1.31, and on 64 H100s at
-#   PP4 with 8 micro-batches a pipeline (bubble 3/8) 1.51 -> 1.07. Three stay checks (tests/engine/test_fidelity.py,
-#   TRAINING_MISSING_PHYSICS): DeepSeek-V3 at PP16 on B200s 1.50 (the bubble took it from 1.71; the last of 16
+#   none by more than 2.2%, MOE_MICROBATCH_S 7.1 -> 7.0 ms, benchmarks/fit_training.py, 2026-12-06), two more:
+#   gpt-oss-120b at EP8 on 64 B200s (its experts' eight copies reduce their gradients across 8-GPU nodes every step)
+#   1.97 -> 1.31, and on 64 H100s at PP4 with 8 micro-batches a pipeline (bubble 3/8) 1.51 -> 1.07. Three stay
+#   checks (tests/engine/test_fidelity.py, TRAINING_MISSING_PHYSICS): DeepSeek-V3 at PP16 on B200s 1.50 (the bubble took it from 1.71; the last of 16
 #   stages also holds the output head and the multi-token-prediction module, and the slowest stage sets the pace),
 #   Qwen3 30B-A3B at PP2 with 24 virtual stages on H100s 2.16 (its bubble is 0.1%: the stages' sends across the
 #   NICs and FP8 current scaling of narrow experts are not terms), and GB300, which runs the GB200's layouts
@@ -243,10 +243,11 @@ def moe_step_seconds(
 #   holds routed / (ep x pp) of the routed weights, replicated gpus / (ep x pp) times (expert tensor parallelism 1,
 #   Megatron-Core's EP x ETP x EDP x PP = world size with ETP 1, as the published MoE layouts run: TP2 EP64 on 64
 #   GPUs holds only with ETP 1; with ep 1 the experts are replicated as the dense weights are, whose data-parallel
-#   reduction the fitted per-step overhead stands for, so no term). Each step reduce-scatters their BF16 gradients and all-gathers the BF16 weights
-#   (the distributed optimizer: EXPERT_SYNC_BYTES = 4 bytes a held parameter, times (R - 1) / R of a ring, an
-#   ESTIMATE: FP32 gradient reduction would be 6), over the scale-out network (SCALE_OUT_GBS per GPU) when the
-#   replicas span NVLink domains (gpus > the GPU's domain, or the domain unknown), else over one direction of NVLink.
+#   reduction the fitted per-step overhead stands for, so no term). Each step reduce-scatters their BF16 gradients
+#   and all-gathers the BF16 weights (the distributed optimizer: EXPERT_SYNC_BYTES = 4 bytes a held parameter, times
+#   (R - 1) / R of a ring, an ESTIMATE: FP32 gradient reduction would be 6), over the scale-out network
+#   (SCALE_OUT_GBS per GPU) when the replicas span NVLink domains (gpus > the GPU's domain, or the domain unknown),
+#   else over one direction of NVLink.
 #   Counted as exposed, an upper-side ESTIMATE (Megatron can overlap it with the backward pass): gpt-oss-120b at EP8 on
 #   64 B200s (eight copies of 14.5B expert parameters on 8-GPU nodes) spends ~1 s of a ~3 s step on it (nemo-moe-10;
 #   with 6 bytes, 1.5 s).
@@ -260,7 +261,7 @@ def layout_step_terms(routed, gpus, batch_tokens, micro_batch_tokens, ep, tp, pp
     with np.errstate(all="ignore"):
         # (pp - 1) / (vp x m), m = batch_tokens / (micro_batch_tokens x gpus / (tp x pp)) micro-batches a pipeline
         bubble = np.where(pp > 1, (pp - 1.0) * micro_batch_tokens * gpus / (batch_tokens * vp * tp * pp), 0.0)
-        # held x (R - 1) / R with held = routed / (ep x pp) and R = gpus / (ep x pp): routed x (1 / (ep x pp) - 1 / gpus)
+        # held x (R - 1) / R, held = routed / (ep x pp), R = gpus / (ep x pp): routed x (1 / (ep x pp) - 1 / gpus)
         domain = np.asarray(scaleup_gpus, dtype=float)
         across = ~((domain > 0) & (gpus <= domain))  # the copies span NVLink domains (or the domain is unknown)
         link = np.where(across, SCALE_OUT_GBS, np.asarray(interconnect_gbs, dtype=float) / 2.0)
@@ -417,11 +418,10 @@ def train_mfu(
         bubble, sync_s = 0.0, 0.0
         if ep is not None:  # the layout's bubble and expert copies (tp, pp, vp blank: 1)
             _, routed = moe_split(params, total_params, expert_share)
-            one = 1.0
+            tp, pp, vp = (1.0 if x is None else x for x in (tp, pp, vp))
             bubble, sync_s = layout_step_terms(
-                routed, gpus, batch_tokens, micro_batch_tokens, ep, one if tp is None else tp,
-                one if pp is None else pp, one if vp is None else vp, interconnect_gbs, scaleup_gpus,
-            )  # fmt: skip
+                routed, gpus, batch_tokens, micro_batch_tokens, ep, tp, pp, vp, interconnect_gbs, scaleup_gpus
+            )
         # a step on one GPU: per_gpu x gemm_s x work of computation, plus the proportional overhead (the same work for
         # STEP_OVERHEAD_TOKENS more tokens) and STEP_FIXED_S, the pipeline idle for a bubble's share of it all but the
         # experts' reduction (sync_s); the MFU is the share of that time the 6N FLOPs fill at the share of the peak,

@@ -258,7 +258,8 @@ TRAIN_MFU = Function(
         Arg(
             "pp",
             "Pipeline stages of that step (optional, with ep, gpus and batch_tokens; blank 1): the bubble "
-            "(pp - 1) / (vp x micro-batches) and the experts' copies, gpus / (ep x pp), whose gradients each step reduces",
+            "(pp - 1) / (vp x micro-batches) and the experts' copies, gpus / (ep x pp), whose gradients each step "
+            "reduces",
         ),
         Arg("vp", "Virtual (interleaved) pipeline stages per GPU (optional, with pp; blank 1)"),
     ),
@@ -269,8 +270,8 @@ TRAIN_MFU = Function(
         "the all-to-all over NVLink (DeepEP intranode), host launches per MoE layer and micro-batch "
         "(Megatron-Core MoE README: 'decrease TP size or increase micro-batch size'); with tp, pp, vp: the bubble "
         "(pp - 1) / (vp x micro-batches) (Narayanan et al. 2021, SC21 §2.2) and the experts' gradient reduction "
-        "across their copies (Megatron-Core's distributed optimizer: reduce-scatter, all-gather); fitted on MLPerf Training, "
-        "model cards and Megatron-Bridge 25.11 steps (docs/fidelity.md, flopsheet engine/training.py)"
+        "across their copies (Megatron-Core's distributed optimizer: reduce-scatter, all-gather); fitted on MLPerf "
+        "Training, model cards and Megatron-Bridge 25.11 steps (docs/fidelity.md, flopsheet engine/training.py)"
     ),
     example=("405B", "H100", "bf16", 8192, 16384, 16777216),
     formula=engine.train_mfu,
