@@ -217,7 +217,8 @@ def test_largest_batch_meets_latency_and_memory():
 
 
 def test_platform_catalog_is_sourced_and_names_catalog_gpus():
-    rows = list(csv.DictReader(open(ROOT / "addin/flopsheet/catalog/platforms.csv", encoding="utf-8")))
+    with open(ROOT / "addin/flopsheet/catalog/platforms.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
     assert len(rows) == len(all_platforms()) >= 8
     names = {g.name for g in catalog.all_gpus()}
     for r in rows:

@@ -88,7 +88,8 @@ def test_scale_out_assumption_is_the_platform_figure_of_every_moe_training_row()
     from flopsheet.catalog.platforms import platform
 
     path = Path(__file__).parents[1] / "reference" / "measured.csv"
-    rows = [r for r in csv.DictReader(path.open(encoding="utf-8")) if r["kind"].startswith("train_")]
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["kind"].startswith("train_")]
 
     def is_moe(typed):
         try:

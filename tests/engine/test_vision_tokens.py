@@ -18,8 +18,8 @@ from flopsheet.errors import FlopsheetError
 from flopsheet.magnitudes import SUFFIX_EXPONENT, parse_num
 
 REFERENCE = Path(__file__).resolve().parents[1] / "reference"
-EXAMPLES = list(csv.DictReader((REFERENCE / "vision-tokens.csv").open(encoding="utf-8")))
-RATES = list(csv.DictReader((REFERENCE / "vision-rates.csv").open(encoding="utf-8")))
+EXAMPLES = list(csv.DictReader((REFERENCE / "vision-tokens.csv").read_text(encoding="utf-8").splitlines()))
+RATES = list(csv.DictReader((REFERENCE / "vision-rates.csv").read_text(encoding="utf-8").splitlines()))
 
 
 def row(name):
