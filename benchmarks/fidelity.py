@@ -21,8 +21,8 @@ How a row becomes a call (`kind` column):
   holds), MLPerf's time-per-output-token limit for a Server run (loadgen/mlperf.conf), SERVING_GPUS'
   default 50 ms for the rest; each sequence's cache is the model's own at the running context in the
   recipe's cache format (kv_per_sequence). A run whose engine caps the batch and whose harness sets no cap
-  (vLLM's benchmark_throughput.py before the V1 engine: max_num_seqs 256, engine_batch_cap) is the
-  published-batch mapping below at that cap.
+  (vLLM's benchmark_throughput.py before the V1 engine: max_num_seqs 256, engine_batch_cap) gives
+  SERVING_GPUS that cap as its max_batch.
 - input_throughput: prompt tokens x batch / TTFT_SECONDS per instance; a cached share of the input
   (DeepSeek's note) costs no prefill, so the computed rate is divided by 1 - cache_hit_share.
 - decode_step_ms: DECODE_MS, with the batch's KV cache (KV_CACHE_GB of the model at the running context,
@@ -329,12 +329,13 @@ def predict(row: dict) -> tuple[float, str]:
     if kind != "output_throughput":
         raise ValueError(f"{row['id']}: unknown kind {kind!r}")
     cap = engine_batch_cap(row)
-    if batch == "max" and cap is not None:
-        batch = f"{cap:g}"
     if batch == "max":
         serving = dict(kw)
         limit = latency_target(row)
         extra = ""
+        if cap is not None:  # the engine's own limit on sequences at once (SERVING_GPUS' max_batch)
+            serving["max_batch"] = cap
+            extra += f", max_batch={cap:g}"
         if limit is not None:
             serving["latency_ms"] = limit
             extra += f", latency_ms={limit:g}"
@@ -661,7 +662,8 @@ def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
         "decode bandwidth its GEMVs reach against NVIDIA's (ACHIEVED_BANDWIDTH_SHARE: MI300X and MI325X 0.75 of the "
         "0.8, so 0.6 of the datasheet; the rest 1; dstack-3, vLLM's run of the setup TGI ran as dstack-5 at 0.66x its "
         "step, is off for that software reason). A vLLM offline run "
-        "from before vLLM's V1 engine decodes at most 256 sequences (its scheduler's default max_num_seqs). An "
+        "from before vLLM's V1 engine decodes at most 256 sequences (its scheduler's default max_num_seqs: "
+        "SERVING_GPUS' max_batch). An "
         "inter-token latency measured on a server under steady load (NIM at fixed concurrency, ML.ENERGY's "
         "steady-state vLLM) is ITL_MS: a decode step plus the chunked prefill of the other requests' prompts that "
         "rides on it, or, on vLLM, the server's CPU time per running sequence (68 us, VLLM_HOST_US, fitted on the "

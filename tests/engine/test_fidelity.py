@@ -500,6 +500,17 @@ def test_a_run_is_held_to_its_own_latency_limit(rows):
     assert limited < free
 
 
+def test_an_engines_own_batch_cap_is_serving_gpus_max_batch(rows):
+    """vLLM before its V1 engine decodes at most max_num_seqs = 256 sequences (engine_batch_cap): an offline run of
+    benchmark_throughput.py is SERVING_GPUS at that max_batch, which binds where memory holds more (8 MI300Xs hold
+    ~3,000 sequences of Llama 3.1 405B), and a run of the V1 era has no such cap."""
+    run = next(r for r in rows if r["id"] == "vllm-oracle-5")
+    capped, call = fidelity.predict(run)
+    assert "SERVING_GPUS(" in call and "max_batch=256" in call
+    later, call = fidelity.predict(dict(run, source_date="2025-06-01"))
+    assert "max_batch" not in call and later > 1.2 * capped
+
+
 def test_amd_cdna3_runs_land_at_its_achieved_share(results):
     """AMD's CDNA3 (MI300X, MI325X) reaches a lower share of its datasheet peak than NVIDIA's parts
     (engine.inference.ACHIEVED_PEAK_SHARE: MI300X 0.6, MI325X 0.75, the same peak at 1,000 W): its compute-bound runs

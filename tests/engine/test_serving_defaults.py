@@ -125,3 +125,24 @@ def test_a_batch_whose_cache_does_not_fit_is_refused_with_the_largest_that_does(
     assert F.DECODE_MS("Llama 3.1 70B", "H100", 2, 2, 2, F.KV_CACHE_GB("Llama 3.1 70B", 4096, 2, 2, 2)) > 0
     with pytest.raises(FlopsheetError, match="the largest batch that fits is"):
         F.TOKENS_PER_SECOND("Llama 3.1 70B", "H100", 64, 2, 2, kv)
+
+
+def test_max_batch_caps_the_serving_batch_and_nothing_else():
+    """The serving engine's limit on sequences at once (vLLM's max_num_seqs, TensorRT-LLM's max_batch_size): the
+    serving batch is the smaller of it and the batch memory and latency allow; under it, nothing changes."""
+    free = F.SERVING_BATCH("Llama 3.1 70B", "H100", 2, 4)
+    assert free > 300
+    assert F.SERVING_BATCH("Llama 3.1 70B", "H100", 2, 4, max_batch=256) == 256
+    assert F.SERVING_BATCH("Llama 3.1 70B", "H100", 2, 4, max_batch=free + 1) == free
+    # SERVING_GPUS at the capped batch: each replica serves fewer requests at once, so more replicas; a cap above
+    # its own batch is the same answer
+    args = (1e6, 1000, 300, "Llama 3.1 70B", "H100", 4)
+    assert F.SERVING_GPUS(*args, max_batch=64) > F.SERVING_GPUS(*args) == F.SERVING_GPUS(*args, max_batch=65536)
+    # the same for a plain parameter count (the closed form)
+    assert F.SERVING_GPUS(1e6, 1000, 300, 70e9, "H100", 4, max_batch=16) > F.SERVING_GPUS(
+        1e6, 1000, 300, 70e9, "H100", 4
+    )
+    for bad in (0, 2.5, 65537, True):
+        with pytest.raises(FlopsheetError) as e:
+            F.SERVING_GPUS(*args, max_batch=bad)
+        assert e.value.arg == "max_batch", bad

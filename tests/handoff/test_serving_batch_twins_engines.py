@@ -74,6 +74,15 @@ CALLS = [
     ("SERVING_GPUS", '1E6,1000,300,"Llama 3.1 70B","H100",4,5', (1e6, 1000, 300, "Llama 3.1 70B", "H100", 4, 5)),
     ("SERVING_GPUS", '1E6,200000,300,"Llama 3.1 70B","H100",8', (1e6, 200000, 300, "Llama 3.1 70B", "H100", 8)),
     ("SERVING_GPUS", '0,1000,300,"Llama 3.1 8B","H100",1', (0, 1000, 300, "Llama 3.1 8B", "H100", 1)),
+    # max_batch: the serving engine's limit on sequences at once caps the search (a model, a plain count)
+    (
+        "SERVING_GPUS",
+        '1E6,1000,300,"Llama 3.1 70B","H100",4,,,,,,,,,,64',
+        (1e6, 1000, 300, "Llama 3.1 70B", "H100", 4, *[None] * 9, 64),
+    ),
+    ("SERVING_GPUS", '1E6,1000,300,70E9,"H100",4,,,,,,,,,,16', (1e6, 1000, 300, 70e9, "H100", 4, *[None] * 9, 16)),
+    ("SERVING_BATCH", '"Llama 3.1 70B","H100",2,4,,,,,,,100', ("Llama 3.1 70B", "H100", 2, 4, *[None] * 6, 100)),
+    ("SERVING_BATCH", '"Llama 3.1 8B","H100",2,1,,,,,,,1', ("Llama 3.1 8B", "H100", 2, 1, *[None] * 6, 1)),
     (
         "SERVING_GPUS",
         '1E6,1000,300,"Llama 3.1 8B","MI300X",1,50,2,,,,,"fp8",,0.5',

@@ -123,6 +123,8 @@ NUMBERS = {
     "tp": st.sampled_from([1.0, 2.0, 4.0, 8.0]),
     "pp": st.sampled_from([1.0, 2.0, 4.0, 16.0]),
     "vp": st.sampled_from([1.0, 2.0, 4.0]),
+    # the serving engine's limit on sequences at once (SERVING_GPUS, SERVING_BATCH)
+    "max_batch": st.sampled_from([1.0, 16.0, 256.0, 1024.0, 65536.0]),
 }
 
 

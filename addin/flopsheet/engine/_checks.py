@@ -162,6 +162,11 @@ WHOLE = Rule("a whole number >= 1", lo=1.0, whole=True, hint=_count_hint)
 WHOLE_OR_ZERO = Rule("a whole number >= 0", lo=0.0, whole=True, hint=_count_hint)
 
 
+def whole_range(lo: float, hi: float) -> Rule:
+    """A count from `lo` to `hi` (a serving engine's max_batch): refused outside, or fractional, saying what to type."""
+    return Rule(f"a whole number from {lo:g} to {hi:g}", lo=lo, hi=hi, whole=True, hint=_count_hint)
+
+
 # Money and time typed in the wrong unit give answers off by 1000x or 12x, not errors: an electricity
 # price in $/MWh, a GPU price in $k, months for years. Each rule below bounds its input to what is
 # plausible in the unit asked for (wide: a tenth of the cheapest and ten times the dearest figure

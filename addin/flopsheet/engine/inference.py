@@ -27,6 +27,7 @@ from flopsheet.engine._checks import (
     ceil_whole,
     quantity,
     show,
+    whole_range,
 )
 from flopsheet.engine.tensor_parallel import SCALE_UP_GPUS, degree_message, fewest_gpus, is_valid_degree
 from flopsheet.engine.training import DEFAULT_MFU, SECONDS_PER_DAY
@@ -1094,7 +1095,20 @@ def meets_latency(step_ms, latency_ms):
 
 
 DEFAULT_PEAK_FACTOR = 2.0  # ESTIMATE: busiest hour over the daily average for a diurnal consumer load
+# The search's ceiling, and the most a typed max_batch may be: 2^16 sequences, beyond any published serving engine's
+# default (vLLM's max_num_seqs: 256 before its V1 engine, 1,024 since; TensorRT-LLM's max_batch_size: 2,048 by
+# default, 4,096 at most in trtllm-bench's tuning) and what the twins' 17 halvings cover.
+BATCH_CAP = 65536.0
+MAX_BATCH = whole_range(1.0, BATCH_CAP)
+
+
+def _cap(max_batch):
+    """The serving batch's ceiling: max_batch (the engine's limit on sequences at once), else BATCH_CAP."""
+    return BATCH_CAP if max_batch is None else max_batch
+
+
 SERVING_RULES = dict(
+    max_batch=MAX_BATCH,
     requests_per_day=NONNEGATIVE,
     latency_ms=POSITIVE,
     peak_factor=Rule(">= 1", lo=1.0),
@@ -1207,7 +1221,7 @@ LATENCY = Condition("latency_ms", _latency_met, _latency_message)
 # charged in full); switching needs the riding prefill refitted with the fleet's throughput, not the search alone.
 
 
-def largest_batch(s: Serving, kv_gb_per_sequence, latency_ms, cap=65536.0, attn_flops=0.0):
+def largest_batch(s: Serving, kv_gb_per_sequence, latency_ms, cap=BATCH_CAP, attn_flops=0.0):
     """The largest whole batch whose decode step on setup `s` stays within `latency_ms` and whose KV
     cache fits beside the weights in usable memory (step time grows with the batch, so a bisection finds it)."""
     free = _free_gb(s.params, s.memory_gb, s.bytes_per_param, s.gpus, s.total_params)
@@ -1229,7 +1243,7 @@ def largest_batch(s: Serving, kv_gb_per_sequence, latency_ms, cap=65536.0, attn_
             hi, lo = number(top), number(1.0)
             if ok(hi):  # the whole memory's batch meets the target: the search would not be used
                 return top
-            for _ in range(int(np.log2(cap)) + 2):
+            for _ in range(int(np.log2(cap)) + 2):  # a plain cap: one number
                 if lo >= hi:  # converged: mid would be lo, which stays (the array path's fixed count adds nothing)
                     break
                 mid = lo + hi + 1
@@ -1246,7 +1260,7 @@ def largest_batch(s: Serving, kv_gb_per_sequence, latency_ms, cap=65536.0, attn_
     hi = np.clip(by_memory, 1.0, cap)
     lo = np.ones_like(hi)
     hi_ok = ok(hi)
-    for _ in range(int(np.log2(cap)) + 2):  # invariant: ok(lo); answer in [lo, hi]
+    for _ in range(int(np.log2(np.max(cap))) + 2):  # invariant: ok(lo); answer in [lo, hi]
         mid = np.floor((lo + hi + 1) / 2)
         good = ok(mid)
         lo = np.where(good, mid, lo)
@@ -1296,7 +1310,8 @@ def serving_blanks(kw: dict) -> dict:
     if batch is None:
         s = serving_setup(out)
         latency = get("latency_ms", DEFAULT_LATENCY_MS)
-        batch = out["batch"] = largest_batch(s, per_seq(gpus) if own else 0.0, latency, attn_flops=attn)
+        cap = _cap(get("max_batch"))
+        batch = out["batch"] = largest_batch(s, per_seq(gpus) if own else 0.0, latency, cap=cap, attn_flops=attn)
     if own:
         out["kv_gb"] = batch * per_seq(gpus)
     out["attn_flops"] = attn
@@ -1339,12 +1354,14 @@ def serving_gpus(
     peak_share=1.0,
     bw_share=1.0,
     heads=0.0,
+    max_batch=None,
 ):
     """Whole GPUs (replicas of `gpus` tensor-parallel GPUs) to serve a day's requests at the peak
     hour (daily average x peak_factor), counting prefill and decode.
 
     Each replica decodes at the largest batch whose step stays under `latency_ms` per token and
-    whose KV cache fits in usable memory beside the weights (largest_batch). A request's cache is
+    whose KV cache fits in usable memory beside the weights (largest_batch), at most `max_batch` (the
+    serving engine's limit on sequences at once; blank: BATCH_CAP). A request's cache is
     kv_gb_per_sequence, or blank a catalog model's own at its running context (per_sequence), and
     its decode attention FLOPs are charged against that cache. A request costs the replica its
     prefill compute (prompt FLOPs with causal attention at prefill_mfu; batched prefill is compute bound)
@@ -1365,7 +1382,7 @@ def serving_gpus(
         kv_heads,
         decode_attn_dim,
     )
-    b = largest_batch(setup, kv_seq, latency_ms, attn_flops=attn)
+    b = largest_batch(setup, kv_seq, latency_ms, cap=_cap(max_batch), attn_flops=attn)
     step_s = decode_ms_unchecked(setup, b, b * kv_seq, attn) / 1e3
     gp = serving_prefill_params(params, total_params, expert_share, prompt_tokens)
     prefill_flops = 2.0 * gp * prompt_tokens + 2.0 * layers * attn_dim * prompt_tokens * prompt_tokens
@@ -1394,6 +1411,7 @@ def _searched(cond: Condition) -> Condition:
     *(_searched(c) for c in (CONTEXT_HELD, *BLANK_CONDITIONS)),
     context_tokens=CONTEXT_TOKENS,
     latency_ms=POSITIVE,
+    max_batch=MAX_BATCH,
     **{k: v for k, v in DECODE_RULES.items() if k not in ("batch", "kv_gb")},
 )
 def serving_batch(
@@ -1423,8 +1441,9 @@ def serving_batch(
     sliding_window=0.0,
     decode_attn_dim=0.0,
     context=0.0,
+    max_batch=None,
 ):
     """The serving batch: the largest whose KV caches (the model's own at context_tokens) fit in usable memory
     beside the weights and whose decode step stays within latency_ms (largest_batch), as TOKENS_PER_SECOND and
-    COST_PER_MTOK take a blank batch."""
+    COST_PER_MTOK take a blank batch; at most max_batch (the serving engine's limit; blank: BATCH_CAP)."""
     return serving_blanks(dict(locals(), batch=None, kv_gb=None))["batch"]

@@ -10,6 +10,7 @@ from dataclasses import replace
 import numpy as np
 
 from flopsheet import engine
+from flopsheet.engine.inference import BATCH_CAP as ENGINE_BATCH_CAP
 from flopsheet.engine.inference import (
     DECODE_GEMM_HALF_BATCH,
     DEFAULT_LATENCY_MS,
@@ -223,7 +224,7 @@ STEPS = decode_steps(prefill_mfu=_PREFILL_DEFAULT)
 # bisection as Python's, each halving the decode step above at the batch tried (its steps copied with the batch
 # replaced, the cache the model's own: batch x kv_seq), compared with the latency target. The interval [1, top]
 # of at most 2^16 batches is one batch after 16 halvings; BISECTIONS is one more (Python stops when converged).
-BATCH_CAP = 65536
+BATCH_CAP = int(ENGINE_BATCH_CAP)
 BISECTIONS = int(math.log2(BATCH_CAP)) + 1
 
 
@@ -245,9 +246,15 @@ def _at_batch(base: tuple, batch: str, suffix: str, what: str) -> list:
     return out
 
 
-def serving_batch_steps(base: tuple, latency: str = repr(DEFAULT_LATENCY_MS)) -> tuple:
-    """Steps ending in {step:sb}, the serving batch, from the decode steps `base` (decode_steps), at `latency` ms."""
+# the ceiling of the serving batch a function with max_batch searches under (engine.inference._cap)
+CAP_OF_MAX_BATCH = 'IF({max_batch}="",' + str(BATCH_CAP) + ",{max_batch})"
+
+
+def serving_batch_steps(base: tuple, latency: str = repr(DEFAULT_LATENCY_MS), cap: str = str(BATCH_CAP)) -> tuple:
+    """Steps ending in {step:sb}, the serving batch, from the decode steps `base` (decode_steps), at `latency` ms,
+    at most `cap` (BATCH_CAP, or a function's max_batch: CAP_OF_MAX_BATCH)."""
     ok = "<=(" + latency + ")*" + repr(LATENCY_TIE)  # a tie meets the target (engine.inference.meets_latency)
+    top = cap if cap.isdigit() else "{step:sb_cap}"
     steps = [
         (
             "sb_free",
@@ -256,10 +263,12 @@ def serving_batch_steps(base: tuple, latency: str = repr(DEFAULT_LATENCY_MS)) ->
         ),
         (
             "sb_top",
-            f"largest batch whose KV cache fits (at most {BATCH_CAP})",
-            f"IF({{step:kv_seq}}>0,MAX(1,MIN({BATCH_CAP},INT({{step:sb_free}}/{{step:kv_seq}}))),{BATCH_CAP})",
+            f"largest batch whose KV cache fits (at most {BATCH_CAP}, or max_batch)",
+            f"IF({{step:kv_seq}}>0,MAX(1,MIN({top},INT({{step:sb_free}}/{{step:kv_seq}}))),{top})",
         ),
     ]
+    if not cap.isdigit():  # max_batch: a Workings cell of its own, read twice
+        steps.insert(1, ("sb_cap", f"the most the search may give (max_batch, or blank {BATCH_CAP})", cap))
     steps += _at_batch(base, "{step:sb_top}", "_top", "at that batch")
     lo, hi = "1", "{step:sb_top}"
     for i in range(1, BISECTIONS + 1):
@@ -635,9 +644,17 @@ _SB_STEPS = tuple(
 )
 
 _SB_TWIN, _SB_TWIN_STEPS = with_fewest_gpus(
-    _SB_STEPS + serving_batch_steps(_SB_STEPS, "{latency_ms}") + fits_step("{step:kv_seq}", CONTEXT_OF_DECODE),
+    _SB_STEPS
+    + serving_batch_steps(_SB_STEPS, "{latency_ms}", CAP_OF_MAX_BATCH)
+    + fits_step("{step:kv_seq}", CONTEXT_OF_DECODE),
     fits_twin("{step:sb}"),
     KV_OF_ONE,
+)
+
+MAX_BATCH_ARG = Arg(
+    "max_batch",
+    "Most sequences the serving engine runs at once (vLLM's max_num_seqs, TensorRT-LLM's max_batch_size, SGLang's "
+    "max_running_requests), 1 to 65,536; default (blank): no limit but memory and latency_ms",
 )
 
 SERVING_BATCH = Function(
@@ -659,6 +676,7 @@ SERVING_BATCH = Function(
         ALLREDUCE_US,
         CONTEXT_TOKENS,
         Arg("latency_ms", "Most milliseconds per generated token (per user); default 50 (estimate: 20 tokens/s)"),
+        MAX_BATCH_ARG,
     ),
     source=_ROOFLINE + "; a catalog model's own KV cache (DeepSeek-V2 §2.1 for MLA) and decode attention FLOPs",
     example=("8B", "H100", 2, 1),
@@ -672,7 +690,7 @@ SERVING_BATCH = Function(
 # is linear in the batch on both sides of the roofline, so the largest batch under the target is a closed form.
 # A catalog model's own cache, attention and all-reduces make it a search: its form below (_SG_MODEL) unrolls it as
 # SERVING_BATCH's does.
-_CAP = "65536"
+_CAP = CAP_OF_MAX_BATCH
 _KVSEQ = "[[{kv_gb_per_sequence}||0]]"  # blank: no cache for a plain parameter count (the engine's per_sequence)
 _S = "{step:read_bps}"  # bytes/s the replica reads
 _C = "{step:flops_ps}"  # FLOP/s it computes
@@ -725,7 +743,7 @@ _SERVING_STEPS = (
         "largest batch whose KV cache fits beside the weights in usable memory",
         "INT(({gpus}*{gpu:memory_gb}*" + _USABLE + "*1E9-{params}*{bytes_per_param})/" + _KV + ")",
     ),
-    ("batch", "largest batch under the latency target that fits (at most " + _CAP + ")", _B),
+    ("batch", f"largest batch under the latency target that fits (at most max_batch, or blank {BATCH_CAP})", _B),
     (
         "gemm_ps",
         "FLOPs a replica computes per second decoding at that batch",
@@ -772,7 +790,7 @@ _SG_BASE = (
 _SG_PASS = repr(PREFILL_PASS_TOKENS)
 _SG_STEPS = (
     _SG_BASE
-    + serving_batch_steps(_SG_BASE, "{latency_ms}")
+    + serving_batch_steps(_SG_BASE, "{latency_ms}", CAP_OF_MAX_BATCH)
     + tuple(_at_batch(_SG_BASE, "{step:sb}", "_sb", "at the serving batch"))
     + tuple(_at_batch(_SG_BASE, "1", "_one", "one sequence"))
     + (
@@ -875,6 +893,7 @@ SERVING_GPUS = Function(
         PRECISION,
         ALLREDUCE_US,
         PREFILL_MFU,
+        MAX_BATCH_ARG,
     ),
     source=_ROOFLINE + "; prefill compute per request with causal attention (PaLM appendix B); a catalog "
     "model's own KV cache (DeepSeek-V2 §2.1 for MLA) and decode attention FLOPs (Kaplan et al. 2020, Table 1)",
