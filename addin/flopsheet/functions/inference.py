@@ -664,7 +664,8 @@ SERVING_BATCH = Function(
     returns="sequences",
     nature="estimate",
     nature_why="the largest batch under DECODE_MS' step (a roofline at efficiencies fitted on published runs, "
-    "docs/fidelity.md) and the model's own cache; schedulers' limits (max batch, chunked prefill) not counted",
+    "docs/fidelity.md) and the model's own cache; a scheduler's limit on sequences only as max_batch, chunked "
+    "prefill not counted",
     args=(
         SERVED_PARAMS,
         GPU_NAME,
