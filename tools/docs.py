@@ -152,6 +152,12 @@ that is what fits the published server runs: searched on ITL_MS, MLPerf Server's
 measured throughput (Llama 2 70B on 8 H200s 0.91 of it, not 1.00; on MI325Xs 0.75, not 0.84: docs/fidelity.md's
 mlperf-inf-8 and -19), ITL_MS at their batches being 10-30% longer than the time per token they measured. To promise users a time between
 tokens, check ITL_MS at the serving batch and lower `latency_ms` (or type a smaller batch) until it meets it.
+A serving engine also caps the sequences it runs at once (vLLM's `max_num_seqs`, 256 before its V1 engine and
+1,024 since; TensorRT-LLM's `max_batch_size`; SGLang's `max_running_requests`): type it as `max_batch`
+(SERVING_GPUS, SERVING_BATCH) and the serving batch is the smaller of it and what memory and `latency_ms` allow.
+Blank, only memory and latency bound it (at most 65,536): `=SERVING_BATCH("Llama 3.1 70B","H100",2,4)` = 413,
+`=SERVING_BATCH("Llama 3.1 70B","H100",2,4,,,,,,,256)` = 256, and `=SERVING_GPUS(1E6,1000,300,"Llama 3.1 70B",
+"H100",4,,,,,,,,,,64)` = 20 GPUs where the uncapped batch needs 12.
 
 **Breaking change (issue 20, serving defaults):** blank serving arguments now answer the question asked.
 `kv_gb` left blank in DECODE_MS, RESPONSE_SECONDS, ITL_MS, TOKENS_PER_SECOND and COST_PER_MTOK is a catalog model's
