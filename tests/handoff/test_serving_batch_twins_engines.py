@@ -74,6 +74,18 @@ CALLS = [
     ("SERVING_GPUS", '1E6,1000,300,"Llama 3.1 70B","H100",4,5', (1e6, 1000, 300, "Llama 3.1 70B", "H100", 4, 5)),
     ("SERVING_GPUS", '1E6,200000,300,"Llama 3.1 70B","H100",8', (1e6, 200000, 300, "Llama 3.1 70B", "H100", 8)),
     ("SERVING_GPUS", '0,1000,300,"Llama 3.1 8B","H100",1', (0, 1000, 300, "Llama 3.1 8B", "H100", 1)),
+    # a mixture of experts with windowed layers and gpus left out; chunked attention in FP8; a third MoE shape
+    ("SERVING_GPUS", '2E6,800,400,"gpt-oss-120b","H100"', (2e6, 800, 400, "gpt-oss-120b", "H100")),
+    (
+        "SERVING_GPUS",
+        '1E6,3000,300,"Llama 4 Scout","H200",4,50,2,,1,,,"fp8"',
+        (1e6, 3000, 300, "Llama 4 Scout", "H200", 4, 50, 2, None, 1, None, None, "fp8"),
+    ),
+    (
+        "SERVING_GPUS",
+        '1E6,1000,300,"Mixtral 8x7B","H100",2,30,1.5',
+        (1e6, 1000, 300, "Mixtral 8x7B", "H100", 2, 30, 1.5),
+    ),
     # max_batch: the serving engine's limit on sequences at once caps the search (a model, a plain count)
     (
         "SERVING_GPUS",
