@@ -154,7 +154,8 @@ mlperf-inf-8 and -19), ITL_MS at their batches being 10-30% longer than the time
 tokens, check ITL_MS at the serving batch and lower `latency_ms` (or type a smaller batch) until it meets it.
 A serving engine also caps the sequences it runs at once (vLLM's `max_num_seqs`, 256 before its V1 engine and
 1,024 since; TensorRT-LLM's `max_batch_size`; SGLang's `max_running_requests`): type it as `max_batch`
-(SERVING_GPUS, SERVING_BATCH) and the serving batch is the smaller of it and what memory and `latency_ms` allow.
+(SERVING_GPUS, SERVING_BATCH, and TOKENS_PER_SECOND and COST_PER_MTOK with `batch` blank) and the serving batch is
+the smaller of it and what memory and `latency_ms` allow.
 Blank, only memory and latency bound it (at most 65,536): `=SERVING_BATCH("Llama 3.1 70B","H100",2,4)` = 413,
 `=SERVING_BATCH("Llama 3.1 70B","H100",2,4,,,,,,,256)` = 256, and `=SERVING_GPUS(1E6,1000,300,"Llama 3.1 70B",
 "H100",4,,,,,,,,,,64)` = 20 GPUs where the uncapped batch needs 12.

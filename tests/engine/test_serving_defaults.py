@@ -146,3 +146,13 @@ def test_max_batch_caps_the_serving_batch_and_nothing_else():
         with pytest.raises(FlopsheetError) as e:
             F.SERVING_GPUS(*args, max_batch=bad)
         assert e.value.arg == "max_batch", bad
+    # TOKENS_PER_SECOND and COST_PER_MTOK with a blank batch take the same capped serving batch; a typed batch is
+    # the batch typed (max_batch bounds only the search)
+    tps = F.TOKENS_PER_SECOND("Llama 3.1 70B", "H100", None, 2, 4, max_batch=256)
+    assert tps == pytest.approx(F.TOKENS_PER_SECOND("Llama 3.1 70B", "H100", 256, 2, 4))
+    assert F.TOKENS_PER_SECOND("Llama 3.1 70B", "H100", 64, 2, 4, max_batch=16) == F.TOKENS_PER_SECOND(
+        "Llama 3.1 70B", "H100", 64, 2, 4
+    )
+    cost = F.COST_PER_MTOK("Llama 3.1 70B", "H100", 2.5, "output", 1, None, 2, 4, max_batch=64)
+    assert cost == pytest.approx(F.COST_PER_MTOK("Llama 3.1 70B", "H100", 2.5, "output", 1, 64, 2, 4))
+    assert cost > 2 * F.COST_PER_MTOK("Llama 3.1 70B", "H100", 2.5, "output", 1, None, 2, 4)

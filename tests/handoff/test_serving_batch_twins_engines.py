@@ -94,6 +94,17 @@ CALLS = [
     ),
     ("SERVING_GPUS", '1E6,1000,300,70E9,"H100",4,,,,,,,,,,16', (1e6, 1000, 300, 70e9, "H100", 4, *[None] * 9, 16)),
     ("SERVING_BATCH", '"Llama 3.1 70B","H100",2,4,,,,,,,100', ("Llama 3.1 70B", "H100", 2, 4, *[None] * 6, 100)),
+    (
+        "TOKENS_PER_SECOND",
+        '"Llama 3.1 70B","H100",,2,4,,,,,,,256',
+        ("Llama 3.1 70B", "H100", None, 2, 4, *[None] * 6, 256),
+    ),
+    (
+        "COST_PER_MTOK",
+        '"Llama 3.1 70B","H100",2.5,"output",1,,2,4,,,,,,,,,64',
+        ("Llama 3.1 70B", "H100", 2.5, "output", 1, None, 2, 4, *[None] * 8, 64),
+    ),
+    ("TOKENS_PER_SECOND", '70E9,"H100",,2,2,,,,,,,32', (70e9, "H100", None, 2, 2, *[None] * 6, 32)),
     ("SERVING_BATCH", '"Llama 3.1 8B","H100",2,1,,,,,,,1', ("Llama 3.1 8B", "H100", 2, 1, *[None] * 6, 1)),
     (
         "SERVING_GPUS",
@@ -192,6 +203,19 @@ def test_the_copy_finds_the_serving_batch_the_add_in_finds(handed_off, engine_na
             wrong.append(f"row {r} {formula}: add-in {expected!r}, {engine_name} {v!r}")
     assert not wrong, "\n".join(wrong)
     assert sum(e is None for _, e in ROWS) == 6  # three before, and SERVING_GPUS of TP3, 5 ms and a 200k request
+
+
+def test_the_max_batch_rows_are_capped():
+    """The max_batch calls above give another number than the same call without it (the cap binds)."""
+    capped = [
+        (name, args)
+        for name, _, args in CALLS
+        if REGISTRY[name].args[-1].name == "max_batch" and len(args) == len(REGISTRY[name].args)
+    ]
+    assert len(capped) >= 6
+    for name, args in capped:
+        free = _python(name, args[:-1])
+        assert free is not None and _python(name, args) != free, (name, args)
 
 
 def test_the_serving_batch_is_the_largest_that_fits_and_meets_the_target():

@@ -53,6 +53,7 @@ from flopsheet.engine.inference import (
     DEFAULT_BW_EFFICIENCY,
     DEFAULT_CONTEXT_TOKENS,
     DEFAULT_PREFILL_MFU,
+    MAX_BATCH,
     Serving,
     decode_ms_unchecked,
     prefill_s_unchecked,
@@ -221,6 +222,7 @@ DEFAULT_PROMPT_TOKENS = 1000.0  # the Inference sheet's chat prompt; the prefill
     prompt_tokens=WHOLE,
     attn_dim=WHOLE_OR_ZERO,
     prefill_mfu=FRACTION,
+    max_batch=MAX_BATCH,
     **DECODE_RULES,
 )
 def cost_per_mtok(
@@ -257,13 +259,14 @@ def cost_per_mtok(
     sliding_window=0.0,
     decode_attn_dim=0.0,
     context=0.0,
+    max_batch=None,
 ):
     """USD per million tokens served by one replica of `gpus` GPUs (tensor parallel) at
     `usd_per_gpu_hour` each, busy `load` of the time, on the serving model of flopsheet.engine.inference:
     output tokens at DECODE_MS's step (MoE weights read, KV cache, all-reduces), input (prompt) tokens
     at TTFT_SECONDS' prefill (prefill_mfu) of `batch` prompts of `prompt_tokens`, mixed by `output_share` (1 output,
     0 input, 0.25 blended 3:1). Fleet cost per hour = cost per token x tokens served per hour. Blank batch: the
-    serving batch; blank gpus: the fewest valid GPUs that hold the model; blank kv_gb: a catalog model's own
+    serving batch (at most max_batch, the serving engine's limit); blank gpus: the fewest valid GPUs that hold the model; blank kv_gb: a catalog model's own
     cache at context_tokens (engine.inference.serving_blanks)."""
     kw = serving_blanks(locals())
     b = kw["batch"]

@@ -1036,7 +1036,26 @@ def itl_ms(
     return itl_ms_unchecked(setup, prompt_tokens, output_tokens, batch, kw["kv_gb"], kw["attn_flops"], host_us)
 
 
-@quantity(CONTEXT_HELD, BATCH_SEARCHABLE, *BLANK_CONDITIONS, context_tokens=CONTEXT_TOKENS, **DECODE_RULES)
+# The search's ceiling, and the most a typed max_batch may be: 2^16 sequences, beyond any published serving engine's
+# default (vLLM's max_num_seqs: 256 before its V1 engine, 1,024 since; TensorRT-LLM's max_batch_size: 2,048 by
+# default, 4,096 at most in trtllm-bench's tuning) and what the twins' 17 halvings cover.
+BATCH_CAP = 65536.0
+MAX_BATCH = whole_range(1.0, BATCH_CAP)
+
+
+def _cap(max_batch):
+    """The serving batch's ceiling: max_batch (the engine's limit on sequences at once), else BATCH_CAP."""
+    return BATCH_CAP if max_batch is None else max_batch
+
+
+@quantity(
+    CONTEXT_HELD,
+    BATCH_SEARCHABLE,
+    *BLANK_CONDITIONS,
+    context_tokens=CONTEXT_TOKENS,
+    max_batch=MAX_BATCH,
+    **DECODE_RULES,
+)
 def tokens_per_second(
     params,
     peak_tflops,
@@ -1065,9 +1084,10 @@ def tokens_per_second(
     sliding_window=0.0,
     decode_attn_dim=0.0,
     context=0.0,
+    max_batch=None,
 ):
     """Generated tokens per second, all sequences of the batch together: batch / step time. Blank batch:
-    the serving batch (largest_batch at DEFAULT_LATENCY_MS); blank gpus and kv_gb: serving_blanks."""
+    the serving batch (largest_batch at DEFAULT_LATENCY_MS, at most max_batch); blank gpus and kv_gb: serving_blanks."""
     kw = serving_blanks(locals())
     b = kw["batch"]
     return b / decode_ms_unchecked(serving_setup(kw), b, kw["kv_gb"], kw["attn_flops"]) * 1e3
@@ -1095,18 +1115,6 @@ def meets_latency(step_ms, latency_ms):
 
 
 DEFAULT_PEAK_FACTOR = 2.0  # ESTIMATE: busiest hour over the daily average for a diurnal consumer load
-# The search's ceiling, and the most a typed max_batch may be: 2^16 sequences, beyond any published serving engine's
-# default (vLLM's max_num_seqs: 256 before its V1 engine, 1,024 since; TensorRT-LLM's max_batch_size: 2,048 by
-# default, 4,096 at most in trtllm-bench's tuning) and what the twins' 17 halvings cover.
-BATCH_CAP = 65536.0
-MAX_BATCH = whole_range(1.0, BATCH_CAP)
-
-
-def _cap(max_batch):
-    """The serving batch's ceiling: max_batch (the engine's limit on sequences at once), else BATCH_CAP."""
-    return BATCH_CAP if max_batch is None else max_batch
-
-
 SERVING_RULES = dict(
     max_batch=MAX_BATCH,
     requests_per_day=NONNEGATIVE,

@@ -44,6 +44,7 @@ from flopsheet.functions.declaration import Arg, Function, declared_in, evaluate
 from flopsheet.functions.inference import (
     CONTEXT_OF_DECODE,
     KV_OF_SERVING_BATCH,
+    MAX_BATCH_ARG,
     PREFILL_S,
     PREFILL_STEPS,
     STEP_MS,
@@ -442,6 +443,7 @@ COST_PER_MTOK = Function(
         Arg("prompt_tokens", "Tokens per prompt, for the input price (prefill); default 1000"),
         PREFILL_MFU,
         CONTEXT_TOKENS,
+        MAX_BATCH_ARG,
     ),
     source=(
         "DECODE_MS' decode step and TTFT_SECONDS' prefill (roofline, Williams et al. 2009; Pope et al. 2022; "

@@ -67,7 +67,21 @@ OUTPUT = Arg("output_tokens", "Tokens generated in the answer")
 _TAIL = (BW_EFFICIENCY, DECODE_MFU, PRECISION, ALLREDUCE_US)
 # context_tokens last (issue 20): a call typed before it keeps its meaning.
 _DECODE_ARGS = (SERVED_PARAMS, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB) + _TAIL + (CONTEXT_TOKENS,)
-_THROUGHPUT_ARGS = (SERVED_PARAMS, GPU_NAME, SERVING_BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB) + _TAIL + (CONTEXT_TOKENS,)
+MAX_BATCH_ARG = Arg(
+    "max_batch",
+    "Most sequences the serving engine runs at once (vLLM's max_num_seqs, TensorRT-LLM's max_batch_size, SGLang's "
+    "max_running_requests), 1 to 65,536: caps the serving batch searched for; default (blank): only memory and the "
+    "latency target bound it",
+)
+
+_THROUGHPUT_ARGS = (
+    (SERVED_PARAMS, GPU_NAME, SERVING_BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB)
+    + _TAIL
+    + (
+        CONTEXT_TOKENS,
+        MAX_BATCH_ARG,
+    )
+)
 
 
 # Native twins (flopsheet.handoff.twins), in the engine's operation order and its general form:
@@ -342,11 +356,11 @@ def with_fewest_gpus(steps: tuple, twin: str, kv: str | None) -> tuple[str, tupl
 
 def with_serving_batch(steps: tuple, twin: str, base: tuple = STEPS) -> tuple[str, tuple]:
     """`twin` and `steps` reading {step:b}: the batch typed, or blank the serving batch (serving_batch_steps of the
-    decode steps `base`: decode_steps() where the function takes prefill_mfu; a typed kv_gb with a blank batch is
-    Python's error, #N/A)."""
+    decode steps `base`: decode_steps() where the function takes prefill_mfu; at most its max_batch; a typed kv_gb
+    with a blank batch is Python's error, #N/A)."""
     b = (("b", "batch: as typed, or blank the serving batch", '[[{batch}||IF({kv_gb}="",{step:sb},NA())]]'),)
     moved = tuple((k, label, t.replace("{batch}", "{step:b}")) for k, label, t in steps)
-    return twin.replace("{batch}", "{step:b}"), b + serving_batch_steps(base) + moved
+    return twin.replace("{batch}", "{step:b}"), b + serving_batch_steps(base, cap=CAP_OF_MAX_BATCH) + moved
 
 
 def fits_twin(value: str) -> str:
@@ -649,12 +663,6 @@ _SB_TWIN, _SB_TWIN_STEPS = with_fewest_gpus(
     + fits_step("{step:kv_seq}", CONTEXT_OF_DECODE),
     fits_twin("{step:sb}"),
     KV_OF_ONE,
-)
-
-MAX_BATCH_ARG = Arg(
-    "max_batch",
-    "Most sequences the serving engine runs at once (vLLM's max_num_seqs, TensorRT-LLM's max_batch_size, SGLang's "
-    "max_running_requests), 1 to 65,536; default (blank): no limit but memory and latency_ms",
 )
 
 SERVING_BATCH = Function(
