@@ -221,26 +221,27 @@ def _num(text: str) -> float | None:
     return float(text) if text not in ("", None) else None
 
 
+def _layout_degree(row: dict, name: str) -> float | None:
+    """A degree of a published step's layout as its notes give it ("MBS 4, TP1 PP4 VP2 EP8": name "PP" is 4.0);
+    None when the layout does not give it."""
+    found = re.search(rf"\b{name} ?(\d+)\b", row["notes"])
+    return float(found.group(1)) if found else None
+
+
 def _expert_layout(row: dict, seq: float) -> tuple[float | None, float | None]:
     """A published MoE step's expert-parallel degree and micro-batch tokens, from its layout as the notes give
     it ("MBS 4, TP1 PP1 EP64"): TRAIN_MFU's ep and micro_batch_tokens (MBS x sequence length); (None, None)
     for a step with no EP in its layout."""
-    ep = re.search(r"\bEP ?(\d+)", row["notes"])
-    mbs = re.search(r"\bMBS (\d+)", row["notes"])
-    if not ep or not mbs:
+    ep, mbs = _layout_degree(row, "EP"), _layout_degree(row, "MBS")
+    if ep is None or mbs is None:
         return None, None
-    return float(ep.group(1)), float(mbs.group(1)) * seq
+    return ep, mbs * seq
 
 
 def _pipeline_layout(row: dict) -> tuple[float, float, float]:
     """A published MoE step's tensor-parallel, pipeline and virtual-stage degrees from its layout ("TP1 PP4 VP2 EP8";
     a degree the layout omits is 1): TRAIN_MFU's tp, pp and vp."""
-
-    def degree(name: str) -> float:
-        found = re.search(rf"\b{name} ?(\d+)\b", row["notes"])
-        return float(found.group(1)) if found else 1.0
-
-    return degree("TP"), degree("PP"), degree("VP")
+    return tuple(_layout_degree(row, name) or 1.0 for name in ("TP", "PP", "VP"))
 
 
 def predict(row: dict) -> tuple[float, str]:

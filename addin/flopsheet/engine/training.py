@@ -391,7 +391,7 @@ def train_mfu(
     scale-out one; scaleup_gpus (the GPU's NVLink domain, 0: unknown) bounds ep (EP_DOMAIN). tp, pp and vp (that
     step's tensor-parallel, pipeline and virtual-stage degrees, blank 1; with ep, gpus and batch_tokens) add the
     pipeline bubble and the experts' gradient reduction across their replicas (layout_step_terms)."""
-    layout = next((k for k, v in (("pp", pp), ("tp", tp), ("vp", vp)) if v is not None), None)
+    layout = "pp" if pp is not None else "tp" if tp is not None else "vp" if vp is not None else None
     if layout is not None and ep is None:
         raise FlopsheetError(
             f"{layout} describes the expert-parallel step's layout: give it with ep and micro_batch_tokens (a dense "

@@ -165,6 +165,10 @@ def gemm_mfu(batch: str, prefill_mfu: str = "{prefill_mfu}") -> str:
     return "MAX({mfu}*{peak_share}," + prefill_mfu + "*{peak_share}/(1+" + _HALF + "/" + batch + "))"
 
 
+# engine.inference.decode_attention_flops: one decode token's attention against the model's own cache at {step:held}
+ATTN_OWN = "4*{model:decode_attn_dim}*{step:held}"
+
+
 def decode_steps(context: str = CONTEXT_OF_DECODE, prefill_mfu: str = "{prefill_mfu}") -> tuple:
     """The decode step's twin steps. Blank kv_gb (engine.inference.serving_blanks): a catalog model's own cache
     for each sequence at `context` tokens (model_kv_gb: values per token-layer x KV_BYTES, copied where the
@@ -199,7 +203,7 @@ def decode_steps(context: str = CONTEXT_OF_DECODE, prefill_mfu: str = "{prefill_
         (
             "attn_d",
             "attention FLOPs of one decode token against the model's own cache",
-            '[[IF({kv_gb}="",4*{model:decode_attn_dim}*{step:held},0)||0]]',
+            '[[IF({kv_gb}="",' + ATTN_OWN + ",0)||0]]",
         ),
         ("bps_d", "bytes/s the GPUs read in a decode step", _DECODE_BYTES_S),
         (
@@ -652,9 +656,7 @@ TOKENS_PER_SECOND = Function(
 
 # SERVING_BATCH's twin: the search alone, the model's own cache (no kv_gb), at the call's latency_ms
 _SB_STEPS = tuple(
-    (k, label, "[[4*{model:decode_attn_dim}*{step:held}||0]]" if k == "attn_d" else t)
-    for k, label, t in STEPS
-    if k not in ("kv", "kv_own")
+    (k, label, "[[" + ATTN_OWN + "||0]]" if k == "attn_d" else t) for k, label, t in STEPS if k not in ("kv", "kv_own")
 )
 
 _SB_TWIN, _SB_TWIN_STEPS = with_fewest_gpus(
@@ -766,36 +768,27 @@ _SERVING_STEPS = (
     ),
 )
 
+
 # SERVING_GPUS with a catalog model (engine.inference.serving_gpus in its general form): each request's cache at its
 # running context (kv_gb_per_sequence, or blank the model's own) and its decode attention against the model's own
 # (per_sequence: charged whether the cache is typed or not), the serving batch searched as SERVING_BATCH's twin does
 # (serving_batch_steps at latency_ms), the step at that batch, and each request's prefill as the engine charges it:
 # its prompt's FLOPs at prefill_mfu, a mixture of experts' routed GEMMs at the tokens each expert gets in a pass of
 # max(prompt, PREFILL_PASS_TOKENS) tokens (serving_prefill_params), causal attention, plus the prompt's all-reduces.
-_SG_BASE = tuple(
-    (k, label, t)
-    for k, label, t in (
-        (("kv_seq_own", label, t) if k == "kv_seq" else (k, label, t))
-        for k, label, t in decode_steps(CONTEXT_OF_REQUEST)
-        if k not in ("kv", "kv_own", "attn_d")
-    )
-)
-_SG_BASE = (
-    _SG_BASE[:4]
-    + (
-        (
-            "kv_seq",
-            "KV cache of one request (GB): kv_gb_per_sequence, or blank the model's own at its running context",
-            'IF({kv_gb_per_sequence}="",{step:kv_seq_own},{kv_gb_per_sequence})',
-        ),
-        (
-            "attn_d",
-            "attention FLOPs of one decode token against the model's own cache",
-            "4*{model:decode_attn_dim}*{step:held}",
-        ),
-    )
-    + _SG_BASE[4:]
-)
+def _sg_step(k: str, label: str, text: str) -> tuple:
+    """A decode step as SERVING_GPUS' model form takes it: the model's own cache of one request kept as kv_seq_own
+    beside the cache used (kv_gb_per_sequence, or blank that one); the attention always against the model's own
+    cache (engine.inference.per_sequence); no batch cache (the search's steps write batch x kv_seq)."""
+    if k == "kv_seq":
+        used = 'IF({kv_gb_per_sequence}="",{step:kv_seq_own},{kv_gb_per_sequence})'
+        what = "KV cache of one request (GB): kv_gb_per_sequence, or blank the model's own at its running context"
+        return (("kv_seq_own", label, text), ("kv_seq", what, used))
+    if k == "attn_d":
+        return ((k, "attention FLOPs of one decode token against the model's own cache", ATTN_OWN),)
+    return () if k in ("kv", "kv_own") else ((k, label, text),)
+
+
+_SG_BASE = tuple(s for step in decode_steps(CONTEXT_OF_REQUEST) for s in _sg_step(*step))
 _SG_PASS = repr(PREFILL_PASS_TOKENS)
 _SG_STEPS = (
     _SG_BASE
