@@ -215,7 +215,8 @@ def assumptions() -> tuple[Assumption, ...]:
             "ESTIMATE fitted on ML.ENERGY Leaderboard v3's vLLM v0.11.1 runs at 511-4,095 requests in flight, "
             "where the CPU's work outlasts the GPUs' step (https://github.com/ml-energy/leaderboard, data of "
             "2026-02-16; flopsheet tests/reference/measured.csv); vLLM's team measured the CPU's share at 62% of "
-            "a step (blog.vllm.ai/2024/09/05/perf-update.html). Overlapped with the GPUs' step: the longer counts. "
+            "a step (blog.vllm.ai/2024/09/05/perf-update.html). Overlapped with the GPUs' step but for half of it, "
+            "on the critical path (HOST_SERIAL_SHARE, fitted on the same runs). "
             "Type 0 for a server whose CPU keeps up (ITL_MS's default)",
         ),
         Assumption(

@@ -317,20 +317,14 @@ MISSING_PHYSICS = {
     "mlenergy-20",
     "mlenergy-23",
     "mlenergy-24",
-    # MoE decode on ML.ENERGY's vLLM runs, typed with their published layout (attention TP and experts EP over the
-    # same GPUs, engine.parallel): DeepSeek-V3.1 on 8 B200 at 256 sequences and Llama 4 Maverick FP8 on 8 H100 at
-    # 383 still 0.59 and 0.55 of measured (0.48 and 0.50 as one tensor-parallel group; LAYOUT_DECODE_MS charges no
-    # chunked prefill of the arriving requests and no server CPU time, which at 256-383 sequences, 17-26 ms, stays
-    # under the GPU's step). (gpt-oss-120b and -20b on one B200 at batch 8 left the list with the expert kernels at
-    # the tokens each expert receives: 0.74 and 0.62 -> 0.92 and 0.75.)
-    "mlenergy-28",
-    "mlenergy-52",
     # ML.ENERGY's LM Arena chat steady state at hundreds of running requests, Gemma 3 27B at 247 on a B200 and
-    # Llama 4 Scout at 383 on 4 H100 (0.48 and 0.49): vLLM's steps carry the arriving requests' chunked prefill
+    # Llama 4 Scout at 383 on 4 H100 (0.70 and 0.70 with the server's CPU time half on the critical path,
+    # HOST_SERIAL_SHARE; 0.48 and 0.49 fully overlapped): vLLM's steps carry the arriving requests' chunked prefill
     # (max-num-batched-tokens 8192), which ITL_MS charges, but these requests' prompts (each a conversation's earlier
     # turns concatenated) have no published length, so they are typed 0 and no chunk is charged (Scout's row is
-    # also typed with its expert-parallel layout, LAYOUT_DECODE_MS, which has no prefill share); the server's CPU
-    # time (host_us, 68 us a sequence on vLLM) is 17-26 ms here, under the GPU's step
+    # also typed with its expert-parallel layout, LAYOUT_DECODE_MS, which has no prefill share). (DeepSeek-V3.1 on 8
+    # B200 at 256 sequences and Llama 4 Maverick FP8 on 8 H100 at 383 left the list with the same share: 0.59 and
+    # 0.55 -> 0.74 and 0.82; Llama 3.1 and 3.3 70B at 766 and 1,022: 0.70 -> 0.95 and 1.03.)
     "mlenergy-32",
     "mlenergy-54",
 }
@@ -341,8 +335,15 @@ MISSING_PHYSICS = {
 SERVER_ITL = {
     "nim-2": 1.20,  # 1.14 (0.63 as DECODE_MS)
     "nim-3": 1.20,  # 1.16 (0.48)
-    "mlenergy-42": 1.05,  # Llama 3.1 70B, 2 B200, 2,042 sequences: 0.99 (0.90)
-    "mlenergy-44": 1.40,  # Llama 3.1 8B, one H100, 511: 0.73 (0.46; this host wants 93 us a sequence)
+    # Llama 3.1 70B, 2 B200, 2,042 sequences: 1.39 (0.99 with the CPU's time fully overlapped; 0.90 as DECODE_MS): the
+    # GPUs' step and the CPU's are alike here, and the fit of HOST_SERIAL_SHARE stops at the share that keeps it in
+    "mlenergy-42": 1.40,
+    "mlenergy-44": 1.40,  # Llama 3.1 8B, one H100, 511: 0.83 (0.73 fully overlapped; 0.46; this host wants 93 us)
+    # LM Arena's 70B runs at hundreds of requests, where the GPUs' step is the longer: half the CPU's time rides on it
+    # (HOST_SERIAL_SHARE; fully overlapped they were 0.70, 0.76 and 0.70)
+    "mlenergy-40": 1.15,  # Llama 3.1 70B, 4 H100, 766: 0.95
+    "mlenergy-48": 1.10,  # Llama 3.3 70B, 4 H100, 511: 1.00
+    "mlenergy-50": 1.15,  # Llama 3.3 70B, 2 B200, 1,022: 1.03
     "mlenergy-46": 1.15,  # Llama 3.1 8B, one B200, 2,043: 1.11 (0.22)
     "mlenergy-56": 1.10,  # gpt-oss-120b, one B200, 2,047: 1.07 (0.15)
     "mlenergy-58": 1.15,  # gpt-oss-20b, one B200, 4,095: 1.13 (0.06)
@@ -393,14 +394,18 @@ EXPERT_PARALLEL = {
     "trtllm-pg-8": 1.15,  # DeepSeek-R1 FP4, 4 B200 "DEP4": 1.08 (0.43 as TP4)
     "trtllm-pg-10": 1.15,  # Llama 4 Maverick FP4, 4 GB200 "DEP4": 0.89 (0.49 as TP4)
     # ML.ENERGY decode steps (vLLM, attention TP + experts EP over the same GPUs): 0.49-1.33 (0.42-0.91 as TP)
-    "mlenergy-5": 1.35,  # Qwen3 235B FP8, 4 H100, batch 8: 0.76 (0.52)
-    "mlenergy-7": 1.50,  # 2 B200: 0.69 (0.46)
+    "mlenergy-5": 1.35,  # Qwen3 235B FP8, 4 H100, batch 8: 0.77 (0.52)
+    "mlenergy-7": 1.50,  # 2 B200: 0.70 (0.46)
     "mlenergy-9": 1.40,  # 8 H100, batch 8: 1.33 (0.91)
     "mlenergy-11": 1.40,  # 4 B200, batch 8: 1.33 (0.89)
     "mlenergy-25": 1.35,  # DeepSeek-R1, 8 B200, batch 8: 0.78 (0.50)
     "mlenergy-27": 1.35,  # DeepSeek-V3.1: 0.76 (0.48)
     "mlenergy-51": 1.45,  # Llama 4 Maverick FP8, 8 H100, batch 8: 0.72 (0.53)
     "mlenergy-53": 1.40,  # Llama 4 Scout, 4 H100, batch 8: 0.75 (0.57)
+    # at hundreds of sequences, with vLLM's CPU time per sequence half on the critical path (host_us, as ITL_MS rows)
+    "mlenergy-26": 1.40,  # DeepSeek-R1, 8 B200, 128: 0.75 (0.65 without host_us)
+    "mlenergy-28": 1.40,  # DeepSeek-V3.1, 8 B200, 256: 0.74 (0.59)
+    "mlenergy-52": 1.30,  # Llama 4 Maverick FP8, 8 H100, 383: 0.82 (0.55)
 }
 
 
@@ -414,6 +419,11 @@ def test_expert_parallel_rows_use_their_layout(results):
         assert r["layout"] and "EP" in r["layout"], rid
         assert r["call"].startswith("LAYOUT_"), (rid, r["call"])
         assert r["factor"] <= bound, (rid, r["ratio"])
+    # a vLLM server under steady load: its decode steps carry the server's CPU time per sequence (host_us), as ITL_MS
+    loaded = [r for r in results if r["layout"] and fidelity.under_load(r)]
+    assert len(loaded) >= 16
+    for r in loaded:
+        assert r["call"].startswith("LAYOUT_DECODE_MS(") and r["call"].endswith(", 68)"), (r["id"], r["call"])
 
 
 def test_serving_rows_hold_what_they_reach(results):

@@ -108,16 +108,19 @@ def test_arrays_broadcast_like_the_scalar_calls():
     assert np.allclose(many, one, rtol=1e-12, atol=0)
 
 
-def test_the_servers_cpu_time_per_sequence_overlaps_the_gpus_step():
+def test_the_servers_cpu_time_per_sequence_overlaps_the_gpus_step_but_for_its_critical_path():
     # Llama 3.1 8B on one B200 at 2,043 sequences of 396 tokens: the GPU's step is ~27 ms, the CPU's 2,043 x 68 us
     kw = dict(host_us=inference.VLLM_HOST_US)
     gpu = F.ITL_MS("Llama 3.1 8B", 0, 396, "B200", 2043, 2, 1)
     cpu = 2043 * inference.VLLM_HOST_US / 1e3
     assert gpu < cpu
     assert F.ITL_MS("Llama 3.1 8B", 0, 396, "B200", 2043, 2, 1, **kw) == pytest.approx(cpu, rel=1e-12)
-    # overlapped, not added: at batch 8 the GPU's step is the longer, and host_us changes nothing
+    # at batch 8 the GPU's step is the longer: the CPU's overlapped share hides under it, and only its share on the
+    # critical path (HOST_SERIAL_SHARE) adds, 8 x 68 us x 0.5
     small = F.ITL_MS("Llama 3.1 8B", 0, 396, "B200", 8, 2, 1)
-    assert F.ITL_MS("Llama 3.1 8B", 0, 396, "B200", 8, 2, 1, **kw) == small
+    serial = inference.HOST_SERIAL_SHARE * 8 * inference.VLLM_HOST_US / 1e3
+    assert 0 < inference.HOST_SERIAL_SHARE < 1
+    assert F.ITL_MS("Llama 3.1 8B", 0, 396, "B200", 8, 2, 1, **kw) == pytest.approx(small + serial, rel=1e-12)
     # the default is a CPU that keeps up
     assert F.ITL_MS("Llama 3.1 8B", 0, 396, "B200", 2043, 2, 1, host_us=0) == gpu
 
@@ -176,3 +179,22 @@ def test_the_serving_batch_holds_the_decode_step_to_the_target_not_the_time_betw
         f"{gpus_itl:.0f} GPUs, not {gpus:.0f}",
     ):
         assert figure in quoted
+
+
+def test_host_step_is_the_longer_of_gpu_and_overlapped_cpu_plus_the_serial_share():
+    share = inference.HOST_SERIAL_SHARE
+    # no CPU time: the GPUs' step; a CPU that outlasts the GPUs: all of its time (the figure VLLM_HOST_US is fitted on)
+    assert inference.host_step_ms(30.0, 500, 0.0) == 30.0
+    assert inference.host_step_ms(10.0, 2000, 68.0) == pytest.approx(2000 * 68e-3, rel=1e-12)
+    # the GPUs longer than the CPU's overlapped share: the CPU's share on the critical path adds to their step
+    assert inference.host_step_ms(100.0, 500, 68.0) == pytest.approx(100.0 + share * 500 * 68e-3, rel=1e-12)
+    # between: the CPU's overlapped share binds, its serial share still adds
+    cpu = 1000 * 68e-3
+    gpu = (1 - share) * cpu * 0.9
+    assert inference.host_step_ms(gpu, 1000, 68.0) == pytest.approx(cpu, rel=1e-12)
+    # never below either: the GPUs' step, or the CPU's whole time
+    import numpy as np
+
+    g = np.array([1.0, 20.0, 60.0, 200.0])
+    got = inference.host_step_ms(g, 800, 68.0)
+    assert np.all(got >= g) and np.all(got >= 800 * 68e-3 - 1e-9) and np.all(got <= g + 800 * 68e-3 + 1e-9)

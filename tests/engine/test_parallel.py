@@ -328,3 +328,24 @@ def test_the_layout_decode_step():
         F.LAYOUT_DECODE_MS("DeepSeek-R1", "B200", "TP8 EP8", 8, 5930)  # 1,342 GB of BF16 weights on 8 x 180 GB
     with pytest.raises(FlopsheetError, match="context_tokens = 200,?000 is beyond"):
         F.LAYOUT_DECODE_MS("DeepSeek-R1", "B200", "TP8 EP8", 8, 200000, "fp8")
+
+
+def test_the_layout_decode_step_with_the_servers_cpu_time():
+    from flopsheet import functions as F
+    from flopsheet.engine.inference import HOST_SERIAL_SHARE, host_step_ms
+
+    # a TP layout with host_us: ITL_MS' combination with the GPUs' step (engine.inference.host_step_ms)
+    args = ("Llama 3.1 70B", "H100", "TP4", 512, 400, "bf16")
+    gpu = F.LAYOUT_DECODE_MS(*args)
+    assert F.LAYOUT_DECODE_MS(*args, 2, 68) == pytest.approx(host_step_ms(gpu, 512, 68.0), rel=1e-12)
+    assert F.LAYOUT_DECODE_MS(*args, 2, 68) > gpu + HOST_SERIAL_SHARE * 512 * 68e-3 - 1e-9
+    assert F.LAYOUT_DECODE_MS(*args, 2, 0) == gpu  # 0: the GPUs' step alone, as blank
+    # DeepSeek-V3 at 256 sequences on 8 B200s (ML.ENERGY's TP8 EP8 run: 55.5 ms): one attention replica, one
+    # scheduler over all 256
+    tp8 = ("DeepSeek-V3", "B200", "TP8 EP8", 256, 4664, "fp8", 1)
+    assert F.LAYOUT_DECODE_MS(*tp8, 68) == pytest.approx(host_step_ms(F.LAYOUT_DECODE_MS(*tp8), 256, 68.0), rel=1e-12)
+    # attention data-parallel (EP8: 8 replicas, each its own engine process): each CPU works for its 32 sequences
+    ep8 = ("DeepSeek-V3", "B200", "EP8", 256, 4664, "fp8", 1)
+    assert F.LAYOUT_DECODE_MS(*ep8, 68) == pytest.approx(host_step_ms(F.LAYOUT_DECODE_MS(*ep8), 32, 68.0), rel=1e-12)
+    with pytest.raises(FlopsheetError, match="host_us must be a number >= 0"):
+        F.LAYOUT_DECODE_MS(*tp8, -1)

@@ -86,6 +86,11 @@ CASES += [
     ("DECODE_MS", (8e9, "H100", 1.0, 2.0, 9.0)),
     ("TOKENS_PER_SECOND", (7e10, "H100", 64.0, 2.0, 2.0)),
     ("TOKENS_PER_SECOND", (7e10, "H100", 64.0, 2.0, 2.0, BLANK)),  # kv_gb's cell left empty
+    # every argument in a cell, written in place (one formula): under Excel's 8,192 characters since a plain count's
+    # decode step has no attention term in its twin
+    ("COST_PER_MTOK", (7e10, "H100", 2.5, "output", 1.0, 64.0, 2.0, 2.0)),
+    ("COST_PER_MTOK", (7e10, "MI300X", 2.5, "blended", 0.8, 64.0, 2.0, 4.0, 20.0)),
+    ("COST_PER_MTOK", (7e10, "H100", 2.5, "output", 1.0, 64.5, 2.0, 2.0)),  # no answer: a fractional batch
     ("RESPONSE_SECONDS", (7e10, 1000.0, 200.0, "H100", 8.0, 2.0, 4.0)),
     ("ITL_MS", (7e10, 1000.0, 200.0, "H100", 8.0, 2.0, 4.0)),
     ("ITL_MS", (7e10, 1000.0, 200.0, "H100", 8.0, 2.0, 4.0, 12.5)),

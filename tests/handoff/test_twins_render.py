@@ -92,14 +92,9 @@ def test_twins_use_only_portable_functions(name, table):
             with pytest.raises(Untranslatable, match="8,192"):
                 render(fn, args, table)
             continue
-        if name == "COST_PER_MTOK" and args[1].kind == "ref":
-            # With every argument in a cell, the GPU's look-ups (peak, bandwidth, memory, and by its name the shares
-            # of the peak and, in the decode step, of the bandwidth: AMD CDNA3's) pass Excel's 8,192 characters
-            # written in place: a call over ranges keeps the value; a one-cell call's steps go to Workings cells
-            # (test_model_twins_engines.py)
-            with pytest.raises(Untranslatable, match="8,192"):
-                render(fn, args, table)
-            continue
+        # (COST_PER_MTOK with every argument in a cell passed 8,192 characters until a plain parameter count's decode
+        # step dropped its attention term, 0 without a model, and a BF16 peak its share 1 x the accelerator's: now
+        # written in place, proven in both engines by test_twins_engines.py)
         if name == "AUDIO_TOKENS" and args[1].kind == "ref":
             # A model name in a cell would need a VLOOKUP, which reads * ? ~ as wildcards ("Gem*" would
             # get Gemini's rate where the add-in refuses it): the hand-off keeps the value instead.

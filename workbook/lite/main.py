@@ -226,7 +226,7 @@ def RESPONSE_SECONDS(params, prompt_tokens, output_tokens, gpu, batch=1.0, bytes
 @arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (its latency over the link); default 20 (calibrated on small-batch decode runs, beside a fixed 50 us per layer of each forward pass); used when params is a model name and gpus > 1', **ARG_OPTIONS)
 @arg('prefill_mfu', doc='Share of the peak the prefill reaches, a fraction in (0, 1]; default 0.65 (estimate, fitted on published runs); times 0.75 at an FP8 peak, 0.45 at FP4', **ARG_OPTIONS)
-@arg('host_us', doc="Server CPU time per running sequence per step in microseconds (scheduling, detokenising, streaming), overlapped with the GPUs' step (the longer counts); default 0; 68 for vLLM v0.11 (estimate, docs/fidelity.md)", **ARG_OPTIONS)
+@arg('host_us', doc="Server CPU time per running sequence per step in microseconds (scheduling, detokenising, streaming), overlapped with the GPUs' step but for 0.5 of it (estimate); default 0; 68 for vLLM v0.11 (estimate, docs/fidelity.md)", **ARG_OPTIONS)
 def ITL_MS(params, prompt_tokens, output_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpus=None, kv_gb=None, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, prefill_mfu=0.65, host_us=0.0):
     """Milliseconds between two tokens of one request on a continuously batched server with batch requests in flight: a decode step of the batch plus the chunked prefill of the other requests' prompts that lands in it."""
     return excel_io.call(REGISTRY['ITL_MS'], (params, prompt_tokens, output_tokens, gpu, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us, prefill_mfu, host_us))
@@ -362,9 +362,10 @@ def LAYOUT_PREFILL_TOKENS_PER_SECOND(model, gpu, layout, prompt_tokens, precisio
 @arg('context_tokens', doc='Cached tokens per sequence (prompt + the answer so far)', **ARG_OPTIONS)
 @arg('precision', doc='Number format of the weights and the peak: bf16 (default), fp8 or fp4 (weights of 2, 1 or 0.5 bytes)', **ARG_OPTIONS)
 @arg('kv_bytes', doc='Bytes per cached key/value: 2 (BF16, default, as the other serving functions) or 1 (an FP8 cache)', **ARG_OPTIONS)
-def LAYOUT_DECODE_MS(model, gpu, layout, batch, context_tokens, precision='bf16', kv_bytes=2.0):
-    'Milliseconds of one decode step of an instance of a parallel layout ("TP8 EP8", "EP144") holding a batch of sequences: expert parallelism with its all-to-all, routing imbalance and overlap.'
-    return excel_io.call(REGISTRY['LAYOUT_DECODE_MS'], (model, gpu, layout, batch, context_tokens, precision, kv_bytes))
+@arg('host_us', doc="Server CPU time per running sequence per step in us, for a loaded server's time between tokens (as ITL_MS'; each attention replica's CPU over its own sequences); default 0, the GPUs' step alone; 68 for vLLM v0.11 (estimate)", **ARG_OPTIONS)
+def LAYOUT_DECODE_MS(model, gpu, layout, batch, context_tokens, precision='bf16', kv_bytes=2.0, host_us=0.0):
+    'Milliseconds of one decode step of an instance of a parallel layout ("TP8 EP8", "EP144") holding a batch of sequences: expert parallelism with its all-to-all, routing imbalance and overlap; host_us adds a loaded server\'s CPU time per sequence.'
+    return excel_io.call(REGISTRY['LAYOUT_DECODE_MS'], (model, gpu, layout, batch, context_tokens, precision, kv_bytes, host_us))
 
 
 @func

@@ -966,20 +966,45 @@ def riding_setup(s: Serving) -> Serving:
 # Throughput Improvement and 5x Latency Reduction", vLLM Team, 2024-09-05,
 # https://blog.vllm.ai/2024/09/05/perf-update.html, read 2026-12-06). Since then the engine overlaps that work with
 # the GPU (v0.6's asynchronous output processing: step n's output is processed "while executing the n+1-th
-# step"; V1's async scheduling, on in ML.ENERGY's configurations), so a step takes the longer of the two:
-# max(GPU step, batch x host_us). host_us defaults to 0 (a server whose CPU keeps up with its GPUs; no CPU figure is
-# published for NIM's TensorRT-LLM runs, and at their 25-50 requests 68 us a sequence would not bind);
+# step"; V1's async scheduling, on in ML.ENERGY's configurations), but not all of it: the next step's inputs wait
+# for this step's sampled tokens whenever the batch changes (requests finish, new ones join), and then "the pending
+# device future is materialized on the critical path, batch state is updated" (vLLM's async scheduling as described
+# in AWS Neuron's vLLM design notes, "Async Scheduling and Async Execution", updated 2026-06-23; TensorRT-LLM's
+# overlap scheduler likewise overlaps only the previous step's CPU tasks). So a step takes the longer of the GPU's
+# work and the overlapped share of the CPU's, plus the CPU's share on the critical path, HOST_SERIAL_SHARE
+# (host_step_ms). host_us defaults to 0 (a server whose CPU keeps up with its GPUs; no CPU figure is published for
+# NIM's TensorRT-LLM runs, and at their 25-50 requests 68 us a sequence would not bind).
 # VLLM_HOST_US is what vLLM v0.11.1 shows, an ESTIMATE fitted by least squares in log across the ML.ENERGY rows
 # where it binds (tests/reference/measured.csv, median ITL at steady state with async scheduling): Llama 3.1 8B at 2,043 sequences on one B200 wants 61 us a sequence, gpt-oss-120b at 2,047 and
 # gpt-oss-20b at 4,095 on one B200 64 and 60 (whatever the model: the GPU's step is 0.05-0.22 of the measured
 # one), Llama 3.1 70B at 2,042 on 2 B200 69, Llama 3.1 8B at 511 on one H100 93 (another host); geometric mean 68.
 VLLM_HOST_US = 68.0
+# HOST_SERIAL_SHARE: an ESTIMATE fitted on ML.ENERGY's 50 steady-state vLLM v0.11.1 rows (ITL_MS, and
+# LAYOUT_DECODE_MS for the expert-parallel runs; the 8 B200 runs slower than the same files' H100 runs left out,
+# benchmarks/fidelity.py SLOWER_THAN_THEIR_H100) with host_us at VLLM_HOST_US, by benchmarks/fit_host.py: the RMS of
+# log(predicted / measured) is 0.264 fully overlapped (share 0), 0.207 fully serial (1), and flat at 0.182-0.187 from
+# 0.5 to 0.7 (a soft-L1 fit likewise). 0.5 is the plateau's lower end, the one at which no row of the set leaves 40%
+# of its measurement (at 0.65 Llama 3.1 70B on 2 B200s at 2,042 sequences, where the CPU's and the GPUs' times are
+# alike, goes from 0.99 to 1.54 of measured). Where the CPU binds (thousands of sequences) the step is still batch x
+# host_us, the figure VLLM_HOST_US was fitted on; where the GPUs bind, half of batch x host_us rides on their step
+# (Llama 3.1 70B on 4 H100s at 766 LM Arena requests: 0.70 -> 0.93 of measured; docs/fidelity.md).
+HOST_SERIAL_SHARE = 0.5
+
+
+def host_step_ms(gpu_ms, batch, host_us):
+    """Milliseconds of a step whose GPUs work gpu_ms while the server's CPU works batch x host_us: the longer of the
+    GPUs' work and the CPU's overlapped share, plus its share on the critical path (HOST_SERIAL_SHARE). host_us 0:
+    gpu_ms; a CPU that outlasts the GPUs: batch x host_us."""
+    # max(gpu, (1 - share) x cpu) + share x cpu, written as the larger of the GPUs' time with the CPU's serial share
+    # and the CPU's whole time (the twin's form: the GPUs' time read once)
+    cpu_ms = batch * host_us * 1e-3
+    return _maximum(gpu_ms + batch * host_us * (HOST_SERIAL_SHARE * 1e-3), cpu_ms)
 
 
 def itl_ms_unchecked(s: Serving, prompt_tokens, output_tokens, batch, kv_gb, attn_flops=0.0, host_us=0.0):
     """Milliseconds between two tokens of one request with `batch` in flight on setup `s`: the decode step
     (decode_ms_unchecked) plus the prefill of the prompts that ride on it (itl_prompts_per_step, riding_setup),
-    or the server's CPU work for the batch, batch x host_us, when longer (overlapped: see VLLM_HOST_US)."""
+    with the server's CPU work for the batch, batch x host_us, partly overlapped (host_step_ms)."""
     step_ms = decode_ms_unchecked(s, batch, kv_gb, attn_flops)
     chunk = itl_prompts_per_step(batch, output_tokens)
     chunk_s = prefill_s_unchecked(riding_setup(s), prompt_tokens, chunk)
@@ -988,7 +1013,7 @@ def itl_ms_unchecked(s: Serving, prompt_tokens, output_tokens, batch, kv_gb, att
     # prefill's rate
     joined = routed_gemm_flops(s.params, s.total_params, s.expert_share, batch + prompt_tokens * chunk)
     extra_s = (joined - routed_gemm_flops(s.params, s.total_params, s.expert_share, batch)) / s.prefill_flops_s
-    return _maximum(step_ms + (chunk_s + extra_s) * 1e3, batch * host_us * 1e-3)
+    return host_step_ms(step_ms + (chunk_s + extra_s) * 1e3, batch, host_us)
 
 
 @quantity(CONTEXT, *BLANK_CONDITIONS, output_tokens=WHOLE, host_us=NONNEGATIVE, **PREFILL_RULES, **DECODE_RULES)
@@ -1028,7 +1053,7 @@ def itl_ms(
     """Milliseconds between two tokens of one request on a continuously batched server with `batch` requests in
     flight, each of prompt_tokens in and output_tokens out: the decode step (decode_ms, at mfu) plus the chunked
     prefill of the other requests' prompts that lands in it, (batch - 1) x prompt_tokens / output_tokens tokens a
-    step at prefill_mfu, or the server's CPU work, batch x host_us, when longer (itl_ms_unchecked). Equals the
+    step at prefill_mfu, with the server's CPU work, batch x host_us, partly overlapped (host_step_ms). Equals the
     decode step at batch 1 or prompt_tokens 0 (host_us 0). Blank kv_gb: the model's own cache at the request's
     running context, prompt + half the answer (serving_blanks)."""
     kw = serving_blanks(locals())

@@ -16,6 +16,7 @@ from flopsheet.engine.inference import (
     DEFAULT_LATENCY_MS,
     DEFAULT_LAYER_US,
     DEFAULT_PREFILL_MFU,
+    HOST_SERIAL_SHARE,
     KV_BYTES,
     LATENCY_TIE,
     USABLE_FRACTION,
@@ -222,7 +223,8 @@ def decode_steps(context: str = CONTEXT_OF_DECODE, prefill_mfu: str = "{prefill_
         (
             "compute_s",
             "decode step computing (s)",
-            "(2*{params}*{batch}[[+{step:gemm_x}]])/{step:flops_g}+{step:attn_d}*{batch}/{step:flops_d}",
+            # (a plain parameter count has no attention term: the section drops, as gemm_x's)
+            "(2*{params}*{batch}[[+{step:gemm_x}]])/{step:flops_g}[[+{step:attn_d}*{batch}/{step:flops_d}]]",
         ),
         ("comm_b", "all-reduces of a decode step (s)", _comm("{batch}")),
         (
@@ -530,6 +532,9 @@ RESPONSE_SECONDS = Function(
 # their FLOPs at prefill_mfu (the prefill twin's own steps, at that count of prompts) and their all-reduce traffic
 # without the latency (riding_setup: the step already pays it, its weight read and its launches).
 _CHUNK = "{step:chunk_n}"
+# engine.inference.HOST_SERIAL_SHARE: the server's CPU work on the step's critical path, per microsecond of host_us in
+# ms (a constant of the engine typed as the same number, as _USABLE)
+_SERIAL_MS = repr(HOST_SERIAL_SHARE * 1e-3)
 _ITL_STEPS = (
     tuple(t for t in prefill_steps() if t[0] in ("flops_p", "attn"))
     + (
@@ -562,9 +567,15 @@ _ITL_STEPS += (
     ),
     ("itl_host", "the server's CPU work for the batch's step, batch x host_us (ms)", "{batch}*{host_us}*1E-3"),
     (
+        "itl_busy",
+        f"the GPUs' time plus the CPU's share on the critical path, {HOST_SERIAL_SHARE:g} of its work (ms)",
+        "{step:itl_gpu}+{batch}*{host_us}*" + _SERIAL_MS,
+    ),
+    (
         "itl",
-        "between two tokens, the longer of the two: the CPU's work overlaps the GPUs' step (ms)",
-        "IF({step:itl_gpu}>={step:itl_host},{step:itl_gpu},{step:itl_host})",
+        "between two tokens: the longer of that and the CPU's whole work, the rest of which overlaps the GPUs' step "
+        "(ms)",
+        "IF({step:itl_busy}>={step:itl_host},{step:itl_busy},{step:itl_host})",
     ),
 )
 _ITL_TWIN, _ITL_TWIN_STEPS = with_fewest_gpus(_ITL_STEPS, fits_twin("{step:itl}"), KV_OF_BATCH)
@@ -577,8 +588,8 @@ ITL_MS = Function(
     nature="estimate",
     nature_why="DECODE_MS' step plus (batch - 1) x prompt_tokens / output_tokens prompt tokens of prefill a step (the "
     "steady state of a full batch with chunked prefill) at the prefill efficiency, fitted on published runs "
-    "(docs/fidelity.md), or the server's CPU time per sequence (host_us) when longer; queueing and preemption not "
-    "counted",
+    "(docs/fidelity.md), with the server's CPU time per sequence (host_us) partly overlapped; queueing and preemption "
+    "not counted",
     args=(SERVED_PARAMS, PROMPT, OUTPUT, GPU_NAME, BATCH, BYTES_PER_PARAM, TP_GPUS, RESPONSE_KV_GB)
     + _TAIL
     + (
@@ -586,13 +597,14 @@ ITL_MS = Function(
         Arg(
             "host_us",
             "Server CPU time per running sequence per step in microseconds (scheduling, detokenising, streaming), "
-            "overlapped with the GPUs' step (the longer counts); default 0; "
+            f"overlapped with the GPUs' step but for {HOST_SERIAL_SHARE:g} of it (estimate); default 0; "
             f"{VLLM_HOST_US:g} for vLLM v0.11 (estimate, docs/fidelity.md)",
         ),
     ),
     source=_ROOFLINE + "; prompts prefilled in chunks inside the decode steps (Agrawal et al. 2024, Sarathi-Serve, "
     "OSDI '24), causal attention (PaLM appendix B); the engine's CPU work overlapped with the GPU's step (vLLM v0.6.0 "
-    "performance update, 2024-09-05)",
+    "performance update, 2024-09-05), but for the share on the critical path when the batch changes (vLLM's async "
+    "scheduling, AWS Neuron's vLLM design notes)",
     example=("70B", 5000, 500, "H100", 25, 1, 2),
     twin_blank_cell_na=("gpus",),
     formula=engine.itl_ms,

@@ -24,6 +24,7 @@ from flopsheet.engine.inference import (
     comm_seconds,
     decode_attention_flops,
     decode_ms_unchecked,
+    host_step_ms,
     largest_batch,
     model_kv_gb,
     precision_share,
@@ -268,9 +269,13 @@ def ep_decode_ms(
     *,
     precision: str = "bf16",
     kv_bytes: float | None = None,
+    host_us: float = 0.0,
 ) -> float:
     """Milliseconds of one decode step of an instance of `layout` holding `batch` sequences of `context` cached
-    tokens each (the serving bundle's step: engine.parallel's expert-parallel one when experts are spread)."""
+    tokens each (the serving bundle's step: engine.parallel's expert-parallel one when experts are spread).
+    host_us: the serving engine's CPU time per running sequence per step (ITL_MS' host_us), partly overlapped with
+    the GPUs' step (engine.inference.host_step_ms); each attention replica has its own scheduler (vLLM's and SGLang's
+    data-parallel attention run one engine process per replica), so its CPU works for batch / replicas sequences."""
     b = bind(model, gpu, layout, precision, kv_bytes=kv_bytes)
     _within_context(b, context, name="context_tokens")
     kv, attn = _sequence(b, context)
@@ -295,4 +300,5 @@ def ep_decode_ms(
             f"{max(int(free * b['layout'].gpus / kv), 0) if kv > 0 else 0}",
             arg="batch",
         )
-    return float(decode_ms_unchecked(setup, batch, batch * kv, attn))
+    step_ms = float(decode_ms_unchecked(setup, batch, batch * kv, attn))
+    return float(host_step_ms(step_ms, batch / b["layout"].replicas, host_us))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from flopsheet.engine.inference import DEFAULT_LATENCY_MS, KV_BYTES
+from flopsheet.engine.inference import DEFAULT_LATENCY_MS, KV_BYTES, VLLM_HOST_US
 from flopsheet.errors import FlopsheetError, show_number
 from flopsheet.functions.declaration import Arg, Function, declared_in
 from flopsheet.functions.hardware import per_element
@@ -197,7 +197,7 @@ LAYOUT_PREFILL_TOKENS_PER_SECOND = Function(
 )
 
 
-def _decode_one(model, gpu, layout, batch, context_tokens, precision=None, kv_bytes=None):
+def _decode_one(model, gpu, layout, batch, context_tokens, precision=None, kv_bytes=None, host_us=None):
     return ep_decode_ms(
         _text(model, "model"),
         _text(gpu, "gpu"),
@@ -206,6 +206,7 @@ def _decode_one(model, gpu, layout, batch, context_tokens, precision=None, kv_by
         _number(context_tokens, "context_tokens", whole=True),
         precision=_text(precision, "precision") if precision not in (None, "") else "bf16",
         kv_bytes=_kv_bytes(kv_bytes),
+        host_us=_number(host_us, "host_us", 0.0),
     )
 
 
@@ -221,12 +222,20 @@ _DECODE_ARGS = (
         "Bytes per cached key/value: 2 (BF16, default, as the other serving functions) or 1 (an FP8 cache)",
         default=KV_BYTES,
     ),
+    Arg(
+        "host_us",
+        "Server CPU time per running sequence per step in us, for a loaded server's time between tokens (as ITL_MS'; "
+        f"each attention replica's CPU over its own sequences); default 0, the GPUs' step alone; {VLLM_HOST_US:g} for "
+        "vLLM v0.11 (estimate)",
+        default=0.0,
+    ),
 )
 
 LAYOUT_DECODE_MS = Function(
     name="LAYOUT_DECODE_MS",
     summary='Milliseconds of one decode step of an instance of a parallel layout ("TP8 EP8", "EP144") holding a batch '
-    "of sequences: expert parallelism with its all-to-all, routing imbalance and overlap.",
+    "of sequences: expert parallelism with its all-to-all, routing imbalance and overlap; host_us adds a loaded "
+    "server's CPU time per sequence.",
     returns="ms",
     nature="estimate",
     nature_why=_WHY,

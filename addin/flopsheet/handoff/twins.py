@@ -888,7 +888,8 @@ class TwinCall:
             for n, x in ACHIEVED_PEAK_SHARE.items()
         )
         by_name = f"IF(ISNUMBER({g}),1,IFERROR(VLOOKUP({canonical},{{{rows}}},2,0),1))"
-        text_ = f"{paren(v.text)}*{by_name}"
+        # the precision's share 1 (BF16) multiplies nothing: the accelerator's share alone (a shorter twin)
+        text_ = by_name if v.literal == 1.0 else f"{paren(v.text)}*{by_name}"
         if self.hoist:
             return Value(
                 self.hoist("share of the peak at the precision and on this GPU (FP8, FP4, AMD CDNA3 below 1)", text_),

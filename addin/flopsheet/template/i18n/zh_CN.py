@@ -524,7 +524,7 @@ STRINGS = {
     "Seconds to the first token: prefill of the prompt, compute (with causal attention for a model name) or reading the weights once, whichever is slower, plus tensor-parallel all-reduces.": "首个词元的等待秒数：提示词预填充，取计算（模型名称时含因果注意力）与读取一遍权重中较慢者，再加上张量并行的 all-reduce。",
     "GPUs to serve a daily load at its peak hour, counting prefill and decode, at the largest batch that keeps each token under latency_ms and fits in memory.": "在高峰时段承载日负载所需的 GPU 数，计入预填充和解码，批大小取使每个词元低于 latency_ms 且放得进显存的最大值。",
     # issue 20: serving in a parallel layout (functions/parallel.py)
-    'Milliseconds of one decode step of an instance of a parallel layout ("TP8 EP8", "EP144") holding a batch of sequences: expert parallelism with its all-to-all, routing imbalance and overlap.': '按并行布局（"TP8 EP8"、"EP144"）部署的一个实例解码一步（一批序列）所需的毫秒数：专家并行及其 all-to-all 通信、路由不均衡和计算通信重叠。',
+    'Milliseconds of one decode step of an instance of a parallel layout ("TP8 EP8", "EP144") holding a batch of sequences: expert parallelism with its all-to-all, routing imbalance and overlap; host_us adds a loaded server\'s CPU time per sequence.': '按并行布局（"TP8 EP8"、"EP144"）部署的一个实例解码一步（一批序列）所需的毫秒数：专家并行及其 all-to-all 通信、路由不均衡和计算通信重叠；host_us 计入负载下服务器每个序列的 CPU 时间。',
     'Output tokens per second of one instance of a parallel layout ("EP144", "TP4 EP8") serving requests, prefill included: expert parallelism with its all-to-all, routing imbalance and overlap.': '按并行布局（"EP144"、"TP4 EP8"）部署的一个实例服务请求时每秒输出的词元数，含预填充：专家并行及其 all-to-all 通信、路由不均衡和计算通信重叠。',
     'Prompt tokens per second one instance of a parallel layout ("EP32") prefills: expert parallelism with its all-to-all, routing imbalance and overlap.': '按并行布局（"EP32"）部署的一个实例每秒预填充的提示词元数：专家并行及其 all-to-all 通信、路由不均衡和计算通信重叠。',
     "tokens/s (the instance's GPUs together)": "词元/秒（该实例所有 GPU 合计）",
@@ -758,11 +758,12 @@ STRINGS = {
     "ESTIMATE fitted on ML.ENERGY Leaderboard v3's vLLM v0.11.1 runs at 511-4,095 requests in flight, where the "
     "CPU's work outlasts the GPUs' step (https://github.com/ml-energy/leaderboard, data of 2026-02-16; flopsheet "
     "tests/reference/measured.csv); vLLM's team measured the CPU's share at 62% of a step "
-    "(blog.vllm.ai/2024/09/05/perf-update.html). Overlapped with the GPUs' step: the longer counts. Type 0 for a "
-    "server whose CPU keeps up (ITL_MS's default)": "估计值，按 ML.ENERGY Leaderboard v3 中 vLLM v0.11.1 在 511-4,095 "
+    "(blog.vllm.ai/2024/09/05/perf-update.html). Overlapped with the GPUs' step but for half of it, on the critical "
+    "path (HOST_SERIAL_SHARE, fitted on the same runs). Type 0 for a server whose CPU keeps up (ITL_MS's default)": "估计值，按 ML.ENERGY Leaderboard v3 中 vLLM v0.11.1 在 511-4,095 "
     "个并发请求下、CPU 工作比 GPU 一步更久的运行拟合（https://github.com/ml-energy/leaderboard，2026-02-16 的数据；"
     "flopsheet tests/reference/measured.csv）；vLLM 团队测得 CPU 占一步时间的 62%"
-    "（blog.vllm.ai/2024/09/05/perf-update.html）。与 GPU 的一步重叠：取较长者。CPU 跟得上的服务器请填 0"
+    "（blog.vllm.ai/2024/09/05/perf-update.html）。与 GPU 的一步重叠，但其中一半位于关键路径上（HOST_SERIAL_SHARE，"
+    "按同一批运行拟合）。CPU 跟得上的服务器请填 0"
     "（ITL_MS 的默认值）",
     "One decode step at the serving batch": "服务批大小下的一个解码步",
     "DECODE_MS: the GPUs' time to give every request of the batch one token; the serving batch keeps this under "
