@@ -56,6 +56,10 @@ PORTABLE = {
     # half-to-even rounding; both in every Excel since 1.0, LibreOffice and Sheets
     "SQRT",
     "MOD",
+    # a mixture of experts' weights read, (1 - share)^tokens as EXP(tokens x LN(1 - share)): the model twins' (DECODE_MS
+    # with a catalog model) and LAYOUT_DECODE_MS'; both in every Excel since 1.0, LibreOffice and Sheets
+    "EXP",
+    "LN",
 }  # SERVING_GPUS' twin (issue 13); both in every Excel since 1.0, LibreOffice and Sheets
 
 F = REGISTRY

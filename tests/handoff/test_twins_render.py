@@ -18,7 +18,7 @@ from flopsheet.functions import REGISTRY
 from flopsheet.functions.tokens import TOKENIZER_NAMED, tokenizer_form
 from flopsheet.handoff import gpusheet
 from flopsheet.handoff.translate import ALWAYS_FROZEN, CachedTranslator, Refs, Translator, relative_form, shift
-from flopsheet.handoff.twins import Expr, Untranslatable, looks_up_models, number, render
+from flopsheet.handoff.twins import Expr, Untranslatable, looks_up_models, number, reads_layout, render
 
 
 @pytest.fixture(scope="module")
@@ -95,6 +95,16 @@ def test_twins_use_only_portable_functions(name, table):
         # (COST_PER_MTOK with every argument in a cell passed 8,192 characters until a plain parameter count's decode
         # step dropped its attention term, 0 without a model, and a BF16 peak its share 1 x the accelerator's: now
         # written in place, proven in both engines by test_twins_engines.py)
+        if reads_layout(fn):  # LAYOUT_DECODE_MS, LAYOUT_PREFILL_TOKENS_PER_SECOND
+            # A layout's twin needs the layout, the GPU, the model and the precision typed in the formula (their
+            # degrees, platform and checks worked out at hand-off: twins.TwinCall.layout_figure), and a model name
+            # goes through render_model (test_layout_twins_engines.py): every argument in a cell, or the plain
+            # render, keeps the value
+            with pytest.raises(Untranslatable, match="layout typed in the formula|model's name typed"):
+                render(fn, args, table)
+            for text in (fn.twin, *(t for _, _, t in fn.twin_steps)):
+                assert _functions(text) <= PORTABLE, (name, _functions(text) - PORTABLE)
+            continue
         if name == "AUDIO_TOKENS" and args[1].kind == "ref":
             # A model name in a cell would need a VLOOKUP, which reads * ? ~ as wildcards ("Gem*" would
             # get Gemini's rate where the add-in refuses it): the hand-off keeps the value instead.

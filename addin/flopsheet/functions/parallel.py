@@ -7,6 +7,8 @@ all-to-all over NVLink and the platform's scale-out NICs (catalog/platforms.csv)
 mixture-of-experts model (or a dense one with a TP-only layout) and a GPU of the catalog; the serving batch is a
 search over the step's roofline, all-to-all and overlap, so the hand-off copy keeps the add-in's value
 (SERVING_GPUS' search over the tensor-parallel step, with a model name, it unrolls in Workings cells).
+LAYOUT_DECODE_MS and LAYOUT_PREFILL_TOKENS_PER_SECOND, one pass each, have native twins (functions.layouttwins) for
+an expert-parallel layout typed in the formula with its model, GPU and precision.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from flopsheet.functions.declaration import Arg, Function, declared_in
 from flopsheet.functions.hardware import per_element
 from flopsheet.functions.inputs import REQUIRED, control_free, element_number, merge_errors
 from flopsheet.functions.layout import ep_decode_ms, ep_prefill, ep_serving
+from flopsheet.functions.layouttwins import EP_DECODE_STEPS, EP_DECODE_TWIN, EP_PREFILL_STEPS, EP_PREFILL_TWIN
 
 MODEL = Arg("model", 'A catalog model ("DeepSeek-V3", "Qwen3 235B-A22B"; see MODEL_NAMES)', kind="text")
 GPU = Arg("gpu", 'A catalog GPU ("H800", "H100", "GB200"; see GPU_NAMES)', kind="text")
@@ -194,6 +197,8 @@ LAYOUT_PREFILL_TOKENS_PER_SECOND = Function(
     source=_SOURCE,
     example=("DeepSeek-V3", "H800", "EP32", 4989, "fp8"),
     impl=_impl(_prefill_one, [a.name for a in _PREFILL_ARGS]),
+    twin=EP_PREFILL_TWIN,
+    twin_steps=EP_PREFILL_STEPS,
 )
 
 
@@ -243,6 +248,8 @@ LAYOUT_DECODE_MS = Function(
     source=_SOURCE,
     example=("DeepSeek-R1", "B200", "TP8 EP8", 8, 5930, "fp8"),
     impl=_impl(_decode_one, [a.name for a in _DECODE_ARGS]),
+    twin=EP_DECODE_TWIN,
+    twin_steps=EP_DECODE_STEPS,
 )
 
 FUNCTIONS = declared_in(globals())  # every Function above, in order

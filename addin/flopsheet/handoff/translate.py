@@ -41,8 +41,6 @@ ALWAYS_FROZEN = {
     # a layout's serving batch is a search over the step's roofline, all-to-all and overlap (engine.parallel), with
     # routing imbalance and micro-batch overlap no twin has
     "LAYOUT_TOKENS_PER_SECOND": "an expert-parallel layout's serving rate is a search the copy cannot express",
-    "LAYOUT_PREFILL_TOKENS_PER_SECOND": "an expert-parallel layout's prefill rate is copied as a value",
-    "LAYOUT_DECODE_MS": "an expert-parallel layout's decode step is copied as a value",
 }
 # MODEL_SPEC's twin looks the figure up on the workbook's Models sheet (handoff/modelsheet.py);
 # a workbook without one keeps the value (the copy does not add a Models sheet yet).
@@ -634,7 +632,9 @@ class Translator:
         """The catalog model a call's model argument (the first; SERVING_GPUS' 4th) names, when the function's plain-number
         twin would not do for it (twins.model_terms; a model form of its own, Function.forms): a literal
         name, or a cell holding one now (the result then depends on the cell: never reused)."""
-        if not exprs or not (twins.model_terms(fn) or any(twins.has_model_form(f) for f in fn.forms)):
+        if not exprs or not (
+            twins.model_terms(fn) or any(twins.has_model_form(f) for f in fn.forms) or twins.reads_layout(fn)
+        ):
             return None
         at = twins.model_index(fn)
         if at >= len(exprs):

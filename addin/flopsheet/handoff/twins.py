@@ -23,7 +23,7 @@ an error text the twin shows #N/A instead of a silently wrong number. Literal ar
 checked here, in Python; a call that fails the check is not translated (the caller freezes it).
 
 Only functions that Excel 2010, LibreOffice 7.4 and Google Sheets all know are emitted:
-IF, IFERROR, ISNUMBER, ISLOGICAL, NOT, ISNA, NA, N, INT, ROUND, ROUNDUP, LN, LOG10, LEN, CLEAN, TRIM,
+IF, IFERROR, ISNUMBER, ISLOGICAL, NOT, ISNA, NA, N, INT, ROUND, ROUNDUP, EXP, LN, LOG10, LEN, CLEAN, TRIM,
 SUBSTITUTE, SEARCH, VLOOKUP, MATCH, INDEX, MAX, MIN, ABS, TEXT, LEFT, MID, SQRT, MOD, arithmetic.
 
 Cell mode (`hoist`, a scalar call in a cell: handoff.workings): each quantity the twin uses (the
@@ -214,6 +214,8 @@ class Expr:
 OMITTED = Expr("omitted")
 # A step's "the larger of two" in a twin, IF({step:a}>={step:b},{step:a},{step:b}): elementwise for ranges
 _LARGER = re.compile(r"IF\(\{step:(\w+)\}>=\{step:(\w+)\},\{step:\1\},\{step:\2\}\)")
+# and the smaller of two, IF({step:a}<={step:b},{step:a},{step:b}) (LAYOUT_DECODE_MS' faster of two schedules)
+_SMALLER = re.compile(r"IF\(\{step:(\w+)\}<=\{step:(\w+)\},\{step:\1\},\{step:\2\}\)")
 # one cell (a sheet-qualified, absolute or relative A1 reference), where MAX of two numbers is the larger
 _SINGLE_CELL = re.compile(r"(?:(?:'[^']+'|[A-Za-z0-9_.]+)!)?\$?[A-Za-z]{1,3}\$?\d+")
 # the number formats whose peak serving reaches a share below 1 of (engine.inference.precision_share)
@@ -376,6 +378,7 @@ class TwinCall:
         self.spec = {a.name: a for a in fn.args}
         self.cache: dict[str, Value] = {}
         self.text_tests: dict[str, None] = {}  # guards on runtime names (ordered, no duplicates)
+        self.cache_layout: dict[str, dict] = {}  # {layout:x}: the call's layout worked out once (layout_figure)
 
     # -- the argument forms (functions.declaration.ARG_FORMS): an argument's Excel text ------
     def arg(self, name: str) -> Value:
@@ -933,6 +936,79 @@ class TwinCall:
             peak_number="0",
         )
 
+    def layout_figure(self, sub: str) -> Value:
+        """`{layout:x}`: a figure of the parallel layout a LAYOUT_ function's call types (functions.layouttwins):
+        its degrees (tp, ep, gpus, replicas), the weights' bytes and the peak's share at the precision, the dispatch's
+        bytes, the GPU's platform (domains: scale-up domains the instance spans; ln_stay: LN(1 - 1 / domains), 0 for
+        one; scaleout_gbs) and context_ok / prompt_ok, the test that context_tokens / prompt_tokens is within the
+        model's context. Numbers worked
+        out and checked here as functions.layout.bind does, so the layout, the GPU, the model and the precision must
+        be typed in the formula; an expert-parallel layout only (a tensor-parallel one is DECODE_MS' own step)."""
+        if "{layout}" not in self.cache_layout:
+            self.cache_layout["{layout}"] = self._layout_figures()
+        figures = self.cache_layout["{layout}"]
+        if sub in ("context_ok", "prompt_ok"):  # context_tokens (a decode step), prompt_tokens (a prefill)
+            limit = figures["context"]
+            if not limit:
+                return Value("1", 1.0)
+            ctx = self.arg("context_tokens" if sub == "context_ok" else "prompt_tokens").text
+            return Value(f"{paren(ctx)}<={paren(self.figures('context'))}", None)
+        if sub not in figures:
+            raise Untranslatable(f"twin placeholder {{layout:{sub}}} is not a figure of a layout")
+        x = figures[sub]
+        return Value(number(x), x)
+
+    def _layout_figures(self) -> dict:
+        import math as _math
+
+        from flopsheet.catalog.platforms import platform
+        from flopsheet.engine.moe import DISPATCH_BYTES_FP8
+        from flopsheet.functions.declaration import model_figure
+        from flopsheet.functions.layout import bind
+
+        e = self.given.get("layout", OMITTED)
+        if e.kind != "literal" or not isinstance(e.value, str) or isinstance(e.value, ErrorValue):
+            raise Untranslatable("a layout's twin needs the layout typed in the formula (a cell's is kept as a value)")
+        model = self.given[self.fn.args[0].name]
+        if self.figures is None or self.figures.row is None or model.kind != "literal":
+            raise Untranslatable("a layout's twin needs the model's name typed in the formula")
+        kind, g = self._gpu()
+        if kind != "name":
+            raise Untranslatable("a layout's twin needs the GPU's name typed in the formula (its platform's network)")
+        p = self.given.get("precision", OMITTED)
+        if blank_literal(p):
+            prec = "bf16"
+        elif p.kind == "literal" and isinstance(p.value, str) and not isinstance(p.value, ErrorValue):
+            prec = control_free(p.value, "precision").strip() or "bf16"
+        else:
+            raise Untranslatable("a layout's twin needs the precision typed in the formula (its weights' bytes)")
+        try:
+            b = bind(self.figures.row.name, g, control_free(e.value, "layout"), prec)
+        except FlopsheetError as err:
+            raise Untranslatable(err.message) from None
+        lay, f = b["layout"], b["forward"]
+        if lay.ep <= 1:
+            raise Untranslatable(
+                "a tensor-parallel layout's step is DECODE_MS' (type that for a twin); kept as a value"
+            )
+        plat = platform(b["gpu"].name)  # an expert-parallel layout has one (functions.layout.bind checks)
+        domains = max(lay.gpus / float(plat.scaleup_gpus), 1.0)
+        if not f["nvlink_gbs"] > 0:
+            raise Untranslatable(f"the {b['gpu'].name} has no NVLink figure for the experts' all-to-all")
+        return dict(
+            tp=float(lay.tp),
+            ep=float(lay.ep),
+            gpus=float(lay.gpus),
+            replicas=float(lay.replicas),
+            bytes=float(f["bytes_per_param"]),
+            share=float(b["share"]),
+            dispatch=DISPATCH_BYTES_FP8 if f["bytes_per_param"] < 2 else 2.0,
+            domains=domains,
+            ln_stay=_math.log(1.0 - 1.0 / domains) if domains > 1 else 0.0,
+            scaleout_gbs=float(plat.scaleout_gbs or 0.0),
+            context=model_figure(self.figures.row, "context", "model"),
+        )
+
     def _by_gpu_name(self, key: str, of_name, rows: dict, default: str, label: str, peak_number: str | None = None):
         """A per-GPU figure the catalog keeps in a short table by canonical name (`rows`; `default` for the rest):
         `of_name(name)` as a number for a GPU typed in the formula (`of_name(None)` for a typed peak), else a
@@ -1031,6 +1107,8 @@ class TwinCall:
             return self.bw_share()
         if name == "scaleup_gpus":
             return self.scaleup_gpus()
+        if name == "layout" and sub:
+            return self.layout_figure(sub)
         if name == "gpu" and sub:
             return self.gpu_field(sub)
         if name == "step" and sub:
@@ -1061,6 +1139,7 @@ class TwinCall:
         label, template = self.steps[key]
         if self.single_cells:  # the larger of two steps, each written once (see _LARGER)
             template = _LARGER.sub(r"MAX({step:\1},{step:\2})", template)
+            template = _SMALLER.sub(r"MIN({step:\1},{step:\2})", template)
         body = self.fill(template)
         if self.hoist and not self.steps_hoisted:
             # cell mode's first fill makes the values and look-ups a step reads; its text is not kept, and a
@@ -1318,6 +1397,13 @@ def has_model_form(fn: Function) -> bool:
     """Whether `fn`'s twin is written in the engine's general form, a catalog model's figures
     included, so a model name in its model argument has a twin."""
     return bool(fn.twin) and reads_model(fn.twin, {k: (label, t) for k, label, t in fn.twin_steps})
+
+
+def reads_layout(fn: Function) -> bool:
+    """Whether `fn`'s twin reads a typed parallel layout's figures ({layout:x}: LAYOUT_DECODE_MS), which need the
+    model's figures too: a model name in its first argument goes through render_model."""
+    texts = (fn.twin or "", *(t for _, _, t in fn.twin_steps))
+    return any(scope == "layout" and name for t in texts for scope, name in placeholders.placeholders(t))
 
 
 def looks_up_models(fn: Function) -> bool:

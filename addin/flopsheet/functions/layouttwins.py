@@ -1,0 +1,213 @@
+"""LAYOUT_DECODE_MS' and LAYOUT_PREFILL_TOKENS_PER_SECOND's native twins (issue 20, item 7): a forward pass of an
+expert-parallel instance (engine.moe.expert_parallel_seconds, through engine.inference.decode_ms_unchecked and
+prefill_s_unchecked, functions.layout.ep_decode_ms and ep_prefill) written in the twins' placeholders, in the
+engine's operation order.
+
+The layout, the GPU, the model and the precision must be typed in the formula: the layout's degrees and the GPU's
+platform (its NVLink domain and scale-out NIC, catalog/platforms.csv) are then numbers the hand-off works out and
+checks as Python does (handoff.twins.TwinCall.layout_figure: {layout:x}); the model's figures are looked up on the
+Models sheet ({model:x}) and the GPU's on the GPUs sheet, so edits there flow through. The batch, the cached
+tokens, kv_bytes and host_us may be in cells; where Python refuses them (a fractional batch, a context beyond the
+model's, a cache that does not fit beside the weights) the twin is #N/A. A tensor-parallel layout is DECODE_MS'
+step (its own twin); a layout in a cell keeps its value.
+"""
+
+from __future__ import annotations
+
+from flopsheet.engine.inference import (
+    DEFAULT_ALLREDUCE_US,
+    DEFAULT_BW_EFFICIENCY,
+    DEFAULT_PREFILL_MFU,
+    EP_COLLECTIVE_PER_ALLREDUCE,
+    HOST_SERIAL_SHARE,
+    KV_BYTES,
+    USABLE_FRACTION,
+)
+from flopsheet.engine.moe import (
+    A2A_EFFICIENCY,
+    COMBINE_BYTES,
+    DEFAULT_EXPERT_IMBALANCE,
+    GROUPED_GEMM_HALF_TOKENS,
+    MICRO_BATCHES,
+    OVERLAP_SHARE,
+)
+from flopsheet.engine.training import DEFAULT_MFU
+
+# the engine's constants, typed as the same numbers (as functions/inference.py types USABLE_FRACTION)
+_IMB = repr(DEFAULT_EXPERT_IMBALANCE)
+_HALF = repr(GROUPED_GEMM_HALF_TOKENS)
+_A2A = repr(A2A_EFFICIENCY)
+_AR_S = repr(DEFAULT_ALLREDUCE_US * EP_COLLECTIVE_PER_ALLREDUCE * 1e-6)  # one collective's fixed cost, seconds
+
+
+def _larger(a: str, b: str) -> str:
+    """The larger of two steps, element by element (handoff.twins writes MAX for one-cell calls)."""
+    return "IF({step:" + a + "}>={step:" + b + "},{step:" + a + "},{step:" + b + "})"
+
+
+def _smaller(a: str, b: str) -> str:
+    return "IF({step:" + a + "}<={step:" + b + "},{step:" + a + "},{step:" + b + "})"
+
+
+def ep_forward_steps(tokens: str, attn: str, kv_gb: str, mfu: float) -> tuple:
+    """Steps ending in {step:ep_s}, the seconds of one forward pass of an expert-parallel instance moving `tokens`
+    tokens with `attn` FLOPs of attention and `kv_gb` GB of KV cache over the whole instance, computing at `mfu` of
+    the peak per unit of the precision's share (engine.moe.expert_parallel_seconds, through
+    engine.inference._ep_forward_s: each collective's fixed cost EP_COLLECTIVE_PER_ALLREDUCE x the all-reduce's)."""
+    return (
+        (
+            "ep_routed",
+            "the model's routed experts' parameters",
+            "({model:total_params}-{model:active_params})/(1-{model:share})",
+        ),
+        (
+            "ep_dense",
+            "its other parameters (attention, dense layers, shared experts)",
+            "{model:total_params}-{step:ep_routed}",
+        ),
+        (
+            "ep_touched",
+            "share of the routed experts some token of the pass picks",
+            "1-EXP(MAX(-700," + tokens + "*LN(1-{model:share})))",
+        ),
+        (
+            "ep_wbytes",
+            "bytes of weights the busiest GPU reads a pass",
+            "({step:ep_dense}/{layout:tp}+{step:ep_routed}/{layout:gpus}*{step:ep_touched})*{layout:bytes}",
+        ),
+        ("ep_kvb", "bytes of KV cache each GPU reads a pass", kv_gb + "*1E9/{layout:gpus}"),
+        ("ep_rate", "bytes/s one GPU reads", "{gpu:bandwidth_tbs}*1E12*" + repr(DEFAULT_BW_EFFICIENCY)),
+        ("ep_flops", "FLOP/s one GPU computes in the pass", "{peak}*1E12*" + repr(mfu) + "*{layout:share}"),
+        (
+            "ep_per_expert",
+            "tokens the busiest GPU's experts each receive (routing imbalance)",
+            tokens + "*{model:share}*" + _IMB + "/{step:ep_touched}",
+        ),
+        (
+            "ep_expert_s",
+            "the busiest GPU's grouped expert GEMMs, at their tokens' share of the rate (s)",
+            "2*{model:share}*{step:ep_routed}*" + tokens + "*" + _IMB + "/{layout:gpus}"
+            "/({step:ep_flops}*{step:ep_per_expert}/({step:ep_per_expert}+" + _HALF + "))",
+        ),
+        (
+            "ep_compute_s",
+            "one GPU computing its share of the dense part and attention, and its experts (s)",
+            "(2*{step:ep_dense}*" + tokens + "+" + attn + ")/{layout:gpus}/{step:ep_flops}+{step:ep_expert_s}",
+        ),
+        (
+            "ep_copy",
+            "bytes one copy of the busiest GPU's tokens moves in a layer's dispatch and combine",
+            tokens + "/{layout:gpus}*" + _IMB + "*{model:d_model}*({layout:dispatch}+" + repr(COMBINE_BYTES) + ")",
+        ),
+        (
+            "ep_nv",
+            "the copies to each chosen expert over NVLink, one layer (s)",
+            "{step:ep_copy}*{model:routed_experts}/({gpu:interconnect_gbs}/2*1E9*" + _A2A + ")",
+        ),
+        (
+            "ep_remote",
+            "scale-up domains other than its own a token's experts fall in",
+            "({layout:domains}-1)*(1-EXP({model:routed_experts}*{layout:ln_stay}))",
+        ),
+        (
+            "ep_out",
+            "one copy per remote domain over the scale-out NIC, one layer (s)",
+            "IF({step:ep_remote}>0,{step:ep_copy}*{step:ep_remote}/({layout:scaleout_gbs}*1E9*" + _A2A + "),0)",
+        ),
+        (
+            "ep_a2a",
+            "the expert all-to-alls of a pass, NVLink and NIC in parallel (s)",
+            "{model:moe_layers}*" + _larger("ep_nv", "ep_out"),
+        ),
+        ("ep_mem1", "reading weights and KV cache once (s)", "({step:ep_wbytes}+{step:ep_kvb})/{step:ep_rate}"),
+        ("ep_work1", "one batch's work, the slower of reading and computing (s)", _larger("ep_mem1", "ep_compute_s")),
+        ("ep_serial", "one batch: its work, then the all-to-all (s)", "{step:ep_work1}+{step:ep_a2a}"),
+        (
+            "ep_mem2",
+            f"{MICRO_BATCHES} micro-batches reading the weights each (s)",
+            repr(float(MICRO_BATCHES)) + "*{step:ep_wbytes}/{step:ep_rate}+{step:ep_kvb}/{step:ep_rate}",
+        ),
+        ("ep_work2", "the micro-batches' work (s)", _larger("ep_mem2", "ep_compute_s")),
+        ("ep_hi", "the longer of their work and the all-to-all (s)", _larger("ep_work2", "ep_a2a")),
+        ("ep_lo", "the shorter (s)", _smaller("ep_work2", "ep_a2a")),
+        (
+            "ep_overlap",
+            f"micro-batches: the longer, and {1 - OVERLAP_SHARE:g} of the shorter not hidden (s)",
+            "{step:ep_hi}+" + repr(1.0 - OVERLAP_SHARE) + "*{step:ep_lo}",
+        ),
+        ("ep_body", "the faster of one batch and the micro-batches (s)", _smaller("ep_serial", "ep_overlap")),
+        (
+            "ep_tp_comm",
+            "the attention replicas' tensor-parallel all-reduces (s)",
+            "IF({layout:tp}>1,2*{model:layers}*("
+            + _AR_S
+            + "+2*({layout:tp}-1)/{layout:tp}*"
+            + tokens
+            + "/{layout:replicas}"
+            "*{model:d_model}*2/({gpu:interconnect_gbs}/2*1E9)),0)",
+        ),
+        (
+            "ep_s",
+            "the pass with each collective's fixed cost and the all-reduces (s)",
+            "{step:ep_body}+2*{model:moe_layers}*" + _AR_S + "+{step:ep_tp_comm}",
+        ),
+    )
+
+
+# LAYOUT_DECODE_MS: the cache of `batch` sequences at context_tokens, the decode step, the server's CPU time
+EP_DECODE_STEPS = (
+    ("ep_ctx", "tokens each sequence's cache holds (context_tokens)", "{context_tokens}"),
+    (
+        "ep_held",
+        "token-layers a sequence's cache holds (windowed layers at most their window)",
+        "{model:full_layers}*{step:ep_ctx}+{model:sliding_layers}*MIN({step:ep_ctx},{model:sliding_window})",
+    ),
+    (
+        "ep_kv_seq",
+        "one sequence's KV cache (GB), copied where the attention's tensor-parallel GPUs outnumber the KV heads, at "
+        "kv_bytes a value",
+        "{model:values_per_token_layer}*" + repr(KV_BYTES) + "*{step:ep_held}/1E9"
+        "*IF({layout:tp}>{model:kv_heads},{layout:tp},{model:kv_heads})/{model:kv_heads}*{kv_bytes}/2",
+    ),
+    ("ep_attn", "attention FLOPs of one decode token against its cache", "4*{model:decode_attn_dim}*{step:ep_held}"),
+    *ep_forward_steps("{batch}", "{step:ep_attn}*{batch}", "{batch}*{step:ep_kv_seq}", DEFAULT_MFU),
+    (
+        "ep_free",
+        "GB each GPU's usable memory leaves beside its weights (dense over the TP group, routed experts over EP)",
+        "{gpu:memory_gb}*" + repr(USABLE_FRACTION) + "-({step:ep_dense}/{layout:tp}+{step:ep_routed}/{layout:gpus})"
+        "*{layout:bytes}/1E9",
+    ),
+    (
+        "ep_host",
+        "each attention replica's CPU work for its sequences, host_us each (ms)",
+        "{batch}/{layout:replicas}*{host_us}*1E-3",
+    ),
+    (
+        "ep_busy",
+        f"the GPUs' step plus the CPU's {HOST_SERIAL_SHARE:g} on the critical path (ms)",
+        "{step:ep_s}*1E3+{batch}/{layout:replicas}*{host_us}*" + repr(HOST_SERIAL_SHARE * 1e-3),
+    ),
+    ("ep_step_ms", "the decode step: that, or the CPU's whole work when longer (ms)", _larger("ep_busy", "ep_host")),
+)
+
+# Where Python refuses the call (functions.layout.ep_decode_ms and functions.parallel's argument checks): #N/A
+EP_DECODE_TWIN = (
+    "IF(({batch}>=1)*({batch}=INT({batch}))*({context_tokens}>=0)*({context_tokens}=INT({context_tokens}))"
+    "*({kv_bytes}>0)*({kv_bytes}<=4)*({host_us}>=0)*({layout:context_ok})*({step:ep_free}>0)"
+    "*({batch}*{step:ep_kv_seq}<={step:ep_free}*{layout:gpus}),{step:ep_step_ms},NA())"
+)
+
+# LAYOUT_PREFILL_TOKENS_PER_SECOND: `batch` prompts on each GPU of the instance in one pass, causal attention, no cache
+_PREFILL_TOKENS = "{prompt_tokens}*{batch}*{layout:gpus}"
+EP_PREFILL_STEPS = (
+    (
+        "ep_pattn",
+        "causal attention FLOPs of the instance's prompts",
+        "2*{model:layers}*{model:heads}*{model:head_dim}*{prompt_tokens}^2*{batch}*{layout:gpus}",
+    ),
+    *ep_forward_steps(_PREFILL_TOKENS, "{step:ep_pattn}", "0", DEFAULT_PREFILL_MFU),
+)
+EP_PREFILL_TWIN = (
+    "IF(({prompt_tokens}>=1)*({prompt_tokens}=INT({prompt_tokens}))*({batch}>=1)*({batch}=INT({batch}))"
+    "*({layout:prompt_ok})," + _PREFILL_TOKENS + "/{step:ep_s},NA())"
+)

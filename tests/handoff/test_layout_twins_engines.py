@@ -1,0 +1,155 @@
+"""Issue 20, item 7: LAYOUT_DECODE_MS and LAYOUT_PREFILL_TOKENS_PER_SECOND have native twins. The decode step of an expert-parallel instance
+(engine.moe.expert_parallel_seconds: the busiest GPU's weights and cache, its grouped expert GEMMs at their tokens,
+routing imbalance, the dispatch/combine all-to-all over NVLink and the scale-out NIC, two micro-batches' overlap, the
+attention replicas' all-reduces, the server's CPU time; a prefill pass of the instance's prompts with causal attention)
+is written out in Workings cells (functions.layouttwins). A
+workbook of such calls, handed off and recalculated by LibreOffice and by Gnumeric, shows what the add-in returns
+(relative 1e-9), and #N/A where the add-in refuses the call's cells; the calls the twin does not cover keep their value
+and say why."""
+
+from __future__ import annotations
+
+import math
+
+import openpyxl
+import pytest
+import xlsxwriter
+
+from engine_batch import recalculate, recalculate_gnumeric, shared_workbook
+from flopsheet import functions as F
+from flopsheet.errors import FlopsheetError
+from flopsheet.handoff.copy import handoff
+
+# (formula text after the name, arguments in Python); {A}: column A of the row (a batch, a context, host_us...)
+CALLS = [
+    # DeepSeek-R1 on one B200 node, attention TP8 and experts EP8 (ML.ENERGY's vLLM layout), an FP8 cache
+    ('"DeepSeek-R1","B200","TP8 EP8",8,5930,"fp8",1', ("DeepSeek-R1", "B200", "TP8 EP8", 8, 5930, "fp8", 1), None),
+    ('"DeepSeek-R1","B200","TP8 EP8",{A},5930,"fp8",1', ("DeepSeek-R1", "B200", "TP8 EP8", 256, 5930, "fp8", 1), 256),
+    # DeepSeek's decode layout, EP144 over 18 H800 nodes: attention data-parallel, the all-to-all over the NICs
+    ('"DeepSeek-V3","H800","EP144",{A},4989,"fp8",1', ("DeepSeek-V3", "H800", "EP144", 9216, 4989, "fp8", 1), 9216),
+    # EP32 on 4 H100 nodes with 8 attention replicas of TP4, BF16 cache, a loaded server's CPU time per sequence
+    (
+        '"DeepSeek-V3","H100","TP4 EP32",512,2000,"fp8",,{A}',
+        ("DeepSeek-V3", "H100", "TP4 EP32", 512, 2000, "fp8", None, 68),
+        68,
+    ),
+    # Qwen3 235B-A22B in FP8 on 4 H100s at 383 sequences with vLLM's host_us; in BF16 on 8 H200s (EP8, DP attention)
+    (
+        '"Qwen3 235B-A22B","H100","TP4 EP4",383,{A},"fp8",1,68',
+        ("Qwen3 235B-A22B", "H100", "TP4 EP4", 383, 400, "fp8", 1, 68),
+        400,
+    ),
+    ('"Qwen3 235B-A22B","H200","EP8",{A},3000,,,68', ("Qwen3 235B-A22B", "H200", "EP8", 64, 3000, None, None, 68), 64),
+    ('"Qwen3 235B-A22B","H100","EP8",{A},3000', ("Qwen3 235B-A22B", "H100", "EP8", 64, 3000), 64),  # 72 GB of weights
+    # Llama 4 Maverick (interleaved MoE layers, chunked attention) and gpt-oss-120b (windowed layers, FP4) on B200
+    (
+        '"Llama 4 Maverick","B200","TP8 EP8",{A},2000,"fp8",1',
+        ("Llama 4 Maverick", "B200", "TP8 EP8", 128, 2000, "fp8", 1),
+        128,
+    ),
+    ('"gpt-oss-120b","B200","EP4",{A},9000,"fp4",1', ("gpt-oss-120b", "B200", "EP4", 512, 9000, "fp4", 1), 512),
+    # GB200 NVL72: EP72 inside one NVLink domain (no scale-out term)
+    ('"DeepSeek-V3","GB200","EP72",{A},4000,"fp8",1', ("DeepSeek-V3", "GB200", "EP72", 4096, 4000, "fp8", 1), 4096),
+    # refused by the add-in: #N/A in the copy (a fractional batch, a cache that does not fit, a context beyond the
+    # model's, host_us below 0, kv_bytes above 4)
+    ('"DeepSeek-R1","B200","TP8 EP8",{A},5930,"fp8",1', ("DeepSeek-R1", "B200", "TP8 EP8", 8.5, 5930, "fp8", 1), 8.5),
+    ('"DeepSeek-R1","B200","TP8 EP8",{A},5930,"fp8"', ("DeepSeek-R1", "B200", "TP8 EP8", 100000, 5930, "fp8"), 100000),
+    ('"DeepSeek-R1","B200","TP8 EP8",8,{A},"fp8",1', ("DeepSeek-R1", "B200", "TP8 EP8", 8, 200000, "fp8", 1), 200000),
+    (
+        '"DeepSeek-R1","B200","TP8 EP8",8,5930,"fp8",1,{A}',
+        ("DeepSeek-R1", "B200", "TP8 EP8", 8, 5930, "fp8", 1, -1),
+        -1,
+    ),
+    ('"DeepSeek-R1","B200","TP8 EP8",8,5930,"fp8",{A}', ("DeepSeek-R1", "B200", "TP8 EP8", 8, 5930, "fp8", 5), 5),
+]
+# calls the twin does not cover: the copy keeps the add-in's value, with the reason
+KEPT = [
+    ('"DeepSeek-R1","B200",{A},8,5930,"fp8",1', "TP8 EP8", "layout typed in the formula"),
+    ('"Llama 3.1 70B","H100","TP4",64,2000', None, "DECODE_MS"),
+    ('{A},"B200","TP8 EP8",8,5930,"fp8",1', "DeepSeek-R1", "model's name typed in the formula"),
+]
+
+
+# LAYOUT_PREFILL_TOKENS_PER_SECOND: DeepSeek's prefill layout (EP32 over 4 H800 nodes, SGLang's on H100s), a batch of
+# prompts per GPU in a cell, EP8 in one node, a GB200 rack; refused: a prompt beyond the context, a fractional batch
+PREFILL = [
+    ('"DeepSeek-V3","H800","EP32",4989,"fp8"', ("DeepSeek-V3", "H800", "EP32", 4989, "fp8"), None),
+    ('"DeepSeek-V3","H100","EP32",{A},"fp8"', ("DeepSeek-V3", "H100", "EP32", 2000, "fp8"), 2000),
+    ('"DeepSeek-V3","H200","TP8 EP8",1000,"fp8",{A}', ("DeepSeek-V3", "H200", "TP8 EP8", 1000, "fp8", 4), 4),
+    (
+        '"Qwen3 235B-A22B","GB200","TP2 EP36",{A},"fp8",2',
+        ("Qwen3 235B-A22B", "GB200", "TP2 EP36", 8192, "fp8", 2),
+        8192,
+    ),
+    ('"gpt-oss-120b","B200","EP4",{A},"fp4"', ("gpt-oss-120b", "B200", "EP4", 150000, "fp4"), 150000),
+    ('"DeepSeek-V3","H800","EP32",4989,"fp8",{A}', ("DeepSeek-V3", "H800", "EP32", 4989, "fp8", 1.5), 1.5),
+]
+
+
+def _python(name, args):
+    try:
+        return F.REGISTRY[name](*args)
+    except FlopsheetError:
+        return None
+
+
+ROWS = [(f"=LAYOUT_DECODE_MS({text})", a, _python("LAYOUT_DECODE_MS", args)) for text, args, a in CALLS] + [
+    (f"=LAYOUT_PREFILL_TOKENS_PER_SECOND({text})", a, _python("LAYOUT_PREFILL_TOKENS_PER_SECOND", args))
+    for text, args, a in PREFILL
+]
+
+
+@shared_workbook("layout-copy.xlsx")
+def handed_off(d):
+    src = d / "layout-calls.xlsx"
+    wb = xlsxwriter.Workbook(str(src))
+    ws = wb.add_worksheet("S")
+    for r, (formula, a, value) in enumerate(ROWS, start=1):
+        if a is not None:
+            ws.write(r - 1, 0, a)
+        ws.write_formula(r - 1, 5, formula.format(A=f"A{r}"), None, value if value is not None else "")
+    for i, (text, a, _) in enumerate(KEPT):
+        r = len(ROWS) + 1 + i
+        if a is not None:
+            ws.write(r - 1, 0, a)
+        ws.write_formula(r - 1, 5, f"=LAYOUT_DECODE_MS({text})".format(A=f"A{r}"))
+    wb.close()
+    report = handoff(src, d / "layout-copy.xlsx", recalc=False)
+    return d, report
+
+
+def test_the_cases_answer_and_refuse_as_listed():
+    answered = [v for _, _, v in ROWS if v is not None]
+    assert len(answered) == len(ROWS) - 8 == 13 and all(v > 0 for v in answered)
+    # the server's CPU time counts where it is typed (the twin's last steps)
+    assert ROWS[3][2] > _python("LAYOUT_DECODE_MS", ("DeepSeek-V3", "H100", "TP4 EP32", 512, 2000, "fp8"))
+    # SGLang's EP32 prefill on 96 H100s: 52.3k prompt tokens/s a node; flopsheet 51.4k (docs/parallelism.md)
+    assert 45e3 < ROWS[len(CALLS) + 1][2] / 4 < 60e3
+
+
+def test_every_expert_parallel_call_is_translated_and_the_rest_say_why(handed_off):
+    d, report = handed_off
+    assert len(report.frozen) == len(KEPT), report.frozen
+    for (_, _, why), (_, _, frozen) in zip(KEPT, report.frozen):
+        assert frozen.startswith("LAYOUT_DECODE_MS(): ") and why in frozen, frozen
+    formulas = openpyxl.load_workbook(d / "layout-copy.xlsx")["S"]
+    for r in range(1, len(ROWS) + 1):
+        text = formulas.cell(r, 6).value
+        assert isinstance(text, str) and "LAYOUT_" not in text, text
+
+
+@pytest.mark.parametrize("engine_name", ["LibreOffice", "Gnumeric"])
+def test_the_copy_recalculates_the_layouts_step(handed_off, engine_name, soffice, gnumeric):
+    d, _ = handed_off
+    run = recalculate if engine_name == "LibreOffice" else recalculate_gnumeric
+    got = openpyxl.load_workbook(run(d / "layout-copy.xlsx", d / f"layout-{engine_name}.xlsx"), data_only=True)["S"]
+    wrong = []
+    for r, (formula, _, expected) in enumerate(ROWS, start=1):
+        v = got.cell(r, 6).value
+        if expected is None:
+            ok = v == "#N/A"
+        else:
+            ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isclose(v, expected, rel_tol=1e-9)
+        if not ok:
+            wrong.append(f"row {r} {formula}: add-in {expected!r}, {engine_name} {v!r}")
+    assert not wrong, "\n".join(wrong)
