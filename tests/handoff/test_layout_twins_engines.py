@@ -85,6 +85,66 @@ PREFILL = [
     ('"DeepSeek-V3","H800","EP32",4989,"fp8",{A}', ("DeepSeek-V3", "H800", "EP32", 4989, "fp8", 1.5), 1.5),
 ]
 
+# LAYOUT_TOKENS_PER_SECOND: the serving batch searched (engine.parallel.largest_ep_batch's bisection, unrolled) or the
+# batch typed, each request's prefill; DeepSeek's decode layout (no prompt, its published context), a batch, latency
+# or context in a cell (an empty batch cell: searched), other models and GPUs; refused: even one sequence over the
+# latency target, a request beyond the context, a batch that does not fit, no answer
+SERVING = [
+    (
+        '"DeepSeek-V3","H800","EP144",0,1000,"fp8",,,4989',
+        ("DeepSeek-V3", "H800", "EP144", 0, 1000, "fp8", None, None, 4989),
+        None,
+    ),
+    (
+        '"DeepSeek-V3","H800","EP144",0,1000,"fp8",{A},,4989',
+        ("DeepSeek-V3", "H800", "EP144", 0, 1000, "fp8", 9216, None, 4989),
+        9216,
+    ),
+    (
+        '"DeepSeek-V3","H800","EP144",0,1000,"fp8",{A},,4989',
+        ("DeepSeek-V3", "H800", "EP144", 0, 1000, "fp8", None, None, 4989),
+        "",
+    ),
+    (
+        '"Qwen3 235B-A22B","H100","TP4 EP4",1000,{A},"fp8"',
+        ("Qwen3 235B-A22B", "H100", "TP4 EP4", 1000, 1000, "fp8"),
+        1000,
+    ),
+    (
+        '"DeepSeek-R1","B200","TP8 EP8",1024,8192,"fp8",,,,1',
+        ("DeepSeek-R1", "B200", "TP8 EP8", 1024, 8192, "fp8", None, None, None, 1),
+        None,
+    ),
+    (
+        '"Llama 4 Maverick","GB200","EP4",8192,1024,"fp4",,,,1',
+        ("Llama 4 Maverick", "GB200", "EP4", 8192, 1024, "fp4", None, None, None, 1),
+        None,
+    ),
+    (
+        '"DeepSeek-V3","H200","TP8 EP8",2000,500,"fp8",,{A}',
+        ("DeepSeek-V3", "H200", "TP8 EP8", 2000, 500, "fp8", None, 20),
+        20,
+    ),
+    (
+        '"DeepSeek-V3","H200","TP8 EP8",2000,500,"fp8",,,{A}',
+        ("DeepSeek-V3", "H200", "TP8 EP8", 2000, 500, "fp8", None, None, 3000),
+        3000,
+    ),
+    ('"gpt-oss-120b","H100","EP2",1000,1000,"fp8"', ("gpt-oss-120b", "H100", "EP2", 1000, 1000, "fp8"), None),
+    (
+        '"DeepSeek-V3","H200","TP8 EP8",2000,500,"fp8",,{A}',
+        ("DeepSeek-V3", "H200", "TP8 EP8", 2000, 500, "fp8", None, 1),
+        1,
+    ),
+    ('"DeepSeek-V3","H200","TP8 EP8",{A},5000,"fp8"', ("DeepSeek-V3", "H200", "TP8 EP8", 130000, 5000, "fp8"), 130000),
+    (
+        '"DeepSeek-V3","H200","TP8 EP8",2000,500,"fp8",{A}',
+        ("DeepSeek-V3", "H200", "TP8 EP8", 2000, 500, "fp8", 100000),
+        100000,
+    ),
+    ('"DeepSeek-V3","H200","TP8 EP8",2000,{A},"fp8"', ("DeepSeek-V3", "H200", "TP8 EP8", 2000, 0, "fp8"), 0),
+]
+
 
 def _python(name, args):
     try:
@@ -93,10 +153,17 @@ def _python(name, args):
         return None
 
 
-ROWS = [(f"=LAYOUT_DECODE_MS({text})", a, _python("LAYOUT_DECODE_MS", args)) for text, args, a in CALLS] + [
-    (f"=LAYOUT_PREFILL_TOKENS_PER_SECOND({text})", a, _python("LAYOUT_PREFILL_TOKENS_PER_SECOND", args))
-    for text, args, a in PREFILL
-]
+ROWS = (
+    [(f"=LAYOUT_DECODE_MS({text})", a, _python("LAYOUT_DECODE_MS", args)) for text, args, a in CALLS]
+    + [
+        (f"=LAYOUT_PREFILL_TOKENS_PER_SECOND({text})", a, _python("LAYOUT_PREFILL_TOKENS_PER_SECOND", args))
+        for text, args, a in PREFILL
+    ]
+    + [
+        (f"=LAYOUT_TOKENS_PER_SECOND({text})", a, _python("LAYOUT_TOKENS_PER_SECOND", args))
+        for text, args, a in SERVING
+    ]
+)
 
 
 @shared_workbook("layout-copy.xlsx")
@@ -105,7 +172,7 @@ def handed_off(d):
     wb = xlsxwriter.Workbook(str(src))
     ws = wb.add_worksheet("S")
     for r, (formula, a, value) in enumerate(ROWS, start=1):
-        if a is not None:
+        if a is not None and a != "":  # "": the cell left empty
             ws.write(r - 1, 0, a)
         ws.write_formula(r - 1, 5, formula.format(A=f"A{r}"), None, value if value is not None else "")
     for i, (text, a, _) in enumerate(KEPT):
@@ -120,7 +187,10 @@ def handed_off(d):
 
 def test_the_cases_answer_and_refuse_as_listed():
     answered = [v for _, _, v in ROWS if v is not None]
-    assert len(answered) == len(ROWS) - 8 == 13 and all(v > 0 for v in answered)
+    assert len(answered) == len(ROWS) - 12 == 22 and all(v > 0 for v in answered)
+    # a typed batch, and a cell left empty for it: the serving batch (the same number as the call without one)
+    served = ROWS[len(CALLS) + len(PREFILL) :]
+    assert served[1][2] != served[0][2] and served[2][2] == served[0][2]
     # the server's CPU time counts where it is typed (the twin's last steps)
     assert ROWS[3][2] > _python("LAYOUT_DECODE_MS", ("DeepSeek-V3", "H100", "TP4 EP32", 512, 2000, "fp8"))
     # SGLang's EP32 prefill on 96 H100s: 52.3k prompt tokens/s a node; flopsheet 51.4k (docs/parallelism.md)
@@ -136,6 +206,18 @@ def test_every_expert_parallel_call_is_translated_and_the_rest_say_why(handed_of
     for r in range(1, len(ROWS) + 1):
         text = formulas.cell(r, 6).value
         assert isinstance(text, str) and "LAYOUT_" not in text, text
+
+
+def test_a_row_whose_batch_cell_is_empty_is_not_given_the_row_aboves_translation(handed_off):
+    """Two rows of one relative form, the batch typed in A on the first and left empty on the second: the hand-off's
+    cache of translations (CachedTranslator) must not reuse the first's (which reads the batch) for the second, whose
+    empty cell the add-in reads as "search the serving batch" (Function.twin_blank_cell_na)."""
+    d, _ = handed_off
+    ws = openpyxl.load_workbook(d / "layout-copy.xlsx")["S"]
+    first = len(CALLS) + len(PREFILL) + 2  # the row typing 9,216, then the row leaving A empty
+    typed, empty = ws.cell(first, 6).value, ws.cell(first + 1, 6).value
+    assert ws.cell(first + 1, 1).value is None and ws.cell(first, 1).value == 9216
+    assert f'(A{first + 1}="")' in empty and f"A{first}=" not in typed, (typed[:200], empty[:200])
 
 
 @pytest.mark.parametrize("engine_name", ["LibreOffice", "Gnumeric"])

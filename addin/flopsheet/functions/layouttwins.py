@@ -49,22 +49,32 @@ def _smaller(a: str, b: str) -> str:
     return "IF({step:" + a + "}<={step:" + b + "},{step:" + a + "},{step:" + b + "})"
 
 
+# the routed and the other parameters, read by every pass of a twin
+_SHARED = (
+    (
+        "ep_routed",
+        "the model's routed experts' parameters",
+        "({model:total_params}-{model:active_params})/(1-{model:share})",
+    ),
+    (
+        "ep_dense",
+        "its other parameters (attention, dense layers, shared experts)",
+        "{model:total_params}-{step:ep_routed}",
+    ),
+)
+
+
 def ep_forward_steps(tokens: str, attn: str, kv_gb: str, mfu: float) -> tuple:
     """Steps ending in {step:ep_s}, the seconds of one forward pass of an expert-parallel instance moving `tokens`
     tokens with `attn` FLOPs of attention and `kv_gb` GB of KV cache over the whole instance, computing at `mfu` of
     the peak per unit of the precision's share (engine.moe.expert_parallel_seconds, through
     engine.inference._ep_forward_s: each collective's fixed cost EP_COLLECTIVE_PER_ALLREDUCE x the all-reduce's)."""
+    return _SHARED + ep_pass_steps(tokens, attn, kv_gb, mfu)
+
+
+def ep_pass_steps(tokens: str, attn: str, kv_gb: str, mfu: float) -> tuple:
+    """ep_forward_steps without the parameters' split (_SHARED)."""
     return (
-        (
-            "ep_routed",
-            "the model's routed experts' parameters",
-            "({model:total_params}-{model:active_params})/(1-{model:share})",
-        ),
-        (
-            "ep_dense",
-            "its other parameters (attention, dense layers, shared experts)",
-            "{model:total_params}-{step:ep_routed}",
-        ),
         (
             "ep_touched",
             "share of the routed experts some token of the pass picks",
@@ -210,4 +220,130 @@ EP_PREFILL_STEPS = (
 EP_PREFILL_TWIN = (
     "IF(({prompt_tokens}>=1)*({prompt_tokens}=INT({prompt_tokens}))*({batch}>=1)*({batch}=INT({batch}))"
     "*({layout:prompt_ok})," + _PREFILL_TOKENS + "/{step:ep_s},NA())"
+)
+
+
+# LAYOUT_TOKENS_PER_SECOND (functions.layout.ep_serving through engine.parallel.ep_serving): the instance decodes at
+# the batch typed, or the largest whose step meets latency_ms and whose cache fits beside the weights
+# (engine.parallel.largest_ep_batch, its bisection unrolled), and prefills each request (one prompt per GPU at a time)
+EP_BATCH_CAP = 1 << 20  # engine.parallel.largest_ep_batch's ceiling
+EP_BISECTIONS = 21  # [1, 2^20] is one batch after 20 halvings; one more, as Python stops when converged
+
+
+def _renamed(steps: tuple, suffix: str, keys: set[str]) -> list:
+    """`steps` whose keys in `keys` (and the references to them) carry `suffix`."""
+    out = []
+    for k, label, t in steps:
+        for d in keys:
+            t = t.replace("{step:" + d + "}", "{step:" + d + suffix + "}")
+        out.append((k + suffix if k in keys else k, label, t))
+    return out
+
+
+def _at_batch(base: tuple, batch: str, suffix: str, what: str) -> list:
+    """The steps of `base` (written with {b} for the instance's batch) that depend on it, at `batch`, keyed `suffix`."""
+    dep: set[str] = set()
+    for k, _, t in base:
+        if "{b}" in t or any("{step:" + d + "}" in t for d in dep):
+            dep.add(k)
+    return [
+        (k, f"{label}, {what}", t.replace("{b}", batch))
+        for k, label, t in _renamed(tuple(s for s in base if s[0] in dep), suffix, dep)
+    ]
+
+
+_DECODE_PASS = ep_pass_steps("{b}", "{step:ep_attn}*{b}", "{b}*{step:ep_kv_seq}", DEFAULT_MFU)
+# its steps the batch does not change (a GPU's rates, the domains a token's experts reach): written once
+_DECODE_FIXED = tuple(s for s in _DECODE_PASS if s[0] in ("ep_rate", "ep_flops", "ep_remote"))
+assert not any("{b}" in t for _, _, t in _DECODE_FIXED)
+_LATENCY = "<={latency_ms}/1E3"  # a step's seconds as Python compares them: (ms / 1E3) <= latency_ms / 1E3
+
+
+def _step_s(suffix: str) -> str:
+    return "{step:ep_s" + suffix + "}*1E3/1E3"
+
+
+def _search_steps() -> list:
+    steps = [
+        (
+            "sv_top",
+            f"largest batch whose KV cache fits beside the weights (at most {EP_BATCH_CAP:,})",
+            f"MAX(1,MIN({EP_BATCH_CAP},INT({{step:ep_free}}*{{layout:gpus}}/{{step:ep_kv_seq}})))",
+        )
+    ]
+    steps += _at_batch(_DECODE_PASS, "{step:sv_top}", "_top", "at that batch")
+    lo, hi = "1", "{step:sv_top}"
+    for i in range(1, EP_BISECTIONS + 1):
+        mid = f"sv_mid{i}"
+        steps.append((mid, f"batch tried, bisection step {i}", f"INT(({lo}+{hi}+1)/2)"))
+        steps += _at_batch(_DECODE_PASS, "{step:" + mid + "}", f"_{i}", f"bisection step {i}")
+        met = _step_s(f"_{i}") + _LATENCY
+        steps.append(
+            (
+                f"sv_lo{i}",
+                f"largest batch known to meet the target, bisection step {i}",
+                f"IF({met},{{step:{mid}}},{lo})",
+            )
+        )
+        steps.append(
+            (f"sv_hi{i}", f"largest batch still possible, bisection step {i}", f"IF({met},{hi},{{step:{mid}}}-1)")
+        )
+        lo, hi = f"{{step:sv_lo{i}}}", f"{{step:sv_hi{i}}}"
+    steps.append(
+        (
+            "sv_b",
+            "the serving batch: the largest that fits and meets the latency target",
+            f"IF({_step_s('_top')}{_LATENCY},{{step:sv_top}},{lo})",
+        )
+    )
+    return steps
+
+
+_PREFILL_PASS = _renamed(
+    ep_pass_steps(
+        "MAX({prompt_tokens},1)*{layout:gpus}",
+        "2*{model:layers}*{model:heads}*{model:head_dim}*{prompt_tokens}^2*{layout:gpus}",
+        "0",
+        DEFAULT_PREFILL_MFU,
+    ),
+    "_pf",
+    {k for k, _, _ in ep_pass_steps("{b}", "0", "0", DEFAULT_PREFILL_MFU)},
+)
+EP_SERVING_STEPS = (
+    (
+        "ep_ctx",
+        "tokens each sequence's cache holds while decoding: context_tokens, or the prompt and half the answer",
+        "[[{context_tokens}||{prompt_tokens}+{output_tokens}/2]]",
+    ),
+    *(s for s in EP_DECODE_STEPS if s[0] in ("ep_held", "ep_kv_seq", "ep_attn")),
+    *_SHARED,
+    *(s for s in EP_DECODE_STEPS if s[0] == "ep_free"),
+    *_DECODE_FIXED,
+    *_search_steps(),
+    ("ep_typed", "1 when the call types its batch, 0 when the serving batch is searched", "[[1+0*{batch}||0]]"),
+    ("ep_b", "the batch the instance decodes: batch, or the serving batch", "[[{batch}||{step:sv_b}]]"),
+    *_at_batch(_DECODE_PASS, "{step:ep_b}", "_b", "at the batch decoded"),
+    *(
+        (k, f"{label}, the prefill of one prompt on each GPU", t)
+        for k, label, t in _PREFILL_PASS
+        if k.endswith("_pf") or k not in {s[0] for s in _DECODE_PASS}
+    ),
+    (
+        "ep_prefill",
+        "instance-seconds of each request's prefill (one prompt per GPU at a time)",
+        "IF({prompt_tokens}>0,{step:ep_s_pf}/{layout:gpus},0)",
+    ),
+    (
+        "ep_tokens_s",
+        "output tokens per second of the instance: the answer's tokens over its prefill and its decode steps' share",
+        "{output_tokens}/({step:ep_prefill}+{output_tokens}*" + _step_s("_b") + "/{step:ep_b})",
+    ),
+)
+EP_SERVING_TWIN = (
+    "IF(({prompt_tokens}>=0)*({prompt_tokens}=INT({prompt_tokens}))*({output_tokens}>=1)"
+    "*({output_tokens}=INT({output_tokens}))*({kv_bytes}>0)*({kv_bytes}<=4)*({latency_ms}>0)*({layout:request_ok})"
+    "*({step:ep_free}>0)*({step:ep_kv_seq}<={step:ep_free}*{layout:gpus})*[[({batch}>=1)*({batch}=INT({batch}))||1]]"
+    "*({step:ep_b}*{step:ep_kv_seq}<={step:ep_free}*{layout:gpus})"
+    # a searched batch must meet the target (a typed one need not): Python's "even one sequence takes ..."
+    "*(({step:ep_typed}=1)+(" + _step_s("_b") + _LATENCY + ")>0),{step:ep_tokens_s},NA())"
 )

@@ -5,10 +5,9 @@ A layout is typed as text, "TP8", "EP32", "TP4 EP8" (engine.parallel.parse_layou
 GPU's scale-up domain, experts spread over EP GPUs with attention data-parallel on each TP group, the expert
 all-to-all over NVLink and the platform's scale-out NICs (catalog/platforms.csv). Both functions need a catalog
 mixture-of-experts model (or a dense one with a TP-only layout) and a GPU of the catalog; the serving batch is a
-search over the step's roofline, all-to-all and overlap, so the hand-off copy keeps the add-in's value
-(SERVING_GPUS' search over the tensor-parallel step, with a model name, it unrolls in Workings cells).
-LAYOUT_DECODE_MS and LAYOUT_PREFILL_TOKENS_PER_SECOND, one pass each, have native twins (functions.layouttwins) for
-an expert-parallel layout typed in the formula with its model, GPU and precision.
+search over the step's roofline, all-to-all and overlap. The three have native twins (functions.layouttwins, the
+search unrolled in Workings cells as SERVING_GPUS' is) for an expert-parallel layout typed in the formula with its
+model, GPU and precision.
 """
 
 from __future__ import annotations
@@ -21,7 +20,14 @@ from flopsheet.functions.declaration import Arg, Function, declared_in
 from flopsheet.functions.hardware import per_element
 from flopsheet.functions.inputs import REQUIRED, control_free, element_number, merge_errors
 from flopsheet.functions.layout import ep_decode_ms, ep_prefill, ep_serving
-from flopsheet.functions.layouttwins import EP_DECODE_STEPS, EP_DECODE_TWIN, EP_PREFILL_STEPS, EP_PREFILL_TWIN
+from flopsheet.functions.layouttwins import (
+    EP_DECODE_STEPS,
+    EP_DECODE_TWIN,
+    EP_PREFILL_STEPS,
+    EP_PREFILL_TWIN,
+    EP_SERVING_STEPS,
+    EP_SERVING_TWIN,
+)
 
 MODEL = Arg("model", 'A catalog model ("DeepSeek-V3", "Qwen3 235B-A22B"; see MODEL_NAMES)', kind="text")
 GPU = Arg("gpu", 'A catalog GPU ("H800", "H100", "GB200"; see GPU_NAMES)', kind="text")
@@ -175,6 +181,9 @@ LAYOUT_TOKENS_PER_SECOND = Function(
     source=_SOURCE,
     example=("DeepSeek-V3", "H800", "EP144", 0, 1000, "fp8"),
     impl=_impl(_serving_one, [a.name for a in _SERVING_ARGS]),
+    twin=EP_SERVING_TWIN,
+    twin_steps=EP_SERVING_STEPS,
+    twin_blank_cell_na=("batch", "context_tokens"),
 )
 
 _PREFILL_ARGS = (

@@ -38,9 +38,6 @@ ALWAYS_FROZEN = {
     "FLOPSHEET_VERSION": "the add-in's version is a fact about the add-in, not the sheet",
     "GPU_NAMES": "the catalog's names are copied as values (the GPUs sheet lists them too)",
     "MODEL_NAMES": "the model catalog's names are copied as values",
-    # a layout's serving batch is a search over the step's roofline, all-to-all and overlap (engine.parallel), with
-    # routing imbalance and micro-batch overlap no twin has
-    "LAYOUT_TOKENS_PER_SECOND": "an expert-parallel layout's serving rate is a search the copy cannot express",
 }
 # MODEL_SPEC's twin looks the figure up on the workbook's Models sheet (handoff/modelsheet.py);
 # a workbook without one keeps the value (the copy does not add a Models sheet yet).
@@ -407,6 +404,9 @@ class Result:
     origin: tuple | None = None  # (the moved translation, its column): Workings places its quantities alike
     read_refs: list = field(default_factory=list)  # (reference, argument) whose cells were read for model names
     names_found: bool = False  # one of them held a model name (the translation is that cell's own)
+    # references of arguments whose empty cell the twin works out as omitted (Function.twin_blank_cell_na) that held a
+    # value: the translation is reused for another row only where those cells hold values too
+    filled_refs: list = field(default_factory=list)
 
 
 class Translator:
@@ -666,6 +666,8 @@ class Translator:
                 self._res.read_refs.append((e.text, a.name))
                 out[i] = twins.OMITTED
                 still_blank.append(e.text)
+            else:
+                self._res.filled_refs.append(e.text)
         return out, still_blank
 
     def _tokenizer_twin(self, fn, exprs):
@@ -1033,10 +1035,22 @@ class CachedTranslator(Translator):
             names = last.names(row, col)
         except ValueError:  # moved off the grid
             return None
-        if last.source.format(*names) != formula:
+        if last.source.format(*names) != formula or not self._still_filled(last, sheet, row, col):
             return None
         self.hits += 1
         return last.at(row, col, names)
+
+    def _still_filled(self, entry, sheet: str, row: int, col: int) -> bool:
+        """Whether the cells the cached translation found holding a value for an argument whose empty cell is an
+        omission (Result.filled_refs), moved here, hold one too (else this row's call is translated as its own)."""
+        for text in entry.res.filled_refs:
+            try:
+                moved = shift(text, row - entry.row, col - entry.col)
+            except ValueError:
+                return False
+            if self.refs is None or self.refs.empty(moved, sheet):
+                return False
+        return True
 
     def translate_at(self, formula: str, sheet: str, row: int, col: int, freeze_all=None) -> Result:
         if not freeze_all:
@@ -1046,12 +1060,16 @@ class CachedTranslator(Translator):
         key = None if freeze_all else relative_form(formula, row, col)
         if key is not None:
             hit = self._seen.get((sheet, key))
-            if hit is not None:
+            if hit is not None and self._still_filled(hit, sheet, row, col):
                 self.hits += 1
                 self._last[(sheet, col)] = hit
                 return hit.at(row, col)
             plain = self._seen_plain.get((sheet, key))
-            if plain is not None and not self._names_a_model(plain, sheet, row, col):
+            if (
+                plain is not None
+                and not self._names_a_model(plain, sheet, row, col)
+                and self._still_filled(plain[0], sheet, row, col)
+            ):
                 self.hits += 1
                 return plain[0].at(row, col)
         res = self.translate(formula, sheet, freeze_all, cells=True)

@@ -940,13 +940,22 @@ class TwinCall:
         """`{layout:x}`: a figure of the parallel layout a LAYOUT_ function's call types (functions.layouttwins):
         its degrees (tp, ep, gpus, replicas), the weights' bytes and the peak's share at the precision, the dispatch's
         bytes, the GPU's platform (domains: scale-up domains the instance spans; ln_stay: LN(1 - 1 / domains), 0 for
-        one; scaleout_gbs) and context_ok / prompt_ok, the test that context_tokens / prompt_tokens is within the
-        model's context. Numbers worked
+        one; scaleout_gbs) and context_ok / prompt_ok / request_ok, the test that context_tokens / prompt_tokens / a
+        request (prompt and answer, a typed context) is within the model's context. Numbers worked
         out and checked here as functions.layout.bind does, so the layout, the GPU, the model and the precision must
         be typed in the formula; an expert-parallel layout only (a tensor-parallel one is DECODE_MS' own step)."""
         if "{layout}" not in self.cache_layout:
             self.cache_layout["{layout}"] = self._layout_figures()
         figures = self.cache_layout["{layout}"]
+        if sub == "request_ok":  # a served request: prompt + answer, and a typed context, within the model's
+            if not figures["context"]:
+                return Value("1", 1.0)
+            limit = paren(self.figures("context"))
+            tests = [f"({self.arg('prompt_tokens').text}+{self.arg('output_tokens').text}<={limit})"]
+            ctx = self.arg("context_tokens")
+            if not ctx.omitted:
+                tests.append(f"({paren(ctx.text)}<={limit})")
+            return Value("*".join(tests), None)
         if sub in ("context_ok", "prompt_ok"):  # context_tokens (a decode step), prompt_tokens (a prefill)
             limit = figures["context"]
             if not limit:
