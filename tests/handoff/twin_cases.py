@@ -40,10 +40,10 @@ def arguments_in_row(ws, r: int, args: tuple, literal_at: int | None = None) -> 
     return exprs
 
 
-def mismatches(path, rows, column: int) -> list[str]:
-    """The rows whose recalculated twin (in `column` of the workbook at `path`) differs from Python's
+def mismatches(path, rows, column: int, sheet: str = SHEET) -> list[str]:
+    """The rows whose recalculated twin (in `column` of `sheet` of the workbook at `path`) differs from Python's
     value; rows are (row, function, arguments, Python's value or None for an error)."""
-    got = openpyxl.load_workbook(path, data_only=True)[SHEET]
+    got = openpyxl.load_workbook(path, data_only=True)[sheet]
     wrong = []
     for r, name, args, expected in rows:
         v = got.cell(r, column).value

@@ -52,7 +52,7 @@ from flopsheet.functions._common import (
 )
 from flopsheet.functions.declaration import Arg, Function, declared_in, evaluate
 from flopsheet.functions.inputs import texts
-from flopsheet.functions.twintext import count_twin
+from flopsheet.functions.twintext import count_twin, unrolled_bisection
 
 _ROOFLINE = (
     "roofline model (Williams et al. 2009) for LLM decode (Pope et al. 2022, Efficiently Scaling "
@@ -290,34 +290,18 @@ def serving_batch_steps(base: tuple, latency: str = repr(DEFAULT_LATENCY_MS), ca
     if not cap.isdigit():  # max_batch: a Workings cell of its own, read twice
         steps.insert(1, ("sb_cap", f"the most the search may give (max_batch, or blank {BATCH_CAP})", cap))
     steps += _at_batch(base, "{step:sb_top}", "_top", "at that batch")
-    lo, hi = "1", "{step:sb_top}"
-    for i in range(1, BISECTIONS + 1):
-        mid = f"sb_mid{i}"
-        steps.append((mid, f"batch tried, bisection step {i}", f"INT(({lo}+{hi}+1)/2)"))
-        steps += _at_batch(base, "{step:" + mid + "}", f"_{i}", f"bisection step {i}")
-        met = f"{{step:step_ms_{i}}}{ok}"
-        steps.append(
-            (
-                f"sb_lo{i}",
-                f"largest batch known to meet the target, bisection step {i}",
-                f"IF({met},{{step:{mid}}},{lo})",
-            )
-        )
-        steps.append(
-            (f"sb_hi{i}", f"largest batch still possible, bisection step {i}", f"IF({met},{hi},{{step:{mid}}}-1)")
-        )
-        lo, hi = f"{{step:sb_lo{i}}}", f"{{step:sb_hi{i}}}"
-    steps.append(
-        (
-            "sb",
-            "the serving batch: the largest that fits and meets the latency target",
-            f"IF({{step:step_ms_top}}{ok},{{step:sb_top}},{lo})",
-        )
+    steps += unrolled_bisection(
+        "sb",
+        "sb_top",
+        lambda batch, suffix, what: _at_batch(base, batch, suffix, what),
+        lambda suffix: "{step:step_ms" + suffix + "}" + ok,
+        BISECTIONS,
+        "sb",
     )
     return tuple(steps)
 
 
-def _kv_seq_at(gpus: str) -> str:
+def kv_seq_at(gpus: str) -> str:
     """The model's own cache of one sequence (GB) on `gpus` tensor-parallel GPUs (decode_steps' kv_seq)."""
     return (
         "[[{model:values_per_token_layer}*" + repr(KV_BYTES) + "*{step:held}/1E9"
@@ -342,7 +326,7 @@ def with_fewest_gpus(steps: tuple, twin: str, kv: str | None) -> tuple[str, tupl
     added = [("g_w", "GB of the weights", "[[{model:total_params}||{params}]]*{bytes_per_param}/1E9")]
     chain = "NA()"
     for d in range(SCALE_UP_GPUS, 0, -1):
-        need = "{step:g_w}" + ("" if kv is None else "+" + kv.replace("{kv_seq}", _kv_seq_at(str(d))))
+        need = "{step:g_w}" + ("" if kv is None else "+" + kv.replace("{kv_seq}", kv_seq_at(str(d))))
         valid = (
             f"[[(MOD({{model:heads}},{d})=0)*IF({d}<={{model:kv_heads}},MOD({{model:kv_heads}},{d})=0,"
             f"MOD({d},{{model:kv_heads}})=0)||1]]"

@@ -20,7 +20,6 @@ from flopsheet.engine.inference import (
     DEFAULT_PREFILL_MFU,
     EP_COLLECTIVE_PER_ALLREDUCE,
     HOST_SERIAL_SHARE,
-    KV_BYTES,
     USABLE_FRACTION,
 )
 from flopsheet.engine.moe import (
@@ -32,6 +31,8 @@ from flopsheet.engine.moe import (
     OVERLAP_SHARE,
 )
 from flopsheet.engine.training import DEFAULT_MFU
+from flopsheet.functions.inference import kv_seq_at
+from flopsheet.functions.twintext import unrolled_bisection
 
 # the engine's constants, typed as the same numbers (as functions/inference.py types USABLE_FRACTION)
 _IMB = repr(DEFAULT_EXPERT_IMBALANCE)
@@ -176,8 +177,7 @@ EP_DECODE_STEPS = (
         "ep_kv_seq",
         "one sequence's KV cache (GB), copied where the attention's tensor-parallel GPUs outnumber the KV heads, at "
         "kv_bytes a value",
-        "{model:values_per_token_layer}*" + repr(KV_BYTES) + "*{step:ep_held}/1E9"
-        "*IF({layout:tp}>{model:kv_heads},{layout:tp},{model:kv_heads})/{model:kv_heads}*{kv_bytes}/2",
+        kv_seq_at("{layout:tp}").replace("{step:held}", "{step:ep_held}") + "*{kv_bytes}/2",
     ),
     ("ep_attn", "attention FLOPs of one decode token against its cache", "4*{model:decode_attn_dim}*{step:ep_held}"),
     *ep_forward_steps("{batch}", "{step:ep_attn}*{batch}", "{batch}*{step:ep_kv_seq}", DEFAULT_MFU),
@@ -272,29 +272,13 @@ def _search_steps() -> list:
         )
     ]
     steps += _at_batch(_DECODE_PASS, "{step:sv_top}", "_top", "at that batch")
-    lo, hi = "1", "{step:sv_top}"
-    for i in range(1, EP_BISECTIONS + 1):
-        mid = f"sv_mid{i}"
-        steps.append((mid, f"batch tried, bisection step {i}", f"INT(({lo}+{hi}+1)/2)"))
-        steps += _at_batch(_DECODE_PASS, "{step:" + mid + "}", f"_{i}", f"bisection step {i}")
-        met = _step_s(f"_{i}") + _LATENCY
-        steps.append(
-            (
-                f"sv_lo{i}",
-                f"largest batch known to meet the target, bisection step {i}",
-                f"IF({met},{{step:{mid}}},{lo})",
-            )
-        )
-        steps.append(
-            (f"sv_hi{i}", f"largest batch still possible, bisection step {i}", f"IF({met},{hi},{{step:{mid}}}-1)")
-        )
-        lo, hi = f"{{step:sv_lo{i}}}", f"{{step:sv_hi{i}}}"
-    steps.append(
-        (
-            "sv_b",
-            "the serving batch: the largest that fits and meets the latency target",
-            f"IF({_step_s('_top')}{_LATENCY},{{step:sv_top}},{lo})",
-        )
+    steps += unrolled_bisection(
+        "sv",
+        "sv_top",
+        lambda batch, suffix, what: _at_batch(_DECODE_PASS, batch, suffix, what),
+        lambda suffix: _step_s(suffix) + _LATENCY,
+        EP_BISECTIONS,
+        "sv_b",
     )
     return steps
 
