@@ -47,6 +47,8 @@ CALLS = [
         128,
     ),
     ('"gpt-oss-120b","B200","EP4",{A},9000,"fp4",1', ("gpt-oss-120b", "B200", "EP4", 512, 9000, "fp4", 1), 512),
+    # AMD's MI300X platform: its achieved shares of the peak and the decode bandwidth (engine.inference)
+    ('"DeepSeek-V3","MI300X","EP8",{A},2000,"fp8",1', ("DeepSeek-V3", "MI300X", "EP8", 64, 2000, "fp8", 1), 64),
     # GB200 NVL72: EP72 inside one NVLink domain (no scale-out term)
     ('"DeepSeek-V3","GB200","EP72",{A},4000,"fp8",1', ("DeepSeek-V3", "GB200", "EP72", 4096, 4000, "fp8", 1), 4096),
     # refused by the add-in: #N/A in the copy (a fractional batch, a cache that does not fit, a context beyond the
@@ -80,6 +82,7 @@ PREFILL = [
         ("Qwen3 235B-A22B", "GB200", "TP2 EP36", 8192, "fp8", 2),
         8192,
     ),
+    ('"DeepSeek-V3","MI300X","TP8 EP8",{A},"fp8"', ("DeepSeek-V3", "MI300X", "TP8 EP8", 2000, "fp8"), 2000),
     ('"gpt-oss-120b","B200","EP4",{A},"fp4"', ("gpt-oss-120b", "B200", "EP4", 150000, "fp4"), 150000),
     ('"DeepSeek-V3","H800","EP32",4989,"fp8",{A}', ("DeepSeek-V3", "H800", "EP32", 4989, "fp8", 1.5), 1.5),
 ]
@@ -130,6 +133,7 @@ SERVING = [
         3000,
     ),
     ('"gpt-oss-120b","H100","EP2",1000,1000,"fp8"', ("gpt-oss-120b", "H100", "EP2", 1000, 1000, "fp8"), None),
+    ('"DeepSeek-V3","MI300X","EP8",1000,{A},"fp8"', ("DeepSeek-V3", "MI300X", "EP8", 1000, 500, "fp8"), 500),
     (
         '"DeepSeek-V3","H200","TP8 EP8",2000,500,"fp8",,{A}',
         ("DeepSeek-V3", "H200", "TP8 EP8", 2000, 500, "fp8", None, 1),
@@ -186,7 +190,7 @@ def handed_off(d):
 
 def test_the_cases_answer_and_refuse_as_listed():
     answered = [v for _, _, v in ROWS if v is not None]
-    assert len(answered) == len(ROWS) - 12 == 22 and all(v > 0 for v in answered)
+    assert len(answered) == len(ROWS) - 12 == 25 and all(v > 0 for v in answered)
     # a typed batch, and a cell left empty for it: the serving batch (the same number as the call without one)
     served = ROWS[len(CALLS) + len(PREFILL) :]
     assert served[1][2] != served[0][2] and served[2][2] == served[0][2]

@@ -21,6 +21,8 @@ from flopsheet.engine.inference import (
     DEFAULT_PREFILL_MFU,
     KV_BYTES,
     USABLE_FRACTION,
+    accelerator_bw_share,
+    accelerator_share,
     comm_seconds,
     decode_attention_flops,
     decode_ms_unchecked,
@@ -72,7 +74,10 @@ def bind(
         scaleout_gbs=plat.scaleout_gbs if plat else None,
     )
     prec = (precision or "bf16").strip().lower()
-    share = precision_share(prec)
+    # the number format's share of the peak times the accelerator's achieved share (AMD's CDNA3 below 1), and its
+    # decode GEMVs' share of the bandwidth: the serving functions' own (functions.declaration), so a TP-only layout
+    # is SERVING_GPUS' replica on every GPU
+    share = precision_share(prec) * accelerator_share(g.name)
     try:
         peak = float(catalog.peak_tflops(g, prec))
     except FlopsheetError as e:
@@ -86,6 +91,7 @@ def bind(
         gpu=g,
         layout=lay,
         share=share,
+        bw_share=accelerator_bw_share(g.name),
         kv_bytes=KV_BYTES if kv_bytes is None else float(kv_bytes),
         fig=fig,
         forward=dict(
@@ -128,6 +134,7 @@ def setup_of(b: dict):
             mfu=DEFAULT_MFU,
             prefill_mfu=DEFAULT_PREFILL_MFU,
             peak_share=b["share"],
+            bw_share=b["bw_share"],
             total_params=f["total_params"],
             expert_share=f["expert_share"],
             layers=f["layers"],

@@ -65,16 +65,18 @@ _SHARED = (
 )
 
 
-def ep_forward_steps(tokens: str, attn: str, kv_gb: str, mfu: float) -> tuple:
+def ep_forward_steps(tokens: str, attn: str, kv_gb: str, mfu: float, decode: bool = True) -> tuple:
     """Steps ending in {step:ep_s}, the seconds of one forward pass of an expert-parallel instance moving `tokens`
     tokens with `attn` FLOPs of attention and `kv_gb` GB of KV cache over the whole instance, computing at `mfu` of
     the peak per unit of the precision's share (engine.moe.expert_parallel_seconds, through
     engine.inference._ep_forward_s: each collective's fixed cost EP_COLLECTIVE_PER_ALLREDUCE x the all-reduce's)."""
-    return _SHARED + ep_pass_steps(tokens, attn, kv_gb, mfu)
+    return _SHARED + ep_pass_steps(tokens, attn, kv_gb, mfu, decode)
 
 
-def ep_pass_steps(tokens: str, attn: str, kv_gb: str, mfu: float) -> tuple:
-    """ep_forward_steps without the parameters' split (_SHARED)."""
+def ep_pass_steps(tokens: str, attn: str, kv_gb: str, mfu: float, decode: bool = True) -> tuple:
+    """ep_forward_steps without the parameters' split (_SHARED). `decode`: a decode step's GEMVs stream at the
+    accelerator's share of the bandwidth ({layout:bw_share}: AMD CDNA3's below 1); a prefill's GEMMs do not."""
+    bw_share = "*{layout:bw_share}" if decode else ""
     return (
         (
             "ep_touched",
@@ -87,7 +89,7 @@ def ep_pass_steps(tokens: str, attn: str, kv_gb: str, mfu: float) -> tuple:
             "({step:ep_dense}/{layout:tp}+{step:ep_routed}/{layout:gpus}*{step:ep_touched})*{layout:bytes}",
         ),
         ("ep_kvb", "bytes of KV cache each GPU reads a pass", kv_gb + "*1E9/{layout:gpus}"),
-        ("ep_rate", "bytes/s one GPU reads", "{gpu:bandwidth_tbs}*1E12*" + repr(DEFAULT_BW_EFFICIENCY)),
+        ("ep_rate", "bytes/s one GPU reads", "{gpu:bandwidth_tbs}*1E12*" + repr(DEFAULT_BW_EFFICIENCY) + bw_share),
         ("ep_flops", "FLOP/s one GPU computes in the pass", "{peak}*1E12*" + repr(mfu) + "*{layout:share}"),
         (
             "ep_per_expert",
@@ -215,7 +217,7 @@ EP_PREFILL_STEPS = (
         "causal attention FLOPs of the instance's prompts",
         "2*{model:layers}*{model:heads}*{model:head_dim}*{prompt_tokens}^2*{batch}*{layout:gpus}",
     ),
-    *ep_forward_steps(_PREFILL_TOKENS, "{step:ep_pattn}", "0", DEFAULT_PREFILL_MFU),
+    *ep_forward_steps(_PREFILL_TOKENS, "{step:ep_pattn}", "0", DEFAULT_PREFILL_MFU, decode=False),
 )
 EP_PREFILL_TWIN = (
     "IF(({prompt_tokens}>=1)*({prompt_tokens}=INT({prompt_tokens}))*({batch}>=1)*({batch}=INT({batch}))"
@@ -289,6 +291,7 @@ _PREFILL_PASS = _renamed(
         "2*{model:layers}*{model:heads}*{model:head_dim}*{prompt_tokens}^2*{layout:gpus}",
         "0",
         DEFAULT_PREFILL_MFU,
+        decode=False,
     ),
     "_pf",
     {k for k, _, _ in ep_pass_steps("{b}", "0", "0", DEFAULT_PREFILL_MFU)},

@@ -938,7 +938,8 @@ class TwinCall:
 
     def layout_figure(self, sub: str) -> Value:
         """`{layout:x}`: a figure of the parallel layout a LAYOUT_ function's call types (functions.layouttwins):
-        its degrees (tp, ep, gpus, replicas), the weights' bytes and the peak's share at the precision, the dispatch's
+        its degrees (tp, ep, gpus, replicas), the weights' bytes, the peak's share at the precision and on the GPU and
+        the decode bandwidth's (bw_share: AMD CDNA3's below 1, as the serving functions' {peak_share}/{bw_share}), the dispatch's
         bytes, the GPU's platform (domains: scale-up domains the instance spans; ln_stay: LN(1 - 1 / domains), 0 for
         one; scaleout_gbs) and context_ok / prompt_ok / request_ok, the test that context_tokens / prompt_tokens / a
         request (prompt and answer, a typed context) is within the model's context. Numbers worked
@@ -1011,6 +1012,7 @@ class TwinCall:
             replicas=float(lay.replicas),
             bytes=float(f["bytes_per_param"]),
             share=float(b["share"]),
+            bw_share=float(b["bw_share"]),
             dispatch=DISPATCH_BYTES_FP8 if f["bytes_per_param"] < 2 else 2.0,
             domains=domains,
             ln_stay=_math.log(1.0 - 1.0 / domains) if domains > 1 else 0.0,
