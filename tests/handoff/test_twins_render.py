@@ -95,12 +95,12 @@ def test_twins_use_only_portable_functions(name, table):
         # (COST_PER_MTOK with every argument in a cell passed 8,192 characters until a plain parameter count's decode
         # step dropped its attention term, 0 without a model, and a BF16 peak its share 1 x the accelerator's: now
         # written in place, proven in both engines by test_twins_engines.py)
-        if reads_layout(fn):  # LAYOUT_DECODE_MS, LAYOUT_PREFILL_TOKENS_PER_SECOND
-            # A layout's twin needs the layout, the GPU, the model and the precision typed in the formula (their
-            # degrees, platform and checks worked out at hand-off: twins.TwinCall.layout_figure), and a model name
-            # goes through render_model (test_layout_twins_engines.py): every argument in a cell, or the plain
-            # render, keeps the value
-            with pytest.raises(Untranslatable, match="layout typed in the formula|model's name typed"):
+        if reads_layout(fn):  # the LAYOUT_ functions
+            # A layout's twin needs the layout, the GPU and the precision typed in the formula and a model's name
+            # (their degrees, platform and checks worked out at hand-off: twins.TwinCall.layout_figure), which goes
+            # through render_model (test_layout_twins_engines.py): every argument in a cell, or the plain render,
+            # keeps the value
+            with pytest.raises(Untranslatable, match="layout typed in the formula|a catalog model's name"):
                 render(fn, args, table)
             for text in (fn.twin, *(t for _, _, t in fn.twin_steps)):
                 assert _functions(text) <= PORTABLE, (name, _functions(text) - PORTABLE)

@@ -943,8 +943,9 @@ class TwinCall:
         bytes, the GPU's platform (domains: scale-up domains the instance spans; ln_stay: LN(1 - 1 / domains), 0 for
         one; scaleout_gbs) and context_ok / prompt_ok / request_ok, the test that context_tokens / prompt_tokens / a
         request (prompt and answer, a typed context) is within the model's context. Numbers worked
-        out and checked here as functions.layout.bind does, so the layout, the GPU, the model and the precision must
-        be typed in the formula; an expert-parallel layout only (a tensor-parallel one is DECODE_MS' own step)."""
+        out and checked here as functions.layout.bind does, so the layout, the GPU and the precision must be typed in
+        the formula, and the model too or named in one cell (render_model then tests that the cell still names it);
+        an expert-parallel layout only (a tensor-parallel one is DECODE_MS' own step)."""
         if "{layout}" not in self.cache_layout:
             self.cache_layout["{layout}"] = self._layout_figures()
         figures = self.cache_layout["{layout}"]
@@ -979,9 +980,8 @@ class TwinCall:
         e = self.given.get("layout", OMITTED)
         if e.kind != "literal" or not isinstance(e.value, str) or isinstance(e.value, ErrorValue):
             raise Untranslatable("a layout's twin needs the layout typed in the formula (a cell's is kept as a value)")
-        model = self.given[self.fn.args[0].name]
-        if self.figures is None or self.figures.row is None or model.kind != "literal":
-            raise Untranslatable("a layout's twin needs the model's name typed in the formula")
+        if self.figures is None or self.figures.row is None or isinstance(self.figures, RowFigures):
+            raise Untranslatable("a layout's twin needs a catalog model's name, typed in the formula or in one cell")
         kind, g = self._gpu()
         if kind != "name":
             raise Untranslatable("a layout's twin needs the GPU's name typed in the formula (its platform's network)")
@@ -1681,7 +1681,9 @@ def render_model(
             raise Untranslatable(f"with a model name {fn.name} takes at most {len(form.args)} arguments")
         fn, args = form, list(args[: len(form.args)])
     at = model_index(fn)
-    by_row = hoist is not None and args[at].kind == "ref" and models.key_col is not None
+    # (a layout's twin is checked at hand-off for the model the cell names then: that model, the cell tested to still
+    # name it, not whatever row the cell names later)
+    by_row = hoist is not None and args[at].kind == "ref" and models.key_col is not None and not reads_layout(fn)
     arg = fn.args[at].name
     f = RowFigures(models, hoist, args[at].text, arg) if by_row else Figures(models, row, hoist, arg)
     call = TwinCall(fn, list(args), table, True, models, hoist, names, figures=f, strict=strict)
