@@ -9,6 +9,8 @@ and say why."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import openpyxl
 import pytest
 import xlsxwriter
@@ -18,6 +20,15 @@ from engine_batch import recalculate, recalculate_gnumeric, shared_workbook
 from flopsheet import functions as F
 from flopsheet.errors import FlopsheetError
 from flopsheet.handoff.copy import handoff
+
+
+class Changed(NamedTuple):
+    """Column A's cell as a formula whose saved value (what the hand-off reads) is `saved`; it computes another
+    text when the copy recalculates."""
+
+    saved: str
+    formula: str
+
 
 # (formula text after the name, arguments in Python); {A}: column A of the row (a batch, a context, host_us...)
 CALLS = [
@@ -49,6 +60,29 @@ CALLS = [
     ('"gpt-oss-120b","B200","EP4",{A},9000,"fp4",1', ("gpt-oss-120b", "B200", "EP4", 512, 9000, "fp4", 1), 512),
     # the model named in a cell: checked at hand-off for that model, and the cell tested to still name it
     ('{A},"B200","TP8 EP8",8,5930,"fp8",1', ("DeepSeek-R1", "B200", "TP8 EP8", 8, 5930, "fp8", 1), "DeepSeek-R1"),
+    # the layout, the GPU or the precision in a cell: read at hand-off as if typed, the copy testing it still holds
+    # that text (case and spaces aside); an empty precision cell is the add-in's blank (bf16)
+    ('"DeepSeek-R1","B200",{A},8,5930,"fp8",1', ("DeepSeek-R1", "B200", "tp8  EP8", 8, 5930, "fp8", 1), "tp8  EP8"),
+    ('"DeepSeek-V3",{A},"EP144",9216,4989,"fp8",1', ("DeepSeek-V3", "h800", "EP144", 9216, 4989, "fp8", 1), "h800"),
+    ('"DeepSeek-R1","B200","TP8 EP8",8,5930,{A},1', ("DeepSeek-R1", "B200", "TP8 EP8", 8, 5930, "FP8", 1), "FP8"),
+    ('"Qwen3 235B-A22B","H200","EP8",64,3000,{A}', ("Qwen3 235B-A22B", "H200", "EP8", 64, 3000), ""),
+    # a cell whose text changes after the hand-off (a formula whose saved value the hand-off read, computing another
+    # text when the copy recalculates): #N/A, never the number for the old text
+    (
+        '"DeepSeek-R1","B200",{A},8,5930,"fp8",1',
+        ("DeepSeek-R1", "B200", "EP4", 8, 5930, "fp8", 1),
+        Changed("TP8 EP8", '="EP"&"4"'),
+    ),
+    (
+        '"DeepSeek-V3",{A},"EP144",9216,4989,"fp8",1',
+        ("DeepSeek-V3", "H100", "EP144", 9216, 4989, "fp8", 1),
+        Changed("H800", '="H"&"100"'),
+    ),
+    (
+        '{A},"B200","TP8 EP8",8,5930,"fp8",1',
+        ("DeepSeek-V3", "B200", "TP8 EP8", 8, 5930, "fp8", 1),
+        Changed("DeepSeek-R1", '="DeepSeek-"&"V3"'),
+    ),
     # AMD's MI300X platform: its achieved shares of the peak and the decode bandwidth (engine.inference)
     ('"DeepSeek-V3","MI300X","EP8",{A},2000,"fp8",1', ("DeepSeek-V3", "MI300X", "EP8", 64, 2000, "fp8", 1), 64),
     # GB200 NVL72: EP72 inside one NVLink domain (no scale-out term)
@@ -67,8 +101,8 @@ CALLS = [
 ]
 # calls the twin does not cover: the copy keeps the add-in's value, with the reason
 KEPT = [
-    ('"DeepSeek-R1","B200",{A},8,5930,"fp8",1', "TP8 EP8", "layout typed in the formula"),
     ('"Llama 3.1 70B","H100","TP4",64,2000', None, "DECODE_MS"),
+    ('"DeepSeek-R1","B200",{A},8,5930,"fp8",1', "TP8 XP8", "is not a degree"),  # the add-in's message, frozen
 ]
 
 
@@ -155,7 +189,11 @@ SERVING = [
 ]
 
 
-def _python(name, args):
+def _python(name, args, a=None):
+    """What the copy must show: the add-in's value, #N/A (None) where it refuses, and #N/A where a cell read at the
+    hand-off has changed since (the add-in would answer the new text; the copy asks for the hand-off again)."""
+    if isinstance(a, Changed):
+        return None
     try:
         return F.REGISTRY[name](*args)
     except FlopsheetError:
@@ -163,7 +201,7 @@ def _python(name, args):
 
 
 ROWS = (
-    [(f"=LAYOUT_DECODE_MS({text})", a, _python("LAYOUT_DECODE_MS", args)) for text, args, a in CALLS]
+    [(f"=LAYOUT_DECODE_MS({text})", a, _python("LAYOUT_DECODE_MS", args, a)) for text, args, a in CALLS]
     + [
         (f"=LAYOUT_PREFILL_TOKENS_PER_SECOND({text})", a, _python("LAYOUT_PREFILL_TOKENS_PER_SECOND", args))
         for text, args, a in PREFILL
@@ -181,7 +219,9 @@ def handed_off(d):
     wb = xlsxwriter.Workbook(str(src))
     ws = wb.add_worksheet("S")
     for r, (formula, a, value) in enumerate(ROWS, start=1):
-        if a is not None and a != "":  # "": the cell left empty
+        if isinstance(a, Changed):
+            ws.write_formula(r - 1, 0, a.formula, None, a.saved)
+        elif a is not None and a != "":  # "": the cell left empty
             ws.write(r - 1, 0, a)
         ws.write_formula(r - 1, 5, formula.format(A=f"A{r}"), None, value if value is not None else "")
     for i, (text, a, _) in enumerate(KEPT):
@@ -196,7 +236,7 @@ def handed_off(d):
 
 def test_the_cases_answer_and_refuse_as_listed():
     answered = [v for _, _, v in ROWS if v is not None]
-    assert len(answered) == len(ROWS) - 12 == 27 and all(v > 0 for v in answered)
+    assert len(answered) == len(ROWS) - 15 == 31 and all(v > 0 for v in answered)
     # a typed batch, and a cell left empty for it: the serving batch (the same number as the call without one)
     served = ROWS[len(CALLS) + len(PREFILL) :]
     assert served[1][2] != served[0][2] and served[2][2] == served[0][2]

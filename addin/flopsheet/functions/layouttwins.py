@@ -3,14 +3,15 @@
 functions.layout.ep_decode_ms, ep_prefill and ep_serving) written in the twins' placeholders, in the engine's
 operation order; LAYOUT_TOKENS_PER_SECOND's serving batch searched as engine.parallel.largest_ep_batch does.
 
-The layout, the GPU and the precision must be typed in the formula, the model there or in one cell: the layout's
-degrees and the GPU's platform (its NVLink domain and scale-out NIC, catalog/platforms.csv) are then numbers the
-hand-off works out and checks as Python does (handoff.twins.TwinCall.layout_figure: {layout:x}), for the model the
-cell names at hand-off (the copy tests that it still does); the model's figures are looked up on the Models sheet
-({model:x}) and the GPU's on the GPUs sheet, so edits there flow through. The batch, the cached
+The layout, the GPU, the precision and the model are typed in the formula or held by one cell each (the hand-off
+reads the cell and the copy tests that it still holds that text: handoff.translate's _cells_as_typed, render_model's
+test for a model): the layout's degrees and the GPU's platform (its NVLink domain and scale-out NIC,
+catalog/platforms.csv) are then numbers the hand-off works out and checks as Python does (handoff.twins.TwinCall
+.layout_figure: {layout:x}); the model's figures are looked up on the Models sheet ({model:x}) and the GPU's on the
+GPUs sheet, so edits there flow through. The batch, the cached
 tokens, kv_bytes and host_us may be in cells; where Python refuses them (a fractional batch, a context beyond the
 model's, a cache that does not fit beside the weights) the twin is #N/A. A tensor-parallel layout is DECODE_MS'
-step (its own twin); a layout in a cell keeps its value.
+step (its own twin).
 """
 
 from __future__ import annotations

@@ -574,6 +574,9 @@ class Translator:
             reason = self._tokenizer_in_cell(fn, exprs)
         model = self._model_name(fn, exprs) if reason is None else None
         exprs, still_blank = self._blank_cells_as_omitted(fn, exprs) if reason is None else (exprs, [])
+        held: list[str] = []  # a layout function's text cells read as typed: the tests that they still hold it
+        if reason is None and twins.reads_layout(fn):
+            exprs, held = self._cells_as_typed(fn, exprs)
         models = self.models
         if (
             reason is None
@@ -610,6 +613,8 @@ class Translator:
                     )
                 if still_blank:  # the cells left empty stay empty, else #N/A: run the hand-off again
                     text = f"IF({'*'.join(f'({r}={chr(34) * 2})' for r in still_blank)},{text},NA())"
+                if held:  # the text cells read at hand-off still hold it, else #N/A: run the hand-off again
+                    text = f"IF({'*'.join(held)},{text},NA())"
             except Untranslatable as u:
                 reason = u.reason
         if reason is not None:
@@ -669,6 +674,38 @@ class Translator:
             else:
                 self._res.filled_refs.append(e.text)
         return out, still_blank
+
+    # A layout function's twin is worked out at hand-off for its GPU, layout and precision (twins.TwinCall
+    # .layout_figure): one cell holding one of them is read now as if typed, and tested to still hold it.
+    _TYPED_CELLS = ("gpu", "layout", "precision")
+
+    def _cells_as_typed(self, fn, exprs):
+        """`exprs` with the one-cell GPU, layout and precision arguments of a LAYOUT_ call replaced by the text their
+        cells hold now (an empty precision cell: omitted, the add-in's blank), and the tests that they still hold it
+        (the same text up to case and spaces, as the add-in reads it). A cell holding anything else stays a
+        reference (the twin then keeps the value and says why). The translation depends on the cells: never reused
+        for another row."""
+        out, tests = list(exprs), []
+        for i, a in enumerate(fn.args[: len(out)]):
+            e = out[i]
+            if a.name not in self._TYPED_CELLS or e.kind != "ref" or self.refs is None or ":" in e.text:
+                continue
+            if a.name == "precision" and self.refs.empty(e.text, self._sheet):
+                self._res.depends_on_values = True
+                out[i] = twins.OMITTED
+                tests.append(f"({e.text}={chr(34) * 2})")
+                continue
+            try:
+                v = self.refs.values(e.text, self._sheet)
+            except Untranslatable:
+                continue
+            if not isinstance(v, str) or isinstance(v, ErrorValue) or not v.split():
+                continue
+            self._res.depends_on_values = True
+            typed = " ".join(v.split())
+            out[i] = twins.Expr("literal", string_literal(typed), typed)
+            tests.append(f"NOT(ISNUMBER({e.text}))*(TRIM({e.text})={string_literal(typed)})")
+        return out, tests
 
     def _tokenizer_twin(self, fn, exprs):
         """A call naming a catalog tokenizer, typed in the formula or held by the one cell its

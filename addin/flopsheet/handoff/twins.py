@@ -944,8 +944,9 @@ class TwinCall:
         one; scaleout_gbs) and context_ok / prompt_ok / request_ok, the test that context_tokens / prompt_tokens / a
         request (prompt and answer, a typed context) is within the model's context. Numbers worked
         out and checked here as functions.layout.bind does, so the layout, the GPU and the precision must be typed in
-        the formula, and the model too or named in one cell (render_model then tests that the cell still names it);
-        an expert-parallel layout only (a tensor-parallel one is DECODE_MS' own step)."""
+        the formula (translate reads a cell holding one as typed, and tests that it still holds it), and the model
+        named there or in one cell (render_model's test); an expert-parallel layout only (a tensor-parallel one is
+        DECODE_MS' own step)."""
         if "{layout}" not in self.cache_layout:
             self.cache_layout["{layout}"] = self._layout_figures()
         figures = self.cache_layout["{layout}"]
