@@ -104,13 +104,24 @@ def moe_split(params, total_params, expert_share):
     return total - routed, routed
 
 
+def dispatch_bytes(bytes_per_param):
+    """Bytes a value of the dispatch all-to-all carries: FP8 with its scales beside 8- and 4-bit weights
+    (DISPATCH_BYTES_FP8, DeepSeek's inference system), BF16 beside 16-bit ones."""
+    return np.where(np.asarray(bytes_per_param) < 2, DISPATCH_BYTES_FP8, 2.0)
+
+
+def scaleup_domains(gpus, scaleup_gpus):
+    """Scale-up (NVLink) domains an instance of `gpus` GPUs spans, at least one."""
+    return np.maximum(gpus / scaleup_gpus, 1.0)
+
+
 def remote_domains(experts_per_token, gpus, scaleup_gpus):
     """Expected scale-up domains other than its own that one token's experts_per_token experts fall in, experts
     spread evenly over the instance's gpus / scaleup_gpus domains and chosen independently: (n - 1) x
     (1 - (1 - 1/n)^k). A hierarchical all-to-all sends a token once to each such domain over the scale-out NIC
     and forwards it over NVLink inside (DeepEP's normal kernels: "forwarding data from NVLink domain to RDMA
     domain"; DeepSeek-V3 §3.2.2). EP32 on 8-GPU nodes, top-8: 2.7 copies leave the node instead of 6."""
-    n = np.maximum(gpus / scaleup_gpus, 1.0)
+    n = scaleup_domains(gpus, scaleup_gpus)
     return (n - 1.0) * (1.0 - (1.0 - 1.0 / n) ** experts_per_token)
 
 
@@ -197,7 +208,7 @@ def expert_parallel_seconds(
             expert_flops > 0, expert_flops / (peak_tflops * 1e12 * mfu * grouped_gemm_efficiency(per_expert)), 0.0
         )
     compute_s = (2.0 * dense * tokens + attn_flops) / gpus / (peak_tflops * 1e12 * mfu) + expert_s
-    dispatch = np.where(bytes_per_param < 2, DISPATCH_BYTES_FP8, 2.0)
+    dispatch = dispatch_bytes(bytes_per_param)
     a2a = np.where(spread, all_to_all_seconds(
         tokens / gpus, experts_per_token, d_model, moe_layers, gpus, scaleup_gpus, nvlink_gbs, scaleout_gbs,
         dispatch, imbalance,

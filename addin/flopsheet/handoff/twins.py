@@ -378,7 +378,7 @@ class TwinCall:
         self.spec = {a.name: a for a in fn.args}
         self.cache: dict[str, Value] = {}
         self.text_tests: dict[str, None] = {}  # guards on runtime names (ordered, no duplicates)
-        self.cache_layout: dict[str, dict] = {}  # {layout:x}: the call's layout worked out once (layout_figure)
+        self.layout: dict | None = None  # {layout:x}: the call's layout worked out once (layout_figure)
 
     # -- the argument forms (functions.declaration.ARG_FORMS): an argument's Excel text ------
     def arg(self, name: str) -> Value:
@@ -947,24 +947,20 @@ class TwinCall:
         the formula (translate reads a cell holding one as typed, and tests that it still holds it), and the model
         named there or in one cell (render_model's test); an expert-parallel layout only (a tensor-parallel one is
         DECODE_MS' own step)."""
-        if "{layout}" not in self.cache_layout:
-            self.cache_layout["{layout}"] = self._layout_figures()
-        figures = self.cache_layout["{layout}"]
-        if sub == "request_ok":  # a served request: prompt + answer, and a typed context, within the model's
+        if self.layout is None:
+            self.layout = self._layout_figures()
+        figures = self.layout
+        if sub in ("context_ok", "prompt_ok", "request_ok"):  # within the model's context (its catalog figure)
             if not figures["context"]:
                 return Value("1", 1.0)
             limit = paren(self.figures("context"))
-            tests = [f"({self.arg('prompt_tokens').text}+{self.arg('output_tokens').text}<={limit})"]
-            ctx = self.arg("context_tokens")
-            if not ctx.omitted:
-                tests.append(f"({paren(ctx.text)}<={limit})")
-            return Value("*".join(tests), None)
-        if sub in ("context_ok", "prompt_ok"):  # context_tokens (a decode step), prompt_tokens (a prefill)
-            limit = figures["context"]
-            if not limit:
-                return Value("1", 1.0)
-            ctx = self.arg("context_tokens" if sub == "context_ok" else "prompt_tokens").text
-            return Value(f"{paren(ctx)}<={paren(self.figures('context'))}", None)
+            if sub == "request_ok":  # a served request: prompt + answer, and a typed context
+                lengths = [f"{self.arg('prompt_tokens').text}+{self.arg('output_tokens').text}"]
+                ctx = self.arg("context_tokens")
+                lengths += [] if ctx.omitted else [paren(ctx.text)]
+            else:  # context_tokens (a decode step), prompt_tokens (a prefill)
+                lengths = [paren(self.arg("context_tokens" if sub == "context_ok" else "prompt_tokens").text)]
+            return Value("*".join(f"({n}<={limit})" for n in lengths), None)
         if sub not in figures:
             raise Untranslatable(f"twin placeholder {{layout:{sub}}} is not a figure of a layout")
         x = figures[sub]
@@ -974,7 +970,7 @@ class TwinCall:
         import math as _math
 
         from flopsheet.catalog.platforms import platform
-        from flopsheet.engine.moe import DISPATCH_BYTES_FP8
+        from flopsheet.engine.moe import dispatch_bytes, scaleup_domains
         from flopsheet.functions.declaration import model_figure
         from flopsheet.functions.layout import bind
 
@@ -1003,7 +999,7 @@ class TwinCall:
                 "a tensor-parallel layout's step is DECODE_MS' (type that for a twin); kept as a value"
             )
         plat = platform(b["gpu"].name)  # an expert-parallel layout has one (functions.layout.bind checks)
-        domains = max(lay.gpus / float(plat.scaleup_gpus), 1.0)
+        domains = float(scaleup_domains(float(lay.gpus), float(plat.scaleup_gpus)))
         if not f["nvlink_gbs"] > 0:
             raise Untranslatable(f"the {b['gpu'].name} has no NVLink figure for the experts' all-to-all")
         return dict(
@@ -1014,7 +1010,7 @@ class TwinCall:
             bytes=float(f["bytes_per_param"]),
             share=float(b["share"]),
             bw_share=float(b["bw_share"]),
-            dispatch=DISPATCH_BYTES_FP8 if f["bytes_per_param"] < 2 else 2.0,
+            dispatch=float(dispatch_bytes(f["bytes_per_param"])),
             domains=domains,
             ln_stay=_math.log(1.0 - 1.0 / domains) if domains > 1 else 0.0,
             scaleout_gbs=float(plat.scaleout_gbs or 0.0),
@@ -1411,11 +1407,19 @@ def has_model_form(fn: Function) -> bool:
     return bool(fn.twin) and reads_model(fn.twin, {k: (label, t) for k, label, t in fn.twin_steps})
 
 
+_READS_LAYOUT: dict[int, tuple[Function, bool]] = {}  # id -> (the declaration, kept alive; the answer)
+
+
 def reads_layout(fn: Function) -> bool:
-    """Whether `fn`'s twin reads a typed parallel layout's figures ({layout:x}: LAYOUT_DECODE_MS), which need the
-    model's figures too: a model name in its first argument goes through render_model."""
-    texts = (fn.twin or "", *(t for _, _, t in fn.twin_steps))
-    return any(scope == "layout" and name for t in texts for scope, name in placeholders.placeholders(t))
+    """Whether `fn`'s twin reads a typed parallel layout's figures ({layout:x}: the LAYOUT_ functions), which need the
+    model's figures too: a model name in its first argument goes through render_model. Worked out once per
+    declaration (the hand-off asks for every call it translates; SERVING_GPUS' 253 steps take ~0.6 ms to scan)."""
+    hit = _READS_LAYOUT.get(id(fn))
+    if hit is None or hit[0] is not fn:
+        texts = (fn.twin or "", *(t for _, _, t in fn.twin_steps))
+        found = any(scope == "layout" and name for t in texts for scope, name in placeholders.placeholders(t))
+        hit = _READS_LAYOUT[id(fn)] = (fn, found)
+    return hit[1]
 
 
 def looks_up_models(fn: Function) -> bool:
