@@ -261,7 +261,7 @@ def ITL_MS(params, prompt_tokens, output_tokens, gpu, batch=1.0, bytes_per_param
 @xw.arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @xw.arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (its latency over the link); default 20 (calibrated on small-batch decode runs, beside a fixed 50 us per layer of each forward pass); used when params is a model name and gpus > 1', **ARG_OPTIONS)
 def TTFT_SECONDS(params, prompt_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpus=None, bw_efficiency=0.8, mfu=0.65, precision='bf16', allreduce_us=20.0):
-    """Seconds to the first token: prefill of the prompt, compute (with causal attention for a model name) or reading the weights once, whichever is slower, plus tensor-parallel all-reduces."""
+    """Seconds to the first token: prefill of the prompt, compute (with causal attention for a model name) or reading the weights once, whichever is slower, plus 0.9 of the other, plus tensor-parallel all-reduces."""
     return excel_io.call(REGISTRY['TTFT_SECONDS'], (params, prompt_tokens, gpu, batch, bytes_per_param, gpus, bw_efficiency, mfu, precision, allreduce_us))
 
 

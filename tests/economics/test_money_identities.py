@@ -23,6 +23,13 @@ LLAMA = dict(
 )  # the Inference sheet's service
 
 
+def _exposed_read_s(weights_bytes, gpus, gpu):
+    """Seconds a prefill pass adds for its weights' read beside its GEMMs: PREFILL_EXPOSED_SHARE of the read (one
+    pass reads the weights once at the decode bandwidth efficiency; the GEMMs are the longer phase here)."""
+    bw = catalog.resolve(gpu).bandwidth_tbs * 1e12 * inference.DEFAULT_BW_EFFICIENCY
+    return inference.PREFILL_EXPOSED_SHARE * weights_bytes / (gpus * bw)
+
+
 def _cost(kind, usd=2.5, load=1.0, **over):
     a = {**LLAMA, **over}
     return F.COST_PER_MTOK(
@@ -48,9 +55,12 @@ def test_cost_per_mtok_times_tokens_served_is_the_fleet_cost_per_hour(load, usd)
     decode_tps = F.TOKENS_PER_SECOND(LLAMA["params"], LLAMA["gpu"], LLAMA["batch"], 2, LLAMA["gpus"], LLAMA["kv_gb"])
     out_tokens_per_hour = decode_tps * 3600 * load
     assert _cost("output", usd, load) * out_tokens_per_hour / 1e6 == pytest.approx(fleet_per_hour, rel=1e-12)
-    # prefill: one prompt token is INFER_FLOPS(params, 1, 0) at prefill_mfu of the replica's summed peak
-    prefill_s = F.INFER_SECONDS(
-        F.INFER_FLOPS(LLAMA["params"], 1, 0), LLAMA["gpus"] * H100_PEAK, engine.DEFAULT_PREFILL_MFU
+    # prefill: one prompt token is INFER_FLOPS(params, 1, 0) at prefill_mfu of the replica's summed peak, plus its
+    # share of the pass's exposed weight read (a pass of the batch's 1,000-token prompts reads the weights once)
+    pass_tokens = 1000 * LLAMA["batch"]
+    prefill_s = (
+        F.INFER_SECONDS(F.INFER_FLOPS(LLAMA["params"], 1, 0), LLAMA["gpus"] * H100_PEAK, engine.DEFAULT_PREFILL_MFU)
+        + _exposed_read_s(LLAMA["params"] * 2, LLAMA["gpus"], LLAMA["gpu"]) / pass_tokens
     )
     in_tokens_per_hour = 3600 / prefill_s * load
     assert _cost("input", usd, load) * in_tokens_per_hour / 1e6 == pytest.approx(fleet_per_hour, rel=1e-12)
@@ -65,8 +75,11 @@ def test_the_issues_llama_70b_check():
     assert round(_cost("output", 2.5, 1.0), 2) == 0.69
     assert round(_cost("output", 2.5, 0.5), 2) == 1.39
     assert _cost("output", 2.5, 1.0) == pytest.approx(0.69419, rel=1e-4)
-    # prefill, at prefill_mfu 0.65 (0.24563 at the decode's 0.4), is ~4.6x cheaper here
-    assert _cost("input", 2.5, 1.0) == pytest.approx(0.24563 * 0.4 / 0.65, rel=1e-4)
+    # prefill, at prefill_mfu 0.65 (0.24563 at the decode's 0.4), is ~4.6x cheaper here; the pass's exposed weight
+    # read (0.9 of 140 GB at 4 x 3.35 x 0.8 TB/s over 64 x 1,000 tokens) adds 0.3%
+    exposed = 4 * 2.5 / 3600 * _exposed_read_s(140e9, 4, "H100 SXM") / 64e3 * 1e6
+    assert exposed / _cost("input", 2.5, 1.0) == pytest.approx(0.003, abs=5e-4)
+    assert _cost("input", 2.5, 1.0) == pytest.approx(0.24563 * 0.4 / 0.65 + exposed, rel=1e-4)
 
 
 def _served(
@@ -160,17 +173,19 @@ def test_deepseek_v3_on_8_h200_at_fp8():
     # of the rate (engine.moe.routed_gemm_flops, DeepGEMM's table): the step computes longer than it reads, 26.4 ms
     # without the fixed cost, and output costs 1.19x what the read alone would, above the dense 671B's.
     launch = 8 * 2.5 / 3600 * 61 * inference.DEFAULT_LAYER_US * 1e-6 / 64 * 1e6  # USD per million tokens
+    # a prefill pass of 64 x 1,000 tokens touches every expert: it reads all 671 GB once, 0.9 of it exposed
+    exposed = 8 * 2.5 / 3600 * _exposed_read_s(671e9, 8, "H200") / 64e3 * 1e6
     assert call("output", 37e9) * 7 < call("output", 671e9) < call("output") - launch
     assert call("output") - launch == pytest.approx(2.2877, rel=1e-4)
     with pytest.MonkeyPatch.context() as mp:  # without the grouped GEMMs' loss: the weights' read, as before
         mp.setattr(moe, "GROUPED_GEMM_HALF_TOKENS", 0.0)
         assert call("output") - launch == pytest.approx(1.9286, rel=1e-4)
         assert call("output") - launch < call("output", 671e9)
-        assert call("input") == pytest.approx(0.092576 + 8 * 2.5 / 3600 * 61 * 50e-6 / 64e3 * 1e6, rel=1e-4)
+        assert call("input") == pytest.approx(0.092576 + launch / 1e3 + exposed, rel=1e-4)
     # prefill at 0.65 x 0.75 of the FP8 peak (prefill_mfu x the 8-bit share; 0.10454 at the decode's 0.4)
-    # (and the pass's fixed 3.05 ms over 64 x 1000 prompt tokens); its 64,000 tokens give each expert ~2,000, 0.95 of
-    # the rate: 1.6% more
-    assert call("input") == pytest.approx(0.094313, rel=1e-4)
+    # (and the pass's fixed 3.05 ms and 0.9 of its read of the 671 GB, 19.7 ms, over 64 x 1000 prompt tokens); its
+    # 64,000 tokens give each expert ~2,000, 0.95 of the rate: 1.6% more on the GEMMs
+    assert call("input") == pytest.approx(0.094313 + exposed, rel=1e-4)
     # Prefill of 64 x 1000 tokens touches every expert once: cheap per token, attention included.
     assert call("input", 37e9) < call("input") < call("output") / 10
 

@@ -245,6 +245,21 @@ def accelerator_bw_share(name: str | None) -> float:
 # not a fixed cost. Both are ESTIMATES; allreduce_us is an argument where it matters.
 DEFAULT_LAYER_US = 50.0
 DEFAULT_ALLREDUCE_US = 20.0
+
+# PREFILL_EXPOSED_SHARE: the share of a prefill pass's shorter phase (its GEMMs' math or its weights' read) left on
+# the critical path beside the longer one. The roofline (Williams et al. 2009) takes the two as fully overlapped, the
+# slower alone; a pass's kernels overlap them only within each GEMM, and a short prompt's GEMMs are a few waves of
+# tiles, so the first tiles' loads and the last tiles' math (and the layers' small kernels between) are exposed: at
+# 128 prompt tokens the two phases are of one size, and fully overlapped every 128-token first token of TensorRT-LLM
+# v0.5's table (Llama 2 7B, 70B and Falcon 180B on H100, L40S and A100, FP8 and FP16) was 0.57-0.81 of measured.
+# ESTIMATE fitted by benchmarks/fit_prefill.py on every time-to-first-token row of tests/reference/measured.csv
+# (16 rows, 128 to 5,000 prompt tokens, four GPUs, FP8 and BF16), never one: RMS of log(predicted / measured) 0.315
+# fully overlapped, 0.162 at 0.9 (the least, and the mean log ratio ~0), within 0.002 from 0.8 to 1.0. Fitted first
+# on the set's 11 rows (0.8 the least there), it put the 5 rows added then at 0.71-1.09. A long prompt's pass is
+# compute bound many times over (the read a few percent of it), where it does not matter. Decode keeps the slower
+# phase alone: its GEMMs' efficiency by batch (DECODE_GEMM_HALF_BATCH) was fitted so, and the same exposure there
+# moved the set's error little (RMS 0.327 -> 0.316 at 0.2) without a refit of it.
+PREFILL_EXPOSED_SHARE = 0.9
 # The expert-parallel step (engine.moe, engine.parallel) was fitted on its own rows with every collective at 45 us
 # (all-to-all and all-reduce) and no per-layer cost; it keeps that fit at the default (45 us each, no launch_s),
 # scaling with a typed allreduce_us (0: no fixed collective costs). A joint refit of both paths is left to do.
@@ -827,11 +842,29 @@ def decode_ms(
     return decode_ms_unchecked(serving_setup(kw), kw["batch"], kw["kv_gb"], kw["attn_flops"])
 
 
+def prefill_phase_weights(share=None) -> tuple[float, float]:
+    """(sum, gap) weights of prefill_phases_s for `share` exposed (default PREFILL_EXPOSED_SHARE): max(c, m) +
+    share x min(c, m) = (1 + share) / 2 x (c + m) + (1 - share) / 2 x |c - m|, each rounded to 12 digits (0.95 and
+    0.05, as the twins type them)."""
+    k = PREFILL_EXPOSED_SHARE if share is None else share
+    return round((1.0 + k) / 2.0, 12), round((1.0 - k) / 2.0, 12)
+
+
+def prefill_phases_s(compute_s, memory_s):
+    """Seconds of a prefill pass's GEMMs computing `compute_s` while reading weights for `memory_s`: the slower
+    phase plus PREFILL_EXPOSED_SHARE of the other (partly overlapped; see PREFILL_EXPOSED_SHARE), written with the sum
+    and the gap of the two (prefill_phase_weights), as the twins type it: element by element in an array formula,
+    where MAX and MIN would take the whole array."""
+    w_sum, w_gap = prefill_phase_weights()
+    return w_sum * (compute_s + memory_s) + w_gap * abs(compute_s - memory_s)
+
+
 def prefill_s_unchecked(s: Serving, prompt_tokens, batch):
     """Seconds of the prefill of `batch` prompts of `prompt_tokens` on setup `s` (at s.prefill_mfu).
     Causal attention: each prompt token attends to half the prompt on average, 2 x L x (heads x
     head_dim) x p^2 FLOPs per sequence (Chowdhery et al. 2022, PaLM, appendix B, forward only, halved
-    for the causal mask). Memory floor: the weights the prompt's tokens touch, read once. With experts
+    for the causal mask). Memory: the weights the prompt's tokens touch, read once, partly overlapped with the
+    FLOPs (prefill_phases_s). With experts
     spread over s.ep > 1 GPUs, the expert-parallel pass of engine.parallel (batch: the instance's prompts)."""
     attn_dim = 0.0 if s.attn_dim is None else s.attn_dim
     # a mixture of experts' routed GEMMs at the tokens each expert receives in the pass (routed_gemm_flops)
@@ -841,7 +874,7 @@ def prefill_s_unchecked(s: Serving, prompt_tokens, batch):
     read = weights_read(s.params, s.total_params, s.expert_share, prompt_tokens * batch)
     memory_s = read * s.bytes_per_param / s.bytes_s
     comm_s = comm_seconds(s.layers, s.d_model, prompt_tokens * batch, s.gpus, s.interconnect_gbs, s.allreduce_us)
-    tp_s = _maximum(compute_s, memory_s) + comm_s + s.launch_s
+    tp_s = prefill_phases_s(compute_s, memory_s) + comm_s + s.launch_s
     if not _expert_parallel(s):
         return tp_s
     attn = 2.0 * s.layers * attn_dim * prompt_tokens * prompt_tokens * batch
@@ -880,7 +913,8 @@ def ttft_seconds(
     """Seconds to the first token: prefill of the prompt for `batch` sequences, the slower of
     its FLOPs (2*params per token + causal attention when the model is known) at `mfu` (a prefill's
     efficiency, DEFAULT_PREFILL_MFU) x peak_share (the number format's, precision_share) and
-    reading the weights once, plus tensor-parallel all-reduces over all prompt tokens."""
+    reading the weights once, plus PREFILL_EXPOSED_SHARE of the other (prefill_phases_s), plus
+    tensor-parallel all-reduces over all prompt tokens."""
     setup = serving_setup(serving_blanks(locals()), prefill_mfu=mfu)  # mfu here is the prefill's
     return prefill_s_unchecked(setup, prompt_tokens, batch)
 

@@ -19,8 +19,10 @@ from flopsheet.engine.inference import (
     HOST_SERIAL_SHARE,
     KV_BYTES,
     LATENCY_TIE,
+    PREFILL_EXPOSED_SHARE,
     USABLE_FRACTION,
     VLLM_HOST_US,
+    prefill_phase_weights,
 )
 from flopsheet.engine.moe import GROUPED_GEMM_HALF_TOKENS, PREFILL_PASS_TOKENS
 from flopsheet.engine.tensor_parallel import SCALE_UP_GPUS
@@ -388,8 +390,12 @@ def fits_step(kv: str = "{step:kv}", tokens: str = "") -> tuple:
 
 
 # Prefill: the slower of its FLOPs (with causal attention for a catalog model) and reading the
-# weights its tokens touch once, plus all-reduces over every prompt token.
+# weights its tokens touch once, plus PREFILL_EXPOSED_SHARE of the other (engine.inference.prefill_phases_s), plus
+# all-reduces over every prompt token.
 PREFILL_S = "{step:prefill_s}"
+# max(c, m) + PREFILL_EXPOSED_SHARE x min(c, m) as engine.inference.prefill_phases_s writes it: a sum and a gap, so
+# an array formula's twin takes it element by element (MAX and MIN would take the whole array)
+_PHASE_SUM, _PHASE_GAP = prefill_phase_weights()
 
 
 def prefill_steps(mfu: str = "{prefill_mfu}") -> tuple:
@@ -415,8 +421,11 @@ def prefill_steps(mfu: str = "{prefill_mfu}") -> tuple:
         ("comm_p", "all-reduces of prefill (s)", _comm("{prompt_tokens}*{batch}")),
         (
             "prefill_s",
-            "prefill, the slower of the two (s)",
-            "IF({step:prefill_c}>={step:prefill_m},{step:prefill_c},{step:prefill_m})[[+{step:comm_p}+"
+            "prefill, the slower of the two and " + repr(PREFILL_EXPOSED_SHARE) + " of the other (s)",
+            repr(_PHASE_SUM)
+            + "*({step:prefill_c}+{step:prefill_m})+"
+            + repr(_PHASE_GAP)
+            + "*ABS({step:prefill_c}-{step:prefill_m})[[+{step:comm_p}+"
             + _LAUNCH
             + "]]",
         ),
@@ -603,11 +612,11 @@ _TTFT_TWIN, _TTFT_STEPS = with_fewest_gpus(
 TTFT_SECONDS = Function(
     name="TTFT_SECONDS",
     summary="Seconds to the first token: prefill of the prompt, compute (with causal attention for a model name) "
-    "or reading the weights once, whichever is slower, plus tensor-parallel all-reduces.",
+    "or reading the weights once, whichever is slower, plus 0.9 of the other, plus tensor-parallel all-reduces.",
     returns="seconds",
     nature="estimate",
-    nature_why="a prefill roofline at a prefill efficiency fitted on published time-to-first-token runs "
-    "(docs/fidelity.md); queueing not counted",
+    nature_why="a prefill roofline at a prefill efficiency fitted on published time-to-first-token runs, its "
+    "weight reads and GEMMs overlapped but for 0.9 of the shorter (docs/fidelity.md); queueing not counted",
     args=(
         SERVED_PARAMS,
         PROMPT,
