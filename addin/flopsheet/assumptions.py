@@ -191,7 +191,8 @@ def assumptions() -> tuple[Assumption, ...]:
             st.PCT,
             "ESTIMATE fitted on published runs (tests/reference/measured.csv: NVIDIA NIM 1.8 time to first token, "
             "Llama 3.3 70B FP8 on 2 H100s; the prefill of offline MLPerf and TensorRT-LLM runs); large GEMMs, "
-            "no backward pass (flopsheet engine/inference.py)",
+            "no backward pass (flopsheet engine/inference.py). The pass's weight read and GEMMs overlap but for 0.9 "
+            "of the shorter (PREFILL_EXPOSED_SHARE, fitted on 16 first-token runs: short prompts)",
             arg="prefill_mfu",
         ),
         Assumption(

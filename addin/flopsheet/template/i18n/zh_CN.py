@@ -741,9 +741,11 @@ STRINGS = {
     "Share of the peak a prefill reaches (serving's time to first token)": "预填充能达到的峰值比例（推理服务的首词元时间）",
     "ESTIMATE fitted on published runs (tests/reference/measured.csv: NVIDIA NIM 1.8 time to first token, "
     "Llama 3.3 70B FP8 on 2 H100s; the prefill of offline MLPerf and TensorRT-LLM runs); large GEMMs, no backward "
-    "pass (flopsheet engine/inference.py)": "估计值，按已发布的实测拟合（tests/reference/measured.csv：NVIDIA NIM 1.8 "
-    "的首词元时间，Llama 3.3 70B FP8 在 2 块 H100 上；离线 MLPerf 与 TensorRT-LLM 运行中的预填充）；大矩阵乘法，"
-    "没有反向传播（flopsheet engine/inference.py）",
+    "pass (flopsheet engine/inference.py). The pass's weight read and GEMMs overlap but for 0.9 of the shorter "
+    "(PREFILL_EXPOSED_SHARE, fitted on 16 first-token runs: short prompts)": "估计值，按已发布的实测拟合"
+    "（tests/reference/measured.csv：NVIDIA NIM 1.8 的首词元时间，Llama 3.3 70B FP8 在 2 块 H100 上；离线 MLPerf 与 "
+    "TensorRT-LLM 运行中的预填充）；大矩阵乘法，没有反向传播（flopsheet engine/inference.py）。该次计算读取权重与矩阵"
+    "乘法相互重叠，但较短的一方有 0.9 不被隐藏（PREFILL_EXPOSED_SHARE，按 16 个首词元实测拟合：短提示词）",
     "us": "微秒",
     "Fixed cost of one tensor-parallel all-reduce in a forward pass (its latency over the link), in us": "前向计算中一次"
     "张量并行 all-reduce 的固定开销（链路上的延迟），单位微秒",
