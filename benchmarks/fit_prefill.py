@@ -6,8 +6,8 @@
 Each ttft_s row (a prefill measured alone: TensorRT-LLM v0.6's table, NIM's runs) is predicted as fidelity.py
 predicts it, TTFT_SECONDS, on a grid of shares from 0 (the roofline's full overlap: the slower phase alone, how the
 engine stood before) to 1 (the two phases in series); the error is the RMS of log(predicted / measured) over all
-those rows. Prints the error and the mean log ratio along the grid, and each row at 0 -> the engine's share. The
-engine's constant is restored when the script ends. A least-squares fit over all the rows, never one.
+those rows. Prints the error and the mean log ratio along the grid, each row at 0 -> the engine's share, and the
+leave-one-out error (each row at the share fitted without it). The engine's constant is restored when the script ends. A least-squares fit over all the rows, never one.
 """
 
 from __future__ import annotations
@@ -64,6 +64,15 @@ def main() -> int:
     print(f"each row, fully overlapped -> share {share:g} (predicted / measured):")
     for rid in before:
         print(f"  {rid:14s} {before[rid]:5.2f} -> {now[rid]:5.2f}")
+    # leave-one-out: each row predicted at the share fitted on the others (the grid's least RMS without it)
+    table = {s: ratios(rows, s) for s in SHARES}
+    loo = {}
+    for rid in now:
+        best = min(SHARES, key=lambda s: sum(math.log(x) ** 2 for k, x in table[s].items() if k != rid))
+        loo[rid] = table[best][rid]
+    print(f"leave-one-out RMS log error {rms_log(loo):.3f} (in sample {rms_log(now):.3f}); worst ", end="")
+    worst = max(loo, key=lambda k: abs(math.log(loo[k])))
+    print(f"{worst} {loo[worst]:.2f}")
     out = [rid for rid, x in now.items() if max(x, 1 / x) > 1.4]
     print(f"outside 40%: {sum(max(x, 1 / x) > 1.4 for x in before.values())} -> {len(out)} ({', '.join(out)})")
     return 0
