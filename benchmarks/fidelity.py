@@ -671,6 +671,8 @@ def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
         "0.65 x batch / (batch + 300), DECODE_GEMM_HALF_BATCH), the share of an FP8 or FP4 peak per unit of it "
         "(0.75, 0.45), a prefill pass's weight reads and GEMMs overlapped but for 0.9 of the shorter of the two "
         "(PREFILL_EXPOSED_SHARE, fitted on every time-to-first-token row: benchmarks/fit_prefill.py), "
+        "attention computing at the FP8 peak in an FP4 run (attention_cost, not fitted: 1.2x the FP4 rate on B200 "
+        "and GB200, 1.8x on B300 and GB300, from their datasheets), "
         "the fixed costs of a forward pass (50 us a layer) and of a tensor-parallel all-reduce "
         "(20 us), and the share of its datasheet peak an accelerator's kernels reach against NVIDIA's "
         "(ACHIEVED_PEAK_SHARE: AMD's MI300X 0.6, MI325X 0.75 at its 1,000 W; the rest 1) and the share of the "

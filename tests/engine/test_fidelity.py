@@ -253,11 +253,14 @@ MISSING_PHYSICS = {
     "mlperf-inf-10",
     # DeepSeek-R1 (FP4) on 8 B200 and on a GB300 NVL72 rack, typed with their published layout (attention data
     # parallel, experts EP8) at the batch NVIDIA's harness applies per attention-DP rank (4,096 and 10,240 per
-    # instance; tests/reference/README.md), the dataset's 804-token prompts charged: 1.83x and 2.31x optimistic. At
-    # that batch ~97% of the predicted time is decode steps whose MLA attention (~38% of the FLOPs at a 2,672-token
-    # context) is charged at the FP4 peak; a BF16-peak attention term would bring them to ~1.5-1.6 (estimated, not
-    # built), still outside: the expert-parallel model lacks a term here (test_expert_parallel_rows_use_their_layout
-    # still checks they are typed with their layout)
+    # instance; tests/reference/README.md), the dataset's 804-token prompts charged: 1.76x and 1.96x optimistic with
+    # their MLA attention (~38% of the FLOPs at a 2,672-token context) at the FP8 peak (engine.inference.
+    # attention_cost; 1.83x and 2.31x at the FP4 peak, test_fp4_attention_runs_at_the_fp8_rate). What else is
+    # missing: the dataset's answers are heavy-tailed (MLCommons' reference outputs: mean 4,043 tokens, median 2,196,
+    # up to 32,768), so the cache a decoding sequence holds is ~2x prompt + half the mean answer, and 26,328 samples at
+    # 4,096 in flight drain through a long tail (a simulation of that queue on flopsheet's own steps gives 1.26x and
+    # 1.62x; not built: a finite run, not a serving rate). test_expert_parallel_rows_use_their_layout still checks they
+    # are typed with their layout
     "mlperf-inf-25",
     "mlperf-inf-26",
     # Qwen3-30B-A3B on one GB200 (MoE, run with expert and attention-data parallelism): the table's GB200 cell is
@@ -583,6 +586,32 @@ def test_recipe_rows_say_what_was_read(rows):
     assert RECIPE_ROWS - {"gaudi-g3-3"} - PREFILL_EXPOSED_ROWS <= MISSING_PHYSICS
     for rid in PREFILL_EXPOSED_ROWS:
         assert rid not in MISSING_PHYSICS and "MISSING PHYSICS until 2026-12-06" in by_id[rid]["notes"], rid
+
+
+def test_fp4_attention_runs_at_the_fp8_rate(rows, monkeypatch):
+    """An FP4 run's attention computes at the FP8 peak and its share (engine.inference.attention_cost), not at the
+    FP4 peak: DeepSeek-R1 on a GB300 rack (FP4 3x FP8) and on 8 B200s (2x) come 15% and 4% nearer their measurement,
+    and no FP4 row moves by more than that or crosses 40% the other way."""
+    import flopsheet.functions.declaration as declaration
+    import flopsheet.functions.layout as layout
+
+    fp4 = [r for r in rows if r["precision"] == "fp4" and r["kind"] not in fidelity.TRAINING_KINDS]
+    now = {r["id"]: fidelity.predict(r)[0] / float(r["value"]) for r in fp4}
+    monkeypatch.setattr(layout, "attention_cost", lambda *a, **k: 1.0)
+    monkeypatch.setattr("flopsheet.engine.inference.attention_cost", lambda *a, **k: 1.0)
+    declaration._MEMO.clear()  # the GPU figures the functions remember (attn_cost among them)
+    at_fp4_peak = {r["id"]: fidelity.predict(r)[0] / float(r["value"]) for r in fp4}
+    declaration._MEMO.clear()
+    assert len(fp4) >= 20 and declaration.GPU_FIGURES.count("attn_cost") == 1
+    assert at_fp4_peak["mlperf-inf-26"] > 2.2 > 2.0 > now["mlperf-inf-26"]  # GB300: 2.31 -> 1.96
+    assert at_fp4_peak["mlperf-inf-25"] > 1.8 > now["mlperf-inf-25"]  # B200: 1.83 -> 1.76
+    assert at_fp4_peak["trtllm-pg-8"] > 1.05 > 1.0 > now["trtllm-pg-8"] > 0.95  # B200 DEP4: 1.08 -> 0.99
+    rates = {r["id"] for r in fp4 if r["kind"] in ("output_throughput", "input_throughput")}
+    for rid, x in now.items():  # attention never faster than at the FP4 peak: a rate no higher, a time no shorter
+        assert (x <= at_fp4_peak[rid] * (1 + 1e-12)) if rid in rates else (x >= at_fp4_peak[rid] * (1 - 1e-12)), rid
+        # within 40%, or off for the reasons listed (MISSING_PHYSICS; the gpt-oss rows at 8k and 32k prompts on
+        # TensorRT-LLM, trtllm-pg-2 and -4, 1.71 and 1.47, were 1.74 and 1.56)
+        assert max(x, 1 / x) <= 1.4 or rid in MISSING_PHYSICS or rid in {"trtllm-pg-2", "trtllm-pg-4"}, rid
 
 
 def test_short_prompts_first_token(rows, monkeypatch):

@@ -159,3 +159,38 @@ def test_max_batch_caps_the_serving_batch_and_nothing_else():
     cost = F.COST_PER_MTOK("Llama 3.1 70B", "H100", 2.5, "output", 1, None, 2, 4, max_batch=64)
     assert cost == pytest.approx(F.COST_PER_MTOK("Llama 3.1 70B", "H100", 2.5, "output", 1, 64, 2, 4))
     assert cost > 2 * F.COST_PER_MTOK("Llama 3.1 70B", "H100", 2.5, "output", 1, None, 2, 4)
+
+
+def test_attention_runs_at_the_fp8_peak_in_an_fp4_run():
+    """NVFP4/MXFP4 quantize the weights' GEMMs; attention (a decode token against its cache, a prompt's causal
+    attention) computes at the 8-bit peak and its share (engine.inference.attention_cost), so an FP4 step's attention
+    takes what an FP8 step's does on the same GPU, 1.2x the FP4 rate on B200 (FP4 = 2 x FP8) and 1.8x on GB300 (3x)."""
+    from flopsheet import catalog
+
+    assert inference.attention_cost("fp4", 9000.0, 4500.0) == pytest.approx(1.2)
+    assert inference.attention_cost(" FP4 ", 15000.0, 5000.0) == pytest.approx(1.8)
+    assert inference.attention_cost("fp4") == pytest.approx(inference.FP4_PER_FP8 * 0.45 / 0.75)  # a typed peak
+    assert {inference.attention_cost(p, 15000.0, 5000.0) for p in ("fp8", "bf16", None, "int8")} == {1.0}
+    for name, cost in (("B200", 1.2), ("GB300", 1.8)):
+        gpu = catalog.resolve(name)
+        attn, batch, gpus = 5e10, 4096.0, 8.0  # FLOPs a decode token spends on attention (an MLA model at a long cache)
+        seconds = {}
+        for prec in ("fp4", "fp8"):
+            kw = dict(
+                params=37e9,
+                peak_tflops=catalog.peak_tflops(gpu, prec),
+                bandwidth_tbs=gpu.bandwidth_tbs,
+                memory_gb=gpu.memory_gb,
+                bytes_per_param=0.5,
+                gpus=gpus,
+                peak_share=inference.precision_share(prec),
+                attn_cost=inference.attention_cost(prec, gpu.fp4_tflops, gpu.fp8_tflops),
+            )
+            s = inference.serving_setup(kw)
+            # compute bound (37B weights read in ~1 ms, ~30 TFLOPs a step): the attention's seconds are the difference
+            seconds[prec] = (
+                inference.decode_ms_unchecked(s, batch, 0.0, attn) - inference.decode_ms_unchecked(s, batch, 0.0, 0.0)
+            ) / 1e3
+        assert inference.attention_cost("fp4", gpu.fp4_tflops, gpu.fp8_tflops) == pytest.approx(cost)
+        at_fp8 = attn * batch / (gpus * gpu.fp8_tflops * 1e12 * inference.DEFAULT_MFU * inference.PEAK_SHARE_8BIT)
+        assert seconds["fp4"] == pytest.approx(at_fp8, rel=1e-9) and seconds["fp8"] == pytest.approx(at_fp8, rel=1e-9)

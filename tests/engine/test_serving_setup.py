@@ -22,6 +22,7 @@ KW = dict(
     prefill_mfu=0.6,
     peak_share=0.5,
     bw_share=0.75,
+    attn_cost=1.8,
     total_params=4.0e11,
     expert_share=0.125,
     layers=80.0,
@@ -54,6 +55,7 @@ def test_a_figure_the_formula_does_not_take_is_the_default():
     s = serving_setup(dict(params=8e9, peak_tflops=989.5, bandwidth_tbs=3.35, memory_gb=80.0))
     assert (s.gpus, s.bytes_per_param, s.total_params, s.layers) == (1.0, 2.0, 0.0, 0.0)
     assert s.mfu == inference.DEFAULT_MFU and s.bw_share == 1.0  # every accelerator's but AMD CDNA3's
+    assert s.attn_cost == 1.0  # attention at the GEMMs' rate but in an FP4 run
     assert s.prefill_mfu == inference.DEFAULT_PREFILL_MFU
     assert s.allreduce_us == inference.DEFAULT_ALLREDUCE_US and s.layer_us == inference.DEFAULT_LAYER_US
 
@@ -98,7 +100,7 @@ def test_the_expert_parallel_fields_and_step():
     direct = ep_forward_seconds(
         **{k: getattr(s, k) for k in fields},
         tokens=15000.0,
-        attn_flops=1e9 * 15000.0,
+        attn_flops=1e9 * 15000.0 * 1.8,  # at attention's own rate: attn_cost
         kv_gb=2000.0,
         tp=1.0,
         gpus=144.0,

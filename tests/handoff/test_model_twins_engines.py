@@ -178,6 +178,16 @@ CASES += [
     ("COST_PER_MTOK", ("Qwen3 30B-A3B", "H100 SXM", 2.5, "blended", 1.0, 256.0, 1.0, 1.0), False),
 ]
 
+# attention at the FP8 peak in an FP4 run (engine.inference.attention_cost), the GPU and the precision in cells: the
+# cost read from the GPU's FP4 and FP8 peaks on the GPUs sheet (B200 2x, GB300 and B300 3x), the precision's text
+# tested for fp4 whatever its case; another precision in the cell: attention at the GEMMs' rate
+CASES += [
+    ("DECODE_MS", ("DeepSeek-R1", "GB300", 64.0, 0.5, 8.0, BLANK, 0.8, 0.4, "fp4"), False),
+    ("DECODE_MS", ("DeepSeek-R1", "GB300", 64.0, 1.0, 8.0, BLANK, 0.8, 0.4, "fp8"), False),
+    ("DECODE_MS", ("Llama 3.1 70B", "B300", 256.0, 0.5, 1.0, BLANK, 0.8, 0.4, " FP4 ", 20.0, 6000.0), False),
+    ("TTFT_SECONDS", ("DeepSeek-R1", 8192.0, "B200", 1.0, 0.5, 8.0, 0.8, 0.65, "fp4"), False),
+]
+
 # typed in the formula: the name is resolved at hand-off time, nothing is left to test in the sheet
 LITERAL = [
     ("DECODE_MS", '"DeepSeek-V3","H200",64,1,8', ("DeepSeek-V3", "H200", 64.0, 1.0, 8.0)),
@@ -237,10 +247,12 @@ def _twin(name, exprs, args, table, models):
 
 # The cases whose twin as one formula passes Excel's length since a prefill's weight read and GEMMs overlap but for a
 # share of the shorter (engine.inference.prefill_phases_s: each written twice, where the slower alone was MAX of the
-# two, each once): they keep their value as one formula (a call over ranges, a defined name) and are written here as
-# the hand-off's cell mode writes them, their quantities in Workings cells (sheet W, a column a case), so both engines
-# still recalculate them (model, function)
+# two, each once), or since attention's cost at a precision held in a cell is chosen in the sheet (attention_cost,
+# written where each attention term is): they keep their value as one formula (a call over ranges, a defined name)
+# and are written here as the hand-off's cell mode writes them, their quantities in Workings cells (sheet W, a column
+# a case), so both engines still recalculate them (model, function)
 LONG_AS_ONE_FORMULA = {
+    ("Llama 3.1 70B", "ITL_MS"),
     ("Llama 3.1 70B", "COST_PER_MTOK"),
     ("DeepSeek-V3", "RESPONSE_SECONDS"),
     ("DeepSeek-V3", "COST_PER_MTOK"),

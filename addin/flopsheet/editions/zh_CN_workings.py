@@ -144,6 +144,7 @@ FIXED = {
     "the GPUs' time plus the CPU's share on the critical path, 0.5 of its work (ms)": "GPU 时间加上 CPU 位于关键路径上的部分，即其工作的 0.5（毫秒）",
     "between two tokens: the longer of that and the CPU's whole work, the rest of which overlaps the GPUs' step (ms)": "相邻两个词元之间的时间：取上项与 CPU 全部工作中较长者，CPU 其余工作与 GPU 的步重叠（毫秒）",
     "prefill reading the weights once (s)": "预填充读取一次权重的时间（秒）",
+    "attention's cost per FLOP at the GEMMs' rate (FP4: at the FP8 peak)": "注意力每 FLOP 相对矩阵乘法速率的代价（FP4：按 FP8 峰值）",
     "prefill, the slower of the two and 0.9 of the other (s)": "预填充时间，取两者中较慢者加另一者的 0.9（秒）",
     "bytes a replica reads per second": "每个副本每秒读取的字节数",
     "KV cache bytes per sequence (floor 1E-6)": "每个序列的 KV 缓存字节数（下限 1E-6）",

@@ -250,6 +250,7 @@ def cost_per_mtok(
     prefill_mfu=DEFAULT_PREFILL_MFU,
     peak_share=1.0,
     bw_share=1.0,
+    attn_cost=1.0,
     context_tokens=DEFAULT_CONTEXT_TOKENS,
     heads=0.0,
     kv_heads=0.0,

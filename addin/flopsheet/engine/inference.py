@@ -170,6 +170,25 @@ PEAK_SHARE_4BIT = 0.45
 #   give a median of 1.15-1.16x, 300 the least. Few-sequence steps are bandwidth-bound, where it does not matter.
 DECODE_GEMM_HALF_BATCH = 300.0
 PEAK_SHARES = {"fp8": PEAK_SHARE_8BIT, "int8": PEAK_SHARE_8BIT, "fp4": PEAK_SHARE_4BIT}
+# Attention's matrix products (a decode token's queries against its cache, a prompt's causal attention) run in the
+# cache's or the activations' number format, never at a 4-bit peak: the 4-bit formats (NVFP4, MXFP4) quantize the
+# weights' GEMMs, while the serving engines' attention kernels take BF16 or an FP8 cache (TensorRT-LLM's FP8 context
+# FMHA and XQA generation kernels, use_fp8_context_fmha / kv_cache_dtype fp8 in its FP4 recipes, MLPerf v5.1's
+# DeepSeek-R1 config among them; DeepSeek's FlashMLA, BF16 and FP8; FlashInfer). An FP4 run's attention computes at
+# the 8-bit peak and its share. NVIDIA's Blackwell Ultra (B300, GB300) has a dense FP4 peak of 3x its FP8 one (15 PF
+# against 5 PF, the catalog's datasheet figures), B200 and GB200 2x: charged at the FP4 peak, attention would run
+# 1.8x and 1.2x faster than its kernels can. attention_cost: seconds of attention per second the same FLOPs take at
+# the call's GEMM rate (peak x share), applied wherever attention FLOPs meet a rate.
+FP4_PER_FP8 = 2.0  # a typed peak number at fp4: its FP8 peak taken as half (B200, GB200, MI355X), an ASSUMPTION
+
+
+def attention_cost(precision, fp4_tflops=None, fp8_tflops=None) -> float:
+    """(FP4 peak x PEAK_SHARE_4BIT) / (FP8 peak x PEAK_SHARE_8BIT) at precision fp4 (the GPU's figures; for a typed
+    peak FP4_PER_FP8), 1 at any other precision: the cost of attention's FLOPs relative to the GEMMs' rate."""
+    if (precision or "bf16").strip().lower() != "fp4":
+        return 1.0
+    ratio = fp4_tflops / fp8_tflops if fp4_tflops and fp8_tflops else FP4_PER_FP8
+    return ratio * PEAK_SHARE_4BIT / PEAK_SHARE_8BIT
 
 
 def precision_share(precision: str | None) -> float:
@@ -586,6 +605,8 @@ class Serving(NamedTuple):
     scaleout_gbs: Any = 0.0
     # the accelerator's share of bw_efficiency in a decode step's GEMVs (ACHIEVED_BANDWIDTH_SHARE; 1 but for AMD CDNA3)
     bw_share: Any = 1.0
+    # attention's FLOPs per FLOP at the GEMMs' rate (attention_cost: above 1 at an FP4 peak, attention runs at FP8's)
+    attn_cost: Any = 1.0
 
 
 _new_tuple = tuple.__new__
@@ -640,6 +661,7 @@ def serving_setup(kw: dict, prefill_mfu=None) -> Serving:
             get("scaleup_gpus", 0.0),
             get("scaleout_gbs", 0.0),
             get("bw_share", 1.0),
+            get("attn_cost", 1.0),
         ),
     )
 
@@ -752,12 +774,12 @@ def decode_ms_unchecked(s: Serving, batch, kv_gb, attn_flops=0.0):
     # and stays at the decode efficiency
     gemm_flops = 2.0 * s.params * batch + routed_gemm_flops(s.params, s.total_params, s.expert_share, batch)
     gemm_s = gemm_flops / (s.gpus * s.peak_tflops * 1e12 * gemm_mfu(s.mfu, s.prefill_mfu, batch))
-    compute_s = gemm_s + attn_flops * batch / s.flops_s
+    compute_s = gemm_s + attn_flops * batch * s.attn_cost / s.flops_s
     comm_s = comm_seconds(s.layers, s.d_model, batch, s.gpus, s.interconnect_gbs, s.allreduce_us)
     tp_ms = (_maximum(memory_s, compute_s) + comm_s + s.launch_s) * 1e3
     if not _expert_parallel(s):
         return tp_ms
-    ep_ms = _ep_forward_s(s, batch, attn_flops * batch, kv_gb, s.mfu, s.bw_share) * 1e3
+    ep_ms = _ep_forward_s(s, batch, attn_flops * batch * s.attn_cost, kv_gb, s.mfu, s.bw_share) * 1e3
     return np.where(np.asarray(s.ep) > 1, ep_ms, tp_ms)
 
 
@@ -797,6 +819,7 @@ DECODE_RULES = dict(
     mfu=FRACTION,
     peak_share=FRACTION,
     bw_share=FRACTION,
+    attn_cost=POSITIVE,
     **MODEL_RULES,
     **SHAPE_RULES,
 )
@@ -823,6 +846,7 @@ def decode_ms(
     allreduce_us=DEFAULT_ALLREDUCE_US,
     peak_share=1.0,
     bw_share=1.0,
+    attn_cost=1.0,
     context_tokens=DEFAULT_CONTEXT_TOKENS,
     heads=0.0,
     kv_heads=0.0,
@@ -868,7 +892,8 @@ def prefill_s_unchecked(s: Serving, prompt_tokens, batch):
     spread over s.ep > 1 GPUs, the expert-parallel pass of engine.parallel (batch: the instance's prompts)."""
     attn_dim = 0.0 if s.attn_dim is None else s.attn_dim
     # a mixture of experts' routed GEMMs at the tokens each expert receives in the pass (routed_gemm_flops)
-    flops = (2.0 * s.params * prompt_tokens + 2.0 * s.layers * attn_dim * prompt_tokens * prompt_tokens) * batch
+    attn = 2.0 * s.layers * attn_dim * prompt_tokens * prompt_tokens * s.attn_cost  # at the attention's rate
+    flops = (2.0 * s.params * prompt_tokens + attn) * batch
     flops = flops + routed_gemm_flops(s.params, s.total_params, s.expert_share, prompt_tokens * batch)
     compute_s = flops / s.prefill_flops_s
     read = weights_read(s.params, s.total_params, s.expert_share, prompt_tokens * batch)
@@ -877,8 +902,7 @@ def prefill_s_unchecked(s: Serving, prompt_tokens, batch):
     tp_s = prefill_phases_s(compute_s, memory_s) + comm_s + s.launch_s
     if not _expert_parallel(s):
         return tp_s
-    attn = 2.0 * s.layers * attn_dim * prompt_tokens * prompt_tokens * batch
-    ep_s = _ep_forward_s(s, prompt_tokens * batch, attn, 0.0, s.prefill_mfu)
+    ep_s = _ep_forward_s(s, prompt_tokens * batch, attn * batch, 0.0, s.prefill_mfu)
     return np.where(np.asarray(s.ep) > 1, ep_s, tp_s)
 
 
@@ -906,6 +930,7 @@ def ttft_seconds(
     allreduce_us=DEFAULT_ALLREDUCE_US,
     peak_share=1.0,
     bw_share=1.0,
+    attn_cost=1.0,
     context=0.0,
     heads=0.0,
     kv_heads=0.0,
@@ -943,6 +968,7 @@ def response_seconds(
     prefill_mfu=DEFAULT_PREFILL_MFU,
     peak_share=1.0,
     bw_share=1.0,
+    attn_cost=1.0,
     heads=0.0,
     kv_heads=0.0,
     values_per_token_layer=0.0,
@@ -1074,6 +1100,7 @@ def itl_ms(
     prefill_mfu=DEFAULT_PREFILL_MFU,
     peak_share=1.0,
     bw_share=1.0,
+    attn_cost=1.0,
     heads=0.0,
     kv_heads=0.0,
     values_per_token_layer=0.0,
@@ -1134,6 +1161,7 @@ def tokens_per_second(
     allreduce_us=DEFAULT_ALLREDUCE_US,
     peak_share=1.0,
     bw_share=1.0,
+    attn_cost=1.0,
     context_tokens=DEFAULT_CONTEXT_TOKENS,
     heads=0.0,
     kv_heads=0.0,
@@ -1420,6 +1448,7 @@ def serving_gpus(
     prefill_mfu=DEFAULT_PREFILL_MFU,
     peak_share=1.0,
     bw_share=1.0,
+    attn_cost=1.0,
     heads=0.0,
     max_batch=None,
 ):
@@ -1452,7 +1481,7 @@ def serving_gpus(
     b = largest_batch(setup, kv_seq, latency_ms, cap=_cap(max_batch), attn_flops=attn)
     step_s = decode_ms_unchecked(setup, b, b * kv_seq, attn) / 1e3
     gp = serving_prefill_params(params, total_params, expert_share, prompt_tokens)
-    prefill_flops = 2.0 * gp * prompt_tokens + 2.0 * layers * attn_dim * prompt_tokens * prompt_tokens
+    prefill_flops = 2.0 * gp * prompt_tokens + 2.0 * layers * attn_dim * prompt_tokens * prompt_tokens * setup.attn_cost
     prefill_s = prefill_flops / (gpus * peak_tflops * 1e12 * prefill_mfu * peak_share) + comm_seconds(
         layers, d_model, prompt_tokens, gpus, interconnect_gbs, allreduce_us
     )
@@ -1498,6 +1527,7 @@ def serving_batch(
     allreduce_us=DEFAULT_ALLREDUCE_US,
     peak_share=1.0,
     bw_share=1.0,
+    attn_cost=1.0,
     context_tokens=DEFAULT_CONTEXT_TOKENS,
     latency_ms=DEFAULT_LATENCY_MS,
     heads=0.0,

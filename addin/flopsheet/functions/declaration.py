@@ -45,6 +45,8 @@ NATURES = {
 # engine.inference.precision_share: 1 for BF16, below 1 for FP8 and FP4), read with the peak.
 # bw_share: the accelerator's achieved share of the decode bandwidth NVIDIA's parts reach (serving's
 # engine.inference.ACHIEVED_BANDWIDTH_SHARE: 1 but for AMD's CDNA3), read by the GPU's name.
+# attn_cost: attention's FLOPs per FLOP at the GEMMs' rate (serving's engine.inference.attention_cost: above 1 at an
+# FP4 peak, where attention computes at the FP8 peak and its share), read with the peak from the GPU's two figures.
 # scaleup_gpus: the GPUs of the GPU's largest scale-up (NVLink) domain (catalog/platforms.csv; no row:
 # engine.tensor_parallel.SCALE_UP_GPUS, an ASSUMPTION), 0 for a typed peak (unknown), read by the GPU's name.
 GPU_FIGURES = (
@@ -55,6 +57,7 @@ GPU_FIGURES = (
     "interconnect_gbs",
     "peak_share",
     "bw_share",
+    "attn_cost",
     "scaleup_gpus",
 )
 # GPU figures an engine formula needs only sometimes (tensor-parallel links): 0 when unknown.
@@ -432,6 +435,16 @@ class Bound:
                 except FlopsheetError:
                     pass
             return typed_peak
+        if what == "attn_cost":  # at fp4 the GPU's FP4 and FP8 peaks (a typed peak: FP4_PER_FP8), else 1
+            from flopsheet.engine.inference import attention_cost
+
+            if isinstance(g, str):
+                try:
+                    gpu = catalog.resolve(control_free(g, "gpu"), selectable_only=False)
+                    return attention_cost(precision, gpu.fp4_tflops, gpu.fp8_tflops)
+                except FlopsheetError:
+                    pass  # the peak's own look-up says what is wrong with the name
+            return attention_cost(precision)
         if what == "peak_share":  # the number format's share x the accelerator's (the GPU is resolved with the peak)
             from flopsheet.engine.inference import accelerator_share, precision_share
 

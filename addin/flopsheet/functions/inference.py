@@ -60,7 +60,8 @@ _ROOFLINE = (
     "roofline model (Williams et al. 2009) for LLM decode (Pope et al. 2022, Efficiently Scaling "
     "Transformer Inference); bandwidth, memory and peak from the GPU's datasheet (catalog); efficiencies by "
     "phase and number format, the fixed costs per layer and per all-reduce and AMD CDNA3's achieved shares of its "
-    "peak and of its decode bandwidth fitted on published runs (docs/fidelity.md)"
+    "peak and of its decode bandwidth fitted on published runs (docs/fidelity.md); attention at the cache's number "
+    "format, the FP8 peak in an FP4 run (TensorRT-LLM's FP8 attention kernels; Blackwell datasheets)"
 )
 PROMPT = Arg("prompt_tokens", "Tokens in the prompt")
 OUTPUT = Arg("output_tokens", "Tokens generated in the answer")
@@ -226,7 +227,7 @@ def decode_steps(context: str = CONTEXT_OF_DECODE, prefill_mfu: str = "{prefill_
             "compute_s",
             "decode step computing (s)",
             # (a plain parameter count has no attention term: the section drops, as gemm_x's)
-            "(2*{params}*{batch}[[+{step:gemm_x}]])/{step:flops_g}[[+{step:attn_d}*{batch}/{step:flops_d}]]",
+            "(2*{params}*{batch}[[+{step:gemm_x}]])/{step:flops_g}[[+{step:attn_d}*{batch}*{attn_cost}/{step:flops_d}]]",
         ),
         ("comm_b", "all-reduces of a decode step (s)", _comm("{batch}")),
         (
@@ -411,7 +412,7 @@ def prefill_steps(mfu: str = "{prefill_mfu}") -> tuple:
         (
             "prefill_c",
             "prefill computing (s)",
-            "((2*{params}*{prompt_tokens}[[+{step:attn}]])*{batch}[[+{step:gemm_xf}]])/{step:flops_p}",
+            "((2*{params}*{prompt_tokens}[[+{step:attn}*{attn_cost}]])*{batch}[[+{step:gemm_xf}]])/{step:flops_p}",
         ),
         (
             "prefill_m",
@@ -539,7 +540,7 @@ _ITL_STEPS = (
         (
             "chunk_c",
             "their prefill computing (s)",
-            "(2*{params}*{prompt_tokens}[[+{step:attn}]])*" + _CHUNK + "/{step:flops_p}",
+            "(2*{params}*{prompt_tokens}[[+{step:attn}*{attn_cost}]])*" + _CHUNK + "/{step:flops_p}",
         ),
         (
             "chunk_comm",
@@ -807,7 +808,7 @@ _SG_STEPS = (
             "pf_flops",
             "prefill FLOPs of one request: its tokens' weights, routed experts at their tokens, causal attention",
             "2*{params}*{prompt_tokens}+{step:gemm_pf}*{prompt_tokens}/{step:pf_pass}"
-            "+2*{model:layers}*{model:heads}*{model:head_dim}*{prompt_tokens}^2",
+            "+2*{model:layers}*{model:heads}*{model:head_dim}*{prompt_tokens}^2*{attn_cost}",
         ),
         (
             "pf_s",

@@ -23,6 +23,7 @@ from flopsheet.engine.inference import (
     USABLE_FRACTION,
     accelerator_bw_share,
     accelerator_share,
+    attention_cost,
     comm_seconds,
     decode_attention_flops,
     decode_ms_unchecked,
@@ -92,6 +93,8 @@ def bind(
         layout=lay,
         share=share,
         bw_share=accelerator_bw_share(g.name),
+        # attention at FP8's rate in an FP4 run (engine.inference.attention_cost), as the serving functions' own
+        attn_cost=attention_cost(prec, g.fp4_tflops, g.fp8_tflops),
         kv_bytes=KV_BYTES if kv_bytes is None else float(kv_bytes),
         fig=fig,
         forward=dict(
@@ -135,6 +138,7 @@ def setup_of(b: dict):
             prefill_mfu=DEFAULT_PREFILL_MFU,
             peak_share=b["share"],
             bw_share=b["bw_share"],
+            attn_cost=b["attn_cost"],
             total_params=f["total_params"],
             expert_share=f["expert_share"],
             layers=f["layers"],
@@ -246,7 +250,7 @@ def _tp_serving(b, setup, prompt_tokens, output_tokens, kv, attn, latency_ms, ba
     step = float(decode_ms_unchecked(setup, batch, batch * kv, attn)) / 1e3
     f = b["forward"]
     gp = serving_prefill_params(setup.params, setup.total_params, setup.expert_share, prompt_tokens)
-    flops = 2.0 * float(gp) * prompt_tokens + _prefill_attention(b, prompt_tokens)
+    flops = 2.0 * float(gp) * prompt_tokens + _prefill_attention(b, prompt_tokens) * setup.attn_cost
     prefill = flops / setup.prefill_flops_s + float(
         comm_seconds(f["layers"], f["d_model"], prompt_tokens, f["tp"], f["nvlink_gbs"], f["allreduce_us"])
     )

@@ -107,7 +107,9 @@ def ep_pass_steps(tokens: str, attn: str, kv_gb: str, mfu: float, decode: bool =
         (
             "ep_compute_s",
             "one GPU computing its share of the dense part and attention, and its experts (s)",
-            "(2*{step:ep_dense}*" + tokens + "+" + attn + ")/{layout:gpus}/{step:ep_flops}+{step:ep_expert_s}",
+            # attention at its own rate (engine.inference.attention_cost: FP8's in an FP4 run)
+            "(2*{step:ep_dense}*" + tokens + "+" + attn + "*{layout:attn_cost})/{layout:gpus}/{step:ep_flops}"
+            "+{step:ep_expert_s}",
         ),
         (
             "ep_copy",

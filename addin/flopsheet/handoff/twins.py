@@ -870,6 +870,58 @@ class TwinCall:
         self.cache["{peak_share}"] = v
         return v
 
+    def attn_cost(self) -> Value:
+        """`{attn_cost}`: attention's FLOPs per FLOP at the GEMMs' rate (engine.inference.attention_cost): 1 but at
+        fp4, where it is the GPU's FP4 peak x PEAK_SHARE_4BIT over its FP8 peak x PEAK_SHARE_8BIT (a typed peak:
+        FP4_PER_FP8). A number when the precision and the GPU are known here, else chosen in the sheet: the
+        precision's text (or DefaultPrecision's) tested for fp4, the GPU's two peaks read from the GPUs sheet."""
+        from flopsheet.engine.inference import PEAK_SHARE_4BIT, PEAK_SHARE_8BIT, attention_cost
+
+        if "{attn_cost}" in self.cache:
+            return self.cache["{attn_cost}"]
+        e = self.given.get("precision", OMITTED)
+        named = self.named_default(self.spec["precision"]) if "precision" in self.spec else None
+
+        def at_fp4() -> Value:
+            kind, g = self._gpu()
+            if kind == "name":
+                gpu = catalog.resolve(g, selectable_only=False)
+                x = attention_cost("fp4", gpu.fp4_tflops, gpu.fp8_tflops)
+                return Value(number(x), x)
+            if kind == "number":
+                x = attention_cost("fp4")
+                return Value(number(x), x)
+            peaks = []
+            for fld in ("fp4_tflops", "fp8_tflops"):
+                col = self._column(fld)
+                peaks.append(
+                    self._figure(kind, g, col, fld) if self.hoist else self._table().lookup(g, col, literal=False)
+                )
+            typed = number(attention_cost("fp4"))
+            share = f"*{number(PEAK_SHARE_4BIT)}/{number(PEAK_SHARE_8BIT)}"
+            return Value(f"IF(ISNUMBER({g}),{typed},{paren(peaks[0])}/{paren(peaks[1])}{share})", None)
+
+        if not (named and blank_literal(e)) and (blank_literal(e) or e.kind == "literal"):
+            p = None if blank_literal(e) else e.value
+            _check_precision(p)
+            v = Value("1", 1.0) if attention_cost(p) == 1.0 else at_fp4()
+        else:  # the precision's text in the sheet (or DefaultPrecision's): fp4 or not, case and spaces aside
+            if blank_literal(e):
+                key = f"LOWER(TRIM({named}))"
+            else:
+                p = e.text
+                if self.hoist:
+                    p = self._checked_name(p, "precision")
+                else:
+                    self.text_tests[plain_text_test(p)] = None
+                key = f'LOWER(IF(TRIM({p})="",{named},TRIM({p})))' if named else f"LOWER(TRIM({p}))"
+            text_ = f'IF({key}="fp4",{at_fp4().text},1)'
+            v = Value(text_, None)
+        if self.hoist and v.literal is None:
+            v = Value(self.hoist("attention's cost per FLOP at the GEMMs' rate (FP4: at the FP8 peak)", v.text), None)
+        self.cache["{attn_cost}"] = v
+        return v
+
     def _times_accelerator_share(self, v: Value) -> Value:
         """The precision's share times the accelerator's (engine.inference.ACHIEVED_PEAK_SHARE, 1 for the rest):
         a number for a GPU typed in the formula, else chosen in the sheet by the GPU's name or alias."""
@@ -1010,6 +1062,7 @@ class TwinCall:
             bytes=float(f["bytes_per_param"]),
             share=float(b["share"]),
             bw_share=float(b["bw_share"]),
+            attn_cost=float(b["attn_cost"]),
             dispatch=float(dispatch_bytes(f["bytes_per_param"])),
             domains=domains,
             ln_stay=_math.log(1.0 - 1.0 / domains) if domains > 1 else 0.0,
@@ -1113,6 +1166,8 @@ class TwinCall:
             return self.peak_share()
         if name == "bw_share":
             return self.bw_share()
+        if name == "attn_cost":
+            return self.attn_cost()
         if name == "scaleup_gpus":
             return self.scaleup_gpus()
         if name == "layout" and sub:
@@ -1200,6 +1255,11 @@ class TwinCall:
             return kept
 
         template = _SECTION.sub(section, template)
+        # attention at the GEMMs' rate (engine.inference.attention_cost 1): nothing to multiply
+        if "*{attn_cost}" in template and self.value("attn_cost", None).literal == 1.0:
+            template = template.replace("*{attn_cost}", "")
+        if "*{layout:attn_cost}" in template and self.layout_figure("attn_cost").literal == 1.0:
+            template = template.replace("*{layout:attn_cost}", "")
         # {gpu:memory_gb}: scope "gpu", name "memory_gb" (flopsheet.placeholders)
         return placeholders.fill(
             template, lambda scope, name: paren((self.value(scope, name) if scope else self.value(name, None)).text)
@@ -1234,8 +1294,8 @@ class TwinCall:
                 v = self.peak()
             elif param == "peak_share":
                 continue  # a function of the precision, which the peak's look-up validates
-            elif param in ("bw_share", "scaleup_gpus"):
-                continue  # a function of the GPU's name, which its own figures' look-ups validate
+            elif param in ("bw_share", "scaleup_gpus", "attn_cost"):
+                continue  # a function of the GPU's name (and the precision), which the peak's look-ups validate
             elif param in GPU_FIGURES:
                 v = self.gpu_field(param)
             else:
