@@ -851,15 +851,7 @@ class TwinCall:
             share = precision_share(p)
             v = Value(number(share), share)
         else:  # the precision's text, in the sheet: the shares below 1 by name, 1 for the rest
-            if blank_literal(e):  # the workbook's DefaultPrecision (checked in Python as `{peak}` does)
-                key = f"TRIM({named})"
-            else:
-                p = e.text
-                if self.hoist:
-                    p = self._checked_name(p, "precision")
-                else:
-                    self.text_tests[plain_text_test(p)] = None
-                key = f'IF(TRIM({p})="",{named},TRIM({p}))' if named else f"TRIM({p})"
+            key = self._precision_text(e, named)
             # (numbers: an array constant holds no names)
             rows = ";".join(f"{string_literal(q)},{number(precision_share(q))}" for q in SHARE_PRECISIONS)
             text_ = f"IFERROR(VLOOKUP({key},{{{rows}}},2,0),1)"
@@ -869,6 +861,18 @@ class TwinCall:
         v = self._times_accelerator_share(v)
         self.cache["{peak_share}"] = v
         return v
+
+    def _precision_text(self, e, named: str | None) -> str:
+        """The precision as the sheet reads it, trimmed: the cell's text (checked as a plain text), or blank the
+        workbook's DefaultPrecision (`named`; Python checked its value)."""
+        if blank_literal(e):
+            return f"TRIM({named})"
+        p = e.text
+        if self.hoist:
+            p = self._checked_name(p, "precision")
+        else:
+            self.text_tests[plain_text_test(p)] = None
+        return f'IF(TRIM({p})="",{named},TRIM({p}))' if named else f"TRIM({p})"
 
     def attn_cost(self) -> Value:
         """`{attn_cost}`: attention's FLOPs per FLOP at the GEMMs' rate (engine.inference.attention_cost): 1 but at
@@ -906,16 +910,7 @@ class TwinCall:
             _check_precision(p)
             v = Value("1", 1.0) if attention_cost(p) == 1.0 else at_fp4()
         else:  # the precision's text in the sheet (or DefaultPrecision's): fp4 or not, case and spaces aside
-            if blank_literal(e):
-                key = f"LOWER(TRIM({named}))"
-            else:
-                p = e.text
-                if self.hoist:
-                    p = self._checked_name(p, "precision")
-                else:
-                    self.text_tests[plain_text_test(p)] = None
-                key = f'LOWER(IF(TRIM({p})="",{named},TRIM({p})))' if named else f"LOWER(TRIM({p}))"
-            text_ = f'IF({key}="fp4",{at_fp4().text},1)'
+            text_ = f'IF(LOWER({self._precision_text(e, named)})="fp4",{at_fp4().text},1)'
             v = Value(text_, None)
         if self.hoist and v.literal is None:
             v = Value(self.hoist("attention's cost per FLOP at the GEMMs' rate (FP4: at the FP8 peak)", v.text), None)
