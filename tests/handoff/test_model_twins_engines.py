@@ -186,6 +186,9 @@ CASES += [
     ("DECODE_MS", ("DeepSeek-R1", "GB300", 64.0, 1.0, 8.0, BLANK, 0.8, 0.4, "fp8"), False),
     ("DECODE_MS", ("Llama 3.1 70B", "B300", 256.0, 0.5, 1.0, BLANK, 0.8, 0.4, " FP4 ", 20.0, 6000.0), False),
     ("TTFT_SECONDS", ("DeepSeek-R1", 8192.0, "B200", 1.0, 0.5, 8.0, 0.8, 0.65, "fp4"), False),
+    # the precision typed in the formula and the GPU in a cell; the GPU typed and the precision in a cell
+    ("TTFT_SECONDS", ("DeepSeek-R1", 8192.0, "GB300", 1.0, 0.5, 8.0, 0.8, 0.65, "fp4"), 9),
+    ("TTFT_SECONDS", ("DeepSeek-R1", 8192.0, "GB300", 1.0, 0.5, 8.0, 0.8, 0.65, "FP4"), 3),
 ]
 
 # typed in the formula: the name is resolved at hand-off time, nothing is left to test in the sheet
