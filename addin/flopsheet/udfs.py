@@ -206,7 +206,7 @@ def INFER_SECONDS(flops, gpu, mfu=0.4, precision='bf16'):
 @xw.arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (its latency over the link); default 20 (calibrated on small-batch decode runs, beside a fixed 50 us per layer of each forward pass); used when params is a model name and gpus > 1', **ARG_OPTIONS)
 @xw.arg('context_tokens', doc="Tokens a sequence holds in its cache on average, for a catalog model's own KV cache; default 1085: prompt + half the answer of the median request of Azure's conversation trace (1,020 + 129 / 2; Splitwise, 2024)", **ARG_OPTIONS)
 def DECODE_MS(params, gpu, batch=1.0, bytes_per_param=2.0, gpus=None, kv_gb=None, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, context_tokens=1085.0):
-    """Milliseconds per decode step (one token per sequence): memory-bandwidth or compute bound, whichever is slower."""
+    """Milliseconds per decode step (one token per sequence): the weights' GEMMs or their read, whichever is slower, then the attention or the KV cache's read, whichever is slower."""
     return excel_io.call(REGISTRY['DECODE_MS'], (params, gpu, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us, context_tokens))
 
 

@@ -309,8 +309,9 @@ MISSING_PHYSICS = {
     "mlenergy-23",
     "mlenergy-24",
     # ML.ENERGY's LM Arena chat steady state at hundreds of running requests, Gemma 3 27B at 247 on a B200 and
-    # Llama 4 Scout at 383 on 4 H100 (0.70 and 0.70 with the server's CPU time half on the critical path,
-    # HOST_SERIAL_SHARE; 0.48 and 0.49 fully overlapped): vLLM's steps carry the arriving requests' chunked prefill
+    # Llama 4 Scout at 383 on 4 H100 (0.82 and 0.70 with the decode step as two kernels' rooflines, DECODE_KERNELS;
+    # 0.70 and 0.70 as one, with the server's CPU time half on the critical path, HOST_SERIAL_SHARE; 0.48 and 0.49
+    # fully overlapped): vLLM's steps carry the arriving requests' chunked prefill
     # (max-num-batched-tokens 8192), which ITL_MS charges, but these requests' prompts (each a conversation's earlier
     # turns concatenated) have no published length, so they are typed 0 and no chunk is charged (Scout's row is
     # also typed with its expert-parallel layout, LAYOUT_DECODE_MS, which has no prefill share). (DeepSeek-V3.1 on 8
@@ -557,14 +558,15 @@ def test_moe_rows_on_one_tensor_parallel_group_land(results):
 
 
 def test_the_expert_term_is_what_lands_them(rows, monkeypatch):
-    # without the grouped GEMMs' loss the Mixtral MLPerf run on one H100 is 1.29x optimistic again
+    # without the grouped GEMMs' loss the Mixtral MLPerf run on one H100 is 1.23x optimistic again (1.29x when the
+    # decode step was one roofline; with the loss 1.08, was 1.10)
     from flopsheet.engine import moe
 
     row = next(r for r in rows if r["id"] == "mlperf-inf-7")
     with_term, _ = fidelity.predict(row)
     monkeypatch.setattr(moe, "GROUPED_GEMM_HALF_TOKENS", 0.0)
     without, _ = fidelity.predict(row)
-    assert without / float(row["value"]) > 1.25 > 1.15 > with_term / float(row["value"])
+    assert without / float(row["value"]) > 1.2 > 1.12 > with_term / float(row["value"])
 
 
 # The rows whose published recipe was read for its setup (batch, cache format, memory, kernels; issue 20's outliers of

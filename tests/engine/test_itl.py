@@ -166,10 +166,10 @@ def test_the_serving_batch_holds_the_decode_step_to_the_target_not_the_time_betw
         M, "H100", b, 2, 4, context_tokens=1250
     )
     assert lo < b and share < 1.0
-    # SERVING_GPUS for 1M requests a day at the serving batch, and at the batch whose ITL_MS meets the target
-    gpus = F.SERVING_GPUS(1e6, 1000, 500, M, "H100", 4)
+    # SERVING_GPUS for 10M requests a day at the serving batch, and at the batch whose ITL_MS meets the target
+    gpus = F.SERVING_GPUS(1e7, 1000, 500, M, "H100", 4)
     monkeypatch.setattr(inference, "largest_batch", lambda *a, **k: np.float64(lo))
-    gpus_itl = F.SERVING_GPUS(1e6, 1000, 500, M, "H100", 4)
+    gpus_itl = F.SERVING_GPUS(1e7, 1000, 500, M, "H100", 4)
     assert gpus_itl > gpus
     text = " ".join(INTRO.split())
     quoted = re.search(r"What the serving batch holds.*?meets it\.", text).group(0)

@@ -194,3 +194,23 @@ def test_attention_runs_at_the_fp8_peak_in_an_fp4_run():
         assert inference.attention_cost("fp4", gpu.fp4_tflops, gpu.fp8_tflops) == pytest.approx(cost)
         at_fp8 = attn * batch / (gpus * gpu.fp8_tflops * 1e12 * inference.DEFAULT_MFU * inference.PEAK_SHARE_8BIT)
         assert seconds["fp4"] == pytest.approx(at_fp8, rel=1e-9) and seconds["fp8"] == pytest.approx(at_fp8, rel=1e-9)
+
+
+def test_a_decode_step_is_two_kernels_rooflines():
+    """A decode step's weight GEMMs and its attention are separate kernels in turn (engine.inference.DECODE_KERNELS):
+    max(weights' read, GEMMs) + max(cache's read, attention), so a large batch's GEMMs do not hide under its cache's
+    read as they did under one roofline, max(all reads, all FLOPs)."""
+    s = inference.serving_setup(dict(params=8e9, peak_tflops=989.5, bandwidth_tbs=3.35, memory_gb=80.0, gpus=1.0))
+    batch, kv_gb, attn = 512.0, 40.0, 2e8  # FLOPs of attention a token: compute below the cache's read
+    weights = 8e9 * 2.0 / s.bytes_s
+    cache = kv_gb * 1e9 / s.bytes_s
+    gemms = 2 * 8e9 * batch / (989.5e12 * inference.gemm_mfu(s.mfu, s.prefill_mfu, batch))
+    attention = attn * batch / s.flops_s
+    assert weights < gemms and attention < cache  # the GEMMs bind their kernel, the cache's read binds attention's
+    step = inference.decode_ms_unchecked(s, batch, kv_gb, attn)
+    assert step == pytest.approx((gemms + cache) * 1e3, rel=1e-12)
+    assert step > max(weights + cache, gemms + attention) * 1e3  # one roofline would have hidden one under the other
+    # few sequences: both kernels bound by their reads, the step the reads' sum as before
+    one = inference.decode_ms_unchecked(s, 1.0, kv_gb / 512, attn)
+    assert one == pytest.approx((weights + kv_gb / 512 * 1e9 / s.bytes_s) * 1e3, rel=1e-12)
+    assert inference.DECODE_GEMM_HALF_BATCH == 125.0  # refitted with it (docs/fidelity.md)

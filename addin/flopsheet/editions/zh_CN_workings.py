@@ -70,8 +70,10 @@ FIXED = {
     "patches down a frame (a partial patch counts)": "每帧纵向的块数（不足一块也计一块）",
     "patches across a frame (a partial patch counts)": "每帧横向的块数（不足一块也计一块）",
     "bytes/s the GPUs read in a decode step": "一步解码中各 GPU 每秒读取的字节数",
-    "decode step reading weights and KV cache (s)": "一步解码读取权重和 KV 缓存的时间（秒）",
-    "decode step computing (s)": "一步解码的计算时间（秒）",
+    "decode step reading the weights (s)": "一步解码读取权重的时间（秒）",
+    "decode step reading the KV cache (s)": "一步解码读取 KV 缓存的时间（秒）",
+    "decode step's weight GEMMs computing (s)": "一步解码中权重矩阵乘法的计算时间（秒）",
+    "decode step's attention computing (s)": "一步解码中注意力的计算时间（秒）",
     "the model's routed experts' parameters": "模型路由专家的参数量",
     (
         "FLOPs the routed experts' grouped GEMMs of a decode step of the batch cost beyond 2 x params a token: each "
@@ -133,7 +135,7 @@ FIXED = {
     "FLOPs a replica computes per second decoding at that batch": "每个副本在该批大小下解码时每秒的计算量（FLOPs）",
     "FLOPs a replica computes per second in prefill": "每个副本预填充时每秒的计算量（FLOPs）",
     "largest batch whose KV cache fits beside the weights in usable memory": "KV 缓存与权重一起放得进可用显存的最大批",
-    "decode step, the slower of the two (ms)": "一步解码时间，取两者中较慢者（毫秒）",
+    "decode step: the GEMMs or the weights' read, then the attention or the cache's read (ms)": "一步解码时间：矩阵乘法与读取权重取较慢者，再加注意力与读取缓存取较慢者（毫秒）",
     "prefill computing (s)": "预填充的计算时间（秒）",
     # ITL_MS: the other requests' prompt chunks on each decode step, and the server's CPU time
     "other requests' prompts prefilled between two of one request's tokens": "在一个请求相邻两个词元之间完成预填充的其他请求提示词数",
@@ -150,7 +152,10 @@ FIXED = {
     "KV cache bytes per sequence (floor 1E-6)": "每个序列的 KV 缓存字节数（下限 1E-6）",
     "one decode step at batch 1 (ms)": "批大小为 1 时一步解码的时间（毫秒）",
     "largest batch whose step reads in the latency target": "一步读取能在延迟目标内完成的最大批",
-    "largest batch whose step computes in the latency target": "一步计算能在延迟目标内完成的最大批",
+    "largest batch whose step computes and reads its cache in the latency target": "一步计算并读取缓存能在延迟目标内完成的最大批",
+    "seconds the replica reads one sequence's KV cache": "副本读取一个序列 KV 缓存的秒数",
+    "largest batch whose GEMMs at mfu and cache reads take the latency target": "以 mfu 计算矩阵乘法并读取缓存能在延迟目标内完成的最大批",
+    "largest batch whose GEMMs at prefill_mfu x b / (b + h) and cache reads take the latency target": "以 prefill_mfu x b / (b + h) 计算矩阵乘法并读取缓存能在延迟目标内完成的最大批",
     "largest batch under the latency target that fits (at most max_batch, or blank 65536)": "满足延迟目标且放得下的最大批（至多 max_batch；留空为 65536）",
     "replica-seconds per request": "每个请求占用的副本秒数",
     "replicas at the peak hour, before rounding up": "高峰时段的副本数（向上取整前）",

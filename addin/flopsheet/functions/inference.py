@@ -212,9 +212,10 @@ def decode_steps(context: str = CONTEXT_OF_DECODE, prefill_mfu: str = "{prefill_
         ("bps_d", "bytes/s the GPUs read in a decode step", _DECODE_BYTES_S),
         (
             "memory_s",
-            "decode step reading weights and KV cache (s)",
-            "(" + _read("{batch}") + "*{bytes_per_param}+{step:kv}*1E9)/{step:bps_d}",
+            "decode step reading the weights (s)",
+            _read("{batch}") + "*{bytes_per_param}/{step:bps_d}",
         ),
+        ("cache_s", "decode step reading the KV cache (s)", "{step:kv}*1E9/{step:bps_d}"),
         ("flops_d", "FLOP/s the GPUs compute decoding", _FLOPS_S),
         (
             "gemm_d",
@@ -225,15 +226,18 @@ def decode_steps(context: str = CONTEXT_OF_DECODE, prefill_mfu: str = "{prefill_
         *routed_gemm_steps("{batch}", "gemm_x", "a decode step of the batch"),
         (
             "compute_s",
-            "decode step computing (s)",
-            # (a plain parameter count has no attention term: the section drops, as gemm_x's)
-            "(2*{params}*{batch}[[+{step:gemm_x}]])/{step:flops_g}[[+{step:attn_d}*{batch}*{attn_cost}/{step:flops_d}]]",
+            "decode step's weight GEMMs computing (s)",
+            "(2*{params}*{batch}[[+{step:gemm_x}]])/{step:flops_g}",
         ),
+        # (a plain parameter count has no attention term: the section drops, as gemm_x's)
+        ("attn_s", "decode step's attention computing (s)", "[[{step:attn_d}*{batch}*{attn_cost}/{step:flops_d}||0]]"),
         ("comm_b", "all-reduces of a decode step (s)", _comm("{batch}")),
         (
             "step_ms",
-            "decode step, the slower of the two (ms)",
-            "(IF({step:memory_s}>={step:compute_s},{step:memory_s},{step:compute_s})[[+{step:comm_b}+"
+            "decode step: the GEMMs or the weights' read, then the attention or the cache's read (ms)",
+            # two kernels' rooflines in turn (engine.inference.DECODE_KERNELS)
+            "(IF({step:memory_s}>={step:compute_s},{step:memory_s},{step:compute_s})"
+            "+[[IF({step:cache_s}>={step:attn_s},{step:cache_s},{step:attn_s})||{step:cache_s}]][[+{step:comm_b}+"
             + _LAUNCH
             + "]])*1E3",
         ),
@@ -481,7 +485,8 @@ _DECODE_TWIN, _DECODE_STEPS = with_fewest_gpus(
 
 DECODE_MS = Function(
     name="DECODE_MS",
-    summary="Milliseconds per decode step (one token per sequence): memory-bandwidth or compute bound, whichever is slower.",
+    summary="Milliseconds per decode step (one token per sequence): the weights' GEMMs or their read, whichever is "
+    "slower, then the attention or the KV cache's read, whichever is slower.",
     returns="ms",
     nature="estimate",
     nature_why=(
@@ -717,18 +722,26 @@ _KV = "{step:kv_bytes}"
 _B = "MAX(1,MIN(" + _CAP + ",{step:batch_bw},{step:batch_flops},{step:batch_memory}))"
 # replica-seconds per request: prefill compute + output tokens x (step time / batch)
 # (the decode step computes at its batch's GEMM efficiency, gemm_mfu)
+# (a step: the weights' GEMMs or their read, the slower, then the cache's read: engine.inference.DECODE_KERNELS)
 _BUSY = (
-    "2*{params}*{prompt_tokens}/{step:prefill_ps}+{output_tokens}*MAX(({params}*{bytes_per_param}/{step:batch}"
-    "+" + _KVSEQ + "*1E9)/" + _S + ",2*{params}/{step:gemm_ps})"
+    "2*{params}*{prompt_tokens}/{step:prefill_ps}+{output_tokens}*(MAX({params}*{bytes_per_param}/{step:batch}/"
+    + _S
+    + ",2*{params}/{step:gemm_ps})+"
+    + _KVSEQ
+    + "*1E9/"
+    + _S
+    + ")"
 )
 _ONE_STEP_MS = (
-    "MAX(({params}*{bytes_per_param}+"
-    + _KVSEQ
-    + "*1E9)/"
+    "(MAX({params}*{bytes_per_param}/"
     + _S
     + ",2*{params}/({gpus}*{peak}*1E12*"
     + gemm_mfu("1")
-    + "))*1E3"
+    + "))+"
+    + _KVSEQ
+    + "*1E9/"
+    + _S
+    + ")*1E3"
 )
 _SERVING_STEPS = (
     ("read_bps", "bytes a replica reads per second", "{gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency}*{bw_share}"),
@@ -741,19 +754,26 @@ _SERVING_STEPS = (
         "largest batch whose step reads in the latency target",
         "INT(({latency_ms}*" + repr(LATENCY_TIE) + "/1E3*" + _S + "-{params}*{bytes_per_param})/" + _KV + ")",
     ),
+    ("kv_s", "seconds the replica reads one sequence's KV cache", _KV + "/" + _S),
+    (
+        "batch_gemm",
+        "largest batch whose GEMMs at mfu and cache reads take the latency target",
+        "INT({latency_ms}*" + repr(LATENCY_TIE) + "/1E3/(2*{params}/" + _C + "+{step:kv_s}))",
+    ),
+    (
+        "batch_ramp",
+        "largest batch whose GEMMs at prefill_mfu x b / (b + h) and cache reads take the latency target",
+        # 2 x params x (b + h) FLOPs at prefill_mfu
+        "INT(({latency_ms}*"
+        + repr(LATENCY_TIE)
+        + "/1E3-2*{params}*"
+        + _HALF
+        + "/{step:prefill_ps})/(2*{params}/{step:prefill_ps}+{step:kv_s}))",
+    ),
     (
         "batch_flops",
-        "largest batch whose step computes in the latency target",
-        # at mfu, or at the GEMMs' prefill_mfu / (1 + h / b), 2 x params x (b + h) FLOPs at prefill_mfu: the larger
-        "MAX(INT({latency_ms}*"
-        + repr(LATENCY_TIE)
-        + "/1E3*"
-        + _C
-        + "/(2*{params})),INT({latency_ms}*"
-        + repr(LATENCY_TIE)
-        + "/1E3*{gpus}*{peak}*1E12*{prefill_mfu}*{peak_share}/(2*{params})-"
-        + _HALF
-        + "))",
+        "largest batch whose step computes and reads its cache in the latency target",
+        "MAX({step:batch_gemm},{step:batch_ramp})",
     ),
     (
         "batch_memory",

@@ -135,7 +135,9 @@ STRINGS = {
     "seconds": "秒",
     "Compute-bound seconds for flops at mfu of the GPU's peak (the seed's method; a floor, see RESPONSE_SECONDS).": "以 GPU 峰值的 mfu 计算 flops 的计算受限秒数（原始报告的方法；是下限，见 RESPONSE_SECONDS）。",
     "ms": "毫秒",
-    "Milliseconds per decode step (one token per sequence): memory-bandwidth or compute bound, whichever is slower.": "每个解码步的毫秒数（每个序列一个词元）：受显存带宽或算力限制，取较慢者。",
+    "Milliseconds per decode step (one token per sequence): the weights' GEMMs or their read, whichever is slower, "
+    "then the attention or the KV cache's read, whichever is slower.": "每个解码步的毫秒数（每个序列一个词元）："
+    "权重矩阵乘法与读取权重取较慢者，再加注意力与读取 KV 缓存取较慢者。",
     "Seconds to answer a request: compute-bound prefill of the prompt plus one decode step per output token.": "回答一次请求的秒数：提示词的计算受限预填充，加上每个输出词元一个解码步。",
     "Milliseconds between two tokens of one request on a continuously batched server with batch requests in flight: a decode step of the batch plus the chunked prefill of the other requests' prompts that lands in it.": "连续批处理服务器上同时处理 batch 个请求时，单个请求相邻两个词元之间的毫秒数：该批次的一个解码步，加上落在其中的其他请求提示词的分块预填充。",
     "tokens/s": "词元/秒",
