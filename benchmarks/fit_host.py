@@ -68,13 +68,18 @@ def main() -> int:
     for s in SHARES:
         mark = "  <- HOST_SERIAL_SHARE" if s == share else ""
         print(f"  share {s:4.2f}: {rms_log(ratios(rows, host, s)):.3f}{mark}")
-    before, now = ratios(rows, host, 0.0), ratios(rows, host, share)
+    print_rows(ratios(rows, host, 0.0), ratios(rows, host, share), share)
+    return 0
+
+
+def print_rows(before: dict[str, float], now: dict[str, float], share: float) -> None:
+    """Each row fully overlapped (share 0) -> at the engine's share, predicted / measured, and the rows outside 40%
+    (fit_host and fit_prefill alike)."""
     print(f"each row, fully overlapped -> share {share:g} (predicted / measured):")
     for rid in before:
         print(f"  {rid:14s} {before[rid]:5.2f} -> {now[rid]:5.2f}")
     out = [rid for rid, x in now.items() if max(x, 1 / x) > 1.4]
     print(f"outside 40%: {sum(max(x, 1 / x) > 1.4 for x in before.values())} -> {len(out)} ({', '.join(out)})")
-    return 0
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@ Each ttft_s row (a prefill measured alone: TensorRT-LLM v0.6's table, NIM's runs
 predicts it, TTFT_SECONDS, on a grid of shares from 0 (the roofline's full overlap: the slower phase alone, how the
 engine stood before) to 1 (the two phases in series); the error is the RMS of log(predicted / measured) over all
 those rows. Prints the error and the mean log ratio along the grid, each row at 0 -> the engine's share, and the
-leave-one-out error (each row at the share fitted without it). The engine's constant is restored when the script ends. A least-squares fit over all the rows, never one.
+leave-one-out error (each row at the share fitted without it). The engine's constant is restored when the script
+ends. A least-squares fit over all the rows, never one. The error and the rows' printout are fit_host's.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ import math
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("fidelity", ROOT / "benchmarks" / "fidelity.py")
-fidelity = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fidelity)
+_spec = importlib.util.spec_from_file_location("fit_host", ROOT / "benchmarks" / "fit_host.py")
+fit_host = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(fit_host)
+fidelity, rms_log = fit_host.fidelity, fit_host.rms_log
 
 SHARES = [round(0.05 * i, 2) for i in range(21)]
 
@@ -41,10 +43,6 @@ def ratios(rows: list[dict], share: float) -> dict[str, float]:
         I.PREFILL_EXPOSED_SHARE = saved
 
 
-def rms_log(ratio: dict[str, float]) -> float:
-    return math.sqrt(sum(math.log(x) ** 2 for x in ratio.values()) / len(ratio))
-
-
 def mean_log(ratio: dict[str, float]) -> float:
     return sum(math.log(x) for x in ratio.values()) / len(ratio)
 
@@ -61,9 +59,6 @@ def main() -> int:
         mark = "  <- PREFILL_EXPOSED_SHARE" if s == share else ""
         print(f"  {s:4.2f}  {rms_log(r):.3f}  {mean_log(r):+.3f}{mark}")
     before, now = ratios(rows, 0.0), ratios(rows, share)
-    print(f"each row, fully overlapped -> share {share:g} (predicted / measured):")
-    for rid in before:
-        print(f"  {rid:14s} {before[rid]:5.2f} -> {now[rid]:5.2f}")
     # leave-one-out: each row predicted at the share fitted on the others (the grid's least RMS without it)
     table = {s: ratios(rows, s) for s in SHARES}
     loo = {}
@@ -73,8 +68,7 @@ def main() -> int:
     print(f"leave-one-out RMS log error {rms_log(loo):.3f} (in sample {rms_log(now):.3f}); worst ", end="")
     worst = max(loo, key=lambda k: abs(math.log(loo[k])))
     print(f"{worst} {loo[worst]:.2f}")
-    out = [rid for rid, x in now.items() if max(x, 1 / x) > 1.4]
-    print(f"outside 40%: {sum(max(x, 1 / x) > 1.4 for x in before.values())} -> {len(out)} ({', '.join(out)})")
+    fit_host.print_rows(before, now, share)
     return 0
 
 

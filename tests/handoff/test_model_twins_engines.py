@@ -263,7 +263,6 @@ LONG_AS_ONE_FORMULA = {
     ("Mixtral 8x7B", "RESPONSE_SECONDS"),
     ("Qwen3 30B-A3B", "COST_PER_MTOK"),
 }
-_IN_CELLS: list[int] = []  # the rows written with Workings cells
 
 
 def _twin_in_cells(wb, r, name, exprs, args, table, models):
@@ -286,7 +285,6 @@ def workbook(d):
     table = ensure_table(wb)
     models = modelsheet.ensure_table(wb)
     rows = []
-    _IN_CELLS.clear()
     for r, (name, args, field_literal) in enumerate(CASES, start=1):
         exprs = arguments_in_row(ws, r, args, literal_at=_literal_at(field_literal))
         try:
@@ -295,7 +293,6 @@ def workbook(d):
             if "beyond Excel" not in u.reason or (args[0], name) not in LONG_AS_ONE_FORMULA:
                 raise
             text = _twin_in_cells(wb, r, name, exprs, args, table, models)
-            _IN_CELLS.append(r)
         ws.cell(r, COLUMN, "=" + text)
         rows.append((r, name, args, python_value(name, args)))
     tr = Translator(table, None, models)
@@ -367,12 +364,12 @@ def test_the_long_ones_are_written_in_workings_cells(workbook):
     """Only the listed cases pass Excel's length as one formula, each is then a formula of Workings cells (not a
     value), and most cases stay one formula."""
     _, src, _ = workbook
-    assert {(CASES[r - 1][1][0], CASES[r - 1][0]) for r in _IN_CELLS} == LONG_AS_ONE_FORMULA
-    assert len(_IN_CELLS) <= 10 < len(CASES) - len(_IN_CELLS)
-    book = openpyxl.load_workbook(src)
-    for r in _IN_CELLS:
-        text = book[SHEET_NAME].cell(r, COLUMN).value
-        assert text.startswith("=") and "W!$" in text and len(text) < twins.MAX_FORMULA - 100, r
+    sheet = openpyxl.load_workbook(src)[SHEET_NAME]
+    texts = {r: sheet.cell(r, COLUMN).value for r in range(1, len(CASES) + 1)}
+    in_cells = [r for r, text in texts.items() if "W!$" in text]  # a formula of the W sheet's cells
+    assert {(CASES[r - 1][1][0], CASES[r - 1][0]) for r in in_cells} == LONG_AS_ONE_FORMULA
+    assert len(in_cells) <= 10 < len(CASES) - len(in_cells)
+    assert all(texts[r].startswith("=") and len(texts[r]) < twins.MAX_FORMULA - 100 for r in in_cells)
 
 
 def test_a_model_name_is_looked_up_not_frozen(workbook):

@@ -135,8 +135,15 @@ def infer_flops(params, prompt_tokens, output_tokens, layers=None, d_model=None,
         layers, d_model = attn_layers, attn_dim
     if layers is not None:
         p, o = prompt_tokens, output_tokens
-        flops = flops + 2.0 * layers * d_model * p * p + 4.0 * layers * d_model * (o * p + o * (o - 1) / 2)
+        flops = flops + prompt_attention_flops(layers, d_model, p) + 4.0 * layers * d_model * (o * p + o * (o - 1) / 2)
     return flops
+
+
+def prompt_attention_flops(layers, attn_dim, prompt_tokens):
+    """Causal attention FLOPs of one prompt's forward pass: each of its tokens attends to half the prompt on average,
+    2 x layers x attn_dim x prompt^2 (scores and weighted sum; Chowdhery et al. 2022, PaLM, appendix B, halved for the
+    causal mask). INFER_FLOPS, a prefill's time (prefill_s_unchecked, SERVING_GPUS) and the layouts' all take it."""
+    return 2.0 * layers * attn_dim * prompt_tokens * prompt_tokens
 
 
 @quantity(flops=POSITIVE, peak_tflops=POSITIVE, mfu=FRACTION)
@@ -904,7 +911,7 @@ def prefill_s_unchecked(s: Serving, prompt_tokens, batch):
     spread over s.ep > 1 GPUs, the expert-parallel pass of engine.parallel (batch: the instance's prompts)."""
     attn_dim = 0.0 if s.attn_dim is None else s.attn_dim
     # a mixture of experts' routed GEMMs at the tokens each expert receives in the pass (routed_gemm_flops)
-    attn = 2.0 * s.layers * attn_dim * prompt_tokens * prompt_tokens * s.attn_cost  # at the attention's rate
+    attn = prompt_attention_flops(s.layers, attn_dim, prompt_tokens) * s.attn_cost  # at the attention's rate
     flops = (2.0 * s.params * prompt_tokens + attn) * batch
     flops = flops + routed_gemm_flops(s.params, s.total_params, s.expert_share, prompt_tokens * batch)
     compute_s = flops / s.prefill_flops_s
@@ -1493,7 +1500,7 @@ def serving_gpus(
     b = largest_batch(setup, kv_seq, latency_ms, cap=_cap(max_batch), attn_flops=attn)
     step_s = decode_ms_unchecked(setup, b, b * kv_seq, attn) / 1e3
     gp = serving_prefill_params(params, total_params, expert_share, prompt_tokens)
-    prefill_flops = 2.0 * gp * prompt_tokens + 2.0 * layers * attn_dim * prompt_tokens * prompt_tokens * setup.attn_cost
+    prefill_flops = 2.0 * gp * prompt_tokens + prompt_attention_flops(layers, attn_dim, prompt_tokens) * setup.attn_cost
     prefill_s = prefill_flops / (gpus * peak_tflops * 1e12 * prefill_mfu * peak_share) + comm_seconds(
         layers, d_model, prompt_tokens, gpus, interconnect_gbs, allreduce_us
     )

@@ -32,6 +32,7 @@ from flopsheet.engine.inference import (
     model_kv_gb,
     precision_share,
     prefill_s_unchecked,
+    prompt_attention_flops,
     running_context,
     serving_prefill_params,
     serving_setup,
@@ -187,7 +188,7 @@ def _sequence(b: dict, context: float) -> tuple[float, float]:
 
 def _prefill_attention(b: dict, prompt_tokens: float) -> float:
     """Causal attention FLOPs of one prompt (engine.inference.prefill_s_unchecked's term)."""
-    return 2.0 * b["fig"]("attn_layers") * b["fig"]("attn_dim") * prompt_tokens * prompt_tokens
+    return prompt_attention_flops(b["fig"]("attn_layers"), b["fig"]("attn_dim"), prompt_tokens)
 
 
 def ep_serving(
