@@ -111,6 +111,7 @@ def test_the_generated_doc_lists_every_row_and_its_chart(rows):
     for r in rows:
         assert f"[{r['id']}](" in doc, r["id"]
     assert "(fidelity.png)" in doc
+    assert "## Out of sample: every cell of TensorRT-LLM 1.0's throughput table" in doc  # benchmarks/trtllm_table.py
     assert (ROOT / "docs" / "fidelity.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -436,8 +437,11 @@ def test_serving_rows_hold_what_they_reach(results):
     # 1.11 over 16 rows (1.19 with the prefill's read fully hidden; 1.09 over the 11 rows before the v0.5 table's
     # other five 128-token rows joined as a check of PREFILL_EXPOSED_SHARE)
     assert kinds["ttft_s"]["median_factor"] <= 1.12
-    # 1.14 (1.15 before the MoE expert kernels at the tokens each expert receives, 1.19 with a flat decode efficiency)
-    assert kinds["output_throughput"]["median_factor"] <= 1.16
+    # 1.17 since trtllm-bench's runs reserve each request's whole cache (fidelity.reserved_batch): its dense rows
+    # moved from 0.85-0.97 to 0.81-0.96 while the 210 cells of its table came closer (test_trtllm_table_out_of_sample);
+    # 1.14 before, 1.15 before the MoE expert kernels at the tokens each expert receives, 1.19 with a flat decode
+    # efficiency
+    assert kinds["output_throughput"]["median_factor"] <= 1.17
     # 1.23 (1.32 as one pure decode step, before ITL_MS charged a loaded server's prompt chunks and vLLM's CPU time
     # per sequence; 1.30 with a flat decode efficiency; 1.44 without the fixed cost per layer)
     # 1.17 (1.22 before AMD CDNA3's share of the decode bandwidth, ACHIEVED_BANDWIDTH_SHARE)
@@ -445,7 +449,9 @@ def test_serving_rows_hold_what_they_reach(results):
     sources = fidelity.by(rows, fidelity.source_group)
     for source, bound in (
         ("mlperf-inf", 1.20),  # 1.18 (1.34 with the prompts charged at a flat decode efficiency)
-        ("trtllm", 1.16),  # 1.14 (1.15 before the MoE expert kernels, 1.36 at the 50 ms target)
+        # 1.18 since trtllm-bench reserves each request's whole cache (fidelity.reserved_batch; its dense rows 5-10%
+        # lower); 1.14 before, 1.15 before the MoE expert kernels, 1.36 at the 50 ms target
+        ("trtllm", 1.19),
         ("trtllm-v06", 1.10),  # 1.08 (1.27 with no cache in the static batches)
         # 1.14 (1.10 before the prefill's exposed read, PREFILL_EXPOSED_SHARE: the 500-token first token nim-5,
         # 0.98 -> 1.23, moved away while the set's first tokens came in, test_short_prompts_first_token)
@@ -480,7 +486,8 @@ def test_dense_offline_rows_land(results):
     ]
     assert len(dense) >= 20
     s = fidelity.summary(dense)
-    assert s["median_factor"] <= 1.16, s  # 1.14
+    # 1.17 with each request's cache reserved at its full length (fidelity.reserved_batch), 1.14 before
+    assert s["median_factor"] <= 1.18, s
     outside = {r["id"] for r in dense if r["factor"] > 1.40}
     assert outside <= DENSE_OFFLINE_OFF, sorted(outside - DENSE_OFFLINE_OFF)
     for r in dense:
@@ -543,7 +550,10 @@ MOE_TP_ROWS = {
     "mlperf-inf-22": 1.10,  # 1.04
     "mlperf-inf-23": 1.10,  # 1.01
     "mlperf-inf-24": 1.15,  # 1.10
-    "trtllm-pg-1": 1.10,  # 0.95
+    # 0.79 since trtllm-bench reserves each request's whole cache (0.95 before): the row types FP8's byte per weight
+    # (117 GB) where gpt-oss's checkpoint holds its experts in MXFP4 (about 65 GB), so the H200's cache room is a
+    # fraction of the real one and the reservation bites
+    "trtllm-pg-1": 1.30,
     "mlenergy-55": 1.15,  # 0.92
     "mlenergy-57": 1.40,  # 0.75
 }
@@ -713,3 +723,57 @@ def test_amd_small_batch_decode_rows(rows, results, monkeypatch):
         assert without[rid]["ratio"] < by_id[rid]["ratio"] / 1.1, rid
     moved = {k for k, r in without.items() if r["predicted"] != by_id[k]["predicted"]}
     assert moved and all(by_id[k]["gpu"] in ("MI300X", "MI325X") for k in moved), sorted(moved)
+
+
+def test_trtllm_bench_reserves_each_requests_whole_cache(rows):
+    """trtllm-bench's scheduler (GUARANTEED_NO_EVICT, the LLM API's default) admits a request only when its cache at
+    prompt + output tokens fits, so a "batch max" trtllm-bench run is SERVING_GPUS at max_batch = the usable memory
+    beside the weights over one request's full-length cache (fidelity.reserved_batch), at most 4,096; the step still
+    reads each cache at its running context. vLLM's runs and the expert-parallel layout rows are not capped."""
+    from flopsheet import functions as F
+    from flopsheet.engine.inference import USABLE_FRACTION
+
+    by_id = {r["id"]: r for r in rows}
+    run = by_id["trtllm-18"]  # Qwen3 30B-A3B, one B200, FP4, 1,000 + 1,000 tokens
+    cap = fidelity.reserved_batch(run)
+    free = 180.0 * USABLE_FRACTION - F.WEIGHTS_GB("Qwen3 30B-A3B", 0.5)
+    full = F.KV_CACHE_GB("Qwen3 30B-A3B", 2000, 1, 1, 1)  # FP8 cache beside FP4 weights (KV_BYTES)
+    assert cap * full <= free < (cap + 1) * full and cap < 4096
+    assert F.KV_CACHE_GB("Qwen3 30B-A3B", 1500, cap + 300, 1, 1) < free  # the running context would hold more
+    capped, call = fidelity.predict(run)
+    assert f"max_batch={cap:g}" in call
+    by_use, call = fidelity.predict(dict(run, software="TensorRT-LLM 1.0 (PyTorch backend)"))
+    assert "max_batch" not in call and by_use > 1.03 * capped
+    # memory for more than 4,096 full-length requests: trtllm-bench's own max_batch_size binds
+    assert fidelity.reserved_batch(dict(run, input_tokens="128", output_tokens="128")) == 4096
+    assert fidelity.engine_batch_cap(by_id["trtllm-pg-7"]) is None  # a layout row: its own batch search
+    assert fidelity.engine_batch_cap(by_id["mlperf-inf-1"]) is None  # NVIDIA's harness: MAX_UTILIZATION
+
+
+@pytest.fixture(scope="module")
+def trtllm_table():
+    spec = importlib.util.spec_from_file_location("trtllm_table", ROOT / "benchmarks" / "trtllm_table.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_trtllm_table_out_of_sample(trtllm_table):
+    """All 210 cells of TensorRT-LLM 1.0's throughput table (30 are measured.csv rows) through the same mapping: each
+    cell answered; the reservation of each request's whole cache brings them closer than admitting by the cache in
+    use (RMS log error 0.357 against 0.408, 43 cells outside 40% against 56, measured 2026-12-06); every dense Llama
+    cell within 40%. The MoE cells outside (Qwen3 30B-A3B on one GPU, Maverick and Scout on H100s, 128/128 runs)
+    are what docs/fidelity.md lists as not yet modelled."""
+    cells = trtllm_table.cells()
+    assert len(cells) == 210 and {c["gpu"] for c in cells} == {"B200", "GB200", "H200", "H100"}
+    reserved, by_use = trtllm_table.evaluate(True), trtllm_table.evaluate(False)
+    assert all(r["ratio"] is not None for r in reserved + by_use), [r["error"] for r in reserved if r["error"]]
+    assert trtllm_table.rms_log(reserved) <= 0.36 < 0.40 <= trtllm_table.rms_log(by_use)
+    assert len(trtllm_table.outside(reserved)) <= 43 < len(trtllm_table.outside(by_use))
+    dense = [r for r in reserved if r["model"].startswith("Llama 3.")]
+    # outside: Llama 3.1 405B at 128/128 on 4 B200s and 4 GB200s (0.70 both ways)
+    assert len(dense) == 100 and {r["id"] for r in trtllm_table.outside(dense)} <= {
+        "Llama 3.1 405B B200 TP4 128/128",
+        "Llama 3.1 405B GB200 TP4 128/128",
+    }
+    assert fidelity.summary(dense)["median_factor"] <= 1.2
