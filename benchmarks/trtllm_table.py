@@ -23,14 +23,13 @@ from __future__ import annotations
 
 import argparse
 import csv
-import math
-import statistics
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import fidelity  # noqa: E402
+import fit_host  # noqa: E402
 
 TABLE = fidelity.ROOT / "tests" / "reference" / "trtllm-perf-overview.csv"
 SOFTWARE = "TensorRT-LLM 1.0 (PyTorch backend, trtllm-bench)"
@@ -74,8 +73,8 @@ def evaluate(reserve: bool = True, path: Path = TABLE) -> list[dict]:
 
 
 def rms_log(results: list[dict]) -> float:
-    ok = [r["ratio"] for r in results if r["ratio"] is not None]
-    return math.sqrt(statistics.fmean(math.log(x) ** 2 for x in ok))
+    """RMS of log(predicted / measured) over the cells answered (fit_host's measure)."""
+    return fit_host.rms_log({r["id"]: r["ratio"] for r in results if r["ratio"] is not None})
 
 
 def outside(results: list[dict], factor: float = 1.4) -> list[dict]:
