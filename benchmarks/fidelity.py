@@ -196,6 +196,34 @@ def reserved_batch(row: dict) -> float | None:
     return float(min(TRTLLM_BENCH_MAX_BATCH, math.floor(free / full)))
 
 
+def attention_ranks(row: dict) -> float:
+    """The schedulers a trtllm-bench instance's sequences are shared among: each attention data-parallel rank runs its
+    own executor over its own sequences, and TensorRT-LLM's pages run every mixture of experts with
+    enable_attention_dp (perf-overview.md's MoE llm_options.yml; the later page's gpt-oss recipe), so its
+    gpus_per_instance ranks; a dense model's tensor-parallel ranks all step the whole batch: 1."""
+    from flopsheet import functions as F
+    from flopsheet.errors import FlopsheetError
+
+    try:
+        F.MODEL_SPEC(row["model_as_typed"], "experts")
+    except FlopsheetError:
+        return 1.0  # no experts: a dense model
+    return float(row["gpus_per_instance"])
+
+
+def engine_host(row: dict) -> tuple[float, float] | None:
+    """(host_us, host_serial) of a "batch max" run on TensorRT-LLM's PyTorch executor (trtllm-bench): its CPU time per
+    sequence a scheduler steps (engine.inference.TRTLLM_HOST_US, from NVIDIA's measurement, not fitted here) over the
+    instance's attention_ranks, hidden by the overlap scheduler but where it outlasts the GPUs (host_serial 0); None
+    for other software (vLLM's offline runs of 2024 and NVIDIA's MLPerf harness publish no CPU figure and do not bind
+    at their batches)."""
+    from flopsheet.engine.inference import TRTLLM_HOST_US
+
+    if row["batch"] != "max" or "trtllm-bench" not in row["software"] or "PyTorch" not in row["software"]:
+        return None
+    return TRTLLM_HOST_US / attention_ranks(row), 0.0
+
+
 def engine_batch_cap(row: dict) -> float | None:
     """The scheduler's batch cap of a "batch max" run whose harness sets none (None: memory and latency decide)."""
     if row["batch"] != "max":
@@ -389,6 +417,10 @@ def predict(row: dict) -> tuple[float, str]:
         if limit is not None:
             serving["latency_ms"] = limit
             extra += f", latency_ms={limit:g}"
+        host = engine_host(row)
+        if host is not None:  # the serving engine's CPU time per running sequence, and its share on the critical path
+            serving["host_us"], serving["host_serial"] = host
+            extra += f", host_us={host[0]:.6g}, host_serial={host[1]:g}"
         context = inp + out / 2.0  # the running context, as SERVING_GPUS holds it
         kv_seq = kv_per_sequence(model, context, prec, tp)
         if kv_seq is not None:
@@ -695,7 +727,7 @@ def _table_check() -> list[str]:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import trtllm_table
 
-    return trtllm_table.summary_lines(trtllm_table.both())
+    return trtllm_table.summary_lines(trtllm_table.every_mode())
 
 
 def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
@@ -758,11 +790,12 @@ def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
         "## Out of sample: every cell of TensorRT-LLM 1.0's throughput table",
         "",
         "`benchmarks/trtllm_table.py` puts all 210 cells of the table (`tests/reference/trtllm-perf-overview.csv`; 30 "
-        "of them are rows above) through the same mapping, with trtllm-bench's scheduler as it runs (each request's "
-        "cache reserved at its full length: 'reserved') and as if it admitted requests by the cache in use (vLLM's "
-        "and MLPerf's harness' way: 'by use'). The dense Llama cells land; the small mixture of experts on one GPU "
-        "(Qwen3 30B-A3B), Llama 4 Maverick and Scout on H100s and the 128/128 runs of the large MoE models are what "
-        "the model does not yet capture.",
+        "of them are rows above) through the same mapping three ways: 'as run' (trtllm-bench's scheduler reserves "
+        "each request's cache at its full length, and its PyTorch executor's CPU time per sequence, 29.4 us of each "
+        "attention-DP rank's, is hidden under the GPUs' step but where it outlasts it), 'no CPU time' (the "
+        "reservation alone) and 'by use' (neither: requests admitted by the cache in use, vLLM's and MLPerf's "
+        "harness' way). The dense Llama cells land; Llama 4 Maverick and Scout on H100s, the 128/128 runs of the "
+        "large mixtures of experts and Qwen3 30B-A3B on one GB200 are what the model does not yet capture.",
         "",
         *_table_check(),
         "",

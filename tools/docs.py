@@ -158,6 +158,20 @@ A serving engine also caps the sequences it runs at once (vLLM's `max_num_seqs`,
 1,024 since; TensorRT-LLM's `max_batch_size`; SGLang's `max_running_requests`): type it as `max_batch`
 (SERVING_GPUS, SERVING_BATCH, and TOKENS_PER_SECOND and COST_PER_MTOK with `batch` blank) and the serving batch is
 the smaller of it and what memory and `latency_ms` allow.
+
+**The serving engine's own CPU time (SERVING_GPUS' `host_us` and `host_serial`).** At thousands of sequences on a
+fast GPU, the engine's CPU work per running sequence per step (scheduling, sampling's bookkeeping, detokenising) can
+outlast the GPUs' step. `host_us` is that time per sequence (blank: none) and `host_serial` the share of it on the
+step's critical path (blank 0.5, vLLM's, fitted as ITL_MS' is; 0 where the engine hides it but where it outlasts the
+GPUs, TensorRT-LLM's overlap scheduler): the step is the longer of the GPUs' time plus `host_serial` of the CPU's,
+and the CPU's whole time, in the latency test and in the fleet's throughput. Estimates: 68 us for vLLM v0.11
+(fitted on ML.ENERGY's runs), 29.4 us per sequence of each attention-data-parallel rank for TensorRT-LLM's PyTorch
+executor (NVIDIA's measured 45.11 ms a step at 1,536 sequences a rank, pull request #10273; not fitted here). Where
+it binds: TensorRT-LLM 1.0 served Qwen3 30B-A3B (FP4) on one B200 at 25,828 output tokens/s with 1,000-token prompts
+and answers (trtllm-bench, its scheduler reserving each request's cache at 2,000 tokens: 1,492 sequences);
+`=1E9*1000/86400/SERVING_GPUS(1E9,1000,1000,"Qwen3 30B-A3B","B200",1,1E7,1,KV_CACHE_GB("Qwen3 30B-A3B",1500,1,1,1),
+0.5,,,"fp4",,,1492,29.4,0)` gives 30,864 tokens/s a GPU, 47,827 without the CPU's time (docs/fidelity.md,
+trtllm-18; the 210 cells of that table: RMS log error 0.357 -> 0.295, benchmarks/trtllm_table.py).
 Blank, only memory and latency bound it (at most 65,536): `=SERVING_BATCH("Llama 3.1 70B","H100",2,4)` = 413,
 `=SERVING_BATCH("Llama 3.1 70B","H100",2,4,,,,,,,256)` = 256, and `=SERVING_GPUS(1E6,1000,300,"Llama 3.1 70B",
 "H100",4,,,,,,,,,,64)` = 20 GPUs where the uncapped batch needs 12.

@@ -300,9 +300,11 @@ def TOKENS_PER_SECOND(params, gpu, batch=None, bytes_per_param=2.0, gpus=None, k
 @xw.arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (its latency over the link); default 20 (calibrated on small-batch decode runs, beside a fixed 50 us per layer of each forward pass); used when params is a model name and gpus > 1', **ARG_OPTIONS)
 @xw.arg('prefill_mfu', doc='Share of the peak the prefill reaches, a fraction in (0, 1]; default 0.65 (estimate, fitted on published runs); times 0.75 at an FP8 peak, 0.45 at FP4', **ARG_OPTIONS)
 @xw.arg('max_batch', doc="Most sequences the serving engine runs at once (vLLM's max_num_seqs, TensorRT-LLM's max_batch_size, SGLang's max_running_requests), 1 to 65,536: caps the serving batch searched for; default (blank): only memory and the latency target bound it", **ARG_OPTIONS)
-def SERVING_GPUS(requests_per_day, prompt_tokens, output_tokens, params, gpu, gpus=None, latency_ms=50.0, peak_factor=2.0, kv_gb_per_sequence=None, bytes_per_param=2.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, prefill_mfu=0.65, max_batch=None):
+@xw.arg('host_us', doc="Serving engine's CPU time per running sequence per step in microseconds (scheduling, sampling's bookkeeping, detokenising); default 0; 68 for vLLM v0.11, 29.4 per sequence of each attention-DP rank for TensorRT-LLM (estimates, docs/fidelity.md)", **ARG_OPTIONS)
+@xw.arg('host_serial', doc="Share of that CPU time on the step's critical path, 0 to 1; default 0.5 (vLLM's, estimate); 0 for TensorRT-LLM's overlap scheduler (the step is then the longer of the GPUs' and the CPU's time)", **ARG_OPTIONS)
+def SERVING_GPUS(requests_per_day, prompt_tokens, output_tokens, params, gpu, gpus=None, latency_ms=50.0, peak_factor=2.0, kv_gb_per_sequence=None, bytes_per_param=2.0, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, prefill_mfu=0.65, max_batch=None, host_us=None, host_serial=None):
     """GPUs to serve a daily load at its peak hour, counting prefill and decode, at the largest batch that keeps each token under latency_ms and fits in memory."""
-    return excel_io.call(REGISTRY['SERVING_GPUS'], (requests_per_day, prompt_tokens, output_tokens, params, gpu, gpus, latency_ms, peak_factor, kv_gb_per_sequence, bytes_per_param, bw_efficiency, mfu, precision, allreduce_us, prefill_mfu, max_batch))
+    return excel_io.call(REGISTRY['SERVING_GPUS'], (requests_per_day, prompt_tokens, output_tokens, params, gpu, gpus, latency_ms, peak_factor, kv_gb_per_sequence, bytes_per_param, bw_efficiency, mfu, precision, allreduce_us, prefill_mfu, max_batch, host_us, host_serial))
 
 
 @xw.func(category=CATEGORY)

@@ -198,3 +198,70 @@ def test_host_step_is_the_longer_of_gpu_and_overlapped_cpu_plus_the_serial_share
     g = np.array([1.0, 20.0, 60.0, 200.0])
     got = inference.host_step_ms(g, 800, 68.0)
     assert np.all(got >= g) and np.all(got >= 800 * 68e-3 - 1e-9) and np.all(got <= g + 800 * 68e-3 + 1e-9)
+
+
+def test_a_cpu_overlapped_whole_adds_nothing_where_the_gpus_are_longer():
+    # share 0 (TensorRT-LLM's overlap scheduler): the longer of the two, nothing added
+    assert inference.host_step_ms(100.0, 500, 68.0, 0.0) == 100.0
+    assert inference.host_step_ms(10.0, 2000, 29.4, 0.0) == pytest.approx(2000 * 29.4e-3, rel=1e-12)
+    # share 1: the two in series
+    assert inference.host_step_ms(100.0, 500, 68.0, 1.0) == pytest.approx(100.0 + 500 * 68e-3, rel=1e-12)
+
+
+SG = ("Qwen3 30B-A3B", "B200", 1)  # model, GPU, one GPU a replica
+SG_KW = dict(bytes_per_param=0.5, precision="fp4", peak_factor=1)
+
+
+def test_serving_gpus_counts_the_servers_cpu_time():
+    """SERVING_GPUS' host_us: the serving engine's CPU time per running sequence per step, in the latency test and
+    the throughput (engine.inference.host_step_ms). Blank or 0: the GPUs' step alone; a CPU that outlasts the GPUs
+    sets the step, so each generated token costs the replica host_us (with host_serial 0) and the fleet is the
+    demand times that, plus each request's prefill."""
+    load, prompt, out = 1e9, 1000, 1000
+    plain = F.SERVING_GPUS(load, prompt, out, *SG, latency_ms=1e7, **SG_KW)
+    assert F.SERVING_GPUS(load, prompt, out, *SG, latency_ms=1e7, host_us=0, **SG_KW) == plain
+    # 10 us a sequence under a longer GPU step: hidden whole (host_serial 0), half of it added at vLLM's share
+    hidden = F.SERVING_GPUS(load, prompt, out, *SG, latency_ms=1e7, host_us=10, host_serial=0, **SG_KW)
+    serial = F.SERVING_GPUS(load, prompt, out, *SG, latency_ms=1e7, host_us=10, **SG_KW)
+    assert hidden == plain < serial
+    # 100 us: the CPU outlasts the GPUs, its whole time either way
+    cpu_bound = F.SERVING_GPUS(load, prompt, out, *SG, latency_ms=1e7, host_us=100, host_serial=0, **SG_KW)
+    assert cpu_bound == F.SERVING_GPUS(load, prompt, out, *SG, latency_ms=1e7, host_us=100, **SG_KW) > serial
+    # a CPU far slower than the GPUs: the step is batch x host_us, a token host_us of the replica's time
+    slow = 2000.0  # us a sequence
+    got = F.SERVING_GPUS(load, prompt, out, *SG, latency_ms=1e7, host_us=slow, host_serial=0, **SG_KW)
+    prefill = F.SERVING_GPUS(load, prompt, 0, *SG, latency_ms=1e7, **SG_KW)  # the prompts alone
+    per_request = out * slow * 1e-6
+    assert got == pytest.approx(prefill + load / 86400 * per_request, rel=2e-3)
+
+
+def test_serving_gpus_latency_bounds_the_cpu_time_too():
+    # 30 ms a token with 60 us a sequence: at most 500 sequences whatever the GPUs do; one sequence at 40 ms a
+    # sequence of CPU is over a 30 ms target: an error that names latency_ms
+    load = 1e9
+    a = F.SERVING_GPUS(load, 1000, 1000, *SG, latency_ms=30, host_us=60, host_serial=0, **SG_KW)
+    b = F.SERVING_GPUS(load, 1000, 1000, *SG, latency_ms=30, **SG_KW)
+    assert a > b
+    batch = inference.largest_batch
+    calls = []
+
+    def spy(*args, **kw):
+        calls.append(kw.get("host_us", 0.0))
+        out = batch(*args, **kw)
+        calls.append(float(out))
+        return out
+
+    import flopsheet.engine.inference as I
+
+    I.largest_batch = spy
+    try:
+        F.SERVING_GPUS(load, 1000, 1000, *SG, latency_ms=30, host_us=60, host_serial=0, **SG_KW)
+    finally:
+        I.largest_batch = batch
+    assert calls[0] == 60 and calls[1] == 500
+    with pytest.raises(FlopsheetError, match="latency_ms"):
+        F.SERVING_GPUS(load, 1000, 1000, *SG, latency_ms=30, host_us=40000, **SG_KW)
+    with pytest.raises(FlopsheetError, match="host_serial"):
+        F.SERVING_GPUS(load, 1000, 1000, *SG, host_serial=50, **SG_KW)
+    with pytest.raises(FlopsheetError, match="host_us"):
+        F.SERVING_GPUS(load, 1000, 1000, *SG, host_us=-1, **SG_KW)

@@ -91,7 +91,8 @@ NUMBERS = {
     "goodput": frac(0.01),
     "gpu_hours": log10(2, 9),
     "allreduce_us": floats(0, 100),
-    "host_us": floats(0, 1000),  # ITL_MS: the server's CPU time per running sequence per step
+    "host_us": floats(0, 1000),  # ITL_MS, SERVING_GPUS: the server's CPU time per running sequence per step
+    "host_serial": st.sampled_from([0.0, 0.25, 0.5, 1.0]),  # SERVING_GPUS: its share on the step's critical path
     "latency_ms": log10(0, 3),
     "peak_factor": floats(1, 5),
     "kv_gb_per_sequence": floats(0, 10),

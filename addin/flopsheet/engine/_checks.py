@@ -257,6 +257,8 @@ SERVER_W = Rule(
         ),
     ),
 )
+# A share of a whole, 0 allowed (0.5 for half): the server's CPU time on a step's critical path (host_serial).
+SHARE = Rule(">= 0 and <= 1 (0.5 for half)", lo=0.0, hi=1.0, hint=_percent_hint)
 # Cost of capital, a fraction a year (0.10 for 10%); 0 is straight-line write-off with no capital charge.
 RATE = Rule(">= 0 and <= 1 (a fraction a year: 0.10 for 10%)", lo=0.0, hi=1.0, hint=_percent_hint)
 YEARS = _money_rule(

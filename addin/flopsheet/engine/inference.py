@@ -20,6 +20,7 @@ from flopsheet.engine._checks import (
     MODEL_SIZE,
     NONNEGATIVE,
     POSITIVE,
+    SHARE,
     WHOLE,
     WHOLE_OR_ZERO,
     Condition,
@@ -1068,16 +1069,27 @@ VLLM_HOST_US = 68.0
 # host_us, the figure VLLM_HOST_US was fitted on; where the GPUs bind, half of batch x host_us rides on their step
 # (Llama 3.1 70B on 4 H100s at 766 LM Arena requests: 0.70 -> 0.93 of measured; docs/fidelity.md).
 HOST_SERIAL_SHARE = 0.5
+# TensorRT-LLM's CPU time per scheduled sequence per step, an ESTIMATE from a maintainer's measurement, not fitted
+# here: its PyTorch executor's host_step_time was 45.11 ms an iteration for gpt-oss-120b on GB200 with two
+# attention-DP ranks at max_batch_size 1,536 each, "scenarios where the host overhead is the bottleneck"
+# (NVIDIA/TensorRT-LLM pull request #10273, 2025-12-24, read 2026-12-06): 45.11 ms / 1,536 = 29.4 us a sequence of
+# each rank's batch. Its overlap scheduler prepares step n+1 on the CPU while the GPUs run step n
+# (PyExecutor._executor_loop_overlap), so the CPU's time is hidden but where it outlasts the GPUs' (host_serial 0).
+# Measured 2026-12-06 on the 210 cells of TensorRT-LLM 1.0's table (benchmarks/trtllm_table.py, each attention-DP
+# rank's sequences for a mixture of experts, the page's recipe): RMS log error 0.357 -> 0.295, cells outside 40% 43 ->
+# 34; at vLLM's share on the critical path (0.5) the dense cells leave 40% (Llama 3.1 8B 7 of 20).
+TRTLLM_HOST_US = 29.4
 
 
-def host_step_ms(gpu_ms, batch, host_us):
+def host_step_ms(gpu_ms, batch, host_us, share=HOST_SERIAL_SHARE):
     """Milliseconds of a step whose GPUs work gpu_ms while the server's CPU works batch x host_us: the longer of the
-    GPUs' work and the CPU's overlapped share, plus its share on the critical path (HOST_SERIAL_SHARE). host_us 0:
-    gpu_ms; a CPU that outlasts the GPUs: batch x host_us."""
+    GPUs' work and the CPU's overlapped share, plus its share on the critical path (`share`: HOST_SERIAL_SHARE,
+    vLLM's; 0 for an engine that hides it all but where it outlasts the GPUs, TensorRT-LLM's overlap scheduler).
+    host_us 0: gpu_ms; a CPU that outlasts the GPUs: batch x host_us."""
     # max(gpu, (1 - share) x cpu) + share x cpu, written as the larger of the GPUs' time with the CPU's serial share
     # and the CPU's whole time (the twin's form: the GPUs' time read once)
     cpu_ms = batch * host_us * 1e-3
-    return _maximum(gpu_ms + batch * host_us * (HOST_SERIAL_SHARE * 1e-3), cpu_ms)
+    return _maximum(gpu_ms + batch * host_us * (share * 1e-3), cpu_ms)
 
 
 def itl_ms_unchecked(s: Serving, prompt_tokens, output_tokens, batch, kv_gb, attn_flops=0.0, host_us=0.0):
@@ -1223,6 +1235,8 @@ def meets_latency(step_ms, latency_ms):
 DEFAULT_PEAK_FACTOR = 2.0  # ESTIMATE: busiest hour over the daily average for a diurnal consumer load
 SERVING_RULES = dict(
     max_batch=MAX_BATCH,
+    host_us=NONNEGATIVE,
+    host_serial=SHARE,
     requests_per_day=NONNEGATIVE,
     latency_ms=POSITIVE,
     peak_factor=Rule(">= 1", lo=1.0),
@@ -1273,9 +1287,16 @@ def _sequence_of(kw) -> tuple:
     )
 
 
+def _host_serial(share):
+    """host_serial's blank: vLLM's share on the critical path, HOST_SERIAL_SHARE."""
+    return HOST_SERIAL_SHARE if share is None else share
+
+
 def _one_step_ms(kw):
     kv, attn = _sequence_of(kw)
-    return decode_ms_unchecked(serving_setup(kw), 1.0, kv, attn)
+    step = decode_ms_unchecked(serving_setup(kw), 1.0, kv, attn)
+    host = kw.get("host_us")
+    return host_step_ms(step, 1.0, 0.0 if host is None else host, _host_serial(kw.get("host_serial")))
 
 
 def _latency_met(**kw):
@@ -1284,9 +1305,11 @@ def _latency_met(**kw):
 
 def _latency_message(latency_ms, **kw):
     one = _one_step_ms(dict(kw, latency_ms=latency_ms))
+    host = kw.get("host_us")
+    cpu = f", or lower host_us (the server's CPU time: {show(round(float(host) * 1e-3, 2))} ms of it)" if host else ""
     return (
         f"even one sequence takes {show(round(float(one), 2))} ms per token on these GPUs, over the "
-        f"{show(latency_ms)} ms target; raise latency_ms or gpus"
+        f"{show(latency_ms)} ms target; raise latency_ms or gpus{cpu}"
     )
 
 
@@ -1335,17 +1358,24 @@ LATENCY = Condition("latency_ms", _latency_met, _latency_message)
 # charged in full); switching needs the riding prefill refitted with the fleet's throughput, not the search alone.
 
 
-def largest_batch(s: Serving, kv_gb_per_sequence, latency_ms, cap=BATCH_CAP, attn_flops=0.0):
+def largest_batch(
+    s: Serving, kv_gb_per_sequence, latency_ms, cap=BATCH_CAP, attn_flops=0.0, host_us=0.0, host_serial=None
+):
     """The largest whole batch whose decode step on setup `s` stays within `latency_ms` and whose KV
-    cache fits beside the weights in usable memory (step time grows with the batch, so a bisection finds it)."""
+    cache fits beside the weights in usable memory (step time grows with the batch, so a bisection finds it). The
+    step counts the server's CPU time per sequence, host_us (host_step_ms at host_serial: blank HOST_SERIAL_SHARE)."""
     free = _free_gb(s.params, s.memory_gb, s.bytes_per_param, s.gpus, s.total_params)
+    share = _host_serial(host_serial)
 
     def ok(b):
-        return meets_latency(decode_ms_unchecked(s, b, b * kv_gb_per_sequence, attn_flops), latency_ms)
+        step = decode_ms_unchecked(s, b, b * kv_gb_per_sequence, attn_flops)
+        return meets_latency(host_step_ms(step, b, host_us, share), latency_ms)
 
     # one number each (see _plain), the setup's too (a range of bw_efficiency makes every step an array): the
     # same bisection
-    if _plain(free, kv_gb_per_sequence, cap, attn_flops, latency_ms) and all(x is None or type(x) in _PLAIN for x in s):
+    if _plain(free, kv_gb_per_sequence, cap, attn_flops, latency_ms, host_us, share) and all(
+        x is None or type(x) in _PLAIN for x in s
+    ):
         with np.errstate(all="ignore"):
             by_memory = np.floor(free / kv_gb_per_sequence) if kv_gb_per_sequence > 0 else np.float64(cap)
             top = (
@@ -1470,6 +1500,8 @@ def serving_gpus(
     attn_cost=1.0,
     heads=0.0,
     max_batch=None,
+    host_us=None,
+    host_serial=None,
 ):
     """Whole GPUs (replicas of `gpus` tensor-parallel GPUs) to serve a day's requests at the peak
     hour (daily average x peak_factor), counting prefill and decode.
@@ -1480,8 +1512,10 @@ def serving_gpus(
     kv_gb_per_sequence, or blank a catalog model's own at its running context (per_sequence), and
     its decode attention FLOPs are charged against that cache. A request costs the replica its
     prefill compute (prompt FLOPs with causal attention at prefill_mfu; batched prefill is compute bound)
-    plus output_tokens steps shared by the batch. Replicas are rounded up by the count rule
-    (serving_replicas, the decode-only sizing the template used, ignores prefill and peak).
+    plus output_tokens steps shared by the batch. A step counts the serving engine's CPU time, host_us per running
+    sequence, overlapped with the GPUs' work but for host_serial of it (host_step_ms; blank HOST_SERIAL_SHARE, vLLM's;
+    0 for TensorRT-LLM's overlap scheduler), in the latency test and the throughput. Replicas are rounded up by the
+    count rule (serving_replicas, the decode-only sizing the template used, ignores prefill and peak).
     """
     gpus = serving_blanks(locals())["gpus"]  # blank: the fewest valid GPUs that hold a request
     setup = serving_setup(dict(locals()))
@@ -1497,8 +1531,12 @@ def serving_gpus(
         kv_heads,
         decode_attn_dim,
     )
-    b = largest_batch(setup, kv_seq, latency_ms, cap=_cap(max_batch), attn_flops=attn)
-    step_s = decode_ms_unchecked(setup, b, b * kv_seq, attn) / 1e3
+    share = _host_serial(host_serial)
+    host_us = 0.0 if host_us is None else host_us  # blank: no CPU time
+    b = largest_batch(
+        setup, kv_seq, latency_ms, cap=_cap(max_batch), attn_flops=attn, host_us=host_us, host_serial=share
+    )
+    step_s = host_step_ms(decode_ms_unchecked(setup, b, b * kv_seq, attn), b, host_us, share) / 1e3
     gp = serving_prefill_params(params, total_params, expert_share, prompt_tokens)
     prefill_flops = 2.0 * gp * prompt_tokens + prompt_attention_flops(layers, attn_dim, prompt_tokens) * setup.attn_cost
     prefill_s = prefill_flops / (gpus * peak_tflops * 1e12 * prefill_mfu * peak_share) + comm_seconds(

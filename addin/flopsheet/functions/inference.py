@@ -20,6 +20,7 @@ from flopsheet.engine.inference import (
     KV_BYTES,
     LATENCY_TIE,
     PREFILL_EXPOSED_SHARE,
+    TRTLLM_HOST_US,
     USABLE_FRACTION,
     VLLM_HOST_US,
     prefill_phase_weights,
@@ -712,6 +713,23 @@ SERVING_BATCH = Function(
 # is linear in the batch on both sides of the roofline, so the largest batch under the target is a closed form.
 # A catalog model's own cache, attention and all-reduces make it a search: its form below (_SG_MODEL) unrolls it as
 # SERVING_BATCH's does.
+# SERVING_GPUS' step with the serving engine's CPU time (engine.inference.host_step_ms): the GPUs' step plus the CPU's
+# share on the critical path, host_serial of batch x host_us, or the CPU's whole time if longer
+_HOST_LABEL = "decode step with the server's CPU time, host_us a sequence, host_serial of it on the critical path (ms)"
+
+
+# host_us and host_serial as the engine takes them: an omitted or empty host_us is no CPU time, an omitted or empty
+# host_serial vLLM's share (engine.inference.HOST_SERIAL_SHARE)
+_HOST = 'IF({host_us}="",0,{host_us})'
+_SERIAL = 'IF({host_serial}="",' + repr(HOST_SERIAL_SHARE) + ",{host_serial})"
+
+
+def _host_step(gpu_ms: str, batch: str) -> str:
+    cpu = batch + "*" + _HOST + "*1E-3"
+    busy = gpu_ms + "+" + batch + "*" + _HOST + "*(" + _SERIAL + "*1E-3)"
+    return f"IF({busy}>={cpu},{busy},{cpu})"
+
+
 _CAP = CAP_OF_MAX_BATCH
 _KVSEQ = "[[{kv_gb_per_sequence}||0]]"  # blank: no cache for a plain parameter count (the engine's per_sequence)
 _S = "{step:read_bps}"  # bytes/s the replica reads
@@ -719,20 +737,21 @@ _C = "{step:flops_ps}"  # FLOP/s it computes
 # A KV cache under a microbyte (or none) bounds nothing: the quotient passes the cap either way, and the
 # floor keeps it finite (x/1E-300 overflows to #NUM! in the spreadsheet).
 _KV = "{step:kv_bytes}"
-_B = "MAX(1,MIN(" + _CAP + ",{step:batch_bw},{step:batch_flops},{step:batch_memory}))"
+# the server's CPU time a sequence adds to each step on its critical path (s): host_serial of host_us (blank: none)
+_SH = _HOST + "*(" + _SERIAL + "*1E-3)/1E3"
+_B = "MAX(1,MIN(" + _CAP + ",{step:batch_bw},{step:batch_flops},{step:batch_memory},{step:batch_host}))"
 # replica-seconds per request: prefill compute + output tokens x (step time / batch)
 # (the decode step computes at its batch's GEMM efficiency, gemm_mfu)
-# (a step: the weights' GEMMs or their read, the slower, then the cache's read: engine.inference.DECODE_KERNELS)
-_BUSY = (
-    "2*{params}*{prompt_tokens}/{step:prefill_ps}+{output_tokens}*(MAX({params}*{bytes_per_param}/{step:batch}/"
-    + _S
-    + ",2*{params}/{step:gemm_ps})+"
-    + _KVSEQ
-    + "*1E9/"
-    + _S
-    + ")"
+# (a step: the weights' GEMMs or their read, the slower, then the cache's read: engine.inference.DECODE_KERNELS;
+# with the server's CPU time, host_step_ms: per sequence, the GPUs' share plus the CPU's critical share, or the
+# CPU's whole time if longer; MAX, as the GPUs' share is: this plain-count form is a scalar's)
+_GPU_TOKEN_S = (
+    "MAX({params}*{bytes_per_param}/{step:batch}/" + _S + ",2*{params}/{step:gemm_ps})+" + _KVSEQ + "*1E9/" + _S
 )
-_ONE_STEP_MS = (
+_BUSY = (
+    "2*{params}*{prompt_tokens}/{step:prefill_ps}+{output_tokens}*MAX({step:token_s}+" + _SH + "," + _HOST + "*1E-6)"
+)
+_ONE_GPU_MS = (
     "(MAX({params}*{bytes_per_param}/"
     + _S
     + ",2*{params}/({gpus}*{peak}*1E12*"
@@ -743,32 +762,52 @@ _ONE_STEP_MS = (
     + _S
     + ")*1E3"
 )
+_ONE_STEP_MS = "MAX({step:one_gpu_ms}+" + _HOST + "*(" + _SERIAL + "*1E-3)," + _HOST + "*1E-3)"
 _SERVING_STEPS = (
     ("read_bps", "bytes a replica reads per second", "{gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency}*{bw_share}"),
     ("flops_ps", "FLOPs a replica computes per second decoding", "{gpus}*{peak}*1E12*{mfu}*{peak_share}"),
     ("prefill_ps", "FLOPs a replica computes per second in prefill", "{gpus}*{peak}*1E12*{prefill_mfu}*{peak_share}"),
     ("kv_bytes", "KV cache bytes per sequence (floor 1E-6)", "MAX(" + _KVSEQ + "*1E9,1E-6)"),
-    ("one_step_ms", "one decode step at batch 1 (ms)", _ONE_STEP_MS),
+    ("one_gpu_ms", "one decode step at batch 1 (ms)", _ONE_GPU_MS),
+    ("one_step_ms", "one decode step at batch 1, with the server's CPU time (ms)", _ONE_STEP_MS),
     (
         "batch_bw",
-        "largest batch whose step reads in the latency target",
-        "INT(({latency_ms}*" + repr(LATENCY_TIE) + "/1E3*" + _S + "-{params}*{bytes_per_param})/" + _KV + ")",
+        "largest batch whose step reads (and its CPU's critical share) in the latency target",
+        "INT(({latency_ms}*"
+        + repr(LATENCY_TIE)
+        + "/1E3*"
+        + _S
+        + "-{params}*{bytes_per_param})/("
+        + _KV
+        + "+"
+        + _SH
+        + "*"
+        + _S
+        + "))",
     ),
     ("kv_s", "seconds the replica reads one sequence's KV cache", _KV + "/" + _S),
     (
         "batch_gemm",
-        "largest batch whose GEMMs at mfu and cache reads take the latency target",
-        "INT({latency_ms}*" + repr(LATENCY_TIE) + "/1E3/(2*{params}/" + _C + "+{step:kv_s}))",
+        "largest batch whose GEMMs at mfu and cache reads (and its CPU's critical share) take the latency target",
+        "INT({latency_ms}*" + repr(LATENCY_TIE) + "/1E3/(2*{params}/" + _C + "+{step:kv_s}+" + _SH + "))",
     ),
     (
         "batch_ramp",
-        "largest batch whose GEMMs at prefill_mfu x b / (b + h) and cache reads take the latency target",
+        "largest batch whose GEMMs at prefill_mfu x b / (b + h) and cache reads (and its CPU's critical share) take "
+        "the latency target",
         # 2 x params x (b + h) FLOPs at prefill_mfu
         "INT(({latency_ms}*"
         + repr(LATENCY_TIE)
         + "/1E3-2*{params}*"
         + _HALF
-        + "/{step:prefill_ps})/(2*{params}/{step:prefill_ps}+{step:kv_s}))",
+        + "/{step:prefill_ps})/(2*{params}/{step:prefill_ps}+{step:kv_s}+"
+        + _SH
+        + "))",
+    ),
+    (
+        "batch_host",
+        "largest batch whose CPU time, batch x host_us, takes the latency target (none: no CPU time)",
+        "IF(" + _HOST + ">0,INT({latency_ms}*" + repr(LATENCY_TIE) + "/1E3/(" + _HOST + "*1E-6))," + _CAP + ")",
     ),
     (
         "batch_flops",
@@ -786,6 +825,7 @@ _SERVING_STEPS = (
         "FLOPs a replica computes per second decoding at that batch",
         "{gpus}*{peak}*1E12*" + gemm_mfu("{step:batch}"),
     ),
+    ("token_s", "the GPUs' step at that batch per sequence (s)", _GPU_TOKEN_S),
     ("busy", "replica-seconds per request", _BUSY),
     (
         "replicas",
@@ -811,6 +851,11 @@ def _sg_step(k: str, label: str, text: str) -> tuple:
         return (("kv_seq_own", label, text), ("kv_seq", what, used))
     if k == "attn_d":
         return ((k, "attention FLOPs of one decode token against the model's own cache", ATTN_OWN),)
+    if k == "step_ms":  # with the serving engine's CPU time, host_us a sequence (engine.inference.host_step_ms)
+        # (not a [[section]]: one reading the model's steps is kept whenever a model is named; N() of an omitted
+        # host_us, "", is 0, and the step is then the GPUs')
+        host = _host_step("{step:step_gpu_ms}", "{batch}")
+        return (("step_gpu_ms", label, text), ("step_ms", _HOST_LABEL, host))
     return () if k in ("kv", "kv_own") else ((k, label, text),)
 
 
@@ -922,9 +967,23 @@ SERVING_GPUS = Function(
         ALLREDUCE_US,
         PREFILL_MFU,
         MAX_BATCH_ARG,
+        Arg(
+            "host_us",
+            "Serving engine's CPU time per running sequence per step in microseconds (scheduling, sampling's "
+            f"bookkeeping, detokenising); default 0; {VLLM_HOST_US:g} for vLLM v0.11, {TRTLLM_HOST_US:g} per "
+            "sequence of each attention-DP rank for TensorRT-LLM (estimates, docs/fidelity.md)",
+        ),
+        Arg(
+            "host_serial",
+            "Share of that CPU time on the step's critical path, 0 to 1; default "
+            f"{HOST_SERIAL_SHARE:g} (vLLM's, estimate); 0 for TensorRT-LLM's overlap scheduler (the step is then "
+            "the longer of the GPUs' and the CPU's time)",
+        ),
     ),
     source=_ROOFLINE + "; prefill compute per request with causal attention (PaLM appendix B); a catalog "
-    "model's own KV cache (DeepSeek-V2 §2.1 for MLA) and decode attention FLOPs (Kaplan et al. 2020, Table 1)",
+    "model's own KV cache (DeepSeek-V2 §2.1 for MLA) and decode attention FLOPs (Kaplan et al. 2020, Table 1); "
+    "the engine's CPU time overlapped with the GPUs' step but for a share on the critical path (vLLM's async "
+    "scheduling; TensorRT-LLM's overlap scheduler, pull request #10273's host_step_time)",
     example=(1e6, 1000, 300, "70B", "H100", 4, 50, 2, 0.4),
     twin_blank_cell_na=("gpus",),
     formula=engine.serving_gpus,
