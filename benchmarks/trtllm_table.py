@@ -10,7 +10,8 @@ models x four GPUs x ten prompt/output shapes, not on the rows it was looked at 
 
 It prints each figure three ways, so each piece of the engine's own behaviour is a measured figure:
 - "as run": trtllm-bench's scheduler admits a request when its cache at prompt + output tokens fits
-  (GUARANTEED_NO_EVICT, at most 4,096 sequences: fidelity.reserved_batch), and its PyTorch executor's CPU time per
+  (GUARANTEED_NO_EVICT, at most 4,096 sequences: fidelity.reserved_batch, a mixture of experts' attention
+  data-parallel ranks each holding its weights outside the routed experts), and its PyTorch executor's CPU time per
   sequence each scheduler steps, TRTLLM_HOST_US, is hidden under the GPUs' step but where it outlasts it
   (fidelity.engine_host);
 - "no CPU time": the reservation alone;
