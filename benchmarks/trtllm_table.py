@@ -1,11 +1,13 @@
-"""An out-of-sample check of the serving model on every cell of TensorRT-LLM 1.0's throughput table (issue 20).
+"""An out-of-sample check of the serving model on every cell of TensorRT-LLM's two published throughput tables (issue 20).
 
-tests/reference/measured.csv types 30 of the table's cells (trtllm-1..-30); this script puts all 210 of them through
-the same mapping (benchmarks/fidelity.py: a "batch max" offline run, SERVING_GPUS at no latency limit with the
-model's own cache at the running context in the recipe's format), so a change to the serving model is seen on seven
-models x four GPUs x ten prompt/output shapes, not on the rows it was looked at with.
+tests/reference/measured.csv types 30 cells of the 1.0-era table (trtllm-1..-30) and 10 of the later one
+(trtllm-pg-1..-10); this script puts every cell of both through the same mapping (benchmarks/fidelity.py: a "batch
+max" offline run, SERVING_GPUS at no latency limit with the model's own cache at the running context in the recipe's
+format; a DEP column, attention data-parallel with expert parallel, as LAYOUT_TOKENS_PER_SECOND of "EP<n>"), so a
+change to the serving model is seen on eight models x four GPUs x up to ten prompt/output shapes, not on the rows it
+was looked at with.
 
-    PYTHONPATH=addin python benchmarks/trtllm_table.py            # per-model summary and the cells outside 40%
+    PYTHONPATH=addin python benchmarks/trtllm_table.py            # per-model summaries and the cells outside 40%
     PYTHONPATH=addin python benchmarks/trtllm_table.py --cells    # every cell
 
 It prints each figure three ways, so each piece of the engine's own behaviour is a measured figure:
@@ -16,12 +18,17 @@ It prints each figure three ways, so each piece of the engine's own behaviour is
   (fidelity.engine_host);
 - "no CPU time": the reservation alone;
 - "by use": neither, requests admitted by the cache in use (vLLM's and MLPerf's harness' way).
+A DEP column goes through the expert-parallel layout's own batch search, which has neither (the same three ways).
 
-Source: tests/reference/trtllm-perf-overview.csv, copied from NVIDIA/TensorRT-LLM
-docs/source/performance/perf-overview.md at commit 00f37686 (the TensorRT-LLM 1.0-era page, undated; the
-measured.csv rows trtllm-1..-30 give the setup it states: trtllm-bench throughput, PyTorch backend, synthetic
-requests of exactly ISL/OSL tokens at an infinite rate, 'Total Output Throughput (tokens/sec)' of the TP group). The
-page's RTX 6000 Pro tables (pipeline-parallel layouts) are not copied.
+Sources:
+- tests/reference/trtllm-perf-overview.csv: NVIDIA/TensorRT-LLM docs/source/performance/perf-overview.md at commit
+  00f37686 (the 1.0-era page, undated): trtllm-bench throughput, PyTorch backend, synthetic requests of exactly
+  ISL/OSL tokens at an infinite rate, 'Total Output Throughput (tokens/sec)' of the TP group.
+- tests/reference/trtllm-perf-overview-later.csv: docs/source/developer-guide/perf-overview.md at commit 03e27c7 (the
+  later page, undated): the same benchmark, 'Output Throughput per GPU (tokens/sec/GPU)', columns TP<n> or DEP<n>;
+  its recipes set enable_attention_dp for every mixture of experts, an FP8 cache for gpt-oss on Blackwell and
+  DeepSeek-R1 (Hopper's gpt-oss "auto": typed as the other rows, FP8 beside FP8 weights).
+The pages' RTX 6000 Pro tables (pipeline-parallel layouts) are not copied.
 """
 
 from __future__ import annotations
@@ -36,30 +43,36 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fidelity  # noqa: E402
 import fit_host  # noqa: E402
 
-TABLE = fidelity.ROOT / "tests" / "reference" / "trtllm-perf-overview.csv"
+REFERENCE = fidelity.ROOT / "tests" / "reference"
+TABLES = {"1.0": REFERENCE / "trtllm-perf-overview.csv", "later": REFERENCE / "trtllm-perf-overview-later.csv"}
 # the software text fidelity.py reads a run's engine from: trtllm-bench (the reservation), PyTorch (its CPU time)
 MODES = {
-    "as run": "TensorRT-LLM 1.0 (PyTorch backend, trtllm-bench)",
-    "no CPU time": "TensorRT-LLM 1.0 (trtllm-bench), its CPU time not counted",
-    "by use": "TensorRT-LLM 1.0, requests admitted by the cache in use",
+    "as run": "TensorRT-LLM (PyTorch backend, trtllm-bench)",
+    "no CPU time": "TensorRT-LLM (trtllm-bench), its CPU time not counted",
+    "by use": "TensorRT-LLM, requests admitted by the cache in use",
 }
 
 
-def cells(path: Path = TABLE) -> list[dict]:
-    with open(path, newline="", encoding="utf-8") as f:
+def cells(table: str = "1.0") -> list[dict]:
+    with open(TABLES[table], newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
 
 
 def as_row(cell: dict, mode: str = "as run") -> dict:
-    """A table cell as a measured.csv row of a trtllm-bench offline run (fidelity.predict's input)."""
+    """A table cell as a measured.csv row of a trtllm-bench offline run (fidelity.predict's input): the 1.0 table's
+    cells are the TP group's tokens/s; the later table's are per GPU, a DEP column an expert-parallel layout."""
+    later = "parallel" in cell
+    gpus = cell["gpus"] if later else cell["tp"]
+    dep = later and cell["parallel"].startswith("DEP")
+    shape = f"{cell['parallel'] if later else 'TP' + gpus} {cell['input_tokens']}/{cell['output_tokens']}"
     return dict(
-        id=f"{cell['model']} {cell['gpu']} TP{cell['tp']} {cell['input_tokens']}/{cell['output_tokens']}",
+        id=f"{cell['model']} {cell['gpu']} {shape}",
         kind="output_throughput",
         model=cell["model"],
         model_as_typed=cell["model_as_typed"],
         gpu=cell["gpu"],
-        gpus=cell["tp"],
-        gpus_per_instance=cell["tp"],
+        gpus=gpus,
+        gpus_per_instance=gpus,
         software=MODES[mode],
         precision=cell["precision"],
         batch="max",
@@ -67,31 +80,35 @@ def as_row(cell: dict, mode: str = "as run") -> dict:
         output_tokens=cell["output_tokens"],
         train_tokens="",
         cache_hit_share="",
-        value=cell["tokens_per_s"],
-        unit="tokens/s",
+        value=cell["tokens_per_s_per_gpu"] if later else cell["tokens_per_s"],
+        unit="tokens/s per GPU" if later else "tokens/s",
         source_date="undated",
-        notes="trtllm-bench throughput (TensorRT-LLM perf-overview.md, commit 00f37686)",
-        layout="",
+        notes="trtllm-bench throughput (TensorRT-LLM perf-overview.md)",
+        layout=f"EP{gpus}" if dep else "",
         kv_context="",
     )
 
 
-def evaluate(mode: str = "as run", path: Path = TABLE) -> list[dict]:
-    return fidelity.evaluate([as_row(c, mode) for c in cells(path)])
+def evaluate(mode: str = "as run", table: str = "1.0") -> list[dict]:
+    return fidelity.evaluate([as_row(c, mode) for c in cells(table)])
+
+
+def answered(results: list[dict]) -> list[dict]:
+    return [r for r in results if r["ratio"] is not None]
 
 
 def rms_log(results: list[dict]) -> float:
     """RMS of log(predicted / measured) over the cells answered (fit_host's measure)."""
-    return fit_host.rms_log({r["id"]: r["ratio"] for r in results if r["ratio"] is not None})
+    return fit_host.rms_log({r["id"]: r["ratio"] for r in answered(results)})
 
 
 def outside(results: list[dict], factor: float = 1.4) -> list[dict]:
-    return [r for r in results if r["factor"] is not None and r["factor"] > factor]
+    return [r for r in answered(results) if r["factor"] > factor]
 
 
 def summary_lines(runs: dict[str, list[dict]]) -> list[str]:
-    """A markdown table: per model (and all cells), each mode's median error, cells within 25%, cells outside
-    40% and RMS log error."""
+    """A markdown table: per model (and all cells), each mode's median error factor, cells within 25%, cells outside
+    40% and RMS log error, over the cells answered."""
     lines = [
         "| Cells | n | engine | Median error factor | Within 25% | Outside 40% | RMS log error |",
         "|---|---|---|---|---|---|---|",
@@ -99,7 +116,7 @@ def summary_lines(runs: dict[str, list[dict]]) -> list[str]:
     models = sorted({r["model"] for r in runs["as run"]})
     for name, pick in [("all", None)] + [(m, m) for m in models]:
         for how, results in runs.items():
-            rs = [r for r in results if pick is None or r["model"] == pick]
+            rs = answered([r for r in results if pick is None or r["model"] == pick])
             s = fidelity.summary(rs)
             lines.append(
                 f"| {name} | {len(rs)} | {how} | {s['median_factor']:.2f}x | {s['within_25']} | "
@@ -108,27 +125,28 @@ def summary_lines(runs: dict[str, list[dict]]) -> list[str]:
     return lines
 
 
-def every_mode() -> dict[str, list[dict]]:
-    return {mode: evaluate(mode) for mode in MODES}
+def every_mode(table: str = "1.0") -> dict[str, list[dict]]:
+    return {mode: evaluate(mode, table) for mode in MODES}
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cells", action="store_true", help="print every cell")
     args = ap.parse_args(argv)
-    runs = every_mode()
-    failed = [r for rs in runs.values() for r in rs if r["error"]]
-    for r in failed:
-        print(f"{r['id']}: {r['error']}")
-    print("\n".join(summary_lines(runs)))
-    print()
-    shown = runs["as run"] if args.cells else outside(runs["as run"])
-    print("every cell:" if args.cells else "cells outside 40% as run:")
-    others = {m: {r["id"]: r["ratio"] for r in runs[m]} for m in MODES if m != "as run"}
-    for r in shown:
-        rest = ", ".join(f"{m} {others[m][r['id']]:.2f}" for m in others)
-        print(f"  {r['id']:<42} measured {float(r['value']):>9,.0f}  ratio {r['ratio']:.2f}  ({rest})")
-    return 1 if failed else 0
+    for table in TABLES:
+        runs = every_mode(table)
+        print(f"\n## TensorRT-LLM's {table} table ({TABLES[table].name})\n")
+        print("\n".join(summary_lines(runs)))
+        for r in runs["as run"]:
+            if r["error"]:
+                print(f"  not answered: {r['id']}: {r['error']}")
+        shown = answered(runs["as run"]) if args.cells else outside(runs["as run"])
+        print("\nevery cell:" if args.cells else "\ncells outside 40% as run:")
+        others = {m: {r["id"]: r["ratio"] for r in runs[m]} for m in MODES if m != "as run"}
+        for r in shown:
+            rest = ", ".join(f"{m} {others[m][r['id']]:.2f}" for m in others)
+            print(f"  {r['id']:<42} measured {float(r['value']):>9,.0f}  ratio {r['ratio']:.2f}  ({rest})")
+    return 0
 
 
 if __name__ == "__main__":

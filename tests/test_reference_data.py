@@ -19,6 +19,7 @@ def test_every_reference_file_has_its_origin_in_the_readme():
         "measured.csv",
         "pyodide-lock-314.0.8.json",
         "seed-figures.md",
+        "trtllm-perf-overview-later.csv",
         "trtllm-perf-overview.csv",
         "vision-rates.csv",
         "vision-tokens.csv",
