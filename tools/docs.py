@@ -159,12 +159,16 @@ A serving engine also caps the sequences it runs at once (vLLM's `max_num_seqs`,
 (SERVING_GPUS, SERVING_BATCH, and TOKENS_PER_SECOND and COST_PER_MTOK with `batch` blank) and the serving batch is
 the smaller of it and what memory and `latency_ms` allow.
 
-**The serving engine's own CPU time (SERVING_GPUS' `host_us` and `host_serial`).** At thousands of sequences on a
+**The serving engine's own CPU time (`host_us` and `host_serial` of SERVING_GPUS, SERVING_BATCH, TOKENS_PER_SECOND
+and COST_PER_MTOK).** At thousands of sequences on a
 fast GPU, the engine's CPU work per running sequence per step (scheduling, sampling's bookkeeping, detokenising) can
 outlast the GPUs' step. `host_us` is that time per sequence (blank: none) and `host_serial` the share of it on the
 step's critical path (blank 0.5, vLLM's, fitted as ITL_MS' is; 0 where the engine hides it but where it outlasts the
 GPUs, TensorRT-LLM's overlap scheduler): the step is the longer of the GPUs' time plus `host_serial` of the CPU's,
-and the CPU's whole time, in the latency test and in the fleet's throughput. Estimates: 68 us for vLLM v0.11
+and the CPU's whole time, in the latency test (the serving batch) and in the throughput and cost. On vLLM, Qwen3
+30B-A3B on one B200 at $3 a GPU-hour costs `=COST_PER_MTOK("Qwen3 30B-A3B","B200",3)` = $0.025 per million output
+tokens at the serving batch of 1,375 sequences, and `=COST_PER_MTOK("Qwen3 30B-A3B","B200",3,,,,,,,,,,,,,,,68)` =
+$0.057 with vLLM's CPU time, whose batch x 68 us meets the 50 ms target at 735 sequences. Estimates: 68 us for vLLM v0.11
 (fitted on ML.ENERGY's runs), 29.4 us per sequence of each attention-data-parallel rank for TensorRT-LLM's PyTorch
 executor (NVIDIA's measured 45.11 ms a step at 1,536 sequences a rank, pull request #10273; not fitted here). Where
 it binds: TensorRT-LLM 1.0 served Qwen3 30B-A3B (FP4) on one B200 at 25,828 output tokens/s with 1,000-token prompts

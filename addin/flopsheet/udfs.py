@@ -167,9 +167,11 @@ def IMPLIED_MFU(flops, gpu_hours, gpu, precision='bf16', goodput=0.85):
 @xw.arg('context_tokens', doc="Tokens a sequence holds in its cache on average, for a catalog model's own KV cache; default 1085: prompt + half the answer of the median request of Azure's conversation trace (1,020 + 129 / 2; Splitwise, 2024)", **ARG_OPTIONS)
 @xw.arg('latency_ms', doc='Most milliseconds per generated token (per user); default 50 (estimate: 20 tokens/s)', **ARG_OPTIONS)
 @xw.arg('max_batch', doc="Most sequences the serving engine runs at once (vLLM's max_num_seqs, TensorRT-LLM's max_batch_size, SGLang's max_running_requests), 1 to 65,536: caps the serving batch searched for; default (blank): only memory and the latency target bound it", **ARG_OPTIONS)
-def SERVING_BATCH(params, gpu, bytes_per_param=2.0, gpus=None, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, context_tokens=1085.0, latency_ms=50.0, max_batch=None):
+@xw.arg('host_us', doc="Serving engine's CPU time per running sequence per step in microseconds (scheduling, sampling's bookkeeping, detokenising); default 0; 68 for vLLM v0.11, 29.4 per sequence of each attention-DP rank for TensorRT-LLM (estimates, docs/fidelity.md)", **ARG_OPTIONS)
+@xw.arg('host_serial', doc="Share of that CPU time on the step's critical path, 0 to 1; default 0.5 (vLLM's, estimate); 0 for TensorRT-LLM's overlap scheduler (the step is then the longer of the GPUs' and the CPU's time)", **ARG_OPTIONS)
+def SERVING_BATCH(params, gpu, bytes_per_param=2.0, gpus=None, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, context_tokens=1085.0, latency_ms=50.0, max_batch=None, host_us=None, host_serial=None):
     """The serving batch: the largest whose KV caches fit in usable memory beside the weights and whose decode step stays within latency_ms (what TOKENS_PER_SECOND and COST_PER_MTOK take for a blank batch)."""
-    return excel_io.call(REGISTRY['SERVING_BATCH'], (params, gpu, bytes_per_param, gpus, bw_efficiency, mfu, precision, allreduce_us, context_tokens, latency_ms, max_batch))
+    return excel_io.call(REGISTRY['SERVING_BATCH'], (params, gpu, bytes_per_param, gpus, bw_efficiency, mfu, precision, allreduce_us, context_tokens, latency_ms, max_batch, host_us, host_serial))
 
 
 @xw.func(category=CATEGORY)
@@ -278,9 +280,11 @@ def TTFT_SECONDS(params, prompt_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpu
 @xw.arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (its latency over the link); default 20 (calibrated on small-batch decode runs, beside a fixed 50 us per layer of each forward pass); used when params is a model name and gpus > 1', **ARG_OPTIONS)
 @xw.arg('context_tokens', doc="Tokens a sequence holds in its cache on average, for a catalog model's own KV cache; default 1085: prompt + half the answer of the median request of Azure's conversation trace (1,020 + 129 / 2; Splitwise, 2024)", **ARG_OPTIONS)
 @xw.arg('max_batch', doc="Most sequences the serving engine runs at once (vLLM's max_num_seqs, TensorRT-LLM's max_batch_size, SGLang's max_running_requests), 1 to 65,536: caps the serving batch searched for; default (blank): only memory and the latency target bound it", **ARG_OPTIONS)
-def TOKENS_PER_SECOND(params, gpu, batch=None, bytes_per_param=2.0, gpus=None, kv_gb=None, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, context_tokens=1085.0, max_batch=None):
+@xw.arg('host_us', doc="Serving engine's CPU time per running sequence per step in microseconds (scheduling, sampling's bookkeeping, detokenising); default 0; 68 for vLLM v0.11, 29.4 per sequence of each attention-DP rank for TensorRT-LLM (estimates, docs/fidelity.md)", **ARG_OPTIONS)
+@xw.arg('host_serial', doc="Share of that CPU time on the step's critical path, 0 to 1; default 0.5 (vLLM's, estimate); 0 for TensorRT-LLM's overlap scheduler (the step is then the longer of the GPUs' and the CPU's time)", **ARG_OPTIONS)
+def TOKENS_PER_SECOND(params, gpu, batch=None, bytes_per_param=2.0, gpus=None, kv_gb=None, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, context_tokens=1085.0, max_batch=None, host_us=None, host_serial=None):
     """Generated tokens per second, all sequences of the batch together: batch / DECODE_MS x 1000; batch left blank: the serving batch (the largest that fits and keeps a step under 50 ms)."""
-    return excel_io.call(REGISTRY['TOKENS_PER_SECOND'], (params, gpu, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us, context_tokens, max_batch))
+    return excel_io.call(REGISTRY['TOKENS_PER_SECOND'], (params, gpu, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us, context_tokens, max_batch, host_us, host_serial))
 
 
 @xw.func(category=CATEGORY)
@@ -572,9 +576,11 @@ def TRAIN_COST_AMORTISED(flops, gpu, usd_per_gpu, usd_per_kwh, years=3.1, mfu=No
 @xw.arg('prefill_mfu', doc='Share of the peak the prefill reaches, a fraction in (0, 1]; default 0.65 (estimate, fitted on published runs); times 0.75 at an FP8 peak, 0.45 at FP4', **ARG_OPTIONS)
 @xw.arg('context_tokens', doc="Tokens a sequence holds in its cache on average, for a catalog model's own KV cache; default 1085: prompt + half the answer of the median request of Azure's conversation trace (1,020 + 129 / 2; Splitwise, 2024)", **ARG_OPTIONS)
 @xw.arg('max_batch', doc="Most sequences the serving engine runs at once (vLLM's max_num_seqs, TensorRT-LLM's max_batch_size, SGLang's max_running_requests), 1 to 65,536: caps the serving batch searched for; default (blank): only memory and the latency target bound it", **ARG_OPTIONS)
-def COST_PER_MTOK(params, gpu, usd_per_gpu_hour, kind='output', load=1.0, batch=None, bytes_per_param=2.0, gpus=None, kv_gb=None, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, prompt_tokens=1000.0, prefill_mfu=0.65, context_tokens=1085.0, max_batch=None):
+@xw.arg('host_us', doc="Serving engine's CPU time per running sequence per step in microseconds (scheduling, sampling's bookkeeping, detokenising); default 0; 68 for vLLM v0.11, 29.4 per sequence of each attention-DP rank for TensorRT-LLM (estimates, docs/fidelity.md)", **ARG_OPTIONS)
+@xw.arg('host_serial', doc="Share of that CPU time on the step's critical path, 0 to 1; default 0.5 (vLLM's, estimate); 0 for TensorRT-LLM's overlap scheduler (the step is then the longer of the GPUs' and the CPU's time)", **ARG_OPTIONS)
+def COST_PER_MTOK(params, gpu, usd_per_gpu_hour, kind='output', load=1.0, batch=None, bytes_per_param=2.0, gpus=None, kv_gb=None, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, prompt_tokens=1000.0, prefill_mfu=0.65, context_tokens=1085.0, max_batch=None, host_us=None, host_serial=None):
     """USD per million tokens served on the serving model (MoE, tensor parallel): output at DECODE_MS' step, input at TTFT_SECONDS' prefill, at a GPU-hour price and load; batch left blank: the serving batch."""
-    return excel_io.call(REGISTRY['COST_PER_MTOK'], (params, gpu, usd_per_gpu_hour, kind, load, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us, prompt_tokens, prefill_mfu, context_tokens, max_batch))
+    return excel_io.call(REGISTRY['COST_PER_MTOK'], (params, gpu, usd_per_gpu_hour, kind, load, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us, prompt_tokens, prefill_mfu, context_tokens, max_batch, host_us, host_serial))
 
 
 @xw.func(category=CATEGORY)

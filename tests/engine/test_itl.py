@@ -265,3 +265,28 @@ def test_serving_gpus_latency_bounds_the_cpu_time_too():
         F.SERVING_GPUS(load, 1000, 1000, *SG, host_serial=50, **SG_KW)
     with pytest.raises(FlopsheetError, match="host_us"):
         F.SERVING_GPUS(load, 1000, 1000, *SG, host_us=-1, **SG_KW)
+
+
+def test_throughput_cost_and_serving_batch_count_the_servers_cpu_time():
+    """TOKENS_PER_SECOND, COST_PER_MTOK and SERVING_BATCH take the same host_us and host_serial as SERVING_GPUS: the
+    decode step with the server's CPU time (host_step_ms), in the serving batch's search too."""
+    m, g = "Qwen3 30B-A3B", "B200"
+    # a CPU far slower than the GPUs (1 ms a sequence, hidden but where it outlasts them): 1,000 sequences take 1 s
+    assert F.TOKENS_PER_SECOND(m, g, 1000, 0.5, 1, host_us=1000, host_serial=0) == pytest.approx(1000.0, rel=1e-12)
+    plain = F.TOKENS_PER_SECOND(m, g, 1000, 0.5, 1)
+    assert F.TOKENS_PER_SECOND(m, g, 1000, 0.5, 1, host_us=0) == plain
+    assert F.TOKENS_PER_SECOND(m, g, 1000, 0.5, 1, host_us=20) < plain  # vLLM's half on the critical path
+    # the serving batch: the largest whose step with the CPU's time meets 50 ms
+    b = F.SERVING_BATCH(m, g, 0.5, 1, host_us=68)
+    assert b < F.SERVING_BATCH(m, g, 0.5, 1)
+    kv = F.KV_CACHE_GB(m, inference.DEFAULT_CONTEXT_TOKENS, 1)  # SERVING_BATCH's default context, the model's own
+
+    def step(n):
+        gpu = F.DECODE_MS(m, g, n, 0.5, 1, kv_gb=kv * n)
+        return inference.host_step_ms(gpu, n, 68.0)
+
+    assert step(b) <= 50.0 < step(b + 1)
+    # the cost: the GPU-hour over the tokens an hour at that step, the same batch
+    tps = F.TOKENS_PER_SECOND(m, g, b, 0.5, 1, host_us=68)
+    assert F.COST_PER_MTOK(m, g, 3, "output", 1, b, 0.5, 1, host_us=68) == pytest.approx(3 / (tps * 3600) * 1e6)
+    assert F.COST_PER_MTOK(m, g, 3, host_us=68) > F.COST_PER_MTOK(m, g, 3)  # blank batch: the serving one

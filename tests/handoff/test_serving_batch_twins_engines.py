@@ -70,6 +70,20 @@ CALLS = [
         '1E6,1000,300,70E9,"H100",4,50,2,,,,,,,,,500,1',
         (1e6, 1000, 300, 70e9, "H100", 4, 50, 2) + (None,) * 8 + (500, 1),
     ),
+    # the same CPU time in the serving batch, the throughput and the cost (SERVING_BATCH, TOKENS_PER_SECOND,
+    # COST_PER_MTOK): its batch x host_us meets the 50 ms target at fewer sequences
+    (
+        "SERVING_BATCH",
+        '"Qwen3 30B-A3B","B200",0.5,1,,,,,,,,68,0',
+        ("Qwen3 30B-A3B", "B200", 0.5, 1) + (None,) * 7 + (68, 0),
+    ),
+    (
+        "TOKENS_PER_SECOND",
+        '"Qwen3 30B-A3B","B200",,0.5,1,,,,,,,,68',
+        ("Qwen3 30B-A3B", "B200", None, 0.5, 1) + (None,) * 7 + (68,),
+    ),
+    ("TOKENS_PER_SECOND", '70E9,"H100",,2,2,,,,,,,,500', (70e9, "H100", None, 2, 2) + (None,) * 7 + (500,)),
+    ("COST_PER_MTOK", '"Qwen3 30B-A3B","B200",3,,,,,,,,,,,,,,,68', ("Qwen3 30B-A3B", "B200", 3) + (None,) * 14 + (68,)),
     ("SERVING_GPUS", '1E6,1000,300,{A},"H100",4', (1e6, 1000, 300, "Llama 3.1 70B", "H100", 4)),
     ("SERVING_GPUS", '1E6,1000,300,"Llama 3.1 70B","H100"', (1e6, 1000, 300, "Llama 3.1 70B", "H100")),
     (

@@ -153,6 +153,7 @@ FIXED = {
     "one decode step at batch 1 (ms)": "批大小为 1 时一步解码的时间（毫秒）",
     "one decode step at batch 1, with the server's CPU time (ms)": "批大小为 1 时一步解码的时间，含服务器的 CPU 时间（毫秒）",
     "the GPUs' step at that batch per sequence (s)": "该批大小下 GPU 一步分摊到每个序列的时间（秒）",
+    "its share on the step's critical path, host_serial of it (ms)": "其中位于该步关键路径上的部分，即其 host_serial（毫秒）",
     "largest batch whose CPU time, batch x host_us, takes the latency target (none: no CPU time)": "CPU 时间（batch x host_us）能在延迟目标内完成的最大批（无 CPU 时间则不限）",
     "decode step with the server's CPU time, host_us a sequence, host_serial of it on the critical path (ms)": "含服务器 CPU 时间的解码步：每个序列 host_us，其中 host_serial 位于关键路径上（毫秒）",
     "largest batch whose step reads (and its CPU's critical share) in the latency target": "一步读取（及其 CPU 位于关键路径上的部分）能在延迟目标内完成的最大批",

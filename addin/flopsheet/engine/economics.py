@@ -33,6 +33,7 @@ from flopsheet.engine._checks import (
     POSITIVE,
     RATE,
     SERVER_W,
+    SHARE,
     USD_PER_GPU,
     USD_PER_GPU_HOUR,
     USD_PER_KW_MONTH,
@@ -53,9 +54,12 @@ from flopsheet.engine.inference import (
     DEFAULT_BW_EFFICIENCY,
     DEFAULT_CONTEXT_TOKENS,
     DEFAULT_PREFILL_MFU,
+    HOST_SERIAL_SHARE,
     MAX_BATCH,
     Serving,
     decode_ms_unchecked,
+    host_serial_share,
+    host_step_ms,
     prefill_s_unchecked,
     serving_blanks,
     serving_setup,
@@ -77,7 +81,6 @@ DEFAULT_YEARS = 3.1  # Epoch AI's 0.14 OOM/year depreciation: 1 / (0.14 ln 10) =
 BLENDED_OUTPUT_SHARE = 0.25  # "blended" price: 3 input tokens per output token (Artificial Analysis)
 
 MULTIPLE = Rule(">= 1 and <= 10", lo=1.0, hi=10.0)  # an overhead below 1 would drop the GPUs themselves
-SHARE = Rule(">= 0 and <= 1", lo=0.0, hi=1.0)
 
 # The serving cost calls the engine's decode step and prefill (flopsheet.engine.inference), not a
 # copy of their arithmetic, so it follows any change to the serving model (issue 13: MoE, prefill,
@@ -194,12 +197,24 @@ def train_cost_amortised(
     )
 
 
-def _cost_per_mtok(setup: Serving, usd_per_gpu_hour, output_share, load, batch, kv_gb, prompt_tokens, attn_flops=0.0):
+def _cost_per_mtok(
+    setup: Serving,
+    usd_per_gpu_hour,
+    output_share,
+    load,
+    batch,
+    kv_gb,
+    prompt_tokens,
+    attn_flops=0.0,
+    host_us=0.0,
+    host_serial=HOST_SERIAL_SHARE,
+):
     fleet_usd_per_hour = setup.gpus * usd_per_gpu_hour
     # Output: one decode step of the serving model (DECODE_MS: the weights the batch touches,
     # MoE-aware, and the KV cache, or the FLOPs, whichever is slower, plus the tensor-parallel
-    # all-reduces) gives `batch` tokens.
-    decode_tps = batch / (decode_ms_unchecked(setup, batch, kv_gb, attn_flops) / 1e3)
+    # all-reduces) gives `batch` tokens; with the server's CPU time, host_us a sequence (host_step_ms).
+    step_ms = host_step_ms(decode_ms_unchecked(setup, batch, kv_gb, attn_flops), batch, host_us, host_serial)
+    decode_tps = batch / (step_ms / 1e3)
     # Input: the prefill of `batch` prompts of `prompt_tokens` (TTFT_SECONDS: their FLOPs with causal
     # attention for a catalog model, or reading the weights they touch, plus the all-reduces).
     prefill_tps = prompt_tokens * batch / prefill_s_unchecked(setup, prompt_tokens, batch)
@@ -223,6 +238,8 @@ DEFAULT_PROMPT_TOKENS = 1000.0  # the Inference sheet's chat prompt; the prefill
     attn_dim=WHOLE_OR_ZERO,
     prefill_mfu=FRACTION,
     max_batch=MAX_BATCH,
+    host_us=NONNEGATIVE,
+    host_serial=SHARE,
     **DECODE_RULES,
 )
 def cost_per_mtok(
@@ -261,6 +278,8 @@ def cost_per_mtok(
     decode_attn_dim=0.0,
     context=0.0,
     max_batch=None,
+    host_us=None,
+    host_serial=None,
 ):
     """USD per million tokens served by one replica of `gpus` GPUs (tensor parallel) at
     `usd_per_gpu_hour` each, busy `load` of the time, on the serving model of flopsheet.engine.inference:
@@ -268,11 +287,13 @@ def cost_per_mtok(
     at TTFT_SECONDS' prefill (prefill_mfu) of `batch` prompts of `prompt_tokens`, mixed by `output_share` (1 output,
     0 input, 0.25 blended 3:1). Fleet cost per hour = cost per token x tokens served per hour. Blank batch: the
     serving batch (at most max_batch, the serving engine's limit); blank gpus: the fewest valid GPUs that hold the model; blank kv_gb: a catalog model's own
-    cache at context_tokens (engine.inference.serving_blanks)."""
+    cache at context_tokens (engine.inference.serving_blanks). host_us: the serving engine's CPU time per running
+    sequence per step, host_serial of it on the step's critical path (host_step_ms; blank: none, and vLLM's share)."""
     kw = serving_blanks(locals())
     b = kw["batch"]
+    host = (0.0 if host_us is None else host_us), host_serial_share(host_serial)
     return _cost_per_mtok(
-        serving_setup(kw), usd_per_gpu_hour, output_share, load, b, kw["kv_gb"], prompt_tokens, kw["attn_flops"]
+        serving_setup(kw), usd_per_gpu_hour, output_share, load, b, kw["kv_gb"], prompt_tokens, kw["attn_flops"], *host
     )
 
 

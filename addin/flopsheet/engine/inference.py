@@ -1171,6 +1171,8 @@ def _cap(max_batch):
     *BLANK_CONDITIONS,
     context_tokens=CONTEXT_TOKENS,
     max_batch=MAX_BATCH,
+    host_us=NONNEGATIVE,
+    host_serial=SHARE,
     **DECODE_RULES,
 )
 def tokens_per_second(
@@ -1203,12 +1205,17 @@ def tokens_per_second(
     decode_attn_dim=0.0,
     context=0.0,
     max_batch=None,
+    host_us=None,
+    host_serial=None,
 ):
     """Generated tokens per second, all sequences of the batch together: batch / step time. Blank batch:
-    the serving batch (largest_batch at DEFAULT_LATENCY_MS, at most max_batch); blank gpus and kv_gb: serving_blanks."""
+    the serving batch (largest_batch at DEFAULT_LATENCY_MS, at most max_batch); blank gpus and kv_gb: serving_blanks.
+    host_us: the serving engine's CPU time per running sequence per step, host_serial of it on the step's critical
+    path (host_step_ms; blank: none, and vLLM's share), in the step and the serving batch's search."""
     kw = serving_blanks(locals())
     b = kw["batch"]
-    return b / decode_ms_unchecked(serving_setup(kw), b, kw["kv_gb"], kw["attn_flops"]) * 1e3
+    step = decode_ms_unchecked(serving_setup(kw), b, kw["kv_gb"], kw["attn_flops"])
+    return b / host_step_ms(step, b, 0.0 if host_us is None else host_us, host_serial_share(host_serial)) * 1e3
 
 
 @quantity(requests_per_day=NONNEGATIVE, output_tokens=WHOLE, tokens_per_second=POSITIVE, load_factor=FRACTION)
@@ -1287,7 +1294,7 @@ def _sequence_of(kw) -> tuple:
     )
 
 
-def _host_serial(share):
+def host_serial_share(share):
     """host_serial's blank: vLLM's share on the critical path, HOST_SERIAL_SHARE."""
     return HOST_SERIAL_SHARE if share is None else share
 
@@ -1296,7 +1303,7 @@ def _one_step_ms(kw):
     kv, attn = _sequence_of(kw)
     step = decode_ms_unchecked(serving_setup(kw), 1.0, kv, attn)
     host = kw.get("host_us")
-    return host_step_ms(step, 1.0, 0.0 if host is None else host, _host_serial(kw.get("host_serial")))
+    return host_step_ms(step, 1.0, 0.0 if host is None else host, host_serial_share(kw.get("host_serial")))
 
 
 def _latency_met(**kw):
@@ -1365,7 +1372,7 @@ def largest_batch(
     cache fits beside the weights in usable memory (step time grows with the batch, so a bisection finds it). The
     step counts the server's CPU time per sequence, host_us (host_step_ms at host_serial: blank HOST_SERIAL_SHARE)."""
     free = _free_gb(s.params, s.memory_gb, s.bytes_per_param, s.gpus, s.total_params)
-    share = _host_serial(host_serial)
+    share = host_serial_share(host_serial)
 
     def ok(b):
         step = decode_ms_unchecked(s, b, b * kv_gb_per_sequence, attn_flops)
@@ -1455,7 +1462,16 @@ def serving_blanks(kw: dict) -> dict:
         s = serving_setup(out)
         latency = get("latency_ms", DEFAULT_LATENCY_MS)
         cap = _cap(get("max_batch"))
-        batch = out["batch"] = largest_batch(s, per_seq(gpus) if own else 0.0, latency, cap=cap, attn_flops=attn)
+        host = get("host_us")
+        batch = out["batch"] = largest_batch(
+            s,
+            per_seq(gpus) if own else 0.0,
+            latency,
+            cap=cap,
+            attn_flops=attn,
+            host_us=0.0 if host is None else host,
+            host_serial=get("host_serial"),
+        )
     if own:
         out["kv_gb"] = batch * per_seq(gpus)
     out["attn_flops"] = attn
@@ -1531,7 +1547,7 @@ def serving_gpus(
         kv_heads,
         decode_attn_dim,
     )
-    share = _host_serial(host_serial)
+    share = host_serial_share(host_serial)
     host_us = 0.0 if host_us is None else host_us  # blank: no CPU time
     b = largest_batch(
         setup, kv_seq, latency_ms, cap=_cap(max_batch), attn_flops=attn, host_us=host_us, host_serial=share
@@ -1565,6 +1581,8 @@ def _searched(cond: Condition) -> Condition:
     context_tokens=CONTEXT_TOKENS,
     latency_ms=POSITIVE,
     max_batch=MAX_BATCH,
+    host_us=NONNEGATIVE,
+    host_serial=SHARE,
     **{k: v for k, v in DECODE_RULES.items() if k not in ("batch", "kv_gb")},
 )
 def serving_batch(
@@ -1596,6 +1614,8 @@ def serving_batch(
     decode_attn_dim=0.0,
     context=0.0,
     max_batch=None,
+    host_us=None,
+    host_serial=None,
 ):
     """The serving batch: the largest whose KV caches (the model's own at context_tokens) fit in usable memory
     beside the weights and whose decode step stays within latency_ms (largest_batch), as TOKENS_PER_SECOND and

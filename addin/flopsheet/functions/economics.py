@@ -43,6 +43,8 @@ from flopsheet.functions._common import (
 from flopsheet.functions.declaration import Arg, Function, declared_in, evaluate
 from flopsheet.functions.inference import (
     CONTEXT_OF_DECODE,
+    HOST_SERIAL_ARG,
+    HOST_US_ARG,
     KV_OF_SERVING_BATCH,
     MAX_BATCH_ARG,
     PREFILL_S,
@@ -52,6 +54,7 @@ from flopsheet.functions.inference import (
     fits_step,
     fits_twin,
     with_fewest_gpus,
+    with_host,
     with_serving_batch,
 )
 from flopsheet.functions.inputs import (
@@ -402,12 +405,12 @@ _OUT = "{gpus}*{usd_per_gpu_hour}*" + STEP_MS + "/({batch}*3.6*{load})"
 _IN = "{gpus}*{usd_per_gpu_hour}*" + PREFILL_S + "/({prompt_tokens}*{batch}*0.0036*{load})"  # likewise, prefill
 
 _COST_STEPS0, _COST_TWIN0 = with_serving_batch(
-    decode_steps()
+    with_host(decode_steps())
     + PREFILL_STEPS
     + fits_step(tokens=CONTEXT_OF_DECODE)
     + (("output_usd", "USD per million output tokens", _OUT), ("input_usd", "USD per million input tokens", _IN)),
     fits_twin("{kind}*{step:output_usd}+(1-{kind})*{step:input_usd}"),
-    decode_steps(),  # COST_PER_MTOK takes prefill_mfu: its serving batch's steps read it
+    with_host(decode_steps()),  # COST_PER_MTOK takes prefill_mfu: its serving batch's steps read it
 )[::-1]
 _COST_TWIN, _COST_STEPS = with_fewest_gpus(_COST_STEPS0, _COST_TWIN0, KV_OF_SERVING_BATCH)
 
@@ -444,6 +447,8 @@ COST_PER_MTOK = Function(
         PREFILL_MFU,
         CONTEXT_TOKENS,
         MAX_BATCH_ARG,
+        HOST_US_ARG,
+        HOST_SERIAL_ARG,
     ),
     source=(
         "DECODE_MS' decode step and TTFT_SECONDS' prefill (roofline, Williams et al. 2009; Pope et al. 2022; "

@@ -79,12 +79,28 @@ MAX_BATCH_ARG = Arg(
     "latency target bound it",
 )
 
+# the arguments of the functions whose decode step counts the server's CPU time (with_host)
+HOST_US_ARG = Arg(
+    "host_us",
+    "Serving engine's CPU time per running sequence per step in microseconds (scheduling, sampling's "
+    f"bookkeeping, detokenising); default 0; {VLLM_HOST_US:g} for vLLM v0.11, {TRTLLM_HOST_US:g} per "
+    "sequence of each attention-DP rank for TensorRT-LLM (estimates, docs/fidelity.md)",
+)
+HOST_SERIAL_ARG = Arg(
+    "host_serial",
+    f"Share of that CPU time on the step's critical path, 0 to 1; default {HOST_SERIAL_SHARE:g} (vLLM's, "
+    "estimate); 0 for TensorRT-LLM's overlap scheduler (the step is then the longer of the GPUs' and the CPU's time)",
+)
+
+
 _THROUGHPUT_ARGS = (
     (SERVED_PARAMS, GPU_NAME, SERVING_BATCH, BYTES_PER_PARAM, TP_GPUS, KV_GB)
     + _TAIL
     + (
         CONTEXT_TOKENS,
         MAX_BATCH_ARG,
+        HOST_US_ARG,
+        HOST_SERIAL_ARG,
     )
 )
 
@@ -246,6 +262,46 @@ def decode_steps(context: str = CONTEXT_OF_DECODE, prefill_mfu: str = "{prefill_
 
 
 STEPS = decode_steps(prefill_mfu=_PREFILL_DEFAULT)
+
+# The serving engine's CPU time in a decode step (engine.inference.host_step_ms), for the functions that take host_us
+# and host_serial (SERVING_GPUS, SERVING_BATCH, TOKENS_PER_SECOND, COST_PER_MTOK): an omitted or empty host_us is no
+# CPU time, an omitted or empty host_serial vLLM's share (engine.inference.HOST_SERIAL_SHARE). The step is the GPUs'
+# plus the CPU's share on the critical path, or the CPU's whole time if longer, each a Workings cell of its own.
+_HOST = 'IF({host_us}="",0,{host_us})'
+_SERIAL = 'IF({host_serial}="",' + repr(HOST_SERIAL_SHARE) + ",{host_serial})"
+_HOST_LABEL = "decode step with the server's CPU time, host_us a sequence, host_serial of it on the critical path (ms)"
+
+
+def with_host(steps: tuple) -> tuple:
+    """`steps` with their decode step (step_ms) counting the server's CPU time: the GPUs' step kept as step_gpu_ms."""
+    out = []
+    for k, label, t in steps:
+        if k != "step_ms":
+            out.append((k, label, t))
+            continue
+        out += [
+            ("step_gpu_ms", label, t),
+            (
+                "host_ms",
+                "the server's CPU work for the batch's step, batch x host_us (ms)",
+                "{batch}*" + _HOST + "*1E-3",
+            ),
+            (
+                "host_crit_ms",
+                "its share on the step's critical path, host_serial of it (ms)",
+                "{step:host_ms}*" + _SERIAL,
+            ),
+            (
+                "step_ms",
+                _HOST_LABEL,
+                # omitted host_us and host_serial: the GPUs' step, written once (a call over ranges stays in Excel's
+                # 8,192 characters)
+                "[[?host_us,host_serial:IF({step:step_gpu_ms}+{step:host_crit_ms}>={step:host_ms},"
+                "{step:step_gpu_ms}+{step:host_crit_ms},{step:host_ms})||{step:step_gpu_ms}]]",
+            ),
+        ]
+    return tuple(out)
+
 
 # engine.inference.largest_batch, unrolled for a blank batch (TOKENS_PER_SECOND, COST_PER_MTOK: the serving
 # batch; SERVING_BATCH): the largest batch whose cache fits beside the weights (at most BATCH_CAP), then the same
@@ -646,7 +702,7 @@ TTFT_SECONDS = Function(
 )
 
 _TPS_STEPS0, _TPS_TWIN0 = with_serving_batch(
-    STEPS + fits_step(tokens=CONTEXT_OF_DECODE), fits_twin("{batch}/" + STEP_MS + "*1E3")
+    with_host(STEPS) + fits_step(tokens=CONTEXT_OF_DECODE), fits_twin("{batch}/" + STEP_MS + "*1E3"), with_host(STEPS)
 )[::-1]
 _TPS_TWIN, _TPS_STEPS = with_fewest_gpus(_TPS_STEPS0, _TPS_TWIN0, KV_OF_SERVING_BATCH)
 
@@ -667,8 +723,12 @@ TOKENS_PER_SECOND = Function(
 )
 
 # SERVING_BATCH's twin: the search alone, the model's own cache (no kv_gb), at the call's latency_ms
-_SB_STEPS = tuple(
-    (k, label, "[[" + ATTN_OWN + "||0]]" if k == "attn_d" else t) for k, label, t in STEPS if k not in ("kv", "kv_own")
+_SB_STEPS = with_host(
+    tuple(
+        (k, label, "[[" + ATTN_OWN + "||0]]" if k == "attn_d" else t)
+        for k, label, t in STEPS
+        if k not in ("kv", "kv_own")
+    )
 )
 
 _SB_TWIN, _SB_TWIN_STEPS = with_fewest_gpus(
@@ -700,6 +760,8 @@ SERVING_BATCH = Function(
         CONTEXT_TOKENS,
         Arg("latency_ms", "Most milliseconds per generated token (per user); default 50 (estimate: 20 tokens/s)"),
         MAX_BATCH_ARG,
+        HOST_US_ARG,
+        HOST_SERIAL_ARG,
     ),
     source=_ROOFLINE + "; a catalog model's own KV cache (DeepSeek-V2 §2.1 for MLA) and decode attention FLOPs",
     example=("8B", "H100", 2, 1),
@@ -713,23 +775,6 @@ SERVING_BATCH = Function(
 # is linear in the batch on both sides of the roofline, so the largest batch under the target is a closed form.
 # A catalog model's own cache, attention and all-reduces make it a search: its form below (_SG_MODEL) unrolls it as
 # SERVING_BATCH's does.
-# SERVING_GPUS' step with the serving engine's CPU time (engine.inference.host_step_ms): the GPUs' step plus the CPU's
-# share on the critical path, host_serial of batch x host_us, or the CPU's whole time if longer
-_HOST_LABEL = "decode step with the server's CPU time, host_us a sequence, host_serial of it on the critical path (ms)"
-
-
-# host_us and host_serial as the engine takes them: an omitted or empty host_us is no CPU time, an omitted or empty
-# host_serial vLLM's share (engine.inference.HOST_SERIAL_SHARE)
-_HOST = 'IF({host_us}="",0,{host_us})'
-_SERIAL = 'IF({host_serial}="",' + repr(HOST_SERIAL_SHARE) + ",{host_serial})"
-
-
-def _host_step(gpu_ms: str, batch: str) -> str:
-    cpu = batch + "*" + _HOST + "*1E-3"
-    busy = gpu_ms + "+" + batch + "*" + _HOST + "*(" + _SERIAL + "*1E-3)"
-    return f"IF({busy}>={cpu},{busy},{cpu})"
-
-
 _CAP = CAP_OF_MAX_BATCH
 _KVSEQ = "[[{kv_gb_per_sequence}||0]]"  # blank: no cache for a plain parameter count (the engine's per_sequence)
 _S = "{step:read_bps}"  # bytes/s the replica reads
@@ -851,15 +896,10 @@ def _sg_step(k: str, label: str, text: str) -> tuple:
         return (("kv_seq_own", label, text), ("kv_seq", what, used))
     if k == "attn_d":
         return ((k, "attention FLOPs of one decode token against the model's own cache", ATTN_OWN),)
-    if k == "step_ms":  # with the serving engine's CPU time, host_us a sequence (engine.inference.host_step_ms)
-        # (not a [[section]]: one reading the model's steps is kept whenever a model is named; N() of an omitted
-        # host_us, "", is 0, and the step is then the GPUs')
-        host = _host_step("{step:step_gpu_ms}", "{batch}")
-        return (("step_gpu_ms", label, text), ("step_ms", _HOST_LABEL, host))
     return () if k in ("kv", "kv_own") else ((k, label, text),)
 
 
-_SG_BASE = tuple(s for step in decode_steps(CONTEXT_OF_REQUEST) for s in _sg_step(*step))
+_SG_BASE = with_host(tuple(s for step in decode_steps(CONTEXT_OF_REQUEST) for s in _sg_step(*step)))
 _SG_PASS = repr(PREFILL_PASS_TOKENS)
 _SG_STEPS = (
     _SG_BASE
@@ -967,18 +1007,8 @@ SERVING_GPUS = Function(
         ALLREDUCE_US,
         PREFILL_MFU,
         MAX_BATCH_ARG,
-        Arg(
-            "host_us",
-            "Serving engine's CPU time per running sequence per step in microseconds (scheduling, sampling's "
-            f"bookkeeping, detokenising); default 0; {VLLM_HOST_US:g} for vLLM v0.11, {TRTLLM_HOST_US:g} per "
-            "sequence of each attention-DP rank for TensorRT-LLM (estimates, docs/fidelity.md)",
-        ),
-        Arg(
-            "host_serial",
-            "Share of that CPU time on the step's critical path, 0 to 1; default "
-            f"{HOST_SERIAL_SHARE:g} (vLLM's, estimate); 0 for TensorRT-LLM's overlap scheduler (the step is then "
-            "the longer of the GPUs' and the CPU's time)",
-        ),
+        HOST_US_ARG,
+        HOST_SERIAL_ARG,
     ),
     source=_ROOFLINE + "; prefill compute per request with causal attention (PaLM appendix B); a catalog "
     "model's own KV cache (DeepSeek-V2 §2.1 for MLA) and decode attention FLOPs (Kaplan et al. 2020, Table 1); "

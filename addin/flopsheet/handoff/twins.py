@@ -16,6 +16,8 @@ placeholders in the project's one template language (flopsheet.placeholders):
   [[A||B]]     A, or B when A is dropped: a part reading {model:x} is dropped for a plain number
                (the engine's model terms vanish there); any other when every optional-without-
                default argument in it is omitted (TRAIN_FLOPS' attention term). "||B" may be left out.
+  [[?a,b:A||B]] A, or B when every optional argument listed (a, b) is omitted, whatever A reads (the server's
+               CPU time in a decode step: with_host in functions/inference.py).
 One twin text thus serves a plain number and a catalog model alike.
 `render` also guards every argument that is not a literal with the engine's own rule for it
 (`engine._checks.Rule`: `mfu` in (0, 1], counts whole...), so where the Python function returns
@@ -71,6 +73,7 @@ from flopsheet.magnitudes import parse_num
 
 MAX_FORMULA = 8192  # Excel's limit on a formula's length, in characters
 _SECTION = re.compile(r"\[\[(.*?)\]\]", re.S)
+_LISTED = re.compile(r"^\?([A-Za-z_][A-Za-z0-9_]*(?:,[A-Za-z_][A-Za-z0-9_]*)*):")  # [[?a,b:...]]
 _ATOM = re.compile(r"(?:\$?[A-Za-z_][A-Za-z0-9_.]*!)?\$?[A-Za-z0-9_.$:]+|\d+(?:\.\d*)?(?:E[+-]?\d+)?")
 
 
@@ -1240,6 +1243,13 @@ class TwinCall:
             # [[kept||otherwise]]: a section reading a catalog model's figures is kept when the call
             # names one; any other, unless every optional argument in it is omitted
             kept, _, otherwise = m.group(1).partition("||")
+            listed = _LISTED.match(kept)
+            if listed:  # [[?a,b:A||B]]: B when every argument listed is omitted
+                names = listed.group(1).split(",")
+                unknown = [n for n in names if n not in self.spec or self.spec[n].default is not None]
+                if unknown:
+                    raise Untranslatable(f"twin section lists {unknown}, not optional arguments of {self.fn.name}")
+                return otherwise if all(self.arg(n).omitted for n in names) else kept[listed.end() :]
             if self.reads_model(kept):
                 return kept if self.figures is not None else otherwise
             names = [n for scope, n in placeholders.placeholders(kept) if scope is None and n in self.spec]
