@@ -60,6 +60,7 @@ from flopsheet.engine.inference import (
     decode_ms_unchecked,
     host_serial_share,
     host_step_ms,
+    host_us_used,
     prefill_s_unchecked,
     serving_blanks,
     serving_setup,
@@ -291,7 +292,7 @@ def cost_per_mtok(
     sequence per step, host_serial of it on the step's critical path (host_step_ms; blank: none, and vLLM's share)."""
     kw = serving_blanks(locals())
     b = kw["batch"]
-    host = (0.0 if host_us is None else host_us), host_serial_share(host_serial)
+    host = host_us_used(host_us), host_serial_share(host_serial)
     return _cost_per_mtok(
         serving_setup(kw), usd_per_gpu_hour, output_share, load, b, kw["kv_gb"], prompt_tokens, kw["attn_flops"], *host
     )

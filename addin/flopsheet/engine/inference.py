@@ -1215,7 +1215,7 @@ def tokens_per_second(
     kw = serving_blanks(locals())
     b = kw["batch"]
     step = decode_ms_unchecked(serving_setup(kw), b, kw["kv_gb"], kw["attn_flops"])
-    return b / host_step_ms(step, b, 0.0 if host_us is None else host_us, host_serial_share(host_serial)) * 1e3
+    return b / host_step_ms(step, b, host_us_used(host_us), host_serial_share(host_serial)) * 1e3
 
 
 @quantity(requests_per_day=NONNEGATIVE, output_tokens=WHOLE, tokens_per_second=POSITIVE, load_factor=FRACTION)
@@ -1299,11 +1299,15 @@ def host_serial_share(share):
     return HOST_SERIAL_SHARE if share is None else share
 
 
+def host_us_used(host_us):
+    """host_us's blank: no CPU time."""
+    return 0.0 if host_us is None else host_us
+
+
 def _one_step_ms(kw):
     kv, attn = _sequence_of(kw)
     step = decode_ms_unchecked(serving_setup(kw), 1.0, kv, attn)
-    host = kw.get("host_us")
-    return host_step_ms(step, 1.0, 0.0 if host is None else host, host_serial_share(kw.get("host_serial")))
+    return host_step_ms(step, 1.0, host_us_used(kw.get("host_us")), host_serial_share(kw.get("host_serial")))
 
 
 def _latency_met(**kw):
@@ -1462,14 +1466,13 @@ def serving_blanks(kw: dict) -> dict:
         s = serving_setup(out)
         latency = get("latency_ms", DEFAULT_LATENCY_MS)
         cap = _cap(get("max_batch"))
-        host = get("host_us")
         batch = out["batch"] = largest_batch(
             s,
             per_seq(gpus) if own else 0.0,
             latency,
             cap=cap,
             attn_flops=attn,
-            host_us=0.0 if host is None else host,
+            host_us=host_us_used(get("host_us")),
             host_serial=get("host_serial"),
         )
     if own:
@@ -1548,7 +1551,7 @@ def serving_gpus(
         decode_attn_dim,
     )
     share = host_serial_share(host_serial)
-    host_us = 0.0 if host_us is None else host_us  # blank: no CPU time
+    host_us = host_us_used(host_us)
     b = largest_batch(
         setup, kv_seq, latency_ms, cap=_cap(max_batch), attn_flops=attn, host_us=host_us, host_serial=share
     )
