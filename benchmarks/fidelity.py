@@ -180,6 +180,38 @@ VLLM_V1_DEFAULT_FROM = "2025-03"
 TRTLLM_BENCH_MAX_BATCH = 4096.0
 
 
+# Checkpoints whose experts are published in MXFP4 only (openai/gpt-oss-120b and -20b: "MXFP4 quantization of the MoE
+# weights", the attention and the rest in BF16; the gpt-oss model card, arXiv:2508.10925), run whatever a table's
+# column calls its precision: 0.5 bytes a weight, as flopsheet counts a 4-bit format (block scales not counted).
+# Their MoE GEMMs compute at the FP8 peak where the GPU has FP4 tensor cores (MXFP4 weights x MXFP8 activations:
+# TensorRT-LLM's W4A8_MXFP4_MXFP8, its gpt_oss_120b MoE profile; vLLM's mxfp8 x mxfp4 CUTLASS MoE on Blackwell,
+# vllm-project/vllm pull request #23696) and at the BF16 peak where it has none (Hopper, no FP4 tensor cores: the
+# weights upcast in the kernel, W4A16_MXFP4; TensorRT-LLM's gpt-oss guide runs OpenAI's Triton MoE kernels there,
+# pull request #7101; "bf16 x mxfp4 for gpt-oss on hopper", #23696), with an FP8 cache on Blackwell and a BF16 one on
+# Hopper (the later perf-overview page's gpt-oss llm_options: "kv_cache_config: dtype: fp8  # Hopper: use auto"). A
+# layout row keeps its column's precision (LAYOUT_TOKENS_PER_SECOND takes no bytes per weight). Measured 2026-12-06:
+# trtllm-pg-3 (gpt-oss-20b, one H100) 2.30 -> 1.86, pg-1 (gpt-oss-120b, one H200) 0.79 -> 1.40; pg-4 and pg-2
+# (Blackwell) 1.44 -> 1.17 and 1.61 -> 1.34; the later table's TP gpt-oss cells on Hopper 0.44-2.40 -> 0.74-1.87.
+MXFP4_CHECKPOINTS = frozenset({"gpt-oss-120b", "gpt-oss-20b"})
+
+
+def weight_format(row: dict) -> tuple[str, float]:
+    """(the precision whose peak the run's GEMMs compute at, bytes per weight) of a serving row: its precision twice
+    (BYTES), but for an MXFP4 checkpoint (MXFP4_CHECKPOINTS) off a layout: FP8 where the GPU has an FP4 peak in the
+    catalog, else BF16, and 0.5 bytes."""
+    from flopsheet import functions as F
+    from flopsheet.errors import FlopsheetError
+
+    prec = row["precision"]
+    if row["model_as_typed"] not in MXFP4_CHECKPOINTS or row.get("layout") or row["kind"] in TRAINING_KINDS:
+        return prec, BYTES[prec]
+    try:
+        F.GPU_SPEC(row["gpu"], "fp4_tflops")
+    except FlopsheetError:  # no FP4 tensor cores: the weights upcast to BF16
+        return "bf16", BYTES["fp4"]
+    return "fp8", BYTES["fp4"]
+
+
 def reserved_batch(row: dict) -> float | None:
     """The most sequences a trtllm-bench run admits with each one's cache reserved at prompt + output tokens in the
     recipe's cache format (KV_BYTES), capped at TRTLLM_BENCH_MAX_BATCH: (the instance's usable memory - its weights) /
@@ -192,12 +224,13 @@ def reserved_batch(row: dict) -> float | None:
     from flopsheet import functions as F
     from flopsheet.engine.inference import USABLE_FRACTION
 
-    model, gpu, prec = row["model_as_typed"], row["gpu"], row["precision"]
+    model, gpu = row["model_as_typed"], row["gpu"]
+    prec, weight_bytes = weight_format(row)
     tp = float(row["gpus_per_instance"])
     full = kv_per_sequence(model, float(row["input_tokens"]) + float(row["output_tokens"]), prec, tp)
     if full is None:
         return None
-    weights = F.WEIGHTS_GB(model, BYTES[prec]) + (attention_ranks(row) - 1.0) * replicated_gb(model, BYTES[prec])
+    weights = F.WEIGHTS_GB(model, weight_bytes) + (attention_ranks(row) - 1.0) * replicated_gb(model, weight_bytes)
     free = tp * F.GPU_SPEC(gpu, "memory_gb") * USABLE_FRACTION - weights
     return float(min(TRTLLM_BENCH_MAX_BATCH, math.floor(free / full)))
 
@@ -388,13 +421,14 @@ def predict(row: dict) -> tuple[float, str]:
         return value, call
     if row.get("layout"):
         return _predict_layout(row)
+    prec, weight_bytes = weight_format(row)
     tp = float(row["gpus_per_instance"])
     instances = gpus / tp
-    kw = dict(bytes_per_param=BYTES[prec], gpus=tp, precision=prec)
+    kw = dict(bytes_per_param=weight_bytes, gpus=tp, precision=prec)
     inp = _num(row["input_tokens"]) or 0.0
     out = _num(row["output_tokens"])
     batch = row["batch"]
-    setup = f'"{gpu}", batch, {BYTES[prec]:g}, {tp:g}, precision="{prec}"'
+    setup = f'"{gpu}", batch, {weight_bytes:g}, {tp:g}, precision="{prec}"'
     if kind == "decode_step_ms":
         if out is None:
             value = F.DECODE_MS(model, gpu, batch=float(batch), **kw)
@@ -452,7 +486,7 @@ def predict(row: dict) -> tuple[float, str]:
         value = LOAD / 86400.0 * out / served * gpus
         call = (
             f'{LOAD:.0e} x {out:g} / 86400 / SERVING_GPUS({LOAD:.0e}, {inp:g}, {out:g}, {m}, "{gpu}", {tp:g}, '
-            f'peak_factor=1, bytes_per_param={BYTES[prec]:g}, precision="{prec}"{extra}) x {gpus:g}'
+            f'peak_factor=1, bytes_per_param={weight_bytes:g}, precision="{prec}"{extra}) x {gpus:g}'
         )
     elif out is None:
         value = F.TOKENS_PER_SECOND(model, gpu, batch=float(batch), **kw) * instances
@@ -796,7 +830,10 @@ def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
         "mixture of experts' attention-DP ranks each holding its weights outside the routed experts), each step "
         "still reading the caches at their running context, and its PyTorch executor's CPU time, 29.4 us a sequence "
         "of each scheduling rank (TRTLLM_HOST_US, NVIDIA's measured figure, not fitted), hidden under the GPUs' step "
-        "but where it outlasts it (SERVING_GPUS' host_us, host_serial 0). An "
+        "but where it outlasts it (SERVING_GPUS' host_us, host_serial 0). gpt-oss runs as its checkpoint is "
+        "published whatever a table's column says: MXFP4 weights (0.5 bytes), its MoE GEMMs at the FP8 peak on a "
+        "GPU with FP4 tensor cores and at the BF16 peak (with a BF16 cache) on Hopper, which has none "
+        "(weight_format). An "
         "inter-token latency measured on a server under steady load (NIM at fixed concurrency, ML.ENERGY's "
         "steady-state vLLM) is ITL_MS: a decode step plus the chunked prefill of the other requests' prompts that "
         "rides on it, and on vLLM the server's CPU time per running sequence (68 us, VLLM_HOST_US, fitted on the "
@@ -833,7 +870,7 @@ def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
         "cells land; the mixtures of experts are what the model does not yet capture: Maverick and Scout on H100s, "
         "the 128/128 runs of the large ones, the expert-parallel (DEP) columns, 1.3-3.6x optimistic, and gpt-oss-20b "
         "on one Blackwell GPU, where 53,800 tokens/s (18.6 us a token) is faster than 29.4 us of CPU time a sequence "
-        "allows (0.55-0.58), though that figure fits both tables best of 0-29.4 us.",
+        "allows (0.54-0.57), though that figure fits both tables best of 0-29.4 us.",
         *_table_check(),
         "",
         "## Rows",
