@@ -136,8 +136,9 @@ also prefills the arriving requests' prompts inside those steps, so with `batch`
 output_tokens prompt tokens a step at the prefill efficiency (the steady state of a full batch: the same as
 DECODE_MS at batch 1 or with no prompt), with the server's own CPU time, batch x `host_us` (0 by default, 68 us a
 running sequence for vLLM v0.11, fitted on its published runs), overlapped with the GPUs' step but for half of it,
-the share on the critical path (HOST_SERIAL_SHARE, an estimate fitted on ML.ENERGY's steady-state vLLM runs:
-`benchmarks/fit_host.py`): the step is the longer of the GPUs' time and half the CPU's, plus the other half.
+the share on the critical path (`host_serial`, blank HOST_SERIAL_SHARE, an estimate fitted on ML.ENERGY's
+steady-state vLLM runs: `benchmarks/fit_host.py`; 0 for TensorRT-LLM's overlap scheduler): the step is the longer of
+the GPUs' time and half the CPU's, plus the other half.
 An estimate: queueing and preemption are not counted. NIM 1.8's setup at concurrency 25 (Llama 3.3 70B FP8 on
 2 H100s, 5,000-token prompts, 500-token answers) measured 38.75 ms; `=ITL_MS("Llama 3.1 70B",5000,500,"H100",25,
 1,2,KV_CACHE_GB("Llama 3.1 70B",5250,25,1,2),,,"fp8")` with its FP8 cache gives 44.3 ms (DECODE_MS alone 24.5;

@@ -290,3 +290,14 @@ def test_throughput_cost_and_serving_batch_count_the_servers_cpu_time():
     tps = F.TOKENS_PER_SECOND(m, g, b, 0.5, 1, host_us=68)
     assert F.COST_PER_MTOK(m, g, 3, "output", 1, b, 0.5, 1, host_us=68) == pytest.approx(3 / (tps * 3600) * 1e6)
     assert F.COST_PER_MTOK(m, g, 3, host_us=68) > F.COST_PER_MTOK(m, g, 3)  # blank batch: the serving one
+
+
+def test_itl_takes_the_cpu_times_share_on_the_critical_path():
+    """ITL_MS' host_serial, as SERVING_GPUS': blank vLLM's 0.5; 0 hides the CPU's time under a longer GPU step."""
+    gpu = F.ITL_MS("Llama 3.1 8B", 0, 396, "B200", 50, 2, 1)
+    hidden = F.ITL_MS("Llama 3.1 8B", 0, 396, "B200", 50, 2, 1, host_us=68, host_serial=0)
+    half = F.ITL_MS("Llama 3.1 8B", 0, 396, "B200", 50, 2, 1, host_us=68)
+    assert hidden == gpu and half == pytest.approx(gpu + 0.5 * 50 * 68e-3, rel=1e-12)
+    assert F.ITL_MS("Llama 3.1 8B", 0, 396, "B200", 50, 2, 1, host_us=68, host_serial=1) == pytest.approx(
+        gpu + 50 * 68e-3, rel=1e-12
+    )

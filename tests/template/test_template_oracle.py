@@ -234,7 +234,8 @@ def test_host_us_is_vllms_estimate_and_binds_past_the_gpus_step():
     from flopsheet.engine.inference import HOST_SERIAL_SHARE, VLLM_HOST_US
 
     assert A["HostUs"] == VLLM_HOST_US  # the Start sheet's assumption is the engine's fitted vLLM figure
-    assert REGISTRY["ITL_MS"].args[-1].name == "host_us" and REGISTRY["ITL_MS"].args[-1].default == 0
+    host, serial = REGISTRY["ITL_MS"].args[-2:]  # host_us, then its share on the critical path (blank: vLLM's)
+    assert (host.name, host.default, serial.name, serial.default) == ("host_us", 0, "host_serial", None)
 
     # Llama 3.1 8B at 2,000 requests on one B200 (ML.ENERGY's setting): the CPU's work, batch x HostUs, outlasts
     # the GPU's step, so the time between tokens is the CPU's

@@ -228,10 +228,11 @@ def RESPONSE_SECONDS(params, prompt_tokens, output_tokens, gpu, batch=1.0, bytes
 @arg('precision', doc='Precision of the peak: bf16 (default), fp16, fp8, fp4, int8, tf32 or fp32', **ARG_OPTIONS)
 @arg('allreduce_us', doc='Fixed cost of one tensor-parallel all-reduce in microseconds (its latency over the link); default 20 (calibrated on small-batch decode runs, beside a fixed 50 us per layer of each forward pass); used when params is a model name and gpus > 1', **ARG_OPTIONS)
 @arg('prefill_mfu', doc='Share of the peak the prefill reaches, a fraction in (0, 1]; default 0.65 (estimate, fitted on published runs); times 0.75 at an FP8 peak, 0.45 at FP4', **ARG_OPTIONS)
-@arg('host_us', doc="Server CPU time per running sequence per step in microseconds (scheduling, detokenising, streaming), overlapped with the GPUs' step but for 0.5 of it (estimate); default 0; 68 for vLLM v0.11 (estimate, docs/fidelity.md)", **ARG_OPTIONS)
-def ITL_MS(params, prompt_tokens, output_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpus=None, kv_gb=None, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, prefill_mfu=0.65, host_us=0.0):
+@arg('host_us', doc="Server CPU time per running sequence per step in microseconds (scheduling, detokenising, streaming), overlapped with the GPUs' step but for host_serial of it; default 0; 68 for vLLM v0.11 (estimate, docs/fidelity.md)", **ARG_OPTIONS)
+@arg('host_serial', doc="Share of that CPU time on the step's critical path, 0 to 1; default 0.5 (vLLM's, estimate); 0 for TensorRT-LLM's overlap scheduler (the step is then the longer of the GPUs' and the CPU's time)", **ARG_OPTIONS)
+def ITL_MS(params, prompt_tokens, output_tokens, gpu, batch=1.0, bytes_per_param=2.0, gpus=None, kv_gb=None, bw_efficiency=0.8, mfu=0.4, precision='bf16', allreduce_us=20.0, prefill_mfu=0.65, host_us=0.0, host_serial=None):
     """Milliseconds between two tokens of one request on a continuously batched server with batch requests in flight: a decode step of the batch plus the chunked prefill of the other requests' prompts that lands in it."""
-    return excel_io.call(REGISTRY['ITL_MS'], (params, prompt_tokens, output_tokens, gpu, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us, prefill_mfu, host_us))
+    return excel_io.call(REGISTRY['ITL_MS'], (params, prompt_tokens, output_tokens, gpu, batch, bytes_per_param, gpus, kv_gb, bw_efficiency, mfu, precision, allreduce_us, prefill_mfu, host_us, host_serial))
 
 
 @func

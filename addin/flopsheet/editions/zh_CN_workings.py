@@ -143,7 +143,7 @@ FIXED = {
     "their all-reduce traffic, the latency paid by the step (s)": "它们的全归约通信量（延迟已由解码步承担）（秒）",
     "the GPUs' time between two tokens: the decode step and the prompt chunks on it (ms)": "GPU 在相邻两个词元之间的时间：解码步及其上的提示词分块（毫秒）",
     "the server's CPU work for the batch's step, batch x host_us (ms)": "服务器为该批次一步所做的 CPU 工作，batch x host_us（毫秒）",
-    "the GPUs' time plus the CPU's share on the critical path, 0.5 of its work (ms)": "GPU 时间加上 CPU 位于关键路径上的部分，即其工作的 0.5（毫秒）",
+    "the GPUs' time plus the CPU's share on the critical path, host_serial of its work (ms)": "GPU 时间加上 CPU 位于关键路径上的部分，即其工作的 host_serial（毫秒）",
     "between two tokens: the longer of that and the CPU's whole work, the rest of which overlaps the GPUs' step (ms)": "相邻两个词元之间的时间：取上项与 CPU 全部工作中较长者，CPU 其余工作与 GPU 的步重叠（毫秒）",
     "prefill reading the weights once (s)": "预填充读取一次权重的时间（秒）",
     "attention's cost per FLOP at the GEMMs' rate (FP4: at the FP8 peak)": "注意力每 FLOP 相对矩阵乘法速率的代价（FP4：按 FP8 峰值）",

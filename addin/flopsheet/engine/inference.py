@@ -1092,10 +1092,12 @@ def host_step_ms(gpu_ms, batch, host_us, share=HOST_SERIAL_SHARE):
     return _maximum(gpu_ms + batch * host_us * (share * 1e-3), cpu_ms)
 
 
-def itl_ms_unchecked(s: Serving, prompt_tokens, output_tokens, batch, kv_gb, attn_flops=0.0, host_us=0.0):
+def itl_ms_unchecked(
+    s: Serving, prompt_tokens, output_tokens, batch, kv_gb, attn_flops=0.0, host_us=0.0, host_serial=HOST_SERIAL_SHARE
+):
     """Milliseconds between two tokens of one request with `batch` in flight on setup `s`: the decode step
     (decode_ms_unchecked) plus the prefill of the prompts that ride on it (itl_prompts_per_step, riding_setup),
-    with the server's CPU work for the batch, batch x host_us, partly overlapped (host_step_ms)."""
+    with the server's CPU work for the batch, batch x host_us, overlapped but for host_serial of it (host_step_ms)."""
     step_ms = decode_ms_unchecked(s, batch, kv_gb, attn_flops)
     chunk = itl_prompts_per_step(batch, output_tokens)
     chunk_s = prefill_s_unchecked(riding_setup(s), prompt_tokens, chunk)
@@ -1104,10 +1106,18 @@ def itl_ms_unchecked(s: Serving, prompt_tokens, output_tokens, batch, kv_gb, att
     # prefill's rate
     joined = routed_gemm_flops(s.params, s.total_params, s.expert_share, batch + prompt_tokens * chunk)
     extra_s = (joined - routed_gemm_flops(s.params, s.total_params, s.expert_share, batch)) / s.prefill_flops_s
-    return host_step_ms(step_ms + (chunk_s + extra_s) * 1e3, batch, host_us)
+    return host_step_ms(step_ms + (chunk_s + extra_s) * 1e3, batch, host_us, host_serial)
 
 
-@quantity(CONTEXT, *BLANK_CONDITIONS, output_tokens=WHOLE, host_us=NONNEGATIVE, **PREFILL_RULES, **DECODE_RULES)
+@quantity(
+    CONTEXT,
+    *BLANK_CONDITIONS,
+    output_tokens=WHOLE,
+    host_us=NONNEGATIVE,
+    host_serial=SHARE,
+    **PREFILL_RULES,
+    **DECODE_RULES,
+)
 def itl_ms(
     params,
     prompt_tokens,
@@ -1141,16 +1151,19 @@ def itl_ms(
     decode_attn_dim=0.0,
     context=0.0,
     host_us=0.0,
+    host_serial=None,
 ):
     """Milliseconds between two tokens of one request on a continuously batched server with `batch` requests in
     flight, each of prompt_tokens in and output_tokens out: the decode step (decode_ms, at mfu) plus the chunked
     prefill of the other requests' prompts that lands in it, (batch - 1) x prompt_tokens / output_tokens tokens a
-    step at prefill_mfu, with the server's CPU work, batch x host_us, partly overlapped (host_step_ms). Equals the
+    step at prefill_mfu, with the server's CPU work, batch x host_us, overlapped but for host_serial of it (blank:
+    HOST_SERIAL_SHARE, vLLM's; host_step_ms). Equals the
     decode step at batch 1 or prompt_tokens 0 (host_us 0). Blank kv_gb: the model's own cache at the request's
     running context, prompt + half the answer (serving_blanks)."""
     kw = serving_blanks(locals())
     setup = serving_setup(kw)
-    return itl_ms_unchecked(setup, prompt_tokens, output_tokens, batch, kw["kv_gb"], kw["attn_flops"], host_us)
+    share = host_serial_share(host_serial)
+    return itl_ms_unchecked(setup, prompt_tokens, output_tokens, batch, kw["kv_gb"], kw["attn_flops"], host_us, share)
 
 
 # The search's ceiling, and the most a typed max_batch may be: 2^16 sequences, beyond any published serving engine's

@@ -588,9 +588,6 @@ RESPONSE_SECONDS = Function(
 # their FLOPs at prefill_mfu (the prefill twin's own steps, at that count of prompts) and their all-reduce traffic
 # without the latency (riding_setup: the step already pays it, its weight read and its launches).
 _CHUNK = "{step:chunk_n}"
-# engine.inference.HOST_SERIAL_SHARE: the server's CPU work on the step's critical path, per microsecond of host_us in
-# ms (a constant of the engine typed as the same number, as _USABLE)
-_SERIAL_MS = repr(HOST_SERIAL_SHARE * 1e-3)
 _ITL_STEPS = (
     tuple(t for t in prefill_steps() if t[0] in ("flops_p", "attn"))
     + (
@@ -624,8 +621,8 @@ _ITL_STEPS += (
     ("itl_host", "the server's CPU work for the batch's step, batch x host_us (ms)", "{batch}*{host_us}*1E-3"),
     (
         "itl_busy",
-        f"the GPUs' time plus the CPU's share on the critical path, {HOST_SERIAL_SHARE:g} of its work (ms)",
-        "{step:itl_gpu}+{batch}*{host_us}*" + _SERIAL_MS,
+        "the GPUs' time plus the CPU's share on the critical path, host_serial of its work (ms)",
+        "{step:itl_gpu}+{batch}*{host_us}*(" + _SERIAL + "*1E-3)",
     ),
     (
         "itl",
@@ -653,9 +650,10 @@ ITL_MS = Function(
         Arg(
             "host_us",
             "Server CPU time per running sequence per step in microseconds (scheduling, detokenising, streaming), "
-            f"overlapped with the GPUs' step but for {HOST_SERIAL_SHARE:g} of it (estimate); default 0; "
+            "overlapped with the GPUs' step but for host_serial of it; default 0; "
             f"{VLLM_HOST_US:g} for vLLM v0.11 (estimate, docs/fidelity.md)",
         ),
+        HOST_SERIAL_ARG,
     ),
     source=_ROOFLINE + "; prompts prefilled in chunks inside the decode steps (Agrawal et al. 2024, Sarathi-Serve, "
     "OSDI '24), causal attention (PaLM appendix B); the engine's CPU work overlapped with the GPU's step (vLLM v0.6.0 "
