@@ -174,8 +174,8 @@ VLLM_V1_DEFAULT_FROM = "2025-03"
 # requests it estimates fit at 4,096 ("Cap total batch size to avoid decoder buffer size becoming too large",
 # tensorrt_llm/bench/build/tuning.py, finetune_setting, read 2026-12-06; its estimate, which rounds up, is otherwise
 # looser than the reservation). A setup fact of the software, as vLLM V0's 256 is: not fitted. Measured 2026-12-06 on
-# the 172 cells of TensorRT-LLM 1.0's table (tests/reference/trtllm_perf_overview.csv, benchmarks/trtllm_table.py):
-# RMS log error 0.407 -> 0.367, cells outside 40% 37 -> 33; the expert-parallel layout rows (LAYOUT_TOKENS_PER_SECOND,
+# the 210 cells of TensorRT-LLM 1.0's table (tests/reference/trtllm-perf-overview.csv, benchmarks/trtllm_table.py):
+# RMS log error 0.408 -> 0.357, cells outside 40% 56 -> 43; the expert-parallel layout rows (LAYOUT_TOKENS_PER_SECOND,
 # its own batch search) are not capped.
 TRTLLM_BENCH_MAX_BATCH = 4096.0
 
@@ -191,7 +191,7 @@ TRTLLM_BENCH_MAX_BATCH = 4096.0
 # Hopper (the later perf-overview page's gpt-oss llm_options: "kv_cache_config: dtype: fp8  # Hopper: use auto"). A
 # layout row keeps its column's precision (LAYOUT_TOKENS_PER_SECOND takes no bytes per weight). Measured 2026-12-06:
 # trtllm-pg-3 (gpt-oss-20b, one H100) 2.30 -> 1.86, pg-1 (gpt-oss-120b, one H200) 0.79 -> 1.40; pg-4 and pg-2
-# (Blackwell) 1.44 -> 1.17 and 1.61 -> 1.34; the later table's TP gpt-oss cells on Hopper 0.44-2.40 -> 0.74-1.87.
+# (Blackwell) 1.44 -> 1.34 and 1.61 -> 1.43; the later table's TP gpt-oss cells on Hopper 0.44-2.40 -> 0.74-1.87.
 MXFP4_CHECKPOINTS = frozenset({"gpt-oss-120b", "gpt-oss-20b"})
 
 
@@ -237,18 +237,18 @@ def reserved_batch(row: dict) -> float | None:
 
 def replicated_gb(model: str, bytes_per_param: float) -> float:
     """GB of a mixture of experts' weights outside its routed experts (attention, dense and shared layers,
-    embeddings), which every attention data-parallel rank holds whole: total - routed, the routed experts' being
-    (total - active) / (1 - experts_per_token / experts) from the catalog's counts; 0 for a dense model."""
+    embeddings), which every attention data-parallel rank holds whole: the dense part of engine.moe.moe_split at the
+    catalog's counts (share = experts_per_token / experts); 0 for a dense model."""
     from flopsheet import functions as F
+    from flopsheet.engine.moe import moe_split
     from flopsheet.errors import FlopsheetError
 
     try:
-        experts, per_token = F.MODEL_SPEC(model, "experts"), F.MODEL_SPEC(model, "experts_per_token")
+        share = F.MODEL_SPEC(model, "experts_per_token") / F.MODEL_SPEC(model, "experts")
     except FlopsheetError:
         return 0.0
-    total, active = F.MODEL_SPEC(model, "total_params"), F.MODEL_SPEC(model, "active_params")
-    routed = (total - active) / (1.0 - per_token / experts)
-    return (total - routed) * bytes_per_param / 1e9
+    dense, _ = moe_split(F.MODEL_SPEC(model, "active_params"), F.MODEL_SPEC(model, "total_params"), share)
+    return float(dense) * bytes_per_param / 1e9
 
 
 def attention_ranks(row: dict) -> float:

@@ -235,31 +235,25 @@ def test_serving_gpus_counts_the_servers_cpu_time():
     assert got == pytest.approx(prefill + load / 86400 * per_request, rel=2e-3)
 
 
-def test_serving_gpus_latency_bounds_the_cpu_time_too():
+def test_serving_gpus_latency_bounds_the_cpu_time_too(monkeypatch):
     # 30 ms a token with 60 us a sequence: at most 500 sequences whatever the GPUs do; one sequence at 40 ms a
-    # sequence of CPU is over a 30 ms target: an error that names latency_ms
+    # sequence of CPU is over a 30 ms target: an error that names latency_ms and host_us
     load = 1e9
     a = F.SERVING_GPUS(load, 1000, 1000, *SG, latency_ms=30, host_us=60, host_serial=0, **SG_KW)
     b = F.SERVING_GPUS(load, 1000, 1000, *SG, latency_ms=30, **SG_KW)
     assert a > b
-    batch = inference.largest_batch
+    search = inference.largest_batch
     calls = []
 
     def spy(*args, **kw):
-        calls.append(kw.get("host_us", 0.0))
-        out = batch(*args, **kw)
-        calls.append(float(out))
+        out = search(*args, **kw)
+        calls.append((kw.get("host_us", 0.0), float(out)))
         return out
 
-    import flopsheet.engine.inference as I
-
-    I.largest_batch = spy
-    try:
-        F.SERVING_GPUS(load, 1000, 1000, *SG, latency_ms=30, host_us=60, host_serial=0, **SG_KW)
-    finally:
-        I.largest_batch = batch
-    assert calls[0] == 60 and calls[1] == 500
-    with pytest.raises(FlopsheetError, match="latency_ms"):
+    monkeypatch.setattr(inference, "largest_batch", spy)
+    F.SERVING_GPUS(load, 1000, 1000, *SG, latency_ms=30, host_us=60, host_serial=0, **SG_KW)
+    assert calls == [(60, 500.0)]
+    with pytest.raises(FlopsheetError, match="latency_ms.*lower host_us"):
         F.SERVING_GPUS(load, 1000, 1000, *SG, latency_ms=30, host_us=40000, **SG_KW)
     with pytest.raises(FlopsheetError, match="host_serial"):
         F.SERVING_GPUS(load, 1000, 1000, *SG, host_serial=50, **SG_KW)
