@@ -24,7 +24,9 @@ How a row becomes a call (`kind` column):
   (vLLM's benchmark_throughput.py before the V1 engine: max_num_seqs 256, engine_batch_cap) gives
   SERVING_GPUS that cap as its max_batch; so does a trtllm-bench run, whose scheduler admits a request only when its
   cache at prompt + output tokens fits (GUARANTEED_NO_EVICT: reserved_batch, at most 4,096 sequences), while each
-  step reads the caches at their running context.
+  step reads the caches at their running context. A trtllm-bench run is also a finite dataset sent at once (its
+  page's $num_requests, run_requests): never more sequences than requests, and a last wave of the requests the
+  full waves leave over, run alone at its own batch (finite_run).
 - input_throughput: prompt tokens x batch / TTFT_SECONDS per instance; a cached share of the input
   (DeepSeek's note) costs no prefill, so the computed rate is divided by 1 - cache_hit_share.
 - decode_step_ms: DECODE_MS, with the batch's KV cache (KV_CACHE_GB of the model at the running context,
@@ -66,8 +68,10 @@ How a row becomes a call (`kind` column):
 - a row with a published parallel `layout` ("EP144": experts over 144 GPUs, attention data-parallel; "TP4 EP8"):
   LAYOUT_TOKENS_PER_SECOND / LAYOUT_PREFILL_TOKENS_PER_SECOND (engine.parallel's expert-parallel model):
   output_throughput at the row's published batch of the instance, or with batch "max" at the largest batch under
-  the default 50 ms per token that fits (a decode-only unit of a disaggregated deployment has no input length, so
-  no prefill), its cache at the row's `kv_context` when the source publishes the average cached length;
+  the run's latency limit (latency_target: none offline, else the default 50 ms per token) that fits (a decode-only
+  unit of a disaggregated deployment has no input length, so no prefill), at most, in a trtllm-bench run, what its
+  scheduler reserves and its requests allow, in waves (layout_bench_batch, finite_run); its cache at the row's
+  `kv_context` when the source publishes the average cached length;
   input_throughput at `batch` prompts per GPU; decode_step_ms: LAYOUT_DECODE_MS at the row's batch and running
   context (ML.ENERGY's vLLM runs: attention TP and experts EP over the same GPUs, "TP8 EP8"; under steady load with
   vLLM's host_us, as ITL_MS rows). Typed as
@@ -180,6 +184,85 @@ VLLM_V1_DEFAULT_FROM = "2025-03"
 TRTLLM_BENCH_MAX_BATCH = 4096.0
 
 
+# A trtllm-bench run is a finite dataset sent at once: $num_requests synthetic requests of exactly ISL/OSL tokens,
+# the number set per shape by each performance page ("For each input and output sequence length combination, the
+# table below details the $num_requests that were used": docs/source/performance/perf-overview.md at 00f37686, the
+# 1.0-era page, and docs/source/developer-guide/perf-overview.md at 03e27c7, the later one, read 2026-12-06; the two
+# agree where both list a shape), and its figure is the whole run's output over its whole time ("Total Output
+# Throughput", tensorrt_llm/bench/dataclasses/reporting.py). Two setup facts follow, neither fitted:
+# - the run never holds more sequences than it has requests: where memory would hold more (gpt-oss-120b on two B200s:
+#   ~8,800 sequences at 1,000 + 1,000 tokens, of a 3,000-request run), the batch is the run's;
+# - requests of one length finish together, so they run in waves of the batch the scheduler admits, and the requests
+#   the full waves leave over run as a last wave alone, at their own smaller batch, where the GPUs' step shrinks less
+#   than the batch (finite_run). Qwen3 235B-A22B on four B200s at 1,024 + 8,192 tokens: 1,500 requests in a wave of
+#   ~800 and one of ~700.
+# Measured 2026-12-06 (benchmarks/trtllm_table.py, "as run" against "an endless stream"): the 1.0 table's 210 cells
+# RMS log error 0.262 -> 0.254, outside 40% 27 -> 24; the later table's 115 answered (DEP columns with the layout's
+# own reservation, layout_bench_batch) 0.446 -> 0.351 and 46 -> 29.
+TRTLLM_BENCH_REQUESTS = {
+    (128, 128): 30000.0,
+    (128, 2048): 3000.0,
+    (128, 4096): 1500.0,
+    (1000, 2000): 1500.0,
+    (2048, 128): 3000.0,
+    (2048, 2048): 1500.0,
+    (5000, 500): 1500.0,
+    (1000, 1000): 3000.0,
+    (500, 2000): 3000.0,
+    (20000, 2000): 1000.0,
+    (1024, 1024): 3000.0,
+    (8192, 1024): 1500.0,
+    (1024, 8192): 1500.0,
+    (32768, 1024): 1000.0,
+    (1024, 32768): 1000.0,
+}
+
+
+def layout_bench_batch(row: dict, ctx: float | None, kv: float, limit: float | None) -> tuple[float, float]:
+    """(batch, last wave) of a trtllm-bench run of an expert-parallel layout (a DEP column): the layout's own search
+    (the largest batch memory holds at the running context, under the run's latency limit), at most what the
+    reservation admits (engine_batch_cap's rule for a TP row: each request's cache at prompt + output tokens,
+    functions.layout.held_sequences; TRTLLM_BENCH_MAX_BATCH a rank, each attention data-parallel rank its own
+    scheduler) and the instance's share of the run's requests (run_requests); the last wave is what the waves at that
+    batch leave over (0: none, or every request in one wave)."""
+    from flopsheet.functions.layout import ep_serving, held_sequences
+
+    model, gpu, layout, prec = row["model_as_typed"], row["gpu"], row["layout"], row["precision"]
+    inp, out = float(row["input_tokens"]), float(row["output_tokens"])
+    kw = dict(precision=prec, kv_bytes=kv)
+    searched = ep_serving(model, gpu, layout, inp, out, context=ctx, latency_ms=limit or 50.0, **kw)["batch"]
+    reserved = held_sequences(model, gpu, layout, inp + out, **kw)
+    batch = float(max(1, min(searched, reserved, TRTLLM_BENCH_MAX_BATCH * float(row["gpus_per_instance"]))))
+    requests = run_requests(row)
+    if requests is None:  # an endless stream: the steady batch
+        return batch, 0.0
+    per_instance = requests * float(row["gpus_per_instance"]) / float(row["gpus"])
+    batch = min(batch, per_instance)
+    return batch, per_instance - math.floor(per_instance / batch) * batch
+
+
+def finite_run(requests: float, last: float, rate: float, last_rate: float) -> float:
+    """Output tokens/s of a run of `requests` identical requests whose waves but the last run at the steady `rate`
+    and whose last wave of `last` requests runs alone at `last_rate` (tokens/s at that batch): requests x output
+    over the waves' times, each wave's requests x output / its rate."""
+    return requests / ((requests - last) / rate + last / last_rate)
+
+
+ENDLESS = "an endless stream of requests"  # a software text's words for a what-if with no finite dataset
+
+
+def run_requests(row: dict) -> float | None:
+    """The requests of a "batch max" trtllm-bench run (TRTLLM_BENCH_REQUESTS by its prompt and output tokens); None
+    for other software, a shape the pages do not list, or a what-if whose software text says ENDLESS."""
+    if row["batch"] != "max" or "trtllm-bench" not in row["software"] or ENDLESS in row["software"]:
+        return None
+    try:
+        shape = (int(float(row["input_tokens"])), int(float(row["output_tokens"])))
+    except ValueError:
+        return None
+    return TRTLLM_BENCH_REQUESTS.get(shape)
+
+
 # Checkpoints whose experts are published in MXFP4 only (openai/gpt-oss-120b and -20b: "MXFP4 quantization of the MoE
 # weights", the attention and the rest in BF16; the gpt-oss model card, arXiv:2508.10925), run whatever a table's
 # column calls its precision: 0.5 bytes a weight, as flopsheet counts a 4-bit format (block scales not counted).
@@ -284,7 +367,8 @@ def engine_batch_cap(row: dict) -> float | None:
     if row["batch"] != "max":
         return None
     if "trtllm-bench" in row["software"] and not row.get("layout"):
-        return reserved_batch(row)
+        caps = [c for c in (reserved_batch(row), run_requests(row)) if c is not None]
+        return min(caps) if caps else None
     if "benchmark_throughput" not in row["notes"]:
         return None
     return VLLM_V0_MAX_NUM_SEQS if row["source_date"] < VLLM_V1_DEFAULT_FROM else None
@@ -488,6 +572,14 @@ def predict(row: dict) -> tuple[float, str]:
             f'{LOAD:.0e} x {out:g} / 86400 / SERVING_GPUS({LOAD:.0e}, {inp:g}, {out:g}, {m}, "{gpu}", {tp:g}, '
             f'peak_factor=1, bytes_per_param={weight_bytes:g}, precision="{prec}"{extra}) x {gpus:g}'
         )
+        requests = run_requests(row)
+        if requests is not None and cap is not None and requests > cap:
+            last = requests - math.floor(requests / cap) * cap  # the last wave's requests
+            if last > 0:
+                tail = F.SERVING_GPUS(LOAD, inp, out, model, gpu, peak_factor=1, **dict(serving, max_batch=last))
+                tail_rate = LOAD / 86400.0 * out / tail * gpus
+                value = finite_run(requests, last, value, tail_rate)
+                call = f"finite_run({requests:g} requests, last wave {last:g}: {call}; at max_batch={last:g})"
     elif out is None:
         value = F.TOKENS_PER_SECOND(model, gpu, batch=float(batch), **kw) * instances
         call = f"TOKENS_PER_SECOND({m}, {setup.replace('batch', batch)})" + (
@@ -542,9 +634,19 @@ def _predict_layout(row: dict) -> tuple[float, str]:
         ctx = _num(row.get("kv_context") or "")
         b = None if row["batch"] == "max" else float(row["batch"])
         kv = KV_BYTES[prec]  # the harness' cache format: FP8 beside 8- and 4-bit weights (see KV_BYTES)
-        rate = F.LAYOUT_TOKENS_PER_SECOND(model, gpu, layout, inp, out, prec, b, None, ctx, kv)
-        tail = (f", {b:g}" if b else ", ") + ", " + (f", {ctx:g}" if ctx else ", ") + f", {kv:g}"
+        limit = latency_target(row)  # an offline run has none (LAYOUT_TOKENS_PER_SECOND's blank: 50 ms)
+        last = 0.0
+        if b is None and "trtllm-bench" in row["software"]:  # the engine's batch, in waves of the run's requests
+            b, last = layout_bench_batch(row, ctx, kv, limit)
+        rate = F.LAYOUT_TOKENS_PER_SECOND(model, gpu, layout, inp, out, prec, b, limit, ctx, kv)
+        tail = (f", {b:g}" if b else ", ") + (f", {limit:g}" if limit else ", ")
+        tail += (f", {ctx:g}" if ctx else ", ") + f", {kv:g}"
         call = f'LAYOUT_TOKENS_PER_SECOND({head}, {inp:g}, {out:g}, "{prec}"{tail})'
+        if last > 0:  # the run's last wave, alone at its own batch
+            per_instance = run_requests(row) * per / gpus
+            last_rate = F.LAYOUT_TOKENS_PER_SECOND(model, gpu, layout, inp, out, prec, last, limit, ctx, kv)
+            rate = finite_run(per_instance, last, rate, last_rate)
+            call = f"finite_run({per_instance:g} requests, last wave {last:g}: {call}; at batch {last:g})"
     elif kind == "input_throughput":
         b = float(row["batch"])
         rate = F.LAYOUT_PREFILL_TOKENS_PER_SECOND(model, gpu, layout, inp, prec, b)
@@ -861,16 +963,22 @@ def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
         "`benchmarks/trtllm_table.py` puts every cell of TensorRT-LLM's two published tables (the 1.0-era page, "
         "`tests/reference/trtllm-perf-overview.csv`, 210 cells; the later page, "
         "`tests/reference/trtllm-perf-overview-later.csv`, 123 cells; 40 of them are rows above) through the same "
-        "mapping three ways: 'as run' (trtllm-bench's scheduler reserves each request's cache at its full length, a "
-        "mixture of experts' attention-DP ranks each holding its weights outside the routed experts, and its PyTorch "
+        "mapping four ways: 'as run' (trtllm-bench's scheduler reserves each request's cache at its full length, a "
+        "mixture of experts' attention-DP ranks each holding its weights outside the routed experts; its PyTorch "
         "executor's CPU time per sequence, 29.4 us of each attention-DP rank's, is hidden under the GPUs' step but "
-        "where it outlasts it), 'no CPU time' (the reservation alone) and 'by use' (neither: requests admitted by the "
-        "cache in use, vLLM's and MLPerf's harness' way). A later-table DEP column (attention data-parallel, experts "
-        "over the group) goes through LAYOUT_TOKENS_PER_SECOND's own batch search, which has neither. The dense Llama "
-        "cells land; the mixtures of experts are what the model does not yet capture: Maverick and Scout on H100s, "
-        "the 128/128 runs of the large ones, the expert-parallel (DEP) columns, 1.3-3.6x optimistic, and gpt-oss-20b "
-        "on one Blackwell GPU, where 53,800 tokens/s (18.6 us a token) is faster than 29.4 us of CPU time a sequence "
-        "allows (0.54-0.57), though that figure fits both tables best of 0-29.4 us.",
+        "where it outlasts it; and the run is the page's finite dataset, 1,000-30,000 requests of one length sent at "
+        "once, so never more sequences than requests, and the requests the full waves leave over run as a last wave "
+        "alone at their own batch), 'an endless stream' (the same engine fed without end), 'no CPU time' (the "
+        "reservation and the finite run) and 'by use' (none of these: requests admitted by the cache in use, vLLM's "
+        "and MLPerf's harness' way). A later-table DEP column (attention data-parallel, experts over the group) goes "
+        "through LAYOUT_TOKENS_PER_SECOND at no latency limit (an offline run), at most the sequences whose whole "
+        "cache the layout reserves and the run's requests, in waves; it takes no CPU time (the layout functions have "
+        "no host_us). The dense Llama cells land; the mixtures of experts are what the model does not yet capture: "
+        "Maverick and Scout on H100s, the 128/128 runs of the large ones, gpt-oss in the DEP columns (the layout "
+        "functions take no bytes per weight, so its MXFP4 experts are typed at the column's precision: 1.3-3.1x "
+        "optimistic), Qwen3 235B-A22B's DEP columns (1.2-1.45x), and gpt-oss-20b on one Blackwell GPU, where "
+        "53,800 tokens/s (18.6 us a token) is faster than 29.4 us of CPU time a sequence allows (0.54-0.57), though "
+        "that figure fits both tables best of 0-29.4 us.",
         *_table_check(),
         "",
         "## Rows",

@@ -13,12 +13,16 @@ was looked at with.
 It prints each figure three ways, so each piece of the engine's own behaviour is a measured figure:
 - "as run": trtllm-bench's scheduler admits a request when its cache at prompt + output tokens fits
   (GUARANTEED_NO_EVICT, at most 4,096 sequences: fidelity.reserved_batch, a mixture of experts' attention
-  data-parallel ranks each holding its weights outside the routed experts), and its PyTorch executor's CPU time per
+  data-parallel ranks each holding its weights outside the routed experts), its PyTorch executor's CPU time per
   sequence each scheduler steps, TRTLLM_HOST_US, is hidden under the GPUs' step but where it outlasts it
-  (fidelity.engine_host);
-- "no CPU time": the reservation alone;
-- "by use": neither, requests admitted by the cache in use (vLLM's and MLPerf's harness' way).
-A DEP column goes through the expert-parallel layout's own batch search, which has neither (the same three ways).
+  (fidelity.engine_host), and the run is its page's finite dataset of requests, in waves (fidelity.run_requests,
+  finite_run);
+- "an endless stream": the same engine fed without end (the steady batch, no last wave);
+- "no CPU time": the reservation and the finite run, no CPU time;
+- "by use": none of these, requests admitted by the cache in use (vLLM's and MLPerf's harness' way).
+A DEP column goes through the expert-parallel layout's own batch search, at no latency limit (an offline run), with
+the layout's own reservation and the finite run (fidelity.layout_bench_batch) but no CPU time (the layout functions
+take no host_us); "by use" is that search alone.
 
 Sources:
 - tests/reference/trtllm-perf-overview.csv: NVIDIA/TensorRT-LLM docs/source/performance/perf-overview.md at commit
@@ -48,6 +52,7 @@ TABLES = {"1.0": REFERENCE / "trtllm-perf-overview.csv", "later": REFERENCE / "t
 # the software text fidelity.py reads a run's engine from: trtllm-bench (the reservation), PyTorch (its CPU time)
 MODES = {
     "as run": "TensorRT-LLM (PyTorch backend, trtllm-bench)",
+    "an endless stream": f"TensorRT-LLM (PyTorch backend, trtllm-bench), {fidelity.ENDLESS}",
     "no CPU time": "TensorRT-LLM (trtllm-bench), its CPU time not counted",
     "by use": "TensorRT-LLM, requests admitted by the cache in use",
 }

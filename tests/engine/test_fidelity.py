@@ -321,6 +321,15 @@ MISSING_PHYSICS = {
     # 0.55 -> 0.74 and 0.82; Llama 3.1 and 3.3 70B at 766 and 1,022: 0.70 -> 0.95 and 1.03.)
     "mlenergy-32",
     "mlenergy-54",
+    # DeepSeek-R1 FP8 on 8 H200s, TensorRT-LLM's "DEP8" at 1,000 + 1,000 tokens: 1.47 at the run's 3,000 requests, all
+    # of which its reservation holds (the latent cache is small). What is likely missing (not built): trtllm-bench
+    # sets max_batch_size from its own estimate of the cache (tensorrt_llm/bench/build/tuning.py, calc_engine_setting),
+    # 2 x layers x max(tp, num_key_value_heads) x head_size a token from the checkpoint's config, which for MLA reads
+    # 128 KV heads of 7,168 / 128 = 56 (the config has no head_dim), ~25x the latent cache: ~160 sequences a rank,
+    # 1,280 for the instance, would give 1.15. Not typed: it needs each checkpoint's safetensors parameter count and
+    # cache format as trtllm-bench reads them, and the same rule would take the B200 and GB200 DEP4 cells of the
+    # same model from 0.90 to ~0.61 (their NVFP4 checkpoints' counts are not known here)
+    "trtllm-pg-7",
 }
 # Rows that left MISSING_PHYSICS with ITL_MS (a loaded server's inter-token latency: the decode step, the other
 # requests' chunked prefill on it, and vLLM's CPU time per running sequence when longer), with what they were as
@@ -384,9 +393,12 @@ EXPERT_PARALLEL = {
     "sglang-decode": 1.10,  # 0.16 as TP72
     "sglang-prefill": 1.10,  # 0.34 as TP32
     "deepseek-prefill": 1.65,  # 0.37 as TP32
-    "trtllm-pg-7": 1.30,  # DeepSeek-R1 FP8, 8 H200 "DEP8": 0.80 (0.62 as TP8)
+    # DeepSeek-R1 FP8, 8 H200 "DEP8": 1.47 offline, at the run's 3,000 requests (0.80 at the layout functions' 50 ms
+    # default, which an offline run does not have; 0.62 as TP8): in MISSING_PHYSICS
+    "trtllm-pg-7": 1.50,
     "trtllm-pg-8": 1.15,  # DeepSeek-R1 FP4, 4 B200 "DEP4": 1.08 (0.43 as TP4)
-    "trtllm-pg-10": 1.15,  # Llama 4 Maverick FP4, 4 GB200 "DEP4": 0.89 (0.49 as TP4)
+    # Llama 4 Maverick FP4, 4 GB200 "DEP4": 0.87 in its finite run (0.89 at its steady batch; 0.49 as TP4)
+    "trtllm-pg-10": 1.20,
     # ML.ENERGY decode steps (vLLM, attention TP + experts EP over the same GPUs): 0.49-1.33 (0.42-0.91 as TP)
     "mlenergy-5": 1.35,  # Qwen3 235B FP8, 4 H100, batch 8: 0.77 (0.52)
     "mlenergy-7": 1.50,  # 2 B200: 0.70 (0.46)
@@ -411,7 +423,7 @@ def test_expert_parallel_rows_use_their_layout(results):
     for rid, bound in EXPERT_PARALLEL.items():
         r = by_id[rid]
         assert r["layout"] and "EP" in r["layout"], rid
-        assert r["call"].startswith("LAYOUT_"), (rid, r["call"])
+        assert r["call"].startswith(("LAYOUT_", "finite_run(")) and "LAYOUT_" in r["call"], (rid, r["call"])
         assert r["factor"] <= bound, (rid, r["ratio"])
     # a vLLM server under steady load: its decode steps carry the server's CPU time per sequence (host_us), as ITL_MS
     loaded = [r for r in results if r["layout"] and fidelity.under_load(r)]
@@ -487,8 +499,9 @@ def test_dense_offline_rows_land(results):
     ]
     assert len(dense) >= 20
     s = fidelity.summary(dense)
-    # 1.17 with each request's cache reserved at its full length (fidelity.reserved_batch), 1.14 before
-    assert s["median_factor"] <= 1.18, s
+    # 1.18 with the run's requests in waves (fidelity.finite_run; 1.17 before), 1.17 with each request's cache
+    # reserved at its full length (fidelity.reserved_batch), 1.14 before that
+    assert s["median_factor"] <= 1.19, s
     outside = {r["id"] for r in dense if r["factor"] > 1.40}
     assert outside <= DENSE_OFFLINE_OFF, sorted(outside - DENSE_OFFLINE_OFF)
     for r in dense:
@@ -618,7 +631,8 @@ def test_fp4_attention_runs_at_the_fp8_rate(rows, monkeypatch):
     assert len(fp4) >= 20 and declaration.GPU_FIGURES.count("attn_cost") == 1
     assert at_fp4_peak["mlperf-inf-26"] > 2.2 > 2.0 > now["mlperf-inf-26"]  # GB300: 2.31 -> 1.96
     assert at_fp4_peak["mlperf-inf-25"] > 1.8 > now["mlperf-inf-25"]  # B200: 1.83 -> 1.76
-    assert at_fp4_peak["trtllm-pg-8"] > 1.05 > 1.0 > now["trtllm-pg-8"] > 0.95  # B200 DEP4: 1.08 -> 0.99
+    # B200 DEP4: 1.01 -> 0.97 offline in its finite run (fidelity.layout_bench_batch); 1.08 -> 0.99 at the 50 ms default
+    assert at_fp4_peak["trtllm-pg-8"] > 1.0 > 0.98 > now["trtllm-pg-8"] > 0.95
     rates = {r["id"] for r in fp4 if r["kind"] in ("output_throughput", "input_throughput")}
     for rid, x in now.items():  # attention never faster than at the FP4 peak: a rate no higher, a time no shorter
         assert (x <= at_fp4_peak[rid] * (1 + 1e-12)) if rid in rates else (x >= at_fp4_peak[rid] * (1 - 1e-12)), rid
@@ -759,6 +773,71 @@ def test_trtllm_bench_reserves_each_requests_whole_cache(rows):
     assert fidelity.engine_batch_cap(by_id["mlperf-inf-1"]) is None  # NVIDIA's harness: MAX_UTILIZATION
 
 
+def test_a_trtllm_bench_run_is_a_finite_dataset(rows):
+    """A trtllm-bench run is its page's $num_requests requests of one length sent at once (fidelity.run_requests):
+    never more sequences than requests (Llama 4 Maverick on 8 B200s: memory and trtllm-bench hold 4,096, the run has
+    3,000), and the requests the full waves leave over run as a last wave alone at their own batch (finite_run: Qwen3
+    235B-A22B on 8 B200s admits 2,989 of 3,000 at once, the other 11 decode 1,000 steps nearly alone)."""
+    from flopsheet import functions as F
+
+    by_id = {r["id"]: r for r in rows}
+    assert fidelity.run_requests(by_id["trtllm-30"]) == 3000  # 1,000 + 1,000 tokens, both pages
+    assert fidelity.run_requests(by_id["trtllm-pg-4"]) == 1000  # 32,768 + 1,024
+    assert fidelity.run_requests(by_id["trtllm-v06-4"]) is None  # gptSessionBenchmark: a published static batch
+    assert fidelity.run_requests(by_id["vllm-oracle-5"]) is None
+    endless = dict(by_id["trtllm-30"], software=f"TensorRT-LLM 1.0 (trtllm-bench), {fidelity.ENDLESS}")
+    assert fidelity.run_requests(endless) is None
+    assert fidelity.run_requests(dict(by_id["trtllm-30"], input_tokens="999")) is None  # a shape no page lists
+    # the run's requests bind where memory holds more; no wave is left over
+    assert fidelity.reserved_batch(by_id["trtllm-30"]) == 4096 and fidelity.engine_batch_cap(by_id["trtllm-30"]) == 3000
+    value, call = fidelity.predict(by_id["trtllm-30"])
+    assert "max_batch=3000" in call and "finite_run" not in call
+    assert fidelity.predict(endless)[0] > value  # 4,096 at once: more tokens a second (0.6%, memory bound)
+    # a last wave: the run's rate is its requests over the waves' times, each at its own batch's steady rate
+    run = by_id["trtllm-17"]
+    cap = fidelity.engine_batch_cap(run)
+    assert cap == fidelity.reserved_batch(run) == 2989
+    value, call = fidelity.predict(run)
+    assert call.startswith("finite_run(3000 requests, last wave 11:")
+    steady, _ = fidelity.predict(dict(run, software=run["software"] + ", " + fidelity.ENDLESS))
+    kw = dict(peak_factor=1, bytes_per_param=0.5, precision="fp4", latency_ms=fidelity.NO_LIMIT_MS)
+    kw.update(
+        host_us=29.4 / 8,
+        host_serial=0.0,
+        kv_gb_per_sequence=fidelity.kv_per_sequence(run["model_as_typed"], 1500, "fp4", 8),
+    )
+    tail = F.SERVING_GPUS(fidelity.LOAD, 1000, 1000, "Qwen3 235B-A22B", "B200", 8, max_batch=11, **kw)
+    last = fidelity.LOAD / 86400 * 1000 / tail * 8
+    assert value == pytest.approx(3000 / (2989 / steady + 11 / last), rel=1e-12)
+    assert last < 0.05 * steady and 0.85 * steady < value < 0.9 * steady
+    # the arithmetic: equal rates give the rate; no last wave gives the steady rate
+    assert fidelity.finite_run(1500, 700, 10.0, 10.0) == pytest.approx(10.0)
+    assert fidelity.finite_run(3000, 0, 10.0, 1.0) == pytest.approx(10.0)
+
+
+def test_a_dep_column_runs_as_trtllm_bench_runs(rows):
+    """A DEP column (an expert-parallel layout) of a trtllm-bench run: offline, so no latency limit (it had the layout
+    functions' 50 ms default), at most the sequences whose whole cache the scheduler reserves
+    (functions.layout.held_sequences at prompt + output tokens) and the run's requests, in waves
+    (fidelity.layout_bench_batch)."""
+    from flopsheet.functions.layout import ep_serving, held_sequences
+
+    by_id = {r["id"]: r for r in rows}
+    deep = by_id["trtllm-pg-8"]  # DeepSeek-R1 FP4 on 4 B200s, 1,024 + 8,192 tokens, 1,500 requests
+    batch, last = fidelity.layout_bench_batch(deep, None, 1.0, fidelity.NO_LIMIT_MS)
+    reserved = held_sequences("DeepSeek-R1", "B200", "EP4", 1024 + 8192, precision="fp4", kv_bytes=1.0)
+    searched = ep_serving("DeepSeek-R1", "B200", "EP4", 1024, 8192, precision="fp4", kv_bytes=1.0, latency_ms=1e7)
+    assert batch == reserved < searched["batch"] and batch < 1500 and last == 1500 - batch
+    value, call = fidelity.predict(deep)
+    assert call.startswith(f"finite_run(1500 requests, last wave {last:g}:") and f", {batch:g}, 1e+07, " in call
+    # the run's requests bind: DeepSeek-R1's latent cache holds more than 3,000 at 2,000 tokens on 8 H200s
+    h200 = by_id["trtllm-pg-7"]
+    assert fidelity.layout_bench_batch(h200, None, 1.0, fidelity.NO_LIMIT_MS) == (3000, 0)
+    # not a trtllm-bench run: the layout's own search alone
+    _, call = fidelity.predict(dict(deep, software="TensorRT-LLM, requests admitted by the cache in use"))
+    assert "finite_run" not in call and call.startswith('LAYOUT_TOKENS_PER_SECOND("DeepSeek-R1", "B200", "EP4", 1024')
+
+
 @pytest.fixture(scope="module")
 def trtllm_table():
     spec = importlib.util.spec_from_file_location("trtllm_table", ROOT / "benchmarks" / "trtllm_table.py")
@@ -769,22 +848,24 @@ def trtllm_table():
 
 def test_trtllm_table_out_of_sample(trtllm_table):
     """All 210 cells of TensorRT-LLM 1.0's throughput table (30 are measured.csv rows) through the same mapping, each
-    answered, three ways (measured 2026-12-06): as trtllm-bench runs (each request's whole cache reserved, a mixture
-    of experts' attention-DP ranks each holding its weights outside the routed experts, and its PyTorch executor's CPU
-    time per sequence hidden but where it outlasts the GPUs' step) RMS log error 0.262 and 27 cells outside 40%; the
-    reservation (with the ranks' weights) alone 0.329 and 36; requests admitted by the cache in use 0.408 and 56. Every
+    answered, four ways (measured 2026-12-06): as trtllm-bench runs (each request's whole cache reserved, a mixture
+    of experts' attention-DP ranks each holding its weights outside the routed experts, its PyTorch executor's CPU
+    time per sequence hidden but where it outlasts the GPUs' step, and the page's finite dataset of requests in
+    waves) RMS log error 0.254 and 24 cells outside 40%; the same fed an endless stream 0.262 and 27; without the CPU
+    time 0.316 and 31; requests admitted by the cache in use 0.408 and 56. Every
     dense Llama cell but two within 40%. The MoE cells outside (Maverick and Scout on H100s, 128/128 runs, Qwen3
     30B-A3B on one GB200) are what docs/fidelity.md lists as not yet modelled."""
     cells = trtllm_table.cells()
     assert len(cells) == 210 and {c["gpu"] for c in cells} == {"B200", "GB200", "H200", "H100"}
     runs = trtllm_table.every_mode()
-    assert set(runs) == {"as run", "no CPU time", "by use"}
+    assert set(runs) == {"as run", "an endless stream", "no CPU time", "by use"}
     for results in runs.values():
         assert all(r["ratio"] is not None for r in results), [r["error"] for r in results if r["error"]]
     rms = {mode: trtllm_table.rms_log(results) for mode, results in runs.items()}
     off = {mode: len(trtllm_table.outside(results)) for mode, results in runs.items()}
-    assert rms["as run"] <= 0.27 < rms["no CPU time"] <= 0.33 < 0.40 <= rms["by use"], rms
-    assert off["as run"] <= 27 < off["no CPU time"] <= 36 < off["by use"], off
+    assert rms["as run"] <= 0.26 < rms["an endless stream"] <= 0.27 < 0.30 < rms["no CPU time"] <= 0.32, rms
+    assert 0.40 <= rms["by use"], rms
+    assert off["as run"] <= 24 < off["an endless stream"] <= 27 < off["no CPU time"] <= 31 < off["by use"], off
     dense = [r for r in runs["as run"] if r["model"].startswith("Llama 3.")]
     # outside: Llama 3.1 405B at 128/128 on 4 B200s and 4 GB200s (0.70 every way)
     assert len(dense) == 100 and {r["id"] for r in trtllm_table.outside(dense)} <= {
@@ -813,14 +894,17 @@ def test_a_trtllm_run_counts_its_executors_cpu_time(rows):
     value, call = fidelity.predict(moe_one)
     assert "host_us=29.4, host_serial=0" in call
     without, _ = fidelity.predict(dict(moe_one, software="TensorRT-LLM 1.0 (trtllm-bench)"))
-    assert 1.1 < value / float(moe_one["value"]) < 1.3 < 1.8 < without / float(moe_one["value"])
+    # 1.14 and 1.73 in its 3,000-request run (fidelity.finite_run), 1.20 and 1.86 at its steady batch
+    assert 1.1 < value / float(moe_one["value"]) < 1.3 < 1.7 < without / float(moe_one["value"])
 
 
 def test_trtllm_later_table_out_of_sample(trtllm_table):
     """The later page's 123 cells (trtllm-pg-1..-10 are ten of them), per GPU, its DEP columns as expert-parallel
     layouts: answered but for the 8 whose prompt and answer pass Qwen3's 32,768-token context (refused, saying so);
-    as run RMS log error 0.446 and 46 outside 40%, by use 0.497 and 61 (measured 2026-12-06, gpt-oss typed as its
-    MXFP4 checkpoint runs: fidelity.weight_format; 0.493 and 58 before); every Llama 3.3 70B cell within 40%;
+    as run RMS log error 0.351 and 29 outside 40% (0.446 and 46 before the finite run, fidelity.finite_run, and the
+    DEP columns' offline batch, fidelity.layout_bench_batch), fed an endless stream 0.389 and 41, by use 0.502 and
+    63 (measured 2026-12-06, gpt-oss typed as its MXFP4 checkpoint runs: fidelity.weight_format); every Llama 3.3 70B
+    cell within 40%;
     gpt-oss-20b on one B200 or GB200 at 1,000 tokens each way pessimistic (0.54-0.57: 53,800 tokens/s is faster than
     29.4 us of CPU time a sequence allows), the figure that nonetheless fits both tables best."""
     cells = trtllm_table.cells("later")
@@ -830,8 +914,15 @@ def test_trtllm_later_table_out_of_sample(trtllm_table):
     assert len(refused) == 8 and all("beyond the model's context of 32768" in r["error"] for r in refused)
     assert all(r["model_as_typed"].startswith("Qwen3") for r in refused)
     rms = {mode: trtllm_table.rms_log(results) for mode, results in runs.items()}
-    assert rms["as run"] <= 0.45 < 0.47 <= rms["no CPU time"] <= rms["by use"], rms
-    assert len(trtllm_table.outside(runs["as run"])) <= 46 < len(trtllm_table.outside(runs["by use"]))
+    assert rms["as run"] <= 0.36 < rms["no CPU time"] <= rms["an endless stream"] <= 0.39 < 0.50 <= rms["by use"], rms
+    off = {mode: len(trtllm_table.outside(results)) for mode, results in runs.items()}
+    assert off["as run"] <= 29 < off["no CPU time"] <= 36 < off["an endless stream"] <= 41 < off["by use"], off
+    # the DEP columns: DeepSeek-R1's within 40% but its H200 1,000/1,000 pair (1.47, MISSING_PHYSICS' trtllm-pg-7)
+    deep = {r["id"]: r["ratio"] for r in runs["as run"] if r["model_as_typed"] == "DeepSeek-R1"}
+    assert len(deep) == 14 and {k for k, v in deep.items() if not 1 / 1.4 <= v <= 1.4} <= {
+        "Deepseek R1 0528 H200 DEP8 1000/1000",
+        "Deepseek R1 0528 H200 DEP8 1024/1024",
+    }
     llama = [r for r in runs["as run"] if r["model_as_typed"] == "Llama 3.3 70B"]
     assert len(llama) == 17 and not trtllm_table.outside(llama)
     small = {r["id"]: r["ratio"] for r in runs["as run"] if r["model_as_typed"] == "gpt-oss-20b" and r["gpu"] != "H100"}

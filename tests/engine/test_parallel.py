@@ -356,3 +356,27 @@ def test_the_layout_decode_step_with_the_servers_cpu_time():
     assert F.LAYOUT_DECODE_MS(*ep8, 68) == pytest.approx(host_step_ms(F.LAYOUT_DECODE_MS(*ep8), 32, 68.0), rel=1e-12)
     with pytest.raises(FlopsheetError, match="host_us must be a number >= 0"):
         F.LAYOUT_DECODE_MS(*tp8, -1)
+
+
+def test_held_sequences_is_what_fits_beside_the_weights():
+    """functions.layout.held_sequences: an instance's free memory (usable share of each GPU less the weights it holds,
+    the dense part over the TP group and the routed experts over EP) over one sequence's cache at `context`, what a
+    scheduler reserving each request's whole cache admits; hand-computed for DeepSeek-R1 FP8 over 8 H200s."""
+    from flopsheet import functions as F
+    from flopsheet.engine.inference import USABLE_FRACTION
+
+    held = L.held_sequences("DeepSeek-R1", "H200", "EP8", 2000, precision="fp8", kv_bytes=1.0)
+    dense, routed = P.moe_split(
+        F.MODEL_SPEC("DeepSeek-R1", "active_params"),
+        F.MODEL_SPEC("DeepSeek-R1", "total_params"),
+        F.MODEL_SPEC("DeepSeek-R1", "experts_per_token") / F.MODEL_SPEC("DeepSeek-R1", "experts"),
+    )
+    room = 8 * (141 * USABLE_FRACTION - (dense + routed / 8) / 1e9)  # FP8: a byte a weight, each GPU its dense part
+    one = F.KV_CACHE_GB("DeepSeek-R1", 2000, 1, 1, 1)  # attention data parallel: each sequence's latent cache once
+    assert held == int(room // one) and 3000 < held < 3500
+    # a longer reservation holds fewer, in proportion to the cache
+    assert L.held_sequences("DeepSeek-R1", "H200", "EP8", 9216, precision="fp8", kv_bytes=1.0) == int(
+        room // F.KV_CACHE_GB("DeepSeek-R1", 9216, 1, 1, 1)
+    )
+    # the weights alone overfill the GPUs: nothing is held (LAYOUT_TOKENS_PER_SECOND refuses the same setup)
+    assert L.held_sequences("DeepSeek-R1", "H200", "EP8", 2000) == 0

@@ -272,6 +272,28 @@ def ep_prefill(model: str, gpu: str, layout: str, prompt_tokens: float, *, preci
     return dict(tokens_per_s=rate, per_gpu=rate / gpus, gpus=gpus)
 
 
+def _free_gb_per_gpu(b: dict, setup) -> float:
+    """GB each GPU of the instance has for KV cache: its usable memory less the weights it holds (the dense part over
+    the TP group, the routed experts over EP: engine.parallel.weights_per_gpu_gb); negative when they do not fit."""
+    return float(b["gpu"].memory_gb) * USABLE_FRACTION - float(
+        parallel.weights_per_gpu_gb(
+            setup.params, setup.total_params, setup.expert_share, setup.bytes_per_param, setup.gpus, b["layout"].gpus
+        )
+    )
+
+
+def held_sequences(
+    model: str, gpu: str, layout: str, context: float, *, precision: str = "bf16", kv_bytes: float | None = None
+) -> int:
+    """The most sequences of `context` cached tokens each that an instance of `layout` holds beside its weights (0
+    when the weights leave no room): what a scheduler that reserves each request's cache at its full length admits
+    (TensorRT-LLM's GUARANTEED_NO_EVICT, context = prompt + output tokens)."""
+    b = bind(model, gpu, layout, precision, kv_bytes=kv_bytes)
+    kv, _ = _sequence(b, context)
+    room = _free_gb_per_gpu(b, setup_of(b)) * b["layout"].gpus
+    return int(room // kv) if room > 0 and kv > 0 else 0
+
+
 def ep_decode_ms(
     model: str,
     gpu: str,
@@ -292,11 +314,7 @@ def ep_decode_ms(
     _within_context(b, context, name="context_tokens")
     kv, attn = _sequence(b, context)
     setup = setup_of(b)
-    free = float(b["gpu"].memory_gb) * USABLE_FRACTION - float(
-        parallel.weights_per_gpu_gb(
-            setup.params, setup.total_params, setup.expert_share, setup.bytes_per_param, setup.gpus, b["layout"].gpus
-        )
-    )
+    free = _free_gb_per_gpu(b, setup)
     if free <= 0:
         raise FlopsheetError(
             f"the weights ({show_number(setup.bytes_per_param)} bytes each at precision {precision}) take "
