@@ -227,9 +227,10 @@ def layout_bench_batch(row: dict, ctx: float | None, kv: float, limit: float | N
     batch leave over (0: none, or every request in one wave)."""
     from flopsheet.functions.layout import ep_serving, held_sequences
 
-    model, gpu, layout, prec = row["model_as_typed"], row["gpu"], row["layout"], row["precision"]
+    model, gpu, layout = row["model_as_typed"], row["gpu"], row["layout"]
+    prec, weight_bytes = weight_format(row)
     inp, out = float(row["input_tokens"]), float(row["output_tokens"])
-    kw = dict(precision=prec, kv_bytes=kv)
+    kw = dict(precision=prec, kv_bytes=kv, bytes_per_param=weight_bytes)
     searched = ep_serving(model, gpu, layout, inp, out, context=ctx, latency_ms=limit or 50.0, **kw)["batch"]
     reserved = held_sequences(model, gpu, layout, inp + out, **kw)
     batch = float(max(1, min(searched, reserved, TRTLLM_BENCH_MAX_BATCH * float(row["gpus_per_instance"]))))
@@ -272,21 +273,23 @@ def run_requests(row: dict) -> float | None:
 # weights upcast in the kernel, W4A16_MXFP4; TensorRT-LLM's gpt-oss guide runs OpenAI's Triton MoE kernels there,
 # pull request #7101; "bf16 x mxfp4 for gpt-oss on hopper", #23696), with an FP8 cache on Blackwell and a BF16 one on
 # Hopper (the later perf-overview page's gpt-oss llm_options: "kv_cache_config: dtype: fp8  # Hopper: use auto"). A
-# layout row keeps its column's precision (LAYOUT_TOKENS_PER_SECOND takes no bytes per weight). Measured 2026-12-06:
+# layout row types the same through the LAYOUT_ functions' bytes_per_param. Measured 2026-12-06:
 # trtllm-pg-3 (gpt-oss-20b, one H100) 2.30 -> 1.86, pg-1 (gpt-oss-120b, one H200) 0.79 -> 1.40; pg-4 and pg-2
-# (Blackwell) 1.44 -> 1.34 and 1.61 -> 1.43; the later table's TP gpt-oss cells on Hopper 0.44-2.40 -> 0.74-1.87.
+# (Blackwell) 1.44 -> 1.34 and 1.61 -> 1.43; the later table's TP gpt-oss cells on Hopper 0.44-2.40 -> 0.74-1.87; its
+# 11 DEP columns (gpt-oss-120b on 2 B200s and 4 H100s), once the layout functions took bytes_per_param, RMS log error
+# 0.759 -> 0.502 (1.30-3.09 -> 1.15-2.04; the model's 22 cells 0.559 -> 0.388), the table's 115 cells 0.351 -> 0.303.
 MXFP4_CHECKPOINTS = frozenset({"gpt-oss-120b", "gpt-oss-20b"})
 
 
 def weight_format(row: dict) -> tuple[str, float]:
     """(the precision whose peak the run's GEMMs compute at, bytes per weight) of a serving row: its precision twice
-    (BYTES), but for an MXFP4 checkpoint (MXFP4_CHECKPOINTS) off a layout: FP8 where the GPU has an FP4 peak in the
-    catalog, else BF16, and 0.5 bytes."""
+    (BYTES), but for an MXFP4 checkpoint (MXFP4_CHECKPOINTS): FP8 where the GPU has an FP4 peak in the catalog, else
+    BF16, and 0.5 bytes."""
     from flopsheet import functions as F
     from flopsheet.errors import FlopsheetError
 
     prec = row["precision"]
-    if row["model_as_typed"] not in MXFP4_CHECKPOINTS or row.get("layout") or row["kind"] in TRAINING_KINDS:
+    if row["model_as_typed"] not in MXFP4_CHECKPOINTS or row["kind"] in TRAINING_KINDS:
         return prec, BYTES[prec]
     try:
         F.GPU_SPEC(row["gpu"], "fp4_tflops")
@@ -615,7 +618,11 @@ def _predict_layout(row: dict) -> tuple[float, str]:
     from flopsheet import functions as F
     from flopsheet.engine.parallel import parse_layout
 
-    kind, model, gpu, prec, layout = row["kind"], row["model_as_typed"], row["gpu"], row["precision"], row["layout"]
+    kind, model, gpu, layout = row["kind"], row["model_as_typed"], row["gpu"], row["layout"]
+    prec, weight_bytes = weight_format(row)
+    # bytes_per_param only where they are not the precision's (an MXFP4 checkpoint): the functions' blank otherwise
+    wb = weight_bytes if weight_bytes != BYTES[prec] else None
+    wb_text = f", {wb:g}" if wb is not None else ""
     gpus, per = float(row["gpus"]), float(row["gpus_per_instance"])
     if parse_layout(layout).gpus != per:
         raise ValueError(f"{row['id']}: layout {layout!r} is not {per:g} GPUs (gpus_per_instance)")
@@ -627,8 +634,8 @@ def _predict_layout(row: dict) -> tuple[float, str]:
         # a steady load on vLLM, with the server's CPU time per sequence (host_us, as ITL_MS rows)
         context, b, kv = inp + math.floor(out / 2.0), float(row["batch"]), KV_BYTES[prec]
         host = host_us(row) if under_load(row) else 0.0
-        value = F.LAYOUT_DECODE_MS(model, gpu, layout, b, context, prec, kv, host)
-        tail = f", {host:g}" if host else ""
+        value = F.LAYOUT_DECODE_MS(model, gpu, layout, b, context, prec, kv, host, wb)
+        tail = (f", {host:g}" if host else ", " if wb is not None else "") + wb_text
         return value, f'LAYOUT_DECODE_MS({head}, {b:g}, {context:g}, "{prec}", {kv:g}{tail})'
     if kind == "output_throughput" and out:
         ctx = _num(row.get("kv_context") or "")
@@ -638,19 +645,19 @@ def _predict_layout(row: dict) -> tuple[float, str]:
         last = 0.0
         if b is None and "trtllm-bench" in row["software"]:  # the engine's batch, in waves of the run's requests
             b, last = layout_bench_batch(row, ctx, kv, limit)
-        rate = F.LAYOUT_TOKENS_PER_SECOND(model, gpu, layout, inp, out, prec, b, limit, ctx, kv)
+        rate = F.LAYOUT_TOKENS_PER_SECOND(model, gpu, layout, inp, out, prec, b, limit, ctx, kv, wb)
         tail = (f", {b:g}" if b else ", ") + (f", {limit:g}" if limit else ", ")
-        tail += (f", {ctx:g}" if ctx else ", ") + f", {kv:g}"
+        tail += (f", {ctx:g}" if ctx else ", ") + f", {kv:g}" + wb_text
         call = f'LAYOUT_TOKENS_PER_SECOND({head}, {inp:g}, {out:g}, "{prec}"{tail})'
         if last > 0:  # the run's last wave, alone at its own batch
             per_instance = run_requests(row) * per / gpus
-            last_rate = F.LAYOUT_TOKENS_PER_SECOND(model, gpu, layout, inp, out, prec, last, limit, ctx, kv)
+            last_rate = F.LAYOUT_TOKENS_PER_SECOND(model, gpu, layout, inp, out, prec, last, limit, ctx, kv, wb)
             rate = finite_run(per_instance, last, rate, last_rate)
             call = f"finite_run({per_instance:g} requests, last wave {last:g}: {call}; at batch {last:g})"
     elif kind == "input_throughput":
         b = float(row["batch"])
-        rate = F.LAYOUT_PREFILL_TOKENS_PER_SECOND(model, gpu, layout, inp, prec, b)
-        call = f'LAYOUT_PREFILL_TOKENS_PER_SECOND({head}, {inp:g}, "{prec}", {b:g})'
+        rate = F.LAYOUT_PREFILL_TOKENS_PER_SECOND(model, gpu, layout, inp, prec, b, wb)
+        call = f'LAYOUT_PREFILL_TOKENS_PER_SECOND({head}, {inp:g}, "{prec}", {b:g}{wb_text})'
     else:
         raise ValueError(f"{row['id']}: a layout row of kind {kind!r} (batch {row['batch']!r}) has no mapping")
     value, instances = rate * gpus / per, gpus / per
@@ -974,9 +981,9 @@ def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
         "through LAYOUT_TOKENS_PER_SECOND at no latency limit (an offline run), at most the sequences whose whole "
         "cache the layout reserves and the run's requests, in waves; it takes no CPU time (the layout functions have "
         "no host_us). The dense Llama cells land; the mixtures of experts are what the model does not yet capture: "
-        "Maverick and Scout on H100s, the 128/128 runs of the large ones, gpt-oss in the DEP columns (the layout "
-        "functions take no bytes per weight, so its MXFP4 experts are typed at the column's precision: 1.3-3.1x "
-        "optimistic), Qwen3 235B-A22B's DEP columns (1.2-1.45x), and gpt-oss-20b on one Blackwell GPU, where "
+        "Maverick and Scout on H100s, the 128/128 runs of the large ones, gpt-oss-120b in the DEP columns (typed as "
+        "its MXFP4 checkpoint runs, bytes_per_param 0.5: 1.15-2.04x optimistic, the H100s' worst), Qwen3 "
+        "235B-A22B's DEP columns (1.2-1.45x), and gpt-oss-20b on one Blackwell GPU, where "
         "53,800 tokens/s (18.6 us a token) is faster than 29.4 us of CPU time a sequence allows (0.54-0.57), though "
         "that figure fits both tables best of 0-29.4 us.",
         *_table_check(),

@@ -380,3 +380,34 @@ def test_held_sequences_is_what_fits_beside_the_weights():
     )
     # the weights alone overfill the GPUs: nothing is held (LAYOUT_TOKENS_PER_SECOND refuses the same setup)
     assert L.held_sequences("DeepSeek-R1", "H200", "EP8", 2000) == 0
+
+
+def test_a_layout_takes_its_weights_bytes_apart_from_the_precision():
+    """bytes_per_param: a checkpoint stored in one format and computed at another's peak (gpt-oss' MXFP4 experts on
+    Hopper: the BF16 peak, 0.5 bytes a weight). Blank is the precision's bytes (the same number as typing them); the
+    step reads and holds that many; refused by name beyond 4 or where they overfill the GPUs."""
+    from flopsheet import functions as F
+
+    step = ("gpt-oss-120b", "H100", "EP4", 512, 2000, "bf16", 2)
+    assert F.LAYOUT_DECODE_MS(*step, None, 2) == F.LAYOUT_DECODE_MS(*step)
+    assert F.LAYOUT_DECODE_MS(*step, None, 0.5) == pytest.approx(
+        L.ep_decode_ms(*step[:5], precision="bf16", kv_bytes=2, bytes_per_param=0.5), rel=1e-12
+    )
+    assert F.LAYOUT_DECODE_MS(*step, None, 0.5) < F.LAYOUT_DECODE_MS(*step, None, 1) < F.LAYOUT_DECODE_MS(*step)
+    served = ("gpt-oss-120b", "H100", "EP4", 1000, 1000, "bf16", None, None, None, 2)
+    fp8 = ("gpt-oss-120b", "H100", "EP4", 1000, 1000, "fp8", None, None, None, 2)
+    assert F.LAYOUT_TOKENS_PER_SECOND(*fp8, 1) == F.LAYOUT_TOKENS_PER_SECOND(*fp8)  # fp8's own byte
+    # the same weights at the BF16 peak: fewer tokens than at FP8's, more than BF16's own 2 bytes leave room for
+    assert (
+        F.LAYOUT_TOKENS_PER_SECOND(*served)
+        < F.LAYOUT_TOKENS_PER_SECOND(*served, 0.5)
+        < F.LAYOUT_TOKENS_PER_SECOND(*fp8[:9], 2, 0.5)
+    )
+    prefill = ("gpt-oss-120b", "H100", "EP4", 8192, "bf16", 1)
+    assert F.LAYOUT_PREFILL_TOKENS_PER_SECOND(*prefill, 0.5) >= F.LAYOUT_PREFILL_TOKENS_PER_SECOND(*prefill)
+    with pytest.raises(FlopsheetError, match="bytes_per_param must be at most 4"):
+        F.LAYOUT_DECODE_MS(*step, None, 8)
+    with pytest.raises(FlopsheetError, match="bytes_per_param must be a number > 0"):
+        F.LAYOUT_TOKENS_PER_SECOND(*served, 0)
+    with pytest.raises(FlopsheetError, match="at 4 bytes each take .* type fewer bytes_per_param"):  # R1 on 8 B200s
+        F.LAYOUT_TOKENS_PER_SECOND("DeepSeek-R1", "B200", "EP8", 1000, 1000, "fp8", None, None, None, 1, 4)

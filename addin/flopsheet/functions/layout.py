@@ -203,13 +203,14 @@ def ep_serving(
     latency_ms: float = DEFAULT_LATENCY_MS,
     batch: float | None = None,
     kv_bytes: float | None = None,
+    bytes_per_param: float | None = None,
 ) -> dict:
     """An instance of `layout` serving requests (engine.parallel.ep_serving): batch, step, prefill per request,
     output tokens/s of the instance and per GPU. `context`: the cached tokens per sequence while decoding, when
     the source publishes it; default the running context (prompt + half the output). `batch`: the instance's
     published batch instead of the largest under latency_ms that fits. `kv_bytes`: bytes per cached value
-    (default the engine's BF16)."""
-    b = bind(model, gpu, layout, precision, kv_bytes=kv_bytes)
+    (default the engine's BF16); `bytes_per_param`: bytes per weight (default the precision's)."""
+    b = bind(model, gpu, layout, precision, bytes_per_param, kv_bytes=kv_bytes)
     _within_context(b, prompt_tokens, output_tokens)
     limit = b["fig"]("context")
     if context is not None and limit and context > limit:
@@ -221,6 +222,14 @@ def ep_serving(
     ctx = running_context(prompt_tokens, output_tokens) if context is None else context
     kv, attn = _sequence(b, ctx)
     lay, setup = b["layout"], setup_of(b)
+    if bytes_per_param is not None and _free_gb_per_gpu(b, setup) <= 0:  # the typed bytes are what overfill the GPUs
+        raise FlopsheetError(
+            f"the weights at {show_number(bytes_per_param)} bytes each take "
+            f"{float(b['gpu'].memory_gb) * USABLE_FRACTION - _free_gb_per_gpu(b, setup):.1f} GB of each GPU, more than "
+            f"the usable {USABLE_FRACTION:g} of {show_number(b['gpu'].memory_gb)} GB; type fewer bytes_per_param or "
+            "spread the experts over more GPUs (a larger EP)",
+            arg="bytes_per_param",
+        )
     if lay.ep > 1:  # experts spread: engine.parallel's serving search on the bundle's expert-parallel step
         batch, step, prefill, rate = parallel.ep_serving(
             batch=batch,
@@ -259,9 +268,18 @@ def _tp_serving(b, setup, prompt_tokens, output_tokens, kv, attn, latency_ms, ba
     return batch, step, prefill, output_tokens / busy
 
 
-def ep_prefill(model: str, gpu: str, layout: str, prompt_tokens: float, *, precision: str = "bf16", batch=1) -> dict:
+def ep_prefill(
+    model: str,
+    gpu: str,
+    layout: str,
+    prompt_tokens: float,
+    *,
+    precision: str = "bf16",
+    batch=1,
+    bytes_per_param: float | None = None,
+) -> dict:
     """Prompt tokens per second an instance of `layout` prefills, `batch` prompts per GPU at once."""
-    b = bind(model, gpu, layout, precision)
+    b = bind(model, gpu, layout, precision, bytes_per_param)
     _within_context(b, prompt_tokens)
     lay = b["layout"]
     prompts = batch * lay.gpus  # `batch` prompts on each GPU of the instance
@@ -283,12 +301,19 @@ def _free_gb_per_gpu(b: dict, setup) -> float:
 
 
 def held_sequences(
-    model: str, gpu: str, layout: str, context: float, *, precision: str = "bf16", kv_bytes: float | None = None
+    model: str,
+    gpu: str,
+    layout: str,
+    context: float,
+    *,
+    precision: str = "bf16",
+    kv_bytes: float | None = None,
+    bytes_per_param: float | None = None,
 ) -> int:
     """The most sequences of `context` cached tokens each that an instance of `layout` holds beside its weights (0
     when the weights leave no room): what a scheduler that reserves each request's cache at its full length admits
     (TensorRT-LLM's GUARANTEED_NO_EVICT, context = prompt + output tokens)."""
-    b = bind(model, gpu, layout, precision, kv_bytes=kv_bytes)
+    b = bind(model, gpu, layout, precision, bytes_per_param, kv_bytes=kv_bytes)
     kv, _ = _sequence(b, context)
     room = _free_gb_per_gpu(b, setup_of(b)) * b["layout"].gpus
     return int(room // kv) if room > 0 and kv > 0 else 0
@@ -304,13 +329,15 @@ def ep_decode_ms(
     precision: str = "bf16",
     kv_bytes: float | None = None,
     host_us: float = 0.0,
+    bytes_per_param: float | None = None,
 ) -> float:
     """Milliseconds of one decode step of an instance of `layout` holding `batch` sequences of `context` cached
     tokens each (the serving bundle's step: engine.parallel's expert-parallel one when experts are spread).
     host_us: the serving engine's CPU time per running sequence per step (ITL_MS' host_us), partly overlapped with
     the GPUs' step (engine.inference.host_step_ms); each attention replica has its own scheduler (vLLM's and SGLang's
-    data-parallel attention run one engine process per replica), so its CPU works for batch / replicas sequences."""
-    b = bind(model, gpu, layout, precision, kv_bytes=kv_bytes)
+    data-parallel attention run one engine process per replica), so its CPU works for batch / replicas sequences.
+    bytes_per_param: bytes per weight (default the precision's)."""
+    b = bind(model, gpu, layout, precision, bytes_per_param, kv_bytes=kv_bytes)
     _within_context(b, context, name="context_tokens")
     kv, attn = _sequence(b, context)
     setup = setup_of(b)
@@ -319,9 +346,10 @@ def ep_decode_ms(
         raise FlopsheetError(
             f"the weights ({show_number(setup.bytes_per_param)} bytes each at precision {precision}) take "
             f"{float(b['gpu'].memory_gb) * USABLE_FRACTION - free:.1f} GB of each GPU, more than the usable "
-            f"{USABLE_FRACTION:g} of {show_number(b['gpu'].memory_gb)} GB; type a smaller precision (fp8, fp4) or "
-            "spread the experts over more GPUs (a larger EP)",
-            arg="precision",
+            f"{USABLE_FRACTION:g} of {show_number(b['gpu'].memory_gb)} GB; type "
+            + ("fewer bytes_per_param" if bytes_per_param is not None else "a smaller precision (fp8, fp4)")
+            + " or spread the experts over more GPUs (a larger EP)",
+            arg="precision" if bytes_per_param is None else "bytes_per_param",
         )
     if batch * kv > free * b["layout"].gpus:
         raise FlopsheetError(

@@ -44,6 +44,15 @@ PRECISION = Arg(
     kind="text",
     default="bf16",
 )
+# the weights' bytes when they are not the precision's: a checkpoint whose weights are stored in one format and computed
+# at another's peak (gpt-oss publishes its experts in MXFP4 only, 0.5 bytes a weight, and Hopper, with no FP4 tensor
+# cores, computes them at the BF16 peak: precision "bf16", bytes_per_param 0.5), as the serving functions take them
+WEIGHT_BYTES = Arg(
+    "bytes_per_param",
+    "Bytes per weight when the checkpoint stores them in another format than precision computes at (an MXFP4 "
+    'checkpoint on Hopper: 0.5 with "bf16"), at most 4; default (blank) the precision\'s: 2, 1 or 0.5',
+    default=None,
+)
 _SOURCE = (
     "DeepSeek's inference-system note (layouts, FP8 dispatch / BF16 combine), DeepEP's measured all-to-all "
     "bandwidths, DeepGEMM's grouped-GEMM rates, vendor platform guides (catalog/platforms.csv); docs/parallelism.md"
@@ -88,6 +97,18 @@ def _kv_bytes(v) -> float:
     return x
 
 
+def _weight_bytes(v) -> float | None:
+    """bytes_per_param of a layout: blank (the precision's), or bytes per weight above 0 and at most 4 (FP32)."""
+    x = _number(v, "bytes_per_param", None, positive=True)
+    if x is not None and x > 4:
+        raise FlopsheetError(
+            f"bytes_per_param must be at most 4 (FP32) bytes per weight (got {show_number(x)}); 2 is BF16, 1 FP8, "
+            "0.5 a 4-bit format",
+            arg="bytes_per_param",
+        )
+    return x
+
+
 def _impl(one, names):
     def impl(**given):
         values = {n: given.get(n) for n in names}
@@ -112,6 +133,7 @@ def _serving_one(
     latency_ms=None,
     context_tokens=None,
     kv_bytes=None,
+    bytes_per_param=None,
 ):
     got = ep_serving(
         _text(model, "model"),
@@ -124,11 +146,12 @@ def _serving_one(
         latency_ms=_number(latency_ms, "latency_ms", DEFAULT_LATENCY_MS, positive=True),
         context=_number(context_tokens, "context_tokens", None, positive=True),
         kv_bytes=_kv_bytes(kv_bytes),
+        bytes_per_param=_weight_bytes(bytes_per_param),
     )
     return got["tokens_per_s"]
 
 
-def _prefill_one(model, gpu, layout, prompt_tokens, precision=None, batch=None):
+def _prefill_one(model, gpu, layout, prompt_tokens, precision=None, batch=None, bytes_per_param=None):
     got = ep_prefill(
         _text(model, "model"),
         _text(gpu, "gpu"),
@@ -136,6 +159,7 @@ def _prefill_one(model, gpu, layout, prompt_tokens, precision=None, batch=None):
         _number(prompt_tokens, "prompt_tokens", whole=True, positive=True),
         precision=_text(precision, "precision") if precision not in (None, "") else "bf16",
         batch=_number(batch, "batch", 1.0, whole=True, positive=True),
+        bytes_per_param=_weight_bytes(bytes_per_param),
     )
     return got["tokens_per_s"]
 
@@ -168,6 +192,7 @@ _SERVING_ARGS = (
         "Bytes per cached key/value: 2 (BF16, default, as the other serving functions) or 1 (an FP8 cache)",
         default=KV_BYTES,
     ),
+    WEIGHT_BYTES,
 )
 
 LAYOUT_TOKENS_PER_SECOND = Function(
@@ -193,6 +218,7 @@ _PREFILL_ARGS = (
     PROMPT,
     PRECISION,
     Arg("batch", "Prompts each GPU prefills at once; default 1", default=1.0),
+    WEIGHT_BYTES,
 )
 
 LAYOUT_PREFILL_TOKENS_PER_SECOND = Function(
@@ -211,7 +237,9 @@ LAYOUT_PREFILL_TOKENS_PER_SECOND = Function(
 )
 
 
-def _decode_one(model, gpu, layout, batch, context_tokens, precision=None, kv_bytes=None, host_us=None):
+def _decode_one(
+    model, gpu, layout, batch, context_tokens, precision=None, kv_bytes=None, host_us=None, bytes_per_param=None
+):
     return ep_decode_ms(
         _text(model, "model"),
         _text(gpu, "gpu"),
@@ -221,6 +249,7 @@ def _decode_one(model, gpu, layout, batch, context_tokens, precision=None, kv_by
         precision=_text(precision, "precision") if precision not in (None, "") else "bf16",
         kv_bytes=_kv_bytes(kv_bytes),
         host_us=_number(host_us, "host_us", 0.0),
+        bytes_per_param=_weight_bytes(bytes_per_param),
     )
 
 
@@ -243,6 +272,7 @@ _DECODE_ARGS = (
         "vLLM v0.11 (estimate)",
         default=0.0,
     ),
+    WEIGHT_BYTES,
 )
 
 LAYOUT_DECODE_MS = Function(

@@ -1039,8 +1039,17 @@ class TwinCall:
             prec = control_free(p.value, "precision").strip() or "bf16"
         else:
             raise Untranslatable("a layout's twin needs the precision typed in the formula (its weights' bytes)")
+        w = self.given.get("bytes_per_param", OMITTED)
+        if blank_literal(w):
+            weight_bytes = None  # the precision's
+        elif w.kind == "literal" and isinstance(w.value, (int, float)) and not isinstance(w.value, bool):
+            weight_bytes = float(w.value)
+            if not (math.isfinite(weight_bytes) and 0 < weight_bytes <= 4):  # as functions.parallel refuses it
+                raise Untranslatable(f"bytes_per_param must be a number > 0 and at most 4 (got {weight_bytes:g})")
+        else:
+            raise Untranslatable("a layout's twin needs bytes_per_param typed in the formula (its weights' bytes)")
         try:
-            b = bind(self.figures.row.name, g, control_free(e.value, "layout"), prec)
+            b = bind(self.figures.row.name, g, control_free(e.value, "layout"), prec, weight_bytes)
         except FlopsheetError as err:
             raise Untranslatable(err.message) from None
         lay, f = b["layout"], b["forward"]
