@@ -83,7 +83,9 @@ weight (1 or 0.5; int8 as 1); a blank `mfu` is the training efficiency of that p
 (engine.training_mfu), serving's efficiencies are their defaults (by phase and number format); goodput
 (but the benchmark clock's) stays at its default; the latency target is the run's own where it publishes
 one (or none, offline), else the default; the KV cache is the model's own at the running context in the
-recipe's cache format (a time to first token reads none).
+recipe's cache format (a time to first token reads none): prompt + half the answer, or for an MLPerf row its
+dataset's, the cached tokens a decoding sequence holds on average over the steps, E[o (i + o / 2)] / E[o] over its
+samples (running_context, tests/reference/mlperf-lengths/), its config's batch at most what fits then (mlperf_batch).
 
 ratio = predicted / measured in the row's unit: above 1 a throughput is optimistic and a time is
 pessimistic. error factor = max(ratio, 1 / ratio).
@@ -93,6 +95,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import math
 import re
 import statistics
@@ -536,7 +539,7 @@ def predict(row: dict) -> tuple[float, str]:
         value = F.TTFT_SECONDS(model, inp, gpu, batch=float(batch), **kw)
         return value, f"TTFT_SECONDS({m}, {inp:g}, {setup.replace('batch', batch)})"
     if kind == "request_latency_s":
-        kv, kv_call = _cache(model, m, inp, out, batch, prec, tp)
+        kv, kv_call = _cache(row, model, m, inp, out, batch, prec, tp)
         value = F.RESPONSE_SECONDS(model, inp, out, gpu, batch=float(batch), kv_gb=kv, **kw)
         return value, f"RESPONSE_SECONDS({m}, {inp:g}, {out:g}, {setup.replace('batch', batch)}, {kv_call})"
     if kind == "input_throughput":
@@ -564,7 +567,7 @@ def predict(row: dict) -> tuple[float, str]:
         if host is not None:  # the serving engine's CPU time per running sequence, and its share on the critical path
             serving["host_us"], serving["host_serial"] = host
             extra += f", host_us={host[0]:.6g}, host_serial={host[1]:g}"
-        context = inp + out / 2.0  # the running context, as SERVING_GPUS holds it
+        context = running_context(row, inp, out)  # the running context, as SERVING_GPUS holds it
         kv_seq = kv_per_sequence(model, context, prec, tp)
         if kv_seq is not None:
             serving["kv_gb_per_sequence"] = kv_seq
@@ -589,8 +592,9 @@ def predict(row: dict) -> tuple[float, str]:
             f" x {instances:g}" if instances != 1 else ""
         )
     else:
-        b = float(batch)
-        kv, kv_call = _cache(model, m, inp, out, batch, prec, tp)
+        b = mlperf_batch(row, model, math.floor(running_context(row, inp, out)), float(batch), prec, tp)
+        batch = f"{b:g}"
+        kv, kv_call = _cache(row, model, m, inp, out, batch, prec, tp)
         value = b * out / F.RESPONSE_SECONDS(model, inp, out, gpu, batch=b, kv_gb=kv, **kw) * instances
         call = (
             f"{b:g} x {out:g} / RESPONSE_SECONDS({m}, {inp:g}, {out:g}, {setup.replace('batch', batch)}, {kv_call})"
@@ -599,13 +603,83 @@ def predict(row: dict) -> tuple[float, str]:
     return _per(row, value, call)
 
 
-def _cache(model: str, m: str, inp: float, out: float, batch: str, prec: str, tp: float) -> tuple[float, str]:
-    """The batch's KV cache at the row's running context in the number format its engine caches in (KV_BYTES:
-    FP8 beside 8- and 4-bit weights), as decode_step_ms rows type it: RESPONSE_SECONDS' blank kv_gb is the
-    model's own BF16 cache since issue 20, and the cache's format is part of the published setup."""
+# MLPerf Inference's datasets, per sample (tests/reference/mlperf-lengths/, a third party's extraction of MLCommons'
+# official pickles: openshift-psap/performance-dashboard, mlperf-data/summaries at commit 71007029, SECONDARY, read
+# 2026-12-06): each model's prompt and reference-answer lengths in tokens.
+MLPERF_DATASETS = {
+    "DeepSeek-R1": "deepseek-r1.csv",
+    "Llama 2 70B": "llama2-70b-99.csv",
+    "Llama 3.1 405B": "llama3-1-405b.csv",
+    "Llama 3.1 8B": "llama3-1-8b-datacenter.csv",
+    "Mixtral 8x7B": "mixtral-8x7b.csv",
+}
+
+
+@functools.cache
+def _dataset(name: str) -> tuple[tuple[float, float], ...]:
+    with open(ROOT / "tests" / "reference" / "mlperf-lengths" / name, newline="", encoding="utf-8") as f:
+        return tuple((float(r["input_length"]), float(r["output_length"])) for r in csv.DictReader(f))
+
+
+def dataset_lengths(row: dict) -> tuple[tuple[float, float], ...] | None:
+    """(prompt, answer) tokens of each sample of an MLPerf Inference row's dataset (MLPERF_DATASETS), None for any
+    other row or a model without one."""
+    if source_group(row) != "mlperf-inf" or row["model_as_typed"] not in MLPERF_DATASETS:
+        return None
+    return _dataset(MLPERF_DATASETS[row["model_as_typed"]])
+
+
+# The cache a decoding sequence holds, on average over the steps, is not the mean request's: a serving engine keeps
+# its batch full, and a request holds its slot for as many steps as it has answer tokens, so the sequences in flight
+# at any step are the long-answer ones in proportion to their length (renewal-reward: the slot's time-averaged cached
+# tokens are E[o (i + o / 2)] / E[o] over requests of prompt i and answer o). Equal lengths give i + o / 2, what
+# SERVING_GPUS and the layout functions hold; a heavy-tailed dataset holds far more. MLPerf's DeepSeek-R1 answers (mean
+# 4,043 tokens, median 2,196, up to 32,768) give ~5,400 cached tokens against 2,670 for the mean request; Llama 2
+# 70B's OpenOrca 1.17x; Llama 3.1 405B's 0.98x (long prompts, short answers). The run's own answers are the model's,
+# not the dataset's references (Llama 2 70B writes 273-294 tokens a sample where the references average 219): the
+# dataset's shape at the run's mean, each answer scaled by the run's mean over the references', capped at the
+# dataset's longest (the benchmark's output limit), an ASSUMPTION. A setup fact of the benchmark, not fitted. Measured
+# 2026-12-06: mlperf-inf-25 and -26 (DeepSeek-R1 FP4 on 8 B200s and a GB300 rack) 1.76 -> 1.40 and 1.96 -> 1.43,
+# mlperf-inf-10 1.95 -> 1.63; the Llama 2 70B rows 1-3% lower (mlperf-inf-13, B200 FP4 at 2,048: 0.72 -> 0.70).
+def running_context(row: dict, inp: float, out: float) -> float:
+    """Cached tokens a decoding sequence of the row holds, averaged over its steps (the comment above): its dataset's
+    E[o (i + o / 2)] / E[o], the answers at the row's mean; prompt + half the answer without a dataset."""
+    lengths = dataset_lengths(row)
+    if not lengths:
+        return inp + out / 2.0
+    scale = out / (sum(o for _, o in lengths) / len(lengths))
+    longest = max(o for _, o in lengths)
+    answers = [(i, min(scale * o, longest)) for i, o in lengths]
+    return sum(o * (i + o / 2.0) for i, o in answers) / sum(o for _, o in answers)
+
+
+# NVIDIA's MLPerf harness passes a config's gpu_batch_size as the engine's max_batch_size (closed/NVIDIA/code/llmlib,
+# builder.py; measured.csv's notes): a cap, under which the engine's KV pool decides how many sequences run. Where
+# the dataset's running context (running_context) leaves room for fewer, the batch is what fits: Llama 2 70B in FP4
+# on one B200 holds ~1,850 of its 2,048; DeepSeek-R1 on a GB300 rack's EP8 instance ~8,600 of its 10,240.
+def mlperf_batch(row: dict, model: str, context: float, batch: float, prec: str, tp: float) -> float:
+    """An MLPerf row's published batch, at most what fits beside the weights at `context` cached tokens (the
+    recipe's cache format, KV_BYTES; the weights' bytes, weight_format); any other row's batch as published."""
+    from flopsheet import functions as F
+    from flopsheet.engine.inference import USABLE_FRACTION
+
+    if source_group(row) != "mlperf-inf":
+        return batch
+    _, weight_bytes = weight_format(row)
+    free = tp * F.GPU_SPEC(row["gpu"], "memory_gb") * USABLE_FRACTION - F.WEIGHTS_GB(model, weight_bytes)
+    one = kv_per_sequence(model, context, prec, tp)
+    return batch if one is None else float(min(batch, max(1, math.floor(free / one))))
+
+
+def _cache(
+    row: dict, model: str, m: str, inp: float, out: float, batch: str, prec: str, tp: float
+) -> tuple[float, str]:
+    """The batch's KV cache at the row's running context (running_context) in the number format its engine caches
+    in (KV_BYTES: FP8 beside 8- and 4-bit weights), as decode_step_ms rows type it: RESPONSE_SECONDS' blank kv_gb is
+    the model's own BF16 cache since issue 20, and the cache's format is part of the published setup."""
     from flopsheet import functions as F
 
-    context = inp + math.floor(out / 2.0)  # a whole token count (KV_CACHE_GB refuses 122.5)
+    context = math.floor(running_context(row, inp, out))  # a whole token count (KV_CACHE_GB refuses 122.5)
     kv = F.KV_CACHE_GB(model, context, float(batch), KV_BYTES[prec], tp)
     return kv, f"kv_gb=KV_CACHE_GB({m}, {context:g}, {batch}, {KV_BYTES[prec]:g}, {tp:g})"
 
@@ -639,8 +713,16 @@ def _predict_layout(row: dict) -> tuple[float, str]:
         return value, f'LAYOUT_DECODE_MS({head}, {b:g}, {context:g}, "{prec}", {kv:g}{tail})'
     if kind == "output_throughput" and out:
         ctx = _num(row.get("kv_context") or "")
+        if ctx is None and dataset_lengths(row):  # a benchmark's dataset: its running context, whole tokens
+            ctx = float(math.floor(running_context(row, inp, out)))
         b = None if row["batch"] == "max" else float(row["batch"])
         kv = KV_BYTES[prec]  # the harness' cache format: FP8 beside 8- and 4-bit weights (see KV_BYTES)
+        if b is not None and source_group(row) == "mlperf-inf":  # the harness' max_batch_size: at most what fits
+            from flopsheet.functions.layout import held_sequences
+
+            context = ctx or inp + out / 2.0
+            fit = held_sequences(model, gpu, layout, context, precision=prec, kv_bytes=kv, bytes_per_param=weight_bytes)
+            b = float(min(b, max(1, fit)))
         limit = latency_target(row)  # an offline run has none (LAYOUT_TOKENS_PER_SECOND's blank: 50 ms)
         last = 0.0
         if b is None and "trtllm-bench" in row["software"]:  # the engine's batch, in waves of the run's requests
@@ -951,7 +1033,11 @@ def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
         "expert-parallel rows (LAYOUT_DECODE_MS) take the same host_us. A "
         "mixture of experts' routed GEMMs run at the tokens each expert receives, m / (m + 100) of the step's rate "
         "(DeepGEMM's measured table, not fitted here; docs/parallelism.md), a serving prefill pass carrying 8,192 "
-        "tokens (the engines' default token budget).",
+        "tokens (the engines' default token budget). An MLPerf row's sequences hold its dataset's running context, "
+        "the cached tokens a decoding sequence holds on average over the steps, E[o (i + o / 2)] / E[o] over the "
+        "dataset's samples (a request holds its slot for as many steps as it has answer tokens): 2.0x the mean "
+        "request's for DeepSeek-R1's heavy-tailed answers, 1.17x for Llama 2 70B's, and its config's batch (the "
+        "engine's max_batch_size) at most what fits at that context.",
         "",
         "predicted / measured above 1 means a throughput is optimistic, or a time (ms, s, minutes, GPU-hours) is "
         "pessimistic. The error factor is max(ratio, 1 / ratio). Rows marked SECONDARY, ASSUMPTION or undated "

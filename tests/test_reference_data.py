@@ -17,6 +17,7 @@ def test_every_reference_file_has_its_origin_in_the_readme():
         "h100-measured.json",
         "llm-analysis-0.2.2.json",
         "measured.csv",
+        "mlperf-lengths",
         "pyodide-lock-314.0.8.json",
         "seed-figures.md",
         "trtllm-perf-overview-later.csv",
