@@ -409,5 +409,5 @@ def test_a_layout_takes_its_weights_bytes_apart_from_the_precision():
         F.LAYOUT_DECODE_MS(*step, None, 8)
     with pytest.raises(FlopsheetError, match="bytes_per_param must be a number > 0"):
         F.LAYOUT_TOKENS_PER_SECOND(*served, 0)
-    with pytest.raises(FlopsheetError, match="at 4 bytes each take .* type fewer bytes_per_param"):  # R1 on 8 B200s
+    with pytest.raises(FlopsheetError, match=r"\(4 bytes each\) take .* type fewer bytes_per_param"):  # R1 on 8 B200s
         F.LAYOUT_TOKENS_PER_SECOND("DeepSeek-R1", "B200", "EP8", 1000, 1000, "fp8", None, None, None, 1, 4)

@@ -222,14 +222,8 @@ def ep_serving(
     ctx = running_context(prompt_tokens, output_tokens) if context is None else context
     kv, attn = _sequence(b, ctx)
     lay, setup = b["layout"], setup_of(b)
-    if bytes_per_param is not None and _free_gb_per_gpu(b, setup) <= 0:  # the typed bytes are what overfill the GPUs
-        raise FlopsheetError(
-            f"the weights at {show_number(bytes_per_param)} bytes each take "
-            f"{float(b['gpu'].memory_gb) * USABLE_FRACTION - _free_gb_per_gpu(b, setup):.1f} GB of each GPU, more than "
-            f"the usable {USABLE_FRACTION:g} of {show_number(b['gpu'].memory_gb)} GB; type fewer bytes_per_param or "
-            "spread the experts over more GPUs (a larger EP)",
-            arg="bytes_per_param",
-        )
+    if bytes_per_param is not None:  # typed bytes that overfill the GPUs are named (the engine would name the layout)
+        _weights_fit(b, setup, precision, bytes_per_param)
     if lay.ep > 1:  # experts spread: engine.parallel's serving search on the bundle's expert-parallel step
         batch, step, prefill, rate = parallel.ep_serving(
             batch=batch,
@@ -300,6 +294,24 @@ def _free_gb_per_gpu(b: dict, setup) -> float:
     )
 
 
+def _weights_fit(b: dict, setup, precision: str, bytes_per_param: float | None) -> float:
+    """_free_gb_per_gpu, refused when the weights leave no room, naming what sets their bytes: bytes_per_param when
+    typed, else the precision."""
+    free = _free_gb_per_gpu(b, setup)
+    if free <= 0:
+        typed = bytes_per_param is not None
+        raise FlopsheetError(
+            f"the weights ({show_number(setup.bytes_per_param)} bytes each"
+            + ("" if typed else f" at precision {precision}")
+            + f") take {float(b['gpu'].memory_gb) * USABLE_FRACTION - free:.1f} GB of each GPU, more than the usable "
+            f"{USABLE_FRACTION:g} of {show_number(b['gpu'].memory_gb)} GB; type "
+            + ("fewer bytes_per_param" if typed else "a smaller precision (fp8, fp4)")
+            + " or spread the experts over more GPUs (a larger EP)",
+            arg="bytes_per_param" if typed else "precision",
+        )
+    return free
+
+
 def held_sequences(
     model: str,
     gpu: str,
@@ -341,16 +353,7 @@ def ep_decode_ms(
     _within_context(b, context, name="context_tokens")
     kv, attn = _sequence(b, context)
     setup = setup_of(b)
-    free = _free_gb_per_gpu(b, setup)
-    if free <= 0:
-        raise FlopsheetError(
-            f"the weights ({show_number(setup.bytes_per_param)} bytes each at precision {precision}) take "
-            f"{float(b['gpu'].memory_gb) * USABLE_FRACTION - free:.1f} GB of each GPU, more than the usable "
-            f"{USABLE_FRACTION:g} of {show_number(b['gpu'].memory_gb)} GB; type "
-            + ("fewer bytes_per_param" if bytes_per_param is not None else "a smaller precision (fp8, fp4)")
-            + " or spread the experts over more GPUs (a larger EP)",
-            arg="precision" if bytes_per_param is None else "bytes_per_param",
-        )
+    free = _weights_fit(b, setup, precision, bytes_per_param)
     if batch * kv > free * b["layout"].gpus:
         raise FlopsheetError(
             f"a batch of {show_number(batch)} sequences needs {show_number(round(batch * kv, 1))} GB of KV cache, more "
