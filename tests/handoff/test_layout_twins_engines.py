@@ -105,6 +105,12 @@ CALLS = [
         ("gpt-oss-120b", "H100", "EP4", 512, 2000, "bf16", 2, None, 0.5),
         512,
     ),
+    # the same as the format's name, as WEIGHTS_GB takes it
+    (
+        '"gpt-oss-120b","H100","EP4",{A},2000,"bf16",2,," FP4"',
+        ("gpt-oss-120b", "H100", "EP4", 256, 2000, "bf16", 2, None, " FP4"),
+        256,
+    ),
 ]
 # calls the twin does not cover: the copy keeps the add-in's value, with the reason
 KEPT = [
@@ -250,10 +256,13 @@ def handed_off(d):
 
 def test_the_cases_answer_and_refuse_as_listed():
     answered = [v for _, _, v in ROWS if v is not None]
-    assert len(answered) == len(ROWS) - 15 == 34 and all(v > 0 for v in answered)
+    assert len(answered) == len(ROWS) - 15 == 35 and all(v > 0 for v in answered)
     # bytes_per_param counts: 0.5-byte weights read in a quarter of BF16's time, and leave room for more sequences
     oss = ("gpt-oss-120b", "H100", "EP4", 512, 2000, "bf16", 2)
-    assert ROWS[len(CALLS) - 1][2] < 0.8 * _python("LAYOUT_DECODE_MS", oss)
+    assert ROWS[len(CALLS) - 2][2] < 0.8 * _python("LAYOUT_DECODE_MS", oss)
+    assert ROWS[len(CALLS) - 1][2] == _python(
+        "LAYOUT_DECODE_MS", ("gpt-oss-120b", "H100", "EP4", 256, 2000, "bf16", 2, None, 0.5)
+    )
     served = ("gpt-oss-120b", "H100", "EP4", 1000, 1000, "bf16", None, None, None, 2)
     assert ROWS[-1][2] > 1.5 * _python("LAYOUT_TOKENS_PER_SECOND", served)
     # a typed batch, and a cell left empty for it: the serving batch (the same number as the call without one)

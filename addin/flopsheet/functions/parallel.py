@@ -16,6 +16,7 @@ import math
 
 from flopsheet.engine.inference import DEFAULT_LATENCY_MS, KV_BYTES, VLLM_HOST_US
 from flopsheet.errors import FlopsheetError, show_number
+from flopsheet.functions._common import bytes_per_weight
 from flopsheet.functions.declaration import Arg, Function, declared_in
 from flopsheet.functions.hardware import per_element
 from flopsheet.functions.inputs import REQUIRED, control_free, element_number, merge_errors
@@ -50,7 +51,8 @@ PRECISION = Arg(
 WEIGHT_BYTES = Arg(
     "bytes_per_param",
     "Bytes per weight when the checkpoint stores them in another format than precision computes at (an MXFP4 "
-    'checkpoint on Hopper: 0.5 with "bf16"), at most 4; default (blank) the precision\'s: 2, 1 or 0.5',
+    'checkpoint on Hopper: 0.5 or "fp4" with "bf16"), at most 4; default (blank) the precision\'s: 2, 1 or 0.5',
+    kind="text",  # a number, or a number format's name (_weight_bytes)
     default=None,
 )
 _SOURCE = (
@@ -98,9 +100,14 @@ def _kv_bytes(v) -> float:
 
 
 def _weight_bytes(v) -> float | None:
-    """bytes_per_param of a layout: blank (the precision's), or bytes per weight above 0 and at most 4 (FP32)."""
-    x = _number(v, "bytes_per_param", None, positive=True)
-    if x is not None and x > 4:
+    """bytes_per_param of a layout: blank (the precision's), or bytes per weight above 0 and at most 4 (FP32), typed as
+    a number or a number format's name ("fp4": 0.5), as WEIGHTS_GB takes it (functions._common.bytes_per_weight)."""
+    if v is None or (isinstance(v, str) and not v.strip()):
+        return None
+    x = bytes_per_weight(v)
+    if not (math.isfinite(x) and x > 0):
+        raise FlopsheetError(f"bytes_per_param must be a number > 0 (got {show_number(x)})", arg="bytes_per_param")
+    if x > 4:
         raise FlopsheetError(
             f"bytes_per_param must be at most 4 (FP32) bytes per weight (got {show_number(x)}); 2 is BF16, 1 FP8, "
             "0.5 a 4-bit format",

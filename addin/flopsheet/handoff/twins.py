@@ -1042,8 +1042,16 @@ class TwinCall:
         w = self.given.get("bytes_per_param", OMITTED)
         if blank_literal(w):
             weight_bytes = None  # the precision's
-        elif w.kind == "literal" and isinstance(w.value, (int, float)) and not isinstance(w.value, bool):
-            weight_bytes = float(w.value)
+        elif w.kind == "literal" and (
+            (isinstance(w.value, (int, float)) and not isinstance(w.value, bool))
+            or (isinstance(w.value, str) and not isinstance(w.value, ErrorValue))
+        ):
+            from flopsheet.functions._common import bytes_per_weight
+
+            try:  # a number, or a number format's name ("fp4"), as the add-in reads it
+                weight_bytes = float(bytes_per_weight(w.value))
+            except FlopsheetError as err:
+                raise Untranslatable(err.message) from None
             if not (math.isfinite(weight_bytes) and 0 < weight_bytes <= 4):  # as functions.parallel refuses it
                 raise Untranslatable(f"bytes_per_param must be a number > 0 and at most 4 (got {weight_bytes:g})")
         else:
