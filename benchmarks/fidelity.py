@@ -85,7 +85,9 @@ weight (1 or 0.5; int8 as 1); a blank `mfu` is the training efficiency of that p
 one (or none, offline), else the default; the KV cache is the model's own at the running context in the
 recipe's cache format (a time to first token reads none): prompt + half the answer, or for an MLPerf row its
 dataset's, the cached tokens a decoding sequence holds on average over the steps, E[o (i + o / 2)] / E[o] over its
-samples (running_context, tests/reference/mlperf-lengths/), its config's batch at most what fits then (mlperf_batch).
+samples (running_context, tests/reference/mlperf-lengths/), its config's batch at most what fits then (mlperf_batch);
+an MLPerf Offline row whose log gives its query's samples_per_query runs them through that batch, the longest answers
+draining at a shrinking batch at the end (offline_run).
 
 ratio = predicted / measured in the row's unit: above 1 a throughput is optimistic and a time is
 pessimistic. error factor = max(ratio, 1 / ratio).
@@ -600,6 +602,21 @@ def predict(row: dict) -> tuple[float, str]:
             f"{b:g} x {out:g} / RESPONSE_SECONDS({m}, {inp:g}, {out:g}, {setup.replace('batch', batch)}, {kv_call})"
             + (f" x {instances:g}" if instances != 1 else "")
         )
+        if samples_per_query(row) is not None:  # an MLPerf Offline query: its samples through the engine's batch
+            from flopsheet.engine.inference import USABLE_FRACTION
+
+            def step_ms(n, cached):
+                kv_n = F.KV_CACHE_GB(model, float(cached), float(n), KV_BYTES[prec], tp)
+                return F.DECODE_MS(model, gpu, batch=float(n), kv_gb=kv_n, **kw)
+
+            prefill = F.TTFT_SECONDS(model, inp, gpu, batch=b, **kw) / b
+            _, weight_bytes = weight_format(row)
+            room = tp * F.GPU_SPEC(gpu, "memory_gb") * USABLE_FRACTION - F.WEIGHTS_GB(model, weight_bytes)
+            per_token = F.KV_CACHE_GB(model, 1000.0, 1.0, KV_BYTES[prec], tp) / 1000.0
+            value = offline_run(row, b, room / per_token, step_ms, prefill) * instances
+            call = (
+                f"offline_run({samples_per_query(row):g} samples, batch {b:g}, DECODE_MS, TTFT_SECONDS / {b:g}: {call})"
+            )
     return _per(row, value, call)
 
 
@@ -671,6 +688,93 @@ def mlperf_batch(row: dict, model: str, context: float, batch: float, prec: str,
     return batch if one is None else float(min(batch, max(1, math.floor(free / one))))
 
 
+# An MLPerf Offline run is one query of samples_per_query samples, all queued at once (its log's figure, in the row's
+# notes), that the engine decodes at its batch until the queue is empty, then drains: the last answers finish at a
+# shrinking batch, each step still reading the weights. With answers of one length that is a wave (finite_run); with
+# the dataset's, the longest answers outlast the queue by up to their own length: DeepSeek-R1's reach 32,768 tokens in
+# a run of ~6 answers a slot. offline_run simulates that queue on flopsheet's own step: each step is the row's decode
+# step at the batch in flight and its mean cached tokens; each admitted sample costs its prefill, in proportion to its
+# prompt (the steady model's charge for the mean prompt); NVIDIA's harness admits by the cache in use
+# (MAX_UTILIZATION: a sample enters while its prompt fits beside the caches held, and when the held caches outgrow the
+# memory the newest sequence is paused, to resume first with its cache recomputed as a prefill); the dataset's samples
+# in their order, repeated to the run's count, answers at the row's mean (running_context's scaling). A setup fact of
+# the benchmark, not fitted. Measured 2026-12-06: mlperf-inf-25 (DeepSeek-R1 FP4 on 8 B200s, 26,328 samples at 4,096)
+# 1.40 -> 1.20 (the simulated run 2,489 s against the log's 2,947 s); Llama 3.1 405B's (8,313 samples, 128 at once on
+# each of two TP4 instances) and Llama 2 70B's (200,640-992,640 samples) move by under 1%, their answers being short
+# and even. Rows whose notes carry samples_per_query (the MLPerf Offline rows with a published batch whose logs were
+# read); the others keep the steady serving model.
+_SAMPLES = re.compile(r"samples_per_query ([\d,]+)")
+OFFLINE_STEP_RATIO = 1.02  # the simulation's batches: a geometric grid of 2% steps (each step's time at its grid batch)
+OFFLINE_CACHE_BUCKET = 64.0  # and its mean cached tokens in buckets of 64 (the step's time at the bucket's floor)
+
+
+def samples_per_query(row: dict) -> float | None:
+    """An MLPerf Offline row's samples (its notes' samples_per_query), None for any other row."""
+    found = _SAMPLES.search(row["notes"])
+    if found is None or scenario(row) != "offline" or not dataset_lengths(row):
+        return None
+    return float(found.group(1).replace(",", ""))
+
+
+def offline_run(row: dict, batch: float, room_tokens: float, step_ms, prefill_s: float) -> float:
+    """Output tokens/s of one instance's share of an MLPerf Offline run (the comment above): its samples at most
+    `batch` at once and their caches within room_tokens cached tokens, each decode step step_ms(b, mean cached
+    tokens) seconds x 1e3 at b in flight, each admitted sample prefill_s x its prompt / the row's mean prompt."""
+    import bisect
+    import collections
+    import heapq
+    import random
+
+    lengths = dataset_lengths(row)
+    inp, out = float(row["input_tokens"]), float(row["output_tokens"])
+    scale = out / (sum(o for _, o in lengths) / len(lengths))
+    longest = max(o for _, o in lengths)
+    answers = [(i, max(1, round(min(scale * o, longest)))) for i, o in lengths]
+    random.Random(0).shuffle(answers)  # loadgen draws the samples at random (its sample_index_rng_seed); a fixed order
+    count = int(samples_per_query(row) * float(row["gpus_per_instance"]) / float(row["gpus"]))
+    grid = [1]
+    while grid[-1] < batch:
+        grid.append(int(min(batch, max(grid[-1] + 1, math.floor(grid[-1] * OFFLINE_STEP_RATIO)))))
+    memo: dict = {}
+
+    def step(b: int, mean: float) -> float:
+        at = grid[bisect.bisect_right(grid, b) - 1]  # the grid's batch at or below b, and the cache's bucket
+        key = (at, OFFLINE_CACHE_BUCKET * max(1.0, math.floor(mean / OFFLINE_CACHE_BUCKET)))
+        if key not in memo:
+            memo[key] = step_ms(*key) / 1e3
+        return memo[key]
+
+    seconds, steps, tokens, cached, queue, serial = 0.0, 0, 0, 0.0, 0, 0
+    active: dict = {}  # serial -> (cached tokens at admission, admission step, finish step), in admission order
+    finishing: list = []  # (finish step, serial), a heap; a paused sequence's entry is skipped when it comes up
+    paused: collections.deque = collections.deque()  # (cached tokens to recompute, answer tokens left), first out
+    while queue < count or active or paused:
+        while len(active) < batch and (paused or queue < count):  # admit while the prompt fits beside the caches
+            prompt, left = paused[0] if paused else answers[queue % len(answers)]
+            if active and cached + prompt > room_tokens:
+                break
+            if paused:
+                paused.popleft()
+            else:
+                queue += 1
+            active[serial] = (prompt, steps, steps + left)
+            heapq.heappush(finishing, (steps + left, serial))
+            serial, cached, seconds = serial + 1, cached + prompt, seconds + prefill_s * prompt / inp
+        seconds += step(len(active), cached / len(active))
+        steps, tokens, cached = steps + 1, tokens + len(active), cached + len(active)
+        while finishing and finishing[0][0] <= steps:
+            _, done = heapq.heappop(finishing)
+            if done in active:
+                prompt, start, _ = active.pop(done)
+                cached -= prompt + steps - start
+        while len(active) > 1 and cached > room_tokens:  # the newest sequence paused, its cache to recompute
+            newest = next(reversed(active))
+            prompt, start, finish = active.pop(newest)
+            cached -= prompt + steps - start
+            paused.appendleft((prompt + steps - start, finish - steps))
+    return tokens / seconds
+
+
 def _cache(
     row: dict, model: str, m: str, inp: float, out: float, batch: str, prec: str, tp: float
 ) -> tuple[float, str]:
@@ -731,6 +835,17 @@ def _predict_layout(row: dict) -> tuple[float, str]:
         tail = (f", {b:g}" if b else ", ") + (f", {limit:g}" if limit else ", ")
         tail += (f", {ctx:g}" if ctx else ", ") + f", {kv:g}" + wb_text
         call = f'LAYOUT_TOKENS_PER_SECOND({head}, {inp:g}, {out:g}, "{prec}"{tail})'
+        if b is not None and samples_per_query(row) is not None:  # an MLPerf Offline query through the batch
+
+            def step_ms(n, cached):
+                return F.LAYOUT_DECODE_MS(model, gpu, layout, float(n), float(cached), prec, kv, 0, wb)
+
+            from flopsheet.functions.layout import held_sequences
+
+            prefill = inp / F.LAYOUT_PREFILL_TOKENS_PER_SECOND(model, gpu, layout, inp, prec, 1, wb)
+            room = held_sequences(model, gpu, layout, 1000, precision=prec, kv_bytes=kv, bytes_per_param=weight_bytes)
+            rate = offline_run(row, b, room * 1000.0, step_ms, prefill)
+            call = f"offline_run({samples_per_query(row):g} samples, batch {b:g}, LAYOUT_DECODE_MS: {call})"
         if last > 0:  # the run's last wave, alone at its own batch
             per_instance = run_requests(row) * per / gpus
             last_rate = F.LAYOUT_TOKENS_PER_SECOND(model, gpu, layout, inp, out, prec, last, limit, ctx, kv, wb)
@@ -1037,7 +1152,9 @@ def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
         "the cached tokens a decoding sequence holds on average over the steps, E[o (i + o / 2)] / E[o] over the "
         "dataset's samples (a request holds its slot for as many steps as it has answer tokens): 2.0x the mean "
         "request's for DeepSeek-R1's heavy-tailed answers, 1.17x for Llama 2 70B's, and its config's batch (the "
-        "engine's max_batch_size) at most what fits at that context.",
+        "engine's max_batch_size) at most what fits at that context; an Offline row whose log gives its query's "
+        "samples_per_query runs those samples through that batch, admitted by the cache in use, the longest answers "
+        "draining at a shrinking batch at the end (offline_run: DeepSeek-R1's 26,328 samples 1.40 -> 1.20).",
         "",
         "predicted / measured above 1 means a throughput is optimistic, or a time (ms, s, minutes, GPU-hours) is "
         "pessimistic. The error factor is max(ratio, 1 / ratio). Rows marked SECONDARY, ASSUMPTION or undated "
