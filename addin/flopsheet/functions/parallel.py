@@ -52,7 +52,7 @@ WEIGHT_BYTES = Arg(
     "bytes_per_param",
     "Bytes per weight when the checkpoint stores them in another format than precision computes at (an MXFP4 "
     'checkpoint on Hopper: 0.5 or "fp4" with "bf16"), at most 4; default (blank) the precision\'s: 2, 1 or 0.5',
-    kind="text",  # a number, or a number format's name (_weight_bytes)
+    kind="text",  # a number, or a number format's name (layout_weight_bytes)
     default=None,
 )
 _SOURCE = (
@@ -99,7 +99,7 @@ def _kv_bytes(v) -> float:
     return x
 
 
-def _weight_bytes(v) -> float | None:
+def layout_weight_bytes(v) -> float | None:
     """bytes_per_param of a layout: blank (the precision's), or bytes per weight above 0 and at most 4 (FP32), typed as
     a number or a number format's name ("fp4": 0.5), as WEIGHTS_GB takes it (functions._common.bytes_per_weight)."""
     if v is None or (isinstance(v, str) and not v.strip()):
@@ -153,7 +153,7 @@ def _serving_one(
         latency_ms=_number(latency_ms, "latency_ms", DEFAULT_LATENCY_MS, positive=True),
         context=_number(context_tokens, "context_tokens", None, positive=True),
         kv_bytes=_kv_bytes(kv_bytes),
-        bytes_per_param=_weight_bytes(bytes_per_param),
+        bytes_per_param=layout_weight_bytes(bytes_per_param),
     )
     return got["tokens_per_s"]
 
@@ -166,7 +166,7 @@ def _prefill_one(model, gpu, layout, prompt_tokens, precision=None, batch=None, 
         _number(prompt_tokens, "prompt_tokens", whole=True, positive=True),
         precision=_text(precision, "precision") if precision not in (None, "") else "bf16",
         batch=_number(batch, "batch", 1.0, whole=True, positive=True),
-        bytes_per_param=_weight_bytes(bytes_per_param),
+        bytes_per_param=layout_weight_bytes(bytes_per_param),
     )
     return got["tokens_per_s"]
 
@@ -256,7 +256,7 @@ def _decode_one(
         precision=_text(precision, "precision") if precision not in (None, "") else "bf16",
         kv_bytes=_kv_bytes(kv_bytes),
         host_us=_number(host_us, "host_us", 0.0),
-        bytes_per_param=_weight_bytes(bytes_per_param),
+        bytes_per_param=layout_weight_bytes(bytes_per_param),
     )
 
 

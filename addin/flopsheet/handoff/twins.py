@@ -1042,18 +1042,13 @@ class TwinCall:
         w = self.given.get("bytes_per_param", OMITTED)
         if blank_literal(w):
             weight_bytes = None  # the precision's
-        elif w.kind == "literal" and (
-            (isinstance(w.value, (int, float)) and not isinstance(w.value, bool))
-            or (isinstance(w.value, str) and not isinstance(w.value, ErrorValue))
-        ):
-            from flopsheet.functions._common import bytes_per_weight
+        elif w.kind == "literal" and not isinstance(w.value, (bool, ErrorValue)):
+            from flopsheet.functions.parallel import layout_weight_bytes
 
-            try:  # a number, or a number format's name ("fp4"), as the add-in reads it
-                weight_bytes = float(bytes_per_weight(w.value))
+            try:  # a number, or a number format's name ("fp4"), refused as the add-in refuses it
+                weight_bytes = layout_weight_bytes(w.value)
             except FlopsheetError as err:
                 raise Untranslatable(err.message) from None
-            if not (math.isfinite(weight_bytes) and 0 < weight_bytes <= 4):  # as functions.parallel refuses it
-                raise Untranslatable(f"bytes_per_param must be a number > 0 and at most 4 (got {weight_bytes:g})")
         else:
             raise Untranslatable("a layout's twin needs bytes_per_param typed in the formula (its weights' bytes)")
         try:
