@@ -10,7 +10,7 @@ was looked at with.
     PYTHONPATH=addin python benchmarks/trtllm_table.py            # per-model summaries and the cells outside 40%
     PYTHONPATH=addin python benchmarks/trtllm_table.py --cells    # every cell
 
-It prints each figure three ways, so each piece of the engine's own behaviour is a measured figure:
+It prints each figure four ways, so each piece of the engine's own behaviour is a measured figure:
 - "as run": trtllm-bench's scheduler admits a request when its cache at prompt + output tokens fits
   (GUARANTEED_NO_EVICT, at most 4,096 sequences: fidelity.reserved_batch, a mixture of experts' attention
   data-parallel ranks each holding its weights outside the routed experts), its PyTorch executor's CPU time per
