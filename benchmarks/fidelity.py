@@ -735,7 +735,7 @@ def offline_run(row: dict, batch: float, room_tokens: float, step_ms, prefill_s:
     longest = max(o for _, o in lengths)
     answers = [(i, max(1, round(min(scale * o, longest)))) for i, o in lengths]
     random.Random(0).shuffle(answers)  # loadgen draws the samples at random (its sample_index_rng_seed); a fixed order
-    count = int(samples_per_query(row) * float(row["gpus_per_instance"]) / float(row["gpus"]))
+    count = max(1, int(samples_per_query(row) * float(row["gpus_per_instance"]) / float(row["gpus"])))
     grid = [1]
     while grid[-1] < batch:
         grid.append(int(min(batch, max(grid[-1] + 1, math.floor(grid[-1] * OFFLINE_STEP_RATIO)))))
