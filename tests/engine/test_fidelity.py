@@ -289,7 +289,13 @@ MISSING_PHYSICS = {
     # ML.ENERGY's vLLM GPQA runs of Qwen3 8B, 14B, 30B-A3B and 32B on one B200: at max_num_seqs 8 slower than the
     # same files' H100 runs (Qwen3 14B: 33.6 ms on one B200, 14.4 ms on one H100; Qwen3 32B: 44.1 ms, 16.7 ms on two
     # H100) and than the same models' B200 chat runs (Qwen3 14B: 7.2 ms) with the same vLLM flags, which the source
-    # does not explain (0.11-0.49 of measured)
+    # does not explain (0.11-0.49 of measured). The same files show the GPU was not what set the pace (read 2026-12-06,
+    # ml-energy/leaderboard public/data/models/*__gpqa.json at 0cd52da): Qwen3 14B's B200 steps stay at 31-36 ms from
+    # 8 to 64 sequences while its throughput grows 7.4x (234 -> 1,742 tokens/s), and the GPU draws 320-507 W of its
+    # 1,000 W (the B200 chat run at 8 sequences: 760 W; the H100 GPQA run: 484 W, its steps growing with the batch
+    # as a GPU-bound step does); Qwen3 8B and 32B likewise (32-41 ms, 36-44 ms from 8 to 64). A stall of ~30 ms a step
+    # whatever the batch, on those runs of that host only: nothing of the model, the GPU or the flags the source
+    # publishes says why
     "mlenergy-3",
     "mlenergy-4",
     "mlenergy-15",
