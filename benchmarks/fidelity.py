@@ -372,6 +372,17 @@ def engine_host(row: dict) -> tuple[float, float] | None:
     return TRTLLM_HOST_US / attention_ranks(row), 0.0
 
 
+def layout_host(row: dict) -> tuple[float | None, float | None]:
+    """(host_us, host_serial) of a layout row run on TensorRT-LLM's PyTorch executor (trtllm-bench): TRTLLM_HOST_US a
+    sequence, hidden (0), the layout functions dividing each attention replica's sequences among their CPUs themselves;
+    (None, None) for other software."""
+    from flopsheet.engine.inference import TRTLLM_HOST_US
+
+    if row["batch"] != "max" or "trtllm-bench" not in row["software"] or "PyTorch" not in row["software"]:
+        return None, None
+    return TRTLLM_HOST_US, 0.0
+
+
 def engine_batch_cap(row: dict) -> float | None:
     """The scheduler's batch cap of a "batch max" run whose harness sets none (None: memory and latency decide)."""
     if row["batch"] != "max":
@@ -835,9 +846,11 @@ def _predict_layout(row: dict) -> tuple[float, str]:
         last = 0.0
         if b is None and "trtllm-bench" in row["software"]:  # the engine's batch, in waves of the run's requests
             b, last = layout_bench_batch(row, ctx, kv, limit)
-        rate = F.LAYOUT_TOKENS_PER_SECOND(model, gpu, layout, inp, out, prec, b, limit, ctx, kv, wb)
+        host = layout_host(row)  # (host_us, host_serial) of TensorRT-LLM's executor, each rank over its own sequences
+        rate = F.LAYOUT_TOKENS_PER_SECOND(model, gpu, layout, inp, out, prec, b, limit, ctx, kv, wb, *host)
         tail = (f", {b:g}" if b else ", ") + (f", {limit:g}" if limit else ", ")
-        tail += (f", {ctx:g}" if ctx else ", ") + f", {kv:g}" + wb_text
+        tail += (f", {ctx:g}" if ctx else ", ") + f", {kv:g}" + (wb_text or (", " if host[0] is not None else ""))
+        tail += f", {host[0]:g}, {host[1]:g}" if host[0] is not None else ""
         call = f'LAYOUT_TOKENS_PER_SECOND({head}, {inp:g}, {out:g}, "{prec}"{tail})'
         if b is not None and samples_per_query(row) is not None:  # an MLPerf Offline query through the batch
 
@@ -852,7 +865,7 @@ def _predict_layout(row: dict) -> tuple[float, str]:
             call = f"offline_run({samples_per_query(row):g} samples, batch {b:g}, LAYOUT_DECODE_MS: {call})"
         if last > 0:  # the run's last wave, alone at its own batch
             per_instance = run_requests(row) * per / gpus
-            last_rate = F.LAYOUT_TOKENS_PER_SECOND(model, gpu, layout, inp, out, prec, last, limit, ctx, kv, wb)
+            last_rate = F.LAYOUT_TOKENS_PER_SECOND(model, gpu, layout, inp, out, prec, last, limit, ctx, kv, wb, *host)
             rate = finite_run(per_instance, last, rate, last_rate)
             call = f"finite_run({per_instance:g} requests, last wave {last:g}: {call}; at batch {last:g})"
     elif kind == "input_throughput":
@@ -1187,10 +1200,11 @@ def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
         "reservation and the finite run) and 'by use' (none of these: requests admitted by the cache in use, vLLM's "
         "and MLPerf's harness' way). A later-table DEP column (attention data-parallel, experts over the group) goes "
         "through LAYOUT_TOKENS_PER_SECOND at no latency limit (an offline run), at most the sequences whose whole "
-        "cache the layout reserves and the run's requests, in waves; it takes no CPU time (the layout functions have "
-        "no host_us). The dense Llama cells land; the mixtures of experts are what the model does not yet capture: "
+        "cache the layout reserves and the run's requests, in waves, with the same CPU time, each attention rank's "
+        "over its own sequences (LAYOUT_TOKENS_PER_SECOND's host_us and host_serial). The dense Llama cells land; the "
+        "mixtures of experts are what the model does not yet capture: "
         "Maverick and Scout on H100s, the 128/128 runs of the large ones, gpt-oss-120b in the DEP columns (typed as "
-        "its MXFP4 checkpoint runs, bytes_per_param 0.5: 1.15-2.04x optimistic, the H100s' worst), Qwen3 "
+        "its MXFP4 checkpoint runs, bytes_per_param 0.5: 0.86-2.04x, the H100s' the worst), Qwen3 "
         "235B-A22B's DEP columns (1.2-1.45x), and gpt-oss-20b on one Blackwell GPU, where "
         "53,800 tokens/s (18.6 us a token) is faster than 29.4 us of CPU time a sequence allows (0.54-0.57), though "
         "that figure fits both tables best of 0-29.4 us.",

@@ -21,8 +21,9 @@ It prints each figure four ways, so each piece of the engine's own behaviour is 
 - "no CPU time": the reservation and the finite run, no CPU time;
 - "by use": none of these, requests admitted by the cache in use (vLLM's and MLPerf's harness' way).
 A DEP column goes through the expert-parallel layout's own batch search, at no latency limit (an offline run), with
-the layout's own reservation and the finite run (fidelity.layout_bench_batch) but no CPU time (the layout functions
-take no host_us); "by use" is that search alone.
+the layout's own reservation and the finite run (fidelity.layout_bench_batch) and the same CPU time, each attention
+rank's over its own sequences (LAYOUT_TOKENS_PER_SECOND's host_us and host_serial: fidelity.layout_host); "by use" is
+that search alone.
 
 Sources:
 - tests/reference/trtllm-perf-overview.csv: NVIDIA/TensorRT-LLM docs/source/performance/perf-overview.md at commit

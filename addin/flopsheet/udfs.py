@@ -362,9 +362,11 @@ def GPUS_TO_FIT(gb, gpu, usable_fraction=0.9):
 @xw.arg('context_tokens', doc='Cached tokens per sequence while decoding, when known (DeepSeek: 4,989); default the prompt + half the answer', **ARG_OPTIONS)
 @xw.arg('kv_bytes', doc='Bytes per cached key/value: 2 (BF16, default, as the other serving functions) or 1 (an FP8 cache)', **ARG_OPTIONS)
 @xw.arg('bytes_per_param', doc='Bytes per weight when the checkpoint stores them in another format than precision computes at (an MXFP4 checkpoint on Hopper: 0.5 or "fp4" with "bf16"), at most 4; default (blank) the precision\'s: 2, 1 or 0.5', **ARG_OPTIONS)
-def LAYOUT_TOKENS_PER_SECOND(model, gpu, layout, prompt_tokens, output_tokens, precision='bf16', batch=None, latency_ms=50.0, context_tokens=None, kv_bytes=2.0, bytes_per_param=None):
+@xw.arg('host_us', doc="Serving engine's CPU time per running sequence per step in microseconds (scheduling, sampling's bookkeeping, detokenising); default 0; 68 for vLLM v0.11, 29.4 per sequence of each attention-DP rank for TensorRT-LLM (estimates, docs/fidelity.md)", **ARG_OPTIONS)
+@xw.arg('host_serial', doc="Share of that CPU time on the step's critical path, 0 to 1; default 0.5 (vLLM's, estimate); 0 for TensorRT-LLM's overlap scheduler (the step is then the longer of the GPUs' and the CPU's time)", **ARG_OPTIONS)
+def LAYOUT_TOKENS_PER_SECOND(model, gpu, layout, prompt_tokens, output_tokens, precision='bf16', batch=None, latency_ms=50.0, context_tokens=None, kv_bytes=2.0, bytes_per_param=None, host_us=None, host_serial=None):
     'Output tokens per second of one instance of a parallel layout ("EP144", "TP4 EP8") serving requests, prefill included: expert parallelism with its all-to-all, routing imbalance and overlap.'
-    return excel_io.call(REGISTRY['LAYOUT_TOKENS_PER_SECOND'], (model, gpu, layout, prompt_tokens, output_tokens, precision, batch, latency_ms, context_tokens, kv_bytes, bytes_per_param))
+    return excel_io.call(REGISTRY['LAYOUT_TOKENS_PER_SECOND'], (model, gpu, layout, prompt_tokens, output_tokens, precision, batch, latency_ms, context_tokens, kv_bytes, bytes_per_param, host_us, host_serial))
 
 
 @xw.func(category=CATEGORY)
@@ -390,9 +392,10 @@ def LAYOUT_PREFILL_TOKENS_PER_SECOND(model, gpu, layout, prompt_tokens, precisio
 @xw.arg('kv_bytes', doc='Bytes per cached key/value: 2 (BF16, default, as the other serving functions) or 1 (an FP8 cache)', **ARG_OPTIONS)
 @xw.arg('host_us', doc="Server CPU time per running sequence per step in us, for a loaded server's time between tokens (as ITL_MS'; each attention replica's CPU over its own sequences); default 0, the GPUs' step alone; 68 for vLLM v0.11 (estimate)", **ARG_OPTIONS)
 @xw.arg('bytes_per_param', doc='Bytes per weight when the checkpoint stores them in another format than precision computes at (an MXFP4 checkpoint on Hopper: 0.5 or "fp4" with "bf16"), at most 4; default (blank) the precision\'s: 2, 1 or 0.5', **ARG_OPTIONS)
-def LAYOUT_DECODE_MS(model, gpu, layout, batch, context_tokens, precision='bf16', kv_bytes=2.0, host_us=0.0, bytes_per_param=None):
+@xw.arg('host_serial', doc="Share of that CPU time on the step's critical path, 0 to 1; default 0.5 (vLLM's, estimate); 0 for TensorRT-LLM's overlap scheduler (the step is then the longer of the GPUs' and the CPU's time)", **ARG_OPTIONS)
+def LAYOUT_DECODE_MS(model, gpu, layout, batch, context_tokens, precision='bf16', kv_bytes=2.0, host_us=0.0, bytes_per_param=None, host_serial=None):
     'Milliseconds of one decode step of an instance of a parallel layout ("TP8 EP8", "EP144") holding a batch of sequences: expert parallelism with its all-to-all, routing imbalance and overlap; host_us adds a loaded server\'s CPU time per sequence.'
-    return excel_io.call(REGISTRY['LAYOUT_DECODE_MS'], (model, gpu, layout, batch, context_tokens, precision, kv_bytes, host_us, bytes_per_param))
+    return excel_io.call(REGISTRY['LAYOUT_DECODE_MS'], (model, gpu, layout, batch, context_tokens, precision, kv_bytes, host_us, bytes_per_param, host_serial))
 
 
 @xw.func(category=CATEGORY)

@@ -411,3 +411,44 @@ def test_a_layout_takes_its_weights_bytes_apart_from_the_precision():
         F.LAYOUT_TOKENS_PER_SECOND(*served, 0)
     with pytest.raises(FlopsheetError, match=r"\(4 bytes each\) take .* type fewer bytes_per_param"):  # R1 on 8 B200s
         F.LAYOUT_TOKENS_PER_SECOND("DeepSeek-R1", "B200", "EP8", 1000, 1000, "fp8", None, None, None, 1, 4)
+
+
+@pytest.mark.parametrize("host_us, host_serial", [(68.0, None), (29.4, 0.0), (150.0, 1.0)])
+def test_a_layouts_throughput_counts_the_servers_cpu_time(host_us, host_serial):
+    """LAYOUT_TOKENS_PER_SECOND's host_us and host_serial are SERVING_GPUS': a TP-only layout's rate is the one
+    SERVING_GPUS implies with the same CPU time; an expert-parallel instance's step is engine.inference.host_step_ms
+    over each attention replica's own sequences (batch / replicas), in the serving search and the throughput."""
+    from flopsheet import functions as F
+    from flopsheet.engine.inference import HOST_SERIAL_SHARE, decode_ms_unchecked, host_step_ms
+
+    load, tp = 1e11, 4
+    host = dict(host_us=host_us, host_serial=host_serial)
+    gpus = F.SERVING_GPUS(load, 1000, 1000, "Llama 3.1 70B", "H100", tp, peak_factor=1, bytes_per_param=1.0,
+                          precision="fp8", **host)  # fmt: skip
+    implied = load / 86400 * 1000 / gpus * tp
+    args = ("Llama 3.1 70B", "H100", "TP4", 1000, 1000, "fp8", None, None, None, 2, None, host_us, host_serial)
+    assert F.LAYOUT_TOKENS_PER_SECOND(*args) == pytest.approx(implied, rel=1e-4)
+    # experts over 8 GPUs, attention data-parallel: 8 replicas, each CPU over its batch / 8
+    ep = ("Qwen3 30B-A3B", "H100", "EP8", 1000, 2000)
+    got = L.ep_serving(*ep, precision="fp8", kv_bytes=1.0, host_us=host_us, host_serial=host_serial)
+    bound = L.bind("Qwen3 30B-A3B", "H100", "EP8", "fp8", kv_bytes=1.0)
+    kv, attn = L._sequence(bound, 1000 + 2000 / 2)  # the running context: prompt + half the answer
+    gpu_ms = float(decode_ms_unchecked(L.setup_of(bound), got["batch"], got["batch"] * kv, attn))
+    share = HOST_SERIAL_SHARE if host_serial is None else host_serial
+    assert got["step_ms"] == pytest.approx(float(host_step_ms(gpu_ms, got["batch"] / 8, host_us, share)), rel=1e-12)
+    plain = L.ep_serving(*ep, precision="fp8", kv_bytes=1.0)
+    # never faster; slower where the CPU's share is on the critical path (hidden at 0: 29.4 us a sequence of 8 ranks)
+    assert got["tokens_per_s"] <= plain["tokens_per_s"] and (share == 0 or got["tokens_per_s"] < plain["tokens_per_s"])
+    assert (
+        F.LAYOUT_TOKENS_PER_SECOND(*ep, "fp8", None, None, None, 1, None, host_us, host_serial) == got["tokens_per_s"]
+    )
+    # LAYOUT_DECODE_MS takes the share too (blank: vLLM's)
+    step = ("DeepSeek-V3", "B200", "EP8", 256, 4664, "fp8", 1, host_us)
+    gpu = F.LAYOUT_DECODE_MS(*step[:7])
+    assert F.LAYOUT_DECODE_MS(*step, None, host_serial) == pytest.approx(
+        float(host_step_ms(gpu, 256 / 8, host_us, share)), rel=1e-12
+    )
+    with pytest.raises(FlopsheetError, match="host_serial must be a share from 0 to 1"):
+        F.LAYOUT_TOKENS_PER_SECOND(*ep, "fp8", None, None, None, 1, None, host_us, 1.5)
+    with pytest.raises(FlopsheetError, match="host_us must be a number >= 0"):
+        F.LAYOUT_TOKENS_PER_SECOND(*ep, "fp8", None, None, None, 1, None, -1)

@@ -111,6 +111,28 @@ CALLS = [
         ("gpt-oss-120b", "H100", "EP4", 256, 2000, "bf16", 2, None, " FP4"),
         256,
     ),
+    # the CPU time's share on the critical path (host_serial): typed, in a cell, an empty cell (vLLM's 0.5), and a
+    # share beyond 1 (refused: #N/A)
+    (
+        '"DeepSeek-V3","B200","EP8",256,4664,"fp8",1,68,,1',
+        ("DeepSeek-V3", "B200", "EP8", 256, 4664, "fp8", 1, 68, None, 1),
+        None,
+    ),
+    (
+        '"DeepSeek-V3","B200","EP8",256,4664,"fp8",1,68,,{A}',
+        ("DeepSeek-V3", "B200", "EP8", 256, 4664, "fp8", 1, 68, None, 0),
+        0,
+    ),
+    (
+        '"DeepSeek-V3","B200","EP8",256,4664,"fp8",1,68,,{A}',
+        ("DeepSeek-V3", "B200", "EP8", 256, 4664, "fp8", 1, 68),
+        "",
+    ),
+    (
+        '"DeepSeek-V3","B200","EP8",256,4664,"fp8",1,68,,{A}',
+        ("DeepSeek-V3", "B200", "EP8", 256, 4664, "fp8", 1, 68, None, 2),
+        2,
+    ),
 ]
 # calls the twin does not cover: the copy keeps the add-in's value, with the reason
 KEPT = [
@@ -206,6 +228,28 @@ SERVING = [
         ("gpt-oss-120b", "H100", "EP4", 1000, 1000, "bf16", None, None, None, 2, 0.5),
         1000,
     ),
+    # the server's CPU time per sequence (host_us, each attention replica's over its own) in the serving search and
+    # the throughput: vLLM's share, TensorRT-LLM's 0 in a cell, host_us in a cell, and a share beyond 1 (#N/A)
+    (
+        '"Qwen3 30B-A3B","B200","EP2",1000,1000,"fp4",,,,1,,68',
+        ("Qwen3 30B-A3B", "B200", "EP2", 1000, 1000, "fp4", None, None, None, 1, None, 68),
+        None,
+    ),
+    (
+        '"DeepSeek-V3","H200","TP8 EP8",2000,500,"fp8",,,,1,,29.4,{A}',
+        ("DeepSeek-V3", "H200", "TP8 EP8", 2000, 500, "fp8", None, None, None, 1, None, 29.4, 0),
+        0,
+    ),
+    (
+        '"Qwen3 30B-A3B","H100","EP8",1000,2000,"fp8",,,,1,,{A}',
+        ("Qwen3 30B-A3B", "H100", "EP8", 1000, 2000, "fp8", None, None, None, 1, None, 150),
+        150,
+    ),
+    (
+        '"Qwen3 30B-A3B","B200","EP2",1000,1000,"fp4",,,,1,,68,1.5',
+        ("Qwen3 30B-A3B", "B200", "EP2", 1000, 1000, "fp4", None, None, None, 1, None, 68, 1.5),
+        None,
+    ),
 ]
 
 
@@ -256,15 +300,29 @@ def handed_off(d):
 
 def test_the_cases_answer_and_refuse_as_listed():
     answered = [v for _, _, v in ROWS if v is not None]
-    assert len(answered) == len(ROWS) - 15 == 35 and all(v > 0 for v in answered)
+    assert len(answered) == len(ROWS) - 17 == 41 and all(v > 0 for v in answered)
+
+    # the CPU time counts: a share of 1 is slower than 0, an empty cell is vLLM's 0.5, a share beyond 1 is refused
+    def row(text, a=None):
+        return next(v for f, cell, v in ROWS if f.endswith("(" + text + ")") and (a is None or cell == a))
+
+    host = '"DeepSeek-V3","B200","EP8",256,4664,"fp8",1,68,,'
+    assert row(host + "{A}", 0) < row(host + "{A}", "") < row(host + "1") and row(host + "{A}", 2) is None
+    qwen = ("Qwen3 30B-A3B", "B200", "EP2", 1000, 1000, "fp4", None, None, None, 1)
+    assert row('"Qwen3 30B-A3B","B200","EP2",1000,1000,"fp4",,,,1,,68') < 0.7 * _python(
+        "LAYOUT_TOKENS_PER_SECOND", qwen
+    )
+    assert row('"Qwen3 30B-A3B","B200","EP2",1000,1000,"fp4",,,,1,,68,1.5') is None
     # bytes_per_param counts: 0.5-byte weights read in a quarter of BF16's time, and leave room for more sequences
     oss = ("gpt-oss-120b", "H100", "EP4", 512, 2000, "bf16", 2)
-    assert ROWS[len(CALLS) - 2][2] < 0.8 * _python("LAYOUT_DECODE_MS", oss)
-    assert ROWS[len(CALLS) - 1][2] == _python(
+    assert row('"gpt-oss-120b","H100","EP4",{A},2000,"bf16",2,,0.5') < 0.8 * _python("LAYOUT_DECODE_MS", oss)
+    assert row('"gpt-oss-120b","H100","EP4",{A},2000,"bf16",2,," FP4"') == _python(
         "LAYOUT_DECODE_MS", ("gpt-oss-120b", "H100", "EP4", 256, 2000, "bf16", 2, None, 0.5)
     )
     served = ("gpt-oss-120b", "H100", "EP4", 1000, 1000, "bf16", None, None, None, 2)
-    assert ROWS[-1][2] > 1.5 * _python("LAYOUT_TOKENS_PER_SECOND", served)
+    assert row('"gpt-oss-120b","H100","EP4",1000,{A},"bf16",,,,2,0.5') > 1.5 * _python(
+        "LAYOUT_TOKENS_PER_SECOND", served
+    )
     # a typed batch, and a cell left empty for it: the serving batch (the same number as the call without one)
     served = ROWS[len(CALLS) + len(PREFILL) :]
     assert served[1][2] != served[0][2] and served[2][2] == served[0][2]

@@ -230,7 +230,8 @@ FIXED = {
     "the faster of one batch and the micro-batches (s)": "一个批次与微批次中较快者（秒）",
     "the attention replicas' tensor-parallel all-reduces (s)": "注意力副本的张量并行全归约（秒）",
     "each attention replica's CPU work for its sequences, host_us each (ms)": "每个注意力副本为其序列所做的 CPU 工作，每个序列 host_us（毫秒）",
-    "the GPUs' step plus the CPU's 0.5 on the critical path (ms)": "GPU 的一步加上 CPU 位于关键路径上的 0.5（毫秒）",
+    "the GPUs' step plus the CPU's share on the critical path, host_serial of it (blank: 0.5) (ms)": "GPU 的一步加上 CPU 位于关键路径上的部分，即其 host_serial（留空为 0.5）（毫秒）",
+    "the step with the server's CPU time: the GPUs' plus host_serial of the CPU's, or the CPU's whole work when longer (s)": "含服务器 CPU 时间的一步：GPU 时间加上 CPU 时间的 host_serial，若 CPU 全部工作更长则取之（秒）",
     "the decode step: that, or the CPU's whole work when longer (ms)": "解码一步：取上项，若 CPU 全部工作更长则取之（毫秒）",
 }
 

@@ -27,7 +27,9 @@ from flopsheet.engine.inference import (
     comm_seconds,
     decode_attention_flops,
     decode_ms_unchecked,
+    host_serial_share,
     host_step_ms,
+    host_us_used,
     largest_batch,
     model_kv_gb,
     precision_share,
@@ -204,12 +206,17 @@ def ep_serving(
     batch: float | None = None,
     kv_bytes: float | None = None,
     bytes_per_param: float | None = None,
+    host_us: float | None = None,
+    host_serial: float | None = None,
 ) -> dict:
     """An instance of `layout` serving requests (engine.parallel.ep_serving): batch, step, prefill per request,
     output tokens/s of the instance and per GPU. `context`: the cached tokens per sequence while decoding, when
     the source publishes it; default the running context (prompt + half the output). `batch`: the instance's
     published batch instead of the largest under latency_ms that fits. `kv_bytes`: bytes per cached value
-    (default the engine's BF16); `bytes_per_param`: bytes per weight (default the precision's)."""
+    (default the engine's BF16); `bytes_per_param`: bytes per weight (default the precision's). `host_us`, `host_serial`:
+    the serving engine's CPU time per running sequence per step and its share on the critical path (blank: none; vLLM's
+    share), each attention replica's CPU over its own sequences (engine.inference.host_step_ms), in the latency test and
+    the throughput, as SERVING_GPUS counts it."""
     b = bind(model, gpu, layout, precision, bytes_per_param, kv_bytes=kv_bytes)
     _within_context(b, prompt_tokens, output_tokens)
     limit = b["fig"]("context")
@@ -224,6 +231,18 @@ def ep_serving(
     lay, setup = b["layout"], setup_of(b)
     if bytes_per_param is not None:  # typed bytes that overfill the GPUs are named (the engine would name the layout)
         _weights_fit(b, setup, precision, bytes_per_param)
+    host, share, replicas = host_us_used(host_us), host_serial_share(host_serial), float(lay.replicas)
+
+    def step_s(n):  # the step of n sequences, with each attention replica's CPU time for its n / replicas
+        return float(host_step_ms(decode_ms_unchecked(setup, n, n * kv, attn), n / replicas, host, share)) / 1e3
+
+    if host and batch is None and step_s(1.0) * 1e3 > latency_ms:  # the CPU time is what misses it: named
+        raise FlopsheetError(
+            f"even one sequence takes {show_number(round(step_s(1.0) * 1e3, 2))} ms per token in this layout with "
+            f"host_us = {show_number(host)} us of CPU time a sequence, over the {latency_ms:g} ms target; lower "
+            "host_us or raise latency_ms",
+            arg="host_us",
+        )
     if lay.ep > 1:  # experts spread: engine.parallel's serving search on the bundle's expert-parallel step
         batch, step, prefill, rate = parallel.ep_serving(
             batch=batch,
@@ -236,22 +255,27 @@ def ep_serving(
             latency_ms=latency_ms,
             prefill_mfu=setup.prefill_mfu,
             decode_mfu=setup.mfu,
-            step_s=lambda n: float(decode_ms_unchecked(setup, n, n * kv, attn)) / 1e3,
+            step_s=step_s,
             prefill_s=lambda p, n: float(prefill_s_unchecked(setup, p, n)),
             **b["forward"],
         )
     else:  # a tensor-parallel group: SERVING_GPUS' replica (engine.inference.serving_gpus), the same numbers
-        batch, step, prefill, rate = _tp_serving(b, setup, prompt_tokens, output_tokens, kv, attn, latency_ms, batch)
+        batch, step, prefill, rate = _tp_serving(
+            b, setup, prompt_tokens, output_tokens, kv, attn, latency_ms, batch, host, share
+        )
     gpus = b["layout"].gpus
     return dict(batch=batch, step_ms=step * 1e3, prefill_s=prefill, tokens_per_s=rate, per_gpu=rate / gpus, gpus=gpus)
 
 
-def _tp_serving(b, setup, prompt_tokens, output_tokens, kv, attn, latency_ms, batch):
+def _tp_serving(b, setup, prompt_tokens, output_tokens, kv, attn, latency_ms, batch, host_us=0.0, host_serial=None):
     """A TP-only layout as SERVING_GPUS sizes a replica: the largest batch under latency_ms that fits
-    (engine.inference.largest_batch) or the given one, prefill charged at its compute plus the all-reduces."""
+    (engine.inference.largest_batch) or the given one, prefill charged at its compute plus the all-reduces; the step
+    with the server's CPU time (host_step_ms), as SERVING_GPUS counts it."""
+    share = host_serial_share(host_serial)
     if batch is None:
-        batch = float(largest_batch(setup, kv, latency_ms, attn_flops=attn))
-    step = float(decode_ms_unchecked(setup, batch, batch * kv, attn)) / 1e3
+        batch = float(largest_batch(setup, kv, latency_ms, attn_flops=attn, host_us=host_us, host_serial=share))
+    gpu_ms = decode_ms_unchecked(setup, batch, batch * kv, attn)
+    step = float(host_step_ms(gpu_ms, batch, host_us, share)) / 1e3
     f = b["forward"]
     gp = serving_prefill_params(setup.params, setup.total_params, setup.expert_share, prompt_tokens)
     flops = 2.0 * float(gp) * prompt_tokens + _prefill_attention(b, prompt_tokens) * setup.attn_cost
@@ -342,13 +366,15 @@ def ep_decode_ms(
     kv_bytes: float | None = None,
     host_us: float = 0.0,
     bytes_per_param: float | None = None,
+    host_serial: float | None = None,
 ) -> float:
     """Milliseconds of one decode step of an instance of `layout` holding `batch` sequences of `context` cached
     tokens each (the serving bundle's step: engine.parallel's expert-parallel one when experts are spread).
     host_us: the serving engine's CPU time per running sequence per step (ITL_MS' host_us), partly overlapped with
     the GPUs' step (engine.inference.host_step_ms); each attention replica has its own scheduler (vLLM's and SGLang's
     data-parallel attention run one engine process per replica), so its CPU works for batch / replicas sequences.
-    bytes_per_param: bytes per weight (default the precision's)."""
+    bytes_per_param: bytes per weight (default the precision's); host_serial: the CPU time's share on the critical path
+    (blank: vLLM's, HOST_SERIAL_SHARE)."""
     b = bind(model, gpu, layout, precision, bytes_per_param, kv_bytes=kv_bytes)
     _within_context(b, context, name="context_tokens")
     kv, attn = _sequence(b, context)
@@ -362,4 +388,4 @@ def ep_decode_ms(
             arg="batch",
         )
     step_ms = float(decode_ms_unchecked(setup, batch, batch * kv, attn))
-    return float(host_step_ms(step_ms, batch / b["layout"].replicas, host_us))
+    return float(host_step_ms(step_ms, batch / b["layout"].replicas, host_us, host_serial_share(host_serial)))

@@ -41,6 +41,11 @@ _IMB = repr(DEFAULT_EXPERT_IMBALANCE)
 _HALF = repr(GROUPED_GEMM_HALF_TOKENS)
 _A2A = repr(A2A_EFFICIENCY)
 _AR_S = repr(DEFAULT_ALLREDUCE_US * EP_COLLECTIVE_PER_ALLREDUCE * 1e-6)  # one collective's fixed cost, seconds
+# the server's CPU time (engine.inference.host_step_ms), as the serving functions' twins read it: an empty host_us is
+# none, an empty host_serial vLLM's share; a typed share is from 0 to 1, as Python refuses it
+_HOST = 'IF({host_us}="",0,{host_us})'
+_SERIAL = 'IF({host_serial}="",' + repr(HOST_SERIAL_SHARE) + ",{host_serial})"
+_SERIAL_OK = '[[?host_serial:(({host_serial}="")+(({host_serial}>=0)*({host_serial}<=1))>0)||1]]'
 
 
 def _larger(a: str, b: str) -> str:
@@ -200,8 +205,14 @@ EP_DECODE_STEPS = (
     ),
     (
         "ep_busy",
-        f"the GPUs' step plus the CPU's {HOST_SERIAL_SHARE:g} on the critical path (ms)",
-        "{step:ep_s}*1E3+{batch}/{layout:replicas}*{host_us}*" + repr(HOST_SERIAL_SHARE * 1e-3),
+        "the GPUs' step plus the CPU's share on the critical path, host_serial of it (blank: "
+        f"{HOST_SERIAL_SHARE:g}) (ms)",
+        # an omitted host_serial: vLLM's share as a number (the formula as it was)
+        "{step:ep_s}*1E3+{batch}/{layout:replicas}*{host_us}*[[?host_serial:"
+        + _SERIAL
+        + "*1E-3||"
+        + repr(HOST_SERIAL_SHARE * 1e-3)
+        + "]]",
     ),
     ("ep_step_ms", "the decode step: that, or the CPU's whole work when longer (ms)", _larger("ep_busy", "ep_host")),
 )
@@ -209,7 +220,7 @@ EP_DECODE_STEPS = (
 # Where Python refuses the call (functions.layout.ep_decode_ms and functions.parallel's argument checks): #N/A
 EP_DECODE_TWIN = (
     "IF(({batch}>=1)*({batch}=INT({batch}))*({context_tokens}>=0)*({context_tokens}=INT({context_tokens}))"
-    "*({kv_bytes}>0)*({kv_bytes}<=4)*({host_us}>=0)*({layout:context_ok})*({step:ep_free}>0)"
+    "*({kv_bytes}>0)*({kv_bytes}<=4)*({host_us}>=0)*" + _SERIAL_OK + "*({layout:context_ok})*({step:ep_free}>0)"
     "*({batch}*{step:ep_kv_seq}<={step:ep_free}*{layout:gpus}),{step:ep_step_ms},NA())"
 )
 
@@ -258,7 +269,29 @@ def _at_batch(base: tuple, batch: str, suffix: str, what: str) -> list:
     ]
 
 
-_DECODE_PASS = ep_pass_steps("{b}", "{step:ep_attn}*{b}", "{b}*{step:ep_kv_seq}", DEFAULT_MFU)
+_CPU_S = "{b}/{layout:replicas}*" + _HOST + "*1E-6"  # each attention replica's CPU work for its sequences (s)
+_DECODE_PASS = (
+    *ep_pass_steps("{b}", "{step:ep_attn}*{b}", "{b}*{step:ep_kv_seq}", DEFAULT_MFU),
+    (
+        "ep_hs",
+        "the step with the server's CPU time: the GPUs' plus host_serial of the CPU's, or the CPU's whole work when "
+        "longer (s)",
+        # omitted host_us and host_serial: the GPUs' step (the formula as it was)
+        "[[?host_us,host_serial:IF({step:ep_s}+"
+        + _CPU_S
+        + "*"
+        + _SERIAL
+        + ">="
+        + _CPU_S
+        + ",{step:ep_s}+"
+        + _CPU_S
+        + "*"
+        + _SERIAL
+        + ","
+        + _CPU_S
+        + ")||{step:ep_s}]]",
+    ),
+)
 # its steps the batch does not change (a GPU's rates, the domains a token's experts reach): written once
 _DECODE_FIXED = tuple(s for s in _DECODE_PASS if s[0] in ("ep_rate", "ep_flops", "ep_remote"))
 assert not any("{b}" in t for _, _, t in _DECODE_FIXED)
@@ -266,7 +299,7 @@ _LATENCY = "<={latency_ms}/1E3"  # a step's seconds as Python compares them: (ms
 
 
 def _step_s(suffix: str) -> str:
-    return "{step:ep_s" + suffix + "}*1E3/1E3"
+    return "{step:ep_hs" + suffix + "}*1E3/1E3"
 
 
 def _search_steps() -> list:
@@ -336,5 +369,6 @@ EP_SERVING_TWIN = (
     "*({step:ep_free}>0)*({step:ep_kv_seq}<={step:ep_free}*{layout:gpus})*[[({batch}>=1)*({batch}=INT({batch}))||1]]"
     "*({step:ep_b}*{step:ep_kv_seq}<={step:ep_free}*{layout:gpus})"
     # a searched batch must meet the target (a typed one need not): Python's "even one sequence takes ..."
+    "*[[?host_us:(" + _HOST + ">=0)||1]]*" + _SERIAL_OK + ""
     "*(({step:ep_typed}=1)+(" + _step_s("_b") + _LATENCY + ")>0),{step:ep_tokens_s},NA())"
 )

@@ -12,6 +12,7 @@ model, GPU and precision.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 from flopsheet.engine.inference import DEFAULT_LATENCY_MS, KV_BYTES, VLLM_HOST_US
@@ -19,6 +20,7 @@ from flopsheet.errors import FlopsheetError, show_number
 from flopsheet.functions._common import bytes_per_weight
 from flopsheet.functions.declaration import Arg, Function, declared_in
 from flopsheet.functions.hardware import per_element
+from flopsheet.functions.inference import HOST_SERIAL_ARG, HOST_US_ARG
 from flopsheet.functions.inputs import REQUIRED, control_free, element_number, merge_errors
 from flopsheet.functions.layout import ep_decode_ms, ep_prefill, ep_serving
 from flopsheet.functions.layouttwins import (
@@ -55,6 +57,10 @@ WEIGHT_BYTES = Arg(
     kind="text",  # a number, or a number format's name (layout_weight_bytes)
     default=None,
 )
+# the serving functions' CPU-time arguments, blank as theirs (none; vLLM's share), so a twin keeps its formula as it
+# was when both are omitted ([[?host_us,host_serial:...]])
+LAYOUT_HOST_US = dataclasses.replace(HOST_US_ARG, default=None)
+LAYOUT_HOST_SERIAL = dataclasses.replace(HOST_SERIAL_ARG, default=None)
 _SOURCE = (
     "DeepSeek's inference-system note (layouts, FP8 dispatch / BF16 combine), DeepEP's measured all-to-all "
     "bandwidths, DeepGEMM's grouped-GEMM rates, vendor platform guides (catalog/platforms.csv); docs/parallelism.md"
@@ -116,6 +122,17 @@ def layout_weight_bytes(v) -> float | None:
     return x
 
 
+def _host_serial(v) -> float | None:
+    """host_serial: blank (vLLM's share), or a share from 0 to 1 of the CPU time on the step's critical path."""
+    x = _number(v, "host_serial", None)
+    if x is not None and x > 1:
+        raise FlopsheetError(
+            f"host_serial must be a share from 0 to 1 (got {show_number(x)}); 0.5 is vLLM's, 0 TensorRT-LLM's",
+            arg="host_serial",
+        )
+    return x
+
+
 def _impl(one, names):
     def impl(**given):
         values = {n: given.get(n) for n in names}
@@ -141,6 +158,8 @@ def _serving_one(
     context_tokens=None,
     kv_bytes=None,
     bytes_per_param=None,
+    host_us=None,
+    host_serial=None,
 ):
     got = ep_serving(
         _text(model, "model"),
@@ -154,6 +173,8 @@ def _serving_one(
         context=_number(context_tokens, "context_tokens", None, positive=True),
         kv_bytes=_kv_bytes(kv_bytes),
         bytes_per_param=layout_weight_bytes(bytes_per_param),
+        host_us=_number(host_us, "host_us", None),
+        host_serial=_host_serial(host_serial),
     )
     return got["tokens_per_s"]
 
@@ -200,6 +221,8 @@ _SERVING_ARGS = (
         default=KV_BYTES,
     ),
     WEIGHT_BYTES,
+    LAYOUT_HOST_US,
+    LAYOUT_HOST_SERIAL,
 )
 
 LAYOUT_TOKENS_PER_SECOND = Function(
@@ -245,7 +268,16 @@ LAYOUT_PREFILL_TOKENS_PER_SECOND = Function(
 
 
 def _decode_one(
-    model, gpu, layout, batch, context_tokens, precision=None, kv_bytes=None, host_us=None, bytes_per_param=None
+    model,
+    gpu,
+    layout,
+    batch,
+    context_tokens,
+    precision=None,
+    kv_bytes=None,
+    host_us=None,
+    bytes_per_param=None,
+    host_serial=None,
 ):
     return ep_decode_ms(
         _text(model, "model"),
@@ -257,6 +289,7 @@ def _decode_one(
         kv_bytes=_kv_bytes(kv_bytes),
         host_us=_number(host_us, "host_us", 0.0),
         bytes_per_param=layout_weight_bytes(bytes_per_param),
+        host_serial=_host_serial(host_serial),
     )
 
 
@@ -280,6 +313,7 @@ _DECODE_ARGS = (
         default=0.0,
     ),
     WEIGHT_BYTES,
+    LAYOUT_HOST_SERIAL,
 )
 
 LAYOUT_DECODE_MS = Function(
