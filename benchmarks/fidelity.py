@@ -314,18 +314,26 @@ def reserved_batch(row: dict) -> float | None:
     are the model's plus (ranks - 1) copies of those (the routed experts split over the ranks, expert parallel).
     Measured 2026-12-06: trtllm-15 (Llama 4 Maverick on 8 H100s, 14 GB of such weights in FP8 on each) 2.16 -> 1.32;
     the table's 210 cells RMS log error 0.295 -> 0.262, outside 40% 34 -> 27."""
-    from flopsheet import functions as F
-    from flopsheet.engine.inference import USABLE_FRACTION
-
-    model, gpu = row["model_as_typed"], row["gpu"]
+    model = row["model_as_typed"]
     prec, weight_bytes = weight_format(row)
     tp = float(row["gpus_per_instance"])
     full = kv_per_sequence(model, float(row["input_tokens"]) + float(row["output_tokens"]), prec, tp)
     if full is None:
         return None
-    weights = F.WEIGHTS_GB(model, weight_bytes) + (attention_ranks(row) - 1.0) * replicated_gb(model, weight_bytes)
-    free = tp * F.GPU_SPEC(gpu, "memory_gb") * USABLE_FRACTION - weights
+    free = room_gb(row, tp) - (attention_ranks(row) - 1.0) * replicated_gb(model, weight_bytes)
     return float(min(TRTLLM_BENCH_MAX_BATCH, math.floor(free / full)))
+
+
+def room_gb(row: dict, tp: float) -> float:
+    """GB an instance of `tp` GPUs of the row's GPU has for KV cache: their usable memory (engine.inference.
+    USABLE_FRACTION) less the model's weights at the bytes the run holds them in (weight_format)."""
+    from flopsheet import functions as F
+    from flopsheet.engine.inference import USABLE_FRACTION
+
+    _, weight_bytes = weight_format(row)
+    return tp * F.GPU_SPEC(row["gpu"], "memory_gb") * USABLE_FRACTION - F.WEIGHTS_GB(
+        row["model_as_typed"], weight_bytes
+    )
 
 
 def replicated_gb(model: str, bytes_per_param: float) -> float:
@@ -367,9 +375,14 @@ def engine_host(row: dict) -> tuple[float, float] | None:
     at their batches)."""
     from flopsheet.engine.inference import TRTLLM_HOST_US
 
-    if row["batch"] != "max" or "trtllm-bench" not in row["software"] or "PyTorch" not in row["software"]:
+    if not _on_trtllm_executor(row):
         return None
     return TRTLLM_HOST_US / attention_ranks(row), 0.0
+
+
+def _on_trtllm_executor(row: dict) -> bool:
+    """A "batch max" run of trtllm-bench on TensorRT-LLM's PyTorch executor (its software text)."""
+    return row["batch"] == "max" and "trtllm-bench" in row["software"] and "PyTorch" in row["software"]
 
 
 def layout_host(row: dict) -> tuple[float | None, float | None]:
@@ -378,9 +391,7 @@ def layout_host(row: dict) -> tuple[float | None, float | None]:
     (None, None) for other software."""
     from flopsheet.engine.inference import TRTLLM_HOST_US
 
-    if row["batch"] != "max" or "trtllm-bench" not in row["software"] or "PyTorch" not in row["software"]:
-        return None, None
-    return TRTLLM_HOST_US, 0.0
+    return (TRTLLM_HOST_US, 0.0) if _on_trtllm_executor(row) else (None, None)
 
 
 def engine_batch_cap(row: dict) -> float | None:
@@ -616,17 +627,14 @@ def predict(row: dict) -> tuple[float, str]:
             + (f" x {instances:g}" if instances != 1 else "")
         )
         if samples_per_query(row) is not None:  # an MLPerf Offline query: its samples through the engine's batch
-            from flopsheet.engine.inference import USABLE_FRACTION
 
             def step_ms(n, cached):
                 kv_n = F.KV_CACHE_GB(model, float(cached), float(n), KV_BYTES[prec], tp)
                 return F.DECODE_MS(model, gpu, batch=float(n), kv_gb=kv_n, **kw)
 
             prefill = F.TTFT_SECONDS(model, inp, gpu, batch=b, **kw) / b
-            _, weight_bytes = weight_format(row)
-            room = tp * F.GPU_SPEC(gpu, "memory_gb") * USABLE_FRACTION - F.WEIGHTS_GB(model, weight_bytes)
-            per_token = F.KV_CACHE_GB(model, 1000.0, 1.0, KV_BYTES[prec], tp) / 1000.0
-            value = offline_run(row, b, room / per_token, step_ms, prefill) * instances
+            per_token = kv_per_sequence(model, 1000.0, prec, tp) / 1000.0
+            value = offline_run(row, b, room_gb(row, tp) / per_token, step_ms, prefill) * instances
             call = (
                 f"offline_run({samples_per_query(row):g} samples, batch {b:g}, DECODE_MS, TTFT_SECONDS / {b:g}: {call})"
             )
@@ -671,15 +679,21 @@ def dataset_lengths(row: dict) -> tuple[tuple[float, float], ...] | None:
 # dataset's longest (the benchmark's output limit), an ASSUMPTION. A setup fact of the benchmark, not fitted. Measured
 # 2026-12-06: mlperf-inf-25 and -26 (DeepSeek-R1 FP4 on 8 B200s and a GB300 rack) 1.76 -> 1.40 and 1.96 -> 1.43,
 # mlperf-inf-10 1.95 -> 1.63; the Llama 2 70B rows 1-3% lower (mlperf-inf-13, B200 FP4 at 2,048: 0.72 -> 0.70).
+def run_answers(row: dict, out: float) -> list[tuple[float, float]]:
+    """(prompt, answer) tokens of each sample of the row's dataset with its answers at the run's mean `out`: each scaled
+    by the run's mean over the references', capped at the dataset's longest (running_context's comment)."""
+    lengths = dataset_lengths(row)
+    scale = out / (sum(o for _, o in lengths) / len(lengths))
+    longest = max(o for _, o in lengths)
+    return [(i, min(scale * o, longest)) for i, o in lengths]
+
+
 def running_context(row: dict, inp: float, out: float) -> float:
     """Cached tokens a decoding sequence of the row holds, averaged over its steps (the comment above): its dataset's
     E[o (i + o / 2)] / E[o], the answers at the row's mean; prompt + half the answer without a dataset."""
-    lengths = dataset_lengths(row)
-    if not lengths:
+    if not dataset_lengths(row):
         return inp + out / 2.0
-    scale = out / (sum(o for _, o in lengths) / len(lengths))
-    longest = max(o for _, o in lengths)
-    answers = [(i, min(scale * o, longest)) for i, o in lengths]
+    answers = run_answers(row, out)
     return sum(o * (i + o / 2.0) for i, o in answers) / sum(o for _, o in answers)
 
 
@@ -690,15 +704,10 @@ def running_context(row: dict, inp: float, out: float) -> float:
 def mlperf_batch(row: dict, model: str, context: float, batch: float, prec: str, tp: float) -> float:
     """An MLPerf row's published batch, at most what fits beside the weights at `context` cached tokens (the
     recipe's cache format, KV_BYTES; the weights' bytes, weight_format); any other row's batch as published."""
-    from flopsheet import functions as F
-    from flopsheet.engine.inference import USABLE_FRACTION
-
     if source_group(row) != "mlperf-inf":
         return batch
-    _, weight_bytes = weight_format(row)
-    free = tp * F.GPU_SPEC(row["gpu"], "memory_gb") * USABLE_FRACTION - F.WEIGHTS_GB(model, weight_bytes)
     one = kv_per_sequence(model, context, prec, tp)
-    return batch if one is None else float(min(batch, max(1, math.floor(free / one))))
+    return batch if one is None else float(min(batch, max(1, math.floor(room_gb(row, tp) / one))))
 
 
 # An MLPerf Offline run is one query of samples_per_query samples, all queued at once (its log's figure, in the row's
@@ -740,11 +749,8 @@ def offline_run(row: dict, batch: float, room_tokens: float, step_ms, prefill_s:
     import heapq
     import random
 
-    lengths = dataset_lengths(row)
-    inp, out = float(row["input_tokens"]), float(row["output_tokens"])
-    scale = out / (sum(o for _, o in lengths) / len(lengths))
-    longest = max(o for _, o in lengths)
-    answers = [(i, max(1, round(min(scale * o, longest)))) for i, o in lengths]
+    inp = float(row["input_tokens"])
+    answers = [(i, max(1, round(o))) for i, o in run_answers(row, float(row["output_tokens"]))]
     random.Random(0).shuffle(answers)  # loadgen draws the samples at random (its sample_index_rng_seed); a fixed order
     count = max(1, int(samples_per_query(row) * float(row["gpus_per_instance"]) / float(row["gpus"])))
     grid = [1]

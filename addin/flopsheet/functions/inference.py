@@ -267,8 +267,8 @@ STEPS = decode_steps(prefill_mfu=_PREFILL_DEFAULT)
 # and host_serial (SERVING_GPUS, SERVING_BATCH, TOKENS_PER_SECOND, COST_PER_MTOK): an omitted or empty host_us is no
 # CPU time, an omitted or empty host_serial vLLM's share (engine.inference.HOST_SERIAL_SHARE). The step is the GPUs'
 # plus the CPU's share on the critical path, or the CPU's whole time if longer, each a Workings cell of its own.
-_HOST = 'IF({host_us}="",0,{host_us})'
-_SERIAL = 'IF({host_serial}="",' + repr(HOST_SERIAL_SHARE) + ",{host_serial})"
+HOST_TEXT = 'IF({host_us}="",0,{host_us})'  # the layout functions' twins read it too (functions.layouttwins)
+SERIAL_TEXT = 'IF({host_serial}="",' + repr(HOST_SERIAL_SHARE) + ",{host_serial})"
 _HOST_LABEL = "decode step with the server's CPU time, host_us a sequence, host_serial of it on the critical path (ms)"
 
 
@@ -284,12 +284,12 @@ def with_host(steps: tuple) -> tuple:
             (
                 "host_ms",
                 "the server's CPU work for the batch's step, batch x host_us (ms)",
-                "{batch}*" + _HOST + "*1E-3",
+                "{batch}*" + HOST_TEXT + "*1E-3",
             ),
             (
                 "host_crit_ms",
                 "its share on the step's critical path, host_serial of it (ms)",
-                "{step:host_ms}*" + _SERIAL,
+                "{step:host_ms}*" + SERIAL_TEXT,
             ),
             (
                 "step_ms",
@@ -622,7 +622,7 @@ _ITL_STEPS += (
     (
         "itl_busy",
         "the GPUs' time plus the CPU's share on the critical path, host_serial of its work (ms)",
-        "{step:itl_gpu}+{batch}*{host_us}*(" + _SERIAL + "*1E-3)",
+        "{step:itl_gpu}+{batch}*{host_us}*(" + SERIAL_TEXT + "*1E-3)",
     ),
     (
         "itl",
@@ -781,7 +781,7 @@ _C = "{step:flops_ps}"  # FLOP/s it computes
 # floor keeps it finite (x/1E-300 overflows to #NUM! in the spreadsheet).
 _KV = "{step:kv_bytes}"
 # the server's CPU time a sequence adds to each step on its critical path (s): host_serial of host_us (blank: none)
-_SH = _HOST + "*(" + _SERIAL + "*1E-3)/1E3"
+_SH = HOST_TEXT + "*(" + SERIAL_TEXT + "*1E-3)/1E3"
 _B = "MAX(1,MIN(" + _CAP + ",{step:batch_bw},{step:batch_flops},{step:batch_memory},{step:batch_host}))"
 # replica-seconds per request: prefill compute + output tokens x (step time / batch)
 # (the decode step computes at its batch's GEMM efficiency, gemm_mfu)
@@ -792,7 +792,11 @@ _GPU_TOKEN_S = (
     "MAX({params}*{bytes_per_param}/{step:batch}/" + _S + ",2*{params}/{step:gemm_ps})+" + _KVSEQ + "*1E9/" + _S
 )
 _BUSY = (
-    "2*{params}*{prompt_tokens}/{step:prefill_ps}+{output_tokens}*MAX({step:token_s}+" + _SH + "," + _HOST + "*1E-6)"
+    "2*{params}*{prompt_tokens}/{step:prefill_ps}+{output_tokens}*MAX({step:token_s}+"
+    + _SH
+    + ","
+    + HOST_TEXT
+    + "*1E-6)"
 )
 _ONE_GPU_MS = (
     "(MAX({params}*{bytes_per_param}/"
@@ -805,7 +809,7 @@ _ONE_GPU_MS = (
     + _S
     + ")*1E3"
 )
-_ONE_STEP_MS = "MAX({step:one_gpu_ms}+" + _HOST + "*(" + _SERIAL + "*1E-3)," + _HOST + "*1E-3)"
+_ONE_STEP_MS = "MAX({step:one_gpu_ms}+" + HOST_TEXT + "*(" + SERIAL_TEXT + "*1E-3)," + HOST_TEXT + "*1E-3)"
 _SERVING_STEPS = (
     ("read_bps", "bytes a replica reads per second", "{gpus}*{gpu:bandwidth_tbs}*1E12*{bw_efficiency}*{bw_share}"),
     ("flops_ps", "FLOPs a replica computes per second decoding", "{gpus}*{peak}*1E12*{mfu}*{peak_share}"),
@@ -850,7 +854,7 @@ _SERVING_STEPS = (
     (
         "batch_host",
         "largest batch whose CPU time, batch x host_us, takes the latency target (none: no CPU time)",
-        "IF(" + _HOST + ">0,INT({latency_ms}*" + repr(LATENCY_TIE) + "/1E3/(" + _HOST + "*1E-6))," + _CAP + ")",
+        "IF(" + HOST_TEXT + ">0,INT({latency_ms}*" + repr(LATENCY_TIE) + "/1E3/(" + HOST_TEXT + "*1E-6))," + _CAP + ")",
     ),
     (
         "batch_flops",

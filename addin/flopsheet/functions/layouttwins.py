@@ -33,7 +33,7 @@ from flopsheet.engine.moe import (
     OVERLAP_SHARE,
 )
 from flopsheet.engine.training import DEFAULT_MFU
-from flopsheet.functions.inference import kv_seq_at
+from flopsheet.functions.inference import HOST_TEXT, SERIAL_TEXT, kv_seq_at
 from flopsheet.functions.twintext import unrolled_bisection
 
 # the engine's constants, typed as the same numbers (as functions/inference.py types USABLE_FRACTION)
@@ -41,10 +41,9 @@ _IMB = repr(DEFAULT_EXPERT_IMBALANCE)
 _HALF = repr(GROUPED_GEMM_HALF_TOKENS)
 _A2A = repr(A2A_EFFICIENCY)
 _AR_S = repr(DEFAULT_ALLREDUCE_US * EP_COLLECTIVE_PER_ALLREDUCE * 1e-6)  # one collective's fixed cost, seconds
-# the server's CPU time (engine.inference.host_step_ms), as the serving functions' twins read it: an empty host_us is
-# none, an empty host_serial vLLM's share; a typed share is from 0 to 1, as Python refuses it
-_HOST = 'IF({host_us}="",0,{host_us})'
-_SERIAL = 'IF({host_serial}="",' + repr(HOST_SERIAL_SHARE) + ",{host_serial})"
+# the server's CPU time (engine.inference.host_step_ms), as the serving functions' twins read it (functions.inference's
+# HOST_TEXT, SERIAL_TEXT: an empty host_us is none, an empty host_serial vLLM's share); a typed share is from 0 to 1,
+# as Python refuses it
 _SERIAL_OK = '[[?host_serial:(({host_serial}="")+(({host_serial}>=0)*({host_serial}<=1))>0)||1]]'
 
 
@@ -209,7 +208,7 @@ EP_DECODE_STEPS = (
         f"{HOST_SERIAL_SHARE:g}) (ms)",
         # an omitted host_serial: vLLM's share as a number (the formula as it was)
         "{step:ep_s}*1E3+{batch}/{layout:replicas}*{host_us}*[[?host_serial:"
-        + _SERIAL
+        + SERIAL_TEXT
         + "*1E-3||"
         + repr(HOST_SERIAL_SHARE * 1e-3)
         + "]]",
@@ -269,7 +268,7 @@ def _at_batch(base: tuple, batch: str, suffix: str, what: str) -> list:
     ]
 
 
-_CPU_S = "{b}/{layout:replicas}*" + _HOST + "*1E-6"  # each attention replica's CPU work for its sequences (s)
+_CPU_S = "{b}/{layout:replicas}*" + HOST_TEXT + "*1E-6"  # each attention replica's CPU work for its sequences (s)
 _DECODE_PASS = (
     *ep_pass_steps("{b}", "{step:ep_attn}*{b}", "{b}*{step:ep_kv_seq}", DEFAULT_MFU),
     (
@@ -280,13 +279,13 @@ _DECODE_PASS = (
         "[[?host_us,host_serial:IF({step:ep_s}+"
         + _CPU_S
         + "*"
-        + _SERIAL
+        + SERIAL_TEXT
         + ">="
         + _CPU_S
         + ",{step:ep_s}+"
         + _CPU_S
         + "*"
-        + _SERIAL
+        + SERIAL_TEXT
         + ","
         + _CPU_S
         + ")||{step:ep_s}]]",
@@ -369,6 +368,6 @@ EP_SERVING_TWIN = (
     "*({step:ep_free}>0)*({step:ep_kv_seq}<={step:ep_free}*{layout:gpus})*[[({batch}>=1)*({batch}=INT({batch}))||1]]"
     "*({step:ep_b}*{step:ep_kv_seq}<={step:ep_free}*{layout:gpus})"
     # a searched batch must meet the target (a typed one need not): Python's "even one sequence takes ..."
-    "*[[?host_us:(" + _HOST + ">=0)||1]]*" + _SERIAL_OK + ""
+    "*[[?host_us:(" + HOST_TEXT + ">=0)||1]]*" + _SERIAL_OK + ""
     "*(({step:ep_typed}=1)+(" + _step_s("_b") + _LATENCY + ")>0),{step:ep_tokens_s},NA())"
 )
