@@ -1122,6 +1122,21 @@ def _table_check() -> list[str]:
     return lines
 
 
+def _mlperf_check() -> list[str]:
+    """benchmarks/mlperf_table.py's summary (imported when the doc is written, as trtllm_table)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import mlperf_table
+
+    computed, skipped = mlperf_table.evaluate()
+    return [
+        *mlperf_table.summary_lines(computed),
+        "",
+        f"Not typed ({len(skipped)}: accelerators outside the catalog, CPUs, or two kinds in one system): "
+        + "; ".join(f"{r['submitter']} {r['system']} {r['benchmark']}" for r in skipped)
+        + ".",
+    ]
+
+
 def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
     chart(results, png)
     errors = [r for r in results if r["error"]]
@@ -1215,6 +1230,23 @@ def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
         "53,800 tokens/s (18.6 us a token) is faster than 29.4 us of CPU time a sequence allows (0.54-0.57), though "
         "that figure fits both tables best of 0-29.4 us.",
         *_table_check(),
+        "",
+        "## Out of sample: every closed Offline LLM result of MLPerf Inference v5.1",
+        "",
+        "`benchmarks/mlperf_table.py` puts every closed datacenter Offline result of MLPerf Inference v5.1's five LLM "
+        "benchmarks (`tests/reference/mlperf-v51-offline.csv`: 115 results of 24 submitters, one a system and "
+        "benchmark) through the mapping of the MLPerf rows above: the dataset's mean prompt, the run's own mean answer "
+        "held as the dataset's running context, the instance and batch of the submitter's own config (else the config "
+        "most systems of that GPU ran, else the tensor-parallel degree that serves the most), DeepSeek-R1 as "
+        "LAYOUT_TOKENS_PER_SECOND of its expert-parallel instance with its Offline query simulated. Many results are "
+        "one configuration run by several submitters (fifteen B200 systems run NVIDIA's Llama 2 70B config), so the "
+        "table weighs configurations unevenly; the measured spread of one configuration across submitters is 1.0-1.3x. "
+        "What it shows: the dense models in FP4 on B200 and GB200 and in FP8 on H200 at 0.70-0.79 of measured (v5.1's "
+        "8-H200 result grew from 27,738 tokens/s in v4.0 to 34,864-35,044 in v4.1 and v5.1, mlperf-inf-1, -3 and -20 "
+        "above, which flopsheet gives one figure, 26,939), vLLM on MI300X and MI325X at "
+        "0.81-0.97, DeepSeek-R1 at 1.20-1.33.",
+        "",
+        *_mlperf_check(),
         "",
         "## Rows",
         "",
