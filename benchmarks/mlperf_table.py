@@ -92,7 +92,8 @@ def common_layouts(rows: list[dict]) -> dict[tuple[str, str, str], tuple[int, st
 
 
 def _mean_prompt(model: str) -> float:
-    lengths = fidelity._dataset(fidelity.MLPERF_DATASETS[model])
+    """The model's MLPerf dataset's mean prompt, whole tokens (measured.csv's MLPerf rows type the same)."""
+    lengths = fidelity.dataset_lengths(dict(id="mlperf-inf-0", model_as_typed=model))
     return round(sum(i for i, _ in lengths) / len(lengths))
 
 

@@ -929,12 +929,17 @@ def test_a_dep_column_runs_as_trtllm_bench_runs(rows):
     assert "finite_run" not in call and call.startswith('LAYOUT_TOKENS_PER_SECOND("DeepSeek-R1", "B200", "EP4", 1024')
 
 
-@pytest.fixture(scope="module")
-def trtllm_table():
-    spec = importlib.util.spec_from_file_location("trtllm_table", ROOT / "benchmarks" / "trtllm_table.py")
+def _benchmark(name: str):
+    """benchmarks/<name>.py as a module (it imports fidelity and its siblings from its own folder)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="module")
+def trtllm_table():
+    return _benchmark("trtllm_table")
 
 
 def test_trtllm_table_out_of_sample(trtllm_table):
@@ -1029,10 +1034,7 @@ def test_trtllm_later_table_out_of_sample(trtllm_table):
 
 @pytest.fixture(scope="module")
 def mlperf_table():
-    spec = importlib.util.spec_from_file_location("mlperf_table", ROOT / "benchmarks" / "mlperf_table.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return _benchmark("mlperf_table")
 
 
 def test_mlperf_v51_results_are_their_logs(mlperf_table):
