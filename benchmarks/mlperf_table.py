@@ -171,8 +171,8 @@ def evaluate() -> tuple[list[dict], list[dict]]:
 
 
 def summary_lines(computed: list[dict]) -> list[str]:
-    """A markdown table per benchmark, per GPU and overall: median error factor, within 25%, outside 40%, RMS log
-    error, and the spread of the measured results themselves (max / min of one benchmark on one GPU and format)."""
+    """A markdown table per benchmark, per GPU and overall: median error factor, median predicted / measured, within
+    25%, outside 40%, RMS log error (the measured results' own spread is `spread`)."""
     lines = [
         "| Results | n | Median error factor | Median predicted/measured | Within 25% | Outside 40% | RMS log error |",
         "|---|---|---|---|---|---|---|",
