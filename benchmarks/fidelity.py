@@ -1137,6 +1137,21 @@ def _mlperf_check() -> list[str]:
     ]
 
 
+def _training_check() -> list[str]:
+    """benchmarks/mlperf_train_table.py's summary (imported when the doc is written, as trtllm_table)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import mlperf_train_table
+
+    computed, skipped = mlperf_train_table.evaluate()
+    return [
+        *mlperf_train_table.summary_lines(computed),
+        "",
+        f"Not typed ({len(skipped)}: the number format neither the log nor a single config settles): "
+        + "; ".join(f"{r['submitter']} {r['system']} {r['benchmark']}" for r in skipped)
+        + ".",
+    ]
+
+
 def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
     chart(results, png)
     errors = [r for r in results if r["error"]]
@@ -1247,6 +1262,19 @@ def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
         "0.81-0.97, DeepSeek-R1 at 1.20-1.33.",
         "",
         *_mlperf_check(),
+        "",
+        "## Out of sample: every closed Llama 3.1 result of MLPerf Training v5.0 and v5.1",
+        "",
+        "`benchmarks/mlperf_train_table.py` puts every closed Llama 3.1 8B and 405B pretraining result of the two "
+        "rounds (`tests/reference/mlperf-training-llama31.csv`: 59 results of 13 submitters, from each result's own "
+        "logs: the median run's minutes, the tokens it trained, its global batch and sequence, its GPUs) through the "
+        "mapping of the train_minutes rows above, in the number format its log or its submitter's one config for that "
+        "size states. Predicted / measured is of minutes (above 1: flopsheet slower). The Blackwell Ultra results "
+        "(B300, GB300) are the most optimistic in NVFP4 (0.83-0.87: their FP4 peak is 1.5x Blackwell's, the runs 1.15x "
+        "as fast) and the most pessimistic in FP8 (1.07-1.20, at the same FP8 peak as Blackwell and 1.1-1.17x its "
+        "board power).",
+        "",
+        *_training_check(),
         "",
         "## Rows",
         "",

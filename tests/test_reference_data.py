@@ -18,6 +18,7 @@ def test_every_reference_file_has_its_origin_in_the_readme():
         "llm-analysis-0.2.2.json",
         "measured.csv",
         "mlperf-lengths",
+        "mlperf-training-llama31.csv",
         "mlperf-v51-offline.csv",
         "pyodide-lock-314.0.8.json",
         "seed-figures.md",
