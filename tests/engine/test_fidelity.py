@@ -114,7 +114,9 @@ def test_the_generated_doc_lists_every_row_and_its_chart(rows):
     assert "## Out of sample: every cell of TensorRT-LLM's throughput tables" in doc  # benchmarks/trtllm_table.py
     assert "| all | 210 | as run |" in doc and "| all | 115 | as run |" in doc
     # benchmarks/mlperf_table.py and mlperf_train_table.py
-    assert "## Out of sample: every closed Offline LLM result of MLPerf Inference v5.1" in doc and "| all | 102 |" in doc
+    assert (
+        "## Out of sample: every closed Offline LLM result of MLPerf Inference v5.1" in doc and "| all | 102 |" in doc
+    )
     assert "## Out of sample: every closed Llama 3.1 result of MLPerf Training v5.0 and v5.1" in doc
     assert "| all | 52 |" in doc
     assert (ROOT / "docs" / "fidelity.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
