@@ -98,6 +98,7 @@ from __future__ import annotations
 import argparse
 import csv
 import functools
+import importlib
 import math
 import re
 import statistics
@@ -1122,31 +1123,16 @@ def _table_check() -> list[str]:
     return lines
 
 
-def _mlperf_check() -> list[str]:
-    """benchmarks/mlperf_table.py's summary (imported when the doc is written, as trtllm_table)."""
+def _results_check(module: str, untyped: str) -> list[str]:
+    """benchmarks/<module>.py's summary and the results it could not type, `untyped` saying why (imported when the doc
+    is written, as trtllm_table)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import mlperf_table
-
-    computed, skipped = mlperf_table.evaluate()
+    table = importlib.import_module(module)
+    computed, skipped = table.evaluate()
     return [
-        *mlperf_table.summary_lines(computed),
+        *table.summary_lines(computed),
         "",
-        f"Not typed ({len(skipped)}: accelerators outside the catalog, CPUs, or two kinds in one system): "
-        + "; ".join(f"{r['submitter']} {r['system']} {r['benchmark']}" for r in skipped)
-        + ".",
-    ]
-
-
-def _training_check() -> list[str]:
-    """benchmarks/mlperf_train_table.py's summary (imported when the doc is written, as trtllm_table)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import mlperf_train_table
-
-    computed, skipped = mlperf_train_table.evaluate()
-    return [
-        *mlperf_train_table.summary_lines(computed),
-        "",
-        f"Not typed ({len(skipped)}: the number format neither the log nor a single config settles): "
+        f"Not typed ({len(skipped)}: {untyped}): "
         + "; ".join(f"{r['submitter']} {r['system']} {r['benchmark']}" for r in skipped)
         + ".",
     ]
@@ -1261,7 +1247,7 @@ def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
         "above, which flopsheet gives one figure, 26,939), vLLM on MI300X and MI325X at "
         "0.81-0.97, DeepSeek-R1 at 1.20-1.33.",
         "",
-        *_mlperf_check(),
+        *_results_check("mlperf_table", "accelerators outside the catalog, CPUs, or two kinds in one system"),
         "",
         "## Out of sample: every closed Llama 3.1 result of MLPerf Training v5.0 and v5.1",
         "",
@@ -1274,7 +1260,7 @@ def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
         "as fast) and the most pessimistic in FP8 (1.07-1.20, at the same FP8 peak as Blackwell and 1.1-1.17x its "
         "board power).",
         "",
-        *_training_check(),
+        *_results_check("mlperf_train_table", "the number format neither the log nor a single config settles"),
         "",
         "## Rows",
         "",

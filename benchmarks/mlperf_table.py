@@ -43,7 +43,6 @@ from __future__ import annotations
 import argparse
 import collections
 import csv
-import statistics
 import sys
 from pathlib import Path
 
@@ -171,25 +170,9 @@ def evaluate() -> tuple[list[dict], list[dict]]:
 
 
 def summary_lines(computed: list[dict]) -> list[str]:
-    """A markdown table per benchmark, per GPU and overall: median error factor, median predicted / measured, within
-    25%, outside 40%, RMS log error (the measured results' own spread is `spread`)."""
-    lines = [
-        "| Results | n | Median error factor | Median predicted/measured | Within 25% | Outside 40% | RMS log error |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    answered = trtllm_table.answered(computed)
-    groups = [("all", answered)]
-    for key in ("model", "gpu"):
-        for name in sorted({r[key] for r in answered}):
-            groups.append((name, [r for r in answered if r[key] == name]))
-    for name, rs in groups:
-        s = fidelity.summary(rs)
-        ratio = statistics.median(r["ratio"] for r in rs)
-        lines.append(
-            f"| {name} | {len(rs)} | {s['median_factor']:.2f}x | {ratio:.2f} | {s['within_25']} | "
-            f"{len(trtllm_table.outside(rs))} | {trtllm_table.rms_log(rs):.3f} |"
-        )
-    return lines
+    """The grouped summary overall, per benchmark and per GPU (trtllm_table.grouped_summary; the measured results'
+    own spread is `spread`)."""
+    return trtllm_table.grouped_summary(computed, ("model", "gpu"))
 
 
 def spread(computed: list[dict]) -> dict[tuple[str, str, str], float]:
@@ -205,25 +188,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cells", action="store_true", help="print every result")
     args = ap.parse_args(argv)
     computed, skipped = evaluate()
-    print(f"\n## MLPerf Inference v5.1, closed datacenter Offline LLM results ({DATA.name})\n")
-    print("\n".join(summary_lines(computed)))
-    print(
-        f"\nnot typed ({len(skipped)}): "
-        + "; ".join(f"{r['submitter']} {r['system']} {r['benchmark']}" for r in skipped)
+    trtllm_table.report(
+        f"MLPerf Inference v5.1, closed datacenter Offline LLM results ({DATA.name})",
+        computed,
+        skipped,
+        ("model", "gpu"),
+        args.cells,
+        lambda r: (
+            f"{r['label'][:64]:<64} {r['gpus']:>3}x{r['gpu']:<8} per {r['gpus_per_instance']:>2} batch "
+            f"{r['batch']:>5}  measured {float(r['value']):>9,.0f}  ratio {r['ratio']:.2f}"
+        ),
     )
-    for r in computed:
-        if r["error"]:
-            print(f"  not answered: {r['label']}: {r['error']}")
     print("\nspread of the measured results (max / min per GPU, one benchmark, GPU and format):")
     for (model, gpu, prec), x in sorted(spread(computed).items()):
         print(f"  {model} {gpu} {prec}: {x:.2f}")
-    shown = trtllm_table.answered(computed) if args.cells else trtllm_table.outside(computed)
-    print("\nevery result:" if args.cells else "\nresults outside 40%:")
-    for r in shown:
-        print(
-            f"  {r['label'][:64]:<64} {r['gpus']:>3}x{r['gpu']:<8} per {r['gpus_per_instance']:>2} batch {r['batch']:>5}"
-            f"  measured {float(r['value']):>9,.0f}  ratio {r['ratio']:.2f}"
-        )
     return 0
 
 

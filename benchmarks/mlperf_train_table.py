@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import statistics
 import sys
 from pathlib import Path
 
@@ -102,25 +101,9 @@ def evaluate() -> tuple[list[dict], list[dict]]:
 
 
 def summary_lines(computed: list[dict]) -> list[str]:
-    """A markdown table overall, per benchmark, per GPU and per number format: median error factor, median predicted /
-    measured minutes (above 1: flopsheet slower), within 25%, outside 40%, RMS log error."""
-    lines = [
-        "| Results | n | Median error factor | Median predicted/measured | Within 25% | Outside 40% | RMS log error |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    answered = trtllm_table.answered(computed)
-    groups = [("all", answered)]
-    for key in ("model", "gpu", "precision"):
-        for name in sorted({r[key] for r in answered}):
-            groups.append((name, [r for r in answered if r[key] == name]))
-    for name, rs in groups:
-        s = fidelity.summary(rs)
-        ratio = statistics.median(r["ratio"] for r in rs)
-        lines.append(
-            f"| {name} | {len(rs)} | {s['median_factor']:.2f}x | {ratio:.2f} | {s['within_25']} | "
-            f"{len(trtllm_table.outside(rs))} | {trtllm_table.rms_log(rs):.3f} |"
-        )
-    return lines
+    """The grouped summary overall, per benchmark, per GPU and per number format (trtllm_table.grouped_summary);
+    predicted / measured minutes: above 1, flopsheet slower."""
+    return trtllm_table.grouped_summary(computed, ("model", "gpu", "precision"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -128,22 +111,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cells", action="store_true", help="print every result")
     args = ap.parse_args(argv)
     computed, skipped = evaluate()
-    print(f"\n## MLPerf Training v5.0 and v5.1, closed Llama 3.1 results ({DATA.name})\n")
-    print("\n".join(summary_lines(computed)))
-    print(
-        f"\nnot typed ({len(skipped)}): "
-        + "; ".join(f"{r['submitter']} {r['system']} {r['benchmark']}" for r in skipped)
+    trtllm_table.report(
+        f"MLPerf Training v5.0 and v5.1, closed Llama 3.1 results ({DATA.name})",
+        computed,
+        skipped,
+        ("model", "gpu", "precision"),
+        args.cells,
+        lambda r: (
+            f"{r['label'][:66]:<66} {r['gpus']:>5}x{r['gpu']:<7} {r['precision']}  measured "
+            f"{float(r['value']):>8.2f} min  ratio {r['ratio']:.2f}"
+        ),
     )
-    for r in computed:
-        if r["error"]:
-            print(f"  not answered: {r['label']}: {r['error']}")
-    shown = trtllm_table.answered(computed) if args.cells else trtllm_table.outside(computed)
-    print("\nevery result:" if args.cells else "\nresults outside 40%:")
-    for r in shown:
-        print(
-            f"  {r['label'][:66]:<66} {r['gpus']:>5}x{r['gpu']:<7} {r['precision']}  measured {float(r['value']):>8.2f}"
-            f" min  ratio {r['ratio']:.2f}"
-        )
     return 0
 
 

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import statistics
 import sys
 from pathlib import Path
 
@@ -129,6 +130,42 @@ def summary_lines(runs: dict[str, list[dict]]) -> list[str]:
                 f"{len(outside(rs))} | {rms_log(rs):.3f} |"
             )
     return lines
+
+
+def grouped_summary(results: list[dict], keys: tuple[str, ...]) -> list[str]:
+    """A markdown table of the results answered, overall and per value of each of `keys` (a result's fields): median
+    error factor, median predicted / measured, within 25%, outside 40%, RMS log error (the MLPerf tables' summary)."""
+    lines = [
+        "| Results | n | Median error factor | Median predicted/measured | Within 25% | Outside 40% | RMS log error |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    rs = answered(results)
+    groups = [("all", rs)] + [(v, [r for r in rs if r[k] == v]) for k in keys for v in sorted({r[k] for r in rs})]
+    for name, some in groups:
+        s = fidelity.summary(some)
+        ratio = statistics.median(r["ratio"] for r in some)
+        lines.append(
+            f"| {name} | {len(some)} | {s['median_factor']:.2f}x | {ratio:.2f} | {s['within_25']} | "
+            f"{len(outside(some))} | {rms_log(some):.3f} |"
+        )
+    return lines
+
+
+def report(title: str, computed: list[dict], skipped: list[dict], keys: tuple[str, ...], cells: bool, line) -> None:
+    """Print an out-of-sample table: its grouped summary, the results not typed and not answered, and the results
+    outside 40% (every result with `cells`), each as `line(result)` gives it."""
+    print(f"\n## {title}\n")
+    print("\n".join(grouped_summary(computed, keys)))
+    print(
+        f"\nnot typed ({len(skipped)}): "
+        + "; ".join(f"{r['submitter']} {r['system']} {r['benchmark']}" for r in skipped)
+    )
+    for r in computed:
+        if r["error"]:
+            print(f"  not answered: {r['label']}: {r['error']}")
+    print("\nevery result:" if cells else "\nresults outside 40%:")
+    for r in answered(computed) if cells else outside(computed):
+        print("  " + line(r))
 
 
 def every_mode(table: str = "1.0") -> dict[str, list[dict]]:
