@@ -1123,8 +1123,8 @@ def _table_check() -> list[str]:
     return lines
 
 
-def _results_check(module: str, untyped: str) -> list[str]:
-    """benchmarks/<module>.py's summary and the results it could not type, `untyped` saying why (imported when the doc
+def _results_check(module: str, why: str) -> list[str]:
+    """benchmarks/<module>.py's summary and the results it could not type, `why` saying why (imported when the doc
     is written, as trtllm_table)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     table = importlib.import_module(module)
@@ -1132,9 +1132,7 @@ def _results_check(module: str, untyped: str) -> list[str]:
     return [
         *table.summary_lines(computed),
         "",
-        f"Not typed ({len(skipped)}: {untyped}): "
-        + "; ".join(f"{r['submitter']} {r['system']} {r['benchmark']}" for r in skipped)
-        + ".",
+        f"Not typed ({len(skipped)}: {why}): {table.trtllm_table.untyped(skipped)}.",
     ]
 
 

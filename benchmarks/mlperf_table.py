@@ -40,9 +40,7 @@ result's mlperf_log_summary.txt and mlperf_log_detail.txt, each submitter's conf
 
 from __future__ import annotations
 
-import argparse
 import collections
-import csv
 import sys
 from pathlib import Path
 
@@ -62,10 +60,11 @@ MODELS = {
 EXPERT_LAYOUT = {"DeepSeek-R1"}  # run with attention data parallel and expert parallel (their configs)
 SIMULATED = {"DeepSeek-R1"}  # the Offline query simulated (fidelity.offline_run): long, uneven answers
 
+KEYS = ("model", "gpu")  # the summary's groups, beside the whole
+
 
 def results() -> list[dict]:
-    with open(DATA, newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+    return fidelity.load(DATA)
 
 
 def _layout(r: dict) -> tuple[int, str] | None:
@@ -172,7 +171,7 @@ def evaluate() -> tuple[list[dict], list[dict]]:
 def summary_lines(computed: list[dict]) -> list[str]:
     """The grouped summary overall, per benchmark and per GPU (trtllm_table.grouped_summary; the measured results'
     own spread is `spread`)."""
-    return trtllm_table.grouped_summary(computed, ("model", "gpu"))
+    return trtllm_table.grouped_summary(computed, KEYS)
 
 
 def spread(computed: list[dict]) -> dict[tuple[str, str, str], float]:
@@ -184,16 +183,14 @@ def spread(computed: list[dict]) -> dict[tuple[str, str, str], float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--cells", action="store_true", help="print every result")
-    args = ap.parse_args(argv)
+    cells = trtllm_table.cells_wanted(__doc__, argv)
     computed, skipped = evaluate()
     trtllm_table.report(
         f"MLPerf Inference v5.1, closed datacenter Offline LLM results ({DATA.name})",
         computed,
         skipped,
-        ("model", "gpu"),
-        args.cells,
+        KEYS,
+        cells,
         lambda r: (
             f"{r['label'][:64]:<64} {r['gpus']:>3}x{r['gpu']:<8} per {r['gpus_per_instance']:>2} batch "
             f"{r['batch']:>5}  measured {float(r['value']):>9,.0f}  ratio {r['ratio']:.2f}"

@@ -25,8 +25,6 @@ copied 2026-12-06 (a result filed in both rounds, Nebius' H200 405B, once).
 
 from __future__ import annotations
 
-import argparse
-import csv
 import sys
 from pathlib import Path
 
@@ -49,10 +47,11 @@ GPUS = (
     ("MI350X", "MI350X"),
 )
 
+KEYS = ("model", "gpu", "precision")  # the summary's groups, beside the whole
+
 
 def results() -> list[dict]:
-    with open(DATA, newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+    return fidelity.load(DATA)
 
 
 def catalog_gpu(accelerator: str) -> str:
@@ -103,20 +102,18 @@ def evaluate() -> tuple[list[dict], list[dict]]:
 def summary_lines(computed: list[dict]) -> list[str]:
     """The grouped summary overall, per benchmark, per GPU and per number format (trtllm_table.grouped_summary);
     predicted / measured minutes: above 1, flopsheet slower."""
-    return trtllm_table.grouped_summary(computed, ("model", "gpu", "precision"))
+    return trtllm_table.grouped_summary(computed, KEYS)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--cells", action="store_true", help="print every result")
-    args = ap.parse_args(argv)
+    cells = trtllm_table.cells_wanted(__doc__, argv)
     computed, skipped = evaluate()
     trtllm_table.report(
         f"MLPerf Training v5.0 and v5.1, closed Llama 3.1 results ({DATA.name})",
         computed,
         skipped,
-        ("model", "gpu", "precision"),
-        args.cells,
+        KEYS,
+        cells,
         lambda r: (
             f"{r['label'][:66]:<66} {r['gpus']:>5}x{r['gpu']:<7} {r['precision']}  measured "
             f"{float(r['value']):>8.2f} min  ratio {r['ratio']:.2f}"

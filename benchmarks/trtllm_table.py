@@ -151,15 +151,24 @@ def grouped_summary(results: list[dict], keys: tuple[str, ...]) -> list[str]:
     return lines
 
 
+def untyped(skipped: list[dict]) -> str:
+    """The results an MLPerf table could not type, by submitter, system and benchmark."""
+    return "; ".join(f"{r['submitter']} {r['system']} {r['benchmark']}" for r in skipped)
+
+
+def cells_wanted(doc: str, argv: list[str] | None) -> bool:
+    """An out-of-sample table script's command line: --cells prints every result."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("--cells", action="store_true", help="print every result")
+    return ap.parse_args(argv).cells
+
+
 def report(title: str, computed: list[dict], skipped: list[dict], keys: tuple[str, ...], cells: bool, line) -> None:
     """Print an out-of-sample table: its grouped summary, the results not typed and not answered, and the results
     outside 40% (every result with `cells`), each as `line(result)` gives it."""
     print(f"\n## {title}\n")
     print("\n".join(grouped_summary(computed, keys)))
-    print(
-        f"\nnot typed ({len(skipped)}): "
-        + "; ".join(f"{r['submitter']} {r['system']} {r['benchmark']}" for r in skipped)
-    )
+    print(f"\nnot typed ({len(skipped)}): {untyped(skipped)}")
     for r in computed:
         if r["error"]:
             print(f"  not answered: {r['label']}: {r['error']}")

@@ -1106,11 +1106,16 @@ def test_mlperf_v51_table_out_of_sample(mlperf_table):
     assert (h100["gpus_per_instance"], h100["batch"]) == ("2", "max") and h100["factor"] < 1.4
 
 
-def test_mlperf_training_results_are_their_logs():
+@pytest.fixture(scope="module")
+def mlperf_train_table():
+    return _benchmark("mlperf_train_table")
+
+
+def test_mlperf_training_results_are_their_logs(mlperf_train_table):
     """tests/reference/mlperf-training-llama31.csv: one closed Llama 3.1 8B or 405B result a system of MLPerf
     Training v5.0 and v5.1 (a result filed in both rounds once), each with its median run's minutes, samples and layout
     from its own log, its GPUs from its system description, and its number format with where it was read."""
-    table = _benchmark("mlperf_train_table")
+    table = mlperf_train_table
     results = table.results()
     assert len(results) == 59 and len({(r["submitter"], r["system"], r["benchmark"]) for r in results}) == 59
     for r in results:
@@ -1129,13 +1134,13 @@ def test_mlperf_training_results_are_their_logs():
     )
 
 
-def test_mlperf_training_table_out_of_sample():
+def test_mlperf_training_table_out_of_sample(mlperf_train_table):
     """Every such result whose number format its log or its submitter's one config settles (52 of 59), typed by one
     rule as measured.csv's train_minutes rows (measured 2026-12-06): RMS log error 0.094, 51 within 25%, one outside
     40% (Cisco's 128 H100s at 0.68: their 64 run at 0.89, the 128 only 1.36x as fast), 8 to 8,192 GPUs of eight kinds.
     The Blackwell Ultra results in NVFP4 are the most optimistic (B300 0.83, GB300 0.87: its FP4 peak is 1.5x
     Blackwell's, the runs 1.15x as fast as Blackwell's), in FP8 the most pessimistic (B300 1.07, GB300 up to 1.20)."""
-    table = _benchmark("mlperf_train_table")
+    table = mlperf_train_table
     computed, skipped = table.evaluate()
     assert len(computed) == 52 and len(skipped) == 7
     assert all(not r["precision"] for r in skipped)
