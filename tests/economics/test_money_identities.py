@@ -170,23 +170,24 @@ def test_deepseek_v3_on_8_h200_at_fp8():
     # would put it a little under the dense 671B one (22.22 ms a step, 0.98 ms of it all-reduce latency, 61 x 2 x
     # 8 us, and the pass's fixed 61 x 50 us = 3.05 ms, engine.inference.DEFAULT_LAYER_US, a bare count has no
     # layers for); but each expert some token picks receives ~2.3 tokens, and its grouped GEMM runs at 2.3 / 102.3
-    # of the rate (engine.moe.routed_gemm_flops, DeepGEMM's table): the GEMMs take 24.9 ms against the weights' 19.1 ms
+    # of the rate (engine.moe.routed_gemm_flops, DeepGEMM's table), and the experts' work runs at their 2,050-wide
+    # share of it (engine.moe.EXPERT_WIDTH_HALF, about half): the GEMMs take 25.4 ms against the weights' 19.1 ms
     # read, and the cache's 1.8 ms read follows them (a step is two kernels' rooflines in turn, engine.inference.
-    # DECODE_KERNELS), so output costs 1.27x what the reads alone would (1.19x as one roofline), above the dense 671B's.
+    # DECODE_KERNELS), so output costs 1.29x what the reads alone would, above the dense 671B's.
     launch = 8 * 2.5 / 3600 * 61 * inference.DEFAULT_LAYER_US * 1e-6 / 64 * 1e6  # USD per million tokens
     # a prefill pass of 64 x 1,000 tokens touches every expert: it reads all 671 GB once, 0.9 of it exposed
     exposed = 8 * 2.5 / 3600 * _exposed_read_s(671e9, 8, "H200") / 64e3 * 1e6
     assert call("output", 37e9) * 7 < call("output", 671e9) < call("output") - launch
-    assert call("output") - launch == pytest.approx(2.4402, rel=1e-4)
+    assert call("output") - launch == pytest.approx(2.4880, rel=1e-4)
     with pytest.MonkeyPatch.context() as mp:  # without the grouped GEMMs' loss: the weights' read, as before
         mp.setattr(moe, "GROUPED_GEMM_HALF_TOKENS", 0.0)
         assert call("output") - launch == pytest.approx(1.9286, rel=1e-4)
         assert call("output") - launch < call("output", 671e9)
-        assert call("input") == pytest.approx(0.092576 + launch / 1e3 + exposed, rel=1e-4)
-    # prefill at 0.65 x 0.75 of the FP8 peak (prefill_mfu x the 8-bit share; 0.10454 at the decode's 0.4)
-    # (and the pass's fixed 3.05 ms and 0.9 of its read of the 671 GB, 19.7 ms, over 64 x 1000 prompt tokens); its
-    # 64,000 tokens give each expert ~2,000, 0.95 of the rate: 1.6% more on the GEMMs
-    assert call("input") == pytest.approx(0.094313 + exposed, rel=1e-4)
+        assert call("input") == pytest.approx(0.121994 + launch / 1e3 + exposed, rel=1e-4)
+    # prefill at 0.65 x 0.75 of the FP8 peak (prefill_mfu x the 8-bit share) (and the pass's fixed 3.05 ms and 0.9
+    # of its read of the 671 GB, 19.7 ms, over 64 x 1000 prompt tokens); its 64,000 tokens give each expert ~2,000,
+    # 0.95 of the rate: 1.6% more on the GEMMs; the experts' width doubles their 20.4B a token's work
+    assert call("input") == pytest.approx(0.123731 + exposed, rel=1e-4)
     # Prefill of 64 x 1000 tokens touches every expert once: cheap per token, attention included.
     assert call("input", 37e9) < call("input") < call("output") / 10
 

@@ -59,13 +59,20 @@ def test_a_mixture_of_experts_chunk_joins_the_steps_expert_gemms(monkeypatch):
     # DeepSeek-V3 FP8 on 8 H200s, 64 in flight, 1,000-token prompts, 500-token answers: the riding chunk's 126 tokens
     # go through the same grouped expert GEMMs as the batch's 64, so the pass's extra rows (engine.moe: 2 x 100 rows
     # a touched expert) grow only by the experts the chunk touches that the batch did not: 1 - (1 - 8/256)^64 = 0.87
-    # of the routed weights are touched by the batch, 1 - (1 - 8/256)^190 = 0.998 with the chunk joined
+    # of the routed weights are touched by the batch, 1 - (1 - 8/256)^190 = 0.998 with the chunk joined; and the
+    # chunk's tokens' expert work at the experts' width's cost (engine.moe.EXPERT_WIDTH_HALF / 2,050: about 1.0)
+    from flopsheet.engine import moe
+
     m, gpu, batch, prompt, out, gpus = "DeepSeek-V3", "H200", 64, 1000, 500, 8
-    spec = {f: F.MODEL_SPEC(m, f) for f in ("active_params", "total_params", "experts", "experts_per_token")}
+    fields = ("active_params", "total_params", "experts", "experts_per_token", "moe_layers", "d_model")
+    spec = {f: F.MODEL_SPEC(m, f) for f in fields}
     share = spec["experts_per_token"] / spec["experts"]
     routed = (spec["total_params"] - spec["active_params"]) / (1 - share)
+    cost = moe.EXPERT_WIDTH_HALF / (routed / (spec["experts"] * spec["moe_layers"] * 3 * spec["d_model"]))
+    assert cost == pytest.approx(1.0, abs=0.01)
     chunk_tokens = (batch - 1) * prompt / out
     extra_flops = 2 * 100 * routed * ((1 - (1 - share) ** (batch + chunk_tokens)) - (1 - (1 - share) ** batch))
+    extra_flops += 2 * share * routed * chunk_tokens * cost
     rate = gpus * F.GPU_SPEC(gpu, "fp8_tflops") * 1e12 * inference.DEFAULT_PREFILL_MFU * inference.PEAK_SHARE_8BIT
     kv = F.KV_CACHE_GB(m, 1250, batch, 1, gpus)
     joined = F.ITL_MS(m, prompt, out, gpu, batch, 1, gpus, kv, precision="fp8")

@@ -12,7 +12,7 @@ import pytest
 
 from flopsheet import engine
 from flopsheet import functions as F
-from flopsheet.engine import inference
+from flopsheet.engine import inference, moe
 from flopsheet.errors import FlopsheetError
 
 # -- training: model names, goodput, implied utilisation ----------------------------------------
@@ -99,17 +99,23 @@ def test_deepseek_v3_decode_on_8_h200_fp8():
     # all-reduces) is no longer the step: at batch 64 each routed expert some token picks receives 64 x 8 / 256 / 0.869
     # = 2.3 tokens, and its grouped GEMM runs at 2.3 / 102.3 of the step's GEMM rate (engine.moe.routed_gemm_flops:
     # DeepGEMM's masked-layout table), 100 rows more than it has: 2 x 100 x 654.5B x 0.869 FLOPs more than the
-    # 2 x 37B x 64, so the 20.5B routed parameters of a token compute as 909B; at 8 x 989.5 TFLOP/s (the BF16 peak:
-    # no precision typed) x 0.4, 37.4 ms
+    # 2 x 37B x 64, so the 20.5B routed parameters of a token compute as 909B; and their work runs at the 2,050-wide
+    # experts' share of the rate (engine.moe.EXPERT_WIDTH_HALF: 2,048 / 2,050 more, 20.4B a token more); at 8 x 989.5
+    # TFLOP/s (the BF16 peak: no precision typed) x 0.4, 38.2 ms
     extra = float(inference.routed_gemm_flops(37e9, 671e9, 8 / 256, 64.0))
     assert extra == pytest.approx(2 * 100 * 654.5e9 * 0.869, rel=0.002)
     assert extra / (2 * 64) == pytest.approx(20.45e9 / (2.3 / 102.3) - 20.45e9, rel=0.01)
-    compute_ms = (2 * 37e9 * 64 + extra) / (8 * 989.5e12 * 0.4) * 1e3
+    routed = (671e9 - 37e9) / (1 - 8 / 256)
+    cost = moe.expert_cost(moe.expert_width(routed, 256, 58, 7168))  # 256 experts in 58 layers of 7,168
+    assert cost == pytest.approx(2048 / 2050, rel=1e-3)
+    width = float(inference.routed_gemm_flops(37e9, 671e9, 8 / 256, 64.0, cost)) - extra
+    assert width == pytest.approx(2 * 8 / 256 * routed * 64 * cost, rel=1e-9)
+    compute_ms = (2 * 37e9 * 64 + extra + width) / (8 * 989.5e12 * 0.4) * 1e3
     assert full - launch == pytest.approx(compute_ms + comm, rel=1e-6)
-    assert full - launch == pytest.approx(38.83, abs=0.05)
-    # one sequence: its 8 experts get one token each, 1 / 101 of the rate, 1.31 ms of compute against 1.20 ms reading
+    assert full - launch == pytest.approx(39.65, abs=0.05)
+    # one sequence: its 8 experts get one token each, 1 / 101 of the rate, 1.32 ms of compute against 1.20 ms reading
     # the 37B it uses; before the expert term the read bound it (2.19 ms with the all-reduces)
-    assert one - launch == pytest.approx(2.30, abs=0.01)
+    assert one - launch == pytest.approx(2.31, abs=0.01)
     # the default fixed cost per all-reduce (calibrated on small-batch runs) adds 61 x 2 x (20 - 8) us
     more = F.DECODE_MS("DeepSeek-V3", "H200", 64, 1, 8, 0) - full
     assert more == pytest.approx(61 * 2 * (engine.DEFAULT_ALLREDUCE_US - 8) / 1e3, rel=1e-9)

@@ -164,14 +164,15 @@ def test_max_batch_caps_the_serving_batch_and_nothing_else():
 def test_attention_runs_at_the_fp8_peak_in_an_fp4_run():
     """NVFP4/MXFP4 quantize the weights' GEMMs; attention (a decode token against its cache, a prompt's causal
     attention) computes at the 8-bit peak and its share (engine.inference.attention_cost), so an FP4 step's attention
-    takes what an FP8 step's does on the same GPU, 1.2x the FP4 rate on B200 (FP4 = 2 x FP8) and 1.8x on GB300 (3x)."""
+    takes what an FP8 step's does on the same GPU, 4/3 of the FP4 rate's time on B200 (FP4 = 2 x FP8, shares 0.5 and 0.75)
+    and 2x on GB300 (3x)."""
     from flopsheet import catalog
 
-    assert inference.attention_cost("fp4", 9000.0, 4500.0) == pytest.approx(1.2)
-    assert inference.attention_cost(" FP4 ", 15000.0, 5000.0) == pytest.approx(1.8)
-    assert inference.attention_cost("fp4") == pytest.approx(inference.FP4_PER_FP8 * 0.45 / 0.75)  # a typed peak
+    assert inference.attention_cost("fp4", 9000.0, 4500.0) == pytest.approx(4 / 3)
+    assert inference.attention_cost(" FP4 ", 15000.0, 5000.0) == pytest.approx(2.0)
+    assert inference.attention_cost("fp4") == pytest.approx(inference.FP4_PER_FP8 * 0.5 / 0.75)  # a typed peak
     assert {inference.attention_cost(p, 15000.0, 5000.0) for p in ("fp8", "bf16", None, "int8")} == {1.0}
-    for name, cost in (("B200", 1.2), ("GB300", 1.8)):
+    for name, cost in (("B200", 4 / 3), ("GB300", 2.0)):
         gpu = catalog.resolve(name)
         attn, batch, gpus = 5e10, 4096.0, 8.0  # FLOPs a decode token spends on attention (an MLA model at a long cache)
         seconds = {}

@@ -25,6 +25,7 @@ KW = dict(
     attn_cost=1.8,
     total_params=4.0e11,
     expert_share=0.125,
+    expert_cost=0.9,
     layers=80.0,
     d_model=8192.0,
     attn_dim=6144.0,
@@ -56,6 +57,7 @@ def test_a_figure_the_formula_does_not_take_is_the_default():
     assert (s.gpus, s.bytes_per_param, s.total_params, s.layers) == (1.0, 2.0, 0.0, 0.0)
     assert s.mfu == inference.DEFAULT_MFU and s.bw_share == 1.0  # every accelerator's but AMD CDNA3's
     assert s.attn_cost == 1.0  # attention at the GEMMs' rate but in an FP4 run
+    assert s.expert_cost == 0.0  # no routed experts' width cost unless a catalog mixture of experts gives one
     assert s.prefill_mfu == inference.DEFAULT_PREFILL_MFU
     assert s.allreduce_us == inference.DEFAULT_ALLREDUCE_US and s.layer_us == inference.DEFAULT_LAYER_US
 
@@ -96,7 +98,16 @@ def test_the_expert_parallel_fields_and_step():
     assert {name: getattr(s, name) for name in EP} == EP
     # the bundle's step is engine.parallel's on the same figures (experts over 144 GPUs, attention TP1)
     step = inference.decode_ms_unchecked(s, 15000.0, 2000.0, 1e9)
-    fields = ("params", "total_params", "expert_share", "experts_per_token", "d_model", "layers", "moe_layers")
+    fields = (
+        "params",
+        "total_params",
+        "expert_share",
+        "expert_cost",
+        "experts_per_token",
+        "d_model",
+        "layers",
+        "moe_layers",
+    )
     direct = ep_forward_seconds(
         **{k: getattr(s, k) for k in fields},
         tokens=15000.0,

@@ -253,8 +253,10 @@ def _twin(name, exprs, args, table, models):
 # two, each once), or since attention's cost at a precision held in a cell is chosen in the sheet (attention_cost,
 # written where each attention term is): they keep their value as one formula (a call over ranges, a defined name)
 # and are written here as the hand-off's cell mode writes them, their quantities in Workings cells (sheet W, a column
-# a case), so both engines still recalculate them (model, function)
+# a case), so both engines still recalculate them (model, function); Mixtral's ITL_MS since its routed experts' width
+# cost (engine.moe.EXPERT_WIDTH_HALF) is written in each of its three passes' grouped-GEMM terms
 LONG_AS_ONE_FORMULA = {
+    ("Mixtral 8x7B", "ITL_MS"),
     ("Llama 3.1 70B", "ITL_MS"),
     ("Llama 3.1 70B", "COST_PER_MTOK"),
     ("DeepSeek-V3", "RESPONSE_SECONDS"),
@@ -368,7 +370,7 @@ def test_the_long_ones_are_written_in_workings_cells(workbook):
     texts = {r: sheet.cell(r, COLUMN).value for r in range(1, len(CASES) + 1)}
     in_cells = [r for r, text in texts.items() if "W!$" in text]  # a formula of the W sheet's cells
     assert {(CASES[r - 1][1][0], CASES[r - 1][0]) for r in in_cells} == LONG_AS_ONE_FORMULA
-    assert len(in_cells) <= 10 < len(CASES) - len(in_cells)
+    assert len(in_cells) <= 12 < len(CASES) - len(in_cells)  # 11 rows of 8 (model, function) pairs
     assert all(texts[r].startswith("=") and len(texts[r]) < twins.MAX_FORMULA - 100 for r in in_cells)
 
 

@@ -77,16 +77,28 @@ FIXED = {
     "the model's routed experts' parameters": "模型路由专家的参数量",
     (
         "FLOPs the routed experts' grouped GEMMs of a decode step of the batch cost beyond 2 x params a token: each "
-        "expert it runs 100 rows more than it has (its tokens' share of the rate)"
-    ): "该批一步解码中路由专家分组矩阵乘法在每 token 2 × 参数量之外多耗的 FLOPs：每个运行的专家多算 100 行（按其 token 数可达的速率比例）",
+        "expert it runs 100 rows more than it has (its tokens' share of the rate), and their work expert_cost more "
+        "(their width's share of the rate)"
+    ): (
+        "该批一步解码中路由专家分组矩阵乘法在每 token 2 × 参数量之外多耗的 FLOPs：每个运行的专家多算 100 行（按其 token "
+        "数可达的速率比例），其计算量再多 expert_cost 倍（按专家宽度可达的速率比例）"
+    ),
     (
         "FLOPs the routed experts' grouped GEMMs of the prefill of the batch's prompts cost beyond 2 x params a token: "
-        "each expert it runs 100 rows more than it has (its tokens' share of the rate)"
-    ): "该批提示预填充中路由专家分组矩阵乘法在每 token 2 × 参数量之外多耗的 FLOPs：每个运行的专家多算 100 行（按其 token 数可达的速率比例）",
+        "each expert it runs 100 rows more than it has (its tokens' share of the rate), and their work expert_cost "
+        "more (their width's share of the rate)"
+    ): (
+        "该批提示预填充中路由专家分组矩阵乘法在每 token 2 × 参数量之外多耗的 FLOPs：每个运行的专家多算 100 行（按其 token "
+        "数可达的速率比例），其计算量再多 expert_cost 倍（按专家宽度可达的速率比例）"
+    ),
     (
         "FLOPs the routed experts' grouped GEMMs of the step with the chunk's tokens joined cost beyond 2 x params a "
-        "token: each expert it runs 100 rows more than it has (its tokens' share of the rate)"
-    ): "并入提示分块词元后的该步中路由专家分组矩阵乘法在每 token 2 × 参数量之外多耗的 FLOPs：每个运行的专家多算 100 行（按其 token 数可达的速率比例）",
+        "token: each expert it runs 100 rows more than it has (its tokens' share of the rate), and their work "
+        "expert_cost more (their width's share of the rate)"
+    ): (
+        "并入提示分块词元后的该步中路由专家分组矩阵乘法在每 token 2 × 参数量之外多耗的 FLOPs：每个运行的专家多算 100 行（按其 "
+        "token 数可达的速率比例），其计算量再多 expert_cost 倍（按专家宽度可达的速率比例）"
+    ),
     "FLOP/s the GPUs compute decoding": "这些 GPU 解码时每秒的计算量（FLOP/s）",
     "share of the peak the decode step's weight GEMMs reach at the batch": "该批大小下一步解码的权重矩阵乘法可达的峰值比例",
     "FLOP/s the GPUs' weight GEMMs compute decoding the batch": "这些 GPU 解码该批时权重矩阵乘法每秒的计算量（FLOP/s）",
@@ -213,7 +225,9 @@ FIXED = {
     "GB each GPU's usable memory leaves beside its weights (dense over the TP group, routed experts over EP)": "每块 GPU 可用显存在权重之外剩余的 GB（稠密部分分布在 TP 组上，路由专家分布在 EP 上）",
     "bytes/s one GPU reads": "一块 GPU 每秒读取的字节数",
     "tokens the busiest GPU's experts each receive (routing imbalance)": "最忙的 GPU 上每个专家收到的词元数（路由不均衡）",
-    "the busiest GPU's grouped expert GEMMs, at their tokens' share of the rate (s)": "最忙的 GPU 的分组专家 GEMM，按其词元数对应的速率比例（秒）",
+    "the busiest GPU's grouped expert GEMMs, at their tokens' and their width's share of the rate (s)": (
+        "最忙的 GPU 的分组专家 GEMM，按其词元数与专家宽度对应的速率比例（秒）"
+    ),
     "one GPU computing its share of the dense part and attention, and its experts (s)": "一块 GPU 计算其分担的稠密部分、注意力及其专家的时间（秒）",
     "bytes one copy of the busiest GPU's tokens moves in a layer's dispatch and combine": "最忙的 GPU 的词元的一份副本在一层的分发与合并中传输的字节数",
     "the copies to each chosen expert over NVLink, one layer (s)": "经 NVLink 发往每个被选专家的副本，一层（秒）",
@@ -303,6 +317,10 @@ PATTERNS = [
     (r"(\w+) of the GPU \((.+) sheet\)", r"该 GPU 的 \1（\2 表）"),
     (r"(\w+) of (.+) \((.+) sheet\)", r"\2 的 \1（\3 表）"),
     (r"share of experts each token uses \((.+); 0 when dense\)", r"每个词元用到的专家比例（\1；稠密模型为 0）"),
+    (
+        r"the routed experts' extra GEMM time per unit of work \((.+); 0 when dense\)",
+        r"路由专家每单位计算量额外的矩阵乘法时间（\1；稠密模型为 0）",
+    ),
     (r"share of experts each token uses \((.+)\)", r"每个词元用到的专家比例（\1）"),
     (r"attention width: layers x heads x head_dim of (.+)", r"注意力宽度：\1 的层数 × 头数 × 头维度"),
     (

@@ -259,6 +259,7 @@ def cost_per_mtok(
     mfu=DEFAULT_MFU,
     total_params=0.0,
     expert_share=0.0,
+    expert_cost=0.0,
     layers=0.0,
     d_model=0.0,
     attn_dim=0.0,

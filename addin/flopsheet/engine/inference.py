@@ -165,9 +165,15 @@ def infer_seconds(flops, peak_tflops, mfu=DEFAULT_MFU):
 #   norms, activations, the KV cache's BF16 arithmetic do not), and 4-bit GEMMs carry block scales
 #   (NVFP4: one FP8 scale per 16 values). The offline FP8 and FP4 runs of the set (MLPerf Inference,
 #   TensorRT-LLM's table) are compute bound at their batch: these shares set their level.
+#   PEAK_SHARE_4BIT refitted with engine.moe.EXPERT_WIDTH_HALF (2026-12-06), across measured.csv and the out-of-sample
+#   tables (TensorRT-LLM's two, MLPerf Inference v5.1 Offline): 0.45 left every dense FP4 run low (v5.1's B200
+#   Llama 2 70B and 405B results at 0.69-0.73, 16 outside 40%) while mixtures of experts ran high; with the narrow
+#   experts' cost, 0.5: RMS of log(predicted / measured) 0.281 -> 0.273 (measured.csv), 0.254 -> 0.238, 0.303 ->
+#   0.254, 0.240 -> 0.205 (v5.1, none outside 40%); 0.55 within 0.003 on three, 0.017 better on v5.1, whose fifteen
+#   copies of one B200 configuration weigh it.
 DEFAULT_PREFILL_MFU = 0.65
 PEAK_SHARE_8BIT = 0.75
-PEAK_SHARE_4BIT = 0.45
+PEAK_SHARE_4BIT = 0.5
 # - DECODE_GEMM_HALF_BATCH: a decode step's weight GEMMs have one row per sequence, so their efficiency grows with
 #   the batch, as any GEMM's does with its M dimension, towards the prefill's (whose GEMMs have a row per prompt
 #   token): gemm_mfu, the larger of the decode efficiency and prefill_mfu x batch / (batch + 125). ESTIMATE, fitted
@@ -623,6 +629,8 @@ class Serving(NamedTuple):
     bw_share: Any = 1.0
     # attention's FLOPs per FLOP at the GEMMs' rate (attention_cost: above 1 at an FP4 peak, attention runs at FP8's)
     attn_cost: Any = 1.0
+    # the routed experts' extra GEMM time per unit of their work (engine.moe.expert_cost of their width; 0: none)
+    expert_cost: Any = 0.0
 
 
 _new_tuple = tuple.__new__
@@ -678,6 +686,7 @@ def serving_setup(kw: dict, prefill_mfu=None) -> Serving:
             get("scaleout_gbs", 0.0),
             get("bw_share", 1.0),
             get("attn_cost", 1.0),
+            get("expert_cost", 0.0),
         ),
     )
 
@@ -727,13 +736,15 @@ def _ep_forward_s(s: Serving, tokens, attn_flops, kv_gb, mfu, bw_share=1.0):
             s.interconnect_gbs,
             s.allreduce_us * EP_COLLECTIVE_PER_ALLREDUCE,
         ),
+        expert_cost=s.expert_cost,
     )
 
 
-def routed_gemm_flops(params, total_params, expert_share, tokens):
+def routed_gemm_flops(params, total_params, expert_share, tokens, expert_cost=0.0):
     """engine.moe.routed_gemm_flops: what a pass of `tokens` tokens' routed grouped GEMMs cost beyond 2 x params x
-    tokens, at the step's GEMM rate (each expert the pass runs at its tokens' share of the rate); 0 for a dense model
-    (no expert share, or 0). See engine.moe.GROUPED_GEMM_HALF_TOKENS."""
+    tokens, at the step's GEMM rate (each expert the pass runs at its tokens' share of the rate, its work expert_cost
+    more for its width); 0 for a dense model (no expert share, or 0). See engine.moe.GROUPED_GEMM_HALF_TOKENS and
+    EXPERT_WIDTH_HALF."""
     if expert_share is None or (_plain(expert_share) and not expert_share > 0):
         return 0.0
     from flopsheet.engine.moe import GROUPED_GEMM_HALF_TOKENS
@@ -744,17 +755,18 @@ def routed_gemm_flops(params, total_params, expert_share, tokens):
         if not tokens > 0:
             return 0.0
         total = held if held > 0 else params
-        routed = (total - params) / (1.0 - (expert_share if expert_share < 1 else 0.5))
+        # total below active (never a catalog model's): no routed experts, no cost (as engine.moe's)
+        routed = max((total - params) / (1.0 - (expert_share if expert_share < 1 else 0.5)), 0.0)
         # Python's pow for a float count, the ufunc for numpy's (as weights_read): the bits engine.moe's 0-d array
         # expression gives (np.power of two Python floats can differ from it in the last bits)
         touched = 1.0 - (
             (1.0 - expert_share) ** tokens if type(tokens) is float else np.power(1.0 - expert_share, tokens)
         )
-        return 2.0 * GROUPED_GEMM_HALF_TOKENS * routed * touched
-    return flops(params, held, expert_share, tokens)
+        return 2.0 * GROUPED_GEMM_HALF_TOKENS * routed * touched + 2.0 * expert_share * routed * tokens * expert_cost
+    return flops(params, held, expert_share, tokens, expert_cost)
 
 
-def serving_prefill_params(params, total_params, expert_share, prompt_tokens):
+def serving_prefill_params(params, total_params, expert_share, prompt_tokens, expert_cost=0.0):
     """Parameters one prompt token's GEMMs compute as in a serving replica's prefill (SERVING_GPUS, a "TP" layout's
     replica): requests queue, so the engine's prefill pass carries engine.moe.PREFILL_PASS_TOKENS tokens of their
     prompts (or one longer prompt), and a mixture of experts' routed GEMMs run at the tokens each expert receives
@@ -762,7 +774,7 @@ def serving_prefill_params(params, total_params, expert_share, prompt_tokens):
     from flopsheet.engine.moe import PREFILL_PASS_TOKENS
 
     tokens = _maximum(prompt_tokens, PREFILL_PASS_TOKENS)
-    return params + routed_gemm_flops(params, total_params, expert_share, tokens) / (2.0 * tokens)
+    return params + routed_gemm_flops(params, total_params, expert_share, tokens, expert_cost) / (2.0 * tokens)
 
 
 def gemm_mfu(mfu, prefill_mfu, batch):
@@ -790,7 +802,9 @@ def decode_ms_unchecked(s: Serving, batch, kv_gb, attn_flops=0.0):
     # the weights' GEMMs grow with the batch (gemm_mfu), a mixture of experts' routed ones at the tokens each expert
     # receives (routed_gemm_flops); each sequence's attention reads its own cache (no larger GEMM with the batch)
     # and stays at the decode efficiency
-    gemm_flops = 2.0 * s.params * batch + routed_gemm_flops(s.params, s.total_params, s.expert_share, batch)
+    gemm_flops = 2.0 * s.params * batch + routed_gemm_flops(
+        s.params, s.total_params, s.expert_share, batch, s.expert_cost
+    )
     gemm_s = gemm_flops / (s.gpus * s.peak_tflops * 1e12 * gemm_mfu(s.mfu, s.prefill_mfu, batch))
     attn_s = attn_flops * batch * s.attn_cost / s.flops_s
     comm_s = comm_seconds(s.layers, s.d_model, batch, s.gpus, s.interconnect_gbs, s.allreduce_us)
@@ -807,6 +821,7 @@ def decode_ms_unchecked(s: Serving, batch, kv_gb, attn_flops=0.0):
 MODEL_RULES = dict(
     total_params=NONNEGATIVE,
     expert_share=Rule(">= 0 and < 1", lo=0.0, hi=0.999999),
+    expert_cost=NONNEGATIVE,  # engine.moe.expert_cost of the routed experts' width (0: none)
     layers=WHOLE_OR_ZERO,
     d_model=WHOLE_OR_ZERO,
     interconnect_gbs=NONNEGATIVE,
@@ -860,6 +875,7 @@ def decode_ms(
     mfu=DEFAULT_MFU,
     total_params=0.0,
     expert_share=0.0,
+    expert_cost=0.0,
     layers=0.0,
     d_model=0.0,
     interconnect_gbs=0.0,
@@ -914,7 +930,7 @@ def prefill_s_unchecked(s: Serving, prompt_tokens, batch):
     # a mixture of experts' routed GEMMs at the tokens each expert receives in the pass (routed_gemm_flops)
     attn = prompt_attention_flops(s.layers, attn_dim, prompt_tokens) * s.attn_cost  # at the attention's rate
     flops = (2.0 * s.params * prompt_tokens + attn) * batch
-    flops = flops + routed_gemm_flops(s.params, s.total_params, s.expert_share, prompt_tokens * batch)
+    flops = flops + routed_gemm_flops(s.params, s.total_params, s.expert_share, prompt_tokens * batch, s.expert_cost)
     compute_s = flops / s.prefill_flops_s
     read = weights_read(s.params, s.total_params, s.expert_share, prompt_tokens * batch)
     memory_s = read * s.bytes_per_param / s.bytes_s
@@ -943,6 +959,7 @@ def ttft_seconds(
     mfu=DEFAULT_PREFILL_MFU,
     total_params=0.0,
     expert_share=0.0,
+    expert_cost=0.0,
     layers=0.0,
     d_model=0.0,
     attn_dim=0.0,
@@ -980,6 +997,7 @@ def response_seconds(
     mfu=DEFAULT_MFU,
     total_params=0.0,
     expert_share=0.0,
+    expert_cost=0.0,
     layers=0.0,
     d_model=0.0,
     attn_dim=0.0,
@@ -1104,8 +1122,10 @@ def itl_ms_unchecked(
     # a mixture of experts: the chunk's tokens join the step's grouped expert GEMMs, so the pass's extra rows
     # (routed_gemm_flops) grow only by the experts the chunk's tokens touch that the batch's did not, at the
     # prefill's rate
-    joined = routed_gemm_flops(s.params, s.total_params, s.expert_share, batch + prompt_tokens * chunk)
-    extra_s = (joined - routed_gemm_flops(s.params, s.total_params, s.expert_share, batch)) / s.prefill_flops_s
+    joined = routed_gemm_flops(s.params, s.total_params, s.expert_share, batch + prompt_tokens * chunk, s.expert_cost)
+    extra_s = (
+        joined - routed_gemm_flops(s.params, s.total_params, s.expert_share, batch, s.expert_cost)
+    ) / s.prefill_flops_s
     return host_step_ms(step_ms + (chunk_s + extra_s) * 1e3, batch, host_us, host_serial)
 
 
@@ -1133,6 +1153,7 @@ def itl_ms(
     mfu=DEFAULT_MFU,
     total_params=0.0,
     expert_share=0.0,
+    expert_cost=0.0,
     layers=0.0,
     d_model=0.0,
     attn_dim=0.0,
@@ -1201,6 +1222,7 @@ def tokens_per_second(
     mfu=DEFAULT_MFU,
     total_params=0.0,
     expert_share=0.0,
+    expert_cost=0.0,
     layers=0.0,
     d_model=0.0,
     interconnect_gbs=0.0,
@@ -1514,6 +1536,7 @@ def serving_gpus(
     mfu=DEFAULT_MFU,
     total_params=0.0,
     expert_share=0.0,
+    expert_cost=0.0,
     layers=0.0,
     d_model=0.0,
     attn_dim=0.0,
@@ -1569,7 +1592,7 @@ def serving_gpus(
         setup, kv_seq, latency_ms, cap=_cap(max_batch), attn_flops=attn, host_us=host_us, host_serial=share
     )
     step_s = host_step_ms(decode_ms_unchecked(setup, b, b * kv_seq, attn), b, host_us, share) / 1e3
-    gp = serving_prefill_params(params, total_params, expert_share, prompt_tokens)
+    gp = serving_prefill_params(params, total_params, expert_share, prompt_tokens, expert_cost)
     prefill_flops = 2.0 * gp * prompt_tokens + prompt_attention_flops(layers, attn_dim, prompt_tokens) * setup.attn_cost
     prefill_s = prefill_flops / (gpus * peak_tflops * 1e12 * prefill_mfu * peak_share) + comm_seconds(
         layers, d_model, prompt_tokens, gpus, interconnect_gbs, allreduce_us
@@ -1612,6 +1635,7 @@ def serving_batch(
     mfu=DEFAULT_MFU,
     total_params=0.0,
     expert_share=0.0,
+    expert_cost=0.0,
     layers=0.0,
     d_model=0.0,
     interconnect_gbs=0.0,

@@ -49,6 +49,26 @@ OVERLAP_SHARE = 0.5
 # an expert is mostly bound by reading its weights, which the step's memory side counts. ML.ENERGY's MoE decode
 # steps at batch 8 (tests/reference/measured.csv) still run slower than predicted with it (0.72-0.92).
 GROUPED_GEMM_HALF_TOKENS = 100.0
+# Narrow experts compute below a dense GEMM's rate at any number of tokens: an expert's two GEMMs are the width of
+# its intermediate layer in one dimension (the gate/up GEMM's outputs, the down GEMM's reduction), so a narrow
+# expert's tiles do little multiply-add work for the fixed cost each tile pays (its pipeline's fill and drain, its
+# epilogue), and the layer's glue around them (routing, the tokens' permutation to their experts, the activation and
+# its quantization, the weighted sum back) is work per value of that width and of the model's. TensorRT-LLM's team:
+# "grouped-GEMM execution pays overheads from small per-expert shapes, expert scheduling, input permutation, and
+# routed-output accumulation" ("MoE as Dense GEMM", TensorRT-LLM tech blog 24, read 2026-12-06); RaMP (Sharma and
+# Datta 2026, arXiv:2604.26039) finds 10-70% of MoE kernels' throughput left unrealized by the production engines'
+# kernel choices. The routed experts' work costs EXPERT_WIDTH_HALF / width more than at the dense GEMMs' rate (width:
+# the expert's intermediate width, expert_width; they run at width / (width + EXPERT_WIDTH_HALF) of it); the
+# padding of their last tile (GROUPED_GEMM_HALF_TOKENS) stays as it was. ESTIMATE fitted by benchmarks/fidelity.py's
+# rows with TensorRT-LLM's two published tables and MLPerf Inference v5.1's Offline results (about 630 runs), with
+# PEAK_SHARE_4BIT (engine.inference), never one row: 2,048 (Qwen3-30B-A3B's 768-wide experts at 0.27 of the rate,
+# DeepSeek-V3's 2,048 at 0.5, gpt-oss's 2,880 at 0.58, Llama 4's 8,192 at 0.8, Mixtral's 14,336 at 0.88). RMS of
+# log(predicted / measured) with PEAK_SHARE_4BIT 0.5 (0 here: none): measured.csv 0.278 -> 0.273, the 1.0 table 0.253
+# -> 0.238, the later one 0.306 -> 0.254, v5.1 0.213 -> 0.205; from 1,536 to 2,560 all within 0.007. A constant
+# share for every expert (0.75) fits worse (0.276, 0.247, 0.278, 0.223) and moves Mixtral's MLPerf rows (0.94-1.05)
+# to 0.75-0.86; the width weighted by the model's width too (the glue's bytes per FLOP) moves them likewise. Training
+# (engine.training) does not take it: TRAIN_MFU's MoE rows were fitted without it.
+EXPERT_WIDTH_HALF = 2048.0
 MICRO_BATCHES = 2  # DeepSeek's dual micro-batch / SGLang's two-batch overlap (see the module docstring)
 # Tokens one prefill pass of a serving engine carries when requests queue (SERVING_GPUS' prefill): the engines batch
 # queued prompts (and chunk long ones) up to a token budget per forward pass, 8,192 by default in both engines of
@@ -59,6 +79,28 @@ MICRO_BATCHES = 2  # DeepSeek's dual micro-batch / SGLang's two-batch overlap (s
 # of its own length (TensorRT-LLM's default does not chunk). Only the routed experts' GEMMs read it: their rows are
 # the pass's tokens x experts_per_token / experts.
 PREFILL_PASS_TOKENS = 8192.0
+
+
+def expert_width(routed, experts, moe_layers, d_model):
+    """The intermediate width of one routed expert (a gated MLP: three matrices of d_model x width), worked out
+    from the catalog's counts: routed / (experts x moe_layers x 3 x d_model); 0 when any figure is 0 (a dense
+    model). DeepSeek-V3: 654.5B routed parameters over 256 experts in 58 layers of width 7,168: 2,050 (its
+    configuration's moe_intermediate_size is 2,048)."""
+    with np.errstate(all="ignore"):
+        cells = np.asarray(experts) * np.asarray(moe_layers) * 3.0 * np.asarray(d_model)
+        out = np.where(
+            (cells > 0) & (np.asarray(routed) > 0), np.asarray(routed) / np.where(cells > 0, cells, 1.0), 0.0
+        )
+    return float(out) if out.ndim == 0 else out
+
+
+def expert_cost(width):
+    """Extra time of the routed experts' GEMM work per unit of it at the dense GEMMs' rate: EXPERT_WIDTH_HALF /
+    width (they run at width / (width + EXPERT_WIDTH_HALF) of the rate); 0 for width 0 (a dense model)."""
+    w = np.asarray(width, dtype=float)
+    with np.errstate(all="ignore"):
+        out = np.where(w > 0, EXPERT_WIDTH_HALF / np.where(w > 0, w, 1.0), 0.0)
+    return float(out) if out.ndim == 0 else out
 
 
 def grouped_gemm_efficiency(tokens_per_expert):
@@ -78,19 +120,23 @@ def expert_tokens(expert_share, tokens):
         return np.where(share > 0, tokens * share / np.where(touched > 0, touched, 1.0), 0.0)
 
 
-def routed_gemm_flops(params, total_params, expert_share, tokens):
+def routed_gemm_flops(params, total_params, expert_share, tokens, cost=0.0):
     """FLOPs, at the step's GEMM rate, that a pass of `tokens` tokens' routed grouped GEMMs cost beyond the 2 x params x
     tokens the pass computes: each routed expert a pass runs receives m tokens (expert_tokens) and its grouped GEMM
     runs at grouped_gemm_efficiency(m) = m / (m + GROUPED_GEMM_HALF_TOKENS) of the rate, so it costs
     GROUPED_GEMM_HALF_TOKENS rows more than it has: 2 x GROUPED_GEMM_HALF_TOKENS x routed x touched, touched = 1 - (1
-    - share)^tokens the share of the routed weights some token picks (moe_split; as weights_read). 0 for a dense model
-    (share 0) or an empty pass. Qwen3-30B-A3B (1.8B of its 29.0B routed parameters a token) at a batch of 1,024: 64
-    tokens an expert, 0.39 of the rate; the step's GEMMs compute as 6.1B parameters a token, not 3.3B."""
+    - share)^tokens the share of the routed weights some token picks (moe_split; as weights_read); and its work, 2 x
+    share x routed x tokens, costs `cost` (expert_cost of the expert's width) more. 0 for a dense model (share 0) or
+    an empty pass. Qwen3-30B-A3B (1.8B of its 29.0B routed parameters a token, 768-wide experts) at a batch of
+    1,024: 64 tokens an expert, 0.39 of the rate from the padding; with the width's cost (2.67) the step's GEMMs
+    compute as 10.9B parameters a token, not 3.3B."""
     share = np.asarray(expert_share, dtype=float)
     _, routed = moe_split(params, total_params, share)
+    routed = np.maximum(routed, 0.0)  # total below active (never a catalog model's): no routed experts, no cost
     with np.errstate(all="ignore"):
         touched = 1.0 - (1.0 - share) ** tokens
-        return np.where((share > 0) & (np.asarray(tokens) > 0), 2.0 * GROUPED_GEMM_HALF_TOKENS * routed * touched, 0.0)
+        extra = 2.0 * GROUPED_GEMM_HALF_TOKENS * routed * touched + 2.0 * share * routed * tokens * cost
+        return np.where((share > 0) & (np.asarray(tokens) > 0), extra, 0.0)
 
 
 def moe_split(params, total_params, expert_share):
@@ -181,13 +227,15 @@ def expert_parallel_seconds(
     overlap=True,
     expert_parallel=True,
     tp_comm_s=0.0,
+    expert_cost=0.0,
 ):
     """Seconds of one forward pass of an expert-parallel instance of `gpus` GPUs (attention TP over `tp`) that
     moves `tokens` tokens through the model (a decode step: the batch; a prefill: prompts x batch), with
     `attn_flops` of attention and `kv_gb` of KV cache read over the whole instance (see the module docstring).
     expert_parallel False: a TP-only layout (gpus = tp), each expert sharded over the group: no all-to-all, no
     imbalance between GPUs, no micro-batch overlap. tp_comm_s: the TP group's all-reduces (the caller's
-    engine.inference.comm_seconds of tokens / replicas; this module imports nothing of the serving engine)."""
+    engine.inference.comm_seconds of tokens / replicas; this module imports nothing of the serving engine).
+    expert_cost: the routed experts' extra time per unit of their work (expert_cost of their width; 0: none)."""
     dense, routed = moe_split(params, total_params, expert_share)
     # one GPU or a TP-only layout: no imbalance between GPUs, no all-to-all, nothing to overlap
     spread = (gpus > 1) & bool(expert_parallel)
@@ -199,14 +247,14 @@ def expert_parallel_seconds(
     kv_bytes = kv_gb * 1e9 / gpus
     rate = bandwidth_tbs * 1e12 * bw_efficiency
     # the busiest GPU's experts: imbalance x the mean tokens an expert receives (tokens x k / E); only the experts
-    # some token picks run, each a grouped GEMM at the efficiency of its rows (the tokens of a touched expert)
+    # some token picks run, each a grouped GEMM at the efficiency of its rows (the tokens of a touched expert):
+    # GROUPED_GEMM_HALF_TOKENS / rows more than its work, and expert_cost more for its width (EXPERT_WIDTH_HALF)
     with np.errstate(all="ignore"):
         per_expert = tokens * expert_share * imbalance / np.where(touched > 0, touched, 1.0)
     expert_flops = 2.0 * expert_share * routed * tokens * imbalance / gpus
     with np.errstate(all="ignore"):
-        expert_s = np.where(
-            expert_flops > 0, expert_flops / (peak_tflops * 1e12 * mfu * grouped_gemm_efficiency(per_expert)), 0.0
-        )
+        slower = 1.0 + expert_cost + GROUPED_GEMM_HALF_TOKENS / per_expert
+        expert_s = np.where(expert_flops > 0, expert_flops * slower / (peak_tflops * 1e12 * mfu), 0.0)
     compute_s = (2.0 * dense * tokens + attn_flops) / gpus / (peak_tflops * 1e12 * mfu) + expert_s
     dispatch = dispatch_bytes(bytes_per_param)
     a2a = np.where(spread, all_to_all_seconds(

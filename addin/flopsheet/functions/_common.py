@@ -5,6 +5,7 @@ Defaults are not written here: each function takes them from its engine formula'
 
 import numpy as np
 
+from flopsheet.engine.inference import PEAK_SHARE_4BIT, PEAK_SHARE_8BIT
 from flopsheet.engine.training import training_mfu
 from flopsheet.errors import FlopsheetError
 from flopsheet.functions.declaration import Arg
@@ -43,21 +44,23 @@ GPU = Arg(
 )
 GPU_NAME = Arg("gpu", 'GPU name from the catalog ("H100", "A100"; see GPU_NAMES)', kind="gpu")
 MFU = Arg("mfu", "Model FLOPs utilization, a fraction in (0, 1]; default 0.40")
-# Serving: the efficiency of a prefill (TTFT_SECONDS' mfu; prefill_mfu where decode has its own)
+# Serving: the efficiency of a prefill (TTFT_SECONDS' mfu; prefill_mfu where decode has its own), times the number
+# format's share of its peak (engine.inference.PEAK_SHARE_8BIT, PEAK_SHARE_4BIT), said as the engine's numbers
+_SHARES = f"times {PEAK_SHARE_8BIT:g} at an FP8 peak, {PEAK_SHARE_4BIT:g} at FP4"
 PREFILL_MFU = Arg(
     "prefill_mfu",
     "Share of the peak the prefill reaches, a fraction in (0, 1]; default 0.65 (estimate, fitted on published "
-    "runs); times 0.75 at an FP8 peak, 0.45 at FP4",
+    f"runs); {_SHARES}",
 )
 TTFT_MFU = Arg(
     "mfu",
     "Share of the peak the prefill reaches, a fraction in (0, 1]; default 0.65 (estimate, fitted on published "
-    "runs); times 0.75 at an FP8 peak, 0.45 at FP4",
+    f"runs); {_SHARES}",
 )
 DECODE_MFU = Arg(
     "mfu",
-    "Share of the peak a compute-bound decode step reaches, a fraction in (0, 1]; default 0.40; times 0.75 at "
-    "an FP8 peak, 0.45 at FP4 (estimates, fitted on published runs)",
+    f"Share of the peak a compute-bound decode step reaches, a fraction in (0, 1]; default 0.40; {_SHARES} "
+    "(estimates, fitted on published runs)",
 )
 # Training's: blank is the achievable share of the peak at the call's precision (engine.training_mfu)
 TRAIN_MFU = Arg(

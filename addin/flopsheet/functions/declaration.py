@@ -615,6 +615,7 @@ MODEL_FIGURES = (
     "heads",
     "routed_experts",
     "moe_layers",
+    "expert_cost",
 )
 
 
@@ -681,6 +682,19 @@ def model_figure(row, figure: str, name: str) -> float:
         if row.attention == "MLA":
             return float(heads * (models.require(row, "kv_lora_rank", purpose) + row.qk_rope_head_dim / 2))
         return float(heads * models.require(row, "head_dim", purpose))
+    if figure == "expert_cost":  # engine.moe.expert_cost of the routed experts' width: 0 for a dense model
+        if not row.is_moe:
+            return 0.0
+        from flopsheet.engine.moe import expert_cost, expert_width
+
+        experts = models.require(row, "experts", purpose)
+        routed = (models.require(row, "total_params", purpose) - models.require(row, "active_params", purpose)) / (
+            1.0 - models.require(row, "experts_per_token", purpose) / experts
+        )
+        width = expert_width(
+            routed, experts, models.require(row, "moe_layers", purpose), models.require(row, "d_model", purpose)
+        )
+        return float(expert_cost(width))
     if figure in ("routed_experts", "moe_layers"):  # engine.training.train_mfu's all-to-all: 0 for a dense model
         if not row.is_moe:
             return 0.0

@@ -62,7 +62,9 @@ _ROOFLINE = (
     "Transformer Inference); bandwidth, memory and peak from the GPU's datasheet (catalog); efficiencies by "
     "phase and number format, the fixed costs per layer and per all-reduce and AMD CDNA3's achieved shares of its "
     "peak and of its decode bandwidth fitted on published runs (docs/fidelity.md); attention at the cache's number "
-    "format, the FP8 peak in an FP4 run (TensorRT-LLM's FP8 attention kernels; Blackwell datasheets)"
+    "format, the FP8 peak in an FP4 run (TensorRT-LLM's FP8 attention kernels; Blackwell datasheets); a mixture "
+    "of experts' routed GEMMs at the tokens each expert receives (DeepGEMM's grouped-GEMM table) and their experts' "
+    "width (fitted on published runs; TensorRT-LLM's MoE-as-dense-GEMM post names the overheads)"
 )
 PROMPT = Arg("prompt_tokens", "Tokens in the prompt")
 OUTPUT = Arg("output_tokens", "Tokens generated in the answer")
@@ -148,9 +150,10 @@ _GROUPED_ROWS = repr(2.0 * GROUPED_GEMM_HALF_TOKENS)
 def routed_gemm_steps(tokens: str, key: str, what: str) -> tuple:
     """The twin steps of engine.inference.routed_gemm_flops for a pass of `tokens` tokens, ending in {step:<key>}
     inside a catalog model's [[...]] section (a plain parameter count: none): 2 x GROUPED_GEMM_HALF_TOKENS x routed x
-    (1 - (1 - share)^tokens), routed = (total - active) / (1 - share). The power is EXP(tokens x LN(1 - share)), its
-    exponent held above -700 so it never underflows to an error (LibreOffice's) where the engine's is below 1E-304;
-    the share read once. A dense model's share is 0: 0. `what` names the pass."""
+    (1 - (1 - share)^tokens) + 2 x share x routed x tokens x expert_cost, routed = (total - active) / (1 - share). The
+    power is EXP(tokens x LN(1 - share)), its exponent held above -700 so it never underflows to an error
+    (LibreOffice's) where the engine's is below 1E-304; the share read once. A dense model's share and expert_cost
+    are 0: 0. `what` names the pass."""
     routed = key + "_routed"
     touched = "(1-EXP(MAX(-700,(" + tokens + ")*LN(1-{model:share}))))"
     return (
@@ -158,8 +161,11 @@ def routed_gemm_steps(tokens: str, key: str, what: str) -> tuple:
         (
             key,
             f"FLOPs the routed experts' grouped GEMMs of {what} cost beyond 2 x params a token: each expert it runs "
-            f"{GROUPED_GEMM_HALF_TOKENS:g} rows more than it has (its tokens' share of the rate)",
-            "[[" + _GROUPED_ROWS + "*{step:" + routed + "}*" + touched + "||0]]",
+            f"{GROUPED_GEMM_HALF_TOKENS:g} rows more than it has (its tokens' share of the rate), and their work "
+            "expert_cost more (their width's share of the rate)",
+            # the width's term a section of its own: a dense catalog model's is dropped (twins: a zero figure)
+            f"[[{_GROUPED_ROWS}*{{step:{routed}}}*{touched}||0]]"
+            f"[[+2*{{model:share}}*{{step:{routed}}}*({tokens})*{{model:expert_cost}}]]",
         ),
     )
 

@@ -104,6 +104,7 @@ def bind(
             params=float(row.active_params),
             total_params=float(row.total_params),
             expert_share=fig("expert_share"),
+            expert_cost=fig("expert_cost"),
             experts_per_token=float(row.experts_per_token or 0) if row.is_moe else 0.0,
             d_model=float(row.d_model),
             layers=float(row.layers),
@@ -144,6 +145,7 @@ def setup_of(b: dict):
             attn_cost=b["attn_cost"],
             total_params=f["total_params"],
             expert_share=f["expert_share"],
+            expert_cost=f["expert_cost"],
             layers=f["layers"],
             d_model=f["d_model"],
             attn_dim=b["fig"]("attn_dim"),
@@ -278,7 +280,7 @@ def _tp_serving(b, setup, prompt_tokens, output_tokens, kv, attn, latency_ms, ba
     gpu_ms = decode_ms_unchecked(setup, batch, batch * kv, attn)
     step = float(host_step_ms(gpu_ms, batch, host_us, share)) / 1e3
     f = b["forward"]
-    gp = serving_prefill_params(setup.params, setup.total_params, setup.expert_share, prompt_tokens)
+    gp = serving_prefill_params(setup.params, setup.total_params, setup.expert_share, prompt_tokens, setup.expert_cost)
     flops = 2.0 * float(gp) * prompt_tokens + _prefill_attention(b, prompt_tokens) * setup.attn_cost
     prefill = flops / setup.prefill_flops_s + float(
         comm_seconds(f["layers"], f["d_model"], prompt_tokens, f["tp"], f["nvlink_gbs"], f["allreduce_us"])

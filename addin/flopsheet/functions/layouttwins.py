@@ -104,9 +104,9 @@ def ep_pass_steps(tokens: str, attn: str, kv_gb: str, mfu: float, decode: bool =
         ),
         (
             "ep_expert_s",
-            "the busiest GPU's grouped expert GEMMs, at their tokens' share of the rate (s)",
+            "the busiest GPU's grouped expert GEMMs, at their tokens' and their width's share of the rate (s)",
             "2*{model:share}*{step:ep_routed}*" + tokens + "*" + _IMB + "/{layout:gpus}"
-            "/({step:ep_flops}*{step:ep_per_expert}/({step:ep_per_expert}+" + _HALF + "))",
+            "*(1+{model:expert_cost}+" + _HALF + "/{step:ep_per_expert})/{step:ep_flops}",
         ),
         (
             "ep_compute_s",

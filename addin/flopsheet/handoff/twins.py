@@ -63,6 +63,7 @@ from dataclasses import dataclass, replace
 from flopsheet import catalog, placeholders
 from flopsheet import models as catalog_models
 from flopsheet.catalog import field_name
+from flopsheet.engine.moe import EXPERT_WIDTH_HALF
 from flopsheet.errors import FlopsheetError
 from flopsheet.exceltext import A1_REF, QUOTED, ErrorValue, number_literal, string_literal
 from flopsheet.functions import GPU_FIGURES, GPU_FIGURES_IF_KNOWN, MODEL_FIGURES, REQUIRED, Function
@@ -1241,6 +1242,13 @@ class TwinCall:
         """Whether `template` reads a figure of a catalog model ({model:x}), itself or in its steps."""
         return reads_model(template, self.steps)
 
+    # figures whose 0 makes the whole section that multiplies by them 0 (Figures writes "0" for a dense model's)
+    ZERO_DROPS = ("{model:expert_cost}",)
+
+    def _zero_figure(self, kept: str) -> bool:
+        """Whether section `kept` multiplies by a figure of ZERO_DROPS that the named model has as a literal 0."""
+        return any(f in kept and self.figures.figure(f[7:-1]) == "0" for f in self.ZERO_DROPS)
+
     def fill(self, template: str) -> str:
         if self.filling == 0:
             self.step_memo = {}  # each top-level fill makes its steps afresh (values may have moved to cells)
@@ -1263,6 +1271,8 @@ class TwinCall:
                     raise Untranslatable(f"twin section lists {unknown}, not optional arguments of {self.fn.name}")
                 return otherwise if all(self.arg(n).omitted for n in names) else kept[listed.end() :]
             if self.reads_model(kept):
+                if self.figures is not None and self._zero_figure(kept):
+                    return otherwise  # a term of a figure the named model has as 0 (a dense model's expert_cost)
                 return kept if self.figures is not None else otherwise
             names = [n for scope, n in placeholders.placeholders(kept) if scope is None and n in self.spec]
             # (an argument a catalog model fills, TRAIN_FLOPS' tokens, is not what a section guards)
@@ -1585,6 +1595,7 @@ class Figures:
         "decode_attn_dim",
         "routed_experts",
         "moe_layers",
+        "expert_cost",
     )
 
     def __init__(self, table: Table, row, hoist: Hoister | None = None, arg: str = "model"):
@@ -1627,6 +1638,18 @@ class Figures:
 
     def moe_layers(self) -> str:
         return self("moe_layers") if self.row.is_moe else "0"
+
+    def expert_cost(self) -> str:
+        """engine.moe.expert_cost of the routed experts' width (declaration.model_figure): EXPERT_WIDTH_HALF x
+        experts x moe_layers x 3 x d_model / routed, routed = (total - active) / (1 - k / experts), written as
+        3 x EXPERT_WIDTH_HALF x moe_layers x d_model x (experts - k) / (total - active); 0 if dense."""
+        if not self.row.is_moe:
+            return "0"
+        # experts x (1 - k / experts) = experts - k: each figure looked up once
+        return (
+            f"{3 * EXPERT_WIDTH_HALF:g}*{self('moe_layers')}*{self('d_model')}*({self('experts')}"
+            f"-{self('experts_per_token')})/({self('total_params')}-{self('active_params')})"
+        )
 
     def kv_heads(self) -> str:
         return "1" if self.row.attention == "MLA" else self("kv_heads")  # one latent per token for MLA
@@ -1695,6 +1718,17 @@ class RowFigures(Figures):
 
     def moe_layers(self) -> str:
         return self("moe_layers")
+
+    def expert_cost(self) -> str:
+        """Figures.expert_cost from the row as typed: 0 for a dense row (no experts), #N/A for a mixture of experts
+        whose layers, width or counts are missing (Python refuses it: models.require)."""
+        e, layers, d = self("experts"), self("moe_layers"), self("d_model")
+        routed = f"({self('total_params')}-{self('active_params')})"
+        cost = f"{3 * EXPERT_WIDTH_HALF:g}*{layers}*{d}*({e}-{self('experts_per_token')})/{routed}"
+        return self.hoist(
+            f"the routed experts' extra GEMM time per unit of work ({self.label}; 0 when dense)",
+            f"IF({e}>0,IF({layers}*{d}*{routed}>0,{cost},NA()),0)",
+        )
 
     def share(self) -> str:
         # a dense model's experts are empty: 0/0 is an error, so its share is 0 (engine: expert_share)
