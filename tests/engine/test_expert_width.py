@@ -73,38 +73,6 @@ def test_narrower_experts_make_a_compute_bound_step_slower():
     assert steps[768.0] - steps[0.0] == pytest.approx(work * 2048 / 768 / rate * 1e3, rel=1e-9)
 
 
-def test_the_expert_parallel_step_pays_it_on_the_busiest_gpus_experts():
-    kw = dict(
-        params=37e9,
-        total_params=671e9,
-        expert_share=8 / 256,
-        experts_per_token=8.0,
-        d_model=7168.0,
-        layers=61.0,
-        moe_layers=58.0,
-        tokens=65536.0,  # a prefill's pass: compute bound
-        attn_flops=0.0,
-        kv_gb=0.0,
-        tp=1.0,
-        gpus=32.0,
-        peak_tflops=1979.0,
-        bandwidth_tbs=3.35,
-        bytes_per_param=1.0,
-        bw_efficiency=0.8,
-        mfu=0.65 * 0.75,
-        scaleup_gpus=8.0,
-        nvlink_gbs=900.0,
-        scaleout_gbs=50.0,
-        allreduce_us=45.0,
-        overlap=False,
-    )
-    plain = float(moe.expert_parallel_seconds(**kw))
-    wide = float(moe.expert_parallel_seconds(**kw, expert_cost=1.0))
-    _, routed = moe.moe_split(37e9, 671e9, 8 / 256)
-    busiest = 2 * 8 / 256 * float(routed) * 65536 * moe.DEFAULT_EXPERT_IMBALANCE / 32  # its experts' FLOPs
-    assert wide - plain == pytest.approx(busiest / (1979e12 * 0.65 * 0.75), rel=1e-9)
-
-
 def test_it_reaches_every_serving_function_through_the_model_name():
     # the catalog model's figure is what the functions pass: Qwen3-30B-A3B's prefill slows by its experts' cost
     import flopsheet.functions.declaration as declaration

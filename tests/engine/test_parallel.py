@@ -7,6 +7,7 @@ import pytest
 
 from flopsheet import catalog
 from flopsheet.catalog.platforms import all_platforms, platform
+from flopsheet.engine import moe
 from flopsheet.engine import parallel as P
 from flopsheet.engine import tensor_parallel as tp
 from flopsheet.errors import FlopsheetError
@@ -152,6 +153,22 @@ def test_one_gpu_is_the_roofline():
         tokens=100.0, attn_flops=0.0, kv_gb=0.0, gpus=1.0, mfu=1.0, **dict(TOY, bandwidth_tbs=0.01)
     )
     assert float(got) == pytest.approx(1.0, rel=1e-6)
+
+
+def test_the_experts_width_cost_is_on_their_work():
+    # engine.moe.EXPERT_WIDTH_HALF: experts w wide cost EXPERT_WIDTH_HALF / w more of their work's time; on one GPU
+    # the toy's 3.6e11 expert FLOPs (at 20 tokens an expert, 1 + 100 / 20 = 6 times their work's 3.6 ms) take 3.6 ms
+    # more at a cost of 1 (2,048-wide experts), 1.8 ms more at 0.5; over EP4 the busiest GPU's 1.25 x a quarter
+    one = P.ep_forward_seconds(tokens=100.0, attn_flops=0.0, kv_gb=0.0, gpus=1.0, mfu=1.0, **TOY)
+    for cost, more in ((1.0, 3.6e-3), (0.5, 1.8e-3)):
+        wide = P.ep_forward_seconds(tokens=100.0, attn_flops=0.0, kv_gb=0.0, gpus=1.0, mfu=1.0, expert_cost=cost, **TOY)
+        assert float(wide) - float(one) == pytest.approx(more, rel=1e-9)
+    # (one batch: at this cost the GPUs compute longer than two micro-batches read, which would hide half the
+    # all-to-all; the engine runs that, 3 us faster)
+    ep4 = dict(tokens=100.0, attn_flops=0.0, kv_gb=0.0, gpus=4.0, mfu=1.0, overlap=False, **TOY)
+    four, wide = P.ep_forward_seconds(**ep4), P.ep_forward_seconds(expert_cost=1.0, **ep4)
+    assert float(wide) - float(four) == pytest.approx(3.6e11 * 1.25 / 4 / 1e14, rel=1e-9)
+    assert moe.expert_width(9e9, 10.0, 10.0, 1000.0) == 3e4  # the toy's 10 experts a layer are 30,000 wide
 
 
 def test_grouped_gemm_efficiency_follows_deepgemm():
