@@ -256,9 +256,10 @@ def test_training_steps_show_no_width_loss(results):
 # are NOT met: these bounds hold what the serving model reaches today (docs/fidelity.md), so a change that
 # moves the rows away fails. Rows whose physics flopsheet does not have yet, with what is missing:
 MISSING_PHYSICS = {
-    # DeepSeek-R1 on a GB300 NVL72 with wide expert parallelism, typed as nine TP8 groups (1.55x optimistic at the
-    # dataset's running context, fidelity.running_context, 1.63x before the experts' width cost; 1.95x at the mean
-    # request's; 4.2x without the prompts)
+    # DeepSeek-R1 on a GB300 NVL72, MLPerf Server, typed from its own log and config (2026-12-06) as nine EP8 instances
+    # as the same rack's Offline run is: 2.36x optimistic. The log shows the Server run's steps at 66 ms (median time
+    # per output token) with ~1,540 sequences in flight an instance, where flopsheet's step there is 32.6 ms; its
+    # first tokens' 99th percentile at the 2 s limit. (As nine TP8 groups, before its layout was read: 1.55.)
     "mlperf-inf-10",
     # Qwen3-30B-A3B on one GB200 (MoE, run with expert and attention-data parallelism): the table's GB200 cell is
     # 0.68 of its B200 cell for the same setup (trtllm-18), though GB200's datasheet peak and bandwidth are at least
@@ -1055,8 +1056,9 @@ def test_trtllm_later_table_out_of_sample(trtllm_table):
 
 def test_the_experts_width_cost_is_what_lands_the_moe_runs(results, trtllm_table, monkeypatch):
     """engine.moe.EXPERT_WIDTH_HALF was fitted with PEAK_SHARE_4BIT across measured.csv and the three out-of-sample
-    tables, never one: without it (the FP4 share kept at 0.5) measured.csv is at RMS log error 0.278 and 24 outside
-    40% (now 0.273 and 22), TensorRT-LLM's later table 0.306 and 35 (now 0.254 and 20); a dense model does not move."""
+    tables, never one: without it (the FP4 share kept at 0.5) measured.csv is at RMS log error 0.283 and 24 outside
+    40% (now 0.277 and 22; 0.278 and 0.273 before mlperf-inf-10 was typed with its layout), TensorRT-LLM's later
+    table 0.306 and 35 (now 0.254 and 20); a dense model does not move."""
     import flopsheet.functions.declaration as declaration
     from flopsheet.engine import moe
 
@@ -1067,7 +1069,7 @@ def test_the_experts_width_cost_is_what_lands_the_moe_runs(results, trtllm_table
     without = fidelity.evaluate(fidelity.load())
     later_without = trtllm_table.evaluate("as run", "later")
     declaration._MEMO.clear()
-    assert rms_now <= 0.275 < 0.277 <= trtllm_table.rms_log(without)
+    assert rms_now <= 0.278 < 0.282 <= trtllm_table.rms_log(without)
     assert len(trtllm_table.outside(results)) <= 22 < 24 <= len(trtllm_table.outside(without))
     assert trtllm_table.rms_log(later_now) <= 0.26 < 0.30 <= trtllm_table.rms_log(later_without)
     by_id = {r["id"]: r for r in without}

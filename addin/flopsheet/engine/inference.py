@@ -168,9 +168,9 @@ def infer_seconds(flops, peak_tflops, mfu=DEFAULT_MFU):
 #   PEAK_SHARE_4BIT refitted with engine.moe.EXPERT_WIDTH_HALF (2026-12-06), across measured.csv and the out-of-sample
 #   tables (TensorRT-LLM's two, MLPerf Inference v5.1 Offline): 0.45 left every dense FP4 run low (v5.1's B200
 #   Llama 2 70B and 405B results at 0.69-0.73, 16 outside 40%) while mixtures of experts ran high; with the narrow
-#   experts' cost, 0.5: RMS of log(predicted / measured) 0.281 -> 0.273 (measured.csv), 0.254 -> 0.238, 0.303 ->
-#   0.254, 0.240 -> 0.205 (v5.1, none outside 40%); 0.55 within 0.003 on three, 0.017 better on v5.1, whose fifteen
-#   copies of one B200 configuration weigh it.
+#   experts' cost, 0.5: RMS of log(predicted / measured) 0.285 -> 0.277 (measured.csv, 25 -> 22 outside 40%),
+#   0.254 -> 0.238, 0.303 -> 0.254, 0.240 -> 0.205 (v5.1, none outside 40%); 0.55 within 0.003 on three, 0.017
+#   better on v5.1, whose fifteen copies of one B200 configuration weigh it.
 DEFAULT_PREFILL_MFU = 0.65
 PEAK_SHARE_8BIT = 0.75
 PEAK_SHARE_4BIT = 0.5
