@@ -1645,11 +1645,16 @@ class Figures:
         3 x EXPERT_WIDTH_HALF x moe_layers x d_model x (experts - k) / (total - active); 0 if dense."""
         if not self.row.is_moe:
             return "0"
-        # experts x (1 - k / experts) = experts - k: each figure looked up once
-        return (
-            f"{3 * EXPERT_WIDTH_HALF:g}*{self('moe_layers')}*{self('d_model')}*({self('experts')}"
-            f"-{self('experts_per_token')})/({self('total_params')}-{self('active_params')})"
-        )
+        return self._expert_cost_of(self("experts"), self("moe_layers"), self("d_model"), self._routed_count())
+
+    def _routed_count(self) -> str:
+        """total - active: the routed experts' parameters a token does not use."""
+        return f"({self('total_params')}-{self('active_params')})"
+
+    def _expert_cost_of(self, experts: str, layers: str, d_model: str, routed: str) -> str:
+        """The cost's arithmetic on the figures' texts (experts x (1 - k / experts) = experts - k, each figure read
+        once): 3 x EXPERT_WIDTH_HALF x layers x d_model x (experts - k) / (total - active)."""
+        return f"{3 * EXPERT_WIDTH_HALF:g}*{layers}*{d_model}*({experts}-{self('experts_per_token')})/{routed}"
 
     def kv_heads(self) -> str:
         return "1" if self.row.attention == "MLA" else self("kv_heads")  # one latent per token for MLA
@@ -1722,9 +1727,8 @@ class RowFigures(Figures):
     def expert_cost(self) -> str:
         """Figures.expert_cost from the row as typed: 0 for a dense row (no experts), #N/A for a mixture of experts
         whose layers, width or counts are missing (Python refuses it: models.require)."""
-        e, layers, d = self("experts"), self("moe_layers"), self("d_model")
-        routed = f"({self('total_params')}-{self('active_params')})"
-        cost = f"{3 * EXPERT_WIDTH_HALF:g}*{layers}*{d}*({e}-{self('experts_per_token')})/{routed}"
+        e, layers, d, routed = self("experts"), self("moe_layers"), self("d_model"), self._routed_count()
+        cost = self._expert_cost_of(e, layers, d, routed)
         return self.hoist(
             f"the routed experts' extra GEMM time per unit of work ({self.label}; 0 when dense)",
             f"IF({e}>0,IF({layers}*{d}*{routed}>0,{cost},NA()),0)",
