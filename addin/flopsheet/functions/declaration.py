@@ -685,16 +685,14 @@ def model_figure(row, figure: str, name: str) -> float:
     if figure == "expert_cost":  # engine.moe.expert_cost of the routed experts' width: 0 for a dense model
         if not row.is_moe:
             return 0.0
-        from flopsheet.engine.moe import expert_cost, expert_width
+        from flopsheet.engine.moe import expert_cost, expert_width, moe_split
 
-        experts = models.require(row, "experts", purpose)
-        routed = (models.require(row, "total_params", purpose) - models.require(row, "active_params", purpose)) / (
-            1.0 - models.require(row, "experts_per_token", purpose) / experts
+        share = model_figure(row, "expert_share", name)
+        _, routed = moe_split(
+            models.require(row, "active_params", purpose), models.require(row, "total_params", purpose), share
         )
-        width = expert_width(
-            routed, experts, models.require(row, "moe_layers", purpose), models.require(row, "d_model", purpose)
-        )
-        return float(expert_cost(width))
+        layers, d_model = models.require(row, "moe_layers", purpose), models.require(row, "d_model", purpose)
+        return float(expert_cost(expert_width(routed, models.require(row, "experts", purpose), layers, d_model)))
     if figure in ("routed_experts", "moe_layers"):  # engine.training.train_mfu's all-to-all: 0 for a dense model
         if not row.is_moe:
             return 0.0

@@ -1242,12 +1242,12 @@ class TwinCall:
         """Whether `template` reads a figure of a catalog model ({model:x}), itself or in its steps."""
         return reads_model(template, self.steps)
 
-    # figures whose 0 makes the whole section that multiplies by them 0 (Figures writes "0" for a dense model's)
-    ZERO_DROPS = ("{model:expert_cost}",)
+    # model figures whose 0 makes the whole section that multiplies by them 0 (Figures writes "0" for a dense model's)
+    ZERO_DROPS = ("expert_cost",)
 
     def _zero_figure(self, kept: str) -> bool:
         """Whether section `kept` multiplies by a figure of ZERO_DROPS that the named model has as a literal 0."""
-        return any(f in kept and self.figures.figure(f[7:-1]) == "0" for f in self.ZERO_DROPS)
+        return any("{model:" + f + "}" in kept and self.figures.figure(f) == "0" for f in self.ZERO_DROPS)
 
     def fill(self, template: str) -> str:
         if self.filling == 0:
