@@ -1229,15 +1229,20 @@ def write_doc(results: list[dict], doc: Path = DOC, png: Path = CHART) -> None:
         "cache the layout reserves and the run's requests, in waves, with the same CPU time, each attention rank's "
         "over its own sequences (LAYOUT_TOKENS_PER_SECOND's host_us and host_serial). The dense Llama cells land; the "
         "mixtures of experts are what the model does not yet capture: "
-        "Maverick and Qwen3 235B-A22B at 128-token prompts on eight GPUs (0.32-0.69), Scout on H100s (1.46-1.53) and "
-        "Qwen3 30B-A3B on one GB200 (1.46-1.78), gpt-oss-120b's H100 DEP column (typed as its MXFP4 checkpoint runs, "
+        "Maverick and Qwen3 235B-A22B at 128-token prompts on eight H200s (0.65-0.70), Scout on H100s (1.48-1.54) and "
+        "on one GB200 (1.46-1.85), Qwen3 30B-A3B on one GB200 (1.46-1.78), gpt-oss-120b's H100 DEP column (typed as its MXFP4 checkpoint runs, "
         "bytes_per_param 0.5: 1.51-1.74x), the long answers of gpt-oss-120b and Maverick in DEP columns (1,024 + "
         "8,192 and 1,024 + 32,768 tokens: 1.41-2.14x, H200's Maverick the worst), Qwen3 235B-A22B on four H200s at "
         "1,000 tokens each way (0.69-0.70), gpt-oss-20b on one Hopper GPU at 1,000 tokens each way (1.41-1.47), and on "
         "one Blackwell GPU, where 53,800 tokens/s (18.6 us a token) is faster than 29.4 us of CPU time a sequence "
         "allows (0.52-0.54). The routed experts' width cost (EXPERT_WIDTH_HALF) took the tables from 0.254 and 0.303 "
         "RMS log error (24 and 29 cells outside 40%) to 0.238 and 0.254 (21 and 20); with it the later table lands "
-        "better without the CPU time (0.245, 18), as if its release's CPU time were below the 1.0 release's figure.",
+        "better without the CPU time (0.245, 18), as if its release's CPU time were below the 1.0 release's figure. "
+        "Queued prompts sharing their prefill pass's all-reduces (engine.inference.prefill_comm_seconds: each of a "
+        "pass's all-reduces pays its latency once for the pass, not once a prompt) took the 1.0 table to 0.190 (16 "
+        "outside 40%) and the later one to 0.253 (20): Maverick and Qwen3 235B-A22B at 128/128 tokens on eight GPUs "
+        "had been 0.32-0.48, their 128-token prompts each charged 2 x layers all-reduce latencies (1.9 ms for "
+        "Maverick, more than its 128 decode steps' share of the GPUs' time).",
         *_table_check(),
         "",
         "## Out of sample: every closed Offline LLM result of MLPerf Inference v5.1",

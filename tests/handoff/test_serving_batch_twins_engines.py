@@ -96,6 +96,13 @@ CALLS = [
         '1E6,1000,1000,"Qwen3 30B-A3B","B200",1,1E7,1,,0.5,,,"fp4"',
         (1e6, 1000, 1000, "Qwen3 30B-A3B", "B200", 1, 1e7, 1, None, 0.5, None, None, "fp4"),
     ),
+    # short prompts on eight GPUs: each request pays its share of its 8,192-token prefill pass's all-reduces
+    # (engine.inference.prefill_comm_seconds): 1,016 GPUs, 2,768 with each prompt's own 96 all-reduce latencies
+    (
+        "SERVING_GPUS",
+        '1E10,128,128,"Llama 4 Maverick","B200",8,1E7,1,,0.5,,,"fp4"',
+        (1e10, 128, 128, "Llama 4 Maverick", "B200", 8, 1e7, 1, None, 0.5, None, None, "fp4"),
+    ),
     (
         "SERVING_GPUS",
         '2E6,500,200,"Gemma 2 27B","H100",2,40,2,0.3',

@@ -370,6 +370,22 @@ def comm_seconds(layers, d_model, tokens, gpus, interconnect_gbs, allreduce_us):
     return np.where((gpus > 1) & (layers > 0), 2.0 * layers * one, 0.0)
 
 
+def prefill_comm_seconds(layers, d_model, prompt_tokens, gpus, interconnect_gbs, allreduce_us):
+    """One request's share of the all-reduces of the prefill pass it runs in, when requests queue (SERVING_GPUS'
+    replica, a "TP" layout's): the engines batch queued prompts into one forward pass of up to
+    engine.moe.PREFILL_PASS_TOKENS tokens (a longer prompt is a pass of its own), so each of the pass's 2 x layers
+    all-reduces pays its latency once for all of them, and the request pays its tokens' share of the pass:
+    comm_seconds of max(prompt_tokens, PREFILL_PASS_TOKENS) tokens x prompt_tokens / that (the traffic is the
+    request's own either way). Charging each request the whole latency as if its prompt ran alone cost Llama 4
+    Maverick on 8 B200s 1.9 ms of all-reduce latency a 128-token prompt, more than its 128 decode steps' share
+    (1.3 ms), and put TensorRT-LLM's 128/128 cells at 0.32-0.48 of their measured throughput (benchmarks/
+    trtllm_table.py)."""
+    from flopsheet.engine.moe import PREFILL_PASS_TOKENS
+
+    tokens = _maximum(prompt_tokens, PREFILL_PASS_TOKENS)
+    return comm_seconds(layers, d_model, tokens, gpus, interconnect_gbs, allreduce_us) * (prompt_tokens / tokens)
+
+
 def launch_seconds(layers, layer_us):
     """The fixed cost of one forward pass, `layer_us` a layer (DEFAULT_LAYER_US: kernel launches and scheduling);
     0 when the model's layers are not known (a plain parameter count)."""
@@ -1566,8 +1582,9 @@ def serving_gpus(
     serving engine's limit on sequences at once; blank: BATCH_CAP). A request's cache is
     kv_gb_per_sequence, or blank a catalog model's own at its running context (per_sequence), and
     its decode attention FLOPs are charged against that cache. A request costs the replica its
-    prefill compute (prompt FLOPs with causal attention at prefill_mfu; batched prefill is compute bound)
-    plus output_tokens steps shared by the batch. A step counts the serving engine's CPU time, host_us per running
+    prefill compute (prompt FLOPs with causal attention at prefill_mfu; batched prefill is compute bound) and its
+    share of its prefill pass's all-reduces (prefill_comm_seconds: queued prompts share a pass of
+    PREFILL_PASS_TOKENS), plus output_tokens steps shared by the batch. A step counts the serving engine's CPU time, host_us per running
     sequence, overlapped with the GPUs' work but for host_serial of it (host_step_ms; blank HOST_SERIAL_SHARE, vLLM's;
     0 for TensorRT-LLM's overlap scheduler), in the latency test and the throughput. Replicas are rounded up by the
     count rule (serving_replicas, the decode-only sizing the template used, ignores prefill and peak).
@@ -1594,7 +1611,7 @@ def serving_gpus(
     step_s = host_step_ms(decode_ms_unchecked(setup, b, b * kv_seq, attn), b, host_us, share) / 1e3
     gp = serving_prefill_params(params, total_params, expert_share, prompt_tokens, expert_cost)
     prefill_flops = 2.0 * gp * prompt_tokens + prompt_attention_flops(layers, attn_dim, prompt_tokens) * setup.attn_cost
-    prefill_s = prefill_flops / (gpus * peak_tflops * 1e12 * prefill_mfu * peak_share) + comm_seconds(
+    prefill_s = prefill_flops / (gpus * peak_tflops * 1e12 * prefill_mfu * peak_share) + prefill_comm_seconds(
         layers, d_model, prompt_tokens, gpus, interconnect_gbs, allreduce_us
     )
     # Prefill in series with decode. Chunked prefill (Sarathi-Serve, Agrawal et al. OSDI 2024) would hide prompt

@@ -77,8 +77,9 @@ MICRO_BATCHES = 2  # DeepSeek's dual micro-batch / SGLang's two-batch overlap (s
 # "max_num_tokens ... default=8192", read 2026-12-06) and vLLM's max_num_batched_tokens for its API server on GPUs
 # of 70 GB or more (vllm-project/vllm, vllm/engine/arg_utils.py, default_max_num_batched_tokens: OPENAI_API_SERVER
 # 8192, LLM_CLASS 16384; 8192 / 2048 on smaller GPUs; read 2026-12-06). A prompt longer than the budget is one pass
-# of its own length (TensorRT-LLM's default does not chunk). Only the routed experts' GEMMs read it: their rows are
-# the pass's tokens x experts_per_token / experts.
+# of its own length (TensorRT-LLM's default does not chunk). Two costs of the pass read it: the routed experts' GEMMs
+# (their rows are the pass's tokens x experts_per_token / experts) and the latency of the pass's tensor-parallel
+# all-reduces, paid once for all its prompts (engine.inference.prefill_comm_seconds).
 PREFILL_PASS_TOKENS = 8192.0
 
 

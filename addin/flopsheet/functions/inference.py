@@ -893,7 +893,8 @@ _SERVING_STEPS = (
 # (per_sequence: charged whether the cache is typed or not), the serving batch searched as SERVING_BATCH's twin does
 # (serving_batch_steps at latency_ms), the step at that batch, and each request's prefill as the engine charges it:
 # its prompt's FLOPs at prefill_mfu, a mixture of experts' routed GEMMs at the tokens each expert gets in a pass of
-# max(prompt, PREFILL_PASS_TOKENS) tokens (serving_prefill_params), causal attention, plus the prompt's all-reduces.
+# max(prompt, PREFILL_PASS_TOKENS) tokens (serving_prefill_params), causal attention, plus its share of that pass's
+# all-reduces (prefill_comm_seconds).
 def _sg_step(k: str, label: str, text: str) -> tuple:
     """A decode step as SERVING_GPUS' model form takes it: the model's own cache of one request kept as kv_seq_own
     beside the cache used (kv_gb_per_sequence, or blank that one); the attention always against the model's own
@@ -925,8 +926,10 @@ _SG_STEPS = (
         ),
         (
             "pf_s",
-            "prefill of one request (s): its FLOPs at prefill_mfu, plus its all-reduces",
-            "{step:pf_flops}/({gpus}*{peak}*1E12*{prefill_mfu}*{peak_share})+" + _comm("{prompt_tokens}"),
+            "prefill of one request (s): its FLOPs at prefill_mfu, plus its share of its pass's all-reduces",
+            "{step:pf_flops}/({gpus}*{peak}*1E12*{prefill_mfu}*{peak_share})+"
+            + _comm("{step:pf_pass}")
+            + "*{prompt_tokens}/{step:pf_pass}",
         ),
         (
             "busy_m",
@@ -1018,7 +1021,9 @@ SERVING_GPUS = Function(
         HOST_US_ARG,
         HOST_SERIAL_ARG,
     ),
-    source=_ROOFLINE + "; prefill compute per request with causal attention (PaLM appendix B); a catalog "
+    source=_ROOFLINE + "; prefill compute per request with causal attention (PaLM appendix B), queued prompts "
+    "sharing a pass of 8,192 tokens and its all-reduces (TensorRT-LLM's max_num_tokens, vLLM's max_num_batched_tokens "
+    "defaults); a catalog "
     "model's own KV cache (DeepSeek-V2 §2.1 for MLA) and decode attention FLOPs (Kaplan et al. 2020, Table 1); "
     "the engine's CPU time overlapped with the GPUs' step but for a share on the critical path (vLLM's async "
     "scheduling; TensorRT-LLM's overlap scheduler, pull request #10273's host_step_time)",

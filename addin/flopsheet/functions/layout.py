@@ -24,7 +24,6 @@ from flopsheet.engine.inference import (
     accelerator_bw_share,
     accelerator_share,
     attention_cost,
-    comm_seconds,
     decode_attention_flops,
     decode_ms_unchecked,
     host_serial_share,
@@ -33,6 +32,7 @@ from flopsheet.engine.inference import (
     largest_batch,
     model_kv_gb,
     precision_share,
+    prefill_comm_seconds,
     prefill_s_unchecked,
     prompt_attention_flops,
     running_context,
@@ -272,7 +272,8 @@ def ep_serving(
 
 def _tp_serving(b, setup, prompt_tokens, output_tokens, kv, attn, latency_ms, batch, host_us=0.0, host_serial=None):
     """A TP-only layout as SERVING_GPUS sizes a replica: the largest batch under latency_ms that fits
-    (engine.inference.largest_batch) or the given one, prefill charged at its compute plus the all-reduces; the step
+    (engine.inference.largest_batch) or the given one, prefill charged at its compute plus its share of its pass's
+    all-reduces (engine.inference.prefill_comm_seconds); the step
     with the server's CPU time (host_step_ms), as SERVING_GPUS counts it."""
     share = host_serial_share(host_serial)
     if batch is None:
@@ -283,7 +284,7 @@ def _tp_serving(b, setup, prompt_tokens, output_tokens, kv, attn, latency_ms, ba
     gp = serving_prefill_params(setup.params, setup.total_params, setup.expert_share, prompt_tokens, setup.expert_cost)
     flops = 2.0 * float(gp) * prompt_tokens + _prefill_attention(b, prompt_tokens) * setup.attn_cost
     prefill = flops / setup.prefill_flops_s + float(
-        comm_seconds(f["layers"], f["d_model"], prompt_tokens, f["tp"], f["nvlink_gbs"], f["allreduce_us"])
+        prefill_comm_seconds(f["layers"], f["d_model"], prompt_tokens, f["tp"], f["nvlink_gbs"], f["allreduce_us"])
     )
     busy = prefill + output_tokens * step / batch
     return batch, step, prefill, output_tokens / busy
