@@ -313,14 +313,17 @@ def test_the_cases_answer_and_refuse_as_listed():
         "LAYOUT_TOKENS_PER_SECOND", qwen
     )
     assert row('"Qwen3 30B-A3B","B200","EP2",1000,1000,"fp4",,,,1,,68,1.5') is None
-    # bytes_per_param counts: 0.5-byte weights read in a quarter of BF16's time, and leave room for more sequences
+    # bytes_per_param counts: 0.5-byte weights read in a quarter of BF16's time (the step 0.91 of BF16's at 512
+    # sequences: its attention then reads the same cache, a kernel of its own, engine.inference.DECODE_KERNELS), and
+    # leave room for more sequences
     oss = ("gpt-oss-120b", "H100", "EP4", 512, 2000, "bf16", 2)
-    assert row('"gpt-oss-120b","H100","EP4",{A},2000,"bf16",2,,0.5') < 0.8 * _python("LAYOUT_DECODE_MS", oss)
+    assert row('"gpt-oss-120b","H100","EP4",{A},2000,"bf16",2,,0.5') < 0.95 * _python("LAYOUT_DECODE_MS", oss)
     assert row('"gpt-oss-120b","H100","EP4",{A},2000,"bf16",2,," FP4"') == _python(
         "LAYOUT_DECODE_MS", ("gpt-oss-120b", "H100", "EP4", 256, 2000, "bf16", 2, None, 0.5)
     )
     served = ("gpt-oss-120b", "H100", "EP4", 1000, 1000, "bf16", None, None, None, 2)
-    assert row('"gpt-oss-120b","H100","EP4",1000,{A},"bf16",,,,2,0.5') > 1.5 * _python(
+    # 1.41x the throughput (its steps' attention reads the same cache either way, DECODE_KERNELS)
+    assert row('"gpt-oss-120b","H100","EP4",1000,{A},"bf16",,,,2,0.5') > 1.35 * _python(
         "LAYOUT_TOKENS_PER_SECOND", served
     )
     # a typed batch, and a cell left empty for it: the serving batch (the same number as the call without one)

@@ -228,13 +228,18 @@ FIXED = {
     "the busiest GPU's grouped expert GEMMs, at their tokens' and their width's share of the rate (s)": (
         "最忙的 GPU 的分组专家 GEMM，按其词元数与专家宽度对应的速率比例（秒）"
     ),
-    "one GPU computing its share of the dense part and attention, and its experts (s)": "一块 GPU 计算其分担的稠密部分、注意力及其专家的时间（秒）",
+    "one GPU's GEMMs: its share of the dense part, and its experts (s)": "一块 GPU 的矩阵乘法：其分担的稠密部分及其专家（秒）",
+    "one GPU's share of the attention (s)": "一块 GPU 分担的注意力计算（秒）",
+    "reading the KV cache (s)": "读取 KV 缓存的时间（秒）",
+    "the attention: the slower of reading the cache and computing (s)": "注意力：取读取缓存与计算中较慢者（秒）",
+    "reading the weights once (s)": "读取一次权重的时间（秒）",
+    "one batch's work: the slower of reading the weights and the GEMMs, then the attention (s)": (
+        "一个批次的工作：取读取权重与矩阵乘法中较慢者，再加注意力（秒）"
+    ),
     "bytes one copy of the busiest GPU's tokens moves in a layer's dispatch and combine": "最忙的 GPU 的词元的一份副本在一层的分发与合并中传输的字节数",
     "the copies to each chosen expert over NVLink, one layer (s)": "经 NVLink 发往每个被选专家的副本，一层（秒）",
     "scale-up domains other than its own a token's experts fall in": "一个词元的专家落在的其他纵向扩展域数",
     "one copy per remote domain over the scale-out NIC, one layer (s)": "经横向扩展网卡向每个远端域发送一份副本，一层（秒）",
-    "reading weights and KV cache once (s)": "读取一次权重和 KV 缓存的时间（秒）",
-    "one batch's work, the slower of reading and computing (s)": "一个批次的工作，取读取与计算中较慢者（秒）",
     "one batch: its work, then the all-to-all (s)": "一个批次：先工作，再 all-to-all（秒）",
     "2 micro-batches reading the weights each (s)": "2 个微批次各读取一次权重（秒）",
     "the micro-batches' work (s)": "微批次的工作（秒）",

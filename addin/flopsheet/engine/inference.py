@@ -189,8 +189,9 @@ DECODE_GEMM_HALF_BATCH = 125.0
 # slower of all reads and all FLOPs (which let a batch's GEMM compute hide under its attention's cache read, work no
 # kernel does at once). With it, DECODE_GEMM_HALF_BATCH refitted across all 259 rows of tests/reference/measured.csv:
 # 125 the least outside 40% (30; 175 the least RMS log error, 0.306, with 32); at 300 and one roofline for the step
-# the set stood at 33 outside, RMS 0.320, 205 within 25% (211 now). The expert-parallel step (engine.moe) keeps its
-# one roofline, fitted on its own rows; a joint refit is left to do.
+# the set stood at 33 outside, RMS 0.320, 205 within 25% (211 now). The expert-parallel step
+# (engine.moe.expert_parallel_seconds) takes the same two rooflines since 2026-12-06, its routing imbalance and the
+# experts' width cost refitted with it (both kept).
 PEAK_SHARES = {"fp8": PEAK_SHARE_8BIT, "int8": PEAK_SHARE_8BIT, "fp4": PEAK_SHARE_4BIT}
 # Attention's matrix products (a decode token's queries against its cache, a prompt's causal attention) run in the
 # cache's or the activations' number format, never at a 4-bit peak: the 4-bit formats (NVFP4, MXFP4) quantize the

@@ -15,7 +15,8 @@ A step of an expert-parallel instance, on its busiest GPU (every GPU waits for i
 - reads its share of the weights: the dense part (attention, dense layers, shared experts, embeddings) over the TP
   group, its routed experts (routed / EP, each read if some token picks it), and its sequences' KV cache;
 - computes its share of the dense FLOPs and attention, and the expert FLOPs of the tokens routed to it, times the
-  routing imbalance (DEFAULT_EXPERT_IMBALANCE);
+  routing imbalance (DEFAULT_EXPERT_IMBALANCE); the GEMMs take the longer of their FLOPs and the weights' read, then
+  the attention the longer of its FLOPs and the cache's (two kernels in turn, engine.inference.DECODE_KERNELS);
 - sends and receives each MoE layer's dispatch (FP8 activations, one copy per chosen expert) and combine (BF16)
   all-to-all: over NVLink to the GPUs of its scale-up domain, over its scale-out NIC to the others
   (catalog/platforms.csv), at A2A_EFFICIENCY of the link;

@@ -109,11 +109,15 @@ def ep_pass_steps(tokens: str, attn: str, kv_gb: str, mfu: float, decode: bool =
             "*(1+{model:expert_cost}+" + _HALF + "/{step:ep_per_expert})/{step:ep_flops}",
         ),
         (
-            "ep_compute_s",
-            "one GPU computing its share of the dense part and attention, and its experts (s)",
+            "ep_gemm_s",
+            "one GPU's GEMMs: its share of the dense part, and its experts (s)",
+            "2*{step:ep_dense}*" + tokens + "/{layout:gpus}/{step:ep_flops}+{step:ep_expert_s}",
+        ),
+        (
+            "ep_attn_s",
+            "one GPU's share of the attention (s)",
             # attention at its own rate (engine.inference.attention_cost: FP8's in an FP4 run)
-            "(2*{step:ep_dense}*" + tokens + "+" + attn + "*{layout:attn_cost})/{layout:gpus}/{step:ep_flops}"
-            "+{step:ep_expert_s}",
+            attn + "*{layout:attn_cost}/{layout:gpus}/{step:ep_flops}",
         ),
         (
             "ep_copy",
@@ -140,15 +144,27 @@ def ep_pass_steps(tokens: str, attn: str, kv_gb: str, mfu: float, decode: bool =
             "the expert all-to-alls of a pass, NVLink and NIC in parallel (s)",
             "{model:moe_layers}*" + _larger("ep_nv", "ep_out"),
         ),
-        ("ep_mem1", "reading weights and KV cache once (s)", "({step:ep_wbytes}+{step:ep_kvb})/{step:ep_rate}"),
-        ("ep_work1", "one batch's work, the slower of reading and computing (s)", _larger("ep_mem1", "ep_compute_s")),
+        # two kernels' rooflines in turn (engine.inference.DECODE_KERNELS): the GEMMs against the weights' read, the
+        # attention against the cache's
+        ("ep_kvread", "reading the KV cache (s)", "{step:ep_kvb}/{step:ep_rate}"),
+        (
+            "ep_cache",
+            "the attention: the slower of reading the cache and computing (s)",
+            _larger("ep_kvread", "ep_attn_s"),
+        ),
+        ("ep_mem1", "reading the weights once (s)", "{step:ep_wbytes}/{step:ep_rate}"),
+        (
+            "ep_work1",
+            "one batch's work: the slower of reading the weights and the GEMMs, then the attention (s)",
+            _larger("ep_mem1", "ep_gemm_s") + "+{step:ep_cache}",
+        ),
         ("ep_serial", "one batch: its work, then the all-to-all (s)", "{step:ep_work1}+{step:ep_a2a}"),
         (
             "ep_mem2",
             f"{MICRO_BATCHES} micro-batches reading the weights each (s)",
-            repr(float(MICRO_BATCHES)) + "*{step:ep_wbytes}/{step:ep_rate}+{step:ep_kvb}/{step:ep_rate}",
+            repr(float(MICRO_BATCHES)) + "*{step:ep_wbytes}/{step:ep_rate}",
         ),
-        ("ep_work2", "the micro-batches' work (s)", _larger("ep_mem2", "ep_compute_s")),
+        ("ep_work2", "the micro-batches' work (s)", _larger("ep_mem2", "ep_gemm_s") + "+{step:ep_cache}"),
         ("ep_hi", "the longer of their work and the all-to-all (s)", _larger("ep_work2", "ep_a2a")),
         ("ep_lo", "the shorter (s)", _smaller("ep_work2", "ep_a2a")),
         (
