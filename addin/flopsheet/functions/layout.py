@@ -273,8 +273,8 @@ def ep_serving(
 def _tp_serving(b, setup, prompt_tokens, output_tokens, kv, attn, latency_ms, batch, host_us=0.0, host_serial=None):
     """A TP-only layout as SERVING_GPUS sizes a replica: the largest batch under latency_ms that fits
     (engine.inference.largest_batch) or the given one, prefill charged at its compute plus its share of its pass's
-    all-reduces (engine.inference.prefill_comm_seconds); the step
-    with the server's CPU time (host_step_ms), as SERVING_GPUS counts it."""
+    all-reduces (engine.inference.prefill_comm_seconds); the step with the server's CPU time (host_step_ms), as
+    SERVING_GPUS counts it."""
     share = host_serial_share(host_serial)
     if batch is None:
         batch = float(largest_batch(setup, kv, latency_ms, attn_flops=attn, host_us=host_us, host_serial=share))
