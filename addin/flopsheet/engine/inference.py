@@ -1586,9 +1586,10 @@ def serving_gpus(
     prefill compute (prompt FLOPs with causal attention at prefill_mfu; batched prefill is compute bound) and its
     share of its prefill pass's all-reduces (prefill_comm_seconds: queued prompts share a pass of
     PREFILL_PASS_TOKENS), plus output_tokens steps shared by the batch. A step counts the serving engine's CPU time,
-    host_us per running sequence, overlapped with the GPUs' work but for host_serial of it (host_step_ms; blank HOST_SERIAL_SHARE, vLLM's;
-    0 for TensorRT-LLM's overlap scheduler), in the latency test and the throughput. Replicas are rounded up by the
-    count rule (serving_replicas, the decode-only sizing the template used, ignores prefill and peak).
+    host_us per running sequence, overlapped with the GPUs' work but for host_serial of it (host_step_ms; blank
+    HOST_SERIAL_SHARE, vLLM's; 0 for TensorRT-LLM's overlap scheduler), in the latency test and the throughput.
+    Replicas are rounded up by the count rule (serving_replicas, the decode-only sizing the template used, ignores
+    prefill and peak).
     """
     gpus = serving_blanks(locals())["gpus"]  # blank: the fewest valid GPUs that hold a request
     setup = serving_setup(dict(locals()))
