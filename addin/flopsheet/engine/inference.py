@@ -15,6 +15,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+# engine.moe is a leaf module (numpy only): imported whole, its constants read at each call (as tests vary them)
+from flopsheet.engine import moe as _moe
 from flopsheet.engine._checks import (
     FRACTION,
     MODEL_SIZE,
@@ -381,9 +383,7 @@ def prefill_comm_seconds(layers, d_model, prompt_tokens, gpus, interconnect_gbs,
     Maverick on 8 B200s 1.9 ms of all-reduce latency a 128-token prompt, more than its 128 decode steps' share
     (1.3 ms), and put TensorRT-LLM's 128/128 cells at 0.32-0.48 of their measured throughput (benchmarks/
     trtllm_table.py)."""
-    from flopsheet.engine.moe import PREFILL_PASS_TOKENS
-
-    tokens = _maximum(prompt_tokens, PREFILL_PASS_TOKENS)
+    tokens = _maximum(prompt_tokens, _moe.PREFILL_PASS_TOKENS)
     return comm_seconds(layers, d_model, tokens, gpus, interconnect_gbs, allreduce_us) * (prompt_tokens / tokens)
 
 
@@ -719,11 +719,9 @@ def _expert_parallel(s: Serving) -> bool:
 def _ep_forward_s(s: Serving, tokens, attn_flops, kv_gb, mfu, bw_share=1.0):
     """Seconds of one forward pass of `tokens` tokens on an expert-parallel setup (engine.parallel), where
     s.ep > 1; the tensor-parallel step elsewhere is the caller's."""
-    from flopsheet.engine.moe import expert_parallel_seconds
-
     ep = np.asarray(s.ep, dtype=float)
     gpus = np.maximum(ep, s.gpus)
-    return expert_parallel_seconds(
+    return _moe.expert_parallel_seconds(
         params=s.params,
         total_params=s.total_params,
         expert_share=s.expert_share,
@@ -764,9 +762,6 @@ def routed_gemm_flops(params, total_params, expert_share, tokens, expert_cost=0.
     EXPERT_WIDTH_HALF."""
     if expert_share is None or (_plain(expert_share) and not expert_share > 0):
         return 0.0
-    from flopsheet.engine.moe import GROUPED_GEMM_HALF_TOKENS
-    from flopsheet.engine.moe import routed_gemm_flops as flops
-
     held = 0.0 if total_params is None else total_params
     if _plain(params, held, expert_share, tokens):  # one number each (see _plain): engine.moe's arithmetic
         if not tokens > 0:
@@ -779,8 +774,10 @@ def routed_gemm_flops(params, total_params, expert_share, tokens, expert_cost=0.
         touched = 1.0 - (
             (1.0 - expert_share) ** tokens if type(tokens) is float else np.power(1.0 - expert_share, tokens)
         )
-        return 2.0 * GROUPED_GEMM_HALF_TOKENS * routed * touched + 2.0 * expert_share * routed * tokens * expert_cost
-    return flops(params, held, expert_share, tokens, expert_cost)
+        return (
+            2.0 * _moe.GROUPED_GEMM_HALF_TOKENS * routed * touched + 2.0 * expert_share * routed * tokens * expert_cost
+        )
+    return _moe.routed_gemm_flops(params, held, expert_share, tokens, expert_cost)
 
 
 def serving_prefill_params(params, total_params, expert_share, prompt_tokens, expert_cost=0.0):
@@ -788,9 +785,7 @@ def serving_prefill_params(params, total_params, expert_share, prompt_tokens, ex
     replica): requests queue, so the engine's prefill pass carries engine.moe.PREFILL_PASS_TOKENS tokens of their
     prompts (or one longer prompt), and a mixture of experts' routed GEMMs run at the tokens each expert receives
     in that pass: params + routed_gemm_flops of the pass over 2 x its tokens (a dense model: params)."""
-    from flopsheet.engine.moe import PREFILL_PASS_TOKENS
-
-    tokens = _maximum(prompt_tokens, PREFILL_PASS_TOKENS)
+    tokens = _maximum(prompt_tokens, _moe.PREFILL_PASS_TOKENS)
     return params + routed_gemm_flops(params, total_params, expert_share, tokens, expert_cost) / (2.0 * tokens)
 
 
