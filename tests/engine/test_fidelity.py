@@ -113,7 +113,7 @@ def test_the_generated_doc_lists_every_row_and_its_chart(rows):
         assert f"[{r['id']}](" in doc, r["id"]
     assert "(fidelity.png)" in doc
     assert "## Out of sample: every cell of TensorRT-LLM's throughput tables" in doc  # benchmarks/trtllm_table.py
-    assert "| all | 210 | as run |" in doc and "| all | 115 | as run |" in doc
+    assert "| all | 210 | as run |" in doc and "| all | 123 | as run |" in doc
     # benchmarks/mlperf_table.py and mlperf_train_table.py
     assert (
         "## Out of sample: every closed Offline LLM result of MLPerf Inference v5.1" in doc and "| all | 102 |" in doc
@@ -1073,8 +1073,10 @@ def test_a_trtllm_run_counts_its_executors_cpu_time(rows):
 
 def test_trtllm_later_table_out_of_sample(trtllm_table):
     """The later page's 123 cells (trtllm-pg-1..-10 are ten of them), per GPU, its DEP columns as expert-parallel
-    layouts: answered but for the 8 whose prompt and answer pass Qwen3's 32,768-token context (refused, saying so);
-    as run RMS log error 0.215 and 12 outside 40% (0.223 and 13 before trtllm-bench reserved Llama 4's chunked layers
+    layouts: every cell answered, the 8 whose prompt and answer (1,024 + 32,768 tokens) pass Qwen3's pre-training
+    length too (refused while the catalog held 32,768 for its context, not the 40,960 its config.json and the serving
+    engines take: 0.93-1.11 of measured since); as run RMS log error 0.209 and 12 outside 40% (0.215 and 12 over the 115
+    cells answered before; 0.223 and 13 before trtllm-bench reserved Llama 4's chunked layers
     at full length, fidelity.reserved_context: Maverick's 1,024 + 32,768-token answers on eight H200s 1.97 -> 1.37;
     0.253 and 20 before the expert-parallel step was two kernels' rooflines in turn, engine.moe.expert_parallel_seconds:
     the long answers of gpt-oss-120b and Maverick in DEP columns were 1.51-1.74x optimistic; 0.254 before queued prompts shared their prefill pass's all-reduces,
@@ -1090,11 +1092,16 @@ def test_trtllm_later_table_out_of_sample(trtllm_table):
     cells = trtllm_table.cells("later")
     assert len(cells) == 123 and {c["parallel"][:2] for c in cells} == {"TP", "DE"}
     runs = trtllm_table.every_mode("later")
-    refused = [r for r in runs["as run"] if r["error"]]
-    assert len(refused) == 8 and all("beyond the model's context of 32768" in r["error"] for r in refused)
-    assert all(r["model_as_typed"].startswith("Qwen3") for r in refused)
+    assert not [r["id"] for r in runs["as run"] if r["error"]]
+    # Qwen3's thinking-length requests (1,024 + 32,768 tokens), within its 40,960-token context: each within 25%
+    long = {
+        r["id"]: r["ratio"] for r in runs["as run"] if r["model_as_typed"].startswith("Qwen3") and "32768" in r["id"]
+    }
+    assert len(long) == 8 and all(1 / 1.25 <= v <= 1.25 for v in long.values()), long
     rms = {mode: trtllm_table.rms_log(results) for mode, results in runs.items()}
-    assert rms["no CPU time"] <= 0.21 < rms["as run"] <= 0.22 < rms["an endless stream"] <= 0.23 < 0.30 <= rms["by use"]
+    assert (
+        rms["no CPU time"] <= 0.205 < rms["as run"] <= 0.21 < rms["an endless stream"] <= 0.22 < 0.29 <= rms["by use"]
+    )
     off = {mode: len(trtllm_table.outside(results)) for mode, results in runs.items()}
     assert off["no CPU time"] <= 10 < off["as run"] <= 12 < off["an endless stream"] <= 17 < off["by use"], off
     # gpt-oss-120b's DEP columns typed as its checkpoint runs (bytes_per_param 0.5; Hopper at the BF16 peak)
@@ -1118,7 +1125,7 @@ def test_the_experts_width_cost_is_what_lands_the_moe_runs(results, trtllm_table
     tables, never one: without it (the FP4 share kept at 0.5) measured.csv is at RMS log error 0.283 and 25 outside
     40% (now 0.276 and 21: 0.277 and 22 before queued prompts shared their prefill pass's all-reduces and the
     expert-parallel step was two kernels' rooflines; 0.278 and 0.273 before mlperf-inf-10 was typed with its layout),
-    TensorRT-LLM's later table 0.257 and 20 (now 0.215 and 12; 0.306 and 0.253 with one roofline for the
+    TensorRT-LLM's later table 0.257 and 20 (now 0.215 and 12 over the 115 cells then answered; 0.306 and 0.253 with one roofline for the
     expert-parallel step and Llama 4's cache reserved as the catalog holds it); a dense model does not move."""
     import flopsheet.functions.declaration as declaration
     from flopsheet.engine import moe

@@ -118,6 +118,18 @@ def test_prefill_and_answer_beyond_the_context_are_refused_too():
     assert F.TTFT_SECONDS(70e9, 140000, "H100", 1, 2, 4) > 0  # a plain count: no context known
 
 
+def test_qwen3_takes_a_thinking_length_answer_within_its_40960_token_context():
+    """Qwen3's config.json (max_position_embeddings 40,960) and the engines that serve it take a 32,768-token answer
+    beside an 8,192-token prompt (Qwen's deployment docs); the cards' '32,768 natively' is the pre-training length.
+    TensorRT-LLM's later table measured Qwen3 at 1,024 + 32,768 tokens: answered, and refused one token past 40,960."""
+    for model in ("Qwen3 30B-A3B", "Qwen3 235B-A22B", "Qwen3 8B"):
+        assert F.RESPONSE_SECONDS(model, 8192, 32768, "B200", 8, 2, 8) > 0
+        with pytest.raises(
+            FlopsheetError, match=r"prompt_tokens \+ output_tokens = 40961 is beyond the model's context"
+        ):
+            F.RESPONSE_SECONDS(model, 8193, 32768, "B200", 8, 2, 8)
+
+
 def test_a_batch_whose_cache_does_not_fit_is_refused_with_the_largest_that_does():
     # Llama 3.1 70B on 2 H100s: 2 x 72 GB usable, 141.1 GB of weights; a 4k-token cache is 1.34 GB a sequence
     kv = F.KV_CACHE_GB("Llama 3.1 70B", 4096, 64, 2, 2)

@@ -107,7 +107,8 @@ PUBLISHED = [
     ("Qwen3 8B", "kv_heads", 8, "Qwen3 blog table: 32 / 8"),
     ("Qwen3 4B", "layers", 36, "Qwen3 blog table"),
     ("Qwen3 4B", "d_model", 2560, "Qwen3-4B config.json hidden_size"),
-    ("Qwen3 4B", "context", 32768, "Qwen3 blog table: 32K; model card: 32,768 natively"),
+    ("Qwen3 4B", "context", 40960, "config.json max_position_embeddings; Qwen3 docs: 32,768 for outputs + 8,192"),
+    ("Qwen3 235B-A22B", "context", 40960, "Qwen3 docs (deployment/vllm.md at 7a2f61f): config.json's 40,960"),
     # Qwen3-Coder README at 0e7ecb7: 480B MoE, 35B active, native 256K.
     ("Qwen3-Coder 480B-A35B", "total_params", 480e9, "QwenLM/Qwen3-Coder README"),
     ("Qwen3-Coder 480B-A35B", "active_params", 35e9, "QwenLM/Qwen3-Coder README"),
