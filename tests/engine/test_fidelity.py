@@ -1125,8 +1125,9 @@ def test_the_experts_width_cost_is_what_lands_the_moe_runs(results, trtllm_table
     tables, never one: without it (the FP4 share kept at 0.5) measured.csv is at RMS log error 0.283 and 25 outside
     40% (now 0.276 and 21: 0.277 and 22 before queued prompts shared their prefill pass's all-reduces and the
     expert-parallel step was two kernels' rooflines; 0.278 and 0.273 before mlperf-inf-10 was typed with its layout),
-    TensorRT-LLM's later table 0.257 and 20 (now 0.215 and 12 over the 115 cells then answered; 0.306 and 0.253 with one roofline for the
-    expert-parallel step and Llama 4's cache reserved as the catalog holds it); a dense model does not move."""
+    TensorRT-LLM's later table 0.257 and 20 over the 115 cells then answered (0.215 and 12 with it; 0.306 and 0.253
+    with one roofline for the expert-parallel step and Llama 4's cache reserved as the catalog holds it; 0.209 and 12
+    over all 123 cells since Qwen3's context is 40,960); a dense model does not move."""
     import flopsheet.functions.declaration as declaration
     from flopsheet.engine import moe
 
