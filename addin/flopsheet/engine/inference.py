@@ -774,9 +774,7 @@ def routed_gemm_flops(params, total_params, expert_share, tokens, expert_cost=0.
         touched = 1.0 - (
             (1.0 - expert_share) ** tokens if type(tokens) is float else np.power(1.0 - expert_share, tokens)
         )
-        return (
-            2.0 * _moe.GROUPED_GEMM_HALF_TOKENS * routed * touched + 2.0 * expert_share * routed * tokens * expert_cost
-        )
+        return _moe.routed_extra_flops(routed, expert_share, touched, tokens, expert_cost)
     return _moe.routed_gemm_flops(params, held, expert_share, tokens, expert_cost)
 
 

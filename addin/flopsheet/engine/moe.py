@@ -137,8 +137,15 @@ def routed_gemm_flops(params, total_params, expert_share, tokens, cost=0.0):
     routed = np.maximum(routed, 0.0)  # total below active (never a catalog model's): no routed experts, no cost
     with np.errstate(all="ignore"):
         touched = 1.0 - (1.0 - share) ** tokens
-        extra = 2.0 * GROUPED_GEMM_HALF_TOKENS * routed * touched + 2.0 * share * routed * tokens * cost
+        extra = routed_extra_flops(routed, share, touched, tokens, cost)
         return np.where((share > 0) & (np.asarray(tokens) > 0), extra, 0.0)
+
+
+def routed_extra_flops(routed, share, touched, tokens, cost):
+    """routed_gemm_flops' sum, for numbers or arrays alike (engine.inference's one-number path calls it too): the
+    padded rows of the experts the pass touches, 2 x GROUPED_GEMM_HALF_TOKENS x routed x touched, plus the width's
+    cost of their work, 2 x share x routed x tokens x cost."""
+    return 2.0 * GROUPED_GEMM_HALF_TOKENS * routed * touched + 2.0 * share * routed * tokens * cost
 
 
 def moe_split(params, total_params, expert_share):
